@@ -1,0 +1,86 @@
+"""Domain refusals with a machine-readable code and a message in Chinese and English."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Refusal(StrEnum):
+    """Why the domain refuses a command. The value is the wire code."""
+
+    WRONG_STATE = "wrong_state"
+    ROLE_NOT_ALLOWED = "role_not_allowed"
+    COMMENT_REQUIRED = "comment_required"
+    REASON_REQUIRED = "reason_required"
+    REPLY_REQUIRED = "reply_required"
+    OWN_REPLY = "own_reply"
+    NOT_YOUR_LEVEL = "not_your_level"
+    RETURN_WINDOW_CLOSED = "return_window_closed"
+    EXTENSION_PENDING = "extension_pending"
+    NO_EXTENSION_PENDING = "no_extension_pending"
+    CALLBACK_REQUIRED = "callback_required"
+    DEPARTMENT_REQUIRED = "department_required"
+    TARGET_REQUIRED = "target_required"
+
+
+_MESSAGES: dict[Refusal, tuple[str, str]] = {
+    Refusal.WRONG_STATE: (
+        "工单当前状态不允许此操作",
+        "This action is not allowed in the order's current state",
+    ),
+    Refusal.ROLE_NOT_ALLOWED: (
+        "您的角色无权对该工单执行此操作",
+        "Your role may not perform this action on this order",
+    ),
+    Refusal.COMMENT_REQUIRED: ("请填写意见", "A comment is required"),
+    Refusal.REASON_REQUIRED: ("请填写原因", "A reason is required"),
+    Refusal.REPLY_REQUIRED: (
+        "请填写答复内容和办理结果",
+        "A reply text and a result code are required",
+    ),
+    Refusal.OWN_REPLY: ("不能审核自己撰写的答复", "You may not review your own reply"),
+    Refusal.NOT_YOUR_LEVEL: (
+        "当前审核环节不由您负责",
+        "The current review level is not yours",
+    ),
+    Refusal.RETURN_WINDOW_CLOSED: (
+        "已超过可申请退单的期限",
+        "The window for requesting a return has closed",
+    ),
+    Refusal.EXTENSION_PENDING: (
+        "已有一项延期申请待审批",
+        "An extension request is already pending",
+    ),
+    Refusal.NO_EXTENSION_PENDING: (
+        "没有待审批的延期申请",
+        "There is no pending extension request",
+    ),
+    Refusal.CALLBACK_REQUIRED: (
+        "办结前须完成回访（或多次回访未接通）",
+        "A callback (or repeated unanswered attempts) is required before closing",
+    ),
+    Refusal.DEPARTMENT_REQUIRED: (
+        "请指定承办单位",
+        "A responsible department is required",
+    ),
+    Refusal.TARGET_REQUIRED: (
+        "请指定合并到的工单",
+        "The order to merge into is required",
+    ),
+}
+
+
+class CommandRefused(Exception):
+    """A command that the state machine, the review chain or the rules refuse."""
+
+    def __init__(self, refusal: Refusal, detail: str = "") -> None:
+        self.refusal = refusal
+        self.detail = detail
+        zh, en = _MESSAGES[refusal]
+        self.message_zh = zh
+        self.message_en = en
+        super().__init__(f"{refusal.value}: {en}" + (f" ({detail})" if detail else ""))
+
+    @property
+    def code(self) -> str:
+        return self.refusal.value

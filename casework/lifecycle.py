@@ -1,0 +1,265 @@
+"""The work-order state machine: commands, who may issue them, and in which state.
+
+One table (``RULES``) serves the server, which enforces it, and the client, which uses it
+offline to offer only the actions that are allowed now (``allowed_commands``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from casework.errors import CommandRefused, Refusal
+from casework.order import CallbackOutcome, State
+from casework.review import ReviewLevel, may_review
+from casework.roles import Actor, Role
+
+#: A callback that never reached the citizen allows closing after this many attempts.
+UNREACHABLE_ATTEMPTS_TO_CLOSE = 3
+
+
+class Command(StrEnum):
+    """Every command of the lifecycle. The value is the wire name (and the sync mutation name)."""
+
+    DISPATCH = "dispatch"
+    CLOSE_AT_ONCE = "close_at_once"
+    INVALIDATE = "invalidate"
+    MERGE = "merge"
+    SIGN = "sign"
+    ASSIGN_HANDLER = "assign_handler"
+    REQUEST_RETURN = "request_return"
+    RULE_RETURN = "rule_return"
+    RECORD_ONSITE_CHECK = "record_onsite_check"
+    ADD_NOTE = "add_note"
+    SAVE_DRAFT = "save_draft"
+    SUBMIT_REPLY = "submit_reply"
+    APPROVE = "approve"
+    RETURN_FOR_REWORK = "return_for_rework"
+    REQUEST_EXTENSION = "request_extension"
+    RULE_EXTENSION = "rule_extension"
+    RECORD_CALLBACK = "record_callback"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    SUPERVISE = "supervise"
+    REMIND = "remind"
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the rules need to know about an order."""
+
+    state: State
+    lead_department_id: int | None = None
+    co_department_ids: frozenset[int] = field(default_factory=frozenset)
+    handler_id: int | None = None
+    reply_author_id: int | None = None
+    review_chain: tuple[ReviewLevel, ...] = ()
+    review_level: int = 0
+    return_window_ends: datetime | None = None
+    extension_pending: bool = False
+    callback_attempts: int = 0
+    last_callback_outcome: CallbackOutcome | None = None
+
+    @property
+    def current_review_level(self) -> ReviewLevel | None:
+        if self.state is State.IN_REVIEW and self.review_level < len(self.review_chain):
+            return self.review_chain[self.review_level]
+        return None
+
+
+Who = Callable[[Actor, OrderFacts], bool]
+
+
+def _centre(a: Actor, f: OrderFacts) -> bool:
+    return a.is_centre
+
+
+def _lead(a: Actor, f: OrderFacts) -> bool:
+    return a.is_department_staff and a.department_id == f.lead_department_id
+
+
+def _lead_supervisor(a: Actor, f: OrderFacts) -> bool:
+    return _lead(a, f) and a.is_supervisor
+
+
+def _signer(a: Actor, f: OrderFacts) -> bool:
+    return _lead(a, f) and (a.is_supervisor or a.may_sign)
+
+
+def _involved(a: Actor, f: OrderFacts) -> bool:
+    """Staff of the lead or of a co-handling department."""
+    return a.is_department_staff and (a.department_id == f.lead_department_id or a.department_id in f.co_department_ids)
+
+
+def _writer(a: Actor, f: OrderFacts) -> bool:
+    """The assigned handler writes the reply; the department's chief and head may too."""
+    return _lead(a, f) and (a.is_supervisor or f.handler_id in (None, a.user_id))
+
+
+def _reviewer(a: Actor, f: OrderFacts) -> bool:
+    level = f.current_review_level
+    return level is not None and may_review(a, level, f.lead_department_id, f.reply_author_id)
+
+
+def _leader_over(a: Actor, f: OrderFacts) -> bool:
+    if a.role is Role.TOP_LEADER:
+        return True
+    return a.role is Role.LEADER_IN_CHARGE and (
+        f.lead_department_id in a.portfolio or bool(f.co_department_ids & a.portfolio)
+    )
+
+
+def _overseer(a: Actor, f: OrderFacts) -> bool:
+    return a.is_centre or _leader_over(a, f)
+
+
+def _note_writer(a: Actor, f: OrderFacts) -> bool:
+    return _involved(a, f) or _overseer(a, f)
+
+
+def _reopener(a: Actor, f: OrderFacts) -> bool:
+    # The centre reopens (重办); a city leader may order re-handling of a replied order
+    # from the monthly audit, with an instruction (批示).
+    return a.is_centre or (f.state is State.REPLIED and _leader_over(a, f))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Where a command may be issued from, and by whom (``who_text`` documents ``who``)."""
+
+    from_states: frozenset[State]
+    who: Who
+    who_text: str
+
+
+_S = State
+_WORKING = frozenset({_S.DISPATCHED, _S.RETURN_REQUESTED, _S.IN_PROGRESS, _S.IN_REVIEW, _S.REPLIED})
+
+RULES: dict[Command, Rule] = {
+    Command.DISPATCH: Rule(frozenset({_S.RECEIVED}), _centre, "centre"),
+    Command.CLOSE_AT_ONCE: Rule(frozenset({_S.RECEIVED}), _centre, "centre"),
+    Command.INVALIDATE: Rule(frozenset({_S.RECEIVED, _S.DISPATCHED, _S.RETURN_REQUESTED}), _centre, "centre"),
+    Command.MERGE: Rule(
+        frozenset({_S.RECEIVED, _S.DISPATCHED, _S.RETURN_REQUESTED, _S.IN_PROGRESS}),
+        _centre,
+        "centre",
+    ),
+    Command.SIGN: Rule(frozenset({_S.DISPATCHED}), _signer, "lead chief/head, or handler with the right"),
+    Command.ASSIGN_HANDLER: Rule(frozenset({_S.DISPATCHED, _S.IN_PROGRESS}), _lead_supervisor, "lead chief/head"),
+    Command.REQUEST_RETURN: Rule(frozenset({_S.DISPATCHED, _S.IN_PROGRESS}), _lead, "lead staff"),
+    Command.RULE_RETURN: Rule(frozenset({_S.RETURN_REQUESTED}), _centre, "centre"),
+    Command.RECORD_ONSITE_CHECK: Rule(frozenset({_S.IN_PROGRESS}), _involved, "lead or co staff"),
+    Command.ADD_NOTE: Rule(_WORKING, _note_writer, "involved staff, centre, leaders over it"),
+    Command.SAVE_DRAFT: Rule(frozenset({_S.IN_PROGRESS}), _writer, "assigned handler, lead chief/head"),
+    Command.SUBMIT_REPLY: Rule(frozenset({_S.IN_PROGRESS}), _writer, "assigned handler, lead chief/head"),
+    Command.APPROVE: Rule(frozenset({_S.IN_REVIEW}), _reviewer, "reviewer of the current level"),
+    Command.RETURN_FOR_REWORK: Rule(frozenset({_S.IN_REVIEW}), _reviewer, "reviewer of the current level"),
+    Command.REQUEST_EXTENSION: Rule(frozenset({_S.IN_PROGRESS, _S.IN_REVIEW}), _lead, "lead staff"),
+    Command.RULE_EXTENSION: Rule(_WORKING, _centre, "centre"),
+    Command.RECORD_CALLBACK: Rule(frozenset({_S.REPLIED}), _centre, "centre"),
+    Command.CLOSE: Rule(frozenset({_S.REPLIED}), _centre, "centre"),
+    Command.REOPEN: Rule(frozenset({_S.REPLIED, _S.CLOSED}), _reopener, "centre; leaders over it (replied)"),
+    Command.SUPERVISE: Rule(_WORKING, _overseer, "centre, leaders over it"),
+    Command.REMIND: Rule(_WORKING - {_S.REPLIED}, _overseer, "centre, leaders over it"),
+}
+
+
+def can_see(actor: Actor, facts: OrderFacts) -> bool:
+    """Department scoping: a department sees its own orders, leaders their portfolio, the centre all."""
+    if actor.is_centre or actor.role is Role.TOP_LEADER:
+        return True
+    if actor.role is Role.LEADER_IN_CHARGE:
+        return _leader_over(actor, facts)
+    if actor.is_department_staff:
+        return facts.state is not State.RECEIVED and _involved(actor, facts)
+    return False
+
+
+def check(command: Command, actor: Actor, facts: OrderFacts, now: datetime) -> None:
+    """Raise :class:`CommandRefused` unless ``actor`` may issue ``command`` now."""
+    rule = RULES[command]
+    if facts.state not in rule.from_states:
+        raise CommandRefused(Refusal.WRONG_STATE, f"{command.value} from {facts.state.value}")
+    if command in (Command.APPROVE, Command.RETURN_FOR_REWORK):
+        _check_reviewer(actor, facts)
+    elif not rule.who(actor, facts):
+        raise CommandRefused(Refusal.ROLE_NOT_ALLOWED, f"{command.value}: {rule.who_text}")
+    _check_guards(command, facts, now)
+
+
+def _check_reviewer(actor: Actor, facts: OrderFacts) -> None:
+    if facts.reply_author_id is not None and actor.user_id == facts.reply_author_id:
+        raise CommandRefused(Refusal.OWN_REPLY)
+    if not _reviewer(actor, facts):
+        level = facts.current_review_level
+        if actor.role.value in {lvl.value for lvl in facts.review_chain}:
+            raise CommandRefused(Refusal.NOT_YOUR_LEVEL, f"current level: {level}")
+        raise CommandRefused(Refusal.ROLE_NOT_ALLOWED, f"current level: {level}")
+
+
+def _check_guards(command: Command, facts: OrderFacts, now: datetime) -> None:
+    window_closed = facts.return_window_ends is None or now > facts.return_window_ends
+    if command is Command.REQUEST_RETURN and facts.state is State.IN_PROGRESS and window_closed:
+        raise CommandRefused(Refusal.RETURN_WINDOW_CLOSED)
+    if command is Command.REQUEST_EXTENSION and facts.extension_pending:
+        raise CommandRefused(Refusal.EXTENSION_PENDING)
+    if command is Command.RULE_EXTENSION and not facts.extension_pending:
+        raise CommandRefused(Refusal.NO_EXTENSION_PENDING)
+    if command is Command.CLOSE and not callback_allows_close(facts):
+        raise CommandRefused(Refusal.CALLBACK_REQUIRED)
+
+
+def callback_allows_close(facts: OrderFacts) -> bool:
+    """A replied order closes after the citizen was reached, or after N unanswered tries."""
+    outcome = facts.last_callback_outcome
+    if outcome is None:
+        return False
+    if outcome is CallbackOutcome.UNREACHABLE:
+        return facts.callback_attempts >= UNREACHABLE_ATTEMPTS_TO_CLOSE
+    return True
+
+
+def allowed_commands(actor: Actor, facts: OrderFacts, now: datetime) -> list[Command]:
+    """The commands ``actor`` may issue on this order now, in table order."""
+    allowed = []
+    for command in RULES:
+        try:
+            check(command, actor, facts, now)
+        except CommandRefused:
+            continue
+        allowed.append(command)
+    return allowed
+
+
+def state_after(command: Command, facts: OrderFacts, *, accepted: bool | None = None) -> State:
+    """The state an order reaches when ``command`` is applied to it.
+
+    ``accepted`` is the centre's ruling for ``rule_return``: an accepted return goes to the
+    new department (``dispatched``); a refused one goes back to work (``in_progress``).
+    """
+    match command:
+        case Command.DISPATCH:
+            return State.DISPATCHED
+        case Command.CLOSE_AT_ONCE | Command.CLOSE:
+            return State.CLOSED
+        case Command.INVALIDATE:
+            return State.INVALID
+        case Command.MERGE:
+            return State.MERGED
+        case Command.SIGN | Command.RETURN_FOR_REWORK | Command.REOPEN:
+            return State.IN_PROGRESS
+        case Command.REQUEST_RETURN:
+            return State.RETURN_REQUESTED
+        case Command.RULE_RETURN:
+            if accepted is None:
+                raise ValueError("rule_return needs the ruling")
+            return State.DISPATCHED if accepted else State.IN_PROGRESS
+        case Command.SUBMIT_REPLY:
+            return State.IN_REVIEW
+        case Command.APPROVE:
+            last = facts.review_level + 1 >= len(facts.review_chain)
+            return State.REPLIED if last else State.IN_REVIEW
+        case _:
+            return facts.state

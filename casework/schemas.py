@@ -1,0 +1,445 @@
+"""Wire schemas: the contract the server serves and the client reads (pydantic v2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from casework.lifecycle import Command
+from casework.order import (
+    CallbackOutcome,
+    Channel,
+    ExtensionStatus,
+    Importance,
+    PhotoTag,
+    RequestKind,
+    ResultCode,
+    ReturnReason,
+    State,
+)
+from casework.review import ReviewLevel
+from casework.roles import Role
+from casework.sla import Complexity, Urgency
+
+# Limits keep one request from filling the database; the server answers 422 beyond them.
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+RequiredShort = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\- ]{0,20}$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Id = Annotated[int, Field(ge=1, le=2**62)]
+Version = Annotated[int, Field(ge=0, le=2**62, description="The order version the command is based on")]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+class Wire(BaseModel):
+    """Base of every wire model: unknown fields are refused, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Wire):
+    code: str
+    message_zh: str
+    message_en: str
+    detail: Any = None
+
+
+# --- organisation ------------------------------------------------------------------------
+
+
+class DepartmentIn(Wire):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
+    name: RequiredShort
+    name_en: Short = ""
+    kind: Literal["centre", "department", "leadership"] = "department"
+
+
+class DepartmentOut(Wire):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    kind: str
+
+
+class UserIn(Wire):
+    username: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.-]{2,40}$")]
+    name: RequiredShort
+    role: Role
+    department_id: Id | None = None
+    password: Annotated[str, StringConstraints(min_length=8, max_length=200)]
+    portfolio: list[Id] = Field(default_factory=list, max_length=500)
+    may_sign: bool = False
+
+
+class UserOut(Wire):
+    id: int
+    username: str
+    name: str
+    role: Role
+    department_id: int | None
+    portfolio: list[int]
+    may_sign: bool
+    active: bool
+
+
+# --- auth --------------------------------------------------------------------------------
+
+
+class LoginRequest(Wire):
+    username: Annotated[str, StringConstraints(max_length=100)]
+    password: Annotated[str, StringConstraints(max_length=200)]
+
+
+class RefreshRequest(Wire):
+    refresh_token: Annotated[str, StringConstraints(max_length=200)]
+
+
+class TokenPair(Wire):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    user: UserOut
+
+
+# --- orders: intake ------------------------------------------------------------------------
+
+
+class CitizenIn(Wire):
+    name: Short = ""
+    phone: Phone = ""
+    anonymous: bool = False
+    confidential: bool = False
+    contact_allowed: bool = False  # a confidential citizen may allow the department to call
+    callback_number: Phone = ""
+
+
+class OrderIntake(Wire):
+    channel: Channel
+    received_at: datetime | None = None
+    citizen: CitizenIn
+    kind: RequestKind
+    category_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")]
+    complexity: Complexity = Complexity.SIMPLE
+    urgency: Urgency = Urgency.NORMAL
+    importance: Importance = Importance.ORDINARY
+    title: RequiredShort
+    description: RequiredText
+    address: Short = ""
+    district: Short = ""
+    street: Short = ""
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    tags: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]] = Field(
+        default_factory=list, max_length=20
+    )
+
+
+# --- orders: commands ----------------------------------------------------------------------
+
+
+class VersionedBody(Wire):
+    version: Version
+
+
+class DispatchBody(VersionedBody):
+    lead_department_id: Id
+    co_department_ids: list[Id] = Field(default_factory=list, max_length=20)
+    complexity: Complexity | None = None
+    reply_days: Annotated[int, Field(ge=1, le=7)] | None = None
+
+
+class CloseAtOnceBody(VersionedBody):
+    reply: RequiredText
+
+
+class InvalidateBody(VersionedBody):
+    reason: RequiredText
+
+
+class MergeBody(VersionedBody):
+    into_order_id: Id
+    reason: RequiredText
+
+
+class SignBody(VersionedBody):
+    pass
+
+
+class AssignHandlerBody(VersionedBody):
+    handler_id: Id
+
+
+class RequestReturnBody(VersionedBody):
+    reason_code: ReturnReason
+    reason: RequiredText
+
+
+class RuleReturnBody(VersionedBody):
+    accept: bool
+    new_lead_department_id: Id | None = None
+    comment: Text = ""
+
+
+class PhotoRef(Wire):
+    sha256: Sha256
+    tag: PhotoTag = PhotoTag.OTHER
+
+
+class OnsiteCheckBody(Wire):
+    client_id: UUID
+    checked_at: datetime
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    notes: Text = ""
+    photos: list[PhotoRef] = Field(default_factory=list, max_length=50)
+
+
+class AddNoteBody(Wire):
+    client_id: UUID
+    text: RequiredText
+
+
+class SaveDraftBody(VersionedBody):
+    text: Text = ""
+    result_code: ResultCode | None = None
+    basis: Text = ""
+
+
+class SubmitReplyBody(VersionedBody):
+    text: RequiredText
+    result_code: ResultCode
+    basis: Text = ""
+
+
+class ApproveBody(VersionedBody):
+    comment: Text = ""
+
+
+class ReturnForReworkBody(VersionedBody):
+    comment: RequiredText
+
+
+class RequestExtensionBody(VersionedBody):
+    days: Annotated[int, Field(ge=1, le=30)]
+    reason: RequiredText
+
+
+class RuleExtensionBody(VersionedBody):
+    approve: bool
+    comment: Text = ""
+
+
+class RecordCallbackBody(VersionedBody):
+    method: Literal["phone", "sms", "visit"] = "phone"
+    outcome: CallbackOutcome
+    notes: Text = ""
+
+
+class CloseBody(VersionedBody):
+    note: Text = ""
+
+
+class ReopenBody(VersionedBody):
+    instruction: RequiredText
+    reply_days: Annotated[int, Field(ge=1, le=7)] | None = None
+
+
+class SuperviseBody(VersionedBody):
+    note: Text = ""
+
+
+class RemindBody(VersionedBody):
+    note: Text = ""
+
+
+#: The body each command takes; the server builds one endpoint per entry.
+COMMAND_BODIES: dict[Command, type[Wire]] = {
+    Command.DISPATCH: DispatchBody,
+    Command.CLOSE_AT_ONCE: CloseAtOnceBody,
+    Command.INVALIDATE: InvalidateBody,
+    Command.MERGE: MergeBody,
+    Command.SIGN: SignBody,
+    Command.ASSIGN_HANDLER: AssignHandlerBody,
+    Command.REQUEST_RETURN: RequestReturnBody,
+    Command.RULE_RETURN: RuleReturnBody,
+    Command.RECORD_ONSITE_CHECK: OnsiteCheckBody,
+    Command.ADD_NOTE: AddNoteBody,
+    Command.SAVE_DRAFT: SaveDraftBody,
+    Command.SUBMIT_REPLY: SubmitReplyBody,
+    Command.APPROVE: ApproveBody,
+    Command.RETURN_FOR_REWORK: ReturnForReworkBody,
+    Command.REQUEST_EXTENSION: RequestExtensionBody,
+    Command.RULE_EXTENSION: RuleExtensionBody,
+    Command.RECORD_CALLBACK: RecordCallbackBody,
+    Command.CLOSE: CloseBody,
+    Command.REOPEN: ReopenBody,
+    Command.SUPERVISE: SuperviseBody,
+    Command.REMIND: RemindBody,
+}
+
+
+# --- orders: views -------------------------------------------------------------------------
+
+
+class CitizenView(Wire):
+    name: str
+    phone: str
+    callback_number: str
+    anonymous: bool
+    confidential: bool
+    contact_allowed: bool
+    masked: bool = Field(description="True when name and phone are hidden from this caller")
+
+
+class Deadlines(Wire):
+    sign_by: datetime | None
+    onsite_by: datetime | None
+    reply_by: datetime | None
+    reply_by_extended: datetime | None
+    provisional: bool
+    calendar_version: str | None
+    signed_on_time: bool | None
+    onsite_on_time: bool | None
+    replied_on_time: bool | None
+    closed_on_time: bool | None
+
+
+class OrderSummary(Wire):
+    id: int
+    number: str
+    state: State
+    version: int
+    channel: Channel
+    kind: RequestKind
+    category_code: str
+    complexity: Complexity
+    urgency: Urgency
+    importance: Importance
+    title: str
+    district: str
+    street: str
+    lead_department_id: int | None
+    handler_id: int | None
+    received_at: datetime
+    dispatched_at: datetime | None
+    due_at: datetime | None = Field(description="The deadline that applies now (sign, reply or extended)")
+    supervised: bool
+    reminders: int
+    updated_at: datetime
+
+
+class OrderPage(Wire):
+    items: list[OrderSummary]
+    next_cursor: str | None
+    total: int
+
+
+class OnsiteCheckView(Wire):
+    client_id: UUID
+    author_id: int
+    checked_at: datetime
+    lat: float | None
+    lon: float | None
+    notes: str
+    photos: list[PhotoRef]
+
+
+class NoteView(Wire):
+    client_id: UUID
+    author_id: int
+    text: str
+    created_at: datetime
+
+
+class ReplyView(Wire):
+    round: int
+    text: str
+    result_code: ResultCode | None
+    basis: str
+    author_id: int | None
+    at: datetime | None
+
+
+class ReviewEntry(Wire):
+    round: int
+    level: ReviewLevel
+    reviewer_id: int
+    decision: Literal["approved", "returned"]
+    comment: str
+    at: datetime
+
+
+class CallbackView(Wire):
+    method: str
+    outcome: CallbackOutcome
+    notes: str
+    agent_id: int
+    at: datetime
+
+
+class ExtensionView(Wire):
+    status: ExtensionStatus
+    days: int
+    reason: str
+    requested_at: datetime
+    requested_due: datetime | None
+    comment: str
+
+
+class ReturnRequestView(Wire):
+    reason_code: ReturnReason
+    reason: str
+    requested_at: datetime
+    department_id: int
+
+
+class AttachmentView(Wire):
+    sha256: str
+    media_type: str
+    size: int
+    tag: PhotoTag
+
+
+class OrderDetail(OrderSummary):
+    citizen: CitizenView
+    description: str
+    address: str
+    lat: float | None
+    lon: float | None
+    tags: list[str]
+    co_department_ids: list[int]
+    deadlines: Deadlines
+    onsite_checks: list[OnsiteCheckView]
+    notes: list[NoteView]
+    draft: ReplyView | None
+    replies: list[ReplyView]
+    review_chain: list[ReviewLevel]
+    review_level: int
+    reviews: list[ReviewEntry]
+    callbacks: list[CallbackView]
+    extension: ExtensionView | None
+    return_request: ReturnRequestView | None
+    leader_instruction: str
+    reopen_count: int
+    merged_into_id: int | None
+    merge_reason: str
+    attachments: list[AttachmentView]
+    allowed_commands: list[Command]
+
+
+class EventView(Wire):
+    seq: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    order_id: int | None
+    before: dict[str, Any]
+    after: dict[str, Any]

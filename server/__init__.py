@@ -1,0 +1,1 @@
+"""The central case server: FastAPI app, SQLAlchemy models, services and command line."""

@@ -1,0 +1,102 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from server.auth.endpoints import router as auth_router
+from server.blobs.endpoints import router as blobs_router
+from server.blobs.store import BlobStore
+from server.calendar.endpoints import router as calendar_router
+from server.db import make_engine, make_session_factory, utcnow
+from server.errors import install_handlers
+from server.orders.endpoints import router as orders_router
+from server.org.endpoints import router as org_router
+from server.settings import Settings, get_settings
+
+MAX_JSON_BODY = 1_000_000
+
+
+class BodyLimit:
+    """Refuse oversized request bodies before they are read into memory."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            response = JSONResponse(
+                {
+                    "code": "too_large",
+                    "message_zh": "提交的内容过大",
+                    "message_en": "The request body is too large",
+                    "detail": {"limit": self.limit},
+                },
+                413,
+            )
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive():  # type: ignore[no-untyped-def]
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooLarge:
+            response = JSONResponse(
+                {
+                    "code": "too_large",
+                    "message_zh": "提交的内容过大",
+                    "message_en": "The request body is too large",
+                    "detail": {"limit": self.limit},
+                },
+                413,
+            )
+            await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="CaseDesk case server",
+        version="0.1.0",
+        description="The central case server of CaseDesk: 12345 hotline work orders for departments.",
+    )
+    engine = make_engine(settings.effective_database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.clock = clock
+    app.state.blob_store = BlobStore(settings.blob_dir)
+    install_handlers(app)
+    for router in (auth_router, org_router, orders_router, calendar_router, blobs_router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    app.add_middleware(BodyLimit, limit=MAX_JSON_BODY)
+    return app

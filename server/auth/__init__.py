@@ -1,0 +1,1 @@
+"""Sign-in, token rotation and the caller's identity."""

@@ -1,0 +1,42 @@
+"""``/auth``: sign in, refresh, sign out, and who am I."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from casework.schemas import LoginRequest, RefreshRequest, TokenPair, UserOut
+from server.auth import service
+from server.deps import DB, AppSettings, CurrentCaller, Now
+from server.org.views import user_out
+from server.transaction import TransactionalRoute
+
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=TransactionalRoute)
+
+
+@router.post("/login", response_model=TokenPair, responses={401: {}, 429: {}})
+def login(body: LoginRequest, session: DB, settings: AppSettings, now: Now) -> TokenPair:
+    user, access, refresh = service.login(session, body.username, body.password, settings, now)
+    return TokenPair(
+        access_token=access, refresh_token=refresh, expires_in=settings.access_token_ttl_seconds, user=user_out(user)
+    )
+
+
+@router.post("/refresh", response_model=TokenPair, responses={401: {}})
+def refresh(body: RefreshRequest, session: DB, settings: AppSettings, now: Now) -> TokenPair:
+    user, access, new_refresh = service.refresh(session, body.refresh_token, settings, now)
+    return TokenPair(
+        access_token=access,
+        refresh_token=new_refresh,
+        expires_in=settings.access_token_ttl_seconds,
+        user=user_out(user),
+    )
+
+
+@router.post("/logout", status_code=204, responses={401: {}})
+def logout(caller: CurrentCaller, session: DB, now: Now) -> None:
+    service.logout(session, caller.token, now)
+
+
+@router.get("/me", response_model=UserOut, responses={401: {}})
+def me(caller: CurrentCaller) -> UserOut:
+    return user_out(caller.user)

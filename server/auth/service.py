@@ -1,0 +1,118 @@
+"""Sign-in with back-off, refresh-token rotation with reuse detection, sign-out."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from casework.roles import Actor, Role
+from server.auth import repository
+from server.auth.passwords import verify_password
+from server.errors import ApiError, unauthorized
+from server.models import AuthToken, User
+from server.settings import Settings
+
+MAX_LOCKOUT = timedelta(hours=1)
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(
+        user_id=user.id,
+        role=Role(user.role),
+        department_id=user.department_id,
+        portfolio=frozenset(d.id for d in user.portfolio),
+        may_sign=user.may_sign,
+    )
+
+
+def _issue(session: Session, user: User, family: str, settings: Settings, now: datetime) -> tuple[str, str]:
+    access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    session.add_all(
+        [
+            AuthToken(
+                token_hash=repository.token_hash(access),
+                kind="access",
+                user_id=user.id,
+                family=family,
+                expires_at=now + timedelta(seconds=settings.access_token_ttl_seconds),
+            ),
+            AuthToken(
+                token_hash=repository.token_hash(refresh),
+                kind="refresh",
+                user_id=user.id,
+                family=family,
+                expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
+            ),
+        ]
+    )
+    return access, refresh
+
+
+def login(session: Session, username: str, password: str, settings: Settings, now: datetime) -> tuple[User, str, str]:
+    """Check the password; lock the account for a growing time after repeated failures."""
+    user = repository.user_by_username(session, username)
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        wait = int((user.locked_until - now).total_seconds()) + 1
+        raise ApiError(
+            429,
+            "login_locked",
+            f"登录失败次数过多，请 {wait} 秒后再试",
+            f"Too many failed sign-ins; try again in {wait} s",
+            detail={"retry_after": wait},
+            headers={"Retry-After": str(wait)},
+        )
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        if user is not None:
+            user.failed_logins += 1
+            excess = user.failed_logins - settings.login_max_failures
+            if excess >= 0:
+                lockout = timedelta(seconds=settings.login_lockout_seconds * 2 ** min(excess, 12))
+                user.locked_until = now + min(lockout, MAX_LOCKOUT)
+        raise ApiError(401, "bad_credentials", "用户名或密码错误", "Wrong username or password", keep_changes=True)
+    user.failed_logins = 0
+    user.locked_until = None
+    access, refresh = _issue(session, user, secrets.token_hex(16), settings, now)
+    return user, access, refresh
+
+
+def refresh(session: Session, raw: str, settings: Settings, now: datetime) -> tuple[User, str, str]:
+    """Rotate: the old refresh token is spent; presenting a spent one revokes its whole family."""
+    token = repository.token(session, raw, "refresh")
+    if token is None:
+        raise unauthorized("invalid_token", "登录凭据无效，请重新登录", "The token is not valid; sign in again")
+    if token.used_at is not None or token.revoked_at is not None:
+        repository.revoke_family(session, token.family, now)
+        raise ApiError(
+            401,
+            "token_reused",
+            "登录凭据已被使用过，为安全起见已注销该会话，请重新登录",
+            "This refresh token was already used; the session was revoked for safety. Sign in again",
+            keep_changes=True,
+        )
+    if token.expires_at <= now:
+        raise unauthorized("token_expired", "登录已过期，请重新登录", "The session expired; sign in again")
+    user = session.get(User, token.user_id)
+    if user is None or not user.active:
+        raise unauthorized()
+    token.used_at = now
+    access, new_refresh = _issue(session, user, token.family, settings, now)
+    return user, access, new_refresh
+
+
+def logout(session: Session, access_token: AuthToken, now: datetime) -> None:
+    repository.revoke_family(session, access_token.family, now)
+
+
+def authenticate(session: Session, raw: str, now: datetime) -> tuple[User, AuthToken]:
+    token = repository.token(session, raw, "access")
+    if token is None or token.revoked_at is not None:
+        raise unauthorized("invalid_token", "登录凭据无效，请重新登录", "The token is not valid; sign in again")
+    if token.expires_at <= now:
+        raise unauthorized("token_expired", "登录已过期，请刷新或重新登录", "The access token expired; refresh it")
+    user = session.get(User, token.user_id)
+    if user is None or not user.active:
+        raise unauthorized()
+    return user, token

@@ -1,0 +1,1 @@
+"""Demo city data and sample photos for seeding a CaseDesk server."""

@@ -1,0 +1,121 @@
+"""API errors: every failure answers a machine-readable code and a message in Chinese and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from casework.errors import CommandRefused, Refusal
+
+
+class ApiError(Exception):
+    """An error the caller can act on; ``status`` is a 4xx."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        zh: str,
+        en: str,
+        detail: Any = None,
+        headers: dict[str, str] | None = None,
+        keep_changes: bool = False,
+    ) -> None:
+        super().__init__(f"{code}: {en}")
+        self.status, self.code, self.zh, self.en = status, code, zh, en
+        self.detail = detail
+        self.headers = headers
+        # A refusal that must still be recorded (a failed login, a revoked token family)
+        # commits the request's transaction instead of rolling it back.
+        self.keep_changes = keep_changes
+
+
+def not_found(what_zh: str = "记录", what_en: str = "record") -> ApiError:
+    return ApiError(
+        404, "not_found", f"{what_zh}不存在或无权访问", f"The {what_en} does not exist or is not visible to you"
+    )
+
+
+def unauthorized(code: str = "unauthorized", zh: str = "请先登录", en: str = "Please sign in") -> ApiError:
+    return ApiError(401, code, zh, en, headers={"WWW-Authenticate": "Bearer"})
+
+
+def forbidden(zh: str = "您无权执行此操作", en: str = "You may not do this") -> ApiError:
+    return ApiError(403, "forbidden", zh, en)
+
+
+def stale_version(current: int) -> ApiError:
+    return ApiError(
+        409,
+        "stale_version",
+        "工单已被他人修改，请刷新后重试",
+        "The order was changed by someone else; reload and try again",
+        detail={"current_version": current},
+    )
+
+
+def invalid(code: str, zh: str, en: str, detail: Any = None) -> ApiError:
+    return ApiError(422, code, zh, en, detail)
+
+
+# Role refusals are 403; everything else the state machine refuses is a 409 conflict with
+# the order's present state.
+_REFUSAL_STATUS = {Refusal.ROLE_NOT_ALLOWED: 403, Refusal.OWN_REPLY: 403, Refusal.NOT_YOUR_LEVEL: 403}
+
+
+def _body(code: str, zh: str, en: str, detail: Any = None) -> dict[str, Any]:
+    return {"code": code, "message_zh": zh, "message_en": en, "detail": detail}
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Turn every known error into the bilingual error body."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(_body(exc.code, exc.zh, exc.en, exc.detail), exc.status, headers=exc.headers)
+
+    @app.exception_handler(CommandRefused)
+    async def _refused(_: Request, exc: CommandRefused) -> JSONResponse:
+        status = _REFUSAL_STATUS.get(exc.refusal, 409)
+        return JSONResponse(_body(exc.code, exc.message_zh, exc.message_en, exc.detail), status)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
+        return JSONResponse(
+            _body(
+                "stale_version",
+                "工单已被他人修改，请刷新后重试",
+                "The order was changed by someone else; reload and try again",
+            ),
+            409,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "type": e.get("type"), "msg": e.get("msg")}
+            for e in exc.errors()
+        ]
+        return JSONResponse(
+            _body(
+                "invalid_input",
+                "提交的内容有误，请检查后重试",
+                "The request is invalid; check it and try again",
+                errors,
+            ),
+            422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        texts = {
+            404: ("not_found", "地址不存在", "No such address"),
+            405: ("method_not_allowed", "不支持该请求方法", "Method not allowed"),
+        }
+        code, zh, en = texts.get(exc.status_code, ("http_error", "请求无法处理", str(exc.detail)))
+        return JSONResponse(_body(code, zh, en), exc.status_code, headers=getattr(exc, "headers", None))

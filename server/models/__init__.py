@@ -1,0 +1,40 @@
+"""SQLAlchemy models, one module per feature; importing this package registers them all."""
+
+from server.models.audit import AuditHead, AuditRecord
+from server.models.auth import AuthToken
+from server.models.blobs import Attachment, Blob
+from server.models.calendar import CalendarDayRow, CalendarYear
+from server.models.orders import (
+    CallbackRecord,
+    Category,
+    Note,
+    OnsiteCheck,
+    Order,
+    OrderNumberCounter,
+    ReplyVersion,
+    ReviewRecord,
+    order_co_departments,
+)
+from server.models.org import Department, User, leader_portfolio
+
+__all__ = [
+    "Attachment",
+    "AuditHead",
+    "AuditRecord",
+    "AuthToken",
+    "Blob",
+    "CalendarDayRow",
+    "CalendarYear",
+    "CallbackRecord",
+    "Category",
+    "Department",
+    "Note",
+    "OnsiteCheck",
+    "Order",
+    "OrderNumberCounter",
+    "ReplyVersion",
+    "ReviewRecord",
+    "User",
+    "leader_portfolio",
+    "order_co_departments",
+]

@@ -1,0 +1,1 @@
+"""Work orders: intake, the lifecycle commands, listing and the timeline."""

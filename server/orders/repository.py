@@ -1,0 +1,152 @@
+"""Order queries, every one scoped to what the caller may see."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from casework.order import State
+from casework.roles import Actor, Role
+from server.models import AuditRecord, Order, OrderNumberCounter, order_co_departments
+
+
+def scope(actor: Actor) -> ColumnElement[bool]:
+    """The SQL form of ``casework.lifecycle.can_see``."""
+    if actor.is_centre or actor.role is Role.TOP_LEADER:
+        return true()
+    if actor.role is Role.LEADER_IN_CHARGE:
+        departments = sorted(actor.portfolio)
+        if not departments:
+            return false()
+        co = select(order_co_departments.c.order_id).where(order_co_departments.c.department_id.in_(departments))
+        return or_(Order.lead_department_id.in_(departments), Order.id.in_(co))
+    if actor.is_department_staff and actor.department_id is not None:
+        co = select(order_co_departments.c.order_id).where(order_co_departments.c.department_id == actor.department_id)
+        return (Order.state != State.RECEIVED.value) & or_(
+            Order.lead_department_id == actor.department_id, Order.id.in_(co)
+        )
+    return false()
+
+
+def visible(session: Session, actor: Actor, order_id: int, for_update: bool = False) -> Order | None:
+    query = select(Order).where(Order.id == order_id, scope(actor))
+    if for_update:
+        query = query.with_for_update(of=Order)
+    return session.scalar(query)
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    states: Sequence[str] = ()
+    category: str | None = None  # a code or a parent code's prefix
+    urgency: str | None = None
+    due_after: datetime | None = None
+    due_before: datetime | None = None
+    handler_id: int | None = None
+    department_id: int | None = None
+    text: str | None = None
+    supervised: bool | None = None
+
+
+SORTS = ("-id", "due")
+
+
+def _conditions(actor: Actor, f: OrderFilter) -> list[ColumnElement[bool]]:
+    conditions = [scope(actor)]
+    if f.states:
+        conditions.append(Order.state.in_(list(f.states)))
+    if f.category:
+        conditions.append(Order.category_code.startswith(f.category, autoescape=True))
+    if f.urgency:
+        conditions.append(Order.urgency == f.urgency)
+    if f.due_after:
+        conditions.append(Order.due_at >= f.due_after)
+    if f.due_before:
+        conditions.append(Order.due_at < f.due_before)
+    if f.handler_id:
+        conditions.append(Order.handler_id == f.handler_id)
+    if f.department_id:
+        conditions.append(Order.lead_department_id == f.department_id)
+    if f.supervised is not None:
+        conditions.append(Order.supervised.is_(f.supervised))
+    if f.text:
+        pattern = f"%{f.text}%"
+        conditions.append(
+            or_(
+                Order.title.ilike(pattern, escape="\\"),
+                Order.description.ilike(pattern, escape="\\"),
+                Order.number.ilike(pattern, escape="\\"),
+                Order.address.ilike(pattern, escape="\\"),
+            )
+        )
+    return conditions
+
+
+def _encode(values: list[object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> list[object]:
+    """Raises ValueError on anything that is not a cursor this server made."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except Exception as exc:
+        raise ValueError("bad cursor") from exc
+    if not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], int):
+        raise ValueError("bad cursor")
+    return values
+
+
+def page(
+    session: Session, actor: Actor, f: OrderFilter, sort: str, limit: int, cursor: str | None
+) -> tuple[list[Order], str | None, int]:
+    """Keyset pagination on (sort key, id): stable while rows are added or change state."""
+    conditions = _conditions(actor, f)
+    total = session.scalar(select(func.count()).select_from(Order).where(*conditions)) or 0
+    query = select(Order).where(*conditions)
+    if sort == "-id":
+        query = query.order_by(Order.id.desc())
+        if cursor:
+            query = query.where(Order.id < decode_cursor(cursor)[1])
+    else:
+        # Orders without a deadline sort last: key them by a far-future date.
+        far = datetime(9999, 1, 1)
+        key = func.coalesce(Order.due_at, far)
+        query = query.order_by(key, Order.id)
+        if cursor:
+            raw_key, last_id = decode_cursor(cursor)
+            last_key = datetime.fromisoformat(str(raw_key)) if raw_key else far
+            last_key = last_key.replace(tzinfo=None) if session.get_bind().dialect.name == "sqlite" else last_key
+            query = query.where(or_(key > last_key, (key == last_key) & (Order.id > last_id)))
+    rows = list(session.scalars(query.limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        sort_value = last.id if sort == "-id" else (last.due_at.isoformat() if last.due_at else None)
+        next_cursor = _encode([sort_value, last.id])
+    return rows, next_cursor, total
+
+
+def events(session: Session, order_id: int) -> Sequence[AuditRecord]:
+    return session.scalars(select(AuditRecord).where(AuditRecord.order_id == order_id).order_by(AuditRecord.seq)).all()
+
+
+def next_number(session: Session, prefix: str, day: date) -> str:
+    """Order numbers count per day: GY20261128-0042."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # Two workers taking the first number of a day must not both create the counter row.
+    session.execute(insert(OrderNumberCounter).values(day=day, last=0).on_conflict_do_nothing())
+    counter = session.scalars(select(OrderNumberCounter).where(OrderNumberCounter.day == day).with_for_update()).one()
+    counter.last += 1
+    session.flush()
+    return f"{prefix}{day:%Y%m%d}-{counter.last:04d}"

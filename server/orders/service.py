@@ -1,0 +1,554 @@
+"""Intake and every lifecycle command, each checked against casework's state machine.
+
+``execute`` is the one path every command takes: load the order within the caller's
+scope, compare versions, ask the state machine, apply, and audit what changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.deadlines import SHANGHAI
+from casework.errors import CommandRefused, Refusal
+from casework.lifecycle import Command, check, state_after
+from casework.order import TERMINAL_STATES, Importance, State
+from casework.review import ReviewChainConfig
+from casework.roles import Actor, Role
+from casework.schemas import (
+    AddNoteBody,
+    AssignHandlerBody,
+    CloseAtOnceBody,
+    DispatchBody,
+    MergeBody,
+    OnsiteCheckBody,
+    OrderIntake,
+    RecordCallbackBody,
+    ReopenBody,
+    RequestExtensionBody,
+    RequestReturnBody,
+    RuleExtensionBody,
+    RuleReturnBody,
+    SaveDraftBody,
+    SubmitReplyBody,
+    Wire,
+)
+from casework.sla import Complexity, SlaRules
+from server.audit.service import record
+from server.calendar.service import apply_deadlines, policy
+from server.errors import ApiError, forbidden, invalid, not_found, stale_version
+from server.models import (
+    Attachment,
+    Blob,
+    CallbackRecord,
+    Category,
+    Department,
+    Note,
+    OnsiteCheck,
+    Order,
+    ReplyVersion,
+    ReviewRecord,
+    User,
+)
+from server.orders import repository
+from server.orders.views import facts_of
+from server.settings import Settings
+
+#: Fields whose before/after the audit records for every command (the replayable state).
+TRACKED = (
+    "state",
+    "lead_department_id",
+    "handler_id",
+    "review_level",
+    "reply_round",
+    "extension_status",
+    "supervised",
+    "reminders",
+    "reopen_count",
+    "callback_attempts",
+    "last_callback_outcome",
+    "sign_due",
+    "onsite_due",
+    "reply_due",
+    "reply_due_extended",
+    "due_at",
+    "signed_on_time",
+    "onsite_on_time",
+    "replied_on_time",
+    "closed_on_time",
+    "draft_text",
+    "draft_result",
+    "merged_into_id",
+    "leader_instruction",
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    session: Session
+    actor: Actor
+    settings: Settings
+    now: datetime
+
+
+def snapshot(order: Order) -> dict[str, Any]:
+    return {name: getattr(order, name) for name in TRACKED}
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+def refresh_due(order: Order) -> None:
+    """Keep ``due_at`` (the deadline that applies now) in step with the state."""
+    state = State(order.state)
+    if state is State.DISPATCHED:
+        order.due_at = order.sign_due
+    elif state in (State.IN_PROGRESS, State.IN_REVIEW, State.RETURN_REQUESTED):
+        order.due_at = order.reply_due_extended or order.reply_due
+    else:
+        order.due_at = None
+
+
+# --- intake --------------------------------------------------------------------------------
+
+
+def intake(ctx: Context, body: OrderIntake) -> Order:
+    if not ctx.actor.is_centre:
+        raise forbidden("只有热线中心可以受理工单", "Only the hotline centre takes in orders")
+    if ctx.session.get(Category, body.category_code) is None:
+        raise invalid("unknown_category", "诉求分类不存在", "No such category")
+    received_at = body.received_at or ctx.now
+    if received_at.tzinfo is None:
+        raise invalid("naive_time", "时间须带时区", "Times need a time zone")
+    if received_at > ctx.now + timedelta(minutes=5):
+        raise invalid("future_time", "受理时间不能晚于当前时间", "The received time is in the future")
+    citizen = body.citizen
+    order = Order(
+        number=repository.next_number(
+            ctx.session, ctx.settings.order_number_prefix, ctx.now.astimezone(SHANGHAI).date()
+        ),
+        state=State.RECEIVED.value,
+        channel=body.channel.value,
+        received_at=received_at,
+        citizen_name="" if citizen.anonymous else citizen.name,
+        citizen_phone=citizen.phone,
+        callback_number=citizen.callback_number or citizen.phone,
+        anonymous=citizen.anonymous,
+        confidential=citizen.confidential,
+        contact_allowed=citizen.contact_allowed,
+        kind=body.kind.value,
+        category_code=body.category_code,
+        complexity=body.complexity.value,
+        urgency=body.urgency.value,
+        importance=body.importance.value,
+        title=body.title,
+        description=body.description,
+        address=body.address,
+        district=body.district,
+        street=body.street,
+        lat=body.lat,
+        lon=body.lon,
+        tags=body.tags,
+    )
+    ctx.session.add(order)
+    ctx.session.flush()
+    record(
+        ctx.session,
+        ctx.actor.user_id,
+        "intake",
+        order.id,
+        {},
+        {**snapshot(order), "number": order.number, "channel": order.channel},
+        ctx.now,
+    )
+    return order
+
+
+# --- commands --------------------------------------------------------------------------------
+
+Apply = Callable[[Context, Order, Any], dict[str, Any]]
+
+
+def execute(ctx: Context, order_id: int, command: Command, body: Wire) -> Order:
+    """Run ``command`` on the order, or raise a 4xx: 404 outside scope, 409 stale or wrong state."""
+    order = repository.visible(ctx.session, ctx.actor, order_id, for_update=True)
+    if order is None:
+        raise not_found("工单", "order")
+    if command in _INSERT_ONLY:
+        existing = ctx.session.scalar(
+            select(_INSERT_ONLY[command]).where(_INSERT_ONLY[command].client_id == str(body.client_id))
+        )
+        if existing is not None:
+            if existing.order_id != order.id or existing.author_id != ctx.actor.user_id:
+                raise ApiError(409, "client_id_taken", "该记录编号已被使用", "This client id is already used")
+            return order  # a replay of something already recorded: nothing more to do
+    else:
+        if body.version != order.version:
+            raise stale_version(order.version)
+    facts = facts_of(order)
+    before = snapshot(order)
+    check(command, ctx.actor, facts, ctx.now)
+    extra = _APPLY[command](ctx, order, body)
+    order.state = state_after(command, facts, accepted=getattr(body, "accept", None)).value
+    refresh_due(order)
+    if command not in _INSERT_ONLY:  # notes and checks never conflict with other edits
+        order.updated_at = ctx.now
+    ctx.session.flush()
+    old, new = _diff(before, snapshot(order))
+    payload = json.loads(body.model_dump_json(exclude={"version"}))
+    record(ctx.session, ctx.actor.user_id, command.value, order.id, old, {**new, **extra, "input": payload}, ctx.now)
+    return order
+
+
+def _dispatch(ctx: Context, order: Order, body: DispatchBody) -> dict[str, Any]:
+    lead = _department(ctx, body.lead_department_id)
+    co = [_department(ctx, d) for d in dict.fromkeys(body.co_department_ids) if d != lead.id]
+    complexity = body.complexity.value if body.complexity else order.complexity
+    if body.reply_days is not None and complexity != "complex":
+        raise invalid("reply_days_for_complex", "只有复杂件可以指定办理时限", "Only complex orders take reply_days")
+    order.complexity = complexity
+    order.reply_days = body.reply_days
+    order.lead_department_id = lead.id
+    order.co_departments = co
+    order.dispatched_at = ctx.now
+    apply_deadlines(order, policy(ctx.session, ctx.settings), ctx.now)
+    return {"co_department_ids": [d.id for d in co]}
+
+
+def _department(ctx: Context, department_id: int) -> Department:
+    department = ctx.session.get(Department, department_id)
+    if department is None or department.kind != "department":
+        raise invalid("unknown_department", "承办单位不存在", "No such department", {"id": department_id})
+    return department
+
+
+def _close_at_once(ctx: Context, order: Order, body: CloseAtOnceBody) -> dict[str, Any]:
+    order.reply_round = 1
+    ctx.session.add(
+        ReplyVersion(
+            order_id=order.id,
+            round=1,
+            text=body.reply,
+            result_code="explained",
+            author_id=ctx.actor.user_id,
+            submitted_at=ctx.now,
+        )
+    )
+    order.closed_at = ctx.now
+    order.closed_on_time = True
+    return {}
+
+
+def _nothing(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
+    return {}
+
+
+def _merge(ctx: Context, order: Order, body: MergeBody) -> dict[str, Any]:
+    target = ctx.session.get(Order, body.into_order_id)
+    if target is None or target.id == order.id:
+        raise invalid("unknown_target", "要合并到的工单不存在", "No such order to merge into")
+    if State(target.state) in TERMINAL_STATES - {State.CLOSED}:
+        raise invalid(
+            "target_terminal", "不能合并到已作废或已合并的工单", "Cannot merge into an invalid or merged order"
+        )
+    order.merged_into_id = target.id
+    order.merge_reason = body.reason
+    order.closed_at = ctx.now
+    return {}
+
+
+def _sign(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
+    order.signed_at = ctx.now
+    order.signed_on_time = order.sign_due is None or ctx.now <= order.sign_due
+    if order.handler_id is None and ctx.actor.role is Role.HANDLER:
+        order.handler_id = ctx.actor.user_id
+    return {}
+
+
+def _assign(ctx: Context, order: Order, body: AssignHandlerBody) -> dict[str, Any]:
+    handler = ctx.session.get(User, body.handler_id)
+    if (
+        handler is None
+        or not handler.active
+        or handler.department_id != order.lead_department_id
+        or handler.role not in (Role.HANDLER.value, Role.SECTION_CHIEF.value, Role.DEPARTMENT_HEAD.value)
+    ):
+        raise invalid("unknown_handler", "承办人不属于本单位", "The handler is not staff of this department")
+    order.handler_id = handler.id
+    return {}
+
+
+def _request_return(ctx: Context, order: Order, body: RequestReturnBody) -> dict[str, Any]:
+    order.return_reason_code = body.reason_code.value
+    order.return_reason = body.reason
+    order.return_requested_at = ctx.now
+    order.return_department_id = order.lead_department_id
+    return {}
+
+
+def _rule_return(ctx: Context, order: Order, body: RuleReturnBody) -> dict[str, Any]:
+    if body.accept:
+        if body.new_lead_department_id is None:
+            raise CommandRefused(Refusal.DEPARTMENT_REQUIRED)
+        lead = _department(ctx, body.new_lead_department_id)
+        if lead.id == order.lead_department_id:
+            raise invalid("same_department", "请改派给其他单位", "Dispatch to another department")
+        order.lead_department_id = lead.id
+        order.co_departments = [d for d in order.co_departments if d.id != lead.id]
+        order.handler_id = None
+        order.signed_at = None
+        order.signed_on_time = None
+        order.dispatched_at = ctx.now  # the new department's clock starts now
+        apply_deadlines(order, policy(ctx.session, ctx.settings), ctx.now)
+    elif order.signed_at is None:
+        # Refused: the order was the department's all along; the clock kept running.
+        order.signed_at = ctx.now
+        order.signed_on_time = order.sign_due is None or ctx.now <= order.sign_due
+    return {"comment": body.comment}
+
+
+def _onsite(ctx: Context, order: Order, body: OnsiteCheckBody) -> dict[str, Any]:
+    if body.checked_at.tzinfo is None or body.checked_at > ctx.now + timedelta(minutes=5):
+        raise invalid(
+            "bad_time",
+            "核查时间无效（须带时区且不晚于当前）",
+            "The check time needs a zone and cannot be in the future",
+        )
+    check_row = OnsiteCheck(
+        client_id=str(body.client_id),
+        order_id=order.id,
+        author_id=ctx.actor.user_id,
+        checked_at=body.checked_at,
+        lat=body.lat,
+        lon=body.lon,
+        notes=body.notes,
+    )
+    ctx.session.add(check_row)
+    ctx.session.flush()
+    for photo in body.photos:
+        if ctx.session.get(Blob, photo.sha256) is None:
+            raise invalid("unknown_blob", "照片尚未上传", "The photo has not been uploaded", {"sha256": photo.sha256})
+        attachment = ctx.session.scalar(
+            select(Attachment).where(Attachment.order_id == order.id, Attachment.sha256 == photo.sha256)
+        )
+        if attachment is None:
+            ctx.session.add(
+                Attachment(
+                    order_id=order.id,
+                    sha256=photo.sha256,
+                    onsite_check_id=check_row.id,
+                    tag=photo.tag.value,
+                    author_id=ctx.actor.user_id,
+                )
+            )
+    if order.onsite_due is not None and order.onsite_on_time is None:
+        order.onsite_on_time = body.checked_at <= order.onsite_due
+    return {}
+
+
+def _note(ctx: Context, order: Order, body: AddNoteBody) -> dict[str, Any]:
+    ctx.session.add(
+        Note(
+            client_id=str(body.client_id),
+            order_id=order.id,
+            author_id=ctx.actor.user_id,
+            text=body.text,
+            created_at=ctx.now,
+        )
+    )
+    return {}
+
+
+def _save_draft(ctx: Context, order: Order, body: SaveDraftBody) -> dict[str, Any]:
+    order.draft_text = body.text
+    order.draft_result = body.result_code.value if body.result_code else None
+    order.draft_basis = body.basis
+    order.draft_author_id = ctx.actor.user_id
+    order.draft_updated_at = ctx.now
+    return {}
+
+
+def _submit(ctx: Context, order: Order, body: SubmitReplyBody) -> dict[str, Any]:
+    _save_draft(
+        ctx, order, SaveDraftBody(version=order.version, text=body.text, result_code=body.result_code, basis=body.basis)
+    )
+    order.reply_round += 1
+    ctx.session.add(
+        ReplyVersion(
+            order_id=order.id,
+            round=order.reply_round,
+            text=body.text,
+            result_code=body.result_code.value,
+            basis=body.basis,
+            author_id=ctx.actor.user_id,
+            submitted_at=ctx.now,
+        )
+    )
+    order.reply_author_id = ctx.actor.user_id
+    department = ctx.session.get(Department, order.lead_department_id)
+    chains = ReviewChainConfig.from_mapping(json.loads(ctx.settings.review_chains_json or "{}"))
+    order.review_chain = [level.value for level in chains.chain_for(department.code, Importance(order.importance))]
+    order.review_level = 0
+    return {"review_chain": order.review_chain}
+
+
+def _review(decision: str) -> Apply:
+    def apply(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
+        level = order.review_chain[order.review_level]
+        ctx.session.add(
+            ReviewRecord(
+                order_id=order.id,
+                round=order.reply_round,
+                level=level,
+                reviewer_id=ctx.actor.user_id,
+                decision=decision,
+                comment=body.comment,
+                at=ctx.now,
+            )
+        )
+        if decision == "returned":
+            order.review_level = 0
+        elif order.review_level + 1 >= len(order.review_chain):
+            order.replied_at = ctx.now
+            due = order.reply_due_extended or order.reply_due
+            order.replied_on_time = due is None or ctx.now <= due
+        else:
+            order.review_level += 1
+        return {"level": level}
+
+    return apply
+
+
+def _request_extension(ctx: Context, order: Order, body: RequestExtensionBody) -> dict[str, Any]:
+    order.extension_status = "pending"
+    order.extension_days = body.days
+    order.extension_reason = body.reason
+    order.extension_requested_at = ctx.now
+    order.extension_comment = ""
+    return {}
+
+
+def _rule_extension(ctx: Context, order: Order, body: RuleExtensionBody) -> dict[str, Any]:
+    order.extension_comment = body.comment
+    if body.approve:
+        order.extension_status = "approved"
+        base = order.reply_due_extended or order.reply_due or ctx.now
+        order.reply_due_extended = policy(ctx.session, ctx.settings).extend(base, order.extension_days or 1).due
+    else:
+        order.extension_status = "denied"
+    return {}
+
+
+def _callback(ctx: Context, order: Order, body: RecordCallbackBody) -> dict[str, Any]:
+    ctx.session.add(
+        CallbackRecord(
+            order_id=order.id,
+            method=body.method,
+            outcome=body.outcome.value,
+            notes=body.notes,
+            agent_id=ctx.actor.user_id,
+            at=ctx.now,
+        )
+    )
+    order.callback_attempts += 1
+    order.last_callback_outcome = body.outcome.value
+    return {}
+
+
+def _close(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
+    order.closed_at = ctx.now
+    order.closed_on_time = bool(order.replied_on_time)
+    return {}
+
+
+def _reopen(ctx: Context, order: Order, body: ReopenBody) -> dict[str, Any]:
+    if body.reply_days is not None and order.complexity != "complex":
+        raise invalid("reply_days_for_complex", "只有复杂件可以指定办理时限", "Only complex orders take reply_days")
+    order.reopen_count += 1
+    order.leader_instruction = body.instruction
+    order.reply_days = body.reply_days or order.reply_days
+    current = policy(ctx.session, ctx.settings)
+    rules = SlaRules()
+    days = order.reply_days or (
+        rules.complex_reply_days if order.complexity == Complexity.COMPLEX else rules.simple_reply_days
+    )
+    order.reply_due = current.working_days_after(ctx.now, days).due
+    order.reply_due_extended = None
+    order.extension_status = None
+    order.replied_on_time = order.closed_on_time = None
+    order.closed_at = None
+    order.review_level = 0
+    order.callback_attempts = 0
+    order.last_callback_outcome = None
+    return {}
+
+
+def _supervise(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
+    order.supervised = True
+    return {}
+
+
+def _remind(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
+    order.reminders += 1
+    return {}
+
+
+def _close_order(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
+    order.closed_at = ctx.now
+    return {}
+
+
+_INSERT_ONLY: dict[Command, type[Note] | type[OnsiteCheck]] = {
+    Command.ADD_NOTE: Note,
+    Command.RECORD_ONSITE_CHECK: OnsiteCheck,
+}
+
+_APPLY: dict[Command, Apply] = {
+    Command.DISPATCH: _dispatch,
+    Command.CLOSE_AT_ONCE: _close_at_once,
+    Command.INVALIDATE: _close_order,
+    Command.MERGE: _merge,
+    Command.SIGN: _sign,
+    Command.ASSIGN_HANDLER: _assign,
+    Command.REQUEST_RETURN: _request_return,
+    Command.RULE_RETURN: _rule_return,
+    Command.RECORD_ONSITE_CHECK: _onsite,
+    Command.ADD_NOTE: _note,
+    Command.SAVE_DRAFT: _save_draft,
+    Command.SUBMIT_REPLY: _submit,
+    Command.APPROVE: _review("approved"),
+    Command.RETURN_FOR_REWORK: _review("returned"),
+    Command.REQUEST_EXTENSION: _request_extension,
+    Command.RULE_EXTENSION: _rule_extension,
+    Command.RECORD_CALLBACK: _callback,
+    Command.CLOSE: _close,
+    Command.REOPEN: _reopen,
+    Command.SUPERVISE: _supervise,
+    Command.REMIND: _remind,
+}
+
+
+def reveal_contact(ctx: Context, order_id: int) -> Order:
+    """A department reads a confidential citizen's contact, where the citizen allowed it; audited."""
+    order = repository.visible(ctx.session, ctx.actor, order_id)
+    if order is None:
+        raise not_found("工单", "order")
+    if order.confidential and not ctx.actor.is_centre and not (order.contact_allowed and ctx.actor.is_department_staff):
+        raise ApiError(
+            403,
+            "contact_protected",
+            "市民要求保密，不能查看其联系方式",
+            "The citizen asked for confidentiality; the contact cannot be shown",
+        )
+    record(
+        ctx.session, ctx.actor.user_id, "reveal_contact", order.id, {}, {"confidential": order.confidential}, ctx.now
+    )
+    return order

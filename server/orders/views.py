@@ -1,0 +1,222 @@
+"""Orders as the caller may see them: wire models, masking and the facts the rules need."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.lifecycle import OrderFacts, allowed_commands
+from casework.order import CallbackOutcome, State
+from casework.review import ReviewLevel
+from casework.roles import Actor
+from casework.schemas import (
+    AttachmentView,
+    CallbackView,
+    CitizenView,
+    Deadlines,
+    ExtensionView,
+    NoteView,
+    OnsiteCheckView,
+    OrderDetail,
+    OrderSummary,
+    PhotoRef,
+    ReplyView,
+    ReturnRequestView,
+    ReviewEntry,
+)
+from server.models import (
+    Attachment,
+    Blob,
+    CallbackRecord,
+    Note,
+    OnsiteCheck,
+    Order,
+    ReplyVersion,
+    ReviewRecord,
+)
+
+
+def facts_of(order: Order) -> OrderFacts:
+    return OrderFacts(
+        state=State(order.state),
+        lead_department_id=order.lead_department_id,
+        co_department_ids=frozenset(d.id for d in order.co_departments),
+        handler_id=order.handler_id,
+        reply_author_id=order.reply_author_id,
+        review_chain=tuple(ReviewLevel(x) for x in order.review_chain),
+        review_level=order.review_level,
+        return_window_ends=order.return_window_ends,
+        extension_pending=order.extension_status == "pending",
+        callback_attempts=order.callback_attempts,
+        last_callback_outcome=CallbackOutcome(order.last_callback_outcome) if order.last_callback_outcome else None,
+    )
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else ("****" if phone else "")
+
+
+def citizen_view(order: Order, actor: Actor, revealed: bool = False) -> CitizenView:
+    """The centre sees the citizen; departments and leaders see a confidential citizen masked."""
+    hide = order.confidential and not actor.is_centre and not revealed
+    name = "" if order.anonymous and not actor.is_centre else order.citizen_name
+    return CitizenView(
+        name=(name[:1] + "**" if name else "") if hide else name,
+        phone=mask_phone(order.citizen_phone) if hide else order.citizen_phone,
+        callback_number=mask_phone(order.callback_number) if hide else order.callback_number,
+        anonymous=order.anonymous,
+        confidential=order.confidential,
+        contact_allowed=order.contact_allowed,
+        masked=hide,
+    )
+
+
+def summary(order: Order) -> OrderSummary:
+    return OrderSummary.model_validate(_summary_fields(order))
+
+
+def _summary_fields(order: Order) -> dict[str, object]:
+    return {
+        "id": order.id,
+        "number": order.number,
+        "state": order.state,
+        "version": order.version,
+        "channel": order.channel,
+        "kind": order.kind,
+        "category_code": order.category_code,
+        "complexity": order.complexity,
+        "urgency": order.urgency,
+        "importance": order.importance,
+        "title": order.title,
+        "district": order.district,
+        "street": order.street,
+        "lead_department_id": order.lead_department_id,
+        "handler_id": order.handler_id,
+        "received_at": order.received_at,
+        "dispatched_at": order.dispatched_at,
+        "due_at": order.due_at,
+        "supervised": order.supervised,
+        "reminders": order.reminders,
+        "updated_at": order.updated_at,
+    }
+
+
+def detail(session: Session, order: Order, actor: Actor, now: datetime, revealed: bool = False) -> OrderDetail:
+    oid = order.id
+    attachments = session.execute(
+        select(Attachment, Blob).join(Blob, Blob.sha256 == Attachment.sha256).where(Attachment.order_id == oid)
+    ).all()
+    photos_by_check: dict[int, list[PhotoRef]] = {}
+    for attachment, _ in attachments:
+        if attachment.onsite_check_id is not None:
+            photos_by_check.setdefault(attachment.onsite_check_id, []).append(
+                PhotoRef(sha256=attachment.sha256, tag=attachment.tag)
+            )
+    checks = session.scalars(select(OnsiteCheck).where(OnsiteCheck.order_id == oid).order_by(OnsiteCheck.id))
+    notes = session.scalars(select(Note).where(Note.order_id == oid).order_by(Note.id))
+    replies = session.scalars(select(ReplyVersion).where(ReplyVersion.order_id == oid).order_by(ReplyVersion.id))
+    reviews = session.scalars(select(ReviewRecord).where(ReviewRecord.order_id == oid).order_by(ReviewRecord.id))
+    callbacks = session.scalars(
+        select(CallbackRecord).where(CallbackRecord.order_id == oid).order_by(CallbackRecord.id)
+    )
+    has_draft = order.draft_text or order.draft_result
+    return OrderDetail(
+        **_summary_fields(order),
+        citizen=citizen_view(order, actor, revealed),
+        description=order.description,
+        address=order.address,
+        lat=order.lat,
+        lon=order.lon,
+        tags=list(order.tags or []),
+        co_department_ids=sorted(d.id for d in order.co_departments),
+        deadlines=Deadlines(
+            sign_by=order.sign_due,
+            onsite_by=order.onsite_due,
+            reply_by=order.reply_due,
+            reply_by_extended=order.reply_due_extended,
+            provisional=order.deadline_provisional,
+            calendar_version=order.calendar_version,
+            signed_on_time=order.signed_on_time,
+            onsite_on_time=order.onsite_on_time,
+            replied_on_time=order.replied_on_time,
+            closed_on_time=order.closed_on_time,
+        ),
+        onsite_checks=[
+            OnsiteCheckView(
+                client_id=UUID(c.client_id),
+                author_id=c.author_id,
+                checked_at=c.checked_at,
+                lat=c.lat,
+                lon=c.lon,
+                notes=c.notes,
+                photos=photos_by_check.get(c.id, []),
+            )
+            for c in checks
+        ],
+        notes=[
+            NoteView(client_id=UUID(n.client_id), author_id=n.author_id, text=n.text, created_at=n.created_at)
+            for n in notes
+        ],
+        draft=ReplyView(
+            round=order.reply_round + 1,
+            text=order.draft_text,
+            result_code=order.draft_result,
+            basis=order.draft_basis,
+            author_id=order.draft_author_id,
+            at=order.draft_updated_at,
+        )
+        if has_draft
+        else None,
+        replies=[
+            ReplyView(
+                round=r.round,
+                text=r.text,
+                result_code=r.result_code,
+                basis=r.basis,
+                author_id=r.author_id,
+                at=r.submitted_at,
+            )
+            for r in replies
+        ],
+        review_chain=[ReviewLevel(x) for x in order.review_chain],
+        review_level=order.review_level,
+        reviews=[
+            ReviewEntry(
+                round=r.round, level=r.level, reviewer_id=r.reviewer_id, decision=r.decision, comment=r.comment, at=r.at
+            )
+            for r in reviews
+        ],
+        callbacks=[
+            CallbackView(method=c.method, outcome=c.outcome, notes=c.notes, agent_id=c.agent_id, at=c.at)
+            for c in callbacks
+        ],
+        extension=ExtensionView(
+            status=order.extension_status,
+            days=order.extension_days or 0,
+            reason=order.extension_reason,
+            requested_at=order.extension_requested_at,
+            requested_due=order.reply_due_extended,
+            comment=order.extension_comment,
+        )
+        if order.extension_status and order.extension_requested_at
+        else None,
+        return_request=ReturnRequestView(
+            reason_code=order.return_reason_code,
+            reason=order.return_reason,
+            requested_at=order.return_requested_at,
+            department_id=order.return_department_id,
+        )
+        if order.return_reason_code and order.return_requested_at and order.return_department_id
+        else None,
+        leader_instruction=order.leader_instruction,
+        reopen_count=order.reopen_count,
+        merged_into_id=order.merged_into_id,
+        merge_reason=order.merge_reason,
+        attachments=[
+            AttachmentView(sha256=a.sha256, media_type=b.media_type, size=b.size, tag=a.tag) for a, b in attachments
+        ],
+        allowed_commands=allowed_commands(actor, facts_of(order), now),
+    )

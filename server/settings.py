@@ -1,0 +1,42 @@
+"""Server settings, read from ``CASEDESK_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from casework.deadlines import CountingRule
+
+
+class Settings(BaseSettings):
+    """Everything an operator may change without touching code."""
+
+    model_config = SettingsConfigDict(env_prefix="CASEDESK_", env_file=None)
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None  # default: SQLite file in data_dir
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 30  # doubles with each further failure, capped at one hour
+    counting_rule: CountingRule = CountingRule.NEXT_WORKING_DAY
+    review_chains_json: str = ""  # {"default"|DEPT_CODE: {importance: [level, ...]}}
+    order_number_prefix: str = "GY"
+    page_size_max: int = 200
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'casedesk.db').resolve()}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
