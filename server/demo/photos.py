@@ -52,8 +52,10 @@ def find_cjk_font() -> str | None:
     for folder in _FONT_DIRS:
         if folder.is_dir():
             candidates.extend(path for path in folder.rglob("*") if path.suffix.lower() in (".ttc", ".otf", ".ttf"))
+    # Regular weights first, then by name, so the choice is stable across runs.
+    candidates.sort(key=lambda path: ("regular" not in path.name.lower(), path.name))
     for hint in _CJK_FONT_HINTS:
-        for path in sorted(candidates):
+        for path in candidates:
             if hint in path.name.lower().replace("_", "-").replace(" ", ""):
                 return str(path)
     return None
@@ -104,7 +106,7 @@ def sample_photo(
         _draw_buildings(draw, rng, width, horizon, light, tall=scene == "estate")
         _draw_road(draw, rng, width, height, horizon, light)
         _draw_lamp(draw, rng, width, height, horizon, light)
-    _draw_trees(draw, rng, width, height, horizon, light)
+    _draw_trees(draw, rng, width, height, horizon, light, roadside=scene != "village")
     _draw_caption(image, caption, taken_at, lat, lon)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82, exif=_exif(taken_at, lat, lon))
@@ -310,7 +312,8 @@ def _draw_road(
         int(width * rng.uniform(-0.25, 0.1)),
         int(width * rng.uniform(0.9, 1.25)),
     )
-    asphalt = _shade(_jitter(rng, (84, 86, 90), 10), max(light, 0.4))
+    grey = rng.randint(70, 100)
+    asphalt = _shade((grey, grey + 2, grey + 6), max(light, 0.4))
     kerb = _shade((176, 176, 170), max(light, 0.4))
     draw.polygon(
         [(vanish - 8, horizon), (vanish + 8, horizon), (right, height), (left, height)],
@@ -366,9 +369,12 @@ def _draw_trees(
     height: int,
     horizon: int,
     light: float,
+    roadside: bool,
 ) -> None:
     for _ in range(rng.randint(2, 6)):
         x = rng.randint(0, width)
+        if roadside:  # keep the road itself clear: trees stand on the verges
+            x = x // 4 if rng.random() < 0.5 else width - x // 4
         base = int(horizon + (height - horizon) * rng.uniform(0.05, 0.5))
         scale = 0.5 + (base - horizon) / max(1, height - horizon)
         trunk_h, crown = int(70 * scale), int(rng.uniform(40, 70) * scale)
@@ -437,6 +443,7 @@ def _draw_caption(image: Image.Image, caption: str, taken_at: datetime, lat: flo
     if caption and (has_cjk or caption.isascii()):
         font = _font(big, has_cjk)
         room = width * 0.8 - margin
+        caption = caption[:160]  # a caption bar, not an essay; keeps trimming cheap
         if draw.textlength(caption, font=font) > room:
             while caption and draw.textlength(caption + "…", font=font) > room:
                 caption = caption[:-1]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 13:22:36.956244
+Create Date: 2026-11-28 13:26:20.107549
 """
 
 from __future__ import annotations
@@ -150,6 +150,7 @@ def upgrade() -> None:
     sa.Column('reply_due', server.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('reply_due_extended', server.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('reply_days', sa.Integer(), nullable=True),
+    sa.Column('due_at', server.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('deadline_provisional', sa.Boolean(), nullable=False),
     sa.Column('calendar_version', sa.String(length=60), nullable=True),
     sa.Column('return_window_ends', server.db.UtcDateTime(timezone=True), nullable=True),
@@ -198,6 +199,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_orders_category_code'), ['category_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_orders_due_at'), ['due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_handler_id'), ['handler_id'], unique=False)
         batch_op.create_index('ix_orders_lead_state', ['lead_department_id', 'state'], unique=False)
         batch_op.create_index('ix_orders_state_id', ['state', 'id'], unique=False)
@@ -368,6 +370,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_orders_state_id')
         batch_op.drop_index('ix_orders_lead_state')
         batch_op.drop_index(batch_op.f('ix_orders_handler_id'))
+        batch_op.drop_index(batch_op.f('ix_orders_due_at'))
         batch_op.drop_index(batch_op.f('ix_orders_category_code'))
 
     op.drop_table('orders')

@@ -1,0 +1,223 @@
+"""Command line of the case server.
+
+``python -m server serve|init-db|create-department|create-user|seed-demo|import|verify-audit|calendar-load``
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from server.db import make_engine, make_session_factory, utcnow
+from server.settings import Settings, get_settings
+
+
+@contextmanager
+def _session(settings: Settings) -> Iterator[Session]:
+    """One transaction, like a request: committed at the end, rolled back on error."""
+    from server.migrate import upgrade  # noqa: PLC0415 - keep `--help` fast
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    session = make_session_factory(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        engine.dispose()
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn  # noqa: PLC0415
+
+    with _session(settings):
+        pass  # migrate before the workers start
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def _init_db(args: argparse.Namespace, settings: Settings) -> int:
+    with _session(settings):
+        pass
+    print(f"database ready: {settings.effective_database_url}")
+    return 0
+
+
+def _create_department(args: argparse.Namespace, settings: Settings) -> int:
+    from casework.schemas import DepartmentIn  # noqa: PLC0415
+    from server.org.service import create_department  # noqa: PLC0415
+
+    with _session(settings) as session:
+        department = create_department(
+            session, DepartmentIn(code=args.code, name=args.name, name_en=args.name_en, kind=args.kind), None, utcnow()
+        )
+        print(f"department {department.code} created (id {department.id})")
+    return 0
+
+
+def _create_user(args: argparse.Namespace, settings: Settings) -> int:
+    from casework.roles import Role  # noqa: PLC0415
+    from casework.schemas import UserIn  # noqa: PLC0415
+    from server.org import repository  # noqa: PLC0415
+    from server.org.service import create_user  # noqa: PLC0415
+
+    password = args.password or getpass.getpass("password: ")
+    with _session(settings) as session:
+
+        def department_id(code: str) -> int:
+            department = repository.department_by_code(session, code)
+            if department is None:
+                raise SystemExit(f"no department with code {code}")
+            return department.id
+
+        body = UserIn(
+            username=args.username,
+            name=args.name,
+            role=Role(args.role),
+            department_id=department_id(args.department) if args.department else None,
+            password=password,
+            portfolio=[department_id(c) for c in args.portfolio.split(",") if c] if args.portfolio else [],
+            may_sign=args.may_sign,
+        )
+        user = create_user(session, body, None, utcnow())
+        print(f"user {user.username} created (id {user.id}, {user.role})")
+    return 0
+
+
+def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from server.demo.seed import seed  # noqa: PLC0415
+
+    with _session(settings) as session:
+        report = seed(session, settings, orders=args.orders, rng_seed=args.seed)
+    print(report)
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from server.importer import import_orders  # noqa: PLC0415
+
+    with _session(settings) as session:
+        result = import_orders(session, settings, Path(args.file), args.as_user, dispatch=args.dispatch)
+    print(result.summary())
+    return 0 if not result.errors else 1
+
+
+def _verify_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from server.audit.service import verify  # noqa: PLC0415
+
+    with _session(settings) as session:
+        checked, problems = verify(session)
+    for problem in problems:
+        print(f"record {problem.seq}: {problem.problem}", file=sys.stderr)
+    print(f"{checked} audit records checked, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def _calendar_load(args: argparse.Namespace, settings: Settings) -> int:
+    from casework.calendar import CalendarFileError, parse_year_file  # noqa: PLC0415
+    from server.calendar.service import calendar, save_days  # noqa: PLC0415
+
+    try:
+        days = parse_year_file(Path(args.file).read_text(encoding="utf-8-sig"))
+    except CalendarFileError as exc:
+        print(f"{exc.message_zh} / {exc.message_en}", file=sys.stderr)
+        return 2
+    if any(d.day.year != args.year for d in days):
+        print(f"the file has dates outside {args.year}", file=sys.stderr)
+        return 2
+    with _session(settings) as session:
+        count = save_days(session, days, "file", settings, None, utcnow(), loaded_year=args.year)
+        print(
+            f"{len(days)} days loaded for {args.year}; {count} provisional orders recomputed; "
+            f"calendar {calendar(session).version}"
+        )
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m server", description="CaseDesk case server")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the HTTP server (migrates first)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--log-level", default="info")
+    s.set_defaults(run=_serve)
+
+    s = sub.add_parser("init-db", help="create or migrate the database")
+    s.set_defaults(run=_init_db)
+
+    s = sub.add_parser("create-department", help="add a department")
+    s.add_argument("code")
+    s.add_argument("name")
+    s.add_argument("--name-en", default="")
+    s.add_argument("--kind", choices=["centre", "department", "leadership"], default="department")
+    s.set_defaults(run=_create_department)
+
+    s = sub.add_parser("create-user", help="add a user")
+    s.add_argument("username")
+    s.add_argument("--name", required=True)
+    s.add_argument(
+        "--role",
+        required=True,
+        choices=[
+            "handler",
+            "section_chief",
+            "department_head",
+            "leader_in_charge",
+            "top_leader",
+            "centre_agent",
+            "admin",
+        ],
+    )
+    s.add_argument("--department", help="department code")
+    s.add_argument("--portfolio", help="department codes a leader in charge oversees, comma-separated")
+    s.add_argument("--may-sign", action="store_true", help="a handler who may sign for orders")
+    s.add_argument("--password", help="omit to be asked")
+    s.set_defaults(run=_create_user)
+
+    s = sub.add_parser("seed-demo", help="build a demo city with users of every role and orders in every state")
+    s.add_argument("--orders", type=int, default=300)
+    s.add_argument("--seed", type=int, default=12345)
+    s.set_defaults(run=_seed_demo)
+
+    s = sub.add_parser("import", help="import orders from CSV or XLSX")
+    s.add_argument("file")
+    s.add_argument("--as", dest="as_user", default=None, help="centre agent recorded as taking them in")
+    s.add_argument("--dispatch", action="store_true", help="dispatch rows that name a department")
+    s.set_defaults(run=_import)
+
+    s = sub.add_parser("verify-audit", help="check the audit hash chain")
+    s.set_defaults(run=_verify_audit)
+
+    s = sub.add_parser("calendar-load", help="load a year's statutory days from a CSV file")
+    s.add_argument("year", type=int)
+    s.add_argument("file")
+    s.set_defaults(run=_calendar_load)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args, get_settings())
