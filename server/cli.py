@@ -10,7 +10,6 @@ import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -22,7 +21,7 @@ from server.settings import Settings, get_settings
 @contextmanager
 def _session(settings: Settings) -> Iterator[Session]:
     """One transaction, like a request: committed at the end, rolled back on error."""
-    from server.migrate import upgrade  # noqa: PLC0415 - keep `--help` fast
+    from server.migrate import upgrade
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
@@ -40,7 +39,7 @@ def _session(settings: Settings) -> Iterator[Session]:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
     with _session(settings):
         pass  # migrate before the workers start
@@ -64,8 +63,8 @@ def _init_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _create_department(args: argparse.Namespace, settings: Settings) -> int:
-    from casework.schemas import DepartmentIn  # noqa: PLC0415
-    from server.org.service import create_department  # noqa: PLC0415
+    from casework.schemas import DepartmentIn
+    from server.org.service import create_department
 
     with _session(settings) as session:
         department = create_department(
@@ -76,10 +75,10 @@ def _create_department(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _create_user(args: argparse.Namespace, settings: Settings) -> int:
-    from casework.roles import Role  # noqa: PLC0415
-    from casework.schemas import UserIn  # noqa: PLC0415
-    from server.org import repository  # noqa: PLC0415
-    from server.org.service import create_user  # noqa: PLC0415
+    from casework.roles import Role
+    from casework.schemas import UserIn
+    from server.org import repository
+    from server.org.service import create_user
 
     password = args.password or getpass.getpass("password: ")
     with _session(settings) as session:
@@ -105,7 +104,7 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from server.demo.seed import seed  # noqa: PLC0415
+    from server.demo.seed import seed
 
     with _session(settings) as session:
         report = seed(session, settings, orders=args.orders, rng_seed=args.seed)
@@ -114,7 +113,7 @@ def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from server.importer import import_orders  # noqa: PLC0415
+    from server.importer import import_orders
 
     with _session(settings) as session:
         result = import_orders(session, settings, Path(args.file), args.as_user, dispatch=args.dispatch)
@@ -123,7 +122,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _verify_audit(args: argparse.Namespace, settings: Settings) -> int:
-    from server.audit.service import verify  # noqa: PLC0415
+    from server.audit.service import verify
 
     with _session(settings) as session:
         checked, problems = verify(session)
@@ -134,8 +133,8 @@ def _verify_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _calendar_load(args: argparse.Namespace, settings: Settings) -> int:
-    from casework.calendar import CalendarFileError, parse_year_file  # noqa: PLC0415
-    from server.calendar.service import calendar, save_days  # noqa: PLC0415
+    from casework.calendar import CalendarFileError, parse_year_file
+    from server.calendar.service import calendar, save_days
 
     try:
         days = parse_year_file(Path(args.file).read_text(encoding="utf-8-sig"))

@@ -22,8 +22,11 @@ def _approve_chain_with_a_return_at_each_level(api: Api, order_id: int, reviewer
         assert detail["reviews"][-1]["decision"] == "returned"
         assert detail["reviews"][-1]["comment"].startswith(f"第{depth + 1}级")
         api.command(
-            order_id, "submit_reply", writer,
-            text=f"经核实，已安排维修（第{depth + 2}稿），12月5日前完成。", result_code="resolved",
+            order_id,
+            "submit_reply",
+            writer,
+            text=f"经核实，已安排维修（第{depth + 2}稿），12月5日前完成。",
+            result_code="resolved",
         )
     for reviewer in reviewers[:-1]:
         detail = api.command(order_id, "approve", reviewer, comment="同意")
@@ -57,8 +60,13 @@ def test_major_order_intake_to_close(api: Api, clock: Clock, app) -> None:  # ty
 
     clock.advance(minutes=30)
     detail = api.command(
-        oid, "record_onsite_check", "zj_handler",
-        checked_at=clock.now.isoformat(), lat=32.78, lon=119.44, notes="现场路面塌陷约2平方米，已设置围挡。",
+        oid,
+        "record_onsite_check",
+        "zj_handler",
+        checked_at=clock.now.isoformat(),
+        lat=32.78,
+        lon=119.44,
+        notes="现场路面塌陷约2平方米，已设置围挡。",
     )
     assert detail["deadlines"]["onsite_on_time"] is True
     api.command(oid, "add_note", "zj_handler", text="已联系施工队")
@@ -72,7 +80,9 @@ def test_major_order_intake_to_close(api: Api, clock: Clock, app) -> None:  # ty
     assert datetime.fromisoformat(detail["deadlines"]["reply_by_extended"]) > datetime.fromisoformat(original_due)
     assert detail["extension"]["status"] == "approved"
 
-    detail = api.command(oid, "submit_reply", "zj_handler", text="经核实，已安排维修（第1稿）。", result_code="resolved")
+    detail = api.command(
+        oid, "submit_reply", "zj_handler", text="经核实，已安排维修（第1稿）。", result_code="resolved"
+    )
     assert detail["state"] == "in_review"
     assert detail["review_chain"] == ["section_chief", "department_head", "leader_in_charge", "top_leader"]
 
