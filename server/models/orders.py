@@ -47,6 +47,7 @@ class Order(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
+    external_ref: Mapped[str | None] = mapped_column(String(60), unique=True)  # id in an imported file
     state: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(default=1)
 

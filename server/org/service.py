@@ -25,7 +25,10 @@ def create_department(session: Session, body: DepartmentIn, actor_id: int | None
     return department
 
 
-def create_user(session: Session, body: UserIn, actor_id: int | None, now: datetime) -> User:
+def create_user(
+    session: Session, body: UserIn, actor_id: int | None, now: datetime, *, password_hash: str | None = None
+) -> User:
+    """Create a user; ``password_hash`` lets a bulk seeder hash a shared password once."""
     if repository.user_by_username(session, body.username):
         raise ApiError(409, "duplicate", "该用户名已存在", "A user with this username exists")
     department = session.get(Department, body.department_id) if body.department_id else None
@@ -44,7 +47,7 @@ def create_user(session: Session, body: UserIn, actor_id: int | None, now: datet
         role=body.role.value,
         department_id=body.department_id,
         may_sign=body.may_sign,
-        password_hash=hash_password(body.password),
+        password_hash=password_hash or hash_password(body.password),
         portfolio=portfolio,
     )
     session.add(user)

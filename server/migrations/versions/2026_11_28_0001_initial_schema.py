@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 13:26:20.107549
+Create Date: 2026-11-28 13:31:22.363687
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ def upgrade() -> None:
     op.create_table('orders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=30), nullable=False),
+    sa.Column('external_ref', sa.String(length=60), nullable=True),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('channel', sa.String(length=20), nullable=False),
@@ -195,6 +196,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['reply_author_id'], ['users.id'], name=op.f('fk_orders_reply_author_id_users')),
     sa.ForeignKeyConstraint(['return_department_id'], ['departments.id'], name=op.f('fk_orders_return_department_id_departments')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orders')),
+    sa.UniqueConstraint('external_ref', name=op.f('uq_orders_external_ref')),
     sa.UniqueConstraint('number', name=op.f('uq_orders_number'))
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:

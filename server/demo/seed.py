@@ -1,0 +1,436 @@
+"""``seed-demo``: a believable county-level city with orders in every state.
+
+Every order is driven through the same service functions the API uses, at simulated times
+over the past weeks, so deadlines, on-time flags, reviews and the audit chain are all real.
+The steps of all orders are played in time order, so the audit log reads like a real month.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.deadlines import SHANGHAI
+from casework.lifecycle import Command
+from casework.order import Channel, Importance, PhotoTag, RequestKind, ResultCode, ReturnReason
+from casework.roles import Role
+from casework.schemas import COMMAND_BODIES, CitizenIn, DepartmentIn, OrderIntake, PhotoRef, UserIn
+from casework.sla import Complexity, Urgency
+from server.auth.passwords import hash_password
+from server.auth.service import actor_of
+from server.blobs.store import BlobStore
+from server.db import utcnow
+from server.demo import content
+from server.demo.photos import sample_photo
+from server.models import Blob, Category, Department, Order, User
+from server.orders import service
+from server.org.service import create_department, create_user
+from server.settings import Settings
+
+DEMO_PASSWORD = "demo1234"
+
+# The state each demo order is left in, and how often.
+TARGETS = {
+    "received": 4,
+    "dispatched": 9,
+    "return_requested": 3,
+    "in_progress": 22,
+    "in_review": 12,
+    "replied": 10,
+    "closed": 34,
+    "invalid": 2,
+    "merged": 2,
+    "reopened": 2,
+}
+
+
+@dataclass
+class City:
+    """The seeded organisation, indexed for picking actors."""
+
+    departments: dict[str, Department]
+    users: dict[str, User]
+    staff: dict[tuple[str, str], list[User]]  # (department code, role) -> users
+    leaders: dict[str, User]  # department code -> leader in charge
+    mayor: User
+    agents: list[User]
+
+
+Step = Callable[[datetime], None]
+
+
+def seed(session: Session, settings: Settings, orders: int = 300, rng_seed: int = 12345) -> str:
+    """Seed once; a database that already has the demo city is left alone."""
+    if session.scalar(select(Department).where(Department.code == content.CENTRE_CODE)) is not None:
+        return "demo city already present; nothing to do"
+    rng = random.Random(rng_seed)
+    now = utcnow()
+    city = _organisation(session, now)
+    blobs = BlobStore(settings.blob_dir)
+    player = _Player(session, settings, city, blobs, rng, now)
+    player.play(orders)
+    lines = [
+        f"demo city {content.CITY}: {len(city.departments)} departments, {len(city.users)} users, "
+        f"{player.created} orders, {player.photos} photos",
+        f"password of every demo user: {DEMO_PASSWORD}",
+        "demo logins:",
+    ]
+    for username, role in content.DEMO_LOGINS.items():
+        user = city.users[username]
+        department = next((d for d in city.departments.values() if d.id == user.department_id), None)
+        lines.append(f"  {username:<8} {role:<17} {user.name} {department.name if department else ''}")
+    return "\n".join(lines)
+
+
+def _organisation(session: Session, now: datetime) -> City:
+    departments = {
+        spec.code: create_department(
+            session, DepartmentIn(code=spec.code, name=spec.name, name_en=spec.name_en, kind=spec.kind), None, now
+        )
+        for spec in content.DEPARTMENTS
+    }
+    for spec in content.CATEGORIES:
+        session.add(Category(code=spec.code, name=spec.name, parent_code=spec.parent, department_code=spec.department))
+    users: dict[str, User] = {}
+    staff: dict[tuple[str, str], list[User]] = {}
+    leaders: dict[str, User] = {}
+    shared_hash = hash_password(DEMO_PASSWORD)
+    for spec in content.STAFF:
+        user = create_user(
+            session,
+            UserIn(
+                username=spec.username,
+                name=spec.name,
+                role=Role(spec.role),
+                department_id=departments[spec.department].id,
+                password=DEMO_PASSWORD,
+                portfolio=[departments[c].id for c in spec.portfolio],
+                may_sign=spec.role == "handler" and spec.username == "handler",
+            ),
+            None,
+            now,
+            password_hash=shared_hash,
+        )
+        users[spec.username] = user
+        staff.setdefault((spec.department, spec.role), []).append(user)
+        for code in spec.portfolio:
+            leaders.setdefault(code, user)
+    session.flush()
+    return City(
+        departments=departments,
+        users=users,
+        staff=staff,
+        leaders=leaders,
+        mayor=staff[(content.LEADERSHIP_CODE, "top_leader")][0],
+        agents=staff[(content.CENTRE_CODE, "centre_agent")],
+    )
+
+
+class _Player:
+    """Plays every order's story, interleaved by time."""
+
+    def __init__(
+        self, session: Session, settings: Settings, city: City, blobs: BlobStore, rng: random.Random, now: datetime
+    ) -> None:
+        self.session, self.settings, self.city, self.blobs, self.rng, self.now = (
+            session,
+            settings,
+            city,
+            blobs,
+            rng,
+            now,
+        )
+        self.created = 0
+        self.photos = 0
+        self.closed_ids: list[int] = []
+
+    def play(self, count: int) -> None:
+        queue: list[tuple[datetime, int, Iterator[tuple[datetime, Step]]]] = []
+        targets = self.rng.choices(list(TARGETS), weights=list(TARGETS.values()), k=count)
+        for index, target in enumerate(targets):
+            # Open orders were received recently; finished ones anywhere in the past six weeks.
+            recent = target in ("received", "dispatched", "return_requested", "in_progress", "in_review")
+            days_back = self.rng.uniform(0.05, 6 if recent else 42)
+            start = self._office_time(self.now - timedelta(days=days_back))
+            story = self._story(target, start)
+            heapq.heappush(queue, (start, index, story))
+        while queue:
+            _, index, story = heapq.heappop(queue)
+            try:
+                at, step = next(story)
+            except StopIteration:
+                continue
+            if at > self.now:
+                continue  # the rest of this story lies in the future: the order stays where it is
+            step(at)
+            heapq.heappush(queue, (at, index, story))
+
+    def _office_time(self, at: datetime) -> datetime:
+        local = at.astimezone(SHANGHAI)
+        hour = 8 + (local.hour % 10)
+        return local.replace(hour=hour, minute=local.minute).astimezone(at.tzinfo)
+
+    # --- one order's story ------------------------------------------------------------------
+
+    def _story(self, target: str, start: datetime) -> Iterator[tuple[datetime, Step]]:
+        rng = self.rng
+        leaf = rng.choice(content.leaf_categories())
+        template = rng.choice(content.REQUEST_TEMPLATES[leaf.code])
+        place = rng.choice(content.PLACES)
+        agent = rng.choice(self.city.agents)
+        holder: dict[str, int] = {}
+        urgency = rng.choices(list(Urgency), weights=[86, 10, 4])[0]
+        complexity = Complexity.COMPLEX if rng.random() < 0.3 else Complexity.SIMPLE
+        importance = Importance.MAJOR if rng.random() < 0.08 else Importance.ORDINARY
+        at = start
+
+        def intake(when: datetime) -> None:
+            order = service.intake(
+                self._ctx(agent, when),
+                self._intake_body(leaf.code, template, place, urgency, complexity, importance, when),
+            )
+            holder["id"] = order.id
+            self.created += 1
+
+        yield at, intake
+        if target == "received":
+            return
+        at += timedelta(minutes=rng.uniform(3, 40))
+        if target == "invalid":
+            yield at, self._do(holder, agent, Command.INVALIDATE, reason="重复来电，诉求已在其他工单中受理")
+            return
+        if target == "merged" and self.closed_ids:
+            into = rng.choice(self.closed_ids)
+            yield at, self._do(holder, agent, Command.MERGE, into_order_id=into, reason="同一地点同一诉求，合并办理")
+            return
+
+        lead = leaf.department or "ZJJ"
+        wrong_first = target == "return_requested" or rng.random() < 0.06
+        first = rng.choice([d for d in ("CGJ", "ZJJ", "JTJ", "SJJ") if d != lead]) if wrong_first else lead
+        reply_days = rng.randint(3, 7) if complexity is Complexity.COMPLEX else None
+        co = [self.city.departments[d].id for d in rng.sample(["GYJD", "MPJD", "HBJ"], 1)] if rng.random() < 0.1 else []
+        co = [d for d in co if d != self.city.departments[first].id]
+        yield (
+            at,
+            self._do(
+                holder,
+                agent,
+                Command.DISPATCH,
+                lead_department_id=self.city.departments[first].id,
+                co_department_ids=co,
+                reply_days=reply_days,
+            ),
+        )
+        if wrong_first:
+            at += timedelta(hours=rng.uniform(0.5, 5))
+            yield (
+                at,
+                self._do(
+                    holder,
+                    self._one(first, "section_chief"),
+                    Command.REQUEST_RETURN,
+                    reason_code=ReturnReason.NOT_OUR_DUTY,
+                    reason=rng.choice(content.RETURN_REASONS),
+                ),
+            )
+            if target == "return_requested":
+                return
+            at += timedelta(hours=rng.uniform(0.5, 4))
+            yield (
+                at,
+                self._do(
+                    holder,
+                    agent,
+                    Command.RULE_RETURN,
+                    accept=True,
+                    new_lead_department_id=self.city.departments[lead].id,
+                    comment="同意退单，改派",
+                ),
+            )
+        if target == "dispatched":
+            return
+
+        chief, head = self._one(lead, "section_chief"), self._one(lead, "department_head")
+        handler = rng.choice(self.city.staff.get((lead, "handler"), [chief]))
+        at += timedelta(hours=rng.uniform(0.1, 20) if urgency is Urgency.NORMAL else rng.uniform(0.05, 0.4))
+        yield at, self._do(holder, chief, Command.SIGN)
+        yield at + timedelta(minutes=2), self._do(holder, chief, Command.ASSIGN_HANDLER, handler_id=handler.id)
+        at += timedelta(minutes=rng.uniform(10, 50) if urgency is not Urgency.NORMAL else rng.uniform(60, 1500))
+        if urgency is not Urgency.NORMAL or rng.random() < 0.5:
+            yield at, self._onsite(holder, handler, place)
+        if rng.random() < 0.35:
+            at += timedelta(minutes=rng.uniform(5, 120))
+            yield (
+                at,
+                self._do(
+                    holder, handler, Command.ADD_NOTE, client_id=uuid.uuid4(), text=rng.choice(content.INTERNAL_NOTES)
+                ),
+            )
+        if rng.random() < 0.06:
+            at += timedelta(hours=rng.uniform(1, 8))
+            yield (
+                at,
+                self._do(
+                    holder,
+                    handler,
+                    Command.REQUEST_EXTENSION,
+                    days=rng.randint(2, 5),
+                    reason=rng.choice(content.EXTENSION_REASONS),
+                ),
+            )
+            at += timedelta(hours=rng.uniform(1, 8))
+            yield at, self._do(holder, agent, Command.RULE_EXTENSION, approve=rng.random() < 0.8)
+        result = rng.choices(list(ResultCode), weights=[60, 15, 20, 5])[0]
+        reply = rng.choice(content.REPLY_TEMPLATES[result.value]).format(place=place.address)
+        at += timedelta(hours=rng.uniform(1, 30))
+        if target == "in_progress":
+            if rng.random() < 0.5:
+                yield (
+                    at,
+                    self._do(holder, handler, Command.SAVE_DRAFT, text=reply[: len(reply) // 2], result_code=result),
+                )
+            return
+        yield at, self._do(holder, handler, Command.SUBMIT_REPLY, text=reply, result_code=result)
+        reviewers = [chief, head] + (
+            [self.city.leaders.get(lead, self.city.mayor), self.city.mayor] if importance is Importance.MAJOR else []
+        )
+        stop_at = rng.randrange(len(reviewers)) if target == "in_review" else len(reviewers)
+        if rng.random() < 0.2 and target != "in_review":
+            at += timedelta(hours=rng.uniform(0.5, 6))
+            yield at, self._do(holder, chief, Command.RETURN_FOR_REWORK, comment=rng.choice(content.RETURN_COMMENTS))
+            at += timedelta(hours=rng.uniform(0.5, 10))
+            yield (
+                at,
+                self._do(
+                    holder, handler, Command.SUBMIT_REPLY, text=reply + "具体整改将于一周内完成。", result_code=result
+                ),
+            )
+        for reviewer in reviewers[:stop_at]:
+            at += timedelta(hours=rng.uniform(0.3, 12))
+            yield at, self._do(holder, reviewer, Command.APPROVE, comment="同意")
+        if target == "in_review":
+            return
+        at += timedelta(hours=rng.uniform(2, 40))
+        outcome = (
+            "unsatisfied"
+            if target == "reopened"
+            else rng.choices(
+                ["satisfied", "basically_satisfied", "unsatisfied", "unreachable"], weights=[78, 12, 6, 4]
+            )[0]
+        )
+        if target == "replied":
+            if rng.random() < 0.4:
+                yield at, self._do(holder, agent, Command.RECORD_CALLBACK, outcome="unreachable")
+            return
+        attempts = 3 if outcome == "unreachable" else 1
+        for _ in range(attempts):
+            yield (
+                at,
+                self._do(
+                    holder, agent, Command.RECORD_CALLBACK, outcome=outcome, notes=rng.choice(content.CALLBACK_NOTES)
+                ),
+            )
+            at += timedelta(hours=rng.uniform(1, 5))
+        if target == "reopened":
+            yield at, self._do(holder, agent, Command.REOPEN, instruction=rng.choice(content.LEADER_INSTRUCTIONS))
+            return
+        yield at, self._close(holder, agent)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _one(self, department: str, role: str) -> User:
+        return self.city.staff[(department, role)][0]
+
+    def _ctx(self, user: User, at: datetime) -> service.Context:
+        return service.Context(session=self.session, actor=actor_of(user), settings=self.settings, now=at)
+
+    def _version(self, order_id: int) -> int:
+        return self.session.get(Order, order_id).version
+
+    def _do(self, holder: dict[str, int], user: User, command: Command, **fields: object) -> Step:
+        def step(at: datetime) -> None:
+            order_id = holder["id"]
+            body_type = COMMAND_BODIES[command]
+            if "version" in body_type.model_fields:
+                fields["version"] = self._version(order_id)
+            service.execute(self._ctx(user, at), order_id, command, body_type(**fields))
+
+        return step
+
+    def _close(self, holder: dict[str, int], agent: User) -> Step:
+        def step(at: datetime) -> None:
+            self._do(holder, agent, Command.CLOSE)(at)
+            self.closed_ids.append(holder["id"])
+
+        return step
+
+    def _onsite(self, holder: dict[str, int], handler: User, place: content.PlaceSpec) -> Step:
+        def step(at: datetime) -> None:
+            photos = []
+            for tag in self.rng.sample([PhotoTag.BEFORE, PhotoTag.AFTER, PhotoTag.OTHER], self.rng.randint(1, 2)):
+                caption = f"{place.address} 现场核查"
+                data = sample_photo(self.rng, caption, at.astimezone(SHANGHAI), place.lat, place.lon, size=(800, 600))
+                sha = self.blobs.put(data)
+                if self.session.get(Blob, sha) is None:
+                    self.session.add(Blob(sha256=sha, size=len(data), media_type="image/jpeg"))
+                photos.append(PhotoRef(sha256=sha, tag=tag))
+                self.photos += 1
+            self.session.flush()
+            self._do(
+                holder,
+                handler,
+                Command.RECORD_ONSITE_CHECK,
+                client_id=uuid.uuid4(),
+                checked_at=at,
+                lat=place.lat,
+                lon=place.lon,
+                notes=self.rng.choice(content.ONSITE_NOTES),
+                photos=photos,
+            )(at)
+
+        return step
+
+    def _intake_body(
+        self,
+        category: str,
+        template: content.RequestTemplate,
+        place: content.PlaceSpec,
+        urgency: Urgency,
+        complexity: Complexity,
+        importance: Importance,
+        at: datetime,
+    ) -> OrderIntake:
+        rng = self.rng
+        anonymous = rng.random() < 0.08
+        channel = rng.choices(list(content.CHANNEL_WEIGHTS), weights=list(content.CHANNEL_WEIGHTS.values()))[0]
+        return OrderIntake(
+            channel=Channel(channel),
+            received_at=at,
+            citizen=CitizenIn(
+                name="" if anonymous else content.citizen_name(rng),
+                phone=content.mobile_number(rng),
+                anonymous=anonymous,
+                confidential=rng.random() < 0.12,
+                contact_allowed=rng.random() < 0.5,
+            ),
+            kind=RequestKind(template.kind),
+            category_code=category,
+            complexity=complexity,
+            urgency=urgency,
+            importance=importance,
+            title=template.title,
+            description=template.description.format(place=place.address, days=rng.randint(2, 20)),
+            address=place.address,
+            district=place.district,
+            street=place.street,
+            lat=place.lat,
+            lon=place.lon,
+            tags=rng.sample(content.HOT_TAGS, 1) if rng.random() < 0.2 else [],
+        )
