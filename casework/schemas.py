@@ -68,6 +68,20 @@ class DepartmentOut(Wire):
     kind: str
 
 
+class CategoryIn(Wire):
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")]
+    name: RequiredShort
+    parent_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")] | None = None
+    department_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")] | None = None
+
+
+class CategoryOut(Wire):
+    code: str
+    name: str
+    parent_code: str | None
+    department_code: str | None
+
+
 class UserIn(Wire):
     username: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.-]{2,40}$")]
     name: RequiredShort

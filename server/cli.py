@@ -74,6 +74,17 @@ def _create_department(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _create_category(args: argparse.Namespace, settings: Settings) -> int:
+    from casework.schemas import CategoryIn
+    from server.org.service import create_category
+
+    with _session(settings) as session:
+        body = CategoryIn(code=args.code, name=args.name, parent_code=args.parent, department_code=args.department)
+        category = create_category(session, body, None, utcnow())
+        print(f"category {category.code} {category.name} created")
+    return 0
+
+
 def _create_user(args: argparse.Namespace, settings: Settings) -> int:
     from casework.roles import Role
     from casework.schemas import UserIn
@@ -173,6 +184,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--name-en", default="")
     s.add_argument("--kind", choices=["centre", "department", "leadership"], default="department")
     s.set_defaults(run=_create_department)
+
+    s = sub.add_parser("create-category", help="add a request category (hierarchical code)")
+    s.add_argument("code")
+    s.add_argument("name")
+    s.add_argument("--parent", help="parent category code")
+    s.add_argument("--department", help="code of the department that usually handles it")
+    s.set_defaults(run=_create_category)
 
     s = sub.add_parser("create-user", help="add a user")
     s.add_argument("username")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from casework.roles import Role
-from casework.schemas import DepartmentIn, DepartmentOut, UserIn, UserOut
+from casework.schemas import CategoryIn, CategoryOut, DepartmentIn, DepartmentOut, UserIn, UserOut
 from server.deps import DB, Admin, CurrentCaller, Now
 from server.org import repository, service
 from server.org.views import department_out, user_out
@@ -39,3 +39,13 @@ def list_users(session: DB, caller: CurrentCaller) -> list[UserOut]:
 @router.post("/users", response_model=UserOut, status_code=201, responses={401: {}, 403: {}, 409: {}, 422: {}})
 def create_user(body: UserIn, session: DB, caller: Admin, now: Now) -> UserOut:
     return user_out(service.create_user(session, body, caller.user.id, now))
+
+
+@router.get("/categories", response_model=list[CategoryOut], responses={401: {}})
+def list_categories(session: DB, caller: CurrentCaller) -> list[CategoryOut]:
+    return [CategoryOut.model_validate(c, from_attributes=True) for c in repository.categories(session)]
+
+
+@router.post("/categories", response_model=CategoryOut, status_code=201, responses={401: {}, 403: {}, 409: {}, 422: {}})
+def create_category(body: CategoryIn, session: DB, caller: Admin, now: Now) -> CategoryOut:
+    return CategoryOut.model_validate(service.create_category(session, body, caller.user.id, now), from_attributes=True)

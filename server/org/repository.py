@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Department, User
+from server.models import Category, Department, User
 
 
 def departments(session: Session) -> Sequence[Department]:
@@ -27,3 +27,7 @@ def users(session: Session, department_id: int | None = None) -> Sequence[User]:
 
 def user_by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
+
+
+def categories(session: Session) -> Sequence[Category]:
+    return session.scalars(select(Category).order_by(Category.code)).all()

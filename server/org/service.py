@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from casework.roles import DEPARTMENT_ROLES, Role
-from casework.schemas import DepartmentIn, UserIn
+from casework.schemas import CategoryIn, DepartmentIn, UserIn
 from server.audit.service import record
 from server.auth.passwords import hash_password
 from server.errors import ApiError, invalid
-from server.models import Department, User
+from server.models import Category, Department, User
 from server.org import repository
 
 
@@ -56,3 +56,17 @@ def create_user(
     summary["role"] = body.role.value
     record(session, actor_id, "create_user", None, {}, {"user": summary, "id": user.id}, now)
     return user
+
+
+def create_category(session: Session, body: CategoryIn, actor_id: int | None, now: datetime) -> Category:
+    if session.get(Category, body.code) is not None:
+        raise ApiError(409, "duplicate", "该分类编码已存在", "A category with this code exists")
+    if body.parent_code and session.get(Category, body.parent_code) is None:
+        raise invalid("unknown_category", "上级分类不存在", "No such parent category")
+    if body.department_code and repository.department_by_code(session, body.department_code) is None:
+        raise invalid("unknown_department", "默认承办单位不存在", "No such department")
+    category = Category(**body.model_dump())
+    session.add(category)
+    session.flush()
+    record(session, actor_id, "create_category", None, {}, {"category": body.model_dump()}, now)
+    return category
