@@ -46,12 +46,8 @@ def _digest(
 
 
 def _head(session: Session) -> AuditHead:
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
-    return head
+    """The chain's tip, locked until commit (the migration creates it at the genesis hash)."""
+    return session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
 
 
 def record(

@@ -52,6 +52,8 @@ def save_days(
     if loaded_year is not None and session.get(CalendarYear, loaded_year) is None:
         session.add(CalendarYear(year=loaded_year))
     session.flush()
+    # Orders first, then the audit head: every writer takes its locks in that order.
+    count = recompute_provisional(session, settings, actor_id, now)
     record(
         session,
         actor_id,
@@ -61,7 +63,7 @@ def save_days(
         {"source": source, "year": loaded_year, "days": [[d.day.isoformat(), d.kind.value, d.note] for d in days]},
         now,
     )
-    return recompute_provisional(session, settings, actor_id, now)
+    return count
 
 
 def recompute_provisional(session: Session, settings: Settings, actor_id: int | None, now: datetime) -> int:
