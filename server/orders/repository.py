@@ -78,7 +78,9 @@ def _conditions(actor: Actor, f: OrderFilter) -> list[ColumnElement[bool]]:
     if f.supervised is not None:
         conditions.append(Order.supervised.is_(f.supervised))
     if f.text:
-        pattern = f"%{f.text}%"
+        # The user's text is matched literally: %, _ and \ are not wildcards here.
+        literal = f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{literal}%"
         conditions.append(
             or_(
                 Order.title.ilike(pattern, escape="\\"),

@@ -151,3 +151,12 @@ def test_order_closes_only_after_three_unanswered_callbacks(api: Api) -> None:
             refused = api.command(oid, "close", "agent", expect=409)
             assert refused["code"] == "callback_required"
     assert api.command(oid, "close", "agent")["state"] == "closed"
+
+
+def test_text_search_is_literal(api: Api) -> None:
+    plain = api.dispatched("ZJJ", title="路灯不亮")["id"]
+    percent = api.dispatched("ZJJ", title="减免100%物业费")["id"]
+    found = api.get("/orders", "zj_chief", params={"q": "100%"}).json()
+    assert [o["id"] for o in found["items"]] == [percent]
+    assert api.get("/orders", "zj_chief", params={"q": "%"}).json()["total"] == 1
+    assert plain in [o["id"] for o in api.get("/orders", "zj_chief", params={"q": "路灯"}).json()["items"]]
