@@ -6,7 +6,7 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -120,13 +120,17 @@ def page(
             query = query.where(Order.id < decode_cursor(cursor)[1])
     else:
         # Orders without a deadline sort last: key them by a far-future date.
-        far = datetime(9999, 1, 1)
+        far = datetime(9999, 1, 1, tzinfo=UTC)
         key = func.coalesce(Order.due_at, far)
         query = query.order_by(key, Order.id)
         if cursor:
             raw_key, last_id = decode_cursor(cursor)
-            last_key = datetime.fromisoformat(str(raw_key)) if raw_key else far
-            last_key = last_key.replace(tzinfo=None) if session.get_bind().dialect.name == "sqlite" else last_key
+            try:
+                last_key = datetime.fromisoformat(str(raw_key)) if raw_key else far
+            except ValueError as exc:
+                raise ValueError("bad cursor") from exc
+            if last_key.tzinfo is None:
+                raise ValueError("bad cursor")
             query = query.where(or_(key > last_key, (key == last_key) & (Order.id > last_id)))
     rows = list(session.scalars(query.limit(limit + 1)))
     more = len(rows) > limit

@@ -205,6 +205,7 @@ def execute(ctx: Context, order_id: int, command: Command, body: Wire) -> Order:
     old, new = _diff(before, snapshot(order))
     payload = json.loads(body.model_dump_json(exclude={"version"}))
     record(ctx.session, ctx.actor.user_id, command.value, order.id, old, {**new, **extra, "input": payload}, ctx.now)
+    ctx.session.expire(order)  # answer with what the database holds (times in UTC)
     return order
 
 
