@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
@@ -105,23 +107,66 @@ def _summary_fields(order: Order) -> dict[str, object]:
 
 
 def detail(session: Session, order: Order, actor: Actor, now: datetime, revealed: bool = False) -> OrderDetail:
-    oid = order.id
-    attachments = session.execute(
-        select(Attachment, Blob).join(Blob, Blob.sha256 == Attachment.sha256).where(Attachment.order_id == oid)
-    ).all()
+    return details(session, [order], actor, now, revealed)[0]
+
+
+def _by_order(session: Session, model: type, ids: list[int]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = {}
+    for row in session.scalars(select(model).where(model.order_id.in_(ids)).order_by(model.id)):
+        grouped.setdefault(row.order_id, []).append(row)
+    return grouped
+
+
+def details(
+    session: Session, orders: Sequence[Order], actor: Actor, now: datetime, revealed: bool = False
+) -> list[OrderDetail]:
+    """Full views of many orders with one query per child table, not per order."""
+    ids = [o.id for o in orders]
+    attachments: dict[int, list[tuple[Attachment, Blob]]] = {}
+    for attachment, blob in session.execute(
+        select(Attachment, Blob).join(Blob, Blob.sha256 == Attachment.sha256).where(Attachment.order_id.in_(ids))
+    ):
+        attachments.setdefault(attachment.order_id, []).append((attachment, blob))
+    checks = _by_order(session, OnsiteCheck, ids)
+    notes = _by_order(session, Note, ids)
+    replies = _by_order(session, ReplyVersion, ids)
+    reviews = _by_order(session, ReviewRecord, ids)
+    callbacks = _by_order(session, CallbackRecord, ids)
+    return [
+        _detail(
+            order,
+            actor,
+            now,
+            revealed,
+            attachments.get(order.id, []),
+            checks.get(order.id, []),
+            notes.get(order.id, []),
+            replies.get(order.id, []),
+            reviews.get(order.id, []),
+            callbacks.get(order.id, []),
+        )
+        for order in orders
+    ]
+
+
+def _detail(
+    order: Order,
+    actor: Actor,
+    now: datetime,
+    revealed: bool,
+    attachments: list[tuple[Attachment, Blob]],
+    checks: list[OnsiteCheck],
+    notes: list[Note],
+    replies: list[ReplyVersion],
+    reviews: list[ReviewRecord],
+    callbacks: list[CallbackRecord],
+) -> OrderDetail:
     photos_by_check: dict[int, list[PhotoRef]] = {}
     for attachment, _ in attachments:
         if attachment.onsite_check_id is not None:
             photos_by_check.setdefault(attachment.onsite_check_id, []).append(
                 PhotoRef(sha256=attachment.sha256, tag=attachment.tag)
             )
-    checks = session.scalars(select(OnsiteCheck).where(OnsiteCheck.order_id == oid).order_by(OnsiteCheck.id))
-    notes = session.scalars(select(Note).where(Note.order_id == oid).order_by(Note.id))
-    replies = session.scalars(select(ReplyVersion).where(ReplyVersion.order_id == oid).order_by(ReplyVersion.id))
-    reviews = session.scalars(select(ReviewRecord).where(ReviewRecord.order_id == oid).order_by(ReviewRecord.id))
-    callbacks = session.scalars(
-        select(CallbackRecord).where(CallbackRecord.order_id == oid).order_by(CallbackRecord.id)
-    )
     has_draft = order.draft_text or order.draft_result
     return OrderDetail(
         **_summary_fields(order),
