@@ -19,6 +19,7 @@ from server.errors import install_handlers
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
 from server.settings import Settings, get_settings
+from server.sync.endpoints import router as sync_router
 
 MAX_JSON_BODY = 1_000_000
 
@@ -89,7 +90,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.clock = clock
     app.state.blob_store = BlobStore(settings.blob_dir)
     install_handlers(app)
-    for router in (auth_router, org_router, orders_router, calendar_router, blobs_router):
+    for router in (auth_router, org_router, orders_router, calendar_router, blobs_router, sync_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["health"])

@@ -16,6 +16,7 @@ from server.models.orders import (
     order_co_departments,
 )
 from server.models.org import Department, User, leader_portfolio
+from server.models.sync import OrderAccess, SyncMutation, Upload
 
 __all__ = [
     "Attachment",
@@ -31,9 +32,12 @@ __all__ = [
     "Note",
     "OnsiteCheck",
     "Order",
+    "OrderAccess",
     "OrderNumberCounter",
     "ReplyVersion",
     "ReviewRecord",
+    "SyncMutation",
+    "Upload",
     "User",
     "leader_portfolio",
     "order_co_departments",

@@ -52,6 +52,7 @@ from server.models import (
     Note,
     OnsiteCheck,
     Order,
+    OrderAccess,
     ReplyVersion,
     ReviewRecord,
     User,
@@ -221,7 +222,14 @@ def _dispatch(ctx: Context, order: Order, body: DispatchBody) -> dict[str, Any]:
     order.co_departments = co
     order.dispatched_at = ctx.now
     apply_deadlines(order, policy(ctx.session, ctx.settings), ctx.now)
+    _grant_access(ctx, order.id, [lead.id, *(d.id for d in co)])
     return {"co_department_ids": [d.id for d in co]}
+
+
+def _grant_access(ctx: Context, order_id: int, department_ids: list[int]) -> None:
+    for department_id in department_ids:
+        if ctx.session.get(OrderAccess, (order_id, department_id)) is None:
+            ctx.session.add(OrderAccess(order_id=order_id, department_id=department_id))
 
 
 def _department(ctx: Context, department_id: int) -> Department:
@@ -309,6 +317,7 @@ def _rule_return(ctx: Context, order: Order, body: RuleReturnBody) -> dict[str, 
         order.signed_on_time = None
         order.dispatched_at = ctx.now  # the new department's clock starts now
         apply_deadlines(order, policy(ctx.session, ctx.settings), ctx.now)
+        _grant_access(ctx, order.id, [lead.id])
     elif order.signed_at is None:
         # Refused: the order was the department's all along; the clock kept running.
         order.signed_at = ctx.now

@@ -1,0 +1,38 @@
+"""``/sync``: pull and push for the offline client."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from casework.sync import PullResponse, PushRequest, PushResponse
+from server.deps import DB, AppSettings, CurrentCaller, Now
+from server.errors import invalid
+from server.orders.service import Context
+from server.sync import pull as pull_service
+from server.sync import push as push_service
+from server.transaction import TransactionalRoute
+
+router = APIRouter(prefix="/sync", tags=["sync"], route_class=TransactionalRoute)
+
+
+@router.get("/pull", response_model=PullResponse, responses={401: {}, 422: {}})
+def pull(
+    session: DB,
+    caller: CurrentCaller,
+    now: Now,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> PullResponse:
+    """The caller's orders: a snapshot first, then changes; ``revoke`` for orders that left their scope."""
+    try:
+        return pull_service.pull(session, caller.actor, now, cursor, limit)
+    except ValueError as exc:
+        raise invalid("bad_cursor", "同步游标无效", "The sync cursor is not valid") from exc
+
+
+@router.post("/push", response_model=PushResponse, responses={401: {}, 422: {}})
+def push(body: PushRequest, session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> PushResponse:
+    """Apply queued mutations in order; each answers applied, duplicate, conflict or rejected."""
+    return push_service.push(Context(session=session, actor=caller.actor, settings=settings, now=now), body)

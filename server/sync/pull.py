@@ -1,0 +1,141 @@
+"""``GET /sync/pull``: the caller's orders, first as a snapshot, then as changes.
+
+Every write appends to the audit chain under a lock on its head row, held until commit, so
+audit sequence numbers become visible strictly in order — also on PostgreSQL with many
+workers. A pull that reads "records after N" therefore never skips a change that commits
+later with a smaller number: there is none.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session
+
+from casework.roles import Actor, Role
+from casework.schemas import EventView
+from casework.sync import ChangeKind, PullResponse, SyncChange
+from server.models import AuditHead, AuditRecord, Order, OrderAccess
+from server.orders import repository, views
+from server.sync.cursor import Cursor, scope_key
+
+
+def _head_seq(session: Session) -> int:
+    return session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0
+
+
+def _ever_held(actor: Actor) -> ColumnElement[bool] | None:
+    """Orders whose changes concern the caller: all for the centre, else those ever held."""
+    if actor.is_centre or actor.role is Role.TOP_LEADER:
+        return true()
+    if actor.role is Role.LEADER_IN_CHARGE and actor.portfolio:
+        departments = sorted(actor.portfolio)
+    elif actor.is_department_staff and actor.department_id is not None:
+        departments = [actor.department_id]
+    else:
+        return None
+    held = select(OrderAccess.order_id).where(OrderAccess.department_id.in_(departments))
+    return AuditRecord.order_id.in_(held)
+
+
+def pull(session: Session, actor: Actor, now: datetime, cursor_text: str | None, limit: int) -> PullResponse:
+    scope = scope_key(actor)
+    head = _head_seq(session)
+    if cursor_text is None:
+        return _snapshot(session, actor, now, Cursor(scope, "snapshot", head), limit, reset=False)
+    cursor = Cursor.decode(cursor_text)
+    if cursor.scope != scope or cursor.seq > head:
+        # Scope changed (new department, portfolio) or history the server no longer has.
+        return _snapshot(session, actor, now, Cursor(scope, "snapshot", head), limit, reset=True)
+    if cursor.phase == "snapshot":
+        return _snapshot(session, actor, now, cursor, limit, reset=False)
+    return _delta(session, actor, now, cursor, limit)
+
+
+def _events(session: Session, order_ids: list[int], after: int, upto: int | None) -> dict[int, list[EventView]]:
+    query = select(AuditRecord).where(AuditRecord.order_id.in_(order_ids), AuditRecord.seq > after)
+    if upto is not None:
+        query = query.where(AuditRecord.seq <= upto)
+    grouped: dict[int, list[EventView]] = {}
+    for e in session.scalars(query.order_by(AuditRecord.seq)):
+        grouped.setdefault(e.order_id or 0, []).append(
+            EventView(
+                seq=e.seq,
+                at=e.at,
+                actor_id=e.actor_id,
+                action=e.action,
+                order_id=e.order_id,
+                before=e.before,
+                after=e.after,
+            )
+        )
+    return grouped
+
+
+def _upserts(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    orders: list[Order],
+    seqs: dict[int, int],
+    events_after: int,
+    events_upto: int | None,
+) -> dict[int, SyncChange]:
+    details = views.details(session, orders, actor, now)
+    events = _events(session, [o.id for o in orders], events_after, events_upto)
+    return {
+        d.id: SyncChange(seq=seqs[d.id], kind=ChangeKind.UPSERT, order_id=d.id, order=d, events=events.get(d.id, []))
+        for d in details
+    }
+
+
+def _snapshot(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit: int, reset: bool) -> PullResponse:
+    orders = list(
+        session.scalars(
+            select(Order).where(repository.scope(actor), Order.id > cursor.after_id).order_by(Order.id).limit(limit)
+        )
+    )
+    changes = _upserts(session, actor, now, orders, {o.id: cursor.seq for o in orders}, 0, cursor.seq)
+    if len(orders) == limit:
+        following, more = Cursor(cursor.scope, "snapshot", cursor.seq, orders[-1].id), True
+    else:
+        # The snapshot is complete; what changed since it began follows as a delta.
+        following = Cursor(cursor.scope, "delta", cursor.seq)
+        more = _any_after(session, actor, cursor.seq)
+    return PullResponse(changes=list(changes.values()), cursor=following.encode(), has_more=more, reset=reset)
+
+
+def _any_after(session: Session, actor: Actor, seq: int) -> bool:
+    held = _ever_held(actor)
+    if held is None:
+        return False
+    query = select(AuditRecord.seq).where(AuditRecord.seq > seq, AuditRecord.order_id.is_not(None), held).limit(1)
+    return session.scalar(query) is not None
+
+
+def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit: int) -> PullResponse:
+    held = _ever_held(actor)
+    if held is None:
+        return PullResponse(changes=[], cursor=cursor.encode(), has_more=False, reset=False)
+    rows = session.execute(
+        select(AuditRecord.seq, AuditRecord.order_id)
+        .where(AuditRecord.seq > cursor.seq, AuditRecord.order_id.is_not(None), held)
+        .order_by(AuditRecord.seq)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return PullResponse(changes=[], cursor=cursor.encode(), has_more=False, reset=False)
+    latest: dict[int, int] = {}
+    for seq, order_id in rows:
+        latest.pop(order_id, None)
+        latest[order_id] = seq  # keeps the order of each order's last change
+    visible = {o.id: o for o in session.scalars(select(Order).where(Order.id.in_(latest), repository.scope(actor)))}
+    # Events up to the page's end only: the next page starts there.
+    upserts = _upserts(session, actor, now, list(visible.values()), latest, cursor.seq, rows[-1][0])
+    changes = [
+        upserts[order_id] if order_id in visible else SyncChange(seq=seq, kind=ChangeKind.REVOKE, order_id=order_id)
+        for order_id, seq in latest.items()
+    ]
+    following = Cursor(cursor.scope, "delta", rows[-1][0])
+    return PullResponse(changes=changes, cursor=following.encode(), has_more=len(rows) == limit, reset=False)

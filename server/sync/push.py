@@ -1,0 +1,132 @@
+"""``POST /sync/push``: queued offline mutations, each applied at most once.
+
+Each mutation runs in a savepoint; its result is stored under ``(client_id, mutation id)`` in
+the same transaction as its effect, so a push retried after a lost answer gets the stored
+results and changes nothing twice. State commands are judged by the state machine as the
+order is now, not by the version the client saw; free text (a draft, a reply) is applied only
+if the server's text is still the one the client started from — otherwise both are returned
+as a conflict for the user to merge.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from casework.errors import CommandRefused
+from casework.lifecycle import Command
+from casework.schemas import COMMAND_BODIES, OrderDetail
+from casework.sync import Mutation, MutationResult, MutationStatus, PushRequest, PushResponse
+from server.errors import ApiError
+from server.models import Order, SyncMutation
+from server.orders import repository, service, views
+
+#: Commands whose free text is compared with the server's current text (field on the order).
+FREE_TEXT = {Command.SAVE_DRAFT: "draft_text", Command.SUBMIT_REPLY: "draft_text"}
+
+
+def push(ctx: service.Context, request: PushRequest) -> PushResponse:
+    return PushResponse(results=[_one(ctx, request.client_id, m) for m in request.mutations])
+
+
+def _current(ctx: service.Context, order_id: int) -> OrderDetail | None:
+    order = repository.visible(ctx.session, ctx.actor, order_id)
+    return views.detail(ctx.session, order, ctx.actor, ctx.now) if order else None
+
+
+def _one(ctx: service.Context, client_id: str, mutation: Mutation) -> MutationResult:
+    session = ctx.session
+    stored = session.get(SyncMutation, (client_id, str(mutation.id)))
+    if stored is not None:
+        if stored.user_id != ctx.actor.user_id:
+            return _result(
+                mutation,
+                MutationStatus.REJECTED,
+                "mutation_id_taken",
+                "该操作编号已被使用",
+                "This mutation id is already used",
+            )
+        previous = MutationResult.model_validate(stored.result)
+        return previous.model_copy(
+            update={"status": MutationStatus.DUPLICATE, "order": _current(ctx, mutation.order_id)}
+        )
+
+    result = _apply(ctx, mutation)
+    session.add(
+        SyncMutation(
+            client_id=client_id,
+            mutation_id=str(mutation.id),
+            user_id=ctx.actor.user_id,
+            result=json.loads(result.model_dump_json(exclude={"order"})),
+        )
+    )
+    session.flush()
+    return result.model_copy(update={"order": _current(ctx, mutation.order_id)})
+
+
+def _apply(ctx: service.Context, mutation: Mutation) -> MutationResult:
+    session = ctx.session
+    body_type = COMMAND_BODIES[mutation.name]
+    args: dict[str, Any] = dict(mutation.args)
+    order = repository.visible(session, ctx.actor, mutation.order_id, for_update=True)
+    if order is None:
+        return _result(
+            mutation,
+            MutationStatus.REJECTED,
+            "not_found",
+            "工单不存在或已不在您的办理范围内",
+            "The order does not exist or is no longer yours",
+        )
+    conflict = _text_conflict(mutation, order)
+    if conflict is not None:
+        return conflict
+    if "version" in body_type.model_fields:
+        args["version"] = order.version  # judged by the state machine as the order is now
+    try:
+        body = body_type.model_validate(args)
+    except ValidationError as exc:
+        return _result(
+            mutation,
+            MutationStatus.REJECTED,
+            "invalid_input",
+            "提交的内容有误",
+            "The input is invalid",
+            detail=exc.errors(include_url=False, include_context=False),
+        )
+    savepoint = session.begin_nested()
+    try:
+        service.execute(ctx, mutation.order_id, mutation.name, body)
+    except CommandRefused as exc:
+        savepoint.rollback()
+        return _result(mutation, MutationStatus.REJECTED, exc.code, exc.message_zh, exc.message_en)
+    except ApiError as exc:
+        savepoint.rollback()
+        return _result(mutation, MutationStatus.REJECTED, exc.code, exc.zh, exc.en)
+    savepoint.commit()
+    return _result(mutation, MutationStatus.APPLIED)
+
+
+def _text_conflict(mutation: Mutation, order: Order) -> MutationResult | None:
+    field = FREE_TEXT.get(mutation.name)
+    if field is None or "text" not in mutation.base:
+        return None
+    server_text = getattr(order, field)
+    if server_text == mutation.base["text"] or server_text == mutation.args.get("text"):
+        return None
+    result = _result(
+        mutation,
+        MutationStatus.CONFLICT,
+        "text_conflict",
+        "答复稿已被他人修改，请合并两个版本",
+        "The draft was changed elsewhere; merge the two versions",
+    )
+    result.server_values = {"text": server_text, "result_code": order.draft_result}
+    return result
+
+
+def _result(
+    mutation: Mutation, status: MutationStatus, code: str | None = None, zh: str = "", en: str = "", detail: Any = None
+) -> MutationResult:
+    return MutationResult(id=mutation.id, status=status, code=code, message_zh=zh, message_en=en, detail=detail)

@@ -1,0 +1,214 @@
+"""Sync pull and push through the HTTP API."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from casework.lifecycle import Command
+from casework.schemas import AddNoteBody
+from server.auth.service import actor_of
+from server.models import AuditRecord, User
+from server.orders import service
+from tests.server.support import Api
+
+
+def pull_all(api: Api, user: str, cursor: str | None = None, limit: int = 3) -> tuple[dict[int, dict], str, list]:  # type: ignore[type-arg]
+    """Follow pages until has_more is false; return orders by id, the last cursor and all changes."""
+    orders: dict[int, dict] = {}  # type: ignore[type-arg]
+    changes: list[dict[str, Any]] = []
+    while True:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        response = api.get("/sync/pull", user, params=params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        if page["reset"]:
+            orders.clear()
+        for change in page["changes"]:
+            changes.append(change)
+            if change["kind"] == "upsert":
+                orders[change["order_id"]] = change["order"]
+            else:
+                orders.pop(change["order_id"], None)
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return orders, cursor, changes
+
+
+def push(api: Api, user: str, mutations: list[dict[str, Any]], client_id: str = "client-test-1") -> list[dict]:  # type: ignore[type-arg]
+    response = api.post("/sync/push", user, json={"client_id": client_id, "mutations": mutations})
+    assert response.status_code == 200, response.text
+    return response.json()["results"]
+
+
+def mutation(order_id: int, name: str, base: dict[str, str] | None = None, **args: Any) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "order_id": order_id, "name": name, "args": args, "base": base or {}}
+
+
+def test_snapshot_then_delta_with_events_and_revokes(api: Api) -> None:
+    zj = [api.dispatched("ZJJ")["id"] for _ in range(4)]
+    cg = api.dispatched("CGJ")["id"]
+    api.intake()  # received: no department sees it
+
+    orders, cursor, _ = pull_all(api, "zj_handler")
+    assert sorted(orders) == sorted(zj)
+    assert all(o["state"] == "dispatched" for o in orders.values())
+    _, cg_cursor, _ = pull_all(api, "cg_handler")
+    _, sw_cursor, _ = pull_all(api, "sw_handler")
+
+    # Nothing happened: an empty delta.
+    _, same_cursor, changes = pull_all(api, "zj_handler", cursor)
+    assert changes == [] and same_cursor == cursor
+
+    api.command(zj[0], "sign", "zj_chief")
+    api.command(zj[0], "add_note", "zj_chief", text="请尽快处理")
+    api.command(cg, "request_return", "cg_chief", reason_code="not_our_duty", reason="属住建局职责")
+    api.command(cg, "rule_return", "agent", accept=True, new_lead_department_id=api.department_id("ZJJ"))
+
+    _, cursor, changes = pull_all(api, "zj_handler", cursor)
+    by_order = {c["order_id"]: c for c in changes}
+    assert by_order[zj[0]]["order"]["state"] == "in_progress"
+    assert [e["action"] for e in by_order[zj[0]]["events"]] == ["sign", "add_note"]  # only the new ones
+    assert by_order[cg]["kind"] == "upsert" and by_order[cg]["order"]["state"] == "dispatched"
+
+    _, _, cg_changes = pull_all(api, "cg_handler", cg_cursor)
+    assert [(c["kind"], c["order_id"], c["order"]) for c in cg_changes] == [("revoke", cg, None)]
+    _, _, sw_changes = pull_all(api, "sw_handler", sw_cursor)
+    assert sw_changes == []  # never held it: not even told it exists
+
+
+def test_changed_scope_resets_and_garbage_cursor_is_refused(api: Api, app) -> None:  # type: ignore[no-untyped-def]
+    api.dispatched("ZJJ")
+    cg_order = api.dispatched("CGJ")["id"]
+    _, cursor, _ = pull_all(api, "zj_handler")
+    with Session(app.state.engine) as session:
+        session.execute(
+            update(User).where(User.username == "zj_handler").values(department_id=api.department_id("CGJ"))
+        )
+        session.commit()
+    page = api.get("/sync/pull", "zj_handler", params={"cursor": cursor}).json()
+    assert page["reset"] is True
+    assert [c["order_id"] for c in page["changes"]] == [cg_order]
+    bad = api.get("/sync/pull", "zj_handler", params={"cursor": "bm9wZQ"})
+    assert bad.status_code == 422 and bad.json()["code"] == "bad_cursor"
+
+
+def test_push_applies_once_and_replays_the_stored_result(api: Api, app) -> None:  # type: ignore[no-untyped-def]
+    oid = api.dispatched("ZJJ")["id"]
+    batch = [
+        mutation(oid, "sign"),
+        mutation(oid, "add_note", client_id=str(uuid.uuid4()), text="现场已核实"),
+        mutation(oid, "save_draft", base={"text": ""}, text="经核实，已修复。", result_code="resolved"),
+    ]
+    results = push(api, "zj_chief", batch)
+    assert [r["status"] for r in results] == ["applied"] * 3
+    assert results[-1]["order"]["draft"]["text"] == "经核实，已修复。"
+    with Session(app.state.engine) as session:
+        audit_count = session.scalar(select(func.count()).select_from(AuditRecord))
+
+    # The answer was lost; the client sends the same batch again.
+    replay = push(api, "zj_chief", batch)
+    assert [r["status"] for r in replay] == ["duplicate"] * 3
+    detail = api.order(oid)
+    assert len(detail["notes"]) == 1 and detail["state"] == "in_progress"
+    with Session(app.state.engine) as session:
+        assert session.scalar(select(func.count()).select_from(AuditRecord)) == audit_count
+
+
+def test_concurrent_drafts_conflict_and_keep_both_texts(api: Api) -> None:
+    oid = api.dispatched("ZJJ")["id"]
+    api.command(oid, "sign", "zj_chief")
+    first = push(api, "zj_handler", [mutation(oid, "save_draft", base={"text": ""}, text="甲稿")], "client-a-0001")
+    assert first[0]["status"] == "applied"
+    second = push(api, "zj_chief", [mutation(oid, "save_draft", base={"text": ""}, text="乙稿")], "client-b-0001")
+    assert second[0]["status"] == "conflict"
+    assert second[0]["server_values"]["text"] == "甲稿"
+    assert api.order(oid)["draft"]["text"] == "甲稿"  # nothing overwritten
+    # The user merged both; based on the server's text it now applies.
+    merged = push(
+        api, "zj_chief", [mutation(oid, "save_draft", base={"text": "甲稿"}, text="甲稿\n乙稿")], "client-b-0001"
+    )
+    assert merged[0]["status"] == "applied"
+
+
+def test_commands_that_no_longer_apply_are_rejected_with_a_reason(api: Api) -> None:
+    oid = api.dispatched("CGJ")["id"]
+    api.command(oid, "request_return", "cg_chief", reason_code="not_our_duty", reason="非本单位")
+    # While the chief was offline the handler drafted; meanwhile the order went to ZJJ.
+    api.command(oid, "rule_return", "agent", accept=True, new_lead_department_id=api.department_id("ZJJ"))
+    results = push(api, "cg_chief", [mutation(oid, "sign")])
+    assert results[0]["status"] == "rejected" and results[0]["code"] == "not_found" and results[0]["order"] is None
+    other = api.dispatched("ZJJ")["id"]
+    results = push(api, "zj_handler", [mutation(other, "approve", comment="同意"), mutation(other, "sign")])
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["code"] == "wrong_state" and results[0]["message_zh"]
+    assert results[1]["code"] == "role_not_allowed"
+
+
+def test_pull_during_concurrent_writes_converges(api: Api) -> None:
+    orders = [api.dispatched("ZJJ")["id"] for _ in range(4)]
+    seen, cursor, snapshot = pull_all(api, "zj_handler", limit=50)
+    snapshot_seq = max(e["seq"] for c in snapshot for e in c["events"])
+    api.login("zj_chief")
+    done = threading.Event()
+
+    api.login("zj_head")
+
+    def writer(who: str, rounds: range) -> None:
+        for round_ in rounds:
+            for oid in orders:
+                api.command(oid, "add_note", who, text=f"第{round_}轮")
+
+    # Two writers at once: on PostgreSQL their transactions interleave.
+    writers = [
+        threading.Thread(target=writer, args=("zj_chief", range(0, 5, 2))),
+        threading.Thread(target=writer, args=("zj_head", range(1, 5, 2))),
+    ]
+    for thread in writers:
+        thread.start()
+    threading.Thread(target=lambda: ([t.join() for t in writers], done.set())).start()
+    events_seen: list[int] = []
+    while True:
+        finished = done.is_set()
+        batch, cursor, changes = pull_all(api, "zj_handler", cursor, limit=5)
+        seen.update(batch)
+        events_seen += [e["seq"] for change in changes for e in change["events"]]
+        if finished:
+            break
+    assert len(events_seen) == len(set(events_seen))  # no event twice
+    for oid in orders:
+        assert sorted(n["text"] for n in seen[oid]["notes"]) == [f"第{r}轮" for r in range(5)]
+        server_events = {e["seq"] for e in api.get(f"/orders/{oid}/events", "zj_handler").json()}
+        assert {s for s in server_events if s > snapshot_seq} <= set(events_seen)  # none skipped
+
+
+def test_a_slow_transaction_cannot_be_skipped_by_a_pull(api: Api, app, settings, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Two writers; the first holds its transaction open. A pull meanwhile must not move past it."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time and blocks readers that would write; PostgreSQL is the case")
+    first, second = api.dispatched("ZJJ")["id"], api.dispatched("ZJJ")["id"]
+    _, cursor, _ = pull_all(api, "zj_handler", limit=50)
+    slow = Session(app.state.engine)
+    chief = slow.scalars(select(User).where(User.username == "zj_chief")).one()
+    ctx = service.Context(session=slow, actor=actor_of(chief), settings=settings, now=api.client.app.state.clock())
+    service.execute(ctx, first, Command.ADD_NOTE, AddNoteBody(client_id=uuid.uuid4(), text="慢事务"))
+    # The slow transaction holds the audit head; the second writer waits for it.
+    fast = threading.Thread(target=lambda: api.command(second, "add_note", "zj_chief", text="快事务"))
+    fast.start()
+    fast.join(timeout=1.0)
+    assert fast.is_alive()  # blocked behind the slow one, so it cannot commit a later seq first
+    _, during, changes = pull_all(api, "zj_handler", cursor)
+    assert changes == [] and during == cursor
+    slow.commit()
+    slow.close()
+    fast.join(timeout=30)
+    _, _, changes = pull_all(api, "zj_handler", cursor)
+    notes = [e["after"]["input"]["text"] for c in changes for e in c["events"]]
+    assert notes == ["慢事务", "快事务"]
