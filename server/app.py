@@ -20,32 +20,42 @@ from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
 from server.settings import Settings, get_settings
 from server.sync.endpoints import router as sync_router
+from server.uploads.endpoints import router as uploads_router
 
 MAX_JSON_BODY = 1_000_000
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse(
+        {
+            "code": "too_large",
+            "message_zh": "提交的内容过大",
+            "message_en": "The request body is too large",
+            "detail": {"limit": limit},
+        },
+        413,
+    )
 
 
 class BodyLimit:
     """Refuse oversized request bodies before they are read into memory."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
+        self.app, self.json_limit, self.upload_limit = app, limit, upload_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # Upload chunks may be larger than any JSON request.
+        limit = self.upload_limit if scope["path"].startswith("/uploads/") else self.json_limit
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            response = JSONResponse(
-                {
-                    "code": "too_large",
-                    "message_zh": "提交的内容过大",
-                    "message_en": "The request body is too large",
-                    "detail": {"limit": self.limit},
-                },
-                413,
-            )
-            await response(scope, receive, send)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _too_large(limit)(scope, receive, send)
             return
         received = 0
 
@@ -53,27 +63,14 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.limit:
+            if received > limit:
                 raise _TooLarge
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _TooLarge:
-            response = JSONResponse(
-                {
-                    "code": "too_large",
-                    "message_zh": "提交的内容过大",
-                    "message_en": "The request body is too large",
-                    "detail": {"limit": self.limit},
-                },
-                413,
-            )
-            await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
+            await _too_large(limit)(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
@@ -90,7 +87,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.clock = clock
     app.state.blob_store = BlobStore(settings.blob_dir)
     install_handlers(app)
-    for router in (auth_router, org_router, orders_router, calendar_router, blobs_router, sync_router):
+    for router in (auth_router, org_router, orders_router, calendar_router, blobs_router, sync_router, uploads_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["health"])
@@ -99,5 +96,5 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             connection.execute(text("SELECT 1"))
         return {"status": "ok"}
 
-    app.add_middleware(BodyLimit, limit=MAX_JSON_BODY)
+    app.add_middleware(BodyLimit, limit=MAX_JSON_BODY, upload_limit=settings.max_upload_chunk_bytes)
     return app

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     review_chains_json: str = ""  # {"default"|DEPT_CODE: {importance: [level, ...]}}
     order_number_prefix: str = "GY"
     page_size_max: int = 200
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_upload_chunk_bytes: int = 16 * 1024 * 1024
+    upload_expiry_hours: int = 24
+    max_image_pixels: int = 80_000_000  # Pillow's decompression-bomb guard
+    thumbnail_size: int = 320
 
     @property
     def effective_database_url(self) -> str:
@@ -35,6 +40,10 @@ class Settings(BaseSettings):
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.data_dir / "uploads"
 
 
 @lru_cache

@@ -1,36 +1,58 @@
-"""``/blobs/{sha256}``: download an attachment of an order the caller may see."""
+"""``/blobs/{sha256}``: check, download and thumbnail blobs the caller may use."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
-from sqlalchemy import select
 
+from server.blobs.access import may_use
+from server.blobs.media import thumbnail
 from server.deps import DB, CurrentCaller
 from server.errors import not_found
-from server.models import Attachment, Blob
-from server.orders.repository import visible
+from server.models import Blob
 from server.transaction import TransactionalRoute
 
 router = APIRouter(prefix="/blobs", tags=["blobs"], route_class=TransactionalRoute)
 
 Sha = Annotated[str, Path(pattern="^[0-9a-f]{64}$")]
+FILE = {200: {"content": {"image/jpeg": {}, "application/octet-stream": {}}}, 401: {}, 404: {}, 422: {}}
 
 
-@router.get(
-    "/{sha256}",
-    response_class=FileResponse,
-    responses={200: {"content": {"image/jpeg": {}, "application/octet-stream": {}}}, 401: {}, 404: {}, 422: {}},
-)
-def download(sha256: Sha, request: Request, session: DB, caller: CurrentCaller) -> FileResponse:
+def _blob(session: DB, caller: CurrentCaller, sha256: str) -> Blob:
     """Another department's blob answers 404, exactly like one that does not exist."""
-    blob = session.get(Blob, sha256)
-    order_ids = session.scalars(select(Attachment.order_id).where(Attachment.sha256 == sha256)).all()
-    if blob is None or not any(visible(session, caller.actor, oid) for oid in order_ids):
+    if not may_use(session, caller.actor, sha256):
         raise not_found("文件", "file")
+    blob = session.get(Blob, sha256)
+    assert blob is not None
+    return blob
+
+
+@router.head("/{sha256}", status_code=200, responses={401: {}, 404: {}})
+def known(sha256: Sha, session: DB, caller: CurrentCaller) -> Response:
+    """200 when the server has this content for the caller: the client need not send it again."""
+    blob = _blob(session, caller, sha256)
+    return Response(status_code=200, headers={"Content-Length": str(blob.size), "Content-Type": blob.media_type})
+
+
+@router.get("/{sha256}", response_class=FileResponse, responses=FILE)
+def download(sha256: Sha, request: Request, session: DB, caller: CurrentCaller) -> FileResponse:
+    blob = _blob(session, caller, sha256)
     path = request.app.state.blob_store.path(sha256)
     if not path.exists():
         raise not_found("文件", "file")
     return FileResponse(path, media_type=blob.media_type, headers={"Cache-Control": "private, max-age=31536000"})
+
+
+@router.get("/{sha256}/thumbnail", response_class=FileResponse, responses=FILE)
+async def thumb(sha256: Sha, request: Request, session: DB, caller: CurrentCaller) -> FileResponse:
+    await run_in_threadpool(_blob, session, caller, sha256)
+    store = request.app.state.blob_store
+    made = await run_in_threadpool(
+        thumbnail, store.path(sha256), store.thumbnail_path(sha256), request.app.state.settings.thumbnail_size
+    )
+    if made is None:
+        raise not_found("缩略图", "thumbnail")
+    return FileResponse(made, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=31536000"})

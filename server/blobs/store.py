@@ -7,22 +7,6 @@ import os
 import tempfile
 from pathlib import Path
 
-# Magic bytes of the types we accept, checked against the content, not the file name.
-_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"%PDF-", "application/pdf"),
-)
-
-
-def sniff(data: bytes) -> str | None:
-    for magic, media_type in _MAGIC:
-        if data.startswith(magic):
-            return media_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
 
 class BlobStore:
     """A directory of files named by their hash, written atomically (temp, fsync, rename)."""
@@ -32,6 +16,15 @@ class BlobStore:
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def thumbnail_path(self, sha256: str) -> Path:
+        return self.root / "thumbnails" / sha256[:2] / f"{sha256}.jpg"
+
+    def adopt(self, source: Path, sha256: str) -> None:
+        """Move a finished upload (already fsynced) into place under its hash."""
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
 
     def put(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()

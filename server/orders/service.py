@@ -41,11 +41,11 @@ from casework.schemas import (
 )
 from casework.sla import Complexity, SlaRules
 from server.audit.service import record
+from server.blobs.access import may_use
 from server.calendar.service import apply_deadlines, policy
 from server.errors import ApiError, forbidden, invalid, not_found, stale_version
 from server.models import (
     Attachment,
-    Blob,
     CallbackRecord,
     Category,
     Department,
@@ -344,7 +344,7 @@ def _onsite(ctx: Context, order: Order, body: OnsiteCheckBody) -> dict[str, Any]
     ctx.session.add(check_row)
     ctx.session.flush()
     for photo in body.photos:
-        if ctx.session.get(Blob, photo.sha256) is None:
+        if not may_use(ctx.session, ctx.actor, photo.sha256):
             raise invalid("unknown_blob", "照片尚未上传", "The photo has not been uploaded", {"sha256": photo.sha256})
         attachment = ctx.session.scalar(
             select(Attachment).where(Attachment.order_id == order.id, Attachment.sha256 == photo.sha256)

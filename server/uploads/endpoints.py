@@ -1,0 +1,129 @@
+"""``/uploads``: the tus 1.0 protocol (core, creation, checksum, expiration, termination)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from email.utils import format_datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
+
+from server.deps import DB, AppSettings, CurrentCaller, Now
+from server.errors import ApiError
+from server.models import Upload
+from server.transaction import TransactionalRoute
+from server.uploads import service
+
+TUS_VERSION = "1.0.0"
+EXTENSIONS = "creation,checksum,expiration,termination"
+
+UploadId = Annotated[str, Path(pattern="^[0-9a-f]{32}$")]
+
+
+def _tus(tus_resumable: Annotated[str | None, Header(alias="Tus-Resumable")] = None) -> None:
+    if tus_resumable != TUS_VERSION:
+        raise ApiError(
+            412, "tus_version", "不支持的 tus 协议版本", "Unsupported tus version", headers={"Tus-Version": TUS_VERSION}
+        )
+
+
+router = APIRouter(prefix="/uploads", tags=["uploads"], route_class=TransactionalRoute)
+TusResumable = Depends(_tus)
+
+
+def _headers(upload: Upload) -> dict[str, str]:
+    headers = {
+        "Tus-Resumable": TUS_VERSION,
+        "Upload-Offset": str(upload.offset),
+        "Upload-Length": str(upload.length),
+        "Cache-Control": "no-store",
+        "Upload-Expires": format_datetime(upload.expires_at.astimezone(UTC), usegmt=True),
+    }
+    if upload.completed_sha256:
+        headers["Upload-Sha256"] = upload.completed_sha256  # the blob's address, for attach_photo
+    return headers
+
+
+@router.options("", status_code=204)
+def discover(settings: AppSettings) -> Response:
+    return Response(
+        status_code=204,
+        headers={
+            "Tus-Resumable": TUS_VERSION,
+            "Tus-Version": TUS_VERSION,
+            "Tus-Extension": EXTENSIONS,
+            "Tus-Max-Size": str(settings.max_upload_bytes),
+            "Tus-Checksum-Algorithm": ",".join(service.CHECKSUMS),
+        },
+    )
+
+
+@router.post("", status_code=201, dependencies=[TusResumable], responses={401: {}, 412: {}, 413: {}})
+def create(
+    request: Request,
+    session: DB,
+    caller: CurrentCaller,
+    settings: AppSettings,
+    now: Now,
+    upload_length: Annotated[int, Header(alias="Upload-Length", ge=0, le=2**62)],
+    upload_metadata: Annotated[str | None, Header(alias="Upload-Metadata", max_length=2000)] = None,
+) -> Response:
+    """Start an upload. Metadata ``sha256`` (hex) lets the server check the whole file at the end."""
+    upload = service.create(
+        session, caller.actor, settings, upload_length, service.parse_metadata(upload_metadata), now
+    )
+    location = str(request.url_for("upload_offset", upload_id=upload.id))
+    return Response(status_code=201, headers={**_headers(upload), "Location": location})
+
+
+@router.head("/{upload_id}", name="upload_offset", dependencies=[TusResumable], responses={401: {}, 404: {}, 410: {}})
+def offset(upload_id: UploadId, session: DB, caller: CurrentCaller, now: Now) -> Response:
+    """Where to resume: the server's offset, whatever the client believes it sent."""
+    return Response(status_code=200, headers=_headers(service.get(session, caller.actor, upload_id, now)))
+
+
+async def _chunk(request: Request) -> bytes:
+    return await request.body()
+
+
+@router.patch(
+    "/{upload_id}",
+    status_code=204,
+    dependencies=[TusResumable],
+    responses={401: {}, 404: {}, 409: {}, 410: {}, 413: {}, 415: {}, 460: {}},
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+        }
+    },
+)
+def append(
+    upload_id: UploadId,
+    request: Request,
+    chunk: Annotated[bytes, Depends(_chunk)],
+    session: DB,
+    caller: CurrentCaller,
+    settings: AppSettings,
+    now: Now,
+    upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0, le=2**62)],
+    content_type: Annotated[str | None, Header(alias="Content-Type")] = None,
+    upload_checksum: Annotated[str | None, Header(alias="Upload-Checksum", max_length=200)] = None,
+) -> Response:
+    if content_type != "application/offset+octet-stream":
+        raise ApiError(
+            415,
+            "content_type",
+            "内容类型须为 application/offset+octet-stream",
+            "Content-Type must be application/offset+octet-stream",
+        )
+    upload = service.get(session, caller.actor, upload_id, now, lock=True)
+    upload = service.append(
+        session, settings, request.app.state.blob_store, upload, upload_offset, chunk, upload_checksum
+    )
+    return Response(status_code=204, headers=_headers(upload))
+
+
+@router.delete("/{upload_id}", status_code=204, dependencies=[TusResumable], responses={401: {}, 404: {}})
+def terminate(upload_id: UploadId, session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> Response:
+    service.terminate(session, settings, service.get(session, caller.actor, upload_id, now))
+    return Response(status_code=204, headers={"Tus-Resumable": TUS_VERSION})

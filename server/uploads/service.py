@@ -1,0 +1,161 @@
+"""Uploads that survive any cut: bytes are appended at the offset the database records.
+
+The partial file may run ahead of the recorded offset if the server died between writing
+and committing; every append first truncates the file to the recorded offset, so a resumed
+upload never holds bytes twice. On the last byte the file is hashed again, checked (magic
+bytes, size, Pillow's decompression-bomb guard) and moved into the blob store under its hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.roles import Actor
+from server.blobs.media import RejectedBlob, validate
+from server.blobs.store import BlobStore
+from server.errors import ApiError, not_found
+from server.models import Blob, Upload
+from server.settings import Settings
+
+#: Per-chunk checksums (tus checksum extension); sha1 because it is what tus clients send by default.
+CHECKSUMS = {"sha256": hashlib.sha256, "sha1": hashlib.sha1}
+
+
+def _part(settings: Settings, upload_id: str) -> Path:
+    return settings.upload_dir / f"{upload_id}.part"
+
+
+def parse_metadata(header: str | None) -> dict[str, str]:
+    """``Upload-Metadata: key base64,key2 base64`` → {key: text}."""
+    metadata: dict[str, str] = {}
+    for pair in (header or "").split(","):
+        pair = pair.strip()
+        if not pair:
+            continue
+        key, _, value = pair.partition(" ")
+        try:
+            metadata[key] = base64.b64decode(value, validate=True).decode("utf-8") if value else ""
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, "bad_metadata", "上传元数据无效", "Upload-Metadata is not valid") from exc
+    return metadata
+
+
+def create(
+    session: Session, actor: Actor, settings: Settings, length: int, metadata: dict[str, str], now: datetime
+) -> Upload:
+    if length > settings.max_upload_bytes:
+        raise ApiError(413, "too_large", "文件过大", "The file is too large", {"limit": settings.max_upload_bytes})
+    sha = metadata.get("sha256")
+    if sha is not None and (len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha)):
+        raise ApiError(400, "bad_metadata", "sha256 元数据无效", "The sha256 metadata is not valid")
+    upload = Upload(
+        id=secrets.token_hex(16),
+        user_id=actor.user_id,
+        length=length,
+        offset=0,
+        sha256=sha,
+        metadata_={k: v[:200] for k, v in list(metadata.items())[:10]},
+        expires_at=now + timedelta(hours=settings.upload_expiry_hours),
+    )
+    session.add(upload)
+    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    _part(settings, upload.id).touch()
+    session.flush()
+    return upload
+
+
+def get(session: Session, actor: Actor, upload_id: str, now: datetime, lock: bool = False) -> Upload:
+    query = select(Upload).where(Upload.id == upload_id, Upload.user_id == actor.user_id)
+    upload = session.scalar(query.with_for_update() if lock else query)
+    if upload is None:
+        raise not_found("上传", "upload")
+    if upload.completed_sha256 is None and upload.expires_at <= now:
+        raise ApiError(410, "upload_expired", "上传已过期，请重新上传", "The upload expired; start again")
+    return upload
+
+
+def append(
+    session: Session,
+    settings: Settings,
+    store: BlobStore,
+    upload: Upload,
+    offset: int,
+    chunk: bytes,
+    checksum: str | None,
+) -> Upload:
+    if offset != upload.offset:
+        raise ApiError(
+            409,
+            "offset_mismatch",
+            "上传位置不一致，请从服务器记录的位置继续",
+            "The offset does not match; resume from the server's offset",
+            {"offset": upload.offset},
+        )
+    if upload.completed_sha256 is not None:
+        return upload
+    if offset + len(chunk) > upload.length:
+        raise ApiError(413, "beyond_length", "数据超出声明的长度", "More bytes than the declared length")
+    if checksum is not None:
+        algorithm, _, digest = checksum.partition(" ")
+        if algorithm not in CHECKSUMS:
+            raise ApiError(400, "checksum_algorithm", "只支持 sha256 或 sha1 校验", "Only sha256 and sha1 checksums")
+        if base64.b64encode(CHECKSUMS[algorithm](chunk).digest()).decode() != digest.strip():
+            raise ApiError(
+                460, "checksum_mismatch", "数据校验失败，请重发这一段", "Checksum mismatch; send this part again"
+            )
+    part = _part(settings, upload.id)
+    with part.open("r+b" if part.exists() else "wb") as handle:
+        handle.truncate(upload.offset)  # drop bytes written before a crash but never recorded
+        handle.seek(upload.offset)
+        handle.write(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())
+    upload.offset += len(chunk)
+    if upload.offset == upload.length:
+        _complete(session, settings, store, upload, part)
+    session.flush()
+    return upload
+
+
+def _complete(session: Session, settings: Settings, store: BlobStore, upload: Upload, part: Path) -> None:
+    digest = hashlib.sha256()
+    with part.open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    sha = digest.hexdigest()
+    if upload.sha256 is not None and upload.sha256 != sha:
+        part.unlink(missing_ok=True)
+        upload.offset = 0
+        part.touch()
+        raise ApiError(
+            460,
+            "checksum_mismatch",
+            "文件校验失败，请重新上传",
+            "The file's sha256 does not match; upload again",
+            keep_changes=True,
+        )
+    try:
+        media_type = validate(part, settings.max_image_pixels)
+    except RejectedBlob as exc:
+        part.unlink(missing_ok=True)
+        session.delete(upload)
+        raise ApiError(415, exc.code, exc.zh, exc.en, keep_changes=True) from exc
+    if session.get(Blob, sha) is None:
+        store.adopt(part, sha)
+        session.add(Blob(sha256=sha, size=upload.length, media_type=media_type))
+    else:
+        part.unlink(missing_ok=True)  # the same bytes are already stored
+    upload.completed_sha256 = sha
+
+
+def terminate(session: Session, settings: Settings, upload: Upload) -> None:
+    _part(settings, upload.id).unlink(missing_ok=True)
+    session.delete(upload)

@@ -1,0 +1,224 @@
+"""Resumable uploads (tus 1.0) and blobs: conformance with tuspy, resume after cuts, validation."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import random
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from PIL import Image
+from tusclient.client import TusClient
+
+from server.demo.photos import sample_photo
+from tests.server.live import serve
+from tests.server.support import Api, Clock
+
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+@pytest.fixture
+def live(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    with serve(app) as url:
+        yield url
+
+
+def photo(seed: int = 1) -> bytes:
+    return sample_photo(random.Random(seed), "现场", datetime(2026, 11, 23, 10, tzinfo=UTC), 32.78, 119.44)
+
+
+def metadata(sha: str) -> str:
+    return f"sha256 {base64.b64encode(sha.encode()).decode()},filename {base64.b64encode('现场.jpg'.encode()).decode()}"
+
+
+def create(live: str, headers: dict[str, str], data: bytes, sha: str | None = None) -> str:
+    response = requests.post(
+        f"{live}/uploads",
+        headers={
+            **headers,
+            **TUS,
+            "Upload-Length": str(len(data)),
+            "Upload-Metadata": metadata(sha or hashlib.sha256(data).hexdigest()),
+        },
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return response.headers["Location"]
+
+
+def patch(url: str, headers: dict[str, str], offset: int, chunk: bytes, checksum: bool = True) -> requests.Response:
+    extra = (
+        {"Upload-Checksum": "sha256 " + base64.b64encode(hashlib.sha256(chunk).digest()).decode()} if checksum else {}
+    )
+    return requests.patch(
+        url,
+        data=chunk,
+        timeout=10,
+        headers={
+            **headers,
+            **TUS,
+            **extra,
+            "Upload-Offset": str(offset),
+            "Content-Type": "application/offset+octet-stream",
+        },
+    )
+
+
+def offset_of(url: str, headers: dict[str, str]) -> int:
+    response = requests.head(url, headers={**headers, **TUS}, timeout=10)
+    assert response.status_code == 200
+    return int(response.headers["Upload-Offset"])
+
+
+def test_tuspy_reference_client_uploads_and_the_photo_is_attached(api: Api, live: str) -> None:
+    data = photo()
+    sha = hashlib.sha256(data).hexdigest()
+    headers = api.login("zj_handler")
+    client = TusClient(f"{live}/uploads", headers=headers)
+    uploader = client.uploader(
+        file_stream=io.BytesIO(data),
+        chunk_size=64 * 1024,
+        upload_checksum=True,
+        metadata={"sha256": sha, "filename": "现场.jpg"},
+    )
+    uploader.upload()
+    assert uploader.offset == len(data)
+
+    assert requests.head(f"{live}/blobs/{sha}", headers=headers, timeout=10).status_code == 200
+    # Another department does not learn that the blob exists.
+    assert requests.head(f"{live}/blobs/{sha}", headers=api.login("cg_handler"), timeout=10).status_code == 404
+
+    oid = api.dispatched("ZJJ")["id"]
+    api.command(oid, "sign", "zj_chief")
+    detail = api.command(
+        oid,
+        "record_onsite_check",
+        "zj_handler",
+        checked_at=api.client.app.state.clock().isoformat(),
+        photos=[{"sha256": sha, "tag": "before"}],
+    )
+    assert detail["onsite_checks"][0]["photos"] == [{"sha256": sha, "tag": "before"}]
+    assert api.get(f"/blobs/{sha}", "zj_chief").content == data
+    thumb = api.get(f"/blobs/{sha}/thumbnail", "zj_chief")
+    assert thumb.status_code == 200
+    assert max(Image.open(io.BytesIO(thumb.content)).size) == 320
+    assert api.get(f"/blobs/{sha}", "cg_chief").status_code == 404
+    # A photo nobody of this department uploaded or sees cannot be attached by its hash alone.
+    other = api.dispatched("CGJ")["id"]
+    api.command(other, "sign", "cg_chief")
+    refused = api.command(
+        other,
+        "record_onsite_check",
+        "cg_handler",
+        expect=422,
+        checked_at=api.client.app.state.clock().isoformat(),
+        photos=[{"sha256": sha}],
+    )
+    assert refused["code"] == "unknown_blob"
+
+
+def test_resume_after_cuts_sends_at_most_one_chunk_again(api: Api, live: str) -> None:
+    data = photo(2)
+    headers = api.login("zj_handler")
+    url = create(live, headers, data)
+    chunk = 16 * 1024
+    sent = 0
+    half = len(data) // 2 // chunk * chunk
+    for start in range(0, half, chunk):
+        assert patch(url, headers, start, data[start : start + chunk]).status_code == 204
+        sent += chunk
+
+    # The connection dies halfway through a chunk: the server keeps nothing of it.
+    host, port = urlsplit(live).hostname, urlsplit(live).port
+    with socket.create_connection((host, port)) as raw:
+        head = (
+            f"PATCH {urlsplit(url).path} HTTP/1.1\r\nHost: {host}\r\nTus-Resumable: 1.0.0\r\n"
+            f"Authorization: {headers['Authorization']}\r\nUpload-Offset: {half}\r\n"
+            f"Content-Type: application/offset+octet-stream\r\nContent-Length: {chunk}\r\n\r\n"
+        ).encode()
+        raw.sendall(head + data[half : half + chunk // 2])
+    sent += chunk // 2
+
+    # A client that believes it sent more is told where to resume.
+    stale = patch(url, headers, half + chunk, data[half + chunk : half + 2 * chunk])
+    assert stale.status_code == 409
+    resume = offset_of(url, headers)
+    assert resume == half
+    for start in range(resume, len(data), chunk):
+        response = patch(url, headers, start, data[start : start + chunk])
+        assert response.status_code == 204
+        sent += len(data[start : start + chunk])
+    assert response.headers["Upload-Sha256"] == hashlib.sha256(data).hexdigest()
+    assert sent - len(data) <= chunk  # bytes sent again after the cut: at most one chunk
+
+
+def test_bad_chunks_and_bad_files_are_refused(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
+    headers = api.login("zj_handler")
+    data = photo(3)
+    url = create(live, headers, data)
+    wrong = patch(url, headers, 0, data[:1000], checksum=False)
+    assert wrong.status_code == 204
+    corrupted = requests.patch(
+        url,
+        data=data[1000:2000],
+        timeout=10,
+        headers={
+            **headers,
+            **TUS,
+            "Upload-Offset": "1000",
+            "Content-Type": "application/offset+octet-stream",
+            "Upload-Checksum": "sha256 " + base64.b64encode(hashlib.sha256(b"other").digest()).decode(),
+        },
+    )
+    assert corrupted.status_code == 460 and offset_of(url, headers) == 1000
+    assert (
+        requests.patch(
+            url,
+            data=b"x",
+            timeout=10,
+            headers={**headers, "Upload-Offset": "1000", "Content-Type": "application/offset+octet-stream"},
+        ).status_code
+        == 412
+    )
+
+    # Text dressed as a photo: refused at the end, nothing stored.
+    text = b"not an image at all " * 100
+    url = create(live, headers, text)
+    refused = patch(url, headers, 0, text)
+    assert refused.status_code == 415 and refused.json()["code"] == "unsupported_type"
+    assert requests.head(url, headers={**headers, **TUS}, timeout=10).status_code == 404
+
+    # A decompression bomb: few bytes, too many pixels.
+    buffer = io.BytesIO()
+    Image.new("L", (12000, 12000)).save(buffer, "PNG")
+    bomb = buffer.getvalue()
+    url = create(live, headers, bomb)
+    refused = patch(url, headers, 0, bomb)
+    assert refused.status_code == 415 and refused.json()["code"] == "image_too_large"
+
+    # The whole file does not match the announced hash.
+    url = create(live, headers, data, sha="0" * 64)
+    refused = patch(url, headers, 0, data)
+    assert refused.status_code == 460 and offset_of(url, headers) == 0
+
+
+def test_uploads_belong_to_their_owner_expire_and_terminate(api: Api, live: str, clock: Clock) -> None:
+    headers = api.login("zj_handler")
+    data = photo(4)
+    url = create(live, headers, data)
+    assert requests.head(url, headers={**api.login("zj_chief"), **TUS}, timeout=10).status_code == 404
+    assert requests.delete(url, headers={**headers, **TUS}, timeout=10).status_code == 204
+    assert requests.head(url, headers={**headers, **TUS}, timeout=10).status_code == 404
+    url = create(live, headers, data)
+    clock.advance(hours=25)
+    api.tokens.clear()
+    headers = api.login("zj_handler")
+    assert requests.head(url, headers={**headers, **TUS}, timeout=10).status_code == 410
+    options = requests.options(f"{live}/uploads", timeout=10)
+    assert options.status_code == 204 and "checksum" in options.headers["Tus-Extension"]
