@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from casework.lifecycle import Command
 from casework.order import (
@@ -31,8 +31,20 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000
 RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\- ]{0,20}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Id = Annotated[int, Field(ge=1, le=2**62)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # ids are 32-bit in the database
 Version = Annotated[int, Field(ge=0, le=2**62, description="The order version the command is based on")]
+
+
+def _plausible_moment(value: datetime) -> datetime:
+    """A time a hotline can mean: with a zone, between 1970 and 2200 (no overflow in arithmetic)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("a time needs a time zone, e.g. 2026-11-28T09:30:00+08:00")
+    if not 1970 <= value.year <= 2200:
+        raise ValueError("the time must lie between 1970 and 2200")
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_plausible_moment)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
@@ -41,6 +53,15 @@ class Wire(BaseModel):
     """Base of every wire model: unknown fields are refused, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold U+0000; no user ever means it.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("text must not contain NUL characters")
+        return value
 
 
 class ErrorBody(Wire):
@@ -137,7 +158,7 @@ class CitizenIn(Wire):
 
 class OrderIntake(Wire):
     channel: Channel
-    received_at: datetime | None = None
+    received_at: Moment | None = None
     citizen: CitizenIn
     kind: RequestKind
     category_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")]
@@ -209,7 +230,7 @@ class PhotoRef(Wire):
 
 class OnsiteCheckBody(Wire):
     client_id: UUID
-    checked_at: datetime
+    checked_at: Moment
     lat: Latitude | None = None
     lon: Longitude | None = None
     notes: Text = ""

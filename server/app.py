@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.auth.endpoints import router as auth_router
 from server.blobs.endpoints import router as blobs_router
@@ -25,10 +25,6 @@ from server.uploads.endpoints import router as uploads_router
 MAX_JSON_BODY = 1_000_000
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def _too_large(limit: int) -> JSONResponse:
     return JSONResponse(
         {
@@ -42,7 +38,12 @@ def _too_large(limit: int) -> JSONResponse:
 
 
 class BodyLimit:
-    """Refuse oversized request bodies before they are read into memory."""
+    """Refuse oversized request bodies before they are read into memory.
+
+    A declared Content-Length over the limit is refused at once; a chunked body is counted as
+    it arrives, and once over the limit the application sees the client gone and the caller
+    gets the 413 (whatever the application would have answered is dropped).
+    """
 
     def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
         self.app, self.json_limit, self.upload_limit = app, limit, upload_limit
@@ -58,18 +59,29 @@ class BodyLimit:
             await _too_large(limit)(scope, receive, send)
             return
         received = 0
+        exceeded = False
 
-        async def limited_receive():  # type: ignore[no-untyped-def]
-            nonlocal received
+        async def limited_receive() -> Message:
+            nonlocal received, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
             message = await receive()
             received += len(message.get("body", b""))
             if received > limit:
-                raise _TooLarge
+                exceeded = True
+                return {"type": "http.disconnect"}
             return message
 
+        async def guarded_send(message: Message) -> None:
+            if not exceeded:
+                await send(message)
+
         try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded:
             await _too_large(limit)(scope, receive, send)
 
 

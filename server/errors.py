@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casework.errors import CommandRefused, Refusal
+from casework.schemas import ErrorBody
 
 
 class ApiError(Exception):
@@ -33,6 +34,26 @@ class ApiError(Exception):
         # A refusal that must still be recorded (a failed login, a revoked token family)
         # commits the request's transaction instead of rolling it back.
         self.keep_changes = keep_changes
+
+
+_DESCRIPTIONS = {
+    401: "Not signed in, or the token expired, was revoked or forged",
+    403: "Your role may not do this",
+    404: "No such record, or not visible to you",
+    409: "Wrong state, stale version or duplicate",
+    410: "Gone (an expired upload)",
+    412: "Unsupported protocol version",
+    413: "Too large",
+    415: "Unsupported content",
+    422: "Invalid input",
+    429: "Too many failed sign-ins",
+    460: "Checksum mismatch",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of the bilingual error body for these statuses (and 422)."""
+    return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in sorted({*statuses, 422})}
 
 
 def not_found(what_zh: str = "记录", what_en: str = "record") -> ApiError:
@@ -63,9 +84,15 @@ def invalid(code: str, zh: str, en: str, detail: Any = None) -> ApiError:
     return ApiError(422, code, zh, en, detail)
 
 
-# Role refusals are 403; everything else the state machine refuses is a 409 conflict with
-# the order's present state.
-_REFUSAL_STATUS = {Refusal.ROLE_NOT_ALLOWED: 403, Refusal.OWN_REPLY: 403, Refusal.NOT_YOUR_LEVEL: 403}
+# Role refusals are 403, missing input 422; everything else the state machine refuses is a
+# 409 conflict with the order's present state.
+_REFUSAL_STATUS = {
+    Refusal.ROLE_NOT_ALLOWED: 403,
+    Refusal.OWN_REPLY: 403,
+    Refusal.NOT_YOUR_LEVEL: 403,
+    Refusal.DEPARTMENT_REQUIRED: 422,
+    Refusal.TARGET_REQUIRED: 422,
+}
 
 
 def _body(code: str, zh: str, en: str, detail: Any = None) -> dict[str, Any]:
@@ -113,6 +140,10 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # the framework could not even parse the body (not UTF-8, say)
+            return JSONResponse(
+                _body("invalid_input", "提交的内容无法解析，请检查后重试", "The request body cannot be parsed"), 422
+            )
         texts = {
             404: ("not_found", "地址不存在", "No such address"),
             405: ("method_not_allowed", "不支持该请求方法", "Method not allowed"),

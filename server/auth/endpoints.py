@@ -7,13 +7,14 @@ from fastapi import APIRouter
 from casework.schemas import LoginRequest, RefreshRequest, TokenPair, UserOut
 from server.auth import service
 from server.deps import DB, AppSettings, CurrentCaller, Now
+from server.errors import errors
 from server.org.views import user_out
 from server.transaction import TransactionalRoute
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=TransactionalRoute)
 
 
-@router.post("/login", response_model=TokenPair, responses={401: {}, 429: {}})
+@router.post("/login", response_model=TokenPair, responses=errors(401, 429))
 def login(body: LoginRequest, session: DB, settings: AppSettings, now: Now) -> TokenPair:
     user, access, refresh = service.login(session, body.username, body.password, settings, now)
     return TokenPair(
@@ -21,7 +22,7 @@ def login(body: LoginRequest, session: DB, settings: AppSettings, now: Now) -> T
     )
 
 
-@router.post("/refresh", response_model=TokenPair, responses={401: {}})
+@router.post("/refresh", response_model=TokenPair, responses=errors(401))
 def refresh(body: RefreshRequest, session: DB, settings: AppSettings, now: Now) -> TokenPair:
     user, access, new_refresh = service.refresh(session, body.refresh_token, settings, now)
     return TokenPair(
@@ -32,11 +33,11 @@ def refresh(body: RefreshRequest, session: DB, settings: AppSettings, now: Now) 
     )
 
 
-@router.post("/logout", status_code=204, responses={401: {}})
+@router.post("/logout", status_code=204, responses=errors(401))
 def logout(caller: CurrentCaller, session: DB, now: Now) -> None:
     service.logout(session, caller.token, now)
 
 
-@router.get("/me", response_model=UserOut, responses={401: {}})
+@router.get("/me", response_model=UserOut, responses=errors(401))
 def me(caller: CurrentCaller) -> UserOut:
     return user_out(caller.user)

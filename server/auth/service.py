@@ -83,7 +83,9 @@ def refresh(session: Session, raw: str, settings: Settings, now: datetime) -> tu
     token = repository.token(session, raw, "refresh")
     if token is None:
         raise unauthorized("invalid_token", "登录凭据无效，请重新登录", "The token is not valid; sign in again")
-    if token.used_at is not None or token.revoked_at is not None:
+    if token.used_at is None and token.revoked_at is not None:
+        raise unauthorized("session_ended", "会话已注销，请重新登录", "The session was signed out; sign in again")
+    if token.used_at is not None:
         repository.revoke_family(session, token.family, now)
         raise ApiError(
             401,

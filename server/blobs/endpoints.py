@@ -11,14 +11,14 @@ from fastapi.responses import FileResponse
 from server.blobs.access import may_use
 from server.blobs.media import thumbnail
 from server.deps import DB, CurrentCaller
-from server.errors import not_found
+from server.errors import errors, not_found
 from server.models import Blob
 from server.transaction import TransactionalRoute
 
 router = APIRouter(prefix="/blobs", tags=["blobs"], route_class=TransactionalRoute)
 
 Sha = Annotated[str, Path(pattern="^[0-9a-f]{64}$")]
-FILE = {200: {"content": {"image/jpeg": {}, "application/octet-stream": {}}}, 401: {}, 404: {}, 422: {}}
+FILE = {200: {"content": {"image/jpeg": {}, "application/octet-stream": {}}}, **errors(401, 404)}
 
 
 def _blob(session: DB, caller: CurrentCaller, sha256: str) -> Blob:
@@ -30,7 +30,7 @@ def _blob(session: DB, caller: CurrentCaller, sha256: str) -> Blob:
     return blob
 
 
-@router.head("/{sha256}", status_code=200, responses={401: {}, 404: {}})
+@router.head("/{sha256}", status_code=200, responses=errors(401, 404))
 def known(sha256: Sha, session: DB, caller: CurrentCaller) -> Response:
     """200 when the server has this content for the caller: the client need not send it again."""
     blob = _blob(session, caller, sha256)

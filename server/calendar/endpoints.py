@@ -12,7 +12,7 @@ from casework.calendar import CalendarDay, CalendarFileError, DayKind, parse_yea
 from casework.schemas import Short, Wire
 from server.calendar import service
 from server.deps import DB, Admin, AppSettings, CurrentCaller, Now
-from server.errors import invalid
+from server.errors import errors, invalid
 from server.transaction import TransactionalRoute
 
 router = APIRouter(prefix="/calendar", tags=["calendar"], route_class=TransactionalRoute)
@@ -35,7 +35,7 @@ class RecomputeOut(Wire):
     recomputed_orders: int
 
 
-@router.get("", response_model=CalendarOut, responses={401: {}})
+@router.get("", response_model=CalendarOut, responses=errors(401))
 def get_calendar(session: DB, caller: CurrentCaller) -> CalendarOut:
     cal = service.calendar(session)
     return CalendarOut(
@@ -45,7 +45,7 @@ def get_calendar(session: DB, caller: CurrentCaller) -> CalendarOut:
     )
 
 
-@router.post("/days", response_model=RecomputeOut, responses={401: {}, 403: {}, 422: {}})
+@router.post("/days", response_model=RecomputeOut, responses=errors(401, 403, 422))
 def add_days(
     days: Annotated[list[DayIn], Field(min_length=1, max_length=400)],
     session: DB,
@@ -60,7 +60,7 @@ def add_days(
     return RecomputeOut(version=service.calendar(session).version, recomputed_orders=count)
 
 
-@router.post("/years/{year}", response_model=RecomputeOut, responses={401: {}, 403: {}, 422: {}})
+@router.post("/years/{year}", response_model=RecomputeOut, responses=errors(401, 403, 422))
 def load_year(
     year: Annotated[int, Path(ge=2000, le=2200)],
     text: Annotated[str, Body(media_type="text/csv", max_length=100_000)],

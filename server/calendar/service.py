@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from casework.calendar import CalendarDay, DayKind, WorkingDayCalendar
 from casework.deadlines import DeadlinePolicy
 from casework.order import OPEN_STATES
-from casework.sla import Complexity, Urgency, order_deadlines
 from server.audit.service import record
+from server.errors import invalid
 from server.models import CalendarDayRow, CalendarYear, Order
+from server.orders.deadlines import deadline_fields, recompute
 from server.settings import Settings
 
 
@@ -53,7 +54,14 @@ def save_days(
         session.add(CalendarYear(year=loaded_year))
     session.flush()
     # Orders first, then the audit head: every writer takes its locks in that order.
-    count = recompute_provisional(session, settings, actor_id, now)
+    try:
+        count = recompute_provisional(session, settings, actor_id, now)
+    except ValueError as exc:  # the days leave no working day to count
+        raise invalid(
+            "calendar_without_working_days",
+            "这些日期设置后将没有工作日，无法计算办理时限",
+            "With these days there is no working day left to count deadlines",
+        ) from exc
     record(
         session,
         actor_id,
@@ -73,37 +81,18 @@ def recompute_provisional(session: Session, settings: Settings, actor_id: int | 
         select(Order).where(Order.deadline_provisional.is_(True), Order.state.in_([s.value for s in OPEN_STATES]))
     ).all()
     for order in orders:
-        if order.dispatched_at is None:
-            continue
         before = deadline_fields(order)
-        apply_deadlines(order, current, order.dispatched_at)
-        if order.extension_status == "approved" and order.extension_days and order.reply_due:
-            order.reply_due_extended = current.extend(order.reply_due, order.extension_days).due
+        recompute(order, current)
         after = deadline_fields(order)
         if after != before:
-            record(session, actor_id, "deadline_recomputed", order.id, before, after, now)
+            changed = [k for k in after if after[k] != before[k]]
+            record(
+                session,
+                actor_id,
+                "deadline_recomputed",
+                order.id,
+                {k: before[k] for k in changed},
+                {k: after[k] for k in changed},
+                now,
+            )
     return len(orders)
-
-
-def deadline_fields(order: Order) -> dict[str, object]:
-    return {
-        "sign_due": order.sign_due,
-        "onsite_due": order.onsite_due,
-        "reply_due": order.reply_due,
-        "reply_due_extended": order.reply_due_extended,
-        "deadline_provisional": order.deadline_provisional,
-        "calendar_version": order.calendar_version,
-    }
-
-
-def apply_deadlines(order: Order, current: DeadlinePolicy, start: datetime) -> None:
-    """Set the order's sign, on-site and reply deadlines counted from ``start`` (dispatch)."""
-    deadlines = order_deadlines(
-        start, Complexity(order.complexity), Urgency(order.urgency), current, reply_days=order.reply_days
-    )
-    order.sign_due = deadlines.sign_by.due
-    order.onsite_due = deadlines.onsite_by.due if deadlines.onsite_by else None
-    order.reply_due = deadlines.reply_by.due
-    order.deadline_provisional = deadlines.sign_by.provisional or deadlines.reply_by.provisional
-    order.calendar_version = deadlines.reply_by.calendar_version
-    order.return_window_ends = current.working_days_after(start, 1).due

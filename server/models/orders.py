@@ -89,6 +89,8 @@ class Order(Timestamped, Base):
     reply_due: Mapped[datetime | None]
     reply_due_extended: Mapped[datetime | None]
     reply_days: Mapped[int | None]
+    reply_started_at: Mapped[datetime | None]  # dispatch, or the moment of the latest 重办
+    extended_days: Mapped[int] = mapped_column(default=0, server_default="0")  # working days of all approved extensions
     due_at: Mapped[datetime | None] = mapped_column(index=True)  # the deadline that applies now
     deadline_provisional: Mapped[bool] = mapped_column(default=False)
     calendar_version: Mapped[str | None] = mapped_column(String(60))

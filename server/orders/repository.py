@@ -104,6 +104,8 @@ def decode_cursor(cursor: str) -> list[object]:
         raise ValueError("bad cursor") from exc
     if not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], int):
         raise ValueError("bad cursor")
+    if not 0 <= values[1] < 2**31:  # ids the database can hold
+        raise ValueError("bad cursor")
     return values
 
 

@@ -39,10 +39,9 @@ from casework.schemas import (
     SubmitReplyBody,
     Wire,
 )
-from casework.sla import Complexity, SlaRules
 from server.audit.service import record
 from server.blobs.access import may_use
-from server.calendar.service import apply_deadlines, policy
+from server.calendar.service import policy
 from server.errors import ApiError, forbidden, invalid, not_found, stale_version
 from server.models import (
     Attachment,
@@ -58,6 +57,7 @@ from server.models import (
     User,
 )
 from server.orders import repository
+from server.orders.deadlines import recompute, refresh_due
 from server.orders.views import facts_of
 from server.settings import Settings
 
@@ -105,17 +105,6 @@ def snapshot(order: Order) -> dict[str, Any]:
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     changed = [k for k in after if before.get(k) != after[k]]
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
-
-
-def refresh_due(order: Order) -> None:
-    """Keep ``due_at`` (the deadline that applies now) in step with the state."""
-    state = State(order.state)
-    if state is State.DISPATCHED:
-        order.due_at = order.sign_due
-    elif state in (State.IN_PROGRESS, State.IN_REVIEW, State.RETURN_REQUESTED):
-        order.due_at = order.reply_due_extended or order.reply_due
-    else:
-        order.due_at = None
 
 
 # --- intake --------------------------------------------------------------------------------
@@ -220,8 +209,8 @@ def _dispatch(ctx: Context, order: Order, body: DispatchBody) -> dict[str, Any]:
     order.reply_days = body.reply_days
     order.lead_department_id = lead.id
     order.co_departments = co
-    order.dispatched_at = ctx.now
-    apply_deadlines(order, policy(ctx.session, ctx.settings), ctx.now)
+    order.dispatched_at = order.reply_started_at = ctx.now
+    recompute(order, policy(ctx.session, ctx.settings))
     _grant_access(ctx, order.id, [lead.id, *(d.id for d in co)])
     return {"co_department_ids": [d.id for d in co]}
 
@@ -315,8 +304,9 @@ def _rule_return(ctx: Context, order: Order, body: RuleReturnBody) -> dict[str, 
         order.handler_id = None
         order.signed_at = None
         order.signed_on_time = None
-        order.dispatched_at = ctx.now  # the new department's clock starts now
-        apply_deadlines(order, policy(ctx.session, ctx.settings), ctx.now)
+        order.dispatched_at = order.reply_started_at = ctx.now  # the new department's clock starts now
+        order.extended_days = 0
+        recompute(order, policy(ctx.session, ctx.settings))
         _grant_access(ctx, order.id, [lead.id])
     elif order.signed_at is None:
         # Refused: the order was the department's all along; the clock kept running.
@@ -450,8 +440,8 @@ def _rule_extension(ctx: Context, order: Order, body: RuleExtensionBody) -> dict
     order.extension_comment = body.comment
     if body.approve:
         order.extension_status = "approved"
-        base = order.reply_due_extended or order.reply_due or ctx.now
-        order.reply_due_extended = policy(ctx.session, ctx.settings).extend(base, order.extension_days or 1).due
+        order.extended_days += order.extension_days or 0  # the original due date is kept
+        recompute(order, policy(ctx.session, ctx.settings))
     else:
         order.extension_status = "denied"
     return {}
@@ -485,14 +475,11 @@ def _reopen(ctx: Context, order: Order, body: ReopenBody) -> dict[str, Any]:
     order.reopen_count += 1
     order.leader_instruction = body.instruction
     order.reply_days = body.reply_days or order.reply_days
-    current = policy(ctx.session, ctx.settings)
-    rules = SlaRules()
-    days = order.reply_days or (
-        rules.complex_reply_days if order.complexity == Complexity.COMPLEX else rules.simple_reply_days
-    )
-    order.reply_due = current.working_days_after(ctx.now, days).due
-    order.reply_due_extended = None
+    order.reply_started_at = ctx.now  # a new reply clock for the re-handling
+    order.extended_days = 0
     order.extension_status = None
+    order.state = State.IN_PROGRESS.value
+    recompute(order, policy(ctx.session, ctx.settings))
     order.replied_on_time = order.closed_on_time = None
     order.closed_at = None
     order.review_level = 0

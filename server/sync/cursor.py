@@ -41,8 +41,13 @@ class Cursor:
             data.get("v") == 1
             and isinstance(cursor.scope, str)
             and cursor.phase in ("snapshot", "delta")
-            and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (cursor.seq, cursor.after_id))
+            and _valid_number(cursor.seq, 2**62)
+            and _valid_number(cursor.after_id, 2**31)
         )
         if not valid:
             raise ValueError("bad cursor")
         return cursor
+
+
+def _valid_number(n: object, limit: int) -> bool:
+    return isinstance(n, int) and not isinstance(n, bool) and 0 <= n < limit

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from casework.sync import PullResponse, PushRequest, PushResponse
 from server.deps import DB, AppSettings, CurrentCaller, Now
-from server.errors import invalid
+from server.errors import errors, invalid
 from server.orders.service import Context
 from server.sync import pull as pull_service
 from server.sync import push as push_service
@@ -17,7 +17,7 @@ from server.transaction import TransactionalRoute
 router = APIRouter(prefix="/sync", tags=["sync"], route_class=TransactionalRoute)
 
 
-@router.get("/pull", response_model=PullResponse, responses={401: {}, 422: {}})
+@router.get("/pull", response_model=PullResponse, responses=errors(401, 422))
 def pull(
     session: DB,
     caller: CurrentCaller,
@@ -32,7 +32,7 @@ def pull(
         raise invalid("bad_cursor", "同步游标无效", "The sync cursor is not valid") from exc
 
 
-@router.post("/push", response_model=PushResponse, responses={401: {}, 422: {}})
+@router.post("/push", response_model=PushResponse, responses=errors(401, 422))
 def push(body: PushRequest, session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> PushResponse:
     """Apply queued mutations in order; each answers applied, duplicate, conflict or rejected."""
     return push_service.push(Context(session=session, actor=caller.actor, settings=settings, now=now), body)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
 from server.deps import DB, AppSettings, CurrentCaller, Now
-from server.errors import ApiError
+from server.errors import ApiError, errors
 from server.models import Upload
 from server.transaction import TransactionalRoute
 from server.uploads import service
@@ -20,7 +20,8 @@ EXTENSIONS = "creation,checksum,expiration,termination"
 UploadId = Annotated[str, Path(pattern="^[0-9a-f]{32}$")]
 
 
-def _tus(tus_resumable: Annotated[str | None, Header(alias="Tus-Resumable")] = None) -> None:
+def _tus(caller: CurrentCaller, tus_resumable: Annotated[str | None, Header(alias="Tus-Resumable")] = None) -> None:
+    """The protocol version, checked after sign-in so strangers learn nothing."""
     if tus_resumable != TUS_VERSION:
         raise ApiError(
             412, "tus_version", "不支持的 tus 协议版本", "Unsupported tus version", headers={"Tus-Version": TUS_VERSION}
@@ -58,7 +59,7 @@ def discover(settings: AppSettings) -> Response:
     )
 
 
-@router.post("", status_code=201, dependencies=[TusResumable], responses={401: {}, 412: {}, 413: {}})
+@router.post("", status_code=201, dependencies=[TusResumable], responses=errors(401, 412, 413))
 def create(
     request: Request,
     session: DB,
@@ -76,7 +77,7 @@ def create(
     return Response(status_code=201, headers={**_headers(upload), "Location": location})
 
 
-@router.head("/{upload_id}", name="upload_offset", dependencies=[TusResumable], responses={401: {}, 404: {}, 410: {}})
+@router.head("/{upload_id}", name="upload_offset", dependencies=[TusResumable], responses=errors(401, 404, 410, 412))
 def offset(upload_id: UploadId, session: DB, caller: CurrentCaller, now: Now) -> Response:
     """Where to resume: the server's offset, whatever the client believes it sent."""
     return Response(status_code=200, headers=_headers(service.get(session, caller.actor, upload_id, now)))
@@ -90,7 +91,7 @@ async def _chunk(request: Request) -> bytes:
     "/{upload_id}",
     status_code=204,
     dependencies=[TusResumable],
-    responses={401: {}, 404: {}, 409: {}, 410: {}, 413: {}, 415: {}, 460: {}},
+    responses=errors(401, 404, 409, 410, 412, 413, 415, 460),
     openapi_extra={
         "requestBody": {
             "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}
@@ -123,7 +124,7 @@ def append(
     return Response(status_code=204, headers=_headers(upload))
 
 
-@router.delete("/{upload_id}", status_code=204, dependencies=[TusResumable], responses={401: {}, 404: {}})
+@router.delete("/{upload_id}", status_code=204, dependencies=[TusResumable], responses=errors(401, 404, 410, 412))
 def terminate(upload_id: UploadId, session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> Response:
     service.terminate(session, settings, service.get(session, caller.actor, upload_id, now))
     return Response(status_code=204, headers={"Tus-Resumable": TUS_VERSION})

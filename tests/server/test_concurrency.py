@@ -40,7 +40,7 @@ def test_parallel_commands_keep_one_chain_and_one_winner(api: Api, app, client: 
     assert sorted(n["text"] for n in api.order(order_id)["notes"]) == sorted(f"记录{i}" for i in range(16))
 
     with Session(app.state.engine) as session:
-        checked, problems = verify(session)
+        _, problems = verify(session)
     assert problems == []
     events = sum(len(api.get(f"/orders/{o['id']}/events", "agent").json()) for o in orders)
     assert events == 6 * 3 + 16  # intake, dispatch, sign per order, and the notes
