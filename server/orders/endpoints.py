@@ -83,18 +83,7 @@ def order_events(order_id: OrderId, session: DB, caller: CurrentCaller) -> list[
     """The order's timeline: every command with who, when and what changed."""
     if repository.visible(session, caller.actor, order_id) is None:
         raise not_found("工单", "order")
-    return [
-        EventView(
-            seq=e.seq,
-            at=e.at,
-            actor_id=e.actor_id,
-            action=e.action,
-            order_id=e.order_id,
-            before=e.before,
-            after=e.after,
-        )
-        for e in repository.events(session, order_id)
-    ]
+    return [views.event_view(e) for e in repository.events(session, order_id)]
 
 
 @router.post("/{order_id}/reveal-contact", response_model=OrderDetail, responses=ERRORS)

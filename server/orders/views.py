@@ -19,6 +19,7 @@ from casework.schemas import (
     CallbackView,
     CitizenView,
     Deadlines,
+    EventView,
     ExtensionView,
     NoteView,
     OnsiteCheckView,
@@ -31,6 +32,7 @@ from casework.schemas import (
 )
 from server.models import (
     Attachment,
+    AuditRecord,
     Blob,
     CallbackRecord,
     Note,
@@ -54,6 +56,19 @@ def facts_of(order: Order) -> OrderFacts:
         extension_pending=order.extension_status == "pending",
         callback_attempts=order.callback_attempts,
         last_callback_outcome=CallbackOutcome(order.last_callback_outcome) if order.last_callback_outcome else None,
+    )
+
+
+def event_view(record: AuditRecord) -> EventView:
+    """One audit record as an entry of the order's timeline."""
+    return EventView(
+        seq=record.seq,
+        at=record.at,
+        actor_id=record.actor_id,
+        action=record.action,
+        order_id=record.order_id,
+        before=record.before,
+        after=record.after,
     )
 
 

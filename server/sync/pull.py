@@ -59,17 +59,7 @@ def _events(session: Session, order_ids: list[int], after: int, upto: int | None
         query = query.where(AuditRecord.seq <= upto)
     grouped: dict[int, list[EventView]] = {}
     for e in session.scalars(query.order_by(AuditRecord.seq)):
-        grouped.setdefault(e.order_id or 0, []).append(
-            EventView(
-                seq=e.seq,
-                at=e.at,
-                actor_id=e.actor_id,
-                action=e.action,
-                order_id=e.order_id,
-                before=e.before,
-                after=e.after,
-            )
-        )
+        grouped.setdefault(e.order_id or 0, []).append(views.event_view(e))
     return grouped
 
 

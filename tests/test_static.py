@@ -1,0 +1,45 @@
+"""The code base keeps its shape: lint clean, the domain type-checks, arrows point down."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Which top-level package may import which (design.md: arrows point down only).
+MAY_IMPORT = {
+    "casework": set(),
+    "server": {"casework"},
+}
+
+
+def _imports(package: str) -> set[str]:
+    found: set[str] = set()
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def test_arrows_point_down() -> None:
+    ours = set(MAY_IMPORT)
+    for package, allowed in MAY_IMPORT.items():
+        crossing = (_imports(package) & ours) - allowed - {package}
+        assert not crossing, f"{package} imports {crossing}"
+    assert not {"PySide6", "fastapi", "sqlalchemy", "requests"} & _imports("casework")
+
+
+def test_ruff_is_clean() -> None:
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_the_domain_type_checks() -> None:
+    result = subprocess.run([sys.executable, "-m", "mypy", "casework"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
