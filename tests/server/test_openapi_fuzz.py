@@ -49,6 +49,7 @@ CASES = [(path, method, "agent") for path, method in OPERATIONS] + [
     (path, method, "admin") for path, method in OPERATIONS if (path, method) in ADMIN_ONLY
 ]
 
+
 @schemathesis.serializer("application/offset+octet-stream")
 def _tus_chunk(ctx: Any, value: Any) -> dict[str, Any]:
     """tus chunks are raw bytes; schemathesis has no serializer for their media type."""
@@ -188,8 +189,6 @@ def test_operation_keeps_its_contract(path: str, method: str, user: str, app, ap
 
     check()
     assert calls, "no request was made"
-    print(
-        f"{method} {path} as {user} on {backend}: statuses {sorted(Counter(calls).items())}"
-    )
+    print(f"{method} {path} as {user} on {backend}: statuses {sorted(Counter(calls).items())}")
     if path == "/healthz":
         assert set(calls) == {200}

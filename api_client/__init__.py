@@ -1,0 +1,36 @@
+"""CaseDesk's HTTP client: typed calls, token refresh, keyring-backed sessions, resumable uploads.
+
+No Qt here: the desktop client runs these calls on its network workers.
+"""
+
+from api_client.auth import SERVICE, TokenStore, keyring_is_secure
+from api_client.client import CaseDeskClient
+from api_client.errors import (
+    ApiError,
+    Cancelled,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Offline,
+    Rejected,
+    ServerError,
+    Unauthorized,
+)
+from api_client.uploads import Uploader
+
+__all__ = [
+    "SERVICE",
+    "ApiError",
+    "Cancelled",
+    "CaseDeskClient",
+    "Conflict",
+    "Forbidden",
+    "NotFound",
+    "Offline",
+    "Rejected",
+    "ServerError",
+    "TokenStore",
+    "Unauthorized",
+    "Uploader",
+    "keyring_is_secure",
+]

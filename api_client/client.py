@@ -1,0 +1,170 @@
+"""The typed facade the desktop client uses: one method per server operation, wire models in and out."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+from pydantic import BaseModel, TypeAdapter
+
+from api_client.auth import Authenticator, TokenStore, keyring_is_secure
+from api_client.errors import Rejected
+from api_client.session import DEFAULT_TIMEOUT, ApiSession
+from api_client.uploads import DEFAULT_CHUNK, ProgressCallback, Uploader
+from casework.lifecycle import Command
+from casework.schemas import (
+    COMMAND_BODIES,
+    CategoryOut,
+    DepartmentOut,
+    EventView,
+    OrderDetail,
+    OrderPage,
+    UserOut,
+    Wire,
+)
+from casework.sync import PullResponse, PushRequest, PushResponse
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class CaseDeskClient:
+    """A signed-in conversation with one CaseDesk server.
+
+    Errors surface as :mod:`api_client.errors` exceptions with bilingual messages; a lost
+    connection is :class:`~api_client.errors.Offline`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        attempts: int = 3,
+        backoff: float = 0.3,
+        session: requests.Session | None = None,
+        chunk_size: int = DEFAULT_CHUNK,
+        persist_session: bool = True,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session or ApiSession(timeout=timeout, attempts=attempts, backoff=backoff)
+        self.auth = Authenticator(self.session, self.base_url, TokenStore(self.base_url), persist=persist_session)
+        self.uploader = Uploader(self.auth, chunk_size=chunk_size)
+
+    # --- session ----------------------------------------------------------------------------
+
+    @property
+    def user(self) -> UserOut | None:
+        """The signed-in user, or None."""
+        return self.auth.user
+
+    @property
+    def session_persisted(self) -> bool:
+        """Whether sign-ins are remembered in the OS keyring (a real keyring and persistence wanted)."""
+        return self.auth.persist and keyring_is_secure()
+
+    def login(self, username: str, password: str) -> UserOut:
+        """Sign in; the refresh token (never the password) goes to the keyring when it is a secure one."""
+        return self.auth.login(username, password).user
+
+    def resume(self, username: str) -> UserOut:
+        """Sign in again from the refresh token kept in the keyring (Unauthorized if none or revoked)."""
+        return self.auth.resume(username).user
+
+    def logout(self) -> bool:
+        """Revoke the session on the server and remove it from the keyring; False if the server was not reached."""
+        return self.auth.logout()
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _get(self, path: str, model: type[M], params: Any = None) -> M:
+        return model.model_validate(self.auth.request("GET", path, params=params).json())
+
+    def _list(self, path: str, model: type[M]) -> list[M]:
+        return TypeAdapter(list[model]).validate_python(self.auth.request("GET", path).json())  # type: ignore[valid-type]
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def me(self) -> UserOut:
+        return self._get("/auth/me", UserOut)
+
+    def departments(self) -> list[DepartmentOut]:
+        return self._list("/departments", DepartmentOut)
+
+    def users(self) -> list[UserOut]:
+        return self._list("/users", UserOut)
+
+    def categories(self) -> list[CategoryOut]:
+        return self._list("/categories", CategoryOut)
+
+    def orders(self, **filters: Any) -> OrderPage:
+        """One page of visible orders; filters as the ``GET /orders`` query (state may be a list)."""
+        params = {key: _query_value(value) for key, value in filters.items() if value is not None}
+        return self._get("/orders", OrderPage, params=params)
+
+    def order(self, order_id: int) -> OrderDetail:
+        return self._get(f"/orders/{order_id}", OrderDetail)
+
+    def events(self, order_id: int) -> list[EventView]:
+        return self._list(f"/orders/{order_id}/events", EventView)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def command(self, order_id: int, command: Command, body: Wire) -> OrderDetail:
+        """Run a lifecycle command (``POST /orders/{id}/<command>``); the body must be the command's model."""
+        expected = COMMAND_BODIES[command]
+        if not isinstance(body, expected):
+            raise Rejected(
+                "wrong_body",
+                f"命令 {command.value} 需要 {expected.__name__}",
+                f"The command {command.value} takes a {expected.__name__}",
+            )
+        path = f"/orders/{order_id}/{command.value.replace('_', '-')}"
+        response = self.auth.request("POST", path, json=body.model_dump(mode="json"))
+        return OrderDetail.model_validate(response.json())
+
+    # --- sync -------------------------------------------------------------------------------
+
+    def pull(self, cursor: str | None = None, limit: int = 200) -> PullResponse:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        return self._get("/sync/pull", PullResponse, params=params)
+
+    def push(self, request: PushRequest) -> PushResponse:
+        response = self.auth.request("POST", "/sync/push", json=request.model_dump(mode="json"))
+        return PushResponse.model_validate(response.json())
+
+    # --- blobs ------------------------------------------------------------------------------
+
+    def blob_known(self, sha256: str) -> bool:
+        return self.uploader.blob_known(sha256)
+
+    def download(self, sha256: str) -> bytes:
+        return self.auth.request("GET", f"/blobs/{sha256}").content
+
+    def upload(
+        self,
+        data: bytes | Path,
+        *,
+        sha256: str | None = None,
+        upload_url: str | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_created: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> str:
+        """Upload a blob (tus, resumable) unless the server has it; returns its SHA-256."""
+        return self.uploader.upload(
+            data, sha256=sha256, upload_url=upload_url, on_progress=on_progress, on_created=on_created, cancel=cancel
+        )
+
+
+def _query_value(value: Any) -> Any:
+    """Enums and times as the server's query parser reads them."""
+    if isinstance(value, list | tuple | set):
+        return [_query_value(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return getattr(value, "value", value)

@@ -1,0 +1,171 @@
+"""A small tus 1.0 client: create, PATCH chunks with checksums, resume from the server's offset.
+
+The server is the authority on the offset: after any cut (no answer, 409 offset mismatch,
+460 checksum mismatch) the client asks ``HEAD`` where to go on, and never starts from zero
+on its own. Content is addressed by SHA-256: a blob the server already has is not sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from api_client.auth import Authenticator
+from api_client.errors import ApiError, Cancelled, NotFound, Offline, Rejected
+
+TUS_VERSION = "1.0.0"
+DEFAULT_CHUNK = 1024 * 1024
+ProgressCallback = Callable[[int, int], None]
+
+
+class Source:
+    """The bytes to send: in memory or a file on disk, read one chunk at a time."""
+
+    def __init__(self, data: bytes | Path) -> None:
+        self.data = data
+        self.size = len(data) if isinstance(data, bytes) else data.stat().st_size
+
+    def read(self, offset: int, length: int) -> bytes:
+        if isinstance(self.data, bytes):
+            return self.data[offset : offset + length]
+        with self.data.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read(length)
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for offset in range(0, self.size, DEFAULT_CHUNK):
+            digest.update(self.read(offset, DEFAULT_CHUNK))
+        return digest.hexdigest()
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+class Uploader:
+    """Uploads blobs through ``/uploads`` (tus 1.0) on behalf of a signed-in user."""
+
+    def __init__(
+        self, auth: Authenticator, chunk_size: int = DEFAULT_CHUNK, max_failures: int = 5, backoff: float = 0.2
+    ) -> None:
+        self.auth = auth
+        self.chunk_size = chunk_size
+        self.max_failures = max_failures
+        self.backoff = backoff
+
+    def blob_known(self, sha256: str) -> bool:
+        """Whether the server already holds this content for the caller (``HEAD /blobs/{sha}`` is 200)."""
+        try:
+            self.auth.request("HEAD", f"/blobs/{sha256}")
+        except NotFound:
+            return False
+        return True
+
+    def create(self, size: int, sha256: str) -> str:
+        """Start an upload; returns its URL (persist it to resume after a restart)."""
+        response = self.auth.request(
+            "POST",
+            "/uploads",
+            headers={
+                "Tus-Resumable": TUS_VERSION,
+                "Upload-Length": str(size),
+                "Upload-Metadata": f"sha256 {_b64(sha256.encode())}",
+            },
+        )
+        return self.auth.url(response.headers["Location"])
+
+    def offset(self, url: str) -> int:
+        """The server's offset for the upload at ``url``."""
+        response = self.auth.request("HEAD", url, headers={"Tus-Resumable": TUS_VERSION})
+        return int(response.headers["Upload-Offset"])
+
+    def terminate(self, url: str) -> None:
+        """Abandon an upload (tus termination)."""
+        self.auth.request("DELETE", url, headers={"Tus-Resumable": TUS_VERSION})
+
+    def _patch(self, url: str, offset: int, chunk: bytes) -> int:
+        response = self.auth.request(
+            "PATCH",
+            url,
+            data=chunk,
+            headers={
+                "Tus-Resumable": TUS_VERSION,
+                "Upload-Offset": str(offset),
+                "Content-Type": "application/offset+octet-stream",
+                "Upload-Checksum": f"sha256 {_b64(hashlib.sha256(chunk).digest())}",
+            },
+        )
+        return int(response.headers["Upload-Offset"])
+
+    def upload(
+        self,
+        data: bytes | Path,
+        *,
+        sha256: str | None = None,
+        upload_url: str | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_created: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> str:
+        """Send ``data`` unless the server has it; returns its SHA-256 (the address for ``attach_photo``).
+
+        ``upload_url`` continues an earlier upload (from ``on_created`` or :class:`Cancelled`).
+        ``on_progress(sent, total)`` follows the server's offset. Setting ``cancel`` stops before
+        the next chunk with :class:`Cancelled`, which carries the URL to resume from.
+        """
+        source = Source(data)
+        sha = sha256 or source.sha256()
+        total = source.size
+        progress = on_progress or (lambda sent, size: None)
+        if self.blob_known(sha):
+            progress(total, total)
+            return sha
+        url, offset = self._start(source, sha, upload_url)
+        if on_created is not None:
+            on_created(url)
+        progress(offset, total)
+        failures = 0
+        while offset < total:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled(upload_url=url)
+            try:
+                offset = self._patch(url, offset, source.read(offset, self.chunk_size))
+                failures = 0
+            except ApiError as exc:
+                if not _resumable(exc):
+                    raise
+                failures += 1
+                offset = self._recover(url, failures, exc)
+            progress(offset, total)
+        return sha
+
+    def _start(self, source: Source, sha: str, upload_url: str | None) -> tuple[str, int]:
+        """The upload to continue and its server offset; a new one when the old URL is gone or expired."""
+        if upload_url is not None:
+            try:
+                return upload_url, self.offset(upload_url)
+            except (NotFound, Rejected) as exc:  # 404 unknown, 410 expired
+                if isinstance(exc, Rejected) and exc.status != 410:
+                    raise
+        return self.create(source.size, sha), 0
+
+    def _recover(self, url: str, failures: int, cause: ApiError) -> int:
+        """Ask the server where to go on, waiting a little more after each failure."""
+        while True:
+            if failures > self.max_failures:
+                raise cause
+            time.sleep(self.backoff * (failures - 1))
+            try:
+                return self.offset(url)
+            except Offline as exc:
+                failures, cause = failures + 1, exc
+
+
+def _resumable(error: ApiError) -> bool:
+    """No answer, an offset mismatch (409) or a checksum mismatch (460): ask HEAD and go on."""
+    return isinstance(error, Offline) or error.status in (409, 460)

@@ -1,0 +1,129 @@
+"""Resumable tus uploads against the real server: progress, HEAD skip, resume after a cut, cancellation."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+import requests
+from requests.adapters import HTTPAdapter
+
+from api_client import Cancelled, CaseDeskClient
+from api_client.session import make_retry
+from casework.deadlines import SHANGHAI
+from server.demo.photos import sample_photo
+from tests.server.support import PASSWORD
+
+MakeClient = Callable[..., CaseDeskClient]
+CHUNK = 1024 * 1024
+
+
+class CountingAdapter(HTTPAdapter):
+    """Counts what goes out; can cut one PATCH (before it is sent, or by losing its answer)."""
+
+    def __init__(self, cut_patch: int | None = None, lose_answer: bool = False) -> None:
+        super().__init__(max_retries=make_retry(3, 0.01))
+        self.cut_patch, self.lose_answer = cut_patch, lose_answer
+        self.calls: list[str] = []
+        self.patches = 0
+        self.patch_bytes_attempted = 0
+        self.patch_bytes_delivered = 0
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        self.calls.append(f"{request.method} {request.path_url.split('/')[1]}")
+        if request.method != "PATCH":
+            return super().send(request, *args, **kwargs)
+        self.patches += 1
+        size = len(request.body or b"")
+        self.patch_bytes_attempted += size
+        if self.patches == self.cut_patch and not self.lose_answer:
+            raise requests.ConnectionError("cut before sending")
+        response = super().send(request, *args, **kwargs)
+        self.patch_bytes_delivered += size
+        if self.patches == self.cut_patch:
+            raise requests.ConnectionError("cut: the answer was lost")
+        return response
+
+
+def _client(make_client: MakeClient, adapter: CountingAdapter) -> CaseDeskClient:
+    desk = make_client()
+    desk.session.mount("http://", adapter)
+    desk.login("zj_handler", PASSWORD)
+    return desk
+
+
+def test_upload_reports_progress_and_the_second_is_skipped(make_client: MakeClient, photo: bytes):
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    progress: list[tuple[int, int]] = []
+    sha = desk.upload(photo, on_progress=lambda sent, total: progress.append((sent, total)))
+
+    assert sha == hashlib.sha256(photo).hexdigest()
+    assert progress[0] == (0, len(photo)) and progress[-1] == (len(photo), len(photo))
+    assert [s for s, _ in progress] == sorted(s for s, _ in progress)
+    assert adapter.patches == -(-len(photo) // CHUNK)  # 1 MiB chunks
+    assert desk.blob_known(sha)
+    assert desk.download(sha) == photo
+
+    adapter.calls.clear()
+    again: list[tuple[int, int]] = []
+    assert desk.upload(photo, on_progress=lambda sent, total: again.append((sent, total))) == sha
+    assert adapter.calls == ["HEAD blobs"]  # no creation, no PATCH
+    assert again == [(len(photo), len(photo))]
+
+
+@pytest.mark.parametrize("lose_answer", [False, True], ids=["cut-before-send", "answer-lost"])
+def test_a_cut_resumes_from_the_servers_offset(make_client: MakeClient, photo: bytes, lose_answer: bool):
+    adapter = CountingAdapter(cut_patch=2, lose_answer=lose_answer)
+    desk = _client(make_client, adapter)
+    sha = desk.upload(photo)
+
+    assert adapter.patch_bytes_attempted <= len(photo) + CHUNK  # at most one chunk sent again
+    assert adapter.patch_bytes_delivered == len(photo)  # the server never got a byte twice
+    assert "HEAD uploads" in adapter.calls  # it asked the server where to go on
+    assert adapter.calls.count("POST uploads") == 1  # and never started over
+    assert desk.download(sha) == photo
+
+
+def test_cancel_stops_early_and_the_url_resumes_later(make_client: MakeClient, photo: bytes):
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    cancel = threading.Event()
+    created: list[str] = []
+
+    def stop_after_first_chunk(sent: int, total: int) -> None:
+        if sent >= CHUNK:
+            cancel.set()
+
+    with pytest.raises(Cancelled) as caught:
+        desk.upload(photo, on_progress=stop_after_first_chunk, on_created=created.append, cancel=cancel)
+    url = caught.value.upload_url
+    assert url is not None and created == [url]
+    assert adapter.patches == 1
+    assert caught.value.message_zh and caught.value.message_en
+    assert desk.uploader.offset(url) == CHUNK
+
+    # A later session (say, after a restart) continues the same upload from the server's offset.
+    adapter.patch_bytes_attempted = 0
+    adapter.calls.clear()
+    progress: list[int] = []
+    sha = desk.upload(photo, upload_url=url, on_progress=lambda sent, total: progress.append(sent))
+    assert progress[0] == CHUNK and progress[-1] == len(photo)
+    assert adapter.patch_bytes_attempted == len(photo) - CHUNK
+    assert "POST uploads" not in adapter.calls
+    assert desk.download(sha) == photo
+
+
+def test_an_unknown_url_starts_a_new_upload(make_client: MakeClient):
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    small = sample_photo(random.Random(3), "文汇路", datetime(2026, 11, 23, 10, tzinfo=SHANGHAI), 32.78, 119.44)
+    gone = f"{desk.base_url}/uploads/{'0' * 32}"  # expired and cleaned up, say
+    sha = desk.upload(small, upload_url=gone)
+    assert adapter.calls.count("POST uploads") == 1
+    assert desk.download(sha) == small
