@@ -24,7 +24,6 @@ class Settings(BaseSettings):
     counting_rule: CountingRule = CountingRule.NEXT_WORKING_DAY
     review_chains_json: str = ""  # {"default"|DEPT_CODE: {importance: [level, ...]}}
     order_number_prefix: str = "GY"
-    page_size_max: int = 200
     max_upload_bytes: int = 50 * 1024 * 1024
     max_upload_chunk_bytes: int = 16 * 1024 * 1024
     upload_expiry_hours: int = 24
