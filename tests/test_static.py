@@ -14,6 +14,7 @@ MAY_IMPORT = {
     "casework": set(),
     "server": {"casework"},
     "api_client": {"casework"},
+    "offline": {"api_client", "casework"},
 }
 
 
@@ -35,6 +36,7 @@ def test_arrows_point_down() -> None:
         assert not crossing, f"{package} imports {crossing}"
     assert not {"PySide6", "fastapi", "sqlalchemy", "requests"} & _imports("casework")
     assert not {"PySide6", "fastapi", "sqlalchemy"} & _imports("api_client")
+    assert not {"PySide6", "fastapi"} & _imports("offline")
 
 
 def test_ruff_is_clean() -> None:

@@ -1,0 +1,79 @@
+"""The local effect of a mutation on an OrderDetail-shaped dict: what the user sees before the server answers.
+
+Pure functions; the server's copy replaces all of this once it has applied the mutation.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+from casework.lifecycle import Command, allowed_commands, state_after
+from casework.roles import Actor
+from offline.facts import facts_from
+
+
+def apply_mutation(order: dict[str, Any], name: Command, args: dict[str, Any], actor: Actor, at: datetime) -> dict:
+    """Return a copy of ``order`` with ``name(args)`` applied as ``actor`` at ``at``.
+
+    Not checked against the rules here: ``Store.record`` checks before recording, and on a
+    rebase the server, not the client, decides whether an in-flight mutation still applies.
+    """
+    out = copy.deepcopy(order)
+    facts = facts_from(order)
+    when = at.isoformat()
+    accepted = args.get("accept") if name is Command.RULE_RETURN else None
+    out["state"] = state_after(name, facts, accepted=accepted).value
+    match name:
+        case Command.SAVE_DRAFT | Command.SUBMIT_REPLY:
+            out["draft"] = {
+                "round": len(out.get("replies") or []) + 1,
+                "text": args.get("text", ""),
+                "result_code": args.get("result_code"),
+                "basis": args.get("basis", ""),
+                "author_id": actor.user_id,
+                "at": when,
+            }
+            if name is Command.SUBMIT_REPLY:
+                out["review_level"] = 0
+        case Command.ADD_NOTE:
+            note = {
+                "client_id": args["client_id"],
+                "author_id": actor.user_id,
+                "text": args["text"],
+                "created_at": when,
+            }
+            out["notes"] = [*(out.get("notes") or []), note]
+        case Command.RECORD_ONSITE_CHECK:
+            check = {
+                "client_id": args["client_id"],
+                "author_id": actor.user_id,
+                "checked_at": args["checked_at"],
+                "lat": args.get("lat"),
+                "lon": args.get("lon"),
+                "notes": args.get("notes", ""),
+                "photos": args.get("photos", []),
+            }
+            out["onsite_checks"] = [*(out.get("onsite_checks") or []), check]
+        case Command.APPROVE | Command.RETURN_FOR_REWORK:
+            level = facts.current_review_level
+            if level is not None:
+                entry = {
+                    "round": len(out.get("replies") or []),
+                    "level": level.value,
+                    "reviewer_id": actor.user_id,
+                    "decision": "approved" if name is Command.APPROVE else "returned",
+                    "comment": args.get("comment", ""),
+                    "at": when,
+                }
+                out["reviews"] = [*(out.get("reviews") or []), entry]
+            if name is Command.APPROVE and out["state"] == "in_review":
+                out["review_level"] = facts.review_level + 1
+            elif name is Command.RETURN_FOR_REWORK:
+                out["review_level"] = 0
+        case _:
+            pass  # state only; the server fills in the rest on the next pull
+    # What the user may do next, judged on the edited copy.
+    out["allowed_commands"] = [c.value for c in allowed_commands(actor, facts_from(out), at)]
+    return out

@@ -1,0 +1,58 @@
+"""What the state machine needs, read from an OrderDetail-shaped dict (the local copy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casework.lifecycle import OrderFacts
+from casework.order import CallbackOutcome, State
+from casework.review import ReviewLevel
+from casework.roles import Actor, Role
+
+
+def facts_from(order: dict[str, Any]) -> OrderFacts:
+    """The facts of ``order`` as far as a client can know them.
+
+    The detail does not carry the return window's end, so ``request_return`` from
+    ``in_progress`` is refused offline; the server is the judge anyway.
+    """
+    replies = order.get("replies") or []
+    draft = order.get("draft")
+    # The reviewed reply is the last submitted one; its author may not review it.
+    author = replies[-1].get("author_id") if replies else (draft or {}).get("author_id")
+    callbacks = order.get("callbacks") or []
+    extension = order.get("extension")
+    return OrderFacts(
+        state=State(order["state"]),
+        lead_department_id=order.get("lead_department_id"),
+        co_department_ids=frozenset(order.get("co_department_ids") or ()),
+        handler_id=order.get("handler_id"),
+        reply_author_id=author,
+        review_chain=tuple(ReviewLevel(x) for x in order.get("review_chain") or ()),
+        review_level=int(order.get("review_level") or 0),
+        return_window_ends=None,
+        extension_pending=bool(extension and extension.get("status") == "pending"),
+        callback_attempts=len(callbacks),
+        last_callback_outcome=CallbackOutcome(callbacks[-1]["outcome"]) if callbacks else None,
+    )
+
+
+def actor_to_json(actor: Actor) -> dict[str, Any]:
+    """The actor as stored with an outbox row."""
+    return {
+        "user_id": actor.user_id,
+        "role": actor.role.value,
+        "department_id": actor.department_id,
+        "portfolio": sorted(actor.portfolio),
+        "may_sign": actor.may_sign,
+    }
+
+
+def actor_from_json(data: dict[str, Any]) -> Actor:
+    return Actor(
+        user_id=data["user_id"],
+        role=Role(data["role"]),
+        department_id=data["department_id"],
+        portfolio=frozenset(data.get("portfolio") or ()),
+        may_sign=bool(data.get("may_sign")),
+    )

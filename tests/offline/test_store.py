@@ -1,0 +1,150 @@
+"""The store's sync behaviour: pull, local edits, rebase, reset, revoke, verdicts."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+
+from casework.errors import CommandRefused
+from casework.lifecycle import Command
+from casework.schemas import AddNoteBody, SaveDraftBody, SignBody
+from casework.sync import MutationStatus
+from offline import SCHEMA_VERSION, Store, StoreTooNew, UnknownOrder, open_store
+from tests.offline.factory import HANDLER, order, pull, result, revoke, upsert
+
+
+def _sign_and_draft(store: Store, order_id: int = 1) -> None:
+    store.record(HANDLER, order_id, Command.SIGN, SignBody(version=0))
+    store.record(HANDLER, order_id, Command.SAVE_DRAFT, SaveDraftBody(version=0, text="已联系路灯所维修"))
+
+
+def test_pull_then_local_edits_show_locally_and_queue_in_order(store: Store) -> None:
+    store.apply_pull(pull(upsert(order(1), 1, events=2), upsert(order(2), 2)))
+    _sign_and_draft(store)
+
+    local = store.order(1)
+    assert local is not None
+    assert local["state"] == "in_progress"
+    assert local["draft"]["text"] == "已联系路灯所维修"
+    assert "submit_reply" in local["allowed_commands"]
+    assert [m.name for m in store.pending()] == [Command.SIGN, Command.SAVE_DRAFT]
+    draft = store.pending()[1]
+    assert draft.base == {"text": ""}
+    assert draft.args["version"] == 1  # the server version it was based on
+    assert [o["id"] for o in store.orders(state="in_progress")] == [1]
+    assert [o["id"] for o in store.orders(text="路灯不亮 2")] == [2]
+    assert len(store.events(1)) == 2
+    assert store.cursor() == "c1"
+
+
+def test_second_pull_of_unchanged_server_copy_keeps_local_edits(store: Store) -> None:
+    store.apply_pull(pull(upsert(order(1), 1)))
+    _sign_and_draft(store)
+    store.apply_pull(pull(upsert(order(1, title="路灯不亮（已更新）"), 5), cursor="c2"))
+
+    local = store.order(1)
+    assert local is not None
+    assert local["title"] == "路灯不亮（已更新）"  # the server's change
+    assert local["state"] == "in_progress"  # and ours on top
+    assert local["draft"]["text"] == "已联系路灯所维修"
+    assert store.cursor() == "c2"
+
+
+def test_reset_drops_server_copies_but_keeps_outbox(store: Store) -> None:
+    store.apply_pull(pull(upsert(order(1), 1), upsert(order(2), 2)))
+    _sign_and_draft(store)
+    store.apply_pull(pull(upsert(order(1), 9), cursor="c9", reset=True))
+
+    assert store.order(2) is None
+    assert [m.name for m in store.pending()] == [Command.SIGN, Command.SAVE_DRAFT]
+    local = store.order(1)
+    assert local is not None and local["draft"]["text"] == "已联系路灯所维修"
+
+
+def test_revoke_keeps_outbox_rows(store: Store) -> None:
+    store.apply_pull(pull(upsert(order(1), 1, events=1)))
+    _sign_and_draft(store)
+    store.apply_pull(pull(revoke(1, 2), cursor="c2"))
+
+    assert store.order(1) is None
+    assert store.events(1) == []
+    assert len(store.pending()) == 2
+    with pytest.raises(UnknownOrder):
+        store.record(HANDLER, 1, Command.SIGN, SignBody(version=0))
+
+
+def test_record_refuses_forbidden_command_and_writes_nothing(store: Store) -> None:
+    store.apply_pull(pull(upsert(order(1), 1)))
+    with pytest.raises(CommandRefused) as refused:
+        store.record(HANDLER, 1, Command.SAVE_DRAFT, SaveDraftBody(version=0, text="x"))  # not signed yet
+    assert refused.value.code == "wrong_state"
+    assert store.outbox() == []
+    local = store.order(1)
+    assert local is not None and local["state"] == "dispatched"
+
+
+def test_mark_transitions_and_resolve(store: Store) -> None:
+    store.apply_pull(pull(upsert(order(1), 1)))
+    _sign_and_draft(store)
+    note = store.record(HANDLER, 1, Command.ADD_NOTE, AddNoteBody(client_id=uuid.uuid4(), text="已到现场"))
+    sign, draft = store.pending()[:2]
+    store.mark_sent([sign.id, draft.id, note.id])
+    assert [r["status"] for r in store.outbox()] == ["sent"] * 3
+    assert [r["attempts"] for r in store.outbox()] == [1, 1, 1]
+
+    store.mark(
+        [
+            result(sign.id, MutationStatus.APPLIED, order=order(1, state="in_progress", version=2)),
+            result(draft.id, MutationStatus.CONFLICT, code="text_conflict", server_values={"text": "别人写的"}),
+            result(note.id, MutationStatus.REJECTED, code="wrong_state", message_en="no"),
+        ]
+    )
+    rows = {r["mutation_id"]: r for r in store.outbox()}
+    assert rows[str(sign.id)]["status"] == "applied"
+    assert rows[str(draft.id)]["status"] == "conflict"
+    assert rows[str(draft.id)]["server_values"] == {"text": "别人写的"}
+    assert rows[str(note.id)]["status"] == "rejected"
+    assert rows[str(note.id)]["args"]["text"] == "已到现场"  # content stays visible
+    assert [p["name"] for p in store.problems()] == ["save_draft", "add_note"]
+    assert store.pending() == []
+    local = store.order(1)
+    assert local is not None
+    assert local["state"] == "in_progress"  # from the server copy the result carried
+    assert local["draft"] is None  # the conflicted draft is no longer shown as applied
+
+    store.resolve(draft.id, "retry")
+    assert [m.id for m in store.pending()] == [draft.id]
+    assert store.pending()[0].base == {"text": "别人写的"}
+    assert store.order(1)["draft"]["text"] == "已联系路灯所维修"  # type: ignore[index]
+    store.resolve(note.id, "discard")
+    assert store.problems() == []
+
+    store.mark([result(draft.id, MutationStatus.DUPLICATE)])
+    assert store.pending() == []
+
+
+def test_client_id_is_stable(store_path: Path) -> None:
+    first = open_store(store_path)
+    cid = first.client_id()
+    first.close()
+    again = open_store(store_path)
+    assert again.client_id() == cid
+    again.close()
+
+
+def test_newer_schema_version_refuses_to_open(store_path: Path) -> None:
+    open_store(store_path).close()
+    with sqlite3.connect(store_path) as conn:
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreTooNew, match="schema version"):
+        open_store(store_path)
+
+
+def test_durable_pragmas(store: Store, store_path: Path) -> None:
+    with store._engine.connect() as conn:  # the pragmas of the store's own connections
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
