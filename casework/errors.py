@@ -10,9 +10,6 @@ class Refusal(StrEnum):
 
     WRONG_STATE = "wrong_state"
     ROLE_NOT_ALLOWED = "role_not_allowed"
-    COMMENT_REQUIRED = "comment_required"
-    REASON_REQUIRED = "reason_required"
-    REPLY_REQUIRED = "reply_required"
     OWN_REPLY = "own_reply"
     NOT_YOUR_LEVEL = "not_your_level"
     RETURN_WINDOW_CLOSED = "return_window_closed"
@@ -20,7 +17,6 @@ class Refusal(StrEnum):
     NO_EXTENSION_PENDING = "no_extension_pending"
     CALLBACK_REQUIRED = "callback_required"
     DEPARTMENT_REQUIRED = "department_required"
-    TARGET_REQUIRED = "target_required"
 
 
 _MESSAGES: dict[Refusal, tuple[str, str]] = {
@@ -31,12 +27,6 @@ _MESSAGES: dict[Refusal, tuple[str, str]] = {
     Refusal.ROLE_NOT_ALLOWED: (
         "您的角色无权对该工单执行此操作",
         "Your role may not perform this action on this order",
-    ),
-    Refusal.COMMENT_REQUIRED: ("请填写意见", "A comment is required"),
-    Refusal.REASON_REQUIRED: ("请填写原因", "A reason is required"),
-    Refusal.REPLY_REQUIRED: (
-        "请填写答复内容和办理结果",
-        "A reply text and a result code are required",
     ),
     Refusal.OWN_REPLY: ("不能审核自己撰写的答复", "You may not review your own reply"),
     Refusal.NOT_YOUR_LEVEL: (
@@ -62,10 +52,6 @@ _MESSAGES: dict[Refusal, tuple[str, str]] = {
     Refusal.DEPARTMENT_REQUIRED: (
         "请指定承办单位",
         "A responsible department is required",
-    ),
-    Refusal.TARGET_REQUIRED: (
-        "请指定合并到的工单",
-        "The order to merge into is required",
     ),
 }
 

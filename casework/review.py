@@ -26,8 +26,6 @@ _ROLE_OF_LEVEL = {
     ReviewLevel.TOP_LEADER: Role.TOP_LEADER,
 }
 
-CITY_LEVELS = frozenset({ReviewLevel.LEADER_IN_CHARGE, ReviewLevel.TOP_LEADER})
-
 DEFAULT_CHAINS: Mapping[Importance, tuple[ReviewLevel, ...]] = {
     Importance.ORDINARY: (ReviewLevel.SECTION_CHIEF, ReviewLevel.DEPARTMENT_HEAD),
     # 三级把关: major orders add the city leader in charge and the top city leader.

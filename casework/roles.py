@@ -19,7 +19,6 @@ class Role(StrEnum):
 
 
 DEPARTMENT_ROLES = frozenset({Role.HANDLER, Role.SECTION_CHIEF, Role.DEPARTMENT_HEAD})
-LEADER_ROLES = frozenset({Role.LEADER_IN_CHARGE, Role.TOP_LEADER})
 
 
 @dataclass(frozen=True)

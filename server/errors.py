@@ -91,7 +91,6 @@ _REFUSAL_STATUS = {
     Refusal.OWN_REPLY: 403,
     Refusal.NOT_YOUR_LEVEL: 403,
     Refusal.DEPARTMENT_REQUIRED: 422,
-    Refusal.TARGET_REQUIRED: 422,
 }
 
 

@@ -8,15 +8,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from server.models import AuthToken, User
+from server.models import AuthToken
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def user_by_username(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(User.username == username))
 
 
 def token(session: Session, raw: str, kind: str) -> AuthToken | None:

@@ -12,6 +12,7 @@ from server.auth import repository
 from server.auth.passwords import verify_password
 from server.errors import ApiError, unauthorized
 from server.models import AuthToken, User
+from server.org import repository as org_repository
 from server.settings import Settings
 
 MAX_LOCKOUT = timedelta(hours=1)
@@ -52,7 +53,7 @@ def _issue(session: Session, user: User, family: str, settings: Settings, now: d
 
 def login(session: Session, username: str, password: str, settings: Settings, now: datetime) -> tuple[User, str, str]:
     """Check the password; lock the account for a growing time after repeated failures."""
-    user = repository.user_by_username(session, username)
+    user = org_repository.user_by_username(session, username)
     if user is not None and user.locked_until is not None and user.locked_until > now:
         wait = int((user.locked_until - now).total_seconds()) + 1
         raise ApiError(

@@ -11,7 +11,6 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
-ALLOWED_TYPES = IMAGE_TYPES | {"application/pdf"}
 
 
 class RejectedBlob(Exception):

@@ -203,8 +203,7 @@ def _dispatch(ctx: Context, order: Order, body: DispatchBody) -> dict[str, Any]:
     lead = _department(ctx, body.lead_department_id)
     co = [_department(ctx, d) for d in dict.fromkeys(body.co_department_ids) if d != lead.id]
     complexity = body.complexity.value if body.complexity else order.complexity
-    if body.reply_days is not None and complexity != "complex":
-        raise invalid("reply_days_for_complex", "只有复杂件可以指定办理时限", "Only complex orders take reply_days")
+    _check_reply_days(complexity, body.reply_days)
     order.complexity = complexity
     order.reply_days = body.reply_days
     order.lead_department_id = lead.id
@@ -213,6 +212,12 @@ def _dispatch(ctx: Context, order: Order, body: DispatchBody) -> dict[str, Any]:
     recompute(order, policy(ctx.session, ctx.settings))
     _grant_access(ctx, order.id, [lead.id, *(d.id for d in co)])
     return {"co_department_ids": [d.id for d in co]}
+
+
+def _check_reply_days(complexity: str, reply_days: int | None) -> None:
+    """Only the centre's complex orders take a reply time of their own (simple ones: 2 days)."""
+    if reply_days is not None and complexity != "complex":
+        raise invalid("reply_days_for_complex", "只有复杂件可以指定办理时限", "Only complex orders take reply_days")
 
 
 def _grant_access(ctx: Context, order_id: int, department_ids: list[int]) -> None:
@@ -470,8 +475,7 @@ def _close(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
 
 
 def _reopen(ctx: Context, order: Order, body: ReopenBody) -> dict[str, Any]:
-    if body.reply_days is not None and order.complexity != "complex":
-        raise invalid("reply_days_for_complex", "只有复杂件可以指定办理时限", "Only complex orders take reply_days")
+    _check_reply_days(order.complexity, body.reply_days)
     order.reopen_count += 1
     order.leader_instruction = body.instruction
     order.reply_days = body.reply_days or order.reply_days
