@@ -56,6 +56,7 @@ class MutationStatus(StrEnum):
     DUPLICATE = "duplicate"  # already applied (or refused) before: the stored result, again
     CONFLICT = "conflict"  # a free-text field moved on the server: both versions are here
     REJECTED = "rejected"  # no longer applies (state, role, scope, input): see code and message
+    HELD = "held"  # not tried: an earlier mutation of the same order in this push failed; send it again later
 
 
 class MutationResult(Wire):

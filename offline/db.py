@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 
-from offline.models import metadata
+from offline.models import ORDERS_FTS_DDL, metadata
 
 if TYPE_CHECKING:
     from offline.store import Store
 
 #: Stored in ``PRAGMA user_version``; a file written by a newer client is not touched.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class StoreTooNew(RuntimeError):
@@ -59,9 +59,18 @@ def _migrate(engine: Engine, path: str | Path) -> None:
                 f"{path} has schema version {found}, this CaseDesk knows up to {SCHEMA_VERSION}; "
                 "update CaseDesk (本地数据由更新版本的 CaseDesk 创建，请升级客户端)"
             )
+        # Tables are only ever added, so create_all brings any older file up to date; steps
+        # below fill what new tables need from old data.
         metadata.create_all(conn)
+        conn.exec_driver_sql(ORDERS_FTS_DDL)
+        if 0 < found < 2:
+            # Version 2 added list columns to the cached copies: drop the cache and its cursor so
+            # the next sync downloads it again. The outbox (the user's work) is never touched.
+            conn.exec_driver_sql("DROP TABLE IF EXISTS events")
+            conn.exec_driver_sql("DROP TABLE IF EXISTS orders")
+            conn.exec_driver_sql("DELETE FROM sync_state WHERE key = 'cursor'")
+            metadata.create_all(conn)
         if found < SCHEMA_VERSION:
-            # Only version 1 exists so far; later versions add their steps here.
             conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 

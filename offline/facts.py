@@ -8,6 +8,7 @@ from casework.lifecycle import OrderFacts
 from casework.order import CallbackOutcome, State
 from casework.review import ReviewLevel
 from casework.roles import Actor, Role
+from casework.schemas import UserOut
 
 
 def facts_from(order: dict[str, Any]) -> OrderFacts:
@@ -55,4 +56,15 @@ def actor_from_json(data: dict[str, Any]) -> Actor:
         department_id=data["department_id"],
         portfolio=frozenset(data.get("portfolio") or ()),
         may_sign=bool(data.get("may_sign")),
+    )
+
+
+def actor_of(user: UserOut) -> Actor:
+    """The signed-in user as the rules see them."""
+    return Actor(
+        user_id=user.id,
+        role=user.role,
+        department_id=user.department_id,
+        portfolio=frozenset(user.portfolio),
+        may_sign=user.may_sign,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -31,6 +31,18 @@ orders = Table(
     Column("server_json", JSON, nullable=False),  # OrderDetail as last pulled
     Column("local_json", JSON, nullable=False),  # server copy + in-flight outbox mutations
     Column("pending", Integer, nullable=False, default=0),  # in-flight outbox rows
+    # Copied out of local_json for the work lists' filters and sorting (see offline.search.list_columns).
+    Column("number", String(40), nullable=False, default=""),
+    Column("title", Text, nullable=False, default=""),
+    Column("urgency", String(16), nullable=False, default="normal"),
+    Column("importance", String(16), nullable=False, default="ordinary"),
+    Column("category_code", String(40), nullable=False, default=""),
+    Column("lead_department_id", Integer),
+    Column("handler_id", Integer),
+    Column("received_at", String(40)),  # UTC ISO 8601: sorts as text
+    Column("due_at", String(40)),  # the reply deadline in force (extended if granted), UTC
+    Column("sign_by", String(40)),
+    Column("actions", Text, nullable=False, default=""),  # ",sign,approve," — what the user may do now
 )
 
 events = Table(
@@ -70,4 +82,40 @@ sync_state = Table(
     metadata,
     Column("key", String(40), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# Files the user attached offline. The bytes live in the BlobCache (written, fsynced and renamed
+# before this row is committed); ``uploaded`` flips once the server has them.
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("order_id", Integer, nullable=False, index=True),
+    Column("media_type", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("name", Text, nullable=False, default=""),
+    Column("taken_at", String(40)),  # EXIF capture time, ISO 8601 with zone
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("width", Integer),
+    Column("height", Integer),
+    Column("uploaded", Boolean, nullable=False, default=False),
+    Column("upload_url", Text),  # an unfinished tus upload to resume, across restarts
+    Column("created_at", String(40), nullable=False),
+)
+
+# Users, departments and categories as the server lists them: names for display, offline too.
+directory = Table(
+    "directory",
+    metadata,
+    Column("kind", String(16), primary_key=True),  # users | departments | categories
+    Column("key", String(64), primary_key=True),  # the id, or a category's code
+    Column("json", JSON, nullable=False),
+)
+
+#: Full-text search over what the user sees (trigram: Chinese has no spaces to split words on).
+#: Kept in step with ``orders.local_json`` by the store; rowid is the order id.
+ORDERS_FTS_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS orders_fts USING fts5("
+    "number, title, description, address, citizen, tokenize='trigram')"
 )

@@ -6,19 +6,22 @@ Every public write is one SQLite transaction, so a crash leaves either all of it
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, exists, insert, select, update
+from sqlalchemy.orm import aliased
 
 from casework.lifecycle import Command, check
 from casework.roles import Actor
 from casework.sync import Mutation, MutationResult, MutationStatus, PullResponse
+from offline import search
 from offline.effects import apply_mutation
 from offline.facts import actor_from_json, actor_to_json, facts_from
-from offline.models import IN_FLIGHT, PROBLEMS, OutboxStatus, events, orders, outbox, sync_state
+from offline.models import IN_FLIGHT, PROBLEMS, OutboxStatus, blobs, directory, events, orders, outbox, sync_state
 
 #: Free-text fields whose value before the edit travels with the mutation (conflict detection).
 _FREE_TEXT = (Command.SAVE_DRAFT, Command.SUBMIT_REPLY)
@@ -26,6 +29,26 @@ _FREE_TEXT = (Command.SAVE_DRAFT, Command.SUBMIT_REPLY)
 
 class UnknownOrder(LookupError):
     """The order is not in the local store (never pulled, or revoked)."""
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A file attached offline, already in the BlobCache, described for its ``blobs`` row."""
+
+    sha256: str
+    media_type: str
+    size: int
+    name: str = ""
+    taken_at: datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+def referenced_blobs(args: dict[str, Any]) -> list[str]:
+    """The blobs a mutation's body points at (on-site check photos), in order."""
+    return [p["sha256"] for p in args.get("photos") or []]
 
 
 class Store:
@@ -63,11 +86,13 @@ class Store:
                 # The outbox stays: it is the user's unsent work.
                 conn.execute(delete(events))
                 conn.execute(delete(orders))
+                search.clear(conn)
             touched: set[int] = set()
             for change in response.changes:
                 touched.add(change.order_id)
                 if change.kind == "revoke" or change.order is None:
                     conn.execute(delete(orders).where(orders.c.id == change.order_id))  # events cascade
+                    search.unindex(conn, change.order_id)
                     continue
                 server = change.order.model_dump(mode="json")
                 _upsert_order(conn, server)
@@ -89,9 +114,12 @@ class Store:
         body: BaseModel,
         base: dict[str, str] | None = None,
         now: datetime | None = None,
+        files: Sequence[LocalFile] = (),
     ) -> Mutation:
         """Check ``command`` offline, apply it locally and queue it, in one transaction.
 
+        ``files`` describe the blobs the body refers to; their bytes must already be in the
+        BlobCache (written and fsynced), so a committed outbox row never points at nothing.
         Raises :class:`casework.errors.CommandRefused` (nothing written) when the rules forbid it,
         :class:`UnknownOrder` when the order is not here.
         """
@@ -108,6 +136,24 @@ class Store:
             if base is None:
                 base = _base_of(command, local)
             mutation = Mutation(id=uuid.uuid4(), order_id=order_id, name=command, args=args, base=base)
+            for f in files:
+                if conn.execute(select(blobs.c.sha256).where(blobs.c.sha256 == f.sha256)).first() is None:
+                    conn.execute(
+                        insert(blobs).values(
+                            sha256=f.sha256,
+                            order_id=order_id,
+                            media_type=f.media_type,
+                            size=f.size,
+                            name=f.name,
+                            taken_at=f.taken_at.isoformat() if f.taken_at else None,
+                            lat=f.lat,
+                            lon=f.lon,
+                            width=f.width,
+                            height=f.height,
+                            uploaded=False,
+                            created_at=at.isoformat(),
+                        )
+                    )
             conn.execute(
                 insert(outbox).values(
                     mutation_id=str(mutation.id),
@@ -122,27 +168,33 @@ class Store:
                 )
             )
             new_local = apply_mutation(local, command, args, actor, at)
-            conn.execute(
-                update(orders)
-                .where(orders.c.id == order_id)
-                .values(local_json=new_local, state=new_local["state"], pending=row.pending + 1)
-            )
+            _save_local(conn, new_local, pending=row.pending + 1)
             return mutation
 
     # --- outbox --------------------------------------------------------------------------------
 
     def pending(self, limit: int = 200) -> list[Mutation]:
         """Mutations to push (pending or sent without a result), in creation order."""
-        now = self._clock().isoformat()
         with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(outbox)
-                .where(outbox.c.status.in_(IN_FLIGHT))
-                .where((outbox.c.next_attempt_at.is_(None)) | (outbox.c.next_attempt_at <= now))
-                .order_by(outbox.c.id)
-                .limit(limit)
-            ).all()
+            rows = conn.execute(_in_flight().where(~_behind_problem()).order_by(outbox.c.id).limit(limit)).all()
         return [_mutation(r) for r in rows]
+
+    def held(self) -> list[uuid.UUID]:
+        """In-flight mutations waiting behind an unresolved problem of the same order (not sent)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(_in_flight().where(_behind_problem()).order_by(outbox.c.id)).all()
+        return [uuid.UUID(r.mutation_id) for r in rows]
+
+    def release(self, mutation_ids: Iterable[uuid.UUID]) -> None:
+        """Put sent-but-held mutations back to pending (the server did not try them)."""
+        ids = [str(m) for m in mutation_ids]
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.mutation_id.in_(ids))
+                .where(outbox.c.status == OutboxStatus.SENT.value)
+                .values(status=OutboxStatus.PENDING.value)
+            )
 
     def mark_sent(self, mutation_ids: Iterable[uuid.UUID]) -> None:
         """Note that these mutations went out (counts attempts)."""
@@ -167,7 +219,9 @@ class Store:
                     continue  # discarded meanwhile
                 touched.add(order_id)
                 values: dict[str, Any] = {"next_attempt_at": None}
-                if result.status in (MutationStatus.APPLIED, MutationStatus.DUPLICATE):
+                if result.status is MutationStatus.HELD:
+                    values.update(status=OutboxStatus.PENDING.value)
+                elif result.status in (MutationStatus.APPLIED, MutationStatus.DUPLICATE):
                     values.update(status=OutboxStatus.APPLIED.value, error_code=None, error_zh=None, error_en=None)
                 else:
                     values.update(
@@ -185,23 +239,48 @@ class Store:
                     _upsert_order(conn, result.order.model_dump(mode="json"), only_if_newer=True)
             self._rebase(conn, touched)
 
-    def resolve(self, mutation_id: uuid.UUID, action: Literal["discard", "retry"]) -> None:
-        """The user's decision on a problem row: drop it, or send it again."""
+    def reject_locally(self, mutation_id: uuid.UUID, code: str, zh: str, en: str) -> None:
+        """A mutation that cannot be sent as it is (say, its photo is refused): keep it as a rejection."""
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.mutation_id == str(mutation_id))
+                .values(status=OutboxStatus.REJECTED.value, error_code=code, error_zh=zh, error_en=en)
+            )
+            order_id = conn.execute(
+                select(outbox.c.order_id).where(outbox.c.mutation_id == str(mutation_id))
+            ).scalar_one_or_none()
+            if order_id is not None:
+                self._rebase(conn, {order_id})
+
+    def resolve(
+        self,
+        mutation_id: uuid.UUID,
+        action: Literal["discard", "retry"],
+        changes: dict[str, Any] | None = None,
+    ) -> uuid.UUID | None:
+        """The user's decision on a problem row: drop it, or send it again — with ``changes`` to its
+        body, say the merged text of a conflict. Returns the id the retry goes under."""
         with self._engine.begin() as conn:
             row = conn.execute(select(outbox).where(outbox.c.mutation_id == str(mutation_id))).one_or_none()
             if row is None:
                 raise KeyError(mutation_id)
+            new_id: uuid.UUID | None = None
             if action == "discard":
                 conn.execute(delete(outbox).where(outbox.c.id == row.id))
             elif action == "retry":
                 base = dict(row.base)
                 if row.status == OutboxStatus.CONFLICT.value and row.server_values:
-                    # The user keeps their text over the server's: base it on what the server has now.
+                    # The user has seen the server's text: base the retry on it.
                     base.update({k: str(v) for k, v in row.server_values.items() if k in base})
+                # A new id: the server remembers its verdict on the old one and would answer it again.
+                new_id = uuid.uuid4()
                 conn.execute(
                     update(outbox)
                     .where(outbox.c.id == row.id)
                     .values(
+                        mutation_id=str(new_id),
+                        args={**row.args, **(changes or {})},
                         status=OutboxStatus.PENDING.value,
                         base=base,
                         attempts=0,
@@ -215,25 +294,20 @@ class Store:
             else:
                 raise ValueError(f"unknown action {action!r}")
             self._rebase(conn, {row.order_id})
+            return new_id
 
     # --- queries for the UI ---------------------------------------------------------------------
 
     def orders(self, state: str | None = None, text: str | None = None) -> list[dict[str, Any]]:
-        """Orders as the user sees them, by id; ``text`` matches number, title, description or address."""
+        """Orders as the user sees them, by id; ``text`` is a full-text search (number, title, description,
+        address, citizen as shown), every space-separated term must occur."""
         query = select(orders.c.local_json).order_by(orders.c.id)
         if state is not None:
             query = query.where(orders.c.state == state)
+        if text and text.strip():
+            query = query.where(search.matches(orders.c.id, text))
         with self._engine.connect() as conn:
-            found = [r.local_json for r in conn.execute(query)]
-        if text:
-            # A plain scan for now; FTS5 (trigram) comes with the desktop list views.
-            needle = text.casefold()
-            found = [
-                o
-                for o in found
-                if any(needle in str(o.get(k) or "").casefold() for k in ("number", "title", "description", "address"))
-            ]
-        return found
+            return [r.local_json for r in conn.execute(query)]
 
     def order(self, order_id: int) -> dict[str, Any] | None:
         with self._engine.connect() as conn:
@@ -253,6 +327,49 @@ class Store:
         """Conflicted and rejected mutations, with their content, in creation order."""
         return [r for r in self.outbox() if r["status"] in PROBLEMS]
 
+    # --- files -----------------------------------------------------------------------------------
+
+    def files(self, order_id: int | None = None) -> list[dict[str, Any]]:
+        """Files attached offline (all, or one order's), oldest first."""
+        query = select(blobs).order_by(blobs.c.created_at, blobs.c.sha256)
+        if order_id is not None:
+            query = query.where(blobs.c.order_id == order_id)
+        with self._engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def file(self, sha256: str) -> dict[str, Any] | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(blobs).where(blobs.c.sha256 == sha256)).one_or_none()
+            return dict(row._mapping) if row else None
+
+    def set_upload_url(self, sha256: str, url: str | None) -> None:
+        """Remember an unfinished upload so that it resumes after a restart."""
+        with self._engine.begin() as conn:
+            conn.execute(update(blobs).where(blobs.c.sha256 == sha256).values(upload_url=url))
+
+    def mark_uploaded(self, sha256: str) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(update(blobs).where(blobs.c.sha256 == sha256).values(uploaded=True, upload_url=None))
+
+    # --- directory -------------------------------------------------------------------------------
+
+    def set_directory(self, kind: Literal["users", "departments", "categories"], items: Iterable[BaseModel]) -> None:
+        """Replace the cached list of users, departments or categories (names for display)."""
+        with self._engine.begin() as conn:
+            conn.execute(delete(directory).where(directory.c.kind == kind))
+            rows = []
+            for item in items:
+                data = item.model_dump(mode="json")
+                rows.append({"kind": kind, "key": str(data.get("id", data.get("code"))), "json": data})
+            if rows:
+                conn.execute(insert(directory), rows)
+
+    def directory(self, kind: Literal["users", "departments", "categories"]) -> list[dict[str, Any]]:
+        """The cached list, in the server's order of ids or codes."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(directory.c.json).where(directory.c.kind == kind))
+            return sorted((r.json for r in rows), key=lambda d: (d.get("id", 0), d.get("code", "")))
+
     # --- internals -----------------------------------------------------------------------------
 
     def _rebase(self, conn: Connection, order_ids: set[int]) -> None:
@@ -271,21 +388,42 @@ class Store:
             for m in queued:
                 at = datetime.fromisoformat(m.created_at)
                 local = apply_mutation(local, Command(m.name), m.args, actor_from_json(m.actor), at)
-            conn.execute(
-                update(orders)
-                .where(orders.c.id == order_id)
-                .values(local_json=local, state=local["state"], pending=len(queued))
-            )
+            _save_local(conn, local, pending=len(queued))
+
+
+def _save_local(conn: Connection, local: dict[str, Any], pending: int) -> None:
+    """Store what the user sees of an order, with its list columns and search text."""
+    conn.execute(
+        update(orders)
+        .where(orders.c.id == local["id"])
+        .values(local_json=local, pending=pending, **search.list_columns(local))
+    )
+    search.index(conn, local)
 
 
 def _upsert_order(conn: Connection, server: dict[str, Any], only_if_newer: bool = False) -> None:
     """Store the server's copy; ``local_json`` is rebuilt by the caller's rebase."""
     current = conn.execute(select(orders.c.version).where(orders.c.id == server["id"])).scalar_one_or_none()
-    values = {"version": server["version"], "state": server["state"], "server_json": server, "local_json": server}
+    values = {"version": server["version"], "server_json": server, "local_json": server, **search.list_columns(server)}
     if current is None:
         conn.execute(insert(orders).values(id=server["id"], pending=0, **values))
     elif not only_if_newer or server["version"] >= current:
         conn.execute(update(orders).where(orders.c.id == server["id"]).values(**values))
+    else:
+        return
+    search.index(conn, server)
+
+
+def _in_flight() -> Any:
+    return select(outbox).where(outbox.c.status.in_(IN_FLIGHT))
+
+
+def _behind_problem() -> Any:
+    """An earlier mutation of the same order is a conflict or rejection the user has not resolved."""
+    earlier = aliased(outbox)
+    return exists().where(
+        and_(earlier.c.order_id == outbox.c.order_id, earlier.c.id < outbox.c.id, earlier.c.status.in_(PROBLEMS))
+    )
 
 
 def _base_of(command: Command, local: dict[str, Any]) -> dict[str, str]:
@@ -310,4 +448,4 @@ def _set_state(conn: Connection, key: str, value: str) -> None:
         conn.execute(insert(sync_state).values(key=key, value=value))
 
 
-__all__ = ["Store", "UnknownOrder"]
+__all__ = ["LocalFile", "Store", "UnknownOrder", "referenced_blobs"]

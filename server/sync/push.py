@@ -28,7 +28,31 @@ FREE_TEXT = {Command.SAVE_DRAFT: "draft_text", Command.SUBMIT_REPLY: "draft_text
 
 
 def push(ctx: service.Context, request: PushRequest) -> PushResponse:
-    return PushResponse(results=[_one(ctx, request.client_id, m) for m in request.mutations])
+    """Apply in order; after a conflict or rejection, later mutations of that order are held, not tried.
+
+    A reply submitted after a draft that conflicted must not overwrite the text the user has yet
+    to merge; held mutations store no result, so the client sends them again once the user has
+    resolved the earlier one.
+    """
+    results: list[MutationResult] = []
+    failed: set[int] = set()
+    for mutation in request.mutations:
+        if mutation.order_id in failed:
+            results.append(
+                _result(
+                    mutation,
+                    MutationStatus.HELD,
+                    "held",
+                    "同一工单的前一项操作未成功，本项暂缓提交",
+                    "An earlier change to this order did not go through; this one waits",
+                )
+            )
+            continue
+        result = _one(ctx, request.client_id, mutation)
+        if result.status in (MutationStatus.CONFLICT, MutationStatus.REJECTED):
+            failed.add(mutation.order_id)
+        results.append(result)
+    return PushResponse(results=results)
 
 
 def _current(ctx: service.Context, order_id: int) -> OrderDetail | None:
@@ -49,9 +73,10 @@ def _one(ctx: service.Context, client_id: str, mutation: Mutation) -> MutationRe
                 "This mutation id is already used",
             )
         previous = MutationResult.model_validate(stored.result)
-        return previous.model_copy(
-            update={"status": MutationStatus.DUPLICATE, "order": _current(ctx, mutation.order_id)}
-        )
+        # A replay answers as the first time did: applied becomes duplicate, a refusal stays a refusal
+        # (a lost answer must not turn a rejection into a silent success).
+        status = MutationStatus.DUPLICATE if previous.status is MutationStatus.APPLIED else previous.status
+        return previous.model_copy(update={"status": status, "order": _current(ctx, mutation.order_id)})
 
     result = _apply(ctx, mutation)
     session.add(

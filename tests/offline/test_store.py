@@ -35,7 +35,7 @@ def test_pull_then_local_edits_show_locally_and_queue_in_order(store: Store) -> 
     assert draft.base == {"text": ""}
     assert draft.args["version"] == 1  # the server version it was based on
     assert [o["id"] for o in store.orders(state="in_progress")] == [1]
-    assert [o["id"] for o in store.orders(text="路灯不亮 2")] == [2]
+    assert [o["id"] for o in store.orders(text="000002")] == [2]
     assert len(store.events(1)) == 2
     assert store.cursor() == "c1"
 
@@ -115,14 +115,16 @@ def test_mark_transitions_and_resolve(store: Store) -> None:
     assert local["state"] == "in_progress"  # from the server copy the result carried
     assert local["draft"] is None  # the conflicted draft is no longer shown as applied
 
-    store.resolve(draft.id, "retry")
-    assert [m.id for m in store.pending()] == [draft.id]
+    # The user merged both texts; the retry goes under a new id (the server remembers the old verdict).
+    retried = store.resolve(draft.id, "retry", changes={"text": "别人写的\n已联系路灯所维修"})
+    assert retried is not None and retried != draft.id
+    assert [m.id for m in store.pending()] == [retried]
     assert store.pending()[0].base == {"text": "别人写的"}
-    assert store.order(1)["draft"]["text"] == "已联系路灯所维修"  # type: ignore[index]
-    store.resolve(note.id, "discard")
+    assert store.order(1)["draft"]["text"] == "别人写的\n已联系路灯所维修"  # type: ignore[index]
+    assert store.resolve(note.id, "discard") is None
     assert store.problems() == []
 
-    store.mark([result(draft.id, MutationStatus.DUPLICATE)])
+    store.mark([result(retried, MutationStatus.APPLIED)])
     assert store.pending() == []
 
 

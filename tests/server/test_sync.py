@@ -146,10 +146,30 @@ def test_commands_that_no_longer_apply_are_rejected_with_a_reason(api: Api) -> N
     results = push(api, "cg_chief", [mutation(oid, "sign")])
     assert results[0]["status"] == "rejected" and results[0]["code"] == "not_found" and results[0]["order"] is None
     other = api.dispatched("ZJJ")["id"]
-    results = push(api, "zj_handler", [mutation(other, "approve", comment="同意"), mutation(other, "sign")])
-    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    sign = mutation(other, "sign")
+    results = push(api, "zj_handler", [mutation(other, "approve", comment="同意"), sign])
+    assert [r["status"] for r in results] == ["rejected", "held"]
     assert results[0]["code"] == "wrong_state" and results[0]["message_zh"]
-    assert results[1]["code"] == "role_not_allowed"
+    # A held mutation was not tried and left no result: sent again, it is judged on its own.
+    again = push(api, "zj_handler", [sign])
+    assert again[0]["status"] == "rejected" and again[0]["code"] == "role_not_allowed"
+
+
+def test_later_mutations_of_an_order_wait_behind_a_failed_one_but_others_go_on(api: Api) -> None:
+    oid = api.dispatched("ZJJ")["id"]
+    other = api.dispatched("ZJJ")["id"]
+    api.command(oid, "sign", "zj_chief")
+    api.command(oid, "save_draft", "zj_chief", text="科长稿", result_code="resolved")
+    draft = mutation(oid, "save_draft", base={"text": ""}, text="经办人稿", result_code="resolved")
+    submit = mutation(oid, "submit_reply", base={"text": "经办人稿"}, text="经办人稿", result_code="resolved")
+    sign_other = mutation(other, "sign")
+    results = push(api, "zj_chief", [draft, submit, sign_other])
+    assert [r["status"] for r in results] == ["conflict", "held", "applied"]
+    assert api.order(oid)["state"] == "in_progress" and api.order(oid)["draft"]["text"] == "科长稿"
+    # The answer was lost: the replay keeps the conflict a conflict, never a silent duplicate.
+    replay = push(api, "zj_chief", [draft, submit, sign_other])
+    assert [r["status"] for r in replay] == ["conflict", "held", "duplicate"]
+    assert replay[0]["server_values"]["text"] == "科长稿"
 
 
 def test_pull_during_concurrent_writes_converges(api: Api) -> None:

@@ -1,0 +1,100 @@
+"""What the work lists filter, sort and search on, kept in step with each order's local copy.
+
+Search is SQLite FTS5 with the trigram tokenizer: Chinese is written without spaces, so words
+cannot be split on them, and trigrams find any substring of three characters or more through the
+index. Shorter terms (two-character words such as 噪音 are common) fall back to LIKE over the
+same table, which is still one small table scan.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, column, exists, literal_column, select, table, text
+
+_FTS_COLUMNS = ("number", "title", "description", "address", "citizen")
+_fts = table("orders_fts", column("rowid"), *(column(c) for c in _FTS_COLUMNS))
+
+
+def utc_text(value: Any) -> str | None:
+    """An ISO time as UTC text, so that text order is time order."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def list_columns(order: dict[str, Any]) -> dict[str, Any]:
+    """The orders-table columns copied out of an OrderDetail-shaped dict."""
+    deadlines = order.get("deadlines") or {}
+    return {
+        "state": order["state"],
+        "number": order.get("number") or "",
+        "title": order.get("title") or "",
+        "urgency": order.get("urgency") or "normal",
+        "importance": order.get("importance") or "ordinary",
+        "category_code": order.get("category_code") or "",
+        "lead_department_id": order.get("lead_department_id"),
+        "handler_id": order.get("handler_id"),
+        "received_at": utc_text(order.get("received_at")),
+        "due_at": utc_text(order.get("due_at")),
+        "sign_by": utc_text(deadlines.get("sign_by")),
+        "actions": "," + ",".join(order.get("allowed_commands") or []) + ",",
+    }
+
+
+def index(conn: Connection, order: dict[str, Any]) -> None:
+    """(Re)index one order's searchable text."""
+    citizen = order.get("citizen") or {}
+    values = {
+        "number": order.get("number") or "",
+        "title": order.get("title") or "",
+        "description": order.get("description") or "",
+        "address": order.get("address") or "",
+        "citizen": " ".join(str(citizen.get(k) or "") for k in ("name", "phone")),
+    }
+    unindex(conn, order["id"])
+    conn.execute(
+        text(
+            "INSERT INTO orders_fts(rowid, number, title, description, address, citizen) "
+            "VALUES (:id, :number, :title, :description, :address, :citizen)"
+        ),
+        {"id": order["id"], **values},
+    )
+
+
+def unindex(conn: Connection, order_id: int) -> None:
+    conn.execute(text("DELETE FROM orders_fts WHERE rowid = :id"), {"id": order_id})
+
+
+def clear(conn: Connection) -> None:
+    conn.execute(text("DELETE FROM orders_fts"))
+
+
+def matches(id_column: Any, query: str) -> ColumnElement[bool]:
+    """A condition on ``id_column`` (an order id): every whitespace-separated term occurs somewhere."""
+    terms = [t for t in query.split() if t]
+    conditions = [_term(id_column, t) for t in terms]
+    return and_(*conditions) if conditions else literal_column("1") == 1
+
+
+def _term(id_column: Any, term: str) -> ColumnElement[bool]:
+    if len(term) >= 3:
+        phrase = '"' + term.replace('"', '""') + '"'
+        return id_column.in_(select(_fts.c.rowid).where(literal_column("orders_fts").op("MATCH")(phrase)))
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return exists(
+        select(_fts.c.rowid).where(
+            _fts.c.rowid == id_column,
+            (
+                _fts.c.number.like(pattern, escape="\\")
+                | _fts.c.title.like(pattern, escape="\\")
+                | _fts.c.description.like(pattern, escape="\\")
+                | _fts.c.address.like(pattern, escape="\\")
+                | _fts.c.citizen.like(pattern, escape="\\")
+            ),
+        )
+    )
