@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
+from casework.media import IMAGE_TYPES, sniff
 
 
 class RejectedBlob(Exception):
@@ -19,21 +19,6 @@ class RejectedBlob(Exception):
     def __init__(self, code: str, zh: str, en: str) -> None:
         super().__init__(en)
         self.code, self.zh, self.en = code, zh, en
-
-
-def sniff(head: bytes) -> str | None:
-    """The type by magic bytes — never by the name or the type the client claims."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1"):
-        return "image/heic"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    return None
 
 
 def validate(path: Path, max_pixels: int) -> str:

@@ -1,0 +1,368 @@
+"""The sync engine: upload files, push the outbox in order, pull, rebase — and say what happens.
+
+One round (:meth:`SyncEngine.sync`) is safe to cut anywhere: the outbox, unfinished upload
+URLs and the pull cursor are all in the store, so the next round continues where this one
+stopped, and the server's stored push results make a resend harmless. :meth:`SyncEngine.run`
+repeats rounds in the background with exponential back-off while the server cannot be reached.
+
+Order: a mutation is pushed only after the files it refers to are on the server, and after the
+earlier mutations of its order; one that fails (conflict, rejection, a file the server refuses)
+holds back only the later mutations of the same order — everything else goes on.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from api_client import CaseDeskClient
+from api_client.errors import ApiError, Cancelled, Offline, Rejected, ServerError, Unauthorized
+from casework.sync import Mutation, MutationResult, MutationStatus, PushRequest
+from offline.blobcache import BlobCache
+from offline.store import Store, referenced_blobs
+
+
+class ItemState(StrEnum):
+    """What the user sees of one outbox entry."""
+
+    PENDING = "pending"
+    HELD = "held"  # waits behind an earlier problem of the same order
+    UPLOADING = "uploading"  # its files are being sent; ``percent`` says how far
+    SENT = "sent"
+    APPLIED = "applied"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+class Phase(StrEnum):
+    UPLOAD = "upload"
+    PUSH = "push"
+    PULL = "pull"
+    DIRECTORY = "directory"
+
+
+@dataclass(frozen=True)
+class ItemUpdate:
+    mutation_id: uuid.UUID
+    order_id: int
+    state: ItemState
+    percent: int | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a round is: ``done`` of ``total`` steps of ``phase``; bytes while uploading."""
+
+    phase: Phase
+    done: int
+    total: int
+    bytes_sent: int = 0
+    bytes_total: int = 0
+
+
+class SyncObserver(Protocol):
+    """Called on the syncing thread; a UI forwards these to its own thread."""
+
+    def progress(self, progress: Progress) -> None: ...
+
+    def item(self, update: ItemUpdate) -> None: ...
+
+
+@dataclass
+class SyncReport:
+    """What one round did. ``error`` is set when the round stopped early (nothing is lost)."""
+
+    uploaded: int = 0
+    pushed: int = 0
+    applied: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    held: int = 0
+    pulled: int = 0
+    reset: bool = False
+    error: ApiError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class Backoff:
+    """Exponential back-off with full jitter: the n-th failure waits up to base·2ⁿ, at most ``cap``."""
+
+    base: float = 2.0
+    cap: float = 300.0
+    failures: int = 0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def failed(self) -> float:
+        """Count a failure and return the delay before the next try, in seconds."""
+        self.failures += 1
+        ceiling = min(self.cap, self.base * 2 ** (self.failures - 1))
+        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+
+    def succeeded(self) -> None:
+        self.failures = 0
+
+
+_TRANSIENT = (Offline, ServerError)
+
+
+class SyncEngine:
+    """Syncs one store with one signed-in client; one round at a time (a lock guards it)."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: CaseDeskClient,
+        cache: BlobCache,
+        observers: Iterable[SyncObserver] = (),
+        *,
+        batch: int = 100,
+        pull_limit: int = 500,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.cache = cache
+        self.observers = list(observers)
+        self.batch = batch
+        self.pull_limit = pull_limit
+        self.backoff = backoff or Backoff()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._directory_loaded = False
+
+    # --- one round -------------------------------------------------------------------------------
+
+    def sync(self, cancel: threading.Event | None = None) -> SyncReport:
+        """Upload, push, pull. Transient failures end the round with ``report.error`` set; an expired
+        sign-in raises nothing either (``report.error`` is :class:`Unauthorized`) — the outbox waits."""
+        report = SyncReport()
+        with self._lock:
+            try:
+                blocked = self._upload(report, cancel)
+                self._push(report, blocked, cancel)
+                self._pull(report, cancel)
+                self._refresh_directory(report.reset)
+            except (*_TRANSIENT, Unauthorized, Cancelled) as exc:
+                report.error = exc
+        return report
+
+    def _upload(self, report: SyncReport, cancel: threading.Event | None) -> set[int]:
+        """Send the files pending mutations refer to; return the orders that must wait for theirs."""
+        waiting: dict[str, list[Mutation]] = {}
+        for mutation in self.store.pending(limit=10_000):
+            for sha in referenced_blobs(mutation.args):
+                if not self._file_ready(sha):
+                    waiting.setdefault(sha, []).append(mutation)
+        rows = {sha: self.store.file(sha) or {} for sha in waiting}
+        total = sum(row["size"] for row in rows.values())
+        sent_before = 0
+        blocked: set[int] = set()
+        for done, (sha, mutations) in enumerate(waiting.items()):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            tracker = _UploadTracker(self, mutations, done, len(waiting), sent_before, total)
+            if self._upload_one(sha, rows[sha]["upload_url"], mutations, tracker, cancel):
+                report.uploaded += 1
+            else:
+                blocked |= {m.order_id for m in mutations}
+            sent_before += rows[sha]["size"]
+        return blocked
+
+    def _upload_one(
+        self,
+        sha: str,
+        upload_url: str | None,
+        mutations: list[Mutation],
+        tracker: _UploadTracker,
+        cancel: threading.Event | None,
+    ) -> bool:
+        """Upload one file; False (and its mutations rejected locally) when it cannot ever go."""
+        if not self.cache.verify(sha):
+            self._fail_locally(
+                mutations,
+                "file_missing",
+                "本地照片文件已丢失或损坏，请重新添加",
+                "The local copy of the photo is missing or damaged; add it again",
+            )
+            return False
+        try:
+            self.client.upload(
+                self.cache.path(sha),
+                sha256=sha,
+                upload_url=upload_url,
+                on_created=lambda url: self.store.set_upload_url(sha, url),
+                on_progress=tracker,
+                cancel=cancel,
+            )
+        except Cancelled as exc:
+            if exc.upload_url:
+                self.store.set_upload_url(sha, exc.upload_url)
+            raise
+        except Rejected as exc:  # the server refuses the file itself (type, size, a broken image)
+            self._fail_locally(mutations, exc.code, exc.message_zh, exc.message_en)
+            return False
+        self.store.mark_uploaded(sha)
+        return True
+
+    def _file_ready(self, sha: str) -> bool:
+        """On the server already, as far as we know (a file not attached here was uploaded elsewhere)."""
+        row = self.store.file(sha)
+        return row is None or bool(row["uploaded"])
+
+    def _push(self, report: SyncReport, blocked: set[int], cancel: threading.Event | None) -> None:
+        client_id = self.store.client_id()
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            batch = self._next_batch(blocked)
+            if not batch:
+                return
+            self.store.mark_sent(m.id for m in batch)
+            for m in batch:
+                self._item(m.id, m.order_id, ItemState.SENT)
+            self._progress(Progress(Phase.PUSH, report.pushed, report.pushed + len(batch)))
+            response = self.client.push(PushRequest(client_id=client_id, mutations=batch))
+            self.store.mark(response.results)
+            by_id = {m.id: m for m in batch}
+            for result in response.results:
+                self._count(report, result)
+                mutation = by_id.get(result.id)
+                if mutation is not None:
+                    self._item(result.id, mutation.order_id, _STATE_OF[result.status])
+            report.pushed += len(batch)
+            if all(r.status is MutationStatus.HELD for r in response.results):
+                return  # nothing moved; held ones wait for the user (guards against a loop)
+
+    def _next_batch(self, blocked: set[int]) -> list[Mutation]:
+        """Pending mutations in order, leaving out orders whose files could not be sent."""
+        batch: list[Mutation] = []
+        for mutation in self.store.pending(limit=self.batch + 1000):
+            if mutation.order_id in blocked:
+                continue
+            if any(
+                not (self.store.file(sha) or {"uploaded": True})["uploaded"] for sha in referenced_blobs(mutation.args)
+            ):
+                blocked.add(mutation.order_id)  # and so the later ones of this order too
+                continue
+            batch.append(mutation)
+            if len(batch) == self.batch:
+                break
+        return batch
+
+    def _pull(self, report: SyncReport, cancel: threading.Event | None) -> None:
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            page = self.client.pull(self.store.cursor(), limit=self.pull_limit)
+            self.store.apply_pull(page)
+            report.pulled += len(page.changes)
+            report.reset |= page.reset
+            self._progress(Progress(Phase.PULL, report.pulled, report.pulled + (1 if page.has_more else 0)))
+            if not page.has_more:
+                return
+
+    def _refresh_directory(self, force: bool) -> None:
+        """Names for display: once per engine (a session), and again after a reset."""
+        if self._directory_loaded and not force:
+            return
+        self._progress(Progress(Phase.DIRECTORY, 0, 3))
+        self.store.set_directory("departments", self.client.departments())
+        self.store.set_directory("users", self.client.users())
+        self.store.set_directory("categories", self.client.categories())
+        self._directory_loaded = True
+        self._progress(Progress(Phase.DIRECTORY, 3, 3))
+
+    # --- background ------------------------------------------------------------------------------
+
+    def run(self, interval: float = 60.0, on_report: Callable[[SyncReport], None] | None = None) -> None:
+        """Sync until :meth:`stop`: every ``interval`` seconds, at once on :meth:`wake` (a new local
+        edit), and after failures with exponential back-off. Returns on an expired sign-in too."""
+        self._stop.clear()
+        while not self._stop.is_set():
+            self._wake.clear()
+            report = self.sync(cancel=self._stop)
+            if on_report is not None:
+                on_report(report)
+            if isinstance(report.error, Unauthorized):
+                return  # the user has to sign in again; nothing is lost meanwhile
+            if isinstance(report.error, _TRANSIENT):
+                delay = self.backoff.failed()
+            else:
+                self.backoff.succeeded()
+                delay = interval
+            self._wake.wait(delay)
+
+    def wake(self) -> None:
+        """Sync soon (from any thread): there is something new to send."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """End :meth:`run` (from any thread); a round in progress stops at its next step."""
+        self._stop.set()
+        self._wake.set()
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def _fail_locally(self, mutations: list[Mutation], code: str, zh: str, en: str) -> None:
+        for m in mutations:
+            self.store.reject_locally(m.id, code, zh, en)
+            self._item(m.id, m.order_id, ItemState.REJECTED)
+
+    @staticmethod
+    def _count(report: SyncReport, result: MutationResult) -> None:
+        match result.status:
+            case MutationStatus.APPLIED | MutationStatus.DUPLICATE:
+                report.applied += 1
+            case MutationStatus.CONFLICT:
+                report.conflicts += 1
+            case MutationStatus.REJECTED:
+                report.rejected += 1
+            case MutationStatus.HELD:
+                report.held += 1
+
+    def _item(self, mutation_id: uuid.UUID, order_id: int, state: ItemState, percent: int | None = None) -> None:
+        update = ItemUpdate(mutation_id, order_id, state, percent)
+        for observer in self.observers:
+            observer.item(update)
+
+    def _progress(self, progress: Progress) -> None:
+        for observer in self.observers:
+            observer.progress(progress)
+
+
+@dataclass
+class _UploadTracker:
+    """Turns one file's (sent, size) into item percentages and the round's byte progress."""
+
+    engine: SyncEngine
+    mutations: list[Mutation]
+    index: int
+    count: int
+    sent_before: int
+    total: int
+
+    def __call__(self, sent: int, size: int) -> None:
+        percent = int(sent * 100 / size) if size else 100
+        for m in self.mutations:
+            self.engine._item(m.id, m.order_id, ItemState.UPLOADING, percent)
+        progress = Progress(Phase.UPLOAD, self.index, self.count, self.sent_before + sent, self.total)
+        self.engine._progress(progress)
+
+
+_STATE_OF = {
+    MutationStatus.APPLIED: ItemState.APPLIED,
+    MutationStatus.DUPLICATE: ItemState.APPLIED,
+    MutationStatus.CONFLICT: ItemState.CONFLICT,
+    MutationStatus.REJECTED: ItemState.REJECTED,
+    MutationStatus.HELD: ItemState.HELD,
+}

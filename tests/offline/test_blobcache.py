@@ -1,0 +1,169 @@
+"""The content-addressed blob cache: hashing, idempotence, refusing bad digests, crash leftovers."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from offline.blobcache import BlobCache
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> BlobCache:
+    return BlobCache(tmp_path / "blobs")
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_creates_its_directories(tmp_path: Path) -> None:
+    BlobCache(tmp_path / "a" / "b")
+    assert (tmp_path / "a" / "b" / "tmp").is_dir()
+    assert (tmp_path / "a" / "b" / "thumbs").is_dir()
+
+
+def test_put_stores_under_the_sha256(cache: BlobCache) -> None:
+    data = b"photo of the broken street lamp"
+    digest = cache.put(data)
+    assert digest == sha(data)
+    assert cache.path(digest) == cache.root / digest[:2] / digest
+    assert cache.path(digest).read_bytes() == data
+    assert cache.has(digest) and cache.read(digest) == data and cache.verify(digest)
+    assert list((cache.root / "tmp").iterdir()) == []
+
+
+def test_put_is_idempotent(cache: BlobCache) -> None:
+    digest = cache.put(b"same bytes")
+    before = cache.path(digest).stat()
+    assert cache.put(b"same bytes") == digest
+    after = cache.path(digest).stat()
+    # A rewrite would rename a new file into place: a different inode.
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert list((cache.root / "tmp").iterdir()) == []
+
+
+def test_put_repairs_a_truncated_blob(cache: BlobCache) -> None:
+    digest = cache.put(b"complete content")
+    cache.path(digest).write_bytes(b"compl")
+    assert not cache.verify(digest)
+    cache.put(b"complete content")
+    assert cache.verify(digest)
+
+
+def test_put_file_streams_and_matches_put(cache: BlobCache, tmp_path: Path) -> None:
+    data = bytes(range(256)) * (3 * 4096 + 1)  # a little over 3 MiB: several chunks and a partial one
+    source = tmp_path / "scan.pdf"
+    source.write_bytes(data)
+    digest = cache.put_file(source)
+    assert digest == sha(data) == cache.put(data)
+    assert cache.read(digest) == data
+
+    inode = cache.path(digest).stat().st_ino
+    assert cache.put_file(source) == digest
+    assert cache.path(digest).stat().st_ino == inode
+    assert list((cache.root / "tmp").iterdir()) == []
+
+
+def test_put_file_of_an_empty_file(cache: BlobCache, tmp_path: Path) -> None:
+    (tmp_path / "empty").write_bytes(b"")
+    assert cache.put_file(tmp_path / "empty") == sha(b"")
+
+
+def test_verify_detects_corruption_and_absence(cache: BlobCache) -> None:
+    digest = cache.put(b"original")
+    cache.path(digest).write_bytes(b"tampered")
+    assert not cache.verify(digest)
+    assert not cache.verify(sha(b"never stored"))
+    assert not cache.has(sha(b"never stored"))
+    with pytest.raises(FileNotFoundError):
+        cache.read(sha(b"never stored"))
+
+
+def test_thumbnails_and_remove(cache: BlobCache) -> None:
+    digest = cache.put(b"image")
+    assert cache.thumbnail_path(digest) is None
+    thumb = cache.put_thumbnail(digest, b"jpeg bytes")
+    assert thumb == cache.root / "thumbs" / f"{digest}.jpg"
+    assert cache.thumbnail_path(digest) == thumb and thumb.read_bytes() == b"jpeg bytes"
+    cache.put_thumbnail(digest, b"newer jpeg")
+    assert thumb.read_bytes() == b"newer jpeg"
+
+    cache.remove(digest)
+    assert not cache.has(digest) and cache.thumbnail_path(digest) is None
+    cache.remove(digest)  # already gone: fine
+    assert list((cache.root / "tmp").iterdir()) == []
+
+
+BAD_DIGESTS = [
+    "",
+    "../" * 21 + "a",
+    "/etc/passwd",
+    sha(b"x").upper(),
+    sha(b"x")[:63],
+    sha(b"x") + "0",
+    sha(b"x") + "\n",
+    "g" * 64,
+    None,
+]
+
+
+@pytest.mark.parametrize("bad", BAD_DIGESTS)
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c, s: c.has(s),
+        lambda c, s: c.path(s),
+        lambda c, s: c.read(s),
+        lambda c, s: c.verify(s),
+        lambda c, s: c.put_thumbnail(s, b"x"),
+        lambda c, s: c.thumbnail_path(s),
+        lambda c, s: c.remove(s),
+    ],
+    ids=["has", "path", "read", "verify", "put_thumbnail", "thumbnail_path", "remove"],
+)
+def test_refuses_anything_but_a_sha256(cache: BlobCache, call, bad) -> None:
+    with pytest.raises(ValueError):
+        call(cache, bad)
+    assert sorted(p.name for p in cache.root.iterdir()) == ["thumbs", "tmp"]
+
+
+_CHILD = """
+import os, signal, sys
+from pathlib import Path
+from offline.blobcache import BlobCache
+
+def die(*args):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+cache = BlobCache(Path(sys.argv[1]))
+setattr(os, sys.argv[2], die)
+cache.put(b"attached while offline")
+"""
+
+
+@pytest.mark.parametrize("crash_at", ["fsync", "replace"], ids=["mid-write", "before-rename"])
+def test_a_crash_leaves_only_a_temp_file(tmp_path: Path, crash_at: str) -> None:
+    root = tmp_path / "blobs"
+    child = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_CHILD), str(root), crash_at], cwd=ROOT, capture_output=True
+    )
+    assert child.returncode == -9, child.stderr.decode()
+
+    cache = BlobCache(root)
+    digest = sha(b"attached while offline")
+    assert not cache.has(digest) and not cache.verify(digest)
+    assert not (root / digest[:2]).exists() or list((root / digest[:2]).iterdir()) == []
+    assert len(list((root / "tmp").iterdir())) == 1
+
+    assert cache.clean_temp() == 1
+    assert list((root / "tmp").iterdir()) == []
+    assert cache.clean_temp() == 0
+    assert cache.put(b"attached while offline") == digest and cache.verify(digest)
