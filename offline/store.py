@@ -5,6 +5,7 @@ Every public write is one SQLite transaction, so a crash leaves either all of it
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -76,6 +77,16 @@ class Store:
                 found = f"desk-{uuid.uuid4().hex}"
                 _set_state(conn, "client_id", found)
             return found
+
+    def set_me(self, user: BaseModel) -> None:
+        """Remember who signed in last (a UserOut), so the desk can open offline as them."""
+        with self._engine.begin() as conn:
+            _set_state(conn, "me", user.model_dump_json())
+
+    def me(self) -> dict[str, Any] | None:
+        with self._engine.connect() as conn:
+            found = _get_state(conn, "me")
+        return json.loads(found) if found else None
 
     # --- pull ----------------------------------------------------------------------------------
 

@@ -114,12 +114,16 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+def seed_once(settings: Settings, orders: int = 300, rng_seed: int = 12345) -> str:
+    """Migrate, and seed the demo city unless it is there (the desktop's bundled server uses this too)."""
     from server.demo.seed import seed
 
     with _session(settings) as session:
-        report = seed(session, settings, orders=args.orders, rng_seed=args.seed)
-    print(report)
+        return seed(session, settings, orders=orders, rng_seed=rng_seed)
+
+
+def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+    print(seed_once(settings, orders=args.orders, rng_seed=args.seed))
     return 0
 
 

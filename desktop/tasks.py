@@ -1,0 +1,140 @@
+"""The one way work leaves the UI thread: a task runner with results by signal.
+
+Disk work (the local store, photo preparation) runs on one serial worker, so SQLite sees one
+writer and edits happen in the order the user made them; network work runs on a small pool.
+Results and errors come back as queued signals on the UI thread. A task that runs longer than
+``progress_delay`` announces itself (``busy``) so the UI can show progress without flicker, and
+every task can be cancelled (its callbacks are then dropped; the function sees ``task.cancelled``).
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+
+class Lane(StrEnum):
+    DISK = "disk"  # serial: the store and the file cache
+    NETWORK = "network"  # parallel: the server
+
+
+class Task(QObject):
+    """One piece of background work; connect to its signals or pass callbacks to :meth:`TaskRunner.run`."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+    progress = Signal(int, int)  # done, total
+    finished = Signal()
+
+    def __init__(self, label: str = "") -> None:
+        super().__init__()
+        self.label = label
+        self._cancel = threading.Event()
+
+    @property
+    def cancel_event(self) -> threading.Event:
+        return self._cancel
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+
+class _Job(QRunnable):
+    def __init__(self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        super().__init__()
+        self.task, self.fn, self.args, self.kwargs = task, fn, args, kwargs
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except BaseException as exc:  # noqa: BLE001 — everything goes to the UI thread's presenter
+            exc.__casedesk_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.task.failed.emit(exc)
+        else:
+            self.task.succeeded.emit(result)
+        self.task.finished.emit()
+
+
+class TaskRunner(QObject):
+    """Runs functions off the UI thread. ``error`` carries every failure nobody handled."""
+
+    error = Signal(object)
+    busy = Signal(object)  # a Task still running after ``progress_delay`` ms
+    idle = Signal(object)  # that Task finished
+
+    def __init__(self, parent: QObject | None = None, network_threads: int = 4, progress_delay: int = 400) -> None:
+        super().__init__(parent)
+        self._disk = QThreadPool(self)
+        self._disk.setMaxThreadCount(1)
+        self._network = QThreadPool(self)
+        self._network.setMaxThreadCount(network_threads)
+        self.progress_delay = progress_delay
+        self._running: set[Task] = set()
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        lane: Lane = Lane.DISK,
+        label: str = "",
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        pass_task: bool = False,
+        **kwargs: Any,
+    ) -> Task:
+        """Run ``fn(*args, **kwargs)`` (with ``task=`` when ``pass_task``) on ``lane``.
+
+        ``on_done(result)`` / ``on_error(exc)`` run on the UI thread unless the task was cancelled;
+        an error without ``on_error`` goes to :attr:`error`.
+        """
+        task = Task(label)
+        if pass_task:
+            kwargs["task"] = task
+        self._running.add(task)
+
+        def done(result: Any) -> None:
+            if not task.cancelled and on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if task.cancelled:
+                return
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.error.emit(exc)
+
+        def finished() -> None:
+            self._running.discard(task)
+            timer.stop()
+            self.idle.emit(task)
+
+        timer = QTimer(task)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self.busy.emit(task) if task in self._running else None)
+        timer.start(self.progress_delay)
+        task.succeeded.connect(done)
+        task.failed.connect(failed)
+        task.finished.connect(finished)
+        pool = self._disk if lane is Lane.DISK else self._network
+        pool.start(_Job(task, fn, args, kwargs))
+        return task
+
+    @Slot()
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Wait for every queued task (tests and shutdown only: it blocks)."""
+        return self._disk.waitForDone(msecs) and self._network.waitForDone(msecs)
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
