@@ -21,6 +21,7 @@ from casework.schemas import (
     DepartmentOut,
     EventView,
     OrderDetail,
+    OrderIntake,
     OrderPage,
     UserOut,
     Wire,
@@ -111,6 +112,11 @@ class CaseDeskClient:
         return self._list(f"/orders/{order_id}/events", EventView)
 
     # --- writing ----------------------------------------------------------------------------
+
+    def create_order(self, intake: OrderIntake) -> OrderDetail:
+        """The hotline centre registers a citizen's request (``POST /orders``)."""
+        response = self.auth.request("POST", "/orders", json=intake.model_dump(mode="json"))
+        return OrderDetail.model_validate(response.json())
 
     def command(self, order_id: int, command: Command, body: Wire) -> OrderDetail:
         """Run a lifecycle command (``POST /orders/{id}/<command>``); the body must be the command's model."""

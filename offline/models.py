@@ -42,6 +42,7 @@ orders = Table(
     Column("received_at", String(40)),  # UTC ISO 8601: sorts as text
     Column("due_at", String(40)),  # the reply deadline in force (extended if granted), UTC
     Column("sign_by", String(40)),
+    Column("returned", Boolean, nullable=False, default=False),  # sent back by a reviewer or for 重办
     Column("actions", Text, nullable=False, default=""),  # ",sign,approve," — what the user may do now
 )
 

@@ -42,8 +42,17 @@ def list_columns(order: dict[str, Any]) -> dict[str, Any]:
         "received_at": utc_text(order.get("received_at")),
         "due_at": utc_text(order.get("due_at")),
         "sign_by": utc_text(deadlines.get("sign_by")),
+        "returned": _returned(order),
         "actions": "," + ",".join(order.get("allowed_commands") or []) + ",",
     }
+
+
+def _returned(order: dict[str, Any]) -> bool:
+    """Back with the department to be done again: the last review sent it back, or the centre reopened it."""
+    if order.get("state") != "in_progress":
+        return False
+    reviews = order.get("reviews") or []
+    return bool((reviews and reviews[-1].get("decision") == "returned") or order.get("reopen_count"))
 
 
 def index(conn: Connection, order: dict[str, Any]) -> None:

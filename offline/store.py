@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, and_, delete, exists, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from casework.lifecycle import Command, check
@@ -319,6 +319,16 @@ class Store:
             query = query.where(search.matches(orders.c.id, text))
         with self._engine.connect() as conn:
             return [r.local_json for r in conn.execute(query)]
+
+    def count(self, where: Any) -> int:
+        """How many orders match a condition (see :mod:`offline.worklists`)."""
+        with self._engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(orders).where(where)).scalar_one())
+
+    def rows(self, query: Any, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        """One page of a list query (see :func:`offline.worklists.page_query`)."""
+        with self._engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.limit(limit).offset(offset))]
 
     def order(self, order_id: int) -> dict[str, Any] | None:
         with self._engine.connect() as conn:

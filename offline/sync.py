@@ -138,6 +138,7 @@ class SyncEngine:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._round = threading.Event()  # cancels the running round only
         self._directory_loaded = False
 
     # --- one round -------------------------------------------------------------------------------
@@ -290,7 +291,10 @@ class SyncEngine:
         self._stop.clear()
         while not self._stop.is_set():
             self._wake.clear()
-            report = self.sync(cancel=self._stop)
+            self._round = threading.Event()
+            if self._stop.is_set():
+                break
+            report = self.sync(cancel=self._round)
             if on_report is not None:
                 on_report(report)
             if isinstance(report.error, Unauthorized):
@@ -309,7 +313,13 @@ class SyncEngine:
     def stop(self) -> None:
         """End :meth:`run` (from any thread); a round in progress stops at its next step."""
         self._stop.set()
+        self._round.set()
         self._wake.set()
+
+    def cancel_round(self) -> None:
+        """Stop the running round at its next step (an upload between chunks); :meth:`run` goes on
+        and the next round resumes where this one stopped."""
+        self._round.set()
 
     # --- helpers ---------------------------------------------------------------------------------
 

@@ -1,0 +1,134 @@
+"""The desk's work lists (待签收, 办理中, 待我审核 …) and filters, as conditions on the local orders table.
+
+Each list is judged on the copy the user sees (pending edits included), with the user's own
+permissions as casework computed them (the ``actions`` column), so a list never offers an order
+the user can do nothing with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select
+
+from casework.order import OPEN_STATES
+from casework.roles import Actor
+from offline import search
+from offline.models import orders
+
+
+class WorkList(StrEnum):
+    TO_SIGN = "to_sign"  # 待签收
+    MINE = "mine"  # 办理中 (mine)
+    RETURNED = "returned"  # 退回给我的
+    TO_REVIEW = "to_review"  # 待我审核
+    SUBMITTED = "submitted"  # 已提交
+    CLOSED = "closed"  # 已办结
+    OVERDUE = "overdue"  # 已超期
+    DUE_SOON = "due_soon"  # 即将到期
+    ALL = "all"
+
+
+DUE_SOON_WINDOW = timedelta(hours=24)
+
+
+def _can(command: str) -> ColumnElement[bool]:
+    return orders.c.actions.like(f"%,{command},%")
+
+
+def _open() -> ColumnElement[bool]:
+    return orders.c.state.in_([s.value for s in OPEN_STATES])
+
+
+def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement[bool]:
+    """The SQL condition of ``work_list`` for ``actor`` at ``now``."""
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    soon = (now + DUE_SOON_WINDOW).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    mine = or_(orders.c.handler_id == actor.user_id, and_(orders.c.handler_id.is_(None), _can("save_draft")))
+    match work_list:
+        case WorkList.TO_SIGN:
+            return and_(orders.c.state == "dispatched", _can("sign"))
+        case WorkList.MINE:
+            return and_(orders.c.state == "in_progress", mine)
+        case WorkList.RETURNED:
+            return and_(orders.c.state == "in_progress", orders.c.returned.is_(True), mine)
+        case WorkList.TO_REVIEW:
+            return _can("approve")
+        case WorkList.SUBMITTED:
+            return and_(
+                orders.c.state.in_(["in_review", "replied"]),
+                or_(orders.c.handler_id == actor.user_id, orders.c.lead_department_id == actor.department_id),
+            )
+        case WorkList.CLOSED:
+            return orders.c.state == "closed"
+        case WorkList.OVERDUE:
+            return and_(_open(), orders.c.due_at.is_not(None), orders.c.due_at < stamp)
+        case WorkList.DUE_SOON:
+            return and_(_open(), orders.c.due_at >= stamp, orders.c.due_at < soon)
+        case WorkList.ALL:
+            return literal(True)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the list to; empty fields do not filter."""
+
+    text: str = ""
+    category: str = ""  # a category code; its sub-categories match too
+    urgency: str = ""
+    state: str = ""
+    handler_id: int | None = None
+    due_before: datetime | None = None
+
+    def condition(self) -> ColumnElement[bool]:
+        parts: list[ColumnElement[bool]] = []
+        if self.text.strip():
+            parts.append(search.matches(orders.c.id, self.text))
+        if self.category:
+            parts.append(orders.c.category_code.like(f"{self.category}%"))
+        if self.urgency:
+            parts.append(orders.c.urgency == self.urgency)
+        if self.state:
+            parts.append(orders.c.state == self.state)
+        if self.handler_id is not None:
+            parts.append(orders.c.handler_id == self.handler_id)
+        if self.due_before is not None:
+            parts.append(orders.c.due_at < self.due_before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        return and_(literal(True), *parts)
+
+
+#: Sort keys the list offers; urgency sorts very urgent first.
+SORTS: dict[str, Any] = {
+    "due_at": orders.c.due_at,
+    "received_at": orders.c.received_at,
+    "number": orders.c.number,
+    "title": orders.c.title,
+    "state": orders.c.state,
+    "urgency": func.instr(literal("very_urgent,urgent,normal"), orders.c.urgency),
+}
+
+
+def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: bool = False) -> Any:
+    """Ordered rows of the list columns (no JSON: the list needs only these)."""
+    key = SORTS.get(sort, orders.c.due_at)
+    ordering = key.desc() if descending else key.asc()
+    return (
+        select(
+            orders.c.id,
+            orders.c.number,
+            orders.c.title,
+            orders.c.state,
+            orders.c.urgency,
+            orders.c.importance,
+            orders.c.category_code,
+            orders.c.handler_id,
+            orders.c.received_at,
+            orders.c.due_at,
+            orders.c.pending,
+        )
+        .where(where)
+        .order_by(key.is_(None), ordering, orders.c.id)
+    )
