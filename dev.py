@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The two commands a newcomer needs, from a fresh machine with only Python.
 
-    python3 dev.py run     install, then run the case server with a seeded demo city
+    python3 dev.py run     install, then open the desktop client on the bundled server with a demo city
+    python3 dev.py serve   install, then run only the case server with the demo city (API docs at /docs)
     python3 dev.py test    install, then run the whole test suite
 
 Everything is installed into ``.venv`` beside this file; a second run reinstalls only when
@@ -39,6 +40,12 @@ def ensure_installed(extras: str) -> None:
 
 
 def run(args: list[str]) -> int:
+    """The desktop client; with no --server it starts the bundled server with the demo city."""
+    ensure_installed("")
+    return subprocess.call([str(PYTHON), "main.py", *args], cwd=ROOT)
+
+
+def serve(args: list[str]) -> int:
     ensure_installed("")
     env = {**os.environ, "CASEDESK_DATA_DIR": os.environ.get("CASEDESK_DATA_DIR", str(DEMO_DATA))}
     server = [str(PYTHON), "-m", "server"]
@@ -51,11 +58,12 @@ def run(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     ensure_installed("test")
     env = {**os.environ, "HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci")}
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")  # the desktop tests need no screen
     return subprocess.call([str(PYTHON), "-m", "pytest", "-n", "2", *args], env=env, cwd=ROOT)
 
 
 def main() -> int:
-    commands = {"run": run, "test": test}
+    commands = {"run": run, "serve": serve, "test": test}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

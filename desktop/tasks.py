@@ -57,7 +57,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn(*self.args, **self.kwargs)
-        except BaseException as exc:  # noqa: BLE001 — everything goes to the UI thread's presenter
+        except BaseException as exc:
             exc.__casedesk_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.task.failed.emit(exc)
         else:

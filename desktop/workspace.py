@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from api_client.errors import ApiError, Offline, Unauthorized
 from casework.lifecycle import Command
 from casework.roles import Actor
 from casework.schemas import COMMAND_BODIES, UserOut
-from desktop.tasks import Lane, Task, TaskRunner
+from desktop.tasks import Task, TaskRunner
 from offline import Store, open_store
 from offline.blobcache import BlobCache
 from offline.facts import actor_of
@@ -105,8 +106,17 @@ class Workspace(QObject):
 
     # --- editing ----------------------------------------------------------------------------------
 
-    def record(self, order_id: int, command: Command, body: dict[str, Any] | BaseModel, files: list[LocalFile] = (), **kw: Any) -> Task:  # type: ignore[assignment]
-        """Check, apply locally and queue ``command`` (disk lane); ``changed`` fires when it is stored."""
+    def record(
+        self,
+        order_id: int,
+        command: Command,
+        body: dict[str, Any] | BaseModel,
+        files: list[LocalFile] | None = None,
+        on_done: Callable[[], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Task:
+        """Check, apply locally and queue ``command`` (disk lane); ``changed`` fires when it is stored,
+        then ``on_done()``. A refusal (``CommandRefused``, with both languages) goes to ``on_error``."""
         model = COMMAND_BODIES[command]
         if isinstance(body, dict):
             body = dict(body)
@@ -115,20 +125,31 @@ class Workspace(QObject):
             body = model.model_validate(body)
 
         def work() -> None:
-            self.store.record(self.actor, order_id, command, body, files=list(files))
+            self.store.record(self.actor, order_id, command, body, files=files or [])
 
         def done(_: Any) -> None:
             self.changed.emit({order_id})
             self._emit_status()
             self.engine.wake()
+            if on_done is not None:
+                on_done()
 
-        return self.runner.run(work, label=command.value, on_done=done, **kw)
+        return self.runner.run(work, label=command.value, on_done=done, on_error=on_error)
 
     def add_files(self, paths: list[Path], **kw: Any) -> Task:
         """Prepare (rotate, shrink, read EXIF) and cache files; the result is (kept, refused)."""
         return self.runner.run(add_files, self.cache, paths, label="files", **kw)
 
-    def resolve(self, mutation_id: Any, action: str, changes: dict[str, Any] | None = None, **kw: Any) -> Task:
+    def resolve(
+        self,
+        mutation_id: Any,
+        action: str,
+        changes: dict[str, Any] | None = None,
+        on_done: Callable[[], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Task:
+        """Discard a problem row, or retry it (with ``changes``, say merged text)."""
+
         def work() -> Any:
             row = next((r for r in self.store.outbox() if r["mutation_id"] == str(mutation_id)), None)
             self.store.resolve(mutation_id, action, changes)  # type: ignore[arg-type]
@@ -138,8 +159,10 @@ class Workspace(QObject):
             self.changed.emit({order_id} if order_id else set())
             self._emit_status()
             self.engine.wake()
+            if on_done is not None:
+                on_done()
 
-        return self.runner.run(work, label="resolve", on_done=done, **kw)
+        return self.runner.run(work, label="resolve", on_done=done, on_error=on_error)
 
     # --- sync -------------------------------------------------------------------------------------
 
@@ -172,6 +195,16 @@ class Workspace(QObject):
             self.start_sync()
         else:
             self.engine.wake()
+
+    def sync_once(self) -> SyncReport:
+        """One round in the calling thread, reported like a background one (scripts and tests; it blocks)."""
+        report = self.engine.sync()
+        self._reported(report)
+        return report
+
+    def cancel_sync(self) -> None:
+        """Stop the running round (say a long upload); the next one resumes from where it stopped."""
+        self.engine.cancel_round()
 
     def stop(self, timeout: float = 10.0) -> None:
         self.engine.stop()

@@ -136,7 +136,7 @@ def parse_time(value: Any) -> datetime | None:
 
 
 def countdown(due: Any, now: datetime) -> tuple[str, Urgency]:
-    """"2天3小时" / "超期5小时" and how urgent it is; empty text without a deadline."""
+    """ "2天3小时" / "超期5小时" and how urgent it is; empty text without a deadline."""
     moment = parse_time(due)
     if moment is None:
         return "", Urgency.CALM

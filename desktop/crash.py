@@ -1,0 +1,52 @@
+"""Bugs reach here instead of vanishing: logged with their traceback, and the user offered a report."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+log = logging.getLogger("casedesk")
+
+
+def log_to(directory: Path) -> Path:
+    """Log to ``directory/casedesk.log`` (rotating); returns the file."""
+    from logging.handlers import RotatingFileHandler
+
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "casedesk.log"
+    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return path
+
+
+def write_report(directory: Path, text: str) -> Path:
+    """A crash report the user can send to their administrator."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"crash-{datetime.now():%Y%m%d-%H%M%S}.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def install(report_dir: Path, show: Callable[[str, Path], None]) -> None:
+    """Route uncaught exceptions (UI thread and Qt slots) to the log, a report file and ``show``."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        text = "".join(traceback.format_exception(kind, value, tb))
+        log.error("uncaught exception\n%s", text)
+        path = write_report(report_dir, text)
+        try:
+            show(text, path)
+        except Exception:
+            log.exception("crash presenter failed")
+
+    sys.excepthook = hook

@@ -1,0 +1,49 @@
+"""Languages: Simplified Chinese is the source language; English comes from a Qt translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+LANGUAGES = ("zh", "en")
+
+
+class Languages:
+    """Installs and swaps the application's translators (ours and Qt's own dialogs')."""
+
+    def __init__(self, app: QCoreApplication) -> None:
+        self.app = app
+        self.current = "zh"
+        self._translators: list[QTranslator] = []
+
+    def use(self, language: str) -> str:
+        """Switch to ``language`` ("zh" or "en"); returns the language in force (zh if a file is missing)."""
+        for translator in self._translators:
+            self.app.removeTranslator(translator)
+        self._translators.clear()
+        language = language if language in LANGUAGES else "zh"
+        if language == "en":
+            ours = QTranslator()
+            if not ours.load(str(I18N_DIR / "casedesk_en.qm")):
+                language = "zh"
+            else:
+                self._install(ours)
+        else:
+            qt = QTranslator()
+            if qt.load(
+                QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+                "qtbase",
+                "_",
+                QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+            ):
+                self._install(qt)
+        self.current = language
+        self.app.setProperty("casedesk_language", language)
+        QLocale.setDefault(QLocale(QLocale.Language.English) if language == "en" else QLocale(QLocale.Language.Chinese))
+        return language
+
+    def _install(self, translator: QTranslator) -> None:
+        self.app.installTranslator(translator)
+        self._translators.append(translator)

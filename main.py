@@ -1,0 +1,43 @@
+"""CaseDesk desktop client.
+
+python main.py                     the bundled server with a demo city, signed in as a demo handler
+python main.py --server URL        a real CaseDesk server
+python main.py --lang en           English (Simplified Chinese is the default)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="casedesk", description="CaseDesk — 12345 工单办理桌面端")
+    parser.add_argument("--server", help="the case server's URL (default: the bundled demo server)")
+    parser.add_argument("--lang", choices=["zh", "en"], help="language (default: last used, else Chinese)")
+    parser.add_argument("--user", help="demo user to start as: handler, chief, head or leader")
+    parser.add_argument("--data-dir", type=Path, help="where local data lives (default: the OS's app data folder)")
+    parser.add_argument("--sync-interval", type=float, default=60.0, help="seconds between background syncs")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import CaseDeskApp
+
+    qapp = QApplication(sys.argv[:1])
+    qapp.setApplicationName("CaseDesk")
+    qapp.setOrganizationName("CaseDesk")
+    app = CaseDeskApp(qapp, args)
+    app.start()
+    try:
+        return qapp.exec()
+    finally:
+        app.shutdown()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,236 @@
+"""The application: first run with the bundled server, sign-in, the window, switching user or language."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
+
+from api_client.errors import ApiError, Unauthorized
+from desktop import crash
+from desktop.embedded import DEMO_PASSWORD, DEMO_USERS, EmbeddedServer
+from desktop.i18n import Languages
+from desktop.session import resume, sign_in
+from desktop.tasks import Lane, TaskRunner
+from desktop.workspace import Workspace
+from ui.main_window import MainWindow
+from ui.sign_in import SignInDialog
+
+log = logging.getLogger("casedesk")
+
+
+def default_data_dir() -> Path:
+    return Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) or Path.home() / ".casedesk"
+    )
+
+
+class CaseDeskApp(QObject):
+    """Owns the runner, the languages, the current workspace and window."""
+
+    def __init__(self, qapp: QApplication, args: argparse.Namespace) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.args = args
+        self.data_dir: Path = args.data_dir or default_data_dir()
+        self.settings = QSettings(str(self.data_dir / "settings.ini"), QSettings.Format.IniFormat)
+        self.languages = Languages(qapp)
+        self.languages.use(args.lang or str(self.settings.value("language", "zh")))
+        self.runner = TaskRunner(self)
+        self.runner.error.connect(self.present_error)
+        self.embedded: EmbeddedServer | None = None
+        self.workspace: Workspace | None = None
+        self.window: MainWindow | None = None
+        self._splash: QProgressDialog | None = None
+        crash.log_to(self.data_dir / "logs")
+        crash.install(self.data_dir / "crash-reports", self._show_crash)
+
+    # --- start ------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        server = self.args.server or str(self.settings.value("server", "") or "")
+        if server:
+            self._start_remote(server)
+        else:
+            self._start_embedded()
+
+    def _start_embedded(self) -> None:
+        self.embedded = EmbeddedServer(self.data_dir / "demo-server")
+        first = self.embedded.first_start
+        self._show_splash(
+            self.tr("首次启动：正在生成演示数据（约需半分钟）…") if first else self.tr("正在启动内置服务器…")
+        )
+        self.runner.run(
+            self.embedded.start, lane=Lane.NETWORK, label="embedded", on_done=self._embedded_ready, on_error=self._fatal
+        )
+
+    def _embedded_ready(self, url: str) -> None:
+        self._sign_in_as_demo(url, self.args.user or "handler")
+
+    def _sign_in_as_demo(self, url: str, username: str) -> None:
+        self.runner.run(
+            sign_in,
+            url,
+            username,
+            DEMO_PASSWORD,
+            self.data_dir,
+            self.runner,
+            lane=Lane.NETWORK,
+            label="sign-in",
+            on_done=self._open,
+            on_error=self._fatal,
+        )
+
+    def _start_remote(self, server: str) -> None:
+        username = str(self.settings.value("username", "") or "")
+        if not username:
+            self._ask_sign_in(server, "")
+            return
+        self._show_splash(self.tr("正在连接 %1 …").replace("%1", server))
+
+        def failed(error: BaseException) -> None:
+            self._close_splash()
+            self._ask_sign_in(server, username)
+
+        self.runner.run(
+            resume,
+            server,
+            username,
+            self.data_dir,
+            self.runner,
+            lane=Lane.NETWORK,
+            label="resume",
+            on_done=self._open,
+            on_error=failed,
+        )
+
+    def _ask_sign_in(self, server: str, username: str) -> None:
+        def attempt(server: str, username: str, password: str, finished: Any) -> None:
+            def done(workspace: Workspace) -> None:
+                self.settings.setValue("server", server)
+                self.settings.setValue("username", username)
+                finished(None)
+                self._open(workspace)
+
+            self.runner.run(
+                sign_in,
+                server,
+                username,
+                password,
+                self.data_dir,
+                self.runner,
+                lane=Lane.NETWORK,
+                on_done=done,
+                on_error=finished,
+            )
+
+        dialog = SignInDialog(server, username, attempt, self.languages.current)
+        self.sign_in_dialog = dialog
+        if not dialog.exec() and self.window is None:
+            self.qapp.quit()
+
+    # --- the window -------------------------------------------------------------------------------
+
+    def _open(self, workspace: Workspace) -> None:
+        self._close_splash()
+        self.workspace = workspace
+        self._build_window()
+        workspace.start_sync(interval=self.args.sync_interval)
+        if not workspace.status.online:
+            self.window.statusBar().showMessage(  # type: ignore[union-attr]
+                self.tr("无法连接服务器：正在使用本机缓存的数据离线工作"), 15_000
+            )
+
+    def _build_window(self) -> None:
+        assert self.workspace is not None
+        old = self.window
+        self.window = MainWindow(self.workspace, list(DEMO_USERS) if self.embedded else None, self.languages.current)
+        self.window.switch_user.connect(self.switch_user)
+        self.window.switch_language.connect(self.switch_language)
+        if old is not None:
+            self.window.setGeometry(old.geometry())
+            old.close()
+            old.deleteLater()
+        self.window.show()
+
+    def switch_language(self, language: str) -> None:
+        self.settings.setValue("language", self.languages.use(language))
+        if self.window is not None:
+            current = self.window.order_view.order_id
+            row = self.window.sidebar.currentRow()
+            self._build_window()
+            self.window.sidebar.setCurrentRow(row)
+            if current is not None:
+                self.window.order_view.show_order(current)
+
+    def switch_user(self, username: str) -> None:
+        """Demo only: become another demo user (their own store; the old one stops syncing first)."""
+        if self.embedded is None or self.embedded.url is None:
+            return
+        if self.workspace is not None:
+            self.workspace.stop()
+        self._show_splash(self.tr("正在切换演示身份…"))
+        self._sign_in_as_demo(self.embedded.url, username)
+
+    def shutdown(self) -> None:
+        if self.workspace is not None:
+            self.workspace.stop()
+        self.runner.wait(10_000)
+        if self.embedded is not None:
+            self.embedded.stop()
+
+    # --- messages ---------------------------------------------------------------------------------
+
+    def present_error(self, error: BaseException) -> None:
+        """The one presenter of failures nobody handled: a message in the user's language."""
+        if isinstance(error, ApiError):
+            text = error.message(self.languages.current)
+        elif hasattr(error, "message_zh"):
+            text = error.message_en if self.languages.current == "en" else error.message_zh  # type: ignore[attr-defined]
+        elif isinstance(error, OSError):
+            text = self.tr("读写本机文件失败：%1").replace("%1", error.strerror or str(error))
+        else:
+            log.error("task failed: %s\n%s", error, getattr(error, "__casedesk_traceback__", ""))
+            text = self.tr("发生内部错误，已记录日志。请联系管理员。")
+        QMessageBox.warning(self.window, "CaseDesk", text)
+        if isinstance(error, Unauthorized) and self.args.server:
+            self._ask_sign_in(self.args.server, self.workspace.user.username if self.workspace else "")
+
+    def _fatal(self, error: BaseException) -> None:
+        self._close_splash()
+        if isinstance(error, ApiError):
+            text = error.message(self.languages.current)
+        else:
+            log.error("start failed: %s\n%s", error, getattr(error, "__casedesk_traceback__", ""))
+            text = self.tr("无法启动：%1").replace("%1", str(error))
+        QMessageBox.critical(None, "CaseDesk", text)
+        self.qapp.quit()
+
+    def _show_crash(self, text: str, report: Path) -> None:
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle("CaseDesk")
+        box.setText(self.tr("CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。"))
+        box.setInformativeText(self.tr("错误报告已保存到：%1\n请将此文件发送给系统管理员。").replace("%1", str(report)))
+        box.setDetailedText(text)
+        box.exec()
+
+    def _show_splash(self, text: str) -> None:
+        self._close_splash()
+        splash = QProgressDialog(text, "", 0, 0)
+        splash.setCancelButton(None)
+        splash.setWindowTitle("CaseDesk")
+        splash.setWindowModality(Qt.WindowModality.ApplicationModal)
+        splash.setMinimumDuration(0)
+        splash.findChild(QLabel).setWordWrap(True)  # type: ignore[union-attr]
+        splash.show()
+        self._splash = splash
+
+    def _close_splash(self) -> None:
+        if self._splash is not None:
+            self._splash.close()
+            self._splash = None

@@ -1,0 +1,442 @@
+"""The workbench: work lists with counts, the list with search and filters, the order, the sync bar."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QSystemTrayIcon,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.workspace import SyncStatus, Workspace
+from offline.models import orders
+from offline.sync import Phase, Progress
+from offline.worklists import Filters, WorkList, condition, page_query
+from ui.dashboard import Dashboard
+from ui.labels import local_time, role_label, state_label, urgency_label
+from ui.order_list import OrderListModel
+from ui.order_view import OrderView
+from ui.problems import ProblemsPanel
+
+#: The work lists in the sidebar, in order, with their names.
+LISTS: list[tuple[WorkList, str]] = [
+    (WorkList.TO_SIGN, QT_TRANSLATE_NOOP("MainWindow", "待签收")),
+    (WorkList.MINE, QT_TRANSLATE_NOOP("MainWindow", "办理中")),
+    (WorkList.RETURNED, QT_TRANSLATE_NOOP("MainWindow", "退回待办")),
+    (WorkList.TO_REVIEW, QT_TRANSLATE_NOOP("MainWindow", "待我审核")),
+    (WorkList.SUBMITTED, QT_TRANSLATE_NOOP("MainWindow", "已提交")),
+    (WorkList.DUE_SOON, QT_TRANSLATE_NOOP("MainWindow", "即将到期")),
+    (WorkList.OVERDUE, QT_TRANSLATE_NOOP("MainWindow", "已超期")),
+    (WorkList.CLOSED, QT_TRANSLATE_NOOP("MainWindow", "已办结")),
+    (WorkList.ALL, QT_TRANSLATE_NOOP("MainWindow", "全部工单")),
+]
+
+#: Where each role starts: the first of these lists that is not empty.
+OPENING_LISTS: dict[str, list[WorkList]] = {
+    "handler": [WorkList.RETURNED, WorkList.MINE, WorkList.TO_SIGN, WorkList.ALL],
+    "section_chief": [WorkList.TO_REVIEW, WorkList.TO_SIGN, WorkList.MINE, WorkList.ALL],
+    "department_head": [WorkList.TO_REVIEW, WorkList.TO_SIGN, WorkList.OVERDUE, WorkList.ALL],
+    "leader_in_charge": [WorkList.TO_REVIEW, WorkList.OVERDUE, WorkList.ALL],
+    "top_leader": [WorkList.TO_REVIEW, WorkList.OVERDUE, WorkList.ALL],
+}
+
+#: Category and intake time: useful, but the list is narrow at 1366×768 (the header's menu shows them).
+HIDDEN_AT_FIRST = (3, 6)
+
+DEADLINE_WINDOWS: list[tuple[int | None, str]] = [
+    (None, QT_TRANSLATE_NOOP("MainWindow", "任意时限")),
+    (4, QT_TRANSLATE_NOOP("MainWindow", "4小时内到期")),
+    (24, QT_TRANSLATE_NOOP("MainWindow", "24小时内到期")),
+    (72, QT_TRANSLATE_NOOP("MainWindow", "3天内到期")),
+]
+
+
+class MainWindow(QMainWindow):
+    """``switch_user(username)`` and ``switch_language(code)`` ask the application to rebuild."""
+
+    switch_user = Signal(str)
+    switch_language = Signal(str)
+    sign_out = Signal()
+
+    def __init__(self, workspace: Workspace, demo_users: list[str] | None = None, language: str = "zh") -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.language = language
+        self._notified: set[int] = set()
+        user = workspace.user
+        self.setWindowTitle(
+            self.tr("CaseDesk 12345工单办理 — %1（%2）")
+            .replace("%1", user.name)
+            .replace("%2", role_label(user.role.value))
+        )
+        self.resize(1366, 768)
+
+        self.model = OrderListModel(workspace, self)
+        self.order_view = OrderView(workspace)
+        self.problems = ProblemsPanel(workspace)
+        self.dashboard = Dashboard(workspace)
+
+        self._build_toolbar(demo_users or [])
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_workbench(), self.tr("工作台"))
+        self.tabs.addTab(self.problems, self.tr("同步问题"))
+        self.tabs.addTab(self.dashboard, self.tr("统计"))
+        self.setCentralWidget(self.tabs)
+        self._build_status_bar()
+        self._build_shortcuts()
+        self._tray = self._build_tray()
+
+        self._search_timer = QTimer(self, singleShot=True, interval=150)
+        self._search_timer.timeout.connect(self._apply_filters)
+        self._clock = QTimer(self, interval=60_000)  # countdowns move on
+        self._clock.timeout.connect(self._refresh_lists)
+        self._clock.start()
+
+        workspace.changed.connect(self._on_changed)
+        workspace.status_changed.connect(self._on_status)
+        workspace.progress.connect(self._on_progress)
+        self.problems.count_changed.connect(self._on_problem_count)
+        self.model.loaded.connect(self._on_loaded)
+        self._first_counts = True  # the first counts choose the list to open with
+        self._on_status(workspace.status)
+        self._refresh_counts()
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _build_toolbar(self, demo_users: list[str]) -> None:
+        bar = QToolBar(self.tr("工具栏"))
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("搜索工单编号、标题、内容、地址、市民（Ctrl+F）"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        bar.addWidget(self.search)
+
+        self.category = QComboBox()
+        self.urgency = QComboBox()
+        self.state = QComboBox()
+        self.deadline = QComboBox()
+        self.handler = QComboBox()
+        self._fill_filters()
+        for combo in (self.category, self.urgency, self.state, self.deadline, self.handler):
+            combo.currentIndexChanged.connect(self._apply_filters)
+            bar.addWidget(combo)
+
+        bar.addSeparator()
+        self.sync_button = QPushButton(self.tr("立即同步"))
+        self.sync_button.setToolTip(self.tr("立即与中心同步（F5）"))
+        self.sync_button.clicked.connect(self.workspace.sync_now)
+        bar.addWidget(self.sync_button)
+
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
+        bar.addWidget(spacer)
+        if demo_users:
+            bar.addWidget(QLabel(self.tr("演示身份：")))
+            self.demo_switch = QComboBox()
+            for username in demo_users:
+                self.demo_switch.addItem(self._demo_label(username), username)
+            self.demo_switch.setCurrentIndex(max(0, self.demo_switch.findData(self.workspace.user.username)))
+            self.demo_switch.activated.connect(
+                lambda i: (
+                    self.switch_user.emit(self.demo_switch.itemData(i))
+                    if self.demo_switch.itemData(i) != self.workspace.user.username
+                    else None
+                )
+            )
+            bar.addWidget(self.demo_switch)
+        self.language_switch = QComboBox()
+        self.language_switch.addItem("中文", "zh")
+        self.language_switch.addItem("English", "en")
+        self.language_switch.setCurrentIndex(0 if self.language == "zh" else 1)
+        self.language_switch.activated.connect(lambda i: self.switch_language.emit(self.language_switch.itemData(i)))
+        bar.addWidget(self.language_switch)
+
+    def _demo_label(self, username: str) -> str:
+        return {
+            "handler": self.tr("经办人（住建局）"),
+            "chief": self.tr("科长（住建局）"),
+            "head": self.tr("单位负责人（住建局）"),
+            "leader": self.tr("市分管领导"),
+        }.get(username, username)
+
+    def _fill_filters(self) -> None:
+        names = self.model.names
+        self.category.addItem(self.tr("全部分类"), "")
+        for code, category in sorted(names.categories.items()):
+            if not category.get("parent_code"):
+                self.category.addItem(category["name"], code)
+        self.urgency.addItem(self.tr("全部紧急程度"), "")
+        for value in ("very_urgent", "urgent", "normal"):
+            self.urgency.addItem(urgency_label(value), value)
+        self.state.addItem(self.tr("全部状态"), "")
+        for value in ("dispatched", "in_progress", "in_review", "replied", "closed", "return_requested"):
+            self.state.addItem(state_label(value), value)
+        for hours, text in DEADLINE_WINDOWS:
+            self.deadline.addItem(self.tr(text), hours)
+        self.handler.addItem(self.tr("全部经办人"), None)
+        for user_id, user in sorted(names.users.items()):
+            if user.get("department_id") == self.workspace.user.department_id and user.get("role") == "handler":
+                self.handler.addItem(user["name"], user_id)
+
+    def _build_workbench(self) -> QWidget:
+        self.sidebar = QListWidget()
+        self.sidebar.setMaximumWidth(170)
+        for work_list, text in LISTS:
+            item = QListWidgetItem(self.tr(text))
+            item.setData(Qt.ItemDataRole.UserRole, work_list.value)
+            item.setData(Qt.ItemDataRole.UserRole + 1, self.tr(text))
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(self._on_list_chosen)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in {0: 56, 1: 142, 3: 80, 4: 64, 5: 56, 6: 110, 7: 96, 8: 64}.items():
+            self.table.setColumnWidth(column, width)
+        for column in HIDDEN_AT_FIRST:
+            self.table.setColumnHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._choose_columns)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.list_title = QLabel()
+        self.list_title.setStyleSheet("font-weight: bold; padding: 4px;")
+
+        middle = QWidget()
+        layout = QVBoxLayout(middle)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list_title)
+        layout.addWidget(self.table)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(middle)
+        splitter.addWidget(self.order_view)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 4)
+        splitter.setSizes([150, 620, 596])
+        return splitter
+
+    def _choose_columns(self, position: Any) -> None:
+        """The header's menu: show or hide columns (category and intake time start hidden)."""
+        menu = QMenu(self)
+        for column in range(self.model.columnCount()):
+            action = menu.addAction(self.model.headerData(column, Qt.Orientation.Horizontal))
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(position))
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.online_label = QLabel()
+        self.pending_label = QLabel()
+        self.last_sync_label = QLabel()
+        self.upload_bar = QProgressBar()
+        self.upload_bar.setMaximumWidth(220)
+        self.upload_bar.setFormat("%p%")
+        self.upload_label = QLabel()
+        self.cancel_upload = QPushButton(self.tr("取消上传"))
+        self.cancel_upload.clicked.connect(self._cancel_sync)
+        for widget in (self.upload_label, self.upload_bar, self.cancel_upload):
+            widget.hide()
+        bar.addPermanentWidget(self.upload_label)
+        bar.addPermanentWidget(self.upload_bar)
+        bar.addPermanentWidget(self.cancel_upload)
+        # Permanent: a passing message (a new urgent order) must not hide the connection state.
+        bar.addPermanentWidget(self.online_label)
+        bar.addPermanentWidget(self.pending_label)
+        bar.addPermanentWidget(self.last_sync_label)
+        self._upload_started: datetime | None = None
+
+    def _build_shortcuts(self) -> None:
+        find = QAction(self.tr("搜索"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        sync = QAction(self.tr("同步"), self)
+        sync.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        sync.triggered.connect(self.workspace.sync_now)
+        self.addActions([find, sync])
+        for number, _ in enumerate(LISTS[:9], start=1):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, row=number - 1: self.sidebar.setCurrentRow(row))
+            self.addAction(action)
+
+    def _build_tray(self) -> QSystemTrayIcon | None:
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return None
+        tray = QSystemTrayIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation), self)
+        tray.setToolTip("CaseDesk")
+        tray.show()
+        return tray
+
+    # --- behaviour --------------------------------------------------------------------------------
+
+    def _on_list_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        work_list = WorkList(self.sidebar.item(row).data(Qt.ItemDataRole.UserRole))
+        self.model.show(work_list=work_list)
+
+    def _filters(self) -> Filters:
+        hours = self.deadline.currentData()
+        return Filters(
+            text=self.search.text(),
+            category=self.category.currentData() or "",
+            urgency=self.urgency.currentData() or "",
+            state=self.state.currentData() or "",
+            handler_id=self.handler.currentData(),
+            due_before=datetime.now(UTC) + timedelta(hours=hours) if hours else None,
+        )
+
+    def _apply_filters(self) -> None:
+        self.model.show(filters=self._filters())
+
+    def _on_loaded(self, total: int) -> None:
+        item = self.sidebar.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
+        self.list_title.setText(self.tr("%1 · 共 %2 件").replace("%1", name).replace("%2", str(total)))
+        current = self.order_view.order_id
+        row = self.model.row_of(current) if current is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+
+    def _on_row(self, current: Any, _previous: Any) -> None:
+        order_id = self.model.order_id(current.row()) if current.isValid() else None
+        if order_id is not None:
+            self.order_view.show_order(order_id)
+
+    def _on_changed(self, order_ids: set[int]) -> None:
+        self._refresh_lists()
+
+    def _refresh_lists(self) -> None:
+        self.model.refresh()
+        self._refresh_counts()
+
+    def _refresh_counts(self) -> None:
+        store, actor = self.workspace.store, self.workspace.actor
+
+        def work() -> dict[str, int]:
+            now = datetime.now(UTC)
+            counts = {wl.value: store.count(condition(wl, actor, now)) for wl, _ in LISTS}
+            urgent = store.rows(_urgent_to_sign(actor, now), limit=20)
+            counts["_urgent"] = [r["id"] for r in urgent]  # type: ignore[assignment]
+            return counts
+
+        self.workspace.runner.run(work, label="counts", on_done=self._show_counts)
+
+    def _show_counts(self, counts: dict[str, Any]) -> None:
+        if self._first_counts:
+            self._first_counts = False
+            if self.sidebar.currentRow() < 0:
+                self.sidebar.setCurrentRow(self._opening_row(counts))
+        for row in range(self.sidebar.count()):
+            item = self.sidebar.item(row)
+            name = item.data(Qt.ItemDataRole.UserRole + 1)
+            count = counts.get(item.data(Qt.ItemDataRole.UserRole), 0)
+            item.setText(f"{name}  ({count})" if count else name)
+        fresh = [i for i in counts.get("_urgent", []) if i not in self._notified]
+        if fresh:
+            self._notified.update(fresh)
+            self._notify_urgent(len(fresh))
+
+    def _opening_row(self, counts: dict[str, Any]) -> int:
+        """The first list with something in it, in the order that matters to this role."""
+        preferred = OPENING_LISTS.get(self.workspace.user.role.value, [WorkList.TO_REVIEW, WorkList.MINE])
+        rows = {wl: i for i, (wl, _) in enumerate(LISTS)}
+        for work_list in preferred:
+            if counts.get(work_list.value):
+                return rows[work_list]
+        return rows[preferred[0]]
+
+    def _notify_urgent(self, count: int) -> None:
+        message = self.tr("有 %1 件紧急工单待签收").replace("%1", str(count))
+        if self._tray is not None:
+            self._tray.showMessage(self.tr("紧急工单"), message, QSystemTrayIcon.MessageIcon.Warning, 10_000)
+        self.statusBar().showMessage(message, 10_000)
+        QApplication.alert(self)
+
+    def _on_status(self, status: SyncStatus) -> None:
+        if status.needs_sign_in:
+            text = self.tr("● 登录已过期，请重新登录")
+            colour = "#c62828"
+        elif status.online:
+            text = self.tr("● 在线") + (self.tr("（同步中…）") if status.syncing else "")
+            colour = "#2e7d32"
+        else:
+            text = self.tr("● 离线（工作已保存在本机，联网后自动同步）")
+            colour = "#b26a00"
+        self.online_label.setText(text)
+        self.online_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.pending_label.setText(self.tr("待同步 %1 项").replace("%1", str(status.pending)))
+        self.last_sync_label.setText(
+            self.tr("上次同步 %1").replace("%1", local_time(status.last_sync.isoformat()))
+            if status.last_sync
+            else self.tr("尚未同步")
+        )
+        if not status.syncing:
+            for widget in (self.upload_label, self.upload_bar, self.cancel_upload):
+                widget.hide()
+            self._upload_started = None
+
+    def _on_progress(self, progress: Progress) -> None:
+        if progress.phase is not Phase.UPLOAD or not progress.bytes_total:
+            return
+        if self._upload_started is None:
+            self._upload_started = datetime.now(UTC)
+        sent, total = progress.bytes_sent, progress.bytes_total
+        self.upload_bar.setValue(int(sent * 100 / total))
+        elapsed = (datetime.now(UTC) - self._upload_started).total_seconds()
+        remaining = int(elapsed * (total - sent) / sent) if sent and elapsed > 0.5 else None
+        text = self.tr("上传照片 %1 / %2 MB").replace("%1", f"{sent / 1e6:.1f}").replace("%2", f"{total / 1e6:.1f}")
+        if remaining is not None:
+            text += self.tr("，约剩 %1 秒").replace("%1", str(remaining))
+        self.upload_label.setText(text)
+        for widget in (self.upload_label, self.upload_bar, self.cancel_upload):
+            widget.show()
+
+    def _cancel_sync(self) -> None:
+        self.workspace.cancel_sync()
+
+    def _on_problem_count(self, count: int) -> None:
+        self.tabs.setTabText(1, self.tr("同步问题 (%1)").replace("%1", str(count)) if count else self.tr("同步问题"))
+
+    def closeEvent(self, event: Any) -> None:
+        self._clock.stop()
+        super().closeEvent(event)
+
+
+def _urgent_to_sign(actor: Any, now: datetime) -> Any:
+    return page_query(condition(WorkList.TO_SIGN, actor, now) & (orders.c.urgency != "normal"))

@@ -1,0 +1,177 @@
+"""The work list: a table model over the local store, fetched a page at a time off the UI thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from desktop.tasks import Task
+from desktop.workspace import Workspace
+from offline.worklists import Filters, WorkList, condition, page_query
+from ui.labels import COLOURS, Names, Urgency, countdown, local_time, state_label, urgency_label
+
+PAGE = 200
+_Index = QModelIndex | QPersistentModelIndex
+
+#: (sort key in offline.worklists.SORTS or None, header) per column.
+COLUMNS: list[tuple[str | None, str]] = [
+    ("urgency", QT_TRANSLATE_NOOP("OrderListModel", "紧急程度")),
+    ("number", QT_TRANSLATE_NOOP("OrderListModel", "工单编号")),
+    ("title", QT_TRANSLATE_NOOP("OrderListModel", "标题")),
+    (None, QT_TRANSLATE_NOOP("OrderListModel", "分类")),
+    ("state", QT_TRANSLATE_NOOP("OrderListModel", "状态")),
+    (None, QT_TRANSLATE_NOOP("OrderListModel", "经办人")),
+    ("received_at", QT_TRANSLATE_NOOP("OrderListModel", "受理时间")),
+    ("due_at", QT_TRANSLATE_NOOP("OrderListModel", "剩余时限")),
+    (None, QT_TRANSLATE_NOOP("OrderListModel", "同步")),
+]
+
+
+class OrderListModel(QAbstractTableModel):
+    """Rows of the current work list and filters; ``loaded`` fires when a fresh query has arrived."""
+
+    loaded = Signal(int)  # total rows
+
+    def __init__(self, workspace: Workspace, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.work_list = WorkList.MINE
+        self.filters = Filters()
+        self.sort_key = "due_at"
+        self.descending = False
+        self.names = Names(workspace.store)
+        self._rows: list[dict[str, Any]] = []
+        self._total = 0
+        self._generation = 0  # answers to superseded queries are dropped
+        self._fetching: Task | None = None
+        self._headers = [self.tr(h) for _, h in COLUMNS]
+
+    # --- querying ---------------------------------------------------------------------------------
+
+    def show(self, work_list: WorkList | None = None, filters: Filters | None = None) -> Task:
+        """Run the query for ``work_list`` and ``filters`` (current ones if None) off the UI thread."""
+        if work_list is not None:
+            self.work_list = work_list
+        if filters is not None:
+            self.filters = filters
+        self._generation += 1
+        generation = self._generation
+        where = condition(self.work_list, self.workspace.actor, datetime.now(UTC)) & self.filters.condition()
+        query = page_query(where, self.sort_key, self.descending)
+        store = self.workspace.store
+
+        def work() -> tuple[int, list[dict[str, Any]], Names]:
+            return store.count(where), store.rows(query, PAGE), Names(store)
+
+        def done(result: tuple[int, list[dict[str, Any]], Names]) -> None:
+            if generation != self._generation:
+                return
+            total, rows, names = result
+            self.beginResetModel()
+            self._total, self._rows, self.names = total, rows, names
+            self._query = query
+            self.endResetModel()
+            self.loaded.emit(total)
+
+        return self.workspace.runner.run(work, label="list", on_done=done)
+
+    def refresh(self) -> Task:
+        return self.show()
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total and self._fetching is None
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        generation, offset, query = self._generation, len(self._rows), self._query
+        store = self.workspace.store
+
+        def done(rows: list[dict[str, Any]]) -> None:
+            self._fetching = None
+            if generation != self._generation or not rows:
+                return
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+        self._fetching = self.workspace.runner.run(store.rows, query, PAGE, offset, label="list-more", on_done=done)
+
+    # --- model --------------------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def order_id(self, row: int) -> int | None:
+        return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, order_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r["id"] == order_id), None)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][0]
+        if key is None:
+            return
+        self.sort_key, self.descending = key, order == Qt.SortOrder.DescendingOrder
+        self.show()
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == 7 and row["state"] not in ("closed", "invalid", "merged"):
+                return QBrush(COLOURS[countdown(row["due_at"], datetime.now(UTC))[1]])
+            if column == 0 and row["urgency"] != "normal":
+                return QBrush(QColor("#c62828"))
+        if role == Qt.ItemDataRole.FontRole and (row["urgency"] != "normal" or column == 7):
+            font = QFont()
+            font.setBold(row["urgency"] != "normal" or countdown(row["due_at"], datetime.now(UTC))[1] >= Urgency.TODAY)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and row["urgency"] == "very_urgent":
+            return QBrush(QColor("#fdecea"))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+            return row["title"]
+        if role == Qt.ItemDataRole.UserRole:
+            return row["id"]
+        return None
+
+    def _text(self, row: dict[str, Any], column: int) -> str:
+        match column:
+            case 0:
+                return urgency_label(row["urgency"]) + (" ★" if row["importance"] == "major" else "")
+            case 1:
+                return row["number"]
+            case 2:
+                return row["title"]
+            case 3:
+                return self.names.category(row["category_code"])
+            case 4:
+                return state_label(row["state"])
+            case 5:
+                return self.names.user(row["handler_id"])
+            case 6:
+                return local_time(row["received_at"])
+            case 7:
+                if row["state"] in ("closed", "invalid", "merged"):
+                    return ""
+                return countdown(row["due_at"], datetime.now(UTC))[0]
+            case 8:
+                return self.tr("待同步 %1").replace("%1", str(row["pending"])) if row["pending"] else ""
+        return ""
