@@ -18,6 +18,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=["zh", "en"], help="language (default: last used, else Chinese)")
     parser.add_argument("--user", help="demo user to start as: handler, chief, head or leader")
     parser.add_argument("--data-dir", type=Path, help="where local data lives (default: the OS's app data folder)")
+    parser.add_argument("--demo-orders", type=int, default=300, help="orders in a newly seeded demo city")
     parser.add_argument("--sync-interval", type=float, default=60.0, help="seconds between background syncs")
     return parser.parse_args(argv)
 

@@ -25,8 +25,9 @@ DEMO_PASSWORD = "demo1234"
 class EmbeddedServer:
     """``start()`` returns the base URL; ``stop()`` ends the thread."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, orders: int = 300) -> None:
         self.data_dir = data_dir
+        self.orders = orders
         self.url: str | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -39,7 +40,7 @@ class EmbeddedServer:
     def start(self) -> str:
         """Migrate and seed if needed (slow only the first time), then serve; blocks until it listens."""
         settings = Settings(data_dir=self.data_dir)
-        seed_once(settings)  # migrates; seeds only a database without the demo city
+        seed_once(settings, orders=self.orders)  # migrates; seeds only a database without the demo city
         app = create_app(settings)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))

@@ -184,7 +184,9 @@ class Workspace(QObject):
             self.engine.wake()
             return
         self._thread = threading.Thread(
-            target=self.engine.run, kwargs={"interval": interval, "on_report": self._reported}, daemon=True
+            target=self.engine.run,
+            kwargs={"interval": interval, "on_report": self._reported, "prepare": self._ensure_session},
+            daemon=True,
         )
         self._syncing = True
         self._emit_status()
@@ -195,6 +197,12 @@ class Workspace(QObject):
             self.start_sync()
         else:
             self.engine.wake()
+
+    def _ensure_session(self) -> None:
+        """Opened offline: sign in again from the keyring as soon as the server answers."""
+        if self.client.user is None:
+            self.user = self.client.resume(self.user.username)
+            self.store.set_me(self.user)
 
     def sync_once(self) -> SyncReport:
         """One round in the calling thread, reported like a background one (scripts and tests; it blocks)."""

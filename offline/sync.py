@@ -285,16 +285,31 @@ class SyncEngine:
 
     # --- background ------------------------------------------------------------------------------
 
-    def run(self, interval: float = 60.0, on_report: Callable[[SyncReport], None] | None = None) -> None:
+    def run(
+        self,
+        interval: float = 60.0,
+        on_report: Callable[[SyncReport], None] | None = None,
+        prepare: Callable[[], None] | None = None,
+    ) -> None:
         """Sync until :meth:`stop`: every ``interval`` seconds, at once on :meth:`wake` (a new local
-        edit), and after failures with exponential back-off. Returns on an expired sign-in too."""
+        edit), and after failures with exponential back-off. Returns on an expired sign-in too.
+
+        ``prepare`` runs before each round (say, restoring a session when the desk was opened
+        offline); its Offline/Unauthorized end the round like the round's own would.
+        """
         self._stop.clear()
         while not self._stop.is_set():
             self._wake.clear()
             self._round = threading.Event()
             if self._stop.is_set():
                 break
-            report = self.sync(cancel=self._round)
+            try:
+                if prepare is not None:
+                    prepare()
+            except (*_TRANSIENT, Unauthorized) as exc:
+                report = SyncReport(error=exc)
+            else:
+                report = self.sync(cancel=self._round)
             if on_report is not None:
                 on_report(report)
             if isinstance(report.error, Unauthorized):

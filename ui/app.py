@@ -59,7 +59,7 @@ class CaseDeskApp(QObject):
             self._start_embedded()
 
     def _start_embedded(self) -> None:
-        self.embedded = EmbeddedServer(self.data_dir / "demo-server")
+        self.embedded = EmbeddedServer(self.data_dir / "demo-server", orders=self.args.demo_orders)
         first = self.embedded.first_start
         self._show_splash(
             self.tr("首次启动：正在生成演示数据（约需半分钟）…") if first else self.tr("正在启动内置服务器…")
@@ -129,9 +129,9 @@ class CaseDeskApp(QObject):
             )
 
         dialog = SignInDialog(server, username, attempt, self.languages.current)
+        dialog.rejected.connect(lambda: self.qapp.quit() if self.window is None else None)
         self.sign_in_dialog = dialog
-        if not dialog.exec() and self.window is None:
-            self.qapp.quit()
+        dialog.open()
 
     # --- the window -------------------------------------------------------------------------------
 

@@ -358,10 +358,10 @@ class MainWindow(QMainWindow):
         self.workspace.runner.run(work, label="counts", on_done=self._show_counts)
 
     def _show_counts(self, counts: dict[str, Any]) -> None:
-        if self._first_counts:
-            self._first_counts = False
-            if self.sidebar.currentRow() < 0:
-                self.sidebar.setCurrentRow(self._opening_row(counts))
+        if self._first_counts and (counts.get("all") or self.sidebar.currentRow() < 0):
+            # Until the first orders arrive (a first sync), keep choosing; then settle.
+            self.sidebar.setCurrentRow(self._opening_row(counts))
+            self._first_counts = not counts.get("all")
         for row in range(self.sidebar.count()):
             item = self.sidebar.item(row)
             name = item.data(Qt.ItemDataRole.UserRole + 1)

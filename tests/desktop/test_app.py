@@ -1,0 +1,92 @@
+"""The application as ``python main.py`` starts it: bundled server, demo sign-in, role switch, remote
+sign-in remembered, and opening offline on the cached data of a user who signed in before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from main import parse
+from tests.api_client.conftest import MemoryKeyring, memory_keyring  # noqa: F401 — a fixture
+from tests.desktop.server_process import PASSWORD, ServerProcess
+from ui.app import CaseDeskApp
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def make_app(qtbot: Any, tmp_path: Path) -> Iterator[Any]:
+    apps: list[CaseDeskApp] = []
+
+    def make(*argv: str) -> CaseDeskApp:
+        args = parse(["--data-dir", str(tmp_path / "home"), "--sync-interval", "3600", *argv])
+        app = CaseDeskApp(QApplication.instance(), args)  # type: ignore[arg-type]
+        apps.append(app)
+        app.start()
+        return app
+
+    yield make
+    for app in apps:
+        app.shutdown()
+        if app.window is not None:
+            app.window.close()
+
+
+def test_first_run_starts_the_bundled_server_and_signs_in_as_the_demo_handler(qtbot: Any, make_app: Any) -> None:
+    app = make_app("--demo-orders", "12")
+    qtbot.waitUntil(lambda: app.window is not None, timeout=120_000)
+    window = app.window
+    assert window.workspace.user.username == "handler" and window.isVisible()
+    qtbot.waitUntil(lambda: window.workspace.status.last_sync is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.model.total > 0, timeout=10_000)
+    assert window.demo_switch.isVisible()
+
+    # A newcomer becomes the section chief: a new desk, their own store.
+    window.demo_switch.setCurrentIndex(window.demo_switch.findData("chief"))
+    window.switch_user.emit("chief")
+    qtbot.waitUntil(lambda: app.window is not window and app.window is not None, timeout=30_000)
+    assert app.window.workspace.user.username == "chief"
+    assert app.window.workspace.root != window.workspace.root
+
+
+def test_remote_sign_in_is_remembered_and_opens_offline_later(
+    qtbot: Any,
+    make_app: Any,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    server = ServerProcess(tmp_path / "server")
+    server.start()
+    app = make_app("--server", server.url)
+    # No user remembered yet: the sign-in dialog asks.
+    qtbot.waitUntil(lambda: getattr(app, "sign_in_dialog", None) is not None, timeout=10_000)
+    dialog = app.sign_in_dialog
+    dialog.username.setText("handler")
+    dialog.password.setText("wrong-password")
+    dialog._submit()
+    qtbot.waitUntil(lambda: dialog.buttons.isEnabled() and "登录" not in dialog.error.text(), timeout=10_000)
+    assert dialog.error.text() and dialog.isVisible()  # a clear message, the dialog stays
+    dialog.password.setText(PASSWORD)
+    dialog._submit()
+    qtbot.waitUntil(lambda: app.window is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: app.window.workspace.status.last_sync is not None, timeout=20_000)
+    assert app.settings.value("username") == "handler" and app.settings.value("server") == server.url
+    cached = app.window.workspace.store.orders()
+    assert cached
+    app.shutdown()
+    app.window.close()
+    server.stop()
+
+    # Next morning, no network: CaseDesk opens on the cached orders, signed in from the keyring.
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    again = make_app()
+    qtbot.waitUntil(lambda: again.window is not None, timeout=30_000)
+    assert again.window.workspace.user.username == "handler"
+    assert not again.window.workspace.status.online
+    assert len(again.window.workspace.store.orders()) == len(cached)

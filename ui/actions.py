@@ -1,0 +1,516 @@
+"""The order's action bar: the department desk's commands that the user may do now, each with its small form.
+
+Every command goes through ``Workspace.record`` (checked offline by casework, applied locally,
+queued for sync). A form stays open until its command is stored, so a refusal never throws away
+what the user typed; refusals and unusable photos are shown in the user's language.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, Signal
+from PySide6.QtGui import QAction, QDoubleValidator, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from api_client.errors import ApiError
+from casework.errors import CommandRefused
+from casework.lifecycle import Command
+from casework.order import ReturnReason
+from casework.schemas import COMMAND_BODIES
+from desktop.tasks import Task
+from desktop.workspace import Workspace
+from offline.photos import UnsupportedFile
+from offline.store import LocalFile, UnknownOrder
+from ui.labels import Names, command_label
+from ui.photo_picker import PhotoPicker, message_of, show_message, ui_language
+
+__all__ = [
+    "DESK_COMMANDS",
+    "ActionBar",
+    "CommandDialog",
+    "OnsiteCheckDialog",
+    "present_error",
+    "record_command",
+    "ui_language",
+]
+
+#: The bar's commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor).
+DESK_COMMANDS: dict[Command, str] = {
+    Command.SIGN: "Ctrl+Shift+S",
+    Command.ASSIGN_HANDLER: "Ctrl+Shift+H",
+    Command.RECORD_ONSITE_CHECK: "Ctrl+Shift+O",
+    Command.ADD_NOTE: "Ctrl+Shift+N",
+    Command.REQUEST_EXTENSION: "Ctrl+Shift+E",
+    Command.REQUEST_RETURN: "Ctrl+Shift+T",
+    Command.APPROVE: "Ctrl+Shift+A",
+    Command.RETURN_FOR_REWORK: "Ctrl+Shift+R",
+}
+
+#: Errors of the environment or the rules, shown to the user; anything else is a bug.
+USER_ERRORS = (CommandRefused, UnsupportedFile, ApiError, UnknownOrder, ValidationError, OSError)
+
+
+def record_command(
+    workspace: Workspace,
+    order_id: int,
+    command: Command,
+    body: dict[str, Any],
+    files: Sequence[LocalFile] = (),
+    on_done: Callable[[], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> Task:
+    """``Workspace.record`` for the forms: failures nobody handles go to the one error presenter."""
+    return workspace.record(
+        order_id, command, body, files=list(files), on_done=on_done, on_error=on_error or workspace.runner.error.emit
+    )
+
+
+def present_error(parent: QWidget | None, workspace: Workspace, exc: BaseException) -> None:
+    """A refusal or an environment error in a message box; a bug goes to the crash handler."""
+    if not isinstance(exc, USER_ERRORS):
+        workspace.runner.error.emit(exc)
+        return
+    title = QCoreApplication.translate("ActionBar", "操作未完成")
+    if isinstance(exc, UnknownOrder):
+        text = QCoreApplication.translate("ActionBar", "本地没有这张工单（可能已转出），请同步后再试。")
+    elif isinstance(exc, ValidationError):
+        text = QCoreApplication.translate("ActionBar", "填写的内容不符合要求：%1").replace(
+            "%1", "; ".join(e["msg"] for e in exc.errors())
+        )
+    else:
+        text = message_of(exc)
+    show_message(parent, title, text)
+
+
+# --- forms ----------------------------------------------------------------------------------------
+
+
+class CommandDialog(QDialog):
+    """A small form for one command. Ctrl+Enter submits; ``submitted`` carries nothing — read :meth:`body`.
+
+    Subclasses add rows to ``self.form`` and implement :meth:`body` (raise ``ValueError(message)``
+    to refuse the input); :meth:`files` lists the blobs the body refers to.
+
+    Signals:
+        submitted(): the user asked to submit (the bar then records the command).
+    """
+
+    submitted = Signal()
+
+    def __init__(self, command: Command, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.command = command
+        self.order_id = 0  # set by the bar that opens it
+        self.setWindowTitle(command_label(command.value))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.error = QLabel()
+        self.error.setObjectName("dialog_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("提交"))
+        self.ok.setToolTip(self.tr("提交（Ctrl+Enter）"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.submit)
+        self.setMinimumWidth(420)
+
+    def body(self) -> dict[str, Any]:
+        return {}
+
+    def files(self) -> list[LocalFile]:
+        return []
+
+    def submit(self) -> None:
+        if self.ok.isEnabled():
+            self.submitted.emit()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def set_busy(self, busy: bool) -> None:
+        self.ok.setEnabled(not busy)
+
+
+def _text_edit(placeholder: str, height: int = 90) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setMinimumHeight(height)
+    return edit
+
+
+class CommentDialog(CommandDialog):
+    """Approve (comment optional) or return for rework (comment required)."""
+
+    def __init__(self, command: Command, required: bool, parent: QWidget | None = None) -> None:
+        super().__init__(command, parent)
+        self.required = required
+        hint = self.tr("退回原因和修改要求（必填）") if required else self.tr("审核意见（可不填）")
+        self.comment = _text_edit(hint)
+        self.form.addRow(self.tr("意见"), self.comment)
+        if command is Command.APPROVE:
+            self.ok.setText(self.tr("审核通过"))
+        elif command is Command.RETURN_FOR_REWORK:
+            self.ok.setText(self.tr("退回修改"))
+
+    def body(self) -> dict[str, Any]:
+        comment = self.comment.toPlainText().strip()
+        if self.required and not comment:
+            raise ValueError(self.tr("退回时必须填写意见，说明需要怎样修改。"))
+        return {"comment": comment}
+
+
+class NoteDialog(CommandDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Command.ADD_NOTE, parent)
+        self.client_id = str(uuid.uuid4())  # one id per note: a resend is not a second note
+        self.text = _text_edit(self.tr("仅本单位和中心可见，不会告知市民"))
+        self.form.addRow(self.tr("备注"), self.text)
+
+    def body(self) -> dict[str, Any]:
+        text = self.text.toPlainText().strip()
+        if not text:
+            raise ValueError(self.tr("请填写备注内容。"))
+        return {"client_id": self.client_id, "text": text}
+
+
+class AssignDialog(CommandDialog):
+    def __init__(self, handlers: list[tuple[int, str]], current: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(Command.ASSIGN_HANDLER, parent)
+        self.handler = QComboBox()
+        for user_id, name in handlers:
+            self.handler.addItem(name, user_id)
+        if current is not None and (index := self.handler.findData(current)) >= 0:
+            self.handler.setCurrentIndex(index)
+        self.form.addRow(self.tr("经办人"), self.handler)
+        if not handlers:
+            self.show_error(self.tr("本单位没有可分派的经办人（请同步后再试）。"))
+
+    def body(self) -> dict[str, Any]:
+        if self.handler.currentData() is None:
+            raise ValueError(self.tr("请选择经办人。"))
+        return {"handler_id": int(self.handler.currentData())}
+
+
+class ExtensionDialog(CommandDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Command.REQUEST_EXTENSION, parent)
+        self.days = QSpinBox()
+        self.days.setRange(1, 30)
+        self.days.setValue(3)
+        self.days.setSuffix(self.tr(" 个工作日"))
+        self.reason = _text_edit(self.tr("需要延期的原因，如：需协调多个部门、等待施工条件"))
+        self.form.addRow(self.tr("延期天数"), self.days)
+        self.form.addRow(self.tr("原因"), self.reason)
+
+    def body(self) -> dict[str, Any]:
+        reason = self.reason.toPlainText().strip()
+        if not reason:
+            raise ValueError(self.tr("请填写延期原因。"))
+        return {"days": self.days.value(), "reason": reason}
+
+
+class ReturnRequestDialog(CommandDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Command.REQUEST_RETURN, parent)
+        self.reason_code = QComboBox()
+        labels = {
+            ReturnReason.NOT_OUR_DUTY: self.tr("不属于本单位职责"),
+            ReturnReason.WRONG_AREA: self.tr("不属于本辖区"),
+            ReturnReason.DUPLICATE: self.tr("重复工单"),
+            ReturnReason.INSUFFICIENT_INFO: self.tr("诉求信息不全，无法办理"),
+            ReturnReason.OTHER: self.tr("其他"),
+        }
+        for code, label in labels.items():
+            self.reason_code.addItem(label, code.value)
+        self.reason = _text_edit(self.tr("说明理由，并尽量写明应由哪个单位办理"))
+        self.form.addRow(self.tr("退单类型"), self.reason_code)
+        self.form.addRow(self.tr("理由"), self.reason)
+
+    def body(self) -> dict[str, Any]:
+        reason = self.reason.toPlainText().strip()
+        if not reason:
+            raise ValueError(self.tr("请填写退单理由。"))
+        return {"reason_code": self.reason_code.currentData(), "reason": reason}
+
+
+class OnsiteCheckDialog(CommandDialog):
+    """Time (now by default), place (from the first photo's GPS if it has one), findings and tagged photos."""
+
+    MAX_PHOTOS = 50  # OnsiteCheckBody's limit
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(Command.RECORD_ONSITE_CHECK, parent)
+        self.client_id = str(uuid.uuid4())
+        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setCalendarPopup(True)
+        self.lat = QLineEdit()
+        self.lat.setPlaceholderText(self.tr("纬度，如 32.7847"))
+        self.lat.setValidator(QDoubleValidator(-90.0, 90.0, 6))
+        self.lon = QLineEdit()
+        self.lon.setPlaceholderText(self.tr("经度，如 119.4432"))
+        self.lon.setValidator(QDoubleValidator(-180.0, 180.0, 6))
+        self.gps_source = QLabel()
+        self.gps_source.setStyleSheet("color: #666;")
+        place = QHBoxLayout()
+        place.addWidget(self.lat)
+        place.addWidget(self.lon)
+        place.addWidget(self.gps_source, 1)
+        self.notes = _text_edit(self.tr("核查发现的情况、已采取的措施"), 70)
+        self.notes.setMaximumHeight(110)  # the photos get the room
+        self.picker = PhotoPicker(workspace, self)
+        self.form.addRow(self.tr("核查时间"), self.when)
+        self.form.addRow(self.tr("位置（GPS）"), place)
+        self.form.addRow(self.tr("核查情况"), self.notes)
+        self.form.addRow(self.tr("照片"), self.picker)
+        self._gps_from_photo = False
+        self.lat.textEdited.connect(self._gps_typed)
+        self.lon.textEdited.connect(self._gps_typed)
+        self.picker.changed.connect(self._fill_gps)
+        self.picker.busy_changed.connect(self._picker_busy)
+        self.resize(760, 600)
+
+    def _gps_typed(self) -> None:
+        self._gps_from_photo = False
+        self.gps_source.clear()
+
+    def _fill_gps(self) -> None:
+        """Take the place from the first photo that has one, unless the user typed a place."""
+        typed = (self.lat.text() or self.lon.text()) and not self._gps_from_photo
+        if typed:
+            return
+        located = next((f for f, _ in self.picker.photos() if f.lat is not None and f.lon is not None), None)
+        if located is None:
+            if self._gps_from_photo:
+                self.lat.clear()
+                self.lon.clear()
+                self._gps_typed()
+            return
+        self.lat.setText(f"{located.lat:.6f}")
+        self.lon.setText(f"{located.lon:.6f}")
+        self._gps_from_photo = True
+        self.gps_source.setText(self.tr("取自照片 %1").replace("%1", located.name))
+
+    def _picker_busy(self, busy: bool) -> None:
+        self.set_busy(busy)
+        self.show_error(self.tr("照片处理中，请稍候…") if busy else "")
+
+    def body(self) -> dict[str, Any]:
+        if self.picker.is_busy():
+            raise ValueError(self.tr("照片还在处理中，请稍候再提交。"))
+        photos = self.picker.photos()
+        notes = self.notes.toPlainText().strip()
+        if not notes and not photos:
+            raise ValueError(self.tr("请填写核查情况或添加照片。"))
+        if len(photos) > self.MAX_PHOTOS:
+            raise ValueError(self.tr("一次核查最多 %1 张照片。").replace("%1", str(self.MAX_PHOTOS)))
+        lat, lon = self.lat.text().strip(), self.lon.text().strip()
+        if bool(lat) != bool(lon):
+            raise ValueError(self.tr("请同时填写纬度和经度，或都不填。"))
+        try:
+            position = (float(lat), float(lon)) if lat else (None, None)
+        except ValueError:
+            raise ValueError(self.tr("经纬度格式不正确。")) from None
+        checked_at = self.when.dateTime().toPython().astimezone()  # local wall time, with its zone
+        return {
+            "client_id": self.client_id,
+            "checked_at": checked_at.isoformat(),
+            "lat": position[0],
+            "lon": position[1],
+            "notes": notes,
+            "photos": [{"sha256": f.sha256, "tag": tag} for f, tag in photos],
+        }
+
+    def files(self) -> list[LocalFile]:
+        return [f for f, _ in self.picker.photos()]
+
+
+# --- the bar ----------------------------------------------------------------------------------------
+
+
+class ActionBar(QWidget):
+    """Buttons for the desk commands in the order's ``allowed_commands`` (others are hidden).
+
+    Sign records at once; the others open a form (``dialog`` while open). Shortcuts are
+    window-wide while the button shows (see :data:`DESK_COMMANDS`) and appear in the tooltips.
+
+    Signals:
+        recorded(str): a command was stored locally and queued for sync (its wire name).
+        dialog_opened(object): a form was opened (the :class:`CommandDialog`).
+    """
+
+    recorded = Signal(str)
+    dialog_opened = Signal(object)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.order: dict[str, Any] | None = None
+        self.names: Names | None = None
+        self.dialog: CommandDialog | None = None
+        self.actions_by_command: dict[Command, QAction] = {}
+        self.buttons: dict[Command, QToolButton] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        for command, keys in DESK_COMMANDS.items():
+            action = QAction(command_label(command.value), self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            shown = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{command_label(command.value)}（{shown}）")
+            action.triggered.connect(lambda _=False, c=command: self.trigger(c))
+            self.addAction(action)
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setObjectName(f"action_{command.value}")
+            button.setMinimumHeight(28)
+            if command in (Command.SIGN, Command.APPROVE):
+                button.setStyleSheet("QToolButton { font-weight: bold; padding: 2px 10px; }")
+            else:
+                button.setStyleSheet("QToolButton { padding: 2px 8px; }")
+            layout.addWidget(button)
+            self.actions_by_command[command] = action
+            self.buttons[command] = button
+        self.nothing = QLabel(self.tr("当前没有需要您处理的操作"))
+        self.nothing.setStyleSheet("color: #777;")
+        layout.addWidget(self.nothing)
+        layout.addStretch(1)
+        self.setMinimumHeight(30)  # the header does not jump when no command is allowed
+        self.set_order(None)
+
+    def set_order(self, order: dict[str, Any] | None, names: Names | None = None) -> None:
+        """Show the commands ``order`` allows now; None hides them all."""
+        self.order = order
+        if names is not None:
+            self.names = names
+        allowed = set((order or {}).get("allowed_commands") or ())
+        for command, action in self.actions_by_command.items():
+            on = command.value in allowed
+            action.setVisible(on)
+            action.setEnabled(on)
+            self.buttons[command].setVisible(on)
+        self.nothing.setVisible(order is not None and not self.visible_commands())
+
+    def visible_commands(self) -> list[str]:
+        return [c.value for c, a in self.actions_by_command.items() if a.isVisible()]
+
+    def trigger(self, command: Command | str) -> None:
+        """Do ``command`` for the current order: sign at once, the others through their form."""
+        command = Command(command)
+        if self.order is None or not self.actions_by_command[command].isEnabled():
+            return
+        if command is Command.SIGN:
+            self._record(command, self.order["id"], {}, (), None)
+            return
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return
+        dialog = self._dialog_for(command)
+        dialog.order_id = self.order["id"]  # the form belongs to this order, whatever the view shows later
+        dialog.submitted.connect(lambda: self._submit(dialog))
+        dialog.finished.connect(lambda _: self._closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+
+    def _dialog_for(self, command: Command) -> CommandDialog:
+        parent = self.window()
+        match command:
+            case Command.ASSIGN_HANDLER:
+                return AssignDialog(self._handlers(), (self.order or {}).get("handler_id"), parent)
+            case Command.RECORD_ONSITE_CHECK:
+                return OnsiteCheckDialog(self.workspace, parent)
+            case Command.ADD_NOTE:
+                return NoteDialog(parent)
+            case Command.REQUEST_EXTENSION:
+                return ExtensionDialog(parent)
+            case Command.REQUEST_RETURN:
+                return ReturnRequestDialog(parent)
+            case Command.APPROVE:
+                return CommentDialog(command, required=False, parent=parent)
+            case _:
+                return CommentDialog(command, required=True, parent=parent)
+
+    def _handlers(self) -> list[tuple[int, str]]:
+        department = self.workspace.user.department_id
+        users = self.names.users.values() if self.names is not None else ()
+        return [
+            (u["id"], u["name"])
+            for u in users
+            if u.get("department_id") == department and u.get("role") == "handler" and u.get("active", True)
+        ]
+
+    def _submit(self, dialog: CommandDialog) -> None:
+        try:
+            body = dialog.body()
+        except ValueError as exc:
+            dialog.show_error(str(exc))
+            return
+        dialog.show_error("")
+        self._record(dialog.command, dialog.order_id, body, dialog.files(), dialog)
+
+    def _record(
+        self,
+        command: Command,
+        order_id: int,
+        body: dict[str, Any],
+        files: Sequence[LocalFile],
+        dialog: CommandDialog | None,
+    ) -> None:
+        order = self.order if self.order is not None and self.order["id"] == order_id else {}
+        if dialog is not None:
+            dialog.set_busy(True)
+
+        def done() -> None:
+            if dialog is not None:
+                dialog.accept()
+            self.recorded.emit(command.value)
+
+        def failed(exc: BaseException) -> None:
+            if dialog is not None:
+                dialog.set_busy(False)
+            present_error(dialog or self, self.workspace, exc)
+
+        if "version" in COMMAND_BODIES[command].model_fields:
+            body = {**body, "version": order.get("version", 0)}
+        try:
+            record_command(self.workspace, order_id, command, body, files, on_done=done, on_error=failed)
+        except ValidationError as exc:  # the body did not fit its model: say so in the form
+            failed(exc)
+
+    def _closed(self, dialog: CommandDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None

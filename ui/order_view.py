@@ -1,0 +1,1094 @@
+"""One work order as the desk sees it: header, tabs of its parts, the action bar and the reply editor.
+
+Everything is read on the disk lane into an :class:`OrderSnapshot` and the widgets are filled on
+the UI thread; the view reloads itself when ``Workspace.changed`` names its order. Thumbnails not
+yet in the local cache come from the server (network lane) and are cached for offline use.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTabWidget,
+    QTextBrowser,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casework.lifecycle import Command
+from desktop.tasks import Lane
+from desktop.workspace import Workspace
+from offline.models import IN_FLIGHT, PROBLEMS
+from ui.actions import ActionBar, present_error, record_command
+from ui.labels import (
+    COLOURS,
+    Names,
+    Urgency,
+    command_label,
+    countdown,
+    item_state_label,
+    local_time,
+    photo_tag_label,
+    result_label,
+    review_level_label,
+    state_label,
+    urgency_label,
+)
+from ui.photo_picker import message_of, show_message
+
+ICON = 96  # thumbnail size in the lists
+RESULT_CODES = ("resolved", "partly_resolved", "explained", "not_feasible")
+
+
+@dataclass
+class OrderSnapshot:
+    """What the view shows of one order, read together on the disk lane."""
+
+    order: dict[str, Any]
+    events: list[dict[str, Any]]
+    in_flight: list[dict[str, Any]]  # outbox rows not yet applied by the server
+    problems: list[dict[str, Any]]  # conflicted or rejected outbox rows
+    files: dict[str, dict[str, Any]]  # files attached offline, by sha256
+    names: Names
+    thumbnails: dict[str, bytes] = field(default_factory=dict)  # cached thumbnails, by sha256
+
+
+def load_snapshot(workspace: Workspace, order_id: int) -> OrderSnapshot | None:
+    """Read the order, its timeline, its unsent work and its cached thumbnails (disk lane)."""
+    store = workspace.store
+    order = store.order(order_id)
+    if order is None:
+        return None
+    rows = [r for r in store.outbox() if r["order_id"] == order_id]
+    files = {f["sha256"]: f for f in store.files(order_id)}
+    shas = {p["sha256"] for c in order.get("onsite_checks") or [] for p in c.get("photos") or []}
+    shas |= {a["sha256"] for a in order.get("attachments") or []} | set(files)
+    thumbnails = {}
+    for sha in shas:
+        path = workspace.cache.thumbnail_path(sha)
+        if path is not None:
+            thumbnails[sha] = path.read_bytes()
+    return OrderSnapshot(
+        order=order,
+        events=store.events(order_id),
+        in_flight=[r for r in rows if r["status"] in IN_FLIGHT],
+        problems=[r for r in rows if r["status"] in PROBLEMS],
+        files=files,
+        names=Names(store),
+        thumbnails=thumbnails,
+    )
+
+
+def fetch_thumbnail(workspace: Workspace, sha256: str) -> bytes:
+    """The server's thumbnail of a blob (network lane)."""
+    return workspace.client.auth.request("GET", f"/blobs/{sha256}/thumbnail").content
+
+
+def _placeholder(text: str) -> QPixmap:
+    pixmap = QPixmap(ICON, ICON)
+    pixmap.fill(QColor("#eceff1"))
+    painter = QPainter(pixmap)
+    painter.setPen(QColor("#78909c"))
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
+    return pixmap
+
+
+def _badge(text: str, colour: str, solid: bool = False) -> QLabel:
+    label = QLabel(text)
+    if solid:
+        label.setStyleSheet(f"background: {colour}; color: white; border-radius: 3px; padding: 1px 6px;")
+    else:
+        label.setStyleSheet(f"color: {colour}; border: 1px solid {colour}; border-radius: 3px; padding: 0px 5px;")
+    return label
+
+
+def _clear(layout: Any) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+        elif item.layout() is not None:
+            _clear(item.layout())
+
+
+def _value(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    # Grow to the form's width, keeping the height-for-width that word wrap set (a new policy drops it).
+    policy = label.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
+    label.setSizePolicy(policy)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+# --- image viewer ---------------------------------------------------------------------------------
+
+
+class ImageViewer(QWidget):
+    """A photo at full size in its own window: fits the window first; Ctrl+= / Ctrl+- zoom, Ctrl+0 fits."""
+
+    def __init__(self, data: bytes, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(title)
+        self.pixmap = QPixmap()
+        self.pixmap.loadFromData(data)
+        self.fit = True
+        self.scale = 1.0
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scroll = QScrollArea()
+        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scroll.setWidget(self.picture)
+        self.scroll.setStyleSheet("background: #263238;")
+        bar = QHBoxLayout()
+        for text, keys, slot in (
+            (self.tr("适应窗口"), "Ctrl+0", self.zoom_to_fit),
+            (self.tr("放大"), "Ctrl+=", lambda: self.zoom(1.25)),
+            (self.tr("缩小"), "Ctrl+-", lambda: self.zoom(0.8)),
+            (self.tr("原始大小"), "Ctrl+1", self.actual_size),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(f"{text}（{keys}）")
+            button.clicked.connect(slot)
+            QShortcut(QKeySequence(keys), self, activated=slot)
+            bar.addWidget(button)
+        bar.addStretch(1)
+        self.size_label = QLabel(f"{self.pixmap.width()} × {self.pixmap.height()}")
+        bar.addWidget(self.size_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.scroll, 1)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
+        self.resize(1000, 700)
+        self._render()
+
+    def zoom_to_fit(self) -> None:
+        self.fit = True
+        self._render()
+
+    def actual_size(self) -> None:
+        self.fit, self.scale = False, 1.0
+        self._render()
+
+    def zoom(self, factor: float) -> None:
+        if self.fit:
+            self.scale = self._fit_scale()
+        self.fit = False
+        self.scale = min(8.0, max(0.05, self.scale * factor))
+        self._render()
+
+    def _fit_scale(self) -> float:
+        if self.pixmap.isNull():
+            return 1.0
+        area = self.scroll.viewport().size()
+        return min(1.0, area.width() / self.pixmap.width(), area.height() / self.pixmap.height())
+
+    def _render(self) -> None:
+        if self.pixmap.isNull():
+            self.picture.setText(self.tr("无法显示这张图片"))
+            return
+        scale = self._fit_scale() if self.fit else self.scale
+        size = self.pixmap.size() * scale
+        self.picture.setPixmap(
+            self.pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        )
+        self.picture.resize(self.picture.pixmap().size())
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.fit:
+            self._render()
+
+
+# --- reply editor -----------------------------------------------------------------------------------
+
+
+class ReplyEditor(QWidget):
+    """The public reply: result, text, basis, phrase templates; 保存草稿 / 提交答复 when allowed.
+
+    What the user typed is never replaced by a refresh while it differs from the stored draft.
+
+    Signals:
+        recorded(str): save_draft or submit_reply was stored locally.
+    """
+
+    recorded = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.order: dict[str, Any] | None = None
+        self._baseline: tuple[str, str, str] = ("", "", "")
+        self.returned = QLabel()
+        self.returned.setWordWrap(True)
+        self.returned.setStyleSheet("background: #fff3e0; color: #bf360c; padding: 6px; border-radius: 3px;")
+        self.returned.hide()
+        self.result = QComboBox()
+        self.result.addItem(self.tr("请选择办理结果"), "")
+        for code in RESULT_CODES:
+            self.result.addItem(result_label(code), code)
+        self.phrases = QToolButton()
+        self.phrases.setText(self.tr("常用语"))
+        self.phrases.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.phrases)
+        for phrase in self.phrase_templates():
+            menu.addAction(phrase, lambda p=phrase: self.insert_phrase(p))
+        self.phrases.setMenu(menu)
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText(self.tr("答复内容（将反馈给市民）"))
+        self.basis = QLineEdit()
+        self.basis.setPlaceholderText(self.tr("答复依据：法规、政策文件名称及条款"))
+        self.status = QLabel()
+        self.status.setStyleSheet("color: #666;")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.save = QPushButton(self.tr("保存草稿"))
+        self.save.setToolTip(self.tr("保存草稿（Ctrl+S）"))
+        self.submit = QPushButton(self.tr("提交答复"))
+        self.submit.setToolTip(self.tr("提交答复，进入审核（Ctrl+Enter）"))
+        self.submit.setStyleSheet("font-weight: bold;")
+        self.save.clicked.connect(self.save_draft)
+        self.submit.clicked.connect(self.submit_reply)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_draft).setContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.submit_reply).setContext(
+                Qt.ShortcutContext.WidgetWithChildrenShortcut
+            )
+        self.history = QTextBrowser()
+        self.history.setMaximumHeight(130)
+        self.history.hide()
+        for signal in (self.text.textChanged, self.basis.textChanged, self.result.currentIndexChanged):
+            signal.connect(self._edited)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("办理结果")))
+        top.addWidget(self.result)
+        top.addStretch(1)
+        top.addWidget(self.phrases)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save)
+        buttons.addWidget(self.submit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.returned)
+        layout.addLayout(top)
+        layout.addWidget(self.text, 1)
+        basis = QHBoxLayout()
+        basis.addWidget(QLabel(self.tr("答复依据")))
+        basis.addWidget(self.basis, 1)
+        layout.addLayout(basis)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        layout.addWidget(self.history)
+
+    def phrase_templates(self) -> list[str]:
+        return [
+            self.tr("您好！关于您反映的问题，"),
+            self.tr("经现场核实，"),
+            self.tr("我单位已于当日安排工作人员到现场查看，"),
+            self.tr("已责成施工单位于……前整改完毕。"),
+            self.tr("根据《……》第……条规定，"),
+            self.tr("该问题涉及多个部门，我单位已牵头协调，"),
+            self.tr("如有疑问，请致电……咨询。"),
+            self.tr("感谢您对我们工作的监督。"),
+        ]
+
+    def insert_phrase(self, phrase: str) -> None:
+        self.text.insertPlainText(phrase)
+        self.text.setFocus()
+
+    # --- state ---------------------------------------------------------------------------------------
+
+    def values(self) -> tuple[str, str, str]:
+        """(text, result code or "", basis) as typed."""
+        return self.text.toPlainText(), self.result.currentData() or "", self.basis.text()
+
+    def is_dirty(self) -> bool:
+        return self.writable() and self.values() != self._baseline
+
+    def writable(self) -> bool:
+        allowed = set((self.order or {}).get("allowed_commands") or ())
+        return Command.SAVE_DRAFT.value in allowed or Command.SUBMIT_REPLY.value in allowed
+
+    def set_order(
+        self, order: dict[str, Any] | None, names: Names, unsaved: tuple[str, str, str] | None = None
+    ) -> None:
+        """Show ``order``'s draft (or last reply); ``unsaved`` is what the user typed before and keeps."""
+        same = self.order is not None and order is not None and self.order["id"] == order["id"]
+        keep = self.values() if same and self.is_dirty() else unsaved
+        self.order = order
+        order = order or {}
+        allowed = set(order.get("allowed_commands") or ())
+        draft = order.get("draft") or ((order.get("replies") or [None])[-1]) or {}
+        self._baseline = (draft.get("text") or "", draft.get("result_code") or "", draft.get("basis") or "")
+        shown = keep if keep is not None and keep != self._baseline else self._baseline
+        self._show(shown)
+        writable = self.writable()
+        for widget in (self.text, self.basis):
+            widget.setReadOnly(not writable)
+        self.result.setEnabled(writable)
+        self.phrases.setEnabled(writable)
+        self.save.setEnabled(Command.SAVE_DRAFT.value in allowed)
+        self.submit.setEnabled(Command.SUBMIT_REPLY.value in allowed)
+        self.error.hide()
+        returned = [r for r in order.get("reviews") or [] if r.get("decision") == "returned"]
+        last = (order.get("reviews") or [None])[-1]
+        if writable and returned and last is returned[-1]:
+            self.returned.setText(
+                self.tr("%1退回：%2")
+                .replace("%1", f"{review_level_label(last['level'])} {names.user(last['reviewer_id'])}")
+                .replace("%2", last.get("comment") or "")
+            )
+            self.returned.show()
+        else:
+            self.returned.hide()
+        self._show_history(order.get("replies") or [], names)
+        self._edited()
+
+    def _show(self, values: tuple[str, str, str]) -> None:
+        text, code, basis = values
+        if self.text.toPlainText() != text:
+            self.text.setPlainText(text)
+        self.result.setCurrentIndex(max(0, self.result.findData(code)))
+        if self.basis.text() != basis:
+            self.basis.setText(basis)
+
+    def _show_history(self, replies: list[dict[str, Any]], names: Names) -> None:
+        parts = [
+            f"<p><b>{html.escape(self.tr('第%1轮答复').replace('%1', str(r.get('round'))))}</b> "
+            f"{html.escape(names.user(r.get('author_id')))} {html.escape(local_time(r.get('at')))} · "
+            f"{html.escape(result_label(r.get('result_code')))}<br>{html.escape(r.get('text') or '')}</p>"
+            for r in replies
+        ]
+        self.history.setHtml("".join(parts))
+        self.history.setVisible(bool(parts))
+
+    def _edited(self) -> None:
+        if not self.writable():
+            self.status.setText(self.tr("只读：当前不能修改答复"))
+        elif self.is_dirty():
+            self.status.setText(self.tr("有未保存的修改"))
+        else:
+            draft = (self.order or {}).get("draft") or {}
+            at = local_time(draft.get("at"))
+            self.status.setText(self.tr("草稿已保存 %1").replace("%1", at) if at else "")
+
+    # --- commands --------------------------------------------------------------------------------------
+
+    def save_draft(self) -> None:
+        if not self.save.isEnabled():
+            return
+        text, code, basis = self.values()
+        self._record(Command.SAVE_DRAFT, {"text": text, "result_code": code or None, "basis": basis})
+
+    def submit_reply(self) -> None:
+        if not self.submit.isEnabled():
+            return
+        text, code, basis = self.values()
+        if not text.strip():
+            self._error(self.tr("请填写答复内容。"))
+            return
+        if not code:
+            self._error(self.tr("请选择办理结果。"))
+            return
+        self._record(Command.SUBMIT_REPLY, {"text": text, "result_code": code, "basis": basis})
+
+    def _error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def _record(self, command: Command, body: dict[str, Any]) -> None:
+        assert self.order is not None
+        self._error("")
+        self.save.setEnabled(False)
+        self.submit.setEnabled(False)
+        allowed = set(self.order.get("allowed_commands") or ())
+
+        def done() -> None:
+            self._baseline = self.values()  # stored: no longer unsaved, even before the reload
+            self.recorded.emit(command.value)
+            self._edited()
+
+        def failed(exc: BaseException) -> None:
+            self.save.setEnabled(Command.SAVE_DRAFT.value in allowed)
+            self.submit.setEnabled(Command.SUBMIT_REPLY.value in allowed)
+            present_error(self, self.workspace, exc)
+
+        body["version"] = self.order.get("version", 0)
+        try:
+            record_command(self.workspace, self.order["id"], command, body, on_done=done, on_error=failed)
+        except ValueError as exc:  # pydantic's ValidationError: a text over the limit, say
+            failed(exc)
+
+
+# --- the view -----------------------------------------------------------------------------------------
+
+
+class OrderView(QWidget):
+    """The order ``order_id`` (None: nothing chosen). Reloads itself when the workspace says it changed.
+
+    Signals:
+        loaded(int): the order was (re)loaded and the widgets show it.
+        missing(int): the order is not in the local store (revoked, or not pulled yet).
+    """
+
+    loaded = Signal(int)
+    missing = Signal(int)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.order_id: int | None = None
+        self.snapshot: OrderSnapshot | None = None
+        self._generation = 0
+        self._unsaved: dict[int, tuple[str, str, str]] = {}  # replies typed on orders the user left
+        self._pixmaps: dict[str, QPixmap] = {}
+        self._fetching: set[str] = set()
+        self._unreachable: set[str] = set()
+        self._photo_items: dict[str, list[QListWidgetItem]] = {}
+
+        self.stack = QStackedWidget()
+        self.empty = QLabel(self.tr("请在列表中选择一张工单"))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: #888; font-size: 15px;")
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self._build_content())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self._clock = QTimer(self, interval=60_000)
+        self._clock.timeout.connect(self._show_countdown)
+        self._clock.start()
+        workspace.changed.connect(self._on_changed)
+
+    # --- public ----------------------------------------------------------------------------------------
+
+    @property
+    def order(self) -> dict[str, Any] | None:
+        return self.snapshot.order if self.snapshot is not None else None
+
+    def show_order(self, order_id: int | None) -> None:
+        """Show ``order_id`` (loaded off the UI thread); None shows the empty page."""
+        if order_id != self.order_id:
+            self._keep_unsaved()
+            self._unreachable.clear()
+        self.order_id = order_id
+        if order_id is None:
+            self.snapshot = None
+            self.actions.set_order(None)  # no shortcut may act on an order no longer shown
+            self.empty.setText(self.tr("请在列表中选择一张工单"))
+            self.stack.setCurrentIndex(0)
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        if self.order_id is None:
+            return
+        self._generation += 1
+        generation, order_id = self._generation, self.order_id
+        self.workspace.runner.run(
+            load_snapshot,
+            self.workspace,
+            order_id,
+            label="order",
+            on_done=lambda snap: self._loaded(generation, order_id, snap),
+        )
+
+    def unsaved_orders(self) -> list[int]:
+        """Orders with a reply typed but not saved (to ask about before closing the window)."""
+        self._keep_unsaved()
+        return sorted(self._unsaved)
+
+    # --- building ----------------------------------------------------------------------------------------
+
+    def _build_content(self) -> QWidget:
+        content = QWidget()
+        self.number = QLabel()
+        self.number.setStyleSheet("color: #546e7a;")
+        self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.badges = QHBoxLayout()
+        self.badges.setSpacing(4)
+        self.countdown = QLabel()
+        self.countdown.setStyleSheet("font-weight: bold;")
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        line = QHBoxLayout()
+        line.addWidget(self.number)
+        line.addLayout(self.badges)
+        line.addStretch(1)
+        line.addWidget(self.countdown)
+        self.actions = ActionBar(self.workspace, self)
+        header = QFrame()
+        header.setObjectName("order_header")
+        header.setStyleSheet("#order_header { border-bottom: 1px solid #cfd8dc; }")
+        head = QVBoxLayout(header)
+        head.setContentsMargins(8, 6, 8, 6)
+        head.setSpacing(4)
+        head.addLayout(line)
+        head.addWidget(self.title)
+        head.addWidget(self.actions)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._build_overview(), self.tr("概况"))
+        self.timeline = QTreeWidget()
+        self.timeline.setHeaderLabels([self.tr("时间"), self.tr("操作人"), self.tr("操作"), self.tr("说明")])
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setWordWrap(True)
+        for column, width in enumerate((125, 70, 90)):
+            self.timeline.setColumnWidth(column, width)
+        self.tabs.addTab(self.timeline, self.tr("处理记录"))
+        self.checks_host = QWidget()
+        self.checks = QVBoxLayout(self.checks_host)
+        self.checks_tab = self._scrolled(self.checks_host)
+        self.tabs.addTab(self.checks_tab, self.tr("现场核查"))
+        self.attachments = self._photo_list(wrap=True)
+        self.tabs.addTab(self.attachments, self.tr("附件"))
+        self.notes = QTextBrowser()
+        self.tabs.addTab(self.notes, self.tr("内部备注"))
+        self.reply = ReplyEditor(self.workspace)
+        self.tabs.addTab(self.reply, self.tr("答复"))
+        self.reviews_host = QWidget()
+        reviews = QVBoxLayout(self.reviews_host)
+        self.chain = QLabel()
+        self.chain.setWordWrap(True)
+        self.chain.setTextFormat(Qt.TextFormat.RichText)
+        self.reviews = QTreeWidget()
+        self.reviews.setHeaderLabels(
+            [self.tr("轮次"), self.tr("审核环节"), self.tr("审核人"), self.tr("结论"), self.tr("意见"), self.tr("时间")]
+        )
+        self.reviews.setRootIsDecorated(False)
+        self.reviews.setWordWrap(True)
+        for column, width in enumerate((40, 100, 70, 50, 200)):
+            self.reviews.setColumnWidth(column, width)
+        reviews.addWidget(self.chain)
+        reviews.addWidget(self.reviews, 1)
+        self.tabs.addTab(self.reviews_host, self.tr("审核记录"))
+
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.tabs, 1)
+        return content
+
+    def _build_overview(self) -> QWidget:
+        host = QWidget()
+        self.overview = QVBoxLayout(host)
+        self.overview.setSpacing(8)
+        self.request_box, self.request_form = self._group(self.tr("诉求"))
+        self.citizen_box, self.citizen_form = self._group(self.tr("市民"))
+        self.deadline_box, self.deadline_form = self._group(self.tr("时限"))
+        self.handling_box, self.handling_form = self._group(self.tr("办理"))
+        for box in (self.request_box, self.citizen_box, self.deadline_box, self.handling_box):
+            self.overview.addWidget(box)
+        self.overview.addStretch(1)
+        return self._scrolled(host)
+
+    def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(4)
+        return box, form
+
+    def _count(self, tab: QWidget, title: str) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(tab), title)
+
+    def _scrolled(self, widget: QWidget) -> QScrollArea:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(widget)
+        return scroll
+
+    def _photo_list(self, wrap: bool) -> QListWidget:
+        photos = QListWidget()
+        photos.setViewMode(QListWidget.ViewMode.IconMode)
+        photos.setIconSize(QSize(ICON, ICON))
+        photos.setGridSize(QSize(ICON + 30, ICON + 42))
+        photos.setResizeMode(QListWidget.ResizeMode.Adjust)
+        photos.setMovement(QListWidget.Movement.Static)
+        photos.setWordWrap(True)
+        photos.setWrapping(wrap)
+        photos.itemActivated.connect(self._open_item)
+        return photos
+
+    # --- filling -------------------------------------------------------------------------------------------
+
+    def _on_changed(self, order_ids: set[int]) -> None:
+        if self.order_id is not None and (not order_ids or self.order_id in order_ids):
+            self.reload()
+
+    def _loaded(self, generation: int, order_id: int, snapshot: OrderSnapshot | None) -> None:
+        if generation != self._generation:
+            return  # a newer load is on its way
+        if snapshot is None:
+            self.snapshot = None
+            self.actions.set_order(None)
+            self.stack.setCurrentIndex(0)
+            self.empty.setText(self.tr("本地没有这张工单（可能已转出或尚未同步）"))
+            self.missing.emit(order_id)
+            return
+        if self.snapshot is None or self.snapshot.order["id"] != order_id:
+            self._pixmaps.clear()  # only this order's thumbnails stay in memory
+        for sha, data in snapshot.thumbnails.items():
+            if sha not in self._pixmaps:
+                pixmap = QPixmap()
+                if pixmap.loadFromData(data):
+                    self._pixmaps[sha] = pixmap
+        self.snapshot = snapshot
+        order, names = snapshot.order, snapshot.names
+        self._photo_items = {}
+        self._fill_header(snapshot)
+        self.actions.set_order(order, names)
+        self._fill_overview(order, names)
+        self._fill_timeline(snapshot)
+        self._fill_checks(order, names)
+        self._fill_attachments(snapshot)
+        self._fill_notes(order, names)
+        self.reply.set_order(order, names, self._unsaved.pop(order_id, None))
+        self._fill_reviews(order, names)
+        self._fetch_missing_thumbnails()
+        self.stack.setCurrentIndex(1)
+        self.loaded.emit(order_id)
+
+    def _fill_header(self, snapshot: OrderSnapshot) -> None:
+        order = snapshot.order
+        self.number.setText(order.get("number", ""))
+        self.title.setText(order.get("title", ""))
+        _clear(self.badges)
+        self.badges.addWidget(_badge(state_label(order["state"]), "#1565c0", solid=True))
+        urgency = order.get("urgency", "normal")
+        if urgency != "normal":
+            colour = "#c62828" if urgency == "very_urgent" else "#ef6c00"
+            self.badges.addWidget(_badge(urgency_label(urgency), colour, solid=True))
+        if order.get("importance") == "major":
+            self.badges.addWidget(_badge(self.tr("重件"), "#6a1b9a", solid=True))
+        if order.get("supervised"):
+            self.badges.addWidget(_badge(self.tr("督办"), "#c62828"))
+        if order.get("reminders"):
+            self.badges.addWidget(_badge(self.tr("催办%1次").replace("%1", str(order["reminders"])), "#ef6c00"))
+        if snapshot.in_flight:
+            badge = _badge(item_state_label("pending"), "#00838f")
+            badge.setObjectName("pending_badge")
+            badge.setToolTip(self.tr("%1 项修改尚未同步到中心").replace("%1", str(len(snapshot.in_flight))))
+            self.badges.addWidget(badge)
+        if snapshot.problems:
+            badge = _badge(self.tr("同步问题"), "#c62828", solid=True)
+            badge.setToolTip(self.tr("有修改被中心拒绝或冲突，请到“同步问题”处理"))
+            self.badges.addWidget(badge)
+        self._show_countdown()
+
+    def _show_countdown(self) -> None:
+        order = self.order
+        if order is None:
+            return
+        due = order.get("due_at")
+        text, urgency = countdown(due, datetime.now(UTC))
+        if not text or order["state"] in ("replied", "closed", "invalid", "merged"):
+            self.countdown.clear()
+            return
+        prefix = self.tr("签收剩余") if order["state"] == "dispatched" else self.tr("答复剩余")
+        shown = text if urgency is Urgency.OVERDUE else f"{prefix} {text}"
+        self.countdown.setText(shown)
+        self.countdown.setToolTip(self.tr("时限：%1").replace("%1", local_time(due)))
+        self.countdown.setStyleSheet(f"font-weight: bold; color: {COLOURS[urgency].name()};")
+
+    def _rows(self, form: QFormLayout, rows: list[tuple[str, str]]) -> None:
+        while form.rowCount():
+            form.removeRow(0)
+        for label, value in rows:
+            if value:
+                form.addRow(label, _value(value))
+
+    def _fill_overview(self, order: dict[str, Any], names: Names) -> None:
+        place = " ".join(p for p in (order.get("district"), order.get("street"), order.get("address")) if p)
+        position = ""
+        if order.get("lat") is not None and order.get("lon") is not None:
+            position = f"{order['lat']:.6f}, {order['lon']:.6f}"
+        self._rows(
+            self.request_form,
+            [
+                (self.tr("来源"), self._channel(order.get("channel", ""))),
+                (self.tr("受理时间"), local_time(order.get("received_at"))),
+                (self.tr("类型"), self._kind(order.get("kind", ""))),
+                (self.tr("分类"), names.category(order.get("category_code"))),
+                (self.tr("难易"), self.tr("复杂") if order.get("complexity") == "complex" else self.tr("简单")),
+                (self.tr("诉求内容"), order.get("description", "")),
+                (self.tr("地址"), place),
+                (self.tr("坐标"), position),
+                (self.tr("标签"), "、".join(order.get("tags") or [])),
+            ],
+        )
+        citizen = order.get("citizen") or {}
+        masked = self.tr("（已隐藏）")
+        name = citizen.get("name") or (self.tr("匿名") if citizen.get("anonymous") else masked)
+        rows = [
+            (self.tr("姓名"), name),
+            (self.tr("电话"), citizen.get("phone") or masked),
+            (self.tr("回访号码"), citizen.get("callback_number") or ""),
+        ]
+        flags = []
+        if citizen.get("confidential"):
+            flags.append(self.tr("市民要求保密"))
+            flags.append(self.tr("允许承办单位联系") if citizen.get("contact_allowed") else self.tr("不得联系市民"))
+        if citizen.get("masked"):
+            flags.append(self.tr("部分信息已隐藏"))
+        rows.append((self.tr("说明"), "；".join(flags)))
+        self._rows(self.citizen_form, rows)
+
+        deadlines = order.get("deadlines") or {}
+
+        def due(key: str, on_time_key: str | None = None) -> str:
+            text = local_time(deadlines.get(key))
+            flag = deadlines.get(on_time_key) if on_time_key else None
+            if text and flag is not None:
+                text += " " + (self.tr("（按时）") if flag else self.tr("（超时）"))
+            return text
+
+        rows = [
+            (self.tr("签收时限"), due("sign_by", "signed_on_time")),
+            (self.tr("现场核查时限"), due("onsite_by", "onsite_on_time")),
+            (self.tr("答复时限"), due("reply_by", "replied_on_time")),
+            (self.tr("延期后时限"), due("reply_by_extended")),
+        ]
+        if deadlines.get("provisional"):
+            rows.append((self.tr("注意"), self.tr("跨入节假日未公布的年份，时限为临时计算，公布后将重新计算")))
+        self._rows(self.deadline_form, rows)
+
+        lead = names.department(order.get("lead_department_id"))
+        co = "、".join(names.department(d) for d in order.get("co_department_ids") or [])
+        rows = [
+            (self.tr("主办单位"), lead),
+            (self.tr("协办单位"), co),
+            (self.tr("经办人"), names.user(order.get("handler_id")) or self.tr("未分派")),
+        ]
+        extension = order.get("extension")
+        if extension:
+            status = {"pending": self.tr("待审批"), "approved": self.tr("已批准"), "denied": self.tr("未批准")}.get(
+                extension.get("status"), extension.get("status", "")
+            )
+            rows.append(
+                (
+                    self.tr("延期申请"),
+                    self.tr("%1：%2个工作日，%3")
+                    .replace("%1", status)
+                    .replace("%2", str(extension.get("days")))
+                    .replace("%3", extension.get("reason", "")),
+                )
+            )
+        back = order.get("return_request")
+        if back:
+            rows.append((self.tr("退单申请"), back.get("reason", "")))
+        rows.append((self.tr("领导批示"), order.get("leader_instruction", "")))
+        if order.get("reopen_count"):
+            rows.append((self.tr("重办次数"), str(order["reopen_count"])))
+        self._rows(self.handling_form, rows)
+
+    def _channel(self, channel: str) -> str:
+        return {
+            "phone": self.tr("12345热线电话"),
+            "mailbox": self.tr("书记市长信箱"),
+            "website": self.tr("政府网站"),
+            "weibo": self.tr("微博"),
+            "wechat": self.tr("微信"),
+            "app": self.tr("手机应用"),
+        }.get(channel, channel)
+
+    def _kind(self, kind: str) -> str:
+        return {
+            "consultation": self.tr("咨询"),
+            "help": self.tr("求助"),
+            "complaint": self.tr("投诉"),
+            "report": self.tr("举报"),
+            "suggestion": self.tr("建议"),
+        }.get(kind, kind)
+
+    def _action(self, action: str) -> str:
+        return {"intake": self.tr("受理"), "reveal_contact": self.tr("查看联系方式")}.get(action) or command_label(
+            action
+        )
+
+    def _fill_timeline(self, snapshot: OrderSnapshot) -> None:
+        names = snapshot.names
+        self.timeline.clear()
+        for event in snapshot.events:
+            before, after = event.get("before") or {}, event.get("after") or {}
+            details = []
+            if "state" in after and before.get("state") != after.get("state"):
+                details.append(f"{state_label(before.get('state', ''))} → {state_label(after['state'])}".strip(" →"))
+            if after.get("handler_id") and before.get("handler_id") != after.get("handler_id"):
+                details.append(self.tr("经办人：%1").replace("%1", names.user(after["handler_id"])))
+            given = after.get("input") or {}
+            for key in ("comment", "reason", "instruction", "note"):
+                if given.get(key):
+                    details.append(str(given[key]))
+            actor = names.user(event.get("actor_id")) or (self.tr("系统") if not event.get("actor_id") else "")
+            QTreeWidgetItem(
+                self.timeline,
+                [local_time(event.get("at")), actor, self._action(event.get("action", "")), "；".join(details)],
+            )
+        me = self.workspace.user.name
+        for row in snapshot.in_flight:
+            item = QTreeWidgetItem(
+                self.timeline,
+                [local_time(row["created_at"]), me, command_label(row["name"]), self.tr("待同步（尚未送达中心）")],
+            )
+            for column in range(4):
+                font = item.font(column)
+                font.setItalic(True)
+                item.setFont(column, font)
+                item.setForeground(column, QColor("#00838f"))
+        self._count(self.timeline, self.tr("处理记录 (%1)").replace("%1", str(self.timeline.topLevelItemCount())))
+        if self.timeline.topLevelItemCount():
+            self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
+
+    def _fill_checks(self, order: dict[str, Any], names: Names) -> None:
+        _clear(self.checks)
+        checks = order.get("onsite_checks") or []
+        if not checks:
+            self.checks.addWidget(QLabel(self.tr("尚无现场核查记录")))
+        for check in checks:
+            box = QGroupBox(f"{local_time(check.get('checked_at'))}  {names.user(check.get('author_id'))}".strip())
+            layout = QVBoxLayout(box)
+            lines = []
+            if check.get("lat") is not None and check.get("lon") is not None:
+                lines.append(
+                    self.tr("位置：%1, %2").replace("%1", f"{check['lat']:.6f}").replace("%2", f"{check['lon']:.6f}")
+                )
+            if check.get("notes"):
+                lines.append(check["notes"])
+            if lines:
+                layout.addWidget(_value("\n".join(lines)))
+            photos = check.get("photos") or []
+            if photos:
+                strip = self._photo_list(wrap=False)
+                strip.setFixedHeight(ICON + 52)
+                for photo in photos:
+                    self._add_photo(strip, photo["sha256"], photo_tag_label(photo.get("tag", "other")), "image/jpeg")
+                layout.addWidget(strip)
+            self.checks.addWidget(box)
+        self.checks.addStretch(1)
+        self._count(self.checks_tab, self.tr("现场核查 (%1)").replace("%1", str(len(checks))))
+
+    def _fill_attachments(self, snapshot: OrderSnapshot) -> None:
+        self.attachments.clear()
+        order = snapshot.order
+        shown: list[tuple[str, str, str, int, bool]] = []  # sha, media type, tag, size, uploaded
+        for a in order.get("attachments") or []:
+            shown.append((a["sha256"], a.get("media_type", ""), a.get("tag", "other"), a.get("size", 0), True))
+        tags = {p["sha256"]: p.get("tag", "other") for c in order.get("onsite_checks") or [] for p in c["photos"]}
+        known = {s[0] for s in shown}
+        for sha, f in snapshot.files.items():
+            if sha not in known:
+                shown.append((sha, f["media_type"], tags.get(sha, "other"), f["size"], bool(f["uploaded"])))
+        for sha, media_type, tag, size, uploaded in shown:
+            caption = "PDF" if media_type == "application/pdf" else photo_tag_label(tag)
+            item = self._add_photo(self.attachments, sha, caption, media_type)
+            tip = f"{media_type} · {size / 1024:.0f} KB"
+            if not uploaded:
+                tip += " · " + self.tr("待上传")
+            item.setToolTip(tip)
+        if not shown:
+            QListWidgetItem(self.tr("暂无附件"), self.attachments).setFlags(Qt.ItemFlag.NoItemFlags)
+        self._count(self.attachments, self.tr("附件 (%1)").replace("%1", str(len(shown))))
+
+    def _add_photo(self, photos: QListWidget, sha: str, caption: str, media_type: str) -> QListWidgetItem:
+        item = QListWidgetItem(caption, photos)
+        item.setData(Qt.ItemDataRole.UserRole, (sha, media_type))
+        item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self._photo_items.setdefault(sha, []).append(item)
+        self._set_icon(item, sha, media_type)
+        return item
+
+    def _set_icon(self, item: QListWidgetItem, sha: str, media_type: str) -> None:
+        if sha in self._pixmaps:
+            item.setIcon(QIcon(self._pixmaps[sha]))
+        elif media_type == "application/pdf":
+            item.setIcon(QIcon(_placeholder("PDF")))
+        elif sha in self._unreachable:
+            item.setIcon(QIcon(_placeholder(self.tr("离线"))))
+        else:
+            item.setIcon(QIcon(_placeholder(self.tr("加载中"))))
+
+    def _fill_notes(self, order: dict[str, Any], names: Names) -> None:
+        notes = order.get("notes") or []
+        parts = [
+            f"<p><span style='color:#607d8b'>{html.escape(local_time(n.get('created_at')))} "
+            f"{html.escape(names.user(n.get('author_id')))}</span><br>{html.escape(n.get('text', ''))}</p>"
+            for n in notes
+        ]
+        empty = html.escape(self.tr("暂无内部备注（备注仅单位内部和中心可见）"))
+        self.notes.setHtml("".join(parts) or f"<p style='color:#888'>{empty}</p>")
+        self._count(self.notes, self.tr("内部备注 (%1)").replace("%1", str(len(notes))))
+
+    def _fill_reviews(self, order: dict[str, Any], names: Names) -> None:
+        chain = order.get("review_chain") or []
+        level = int(order.get("review_level") or 0)
+        steps = []
+        for index, step in enumerate(chain):
+            label = html.escape(review_level_label(step))
+            if order["state"] == "in_review" and index == level:
+                steps.append(f"<b style='color:#1565c0'>{label}{html.escape(self.tr('（当前）'))}</b>")
+            elif (order["state"] == "in_review" and index < level) or order["state"] in ("replied", "closed"):
+                steps.append(f"<span style='color:#2e7d32'>{label} ✓</span>")
+            else:
+                steps.append(f"<span style='color:#78909c'>{label}</span>")
+        self.chain.setText(html.escape(self.tr("审核流程：")) + " → ".join(steps))
+        self.reviews.clear()
+        for review in order.get("reviews") or []:
+            approved = review.get("decision") == "approved"
+            item = QTreeWidgetItem(
+                self.reviews,
+                [
+                    str(review.get("round", "")),
+                    review_level_label(review.get("level", "")),
+                    names.user(review.get("reviewer_id")),
+                    self.tr("通过") if approved else self.tr("退回"),
+                    review.get("comment", ""),
+                    local_time(review.get("at")),
+                ],
+            )
+            item.setToolTip(4, review.get("comment", ""))
+            item.setForeground(3, QColor("#2e7d32" if approved else "#c62828"))
+        count = len(order.get("reviews") or [])
+        self._count(self.reviews_host, self.tr("审核记录 (%1)").replace("%1", str(count)))
+
+    # --- thumbnails and files ---------------------------------------------------------------------------
+
+    def _fetch_missing_thumbnails(self) -> None:
+        assert self.snapshot is not None
+        for sha, items in self._photo_items.items():
+            media_type = items[0].data(Qt.ItemDataRole.UserRole)[1]
+            if sha in self._pixmaps or sha in self._fetching or sha in self._unreachable:
+                continue
+            if media_type == "application/pdf" or sha in self.snapshot.files:
+                continue  # no thumbnail to fetch: a PDF, or a file attached here (its thumbnail is local)
+            self._fetching.add(sha)
+            self.workspace.runner.run(
+                fetch_thumbnail,
+                self.workspace,
+                sha,
+                lane=Lane.NETWORK,
+                label="thumbnail",
+                on_done=lambda data, s=sha: self._thumbnail_arrived(s, data),
+                on_error=lambda _exc, s=sha: self._thumbnail_failed(s),
+            )
+
+    def _thumbnail_arrived(self, sha: str, data: bytes) -> None:
+        self._fetching.discard(sha)
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(data):
+            self._thumbnail_failed(sha)
+            return
+        self._pixmaps[sha] = pixmap
+        self.workspace.runner.run(self.workspace.cache.put_thumbnail, sha, data, label="thumbnail")
+        for item in self._photo_items.get(sha, []):
+            item.setIcon(QIcon(pixmap))
+
+    def _thumbnail_failed(self, sha: str) -> None:
+        # Offline or not allowed: a placeholder until the user opens another order and comes back.
+        self._fetching.discard(sha)
+        self._unreachable.add(sha)
+        for item in self._photo_items.get(sha, []):
+            item.setIcon(QIcon(_placeholder(self.tr("离线"))))
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if data:
+            self.open_blob(*data, title=item.text())
+
+    def open_blob(self, sha: str, media_type: str, title: str = "") -> None:
+        """Open a photo in the image viewer, a PDF in the system's viewer; downloads it first if needed."""
+        cache, runner = self.workspace.cache, self.workspace.runner
+
+        def read() -> bytes | None:
+            return cache.read(sha) if cache.has(sha) else None
+
+        def have(data: bytes | None) -> None:
+            if data is None:
+                runner.run(
+                    self.workspace.client.download,
+                    sha,
+                    lane=Lane.NETWORK,
+                    label="download",
+                    on_done=downloaded,
+                    on_error=failed,
+                )
+            elif media_type == "application/pdf":
+                runner.run(
+                    _pdf_copy,
+                    cache.path(sha),
+                    sha,
+                    on_done=lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(str(p))),
+                    on_error=failed,
+                )
+            else:
+                ImageViewer(data, title or self.tr("照片"), self.window()).show()
+
+        def downloaded(data: bytes) -> None:
+            runner.run(cache.put, data, label="cache", on_done=lambda _: have(data), on_error=failed)
+
+        def failed(exc: BaseException) -> None:
+            show_message(self, self.tr("无法打开文件"), message_of(exc))
+
+        runner.run(read, label="open", on_done=have, on_error=failed)
+
+    # --- keeping what the user typed ------------------------------------------------------------------
+
+    def _keep_unsaved(self) -> None:
+        if self.order_id is not None and self.reply.order is not None and self.reply.is_dirty():
+            self._unsaved[self.order_id] = self.reply.values()
+
+
+def _pdf_copy(source: Path, sha: str) -> Path:
+    """A copy named ``….pdf`` for the system viewer (cache files have no extension)."""
+    target = Path(tempfile.gettempdir()) / f"casedesk-{sha[:16]}.pdf"
+    if not target.exists():
+        shutil.copyfile(source, target)
+    return target
