@@ -44,6 +44,7 @@ class Command(StrEnum):
     REOPEN = "reopen"
     SUPERVISE = "supervise"
     REMIND = "remind"
+    MARK_AUDITED = "mark_audited"  # a city leader's monthly audit (全审核): seen and found in order
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ RULES: dict[Command, Rule] = {
     Command.REOPEN: Rule(frozenset({_S.REPLIED, _S.CLOSED}), _reopener, "centre; leaders over it (replied)"),
     Command.SUPERVISE: Rule(_WORKING, _overseer, "centre, leaders over it"),
     Command.REMIND: Rule(_WORKING - {_S.REPLIED}, _overseer, "centre, leaders over it"),
+    Command.MARK_AUDITED: Rule(frozenset({_S.REPLIED, _S.CLOSED}), _leader_over, "city leaders over it"),
 }
 
 

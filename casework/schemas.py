@@ -295,6 +295,10 @@ class RemindBody(VersionedBody):
     note: Text = ""
 
 
+class MarkAuditedBody(VersionedBody):
+    comment: Text = ""
+
+
 #: The body each command takes; the server builds one endpoint per entry.
 COMMAND_BODIES: dict[Command, type[Wire]] = {
     Command.DISPATCH: DispatchBody,
@@ -318,6 +322,7 @@ COMMAND_BODIES: dict[Command, type[Wire]] = {
     Command.REOPEN: ReopenBody,
     Command.SUPERVISE: SuperviseBody,
     Command.REMIND: RemindBody,
+    Command.MARK_AUDITED: MarkAuditedBody,
 }
 
 
@@ -436,6 +441,14 @@ class ReturnRequestView(Wire):
     department_id: int
 
 
+class AuditMarkView(Wire):
+    """A city leader's monthly audit of the order (全审核、全把关)."""
+
+    leader_id: int
+    comment: str
+    at: datetime
+
+
 class AttachmentView(Wire):
     sha256: str
     media_type: str
@@ -467,6 +480,7 @@ class OrderDetail(OrderSummary):
     merged_into_id: int | None
     merge_reason: str
     attachments: list[AttachmentView]
+    audit_marks: list[AuditMarkView] = Field(default_factory=list)
     allowed_commands: list[Command]
 
 

@@ -72,6 +72,9 @@ def apply_mutation(order: dict[str, Any], name: Command, args: dict[str, Any], a
                 out["review_level"] = facts.review_level + 1
             elif name is Command.RETURN_FOR_REWORK:
                 out["review_level"] = 0
+        case Command.MARK_AUDITED:
+            mark = {"leader_id": actor.user_id, "comment": args.get("comment", ""), "at": when}
+            out["audit_marks"] = [*(out.get("audit_marks") or []), mark]
         case _:
             pass  # state only; the server fills in the rest on the next pull
     # What the user may do next, judged on the edited copy.

@@ -59,6 +59,7 @@ def command_label(command: str) -> str:
         "close_at_once": QCoreApplication.translate("Labels", "直接办结"),
         "invalidate": QCoreApplication.translate("Labels", "作废"),
         "merge": QCoreApplication.translate("Labels", "合并"),
+        "mark_audited": QCoreApplication.translate("Labels", "审核无误"),
     }.get(command, command)
 
 

@@ -502,6 +502,11 @@ def _remind(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
     return {}
 
 
+def _mark_audited(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
+    # The audit record written by execute() is the mark itself (views read it back from there).
+    return {"audited": True}
+
+
 def _close_order(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
     order.closed_at = ctx.now
     return {}
@@ -534,6 +539,7 @@ _APPLY: dict[Command, Apply] = {
     Command.REOPEN: _reopen,
     Command.SUPERVISE: _supervise,
     Command.REMIND: _remind,
+    Command.MARK_AUDITED: _mark_audited,
 }
 
 

@@ -10,12 +10,13 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.lifecycle import OrderFacts, allowed_commands
+from casework.lifecycle import Command, OrderFacts, allowed_commands
 from casework.order import CallbackOutcome, State
 from casework.review import ReviewLevel
 from casework.roles import Actor
 from casework.schemas import (
     AttachmentView,
+    AuditMarkView,
     CallbackView,
     CitizenView,
     Deadlines,
@@ -147,6 +148,14 @@ def details(
     replies = _by_order(session, ReplyVersion, ids)
     reviews = _by_order(session, ReviewRecord, ids)
     callbacks = _by_order(session, CallbackRecord, ids)
+    marks: dict[int, list[AuditMarkView]] = {}
+    for row in session.execute(
+        select(AuditRecord.order_id, AuditRecord.actor_id, AuditRecord.after, AuditRecord.at)
+        .where(AuditRecord.order_id.in_(ids), AuditRecord.action == Command.MARK_AUDITED.value)
+        .order_by(AuditRecord.seq)
+    ):
+        comment = ((row.after or {}).get("input") or {}).get("comment", "")
+        marks.setdefault(row.order_id, []).append(AuditMarkView(leader_id=row.actor_id, comment=comment, at=row.at))
     return [
         _detail(
             order,
@@ -159,6 +168,7 @@ def details(
             replies.get(order.id, []),
             reviews.get(order.id, []),
             callbacks.get(order.id, []),
+            marks.get(order.id, []),
         )
         for order in orders
     ]
@@ -175,6 +185,7 @@ def _detail(
     replies: list[ReplyVersion],
     reviews: list[ReviewRecord],
     callbacks: list[CallbackRecord],
+    marks: list[AuditMarkView],
 ) -> OrderDetail:
     photos_by_check: dict[int, list[PhotoRef]] = {}
     for attachment, _ in attachments:
@@ -278,5 +289,6 @@ def _detail(
         attachments=[
             AttachmentView(sha256=a.sha256, media_type=b.media_type, size=b.size, tag=a.tag) for a, b in attachments
         ],
+        audit_marks=marks,
         allowed_commands=allowed_commands(actor, facts_of(order), now),
     )

@@ -560,6 +560,8 @@ WRITE_CASES: dict[Command, WriteCase] = {
     Command.REOPEN: _case("replied", OVERSEERS, lambda c: {"instruction": "请彻底解决"}),
     Command.SUPERVISE: _case("in_progress", OVERSEERS, lambda c: {"note": "督办"}),
     Command.REMIND: _case("in_progress", OVERSEERS, lambda c: {"note": "催办"}),
+    # The monthly audit: city leaders over the order (leader_cg through CGJ) and the mayor; not the centre.
+    Command.MARK_AUDITED: _case("replied", LEADERS | MAYOR, lambda c: {"comment": "已审核"}),
 }
 
 # Further placements where the answer depends on more than the command.
@@ -577,6 +579,7 @@ WRITE_VARIANTS: dict[str, tuple[Command, WriteCase]] = {
         Command.SAVE_DRAFT,
         _case("in_progress_unassigned", ZJ, lambda c: {"text": "草稿", "result_code": "explained"}),
     ),
+    "mark_audited_closed": (Command.MARK_AUDITED, _case("closed", LEADERS | MAYOR, lambda c: {"comment": "已审核"})),
     # A closed order: only the centre reopens; leaders only replied ones.
     "reopen_closed": (Command.REOPEN, _case("closed", CENTRE, lambda c: {"instruction": "市民再次反映"})),
     "invalidate_received": (Command.INVALIDATE, _case("received", CENTRE, lambda c: {"reason": "无效来电"})),

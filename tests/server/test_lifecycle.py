@@ -160,3 +160,27 @@ def test_text_search_is_literal(api: Api) -> None:
     assert [o["id"] for o in found["items"]] == [percent]
     assert api.get("/orders", "zj_chief", params={"q": "%"}).json()["total"] == 1
     assert plain in [o["id"] for o in api.get("/orders", "zj_chief", params={"q": "路灯"}).json()["items"]]
+
+
+def test_leaders_monthly_audit_marks_without_changing_the_order(api: Api) -> None:
+    oid = api.dispatched("ZJJ")["id"]
+    api.command(oid, "sign", "zj_chief")
+    api.command(oid, "submit_reply", "zj_handler", text="已修复。", result_code="resolved")
+    api.command(oid, "approve", "zj_chief")
+    api.command(oid, "approve", "zj_head")
+    replied = api.order(oid)
+    assert replied["state"] == "replied" and "mark_audited" in api.order(oid, "leader_zj")["allowed_commands"]
+
+    api.command(oid, "mark_audited", "leader_zj", comment="办理规范，同意")
+    api.command(oid, "mark_audited", "mayor")
+    detail = api.order(oid, "zj_chief")  # the department sees that its order was audited, and by whom
+    assert detail["state"] == "replied"
+    assert [(m["leader_id"], m["comment"]) for m in detail["audit_marks"]] == [
+        (api.user_id("leader_zj"), "办理规范，同意"),
+        (api.user_id("mayor"), ""),
+    ]
+    # Not for the department, the centre or before the reply.
+    api.command(oid, "mark_audited", "zj_head", expect=403)
+    api.command(oid, "mark_audited", "agent", expect=403)
+    other = api.dispatched("ZJJ")["id"]
+    api.command(other, "mark_audited", "leader_zj", expect=409)
