@@ -33,6 +33,7 @@ from desktop.workspace import SyncStatus, Workspace
 from offline.models import orders
 from offline.sync import Phase, Progress
 from offline.worklists import Filters, WorkList, condition, page_query
+from ui.audit_queue import AuditQueue
 from ui.dashboard import Dashboard
 from ui.labels import local_time, role_label, state_label, urgency_label
 from ui.order_list import OrderListModel
@@ -51,6 +52,8 @@ LISTS: list[tuple[WorkList, str]] = [
     (WorkList.CLOSED, QT_TRANSLATE_NOOP("MainWindow", "已办结")),
     (WorkList.ALL, QT_TRANSLATE_NOOP("MainWindow", "全部工单")),
 ]
+
+LEADER_ROLES = ("leader_in_charge", "top_leader")
 
 #: Where each role starts: the first of these lists that is not empty.
 OPENING_LISTS: dict[str, list[WorkList]] = {
@@ -102,6 +105,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._build_workbench(), self.tr("工作台"))
         self.tabs.addTab(self.problems, self.tr("同步问题"))
         self.tabs.addTab(self.dashboard, self.tr("统计"))
+        self.audit_queue: AuditQueue | None = None
+        if user.role.value in LEADER_ROLES:
+            self.audit_queue = AuditQueue(workspace)
+            self.audit_queue.open_order.connect(self._show_from_elsewhere)
+            self.tabs.insertTab(1, self.audit_queue, self.tr("月度审核"))
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
         self._build_shortcuts()
@@ -430,8 +438,17 @@ class MainWindow(QMainWindow):
     def _cancel_sync(self) -> None:
         self.workspace.cancel_sync()
 
+    def _show_from_elsewhere(self, order_id: int) -> None:
+        """Open an order chosen outside the work lists (the audit queue) in the workbench."""
+        self.tabs.setCurrentIndex(0)
+        self.table.clearSelection()
+        self.order_view.show_order(order_id)
+
     def _on_problem_count(self, count: int) -> None:
-        self.tabs.setTabText(1, self.tr("同步问题 (%1)").replace("%1", str(count)) if count else self.tr("同步问题"))
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.problems),
+            self.tr("同步问题 (%1)").replace("%1", str(count)) if count else self.tr("同步问题"),
+        )
 
     def closeEvent(self, event: Any) -> None:
         self._clock.stop()

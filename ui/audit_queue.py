@@ -1,0 +1,204 @@
+"""A city leader's monthly audit (全审核、全把关): every order in their line replied in the month.
+
+Each is marked audited (审核无误) or sent back for re-handling with an instruction (批示重办),
+which reaches the department as a returned order. Both are ordinary commands: checked offline,
+queued, synced like everything else.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casework.lifecycle import Command
+from desktop.measures import CITY_TIME, recent_months
+from desktop.workspace import Workspace
+from ui.actions import present_error, record_command
+from ui.labels import Names, local_time, result_label, state_label
+from ui.photo_picker import show_message
+
+
+def replied_in(order: dict[str, Any], month: date) -> bool:
+    """The order's latest reply reached the centre in ``month`` (city time)."""
+    replies = order.get("replies") or []
+    if not replies or not replies[-1].get("at"):
+        return False
+    at = datetime.fromisoformat(str(replies[-1]["at"]).replace("Z", "+00:00")).astimezone(CITY_TIME)
+    return (at.year, at.month) == (month.year, month.month)
+
+
+def audit_queue(store: Any, leader_id: int, month: date) -> tuple[list[dict[str, Any]], Names]:
+    """The month's replied or closed orders the leader may audit, not yet audited first."""
+    found = [
+        o
+        for state in ("replied", "closed")
+        for o in store.orders(state=state)
+        if replied_in(o, month) and ("mark_audited" in (o.get("allowed_commands") or []) or audited_by(o, leader_id))
+    ]
+    found.sort(key=lambda o: (audited_by(o, leader_id), o["number"]))
+    return found, Names(store)
+
+
+def audited_by(order: dict[str, Any], leader_id: int) -> bool:
+    return any(m.get("leader_id") == leader_id for m in order.get("audit_marks") or [])
+
+
+class AuditQueue(QWidget):
+    """The queue for one month; ``open_order(id)`` asks the window to show an order."""
+
+    open_order = Signal(int)
+    loaded = Signal(int)  # orders in the queue
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.orders: list[dict[str, Any]] = []
+        self.month = QComboBox()
+        for month in recent_months(datetime.now(UTC), 12):
+            self.month.addItem(
+                self.tr("%1年%2月").replace("%1", str(month.year)).replace("%2", str(month.month)), month
+            )
+        self.month.currentIndexChanged.connect(self.refresh)
+        self.progress = QLabel()
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("工单编号"),
+                self.tr("标题"),
+                self.tr("主办单位"),
+                self.tr("办理结果"),
+                self.tr("状态"),
+                self.tr("审核"),
+            ]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.cellDoubleClicked.connect(lambda row, _: self._open(row))
+        self.mark = QPushButton(self.tr("审核无误"))
+        self.mark.setToolTip(self.tr("标记为已审核（Ctrl+Shift+K）"))
+        self.mark.setShortcut("Ctrl+Shift+K")
+        self.mark.clicked.connect(self.mark_selected)
+        self.reopen = QPushButton(self.tr("批示重办…"))
+        self.reopen.clicked.connect(self.reopen_selected)
+        self.view = QPushButton(self.tr("查看工单"))
+        self.view.clicked.connect(lambda: self._open(self.table.currentRow()))
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("审核月份")))
+        top.addWidget(self.month)
+        top.addWidget(self.progress, 1)
+        top.addWidget(self.view)
+        top.addWidget(self.reopen)
+        top.addWidget(self.mark)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        workspace.changed.connect(lambda _: self.refresh())
+        self._selection_changed()
+        self.refresh()
+
+    def refresh(self) -> None:
+        month = self.month.currentData()
+        leader = self.workspace.user.id
+        self.workspace.runner.run(
+            audit_queue, self.workspace.store, leader, month, label="audit-queue", on_done=self._show
+        )
+
+    def _show(self, result: tuple[list[dict[str, Any]], Names]) -> None:
+        orders, names = result
+        selected = self.selected()
+        self.orders = orders
+        leader = self.workspace.user.id
+        self.table.setRowCount(len(orders))
+        for row, order in enumerate(orders):
+            done = audited_by(order, leader)
+            last = (order.get("replies") or [{}])[-1]
+            values = [
+                order["number"],
+                order["title"],
+                names.department(order.get("lead_department_id")),
+                result_label(last.get("result_code")),
+                state_label(order["state"]),
+                self.tr("已审核") if done else self.tr("待审核"),
+            ]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, order["id"])
+                if column == 1:
+                    item.setToolTip(f"{order['title']}\n{local_time(last.get('at'))}\n{last.get('text', '')}")
+                if column == 5:
+                    item.setForeground(Qt.GlobalColor.darkGreen if done else Qt.GlobalColor.darkRed)
+                self.table.setItem(row, column, item)
+        audited = sum(audited_by(o, leader) for o in orders)
+        self.progress.setText(self.tr("已审核 %1 / %2 件").replace("%1", str(audited)).replace("%2", str(len(orders))))
+        if selected is not None:
+            self.select(selected["id"])
+        self._selection_changed()
+        self.loaded.emit(len(orders))
+
+    def select(self, order_id: int) -> None:
+        for row, order in enumerate(self.orders):
+            if order["id"] == order_id:
+                self.table.selectRow(row)
+
+    def selected(self) -> dict[str, Any] | None:
+        row = self.table.currentRow()
+        return self.orders[row] if 0 <= row < len(self.orders) and self.table.selectedItems() else None
+
+    def _selection_changed(self) -> None:
+        order = self.selected()
+        allowed = set((order or {}).get("allowed_commands") or [])
+        self.mark.setEnabled("mark_audited" in allowed and not audited_by(order or {}, self.workspace.user.id))
+        self.reopen.setEnabled("reopen" in allowed)
+        self.view.setEnabled(order is not None)
+
+    def _open(self, row: int) -> None:
+        if 0 <= row < len(self.orders):
+            self.open_order.emit(self.orders[row]["id"])
+
+    def mark_selected(self, comment: str | None = None) -> None:
+        order = self.selected()
+        if order is None or not self.mark.isEnabled():
+            return
+        body = {"comment": comment or "", "version": order["version"]}
+        record_command(
+            self.workspace, order["id"], Command.MARK_AUDITED, body,
+            on_error=lambda exc: present_error(self, self.workspace, exc),
+        )  # fmt: skip
+
+    def reopen_selected(self, instruction: str | None = None) -> None:
+        order = self.selected()
+        if order is None or not self.reopen.isEnabled():
+            return
+        if instruction is None:
+            instruction, ok = QInputDialog.getMultiLineText(
+                self, self.tr("批示重办"), self.tr("批示（将随工单退回承办单位）：")
+            )
+            if not ok:
+                return
+        if not instruction.strip():
+            show_message(self, self.tr("批示重办"), self.tr("重办需要填写批示。"))
+            return
+        body = {"instruction": instruction.strip(), "version": order["version"]}
+        record_command(
+            self.workspace, order["id"], Command.REOPEN, body,
+            on_error=lambda exc: present_error(self, self.workspace, exc),
+        )  # fmt: skip
