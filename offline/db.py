@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from offline.store import Store
 
 #: Stored in ``PRAGMA user_version``; a file written by a newer client is not touched.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 
 class StoreTooNew(RuntimeError):
@@ -63,9 +63,10 @@ def _migrate(engine: Engine, path: str | Path) -> None:
         # below fill what new tables need from old data.
         metadata.create_all(conn)
         conn.exec_driver_sql(ORDERS_FTS_DDL)
-        if 0 < found < 2:
-            # Version 2 added list columns to the cached copies: drop the cache and its cursor so
-            # the next sync downloads it again. The outbox (the user's work) is never touched.
+        if 0 < found < SCHEMA_VERSION:
+            # The cached server copies changed shape (2: list columns; 3: local copy only when edited; 4: search text):
+            # drop the cache and its cursor so the next sync downloads it again. The outbox — the
+            # user's work — and the files are never touched.
             conn.exec_driver_sql("DROP TABLE IF EXISTS events")
             conn.exec_driver_sql("DROP TABLE IF EXISTS orders")
             conn.exec_driver_sql("DELETE FROM sync_state WHERE key = 'cursor'")

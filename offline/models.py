@@ -29,7 +29,8 @@ orders = Table(
     Column("version", Integer, nullable=False),  # the server's version as last pulled
     Column("state", String(32), nullable=False, index=True),  # as the user sees it (local_json)
     Column("server_json", JSON, nullable=False),  # OrderDetail as last pulled
-    Column("local_json", JSON, nullable=False),  # server copy + in-flight outbox mutations
+    # The server copy + in-flight outbox mutations; NULL when nothing is in flight (= server_json).
+    Column("local_json", JSON(none_as_null=True)),
     Column("pending", Integer, nullable=False, default=0),  # in-flight outbox rows
     # Copied out of local_json for the work lists' filters and sorting (see offline.search.list_columns).
     Column("number", String(40), nullable=False, default=""),
@@ -43,7 +44,10 @@ orders = Table(
     Column("due_at", String(40)),  # the reply deadline in force (extended if granted), UTC
     Column("sign_by", String(40)),
     Column("returned", Boolean, nullable=False, default=False),  # sent back by a reviewer or for 重办
-    Column("actions", Text, nullable=False, default=""),  # ",sign,approve," — what the user may do now
+    Column("actions", Text, nullable=False, default=""),
+    # The searchable text in one column: terms under three characters (trigrams need three) are
+    # matched with LIKE over this one column, a plain scan, instead of through the FTS table.
+    Column("search_text", Text, nullable=False, default=""),  # ",sign,approve," — what the user may do now
 )
 
 events = Table(

@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, column, exists, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Connection, and_, column, literal_column, select, table, text
+
+from offline.models import orders
 
 _FTS_COLUMNS = ("number", "title", "description", "address", "citizen")
 _fts = table("orders_fts", column("rowid"), *(column(c) for c in _FTS_COLUMNS))
@@ -44,6 +46,18 @@ def list_columns(order: dict[str, Any]) -> dict[str, Any]:
         "sign_by": utc_text(deadlines.get("sign_by")),
         "returned": _returned(order),
         "actions": "," + ",".join(order.get("allowed_commands") or []) + ",",
+        "search_text": " ".join(_searchable(order).values()),
+    }
+
+
+def _searchable(order: dict[str, Any]) -> dict[str, str]:
+    citizen = order.get("citizen") or {}
+    return {
+        "number": order.get("number") or "",
+        "title": order.get("title") or "",
+        "description": order.get("description") or "",
+        "address": order.get("address") or "",
+        "citizen": " ".join(str(citizen.get(k) or "") for k in ("name", "phone")),
     }
 
 
@@ -55,28 +69,27 @@ def _returned(order: dict[str, Any]) -> bool:
     return bool((reviews and reviews[-1].get("decision") == "returned") or order.get("reopen_count"))
 
 
-def index(conn: Connection, order: dict[str, Any]) -> None:
-    """(Re)index one order's searchable text."""
-    citizen = order.get("citizen") or {}
-    values = {
-        "number": order.get("number") or "",
-        "title": order.get("title") or "",
-        "description": order.get("description") or "",
-        "address": order.get("address") or "",
-        "citizen": " ".join(str(citizen.get(k) or "") for k in ("name", "phone")),
-    }
-    unindex(conn, order["id"])
+def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:
+    """(Re)index these orders' searchable text, in bulk."""
+    if not orders:
+        return
+    unindex_many(conn, [o["id"] for o in orders])
+    rows = [{"id": order["id"], **_searchable(order)} for order in orders]
     conn.execute(
         text(
             "INSERT INTO orders_fts(rowid, number, title, description, address, citizen) "
             "VALUES (:id, :number, :title, :description, :address, :citizen)"
         ),
-        {"id": order["id"], **values},
+        rows,
     )
 
 
-def unindex(conn: Connection, order_id: int) -> None:
-    conn.execute(text("DELETE FROM orders_fts WHERE rowid = :id"), {"id": order_id})
+def unindex_many(conn: Connection, order_ids: list[int]) -> None:
+    for start in range(0, len(order_ids), 500):
+        chunk = order_ids[start : start + 500]
+        conn.execute(
+            text(f"DELETE FROM orders_fts WHERE rowid IN ({','.join(str(int(i)) for i in chunk)})")  # ints only
+        )
 
 
 def clear(conn: Connection) -> None:
@@ -95,15 +108,4 @@ def _term(id_column: Any, term: str) -> ColumnElement[bool]:
         phrase = '"' + term.replace('"', '""') + '"'
         return id_column.in_(select(_fts.c.rowid).where(literal_column("orders_fts").op("MATCH")(phrase)))
     pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return exists(
-        select(_fts.c.rowid).where(
-            _fts.c.rowid == id_column,
-            (
-                _fts.c.number.like(pattern, escape="\\")
-                | _fts.c.title.like(pattern, escape="\\")
-                | _fts.c.description.like(pattern, escape="\\")
-                | _fts.c.address.like(pattern, escape="\\")
-                | _fts.c.citizen.like(pattern, escape="\\")
-            ),
-        )
-    )
+    return orders.c.search_text.like(pattern, escape="\\")

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import JSON, Connection, Engine, and_, delete, exists, func, insert, select, type_coerce, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from casework.lifecycle import Command, check
 from casework.roles import Actor
@@ -26,6 +26,10 @@ from offline.models import IN_FLIGHT, PROBLEMS, OutboxStatus, blobs, directory, 
 
 #: Free-text fields whose value before the edit travels with the mutation (conflict detection).
 _FREE_TEXT = (Command.SAVE_DRAFT, Command.SUBMIT_REPLY)
+
+
+#: What the user sees of an order: the local copy when edits are pending, else the server's.
+_SEEN = type_coerce(func.coalesce(orders.c.local_json, orders.c.server_json), JSON)
 
 
 class UnknownOrder(LookupError):
@@ -91,26 +95,46 @@ class Store:
     # --- pull ----------------------------------------------------------------------------------
 
     def apply_pull(self, response: PullResponse) -> None:
-        """Apply one pull page and save its cursor, in one transaction; then rebase the touched orders."""
+        """Apply one pull page and save its cursor, in one transaction; then rebase the orders that have
+        pending edits. Rows go in bulk (one statement per table, not per order): an initial pull of
+        tens of thousands of orders is the common case on a new desk."""
         with self._engine.begin() as conn:
             if response.reset:
                 # The outbox stays: it is the user's unsent work.
                 conn.execute(delete(events))
                 conn.execute(delete(orders))
                 search.clear(conn)
-            touched: set[int] = set()
+            latest: dict[int, dict[str, Any] | None] = {}  # the last word on each order in this page
+            event_rows: dict[int, dict[str, Any]] = {}
             for change in response.changes:
-                touched.add(change.order_id)
                 if change.kind == "revoke" or change.order is None:
-                    conn.execute(delete(orders).where(orders.c.id == change.order_id))  # events cascade
-                    search.unindex(conn, change.order_id)
+                    latest[change.order_id] = None
                     continue
-                server = change.order.model_dump(mode="json")
-                _upsert_order(conn, server)
+                latest[change.order_id] = change.order.model_dump(mode="json")
                 for ev in change.events:
-                    row = {"order_id": change.order_id, "json": ev.model_dump(mode="json")}
-                    if conn.execute(update(events).where(events.c.seq == ev.seq).values(**row)).rowcount == 0:
-                        conn.execute(insert(events).values(seq=ev.seq, **row))
+                    event_rows[ev.seq] = {
+                        "seq": ev.seq,
+                        "order_id": change.order_id,
+                        "json": ev.model_dump(mode="json"),
+                    }
+            gone = [i for i, o in latest.items() if o is None]
+            kept = [o for o in latest.values() if o is not None]
+            for chunk in _chunks(gone):
+                conn.execute(delete(orders).where(orders.c.id.in_(chunk)))  # events cascade
+                search.unindex_many(conn, chunk)
+            _upsert_orders(conn, kept)
+            if event_rows:
+                rows = [r for r in event_rows.values() if latest.get(r["order_id"]) is not None]
+                if rows:
+                    stmt = sqlite_insert(events)
+                    conn.execute(
+                        stmt.on_conflict_do_update(
+                            index_elements=[events.c.seq],
+                            set_={"order_id": stmt.excluded.order_id, "json": stmt.excluded.json},
+                        ),
+                        rows,
+                    )
+            touched = set(latest)
             # In the same transaction as the data: a crash can't leave a cursor past unapplied changes.
             _set_state(conn, "cursor", response.cursor)
             self._rebase(conn, touched)
@@ -139,7 +163,7 @@ class Store:
             row = conn.execute(select(orders).where(orders.c.id == order_id)).one_or_none()
             if row is None:
                 raise UnknownOrder(order_id)
-            local = row.local_json
+            local = row.local_json or row.server_json
             check(command, actor, facts_from(local), at)
             args = body.model_dump(mode="json")
             if "version" in args:
@@ -312,7 +336,7 @@ class Store:
     def orders(self, state: str | None = None, text: str | None = None) -> list[dict[str, Any]]:
         """Orders as the user sees them, by id; ``text`` is a full-text search (number, title, description,
         address, citizen as shown), every space-separated term must occur."""
-        query = select(orders.c.local_json).order_by(orders.c.id)
+        query = select(_SEEN.label("local_json")).order_by(orders.c.id)
         if state is not None:
             query = query.where(orders.c.state == state)
         if text and text.strip():
@@ -332,7 +356,7 @@ class Store:
 
     def order(self, order_id: int) -> dict[str, Any] | None:
         with self._engine.connect() as conn:
-            return conn.execute(select(orders.c.local_json).where(orders.c.id == order_id)).scalar_one_or_none()
+            return conn.execute(select(_SEEN).where(orders.c.id == order_id)).scalar_one_or_none()
 
     def events(self, order_id: int) -> list[dict[str, Any]]:
         with self._engine.connect() as conn:
@@ -394,8 +418,23 @@ class Store:
     # --- internals -----------------------------------------------------------------------------
 
     def _rebase(self, conn: Connection, order_ids: set[int]) -> None:
-        """Rebuild ``local_json`` of these orders: the server copy plus in-flight mutations, in order."""
-        for order_id in order_ids:
+        """Rebuild ``local_json`` of these orders: the server copy plus in-flight mutations, in order.
+
+        Orders with nothing in flight and no local copy already show the server's copy: skipped.
+        """
+        in_flight = {
+            r.order_id
+            for chunk in _chunks(sorted(order_ids))
+            for r in conn.execute(
+                select(outbox.c.order_id).where(outbox.c.order_id.in_(chunk), outbox.c.status.in_(IN_FLIGHT)).distinct()
+            )
+        }
+        stale = {
+            r.id
+            for chunk in _chunks(sorted(order_ids - in_flight))
+            for r in conn.execute(select(orders.c.id).where(orders.c.id.in_(chunk), orders.c.local_json.is_not(None)))
+        }
+        for order_id in in_flight | stale:
             row = conn.execute(select(orders).where(orders.c.id == order_id)).one_or_none()
             if row is None:
                 continue  # revoked: its outbox rows wait, visible through outbox()/problems()
@@ -417,22 +456,45 @@ def _save_local(conn: Connection, local: dict[str, Any], pending: int) -> None:
     conn.execute(
         update(orders)
         .where(orders.c.id == local["id"])
-        .values(local_json=local, pending=pending, **search.list_columns(local))
+        .values(local_json=local if pending else None, pending=pending, **search.list_columns(local))
     )
-    search.index(conn, local)
+    search.index_many(conn, [local])
 
 
 def _upsert_order(conn: Connection, server: dict[str, Any], only_if_newer: bool = False) -> None:
-    """Store the server's copy; ``local_json`` is rebuilt by the caller's rebase."""
-    current = conn.execute(select(orders.c.version).where(orders.c.id == server["id"])).scalar_one_or_none()
-    values = {"version": server["version"], "server_json": server, "local_json": server, **search.list_columns(server)}
-    if current is None:
-        conn.execute(insert(orders).values(id=server["id"], pending=0, **values))
-    elif not only_if_newer or server["version"] >= current:
-        conn.execute(update(orders).where(orders.c.id == server["id"]).values(**values))
-    else:
+    """Store the server's copy of one order (``only_if_newer``: unless ours is newer)."""
+    if only_if_newer:
+        current = conn.execute(select(orders.c.version).where(orders.c.id == server["id"])).scalar_one_or_none()
+        if current is not None and server["version"] < current:
+            return
+    _upsert_orders(conn, [server])
+
+
+def _upsert_orders(conn: Connection, servers: list[dict[str, Any]]) -> None:
+    """Insert or replace server copies in bulk; ``local_json`` is cleared (= the server copy) until a
+    rebase puts pending edits on top."""
+    if not servers:
         return
-    search.index(conn, server)
+    rows = [
+        {
+            "id": o["id"],
+            "version": o["version"],
+            "server_json": o,
+            "local_json": None,
+            "pending": 0,
+            **search.list_columns(o),
+        }
+        for o in servers
+    ]
+    stmt = sqlite_insert(orders)
+    updated = {c.name: stmt.excluded[c.name] for c in orders.columns if c.name not in ("id", "pending")}
+    for chunk in _chunks(rows, 500):
+        conn.execute(stmt.on_conflict_do_update(index_elements=[orders.c.id], set_=updated), chunk)
+    search.index_many(conn, servers)
+
+
+def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _in_flight() -> Any:
@@ -441,7 +503,7 @@ def _in_flight() -> Any:
 
 def _behind_problem() -> Any:
     """An earlier mutation of the same order is a conflict or rejection the user has not resolved."""
-    earlier = aliased(outbox)
+    earlier = outbox.alias("earlier")
     return exists().where(
         and_(earlier.c.order_id == outbox.c.order_id, earlier.c.id < outbox.c.id, earlier.c.status.in_(PROBLEMS))
     )
