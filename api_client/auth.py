@@ -8,6 +8,7 @@ keyring backend is not a real one (fail, null, plaintext), nothing is persisted 
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from typing import Any
 
@@ -16,7 +17,7 @@ import keyring.backend
 import keyring.errors
 import requests
 
-from api_client.errors import ApiError, Unauthorized, error_from_response
+from api_client.errors import ApiError, Unauthorized, error_from_response, read_model
 from casework.schemas import TokenPair, UserOut
 
 SERVICE = "casedesk"
@@ -118,7 +119,7 @@ class Authenticator:
         response = self.session.post(self.url("/auth/login"), json={"username": username, "password": password})
         if not response.ok:
             raise error_from_response(response)
-        return self._adopt(username, TokenPair.model_validate(response.json()))
+        return self._adopt(username, read_model(response, TokenPair))
 
     def resume(self, username: str) -> TokenPair:
         """Continue a session from the refresh token in the keyring; Unauthorized when there is none."""
@@ -148,7 +149,7 @@ class Authenticator:
                 raise Unauthorized(*_texts(response), status=401)
             if not response.ok:
                 raise error_from_response(response)
-            self._adopt(self.username, TokenPair.model_validate(response.json()))
+            self._adopt(self.username, read_model(response, TokenPair))
 
     def _forget(self) -> None:
         """Drop the tokens here and in the keyring (the session is over)."""
@@ -191,10 +192,13 @@ class Authenticator:
 
 
 def _code(response: requests.Response) -> str | None:
+    """The error code from the body, or from ``WWW-Authenticate`` (RFC 6750) when there is no body (HEAD)."""
     try:
         body = response.json()
     except ValueError:
-        return None
+        challenge = response.headers.get("WWW-Authenticate", "")
+        found = re.search(r'error_description="([^"]*)"', challenge)
+        return found.group(1) if found else None
     return body.get("code") if isinstance(body, dict) else None
 
 

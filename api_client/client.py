@@ -11,7 +11,7 @@ import requests
 from pydantic import BaseModel, TypeAdapter
 
 from api_client.auth import Authenticator, TokenStore, keyring_is_secure
-from api_client.errors import Rejected
+from api_client.errors import Rejected, read_model
 from api_client.session import DEFAULT_TIMEOUT, ApiSession
 from api_client.uploads import DEFAULT_CHUNK, ProgressCallback, Uploader
 from casework.lifecycle import Command
@@ -81,10 +81,11 @@ class CaseDeskClient:
     # --- helpers ----------------------------------------------------------------------------
 
     def _get(self, path: str, model: type[M], params: Any = None) -> M:
-        return model.model_validate(self.auth.request("GET", path, params=params).json())
+        found: M = read_model(self.auth.request("GET", path, params=params), model)
+        return found
 
     def _list(self, path: str, model: type[M]) -> list[M]:
-        return TypeAdapter(list[model]).validate_python(self.auth.request("GET", path).json())  # type: ignore[valid-type]
+        return read_model(self.auth.request("GET", path), TypeAdapter(list[model]))  # type: ignore[valid-type,no-any-return]
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -116,7 +117,7 @@ class CaseDeskClient:
     def create_order(self, intake: OrderIntake) -> OrderDetail:
         """The hotline centre registers a citizen's request (``POST /orders``)."""
         response = self.auth.request("POST", "/orders", json=intake.model_dump(mode="json"))
-        return OrderDetail.model_validate(response.json())
+        return read_model(response, OrderDetail)  # type: ignore[no-any-return]
 
     def command(self, order_id: int, command: Command, body: Wire) -> OrderDetail:
         """Run a lifecycle command (``POST /orders/{id}/<command>``); the body must be the command's model."""
@@ -129,7 +130,7 @@ class CaseDeskClient:
             )
         path = f"/orders/{order_id}/{command.value.replace('_', '-')}"
         response = self.auth.request("POST", path, json=body.model_dump(mode="json"))
-        return OrderDetail.model_validate(response.json())
+        return read_model(response, OrderDetail)  # type: ignore[no-any-return]
 
     # --- sync -------------------------------------------------------------------------------
 
@@ -141,7 +142,7 @@ class CaseDeskClient:
 
     def push(self, request: PushRequest) -> PushResponse:
         response = self.auth.request("POST", "/sync/push", json=request.model_dump(mode="json"))
-        return PushResponse.model_validate(response.json())
+        return read_model(response, PushResponse)  # type: ignore[no-any-return]
 
     # --- blobs ------------------------------------------------------------------------------
 

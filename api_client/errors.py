@@ -142,3 +142,22 @@ def error_from_response(response: requests.Response) -> ApiError:
             body.get("detail"),
         )
     return cls(status=response.status_code)
+
+
+def read_model(response: requests.Response, model: Any) -> Any:
+    """The answer's JSON validated as ``model`` (a pydantic model or TypeAdapter); an answer cut short
+    or garbled on the way is :class:`Offline` — try again — never a crash."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        data = response.json()
+        if isinstance(model, TypeAdapter):
+            return model.validate_python(data)
+        return model.model_validate(data)
+    except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
+        raise Offline(
+            "garbled_answer",
+            "服务器的回答不完整，稍后将自动重试",
+            "The server's answer arrived incomplete; it will be tried again",
+            detail=str(exc)[:200],
+        ) from exc

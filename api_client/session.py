@@ -73,5 +73,10 @@ class ApiSession(requests.Session):
         kwargs.setdefault("timeout", self.timeout)
         try:
             return super().request(method, url, *args, **kwargs)
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,  # the body was cut off
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
             raise Offline(detail=str(exc)) from exc

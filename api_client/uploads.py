@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from api_client.auth import Authenticator
 from api_client.errors import ApiError, Cancelled, NotFound, Offline, Rejected
@@ -77,12 +78,12 @@ class Uploader:
                 "Upload-Metadata": f"sha256 {_b64(sha256.encode())}",
             },
         )
-        return self.auth.url(response.headers["Location"])
+        return self.auth.url(_header(response, "Location"))
 
     def offset(self, url: str) -> int:
         """The server's offset for the upload at ``url``."""
         response = self.auth.request("HEAD", url, headers={"Tus-Resumable": TUS_VERSION})
-        return int(response.headers["Upload-Offset"])
+        return int(_header(response, "Upload-Offset"))
 
     def terminate(self, url: str) -> None:
         """Abandon an upload (tus termination)."""
@@ -100,7 +101,7 @@ class Uploader:
                 "Upload-Checksum": f"sha256 {_b64(hashlib.sha256(chunk).digest())}",
             },
         )
-        return int(response.headers["Upload-Offset"])
+        return int(_header(response, "Upload-Offset"))
 
     def upload(
         self,
@@ -164,6 +165,14 @@ class Uploader:
                 return self.offset(url)
             except Offline as exc:
                 failures, cause = failures + 1, exc
+
+
+def _header(response: Any, name: str) -> str:
+    """A header tus requires; missing means the answer was cut on the way (ask again)."""
+    value = response.headers.get(name)
+    if value is None or (not value.strip().lstrip("-").isdigit() and name == "Upload-Offset"):
+        raise Offline("garbled_answer", "服务器的回答不完整，稍后将自动重试", "The server's answer arrived incomplete")
+    return str(value)
 
 
 def _resumable(error: ApiError) -> bool:

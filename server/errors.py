@@ -63,7 +63,9 @@ def not_found(what_zh: str = "记录", what_en: str = "record") -> ApiError:
 
 
 def unauthorized(code: str = "unauthorized", zh: str = "请先登录", en: str = "Please sign in") -> ApiError:
-    return ApiError(401, code, zh, en, headers={"WWW-Authenticate": "Bearer"})
+    # RFC 6750: the reason in the header too, for answers without a body (HEAD).
+    header = f'Bearer error="invalid_token", error_description="{code}"' if code != "unauthorized" else "Bearer"
+    return ApiError(401, code, zh, en, headers={"WWW-Authenticate": header})
 
 
 def forbidden(zh: str = "您无权执行此操作", en: str = "You may not do this") -> ApiError:

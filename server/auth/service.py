@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.roles import Actor, Role
@@ -87,6 +88,16 @@ def refresh(session: Session, raw: str, settings: Settings, now: datetime) -> tu
     if token.used_at is None and token.revoked_at is not None:
         raise unauthorized("session_ended", "会话已注销，请重新登录", "The session was signed out; sign in again")
     if token.used_at is not None:
+        successor = _unused_successor(session, token, now)
+        if successor is not None:
+            # The answer to the previous refresh was lost and the client asks again: its successor
+            # was never used, so this is the same client. Replace the successor; keep the session.
+            successor.revoked_at = now
+            user = session.get(User, token.user_id)
+            if user is None or not user.active:
+                raise unauthorized()
+            access, new_refresh = _issue(session, user, token.family, settings, now)
+            return user, access, new_refresh
         repository.revoke_family(session, token.family, now)
         raise ApiError(
             401,
@@ -103,6 +114,27 @@ def refresh(session: Session, raw: str, settings: Settings, now: datetime) -> tu
     token.used_at = now
     access, new_refresh = _issue(session, user, token.family, settings, now)
     return user, access, new_refresh
+
+
+#: How long after a refresh its token may be presented again, if the answer was lost on the way.
+REFRESH_GRACE = timedelta(minutes=2)
+
+
+def _unused_successor(session: Session, token: AuthToken, now: datetime) -> AuthToken | None:
+    """The refresh token issued when ``token`` was spent, if it is the only later one and was never
+    used — and ``token`` was spent within the grace period. Otherwise None (a real reuse)."""
+    if token.used_at is None or now - token.used_at > REFRESH_GRACE:
+        return None
+    later = list(
+        session.scalars(
+            select(AuthToken).where(
+                AuthToken.family == token.family, AuthToken.kind == "refresh", AuthToken.id > token.id
+            )
+        )
+    )
+    if len(later) != 1 or later[0].used_at is not None or later[0].revoked_at is not None:
+        return None
+    return later[0]
 
 
 def logout(session: Session, access_token: AuthToken, now: datetime) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from casework.errors import CommandRefused
-from casework.lifecycle import Command
+from casework.lifecycle import Command, check
 from casework.schemas import COMMAND_BODIES, OrderDetail
 from casework.sync import Mutation, MutationResult, MutationStatus, PushRequest, PushResponse
 from server.errors import ApiError
@@ -49,7 +49,11 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
             )
             continue
         result = _one(ctx, request.client_id, mutation)
-        if result.status in (MutationStatus.CONFLICT, MutationStatus.REJECTED):
+        if result.status is MutationStatus.CONFLICT or (
+            # An order that left the caller's scope holds nothing back: each later change is
+            # refused on its own, so the user sees every one of them at once.
+            result.status is MutationStatus.REJECTED and result.code != "not_found"
+        ):
             failed.add(mutation.order_id)
         results.append(result)
     return PushResponse(results=results)
@@ -104,6 +108,12 @@ def _apply(ctx: service.Context, mutation: Mutation) -> MutationResult:
             "工单不存在或已不在您的办理范围内",
             "The order does not exist or is no longer yours",
         )
+    try:
+        # First whether the command may still apply at all: a reply the user may no longer send
+        # (reassigned, approved meanwhile) is a rejection with its reason, not a text to merge.
+        check(mutation.name, ctx.actor, views.facts_of(order), ctx.now)
+    except CommandRefused as exc:
+        return _result(mutation, MutationStatus.REJECTED, exc.code, exc.message_zh, exc.message_en)
     conflict = _text_conflict(mutation, order)
     if conflict is not None:
         return conflict

@@ -73,6 +73,7 @@ def test_reused_refresh_token_is_refused(make_client: MakeClient, memory_keyring
     desk.login("agent", PASSWORD)
     old = desk.auth.refresh_token
     make_client().resume("agent")  # rotates: ``old`` is spent
+    make_client().resume("agent")  # and its successor too: ``old`` is past any lost-answer grace
     memory_keyring.set_password(SERVICE, f"{base_url}|agent", old or "")
 
     with pytest.raises(Unauthorized) as caught:

@@ -72,7 +72,12 @@ class Desk:
         return actor_of(self.client.user)
 
     def do(
-        self, order_id: int, command: Command, now: datetime, files: list[LocalFile] = (), **body: Any  # type: ignore[assignment]
+        self,
+        order_id: int,
+        command: Command,
+        now: datetime,
+        files: list[LocalFile] = (),  # type: ignore[assignment]
+        **body: Any,
     ) -> uuid.UUID:
         """Record a command offline, as the desktop does."""
         model = COMMAND_BODIES[command]

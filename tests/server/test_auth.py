@@ -167,7 +167,10 @@ def test_access_token_expires_after_fifteen_minutes(client: TestClient, clock: C
     clock.advance(seconds=1)
     expired = _me(client, access)
     _assert_error(expired, 401, "token_expired")
-    assert expired.headers["WWW-Authenticate"] == "Bearer"
+    # RFC 6750: the reason in the header too, for a HEAD request's bodiless answer.
+    assert expired.headers["WWW-Authenticate"] == 'Bearer error="invalid_token", error_description="token_expired"'
+    head = client.head("/blobs/" + "0" * 64, headers=_bearer(access))
+    assert head.status_code == 401 and "token_expired" in head.headers["WWW-Authenticate"]
     # Every protected route refuses it, not just /auth/me.
     _assert_error(client.get("/orders", headers=_bearer(access)), 401, "token_expired")
 
@@ -190,7 +193,7 @@ def test_forged_or_garbage_bearer_is_401_invalid_token(client: TestClient) -> No
     for token in forged:
         response = _me(client, token)
         _assert_error(response, 401, "invalid_token")
-        assert response.headers["WWW-Authenticate"] == "Bearer"
+        assert response.headers["WWW-Authenticate"] == 'Bearer error="invalid_token", error_description="invalid_token"'
     # Not a bearer scheme at all.
     response = client.get("/auth/me", headers={"Authorization": f"Basic {real['access_token']}"})
     _assert_error(response, 401, "unauthorized")
@@ -214,10 +217,29 @@ def test_refresh_rotates_the_pair(client: TestClient, clock: Clock) -> None:
     assert new["user"]["username"] == "agent"
     assert _me(client, new["access_token"]).status_code == 200
 
-    # The old refresh token is spent.
-    second = _refresh(client, old["refresh_token"])
-    assert second.status_code == 401
-    assert "access_token" not in second.json()
+    # The answer was lost: the same token again, within the grace period and with its successor
+    # unused, gets a fresh pair and the unused successor is withdrawn — the session goes on.
+    again = _refresh(client, old["refresh_token"])
+    assert again.status_code == 200, again.text
+    _assert_error(_refresh(client, new["refresh_token"]), 401, "session_ended")
+    latest = again.json()
+    assert _me(client, latest["access_token"]).status_code == 200
+
+    # Once the successor has been used, the old token is spent for good: presenting it is a theft
+    # signal and ends the whole session.
+    newer = _refresh(client, latest["refresh_token"])
+    assert newer.status_code == 200
+    stolen = _refresh(client, old["refresh_token"])
+    _assert_error(stolen, 401, "token_reused")
+    assert "access_token" not in stolen.json()
+    _assert_error(_refresh(client, newer.json()["refresh_token"]), 401, "session_ended")
+
+
+def test_a_spent_refresh_token_after_the_grace_period_ends_the_session(client: TestClient, clock: Clock) -> None:
+    old = _pair(client)
+    assert _refresh(client, old["refresh_token"]).status_code == 200
+    clock.advance(minutes=3)
+    _assert_error(_refresh(client, old["refresh_token"]), 401, "token_reused")
 
 
 def test_an_access_token_is_not_a_refresh_token(client: TestClient) -> None:
