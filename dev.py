@@ -4,6 +4,8 @@
     python3 dev.py run     install, then open the desktop client on the bundled server with a demo city
     python3 dev.py serve   install, then run only the case server with the demo city (API docs at /docs)
     python3 dev.py test    install, then run the whole test suite
+    python3 dev.py i18n    extract the UI's strings into resources/i18n/casedesk_en.ts (keeping every
+                           translation), compile casedesk_en.qm, and count what is left untranslated
 
 Everything is installed into ``.venv`` beside this file; a second run reinstalls only when
 ``pyproject.toml`` changed.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -62,8 +65,35 @@ def test(args: list[str]) -> int:
     return subprocess.call([str(PYTHON), "-m", "pytest", "-n", "2", *args], env=env, cwd=ROOT)
 
 
+I18N = ROOT / "resources" / "i18n"
+
+
+def i18n(args: list[str]) -> int:
+    """lupdate over ui/ and desktop/ into the English .ts, then lrelease; exits 1 while any message is unfinished."""
+    import xml.etree.ElementTree as ET
+
+    tools = PYTHON.parent
+    if shutil.which("pyside6-lupdate", path=str(tools)) is None:
+        ensure_installed("")
+    ts, qm = I18N / "casedesk_en.ts", I18N / "casedesk_en.qm"
+    sources = sorted(str(p.relative_to(ROOT)) for folder in ("ui", "desktop") for p in (ROOT / folder).glob("*.py"))
+    lupdate = [str(tools / "pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(ts.relative_to(ROOT))]
+    subprocess.run(lupdate, check=True, cwd=ROOT)
+    subprocess.run([str(tools / "pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True, cwd=ROOT)
+    unfinished = []
+    for context in ET.parse(ts).getroot().iter("context"):
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            if translation is None or translation.get("type") == "unfinished" or not (translation.text or "").strip():
+                unfinished.append(f"  [{context.findtext('name')}] {message.findtext('source')}")
+    print(f"{len(unfinished)} unfinished message(s) in {ts.relative_to(ROOT)}", *unfinished, sep="\n")
+    if unfinished:
+        print("translate them in Qt Linguist (pyside6-linguist), or add them to resources/i18n/fill_en.py and run it")
+    return 1 if unfinished else 0
+
+
 def main() -> int:
-    commands = {"run": run, "serve": serve, "test": test}
+    commands = {"run": run, "serve": serve, "test": test, "i18n": i18n}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

@@ -66,7 +66,8 @@ def _order(i: int, rng: random.Random, now: datetime) -> dict[str, Any]:
         "updated_at": received.isoformat(),
         "citizen": {"name": "王**", "phone": "139****5678", "callback_number": "", "anonymous": False,
                     "confidential": False, "contact_allowed": False, "masked": True},
-        "description": f"{place}{rng.randint(1, 300)}号附近{title}，已经持续多日，请尽快处理。", "address": f"{place}{i % 300}号",
+        "description": f"{place}{rng.randint(1, 300)}号附近{title}，已经持续多日，请尽快处理。",
+        "address": f"{place}{i % 300}号",
         "lat": None, "lon": None, "tags": [], "co_department_ids": [],
         "deadlines": {"sign_by": None, "onsite_by": None, "reply_by": None, "reply_by_extended": None,
                       "provisional": False, "calendar_version": None, "signed_on_time": None, "onsite_on_time": None,
@@ -197,15 +198,16 @@ def stall_during_sync(tmp: Path, photos: int) -> None:
     from PySide6.QtWidgets import QApplication
 
     from casework.lifecycle import Command
+    from casework.schemas import OnsiteCheckBody, SignBody
     from desktop.session import sign_in
     from desktop.tasks import TaskRunner
-    from tests.desktop.server_process import PASSWORD, ServerProcess
-    from tests.reliability.support import make_jpeg
     from offline.files import keep
     from offline.photos import prepare_file
+    from tests.desktop.server_process import PASSWORD, ServerProcess
+    from tests.reliability.support import make_jpeg
     from ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # kept alive for the whole run
     server = ServerProcess(tmp / "server", orders=30)
     server.start()
     try:
@@ -214,11 +216,10 @@ def stall_during_sync(tmp: Path, photos: int) -> None:
         workspace.sync_once()
         window = MainWindow(workspace)
         window.show()
-        workspace.store.record(workspace.actor, order_id, Command.SIGN,
-                               __import__("casework.schemas", fromlist=["SignBody"]).SignBody(version=workspace.store.order(order_id)["version"]))  # fmt: skip
+        version = (workspace.store.order(order_id) or {})["version"]
+        workspace.store.record(workspace.actor, order_id, Command.SIGN, SignBody(version=version))
         files = [keep(workspace.cache, prepare_file(make_jpeg(seed, (2400, 1800)), name=f"IMG_{seed}.jpg"))
                  for seed in range(photos)]  # fmt: skip
-        from casework.schemas import OnsiteCheckBody
 
         body = OnsiteCheckBody.model_validate({
             "client_id": "5b0c2f1e-8f6f-4f6e-9d1e-000000000001", "checked_at": datetime.now(UTC).isoformat(),

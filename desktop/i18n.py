@@ -20,9 +20,7 @@ class Languages:
 
     def use(self, language: str) -> str:
         """Switch to ``language`` ("zh" or "en"); returns the language in force (zh if a file is missing)."""
-        for translator in self._translators:
-            self.app.removeTranslator(translator)
-        self._translators.clear()
+        self.uninstall()
         language = language if language in LANGUAGES else "zh"
         if language == "en":
             ours = QTranslator()
@@ -43,6 +41,12 @@ class Languages:
         self.app.setProperty("casedesk_language", language)
         QLocale.setDefault(QLocale(QLocale.Language.English) if language == "en" else QLocale(QLocale.Language.Chinese))
         return language
+
+    def uninstall(self) -> None:
+        """Remove the translators this installed: the source strings (Chinese) show again."""
+        for translator in self._translators:
+            self.app.removeTranslator(translator)
+        self._translators.clear()
 
     def _install(self, translator: QTranslator) -> None:
         self.app.installTranslator(translator)

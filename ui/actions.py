@@ -389,7 +389,7 @@ class ActionBar(QWidget):
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             shown = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{command_label(command.value)}（{shown}）")
+            action.setToolTip(self.tr("%1（%2）").replace("%1", command_label(command.value)).replace("%2", shown))
             action.triggered.connect(lambda _=False, c=command: self.trigger(c))
             self.addAction(action)
             button = QToolButton()

@@ -86,6 +86,8 @@ class AuditQueue(QWidget):
             ]
         )
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in {0: 150, 2: 150, 3: 100, 4: 100, 5: 80}.items():
+            self.table.setColumnWidth(column, width)  # an order number (GY20261128-0042) fits whole
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

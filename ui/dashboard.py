@@ -352,7 +352,8 @@ class Dashboard(QWidget):
         total = sum(measures.by_channel.values())
         for channel, count in measures.by_channel.items():
             share = f"{count / total * 100:.0f}%" if total else ""
-            series.append(f"{channel_label(channel)}  {count}（{share}）", count)
+            label = self.tr("%1  %2（%3）").replace("%1", channel_label(channel)).replace("%2", str(count))
+            series.append(label.replace("%3", share), count)
         series.setPieSize(0.75)
         chart.addSeries(series)
         legend = chart.legend()
@@ -415,7 +416,7 @@ def _chart(title: str) -> QChart:
 def _view(chart: QChart) -> QChartView:
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(220)
+    view.setMinimumHeight(160)  # the window still fits a 1366×768 screen
     return view
 
 

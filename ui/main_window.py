@@ -336,6 +336,7 @@ class MainWindow(QMainWindow):
         item = self.sidebar.currentItem()
         name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
         self.list_title.setText(self.tr("%1 · 共 %2 件").replace("%1", name).replace("%2", str(total)))
+        _fit_columns(self.table, (0, 4, 5, 7))
         current = self.order_view.order_id
         row = self.model.row_of(current) if current is not None else None
         if row is not None:
@@ -453,6 +454,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:
         self._clock.stop()
         super().closeEvent(event)
+
+
+def _fit_columns(table: QTableView, columns: tuple[int, ...]) -> None:
+    """Widen a column that would cut a shown row (English is wider than Chinese); never narrow one."""
+    for column in columns:
+        needed = table.sizeHintForColumn(column)
+        if needed > table.columnWidth(column):
+            table.setColumnWidth(column, needed)
 
 
 def _urgent_to_sign(actor: Any, now: datetime) -> Any:

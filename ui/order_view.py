@@ -139,6 +139,14 @@ def _clear(layout: Any) -> None:
             _clear(item.layout())
 
 
+def _fit_columns(tree: QTreeWidget, columns: range) -> None:
+    """Widen a column that would cut its header or a row (English is wider than Chinese); never narrow one."""
+    for column in columns:
+        needed = max(tree.sizeHintForColumn(column), tree.header().sectionSizeHint(column))
+        if needed > tree.columnWidth(column):
+            tree.setColumnWidth(column, needed)
+
+
 def _value(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -178,7 +186,7 @@ class ImageViewer(QWidget):
             (self.tr("原始大小"), "Ctrl+1", self.actual_size),
         ):
             button = QPushButton(text)
-            button.setToolTip(f"{text}（{keys}）")
+            button.setToolTip(self.tr("%1（%2）").replace("%1", text).replace("%2", keys))
             button.clicked.connect(slot)
             QShortcut(QKeySequence(keys), self, activated=slot)
             bar.addWidget(button)
@@ -388,8 +396,9 @@ class ReplyEditor(QWidget):
             self.basis.setText(basis)
 
     def _show_history(self, replies: list[dict[str, Any]], names: Names) -> None:
+        heading = self.tr("第%1轮答复")  # not inside the f-string: lupdate does not look there
         parts = [
-            f"<p><b>{html.escape(self.tr('第%1轮答复').replace('%1', str(r.get('round'))))}</b> "
+            f"<p><b>{html.escape(heading.replace('%1', str(r.get('round'))))}</b> "
             f"{html.escape(names.user(r.get('author_id')))} {html.escape(local_time(r.get('at')))} · "
             f"{html.escape(result_label(r.get('result_code')))}<br>{html.escape(r.get('text') or '')}</p>"
             for r in replies
@@ -779,7 +788,7 @@ class OrderView(QWidget):
             flags.append(self.tr("允许承办单位联系") if citizen.get("contact_allowed") else self.tr("不得联系市民"))
         if citizen.get("masked"):
             flags.append(self.tr("部分信息已隐藏"))
-        rows.append((self.tr("说明"), "；".join(flags)))
+        rows.append((self.tr("说明"), self.tr("；").join(flags)))
         self._rows(self.citizen_form, rows)
 
         deadlines = order.get("deadlines") or {}
@@ -857,6 +866,7 @@ class OrderView(QWidget):
     def _fill_timeline(self, snapshot: OrderSnapshot) -> None:
         names = snapshot.names
         self.timeline.clear()
+        separator = self.tr("；")
         for event in snapshot.events:
             before, after = event.get("before") or {}, event.get("after") or {}
             details = []
@@ -871,7 +881,7 @@ class OrderView(QWidget):
             actor = names.user(event.get("actor_id")) or (self.tr("系统") if not event.get("actor_id") else "")
             QTreeWidgetItem(
                 self.timeline,
-                [local_time(event.get("at")), actor, self._action(event.get("action", "")), "；".join(details)],
+                [local_time(event.get("at")), actor, self._action(event.get("action", "")), separator.join(details)],
             )
         me = self.workspace.user.name
         for row in snapshot.in_flight:
@@ -885,6 +895,7 @@ class OrderView(QWidget):
                 item.setFont(column, font)
                 item.setForeground(column, QColor("#00838f"))
         self._count(self.timeline, self.tr("处理记录 (%1)").replace("%1", str(self.timeline.topLevelItemCount())))
+        _fit_columns(self.timeline, range(3))
         if self.timeline.topLevelItemCount():
             self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
 
@@ -971,10 +982,11 @@ class OrderView(QWidget):
         chain = order.get("review_chain") or []
         level = int(order.get("review_level") or 0)
         steps = []
+        current = self.tr("（当前）")
         for index, step in enumerate(chain):
             label = html.escape(review_level_label(step))
             if order["state"] == "in_review" and index == level:
-                steps.append(f"<b style='color:#1565c0'>{label}{html.escape(self.tr('（当前）'))}</b>")
+                steps.append(f"<b style='color:#1565c0'>{label}{html.escape(current)}</b>")
             elif (order["state"] == "in_review" and index < level) or order["state"] in ("replied", "closed"):
                 steps.append(f"<span style='color:#2e7d32'>{label} ✓</span>")
             else:
@@ -998,6 +1010,7 @@ class OrderView(QWidget):
             item.setForeground(3, QColor("#2e7d32" if approved else "#c62828"))
         count = len(order.get("reviews") or [])
         self._count(self.reviews_host, self.tr("审核记录 (%1)").replace("%1", str(count)))
+        _fit_columns(self.reviews, range(4))
 
     # --- thumbnails and files ---------------------------------------------------------------------------
 

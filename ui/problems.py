@@ -75,7 +75,8 @@ def written_content(args: dict[str, Any]) -> str:
         parts.append(("", QCoreApplication.translate("ProblemsPanel", "照片"), photos))
     if len(parts) == 1 and parts[0][0] == "text":
         return parts[0][2]  # the common case, a text alone: no label in front of it
-    return "\n\n".join(f"{label}：{value}" for _, label, value in parts)
+    field = QCoreApplication.translate("ProblemsPanel", "%1：%2")
+    return "\n\n".join(field.replace("%1", label).replace("%2", value) for _, label, value in parts)
 
 
 def _heading() -> QLabel:

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from main import parse
-from tests.api_client.conftest import MemoryKeyring, memory_keyring  # noqa: F401 — a fixture
+from tests.api_client.conftest import MemoryKeyring
 from tests.desktop.server_process import PASSWORD, ServerProcess
 from ui.app import CaseDeskApp
 
@@ -58,7 +58,7 @@ def test_remote_sign_in_is_remembered_and_opens_offline_later(
     make_app: Any,
     tmp_path: Path,
     memory_keyring: MemoryKeyring,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     server = ServerProcess(tmp_path / "server")
     server.start()

@@ -1,0 +1,2338 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>ActionBar</name>
+    <message>
+        <location filename="../../ui/actions.py" line="91"/>
+        <source>操作未完成</source>
+        <extracomment>The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). Errors of the environment or the rules, shown to the user; anything else is a bug.</extracomment>
+        <translation>Action not completed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="93"/>
+        <source>本地没有这张工单（可能已转出），请同步后再试。</source>
+        <translation>This order is not on this computer (it may have been transferred). Sync, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="95"/>
+        <source>填写的内容不符合要求：%1</source>
+        <translation>Some of the input is not valid: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="392"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="407"/>
+        <source>当前没有需要您处理的操作</source>
+        <translation>Nothing for you to do on this order now</translation>
+    </message>
+</context>
+<context>
+    <name>AssignDialog</name>
+    <message>
+        <location filename="../../ui/actions.py" line="215"/>
+        <source>经办人</source>
+        <translation>Handler</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="217"/>
+        <source>本单位没有可分派的经办人（请同步后再试）。</source>
+        <translation>This department has no handler to assign (sync, then try again).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="221"/>
+        <source>请选择经办人。</source>
+        <translation>Please choose a handler.</translation>
+    </message>
+</context>
+<context>
+    <name>AuditQueue</name>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="73"/>
+        <source>%1年%2月</source>
+        <translation>%2/%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="80"/>
+        <source>工单编号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="81"/>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="82"/>
+        <source>主办单位</source>
+        <translation>Lead dept.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="83"/>
+        <source>办理结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="84"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="85"/>
+        <source>审核</source>
+        <translation>Audit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="95"/>
+        <source>审核无误</source>
+        <translation>Mark audited</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="96"/>
+        <source>标记为已审核（Ctrl+Shift+K）</source>
+        <translation>Mark as audited (Ctrl+Shift+K)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="99"/>
+        <source>批示重办…</source>
+        <translation>Instruct re-handling…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="101"/>
+        <source>查看工单</source>
+        <translation>View order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="105"/>
+        <source>审核月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="140"/>
+        <source>已审核</source>
+        <translation>Audited</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="140"/>
+        <source>待审核</source>
+        <translation>To audit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="151"/>
+        <source>已审核 %1 / %2 件</source>
+        <translation>Audited: %1 of %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="193"/>
+        <location filename="../../ui/audit_queue.py" line="198"/>
+        <source>批示重办</source>
+        <translation>Instruct re-handling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="193"/>
+        <source>批示（将随工单退回承办单位）：</source>
+        <translation>Instruction (goes back to the department with the order):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_queue.py" line="198"/>
+        <source>重办需要填写批示。</source>
+        <translation>Re-handling needs an instruction.</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDeskApp</name>
+    <message>
+        <location filename="../../ui/app.py" line="65"/>
+        <source>首次启动：正在生成演示数据（约需半分钟）…</source>
+        <translation>First start: generating the demo data (about half a minute)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="65"/>
+        <source>正在启动内置服务器…</source>
+        <translation>Starting the bundled server…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="93"/>
+        <source>正在连接 %1 …</source>
+        <translation>Connecting to %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="145"/>
+        <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
+        <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="176"/>
+        <source>正在切换演示身份…</source>
+        <translation>Switching the demo user…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="195"/>
+        <source>读写本机文件失败：%1</source>
+        <translation>Could not read or write a file on this computer: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="198"/>
+        <source>发生内部错误，已记录日志。请联系管理员。</source>
+        <translation>An internal error occurred and was logged. Please contact your administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="209"/>
+        <source>无法启动：%1</source>
+        <translation>Cannot start: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="217"/>
+        <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
+        <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="218"/>
+        <source>错误报告已保存到：%1
+请将此文件发送给系统管理员。</source>
+        <translation>The error report was saved to: %1
+Please send this file to your system administrator.</translation>
+    </message>
+</context>
+<context>
+    <name>CommandDialog</name>
+    <message>
+        <location filename="../../ui/actions.py" line="133"/>
+        <source>提交</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="134"/>
+        <source>提交（Ctrl+Enter）</source>
+        <translation>Submit (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="135"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>CommentDialog</name>
+    <message>
+        <location filename="../../ui/actions.py" line="178"/>
+        <source>退回原因和修改要求（必填）</source>
+        <translation>Why it is returned and what to change (required)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="178"/>
+        <source>审核意见（可不填）</source>
+        <translation>Review comment (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="180"/>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="182"/>
+        <source>审核通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="184"/>
+        <source>退回修改</source>
+        <translation>Return for rework</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="189"/>
+        <source>退回时必须填写意见，说明需要怎样修改。</source>
+        <translation>A comment is required when returning: say what needs to change.</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <location filename="../../ui/dashboard.py" line="52"/>
+        <source>电话</source>
+        <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar.</extracomment>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="53"/>
+        <source>书记市长信箱</source>
+        <translation>Secretary &amp; Mayor mailbox</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="54"/>
+        <source>政府网站</source>
+        <translation>Government website</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="55"/>
+        <source>微博</source>
+        <translation>Weibo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="56"/>
+        <source>微信</source>
+        <translation>WeChat</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="57"/>
+        <source>移动客户端</source>
+        <translation>Mobile app</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="63"/>
+        <source>%1年%2月</source>
+        <translation>%2/%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="136"/>
+        <source>导出台账</source>
+        <extracomment>Whose orders count: the user&apos;s department, or everything on the desk for leaders.</extracomment>
+        <translation>Export ledger</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="137"/>
+        <source>把所选月份的工单导出为 Excel 工作台账</source>
+        <translation>Export the selected month&apos;s orders as an Excel work ledger</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="142"/>
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="151"/>
+        <location filename="../../ui/dashboard.py" line="331"/>
+        <source>工单量</source>
+        <translation>Orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="151"/>
+        <source>本月派至本单位（或受理）的工单数</source>
+        <translation>Orders dispatched to this department (or received) this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="152"/>
+        <source>及时签收率</source>
+        <translation>Signed on time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="152"/>
+        <source>按时签收 ÷（已签收 + 已超签收时限仍未签收）</source>
+        <translation>Signed on time ÷ (signed + still unsigned after the sign-by time)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="153"/>
+        <source>按时办结率</source>
+        <translation>Closed on time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="153"/>
+        <source>按时办结 ÷（已办结 + 未办结且已超期）</source>
+        <translation>Closed on time ÷ (closed + open and overdue)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="154"/>
+        <source>回访满意率</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="154"/>
+        <source>满意及基本满意 ÷ 回访联系上的次数</source>
+        <translation>Satisfied or basically satisfied ÷ callbacks that reached the citizen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="155"/>
+        <source>解决率</source>
+        <translation>Resolution rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="155"/>
+        <source>最新答复为“已解决” ÷ 已答复（待回访或已办结）</source>
+        <translation>Latest reply “Resolved” ÷ replied (awaiting callback or closed)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="156"/>
+        <source>退单率</source>
+        <translation>Return rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="156"/>
+        <source>申请过退单的工单 ÷ 本月工单</source>
+        <translation>Orders with a return request ÷ orders this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="157"/>
+        <source>审核退回率</source>
+        <translation>Review return rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="157"/>
+        <source>审核中被退回修改过的工单 ÷ 曾答复的工单</source>
+        <translation>Orders returned for rework in review ÷ orders ever replied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="158"/>
+        <source>重办率</source>
+        <translation>Re-handling rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="158"/>
+        <source>被要求重办的工单 ÷ 曾答复的工单</source>
+        <translation>Orders sent back for re-handling ÷ orders ever replied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="159"/>
+        <source>平均办理时长</source>
+        <translation>Average handling time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="159"/>
+        <source>从派单到首次提交答复的平均天数</source>
+        <translation>Average days from dispatch to the first reply submitted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="165"/>
+        <source>分类工单量</source>
+        <translation>Orders by category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="166"/>
+        <source>来源渠道</source>
+        <translation>Channels</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="167"/>
+        <source>每日受理量</source>
+        <translation>Daily intake</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="178"/>
+        <source>以上为本机缓存工单的统计，仅供参考；正式考核以服务器统计为准。</source>
+        <translation>Figures from the orders cached on this computer, for reference only; official assessment uses the server&apos;s figures.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="231"/>
+        <source>工作台账-%1.xlsx</source>
+        <translation>work-ledger-%1.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="233"/>
+        <source>导出工作台账</source>
+        <translation>Export work ledger</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="233"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="243"/>
+        <source>正在导出台账……</source>
+        <translation>Exporting the ledger…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="256"/>
+        <source>回复单-%1.pdf</source>
+        <translation>reply-sheet-%1.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="258"/>
+        <source>打印回复单</source>
+        <translation>Print reply sheet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="258"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="261"/>
+        <location filename="../../ui/dashboard.py" line="268"/>
+        <source>正在生成回复单……</source>
+        <translation>Generating the reply sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="312"/>
+        <source>%1天</source>
+        <translation>%1 days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="313"/>
+        <source>派单至首次答复</source>
+        <translation>Dispatch to first reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="323"/>
+        <source>未分类</source>
+        <translation>Uncategorised</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="326"/>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="355"/>
+        <source>%1  %2（%3）</source>
+        <translation>%1  %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="366"/>
+        <source>受理量</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="380"/>
+        <source>日</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="391"/>
+        <source>已保存：%1</source>
+        <translation>Saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="396"/>
+        <source>保存失败：%1</source>
+        <translation>Could not save: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="398"/>
+        <source>本机没有这张工单</source>
+        <translation>This order is not on this computer</translation>
+    </message>
+</context>
+<context>
+    <name>ExtensionDialog</name>
+    <message>
+        <location filename="../../ui/actions.py" line="231"/>
+        <source> 个工作日</source>
+        <translation> working days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="232"/>
+        <source>需要延期的原因，如：需协调多个部门、等待施工条件</source>
+        <translation>Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="233"/>
+        <source>延期天数</source>
+        <translation>Extension</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="234"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="239"/>
+        <source>请填写延期原因。</source>
+        <translation>Please give the reason for the extension.</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <location filename="../../ui/order_view.py" line="183"/>
+        <source>适应窗口</source>
+        <translation>Fit to window</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="184"/>
+        <source>放大</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="185"/>
+        <source>缩小</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="186"/>
+        <source>原始大小</source>
+        <translation>Actual size</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="189"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="226"/>
+        <source>无法显示这张图片</source>
+        <translation>Cannot display this image</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../ui/labels.py" line="19"/>
+        <source>已受理</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="20"/>
+        <source>待签收</source>
+        <translation>To sign</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="21"/>
+        <source>退单待审</source>
+        <translation>Return pending</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="22"/>
+        <source>办理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="23"/>
+        <source>审核中</source>
+        <translation>In review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="24"/>
+        <source>已答复待回访</source>
+        <translation>Replied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="25"/>
+        <source>已办结</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="26"/>
+        <source>无效</source>
+        <translation>Invalid</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="27"/>
+        <source>已合并</source>
+        <translation>Merged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="33"/>
+        <source>一般</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="34"/>
+        <source>紧急</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="35"/>
+        <source>特急</source>
+        <translation>Very urgent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="41"/>
+        <source>签收</source>
+        <translation>Sign for</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="42"/>
+        <source>分派经办人</source>
+        <translation>Assign handler</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="43"/>
+        <source>申请退单</source>
+        <translation>Return to centre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="44"/>
+        <source>现场核查</source>
+        <translation>On-site check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="45"/>
+        <source>内部备注</source>
+        <translation>Internal note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="46"/>
+        <source>保存草稿</source>
+        <translation>Save draft</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="47"/>
+        <source>提交答复</source>
+        <translation>Submit reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="48"/>
+        <source>审核通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="49"/>
+        <source>退回修改</source>
+        <translation>Return for rework</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="50"/>
+        <source>申请延期</source>
+        <translation>Request extension</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="51"/>
+        <source>派单</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="52"/>
+        <source>审核退单</source>
+        <translation>Rule on return</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="53"/>
+        <source>审批延期</source>
+        <translation>Rule on extension</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="54"/>
+        <source>回访</source>
+        <translation>Callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="55"/>
+        <source>办结</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="56"/>
+        <source>重办</source>
+        <translation>Re-handle</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="57"/>
+        <source>督办</source>
+        <translation>Supervise</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="58"/>
+        <source>催办</source>
+        <translation>Remind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="59"/>
+        <source>直接办结</source>
+        <translation>Close at once</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="60"/>
+        <source>作废</source>
+        <translation>Invalidate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="61"/>
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="62"/>
+        <source>审核无误</source>
+        <translation>Audited</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="68"/>
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="69"/>
+        <source>部分解决</source>
+        <translation>Partly resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="70"/>
+        <source>已解释说明</source>
+        <translation>Explained</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="71"/>
+        <source>暂不具备条件</source>
+        <translation>Not feasible yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="77"/>
+        <source>科室审核</source>
+        <translation>Section chief</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="78"/>
+        <source>单位审核</source>
+        <translation>Dept. head</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="79"/>
+        <source>市分管领导审核</source>
+        <translation>City leader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="80"/>
+        <source>市主要领导审核</source>
+        <translation>Top leader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="86"/>
+        <source>经办人</source>
+        <translation>Handler</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="87"/>
+        <source>科长</source>
+        <translation>Section chief</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="88"/>
+        <source>单位负责人</source>
+        <translation>Department head</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="89"/>
+        <source>分管领导</source>
+        <translation>Leader in charge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="90"/>
+        <source>主要领导</source>
+        <translation>Top leader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="91"/>
+        <source>热线坐席</source>
+        <translation>Hotline agent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="92"/>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="98"/>
+        <source>整改前</source>
+        <translation>Before</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="99"/>
+        <source>整改后</source>
+        <translation>After</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="100"/>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="106"/>
+        <source>待同步</source>
+        <translation>Pending sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="107"/>
+        <source>暂缓</source>
+        <translation>On hold</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="108"/>
+        <source>上传中</source>
+        <translation>Uploading</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="109"/>
+        <source>已发送</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="110"/>
+        <source>已生效</source>
+        <translation>Applied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="111"/>
+        <source>冲突</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="112"/>
+        <source>被拒绝</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="151"/>
+        <source>%1天%2小时</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="153"/>
+        <source>%1小时%2分</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="155"/>
+        <source>%1分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="157"/>
+        <source>超期%1</source>
+        <translation>%1 late</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="45"/>
+        <source>待签收</source>
+        <extracomment>The work lists in the sidebar, in order, with their names.</extracomment>
+        <translation>To sign</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="46"/>
+        <source>办理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="47"/>
+        <source>退回待办</source>
+        <translation>Returned to me</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="48"/>
+        <source>待我审核</source>
+        <translation>Awaiting my review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="49"/>
+        <source>已提交</source>
+        <translation>Submitted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="50"/>
+        <source>即将到期</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="51"/>
+        <source>已超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="52"/>
+        <source>已办结</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="53"/>
+        <source>全部工单</source>
+        <translation>All orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="71"/>
+        <source>任意时限</source>
+        <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them).</extracomment>
+        <translation>Any deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="72"/>
+        <source>4小时内到期</source>
+        <translation>Due in 4 h</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="73"/>
+        <source>24小时内到期</source>
+        <translation>Due in 24 h</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="74"/>
+        <source>3天内到期</source>
+        <translation>Due in 3 days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="92"/>
+        <source>CaseDesk 12345工单办理 — %1（%2）</source>
+        <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="105"/>
+        <source>工作台</source>
+        <translation>Workbench</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="106"/>
+        <location filename="../../ui/main_window.py" line="451"/>
+        <source>同步问题</source>
+        <translation>Sync problems</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="107"/>
+        <source>统计</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="112"/>
+        <source>月度审核</source>
+        <translation>Monthly audit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="136"/>
+        <source>工具栏</source>
+        <translation>Toolbar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="140"/>
+        <source>搜索工单编号、标题、内容、地址、市民（Ctrl+F）</source>
+        <translation>Search number, title, text, address, citizen (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="157"/>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="158"/>
+        <source>立即与中心同步（F5）</source>
+        <translation>Sync with the centre now (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="166"/>
+        <source>演示身份：</source>
+        <translation>Demo user:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="188"/>
+        <source>经办人（住建局）</source>
+        <translation>Handler (Housing Bureau)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="189"/>
+        <source>科长（住建局）</source>
+        <translation>Section chief (Housing Bureau)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="190"/>
+        <source>单位负责人（住建局）</source>
+        <translation>Dept. head (Housing Bureau)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="191"/>
+        <source>市分管领导</source>
+        <translation>City leader in charge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="196"/>
+        <source>全部分类</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="200"/>
+        <source>全部紧急程度</source>
+        <translation>All urgencies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="203"/>
+        <source>全部状态</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="208"/>
+        <source>全部经办人</source>
+        <translation>All handlers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="278"/>
+        <source>取消上传</source>
+        <translation>Cancel upload</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="292"/>
+        <source>搜索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="295"/>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="338"/>
+        <source>%1 · 共 %2 件</source>
+        <translation>%1 · %2 orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="394"/>
+        <source>有 %1 件紧急工单待签收</source>
+        <translation>Urgent orders to sign: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="396"/>
+        <source>紧急工单</source>
+        <translation>Urgent orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="402"/>
+        <source>● 登录已过期，请重新登录</source>
+        <translation>● Session expired, please sign in again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="405"/>
+        <source>● 在线</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="405"/>
+        <source>（同步中…）</source>
+        <translation> (syncing…)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="408"/>
+        <source>● 离线（工作已保存在本机，联网后自动同步）</source>
+        <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="412"/>
+        <source>待同步 %1 项</source>
+        <translation>Pending sync: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="414"/>
+        <source>上次同步 %1</source>
+        <translation>Last sync %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="416"/>
+        <source>尚未同步</source>
+        <translation>Not synced yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="432"/>
+        <source>上传照片 %1 / %2 MB</source>
+        <translation>Uploading photos %1 / %2 MB</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="434"/>
+        <source>，约剩 %1 秒</source>
+        <translation>, about %1 s left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="451"/>
+        <source>同步问题 (%1)</source>
+        <translation>Sync problems (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <location filename="../../ui/actions.py" line="197"/>
+        <source>仅本单位和中心可见，不会告知市民</source>
+        <translation>Seen only by this department and the centre, never by the citizen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="198"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="203"/>
+        <source>请填写备注内容。</source>
+        <translation>Please write the note.</translation>
+    </message>
+</context>
+<context>
+    <name>OnsiteCheckDialog</name>
+    <message>
+        <location filename="../../ui/actions.py" line="279"/>
+        <source>纬度，如 32.7847</source>
+        <translation>Latitude, e.g. 32.7847</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="282"/>
+        <source>经度，如 119.4432</source>
+        <translation>Longitude, e.g. 119.4432</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="290"/>
+        <source>核查发现的情况、已采取的措施</source>
+        <translation>What was found, and what was done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="293"/>
+        <source>核查时间</source>
+        <translation>Checked at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="294"/>
+        <source>位置（GPS）</source>
+        <translation>Location (GPS)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="295"/>
+        <source>核查情况</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="296"/>
+        <source>照片</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="323"/>
+        <source>取自照片 %1</source>
+        <translation>From photo %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="327"/>
+        <source>照片处理中，请稍候…</source>
+        <translation>Processing photos, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="331"/>
+        <source>照片还在处理中，请稍候再提交。</source>
+        <translation>Photos are still being processed; please submit in a moment.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="335"/>
+        <source>请填写核查情况或添加照片。</source>
+        <translation>Please enter the findings or add photos.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="337"/>
+        <source>一次核查最多 %1 张照片。</source>
+        <translation>At most %1 photos per check.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="340"/>
+        <source>请同时填写纬度和经度，或都不填。</source>
+        <translation>Enter both latitude and longitude, or neither.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="344"/>
+        <source>经纬度格式不正确。</source>
+        <translation>Latitude or longitude is not a valid number.</translation>
+    </message>
+</context>
+<context>
+    <name>OrderListModel</name>
+    <message>
+        <location filename="../../ui/order_list.py" line="21"/>
+        <source>紧急程度</source>
+        <extracomment>(sort key in offline.worklists.SORTS or None, header) per column.</extracomment>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="22"/>
+        <source>工单编号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="23"/>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="24"/>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="25"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="26"/>
+        <source>经办人</source>
+        <translation>Handler</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="27"/>
+        <source>受理时间</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="28"/>
+        <source>剩余时限</source>
+        <translation>Time left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="29"/>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="176"/>
+        <source>待同步 %1</source>
+        <translation>%1 unsynced</translation>
+    </message>
+</context>
+<context>
+    <name>OrderView</name>
+    <message>
+        <location filename="../../ui/order_view.py" line="494"/>
+        <location filename="../../ui/order_view.py" line="523"/>
+        <source>请在列表中选择一张工单</source>
+        <translation>Select an order in the list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="582"/>
+        <source>概况</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="584"/>
+        <location filename="../../ui/order_view.py" line="608"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="584"/>
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="584"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="584"/>
+        <location filename="../../ui/order_view.py" line="791"/>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="590"/>
+        <source>处理记录</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="594"/>
+        <source>现场核查</source>
+        <translation>On-site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="596"/>
+        <source>附件</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="598"/>
+        <source>内部备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="600"/>
+        <source>答复</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="608"/>
+        <source>轮次</source>
+        <translation>Round</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="608"/>
+        <source>审核环节</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="608"/>
+        <source>审核人</source>
+        <translation>Reviewer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="608"/>
+        <source>结论</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="608"/>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="616"/>
+        <source>审核记录</source>
+        <translation>Reviews</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="629"/>
+        <source>诉求</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="630"/>
+        <source>市民</source>
+        <translation>Citizen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="631"/>
+        <source>时限</source>
+        <translation>Deadlines</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="632"/>
+        <source>办理</source>
+        <translation>Handling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="683"/>
+        <source>本地没有这张工单（可能已转出或尚未同步）</source>
+        <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="720"/>
+        <source>重件</source>
+        <translation>Major</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="722"/>
+        <source>督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="724"/>
+        <source>催办%1次</source>
+        <translation>Reminded %1×</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="728"/>
+        <source>%1 项修改尚未同步到中心</source>
+        <translation>Changes not yet synced to the centre: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="731"/>
+        <source>同步问题</source>
+        <translation>Sync problems</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="732"/>
+        <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
+        <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="745"/>
+        <source>签收剩余</source>
+        <translation>Sign within</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="745"/>
+        <source>答复剩余</source>
+        <translation>Reply in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="748"/>
+        <source>时限：%1</source>
+        <translation>Deadline: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="766"/>
+        <source>来源</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="767"/>
+        <source>受理时间</source>
+        <translation>Received at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="768"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="769"/>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="770"/>
+        <source>难易</source>
+        <translation>Complexity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="770"/>
+        <source>复杂</source>
+        <translation>Complex</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="770"/>
+        <source>简单</source>
+        <translation>Simple</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="771"/>
+        <source>诉求内容</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="772"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="773"/>
+        <source>坐标</source>
+        <translation>Coordinates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="774"/>
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="778"/>
+        <source>（已隐藏）</source>
+        <translation>(hidden)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="779"/>
+        <source>匿名</source>
+        <translation>Anonymous</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="781"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="782"/>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="783"/>
+        <source>回访号码</source>
+        <translation>Callback number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="787"/>
+        <source>市民要求保密</source>
+        <translation>Citizen requested confidentiality</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="788"/>
+        <source>允许承办单位联系</source>
+        <translation>Department may contact the citizen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="788"/>
+        <source>不得联系市民</source>
+        <translation>Do not contact the citizen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="790"/>
+        <source>部分信息已隐藏</source>
+        <translation>Some details are hidden</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="791"/>
+        <location filename="../../ui/order_view.py" line="869"/>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="800"/>
+        <source>（按时）</source>
+        <translation>(on time)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="800"/>
+        <source>（超时）</source>
+        <translation>(late)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="804"/>
+        <source>签收时限</source>
+        <translation>Sign by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="805"/>
+        <source>现场核查时限</source>
+        <translation>On site by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="806"/>
+        <source>答复时限</source>
+        <translation>Reply by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="807"/>
+        <source>延期后时限</source>
+        <translation>Extended to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="810"/>
+        <source>注意</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="810"/>
+        <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
+        <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="816"/>
+        <source>主办单位</source>
+        <translation>Lead department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="817"/>
+        <source>协办单位</source>
+        <translation>Co-handling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="818"/>
+        <source>经办人</source>
+        <translation>Handler</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="818"/>
+        <source>未分派</source>
+        <translation>Not assigned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="822"/>
+        <source>待审批</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="822"/>
+        <source>已批准</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="822"/>
+        <source>未批准</source>
+        <translation>Denied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="827"/>
+        <source>延期申请</source>
+        <translation>Extension</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="828"/>
+        <source>%1：%2个工作日，%3</source>
+        <translation>%1: %2 working days, %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="836"/>
+        <source>退单申请</source>
+        <translation>Return request</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="837"/>
+        <source>领导批示</source>
+        <translation>Leader&apos;s instruction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="839"/>
+        <source>重办次数</source>
+        <translation>Times re-handled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="844"/>
+        <source>12345热线电话</source>
+        <translation>12345 hotline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="845"/>
+        <source>书记市长信箱</source>
+        <translation>Secretary &amp; Mayor mailbox</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="846"/>
+        <source>政府网站</source>
+        <translation>Government website</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="847"/>
+        <source>微博</source>
+        <translation>Weibo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="848"/>
+        <source>微信</source>
+        <translation>WeChat</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="849"/>
+        <source>手机应用</source>
+        <translation>Mobile app</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="854"/>
+        <source>咨询</source>
+        <translation>Consultation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="855"/>
+        <source>求助</source>
+        <translation>Request for help</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="856"/>
+        <source>投诉</source>
+        <translation>Complaint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="857"/>
+        <source>举报</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="858"/>
+        <source>建议</source>
+        <translation>Suggestion</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="862"/>
+        <source>受理</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="862"/>
+        <source>查看联系方式</source>
+        <translation>Viewed contact details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="876"/>
+        <source>经办人：%1</source>
+        <translation>Handler: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="881"/>
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="890"/>
+        <source>待同步（尚未送达中心）</source>
+        <translation>Pending sync (not yet at the centre)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="897"/>
+        <source>处理记录 (%1)</source>
+        <translation>Timeline (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="906"/>
+        <source>尚无现场核查记录</source>
+        <translation>No on-site checks yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="913"/>
+        <source>位置：%1, %2</source>
+        <translation>Location: %1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="928"/>
+        <source>现场核查 (%1)</source>
+        <translation>On-site (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="946"/>
+        <source>待上传</source>
+        <translation>not uploaded yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="949"/>
+        <source>暂无附件</source>
+        <translation>No files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="950"/>
+        <source>附件 (%1)</source>
+        <translation>Files (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="966"/>
+        <location filename="../../ui/order_view.py" line="1052"/>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="968"/>
+        <source>加载中</source>
+        <translation>Loading</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="977"/>
+        <source>暂无内部备注（备注仅单位内部和中心可见）</source>
+        <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="979"/>
+        <source>内部备注 (%1)</source>
+        <translation>Notes (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="985"/>
+        <source>（当前）</source>
+        <translation> (current)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="994"/>
+        <source>审核流程：</source>
+        <translation>Review chain: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1004"/>
+        <source>通过</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1004"/>
+        <source>退回</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1012"/>
+        <source>审核记录 (%1)</source>
+        <translation>Reviews (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1085"/>
+        <source>照片</source>
+        <translation>Photo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1091"/>
+        <source>无法打开文件</source>
+        <translation>Cannot open the file</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoPicker</name>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="194"/>
+        <source>添加照片…</source>
+        <translation>Add photos…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="196"/>
+        <source>导入文件夹…</source>
+        <translation>Import folder…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="197"/>
+        <source>导入一个文件夹（如相机存储卡）中的全部照片</source>
+        <translation>Import every photo in a folder (a camera card, say)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="199"/>
+        <source>粘贴</source>
+        <translation>Paste</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="200"/>
+        <source>粘贴剪贴板中的图片（Ctrl+V）</source>
+        <translation>Paste the image on the clipboard (Ctrl+V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="215"/>
+        <source>把照片或文件夹拖到这里，或按 Ctrl+V 粘贴截图</source>
+        <translation>Drag photos or folders here, or press Ctrl+V to paste a screenshot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="267"/>
+        <source>添加照片</source>
+        <translation>Add photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="269"/>
+        <source>图片和 PDF</source>
+        <translation>Images and PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="269"/>
+        <source>所有文件</source>
+        <translation>All files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="275"/>
+        <source>导入文件夹</source>
+        <translation>Import folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="407"/>
+        <source>有 %1 个文件未能添加。</source>
+        <translation>Files not added: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="408"/>
+        <source>部分文件未添加</source>
+        <translation>Some files were not added</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="416"/>
+        <source>正在处理照片 %1/%2</source>
+        <translation>Processing photos %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="446"/>
+        <source>%1 张</source>
+        <translation>Photos: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsPanel</name>
+    <message>
+        <location filename="../../ui/problems.py" line="50"/>
+        <source>服务器上的内容已被他人修改</source>
+        <translation>Someone changed this on the server meanwhile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="51"/>
+        <source>服务器未接受此操作</source>
+        <translation>The server did not accept this action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="62"/>
+        <source>内容</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="63"/>
+        <source>依据</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="64"/>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="65"/>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="66"/>
+        <source>核查情况</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="67"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="68"/>
+        <source>批示</source>
+        <translation>Instruction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="72"/>
+        <source>答复结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="74"/>
+        <source>%1 张</source>
+        <translation>%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="75"/>
+        <source>照片</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="78"/>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="201"/>
+        <source>工单</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="201"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="201"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="201"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="214"/>
+        <source>没有冲突或被拒绝的操作。</source>
+        <translation>No conflicts or rejected actions.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="309"/>
+        <source>工单 %1（已不在本机）</source>
+        <translation>Order %1 (no longer on this computer)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="350"/>
+        <source>工单 %1 · %2：%3</source>
+        <translation>Order %1 · %2: %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="359"/>
+        <source>服务器版本</source>
+        <translation>Server version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="361"/>
+        <source>（答复结果：%1）</source>
+        <translation> (result: %1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="372"/>
+        <source>（此操作没有填写内容）</source>
+        <translation>(nothing was written for this action)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="388"/>
+        <source>采用服务器版本后，你写的内容将被删除，无法恢复。确定吗？</source>
+        <translation>Keeping the server version deletes what you wrote, and it cannot be recovered. Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="392"/>
+        <source>放弃后，这项操作和你写的内容将被删除，无法恢复。确定吗？</source>
+        <translation>Discarding deletes this action and what you wrote, and it cannot be recovered. Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="398"/>
+        <source>放弃修改</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="421"/>
+        <source>未能处理</source>
+        <translation>Could not resolve</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="421"/>
+        <source>未能处理这项操作：%1</source>
+        <translation>This action could not be resolved: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyEditor</name>
+    <message>
+        <location filename="../../ui/order_view.py" line="265"/>
+        <source>请选择办理结果</source>
+        <translation>Choose a result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="269"/>
+        <source>常用语</source>
+        <translation>Phrases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="276"/>
+        <source>答复内容（将反馈给市民）</source>
+        <translation>Reply text (sent to the citizen)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="278"/>
+        <source>答复依据：法规、政策文件名称及条款</source>
+        <translation>Basis: laws, policy documents and their articles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="285"/>
+        <source>保存草稿</source>
+        <translation>Save draft</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="286"/>
+        <source>保存草稿（Ctrl+S）</source>
+        <translation>Save draft (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="287"/>
+        <source>提交答复</source>
+        <translation>Submit reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="288"/>
+        <source>提交答复，进入审核（Ctrl+Enter）</source>
+        <translation>Submit the reply for review (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="306"/>
+        <source>办理结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="319"/>
+        <source>答复依据</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="328"/>
+        <source>您好！关于您反映的问题，</source>
+        <translation>Hello. Regarding the issue you reported, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="329"/>
+        <source>经现场核实，</source>
+        <translation>On-site verification showed that </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="330"/>
+        <source>我单位已于当日安排工作人员到现场查看，</source>
+        <translation>We sent staff to inspect the site the same day, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="331"/>
+        <source>已责成施工单位于……前整改完毕。</source>
+        <translation>The contractor has been ordered to put this right by …. </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="332"/>
+        <source>根据《……》第……条规定，</source>
+        <translation>Under Article … of the …, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="333"/>
+        <source>该问题涉及多个部门，我单位已牵头协调，</source>
+        <translation>As the issue involves several departments, we are leading the coordination, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="334"/>
+        <source>如有疑问，请致电……咨询。</source>
+        <translation>If you have any questions, please call …. </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="335"/>
+        <source>感谢您对我们工作的监督。</source>
+        <translation>Thank you for your oversight of our work.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="380"/>
+        <source>%1退回：%2</source>
+        <translation>Returned (%1): %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="399"/>
+        <source>第%1轮答复</source>
+        <translation>Reply, round %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="411"/>
+        <source>只读：当前不能修改答复</source>
+        <translation>Read-only: the reply cannot be changed now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="413"/>
+        <source>有未保存的修改</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="417"/>
+        <source>草稿已保存 %1</source>
+        <translation>Draft saved %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="432"/>
+        <source>请填写答复内容。</source>
+        <translation>Please write the reply.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="435"/>
+        <source>请选择办理结果。</source>
+        <translation>Please choose a result.</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnRequestDialog</name>
+    <message>
+        <location filename="../../ui/actions.py" line="248"/>
+        <source>不属于本单位职责</source>
+        <translation>Not this department&apos;s responsibility</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="249"/>
+        <source>不属于本辖区</source>
+        <translation>Not in our jurisdiction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="250"/>
+        <source>重复工单</source>
+        <translation>Duplicate order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="251"/>
+        <source>诉求信息不全，无法办理</source>
+        <translation>Request incomplete, cannot be handled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="252"/>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="256"/>
+        <source>说明理由，并尽量写明应由哪个单位办理</source>
+        <translation>Explain why, and if possible name the department that should handle it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="257"/>
+        <source>退单类型</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="258"/>
+        <source>理由</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="263"/>
+        <source>请填写退单理由。</source>
+        <translation>Please explain why the order should go back to the centre.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../ui/sign_in.py" line="28"/>
+        <source>登录 CaseDesk</source>
+        <translation>Sign in to CaseDesk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="39"/>
+        <source>服务器地址</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="40"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="41"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="43"/>
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="44"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="55"/>
+        <source>请填写服务器地址、用户名和密码</source>
+        <translation>Please enter the server, user name and password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="57"/>
+        <source>正在登录…</source>
+        <translation>Signing in…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sign_in.py" line="70"/>
+        <source>登录失败：%1</source>
+        <translation>Sign-in failed: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Tile</name>
+    <message>
+        <location filename="../../ui/dashboard.py" line="99"/>
+        <source>无数据</source>
+        <translation>No data</translation>
+    </message>
+</context>
+<context>
+    <name>_ConflictPage</name>
+    <message>
+        <location filename="../../ui/problems.py" line="100"/>
+        <source>服务器上的内容在你离线期间已被修改。左侧是服务器上的版本，右侧是你的版本；可以在右侧合并两者后重新提交。</source>
+        <translation>The content on the server changed while you were offline. The server&apos;s version is on the left, yours on the right; merge the two on the right and submit again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="108"/>
+        <source>我的版本（可编辑）</source>
+        <translation>My version (editable)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="110"/>
+        <source>采用我的版本</source>
+        <translation>Keep mine</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="111"/>
+        <source>按你原来写的内容重新提交</source>
+        <translation>Submit again what you originally wrote</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="112"/>
+        <source>采用服务器版本</source>
+        <translation>Keep server version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="113"/>
+        <source>放弃你的修改，保留服务器上的内容</source>
+        <translation>Drop your changes and keep the server&apos;s content</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="114"/>
+        <source>合并后重新提交</source>
+        <translation>Submit merged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="115"/>
+        <source>提交右侧编辑后的内容</source>
+        <translation>Submit the text as edited on the right</translation>
+    </message>
+</context>
+<context>
+    <name>_RejectionPage</name>
+    <message>
+        <location filename="../../ui/problems.py" line="152"/>
+        <source>你写的内容</source>
+        <translation>What you wrote</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="158"/>
+        <source>复制内容</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="159"/>
+        <source>放弃</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="160"/>
+        <source>重新提交</source>
+        <translation>Submit again</translation>
+    </message>
+</context>
+<context>
+    <name>_Tile</name>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="119"/>
+        <source>（无预览）</source>
+        <translation>(no preview)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_picker.py" line="132"/>
+        <source>移除这张照片</source>
+        <translation>Remove this photo</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,543 @@
+"""Write the English of every message into ``casedesk_en.ts`` (source: Simplified Chinese).
+
+    .venv/bin/python resources/i18n/fill_en.py            fill the unfinished messages of casedesk_en.ts
+    .venv/bin/python resources/i18n/fill_en.py --all      also overwrite finished ones from the tables below
+    .venv/bin/python resources/i18n/fill_en.py --check    only list unfinished messages the tables cannot fill
+
+The .ts is the source of truth (``python3 dev.py i18n`` extracts new strings into it, keeping every
+translation, and compiles the .qm); this script is a quick way to fill it. Without ``--all`` a
+translation already in the .ts (say, corrected in Qt Linguist) is kept. A message left unfinished
+makes the i18n tests fail and name it.
+
+Register: a government service desk. Keep %1/%2 placeholders, and the punctuation that joins a
+string to what the code puts before or after it (a trailing "，" becomes ", ", a leading "（" a " (").
+"""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+TS = Path(__file__).resolve().parent / "casedesk_en.ts"
+
+#: Source → English, whatever the context.
+EN: dict[str, str] = {
+    # --- states, urgency, results, roles (Labels) ---
+    "已受理": "Received",
+    "待签收": "To sign",
+    "退单待审": "Return pending",
+    "办理中": "In progress",
+    "审核中": "In review",
+    "已答复待回访": "Replied",
+    "已办结": "Closed",
+    "无效": "Invalid",
+    "已合并": "Merged",
+    "一般": "Normal",
+    "紧急": "Urgent",
+    "特急": "Very urgent",
+    "已解决": "Resolved",
+    "部分解决": "Partly resolved",
+    "已解释说明": "Explained",
+    "暂不具备条件": "Not feasible yet",
+    "科室审核": "Section chief",
+    "单位审核": "Dept. head",
+    "市分管领导审核": "City leader",
+    "市主要领导审核": "Top leader",
+    "经办人": "Handler",
+    "科长": "Section chief",
+    "单位负责人": "Department head",
+    "分管领导": "Leader in charge",
+    "主要领导": "Top leader",
+    "热线坐席": "Hotline agent",
+    "管理员": "Administrator",
+    "整改前": "Before",
+    "整改后": "After",
+    "其他": "Other",
+    "待同步": "Pending sync",
+    "暂缓": "On hold",
+    "上传中": "Uploading",
+    "已发送": "Sent",
+    "已生效": "Applied",
+    "冲突": "Conflict",
+    "被拒绝": "Rejected",
+    # --- commands (Labels) ---
+    "签收": "Sign for",
+    "分派经办人": "Assign handler",
+    "申请退单": "Return to centre",
+    "现场核查": "On-site check",
+    "内部备注": "Internal note",
+    "保存草稿": "Save draft",
+    "提交答复": "Submit reply",
+    "审核通过": "Approve",
+    "退回修改": "Return for rework",
+    "申请延期": "Request extension",
+    "派单": "Dispatch",
+    "审核退单": "Rule on return",
+    "审批延期": "Rule on extension",
+    "回访": "Callback",
+    "办结": "Close",
+    "重办": "Re-handle",
+    "督办": "Supervise",
+    "催办": "Remind",
+    "直接办结": "Close at once",
+    "作废": "Invalidate",
+    "合并": "Merge",
+    "；": "; ",  # between the items of a list
+    "%1（%2）": "%1 (%2)",  # a command and its shortcut
+    "%1  %2（%3）": "%1  %2 (%3)",  # a channel, its orders and their share
+    "%1：%2": "%1: %2",  # a field and its value
+    "审核无误": "Audited",
+    # --- countdown (Labels) ---
+    "%1天%2小时": "%1 d %2 h",
+    "%1小时%2分": "%1 h %2 min",
+    "%1分钟": "%1 min",
+    "超期%1": "%1 late",
+    # --- main window ---
+    "退回待办": "Returned to me",
+    "待我审核": "Awaiting my review",
+    "已提交": "Submitted",
+    "即将到期": "Due soon",
+    "已超期": "Overdue",
+    "全部工单": "All orders",
+    "任意时限": "Any deadline",
+    "4小时内到期": "Due in 4 h",
+    "24小时内到期": "Due in 24 h",
+    "3天内到期": "Due in 3 days",
+    "CaseDesk 12345工单办理 — %1（%2）": "CaseDesk 12345 Work Orders — %1 (%2)",
+    "工作台": "Workbench",
+    "同步问题": "Sync problems",
+    "统计": "Statistics",
+    "工具栏": "Toolbar",
+    "搜索工单编号、标题、内容、地址、市民（Ctrl+F）": "Search number, title, text, address, citizen (Ctrl+F)",
+    "立即同步": "Sync now",
+    "立即与中心同步（F5）": "Sync with the centre now (F5)",
+    "演示身份：": "Demo user:",
+    "经办人（住建局）": "Handler (Housing Bureau)",
+    "科长（住建局）": "Section chief (Housing Bureau)",
+    "单位负责人（住建局）": "Dept. head (Housing Bureau)",
+    "市分管领导": "City leader in charge",
+    "全部分类": "All categories",
+    "全部紧急程度": "All urgencies",
+    "全部状态": "All states",
+    "全部经办人": "All handlers",
+    "取消上传": "Cancel upload",
+    "搜索": "Search",
+    "同步": "Sync",
+    "%1 · 共 %2 件": "%1 · %2 orders",
+    "有 %1 件紧急工单待签收": "Urgent orders to sign: %1",
+    "紧急工单": "Urgent orders",
+    "● 登录已过期，请重新登录": "● Session expired, please sign in again",
+    "● 在线": "● Online",
+    "（同步中…）": " (syncing…)",
+    "● 离线（工作已保存在本机，联网后自动同步）": (
+        "● Offline (work is saved on this computer and syncs when back online)"
+    ),
+    "待同步 %1 项": "Pending sync: %1",
+    "上次同步 %1": "Last sync %1",
+    "尚未同步": "Not synced yet",
+    "上传照片 %1 / %2 MB": "Uploading photos %1 / %2 MB",
+    "，约剩 %1 秒": ", about %1 s left",
+    "同步问题 (%1)": "Sync problems (%1)",
+    # --- order list ---
+    "紧急程度": "Urgency",
+    "工单编号": "Order no.",
+    "标题": "Title",
+    "分类": "Category",
+    "状态": "State",
+    "受理时间": "Received",
+    "剩余时限": "Time left",
+    "待同步 %1": "%1 unsynced",
+    # --- order view ---
+    "请在列表中选择一张工单": "Select an order in the list",
+    "概况": "Overview",
+    "时间": "Time",
+    "操作人": "By",
+    "操作": "Action",
+    "说明": "Details",
+    "处理记录": "Timeline",
+    "附件": "Files",
+    "答复": "Reply",
+    "轮次": "Round",
+    "审核环节": "Level",
+    "审核人": "Reviewer",
+    "结论": "Decision",
+    "意见": "Comment",
+    "审核记录": "Reviews",
+    "诉求": "Request",
+    "市民": "Citizen",
+    "时限": "Deadlines",
+    "办理": "Handling",
+    "本地没有这张工单（可能已转出或尚未同步）": (
+        "This order is not on this computer (it may have been transferred, or not synced yet)"
+    ),
+    "重件": "Major",
+    "催办%1次": "Reminded %1×",
+    "%1 项修改尚未同步到中心": "Changes not yet synced to the centre: %1",
+    "有修改被中心拒绝或冲突，请到“同步问题”处理": (
+        "Changes were rejected by the centre or conflict; resolve them under “Sync problems”"
+    ),
+    "签收剩余": "Sign within",
+    "答复剩余": "Reply in",
+    "时限：%1": "Deadline: %1",
+    "来源": "Channel",
+    "类型": "Type",
+    "难易": "Complexity",
+    "复杂": "Complex",
+    "简单": "Simple",
+    "诉求内容": "Description",
+    "地址": "Address",
+    "坐标": "Coordinates",
+    "标签": "Tags",
+    "（已隐藏）": "(hidden)",
+    "匿名": "Anonymous",
+    "姓名": "Name",
+    "电话": "Phone",
+    "回访号码": "Callback number",
+    "市民要求保密": "Citizen requested confidentiality",
+    "允许承办单位联系": "Department may contact the citizen",
+    "不得联系市民": "Do not contact the citizen",
+    "部分信息已隐藏": "Some details are hidden",
+    "（按时）": "(on time)",
+    "（超时）": "(late)",
+    "签收时限": "Sign by",
+    "现场核查时限": "On site by",
+    "答复时限": "Reply by",
+    "延期后时限": "Extended to",
+    "注意": "Note",
+    "跨入节假日未公布的年份，时限为临时计算，公布后将重新计算": (
+        "The deadline runs into a year whose public holidays are not yet published: it is provisional "
+        "and will be recalculated once they are"
+    ),
+    "主办单位": "Lead department",
+    "协办单位": "Co-handling",
+    "未分派": "Not assigned",
+    "待审批": "Pending",
+    "已批准": "Approved",
+    "未批准": "Denied",
+    "延期申请": "Extension",
+    "%1：%2个工作日，%3": "%1: %2 working days, %3",
+    "退单申请": "Return request",
+    "领导批示": "Leader's instruction",
+    "重办次数": "Times re-handled",
+    "12345热线电话": "12345 hotline",
+    "书记市长信箱": "Secretary & Mayor mailbox",
+    "政府网站": "Government website",
+    "微博": "Weibo",
+    "微信": "WeChat",
+    "手机应用": "Mobile app",
+    "移动客户端": "Mobile app",
+    "咨询": "Consultation",
+    "求助": "Request for help",
+    "投诉": "Complaint",
+    "举报": "Report",
+    "建议": "Suggestion",
+    "受理": "Intake",
+    "查看联系方式": "Viewed contact details",
+    "经办人：%1": "Handler: %1",
+    "系统": "System",
+    "待同步（尚未送达中心）": "Pending sync (not yet at the centre)",
+    "处理记录 (%1)": "Timeline (%1)",
+    "尚无现场核查记录": "No on-site checks yet",
+    "位置：%1, %2": "Location: %1, %2",
+    "现场核查 (%1)": "On-site (%1)",
+    "待上传": "not uploaded yet",
+    "暂无附件": "No files",
+    "附件 (%1)": "Files (%1)",
+    "离线": "Offline",
+    "加载中": "Loading",
+    "暂无内部备注（备注仅单位内部和中心可见）": (
+        "No internal notes yet (notes are seen only within the department and by the centre)"
+    ),
+    "内部备注 (%1)": "Notes (%1)",
+    "审核流程：": "Review chain: ",
+    "（当前）": " (current)",
+    "通过": "Approved",
+    "退回": "Returned",
+    "审核记录 (%1)": "Reviews (%1)",
+    "无法打开文件": "Cannot open the file",
+    "照片": "Photos",
+    # --- reply editor ---
+    "请选择办理结果": "Choose a result",
+    "常用语": "Phrases",
+    "答复内容（将反馈给市民）": "Reply text (sent to the citizen)",
+    "答复依据：法规、政策文件名称及条款": "Basis: laws, policy documents and their articles",
+    "保存草稿（Ctrl+S）": "Save draft (Ctrl+S)",
+    "提交答复，进入审核（Ctrl+Enter）": "Submit the reply for review (Ctrl+Enter)",
+    "办理结果": "Result",
+    "答复依据": "Basis",
+    "您好！关于您反映的问题，": "Hello. Regarding the issue you reported, ",
+    "经现场核实，": "On-site verification showed that ",
+    "我单位已于当日安排工作人员到现场查看，": "We sent staff to inspect the site the same day, ",
+    "已责成施工单位于……前整改完毕。": "The contractor has been ordered to put this right by …. ",
+    "根据《……》第……条规定，": "Under Article … of the …, ",
+    "该问题涉及多个部门，我单位已牵头协调，": (
+        "As the issue involves several departments, we are leading the coordination, "
+    ),
+    "如有疑问，请致电……咨询。": "If you have any questions, please call …. ",
+    "感谢您对我们工作的监督。": "Thank you for your oversight of our work.",
+    "%1退回：%2": "Returned (%1): %2",
+    "第%1轮答复": "Reply, round %1",
+    "只读：当前不能修改答复": "Read-only: the reply cannot be changed now",
+    "有未保存的修改": "Unsaved changes",
+    "草稿已保存 %1": "Draft saved %1",
+    "请填写答复内容。": "Please write the reply.",
+    "请选择办理结果。": "Please choose a result.",
+    # --- image viewer ---
+    "适应窗口": "Fit to window",
+    "放大": "Zoom in",
+    "缩小": "Zoom out",
+    "原始大小": "Actual size",
+    "无法显示这张图片": "Cannot display this image",
+    # --- action bar and its forms ---
+    "操作未完成": "Action not completed",
+    "本地没有这张工单（可能已转出），请同步后再试。": (
+        "This order is not on this computer (it may have been transferred). Sync, then try again."
+    ),
+    "填写的内容不符合要求：%1": "Some of the input is not valid: %1",
+    "当前没有需要您处理的操作": "Nothing for you to do on this order now",
+    "提交": "Submit",
+    "提交（Ctrl+Enter）": "Submit (Ctrl+Enter)",
+    "取消": "Cancel",
+    "退回原因和修改要求（必填）": "Why it is returned and what to change (required)",
+    "审核意见（可不填）": "Review comment (optional)",
+    "退回时必须填写意见，说明需要怎样修改。": "A comment is required when returning: say what needs to change.",
+    "仅本单位和中心可见，不会告知市民": "Seen only by this department and the centre, never by the citizen",
+    "备注": "Note",
+    "请填写备注内容。": "Please write the note.",
+    "本单位没有可分派的经办人（请同步后再试）。": "This department has no handler to assign (sync, then try again).",
+    "请选择经办人。": "Please choose a handler.",
+    " 个工作日": " working days",
+    "需要延期的原因，如：需协调多个部门、等待施工条件": (
+        "Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions"
+    ),
+    "延期天数": "Extension",
+    "原因": "Reason",
+    "请填写延期原因。": "Please give the reason for the extension.",
+    "不属于本单位职责": "Not this department's responsibility",
+    "不属于本辖区": "Not in our jurisdiction",
+    "重复工单": "Duplicate order",
+    "诉求信息不全，无法办理": "Request incomplete, cannot be handled",
+    "说明理由，并尽量写明应由哪个单位办理": "Explain why, and if possible name the department that should handle it",
+    "退单类型": "Reason",
+    "理由": "Explanation",
+    "请填写退单理由。": "Please explain why the order should go back to the centre.",
+    "纬度，如 32.7847": "Latitude, e.g. 32.7847",
+    "经度，如 119.4432": "Longitude, e.g. 119.4432",
+    "核查发现的情况、已采取的措施": "What was found, and what was done",
+    "核查时间": "Checked at",
+    "位置（GPS）": "Location (GPS)",
+    "核查情况": "Findings",
+    "取自照片 %1": "From photo %1",
+    "照片处理中，请稍候…": "Processing photos, please wait…",
+    "照片还在处理中，请稍候再提交。": "Photos are still being processed; please submit in a moment.",
+    "请填写核查情况或添加照片。": "Please enter the findings or add photos.",
+    "一次核查最多 %1 张照片。": "At most %1 photos per check.",
+    "请同时填写纬度和经度，或都不填。": "Enter both latitude and longitude, or neither.",
+    "经纬度格式不正确。": "Latitude or longitude is not a valid number.",
+    # --- photo picker ---
+    "添加照片…": "Add photos…",
+    "导入文件夹…": "Import folder…",
+    "导入一个文件夹（如相机存储卡）中的全部照片": "Import every photo in a folder (a camera card, say)",
+    "粘贴": "Paste",
+    "粘贴剪贴板中的图片（Ctrl+V）": "Paste the image on the clipboard (Ctrl+V)",
+    "把照片或文件夹拖到这里，或按 Ctrl+V 粘贴截图": (
+        "Drag photos or folders here, or press Ctrl+V to paste a screenshot"
+    ),
+    "添加照片": "Add photos",
+    "图片和 PDF": "Images and PDF",
+    "所有文件": "All files",
+    "导入文件夹": "Import folder",
+    "有 %1 个文件未能添加。": "Files not added: %1.",
+    "部分文件未添加": "Some files were not added",
+    "正在处理照片 %1/%2": "Processing photos %1/%2",
+    "%1 张": "Photos: %1",
+    "（无预览）": "(no preview)",
+    "移除这张照片": "Remove this photo",
+    # --- problems panel ---
+    "服务器上的内容已被他人修改": "Someone changed this on the server meanwhile",
+    "服务器未接受此操作": "The server did not accept this action",
+    "内容": "Text",
+    "依据": "Basis",
+    "批示": "Instruction",
+    "答复结果": "Result",
+    "工单": "Order",
+    "没有冲突或被拒绝的操作。": "No conflicts or rejected actions.",
+    "工单 %1（已不在本机）": "Order %1 (no longer on this computer)",
+    "工单 %1 · %2：%3": "Order %1 · %2: %3",
+    "服务器版本": "Server version",
+    "（答复结果：%1）": " (result: %1)",
+    "（此操作没有填写内容）": "(nothing was written for this action)",
+    "采用服务器版本后，你写的内容将被删除，无法恢复。确定吗？": (
+        "Keeping the server version deletes what you wrote, and it cannot be recovered. Continue?"
+    ),
+    "放弃后，这项操作和你写的内容将被删除，无法恢复。确定吗？": (
+        "Discarding deletes this action and what you wrote, and it cannot be recovered. Continue?"
+    ),
+    "放弃修改": "Discard changes",
+    "未能处理": "Could not resolve",
+    "未能处理这项操作：%1": "This action could not be resolved: %1",
+    "服务器上的内容在你离线期间已被修改。左侧是服务器上的版本，右侧是你的版本；可以在右侧合并两者后重新提交。": (
+        "The content on the server changed while you were offline. The server's version is on the left, "
+        "yours on the right; merge the two on the right and submit again."
+    ),
+    "我的版本（可编辑）": "My version (editable)",
+    "采用我的版本": "Keep mine",
+    "按你原来写的内容重新提交": "Submit again what you originally wrote",
+    "采用服务器版本": "Keep server version",
+    "放弃你的修改，保留服务器上的内容": "Drop your changes and keep the server's content",
+    "合并后重新提交": "Submit merged",
+    "提交右侧编辑后的内容": "Submit the text as edited on the right",
+    "你写的内容": "What you wrote",
+    "复制内容": "Copy",
+    "放弃": "Discard",
+    "重新提交": "Submit again",
+    # --- a city leader's monthly audit ---
+    "月度审核": "Monthly audit",
+    "审核": "Audit",
+    "标记为已审核（Ctrl+Shift+K）": "Mark as audited (Ctrl+Shift+K)",
+    "批示重办…": "Instruct re-handling…",
+    "批示重办": "Instruct re-handling",
+    "查看工单": "View order",
+    "审核月份": "Month",
+    "已审核": "Audited",
+    "待审核": "To audit",
+    "已审核 %1 / %2 件": "Audited: %1 of %2",
+    "批示（将随工单退回承办单位）：": "Instruction (goes back to the department with the order):",
+    "重办需要填写批示。": "Re-handling needs an instruction.",
+    # --- dashboard ---
+    "%1年%2月": "%2/%1",
+    "导出台账": "Export ledger",
+    "把所选月份的工单导出为 Excel 工作台账": "Export the selected month's orders as an Excel work ledger",
+    "月份": "Month",
+    "工单量": "Orders",
+    "本月派至本单位（或受理）的工单数": "Orders dispatched to this department (or received) this month",
+    "及时签收率": "Signed on time",
+    "按时签收 ÷（已签收 + 已超签收时限仍未签收）": "Signed on time ÷ (signed + still unsigned after the sign-by time)",
+    "按时办结率": "Closed on time",
+    "按时办结 ÷（已办结 + 未办结且已超期）": "Closed on time ÷ (closed + open and overdue)",
+    "回访满意率": "Satisfaction",
+    "满意及基本满意 ÷ 回访联系上的次数": "Satisfied or basically satisfied ÷ callbacks that reached the citizen",
+    "解决率": "Resolution rate",
+    "最新答复为“已解决” ÷ 已答复（待回访或已办结）": (
+        "Latest reply “Resolved” ÷ replied (awaiting callback or closed)"
+    ),
+    "退单率": "Return rate",
+    "申请过退单的工单 ÷ 本月工单": "Orders with a return request ÷ orders this month",
+    "审核退回率": "Review return rate",
+    "审核中被退回修改过的工单 ÷ 曾答复的工单": "Orders returned for rework in review ÷ orders ever replied",
+    "重办率": "Re-handling rate",
+    "被要求重办的工单 ÷ 曾答复的工单": "Orders sent back for re-handling ÷ orders ever replied",
+    "平均办理时长": "Average handling time",
+    "从派单到首次提交答复的平均天数": "Average days from dispatch to the first reply submitted",
+    "分类工单量": "Orders by category",
+    "来源渠道": "Channels",
+    "每日受理量": "Daily intake",
+    "以上为本机缓存工单的统计，仅供参考；正式考核以服务器统计为准。": (
+        "Figures from the orders cached on this computer, for reference only; "
+        "official assessment uses the server's figures."
+    ),
+    "工作台账-%1.xlsx": "work-ledger-%1.xlsx",
+    "导出工作台账": "Export work ledger",
+    "Excel 工作簿 (*.xlsx)": "Excel workbook (*.xlsx)",
+    "正在导出台账……": "Exporting the ledger…",
+    "回复单-%1.pdf": "reply-sheet-%1.pdf",
+    "打印回复单": "Print reply sheet",
+    "PDF 文件 (*.pdf)": "PDF files (*.pdf)",
+    "正在生成回复单……": "Generating the reply sheet…",
+    "%1天": "%1 days",
+    "派单至首次答复": "Dispatch to first reply",
+    "未分类": "Uncategorised",
+    "受理量": "Intake",
+    "日": "Day",
+    "已保存：%1": "Saved: %1",
+    "保存失败：%1": "Could not save: %1",
+    "本机没有这张工单": "This order is not on this computer",
+    "无数据": "No data",
+    # --- sign-in and the application ---
+    "登录 CaseDesk": "Sign in to CaseDesk",
+    "服务器地址": "Server",
+    "用户名": "User name",
+    "密码": "Password",
+    "登录": "Sign in",
+    "请填写服务器地址、用户名和密码": "Please enter the server, user name and password",
+    "正在登录…": "Signing in…",
+    "登录失败：%1": "Sign-in failed: %1",
+    "首次启动：正在生成演示数据（约需半分钟）…": "First start: generating the demo data (about half a minute)…",
+    "正在启动内置服务器…": "Starting the bundled server…",
+    "正在连接 %1 …": "Connecting to %1…",
+    "无法连接服务器：正在使用本机缓存的数据离线工作": (
+        "Cannot reach the server: working offline with the data cached on this computer"
+    ),
+    "正在切换演示身份…": "Switching the demo user…",
+    "读写本机文件失败：%1": "Could not read or write a file on this computer: %1",
+    "发生内部错误，已记录日志。请联系管理员。": (
+        "An internal error occurred and was logged. Please contact your administrator."
+    ),
+    "无法启动：%1": "Cannot start: %1",
+    "CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。": (
+        "CaseDesk ran into a program error. Your work is saved on this computer and will not be lost."
+    ),
+    "错误报告已保存到：%1\n请将此文件发送给系统管理员。": (
+        "The error report was saved to: %1\nPlease send this file to your system administrator."
+    ),
+}
+
+#: (context, source) → English, where the context needs other words than :data:`EN`.
+IN_CONTEXT: dict[tuple[str, str], str] = {
+    ("AuditQueue", "审核无误"): "Mark audited",  # a button
+    ("AuditQueue", "主办单位"): "Lead dept.",  # a narrow column
+    ("OrderView", "督办"): "Supervised",  # a badge: the order is supervised
+    ("OrderView", "现场核查"): "On-site",  # a tab
+    ("OrderView", "内部备注"): "Notes",  # a tab
+    ("OrderView", "照片"): "Photo",  # the viewer's title
+    ("OrderView", "受理时间"): "Received at",
+    ("ProblemsPanel", "%1 张"): "%1",  # after "Photos: "
+    ("ProblemsPanel", "理由"): "Reason",
+    ("ProblemsPanel", "状态"): "Status",
+    ("Dashboard", "电话"): "Phone",
+}
+
+
+def english(context: str, source: str) -> str | None:
+    return IN_CONTEXT.get((context, source), EN.get(source))
+
+
+def fill(path: Path = TS, overwrite: bool = False, check: bool = False) -> list[tuple[str, str]]:
+    """Fill ``path``'s unfinished messages (all, with ``overwrite``); returns the pairs left unfinished."""
+    tree = ET.parse(path)
+    missing = []
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            source = message.findtext("source") or ""
+            translation = message.find("translation")
+            if translation is None:
+                translation = ET.SubElement(message, "translation")
+            if message.get("numerus") == "yes" or translation.get("type") in ("vanished", "obsolete"):
+                continue
+            unfinished = translation.get("type") == "unfinished" or not (translation.text or "").strip()
+            if not (unfinished or overwrite):
+                continue
+            text = english(name, source)
+            if text is None:
+                if unfinished:
+                    missing.append((name, source))
+                continue
+            translation.text = text
+            translation.attrib.pop("type", None)
+    if not check:
+        body = ET.tostring(tree.getroot(), encoding="unicode")
+        path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n", encoding="utf-8")
+    return missing
+
+
+def main() -> int:
+    missing = fill(overwrite="--all" in sys.argv, check="--check" in sys.argv)
+    for context, source in missing:
+        print(f"no English: [{context}] {source!r}")
+    return 1 if missing and "--check" in sys.argv else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,258 @@
+"""English comes from the Qt translation in resources/i18n: complete, faithful to placeholders, compiled.
+
+Chinese is the source language. A user-visible string added without its English fails here, named;
+``python3 dev.py i18n`` extracts it into the .ts and compiles the .qm once it is translated.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtWidgets import QApplication
+
+from casework.schemas import UserOut
+from desktop.i18n import I18N_DIR, Languages
+from desktop.workspace import Workspace
+from main import parse
+from tests.desktop.test_order_view import HANDLER, make_workspace, put  # noqa: F401  (a fixture, used by name)
+from ui.app import CaseDeskApp
+from ui.main_window import LISTS, MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = I18N_DIR / "casedesk_en.ts"
+QM = I18N_DIR / "casedesk_en.qm"
+PLACEHOLDER = re.compile(r"%\d")
+Messages = dict[tuple[str, str], tuple[str | None, str]]  # (context, source) -> (translation type, text)
+
+
+def tool(name: str) -> str:
+    """A Qt tool of PySide6, beside this Python (the venv) or on the PATH."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} not found: install PySide6 into the venv")
+    return found
+
+
+def sources() -> list[str]:
+    return sorted(str(p) for folder in ("ui", "desktop") for p in (ROOT / folder).glob("*.py"))
+
+
+def messages(ts: Path) -> Messages:
+    found: Messages = {}
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            kind = translation.get("type") if translation is not None else "unfinished"
+            text = (translation.text or "") if translation is not None else ""
+            found[(name, message.findtext("source") or "")] = (kind, text)
+    return found
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> Messages:
+    """What lupdate finds in the sources now."""
+    ts = tmp_path_factory.mktemp("lupdate") / "current_en.ts"
+    subprocess.run([tool("pyside6-lupdate"), *sources(), "-ts", str(ts)], check=True, capture_output=True)
+    return messages(ts)
+
+
+@pytest.fixture
+def workspaces(request: pytest.FixtureRequest) -> Callable[[UserOut], Workspace]:
+    """test_order_view's ``make_workspace``: workspaces on real stores, the server unreachable."""
+    return request.getfixturevalue("make_workspace")
+
+
+@pytest.fixture
+def languages(qapp: Any) -> Iterator[Languages]:
+    """The application's languages; afterwards no translator of ours stays, and the locale is as before."""
+    app = QCoreApplication.instance()
+    locale, language = QLocale(), app.property("casedesk_language")
+    chosen = Languages(app)
+    yield chosen
+    chosen.uninstall()
+    QLocale.setDefault(locale)
+    app.setProperty("casedesk_language", language)
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+
+def test_lupdate_finds_the_ui_contexts(extracted: Messages) -> None:
+    contexts = {context for context, _ in extracted}
+    expected = {
+        "Labels",
+        "MainWindow",
+        "OrderListModel",
+        "OrderView",
+        "ReplyEditor",
+        "ImageViewer",
+        "ActionBar",
+        "CommandDialog",
+        "CommentDialog",
+        "NoteDialog",
+        "AssignDialog",
+        "ExtensionDialog",
+        "ReturnRequestDialog",
+        "OnsiteCheckDialog",
+        "PhotoPicker",
+        "ProblemsPanel",
+        "Dashboard",
+        "SignInDialog",
+        "CaseDeskApp",
+    }
+    assert expected <= contexts, f"lupdate missed {sorted(expected - contexts)}"
+
+
+def test_lupdate_sees_every_tr_call() -> None:
+    """lupdate does not read inside f-strings: a tr() there would never be translated."""
+    hidden = []
+    for path in sources():
+        for joined in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
+            if not isinstance(joined, ast.JoinedStr):
+                continue
+            for node in ast.walk(joined):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+                    name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                    if name in ("tr", "translate", "QT_TRANSLATE_NOOP"):
+                        hidden.append(f"{Path(path).relative_to(ROOT)}:{node.lineno}")
+    assert not hidden, "tr() inside an f-string (call it before, into a variable):\n  " + "\n  ".join(hidden)
+
+
+def test_every_string_has_its_english(extracted: Messages) -> None:
+    committed = messages(TS)
+    missing = [
+        f"[{context}] {source!r}"
+        for (context, source), _ in sorted(extracted.items())
+        if (found := committed.get((context, source))) is None or found[0] is not None or not found[1].strip()
+    ]
+    assert not missing, (
+        f"{len(missing)} string(s) have no English in {TS.relative_to(ROOT)} — run `python3 dev.py i18n`, "
+        "then translate them (Qt Linguist, or resources/i18n/fill_en.py):\n  " + "\n  ".join(missing)
+    )
+
+
+def test_translations_keep_the_placeholders() -> None:
+    wrong = [
+        f"[{context}] {source!r} → {text!r}"
+        for (context, source), (_, text) in sorted(messages(TS).items())
+        if text and sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text))
+    ]
+    assert not wrong, "placeholders differ between source and English:\n  " + "\n  ".join(wrong)
+
+
+def test_the_compiled_catalogue_is_current(tmp_path: Path) -> None:
+    fresh = tmp_path / "casedesk_en.qm"
+    subprocess.run([tool("pyside6-lrelease"), str(TS), "-qm", str(fresh)], check=True, capture_output=True)
+    assert QM.exists(), f"{QM.relative_to(ROOT)} is missing — run `python3 dev.py i18n`"
+    assert QM.read_bytes() == fresh.read_bytes(), (
+        f"{QM.relative_to(ROOT)} is older than {TS.name} — run `python3 dev.py i18n` and commit both"
+    )
+
+
+# --- the window in each language -----------------------------------------------------------------
+
+
+def test_the_window_speaks_english_then_chinese_again(
+    qtbot: Any, languages: Languages, workspaces: Callable[[UserOut], Workspace]
+) -> None:
+    workspace = workspaces(HANDLER)
+    put(workspace, "dispatched")
+
+    def window(language: str) -> MainWindow:
+        assert languages.use(language) == language
+        built = MainWindow(workspace, ["handler", "chief"], language)
+        qtbot.addWidget(built)
+        built.show()
+        qtbot.waitUntil(lambda: built.model.total == 1 or built.sidebar.currentRow() >= 0, timeout=5000)
+        return built
+
+    def sidebar(built: MainWindow) -> list[str]:
+        return [built.sidebar.item(i).data(Qt.ItemDataRole.UserRole + 1) for i in range(built.sidebar.count())]
+
+    def tabs(built: MainWindow) -> list[str]:
+        return [built.tabs.tabText(i) for i in range(built.tabs.count())]
+
+    english = window("en")
+    assert QCoreApplication.instance().property("casedesk_language") == "en"
+    assert english.windowTitle() == "CaseDesk 12345 Work Orders — 王建国 (Handler)"
+    assert sidebar(english) == [
+        "To sign",
+        "In progress",
+        "Returned to me",
+        "Awaiting my review",
+        "Submitted",
+        "Due soon",
+        "Overdue",
+        "Closed",
+        "All orders",
+    ]
+    assert tabs(english)[:3] == ["Workbench", "Sync problems", "Statistics"]
+    assert english.sync_button.text() == "Sync now"
+    assert english.model.headerData(7, Qt.Orientation.Horizontal) == "Time left"
+    assert english.order_view.tabs.tabText(0) == "Overview"
+    assert english.demo_switch.itemText(0) == "Handler (Housing Bureau)"
+    english.close()
+
+    chinese = window("zh")
+    assert chinese.windowTitle() == "CaseDesk 12345工单办理 — 王建国（经办人）"
+    assert sidebar(chinese) == [QCoreApplication.translate("MainWindow", text) for _, text in LISTS]
+    assert sidebar(chinese)[:4] == ["待签收", "办理中", "退回待办", "待我审核"]
+    assert tabs(chinese)[:3] == ["工作台", "同步问题", "统计"]
+    assert chinese.order_view.tabs.tabText(0) == "概况"
+    chinese.close()
+
+
+def test_the_language_switch_rebuilds_the_window_in_the_other_language(
+    qtbot: Any,
+    languages: Languages,
+    workspaces: Callable[[UserOut], Workspace],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the app installs its crash hook: put back after
+    handlers = list(logging.getLogger("casedesk").handlers)
+    workspace = workspaces(HANDLER)
+    put(workspace, "dispatched")
+    app = CaseDeskApp(QApplication.instance(), parse(["--data-dir", str(tmp_path / "home"), "--lang", "zh"]))  # type: ignore[arg-type]
+    app.languages.uninstall()
+    app.languages = languages  # whatever the switches install, the fixture removes
+    languages.use("zh")
+    try:
+        app.workspace = workspace
+        app._build_window()
+        chinese = app.window
+        assert chinese is not None and chinese.windowTitle().startswith("CaseDesk 12345工单办理")
+        with qtbot.waitSignal(chinese.order_view.loaded, timeout=5000):
+            chinese.order_view.show_order(1)
+
+        chinese.language_switch.activated.emit(chinese.language_switch.findData("en"))  # the user picks English
+        english = app.window
+        assert english is not None and english is not chinese
+        assert english.windowTitle() == "CaseDesk 12345 Work Orders — 王建国 (Handler)"
+        assert english.tabs.tabText(0) == "Workbench" and english.language_switch.currentData() == "en"
+        assert english.order_view.order_id == 1  # the open order stays open
+        qtbot.waitUntil(lambda: english.order_view.tabs.tabText(0) == "Overview", timeout=5000)
+        assert app.settings.value("language") == "en"
+
+        english.language_switch.activated.emit(english.language_switch.findData("zh"))
+        assert app.window is not None and app.window.tabs.tabText(0) == "工作台"
+        assert app.settings.value("language") == "zh"
+    finally:
+        if app.window is not None:
+            app.window.close()
+        for handler in logging.getLogger("casedesk").handlers:
+            if handler not in handlers:
+                logging.getLogger("casedesk").removeHandler(handler)
+                handler.close()
