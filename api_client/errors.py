@@ -150,11 +150,11 @@ def read_model(response: requests.Response, model: Any) -> Any:
     from pydantic import TypeAdapter, ValidationError
 
     try:
-        data = response.json()
+        # Parsed and validated in one pass by pydantic-core, not json.loads and then again.
         if isinstance(model, TypeAdapter):
-            return model.validate_python(data)
-        return model.model_validate(data)
-    except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
+            return model.validate_json(response.content)
+        return model.model_validate_json(response.content)
+    except (ValueError, ValidationError) as exc:  # a ValidationError is a ValueError too
         raise Offline(
             "garbled_answer",
             "服务器的回答不完整，稍后将自动重试",

@@ -54,6 +54,14 @@ class Wire(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+
+class Input(Wire):
+    """Base of what clients send: text is checked for NUL characters.
+
+    Only inputs: answers are built from data already checked on the way in, and the check on
+    every string of a sync page cost a fifth of an initial pull's time.
+    """
+
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
@@ -74,7 +82,7 @@ class ErrorBody(Wire):
 # --- organisation ------------------------------------------------------------------------
 
 
-class DepartmentIn(Wire):
+class DepartmentIn(Input):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
     name: RequiredShort
     name_en: Short = ""
@@ -89,7 +97,7 @@ class DepartmentOut(Wire):
     kind: str
 
 
-class CategoryIn(Wire):
+class CategoryIn(Input):
     code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")]
     name: RequiredShort
     parent_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")] | None = None
@@ -103,7 +111,7 @@ class CategoryOut(Wire):
     department_code: str | None
 
 
-class UserIn(Wire):
+class UserIn(Input):
     username: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.-]{2,40}$")]
     name: RequiredShort
     role: Role
@@ -127,12 +135,12 @@ class UserOut(Wire):
 # --- auth --------------------------------------------------------------------------------
 
 
-class LoginRequest(Wire):
+class LoginRequest(Input):
     username: Annotated[str, StringConstraints(max_length=100)]
     password: Annotated[str, StringConstraints(max_length=200)]
 
 
-class RefreshRequest(Wire):
+class RefreshRequest(Input):
     refresh_token: Annotated[str, StringConstraints(max_length=200)]
 
 
@@ -147,7 +155,7 @@ class TokenPair(Wire):
 # --- orders: intake ------------------------------------------------------------------------
 
 
-class CitizenIn(Wire):
+class CitizenIn(Input):
     name: Short = ""
     phone: Phone = ""
     anonymous: bool = False
@@ -156,7 +164,7 @@ class CitizenIn(Wire):
     callback_number: Phone = ""
 
 
-class OrderIntake(Wire):
+class OrderIntake(Input):
     channel: Channel
     received_at: Moment | None = None
     citizen: CitizenIn
@@ -180,7 +188,7 @@ class OrderIntake(Wire):
 # --- orders: commands ----------------------------------------------------------------------
 
 
-class VersionedBody(Wire):
+class VersionedBody(Input):
     version: Version
 
 
@@ -223,12 +231,12 @@ class RuleReturnBody(VersionedBody):
     comment: Text = ""
 
 
-class PhotoRef(Wire):
+class PhotoRef(Input):
     sha256: Sha256
     tag: PhotoTag = PhotoTag.OTHER
 
 
-class OnsiteCheckBody(Wire):
+class OnsiteCheckBody(Input):
     client_id: UUID
     checked_at: Moment
     lat: Latitude | None = None
@@ -237,7 +245,7 @@ class OnsiteCheckBody(Wire):
     photos: list[PhotoRef] = Field(default_factory=list, max_length=50)
 
 
-class AddNoteBody(Wire):
+class AddNoteBody(Input):
     client_id: UUID
     text: RequiredText
 

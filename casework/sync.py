@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import Field, StringConstraints
 
 from casework.lifecycle import Command
-from casework.schemas import EventView, Id, OrderDetail, Wire
+from casework.schemas import EventView, Id, Input, OrderDetail, Wire
 
 ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{8,64}$")]
 
@@ -34,7 +34,7 @@ class PullResponse(Wire):
     reset: bool = Field(description="The old cursor could not be served: drop the local copy, keep the outbox")
 
 
-class Mutation(Wire):
+class Mutation(Input):
     """One named command made offline, with the version and free-text values it was based on."""
 
     id: UUID
@@ -46,7 +46,7 @@ class Mutation(Wire):
     )
 
 
-class PushRequest(Wire):
+class PushRequest(Input):
     client_id: ClientId
     mutations: list[Mutation] = Field(max_length=200)
 

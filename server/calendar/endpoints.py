@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Path
 from pydantic import Field
 
 from casework.calendar import CalendarDay, CalendarFileError, DayKind, parse_year_file
-from casework.schemas import Short, Wire
+from casework.schemas import Input, Short, Wire
 from server.calendar import service
 from server.deps import DB, Admin, AppSettings, CurrentCaller, Now
 from server.errors import errors, invalid
@@ -18,7 +18,7 @@ from server.transaction import TransactionalRoute
 router = APIRouter(prefix="/calendar", tags=["calendar"], route_class=TransactionalRoute)
 
 
-class DayIn(Wire):
+class DayIn(Input):
     day: date
     kind: DayKind
     note: Short = ""

@@ -1,0 +1,224 @@
+"""Sync pull benchmark: the initial pull of every order into an empty offline store, then empty deltas.
+
+1. Initial pull: ``client.pull(cursor, limit)`` and ``store.apply_pull(page)`` in a loop until
+   ``has_more`` is false, into a new ``offline.open_store`` file, as the centre's agent (who sees
+   every order). Prints orders/s, the time in the HTTP pull (the server's part from its
+   Server-Timing header; the rest is transfer, JSON parsing and validation in the client) and in
+   ``apply_pull``. Target: at least 5,000 orders/s.
+2. Baseline, in the same run: the same rows (the ``orders`` rows with their server_json and
+   local_json, the ``events`` rows, as the store wrote them) inserted with ``sqlite3``
+   ``executemany`` in one transaction into a plain SQLite file with the store's schema and
+   pragmas (WAL, synchronous=FULL). Once with the JSON already encoded, once encoding it from
+   Python objects. Target: the initial pull within 5x of the raw insert.
+3. Empty delta: ``client.pull`` with the up-to-date cursor (nothing new), ``--tries`` times after
+   a short warm-up; median and p95 of the round trip, and of round trip plus ``apply_pull``
+   (which saves the cursor: one durable commit). Target: p95 at most 20 ms.
+
+``--profile`` runs everything under cProfile (client and every server thread) and prints the hot
+spots; its timings are then not comparable with a normal run.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import sqlite3
+import statistics
+import tempfile
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from api_client import CaseDeskClient
+from bench.common import PROFILES, Answers, bench, parser, percentile, print_profile, spread, verdict
+from offline import Store, open_store
+
+WARM_UP = 10
+BASELINE_REPEATS = 3
+
+
+@dataclass
+class InitialPull:
+    """What an initial pull brought and where its time went (seconds)."""
+
+    orders: int
+    events: int
+    pages: int
+    http_s: float
+    apply_s: float
+    server_s: float
+    body_bytes: int
+    cursor: str
+
+    @property
+    def total_s(self) -> float:
+        return self.http_s + self.apply_s
+
+
+def initial_pull(client: CaseDeskClient, store: Store, limit: int, answers: Answers) -> InitialPull:
+    """Pull pages and apply each until the server has no more, timing the two apart."""
+    cursor: str | None = None
+    orders = events = pages = 0
+    http_s = apply_s = 0.0
+    answers.reset()
+    while True:
+        started = time.perf_counter()
+        page = client.pull(cursor, limit)
+        pulled = time.perf_counter()
+        store.apply_pull(page)
+        http_s += pulled - started
+        apply_s += time.perf_counter() - pulled
+        pages += 1
+        orders += sum(1 for c in page.changes if c.order is not None)
+        events += sum(len(c.events) for c in page.changes)
+        cursor = page.cursor
+        if not page.has_more:
+            break
+    return InitialPull(
+        orders, events, pages, http_s, apply_s, sum(answers.server_ms) / 1000, answers.body_bytes, cursor
+    )
+
+
+#: Columns holding JSON documents (decoded and re-encoded in the "encoding" baseline).
+JSON_COLUMNS = {"server_json", "local_json", "json"}
+
+
+def raw_insert(store_path: Path, workdir: Path, encode: bool) -> float:
+    """Seconds to insert the store's orders and events rows into a plain SQLite file (median of a few).
+
+    Every column the store wrote is copied; only the tables and their indexes are created (no
+    triggers or search index: they are part of what the store does beyond a raw insert).
+    """
+    source = sqlite3.connect(store_path)
+    schema = [
+        sql
+        for (sql,) in source.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name IN ('orders', 'events') "
+            "AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC"
+        )
+    ]
+    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+    for name in ("orders", "events"):
+        cursor = source.execute(f"SELECT * FROM {name}")
+        tables[name] = ([d[0] for d in cursor.description], cursor.fetchall())
+    source.close()
+    if encode:
+        for name, (columns, rows) in tables.items():
+            decode = [c in JSON_COLUMNS for c in columns]
+            tables[name] = (columns, [tuple(_decoded(v, d) for v, d in zip(r, decode, strict=True)) for r in rows])
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    timings = []
+    for attempt in range(BASELINE_REPEATS):
+        db = sqlite3.connect(workdir / f"raw-{encode}-{attempt}.db", isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):  # as the store has them
+            db.execute(f"PRAGMA {pragma}")
+        for sql in schema:
+            db.execute(sql)
+        started = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")
+        for name, (columns, rows) in tables.items():
+            marks = ", ".join("?" * len(columns))
+            if encode:
+                rows = [tuple(dumps(v) if isinstance(v, dict | list) else v for v in r) for r in rows]
+            db.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+        db.execute("COMMIT")
+        timings.append(time.perf_counter() - started)
+        db.close()
+    return statistics.median(timings)
+
+
+def _decoded(value: Any, is_json: bool) -> Any:
+    return json.loads(value) if is_json and isinstance(value, str) else value
+
+
+def empty_deltas(
+    client: CaseDeskClient, store: Store, cursor: str, limit: int, tries: int, answers: Answers
+) -> tuple[list[float], list[float], list[float]]:
+    """Round trips (ms) of pulls that bring nothing, alone and with ``apply_pull``; and the server's part."""
+    round_trips, with_apply = [], []
+    for attempt in range(WARM_UP + tries):
+        if attempt == WARM_UP:
+            answers.reset()
+        started = time.perf_counter()
+        page = client.pull(cursor, limit)
+        pulled = time.perf_counter()
+        store.apply_pull(page)
+        applied = time.perf_counter()
+        if page.changes or page.has_more or page.reset:
+            raise RuntimeError("the delta was not empty: something else is writing to the bench server")
+        cursor = page.cursor
+        if attempt >= WARM_UP:
+            round_trips.append((pulled - started) * 1000)
+            with_apply.append((applied - started) * 1000)
+    return round_trips, with_apply, answers.server_ms
+
+
+def _report_pull(username: str, limit: int, pull: InitialPull) -> None:
+    rate = pull.orders / pull.total_s
+    client_s = pull.http_s - pull.server_s
+    print(
+        f"\ninitial pull as {username}, limit {limit}: {pull.orders} orders, {pull.events} events "
+        f"({pull.events / pull.orders:.2f} per order), {pull.pages} pages, {pull.body_bytes / 1e6:.1f} MB of JSON"
+    )
+    print(f"  total        {pull.total_s:7.2f} s  {rate:6.0f} orders/s  (target >= 5000/s: {verdict(rate >= 5000)})")
+    print(f"  HTTP pull    {pull.http_s:7.2f} s  {pull.http_s / pull.total_s:4.0%}")
+    print(f"    server     {pull.server_s:7.2f} s  {pull.server_s / pull.total_s:4.0%}  (its Server-Timing)")
+    print(f"    client     {client_s:7.2f} s  {client_s / pull.total_s:4.0%}  (transfer, JSON parsing, validation)")
+    print(f"  apply_pull   {pull.apply_s:7.2f} s  {pull.apply_s / pull.total_s:4.0%}")
+
+
+def _report_baseline(pull: InitialPull, raw: float, raw_encoding: float) -> None:
+    ratio = pull.total_s / raw
+    print(f"\nbaseline: the store's {pull.orders} orders rows and its events rows, sqlite3 executemany, one commit")
+    print(f"  raw insert, JSON already encoded  {raw:6.2f} s  {pull.orders / raw:7.0f} orders/s")
+    print(f"  raw insert, encoding the JSON     {raw_encoding:6.2f} s  {pull.orders / raw_encoding:7.0f} orders/s")
+    print(f"  initial pull / raw insert         {ratio:6.1f}x  (target <= 5x: {verdict(ratio <= 5)})")
+    print(f"  initial pull / raw with encoding  {pull.total_s / raw_encoding:6.1f}x")
+    print(f"  apply_pull alone / raw insert     {pull.apply_s / raw:6.1f}x")
+
+
+def _report_deltas(tries: int, round_trips: list[float], with_apply: list[float], server_ms: list[float]) -> None:
+    p95 = percentile(round_trips, 95)
+    print(f"\nempty delta pull, {tries} tries after {WARM_UP} to warm up (target p95 <= 20 ms: {verdict(p95 <= 20)})")
+    print(f"  round trip          {spread(round_trips)}")
+    print(f"    of which server   {spread(server_ms)}")
+    print(f"  with apply_pull     {spread(with_apply)}")
+
+
+def main() -> None:
+    p = parser(__doc__)
+    p.add_argument("--as", dest="username", default="agent", help="who pulls (default: %(default)s, sees all)")
+    p.add_argument("--limit", type=int, default=200, help="orders per pull page (default %(default)s, at most 1000)")
+    p.add_argument("--tries", type=int, default=200, help="empty delta pulls to time (default %(default)s)")
+    p.add_argument("--profile", action="store_true", help="profile client and server; print the hot spots")
+    args = p.parse_args()
+
+    server_profile = client_profile_path = None
+    if args.profile:
+        PROFILES.mkdir(parents=True, exist_ok=True)
+        server_profile, client_profile_path = PROFILES / "pull-server.prof", PROFILES / "pull-client.prof"
+    profiler = cProfile.Profile() if args.profile else None
+    with tempfile.TemporaryDirectory(prefix="casedesk-bench-store-") as tmp, bench(args, server_profile) as b:
+        workdir = Path(tmp)
+        client = b.client(args.username)
+        answers = Answers().attach(client.session)
+        store = open_store(workdir / "desk.db")
+        with profiler or nullcontext():
+            pull = initial_pull(client, store, args.limit, answers)
+        _report_pull(args.username, args.limit, pull)
+        raw = raw_insert(workdir / "desk.db", workdir, encode=False)
+        raw_encoding = raw_insert(workdir / "desk.db", workdir, encode=True)
+        _report_baseline(pull, raw, raw_encoding)
+        round_trips, with_apply, server_ms = empty_deltas(client, store, pull.cursor, args.limit, args.tries, answers)
+        _report_deltas(args.tries, round_trips, with_apply, server_ms)
+        store.close()
+    if profiler is not None and server_profile and client_profile_path:
+        profiler.dump_stats(client_profile_path)
+        print_profile("client (initial pull: client.pull + apply_pull)", client_profile_path)
+        print_profile("server (all threads, whole run)", server_profile)
+
+
+if __name__ == "__main__":
+    main()

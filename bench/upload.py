@@ -1,0 +1,169 @@
+"""Upload benchmark: photos through tus (``client.upload``) against a plain HTTP upload, then cuts.
+
+1. Throughput: ``--photos`` real JPEGs of about ``--mb`` MB each (noise at quality 90: it does
+   not compress, and the server's Pillow check accepts it; each photo different), uploaded as the
+   demo handler with ``client.upload(bytes)`` — tus 1.0 in 1 MiB PATCHes with per-chunk
+   checksums, the server re-hashing and checking the image at the end. Baseline, in the same run
+   and the same server process: the same bytes as one plain ``POST /uploads/bench-sink`` each
+   (streamed to a file and fsynced), with a requests session. The two alternate photo by photo.
+   Prints MB/s (1 MB = 10^6 bytes) and tus/plain. Target: the ratio at least 0.5.
+2. Cut and resume: through a small proxy that counts PATCH body bytes, an upload is cut at a
+   random byte (the connection closes mid-chunk and the network stays away until the client gives
+   up), then continued with ``client.upload(..., upload_url=url)``. Prints the chunk bytes sent
+   again beyond the cut point (at most one chunk is the target). Also a cancel (the ``cancel``
+   event set from ``on_progress`` at a random point) and its resume.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import math
+import random
+import statistics
+import threading
+import time
+from contextlib import nullcontext
+
+import requests
+from PIL import Image
+
+from api_client import Cancelled, CaseDeskClient, Offline
+from api_client.uploads import DEFAULT_CHUNK
+from bench.common import PROFILES, Bench, bench, parser, print_profile, verdict
+from bench.proxy import CuttingProxy
+
+USER = "handler"
+BYTES_PER_PIXEL = 0.9  # noise at JPEG quality 90
+
+
+def photo(rng: random.Random, size_mb: float) -> bytes:
+    """A real JPEG of about ``size_mb`` MB: random pixels, so every photo differs and none compresses."""
+    pixels = size_mb * 1e6 / BYTES_PER_PIXEL
+    width = int(math.sqrt(pixels * 4 / 3))
+    height = int(width * 3 / 4)
+    image = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def throughput(b: Bench, photos: list[bytes], chunk: int) -> None:
+    client = b.client(USER, chunk_size=chunk)
+    plain = requests.Session()
+    tus_s, plain_s = [], []
+    for data in photos:
+        started = time.perf_counter()
+        answer = plain.post(f"{b.url}/uploads/bench-sink", data=data, timeout=60)
+        plain_s.append(time.perf_counter() - started)
+        if answer.status_code != 201 or answer.json()["size"] != len(data):
+            raise RuntimeError(f"the plain upload failed: {answer.status_code} {answer.text[:200]}")
+        started = time.perf_counter()
+        client.upload(data)
+        tus_s.append(time.perf_counter() - started)
+    mb = sum(len(p) for p in photos) / 1e6
+    tus_rate, plain_rate = mb / sum(tus_s), mb / sum(plain_s)
+    ratio = tus_rate / plain_rate
+    print(
+        f"\nthroughput: {len(photos)} photos, {mb:.1f} MB (mean {mb / len(photos):.2f} MB), "
+        f"tus chunks of {chunk:,} bytes, the two alternating"
+    )
+    for name, seconds, rate in (("tus client.upload", tus_s, tus_rate), ("plain POST", plain_s, plain_rate)):
+        print(f"  {name:<18}  {sum(seconds):6.2f} s  {rate:6.1f} MB/s  median {statistics.median(seconds):.3f} s")
+    print(f"  tus / plain         {ratio:6.2f}       (target >= 0.5: {verdict(ratio >= 0.5)})")
+
+
+def cut_and_resume(b: Bench, rng: random.Random, size_mb: float, cuts: int, chunk: int) -> None:
+    """Cuts at random bytes (and cancels at random points), each followed by a resume from its URL."""
+    port = int(b.url.rsplit(":", 1)[1])
+    print(f"\ncut and resume through a counting proxy (chunk {chunk} bytes; bytes again = chunk bytes sent - size)")
+    with CuttingProxy(port) as proxy:
+        client = b.client(USER, url=proxy.url, attempts=0, chunk_size=chunk)
+        client.uploader.backoff = 0.0  # the network stays away: give up quickly
+        checker = b.client(USER)
+        worst = 0
+        for trial in range(cuts * 2):
+            data = photo(rng, size_mb)
+            if trial >= cuts and len(data) <= chunk:
+                print("  (no cancel: a photo is a single chunk, there is no later chunk to cancel)")
+                break
+            # A cut anywhere; a cancel before the last chunk (after it there is nothing left to cancel).
+            cut = rng.randrange(1, len(data) if trial < cuts else len(data) - chunk)
+            proxy.restore()
+            before = proxy.patch_bytes
+            if trial < cuts:
+                kind, url = "cut", _cut(client, proxy, data, cut)
+            else:
+                kind, url = "cancel", _cancel(client, data, cut)
+            proxy.restore()  # the network is back: a later session continues the upload
+            resume_at = client.uploader.offset(url)
+            sha = client.upload(data, upload_url=url)
+            again = proxy.patch_bytes - before - len(data)
+            worst = max(worst, again)
+            if checker.download(sha) != data:
+                raise RuntimeError("the resumed upload does not hold the photo's bytes")
+            print(
+                f"  {kind:<6} at byte {cut:>9,} of {len(data):,}: resumed from {resume_at:>9,}, "
+                f"bytes sent again {again:>9,}"
+            )
+    print(f"  most bytes sent again: {worst:,} (target <= one chunk, {chunk:,}: {verdict(worst <= chunk)})")
+
+
+def _cut(client: CaseDeskClient, proxy: CuttingProxy, data: bytes, at: int) -> str:
+    created: list[str] = []
+    proxy.cut_after(at)
+    try:
+        client.upload(data, on_created=created.append)
+    except Offline:
+        return created[0]
+    raise RuntimeError("the upload was not cut")
+
+
+def _cancel(client: CaseDeskClient, data: bytes, at: int) -> str:
+    cancel = threading.Event()
+
+    def progress(sent: int, total: int) -> None:
+        if sent >= at:
+            cancel.set()
+
+    try:
+        client.upload(data, on_progress=progress, cancel=cancel)
+    except Cancelled as stopped:
+        if stopped.upload_url is None:
+            raise
+        return stopped.upload_url
+    raise RuntimeError("the upload was not cancelled")
+
+
+def main() -> None:
+    p = parser(__doc__)
+    p.add_argument("--photos", type=int, default=50, help="photos to upload (default %(default)s)")
+    p.add_argument("--mb", type=float, default=4.0, help="size of each photo in MB (default %(default)s)")
+    p.add_argument("--cuts", type=int, default=5, help="cut uploads, and as many cancelled ones (default %(default)s)")
+    p.add_argument("--seed", type=int, default=2026, help="random photos and cut points (default %(default)s)")
+    p.add_argument(
+        "--chunk", type=int, default=DEFAULT_CHUNK, help="tus chunk in bytes (default: the client's, %(default)s)"
+    )
+    p.add_argument("--profile", action="store_true", help="profile client and server; print the hot spots")
+    args = p.parse_args()
+    rng = random.Random(args.seed)
+    started = time.perf_counter()
+    photos = [photo(rng, args.mb) for _ in range(args.photos)]
+    print(f"made {len(photos)} photos in {time.perf_counter() - started:.1f} s")
+    server_profile = client_profile = None
+    if args.profile:
+        PROFILES.mkdir(parents=True, exist_ok=True)
+        server_profile, client_profile = PROFILES / "upload-server.prof", PROFILES / "upload-client.prof"
+    profiler = cProfile.Profile() if args.profile else None
+    with bench(args, server_profile) as b:
+        with profiler or nullcontext():
+            throughput(b, photos, args.chunk)
+        cut_and_resume(b, rng, args.mb, args.cuts, args.chunk)
+    if profiler is not None and server_profile and client_profile:
+        profiler.dump_stats(client_profile)
+        print_profile("client (throughput: tus and plain uploads)", client_profile)
+        print_profile("server (all threads, whole run)", server_profile)
+
+
+if __name__ == "__main__":
+    main()
