@@ -53,13 +53,26 @@ def pull(session: Session, actor: Actor, now: datetime, cursor_text: str | None,
     return _delta(session, actor, now, cursor, limit)
 
 
+_EVENT_COLUMNS = (
+    AuditRecord.seq,
+    AuditRecord.at,
+    AuditRecord.actor_id,
+    AuditRecord.action,
+    AuditRecord.order_id,
+    AuditRecord.before,
+    AuditRecord.after,
+)
+
+
 def _events(session: Session, order_ids: list[int], after: int, upto: int | None) -> dict[int, list[EventView]]:
-    query = select(AuditRecord).where(AuditRecord.order_id.in_(order_ids), AuditRecord.seq > after)
+    # Plain rows, not ORM objects, and views built without validation: the audit log is ours and
+    # was checked on the way in. Five events per order made this half of a snapshot's time.
+    query = select(*_EVENT_COLUMNS).where(AuditRecord.order_id.in_(order_ids), AuditRecord.seq > after)
     if upto is not None:
         query = query.where(AuditRecord.seq <= upto)
     grouped: dict[int, list[EventView]] = {}
-    for e in session.scalars(query.order_by(AuditRecord.seq)):
-        grouped.setdefault(e.order_id or 0, []).append(views.event_view(e))
+    for row in session.connection().execute(query.order_by(AuditRecord.seq)):
+        grouped.setdefault(row.order_id or 0, []).append(EventView.model_construct(**row._mapping))
     return grouped
 
 
