@@ -168,12 +168,12 @@ class Workspace(QObject):
 
     @property
     def status(self) -> SyncStatus:
-        rows = self.store.outbox()
+        counts = self.store.outbox_counts()
         return SyncStatus(
             online=self._online,
             syncing=self._syncing,
-            pending=sum(1 for r in rows if r["status"] in IN_FLIGHT),
-            problems=sum(1 for r in rows if r["status"] in PROBLEMS),
+            pending=sum(counts.get(s, 0) for s in IN_FLIGHT),
+            problems=sum(counts.get(s, 0) for s in PROBLEMS),
             last_sync=self._last_sync,
             error=self._error,
         )

@@ -368,6 +368,12 @@ class Store:
         with self._engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(outbox).order_by(outbox.c.id))]
 
+    def outbox_counts(self) -> dict[str, int]:
+        """How many outbox rows are in each status (for a status bar: one small query)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
+            return {status: count for status, count in rows}
+
     def problems(self) -> list[dict[str, Any]]:
         """Conflicted and rejected mutations, with their content, in creation order."""
         return [r for r in self.outbox() if r["status"] in PROBLEMS]
