@@ -16,8 +16,10 @@ from server.blobs.store import BlobStore
 from server.calendar.endpoints import router as calendar_router
 from server.db import make_engine, make_session_factory, utcnow
 from server.errors import install_handlers
+from server.measures.endpoints import router as measures_router
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
+from server.screen.endpoints import router as screen_router
 from server.settings import Settings, get_settings
 from server.sync.endpoints import router as sync_router
 from server.uploads.endpoints import router as uploads_router
@@ -99,7 +101,17 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.clock = clock
     app.state.blob_store = BlobStore(settings.blob_dir)
     install_handlers(app)
-    for router in (auth_router, org_router, orders_router, calendar_router, blobs_router, sync_router, uploads_router):
+    for router in (
+        auth_router,
+        org_router,
+        orders_router,
+        calendar_router,
+        blobs_router,
+        sync_router,
+        uploads_router,
+        measures_router,
+        screen_router,
+    ):
         app.include_router(router)
 
     @app.get("/healthz", tags=["health"])

@@ -1,6 +1,7 @@
 """Command line of the case server.
 
-``python -m server serve|init-db|create-department|create-user|seed-demo|import|verify-audit|calendar-load``
+``python -m server serve|init-db|create-department|create-user|seed-demo|import|verify-audit|calendar-load|``
+``recompute-measures|bulletin|simulate``
 """
 
 from __future__ import annotations
@@ -168,6 +169,31 @@ def _calendar_load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _recompute_measures(args: argparse.Namespace, settings: Settings) -> int:
+    from server.measures.facts import rebuild
+
+    with _session(settings) as session:
+        orders = rebuild(session)
+    print(f"measures recomputed from the audit log for {orders} orders")
+    return 0
+
+
+def _bulletin(args: argparse.Namespace, settings: Settings) -> int:
+    from server.measures.bulletin import write_bulletin
+    from server.measures.periods import Period, PeriodError
+
+    try:
+        period = Period.month(args.month)
+    except PeriodError as exc:
+        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+        return 2
+    with _session(settings) as session:
+        pdf, ledger = write_bulletin(session, period, utcnow(), Path(args.out))
+    print(f"bulletin: {pdf}")
+    print(f"ledger:   {ledger}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m server", description="CaseDesk case server")
     sub = p.add_subparsers(dest="command", required=True)
@@ -236,6 +262,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("year", type=int)
     s.add_argument("file")
     s.set_defaults(run=_calendar_load)
+
+    s = sub.add_parser("recompute-measures", help="derive the oversight measures' facts again from the audit log")
+    s.set_defaults(run=_recompute_measures)
+
+    s = sub.add_parser("bulletin", help="the monthly bulletin (PDF) and the ledger 工作台账 (Excel) of a month")
+    s.add_argument("--month", required=True, help="YYYY-MM")
+    s.add_argument("--out", default=".", help="directory to write into (default: the current one)")
+    s.set_defaults(run=_bulletin)
+
+    from server import simulate  # a client of a running server (see its docstring)
+
+    simulate.add_parser(sub)
+
     return p
 
 

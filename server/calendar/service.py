@@ -76,6 +76,8 @@ def save_days(
 
 def recompute_provisional(session: Session, settings: Settings, actor_id: int | None, now: datetime) -> int:
     """Recompute every open order whose deadlines are provisional; audit each change."""
+    from server.measures import facts as measure_facts  # measures build on the calendar: import late
+
     current = policy(session, settings)
     orders = session.scalars(
         select(Order).where(Order.deadline_provisional.is_(True), Order.state.in_([s.value for s in OPEN_STATES]))
@@ -95,4 +97,6 @@ def recompute_provisional(session: Session, settings: Settings, actor_id: int | 
                 {k: after[k] for k in changed},
                 now,
             )
+            session.flush()
+            measure_facts.update(session, order, "deadline_recomputed", now)  # overdue spans move too
     return len(orders)

@@ -4,6 +4,7 @@ from server.models.audit import AuditHead, AuditRecord
 from server.models.auth import AuthToken
 from server.models.blobs import Attachment, Blob
 from server.models.calendar import CalendarDayRow, CalendarYear
+from server.models.measures import MeasureFact, MeasureTracker
 from server.models.orders import (
     CallbackRecord,
     Category,
@@ -29,6 +30,8 @@ __all__ = [
     "CallbackRecord",
     "Category",
     "Department",
+    "MeasureFact",
+    "MeasureTracker",
     "Note",
     "OnsiteCheck",
     "Order",

@@ -43,6 +43,7 @@ from server.audit.service import record
 from server.blobs.access import may_use
 from server.calendar.service import policy
 from server.errors import ApiError, forbidden, invalid, not_found, stale_version
+from server.measures import facts as measure_facts
 from server.models import (
     Attachment,
     CallbackRecord,
@@ -195,6 +196,7 @@ def execute(ctx: Context, order_id: int, command: Command, body: Wire) -> Order:
     old, new = _diff(before, snapshot(order))
     payload = json.loads(body.model_dump_json(exclude={"version"}))
     record(ctx.session, ctx.actor.user_id, command.value, order.id, old, {**new, **extra, "input": payload}, ctx.now)
+    measure_facts.update(ctx.session, order, command.value, ctx.now)
     ctx.session.expire(order)  # answer with what the database holds (times in UTC)
     return order
 

@@ -884,7 +884,17 @@ def test_user_listing_is_scoped_to_the_department(api: Api) -> None:
 
 # --- authentication on every endpoint --------------------------------------------------------
 
-PUBLIC = {"/healthz", "/auth/login", "/auth/refresh", "/openapi.json", "/docs", ("OPTIONS", "/uploads")}
+# The big screen needs no sign-in: it has its own key (or loopback), tested in test_screen.py.
+PUBLIC = {
+    "/healthz",
+    "/auth/login",
+    "/auth/refresh",
+    "/openapi.json",
+    "/docs",
+    ("OPTIONS", "/uploads"),
+    "/screen",
+    "/screen/data",
+}
 
 
 def _endpoints(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

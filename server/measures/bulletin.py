@@ -1,0 +1,324 @@
+"""The monthly bulletin (工单办理情况通报) as a PDF, in Chinese, with the ledger beside it.
+
+Pages: the overview and the ranking; each department's measures; hot issues, the overdue list
+and how the figures are computed. The text uses a TrueType CJK font found on the machine when
+there is one (embedded, subset), else reportlab's built-in CID font ``STSong-Light``, which needs
+no font file (PDF readers supply a Song typeface for it).
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import TableStyle as Style
+from sqlalchemy.orm import Session
+
+from casework.deadlines import SHANGHAI
+from casework.measures import DepartmentMeasures
+from server.measures.ledger import write_ledger
+from server.measures.periods import Period
+from server.measures.report import MonthReport, days, duration, gather, percent
+from server.measures.service import WEIGHTS, rate
+
+CID_FONT = "STSong-Light"
+STATE_NAMES = {
+    "dispatched": "待签收",
+    "return_requested": "退单待审",
+    "in_progress": "办理中",
+    "in_review": "审核中",
+    "replied": "待回访",
+}
+KIND_NAMES = {"category": "诉求分类", "district": "区域", "street": "街道"}
+
+
+def _truetype_cjk_fonts() -> list[str]:
+    """TrueType-outline fonts covering Chinese (reportlab cannot embed CFF outlines such as Noto CJK)."""
+    try:
+        listed = subprocess.run(
+            ["fc-list", ":lang=zh:fontformat=TrueType", "file"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted(line.strip().rstrip(":") for line in listed.splitlines() if line.strip())
+
+
+@functools.cache
+def cjk_font() -> str:
+    """Register and name the font the bulletin is set in."""
+    for path in _truetype_cjk_fonts():
+        try:
+            pdfmetrics.registerFont(TTFont("CaseDeskCJK", path, subfontIndex=0))
+        except Exception:  # an unusable font file: try the next, or fall back
+            continue
+        return "CaseDeskCJK"
+    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    return CID_FONT
+
+
+class _Styles:
+    def __init__(self, font: str) -> None:
+        self.title = ParagraphStyle(
+            "title", fontName=font, wordWrap="CJK", fontSize=18, leading=26, alignment=1, spaceAfter=4
+        )
+        self.subtitle = ParagraphStyle(
+            "subtitle", fontName=font, wordWrap="CJK", fontSize=10.5, leading=16, alignment=1
+        )
+        self.heading = ParagraphStyle(
+            "heading", fontName=font, wordWrap="CJK", fontSize=13, leading=20, spaceBefore=10, spaceAfter=6
+        )
+        self.minor = ParagraphStyle(
+            "minor", fontName=font, wordWrap="CJK", fontSize=11, leading=16, spaceBefore=8, spaceAfter=3
+        )
+        self.body = ParagraphStyle("body", fontName=font, wordWrap="CJK", fontSize=10.5, leading=17, firstLineIndent=21)
+        self.note = ParagraphStyle("note", fontName=font, wordWrap="CJK", fontSize=9, leading=14)
+        self.cell = ParagraphStyle("cell", fontName=font, wordWrap="CJK", fontSize=8.5, leading=11)
+
+
+def _table(rows: list[list[object]], widths: list[float], font: str, header_rows: int = 1) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=header_rows)
+    table.setStyle(
+        Style(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 8.5),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a8f98")),
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#dfe6f0")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [colors.white, colors.HexColor("#f5f7fa")]),
+            ]
+        )
+    )
+    return table
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def _overview(report: MonthReport, s: _Styles) -> list[Flowable]:
+    t = report.totals
+    text = (
+        f"{report.period.label}，热线共受理群众诉求 {report.intake} 件，向承办单位派单 {t.dispatched} 件；"
+        f"承办单位答复 {t.replied} 件，办结 {t.closed} 件，按时办结率 "
+        f"{percent(rate(t.closed_on_time, t.closed + t.open_overdue))}；回访满意率 "
+        f"{percent(rate(t.satisfied, t.callbacks_reached))}，解决率 {percent(rate(t.resolved, t.replied))}。"
+        f"截至统计时点，超期未办结工单 {t.open_overdue} 件。"
+    )
+    return [Paragraph("一、总体情况", s.heading), Paragraph(text, s.body)]
+
+
+def _ranking(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
+    header = [
+        "排名",
+        "承办单位",
+        "综合得分",
+        "派单量",
+        "及时签收率",
+        "按时办结率",
+        "满意率",
+        "解决率",
+        "退单率",
+        "重办率",
+    ]
+    rows: list[list[object]] = [header]
+    for entry in report.ranking:
+        m = entry.measures
+        rows.append(
+            [
+                entry.rank if entry.rank is not None else "—",
+                Paragraph(m.department_name, s.cell),
+                f"{entry.score:.2f}" if entry.score is not None else "—",
+                m.dispatched,
+                percent(m.on_time_signing_rate),
+                percent(m.on_time_closure_rate),
+                percent(m.satisfaction_rate),
+                percent(m.resolution_rate),
+                percent(m.return_rate),
+                percent(m.rehandling_rate),
+            ]
+        )
+    widths = [10 * mm, 38 * mm, 16 * mm, 14 * mm] + [16 * mm] * 6
+    weights = "、".join(f"{_RATE_NAMES[k]} {v:.0%}" for k, v in WEIGHTS.items())
+    return [
+        Paragraph("二、承办单位综合排名", s.heading),
+        _table(rows, widths, font),
+        Spacer(1, 3 * mm),
+        Paragraph(f"综合得分（0-100）按权重计算：{weights}；退单率、重办率以（1-比率）计入。", s.note),
+    ]
+
+
+_RATE_NAMES = {
+    "on_time_closure_rate": "按时办结率",
+    "satisfaction_rate": "回访满意率",
+    "resolution_rate": "解决率",
+    "on_time_signing_rate": "及时签收率",
+    "rehandling_rate": "重办率",
+    "return_rate": "退单率",
+}
+
+
+def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
+    rows: list[list[object]] = [
+        [
+            "派单量",
+            m.dispatched,
+            "签收（及时）",
+            f"{m.signed}（{m.signed_on_time}）",
+            "及时签收率",
+            percent(m.on_time_signing_rate),
+        ],
+        [
+            "办结（按时）",
+            f"{m.closed}（{m.closed_on_time}）",
+            "超期未办结",
+            m.open_overdue,
+            "按时办结率",
+            percent(m.on_time_closure_rate),
+        ],
+        ["回访接通", m.callbacks_reached, "满意（含基本）", m.satisfied, "回访满意率", percent(m.satisfaction_rate)],
+        ["答复", m.replied, "已解决", m.resolved, "解决率", percent(m.resolution_rate)],
+        [
+            "退单申请",
+            m.return_requests,
+            "重办",
+            m.reopened,
+            "退单率 / 重办率",
+            f"{percent(m.return_rate)} / {percent(m.rehandling_rate)}",
+        ],
+        [
+            "平均办理（工作日）",
+            days(m.avg_handling_days),
+            "市领导审核（工作日）",
+            days(m.avg_leader_review_days),
+            "按时答复",
+            m.replied_on_time,
+        ],
+    ]
+    table = Table(rows, colWidths=[28 * mm, 22 * mm, 30 * mm, 20 * mm, 30 * mm, 30 * mm])
+    table.setStyle(
+        Style(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 8.5),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a8f98")),
+                *[("BACKGROUND", (c, 0), (c, -1), colors.HexColor("#eef2f7")) for c in (0, 2, 4)],
+                ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+            ]
+        )
+    )
+    categories = "、".join(f"{v.name} {v.count}" for v in m.by_category[:6]) or "无"
+    channels = "、".join(f"{v.name} {v.count}" for v in m.by_channel) or "无"
+    return KeepTogether(
+        [
+            Paragraph(f"{m.department_name}（{m.department_code}）", s.minor),
+            table,
+            Spacer(1, 1.5 * mm),
+            Paragraph(f"按诉求分类：{categories}；按渠道：{channels}。", s.note),
+        ]
+    )
+
+
+def _hot(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
+    flow: list[Flowable] = [Paragraph("四、热点问题", s.heading)]
+    if not report.hot:
+        return [*flow, Paragraph("本期无明显上升的热点问题。", s.body)]
+    rows: list[list[object]] = [["序号", "类型", "名称", "本期", "上期", "增量", "增幅"]]
+    for i, h in enumerate(report.hot, start=1):
+        growth = "新增" if h.rise_ratio is None else f"{h.rise_ratio * 100:.0f}%"
+        rows.append([i, KIND_NAMES[h.kind], Paragraph(h.name, s.cell), h.count, h.previous, f"+{h.rise}", growth])
+    widths = [12 * mm, 22 * mm, 70 * mm, 16 * mm, 16 * mm, 16 * mm, 18 * mm]
+    return [*flow, _table(rows, widths, font)]
+
+
+def _overdue(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
+    flow: list[Flowable] = [Paragraph("五、超期未办结工单", s.heading)]
+    if not report.overdue:
+        return [*flow, Paragraph("截至统计时点，无超期未办结工单。", s.body)]
+    rows: list[list[object]] = [["序号", "工单编号", "标题", "承办单位", "答复时限", "已超期", "状态"]]
+    for i, o in enumerate(report.overdue, start=1):
+        rows.append(
+            [
+                i,
+                o.number,
+                Paragraph(o.title, s.cell),
+                Paragraph(o.department, s.cell),
+                _local(o.due),
+                duration(o.overdue),
+                STATE_NAMES.get(o.state, o.state),
+            ]
+        )
+    widths = [10 * mm, 30 * mm, 48 * mm, 30 * mm, 26 * mm, 18 * mm, 16 * mm]
+    return [*flow, _table(rows, widths, font)]
+
+
+_NOTES = [
+    "统计口径：各项指标按事件发生时的主办单位归属；统计区间为北京时间整日，截至区间结束（当月未结束时截至生成时点）。",
+    "及时签收率 = 及时签收数 ÷ 已签收数（本期派单）；退单率 = 申请退单的工单数 ÷ 本期派单数。",
+    "按时办结率 = 按时办结数 ÷（本期办结数 + 统计时点超期未办结数），超期工单不因未办结而不计。",
+    "回访满意率 = （满意 + 基本满意）÷ 接通的回访数；解决率 = 结果为“已解决”的答复 ÷ 本期答复数；"
+    "重办率 = 本期答复中被重办的数量 ÷ 本期答复数。",
+    "平均办理时长以工作日计（每个工作日 08:30-17:30 计 1 个工作日，按法定节假日及调休），"
+    "自派单（或重办）起至答复送达，扣除市分管领导、市主要领导审核所用时间。",
+]
+
+
+def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:
+    font = cjk_font()
+    s = _Styles(font)
+    generated = generated.astimezone(SHANGHAI)
+
+    def footer(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"生成于 {generated:%Y-%m-%d %H:%M}")
+        canvas.restoreState()
+
+    story: list[Flowable] = [
+        Paragraph("12345政务服务便民热线", s.subtitle),
+        Paragraph(f"{report.period.label}工单办理情况通报", s.title),
+        Paragraph(f"统计区间：{report.period.label}　统计截至：{_local(report.as_of)}", s.subtitle),
+        Spacer(1, 4 * mm),
+        *_overview(report, s),
+        *_ranking(report, s, font),
+        PageBreak(),
+        Paragraph("三、各承办单位办理情况", s.heading),
+        *[_department(entry.measures, s, font) for entry in report.ranking],
+        PageBreak(),
+        *_hot(report, s, font),
+        *_overdue(report, s, font),
+        Paragraph("指标说明", s.heading),
+        *[Paragraph(note, s.note) for note in _NOTES],
+    ]
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=f"{report.period.label}工单办理情况通报",
+        author="CaseDesk",
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+
+
+def write_bulletin(session: Session, period: Period, now: datetime, out_dir: Path) -> tuple[Path, Path]:
+    """Write ``bulletin-YYYY-MM.pdf`` and ``ledger-YYYY-MM.xlsx`` into ``out_dir``; return both paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = gather(session, period, now)
+    stem = f"{period.start:%Y-%m}"
+    pdf, ledger = out_dir / f"bulletin-{stem}.pdf", out_dir / f"ledger-{stem}.xlsx"
+    write_pdf(report, pdf, now)
+    write_ledger(session, report, ledger)
+    return pdf, ledger

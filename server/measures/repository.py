@@ -1,0 +1,219 @@
+"""Queries behind the measures: counts over ``measure_facts`` and ``orders``, grouped by department.
+
+Every query only counts (integers, and integer sums of seconds); rates are divided in Python,
+so SQLite and PostgreSQL give identical figures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from casework.order import CallbackOutcome, ResultCode, State
+from server.measures.periods import Window
+from server.models import Category, Department, MeasureFact, Order, ReplyVersion
+
+F = MeasureFact
+SATISFIED = [CallbackOutcome.SATISFIED.value, CallbackOutcome.BASICALLY_SATISFIED.value]
+WITH_A_DEPARTMENT = [s.value for s in (State.DISPATCHED, State.RETURN_REQUESTED, State.IN_PROGRESS, State.IN_REVIEW)]
+
+
+@dataclass
+class Counts:
+    """One department's counts for a window (what every rate is divided from)."""
+
+    dispatched: int = 0
+    signed: int = 0
+    signed_on_time: int = 0
+    return_requests: int = 0
+    replied: int = 0
+    replied_on_time: int = 0
+    resolved: int = 0
+    reopened: int = 0
+    work_seconds: int = 0
+    leader_seconds: int = 0
+    callbacks_reached: int = 0
+    satisfied: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    open_overdue: int = 0
+
+    def __iadd__(self, other: Counts) -> Counts:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+
+def happened(column: Any, w: Window) -> ColumnElement[bool]:
+    """The moment in ``column`` lies before the window's end and not after now."""
+    return and_(column < w.end, column <= w.now)
+
+
+def _in_window(column: Any, w: Window) -> ColumnElement[bool]:
+    return and_(column >= w.start, happened(column, w))
+
+
+def _departments(department_ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
+    return [] if department_ids is None else [F.department_id.in_(list(department_ids))]
+
+
+def overdue_at(moment: datetime) -> ColumnElement[bool]:
+    """An overdue span that had started and not ended at ``moment``."""
+    return and_(F.kind == "overdue", F.at <= moment, or_(F.until.is_(None), F.until > moment))
+
+
+@dataclass
+class Tally:
+    """Counts per department, and its dispatched orders by category and by channel (most first)."""
+
+    counts: dict[int, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    by_category: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+    by_channel: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+def _ranked(counter: dict[tuple[int, str], int]) -> dict[int, list[tuple[str, int]]]:
+    result: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for (dep, code), n in counter.items():
+        result[dep].append((code, n))
+    return {dep: sorted(items, key=lambda item: (-item[1], item[0])) for dep, items in result.items()}
+
+
+def tally(session: Session, w: Window, department_ids: Sequence[int] | None = None) -> Tally:
+    """Everything the measures divide, per department (only departments with something appear)."""
+    result = Tally()
+    where = _departments(department_ids)
+
+    def rows(*columns: Any, kinds: Sequence[str], by: Sequence[Any] = ()) -> Sequence[Row[Any]]:
+        query = select(F.department_id, *by, *columns).where(F.kind.in_(list(kinds)), _in_window(F.at, w), *where)
+        return session.execute(query.group_by(F.department_id, *by)).all()
+
+    # Dispatches once, by category and channel: the counts and both volume lists come from it.
+    signed = F.signed_at <= w.now  # the signing of the period's dispatches, whenever it happened
+    categories: dict[tuple[int, str], int] = defaultdict(int)
+    channels: dict[tuple[int, str], int] = defaultdict(int)
+    for dep, category, channel, n, s, s_on_time in rows(
+        func.count(),
+        func.count().filter(signed),
+        func.count().filter(signed, F.on_time.is_(True)),
+        kinds=["dispatch"],
+        by=[F.category_code, F.channel],
+    ):
+        c = result.counts[dep]
+        c.dispatched, c.signed, c.signed_on_time = c.dispatched + n, c.signed + s, c.signed_on_time + s_on_time
+        categories[dep, category or ""] += n
+        channels[dep, channel or ""] += n
+    result.by_category, result.by_channel = _ranked(categories), _ranked(channels)
+    for dep, n, on_time, resolved, work, leader in rows(
+        func.count(),
+        func.count().filter(F.on_time.is_(True)),
+        func.count().filter(F.result == ResultCode.RESOLVED.value),
+        func.coalesce(func.sum(F.work_seconds), 0),
+        func.coalesce(func.sum(F.leader_seconds), 0),
+        kinds=["reply"],
+    ):
+        c = result.counts[dep]
+        c.replied, c.replied_on_time, c.resolved = n, on_time, resolved
+        c.work_seconds, c.leader_seconds = int(work), int(leader)
+    callback, close = F.kind == "callback", F.kind == "close"
+    for dep, returns, reopens, reached, satisfied, closed, on_time in rows(
+        func.count().filter(F.kind == "return"),
+        func.count().filter(F.kind == "reopen"),
+        func.count().filter(callback, F.result != CallbackOutcome.UNREACHABLE.value),
+        func.count().filter(callback, F.result.in_(SATISFIED)),
+        func.count().filter(close),
+        func.count().filter(close, F.on_time.is_(True)),
+        kinds=["return", "reopen", "callback", "close"],
+    ):
+        c = result.counts[dep]
+        c.return_requests, c.reopened, c.callbacks_reached, c.satisfied = returns, reopens, reached, satisfied
+        c.closed, c.closed_on_time = closed, on_time
+    overdue = select(F.department_id, func.count()).where(overdue_at(w.as_of), *where).group_by(F.department_id)
+    for dep, n in session.execute(overdue):
+        result.counts[dep].open_overdue = n
+    result.counts = dict(result.counts)
+    return result
+
+
+def departments(session: Session, department_ids: Sequence[int] | None = None) -> list[Department]:
+    """Handling departments (not the centre, not the leadership), by code."""
+    query = select(Department).where(Department.kind == "department").order_by(Department.code)
+    if department_ids is not None:
+        query = query.where(Department.id.in_(list(department_ids)))
+    return list(session.scalars(query))
+
+
+def category_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Category.code, Category.name)).all())
+
+
+def _received(w: Window) -> list[ColumnElement[bool]]:
+    """Orders received in the window, less those invalidated (无效) by ``as_of``."""
+    invalid_by_then = and_(Order.state == State.INVALID.value, Order.closed_at <= w.as_of)
+    return [_in_window(Order.received_at, w), ~invalid_by_then]
+
+
+def intake_volumes(session: Session, w: Window) -> dict[tuple[str, str, str], int]:
+    """Orders received in the window by (category, district, street)."""
+    columns = (Order.category_code, Order.district, Order.street)
+    query = select(*columns, func.count()).where(*_received(w)).group_by(*columns)
+    return {(category, district, street): n for category, district, street, n in session.execute(query)}
+
+
+def intake_count(session: Session, w: Window) -> int:
+    return session.scalar(select(func.count()).select_from(Order).where(*_received(w))) or 0
+
+
+def open_orders_by_state(session: Session) -> dict[str, int]:
+    """How many orders are with a department or awaiting the callback now, per state."""
+    states = [*WITH_A_DEPARTMENT, State.REPLIED.value]
+    query = select(Order.state, func.count()).where(Order.state.in_(states)).group_by(Order.state)
+    return dict(session.execute(query).all())
+
+
+def closed_count(session: Session, w: Window) -> int:
+    return session.scalar(select(func.count()).where(F.kind == "close", _in_window(F.at, w))) or 0
+
+
+def overdue_count(session: Session, moment: datetime) -> int:
+    return session.scalar(select(func.count()).where(overdue_at(moment))) or 0
+
+
+def overdue_orders(session: Session, moment: datetime) -> list[tuple[Order, int, datetime]]:
+    """Orders open and overdue at ``moment``: (order, department id, deadline), oldest deadline first."""
+    query = (
+        select(Order, F.department_id, F.at)
+        .join(F, F.order_id == Order.id)
+        .where(overdue_at(moment))
+        .order_by(F.at, Order.id)
+    )
+    return [(order, dep, due) for order, dep, due in session.execute(query)]
+
+
+def received_orders(session: Session, w: Window) -> list[Order]:
+    """Every order received in the window (the ledger's rows), by number."""
+    query = select(Order).where(_in_window(Order.received_at, w)).order_by(Order.received_at, Order.id)
+    return list(session.scalars(query))
+
+
+def latest_results(session: Session, order_ids: Sequence[int]) -> dict[int, str]:
+    """The result code of each order's latest submitted reply."""
+    found: dict[int, str] = {}
+    for first in range(0, len(order_ids), 5000):  # bounded lists of bound parameters
+        chunk = list(order_ids[first : first + 5000])
+        latest = (
+            select(ReplyVersion.order_id, func.max(ReplyVersion.round).label("round"))
+            .where(ReplyVersion.order_id.in_(chunk))
+            .group_by(ReplyVersion.order_id)
+            .subquery()
+        )
+        query = select(ReplyVersion.order_id, ReplyVersion.result_code).join(
+            latest, and_(ReplyVersion.order_id == latest.c.order_id, ReplyVersion.round == latest.c.round)
+        )
+        found.update(session.execute(query).all())
+    return found
