@@ -15,6 +15,7 @@ from api_client.errors import Rejected, read_model
 from api_client.session import DEFAULT_TIMEOUT, ApiSession
 from api_client.uploads import DEFAULT_CHUNK, ProgressCallback, Uploader
 from casework.lifecycle import Command
+from casework.measures import DepartmentMeasures, Ranking
 from casework.schemas import (
     COMMAND_BODIES,
     CategoryOut,
@@ -131,6 +132,19 @@ class CaseDeskClient:
         path = f"/orders/{order_id}/{command.value.replace('_', '-')}"
         response = self.auth.request("POST", path, json=body.model_dump(mode="json"))
         return read_model(response, OrderDetail)  # type: ignore[no-any-return]
+
+    # --- oversight ---------------------------------------------------------------------------
+
+    def department_measures(self, department_id: int, month: str) -> DepartmentMeasures:
+        """A department's measures for ``month`` (YYYY-MM)."""
+        return self._get(f"/measures/departments/{department_id}", DepartmentMeasures, params={"month": month})
+
+    def ranking(self, month: str) -> Ranking:
+        return self._get("/measures/ranking", Ranking, params={"month": month})
+
+    def bulletin(self, month: str, kind: str = "pdf") -> bytes:
+        """The month's bulletin (``pdf``) or ledger (``xlsx``) as the server writes them."""
+        return self.auth.request("GET", "/measures/bulletin", params={"month": month, "format": kind}).content
 
     # --- sync -------------------------------------------------------------------------------
 

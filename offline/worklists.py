@@ -81,6 +81,7 @@ class Filters:
     urgency: str = ""
     state: str = ""
     handler_id: int | None = None
+    department_id: int | None = None  # the lead department (a leader's drill-down)
     due_before: datetime | None = None
 
     def condition(self) -> ColumnElement[bool]:
@@ -95,6 +96,8 @@ class Filters:
             parts.append(orders.c.state == self.state)
         if self.handler_id is not None:
             parts.append(orders.c.handler_id == self.handler_id)
+        if self.department_id is not None:
+            parts.append(orders.c.lead_department_id == self.department_id)
         if self.due_before is not None:
             parts.append(orders.c.due_at < self.due_before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
         return and_(literal(True), *parts)

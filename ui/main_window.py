@@ -38,6 +38,7 @@ from ui.dashboard import Dashboard
 from ui.labels import local_time, role_label, state_label, urgency_label
 from ui.order_list import OrderListModel
 from ui.order_view import OrderView
+from ui.portfolio import Portfolio
 from ui.problems import ProblemsPanel
 
 #: The work lists in the sidebar, in order, with their names.
@@ -106,10 +107,14 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.problems, self.tr("同步问题"))
         self.tabs.addTab(self.dashboard, self.tr("统计"))
         self.audit_queue: AuditQueue | None = None
+        self.portfolio: Portfolio | None = None
         if user.role.value in LEADER_ROLES:
             self.audit_queue = AuditQueue(workspace)
             self.audit_queue.open_order.connect(self._show_from_elsewhere)
             self.tabs.insertTab(1, self.audit_queue, self.tr("月度审核"))
+            self.portfolio = Portfolio(workspace)
+            self.portfolio.show_department.connect(self._show_department)
+            self.tabs.insertTab(2, self.portfolio, self.tr("分管单位"))
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
         self._build_shortcuts()
@@ -148,8 +153,9 @@ class MainWindow(QMainWindow):
         self.state = QComboBox()
         self.deadline = QComboBox()
         self.handler = QComboBox()
+        self.department = QComboBox()
         self._fill_filters()
-        for combo in (self.category, self.urgency, self.state, self.deadline, self.handler):
+        for combo in (self.category, self.urgency, self.state, self.deadline, self.handler, self.department):
             combo.currentIndexChanged.connect(self._apply_filters)
             bar.addWidget(combo)
 
@@ -205,6 +211,14 @@ class MainWindow(QMainWindow):
             self.state.addItem(state_label(value), value)
         for hours, text in DEADLINE_WINDOWS:
             self.deadline.addItem(self.tr(text), hours)
+        self.department.addItem(self.tr("全部单位"), None)
+        portfolio = set(self.workspace.user.portfolio)
+        for department_id, department in sorted(names.departments.items()):
+            if department.get("kind") == "department" and (
+                self.workspace.user.role.value == "top_leader" or department_id in portfolio
+            ):
+                self.department.addItem(department["name"], department_id)
+        self.department.setVisible(self.workspace.user.role.value in LEADER_ROLES)
         self.handler.addItem(self.tr("全部经办人"), None)
         for user_id, user in sorted(names.users.items()):
             if user.get("department_id") == self.workspace.user.department_id and user.get("role") == "handler":
@@ -326,6 +340,7 @@ class MainWindow(QMainWindow):
             urgency=self.urgency.currentData() or "",
             state=self.state.currentData() or "",
             handler_id=self.handler.currentData(),
+            department_id=self.department.currentData(),
             due_before=datetime.now(UTC) + timedelta(hours=hours) if hours else None,
         )
 
@@ -438,6 +453,16 @@ class MainWindow(QMainWindow):
 
     def _cancel_sync(self) -> None:
         self.workspace.cancel_sync()
+
+    def _show_department(self, department_id: int) -> None:
+        """A leader's drill-down: every order of the department in the workbench."""
+        self.tabs.setCurrentIndex(0)
+        index = self.department.findData(department_id)
+        if index < 0:  # not in the combo (say, another kind of unit): add it for this view
+            self.department.addItem(self.model.names.department(department_id), department_id)
+            index = self.department.count() - 1
+        self.department.setCurrentIndex(index)
+        self.sidebar.setCurrentRow(next(i for i, (wl, _) in enumerate(LISTS) if wl is WorkList.ALL))
 
     def _show_from_elsewhere(self, order_id: int) -> None:
         """Open an order chosen outside the work lists (the audit queue) in the workbench."""

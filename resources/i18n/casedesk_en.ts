@@ -86,58 +86,58 @@
         <translation>Audit</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="95"/>
+        <location filename="../../ui/audit_queue.py" line="97"/>
         <source>审核无误</source>
         <translation>Mark audited</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="96"/>
+        <location filename="../../ui/audit_queue.py" line="98"/>
         <source>标记为已审核（Ctrl+Shift+K）</source>
         <translation>Mark as audited (Ctrl+Shift+K)</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="99"/>
+        <location filename="../../ui/audit_queue.py" line="101"/>
         <source>批示重办…</source>
         <translation>Instruct re-handling…</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="101"/>
+        <location filename="../../ui/audit_queue.py" line="103"/>
         <source>查看工单</source>
         <translation>View order</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="105"/>
+        <location filename="../../ui/audit_queue.py" line="107"/>
         <source>审核月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="140"/>
+        <location filename="../../ui/audit_queue.py" line="142"/>
         <source>已审核</source>
         <translation>Audited</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="140"/>
+        <location filename="../../ui/audit_queue.py" line="142"/>
         <source>待审核</source>
         <translation>To audit</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="151"/>
+        <location filename="../../ui/audit_queue.py" line="153"/>
         <source>已审核 %1 / %2 件</source>
         <translation>Audited: %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="193"/>
-        <location filename="../../ui/audit_queue.py" line="198"/>
+        <location filename="../../ui/audit_queue.py" line="195"/>
+        <location filename="../../ui/audit_queue.py" line="200"/>
         <source>批示重办</source>
         <translation>Instruct re-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="193"/>
+        <location filename="../../ui/audit_queue.py" line="195"/>
         <source>批示（将随工单退回承办单位）：</source>
         <translation>Instruction (goes back to the department with the order):</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="198"/>
+        <location filename="../../ui/audit_queue.py" line="200"/>
         <source>重办需要填写批示。</source>
         <translation>Re-handling needs an instruction.</translation>
     </message>
@@ -887,240 +887,250 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="45"/>
+        <location filename="../../ui/main_window.py" line="46"/>
         <source>待签收</source>
         <extracomment>The work lists in the sidebar, in order, with their names.</extracomment>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="46"/>
+        <location filename="../../ui/main_window.py" line="47"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="47"/>
+        <location filename="../../ui/main_window.py" line="48"/>
         <source>退回待办</source>
         <translation>Returned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="48"/>
+        <location filename="../../ui/main_window.py" line="49"/>
         <source>待我审核</source>
         <translation>Awaiting my review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="49"/>
+        <location filename="../../ui/main_window.py" line="50"/>
         <source>已提交</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="50"/>
+        <location filename="../../ui/main_window.py" line="51"/>
         <source>即将到期</source>
         <translation>Due soon</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="51"/>
+        <location filename="../../ui/main_window.py" line="52"/>
         <source>已超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="52"/>
+        <location filename="../../ui/main_window.py" line="53"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="53"/>
+        <location filename="../../ui/main_window.py" line="54"/>
         <source>全部工单</source>
         <translation>All orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="71"/>
+        <location filename="../../ui/main_window.py" line="72"/>
         <source>任意时限</source>
         <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them).</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72"/>
+        <location filename="../../ui/main_window.py" line="73"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="73"/>
+        <location filename="../../ui/main_window.py" line="74"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74"/>
+        <location filename="../../ui/main_window.py" line="75"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92"/>
+        <location filename="../../ui/main_window.py" line="93"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="105"/>
+        <location filename="../../ui/main_window.py" line="106"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106"/>
-        <location filename="../../ui/main_window.py" line="451"/>
+        <location filename="../../ui/main_window.py" line="107"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="107"/>
+        <location filename="../../ui/main_window.py" line="108"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="112"/>
+        <location filename="../../ui/main_window.py" line="114"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="117"/>
+        <source>分管单位</source>
+        <translation>My departments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="141"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>搜索工单编号、标题、内容、地址、市民（Ctrl+F）</source>
         <translation>Search number, title, text, address, citizen (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="157"/>
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="158"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="166"/>
+        <location filename="../../ui/main_window.py" line="172"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189"/>
+        <location filename="../../ui/main_window.py" line="195"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191"/>
+        <location filename="../../ui/main_window.py" line="197"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="202"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="200"/>
+        <location filename="../../ui/main_window.py" line="206"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="203"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
+        <location filename="../../ui/main_window.py" line="214"/>
+        <source>全部单位</source>
+        <translation>All departments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>%1 · 共 %2 件</source>
         <translation>%1 · %2 orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/main_window.py" line="409"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="396"/>
+        <location filename="../../ui/main_window.py" line="411"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="402"/>
+        <location filename="../../ui/main_window.py" line="417"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="420"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="420"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="408"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="412"/>
+        <location filename="../../ui/main_window.py" line="427"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="429"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416"/>
+        <location filename="../../ui/main_window.py" line="431"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="432"/>
+        <location filename="../../ui/main_window.py" line="447"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="434"/>
+        <location filename="../../ui/main_window.py" line="449"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="451"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1879,6 +1889,114 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/photo_picker.py" line="446"/>
         <source>%1 张</source>
         <translation>Photos: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Portfolio</name>
+    <message>
+        <location filename="../../ui/portfolio.py" line="63"/>
+        <source>%1年%2月</source>
+        <translation>%2/%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="69"/>
+        <source>全市排名</source>
+        <translation>City rank</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="70"/>
+        <source>承办单位</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="71"/>
+        <source>派单量</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="72"/>
+        <source>及时签收率</source>
+        <translation>Signed on time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="73"/>
+        <source>按时办结率</source>
+        <translation>Closed on time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="74"/>
+        <source>回访满意率</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="75"/>
+        <source>解决率</source>
+        <translation>Resolution rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="76"/>
+        <source>重办率</source>
+        <translation>Re-handling rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="77"/>
+        <source>超期未结</source>
+        <translation>Overdue open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="86"/>
+        <source>查看该单位工单</source>
+        <translation>Show its orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="88"/>
+        <source>导出月度通报（PDF）</source>
+        <translation>Monthly bulletin (PDF)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="90"/>
+        <source>导出工作台账（Excel）</source>
+        <translation>Ledger (Excel)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="94"/>
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="113"/>
+        <source>正在从中心获取本月指标…</source>
+        <translation>Fetching this month&apos;s figures from the centre…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="125"/>
+        <source>无法获取指标：%1</source>
+        <translation>Could not fetch the figures: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="152"/>
+        <source>%1 个单位，数据截至 %2</source>
+        <translation>%1 departments, figures as of %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="167"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="180"/>
+        <source>正在生成…</source>
+        <translation>Generating…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="185"/>
+        <source>已保存：%1</source>
+        <translation>Saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="188"/>
+        <source>导出失败</source>
+        <translation>Export failed</translation>
     </message>
 </context>
 <context>

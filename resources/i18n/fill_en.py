@@ -481,6 +481,22 @@ EN: dict[str, str] = {
     "错误报告已保存到：%1\n请将此文件发送给系统管理员。": (
         "The error report was saved to: %1\nPlease send this file to your system administrator."
     ),
+    # the leader's portfolio
+    "分管单位": "My departments",
+    "全部单位": "All departments",
+    "全市排名": "City rank",
+    "承办单位": "Department",
+    "派单量": "Dispatched",
+    "超期未结": "Overdue open",
+    "查看该单位工单": "Show its orders",
+    "导出月度通报（PDF）": "Monthly bulletin (PDF)",
+    "导出工作台账（Excel）": "Ledger (Excel)",
+    "正在从中心获取本月指标…": "Fetching this month's figures from the centre…",
+    "无法获取指标：%1": "Could not fetch the figures: %1",
+    "%1 个单位，数据截至 %2": "%1 departments, figures as of %2",
+    "保存": "Save",
+    "正在生成…": "Generating…",
+    "导出失败": "Export failed",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

@@ -8,10 +8,12 @@ administrators see everything. City-wide figures are refused (403) to department
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
-from typing import Annotated
+from pathlib import Path as PathLib
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from casework.measures import DepartmentMeasures, HotIssue, Ranking, TodayFigures
 from casework.roles import Actor, Role
@@ -110,3 +112,36 @@ def hot_issues(
 def today(session: DB, now: Now) -> TodayFigures:
     """Today's intake, the orders in hand and overdue now, and this month's key rates."""
     return service.today(session, now)
+
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/bulletin",
+    response_class=Response,
+    responses={**errors(401, 403, 422), 200: {"content": {PDF: {}, XLSX: {}}}},
+    dependencies=[CityWide],
+)
+def bulletin(
+    session: DB,
+    now: Now,
+    month: Annotated[str, Query(max_length=7, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
+    kind: Annotated[
+        Literal["pdf", "xlsx"], Query(alias="format", description="pdf: the bulletin; xlsx: the ledger")
+    ] = "pdf",
+) -> Response:
+    """The month's bulletin (通报, PDF) or ledger (工作台账, Excel), as ``python -m server bulletin`` writes them."""
+    from server.measures.bulletin import write_bulletin
+
+    try:
+        period = Period.month(month)
+    except PeriodError as exc:
+        raise invalid("bad_period", exc.zh, exc.en) from exc
+    with tempfile.TemporaryDirectory() as folder:
+        pdf, ledger = write_bulletin(session, period, now, PathLib(folder))
+        chosen, media_type = (pdf, PDF) if kind == "pdf" else (ledger, XLSX)
+        content = chosen.read_bytes()
+    name = f"{'bulletin' if kind == 'pdf' else 'ledger'}-{month}.{kind}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -122,3 +123,20 @@ def test_the_recompute_command(app, api: Api, clock: Clock, settings: Settings) 
     assert "for 5 orders" in done.stdout
     with Session(app.state.engine) as session:
         assert ranking(session, november.start, november.end, now) == before
+
+
+def test_the_bulletin_and_ledger_over_http_for_leaders_and_the_centre(api: Api, clock: Clock) -> None:
+    orders = build_week(api, clock)
+    pdf = api.get("/measures/bulletin", "leader_zj", params={"month": "2026-11"})
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and 'filename="bulletin-2026-11.pdf"' in pdf.headers["content-disposition"]
+    assert "住房和城乡建设局" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    xlsx = api.get("/measures/bulletin", "agent", params={"month": "2026-11", "format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    cells = {str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v}
+    assert {api.order(order_id)["number"] for order_id in orders.values()} <= cells
+    # Department staff do not get the city's bulletin; a malformed month is a 422, not a 500.
+    assert api.get("/measures/bulletin", "zj_chief", params={"month": "2026-11"}).status_code == 403
+    assert api.get("/measures/bulletin", "agent", params={"month": "2026-13"}).status_code == 422
+    assert api.get("/measures/bulletin", "agent", params={"month": "2026-11", "format": "doc"}).status_code == 422
