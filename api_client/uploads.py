@@ -19,7 +19,7 @@ from api_client.auth import Authenticator
 from api_client.errors import ApiError, Cancelled, NotFound, Offline, Rejected
 
 TUS_VERSION = "1.0.0"
-DEFAULT_CHUNK = 1024 * 1024
+DEFAULT_CHUNK = 4 * 1024 * 1024  # a typical photo in one PATCH; a cut resends at most this much
 ProgressCallback = Callable[[int, int], None]
 
 

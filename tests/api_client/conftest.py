@@ -60,6 +60,7 @@ def make_client(base_url: str, memory_keyring: MemoryKeyring) -> Callable[..., C
 
     def make(**kwargs: object) -> CaseDeskClient:
         kwargs.setdefault("backoff", 0.01)
+        kwargs.setdefault("chunk_size", 1024 * 1024)  # several chunks per test photo, to cut between them
         return CaseDeskClient(base_url, **kwargs)  # type: ignore[arg-type]
 
     return make
