@@ -135,3 +135,8 @@ def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: boo
         .where(where)
         .order_by(key.is_(None), ordering, orders.c.id)
     )
+
+
+def urgent_to_sign(actor: Actor, now: datetime) -> Any:
+    """Urgent and very urgent orders waiting for the user's signature (for a notification)."""
+    return page_query(and_(condition(WorkList.TO_SIGN, actor, now), orders.c.urgency != "normal"))

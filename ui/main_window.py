@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.workspace import SyncStatus, Workspace
-from offline.models import orders
 from offline.sync import Phase, Progress
-from offline.worklists import Filters, WorkList, condition, page_query
+from offline.worklists import Filters, WorkList, condition, urgent_to_sign
 from ui.audit_queue import AuditQueue
 from ui.dashboard import Dashboard
 from ui.labels import local_time, role_label, state_label, urgency_label
@@ -375,7 +374,7 @@ class MainWindow(QMainWindow):
         def work() -> dict[str, int]:
             now = datetime.now(UTC)
             counts = {wl.value: store.count(condition(wl, actor, now)) for wl, _ in LISTS}
-            urgent = store.rows(_urgent_to_sign(actor, now), limit=20)
+            urgent = store.rows(urgent_to_sign(actor, now), limit=20)
             counts["_urgent"] = [r["id"] for r in urgent]  # type: ignore[assignment]
             return counts
 
@@ -487,7 +486,3 @@ def _fit_columns(table: QTableView, columns: tuple[int, ...]) -> None:
         needed = table.sizeHintForColumn(column)
         if needed > table.columnWidth(column):
             table.setColumnWidth(column, needed)
-
-
-def _urgent_to_sign(actor: Any, now: datetime) -> Any:
-    return page_query(condition(WorkList.TO_SIGN, actor, now) & (orders.c.urgency != "normal"))
