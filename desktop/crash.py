@@ -29,7 +29,7 @@ def log_to(directory: Path) -> Path:
 def write_report(directory: Path, text: str) -> Path:
     """A crash report the user can send to their administrator."""
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"crash-{datetime.now():%Y%m%d-%H%M%S}.txt"
+    path = directory / f"crash-{datetime.now():%Y%m%d-%H%M%S-%f}.txt"  # two in one second keep both
     path.write_text(text, encoding="utf-8")
     return path
 
