@@ -173,9 +173,13 @@ class _Player:
             heapq.heappush(queue, (at, index, story))
 
     def _office_time(self, at: datetime) -> datetime:
+        """A moment in office hours on ``at``'s day — never after now (at night, the day before):
+        an intake in the future would never happen and the city would be short of orders."""
         local = at.astimezone(SHANGHAI)
-        hour = 8 + (local.hour % 10)
-        return local.replace(hour=hour, minute=local.minute).astimezone(at.tzinfo)
+        moment = local.replace(hour=8 + (local.hour % 10), minute=local.minute)
+        while moment > self.now:
+            moment -= timedelta(days=1)
+        return moment.astimezone(at.tzinfo)
 
     # --- one order's story ------------------------------------------------------------------
 
