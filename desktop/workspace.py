@@ -29,7 +29,7 @@ from offline.facts import actor_of
 from offline.files import add_files
 from offline.models import IN_FLIGHT, PROBLEMS
 from offline.store import LocalFile
-from offline.sync import ItemUpdate, Progress, SyncEngine, SyncReport
+from offline.sync import ItemState, ItemUpdate, Progress, SyncEngine, SyncReport
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,9 @@ class Workspace(QObject):
         self._emit_status()
 
     def _on_item(self, update: ItemUpdate) -> None:
-        self.changed.emit({update.order_id})
+        # Only a verdict changes what the order shows; progress ticks (uploading n %) do not.
+        if update.state in (ItemState.APPLIED, ItemState.CONFLICT, ItemState.REJECTED, ItemState.HELD):
+            self.changed.emit({update.order_id})
 
     def _emit_status(self) -> None:
         self.status_changed.emit(self.status)

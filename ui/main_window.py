@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
 
         self._search_timer = QTimer(self, singleShot=True, interval=150)
         self._search_timer.timeout.connect(self._apply_filters)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=100)
+        self._refresh_timer.timeout.connect(self._refresh_lists)
         self._clock = QTimer(self, interval=60_000)  # countdowns move on
         self._clock.timeout.connect(self._refresh_lists)
         self._clock.start()
@@ -362,7 +364,7 @@ class MainWindow(QMainWindow):
             self.order_view.show_order(order_id)
 
     def _on_changed(self, order_ids: set[int]) -> None:
-        self._refresh_lists()
+        self._refresh_timer.start()  # a burst of changes (a sync's verdicts) refreshes once
 
     def _refresh_lists(self) -> None:
         self.model.refresh()
