@@ -155,7 +155,9 @@ class CaseDeskClient:
         return self._get("/sync/pull", PullResponse, params=params)
 
     def push(self, request: PushRequest) -> PushResponse:
-        response = self.auth.request("POST", "/sync/push", json=request.model_dump(mode="json"))
+        # UTF-8 as is: Chinese text is 3 bytes a character, not the 6 of \uXXXX escapes.
+        body = request.model_dump_json().encode()
+        response = self.auth.request("POST", "/sync/push", data=body, headers={"Content-Type": "application/json"})
         return read_model(response, PushResponse)  # type: ignore[no-any-return]
 
     # --- blobs ------------------------------------------------------------------------------

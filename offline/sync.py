@@ -113,6 +113,9 @@ class Backoff:
 
 _TRANSIENT = (Offline, ServerError)
 
+#: JSON bytes per push, well under the server's 1 MB body limit (long replies add up).
+PUSH_BYTES = 512 * 1024
+
 
 class SyncEngine:
     """Syncs one store with one signed-in client; one round at a time (a lock guards it)."""
@@ -153,8 +156,8 @@ class SyncEngine:
                 self._push(report, blocked, cancel)
                 self._pull(report, cancel)
                 self._refresh_directory(report.reset)
-            except (*_TRANSIENT, Unauthorized, Cancelled) as exc:
-                report.error = exc
+            except ApiError as exc:  # offline, signed out, cancelled, or anything else the server said:
+                report.error = exc  # the round ends, the outbox stays, the loop goes on
         return report
 
     def _upload(self, report: SyncReport, cancel: threading.Event | None) -> set[int]:
@@ -245,17 +248,21 @@ class SyncEngine:
                 return  # nothing moved; held ones wait for the user (guards against a loop)
 
     def _next_batch(self, blocked: set[int]) -> list[Mutation]:
-        """Pending mutations in order, leaving out orders whose files could not be sent."""
+        """Pending mutations in order, leaving out orders whose files could not be sent; at most
+        ``batch`` of them and about PUSH_BYTES of JSON (the server refuses bodies over 1 MB)."""
         batch: list[Mutation] = []
+        size = 0
         for mutation in self.store.pending(limit=self.batch + 1000):
             if mutation.order_id in blocked:
                 continue
-            if any(
-                not (self.store.file(sha) or {"uploaded": True})["uploaded"] for sha in referenced_blobs(mutation.args)
-            ):
+            if not all(self._file_ready(sha) for sha in referenced_blobs(mutation.args)):
                 blocked.add(mutation.order_id)  # and so the later ones of this order too
                 continue
+            weight = len(mutation.model_dump_json().encode())  # as it goes on the wire
+            if batch and size + weight > PUSH_BYTES:
+                break
             batch.append(mutation)
+            size += weight
             if len(batch) == self.batch:
                 break
         return batch
@@ -306,7 +313,7 @@ class SyncEngine:
             try:
                 if prepare is not None:
                     prepare()
-            except (*_TRANSIENT, Unauthorized) as exc:
+            except ApiError as exc:
                 report = SyncReport(error=exc)
             else:
                 report = self.sync(cancel=self._round)
@@ -314,7 +321,7 @@ class SyncEngine:
                 on_report(report)
             if isinstance(report.error, Unauthorized):
                 return  # the user has to sign in again; nothing is lost meanwhile
-            if isinstance(report.error, _TRANSIENT):
+            if report.error is not None and report.error.code != "cancelled":
                 delay = self.backoff.failed()
             else:
                 self.backoff.succeeded()

@@ -35,7 +35,7 @@ def pull(
     return Response(content=page.model_dump_json(), media_type="application/json")
 
 
-@router.post("/push", response_model=PushResponse, responses=errors(401, 422))
+@router.post("/push", response_model=PushResponse, responses=errors(401, 413, 422))
 def push(body: PushRequest, session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> PushResponse:
     """Apply queued mutations in order; each answers applied, duplicate, conflict or rejected."""
     return push_service.push(Context(session=session, actor=caller.actor, settings=settings, now=now), body)

@@ -209,3 +209,18 @@ def test_backoff_grows_and_resets() -> None:
     assert all(5.0 <= d <= 10.0 for d in delays[4:])
     backoff.succeeded()
     assert backoff.failed() <= 1.0
+
+
+def test_a_long_day_of_long_notes_goes_up_in_pushes_the_server_accepts(
+    api: Api, base_url: str, tmp_path: Path, clock: Clock, memory_keyring
+) -> None:  # type: ignore[no-untyped-def]
+    oid = _in_progress(api)
+    desk = Desk.open(tmp_path / "desk", base_url, "zj_handler")
+    desk.engine.sync()
+    text = "现场核查记录：" + "井盖缺失，已设置围挡，等待更换。" * 600  # ~9,600 characters, the most a note takes
+    for _ in range(60):  # ~3 MB of JSON in all: three times what one request may carry
+        desk.do(oid, Command.ADD_NOTE, clock.now, text=text[:10_000])
+    report = desk.engine.sync()
+    assert report.ok and report.applied == 60, report
+    assert len(api.order(oid)["notes"]) == 60
+    assert_converged(desk)
