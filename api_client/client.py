@@ -165,6 +165,10 @@ class CaseDeskClient:
     def blob_known(self, sha256: str) -> bool:
         return self.uploader.blob_known(sha256)
 
+    def thumbnail(self, sha256: str) -> bytes:
+        """The server's JPEG thumbnail of an image blob (made once, auto-rotated)."""
+        return self.auth.request("GET", f"/blobs/{sha256}/thumbnail").content
+
     def download(self, sha256: str) -> bytes:
         return self.auth.request("GET", f"/blobs/{sha256}").content
 

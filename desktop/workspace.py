@@ -151,7 +151,7 @@ class Workspace(QObject):
         """Discard a problem row, or retry it (with ``changes``, say merged text)."""
 
         def work() -> Any:
-            row = next((r for r in self.store.outbox() if r["mutation_id"] == str(mutation_id)), None)
+            row = next((r for r in self.store.problems() if r["mutation_id"] == str(mutation_id)), None)
             self.store.resolve(mutation_id, action, changes)  # type: ignore[arg-type]
             return row["order_id"] if row else None
 

@@ -363,10 +363,13 @@ class Store:
             rows = conn.execute(select(events.c.json).where(events.c.order_id == order_id).order_by(events.c.seq))
             return [r.json for r in rows]
 
-    def outbox(self) -> list[dict[str, Any]]:
-        """Every outbox row, in creation order (for the UI's sync panel and for tests)."""
+    def outbox(self, order_id: int | None = None) -> list[dict[str, Any]]:
+        """Every outbox row (or one order's), in creation order (for the UI's sync panel and for tests)."""
+        query = select(outbox).order_by(outbox.c.id)
+        if order_id is not None:
+            query = query.where(outbox.c.order_id == order_id)
         with self._engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(select(outbox).order_by(outbox.c.id))]
+            return [dict(r._mapping) for r in conn.execute(query)]
 
     def outbox_counts(self) -> dict[str, int]:
         """How many outbox rows are in each status (for a status bar: one small query)."""

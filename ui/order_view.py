@@ -86,7 +86,7 @@ def load_snapshot(workspace: Workspace, order_id: int) -> OrderSnapshot | None:
     order = store.order(order_id)
     if order is None:
         return None
-    rows = [r for r in store.outbox() if r["order_id"] == order_id]
+    rows = store.outbox(order_id)
     files = {f["sha256"]: f for f in store.files(order_id)}
     shas = {p["sha256"] for c in order.get("onsite_checks") or [] for p in c.get("photos") or []}
     shas |= {a["sha256"] for a in order.get("attachments") or []} | set(files)
@@ -108,7 +108,7 @@ def load_snapshot(workspace: Workspace, order_id: int) -> OrderSnapshot | None:
 
 def fetch_thumbnail(workspace: Workspace, sha256: str) -> bytes:
     """The server's thumbnail of a blob (network lane)."""
-    return workspace.client.auth.request("GET", f"/blobs/{sha256}/thumbnail").content
+    return workspace.client.thumbnail(sha256)
 
 
 def _placeholder(text: str) -> QPixmap:

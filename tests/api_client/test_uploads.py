@@ -69,6 +69,8 @@ def test_upload_reports_progress_and_the_second_is_skipped(make_client: MakeClie
     assert adapter.patches == -(-len(photo) // CHUNK)  # 1 MiB chunks
     assert desk.blob_known(sha)
     assert desk.download(sha) == photo
+    thumbnail = desk.thumbnail(sha)
+    assert thumbnail.startswith(b"\xff\xd8\xff") and len(thumbnail) < len(photo) // 10
 
     adapter.calls.clear()
     again: list[tuple[int, int]] = []
