@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from main import parse
 from tests.api_client.conftest import MemoryKeyring
-from tests.desktop.server_process import PASSWORD, ServerProcess
+from tests.server_process import PASSWORD, ServerProcess
 from ui.app import CaseDeskApp
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from casework.schemas import ApproveBody, AssignHandlerBody, SignBody, SubmitRep
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from offline.worklists import WorkList, condition, page_query
-from tests.desktop.server_process import PASSWORD, ServerProcess
+from tests.server_process import PASSWORD, ServerProcess
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.slow

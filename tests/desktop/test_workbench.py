@@ -21,7 +21,7 @@ from casework.lifecycle import Command
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from offline.worklists import WorkList
-from tests.desktop.server_process import PASSWORD, ServerProcess
+from tests.server_process import PASSWORD, ServerProcess
 from ui.main_window import LISTS, MainWindow
 
 pytestmark = pytest.mark.slow

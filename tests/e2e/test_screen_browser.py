@@ -12,12 +12,8 @@ Skipped, with the reason, where there is no Chromium (``apt-get install chromium
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -27,12 +23,12 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import and_, create_engine, func, or_, select
 
 from casework.deadlines import SHANGHAI
 from casework.order import State
 from server.models import Order
+from tests.server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "screenshots" / "screen_1920.png"
@@ -52,76 +48,15 @@ pytestmark = [
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
 
 
-def app_with_screen() -> FastAPI:
-    """The server's app with the screen, while ``server/app.py`` and ``Settings`` lack it."""
-    from server.app import create_app
-    from server.screen.endpoints import router
-    from server.settings import Settings
-
-    class ScreenSettings(Settings):
-        screen_key: str = ""
-
-    app = create_app(ScreenSettings())
-    if not any(getattr(route, "path", None) == "/screen/data" for route in app.routes):
-        app.include_router(router)
-    return app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _screen_in_app() -> bool:
-    """Whether ``python -m server serve`` serves /screen, with its key setting, already."""
-    from server.settings import Settings
-
-    wired = "server.screen" in (ROOT / "server" / "app.py").read_text(encoding="utf-8")
-    return wired and "screen_key" in Settings.model_fields
-
-
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """A seeded demo city served by a real process; yields its base URL and database URL."""
-    tmp = tmp_path_factory.mktemp("screen")
-    database = f"sqlite:///{tmp / 'data' / 'casedesk.db'}"
-    env = {
-        **os.environ,
-        "CASEDESK_DATA_DIR": str(tmp / "data"),
-        "CASEDESK_DATABASE_URL": database,
-        "CASEDESK_SCREEN_KEY": KEY,
-    }
-    seeded = subprocess.run(
-        [sys.executable, "-m", "server", "seed-demo", "--orders", "30"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert seeded.returncode == 0, seeded.stderr
-    port = _free_port()
-    if _screen_in_app():
-        command = ["-m", "server", "serve", "--port", str(port), "--log-level", "warning"]
-    else:
-        command = ["-m", "uvicorn", f"{__name__}:app_with_screen", "--factory", "--port", str(port)]
-        command += ["--log-level", "warning"]
-    process = subprocess.Popen([sys.executable, *command], env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
+    """A seeded demo city served by a real process; yields its base URL, database URL and the process."""
+    server = ServerProcess(tmp_path_factory.mktemp("screen") / "data", orders=30, env={"CASEDESK_SCREEN_KEY": KEY})
+    server.start()
     try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the server did not come up")
-        yield {"base": base, "database": database, "process": process, "key_given": True}
+        yield {"base": server.url, "database": server.database_url, "server": server}
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -252,8 +187,7 @@ def test_a_lost_server_leaves_the_last_figures_marked_stale(city: dict[str, Any]
         browser.get(f"{city['base']}/screen?key={KEY}&refresh=2")
         WebDriverWait(browser, 30).until(lambda d: body.get_attribute("data-state") == "ready")
     before = browser.find_element("id", "kpi-progress").text
-    city["process"].terminate()
-    city["process"].wait(timeout=30)
+    city["server"].stop()
     WebDriverWait(browser, 20).until(
         lambda d: d.find_element("tag name", "body").get_attribute("data-state") == "stale"
     )

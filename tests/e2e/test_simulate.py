@@ -10,7 +10,6 @@ Against a server that does not answer it keeps trying, and Ctrl+C stops it with 
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -24,8 +23,10 @@ import httpx
 import pytest
 
 from server.demo.seed import DEMO_PASSWORD
+from tests.server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
+SIMULATE = [sys.executable, "-m", "server", "simulate"]
 pytestmark = pytest.mark.slow
 
 
@@ -35,53 +36,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _simulate_command() -> list[str]:
-    """``python -m server simulate``, or the module itself while the server's command line lacks it."""
-    wired = subprocess.run(
-        [sys.executable, "-m", "server", "simulate", "--help"], cwd=ROOT, capture_output=True, timeout=60
-    )
-    return (
-        [sys.executable, "-m", "server", "simulate"]
-        if wired.returncode == 0
-        else [sys.executable, "-m", "server.simulate"]
-    )
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("simulate")
-    env = {
-        **os.environ,
-        "CASEDESK_DATA_DIR": str(tmp / "data"),
-        "CASEDESK_DATABASE_URL": f"sqlite:///{tmp / 'data' / 'casedesk.db'}",
-    }
-    seeded = subprocess.run(
-        [sys.executable, "-m", "server", "seed-demo", "--orders", "30"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert seeded.returncode == 0, seeded.stderr
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT
-    )
-    base = f"http://127.0.0.1:{port}"
+    process = ServerProcess(tmp_path_factory.mktemp("simulate") / "data", orders=30)
+    process.start()
     try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the server did not come up")
-        yield base
+        yield process.url
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        process.stop()
 
 
 class Desk:
@@ -149,7 +111,7 @@ class Desk:
 
 
 def _run(base: str, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [*_simulate_command(), "--server", base, "--user", "agent", "--password", DEMO_PASSWORD, *args]
+    command = [*SIMULATE, "--server", base, "--user", "agent", "--password", DEMO_PASSWORD, *args]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
 
 
@@ -193,7 +155,7 @@ def test_the_centre_takes_in_dispatches_rules_calls_back_and_closes(server: str)
 
 def test_an_absent_server_is_waited_for_and_ctrl_c_stops_it_cleanly() -> None:
     dead = f"http://127.0.0.1:{_free_port()}"
-    command = [*_simulate_command(), "--server", dead, "--password", DEMO_PASSWORD, "--rate", "60", "--every", "0.2"]
+    command = [*SIMULATE, "--server", dead, "--password", DEMO_PASSWORD, "--rate", "60", "--every", "0.2"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(4)
     process.send_signal(signal.SIGINT)

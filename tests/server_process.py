@@ -22,9 +22,10 @@ PASSWORD = "demo1234"
 class ServerProcess:
     """Seeded once (a small demo city); ``stop()`` and ``start()`` keep the same port and data."""
 
-    def __init__(self, data_dir: Path, orders: int = 12) -> None:
-        self.env = {**os.environ, "CASEDESK_DATA_DIR": str(data_dir)}
+    def __init__(self, data_dir: Path, orders: int = 12, env: dict[str, str] | None = None) -> None:
+        self.env = {**os.environ, "CASEDESK_DATA_DIR": str(data_dir), **(env or {})}
         self.env.pop("CASEDESK_DATABASE_URL", None)
+        self.database_url = f"sqlite:///{data_dir / 'casedesk.db'}"
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -41,7 +42,7 @@ class ServerProcess:
 
     def start(self) -> None:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "server", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "server", "serve", "--port", str(self.port), "--log-level", "warning"],
             env=self.env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
