@@ -35,7 +35,13 @@ def write_report(directory: Path, text: str) -> Path:
 
 
 def install(report_dir: Path, show: Callable[[str, Path], None]) -> None:
-    """Route uncaught exceptions (UI thread and Qt slots) to the log, a report file and ``show``."""
+    """Route uncaught exceptions (UI thread and Qt slots) to the log, a report file and ``show``.
+
+    The hook that was installed before (Python's, which prints the traceback, or a test runner's,
+    which fails the running test at once — pytest-qt's) still sees every exception; ``show`` must not
+    block (a window opened with ``open()``, never ``exec()``), so nothing waits for a click.
+    """
+    previous = sys.excepthook
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
@@ -48,5 +54,6 @@ def install(report_dir: Path, show: Callable[[str, Path], None]) -> None:
             show(text, path)
         except Exception:
             log.exception("crash presenter failed")
+        previous(kind, value, tb)
 
     sys.excepthook = hook

@@ -2,9 +2,12 @@
 
 Disk work (the local store, photo preparation) runs on one serial worker, so SQLite sees one
 writer and edits happen in the order the user made them; network work runs on a small pool.
-Results and errors come back as queued signals on the UI thread. A task that runs longer than
-``progress_delay`` announces itself (``busy``) so the UI can show progress without flicker, and
-every task can be cancelled (its callbacks are then dropped; the function sees ``task.cancelled``).
+Results and errors come back as queued signals on the UI thread, and only to a receiver that is
+still alive: a task asked for by a widget names it as its ``owner``, and once that object is gone
+(a window closed, a user switched, signed out) the answer is dropped instead of reaching a deleted
+C++ object. A task that runs longer than ``progress_delay`` announces itself (``busy``) so the UI
+can show progress without flicker, and every task can be cancelled (its callbacks are then dropped;
+the function sees ``task.cancelled``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,24 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+
+def alive(owner: QObject | None) -> bool:
+    """True while ``owner``'s C++ object exists (None: nobody to outlive)."""
+    return owner is None or shiboken6.isValid(owner)
+
+
+def guarded(owner: QObject | None, callback: Callable[..., Any] | None) -> Callable[..., Any] | None:
+    """``callback`` that does nothing once ``owner`` has been destroyed."""
+    if callback is None or owner is None:
+        return callback
+
+    def call(*args: Any) -> Any:
+        return callback(*args) if alive(owner) else None
+
+    return call
 
 
 class Lane(StrEnum):
@@ -35,10 +55,6 @@ class Task(QObject):
         super().__init__()
         self.label = label
         self._cancel = threading.Event()
-
-    @property
-    def cancel_event(self) -> threading.Event:
-        return self._cancel
 
     @property
     def cancelled(self) -> bool:
@@ -89,25 +105,29 @@ class TaskRunner(QObject):
         label: str = "",
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        owner: QObject | None = None,
         pass_task: bool = False,
         **kwargs: Any,
     ) -> Task:
         """Run ``fn(*args, **kwargs)`` (with ``task=`` when ``pass_task``) on ``lane``.
 
-        ``on_done(result)`` / ``on_error(exc)`` run on the UI thread unless the task was cancelled;
-        an error without ``on_error`` goes to :attr:`error`.
+        ``on_done(result)`` / ``on_error(exc)`` run on the UI thread unless the task was cancelled
+        or its ``owner`` (the widget that asked) has been destroyed meanwhile — then the task is
+        cancelled and its answer dropped; an error without ``on_error`` goes to :attr:`error`.
         """
         task = Task(label)
         if pass_task:
             kwargs["task"] = task
         self._running.add(task)
+        if owner is not None:
+            owner.destroyed.connect(task.cancel)
 
         def done(result: Any) -> None:
-            if not task.cancelled and on_done is not None:
+            if not task.cancelled and alive(owner) and on_done is not None:
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
-            if task.cancelled:
+            if task.cancelled or not alive(owner):
                 return
             if on_error is not None:
                 on_error(exc)

@@ -22,7 +22,7 @@ from api_client.errors import ApiError, Offline, Unauthorized
 from casework.lifecycle import Command
 from casework.roles import Actor
 from casework.schemas import COMMAND_BODIES, UserOut
-from desktop.tasks import Task, TaskRunner
+from desktop.tasks import Task, TaskRunner, guarded
 from offline import Store, open_store
 from offline.blobcache import BlobCache
 from offline.facts import actor_of
@@ -114,9 +114,12 @@ class Workspace(QObject):
         files: list[LocalFile] | None = None,
         on_done: Callable[[], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        owner: QObject | None = None,
     ) -> Task:
         """Check, apply locally and queue ``command`` (disk lane); ``changed`` fires when it is stored,
-        then ``on_done()``. A refusal (``CommandRefused``, with both languages) goes to ``on_error``."""
+        then ``on_done()``. A refusal (``CommandRefused``, with both languages) goes to ``on_error``.
+        Both callbacks are dropped once ``owner`` (the widget that asked) is gone; the edit is not."""
+        on_done, on_error = guarded(owner, on_done), guarded(owner, on_error)
         model = COMMAND_BODIES[command]
         if isinstance(body, dict):
             body = dict(body)
@@ -136,7 +139,7 @@ class Workspace(QObject):
 
         return self.runner.run(work, label=command.value, on_done=done, on_error=on_error)
 
-    def add_files(self, paths: list[Path], **kw: Any) -> Task:
+    def add_files(self, paths: list[Path], **kw: Any) -> Task:  # on_done, on_error, owner: as in TaskRunner.run
         """Prepare (rotate, shrink, read EXIF) and cache files; the result is (kept, refused)."""
         return self.runner.run(add_files, self.cache, paths, label="files", **kw)
 
@@ -147,8 +150,10 @@ class Workspace(QObject):
         changes: dict[str, Any] | None = None,
         on_done: Callable[[], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        owner: QObject | None = None,
     ) -> Task:
-        """Discard a problem row, or retry it (with ``changes``, say merged text)."""
+        """Discard a problem row, or retry it (with ``changes``, say merged text); callbacks as in :meth:`record`."""
+        on_done, on_error = guarded(owner, on_done), guarded(owner, on_error)
 
         def work() -> Any:
             row = next((r for r in self.store.problems() if r["mutation_id"] == str(mutation_id)), None)

@@ -70,3 +70,25 @@ def test_ruff_is_clean() -> None:
 def test_the_core_packages_type_check() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+#: Calls that answer later on the UI thread: in ui/ each names the widget whose lifetime bounds the answer.
+ANSWERING_CALLS = {"run", "record", "resolve", "add_files", "record_command"}
+
+
+def test_every_background_answer_in_the_ui_names_its_owner() -> None:
+    """A task's answer must not reach a widget that was closed meanwhile (issue 9: a crash on a
+    deleted QListWidget after a role switch): every call in ui/ that answers later passes ``owner=``."""
+    missing = []
+    for path in (ROOT / "ui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            receiver = ast.unparse(node.func.value) if isinstance(node.func, ast.Attribute) else ""
+            answers = name == "record_command" or (
+                name in ANSWERING_CALLS and (receiver.endswith("runner") or receiver.endswith("workspace"))
+            )
+            if answers and not any(k.arg == "owner" for k in node.keywords):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node.func)}")
+    assert not missing, "calls without owner=:\n" + "\n".join(missing)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import QCoreApplication, QDateTime, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QDoubleValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -76,10 +76,19 @@ def record_command(
     files: Sequence[LocalFile] = (),
     on_done: Callable[[], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
+    *,
+    owner: QObject,
 ) -> Task:
-    """``Workspace.record`` for the forms: failures nobody handles go to the one error presenter."""
+    """``Workspace.record`` for the forms: failures nobody handles go to the one error presenter; the
+    callbacks are dropped once ``owner`` (the widget that asked) is gone."""
     return workspace.record(
-        order_id, command, body, files=list(files), on_done=on_done, on_error=on_error or workspace.runner.error.emit
+        order_id,
+        command,
+        body,
+        files=list(files),
+        on_done=on_done,
+        on_error=on_error or workspace.runner.error.emit,
+        owner=owner,
     )
 
 
@@ -507,7 +516,7 @@ class ActionBar(QWidget):
         if "version" in COMMAND_BODIES[command].model_fields:
             body = {**body, "version": order.get("version", 0)}
         try:
-            record_command(self.workspace, order_id, command, body, files, on_done=done, on_error=failed)
+            record_command(self.workspace, order_id, command, body, files, on_done=done, on_error=failed, owner=self)
         except ValidationError as exc:  # the body did not fit its model: say so in the form
             failed(exc)
 

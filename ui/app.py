@@ -65,7 +65,12 @@ class CaseDeskApp(QObject):
             self.tr("首次启动：正在生成演示数据（约需半分钟）…") if first else self.tr("正在启动内置服务器…")
         )
         self.runner.run(
-            self.embedded.start, lane=Lane.NETWORK, label="embedded", on_done=self._embedded_ready, on_error=self._fatal
+            self.embedded.start,
+            lane=Lane.NETWORK,
+            label="embedded",
+            on_done=self._embedded_ready,
+            on_error=self._fatal,
+            owner=self,
         )
 
     def _embedded_ready(self, url: str) -> None:
@@ -83,6 +88,7 @@ class CaseDeskApp(QObject):
             label="sign-in",
             on_done=self._open,
             on_error=self._fatal,
+            owner=self,
         )
 
     def _start_remote(self, server: str) -> None:
@@ -106,6 +112,7 @@ class CaseDeskApp(QObject):
             label="resume",
             on_done=self._open,
             on_error=failed,
+            owner=self,
         )
 
     def _ask_sign_in(self, server: str, username: str) -> None:
@@ -126,6 +133,7 @@ class CaseDeskApp(QObject):
                 lane=Lane.NETWORK,
                 on_done=done,
                 on_error=finished,
+                owner=self,
             )
 
         dialog = SignInDialog(server, username, attempt, self.languages.current)
@@ -196,7 +204,7 @@ class CaseDeskApp(QObject):
         else:
             log.error("task failed: %s\n%s", error, getattr(error, "__casedesk_traceback__", ""))
             text = self.tr("发生内部错误，已记录日志。请联系管理员。")
-        QMessageBox.warning(self.window, "CaseDesk", text)
+        self._message(QMessageBox.Icon.Warning, text)
         if isinstance(error, Unauthorized) and self.args.server:
             self._ask_sign_in(self.args.server, self.workspace.user.username if self.workspace else "")
 
@@ -207,8 +215,8 @@ class CaseDeskApp(QObject):
         else:
             log.error("start failed: %s\n%s", error, getattr(error, "__casedesk_traceback__", ""))
             text = self.tr("无法启动：%1").replace("%1", str(error))
-        QMessageBox.critical(None, "CaseDesk", text)
-        self.qapp.quit()
+        box = self._message(QMessageBox.Icon.Critical, text)
+        box.finished.connect(lambda _: self.qapp.quit())
 
     def _show_crash(self, text: str, report: Path) -> None:
         box = QMessageBox(self.window)
@@ -217,7 +225,17 @@ class CaseDeskApp(QObject):
         box.setText(self.tr("CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。"))
         box.setInformativeText(self.tr("错误报告已保存到：%1\n请将此文件发送给系统管理员。").replace("%1", str(report)))
         box.setDetailedText(text)
-        box.exec()
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # never exec(): a crash must not stop the event loop (nor a test) waiting for a click
+        self.crash_box = box
+
+    def _message(self, icon: QMessageBox.Icon, text: str) -> QMessageBox:
+        """A message that does not block the event loop (the window stays live, tests never hang)."""
+        box = QMessageBox(icon, "CaseDesk", text, QMessageBox.StandardButton.Ok, self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.message_box = box
+        return box
 
     def _show_splash(self, text: str) -> None:
         self._close_splash()

@@ -121,7 +121,7 @@ class AuditQueue(QWidget):
         month = self.month.currentData()
         leader = self.workspace.user.id
         self.workspace.runner.run(
-            audit_queue, self.workspace.store, leader, month, label="audit-queue", on_done=self._show
+            audit_queue, self.workspace.store, leader, month, label="audit-queue", on_done=self._show, owner=self
         )
 
     def _show(self, result: tuple[list[dict[str, Any]], Names]) -> None:
@@ -183,7 +183,7 @@ class AuditQueue(QWidget):
         body = {"comment": comment or "", "version": order["version"]}
         record_command(
             self.workspace, order["id"], Command.MARK_AUDITED, body,
-            on_error=lambda exc: present_error(self, self.workspace, exc),
+            on_error=lambda exc: present_error(self, self.workspace, exc), owner=self,
         )  # fmt: skip
 
     def reopen_selected(self, instruction: str | None = None) -> None:
@@ -202,5 +202,5 @@ class AuditQueue(QWidget):
         body = {"instruction": instruction.strip(), "version": order["version"]}
         record_command(
             self.workspace, order["id"], Command.REOPEN, body,
-            on_error=lambda exc: present_error(self, self.workspace, exc),
+            on_error=lambda exc: present_error(self, self.workspace, exc), owner=self,
         )  # fmt: skip

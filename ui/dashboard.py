@@ -218,10 +218,8 @@ class Dashboard(QWidget):
         def compute() -> tuple[Measures, Names]:
             return month_measures(store.orders(), month, now, department), Names(store)
 
-        return self._owned(
-            self.workspace.runner.run(
-                compute, label="dashboard", on_done=lambda result: self._show(generation, *result)
-            )
+        return self.workspace.runner.run(
+            compute, label="dashboard", on_done=lambda result: self._show(generation, *result), owner=self
         )
 
     def export_ledger(self, path: Path | None = None) -> Task | None:
@@ -262,21 +260,16 @@ class Dashboard(QWidget):
 
         if path is None:
             # The dialog's suggested name needs the order number: read it off the UI thread first.
-            return self._owned(
-                self.workspace.runner.run(store.order, order_id, label="order", on_done=ask, on_error=self._failed)
+            return self.workspace.runner.run(
+                store.order, order_id, label="order", on_done=ask, on_error=self._failed, owner=self
             )
         return self._run_export(write, path, self.tr("正在生成回复单……"))
 
     def _run_export(self, write: Callable[[Path], Path], path: Path, message: str) -> Task:
         self.status.setText(message)
-        return self._owned(
-            self.workspace.runner.run(write, path, label="export", on_done=self._exported, on_error=self._failed)
+        return self.workspace.runner.run(
+            write, path, label="export", on_done=self._exported, on_error=self._failed, owner=self
         )
-
-    def _owned(self, task: Task) -> Task:
-        """Drop the task's answer if this page is gone by then (the file is still written)."""
-        self.destroyed.connect(task.cancel)
-        return task
 
     # --- showing --------------------------------------------------------------------------------
 

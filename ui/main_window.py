@@ -39,6 +39,7 @@ from ui.order_list import OrderListModel
 from ui.order_view import OrderView
 from ui.portfolio import Portfolio
 from ui.problems import ProblemsPanel
+from ui.work_table import WorkTable
 
 #: The work lists in the sidebar, in order, with their names.
 LISTS: list[tuple[WorkList, str]] = [
@@ -235,7 +236,7 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._on_list_chosen)
 
-        self.table = QTableView()
+        self.table = WorkTable()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.AscendingOrder)
@@ -252,7 +253,8 @@ class MainWindow(QMainWindow):
             self.table.setColumnHidden(column, True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._choose_columns)
-        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.table.chosen.connect(self._on_row)
+        self.table.drifted.connect(lambda: QTimer.singleShot(0, self, self._mark_in_view))
         self.list_title = QLabel()
         self.list_title.setStyleSheet("font-weight: bold; padding: 4px;")
 
@@ -353,15 +355,37 @@ class MainWindow(QMainWindow):
         name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
         self.list_title.setText(self.tr("%1 · 共 %2 件").replace("%1", name).replace("%2", str(total)))
         _fit_columns(self.table, (0, 4, 5, 7))
-        current = self.order_view.order_id
-        row = self.model.row_of(current) if current is not None else None
-        if row is not None:
-            self.table.selectRow(row)
+        self._keep_in_view()
 
-    def _on_row(self, current: Any, _previous: Any) -> None:
-        order_id = self.model.order_id(current.row()) if current.isValid() else None
+    def _keep_in_view(self) -> None:
+        """The list changed under the order in view (refresh, sync, sort, filter, an action): mark its
+        row again, or say that it left this list and where it is now. The pane never switches."""
+        self._mark_in_view()
+        current = self.order_view.order_id
+        if current is None or self.model.pinned != current or self.model.pinned_listed:
+            self.order_view.set_elsewhere("")
+            return
+        item = self.sidebar.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
+        state = state_label(self.model.pinned_state) if self.model.pinned_state else self.tr("不在本机")
+        self.order_view.set_elsewhere(
+            self.tr("这张工单已不在「%1」列表中，现在的状态：%2。").replace("%1", name).replace("%2", state)
+        )
+
+    def _mark_in_view(self) -> None:
+        current = self.order_view.order_id
+        self.table.mark_row(self.model.row_of(current) if current is not None else None)
+
+    def _on_row(self, row: int) -> None:
+        """The user clicked a row or moved to it with the keyboard: the only way the pane switches."""
+        order_id = self.model.order_id(row)
         if order_id is not None:
-            self.order_view.show_order(order_id)
+            self._show(order_id)
+
+    def _show(self, order_id: int) -> None:
+        self.model.pinned = order_id
+        self.model.pinned_listed = self.model.row_of(order_id) is not None
+        self.order_view.show_order(order_id)
 
     def _on_changed(self, order_ids: set[int]) -> None:
         self._refresh_timer.start()  # a burst of changes (a sync's verdicts) refreshes once
@@ -380,7 +404,7 @@ class MainWindow(QMainWindow):
             counts["_urgent"] = [r["id"] for r in urgent]  # type: ignore[assignment]
             return counts
 
-        self.workspace.runner.run(work, label="counts", on_done=self._show_counts)
+        self.workspace.runner.run(work, label="counts", on_done=self._show_counts, owner=self)
 
     def _show_counts(self, counts: dict[str, Any]) -> None:
         if self._first_counts and (counts.get("all") or self.sidebar.currentRow() < 0):
@@ -468,8 +492,8 @@ class MainWindow(QMainWindow):
     def _show_from_elsewhere(self, order_id: int) -> None:
         """Open an order chosen outside the work lists (the audit queue) in the workbench."""
         self.tabs.setCurrentIndex(0)
-        self.table.clearSelection()
-        self.order_view.show_order(order_id)
+        self._show(order_id)
+        self.model.refresh()  # says whether it is in the list beside it
 
     def _on_problem_count(self, count: int) -> None:
         self.tabs.setTabText(

@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.tasks import Task
 from desktop.workspace import Workspace
+from offline.models import orders
 from offline.worklists import Filters, WorkList, condition, page_query
 from ui.labels import COLOURS, Names, Urgency, countdown, local_time, state_label, urgency_label
 
@@ -48,6 +49,10 @@ class OrderListModel(QAbstractTableModel):
         self._generation = 0  # answers to superseded queries are dropped
         self._fetching: Task | None = None
         self._headers = [self.tr(h) for _, h in COLUMNS]
+        #: The order in view: each query also tells whether it is in the list, and its state now.
+        self.pinned: int | None = None
+        self.pinned_listed = False
+        self.pinned_state: str | None = None
 
     # --- querying ---------------------------------------------------------------------------------
 
@@ -62,21 +67,25 @@ class OrderListModel(QAbstractTableModel):
         where = condition(self.work_list, self.workspace.actor, datetime.now(UTC)) & self.filters.condition()
         query = page_query(where, self.sort_key, self.descending)
         store = self.workspace.store
+        pinned = self.pinned
 
-        def work() -> tuple[int, list[dict[str, Any]], Names]:
-            return store.count(where), store.rows(query, PAGE), Names(store)
+        def work() -> tuple[int, list[dict[str, Any]], Names, bool, str | None]:
+            listed = pinned is not None and store.count(where & (orders.c.id == pinned)) > 0
+            state = (store.order(pinned) or {}).get("state") if pinned is not None else None
+            return store.count(where), store.rows(query, PAGE), Names(store), listed, state
 
-        def done(result: tuple[int, list[dict[str, Any]], Names]) -> None:
+        def done(result: tuple[int, list[dict[str, Any]], Names, bool, str | None]) -> None:
             if generation != self._generation:
                 return
-            total, rows, names = result
+            total, rows, names, listed, state = result
             self.beginResetModel()
             self._total, self._rows, self.names = total, rows, names
             self._query = query
+            self.pinned_listed, self.pinned_state = listed if pinned == self.pinned else False, state
             self.endResetModel()
             self.loaded.emit(total)
 
-        return self.workspace.runner.run(work, label="list", on_done=done)
+        return self.workspace.runner.run(work, label="list", on_done=done, owner=self)
 
     def refresh(self) -> Task:
         return self.show()
@@ -96,7 +105,9 @@ class OrderListModel(QAbstractTableModel):
             self._rows.extend(rows)
             self.endInsertRows()
 
-        self._fetching = self.workspace.runner.run(store.rows, query, PAGE, offset, label="list-more", on_done=done)
+        self._fetching = self.workspace.runner.run(
+            store.rows, query, PAGE, offset, label="list-more", on_done=done, owner=self
+        )
 
     # --- model --------------------------------------------------------------------------------------
 

@@ -459,7 +459,7 @@ class ReplyEditor(QWidget):
 
         body["version"] = self.order.get("version", 0)
         try:
-            record_command(self.workspace, self.order["id"], command, body, on_done=done, on_error=failed)
+            record_command(self.workspace, self.order["id"], command, body, on_done=done, on_error=failed, owner=self)
         except ValueError as exc:  # pydantic's ValidationError: a text over the limit, say
             failed(exc)
 
@@ -496,8 +496,14 @@ class OrderView(QWidget):
         self.empty.setStyleSheet("color: #888; font-size: 15px;")
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self._build_content())
+        # Says so when the order in view is no longer in the list beside it (the pane never follows).
+        self.elsewhere = QLabel()
+        self.elsewhere.setWordWrap(True)
+        self.elsewhere.setStyleSheet("background: #e3f2fd; color: #0d47a1; padding: 4px 6px; border-radius: 3px;")
+        self.elsewhere.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.elsewhere)
         layout.addWidget(self.stack)
 
         self._clock = QTimer(self, interval=60_000)
@@ -511,11 +517,17 @@ class OrderView(QWidget):
     def order(self) -> dict[str, Any] | None:
         return self.snapshot.order if self.snapshot is not None else None
 
+    def set_elsewhere(self, text: str) -> None:
+        """A line above the order saying it has left the list beside it (empty: hide the line)."""
+        self.elsewhere.setText(text)
+        self.elsewhere.setVisible(bool(text) and self.order_id is not None)
+
     def show_order(self, order_id: int | None) -> None:
         """Show ``order_id`` (loaded off the UI thread); None shows the empty page."""
         if order_id != self.order_id:
             self._keep_unsaved()
             self._unreachable.clear()
+            self.set_elsewhere("")
         self.order_id = order_id
         if order_id is None:
             self.snapshot = None
@@ -536,6 +548,7 @@ class OrderView(QWidget):
             order_id,
             label="order",
             on_done=lambda snap: self._loaded(generation, order_id, snap),
+            owner=self,
         )
 
     def unsaved_orders(self) -> list[int]:
@@ -1031,6 +1044,7 @@ class OrderView(QWidget):
                 label="thumbnail",
                 on_done=lambda data, s=sha: self._thumbnail_arrived(s, data),
                 on_error=lambda _exc, s=sha: self._thumbnail_failed(s),
+                owner=self,
             )
 
     def _thumbnail_arrived(self, sha: str, data: bytes) -> None:
@@ -1040,7 +1054,7 @@ class OrderView(QWidget):
             self._thumbnail_failed(sha)
             return
         self._pixmaps[sha] = pixmap
-        self.workspace.runner.run(self.workspace.cache.put_thumbnail, sha, data, label="thumbnail")
+        self.workspace.runner.run(self.workspace.cache.put_thumbnail, sha, data, label="thumbnail", owner=self)
         for item in self._photo_items.get(sha, []):
             item.setIcon(QIcon(pixmap))
 
@@ -1072,6 +1086,7 @@ class OrderView(QWidget):
                     label="download",
                     on_done=downloaded,
                     on_error=failed,
+                    owner=self,
                 )
             elif media_type == "application/pdf":
                 runner.run(
@@ -1080,17 +1095,18 @@ class OrderView(QWidget):
                     sha,
                     on_done=lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(str(p))),
                     on_error=failed,
+                    owner=self,
                 )
             else:
                 ImageViewer(data, title or self.tr("照片"), self.window()).show()
 
         def downloaded(data: bytes) -> None:
-            runner.run(cache.put, data, label="cache", on_done=lambda _: have(data), on_error=failed)
+            runner.run(cache.put, data, label="cache", on_done=lambda _: have(data), on_error=failed, owner=self)
 
         def failed(exc: BaseException) -> None:
             show_message(self, self.tr("无法打开文件"), message_of(exc))
 
-        runner.run(read, label="open", on_done=have, on_error=failed)
+        runner.run(read, label="open", on_done=have, on_error=failed, owner=self)
 
     # --- keeping what the user typed ------------------------------------------------------------------
 

@@ -335,7 +335,7 @@ class PhotoPicker(QWidget):
     # --- the pipeline -------------------------------------------------------------------------------
 
     def _run(self, fn: Any, *, on_done: Any, batch: _Batch) -> None:
-        self.workspace.runner.run(fn, on_done=on_done, on_error=lambda exc: self._failed(batch, None, exc))
+        self.workspace.runner.run(fn, on_done=on_done, on_error=lambda exc: self._failed(batch, None, exc), owner=self)
 
     def _prepare(self, batch: _Batch, files: list[Path]) -> None:
         batch.total = len(files)
@@ -348,6 +348,7 @@ class PhotoPicker(QWidget):
                 [path],
                 on_done=lambda result, p=path: self._prepared(batch, p, result),
                 on_error=lambda exc, p=path: self._failed(batch, p, exc),
+                owner=self,
             )
 
     def _prepared(self, batch: _Batch, path: Path, result: tuple[list[LocalFile], list[Any]]) -> None:
@@ -364,6 +365,7 @@ class PhotoPicker(QWidget):
                 file.sha256,
                 on_done=lambda data, t=tile: t.set_thumbnail(data) if t in self._tiles else None,
                 on_error=lambda _: None,  # no preview is not worth a message
+                owner=self,
             )
         self._step(batch)
 
@@ -393,7 +395,7 @@ class PhotoPicker(QWidget):
             return
         self._batches.remove(batch)
         if batch.cleanup is not None:
-            self.workspace.runner.run(shutil.rmtree, batch.cleanup, ignore_errors=True)
+            self.workspace.runner.run(shutil.rmtree, batch.cleanup, ignore_errors=True, owner=self)
         self._show_progress()
         problems: list[tuple[Path, BaseException]] = [*batch.refused, *batch.failed]
         if problems:

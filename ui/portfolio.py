@@ -119,6 +119,7 @@ class Portfolio(QWidget):
             label="portfolio",
             on_done=self._show,
             on_error=self._failed,
+            owner=self,
         )
 
     def _failed(self, error: BaseException) -> None:
@@ -187,4 +188,5 @@ class Portfolio(QWidget):
                 self.status.setText(""),
                 show_message(self, self.tr("导出失败"), message_of(exc)),
             ),
+            owner=self,
         )

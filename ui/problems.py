@@ -269,8 +269,8 @@ class ProblemsPanel(QWidget):
                 row["order_title"] = order.get("title", "")
             return rows
 
-        return self._owned(
-            self.workspace.runner.run(load, label="problems", on_done=lambda rows: self._loaded(generation, rows))
+        return self.workspace.runner.run(
+            load, label="problems", on_done=lambda rows: self._loaded(generation, rows), owner=self
         )
 
     def select(self, mutation_id: str) -> bool:
@@ -283,11 +283,6 @@ class ProblemsPanel(QWidget):
         return False
 
     # --- loading --------------------------------------------------------------------------------
-
-    def _owned(self, task: Task) -> Task:
-        """Drop the task's answer if this panel is gone by then (a rebuilt window, say)."""
-        self.destroyed.connect(task.cancel)
-        return task
 
     def _on_changed(self, _ids: Any) -> None:
         self._reload.start()
@@ -410,7 +405,7 @@ class ProblemsPanel(QWidget):
         for button in self.conflict.buttons + self.rejection.buttons:
             button.setEnabled(False)
         # Success arrives as workspace.changed, which reloads this panel.
-        self._owned(self.workspace.resolve(row["mutation_id"], action, changes, on_error=self._resolve_failed))
+        self.workspace.resolve(row["mutation_id"], action, changes, on_error=self._resolve_failed, owner=self)
 
     def _resolve_failed(self, error: BaseException) -> None:
         self._busy = None

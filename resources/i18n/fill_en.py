@@ -497,6 +497,9 @@ EN: dict[str, str] = {
     "保存": "Save",
     "正在生成…": "Generating…",
     "导出失败": "Export failed",
+    # --- the order in view (selection kept by order id) ---
+    "不在本机": "not on this PC",
+    "这张工单已不在「%1」列表中，现在的状态：%2。": "This order is no longer in “%1”; it is now: %2.",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

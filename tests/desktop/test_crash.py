@@ -12,7 +12,8 @@ from desktop import crash
 
 
 def test_an_uncaught_exception_is_logged_reported_and_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    before: list[BaseException] = []  # the hook installed before ours (a test runner's) still hears of it
+    monkeypatch.setattr(sys, "excepthook", lambda kind, value, tb: before.append(value))  # restored after the test
     monkeypatch.setattr(crash.log, "handlers", [])  # this test's file handler goes with it
     log = crash.log_to(tmp_path / "logs")
     shown: list[tuple[str, Path]] = []
@@ -22,6 +23,7 @@ def test_an_uncaught_exception_is_logged_reported_and_shown(tmp_path: Path, monk
     except ZeroDivisionError:
         sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
     [(text, report)] = shown
+    assert [type(e) for e in before] == [ZeroDivisionError]
     assert "ZeroDivisionError: a bug in a slot" in text and "Traceback" in text
     assert report.parent == tmp_path / "reports" and report.read_text(encoding="utf-8") == text
     for handler in crash.log.handlers:
@@ -30,7 +32,7 @@ def test_an_uncaught_exception_is_logged_reported_and_shown(tmp_path: Path, monk
 
 
 def test_a_failing_presenter_does_not_hide_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(sys, "excepthook", lambda kind, value, tb: None)
 
     def broken(text: str, path: Path) -> None:
         raise RuntimeError("no screen")

@@ -7,140 +7,23 @@ Screenshots go to ``screenshots/`` to be looked at.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PIL import Image
 from PySide6.QtCore import QCoreApplication, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from api_client import CaseDeskClient
-from casework.lifecycle import Command, allowed_commands
-from casework.roles import Role
-from casework.schemas import CategoryOut, DepartmentOut, EventView, OrderDetail, UserOut
-from casework.sync import SyncChange
-from desktop.tasks import TaskRunner
+from casework.lifecycle import Command
+from casework.schemas import UserOut
 from desktop.workspace import Workspace
-from offline.facts import actor_of, facts_from
-from tests.offline.factory import order, pull
+from tests.desktop.desk import CHIEF, GAOYOU, HANDLER, put
 from ui.actions import OnsiteCheckDialog
 from ui.order_view import ImageViewer, OrderView
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-GAOYOU = {1: "N", 2: (32.0, 47.0, 4.92), 3: "E", 4: (119.0, 26.0, 35.52)}  # 32.784700, 119.443200
-
-HANDLER = UserOut(
-    id=7, username="wangjg", name="王建国", role=Role.HANDLER, department_id=3, portfolio=[], may_sign=True, active=True
-)
-CHIEF = UserOut(
-    id=5,
-    username="zhaok",
-    name="赵科长",
-    role=Role.SECTION_CHIEF,
-    department_id=3,
-    portfolio=[],
-    may_sign=False,
-    active=True,
-)
-USERS = [
-    HANDLER,
-    CHIEF,
-    HANDLER.model_copy(update={"id": 8, "username": "lina", "name": "李娜", "may_sign": False}),
-    HANDLER.model_copy(update={"id": 4, "username": "sunj", "name": "孙局长", "role": Role.DEPARTMENT_HEAD}),
-    HANDLER.model_copy(update={"id": 9, "username": "zhouq", "name": "周强", "department_id": 4}),
-    HANDLER.model_copy(update={"id": 1, "username": "agent", "name": "刘话务员", "role": Role.CENTRE_AGENT}),
-]
-
-
-# --- fixtures -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def make_workspace(qtbot: Any, tmp_path: Path) -> Iterator[Callable[[UserOut], Workspace]]:
-    """Workspaces on real stores for the users given; the server is unreachable (nothing syncs)."""
-    made: list[Workspace] = []
-
-    def make(user: UserOut = HANDLER) -> Workspace:
-        client = CaseDeskClient("http://127.0.0.1:9", attempts=1, persist_session=False)
-        ws = Workspace(client, user, tmp_path / f"profile-{user.username}", TaskRunner(), online=False)
-        ws.store.set_directory("users", USERS)
-        ws.store.set_directory(
-            "departments",
-            [
-                DepartmentOut(id=1, code="C", name="12345热线中心", name_en="Hotline Centre", kind="centre"),
-                DepartmentOut(id=3, code="ZJ", name="市住房和城乡建设局", name_en="Housing Bureau", kind="department"),
-                DepartmentOut(id=4, code="CG", name="市城市管理局", name_en="City Management", kind="department"),
-            ],
-        )
-        ws.store.set_directory(
-            "categories",
-            [
-                CategoryOut(code="01", name="城乡建设", parent_code=None, department_code="ZJ"),
-                CategoryOut(code="01.02", name="路灯照明", parent_code="01", department_code="ZJ"),
-            ],
-        )
-        made.append(ws)
-        return ws
-
-    yield make
-    for ws in made:
-        ws.stop()
-    QCoreApplication.instance().setProperty("casedesk_language", None)
-
-
-@pytest.fixture
-def workspace(make_workspace: Callable[[UserOut], Workspace]) -> Workspace:
-    return make_workspace(HANDLER)
-
-
-def put(ws: Workspace, state: str, order_id: int = 1, events: list[dict[str, Any]] = (), **extra: Any) -> None:
-    """Pull one order into the store as the server would send it to ``ws``'s user."""
-    now = datetime.now(UTC)
-    fields: dict[str, Any] = {
-        "number": "GY20260302-0042",
-        "title": "文昌路与海潮路交叉口路灯连续一周不亮",
-        "urgency": "urgent",
-        "description": "市民反映文昌路与海潮路交叉口东侧3盏路灯连续一周夜间不亮，行人和电动车通行不便，存在安全隐患，"
-        "希望尽快维修。",
-        "address": "文昌路与海潮路交叉口东侧",
-        "district": "高邮市",
-        "street": "海潮街道",
-        "lat": 32.7812,
-        "lon": 119.4501,
-        "tags": ["夜间照明"],
-        "citizen": {
-            "name": "张**",
-            "phone": "138****5678",
-            "callback_number": "",
-            "anonymous": False,
-            "confidential": True,
-            "contact_allowed": False,
-            "masked": True,
-        },
-        "due_at": (now + timedelta(hours=3)).isoformat(),
-        "deadlines": {
-            "sign_by": (now + timedelta(hours=3)).isoformat(),
-            "onsite_by": None,
-            "reply_by": (now + timedelta(days=2)).isoformat(),
-            "reply_by_extended": None,
-            "provisional": False,
-            "calendar_version": "2026.1",
-            "signed_on_time": None,
-            "onsite_on_time": None,
-            "replied_on_time": None,
-            "closed_on_time": None,
-        },
-    }
-    fields.update(extra)
-    detail = order(order_id, state=state, **fields).model_dump(mode="json")
-    detail["allowed_commands"] = [c.value for c in allowed_commands(actor_of(ws.user), facts_from(detail), now)]
-    evs = [EventView.model_validate({"order_id": order_id, "before": {}, "after": {}, **e}) for e in events]
-    change = SyncChange(seq=1, kind="upsert", order_id=order_id, order=OrderDetail.model_validate(detail), events=evs)
-    ws.store.apply_pull(pull(change))
 
 
 def shown(qtbot: Any, ws: Workspace, order_id: int = 1, size: tuple[int, int] = (680, 700)) -> OrderView:

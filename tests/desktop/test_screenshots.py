@@ -29,8 +29,8 @@ from desktop.measures import CITY_TIME
 from desktop.workspace import Workspace
 from offline.worklists import WorkList
 from tests.desktop import test_i18n as i18n_tests
-from tests.desktop import test_order_view as order_view_tests
-from tests.desktop.test_order_view import GAOYOU, HANDLER, put
+from tests.desktop.desk import GAOYOU, HANDLER, put
+from tests.desktop.gestures import click_list_item, click_row
 from tests.offline.factory import result
 from ui.actions import OnsiteCheckDialog
 from ui.main_window import LISTS, MainWindow
@@ -40,7 +40,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 LANGUAGES = ("zh", "en")
 
 # The fixtures these screens share with the other desktop tests.
-make_workspace = order_view_tests.make_workspace
 languages = i18n_tests.languages
 
 LEADER = UserOut(
@@ -719,10 +718,10 @@ def desk(qtbot: Any, make_workspace: Callable[[UserOut], Workspace], languages: 
         qtbot.waitUntil(lambda: window.sidebar.item(everything).text().endswith(")"), timeout=15000)
         mine = next(i for i, (wl, _) in enumerate(LISTS) if wl is WorkList.MINE)
         with qtbot.waitSignal(window.model.loaded, timeout=15000):
-            window.sidebar.setCurrentRow(mine)
+            click_list_item(qtbot, window.sidebar, mine)
         qtbot.waitUntil(lambda: window.model.row_of(WORKED) is not None, timeout=15000)
         with qtbot.waitSignal(window.order_view.loaded, timeout=15000):
-            window.table.selectRow(window.model.row_of(WORKED))  # type: ignore[arg-type]
+            click_row(qtbot, window.table, window.model.row_of(WORKED))  # type: ignore[arg-type]
         qtbot.waitUntil(lambda: "(1)" in window.tabs.tabText(window.tabs.indexOf(window.problems)), timeout=15000)
         return window
 

@@ -21,6 +21,7 @@ from casework.lifecycle import Command
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from offline.worklists import WorkList
+from tests.desktop.gestures import click_list_item, click_row
 from tests.server_process import PASSWORD, ServerProcess
 from ui.main_window import LISTS, MainWindow
 
@@ -71,11 +72,10 @@ def open_order(qtbot: Any, window: MainWindow, work_list: WorkList, order_id: in
         if window.sidebar.currentRow() == row:
             window.model.refresh()
         else:
-            window.sidebar.setCurrentRow(row)
+            click_list_item(qtbot, window.sidebar, row)
     qtbot.waitUntil(lambda: window.model.row_of(order_id) is not None, timeout=5000)
     with qtbot.waitSignal(window.order_view.loaded, timeout=5000, check_params_cb=lambda i: i == order_id):
-        window.table.clearSelection()
-        window.table.selectRow(window.model.row_of(order_id))  # type: ignore[arg-type]
+        click_row(qtbot, window.table, window.model.row_of(order_id))  # type: ignore[arg-type]
 
 
 def local_state(window: MainWindow, order_id: int) -> str:
