@@ -4,6 +4,8 @@
     python3 dev.py run     install, then open the desktop client on the bundled server with a demo city
     python3 dev.py serve   install, then run only the case server with the demo city (API docs at /docs)
     python3 dev.py test    install, then run the whole test suite
+    python3 dev.py screenshots   every screen of every demo role, zh and en, 1366×768 and 1920×1080, from a real
+                           demo server, into screenshots/ (--readme also refreshes the README's pictures in docs/)
     python3 dev.py i18n    extract the UI's strings into resources/i18n/casedesk_en.ts (keeping every
                            translation), compile casedesk_en.qm, and count what is left untranslated
 
@@ -92,8 +94,14 @@ def i18n(args: list[str]) -> int:
     return 1 if unfinished else 0
 
 
+def screenshots(args: list[str]) -> int:
+    ensure_installed("")
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    return subprocess.call([str(PYTHON), "docs/screenshots.py", *args], env=env, cwd=ROOT)
+
+
 def main() -> int:
-    commands = {"run": run, "serve": serve, "test": test, "i18n": i18n}
+    commands = {"run": run, "serve": serve, "test": test, "i18n": i18n, "screenshots": screenshots}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
