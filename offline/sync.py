@@ -230,9 +230,7 @@ class SyncEngine:
         row = self.store.file(sha)
         return row is None or bool(row["uploaded"])
 
-    def _push(
-        self, report: SyncReport, blocked: set[int], cancel: threading.Event | None, flush: bool = False
-    ) -> None:
+    def _push(self, report: SyncReport, blocked: set[int], cancel: threading.Event | None, flush: bool = False) -> None:
         client_id = self.store.client_id()
         while True:
             if cancel is not None and cancel.is_set():
