@@ -2451,7 +2451,7 @@ Please send this file to your system administrator.</translation>
     <message>
         <location filename="../../ui/undo.py" line="54"/>
         <source>已撤销 %1：%2「%3」，工单已恢复原样</source>
-        <translation>Undone %1: %2 “%3” — the order is as it was</translation>
+        <translation>Undone — %1: %2 “%3”; the order is as it was</translation>
     </message>
 </context>
 <context>

@@ -519,7 +519,7 @@ EN: dict[str, str] = {
     "“%1”之后还有 %2 项未发送的操作，需要一并撤销。": "“%1” has %2 unsent later action(s) that must be undone with it.",
     "没有可撤销的操作：它已同步到中心。": "Nothing to undo: it has reached the centre.",
     "、": ", ",
-    "已撤销 %1：%2「%3」，工单已恢复原样": "Undone %1: %2 “%3” — the order is as it was",
+    "已撤销 %1：%2「%3」，工单已恢复原样": "Undone — %1: %2 “%3”; the order is as it was",
     "撤销 (%1)": "Undo (%1)",
     "撤销这项操作，工单恢复原样（尚未发送到中心）": (
         "Undo this action; the order goes back to how it was (not sent yet)"
