@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from offline.blobcache import BlobCache
 from offline.facts import actor_of
 from offline.files import add_files
 from offline.models import IN_FLIGHT, PROBLEMS
-from offline.store import LocalFile
+from offline.store import LocalFile, WithdrawRefused
 from offline.sync import ItemState, ItemUpdate, Progress, SyncEngine, SyncReport
 
 
@@ -46,6 +47,34 @@ class SyncStatus:
     @property
     def needs_sign_in(self) -> bool:
         return isinstance(self.error, Unauthorized)
+
+
+#: How long a recorded command waits on the desk before it is sent: the time to take it back (撤销)
+#: from the notice. Until it is sent it can still be taken back from the order.
+UNDO_WINDOW = timedelta(seconds=10)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A command just stored and queued: what the undo notice names and takes back."""
+
+    mutation_id: uuid.UUID
+    order_id: int
+    command: Command
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Undone:
+    """Commands taken back before they were sent (the one asked for, and any later ones with it)."""
+
+    order_id: int
+    number: str
+    title: str
+    commands: list[Command]
+    mutation_ids: list[uuid.UUID]
+    args: list[dict[str, Any]]
 
 
 def profile_dir(data_root: Path, server_url: str, username: str) -> Path:
@@ -69,6 +98,8 @@ class _Bridge(QObject):
 
 class Workspace(QObject):
     changed = Signal(object)  # set of order ids that changed; an empty set means "anything may have"
+    recorded = Signal(object)  # Recorded: a command was stored and waits in the outbox
+    undone = Signal(object)  # Undone: commands taken back before they left the desk
     status_changed = Signal(object)  # SyncStatus
     item_state = Signal(object)  # ItemUpdate
     progress = Signal(object)  # Progress of the running round
@@ -103,6 +134,7 @@ class Workspace(QObject):
         self._last_sync: datetime | None = None
         self._error: ApiError | None = None
         self._thread: threading.Thread | None = None
+        self.undo_window = UNDO_WINDOW
 
     # --- editing ----------------------------------------------------------------------------------
 
@@ -116,8 +148,9 @@ class Workspace(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         owner: QObject | None = None,
     ) -> Task:
-        """Check, apply locally and queue ``command`` (disk lane); ``changed`` fires when it is stored,
-        then ``on_done()``. A refusal (``CommandRefused``, with both languages) goes to ``on_error``.
+        """Check, apply locally and queue ``command`` (disk lane); ``changed`` and ``recorded`` fire when
+        it is stored, then ``on_done()``. A refusal (``CommandRefused``, with both languages) goes to
+        ``on_error``. The command waits :attr:`undo_window` before the sync sends it (see :meth:`undo`).
         Both callbacks are dropped once ``owner`` (the widget that asked) is gone; the edit is not."""
         on_done, on_error = guarded(owner, on_done), guarded(owner, on_error)
         model = COMMAND_BODIES[command]
@@ -127,17 +160,63 @@ class Workspace(QObject):
                 body.setdefault("version", (self.store.order(order_id) or {}).get("version", 0))
             body = model.model_validate(body)
 
-        def work() -> None:
-            self.store.record(self.actor, order_id, command, body, files=files or [])
+        hold = self.undo_window
 
-        def done(_: Any) -> None:
+        def work() -> Recorded:
+            mutation = self.store.record(self.actor, order_id, command, body, files=files or [], hold=hold)
+            order = self.store.order(order_id) or {}
+            return Recorded(mutation.id, order_id, command, order.get("number", ""), order.get("title", ""))
+
+        def done(recorded: Recorded) -> None:
             self.changed.emit({order_id})
             self._emit_status()
-            self.engine.wake()
+            self.engine.wake()  # the loop learns when the undo window closes
+            self.recorded.emit(recorded)
             if on_done is not None:
                 on_done()
 
         return self.runner.run(work, label=command.value, on_done=done, on_error=on_error)
+
+    def undo(
+        self,
+        target: uuid.UUID | str | int,
+        with_later: bool = False,
+        on_done: Callable[[Undone], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        owner: QObject | None = None,
+    ) -> Task:
+        """Take back a command that has not left the desk (disk lane): a mutation id, or an order id
+        for that order's last unsent command. The order is rebuilt from the server's copy and the
+        commands still unsent; ``changed`` and ``undone`` fire. A command already sent or later ones
+        built on it (unless ``with_later``) refuse with :class:`offline.store.WithdrawRefused`."""
+        on_done, on_error = guarded(owner, on_done), guarded(owner, on_error)
+
+        def work() -> Undone:
+            mutation_id = target
+            if isinstance(target, int):
+                open_rows = [r for r in self.store.outbox(target) if r["status"] != "applied"]
+                if not open_rows:
+                    raise WithdrawRefused("gone")
+                mutation_id = open_rows[-1]["mutation_id"]
+            taken = self.store.withdraw(mutation_id, with_later=with_later)  # type: ignore[arg-type]
+            order = self.store.order(taken.order_id) or {}
+            return Undone(
+                order_id=taken.order_id,
+                number=order.get("number", ""),
+                title=order.get("title", ""),
+                commands=[Command(r["name"]) for r in taken.rows],
+                mutation_ids=[uuid.UUID(r["mutation_id"]) for r in taken.rows],
+                args=[r["args"] for r in taken.rows],
+            )
+
+        def done(undone: Undone) -> None:
+            self.changed.emit({undone.order_id})
+            self._emit_status()
+            self.undone.emit(undone)
+            if on_done is not None:
+                on_done(undone)
+
+        return self.runner.run(work, label="undo", on_done=done, on_error=on_error)
 
     def add_files(self, paths: list[Path], **kw: Any) -> Task:  # on_done, on_error, owner: as in TaskRunner.run
         """Prepare (rotate, shrink, read EXIF) and cache files; the result is (kept, refused)."""
@@ -198,10 +277,10 @@ class Workspace(QObject):
         self._thread.start()
 
     def sync_now(self) -> None:
+        """Sync at once, sending the commands still in their undo window too (the user asked)."""
+        self.engine.wake(flush=True)
         if self._thread is None or not self._thread.is_alive():
             self.start_sync()
-        else:
-            self.engine.wake()
 
     def _ensure_session(self) -> None:
         """Opened offline: sign in again from the keyring as soon as the server answers."""
@@ -211,7 +290,7 @@ class Workspace(QObject):
 
     def sync_once(self) -> SyncReport:
         """One round in the calling thread, reported like a background one (scripts and tests; it blocks)."""
-        report = self.engine.sync()
+        report = self.engine.sync(flush=True)
         self._reported(report)
         return report
 
@@ -224,6 +303,9 @@ class Workspace(QObject):
         if self._thread is not None:
             self._thread.join(timeout)
         self.runner.wait()
+        if self._online and self._thread is not None and self.store.next_release() is not None:
+            # Closing within a command's undo window: send it now rather than at the next start.
+            self.engine.sync(flush=True)
         self.store.close()
 
     def _reported(self, report: SyncReport) -> None:

@@ -9,11 +9,25 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Connection, Engine, and_, delete, exists, func, insert, select, type_coerce, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Engine,
+    Text,
+    and_,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from casework.lifecycle import Command, check
@@ -34,6 +48,34 @@ _SEEN = type_coerce(func.coalesce(orders.c.local_json, orders.c.server_json), JS
 
 class UnknownOrder(LookupError):
     """The order is not in the local store (never pulled, or revoked)."""
+
+
+class WithdrawRefused(Exception):
+    """A mutation that cannot be taken back. ``reason``:
+
+    - ``"sent"``: it is on its way or at the server (in flight): the normal rules apply now;
+    - ``"problem"``: the server refused it or found a conflict: resolve it among the problems;
+    - ``"gone"``: no such unsent mutation (applied, or withdrawn already);
+    - ``"later"``: ``later`` unsent mutations of the same order come after it and build on it:
+      withdraw them together (``with_later=True``) or the last one first.
+
+    ``command`` is the wire name of the mutation concerned (empty when unknown).
+    """
+
+    def __init__(self, reason: Literal["sent", "problem", "gone", "later"], command: str = "", later: int = 0) -> None:
+        super().__init__(reason, command, later)
+        self.reason = reason
+        self.command = command
+        self.later = later
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """What :meth:`Store.withdraw` took back: outbox rows, oldest first, and the files they alone used."""
+
+    order_id: int
+    rows: list[dict[str, Any]]
+    files: list[str]
 
 
 @dataclass(frozen=True)
@@ -150,11 +192,14 @@ class Store:
         base: dict[str, str] | None = None,
         now: datetime | None = None,
         files: Sequence[LocalFile] = (),
+        hold: timedelta | None = None,
     ) -> Mutation:
         """Check ``command`` offline, apply it locally and queue it, in one transaction.
 
         ``files`` describe the blobs the body refers to; their bytes must already be in the
         BlobCache (written and fsynced), so a committed outbox row never points at nothing.
+        ``hold``: the mutation's undo window — :meth:`pending` leaves it out (unless flushed) for
+        that long, so that it can still be withdrawn (:meth:`withdraw`) before it leaves the desk.
         Raises :class:`casework.errors.CommandRefused` (nothing written) when the rules forbid it,
         :class:`UnknownOrder` when the order is not here.
         """
@@ -200,6 +245,7 @@ class Store:
                     created_at=at.isoformat(),
                     status=OutboxStatus.PENDING.value,
                     attempts=0,
+                    next_attempt_at=_utc(at + hold) if hold else None,
                 )
             )
             new_local = apply_mutation(local, command, args, actor, at)
@@ -208,11 +254,67 @@ class Store:
 
     # --- outbox --------------------------------------------------------------------------------
 
-    def pending(self, limit: int = 200) -> list[Mutation]:
-        """Mutations to push (pending or sent without a result), in creation order."""
+    def pending(self, limit: int = 200, flush: bool = False) -> list[Mutation]:
+        """Mutations to push (pending or sent without a result), in creation order. Those still in
+        their undo window (``hold`` of :meth:`record`) are left out unless ``flush``; so are the
+        later ones of the same order, which must not overtake them."""
+        query = _in_flight().where(~_behind_problem())
+        if not flush:
+            query = query.where(~_behind_hold(_utc(self._clock())))
         with self._engine.connect() as conn:
-            rows = conn.execute(_in_flight().where(~_behind_problem()).order_by(outbox.c.id).limit(limit)).all()
+            rows = conn.execute(query.order_by(outbox.c.id).limit(limit)).all()
         return [_mutation(r) for r in rows]
+
+    def next_release(self) -> datetime | None:
+        """When the first undo window still open ends (the engine sends then), or None."""
+        with self._engine.connect() as conn:
+            found = conn.execute(
+                select(func.min(outbox.c.next_attempt_at))
+                .where(outbox.c.status == OutboxStatus.PENDING.value)
+                .where(outbox.c.next_attempt_at > _utc(self._clock()))
+            ).scalar_one_or_none()
+        return datetime.fromisoformat(found) if found else None
+
+    def withdraw(self, mutation_id: uuid.UUID | str, with_later: bool = False) -> Withdrawn:
+        """Take back a mutation that has not left the desk: delete its outbox row and rebuild the
+        order from the server's copy plus the mutations still unsent — one transaction.
+
+        Only a row still ``pending`` goes: one the sync engine has taken (:meth:`mark_sent`, itself
+        one transaction) is in flight and cannot be withdrawn, so nothing is both sent and undone.
+        Later unsent mutations of the same order build on it (a draft on a signature, a base text
+        on an earlier text): they go with it when ``with_later``, else :class:`WithdrawRefused`
+        ("later"). Files only these mutations used are forgotten (their bytes stay in the cache).
+        """
+        with self._engine.begin() as conn:
+            row = conn.execute(select(outbox).where(outbox.c.mutation_id == str(mutation_id))).one_or_none()
+            if row is None or row.status == OutboxStatus.APPLIED.value:
+                raise WithdrawRefused("gone", row.name if row else "")
+            if row.status in PROBLEMS:
+                raise WithdrawRefused("problem", row.name)
+            if row.status != OutboxStatus.PENDING.value:
+                raise WithdrawRefused("sent", row.name)
+            later = conn.execute(
+                select(outbox)
+                .where(outbox.c.order_id == row.order_id, outbox.c.id > row.id)
+                .where(outbox.c.status != OutboxStatus.APPLIED.value)
+                .order_by(outbox.c.id)
+            ).all()
+            if later and not with_later:
+                raise WithdrawRefused("later", row.name, len(later))
+            gone = next((r for r in later if r.status != OutboxStatus.PENDING.value), None)
+            if gone is not None:
+                raise WithdrawRefused("problem" if gone.status in PROBLEMS else "sent", gone.name)
+            taken = [row, *later]
+            deleted = conn.execute(
+                delete(outbox)
+                .where(outbox.c.id.in_([r.id for r in taken]))
+                .where(outbox.c.status == OutboxStatus.PENDING.value)
+            ).rowcount
+            if deleted != len(taken):  # cannot happen under BEGIN IMMEDIATE; the rollback keeps all if it did
+                raise WithdrawRefused("sent", row.name)
+            files = _forget_files(conn, taken)
+            self._rebase(conn, {row.order_id})
+            return Withdrawn(order_id=row.order_id, rows=[dict(r._mapping) for r in taken], files=files)
 
     def held(self) -> list[uuid.UUID]:
         """In-flight mutations waiting behind an unresolved problem of the same order (not sent)."""
@@ -231,16 +333,21 @@ class Store:
                 .values(status=OutboxStatus.PENDING.value)
             )
 
-    def mark_sent(self, mutation_ids: Iterable[uuid.UUID]) -> None:
-        """Note that these mutations went out (counts attempts)."""
+    def mark_sent(self, mutation_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+        """Take these mutations for sending (counts attempts), in one statement; returns those taken.
+
+        A mutation withdrawn since it was read (:meth:`withdraw`) is no longer there and is not
+        returned: the caller must send only what this returns."""
         ids = [str(m) for m in mutation_ids]
         with self._engine.begin() as conn:
-            conn.execute(
+            taken = conn.execute(
                 update(outbox)
                 .where(outbox.c.mutation_id.in_(ids))
                 .where(outbox.c.status.in_(IN_FLIGHT))
                 .values(status=OutboxStatus.SENT.value, attempts=outbox.c.attempts + 1)
-            )
+                .returning(outbox.c.mutation_id)
+            ).all()
+        return [uuid.UUID(r.mutation_id) for r in taken]
 
     def mark(self, results: list[MutationResult]) -> None:
         """Record the server's verdicts; conflicts and rejections stay until the user resolves them."""
@@ -502,6 +609,23 @@ def _upsert_orders(conn: Connection, servers: list[dict[str, Any]]) -> None:
     search.index_many(conn, servers)
 
 
+def _forget_files(conn: Connection, taken: Sequence[Any]) -> list[str]:
+    """Forget the ``blobs`` rows of files that only the withdrawn mutations referred to."""
+    shas = {sha for r in taken for sha in referenced_blobs(r.args)}
+    forgotten = []
+    for sha in sorted(shas):
+        used = conn.execute(select(outbox.c.id).where(cast(outbox.c.args, Text).like(f"%{sha}%")).limit(1)).first()
+        if used is None:
+            conn.execute(delete(blobs).where(blobs.c.sha256 == sha))
+            forgotten.append(sha)
+    return forgotten
+
+
+def _utc(at: datetime) -> str:
+    """A moment as sortable text: UTC, always with microseconds."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -515,6 +639,19 @@ def _behind_problem() -> Any:
     earlier = outbox.alias("earlier")
     return exists().where(
         and_(earlier.c.order_id == outbox.c.order_id, earlier.c.id < outbox.c.id, earlier.c.status.in_(PROBLEMS))
+    )
+
+
+def _behind_hold(now: str) -> Any:
+    """This mutation, or an earlier pending one of the same order, is still in its undo window."""
+    earlier = outbox.alias("held_back")
+    return exists().where(
+        and_(
+            earlier.c.order_id == outbox.c.order_id,
+            earlier.c.id <= outbox.c.id,
+            earlier.c.status == OutboxStatus.PENDING.value,
+            earlier.c.next_attempt_at > now,
+        )
     )
 
 
@@ -540,4 +677,4 @@ def _set_state(conn: Connection, key: str, value: str) -> None:
         conn.execute(insert(sync_state).values(key=key, value=value))
 
 
-__all__ = ["LocalFile", "Store", "UnknownOrder", "referenced_blobs"]
+__all__ = ["LocalFile", "Store", "UnknownOrder", "WithdrawRefused", "Withdrawn", "referenced_blobs"]

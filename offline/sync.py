@@ -17,6 +17,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -142,32 +143,38 @@ class SyncEngine:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._round = threading.Event()  # cancels the running round only
+        self._flush = threading.Event()  # the next round sends what is still in its undo window
         self._directory_loaded = False
 
     # --- one round -------------------------------------------------------------------------------
 
-    def sync(self, cancel: threading.Event | None = None) -> SyncReport:
+    def sync(self, cancel: threading.Event | None = None, flush: bool = False) -> SyncReport:
         """Upload, push, pull. Transient failures end the round with ``report.error`` set; an expired
-        sign-in raises nothing either (``report.error`` is :class:`Unauthorized`) — the outbox waits."""
+        sign-in raises nothing either (``report.error`` is :class:`Unauthorized`) — the outbox waits.
+
+        Mutations still in their undo window (see :meth:`Store.record`'s ``hold``) wait unless
+        ``flush`` (the user asked to sync now)."""
         report = SyncReport()
         with self._lock:
             try:
-                blocked = self._upload(report, cancel)
-                self._push(report, blocked, cancel)
+                blocked = self._upload(report, cancel, flush)
+                self._push(report, blocked, cancel, flush)
                 self._pull(report, cancel)
                 self._refresh_directory(report.reset)
             except ApiError as exc:  # offline, signed out, cancelled, or anything else the server said:
                 report.error = exc  # the round ends, the outbox stays, the loop goes on
         return report
 
-    def _upload(self, report: SyncReport, cancel: threading.Event | None) -> set[int]:
+    def _upload(self, report: SyncReport, cancel: threading.Event | None, flush: bool = False) -> set[int]:
         """Send the files pending mutations refer to; return the orders that must wait for theirs."""
         waiting: dict[str, list[Mutation]] = {}
-        for mutation in self.store.pending(limit=10_000):
+        for mutation in self.store.pending(limit=10_000, flush=flush):
             for sha in referenced_blobs(mutation.args):
                 if not self._file_ready(sha):
                     waiting.setdefault(sha, []).append(mutation)
-        rows = {sha: self.store.file(sha) or {} for sha in waiting}
+        # A file whose row went meanwhile (its mutation withdrawn) is not sent.
+        rows = {sha: row for sha in waiting if (row := self.store.file(sha)) is not None}
+        waiting = {sha: mutations for sha, mutations in waiting.items() if sha in rows}
         total = sum(row["size"] for row in rows.values())
         sent_before = 0
         blocked: set[int] = set()
@@ -223,15 +230,19 @@ class SyncEngine:
         row = self.store.file(sha)
         return row is None or bool(row["uploaded"])
 
-    def _push(self, report: SyncReport, blocked: set[int], cancel: threading.Event | None) -> None:
+    def _push(self, report: SyncReport, blocked: set[int], cancel: threading.Event | None, flush: bool = False) -> None:
         client_id = self.store.client_id()
         while True:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
-            batch = self._next_batch(blocked)
+            batch = self._next_batch(blocked, flush)
             if not batch:
                 return
-            self.store.mark_sent(m.id for m in batch)
+            # Only what this transaction took goes: a mutation withdrawn since it was read stays home.
+            taken = set(self.store.mark_sent(m.id for m in batch))
+            batch = [m for m in batch if m.id in taken]
+            if not batch:
+                continue
             for m in batch:
                 self._item(m.id, m.order_id, ItemState.SENT)
             self._progress(Progress(Phase.PUSH, report.pushed, report.pushed + len(batch)))
@@ -247,12 +258,12 @@ class SyncEngine:
             if all(r.status is MutationStatus.HELD for r in response.results):
                 return  # nothing moved; held ones wait for the user (guards against a loop)
 
-    def _next_batch(self, blocked: set[int]) -> list[Mutation]:
+    def _next_batch(self, blocked: set[int], flush: bool = False) -> list[Mutation]:
         """Pending mutations in order, leaving out orders whose files could not be sent; at most
         ``batch`` of them and about PUSH_BYTES of JSON (the server refuses bodies over 1 MB)."""
         batch: list[Mutation] = []
         size = 0
-        for mutation in self.store.pending(limit=self.batch + 1000):
+        for mutation in self.store.pending(limit=self.batch + 1000, flush=flush):
             if mutation.order_id in blocked:
                 continue
             if not all(self._file_ready(sha) for sha in referenced_blobs(mutation.args)):
@@ -310,13 +321,15 @@ class SyncEngine:
             self._round = threading.Event()
             if self._stop.is_set():
                 break
+            flush = self._flush.is_set()
+            self._flush.clear()
             try:
                 if prepare is not None:
                     prepare()
             except ApiError as exc:
                 report = SyncReport(error=exc)
             else:
-                report = self.sync(cancel=self._round)
+                report = self.sync(cancel=self._round, flush=flush)
             if on_report is not None:
                 on_report(report)
             if isinstance(report.error, Unauthorized):
@@ -326,10 +339,16 @@ class SyncEngine:
             else:
                 self.backoff.succeeded()
                 delay = interval
+            release = self.store.next_release()
+            if release is not None:  # a fresh edit leaves the desk when its undo window closes
+                delay = min(delay, max(0.1, (release - datetime.now(UTC)).total_seconds() + 0.05))
             self._wake.wait(delay)
 
-    def wake(self) -> None:
-        """Sync soon (from any thread): there is something new to send."""
+    def wake(self, flush: bool = False) -> None:
+        """Sync soon (from any thread): there is something new to send. ``flush``: send what is
+        still in its undo window too (the user asked to sync now)."""
+        if flush:
+            self._flush.set()
         self._wake.set()
 
     def stop(self) -> None:

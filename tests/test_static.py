@@ -73,7 +73,7 @@ def test_the_core_packages_type_check() -> None:
 
 
 #: Calls that answer later on the UI thread: in ui/ each names the widget whose lifetime bounds the answer.
-ANSWERING_CALLS = {"run", "record", "resolve", "add_files", "record_command"}
+ANSWERING_CALLS = {"run", "record", "resolve", "add_files", "undo", "record_command", "run_undo"}
 
 
 def test_every_background_answer_in_the_ui_names_its_owner() -> None:
@@ -86,7 +86,7 @@ def test_every_background_answer_in_the_ui_names_its_owner() -> None:
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             receiver = ast.unparse(node.func.value) if isinstance(node.func, ast.Attribute) else ""
-            answers = name == "record_command" or (
+            answers = name in ("record_command", "run_undo") or (
                 name in ANSWERING_CALLS and (receiver.endswith("runner") or receiver.endswith("workspace"))
             )
             if answers and not any(k.arg == "owner" for k in node.keywords):

@@ -116,7 +116,8 @@ class CommandDialog(QDialog):
     """A small form for one command. Ctrl+Enter submits; ``submitted`` carries nothing — read :meth:`body`.
 
     Subclasses add rows to ``self.form`` and implement :meth:`body` (raise ``ValueError(message)``
-    to refuse the input); :meth:`files` lists the blobs the body refers to.
+    to refuse the input); :meth:`files` lists the blobs the body refers to. :meth:`set_order` ties
+    the form to its order and names it (number and title) in the window title and at the top.
 
     Signals:
         submitted(): the user asked to submit (the bar then records the command).
@@ -127,9 +128,17 @@ class CommandDialog(QDialog):
     def __init__(self, command: Command, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.command = command
-        self.order_id = 0  # set by the bar that opens it
+        self.order_id = 0  # set by the bar that opens it (set_order)
         self.setWindowTitle(command_label(command.value))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.order_label = QLabel()
+        self.order_label.setObjectName("dialog_order")
+        self.order_label.setTextFormat(Qt.TextFormat.PlainText)  # the title comes from a citizen
+        self.order_label.setWordWrap(True)
+        self.order_label.setStyleSheet(
+            "background: #eceff1; color: #263238; font-weight: bold; padding: 6px; border-radius: 3px;"
+        )
+        self.order_label.hide()
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.error = QLabel()
@@ -145,12 +154,27 @@ class CommandDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.order_label)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.submit)
         self.setMinimumWidth(420)
+
+    def set_order(self, order: dict[str, Any]) -> None:
+        """The order this form acts on, whatever the window shows later: named in the title and at the top."""
+        self.order_id = order["id"]
+        number, title = order.get("number", ""), order.get("title", "")
+        short = title if len(title) <= 24 else title[:23] + "…"
+        self.setWindowTitle(
+            self.tr("%1 — %2 %3")
+            .replace("%1", command_label(self.command.value))
+            .replace("%2", number)
+            .replace("%3", short)
+        )
+        self.order_label.setText(self.tr("工单 %1：%2").replace("%1", number).replace("%2", title))
+        self.order_label.show()
 
     def body(self) -> dict[str, Any]:
         return {}
@@ -371,7 +395,9 @@ class OnsiteCheckDialog(CommandDialog):
 class ActionBar(QWidget):
     """Buttons for the desk commands in the order's ``allowed_commands`` (others are hidden).
 
-    Sign records at once; the others open a form (``dialog`` while open). Shortcuts are
+    Sign records at once — like every command it waits in the outbox for the undo window, with
+    the undo notice naming it (see ``ui.undo``); the others open a form that names the order
+    (``dialog`` while open), whose submit is the one confirmation. Shortcuts are
     window-wide while the button shows (see :data:`DESK_COMMANDS`) and appear in the tooltips.
 
     Signals:
@@ -448,7 +474,7 @@ class ActionBar(QWidget):
             self.dialog.raise_()
             return
         dialog = self._dialog_for(command)
-        dialog.order_id = self.order["id"]  # the form belongs to this order, whatever the view shows later
+        dialog.set_order(self.order)  # the form belongs to this order, whatever the view shows later
         dialog.submitted.connect(lambda: self._submit(dialog))
         dialog.finished.connect(lambda _: self._closed(dialog))
         self.dialog = dialog

@@ -192,7 +192,11 @@ class AuditQueue(QWidget):
             return
         if instruction is None:
             instruction, ok = QInputDialog.getMultiLineText(
-                self, self.tr("批示重办"), self.tr("批示（将随工单退回承办单位）：")
+                self,
+                self.tr("批示重办 — %1").replace("%1", order["number"]),
+                self.tr("工单 %1：%2\n批示（将随工单退回承办单位）：")
+                .replace("%1", order["number"])
+                .replace("%2", order["title"]),
             )
             if not ok:
                 return

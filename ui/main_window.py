@@ -39,6 +39,7 @@ from ui.order_list import OrderListModel
 from ui.order_view import OrderView
 from ui.portfolio import Portfolio
 from ui.problems import ProblemsPanel
+from ui.undo import UndoNotice
 from ui.work_table import WorkTable
 
 #: The work lists in the sidebar, in order, with their names.
@@ -299,7 +300,10 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.upload_label)
         bar.addPermanentWidget(self.upload_bar)
         bar.addPermanentWidget(self.cancel_upload)
-        # Permanent: a passing message (a new urgent order) must not hide the connection state.
+        # Permanent: a passing message (a new urgent order) must not hide the connection state,
+        # nor the offer to take back the command just made (撤销, Ctrl+Z).
+        self.undo_notice = UndoNotice(self.workspace)
+        bar.addPermanentWidget(self.undo_notice)
         bar.addPermanentWidget(self.online_label)
         bar.addPermanentWidget(self.pending_label)
         bar.addPermanentWidget(self.last_sync_label)

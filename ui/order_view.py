@@ -62,6 +62,7 @@ from ui.labels import (
     urgency_label,
 )
 from ui.photo_picker import message_of, show_message
+from ui.undo import run_undo
 
 ICON = 96  # thumbnail size in the lists
 RESULT_CODES = ("resolved", "partly_resolved", "explained", "not_feasible")
@@ -78,6 +79,7 @@ class OrderSnapshot:
     files: dict[str, dict[str, Any]]  # files attached offline, by sha256
     names: Names
     thumbnails: dict[str, bytes] = field(default_factory=dict)  # cached thumbnails, by sha256
+    undoable: list[dict[str, Any]] = field(default_factory=list)  # unsent rows that can be taken back, oldest first
 
 
 def load_snapshot(workspace: Workspace, order_id: int) -> OrderSnapshot | None:
@@ -103,7 +105,19 @@ def load_snapshot(workspace: Workspace, order_id: int) -> OrderSnapshot | None:
         files=files,
         names=Names(store),
         thumbnails=thumbnails,
+        undoable=undoable_rows(rows),
     )
+
+
+def undoable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The order's last unsent rows that can be taken back: the run of ``pending`` rows at the end
+    of those not yet applied (one sent or refused after them would need them)."""
+    taken: list[dict[str, Any]] = []
+    for row in reversed([r for r in rows if r["status"] != "applied"]):
+        if row["status"] != "pending":
+            break
+        taken.insert(0, row)
+    return taken
 
 
 def fetch_thumbnail(workspace: Workspace, sha256: str) -> bytes:
@@ -510,6 +524,7 @@ class OrderView(QWidget):
         self._clock.timeout.connect(self._show_countdown)
         self._clock.start()
         workspace.changed.connect(self._on_changed)
+        workspace.undone.connect(self._on_undone)
 
     # --- public ----------------------------------------------------------------------------------------
 
@@ -574,9 +589,17 @@ class OrderView(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.undo_button = QToolButton()
+        self.undo_button.setObjectName("undo_order")
+        self.undo_button.setText(self.tr("撤销"))
+        self.undo_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.undo_button.setMenu(QMenu(self.undo_button))
+        self.undo_button.clicked.connect(self._undo_last)
+        self.undo_button.hide()
         line = QHBoxLayout()
         line.addWidget(self.number)
         line.addLayout(self.badges)
+        line.addWidget(self.undo_button)
         line.addStretch(1)
         line.addWidget(self.countdown)
         self.actions = ActionBar(self.workspace, self)
@@ -740,11 +763,61 @@ class OrderView(QWidget):
             badge.setObjectName("pending_badge")
             badge.setToolTip(self.tr("%1 项修改尚未同步到中心").replace("%1", str(len(snapshot.in_flight))))
             self.badges.addWidget(badge)
+        self._fill_undo(snapshot)
         if snapshot.problems:
             badge = _badge(self.tr("同步问题"), "#c62828", solid=True)
             badge.setToolTip(self.tr("有修改被中心拒绝或冲突，请到“同步问题”处理"))
             self.badges.addWidget(badge)
         self._show_countdown()
+
+    def _fill_undo(self, snapshot: OrderSnapshot) -> None:
+        """The 撤销 button: the last unsent command at a click; earlier ones (with those after them) in its menu."""
+        rows = snapshot.undoable
+        menu = self.undo_button.menu()
+        menu.clear()
+        self.undo_button.setVisible(bool(rows))
+        if not rows:
+            return
+        last = rows[-1]
+        self.undo_button.setToolTip(
+            self.tr("撤销尚未发送的“%1”（%2），工单恢复到操作之前")
+            .replace("%1", command_label(last["name"]))
+            .replace("%2", local_time(last["created_at"]))
+        )
+        for index in range(len(rows) - 1, -1, -1):
+            row, after = rows[index], len(rows) - 1 - index
+            text = self.tr("撤销“%1”（%2）及其后 %3 项操作") if after else self.tr("撤销“%1”（%2）")
+            text = (
+                text.replace("%1", command_label(row["name"]))
+                .replace("%2", local_time(row["created_at"]))
+                .replace("%3", str(after))
+            )
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _=False, m=row["mutation_id"]: self._undo(m))
+
+    def _undo_last(self) -> None:
+        rows = self.snapshot.undoable if self.snapshot is not None else []
+        if rows:
+            self._undo(rows[-1]["mutation_id"])
+
+    def _undo(self, mutation_id: str) -> None:
+        """Take back ``mutation_id`` and every unsent command of the order after it (the menu said so)."""
+        run_undo(
+            self.workspace,
+            mutation_id,
+            with_later=True,
+            on_refused=lambda text: show_message(self, self.tr("无法撤销"), text),
+            owner=self,
+        )
+
+    def _on_undone(self, undone: Any) -> None:
+        """A reply or draft taken back: its text goes back into the editor as unsaved, not lost."""
+        for command, args in zip(reversed(undone.commands), reversed(undone.args), strict=True):
+            if command in (Command.SUBMIT_REPLY, Command.SAVE_DRAFT):
+                text = (args.get("text") or "", args.get("result_code") or "", args.get("basis") or "")
+                if any(text):
+                    self._unsaved[undone.order_id] = text
+                return
 
     def _show_countdown(self) -> None:
         order = self.order

@@ -500,6 +500,38 @@ EN: dict[str, str] = {
     # --- the order in view (selection kept by order id) ---
     "不在本机": "not on this PC",
     "这张工单已不在「%1」列表中，现在的状态：%2。": "This order is no longer in “%1”; it is now: %2.",
+    # --- undo before it leaves the desk; every action dialog names its order ---
+    "批示重办 — %1": "Order rework — %1",
+    "工单 %1：%2\n批示（将随工单退回承办单位）：": (
+        "Order %1: %2\nInstruction (goes back to the department with the order):"
+    ),
+    "%1 — %2 %3": "%1 — %2 %3",
+    "工单 %1：%2": "Order %1: %2",
+    "撤销": "Undo",
+    "撤销尚未发送的“%1”（%2），工单恢复到操作之前": "Undo “%1” (%2), not sent yet: the order goes back to how it was",
+    "撤销“%1”（%2）及其后 %3 项操作": "Undo “%1” (%2) and the %3 later action(s)",
+    "撤销“%1”（%2）": "Undo “%1” (%2)",
+    "无法撤销": "Cannot undo",
+    "这项操作": "This action",
+    "“%1”已在发送中或已送达中心，不能撤销；如需更正，请按正常流程办理。": (
+        "“%1” is being sent or has reached the centre and cannot be undone; correct it the usual way."
+    ),
+    "“%1”已被中心退回或有冲突，请在“同步问题”中处理。": (
+        "“%1” was refused by the centre or conflicts; resolve it under Sync problems."
+    ),
+    "“%1”之后还有 %2 项未发送的操作，需要一并撤销。": "“%1” has %2 unsent later action(s) that must be undone with it.",
+    "没有可撤销的操作：它已同步到中心。": "Nothing to undo: it has reached the centre.",
+    "、": ", ",
+    "已撤销 %1：%2「%3」，工单已恢复原样": "Undone — %1: %2 “%3”; the order is as it was",
+    "撤销 (%1)": "Undo (%1)",
+    "撤销这项操作，工单恢复原样（尚未发送到中心）": (
+        "Undo this action; the order goes back to how it was (not sent yet)"
+    ),
+    "关闭提示（仍可在工单上撤销，直到发送）": "Close (the order's Undo button works until it is sent)",
+    "✓ %1：%2「%3」": "✓ %1: %2 “%3”",
+    "%1 秒后发送到中心；发送前可撤销，也可在工单上撤销。": (
+        "Sent to the centre in %1 s; until then it can be undone here or on the order."
+    ),
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.
