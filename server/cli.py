@@ -150,7 +150,8 @@ def _verify_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 def _calendar_load(args: argparse.Namespace, settings: Settings) -> int:
     from casework.calendar import CalendarFileError, parse_year_file
-    from server.calendar.service import calendar, save_days
+    from server.calendar.repository import calendar
+    from server.calendar.service import save_days
 
     try:
         days = parse_year_file(Path(args.file).read_text(encoding="utf-8-sig"))

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from casework.calendar import CalendarDay, CalendarFileError, DayKind, parse_year_file
 from casework.schemas import Input, Short, Wire
-from server.calendar import service
+from server.calendar import repository, service
 from server.deps import DB, Admin, AppSettings, CurrentCaller, Now
 from server.errors import errors, invalid
 from server.transaction import TransactionalRoute
@@ -37,7 +37,7 @@ class RecomputeOut(Wire):
 
 @router.get("", response_model=CalendarOut, responses=errors(401))
 def get_calendar(session: DB, caller: CurrentCaller) -> CalendarOut:
-    cal = service.calendar(session)
+    cal = repository.calendar(session)
     return CalendarOut(
         version=cal.version,
         local_days=[DayIn(day=d.day, kind=d.kind, note=d.note) for d in cal.local_days],
@@ -57,7 +57,7 @@ def add_days(
     count = service.save_days(
         session, [CalendarDay(d.day, d.kind, d.note) for d in days], "admin", settings, caller.user.id, now
     )
-    return RecomputeOut(version=service.calendar(session).version, recomputed_orders=count)
+    return RecomputeOut(version=repository.calendar(session).version, recomputed_orders=count)
 
 
 @router.post("/years/{year}", response_model=RecomputeOut, responses=errors(401, 403, 422))
@@ -77,4 +77,4 @@ def load_year(
     if any(d.day.year != year for d in days):
         raise invalid("wrong_year", f"文件中有不属于 {year} 年的日期", f"The file has dates outside {year}")
     count = service.save_days(session, days, "file", settings, caller.user.id, now, loaded_year=year)
-    return RecomputeOut(version=service.calendar(session).version, recomputed_orders=count)
+    return RecomputeOut(version=repository.calendar(session).version, recomputed_orders=count)

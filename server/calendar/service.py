@@ -13,24 +13,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.calendar import CalendarDay, DayKind, WorkingDayCalendar
-from casework.deadlines import DeadlinePolicy
+from casework.calendar import CalendarDay
 from casework.order import OPEN_STATES
 from server.audit.service import record
+from server.calendar.repository import policy
 from server.errors import invalid
+from server.measures import facts as measure_facts
 from server.models import CalendarDayRow, CalendarYear, Order
 from server.orders.deadlines import deadline_fields, recompute
 from server.settings import Settings
-
-
-def calendar(session: Session) -> WorkingDayCalendar:
-    days = [CalendarDay(row.day, DayKind(row.kind), row.note) for row in session.scalars(select(CalendarDayRow))]
-    years = session.scalars(select(CalendarYear.year)).all()
-    return WorkingDayCalendar(local_days=days, loaded_years=years)
-
-
-def policy(session: Session, settings: Settings) -> DeadlinePolicy:
-    return DeadlinePolicy(calendar(session), counting_rule=settings.counting_rule)
 
 
 def save_days(
@@ -76,8 +67,6 @@ def save_days(
 
 def recompute_provisional(session: Session, settings: Settings, actor_id: int | None, now: datetime) -> int:
     """Recompute every open order whose deadlines are provisional; audit each change."""
-    from server.measures import facts as measure_facts  # measures build on the calendar: import late
-
     current = policy(session, settings)
     orders = session.scalars(
         select(Order).where(Order.deadline_provisional.is_(True), Order.state.in_([s.value for s in OPEN_STATES]))

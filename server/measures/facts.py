@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session
 from casework.calendar import WorkingDayCalendar
 from casework.order import CallbackOutcome, State
 from casework.review import ReviewLevel
-from server.calendar.service import calendar
+from server.calendar.repository import calendar
 from server.measures.worktime import office_seconds
 from server.models import AuditHead, AuditRecord, MeasureFact, MeasureTracker, Order
 

@@ -41,7 +41,7 @@ from casework.schemas import (
 )
 from server.audit.service import record
 from server.blobs.access import may_use
-from server.calendar.service import policy
+from server.calendar.repository import policy
 from server.errors import ApiError, forbidden, invalid, not_found, stale_version
 from server.measures import facts as measure_facts
 from server.models import (
