@@ -536,32 +536,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/order_view.py" line="183"/>
+        <location filename="../../ui/order_view.py" line="189"/>
         <source>适应窗口</source>
         <translation>Fit to window</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="184"/>
+        <location filename="../../ui/order_view.py" line="190"/>
         <source>放大</source>
         <translation>Zoom in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="185"/>
+        <location filename="../../ui/order_view.py" line="191"/>
         <source>缩小</source>
         <translation>Zoom out</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="186"/>
+        <location filename="../../ui/order_view.py" line="192"/>
         <source>原始大小</source>
         <translation>Actual size</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="189"/>
+        <location filename="../../ui/order_view.py" line="195"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="226"/>
+        <location filename="../../ui/order_view.py" line="232"/>
         <source>无法显示这张图片</source>
         <translation>Cannot display this image</translation>
     </message>
@@ -829,57 +829,93 @@ Please send this file to your system administrator.</translation>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="106"/>
+        <location filename="../../ui/labels.py" line="107"/>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="108"/>
+        <source>基本满意</source>
+        <translation>Basically satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="109"/>
+        <source>不满意</source>
+        <translation>Unsatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="110"/>
+        <source>未联系上</source>
+        <translation>Not reached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="125"/>
+        <source>电话</source>
+        <extracomment>Colours of the satisfaction badge: green to red, grey when the citizen was not reached.</extracomment>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="126"/>
+        <source>短信</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="127"/>
+        <source>上门</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="133"/>
         <source>待同步</source>
         <translation>Pending sync</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="107"/>
+        <location filename="../../ui/labels.py" line="134"/>
         <source>暂缓</source>
         <translation>On hold</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="108"/>
+        <location filename="../../ui/labels.py" line="135"/>
         <source>上传中</source>
         <translation>Uploading</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="109"/>
+        <location filename="../../ui/labels.py" line="136"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="110"/>
+        <location filename="../../ui/labels.py" line="137"/>
         <source>已生效</source>
         <translation>Applied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="111"/>
+        <location filename="../../ui/labels.py" line="138"/>
         <source>冲突</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="112"/>
+        <location filename="../../ui/labels.py" line="139"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="151"/>
+        <location filename="../../ui/labels.py" line="178"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="153"/>
+        <location filename="../../ui/labels.py" line="180"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="155"/>
+        <location filename="../../ui/labels.py" line="182"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="157"/>
+        <location filename="../../ui/labels.py" line="184"/>
         <source>超期%1</source>
         <translation>%1 late</translation>
     </message>
@@ -887,250 +923,250 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="46"/>
+        <location filename="../../ui/main_window.py" line="45"/>
         <source>待签收</source>
         <extracomment>The work lists in the sidebar, in order, with their names.</extracomment>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="47"/>
+        <location filename="../../ui/main_window.py" line="46"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="48"/>
+        <location filename="../../ui/main_window.py" line="47"/>
         <source>退回待办</source>
         <translation>Returned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="49"/>
+        <location filename="../../ui/main_window.py" line="48"/>
         <source>待我审核</source>
         <translation>Awaiting my review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="50"/>
+        <location filename="../../ui/main_window.py" line="49"/>
         <source>已提交</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="51"/>
+        <location filename="../../ui/main_window.py" line="50"/>
         <source>即将到期</source>
         <translation>Due soon</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="52"/>
+        <location filename="../../ui/main_window.py" line="51"/>
         <source>已超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="53"/>
+        <location filename="../../ui/main_window.py" line="52"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="54"/>
+        <location filename="../../ui/main_window.py" line="53"/>
         <source>全部工单</source>
         <translation>All orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72"/>
+        <location filename="../../ui/main_window.py" line="71"/>
         <source>任意时限</source>
         <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them).</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="73"/>
+        <location filename="../../ui/main_window.py" line="72"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74"/>
+        <location filename="../../ui/main_window.py" line="73"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="74"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="93"/>
+        <location filename="../../ui/main_window.py" line="92"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106"/>
+        <location filename="../../ui/main_window.py" line="105"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="107"/>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="106"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="108"/>
+        <location filename="../../ui/main_window.py" line="107"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114"/>
+        <location filename="../../ui/main_window.py" line="113"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117"/>
+        <location filename="../../ui/main_window.py" line="116"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141"/>
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="146"/>
         <source>搜索工单编号、标题、内容、地址、市民（Ctrl+F）</source>
         <translation>Search number, title, text, address, citizen (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="195"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="197"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="198"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="203"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="207"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="210"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="215"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>%1 · 共 %2 件</source>
         <translation>%1 · %2 orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="409"/>
+        <location filename="../../ui/main_window.py" line="410"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="411"/>
+        <location filename="../../ui/main_window.py" line="412"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="418"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="421"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="421"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="424"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427"/>
+        <location filename="../../ui/main_window.py" line="428"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429"/>
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="431"/>
+        <location filename="../../ui/main_window.py" line="432"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="448"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="449"/>
+        <location filename="../../ui/main_window.py" line="450"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1283,537 +1319,596 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order_view.py" line="494"/>
-        <location filename="../../ui/order_view.py" line="523"/>
+        <location filename="../../ui/order_view.py" line="501"/>
+        <location filename="../../ui/order_view.py" line="530"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="582"/>
+        <location filename="../../ui/order_view.py" line="589"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="591"/>
+        <location filename="../../ui/order_view.py" line="614"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
+        <location filename="../../ui/order_view.py" line="591"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
+        <location filename="../../ui/order_view.py" line="591"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
-        <location filename="../../ui/order_view.py" line="791"/>
+        <location filename="../../ui/order_view.py" line="591"/>
+        <location filename="../../ui/order_view.py" line="854"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="590"/>
+        <location filename="../../ui/order_view.py" line="597"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="594"/>
+        <location filename="../../ui/order_view.py" line="601"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="596"/>
+        <location filename="../../ui/order_view.py" line="603"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="598"/>
+        <location filename="../../ui/order_view.py" line="605"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="600"/>
+        <location filename="../../ui/order_view.py" line="606"/>
+        <location filename="../../ui/order_view.py" line="755"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="614"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="614"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="614"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="614"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="614"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="616"/>
+        <location filename="../../ui/order_view.py" line="622"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="629"/>
+        <location filename="../../ui/order_view.py" line="635"/>
+        <location filename="../../ui/order_view.py" line="655"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="630"/>
+        <location filename="../../ui/order_view.py" line="636"/>
+        <location filename="../../ui/order_view.py" line="656"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="631"/>
+        <location filename="../../ui/order_view.py" line="637"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="632"/>
+        <location filename="../../ui/order_view.py" line="638"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="683"/>
+        <location filename="../../ui/order_view.py" line="639"/>
+        <source>回访与办结</source>
+        <translation>Callback and closing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="728"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="720"/>
+        <location filename="../../ui/order_view.py" line="755"/>
+        <source>答复 (第%1轮)</source>
+        <translation>Reply (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="773"/>
         <source>重件</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="722"/>
+        <location filename="../../ui/order_view.py" line="775"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="724"/>
+        <location filename="../../ui/order_view.py" line="777"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="728"/>
+        <location filename="../../ui/order_view.py" line="783"/>
+        <source>回访：%1</source>
+        <translation>Callback: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="787"/>
+        <source>最近一次回访：%1</source>
+        <translation>Last callback: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="792"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="731"/>
+        <location filename="../../ui/order_view.py" line="795"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="732"/>
+        <location filename="../../ui/order_view.py" line="796"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="745"/>
+        <location filename="../../ui/order_view.py" line="809"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="745"/>
+        <location filename="../../ui/order_view.py" line="809"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="748"/>
+        <location filename="../../ui/order_view.py" line="812"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="766"/>
+        <location filename="../../ui/order_view.py" line="828"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="767"/>
+        <location filename="../../ui/order_view.py" line="829"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="768"/>
+        <location filename="../../ui/order_view.py" line="830"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="769"/>
+        <location filename="../../ui/order_view.py" line="831"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="770"/>
+        <location filename="../../ui/order_view.py" line="832"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="770"/>
+        <location filename="../../ui/order_view.py" line="832"/>
         <source>复杂</source>
         <translation>Complex</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="770"/>
+        <location filename="../../ui/order_view.py" line="832"/>
         <source>简单</source>
         <translation>Simple</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="771"/>
+        <location filename="../../ui/order_view.py" line="833"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="772"/>
+        <location filename="../../ui/order_view.py" line="834"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="773"/>
+        <location filename="../../ui/order_view.py" line="835"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="774"/>
+        <location filename="../../ui/order_view.py" line="836"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="778"/>
+        <location filename="../../ui/order_view.py" line="841"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="779"/>
+        <location filename="../../ui/order_view.py" line="842"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="781"/>
+        <location filename="../../ui/order_view.py" line="844"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="782"/>
+        <location filename="../../ui/order_view.py" line="845"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="783"/>
+        <location filename="../../ui/order_view.py" line="846"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="787"/>
+        <location filename="../../ui/order_view.py" line="850"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="788"/>
+        <location filename="../../ui/order_view.py" line="851"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="788"/>
+        <location filename="../../ui/order_view.py" line="851"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="790"/>
+        <location filename="../../ui/order_view.py" line="853"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="791"/>
-        <location filename="../../ui/order_view.py" line="869"/>
+        <location filename="../../ui/order_view.py" line="854"/>
+        <location filename="../../ui/order_view.py" line="969"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="800"/>
+        <location filename="../../ui/order_view.py" line="864"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="800"/>
+        <location filename="../../ui/order_view.py" line="864"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="804"/>
+        <location filename="../../ui/order_view.py" line="868"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="805"/>
+        <location filename="../../ui/order_view.py" line="869"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="806"/>
+        <location filename="../../ui/order_view.py" line="870"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="807"/>
+        <location filename="../../ui/order_view.py" line="871"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="810"/>
+        <location filename="../../ui/order_view.py" line="874"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="810"/>
+        <location filename="../../ui/order_view.py" line="874"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="816"/>
+        <location filename="../../ui/order_view.py" line="880"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="817"/>
+        <location filename="../../ui/order_view.py" line="881"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="818"/>
+        <location filename="../../ui/order_view.py" line="882"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="818"/>
+        <location filename="../../ui/order_view.py" line="882"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="822"/>
+        <location filename="../../ui/order_view.py" line="886"/>
         <source>待审批</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="822"/>
+        <location filename="../../ui/order_view.py" line="886"/>
         <source>已批准</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="822"/>
+        <location filename="../../ui/order_view.py" line="886"/>
         <source>未批准</source>
         <translation>Denied</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="827"/>
+        <location filename="../../ui/order_view.py" line="891"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="828"/>
+        <location filename="../../ui/order_view.py" line="892"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="836"/>
+        <location filename="../../ui/order_view.py" line="900"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="837"/>
+        <location filename="../../ui/order_view.py" line="839"/>
+        <location filename="../../ui/order_view.py" line="901"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="839"/>
+        <location filename="../../ui/order_view.py" line="903"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="844"/>
+        <location filename="../../ui/order_view.py" line="911"/>
+        <source>热线中心</source>
+        <translation>Hotline centre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="915"/>
+        <source>市民满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="929"/>
+        <source>第%1次回访</source>
+        <translation>Callback %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="936"/>
+        <source>办结</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="938"/>
+        <source>回访</source>
+        <translation>Callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="938"/>
+        <source>已答复，等待中心回访</source>
+        <translation>Replied; waiting for the centre&apos;s callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="944"/>
         <source>12345热线电话</source>
         <translation>12345 hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="845"/>
+        <location filename="../../ui/order_view.py" line="945"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="846"/>
+        <location filename="../../ui/order_view.py" line="946"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="847"/>
+        <location filename="../../ui/order_view.py" line="947"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="848"/>
+        <location filename="../../ui/order_view.py" line="948"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="849"/>
+        <location filename="../../ui/order_view.py" line="949"/>
         <source>手机应用</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="854"/>
+        <location filename="../../ui/order_view.py" line="954"/>
         <source>咨询</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="855"/>
+        <location filename="../../ui/order_view.py" line="955"/>
         <source>求助</source>
         <translation>Request for help</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="856"/>
+        <location filename="../../ui/order_view.py" line="956"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="857"/>
+        <location filename="../../ui/order_view.py" line="957"/>
         <source>举报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="858"/>
+        <location filename="../../ui/order_view.py" line="958"/>
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="862"/>
+        <location filename="../../ui/order_view.py" line="962"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="862"/>
+        <location filename="../../ui/order_view.py" line="962"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="876"/>
+        <location filename="../../ui/order_view.py" line="976"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="881"/>
+        <location filename="../../ui/order_view.py" line="980"/>
+        <source>%1回访，%2</source>
+        <translation>%1 callback: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="987"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="890"/>
+        <location filename="../../ui/order_view.py" line="996"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="897"/>
+        <location filename="../../ui/order_view.py" line="1003"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="906"/>
+        <location filename="../../ui/order_view.py" line="1012"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="913"/>
+        <location filename="../../ui/order_view.py" line="1019"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="928"/>
+        <location filename="../../ui/order_view.py" line="1034"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="946"/>
+        <location filename="../../ui/order_view.py" line="1052"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="949"/>
+        <location filename="../../ui/order_view.py" line="1055"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="950"/>
+        <location filename="../../ui/order_view.py" line="1056"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="966"/>
-        <location filename="../../ui/order_view.py" line="1052"/>
+        <location filename="../../ui/order_view.py" line="1072"/>
+        <location filename="../../ui/order_view.py" line="1158"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="968"/>
+        <location filename="../../ui/order_view.py" line="1074"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="977"/>
+        <location filename="../../ui/order_view.py" line="1083"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="979"/>
+        <location filename="../../ui/order_view.py" line="1085"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="985"/>
+        <location filename="../../ui/order_view.py" line="1091"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="994"/>
+        <location filename="../../ui/order_view.py" line="1100"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1004"/>
+        <location filename="../../ui/order_view.py" line="1110"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1004"/>
+        <location filename="../../ui/order_view.py" line="1110"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1012"/>
+        <location filename="../../ui/order_view.py" line="1118"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1085"/>
+        <location filename="../../ui/order_view.py" line="1191"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1091"/>
+        <location filename="../../ui/order_view.py" line="1197"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -2143,129 +2238,197 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
-    <name>ReplyEditor</name>
+    <name>ReplyDiff</name>
     <message>
-        <location filename="../../ui/order_view.py" line="265"/>
-        <source>请选择办理结果</source>
-        <translation>Choose a result</translation>
+        <location filename="../../ui/reply_diff.py" line="137"/>
+        <source>修改对比</source>
+        <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="269"/>
-        <source>常用语</source>
-        <translation>Phrases</translation>
+        <location filename="../../ui/reply_diff.py" line="140"/>
+        <source>选择要对比的两轮答复</source>
+        <translation>Choose the two rounds to compare</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="276"/>
-        <source>答复内容（将反馈给市民）</source>
-        <translation>Reply text (sent to the citizen)</translation>
+        <location filename="../../ui/reply_diff.py" line="146"/>
+        <source>红色删除线：上一轮有、本轮删去；绿色下划线：本轮新增</source>
+        <translation>Red, struck through: removed since the earlier round; green, underlined: added in this round</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="278"/>
-        <source>答复依据：法规、政策文件名称及条款</source>
-        <translation>Basis: laws, policy documents and their articles</translation>
+        <location filename="../../ui/reply_diff.py" line="173"/>
+        <source>第%1轮 对比 第%2轮</source>
+        <translation>Round %1 vs round %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="285"/>
-        <source>保存草稿</source>
-        <translation>Save draft</translation>
+        <location filename="../../ui/reply_diff.py" line="191"/>
+        <source>退回意见</source>
+        <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="286"/>
-        <source>保存草稿（Ctrl+S）</source>
-        <translation>Save draft (Ctrl+S)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order_view.py" line="287"/>
-        <source>提交答复</source>
-        <translation>Submit reply</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order_view.py" line="288"/>
-        <source>提交答复，进入审核（Ctrl+Enter）</source>
-        <translation>Submit the reply for review (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order_view.py" line="306"/>
+        <location filename="../../ui/reply_diff.py" line="191"/>
         <source>办理结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="319"/>
+        <location filename="../../ui/reply_diff.py" line="192"/>
         <source>答复依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="328"/>
+        <location filename="../../ui/reply_diff.py" line="192"/>
+        <source>答复内容</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="193"/>
+        <source>%1（未改）</source>
+        <translation>%1 (unchanged)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="212"/>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="222"/>
+        <source>答复内容未改</source>
+        <translation>The reply&apos;s text is unchanged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="227"/>
+        <source>新增 %1 字，删去 %2 字</source>
+        <translation>+%1 / −%2 characters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="228"/>
+        <source>答复内容的字数变化（不计空白）</source>
+        <translation>Characters added to and removed from the reply text (white space not counted)</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyEditor</name>
+    <message>
+        <location filename="../../ui/order_view.py" line="271"/>
+        <source>请选择办理结果</source>
+        <translation>Choose a result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="275"/>
+        <source>常用语</source>
+        <translation>Phrases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="282"/>
+        <source>答复内容（将反馈给市民）</source>
+        <translation>Reply text (sent to the citizen)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="284"/>
+        <source>答复依据：法规、政策文件名称及条款</source>
+        <translation>Basis: laws, policy documents and their articles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="292"/>
+        <source>保存草稿</source>
+        <translation>Save draft</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="293"/>
+        <source>保存草稿（Ctrl+S）</source>
+        <translation>Save draft (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="294"/>
+        <source>提交答复</source>
+        <translation>Submit reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="295"/>
+        <source>提交答复，进入审核（Ctrl+Enter）</source>
+        <translation>Submit the reply for review (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="313"/>
+        <source>办理结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="326"/>
+        <source>答复依据</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="335"/>
         <source>您好！关于您反映的问题，</source>
         <translation>Hello. Regarding the issue you reported, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="329"/>
+        <location filename="../../ui/order_view.py" line="336"/>
         <source>经现场核实，</source>
         <translation>On-site verification showed that </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="330"/>
+        <location filename="../../ui/order_view.py" line="337"/>
         <source>我单位已于当日安排工作人员到现场查看，</source>
         <translation>We sent staff to inspect the site the same day, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="331"/>
+        <location filename="../../ui/order_view.py" line="338"/>
         <source>已责成施工单位于……前整改完毕。</source>
         <translation>The contractor has been ordered to put this right by …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="332"/>
+        <location filename="../../ui/order_view.py" line="339"/>
         <source>根据《……》第……条规定，</source>
         <translation>Under Article … of the …, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="333"/>
+        <location filename="../../ui/order_view.py" line="340"/>
         <source>该问题涉及多个部门，我单位已牵头协调，</source>
         <translation>As the issue involves several departments, we are leading the coordination, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="334"/>
+        <location filename="../../ui/order_view.py" line="341"/>
         <source>如有疑问，请致电……咨询。</source>
         <translation>If you have any questions, please call …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="335"/>
+        <location filename="../../ui/order_view.py" line="342"/>
         <source>感谢您对我们工作的监督。</source>
         <translation>Thank you for your oversight of our work.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="380"/>
+        <location filename="../../ui/order_view.py" line="387"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="399"/>
+        <location filename="../../ui/order_view.py" line="406"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="411"/>
+        <location filename="../../ui/order_view.py" line="418"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="413"/>
+        <location filename="../../ui/order_view.py" line="420"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="417"/>
+        <location filename="../../ui/order_view.py" line="424"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="432"/>
+        <location filename="../../ui/order_view.py" line="439"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="435"/>
+        <location filename="../../ui/order_view.py" line="442"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>

@@ -381,7 +381,7 @@ def test_the_reply_editor_saves_a_draft_and_submits(qtbot: Any, workspace: Works
     put(workspace, "in_progress", handler_id=7)
     view = shown(qtbot, workspace)
     editor = view.reply
-    view.tabs.setCurrentWidget(editor)
+    view.tabs.setCurrentWidget(view.reply_page)
     assert editor.save.isEnabled() and editor.submit.isEnabled()
 
     editor.insert_phrase("经现场核实，")
@@ -553,7 +553,7 @@ def test_screenshot_of_a_worked_order(qtbot: Any, workspace: Workspace) -> None:
     screenshot(view, "order_view_checks_zh.png")
     view.tabs.setCurrentIndex(6)
     screenshot(view, "order_view_reviews_zh.png")
-    view.tabs.setCurrentWidget(view.reply)
+    view.tabs.setCurrentWidget(view.reply_page)
     assert view.reply.returned.isVisible() and "请写明更换数量" in view.reply.returned.text()
     view.resize(1366, 768)
     view.tabs.setCurrentIndex(0)
