@@ -667,12 +667,21 @@ class OrderView(QWidget):
         self.reply = ReplyEditor(self.workspace)
         self.reply_diff = ReplyDiff()
         self.reply_diff.hide()
-        right = QSplitter(Qt.Orientation.Vertical)
+        # The revision is compared as it is typed, after a pause (a long reply takes a while to compare).
+        self._revision_timer = QTimer(self, singleShot=True, interval=400)
+        self._revision_timer.timeout.connect(self._show_revision)
+        for signal in (
+            self.reply.text.textChanged,
+            self.reply.basis.textChanged,
+            self.reply.result.currentIndexChanged,
+        ):
+            signal.connect(self._revision_timer.start)
+        self.reply_split = right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("reply_diff_splitter")
         right.setChildrenCollapsible(False)
         right.addWidget(self.reply)
         right.addWidget(self.reply_diff)
-        right.setSizes([450, 550])  # proportions until shown: the comparison is what a reviewer reads
+        self._writing: bool | None = None  # whether the split was last proportioned for writing
 
         self.reply_page = QSplitter(Qt.Orientation.Horizontal)
         self.reply_page.setObjectName("reply_splitter")
@@ -749,10 +758,17 @@ class OrderView(QWidget):
         self._fill_attachments(snapshot)
         self._fill_notes(order, names)
         self.reply.set_order(order, names, self._unsaved.pop(order_id, None))
-        self.reply_diff.set_replies(order.get("replies") or [], order.get("reviews") or [], names)
+        self.reply_diff.set_replies(order.get("replies") or [], order.get("reviews") or [], names, self._revision())
         self.reply_diff.setVisible(self.reply_diff.has_rounds())
         if self.reply_diff.has_rounds():
             self.reply.history.hide()  # every round's text is in the comparison, one pair at a time
+        if self.reply.writable() != self._writing:
+            # Who writes needs the editor; who reviews reads the comparison. Set when that changes,
+            # not on every order, so a split the user dragged stays as dragged.
+            self._writing = self.reply.writable()
+            total = max(sum(self.reply_split.sizes()), 1000)
+            share = 0.6 if self._writing else 0.4
+            self.reply_split.setSizes([int(total * share), total - int(total * share)])
         rounds = len(order.get("replies") or [])
         title = self.tr("答复 (第%1轮)").replace("%1", str(rounds)) if rounds > 1 else self.tr("答复")
         self._count(self.reply_page, title)
@@ -915,6 +931,17 @@ class OrderView(QWidget):
         if order.get("reopen_count"):
             rows.append((self.tr("重办次数"), str(order["reopen_count"])))
         self._rows(self.handling_form, rows)
+
+    def _revision(self) -> tuple[str, str, str] | None:
+        """The reply being revised after a return (or a 重办): what the editor holds, while it may be written."""
+        order = self.reply.order or {}
+        return self.reply.values() if self.reply.writable() and order.get("replies") else None
+
+    def _show_revision(self) -> None:
+        if self.reply.order is None:
+            return
+        self.reply_diff.set_draft(self._revision())
+        self.reply_diff.setVisible(self.reply_diff.has_rounds())
 
     def _fill_callbacks(self, snapshot: OrderSnapshot) -> None:
         """The centre's callbacks (回访) with the citizen's satisfaction, and when the order was closed."""

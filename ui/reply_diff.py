@@ -126,7 +126,8 @@ def segments_html(segments: tuple[Segment, ...]) -> str:
 class ReplyDiff(QWidget):
     """Round N of the reply against round N-1: why it came back, and what changed in result, basis and text.
 
-    Hidden by its owner while the order has fewer than two rounds (see :meth:`has_rounds`).
+    While a returned reply is being revised, the revision (not yet submitted) is compared with the
+    round that came back. Hidden by its owner while there is nothing to compare (:meth:`has_rounds`).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -134,10 +135,12 @@ class ReplyDiff(QWidget):
         self._replies: list[dict[str, Any]] = []
         self._reviews: list[dict[str, Any]] = []
         self._names: Names | None = None
+        self._draft: tuple[str, str, str] | None = None
         self.heading = QLabel(self.tr("修改对比"))
         self.heading.setStyleSheet("font-weight: bold;")
         self.pair = QComboBox()
         self.pair.setToolTip(self.tr("选择要对比的两轮答复"))
+        self.pair.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.pair.currentIndexChanged.connect(self._render)
         self.stats = QLabel()
         self.stats.setStyleSheet("color: #546e7a;")
@@ -158,21 +161,44 @@ class ReplyDiff(QWidget):
         layout.addWidget(self.legend)
 
     def has_rounds(self) -> bool:
-        return len(self._replies) >= 2
+        return len(self._rounds()) >= 2
 
-    def set_replies(self, replies: list[dict[str, Any]], reviews: list[dict[str, Any]], names: Names) -> None:
-        """Show the latest round against the one before; the choice of pair is kept across reloads."""
+    def set_replies(
+        self,
+        replies: list[dict[str, Any]],
+        reviews: list[dict[str, Any]],
+        names: Names,
+        draft: tuple[str, str, str] | None = None,
+    ) -> None:
+        """Show the latest round against the one before; the choice of pair is kept across reloads.
+
+        ``draft`` is the (text, result code, basis) being written for the next round: compared with
+        the last submitted round, so the handler sees what the revision changes before submitting it.
+        """
         self._replies = sorted(replies, key=lambda r: r.get("round") or 0)
-        self._reviews, self._names = reviews, names
+        self._reviews, self._names, self._draft = reviews, names, draft
+        self._refill()
+
+    def set_draft(self, draft: tuple[str, str, str] | None) -> None:
+        if draft != self._draft:
+            self._draft = draft
+            self._refill()
+
+    def _rounds(self) -> list[dict[str, Any]]:
+        if self._draft is None or not self._replies:
+            return self._replies
+        text, code, basis = self._draft
+        return [*self._replies, {"round": None, "text": text, "result_code": code or None, "basis": basis}]
+
+    def _refill(self) -> None:
+        rounds = self._rounds()
         chosen = self.pair.currentData()
         self.pair.blockSignals(True)
         self.pair.clear()
-        for index in range(len(self._replies) - 1, 0, -1):
-            new, old = self._replies[index], self._replies[index - 1]
-            self.pair.addItem(
-                self.tr("第%1轮 对比 第%2轮").replace("%1", str(new.get("round"))).replace("%2", str(old.get("round"))),
-                index,
-            )
+        for index in range(len(rounds) - 1, 0, -1):
+            new, old = rounds[index], rounds[index - 1]
+            label = self.tr("第%1轮 对比 第%2轮") if new["round"] is not None else self.tr("修改中 对比 第%2轮")
+            self.pair.addItem(label.replace("%1", str(new["round"])).replace("%2", str(old.get("round"))), index)
         found = self.pair.findData(chosen) if chosen is not None else -1
         self.pair.setCurrentIndex(max(0, found))
         self.pair.setEnabled(self.pair.count() > 1)
@@ -185,7 +211,8 @@ class ReplyDiff(QWidget):
             self.view.clear()
             self.stats.clear()
             return
-        old, new = self._replies[index - 1], self._replies[index]
+        rounds = self._rounds()
+        old, new = rounds[index - 1], rounds[index]
         names = self._names
         # Headings looked up outside the f-strings below: lupdate does not look inside them.
         returned, result_heading = self.tr("退回意见"), self.tr("办理结果")
@@ -214,7 +241,10 @@ class ReplyDiff(QWidget):
             basis = segments_html(diff_text(basis_old, basis_new))
         parts.append(f"<p><b>{html.escape(basis_heading)}</b>　{basis}</p>")
         segments = diff_text(old.get("text") or "", new.get("text") or "")
-        byline = f"{names.user(new.get('author_id'))} {local_time(new.get('at'))}".strip()
+        if new["round"] is None:
+            byline = self.tr("正在修改，尚未提交")
+        else:
+            byline = f"{names.user(new.get('author_id'))} {local_time(new.get('at'))}".strip()
         parts.append(
             f"<p><b>{html.escape(text_heading)}</b>　<span style='color:#78909c'>{html.escape(byline)}</span></p>"
         )

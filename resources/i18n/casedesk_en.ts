@@ -1347,7 +1347,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/order_view.py" line="591"/>
-        <location filename="../../ui/order_view.py" line="854"/>
+        <location filename="../../ui/order_view.py" line="876"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
@@ -1373,7 +1373,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/order_view.py" line="606"/>
-        <location filename="../../ui/order_view.py" line="755"/>
+        <location filename="../../ui/order_view.py" line="766"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
@@ -1435,480 +1435,480 @@ Please send this file to your system administrator.</translation>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="728"/>
+        <location filename="../../ui/order_view.py" line="739"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="755"/>
+        <location filename="../../ui/order_view.py" line="766"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="773"/>
+        <location filename="../../ui/order_view.py" line="784"/>
         <source>重件</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="775"/>
+        <location filename="../../ui/order_view.py" line="786"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="777"/>
+        <location filename="../../ui/order_view.py" line="788"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="783"/>
+        <location filename="../../ui/order_view.py" line="794"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="787"/>
+        <location filename="../../ui/order_view.py" line="798"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="792"/>
+        <location filename="../../ui/order_view.py" line="803"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="795"/>
+        <location filename="../../ui/order_view.py" line="806"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="796"/>
+        <location filename="../../ui/order_view.py" line="807"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="809"/>
+        <location filename="../../ui/order_view.py" line="820"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="809"/>
+        <location filename="../../ui/order_view.py" line="820"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="812"/>
+        <location filename="../../ui/order_view.py" line="823"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="828"/>
+        <location filename="../../ui/order_view.py" line="846"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="829"/>
+        <location filename="../../ui/order_view.py" line="847"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="830"/>
+        <location filename="../../ui/order_view.py" line="848"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="831"/>
+        <location filename="../../ui/order_view.py" line="849"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="832"/>
+        <location filename="../../ui/order_view.py" line="850"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="832"/>
+        <location filename="../../ui/order_view.py" line="850"/>
         <source>复杂</source>
         <translation>Complex</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="832"/>
+        <location filename="../../ui/order_view.py" line="850"/>
         <source>简单</source>
         <translation>Simple</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="833"/>
+        <location filename="../../ui/order_view.py" line="851"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="834"/>
+        <location filename="../../ui/order_view.py" line="852"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="835"/>
+        <location filename="../../ui/order_view.py" line="853"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="836"/>
+        <location filename="../../ui/order_view.py" line="854"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="841"/>
+        <location filename="../../ui/order_view.py" line="863"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="842"/>
+        <location filename="../../ui/order_view.py" line="864"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="844"/>
+        <location filename="../../ui/order_view.py" line="866"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="845"/>
+        <location filename="../../ui/order_view.py" line="867"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="846"/>
+        <location filename="../../ui/order_view.py" line="868"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="850"/>
+        <location filename="../../ui/order_view.py" line="872"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="851"/>
+        <location filename="../../ui/order_view.py" line="873"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="851"/>
+        <location filename="../../ui/order_view.py" line="873"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="853"/>
+        <location filename="../../ui/order_view.py" line="875"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="854"/>
-        <location filename="../../ui/order_view.py" line="969"/>
+        <location filename="../../ui/order_view.py" line="876"/>
+        <location filename="../../ui/order_view.py" line="1002"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="864"/>
+        <location filename="../../ui/order_view.py" line="886"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="864"/>
+        <location filename="../../ui/order_view.py" line="886"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="868"/>
+        <location filename="../../ui/order_view.py" line="890"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="869"/>
+        <location filename="../../ui/order_view.py" line="891"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="870"/>
+        <location filename="../../ui/order_view.py" line="892"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="871"/>
+        <location filename="../../ui/order_view.py" line="893"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="874"/>
+        <location filename="../../ui/order_view.py" line="896"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="874"/>
+        <location filename="../../ui/order_view.py" line="896"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="880"/>
+        <location filename="../../ui/order_view.py" line="902"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="881"/>
+        <location filename="../../ui/order_view.py" line="903"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="882"/>
+        <location filename="../../ui/order_view.py" line="904"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="882"/>
+        <location filename="../../ui/order_view.py" line="904"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="886"/>
+        <location filename="../../ui/order_view.py" line="908"/>
         <source>待审批</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="886"/>
+        <location filename="../../ui/order_view.py" line="908"/>
         <source>已批准</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="886"/>
+        <location filename="../../ui/order_view.py" line="908"/>
         <source>未批准</source>
         <translation>Denied</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="891"/>
+        <location filename="../../ui/order_view.py" line="913"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="892"/>
+        <location filename="../../ui/order_view.py" line="914"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="900"/>
+        <location filename="../../ui/order_view.py" line="922"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="839"/>
-        <location filename="../../ui/order_view.py" line="901"/>
+        <location filename="../../ui/order_view.py" line="860"/>
+        <location filename="../../ui/order_view.py" line="923"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="903"/>
+        <location filename="../../ui/order_view.py" line="925"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="911"/>
+        <location filename="../../ui/order_view.py" line="944"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="915"/>
+        <location filename="../../ui/order_view.py" line="948"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="929"/>
+        <location filename="../../ui/order_view.py" line="962"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="936"/>
+        <location filename="../../ui/order_view.py" line="969"/>
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="938"/>
+        <location filename="../../ui/order_view.py" line="971"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="938"/>
+        <location filename="../../ui/order_view.py" line="971"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="944"/>
+        <location filename="../../ui/order_view.py" line="977"/>
         <source>12345热线电话</source>
         <translation>12345 hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="945"/>
+        <location filename="../../ui/order_view.py" line="978"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="946"/>
+        <location filename="../../ui/order_view.py" line="979"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="947"/>
+        <location filename="../../ui/order_view.py" line="980"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="948"/>
+        <location filename="../../ui/order_view.py" line="981"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="949"/>
+        <location filename="../../ui/order_view.py" line="982"/>
         <source>手机应用</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="954"/>
+        <location filename="../../ui/order_view.py" line="987"/>
         <source>咨询</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="955"/>
+        <location filename="../../ui/order_view.py" line="988"/>
         <source>求助</source>
         <translation>Request for help</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="956"/>
+        <location filename="../../ui/order_view.py" line="989"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="957"/>
+        <location filename="../../ui/order_view.py" line="990"/>
         <source>举报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="958"/>
+        <location filename="../../ui/order_view.py" line="991"/>
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="962"/>
+        <location filename="../../ui/order_view.py" line="995"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="962"/>
+        <location filename="../../ui/order_view.py" line="995"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="976"/>
+        <location filename="../../ui/order_view.py" line="1009"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="980"/>
+        <location filename="../../ui/order_view.py" line="1013"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="987"/>
+        <location filename="../../ui/order_view.py" line="1020"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="996"/>
+        <location filename="../../ui/order_view.py" line="1029"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1003"/>
+        <location filename="../../ui/order_view.py" line="1036"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1012"/>
+        <location filename="../../ui/order_view.py" line="1045"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1019"/>
+        <location filename="../../ui/order_view.py" line="1052"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1034"/>
+        <location filename="../../ui/order_view.py" line="1067"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1052"/>
+        <location filename="../../ui/order_view.py" line="1085"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1055"/>
+        <location filename="../../ui/order_view.py" line="1088"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1056"/>
+        <location filename="../../ui/order_view.py" line="1089"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1072"/>
-        <location filename="../../ui/order_view.py" line="1158"/>
+        <location filename="../../ui/order_view.py" line="1105"/>
+        <location filename="../../ui/order_view.py" line="1191"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1074"/>
+        <location filename="../../ui/order_view.py" line="1107"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1083"/>
+        <location filename="../../ui/order_view.py" line="1116"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1085"/>
+        <location filename="../../ui/order_view.py" line="1118"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1091"/>
+        <location filename="../../ui/order_view.py" line="1124"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1100"/>
+        <location filename="../../ui/order_view.py" line="1133"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1110"/>
+        <location filename="../../ui/order_view.py" line="1143"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1110"/>
+        <location filename="../../ui/order_view.py" line="1143"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1118"/>
+        <location filename="../../ui/order_view.py" line="1151"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1191"/>
+        <location filename="../../ui/order_view.py" line="1224"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1197"/>
+        <location filename="../../ui/order_view.py" line="1230"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -2240,67 +2240,77 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReplyDiff</name>
     <message>
-        <location filename="../../ui/reply_diff.py" line="137"/>
+        <location filename="../../ui/reply_diff.py" line="139"/>
         <source>修改对比</source>
         <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="140"/>
+        <location filename="../../ui/reply_diff.py" line="142"/>
         <source>选择要对比的两轮答复</source>
         <translation>Choose the two rounds to compare</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="146"/>
+        <location filename="../../ui/reply_diff.py" line="148"/>
         <source>红色删除线：上一轮有、本轮删去；绿色下划线：本轮新增</source>
         <translation>Red, struck through: removed since the earlier round; green, underlined: added in this round</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="173"/>
+        <location filename="../../ui/reply_diff.py" line="199"/>
         <source>第%1轮 对比 第%2轮</source>
         <translation>Round %1 vs round %2</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="191"/>
+        <location filename="../../ui/reply_diff.py" line="199"/>
+        <source>修改中 对比 第%2轮</source>
+        <translation>Your revision vs round %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="217"/>
         <source>退回意见</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="191"/>
+        <location filename="../../ui/reply_diff.py" line="217"/>
         <source>办理结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="192"/>
+        <location filename="../../ui/reply_diff.py" line="218"/>
         <source>答复依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="192"/>
+        <location filename="../../ui/reply_diff.py" line="218"/>
         <source>答复内容</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="193"/>
+        <location filename="../../ui/reply_diff.py" line="219"/>
         <source>%1（未改）</source>
         <translation>%1 (unchanged)</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="212"/>
+        <location filename="../../ui/reply_diff.py" line="238"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="222"/>
+        <location filename="../../ui/reply_diff.py" line="244"/>
+        <source>正在修改，尚未提交</source>
+        <translation>being revised, not submitted yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="251"/>
         <source>答复内容未改</source>
         <translation>The reply&apos;s text is unchanged</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="227"/>
+        <location filename="../../ui/reply_diff.py" line="256"/>
         <source>新增 %1 字，删去 %2 字</source>
         <translation>+%1 / −%2 characters</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_diff.py" line="228"/>
+        <location filename="../../ui/reply_diff.py" line="257"/>
         <source>答复内容的字数变化（不计空白）</source>
         <translation>Characters added to and removed from the reply text (white space not counted)</translation>
     </message>

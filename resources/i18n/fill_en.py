@@ -526,6 +526,8 @@ EN: dict[str, str] = {
     "答复内容": "Reply",
     "答复内容未改": "The reply's text is unchanged",
     "热线中心": "Hotline centre",
+    "修改中 对比 第%2轮": "Your revision vs round %2",
+    "正在修改，尚未提交": "being revised, not submitted yet",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

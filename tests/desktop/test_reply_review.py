@@ -29,7 +29,7 @@ from desktop.workspace import Workspace
 from offline.worklists import WorkList
 from tests.desktop import test_i18n as i18n_tests
 from tests.desktop import test_order_view as order_view_tests
-from tests.desktop.test_order_view import CHIEF, put, shown
+from tests.desktop.test_order_view import CHIEF, HANDLER, put, shown
 from tests.server_process import PASSWORD, ServerProcess
 from ui.main_window import LISTS, MainWindow
 from ui.order_view import OrderView
@@ -201,6 +201,51 @@ def test_three_rounds_can_be_compared_pair_by_pair_from_the_keyboard(
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.reload()
     assert diff.pair.currentText() == "第2轮 对比 第1轮"
+
+
+def test_the_handler_sees_the_revision_against_the_returned_round_as_it_is_typed(
+    qtbot: Any, make_workspace: Callable[..., Workspace]
+) -> None:
+    handler = make_workspace(HANDLER)
+    put(
+        handler,
+        "in_progress",
+        handler_id=7,
+        replies=rounds((FIRST, "explained", "")),
+        reviews=[
+            {
+                "round": 1,
+                "level": "section_chief",
+                "reviewer_id": 5,
+                "decision": "returned",
+                "comment": "请写明后续巡查安排",
+                "at": "2026-03-02T15:00:00+08:00",
+            }
+        ],
+    )
+    view = shown(qtbot, handler, size=(900, 700))
+    click_tab(qtbot, view, view.reply_page)
+    diff, editor = view.reply_diff, view.reply
+    assert diff.isVisible() and diff.pair.currentText() == "修改中 对比 第1轮"
+    assert "答复内容未改" in diff.view.toPlainText() and "请写明后续巡查安排" in diff.view.toPlainText()
+
+    qtbot.mouseClick(editor.text.viewport(), Qt.MouseButton.LeftButton)
+    QTest.keyClick(editor.text, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(editor.text, Qt.Key.Key_Backspace)  # the last "。"
+    ime_type(editor.text, "，并纳入每周夜间巡查。")
+    editor.result.setFocus()
+    QTest.keyClick(editor.result, Qt.Key.Key_Up)
+    QTest.keyClick(editor.result, Qt.Key.Key_Up)  # 已解决
+    qtbot.waitUntil(lambda: "，并纳入每周夜间巡查" in marked(diff.view.document())[1], timeout=5000)
+    assert marked(diff.view.document()) == (["已解释说明"], ["已解决", "，并纳入每周夜间巡查"])
+    assert "正在修改，尚未提交" in diff.view.toPlainText()
+    assert not editor.history.isVisible()  # round 1's text is in the comparison
+
+    with qtbot.waitSignal(editor.recorded, timeout=5000):
+        qtbot.mouseClick(editor.submit, Qt.MouseButton.LeftButton)
+    # Submitted: the revision is round 2 now, compared with round 1 — before any sync.
+    qtbot.waitUntil(lambda: diff.pair.currentText() == "第2轮 对比 第1轮", timeout=5000)
+    assert marked(diff.view.document())[1] == ["已解决", "，并纳入每周夜间巡查"]
 
 
 def test_one_round_shows_no_comparison(qtbot: Any, make_workspace: Callable[..., Workspace]) -> None:
