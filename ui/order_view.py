@@ -849,22 +849,24 @@ class OrderView(QWidget):
         position = ""
         if order.get("lat") is not None and order.get("lon") is not None:
             position = f"{order['lat']:.6f}, {order['lon']:.6f}"
-        request = [
-            (self.tr("来源"), self._channel(order.get("channel", ""))),
-            (self.tr("受理时间"), local_time(order.get("received_at"))),
-            (self.tr("类型"), self._kind(order.get("kind", ""))),
-            (self.tr("分类"), names.category(order.get("category_code"))),
-            (self.tr("难易"), self.tr("复杂") if order.get("complexity") == "complex" else self.tr("简单")),
-            (self.tr("诉求内容"), order.get("description", "")),
-            (self.tr("地址"), place),
-            (self.tr("坐标"), position),
-            (self.tr("标签"), "、".join(order.get("tags") or [])),
-        ]
-        self._rows(self.request_form, request)
-        # Beside the reply what the citizen asked comes first, then where; the particulars after.
-        side = [request[i] for i in (5, 6, 7, 3, 2, 0, 1, 8)]
+        channel = (self.tr("来源"), self._channel(order.get("channel", "")))
+        received = (self.tr("受理时间"), local_time(order.get("received_at")))
+        kind = (self.tr("类型"), self._kind(order.get("kind", "")))
+        category = (self.tr("分类"), names.category(order.get("category_code")))
+        complexity = (self.tr("难易"), self.tr("复杂") if order.get("complexity") == "complex" else self.tr("简单"))
+        description = (self.tr("诉求内容"), order.get("description", ""))
+        address = (self.tr("地址"), place)
+        coordinates = (self.tr("坐标"), position)
+        tags = (self.tr("标签"), "、".join(order.get("tags") or []))
+        instruction = (self.tr("领导批示"), order.get("leader_instruction", ""))
         self._rows(
-            self.side_request_form, [*side[:3], (self.tr("领导批示"), order.get("leader_instruction", "")), *side[3:]]
+            self.request_form,
+            [channel, received, kind, category, complexity, description, address, coordinates, tags],
+        )
+        # Beside the reply what the citizen asked comes first, then where; the particulars after.
+        self._rows(
+            self.side_request_form,
+            [description, address, coordinates, instruction, category, kind, channel, received, tags],
         )
         citizen = order.get("citizen") or {}
         masked = self.tr("（已隐藏）")
