@@ -37,6 +37,10 @@ def apply_mutation(order: dict[str, Any], name: Command, args: dict[str, Any], a
             }
             if name is Command.SUBMIT_REPLY:
                 out["review_level"] = 0
+                # The server keeps every submitted round; so does the desk at once, so the history and
+                # the difference from the returned round show before the next sync.
+                submitted = dict(out["draft"])
+                out["replies"] = [*(out.get("replies") or []), submitted]
         case Command.ADD_NOTE:
             note = {
                 "client_id": args["client_id"],

@@ -101,6 +101,33 @@ def photo_tag_label(tag: str) -> str:
     }.get(tag, tag)
 
 
+def callback_outcome_label(outcome: str) -> str:
+    """The citizen's satisfaction as the centre recorded it on the callback (回访)."""
+    return {
+        "satisfied": QCoreApplication.translate("Labels", "满意"),
+        "basically_satisfied": QCoreApplication.translate("Labels", "基本满意"),
+        "unsatisfied": QCoreApplication.translate("Labels", "不满意"),
+        "unreachable": QCoreApplication.translate("Labels", "未联系上"),
+    }.get(outcome, outcome)
+
+
+#: Colours of the satisfaction badge: green to red, grey when the citizen was not reached.
+OUTCOME_COLOURS = {
+    "satisfied": "#2e7d32",
+    "basically_satisfied": "#558b2f",
+    "unsatisfied": "#c62828",
+    "unreachable": "#78909c",
+}
+
+
+def callback_method_label(method: str) -> str:
+    return {
+        "phone": QCoreApplication.translate("Labels", "电话"),
+        "sms": QCoreApplication.translate("Labels", "短信"),
+        "visit": QCoreApplication.translate("Labels", "上门"),
+    }.get(method, method)
+
+
 def item_state_label(state: str) -> str:
     return {
         "pending": QCoreApplication.translate("Labels", "待同步"),

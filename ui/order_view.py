@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSplitter,
     QStackedWidget,
     QTabWidget,
     QTextBrowser,
@@ -49,8 +50,11 @@ from offline.models import IN_FLIGHT, PROBLEMS
 from ui.actions import ActionBar, present_error, record_command
 from ui.labels import (
     COLOURS,
+    OUTCOME_COLOURS,
     Names,
     Urgency,
+    callback_method_label,
+    callback_outcome_label,
     command_label,
     countdown,
     item_state_label,
@@ -62,6 +66,7 @@ from ui.labels import (
     urgency_label,
 )
 from ui.photo_picker import message_of, show_message
+from ui.reply_diff import ReplyDiff
 from ui.undo import run_undo
 
 ICON = 96  # thumbnail size in the lists
@@ -163,6 +168,7 @@ def _fit_columns(tree: QTreeWidget, columns: range) -> None:
 
 def _value(text: str) -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # a citizen's "<b>" stays two characters
     label.setWordWrap(True)
     # Grow to the form's width, keeping the height-for-width that word wrap set (a new policy drops it).
     policy = label.sizePolicy()
@@ -292,6 +298,7 @@ class ReplyEditor(QWidget):
         self.basis.setPlaceholderText(self.tr("答复依据：法规、政策文件名称及条款"))
         self.status = QLabel()
         self.status.setStyleSheet("color: #666;")
+        self.status.setWordWrap(True)  # beside the request the editor is narrow; English is long
         self.error = QLabel()
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
@@ -632,8 +639,7 @@ class OrderView(QWidget):
         self.tabs.addTab(self.attachments, self.tr("附件"))
         self.notes = QTextBrowser()
         self.tabs.addTab(self.notes, self.tr("内部备注"))
-        self.reply = ReplyEditor(self.workspace)
-        self.tabs.addTab(self.reply, self.tr("答复"))
+        self.tabs.addTab(self._build_reply_page(), self.tr("答复"))
         self.reviews_host = QWidget()
         reviews = QVBoxLayout(self.reviews_host)
         self.chain = QLabel()
@@ -666,10 +672,60 @@ class OrderView(QWidget):
         self.citizen_box, self.citizen_form = self._group(self.tr("市民"))
         self.deadline_box, self.deadline_form = self._group(self.tr("时限"))
         self.handling_box, self.handling_form = self._group(self.tr("办理"))
-        for box in (self.request_box, self.citizen_box, self.deadline_box, self.handling_box):
+        self.callback_box, self.callback_form = self._group(self.tr("回访与办结"))
+        self.callback_box.hide()
+        # First when there is one: on a replied or closed order the citizen's verdict is the news.
+        for box in (self.callback_box, self.request_box, self.citizen_box, self.deadline_box, self.handling_box):
             self.overview.addWidget(box)
         self.overview.addStretch(1)
         return self._scrolled(host)
+
+    def _build_reply_page(self) -> QSplitter:
+        """The request on the left, the reply on the right, and under it what changed since the last round.
+
+        A split, not another tab: who writes or reviews a reply reads it against what the citizen asked.
+        """
+        host = QWidget()
+        side = QVBoxLayout(host)
+        side.setContentsMargins(0, 0, 4, 0)
+        self.side_request_box, self.side_request_form = self._group(self.tr("诉求"))
+        self.side_citizen_box, self.side_citizen_form = self._group(self.tr("市民"))
+        for form in (self.side_request_form, self.side_citizen_form):
+            # A narrow column: each value under its label, so no phone number or address is cut.
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        side.addWidget(self.side_request_box)
+        side.addWidget(self.side_citizen_box)
+        side.addStretch(1)
+        request = self._scrolled(host)
+        request.setMinimumWidth(200)
+
+        self.reply = ReplyEditor(self.workspace)
+        self.reply_diff = ReplyDiff()
+        self.reply_diff.hide()
+        # The revision is compared as it is typed, after a pause (a long reply takes a while to compare).
+        self._revision_timer = QTimer(self, singleShot=True, interval=400)
+        self._revision_timer.timeout.connect(self._show_revision)
+        for signal in (
+            self.reply.text.textChanged,
+            self.reply.basis.textChanged,
+            self.reply.result.currentIndexChanged,
+        ):
+            signal.connect(self._revision_timer.start)
+        self.reply_split = right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("reply_diff_splitter")
+        right.setChildrenCollapsible(False)
+        right.addWidget(self.reply)
+        right.addWidget(self.reply_diff)
+        self._writing: bool | None = None  # whether the split was last proportioned for writing
+
+        self.reply_page = QSplitter(Qt.Orientation.Horizontal)
+        self.reply_page.setObjectName("reply_splitter")
+        self.reply_page.setChildrenCollapsible(False)
+        self.reply_page.addWidget(request)
+        self.reply_page.addWidget(right)
+        self.reply_page.setSizes([380, 620])
+        return self.reply_page
 
     def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
         box = QGroupBox(title)
@@ -732,11 +788,26 @@ class OrderView(QWidget):
         self._fill_header(snapshot)
         self.actions.set_order(order, names)
         self._fill_overview(order, names)
+        self._fill_callbacks(snapshot)
         self._fill_timeline(snapshot)
         self._fill_checks(order, names)
         self._fill_attachments(snapshot)
         self._fill_notes(order, names)
         self.reply.set_order(order, names, self._unsaved.pop(order_id, None))
+        self.reply_diff.set_replies(order.get("replies") or [], order.get("reviews") or [], names, self._revision())
+        self.reply_diff.setVisible(self.reply_diff.has_rounds())
+        if self.reply_diff.has_rounds():
+            self.reply.history.hide()  # every round's text is in the comparison, one pair at a time
+        if self.reply.writable() != self._writing:
+            # Who writes needs the editor; who reviews reads the comparison. Set when that changes,
+            # not on every order, so a split the user dragged stays as dragged.
+            self._writing = self.reply.writable()
+            total = max(sum(self.reply_split.sizes()), 1000)
+            share = 0.6 if self._writing else 0.4
+            self.reply_split.setSizes([int(total * share), total - int(total * share)])
+        rounds = len(order.get("replies") or [])
+        title = self.tr("答复 (第%1轮)").replace("%1", str(rounds)) if rounds > 1 else self.tr("答复")
+        self._count(self.reply_page, title)
         self._fill_reviews(order, names)
         self._fetch_missing_thumbnails()
         self.stack.setCurrentIndex(1)
@@ -758,6 +829,17 @@ class OrderView(QWidget):
             self.badges.addWidget(_badge(self.tr("督办"), "#c62828"))
         if order.get("reminders"):
             self.badges.addWidget(_badge(self.tr("催办%1次").replace("%1", str(order["reminders"])), "#ef6c00"))
+        callbacks = order.get("callbacks") or []
+        if callbacks:
+            last = callbacks[-1]
+            outcome = last.get("outcome", "")
+            badge = _badge(
+                self.tr("回访：%1").replace("%1", callback_outcome_label(outcome)),
+                OUTCOME_COLOURS.get(outcome, "#78909c"),
+            )
+            badge.setObjectName("callback_badge")
+            badge.setToolTip(self.tr("最近一次回访：%1").replace("%1", local_time(last.get("at"))))
+            self.badges.addWidget(badge)
         if snapshot.in_flight:
             badge = _badge(item_state_label("pending"), "#00838f")
             badge.setObjectName("pending_badge")
@@ -837,8 +919,15 @@ class OrderView(QWidget):
     def _rows(self, form: QFormLayout, rows: list[tuple[str, str]]) -> None:
         while form.rowCount():
             form.removeRow(0)
+        stacked = form.rowWrapPolicy() == QFormLayout.RowWrapPolicy.WrapAllRows
         for label, value in rows:
-            if value:
+            if not value:
+                continue
+            if stacked:  # the label above its value: set apart by colour, or the two read as one list
+                caption = QLabel(label)
+                caption.setStyleSheet("color: #607d8b;")
+                form.addRow(caption, _value(value))
+            else:
                 form.addRow(label, _value(value))
 
     def _fill_overview(self, order: dict[str, Any], names: Names) -> None:
@@ -846,19 +935,24 @@ class OrderView(QWidget):
         position = ""
         if order.get("lat") is not None and order.get("lon") is not None:
             position = f"{order['lat']:.6f}, {order['lon']:.6f}"
+        channel = (self.tr("来源"), self._channel(order.get("channel", "")))
+        received = (self.tr("受理时间"), local_time(order.get("received_at")))
+        kind = (self.tr("类型"), self._kind(order.get("kind", "")))
+        category = (self.tr("分类"), names.category(order.get("category_code")))
+        complexity = (self.tr("难易"), self.tr("复杂") if order.get("complexity") == "complex" else self.tr("简单"))
+        description = (self.tr("诉求内容"), order.get("description", ""))
+        address = (self.tr("地址"), place)
+        coordinates = (self.tr("坐标"), position)
+        tags = (self.tr("标签"), "、".join(order.get("tags") or []))
+        instruction = (self.tr("领导批示"), order.get("leader_instruction", ""))
         self._rows(
             self.request_form,
-            [
-                (self.tr("来源"), self._channel(order.get("channel", ""))),
-                (self.tr("受理时间"), local_time(order.get("received_at"))),
-                (self.tr("类型"), self._kind(order.get("kind", ""))),
-                (self.tr("分类"), names.category(order.get("category_code"))),
-                (self.tr("难易"), self.tr("复杂") if order.get("complexity") == "complex" else self.tr("简单")),
-                (self.tr("诉求内容"), order.get("description", "")),
-                (self.tr("地址"), place),
-                (self.tr("坐标"), position),
-                (self.tr("标签"), "、".join(order.get("tags") or [])),
-            ],
+            [channel, received, kind, category, complexity, description, address, coordinates, tags],
+        )
+        # Beside the reply what the citizen asked comes first, then where; the particulars after.
+        self._rows(
+            self.side_request_form,
+            [description, address, coordinates, instruction, category, kind, channel, received, tags],
         )
         citizen = order.get("citizen") or {}
         masked = self.tr("（已隐藏）")
@@ -876,6 +970,7 @@ class OrderView(QWidget):
             flags.append(self.tr("部分信息已隐藏"))
         rows.append((self.tr("说明"), self.tr("；").join(flags)))
         self._rows(self.citizen_form, rows)
+        self._rows(self.side_citizen_form, rows)
 
         deadlines = order.get("deadlines") or {}
 
@@ -925,6 +1020,53 @@ class OrderView(QWidget):
             rows.append((self.tr("重办次数"), str(order["reopen_count"])))
         self._rows(self.handling_form, rows)
 
+    def _revision(self) -> tuple[str, str, str] | None:
+        """The reply being revised after a return (or a 重办): what the editor holds, while it may be written."""
+        order = self.reply.order or {}
+        return self.reply.values() if self.reply.writable() and order.get("replies") else None
+
+    def _show_revision(self) -> None:
+        if self.reply.order is None:
+            return
+        self.reply_diff.set_draft(self._revision())
+        self.reply_diff.setVisible(self.reply_diff.has_rounds())
+
+    def _fill_callbacks(self, snapshot: OrderSnapshot) -> None:
+        """The centre's callbacks (回访) with the citizen's satisfaction, and when the order was closed."""
+        order, names = snapshot.order, snapshot.names
+        callbacks = order.get("callbacks") or []
+        closes = [e for e in snapshot.events if e.get("action") in ("close", "close_at_once")]
+        centre = self.tr("热线中心")  # a department's directory does not list the centre's agents
+        rows = []
+        if callbacks:
+            last = callbacks[-1].get("outcome", "")
+            rows.append((self.tr("市民满意度"), callback_outcome_label(last)))
+        for number, callback in enumerate(callbacks, start=1):
+            line = " · ".join(
+                part
+                for part in (
+                    local_time(callback.get("at")),
+                    callback_method_label(callback.get("method", "")),
+                    callback_outcome_label(callback.get("outcome", "")),
+                    names.user(callback.get("agent_id")) or centre,
+                )
+                if part
+            )
+            if callback.get("notes"):
+                line += "\n" + callback["notes"]
+            rows.append((self.tr("第%1次回访").replace("%1", str(number)), line))
+        if order.get("state") == "closed" and closes:
+            close = closes[-1]
+            note = ((close.get("after") or {}).get("input") or {}).get("note") or ""
+            text = " · ".join(
+                p for p in (local_time(close.get("at")), names.user(close.get("actor_id")) or centre) if p
+            )
+            rows.append((self.tr("办结"), text + ("\n" + note if note else "")))
+        elif order.get("state") == "replied" and not callbacks:
+            rows.append((self.tr("回访"), self.tr("已答复，等待中心回访")))
+        self._rows(self.callback_form, rows)
+        self.callback_box.setVisible(bool(rows))
+
     def _channel(self, channel: str) -> str:
         return {
             "phone": self.tr("12345热线电话"),
@@ -961,7 +1103,13 @@ class OrderView(QWidget):
             if after.get("handler_id") and before.get("handler_id") != after.get("handler_id"):
                 details.append(self.tr("经办人：%1").replace("%1", names.user(after["handler_id"])))
             given = after.get("input") or {}
-            for key in ("comment", "reason", "instruction", "note"):
+            if event.get("action") == "record_callback" and given.get("outcome"):
+                details.append(
+                    self.tr("%1回访，%2")
+                    .replace("%1", callback_method_label(given.get("method", "phone")))
+                    .replace("%2", callback_outcome_label(given["outcome"]))
+                )
+            for key in ("comment", "reason", "instruction", "note", "notes"):
                 if given.get(key):
                     details.append(str(given[key]))
             actor = names.user(event.get("actor_id")) or (self.tr("系统") if not event.get("actor_id") else "")

@@ -552,32 +552,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/order_view.py" line="197"/>
+        <location filename="../../ui/order_view.py" line="203"/>
         <source>适应窗口</source>
         <translation>Fit to window</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="198"/>
+        <location filename="../../ui/order_view.py" line="204"/>
         <source>放大</source>
         <translation>Zoom in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="199"/>
+        <location filename="../../ui/order_view.py" line="205"/>
         <source>缩小</source>
         <translation>Zoom out</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="200"/>
+        <location filename="../../ui/order_view.py" line="206"/>
         <source>原始大小</source>
         <translation>Actual size</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="203"/>
+        <location filename="../../ui/order_view.py" line="209"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="240"/>
+        <location filename="../../ui/order_view.py" line="246"/>
         <source>无法显示这张图片</source>
         <translation>Cannot display this image</translation>
     </message>
@@ -845,57 +845,93 @@ Please send this file to your system administrator.</translation>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="106"/>
+        <location filename="../../ui/labels.py" line="107"/>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="108"/>
+        <source>基本满意</source>
+        <translation>Basically satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="109"/>
+        <source>不满意</source>
+        <translation>Unsatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="110"/>
+        <source>未联系上</source>
+        <translation>Not reached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="125"/>
+        <source>电话</source>
+        <extracomment>Colours of the satisfaction badge: green to red, grey when the citizen was not reached.</extracomment>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="126"/>
+        <source>短信</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="127"/>
+        <source>上门</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="133"/>
         <source>待同步</source>
         <translation>Pending sync</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="107"/>
+        <location filename="../../ui/labels.py" line="134"/>
         <source>暂缓</source>
         <translation>On hold</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="108"/>
+        <location filename="../../ui/labels.py" line="135"/>
         <source>上传中</source>
         <translation>Uploading</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="109"/>
+        <location filename="../../ui/labels.py" line="136"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="110"/>
+        <location filename="../../ui/labels.py" line="137"/>
         <source>已生效</source>
         <translation>Applied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="111"/>
+        <location filename="../../ui/labels.py" line="138"/>
         <source>冲突</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="112"/>
+        <location filename="../../ui/labels.py" line="139"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="151"/>
+        <location filename="../../ui/labels.py" line="178"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="153"/>
+        <location filename="../../ui/labels.py" line="180"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="155"/>
+        <location filename="../../ui/labels.py" line="182"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="157"/>
+        <location filename="../../ui/labels.py" line="184"/>
         <source>超期%1</source>
         <translation>%1 late</translation>
     </message>
@@ -1310,562 +1346,621 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order_view.py" line="508"/>
-        <location filename="../../ui/order_view.py" line="550"/>
+        <location filename="../../ui/order_view.py" line="515"/>
+        <location filename="../../ui/order_view.py" line="557"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="594"/>
+        <location filename="../../ui/order_view.py" line="601"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="618"/>
+        <location filename="../../ui/order_view.py" line="625"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="620"/>
-        <location filename="../../ui/order_view.py" line="644"/>
+        <location filename="../../ui/order_view.py" line="627"/>
+        <location filename="../../ui/order_view.py" line="650"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="620"/>
+        <location filename="../../ui/order_view.py" line="627"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="620"/>
+        <location filename="../../ui/order_view.py" line="627"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="620"/>
-        <location filename="../../ui/order_view.py" line="876"/>
+        <location filename="../../ui/order_view.py" line="627"/>
+        <location filename="../../ui/order_view.py" line="971"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="626"/>
+        <location filename="../../ui/order_view.py" line="633"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="630"/>
+        <location filename="../../ui/order_view.py" line="637"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="632"/>
+        <location filename="../../ui/order_view.py" line="639"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="634"/>
+        <location filename="../../ui/order_view.py" line="641"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="636"/>
+        <location filename="../../ui/order_view.py" line="642"/>
+        <location filename="../../ui/order_view.py" line="809"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="644"/>
+        <location filename="../../ui/order_view.py" line="650"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="644"/>
+        <location filename="../../ui/order_view.py" line="650"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="644"/>
+        <location filename="../../ui/order_view.py" line="650"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="644"/>
+        <location filename="../../ui/order_view.py" line="650"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="644"/>
+        <location filename="../../ui/order_view.py" line="650"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="652"/>
+        <location filename="../../ui/order_view.py" line="658"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="665"/>
+        <location filename="../../ui/order_view.py" line="671"/>
+        <location filename="../../ui/order_view.py" line="691"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="666"/>
+        <location filename="../../ui/order_view.py" line="672"/>
+        <location filename="../../ui/order_view.py" line="692"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="667"/>
+        <location filename="../../ui/order_view.py" line="673"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="668"/>
+        <location filename="../../ui/order_view.py" line="674"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="719"/>
+        <location filename="../../ui/order_view.py" line="675"/>
+        <source>回访与办结</source>
+        <translation>Callback and closing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="775"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="756"/>
+        <location filename="../../ui/order_view.py" line="809"/>
+        <source>答复 (第%1轮)</source>
+        <translation>Reply (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="827"/>
         <source>重件</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="758"/>
+        <location filename="../../ui/order_view.py" line="829"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="760"/>
+        <location filename="../../ui/order_view.py" line="831"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="764"/>
+        <location filename="../../ui/order_view.py" line="837"/>
+        <source>回访：%1</source>
+        <translation>Callback: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="841"/>
+        <source>最近一次回访：%1</source>
+        <translation>Last callback: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="846"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="768"/>
+        <location filename="../../ui/order_view.py" line="850"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="769"/>
+        <location filename="../../ui/order_view.py" line="851"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="783"/>
+        <location filename="../../ui/order_view.py" line="865"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="789"/>
+        <location filename="../../ui/order_view.py" line="871"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="789"/>
+        <location filename="../../ui/order_view.py" line="871"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="809"/>
+        <location filename="../../ui/order_view.py" line="891"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="830"/>
+        <location filename="../../ui/order_view.py" line="913"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="830"/>
+        <location filename="../../ui/order_view.py" line="913"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="833"/>
+        <location filename="../../ui/order_view.py" line="916"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="851"/>
+        <location filename="../../ui/order_view.py" line="938"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="852"/>
+        <location filename="../../ui/order_view.py" line="939"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="853"/>
+        <location filename="../../ui/order_view.py" line="940"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="854"/>
+        <location filename="../../ui/order_view.py" line="941"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="855"/>
+        <location filename="../../ui/order_view.py" line="942"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="855"/>
+        <location filename="../../ui/order_view.py" line="942"/>
         <source>复杂</source>
         <translation>Complex</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="855"/>
+        <location filename="../../ui/order_view.py" line="942"/>
         <source>简单</source>
         <translation>Simple</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="856"/>
+        <location filename="../../ui/order_view.py" line="943"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="857"/>
+        <location filename="../../ui/order_view.py" line="944"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="858"/>
+        <location filename="../../ui/order_view.py" line="945"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="859"/>
+        <location filename="../../ui/order_view.py" line="946"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="863"/>
+        <location filename="../../ui/order_view.py" line="958"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="864"/>
+        <location filename="../../ui/order_view.py" line="959"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="866"/>
+        <location filename="../../ui/order_view.py" line="961"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="867"/>
+        <location filename="../../ui/order_view.py" line="962"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="868"/>
+        <location filename="../../ui/order_view.py" line="963"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="872"/>
+        <location filename="../../ui/order_view.py" line="967"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="873"/>
+        <location filename="../../ui/order_view.py" line="968"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="873"/>
+        <location filename="../../ui/order_view.py" line="968"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="875"/>
+        <location filename="../../ui/order_view.py" line="970"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="876"/>
-        <location filename="../../ui/order_view.py" line="954"/>
+        <location filename="../../ui/order_view.py" line="971"/>
+        <location filename="../../ui/order_view.py" line="1097"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="885"/>
+        <location filename="../../ui/order_view.py" line="981"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="885"/>
+        <location filename="../../ui/order_view.py" line="981"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="889"/>
+        <location filename="../../ui/order_view.py" line="985"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="890"/>
+        <location filename="../../ui/order_view.py" line="986"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="891"/>
+        <location filename="../../ui/order_view.py" line="987"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="892"/>
+        <location filename="../../ui/order_view.py" line="988"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="895"/>
+        <location filename="../../ui/order_view.py" line="991"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="895"/>
+        <location filename="../../ui/order_view.py" line="991"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="901"/>
+        <location filename="../../ui/order_view.py" line="997"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="902"/>
+        <location filename="../../ui/order_view.py" line="998"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="903"/>
+        <location filename="../../ui/order_view.py" line="999"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="903"/>
+        <location filename="../../ui/order_view.py" line="999"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="907"/>
+        <location filename="../../ui/order_view.py" line="1003"/>
         <source>待审批</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="907"/>
+        <location filename="../../ui/order_view.py" line="1003"/>
         <source>已批准</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="907"/>
+        <location filename="../../ui/order_view.py" line="1003"/>
         <source>未批准</source>
         <translation>Denied</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="912"/>
+        <location filename="../../ui/order_view.py" line="1008"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="913"/>
+        <location filename="../../ui/order_view.py" line="1009"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="921"/>
+        <location filename="../../ui/order_view.py" line="1017"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="922"/>
+        <location filename="../../ui/order_view.py" line="947"/>
+        <location filename="../../ui/order_view.py" line="1018"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="924"/>
+        <location filename="../../ui/order_view.py" line="1020"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="929"/>
+        <location filename="../../ui/order_view.py" line="1039"/>
+        <source>热线中心</source>
+        <translation>Hotline centre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1043"/>
+        <source>市民满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1057"/>
+        <source>第%1次回访</source>
+        <translation>Callback %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1064"/>
+        <source>办结</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1066"/>
+        <source>回访</source>
+        <translation>Callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1066"/>
+        <source>已答复，等待中心回访</source>
+        <translation>Replied; waiting for the centre&apos;s callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1072"/>
         <source>12345热线电话</source>
         <translation>12345 hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="930"/>
+        <location filename="../../ui/order_view.py" line="1073"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="931"/>
+        <location filename="../../ui/order_view.py" line="1074"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="932"/>
+        <location filename="../../ui/order_view.py" line="1075"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="933"/>
+        <location filename="../../ui/order_view.py" line="1076"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="934"/>
+        <location filename="../../ui/order_view.py" line="1077"/>
         <source>手机应用</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="939"/>
+        <location filename="../../ui/order_view.py" line="1082"/>
         <source>咨询</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="940"/>
+        <location filename="../../ui/order_view.py" line="1083"/>
         <source>求助</source>
         <translation>Request for help</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="941"/>
+        <location filename="../../ui/order_view.py" line="1084"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="942"/>
+        <location filename="../../ui/order_view.py" line="1085"/>
         <source>举报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="943"/>
+        <location filename="../../ui/order_view.py" line="1086"/>
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="947"/>
+        <location filename="../../ui/order_view.py" line="1090"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="947"/>
+        <location filename="../../ui/order_view.py" line="1090"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="961"/>
+        <location filename="../../ui/order_view.py" line="1104"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="966"/>
+        <location filename="../../ui/order_view.py" line="1108"/>
+        <source>%1回访，%2</source>
+        <translation>%1 callback: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="1115"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="975"/>
+        <location filename="../../ui/order_view.py" line="1124"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="982"/>
+        <location filename="../../ui/order_view.py" line="1131"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="991"/>
+        <location filename="../../ui/order_view.py" line="1140"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="998"/>
+        <location filename="../../ui/order_view.py" line="1147"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1013"/>
+        <location filename="../../ui/order_view.py" line="1162"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1031"/>
+        <location filename="../../ui/order_view.py" line="1180"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1034"/>
+        <location filename="../../ui/order_view.py" line="1183"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1035"/>
+        <location filename="../../ui/order_view.py" line="1184"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1051"/>
-        <location filename="../../ui/order_view.py" line="1138"/>
+        <location filename="../../ui/order_view.py" line="1200"/>
+        <location filename="../../ui/order_view.py" line="1287"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1053"/>
+        <location filename="../../ui/order_view.py" line="1202"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1062"/>
+        <location filename="../../ui/order_view.py" line="1211"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1064"/>
+        <location filename="../../ui/order_view.py" line="1213"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1070"/>
+        <location filename="../../ui/order_view.py" line="1219"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1079"/>
+        <location filename="../../ui/order_view.py" line="1228"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1089"/>
+        <location filename="../../ui/order_view.py" line="1238"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1089"/>
+        <location filename="../../ui/order_view.py" line="1238"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1097"/>
+        <location filename="../../ui/order_view.py" line="1246"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1173"/>
+        <location filename="../../ui/order_view.py" line="1322"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1179"/>
+        <location filename="../../ui/order_view.py" line="1328"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -2195,129 +2290,207 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
-    <name>ReplyEditor</name>
+    <name>ReplyDiff</name>
     <message>
-        <location filename="../../ui/order_view.py" line="279"/>
-        <source>请选择办理结果</source>
-        <translation>Choose a result</translation>
+        <location filename="../../ui/reply_diff.py" line="139"/>
+        <source>修改对比</source>
+        <translation>Changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="283"/>
-        <source>常用语</source>
-        <translation>Phrases</translation>
+        <location filename="../../ui/reply_diff.py" line="142"/>
+        <source>选择要对比的两轮答复</source>
+        <translation>Choose the two rounds to compare</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="290"/>
-        <source>答复内容（将反馈给市民）</source>
-        <translation>Reply text (sent to the citizen)</translation>
+        <location filename="../../ui/reply_diff.py" line="149"/>
+        <source>红色删除线：上一轮有、本轮删去；绿色下划线：本轮新增</source>
+        <translation>Red, struck through: removed since the earlier round; green, underlined: added in this round</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="292"/>
-        <source>答复依据：法规、政策文件名称及条款</source>
-        <translation>Basis: laws, policy documents and their articles</translation>
+        <location filename="../../ui/reply_diff.py" line="200"/>
+        <source>第%1轮 对比 第%2轮</source>
+        <translation>Round %1 vs round %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="299"/>
-        <source>保存草稿</source>
-        <translation>Save draft</translation>
+        <location filename="../../ui/reply_diff.py" line="200"/>
+        <source>修改中 对比 第%2轮</source>
+        <translation>Your revision vs round %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="300"/>
-        <source>保存草稿（Ctrl+S）</source>
-        <translation>Save draft (Ctrl+S)</translation>
+        <location filename="../../ui/reply_diff.py" line="218"/>
+        <source>退回意见</source>
+        <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="301"/>
-        <source>提交答复</source>
-        <translation>Submit reply</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order_view.py" line="302"/>
-        <source>提交答复，进入审核（Ctrl+Enter）</source>
-        <translation>Submit the reply for review (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order_view.py" line="320"/>
+        <location filename="../../ui/reply_diff.py" line="218"/>
         <source>办理结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="333"/>
+        <location filename="../../ui/reply_diff.py" line="219"/>
         <source>答复依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="342"/>
+        <location filename="../../ui/reply_diff.py" line="219"/>
+        <source>答复内容</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="220"/>
+        <source>%1（未改）</source>
+        <translation>%1 (unchanged)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="239"/>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="245"/>
+        <source>正在修改，尚未提交</source>
+        <translation>being revised, not submitted yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="252"/>
+        <source>答复内容未改</source>
+        <translation>The reply&apos;s text is unchanged</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="257"/>
+        <source>新增 %1 字，删去 %2 字</source>
+        <translation>+%1 / −%2 characters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_diff.py" line="258"/>
+        <source>答复内容的字数变化（不计空白）</source>
+        <translation>Characters added to and removed from the reply text (white space not counted)</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyEditor</name>
+    <message>
+        <location filename="../../ui/order_view.py" line="285"/>
+        <source>请选择办理结果</source>
+        <translation>Choose a result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="289"/>
+        <source>常用语</source>
+        <translation>Phrases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="296"/>
+        <source>答复内容（将反馈给市民）</source>
+        <translation>Reply text (sent to the citizen)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="298"/>
+        <source>答复依据：法规、政策文件名称及条款</source>
+        <translation>Basis: laws, policy documents and their articles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="306"/>
+        <source>保存草稿</source>
+        <translation>Save draft</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="307"/>
+        <source>保存草稿（Ctrl+S）</source>
+        <translation>Save draft (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="308"/>
+        <source>提交答复</source>
+        <translation>Submit reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="309"/>
+        <source>提交答复，进入审核（Ctrl+Enter）</source>
+        <translation>Submit the reply for review (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="327"/>
+        <source>办理结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="340"/>
+        <source>答复依据</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="349"/>
         <source>您好！关于您反映的问题，</source>
         <translation>Hello. Regarding the issue you reported, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="343"/>
+        <location filename="../../ui/order_view.py" line="350"/>
         <source>经现场核实，</source>
         <translation>On-site verification showed that </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="344"/>
+        <location filename="../../ui/order_view.py" line="351"/>
         <source>我单位已于当日安排工作人员到现场查看，</source>
         <translation>We sent staff to inspect the site the same day, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="345"/>
+        <location filename="../../ui/order_view.py" line="352"/>
         <source>已责成施工单位于……前整改完毕。</source>
         <translation>The contractor has been ordered to put this right by …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="346"/>
+        <location filename="../../ui/order_view.py" line="353"/>
         <source>根据《……》第……条规定，</source>
         <translation>Under Article … of the …, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="347"/>
+        <location filename="../../ui/order_view.py" line="354"/>
         <source>该问题涉及多个部门，我单位已牵头协调，</source>
         <translation>As the issue involves several departments, we are leading the coordination, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="348"/>
+        <location filename="../../ui/order_view.py" line="355"/>
         <source>如有疑问，请致电……咨询。</source>
         <translation>If you have any questions, please call …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="349"/>
+        <location filename="../../ui/order_view.py" line="356"/>
         <source>感谢您对我们工作的监督。</source>
         <translation>Thank you for your oversight of our work.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="394"/>
+        <location filename="../../ui/order_view.py" line="401"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="413"/>
+        <location filename="../../ui/order_view.py" line="420"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="425"/>
+        <location filename="../../ui/order_view.py" line="432"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="427"/>
+        <location filename="../../ui/order_view.py" line="434"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="431"/>
+        <location filename="../../ui/order_view.py" line="438"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="446"/>
+        <location filename="../../ui/order_view.py" line="453"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="449"/>
+        <location filename="../../ui/order_view.py" line="456"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>

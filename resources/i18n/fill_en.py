@@ -532,6 +532,37 @@ EN: dict[str, str] = {
     "%1 秒后发送到中心；发送前可撤销，也可在工单上撤销。": (
         "Sent to the centre in %1 s; until then it can be undone here or on the order."
     ),
+    # --- the reviewer sees what changed: rounds compared, callbacks (ReplyDiff, OrderView, Labels) ---
+    "满意": "Satisfied",
+    "基本满意": "Basically satisfied",
+    "不满意": "Unsatisfied",
+    "未联系上": "Not reached",
+    "短信": "SMS",
+    "上门": "Visit",
+    "回访与办结": "Callback and closing",
+    "答复 (第%1轮)": "Reply (%1)",  # a tab: the rounds so far, as the other tabs count
+    "回访：%1": "Callback: %1",
+    "最近一次回访：%1": "Last callback: %1",
+    "市民满意度": "Satisfaction",
+    "第%1次回访": "Callback %1",
+    "已答复，等待中心回访": "Replied; waiting for the centre's callback",
+    "%1回访，%2": "%1 callback: %2",
+    "修改对比": "Changes",
+    "选择要对比的两轮答复": "Choose the two rounds to compare",
+    "红色删除线：上一轮有、本轮删去；绿色下划线：本轮新增": (
+        "Red, struck through: removed since the earlier round; green, underlined: added in this round"
+    ),
+    "第%1轮 对比 第%2轮": "Round %1 vs round %2",
+    "%1（未改）": "%1 (unchanged)",
+    "无": "none",
+    "新增 %1 字，删去 %2 字": "+%1 / −%2 characters",
+    "答复内容的字数变化（不计空白）": "Characters added to and removed from the reply text (white space not counted)",
+    "退回意见": "Returned",
+    "答复内容": "Reply",
+    "答复内容未改": "The reply's text is unchanged",
+    "热线中心": "Hotline centre",
+    "修改中 对比 第%2轮": "Your revision vs round %2",
+    "正在修改，尚未提交": "being revised, not submitted yet",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.
@@ -547,6 +578,7 @@ IN_CONTEXT: dict[tuple[str, str], str] = {
     ("ProblemsPanel", "理由"): "Reason",
     ("ProblemsPanel", "状态"): "Status",
     ("Dashboard", "电话"): "Phone",
+    ("OrderView", "办结"): "Closed",  # a row of the callback box: when the order was closed
 }
 
 

@@ -9,17 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLocale
 
 from api_client import CaseDeskClient
 from casework.lifecycle import allowed_commands
 from casework.roles import Role
 from casework.schemas import CategoryOut, DepartmentOut, EventView, OrderDetail, UserOut
 from casework.sync import SyncChange
+from desktop.i18n import Languages
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
 from offline.facts import actor_of, facts_from
 from tests.offline.factory import order, pull
+from ui.order_view import OrderView
 
 GAOYOU = {1: "N", 2: (32.0, 47.0, 4.92), 3: "E", 4: (119.0, 26.0, 35.52)}  # 32.784700, 119.443200
 
@@ -131,3 +133,25 @@ def put(ws: Workspace, state: str, order_id: int = 1, events: list[dict[str, Any
     evs = [EventView.model_validate({"order_id": order_id, "before": {}, "after": {}, **e}) for e in events]
     change = SyncChange(seq=1, kind="upsert", order_id=order_id, order=OrderDetail.model_validate(detail), events=evs)
     ws.store.apply_pull(pull(change))
+
+
+def shown(qtbot: Any, ws: Workspace, order_id: int = 1, size: tuple[int, int] = (680, 700)) -> OrderView:
+    view = OrderView(ws)
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.show_order(order_id)
+    return view
+
+
+@pytest.fixture
+def languages(qapp: Any) -> Iterator[Languages]:
+    """The application's languages; afterwards no translator of ours stays, and the locale is as before."""
+    app = QCoreApplication.instance()
+    locale, language = QLocale(), app.property("casedesk_language")
+    chosen = Languages(app)
+    yield chosen
+    chosen.uninstall()
+    QLocale.setDefault(locale)
+    app.setProperty("casedesk_language", language)

@@ -13,12 +13,12 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
 from casework.schemas import UserOut
@@ -72,18 +72,6 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Messages:
 def workspaces(request: pytest.FixtureRequest) -> Callable[[UserOut], Workspace]:
     """``make_workspace`` (tests/desktop/desk.py): workspaces on real stores, the server unreachable."""
     return request.getfixturevalue("make_workspace")
-
-
-@pytest.fixture
-def languages(qapp: Any) -> Iterator[Languages]:
-    """The application's languages; afterwards no translator of ours stays, and the locale is as before."""
-    app = QCoreApplication.instance()
-    locale, language = QLocale(), app.property("casedesk_language")
-    chosen = Languages(app)
-    yield chosen
-    chosen.uninstall()
-    QLocale.setDefault(locale)
-    app.setProperty("casedesk_language", language)
 
 
 # --- the catalogue ------------------------------------------------------------------------------

@@ -19,21 +19,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from casework.lifecycle import Command
 from casework.schemas import UserOut
 from desktop.workspace import Workspace
-from tests.desktop.desk import CHIEF, GAOYOU, HANDLER, put
+from tests.desktop.desk import CHIEF, GAOYOU, HANDLER, put, shown
 from ui.actions import OnsiteCheckDialog
-from ui.order_view import ImageViewer, OrderView
+from ui.order_view import ImageViewer
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-
-
-def shown(qtbot: Any, ws: Workspace, order_id: int = 1, size: tuple[int, int] = (680, 700)) -> OrderView:
-    view = OrderView(ws)
-    qtbot.addWidget(view)
-    view.resize(*size)
-    view.show()
-    with qtbot.waitSignal(view.loaded, timeout=5000):
-        view.show_order(order_id)
-    return view
 
 
 def jpeg(path: Path, colour: str, gps: dict[int, Any] | None = None) -> Path:
@@ -264,7 +254,7 @@ def test_the_reply_editor_saves_a_draft_and_submits(qtbot: Any, workspace: Works
     put(workspace, "in_progress", handler_id=7)
     view = shown(qtbot, workspace)
     editor = view.reply
-    view.tabs.setCurrentWidget(editor)
+    view.tabs.setCurrentWidget(view.reply_page)
     assert editor.save.isEnabled() and editor.submit.isEnabled()
 
     editor.insert_phrase("经现场核实，")
@@ -436,7 +426,7 @@ def test_screenshot_of_a_worked_order(qtbot: Any, workspace: Workspace) -> None:
     screenshot(view, "order_view_checks_zh.png")
     view.tabs.setCurrentIndex(6)
     screenshot(view, "order_view_reviews_zh.png")
-    view.tabs.setCurrentWidget(view.reply)
+    view.tabs.setCurrentWidget(view.reply_page)
     assert view.reply.returned.isVisible() and "请写明更换数量" in view.reply.returned.text()
     view.resize(1366, 768)
     view.tabs.setCurrentIndex(0)

@@ -28,7 +28,6 @@ from desktop.i18n import Languages
 from desktop.measures import CITY_TIME
 from desktop.workspace import Workspace
 from offline.worklists import WorkList
-from tests.desktop import test_i18n as i18n_tests
 from tests.desktop.desk import GAOYOU, HANDLER, put
 from tests.desktop.gestures import click_list_item, click_row
 from tests.offline.factory import result
@@ -39,8 +38,6 @@ from ui.sign_in import SignInDialog
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 LANGUAGES = ("zh", "en")
 
-# The fixtures these screens share with the other desktop tests.
-languages = i18n_tests.languages
 
 LEADER = UserOut(
     id=2,

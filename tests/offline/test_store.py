@@ -10,10 +10,10 @@ import pytest
 
 from casework.errors import CommandRefused
 from casework.lifecycle import Command
-from casework.schemas import AddNoteBody, SaveDraftBody, SignBody
+from casework.schemas import AddNoteBody, SaveDraftBody, SignBody, SubmitReplyBody
 from casework.sync import MutationStatus
 from offline import SCHEMA_VERSION, Store, StoreTooNew, UnknownOrder, open_store
-from tests.offline.factory import HANDLER, order, pull, result, revoke, upsert
+from tests.offline.factory import HANDLER, T, order, pull, result, revoke, upsert
 
 
 def _sign_and_draft(store: Store, order_id: int = 1) -> None:
@@ -150,3 +150,22 @@ def test_durable_pragmas(store: Store, store_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_submitted_reply_is_a_round_of_the_history_at_once(store: Store) -> None:
+    first = {"round": 1, "text": "已更换灯泡。", "result_code": "resolved", "basis": "", "author_id": 7, "at": None}
+    returned = {"round": 1, "level": "section_chief", "reviewer_id": 5, "decision": "returned", "comment": "写明时间"}
+    store.apply_pull(
+        pull(upsert(order(1, state="in_progress", handler_id=7, replies=[first], reviews=[{**returned, "at": T}]), 1))
+    )
+    store.record(
+        HANDLER,
+        1,
+        Command.SUBMIT_REPLY,
+        SubmitReplyBody(version=1, text="已于3月3日更换灯泡。", result_code="resolved", basis="《照明管理办法》"),
+    )
+
+    local = store.order(1)
+    assert local is not None and local["state"] == "in_review"
+    assert [(r["round"], r["text"]) for r in local["replies"]] == [(1, "已更换灯泡。"), (2, "已于3月3日更换灯泡。")]
+    assert local["replies"][-1]["basis"] == "《照明管理办法》" and local["replies"][-1]["author_id"] == HANDLER.user_id
