@@ -4,28 +4,38 @@
 <context>
     <name>ActionBar</name>
     <message>
-        <location filename="../../ui/actions.py" line="91"/>
+        <location filename="../../ui/actions.py" line="97"/>
         <source>操作未完成</source>
-        <extracomment>The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). Errors of the environment or the rules, shown to the user; anything else is a bug.</extracomment>
+        <extracomment>The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). Errors of the environment or the rules, shown to the user; anything else is a bug. A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
         <translation>Action not completed</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="93"/>
+        <location filename="../../ui/actions.py" line="99"/>
         <source>本地没有这张工单（可能已转出），请同步后再试。</source>
         <translation>This order is not on this computer (it may have been transferred). Sync, then try again.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="95"/>
+        <location filename="../../ui/actions.py" line="101"/>
         <source>填写的内容不符合要求：%1</source>
         <translation>Some of the input is not valid: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="392"/>
+        <location filename="../../ui/actions.py" line="112"/>
+        <source>北京时间 %1</source>
+        <translation>Beijing time %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="113"/>
+        <source>已恢复未保存的内容（%1）</source>
+        <translation>Restored what was not saved (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="477"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="407"/>
+        <location filename="../../ui/actions.py" line="492"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
     </message>
@@ -33,17 +43,17 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="215"/>
+        <location filename="../../ui/actions.py" line="297"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="217"/>
+        <location filename="../../ui/actions.py" line="299"/>
         <source>本单位没有可分派的经办人（请同步后再试）。</source>
         <translation>This department has no handler to assign (sync, then try again).</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="221"/>
+        <location filename="../../ui/actions.py" line="303"/>
         <source>请选择经办人。</source>
         <translation>Please choose a handler.</translation>
     </message>
@@ -165,32 +175,32 @@
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="176"/>
+        <location filename="../../ui/app.py" line="180"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="195"/>
+        <location filename="../../ui/app.py" line="199"/>
         <source>读写本机文件失败：%1</source>
         <translation>Could not read or write a file on this computer: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="198"/>
+        <location filename="../../ui/app.py" line="202"/>
         <source>发生内部错误，已记录日志。请联系管理员。</source>
         <translation>An internal error occurred and was logged. Please contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="209"/>
+        <location filename="../../ui/app.py" line="213"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="217"/>
+        <location filename="../../ui/app.py" line="221"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="218"/>
+        <location filename="../../ui/app.py" line="222"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -198,19 +208,42 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>CloseNotice</name>
+    <message>
+        <location filename="../../ui/close_notice.py" line="29"/>
+        <source>%1 项操作尚未同步到中心：已保存在本机，下次打开 CaseDesk 联网后自动发送。</source>
+        <translation>Changes not yet sent to the centre: %1. Saved here; sent automatically the next time CaseDesk is online.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/close_notice.py" line="35"/>
+        <source>%1 项同步问题等待您处理：已保存在本机，请在“同步问题”中查看。</source>
+        <translation>Sync problems waiting for you: %1. Saved here; see “Sync problems”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/close_notice.py" line="41"/>
+        <source>%1 张工单上有未保存的答复或表单内容：已保存在本机，再次打开这些工单时自动恢复。</source>
+        <translation>Orders with an unsaved reply or form: %1. Saved here; restored when you open them again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/close_notice.py" line="48"/>
+        <source>以下内容保留在本机，不会丢失：</source>
+        <translation>These stay on this PC; nothing is lost:</translation>
+    </message>
+</context>
+<context>
     <name>CommandDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="133"/>
+        <location filename="../../ui/actions.py" line="149"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="134"/>
+        <location filename="../../ui/actions.py" line="150"/>
         <source>提交（Ctrl+Enter）</source>
         <translation>Submit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="135"/>
+        <location filename="../../ui/actions.py" line="151"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -218,32 +251,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="178"/>
+        <location filename="../../ui/actions.py" line="258"/>
         <source>退回原因和修改要求（必填）</source>
         <translation>Why it is returned and what to change (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="178"/>
+        <location filename="../../ui/actions.py" line="258"/>
         <source>审核意见（可不填）</source>
         <translation>Review comment (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="180"/>
+        <location filename="../../ui/actions.py" line="260"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="182"/>
+        <location filename="../../ui/actions.py" line="263"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="184"/>
+        <location filename="../../ui/actions.py" line="265"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="189"/>
+        <location filename="../../ui/actions.py" line="270"/>
         <source>退回时必须填写意见，说明需要怎样修改。</source>
         <translation>A comment is required when returning: say what needs to change.</translation>
     </message>
@@ -508,27 +541,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="231"/>
+        <location filename="../../ui/actions.py" line="313"/>
         <source> 个工作日</source>
         <translation> working days</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="232"/>
+        <location filename="../../ui/actions.py" line="314"/>
         <source>需要延期的原因，如：需协调多个部门、等待施工条件</source>
         <translation>Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="233"/>
+        <location filename="../../ui/actions.py" line="315"/>
         <source>延期天数</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="234"/>
+        <location filename="../../ui/actions.py" line="316"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="239"/>
+        <location filename="../../ui/actions.py" line="322"/>
         <source>请填写延期原因。</source>
         <translation>Please give the reason for the extension.</translation>
     </message>
@@ -536,32 +569,33 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/order_view.py" line="183"/>
+        <location filename="../../ui/order_view.py" line="188"/>
         <source>适应窗口</source>
+        <extracomment>What is typed is kept in the local drafts at most this long after a keystroke (and at once on switching order or closing the window), so a crash or a kill loses at most these last seconds.</extracomment>
         <translation>Fit to window</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="184"/>
+        <location filename="../../ui/order_view.py" line="189"/>
         <source>放大</source>
         <translation>Zoom in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="185"/>
+        <location filename="../../ui/order_view.py" line="190"/>
         <source>缩小</source>
         <translation>Zoom out</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="186"/>
+        <location filename="../../ui/order_view.py" line="191"/>
         <source>原始大小</source>
         <translation>Actual size</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="189"/>
+        <location filename="../../ui/order_view.py" line="194"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="226"/>
+        <location filename="../../ui/order_view.py" line="231"/>
         <source>无法显示这张图片</source>
         <translation>Cannot display this image</translation>
     </message>
@@ -965,7 +999,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="107"/>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="478"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
@@ -985,152 +1019,152 @@ Please send this file to your system administrator.</translation>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>搜索工单编号、标题、内容、地址、市民（Ctrl+F）</source>
         <translation>Search number, title, text, address, citizen (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="166"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="174"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="197"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="198"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="199"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="204"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="208"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="211"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>%1 · 共 %2 件</source>
         <translation>%1 · %2 orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="409"/>
+        <location filename="../../ui/main_window.py" line="411"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="411"/>
+        <location filename="../../ui/main_window.py" line="413"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="419"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="425"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427"/>
+        <location filename="../../ui/main_window.py" line="429"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429"/>
+        <location filename="../../ui/main_window.py" line="431"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="431"/>
+        <location filename="../../ui/main_window.py" line="433"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="449"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="449"/>
+        <location filename="../../ui/main_window.py" line="451"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="478"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1138,17 +1172,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="197"/>
+        <location filename="../../ui/actions.py" line="278"/>
         <source>仅本单位和中心可见，不会告知市民</source>
         <translation>Seen only by this department and the centre, never by the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="198"/>
+        <location filename="../../ui/actions.py" line="279"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="203"/>
+        <location filename="../../ui/actions.py" line="285"/>
         <source>请填写备注内容。</source>
         <translation>Please write the note.</translation>
     </message>
@@ -1156,72 +1190,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OnsiteCheckDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="279"/>
+        <location filename="../../ui/actions.py" line="363"/>
         <source>纬度，如 32.7847</source>
         <translation>Latitude, e.g. 32.7847</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="282"/>
+        <location filename="../../ui/actions.py" line="366"/>
         <source>经度，如 119.4432</source>
         <translation>Longitude, e.g. 119.4432</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="290"/>
+        <location filename="../../ui/actions.py" line="374"/>
         <source>核查发现的情况、已采取的措施</source>
         <translation>What was found, and what was done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="293"/>
+        <location filename="../../ui/actions.py" line="377"/>
         <source>核查时间</source>
         <translation>Checked at</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="294"/>
+        <location filename="../../ui/actions.py" line="378"/>
         <source>位置（GPS）</source>
         <translation>Location (GPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="295"/>
+        <location filename="../../ui/actions.py" line="379"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="296"/>
+        <location filename="../../ui/actions.py" line="380"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="323"/>
+        <location filename="../../ui/actions.py" line="408"/>
         <source>取自照片 %1</source>
         <translation>From photo %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="327"/>
+        <location filename="../../ui/actions.py" line="412"/>
         <source>照片处理中，请稍候…</source>
         <translation>Processing photos, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="331"/>
+        <location filename="../../ui/actions.py" line="416"/>
         <source>照片还在处理中，请稍候再提交。</source>
         <translation>Photos are still being processed; please submit in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="335"/>
+        <location filename="../../ui/actions.py" line="420"/>
         <source>请填写核查情况或添加照片。</source>
         <translation>Please enter the findings or add photos.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="337"/>
+        <location filename="../../ui/actions.py" line="422"/>
         <source>一次核查最多 %1 张照片。</source>
         <translation>At most %1 photos per check.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="340"/>
+        <location filename="../../ui/actions.py" line="425"/>
         <source>请同时填写纬度和经度，或都不填。</source>
         <translation>Enter both latitude and longitude, or neither.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="344"/>
+        <location filename="../../ui/actions.py" line="429"/>
         <source>经纬度格式不正确。</source>
         <translation>Latitude or longitude is not a valid number.</translation>
     </message>
@@ -1283,537 +1317,537 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order_view.py" line="494"/>
-        <location filename="../../ui/order_view.py" line="523"/>
+        <location filename="../../ui/order_view.py" line="558"/>
+        <location filename="../../ui/order_view.py" line="588"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="582"/>
+        <location filename="../../ui/order_view.py" line="660"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="662"/>
+        <location filename="../../ui/order_view.py" line="686"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
+        <location filename="../../ui/order_view.py" line="662"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
+        <location filename="../../ui/order_view.py" line="662"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
-        <location filename="../../ui/order_view.py" line="791"/>
+        <location filename="../../ui/order_view.py" line="662"/>
+        <location filename="../../ui/order_view.py" line="869"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="590"/>
+        <location filename="../../ui/order_view.py" line="668"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="594"/>
+        <location filename="../../ui/order_view.py" line="672"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="596"/>
+        <location filename="../../ui/order_view.py" line="674"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="598"/>
+        <location filename="../../ui/order_view.py" line="676"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="600"/>
+        <location filename="../../ui/order_view.py" line="678"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="686"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="686"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="686"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="686"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="686"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="616"/>
+        <location filename="../../ui/order_view.py" line="694"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="629"/>
+        <location filename="../../ui/order_view.py" line="707"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="630"/>
+        <location filename="../../ui/order_view.py" line="708"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="631"/>
+        <location filename="../../ui/order_view.py" line="709"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="632"/>
+        <location filename="../../ui/order_view.py" line="710"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="683"/>
+        <location filename="../../ui/order_view.py" line="761"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="720"/>
+        <location filename="../../ui/order_view.py" line="798"/>
         <source>重件</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="722"/>
+        <location filename="../../ui/order_view.py" line="800"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="724"/>
+        <location filename="../../ui/order_view.py" line="802"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="728"/>
+        <location filename="../../ui/order_view.py" line="806"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="731"/>
+        <location filename="../../ui/order_view.py" line="809"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="732"/>
+        <location filename="../../ui/order_view.py" line="810"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="745"/>
+        <location filename="../../ui/order_view.py" line="823"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="745"/>
+        <location filename="../../ui/order_view.py" line="823"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="748"/>
+        <location filename="../../ui/order_view.py" line="826"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="766"/>
+        <location filename="../../ui/order_view.py" line="844"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="767"/>
+        <location filename="../../ui/order_view.py" line="845"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="768"/>
+        <location filename="../../ui/order_view.py" line="846"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="769"/>
+        <location filename="../../ui/order_view.py" line="847"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="770"/>
+        <location filename="../../ui/order_view.py" line="848"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="770"/>
+        <location filename="../../ui/order_view.py" line="848"/>
         <source>复杂</source>
         <translation>Complex</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="770"/>
+        <location filename="../../ui/order_view.py" line="848"/>
         <source>简单</source>
         <translation>Simple</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="771"/>
+        <location filename="../../ui/order_view.py" line="849"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="772"/>
+        <location filename="../../ui/order_view.py" line="850"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="773"/>
+        <location filename="../../ui/order_view.py" line="851"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="774"/>
+        <location filename="../../ui/order_view.py" line="852"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="778"/>
+        <location filename="../../ui/order_view.py" line="856"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="779"/>
+        <location filename="../../ui/order_view.py" line="857"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="781"/>
+        <location filename="../../ui/order_view.py" line="859"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="782"/>
+        <location filename="../../ui/order_view.py" line="860"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="783"/>
+        <location filename="../../ui/order_view.py" line="861"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="787"/>
+        <location filename="../../ui/order_view.py" line="865"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="788"/>
+        <location filename="../../ui/order_view.py" line="866"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="788"/>
+        <location filename="../../ui/order_view.py" line="866"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="790"/>
+        <location filename="../../ui/order_view.py" line="868"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="791"/>
         <location filename="../../ui/order_view.py" line="869"/>
+        <location filename="../../ui/order_view.py" line="947"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="800"/>
+        <location filename="../../ui/order_view.py" line="878"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="800"/>
+        <location filename="../../ui/order_view.py" line="878"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="804"/>
+        <location filename="../../ui/order_view.py" line="882"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="805"/>
+        <location filename="../../ui/order_view.py" line="883"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="806"/>
+        <location filename="../../ui/order_view.py" line="884"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="807"/>
+        <location filename="../../ui/order_view.py" line="885"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="810"/>
+        <location filename="../../ui/order_view.py" line="888"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="810"/>
+        <location filename="../../ui/order_view.py" line="888"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="816"/>
+        <location filename="../../ui/order_view.py" line="894"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="817"/>
+        <location filename="../../ui/order_view.py" line="895"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="818"/>
+        <location filename="../../ui/order_view.py" line="896"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="818"/>
+        <location filename="../../ui/order_view.py" line="896"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="822"/>
+        <location filename="../../ui/order_view.py" line="900"/>
         <source>待审批</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="822"/>
+        <location filename="../../ui/order_view.py" line="900"/>
         <source>已批准</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="822"/>
+        <location filename="../../ui/order_view.py" line="900"/>
         <source>未批准</source>
         <translation>Denied</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="827"/>
+        <location filename="../../ui/order_view.py" line="905"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="828"/>
+        <location filename="../../ui/order_view.py" line="906"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="836"/>
+        <location filename="../../ui/order_view.py" line="914"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="837"/>
+        <location filename="../../ui/order_view.py" line="915"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="839"/>
+        <location filename="../../ui/order_view.py" line="917"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="844"/>
+        <location filename="../../ui/order_view.py" line="922"/>
         <source>12345热线电话</source>
         <translation>12345 hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="845"/>
+        <location filename="../../ui/order_view.py" line="923"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="846"/>
+        <location filename="../../ui/order_view.py" line="924"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="847"/>
+        <location filename="../../ui/order_view.py" line="925"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="848"/>
+        <location filename="../../ui/order_view.py" line="926"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="849"/>
+        <location filename="../../ui/order_view.py" line="927"/>
         <source>手机应用</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="854"/>
+        <location filename="../../ui/order_view.py" line="932"/>
         <source>咨询</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="855"/>
+        <location filename="../../ui/order_view.py" line="933"/>
         <source>求助</source>
         <translation>Request for help</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="856"/>
+        <location filename="../../ui/order_view.py" line="934"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="857"/>
+        <location filename="../../ui/order_view.py" line="935"/>
         <source>举报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="858"/>
+        <location filename="../../ui/order_view.py" line="936"/>
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="862"/>
+        <location filename="../../ui/order_view.py" line="940"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="862"/>
+        <location filename="../../ui/order_view.py" line="940"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="876"/>
+        <location filename="../../ui/order_view.py" line="954"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="881"/>
+        <location filename="../../ui/order_view.py" line="959"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="890"/>
+        <location filename="../../ui/order_view.py" line="968"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="897"/>
+        <location filename="../../ui/order_view.py" line="975"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="906"/>
+        <location filename="../../ui/order_view.py" line="984"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="913"/>
+        <location filename="../../ui/order_view.py" line="991"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="928"/>
+        <location filename="../../ui/order_view.py" line="1006"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="946"/>
+        <location filename="../../ui/order_view.py" line="1024"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="949"/>
+        <location filename="../../ui/order_view.py" line="1027"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="950"/>
+        <location filename="../../ui/order_view.py" line="1028"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="966"/>
-        <location filename="../../ui/order_view.py" line="1052"/>
+        <location filename="../../ui/order_view.py" line="1044"/>
+        <location filename="../../ui/order_view.py" line="1130"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="968"/>
+        <location filename="../../ui/order_view.py" line="1046"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="977"/>
+        <location filename="../../ui/order_view.py" line="1055"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="979"/>
+        <location filename="../../ui/order_view.py" line="1057"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="985"/>
+        <location filename="../../ui/order_view.py" line="1063"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="994"/>
+        <location filename="../../ui/order_view.py" line="1072"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1004"/>
+        <location filename="../../ui/order_view.py" line="1082"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1004"/>
+        <location filename="../../ui/order_view.py" line="1082"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1012"/>
+        <location filename="../../ui/order_view.py" line="1090"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1085"/>
+        <location filename="../../ui/order_view.py" line="1163"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1091"/>
+        <location filename="../../ui/order_view.py" line="1169"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -2145,127 +2179,127 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReplyEditor</name>
     <message>
-        <location filename="../../ui/order_view.py" line="265"/>
+        <location filename="../../ui/order_view.py" line="277"/>
         <source>请选择办理结果</source>
         <translation>Choose a result</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="269"/>
+        <location filename="../../ui/order_view.py" line="281"/>
         <source>常用语</source>
         <translation>Phrases</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="276"/>
+        <location filename="../../ui/order_view.py" line="288"/>
         <source>答复内容（将反馈给市民）</source>
         <translation>Reply text (sent to the citizen)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="278"/>
+        <location filename="../../ui/order_view.py" line="290"/>
         <source>答复依据：法规、政策文件名称及条款</source>
         <translation>Basis: laws, policy documents and their articles</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="285"/>
+        <location filename="../../ui/order_view.py" line="297"/>
         <source>保存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="286"/>
+        <location filename="../../ui/order_view.py" line="298"/>
         <source>保存草稿（Ctrl+S）</source>
         <translation>Save draft (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="287"/>
+        <location filename="../../ui/order_view.py" line="299"/>
         <source>提交答复</source>
         <translation>Submit reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="288"/>
+        <location filename="../../ui/order_view.py" line="300"/>
         <source>提交答复，进入审核（Ctrl+Enter）</source>
         <translation>Submit the reply for review (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="306"/>
+        <location filename="../../ui/order_view.py" line="318"/>
         <source>办理结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="319"/>
+        <location filename="../../ui/order_view.py" line="331"/>
         <source>答复依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="328"/>
+        <location filename="../../ui/order_view.py" line="340"/>
         <source>您好！关于您反映的问题，</source>
         <translation>Hello. Regarding the issue you reported, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="329"/>
+        <location filename="../../ui/order_view.py" line="341"/>
         <source>经现场核实，</source>
         <translation>On-site verification showed that </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="330"/>
+        <location filename="../../ui/order_view.py" line="342"/>
         <source>我单位已于当日安排工作人员到现场查看，</source>
         <translation>We sent staff to inspect the site the same day, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="331"/>
+        <location filename="../../ui/order_view.py" line="343"/>
         <source>已责成施工单位于……前整改完毕。</source>
         <translation>The contractor has been ordered to put this right by …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="332"/>
+        <location filename="../../ui/order_view.py" line="344"/>
         <source>根据《……》第……条规定，</source>
         <translation>Under Article … of the …, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="333"/>
+        <location filename="../../ui/order_view.py" line="345"/>
         <source>该问题涉及多个部门，我单位已牵头协调，</source>
         <translation>As the issue involves several departments, we are leading the coordination, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="334"/>
+        <location filename="../../ui/order_view.py" line="346"/>
         <source>如有疑问，请致电……咨询。</source>
         <translation>If you have any questions, please call …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="335"/>
+        <location filename="../../ui/order_view.py" line="347"/>
         <source>感谢您对我们工作的监督。</source>
         <translation>Thank you for your oversight of our work.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="380"/>
+        <location filename="../../ui/order_view.py" line="414"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="399"/>
+        <location filename="../../ui/order_view.py" line="433"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="411"/>
+        <location filename="../../ui/order_view.py" line="470"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="413"/>
+        <location filename="../../ui/order_view.py" line="474"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="417"/>
+        <location filename="../../ui/order_view.py" line="478"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="432"/>
+        <location filename="../../ui/order_view.py" line="493"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="435"/>
+        <location filename="../../ui/order_view.py" line="496"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>
@@ -2273,47 +2307,47 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReturnRequestDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="248"/>
+        <location filename="../../ui/actions.py" line="331"/>
         <source>不属于本单位职责</source>
         <translation>Not this department&apos;s responsibility</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="249"/>
+        <location filename="../../ui/actions.py" line="332"/>
         <source>不属于本辖区</source>
         <translation>Not in our jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="250"/>
+        <location filename="../../ui/actions.py" line="333"/>
         <source>重复工单</source>
         <translation>Duplicate order</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="251"/>
+        <location filename="../../ui/actions.py" line="334"/>
         <source>诉求信息不全，无法办理</source>
         <translation>Request incomplete, cannot be handled</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="252"/>
+        <location filename="../../ui/actions.py" line="335"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="256"/>
+        <location filename="../../ui/actions.py" line="339"/>
         <source>说明理由，并尽量写明应由哪个单位办理</source>
         <translation>Explain why, and if possible name the department that should handle it</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="257"/>
+        <location filename="../../ui/actions.py" line="340"/>
         <source>退单类型</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="258"/>
+        <location filename="../../ui/actions.py" line="341"/>
         <source>理由</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="263"/>
+        <location filename="../../ui/actions.py" line="347"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
     </message>
