@@ -581,9 +581,7 @@ class ActionBar(QWidget):
 
     def _keep(self, dialog: CommandDialog) -> bool:
         """Write the form's text to the local drafts now (an emptied form forgets it); True if kept."""
-        timer = dialog.findChild(QTimer, "keep_timer")
-        if timer is not None:
-            timer.stop()
+        _keep_timer(dialog, run=False)
         if not dialog.kept:
             return False
         if dialog.has_text():
@@ -613,9 +611,7 @@ class ActionBar(QWidget):
             dialog.show_error(str(exc))
             return
         dialog.show_error("")
-        timer = dialog.findChild(QTimer, "keep_timer")
-        if timer is not None:
-            timer.stop()  # the command takes the text (and drops the local draft with it)
+        _keep_timer(dialog, run=False)  # the command takes the text (and drops the local draft with it)
         self._record(dialog.command, dialog.order_id, body, dialog.files(), dialog)
 
     def _record(
@@ -638,6 +634,7 @@ class ActionBar(QWidget):
         def failed(exc: BaseException) -> None:
             if dialog is not None:
                 dialog.set_busy(False)
+                _keep_timer(dialog, run=True)  # not stored: the text stays a local draft
             present_error(dialog or self, self.workspace, exc)
 
         if "version" in COMMAND_BODIES[command].model_fields:
@@ -652,8 +649,13 @@ class ActionBar(QWidget):
             self.dialog = None
         if result == QDialog.DialogCode.Rejected and not dialog.property("closing_window"):
             # Cancelled: the user chose to drop what they typed (a submitted form's draft went with its command).
-            timer = dialog.findChild(QTimer, "keep_timer")
-            if timer is not None:
-                timer.stop()
+            _keep_timer(dialog, run=False)
             if dialog.kept and dialog.property("kept_on_disk"):
                 self.workspace.drop_draft(dialog.order_id, form_key(dialog.command))
+
+
+def _keep_timer(dialog: CommandDialog, run: bool) -> None:
+    """Stop the form's keep timer, or start it (a kept form only)."""
+    timer = dialog.findChild(QTimer, "keep_timer")
+    if timer is not None:
+        timer.start() if run else timer.stop()

@@ -455,7 +455,7 @@ class ReplyEditor(QWidget):
         self._keep_timer.stop()
         if self.order is None:
             return False
-        if self.is_dirty():
+        if self.values() != self._baseline:  # typed (if the order went read-only meanwhile, typed before)
             text, code, basis = self.values()
             values = {"text": text, "result_code": code, "basis": basis}
             self.workspace.keep_draft(self.order["id"], REPLY_DRAFT, values)
@@ -519,6 +519,7 @@ class ReplyEditor(QWidget):
         def failed(exc: BaseException) -> None:
             self.save.setEnabled(Command.SAVE_DRAFT.value in allowed)
             self.submit.setEnabled(Command.SUBMIT_REPLY.value in allowed)
+            self._keep_timer.start()  # not stored: the text stays a local draft
             present_error(self, self.workspace, exc)
 
         body["version"] = self.order.get("version", 0)

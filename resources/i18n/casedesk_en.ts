@@ -1317,537 +1317,537 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order_view.py" line="558"/>
-        <location filename="../../ui/order_view.py" line="588"/>
+        <location filename="../../ui/order_view.py" line="559"/>
+        <location filename="../../ui/order_view.py" line="589"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="660"/>
+        <location filename="../../ui/order_view.py" line="661"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="662"/>
-        <location filename="../../ui/order_view.py" line="686"/>
+        <location filename="../../ui/order_view.py" line="663"/>
+        <location filename="../../ui/order_view.py" line="687"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="662"/>
+        <location filename="../../ui/order_view.py" line="663"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="662"/>
+        <location filename="../../ui/order_view.py" line="663"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="662"/>
-        <location filename="../../ui/order_view.py" line="869"/>
+        <location filename="../../ui/order_view.py" line="663"/>
+        <location filename="../../ui/order_view.py" line="870"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="668"/>
+        <location filename="../../ui/order_view.py" line="669"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="672"/>
+        <location filename="../../ui/order_view.py" line="673"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="674"/>
+        <location filename="../../ui/order_view.py" line="675"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="676"/>
+        <location filename="../../ui/order_view.py" line="677"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="678"/>
+        <location filename="../../ui/order_view.py" line="679"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="686"/>
+        <location filename="../../ui/order_view.py" line="687"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="686"/>
+        <location filename="../../ui/order_view.py" line="687"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="686"/>
+        <location filename="../../ui/order_view.py" line="687"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="686"/>
+        <location filename="../../ui/order_view.py" line="687"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="686"/>
+        <location filename="../../ui/order_view.py" line="687"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="694"/>
+        <location filename="../../ui/order_view.py" line="695"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="707"/>
+        <location filename="../../ui/order_view.py" line="708"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="708"/>
+        <location filename="../../ui/order_view.py" line="709"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="709"/>
+        <location filename="../../ui/order_view.py" line="710"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="710"/>
+        <location filename="../../ui/order_view.py" line="711"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="761"/>
+        <location filename="../../ui/order_view.py" line="762"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="798"/>
+        <location filename="../../ui/order_view.py" line="799"/>
         <source>重件</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="800"/>
+        <location filename="../../ui/order_view.py" line="801"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="802"/>
+        <location filename="../../ui/order_view.py" line="803"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="806"/>
+        <location filename="../../ui/order_view.py" line="807"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="809"/>
+        <location filename="../../ui/order_view.py" line="810"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="810"/>
+        <location filename="../../ui/order_view.py" line="811"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="823"/>
+        <location filename="../../ui/order_view.py" line="824"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="823"/>
+        <location filename="../../ui/order_view.py" line="824"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="826"/>
+        <location filename="../../ui/order_view.py" line="827"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="844"/>
+        <location filename="../../ui/order_view.py" line="845"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="845"/>
+        <location filename="../../ui/order_view.py" line="846"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="846"/>
+        <location filename="../../ui/order_view.py" line="847"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="847"/>
+        <location filename="../../ui/order_view.py" line="848"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="848"/>
+        <location filename="../../ui/order_view.py" line="849"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="848"/>
+        <location filename="../../ui/order_view.py" line="849"/>
         <source>复杂</source>
         <translation>Complex</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="848"/>
+        <location filename="../../ui/order_view.py" line="849"/>
         <source>简单</source>
         <translation>Simple</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="849"/>
+        <location filename="../../ui/order_view.py" line="850"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="850"/>
+        <location filename="../../ui/order_view.py" line="851"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="851"/>
+        <location filename="../../ui/order_view.py" line="852"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="852"/>
+        <location filename="../../ui/order_view.py" line="853"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="856"/>
+        <location filename="../../ui/order_view.py" line="857"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="857"/>
+        <location filename="../../ui/order_view.py" line="858"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="859"/>
+        <location filename="../../ui/order_view.py" line="860"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="860"/>
+        <location filename="../../ui/order_view.py" line="861"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="861"/>
+        <location filename="../../ui/order_view.py" line="862"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="865"/>
+        <location filename="../../ui/order_view.py" line="866"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="866"/>
+        <location filename="../../ui/order_view.py" line="867"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="866"/>
+        <location filename="../../ui/order_view.py" line="867"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="868"/>
+        <location filename="../../ui/order_view.py" line="869"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="869"/>
-        <location filename="../../ui/order_view.py" line="947"/>
+        <location filename="../../ui/order_view.py" line="870"/>
+        <location filename="../../ui/order_view.py" line="948"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="878"/>
+        <location filename="../../ui/order_view.py" line="879"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="878"/>
+        <location filename="../../ui/order_view.py" line="879"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="882"/>
+        <location filename="../../ui/order_view.py" line="883"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="883"/>
+        <location filename="../../ui/order_view.py" line="884"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="884"/>
+        <location filename="../../ui/order_view.py" line="885"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="885"/>
+        <location filename="../../ui/order_view.py" line="886"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="888"/>
+        <location filename="../../ui/order_view.py" line="889"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="888"/>
+        <location filename="../../ui/order_view.py" line="889"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="894"/>
+        <location filename="../../ui/order_view.py" line="895"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="895"/>
+        <location filename="../../ui/order_view.py" line="896"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="896"/>
+        <location filename="../../ui/order_view.py" line="897"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="896"/>
+        <location filename="../../ui/order_view.py" line="897"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="900"/>
+        <location filename="../../ui/order_view.py" line="901"/>
         <source>待审批</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="900"/>
+        <location filename="../../ui/order_view.py" line="901"/>
         <source>已批准</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="900"/>
+        <location filename="../../ui/order_view.py" line="901"/>
         <source>未批准</source>
         <translation>Denied</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="905"/>
+        <location filename="../../ui/order_view.py" line="906"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="906"/>
+        <location filename="../../ui/order_view.py" line="907"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="914"/>
+        <location filename="../../ui/order_view.py" line="915"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="915"/>
+        <location filename="../../ui/order_view.py" line="916"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="917"/>
+        <location filename="../../ui/order_view.py" line="918"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="922"/>
+        <location filename="../../ui/order_view.py" line="923"/>
         <source>12345热线电话</source>
         <translation>12345 hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="923"/>
+        <location filename="../../ui/order_view.py" line="924"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="924"/>
+        <location filename="../../ui/order_view.py" line="925"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="925"/>
+        <location filename="../../ui/order_view.py" line="926"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="926"/>
+        <location filename="../../ui/order_view.py" line="927"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="927"/>
+        <location filename="../../ui/order_view.py" line="928"/>
         <source>手机应用</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="932"/>
+        <location filename="../../ui/order_view.py" line="933"/>
         <source>咨询</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="933"/>
+        <location filename="../../ui/order_view.py" line="934"/>
         <source>求助</source>
         <translation>Request for help</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="934"/>
+        <location filename="../../ui/order_view.py" line="935"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="935"/>
+        <location filename="../../ui/order_view.py" line="936"/>
         <source>举报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="936"/>
+        <location filename="../../ui/order_view.py" line="937"/>
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="940"/>
+        <location filename="../../ui/order_view.py" line="941"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="940"/>
+        <location filename="../../ui/order_view.py" line="941"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="954"/>
+        <location filename="../../ui/order_view.py" line="955"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="959"/>
+        <location filename="../../ui/order_view.py" line="960"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="968"/>
+        <location filename="../../ui/order_view.py" line="969"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="975"/>
+        <location filename="../../ui/order_view.py" line="976"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="984"/>
+        <location filename="../../ui/order_view.py" line="985"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="991"/>
+        <location filename="../../ui/order_view.py" line="992"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1006"/>
+        <location filename="../../ui/order_view.py" line="1007"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1024"/>
+        <location filename="../../ui/order_view.py" line="1025"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1027"/>
+        <location filename="../../ui/order_view.py" line="1028"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1028"/>
+        <location filename="../../ui/order_view.py" line="1029"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1044"/>
-        <location filename="../../ui/order_view.py" line="1130"/>
+        <location filename="../../ui/order_view.py" line="1045"/>
+        <location filename="../../ui/order_view.py" line="1131"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1046"/>
+        <location filename="../../ui/order_view.py" line="1047"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1055"/>
+        <location filename="../../ui/order_view.py" line="1056"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1057"/>
+        <location filename="../../ui/order_view.py" line="1058"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1063"/>
+        <location filename="../../ui/order_view.py" line="1064"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1072"/>
+        <location filename="../../ui/order_view.py" line="1073"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1082"/>
+        <location filename="../../ui/order_view.py" line="1083"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1082"/>
+        <location filename="../../ui/order_view.py" line="1083"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1090"/>
+        <location filename="../../ui/order_view.py" line="1091"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1163"/>
+        <location filename="../../ui/order_view.py" line="1164"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1169"/>
+        <location filename="../../ui/order_view.py" line="1170"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>

@@ -219,6 +219,25 @@ def test_closing_says_what_stays_on_this_pc_and_nothing_when_nothing_does(
     qtbot.waitUntil(lambda: window.workspace.store.draft(1, REPLY_DRAFT) is not None, timeout=5000)
 
 
+def test_a_refused_save_leaves_the_text_a_local_draft(qtbot: Any, desk: Callable[[], MainWindow]) -> None:
+    window = desk()
+    click_row(qtbot, window, 1)
+    click_reply_tab(qtbot, window)
+    editor = window.order_view.reply
+    click(qtbot, editor.text)
+    too_long = "已协调施工单位，" * 1300  # 10 400 characters: over the reply's limit
+    ime(editor.text, too_long)
+    click(qtbot, editor.save)
+    qtbot.waitUntil(lambda: any(w.objectName() == "casedesk_error" for w in QApplication.topLevelWidgets()))
+    for box in [w for w in QApplication.topLevelWidgets() if w.objectName() == "casedesk_error"]:
+        assert "填写的内容不符合要求" in box.text()  # type: ignore[attr-defined]
+        box.close()
+    store = window.workspace.store
+    assert store.outbox() == []
+    qtbot.waitUntil(lambda: store.draft(1, REPLY_DRAFT) is not None, timeout=4000)  # kept all the same
+    assert store.draft(1, REPLY_DRAFT)["content"]["text"] == too_long  # type: ignore[index]
+
+
 # --- the action forms -------------------------------------------------------------------------------
 
 
