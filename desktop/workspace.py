@@ -29,8 +29,10 @@ from offline.blobcache import BlobCache
 from offline.facts import actor_of
 from offline.files import add_files
 from offline.models import IN_FLIGHT, PROBLEMS
-from offline.store import LocalFile, WithdrawRefused
+from offline.store import REPLY_DRAFT, LocalFile, WithdrawRefused, form_key
 from offline.sync import ItemState, ItemUpdate, Progress, SyncEngine, SyncReport
+
+__all__ = ["REPLY_DRAFT", "SyncStatus", "Workspace", "form_key", "profile_dir"]
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,32 @@ class Workspace(QObject):
                 on_done()
 
         return self.runner.run(work, label="resolve", on_done=done, on_error=on_error)
+
+    # --- drafts: what the user typed and has not stored as a command ---------------------------------
+
+    def keep_draft(self, order_id: int, key: str, values: dict[str, Any]) -> Task:
+        """Keep ``values`` (the fields of the reply editor or a form, by name) on disk (disk lane, so in
+        order with the commands the user makes); kept until the command that stores them is recorded."""
+        return self.runner.run(self.store.keep_draft, order_id, key, dict(values), label="draft")
+
+    def drop_draft(self, order_id: int, key: str) -> Task:
+        """Forget a kept draft (the user cleared the text, or cancelled the form)."""
+        return self.runner.run(self.store.drop_draft, order_id, key, label="draft")
+
+    def draft(
+        self,
+        order_id: int,
+        key: str,
+        on_done: Callable[[dict[str, Any] | None], None] | None = None,
+        owner: QObject | None = None,
+    ) -> Task:
+        """Read a kept draft (disk lane): ``on_done`` gets ``{"content": {...}, "updated_at": iso}`` or None
+        (dropped once ``owner`` is gone)."""
+        return self.runner.run(self.store.draft, order_id, key, label="draft", on_done=on_done, owner=owner)
+
+    def drafts_pending(self) -> set[tuple[int, str]]:
+        """The drafts kept on this PC, as (order id, key) (a small query: for the closing notice)."""
+        return {(d["order_id"], d["key"]) for d in self.store.drafts()}
 
     # --- sync -------------------------------------------------------------------------------------
 

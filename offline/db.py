@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from offline.store import Store
 
 #: Stored in ``PRAGMA user_version``; a file written by a newer client is not touched.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+#: The last version that changed the shape of the cached server copies: a file older than this has its
+#: cache dropped and downloaded again; newer steps only add tables (5: drafts).
+CACHE_VERSION = 4
 
 
 class StoreTooNew(RuntimeError):
@@ -63,10 +66,10 @@ def _migrate(engine: Engine, path: str | Path) -> None:
         # below fill what new tables need from old data.
         metadata.create_all(conn)
         conn.exec_driver_sql(ORDERS_FTS_DDL)
-        if 0 < found < SCHEMA_VERSION:
+        if 0 < found < CACHE_VERSION:
             # The cached server copies changed shape (2: list columns; 3: local copy only when edited; 4: search text):
-            # drop the cache and its cursor so the next sync downloads it again. The outbox — the
-            # user's work — and the files are never touched.
+            # drop the cache and its cursor so the next sync downloads it again. The outbox and the
+            # drafts — the user's work — and the files are never touched.
             conn.exec_driver_sql("DROP TABLE IF EXISTS events")
             conn.exec_driver_sql("DROP TABLE IF EXISTS orders")
             conn.exec_driver_sql("DELETE FROM sync_state WHERE key = 'cursor'")

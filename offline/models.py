@@ -109,6 +109,18 @@ blobs = Table(
     Column("created_at", String(40), nullable=False),
 )
 
+# What the user typed and has not stored as a command yet (the reply editor, an open form), kept as they
+# type so that closing the window, a crash or a kill loses nothing. Local only, never sent; no foreign
+# key to orders: a reset or a revoke must not take the user's text with it.
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("order_id", Integer, primary_key=True, autoincrement=False),
+    Column("key", String(64), primary_key=True),  # "reply", or "form:<command>" for an action's form
+    Column("content", JSON, nullable=False),  # the fields as typed, by name
+    Column("updated_at", String(40), nullable=False),  # ISO 8601 with zone: when it was last kept
+)
+
 # Users, departments and categories as the server lists them: names for display, offline too.
 directory = Table(
     "directory",

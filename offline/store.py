@@ -36,10 +36,35 @@ from casework.sync import Mutation, MutationResult, MutationStatus, PullResponse
 from offline import search
 from offline.effects import apply_mutation
 from offline.facts import actor_from_json, actor_to_json, facts_from
-from offline.models import IN_FLIGHT, PROBLEMS, OutboxStatus, blobs, directory, events, orders, outbox, sync_state
+from offline.models import (
+    IN_FLIGHT,
+    PROBLEMS,
+    OutboxStatus,
+    blobs,
+    directory,
+    drafts,
+    events,
+    orders,
+    outbox,
+    sync_state,
+)
 
 #: Free-text fields whose value before the edit travels with the mutation (conflict detection).
 _FREE_TEXT = (Command.SAVE_DRAFT, Command.SUBMIT_REPLY)
+
+
+#: The reply editor's local draft; an action's form keeps its text under :func:`form_key`.
+REPLY_DRAFT = "reply"
+
+
+def form_key(command: Command | str) -> str:
+    """The local draft key of ``command``'s form (say ``form:add_note``)."""
+    return f"form:{Command(command).value}"
+
+
+def _drafts_done_by(command: Command) -> list[str]:
+    """The local drafts a stored command makes obsolete: its form's, and the reply's for save/submit."""
+    return [form_key(command), *([REPLY_DRAFT] if command in _FREE_TEXT else [])]
 
 
 #: What the user sees of an order: the local copy when edits are pending, else the server's.
@@ -250,6 +275,10 @@ class Store:
             )
             new_local = apply_mutation(local, command, args, actor, at)
             _save_local(conn, new_local, pending=row.pending + 1)
+            # What was typed is now in the outbox: its local draft goes in the same transaction.
+            conn.execute(
+                delete(drafts).where(drafts.c.order_id == order_id, drafts.c.key.in_(_drafts_done_by(command)))
+            )
             return mutation
 
     # --- outbox --------------------------------------------------------------------------------
@@ -488,6 +517,57 @@ class Store:
         """Conflicted and rejected mutations, with their content, in creation order."""
         return [r for r in self.outbox() if r["status"] in PROBLEMS]
 
+    # --- drafts ----------------------------------------------------------------------------------
+
+    def keep_draft(self, order_id: int, key: str, content: dict[str, Any], now: datetime | None = None) -> bool:
+        """Keep what the user typed for ``order_id`` under ``key`` (replacing what was kept before);
+        False (nothing written) when it is what is kept already."""
+        with self._engine.begin() as conn:
+            where = (drafts.c.order_id == order_id) & (drafts.c.key == key)
+            if conn.execute(select(drafts.c.content).where(where)).scalar_one_or_none() == content:
+                return False
+            row = {
+                "order_id": order_id,
+                "key": key,
+                "content": content,
+                "updated_at": (now or self._clock()).isoformat(),
+            }
+            stmt = sqlite_insert(drafts).values(**row)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[drafts.c.order_id, drafts.c.key],
+                    set_={"content": stmt.excluded.content, "updated_at": stmt.excluded.updated_at},
+                )
+            )
+            return True
+
+    def draft(self, order_id: int, key: str) -> dict[str, Any] | None:
+        """The kept draft (``order_id``, ``key``, ``content``, ``updated_at``), or None."""
+        with self._engine.connect() as conn:
+            row = conn.execute(select(drafts).where(drafts.c.order_id == order_id, drafts.c.key == key)).one_or_none()
+            return dict(row._mapping) if row else None
+
+    def drafts(self, order_id: int | None = None) -> list[dict[str, Any]]:
+        """Every kept draft (or one order's), by order and key."""
+        query = select(drafts).order_by(drafts.c.order_id, drafts.c.key)
+        if order_id is not None:
+            query = query.where(drafts.c.order_id == order_id)
+        with self._engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def drop_draft(self, order_id: int, key: str | None = None) -> None:
+        """Forget the draft under ``key`` (None: every draft of the order)."""
+        query = delete(drafts).where(drafts.c.order_id == order_id)
+        if key is not None:
+            query = query.where(drafts.c.key == key)
+        with self._engine.begin() as conn:
+            conn.execute(query)
+
+    def draft_count(self) -> int:
+        """How many drafts are kept (for the status bar and the closing notice: one small query)."""
+        with self._engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(drafts)).scalar_one())
+
     # --- files -----------------------------------------------------------------------------------
 
     def files(self, order_id: int | None = None) -> list[dict[str, Any]]:
@@ -677,4 +757,13 @@ def _set_state(conn: Connection, key: str, value: str) -> None:
         conn.execute(insert(sync_state).values(key=key, value=value))
 
 
-__all__ = ["LocalFile", "Store", "UnknownOrder", "WithdrawRefused", "Withdrawn", "referenced_blobs"]
+__all__ = [
+    "REPLY_DRAFT",
+    "LocalFile",
+    "Store",
+    "UnknownOrder",
+    "WithdrawRefused",
+    "Withdrawn",
+    "form_key",
+    "referenced_blobs",
+]

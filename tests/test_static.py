@@ -73,7 +73,7 @@ def test_the_core_packages_type_check() -> None:
 
 
 #: Calls that answer later on the UI thread: in ui/ each names the widget whose lifetime bounds the answer.
-ANSWERING_CALLS = {"run", "record", "resolve", "add_files", "undo", "record_command", "run_undo"}
+ANSWERING_CALLS = {"run", "record", "resolve", "add_files", "undo", "draft", "record_command", "run_undo"}
 
 
 def test_every_background_answer_in_the_ui_names_its_owner() -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDoubleValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,12 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from api_client.errors import ApiError
+from casework.deadlines import SHANGHAI
 from casework.errors import CommandRefused
 from casework.lifecycle import Command
 from casework.order import ReturnReason
 from casework.schemas import COMMAND_BODIES
 from desktop.tasks import Task
-from desktop.workspace import Workspace
+from desktop.workspace import Workspace, form_key
 from offline.photos import UnsupportedFile
 from offline.store import LocalFile, UnknownOrder
 from ui.labels import Names, command_label
@@ -49,6 +51,7 @@ __all__ = [
     "OnsiteCheckDialog",
     "present_error",
     "record_command",
+    "restored_note",
     "ui_language",
 ]
 
@@ -66,6 +69,9 @@ DESK_COMMANDS: dict[Command, str] = {
 
 #: Errors of the environment or the rules, shown to the user; anything else is a bug.
 USER_ERRORS = (CommandRefused, UnsupportedFile, ApiError, UnknownOrder, ValidationError, OSError)
+
+#: A form's text is kept in the local drafts at most this long after a keystroke (as the reply editor's).
+KEEP_AFTER_MS = 2000
 
 
 def record_command(
@@ -109,6 +115,13 @@ def present_error(parent: QWidget | None, workspace: Workspace, exc: BaseExcepti
     show_message(parent, title, text)
 
 
+def restored_note(updated_at: str) -> str:
+    """The line saying a local draft was put back, and when it was kept (Beijing time)."""
+    at = datetime.fromisoformat(updated_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    when = QCoreApplication.translate("ActionBar", "北京时间 %1").replace("%1", at)
+    return QCoreApplication.translate("ActionBar", "已恢复未保存的内容（%1）").replace("%1", when)
+
+
 # --- forms ----------------------------------------------------------------------------------------
 
 
@@ -117,13 +130,17 @@ class CommandDialog(QDialog):
 
     Subclasses add rows to ``self.form`` and implement :meth:`body` (raise ``ValueError(message)``
     to refuse the input); :meth:`files` lists the blobs the body refers to. :meth:`set_order` ties
-    the form to its order and names it (number and title) in the window title and at the top.
+    the form to its order and names it (number and title) in the window title and at the top. The
+    fields named in ``self.kept`` are what the user typed: kept in the local drafts and restored
+    (:meth:`restore`).
 
     Signals:
         submitted(): the user asked to submit (the bar then records the command).
+        edited(): the user changed a kept field.
     """
 
     submitted = Signal()
+    edited = Signal()
 
     def __init__(self, command: Command, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,6 +178,70 @@ class CommandDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.submit)
         self.setMinimumWidth(420)
+        self.kept: dict[str, QWidget] = {}  # set by subclasses: the typed fields, by name
+        self.restored = QLabel()
+        self.restored.setObjectName("dialog_restored")
+        self.restored.setStyleSheet("color: #00838f;")
+        self.restored.hide()
+        layout.insertWidget(0, self.restored)
+        self._restoring = False
+
+    def keep(self, fields: dict[str, QWidget]) -> None:
+        """Name the fields whose text is kept (call once the widgets exist)."""
+        self.kept = fields
+        for widget in fields.values():
+            if isinstance(widget, (QPlainTextEdit, QLineEdit)):
+                widget.textChanged.connect(self._edited)
+            elif isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(self._edited)
+            elif isinstance(widget, QSpinBox):
+                widget.valueChanged.connect(self._edited)
+
+    def _edited(self) -> None:
+        if not self._restoring:
+            self.restored.hide()
+            self.edited.emit()
+
+    def typed(self) -> dict[str, Any]:
+        """The kept fields' values, by name."""
+        values: dict[str, Any] = {}
+        for name, widget in self.kept.items():
+            if isinstance(widget, QPlainTextEdit):
+                values[name] = widget.toPlainText()
+            elif isinstance(widget, QLineEdit):
+                values[name] = widget.text()
+            elif isinstance(widget, QComboBox):
+                values[name] = widget.currentData()
+            elif isinstance(widget, QSpinBox):
+                values[name] = widget.value()
+        return values
+
+    def has_text(self) -> bool:
+        """Anything typed in a text field (a form with only its defaults is not worth keeping)."""
+        values = self.typed()
+        return any(
+            isinstance(widget, (QPlainTextEdit, QLineEdit)) and str(values[name]).strip()
+            for name, widget in self.kept.items()
+        )
+
+    def restore(self, values: dict[str, Any], note: str = "") -> None:
+        """Put kept values back into the fields; ``note`` says so above the form."""
+        self._restoring = True
+        try:
+            for name, value in values.items():
+                widget = self.kept.get(name)
+                if isinstance(widget, QPlainTextEdit):
+                    widget.setPlainText(str(value))
+                elif isinstance(widget, QLineEdit):
+                    widget.setText(str(value))
+                elif isinstance(widget, QComboBox) and (index := widget.findData(value)) >= 0:
+                    widget.setCurrentIndex(index)
+                elif isinstance(widget, QSpinBox) and isinstance(value, int):
+                    widget.setValue(value)
+        finally:
+            self._restoring = False
+        self.restored.setText(note)
+        self.restored.setVisible(bool(note))
 
     def set_order(self, order: dict[str, Any]) -> None:
         """The order this form acts on, whatever the window shows later: named in the title and at the top."""
@@ -211,6 +292,7 @@ class CommentDialog(CommandDialog):
         hint = self.tr("退回原因和修改要求（必填）") if required else self.tr("审核意见（可不填）")
         self.comment = _text_edit(hint)
         self.form.addRow(self.tr("意见"), self.comment)
+        self.keep({"comment": self.comment})
         if command is Command.APPROVE:
             self.ok.setText(self.tr("审核通过"))
         elif command is Command.RETURN_FOR_REWORK:
@@ -229,6 +311,7 @@ class NoteDialog(CommandDialog):
         self.client_id = str(uuid.uuid4())  # one id per note: a resend is not a second note
         self.text = _text_edit(self.tr("仅本单位和中心可见，不会告知市民"))
         self.form.addRow(self.tr("备注"), self.text)
+        self.keep({"text": self.text})
 
     def body(self) -> dict[str, Any]:
         text = self.text.toPlainText().strip()
@@ -265,6 +348,7 @@ class ExtensionDialog(CommandDialog):
         self.reason = _text_edit(self.tr("需要延期的原因，如：需协调多个部门、等待施工条件"))
         self.form.addRow(self.tr("延期天数"), self.days)
         self.form.addRow(self.tr("原因"), self.reason)
+        self.keep({"days": self.days, "reason": self.reason})
 
     def body(self) -> dict[str, Any]:
         reason = self.reason.toPlainText().strip()
@@ -289,6 +373,7 @@ class ReturnRequestDialog(CommandDialog):
         self.reason = _text_edit(self.tr("说明理由，并尽量写明应由哪个单位办理"))
         self.form.addRow(self.tr("退单类型"), self.reason_code)
         self.form.addRow(self.tr("理由"), self.reason)
+        self.keep({"reason_code": self.reason_code, "reason": self.reason})
 
     def body(self) -> dict[str, Any]:
         reason = self.reason.toPlainText().strip()
@@ -327,6 +412,7 @@ class OnsiteCheckDialog(CommandDialog):
         self.form.addRow(self.tr("位置（GPS）"), place)
         self.form.addRow(self.tr("核查情况"), self.notes)
         self.form.addRow(self.tr("照片"), self.picker)
+        self.keep({"notes": self.notes})  # the findings; photos are files, picked again
         self._gps_from_photo = False
         self.lat.textEdited.connect(self._gps_typed)
         self.lon.textEdited.connect(self._gps_typed)
@@ -476,8 +562,9 @@ class ActionBar(QWidget):
         dialog = self._dialog_for(command)
         dialog.set_order(self.order)  # the form belongs to this order, whatever the view shows later
         dialog.submitted.connect(lambda: self._submit(dialog))
-        dialog.finished.connect(lambda _: self._closed(dialog))
+        dialog.finished.connect(lambda result: self._closed(dialog, result))
         self.dialog = dialog
+        self._keep_typing(dialog)
         dialog.open()
         self.dialog_opened.emit(dialog)
 
@@ -508,6 +595,51 @@ class ActionBar(QWidget):
             if u.get("department_id") == department and u.get("role") == "handler" and u.get("active", True)
         ]
 
+    # --- what is typed in a form is kept in the local drafts -------------------------------------------
+
+    def _keep_typing(self, dialog: CommandDialog) -> None:
+        """Keep the form's text within KEEP_AFTER_MS of each edit; put back what was kept for this order and form."""
+        if not dialog.kept:
+            return
+        timer = QTimer(dialog, singleShot=True, interval=KEEP_AFTER_MS)
+        timer.setObjectName("keep_timer")
+        timer.timeout.connect(lambda: self._keep(dialog))
+        dialog.edited.connect(lambda: timer.start() if not timer.isActive() else None)
+        dialog.setProperty("kept_on_disk", False)
+
+        def found(draft: dict[str, Any] | None) -> None:
+            if draft is None or self.dialog is not dialog or dialog.has_text():
+                return  # nothing kept, the form is gone, or the user has started typing again
+            dialog.restore(draft["content"], restored_note(draft["updated_at"]))
+            dialog.setProperty("kept_on_disk", True)
+
+        self.workspace.draft(dialog.order_id, form_key(dialog.command), on_done=found, owner=dialog)
+
+    def _keep(self, dialog: CommandDialog) -> bool:
+        """Write the form's text to the local drafts now (an emptied form forgets it); True if kept."""
+        _keep_timer(dialog, run=False)
+        if not dialog.kept:
+            return False
+        if dialog.has_text():
+            self.workspace.keep_draft(dialog.order_id, form_key(dialog.command), dialog.typed())
+            dialog.setProperty("kept_on_disk", True)
+            return True
+        if dialog.property("kept_on_disk"):
+            self.workspace.drop_draft(dialog.order_id, form_key(dialog.command))
+            dialog.setProperty("kept_on_disk", False)
+        return False
+
+    def keep_form(self) -> tuple[tuple[int, str], bool] | None:
+        """The window is closing: keep the open form's text and close the form (its text stays kept).
+        Returns ((order id, key), kept) for the open form, None when none is open."""
+        dialog = self.dialog
+        if dialog is None or not dialog.kept:
+            return None
+        kept = self._keep(dialog)
+        dialog.setProperty("closing_window", True)
+        dialog.close()
+        return (dialog.order_id, form_key(dialog.command)), kept
+
     def _submit(self, dialog: CommandDialog) -> None:
         try:
             body = dialog.body()
@@ -515,6 +647,7 @@ class ActionBar(QWidget):
             dialog.show_error(str(exc))
             return
         dialog.show_error("")
+        _keep_timer(dialog, run=False)  # the command takes the text (and drops the local draft with it)
         self._record(dialog.command, dialog.order_id, body, dialog.files(), dialog)
 
     def _record(
@@ -537,6 +670,7 @@ class ActionBar(QWidget):
         def failed(exc: BaseException) -> None:
             if dialog is not None:
                 dialog.set_busy(False)
+                _keep_timer(dialog, run=True)  # not stored: the text stays a local draft
             present_error(dialog or self, self.workspace, exc)
 
         if "version" in COMMAND_BODIES[command].model_fields:
@@ -546,6 +680,18 @@ class ActionBar(QWidget):
         except ValidationError as exc:  # the body did not fit its model: say so in the form
             failed(exc)
 
-    def _closed(self, dialog: CommandDialog) -> None:
+    def _closed(self, dialog: CommandDialog, result: int) -> None:
         if self.dialog is dialog:
             self.dialog = None
+        if result == QDialog.DialogCode.Rejected and not dialog.property("closing_window"):
+            # Cancelled: the user chose to drop what they typed (a submitted form's draft went with its command).
+            _keep_timer(dialog, run=False)
+            if dialog.kept and dialog.property("kept_on_disk"):
+                self.workspace.drop_draft(dialog.order_id, form_key(dialog.command))
+
+
+def _keep_timer(dialog: CommandDialog, run: bool) -> None:
+    """Stop the form's keep timer, or start it (a kept form only)."""
+    timer = dialog.findChild(QTimer, "keep_timer")
+    if timer is not None:
+        timer.start() if run else timer.stop()

@@ -159,8 +159,10 @@ class CaseDeskApp(QObject):
         self.window = MainWindow(self.workspace, list(DEMO_USERS) if self.embedded else None, self.languages.current)
         self.window.switch_user.connect(self.switch_user)
         self.window.switch_language.connect(self.switch_language)
+        self.window.notice_on_close = True  # closed by the user: say what stays on this PC
         if old is not None:
             self.window.setGeometry(old.geometry())
+            old.notice_on_close = False  # replaced, not closed by the user: its drafts are kept quietly
             old.close()
             old.deleteLater()
         self.window.show()
@@ -179,6 +181,8 @@ class CaseDeskApp(QObject):
         """Demo only: become another demo user (their own store; the old one stops syncing first)."""
         if self.embedded is None or self.embedded.url is None:
             return
+        if self.window is not None:
+            self.window.order_view.keep_drafts()  # into the old user's store, before it closes
         if self.workspace is not None:
             self.workspace.stop()
         self._show_splash(self.tr("正在切换演示身份…"))

@@ -33,6 +33,7 @@ from desktop.workspace import SyncStatus, Workspace
 from offline.sync import Phase, Progress
 from offline.worklists import Filters, WorkList, condition, urgent_to_sign
 from ui.audit_queue import AuditQueue
+from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
 from ui.labels import local_time, role_label, state_label, urgency_label
 from ui.order_list import OrderListModel
@@ -505,8 +506,16 @@ class MainWindow(QMainWindow):
             self.tr("同步问题 (%1)").replace("%1", str(count)) if count else self.tr("同步问题"),
         )
 
+    #: Say what stays on this PC when the window closes (the application turns it on; a window it
+    #: replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.
+    notice_on_close = False
+    close_notice: Any = None
+
     def closeEvent(self, event: Any) -> None:
         self._clock.stop()
+        kept, dropped = self.order_view.keep_drafts()  # what is typed goes to the local drafts now
+        if self.notice_on_close:
+            self.close_notice = what_stays(self.workspace, kept, dropped)
         super().closeEvent(event)
 
 

@@ -45,9 +45,9 @@ from PySide6.QtWidgets import (
 
 from casework.lifecycle import Command
 from desktop.tasks import Lane
-from desktop.workspace import Workspace
+from desktop.workspace import REPLY_DRAFT, Workspace
 from offline.models import IN_FLIGHT, PROBLEMS
-from ui.actions import ActionBar, present_error, record_command
+from ui.actions import ActionBar, present_error, record_command, restored_note
 from ui.labels import (
     COLOURS,
     OUTCOME_COLOURS,
@@ -71,6 +71,9 @@ from ui.undo import run_undo
 
 ICON = 96  # thumbnail size in the lists
 RESULT_CODES = ("resolved", "partly_resolved", "explained", "not_feasible")
+#: What is typed is kept in the local drafts at most this long after a keystroke (and at once on
+#: switching order or closing the window), so a crash or a kill loses at most these last seconds.
+KEEP_AFTER_MS = 2000
 
 
 @dataclass
@@ -85,6 +88,7 @@ class OrderSnapshot:
     names: Names
     thumbnails: dict[str, bytes] = field(default_factory=dict)  # cached thumbnails, by sha256
     undoable: list[dict[str, Any]] = field(default_factory=list)  # unsent rows that can be taken back, oldest first
+    drafts: dict[str, dict[str, Any]] = field(default_factory=dict)  # text kept on this PC, by key (Store.draft)
 
 
 def load_snapshot(workspace: Workspace, order_id: int) -> OrderSnapshot | None:
@@ -111,6 +115,7 @@ def load_snapshot(workspace: Workspace, order_id: int) -> OrderSnapshot | None:
         names=Names(store),
         thumbnails=thumbnails,
         undoable=undoable_rows(rows),
+        drafts={d["key"]: d for d in store.drafts(order_id)},
     )
 
 
@@ -264,7 +269,9 @@ class ImageViewer(QWidget):
 class ReplyEditor(QWidget):
     """The public reply: result, text, basis, phrase templates; 保存草稿 / 提交答复 when allowed.
 
-    What the user typed is never replaced by a refresh while it differs from the stored draft.
+    What the user typed is never replaced by a refresh while it differs from the stored draft, and it
+    is kept in the local drafts (within :data:`KEEP_AFTER_MS` of a keystroke, or at once by
+    :meth:`keep_now`) until save_draft or submit_reply stores it; :meth:`set_order` restores it.
 
     Signals:
         recorded(str): save_draft or submit_reply was stored locally.
@@ -277,6 +284,11 @@ class ReplyEditor(QWidget):
         self.workspace = workspace
         self.order: dict[str, Any] | None = None
         self._baseline: tuple[str, str, str] = ("", "", "")
+        self._loading = False  # set_order is filling the fields: not the user typing
+        self._kept = False  # a local draft of this order is on disk (or on its way)
+        self._restored = ""  # "已恢复…" while the fields show a draft restored from disk, untouched
+        self._keep_timer = QTimer(self, singleShot=True, interval=KEEP_AFTER_MS)
+        self._keep_timer.timeout.connect(self.keep_now)
         self.returned = QLabel()
         self.returned.setWordWrap(True)
         self.returned.setStyleSheet("background: #fff3e0; color: #bf360c; padding: 6px; border-radius: 3px;")
@@ -321,7 +333,7 @@ class ReplyEditor(QWidget):
         self.history.setMaximumHeight(130)
         self.history.hide()
         for signal in (self.text.textChanged, self.basis.textChanged, self.result.currentIndexChanged):
-            signal.connect(self._edited)
+            signal.connect(self._typed)
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("办理结果")))
@@ -374,18 +386,40 @@ class ReplyEditor(QWidget):
         return Command.SAVE_DRAFT.value in allowed or Command.SUBMIT_REPLY.value in allowed
 
     def set_order(
-        self, order: dict[str, Any] | None, names: Names, unsaved: tuple[str, str, str] | None = None
+        self,
+        order: dict[str, Any] | None,
+        names: Names,
+        unsaved: tuple[str, str, str] | None = None,
+        kept: dict[str, Any] | None = None,
     ) -> None:
-        """Show ``order``'s draft (or last reply); ``unsaved`` is what the user typed before and keeps."""
+        """Show ``order``'s draft (or last reply); ``unsaved`` is what the user typed before and keeps;
+        ``kept`` is the order's local draft (``Store.draft``), restored when nothing newer is typed."""
         same = self.order is not None and order is not None and self.order["id"] == order["id"]
+        if not same:
+            self._keep_timer.stop()
+            self._restored = ""
         keep = self.values() if same and self.is_dirty() else unsaved
         self.order = order
         order = order or {}
         allowed = set(order.get("allowed_commands") or ())
         draft = order.get("draft") or ((order.get("replies") or [None])[-1]) or {}
         self._baseline = (draft.get("text") or "", draft.get("result_code") or "", draft.get("basis") or "")
+        if not same:
+            self._kept = kept is not None
+        if kept is not None and not same and keep is None and self.writable():
+            content = kept["content"]
+            keep = (content.get("text") or "", content.get("result_code") or "", content.get("basis") or "")
+            if keep == self._baseline:  # stored meanwhile (or the same text came from elsewhere): done with
+                self.workspace.drop_draft(order["id"], REPLY_DRAFT)
+                self._kept = False
+            else:
+                self._restored = restored_note(kept["updated_at"])
         shown = keep if keep is not None and keep != self._baseline else self._baseline
-        self._show(shown)
+        self._loading = True
+        try:
+            self._show(shown)
+        finally:
+            self._loading = False
         writable = self.writable()
         for widget in (self.text, self.basis):
             widget.setReadOnly(not writable)
@@ -427,9 +461,36 @@ class ReplyEditor(QWidget):
         self.history.setHtml("".join(parts))
         self.history.setVisible(bool(parts))
 
+    def _typed(self) -> None:
+        if not self._loading:
+            self._restored = ""
+            if self.writable() and not self._keep_timer.isActive():
+                # Not restarted by later keystrokes: while the user types on, what is on disk is never
+                # more than KEEP_AFTER_MS behind; after the last keystroke it is all there within that.
+                self._keep_timer.start()
+        self._edited()
+
+    def keep_now(self) -> bool:
+        """Keep what is typed in the local drafts now (or forget the kept draft when nothing differs any
+        more); True when a draft of the order stays on this PC."""
+        self._keep_timer.stop()
+        if self.order is None:
+            return False
+        if self.values() != self._baseline:  # typed (if the order went read-only meanwhile, typed before)
+            text, code, basis = self.values()
+            values = {"text": text, "result_code": code, "basis": basis}
+            self.workspace.keep_draft(self.order["id"], REPLY_DRAFT, values)
+            self._kept = True
+        elif self._kept and self.writable():
+            self.workspace.drop_draft(self.order["id"], REPLY_DRAFT)
+            self._kept = False
+        return self._kept
+
     def _edited(self) -> None:
         if not self.writable():
             self.status.setText(self.tr("只读：当前不能修改答复"))
+        elif self.is_dirty() and self._restored:
+            self.status.setText(self._restored)
         elif self.is_dirty():
             self.status.setText(self.tr("有未保存的修改"))
         else:
@@ -466,16 +527,20 @@ class ReplyEditor(QWidget):
         self._error("")
         self.save.setEnabled(False)
         self.submit.setEnabled(False)
+        self._keep_timer.stop()  # the command takes the text (and drops the local draft with it)
         allowed = set(self.order.get("allowed_commands") or ())
 
         def done() -> None:
             self._baseline = self.values()  # stored: no longer unsaved, even before the reload
+            self._kept = False
+            self._restored = ""
             self.recorded.emit(command.value)
             self._edited()
 
         def failed(exc: BaseException) -> None:
             self.save.setEnabled(Command.SAVE_DRAFT.value in allowed)
             self.submit.setEnabled(Command.SUBMIT_REPLY.value in allowed)
+            self._keep_timer.start()  # not stored: the text stays a local draft
             present_error(self, self.workspace, exc)
 
         body["version"] = self.order.get("version", 0)
@@ -548,6 +613,7 @@ class OrderView(QWidget):
         """Show ``order_id`` (loaded off the UI thread); None shows the empty page."""
         if order_id != self.order_id:
             self._keep_unsaved()
+            self.reply.keep_now()  # on disk before the next order loads (the disk lane is serial)
             self._unreachable.clear()
             self.set_elsewhere("")
         self.order_id = order_id
@@ -572,6 +638,19 @@ class OrderView(QWidget):
             on_done=lambda snap: self._loaded(generation, order_id, snap),
             owner=self,
         )
+
+    def keep_drafts(self) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+        """Keep what is typed here now — the reply and an open action form — in the local drafts (closing
+        the window); returns the (order id, key) kept and those dropped (emptied) by this call."""
+        kept: set[tuple[int, str]] = set()
+        dropped: set[tuple[int, str]] = set()
+        if self.reply.order is not None:
+            key = (self.reply.order["id"], REPLY_DRAFT)
+            (kept if self.reply.keep_now() else dropped).add(key)
+        form = self.actions.keep_form()
+        if form is not None:
+            (kept if form[1] else dropped).add(form[0])
+        return kept, dropped
 
     def unsaved_orders(self) -> list[int]:
         """Orders with a reply typed but not saved (to ask about before closing the window)."""
@@ -793,7 +872,7 @@ class OrderView(QWidget):
         self._fill_checks(order, names)
         self._fill_attachments(snapshot)
         self._fill_notes(order, names)
-        self.reply.set_order(order, names, self._unsaved.pop(order_id, None))
+        self.reply.set_order(order, names, self._unsaved.pop(order_id, None), snapshot.drafts.get(REPLY_DRAFT))
         self.reply_diff.set_replies(order.get("replies") or [], order.get("reviews") or [], names, self._revision())
         self.reply_diff.setVisible(self.reply_diff.has_rounds())
         if self.reply_diff.has_rounds():

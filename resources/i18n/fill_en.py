@@ -563,6 +563,19 @@ EN: dict[str, str] = {
     "热线中心": "Hotline centre",
     "修改中 对比 第%2轮": "Your revision vs round %2",
     "正在修改，尚未提交": "being revised, not submitted yet",
+    # --- drafts: nothing typed is lost (the reply editor, the forms, the closing notice) ---
+    "北京时间 %1": "Beijing time %1",
+    "已恢复未保存的内容（%1）": "Restored what was not saved (%1)",
+    "以下内容保留在本机，不会丢失：": "These stay on this PC; nothing is lost:",
+    "%1 项操作尚未同步到中心：已保存在本机，下次打开 CaseDesk 联网后自动发送。": (
+        "Changes not yet sent to the centre: %1. Saved here; sent automatically the next time CaseDesk is online."
+    ),
+    "%1 项同步问题等待您处理：已保存在本机，请在“同步问题”中查看。": (
+        "Sync problems waiting for you: %1. Saved here; see “Sync problems”."
+    ),
+    "%1 张工单上有未保存的答复或表单内容：已保存在本机，再次打开这些工单时自动恢复。": (
+        "Orders with an unsaved reply or form: %1. Saved here; restored when you open them again."
+    ),
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

@@ -155,3 +155,19 @@ def languages(qapp: Any) -> Iterator[Languages]:
     chosen.uninstall()
     QLocale.setDefault(locale)
     app.setProperty("casedesk_language", language)
+
+
+def open_workspace(root: Path) -> Workspace:
+    """The handler's desk on the profile at ``root``; the server is unreachable."""
+    client = CaseDeskClient("http://127.0.0.1:9", attempts=1, persist_session=False)
+    workspace = Workspace(client, HANDLER, root, TaskRunner(), online=False)
+    workspace.store.set_directory("users", USERS)
+    return workspace
+
+
+def seed(root: Path) -> None:
+    """Two orders the handler is working on, pulled into the profile at ``root``."""
+    workspace = open_workspace(root)
+    put(workspace, "in_progress", handler_id=7)
+    put(workspace, "in_progress", order_id=2, handler_id=7, number="GY20260302-0043", title="海潮路窨井盖缺失")
+    workspace.stop()

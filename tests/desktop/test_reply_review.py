@@ -8,14 +8,13 @@ Screenshots of the reviewer's pane go to /tmp/review-shots (zh and en, 1366×768
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QInputMethodEvent, QTextDocument
+from PySide6.QtGui import QTextDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QWidget
 
@@ -28,6 +27,7 @@ from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
 from offline.worklists import WorkList
 from tests.desktop.desk import CHIEF, HANDLER, put, shown
+from tests.desktop.gestures import ime
 from tests.server_process import PASSWORD, ServerProcess
 from ui.main_window import LISTS, MainWindow
 from ui.order_view import OrderView
@@ -228,7 +228,7 @@ def test_the_handler_sees_the_revision_against_the_returned_round_as_it_is_typed
     qtbot.mouseClick(editor.text.viewport(), Qt.MouseButton.LeftButton)
     QTest.keyClick(editor.text, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(editor.text, Qt.Key.Key_Backspace)  # the last "。"
-    ime_type(editor.text, "，并纳入每周夜间巡查。")
+    ime(editor.text, "，并纳入每周夜间巡查。")
     editor.result.setFocus()
     QTest.keyClick(editor.result, Qt.Key.Key_Up)
     QTest.keyClick(editor.result, Qt.Key.Key_Up)  # 已解决
@@ -316,19 +316,6 @@ def open_order(qtbot: Any, window: MainWindow, work_list: WorkList, order_id: in
     return view
 
 
-def ime_type(widget: QWidget, text: str) -> None:
-    """Type Chinese as an input method does: each phrase committed to the focused widget.
-
-    (QTest's key clicks take only Latin-1 keys; Chinese reaches a widget as input-method events.)
-    """
-    widget.setFocus()
-    for phrase in re.findall(r"[^，。！；]*[，。！；]?", text):
-        if phrase:
-            event = QInputMethodEvent()
-            event.setCommitString(phrase)
-            QApplication.sendEvent(widget, event)
-
-
 def type_reply(qtbot: Any, view: OrderView, text: str, result_steps: int, basis: str = "") -> None:
     """Replace the reply's text, step the result list with the arrow keys, type the basis; click 提交答复."""
     editor = view.reply
@@ -336,14 +323,14 @@ def type_reply(qtbot: Any, view: OrderView, text: str, result_steps: int, basis:
     qtbot.waitUntil(editor.submit.isEnabled, timeout=5000)
     qtbot.mouseClick(editor.text.viewport(), Qt.MouseButton.LeftButton)
     QTest.keyClick(editor.text, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    ime_type(editor.text, text)
+    ime(editor.text, text)
     editor.result.setFocus()
     key = Qt.Key.Key_Down if result_steps > 0 else Qt.Key.Key_Up
     for _ in range(abs(result_steps)):
         QTest.keyClick(editor.result, key)
     if basis:
         qtbot.mouseClick(editor.basis, Qt.MouseButton.LeftButton)
-        ime_type(editor.basis, basis)
+        ime(editor.basis, basis)
     assert editor.text.toPlainText() == text
     with qtbot.waitSignal(editor.recorded, timeout=5000):
         qtbot.mouseClick(editor.submit, Qt.MouseButton.LeftButton)
@@ -378,7 +365,7 @@ def test_returned_and_resubmitted_reply_shows_its_changes_then_the_callback(
     with qtbot.waitSignal(bar.dialog_opened, timeout=5000) as opened:
         qtbot.mouseClick(bar.buttons[Command.RETURN_FOR_REWORK], Qt.MouseButton.LeftButton)
     dialog = opened.args[0]
-    ime_type(dialog.comment, "请写明更换时间和后续巡查安排")
+    ime(dialog.comment, "请写明更换时间和后续巡查安排")
     with qtbot.waitSignal(bar.recorded, timeout=5000):
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert chief.workspace.sync_once().applied == 1
