@@ -31,7 +31,9 @@ orders = Table(
     Column("server_json", JSON, nullable=False),  # OrderDetail as last pulled
     # The server copy + in-flight outbox mutations; NULL when nothing is in flight (= server_json).
     Column("local_json", JSON(none_as_null=True)),
-    Column("pending", Integer, nullable=False, default=0),  # in-flight outbox rows
+    # Unused since the in-flight count is derived from the outbox (offline.worklists.in_flight_counts):
+    # a stored count went stale on every verdict. Kept (always 0) so files of schema 4 open unchanged.
+    Column("pending", Integer, nullable=False, default=0),
     # Copied out of local_json for the work lists' filters and sorting (see offline.search.list_columns).
     Column("number", String(40), nullable=False, default=""),
     Column("title", Text, nullable=False, default=""),

@@ -203,7 +203,7 @@ class Store:
                 )
             )
             new_local = apply_mutation(local, command, args, actor, at)
-            _save_local(conn, new_local, pending=row.pending + 1)
+            _save_local(conn, new_local, edited=True)
             return mutation
 
     # --- outbox --------------------------------------------------------------------------------
@@ -457,15 +457,17 @@ class Store:
             for m in queued:
                 at = datetime.fromisoformat(m.created_at)
                 local = apply_mutation(local, Command(m.name), m.args, actor_from_json(m.actor), at)
-            _save_local(conn, local, pending=len(queued))
+            _save_local(conn, local, edited=bool(queued))
 
 
-def _save_local(conn: Connection, local: dict[str, Any], pending: int) -> None:
-    """Store what the user sees of an order, with its list columns and search text."""
+def _save_local(conn: Connection, local: dict[str, Any], edited: bool) -> None:
+    """Store what the user sees of an order, with its list columns and search text; ``edited``: it
+    differs from the server copy (mutations in flight). How many are in flight is not stored here:
+    it is counted from the outbox (see :func:`offline.worklists.in_flight_counts`)."""
     conn.execute(
         update(orders)
         .where(orders.c.id == local["id"])
-        .values(local_json=local if pending else None, pending=pending, **search.list_columns(local))
+        .values(local_json=local if edited else None, **search.list_columns(local))
     )
     search.index_many(conn, [local])
 
@@ -490,7 +492,6 @@ def _upsert_orders(conn: Connection, servers: list[dict[str, Any]]) -> None:
             "version": o["version"],
             "server_json": o,
             "local_json": None,
-            "pending": 0,
             **search.list_columns(o),
         }
         for o in servers

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 from casework.order import OPEN_STATES
 from casework.roles import Actor
 from offline import search
-from offline.models import orders
+from offline.models import IN_FLIGHT, orders, outbox
 
 
 class WorkList(StrEnum):
@@ -114,10 +114,23 @@ SORTS: dict[str, Any] = {
 }
 
 
+def in_flight_counts() -> Any:
+    """Per order, how many of its outbox rows are still in flight (not yet answered by the server):
+    counted from the outbox itself, so it is right after every verdict, discard, retry or revoke."""
+    return (
+        select(outbox.c.order_id, func.count().label("n"))
+        .where(outbox.c.status.in_(IN_FLIGHT))
+        .group_by(outbox.c.order_id)
+        .subquery("in_flight")
+    )
+
+
 def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: bool = False) -> Any:
-    """Ordered rows of the list columns (no JSON: the list needs only these)."""
+    """Ordered rows of the list columns (no JSON: the list needs only these); ``pending`` is the
+    order's in-flight outbox rows."""
     key = SORTS.get(sort, orders.c.due_at)
     ordering = key.desc() if descending else key.asc()
+    flight = in_flight_counts()
     return (
         select(
             orders.c.id,
@@ -130,8 +143,9 @@ def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: boo
             orders.c.handler_id,
             orders.c.received_at,
             orders.c.due_at,
-            orders.c.pending,
+            func.coalesce(flight.c.n, 0).label("pending"),
         )
+        .select_from(orders.outerjoin(flight, flight.c.order_id == orders.c.id))
         .where(where)
         .order_by(key.is_(None), ordering, orders.c.id)
     )
