@@ -84,6 +84,19 @@ outbox = Table(
     sqlite_autoincrement=True,
 )
 
+# What the user has looked at. An order that reaches the desk after the profile's first download
+# (a new dispatch, an order handed over) is new (新) until the user opens it in the pane. Orders of
+# the first download have no row: they were there before the user started here. No foreign key to
+# orders: a reset re-downloads them and the marks stay.
+seen = Table(
+    "seen",
+    metadata,
+    Column("order_id", Integer, primary_key=True, autoincrement=False),
+    Column("arrived_at", String(40)),  # when it reached this desk (UTC ISO 8601); NULL: before the first sync
+    Column("seen_at", String(40)),  # when the user last opened it; NULL: never
+    Column("seen_version", Integer),  # the order's version then
+)
+
 sync_state = Table(
     "sync_state",
     metadata,

@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 
 from casework.order import OPEN_STATES
 from casework.roles import Actor
 from offline import search
-from offline.models import IN_FLIGHT, orders, outbox
+from offline.models import IN_FLIGHT, orders, outbox, seen
 
 
 class WorkList(StrEnum):
@@ -70,6 +70,23 @@ def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement
             return and_(_open(), orders.c.due_at >= stamp, orders.c.due_at < soon)
         case WorkList.ALL:
             return literal(True)
+
+
+def is_new() -> ColumnElement[bool]:
+    """Arrived after the profile's first download and not opened since (the list's 新 marker)."""
+    return orders.c.id.in_(select(seen.c.order_id).where(seen.c.arrived_at.is_not(None), seen.c.seen_at.is_(None)))
+
+
+def counts_query(work_lists: list[WorkList], actor: Actor, now: datetime) -> Any:
+    """One row: for each list, how many orders it holds (``<list>``) and how many of them are new
+    (``<list>:new``) — one pass over the orders for the whole sidebar."""
+    new = is_new()
+    columns = []
+    for work_list in work_lists:
+        where = condition(work_list, actor, now)
+        columns.append(func.coalesce(func.sum(case((where, 1), else_=0)), 0).label(work_list.value))
+        columns.append(func.coalesce(func.sum(case((and_(where, new), 1), else_=0)), 0).label(f"{work_list.value}:new"))
+    return select(*columns).select_from(orders)
 
 
 @dataclass(frozen=True)
@@ -144,6 +161,8 @@ def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: boo
             orders.c.received_at,
             orders.c.due_at,
             func.coalesce(flight.c.n, 0).label("pending"),
+            orders.c.returned,
+            is_new().label("new"),
         )
         .select_from(orders.outerjoin(flight, flight.c.order_id == orders.c.id))
         .where(where)
