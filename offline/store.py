@@ -149,7 +149,9 @@ class Store:
         """Orders not on the desk before this page arrive now: new to the user until opened (an order
         that comes back after a revoke — handed back, dispatched again — is new again)."""
         present = {
-            r.id for chunk in _chunks(order_ids) for r in conn.execute(select(orders.c.id).where(orders.c.id.in_(chunk)))
+            r.id
+            for chunk in _chunks(order_ids)
+            for r in conn.execute(select(orders.c.id).where(orders.c.id.in_(chunk)))
         }
         fresh = [i for i in order_ids if i not in present]
         if not fresh:

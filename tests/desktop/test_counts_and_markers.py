@@ -49,7 +49,9 @@ def desks(qtbot: Any, tmp_path: Path, server: ServerProcess) -> Iterator[Any]:
         # As the application does it: signed in on a network worker, the window built on the UI thread.
         runner = TaskRunner()
         done: list[Workspace] = []
-        runner.run(sign_in, server.url, username, PASSWORD, tmp_path / "desks", runner, lane=Lane.NETWORK, on_done=done.append)
+        runner.run(
+            sign_in, server.url, username, PASSWORD, tmp_path / "desks", runner, lane=Lane.NETWORK, on_done=done.append
+        )
         qtbot.waitUntil(lambda: bool(done), timeout=30_000)
         workspace = done[0]
         opened.append(workspace)
@@ -111,7 +113,9 @@ def click_row(qtbot: Any, window: MainWindow, order_id: int) -> None:
     qtbot.waitUntil(lambda: window.model.row_of(order_id) is not None, timeout=10_000)
     index = window.model.index(window.model.row_of(order_id), 1)  # type: ignore[arg-type]
     with qtbot.waitSignal(window.order_view.loaded, timeout=10_000, check_params_cb=lambda i: i == order_id):
-        QTest.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=window.table.visualRect(index).center())
+        QTest.mouseClick(
+            window.table.viewport(), Qt.MouseButton.LeftButton, pos=window.table.visualRect(index).center()
+        )
 
 
 def sidebar_text(window: MainWindow, work_list: WorkList) -> str:
@@ -167,7 +171,9 @@ def test_audit_queue_fills_on_first_open_and_follows_a_mark_at_once(
         order_id = min(replied)
         row = next(i for i, o in enumerate(queue.orders) if o["id"] == order_id)
         QTest.mouseClick(
-            queue.table.viewport(), Qt.MouseButton.LeftButton, pos=queue.table.visualItemRect(queue.table.item(row, 1)).center()
+            queue.table.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=queue.table.visualItemRect(queue.table.item(row, 1)).center(),
         )
         assert queue.selected()["id"] == order_id and queue.table.item(row, 5).text() == "待审核"  # type: ignore[index]
         QTest.mouseClick(queue.mark, Qt.MouseButton.LeftButton)
@@ -214,9 +220,7 @@ def test_new_orders_arrive_by_poll_marked_new_until_opened(qtbot: Any, server: S
     qtbot.waitUntil(lambda: "新" not in sidebar_text(window, WorkList.TO_SIGN), timeout=10_000)
 
 
-def test_each_role_opens_where_its_work_is_after_the_first_sync(
-    qtbot: Any, server: ServerProcess, desks: Any
-) -> None:
+def test_each_role_opens_where_its_work_is_after_the_first_sync(qtbot: Any, server: ServerProcess, desks: Any) -> None:
     order_id = in_progress_for_handler(server, "南海路人行道破损")
     first = desks("handler")  # the profile's first session: nothing is returned yet
     qtbot.waitUntil(lambda: first.sidebar.currentRow() == ROW[WorkList.MINE], timeout=10_000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from casework.lifecycle import Command
 from casework.schemas import AddNoteBody, SaveDraftBody, SignBody
 from casework.sync import MutationStatus
 from offline import SCHEMA_VERSION, Store, StoreTooNew, UnknownOrder, open_store
+from offline.worklists import WorkList, condition, page_query
 from tests.offline.factory import HANDLER, order, pull, result, revoke, upsert
 
 
@@ -154,10 +156,6 @@ def test_durable_pragmas(store: Store, store_path: Path) -> None:
 
 def _badges(store: Store) -> dict[int, int]:
     """The list's 待同步 figure per order, as the work list reads it."""
-    from datetime import UTC, datetime
-
-    from offline.worklists import WorkList, condition, page_query
-
     rows = store.rows(page_query(condition(WorkList.ALL, HANDLER, datetime.now(UTC))), 100)
     return {r["id"]: r["pending"] for r in rows}
 

@@ -9,8 +9,9 @@ import pytest
 from casework.lifecycle import Command
 from casework.roles import Actor, Role
 from casework.schemas import ReturnForReworkBody
+from casework.sync import PullResponse
 from offline import Store
-from offline.worklists import Filters, WorkList, condition, page_query
+from offline.worklists import Filters, WorkList, condition, counts_query, is_new, page_query
 from tests.offline.factory import HANDLER, order, pull, revoke, upsert
 
 NOW = datetime.fromisoformat("2026-03-03T09:00:00+08:00")
@@ -127,18 +128,14 @@ def test_lists_follow_local_edits_and_revokes(city: Store) -> None:
 
 
 def _new(store: Store) -> list[int]:
-    from offline.worklists import is_new
-
     return [r["id"] for r in store.rows(page_query(is_new()), 100)]
 
 
 def test_new_marks_what_arrived_after_the_first_download_until_opened(store: Store) -> None:
-    from casework.sync import PullResponse
-
-    from offline.worklists import counts_query
-
     # The first download of a fresh profile, in two pages: nothing in it is new.
-    first = PullResponse(changes=[upsert(order(1, allowed_commands=["sign"]), 1)], cursor="c1", has_more=True, reset=False)
+    first = PullResponse(
+        changes=[upsert(order(1, allowed_commands=["sign"]), 1)], cursor="c1", has_more=True, reset=False
+    )
     store.apply_pull(first)
     store.apply_pull(pull(upsert(order(2, allowed_commands=["sign"]), 2), cursor="c2"))
     assert _new(store) == []
@@ -170,7 +167,12 @@ def test_new_marks_what_arrived_after_the_first_download_until_opened(store: Sto
 
 
 def test_returned_covers_review_returns_rehandling_and_refused_returns(city: Store) -> None:
-    request = {"reason_code": "not_our_duty", "reason": "非本单位职责", "requested_at": NOW.isoformat(), "department_id": 3}
+    request = {
+        "reason_code": "not_our_duty",
+        "reason": "非本单位职责",
+        "requested_at": NOW.isoformat(),
+        "department_id": 3,
+    }
     city.apply_pull(
         pull(
             upsert(order(7, "in_progress", handler_id=7, reopen_count=1), 7),  # 重办
