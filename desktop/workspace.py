@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from api_client import CaseDeskClient
 from api_client.errors import ApiError, Offline, Unauthorized
@@ -105,6 +105,7 @@ class Workspace(QObject):
     status_changed = Signal(object)  # SyncStatus
     item_state = Signal(object)  # ItemUpdate
     progress = Signal(object)  # Progress of the running round
+    marks_changed = Signal(object)  # order ids whose 新 marker changed (the user opened them)
 
     def __init__(
         self,
@@ -130,6 +131,13 @@ class Workspace(QObject):
         self._bridge.item_seen.connect(self.item_state)
         self._bridge.progress_made.connect(self.progress)
         self._bridge.item_seen.connect(self._on_item)
+        # Signing in runs on a network worker, so this object (and its bridge) would belong to that
+        # thread, which has no event loop: calls queued to it — a lambda or a slot of this object
+        # connected to its signals — would never run. It belongs with the widgets.
+        app = QCoreApplication.instance()
+        if app is not None and self.thread() is not app.thread():
+            self._bridge.moveToThread(app.thread())
+            self.moveToThread(app.thread())
         self.engine = SyncEngine(self.store, client, self.cache, [self._bridge])
         self._online = online
         self._syncing = False
@@ -137,6 +145,9 @@ class Workspace(QObject):
         self._error: ApiError | None = None
         self._thread: threading.Thread | None = None
         self.undo_window = UNDO_WINDOW
+        #: The first sync round of this session has reported (done or failed): the window chooses the
+        #: list to open on from counts taken after this.
+        self.first_sync_reported = False
 
     # --- editing ----------------------------------------------------------------------------------
 
@@ -224,6 +235,15 @@ class Workspace(QObject):
         """Prepare (rotate, shrink, read EXIF) and cache files; the result is (kept, refused)."""
         return self.runner.run(add_files, self.cache, paths, label="files", **kw)
 
+    def mark_seen(self, order_id: int) -> Task:
+        """The user opened the order in the pane: it is no longer new (``marks_changed`` if that changed)."""
+
+        def done(changed: bool) -> None:
+            if changed:
+                self.marks_changed.emit({order_id})
+
+        return self.runner.run(self.store.mark_seen, order_id, label="seen", on_done=done)
+
     def resolve(
         self,
         mutation_id: Any,
@@ -290,14 +310,15 @@ class Workspace(QObject):
             error=self._error,
         )
 
-    def start_sync(self, interval: float = 60.0) -> None:
-        """Sync in the background now and every ``interval`` seconds, with back-off when offline."""
+    def start_sync(self, interval: float = 60.0, poll: float | None = 10.0) -> None:
+        """Sync in the background now and every ``interval`` seconds, with back-off when offline; poll
+        for new orders every ``poll`` seconds in between (an empty delta is cheap for the server)."""
         if self._thread is not None and self._thread.is_alive():
             self.engine.wake()
             return
         self._thread = threading.Thread(
             target=self.engine.run,
-            kwargs={"interval": interval, "on_report": self._reported, "prepare": self._ensure_session},
+            kwargs={"interval": interval, "on_report": self._reported, "prepare": self._ensure_session, "poll": poll},
             daemon=True,
         )
         self._syncing = True
@@ -338,12 +359,18 @@ class Workspace(QObject):
 
     def _reported(self, report: SyncReport) -> None:
         # On the sync thread: only plain state changes and signal emission here.
+        before = (self._online, self._error is None, self._syncing)
         self._online = not isinstance(report.error, Offline)
         self._error = report.error if report.error is not None and report.error.code != "cancelled" else None
         if report.ok:
             self._last_sync = datetime.now(UTC)
         self._syncing = False
-        self.changed.emit(set())
+        first = not self.first_sync_reported
+        self.first_sync_reported = True
+        if report.polled and report.idle and not first and before == (self._online, self._error is None, False):
+            return  # an idle poll: nothing for the window to redo
+        if first or not report.idle:
+            self.changed.emit(set())  # verdicts have announced their orders already; pulls may touch any
         self._emit_status()
 
     def _on_item(self, update: ItemUpdate) -> None:

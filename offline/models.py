@@ -31,7 +31,9 @@ orders = Table(
     Column("server_json", JSON, nullable=False),  # OrderDetail as last pulled
     # The server copy + in-flight outbox mutations; NULL when nothing is in flight (= server_json).
     Column("local_json", JSON(none_as_null=True)),
-    Column("pending", Integer, nullable=False, default=0),  # in-flight outbox rows
+    # Unused since the in-flight count is derived from the outbox (offline.worklists.in_flight_counts):
+    # a stored count went stale on every verdict. Kept (always 0) so files of schema 4 open unchanged.
+    Column("pending", Integer, nullable=False, default=0),
     # Copied out of local_json for the work lists' filters and sorting (see offline.search.list_columns).
     Column("number", String(40), nullable=False, default=""),
     Column("title", Text, nullable=False, default=""),
@@ -80,6 +82,19 @@ outbox = Table(
     Column("error_en", Text),
     Column("server_values", JSON),
     sqlite_autoincrement=True,
+)
+
+# What the user has looked at. An order that reaches the desk after the profile's first download
+# (a new dispatch, an order handed over) is new (新) until the user opens it in the pane. Orders of
+# the first download have no row: they were there before the user started here. No foreign key to
+# orders: a reset re-downloads them and the marks stay.
+seen = Table(
+    "seen",
+    metadata,
+    Column("order_id", Integer, primary_key=True, autoincrement=False),
+    Column("arrived_at", String(40)),  # when it reached this desk (UTC ISO 8601); NULL: before the first sync
+    Column("seen_at", String(40)),  # when the user last opened it; NULL: never
+    Column("seen_version", Integer),  # the order's version then
 )
 
 sync_state = Table(

@@ -62,11 +62,14 @@ def _searchable(order: dict[str, Any]) -> dict[str, str]:
 
 
 def _returned(order: dict[str, Any]) -> bool:
-    """Back with the department to be done again: the last review sent it back, or the centre reopened it."""
+    """Back with the department to be done again: the last review sent it back, the centre or a leader
+    reopened it (重办), or the centre refused the department's request to hand it back."""
     if order.get("state") != "in_progress":
         return False
     reviews = order.get("reviews") or []
-    return bool((reviews and reviews[-1].get("decision") == "returned") or order.get("reopen_count"))
+    request = order.get("return_request") or {}
+    refused = bool(request) and request.get("department_id") == order.get("lead_department_id")
+    return bool((reviews and reviews[-1].get("decision") == "returned") or order.get("reopen_count") or refused)
 
 
 def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:

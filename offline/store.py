@@ -46,6 +46,7 @@ from offline.models import (
     events,
     orders,
     outbox,
+    seen,
     sync_state,
 )
 
@@ -166,6 +167,9 @@ class Store:
         pending edits. Rows go in bulk (one statement per table, not per order): an initial pull of
         tens of thousands of orders is the common case on a new desk."""
         with self._engine.begin() as conn:
+            # A full download (the profile's first, or a reset) brings what was there already: nothing
+            # in it is new to the user. It may take several pages; the flag spans them.
+            downloading = response.reset or _get_state(conn, "cursor") is None or _get_state(conn, "downloading") == "1"
             if response.reset:
                 # The outbox stays: it is the user's unsent work.
                 conn.execute(delete(events))
@@ -186,6 +190,8 @@ class Store:
                     }
             gone = [i for i, o in latest.items() if o is None]
             kept = [o for o in latest.values() if o is not None]
+            if not downloading:
+                self._note_arrivals(conn, [o["id"] for o in kept])
             for chunk in _chunks(gone):
                 conn.execute(delete(orders).where(orders.c.id.in_(chunk)))  # events cascade
                 search.unindex_many(conn, chunk)
@@ -204,7 +210,54 @@ class Store:
             touched = set(latest)
             # In the same transaction as the data: a crash can't leave a cursor past unapplied changes.
             _set_state(conn, "cursor", response.cursor)
+            _set_state(conn, "downloading", "1" if downloading and response.has_more else "0")
             self._rebase(conn, touched)
+
+    def _note_arrivals(self, conn: Connection, order_ids: list[int]) -> None:
+        """Orders not on the desk before this page arrive now: new to the user until opened (an order
+        that comes back after a revoke — handed back, dispatched again — is new again)."""
+        present = {
+            r.id
+            for chunk in _chunks(order_ids)
+            for r in conn.execute(select(orders.c.id).where(orders.c.id.in_(chunk)))
+        }
+        fresh = [i for i in order_ids if i not in present]
+        if not fresh:
+            return
+        at = self._clock().astimezone(UTC).isoformat()
+        stmt = sqlite_insert(seen)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[seen.c.order_id], set_={"arrived_at": stmt.excluded.arrived_at, "seen_at": None}
+            ),
+            [{"order_id": i, "arrived_at": at, "seen_at": None, "seen_version": None} for i in fresh],
+        )
+
+    # --- what the user has looked at --------------------------------------------------------------
+
+    def mark_seen(self, order_id: int) -> bool:
+        """The user opened the order: it is no longer new. True when that changed its 新 marker.
+        Writes nothing when this version was seen already (the pane reloads often)."""
+        with self._engine.connect() as conn:
+            version = conn.execute(select(orders.c.version).where(orders.c.id == order_id)).scalar_one_or_none()
+            mark = conn.execute(select(seen).where(seen.c.order_id == order_id)).one_or_none()
+        if version is None or (mark is not None and mark.seen_at is not None and mark.seen_version == version):
+            return False
+        at = self._clock().astimezone(UTC).isoformat()
+        with self._engine.begin() as conn:
+            stmt = sqlite_insert(seen).values(order_id=order_id, seen_at=at, seen_version=version)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[seen.c.order_id], set_={"seen_at": at, "seen_version": version}
+                )
+            )
+        return mark is not None and mark.arrived_at is not None and mark.seen_at is None
+
+    def seen(self, order_id: int) -> dict[str, Any] | None:
+        """When the order arrived and when the user last opened it (None: neither is recorded)."""
+        with self._engine.connect() as conn:
+            row = conn.execute(select(seen).where(seen.c.order_id == order_id)).one_or_none()
+            return dict(row._mapping) if row else None
 
     # --- local edits ---------------------------------------------------------------------------
 
@@ -274,7 +327,7 @@ class Store:
                 )
             )
             new_local = apply_mutation(local, command, args, actor, at)
-            _save_local(conn, new_local, pending=row.pending + 1)
+            _save_local(conn, new_local, edited=True)
             # What was typed is now in the outbox: its local draft goes in the same transaction.
             conn.execute(
                 delete(drafts).where(drafts.c.order_id == order_id, drafts.c.key.in_(_drafts_done_by(command)))
@@ -644,15 +697,17 @@ class Store:
             for m in queued:
                 at = datetime.fromisoformat(m.created_at)
                 local = apply_mutation(local, Command(m.name), m.args, actor_from_json(m.actor), at)
-            _save_local(conn, local, pending=len(queued))
+            _save_local(conn, local, edited=bool(queued))
 
 
-def _save_local(conn: Connection, local: dict[str, Any], pending: int) -> None:
-    """Store what the user sees of an order, with its list columns and search text."""
+def _save_local(conn: Connection, local: dict[str, Any], edited: bool) -> None:
+    """Store what the user sees of an order, with its list columns and search text; ``edited``: it
+    differs from the server copy (mutations in flight). How many are in flight is not stored here:
+    it is counted from the outbox (see :func:`offline.worklists.in_flight_counts`)."""
     conn.execute(
         update(orders)
         .where(orders.c.id == local["id"])
-        .values(local_json=local if pending else None, pending=pending, **search.list_columns(local))
+        .values(local_json=local if edited else None, **search.list_columns(local))
     )
     search.index_many(conn, [local])
 
@@ -677,7 +732,6 @@ def _upsert_orders(conn: Connection, servers: list[dict[str, Any]]) -> None:
             "version": o["version"],
             "server_json": o,
             "local_json": None,
-            "pending": 0,
             **search.list_columns(o),
         }
         for o in servers

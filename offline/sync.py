@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -87,10 +88,16 @@ class SyncReport:
     pulled: int = 0
     reset: bool = False
     error: ApiError | None = None
+    polled: bool = False  # a pull-only poll (:meth:`SyncEngine.poll`), not a full round
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def idle(self) -> bool:
+        """Nothing happened: an answered poll or round that sent, received and changed nothing."""
+        return self.ok and not (self.uploaded or self.pushed or self.pulled or self.reset)
 
 
 @dataclass
@@ -163,6 +170,18 @@ class SyncEngine:
                 self._refresh_directory(report.reset)
             except ApiError as exc:  # offline, signed out, cancelled, or anything else the server said:
                 report.error = exc  # the round ends, the outbox stays, the loop goes on
+        return report
+
+    def poll(self, cancel: threading.Event | None = None) -> SyncReport:
+        """Pull only: what changed on the server since the cursor. An empty delta costs the server a
+        few milliseconds, so this can run every few seconds; the outbox goes with full rounds (and at
+        once on :meth:`wake`)."""
+        report = SyncReport(polled=True)
+        with self._lock:
+            try:
+                self._pull(report, cancel)
+            except ApiError as exc:
+                report.error = exc
         return report
 
     def _upload(self, report: SyncReport, cancel: threading.Event | None, flush: bool = False) -> set[int]:
@@ -308,14 +327,19 @@ class SyncEngine:
         interval: float = 60.0,
         on_report: Callable[[SyncReport], None] | None = None,
         prepare: Callable[[], None] | None = None,
+        poll: float | None = None,
     ) -> None:
-        """Sync until :meth:`stop`: every ``interval`` seconds, at once on :meth:`wake` (a new local
-        edit), and after failures with exponential back-off. Returns on an expired sign-in too.
+        """Sync until :meth:`stop`: a full round every ``interval`` seconds, at once on :meth:`wake`
+        (a new local edit), and after failures with exponential back-off; in between, while the
+        server answers, a pull-only :meth:`poll` every ``poll`` seconds (None: no polls), so a new
+        order arrives within seconds. Returns on an expired sign-in too.
 
         ``prepare`` runs before each round (say, restoring a session when the desk was opened
         offline); its Offline/Unauthorized end the round like the round's own would.
         """
         self._stop.clear()
+        full = True
+        full_due = 0.0  # time.monotonic() of the next full round
         while not self._stop.is_set():
             self._wake.clear()
             self._round = threading.Event()
@@ -327,22 +351,29 @@ class SyncEngine:
                 if prepare is not None:
                     prepare()
             except ApiError as exc:
-                report = SyncReport(error=exc)
+                report = SyncReport(error=exc, polled=not full)
             else:
-                report = self.sync(cancel=self._round, flush=flush)
+                report = self.sync(cancel=self._round, flush=flush) if full or flush else self.poll(cancel=self._round)
             if on_report is not None:
                 on_report(report)
             if isinstance(report.error, Unauthorized):
                 return  # the user has to sign in again; nothing is lost meanwhile
-            if report.error is not None and report.error.code != "cancelled":
+            failed = report.error is not None and report.error.code != "cancelled"
+            if failed:
                 delay = self.backoff.failed()
+                full_due = 0.0  # after a failure, the next try is a full round
             else:
                 self.backoff.succeeded()
-                delay = interval
+                if full:
+                    full_due = time.monotonic() + interval
+                left = max(0.0, full_due - time.monotonic())
+                delay = left if poll is None else min(poll, left)
             release = self.store.next_release()
             if release is not None:  # a fresh edit leaves the desk when its undo window closes
                 delay = min(delay, max(0.1, (release - datetime.now(UTC)).total_seconds() + 0.05))
-            self._wake.wait(delay)
+            woken = self._wake.wait(delay)
+            released = release is not None and datetime.now(UTC) >= release
+            full = woken or failed or released or time.monotonic() >= full_due
 
     def wake(self, flush: bool = False) -> None:
         """Sync soon (from any thread): there is something new to send. ``flush``: send what is

@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 
 from casework.order import OPEN_STATES
 from casework.roles import Actor
 from offline import search
-from offline.models import orders
+from offline.models import IN_FLIGHT, orders, outbox, seen
 
 
 class WorkList(StrEnum):
@@ -72,6 +72,23 @@ def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement
             return literal(True)
 
 
+def is_new() -> ColumnElement[bool]:
+    """Arrived after the profile's first download and not opened since (the list's 新 marker)."""
+    return orders.c.id.in_(select(seen.c.order_id).where(seen.c.arrived_at.is_not(None), seen.c.seen_at.is_(None)))
+
+
+def counts_query(work_lists: list[WorkList], actor: Actor, now: datetime) -> Any:
+    """One row: for each list, how many orders it holds (``<list>``) and how many of them are new
+    (``<list>:new``) — one pass over the orders for the whole sidebar."""
+    new = is_new()
+    columns = []
+    for work_list in work_lists:
+        where = condition(work_list, actor, now)
+        columns.append(func.coalesce(func.sum(case((where, 1), else_=0)), 0).label(work_list.value))
+        columns.append(func.coalesce(func.sum(case((and_(where, new), 1), else_=0)), 0).label(f"{work_list.value}:new"))
+    return select(*columns).select_from(orders)
+
+
 @dataclass(frozen=True)
 class Filters:
     """What the user narrowed the list to; empty fields do not filter."""
@@ -114,10 +131,23 @@ SORTS: dict[str, Any] = {
 }
 
 
+def in_flight_counts() -> Any:
+    """Per order, how many of its outbox rows are still in flight (not yet answered by the server):
+    counted from the outbox itself, so it is right after every verdict, discard, retry or revoke."""
+    return (
+        select(outbox.c.order_id, func.count().label("n"))
+        .where(outbox.c.status.in_(IN_FLIGHT))
+        .group_by(outbox.c.order_id)
+        .subquery("in_flight")
+    )
+
+
 def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: bool = False) -> Any:
-    """Ordered rows of the list columns (no JSON: the list needs only these)."""
+    """Ordered rows of the list columns (no JSON: the list needs only these); ``pending`` is the
+    order's in-flight outbox rows."""
     key = SORTS.get(sort, orders.c.due_at)
     ordering = key.desc() if descending else key.asc()
+    flight = in_flight_counts()
     return (
         select(
             orders.c.id,
@@ -130,8 +160,11 @@ def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: boo
             orders.c.handler_id,
             orders.c.received_at,
             orders.c.due_at,
-            orders.c.pending,
+            func.coalesce(flight.c.n, 0).label("pending"),
+            orders.c.returned,
+            is_new().label("new"),
         )
+        .select_from(orders.outerjoin(flight, flight.c.order_id == orders.c.id))
         .where(where)
         .order_by(key.is_(None), ordering, orders.c.id)
     )

@@ -13,7 +13,7 @@ import httpx
 
 from api_client import CaseDeskClient
 from casework.lifecycle import Command
-from casework.schemas import DispatchBody, OrderIntake
+from casework.schemas import ApproveBody, AssignHandlerBody, DispatchBody, OrderIntake, SignBody, SubmitReplyBody
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo1234"
@@ -84,3 +84,24 @@ class ServerProcess:
         zjj = next(d.id for d in agent.departments() if d.code == lead)
         agent.command(created.id, Command.DISPATCH, DispatchBody(version=created.version, lead_department_id=zjj))
         return created.id
+
+    def as_user(self, username: str) -> CaseDeskClient:
+        """A client signed in as a demo user (nothing kept in the keyring)."""
+        client = CaseDeskClient(self.url, persist_session=False)
+        client.login(username, PASSWORD)
+        return client
+
+    def replied_order(self, title: str) -> int:
+        """Through the department's whole chain, by API: the order reaches the centre this month."""
+        order_id = self.new_order(title)
+        chief, handler, head = self.as_user("chief"), self.as_user("handler"), self.as_user("head")
+        version = chief.order(order_id).version
+        version = chief.command(order_id, Command.SIGN, SignBody(version=version)).version
+        handler_id = handler.user.id  # type: ignore[union-attr]
+        assign = AssignHandlerBody(version=version, handler_id=handler_id)
+        version = chief.command(order_id, Command.ASSIGN_HANDLER, assign).version
+        body = SubmitReplyBody(version=version, text=f"关于“{title}”，经现场核实已处理完毕。", result_code="resolved")
+        version = handler.command(order_id, Command.SUBMIT_REPLY, body).version
+        version = chief.command(order_id, Command.APPROVE, ApproveBody(version=version)).version
+        assert head.command(order_id, Command.APPROVE, ApproveBody(version=version)).state == "replied"
+        return order_id

@@ -113,15 +113,34 @@ class AuditQueue(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table)
-        workspace.changed.connect(lambda _: self.refresh())
+        self._generation = 0  # answers to superseded queries are dropped
+        # A bound slot (not a lambda): disconnected when this widget goes. Any change — the first sync
+        # bringing the month's orders, a mark recorded here (its local effect adds the audit mark) —
+        # refills the queue.
+        workspace.changed.connect(self._on_changed)
         self._selection_changed()
         self.refresh()
+
+    def _on_changed(self, _ids: Any) -> None:
+        self.refresh()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()  # opened: what the store holds now, whatever happened while hidden
 
     def refresh(self) -> None:
         month = self.month.currentData()
         leader = self.workspace.user.id
+        self._generation += 1
+        generation = self._generation
         self.workspace.runner.run(
-            audit_queue, self.workspace.store, leader, month, label="audit-queue", on_done=self._show, owner=self
+            audit_queue,
+            self.workspace.store,
+            leader,
+            month,
+            label="audit-queue",
+            on_done=lambda result: self._show(result) if generation == self._generation else None,
+            owner=self,
         )
 
     def _show(self, result: tuple[list[dict[str, Any]], Names]) -> None:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.workspace import SyncStatus, Workspace
 from offline.sync import Phase, Progress
-from offline.worklists import Filters, WorkList, condition, urgent_to_sign
+from offline.worklists import Filters, WorkList, counts_query, urgent_to_sign
 from ui.audit_queue import AuditQueue
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
@@ -135,7 +135,11 @@ class MainWindow(QMainWindow):
         workspace.progress.connect(self._on_progress)
         self.problems.count_changed.connect(self._on_problem_count)
         self.model.loaded.connect(self._on_loaded)
-        self._first_counts = True  # the first counts choose the list to open with
+        self._first_counts = True  # counts choose the list to open with, until the first sync has reported
+        self._auto_row = -1  # the list chosen for the user so far (another row: the user chose it)
+        # 新 markers: opening an order in the pane clears its own; the list and the counts follow.
+        self.order_view.loaded.connect(workspace.mark_seen)
+        workspace.marks_changed.connect(self._on_changed)
         self._on_status(workspace.status)
         self._refresh_counts()
 
@@ -400,34 +404,49 @@ class MainWindow(QMainWindow):
         self._refresh_counts()
 
     def _refresh_counts(self) -> None:
-        store, actor = self.workspace.store, self.workspace.actor
+        workspace, store, actor = self.workspace, self.workspace.store, self.workspace.actor
 
-        def work() -> dict[str, int]:
+        def work() -> dict[str, Any]:
+            # Read before counting: counts begun after the first sync reported include what it brought.
+            settled = workspace.first_sync_reported or not workspace.status.online
             now = datetime.now(UTC)
-            counts = {wl.value: store.count(condition(wl, actor, now)) for wl, _ in LISTS}
+            counts: dict[str, Any] = store.rows(counts_query([wl for wl, _ in LISTS], actor, now), 1)[0]
             urgent = store.rows(urgent_to_sign(actor, now), limit=20)
-            counts["_urgent"] = [r["id"] for r in urgent]  # type: ignore[assignment]
+            counts["_urgent"] = [r["id"] for r in urgent]
+            counts["_settled"] = settled
             return counts
 
         self.workspace.runner.run(work, label="counts", on_done=self._show_counts, owner=self)
 
     def _show_counts(self, counts: dict[str, Any]) -> None:
-        if self._first_counts and (counts.get("all") or self.sidebar.currentRow() < 0):
-            # Until the first orders arrive (a first sync), keep choosing; then settle.
-            self.sidebar.setCurrentRow(self._opening_row(counts))
-            self._first_counts = not counts.get("all")
+        if self._first_counts:
+            current = self.sidebar.currentRow()
+            if current in (-1, self._auto_row):
+                # Not chosen by the user yet: open where this role's work is. Until the first sync of
+                # the session has reported (at once when offline) that is a guess from local counts.
+                self._auto_row = self._opening_row(counts)
+                if self._auto_row != current:
+                    self.sidebar.setCurrentRow(self._auto_row)
+                self._first_counts = not counts.get("_settled")
+            else:
+                self._first_counts = False  # the user chose a list: never move them away from it
         for row in range(self.sidebar.count()):
             item = self.sidebar.item(row)
             name = item.data(Qt.ItemDataRole.UserRole + 1)
-            count = counts.get(item.data(Qt.ItemDataRole.UserRole), 0)
-            item.setText(f"{name}  ({count})" if count else name)
+            key = item.data(Qt.ItemDataRole.UserRole)
+            count, new = counts.get(key, 0), counts.get(f"{key}:new", 0)
+            if new:
+                text = self.tr("%1  (%2 · 新%3)").replace("%1", name).replace("%2", str(count)).replace("%3", str(new))
+            else:
+                text = f"{name}  ({count})" if count else name
+            item.setText(text)
         fresh = [i for i in counts.get("_urgent", []) if i not in self._notified]
         if fresh:
             self._notified.update(fresh)
             self._notify_urgent(len(fresh))
 
     def _opening_row(self, counts: dict[str, Any]) -> int:
-        """The first list with something in it, in the order that matters to this role."""
+        """The first list with something in it, in the order that matters to this role (OPENING_LISTS)."""
         preferred = OPENING_LISTS.get(self.workspace.user.role.value, [WorkList.TO_REVIEW, WorkList.MINE])
         rows = {wl: i for i, (wl, _) in enumerate(LISTS)}
         for work_list in preferred:

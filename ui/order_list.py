@@ -151,6 +151,12 @@ class OrderListModel(QAbstractTableModel):
                 return QBrush(COLOURS[countdown(row["due_at"], datetime.now(UTC))[1]])
             if column == 0 and row["urgency"] != "normal":
                 return QBrush(QColor("#c62828"))
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and (row.get("new") or row.get("returned")):
+            return QBrush(QColor("#b26a00" if row.get("returned") else "#1565c0"))
+        if role == Qt.ItemDataRole.FontRole and column == 2 and row.get("new"):
+            font = QFont()
+            font.setBold(True)  # unread, as in a mail client
+            return font
         if role == Qt.ItemDataRole.FontRole and (row["urgency"] != "normal" or column == 7):
             font = QFont()
             font.setBold(row["urgency"] != "normal" or countdown(row["due_at"], datetime.now(UTC))[1] >= Urgency.TODAY)
@@ -158,10 +164,19 @@ class OrderListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and row["urgency"] == "very_urgent":
             return QBrush(QColor("#fdecea"))
         if role == Qt.ItemDataRole.ToolTipRole and column == 2:
-            return row["title"]
+            notes = [row["title"]]
+            if row.get("new"):
+                notes.append(self.tr("新：到达本机后还没有打开过"))
+            if row.get("returned"):
+                notes.append(self.tr("退回：审核退回、批示重办或退回申请未获同意，需要重新办理"))
+            return "\n".join(notes)
         if role == Qt.ItemDataRole.UserRole:
             return row["id"]
         return None
+
+    def markers(self, row: dict[str, Any]) -> str:
+        """The title's prefix: 【新】 until the user opens the order, 【退回】 while it is back for rework."""
+        return (self.tr("【新】") if row.get("new") else "") + (self.tr("【退回】") if row.get("returned") else "")
 
     def _text(self, row: dict[str, Any], column: int) -> str:
         match column:
@@ -170,7 +185,7 @@ class OrderListModel(QAbstractTableModel):
             case 1:
                 return row["number"]
             case 2:
-                return row["title"]
+                return self.markers(row) + row["title"]
             case 3:
                 return self.names.category(row["category_code"])
             case 4:

@@ -121,39 +121,39 @@
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="142"/>
+        <location filename="../../ui/audit_queue.py" line="161"/>
         <source>已审核</source>
         <translation>Audited</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="142"/>
+        <location filename="../../ui/audit_queue.py" line="161"/>
         <source>待审核</source>
         <translation>To audit</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="153"/>
+        <location filename="../../ui/audit_queue.py" line="172"/>
         <source>已审核 %1 / %2 件</source>
         <translation>Audited: %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="196"/>
+        <location filename="../../ui/audit_queue.py" line="215"/>
         <source>批示重办 — %1</source>
         <translation>Order rework — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="197"/>
+        <location filename="../../ui/audit_queue.py" line="216"/>
         <source>工单 %1：%2
 批示（将随工单退回承办单位）：</source>
         <translation>Order %1: %2
 Instruction (goes back to the department with the order):</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="204"/>
+        <location filename="../../ui/audit_queue.py" line="223"/>
         <source>批示重办</source>
         <translation>Instruct re-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="204"/>
+        <location filename="../../ui/audit_queue.py" line="223"/>
         <source>重办需要填写批示。</source>
         <translation>Re-handling needs an instruction.</translation>
     </message>
@@ -1051,7 +1051,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="109"/>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="525"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
@@ -1071,162 +1071,167 @@ Please send this file to your system administrator.</translation>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>搜索工单编号、标题、内容、地址、市民（Ctrl+F）</source>
         <translation>Search number, title, text, address, citizen (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167"/>
+        <location filename="../../ui/main_window.py" line="171"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="172"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="176"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198"/>
+        <location filename="../../ui/main_window.py" line="202"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199"/>
+        <location filename="../../ui/main_window.py" line="203"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="200"/>
+        <location filename="../../ui/main_window.py" line="204"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="205"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="210"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="230"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="361"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>%1 · 共 %2 件</source>
         <translation>%1 · %2 orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="375"/>
+        <location filename="../../ui/main_window.py" line="379"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="377"/>
+        <location filename="../../ui/main_window.py" line="381"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="439"/>
+        <source>%1  (%2 · 新%3)</source>
+        <translation>%1  (%2 · %3 new)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="466"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="450"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="450"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="453"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="459"/>
+        <location filename="../../ui/main_window.py" line="478"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461"/>
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="496"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479"/>
+        <location filename="../../ui/main_window.py" line="498"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="525"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1371,9 +1376,29 @@ Please send this file to your system administrator.</translation>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="187"/>
-        <source>待同步 %1</source>
+        <location filename="../../ui/order_list.py" line="169"/>
+        <source>新：到达本机后还没有打开过</source>
         <extracomment>The order in view: each query also tells whether it is in the list, and its state now.</extracomment>
+        <translation>New: arrived on this desk and not opened yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="171"/>
+        <source>退回：审核退回、批示重办或退回申请未获同意，需要重新办理</source>
+        <translation>Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="179"/>
+        <source>【新】</source>
+        <translation>[New] </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="179"/>
+        <source>【退回】</source>
+        <translation>[Returned] </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="202"/>
+        <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
     </message>
 </context>

@@ -576,6 +576,14 @@ EN: dict[str, str] = {
     "%1 张工单上有未保存的答复或表单内容：已保存在本机，再次打开这些工单时自动恢复。": (
         "Orders with an unsaved reply or form: %1. Saved here; restored when you open them again."
     ),
+    # --- issue 9, true counts and markers: 新/退回 in the work list, new counts in the sidebar ---
+    "【新】": "[New] ",
+    "【退回】": "[Returned] ",
+    "新：到达本机后还没有打开过": "New: arrived on this desk and not opened yet",
+    "退回：审核退回、批示重办或退回申请未获同意，需要重新办理": (
+        "Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again"
+    ),
+    "%1  (%2 · 新%3)": "%1  (%2 · %3 new)",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

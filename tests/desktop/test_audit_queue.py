@@ -9,9 +9,6 @@ from typing import Any
 
 import pytest
 
-from api_client import CaseDeskClient
-from casework.lifecycle import Command
-from casework.schemas import ApproveBody, AssignHandlerBody, SignBody, SubmitReplyBody
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from offline.worklists import WorkList, condition, page_query
@@ -29,31 +26,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     process.stop()
 
 
-def as_user(server: ServerProcess, username: str) -> CaseDeskClient:
-    client = CaseDeskClient(server.url, persist_session=False)
-    client.login(username, PASSWORD)
-    return client
-
-
-def replied_order(server: ServerProcess, title: str) -> int:
-    """Through the department's whole chain, by API: the order reaches the centre this month."""
-    order_id = server.new_order(title)
-    chief, handler, head = as_user(server, "chief"), as_user(server, "handler"), as_user(server, "head")
-    version = chief.order(order_id).version
-    version = chief.command(order_id, Command.SIGN, SignBody(version=version)).version
-    handler_id = handler.user.id  # type: ignore[union-attr]
-    assign = AssignHandlerBody(version=version, handler_id=handler_id)
-    version = chief.command(order_id, Command.ASSIGN_HANDLER, assign).version
-    body = SubmitReplyBody(version=version, text=f"关于“{title}”，经现场核实已处理完毕。", result_code="resolved")
-    version = handler.command(order_id, Command.SUBMIT_REPLY, body).version
-    version = chief.command(order_id, Command.APPROVE, ApproveBody(version=version)).version
-    assert head.command(order_id, Command.APPROVE, ApproveBody(version=version)).state == "replied"
-    return order_id
-
-
 def test_leader_marks_audited_and_orders_rehandling(qtbot: Any, tmp_path: Path, server: ServerProcess) -> None:
-    fine = replied_order(server, "海潮路井盖缺失")
-    weak = replied_order(server, "盂城小区雨水管堵塞")
+    fine = server.replied_order("海潮路井盖缺失")
+    weak = server.replied_order("盂城小区雨水管堵塞")
     workspace = sign_in(server.url, "leader", PASSWORD, tmp_path / "desks", TaskRunner())
     assert workspace.sync_once().ok
     window = MainWindow(workspace)
@@ -73,7 +48,7 @@ def test_leader_marks_audited_and_orders_rehandling(qtbot: Any, tmp_path: Path, 
     qtbot.waitUntil(lambda: workspace.status.pending == 2, timeout=5000)
     assert workspace.sync_once().applied == 2
 
-    agent = as_user(server, "agent")
+    agent = server.as_user("agent")
     marks = agent.order(fine).audit_marks
     assert [(m.leader_id, m.comment) for m in marks] == [(workspace.user.id, "办理规范")]
     reopened = agent.order(weak)

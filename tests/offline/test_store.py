@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from casework.lifecycle import Command
 from casework.schemas import AddNoteBody, SaveDraftBody, SignBody, SubmitReplyBody
 from casework.sync import MutationStatus
 from offline import SCHEMA_VERSION, Store, StoreTooNew, UnknownOrder, open_store
+from offline.worklists import WorkList, condition, page_query
 from tests.offline.factory import HANDLER, T, order, pull, result, revoke, upsert
 
 
@@ -169,3 +171,64 @@ def test_a_submitted_reply_is_a_round_of_the_history_at_once(store: Store) -> No
     assert local is not None and local["state"] == "in_review"
     assert [(r["round"], r["text"]) for r in local["replies"]] == [(1, "已更换灯泡。"), (2, "已于3月3日更换灯泡。")]
     assert local["replies"][-1]["basis"] == "《照明管理办法》" and local["replies"][-1]["author_id"] == HANDLER.user_id
+
+
+def _badges(store: Store) -> dict[int, int]:
+    """The list's 待同步 figure per order, as the work list reads it."""
+    rows = store.rows(page_query(condition(WorkList.ALL, HANDLER, datetime.now(UTC))), 100)
+    return {r["id"]: r["pending"] for r in rows}
+
+
+def _in_flight(store: Store) -> int:
+    counts = store.outbox_counts()
+    return counts.get("pending", 0) + counts.get("sent", 0)
+
+
+def test_pending_badge_follows_every_verdict_and_decision(store: Store) -> None:
+    """The badge is the order's in-flight outbox rows: applied, duplicate, conflict, rejected,
+    held, retried, discarded, rejected locally, revoked and pulled back — always the status bar's figure."""
+    store.apply_pull(pull(upsert(order(1), 1), upsert(order(2), 2)))
+    _sign_and_draft(store)
+    note = store.record(HANDLER, 1, Command.ADD_NOTE, AddNoteBody(client_id=uuid.uuid4(), text="已到现场"))
+    assert _badges(store) == {1: 3, 2: 0} and _in_flight(store) == 3
+    sign, draft = store.pending()[:2]
+    store.mark_sent([sign.id, draft.id, note.id])
+    assert _badges(store)[1] == 3  # sent, no answer yet: still on its way
+
+    store.mark([result(sign.id, MutationStatus.APPLIED, order=order(1, state="in_progress", version=2))])
+    assert _badges(store)[1] == 2
+    store.mark([result(note.id, MutationStatus.HELD)])
+    assert _badges(store)[1] == 2  # held: the server did not try it, it goes again
+    store.mark([result(draft.id, MutationStatus.CONFLICT, code="text_conflict", server_values={"text": "别人写的"})])
+    assert _badges(store)[1] == 1  # a conflict is a problem to resolve, not unsent work
+    store.mark([result(note.id, MutationStatus.REJECTED, code="wrong_state")])
+    assert _badges(store)[1] == 0 and _in_flight(store) == 0
+
+    retried = store.resolve(draft.id, "retry", changes={"text": "合并后的文字"})
+    assert retried is not None and _badges(store)[1] == 1
+    # The server's copy after the edit comes with the verdict (and again with the next pull).
+    store.mark([result(retried, MutationStatus.DUPLICATE, order=order(1, state="in_progress", version=3))])
+    assert _badges(store)[1] == 0
+    store.apply_pull(pull(upsert(order(1, state="in_progress", version=3), 3), cursor="c2"))
+    assert _badges(store)[1] == 0
+    store.resolve(note.id, "discard")
+    assert _badges(store) == {1: 0, 2: 0} and _in_flight(store) == 0
+
+    # Order 2: signed here, then the order is revoked and comes back: the badge comes back with it.
+    signed = store.record(HANDLER, 2, Command.SIGN, SignBody(version=0))
+    store.apply_pull(pull(revoke(2, 4), cursor="c3"))
+    assert 2 not in _badges(store)
+    store.apply_pull(pull(upsert(order(2, version=3), 5), cursor="c4"))
+    assert _badges(store)[2] == 1
+    store.reject_locally(signed.id, "file_missing", "照片丢失", "photo lost")
+    assert _badges(store)[2] == 0 and _in_flight(store) == 0
+
+
+def test_pending_badge_is_counted_not_stored(store: Store, store_path: Path) -> None:
+    """A file written before the fix has stale counts in ``orders.pending``; the list no longer reads them."""
+    store.apply_pull(pull(upsert(order(1), 1)))
+    with sqlite3.connect(store_path) as db:
+        db.execute("UPDATE orders SET pending = 4")
+    assert _badges(store) == {1: 0}
+    store.record(HANDLER, 1, Command.SIGN, SignBody(version=0))
+    assert _badges(store) == {1: 1}

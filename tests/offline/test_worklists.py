@@ -9,8 +9,9 @@ import pytest
 from casework.lifecycle import Command
 from casework.roles import Actor, Role
 from casework.schemas import ReturnForReworkBody
+from casework.sync import PullResponse
 from offline import Store
-from offline.worklists import Filters, WorkList, condition, page_query
+from offline.worklists import Filters, WorkList, condition, counts_query, is_new, page_query
 from tests.offline.factory import HANDLER, order, pull, revoke, upsert
 
 NOW = datetime.fromisoformat("2026-03-03T09:00:00+08:00")
@@ -124,3 +125,61 @@ def test_lists_follow_local_edits_and_revokes(city: Store) -> None:
     city.apply_pull(pull(revoke(2, 7), cursor="c2"))
     assert _ids(city, WorkList.MINE) == [6, 4]
     assert city.orders(text="噪音") == []  # gone from the search index too
+
+
+def _new(store: Store) -> list[int]:
+    return [r["id"] for r in store.rows(page_query(is_new()), 100)]
+
+
+def test_new_marks_what_arrived_after_the_first_download_until_opened(store: Store) -> None:
+    # The first download of a fresh profile, in two pages: nothing in it is new.
+    first = PullResponse(
+        changes=[upsert(order(1, allowed_commands=["sign"]), 1)], cursor="c1", has_more=True, reset=False
+    )
+    store.apply_pull(first)
+    store.apply_pull(pull(upsert(order(2, allowed_commands=["sign"]), 2), cursor="c2"))
+    assert _new(store) == []
+
+    # Later: a new dispatch (3) and a change to one already here (1).
+    store.apply_pull(
+        pull(upsert(order(3, allowed_commands=["sign"]), 3), upsert(order(1, version=2, title="改"), 4), cursor="c3")
+    )
+    assert _new(store) == [3]
+    rows = {r["id"]: r for r in store.rows(page_query(condition(WorkList.ALL, HANDLER, NOW)), 100)}
+    assert (rows[3]["new"], rows[1]["new"]) == (True, False)
+    counts = store.rows(counts_query([WorkList.TO_SIGN, WorkList.ALL], HANDLER, NOW), 1)[0]
+    assert counts == {"to_sign": 2, "to_sign:new": 1, "all": 3, "all:new": 1}
+
+    assert store.mark_seen(3) is True  # opened: no longer new
+    assert _new(store) == []
+    assert store.mark_seen(3) is False and store.mark_seen(1) is False  # nothing to clear
+    assert store.seen(3)["seen_version"] == 1  # type: ignore[index]
+
+    # Handed back to the centre and dispatched here again: new again.
+    store.apply_pull(pull(revoke(3, 5), cursor="c4"))
+    store.apply_pull(pull(upsert(order(3, version=4), 6), cursor="c5"))
+    assert _new(store) == [3]
+
+    # A reset downloads everything again: that is not news either.
+    store.mark_seen(3)
+    store.apply_pull(pull(upsert(order(1, version=5), 7), upsert(order(4), 8), cursor="c6", reset=True))
+    assert _new(store) == []
+
+
+def test_returned_covers_review_returns_rehandling_and_refused_returns(city: Store) -> None:
+    request = {
+        "reason_code": "not_our_duty",
+        "reason": "非本单位职责",
+        "requested_at": NOW.isoformat(),
+        "department_id": 3,
+    }
+    city.apply_pull(
+        pull(
+            upsert(order(7, "in_progress", handler_id=7, reopen_count=1), 7),  # 重办
+            upsert(order(8, "in_progress", handler_id=7, return_request=request), 8),  # return refused
+            upsert(order(9, "dispatched", return_request={**request, "department_id": 5}), 9),  # accepted: new dept
+        )
+    )
+    assert _ids(city, WorkList.RETURNED) == [6, 7, 8]
+    rows = {r["id"]: r for r in city.rows(page_query(condition(WorkList.ALL, HANDLER, NOW)), 100)}
+    assert [i for i, r in sorted(rows.items()) if r["returned"]] == [6, 7, 8]
