@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from api_client.errors import Offline
+
+log = logging.getLogger(__name__)
 
 #: Methods that may be sent twice without changing the outcome.
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -102,7 +105,10 @@ class ApiSession(requests.Session):
         with self._listeners_lock:
             listeners = list(self._listeners)
         for listener in listeners:
-            listener(reached)
+            try:
+                listener(reached)
+            except Exception:  # a listener's fault must not fail the request it hears of
+                log.exception("reachability listener failed")
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         """Send with the default timeout; connection failures and timeouts raise :class:`Offline`."""

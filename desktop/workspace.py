@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from api_client import CaseDeskClient
 from api_client.errors import ApiError, Offline, Unauthorized
@@ -48,8 +48,20 @@ class SyncStatus:
         return isinstance(self.error, Unauthorized)
 
 
-def profile_dir(data_root: Path, server_url: str, username: str) -> Path:
-    """Each (server, user) pair has its own store and cache: no mixing of two users' work."""
+def profile_dir(data_root: Path, server_id: str, username: str) -> Path:
+    """Each (server, user) pair has its own store and cache: no mixing of two users' work.
+
+    The server is named by its instance id (``GET /server-info``), not by its address: the same
+    server reached at a new port or host name opens the same profile, with its pull cursor, so
+    a restart pulls only what changed. ``desktop.session`` finds the id for an address.
+    """
+    key = hashlib.sha256(f"id:{server_id}|{username}".encode()).hexdigest()[:16]
+    return data_root / "profiles" / f"{username}-{key}"
+
+
+def url_profile_dir(data_root: Path, server_url: str, username: str) -> Path:
+    """Where profiles were kept before servers had an id (keyed by address); still used for a
+    server too old to answer ``/server-info``. ``desktop.session`` adopts such a profile."""
     key = hashlib.sha256(f"{server_url.rstrip('/')}|{username}".encode()).hexdigest()[:16]
     return data_root / "profiles" / f"{username}-{key}"
 
@@ -93,7 +105,7 @@ class Workspace(QObject):
         self.cache = BlobCache(root / "blobs")
         self.cache.clean_temp()
         self.store.set_me(user)
-        self._bridge = _Bridge()
+        self._bridge = _Bridge(self)  # a child: it lives where this object lives
         self._bridge.item_seen.connect(self.item_state)
         self._bridge.progress_made.connect(self.progress)
         self._bridge.item_seen.connect(self._on_item)
@@ -103,6 +115,14 @@ class Workspace(QObject):
         self._last_sync: datetime | None = None
         self._error: ApiError | None = None
         self._thread: threading.Thread | None = None
+        # Every request tells whether the server answered: the status flips on the first failure.
+        self._stop_listening = client.listen(self._reached)
+        app = QCoreApplication.instance()
+        if app is not None and parent is None and self.thread() is not app.thread():
+            # Made on a worker (sign-in runs off the UI thread): live on the UI thread, or the
+            # slots connected to this object (立即同步's sync_now …) would be queued to a thread
+            # that runs no event loop, and never run.
+            self.moveToThread(app.thread())
 
     # --- editing ----------------------------------------------------------------------------------
 
@@ -215,6 +235,7 @@ class Workspace(QObject):
         self.engine.cancel_round()
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._stop_listening()
         self.engine.stop()
         if self._thread is not None:
             self._thread.join(timeout)
@@ -230,6 +251,12 @@ class Workspace(QObject):
         self._syncing = False
         self.changed.emit(set())
         self._emit_status()
+
+    def _reached(self, reached: bool) -> None:
+        # On whichever thread made the request: a plain flag and a queued signal.
+        if reached != self._online:
+            self._online = reached
+            self._emit_status()
 
     def _on_item(self, update: ItemUpdate) -> None:
         # Only a verdict changes what the order shows; progress ticks (uploading n %) do not.
