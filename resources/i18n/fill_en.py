@@ -497,6 +497,11 @@ EN: dict[str, str] = {
     "保存": "Save",
     "正在生成…": "Generating…",
     "导出失败": "Export failed",
+    # --- session: offline unlock and re-sign-in (issue 9) ---
+    "服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。": (
+        "The server can be reached again, but you need to sign in again. Unsent work stays on this PC "
+        "and is sent once you have signed in."
+    ),
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.
