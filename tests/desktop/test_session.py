@@ -8,6 +8,7 @@ stopped to play "offline". The sign-in dialog is driven with keystrokes and clic
 from __future__ import annotations
 
 import socket
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +22,15 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from api_client import CaseDeskClient
 from casework.lifecycle import Command
+from casework.schemas import SignBody
 from casework.sync import PullResponse
+from desktop.session import cached_user, sign_in
+from desktop.tasks import TaskRunner
+from desktop.workspace import url_profile_dir
 from main import parse
+from offline import open_store
+from offline.facts import actor_of
+from server.auth.passwords import hash_password
 from tests.api_client.conftest import MemoryKeyring
 from tests.server_process import PASSWORD, ServerProcess
 from ui.app import CaseDeskApp
@@ -148,6 +156,7 @@ def test_without_a_keyring_the_password_opens_the_cached_desk_offline_and_work_w
         cached = len(app.window.workspace.store.orders())
         assert cached > 0 and app.window.workspace.store.order(order_id) is not None
         assert not app.window.workspace.client.session_persisted  # nothing in a keyring
+        assert profile != url_profile_dir(tmp_path / "home", server.url, "handler")  # keyed by the server's id
         _stop(qtbot, app)
         server.stop()
 
@@ -229,5 +238,87 @@ def test_with_the_server_down_a_sync_turns_the_status_offline_at_once(
         server.start()
         qtbot.mouseClick(window.sync_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "在线" in window.online_label.text(), timeout=30_000)
+    finally:
+        server.stop()
+
+
+def test_a_password_changed_while_offline_is_asked_for_when_the_server_answers(
+    qtbot: Any, make_app: Any, tmp_path: Path, no_keyring: None
+) -> None:
+    server = ServerProcess(tmp_path / "server")
+    server.start()
+    try:
+        order_id = server.new_order("高邮湖路窨井盖缺失")
+        app = make_app("--server", server.url)
+        qtbot.waitUntil(lambda: getattr(app, "sign_in_dialog", None) is not None, timeout=20_000)
+        _sign_in(qtbot, app.sign_in_dialog, PASSWORD, username="handler")
+        qtbot.waitUntil(lambda: app.window is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: app.window.workspace.status.last_sync is not None, timeout=30_000)
+        _stop(qtbot, app)
+        server.stop()
+
+        again = make_app()
+        qtbot.waitUntil(lambda: getattr(again, "sign_in_dialog", None) is not None, timeout=20_000)
+        _sign_in(qtbot, again.sign_in_dialog, PASSWORD)  # the old password opens the desk offline
+        qtbot.waitUntil(lambda: again.window is not None, timeout=20_000)
+        offline = again.window.workspace
+        with qtbot.waitSignal(offline.changed, timeout=10_000):
+            offline.record(order_id, Command.SIGN, {})
+
+        # Meanwhile an administrator set a new password on the server.
+        with sqlite3.connect(tmp_path / "server" / "casedesk.db") as db:
+            db.execute("UPDATE users SET password_hash = ? WHERE username = 'handler'", (hash_password("new-pass-1"),))
+        server.start()
+        qtbot.mouseClick(again.window.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: again.sign_in_dialog.isVisible() and again.sign_in_dialog.note.isVisible(), timeout=30_000
+        )
+        assert offline.status.needs_sign_in and offline.status.pending == 1  # nothing lost meanwhile
+        assert "重新登录" in again.sign_in_dialog.note.text()
+
+        _sign_in(qtbot, again.sign_in_dialog, "new-pass-1")
+        qtbot.waitUntil(
+            lambda: again.workspace is not offline and again.window.workspace is again.workspace, timeout=30_000
+        )
+        desk = again.window.workspace
+        assert desk.root == offline.root and desk.status.online
+        qtbot.waitUntil(lambda: desk.status.pending == 0, timeout=30_000)
+        agent = CaseDeskClient(server.url, persist_session=False)
+        agent.login("agent", PASSWORD)
+        assert agent.order(order_id).state.value == "in_progress"
+    finally:
+        server.stop()
+
+
+def test_a_profile_kept_by_address_is_adopted_with_its_cursor_and_unsent_work(
+    qtbot: Any, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """Profiles made before servers had an id were keyed by URL: the first sign-in moves it over."""
+    server = ServerProcess(tmp_path / "server")
+    server.start()
+    home = tmp_path / "home"
+    runner = TaskRunner()
+    try:
+        order_id = server.new_order()
+        desk = sign_in(server.url, "handler", PASSWORD, home, runner)
+        desk.sync_once()
+        cursor, root = desk.store.cursor(), desk.root
+        desk.stop()
+        # The layout of an older CaseDesk: the profile under the URL's key, no record of server ids.
+        old = url_profile_dir(home, server.url, "handler")
+        root.rename(old)
+        (home / "profiles" / "servers.json").unlink()
+        store = open_store(old / "local.sqlite")
+        store.record(
+            actor_of(cached_user(old)), order_id, Command.SIGN, SignBody(version=store.order(order_id)["version"])
+        )
+        store.close()
+
+        again = sign_in(server.url, "handler", PASSWORD, home, runner)
+        assert again.root == root and not old.exists()
+        assert again.store.cursor() == cursor and again.status.pending == 1
+        report = again.sync_once()
+        assert report.ok and not report.reset and again.status.pending == 0
+        again.stop()
     finally:
         server.stop()
