@@ -216,6 +216,8 @@ class Workspace(QObject):
         if self._thread is None or not self._thread.is_alive():
             self.start_sync()
         else:
+            self._syncing = True  # shown at once; the round's report (or its first failure) follows
+            self._emit_status()
             self.engine.wake()
 
     def _ensure_session(self) -> None:

@@ -45,6 +45,7 @@ class CaseDeskApp(QObject):
         self.embedded: EmbeddedServer | None = None
         self.workspace: Workspace | None = None
         self.window: MainWindow | None = None
+        self._asked_for: Workspace | None = None  # the desk whose expired session was asked about
         self._splash: QProgressDialog | None = None
         crash.log_to(self.data_dir / "logs")
         crash.install(self.data_dir / "crash-reports", self._show_crash)
@@ -157,10 +158,17 @@ class CaseDeskApp(QObject):
     def _on_status(self, status: Any) -> None:
         """The server refused the session (say, the password changed while the desk was offline):
         ask for the password again. Nothing is lost meanwhile: the outbox waits."""
-        if status.needs_sign_in and self.embedded is None and self.workspace is not None:
+        workspace = self.workspace
+        if (
+            status.needs_sign_in
+            and self.embedded is None
+            and workspace is not None
+            and self._asked_for is not workspace
+        ):
+            self._asked_for = workspace  # once per desk: cancelled, the status bar keeps saying so
             self._ask_sign_in(
-                self.workspace.client.base_url,
-                self.workspace.user.username,
+                workspace.client.base_url,
+                workspace.user.username,
                 self.tr("服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。"),
             )
 
