@@ -98,6 +98,7 @@ class Authenticator:
         self.user: UserOut | None = None
         self.access_token: str | None = None
         self.refresh_token: str | None = None
+        self._kept: tuple[str, str] | None = None  # (username, password) of an offline unlock, memory only
         self._lock = threading.Lock()
 
     def url(self, path: str) -> str:
@@ -121,13 +122,28 @@ class Authenticator:
             raise error_from_response(response)
         return self._adopt(username, read_model(response, TokenPair))
 
+    def keep_password(self, username: str, password: str) -> None:
+        """The desk was unlocked offline with this password: hold it in memory — never on disk —
+        so that :meth:`resume` can sign in with it once the server answers; then it is dropped."""
+        self._kept = (username, password)
+
+    @property
+    def keeps_password(self) -> bool:
+        return self._kept is not None
+
     def resume(self, username: str) -> TokenPair:
-        """Continue a session from the refresh token in the keyring; Unauthorized when there is none."""
+        """Continue a session from the refresh token in the keyring, else with a password kept by
+        :meth:`keep_password`; Unauthorized when there is neither (or the server refuses both)."""
         token = self.store.load(username)
         if token is None:
-            raise Unauthorized("no_session", "请先登录", "Please sign in")
+            return self._login_kept(username)
         self.username, self.refresh_token = username, token
-        self._refresh(token)
+        try:
+            self._refresh(token)
+        except Unauthorized:
+            if self._kept is None or self._kept[0] != username:
+                raise
+            return self._login_kept(username)
         assert self.user is not None
         return TokenPair(
             access_token=self.access_token or "",
@@ -135,6 +151,18 @@ class Authenticator:
             expires_in=0,
             user=self.user,
         )
+
+    def _login_kept(self, username: str) -> TokenPair:
+        kept = self._kept
+        if kept is None or kept[0] != username:
+            raise Unauthorized("no_session", "请先登录", "Please sign in")
+        try:
+            pair = self.login(*kept)
+        except Unauthorized:
+            self._kept = None  # changed on the server meanwhile: the user has to sign in again
+            raise
+        self._kept = None  # Offline and the like keep it for the next try
+        return pair
 
     def _refresh(self, used: str | None) -> None:
         """Rotate the refresh token, unless another thread already did since ``used`` was read."""
@@ -187,6 +215,7 @@ class Authenticator:
             revoked = False
         finally:
             self._forget()
+            self._kept = None
             self.user = None
         return revoked
 

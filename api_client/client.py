@@ -11,8 +11,8 @@ import requests
 from pydantic import BaseModel, TypeAdapter
 
 from api_client.auth import Authenticator, TokenStore, keyring_is_secure
-from api_client.errors import Rejected, read_model
-from api_client.session import DEFAULT_TIMEOUT, ApiSession
+from api_client.errors import Rejected, error_from_response, read_model
+from api_client.session import DEFAULT_TIMEOUT, ApiSession, ReachabilityListener
 from api_client.uploads import DEFAULT_CHUNK, ProgressCallback, Uploader
 from casework.lifecycle import Command
 from casework.measures import DepartmentMeasures, Ranking
@@ -24,6 +24,7 @@ from casework.schemas import (
     OrderDetail,
     OrderIntake,
     OrderPage,
+    ServerInfo,
     UserOut,
     Wire,
 )
@@ -78,6 +79,24 @@ class CaseDeskClient:
     def logout(self) -> bool:
         """Revoke the session on the server and remove it from the keyring; False if the server was not reached."""
         return self.auth.logout()
+
+    def keep_password(self, username: str, password: str) -> None:
+        """Opened offline with this password: sign in with it (once, from memory) when the server answers."""
+        self.auth.keep_password(username, password)
+
+    def server_info(self) -> ServerInfo:
+        """Who the server is (``GET /server-info``, no sign-in): its instance id outlives address changes."""
+        response = self.session.get(self.auth.url("/server-info"))
+        if not response.ok:
+            raise error_from_response(response)
+        return read_model(response, ServerInfo)  # type: ignore[no-any-return]
+
+    def listen(self, listener: ReachabilityListener) -> Callable[[], None]:
+        """``listener(reached)`` after each request, on its thread: True on any answer, False when the
+        server could not be reached. Returns a function that stops it (a no-op for a plain session)."""
+        if isinstance(self.session, ApiSession):
+            return self.session.listen(listener)
+        return lambda: None
 
     # --- helpers ----------------------------------------------------------------------------
 

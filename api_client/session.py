@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -10,12 +13,19 @@ from urllib3.util.retry import Retry
 
 from api_client.errors import Offline
 
+log = logging.getLogger(__name__)
+
 #: Methods that may be sent twice without changing the outcome.
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 #: Answers that mean "a proxy or the server is briefly unavailable".
 TRANSIENT_STATUSES = (502, 503, 504)
-#: (connect, read) seconds.
-DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 30.0)
+#: (connect, read) seconds. A server on the LAN or the internet accepts a connection within a
+#: second or two; waiting longer only keeps a desk that is offline looking online.
+DEFAULT_TIMEOUT: tuple[float, float] = (3.0, 30.0)
+#: Connection failures (refused, no route, connect timeout) are retried once, at once: a
+#: server that is down stays down for the next few hundred milliseconds, and the sync loop
+#: has its own back-off. Answers that say "busy" (502/503/504) get the full ``attempts``.
+CONNECT_RETRIES = 1
 
 
 class IdempotentRetry(Retry):
@@ -35,10 +45,10 @@ class IdempotentRetry(Retry):
 
 
 def make_retry(attempts: int = 3, backoff: float = 0.3) -> Retry:
-    """Back-off retries for idempotent methods on 502/503/504 and connection errors."""
+    """Back-off retries for idempotent methods on 502/503/504; one quick retry of a failed connection."""
     return IdempotentRetry(
         total=attempts,
-        connect=attempts,
+        connect=min(attempts, CONNECT_RETRIES),
         read=attempts,
         status=attempts,
         other=0,
@@ -50,8 +60,17 @@ def make_retry(attempts: int = 3, backoff: float = 0.3) -> Retry:
     )
 
 
+#: Told ``True`` when the server answered (any status), ``False`` when it could not be reached.
+ReachabilityListener = Callable[[bool], None]
+
+
 class ApiSession(requests.Session):
-    """A session with a default timeout that turns "no answer" into :class:`Offline`."""
+    """A session with a default timeout that turns "no answer" into :class:`Offline`.
+
+    Listeners (:meth:`listen`) hear of every answer and every failure to connect as it
+    happens, on the calling thread: a status shown to the user flips on the first failed
+    request, not when the round of requests it belongs to gives up.
+    """
 
     def __init__(
         self,
@@ -67,16 +86,42 @@ class ApiSession(requests.Session):
         )
         self.mount("http://", adapter)
         self.mount("https://", adapter)
+        self._listeners: list[ReachabilityListener] = []
+        self._listeners_lock = threading.Lock()
+
+    def listen(self, listener: ReachabilityListener) -> Callable[[], None]:
+        """Call ``listener(reached)`` after each request; returns a function that stops it."""
+        with self._listeners_lock:
+            self._listeners.append(listener)
+
+        def stop() -> None:
+            with self._listeners_lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return stop
+
+    def _tell(self, reached: bool) -> None:
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(reached)
+            except Exception:  # a listener's fault must not fail the request it hears of
+                log.exception("reachability listener failed")
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         """Send with the default timeout; connection failures and timeouts raise :class:`Offline`."""
         kwargs.setdefault("timeout", self.timeout)
         try:
-            return super().request(method, url, *args, **kwargs)
+            response = super().request(method, url, *args, **kwargs)
         except (
             requests.ConnectionError,
             requests.Timeout,
             requests.exceptions.ChunkedEncodingError,  # the body was cut off
             requests.exceptions.ContentDecodingError,
         ) as exc:
+            self._tell(False)
             raise Offline(detail=str(exc)) from exc
+        self._tell(True)
+        return response

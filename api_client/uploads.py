@@ -148,12 +148,21 @@ class Uploader:
     def _start(self, source: Source, sha: str, upload_url: str | None) -> tuple[str, int]:
         """The upload to continue and its server offset; a new one when the old URL is gone or expired."""
         if upload_url is not None:
+            upload_url = self._here(upload_url)
             try:
                 return upload_url, self.offset(upload_url)
             except (NotFound, Rejected) as exc:  # 404 unknown, 410 expired
                 if isinstance(exc, Rejected) and exc.status != 410:
                     raise
         return self.create(source.size, sha), 0
+
+    def _here(self, url: str) -> str:
+        """An upload begun when the server had another address (the bundled server on a new port):
+        the same upload at this server's address."""
+        base = self.auth.base_url
+        if url.startswith(f"{base}/") or "/uploads/" not in url:
+            return url
+        return f"{base}/uploads/{url.rsplit('/uploads/', 1)[1]}"
 
     def _recover(self, url: str, failures: int, cause: ApiError) -> int:
         """Ask the server where to go on, waiting a little more after each failure."""

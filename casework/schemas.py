@@ -500,3 +500,23 @@ class EventView(Wire):
     order_id: int | None
     before: dict[str, Any]
     after: dict[str, Any]
+
+
+# --- the server itself ------------------------------------------------------------------------
+
+#: The wire contract's version: raised when a change would break clients of the previous one.
+API_VERSION = 1
+
+
+class ServerInfo(BaseModel):
+    """``GET /server-info``, answered without sign-in: who this server is. ``id`` is made once, when
+    its database is set up, and outlives address changes; clients key their local data by it."""
+
+    # Unknown fields are ignored here, unlike every other answer: a client must be able to tell
+    # which server it talks to even when that server is newer than the client.
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    name: str
+    version: str
+    api_version: int

@@ -1,12 +1,18 @@
 """The bundled case server, for a first run with no server configured: in-process, loopback only.
 
-It runs the real server (the same app, migrations and seed as production) on a free port in a
-background thread, with its SQLite database and photos in the user's data directory. The demo
-city is seeded once, on the first start; later starts reuse it.
+It runs the real server (the same app, migrations and seed as production) in a background
+thread, with its SQLite database and photos in the user's data directory. The demo city is
+seeded once, on the first start; later starts reuse it. The port is chosen free on the first
+start and remembered (``port`` in the data directory): later starts listen on the same one
+when it is still free, so the server keeps its address (and the keyring its session); when
+another program took it, a free one is used and remembered instead. Local data does not
+depend on it either way: the desk keys it by the server's instance id.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import threading
 import time
@@ -42,12 +48,13 @@ class EmbeddedServer:
         settings = Settings(data_dir=self.data_dir)
         seed_once(settings, orders=self.orders)  # migrates; seeds only a database without the demo city
         app = create_app(settings)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        sock = self._listen()
+        port = sock.getsockname()[1]
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="embedded-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="embedded-server", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + 30
         while not self._server.started:
@@ -56,6 +63,36 @@ class EmbeddedServer:
             time.sleep(0.02)
         self.url = f"http://127.0.0.1:{port}"
         return self.url
+
+    @property
+    def port_file(self) -> Path:
+        return self.data_dir / "port"
+
+    def remembered_port(self) -> int | None:
+        try:
+            port = int(self.port_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return port if 1024 <= port <= 65535 else None
+
+    def _listen(self) -> socket.socket:
+        """A socket bound to the remembered port, or to a free one (then remembered)."""
+        remembered = self.remembered_port()
+        for port in ([remembered] if remembered else []) + [0]:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            if os.name != "nt":  # as asyncio does: a restart may bind while old connections linger
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                sock.close()
+                continue
+            chosen = sock.getsockname()[1]
+            if chosen != remembered:
+                with contextlib.suppress(OSError):
+                    self.port_file.write_text(f"{chosen}\n")
+            return sock
+        raise RuntimeError("no free port on 127.0.0.1")
 
     def stop(self) -> None:
         if self._server is not None:

@@ -1,38 +1,204 @@
-"""Signing in: with a password, from the keyring, or offline on the data cached at the last sign-in."""
+"""Signing in: with a password, from the keyring, or offline on the data cached at the last sign-in.
+
+Local data lives in a profile per (server, user), the server named by its instance id
+(``GET /server-info``). The id last seen at each address is remembered (``profiles/servers.json``)
+so that a desk started while the server is unreachable still finds its profile.
+
+Offline unlock: each password sign-in that the server accepts leaves in the profile an Argon2id
+verifier of the password (``offline-unlock.json`` — never the password itself), as Windows'
+cached logons do. When the server cannot be reached and no session is kept in the OS keyring,
+the same password, checked against that verifier, opens the cached orders and the unsent work
+offline; the password is then held in memory only, to sign in once the server answers.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import threading
 from pathlib import Path
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
 from api_client import CaseDeskClient
-from api_client.errors import Offline
+from api_client.errors import NotFound, Offline, Unauthorized
 from casework.schemas import UserOut
 from desktop.tasks import TaskRunner
-from desktop.workspace import Workspace, profile_dir
+from desktop.workspace import Workspace, profile_dir, url_profile_dir
 from offline import open_store
+
+SERVERS_FILE = "servers.json"
+VERIFIER_FILE = "offline-unlock.json"
+
+# The library's defaults (RFC 9106's second choice: 64 MiB, 3 passes), stronger than the server's
+# per-request setting: this hash sits in a file on a laptop that may be lost.
+_hasher = PasswordHasher()
+_servers_lock = threading.Lock()
+
+
+class OfflineLocked(Offline):
+    """The server cannot be reached and no session is kept on this PC: the password is needed."""
+
+    default_code = "offline_locked"
+    default_zh = "无法连接服务器。曾在本机登录过的用户可输入密码，离线打开本机保存的工单和未发送的工作。"
+    default_en = (
+        "Cannot reach the server. If you have signed in on this PC before, enter your password "
+        "to open the orders and unsent work kept here, offline."
+    )
+
+
+class NoOfflineCopy(Offline):
+    """The server cannot be reached and this user has never signed in here with a password."""
+
+    default_code = "no_offline_copy"
+    default_zh = "无法连接服务器，且该用户从未在本机登录过，没有可离线打开的数据。请联网后再登录。"
+    default_en = (
+        "Cannot reach the server, and this user has never signed in on this PC: there is no "
+        "local data to open offline. Sign in when the server can be reached."
+    )
+
+
+class WrongOfflinePassword(Unauthorized):
+    """The password does not match the verifier kept at the last online sign-in."""
+
+    default_code = "wrong_offline_password"
+    default_zh = "密码不正确（服务器无法连接，已按本机上次登录时保存的凭据离线核对）"
+    default_en = "Wrong password (the server cannot be reached; checked against this PC's record of your last sign-in)"
+
+
+# --- signing in ----------------------------------------------------------------------------------
 
 
 def sign_in(server_url: str, username: str, password: str, data_root: Path, runner: TaskRunner) -> Workspace:
-    """Sign in with a password (raises the client's errors: Unauthorized, Offline …)."""
+    """Sign in with a password (raises the client's errors: Unauthorized …). When the server cannot
+    be reached, the password is checked against this PC's verifier and the desk opens offline
+    (or raises :class:`NoOfflineCopy` / :class:`WrongOfflinePassword`)."""
     client = CaseDeskClient(server_url)
-    user = client.login(username, password)
-    return Workspace(client, user, profile_dir(data_root, server_url, user.username), runner, online=True)
+    try:
+        server_id = server_identity(client, data_root)
+        user = client.login(username, password)
+    except Offline:
+        return unlock_offline(client, username, password, data_root, runner)
+    root = open_profile(data_root, server_url, server_id, user.username)
+    keep_verifier(root, user.username, password)
+    return Workspace(client, user, root, runner, online=True)
 
 
 def resume(server_url: str, username: str, data_root: Path, runner: TaskRunner) -> Workspace:
     """Open the desk of a user who signed in before: from the keyring online, or offline on the
-    cached data when the server cannot be reached. Raises Unauthorized when neither works."""
+    cached data when the server cannot be reached and the keyring keeps a session. Raises
+    Unauthorized (no session kept) or :class:`OfflineLocked` (offline, no session kept: the
+    password can unlock the desk, :func:`sign_in`)."""
     client = CaseDeskClient(server_url)
-    root = profile_dir(data_root, server_url, username)
     try:
+        server_id = server_identity(client, data_root)
         user = client.resume(username)
-        online = True
     except Offline:
-        user = cached_user(root)
-        if user is None:
-            raise
-        online = False
-    return Workspace(client, user, root, runner, online=online)
+        root = known_profile(data_root, server_url, username)
+        cached = cached_user(root) if root is not None else None
+        if root is None or cached is None:
+            raise NoOfflineCopy() from None
+        if client.auth.store.load(username) is None:
+            raise OfflineLocked() from None
+        return Workspace(client, cached, root, runner, online=False)
+    return Workspace(client, user, open_profile(data_root, server_url, server_id, user.username), runner, online=True)
+
+
+def unlock_offline(
+    client: CaseDeskClient, username: str, password: str, data_root: Path, runner: TaskRunner
+) -> Workspace:
+    """Open ``username``'s cached desk offline when ``password`` matches the verifier kept here."""
+    root = known_profile(data_root, client.base_url, username)
+    user = cached_user(root) if root is not None else None
+    if root is None or user is None or not (root / VERIFIER_FILE).exists():
+        raise NoOfflineCopy()
+    if not check_verifier(root, username, password):
+        raise WrongOfflinePassword()
+    client.keep_password(username, password)  # memory only: to sign in when the server answers
+    return Workspace(client, user, root, runner, online=False)
+
+
+# --- which profile -------------------------------------------------------------------------------
+
+
+def server_identity(client: CaseDeskClient, data_root: Path) -> str | None:
+    """The server's instance id, remembered for its address; None for a server too old to say."""
+    try:
+        server_id = client.server_info().id
+    except NotFound:
+        return None
+    known = _read_servers(data_root)
+    if known.get(client.base_url) != server_id:
+        known[client.base_url] = server_id
+        _write_servers(data_root, known)
+    return server_id
+
+
+def open_profile(data_root: Path, server_url: str, server_id: str | None, username: str) -> Path:
+    """The profile for this server and user. A profile kept by address (before servers had an id)
+    is adopted — moved, with its cursor and unsent work — when the server's own has none yet."""
+    by_url = url_profile_dir(data_root, server_url, username)
+    if server_id is None:
+        return by_url
+    root = profile_dir(data_root, server_id, username)
+    if not root.exists() and by_url.exists():
+        with contextlib.suppress(OSError):  # in use or unmovable: start afresh, the old one stays
+            by_url.rename(root)
+    return root
+
+
+def known_profile(data_root: Path, server_url: str, username: str) -> Path | None:
+    """Offline: the profile of the server last seen at this address (or the one kept by address)."""
+    server_id = _read_servers(data_root).get(server_url.rstrip("/"))
+    candidates = [profile_dir(data_root, server_id, username)] if server_id else []
+    candidates.append(url_profile_dir(data_root, server_url, username))
+    return next((root for root in candidates if (root / "local.sqlite").exists()), None)
+
+
+def _read_servers(data_root: Path) -> dict[str, str]:
+    try:
+        found = json.loads((data_root / "profiles" / SERVERS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _write_servers(data_root: Path, known: dict[str, str]) -> None:
+    with _servers_lock:
+        _write_private(data_root / "profiles" / SERVERS_FILE, json.dumps(known, indent=1, sort_keys=True))
+
+
+# --- the offline verifier ------------------------------------------------------------------------
+
+
+def keep_verifier(root: Path, username: str, password: str) -> None:
+    """After a sign-in the server accepted: an Argon2id hash of the password, for offline unlock."""
+    body = {"username": username, "argon2id": _hasher.hash(password)}
+    with contextlib.suppress(OSError):  # no offline unlock then; signing in still works
+        _write_private(root / VERIFIER_FILE, json.dumps(body))
+
+
+def check_verifier(root: Path, username: str, password: str) -> bool:
+    try:
+        body = json.loads((root / VERIFIER_FILE).read_text(encoding="utf-8"))
+        return body["username"] == username and _hasher.verify(body["argon2id"], password)
+    except (OSError, ValueError, KeyError, TypeError, VerificationError, InvalidHashError):
+        return False
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` readable by this OS user only, replacing the file at once (no torn file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(temp, path)
+
+
+# --- the cached user -----------------------------------------------------------------------------
 
 
 def cached_user(root: Path) -> UserOut | None:

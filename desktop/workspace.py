@@ -79,8 +79,20 @@ class Undone:
     args: list[dict[str, Any]]
 
 
-def profile_dir(data_root: Path, server_url: str, username: str) -> Path:
-    """Each (server, user) pair has its own store and cache: no mixing of two users' work."""
+def profile_dir(data_root: Path, server_id: str, username: str) -> Path:
+    """Each (server, user) pair has its own store and cache: no mixing of two users' work.
+
+    The server is named by its instance id (``GET /server-info``), not by its address: the same
+    server reached at a new port or host name opens the same profile, with its pull cursor, so
+    a restart pulls only what changed. ``desktop.session`` finds the id for an address.
+    """
+    key = hashlib.sha256(f"id:{server_id}|{username}".encode()).hexdigest()[:16]
+    return data_root / "profiles" / f"{username}-{key}"
+
+
+def url_profile_dir(data_root: Path, server_url: str, username: str) -> Path:
+    """Where profiles were kept before servers had an id (keyed by address); still used for a
+    server too old to answer ``/server-info``. ``desktop.session`` adopts such a profile."""
     key = hashlib.sha256(f"{server_url.rstrip('/')}|{username}".encode()).hexdigest()[:16]
     return data_root / "profiles" / f"{username}-{key}"
 
@@ -127,7 +139,7 @@ class Workspace(QObject):
         self.cache = BlobCache(root / "blobs")
         self.cache.clean_temp()
         self.store.set_me(user)
-        self._bridge = _Bridge()
+        self._bridge = _Bridge(self)  # a child: it lives where this object lives
         self._bridge.item_seen.connect(self.item_state)
         self._bridge.progress_made.connect(self.progress)
         self._bridge.item_seen.connect(self._on_item)
@@ -148,6 +160,8 @@ class Workspace(QObject):
         #: The first sync round of this session has reported (done or failed): the window chooses the
         #: list to open on from counts taken after this.
         self.first_sync_reported = False
+        # Every request tells whether the server answered: the status flips on the first failure.
+        self._stop_listening = client.listen(self._reached)
 
     # --- editing ----------------------------------------------------------------------------------
 
@@ -330,6 +344,9 @@ class Workspace(QObject):
         self.engine.wake(flush=True)
         if self._thread is None or not self._thread.is_alive():
             self.start_sync()
+        else:
+            self._syncing = True  # shown at once; the round's report (or its first failure) follows
+            self._emit_status()
 
     def _ensure_session(self) -> None:
         """Opened offline: sign in again from the keyring as soon as the server answers."""
@@ -348,6 +365,7 @@ class Workspace(QObject):
         self.engine.cancel_round()
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._stop_listening()
         self.engine.stop()
         if self._thread is not None:
             self._thread.join(timeout)
@@ -372,6 +390,12 @@ class Workspace(QObject):
         if first or not report.idle:
             self.changed.emit(set())  # verdicts have announced their orders already; pulls may touch any
         self._emit_status()
+
+    def _reached(self, reached: bool) -> None:
+        # On whichever thread made the request: a plain flag and a queued signal.
+        if reached != self._online:
+            self._online = reached
+            self._emit_status()
 
     def _on_item(self, update: ItemUpdate) -> None:
         # Only a verdict changes what the order shows; progress ticks (uploading n %) do not.

@@ -10,12 +10,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from casework.schemas import API_VERSION, ServerInfo
 from server.auth.endpoints import router as auth_router
 from server.blobs.endpoints import router as blobs_router
 from server.blobs.store import BlobStore
 from server.calendar.endpoints import router as calendar_router
 from server.db import make_engine, make_session_factory, utcnow
 from server.errors import install_handlers
+from server.instance import instance_id
 from server.measures.endpoints import router as measures_router
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
@@ -119,6 +121,16 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         return {"status": "ok"}
+
+    @app.get("/server-info", tags=["health"], response_model=ServerInfo)
+    def server_info() -> ServerInfo:
+        """Who this server is, without signing in: its instance id (stable across address changes),
+        name, software version and API version."""
+        if not hasattr(app.state, "instance_id"):
+            app.state.instance_id = instance_id(engine)
+        return ServerInfo(
+            id=app.state.instance_id, name=settings.server_name, version=app.version, api_version=API_VERSION
+        )
 
     app.add_middleware(BodyLimit, limit=MAX_JSON_BODY, upload_limit=settings.max_upload_chunk_bytes)
     return app

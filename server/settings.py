@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     upload_expiry_hours: int = 24
     max_image_pixels: int = 80_000_000  # Pillow's decompression-bomb guard
     thumbnail_size: int = 320
+    server_name: str = "CaseDesk"  # shown to desktop users (GET /server-info), e.g. 高邮市12345热线
     screen_key: str = ""  # the big screen's ?key=; without one /screen answers only on loopback
 
     @property

@@ -15,7 +15,7 @@ from api_client import CaseDeskClient
 from casework.lifecycle import Command
 from casework.schemas import ApproveBody, AssignHandlerBody, DispatchBody, OrderIntake, SignBody, SubmitReplyBody
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]  # the checkout this file is in (not the installed one)
 PASSWORD = "demo1234"
 
 

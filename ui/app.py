@@ -14,7 +14,7 @@ from api_client.errors import ApiError, Unauthorized
 from desktop import crash
 from desktop.embedded import DEMO_PASSWORD, DEMO_USERS, EmbeddedServer
 from desktop.i18n import Languages
-from desktop.session import resume, sign_in
+from desktop.session import NoOfflineCopy, OfflineLocked, resume, sign_in
 from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
 from ui.main_window import MainWindow
@@ -45,6 +45,7 @@ class CaseDeskApp(QObject):
         self.embedded: EmbeddedServer | None = None
         self.workspace: Workspace | None = None
         self.window: MainWindow | None = None
+        self._asked_for: Workspace | None = None  # the desk whose expired session was asked about
         self._splash: QProgressDialog | None = None
         crash.log_to(self.data_dir / "logs")
         crash.install(self.data_dir / "crash-reports", self._show_crash)
@@ -100,7 +101,9 @@ class CaseDeskApp(QObject):
 
         def failed(error: BaseException) -> None:
             self._close_splash()
-            self._ask_sign_in(server, username)
+            # Offline without a kept session: the dialog says the password can open the local copy.
+            note = error.message(self.languages.current) if isinstance(error, OfflineLocked | NoOfflineCopy) else ""
+            self._ask_sign_in(server, username, note)
 
         self.runner.run(
             resume,
@@ -115,12 +118,18 @@ class CaseDeskApp(QObject):
             owner=self,
         )
 
-    def _ask_sign_in(self, server: str, username: str) -> None:
+    def _ask_sign_in(self, server: str, username: str, note: str = "") -> None:
+        current = getattr(self, "sign_in_dialog", None)
+        if current is not None and current.isVisible():
+            return  # one dialog at a time (an expired session is reported by more than one path)
+
         def attempt(server: str, username: str, password: str, finished: Any) -> None:
             def done(workspace: Workspace) -> None:
                 self.settings.setValue("server", server)
                 self.settings.setValue("username", username)
                 finished(None)
+                if self.workspace is not None and self.workspace is not workspace:
+                    self.workspace.stop()  # signed in again: the new desk replaces the expired one
                 self._open(workspace)
 
             self.runner.run(
@@ -136,7 +145,7 @@ class CaseDeskApp(QObject):
                 owner=self,
             )
 
-        dialog = SignInDialog(server, username, attempt, self.languages.current)
+        dialog = SignInDialog(server, username, attempt, self.languages.current, note=note)
         dialog.rejected.connect(lambda: self.qapp.quit() if self.window is None else None)
         self.sign_in_dialog = dialog
         dialog.open()
@@ -147,10 +156,28 @@ class CaseDeskApp(QObject):
         self._close_splash()
         self.workspace = workspace
         self._build_window()
+        workspace.status_changed.connect(self._on_status)
         workspace.start_sync(interval=self.args.sync_interval)
         if not workspace.status.online:
             self.window.statusBar().showMessage(  # type: ignore[union-attr]
                 self.tr("无法连接服务器：正在使用本机缓存的数据离线工作"), 15_000
+            )
+
+    def _on_status(self, status: Any) -> None:
+        """The server refused the session (say, the password changed while the desk was offline):
+        ask for the password again. Nothing is lost meanwhile: the outbox waits."""
+        workspace = self.workspace
+        if (
+            status.needs_sign_in
+            and self.embedded is None
+            and workspace is not None
+            and self._asked_for is not workspace
+        ):
+            self._asked_for = workspace  # once per desk: cancelled, the status bar keeps saying so
+            self._ask_sign_in(
+                workspace.client.base_url,
+                workspace.user.username,
+                self.tr("服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。"),
             )
 
     def _build_window(self) -> None:

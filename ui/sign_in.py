@@ -1,10 +1,16 @@
-"""The sign-in dialog: server and user remembered; the password is never stored."""
+"""The sign-in dialog: server and user remembered; the password is never stored.
+
+When the server cannot be reached, the same dialog opens a user's local copy offline: the
+password is checked against the verifier kept at their last sign-in on this PC (see
+``desktop.session``); a note above the form says so.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from api_client.errors import ApiError
@@ -21,6 +27,7 @@ class SignInDialog(QDialog):
         attempt: Callable[[str, str, str, Callable[[BaseException | None], None]], None],
         language: str = "zh",
         parent: Any = None,
+        note: str = "",
     ) -> None:
         super().__init__(parent)
         self.language = language
@@ -32,7 +39,12 @@ class SignInDialog(QDialog):
         self.username = QLineEdit(username)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.note = QLabel(note)  # plain text: it may quote a server's message
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(note))
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
         form = QFormLayout()
@@ -45,6 +57,7 @@ class SignInDialog(QDialog):
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)

@@ -161,52 +161,57 @@ Instruction (goes back to the department with the order):</translation>
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="65"/>
+        <location filename="../../ui/app.py" line="66"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="65"/>
+        <location filename="../../ui/app.py" line="66"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="99"/>
+        <location filename="../../ui/app.py" line="100"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="153"/>
+        <location filename="../../ui/app.py" line="163"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="188"/>
+        <location filename="../../ui/app.py" line="180"/>
+        <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
+        <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="215"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="207"/>
+        <location filename="../../ui/app.py" line="234"/>
         <source>读写本机文件失败：%1</source>
         <translation>Could not read or write a file on this computer: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="210"/>
+        <location filename="../../ui/app.py" line="237"/>
         <source>发生内部错误，已记录日志。请联系管理员。</source>
         <translation>An internal error occurred and was logged. Please contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="221"/>
+        <location filename="../../ui/app.py" line="248"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="229"/>
+        <location filename="../../ui/app.py" line="256"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="230"/>
+        <location filename="../../ui/app.py" line="257"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -2605,47 +2610,47 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../ui/sign_in.py" line="28"/>
+        <location filename="../../ui/sign_in.py" line="35"/>
         <source>登录 CaseDesk</source>
         <translation>Sign in to CaseDesk</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="39"/>
+        <location filename="../../ui/sign_in.py" line="51"/>
         <source>服务器地址</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="40"/>
+        <location filename="../../ui/sign_in.py" line="52"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="41"/>
+        <location filename="../../ui/sign_in.py" line="53"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="43"/>
+        <location filename="../../ui/sign_in.py" line="55"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="44"/>
+        <location filename="../../ui/sign_in.py" line="56"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="55"/>
+        <location filename="../../ui/sign_in.py" line="68"/>
         <source>请填写服务器地址、用户名和密码</source>
         <translation>Please enter the server, user name and password</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="57"/>
+        <location filename="../../ui/sign_in.py" line="70"/>
         <source>正在登录…</source>
         <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in.py" line="70"/>
+        <location filename="../../ui/sign_in.py" line="83"/>
         <source>登录失败：%1</source>
         <translation>Sign-in failed: %1</translation>
     </message>

@@ -584,6 +584,11 @@ EN: dict[str, str] = {
         "Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again"
     ),
     "%1  (%2 · 新%3)": "%1  (%2 · %3 new)",
+    # --- session: offline unlock and re-sign-in (issue 9) ---
+    "服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。": (
+        "The server can be reached again, but you need to sign in again. Unsent work stays on this PC "
+        "and is sent once you have signed in."
+    ),
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

@@ -5,6 +5,7 @@ from server.models.auth import AuthToken
 from server.models.blobs import Attachment, Blob
 from server.models.calendar import CalendarDayRow, CalendarYear
 from server.models.measures import MeasureFact, MeasureTracker
+from server.models.meta import ServerInstance
 from server.models.orders import (
     CallbackRecord,
     Category,
@@ -39,6 +40,7 @@ __all__ = [
     "OrderNumberCounter",
     "ReplyVersion",
     "ReviewRecord",
+    "ServerInstance",
     "SyncMutation",
     "Upload",
     "User",

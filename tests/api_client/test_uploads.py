@@ -129,3 +129,19 @@ def test_an_unknown_url_starts_a_new_upload(make_client: MakeClient):
     sha = desk.upload(small, upload_url=gone)
     assert adapter.calls.count("POST uploads") == 1
     assert desk.download(sha) == small
+
+
+def test_an_upload_begun_at_another_address_resumes_at_this_one(make_client: MakeClient, photo: bytes):
+    """The bundled server got a new port: the stored upload URL names the old one."""
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    cancel = threading.Event()
+    with pytest.raises(Cancelled) as caught:
+        desk.upload(photo, on_progress=lambda sent, total: cancel.set() if sent >= CHUNK else None, cancel=cancel)
+    url = caught.value.upload_url
+    assert url is not None and url.startswith(desk.base_url)
+    moved = url.replace(desk.base_url, "http://127.0.0.1:9")  # nothing listens on the discard port
+    adapter.calls.clear()
+    sha = desk.upload(photo, upload_url=moved)
+    assert "POST uploads" not in adapter.calls  # the same upload, continued from the server's offset
+    assert desk.download(sha) == photo

@@ -887,6 +887,7 @@ def test_user_listing_is_scoped_to_the_department(api: Api) -> None:
 # The big screen needs no sign-in: it has its own key (or loopback), tested in test_screen.py.
 PUBLIC = {
     "/healthz",
+    "/server-info",
     "/auth/login",
     "/auth/refresh",
     "/openapi.json",
