@@ -183,10 +183,10 @@ def english() -> bool:
 
 
 def order_count(count: int) -> str:
-    """ "3 件" / "1 order", "3 orders": counts of orders with the right plural in English."""
+    """ "共 3 件" / "1 order", "3 orders": counts of orders with the right plural in English."""
     if count == 1:
-        return QCoreApplication.translate("Labels", "1 件")
-    return QCoreApplication.translate("Labels", "%1 件").replace("%1", str(count))
+        return QCoreApplication.translate("Labels", "共 1 件")
+    return QCoreApplication.translate("Labels", "共 %1 件").replace("%1", str(count))
 
 
 class Names:
