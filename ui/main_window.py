@@ -552,12 +552,12 @@ class MainWindow(QMainWindow):
         filters = self._filters()
         if self.model.searching:
             text = self.tr("没有与「%1」匹配的工单").replace("%1", self.search.text().strip())
+        elif filters != Filters():
+            text = self.tr("%1 中没有符合筛选条件的工单").replace("%1", name)
         elif status.last_sync is None and status.online:
             text = self.tr("尚未同步：正在下载…")
         elif status.last_sync is None:
             text = self.tr("尚未同步：离线，联网后自动下载")
-        elif filters != Filters():
-            text = self.tr("%1 中没有符合筛选条件的工单").replace("%1", name)
         else:
             text = self.tr("%1 没有工单").replace("%1", name)
         self.empty_note.say(text)

@@ -1,7 +1,7 @@
 """Printing an order's 回复单: a print preview (QPrintPreviewDialog) from which the user prints or saves.
 
 The sheet itself (its layout, A4 margins, Chinese vocabulary) is desktop.exports'; this only reads
-the order off the UI thread and shows the preview, non-modal (``open``), so the window stays usable.
+the order off the UI thread and shows the preview, non-modal, so the window stays usable.
 """
 
 from __future__ import annotations
@@ -55,8 +55,10 @@ class ReplySheetPrinter(QObject):
         dialog.paintRequested.connect(lambda device: print_reply_sheet(document, device))
         dialog.finished.connect(lambda _: self._closed(dialog))
         dialog.resize(900, 700)
+        dialog.printer_kept = printer  # the dialog does not own its printer: keep it alive as long as the dialog
         self.dialog = dialog
-        dialog.open()
+        dialog.setModal(False)  # the order stays workable beside its sheet; nothing waits on the dialog
+        dialog.show()
         self.opened.emit(dialog)
 
     def _closed(self, dialog: QPrintPreviewDialog) -> None:

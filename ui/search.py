@@ -59,6 +59,17 @@ def segments(text: str, terms: list[str]) -> list[tuple[str, bool]]:
     return pieces
 
 
+def around_first_hit(text: str, terms: list[str], metrics: QFontMetrics, width: int) -> str:
+    """``text`` elided to ``width``; when the first hit would fall in the cut-off part, the text is
+    shown from a little before it, after a leading "…", so the hit is always in view."""
+    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    spans = hit_spans(text, terms)
+    if not spans or spans[0][1] <= len(shown.rstrip("…")):
+        return shown
+    start = max(0, spans[0][0] - 2)
+    return metrics.elidedText("…" + text[start:], Qt.TextElideMode.ElideRight, width)
+
+
 class HitDelegate(QStyledItemDelegate):
     """Paints a cell's text with the search terms' occurrences marked (plain text, elided on the right).
 
@@ -111,7 +122,7 @@ class HitDelegate(QStyledItemDelegate):
             painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), tag)
             rect = rect.adjusted(width + 4, 0, 0, 0)
         metrics = QFontMetrics(opt.font)
-        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+        shown = around_first_hit(text, terms, metrics, rect.width())
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         foreground = index.data(Qt.ItemDataRole.ForegroundRole)
         normal = (

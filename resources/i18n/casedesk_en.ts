@@ -2,6 +2,50 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../ui/about.py" line="50"/>
+        <source>关于 CaseDesk</source>
+        <extracomment>Background sync interval offered in the preferences, in seconds.</extracomment>
+        <translation>About CaseDesk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="53"/>
+        <source>CaseDesk 12345工单办理</source>
+        <translation>CaseDesk 12345 Work Orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="61"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="63"/>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="64"/>
+        <source>服务器</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="65"/>
+        <source>当前用户</source>
+        <translation>Signed in as</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="66"/>
+        <source>数据文件夹</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="67"/>
+        <source>打开日志文件夹</source>
+        <translation>Open logs folder</translation>
+    </message>
+</context>
+<context>
     <name>ActionBar</name>
     <message>
         <location filename="../../ui/actions.py" line="91"/>
@@ -145,52 +189,52 @@
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="65"/>
+        <location filename="../../ui/app.py" line="66"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="65"/>
+        <location filename="../../ui/app.py" line="66"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="93"/>
+        <location filename="../../ui/app.py" line="94"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="145"/>
+        <location filename="../../ui/app.py" line="149"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="176"/>
+        <location filename="../../ui/app.py" line="183"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="195"/>
+        <location filename="../../ui/app.py" line="238"/>
         <source>读写本机文件失败：%1</source>
         <translation>Could not read or write a file on this computer: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="198"/>
+        <location filename="../../ui/app.py" line="241"/>
         <source>发生内部错误，已记录日志。请联系管理员。</source>
         <translation>An internal error occurred and was logged. Please contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="209"/>
+        <location filename="../../ui/app.py" line="252"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="217"/>
+        <location filename="../../ui/app.py" line="260"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="218"/>
+        <location filename="../../ui/app.py" line="261"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -253,7 +297,7 @@ Please send this file to your system administrator.</translation>
     <message>
         <location filename="../../ui/dashboard.py" line="52"/>
         <source>电话</source>
-        <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar.</extracomment>
+        <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar (seven bars stay readable at 1366×768).</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
@@ -475,32 +519,32 @@ Please send this file to your system administrator.</translation>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="355"/>
+        <location filename="../../ui/dashboard.py" line="360"/>
         <source>%1  %2（%3）</source>
         <translation>%1  %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="366"/>
+        <location filename="../../ui/dashboard.py" line="371"/>
         <source>受理量</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="380"/>
+        <location filename="../../ui/dashboard.py" line="385"/>
         <source>日</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="391"/>
+        <location filename="../../ui/dashboard.py" line="396"/>
         <source>已保存：%1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="396"/>
+        <location filename="../../ui/dashboard.py" line="401"/>
         <source>保存失败：%1</source>
         <translation>Could not save: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="398"/>
+        <location filename="../../ui/dashboard.py" line="403"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
@@ -569,568 +613,614 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="19"/>
+        <location filename="../../ui/labels.py" line="22"/>
         <source>已受理</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="20"/>
+        <location filename="../../ui/labels.py" line="23"/>
         <source>待签收</source>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="21"/>
+        <location filename="../../ui/labels.py" line="24"/>
         <source>退单待审</source>
         <translation>Return pending</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="22"/>
+        <location filename="../../ui/labels.py" line="25"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="23"/>
+        <location filename="../../ui/labels.py" line="26"/>
         <source>审核中</source>
         <translation>In review</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="24"/>
+        <location filename="../../ui/labels.py" line="27"/>
         <source>已答复待回访</source>
         <translation>Replied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="25"/>
+        <location filename="../../ui/labels.py" line="28"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="26"/>
+        <location filename="../../ui/labels.py" line="29"/>
         <source>无效</source>
         <translation>Invalid</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="27"/>
+        <location filename="../../ui/labels.py" line="30"/>
         <source>已合并</source>
         <translation>Merged</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="33"/>
+        <location filename="../../ui/labels.py" line="36"/>
         <source>一般</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="34"/>
+        <location filename="../../ui/labels.py" line="37"/>
         <source>紧急</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="35"/>
+        <location filename="../../ui/labels.py" line="38"/>
         <source>特急</source>
         <translation>Very urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="41"/>
+        <location filename="../../ui/labels.py" line="44"/>
         <source>签收</source>
         <translation>Sign for</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="42"/>
+        <location filename="../../ui/labels.py" line="45"/>
         <source>分派经办人</source>
         <translation>Assign handler</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="43"/>
+        <location filename="../../ui/labels.py" line="46"/>
         <source>申请退单</source>
         <translation>Return to centre</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="44"/>
+        <location filename="../../ui/labels.py" line="47"/>
         <source>现场核查</source>
         <translation>On-site check</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="45"/>
+        <location filename="../../ui/labels.py" line="48"/>
         <source>内部备注</source>
         <translation>Internal note</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="46"/>
+        <location filename="../../ui/labels.py" line="49"/>
         <source>保存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="47"/>
+        <location filename="../../ui/labels.py" line="50"/>
         <source>提交答复</source>
         <translation>Submit reply</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="48"/>
+        <location filename="../../ui/labels.py" line="51"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="49"/>
+        <location filename="../../ui/labels.py" line="52"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="50"/>
+        <location filename="../../ui/labels.py" line="53"/>
         <source>申请延期</source>
         <translation>Request extension</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="51"/>
+        <location filename="../../ui/labels.py" line="54"/>
         <source>派单</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="52"/>
+        <location filename="../../ui/labels.py" line="55"/>
         <source>审核退单</source>
         <translation>Rule on return</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="53"/>
+        <location filename="../../ui/labels.py" line="56"/>
         <source>审批延期</source>
         <translation>Rule on extension</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="54"/>
+        <location filename="../../ui/labels.py" line="57"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="55"/>
+        <location filename="../../ui/labels.py" line="58"/>
         <source>办结</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="56"/>
+        <location filename="../../ui/labels.py" line="59"/>
         <source>重办</source>
         <translation>Re-handle</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="57"/>
+        <location filename="../../ui/labels.py" line="60"/>
         <source>督办</source>
         <translation>Supervise</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="58"/>
+        <location filename="../../ui/labels.py" line="61"/>
         <source>催办</source>
         <translation>Remind</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="59"/>
+        <location filename="../../ui/labels.py" line="62"/>
         <source>直接办结</source>
         <translation>Close at once</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="60"/>
+        <location filename="../../ui/labels.py" line="63"/>
         <source>作废</source>
         <translation>Invalidate</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="61"/>
+        <location filename="../../ui/labels.py" line="64"/>
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="62"/>
+        <location filename="../../ui/labels.py" line="65"/>
         <source>审核无误</source>
         <translation>Audited</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="68"/>
+        <location filename="../../ui/labels.py" line="71"/>
         <source>已解决</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="69"/>
+        <location filename="../../ui/labels.py" line="72"/>
         <source>部分解决</source>
         <translation>Partly resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="70"/>
+        <location filename="../../ui/labels.py" line="73"/>
         <source>已解释说明</source>
         <translation>Explained</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="71"/>
+        <location filename="../../ui/labels.py" line="74"/>
         <source>暂不具备条件</source>
         <translation>Not feasible yet</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="77"/>
+        <location filename="../../ui/labels.py" line="80"/>
         <source>科室审核</source>
         <translation>Section chief</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="78"/>
+        <location filename="../../ui/labels.py" line="81"/>
         <source>单位审核</source>
         <translation>Dept. head</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="79"/>
+        <location filename="../../ui/labels.py" line="82"/>
         <source>市分管领导审核</source>
         <translation>City leader</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="80"/>
+        <location filename="../../ui/labels.py" line="83"/>
         <source>市主要领导审核</source>
         <translation>Top leader</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="86"/>
+        <location filename="../../ui/labels.py" line="89"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="87"/>
+        <location filename="../../ui/labels.py" line="90"/>
         <source>科长</source>
         <translation>Section chief</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="88"/>
+        <location filename="../../ui/labels.py" line="91"/>
         <source>单位负责人</source>
         <translation>Department head</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="89"/>
+        <location filename="../../ui/labels.py" line="92"/>
         <source>分管领导</source>
         <translation>Leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="90"/>
+        <location filename="../../ui/labels.py" line="93"/>
         <source>主要领导</source>
         <translation>Top leader</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="91"/>
+        <location filename="../../ui/labels.py" line="94"/>
         <source>热线坐席</source>
         <translation>Hotline agent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="92"/>
+        <location filename="../../ui/labels.py" line="95"/>
         <source>管理员</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="98"/>
+        <location filename="../../ui/labels.py" line="101"/>
         <source>整改前</source>
         <translation>Before</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="99"/>
+        <location filename="../../ui/labels.py" line="102"/>
         <source>整改后</source>
         <translation>After</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="100"/>
+        <location filename="../../ui/labels.py" line="103"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="106"/>
+        <location filename="../../ui/labels.py" line="109"/>
         <source>待同步</source>
         <translation>Pending sync</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="107"/>
+        <location filename="../../ui/labels.py" line="110"/>
         <source>暂缓</source>
         <translation>On hold</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="108"/>
+        <location filename="../../ui/labels.py" line="111"/>
         <source>上传中</source>
         <translation>Uploading</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="109"/>
+        <location filename="../../ui/labels.py" line="112"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="110"/>
+        <location filename="../../ui/labels.py" line="113"/>
         <source>已生效</source>
         <translation>Applied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="111"/>
+        <location filename="../../ui/labels.py" line="114"/>
         <source>冲突</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="112"/>
+        <location filename="../../ui/labels.py" line="115"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="151"/>
+        <location filename="../../ui/labels.py" line="154"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="153"/>
+        <location filename="../../ui/labels.py" line="156"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="155"/>
+        <location filename="../../ui/labels.py" line="158"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="157"/>
+        <location filename="../../ui/labels.py" line="160"/>
         <source>超期%1</source>
         <translation>%1 late</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="176"/>
+        <source>北京时间（UTC+8）</source>
+        <translation>Beijing time (UTC+8)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="188"/>
+        <source>共 1 件</source>
+        <translation>1 order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="189"/>
+        <source>共 %1 件</source>
+        <translation>%1 orders</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="46"/>
+        <location filename="../../ui/main_window.py" line="50"/>
         <source>待签收</source>
         <extracomment>The work lists in the sidebar, in order, with their names.</extracomment>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="47"/>
+        <location filename="../../ui/main_window.py" line="51"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="48"/>
+        <location filename="../../ui/main_window.py" line="52"/>
         <source>退回待办</source>
         <translation>Returned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="49"/>
+        <location filename="../../ui/main_window.py" line="53"/>
         <source>待我审核</source>
         <translation>Awaiting my review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="50"/>
+        <location filename="../../ui/main_window.py" line="54"/>
         <source>已提交</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="51"/>
+        <location filename="../../ui/main_window.py" line="55"/>
         <source>即将到期</source>
         <translation>Due soon</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="52"/>
+        <location filename="../../ui/main_window.py" line="56"/>
         <source>已超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="53"/>
+        <location filename="../../ui/main_window.py" line="57"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="54"/>
+        <location filename="../../ui/main_window.py" line="58"/>
         <source>全部工单</source>
         <translation>All orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72"/>
+        <location filename="../../ui/main_window.py" line="76"/>
         <source>任意时限</source>
         <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them).</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="73"/>
+        <location filename="../../ui/main_window.py" line="77"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74"/>
+        <location filename="../../ui/main_window.py" line="78"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="79"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="93"/>
+        <location filename="../../ui/main_window.py" line="98"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106"/>
+        <location filename="../../ui/main_window.py" line="111"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="107"/>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="112"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="108"/>
+        <location filename="../../ui/main_window.py" line="113"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114"/>
+        <location filename="../../ui/main_window.py" line="119"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117"/>
+        <location filename="../../ui/main_window.py" line="122"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
-        <source>搜索工单编号、标题、内容、地址、市民（Ctrl+F）</source>
-        <translation>Search number, title, text, address, citizen (Ctrl+F)</translation>
+        <location filename="../../ui/main_window.py" line="153"/>
+        <source>搜索全部列表：编号、标题、内容、地址、市民</source>
+        <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="154"/>
+        <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
+        <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="366"/>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="538"/>
+        <source>在全部工单中搜索「%1」：%2</source>
+        <translation>Search of all orders for “%1”: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="554"/>
+        <source>没有与「%1」匹配的工单</source>
+        <translation>No orders match “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="556"/>
+        <source>%1 中没有符合筛选条件的工单</source>
+        <translation>No orders in %1 match the filters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="558"/>
+        <source>尚未同步：正在下载…</source>
+        <translation>Not synced yet: downloading…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="560"/>
+        <source>尚未同步：离线，联网后自动下载</source>
+        <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="562"/>
+        <source>%1 没有工单</source>
+        <translation>No orders in %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="181"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="203"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="204"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="205"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="206"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="211"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="215"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="218"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="231"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
-        <source>同步</source>
-        <translation>Sync</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="353"/>
-        <source>%1 · 共 %2 件</source>
-        <translation>%1 · %2 orders</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="409"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="411"/>
+        <location filename="../../ui/main_window.py" line="424"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="433"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="433"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="436"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427"/>
+        <location filename="../../ui/main_window.py" line="440"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429"/>
+        <location filename="../../ui/main_window.py" line="442"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="431"/>
+        <location filename="../../ui/main_window.py" line="444"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="449"/>
+        <location filename="../../ui/main_window.py" line="462"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1229,591 +1319,639 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderListModel</name>
     <message>
-        <location filename="../../ui/order_list.py" line="21"/>
+        <location filename="../../ui/order_list.py" line="30"/>
         <source>紧急程度</source>
         <extracomment>(sort key in offline.worklists.SORTS or None, header) per column.</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="22"/>
+        <location filename="../../ui/order_list.py" line="31"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="23"/>
+        <location filename="../../ui/order_list.py" line="32"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="24"/>
+        <location filename="../../ui/order_list.py" line="33"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="25"/>
+        <location filename="../../ui/order_list.py" line="34"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="26"/>
+        <location filename="../../ui/order_list.py" line="35"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="27"/>
+        <location filename="../../ui/order_list.py" line="36"/>
         <source>受理时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="28"/>
+        <location filename="../../ui/order_list.py" line="37"/>
         <source>剩余时限</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="29"/>
+        <location filename="../../ui/order_list.py" line="38"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="176"/>
+        <location filename="../../ui/order_list.py" line="39"/>
+        <source>承办单位</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="40"/>
+        <source>所在列表</source>
+        <translation>In lists</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="200"/>
+        <source>%1：%2</source>
+        <extracomment>Work list → its name, in the order to name them; a search hit says which of these hold it.</extracomment>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="202"/>
+        <source>搜索结果所在的工作列表</source>
+        <translation>The work lists a search hit is in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="233"/>
+        <source>%1
+所在列表：%2</source>
+        <translation>%1
+In lists: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="238"/>
+        <source>办理时限 %1</source>
+        <translation>Due %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="264"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="270"/>
+        <source>、</source>
+        <translation>, </translation>
     </message>
 </context>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order_view.py" line="494"/>
-        <location filename="../../ui/order_view.py" line="523"/>
+        <location filename="../../ui/order_view.py" line="495"/>
+        <location filename="../../ui/order_view.py" line="524"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="582"/>
+        <location filename="../../ui/order_view.py" line="584"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="586"/>
+        <location filename="../../ui/order_view.py" line="610"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
+        <location filename="../../ui/order_view.py" line="586"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
+        <location filename="../../ui/order_view.py" line="586"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="584"/>
-        <location filename="../../ui/order_view.py" line="791"/>
+        <location filename="../../ui/order_view.py" line="586"/>
+        <location filename="../../ui/order_view.py" line="802"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="590"/>
+        <location filename="../../ui/order_view.py" line="592"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="594"/>
+        <location filename="../../ui/order_view.py" line="596"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="596"/>
+        <location filename="../../ui/order_view.py" line="598"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="598"/>
+        <location filename="../../ui/order_view.py" line="600"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="600"/>
+        <location filename="../../ui/order_view.py" line="602"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="610"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="610"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="610"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="610"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="608"/>
+        <location filename="../../ui/order_view.py" line="610"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="616"/>
+        <location filename="../../ui/order_view.py" line="618"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="629"/>
+        <location filename="../../ui/order_view.py" line="630"/>
+        <source>打印回复单…</source>
+        <translation>Print reply sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="631"/>
+        <source>预览并打印本工单的回复单（Ctrl+P）</source>
+        <translation>Preview and print this order&apos;s reply sheet (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="640"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="630"/>
+        <location filename="../../ui/order_view.py" line="641"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="631"/>
+        <location filename="../../ui/order_view.py" line="642"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="632"/>
+        <location filename="../../ui/order_view.py" line="643"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="683"/>
+        <location filename="../../ui/order_view.py" line="694"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="720"/>
+        <location filename="../../ui/order_view.py" line="731"/>
         <source>重件</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="722"/>
+        <location filename="../../ui/order_view.py" line="733"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="724"/>
+        <location filename="../../ui/order_view.py" line="735"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="728"/>
+        <location filename="../../ui/order_view.py" line="739"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="731"/>
+        <location filename="../../ui/order_view.py" line="742"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="732"/>
+        <location filename="../../ui/order_view.py" line="743"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="745"/>
+        <location filename="../../ui/order_view.py" line="756"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="745"/>
+        <location filename="../../ui/order_view.py" line="756"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="748"/>
+        <location filename="../../ui/order_view.py" line="759"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="766"/>
+        <location filename="../../ui/order_view.py" line="777"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="767"/>
+        <location filename="../../ui/order_view.py" line="778"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="768"/>
+        <location filename="../../ui/order_view.py" line="779"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="769"/>
+        <location filename="../../ui/order_view.py" line="780"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="770"/>
+        <location filename="../../ui/order_view.py" line="781"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="770"/>
+        <location filename="../../ui/order_view.py" line="781"/>
         <source>复杂</source>
         <translation>Complex</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="770"/>
+        <location filename="../../ui/order_view.py" line="781"/>
         <source>简单</source>
         <translation>Simple</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="771"/>
+        <location filename="../../ui/order_view.py" line="782"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="772"/>
+        <location filename="../../ui/order_view.py" line="783"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="773"/>
+        <location filename="../../ui/order_view.py" line="784"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="774"/>
+        <location filename="../../ui/order_view.py" line="785"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="778"/>
+        <location filename="../../ui/order_view.py" line="789"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="779"/>
+        <location filename="../../ui/order_view.py" line="790"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="781"/>
+        <location filename="../../ui/order_view.py" line="792"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="782"/>
+        <location filename="../../ui/order_view.py" line="793"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="783"/>
+        <location filename="../../ui/order_view.py" line="794"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="787"/>
+        <location filename="../../ui/order_view.py" line="798"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="788"/>
+        <location filename="../../ui/order_view.py" line="799"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="788"/>
+        <location filename="../../ui/order_view.py" line="799"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="790"/>
+        <location filename="../../ui/order_view.py" line="801"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="791"/>
-        <location filename="../../ui/order_view.py" line="869"/>
+        <location filename="../../ui/order_view.py" line="802"/>
+        <location filename="../../ui/order_view.py" line="880"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="800"/>
+        <location filename="../../ui/order_view.py" line="811"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="800"/>
+        <location filename="../../ui/order_view.py" line="811"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="804"/>
+        <location filename="../../ui/order_view.py" line="815"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="805"/>
+        <location filename="../../ui/order_view.py" line="816"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="806"/>
+        <location filename="../../ui/order_view.py" line="817"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="807"/>
+        <location filename="../../ui/order_view.py" line="818"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="810"/>
+        <location filename="../../ui/order_view.py" line="821"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="810"/>
+        <location filename="../../ui/order_view.py" line="821"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="816"/>
+        <location filename="../../ui/order_view.py" line="827"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="817"/>
+        <location filename="../../ui/order_view.py" line="828"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="818"/>
+        <location filename="../../ui/order_view.py" line="829"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="818"/>
+        <location filename="../../ui/order_view.py" line="829"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="822"/>
+        <location filename="../../ui/order_view.py" line="833"/>
         <source>待审批</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="822"/>
+        <location filename="../../ui/order_view.py" line="833"/>
         <source>已批准</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="822"/>
+        <location filename="../../ui/order_view.py" line="833"/>
         <source>未批准</source>
         <translation>Denied</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="827"/>
+        <location filename="../../ui/order_view.py" line="838"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="828"/>
+        <location filename="../../ui/order_view.py" line="839"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="836"/>
+        <location filename="../../ui/order_view.py" line="847"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="837"/>
+        <location filename="../../ui/order_view.py" line="848"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="839"/>
+        <location filename="../../ui/order_view.py" line="850"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="844"/>
+        <location filename="../../ui/order_view.py" line="855"/>
         <source>12345热线电话</source>
         <translation>12345 hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="845"/>
+        <location filename="../../ui/order_view.py" line="856"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="846"/>
+        <location filename="../../ui/order_view.py" line="857"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="847"/>
+        <location filename="../../ui/order_view.py" line="858"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="848"/>
+        <location filename="../../ui/order_view.py" line="859"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="849"/>
+        <location filename="../../ui/order_view.py" line="860"/>
         <source>手机应用</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="854"/>
+        <location filename="../../ui/order_view.py" line="865"/>
         <source>咨询</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="855"/>
+        <location filename="../../ui/order_view.py" line="866"/>
         <source>求助</source>
         <translation>Request for help</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="856"/>
+        <location filename="../../ui/order_view.py" line="867"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="857"/>
+        <location filename="../../ui/order_view.py" line="868"/>
         <source>举报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="858"/>
+        <location filename="../../ui/order_view.py" line="869"/>
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="862"/>
+        <location filename="../../ui/order_view.py" line="873"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="862"/>
+        <location filename="../../ui/order_view.py" line="873"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="876"/>
+        <location filename="../../ui/order_view.py" line="887"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="881"/>
+        <location filename="../../ui/order_view.py" line="892"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="890"/>
+        <location filename="../../ui/order_view.py" line="901"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="897"/>
+        <location filename="../../ui/order_view.py" line="908"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="906"/>
+        <location filename="../../ui/order_view.py" line="917"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="913"/>
+        <location filename="../../ui/order_view.py" line="924"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="928"/>
+        <location filename="../../ui/order_view.py" line="939"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="946"/>
+        <location filename="../../ui/order_view.py" line="957"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="949"/>
+        <location filename="../../ui/order_view.py" line="960"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="950"/>
+        <location filename="../../ui/order_view.py" line="961"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="966"/>
-        <location filename="../../ui/order_view.py" line="1052"/>
+        <location filename="../../ui/order_view.py" line="977"/>
+        <location filename="../../ui/order_view.py" line="1063"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="968"/>
+        <location filename="../../ui/order_view.py" line="979"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="977"/>
+        <location filename="../../ui/order_view.py" line="988"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="979"/>
+        <location filename="../../ui/order_view.py" line="990"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="985"/>
+        <location filename="../../ui/order_view.py" line="996"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="994"/>
+        <location filename="../../ui/order_view.py" line="1005"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1004"/>
+        <location filename="../../ui/order_view.py" line="1015"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1004"/>
+        <location filename="../../ui/order_view.py" line="1015"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1012"/>
+        <location filename="../../ui/order_view.py" line="1023"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1085"/>
+        <location filename="../../ui/order_view.py" line="1096"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1091"/>
+        <location filename="../../ui/order_view.py" line="1102"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -1997,6 +2135,39 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/portfolio.py" line="188"/>
         <source>导出失败</source>
         <translation>Export failed</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <location filename="../../ui/about.py" line="96"/>
+        <source>首选项</source>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="106"/>
+        <source> 秒</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="109"/>
+        <source>后台自动同步的间隔；下次登录起生效</source>
+        <translation>How often to sync in the background; applies from the next sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="112"/>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="113"/>
+        <source>同步间隔</source>
+        <translation>Sync interval</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="114"/>
+        <source>数据文件夹</source>
+        <translation>Data folder</translation>
     </message>
 </context>
 <context>
@@ -2271,6 +2442,30 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>ReplySheetPrinter</name>
+    <message>
+        <location filename="../../ui/printing.py" line="33"/>
+        <location filename="../../ui/printing.py" line="45"/>
+        <source>打印回复单</source>
+        <translation>Print reply sheet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/printing.py" line="33"/>
+        <source>请先在列表中选择一张工单</source>
+        <translation>Choose an order in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/printing.py" line="45"/>
+        <source>本机没有这张工单</source>
+        <translation>This order is not on this computer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/printing.py" line="53"/>
+        <source>打印回复单 — %1</source>
+        <translation>Print reply sheet — %1</translation>
+    </message>
+</context>
+<context>
     <name>ReturnRequestDialog</name>
     <message>
         <location filename="../../ui/actions.py" line="248"/>
@@ -2316,6 +2511,24 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/actions.py" line="263"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
+    </message>
+</context>
+<context>
+    <name>RowMenu</name>
+    <message>
+        <location filename="../../ui/menus.py" line="172"/>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="179"/>
+        <source>复制工单编号</source>
+        <translation>Copy order number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="180"/>
+        <source>打印回复单…</source>
+        <translation>Print reply sheet…</translation>
     </message>
 </context>
 <context>
@@ -2372,6 +2585,94 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/dashboard.py" line="99"/>
         <source>无数据</source>
         <translation>No data</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <location filename="../../ui/menus.py" line="40"/>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="41"/>
+        <source>导出台账…</source>
+        <translation>Export ledger…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="42"/>
+        <source>把统计页所选月份的工单导出为 Excel 工作台账</source>
+        <translation>Export the orders of the month chosen in Statistics as an Excel ledger</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="44"/>
+        <source>打印回复单…</source>
+        <translation>Print reply sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="47"/>
+        <source>注销</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="48"/>
+        <source>切换服务器…</source>
+        <translation>Switch server…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="50"/>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="53"/>
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="54"/>
+        <source>工作列表</source>
+        <translation>Work lists</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="57"/>
+        <source>列</source>
+        <translation>Columns</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="60"/>
+        <source>语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="71"/>
+        <source>工具(&amp;T)</source>
+        <translation>&amp;Tools</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="75"/>
+        <source>首选项…</source>
+        <translation>Preferences…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="78"/>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="79"/>
+        <source>关于 CaseDesk</source>
+        <translation>About CaseDesk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="101"/>
+        <source>切换服务器</source>
+        <translation>Switch server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="102"/>
+        <source>服务器地址（切换后需重新登录；本机数据按服务器和用户分开保存）：</source>
+        <translation>Server address (you sign in again; data on this PC is kept apart per server and user):</translation>
     </message>
 </context>
 <context>
