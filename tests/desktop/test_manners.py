@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,15 @@ from PySide6.QtCore import QCoreApplication, QLocale, QObject, QPoint, QSettings
 from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QImage, QInputMethodEvent
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMenu, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDateTimeEdit,
+    QDialogButtonBox,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QWidget,
+)
 
 from casework.roles import Role
 from casework.schemas import UserOut
@@ -30,8 +38,9 @@ from main import parse
 from offline.worklists import WorkList
 from tests.desktop.test_order_view import CHIEF, HANDLER, make_workspace, put  # noqa: F401  (a fixture, used by name)
 from ui.about import AboutDialog, PreferencesDialog
+from ui.actions import OnsiteCheckDialog
 from ui.app import CaseDeskApp
-from ui.labels import Names, local_time, order_count
+from ui.labels import CITY_ZONE, Names, local_time, order_count
 from ui.main_window import LISTS, MainWindow
 from ui.order_list import DEPARTMENT_COLUMN, WHERE_COLUMN
 from ui.search import HIT_COLOUR, segments
@@ -526,6 +535,23 @@ def test_times_show_in_beijing_time_on_a_pc_in_new_york(
     assert model.headerData(7, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == "剩余时限：北京时间（UTC+8）"
     tip = model.data(model.index(0, 7), Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("办理时限 ") and tip.endswith("北京时间（UTC+8）")
+
+    # The on-site form's time is Beijing time too, typed and stored as such.
+    form = OnsiteCheckDialog(ws, window)
+    qtbot.addWidget(form)
+    beijing = datetime.now(CITY_ZONE)
+    assert form.when.text() in {
+        f"{beijing:%Y-%m-%d %H:%M}",
+        f"{beijing.replace(second=0) - timedelta(minutes=1):%Y-%m-%d %H:%M}",
+    }
+    form.when.setFocus()
+    form.when.setSelectedSection(QDateTimeEdit.Section.HourSection)
+    QTest.keyClicks(form.when, "09")
+    form.when.setSelectedSection(QDateTimeEdit.Section.MinuteSection)
+    QTest.keyClicks(form.when, "30")
+    form.notes.setPlainText("路灯已修复")
+    checked = datetime.fromisoformat(form.body()["checked_at"])
+    assert checked.utcoffset() == timedelta(hours=8) and (checked.hour, checked.minute) == (9, 30)
 
 
 def test_english_names_counts_and_qt_dialogs(
