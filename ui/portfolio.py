@@ -150,7 +150,7 @@ class Portfolio(QWidget):
                     item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(row, column, item)
         self.status.setText(
-            self.tr("%1 个单位，数据截至 %2")
+            (self.tr("1 个单位，数据截至 %2") if len(measures) == 1 else self.tr("%1 个单位，数据截至 %2"))
             .replace("%1", str(len(measures)))
             .replace("%2", local_time(measures[0].as_of) if measures else "—")
         )

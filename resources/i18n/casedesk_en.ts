@@ -2117,6 +2117,11 @@ In lists: %2</translation>
         <translation>%1 departments, figures as of %2</translation>
     </message>
     <message>
+        <location filename="../../ui/portfolio.py" line="153"/>
+        <source>1 个单位，数据截至 %2</source>
+        <translation>1 department, figures as of %2</translation>
+    </message>
+    <message>
         <location filename="../../ui/portfolio.py" line="168"/>
         <source>保存</source>
         <translation>Save</translation>

@@ -550,6 +550,7 @@ EN: dict[str, str] = {
     "打印回复单 — %1": "Print reply sheet — %1",
     "打开": "Open",
     "复制工单编号": "Copy order number",
+    "1 个单位，数据截至 %2": "1 department, figures as of %2",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

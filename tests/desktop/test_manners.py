@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from casework.roles import Role
-from casework.schemas import UserOut
+from casework.schemas import CategoryOut, UserOut
 from desktop.i18n import Languages
 from desktop.workspace import Workspace
 from main import parse
 from offline.worklists import WorkList
+from server.demo.content import CATEGORIES as DEMO_CATEGORIES
 from tests.desktop.test_order_view import CHIEF, HANDLER, make_workspace, put  # noqa: F401  (a fixture, used by name)
 from ui.about import AboutDialog, PreferencesDialog
 from ui.actions import OnsiteCheckDialog
@@ -604,3 +605,29 @@ def test_leaders_see_the_lead_department_column_others_do_not(
     assert not window.table.isColumnHidden(DEPARTMENT_COLUMN)
     shown = {window.model.data(window.model.index(r, DEPARTMENT_COLUMN)) for r in range(window.model.rowCount())}
     assert shown == {"市住房和城乡建设局", "市城市管理局"}
+
+
+# --- charts at 1366×768 -------------------------------------------------------------------------
+
+
+def test_the_category_chart_is_readable_at_1366x768(qtbot: Any, workspaces: Callable[[UserOut], Workspace]) -> None:
+    ws = workspaces(HANDLER)
+    ws.store.set_directory(
+        "categories",
+        [CategoryOut(code=c.code, name=c.name, parent_code=c.parent, department_code=None) for c in DEMO_CATEGORIES],
+    )
+    leaves = [c.code for c in DEMO_CATEGORIES if c.parent]
+    now = datetime.now(UTC).isoformat()
+    for i in range(40):  # many categories, with long names among them (电动车充电设施, 交通信号设施 …)
+        code = leaves[i % 4] if i % 3 == 0 else leaves[(i * 7) % len(leaves)]
+        put(ws, "in_progress", order_id=i + 1, number=f"GY-{i}", category_code=code, received_at=now, dispatched_at=now)
+    window = open_window(qtbot, ws)
+    with qtbot.waitSignal(window.dashboard.loaded, timeout=5000):
+        qtbot.mouseClick(window.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=window.tabs.tabBar().tabRect(2).center())
+    qtbot.wait(200)  # charts lay out their axes on the event loop
+    (axis,) = [a for a in window.dashboard.category_chart.axes(Qt.Orientation.Vertical)]
+    names = list(reversed(axis.categories()))  # drawn bottom-up: the biggest first
+    assert len(names) == 7 and names[-1] == "其他"
+    assert all(n and "…" not in n for n in names)
+    assert not axis.labelsTruncated()
+    assert window.dashboard.category_view.height() >= 180
