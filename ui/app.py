@@ -199,8 +199,8 @@ class CaseDeskApp(QObject):
         if self.embedded is not None and self.embedded.url is not None:
             self._ask_sign_in(self.embedded.url, "", remember=False)
         else:
-            server = str(self.settings.value("server", "") or self.args.server or "")
-            self._ask_sign_in(server, str(self.settings.value("username", "") or ""))
+            server = workspace.client.base_url if workspace is not None else str(self.settings.value("server", ""))
+            self._ask_sign_in(server, workspace.user.username if workspace is not None else "")
         self._leave(workspace, window)
 
     def switch_server(self, url: str) -> None:

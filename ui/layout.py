@@ -16,11 +16,17 @@ GROUP = "window"
 
 
 class LayoutMemory(QObject):
-    """Remembers ``window``'s layout in ``settings``; ``splitter`` and ``table`` are its parts."""
+    """Remembers ``window``'s layout in ``settings``; ``splitter`` and ``table`` are its parts.
 
-    def __init__(self, window: QMainWindow, settings: QSettings, splitter: QSplitter, table: QTableView) -> None:
+    The columns are kept per ``kind`` of user (their role): a leader's list has columns a handler's has not.
+    """
+
+    def __init__(
+        self, window: QMainWindow, settings: QSettings, splitter: QSplitter, table: QTableView, kind: str = ""
+    ) -> None:
         super().__init__(window)
         self.window, self.settings, self.splitter, self.table = window, settings, splitter, table
+        self.columns_key = f"columns-{kind}" if kind else "columns"
         self.restored = self.restore()
         window.installEventFilter(self)
 
@@ -31,7 +37,7 @@ class LayoutMemory(QObject):
             geometry = _bytes(self.settings.value("geometry"))
             state = _bytes(self.settings.value("state"))
             splitter = _bytes(self.settings.value("splitter"))
-            columns = _bytes(self.settings.value("columns"))
+            columns = _bytes(self.settings.value(self.columns_key))
         finally:
             self.settings.endGroup()
         if geometry is not None:
@@ -54,7 +60,7 @@ class LayoutMemory(QObject):
             self.settings.setValue("geometry", self.window.saveGeometry())
             self.settings.setValue("state", self.window.saveState())
             self.settings.setValue("splitter", self.splitter.saveState())
-            self.settings.setValue("columns", self.table.horizontalHeader().saveState())
+            self.settings.setValue(self.columns_key, self.table.horizontalHeader().saveState())
         finally:
             self.settings.endGroup()
         self.settings.sync()

@@ -496,6 +496,8 @@ class MainWindow(QMainWindow):
         self.data_dir: Path | None = None  # the application sets it (else found from the profile's folder)
         self.settings: QSettings | None = None
         self.layout_memory: LayoutMemory | None = None
+        for number, bar in enumerate(self.findChildren(QToolBar)):
+            bar.setObjectName(bar.objectName() or f"toolbar_{number}")  # saveState/restoreState know it by name
         self.printer = ReplySheetPrinter(self.workspace, self)
         self.order_view.print_requested.connect(self.printer.preview)
         self.menus = WindowMenus(self)
@@ -521,7 +523,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         splitter = self.order_view.parentWidget()
         assert isinstance(splitter, QSplitter)
-        self.layout_memory = LayoutMemory(self, settings, splitter, self.table)
+        self.layout_memory = LayoutMemory(self, settings, splitter, self.table, self.workspace.user.role.value)
         return self.layout_memory
 
     def _search_at_once(self) -> bool:

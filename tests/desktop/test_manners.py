@@ -248,7 +248,9 @@ def test_sign_out_and_switch_server_go_back_to_the_sign_in_dialog(
         qtbot.waitUntil(lambda: window.model.total > 0, timeout=5000)
         window.menus.sign_out.trigger()
         assert app.window is None and app.workspace is None
-        assert app.sign_in_dialog.isVisible() and app.sign_in_dialog.username.text() == ""
+        dialog = app.sign_in_dialog  # the same server and user offered again, the password asked for
+        assert dialog.isVisible() and dialog.username.text() == "wangjg" and dialog.password.text() == ""
+        assert dialog.server.text() == ws.client.base_url
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
         app.sign_in_dialog.close()
 
