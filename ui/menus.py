@@ -153,6 +153,9 @@ class RowMenu(QObject):
         super().__init__(window)
         self.window = window
         self.menu: QMenu | None = None
+        self._pending: tuple[int, Command] | None = None
+        window.order_view.loaded.connect(self._loaded)
+        window.order_view.missing.connect(self._dropped)
         table = window.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self.show_at)
@@ -192,15 +195,18 @@ class RowMenu(QObject):
     def _act(self, order_id: int, command: Command) -> None:
         """Do ``command`` on the order once the pane shows it (the bar acts on the order in view only)."""
         view = self.window.order_view
+        self._pending = None
         if view.order_id == order_id and view.order is not None and view.order.get("id") == order_id:
             view.actions.trigger(command)
             return
-
-        def loaded(loaded_id: int) -> None:
-            if loaded_id == order_id:
-                view.loaded.disconnect(loaded)
-                view.actions.trigger(command)
-
-        view.loaded.connect(loaded)
+        self._pending = (order_id, command)  # done when that order is loaded; dropped if another one is
         if view.order_id != order_id:
             view.show_order(order_id)
+
+    def _loaded(self, order_id: int) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and pending[0] == order_id:
+            self.window.order_view.actions.trigger(pending[1])
+
+    def _dropped(self, _order_id: int) -> None:
+        self._pending = None

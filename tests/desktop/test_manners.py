@@ -89,6 +89,8 @@ def open_window(qtbot: Any, ws: Workspace, size: tuple[int, int] = (1366, 768), 
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
+    window.activateWindow()  # window shortcuts (Ctrl+P, Ctrl+1 …) reach the active window
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.waitUntil(lambda: window.sidebar.currentRow() >= 0 and window.model.total > 0, timeout=5000)
     return window
 
@@ -209,11 +211,15 @@ def test_the_menu_bar_opens_by_keyboard_and_its_items_work(
     with qtbot.waitSignal(window.switch_language, timeout=5000, check_params_cb=lambda c: c == "en"):
         menus.languages["en"].trigger()
 
-    # 视图 → 工作列表: Ctrl+2 is 办理中, and the menu says so.
+    # 视图 → 工作列表: Ctrl+2 is 办理中, and the menu says so (keys reach the active window).
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     assert menus.lists_menu.actions()[1].shortcut().toString() == "Ctrl+2"
-    with qtbot.waitSignal(window.model.loaded, timeout=5000):
-        QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.model.work_list is WorkList.MINE
+    for key, work_list in ((Qt.Key.Key_1, WorkList.TO_SIGN), (Qt.Key.Key_2, WorkList.MINE)):
+        if window.model.work_list is not work_list:
+            with qtbot.waitSignal(window.model.loaded, timeout=5000):
+                QTest.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+        assert window.model.work_list is work_list
 
     # 文件 → 注销 by mouse: the window asks the application to sign out.
     qtbot.mouseClick(
@@ -460,15 +466,28 @@ def test_the_row_menu_opens_acts_and_copies(qtbot: Any, workspaces: Callable[[Us
     click_menu_item(qtbot, menu, "复制工单编号")
     assert QApplication.clipboard().text() == "GY20260302-0042"
 
-    # A right click on another row selects it and offers its own actions.
+    # A right click on another row selects it and offers its own actions (none here).
     choose_list(qtbot, window, WorkList.ALL)
     row_two = window.model.row_of(2)
     assert row_two is not None
     right_click(window.table.viewport(), window.table.visualRect(window.model.index(row_two, 2)).center())
     qtbot.waitUntil(lambda: window.order_view.order_id == 2, timeout=5000)
     menu = window.row_menu.menu
-    assert "签收" not in [a.text() for a in menu.actions()]
+    assert [a.text() for a in menu.actions() if a.text()] == ["打开", "复制工单编号", "打印回复单…"]
     menu.close()
+
+    # An action from the menu acts on that row's order, through the order pane's own form.
+    row_one = window.model.row_of(1)
+    assert row_one is not None
+    right_click(window.table.viewport(), window.table.visualRect(window.model.index(row_one, 2)).center())
+    menu = window.row_menu.menu
+    commands = [a.text() for a in menu.actions() if a.text()][1:-2]
+    form_commands = [c for c in commands if c != "签收"]
+    assert form_commands  # 内部备注, 申请退单 … (each opens its form)
+    with qtbot.waitSignal(bar.dialog_opened, timeout=5000) as opened:
+        click_menu_item(qtbot, menu, form_commands[0])
+    assert opened.args[0].order_id == 1 and window.order_view.order_id == 1
+    opened.args[0].reject()
 
 
 # --- printing -----------------------------------------------------------------------------------
