@@ -8,9 +8,10 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from desktop.search import lists_holding
 from desktop.tasks import Task
 from desktop.workspace import Workspace
-from offline.worklists import Filters, WorkList, condition, in_list, page_query
+from offline.worklists import Filters, WorkList, condition, page_query
 from ui.labels import (
     COLOURS,
     Names,
@@ -146,16 +147,7 @@ class OrderListModel(QAbstractTableModel):
         store, actor, lists = self.workspace.store, self.workspace.actor, list(self.list_names)
 
         def locate(rows: list[dict[str, Any]]) -> dict[int, list[str]]:
-            ids = [r["id"] for r in rows]
-            found: dict[int, list[str]] = {i: [] for i in ids}
-            if not ids:
-                return found
-            for value in lists:
-                if value == WorkList.ALL.value:
-                    continue
-                for hit in store.rows(in_list(WorkList(value), actor, now, ids), len(ids)):
-                    found[hit["id"]].append(value)
-            return found
+            return lists_holding(store, actor, lists, [r["id"] for r in rows], now)
 
         return locate
 

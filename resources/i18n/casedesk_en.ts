@@ -1064,32 +1064,32 @@ Please send this file to your system administrator.</translation>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="538"/>
+        <location filename="../../ui/main_window.py" line="540"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="554"/>
+        <location filename="../../ui/main_window.py" line="556"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="556"/>
+        <location filename="../../ui/main_window.py" line="558"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="558"/>
+        <location filename="../../ui/main_window.py" line="560"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="560"/>
+        <location filename="../../ui/main_window.py" line="562"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="562"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
@@ -1319,91 +1319,91 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderListModel</name>
     <message>
-        <location filename="../../ui/order_list.py" line="30"/>
+        <location filename="../../ui/order_list.py" line="31"/>
         <source>紧急程度</source>
         <extracomment>(sort key in offline.worklists.SORTS or None, header) per column.</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="31"/>
+        <location filename="../../ui/order_list.py" line="32"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="32"/>
+        <location filename="../../ui/order_list.py" line="33"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="33"/>
+        <location filename="../../ui/order_list.py" line="34"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="34"/>
+        <location filename="../../ui/order_list.py" line="35"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="35"/>
+        <location filename="../../ui/order_list.py" line="36"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="36"/>
+        <location filename="../../ui/order_list.py" line="37"/>
         <source>受理时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="37"/>
+        <location filename="../../ui/order_list.py" line="38"/>
         <source>剩余时限</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="38"/>
+        <location filename="../../ui/order_list.py" line="39"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="39"/>
+        <location filename="../../ui/order_list.py" line="40"/>
         <source>承办单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="40"/>
+        <location filename="../../ui/order_list.py" line="41"/>
         <source>所在列表</source>
         <translation>In lists</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="200"/>
+        <location filename="../../ui/order_list.py" line="192"/>
         <source>%1：%2</source>
         <extracomment>Work list → its name, in the order to name them; a search hit says which of these hold it.</extracomment>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="202"/>
+        <location filename="../../ui/order_list.py" line="194"/>
         <source>搜索结果所在的工作列表</source>
         <translation>The work lists a search hit is in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="233"/>
+        <location filename="../../ui/order_list.py" line="225"/>
         <source>%1
 所在列表：%2</source>
         <translation>%1
 In lists: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="238"/>
+        <location filename="../../ui/order_list.py" line="230"/>
         <source>办理时限 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="264"/>
+        <location filename="../../ui/order_list.py" line="256"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="270"/>
+        <location filename="../../ui/order_list.py" line="262"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -2521,17 +2521,17 @@ In lists: %2</translation>
 <context>
     <name>RowMenu</name>
     <message>
-        <location filename="../../ui/menus.py" line="172"/>
+        <location filename="../../ui/menus.py" line="175"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="179"/>
+        <location filename="../../ui/menus.py" line="182"/>
         <source>复制工单编号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="180"/>
+        <location filename="../../ui/menus.py" line="183"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>

@@ -503,7 +503,9 @@ EN: dict[str, str] = {
     "工具(&T)": "&Tools",
     "帮助(&H)": "&Help",
     "导出台账…": "Export ledger…",
-    "把统计页所选月份的工单导出为 Excel 工作台账": "Export the orders of the month chosen in Statistics as an Excel ledger",
+    "把统计页所选月份的工单导出为 Excel 工作台账": (
+        "Export the orders of the month chosen in Statistics as an Excel ledger"
+    ),
     "打印回复单…": "Print reply sheet…",
     "注销": "Sign out",
     "切换服务器…": "Switch server…",
@@ -532,7 +534,9 @@ EN: dict[str, str] = {
     "共 1 件": "1 order",
     "共 %1 件": "%1 orders",
     "搜索全部列表：编号、标题、内容、地址、市民": "Search all lists: number, title, text, address, citizen",
-    "在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果": "Search every order (Ctrl+F); press ↓ or Enter to go to the results",
+    "在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果": (
+        "Search every order (Ctrl+F); press ↓ or Enter to go to the results"
+    ),
     "%1 · %2": "%1 · %2",
     "在全部工单中搜索「%1」：%2": "Search of all orders for “%1”: %2",
     "没有与「%1」匹配的工单": "No orders match “%1”",
