@@ -35,7 +35,15 @@ from offline.sync import Phase, Progress
 from offline.worklists import Filters, WorkList, condition, urgent_to_sign
 from ui.audit_queue import AuditQueue
 from ui.dashboard import Dashboard
-from ui.labels import local_time, order_count, role_label, state_label, urgency_label
+from ui.labels import (
+    CITY_ZONE,
+    local_time,
+    order_count,
+    role_label,
+    state_label,
+    time_zone_note,
+    urgency_label,
+)
 from ui.layout import LayoutMemory
 from ui.menus import RowMenu, WindowMenus
 from ui.order_list import DEPARTMENT_COLUMN, WHERE_COLUMN, OrderListModel
@@ -514,9 +522,21 @@ class MainWindow(QMainWindow):
         self.table.setColumnHidden(WHERE_COLUMN, True)  # the hit's list is drawn before its title; a column on demand
         self.table.setColumnWidth(DEPARTMENT_COLUMN, 130)
         self.table.setColumnWidth(WHERE_COLUMN, 120)
+        # Every time shown is Beijing time: a clock in the status bar says so, and the time headers' tooltips.
+        self.city_clock = QLabel()
+        self.city_clock.setToolTip(self.tr("本软件显示的时间均为北京时间（UTC+8），与本机时区无关"))
+        self.statusBar().addPermanentWidget(self.city_clock)
+        self._city_tick = QTimer(self, interval=20_000)
+        self._city_tick.timeout.connect(self._show_city_time)
+        self._city_tick.start()
+        self._show_city_time()
+        self.order_view.timeline.headerItem().setToolTip(0, time_zone_note())
         self.model.loaded.connect(self._show_search_scope)
         self.model.loaded.connect(self.result_keys.results_ready)
         self.workspace.status_changed.connect(lambda _status: self._explain_empty())
+
+    def _show_city_time(self) -> None:
+        self.city_clock.setText(self.tr("北京时间 %1").replace("%1", f"{datetime.now(CITY_ZONE):%H:%M}"))
 
     def remember_layout(self, settings: QSettings) -> LayoutMemory:
         """Restore the window's size, splitters and columns from ``settings``, and save them on close."""

@@ -555,6 +555,10 @@ EN: dict[str, str] = {
     "打开": "Open",
     "复制工单编号": "Copy order number",
     "1 个单位，数据截至 %2": "1 department, figures as of %2",
+    "本软件显示的时间均为北京时间（UTC+8），与本机时区无关": (
+        "Every time shown here is Beijing time (UTC+8), whatever this computer's time zone"
+    ),
+    "北京时间 %1": "Beijing time %1",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

@@ -558,6 +558,14 @@ def test_times_show_in_beijing_time_on_a_pc_in_new_york(
     tip = model.data(model.index(0, 7), Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("办理时限 ") and tip.endswith("北京时间（UTC+8）")
 
+    # The status bar says which time it is: Beijing's, not New York's.
+    beijing = datetime.now(CITY_ZONE)
+    assert window.city_clock.text() in {
+        f"北京时间 {beijing:%H:%M}",
+        f"北京时间 {beijing - timedelta(minutes=1):%H:%M}",
+    }
+    assert window.order_view.timeline.headerItem().toolTip(0) == "北京时间（UTC+8）"
+
     # The on-site form's time is Beijing time too, typed and stored as such.
     form = OnsiteCheckDialog(ws, window)
     qtbot.addWidget(form)
