@@ -572,13 +572,15 @@ class MainWindow(QMainWindow):
         item = self.sidebar.currentItem()
         name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
         filters = self._filters()
+        # Nothing ever pulled to this PC (a first sync is due), not merely none this session.
+        never_synced = status.last_sync is None and self.workspace.store.cursor() is None
         if self.model.searching:
             text = self.tr("没有与「%1」匹配的工单").replace("%1", self.search.text().strip())
         elif filters != Filters():
             text = self.tr("%1 中没有符合筛选条件的工单").replace("%1", name)
-        elif status.last_sync is None and status.online:
+        elif never_synced and status.online:
             text = self.tr("尚未同步：正在下载…")
-        elif status.last_sync is None:
+        elif never_synced:
             text = self.tr("尚未同步：离线，联网后自动下载")
         else:
             text = self.tr("%1 没有工单").replace("%1", name)
