@@ -533,7 +533,8 @@ class MainWindow(QMainWindow):
         self.order_view.timeline.headerItem().setToolTip(0, time_zone_note())
         self.model.loaded.connect(self._show_search_scope)
         self.model.loaded.connect(self.result_keys.results_ready)
-        self.workspace.status_changed.connect(lambda _status: self._explain_empty())
+        # A bound method, not a lambda: the connection ends with this window (the workspace outlives it).
+        self.workspace.status_changed.connect(self._explain_empty)
 
     def _show_city_time(self) -> None:
         self.city_clock.setText(self.tr("北京时间 %1").replace("%1", f"{datetime.now(CITY_ZONE):%H:%M}"))
@@ -563,7 +564,7 @@ class MainWindow(QMainWindow):
             )
         self._explain_empty()
 
-    def _explain_empty(self) -> None:
+    def _explain_empty(self, _status: Any = None) -> None:
         """Say why the list is empty: nothing matches the search or filters, nothing synced yet, or nothing there."""
         if self.model.total or self.model.rowCount():
             self.empty_note.say("")

@@ -662,3 +662,22 @@ def test_the_category_chart_is_readable_at_1366x768(qtbot: Any, workspaces: Call
     assert all(n and "…" not in n for n in names)
     assert not axis.labelsTruncated()
     assert window.dashboard.category_view.height() >= 180
+
+
+def test_news_for_a_closed_window_reaches_no_one(qtbot: Any, workspaces: Callable[[UserOut], Workspace]) -> None:
+    """The workspace outlives a window (a language switch, a sign-out): its signals must not reach a deleted one."""
+    ws = workspaces(HANDLER)
+    two_orders(ws)
+    window = MainWindow(ws, ["handler"])
+    window.show()
+    qtbot.waitUntil(lambda: window.model.total > 0, timeout=5000)
+    # Answers to tasks still running when a window goes are another matter (desktop/tasks.py): none here.
+    qtbot.waitUntil(lambda: ws.runner.running == 0, timeout=5000)
+    qtbot.wait(200)
+    qtbot.waitUntil(lambda: ws.runner.running == 0, timeout=5000)
+    with qtbot.waitSignal(window.destroyed, timeout=5000):
+        window.close()
+        window.deleteLater()
+    ws.status_changed.emit(ws.status)  # a lambda left connected would raise "already deleted" here
+    ws.changed.emit(set())
+    qtbot.wait(300)  # the refresh timers of a live window would fire by now
