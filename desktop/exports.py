@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QFont, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from desktop.measures import CITY_TIME, is_overdue, parse_moment
 
@@ -87,9 +87,19 @@ LEDGER_COLUMNS: list[tuple[str, int]] = [
     ("回访结果", 10),
     ("是否超期", 9),
 ]
-_DATE_COLUMNS = (8, 9, 10)  # 1-based: 受理时间, 派单时间, 办理时限
-_WRAP_COLUMNS = (2, 13)  # 标题, 答复内容
+#: The column added after 分类 when the ledger lists more than one department's orders (a leader's).
+DEPARTMENT_COLUMN: tuple[str, int] = ("承办单位", 22)
+_DATE_HEADINGS = ("受理时间", "派单时间", "办理时限")
+_WRAP_HEADINGS = ("标题", "答复内容", "承办单位")
 _DATE_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def ledger_columns(orders: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """The ledger's columns for ``orders``: with 承办单位 when they are more than one department's."""
+    if len({o.get("lead_department_id") for o in orders}) <= 1:
+        return list(LEDGER_COLUMNS)
+    at = [heading for heading, _ in LEDGER_COLUMNS].index("分类") + 1
+    return [*LEDGER_COLUMNS[:at], DEPARTMENT_COLUMN, *LEDGER_COLUMNS[at:]]
 
 
 def export_ledger(orders: list[dict[str, Any]], names: NameBook, path: Path, now: datetime | None = None) -> Path:
@@ -97,6 +107,7 @@ def export_ledger(orders: list[dict[str, Any]], names: NameBook, path: Path, now
 
     Times are real Excel date-times in city time (Asia/Shanghai, naive: Excel has no zones); the
     header is frozen and filterable. 是否超期 is judged at ``now`` (default: the current time).
+    Orders of more than one lead department get a 承办单位 column (see :func:`ledger_columns`).
     The file is written next to ``path`` first and renamed, so a failed export leaves no half file.
     """
     # Imported here: openpyxl takes a fifth of a second to import, and most sessions never export.
@@ -105,12 +116,19 @@ def export_ledger(orders: list[dict[str, Any]], names: NameBook, path: Path, now
     from openpyxl.utils import get_column_letter
 
     now = now or datetime.now(CITY_TIME)
+    names = in_chinese(names)
     book = Workbook()
     sheet = book.active
     sheet.title = "工作台账"
-    sheet.append([heading for heading, _ in LEDGER_COLUMNS])
+    columns = ledger_columns(orders)
+    headings = [heading for heading, _ in columns]
+    with_department = DEPARTMENT_COLUMN in columns
+    sheet.append(headings)
     for order in orders:
-        sheet.append(ledger_row(order, names, now))
+        row = ledger_row(order, names, now)
+        if with_department:
+            row.insert(headings.index(DEPARTMENT_COLUMN[0]), names.department(order.get("lead_department_id")))
+        sheet.append(row)
 
     bold = Font(bold=True)
     fill = PatternFill("solid", start_color="DDE6F0")
@@ -118,15 +136,17 @@ def export_ledger(orders: list[dict[str, Any]], names: NameBook, path: Path, now
         cell.font = bold
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center", vertical="center")
-    for index, (_, width) in enumerate(LEDGER_COLUMNS, start=1):
+    for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    dates = [i for i, h in enumerate(headings) if h in _DATE_HEADINGS]
+    wraps = [i for i, h in enumerate(headings) if h in _WRAP_HEADINGS]
     for row in sheet.iter_rows(min_row=2):
-        for index in _DATE_COLUMNS:
-            row[index - 1].number_format = _DATE_FORMAT
-        for index in _WRAP_COLUMNS:
-            row[index - 1].alignment = Alignment(wrap_text=True, vertical="top")
+        for index in dates:
+            row[index].number_format = _DATE_FORMAT
+        for index in wraps:
+            row[index].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(LEDGER_COLUMNS))}{max(sheet.max_row, 1)}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
 
     path = Path(path)
     temp = path.with_name(f".{path.name}.part")
@@ -136,7 +156,7 @@ def export_ledger(orders: list[dict[str, Any]], names: NameBook, path: Path, now
 
 
 def ledger_row(order: dict[str, Any], names: NameBook, now: datetime) -> list[Any]:
-    """One ledger row, in the order of :data:`LEDGER_COLUMNS`."""
+    """One ledger row, in the order of :data:`LEDGER_COLUMNS` (without 承办单位)."""
     deadlines = order.get("deadlines") or {}
     reply = _latest_reply(order)
     callbacks = order.get("callbacks") or []
@@ -169,8 +189,8 @@ REPLY_SHEET_TITLE = "12345政务服务热线工单回复单"
 SHEET_FONTS = ["Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "Songti SC", "Noto Sans CJK SC", "serif"]
 
 
-def export_reply_sheet(order: dict[str, Any], names: NameBook, path: Path, printed: datetime | None = None) -> Path:
-    """Write the printable 回复单 of ``order`` to ``path`` as an A4 PDF; ``printed`` is the date on it."""
+def reply_sheet_document(order: dict[str, Any], names: NameBook, printed: datetime | None = None) -> QTextDocument:
+    """The 回复单 of ``order`` laid out for a page (call :func:`print_reply_sheet` to put it on one)."""
     document = QTextDocument()
     font = QFont()
     font.setFamilies(SHEET_FONTS)
@@ -181,14 +201,12 @@ def export_reply_sheet(order: dict[str, Any], names: NameBook, path: Path, print
     document.setDefaultFont(font)
     document.setDocumentMargin(0)
     document.setHtml(reply_sheet_html(order, names, printed or datetime.now(CITY_TIME)))
+    return document
 
-    path = Path(path)
-    temp = path.with_name(f".{path.name}.part")
-    writer = QPdfWriter(str(temp))
-    writer.setTitle(f"{REPLY_SHEET_TITLE} {order.get('number', '')}")
-    writer.setCreator("CaseDesk")
-    writer.setResolution(300)
-    writer.setPageLayout(
+
+def print_reply_sheet(document: QTextDocument, device: QPagedPaintDevice) -> None:
+    """Print the sheet on ``device`` (a QPdfWriter, a QPrinter, a print preview's printer): A4, its margins."""
+    device.setPageLayout(
         QPageLayout(
             QPageSize(QPageSize.PageSizeId.A4),
             QPageLayout.Orientation.Portrait,
@@ -196,11 +214,23 @@ def export_reply_sheet(order: dict[str, Any], names: NameBook, path: Path, print
             QPageLayout.Unit.Millimeter,
         )
     )
-    # QTextDocument lays out in pixels at 96 dpi and print_ scales that to the writer's resolution:
+    # QTextDocument lays out in pixels at 96 dpi and print_ scales that to the device's resolution:
     # give it the printable area in those pixels, so 10.5 pt text prints at 10.5 pt.
-    area = writer.pageLayout().paintRect(QPageLayout.Unit.Point)
+    area = device.pageLayout().paintRect(QPageLayout.Unit.Point)
     document.setPageSize(QSizeF(area.width() * 96 / 72, area.height() * 96 / 72))
-    document.print_(writer)
+    document.print_(device)
+
+
+def export_reply_sheet(order: dict[str, Any], names: NameBook, path: Path, printed: datetime | None = None) -> Path:
+    """Write the printable 回复单 of ``order`` to ``path`` as an A4 PDF; ``printed`` is the date on it."""
+    document = reply_sheet_document(order, names, printed)
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.part")
+    writer = QPdfWriter(str(temp))
+    writer.setTitle(f"{REPLY_SHEET_TITLE} {order.get('number', '')}")
+    writer.setCreator("CaseDesk")
+    writer.setResolution(300)
+    print_reply_sheet(document, writer)
     del writer  # closes the file
     temp.replace(path)
     return path
@@ -208,6 +238,7 @@ def export_reply_sheet(order: dict[str, Any], names: NameBook, path: Path, print
 
 def reply_sheet_html(order: dict[str, Any], names: NameBook, printed: datetime) -> str:
     """The sheet as the HTML subset QTextDocument renders: a title and one bordered form table."""
+    names = in_chinese(names)
     citizen = order.get("citizen") or {}
     reply = _latest_reply(order)
     is_draft = reply is not None and reply is order.get("draft")
@@ -277,6 +308,12 @@ def reply_sheet_html(order: dict[str, Any], names: NameBook, printed: datetime) 
 # --- helpers ------------------------------------------------------------------------------------
 
 
+def in_chinese(names: NameBook) -> NameBook:
+    """The documents are Chinese whatever the UI language: a book that can name in Chinese does so."""
+    chinese = getattr(names, "chinese", None)
+    return chinese() if callable(chinese) else names
+
+
 def _latest_reply(order: dict[str, Any]) -> dict[str, Any] | None:
     """The reply the sheet and ledger show: the last submitted one, else the draft."""
     replies = order.get("replies") or []
@@ -309,4 +346,14 @@ def _citizen_phone(citizen: dict[str, Any]) -> str:
     return citizen.get("phone") or citizen.get("callback_number") or ""
 
 
-__all__ = ["LEDGER_COLUMNS", "REPLY_SHEET_TITLE", "NameBook", "export_ledger", "export_reply_sheet", "ledger_row"]
+__all__ = [
+    "LEDGER_COLUMNS",
+    "REPLY_SHEET_TITLE",
+    "NameBook",
+    "export_ledger",
+    "export_reply_sheet",
+    "ledger_columns",
+    "ledger_row",
+    "print_reply_sheet",
+    "reply_sheet_document",
+]

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 
 I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
 LANGUAGES = ("zh", "en")
 
 
 class Languages:
-    """Installs and swaps the application's translators (ours and Qt's own dialogs')."""
+    """Installs and swaps the application's translators (ours and Qt's own dialogs').
+
+    Qt's own dialogs (file dialogs, message box buttons, the print preview) speak the language through
+    qtbase_zh_CN.qm from PySide6's translations folder (English is Qt's own). File dialogs are Qt's, not
+    the platform's, so they follow the same language instead of the system's.
+    """
 
     def __init__(self, app: QCoreApplication) -> None:
         self.app = app
@@ -21,6 +26,7 @@ class Languages:
     def use(self, language: str) -> str:
         """Switch to ``language`` ("zh" or "en"); returns the language in force (zh if a file is missing)."""
         self.uninstall()
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
         language = language if language in LANGUAGES else "zh"
         if language == "en":
             ours = QTranslator()

@@ -18,10 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-#: The hotline's time zone: months and days are counted in it.
-CITY_TIME = ZoneInfo("Asia/Shanghai")
+from casework.deadlines import SHANGHAI
+
+#: The hotline's time zone (casework's one definition): months and days are counted in it.
+CITY_TIME = SHANGHAI
 
 _TERMINAL = frozenset({"closed", "invalid", "merged"})
 _ANSWERED = frozenset({"replied", "closed"})  # the department's reply stands at the centre

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from casework.deadlines import SHANGHAI
 from casework.media import sniff
 
 THUMBNAIL_SIDE = 320
 #: Phones and cameras without an offset tag record local time; our users are in China.
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+LOCAL_ZONE = SHANGHAI  # casework's one definition of the city's zone
 
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _ORIENTATION = 0x0112

@@ -163,11 +163,18 @@ def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: boo
             func.coalesce(flight.c.n, 0).label("pending"),
             orders.c.returned,
             is_new().label("new"),
+            orders.c.lead_department_id,
+            orders.c.actions,
         )
         .select_from(orders.outerjoin(flight, flight.c.order_id == orders.c.id))
         .where(where)
         .order_by(key.is_(None), ordering, orders.c.id)
     )
+
+
+def in_list(work_list: WorkList, actor: Actor, now: datetime, order_ids: list[int]) -> Any:
+    """The ids among ``order_ids`` that ``work_list`` holds (search hits: which list each one is in)."""
+    return select(orders.c.id).where(condition(work_list, actor, now), orders.c.id.in_(order_ids)).order_by(orders.c.id)
 
 
 def urgent_to_sign(actor: Actor, now: datetime) -> Any:

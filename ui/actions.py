@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Qt, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QAction, QDoubleValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,7 +41,7 @@ from desktop.tasks import Task
 from desktop.workspace import Workspace, form_key
 from offline.photos import UnsupportedFile
 from offline.store import LocalFile, UnknownOrder
-from ui.labels import Names, command_label
+from ui.labels import CITY_ZONE, Names, command_label, time_zone_note
 from ui.photo_picker import PhotoPicker, message_of, show_message, ui_language
 
 __all__ = [
@@ -390,7 +390,10 @@ class OnsiteCheckDialog(CommandDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(Command.RECORD_ONSITE_CHECK, parent)
         self.client_id = str(uuid.uuid4())
-        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        city = QTimeZone(CITY_ZONE.key.encode())
+        self.when = QDateTimeEdit(QDateTime.currentDateTime(city))
+        self.when.setTimeZone(city)  # Beijing time, as every time the desk shows, whatever the PC's zone
+        self.when.setToolTip(time_zone_note())
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.when.setCalendarPopup(True)
         self.lat = QLineEdit()
@@ -461,7 +464,7 @@ class OnsiteCheckDialog(CommandDialog):
             position = (float(lat), float(lon)) if lat else (None, None)
         except ValueError:
             raise ValueError(self.tr("经纬度格式不正确。")) from None
-        checked_at = self.when.dateTime().toPython().astimezone()  # local wall time, with its zone
+        checked_at = datetime.fromtimestamp(self.when.dateTime().toSecsSinceEpoch(), CITY_ZONE)  # Beijing time
         return {
             "client_id": self.client_id,
             "checked_at": checked_at.isoformat(),

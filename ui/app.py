@@ -17,6 +17,7 @@ from desktop.i18n import Languages
 from desktop.session import NoOfflineCopy, OfflineLocked, resume, sign_in
 from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
+from ui.about import DEFAULT_SYNC_INTERVAL
 from ui.main_window import MainWindow
 from ui.sign_in import SignInDialog
 
@@ -118,15 +119,17 @@ class CaseDeskApp(QObject):
             owner=self,
         )
 
-    def _ask_sign_in(self, server: str, username: str, note: str = "") -> None:
+    def _ask_sign_in(self, server: str, username: str, note: str = "", remember: bool = True) -> None:
+        """The sign-in dialog; ``remember`` keeps the server and user for the next start (not the demo's)."""
         current = getattr(self, "sign_in_dialog", None)
         if current is not None and current.isVisible():
             return  # one dialog at a time (an expired session is reported by more than one path)
 
         def attempt(server: str, username: str, password: str, finished: Any) -> None:
             def done(workspace: Workspace) -> None:
-                self.settings.setValue("server", server)
-                self.settings.setValue("username", username)
+                if remember:
+                    self.settings.setValue("server", server)
+                    self.settings.setValue("username", username)
                 finished(None)
                 if self.workspace is not None and self.workspace is not workspace:
                     self.workspace.stop()  # signed in again: the new desk replaces the expired one
@@ -157,7 +160,7 @@ class CaseDeskApp(QObject):
         self.workspace = workspace
         self._build_window()
         workspace.status_changed.connect(self._on_status)
-        workspace.start_sync(interval=self.args.sync_interval)
+        workspace.start_sync(interval=self._sync_interval())
         if not workspace.status.online:
             self.window.statusBar().showMessage(  # type: ignore[union-attr]
                 self.tr("无法连接服务器：正在使用本机缓存的数据离线工作"), 15_000
@@ -186,12 +189,15 @@ class CaseDeskApp(QObject):
         self.window = MainWindow(self.workspace, list(DEMO_USERS) if self.embedded else None, self.languages.current)
         self.window.switch_user.connect(self.switch_user)
         self.window.switch_language.connect(self.switch_language)
+        self.window.sign_out.connect(self.sign_out)
+        self.window.switch_server.connect(self.switch_server)
+        self.window.data_dir = self.data_dir
         self.window.notice_on_close = True  # closed by the user: say what stays on this PC
         if old is not None:
-            self.window.setGeometry(old.geometry())
             old.notice_on_close = False  # replaced, not closed by the user: its drafts are kept quietly
-            old.close()
+            old.close()  # saves its layout, which the new window then restores
             old.deleteLater()
+        self.window.remember_layout(self.settings)
         self.window.show()
 
     def switch_language(self, language: str) -> None:
@@ -214,6 +220,42 @@ class CaseDeskApp(QObject):
             self.workspace.stop()
         self._show_splash(self.tr("正在切换演示身份…"))
         self._sign_in_as_demo(self.embedded.url, username)
+
+    def _sync_interval(self) -> float:
+        """--sync-interval when given on the command line, else the preferences' (工具 → 首选项), else 60 s."""
+        if self.args.sync_interval != DEFAULT_SYNC_INTERVAL:
+            return float(self.args.sync_interval)
+        return float(self.settings.value("sync_interval", DEFAULT_SYNC_INTERVAL) or DEFAULT_SYNC_INTERVAL)
+
+    def sign_out(self) -> None:
+        """文件 → 注销: stop syncing, end the session (server and keyring), and show the sign-in dialog.
+
+        Work not yet sent stays in this user's local profile and goes out at their next sign-in."""
+        workspace, window = self.workspace, self.window
+        self.workspace, self.window = None, None
+        # The dialog first: closing the last window before another shows would quit the application.
+        if self.embedded is not None and self.embedded.url is not None:
+            self._ask_sign_in(self.embedded.url, "", remember=False)
+        else:
+            server = workspace.client.base_url if workspace is not None else str(self.settings.value("server", ""))
+            self._ask_sign_in(server, workspace.user.username if workspace is not None else "")
+        self._leave(workspace, window)
+
+    def switch_server(self, url: str) -> None:
+        """文件 → 切换服务器…: sign in to ``url`` (each server and user keeps its own local profile)."""
+        workspace, window = self.workspace, self.window
+        self.workspace, self.window = None, None
+        self._ask_sign_in(url, "")
+        self._leave(workspace, window)
+
+    def _leave(self, workspace: Workspace | None, window: MainWindow | None) -> None:
+        if window is not None:
+            window.close()
+            window.deleteLater()
+        if workspace is not None:
+            workspace.stop()
+            client = workspace.client
+            self.runner.run(client.logout, lane=Lane.NETWORK, label="sign-out", on_error=lambda _e: None, owner=self)
 
     def shutdown(self) -> None:
         if self.workspace is not None:

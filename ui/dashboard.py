@@ -42,8 +42,8 @@ from desktop.tasks import Task
 from desktop.workspace import Workspace
 from ui.labels import Names
 
-#: Categories drawn one bar each; the rest share an "其他" bar.
-TOP_CATEGORIES = 8
+#: Categories drawn one bar each; the rest share an "其他" bar (seven bars stay readable at 1366×768).
+TOP_CATEGORIES = 6
 ACCENT = QColor("#1f5f99")
 
 
@@ -172,8 +172,8 @@ class Dashboard(QWidget):
         charts.addWidget(self.category_view, 0, 0)
         charts.addWidget(self.channel_view, 0, 1)
         charts.addWidget(self.daily_view, 1, 0, 1, 2)
-        charts.setRowStretch(0, 1)
-        charts.setRowStretch(1, 1)
+        charts.setRowStretch(0, 3)  # the category bars need the height for one readable label each
+        charts.setRowStretch(1, 2)
 
         note = QLabel(self.tr("以上为本机缓存工单的统计，仅供参考；正式考核以服务器统计为准。"))
         note.setStyleSheet("color: #8c959f;")
@@ -332,6 +332,11 @@ class Dashboard(QWidget):
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
         axis_y.append(labels or [""])
+        axis_y.setTruncateLabels(False)  # a name is shown whole, never as "…"
+        font = QFont(axis_y.labelsFont())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        axis_y.setLabelsFont(font)
+        self.category_labels = list(labels)
         axis_x = _count_axis(max(values, default=0))
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)

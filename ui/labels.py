@@ -6,12 +6,15 @@ holds the English. Looked up when called, so a language switch applies to the ne
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
+
+from casework.deadlines import SHANGHAI as CITY_ZONE
 
 
 def state_label(state: str) -> str:
@@ -190,25 +193,58 @@ def countdown(due: Any, now: datetime) -> tuple[str, Urgency]:
 
 
 def local_time(value: Any) -> str:
-    """A time as the user reads it: local zone, minutes."""
+    """A time as the user reads it: Beijing time (the city's zone, whatever the PC's zone), minutes."""
     moment = parse_time(value)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
+    return moment.astimezone(CITY_ZONE).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def time_zone_note() -> str:
+    """The label that goes with every time shown (a tooltip or a header note)."""
+    return QCoreApplication.translate("Labels", "北京时间（UTC+8）")
+
+
+def english() -> bool:
+    """Whether the UI speaks English now (desktop.i18n.Languages sets the application's property)."""
+    app = QCoreApplication.instance()
+    return app is not None and app.property("casedesk_language") == "en"
+
+
+def order_count(count: int) -> str:
+    """ "共 3 件" / "1 order", "3 orders": counts of orders with the right plural in English."""
+    if count == 1:
+        return QCoreApplication.translate("Labels", "共 1 件")
+    return QCoreApplication.translate("Labels", "共 %1 件").replace("%1", str(count))
 
 
 class Names:
     """Users', departments' and categories' names from the store's directory (works offline)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, english: bool | None = None) -> None:
         self.users = {u["id"]: u for u in store.directory("users")}
         self.departments = {d["id"]: d for d in store.directory("departments")}
         self.categories = {c["code"]: c for c in store.directory("categories")}
+        self.english = english  # None: follow the UI's language when a name is asked for
+
+    def chinese(self) -> Names:
+        """The same directory naming everything in Chinese (official documents: the ledger, the reply sheet)."""
+        fixed = copy.copy(self)
+        fixed.english = False
+        return fixed
 
     def user(self, user_id: int | None) -> str:
         return self.users.get(user_id, {}).get("name", "") if user_id else ""
 
-    def department(self, department_id: int | None, english: bool = False) -> str:
+    def department(self, department_id: int | None, english: bool | None = None) -> str:
+        """The department's name; in English its ``name_en`` where it has one (``english`` None: the UI's language)."""
         found = self.departments.get(department_id, {}) if department_id else {}
-        return (found.get("name_en") if english else None) or found.get("name", "")
+        return _name(found, self.english if english is None else english) or ""
 
-    def category(self, code: str | None) -> str:
-        return self.categories.get(code or "", {}).get("name", code or "")
+    def category(self, code: str | None, english: bool | None = None) -> str:
+        entry = self.categories.get(code or "", {})
+        return _name(entry, self.english if english is None else english) or (code or "")
+
+
+def _name(entry: dict[str, Any], in_english: bool | None) -> str:
+    if in_english is None:
+        in_english = english()
+    return (entry.get("name_en") if in_english else None) or entry.get("name", "")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,11 +36,23 @@ from offline.worklists import Filters, WorkList, counts_query, urgent_to_sign
 from ui.audit_queue import AuditQueue
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
-from ui.labels import local_time, role_label, state_label, urgency_label
-from ui.order_list import OrderListModel
+from ui.labels import (
+    CITY_ZONE,
+    local_time,
+    order_count,
+    role_label,
+    state_label,
+    time_zone_note,
+    urgency_label,
+)
+from ui.layout import LayoutMemory
+from ui.menus import RowMenu, WindowMenus
+from ui.order_list import DEPARTMENT_COLUMN, WHERE_COLUMN, OrderListModel
 from ui.order_view import OrderView
 from ui.portfolio import Portfolio
+from ui.printing import ReplySheetPrinter
 from ui.problems import ProblemsPanel
+from ui.search import EmptyNote, HitDelegate, ResultKeys
 from ui.undo import UndoNotice
 from ui.work_table import WorkTable
 
@@ -84,6 +97,7 @@ class MainWindow(QMainWindow):
     switch_user = Signal(str)
     switch_language = Signal(str)
     sign_out = Signal()
+    switch_server = Signal(str)  # the URL of the server to sign in to instead
 
     def __init__(self, workspace: Workspace, demo_users: list[str] | None = None, language: str = "zh") -> None:
         super().__init__()
@@ -142,6 +156,7 @@ class MainWindow(QMainWindow):
         workspace.marks_changed.connect(self._on_changed)
         self._on_status(workspace.status)
         self._refresh_counts()
+        self._install_manners()
 
     # --- building ---------------------------------------------------------------------------------
 
@@ -150,7 +165,8 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         self.addToolBar(bar)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("搜索工单编号、标题、内容、地址、市民（Ctrl+F）"))
+        self.search.setPlaceholderText(self.tr("搜索全部列表：编号、标题、内容、地址、市民"))
+        self.search.setToolTip(self.tr("在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(320)
         self.search.textChanged.connect(lambda _: self._search_timer.start())
@@ -210,7 +226,7 @@ class MainWindow(QMainWindow):
         self.category.addItem(self.tr("全部分类"), "")
         for code, category in sorted(names.categories.items()):
             if not category.get("parent_code"):
-                self.category.addItem(category["name"], code)
+                self.category.addItem(names.category(code), code)
         self.urgency.addItem(self.tr("全部紧急程度"), "")
         for value in ("very_urgent", "urgent", "normal"):
             self.urgency.addItem(urgency_label(value), value)
@@ -225,7 +241,7 @@ class MainWindow(QMainWindow):
             if department.get("kind") == "department" and (
                 self.workspace.user.role.value == "top_leader" or department_id in portfolio
             ):
-                self.department.addItem(department["name"], department_id)
+                self.department.addItem(names.department(department_id), department_id)
         self.department.setVisible(self.workspace.user.role.value in LEADER_ROLES)
         self.handler.addItem(self.tr("全部经办人"), None)
         for user_id, user in sorted(names.users.items()):
@@ -315,18 +331,22 @@ class MainWindow(QMainWindow):
         self._upload_started: datetime | None = None
 
     def _build_shortcuts(self) -> None:
+        """Window-wide keys; the same actions sit in the menu bar (ui/menus.py), so the menus show the keys."""
         find = QAction(self.tr("搜索"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
-        sync = QAction(self.tr("同步"), self)
+        sync = QAction(self.tr("立即同步"), self)
         sync.setShortcut(QKeySequence(Qt.Key.Key_F5))
         sync.triggered.connect(self.workspace.sync_now)
         self.addActions([find, sync])
-        for number, _ in enumerate(LISTS[:9], start=1):
-            action = QAction(self)
+        self.find_action, self.sync_action = find, sync
+        self.list_actions: list[QAction] = []
+        for number, (_, text) in enumerate(LISTS[:9], start=1):
+            action = QAction(self.tr(text), self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, row=number - 1: self.sidebar.setCurrentRow(row))
             self.addAction(action)
+            self.list_actions.append(action)
 
     def _build_tray(self) -> QSystemTrayIcon | None:
         if not QSystemTrayIcon.isSystemTrayAvailable():
@@ -362,7 +382,7 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, total: int) -> None:
         item = self.sidebar.currentItem()
         name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
-        self.list_title.setText(self.tr("%1 · 共 %2 件").replace("%1", name).replace("%2", str(total)))
+        self.list_title.setText(self.tr("%1 · %2").replace("%1", name).replace("%2", order_count(total)))
         _fit_columns(self.table, (0, 4, 5, 7))
         self._keep_in_view()
 
@@ -427,7 +447,9 @@ class MainWindow(QMainWindow):
                 self._auto_row = self._opening_row(counts)
                 if self._auto_row != current:
                     self.sidebar.setCurrentRow(self._auto_row)
-                self._first_counts = not counts.get("_settled")
+                # Settled once the session's first sync has reported and the desk holds orders: an empty
+                # desk (a new profile opened offline) keeps choosing until its first orders arrive.
+                self._first_counts = not (counts.get("_settled") and counts.get(WorkList.ALL.value))
             else:
                 self._first_counts = False  # the user chose a list: never move them away from it
         for row in range(self.sidebar.count()):
@@ -529,6 +551,96 @@ class MainWindow(QMainWindow):
     #: replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.
     notice_on_close = False
     close_notice: Any = None
+
+    # --- a desktop application's manners: menus, search everywhere, empty lists, layout -----------
+
+    def _install_manners(self) -> None:
+        """Menus, the row menu, the reply sheet's print preview, search across lists, empty-list notes."""
+        self.data_dir: Path | None = None  # the application sets it (else found from the profile's folder)
+        self.settings: QSettings | None = None
+        self.layout_memory: LayoutMemory | None = None
+        for number, bar in enumerate(self.findChildren(QToolBar)):
+            bar.setObjectName(bar.objectName() or f"toolbar_{number}")  # saveState/restoreState know it by name
+        self.printer = ReplySheetPrinter(self.workspace, self)
+        self.order_view.print_requested.connect(self.printer.preview)
+        self.menus = WindowMenus(self)
+        self.row_menu = RowMenu(self)
+        self.model.list_names = {wl.value: self.tr(text) for wl, text in LISTS}
+        # Number and title: where a search hit is seen; before the title, the hit's work list.
+        self.hit_delegate = HitDelegate(lambda: self.model.search_terms, self.table)
+        self.title_delegate = HitDelegate(lambda: self.model.search_terms, self.table, tag=self.model.where_tag)
+        self.table.setItemDelegateForColumn(1, self.hit_delegate)
+        self.table.setItemDelegateForColumn(2, self.title_delegate)
+        self.result_keys = ResultKeys(self.search, self.table, before_enter=self._search_at_once)
+        self.empty_note = EmptyNote(self.table)
+        self.table.setColumnHidden(DEPARTMENT_COLUMN, self.workspace.user.role.value not in LEADER_ROLES)
+        self.table.setColumnHidden(WHERE_COLUMN, True)  # the hit's list is drawn before its title; a column on demand
+        self.table.setColumnWidth(DEPARTMENT_COLUMN, 130)
+        self.table.setColumnWidth(WHERE_COLUMN, 120)
+        # Every time shown is Beijing time: a clock in the status bar says so, and the time headers' tooltips.
+        self.city_clock = QLabel()
+        self.city_clock.setToolTip(self.tr("本软件显示的时间均为北京时间（UTC+8），与本机时区无关"))
+        self.statusBar().addPermanentWidget(self.city_clock)
+        self._city_tick = QTimer(self, interval=20_000)
+        self._city_tick.timeout.connect(self._show_city_time)
+        self._city_tick.start()
+        self._show_city_time()
+        self.order_view.timeline.headerItem().setToolTip(0, time_zone_note())
+        self.model.loaded.connect(self._show_search_scope)
+        self.model.loaded.connect(self.result_keys.results_ready)
+        # A bound method, not a lambda: the connection ends with this window (the workspace outlives it).
+        self.workspace.status_changed.connect(self._explain_empty)
+
+    def _show_city_time(self) -> None:
+        self.city_clock.setText(self.tr("北京时间 %1").replace("%1", f"{datetime.now(CITY_ZONE):%H:%M}"))
+
+    def remember_layout(self, settings: QSettings) -> LayoutMemory:
+        """Restore the window's size, splitters and columns from ``settings``, and save them on close."""
+        self.settings = settings
+        splitter = self.order_view.parentWidget()
+        assert isinstance(splitter, QSplitter)
+        self.layout_memory = LayoutMemory(self, settings, splitter, self.table, self.workspace.user.role.value)
+        return self.layout_memory
+
+    def _search_at_once(self) -> bool:
+        """Enter in the search box: search now rather than after the typing pause; True if results are coming."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._apply_filters()
+            return True
+        return False
+
+    def _show_search_scope(self, total: int) -> None:
+        if self.model.searching:
+            self.list_title.setText(
+                self.tr("在全部工单中搜索「%1」：%2")
+                .replace("%2", order_count(total))
+                .replace("%1", self.search.text().strip())
+            )
+        self._explain_empty()
+
+    def _explain_empty(self, _status: Any = None) -> None:
+        """Say why the list is empty: nothing matches the search or filters, nothing synced yet, or nothing there."""
+        if self.model.total or self.model.rowCount():
+            self.empty_note.say("")
+            return
+        status = self.workspace.status
+        item = self.sidebar.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
+        filters = self._filters()
+        # Nothing ever pulled to this PC (a first sync is due), not merely none this session.
+        never_synced = status.last_sync is None and self.workspace.store.cursor() is None
+        if self.model.searching:
+            text = self.tr("没有与「%1」匹配的工单").replace("%1", self.search.text().strip())
+        elif filters != Filters():
+            text = self.tr("%1 中没有符合筛选条件的工单").replace("%1", name)
+        elif never_synced and status.online:
+            text = self.tr("尚未同步：正在下载…")
+        elif never_synced:
+            text = self.tr("尚未同步：离线，联网后自动下载")
+        else:
+            text = self.tr("%1 没有工单").replace("%1", name)
+        self.empty_note.say(text)
 
     def closeEvent(self, event: Any) -> None:
         self._clock.stop()

@@ -8,11 +8,21 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from desktop.search import lists_holding
 from desktop.tasks import Task
 from desktop.workspace import Workspace
 from offline.models import orders
 from offline.worklists import Filters, WorkList, condition, page_query
-from ui.labels import COLOURS, Names, Urgency, countdown, local_time, state_label, urgency_label
+from ui.labels import (
+    COLOURS,
+    Names,
+    Urgency,
+    countdown,
+    local_time,
+    state_label,
+    time_zone_note,
+    urgency_label,
+)
 
 PAGE = 200
 _Index = QModelIndex | QPersistentModelIndex
@@ -28,7 +38,12 @@ COLUMNS: list[tuple[str | None, str]] = [
     ("received_at", QT_TRANSLATE_NOOP("OrderListModel", "受理时间")),
     ("due_at", QT_TRANSLATE_NOOP("OrderListModel", "剩余时限")),
     (None, QT_TRANSLATE_NOOP("OrderListModel", "同步")),
+    (None, QT_TRANSLATE_NOOP("OrderListModel", "承办单位")),
+    (None, QT_TRANSLATE_NOOP("OrderListModel", "所在列表")),
 ]
+TIME_COLUMNS = (6, 7)  # shown in Beijing time, and say so
+DEPARTMENT_COLUMN = 9  # the lead department: shown where more than one department's orders are listed
+WHERE_COLUMN = 10  # a search across every list: which lists each hit is in
 
 
 class OrderListModel(QAbstractTableModel):
@@ -48,11 +63,25 @@ class OrderListModel(QAbstractTableModel):
         self._total = 0
         self._generation = 0  # answers to superseded queries are dropped
         self._fetching: Task | None = None
+        self._query: Any = None
+        self._locate: Any = None
         self._headers = [self.tr(h) for _, h in COLUMNS]
         #: The order in view: each query also tells whether it is in the list, and its state now.
         self.pinned: int | None = None
         self.pinned_listed = False
         self.pinned_state: str | None = None
+        #: Work list → its name, in the order to name them; a search hit says which of these hold it.
+        self.list_names: dict[str, str] = {}
+        self._where: dict[int, list[str]] = {}  # search hits: order id → the lists holding it
+
+    @property
+    def searching(self) -> bool:
+        """A search is typed: the list shows hits from every list, not the current one."""
+        return bool(self.filters.text.strip())
+
+    @property
+    def search_terms(self) -> list[str]:
+        return self.filters.text.split() if self.searching else []
 
     # --- querying ---------------------------------------------------------------------------------
 
@@ -64,24 +93,31 @@ class OrderListModel(QAbstractTableModel):
             self.filters = filters
         self._generation += 1
         generation = self._generation
-        where = condition(self.work_list, self.workspace.actor, datetime.now(UTC)) & self.filters.condition()
+        now = datetime.now(UTC)
+        if self.searching:  # a search looks in every list (the other filters still narrow it)
+            where = self.filters.condition()
+        else:
+            where = condition(self.work_list, self.workspace.actor, now) & self.filters.condition()
         query = page_query(where, self.sort_key, self.descending)
         store = self.workspace.store
+        locate = self._locator(now) if self.searching else None
         pinned = self.pinned
 
-        def work() -> tuple[int, list[dict[str, Any]], Names, bool, str | None]:
+        def work() -> tuple[int, list[dict[str, Any]], Names, dict[int, list[str]], bool, str | None]:
+            rows = store.rows(query, PAGE)
             listed = pinned is not None and store.count(where & (orders.c.id == pinned)) > 0
             state = (store.order(pinned) or {}).get("state") if pinned is not None else None
-            return store.count(where), store.rows(query, PAGE), Names(store), listed, state
+            return store.count(where), rows, Names(store), locate(rows) if locate else {}, listed, state
 
-        def done(result: tuple[int, list[dict[str, Any]], Names, bool, str | None]) -> None:
+        def done(result: tuple[int, list[dict[str, Any]], Names, dict[int, list[str]], bool, str | None]) -> None:
             if generation != self._generation:
                 return
-            total, rows, names, listed, state = result
+            total, rows, names, where_, listed, state = result
             self.beginResetModel()
-            self._total, self._rows, self.names = total, rows, names
+            self._total, self._rows, self.names, self._where = total, rows, names, where_
             self._query = query
             self.pinned_listed, self.pinned_state = listed if pinned == self.pinned else False, state
+            self._locate = locate
             self.endResetModel()
             self.loaded.emit(total)
 
@@ -97,23 +133,53 @@ class OrderListModel(QAbstractTableModel):
         generation, offset, query = self._generation, len(self._rows), self._query
         store = self.workspace.store
 
-        def done(rows: list[dict[str, Any]]) -> None:
+        locate = self._locate
+
+        def work() -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
+            rows = store.rows(query, PAGE, offset)
+            return rows, locate(rows) if locate else {}
+
+        def done(result: tuple[list[dict[str, Any]], dict[int, list[str]]]) -> None:
             self._fetching = None
+            rows, where = result
             if generation != self._generation or not rows:
                 return
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
             self._rows.extend(rows)
+            self._where.update(where)
             self.endInsertRows()
 
-        self._fetching = self.workspace.runner.run(
-            store.rows, query, PAGE, offset, label="list-more", on_done=done, owner=self
-        )
+        self._fetching = self.workspace.runner.run(work, label="list-more", on_done=done, owner=self)
+
+    def _locator(self, now: datetime) -> Any:
+        """For search hits: a function (disk lane) from rows to the work lists holding each one."""
+        store, actor, lists = self.workspace.store, self.workspace.actor, list(self.list_names)
+
+        def locate(rows: list[dict[str, Any]]) -> dict[int, list[str]]:
+            return lists_holding(store, actor, lists, [r["id"] for r in rows], now)
+
+        return locate
+
+    def where_tag(self, index: _Index) -> str:
+        """While searching: the name of the first work list holding the row's order (drawn before its title)."""
+        if not self.searching or not index.isValid():
+            return ""
+        found = self.lists_of(self._rows[index.row()]["id"])
+        return self.list_names.get(found[0], "") if found else self.list_names.get(WorkList.ALL.value, "")
+
+    def lists_of(self, order_id: int) -> list[str]:
+        """The work lists a search hit is in (their values), as last looked up."""
+        return self._where.get(order_id, [])
 
     # --- model --------------------------------------------------------------------------------------
 
     @property
     def total(self) -> int:
         return self._total
+
+    def row(self, row: int) -> dict[str, Any] | None:
+        """The list columns of row ``row`` (id, number, state, actions …), or None past the end."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def order_id(self, row: int) -> int | None:
         return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
@@ -130,6 +196,11 @@ class OrderListModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if section in TIME_COLUMNS:
+                return self.tr("%1：%2").replace("%1", self._headers[section]).replace("%2", time_zone_note())
+            if section == WHERE_COLUMN:
+                return self.tr("搜索结果所在的工作列表")
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -163,13 +234,19 @@ class OrderListModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.BackgroundRole and row["urgency"] == "very_urgent":
             return QBrush(QColor("#fdecea"))
-        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+        if role == Qt.ItemDataRole.ToolTipRole and column in (2, WHERE_COLUMN):
             notes = [row["title"]]
+            if self.searching:
+                notes.append(self.tr("所在列表：%1").replace("%1", self._text(row, WHERE_COLUMN)))
             if row.get("new"):
                 notes.append(self.tr("新：到达本机后还没有打开过"))
             if row.get("returned"):
                 notes.append(self.tr("退回：审核退回、批示重办或退回申请未获同意，需要重新办理"))
             return "\n".join(notes)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 6 and row["received_at"]:
+            return f"{local_time(row['received_at'])} {time_zone_note()}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == 7 and row["due_at"]:
+            return self.tr("办理时限 %1").replace("%1", f"{local_time(row['due_at'])} {time_zone_note()}")
         if role == Qt.ItemDataRole.UserRole:
             return row["id"]
         return None
@@ -200,4 +277,10 @@ class OrderListModel(QAbstractTableModel):
                 return countdown(row["due_at"], datetime.now(UTC))[0]
             case 8:
                 return self.tr("待同步 %1").replace("%1", str(row["pending"])) if row["pending"] else ""
+            case 9:
+                return self.names.department(row.get("lead_department_id"))
+            case 10:
+                found = self.lists_of(row["id"])
+                names = [self.list_names.get(v, v) for v in found]
+                return self.tr("、").join(names) or self.list_names.get(WorkList.ALL.value, "")
         return ""

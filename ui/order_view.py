@@ -563,6 +563,7 @@ class OrderView(QWidget):
 
     loaded = Signal(int)
     missing = Signal(int)
+    print_requested = Signal(int)  # 打印回复单 of the order shown (the window opens the print preview)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -688,6 +689,7 @@ class OrderView(QWidget):
         line.addWidget(self.undo_button)
         line.addStretch(1)
         line.addWidget(self.countdown)
+        line.addWidget(self._print_button())
         self.actions = ActionBar(self.workspace, self)
         header = QFrame()
         header.setObjectName("order_header")
@@ -742,6 +744,15 @@ class OrderView(QWidget):
         layout.addWidget(header)
         layout.addWidget(self.tabs, 1)
         return content
+
+    def _print_button(self) -> QToolButton:
+        self.print_button = QToolButton()
+        self.print_button.setObjectName("print_reply_sheet")
+        self.print_button.setText(self.tr("打印回复单…"))
+        self.print_button.setToolTip(self.tr("预览并打印本工单的回复单（Ctrl+P）"))
+        self.print_button.setAutoRaise(True)
+        self.print_button.clicked.connect(lambda: self.print_requested.emit(self.order_id) if self.order_id else None)
+        return self.print_button
 
     def _build_overview(self) -> QWidget:
         host = QWidget()

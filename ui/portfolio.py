@@ -26,6 +26,7 @@ from casework.measures import DepartmentMeasures, Ranking
 from desktop.measures import recent_months
 from desktop.tasks import Lane
 from desktop.workspace import Workspace
+from ui.labels import local_time
 from ui.photo_picker import message_of, show_message
 
 
@@ -150,9 +151,9 @@ class Portfolio(QWidget):
                     item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(row, column, item)
         self.status.setText(
-            self.tr("%1 个单位，数据截至 %2")
+            (self.tr("1 个单位，数据截至 %2") if len(measures) == 1 else self.tr("%1 个单位，数据截至 %2"))
             .replace("%1", str(len(measures)))
-            .replace("%2", measures[0].as_of.astimezone().strftime("%Y-%m-%d %H:%M") if measures else "—")
+            .replace("%2", local_time(measures[0].as_of) if measures else "—")
         )
         self.loaded.emit(len(measures))
 

@@ -40,6 +40,17 @@ class WorkTable(QTableView):
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         selection.setCurrentIndex(index, flags)
 
+    def choose(self, index: QModelIndex) -> None:
+        """Make ``index`` current as the user's own choice (a key pressed elsewhere, say Down in the search box)."""
+        self._announced = False
+        self._by_user += 1
+        try:
+            self.setCurrentIndex(index)
+        finally:
+            self._by_user -= 1
+        if not self._announced and index.isValid():
+            self.chosen.emit(index.row())  # it was current already (Qt made it so on focus): still a choice
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return

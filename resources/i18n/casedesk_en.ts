@@ -2,6 +2,50 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../ui/about.py" line="50"/>
+        <source>关于 CaseDesk</source>
+        <extracomment>Background sync interval offered in the preferences, in seconds.</extracomment>
+        <translation>About CaseDesk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="53"/>
+        <source>CaseDesk 12345工单办理</source>
+        <translation>CaseDesk 12345 Work Orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="61"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="63"/>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="64"/>
+        <source>服务器</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="65"/>
+        <source>当前用户</source>
+        <translation>Signed in as</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="66"/>
+        <source>数据文件夹</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="67"/>
+        <source>打开日志文件夹</source>
+        <translation>Open logs folder</translation>
+    </message>
+</context>
+<context>
     <name>ActionBar</name>
     <message>
         <location filename="../../ui/actions.py" line="106"/>
@@ -30,12 +74,12 @@
         <translation>Restored what was not saved (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="513"/>
+        <location filename="../../ui/actions.py" line="516"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="528"/>
+        <location filename="../../ui/actions.py" line="531"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
     </message>
@@ -161,57 +205,57 @@ Instruction (goes back to the department with the order):</translation>
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="66"/>
+        <location filename="../../ui/app.py" line="67"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="66"/>
+        <location filename="../../ui/app.py" line="67"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="100"/>
+        <location filename="../../ui/app.py" line="101"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="163"/>
+        <location filename="../../ui/app.py" line="166"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="180"/>
+        <location filename="../../ui/app.py" line="183"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="215"/>
+        <location filename="../../ui/app.py" line="221"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="234"/>
+        <location filename="../../ui/app.py" line="276"/>
         <source>读写本机文件失败：%1</source>
         <translation>Could not read or write a file on this computer: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="237"/>
+        <location filename="../../ui/app.py" line="279"/>
         <source>发生内部错误，已记录日志。请联系管理员。</source>
         <translation>An internal error occurred and was logged. Please contact your administrator.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="248"/>
+        <location filename="../../ui/app.py" line="290"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="256"/>
+        <location filename="../../ui/app.py" line="298"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="257"/>
+        <location filename="../../ui/app.py" line="299"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -307,7 +351,7 @@ Please send this file to your system administrator.</translation>
     <message>
         <location filename="../../ui/dashboard.py" line="52"/>
         <source>电话</source>
-        <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar.</extracomment>
+        <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar (seven bars stay readable at 1366×768).</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
@@ -529,32 +573,32 @@ Please send this file to your system administrator.</translation>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="348"/>
+        <location filename="../../ui/dashboard.py" line="353"/>
         <source>%1  %2（%3）</source>
         <translation>%1  %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="359"/>
+        <location filename="../../ui/dashboard.py" line="364"/>
         <source>受理量</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="373"/>
+        <location filename="../../ui/dashboard.py" line="378"/>
         <source>日</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="384"/>
+        <location filename="../../ui/dashboard.py" line="389"/>
         <source>已保存：%1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="389"/>
+        <location filename="../../ui/dashboard.py" line="394"/>
         <source>保存失败：%1</source>
         <translation>Could not save: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="391"/>
+        <location filename="../../ui/dashboard.py" line="396"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
@@ -624,619 +668,676 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="19"/>
+        <location filename="../../ui/labels.py" line="22"/>
         <source>已受理</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="20"/>
+        <location filename="../../ui/labels.py" line="23"/>
         <source>待签收</source>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="21"/>
+        <location filename="../../ui/labels.py" line="24"/>
         <source>退单待审</source>
         <translation>Return pending</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="22"/>
+        <location filename="../../ui/labels.py" line="25"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="23"/>
+        <location filename="../../ui/labels.py" line="26"/>
         <source>审核中</source>
         <translation>In review</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="24"/>
+        <location filename="../../ui/labels.py" line="27"/>
         <source>已答复待回访</source>
         <translation>Replied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="25"/>
+        <location filename="../../ui/labels.py" line="28"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="26"/>
+        <location filename="../../ui/labels.py" line="29"/>
         <source>无效</source>
         <translation>Invalid</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="27"/>
+        <location filename="../../ui/labels.py" line="30"/>
         <source>已合并</source>
         <translation>Merged</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="33"/>
+        <location filename="../../ui/labels.py" line="36"/>
         <source>一般</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="34"/>
+        <location filename="../../ui/labels.py" line="37"/>
         <source>紧急</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="35"/>
+        <location filename="../../ui/labels.py" line="38"/>
         <source>特急</source>
         <translation>Very urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="41"/>
+        <location filename="../../ui/labels.py" line="44"/>
         <source>签收</source>
         <translation>Sign for</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="42"/>
+        <location filename="../../ui/labels.py" line="45"/>
         <source>分派经办人</source>
         <translation>Assign handler</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="43"/>
+        <location filename="../../ui/labels.py" line="46"/>
         <source>申请退单</source>
         <translation>Return to centre</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="44"/>
+        <location filename="../../ui/labels.py" line="47"/>
         <source>现场核查</source>
         <translation>On-site check</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="45"/>
+        <location filename="../../ui/labels.py" line="48"/>
         <source>内部备注</source>
         <translation>Internal note</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="46"/>
+        <location filename="../../ui/labels.py" line="49"/>
         <source>保存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="47"/>
+        <location filename="../../ui/labels.py" line="50"/>
         <source>提交答复</source>
         <translation>Submit reply</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="48"/>
+        <location filename="../../ui/labels.py" line="51"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="49"/>
+        <location filename="../../ui/labels.py" line="52"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="50"/>
+        <location filename="../../ui/labels.py" line="53"/>
         <source>申请延期</source>
         <translation>Request extension</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="51"/>
+        <location filename="../../ui/labels.py" line="54"/>
         <source>派单</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="52"/>
+        <location filename="../../ui/labels.py" line="55"/>
         <source>审核退单</source>
         <translation>Rule on return</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="53"/>
+        <location filename="../../ui/labels.py" line="56"/>
         <source>审批延期</source>
         <translation>Rule on extension</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="54"/>
+        <location filename="../../ui/labels.py" line="57"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="55"/>
+        <location filename="../../ui/labels.py" line="58"/>
         <source>办结</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="56"/>
+        <location filename="../../ui/labels.py" line="59"/>
         <source>重办</source>
         <translation>Re-handle</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="57"/>
+        <location filename="../../ui/labels.py" line="60"/>
         <source>督办</source>
         <translation>Supervise</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="58"/>
+        <location filename="../../ui/labels.py" line="61"/>
         <source>催办</source>
         <translation>Remind</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="59"/>
+        <location filename="../../ui/labels.py" line="62"/>
         <source>直接办结</source>
         <translation>Close at once</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="60"/>
+        <location filename="../../ui/labels.py" line="63"/>
         <source>作废</source>
         <translation>Invalidate</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="61"/>
+        <location filename="../../ui/labels.py" line="64"/>
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="62"/>
+        <location filename="../../ui/labels.py" line="65"/>
         <source>审核无误</source>
         <translation>Audited</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="68"/>
+        <location filename="../../ui/labels.py" line="71"/>
         <source>已解决</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="69"/>
+        <location filename="../../ui/labels.py" line="72"/>
         <source>部分解决</source>
         <translation>Partly resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="70"/>
+        <location filename="../../ui/labels.py" line="73"/>
         <source>已解释说明</source>
         <translation>Explained</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="71"/>
+        <location filename="../../ui/labels.py" line="74"/>
         <source>暂不具备条件</source>
         <translation>Not feasible yet</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="77"/>
+        <location filename="../../ui/labels.py" line="80"/>
         <source>科室审核</source>
         <translation>Section chief</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="78"/>
+        <location filename="../../ui/labels.py" line="81"/>
         <source>单位审核</source>
         <translation>Dept. head</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="79"/>
+        <location filename="../../ui/labels.py" line="82"/>
         <source>市分管领导审核</source>
         <translation>City leader</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="80"/>
+        <location filename="../../ui/labels.py" line="83"/>
         <source>市主要领导审核</source>
         <translation>Top leader</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="86"/>
+        <location filename="../../ui/labels.py" line="89"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="87"/>
+        <location filename="../../ui/labels.py" line="90"/>
         <source>科长</source>
         <translation>Section chief</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="88"/>
+        <location filename="../../ui/labels.py" line="91"/>
         <source>单位负责人</source>
         <translation>Department head</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="89"/>
+        <location filename="../../ui/labels.py" line="92"/>
         <source>分管领导</source>
         <translation>Leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="90"/>
+        <location filename="../../ui/labels.py" line="93"/>
         <source>主要领导</source>
         <translation>Top leader</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="91"/>
+        <location filename="../../ui/labels.py" line="94"/>
         <source>热线坐席</source>
         <translation>Hotline agent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="92"/>
+        <location filename="../../ui/labels.py" line="95"/>
         <source>管理员</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="98"/>
+        <location filename="../../ui/labels.py" line="101"/>
         <source>整改前</source>
         <translation>Before</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="99"/>
+        <location filename="../../ui/labels.py" line="102"/>
         <source>整改后</source>
         <translation>After</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="100"/>
+        <location filename="../../ui/labels.py" line="103"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="107"/>
+        <location filename="../../ui/labels.py" line="110"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="108"/>
+        <location filename="../../ui/labels.py" line="111"/>
         <source>基本满意</source>
         <translation>Basically satisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="109"/>
+        <location filename="../../ui/labels.py" line="112"/>
         <source>不满意</source>
         <translation>Unsatisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="110"/>
+        <location filename="../../ui/labels.py" line="113"/>
         <source>未联系上</source>
         <translation>Not reached</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="125"/>
+        <location filename="../../ui/labels.py" line="128"/>
         <source>电话</source>
         <extracomment>Colours of the satisfaction badge: green to red, grey when the citizen was not reached.</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="126"/>
+        <location filename="../../ui/labels.py" line="129"/>
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="127"/>
+        <location filename="../../ui/labels.py" line="130"/>
         <source>上门</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="133"/>
+        <location filename="../../ui/labels.py" line="136"/>
         <source>待同步</source>
         <translation>Pending sync</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="134"/>
+        <location filename="../../ui/labels.py" line="137"/>
         <source>暂缓</source>
         <translation>On hold</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="135"/>
+        <location filename="../../ui/labels.py" line="138"/>
         <source>上传中</source>
         <translation>Uploading</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="136"/>
+        <location filename="../../ui/labels.py" line="139"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="137"/>
+        <location filename="../../ui/labels.py" line="140"/>
         <source>已生效</source>
         <translation>Applied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="138"/>
+        <location filename="../../ui/labels.py" line="141"/>
         <source>冲突</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="139"/>
+        <location filename="../../ui/labels.py" line="142"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="178"/>
+        <location filename="../../ui/labels.py" line="181"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="180"/>
+        <location filename="../../ui/labels.py" line="183"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="182"/>
+        <location filename="../../ui/labels.py" line="185"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="184"/>
+        <location filename="../../ui/labels.py" line="187"/>
         <source>超期%1</source>
         <translation>%1 late</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="203"/>
+        <source>北京时间（UTC+8）</source>
+        <translation>Beijing time (UTC+8)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="215"/>
+        <source>共 1 件</source>
+        <translation>1 order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="216"/>
+        <source>共 %1 件</source>
+        <translation>%1 orders</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="48"/>
+        <location filename="../../ui/main_window.py" line="61"/>
         <source>待签收</source>
         <extracomment>The work lists in the sidebar, in order, with their names.</extracomment>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="49"/>
+        <location filename="../../ui/main_window.py" line="62"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="50"/>
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>退回待办</source>
         <translation>Returned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="51"/>
+        <location filename="../../ui/main_window.py" line="64"/>
         <source>待我审核</source>
         <translation>Awaiting my review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="52"/>
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>已提交</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="53"/>
+        <location filename="../../ui/main_window.py" line="66"/>
         <source>即将到期</source>
         <translation>Due soon</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="54"/>
+        <location filename="../../ui/main_window.py" line="67"/>
         <source>已超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="55"/>
+        <location filename="../../ui/main_window.py" line="68"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="56"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>全部工单</source>
         <translation>All orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74"/>
+        <location filename="../../ui/main_window.py" line="87"/>
         <source>任意时限</source>
         <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them).</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="88"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="76"/>
+        <location filename="../../ui/main_window.py" line="89"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="77"/>
+        <location filename="../../ui/main_window.py" line="90"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="109"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="108"/>
+        <location filename="../../ui/main_window.py" line="122"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="109"/>
-        <location filename="../../ui/main_window.py" line="525"/>
+        <location filename="../../ui/main_window.py" line="123"/>
+        <location filename="../../ui/main_window.py" line="545"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="110"/>
+        <location filename="../../ui/main_window.py" line="124"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="130"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
-        <source>搜索工单编号、标题、内容、地址、市民（Ctrl+F）</source>
-        <translation>Search number, title, text, address, citizen (Ctrl+F)</translation>
+        <location filename="../../ui/main_window.py" line="168"/>
+        <source>搜索全部列表：编号、标题、内容、地址、市民</source>
+        <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171"/>
-        <source>立即同步</source>
-        <translation>Sync now</translation>
+        <location filename="../../ui/main_window.py" line="169"/>
+        <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
+        <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
-        <source>立即与中心同步（F5）</source>
-        <translation>Sync with the centre now (F5)</translation>
+        <location filename="../../ui/main_window.py" line="385"/>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="180"/>
-        <source>演示身份：</source>
-        <translation>Demo user:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="202"/>
-        <source>经办人（住建局）</source>
-        <translation>Handler (Housing Bureau)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="203"/>
-        <source>科长（住建局）</source>
-        <translation>Section chief (Housing Bureau)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="204"/>
-        <source>单位负责人（住建局）</source>
-        <translation>Dept. head (Housing Bureau)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="205"/>
-        <source>市分管领导</source>
-        <translation>City leader in charge</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="210"/>
-        <source>全部分类</source>
-        <translation>All categories</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="214"/>
-        <source>全部紧急程度</source>
-        <translation>All urgencies</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="217"/>
-        <source>全部状态</source>
-        <translation>All states</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="222"/>
-        <source>全部单位</source>
-        <translation>All departments</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="230"/>
-        <source>全部经办人</source>
-        <translation>All handlers</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="301"/>
-        <source>取消上传</source>
-        <translation>Cancel upload</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="318"/>
-        <source>搜索</source>
-        <translation>Search</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="321"/>
-        <source>同步</source>
-        <translation>Sync</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="365"/>
-        <source>%1 · 共 %2 件</source>
-        <translation>%1 · %2 orders</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="379"/>
+        <location filename="../../ui/main_window.py" line="399"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="381"/>
+        <location filename="../../ui/main_window.py" line="401"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="439"/>
+        <location filename="../../ui/main_window.py" line="459"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="580"/>
+        <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
+        <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
+        <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="593"/>
+        <source>北京时间 %1</source>
+        <translation>Beijing time %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="614"/>
+        <source>在全部工单中搜索「%1」：%2</source>
+        <translation>Search of all orders for “%1”: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="632"/>
+        <source>没有与「%1」匹配的工单</source>
+        <translation>No orders match “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="634"/>
+        <source>%1 中没有符合筛选条件的工单</source>
+        <translation>No orders in %1 match the filters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="636"/>
+        <source>尚未同步：正在下载…</source>
+        <translation>Not synced yet: downloading…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="638"/>
+        <source>尚未同步：离线，联网后自动下载</source>
+        <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="640"/>
+        <source>%1 没有工单</source>
+        <translation>No orders in %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="338"/>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="188"/>
+        <source>立即与中心同步（F5）</source>
+        <translation>Sync with the centre now (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="196"/>
+        <source>演示身份：</source>
+        <translation>Demo user:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="218"/>
+        <source>经办人（住建局）</source>
+        <translation>Handler (Housing Bureau)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="219"/>
+        <source>科长（住建局）</source>
+        <translation>Section chief (Housing Bureau)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="220"/>
+        <source>单位负责人（住建局）</source>
+        <translation>Dept. head (Housing Bureau)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="221"/>
+        <source>市分管领导</source>
+        <translation>City leader in charge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="226"/>
+        <source>全部分类</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="230"/>
+        <source>全部紧急程度</source>
+        <translation>All urgencies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="233"/>
+        <source>全部状态</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="238"/>
+        <source>全部单位</source>
+        <translation>All departments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="246"/>
+        <source>全部经办人</source>
+        <translation>All handlers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="317"/>
+        <source>取消上传</source>
+        <translation>Cancel upload</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="335"/>
+        <source>搜索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="478"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460"/>
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="466"/>
+        <location filename="../../ui/main_window.py" line="486"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="492"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="496"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478"/>
+        <location filename="../../ui/main_window.py" line="498"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="500"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="496"/>
+        <location filename="../../ui/main_window.py" line="516"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="498"/>
+        <location filename="../../ui/main_window.py" line="518"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="525"/>
+        <location filename="../../ui/main_window.py" line="545"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1262,72 +1363,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OnsiteCheckDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="397"/>
+        <location filename="../../ui/actions.py" line="400"/>
         <source>纬度，如 32.7847</source>
         <translation>Latitude, e.g. 32.7847</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="400"/>
+        <location filename="../../ui/actions.py" line="403"/>
         <source>经度，如 119.4432</source>
         <translation>Longitude, e.g. 119.4432</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="408"/>
+        <location filename="../../ui/actions.py" line="411"/>
         <source>核查发现的情况、已采取的措施</source>
         <translation>What was found, and what was done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="411"/>
+        <location filename="../../ui/actions.py" line="414"/>
         <source>核查时间</source>
         <translation>Checked at</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="412"/>
+        <location filename="../../ui/actions.py" line="415"/>
         <source>位置（GPS）</source>
         <translation>Location (GPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="413"/>
+        <location filename="../../ui/actions.py" line="416"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="414"/>
+        <location filename="../../ui/actions.py" line="417"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="442"/>
+        <location filename="../../ui/actions.py" line="445"/>
         <source>取自照片 %1</source>
         <translation>From photo %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="446"/>
+        <location filename="../../ui/actions.py" line="449"/>
         <source>照片处理中，请稍候…</source>
         <translation>Processing photos, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="450"/>
+        <location filename="../../ui/actions.py" line="453"/>
         <source>照片还在处理中，请稍候再提交。</source>
         <translation>Photos are still being processed; please submit in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="454"/>
+        <location filename="../../ui/actions.py" line="457"/>
         <source>请填写核查情况或添加照片。</source>
         <translation>Please enter the findings or add photos.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="456"/>
+        <location filename="../../ui/actions.py" line="459"/>
         <source>一次核查最多 %1 张照片。</source>
         <translation>At most %1 photos per check.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="459"/>
+        <location filename="../../ui/actions.py" line="462"/>
         <source>请同时填写纬度和经度，或都不填。</source>
         <translation>Enter both latitude and longitude, or neither.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="463"/>
+        <location filename="../../ui/actions.py" line="466"/>
         <source>经纬度格式不正确。</source>
         <translation>Latitude or longitude is not a valid number.</translation>
     </message>
@@ -1335,696 +1436,741 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderListModel</name>
     <message>
-        <location filename="../../ui/order_list.py" line="22"/>
+        <location filename="../../ui/order_list.py" line="32"/>
         <source>紧急程度</source>
         <extracomment>(sort key in offline.worklists.SORTS or None, header) per column.</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="23"/>
+        <location filename="../../ui/order_list.py" line="33"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="24"/>
+        <location filename="../../ui/order_list.py" line="34"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="25"/>
+        <location filename="../../ui/order_list.py" line="35"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="26"/>
+        <location filename="../../ui/order_list.py" line="36"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="27"/>
+        <location filename="../../ui/order_list.py" line="37"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="28"/>
+        <location filename="../../ui/order_list.py" line="38"/>
         <source>受理时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="29"/>
+        <location filename="../../ui/order_list.py" line="39"/>
         <source>剩余时限</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="30"/>
+        <location filename="../../ui/order_list.py" line="40"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="169"/>
+        <location filename="../../ui/order_list.py" line="41"/>
+        <source>承办单位</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="42"/>
+        <source>所在列表</source>
+        <translation>In lists</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="201"/>
+        <source>%1：%2</source>
+        <extracomment>The order in view: each query also tells whether it is in the list, and its state now. Work list → its name, in the order to name them; a search hit says which of these hold it.</extracomment>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="203"/>
+        <source>搜索结果所在的工作列表</source>
+        <translation>The work lists a search hit is in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="240"/>
+        <source>所在列表：%1</source>
+        <translation>In lists: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="242"/>
         <source>新：到达本机后还没有打开过</source>
-        <extracomment>The order in view: each query also tells whether it is in the list, and its state now.</extracomment>
         <translation>New: arrived on this desk and not opened yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="171"/>
+        <location filename="../../ui/order_list.py" line="244"/>
         <source>退回：审核退回、批示重办或退回申请未获同意，需要重新办理</source>
         <translation>Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="179"/>
+        <location filename="../../ui/order_list.py" line="249"/>
+        <source>办理时限 %1</source>
+        <translation>Due %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="256"/>
         <source>【新】</source>
         <translation>[New] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="179"/>
+        <location filename="../../ui/order_list.py" line="256"/>
         <source>【退回】</source>
         <translation>[Returned] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="202"/>
+        <location filename="../../ui/order_list.py" line="279"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="285"/>
+        <source>、</source>
+        <translation>, </translation>
     </message>
 </context>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order_view.py" line="580"/>
-        <location filename="../../ui/order_view.py" line="623"/>
+        <location filename="../../ui/order_view.py" line="581"/>
+        <location filename="../../ui/order_view.py" line="624"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="680"/>
+        <location filename="../../ui/order_view.py" line="681"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="704"/>
+        <location filename="../../ui/order_view.py" line="706"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="706"/>
-        <location filename="../../ui/order_view.py" line="729"/>
+        <location filename="../../ui/order_view.py" line="708"/>
+        <location filename="../../ui/order_view.py" line="731"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="706"/>
+        <location filename="../../ui/order_view.py" line="708"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="706"/>
+        <location filename="../../ui/order_view.py" line="708"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="706"/>
-        <location filename="../../ui/order_view.py" line="1050"/>
+        <location filename="../../ui/order_view.py" line="708"/>
+        <location filename="../../ui/order_view.py" line="1061"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="712"/>
+        <location filename="../../ui/order_view.py" line="714"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="716"/>
+        <location filename="../../ui/order_view.py" line="718"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="718"/>
+        <location filename="../../ui/order_view.py" line="720"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="720"/>
+        <location filename="../../ui/order_view.py" line="722"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="721"/>
-        <location filename="../../ui/order_view.py" line="888"/>
+        <location filename="../../ui/order_view.py" line="723"/>
+        <location filename="../../ui/order_view.py" line="899"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="729"/>
+        <location filename="../../ui/order_view.py" line="731"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="729"/>
+        <location filename="../../ui/order_view.py" line="731"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="729"/>
+        <location filename="../../ui/order_view.py" line="731"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="729"/>
+        <location filename="../../ui/order_view.py" line="731"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="729"/>
+        <location filename="../../ui/order_view.py" line="731"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="737"/>
+        <location filename="../../ui/order_view.py" line="739"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="750"/>
-        <location filename="../../ui/order_view.py" line="770"/>
+        <location filename="../../ui/order_view.py" line="751"/>
+        <source>打印回复单…</source>
+        <translation>Print reply sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="752"/>
+        <source>预览并打印本工单的回复单（Ctrl+P）</source>
+        <translation>Preview and print this order&apos;s reply sheet (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_view.py" line="761"/>
+        <location filename="../../ui/order_view.py" line="781"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="751"/>
-        <location filename="../../ui/order_view.py" line="771"/>
+        <location filename="../../ui/order_view.py" line="762"/>
+        <location filename="../../ui/order_view.py" line="782"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="752"/>
+        <location filename="../../ui/order_view.py" line="763"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="753"/>
+        <location filename="../../ui/order_view.py" line="764"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="754"/>
+        <location filename="../../ui/order_view.py" line="765"/>
         <source>回访与办结</source>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="854"/>
+        <location filename="../../ui/order_view.py" line="865"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="888"/>
+        <location filename="../../ui/order_view.py" line="899"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="906"/>
+        <location filename="../../ui/order_view.py" line="917"/>
         <source>重件</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="908"/>
+        <location filename="../../ui/order_view.py" line="919"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="910"/>
+        <location filename="../../ui/order_view.py" line="921"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="916"/>
+        <location filename="../../ui/order_view.py" line="927"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="920"/>
+        <location filename="../../ui/order_view.py" line="931"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="925"/>
+        <location filename="../../ui/order_view.py" line="936"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="929"/>
+        <location filename="../../ui/order_view.py" line="940"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="930"/>
+        <location filename="../../ui/order_view.py" line="941"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="944"/>
+        <location filename="../../ui/order_view.py" line="955"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="950"/>
+        <location filename="../../ui/order_view.py" line="961"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="950"/>
+        <location filename="../../ui/order_view.py" line="961"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="970"/>
+        <location filename="../../ui/order_view.py" line="981"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="992"/>
+        <location filename="../../ui/order_view.py" line="1003"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="992"/>
+        <location filename="../../ui/order_view.py" line="1003"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="995"/>
+        <location filename="../../ui/order_view.py" line="1006"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1017"/>
+        <location filename="../../ui/order_view.py" line="1028"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1018"/>
+        <location filename="../../ui/order_view.py" line="1029"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1019"/>
+        <location filename="../../ui/order_view.py" line="1030"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1020"/>
+        <location filename="../../ui/order_view.py" line="1031"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1021"/>
+        <location filename="../../ui/order_view.py" line="1032"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1021"/>
+        <location filename="../../ui/order_view.py" line="1032"/>
         <source>复杂</source>
         <translation>Complex</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1021"/>
+        <location filename="../../ui/order_view.py" line="1032"/>
         <source>简单</source>
         <translation>Simple</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1022"/>
+        <location filename="../../ui/order_view.py" line="1033"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1023"/>
+        <location filename="../../ui/order_view.py" line="1034"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1024"/>
+        <location filename="../../ui/order_view.py" line="1035"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1025"/>
+        <location filename="../../ui/order_view.py" line="1036"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1037"/>
+        <location filename="../../ui/order_view.py" line="1048"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1038"/>
+        <location filename="../../ui/order_view.py" line="1049"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1040"/>
+        <location filename="../../ui/order_view.py" line="1051"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1041"/>
+        <location filename="../../ui/order_view.py" line="1052"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1042"/>
+        <location filename="../../ui/order_view.py" line="1053"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1046"/>
+        <location filename="../../ui/order_view.py" line="1057"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1047"/>
+        <location filename="../../ui/order_view.py" line="1058"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1047"/>
+        <location filename="../../ui/order_view.py" line="1058"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1049"/>
+        <location filename="../../ui/order_view.py" line="1060"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1050"/>
-        <location filename="../../ui/order_view.py" line="1176"/>
+        <location filename="../../ui/order_view.py" line="1061"/>
+        <location filename="../../ui/order_view.py" line="1187"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1060"/>
+        <location filename="../../ui/order_view.py" line="1071"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1060"/>
+        <location filename="../../ui/order_view.py" line="1071"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1064"/>
+        <location filename="../../ui/order_view.py" line="1075"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1065"/>
+        <location filename="../../ui/order_view.py" line="1076"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1066"/>
+        <location filename="../../ui/order_view.py" line="1077"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1067"/>
+        <location filename="../../ui/order_view.py" line="1078"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1070"/>
+        <location filename="../../ui/order_view.py" line="1081"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1070"/>
+        <location filename="../../ui/order_view.py" line="1081"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1076"/>
+        <location filename="../../ui/order_view.py" line="1087"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1077"/>
+        <location filename="../../ui/order_view.py" line="1088"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1078"/>
+        <location filename="../../ui/order_view.py" line="1089"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1078"/>
+        <location filename="../../ui/order_view.py" line="1089"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1082"/>
+        <location filename="../../ui/order_view.py" line="1093"/>
         <source>待审批</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1082"/>
+        <location filename="../../ui/order_view.py" line="1093"/>
         <source>已批准</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1082"/>
+        <location filename="../../ui/order_view.py" line="1093"/>
         <source>未批准</source>
         <translation>Denied</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1087"/>
+        <location filename="../../ui/order_view.py" line="1098"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1088"/>
+        <location filename="../../ui/order_view.py" line="1099"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1096"/>
+        <location filename="../../ui/order_view.py" line="1107"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1026"/>
-        <location filename="../../ui/order_view.py" line="1097"/>
+        <location filename="../../ui/order_view.py" line="1037"/>
+        <location filename="../../ui/order_view.py" line="1108"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1099"/>
+        <location filename="../../ui/order_view.py" line="1110"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1118"/>
+        <location filename="../../ui/order_view.py" line="1129"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1122"/>
+        <location filename="../../ui/order_view.py" line="1133"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1136"/>
+        <location filename="../../ui/order_view.py" line="1147"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1143"/>
+        <location filename="../../ui/order_view.py" line="1154"/>
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1145"/>
+        <location filename="../../ui/order_view.py" line="1156"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1145"/>
+        <location filename="../../ui/order_view.py" line="1156"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1151"/>
+        <location filename="../../ui/order_view.py" line="1162"/>
         <source>12345热线电话</source>
         <translation>12345 hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1152"/>
+        <location filename="../../ui/order_view.py" line="1163"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1153"/>
+        <location filename="../../ui/order_view.py" line="1164"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1154"/>
+        <location filename="../../ui/order_view.py" line="1165"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1155"/>
+        <location filename="../../ui/order_view.py" line="1166"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1156"/>
+        <location filename="../../ui/order_view.py" line="1167"/>
         <source>手机应用</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1161"/>
+        <location filename="../../ui/order_view.py" line="1172"/>
         <source>咨询</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1162"/>
+        <location filename="../../ui/order_view.py" line="1173"/>
         <source>求助</source>
         <translation>Request for help</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1163"/>
+        <location filename="../../ui/order_view.py" line="1174"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1164"/>
+        <location filename="../../ui/order_view.py" line="1175"/>
         <source>举报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1165"/>
+        <location filename="../../ui/order_view.py" line="1176"/>
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1169"/>
+        <location filename="../../ui/order_view.py" line="1180"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1169"/>
+        <location filename="../../ui/order_view.py" line="1180"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1183"/>
+        <location filename="../../ui/order_view.py" line="1194"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1187"/>
+        <location filename="../../ui/order_view.py" line="1198"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1194"/>
+        <location filename="../../ui/order_view.py" line="1205"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1203"/>
+        <location filename="../../ui/order_view.py" line="1214"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1210"/>
+        <location filename="../../ui/order_view.py" line="1221"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1219"/>
+        <location filename="../../ui/order_view.py" line="1230"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1226"/>
+        <location filename="../../ui/order_view.py" line="1237"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1241"/>
+        <location filename="../../ui/order_view.py" line="1252"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1259"/>
+        <location filename="../../ui/order_view.py" line="1270"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1262"/>
+        <location filename="../../ui/order_view.py" line="1273"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1263"/>
+        <location filename="../../ui/order_view.py" line="1274"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1279"/>
-        <location filename="../../ui/order_view.py" line="1366"/>
+        <location filename="../../ui/order_view.py" line="1290"/>
+        <location filename="../../ui/order_view.py" line="1377"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1281"/>
+        <location filename="../../ui/order_view.py" line="1292"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1290"/>
+        <location filename="../../ui/order_view.py" line="1301"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1292"/>
+        <location filename="../../ui/order_view.py" line="1303"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1298"/>
+        <location filename="../../ui/order_view.py" line="1309"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1307"/>
+        <location filename="../../ui/order_view.py" line="1318"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1317"/>
+        <location filename="../../ui/order_view.py" line="1328"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1317"/>
+        <location filename="../../ui/order_view.py" line="1328"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1325"/>
+        <location filename="../../ui/order_view.py" line="1336"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1401"/>
+        <location filename="../../ui/order_view.py" line="1412"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1407"/>
+        <location filename="../../ui/order_view.py" line="1418"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -2105,109 +2251,147 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Portfolio</name>
     <message>
-        <location filename="../../ui/portfolio.py" line="63"/>
+        <location filename="../../ui/portfolio.py" line="64"/>
         <source>%1年%2月</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="69"/>
+        <location filename="../../ui/portfolio.py" line="70"/>
         <source>全市排名</source>
         <translation>City rank</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="70"/>
+        <location filename="../../ui/portfolio.py" line="71"/>
         <source>承办单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="71"/>
+        <location filename="../../ui/portfolio.py" line="72"/>
         <source>派单量</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="72"/>
+        <location filename="../../ui/portfolio.py" line="73"/>
         <source>及时签收率</source>
         <translation>Signed on time</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="73"/>
+        <location filename="../../ui/portfolio.py" line="74"/>
         <source>按时办结率</source>
         <translation>Closed on time</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="74"/>
+        <location filename="../../ui/portfolio.py" line="75"/>
         <source>回访满意率</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="75"/>
+        <location filename="../../ui/portfolio.py" line="76"/>
         <source>解决率</source>
         <translation>Resolution rate</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="76"/>
+        <location filename="../../ui/portfolio.py" line="77"/>
         <source>重办率</source>
         <translation>Re-handling rate</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="77"/>
+        <location filename="../../ui/portfolio.py" line="78"/>
         <source>超期未结</source>
         <translation>Overdue open</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="86"/>
+        <location filename="../../ui/portfolio.py" line="87"/>
         <source>查看该单位工单</source>
         <translation>Show its orders</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="88"/>
+        <location filename="../../ui/portfolio.py" line="89"/>
         <source>导出月度通报（PDF）</source>
         <translation>Monthly bulletin (PDF)</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="90"/>
+        <location filename="../../ui/portfolio.py" line="91"/>
         <source>导出工作台账（Excel）</source>
         <translation>Ledger (Excel)</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="94"/>
+        <location filename="../../ui/portfolio.py" line="95"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="113"/>
+        <location filename="../../ui/portfolio.py" line="114"/>
         <source>正在从中心获取本月指标…</source>
         <translation>Fetching this month&apos;s figures from the centre…</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="126"/>
+        <location filename="../../ui/portfolio.py" line="127"/>
         <source>无法获取指标：%1</source>
         <translation>Could not fetch the figures: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="153"/>
+        <location filename="../../ui/portfolio.py" line="154"/>
         <source>%1 个单位，数据截至 %2</source>
         <translation>%1 departments, figures as of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="168"/>
+        <location filename="../../ui/portfolio.py" line="154"/>
+        <source>1 个单位，数据截至 %2</source>
+        <translation>1 department, figures as of %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="169"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="181"/>
+        <location filename="../../ui/portfolio.py" line="182"/>
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="186"/>
+        <location filename="../../ui/portfolio.py" line="187"/>
         <source>已保存：%1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="189"/>
+        <location filename="../../ui/portfolio.py" line="190"/>
         <source>导出失败</source>
         <translation>Export failed</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <location filename="../../ui/about.py" line="96"/>
+        <source>首选项</source>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="106"/>
+        <source> 秒</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="109"/>
+        <source>后台自动同步的间隔；下次登录起生效</source>
+        <translation>How often to sync in the background; applies from the next sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="112"/>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="113"/>
+        <source>同步间隔</source>
+        <translation>Sync interval</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="114"/>
+        <source>数据文件夹</source>
+        <translation>Data folder</translation>
     </message>
 </context>
 <context>
@@ -2560,6 +2744,30 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>ReplySheetPrinter</name>
+    <message>
+        <location filename="../../ui/printing.py" line="33"/>
+        <location filename="../../ui/printing.py" line="45"/>
+        <source>打印回复单</source>
+        <translation>Print reply sheet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/printing.py" line="33"/>
+        <source>请先在列表中选择一张工单</source>
+        <translation>Choose an order in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/printing.py" line="45"/>
+        <source>本机没有这张工单</source>
+        <translation>This order is not on this computer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/printing.py" line="53"/>
+        <source>打印回复单 — %1</source>
+        <translation>Print reply sheet — %1</translation>
+    </message>
+</context>
+<context>
     <name>ReturnRequestDialog</name>
     <message>
         <location filename="../../ui/actions.py" line="365"/>
@@ -2605,6 +2813,24 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/actions.py" line="381"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
+    </message>
+</context>
+<context>
+    <name>RowMenu</name>
+    <message>
+        <location filename="../../ui/menus.py" line="175"/>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="182"/>
+        <source>复制工单编号</source>
+        <translation>Copy order number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="183"/>
+        <source>打印回复单…</source>
+        <translation>Print reply sheet…</translation>
     </message>
 </context>
 <context>
@@ -2728,6 +2954,94 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/undo.py" line="119"/>
         <source>%1 秒后发送到中心；发送前可撤销，也可在工单上撤销。</source>
         <translation>Sent to the centre in %1 s; until then it can be undone here or on the order.</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <location filename="../../ui/menus.py" line="40"/>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="41"/>
+        <source>导出台账…</source>
+        <translation>Export ledger…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="42"/>
+        <source>把统计页所选月份的工单导出为 Excel 工作台账</source>
+        <translation>Export the orders of the month chosen in Statistics as an Excel ledger</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="44"/>
+        <source>打印回复单…</source>
+        <translation>Print reply sheet…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="47"/>
+        <source>注销</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="48"/>
+        <source>切换服务器…</source>
+        <translation>Switch server…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="50"/>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="53"/>
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="54"/>
+        <source>工作列表</source>
+        <translation>Work lists</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="57"/>
+        <source>列</source>
+        <translation>Columns</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="60"/>
+        <source>语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="71"/>
+        <source>工具(&amp;T)</source>
+        <translation>&amp;Tools</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="75"/>
+        <source>首选项…</source>
+        <translation>Preferences…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="78"/>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="79"/>
+        <source>关于 CaseDesk</source>
+        <translation>About CaseDesk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="101"/>
+        <source>切换服务器</source>
+        <translation>Switch server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="102"/>
+        <source>服务器地址（切换后需重新登录；本机数据按服务器和用户分开保存）：</source>
+        <translation>Server address (you sign in again; data on this PC is kept apart per server and user):</translation>
     </message>
 </context>
 <context>

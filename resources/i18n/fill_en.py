@@ -589,6 +589,66 @@ EN: dict[str, str] = {
         "The server can be reached again, but you need to sign in again. Unsent work stays on this PC "
         "and is sent once you have signed in."
     ),
+    # --- a desktop application's manners: menus, About, preferences, search, empty lists, printing ---
+    "文件(&F)": "&File",
+    "视图(&V)": "&View",
+    "工具(&T)": "&Tools",
+    "帮助(&H)": "&Help",
+    "导出台账…": "Export ledger…",
+    "把统计页所选月份的工单导出为 Excel 工作台账": (
+        "Export the orders of the month chosen in Statistics as an Excel ledger"
+    ),
+    "打印回复单…": "Print reply sheet…",
+    "注销": "Sign out",
+    "切换服务器…": "Switch server…",
+    "切换服务器": "Switch server",
+    "服务器地址（切换后需重新登录；本机数据按服务器和用户分开保存）：": (
+        "Server address (you sign in again; data on this PC is kept apart per server and user):"
+    ),
+    "退出": "Quit",
+    "工作列表": "Work lists",
+    "列": "Columns",
+    "语言": "Language",
+    "首选项…": "Preferences…",
+    "首选项": "Preferences",
+    "关于 CaseDesk": "About CaseDesk",
+    "CaseDesk 12345工单办理": "CaseDesk 12345 Work Orders",
+    "版本": "Version",
+    "服务器": "Server",
+    "当前用户": "Signed in as",
+    "数据文件夹": "Data folder",
+    "打开日志文件夹": "Open logs folder",
+    " 秒": " s",
+    "后台自动同步的间隔；下次登录起生效": "How often to sync in the background; applies from the next sign-in",
+    "界面语言": "Language",
+    "同步间隔": "Sync interval",
+    "北京时间（UTC+8）": "Beijing time (UTC+8)",
+    "共 1 件": "1 order",
+    "共 %1 件": "%1 orders",
+    "搜索全部列表：编号、标题、内容、地址、市民": "Search all lists: number, title, text, address, citizen",
+    "在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果": (
+        "Search every order (Ctrl+F); press ↓ or Enter to go to the results"
+    ),
+    "%1 · %2": "%1 · %2",
+    "在全部工单中搜索「%1」：%2": "Search of all orders for “%1”: %2",
+    "没有与「%1」匹配的工单": "No orders match “%1”",
+    "%1 中没有符合筛选条件的工单": "No orders in %1 match the filters",
+    "尚未同步：正在下载…": "Not synced yet: downloading…",
+    "尚未同步：离线，联网后自动下载": "Not synced yet: offline; the orders download once the server can be reached",
+    "%1 没有工单": "No orders in %1",
+    "所在列表": "In lists",
+    "搜索结果所在的工作列表": "The work lists a search hit is in",
+    "所在列表：%1": "In lists: %1",
+    "办理时限 %1": "Due %1",
+    "预览并打印本工单的回复单（Ctrl+P）": "Preview and print this order's reply sheet (Ctrl+P)",
+    "请先在列表中选择一张工单": "Choose an order in the list first",
+    "打印回复单 — %1": "Print reply sheet — %1",
+    "打开": "Open",
+    "复制工单编号": "Copy order number",
+    "1 个单位，数据截至 %2": "1 department, figures as of %2",
+    "本软件显示的时间均为北京时间（UTC+8），与本机时区无关": (
+        "Every time shown here is Beijing time (UTC+8), whatever this computer's time zone"
+    ),
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

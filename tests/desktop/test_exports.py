@@ -225,3 +225,42 @@ def test_reply_sheet_of_a_draft(qapp: Any, tmp_path: Path) -> None:
     assert unicodedata.normalize("NFKC", "答复内容（草稿）") in text
     assert "待审核" in text
     document.close()
+
+
+def test_a_ledger_of_several_departments_names_the_lead_department(tmp_path: Path) -> None:
+    """A leader's ledger lists more than one department's orders: a 承办单位 column after 分类, in Chinese
+    even when the UI is English (ui.labels.Names names in Chinese for documents)."""
+    first, second = _replied_order(), _overdue_order()
+    first["lead_department_id"], second["lead_department_id"] = 3, 4
+
+    class EnglishNames(FakeNames):
+        """As ui.labels.Names in an English UI: English names, and a Chinese book on request."""
+
+        in_english = True
+
+        def department(self, department_id: int | None) -> str:
+            names = (
+                {3: "City Management", 4: "Housing Bureau"}
+                if self.in_english
+                else {3: "市城市管理局", 4: "市住房和城乡建设局"}
+            )
+            return names.get(department_id or 0, "")
+
+        def chinese(self) -> EnglishNames:
+            book = EnglishNames()
+            book.in_english = False
+            return book
+
+    sheet = load_workbook(export_ledger([first, second], EnglishNames(), tmp_path / "领导台账.xlsx", now=NOW)).active
+    headings = [c.value for c in sheet[1]]
+    assert headings == [*HEADERS[:4], "承办单位", *HEADERS[4:]]
+    rows = [{h: c.value for h, c in zip(headings, row, strict=True)} for row in sheet.iter_rows(min_row=2)]
+    assert [r["承办单位"] for r in rows] == ["市城市管理局", "市住房和城乡建设局"]
+    assert rows[0]["受理时间"] == datetime(2026, 3, 2, 8, 41)  # the dates moved with their headings
+    assert sheet["J2"].number_format == "yyyy-mm-dd hh:mm"  # 受理时间, one column to the right
+    assert sheet.auto_filter.ref == "A1:P3"
+
+    # One department's ledger keeps its fifteen columns.
+    second["lead_department_id"] = 3
+    sheet = load_workbook(export_ledger([first, second], EnglishNames(), tmp_path / "单位台账.xlsx", now=NOW)).active
+    assert [c.value for c in sheet[1]] == HEADERS
