@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import requests
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -68,7 +68,10 @@ def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def settle(ms: int = 600) -> None:
-    QTest.qWait(ms)
+    """Run the event loop for ``ms`` (QTest.qWait outside a test runner left timers and queued answers waiting)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def click(widget: QWidget, pos: object | None = None) -> None:

@@ -82,6 +82,7 @@ OPENING_LISTS: dict[str, list[WorkList]] = {
 
 #: Category and intake time: useful, but the list is narrow at 1366×768 (the header's menu shows them).
 HIDDEN_AT_FIRST = (3, 6)
+HANDLER_COLUMN = 5
 
 DEADLINE_WINDOWS: list[tuple[int | None, str]] = [
     (None, QT_TRANSLATE_NOOP("MainWindow", "任意时限")),
@@ -168,7 +169,7 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText(self.tr("搜索全部列表：编号、标题、内容、地址、市民"))
         self.search.setToolTip(self.tr("在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(320)
+        self.search.setMinimumWidth(260)
         self.search.textChanged.connect(lambda _: self._search_timer.start())
         bar.addWidget(self.search)
 
@@ -573,9 +574,17 @@ class MainWindow(QMainWindow):
         self.table.setItemDelegateForColumn(2, self.title_delegate)
         self.result_keys = ResultKeys(self.search, self.table, before_enter=self._search_at_once)
         self.empty_note = EmptyNote(self.table)
-        self.table.setColumnHidden(DEPARTMENT_COLUMN, self.workspace.user.role.value not in LEADER_ROLES)
+        leader = self.workspace.user.role.value in LEADER_ROLES
+        self.table.setColumnHidden(DEPARTMENT_COLUMN, not leader)
+        if leader:
+            # A leader's list spans departments: 承办单位 instead of the handler, and a wider list, so
+            # the title stays readable at 1366×768 (the header's menu brings the handler back).
+            self.table.setColumnHidden(HANDLER_COLUMN, True)
+            splitter = self.order_view.parentWidget()
+            if isinstance(splitter, QSplitter):
+                splitter.setSizes([140, 700, 526])
         self.table.setColumnHidden(WHERE_COLUMN, True)  # the hit's list is drawn before its title; a column on demand
-        self.table.setColumnWidth(DEPARTMENT_COLUMN, 130)
+        self.table.setColumnWidth(DEPARTMENT_COLUMN, 120)
         self.table.setColumnWidth(WHERE_COLUMN, 120)
         # Every time shown is Beijing time: a clock in the status bar says so, and the time headers' tooltips.
         self.city_clock = QLabel()
