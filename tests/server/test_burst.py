@@ -273,3 +273,40 @@ def test_saturated_worker_sheds_with_retry_after_and_recovers(tmp_path: Path) ->
         assert httpx.get(f"{process.url}/auth/me", headers=headers, timeout=10).status_code == 200
     finally:
         process.stop()
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs CASEDESK_TEST_PG_URL")
+def test_the_connection_budget_of_all_workers_is_checked_at_start(tmp_path: Path) -> None:
+    """workers × db_pool_size must fit max_connections − db_reserved_connections (read from the server)."""
+    import subprocess
+    import sys
+
+    from server.db import ConnectionBudgetExceeded, check_connection_budget, make_engine
+
+    engine = make_engine(PG_URL or "")
+    try:
+        with engine.connect() as c:
+            limit = int(c.execute(text("SHOW max_connections")).scalar_one())
+        fits = (limit - 10) // POOL
+        assert check_connection_budget(engine, fits, POOL, reserve=10) == limit
+        with pytest.raises(ConnectionBudgetExceeded, match="max_connections"):
+            check_connection_budget(engine, fits + 1, POOL, reserve=10)
+    finally:
+        engine.dispose()
+    assert check_connection_budget(make_engine(f"sqlite:///{tmp_path / 'x.db'}"), 64, 64, 10) is None
+
+    # `serve` refuses before any worker starts (and before it listens).
+    database_url = _create_database(f"casedesk_budget_{uuid.uuid4().hex[:10]}")
+    try:
+        env = {**os.environ, "CASEDESK_DATABASE_URL": database_url, "CASEDESK_DATA_DIR": str(tmp_path)}
+        refused = subprocess.run(
+            [sys.executable, "-m", "server", "serve", "--port", "9", "--workers", str(fits + 1)],
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+            capture_output=True,
+            timeout=120,
+        )
+        assert refused.returncode == 2, refused.stderr.decode()
+        assert "refusing to start" in refused.stderr.decode() and f"max_connections {limit}" in refused.stderr.decode()
+    finally:
+        _drop_database(make_url(database_url).database or "")
