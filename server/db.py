@@ -85,12 +85,16 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE, pool_timeout: floa
     """
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
-        pool: dict[str, Any] = {} if memory else {
-            "poolclass": QueuePool,
-            "pool_size": pool_size,
-            "max_overflow": 0,
-            "pool_timeout": pool_timeout,
-        }
+        pool: dict[str, Any] = (
+            {}
+            if memory
+            else {
+                "poolclass": QueuePool,
+                "pool_size": pool_size,
+                "max_overflow": 0,
+                "pool_timeout": pool_timeout,
+            }
+        )
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
@@ -111,9 +115,7 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE, pool_timeout: floa
             conn.exec_driver_sql("BEGIN IMMEDIATE" if WRITE_INTENT.get() else "BEGIN")
 
         return engine
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout
-    )
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

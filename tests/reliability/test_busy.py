@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -59,7 +60,7 @@ def test_the_sync_loop_waits_as_long_as_a_busy_server_asks(
         assert [r.error.code for r in reports[:-1]] == ["busy", "busy"]
         assert [r.error.retry_after for r in reports[:-1]] == [RETRY_AFTER, RETRY_AFTER]
         assert len(pushes) == 3
-        gaps = [b - a for a, b in zip(pushes, pushes[1:])]
+        gaps = [b - a for a, b in itertools.pairwise(pushes)]
         assert all(RETRY_AFTER <= gap <= RETRY_AFTER * 1.5 + 2 for gap in gaps), gaps
         assert reports[-1].applied == 1
         assert [n["text"] for n in api.order(oid)["notes"]] == ["高峰时段的记录"]

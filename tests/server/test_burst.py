@@ -80,7 +80,9 @@ def login(url: str, username: str = "handler") -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def burst(url: str, send: Callable[[httpx.Client, int], httpx.Response], n: int = BURST) -> list[tuple[httpx.Response, float]]:
+def burst(
+    url: str, send: Callable[[httpx.Client, int], httpx.Response], n: int = BURST
+) -> list[tuple[httpx.Response, float]]:
     """``n`` threads, each with its own connection, send at the same moment; answers and seconds."""
     barrier = threading.Barrier(n)
 
@@ -102,6 +104,7 @@ def assert_all(results: list[tuple[httpx.Response, float]], status: int) -> floa
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
     assert statuses == {status: len(results)}, (statuses, [r.text for r, _ in results if r.status_code != status][:3])
     slowest = max(seconds for _, seconds in results)
+    print(f"{len(results)} × {status}, slowest {slowest:.1f} s")  # the figures in README (pytest -s)
     assert slowest <= BOUND, slowest
     return slowest
 
@@ -195,7 +198,9 @@ def test_push_burst(server: ServerProcess) -> None:
             "args": {"client_id": str(uuid.uuid4()), "text": f"突发同步第{i}条"},
             "base": {},
         }
-        return client.post("/sync/push", json={"client_id": f"burst-desk-{i}", "mutations": [mutation]}, headers=headers)
+        return client.post(
+            "/sync/push", json={"client_id": f"burst-desk-{i}", "mutations": [mutation]}, headers=headers
+        )
 
     with PgWatch(server):
         results = burst(server.url, push)
@@ -226,7 +231,9 @@ def test_upload_patch_burst(server: ServerProcess) -> None:
     with httpx.Client(base_url=server.url, headers={**headers, **TUS}, timeout=60) as client:
         for data in photos:
             sha = base64.b64encode(hashlib.sha256(data).hexdigest().encode()).decode()
-            created = client.post("/uploads", headers={"Upload-Length": str(len(data)), "Upload-Metadata": f"sha256 {sha}"})
+            created = client.post(
+                "/uploads", headers={"Upload-Length": str(len(data)), "Upload-Metadata": f"sha256 {sha}"}
+            )
             assert created.status_code == 201, created.text
             locations.append(created.headers["Location"])
 

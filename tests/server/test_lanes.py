@@ -73,7 +73,9 @@ def test_a_request_lives_on_one_lane_thread_and_readers_begin_deferred(app, clie
                 "args": {"client_id": str(uuid.uuid4()), "text": f"记录{i}"},
                 "base": {},
             }
-            response = client.post("/sync/push", headers=headers, json={"client_id": "lane-desk", "mutations": [mutation]})
+            response = client.post(
+                "/sync/push", headers=headers, json={"client_id": "lane-desk", "mutations": [mutation]}
+            )
             return response.status_code
         return client.post("/auth/login", json={"username": "zj_handler", "password": "demo-pass-123"}).status_code
 
