@@ -18,8 +18,10 @@ and recovers by itself once the burst has passed.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextvars
 import math
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -31,6 +33,8 @@ T = TypeVar("T")
 
 #: Longest Retry-After the server asks for, in seconds.
 MAX_RETRY_AFTER = 30
+#: Seconds over which the rate of finished requests is measured (for Retry-After).
+RATE_WINDOW = 5.0
 
 
 def busy(retry_after: int) -> ApiError:
@@ -73,7 +77,7 @@ class Admission:
         self.shed = 0  # requests answered 503 so far
         self._free: asyncio.Queue[Lane] | None = None
         self._writer: asyncio.Lock | None = None
-        self._hold = 0.05  # seconds a request holds a lane (moving average), for Retry-After
+        self._finished: collections.deque[float] = collections.deque(maxlen=4096)  # for Retry-After
 
     def _queues(self) -> tuple[asyncio.Queue[Lane], asyncio.Lock]:
         # Made on first use, inside the loop that serves (uvicorn's, or a TestClient's portal).
@@ -85,9 +89,13 @@ class Admission:
         return self._free, self._writer
 
     def retry_after(self) -> int:
-        """Seconds until the queue ahead of a newcomer has likely drained."""
-        estimate = math.ceil(self.waiting * self._hold / max(1, len(self.lanes)))
-        return max(1, min(MAX_RETRY_AFTER, estimate))
+        """Seconds until the queue ahead of a newcomer has likely drained, at the rate requests
+        left their lanes over the last few seconds."""
+        now = time.monotonic()
+        while self._finished and now - self._finished[0] > RATE_WINDOW:
+            self._finished.popleft()
+        rate = max(len(self._finished) / RATE_WINDOW, 1.0)
+        return max(1, min(MAX_RETRY_AFTER, math.ceil(self.waiting / rate)))
 
     def _refuse(self) -> ApiError:
         self.shed += 1
@@ -115,8 +123,6 @@ class Admission:
             raise self._refuse() from None
         finally:
             self.waiting -= 1
-        loop = asyncio.get_running_loop()
-        started = loop.time()
         try:
             yield lane
         finally:
@@ -125,7 +131,7 @@ class Admission:
             free.put_nowait(lane)
             if gated:
                 writer.release()
-            self._hold = 0.9 * self._hold + 0.1 * (loop.time() - started)
+            self._finished.append(time.monotonic())
 
     def shutdown(self) -> None:
         for lane in self.lanes:
