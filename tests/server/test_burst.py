@@ -36,7 +36,8 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 BURST = 200
 #: Seconds from the barrier to the slowest answer of a burst of 200, on a 2-core machine shared
-#: with other work (measured: 3–12 s; see README "Bursts and the connection budget").
+#: with other work (measured: 0.4–7.6 s, sign-ins up to 16 s under a load average of 10; see
+#: README "Bursts and the connection budget").
 BOUND = 45.0
 POOL = 8  # the server's default db_pool_size
 TUS = {"Tus-Resumable": "1.0.0"}
