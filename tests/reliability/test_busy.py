@@ -68,3 +68,32 @@ def test_the_sync_loop_waits_as_long_as_a_busy_server_asks(
         assert_converged(desk)
     finally:
         proxy.close()
+
+
+def test_an_upload_waits_out_a_busy_chunk_and_goes_on(base_url: str, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    """The first PATCH is turned away (503, Retry-After: 2): the tus client waits that long, asks
+    the server's offset and sends the chunk again; the photo arrives whole, once."""
+    import hashlib
+
+    from api_client import CaseDeskClient
+    from tests.reliability.support import make_jpeg
+    from tests.server.support import PASSWORD
+
+    patches: list[float] = []
+
+    def plan(method: str, path: str) -> Fault:
+        if method != "PATCH":
+            return PASS
+        patches.append(time.monotonic())
+        return Fault("busy", n=RETRY_AFTER) if len(patches) == 1 else PASS
+
+    proxy = FaultProxy(base_url, plan)
+    try:
+        client = CaseDeskClient(proxy.url, backoff=0.01, persist_session=False)
+        client.login("zj_handler", PASSWORD)
+        data = make_jpeg(7, (400, 300))
+        assert client.upload(data) == hashlib.sha256(data).hexdigest()
+        assert len(patches) == 2 and patches[1] - patches[0] >= RETRY_AFTER
+        assert client.uploader.blob_known(hashlib.sha256(data).hexdigest())  # stored on the server
+    finally:
+        proxy.close()
