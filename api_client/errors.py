@@ -40,6 +40,8 @@ class ApiError(Exception):
         self.message_en = message_en or self.default_en
         self.status = status
         self.detail = detail
+        #: Seconds the server asked to wait before trying again (``Retry-After`` on a 503 or 429).
+        self.retry_after: float | None = None
         super().__init__(f"{self.code}: {self.message_en}" + (f" (HTTP {status})" if status else ""))
 
     def message(self, language: str = "zh") -> str:
@@ -125,8 +127,26 @@ def error_class(status: int) -> type[ApiError]:
     return ServerError if status >= 500 else Rejected
 
 
+#: The longest wait a ``Retry-After`` may impose on the desk, in seconds (the server asks for ≤ 30).
+MAX_RETRY_AFTER = 120.0
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """The answer's ``Retry-After`` in seconds (delta-seconds only; the server sends no dates), capped."""
+    value = (response.headers.get("Retry-After") or "").strip()
+    if not value.isdigit():
+        return None
+    return min(float(value), MAX_RETRY_AFTER)
+
+
 def error_from_response(response: requests.Response) -> ApiError:
     """Build the matching exception from an error answer, using its bilingual body when it has one."""
+    error = _error_from_response(response)
+    error.retry_after = retry_after(response)
+    return error
+
+
+def _error_from_response(response: requests.Response) -> ApiError:
     body: Any = None
     try:
         body = response.json()

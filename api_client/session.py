@@ -11,7 +11,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from api_client.errors import Offline
+from api_client.errors import MAX_RETRY_AFTER, Offline
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,15 @@ class IdempotentRetry(Retry):
             return exhausted.increment(method, url, *args, **kwargs)
         return super().increment(method, url, *args, **kwargs)
 
+    def get_retry_after(self, response: Any) -> float | None:
+        """A busy server's ``Retry-After`` (503) is honoured before the next try, within a cap."""
+        seconds = super().get_retry_after(response)
+        return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
+
 
 def make_retry(attempts: int = 3, backoff: float = 0.3) -> Retry:
-    """Back-off retries for idempotent methods on 502/503/504; one quick retry of a failed connection."""
+    """Back-off retries for idempotent methods on 502/503/504; one quick retry of a failed connection;
+    a 503's ``Retry-After`` (a saturated server, see server.lanes) sets the wait before the next try."""
     return IdempotentRetry(
         total=attempts,
         connect=min(attempts, CONNECT_RETRIES),

@@ -169,7 +169,7 @@ class Uploader:
         while True:
             if failures > self.max_failures:
                 raise cause
-            time.sleep(self.backoff * (failures - 1))
+            time.sleep(max(self.backoff * (failures - 1), cause.retry_after or 0.0))
             try:
                 return self.offset(url)
             except Offline as exc:
@@ -185,5 +185,6 @@ def _header(response: Any, name: str) -> str:
 
 
 def _resumable(error: ApiError) -> bool:
-    """No answer, an offset mismatch (409) or a checksum mismatch (460): ask HEAD and go on."""
-    return isinstance(error, Offline) or error.status in (409, 460)
+    """No answer, an offset mismatch (409), a checksum mismatch (460) or a busy server (503, after
+    its Retry-After): ask HEAD and go on."""
+    return isinstance(error, Offline) or error.status in (409, 460, 503)

@@ -109,11 +109,18 @@ class Backoff:
     failures: int = 0
     rng: random.Random = field(default_factory=random.Random)
 
-    def failed(self) -> float:
-        """Count a failure and return the delay before the next try, in seconds."""
+    def failed(self, retry_after: float | None = None) -> float:
+        """Count a failure and return the delay before the next try, in seconds.
+
+        A busy server's ``retry_after`` is a floor, stretched by up to half again at random so the
+        desks it turned away together do not all come back in the same second.
+        """
         self.failures += 1
         ceiling = min(self.cap, self.base * 2 ** (self.failures - 1))
-        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+        delay = ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+        if retry_after:
+            delay = max(delay, retry_after * self.rng.uniform(1.0, 1.5))
+        return delay
 
     def succeeded(self) -> None:
         self.failures = 0
@@ -360,7 +367,7 @@ class SyncEngine:
                 return  # the user has to sign in again; nothing is lost meanwhile
             failed = report.error is not None and report.error.code != "cancelled"
             if failed:
-                delay = self.backoff.failed()
+                delay = self.backoff.failed(report.error.retry_after)  # type: ignore[union-attr]
                 full_due = 0.0  # after a failure, the next try is a full round
             else:
                 self.backoff.succeeded()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -15,9 +15,10 @@ from server.auth.endpoints import router as auth_router
 from server.blobs.endpoints import router as blobs_router
 from server.blobs.store import BlobStore
 from server.calendar.endpoints import router as calendar_router
-from server.db import make_engine, make_session_factory, utcnow
+from server.db import make_engine, make_session_factory, utcnow, write_intent
 from server.errors import install_handlers
 from server.instance import instance_id
+from server.lanes import Admission
 from server.measures.endpoints import router as measures_router
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
@@ -96,9 +97,18 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         version="0.1.0",
         description="The central case server of CaseDesk: 12345 hotline work orders for departments.",
     )
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(
+        settings.effective_database_url, pool_size=settings.db_pool_size, pool_timeout=settings.db_queue_timeout_seconds
+    )
     app.state.settings = settings
     app.state.engine = engine
+    # One lane per pooled connection; on SQLite one writer at a time (see server.lanes).
+    app.state.admission = Admission(
+        settings.db_pool_size,
+        settings.effective_queue_limit,
+        settings.db_queue_timeout_seconds,
+        single_writer=engine.dialect.name == "sqlite",
+    )
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock
     app.state.blob_store = BlobStore(settings.blob_dir)
@@ -116,10 +126,15 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     ):
         app.include_router(router)
 
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
-        with engine.connect() as connection:
+    def _ping() -> None:
+        with write_intent(False), engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz(request: Request) -> dict[str, str]:
+        # Through the lanes like any request: a health check never takes a connection of its own.
+        async with request.app.state.admission.lane(writes=False) as lane:
+            await lane.run(_ping)
         return {"status": "ok"}
 
     @app.get("/server-info", tags=["health"], response_model=ServerInfo)

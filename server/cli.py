@@ -42,8 +42,17 @@ def _session(settings: Settings) -> Iterator[Session]:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    with _session(settings):
-        pass  # migrate before the workers start
+    from server.db import ConnectionBudgetExceeded, check_connection_budget
+
+    with _session(settings) as session:  # migrate before the workers start
+        try:
+            # Every worker may hold its whole pool: together they must fit the database's limit.
+            check_connection_budget(
+                session.get_bind(), args.workers, settings.db_pool_size, settings.db_reserved_connections
+            )
+        except ConnectionBudgetExceeded as exc:
+            print(f"refusing to start: {exc}", file=sys.stderr)
+            return 2
     uvicorn.run(
         "server.app:create_app",
         factory=True,

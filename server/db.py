@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -52,10 +56,46 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and serialised writers."""
+#: Whether the transaction about to begin may write. On SQLite a writer starts with
+#: ``BEGIN IMMEDIATE`` (it takes the write lock up front, so it waits for it instead of failing
+#: when it upgrades later); a reader starts a plain deferred ``BEGIN`` and never takes the lock.
+#: Writers by default (the CLI, the services); a request route sets it from the HTTP method.
+WRITE_INTENT: ContextVar[bool] = ContextVar("casedesk_write_intent", default=True)
+
+
+@contextmanager
+def write_intent(writes: bool) -> Iterator[None]:
+    """Transactions begun inside this block read only (``False``) or may write (``True``)."""
+    token = WRITE_INTENT.set(writes)
+    try:
+        yield
+    finally:
+        WRITE_INTENT.reset(token)
+
+
+#: Connections per engine (per server worker) unless told otherwise; see ``Settings.db_pool_size``.
+DEFAULT_POOL_SIZE = 8
+
+
+def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE, pool_timeout: float = 30.0) -> Engine:
+    """An engine for ``url``: at most ``pool_size`` connections, never more (no overflow).
+
+    SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for writers only
+    (:data:`WRITE_INTENT`); readers see a snapshot without taking the write lock.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+        pool: dict[str, Any] = (
+            {}
+            if memory
+            else {
+                "poolclass": QueuePool,
+                "pool_size": pool_size,
+                "max_overflow": 0,
+                "pool_timeout": pool_timeout,
+            }
+        )
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -70,13 +110,37 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            # Take the write lock up front: a read-then-write transaction that upgrades
-            # later fails with SQLITE_BUSY instead of waiting.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A writer takes the write lock up front: a read-then-write transaction that upgrades
+            # later fails with SQLITE_BUSY instead of waiting. A reader does not lock anyone out.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if WRITE_INTENT.get() else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class ConnectionBudgetExceeded(RuntimeError):
+    """The workers' pools together would take more connections than the database allows."""
+
+
+def check_connection_budget(engine: Engine, workers: int, pool_size: int, reserve: int) -> int | None:
+    """Refuse a configuration whose ``workers × pool_size`` exceeds ``max_connections − reserve``.
+
+    Reads PostgreSQL's ``SHOW max_connections``; returns it (None for SQLite, which has no limit
+    of that kind). ``reserve`` keeps room for the CLI, migrations, backups and an administrator.
+    """
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        limit = int(connection.execute(text("SHOW max_connections")).scalar_one())
+    need = workers * pool_size
+    if need > limit - reserve:
+        raise ConnectionBudgetExceeded(
+            f"{workers} workers × {pool_size} pooled connections = {need}, but PostgreSQL allows "
+            f"max_connections {limit} − reserve {reserve} = {limit - reserve}; lower --workers or "
+            "CASEDESK_DB_POOL_SIZE, or raise max_connections"
+        )
+    return limit

@@ -48,12 +48,14 @@ _DESCRIPTIONS = {
     422: "Invalid input",
     429: "Too many failed sign-ins",
     460: "Checksum mismatch",
+    503: "The server is busy: retry after the seconds in Retry-After",
 }
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI documentation of the bilingual error body for these statuses (and 422)."""
-    return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in sorted({*statuses, 422})}
+    """OpenAPI documentation of the bilingual error body for these statuses (and 422, and 503 when
+    the server is saturated: see server.lanes)."""
+    return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in sorted({*statuses, 422, 503})}
 
 
 def not_found(what_zh: str = "记录", what_en: str = "record") -> ApiError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from casework.deadlines import CountingRule
@@ -31,12 +32,23 @@ class Settings(BaseSettings):
     thumbnail_size: int = 320
     server_name: str = "CaseDesk"  # shown to desktop users (GET /server-info), e.g. 高邮市12345热线
     screen_key: str = ""  # the big screen's ?key=; without one /screen answers only on loopback
+    # Bursts (README "Bursts and the connection budget"): each worker runs its database work on
+    # db_pool_size threads, one pooled connection each; the rest wait in a bounded queue and
+    # are answered 503 + Retry-After past db_queue_limit waiting or db_queue_timeout_seconds.
+    db_pool_size: int = Field(default=8, ge=1, le=200)
+    db_queue_limit: int = Field(default=0, ge=0)  # 0: 64 per pooled connection
+    db_queue_timeout_seconds: float = Field(default=30.0, gt=0)
+    db_reserved_connections: int = Field(default=10, ge=0)  # PostgreSQL: kept free of every worker's pool
 
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'casedesk.db').resolve()}"
+
+    @property
+    def effective_queue_limit(self) -> int:
+        return self.db_queue_limit or 64 * self.db_pool_size
 
     @property
     def blob_dir(self) -> Path:

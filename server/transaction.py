@@ -1,45 +1,108 @@
-"""One transaction per request: the route opens it, commits once, rolls back on error."""
+"""One transaction per request, on one thread: the route opens it, commits once, rolls back on error."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Coroutine
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
+import fastapi.concurrency
+import fastapi.dependencies.utils
+import fastapi.routing
 from fastapi import Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool as _anyio_threadpool
 
+from server.db import write_intent
 from server.errors import ApiError
+from server.lanes import Admission, Lane
+
+T = TypeVar("T")
+
+#: Methods whose requests only read: on SQLite their transaction begins deferred (no write lock).
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_LANE: ContextVar[Lane | None] = ContextVar("casedesk_db_lane", default=None)
+
+
+async def _run_in_threadpool(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """FastAPI's hop to a worker thread, kept on the request's lane inside a transactional route.
+
+    FastAPI runs each sync dependency, the endpoint and the response validation as separate
+    hops to anyio's shared thread pool; a session used across those hops is a transaction held
+    open between threads (and, with the pool full, waiting for a thread to commit it). Inside a
+    :class:`TransactionalRoute` every such hop goes to the request's own lane instead.
+    """
+    lane = _LANE.get()
+    if lane is None:
+        return await _anyio_threadpool(func, *args, **kwargs)
+    return await lane.run(functools.partial(func, *args, **kwargs))
+
+
+for _module in (fastapi.routing, fastapi.dependencies.utils, fastapi.concurrency):
+    _module.run_in_threadpool = _run_in_threadpool  # type: ignore[attr-defined]
+
+
+async def in_lane(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``func`` where the request's session lives (for ``async def`` endpoints)."""
+    return await _run_in_threadpool(func, *args, **kwargs)
+
+
+def reads_first(endpoint: Callable[..., T]) -> Callable[..., T]:
+    """Mark a writing endpoint that does its slow part in a read-only transaction and commits it
+    before writing (sign-in: the password hash). On SQLite it does not take the worker's writer
+    gate for the whole request; its write transaction waits for SQLite's lock like any writer."""
+    endpoint._casedesk_reads_first = True  # type: ignore[attr-defined]
+    return endpoint
 
 
 class TransactionalRoute(APIRoute):
     """Runs each endpoint inside a session committed before the response leaves.
 
-    The commit happens here, not in a ``yield`` dependency, so a failed commit can never
-    follow a response that already said "done".
+    The request first reads its body (a slow client holds no lane), then waits for a database
+    lane (:mod:`server.lanes`; 503 + Retry-After when saturated); the session is opened, used,
+    committed and closed on that lane's thread. The commit happens here, not in a ``yield``
+    dependency, so a failed commit can never follow a response that already said "done".
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        reads_first_ = getattr(self.endpoint, "_casedesk_reads_first", False)
 
         async def transactional(request: Request) -> Response:
-            session: Session = request.app.state.session_factory()
-            request.state.db = session
-            try:
-                response = await handler(request)
-                await run_in_threadpool(session.commit)
-                return response
-            except ApiError as exc:
-                await run_in_threadpool(session.commit if exc.keep_changes else session.rollback)
-                raise
-            except BaseException:
-                await run_in_threadpool(session.rollback)
-                raise
-            finally:
-                await run_in_threadpool(session.close)
+            await request.body()  # cached on the request for the handler
+            admission: Admission = request.app.state.admission
+            writes = request.method not in READ_METHODS
+            async with admission.lane(writes and not reads_first_) as lane:
+                lane_token = _LANE.set(lane)
+                try:
+                    with write_intent(writes):
+                        return await _transaction(request, lane, handler)
+                finally:
+                    _LANE.reset(lane_token)
 
         return transactional
+
+
+async def _transaction(
+    request: Request, lane: Lane, handler: Callable[[Request], Coroutine[Any, Any, Response]]
+) -> Response:
+    session: Session = await lane.run(request.app.state.session_factory)
+    request.state.db = session
+    try:
+        response = await handler(request)
+        await lane.run(session.commit)
+        return response
+    except ApiError as exc:
+        await lane.run(session.commit if exc.keep_changes else session.rollback)
+        raise
+    except BaseException:
+        await lane.run(session.rollback)
+        raise
+    finally:
+        await lane.run(session.close)
 
 
 def db(request: Request) -> Session:

@@ -22,10 +22,15 @@ PASSWORD = "demo1234"
 class ServerProcess:
     """Seeded once (a small demo city); ``stop()`` and ``start()`` keep the same port and data."""
 
-    def __init__(self, data_dir: Path, orders: int = 12, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, orders: int = 12, env: dict[str, str] | None = None, database_url: str | None = None
+    ) -> None:
+        """On SQLite in ``data_dir``, or on ``database_url`` (an empty PostgreSQL database, say)."""
         self.env = {**os.environ, "CASEDESK_DATA_DIR": str(data_dir), **(env or {})}
         self.env.pop("CASEDESK_DATABASE_URL", None)
-        self.database_url = f"sqlite:///{data_dir / 'casedesk.db'}"
+        if database_url:
+            self.env["CASEDESK_DATABASE_URL"] = database_url
+        self.database_url = database_url or f"sqlite:///{data_dir / 'casedesk.db'}"
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]

@@ -9,12 +9,13 @@ from server.auth import service
 from server.deps import DB, AppSettings, CurrentCaller, Now
 from server.errors import errors
 from server.org.views import user_out
-from server.transaction import TransactionalRoute
+from server.transaction import TransactionalRoute, reads_first
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=TransactionalRoute)
 
 
 @router.post("/login", response_model=TokenPair, responses=errors(401, 429))
+@reads_first
 def login(body: LoginRequest, session: DB, settings: AppSettings, now: Now) -> TokenPair:
     user, access, refresh = service.login(session, body.username, body.password, settings, now)
     return TokenPair(

@@ -13,7 +13,7 @@ from server.blobs.media import thumbnail
 from server.deps import DB, CurrentCaller
 from server.errors import errors, not_found
 from server.models import Blob
-from server.transaction import TransactionalRoute
+from server.transaction import TransactionalRoute, in_lane
 
 router = APIRouter(prefix="/blobs", tags=["blobs"], route_class=TransactionalRoute)
 
@@ -48,7 +48,7 @@ def download(sha256: Sha, request: Request, session: DB, caller: CurrentCaller) 
 
 @router.get("/{sha256}/thumbnail", response_class=FileResponse, responses=FILE)
 async def thumb(sha256: Sha, request: Request, session: DB, caller: CurrentCaller) -> FileResponse:
-    await run_in_threadpool(_blob, session, caller, sha256)
+    await in_lane(_blob, session, caller, sha256)  # the session lives on the request's lane
     store = request.app.state.blob_store
     made = await run_in_threadpool(
         thumbnail, store.path(sha256), store.thumbnail_path(sha256), request.app.state.settings.thumbnail_size

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from api_client import CaseDeskClient, Conflict, Forbidden, NotFound, Offline, Rejected
+from api_client.errors import ServerError
 from api_client.session import ApiSession
 from casework.lifecycle import Command
 from casework.schemas import SignBody
@@ -129,3 +131,61 @@ def test_post_to_a_closed_port_is_not_retried():
     assert retry.increment("GET", "/x", error=error).total == 2
     with pytest.raises(MaxRetryError):
         retry.increment("POST", "/x", error=error)
+
+
+class _BusyOnce(BaseHTTPRequestHandler):
+    """503 with Retry-After: 1 to the first request of each method, then 200; notes the times."""
+
+    times: list[tuple[str, float]] = []  # noqa: RUF012
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        first = not any(method == self.command for method, _ in _BusyOnce.times)
+        _BusyOnce.times.append((self.command, time.monotonic()))
+        body = b'{"code":"busy","message_zh":"\xe5\xbf\x99","message_en":"busy","detail":null}' if first else b"{}"
+        self.send_response(503 if first else 200)
+        if first:
+            self.send_header("Retry-After", "1")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_busy_servers_retry_after_is_honoured(memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    """GET waits the Retry-After and tries again by itself; a POST is not repeated but its error
+    carries the wait, for the sync loop (tests/reliability/test_busy.py)."""
+    from api_client.errors import error_from_response
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _BusyOnce)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _BusyOnce.times = []
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/x"
+        session = ApiSession(attempts=2, backoff=0.01)
+        assert session.get(url).status_code == 200
+        (_, first), (_, second) = _BusyOnce.times
+        assert second - first >= 1.0  # not the 0.01 s back-off: the server's second
+        answer = session.post(url, data=b"once")
+        assert answer.status_code == 503 and [m for m, _ in _BusyOnce.times] == ["GET", "GET", "POST"]
+        error = error_from_response(answer)
+        assert isinstance(error, ServerError) and error.code == "busy" and error.retry_after == 1.0
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_retry_after_is_capped() -> None:
+    from urllib3 import HTTPResponse
+
+    from api_client.errors import MAX_RETRY_AFTER
+    from api_client.session import make_retry
+
+    answer = HTTPResponse(body=b"", headers={"Retry-After": "86400"}, status=503)
+    assert make_retry().get_retry_after(answer) == MAX_RETRY_AFTER

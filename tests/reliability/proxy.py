@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 class Fault:
     """What to do with one request: ``pass``; ``delay`` it (seconds); ``reset`` the connection after
     ``n`` bytes of the request reached the server; ``truncate`` the answer after ``n`` bytes
-    (``truncate-status``: within its status line); ``lose`` the answer (the server acted)."""
+    (``truncate-status``: within its status line); ``lose`` the answer (the server acted);
+    ``busy``: answer for a saturated server, 503 with ``Retry-After: n`` (the request goes no further)."""
 
     kind: str = "pass"
     n: int = 0
@@ -90,6 +91,9 @@ class FaultProxy:
                     server.sendall(request[: max(1, min(fault.n, len(request) - 1))])
                     _reset(client)
                     return
+                if fault.kind == "busy":
+                    client.sendall(_busy(fault.n))
+                    return  # "connection: close": the upstream connection would idle out meanwhile
                 time.sleep(fault.delay)
                 server.sendall(request)
                 answer = _read_message(server, method)
@@ -150,6 +154,23 @@ def _read_message(sock: socket.socket, request_method: str | None) -> bytes | No
     while chunk := sock.recv(65536):  # an answer delimited by the end of the connection
         data += chunk
     return data
+
+
+def _busy(retry_after: int) -> bytes:
+    """The answer of a worker whose admission queue is full (server.lanes), byte for byte."""
+    import json
+
+    from server.lanes import busy
+
+    error = busy(retry_after)
+    body = json.dumps(
+        {"code": error.code, "message_zh": error.zh, "message_en": error.en, "detail": error.detail}, ensure_ascii=False
+    ).encode()
+    head = (
+        f"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n"
+        f"retry-after: {retry_after}\r\nconnection: close\r\ncontent-length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
 
 
 def _reset(s: socket.socket) -> None:

@@ -1,0 +1,296 @@
+"""The write ceiling: how many pushes per second one server worker takes, and what happens past it.
+
+``python -m bench.writes [--pg URL] [--seconds S] [--clients 1,4,16,64]``
+
+The server is ``python -m server serve`` (one uvicorn worker, default settings) on a small demo
+city (``tests/server_process.py``); the client is this process, one thread and one keep-alive
+connection per simulated desk. Each push carries one ``add_note`` mutation, spread over the
+orders the demo handler may note.
+
+Figures, all measured in the same run:
+
+1. baseline — raw commits/s: one-row INSERT + COMMIT in a loop, straight into the same database
+   (same engine settings as the server, no HTTP): what the database itself sustains here;
+2. baseline — ``GET /auth/me``/s at the highest client count: HTTP, auth and the admission queue,
+   no write;
+3. pushes/s with 1, 4, 16, 64 desks pushing back to back (closed loop), with p50/p95 latency;
+   the ceiling is the best of these; ratios to both baselines;
+4. overload: requests offered at 4× the ceiling (open loop) for the same time: answers by
+   status (200 or 503 + Retry-After, never anything else), then how long until a push succeeds
+   again (recovery);
+5. 300 pushes at the same moment (the burst that used to get no successful answer): statuses and
+   the slowest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.common import percentile
+from server.db import make_engine
+from tests.server_process import PASSWORD, ServerProcess
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+class Target:
+    """The server under test and what a desk needs to push to it."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+        self.url = server.url
+        answer = requests.post(f"{self.url}/auth/login", json={"username": "handler", "password": PASSWORD}, timeout=60)
+        answer.raise_for_status()
+        self.headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+        page = requests.get(f"{self.url}/sync/pull", params={"limit": 1000}, headers=self.headers, timeout=60).json()
+        self.orders = [
+            c["order_id"]
+            for c in page["changes"]
+            if c["kind"] == "upsert" and "add_note" in c["order"]["allowed_commands"]
+        ]
+        assert self.orders, "the demo handler has no order to note"
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def push(self, session: requests.Session) -> requests.Response:
+        with self._lock:
+            self._count += 1
+            n = self._count
+        mutation = {
+            "id": str(uuid.uuid4()),
+            "order_id": self.orders[n % len(self.orders)],
+            "name": "add_note",
+            "args": {"client_id": str(uuid.uuid4()), "text": f"压力测试记录 {n}"},
+            "base": {},
+        }
+        return session.post(
+            f"{self.url}/sync/push",
+            json={"client_id": f"bench-desk-{n % 64}", "mutations": [mutation]},
+            headers=self.headers,
+            timeout=120,
+        )
+
+    def me(self, session: requests.Session) -> requests.Response:
+        return session.get(f"{self.url}/auth/me", headers=self.headers, timeout=120)
+
+
+def raw_commits(database_url: str, seconds: float) -> float:
+    """Baseline: one-row INSERT + COMMIT per transaction, one connection, straight into the database."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as c:
+            key = "SERIAL PRIMARY KEY" if engine.dialect.name == "postgresql" else "INTEGER PRIMARY KEY"
+            c.execute(text(f"CREATE TABLE IF NOT EXISTS bench_raw_commit (id {key}, body TEXT)"))
+            c.commit()
+            done, end = 0, time.monotonic() + seconds
+            started = time.monotonic()
+            while time.monotonic() < end:
+                c.execute(text("INSERT INTO bench_raw_commit (body) VALUES (:b)"), {"b": f"压力测试记录 {done}"})
+                c.commit()
+                done += 1
+            rate = done / (time.monotonic() - started)
+            c.execute(text("DROP TABLE bench_raw_commit"))
+            c.commit()
+        return rate
+    finally:
+        engine.dispose()
+
+
+def closed_loop(send: Callable[[requests.Session], requests.Response], clients: int, seconds: float) -> dict:
+    """``clients`` threads send back to back for ``seconds``: throughput of 2xx, latencies, statuses."""
+    statuses: Counter[int] = Counter()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1)
+    end_at = [0.0]
+
+    def desk() -> None:
+        with requests.Session() as session:
+            start.wait()
+            while time.monotonic() < end_at[0]:
+                t0 = time.monotonic()
+                answer = send(session)
+                with lock:
+                    statuses[answer.status_code] += 1
+                    latencies.append(time.monotonic() - t0)
+
+    threads = [threading.Thread(target=desk) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    end_at[0] = time.monotonic() + seconds
+    began = time.monotonic()
+    start.wait()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - began
+    ok = sum(n for s, n in statuses.items() if 200 <= s < 300)
+    return {"rate": ok / elapsed, "statuses": dict(statuses), "latencies": latencies}
+
+
+def open_loop(target: Target, rate: float, seconds: float) -> dict:
+    """Offer ``rate`` pushes/s for ``seconds`` whatever the answers (at most 1,000 in flight: more
+    than a worker's default queue of 512, so that it has to shed)."""
+    statuses: Counter[int | str] = Counter()
+    retry_after: list[int] = []
+    lock = threading.Lock()
+    local = threading.local()
+
+    def one() -> None:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        try:
+            answer = target.push(local.session)
+        except requests.RequestException as exc:
+            with lock:
+                statuses[type(exc).__name__] += 1
+            return
+        with lock:
+            statuses[answer.status_code] += 1
+            if answer.status_code == 503:
+                retry_after.append(int(answer.headers.get("Retry-After", "0")))
+
+    with ThreadPoolExecutor(max_workers=1000) as pool:
+        began = time.monotonic()
+        sent = 0
+        while (now := time.monotonic()) < began + seconds:
+            due = int((now - began) * rate)
+            for _ in range(due - sent):
+                pool.submit(one)
+            sent = due
+            time.sleep(0.005)
+        stopped = time.monotonic()
+    drained = time.monotonic() - stopped  # the pool waited for every answer
+    return {"offered": sent, "statuses": dict(statuses), "retry_after": retry_after, "drained": drained}
+
+
+def recovery(target: Target, limit: float = 60.0) -> float | None:
+    """Seconds until a push is answered 200 again."""
+    began = time.monotonic()
+    with requests.Session() as session:
+        while time.monotonic() - began < limit:
+            if target.push(session).status_code == 200:
+                return time.monotonic() - began
+            time.sleep(0.1)
+    return None
+
+
+def at_once(target: Target, n: int) -> dict:
+    barrier = threading.Barrier(n)
+
+    def one(_: int) -> tuple[int, float]:
+        with requests.Session() as session:
+            barrier.wait(timeout=60)
+            t0 = time.monotonic()
+            return target.push(session).status_code, time.monotonic() - t0
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        results = list(pool.map(one, range(n)))
+    return {"statuses": dict(Counter(s for s, _ in results)), "slowest": max(t for _, t in results)}
+
+
+def _statuses(statuses: dict) -> str:
+    return ", ".join(f"{k}×{v}" for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0])))
+
+
+def run(args: argparse.Namespace) -> None:
+    levels = [int(x) for x in args.clients.split(",")]
+    with tempfile.TemporaryDirectory(prefix="casedesk-bench-writes-") as tmp:
+        database_url, admin, name = None, None, None
+        if args.pg:
+            name = f"casedesk_bench_writes_{uuid.uuid4().hex[:8]}"
+            admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
+            with admin.connect() as c:
+                c.execute(text(f'CREATE DATABASE "{name}"'))
+            database_url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+        try:
+            server = ServerProcess(Path(tmp) / "data", orders=30, database_url=database_url)
+            server.start()
+            try:
+                _measure(server, levels, args.seconds, args.overload)
+            finally:
+                server.stop()
+        finally:
+            if admin is not None:
+                with admin.connect() as c:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                admin.dispose()
+
+
+def _measure(server: ServerProcess, levels: list[int], seconds: float, overload: float) -> None:
+    backend = "PostgreSQL" if server.database_url.startswith("postgresql") else "SQLite"
+    print(f"server: {server.url} on {backend}, one worker, default settings (db_pool_size 8)")
+    print(f"machine: {os.cpu_count()} cores, load average {_load()} at the start")
+    target = Target(server)
+
+    raw = raw_commits(server.database_url, seconds)
+    print(f"\nbaseline  raw INSERT+COMMIT, one connection, no HTTP: {raw:8.1f} commits/s")
+    top = max(levels)
+    me = closed_loop(target.me, top, seconds)
+    print(
+        f"baseline  GET /auth/me, {top} clients:                {me['rate']:8.1f} requests/s  "
+        f"({_statuses(me['statuses'])})"
+    )
+
+    print("\npushes (one add_note each), desks pushing back to back:")
+    best = 0.0
+    for clients in levels:
+        result = closed_loop(target.push, clients, seconds)
+        lat = result["latencies"]
+        best = max(best, result["rate"])
+        print(
+            f"  {clients:3d} desks: {result['rate']:7.1f} pushes/s   p50 {statistics.median(lat) * 1000:7.1f} ms   "
+            f"p95 {percentile(lat, 95) * 1000:7.1f} ms   ({_statuses(result['statuses'])})"
+        )
+    print(
+        f"\nwrite ceiling: {best:.1f} pushes/s; raw commits/s ÷ ceiling = {raw / best:.0f}; "
+        f"ceiling ÷ GET /auth/me/s = {best / me['rate']:.3f}"
+    )
+
+    offered = overload * best
+    over = open_loop(target, offered, seconds)
+    others = {k: v for k, v in over["statuses"].items() if k not in (200, 503)}
+    print(
+        f"\noverload: {offered:.0f} pushes/s offered for {seconds:.0f} s ({over['offered']} pushes): "
+        f"{_statuses(over['statuses'])}" + ("" if not others else "   <- NOT 200/503")
+    )
+    if over["retry_after"]:
+        print(f"  Retry-After asked: {min(over['retry_after'])}–{max(over['retry_after'])} s")
+    print(f"  the last answer came {over['drained']:.1f} s after the offering stopped")
+    back = recovery(target)
+    print(f"  recovered: the next push answered 200 in {back:.2f} s" if back is not None else "  NOT recovered in 60 s")
+
+    burst = at_once(target, 300)
+    print(f"\n300 pushes at the same moment: {_statuses(burst['statuses'])}, slowest {burst['slowest']:.1f} s")
+    print(f"\nload average {_load()} at the end (other work on the machine slows the figures down)")
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--pg", metavar="URL", help="run on PostgreSQL (a fresh database is created and dropped)")
+    p.add_argument("--seconds", type=float, default=8.0, help="length of each measurement (default %(default)s)")
+    p.add_argument("--overload", type=float, default=4.0, help="offered rate ÷ ceiling (default %(default)s)")
+    p.add_argument("--clients", default="1,4,16,64", help="desk counts for the closed loop (default %(default)s)")
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    run(p.parse_args())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

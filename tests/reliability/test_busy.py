@@ -1,0 +1,99 @@
+"""A saturated server (503 + Retry-After, see server.lanes) slows the desk down; nothing is lost."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from pathlib import Path
+
+from casework.lifecycle import Command
+from offline.sync import Backoff
+from tests.reliability.proxy import PASS, Fault, FaultProxy
+from tests.reliability.support import Desk, assert_converged
+from tests.server.support import Api, Clock
+
+RETRY_AFTER = 2
+
+
+def test_the_sync_loop_waits_as_long_as_a_busy_server_asks(
+    api: Api, base_url: str, tmp_path: Path, clock: Clock, memory_keyring
+) -> None:  # type: ignore[no-untyped-def]
+    oid = api.dispatched("ZJJ")["id"]
+    api.command(oid, "sign", "zj_chief")
+    api.command(oid, "assign_handler", "zj_chief", handler_id=api.user_id("zj_handler"))
+    pushes: list[float] = []
+
+    def plan(method: str, path: str) -> Fault:
+        if path != "/sync/push":
+            return PASS
+        pushes.append(time.monotonic())
+        return Fault("busy", n=RETRY_AFTER) if len(pushes) <= 2 else PASS
+
+    proxy = FaultProxy(base_url, plan)
+    try:
+        desk = Desk.open(tmp_path / "desk", proxy.url, "zj_handler")
+        assert desk.engine.sync().ok and pushes == []  # the order is on the desk; nothing to push yet
+        # Without the server's word the loop would try again within milliseconds.
+        desk.engine.backoff = Backoff(base=0.01, cap=0.02)
+        note = desk.do(oid, Command.ADD_NOTE, clock.now, text="高峰时段的记录")
+        reports = []
+        done = threading.Event()
+
+        def on_report(report) -> None:  # type: ignore[no-untyped-def]
+            reports.append(report)
+            if report.ok:
+                done.set()
+                desk.engine.stop()
+
+        loop = threading.Thread(target=desk.engine.run, kwargs={"interval": 60.0, "on_report": on_report})
+        loop.start()
+        try:
+            assert done.wait(timeout=30), reports
+        finally:
+            desk.engine.stop()
+            loop.join(timeout=30)
+        assert not loop.is_alive()
+
+        # Two rounds were turned away, each with Retry-After: 2; the loop waited that long at least
+        # (and at most half as long again: the spread that keeps turned-away desks apart).
+        assert [r.error.code for r in reports[:-1]] == ["busy", "busy"]
+        assert [r.error.retry_after for r in reports[:-1]] == [RETRY_AFTER, RETRY_AFTER]
+        assert len(pushes) == 3
+        gaps = [b - a for a, b in itertools.pairwise(pushes)]
+        assert all(RETRY_AFTER <= gap <= RETRY_AFTER * 1.5 + 2 for gap in gaps), gaps
+        assert reports[-1].applied == 1
+        assert [n["text"] for n in api.order(oid)["notes"]] == ["高峰时段的记录"]
+        assert not [m for m in desk.store.pending() if m.id == note]
+        assert_converged(desk)
+    finally:
+        proxy.close()
+
+
+def test_an_upload_waits_out_a_busy_chunk_and_goes_on(base_url: str, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    """The first PATCH is turned away (503, Retry-After: 2): the tus client waits that long, asks
+    the server's offset and sends the chunk again; the photo arrives whole, once."""
+    import hashlib
+
+    from api_client import CaseDeskClient
+    from tests.reliability.support import make_jpeg
+    from tests.server.support import PASSWORD
+
+    patches: list[float] = []
+
+    def plan(method: str, path: str) -> Fault:
+        if method != "PATCH":
+            return PASS
+        patches.append(time.monotonic())
+        return Fault("busy", n=RETRY_AFTER) if len(patches) == 1 else PASS
+
+    proxy = FaultProxy(base_url, plan)
+    try:
+        client = CaseDeskClient(proxy.url, backoff=0.01, persist_session=False)
+        client.login("zj_handler", PASSWORD)
+        data = make_jpeg(7, (400, 300))
+        assert client.upload(data) == hashlib.sha256(data).hexdigest()
+        assert len(patches) == 2 and patches[1] - patches[0] >= RETRY_AFTER
+        assert client.uploader.blob_known(hashlib.sha256(data).hexdigest())  # stored on the server
+    finally:
+        proxy.close()
