@@ -70,8 +70,15 @@ class Period:
         return (self.end - self.start).days
 
     def previous(self) -> Period:
-        """The period of equal length just before this one."""
-        return Period(self.start - timedelta(days=self.days), self.start)
+        """The period of equal length just before this one.
+
+        It may start before ``FIRST_YEAR`` (the month before January 2000): a comparison
+        period holds no data, so it is not bound by the limits on periods a caller asks for.
+        """
+        previous = object.__new__(Period)
+        object.__setattr__(previous, "start", self.start - timedelta(days=self.days))
+        object.__setattr__(previous, "end", self.start)
+        return previous
 
     def window(self, now: datetime) -> Window:
         return Window(midnight(self.start), midnight(self.end), now)

@@ -128,7 +128,12 @@ def _apply(ctx: service.Context, mutation: Mutation) -> MutationResult:
             "invalid_input",
             "提交的内容有误",
             "The input is invalid",
-            detail=exc.errors(include_url=False, include_context=False),
+            # Without the input: it is the client's own text (which may be what cannot be stored
+            # or serialised, a lone surrogate) or a structure nested too deep to answer back.
+            detail=[
+                {"loc": [str(p) for p in e["loc"]], "type": e["type"], "msg": e["msg"]}
+                for e in exc.errors(include_url=False, include_context=False, include_input=False)
+            ],
         )
     savepoint = session.begin_nested()
     try:
