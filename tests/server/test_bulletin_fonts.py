@@ -99,7 +99,12 @@ def _assert_figures_inked(pdf: Path, tmp_path: Path) -> None:
     ],
 )
 def test_the_bulletins_figures_print_whatever_fonts_are_installed(
-    app, api: Api, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fonts_here: list[str] | None  # type: ignore[no-untyped-def]
+    app,
+    api: Api,
+    clock: Clock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fonts_here: list[str] | None,  # type: ignore[no-untyped-def]
 ) -> None:
     for path in fonts_here or []:
         if not Path(path).exists():
@@ -112,7 +117,11 @@ def test_the_bulletins_figures_print_whatever_fonts_are_installed(
 
 @pytest.mark.skipif(not Path(DROID).exists(), reason="needs fonts-droid-fallback")
 def test_the_check_sees_blank_figures_when_the_font_lacks_digits(
-    app, api: Api, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    app,
+    api: Api,
+    clock: Clock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """What the bulletin printed before: Droid chosen because it "covers Chinese"."""
     droid = fonts._registered(DROID)
