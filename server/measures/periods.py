@@ -34,7 +34,8 @@ class Period:
     end: date
 
     def __post_init__(self) -> None:
-        for day in (self.start, self.end):
+        # The end is the day after the last: 2101-01-01 ends December 2100.
+        for day in (self.start, self.end - timedelta(days=1)):
             if not FIRST_YEAR <= day.year <= LAST_YEAR:
                 raise PeriodError(
                     f"日期须在 {FIRST_YEAR}–{LAST_YEAR} 年之间", f"Dates must lie between {FIRST_YEAR} and {LAST_YEAR}"
