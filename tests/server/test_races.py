@@ -9,6 +9,7 @@ HTTP server (uvicorn, one worker), on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import random
@@ -97,10 +98,7 @@ def test_identical_photos_finishing_at_once_all_complete(api: Api, live: str, ap
         sha = hashlib.sha256(data).hexdigest()
         urls = {user: _start_upload(live, headers[user], data) for user in UPLOADERS}
         answers = _all_at_once(
-            [
-                (lambda u=user: _patch(urls[u], headers[u], len(data) - 100, data[-100:]))  # type: ignore[misc]
-                for user in UPLOADERS
-            ]
+            [functools.partial(_patch, urls[user], headers[user], len(data) - 100, data[-100:]) for user in UPLOADERS]
         )
         statuses = [a.status_code if isinstance(a, requests.Response) else repr(a) for a in answers]
         assert statuses == [204] * len(UPLOADERS), [a.text if isinstance(a, requests.Response) else a for a in answers]
@@ -135,9 +133,8 @@ def test_a_push_raced_by_its_own_retry_answers_applied_and_duplicate(api: Api, l
             for oid in orders
         ]
         body = json.dumps({"client_id": "client-race-0001", "mutations": mutations})
-        answers = _all_at_once(
-            [lambda: requests.post(f"{live}/sync/push", data=body.encode(), headers=headers, timeout=60)] * 3
-        )
+        deliver = functools.partial(requests.post, f"{live}/sync/push", data=body.encode(), headers=headers, timeout=60)
+        answers = _all_at_once([deliver] * 3)
         for answer in answers:
             assert isinstance(answer, requests.Response), answer
             assert answer.status_code == 200, answer.text
