@@ -6,6 +6,7 @@ holds the English. Looked up when called, so a language switch applies to the ne
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
@@ -185,3 +186,12 @@ class Names:
 
     def category(self, code: str | None) -> str:
         return self.categories.get(code or "", {}).get("name", code or "")
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows ``text`` as typed.
+
+    Qt shows a tooltip that looks like markup (``<img src=…>``, ``<b>``) as rich text, reading
+    images from the disk it names; a citizen's or a reviewer's text goes through here.
+    """
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""

@@ -56,6 +56,7 @@ from ui.labels import (
     item_state_label,
     local_time,
     photo_tag_label,
+    plain_tip,
     result_label,
     review_level_label,
     state_label,
@@ -149,6 +150,7 @@ def _fit_columns(tree: QTreeWidget, columns: range) -> None:
 
 def _value(text: str) -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # a citizen's text, never markup (a label guesses)
     label.setWordWrap(True)
     # Grow to the form's width, keeping the height-for-width that word wrap set (a new policy drops it).
     policy = label.sizePolicy()
@@ -548,6 +550,7 @@ class OrderView(QWidget):
     def _build_content(self) -> QWidget:
         content = QWidget()
         self.number = QLabel()
+        self.number.setTextFormat(Qt.TextFormat.PlainText)
         self.number.setStyleSheet("color: #546e7a;")
         self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.badges = QHBoxLayout()
@@ -555,6 +558,7 @@ class OrderView(QWidget):
         self.countdown = QLabel()
         self.countdown.setStyleSheet("font-weight: bold;")
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setWordWrap(True)
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
@@ -1006,7 +1010,7 @@ class OrderView(QWidget):
                     local_time(review.get("at")),
                 ],
             )
-            item.setToolTip(4, review.get("comment", ""))
+            item.setToolTip(4, plain_tip(review.get("comment", "")))
             item.setForeground(3, QColor("#2e7d32" if approved else "#c62828"))
         count = len(order.get("reviews") or [])
         self._count(self.reviews_host, self.tr("审核记录 (%1)").replace("%1", str(count)))
