@@ -35,11 +35,13 @@ class Period:
 
     def __post_init__(self) -> None:
         # The end is the day after the last: 2101-01-01 ends December 2100.
-        for day in (self.start, self.end - timedelta(days=1)):
-            if not FIRST_YEAR <= day.year <= LAST_YEAR:
-                raise PeriodError(
-                    f"日期须在 {FIRST_YEAR}–{LAST_YEAR} 年之间", f"Dates must lie between {FIRST_YEAR} and {LAST_YEAR}"
-                )
+        if not (
+            FIRST_YEAR <= self.start.year <= LAST_YEAR
+            and date(FIRST_YEAR, 1, 1) < self.end <= date(LAST_YEAR + 1, 1, 1)
+        ):
+            raise PeriodError(
+                f"日期须在 {FIRST_YEAR}–{LAST_YEAR} 年之间", f"Dates must lie between {FIRST_YEAR} and {LAST_YEAR}"
+            )
         if not self.start < self.end:
             raise PeriodError("开始日期须早于结束日期", "The start must come before the end")
         if (self.end - self.start).days > MAX_DAYS:

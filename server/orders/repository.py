@@ -102,7 +102,7 @@ def decode_cursor(cursor: str) -> list[object]:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except Exception as exc:
         raise ValueError("bad cursor") from exc
-    if not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], int):
+    if not isinstance(values, list) or len(values) != 2 or type(values[1]) is not int:  # not a bool either
         raise ValueError("bad cursor")
     if not 0 <= values[1] < 2**31:  # ids the database can hold
         raise ValueError("bad cursor")

@@ -60,6 +60,14 @@ def test_a_crafted_cursor_with_an_extreme_time_never_500s(api: Api, moment: str,
         assert response.status_code == 200, response.text
 
 
+@pytest.mark.parametrize("values", [[None, False], ["2026-11-23T09:00:00+08:00", True], [None, 1.5], [None, "1"]])
+def test_a_cursor_whose_id_is_not_an_integer_is_a_422(api: Api, values: list[object]) -> None:
+    api.dispatched("ZJJ")
+    for sort in ("due", "-id"):
+        response = api.get("/orders", "zj_chief", params={"sort": sort, "cursor": _cursor(values)})
+        assert_error_body(response, 422, "bad_cursor")
+
+
 def test_a_cursor_at_the_far_end_still_pages(api: Api) -> None:
     for _ in range(3):
         api.dispatched("ZJJ")
@@ -88,7 +96,16 @@ def test_the_first_and_last_months_measure_without_a_500(api: Api, path: str) ->
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize("path", ["/measures/hot?month=1999-12", "/measures/bulletin?month=2101-01"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/measures/hot?month=1999-12",
+        "/measures/bulletin?month=2101-01",
+        "/measures/hot?from=2000-01-01&to=0001-01-01",
+        "/measures/hot?from=9999-12-31&to=9999-12-31",
+        "/measures/hot?from=2100-12-31&to=2101-01-02",
+    ],
+)
 def test_months_outside_the_range_are_a_422(api: Api, path: str) -> None:
     assert_error_body(api.get(path, "agent"), 422, "bad_period")
 
