@@ -28,7 +28,9 @@ DROID = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
 NOTO_TTC = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 DPI = 100
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None, reason="needs poppler-utils"
+)
 
 
 def _month(api: Api, clock: Clock, tmp_path: Path, app) -> Path:  # type: ignore[no-untyped-def]
