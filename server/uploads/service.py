@@ -15,7 +15,7 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -151,11 +151,11 @@ def _complete(session: Session, settings: Settings, store: BlobStore, upload: Up
         session.delete(upload)
         raise ApiError(415, exc.code, exc.zh, exc.en, keep_changes=True) from exc
     if _insert_blob(session, sha, upload.length, media_type):
-        # The row is in (and holds the key until commit) before the file moves: a failed insert
-        # leaves the upload's file where it was, so the upload can still finish.
+        # The row is in (and holds the key until commit) before the file is placed; the upload's
+        # own file goes only once the transaction has committed, so a failed commit leaves an
+        # upload that resumes and finishes as tus says, not one whose bytes have gone.
         store.adopt(part, sha)
-    else:
-        part.unlink(missing_ok=True)  # the same bytes are already stored
+    event.listen(session, "after_commit", lambda _: part.unlink(missing_ok=True), once=True)
     upload.completed_sha256 = sha
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import requests
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from server.demo.photos import sample_photo
@@ -148,3 +149,45 @@ def test_a_push_raced_by_its_own_retry_answers_applied_and_duplicate(api: Api, l
         stored = session.scalars(select(SyncMutation.result)).all()
         assert len(stored) == ROUNDS * 2 * len(orders)
         assert all(result["status"] == "applied" for result in stored)
+
+
+def test_an_upload_whose_last_commit_failed_resumes_and_completes(api: Api, app) -> None:  # type: ignore[no-untyped-def]
+    """The completing request's commit fails (a lost connection): the photo must not be lost
+    with it. Its bytes stay with the upload, which resumes from its recorded offset as tus says."""
+    data = sample_photo(random.Random(9), "现场", datetime(2026, 11, 23, 10, tzinfo=UTC), 32.78, 119.44)
+    sha = hashlib.sha256(data).hexdigest()
+    headers = api.login("zj_handler")
+    meta = f"sha256 {base64.b64encode(sha.encode()).decode()},filename {base64.b64encode(b'site.jpg').decode()}"
+    created = api.client.post(
+        "/uploads", headers={**headers, **TUS, "Upload-Length": str(len(data)), "Upload-Metadata": meta}
+    )
+    url = created.headers["Location"]
+    chunk = {**headers, **TUS, "Content-Type": "application/offset+octet-stream"}
+    assert api.client.patch(url, content=data[:-100], headers={**chunk, "Upload-Offset": "0"}).status_code == 204
+
+    real = app.state.session_factory
+    broken = {"next": True}
+
+    def factory() -> Session:
+        session = real()
+        if broken["next"]:
+            broken["next"] = False
+
+            def lost() -> None:
+                session.rollback()
+                raise OperationalError("COMMIT", {}, ConnectionError("server closed the connection"))
+
+            session.commit = lost  # type: ignore[method-assign]
+        return session
+
+    app.state.session_factory = factory
+    last = {**chunk, "Upload-Offset": str(len(data) - 100)}
+    assert api.client.patch(url, content=data[-100:], headers=last).status_code == 500
+    app.state.session_factory = real
+
+    offset = api.client.head(url, headers={**headers, **TUS})
+    assert int(offset.headers["Upload-Offset"]) == len(data) - 100  # as recorded before the failed commit
+    resumed = api.client.patch(url, content=data[-100:], headers=last)
+    assert resumed.status_code == 204, resumed.text
+    assert api.client.get(f"/blobs/{sha}", headers=headers).content == data
+    assert list(app.state.settings.upload_dir.glob("*.part")) == []
