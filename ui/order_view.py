@@ -260,6 +260,7 @@ class ReplyEditor(QWidget):
         self.order: dict[str, Any] | None = None
         self._baseline: tuple[str, str, str] = ("", "", "")
         self.returned = QLabel()
+        self.returned.setTextFormat(Qt.TextFormat.PlainText)  # holds the reviewer's comment
         self.returned.setWordWrap(True)
         self.returned.setStyleSheet("background: #fff3e0; color: #bf360c; padding: 6px; border-radius: 3px;")
         self.returned.hide()

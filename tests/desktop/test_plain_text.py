@@ -61,3 +61,27 @@ def test_the_order_views_labels_and_tooltips_show_markup_as_text(qtbot: Any, wor
     comment = view.reviews.topLevelItem(0)
     assert comment.text(4) == hostile.PASSWD_IMAGE
     assert _as_shown(comment.toolTip(4)) == hostile.PASSWD_IMAGE
+
+
+def test_a_returned_replys_comment_shows_as_typed(qtbot: Any, workspace) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    put(
+        workspace,
+        "in_progress",
+        handler_id=7,
+        review_chain=["section_chief"],
+        replies=[{"round": 1, "text": "初稿", "result_code": "resolved", "basis": "", "author_id": 7, "at": None}],
+        reviews=[
+            {
+                "round": 1,
+                "level": "section_chief",
+                "reviewer_id": 5,
+                "decision": "returned",
+                "comment": MARKED_UP,
+                "at": "2026-03-03T16:02:00+08:00",
+            }
+        ],
+    )
+    view = shown(qtbot, workspace)
+    returned = view.reply.returned
+    assert MARKED_UP in returned.text() and not returned.isHidden()
+    assert returned.textFormat() == Qt.TextFormat.PlainText
