@@ -4,6 +4,7 @@ tooltip guesses "rich text" for anything that looks like markup and would then r
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -11,7 +12,7 @@ from PySide6.QtGui import Qt as QtGuiNamespace
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel
 
-from tests.desktop.test_order_view import make_workspace, put, shown, workspace  # noqa: F401 — fixtures
+from tests.desktop.test_order_view import make_workspace, message_boxes, put, shown, workspace  # noqa: F401 — fixtures
 from tests.server import hostile
 
 MARKED_UP = "<b>加粗</b><font color='red' size='40'>红字</font>"
@@ -85,3 +86,22 @@ def test_a_returned_replys_comment_shows_as_typed(qtbot: Any, workspace) -> None
     returned = view.reply.returned
     assert MARKED_UP in returned.text() and not returned.isHidden()
     assert returned.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_refused_files_name_shows_as_typed(qtbot: Any, workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from ui.photo_picker import PhotoPicker
+
+    card = tmp_path / "DCIM"
+    card.mkdir()
+    name = "<b>粗体<img src='x'>.txt"  # no slash: a file name cannot hold one
+    (card / name).write_text("not a photo", encoding="utf-8")
+    picker = PhotoPicker(workspace)
+    qtbot.addWidget(picker)
+    picker.show()
+    with qtbot.waitSignal(picker.refused, timeout=10000):
+        picker.add_folder(card)
+    qtbot.waitUntil(lambda: bool(message_boxes()), timeout=5000)
+    box = message_boxes()[0]
+    assert name in box.text()
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    box.close()
