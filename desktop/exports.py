@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from casework.cells import keep_as_text
 from desktop.measures import CITY_TIME, is_overdue, parse_moment
 
 
@@ -129,6 +130,7 @@ def export_ledger(orders: list[dict[str, Any]], names: NameBook, path: Path, now
         if with_department:
             row.insert(headings.index(DEPARTMENT_COLUMN[0]), names.department(order.get("lead_department_id")))
         sheet.append(row)
+    keep_as_text(sheet.iter_rows(min_row=2))  # a citizen's "=HYPERLINK(…)" stays text, not a formula
 
     bold = Font(bold=True)
     fill = PatternFill("solid", start_color="DDE6F0")

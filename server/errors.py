@@ -142,7 +142,7 @@ def install_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:  # the framework could not even parse the body (not UTF-8, say)
             return JSONResponse(
                 _body("invalid_input", "提交的内容无法解析，请检查后重试", "The request body cannot be parsed"), 422
@@ -152,4 +152,28 @@ def install_handlers(app: FastAPI) -> None:
             405: ("method_not_allowed", "不支持该请求方法", "Method not allowed"),
         }
         code, zh, en = texts.get(exc.status_code, ("http_error", "请求无法处理", str(exc.detail)))
-        return JSONResponse(_body(code, zh, en), exc.status_code, headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return JSONResponse(_body(code, zh, en), exc.status_code, headers=headers or None)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    path = request.scope.get("path", "")
+    methods = {m for regex, route_methods in _routes(request.app.routes) if regex.match(path) for m in route_methods}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
+def _routes(routes: Any) -> Any:
+    """(path regex, methods) of every route, looking into included routers (FastAPI wraps them)."""
+    for route in routes:
+        regex, methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and methods:
+            yield regex, methods
+        for attribute in ("_effective_candidates", "routes"):
+            inner = getattr(route, attribute, None)
+            if inner and inner is not routes:
+                yield from _routes(inner)

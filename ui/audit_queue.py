@@ -28,7 +28,7 @@ from casework.lifecycle import Command
 from desktop.measures import CITY_TIME, recent_months
 from desktop.workspace import Workspace
 from ui.actions import present_error, record_command
-from ui.labels import Names, local_time, result_label, state_label
+from ui.labels import Names, local_time, plain_tip, result_label, state_label
 from ui.photo_picker import show_message
 
 
@@ -164,7 +164,9 @@ class AuditQueue(QWidget):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, order["id"])
                 if column == 1:
-                    item.setToolTip(f"{order['title']}\n{local_time(last.get('at'))}\n{last.get('text', '')}")
+                    item.setToolTip(
+                        plain_tip(f"{order['title']}\n{local_time(last.get('at'))}\n{last.get('text', '')}")
+                    )
                 if column == 5:
                     item.setForeground(Qt.GlobalColor.darkGreen if done else Qt.GlobalColor.darkRed)
                 self.table.setItem(row, column, item)

@@ -7,6 +7,7 @@ holds the English. Looked up when called, so a language switch applies to the ne
 from __future__ import annotations
 
 import copy
+import html
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
@@ -248,3 +249,12 @@ def _name(entry: dict[str, Any], in_english: bool | None) -> str:
     if in_english is None:
         in_english = english()
     return (entry.get("name_en") if in_english else None) or entry.get("name", "")
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows ``text`` as typed.
+
+    Qt shows a tooltip that looks like markup (``<img src=…>``, ``<b>``) as rich text, reading
+    images from the disk it names; a citizen's or a reviewer's text goes through here.
+    """
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""

@@ -60,6 +60,7 @@ from ui.labels import (
     item_state_label,
     local_time,
     photo_tag_label,
+    plain_tip,
     result_label,
     review_level_label,
     state_label,
@@ -173,7 +174,7 @@ def _fit_columns(tree: QTreeWidget, columns: range) -> None:
 
 def _value(text: str) -> QLabel:
     label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # a citizen's "<b>" stays two characters
+    label.setTextFormat(Qt.TextFormat.PlainText)  # a citizen's text, never markup (a label guesses)
     label.setWordWrap(True)
     # Grow to the form's width, keeping the height-for-width that word wrap set (a new policy drops it).
     policy = label.sizePolicy()
@@ -290,6 +291,7 @@ class ReplyEditor(QWidget):
         self._keep_timer = QTimer(self, singleShot=True, interval=KEEP_AFTER_MS)
         self._keep_timer.timeout.connect(self.keep_now)
         self.returned = QLabel()
+        self.returned.setTextFormat(Qt.TextFormat.PlainText)  # holds the reviewer's comment
         self.returned.setWordWrap(True)
         self.returned.setStyleSheet("background: #fff3e0; color: #bf360c; padding: 6px; border-radius: 3px;")
         self.returned.hide()
@@ -663,6 +665,7 @@ class OrderView(QWidget):
     def _build_content(self) -> QWidget:
         content = QWidget()
         self.number = QLabel()
+        self.number.setTextFormat(Qt.TextFormat.PlainText)
         self.number.setStyleSheet("color: #546e7a;")
         self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.badges = QHBoxLayout()
@@ -670,6 +673,7 @@ class OrderView(QWidget):
         self.countdown = QLabel()
         self.countdown.setStyleSheet("font-weight: bold;")
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setWordWrap(True)
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
@@ -1330,7 +1334,7 @@ class OrderView(QWidget):
                     local_time(review.get("at")),
                 ],
             )
-            item.setToolTip(4, review.get("comment", ""))
+            item.setToolTip(4, plain_tip(review.get("comment", "")))
             item.setForeground(3, QColor("#2e7d32" if approved else "#c62828"))
         count = len(order.get("reviews") or [])
         self._count(self.reviews_host, self.tr("审核记录 (%1)").replace("%1", str(count)))

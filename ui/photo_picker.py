@@ -69,6 +69,7 @@ def message_of(exc: BaseException) -> str:
 def show_message(parent: QWidget | None, title: str, text: str, details: str = "") -> QMessageBox:
     """A warning box that does not block the event loop (``open``, not ``exec``)."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages name files and orders: text, never markup
     box.setObjectName("casedesk_error")
     if details:
         box.setDetailedText(details)

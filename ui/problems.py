@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.tasks import Task
 from desktop.workspace import Workspace
-from ui.labels import command_label, item_state_label, result_label
+from ui.labels import command_label, item_state_label, plain_tip, result_label
 
 _ID = Qt.ItemDataRole.UserRole
 
@@ -81,6 +81,7 @@ def written_content(args: dict[str, Any]) -> str:
 
 def _heading() -> QLabel:
     label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)  # the order's number and the server's reason
     label.setWordWrap(True)
     font = label.font()
     font.setBold(True)
@@ -308,8 +309,8 @@ class ProblemsPanel(QWidget):
                 [order, command_label(row["name"]), reason_text(row), item_state_label(row["status"])]
             )
             item.setData(0, _ID, row["mutation_id"])
-            item.setToolTip(0, order)
-            item.setToolTip(2, reason_text(row))
+            item.setToolTip(0, plain_tip(order))  # holds the order's title
+            item.setToolTip(2, plain_tip(reason_text(row)))
             self.tree.addTopLevelItem(item)
         self.tree.blockSignals(False)
 

@@ -175,29 +175,29 @@
         <translation>To audit</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="172"/>
+        <location filename="../../ui/audit_queue.py" line="174"/>
         <source>已审核 %1 / %2 件</source>
         <translation>Audited: %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="215"/>
+        <location filename="../../ui/audit_queue.py" line="217"/>
         <source>批示重办 — %1</source>
         <translation>Order rework — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="216"/>
+        <location filename="../../ui/audit_queue.py" line="218"/>
         <source>工单 %1：%2
 批示（将随工单退回承办单位）：</source>
         <translation>Order %1: %2
 Instruction (goes back to the department with the order):</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="223"/>
+        <location filename="../../ui/audit_queue.py" line="225"/>
         <source>批示重办</source>
         <translation>Instruct re-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="223"/>
+        <location filename="../../ui/audit_queue.py" line="225"/>
         <source>重办需要填写批示。</source>
         <translation>Re-handling needs an instruction.</translation>
     </message>
@@ -634,33 +634,33 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/order_view.py" line="208"/>
+        <location filename="../../ui/order_view.py" line="209"/>
         <source>适应窗口</source>
         <extracomment>What is typed is kept in the local drafts at most this long after a keystroke (and at once on switching order or closing the window), so a crash or a kill loses at most these last seconds.</extracomment>
         <translation>Fit to window</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="209"/>
+        <location filename="../../ui/order_view.py" line="210"/>
         <source>放大</source>
         <translation>Zoom in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="210"/>
+        <location filename="../../ui/order_view.py" line="211"/>
         <source>缩小</source>
         <translation>Zoom out</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="211"/>
+        <location filename="../../ui/order_view.py" line="212"/>
         <source>原始大小</source>
         <translation>Actual size</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="214"/>
+        <location filename="../../ui/order_view.py" line="215"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="251"/>
+        <location filename="../../ui/order_view.py" line="252"/>
         <source>无法显示这张图片</source>
         <translation>Cannot display this image</translation>
     </message>
@@ -668,368 +668,368 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="22"/>
+        <location filename="../../ui/labels.py" line="23"/>
         <source>已受理</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="23"/>
+        <location filename="../../ui/labels.py" line="24"/>
         <source>待签收</source>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="24"/>
+        <location filename="../../ui/labels.py" line="25"/>
         <source>退单待审</source>
         <translation>Return pending</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="25"/>
+        <location filename="../../ui/labels.py" line="26"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="26"/>
+        <location filename="../../ui/labels.py" line="27"/>
         <source>审核中</source>
         <translation>In review</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="27"/>
+        <location filename="../../ui/labels.py" line="28"/>
         <source>已答复待回访</source>
         <translation>Replied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="28"/>
+        <location filename="../../ui/labels.py" line="29"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="29"/>
+        <location filename="../../ui/labels.py" line="30"/>
         <source>无效</source>
         <translation>Invalid</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="30"/>
+        <location filename="../../ui/labels.py" line="31"/>
         <source>已合并</source>
         <translation>Merged</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="36"/>
+        <location filename="../../ui/labels.py" line="37"/>
         <source>一般</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="37"/>
+        <location filename="../../ui/labels.py" line="38"/>
         <source>紧急</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="38"/>
+        <location filename="../../ui/labels.py" line="39"/>
         <source>特急</source>
         <translation>Very urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="44"/>
+        <location filename="../../ui/labels.py" line="45"/>
         <source>签收</source>
         <translation>Sign for</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="45"/>
+        <location filename="../../ui/labels.py" line="46"/>
         <source>分派经办人</source>
         <translation>Assign handler</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="46"/>
+        <location filename="../../ui/labels.py" line="47"/>
         <source>申请退单</source>
         <translation>Return to centre</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="47"/>
+        <location filename="../../ui/labels.py" line="48"/>
         <source>现场核查</source>
         <translation>On-site check</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="48"/>
+        <location filename="../../ui/labels.py" line="49"/>
         <source>内部备注</source>
         <translation>Internal note</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="49"/>
+        <location filename="../../ui/labels.py" line="50"/>
         <source>保存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="50"/>
+        <location filename="../../ui/labels.py" line="51"/>
         <source>提交答复</source>
         <translation>Submit reply</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="51"/>
+        <location filename="../../ui/labels.py" line="52"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="52"/>
+        <location filename="../../ui/labels.py" line="53"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="53"/>
+        <location filename="../../ui/labels.py" line="54"/>
         <source>申请延期</source>
         <translation>Request extension</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="54"/>
+        <location filename="../../ui/labels.py" line="55"/>
         <source>派单</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="55"/>
+        <location filename="../../ui/labels.py" line="56"/>
         <source>审核退单</source>
         <translation>Rule on return</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="56"/>
+        <location filename="../../ui/labels.py" line="57"/>
         <source>审批延期</source>
         <translation>Rule on extension</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="57"/>
+        <location filename="../../ui/labels.py" line="58"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="58"/>
+        <location filename="../../ui/labels.py" line="59"/>
         <source>办结</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="59"/>
+        <location filename="../../ui/labels.py" line="60"/>
         <source>重办</source>
         <translation>Re-handle</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="60"/>
+        <location filename="../../ui/labels.py" line="61"/>
         <source>督办</source>
         <translation>Supervise</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="61"/>
+        <location filename="../../ui/labels.py" line="62"/>
         <source>催办</source>
         <translation>Remind</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="62"/>
+        <location filename="../../ui/labels.py" line="63"/>
         <source>直接办结</source>
         <translation>Close at once</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="63"/>
+        <location filename="../../ui/labels.py" line="64"/>
         <source>作废</source>
         <translation>Invalidate</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="64"/>
+        <location filename="../../ui/labels.py" line="65"/>
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="65"/>
+        <location filename="../../ui/labels.py" line="66"/>
         <source>审核无误</source>
         <translation>Audited</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="71"/>
+        <location filename="../../ui/labels.py" line="72"/>
         <source>已解决</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="72"/>
+        <location filename="../../ui/labels.py" line="73"/>
         <source>部分解决</source>
         <translation>Partly resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="73"/>
+        <location filename="../../ui/labels.py" line="74"/>
         <source>已解释说明</source>
         <translation>Explained</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="74"/>
+        <location filename="../../ui/labels.py" line="75"/>
         <source>暂不具备条件</source>
         <translation>Not feasible yet</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="80"/>
+        <location filename="../../ui/labels.py" line="81"/>
         <source>科室审核</source>
         <translation>Section chief</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="81"/>
+        <location filename="../../ui/labels.py" line="82"/>
         <source>单位审核</source>
         <translation>Dept. head</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="82"/>
+        <location filename="../../ui/labels.py" line="83"/>
         <source>市分管领导审核</source>
         <translation>City leader</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="83"/>
+        <location filename="../../ui/labels.py" line="84"/>
         <source>市主要领导审核</source>
         <translation>Top leader</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="89"/>
+        <location filename="../../ui/labels.py" line="90"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="90"/>
+        <location filename="../../ui/labels.py" line="91"/>
         <source>科长</source>
         <translation>Section chief</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="91"/>
+        <location filename="../../ui/labels.py" line="92"/>
         <source>单位负责人</source>
         <translation>Department head</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="92"/>
+        <location filename="../../ui/labels.py" line="93"/>
         <source>分管领导</source>
         <translation>Leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="93"/>
+        <location filename="../../ui/labels.py" line="94"/>
         <source>主要领导</source>
         <translation>Top leader</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="94"/>
+        <location filename="../../ui/labels.py" line="95"/>
         <source>热线坐席</source>
         <translation>Hotline agent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="95"/>
+        <location filename="../../ui/labels.py" line="96"/>
         <source>管理员</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="101"/>
+        <location filename="../../ui/labels.py" line="102"/>
         <source>整改前</source>
         <translation>Before</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="102"/>
+        <location filename="../../ui/labels.py" line="103"/>
         <source>整改后</source>
         <translation>After</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="103"/>
+        <location filename="../../ui/labels.py" line="104"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="110"/>
+        <location filename="../../ui/labels.py" line="111"/>
         <source>满意</source>
         <translation>Satisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="111"/>
+        <location filename="../../ui/labels.py" line="112"/>
         <source>基本满意</source>
         <translation>Basically satisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="112"/>
+        <location filename="../../ui/labels.py" line="113"/>
         <source>不满意</source>
         <translation>Unsatisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="113"/>
+        <location filename="../../ui/labels.py" line="114"/>
         <source>未联系上</source>
         <translation>Not reached</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="128"/>
+        <location filename="../../ui/labels.py" line="129"/>
         <source>电话</source>
         <extracomment>Colours of the satisfaction badge: green to red, grey when the citizen was not reached.</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="129"/>
+        <location filename="../../ui/labels.py" line="130"/>
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="130"/>
+        <location filename="../../ui/labels.py" line="131"/>
         <source>上门</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="136"/>
+        <location filename="../../ui/labels.py" line="137"/>
         <source>待同步</source>
         <translation>Pending sync</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="137"/>
+        <location filename="../../ui/labels.py" line="138"/>
         <source>暂缓</source>
         <translation>On hold</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="138"/>
+        <location filename="../../ui/labels.py" line="139"/>
         <source>上传中</source>
         <translation>Uploading</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="139"/>
+        <location filename="../../ui/labels.py" line="140"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="140"/>
+        <location filename="../../ui/labels.py" line="141"/>
         <source>已生效</source>
         <translation>Applied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="141"/>
+        <location filename="../../ui/labels.py" line="142"/>
         <source>冲突</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="142"/>
+        <location filename="../../ui/labels.py" line="143"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="181"/>
+        <location filename="../../ui/labels.py" line="182"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="183"/>
+        <location filename="../../ui/labels.py" line="184"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="185"/>
+        <location filename="../../ui/labels.py" line="186"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="187"/>
+        <location filename="../../ui/labels.py" line="188"/>
         <source>超期%1</source>
         <translation>%1 late</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="203"/>
+        <location filename="../../ui/labels.py" line="204"/>
         <source>北京时间（UTC+8）</source>
         <translation>Beijing time (UTC+8)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="215"/>
+        <location filename="../../ui/labels.py" line="216"/>
         <source>共 1 件</source>
         <translation>1 order</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="216"/>
+        <location filename="../../ui/labels.py" line="217"/>
         <source>共 %1 件</source>
         <translation>%1 orders</translation>
     </message>
@@ -1083,261 +1083,261 @@ Please send this file to your system administrator.</translation>
         <translation>All orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87"/>
+        <location filename="../../ui/main_window.py" line="88"/>
         <source>任意时限</source>
         <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them).</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="89"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="89"/>
+        <location filename="../../ui/main_window.py" line="90"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90"/>
+        <location filename="../../ui/main_window.py" line="91"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="109"/>
+        <location filename="../../ui/main_window.py" line="110"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122"/>
+        <location filename="../../ui/main_window.py" line="123"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123"/>
-        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="548"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="131"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="134"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="169"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="170"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="385"/>
+        <location filename="../../ui/main_window.py" line="386"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="399"/>
+        <location filename="../../ui/main_window.py" line="400"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="401"/>
+        <location filename="../../ui/main_window.py" line="402"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="459"/>
+        <location filename="../../ui/main_window.py" line="462"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="580"/>
+        <location filename="../../ui/main_window.py" line="591"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="593"/>
+        <location filename="../../ui/main_window.py" line="604"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="614"/>
+        <location filename="../../ui/main_window.py" line="625"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="632"/>
+        <location filename="../../ui/main_window.py" line="643"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="634"/>
+        <location filename="../../ui/main_window.py" line="645"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="636"/>
+        <location filename="../../ui/main_window.py" line="647"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="638"/>
+        <location filename="../../ui/main_window.py" line="649"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="640"/>
+        <location filename="../../ui/main_window.py" line="651"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="339"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="189"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="197"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="219"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="220"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="221"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230"/>
+        <location filename="../../ui/main_window.py" line="231"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233"/>
+        <location filename="../../ui/main_window.py" line="234"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478"/>
+        <location filename="../../ui/main_window.py" line="481"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="483"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="486"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="492"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="492"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="492"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="496"/>
+        <location filename="../../ui/main_window.py" line="499"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="498"/>
+        <location filename="../../ui/main_window.py" line="501"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="500"/>
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="516"/>
+        <location filename="../../ui/main_window.py" line="519"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518"/>
+        <location filename="../../ui/main_window.py" line="521"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="548"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1546,631 +1546,631 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order_view.py" line="581"/>
-        <location filename="../../ui/order_view.py" line="624"/>
+        <location filename="../../ui/order_view.py" line="583"/>
+        <location filename="../../ui/order_view.py" line="626"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="681"/>
+        <location filename="../../ui/order_view.py" line="685"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="706"/>
+        <location filename="../../ui/order_view.py" line="710"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="708"/>
-        <location filename="../../ui/order_view.py" line="731"/>
+        <location filename="../../ui/order_view.py" line="712"/>
+        <location filename="../../ui/order_view.py" line="735"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="708"/>
+        <location filename="../../ui/order_view.py" line="712"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="708"/>
+        <location filename="../../ui/order_view.py" line="712"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="708"/>
-        <location filename="../../ui/order_view.py" line="1061"/>
+        <location filename="../../ui/order_view.py" line="712"/>
+        <location filename="../../ui/order_view.py" line="1065"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="714"/>
+        <location filename="../../ui/order_view.py" line="718"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="718"/>
+        <location filename="../../ui/order_view.py" line="722"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="720"/>
+        <location filename="../../ui/order_view.py" line="724"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="722"/>
+        <location filename="../../ui/order_view.py" line="726"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="723"/>
-        <location filename="../../ui/order_view.py" line="899"/>
+        <location filename="../../ui/order_view.py" line="727"/>
+        <location filename="../../ui/order_view.py" line="903"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="731"/>
+        <location filename="../../ui/order_view.py" line="735"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="731"/>
+        <location filename="../../ui/order_view.py" line="735"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="731"/>
+        <location filename="../../ui/order_view.py" line="735"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="731"/>
+        <location filename="../../ui/order_view.py" line="735"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="731"/>
+        <location filename="../../ui/order_view.py" line="735"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="739"/>
+        <location filename="../../ui/order_view.py" line="743"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="751"/>
+        <location filename="../../ui/order_view.py" line="755"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="752"/>
+        <location filename="../../ui/order_view.py" line="756"/>
         <source>预览并打印本工单的回复单（Ctrl+P）</source>
         <translation>Preview and print this order&apos;s reply sheet (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="761"/>
-        <location filename="../../ui/order_view.py" line="781"/>
+        <location filename="../../ui/order_view.py" line="765"/>
+        <location filename="../../ui/order_view.py" line="785"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="762"/>
-        <location filename="../../ui/order_view.py" line="782"/>
+        <location filename="../../ui/order_view.py" line="766"/>
+        <location filename="../../ui/order_view.py" line="786"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="763"/>
+        <location filename="../../ui/order_view.py" line="767"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="764"/>
+        <location filename="../../ui/order_view.py" line="768"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="765"/>
+        <location filename="../../ui/order_view.py" line="769"/>
         <source>回访与办结</source>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="865"/>
+        <location filename="../../ui/order_view.py" line="869"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="899"/>
+        <location filename="../../ui/order_view.py" line="903"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="917"/>
+        <location filename="../../ui/order_view.py" line="921"/>
         <source>重件</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="919"/>
+        <location filename="../../ui/order_view.py" line="923"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="921"/>
+        <location filename="../../ui/order_view.py" line="925"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="927"/>
+        <location filename="../../ui/order_view.py" line="931"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="931"/>
+        <location filename="../../ui/order_view.py" line="935"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="936"/>
+        <location filename="../../ui/order_view.py" line="940"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="940"/>
+        <location filename="../../ui/order_view.py" line="944"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="941"/>
+        <location filename="../../ui/order_view.py" line="945"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="955"/>
+        <location filename="../../ui/order_view.py" line="959"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="961"/>
+        <location filename="../../ui/order_view.py" line="965"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="961"/>
+        <location filename="../../ui/order_view.py" line="965"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="981"/>
+        <location filename="../../ui/order_view.py" line="985"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1003"/>
+        <location filename="../../ui/order_view.py" line="1007"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1003"/>
+        <location filename="../../ui/order_view.py" line="1007"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1006"/>
+        <location filename="../../ui/order_view.py" line="1010"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1028"/>
+        <location filename="../../ui/order_view.py" line="1032"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1029"/>
+        <location filename="../../ui/order_view.py" line="1033"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1030"/>
+        <location filename="../../ui/order_view.py" line="1034"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1031"/>
+        <location filename="../../ui/order_view.py" line="1035"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1032"/>
+        <location filename="../../ui/order_view.py" line="1036"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1032"/>
+        <location filename="../../ui/order_view.py" line="1036"/>
         <source>复杂</source>
         <translation>Complex</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1032"/>
+        <location filename="../../ui/order_view.py" line="1036"/>
         <source>简单</source>
         <translation>Simple</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1033"/>
+        <location filename="../../ui/order_view.py" line="1037"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1034"/>
+        <location filename="../../ui/order_view.py" line="1038"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1035"/>
+        <location filename="../../ui/order_view.py" line="1039"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1036"/>
+        <location filename="../../ui/order_view.py" line="1040"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1048"/>
+        <location filename="../../ui/order_view.py" line="1052"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1049"/>
+        <location filename="../../ui/order_view.py" line="1053"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1051"/>
+        <location filename="../../ui/order_view.py" line="1055"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1052"/>
+        <location filename="../../ui/order_view.py" line="1056"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1053"/>
+        <location filename="../../ui/order_view.py" line="1057"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1057"/>
+        <location filename="../../ui/order_view.py" line="1061"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1058"/>
+        <location filename="../../ui/order_view.py" line="1062"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1058"/>
+        <location filename="../../ui/order_view.py" line="1062"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1060"/>
+        <location filename="../../ui/order_view.py" line="1064"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1061"/>
-        <location filename="../../ui/order_view.py" line="1187"/>
+        <location filename="../../ui/order_view.py" line="1065"/>
+        <location filename="../../ui/order_view.py" line="1191"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1071"/>
+        <location filename="../../ui/order_view.py" line="1075"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1071"/>
+        <location filename="../../ui/order_view.py" line="1075"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1075"/>
+        <location filename="../../ui/order_view.py" line="1079"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1076"/>
+        <location filename="../../ui/order_view.py" line="1080"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1077"/>
+        <location filename="../../ui/order_view.py" line="1081"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1078"/>
+        <location filename="../../ui/order_view.py" line="1082"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1081"/>
+        <location filename="../../ui/order_view.py" line="1085"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1081"/>
+        <location filename="../../ui/order_view.py" line="1085"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1087"/>
+        <location filename="../../ui/order_view.py" line="1091"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1088"/>
+        <location filename="../../ui/order_view.py" line="1092"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1089"/>
+        <location filename="../../ui/order_view.py" line="1093"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1089"/>
+        <location filename="../../ui/order_view.py" line="1093"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1093"/>
+        <location filename="../../ui/order_view.py" line="1097"/>
         <source>待审批</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1093"/>
+        <location filename="../../ui/order_view.py" line="1097"/>
         <source>已批准</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1093"/>
+        <location filename="../../ui/order_view.py" line="1097"/>
         <source>未批准</source>
         <translation>Denied</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1098"/>
+        <location filename="../../ui/order_view.py" line="1102"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1099"/>
+        <location filename="../../ui/order_view.py" line="1103"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1107"/>
+        <location filename="../../ui/order_view.py" line="1111"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1037"/>
-        <location filename="../../ui/order_view.py" line="1108"/>
+        <location filename="../../ui/order_view.py" line="1041"/>
+        <location filename="../../ui/order_view.py" line="1112"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1110"/>
+        <location filename="../../ui/order_view.py" line="1114"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1129"/>
+        <location filename="../../ui/order_view.py" line="1133"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1133"/>
+        <location filename="../../ui/order_view.py" line="1137"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1147"/>
+        <location filename="../../ui/order_view.py" line="1151"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1154"/>
+        <location filename="../../ui/order_view.py" line="1158"/>
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1156"/>
+        <location filename="../../ui/order_view.py" line="1160"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1156"/>
+        <location filename="../../ui/order_view.py" line="1160"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1162"/>
+        <location filename="../../ui/order_view.py" line="1166"/>
         <source>12345热线电话</source>
         <translation>12345 hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1163"/>
+        <location filename="../../ui/order_view.py" line="1167"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1164"/>
+        <location filename="../../ui/order_view.py" line="1168"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1165"/>
+        <location filename="../../ui/order_view.py" line="1169"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1166"/>
+        <location filename="../../ui/order_view.py" line="1170"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1167"/>
+        <location filename="../../ui/order_view.py" line="1171"/>
         <source>手机应用</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1172"/>
+        <location filename="../../ui/order_view.py" line="1176"/>
         <source>咨询</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1173"/>
+        <location filename="../../ui/order_view.py" line="1177"/>
         <source>求助</source>
         <translation>Request for help</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1174"/>
+        <location filename="../../ui/order_view.py" line="1178"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1175"/>
+        <location filename="../../ui/order_view.py" line="1179"/>
         <source>举报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1176"/>
+        <location filename="../../ui/order_view.py" line="1180"/>
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1180"/>
+        <location filename="../../ui/order_view.py" line="1184"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1180"/>
+        <location filename="../../ui/order_view.py" line="1184"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1194"/>
+        <location filename="../../ui/order_view.py" line="1198"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1198"/>
+        <location filename="../../ui/order_view.py" line="1202"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1205"/>
+        <location filename="../../ui/order_view.py" line="1209"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1214"/>
+        <location filename="../../ui/order_view.py" line="1218"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1221"/>
+        <location filename="../../ui/order_view.py" line="1225"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1230"/>
+        <location filename="../../ui/order_view.py" line="1234"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1237"/>
+        <location filename="../../ui/order_view.py" line="1241"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1252"/>
+        <location filename="../../ui/order_view.py" line="1256"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1270"/>
+        <location filename="../../ui/order_view.py" line="1274"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1273"/>
+        <location filename="../../ui/order_view.py" line="1277"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1274"/>
+        <location filename="../../ui/order_view.py" line="1278"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1290"/>
-        <location filename="../../ui/order_view.py" line="1377"/>
+        <location filename="../../ui/order_view.py" line="1294"/>
+        <location filename="../../ui/order_view.py" line="1381"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1292"/>
+        <location filename="../../ui/order_view.py" line="1296"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1301"/>
+        <location filename="../../ui/order_view.py" line="1305"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1303"/>
+        <location filename="../../ui/order_view.py" line="1307"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1309"/>
+        <location filename="../../ui/order_view.py" line="1313"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1318"/>
+        <location filename="../../ui/order_view.py" line="1322"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1328"/>
+        <location filename="../../ui/order_view.py" line="1332"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1328"/>
+        <location filename="../../ui/order_view.py" line="1332"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1336"/>
+        <location filename="../../ui/order_view.py" line="1340"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1412"/>
+        <location filename="../../ui/order_view.py" line="1416"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1418"/>
+        <location filename="../../ui/order_view.py" line="1422"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -2178,72 +2178,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>PhotoPicker</name>
     <message>
-        <location filename="../../ui/photo_picker.py" line="194"/>
+        <location filename="../../ui/photo_picker.py" line="195"/>
         <source>添加照片…</source>
         <translation>Add photos…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="196"/>
+        <location filename="../../ui/photo_picker.py" line="197"/>
         <source>导入文件夹…</source>
         <translation>Import folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="197"/>
+        <location filename="../../ui/photo_picker.py" line="198"/>
         <source>导入一个文件夹（如相机存储卡）中的全部照片</source>
         <translation>Import every photo in a folder (a camera card, say)</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="199"/>
+        <location filename="../../ui/photo_picker.py" line="200"/>
         <source>粘贴</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="200"/>
+        <location filename="../../ui/photo_picker.py" line="201"/>
         <source>粘贴剪贴板中的图片（Ctrl+V）</source>
         <translation>Paste the image on the clipboard (Ctrl+V)</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="215"/>
+        <location filename="../../ui/photo_picker.py" line="216"/>
         <source>把照片或文件夹拖到这里，或按 Ctrl+V 粘贴截图</source>
         <translation>Drag photos or folders here, or press Ctrl+V to paste a screenshot</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="267"/>
+        <location filename="../../ui/photo_picker.py" line="268"/>
         <source>添加照片</source>
         <translation>Add photos</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="269"/>
+        <location filename="../../ui/photo_picker.py" line="270"/>
         <source>图片和 PDF</source>
         <translation>Images and PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="269"/>
+        <location filename="../../ui/photo_picker.py" line="270"/>
         <source>所有文件</source>
         <translation>All files</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="275"/>
+        <location filename="../../ui/photo_picker.py" line="276"/>
         <source>导入文件夹</source>
         <translation>Import folder</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="409"/>
+        <location filename="../../ui/photo_picker.py" line="410"/>
         <source>有 %1 个文件未能添加。</source>
         <translation>Files not added: %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="410"/>
+        <location filename="../../ui/photo_picker.py" line="411"/>
         <source>部分文件未添加</source>
         <translation>Some files were not added</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="418"/>
+        <location filename="../../ui/photo_picker.py" line="419"/>
         <source>正在处理照片 %1/%2</source>
         <translation>Processing photos %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="448"/>
+        <location filename="../../ui/photo_picker.py" line="449"/>
         <source>%1 张</source>
         <translation>Photos: %1</translation>
     </message>
@@ -2462,77 +2462,77 @@ Please send this file to your system administrator.</translation>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="201"/>
+        <location filename="../../ui/problems.py" line="202"/>
         <source>工单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="201"/>
+        <location filename="../../ui/problems.py" line="202"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="201"/>
+        <location filename="../../ui/problems.py" line="202"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="201"/>
+        <location filename="../../ui/problems.py" line="202"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="214"/>
+        <location filename="../../ui/problems.py" line="215"/>
         <source>没有冲突或被拒绝的操作。</source>
         <translation>No conflicts or rejected actions.</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="304"/>
+        <location filename="../../ui/problems.py" line="305"/>
         <source>工单 %1（已不在本机）</source>
         <translation>Order %1 (no longer on this computer)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="345"/>
+        <location filename="../../ui/problems.py" line="346"/>
         <source>工单 %1 · %2：%3</source>
         <translation>Order %1 · %2: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="354"/>
+        <location filename="../../ui/problems.py" line="355"/>
         <source>服务器版本</source>
         <translation>Server version</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="356"/>
+        <location filename="../../ui/problems.py" line="357"/>
         <source>（答复结果：%1）</source>
         <translation> (result: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="367"/>
+        <location filename="../../ui/problems.py" line="368"/>
         <source>（此操作没有填写内容）</source>
         <translation>(nothing was written for this action)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="383"/>
+        <location filename="../../ui/problems.py" line="384"/>
         <source>采用服务器版本后，你写的内容将被删除，无法恢复。确定吗？</source>
         <translation>Keeping the server version deletes what you wrote, and it cannot be recovered. Continue?</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="387"/>
+        <location filename="../../ui/problems.py" line="388"/>
         <source>放弃后，这项操作和你写的内容将被删除，无法恢复。确定吗？</source>
         <translation>Discarding deletes this action and what you wrote, and it cannot be recovered. Continue?</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="393"/>
+        <location filename="../../ui/problems.py" line="394"/>
         <source>放弃修改</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="416"/>
+        <location filename="../../ui/problems.py" line="417"/>
         <source>未能处理</source>
         <translation>Could not resolve</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="416"/>
+        <location filename="../../ui/problems.py" line="417"/>
         <source>未能处理这项操作：%1</source>
         <translation>This action could not be resolved: %1</translation>
     </message>
@@ -2618,127 +2618,127 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReplyEditor</name>
     <message>
-        <location filename="../../ui/order_view.py" line="297"/>
+        <location filename="../../ui/order_view.py" line="299"/>
         <source>请选择办理结果</source>
         <translation>Choose a result</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="301"/>
+        <location filename="../../ui/order_view.py" line="303"/>
         <source>常用语</source>
         <translation>Phrases</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="308"/>
+        <location filename="../../ui/order_view.py" line="310"/>
         <source>答复内容（将反馈给市民）</source>
         <translation>Reply text (sent to the citizen)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="310"/>
+        <location filename="../../ui/order_view.py" line="312"/>
         <source>答复依据：法规、政策文件名称及条款</source>
         <translation>Basis: laws, policy documents and their articles</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="318"/>
+        <location filename="../../ui/order_view.py" line="320"/>
         <source>保存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="319"/>
+        <location filename="../../ui/order_view.py" line="321"/>
         <source>保存草稿（Ctrl+S）</source>
         <translation>Save draft (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="320"/>
+        <location filename="../../ui/order_view.py" line="322"/>
         <source>提交答复</source>
         <translation>Submit reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="321"/>
+        <location filename="../../ui/order_view.py" line="323"/>
         <source>提交答复，进入审核（Ctrl+Enter）</source>
         <translation>Submit the reply for review (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="339"/>
+        <location filename="../../ui/order_view.py" line="341"/>
         <source>办理结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="352"/>
+        <location filename="../../ui/order_view.py" line="354"/>
         <source>答复依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="361"/>
+        <location filename="../../ui/order_view.py" line="363"/>
         <source>您好！关于您反映的问题，</source>
         <translation>Hello. Regarding the issue you reported, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="362"/>
+        <location filename="../../ui/order_view.py" line="364"/>
         <source>经现场核实，</source>
         <translation>On-site verification showed that </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="363"/>
+        <location filename="../../ui/order_view.py" line="365"/>
         <source>我单位已于当日安排工作人员到现场查看，</source>
         <translation>We sent staff to inspect the site the same day, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="364"/>
+        <location filename="../../ui/order_view.py" line="366"/>
         <source>已责成施工单位于……前整改完毕。</source>
         <translation>The contractor has been ordered to put this right by …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="365"/>
+        <location filename="../../ui/order_view.py" line="367"/>
         <source>根据《……》第……条规定，</source>
         <translation>Under Article … of the …, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="366"/>
+        <location filename="../../ui/order_view.py" line="368"/>
         <source>该问题涉及多个部门，我单位已牵头协调，</source>
         <translation>As the issue involves several departments, we are leading the coordination, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="367"/>
+        <location filename="../../ui/order_view.py" line="369"/>
         <source>如有疑问，请致电……咨询。</source>
         <translation>If you have any questions, please call …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="368"/>
+        <location filename="../../ui/order_view.py" line="370"/>
         <source>感谢您对我们工作的监督。</source>
         <translation>Thank you for your oversight of our work.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="435"/>
+        <location filename="../../ui/order_view.py" line="437"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="454"/>
+        <location filename="../../ui/order_view.py" line="456"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="491"/>
+        <location filename="../../ui/order_view.py" line="493"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="495"/>
+        <location filename="../../ui/order_view.py" line="497"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="499"/>
+        <location filename="../../ui/order_view.py" line="501"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="514"/>
+        <location filename="../../ui/order_view.py" line="516"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="517"/>
+        <location filename="../../ui/order_view.py" line="519"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>
@@ -2747,7 +2747,7 @@ Please send this file to your system administrator.</translation>
     <name>ReplySheetPrinter</name>
     <message>
         <location filename="../../ui/printing.py" line="33"/>
-        <location filename="../../ui/printing.py" line="45"/>
+        <location filename="../../ui/printing.py" line="44"/>
         <source>打印回复单</source>
         <translation>Print reply sheet</translation>
     </message>
@@ -2757,12 +2757,12 @@ Please send this file to your system administrator.</translation>
         <translation>Choose an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../ui/printing.py" line="45"/>
+        <location filename="../../ui/printing.py" line="44"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/printing.py" line="53"/>
+        <location filename="../../ui/printing.py" line="52"/>
         <source>打印回复单 — %1</source>
         <translation>Print reply sheet — %1</translation>
     </message>
@@ -3047,42 +3047,42 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>_ConflictPage</name>
     <message>
-        <location filename="../../ui/problems.py" line="100"/>
+        <location filename="../../ui/problems.py" line="101"/>
         <source>服务器上的内容在你离线期间已被修改。左侧是服务器上的版本，右侧是你的版本；可以在右侧合并两者后重新提交。</source>
         <translation>The content on the server changed while you were offline. The server&apos;s version is on the left, yours on the right; merge the two on the right and submit again.</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="108"/>
+        <location filename="../../ui/problems.py" line="109"/>
         <source>我的版本（可编辑）</source>
         <translation>My version (editable)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="110"/>
+        <location filename="../../ui/problems.py" line="111"/>
         <source>采用我的版本</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="111"/>
+        <location filename="../../ui/problems.py" line="112"/>
         <source>按你原来写的内容重新提交</source>
         <translation>Submit again what you originally wrote</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="112"/>
+        <location filename="../../ui/problems.py" line="113"/>
         <source>采用服务器版本</source>
         <translation>Keep server version</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="113"/>
+        <location filename="../../ui/problems.py" line="114"/>
         <source>放弃你的修改，保留服务器上的内容</source>
         <translation>Drop your changes and keep the server&apos;s content</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="114"/>
+        <location filename="../../ui/problems.py" line="115"/>
         <source>合并后重新提交</source>
         <translation>Submit merged</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="115"/>
+        <location filename="../../ui/problems.py" line="116"/>
         <source>提交右侧编辑后的内容</source>
         <translation>Submit the text as edited on the right</translation>
     </message>
@@ -3090,22 +3090,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>_RejectionPage</name>
     <message>
-        <location filename="../../ui/problems.py" line="152"/>
+        <location filename="../../ui/problems.py" line="153"/>
         <source>你写的内容</source>
         <translation>What you wrote</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="158"/>
+        <location filename="../../ui/problems.py" line="159"/>
         <source>复制内容</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="159"/>
+        <location filename="../../ui/problems.py" line="160"/>
         <source>放弃</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="160"/>
+        <location filename="../../ui/problems.py" line="161"/>
         <source>重新提交</source>
         <translation>Submit again</translation>
     </message>
@@ -3113,12 +3113,12 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>_Tile</name>
     <message>
-        <location filename="../../ui/photo_picker.py" line="119"/>
+        <location filename="../../ui/photo_picker.py" line="120"/>
         <source>（无预览）</source>
         <translation>(no preview)</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="132"/>
+        <location filename="../../ui/photo_picker.py" line="133"/>
         <source>移除这张照片</source>
         <translation>Remove this photo</translation>
     </message>

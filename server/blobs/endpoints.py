@@ -19,6 +19,24 @@ router = APIRouter(prefix="/blobs", tags=["blobs"], route_class=TransactionalRou
 
 Sha = Annotated[str, Path(pattern="^[0-9a-f]{64}$")]
 FILE = {200: {"content": {"image/jpeg": {}, "application/octet-stream": {}}}, **errors(401, 404)}
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heic": ".heic"}
+
+
+def served(sha256: str, media_type: str, suffix: str = "") -> dict[str, str]:
+    """Headers of every file the server hands out.
+
+    A file is a citizen's upload: its first bytes passed the type check, the rest may be
+    anything (a JPEG that is also an HTML page). A browser must take it as the declared type
+    (nosniff), save it rather than render it in the server's origin (attachment), and run
+    nothing from it even if it does (a sandbox with no sources).
+    """
+    extension = ".pdf" if media_type == "application/pdf" else _EXTENSIONS.get(media_type, "")
+    return {
+        "Cache-Control": "private, max-age=31536000",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'attachment; filename="{sha256[:16]}{suffix}{extension}"',
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
 
 
 def _blob(session: DB, caller: CurrentCaller, sha256: str) -> Blob:
@@ -34,7 +52,10 @@ def _blob(session: DB, caller: CurrentCaller, sha256: str) -> Blob:
 def known(sha256: Sha, session: DB, caller: CurrentCaller) -> Response:
     """200 when the server has this content for the caller: the client need not send it again."""
     blob = _blob(session, caller, sha256)
-    return Response(status_code=200, headers={"Content-Length": str(blob.size), "Content-Type": blob.media_type})
+    return Response(
+        status_code=200,
+        headers={**served(sha256, blob.media_type), "Content-Length": str(blob.size), "Content-Type": blob.media_type},
+    )
 
 
 @router.get("/{sha256}", response_class=FileResponse, responses=FILE)
@@ -43,7 +64,7 @@ def download(sha256: Sha, request: Request, session: DB, caller: CurrentCaller) 
     path = request.app.state.blob_store.path(sha256)
     if not path.exists():
         raise not_found("文件", "file")
-    return FileResponse(path, media_type=blob.media_type, headers={"Cache-Control": "private, max-age=31536000"})
+    return FileResponse(path, media_type=blob.media_type, headers=served(sha256, blob.media_type))
 
 
 @router.get("/{sha256}/thumbnail", response_class=FileResponse, responses=FILE)
@@ -55,4 +76,4 @@ async def thumb(sha256: Sha, request: Request, session: DB, caller: CurrentCalle
     )
     if made is None:
         raise not_found("缩略图", "thumbnail")
-    return FileResponse(made, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=31536000"})
+    return FileResponse(made, media_type="image/jpeg", headers=served(sha256, "image/jpeg", "-thumbnail"))

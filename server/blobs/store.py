@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -21,10 +22,28 @@ class BlobStore:
         return self.root / "thumbnails" / sha256[:2] / f"{sha256}.jpg"
 
     def adopt(self, source: Path, sha256: str) -> None:
-        """Move a finished upload (already fsynced) into place under its hash."""
+        """Put a finished upload (already fsynced) in place under its hash, keeping ``source``.
+
+        A hard link where the filesystem allows (no copy), else a copy written atomically. The
+        upload's own file stays until its transaction has committed (the caller removes it):
+        should the commit fail, the upload resumes from its recorded offset with its bytes.
+        """
         target = self.path(sha256)
+        if target.exists():  # content-addressed: the same bytes, from an attempt that did not commit
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
+        incoming = target.with_name(f".incoming-{target.name}-{os.getpid()}-{id(source)}")
+        try:
+            os.link(source, incoming)
+        except OSError:
+            shutil.copyfile(source, incoming)
+            with incoming.open("rb") as handle:
+                os.fsync(handle.fileno())
+        try:
+            os.replace(incoming, target)
+        except BaseException:
+            incoming.unlink(missing_ok=True)
+            raise
 
     def put(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()

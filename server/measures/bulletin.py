@@ -1,15 +1,17 @@
 """The monthly bulletin (工单办理情况通报) as a PDF, in Chinese, with the ledger beside it.
 
 Pages: the overview and the ranking; each department's measures; hot issues, the overdue list
-and how the figures are computed. The text uses a TrueType CJK font found on the machine when
-there is one (embedded, subset), else reportlab's built-in CID font ``STSong-Light``, which needs
-no font file (PDF readers supply a Song typeface for it).
+and how the figures are computed. The text is set in a font that has a glyph for every character
+the finished document uses (``server.measures.fonts``). Text from orders (titles, districts,
+streets, names) is data: it is escaped before it reaches a ``Paragraph``, whose markup would
+otherwise read ``<img src="/a/server/file"/>`` as an image to embed.
 """
 
 from __future__ import annotations
 
-import functools
-import subprocess
+import html
+import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -17,21 +19,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus import TableStyle as Style
 from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
 from casework.measures import DepartmentMeasures
+from server.measures.fonts import choose_font
 from server.measures.ledger import write_ledger
 from server.measures.periods import Period
 from server.measures.report import MonthReport, days, duration, gather, percent
 from server.measures.service import WEIGHTS, rate
 
-CID_FONT = "STSong-Light"
 STATE_NAMES = {
     "dispatched": "待签收",
     "return_requested": "退单待审",
@@ -42,28 +41,9 @@ STATE_NAMES = {
 KIND_NAMES = {"category": "诉求分类", "district": "区域", "street": "街道"}
 
 
-def _truetype_cjk_fonts() -> list[str]:
-    """TrueType-outline fonts covering Chinese (reportlab cannot embed CFF outlines such as Noto CJK)."""
-    try:
-        listed = subprocess.run(
-            ["fc-list", ":lang=zh:fontformat=TrueType", "file"], capture_output=True, text=True, timeout=10, check=False
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
-    return sorted(line.strip().rstrip(":") for line in listed.splitlines() if line.strip())
-
-
-@functools.cache
-def cjk_font() -> str:
-    """Register and name the font the bulletin is set in."""
-    for path in _truetype_cjk_fonts():
-        try:
-            pdfmetrics.registerFont(TTFont("CaseDeskCJK", path, subfontIndex=0))
-        except Exception:  # an unusable font file: try the next, or fall back
-            continue
-        return "CaseDeskCJK"
-    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-    return CID_FONT
+def _x(text: object) -> str:
+    """Text as Paragraph markup that shows it, never interprets it."""
+    return html.escape(str(text), quote=False)
 
 
 class _Styles:
@@ -137,7 +117,7 @@ def _ranking(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
         rows.append(
             [
                 entry.rank if entry.rank is not None else "—",
-                Paragraph(m.department_name, s.cell),
+                Paragraph(_x(m.department_name), s.cell),
                 f"{entry.score:.2f}" if entry.score is not None else "—",
                 m.dispatched,
                 percent(m.on_time_signing_rate),
@@ -216,11 +196,11 @@ def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
             ]
         )
     )
-    categories = "、".join(f"{v.name} {v.count}" for v in m.by_category[:6]) or "无"
-    channels = "、".join(f"{v.name} {v.count}" for v in m.by_channel) or "无"
+    categories = "、".join(f"{_x(v.name)} {v.count}" for v in m.by_category[:6]) or "无"
+    channels = "、".join(f"{_x(v.name)} {v.count}" for v in m.by_channel) or "无"
     return KeepTogether(
         [
-            Paragraph(f"{m.department_name}（{m.department_code}）", s.minor),
+            Paragraph(f"{_x(m.department_name)}（{_x(m.department_code)}）", s.minor),
             table,
             Spacer(1, 1.5 * mm),
             Paragraph(f"按诉求分类：{categories}；按渠道：{channels}。", s.note),
@@ -235,7 +215,7 @@ def _hot(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
     rows: list[list[object]] = [["序号", "类型", "名称", "本期", "上期", "增量", "增幅"]]
     for i, h in enumerate(report.hot, start=1):
         growth = "新增" if h.rise_ratio is None else f"{h.rise_ratio * 100:.0f}%"
-        rows.append([i, KIND_NAMES[h.kind], Paragraph(h.name, s.cell), h.count, h.previous, f"+{h.rise}", growth])
+        rows.append([i, KIND_NAMES[h.kind], Paragraph(_x(h.name), s.cell), h.count, h.previous, f"+{h.rise}", growth])
     widths = [12 * mm, 22 * mm, 70 * mm, 16 * mm, 16 * mm, 16 * mm, 18 * mm]
     return [*flow, _table(rows, widths, font)]
 
@@ -250,8 +230,8 @@ def _overdue(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
             [
                 i,
                 o.number,
-                Paragraph(o.title, s.cell),
-                Paragraph(o.department, s.cell),
+                Paragraph(_x(o.title), s.cell),
+                Paragraph(_x(o.department), s.cell),
                 _local(o.due),
                 duration(o.overdue),
                 STATE_NAMES.get(o.state, o.state),
@@ -272,22 +252,12 @@ _NOTES = [
 ]
 
 
-def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:
-    font = cjk_font()
+def _story(report: MonthReport, font: str) -> list[Flowable]:
     s = _Styles(font)
-    generated = generated.astimezone(SHANGHAI)
-
-    def footer(canvas, doc) -> None:  # type: ignore[no-untyped-def]
-        canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"生成于 {generated:%Y-%m-%d %H:%M}")
-        canvas.restoreState()
-
-    story: list[Flowable] = [
+    return [
         Paragraph("12345政务服务便民热线", s.subtitle),
-        Paragraph(f"{report.period.label}工单办理情况通报", s.title),
-        Paragraph(f"统计区间：{report.period.label}　统计截至：{_local(report.as_of)}", s.subtitle),
+        Paragraph(f"{_x(report.period.label)}工单办理情况通报", s.title),
+        Paragraph(f"统计区间：{_x(report.period.label)}　统计截至：{_local(report.as_of)}", s.subtitle),
         Spacer(1, 4 * mm),
         *_overview(report, s),
         *_ranking(report, s, font),
@@ -300,6 +270,42 @@ def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:
         Paragraph("指标说明", s.heading),
         *[Paragraph(note, s.note) for note in _NOTES],
     ]
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def texts_of(flowables: list[Flowable]) -> Iterator[str]:
+    """Every text the flowables show (paragraphs as read, not as marked up; table cells)."""
+    for flowable in flowables:
+        if isinstance(flowable, Paragraph):
+            yield html.unescape(_TAG.sub("", flowable.text))
+        elif isinstance(flowable, Table):
+            for row in flowable._cellvalues:
+                for cell in row:
+                    if isinstance(cell, Flowable):
+                        yield from texts_of([cell])
+                    elif isinstance(cell, (list, tuple)):
+                        yield from texts_of(list(cell))
+                    elif cell is not None:
+                        yield str(cell)
+        elif isinstance(flowable, KeepTogether):
+            yield from texts_of(list(flowable._content))
+
+
+def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:
+    generated = generated.astimezone(SHANGHAI)
+    footer_texts = ["第 0123456789 页", f"生成于 {generated:%Y-%m-%d %H:%M}"]
+    # Laid out once to learn which characters the document uses, then set in a font with all.
+    font = choose_font([*texts_of(_story(report, "Helvetica")), *footer_texts])
+
+    def footer(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"生成于 {generated:%Y-%m-%d %H:%M}")
+        canvas.restoreState()
+
     doc = SimpleDocTemplate(
         str(path),
         pagesize=A4,
@@ -310,7 +316,7 @@ def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:
         title=f"{report.period.label}工单办理情况通报",
         author="CaseDesk",
     )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    doc.build(_story(report, font), onFirstPage=footer, onLaterPages=footer)
 
 
 def write_bulletin(session: Session, period: Period, now: datetime, out_dir: Path) -> tuple[Path, Path]:

@@ -144,4 +144,8 @@ def bulletin(
         chosen, media_type = (pdf, PDF) if kind == "pdf" else (ledger, XLSX)
         content = chosen.read_bytes()
     name = f"{'bulletin' if kind == 'pdf' else 'ledger'}-{month}.{kind}"
-    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"},
+    )

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.cells import keep_as_text
 from casework.deadlines import SHANGHAI
 from server.measures import repository
 from server.measures.report import MonthReport
@@ -86,6 +87,7 @@ def _sheet(book: Workbook, title: str, columns: list[tuple[str, int]], rows: lis
     sheet.append([name for name, _ in columns])
     for row in rows:
         sheet.append(row)
+    keep_as_text(sheet.iter_rows(min_row=2))  # order text is data, never a formula
     header_fill = PatternFill("solid", fgColor="DFE6F0")
     for i, (_, width) in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=i)

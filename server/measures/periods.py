@@ -34,11 +34,14 @@ class Period:
     end: date
 
     def __post_init__(self) -> None:
-        for day in (self.start, self.end):
-            if not FIRST_YEAR <= day.year <= LAST_YEAR:
-                raise PeriodError(
-                    f"日期须在 {FIRST_YEAR}–{LAST_YEAR} 年之间", f"Dates must lie between {FIRST_YEAR} and {LAST_YEAR}"
-                )
+        # The end is the day after the last: 2101-01-01 ends December 2100.
+        if not (
+            FIRST_YEAR <= self.start.year <= LAST_YEAR
+            and date(FIRST_YEAR, 1, 1) < self.end <= date(LAST_YEAR + 1, 1, 1)
+        ):
+            raise PeriodError(
+                f"日期须在 {FIRST_YEAR}–{LAST_YEAR} 年之间", f"Dates must lie between {FIRST_YEAR} and {LAST_YEAR}"
+            )
         if not self.start < self.end:
             raise PeriodError("开始日期须早于结束日期", "The start must come before the end")
         if (self.end - self.start).days > MAX_DAYS:
@@ -70,8 +73,15 @@ class Period:
         return (self.end - self.start).days
 
     def previous(self) -> Period:
-        """The period of equal length just before this one."""
-        return Period(self.start - timedelta(days=self.days), self.start)
+        """The period of equal length just before this one.
+
+        It may start before ``FIRST_YEAR`` (the month before January 2000): a comparison
+        period holds no data, so it is not bound by the limits on periods a caller asks for.
+        """
+        previous = object.__new__(Period)
+        object.__setattr__(previous, "start", self.start - timedelta(days=self.days))
+        object.__setattr__(previous, "end", self.start)
+        return previous
 
     def window(self, now: datetime) -> Window:
         return Window(midnight(self.start), midnight(self.end), now)

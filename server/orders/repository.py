@@ -102,7 +102,7 @@ def decode_cursor(cursor: str) -> list[object]:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except Exception as exc:
         raise ValueError("bad cursor") from exc
-    if not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], int):
+    if not isinstance(values, list) or len(values) != 2 or type(values[1]) is not int:  # not a bool either
         raise ValueError("bad cursor")
     if not 0 <= values[1] < 2**31:  # ids the database can hold
         raise ValueError("bad cursor")
@@ -129,10 +129,12 @@ def page(
             raw_key, last_id = decode_cursor(cursor)
             try:
                 last_key = datetime.fromisoformat(str(raw_key)) if raw_key else far
-            except ValueError as exc:
+                if last_key.tzinfo is None:
+                    raise ValueError("bad cursor")
+                # In UTC, as stored: an extreme offset (0001-01-01T00:00+14:00) leaves the calendar.
+                last_key = last_key.astimezone(UTC)
+            except (ValueError, OverflowError) as exc:
                 raise ValueError("bad cursor") from exc
-            if last_key.tzinfo is None:
-                raise ValueError("bad cursor")
             query = query.where(or_(key > last_key, (key == last_key) & (Order.id > last_id)))
     rows = list(session.scalars(query.limit(limit + 1)))
     more = len(rows) > limit

@@ -14,6 +14,8 @@ import json
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from casework.errors import CommandRefused
 from casework.lifecycle import Command, check
@@ -66,8 +68,14 @@ def _current(ctx: service.Context, order_id: int) -> OrderDetail | None:
 
 def _one(ctx: service.Context, client_id: str, mutation: Mutation) -> MutationResult:
     session = ctx.session
-    stored = session.get(SyncMutation, (client_id, str(mutation.id)))
-    if stored is not None:
+    key = (client_id, str(mutation.id))
+    if not _claim(ctx, key):
+        # Stored already: by an earlier push, or by a delivery of the same push still running a
+        # moment ago (the claim waited for its commit). A replay answers as the first time did:
+        # applied becomes duplicate, a refusal stays a refusal (a lost answer must not turn a
+        # rejection into a silent success).
+        stored = session.get(SyncMutation, key, populate_existing=True)
+        assert stored is not None
         if stored.user_id != ctx.actor.user_id:
             return _result(
                 mutation,
@@ -77,22 +85,33 @@ def _one(ctx: service.Context, client_id: str, mutation: Mutation) -> MutationRe
                 "This mutation id is already used",
             )
         previous = MutationResult.model_validate(stored.result)
-        # A replay answers as the first time did: applied becomes duplicate, a refusal stays a refusal
-        # (a lost answer must not turn a rejection into a silent success).
         status = MutationStatus.DUPLICATE if previous.status is MutationStatus.APPLIED else previous.status
         return previous.model_copy(update={"status": status, "order": _current(ctx, mutation.order_id)})
 
     result = _apply(ctx, mutation)
-    session.add(
-        SyncMutation(
-            client_id=client_id,
-            mutation_id=str(mutation.id),
-            user_id=ctx.actor.user_id,
-            result=json.loads(result.model_dump_json(exclude={"order"})),
-        )
-    )
+    stored = session.get(SyncMutation, key)
+    assert stored is not None
+    stored.result = json.loads(result.model_dump_json(exclude={"order"}))
     session.flush()
     return result.model_copy(update={"order": _current(ctx, mutation.order_id)})
+
+
+def _claim(ctx: service.Context, key: tuple[str, str]) -> bool:
+    """Take the mutation id for this push before applying it; False when it is taken.
+
+    The row goes in first (its result filled in after): a second delivery of the same mutation
+    racing this one then waits on the primary key until this transaction ends and finds it
+    stored, instead of applying too and failing on the key at commit (a 500 on PostgreSQL).
+    """
+    session = ctx.session
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    claimed = session.execute(
+        insert(SyncMutation)
+        .values(client_id=key[0], mutation_id=key[1], user_id=ctx.actor.user_id, result={})
+        .on_conflict_do_nothing()
+        .returning(SyncMutation.mutation_id)
+    ).first()
+    return claimed is not None
 
 
 def _apply(ctx: service.Context, mutation: Mutation) -> MutationResult:
@@ -128,7 +147,12 @@ def _apply(ctx: service.Context, mutation: Mutation) -> MutationResult:
             "invalid_input",
             "提交的内容有误",
             "The input is invalid",
-            detail=exc.errors(include_url=False, include_context=False),
+            # Without the input: it is the client's own text (which may be what cannot be stored
+            # or serialised, a lone surrogate) or a structure nested too deep to answer back.
+            detail=[
+                {"loc": [str(p) for p in e["loc"]], "type": e["type"], "msg": e["msg"]}
+                for e in exc.errors(include_url=False, include_context=False, include_input=False)
+            ],
         )
     savepoint = session.begin_nested()
     try:

@@ -15,7 +15,9 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from casework.roles import Actor
@@ -148,12 +150,30 @@ def _complete(session: Session, settings: Settings, store: BlobStore, upload: Up
         part.unlink(missing_ok=True)
         session.delete(upload)
         raise ApiError(415, exc.code, exc.zh, exc.en, keep_changes=True) from exc
-    if session.get(Blob, sha) is None:
+    if _insert_blob(session, sha, upload.length, media_type):
+        # The row is in (and holds the key until commit) before the file is placed; the upload's
+        # own file goes only once the transaction has committed, so a failed commit leaves an
+        # upload that resumes and finishes as tus says, not one whose bytes have gone.
         store.adopt(part, sha)
-        session.add(Blob(sha256=sha, size=upload.length, media_type=media_type))
-    else:
-        part.unlink(missing_ok=True)  # the same bytes are already stored
+    event.listen(session, "after_commit", lambda _: part.unlink(missing_ok=True), once=True)
     upload.completed_sha256 = sha
+
+
+def _insert_blob(session: Session, sha: str, size: int, media_type: str) -> bool:
+    """Record the blob unless it is known; False when it was (idempotent).
+
+    Identical photos finishing at the same moment (six users, one site): on PostgreSQL the
+    second insert waits for the first transaction and then does nothing, instead of failing on
+    the primary key (a 500 whose rollback lost the upload's offset after its file had moved).
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    inserted = session.execute(
+        insert(Blob)
+        .values(sha256=sha, size=size, media_type=media_type)
+        .on_conflict_do_nothing()
+        .returning(Blob.sha256)
+    ).first()
+    return inserted is not None
 
 
 def terminate(session: Session, settings: Settings, upload: Upload) -> None:

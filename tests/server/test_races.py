@@ -1,0 +1,193 @@
+"""Races between requests that mean the same thing (issue 11), with real threads against a real
+HTTP server (uvicorn, one worker), on SQLite and on PostgreSQL.
+
+- identical photos finishing at the same moment: every upload completes, one blob is stored;
+- a push raced by its own retry (a client that timed out while the first delivery still ran):
+  one delivery answers ``applied``, the other ``duplicate`` with the stored result; never a 500.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import random
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from server.demo.photos import sample_photo
+from server.models import Blob, Note, SyncMutation
+from tests.server.live import serve
+from tests.server.support import Api
+
+TUS = {"Tus-Resumable": "1.0.0"}
+UPLOADERS = ["zj_handler", "zj_handler2", "zj_chief", "zj_head", "cg_handler", "sw_handler"]
+ROUNDS = 4
+
+
+@pytest.fixture
+def live(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    with serve(app) as url:
+        yield url
+
+
+def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in threads released together; their results (or exceptions) in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = calls[i]()
+        except Exception as exc:  # reported by the assertion on results
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def _start_upload(live: str, headers: dict[str, str], data: bytes) -> str:
+    """Create the upload and send all but its last 100 bytes; the upload's address."""
+    sha = hashlib.sha256(data).hexdigest()
+    meta = f"sha256 {base64.b64encode(sha.encode()).decode()},filename {base64.b64encode(b'site.jpg').decode()}"
+    created = requests.post(
+        f"{live}/uploads",
+        headers={**headers, **TUS, "Upload-Length": str(len(data)), "Upload-Metadata": meta},
+        timeout=20,
+    )
+    assert created.status_code == 201, created.text
+    url = created.headers["Location"]
+    url = url if url.startswith("http") else live + url
+    first = _patch(url, headers, 0, data[:-100])
+    assert first.status_code == 204, first.text
+    return url
+
+
+def _patch(url: str, headers: dict[str, str], offset: int, chunk: bytes) -> requests.Response:
+    return requests.patch(
+        url,
+        data=chunk,
+        headers={
+            **headers,
+            **TUS,
+            "Upload-Offset": str(offset),
+            "Content-Type": "application/offset+octet-stream",
+        },
+        timeout=60,
+    )
+
+
+def test_identical_photos_finishing_at_once_all_complete(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
+    headers = {user: api.login(user) for user in UPLOADERS}
+    for round_ in range(ROUNDS):
+        data = sample_photo(random.Random(round_), "同一现场", datetime(2026, 11, 23, 10, tzinfo=UTC), 32.78, 119.44)
+        sha = hashlib.sha256(data).hexdigest()
+        urls = {user: _start_upload(live, headers[user], data) for user in UPLOADERS}
+        answers = _all_at_once(
+            [functools.partial(_patch, urls[user], headers[user], len(data) - 100, data[-100:]) for user in UPLOADERS]
+        )
+        statuses = [a.status_code if isinstance(a, requests.Response) else repr(a) for a in answers]
+        assert statuses == [204] * len(UPLOADERS), [a.text if isinstance(a, requests.Response) else a for a in answers]
+        for user in UPLOADERS:
+            # Each upload is complete for its owner, as tus says, and the photo is theirs to attach.
+            head = requests.head(urls[user], headers={**headers[user], **TUS}, timeout=20)
+            assert head.status_code == 200 and int(head.headers["Upload-Offset"]) == len(data)
+            assert requests.head(f"{live}/blobs/{sha}", headers=headers[user], timeout=20).status_code == 200
+        assert app.state.blob_store.path(sha).read_bytes() == data
+        with Session(app.state.engine) as session:
+            assert session.scalar(select(func.count()).select_from(Blob).where(Blob.sha256 == sha)) == 1
+    leftovers = list(app.state.settings.upload_dir.glob("*.part"))
+    assert leftovers == [], leftovers
+
+
+def test_a_push_raced_by_its_own_retry_answers_applied_and_duplicate(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
+    headers = {**api.login("zj_chief"), "Content-Type": "application/json"}
+    orders = []
+    for _ in range(3):
+        oid = api.dispatched("ZJJ")["id"]
+        api.command(oid, "sign", "zj_chief")
+        orders.append(oid)
+    for round_ in range(ROUNDS * 2):
+        mutations = [
+            {
+                "id": str(uuid.uuid4()),
+                "order_id": oid,
+                "name": "add_note",
+                "args": {"client_id": str(uuid.uuid4()), "text": f"第{round_}轮备注"},
+                "base": {},
+            }
+            for oid in orders
+        ]
+        body = json.dumps({"client_id": "client-race-0001", "mutations": mutations})
+        deliver = functools.partial(requests.post, f"{live}/sync/push", data=body.encode(), headers=headers, timeout=60)
+        answers = _all_at_once([deliver] * 3)
+        for answer in answers:
+            assert isinstance(answer, requests.Response), answer
+            assert answer.status_code == 200, answer.text
+        for i, mutation in enumerate(mutations):
+            statuses = sorted(answer.json()["results"][i]["status"] for answer in answers)
+            assert statuses == ["applied", "duplicate", "duplicate"], (round_, mutation["order_id"], statuses)
+            assert all(answer.json()["results"][i]["id"] == mutation["id"] for answer in answers)
+    with Session(app.state.engine) as session:
+        for oid in orders:
+            assert session.scalar(select(func.count()).select_from(Note).where(Note.order_id == oid)) == ROUNDS * 2
+        stored = session.scalars(select(SyncMutation.result)).all()
+        assert len(stored) == ROUNDS * 2 * len(orders)
+        assert all(result["status"] == "applied" for result in stored)
+
+
+def test_an_upload_whose_last_commit_failed_resumes_and_completes(api: Api, app) -> None:  # type: ignore[no-untyped-def]
+    """The completing request's commit fails (a lost connection): the photo must not be lost
+    with it. Its bytes stay with the upload, which resumes from its recorded offset as tus says."""
+    data = sample_photo(random.Random(9), "现场", datetime(2026, 11, 23, 10, tzinfo=UTC), 32.78, 119.44)
+    sha = hashlib.sha256(data).hexdigest()
+    headers = api.login("zj_handler")
+    meta = f"sha256 {base64.b64encode(sha.encode()).decode()},filename {base64.b64encode(b'site.jpg').decode()}"
+    created = api.client.post(
+        "/uploads", headers={**headers, **TUS, "Upload-Length": str(len(data)), "Upload-Metadata": meta}
+    )
+    url = created.headers["Location"]
+    chunk = {**headers, **TUS, "Content-Type": "application/offset+octet-stream"}
+    assert api.client.patch(url, content=data[:-100], headers={**chunk, "Upload-Offset": "0"}).status_code == 204
+
+    real = app.state.session_factory
+    broken = {"next": True}
+
+    def factory() -> Session:
+        session = real()
+        if broken["next"]:
+            broken["next"] = False
+
+            def lost() -> None:
+                session.rollback()
+                raise OperationalError("COMMIT", {}, ConnectionError("server closed the connection"))
+
+            session.commit = lost  # type: ignore[method-assign]
+        return session
+
+    app.state.session_factory = factory
+    last = {**chunk, "Upload-Offset": str(len(data) - 100)}
+    assert api.client.patch(url, content=data[-100:], headers=last).status_code == 500
+    app.state.session_factory = real
+
+    offset = api.client.head(url, headers={**headers, **TUS})
+    assert int(offset.headers["Upload-Offset"]) == len(data) - 100  # as recorded before the failed commit
+    resumed = api.client.patch(url, content=data[-100:], headers=last)
+    assert resumed.status_code == 204, resumed.text
+    assert api.client.get(f"/blobs/{sha}", headers=headers).content == data
+    assert list(app.state.settings.upload_dir.glob("*.part")) == []
