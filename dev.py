@@ -6,6 +6,7 @@
     python3 dev.py test    install, then run the whole test suite
     python3 dev.py screenshots   every screen of every demo role, zh and en, 1366×768 and 1920×1080, from a real
                            demo server, into screenshots/ (--readme also refreshes the README's pictures in docs/)
+    python3 dev.py lint    ruff check, ruff format --check and mypy (what tests/test_static.py also checks)
     python3 dev.py i18n    extract the UI's strings into resources/i18n/casedesk_en.ts (keeping every
                            translation), compile casedesk_en.qm, and count what is left untranslated
 
@@ -94,6 +95,14 @@ def i18n(args: list[str]) -> int:
     return 1 if unfinished else 0
 
 
+def lint(args: list[str]) -> int:
+    ensure_installed("test")
+    steps = [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]]
+    failed = [" ".join(step) for step in steps if subprocess.call([str(PYTHON), "-m", *step, *args], cwd=ROOT)]
+    print("lint: clean" if not failed else f"lint: failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
 def screenshots(args: list[str]) -> int:
     ensure_installed("")
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
@@ -101,7 +110,7 @@ def screenshots(args: list[str]) -> int:
 
 
 def main() -> int:
-    commands = {"run": run, "serve": serve, "test": test, "i18n": i18n, "screenshots": screenshots}
+    commands = {"run": run, "serve": serve, "test": test, "i18n": i18n, "screenshots": screenshots, "lint": lint}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
