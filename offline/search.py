@@ -109,6 +109,9 @@ def matches(id_column: Any, query: str) -> ColumnElement[bool]:
 def _term(id_column: Any, term: str) -> ColumnElement[bool]:
     if len(term) >= 3:
         phrase = '"' + term.replace('"', '""') + '"'
-        return id_column.in_(select(_fts.c.rowid).where(literal_column("orders_fts").op("MATCH")(phrase)))
+        matching: ColumnElement[bool] = id_column.in_(
+            select(_fts.c.rowid).where(literal_column("orders_fts").op("MATCH")(phrase))
+        )
+        return matching
     pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return orders.c.search_text.like(pattern, escape="\\")

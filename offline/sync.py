@@ -117,7 +117,7 @@ class Backoff:
         """
         self.failures += 1
         ceiling = min(self.cap, self.base * 2 ** (self.failures - 1))
-        delay = ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+        delay: float = ceiling / 2 + self.rng.uniform(0, ceiling / 2)
         if retry_after:
             delay = max(delay, retry_after * self.rng.uniform(1.0, 1.5))
         return delay
