@@ -14,7 +14,9 @@ from casework.roles import Actor
 from offline.facts import facts_from
 
 
-def apply_mutation(order: dict[str, Any], name: Command, args: dict[str, Any], actor: Actor, at: datetime) -> dict[str, Any]:
+def apply_mutation(
+    order: dict[str, Any], name: Command, args: dict[str, Any], actor: Actor, at: datetime
+) -> dict[str, Any]:
     """Return a copy of ``order`` with ``name(args)`` applied as ``actor`` at ``at``.
 
     Not checked against the rules here: ``Store.record`` checks before recording, and on a
