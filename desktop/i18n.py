@@ -9,6 +9,11 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTransla
 I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
 LANGUAGES = ("zh", "en")
 
+#: The translators installed by any Languages of this process: an application has one language at a
+#: time, so switching removes them all (a second Languages, say a rebuilt application's, never leaves
+#: the first one's Chinese Qt buttons behind in an English window).
+_INSTALLED: list[QTranslator] = []
+
 
 class Languages:
     """Installs and swaps the application's translators (ours and Qt's own dialogs').
@@ -21,7 +26,6 @@ class Languages:
     def __init__(self, app: QCoreApplication) -> None:
         self.app = app
         self.current = "zh"
-        self._translators: list[QTranslator] = []
 
     def use(self, language: str) -> str:
         """Switch to ``language`` ("zh" or "en"); returns the language in force (zh if a file is missing)."""
@@ -49,11 +53,11 @@ class Languages:
         return language
 
     def uninstall(self) -> None:
-        """Remove the translators this installed: the source strings (Chinese) show again."""
-        for translator in self._translators:
+        """Remove every translator of ours: the source strings (Chinese) show again."""
+        for translator in _INSTALLED:
             self.app.removeTranslator(translator)
-        self._translators.clear()
+        _INSTALLED.clear()
 
     def _install(self, translator: QTranslator) -> None:
         self.app.installTranslator(translator)
-        self._translators.append(translator)
+        _INSTALLED.append(translator)
