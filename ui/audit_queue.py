@@ -97,9 +97,9 @@ class AuditQueue(QWidget):
         self.mark = QPushButton(self.tr("审核无误"))
         self.mark.setToolTip(self.tr("标记为已审核（Ctrl+Shift+K）"))
         self.mark.setShortcut("Ctrl+Shift+K")
-        self.mark.clicked.connect(self.mark_selected)
+        self.mark.clicked.connect(lambda: self.mark_selected())  # not clicked(bool) as the comment
         self.reopen = QPushButton(self.tr("批示重办…"))
-        self.reopen.clicked.connect(self.reopen_selected)
+        self.reopen.clicked.connect(lambda: self.reopen_selected())  # not clicked(bool) as the instruction
         self.view = QPushButton(self.tr("查看工单"))
         self.view.clicked.connect(lambda: self._open(self.table.currentRow()))
 
@@ -202,25 +202,39 @@ class AuditQueue(QWidget):
         if order is None or not self.mark.isEnabled():
             return
         body = {"comment": comment or "", "version": order["version"]}
+        # The leader goes on down the list: the next order still to audit is selected once this one is marked.
+        row = self.orders.index(order)
+        leader = self.workspace.user.id
+        following = [o for o in self.orders[row + 1 :] + self.orders[:row] if not audited_by(o, leader)]
         record_command(
             self.workspace, order["id"], Command.MARK_AUDITED, body,
+            on_done=lambda: self.select(following[0]["id"]) if following else None,
             on_error=lambda exc: present_error(self, self.workspace, exc), owner=self,
         )  # fmt: skip
 
     def reopen_selected(self, instruction: str | None = None) -> None:
+        """批示重办 on the selected order: asks for the instruction (a dialog that does not block) unless given."""
         order = self.selected()
         if order is None or not self.reopen.isEnabled():
             return
         if instruction is None:
-            instruction, ok = QInputDialog.getMultiLineText(
-                self,
-                self.tr("批示重办 — %1").replace("%1", order["number"]),
+            dialog = QInputDialog(self)
+            dialog.setInputMode(QInputDialog.InputMode.TextInput)
+            dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+            dialog.setWindowTitle(self.tr("批示重办 — %1").replace("%1", order["number"]))
+            dialog.setLabelText(
                 self.tr("工单 %1：%2\n批示（将随工单退回承办单位）：")
                 .replace("%1", order["number"])
-                .replace("%2", order["title"]),
+                .replace("%2", order["title"])
             )
-            if not ok:
-                return
+            dialog.textValueSelected.connect(lambda text: self._reopen(order, text))
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.instruction_dialog = dialog
+            dialog.open()
+            return
+        self._reopen(order, instruction)
+
+    def _reopen(self, order: dict[str, Any], instruction: str) -> None:
         if not instruction.strip():
             show_message(self, self.tr("批示重办"), self.tr("重办需要填写批示。"))
             return
