@@ -82,6 +82,10 @@ OPENING_LISTS: dict[str, list[WorkList]] = {
 
 #: Category and intake time: useful, but the list is narrow at 1366×768 (the header's menu shows them).
 HIDDEN_AT_FIRST = (3, 6)
+#: The columns' first widths (the title, column 2, takes what is left) and the title's least width.
+COLUMN_WIDTHS = {0: 56, 1: 142, 3: 80, 4: 64, 5: 56, 6: 110, 7: 96, 8: 64, 9: 120, 10: 120}
+TITLE_COLUMN = 2
+TITLE_AT_LEAST = 140  # about eight Chinese characters
 HANDLER_COLUMN = 5
 
 DEADLINE_WINDOWS: list[tuple[int | None, str]] = [
@@ -270,7 +274,7 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in {0: 56, 1: 142, 3: 80, 4: 64, 5: 56, 6: 110, 7: 96, 8: 64}.items():
+        for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
         for column in HIDDEN_AT_FIRST:
             self.table.setColumnHidden(column, True)
@@ -293,7 +297,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.order_view)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 4)
-        splitter.setSizes([150, 620, 596])
+        splitter.setSizes([150, 660, 556])
         return splitter
 
     def _choose_columns(self, position: Any) -> None:
@@ -385,6 +389,7 @@ class MainWindow(QMainWindow):
         name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
         self.list_title.setText(self.tr("%1 · %2").replace("%1", name).replace("%2", order_count(total)))
         _fit_columns(self.table, (0, 4, 5, 7))
+        self.keep_title_readable()
         self._keep_in_view()
 
     def _keep_in_view(self) -> None:
@@ -584,8 +589,6 @@ class MainWindow(QMainWindow):
             if isinstance(splitter, QSplitter):
                 splitter.setSizes([140, 700, 526])
         self.table.setColumnHidden(WHERE_COLUMN, True)  # the hit's list is drawn before its title; a column on demand
-        self.table.setColumnWidth(DEPARTMENT_COLUMN, 120)
-        self.table.setColumnWidth(WHERE_COLUMN, 120)
         # Every time shown is Beijing time: a clock in the status bar says so, and the time headers' tooltips.
         self.city_clock = QLabel()
         self.city_clock.setToolTip(self.tr("本软件显示的时间均为北京时间（UTC+8），与本机时区无关"))
@@ -609,7 +612,20 @@ class MainWindow(QMainWindow):
         splitter = self.order_view.parentWidget()
         assert isinstance(splitter, QSplitter)
         self.layout_memory = LayoutMemory(self, settings, splitter, self.table, self.workspace.user.role.value)
+        QTimer.singleShot(0, self, self.keep_title_readable)  # widths saved in a wider window or language
         return self.layout_memory
+
+    def reset_columns(self) -> None:
+        """视图 → 列 → 恢复默认列宽: every column back to its first width (the title takes the rest)."""
+        for column, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(column, width)
+
+    def keep_title_readable(self) -> None:
+        """The title is what a person reads: when other columns leave it less than TITLE_AT_LEAST
+        (say, widths saved in English at 1920 and opened in Chinese at 1366), they go back to their
+        first widths."""
+        if self.table.isVisible() and self.table.columnWidth(TITLE_COLUMN) < TITLE_AT_LEAST:
+            self.reset_columns()
 
     def _search_at_once(self) -> bool:
         """Enter in the search box: search now rather than after the typing pause; True if results are coming."""
@@ -660,8 +676,10 @@ class MainWindow(QMainWindow):
 
 
 def _fit_columns(table: QTableView, columns: tuple[int, ...]) -> None:
-    """Widen a column that would cut a shown row (English is wider than Chinese); never narrow one."""
+    """Widen a column that would cut a shown row (English is wider than Chinese), as far as the title
+    keeps TITLE_AT_LEAST; never narrow one."""
     for column in columns:
-        needed = table.sizeHintForColumn(column)
-        if needed > table.columnWidth(column):
-            table.setColumnWidth(column, needed)
+        needed, width = table.sizeHintForColumn(column), table.columnWidth(column)
+        room = table.columnWidth(TITLE_COLUMN) - TITLE_AT_LEAST  # the title stretches: it gives what others take
+        if needed > width and room > 0:
+            table.setColumnWidth(column, width + min(needed - width, room))

@@ -122,6 +122,8 @@ class WindowMenus(QObject):
             action.setCheckable(True)
             action.setChecked(not table.isColumnHidden(column))
             action.toggled.connect(lambda on, c=column: table.setColumnHidden(c, not on))
+        self.columns_menu.addSeparator()
+        self.columns_menu.addAction(self.tr("恢复默认列宽"), self.window.reset_columns)
 
     def _language(self, code: str) -> None:
         if code != self.window.language:

@@ -649,6 +649,8 @@ EN: dict[str, str] = {
     "本软件显示的时间均为北京时间（UTC+8），与本机时区无关": (
         "Every time shown here is Beijing time (UTC+8), whatever this computer's time zone"
     ),
+    # --- lead's fixes after the new-user trial ---
+    "恢复默认列宽": "Reset column widths",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

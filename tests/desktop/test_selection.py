@@ -146,3 +146,34 @@ def confirm_if_asked(qtbot: Any) -> None:
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible() and widget.inherits("QDialog") and hasattr(widget, "confirm_button"):
             qtbot.mouseClick(widget.confirm_button, Qt.MouseButton.LeftButton)
+
+
+def test_the_title_stays_readable_whatever_widths_were_saved(
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace], tmp_path: Any
+) -> None:
+    """Widths saved elsewhere (English, a wider screen) never leave the title a "…" at 1366×768."""
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import TITLE_AT_LEAST, TITLE_COLUMN
+
+    ws = make_workspace(HANDLER)
+    for order_id, title in TITLES.items():
+        put(ws, "dispatched", order_id=order_id, number=f"GY20261130-{order_id:04d}", title=title)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(ws)
+    qtbot.addWidget(first)
+    first.resize(1920, 1080)
+    first.remember_layout(settings)
+    first.show()
+    qtbot.waitUntil(lambda: first.model.rowCount() > 0, timeout=5000)
+    for column in (0, 1, 4, 7, 8):
+        first.table.setColumnWidth(column, 260)  # a user widened everything on a big screen
+    first.close()
+
+    again = MainWindow(ws)
+    qtbot.addWidget(again)
+    again.remember_layout(settings)
+    again.resize(1366, 768)
+    again.show()
+    qtbot.waitUntil(lambda: again.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: again.table.columnWidth(TITLE_COLUMN) >= TITLE_AT_LEAST, timeout=5000)
