@@ -46,7 +46,7 @@ _MESSAGES: dict[Refusal, tuple[str, str]] = {
         "There is no pending extension request",
     ),
     Refusal.CALLBACK_REQUIRED: (
-        "办结前须完成回访（或多次回访未接通）",
+        "办结前须完成回访（或多次回访未联系上）",
         "A callback (or repeated unanswered attempts) is required before closing",
     ),
     Refusal.DEPARTMENT_REQUIRED: (

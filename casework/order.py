@@ -1,4 +1,4 @@
-"""The vocabulary of a work order (工单): its states and the codes its fields take."""
+"""The codes of a work order (工单): its states and the values its fields take (named in ``casework.vocabulary``)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ from enum import StrEnum
 
 
 class State(StrEnum):
-    """Lifecycle states (product.md, "Lifecycle")."""
+    """Lifecycle states (product.md, "Lifecycle"); their names are in :mod:`casework.vocabulary`."""
 
-    RECEIVED = "received"  # 已受理
-    DISPATCHED = "dispatched"  # 待签收
-    RETURN_REQUESTED = "return_requested"  # 退单待审
-    IN_PROGRESS = "in_progress"  # 办理中
-    IN_REVIEW = "in_review"  # 审核中
-    REPLIED = "replied"  # 已答复/待回访
-    CLOSED = "closed"  # 已办结
-    INVALID = "invalid"  # 无效
-    MERGED = "merged"  # 已合并
+    RECEIVED = "received"
+    DISPATCHED = "dispatched"
+    RETURN_REQUESTED = "return_requested"
+    IN_PROGRESS = "in_progress"
+    IN_REVIEW = "in_review"
+    REPLIED = "replied"
+    CLOSED = "closed"
+    INVALID = "invalid"
+    MERGED = "merged"
 
 
 TERMINAL_STATES = frozenset({State.CLOSED, State.INVALID, State.MERGED})
@@ -33,16 +33,16 @@ class Channel(StrEnum):
 
 
 class RequestKind(StrEnum):
-    CONSULTATION = "consultation"  # 咨询
-    HELP = "help"  # 求助
-    COMPLAINT = "complaint"  # 投诉
-    REPORT = "report"  # 举报
-    SUGGESTION = "suggestion"  # 建议
+    CONSULTATION = "consultation"
+    HELP = "help"
+    COMPLAINT = "complaint"
+    REPORT = "report"
+    SUGGESTION = "suggestion"
 
 
 class Importance(StrEnum):
     ORDINARY = "ordinary"
-    MAJOR = "major"  # 重件
+    MAJOR = "major"
 
 
 class ResultCode(StrEnum):

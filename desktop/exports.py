@@ -17,7 +17,13 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from casework.cells import keep_as_text
-from desktop.measures import CITY_TIME, is_overdue, parse_moment
+from casework.deadlines import SHANGHAI as CITY_TIME
+from casework.order import CallbackOutcome, Channel, RequestKind, ResultCode, State
+from casework.review import ReviewLevel
+from casework.sla import Urgency
+from casework.times import parse_time
+from casework.vocabulary import zh_names
+from desktop.measures import is_overdue
 
 
 class NameBook(Protocol):
@@ -30,42 +36,15 @@ class NameBook(Protocol):
     def category(self, code: str | None) -> str: ...
 
 
-# --- the documents' vocabulary ------------------------------------------------------------------
+# --- the documents' vocabulary (Chinese, from casework.vocabulary) ---------------------------------
 
-KINDS = {"consultation": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议"}
-CHANNELS = {
-    "phone": "电话",
-    "mailbox": "书记市长信箱",
-    "website": "政府网站",
-    "weibo": "微博",
-    "wechat": "微信",
-    "app": "移动客户端",
-}
-URGENCIES = {"normal": "一般", "urgent": "紧急", "very_urgent": "特急"}
-STATES = {
-    "received": "已受理",
-    "dispatched": "待签收",
-    "return_requested": "退单待审",
-    "in_progress": "办理中",
-    "in_review": "审核中",
-    "replied": "已答复待回访",
-    "closed": "已办结",
-    "invalid": "无效",
-    "merged": "已合并",
-}
-RESULTS = {
-    "resolved": "已解决",
-    "partly_resolved": "部分解决",
-    "explained": "已解释说明",
-    "not_feasible": "暂不具备条件",
-}
-CALLBACKS = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意", "unreachable": "未联系上"}
-REVIEW_LEVELS = {
-    "section_chief": "科室负责人审核",
-    "department_head": "单位主要负责人审核",
-    "leader_in_charge": "市分管领导审核",
-    "top_leader": "市主要领导审核",
-}
+KINDS = zh_names(RequestKind)
+CHANNELS = zh_names(Channel)
+URGENCIES = zh_names(Urgency)
+STATES = zh_names(State)
+RESULTS = zh_names(ResultCode)
+CALLBACKS = zh_names(CallbackOutcome)
+REVIEW_LEVELS = zh_names(ReviewLevel)
 DECISIONS = {"approved": "同意", "returned": "退回修改"}
 
 # --- the ledger ---------------------------------------------------------------------------------
@@ -323,12 +302,12 @@ def _latest_reply(order: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _excel_time(value: Any) -> datetime | None:
-    moment = parse_moment(value)
+    moment = parse_time(value)
     return moment.astimezone(CITY_TIME).replace(tzinfo=None) if moment else None
 
 
 def _print_time(value: Any) -> str:
-    moment = parse_moment(value)
+    moment = parse_time(value)
     return f"{moment.astimezone(CITY_TIME):%Y-%m-%d %H:%M}" if moment else ""
 
 

@@ -21,8 +21,11 @@ from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
 from casework.lifecycle import Command
+from casework.order import Channel, Importance, RequestKind
 from casework.roles import Role
 from casework.schemas import DispatchBody, OrderIntake
+from casework.sla import Complexity, Urgency
+from casework.vocabulary import zh_names
 from server.auth.service import actor_of
 from server.db import utcnow
 from server.errors import ApiError
@@ -58,26 +61,18 @@ HEADERS = {
     "承办单位": "lead_department",
 }
 
-# Chinese values as exported by hotline systems, mapped to our codes.
+# Chinese values as exported by hotline systems, mapped to our codes: our own names
+# (casework.vocabulary), then the other spellings other systems use.
 VALUES = {
-    "电话": "phone",
+    **{
+        name: code
+        for enum in (Channel, RequestKind, Complexity, Urgency, Importance)
+        for code, name in zh_names(enum).items()
+    },
     "信箱": "mailbox",
     "网站": "website",
-    "微博": "weibo",
-    "微信": "wechat",
     "APP": "app",
-    "咨询": "consultation",
-    "求助": "help",
-    "投诉": "complaint",
-    "举报": "report",
-    "建议": "suggestion",
-    "简单": "simple",
-    "复杂": "complex",
-    "一般": "normal",
-    "紧急": "urgent",
-    "特急": "very_urgent",
     "普通": "ordinary",
-    "重件": "major",
     "是": "true",
     "否": "false",
 }

@@ -48,6 +48,7 @@ from casework.schemas import (
     Wire,
 )
 from casework.sla import Complexity, Urgency
+from casework.vocabulary import zh
 from server.demo import content
 
 if TYPE_CHECKING:
@@ -66,14 +67,6 @@ REOPEN_WHEN_UNSATISFIED = 0.5
 APPROVE_EXTENSION = 0.8
 #: A department refusing an order that is its own by category still gets it handed on sometimes.
 ACCEPT_RIGHTFUL_RETURN = 0.25
-CHANNEL_NAMES = {
-    "phone": "电话",
-    "mailbox": "信箱",
-    "website": "网站",
-    "weibo": "微博",
-    "wechat": "微信",
-    "app": "APP",
-}
 CALLBACK_NOTES = {
     CallbackOutcome.SATISFIED: ["市民表示问题已解决，对处理结果满意。", "市民表示工作人员态度很好，对办理结果满意。"],
     CallbackOutcome.BASICALLY_SATISFIED: [
@@ -85,12 +78,6 @@ CALLBACK_NOTES = {
         "市民对答复内容不认可，认为部门未到现场核实。",
     ],
     CallbackOutcome.UNREACHABLE: ["电话无人接听。", "电话占线，稍后再拨。", "电话提示已关机。"],
-}
-OUTCOME_NAMES = {
-    CallbackOutcome.SATISFIED: "满意",
-    CallbackOutcome.BASICALLY_SATISFIED: "基本满意",
-    CallbackOutcome.UNSATISFIED: "不满意",
-    CallbackOutcome.UNREACHABLE: "未接通",
 }
 REOPEN_INSTRUCTIONS = [
     "市民回访不满意，反映问题仍未解决，请重新核实办理。",
@@ -223,7 +210,7 @@ class Centre:
         log.info(
             "intake    %s [%s] %s (%s)",
             order.number,
-            CHANNEL_NAMES.get(order.channel.value, order.channel.value),
+            zh(Channel, order.channel),
             order.title,
             order.category_code,
         )
@@ -341,7 +328,7 @@ class Centre:
         )
         order = self._run(order, Command.RECORD_CALLBACK, body)
         self.tally.callbacks += 1
-        log.info("callback  %s %s", order.number, OUTCOME_NAMES[outcome])
+        log.info("callback  %s %s", order.number, zh(CallbackOutcome, outcome))
         self._settle(order, outcome)
 
     def _settle(self, order: OrderDetail, outcome: CallbackOutcome) -> None:

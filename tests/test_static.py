@@ -92,3 +92,148 @@ def test_every_background_answer_in_the_ui_names_its_owner() -> None:
             if answers and not any(k.arg == "owner" for k in node.keywords):
                 missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node.func)}")
     assert not missing, "calls without owner=:\n" + "\n".join(missing)
+
+
+# --- one vocabulary --------------------------------------------------------------------------------
+
+#: The code packages, where a name of the domain's codes may be written once: casework/vocabulary.py.
+CODE_PACKAGES = ("casework", "server", "api_client", "offline", "desktop", "ui")
+VOCABULARY = ROOT / "casework" / "vocabulary.py"
+
+#: Literals that equal a vocabulary name but are not yet read from it, each with why. Shrink this list:
+#: an entry here is a second place that spells the word (and may drift from casework.vocabulary).
+KNOWN_COPIES: dict[str, set[str]] = {
+    # The work lists (offline.worklists.WorkList) named after the state their orders are in.
+    "ui/main_window.py": {"待签收", "办理中", "已办结"},
+    # The overview's own tables of channels, kinds, complexity, importance and extension status (to be
+    # replaced by ui.labels.channel_label, kind_label, complexity_label, importance_label,
+    # extension_status_label), and "电话" as the citizen's phone-number field.
+    "ui/order_view.py": {
+        "电话",
+        "书记市长信箱",
+        "政府网站",
+        "微博",
+        "微信",
+        "咨询",
+        "求助",
+        "投诉",
+        "举报",
+        "建议",
+        "简单",
+        "复杂",
+        "重件",
+        "待审批",
+        "已批准",
+        "未批准",
+    },
+    # The statistics tab's channel table (to be replaced by ui.labels.channel_label).
+    "ui/dashboard.py": {"电话", "书记市长信箱", "政府网站", "微博", "微信", "移动客户端"},
+    # A callback's method (phone / SMS / visit: a schema Literal, no casework enum), not the channel.
+    "ui/labels.py": {"电话"},
+    # An import file's column heading: the citizen's phone number, not the channel.
+    "server/importer.py": {"电话"},
+}
+
+
+def _vocabulary_names() -> dict[str, list[str]]:
+    """Chinese name → the codes it names, for the enums whose words are the domain's own."""
+    sys.path.insert(0, str(ROOT))
+    from casework import vocabulary
+    from casework.order import CallbackOutcome, Channel, ExtensionStatus, Importance, RequestKind, ResultCode, State
+    from casework.review import ReviewLevel
+    from casework.sla import Complexity, Urgency
+
+    names: dict[str, list[str]] = {}
+    for enum in (
+        State,
+        ResultCode,
+        CallbackOutcome,
+        Channel,
+        RequestKind,
+        Urgency,
+        Complexity,
+        Importance,
+        ExtensionStatus,
+        ReviewLevel,
+    ):
+        for code, name in vocabulary.NAMES[enum].items():
+            names.setdefault(name.zh, []).append(f"{enum.__name__}.{code}")
+    return names
+
+
+def test_the_domains_names_are_written_in_one_module() -> None:
+    """issue 10: a state's, result's, channel's … Chinese name is a literal in casework/vocabulary.py only.
+
+    Prose that uses the word ("已有相同诉求工单正在办理中") is fine; a string that *is* the name — a
+    copied table, a column heading of that name — reads it from the vocabulary instead.
+    """
+    names = _vocabulary_names()
+    copies = []
+    for package in CODE_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path == VOCABULARY:
+                continue
+            where = str(path.relative_to(ROOT))
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and node.value in names
+                    and node.value not in KNOWN_COPIES.get(where, set())
+                ):
+                    copies.append(f"{where}:{node.lineno} {node.value!r} ({', '.join(names[node.value])})")
+    assert not copies, "write these through casework.vocabulary (or ui.labels):\n" + "\n".join(copies)
+
+
+def test_each_state_and_result_is_spelled_in_one_module() -> None:
+    """A search for a state's, result's or callback outcome's Chinese name, quoted, finds one code module."""
+    from casework import vocabulary
+    from casework.order import CallbackOutcome, ResultCode, State
+
+    for enum in (State, ResultCode, CallbackOutcome):
+        for name in vocabulary.NAMES[enum].values():
+            found = {
+                str(path.relative_to(ROOT))
+                for package in CODE_PACKAGES
+                for path in (ROOT / package).rglob("*.py")
+                if any(f"{q}{name.zh}{q}" in path.read_text(encoding="utf-8") for q in "\"'")
+            }
+            known = {where for where, words in KNOWN_COPIES.items() if name.zh in words}
+            assert found - known == {"casework/vocabulary.py"}, (name.zh, sorted(found))
+
+
+#: Old spellings and copied parsers still in files other helpers were changing when the vocabulary
+#: came (issue 10); each goes when its file reads casework.vocabulary / casework.times.
+KNOWN_RETIRED = {"desktop/measures.py": {"已答复待回访"}, "ui/order_view.py": {"手机应用"}}
+KNOWN_PARSERS = {"desktop/measures.py", "offline/search.py"}
+
+
+def test_retired_spellings_are_gone() -> None:
+    """The spellings issue 10 found disagreeing with the chosen ones are nowhere else in the code."""
+    retired = ["已答复待回访", "未接通", "移动应用", "手机应用"]
+    found = []
+    for package in CODE_PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            where = str(path.relative_to(ROOT))
+            text = path.read_text(encoding="utf-8")
+            found += [
+                f"{where}: {w}"
+                for w in retired
+                if w in text and path != VOCABULARY and w not in KNOWN_RETIRED.get(where, ())
+            ]
+    assert not found, found
+
+
+def test_one_city_zone_and_one_time_parser() -> None:
+    """Asia/Shanghai is named once (casework.deadlines.SHANGHAI); ISO times with "Z" are parsed in casework.times."""
+    zones, parsers = [], []
+    for package in CODE_PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            where = str(path.relative_to(ROOT))
+            if "ZoneInfo(" in text or 'Asia/Shanghai"' in text:
+                zones.append(where)
+            if ".fromisoformat(" in text and '.replace("Z"' in text and where not in KNOWN_PARSERS:
+                parsers.append(where)
+    assert zones == ["casework/deadlines.py"], zones
+    assert parsers == ["casework/times.py"], parsers

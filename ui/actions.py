@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from api_client.errors import ApiError
-from casework.deadlines import SHANGHAI
 from casework.errors import CommandRefused
 from casework.lifecycle import Command
 from casework.order import ReturnReason
@@ -41,7 +40,7 @@ from desktop.tasks import Task
 from desktop.workspace import Workspace, form_key
 from offline.photos import UnsupportedFile
 from offline.store import LocalFile, UnknownOrder
-from ui.labels import CITY_ZONE, Names, command_label, time_zone_note
+from ui.labels import CITY_ZONE, Names, command_label, local_time, return_reason_label, time_zone_note
 from ui.photo_picker import PhotoPicker, message_of, show_message, ui_language
 
 __all__ = [
@@ -117,8 +116,7 @@ def present_error(parent: QWidget | None, workspace: Workspace, exc: BaseExcepti
 
 def restored_note(updated_at: str) -> str:
     """The line saying a local draft was put back, and when it was kept (Beijing time)."""
-    at = datetime.fromisoformat(updated_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    when = QCoreApplication.translate("ActionBar", "北京时间 %1").replace("%1", at)
+    when = QCoreApplication.translate("ActionBar", "北京时间 %1").replace("%1", local_time(updated_at))
     return QCoreApplication.translate("ActionBar", "已恢复未保存的内容（%1）").replace("%1", when)
 
 
@@ -361,15 +359,8 @@ class ReturnRequestDialog(CommandDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Command.REQUEST_RETURN, parent)
         self.reason_code = QComboBox()
-        labels = {
-            ReturnReason.NOT_OUR_DUTY: self.tr("不属于本单位职责"),
-            ReturnReason.WRONG_AREA: self.tr("不属于本辖区"),
-            ReturnReason.DUPLICATE: self.tr("重复工单"),
-            ReturnReason.INSUFFICIENT_INFO: self.tr("诉求信息不全，无法办理"),
-            ReturnReason.OTHER: self.tr("其他"),
-        }
-        for code, label in labels.items():
-            self.reason_code.addItem(label, code.value)
+        for code in ReturnReason:
+            self.reason_code.addItem(return_reason_label(code), code.value)
         self.reason = _text_edit(self.tr("说明理由，并尽量写明应由哪个单位办理"))
         self.form.addRow(self.tr("退单类型"), self.reason_code)
         self.form.addRow(self.tr("理由"), self.reason)

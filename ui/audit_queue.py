@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from casework.lifecycle import Command
-from desktop.measures import CITY_TIME, recent_months
+from casework.times import city_time
+from desktop.measures import recent_months
 from desktop.workspace import Workspace
 from ui.actions import present_error, record_command
 from ui.labels import Names, local_time, plain_tip, result_label, state_label
@@ -37,8 +38,8 @@ def replied_in(order: dict[str, Any], month: date) -> bool:
     replies = order.get("replies") or []
     if not replies or not replies[-1].get("at"):
         return False
-    at = datetime.fromisoformat(str(replies[-1]["at"]).replace("Z", "+00:00")).astimezone(CITY_TIME)
-    return (at.year, at.month) == (month.year, month.month)
+    at = city_time(replies[-1]["at"])
+    return at is not None and (at.year, at.month) == (month.year, month.month)
 
 
 def audit_queue(store: Any, leader_id: int, month: date) -> tuple[list[dict[str, Any]], Names]:

@@ -1,7 +1,10 @@
-"""Names the user reads for the domain's codes, and the deadline countdown — all translatable.
+"""Names the user reads for the domain's codes, and the deadline countdown — in the UI's language.
 
-Source strings are Simplified Chinese (the default language); ``resources/i18n/casedesk_en.ts``
-holds the English. Looked up when called, so a language switch applies to the next build of a view.
+The domain's codes (states, results, roles …) are named in ``casework.vocabulary``, Chinese and
+English side by side; the ``*_label`` functions here pick the UI's language (:func:`english`) from it,
+so those words are not in ``resources/i18n/casedesk_en.ts``. The rest (the countdown, the desk's own
+sync states, callback methods) are Qt translations: Simplified Chinese source strings, English in the
+.ts. Looked up when called, so a language switch applies to the next build of a view.
 """
 
 from __future__ import annotations
@@ -9,110 +12,93 @@ from __future__ import annotations
 import copy
 import html
 from datetime import datetime
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
+from casework import vocabulary
 from casework.deadlines import SHANGHAI as CITY_ZONE
+from casework.lifecycle import Command
+from casework.order import (
+    CallbackOutcome,
+    Channel,
+    ExtensionStatus,
+    Importance,
+    PhotoTag,
+    RequestKind,
+    ResultCode,
+    ReturnReason,
+    State,
+)
+from casework.review import ReviewLevel
+from casework.roles import Role
+from casework.sla import Complexity
+from casework.sla import Urgency as UrgencyCode
+from casework.times import parse_time
+
+
+def _named(enum: type[StrEnum], code: str | None) -> str:
+    """``code``'s name from the one vocabulary, in the UI's language (an unknown code as it is)."""
+    return vocabulary.name(enum, code, english=english())
 
 
 def state_label(state: str) -> str:
-    return {
-        "received": QCoreApplication.translate("Labels", "已受理"),
-        "dispatched": QCoreApplication.translate("Labels", "待签收"),
-        "return_requested": QCoreApplication.translate("Labels", "退单待审"),
-        "in_progress": QCoreApplication.translate("Labels", "办理中"),
-        "in_review": QCoreApplication.translate("Labels", "审核中"),
-        "replied": QCoreApplication.translate("Labels", "已答复待回访"),
-        "closed": QCoreApplication.translate("Labels", "已办结"),
-        "invalid": QCoreApplication.translate("Labels", "无效"),
-        "merged": QCoreApplication.translate("Labels", "已合并"),
-    }.get(state, state)
+    return _named(State, state)
 
 
 def urgency_label(urgency: str) -> str:
-    return {
-        "normal": QCoreApplication.translate("Labels", "一般"),
-        "urgent": QCoreApplication.translate("Labels", "紧急"),
-        "very_urgent": QCoreApplication.translate("Labels", "特急"),
-    }.get(urgency, urgency)
+    return _named(UrgencyCode, urgency)
 
 
 def command_label(command: str) -> str:
-    return {
-        "sign": QCoreApplication.translate("Labels", "签收"),
-        "assign_handler": QCoreApplication.translate("Labels", "分派经办人"),
-        "request_return": QCoreApplication.translate("Labels", "申请退单"),
-        "record_onsite_check": QCoreApplication.translate("Labels", "现场核查"),
-        "add_note": QCoreApplication.translate("Labels", "内部备注"),
-        "save_draft": QCoreApplication.translate("Labels", "保存草稿"),
-        "submit_reply": QCoreApplication.translate("Labels", "提交答复"),
-        "approve": QCoreApplication.translate("Labels", "审核通过"),
-        "return_for_rework": QCoreApplication.translate("Labels", "退回修改"),
-        "request_extension": QCoreApplication.translate("Labels", "申请延期"),
-        "dispatch": QCoreApplication.translate("Labels", "派单"),
-        "rule_return": QCoreApplication.translate("Labels", "审核退单"),
-        "rule_extension": QCoreApplication.translate("Labels", "审批延期"),
-        "record_callback": QCoreApplication.translate("Labels", "回访"),
-        "close": QCoreApplication.translate("Labels", "办结"),
-        "reopen": QCoreApplication.translate("Labels", "重办"),
-        "supervise": QCoreApplication.translate("Labels", "督办"),
-        "remind": QCoreApplication.translate("Labels", "催办"),
-        "close_at_once": QCoreApplication.translate("Labels", "直接办结"),
-        "invalidate": QCoreApplication.translate("Labels", "作废"),
-        "merge": QCoreApplication.translate("Labels", "合并"),
-        "mark_audited": QCoreApplication.translate("Labels", "审核无误"),
-    }.get(command, command)
+    return _named(Command, command)
 
 
 def result_label(code: str | None) -> str:
-    return {
-        "resolved": QCoreApplication.translate("Labels", "已解决"),
-        "partly_resolved": QCoreApplication.translate("Labels", "部分解决"),
-        "explained": QCoreApplication.translate("Labels", "已解释说明"),
-        "not_feasible": QCoreApplication.translate("Labels", "暂不具备条件"),
-    }.get(code or "", code or "")
+    return _named(ResultCode, code)
 
 
 def review_level_label(level: str) -> str:
-    return {
-        "section_chief": QCoreApplication.translate("Labels", "科室审核"),
-        "department_head": QCoreApplication.translate("Labels", "单位审核"),
-        "leader_in_charge": QCoreApplication.translate("Labels", "市分管领导审核"),
-        "top_leader": QCoreApplication.translate("Labels", "市主要领导审核"),
-    }.get(level, level)
+    return _named(ReviewLevel, level)
 
 
 def role_label(role: str) -> str:
-    return {
-        "handler": QCoreApplication.translate("Labels", "经办人"),
-        "section_chief": QCoreApplication.translate("Labels", "科长"),
-        "department_head": QCoreApplication.translate("Labels", "单位负责人"),
-        "leader_in_charge": QCoreApplication.translate("Labels", "分管领导"),
-        "top_leader": QCoreApplication.translate("Labels", "主要领导"),
-        "centre_agent": QCoreApplication.translate("Labels", "热线坐席"),
-        "admin": QCoreApplication.translate("Labels", "管理员"),
-    }.get(role, role)
+    return _named(Role, role)
 
 
 def photo_tag_label(tag: str) -> str:
-    return {
-        "before": QCoreApplication.translate("Labels", "整改前"),
-        "after": QCoreApplication.translate("Labels", "整改后"),
-        "other": QCoreApplication.translate("Labels", "其他"),
-    }.get(tag, tag)
+    return _named(PhotoTag, tag)
 
 
 def callback_outcome_label(outcome: str) -> str:
     """The citizen's satisfaction as the centre recorded it on the callback (回访)."""
-    return {
-        "satisfied": QCoreApplication.translate("Labels", "满意"),
-        "basically_satisfied": QCoreApplication.translate("Labels", "基本满意"),
-        "unsatisfied": QCoreApplication.translate("Labels", "不满意"),
-        "unreachable": QCoreApplication.translate("Labels", "未联系上"),
-    }.get(outcome, outcome)
+    return _named(CallbackOutcome, outcome)
+
+
+def channel_label(channel: str) -> str:
+    return _named(Channel, channel)
+
+
+def kind_label(kind: str) -> str:
+    return _named(RequestKind, kind)
+
+
+def complexity_label(complexity: str) -> str:
+    return _named(Complexity, complexity)
+
+
+def importance_label(importance: str) -> str:
+    return _named(Importance, importance)
+
+
+def return_reason_label(reason: str) -> str:
+    return _named(ReturnReason, reason)
+
+
+def extension_status_label(status: str) -> str:
+    return _named(ExtensionStatus, status)
 
 
 #: Colours of the satisfaction badge: green to red, grey when the citizen was not reached.
@@ -159,12 +145,6 @@ COLOURS = {
     Urgency.TODAY: QColor("#d84315"),
     Urgency.OVERDUE: QColor("#c62828"),
 }
-
-
-def parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
 def countdown(due: Any, now: datetime) -> tuple[str, Urgency]:

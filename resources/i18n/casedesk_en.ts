@@ -48,38 +48,38 @@
 <context>
     <name>ActionBar</name>
     <message>
-        <location filename="../../ui/actions.py" line="106"/>
+        <location filename="../../ui/actions.py" line="105"/>
         <source>操作未完成</source>
         <extracomment>The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). Errors of the environment or the rules, shown to the user; anything else is a bug. A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
         <translation>Action not completed</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="108"/>
+        <location filename="../../ui/actions.py" line="107"/>
         <source>本地没有这张工单（可能已转出），请同步后再试。</source>
         <translation>This order is not on this computer (it may have been transferred). Sync, then try again.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="110"/>
+        <location filename="../../ui/actions.py" line="109"/>
         <source>填写的内容不符合要求：%1</source>
         <translation>Some of the input is not valid: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="121"/>
+        <location filename="../../ui/actions.py" line="119"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="122"/>
+        <location filename="../../ui/actions.py" line="120"/>
         <source>已恢复未保存的内容（%1）</source>
         <translation>Restored what was not saved (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="516"/>
+        <location filename="../../ui/actions.py" line="507"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="531"/>
+        <location filename="../../ui/actions.py" line="522"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
     </message>
@@ -87,17 +87,17 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="331"/>
+        <location filename="../../ui/actions.py" line="329"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="333"/>
+        <location filename="../../ui/actions.py" line="331"/>
         <source>本单位没有可分派的经办人（请同步后再试）。</source>
         <translation>This department has no handler to assign (sync, then try again).</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="337"/>
+        <location filename="../../ui/actions.py" line="335"/>
         <source>请选择经办人。</source>
         <translation>Please choose a handler.</translation>
     </message>
@@ -105,99 +105,99 @@
 <context>
     <name>AuditQueue</name>
     <message>
-        <location filename="../../ui/audit_queue.py" line="73"/>
+        <location filename="../../ui/audit_queue.py" line="74"/>
         <source>%1年%2月</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="80"/>
+        <location filename="../../ui/audit_queue.py" line="81"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="81"/>
+        <location filename="../../ui/audit_queue.py" line="82"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="82"/>
+        <location filename="../../ui/audit_queue.py" line="83"/>
         <source>主办单位</source>
         <translation>Lead dept.</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="83"/>
+        <location filename="../../ui/audit_queue.py" line="84"/>
         <source>办理结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="84"/>
+        <location filename="../../ui/audit_queue.py" line="85"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="85"/>
+        <location filename="../../ui/audit_queue.py" line="86"/>
         <source>审核</source>
         <translation>Audit</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="97"/>
+        <location filename="../../ui/audit_queue.py" line="98"/>
         <source>审核无误</source>
         <translation>Mark audited</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="98"/>
+        <location filename="../../ui/audit_queue.py" line="99"/>
         <source>标记为已审核（Ctrl+Shift+K）</source>
         <translation>Mark as audited (Ctrl+Shift+K)</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="101"/>
+        <location filename="../../ui/audit_queue.py" line="102"/>
         <source>批示重办…</source>
         <translation>Instruct re-handling…</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="103"/>
+        <location filename="../../ui/audit_queue.py" line="104"/>
         <source>查看工单</source>
         <translation>View order</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="107"/>
+        <location filename="../../ui/audit_queue.py" line="108"/>
         <source>审核月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="161"/>
+        <location filename="../../ui/audit_queue.py" line="162"/>
         <source>已审核</source>
         <translation>Audited</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="161"/>
+        <location filename="../../ui/audit_queue.py" line="162"/>
         <source>待审核</source>
         <translation>To audit</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="174"/>
+        <location filename="../../ui/audit_queue.py" line="175"/>
         <source>已审核 %1 / %2 件</source>
         <translation>Audited: %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="224"/>
+        <location filename="../../ui/audit_queue.py" line="225"/>
         <source>批示重办 — %1</source>
         <translation>Order rework — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="226"/>
+        <location filename="../../ui/audit_queue.py" line="227"/>
         <source>工单 %1：%2
 批示（将随工单退回承办单位）：</source>
         <translation>Order %1: %2
 Instruction (goes back to the department with the order):</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="239"/>
+        <location filename="../../ui/audit_queue.py" line="240"/>
         <source>批示重办</source>
         <translation>Instruct re-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="239"/>
+        <location filename="../../ui/audit_queue.py" line="240"/>
         <source>重办需要填写批示。</source>
         <translation>Re-handling needs an instruction.</translation>
     </message>
@@ -288,27 +288,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommandDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="168"/>
+        <location filename="../../ui/actions.py" line="166"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="169"/>
+        <location filename="../../ui/actions.py" line="167"/>
         <source>提交（Ctrl+Enter）</source>
         <translation>Submit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="170"/>
+        <location filename="../../ui/actions.py" line="168"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="252"/>
+        <location filename="../../ui/actions.py" line="250"/>
         <source>%1 — %2 %3</source>
         <translation>%1 — %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="257"/>
+        <location filename="../../ui/actions.py" line="255"/>
         <source>工单 %1：%2</source>
         <translation>Order %1: %2</translation>
     </message>
@@ -316,32 +316,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="292"/>
+        <location filename="../../ui/actions.py" line="290"/>
         <source>退回原因和修改要求（必填）</source>
         <translation>Why it is returned and what to change (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="292"/>
+        <location filename="../../ui/actions.py" line="290"/>
         <source>审核意见（可不填）</source>
         <translation>Review comment (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="294"/>
+        <location filename="../../ui/actions.py" line="292"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="297"/>
+        <location filename="../../ui/actions.py" line="295"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="299"/>
+        <location filename="../../ui/actions.py" line="297"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="304"/>
+        <location filename="../../ui/actions.py" line="302"/>
         <source>退回时必须填写意见，说明需要怎样修改。</source>
         <translation>A comment is required when returning: say what needs to change.</translation>
     </message>
@@ -606,27 +606,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="347"/>
+        <location filename="../../ui/actions.py" line="345"/>
         <source> 个工作日</source>
         <translation> working days</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="348"/>
+        <location filename="../../ui/actions.py" line="346"/>
         <source>需要延期的原因，如：需协调多个部门、等待施工条件</source>
         <translation>Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="349"/>
+        <location filename="../../ui/actions.py" line="347"/>
         <source>延期天数</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="350"/>
+        <location filename="../../ui/actions.py" line="348"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="356"/>
+        <location filename="../../ui/actions.py" line="354"/>
         <source>请填写延期原因。</source>
         <translation>Please give the reason for the extension.</translation>
     </message>
@@ -668,368 +668,88 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="23"/>
-        <source>已受理</source>
-        <translation>Received</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="24"/>
-        <source>待签收</source>
-        <translation>To sign</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="25"/>
-        <source>退单待审</source>
-        <translation>Return pending</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="26"/>
-        <source>办理中</source>
-        <translation>In progress</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="27"/>
-        <source>审核中</source>
-        <translation>In review</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="28"/>
-        <source>已答复待回访</source>
-        <translation>Replied</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="29"/>
-        <source>已办结</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="30"/>
-        <source>无效</source>
-        <translation>Invalid</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="31"/>
-        <source>已合并</source>
-        <translation>Merged</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="37"/>
-        <source>一般</source>
-        <translation>Normal</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="38"/>
-        <source>紧急</source>
-        <translation>Urgent</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="39"/>
-        <source>特急</source>
-        <translation>Very urgent</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="45"/>
-        <source>签收</source>
-        <translation>Sign for</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="46"/>
-        <source>分派经办人</source>
-        <translation>Assign handler</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="47"/>
-        <source>申请退单</source>
-        <translation>Return to centre</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="48"/>
-        <source>现场核查</source>
-        <translation>On-site check</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="49"/>
-        <source>内部备注</source>
-        <translation>Internal note</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="50"/>
-        <source>保存草稿</source>
-        <translation>Save draft</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="51"/>
-        <source>提交答复</source>
-        <translation>Submit reply</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="52"/>
-        <source>审核通过</source>
-        <translation>Approve</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="53"/>
-        <source>退回修改</source>
-        <translation>Return for rework</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="54"/>
-        <source>申请延期</source>
-        <translation>Request extension</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="55"/>
-        <source>派单</source>
-        <translation>Dispatch</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="56"/>
-        <source>审核退单</source>
-        <translation>Rule on return</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="57"/>
-        <source>审批延期</source>
-        <translation>Rule on extension</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="58"/>
-        <source>回访</source>
-        <translation>Callback</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="59"/>
-        <source>办结</source>
-        <translation>Close</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="60"/>
-        <source>重办</source>
-        <translation>Re-handle</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="61"/>
-        <source>督办</source>
-        <translation>Supervise</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="62"/>
-        <source>催办</source>
-        <translation>Remind</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="63"/>
-        <source>直接办结</source>
-        <translation>Close at once</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="64"/>
-        <source>作废</source>
-        <translation>Invalidate</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="65"/>
-        <source>合并</source>
-        <translation>Merge</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="66"/>
-        <source>审核无误</source>
-        <translation>Audited</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="72"/>
-        <source>已解决</source>
-        <translation>Resolved</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="73"/>
-        <source>部分解决</source>
-        <translation>Partly resolved</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="74"/>
-        <source>已解释说明</source>
-        <translation>Explained</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="75"/>
-        <source>暂不具备条件</source>
-        <translation>Not feasible yet</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="81"/>
-        <source>科室审核</source>
-        <translation>Section chief</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="82"/>
-        <source>单位审核</source>
-        <translation>Dept. head</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="83"/>
-        <source>市分管领导审核</source>
-        <translation>City leader</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="84"/>
-        <source>市主要领导审核</source>
-        <translation>Top leader</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="90"/>
-        <source>经办人</source>
-        <translation>Handler</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="91"/>
-        <source>科长</source>
-        <translation>Section chief</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="92"/>
-        <source>单位负责人</source>
-        <translation>Department head</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="93"/>
-        <source>分管领导</source>
-        <translation>Leader in charge</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="94"/>
-        <source>主要领导</source>
-        <translation>Top leader</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="95"/>
-        <source>热线坐席</source>
-        <translation>Hotline agent</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="96"/>
-        <source>管理员</source>
-        <translation>Administrator</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="102"/>
-        <source>整改前</source>
-        <translation>Before</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="103"/>
-        <source>整改后</source>
-        <translation>After</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="104"/>
-        <source>其他</source>
-        <translation>Other</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="111"/>
-        <source>满意</source>
-        <translation>Satisfied</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="112"/>
-        <source>基本满意</source>
-        <translation>Basically satisfied</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="113"/>
-        <source>不满意</source>
-        <translation>Unsatisfied</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="114"/>
-        <source>未联系上</source>
-        <translation>Not reached</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="129"/>
+        <location filename="../../ui/labels.py" line="115"/>
         <source>电话</source>
         <extracomment>Colours of the satisfaction badge: green to red, grey when the citizen was not reached.</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="130"/>
+        <location filename="../../ui/labels.py" line="116"/>
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="131"/>
+        <location filename="../../ui/labels.py" line="117"/>
         <source>上门</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="137"/>
+        <location filename="../../ui/labels.py" line="123"/>
         <source>待同步</source>
         <translation>Pending sync</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="138"/>
+        <location filename="../../ui/labels.py" line="124"/>
         <source>暂缓</source>
         <translation>On hold</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="139"/>
+        <location filename="../../ui/labels.py" line="125"/>
         <source>上传中</source>
         <translation>Uploading</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="140"/>
+        <location filename="../../ui/labels.py" line="126"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="141"/>
+        <location filename="../../ui/labels.py" line="127"/>
         <source>已生效</source>
         <translation>Applied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="142"/>
+        <location filename="../../ui/labels.py" line="128"/>
         <source>冲突</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="143"/>
+        <location filename="../../ui/labels.py" line="129"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="182"/>
+        <location filename="../../ui/labels.py" line="162"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="184"/>
+        <location filename="../../ui/labels.py" line="164"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="186"/>
+        <location filename="../../ui/labels.py" line="166"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="188"/>
+        <location filename="../../ui/labels.py" line="168"/>
         <source>超期%1</source>
         <translation>%1 late</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="204"/>
+        <location filename="../../ui/labels.py" line="184"/>
         <source>北京时间（UTC+8）</source>
         <translation>Beijing time (UTC+8)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="216"/>
+        <location filename="../../ui/labels.py" line="196"/>
         <source>共 1 件</source>
         <translation>1 order</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="217"/>
+        <location filename="../../ui/labels.py" line="197"/>
         <source>共 %1 件</source>
         <translation>%1 orders</translation>
     </message>
@@ -1345,17 +1065,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="312"/>
+        <location filename="../../ui/actions.py" line="310"/>
         <source>仅本单位和中心可见，不会告知市民</source>
         <translation>Seen only by this department and the centre, never by the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="313"/>
+        <location filename="../../ui/actions.py" line="311"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="319"/>
+        <location filename="../../ui/actions.py" line="317"/>
         <source>请填写备注内容。</source>
         <translation>Please write the note.</translation>
     </message>
@@ -1363,72 +1083,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OnsiteCheckDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="400"/>
+        <location filename="../../ui/actions.py" line="391"/>
         <source>纬度，如 32.7847</source>
         <translation>Latitude, e.g. 32.7847</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="403"/>
+        <location filename="../../ui/actions.py" line="394"/>
         <source>经度，如 119.4432</source>
         <translation>Longitude, e.g. 119.4432</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="411"/>
+        <location filename="../../ui/actions.py" line="402"/>
         <source>核查发现的情况、已采取的措施</source>
         <translation>What was found, and what was done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="414"/>
+        <location filename="../../ui/actions.py" line="405"/>
         <source>核查时间</source>
         <translation>Checked at</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="415"/>
+        <location filename="../../ui/actions.py" line="406"/>
         <source>位置（GPS）</source>
         <translation>Location (GPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="416"/>
+        <location filename="../../ui/actions.py" line="407"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="417"/>
+        <location filename="../../ui/actions.py" line="408"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="445"/>
+        <location filename="../../ui/actions.py" line="436"/>
         <source>取自照片 %1</source>
         <translation>From photo %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="449"/>
+        <location filename="../../ui/actions.py" line="440"/>
         <source>照片处理中，请稍候…</source>
         <translation>Processing photos, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="453"/>
+        <location filename="../../ui/actions.py" line="444"/>
         <source>照片还在处理中，请稍候再提交。</source>
         <translation>Photos are still being processed; please submit in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="457"/>
+        <location filename="../../ui/actions.py" line="448"/>
         <source>请填写核查情况或添加照片。</source>
         <translation>Please enter the findings or add photos.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="459"/>
+        <location filename="../../ui/actions.py" line="450"/>
         <source>一次核查最多 %1 张照片。</source>
         <translation>At most %1 photos per check.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="462"/>
+        <location filename="../../ui/actions.py" line="453"/>
         <source>请同时填写纬度和经度，或都不填。</source>
         <translation>Enter both latitude and longitude, or neither.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="466"/>
+        <location filename="../../ui/actions.py" line="457"/>
         <source>经纬度格式不正确。</source>
         <translation>Latitude or longitude is not a valid number.</translation>
     </message>
@@ -2770,47 +2490,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReturnRequestDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="365"/>
-        <source>不属于本单位职责</source>
-        <translation>Not this department&apos;s responsibility</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="366"/>
-        <source>不属于本辖区</source>
-        <translation>Not in our jurisdiction</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="367"/>
-        <source>重复工单</source>
-        <translation>Duplicate order</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="368"/>
-        <source>诉求信息不全，无法办理</source>
-        <translation>Request incomplete, cannot be handled</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="369"/>
-        <source>其他</source>
-        <translation>Other</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="373"/>
+        <location filename="../../ui/actions.py" line="364"/>
         <source>说明理由，并尽量写明应由哪个单位办理</source>
         <translation>Explain why, and if possible name the department that should handle it</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="374"/>
+        <location filename="../../ui/actions.py" line="365"/>
         <source>退单类型</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="375"/>
+        <location filename="../../ui/actions.py" line="366"/>
         <source>理由</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="381"/>
+        <location filename="../../ui/actions.py" line="372"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
     </message>

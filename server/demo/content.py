@@ -12,6 +12,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from casework.order import RequestKind, ResultCode
+from casework.roles import Role
+from casework.vocabulary import zh_names
+
 CITY = "高邮市"
 CITY_EN = "Gaoyou"
 PREFECTURE = "扬州市"
@@ -19,35 +23,15 @@ PROVINCE = "江苏省"
 HOTLINE_NAME = "高邮市12345政务服务热线"
 ORDER_PREFIX = "GY"
 """Prefix of work order numbers, e.g. ``GY20261128-0042``."""
-TIMEZONE = "Asia/Shanghai"
 CITY_CENTRE = (32.781, 119.459)
 """(latitude, longitude) of the city centre."""
 
 CENTRE_CODE = "RXZX"
 LEADERSHIP_CODE = "ZFB"
 
-ROLES = (
-    "handler",
-    "section_chief",
-    "department_head",
-    "leader_in_charge",
-    "top_leader",
-    "centre_agent",
-    "admin",
-)
-REQUEST_KINDS = {
-    "consultation": "咨询",
-    "help": "求助",
-    "complaint": "投诉",
-    "report": "举报",
-    "suggestion": "建议",
-}
-RESULT_CODES = {
-    "resolved": "已解决",
-    "partly_resolved": "部分解决",
-    "explained": "已解释说明",
-    "not_feasible": "暂不具备条件",
-}
+ROLES = tuple(role.value for role in Role)
+REQUEST_KINDS = zh_names(RequestKind)
+RESULT_CODES = zh_names(ResultCode)
 CHANNEL_WEIGHTS = {
     "phone": 62,
     "wechat": 14,

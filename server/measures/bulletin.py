@@ -25,19 +25,16 @@ from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
 from casework.measures import DepartmentMeasures
+from casework.order import ResultCode, State
+from casework.vocabulary import zh, zh_names
 from server.measures.fonts import choose_font
 from server.measures.ledger import write_ledger
 from server.measures.periods import Period
 from server.measures.report import MonthReport, days, duration, gather, percent
 from server.measures.service import WEIGHTS, rate
 
-STATE_NAMES = {
-    "dispatched": "待签收",
-    "return_requested": "退单待审",
-    "in_progress": "办理中",
-    "in_review": "审核中",
-    "replied": "待回访",
-}
+STATE_NAMES = zh_names(State)
+RESOLVED = zh(ResultCode, ResultCode.RESOLVED)
 KIND_NAMES = {"category": "诉求分类", "district": "区域", "street": "街道"}
 
 
@@ -167,7 +164,7 @@ def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
             percent(m.on_time_closure_rate),
         ],
         ["回访接通", m.callbacks_reached, "满意（含基本）", m.satisfied, "回访满意率", percent(m.satisfaction_rate)],
-        ["答复", m.replied, "已解决", m.resolved, "解决率", percent(m.resolution_rate)],
+        ["答复", m.replied, RESOLVED, m.resolved, "解决率", percent(m.resolution_rate)],
         [
             "退单申请",
             m.return_requests,
@@ -234,7 +231,7 @@ def _overdue(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
                 Paragraph(_x(o.department), s.cell),
                 _local(o.due),
                 duration(o.overdue),
-                STATE_NAMES.get(o.state, o.state),
+                Paragraph(_x(STATE_NAMES.get(o.state, o.state)), s.cell),
             ]
         )
     widths = [10 * mm, 30 * mm, 48 * mm, 30 * mm, 26 * mm, 18 * mm, 16 * mm]

@@ -50,6 +50,7 @@ from sqlalchemy.orm import Session
 from casework.calendar import WorkingDayCalendar
 from casework.order import CallbackOutcome, State
 from casework.review import ReviewLevel
+from casework.times import parse_time
 from server.calendar.repository import calendar
 from server.measures.worktime import office_seconds
 from server.models import AuditHead, AuditRecord, MeasureFact, MeasureTracker, Order
@@ -65,11 +66,6 @@ class Dimensions:
 
     category_code: str
     channel: str
-
-
-def _moment(value: Any) -> datetime | None:
-    """An audit value back as an aware datetime (the log stores ``str(datetime)``)."""
-    return datetime.fromisoformat(value) if value else None
 
 
 class FactBuilder:
@@ -95,7 +91,7 @@ class FactBuilder:
         due_moved = False
         for name in ("reply_due", "reply_due_extended"):
             if name in after:
-                setattr(tracker, name, _moment(after[name]))
+                setattr(tracker, name, parse_time(after[name]))
                 due_moved = True
         self._leader_time(tracker, record.at, was_at_leader, decision)
 

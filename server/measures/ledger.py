@@ -19,30 +19,17 @@ from sqlalchemy.orm import Session
 
 from casework.cells import keep_as_text
 from casework.deadlines import SHANGHAI
+from casework.order import CallbackOutcome, RequestKind, ResultCode, State
+from casework.vocabulary import zh_names
 from server.measures import repository
 from server.measures.report import MonthReport
 from server.measures.service import CHANNEL_NAMES
 from server.models import Department
 
-STATES = {
-    "received": "已受理",
-    "dispatched": "待签收",
-    "return_requested": "退单待审",
-    "in_progress": "办理中",
-    "in_review": "审核中",
-    "replied": "已答复/待回访",
-    "closed": "已办结",
-    "invalid": "无效",
-    "merged": "已合并",
-}
-KINDS = {"consultation": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议"}
-RESULTS = {
-    "resolved": "已解决",
-    "partly_resolved": "部分解决",
-    "explained": "已解释说明",
-    "not_feasible": "暂不具备条件",
-}
-OUTCOMES = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意", "unreachable": "未接通"}
+STATES = zh_names(State)
+KINDS = zh_names(RequestKind)
+RESULTS = zh_names(ResultCode)
+OUTCOMES = zh_names(CallbackOutcome)
 
 LEDGER_COLUMNS = [
     ("工单编号", 18),
@@ -157,7 +144,7 @@ def write_ledger(session: Session, report: MonthReport, path: Path) -> None:
         ("满意(含基本)", 11),
         ("回访满意率", 10),
         ("答复", 7),
-        ("已解决", 8),
+        (RESULTS[ResultCode.RESOLVED], 8),
         ("解决率", 9),
         ("退单申请", 9),
         ("退单率", 9),

@@ -59,6 +59,7 @@ from sqlalchemy.orm import Session
 from casework.deadlines import SHANGHAI
 from casework.measures import DepartmentMeasures, HotIssue, RankingEntry, TodayFigures, Volume
 from casework.order import Channel, State
+from casework.vocabulary import zh_names
 from server.errors import not_found
 from server.measures import repository
 from server.measures.periods import Period, Window, midnight
@@ -78,14 +79,7 @@ WEIGHTS: dict[str, float] = {
 #: Rates where less is better: they enter the score as ``1 − rate``.
 INVERTED = frozenset({"rehandling_rate", "return_rate"})
 
-CHANNEL_NAMES = {
-    Channel.PHONE.value: "电话",
-    Channel.MAILBOX.value: "书记市长信箱",
-    Channel.WEBSITE.value: "政府网站",
-    Channel.WEIBO.value: "微博",
-    Channel.WECHAT.value: "微信",
-    Channel.APP.value: "移动应用",
-}
+CHANNEL_NAMES = zh_names(Channel)
 
 
 def rate(numerator: int, denominator: int) -> float | None:

@@ -11,6 +11,8 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QSize
 from PySide6.QtPdf import QPdfDocument
 
+from casework import vocabulary
+from casework.order import Channel, State
 from desktop.exports import LEDGER_COLUMNS, REPLY_SHEET_TITLE, export_ledger, export_reply_sheet
 from desktop.measures import CITY_TIME
 from tests.offline.factory import order
@@ -264,3 +266,18 @@ def test_a_ledger_of_several_departments_names_the_lead_department(tmp_path: Pat
     second["lead_department_id"] = 3
     sheet = load_workbook(export_ledger([first, second], EnglishNames(), tmp_path / "单位台账.xlsx", now=NOW)).active
     assert [c.value for c in sheet[1]] == HEADERS
+
+
+def test_the_ledger_speaks_the_one_vocabulary(tmp_path: Path) -> None:
+    """Every state, and an unreached callback on an app order, as casework.vocabulary spells them."""
+    orders = []
+    for i, state in enumerate(State, start=10):
+        data = order(i, state=state.value, channel="app").model_dump(mode="json")
+        data["callbacks"] = [{"method": "sms", "outcome": "unreachable", "notes": "", "agent_id": 1, "at": None}]
+        orders.append(data)
+    sheet = load_workbook(export_ledger(orders, FakeNames(), tmp_path / "台账.xlsx", now=NOW)).active
+    rows = [{h: c.value for h, c in zip(HEADERS, row, strict=True)} for row in sheet.iter_rows(min_row=2)]
+    assert [r["状态"] for r in rows] == [vocabulary.zh(State, s) for s in State]
+    assert "已答复/待回访" in [r["状态"] for r in rows]
+    assert {r["回访结果"] for r in rows} == {"未联系上"}
+    assert {r["渠道"] for r in rows} == {vocabulary.zh(Channel, Channel.APP)} == {"移动客户端"}

@@ -21,6 +21,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
+from casework import vocabulary
+from casework.order import State
 from casework.schemas import UserOut
 from desktop.i18n import I18N_DIR, Languages
 from desktop.workspace import Workspace
@@ -191,6 +193,9 @@ def test_the_window_speaks_english_then_chinese_again(
     assert english.model.headerData(7, Qt.Orientation.Horizontal) == "Time left"
     assert english.order_view.tabs.tabText(0) == "Overview"
     assert english.demo_switch.itemText(0) == "Handler (Housing Bureau)"
+    # The domain's names come from casework.vocabulary in the UI's language, not from the .ts.
+    qtbot.waitUntil(lambda: english.model.rowCount() == 1, timeout=5000)
+    assert english.model.data(english.model.index(0, 4)) == vocabulary.en(State, State.DISPATCHED) == "To sign"
     english.close()
 
     chinese = window("zh")
@@ -199,6 +204,8 @@ def test_the_window_speaks_english_then_chinese_again(
     assert sidebar(chinese)[:4] == ["待签收", "办理中", "退回待办", "待我审核"]
     assert tabs(chinese)[:3] == ["工作台", "同步问题", "统计"]
     assert chinese.order_view.tabs.tabText(0) == "概况"
+    qtbot.waitUntil(lambda: chinese.model.rowCount() == 1, timeout=5000)
+    assert chinese.model.data(chinese.model.index(0, 4)) == vocabulary.zh(State, State.DISPATCHED) == "待签收"
     chinese.close()
 
 

@@ -434,7 +434,7 @@ def test_returned_and_resubmitted_reply_shows_its_changes_then_the_callback(
         for i in range(view.timeline.topLevelItemCount())
     ]
     assert ("回访", "电话回访，满意；市民表示路灯已亮，满意") in timeline
-    assert ("办结", "已答复待回访 → 已办结；回访满意，办结") in timeline
+    assert ("办结", "已答复/待回访 → 已办结；回访满意，办结") in timeline
     handler.resize(1366, 768)
     shoot(handler, "callback_zh_1366x768")
     click_tab(qtbot, view, view.timeline)
