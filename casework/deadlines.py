@@ -152,3 +152,15 @@ class DeadlinePolicy:
             calendar_version=cal.version,
             basis=basis,
         )
+
+
+def due_in_force(
+    state: str, sign_by: datetime | None, reply_by: datetime | None, reply_by_extended: datetime | None
+) -> datetime | None:
+    """The deadline that applies to an order in ``state`` now: signing while it waits to be signed,
+    the reply (extended, if an extension was approved) while it is being handled, none after."""
+    if state == "dispatched":
+        return sign_by
+    if state in ("in_progress", "in_review", "return_requested"):
+        return reply_by_extended or reply_by
+    return None

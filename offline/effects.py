@@ -9,8 +9,10 @@ import copy
 from datetime import datetime
 from typing import Any
 
+from casework.deadlines import due_in_force
 from casework.lifecycle import Command, allowed_commands, state_after
 from casework.roles import Actor
+from casework.times import parse_time
 from offline.facts import facts_from
 
 
@@ -83,6 +85,20 @@ def apply_mutation(
             out["audit_marks"] = [*(out.get("audit_marks") or []), mark]
         case _:
             pass  # state only; the server fills in the rest on the next pull
+    # The deadline in force follows the state (signed: the reply's, no longer the signing's), as on
+    # the server; so does the signing's on-time flag, frozen when it is signed.
+    deadlines = dict(out.get("deadlines") or {})
+    if deadlines:
+        due = due_in_force(
+            out["state"],
+            parse_time(deadlines.get("sign_by")),
+            parse_time(deadlines.get("reply_by")),
+            parse_time(deadlines.get("reply_by_extended")),
+        )
+        out["due_at"] = due.isoformat() if due is not None else None
+        if name is Command.SIGN and deadlines.get("sign_by") and deadlines.get("signed_on_time") is None:
+            deadlines["signed_on_time"] = at <= parse_time(deadlines["sign_by"])  # type: ignore[operator]
+            out["deadlines"] = deadlines
     # What the user may do next, judged on the edited copy.
     out["allowed_commands"] = [c.value for c in allowed_commands(actor, facts_from(out), at)]
     return out

@@ -8,8 +8,7 @@ calendar change all call :func:`recompute`, so a deadline never depends on which
 
 from __future__ import annotations
 
-from casework.deadlines import DeadlinePolicy
-from casework.order import State
+from casework.deadlines import DeadlinePolicy, due_in_force
 from casework.sla import Complexity, Urgency, order_deadlines
 from server.models import Order
 
@@ -40,13 +39,7 @@ def recompute(order: Order, policy: DeadlinePolicy) -> None:
 
 def refresh_due(order: Order) -> None:
     """Keep ``due_at`` (the deadline that applies now) in step with the state."""
-    state = State(order.state)
-    if state is State.DISPATCHED:
-        order.due_at = order.sign_due
-    elif state in (State.IN_PROGRESS, State.IN_REVIEW, State.RETURN_REQUESTED):
-        order.due_at = order.reply_due_extended or order.reply_due
-    else:
-        order.due_at = None
+    order.due_at = due_in_force(order.state, order.sign_due, order.reply_due, order.reply_due_extended)
 
 
 def deadline_fields(order: Order) -> dict[str, object]:

@@ -232,3 +232,16 @@ def test_pending_badge_is_counted_not_stored(store: Store, store_path: Path) -> 
     assert _badges(store) == {1: 0}
     store.record(HANDLER, 1, Command.SIGN, SignBody(version=0))
     assert _badges(store) == {1: 1}
+
+
+def test_signing_here_moves_the_deadline_in_force_to_the_reply_at_once(store: Store) -> None:
+    """Signed on the desk: the list and the pane count down to the reply, not to the (passed) signing,
+    and the signing's on-time flag is frozen — before the server has heard of it."""
+    sign_by, reply_by = "2026-03-02T17:30:00+08:00", "2026-03-04T17:30:00+08:00"
+    deadlines = {**order(1).deadlines.model_dump(mode="json"), "sign_by": sign_by, "reply_by": reply_by}
+    store.apply_pull(pull(upsert(order(1, due_at=sign_by, deadlines=deadlines), 1)))
+    store.record(HANDLER, 1, Command.SIGN, SignBody(version=1))
+    local = store.order(1)
+    assert local is not None and local["state"] == "in_progress"
+    assert datetime.fromisoformat(local["due_at"]) == datetime.fromisoformat(reply_by)
+    assert local["deadlines"]["signed_on_time"] is False  # signed now, long after 2 March
