@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.problems.count_changed.connect(self._on_problem_count)
         self.model.loaded.connect(self._on_loaded)
         self._first_counts = True  # counts choose the list to open with, until the first sync has reported
+        self._chosen_from: tuple[Any, ...] | None = None  # the list the order in view was chosen from
         self._auto_row = -1  # the list chosen for the user so far (another row: the user chose it)
         # 新 markers: opening an order in the pane clears its own; the list and the counts follow.
         self.order_view.loaded.connect(workspace.mark_seen)
@@ -403,9 +404,17 @@ class MainWindow(QMainWindow):
         item = self.sidebar.currentItem()
         name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
         state = state_label(self.model.pinned_state) if self.model.pinned_state else self.tr("不在本机")
-        self.order_view.set_elsewhere(
-            self.tr("这张工单已不在「%1」列表中，现在的状态：%2。").replace("%1", name).replace("%2", state)
-        )
+        if self._chosen_from == self._list_key():
+            # Chosen from this very list, which has not been changed since: the order itself moved on.
+            text = self.tr("这张工单已不在「%1」列表中，现在的状态：%2。")
+        else:
+            # Opened from elsewhere, or the list, search or filters changed since it was chosen.
+            text = self.tr("这张工单不在当前显示的「%1」列表中，它的状态：%2。")
+        self.order_view.set_elsewhere(text.replace("%1", name).replace("%2", state))
+
+    def _list_key(self) -> tuple[Any, ...]:
+        """What the list shows: the work list, the search and the filters."""
+        return (self.model.work_list, self.model.filters)
 
     def _mark_in_view(self) -> None:
         current = self.order_view.order_id
@@ -420,6 +429,8 @@ class MainWindow(QMainWindow):
     def _show(self, order_id: int) -> None:
         self.model.pinned = order_id
         self.model.pinned_listed = self.model.row_of(order_id) is not None
+        # Where it was chosen from (None: not from this list): says whether it left it or was never in it.
+        self._chosen_from = self._list_key() if self.model.pinned_listed else None
         self.order_view.show_order(order_id)
 
     def _on_changed(self, order_ids: set[int]) -> None:

@@ -835,7 +835,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="128"/>
-        <location filename="../../ui/main_window.py" line="553"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
@@ -855,209 +855,214 @@ Please send this file to your system administrator.</translation>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="170"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="173"/>
+        <location filename="../../ui/main_window.py" line="174"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="390"/>
+        <location filename="../../ui/main_window.py" line="391"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="406"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="407"/>
+        <location filename="../../ui/main_window.py" line="409"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="467"/>
+        <location filename="../../ui/main_window.py" line="412"/>
+        <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
+        <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="478"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="594"/>
+        <location filename="../../ui/main_window.py" line="605"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="607"/>
+        <location filename="../../ui/main_window.py" line="618"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="641"/>
+        <location filename="../../ui/main_window.py" line="652"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="659"/>
+        <location filename="../../ui/main_window.py" line="670"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="661"/>
+        <location filename="../../ui/main_window.py" line="672"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="663"/>
+        <location filename="../../ui/main_window.py" line="674"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="665"/>
+        <location filename="../../ui/main_window.py" line="676"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="667"/>
+        <location filename="../../ui/main_window.py" line="678"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192"/>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="202"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="341"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="486"/>
+        <location filename="../../ui/main_window.py" line="497"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="488"/>
+        <location filename="../../ui/main_window.py" line="499"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="494"/>
+        <location filename="../../ui/main_window.py" line="505"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497"/>
+        <location filename="../../ui/main_window.py" line="508"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497"/>
+        <location filename="../../ui/main_window.py" line="508"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="500"/>
+        <location filename="../../ui/main_window.py" line="511"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="504"/>
+        <location filename="../../ui/main_window.py" line="515"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="517"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="519"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="524"/>
+        <location filename="../../ui/main_window.py" line="535"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="526"/>
+        <location filename="../../ui/main_window.py" line="537"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="553"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>

@@ -606,6 +606,7 @@ EN: dict[str, str] = {
     ),
     # --- lead's fixes after the new-user trial ---
     "恢复默认列宽": "Reset column widths",
+    "这张工单不在当前显示的「%1」列表中，它的状态：%2。": "This order is not in the list shown (“%1”); it is: %2.",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

@@ -82,6 +82,7 @@ def test_a_click_chooses_and_nothing_else_moves_the_pane(qtbot: Any, window: Mai
     settle(qtbot, win)
     assert [win.model.order_id(r) for r in range(win.model.rowCount())] == [other]
     assert shown(win) == chosen and win.order_view.elsewhere.isVisible()
+    assert "不在当前显示的「待签收」列表中" in win.order_view.elsewhere.text()  # filtered out, not moved on
 
     # … and focus coming back to the list (as when a dialog closes) makes Qt set a current row: ignored.
     win.table.setFocus(Qt.FocusReason.TabFocusReason)
