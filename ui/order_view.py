@@ -869,7 +869,8 @@ class OrderView(QWidget):
             self.empty.setText(self.tr("本地没有这张工单（可能已转出或尚未同步）"))
             self.missing.emit(order_id)
             return
-        if self.snapshot is None or self.snapshot.order["id"] != order_id:
+        fresh = self.snapshot is None or self.snapshot.order["id"] != order_id
+        if fresh:
             self._pixmaps.clear()  # only this order's thumbnails stay in memory
         for sha, data in snapshot.thumbnails.items():
             if sha not in self._pixmaps:
@@ -902,6 +903,8 @@ class OrderView(QWidget):
         rounds = len(order.get("replies") or [])
         title = self.tr("答复 (第%1轮)").replace("%1", str(rounds)) if rounds > 1 else self.tr("答复")
         self._count(self.reply_page, title)
+        if fresh and Command.APPROVE.value in (order.get("allowed_commands") or ()):
+            self.tabs.setCurrentWidget(self.reply_page)  # a reviewer opens an order on the reply to review
         self._fill_reviews(order, names)
         self._fetch_missing_thumbnails()
         self.stack.setCurrentIndex(1)

@@ -144,6 +144,8 @@ def test_only_the_allowed_desk_actions_show(qtbot: Any, make_workspace: Callable
     )
     view = shown(qtbot, chief)
     assert view.actions.visible_commands() == ["add_note", "request_extension", "approve", "return_for_rework"]
+    assert view.tabs.currentWidget() is view.reply_page  # a reviewer opens on the reply under review
+    assert view.reply.text.toPlainText() == "已修复。"
 
 
 def test_signing_from_the_bar_changes_the_store_and_the_view(qtbot: Any, workspace: Workspace) -> None:
