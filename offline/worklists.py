@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 
 from casework.order import OPEN_STATES
-from casework.roles import Actor
+from casework.roles import Actor, Role
 from offline import search
 from offline.models import IN_FLIGHT, orders, outbox, seen
 
@@ -47,7 +47,11 @@ def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement
     """The SQL condition of ``work_list`` for ``actor`` at ``now``."""
     stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     soon = (now + DUE_SOON_WINDOW).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    mine = or_(orders.c.handler_id == actor.user_id, and_(orders.c.handler_id.is_(None), _can("save_draft")))
+    if actor.role in (Role.SECTION_CHIEF, Role.DEPARTMENT_HEAD):
+        # A chief or head answers for the department's orders in hand, whoever handles them.
+        mine = orders.c.lead_department_id == actor.department_id
+    else:
+        mine = or_(orders.c.handler_id == actor.user_id, and_(orders.c.handler_id.is_(None), _can("save_draft")))
     match work_list:
         case WorkList.TO_SIGN:
             return and_(orders.c.state == "dispatched", _can("sign"))

@@ -87,6 +87,13 @@ def test_each_list_holds_what_its_name_says(city: Store) -> None:
     assert set(_ids(city, WorkList.ALL)) == {1, 2, 3, 4, 5, 6}
 
 
+def test_a_chief_sees_the_departments_orders_in_hand(city: Store) -> None:
+    """办理中 and 退回待办 of a chief (or head) are the department's, whoever handles them."""
+    chief = Actor(user_id=5, role=Role.SECTION_CHIEF, department_id=3, may_sign=True)
+    assert _ids(city, WorkList.MINE, chief) == [3, 2, 6]  # order 3 is another handler's: still the department's
+    assert _ids(city, WorkList.RETURNED, chief) == [6]
+
+
 def test_filters_and_sorting(city: Store) -> None:
     assert _ids(city, WorkList.ALL, urgency="very_urgent") == [2]
     assert _ids(city, WorkList.ALL, state="in_progress", handler_id=7) == [2, 6]
