@@ -349,256 +349,272 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="52"/>
+        <location filename="../../ui/dashboard.py" line="54"/>
         <source>电话</source>
         <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar (seven bars stay readable at 1366×768).</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="53"/>
+        <location filename="../../ui/dashboard.py" line="55"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="54"/>
+        <location filename="../../ui/dashboard.py" line="56"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="55"/>
+        <location filename="../../ui/dashboard.py" line="57"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="56"/>
+        <location filename="../../ui/dashboard.py" line="58"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="57"/>
+        <location filename="../../ui/dashboard.py" line="59"/>
         <source>移动客户端</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="63"/>
+        <location filename="../../ui/dashboard.py" line="65"/>
         <source>%1年%2月</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="136"/>
+        <location filename="../../ui/dashboard.py" line="143"/>
         <source>导出台账</source>
         <extracomment>Whose orders count: the user&apos;s department, or everything on the desk for leaders.</extracomment>
         <translation>Export ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="137"/>
+        <location filename="../../ui/dashboard.py" line="144"/>
         <source>把所选月份的工单导出为 Excel 工作台账</source>
         <translation>Export the selected month&apos;s orders as an Excel work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="142"/>
+        <location filename="../../ui/dashboard.py" line="149"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="151"/>
-        <location filename="../../ui/dashboard.py" line="324"/>
+        <location filename="../../ui/dashboard.py" line="158"/>
+        <location filename="../../ui/dashboard.py" line="390"/>
+        <source>派单量</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="158"/>
+        <source>本月派至本单位的工单数</source>
+        <translation>Orders dispatched to the department this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="159"/>
+        <source>本月派单中按时签收 ÷ 已签收</source>
+        <translation>Of this month&apos;s dispatched orders: signed on time ÷ signed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="163"/>
+        <source>本月按时办结 ÷（本月办结 + 统计时点超期未办结）</source>
+        <translation>Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="165"/>
+        <source>本月回访中满意及基本满意 ÷ 回访接通</source>
+        <translation>This month&apos;s callbacks: satisfied or basically satisfied ÷ reached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="166"/>
+        <source>本月答复中结果为“已解决” ÷ 本月答复</source>
+        <translation>This month&apos;s replies with result “Resolved” ÷ replies this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="167"/>
+        <source>本月退单申请 ÷ 本月派单</source>
+        <translation>Return requests this month ÷ orders dispatched this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="168"/>
+        <source>本月被要求重办 ÷ 本月答复</source>
+        <translation>Re-handlings ordered this month ÷ replies this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="172"/>
+        <source>派单（或重办）至答复的平均工作日，不含市领导审核时间</source>
+        <translation>Average working days from dispatch (or re-handling) to the reply, city leaders&apos; review time excluded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="174"/>
+        <source>市领导审核</source>
+        <translation>City leaders&apos; review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="174"/>
+        <source>答复在市领导审核环节的平均工作日</source>
+        <translation>Average working days a reply waited for city leaders&apos; review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="182"/>
+        <source>每日派单量</source>
+        <translation>Dispatched per day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="233"/>
+        <source>正在读取服务器统计……</source>
+        <extracomment>Whose figures and when they stand, or that they are the ones kept while offline.</extracomment>
+        <translation>Reading the server&apos;s figures…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="310"/>
+        <source>离线：本机还没有%1的统计，连上服务器后显示。</source>
+        <translation>Offline: no figures for %1 on this computer yet; they appear once the server can be reached.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="320"/>
+        <source>离线：显示截至 %1（北京时间）的数据</source>
+        <translation>Offline: showing the figures as of %1 (Beijing time)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="322"/>
+        <source>服务器统计，截至 %1（北京时间）</source>
+        <translation>Server figures as of %1 (Beijing time)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="332"/>
+        <source>工作日，%1件答复</source>
+        <translation>working days, %1 replies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="350"/>
         <source>工单量</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="151"/>
-        <source>本月派至本单位（或受理）的工单数</source>
-        <translation>Orders dispatched to this department (or received) this month</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="152"/>
+        <location filename="../../ui/dashboard.py" line="159"/>
         <source>及时签收率</source>
         <translation>Signed on time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="152"/>
-        <source>按时签收 ÷（已签收 + 已超签收时限仍未签收）</source>
-        <translation>Signed on time ÷ (signed + still unsigned after the sign-by time)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="153"/>
+        <location filename="../../ui/dashboard.py" line="162"/>
         <source>按时办结率</source>
         <translation>Closed on time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="153"/>
-        <source>按时办结 ÷（已办结 + 未办结且已超期）</source>
-        <translation>Closed on time ÷ (closed + open and overdue)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="154"/>
+        <location filename="../../ui/dashboard.py" line="165"/>
         <source>回访满意率</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="154"/>
-        <source>满意及基本满意 ÷ 回访联系上的次数</source>
-        <translation>Satisfied or basically satisfied ÷ callbacks that reached the citizen</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="155"/>
+        <location filename="../../ui/dashboard.py" line="166"/>
         <source>解决率</source>
         <translation>Resolution rate</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="155"/>
-        <source>最新答复为“已解决” ÷ 已答复（待回访或已办结）</source>
-        <translation>Latest reply “Resolved” ÷ replied (awaiting callback or closed)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="156"/>
+        <location filename="../../ui/dashboard.py" line="167"/>
         <source>退单率</source>
         <translation>Return rate</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="156"/>
-        <source>申请过退单的工单 ÷ 本月工单</source>
-        <translation>Orders with a return request ÷ orders this month</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="157"/>
-        <source>审核退回率</source>
-        <translation>Review return rate</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="157"/>
-        <source>审核中被退回修改过的工单 ÷ 曾答复的工单</source>
-        <translation>Orders returned for rework in review ÷ orders ever replied</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="158"/>
+        <location filename="../../ui/dashboard.py" line="168"/>
         <source>重办率</source>
         <translation>Re-handling rate</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="158"/>
-        <source>被要求重办的工单 ÷ 曾答复的工单</source>
-        <translation>Orders sent back for re-handling ÷ orders ever replied</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="159"/>
+        <location filename="../../ui/dashboard.py" line="171"/>
         <source>平均办理时长</source>
         <translation>Average handling time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="159"/>
-        <source>从派单到首次提交答复的平均天数</source>
-        <translation>Average days from dispatch to the first reply submitted</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="165"/>
+        <location filename="../../ui/dashboard.py" line="180"/>
         <source>分类工单量</source>
         <translation>Orders by category</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="166"/>
+        <location filename="../../ui/dashboard.py" line="181"/>
         <source>来源渠道</source>
         <translation>Channels</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="167"/>
-        <source>每日受理量</source>
-        <translation>Daily intake</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="178"/>
-        <source>以上为本机缓存工单的统计，仅供参考；正式考核以服务器统计为准。</source>
-        <translation>Figures from the orders cached on this computer, for reference only; official assessment uses the server&apos;s figures.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="229"/>
+        <location filename="../../ui/dashboard.py" line="246"/>
         <source>工作台账-%1.xlsx</source>
         <translation>work-ledger-%1.xlsx</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="231"/>
+        <location filename="../../ui/dashboard.py" line="248"/>
         <source>导出工作台账</source>
         <translation>Export work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="231"/>
+        <location filename="../../ui/dashboard.py" line="248"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="241"/>
+        <location filename="../../ui/dashboard.py" line="258"/>
         <source>正在导出台账……</source>
         <translation>Exporting the ledger…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="254"/>
+        <location filename="../../ui/dashboard.py" line="271"/>
         <source>回复单-%1.pdf</source>
         <translation>reply-sheet-%1.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="256"/>
+        <location filename="../../ui/dashboard.py" line="273"/>
         <source>打印回复单</source>
         <translation>Print reply sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="256"/>
+        <location filename="../../ui/dashboard.py" line="273"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="259"/>
-        <location filename="../../ui/dashboard.py" line="266"/>
+        <location filename="../../ui/dashboard.py" line="276"/>
+        <location filename="../../ui/dashboard.py" line="283"/>
         <source>正在生成回复单……</source>
         <translation>Generating the reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="305"/>
+        <location filename="../../ui/dashboard.py" line="331"/>
         <source>%1天</source>
         <translation>%1 days</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="306"/>
-        <source>派单至首次答复</source>
-        <translation>Dispatch to first reply</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="316"/>
+        <location filename="../../ui/dashboard.py" line="342"/>
         <source>未分类</source>
         <translation>Uncategorised</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="319"/>
+        <location filename="../../ui/dashboard.py" line="345"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="353"/>
+        <location filename="../../ui/dashboard.py" line="379"/>
         <source>%1  %2（%3）</source>
         <translation>%1  %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="364"/>
-        <source>受理量</source>
-        <translation>Intake</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="378"/>
+        <location filename="../../ui/dashboard.py" line="405"/>
         <source>日</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="389"/>
+        <location filename="../../ui/dashboard.py" line="416"/>
         <source>已保存：%1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="394"/>
+        <location filename="../../ui/dashboard.py" line="421"/>
         <source>保存失败：%1</source>
         <translation>Could not save: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="396"/>
+        <location filename="../../ui/dashboard.py" line="423"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
@@ -2884,7 +2900,7 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="99"/>
+        <location filename="../../ui/dashboard.py" line="101"/>
         <source>无数据</source>
         <translation>No data</translation>
     </message>
