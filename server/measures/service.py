@@ -35,7 +35,7 @@ Formulas (a rate is ``None`` when its denominator is 0; the division itself is
   time the reply waited at the city leaders' review levels (市分管领导, 市主要领导), which is the
   reviewers' time, not the department's. Working days are office hours (08:30–17:30) on working
   days of the calendar (``server.measures.worktime``): 9 office hours make one working day.
-- Volumes: orders dispatched to the department in the period, by category and by channel.
+- Volumes: orders dispatched to the department in the period, by category, by channel and by day.
 
 Ranking: a composite score from 0 to 100, the weighted mean of the rates the department has
 (``WEIGHTS``; return and re-handling enter as ``1 − rate``); weights of rates it has no data for
