@@ -11,7 +11,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,9 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from api_client import CaseDeskClient
 from api_client.errors import ApiError, Offline, Unauthorized
 from casework.lifecycle import Command
-from casework.roles import Actor
+from casework.roles import DEPARTMENT_ROLES, Actor, Role
 from casework.schemas import COMMAND_BODIES, UserOut
+from desktop.measures import MonthFigures, load_month
 from desktop.tasks import Task, TaskRunner, guarded
 from offline import Store, open_store
 from offline.blobcache import BlobCache
@@ -347,6 +348,14 @@ class Workspace(QObject):
         else:
             self._syncing = True  # shown at once; the round's report (or its first failure) follows
             self._emit_status()
+
+    def month_figures(self, month: date) -> MonthFigures | None:
+        """The server's measures of ``month`` for this user (blocking: run it on a lane), kept for
+        offline use: their department's; a leader in charge's portfolio, everyone else's city,
+        added up. The last ones kept when the server does not answer; None when there are none."""
+        department = self.user.department_id if self.user.role in DEPARTMENT_ROLES else None
+        portfolio = frozenset(self.user.portfolio) if self.user.role is Role.LEADER_IN_CHARGE else frozenset()
+        return load_month(self.client, self.store, month, department, portfolio, self._ensure_session)
 
     def _ensure_session(self) -> None:
         """Opened offline: sign in again from the keyring as soon as the server answers."""

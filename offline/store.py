@@ -664,6 +664,19 @@ class Store:
             rows = conn.execute(select(directory.c.json).where(directory.c.kind == kind))
             return sorted((r.json for r in rows), key=lambda d: (d.get("id", 0), d.get("code", "")))
 
+    # --- the server's measures ------------------------------------------------------------------
+
+    def keep_measures(self, month: str, data: dict[str, Any]) -> None:
+        """Remember the server's figures of ``month`` (YYYY-MM) as last fetched, for reading offline."""
+        with self._engine.begin() as conn:
+            _set_state(conn, f"measures:{month}", json.dumps(data, ensure_ascii=False))
+
+    def measures(self, month: str) -> dict[str, Any] | None:
+        """The figures of ``month`` last kept by :meth:`keep_measures`, or None."""
+        with self._engine.connect() as conn:
+            found = _get_state(conn, f"measures:{month}")
+        return json.loads(found) if found else None
+
     # --- internals -----------------------------------------------------------------------------
 
     def _rebase(self, conn: Connection, order_ids: set[int]) -> None:

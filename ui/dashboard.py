@@ -1,7 +1,8 @@
 """The department's month at a glance: measure tiles, volume charts, and the ledger and reply-sheet exports.
 
-Figures come from :mod:`desktop.measures` over the orders cached on this desk, computed off the UI
-thread. The server's measures will be the authoritative ones; the page says so.
+The figures are the server's (:meth:`desktop.workspace.Workspace.month_figures`, fetched off the UI
+thread): the same as the leaders', the ranking's, the bulletin's and the ledger's. The page says
+when they stand (截至 …, Beijing time) and, without the server, that it shows the ones kept.
 """
 
 from __future__ import annotations
@@ -35,12 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casework.measures import days, percent
 from casework.roles import DEPARTMENT_ROLES
 from desktop.exports import export_ledger, export_reply_sheet
-from desktop.measures import Measures, Ratio, month_measures, month_orders, recent_months
-from desktop.tasks import Task
+from desktop.measures import MonthFigures, month_orders, recent_months
+from desktop.tasks import Lane, Task
 from desktop.workspace import Workspace
-from ui.labels import Names
+from ui.labels import Names, local_time
 
 #: Categories drawn one bar each; the rest share an "其他" bar (seven bars stay readable at 1366×768).
 TOP_CATEGORIES = 6
@@ -94,19 +96,24 @@ class Tile(QFrame):
         layout.addWidget(self.value)
         layout.addWidget(self.detail)
 
-    def show_ratio(self, ratio: Ratio) -> None:
-        self.value.setText(ratio.percent)
-        self.detail.setText(f"{ratio.numerator}/{ratio.denominator}" if ratio.denominator else self.tr("无数据"))
+    def show_ratio(self, value: float | None, numerator: int, denominator: int) -> None:
+        self.value.setText(percent(value))
+        self.detail.setText(f"{numerator}/{denominator}" if denominator else self.tr("无数据"))
+
+    def clear(self) -> None:
+        self.value.setText("—")
+        self.detail.setText("")
 
 
 class Dashboard(QWidget):
-    """Monthly measures of the orders on this desk, charts of the volume, and the two exports.
+    """The server's monthly measures, charts of the volume, and the two exports.
 
-    A department's staff see their department's led orders; city leaders see every order on their
-    desk. Recomputes when the month changes and, while visible, when the workspace changes.
+    A department's staff see their department's figures; a leader in charge their portfolio's, the
+    others the city's, added up. Fetches when the month changes and, while visible, when the
+    workspace changes (a sync brought news).
 
     Signals:
-        loaded(object): the :class:`desktop.measures.Measures` now shown.
+        loaded(object): the :class:`desktop.measures.MonthFigures` now shown (None: none to show).
         exported(object): the ``Path`` of a ledger or reply sheet just written.
     """
 
@@ -125,7 +132,7 @@ class Dashboard(QWidget):
         user = workspace.user
         #: Whose orders count: the user's department, or everything on the desk for leaders.
         self.department_id = user.department_id if user.role in DEPARTMENT_ROLES else None
-        self.measures: Measures | None = None
+        self.figures: MonthFigures | None = None
         self._generation = 0
         self._dirty = True
 
@@ -148,15 +155,23 @@ class Dashboard(QWidget):
         grid = QGridLayout()
         grid.setSpacing(8)
         specs = [
-            ("orders", self.tr("工单量"), self.tr("本月派至本单位（或受理）的工单数")),
-            ("on_time_signing", self.tr("及时签收率"), self.tr("按时签收 ÷（已签收 + 已超签收时限仍未签收）")),
-            ("on_time_closure", self.tr("按时办结率"), self.tr("按时办结 ÷（已办结 + 未办结且已超期）")),
-            ("satisfaction", self.tr("回访满意率"), self.tr("满意及基本满意 ÷ 回访联系上的次数")),
-            ("resolution", self.tr("解决率"), self.tr("最新答复为“已解决” ÷ 已答复（待回访或已办结）")),
-            ("return_requests", self.tr("退单率"), self.tr("申请过退单的工单 ÷ 本月工单")),
-            ("review_returns", self.tr("审核退回率"), self.tr("审核中被退回修改过的工单 ÷ 曾答复的工单")),
-            ("rehandling", self.tr("重办率"), self.tr("被要求重办的工单 ÷ 曾答复的工单")),
-            ("handling_days", self.tr("平均办理时长"), self.tr("从派单到首次提交答复的平均天数")),
+            ("dispatched", self.tr("派单量"), self.tr("本月派至本单位的工单数")),
+            ("on_time_signing_rate", self.tr("及时签收率"), self.tr("本月派单中按时签收 ÷ 已签收")),
+            (
+                "on_time_closure_rate",
+                self.tr("按时办结率"),
+                self.tr("本月按时办结 ÷（本月办结 + 统计时点超期未办结）"),
+            ),
+            ("satisfaction_rate", self.tr("回访满意率"), self.tr("本月回访中满意及基本满意 ÷ 回访接通")),
+            ("resolution_rate", self.tr("解决率"), self.tr("本月答复中结果为“已解决” ÷ 本月答复")),
+            ("return_rate", self.tr("退单率"), self.tr("本月退单申请 ÷ 本月派单")),
+            ("rehandling_rate", self.tr("重办率"), self.tr("本月被要求重办 ÷ 本月答复")),
+            (
+                "avg_handling_days",
+                self.tr("平均办理时长"),
+                self.tr("派单（或重办）至答复的平均工作日，不含市领导审核时间"),
+            ),
+            ("avg_leader_review_days", self.tr("市领导审核"), self.tr("答复在市领导审核环节的平均工作日")),
         ]
         for index, (key, caption, tooltip) in enumerate(specs):
             self.tiles[key] = Tile(caption, tooltip)
@@ -164,7 +179,7 @@ class Dashboard(QWidget):
 
         self.category_chart = _chart(self.tr("分类工单量"))
         self.channel_chart = _chart(self.tr("来源渠道"))
-        self.daily_chart = _chart(self.tr("每日受理量"))
+        self.daily_chart = _chart(self.tr("每日派单量"))
         self.category_view = _view(self.category_chart)
         self.channel_view = _view(self.channel_chart)
         self.daily_view = _view(self.daily_chart)
@@ -175,13 +190,14 @@ class Dashboard(QWidget):
         charts.setRowStretch(0, 3)  # the category bars need the height for one readable label each
         charts.setRowStretch(1, 2)
 
-        note = QLabel(self.tr("以上为本机缓存工单的统计，仅供参考；正式考核以服务器统计为准。"))
-        note.setStyleSheet("color: #8c959f;")
+        #: Whose figures and when they stand, or that they are the ones kept while offline.
+        self.source = QLabel()
+        self.source.setStyleSheet("color: #57606a;")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.source)
         layout.addLayout(grid)
         layout.addLayout(charts, 1)
-        layout.addWidget(note)
 
         self._reload = QTimer(self)
         self._reload.setSingleShot(True)
@@ -208,18 +224,20 @@ class Dashboard(QWidget):
             self.month_box.setCurrentIndex(index)  # refreshes
 
     def refresh(self) -> Task:
-        """Recompute the month's measures off the UI thread; the newest computation wins."""
+        """Fetch the month's figures from the server off the UI thread (the ones kept when it does
+        not answer); the newest request wins."""
         self._dirty = False
         self._reload.stop()
         self._generation += 1
         generation = self._generation
-        store, month, now, department = self.workspace.store, self.month, self.clock(), self.department_id
-
-        def compute() -> tuple[Measures, Names]:
-            return month_measures(store.orders(), month, now, department), Names(store)
-
+        self.source.setText(self.tr("正在读取服务器统计……"))
         return self.workspace.runner.run(
-            compute, label="dashboard", on_done=lambda result: self._show(generation, *result), owner=self
+            self.workspace.month_figures,
+            self.month,
+            label="dashboard",
+            lane=Lane.NETWORK,  # a server that does not answer must not hold up the store's lane
+            on_done=lambda figures: self._show(generation, figures),
+            owner=self,
         )
 
     def export_ledger(self, path: Path | None = None) -> Task | None:
@@ -285,39 +303,48 @@ class Dashboard(QWidget):
         else:
             self._dirty = True
 
-    def _show(self, generation: int, measures: Measures, names: Names) -> None:
+    def _show(self, generation: int, figures: MonthFigures | None) -> None:
         if generation != self._generation:
             return
-        self.measures = measures
-        self.tiles["orders"].value.setText(str(measures.orders))
-        self.tiles["orders"].detail.setText(month_label(measures.month))
-        for key in (
-            "on_time_signing",
-            "on_time_closure",
-            "satisfaction",
-            "resolution",
-            "return_requests",
-            "review_returns",
-            "rehandling",
-        ):
-            self.tiles[key].show_ratio(getattr(measures, key))
-        days = measures.average_handling_days
-        self.tiles["handling_days"].value.setText("—" if days is None else self.tr("%1天").replace("%1", f"{days:.1f}"))
-        self.tiles["handling_days"].detail.setText(self.tr("派单至首次答复"))
-        self._draw_categories(measures, names)
-        self._draw_channels(measures)
-        self._draw_daily(measures)
-        self.loaded.emit(measures)
+        self.figures = figures
+        if figures is None:
+            missing = self.tr("离线：本机还没有%1的统计，连上服务器后显示。")
+            self.source.setText(missing.replace("%1", month_label(self.month)))
+            for tile in self.tiles.values():
+                tile.clear()
+            for chart in (self.category_chart, self.channel_chart, self.daily_chart):
+                _clear(chart)
+            self.loaded.emit(None)
+            return
+        when = local_time(figures.as_of)
+        if figures.offline:
+            self.source.setText(self.tr("离线：显示截至 %1（北京时间）的数据").replace("%1", when))
+        else:
+            self.source.setText(self.tr("服务器统计，截至 %1（北京时间）").replace("%1", when))
+        counts, rates, ratios = figures.counts, figures.rates, figures.ratios
+        self.tiles["dispatched"].value.setText(str(counts.dispatched))
+        self.tiles["dispatched"].detail.setText(month_label(figures.month))
+        for key, (numerator, denominator) in ratios.items():
+            self.tiles[key].show_ratio(getattr(rates, key), numerator, denominator)
+        for key in ("avg_handling_days", "avg_leader_review_days"):
+            value = getattr(rates, key)
+            tile = self.tiles[key]
+            tile.value.setText("—" if value is None else self.tr("%1天").replace("%1", days(value)))
+            tile.detail.setText(self.tr("工作日，%1件答复").replace("%1", str(counts.replied)))
+        self._draw_categories(figures)
+        self._draw_channels(figures)
+        self._draw_daily(figures)
+        self.loaded.emit(figures)
 
-    def _draw_categories(self, measures: Measures, names: Names) -> None:
+    def _draw_categories(self, figures: MonthFigures) -> None:
         chart = _clear(self.category_chart)
-        items = list(measures.by_category.items())
+        items = figures.by_category
         top, rest = items[:TOP_CATEGORIES], items[TOP_CATEGORIES:]
-        labels = [names.category(code) or self.tr("未分类") for code, _ in top]
-        values = [count for _, count in top]
+        labels = [v.name or self.tr("未分类") for v in top]
+        values = [v.count for v in top]
         if rest:
             labels.append(self.tr("其他"))
-            values.append(sum(count for _, count in rest))
+            values.append(sum(v.count for v in rest))
         # Largest at the top: a horizontal bar chart draws its first category at the bottom.
         labels.reverse()
         values.reverse()
@@ -344,11 +371,11 @@ class Dashboard(QWidget):
         series.attachAxis(axis_x)
         chart.legend().setVisible(False)
 
-    def _draw_channels(self, measures: Measures) -> None:
+    def _draw_channels(self, figures: MonthFigures) -> None:
         chart = _clear(self.channel_chart)
         series = QPieSeries()
-        total = sum(measures.by_channel.values())
-        for channel, count in measures.by_channel.items():
+        total = sum(v.count for v in figures.by_channel)
+        for channel, count in ((v.code, v.count) for v in figures.by_channel):
             share = f"{count / total * 100:.0f}%" if total else ""
             label = self.tr("%1  %2（%3）").replace("%1", channel_label(channel)).replace("%2", str(count))
             series.append(label.replace("%3", share), count)
@@ -358,25 +385,26 @@ class Dashboard(QWidget):
         legend.setVisible(bool(total))
         legend.setAlignment(Qt.AlignmentFlag.AlignRight)
 
-    def _draw_daily(self, measures: Measures) -> None:
+    def _draw_daily(self, figures: MonthFigures) -> None:
         chart = _clear(self.daily_chart)
         series = QLineSeries()
-        series.setName(self.tr("受理量"))
-        for day, count in measures.daily_intake.items():
-            series.append(day.day, count)
+        series.setName(self.tr("派单量"))
+        daily = figures.by_day
+        for volume in daily:
+            series.append(volume.day.day, volume.count)
         pen = series.pen()
         pen.setColor(ACCENT)
         pen.setWidth(2)
         series.setPen(pen)
         series.setPointsVisible(True)
         chart.addSeries(series)
-        days = len(measures.daily_intake)
+        count = len(daily)
         axis_x = QValueAxis()
-        axis_x.setRange(1, max(days, 2))
+        axis_x.setRange(1, max(count, 2))
         axis_x.setLabelFormat("%d")
-        axis_x.setTickCount(min(days, 11) if days > 1 else 2)
+        axis_x.setTickCount(min(count, 11) if count > 1 else 2)
         axis_x.setTitleText(self.tr("日"))
-        axis_y = _count_axis(max(measures.daily_intake.values(), default=0))
+        axis_y = _count_axis(max((v.count for v in daily), default=0))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_x)

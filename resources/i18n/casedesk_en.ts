@@ -349,256 +349,272 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="52"/>
+        <location filename="../../ui/dashboard.py" line="54"/>
         <source>电话</source>
         <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar (seven bars stay readable at 1366×768).</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="53"/>
+        <location filename="../../ui/dashboard.py" line="55"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="54"/>
+        <location filename="../../ui/dashboard.py" line="56"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="55"/>
+        <location filename="../../ui/dashboard.py" line="57"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="56"/>
+        <location filename="../../ui/dashboard.py" line="58"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="57"/>
+        <location filename="../../ui/dashboard.py" line="59"/>
         <source>移动客户端</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="63"/>
+        <location filename="../../ui/dashboard.py" line="65"/>
         <source>%1年%2月</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="136"/>
+        <location filename="../../ui/dashboard.py" line="143"/>
         <source>导出台账</source>
         <extracomment>Whose orders count: the user&apos;s department, or everything on the desk for leaders.</extracomment>
         <translation>Export ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="137"/>
+        <location filename="../../ui/dashboard.py" line="144"/>
         <source>把所选月份的工单导出为 Excel 工作台账</source>
         <translation>Export the selected month&apos;s orders as an Excel work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="142"/>
+        <location filename="../../ui/dashboard.py" line="149"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="151"/>
-        <location filename="../../ui/dashboard.py" line="324"/>
+        <location filename="../../ui/dashboard.py" line="158"/>
+        <location filename="../../ui/dashboard.py" line="391"/>
+        <source>派单量</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="158"/>
+        <source>本月派至本单位的工单数</source>
+        <translation>Orders dispatched to the department this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="159"/>
+        <source>本月派单中按时签收 ÷ 已签收</source>
+        <translation>Of this month&apos;s dispatched orders: signed on time ÷ signed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="163"/>
+        <source>本月按时办结 ÷（本月办结 + 统计时点超期未办结）</source>
+        <translation>Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="165"/>
+        <source>本月回访中满意及基本满意 ÷ 回访接通</source>
+        <translation>This month&apos;s callbacks: satisfied or basically satisfied ÷ reached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="166"/>
+        <source>本月答复中结果为“已解决” ÷ 本月答复</source>
+        <translation>This month&apos;s replies with result “Resolved” ÷ replies this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="167"/>
+        <source>本月退单申请 ÷ 本月派单</source>
+        <translation>Return requests this month ÷ orders dispatched this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="168"/>
+        <source>本月被要求重办 ÷ 本月答复</source>
+        <translation>Re-handlings ordered this month ÷ replies this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="172"/>
+        <source>派单（或重办）至答复的平均工作日，不含市领导审核时间</source>
+        <translation>Average working days from dispatch (or re-handling) to the reply, city leaders&apos; review time excluded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="174"/>
+        <source>市领导审核</source>
+        <translation>City leaders&apos; review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="174"/>
+        <source>答复在市领导审核环节的平均工作日</source>
+        <translation>Average working days a reply waited for city leaders&apos; review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="182"/>
+        <source>每日派单量</source>
+        <translation>Dispatched per day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="233"/>
+        <source>正在读取服务器统计……</source>
+        <extracomment>Whose figures and when they stand, or that they are the ones kept while offline.</extracomment>
+        <translation>Reading the server&apos;s figures…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="311"/>
+        <source>离线：本机还没有%1的统计，连上服务器后显示。</source>
+        <translation>Offline: no figures for %1 on this computer yet; they appear once the server can be reached.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="321"/>
+        <source>离线：显示截至 %1（北京时间）的数据</source>
+        <translation>Offline: showing the figures as of %1 (Beijing time)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="323"/>
+        <source>服务器统计，截至 %1（北京时间）</source>
+        <translation>Server figures as of %1 (Beijing time)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="333"/>
+        <source>工作日，%1件答复</source>
+        <translation>working days, %1 replies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="351"/>
         <source>工单量</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="151"/>
-        <source>本月派至本单位（或受理）的工单数</source>
-        <translation>Orders dispatched to this department (or received) this month</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="152"/>
+        <location filename="../../ui/dashboard.py" line="159"/>
         <source>及时签收率</source>
         <translation>Signed on time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="152"/>
-        <source>按时签收 ÷（已签收 + 已超签收时限仍未签收）</source>
-        <translation>Signed on time ÷ (signed + still unsigned after the sign-by time)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="153"/>
+        <location filename="../../ui/dashboard.py" line="162"/>
         <source>按时办结率</source>
         <translation>Closed on time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="153"/>
-        <source>按时办结 ÷（已办结 + 未办结且已超期）</source>
-        <translation>Closed on time ÷ (closed + open and overdue)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="154"/>
+        <location filename="../../ui/dashboard.py" line="165"/>
         <source>回访满意率</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="154"/>
-        <source>满意及基本满意 ÷ 回访联系上的次数</source>
-        <translation>Satisfied or basically satisfied ÷ callbacks that reached the citizen</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="155"/>
+        <location filename="../../ui/dashboard.py" line="166"/>
         <source>解决率</source>
         <translation>Resolution rate</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="155"/>
-        <source>最新答复为“已解决” ÷ 已答复（待回访或已办结）</source>
-        <translation>Latest reply “Resolved” ÷ replied (awaiting callback or closed)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="156"/>
+        <location filename="../../ui/dashboard.py" line="167"/>
         <source>退单率</source>
         <translation>Return rate</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="156"/>
-        <source>申请过退单的工单 ÷ 本月工单</source>
-        <translation>Orders with a return request ÷ orders this month</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="157"/>
-        <source>审核退回率</source>
-        <translation>Review return rate</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="157"/>
-        <source>审核中被退回修改过的工单 ÷ 曾答复的工单</source>
-        <translation>Orders returned for rework in review ÷ orders ever replied</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="158"/>
+        <location filename="../../ui/dashboard.py" line="168"/>
         <source>重办率</source>
         <translation>Re-handling rate</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="158"/>
-        <source>被要求重办的工单 ÷ 曾答复的工单</source>
-        <translation>Orders sent back for re-handling ÷ orders ever replied</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="159"/>
+        <location filename="../../ui/dashboard.py" line="171"/>
         <source>平均办理时长</source>
         <translation>Average handling time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="159"/>
-        <source>从派单到首次提交答复的平均天数</source>
-        <translation>Average days from dispatch to the first reply submitted</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="165"/>
+        <location filename="../../ui/dashboard.py" line="180"/>
         <source>分类工单量</source>
         <translation>Orders by category</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="166"/>
+        <location filename="../../ui/dashboard.py" line="181"/>
         <source>来源渠道</source>
         <translation>Channels</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="167"/>
-        <source>每日受理量</source>
-        <translation>Daily intake</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="178"/>
-        <source>以上为本机缓存工单的统计，仅供参考；正式考核以服务器统计为准。</source>
-        <translation>Figures from the orders cached on this computer, for reference only; official assessment uses the server&apos;s figures.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="229"/>
+        <location filename="../../ui/dashboard.py" line="247"/>
         <source>工作台账-%1.xlsx</source>
         <translation>work-ledger-%1.xlsx</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="231"/>
+        <location filename="../../ui/dashboard.py" line="249"/>
         <source>导出工作台账</source>
         <translation>Export work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="231"/>
+        <location filename="../../ui/dashboard.py" line="249"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="241"/>
+        <location filename="../../ui/dashboard.py" line="259"/>
         <source>正在导出台账……</source>
         <translation>Exporting the ledger…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="254"/>
+        <location filename="../../ui/dashboard.py" line="272"/>
         <source>回复单-%1.pdf</source>
         <translation>reply-sheet-%1.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="256"/>
+        <location filename="../../ui/dashboard.py" line="274"/>
         <source>打印回复单</source>
         <translation>Print reply sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="256"/>
+        <location filename="../../ui/dashboard.py" line="274"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="259"/>
-        <location filename="../../ui/dashboard.py" line="266"/>
+        <location filename="../../ui/dashboard.py" line="277"/>
+        <location filename="../../ui/dashboard.py" line="284"/>
         <source>正在生成回复单……</source>
         <translation>Generating the reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="305"/>
+        <location filename="../../ui/dashboard.py" line="332"/>
         <source>%1天</source>
         <translation>%1 days</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="306"/>
-        <source>派单至首次答复</source>
-        <translation>Dispatch to first reply</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="316"/>
+        <location filename="../../ui/dashboard.py" line="343"/>
         <source>未分类</source>
         <translation>Uncategorised</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="319"/>
+        <location filename="../../ui/dashboard.py" line="346"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="353"/>
+        <location filename="../../ui/dashboard.py" line="380"/>
         <source>%1  %2（%3）</source>
         <translation>%1  %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="364"/>
-        <source>受理量</source>
-        <translation>Intake</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="378"/>
+        <location filename="../../ui/dashboard.py" line="406"/>
         <source>日</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="389"/>
+        <location filename="../../ui/dashboard.py" line="417"/>
         <source>已保存：%1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="394"/>
+        <location filename="../../ui/dashboard.py" line="422"/>
         <source>保存失败：%1</source>
         <translation>Could not save: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="396"/>
+        <location filename="../../ui/dashboard.py" line="424"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
@@ -1304,7 +1320,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/order_view.py" line="712"/>
-        <location filename="../../ui/order_view.py" line="1065"/>
+        <location filename="../../ui/order_view.py" line="1068"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
@@ -1330,7 +1346,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/order_view.py" line="727"/>
-        <location filename="../../ui/order_view.py" line="903"/>
+        <location filename="../../ui/order_view.py" line="904"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
@@ -1407,495 +1423,495 @@ Please send this file to your system administrator.</translation>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="903"/>
+        <location filename="../../ui/order_view.py" line="904"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="921"/>
+        <location filename="../../ui/order_view.py" line="924"/>
         <source>重件</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="923"/>
+        <location filename="../../ui/order_view.py" line="926"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="925"/>
+        <location filename="../../ui/order_view.py" line="928"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="931"/>
+        <location filename="../../ui/order_view.py" line="934"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="935"/>
+        <location filename="../../ui/order_view.py" line="938"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="940"/>
+        <location filename="../../ui/order_view.py" line="943"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="944"/>
+        <location filename="../../ui/order_view.py" line="947"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="945"/>
+        <location filename="../../ui/order_view.py" line="948"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="959"/>
+        <location filename="../../ui/order_view.py" line="962"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="965"/>
+        <location filename="../../ui/order_view.py" line="968"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="965"/>
+        <location filename="../../ui/order_view.py" line="968"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="985"/>
+        <location filename="../../ui/order_view.py" line="988"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1007"/>
+        <location filename="../../ui/order_view.py" line="1010"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1007"/>
+        <location filename="../../ui/order_view.py" line="1010"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1010"/>
+        <location filename="../../ui/order_view.py" line="1013"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1032"/>
+        <location filename="../../ui/order_view.py" line="1035"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1033"/>
+        <location filename="../../ui/order_view.py" line="1036"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1034"/>
+        <location filename="../../ui/order_view.py" line="1037"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1035"/>
+        <location filename="../../ui/order_view.py" line="1038"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1036"/>
+        <location filename="../../ui/order_view.py" line="1039"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1036"/>
+        <location filename="../../ui/order_view.py" line="1039"/>
         <source>复杂</source>
         <translation>Complex</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1036"/>
+        <location filename="../../ui/order_view.py" line="1039"/>
         <source>简单</source>
         <translation>Simple</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1037"/>
+        <location filename="../../ui/order_view.py" line="1040"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1038"/>
+        <location filename="../../ui/order_view.py" line="1041"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1039"/>
+        <location filename="../../ui/order_view.py" line="1042"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1040"/>
+        <location filename="../../ui/order_view.py" line="1043"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1052"/>
+        <location filename="../../ui/order_view.py" line="1055"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1053"/>
+        <location filename="../../ui/order_view.py" line="1056"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1055"/>
+        <location filename="../../ui/order_view.py" line="1058"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1056"/>
+        <location filename="../../ui/order_view.py" line="1059"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1057"/>
+        <location filename="../../ui/order_view.py" line="1060"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1061"/>
+        <location filename="../../ui/order_view.py" line="1064"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1062"/>
+        <location filename="../../ui/order_view.py" line="1065"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1062"/>
+        <location filename="../../ui/order_view.py" line="1065"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1064"/>
+        <location filename="../../ui/order_view.py" line="1067"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1065"/>
-        <location filename="../../ui/order_view.py" line="1191"/>
+        <location filename="../../ui/order_view.py" line="1068"/>
+        <location filename="../../ui/order_view.py" line="1194"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1075"/>
+        <location filename="../../ui/order_view.py" line="1078"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1075"/>
+        <location filename="../../ui/order_view.py" line="1078"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1079"/>
+        <location filename="../../ui/order_view.py" line="1082"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1080"/>
+        <location filename="../../ui/order_view.py" line="1083"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1081"/>
+        <location filename="../../ui/order_view.py" line="1084"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1082"/>
+        <location filename="../../ui/order_view.py" line="1085"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1085"/>
+        <location filename="../../ui/order_view.py" line="1088"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1085"/>
+        <location filename="../../ui/order_view.py" line="1088"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1091"/>
+        <location filename="../../ui/order_view.py" line="1094"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1092"/>
+        <location filename="../../ui/order_view.py" line="1095"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1093"/>
+        <location filename="../../ui/order_view.py" line="1096"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1093"/>
+        <location filename="../../ui/order_view.py" line="1096"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1097"/>
+        <location filename="../../ui/order_view.py" line="1100"/>
         <source>待审批</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1097"/>
+        <location filename="../../ui/order_view.py" line="1100"/>
         <source>已批准</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1097"/>
+        <location filename="../../ui/order_view.py" line="1100"/>
         <source>未批准</source>
         <translation>Denied</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1102"/>
+        <location filename="../../ui/order_view.py" line="1105"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1103"/>
+        <location filename="../../ui/order_view.py" line="1106"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1111"/>
+        <location filename="../../ui/order_view.py" line="1114"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1041"/>
-        <location filename="../../ui/order_view.py" line="1112"/>
+        <location filename="../../ui/order_view.py" line="1044"/>
+        <location filename="../../ui/order_view.py" line="1115"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1114"/>
+        <location filename="../../ui/order_view.py" line="1117"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1133"/>
+        <location filename="../../ui/order_view.py" line="1136"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1137"/>
+        <location filename="../../ui/order_view.py" line="1140"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1151"/>
+        <location filename="../../ui/order_view.py" line="1154"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1158"/>
+        <location filename="../../ui/order_view.py" line="1161"/>
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1160"/>
+        <location filename="../../ui/order_view.py" line="1163"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1160"/>
+        <location filename="../../ui/order_view.py" line="1163"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1166"/>
+        <location filename="../../ui/order_view.py" line="1169"/>
         <source>12345热线电话</source>
         <translation>12345 hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1167"/>
+        <location filename="../../ui/order_view.py" line="1170"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1168"/>
+        <location filename="../../ui/order_view.py" line="1171"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1169"/>
+        <location filename="../../ui/order_view.py" line="1172"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1170"/>
+        <location filename="../../ui/order_view.py" line="1173"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1171"/>
+        <location filename="../../ui/order_view.py" line="1174"/>
         <source>手机应用</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1176"/>
+        <location filename="../../ui/order_view.py" line="1179"/>
         <source>咨询</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1177"/>
+        <location filename="../../ui/order_view.py" line="1180"/>
         <source>求助</source>
         <translation>Request for help</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1178"/>
+        <location filename="../../ui/order_view.py" line="1181"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1179"/>
+        <location filename="../../ui/order_view.py" line="1182"/>
         <source>举报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1180"/>
+        <location filename="../../ui/order_view.py" line="1183"/>
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1184"/>
+        <location filename="../../ui/order_view.py" line="1187"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1184"/>
+        <location filename="../../ui/order_view.py" line="1187"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1198"/>
+        <location filename="../../ui/order_view.py" line="1201"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1202"/>
+        <location filename="../../ui/order_view.py" line="1205"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1209"/>
+        <location filename="../../ui/order_view.py" line="1212"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1218"/>
+        <location filename="../../ui/order_view.py" line="1221"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1225"/>
+        <location filename="../../ui/order_view.py" line="1228"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1234"/>
+        <location filename="../../ui/order_view.py" line="1237"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1241"/>
+        <location filename="../../ui/order_view.py" line="1244"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1256"/>
+        <location filename="../../ui/order_view.py" line="1259"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1274"/>
+        <location filename="../../ui/order_view.py" line="1277"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1277"/>
+        <location filename="../../ui/order_view.py" line="1280"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1278"/>
+        <location filename="../../ui/order_view.py" line="1281"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1294"/>
-        <location filename="../../ui/order_view.py" line="1381"/>
+        <location filename="../../ui/order_view.py" line="1297"/>
+        <location filename="../../ui/order_view.py" line="1384"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1296"/>
+        <location filename="../../ui/order_view.py" line="1299"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1305"/>
+        <location filename="../../ui/order_view.py" line="1308"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1307"/>
+        <location filename="../../ui/order_view.py" line="1310"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1313"/>
+        <location filename="../../ui/order_view.py" line="1316"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1322"/>
+        <location filename="../../ui/order_view.py" line="1325"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1332"/>
+        <location filename="../../ui/order_view.py" line="1335"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1332"/>
+        <location filename="../../ui/order_view.py" line="1335"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1340"/>
+        <location filename="../../ui/order_view.py" line="1343"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1416"/>
+        <location filename="../../ui/order_view.py" line="1419"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1422"/>
+        <location filename="../../ui/order_view.py" line="1425"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -2584,7 +2600,7 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="99"/>
+        <location filename="../../ui/dashboard.py" line="101"/>
         <source>无数据</source>
         <translation>No data</translation>
     </message>

@@ -607,6 +607,29 @@ EN: dict[str, str] = {
     # --- lead's fixes after the new-user trial ---
     "恢复默认列宽": "Reset column widths",
     "这张工单不在当前显示的「%1」列表中，它的状态：%2。": "This order is not in the list shown (“%1”); it is: %2.",
+    # --- the 统计 tab shows the server's measures (one definition of each measure) ---
+    "本月派至本单位的工单数": "Orders dispatched to the department this month",
+    "本月派单中按时签收 ÷ 已签收": "Of this month's dispatched orders: signed on time ÷ signed",
+    "本月按时办结 ÷（本月办结 + 统计时点超期未办结）": (
+        "Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)"
+    ),
+    "本月回访中满意及基本满意 ÷ 回访接通": "This month's callbacks: satisfied or basically satisfied ÷ reached",
+    "本月答复中结果为“已解决” ÷ 本月答复": "This month's replies with result “Resolved” ÷ replies this month",
+    "本月退单申请 ÷ 本月派单": "Return requests this month ÷ orders dispatched this month",
+    "本月被要求重办 ÷ 本月答复": "Re-handlings ordered this month ÷ replies this month",
+    "派单（或重办）至答复的平均工作日，不含市领导审核时间": (
+        "Average working days from dispatch (or re-handling) to the reply, city leaders' review time excluded"
+    ),
+    "市领导审核": "City leaders' review",
+    "答复在市领导审核环节的平均工作日": "Average working days a reply waited for city leaders' review",
+    "每日派单量": "Dispatched per day",
+    "正在读取服务器统计……": "Reading the server's figures…",
+    "离线：本机还没有%1的统计，连上服务器后显示。": (
+        "Offline: no figures for %1 on this computer yet; they appear once the server can be reached."
+    ),
+    "离线：显示截至 %1（北京时间）的数据": "Offline: showing the figures as of %1 (Beijing time)",
+    "服务器统计，截至 %1（北京时间）": "Server figures as of %1 (Beijing time)",
+    "工作日，%1件答复": "working days, %1 replies",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

@@ -24,14 +24,14 @@ from reportlab.platypus import TableStyle as Style
 from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
-from casework.measures import DepartmentMeasures
+from casework.measures import DepartmentMeasures, days, percent, rates
 from casework.order import ResultCode, State
 from casework.vocabulary import zh, zh_names
 from server.measures.fonts import choose_font
 from server.measures.ledger import write_ledger
 from server.measures.periods import Period
-from server.measures.report import MonthReport, days, duration, gather, percent
-from server.measures.service import WEIGHTS, rate
+from server.measures.report import MonthReport, duration, gather
+from server.measures.service import WEIGHTS
 
 STATE_NAMES = zh_names(State)
 RESOLVED = zh(ResultCode, ResultCode.RESOLVED)
@@ -84,12 +84,12 @@ def _local(moment: datetime) -> str:
 
 
 def _overview(report: MonthReport, s: _Styles) -> list[Flowable]:
-    t = report.totals
+    t, r = report.totals, rates(report.totals)
     text = (
         f"{report.period.label}，热线共受理群众诉求 {report.intake} 件，向承办单位派单 {t.dispatched} 件；"
         f"承办单位答复 {t.replied} 件，办结 {t.closed} 件，按时办结率 "
-        f"{percent(rate(t.closed_on_time, t.closed + t.open_overdue))}；回访满意率 "
-        f"{percent(rate(t.satisfied, t.callbacks_reached))}，解决率 {percent(rate(t.resolved, t.replied))}。"
+        f"{percent(r.on_time_closure_rate)}；回访满意率 "
+        f"{percent(r.satisfaction_rate)}，解决率 {percent(r.resolution_rate)}。"
         f"截至统计时点，超期未办结工单 {t.open_overdue} 件。"
     )
     return [Paragraph("一、总体情况", s.heading), Paragraph(text, s.body)]

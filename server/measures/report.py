@@ -66,15 +66,6 @@ def gather(session: Session, period: Period, now: datetime) -> MonthReport:
     )
 
 
-def percent(value: float | None) -> str:
-    """0.9766 → ``97.7%``; no data → ``—``."""
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def days(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
 def duration(value: timedelta) -> str:
     """``2天7小时``, or ``7小时``, or ``40分钟``."""
     hours = int(value.total_seconds() // 3600)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from casework.deadlines import SHANGHAI
+from casework.measures import MeasureCounts
 from casework.order import CallbackOutcome, ResultCode, State
 from server.measures.periods import Window
 from server.models import Category, Department, MeasureFact, Order, ReplyVersion
@@ -24,30 +26,8 @@ SATISFIED = [CallbackOutcome.SATISFIED.value, CallbackOutcome.BASICALLY_SATISFIE
 WITH_A_DEPARTMENT = [s.value for s in (State.DISPATCHED, State.RETURN_REQUESTED, State.IN_PROGRESS, State.IN_REVIEW)]
 
 
-@dataclass
-class Counts:
-    """One department's counts for a window (what every rate is divided from)."""
-
-    dispatched: int = 0
-    signed: int = 0
-    signed_on_time: int = 0
-    return_requests: int = 0
-    replied: int = 0
-    replied_on_time: int = 0
-    resolved: int = 0
-    reopened: int = 0
-    work_seconds: int = 0
-    leader_seconds: int = 0
-    callbacks_reached: int = 0
-    satisfied: int = 0
-    closed: int = 0
-    closed_on_time: int = 0
-    open_overdue: int = 0
-
-    def __iadd__(self, other: Counts) -> Counts:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-        return self
+#: One department's counts for a window (what every rate is divided from: casework's one definition).
+Counts = MeasureCounts
 
 
 def happened(column: Any, w: Window) -> ColumnElement[bool]:
@@ -70,11 +50,12 @@ def overdue_at(moment: datetime) -> ColumnElement[bool]:
 
 @dataclass
 class Tally:
-    """Counts per department, and its dispatched orders by category and by channel (most first)."""
+    """Counts per department, and its dispatched orders by category, by channel (most first) and by day."""
 
     counts: dict[int, Counts] = field(default_factory=lambda: defaultdict(Counts))
     by_category: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
     by_channel: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+    by_day: dict[int, dict[date, int]] = field(default_factory=dict)
 
 
 def _ranked(counter: dict[tuple[int, str], int]) -> dict[int, list[tuple[str, int]]]:
@@ -109,6 +90,12 @@ def tally(session: Session, w: Window, department_ids: Sequence[int] | None = No
         categories[dep, category or ""] += n
         channels[dep, channel or ""] += n
     result.by_category, result.by_channel = _ranked(categories), _ranked(channels)
+    # By day in Beijing time: the moments themselves, bucketed here (SQLite and PostgreSQL alike).
+    days: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    moments = select(F.department_id, F.at).where(F.kind == "dispatch", _in_window(F.at, w), *where)
+    for dep, at in session.execute(moments):
+        days[dep][at.astimezone(SHANGHAI).date()] += 1
+    result.by_day = {dep: dict(counts) for dep, counts in days.items()}
     for dep, n, on_time, resolved, work, leader in rows(
         func.count(),
         func.count().filter(F.on_time.is_(True)),

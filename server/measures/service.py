@@ -8,7 +8,8 @@ from the audit log (``recompute-measures``) gives the same figures.
 Each count is attributed to the department that led the order when the counted thing happened
 (an order handed on after an accepted 退单 counts for both departments, each for its own part).
 
-Formulas (a rate is ``None`` when its denominator is 0):
+Formulas (a rate is ``None`` when its denominator is 0; the division itself is
+``casework.measures.rates``, the one copy the desk uses too — this is what each count takes in):
 
 - 及时签收率 on-time signing = signed on time ÷ signed, over the orders *dispatched to the
   department in the period*, however soon after the period they were signed (up to now: an order
@@ -34,7 +35,7 @@ Formulas (a rate is ``None`` when its denominator is 0):
   time the reply waited at the city leaders' review levels (市分管领导, 市主要领导), which is the
   reviewers' time, not the department's. Working days are office hours (08:30–17:30) on working
   days of the calendar (``server.measures.worktime``): 9 office hours make one working day.
-- Volumes: orders dispatched to the department in the period, by category and by channel.
+- Volumes: orders dispatched to the department in the period, by category, by channel and by day.
 
 Ranking: a composite score from 0 to 100, the weighted mean of the rates the department has
 (``WEIGHTS``; return and re-handling enter as ``1 − rate``); weights of rates it has no data for
@@ -52,19 +53,19 @@ in the period (by ``received_at``) except those declared invalid (无效) by ``a
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
-from casework.measures import DepartmentMeasures, HotIssue, RankingEntry, TodayFigures, Volume
+from casework.measures import DayVolume, DepartmentMeasures, HotIssue, RankingEntry, TodayFigures, Volume, rates
 from casework.order import Channel, State
 from casework.vocabulary import zh_names
 from server.errors import not_found
 from server.measures import repository
 from server.measures.periods import Period, Window, midnight
 from server.measures.repository import Counts
-from server.measures.worktime import WORKING_DAY_SECONDS
 from server.models import Department
 
 #: Weight of each rate in the ranking's composite score (they add up to 1).
@@ -82,14 +83,6 @@ INVERTED = frozenset({"rehandling_rate", "return_rate"})
 CHANNEL_NAMES = zh_names(Channel)
 
 
-def rate(numerator: int, denominator: int) -> float | None:
-    return numerator / denominator if denominator else None
-
-
-def _days(seconds: int, replies: int) -> float | None:
-    return seconds / replies / WORKING_DAY_SECONDS if replies else None
-
-
 def measures_of(
     department: Department,
     period: Period,
@@ -98,8 +91,10 @@ def measures_of(
     by_category: list[tuple[str, int]],
     by_channel: list[tuple[str, int]],
     categories: dict[str, str],
+    by_day: dict[date, int] | None = None,
 ) -> DepartmentMeasures:
-    """Counts → the department's measures (the formulas of the module docstring)."""
+    """Counts → the department's measures (``casework.measures.rates``: the one set of formulas)."""
+    days = by_day or {}
     return DepartmentMeasures(
         department_id=department.id,
         department_code=department.code,
@@ -107,29 +102,14 @@ def measures_of(
         start=period.start,
         end=period.end,
         as_of=w.as_of,
-        dispatched=c.dispatched,
-        signed=c.signed,
-        signed_on_time=c.signed_on_time,
-        on_time_signing_rate=rate(c.signed_on_time, c.signed),
-        closed=c.closed,
-        closed_on_time=c.closed_on_time,
-        open_overdue=c.open_overdue,
-        on_time_closure_rate=rate(c.closed_on_time, c.closed + c.open_overdue),
-        callbacks_reached=c.callbacks_reached,
-        satisfied=c.satisfied,
-        satisfaction_rate=rate(c.satisfied, c.callbacks_reached),
-        replied=c.replied,
-        replied_on_time=c.replied_on_time,
-        resolved=c.resolved,
-        resolution_rate=rate(c.resolved, c.replied),
-        return_requests=c.return_requests,
-        return_rate=rate(c.return_requests, c.dispatched),
-        reopened=c.reopened,
-        rehandling_rate=rate(c.reopened, c.replied),
-        avg_handling_days=_days(c.work_seconds, c.replied),
-        avg_leader_review_days=_days(c.leader_seconds, c.replied),
+        **asdict(c),
+        **asdict(rates(c)),
         by_category=[Volume(code=k, name=categories.get(k, k), count=n) for k, n in by_category],
         by_channel=[Volume(code=k, name=CHANNEL_NAMES.get(k, k), count=n) for k, n in by_channel],
+        by_day=[
+            DayVolume(day=period.start + timedelta(days=i), count=days.get(period.start + timedelta(days=i), 0))
+            for i in range(period.days)
+        ],
     )
 
 
@@ -148,6 +128,7 @@ def _all_measures(
             found.by_category.get(d.id, []),
             found.by_channel.get(d.id, []),
             names,
+            found.by_day.get(d.id),
         )
         for d in departments
     ]
@@ -267,6 +248,7 @@ def today(session: Session, now: datetime) -> TodayFigures:
     month = Period.month_of(now)
     totals = city(session, month.start, month.end, now)
     states = repository.open_orders_by_state(session)
+    month_rates = rates(totals)
     return TodayFigures(
         as_of=now,
         day=day,
@@ -276,6 +258,6 @@ def today(session: Session, now: datetime) -> TodayFigures:
         awaiting_callback=states.get(State.REPLIED.value, 0),
         overdue=repository.overdue_count(session, now),
         month_start=month.start,
-        on_time_closure_rate=rate(totals.closed_on_time, totals.closed + totals.open_overdue),
-        satisfaction_rate=rate(totals.satisfied, totals.callbacks_reached),
+        on_time_closure_rate=month_rates.on_time_closure_rate,
+        satisfaction_rate=month_rates.satisfaction_rate,
     )

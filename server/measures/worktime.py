@@ -16,10 +16,6 @@ from casework.calendar import WorkingDayCalendar
 from casework.deadlines import SHANGHAI, OfficeHours
 
 OFFICE_HOURS = OfficeHours()
-#: Seconds in one working day (one office day).
-WORKING_DAY_SECONDS = sum(
-    sign * (t.hour * 3600 + t.minute * 60 + t.second) for sign, t in ((1, OFFICE_HOURS.end), (-1, OFFICE_HOURS.start))
-)
 
 
 def office_seconds(start: datetime, end: datetime, calendar: WorkingDayCalendar) -> int:

@@ -3,7 +3,9 @@ and orders pulled into their stores as the server would send them. Registered in
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from api_client import CaseDeskClient
+from casework.deadlines import SHANGHAI
 from casework.lifecycle import allowed_commands
+from casework.measures import DayVolume, DepartmentMeasures, MeasureCounts, Volume, rates
 from casework.roles import Role
 from casework.schemas import CategoryOut, DepartmentOut, EventView, OrderDetail, UserOut
 from casework.sync import SyncChange
@@ -133,6 +137,70 @@ def put(ws: Workspace, state: str, order_id: int = 1, events: list[dict[str, Any
     evs = [EventView.model_validate({"order_id": order_id, "before": {}, "after": {}, **e}) for e in events]
     change = SyncChange(seq=1, kind="upsert", order_id=order_id, order=OrderDetail.model_validate(detail), events=evs)
     ws.store.apply_pull(pull(change))
+
+
+def keep_figures(ws: Workspace, as_of: datetime, department_id: int = 3) -> DepartmentMeasures:
+    """Keep in ``ws``'s store what the server would have sent for ``as_of``'s month (as though
+    the desk had fetched it before going offline), counted roughly from the orders on the desk
+    that ``department_id`` leads: test data for the dashboard, not a measure."""
+    local = as_of.astimezone(SHANGHAI)
+    start = local.date().replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1)
+    mine = [
+        o
+        for o in ws.store.orders()
+        if o.get("lead_department_id") == department_id
+        and o.get("dispatched_at")
+        and start <= datetime.fromisoformat(o["dispatched_at"]).astimezone(SHANGHAI).date() < end
+    ]
+    flags = [o.get("deadlines") or {} for o in mine]
+    outcomes = [c["outcome"] for o in mine for c in o.get("callbacks") or []]
+    replies = [o["replies"][-1] for o in mine if o.get("replies")]
+    counts = MeasureCounts(
+        dispatched=len(mine),
+        signed=sum(f.get("signed_on_time") is not None for f in flags),
+        signed_on_time=sum(f.get("signed_on_time") is True for f in flags),
+        return_requests=sum(o.get("return_request") is not None for o in mine),
+        replied=len(replies),
+        replied_on_time=sum(f.get("replied_on_time") is True for f in flags),
+        resolved=sum(r["result_code"] == "resolved" for r in replies),
+        reopened=sum(bool(o.get("reopen_count")) for o in mine),
+        work_seconds=len(replies) * 3 * 3600,
+        callbacks_reached=sum(o != "unreachable" for o in outcomes),
+        satisfied=sum(o in ("satisfied", "basically_satisfied") for o in outcomes),
+        closed=sum(o["state"] == "closed" for o in mine),
+        closed_on_time=sum(
+            o["state"] == "closed" and f.get("closed_on_time") is True for o, f in zip(mine, flags, strict=True)
+        ),
+    )
+    names = {c["code"]: c["name"] for c in ws.store.directory("categories")}
+    days = Counter(datetime.fromisoformat(o["dispatched_at"]).astimezone(SHANGHAI).date() for o in mine)
+
+    def volumes(key: str, name: Callable[[str], str]) -> list[Volume]:
+        found = Counter(o.get(key) or "" for o in mine).most_common()
+        return [Volume(code=code, name=name(code), count=n) for code, n in found]
+
+    figures = DepartmentMeasures(
+        department_id=department_id,
+        department_code="ZJ",
+        department_name="市住房和城乡建设局",
+        start=start,
+        end=end,
+        as_of=as_of,
+        **asdict(counts),
+        **asdict(rates(counts)),
+        by_category=volumes("category_code", lambda code: names.get(code, code)),
+        by_channel=volumes("channel", lambda code: code),
+        by_day=[
+            DayVolume(day=start + timedelta(days=i), count=days[start + timedelta(days=i)])
+            for i in range((end - start).days)
+        ],
+    )
+    ws.store.keep_measures(
+        f"{start:%Y-%m}",
+        {"departments": [figures.model_dump(mode="json")], "as_of": as_of.isoformat(), "fetched_at": as_of.isoformat()},
+    )
+    return figures
 
 
 def shown(qtbot: Any, ws: Workspace, order_id: int = 1, size: tuple[int, int] = (680, 700)) -> OrderView:

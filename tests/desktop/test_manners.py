@@ -37,7 +37,7 @@ from desktop.workspace import Workspace
 from main import parse
 from offline.worklists import WorkList
 from server.demo.content import CATEGORIES as DEMO_CATEGORIES
-from tests.desktop.desk import CHIEF, HANDLER, put
+from tests.desktop.desk import CHIEF, HANDLER, keep_figures, put
 from ui.about import AboutDialog, PreferencesDialog
 from ui.actions import OnsiteCheckDialog
 from ui.app import CaseDeskApp
@@ -640,6 +640,7 @@ def test_the_category_chart_is_readable_at_1366x768(qtbot: Any, workspaces: Call
     for i in range(40):  # many categories, with long names among them (电动车充电设施, 交通信号设施 …)
         code = leaves[i % 4] if i % 3 == 0 else leaves[(i * 7) % len(leaves)]
         put(ws, "in_progress", order_id=i + 1, number=f"GY-{i}", category_code=code, received_at=now, dispatched_at=now)
+    keep_figures(ws, datetime.fromisoformat(now))  # the server's figures of these, kept before going offline
     window = open_window(qtbot, ws)
     with qtbot.waitSignal(window.dashboard.loaded, timeout=5000):
         qtbot.mouseClick(window.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=window.tabs.tabBar().tabRect(2).center())

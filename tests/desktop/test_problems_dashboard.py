@@ -1,12 +1,15 @@
 """The problems panel and the dashboard, on a real workspace (store, task runner) and real widgets.
 
-Also the month measures they show, on hand-built orders with known answers.
+Also the formulas the dashboard's figures are divided with (casework's), on known counts; the
+dashboard here is offline and shows the server's figures the desk kept. Against a real server:
+``test_measures_one_truth.py``.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,10 +22,21 @@ from PySide6.QtWidgets import QMessageBox
 
 from api_client import CaseDeskClient
 from casework.lifecycle import Command
+from casework.measures import (
+    WORKING_DAY_SECONDS,
+    DayVolume,
+    DepartmentMeasures,
+    MeasureCounts,
+    Volume,
+    days,
+    percent,
+    rates,
+    ratios,
+)
 from casework.roles import Role
 from casework.schemas import AddNoteBody, CategoryOut, DepartmentOut, SaveDraftBody, UserOut
 from casework.sync import MutationStatus
-from desktop.measures import CITY_TIME, Ratio, is_overdue, month_measures
+from desktop.measures import CITY_TIME, is_overdue, month_orders
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
 from tests.offline.factory import order, pull, result, upsert
@@ -326,43 +340,46 @@ def _orders() -> list[dict[str, Any]]:
     return [order(i, **spec).model_dump(mode="json") for i, spec in enumerate(SPECS, start=1)]
 
 
-def test_month_measures_known_answers() -> None:
-    m = month_measures(_orders(), date(2026, 3, 15), NOW, department_id=3)
-    assert m.month == MARCH
-    assert m.orders == 4
-    assert m.on_time_signing == Ratio(2, 4)  # two late: signed late, and unsigned past sign-by
-    assert m.on_time_closure == Ratio(1, 3)  # closed on time ÷ (2 closed + 1 open overdue)
-    assert m.satisfaction == Ratio(2, 3)  # satisfied + basically satisfied ÷ reached (unreachable left out)
-    assert m.resolution == Ratio(1, 2)  # of the two whose reply stands
-    assert m.return_requests == Ratio(1, 4)
-    assert m.review_returns == Ratio(1, 3)  # of three ever replied (two closed, one re-handled)
-    assert m.rehandling == Ratio(1, 3)
-    assert m.by_category == {"01.02": 2, "02.01": 2}
-    assert m.by_channel == {"phone": 2, "wechat": 1, "website": 1}
-    assert len(m.daily_intake) == 31
-    assert sum(m.daily_intake.values()) == 4
-    assert m.daily_intake[date(2026, 3, 2)] == 1 and m.daily_intake[date(2026, 3, 18)] == 1
-    assert m.average_handling_days == pytest.approx((2 + 4 + 1) / 3)
-    assert m.on_time_closure.percent == "33.3%"
-
-    everyone = month_measures(_orders(), MARCH, NOW)  # a leader's desk: every order given
-    assert everyone.orders == 5
-
-
-def test_month_is_counted_in_city_time() -> None:
-    # 2026-02-28 17:30 UTC is 1 March, 01:30 in Shanghai.
+def test_the_months_orders_for_the_ledger_export() -> None:
+    assert [o["id"] for o in month_orders(_orders(), date(2026, 3, 15), department_id=3)] == [1, 2, 3, 4]
+    assert [o["id"] for o in month_orders(_orders(), MARCH)] == [1, 2, 3, 4, 6]  # a leader's desk: every order
+    # 2026-02-28 17:30 UTC is 1 March, 01:30 in Shanghai: months are counted in city time.
     late_night = order(1, dispatched_at="2026-02-28T17:30:00Z").model_dump(mode="json")
-    assert month_measures([late_night], MARCH, NOW).orders == 1
-    assert month_measures([late_night], date(2026, 2, 1), NOW).orders == 0
+    assert month_orders([late_night], MARCH) == [late_night]
+    assert month_orders([late_night], date(2026, 2, 1)) == []
+
+
+def test_the_formulas_over_known_counts() -> None:
+    counts = MeasureCounts(
+        dispatched=4,
+        signed=3,
+        signed_on_time=2,
+        return_requests=1,
+        replied=2,
+        resolved=1,
+        reopened=1,
+        work_seconds=3 * WORKING_DAY_SECONDS,
+        leader_seconds=WORKING_DAY_SECONDS // 2,
+        callbacks_reached=3,
+        satisfied=2,
+        closed=2,
+        closed_on_time=1,
+        open_overdue=1,
+    )
+    r = rates(counts)
+    assert r.on_time_signing_rate == pytest.approx(2 / 3)
+    assert r.on_time_closure_rate == pytest.approx(1 / 3)  # closed on time ÷ (2 closed + 1 open overdue)
+    assert r.satisfaction_rate == pytest.approx(2 / 3)
+    assert (r.resolution_rate, r.return_rate, r.rehandling_rate) == (0.5, 0.25, 0.5)
+    assert (r.avg_handling_days, r.avg_leader_review_days) == (1.5, 0.25)
+    assert ratios(counts)["on_time_closure_rate"] == (1, 3)
+    assert percent(r.on_time_closure_rate) == "33.3%" and days(r.avg_handling_days) == "1.50"
 
 
 def test_nothing_to_count_is_not_a_rate() -> None:
-    m = month_measures([], MARCH, NOW)
-    assert m.orders == 0
-    assert m.on_time_closure.value is None
-    assert m.on_time_closure.percent == "—"
-    assert m.average_handling_days is None
-    assert len(m.daily_intake) == 31
+    r = rates(MeasureCounts())
+    assert all(value is None for value in asdict(r).values())
+    assert percent(r.on_time_closure_rate) == "—" and days(r.avg_handling_days) == "—"
 
 
 def test_open_order_before_its_deadline_is_not_overdue() -> None:
@@ -378,6 +395,48 @@ def _fill(ws: Workspace) -> None:
     ws.store.apply_pull(pull(*(upsert(order(i, **s), seq=i) for i, s in enumerate(SPECS, start=1))))
 
 
+def _kept(ws: Workspace, **counts: int) -> DepartmentMeasures:
+    """The server's March figures for department 3, as the desk kept them when it last reached it."""
+    c = MeasureCounts(**counts)
+    kept = DepartmentMeasures(
+        department_id=3,
+        department_code="CG",
+        department_name="市城市管理局",
+        start=MARCH,
+        end=date(2026, 4, 1),
+        as_of=AS_OF,
+        **asdict(c),
+        **asdict(rates(c)),
+        by_category=[
+            Volume(code="01.02", name="路灯照明", count=3),
+            Volume(code="02.01", name="占道经营", count=1),
+        ],
+        by_channel=[Volume(code="phone", name="电话", count=3), Volume(code="wechat", name="微信", count=1)],
+        by_day=[DayVolume(day=date(2026, 3, d), count={2: 1, 3: 2, 18: 1}.get(d, 0)) for d in range(1, 32)],
+    )
+    month = {"departments": [kept.model_dump(mode="json")], "as_of": AS_OF.isoformat()}
+    ws.store.keep_measures("2026-03", {**month, "fetched_at": AS_OF.isoformat()})
+    return kept
+
+
+#: The kept figures: 4 dispatched, 2 of 3 signed on time, 1 closed on time of 2 closed + 1 overdue …
+KEPT = {
+    "dispatched": 4,
+    "signed": 3,
+    "signed_on_time": 2,
+    "return_requests": 1,
+    "replied": 2,
+    "resolved": 1,
+    "work_seconds": 3 * WORKING_DAY_SECONDS,
+    "callbacks_reached": 3,
+    "satisfied": 2,
+    "closed": 2,
+    "closed_on_time": 1,
+    "open_overdue": 1,
+}
+AS_OF = datetime(2026, 3, 20, 11, 58, tzinfo=CITY_TIME)
+
+
 def _dashboard(qtbot: Any, ws: Workspace) -> Dashboard:
     dashboard = Dashboard(ws, clock=lambda: NOW)
     qtbot.addWidget(dashboard)
@@ -388,29 +447,40 @@ def _dashboard(qtbot: Any, ws: Workspace) -> Dashboard:
     return dashboard
 
 
-def test_dashboard_shows_the_measures(qtbot: Any, workspace: Workspace) -> None:
-    _fill(workspace)
+def test_offline_without_kept_figures_shows_none(qtbot: Any, workspace: Workspace) -> None:
+    _fill(workspace)  # orders on the desk are no figures: the desk computes no measure of its own
     dashboard = _dashboard(qtbot, workspace)
-    expected = month_measures(workspace.store.orders(), MARCH, NOW, department_id=3)
-    assert dashboard.measures == expected
+    assert dashboard.figures is None
+    assert dashboard.source.text() == "离线：本机还没有2026年3月的统计，连上服务器后显示。"
+    assert all(tile.value.text() == "—" for tile in dashboard.tiles.values())
+    assert dashboard.category_chart.series() == [] and dashboard.daily_chart.series() == []
+
+
+def test_offline_the_dashboard_shows_the_kept_server_figures(qtbot: Any, workspace: Workspace) -> None:
+    _fill(workspace)
+    kept = _kept(workspace, **KEPT)
+    dashboard = _dashboard(qtbot, workspace)
+    assert dashboard.figures is not None and dashboard.figures.offline
+    assert dashboard.figures.departments == [kept]
     assert dashboard.month == MARCH
+    assert dashboard.source.text() == "离线：显示截至 2026-03-20 11:58（北京时间）的数据"
 
     tiles = dashboard.tiles
-    assert tiles["orders"].value.text() == "4"
-    for key in ("on_time_signing", "on_time_closure", "satisfaction", "resolution", "rehandling"):
-        ratio: Ratio = getattr(expected, key)
-        assert tiles[key].value.text() == ratio.percent
-        assert tiles[key].detail.text() == f"{ratio.numerator}/{ratio.denominator}"
-    assert tiles["on_time_signing"].value.text() == "50.0%"
-    assert tiles["on_time_closure"].value.text() == "33.3%"
-    assert tiles["satisfaction"].value.text() == "66.7%"
-    assert tiles["handling_days"].value.text() == "2.3天"
+    assert tiles["dispatched"].value.text() == "4"
+    assert (tiles["on_time_signing_rate"].value.text(), tiles["on_time_signing_rate"].detail.text()) == ("66.7%", "2/3")
+    assert (tiles["on_time_closure_rate"].value.text(), tiles["on_time_closure_rate"].detail.text()) == ("33.3%", "1/3")
+    assert tiles["satisfaction_rate"].value.text() == "66.7%"
+    assert tiles["resolution_rate"].value.text() == "50.0%"
+    assert tiles["return_rate"].value.text() == "25.0%"
+    assert (tiles["rehandling_rate"].value.text(), tiles["rehandling_rate"].detail.text()) == ("0.0%", "0/2")
+    assert tiles["avg_handling_days"].value.text() == "1.50天"
+    assert tiles["avg_leader_review_days"].value.text() == "0.00天"
 
     (bars,) = dashboard.category_chart.series()
-    values = {bars.barSets()[0].at(i) for i in range(bars.barSets()[0].count())}
-    assert values == {2.0}
+    values = sorted(bars.barSets()[0].at(i) for i in range(bars.barSets()[0].count()))
+    assert values == [1.0, 3.0]
     (pie,) = dashboard.channel_chart.series()
-    assert sorted(s.value() for s in pie.slices()) == [1, 1, 2]
+    assert sorted(s.value() for s in pie.slices()) == [1, 3]
     assert any(s.label().startswith("电话") for s in pie.slices())
     (line,) = dashboard.daily_chart.series()
     assert line.count() == 31
@@ -422,15 +492,13 @@ def test_dashboard_shows_the_measures(qtbot: Any, workspace: Workspace) -> None:
 
 
 def test_dashboard_follows_changes(qtbot: Any, workspace: Workspace) -> None:
-    _fill(workspace)
+    _kept(workspace, **KEPT)
     dashboard = _dashboard(qtbot, workspace)
-    assert dashboard.measures.orders == 4
-    workspace.store.apply_pull(
-        pull(upsert(order(9, state="dispatched", dispatched_at=_at("2026-03-19")), seq=9), cursor="c9")
-    )
+    assert dashboard.tiles["dispatched"].value.text() == "4"
+    _kept(workspace, **{**KEPT, "dispatched": 5})
     with qtbot.waitSignal(dashboard.loaded, timeout=5000):
-        workspace.changed.emit({9})
-    assert dashboard.tiles["orders"].value.text() == "5"
+        workspace.changed.emit({9})  # a sync brought news: the figures are asked for again
+    assert dashboard.tiles["dispatched"].value.text() == "5"
 
 
 def test_dashboard_exports(qtbot: Any, workspace: Workspace, tmp_path: Path) -> None:
