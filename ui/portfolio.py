@@ -26,8 +26,8 @@ from casework.measures import DepartmentMeasures, Ranking
 from desktop.measures import recent_months
 from desktop.tasks import Lane
 from desktop.workspace import Workspace
+from ui.errors import message_of, show_message
 from ui.labels import local_time
-from ui.photo_picker import message_of, show_message
 
 
 def _percent(value: float | None) -> str:
