@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from api_client import CaseDeskClient
+from casework.measures import Ranking
 from casework.roles import Actor
 from desktop.measures import CITY_TIME
 from desktop.search import lists_holding
@@ -244,6 +245,16 @@ class Reads:
     def keep_blob(self, data: bytes) -> str:
         """Cache a downloaded blob; its sha256."""
         return self.cache.put(data)
+
+    # --- the city's figures (network lane) -----------------------------------------------------------
+
+    def ranking(self, month: str) -> Ranking:
+        """The server's measures of every department for ``month`` (YYYY-MM), ranked."""
+        return self.client.ranking(month)
+
+    def bulletin(self, month: str, kind: str = "pdf") -> bytes:
+        """The month's bulletin (``pdf``) or ledger (``xlsx``) as the server writes them."""
+        return self.client.bulletin(month, kind)
 
     # --- the leader's audit queue and the problems ----------------------------------------------------------
 

@@ -178,6 +178,15 @@ class Workspace(QObject):
         # Every request tells whether the server answered: the status flips on the first failure.
         self._stop_listening = client.listen(self._reached)
 
+    @property
+    def server_url(self) -> str:
+        """The address of the server this desk syncs with."""
+        return self.client.base_url
+
+    def end_session(self) -> None:
+        """Sign out on the server and forget the kept session (network lane; after :meth:`stop`)."""
+        self.client.logout()
+
     # --- editing ----------------------------------------------------------------------------------
 
     def record(

@@ -43,7 +43,7 @@ class CaseDeskApp(QObject):
         self.languages = Languages(qapp)
         self.languages.use(args.lang or str(self.settings.value("language", "zh")))
         self.runner = TaskRunner(self)
-        self.runner.error.connect(self.present_error)
+        self.runner.error.connect(self._task_failed)
         self.embedded: EmbeddedServer | None = None
         self.workspace: Workspace | None = None
         self.window: MainWindow | None = None
@@ -179,7 +179,7 @@ class CaseDeskApp(QObject):
         ):
             self._asked_for = workspace  # once per desk: cancelled, the status bar keeps saying so
             self._ask_sign_in(
-                workspace.client.base_url,
+                workspace.server_url,
                 workspace.user.username,
                 self.tr("服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。"),
             )
@@ -238,7 +238,7 @@ class CaseDeskApp(QObject):
         if self.embedded is not None and self.embedded.url is not None:
             self._ask_sign_in(self.embedded.url, "", remember=False)
         else:
-            server = workspace.client.base_url if workspace is not None else str(self.settings.value("server", ""))
+            server = workspace.server_url if workspace is not None else str(self.settings.value("server", ""))
             self._ask_sign_in(server, workspace.user.username if workspace is not None else "")
         self._leave(workspace, window)
 
@@ -255,8 +255,9 @@ class CaseDeskApp(QObject):
             window.deleteLater()
         if workspace is not None:
             workspace.stop()
-            client = workspace.client
-            self.runner.run(client.logout, lane=Lane.NETWORK, label="sign-out", on_error=lambda _e: None, owner=self)
+            self.runner.run(
+                workspace.end_session, lane=Lane.NETWORK, label="sign-out", on_error=lambda _e: None, owner=self
+            )
 
     def shutdown(self) -> None:
         if self.workspace is not None:
@@ -267,7 +268,7 @@ class CaseDeskApp(QObject):
 
     # --- messages ---------------------------------------------------------------------------------
 
-    def present_error(self, error: BaseException) -> None:
+    def _task_failed(self, error: BaseException) -> None:
         """Failures nobody handled (the runner's): said by the one error presenter over the window."""
         self.message_box: QMessageBox | None = present_error(self.window, error, title="CaseDesk")
         if isinstance(error, Unauthorized) and self.args.server:
