@@ -92,3 +92,41 @@ def test_every_background_answer_in_the_ui_names_its_owner() -> None:
             if answers and not any(k.arg == "owner" for k in node.keywords):
                 missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node.func)}")
     assert not missing, "calls without owner=:\n" + "\n".join(missing)
+
+
+#: The workspace's parts the widgets must not reach: they read through ``Workspace.reads`` (desktop/reads.py)
+#: and write through the workspace's own methods.
+WORKSPACE_INSIDES = {"store", "cache", "client", "engine"}
+#: Still reaching the store: the 统计 tab, which the measures work (issue 10) moves onto the server's figures.
+READS_ITS_OWN = {ROOT / "ui" / "dashboard.py"}
+
+
+def test_the_widgets_read_through_the_read_side() -> None:
+    """ui/ composes no store query and fetches no blob itself (issue 10): no ``workspace.store``,
+    ``.cache``, ``.client`` or ``.engine`` in a widget."""
+    found = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        if path in READS_ITS_OWN:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Attribute) and node.attr in WORKSPACE_INSIDES):
+                continue
+            if ast.unparse(node.value).split(".")[-1] == "workspace":
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}")
+    assert not found, "widgets reaching into the workspace:\n" + "\n".join(found)
+
+
+def test_one_error_presenter() -> None:
+    """Failures are said by ui/errors.py only (issue 10: the app, the forms and the photo picker each
+    had their own): no other module defines a presenter or opens a warning box of its own."""
+    presenters = {"present_error", "show_message", "message_of", "error_text", "ui_language"}
+    found = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        if path == ROOT / "ui" / "errors.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name in presenters:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} def {node.name}")
+            if isinstance(node, ast.Attribute) and ast.unparse(node) in ("QMessageBox.warning", "QMessageBox.critical"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}")
+    assert not found, "error presenters outside ui/errors.py:\n" + "\n".join(found)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.tasks import Task
 from desktop.workspace import Workspace
-from ui.errors import ui_language
+from ui.errors import present_error, ui_language
 from ui.labels import command_label, item_state_label, plain_tip, result_label
 
 _ID = Qt.ItemDataRole.UserRole
@@ -400,12 +400,9 @@ class ProblemsPanel(QWidget):
         self._busy = None
         if isinstance(error, KeyError):
             self.refresh()  # resolved meanwhile (another window, a sync): show what is left
-        elif isinstance(error, OSError):
+        else:  # said by the one error presenter; a bug goes to the crash handler
             self._show(self._row(self._shown))
-            QMessageBox.warning(self, self.tr("未能处理"), self.tr("未能处理这项操作：%1").replace("%1", str(error)))
-        else:
-            self._show(self._row(self._shown))
-            self.workspace.runner.error.emit(error)  # a bug: to the crash handler
+            present_error(self, error, title=self.tr("未能处理"), on_bug=self.workspace.runner.error.emit)
 
     def _copy(self) -> None:
         row = self._row(self._shown)

@@ -220,17 +220,17 @@ Instruction (goes back to the department with the order):</translation>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="282"/>
+        <location filename="../../ui/app.py" line="283"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="290"/>
+        <location filename="../../ui/app.py" line="291"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="291"/>
+        <location filename="../../ui/app.py" line="292"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -2532,11 +2532,6 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/problems.py" line="405"/>
         <source>未能处理</source>
         <translation>Could not resolve</translation>
-    </message>
-    <message>
-        <location filename="../../ui/problems.py" line="405"/>
-        <source>未能处理这项操作：%1</source>
-        <translation>This action could not be resolved: %1</translation>
     </message>
 </context>
 <context>
