@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from api_client import CaseDeskClient
+from casework.deadlines import SHANGHAI
 from casework.measures import Ranking
 from casework.roles import Actor
-from desktop.measures import CITY_TIME
 from desktop.search import lists_holding
 from offline import Store
 from offline.blobcache import BlobCache
@@ -115,7 +115,7 @@ def replied_in(order: dict[str, Any], month: date) -> bool:
     replies = order.get("replies") or []
     if not replies or not replies[-1].get("at"):
         return False
-    at = datetime.fromisoformat(str(replies[-1]["at"]).replace("Z", "+00:00")).astimezone(CITY_TIME)
+    at = datetime.fromisoformat(str(replies[-1]["at"]).replace("Z", "+00:00")).astimezone(SHANGHAI)
     return (at.year, at.month) == (month.year, month.month)
 
 
