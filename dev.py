@@ -79,7 +79,7 @@ def i18n(args: list[str]) -> int:
     if shutil.which("pyside6-lupdate", path=str(tools)) is None:
         ensure_installed("")
     ts, qm = I18N / "casedesk_en.ts", I18N / "casedesk_en.qm"
-    sources = sorted(str(p.relative_to(ROOT)) for folder in ("ui", "desktop") for p in (ROOT / folder).glob("*.py"))
+    sources = sorted(str(p.relative_to(ROOT)) for folder in ("ui", "desktop") for p in (ROOT / folder).rglob("*.py"))
     lupdate = [str(tools / "pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(ts.relative_to(ROOT))]
     subprocess.run(lupdate, check=True, cwd=ROOT)
     subprocess.run([str(tools / "pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True, cwd=ROOT)

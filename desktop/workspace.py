@@ -24,6 +24,7 @@ from casework.lifecycle import Command
 from casework.roles import DEPARTMENT_ROLES, Actor, Role
 from casework.schemas import COMMAND_BODIES, UserOut
 from desktop.measures import MonthFigures, load_month
+from desktop.reads import Reads
 from desktop.tasks import Task, TaskRunner, guarded
 from offline import Store, open_store
 from offline.blobcache import BlobCache
@@ -31,9 +32,21 @@ from offline.facts import actor_of
 from offline.files import add_files
 from offline.models import IN_FLIGHT, PROBLEMS
 from offline.store import REPLY_DRAFT, LocalFile, WithdrawRefused, form_key
-from offline.sync import ItemState, ItemUpdate, Progress, SyncEngine, SyncReport
+from offline.sync import ItemState, ItemUpdate, Phase, Progress, SyncEngine, SyncReport
 
-__all__ = ["REPLY_DRAFT", "SyncStatus", "Workspace", "form_key", "profile_dir"]
+__all__ = [
+    "REPLY_DRAFT",
+    "ItemState",
+    "ItemUpdate",
+    "LocalFile",
+    "Phase",
+    "Progress",
+    "Reads",
+    "SyncStatus",
+    "Workspace",
+    "form_key",
+    "profile_dir",
+]
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,8 @@ class Workspace(QObject):
         self.cache = BlobCache(root / "blobs")
         self.cache.clean_temp()
         self.store.set_me(user)
+        #: What the widgets show, read as plain data (run its methods on the runner's disk lane).
+        self.reads = Reads(self.store, self.cache, client, self.actor)
         self._bridge = _Bridge(self)  # a child: it lives where this object lives
         self._bridge.item_seen.connect(self.item_state)
         self._bridge.progress_made.connect(self.progress)
@@ -163,6 +178,15 @@ class Workspace(QObject):
         self.first_sync_reported = False
         # Every request tells whether the server answered: the status flips on the first failure.
         self._stop_listening = client.listen(self._reached)
+
+    @property
+    def server_url(self) -> str:
+        """The address of the server this desk syncs with."""
+        return self.client.base_url
+
+    def end_session(self) -> None:
+        """Sign out on the server and forget the kept session (network lane; after :meth:`stop`)."""
+        self.client.logout()
 
     # --- editing ----------------------------------------------------------------------------------
 

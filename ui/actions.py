@@ -31,27 +31,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from api_client.errors import ApiError
-from casework.errors import CommandRefused
 from casework.lifecycle import Command
 from casework.order import ReturnReason
 from casework.schemas import COMMAND_BODIES
 from desktop.tasks import Task
-from desktop.workspace import Workspace, form_key
-from offline.photos import UnsupportedFile
-from offline.store import LocalFile, UnknownOrder
+from desktop.workspace import LocalFile, Workspace, form_key
+from ui.errors import present_error
 from ui.labels import CITY_ZONE, Names, command_label, local_time, return_reason_label, time_zone_note
-from ui.photo_picker import PhotoPicker, message_of, show_message, ui_language
+from ui.photo_picker import PhotoPicker
 
 __all__ = [
     "DESK_COMMANDS",
     "ActionBar",
     "CommandDialog",
     "OnsiteCheckDialog",
-    "present_error",
     "record_command",
     "restored_note",
-    "ui_language",
 ]
 
 #: The bar's commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor).
@@ -65,9 +60,6 @@ DESK_COMMANDS: dict[Command, str] = {
     Command.APPROVE: "Ctrl+Shift+A",
     Command.RETURN_FOR_REWORK: "Ctrl+Shift+R",
 }
-
-#: Errors of the environment or the rules, shown to the user; anything else is a bug.
-USER_ERRORS = (CommandRefused, UnsupportedFile, ApiError, UnknownOrder, ValidationError, OSError)
 
 #: A form's text is kept in the local drafts at most this long after a keystroke (as the reply editor's).
 KEEP_AFTER_MS = 2000
@@ -95,23 +87,6 @@ def record_command(
         on_error=on_error or workspace.runner.error.emit,
         owner=owner,
     )
-
-
-def present_error(parent: QWidget | None, workspace: Workspace, exc: BaseException) -> None:
-    """A refusal or an environment error in a message box; a bug goes to the crash handler."""
-    if not isinstance(exc, USER_ERRORS):
-        workspace.runner.error.emit(exc)
-        return
-    title = QCoreApplication.translate("ActionBar", "操作未完成")
-    if isinstance(exc, UnknownOrder):
-        text = QCoreApplication.translate("ActionBar", "本地没有这张工单（可能已转出），请同步后再试。")
-    elif isinstance(exc, ValidationError):
-        text = QCoreApplication.translate("ActionBar", "填写的内容不符合要求：%1").replace(
-            "%1", "; ".join(e["msg"] for e in exc.errors())
-        )
-    else:
-        text = message_of(exc)
-    show_message(parent, title, text)
 
 
 def restored_note(updated_at: str) -> str:
@@ -665,7 +640,7 @@ class ActionBar(QWidget):
             if dialog is not None:
                 dialog.set_busy(False)
                 _keep_timer(dialog, run=True)  # not stored: the text stays a local draft
-            present_error(dialog or self, self.workspace, exc)
+            present_error(dialog or self, exc, on_bug=self.workspace.runner.error.emit)
 
         if "version" in COMMAND_BODIES[command].model_fields:
             body = {**body, "version": order.get("version", 0)}

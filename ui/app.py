@@ -10,14 +10,15 @@ from typing import Any
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
-from api_client.errors import ApiError, Unauthorized
 from desktop import crash
 from desktop.embedded import DEMO_PASSWORD, DEMO_USERS, EmbeddedServer
+from desktop.errors import ApiError, Unauthorized
 from desktop.i18n import Languages
 from desktop.session import NoOfflineCopy, OfflineLocked, resume, sign_in
 from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
 from ui.about import DEFAULT_SYNC_INTERVAL
+from ui.errors import present_error, show_message
 from ui.main_window import MainWindow
 from ui.sign_in import SignInDialog
 
@@ -42,7 +43,7 @@ class CaseDeskApp(QObject):
         self.languages = Languages(qapp)
         self.languages.use(args.lang or str(self.settings.value("language", "zh")))
         self.runner = TaskRunner(self)
-        self.runner.error.connect(self.present_error)
+        self.runner.error.connect(self._task_failed)
         self.embedded: EmbeddedServer | None = None
         self.workspace: Workspace | None = None
         self.window: MainWindow | None = None
@@ -178,7 +179,7 @@ class CaseDeskApp(QObject):
         ):
             self._asked_for = workspace  # once per desk: cancelled, the status bar keeps saying so
             self._ask_sign_in(
-                workspace.client.base_url,
+                workspace.server_url,
                 workspace.user.username,
                 self.tr("服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。"),
             )
@@ -237,7 +238,7 @@ class CaseDeskApp(QObject):
         if self.embedded is not None and self.embedded.url is not None:
             self._ask_sign_in(self.embedded.url, "", remember=False)
         else:
-            server = workspace.client.base_url if workspace is not None else str(self.settings.value("server", ""))
+            server = workspace.server_url if workspace is not None else str(self.settings.value("server", ""))
             self._ask_sign_in(server, workspace.user.username if workspace is not None else "")
         self._leave(workspace, window)
 
@@ -254,8 +255,9 @@ class CaseDeskApp(QObject):
             window.deleteLater()
         if workspace is not None:
             workspace.stop()
-            client = workspace.client
-            self.runner.run(client.logout, lane=Lane.NETWORK, label="sign-out", on_error=lambda _e: None, owner=self)
+            self.runner.run(
+                workspace.end_session, lane=Lane.NETWORK, label="sign-out", on_error=lambda _e: None, owner=self
+            )
 
     def shutdown(self) -> None:
         if self.workspace is not None:
@@ -266,18 +268,9 @@ class CaseDeskApp(QObject):
 
     # --- messages ---------------------------------------------------------------------------------
 
-    def present_error(self, error: BaseException) -> None:
-        """The one presenter of failures nobody handled: a message in the user's language."""
-        if isinstance(error, ApiError):
-            text = error.message(self.languages.current)
-        elif hasattr(error, "message_zh"):
-            text = error.message_en if self.languages.current == "en" else error.message_zh  # type: ignore[attr-defined]
-        elif isinstance(error, OSError):
-            text = self.tr("读写本机文件失败：%1").replace("%1", error.strerror or str(error))
-        else:
-            log.error("task failed: %s\n%s", error, getattr(error, "__casedesk_traceback__", ""))
-            text = self.tr("发生内部错误，已记录日志。请联系管理员。")
-        self._message(QMessageBox.Icon.Warning, text)
+    def _task_failed(self, error: BaseException) -> None:
+        """Failures nobody handled (the runner's): said by the one error presenter over the window."""
+        self.message_box: QMessageBox | None = present_error(self.window, error, title="CaseDesk")
         if isinstance(error, Unauthorized) and self.args.server:
             self._ask_sign_in(self.args.server, self.workspace.user.username if self.workspace else "")
 
@@ -288,7 +281,7 @@ class CaseDeskApp(QObject):
         else:
             log.error("start failed: %s\n%s", error, getattr(error, "__casedesk_traceback__", ""))
             text = self.tr("无法启动：%1").replace("%1", str(error))
-        box = self._message(QMessageBox.Icon.Critical, text)
+        box = self.message_box = show_message(self.window, "CaseDesk", text, icon=QMessageBox.Icon.Critical)
         box.finished.connect(lambda _: self.qapp.quit())
 
     def _show_crash(self, text: str, report: Path) -> None:
@@ -301,14 +294,6 @@ class CaseDeskApp(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # never exec(): a crash must not stop the event loop (nor a test) waiting for a click
         self.crash_box = box
-
-    def _message(self, icon: QMessageBox.Icon, text: str) -> QMessageBox:
-        """A message that does not block the event loop (the window stays live, tests never hang)."""
-        box = QMessageBox(icon, "CaseDesk", text, QMessageBox.StandardButton.Ok, self.window)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.message_box = box
-        return box
 
     def _show_splash(self, text: str) -> None:
         self._close_splash()

@@ -7,7 +7,7 @@ queued, synced like everything else.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -25,37 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from casework.lifecycle import Command
-from casework.times import city_time
 from desktop.measures import recent_months
+from desktop.reads import Directory, audited_by
 from desktop.workspace import Workspace
-from ui.actions import present_error, record_command
+from ui.actions import record_command
+from ui.errors import present_error, show_message
 from ui.labels import Names, local_time, plain_tip, result_label, state_label
-from ui.photo_picker import show_message
-
-
-def replied_in(order: dict[str, Any], month: date) -> bool:
-    """The order's latest reply reached the centre in ``month`` (city time)."""
-    replies = order.get("replies") or []
-    if not replies or not replies[-1].get("at"):
-        return False
-    at = city_time(replies[-1]["at"])
-    return at is not None and (at.year, at.month) == (month.year, month.month)
-
-
-def audit_queue(store: Any, leader_id: int, month: date) -> tuple[list[dict[str, Any]], Names]:
-    """The month's replied or closed orders the leader may audit, not yet audited first."""
-    found = [
-        o
-        for state in ("replied", "closed")
-        for o in store.orders(state=state)
-        if replied_in(o, month) and ("mark_audited" in (o.get("allowed_commands") or []) or audited_by(o, leader_id))
-    ]
-    found.sort(key=lambda o: (audited_by(o, leader_id), o["number"]))
-    return found, Names(store)
-
-
-def audited_by(order: dict[str, Any], leader_id: int) -> bool:
-    return any(m.get("leader_id") == leader_id for m in order.get("audit_marks") or [])
 
 
 class AuditQueue(QWidget):
@@ -135,8 +110,7 @@ class AuditQueue(QWidget):
         self._generation += 1
         generation = self._generation
         self.workspace.runner.run(
-            audit_queue,
-            self.workspace.store,
+            self.workspace.reads.audit_queue,
             leader,
             month,
             label="audit-queue",
@@ -144,8 +118,8 @@ class AuditQueue(QWidget):
             owner=self,
         )
 
-    def _show(self, result: tuple[list[dict[str, Any]], Names]) -> None:
-        orders, names = result
+    def _show(self, result: tuple[list[dict[str, Any]], Directory]) -> None:
+        orders, names = result[0], Names(result[1])
         selected = self.selected()
         self.orders = orders
         leader = self.workspace.user.id
@@ -210,7 +184,7 @@ class AuditQueue(QWidget):
         record_command(
             self.workspace, order["id"], Command.MARK_AUDITED, body,
             on_done=lambda: self.select(following[0]["id"]) if following else None,
-            on_error=lambda exc: present_error(self, self.workspace, exc), owner=self,
+            on_error=lambda exc: present_error(self, exc, on_bug=self.workspace.runner.error.emit), owner=self,
         )  # fmt: skip
 
     def reopen_selected(self, instruction: str | None = None) -> None:
@@ -242,5 +216,5 @@ class AuditQueue(QWidget):
         body = {"instruction": instruction.strip(), "version": order["version"]}
         record_command(
             self.workspace, order["id"], Command.REOPEN, body,
-            on_error=lambda exc: present_error(self, self.workspace, exc), owner=self,
+            on_error=lambda exc: present_error(self, exc, on_bug=self.workspace.runner.error.emit), owner=self,
         )  # fmt: skip

@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.workspace import SyncStatus, Workspace
-from offline.sync import Phase, Progress
-from offline.worklists import Filters, WorkList, counts_query, urgent_to_sign
+from desktop.reads import Filters, WorkList
+from desktop.workspace import Phase, Progress, SyncStatus, Workspace
 from ui.audit_queue import AuditQueue
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
@@ -47,8 +46,8 @@ from ui.labels import (
 )
 from ui.layout import LayoutMemory
 from ui.menus import RowMenu, WindowMenus
+from ui.order.view import OrderView
 from ui.order_list import DEPARTMENT_COLUMN, WHERE_COLUMN, OrderListModel
-from ui.order_view import OrderView
 from ui.portfolio import Portfolio
 from ui.printing import ReplySheetPrinter
 from ui.problems import ProblemsPanel
@@ -441,15 +440,14 @@ class MainWindow(QMainWindow):
         self._refresh_counts()
 
     def _refresh_counts(self) -> None:
-        workspace, store, actor = self.workspace, self.workspace.store, self.workspace.actor
+        workspace, reads = self.workspace, self.workspace.reads
 
         def work() -> dict[str, Any]:
             # Read before counting: counts begun after the first sync reported include what it brought.
             settled = workspace.first_sync_reported or not workspace.status.online
             now = datetime.now(UTC)
-            counts: dict[str, Any] = store.rows(counts_query([wl for wl, _ in LISTS], actor, now), 1)[0]
-            urgent = store.rows(urgent_to_sign(actor, now), limit=20)
-            counts["_urgent"] = [r["id"] for r in urgent]
+            counts: dict[str, Any] = reads.counts([wl for wl, _ in LISTS], now)
+            counts["_urgent"] = reads.urgent_to_sign(now, limit=20)
             counts["_settled"] = settled
             return counts
 
@@ -665,7 +663,7 @@ class MainWindow(QMainWindow):
         name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
         filters = self._filters()
         # Nothing ever pulled to this PC (a first sync is due), not merely none this session.
-        never_synced = status.last_sync is None and self.workspace.store.cursor() is None
+        never_synced = status.last_sync is None and not self.workspace.reads.ever_pulled()
         if self.model.searching:
             text = self.tr("没有与「%1」匹配的工单").replace("%1", self.search.text().strip())
         elif filters != Filters():

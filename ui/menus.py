@@ -101,14 +101,14 @@ class WindowMenus(QObject):
         dialog.setWindowTitle(self.tr("切换服务器"))
         dialog.setLabelText(self.tr("服务器地址（切换后需重新登录；本机数据按服务器和用户分开保存）："))
         dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
-        dialog.setTextValue(self.window.workspace.client.base_url)
+        dialog.setTextValue(self.window.workspace.server_url)
         dialog.textValueSelected.connect(self._server_chosen)
         self.dialog = dialog
         dialog.open()
 
     def _server_chosen(self, url: str) -> None:
         url = url.strip().rstrip("/")
-        if url and url != self.window.workspace.client.base_url:
+        if url and url != self.window.workspace.server_url:
             self.window.switch_server.emit(url)
 
     # --- 视图 ---------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ class WindowMenus(QObject):
     def show_about(self) -> AboutDialog:
         window = self.window
         user = window.workspace.user
-        dialog = AboutDialog(window.workspace.client.base_url, user.name, user.role.value, data_root(window), window)
+        dialog = AboutDialog(window.workspace.server_url, user.name, user.role.value, data_root(window), window)
         self.dialog = dialog
         dialog.open()
         return dialog

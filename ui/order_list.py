@@ -8,11 +8,9 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from desktop.search import lists_holding
+from desktop.reads import Filters, ListPage, ListQuery, WorkList
 from desktop.tasks import Task
 from desktop.workspace import Workspace
-from offline.models import orders
-from offline.worklists import Filters, WorkList, condition, page_query
 from ui.labels import (
     COLOURS,
     Names,
@@ -27,7 +25,7 @@ from ui.labels import (
 PAGE = 200
 _Index = QModelIndex | QPersistentModelIndex
 
-#: (sort key in offline.worklists.SORTS or None, header) per column.
+#: (sort key in desktop.reads.SORTS or None, header) per column.
 COLUMNS: list[tuple[str | None, str]] = [
     ("urgency", QT_TRANSLATE_NOOP("OrderListModel", "紧急程度")),
     ("number", QT_TRANSLATE_NOOP("OrderListModel", "工单编号")),
@@ -58,13 +56,12 @@ class OrderListModel(QAbstractTableModel):
         self.filters = Filters()
         self.sort_key = "due_at"
         self.descending = False
-        self.names = Names(workspace.store)
+        self.names = Names(workspace.reads.directory())
         self._rows: list[dict[str, Any]] = []
         self._total = 0
         self._generation = 0  # answers to superseded queries are dropped
         self._fetching: Task | None = None
-        self._query: Any = None
-        self._locate: Any = None
+        self._query: ListQuery | None = None
         self._headers = [self.tr(h) for _, h in COLUMNS]
         #: The order in view: each query also tells whether it is in the list, and its state now.
         self.pinned: int | None = None
@@ -93,35 +90,28 @@ class OrderListModel(QAbstractTableModel):
             self.filters = filters
         self._generation += 1
         generation = self._generation
-        now = datetime.now(UTC)
-        if self.searching:  # a search looks in every list (the other filters still narrow it)
-            where = self.filters.condition()
-        else:
-            where = condition(self.work_list, self.workspace.actor, now) & self.filters.condition()
-        query = page_query(where, self.sort_key, self.descending)
-        store = self.workspace.store
-        locate = self._locator(now) if self.searching else None
+        query = ListQuery(
+            self.work_list, self.filters, self.sort_key, self.descending, datetime.now(UTC), tuple(self.list_names)
+        )
         pinned = self.pinned
 
-        def work() -> tuple[int, list[dict[str, Any]], Names, dict[int, list[str]], bool, str | None]:
-            rows = store.rows(query, PAGE)
-            listed = pinned is not None and store.count(where & (orders.c.id == pinned)) > 0
-            state = (store.order(pinned) or {}).get("state") if pinned is not None else None
-            return store.count(where), rows, Names(store), locate(rows) if locate else {}, listed, state
-
-        def done(result: tuple[int, list[dict[str, Any]], Names, dict[int, list[str]], bool, str | None]) -> None:
+        def done(page: ListPage) -> None:
             if generation != self._generation:
                 return
-            total, rows, names, where_, listed, state = result
             self.beginResetModel()
-            self._total, self._rows, self.names, self._where = total, rows, names, where_
+            self._total, self._rows, self._where = page.total, page.rows, page.where
+            self.names = Names(page.directory)
             self._query = query
-            self.pinned_listed, self.pinned_state = listed if pinned == self.pinned else False, state
-            self._locate = locate
+            self.pinned_listed, self.pinned_state = (
+                page.pinned_listed if pinned == self.pinned else False,
+                page.pinned_state,
+            )
             self.endResetModel()
-            self.loaded.emit(total)
+            self.loaded.emit(page.total)
 
-        return self.workspace.runner.run(work, label="list", on_done=done, owner=self)
+        return self.workspace.runner.run(
+            self.workspace.reads.page, query, PAGE, pinned, label="list", on_done=done, owner=self
+        )
 
     def refresh(self) -> Task:
         return self.show()
@@ -131,13 +121,8 @@ class OrderListModel(QAbstractTableModel):
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         generation, offset, query = self._generation, len(self._rows), self._query
-        store = self.workspace.store
-
-        locate = self._locate
-
-        def work() -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
-            rows = store.rows(query, PAGE, offset)
-            return rows, locate(rows) if locate else {}
+        if query is None:
+            return
 
         def done(result: tuple[list[dict[str, Any]], dict[int, list[str]]]) -> None:
             self._fetching = None
@@ -149,16 +134,9 @@ class OrderListModel(QAbstractTableModel):
             self._where.update(where)
             self.endInsertRows()
 
-        self._fetching = self.workspace.runner.run(work, label="list-more", on_done=done, owner=self)
-
-    def _locator(self, now: datetime) -> Any:
-        """For search hits: a function (disk lane) from rows to the work lists holding each one."""
-        store, actor, lists = self.workspace.store, self.workspace.actor, list(self.list_names)
-
-        def locate(rows: list[dict[str, Any]]) -> dict[int, list[str]]:
-            return lists_holding(store, actor, lists, [r["id"] for r in rows], now)
-
-        return locate
+        self._fetching = self.workspace.runner.run(
+            self.workspace.reads.more, query, PAGE, offset, label="list-more", on_done=done, owner=self
+        )
 
     def where_tag(self, index: _Index) -> str:
         """While searching: the name of the first work list holding the row's order (drawn before its title)."""

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -42,40 +41,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.workspace import Workspace
-from offline.photos import UnsupportedFile
-from offline.store import LocalFile
+from desktop.errors import UnsupportedFile
+from desktop.workspace import LocalFile, Workspace
+from ui.errors import message_of, show_message
 from ui.labels import photo_tag_label
 
 TAGS = ("before", "after", "other")
 THUMB = 112  # the tile's picture, in pixels
 _IMAGE_SUFFIXES = "*.jpg *.jpeg *.png *.webp *.heic *.JPG *.JPEG *.PNG *.WEBP *.HEIC"
-
-
-def ui_language() -> str:
-    """The language the application runs in: "zh" (default) or "en" (set by desktop.i18n)."""
-    app = QCoreApplication.instance()
-    value = app.property("casedesk_language") if app is not None else None
-    return str(value or "zh")
-
-
-def message_of(exc: BaseException) -> str:
-    """A refusal's or an environment error's message in the UI language (``message_zh``/``message_en``)."""
-    zh, en = getattr(exc, "message_zh", None), getattr(exc, "message_en", None)
-    text = en if ui_language().startswith("en") else zh
-    return str(text or zh or en or exc)
-
-
-def show_message(parent: QWidget | None, title: str, text: str, details: str = "") -> QMessageBox:
-    """A warning box that does not block the event loop (``open``, not ``exec``)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)  # messages name files and orders: text, never markup
-    box.setObjectName("casedesk_error")
-    if details:
-        box.setDetailedText(details)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
-    return box
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -89,11 +62,6 @@ def _expand(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             found.append(path)
     return found
-
-
-def _read_thumbnail(workspace: Workspace, sha256: str) -> bytes | None:
-    path = workspace.cache.thumbnail_path(sha256)
-    return path.read_bytes() if path is not None else None
 
 
 def _save_pasted(image: QImage) -> Path:
@@ -361,8 +329,7 @@ class PhotoPicker(QWidget):
                 continue  # the same photo twice is one photo
             tile = self._add_tile(file)
             self.workspace.runner.run(
-                _read_thumbnail,
-                self.workspace,
+                self.workspace.reads.thumbnail,
                 file.sha256,
                 on_done=lambda data, t=tile: t.set_thumbnail(data) if t in self._tiles else None,
                 on_error=lambda _: None,  # no preview is not worth a message

@@ -26,8 +26,8 @@ from casework.measures import DepartmentMeasures, Ranking
 from desktop.measures import recent_months
 from desktop.tasks import Lane
 from desktop.workspace import Workspace
+from ui.errors import message_of, show_message
 from ui.labels import local_time
-from ui.photo_picker import message_of, show_message
 
 
 def _percent(value: float | None) -> str:
@@ -37,7 +37,7 @@ def _percent(value: float | None) -> str:
 def portfolio_figures(workspace: Workspace, month: str) -> tuple[list[DepartmentMeasures], dict[int, int | None]]:
     """The measures of every department the leader oversees, and the city-wide rank of each."""
     user = workspace.user
-    ranking: Ranking = workspace.client.ranking(month)
+    ranking: Ranking = workspace.reads.ranking(month)
     if user.role.value == "leader_in_charge":
         wanted = set(user.portfolio)
         measures = [e.measures for e in ranking.entries if e.measures.department_id in wanted]
@@ -173,7 +173,7 @@ class Portfolio(QWidget):
         target = path
 
         def fetch() -> Path:
-            data = self.workspace.client.bulletin(month, kind)
+            data = self.workspace.reads.bulletin(month, kind)
             partial = target.with_name(target.name + ".part")
             partial.write_bytes(data)
             partial.replace(target)  # never a half-written file under the chosen name

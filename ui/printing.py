@@ -32,12 +32,13 @@ class ReplySheetPrinter(QObject):
         if order_id is None:
             QMessageBox.information(self.parent_widget, self.tr("打印回复单"), self.tr("请先在列表中选择一张工单"))
             return
-        store = self.workspace.store
-
-        def read() -> tuple[dict[str, Any] | None, Names]:
-            return store.order(order_id), Names(store)
-
-        self.workspace.runner.run(read, label="reply-sheet", on_done=lambda r: self._show(*r), owner=self)
+        self.workspace.runner.run(
+            self.workspace.reads.order_with_directory,
+            order_id,
+            label="reply-sheet",
+            on_done=lambda r: self._show(r[0], Names(r[1])),
+            owner=self,
+        )
 
     def _show(self, order: dict[str, Any] | None, names: Names) -> None:
         if order is None:

@@ -29,15 +29,10 @@ from PySide6.QtWidgets import (
 
 from desktop.tasks import Task
 from desktop.workspace import Workspace
+from ui.errors import present_error, ui_language
 from ui.labels import command_label, item_state_label, plain_tip, result_label
 
 _ID = Qt.ItemDataRole.UserRole
-
-
-def ui_language() -> str:
-    """The UI language the application runs in ("zh" or "en"), as the shell set it."""
-    app = QCoreApplication.instance()
-    return (app.property("casedesk_language") if app is not None else None) or "zh"
 
 
 def reason_text(row: dict[str, Any]) -> str:
@@ -260,18 +255,11 @@ class ProblemsPanel(QWidget):
         """Reload the problems off the UI thread; the newest load wins."""
         self._generation += 1
         generation = self._generation
-        store = self.workspace.store
-
-        def load() -> list[dict[str, Any]]:
-            rows = store.problems()
-            for row in rows:
-                order = store.order(row["order_id"]) or {}  # gone when revoked: the row stays
-                row["order_number"] = order.get("number", "")
-                row["order_title"] = order.get("title", "")
-            return rows
-
         return self.workspace.runner.run(
-            load, label="problems", on_done=lambda rows: self._loaded(generation, rows), owner=self
+            self.workspace.reads.problems,
+            label="problems",
+            on_done=lambda rows: self._loaded(generation, rows),
+            owner=self,
         )
 
     def select(self, mutation_id: str) -> bool:
@@ -412,12 +400,9 @@ class ProblemsPanel(QWidget):
         self._busy = None
         if isinstance(error, KeyError):
             self.refresh()  # resolved meanwhile (another window, a sync): show what is left
-        elif isinstance(error, OSError):
+        else:  # said by the one error presenter; a bug goes to the crash handler
             self._show(self._row(self._shown))
-            QMessageBox.warning(self, self.tr("未能处理"), self.tr("未能处理这项操作：%1").replace("%1", str(error)))
-        else:
-            self._show(self._row(self._shown))
-            self.workspace.runner.error.emit(error)  # a bug: to the crash handler
+            present_error(self, error, title=self.tr("未能处理"), on_bug=self.workspace.runner.error.emit)
 
     def _copy(self) -> None:
         row = self._row(self._shown)

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
-from api_client.errors import ApiError
+from desktop.errors import ApiError
 
 
 class SignInDialog(QDialog):

@@ -3,7 +3,7 @@
 Every command recorded on the desk waits ``Workspace.undo_window`` (10 s) in the outbox before the
 sync sends it. Meanwhile :class:`UndoNotice` names it — "✓ 签收：GY20260302-0042「…」 撤销 (Ctrl+Z)" —
 and takes it back on a click or Ctrl+Z; after that, and until it is sent, the order's 撤销 button
-(see ``ui.order_view``) still does. Once sent, the normal rules apply.
+(see ``ui.order.view``) still does. Once sent, the normal rules apply.
 """
 
 from __future__ import annotations

@@ -48,38 +48,23 @@
 <context>
     <name>ActionBar</name>
     <message>
-        <location filename="../../ui/actions.py" line="105"/>
-        <source>操作未完成</source>
-        <extracomment>The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). Errors of the environment or the rules, shown to the user; anything else is a bug. A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
-        <translation>Action not completed</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="107"/>
-        <source>本地没有这张工单（可能已转出），请同步后再试。</source>
-        <translation>This order is not on this computer (it may have been transferred). Sync, then try again.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="109"/>
-        <source>填写的内容不符合要求：%1</source>
-        <translation>Some of the input is not valid: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="119"/>
+        <location filename="../../ui/actions.py" line="94"/>
         <source>北京时间 %1</source>
+        <extracomment>The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="120"/>
+        <location filename="../../ui/actions.py" line="95"/>
         <source>已恢复未保存的内容（%1）</source>
         <translation>Restored what was not saved (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="507"/>
+        <location filename="../../ui/actions.py" line="482"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="522"/>
+        <location filename="../../ui/actions.py" line="497"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
     </message>
@@ -87,17 +72,17 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="329"/>
+        <location filename="../../ui/actions.py" line="304"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="331"/>
+        <location filename="../../ui/actions.py" line="306"/>
         <source>本单位没有可分派的经办人（请同步后再试）。</source>
         <translation>This department has no handler to assign (sync, then try again).</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="335"/>
+        <location filename="../../ui/actions.py" line="310"/>
         <source>请选择经办人。</source>
         <translation>Please choose a handler.</translation>
     </message>
@@ -105,99 +90,99 @@
 <context>
     <name>AuditQueue</name>
     <message>
-        <location filename="../../ui/audit_queue.py" line="74"/>
+        <location filename="../../ui/audit_queue.py" line="49"/>
         <source>%1年%2月</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="81"/>
+        <location filename="../../ui/audit_queue.py" line="56"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="82"/>
+        <location filename="../../ui/audit_queue.py" line="57"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="83"/>
+        <location filename="../../ui/audit_queue.py" line="58"/>
         <source>主办单位</source>
         <translation>Lead dept.</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="84"/>
+        <location filename="../../ui/audit_queue.py" line="59"/>
         <source>办理结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="85"/>
+        <location filename="../../ui/audit_queue.py" line="60"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="86"/>
+        <location filename="../../ui/audit_queue.py" line="61"/>
         <source>审核</source>
         <translation>Audit</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="98"/>
+        <location filename="../../ui/audit_queue.py" line="73"/>
         <source>审核无误</source>
         <translation>Mark audited</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="99"/>
+        <location filename="../../ui/audit_queue.py" line="74"/>
         <source>标记为已审核（Ctrl+Shift+K）</source>
         <translation>Mark as audited (Ctrl+Shift+K)</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="102"/>
+        <location filename="../../ui/audit_queue.py" line="77"/>
         <source>批示重办…</source>
         <translation>Instruct re-handling…</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="104"/>
+        <location filename="../../ui/audit_queue.py" line="79"/>
         <source>查看工单</source>
         <translation>View order</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="108"/>
+        <location filename="../../ui/audit_queue.py" line="83"/>
         <source>审核月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="162"/>
+        <location filename="../../ui/audit_queue.py" line="136"/>
         <source>已审核</source>
         <translation>Audited</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="162"/>
+        <location filename="../../ui/audit_queue.py" line="136"/>
         <source>待审核</source>
         <translation>To audit</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="175"/>
+        <location filename="../../ui/audit_queue.py" line="149"/>
         <source>已审核 %1 / %2 件</source>
         <translation>Audited: %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="225"/>
+        <location filename="../../ui/audit_queue.py" line="199"/>
         <source>批示重办 — %1</source>
         <translation>Order rework — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="227"/>
+        <location filename="../../ui/audit_queue.py" line="201"/>
         <source>工单 %1：%2
 批示（将随工单退回承办单位）：</source>
         <translation>Order %1: %2
 Instruction (goes back to the department with the order):</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="240"/>
+        <location filename="../../ui/audit_queue.py" line="214"/>
         <source>批示重办</source>
         <translation>Instruct re-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_queue.py" line="240"/>
+        <location filename="../../ui/audit_queue.py" line="214"/>
         <source>重办需要填写批示。</source>
         <translation>Re-handling needs an instruction.</translation>
     </message>
@@ -205,57 +190,47 @@ Instruction (goes back to the department with the order):</translation>
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="67"/>
+        <location filename="../../ui/app.py" line="68"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="67"/>
+        <location filename="../../ui/app.py" line="68"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="101"/>
+        <location filename="../../ui/app.py" line="102"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="166"/>
+        <location filename="../../ui/app.py" line="167"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="183"/>
+        <location filename="../../ui/app.py" line="184"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="221"/>
+        <location filename="../../ui/app.py" line="222"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="276"/>
-        <source>读写本机文件失败：%1</source>
-        <translation>Could not read or write a file on this computer: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/app.py" line="279"/>
-        <source>发生内部错误，已记录日志。请联系管理员。</source>
-        <translation>An internal error occurred and was logged. Please contact your administrator.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/app.py" line="290"/>
+        <location filename="../../ui/app.py" line="283"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="298"/>
+        <location filename="../../ui/app.py" line="291"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="299"/>
+        <location filename="../../ui/app.py" line="292"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -288,27 +263,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommandDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="166"/>
+        <location filename="../../ui/actions.py" line="141"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="167"/>
+        <location filename="../../ui/actions.py" line="142"/>
         <source>提交（Ctrl+Enter）</source>
         <translation>Submit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="168"/>
+        <location filename="../../ui/actions.py" line="143"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="250"/>
+        <location filename="../../ui/actions.py" line="225"/>
         <source>%1 — %2 %3</source>
         <translation>%1 — %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="255"/>
+        <location filename="../../ui/actions.py" line="230"/>
         <source>工单 %1：%2</source>
         <translation>Order %1: %2</translation>
     </message>
@@ -316,32 +291,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="290"/>
+        <location filename="../../ui/actions.py" line="265"/>
         <source>退回原因和修改要求（必填）</source>
         <translation>Why it is returned and what to change (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="290"/>
+        <location filename="../../ui/actions.py" line="265"/>
         <source>审核意见（可不填）</source>
         <translation>Review comment (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="292"/>
+        <location filename="../../ui/actions.py" line="267"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="295"/>
+        <location filename="../../ui/actions.py" line="270"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="297"/>
+        <location filename="../../ui/actions.py" line="272"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="302"/>
+        <location filename="../../ui/actions.py" line="277"/>
         <source>退回时必须填写意见，说明需要怎样修改。</source>
         <translation>A comment is required when returning: say what needs to change.</translation>
     </message>
@@ -620,29 +595,57 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../ui/errors.py" line="40"/>
+        <source>本地没有这张工单（可能已转出），请同步后再试。</source>
+        <translation>This order is not on this computer (it may have been transferred). Sync, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="42"/>
+        <source>填写的内容不符合要求：%1</source>
+        <translation>Some of the input is not valid: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="48"/>
+        <source>读写本机文件失败：%1</source>
+        <translation>Could not read or write a file on this computer: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="87"/>
+        <source>发生内部错误，已记录日志。请联系管理员。</source>
+        <translation>An internal error occurred and was logged. Please contact your administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="88"/>
+        <source>操作未完成</source>
+        <translation>Action not completed</translation>
+    </message>
+</context>
+<context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="345"/>
+        <location filename="../../ui/actions.py" line="320"/>
         <source> 个工作日</source>
         <translation> working days</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="346"/>
+        <location filename="../../ui/actions.py" line="321"/>
         <source>需要延期的原因，如：需协调多个部门、等待施工条件</source>
         <translation>Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="347"/>
+        <location filename="../../ui/actions.py" line="322"/>
         <source>延期天数</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="348"/>
+        <location filename="../../ui/actions.py" line="323"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="354"/>
+        <location filename="../../ui/actions.py" line="329"/>
         <source>请填写延期原因。</source>
         <translation>Please give the reason for the extension.</translation>
     </message>
@@ -650,33 +653,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../ui/order_view.py" line="209"/>
+        <location filename="../../ui/order/image_viewer.py" line="38"/>
         <source>适应窗口</source>
-        <extracomment>What is typed is kept in the local drafts at most this long after a keystroke (and at once on switching order or closing the window), so a crash or a kill loses at most these last seconds.</extracomment>
         <translation>Fit to window</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="210"/>
+        <location filename="../../ui/order/image_viewer.py" line="39"/>
         <source>放大</source>
         <translation>Zoom in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="211"/>
+        <location filename="../../ui/order/image_viewer.py" line="40"/>
         <source>缩小</source>
         <translation>Zoom out</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="212"/>
+        <location filename="../../ui/order/image_viewer.py" line="41"/>
         <source>原始大小</source>
         <translation>Actual size</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="215"/>
+        <location filename="../../ui/order/image_viewer.py" line="44"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="252"/>
+        <location filename="../../ui/order/image_viewer.py" line="81"/>
         <source>无法显示这张图片</source>
         <translation>Cannot display this image</translation>
     </message>
@@ -773,312 +775,312 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="61"/>
+        <location filename="../../ui/main_window.py" line="60"/>
         <source>待签收</source>
         <extracomment>The work lists in the sidebar, in order, with their names.</extracomment>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="62"/>
+        <location filename="../../ui/main_window.py" line="61"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63"/>
+        <location filename="../../ui/main_window.py" line="62"/>
         <source>退回待办</source>
         <translation>Returned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64"/>
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>待我审核</source>
         <translation>Awaiting my review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="65"/>
+        <location filename="../../ui/main_window.py" line="64"/>
         <source>已提交</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66"/>
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>即将到期</source>
         <translation>Due soon</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67"/>
+        <location filename="../../ui/main_window.py" line="66"/>
         <source>已超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="67"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="68"/>
         <source>全部工单</source>
         <translation>All orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92"/>
+        <location filename="../../ui/main_window.py" line="91"/>
         <source>任意时限</source>
         <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="93"/>
+        <location filename="../../ui/main_window.py" line="92"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94"/>
+        <location filename="../../ui/main_window.py" line="93"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="94"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114"/>
+        <location filename="../../ui/main_window.py" line="113"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
+        <location filename="../../ui/main_window.py" line="126"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
-        <location filename="../../ui/main_window.py" line="564"/>
+        <location filename="../../ui/main_window.py" line="127"/>
+        <location filename="../../ui/main_window.py" line="562"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
+        <location filename="../../ui/main_window.py" line="128"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135"/>
+        <location filename="../../ui/main_window.py" line="134"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="170"/>
+        <location filename="../../ui/main_window.py" line="169"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="175"/>
+        <location filename="../../ui/main_window.py" line="174"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="391"/>
+        <location filename="../../ui/main_window.py" line="390"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="406"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="409"/>
+        <location filename="../../ui/main_window.py" line="408"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="412"/>
+        <location filename="../../ui/main_window.py" line="411"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="605"/>
+        <location filename="../../ui/main_window.py" line="603"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="618"/>
+        <location filename="../../ui/main_window.py" line="616"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="652"/>
+        <location filename="../../ui/main_window.py" line="650"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="670"/>
+        <location filename="../../ui/main_window.py" line="668"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="672"/>
+        <location filename="../../ui/main_window.py" line="670"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="674"/>
+        <location filename="../../ui/main_window.py" line="672"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="676"/>
+        <location filename="../../ui/main_window.py" line="674"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="678"/>
+        <location filename="../../ui/main_window.py" line="676"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="192"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="193"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="201"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="231"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="235"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="499"/>
+        <location filename="../../ui/main_window.py" line="497"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="505"/>
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="506"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="506"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="511"/>
+        <location filename="../../ui/main_window.py" line="509"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="515"/>
+        <location filename="../../ui/main_window.py" line="513"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/main_window.py" line="515"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="519"/>
+        <location filename="../../ui/main_window.py" line="517"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="535"/>
+        <location filename="../../ui/main_window.py" line="533"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="537"/>
+        <location filename="../../ui/main_window.py" line="535"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="564"/>
+        <location filename="../../ui/main_window.py" line="562"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1086,17 +1088,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="310"/>
+        <location filename="../../ui/actions.py" line="285"/>
         <source>仅本单位和中心可见，不会告知市民</source>
         <translation>Seen only by this department and the centre, never by the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="311"/>
+        <location filename="../../ui/actions.py" line="286"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="317"/>
+        <location filename="../../ui/actions.py" line="292"/>
         <source>请填写备注内容。</source>
         <translation>Please write the note.</translation>
     </message>
@@ -1104,72 +1106,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OnsiteCheckDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="391"/>
+        <location filename="../../ui/actions.py" line="366"/>
         <source>纬度，如 32.7847</source>
         <translation>Latitude, e.g. 32.7847</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="394"/>
+        <location filename="../../ui/actions.py" line="369"/>
         <source>经度，如 119.4432</source>
         <translation>Longitude, e.g. 119.4432</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="402"/>
+        <location filename="../../ui/actions.py" line="377"/>
         <source>核查发现的情况、已采取的措施</source>
         <translation>What was found, and what was done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="405"/>
+        <location filename="../../ui/actions.py" line="380"/>
         <source>核查时间</source>
         <translation>Checked at</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="406"/>
+        <location filename="../../ui/actions.py" line="381"/>
         <source>位置（GPS）</source>
         <translation>Location (GPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="407"/>
+        <location filename="../../ui/actions.py" line="382"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="408"/>
+        <location filename="../../ui/actions.py" line="383"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="436"/>
+        <location filename="../../ui/actions.py" line="411"/>
         <source>取自照片 %1</source>
         <translation>From photo %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="440"/>
+        <location filename="../../ui/actions.py" line="415"/>
         <source>照片处理中，请稍候…</source>
         <translation>Processing photos, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="444"/>
+        <location filename="../../ui/actions.py" line="419"/>
         <source>照片还在处理中，请稍候再提交。</source>
         <translation>Photos are still being processed; please submit in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="448"/>
+        <location filename="../../ui/actions.py" line="423"/>
         <source>请填写核查情况或添加照片。</source>
         <translation>Please enter the findings or add photos.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="450"/>
+        <location filename="../../ui/actions.py" line="425"/>
         <source>一次核查最多 %1 张照片。</source>
         <translation>At most %1 photos per check.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="453"/>
+        <location filename="../../ui/actions.py" line="428"/>
         <source>请同时填写纬度和经度，或都不填。</source>
         <translation>Enter both latitude and longitude, or neither.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="457"/>
+        <location filename="../../ui/actions.py" line="432"/>
         <source>经纬度格式不正确。</source>
         <translation>Latitude or longitude is not a valid number.</translation>
     </message>
@@ -1177,109 +1179,109 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderListModel</name>
     <message>
-        <location filename="../../ui/order_list.py" line="32"/>
+        <location filename="../../ui/order_list.py" line="30"/>
         <source>紧急程度</source>
-        <extracomment>(sort key in offline.worklists.SORTS or None, header) per column.</extracomment>
+        <extracomment>(sort key in desktop.reads.SORTS or None, header) per column.</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="33"/>
+        <location filename="../../ui/order_list.py" line="31"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="34"/>
+        <location filename="../../ui/order_list.py" line="32"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="35"/>
+        <location filename="../../ui/order_list.py" line="33"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="36"/>
+        <location filename="../../ui/order_list.py" line="34"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="37"/>
+        <location filename="../../ui/order_list.py" line="35"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="38"/>
+        <location filename="../../ui/order_list.py" line="36"/>
         <source>受理时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="39"/>
+        <location filename="../../ui/order_list.py" line="37"/>
         <source>剩余时限</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="40"/>
+        <location filename="../../ui/order_list.py" line="38"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="41"/>
+        <location filename="../../ui/order_list.py" line="39"/>
         <source>承办单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="42"/>
+        <location filename="../../ui/order_list.py" line="40"/>
         <source>所在列表</source>
         <translation>In lists</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="201"/>
+        <location filename="../../ui/order_list.py" line="179"/>
         <source>%1：%2</source>
         <extracomment>The order in view: each query also tells whether it is in the list, and its state now. Work list → its name, in the order to name them; a search hit says which of these hold it.</extracomment>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="203"/>
+        <location filename="../../ui/order_list.py" line="181"/>
         <source>搜索结果所在的工作列表</source>
         <translation>The work lists a search hit is in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="240"/>
+        <location filename="../../ui/order_list.py" line="218"/>
         <source>所在列表：%1</source>
         <translation>In lists: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="242"/>
+        <location filename="../../ui/order_list.py" line="220"/>
         <source>新：到达本机后还没有打开过</source>
         <translation>New: arrived on this desk and not opened yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="244"/>
+        <location filename="../../ui/order_list.py" line="222"/>
         <source>退回：审核退回、批示重办或退回申请未获同意，需要重新办理</source>
         <translation>Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="249"/>
+        <location filename="../../ui/order_list.py" line="227"/>
         <source>办理时限 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="256"/>
+        <location filename="../../ui/order_list.py" line="234"/>
         <source>【新】</source>
         <translation>[New] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="256"/>
+        <location filename="../../ui/order_list.py" line="234"/>
         <source>【退回】</source>
         <translation>[Returned] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="279"/>
+        <location filename="../../ui/order_list.py" line="257"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="285"/>
+        <location filename="../../ui/order_list.py" line="263"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -1287,631 +1289,631 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order_view.py" line="583"/>
-        <location filename="../../ui/order_view.py" line="626"/>
+        <location filename="../../ui/order/view.py" line="96"/>
+        <location filename="../../ui/order/view.py" line="139"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="685"/>
+        <location filename="../../ui/order/view.py" line="197"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="710"/>
+        <location filename="../../ui/order/view.py" line="222"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="712"/>
-        <location filename="../../ui/order_view.py" line="735"/>
+        <location filename="../../ui/order/view.py" line="224"/>
+        <location filename="../../ui/order/view.py" line="247"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="712"/>
+        <location filename="../../ui/order/view.py" line="224"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="712"/>
+        <location filename="../../ui/order/view.py" line="224"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="712"/>
-        <location filename="../../ui/order_view.py" line="1068"/>
+        <location filename="../../ui/order/view.py" line="224"/>
+        <location filename="../../ui/order/view.py" line="581"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="718"/>
+        <location filename="../../ui/order/view.py" line="230"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="722"/>
+        <location filename="../../ui/order/view.py" line="234"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="724"/>
+        <location filename="../../ui/order/view.py" line="236"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="726"/>
+        <location filename="../../ui/order/view.py" line="238"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="727"/>
-        <location filename="../../ui/order_view.py" line="904"/>
+        <location filename="../../ui/order/view.py" line="239"/>
+        <location filename="../../ui/order/view.py" line="417"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="735"/>
+        <location filename="../../ui/order/view.py" line="247"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="735"/>
+        <location filename="../../ui/order/view.py" line="247"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="735"/>
+        <location filename="../../ui/order/view.py" line="247"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="735"/>
+        <location filename="../../ui/order/view.py" line="247"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="735"/>
+        <location filename="../../ui/order/view.py" line="247"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="743"/>
+        <location filename="../../ui/order/view.py" line="255"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="755"/>
+        <location filename="../../ui/order/view.py" line="267"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="756"/>
+        <location filename="../../ui/order/view.py" line="268"/>
         <source>预览并打印本工单的回复单（Ctrl+P）</source>
         <translation>Preview and print this order&apos;s reply sheet (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="765"/>
-        <location filename="../../ui/order_view.py" line="785"/>
+        <location filename="../../ui/order/view.py" line="277"/>
+        <location filename="../../ui/order/view.py" line="297"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="766"/>
-        <location filename="../../ui/order_view.py" line="786"/>
+        <location filename="../../ui/order/view.py" line="278"/>
+        <location filename="../../ui/order/view.py" line="298"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="767"/>
+        <location filename="../../ui/order/view.py" line="279"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="768"/>
+        <location filename="../../ui/order/view.py" line="280"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="769"/>
+        <location filename="../../ui/order/view.py" line="281"/>
         <source>回访与办结</source>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="869"/>
+        <location filename="../../ui/order/view.py" line="381"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="904"/>
+        <location filename="../../ui/order/view.py" line="417"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="924"/>
+        <location filename="../../ui/order/view.py" line="437"/>
         <source>重件</source>
         <translation>Major</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="926"/>
+        <location filename="../../ui/order/view.py" line="439"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="928"/>
+        <location filename="../../ui/order/view.py" line="441"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="934"/>
+        <location filename="../../ui/order/view.py" line="447"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="938"/>
+        <location filename="../../ui/order/view.py" line="451"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="943"/>
+        <location filename="../../ui/order/view.py" line="456"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="947"/>
+        <location filename="../../ui/order/view.py" line="460"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="948"/>
+        <location filename="../../ui/order/view.py" line="461"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="962"/>
+        <location filename="../../ui/order/view.py" line="475"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="968"/>
+        <location filename="../../ui/order/view.py" line="481"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="968"/>
+        <location filename="../../ui/order/view.py" line="481"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="988"/>
+        <location filename="../../ui/order/view.py" line="501"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1010"/>
+        <location filename="../../ui/order/view.py" line="523"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1010"/>
+        <location filename="../../ui/order/view.py" line="523"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1013"/>
+        <location filename="../../ui/order/view.py" line="526"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1035"/>
+        <location filename="../../ui/order/view.py" line="548"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1036"/>
+        <location filename="../../ui/order/view.py" line="549"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1037"/>
+        <location filename="../../ui/order/view.py" line="550"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1038"/>
+        <location filename="../../ui/order/view.py" line="551"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1039"/>
+        <location filename="../../ui/order/view.py" line="552"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1039"/>
+        <location filename="../../ui/order/view.py" line="552"/>
         <source>复杂</source>
         <translation>Complex</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1039"/>
+        <location filename="../../ui/order/view.py" line="552"/>
         <source>简单</source>
         <translation>Simple</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1040"/>
+        <location filename="../../ui/order/view.py" line="553"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1041"/>
+        <location filename="../../ui/order/view.py" line="554"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1042"/>
+        <location filename="../../ui/order/view.py" line="555"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1043"/>
+        <location filename="../../ui/order/view.py" line="556"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1055"/>
+        <location filename="../../ui/order/view.py" line="568"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1056"/>
+        <location filename="../../ui/order/view.py" line="569"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1058"/>
+        <location filename="../../ui/order/view.py" line="571"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1059"/>
+        <location filename="../../ui/order/view.py" line="572"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1060"/>
+        <location filename="../../ui/order/view.py" line="573"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1064"/>
+        <location filename="../../ui/order/view.py" line="577"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1065"/>
+        <location filename="../../ui/order/view.py" line="578"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1065"/>
+        <location filename="../../ui/order/view.py" line="578"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1067"/>
+        <location filename="../../ui/order/view.py" line="580"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1068"/>
-        <location filename="../../ui/order_view.py" line="1194"/>
+        <location filename="../../ui/order/view.py" line="581"/>
+        <location filename="../../ui/order/view.py" line="707"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1078"/>
+        <location filename="../../ui/order/view.py" line="591"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1078"/>
+        <location filename="../../ui/order/view.py" line="591"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1082"/>
+        <location filename="../../ui/order/view.py" line="595"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1083"/>
+        <location filename="../../ui/order/view.py" line="596"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1084"/>
+        <location filename="../../ui/order/view.py" line="597"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1085"/>
+        <location filename="../../ui/order/view.py" line="598"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1088"/>
+        <location filename="../../ui/order/view.py" line="601"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1088"/>
+        <location filename="../../ui/order/view.py" line="601"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1094"/>
+        <location filename="../../ui/order/view.py" line="607"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1095"/>
+        <location filename="../../ui/order/view.py" line="608"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1096"/>
+        <location filename="../../ui/order/view.py" line="609"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1096"/>
+        <location filename="../../ui/order/view.py" line="609"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1100"/>
+        <location filename="../../ui/order/view.py" line="613"/>
         <source>待审批</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1100"/>
+        <location filename="../../ui/order/view.py" line="613"/>
         <source>已批准</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1100"/>
+        <location filename="../../ui/order/view.py" line="613"/>
         <source>未批准</source>
         <translation>Denied</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1105"/>
+        <location filename="../../ui/order/view.py" line="618"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1106"/>
+        <location filename="../../ui/order/view.py" line="619"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1114"/>
+        <location filename="../../ui/order/view.py" line="627"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1044"/>
-        <location filename="../../ui/order_view.py" line="1115"/>
+        <location filename="../../ui/order/view.py" line="557"/>
+        <location filename="../../ui/order/view.py" line="628"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1117"/>
+        <location filename="../../ui/order/view.py" line="630"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1136"/>
+        <location filename="../../ui/order/view.py" line="649"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1140"/>
+        <location filename="../../ui/order/view.py" line="653"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1154"/>
+        <location filename="../../ui/order/view.py" line="667"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1161"/>
+        <location filename="../../ui/order/view.py" line="674"/>
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1163"/>
+        <location filename="../../ui/order/view.py" line="676"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1163"/>
+        <location filename="../../ui/order/view.py" line="676"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1169"/>
+        <location filename="../../ui/order/view.py" line="682"/>
         <source>12345热线电话</source>
         <translation>12345 hotline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1170"/>
+        <location filename="../../ui/order/view.py" line="683"/>
         <source>书记市长信箱</source>
         <translation>Secretary &amp; Mayor mailbox</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1171"/>
+        <location filename="../../ui/order/view.py" line="684"/>
         <source>政府网站</source>
         <translation>Government website</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1172"/>
+        <location filename="../../ui/order/view.py" line="685"/>
         <source>微博</source>
         <translation>Weibo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1173"/>
+        <location filename="../../ui/order/view.py" line="686"/>
         <source>微信</source>
         <translation>WeChat</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1174"/>
+        <location filename="../../ui/order/view.py" line="687"/>
         <source>手机应用</source>
         <translation>Mobile app</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1179"/>
+        <location filename="../../ui/order/view.py" line="692"/>
         <source>咨询</source>
         <translation>Consultation</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1180"/>
+        <location filename="../../ui/order/view.py" line="693"/>
         <source>求助</source>
         <translation>Request for help</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1181"/>
+        <location filename="../../ui/order/view.py" line="694"/>
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1182"/>
+        <location filename="../../ui/order/view.py" line="695"/>
         <source>举报</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1183"/>
+        <location filename="../../ui/order/view.py" line="696"/>
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1187"/>
+        <location filename="../../ui/order/view.py" line="700"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1187"/>
+        <location filename="../../ui/order/view.py" line="700"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1201"/>
+        <location filename="../../ui/order/view.py" line="714"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1205"/>
+        <location filename="../../ui/order/view.py" line="718"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1212"/>
+        <location filename="../../ui/order/view.py" line="725"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1221"/>
+        <location filename="../../ui/order/view.py" line="734"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1228"/>
+        <location filename="../../ui/order/view.py" line="741"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1237"/>
+        <location filename="../../ui/order/view.py" line="750"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1244"/>
+        <location filename="../../ui/order/view.py" line="757"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1259"/>
+        <location filename="../../ui/order/view.py" line="772"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1277"/>
+        <location filename="../../ui/order/view.py" line="790"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1280"/>
+        <location filename="../../ui/order/view.py" line="793"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1281"/>
+        <location filename="../../ui/order/view.py" line="794"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1297"/>
-        <location filename="../../ui/order_view.py" line="1384"/>
+        <location filename="../../ui/order/view.py" line="810"/>
+        <location filename="../../ui/order/view.py" line="896"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1299"/>
+        <location filename="../../ui/order/view.py" line="812"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1308"/>
+        <location filename="../../ui/order/view.py" line="821"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1310"/>
+        <location filename="../../ui/order/view.py" line="823"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1316"/>
+        <location filename="../../ui/order/view.py" line="829"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1325"/>
+        <location filename="../../ui/order/view.py" line="838"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1335"/>
+        <location filename="../../ui/order/view.py" line="848"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1335"/>
+        <location filename="../../ui/order/view.py" line="848"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1343"/>
+        <location filename="../../ui/order/view.py" line="856"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1419"/>
+        <location filename="../../ui/order/view.py" line="928"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="1425"/>
+        <location filename="../../ui/order/view.py" line="934"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -1919,72 +1921,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>PhotoPicker</name>
     <message>
-        <location filename="../../ui/photo_picker.py" line="195"/>
+        <location filename="../../ui/photo_picker.py" line="163"/>
         <source>添加照片…</source>
         <translation>Add photos…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="197"/>
+        <location filename="../../ui/photo_picker.py" line="165"/>
         <source>导入文件夹…</source>
         <translation>Import folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="198"/>
+        <location filename="../../ui/photo_picker.py" line="166"/>
         <source>导入一个文件夹（如相机存储卡）中的全部照片</source>
         <translation>Import every photo in a folder (a camera card, say)</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="200"/>
+        <location filename="../../ui/photo_picker.py" line="168"/>
         <source>粘贴</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="201"/>
+        <location filename="../../ui/photo_picker.py" line="169"/>
         <source>粘贴剪贴板中的图片（Ctrl+V）</source>
         <translation>Paste the image on the clipboard (Ctrl+V)</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="216"/>
+        <location filename="../../ui/photo_picker.py" line="184"/>
         <source>把照片或文件夹拖到这里，或按 Ctrl+V 粘贴截图</source>
         <translation>Drag photos or folders here, or press Ctrl+V to paste a screenshot</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="268"/>
+        <location filename="../../ui/photo_picker.py" line="236"/>
         <source>添加照片</source>
         <translation>Add photos</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="270"/>
+        <location filename="../../ui/photo_picker.py" line="238"/>
         <source>图片和 PDF</source>
         <translation>Images and PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="270"/>
+        <location filename="../../ui/photo_picker.py" line="238"/>
         <source>所有文件</source>
         <translation>All files</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="276"/>
+        <location filename="../../ui/photo_picker.py" line="244"/>
         <source>导入文件夹</source>
         <translation>Import folder</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="410"/>
+        <location filename="../../ui/photo_picker.py" line="377"/>
         <source>有 %1 个文件未能添加。</source>
         <translation>Files not added: %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="411"/>
+        <location filename="../../ui/photo_picker.py" line="378"/>
         <source>部分文件未添加</source>
         <translation>Some files were not added</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="419"/>
+        <location filename="../../ui/photo_picker.py" line="386"/>
         <source>正在处理照片 %1/%2</source>
         <translation>Processing photos %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="449"/>
+        <location filename="../../ui/photo_picker.py" line="416"/>
         <source>%1 张</source>
         <translation>Photos: %1</translation>
     </message>
@@ -2138,144 +2140,139 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ProblemsPanel</name>
     <message>
-        <location filename="../../ui/problems.py" line="50"/>
+        <location filename="../../ui/problems.py" line="45"/>
         <source>服务器上的内容已被他人修改</source>
         <translation>Someone changed this on the server meanwhile</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="51"/>
+        <location filename="../../ui/problems.py" line="46"/>
         <source>服务器未接受此操作</source>
         <translation>The server did not accept this action</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="62"/>
+        <location filename="../../ui/problems.py" line="57"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="63"/>
+        <location filename="../../ui/problems.py" line="58"/>
         <source>依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="64"/>
+        <location filename="../../ui/problems.py" line="59"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="65"/>
+        <location filename="../../ui/problems.py" line="60"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="66"/>
+        <location filename="../../ui/problems.py" line="61"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="67"/>
+        <location filename="../../ui/problems.py" line="62"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="68"/>
+        <location filename="../../ui/problems.py" line="63"/>
         <source>批示</source>
         <translation>Instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="72"/>
+        <location filename="../../ui/problems.py" line="67"/>
         <source>答复结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="74"/>
+        <location filename="../../ui/problems.py" line="69"/>
         <source>%1 张</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="75"/>
+        <location filename="../../ui/problems.py" line="70"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="78"/>
+        <location filename="../../ui/problems.py" line="73"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="202"/>
+        <location filename="../../ui/problems.py" line="197"/>
         <source>工单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="202"/>
+        <location filename="../../ui/problems.py" line="197"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="202"/>
+        <location filename="../../ui/problems.py" line="197"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="202"/>
+        <location filename="../../ui/problems.py" line="197"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="215"/>
+        <location filename="../../ui/problems.py" line="210"/>
         <source>没有冲突或被拒绝的操作。</source>
         <translation>No conflicts or rejected actions.</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="305"/>
+        <location filename="../../ui/problems.py" line="293"/>
         <source>工单 %1（已不在本机）</source>
         <translation>Order %1 (no longer on this computer)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="346"/>
+        <location filename="../../ui/problems.py" line="334"/>
         <source>工单 %1 · %2：%3</source>
         <translation>Order %1 · %2: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="355"/>
+        <location filename="../../ui/problems.py" line="343"/>
         <source>服务器版本</source>
         <translation>Server version</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="357"/>
+        <location filename="../../ui/problems.py" line="345"/>
         <source>（答复结果：%1）</source>
         <translation> (result: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="368"/>
+        <location filename="../../ui/problems.py" line="356"/>
         <source>（此操作没有填写内容）</source>
         <translation>(nothing was written for this action)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="384"/>
+        <location filename="../../ui/problems.py" line="372"/>
         <source>采用服务器版本后，你写的内容将被删除，无法恢复。确定吗？</source>
         <translation>Keeping the server version deletes what you wrote, and it cannot be recovered. Continue?</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="388"/>
+        <location filename="../../ui/problems.py" line="376"/>
         <source>放弃后，这项操作和你写的内容将被删除，无法恢复。确定吗？</source>
         <translation>Discarding deletes this action and what you wrote, and it cannot be recovered. Continue?</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="394"/>
+        <location filename="../../ui/problems.py" line="382"/>
         <source>放弃修改</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="417"/>
+        <location filename="../../ui/problems.py" line="405"/>
         <source>未能处理</source>
         <translation>Could not resolve</translation>
-    </message>
-    <message>
-        <location filename="../../ui/problems.py" line="417"/>
-        <source>未能处理这项操作：%1</source>
-        <translation>This action could not be resolved: %1</translation>
     </message>
 </context>
 <context>
@@ -2359,127 +2356,128 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReplyEditor</name>
     <message>
-        <location filename="../../ui/order_view.py" line="299"/>
+        <location filename="../../ui/order/reply_editor.py" line="70"/>
         <source>请选择办理结果</source>
+        <extracomment>What is typed is kept in the local drafts at most this long after a keystroke (and at once on switching order or closing the window), so a crash or a kill loses at most these last seconds.</extracomment>
         <translation>Choose a result</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="303"/>
+        <location filename="../../ui/order/reply_editor.py" line="74"/>
         <source>常用语</source>
         <translation>Phrases</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="310"/>
+        <location filename="../../ui/order/reply_editor.py" line="81"/>
         <source>答复内容（将反馈给市民）</source>
         <translation>Reply text (sent to the citizen)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="312"/>
+        <location filename="../../ui/order/reply_editor.py" line="83"/>
         <source>答复依据：法规、政策文件名称及条款</source>
         <translation>Basis: laws, policy documents and their articles</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="320"/>
+        <location filename="../../ui/order/reply_editor.py" line="91"/>
         <source>保存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="321"/>
+        <location filename="../../ui/order/reply_editor.py" line="92"/>
         <source>保存草稿（Ctrl+S）</source>
         <translation>Save draft (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="322"/>
+        <location filename="../../ui/order/reply_editor.py" line="93"/>
         <source>提交答复</source>
         <translation>Submit reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="323"/>
+        <location filename="../../ui/order/reply_editor.py" line="94"/>
         <source>提交答复，进入审核（Ctrl+Enter）</source>
         <translation>Submit the reply for review (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="341"/>
+        <location filename="../../ui/order/reply_editor.py" line="112"/>
         <source>办理结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="354"/>
+        <location filename="../../ui/order/reply_editor.py" line="125"/>
         <source>答复依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="363"/>
+        <location filename="../../ui/order/reply_editor.py" line="134"/>
         <source>您好！关于您反映的问题，</source>
         <translation>Hello. Regarding the issue you reported, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="364"/>
+        <location filename="../../ui/order/reply_editor.py" line="135"/>
         <source>经现场核实，</source>
         <translation>On-site verification showed that </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="365"/>
+        <location filename="../../ui/order/reply_editor.py" line="136"/>
         <source>我单位已于当日安排工作人员到现场查看，</source>
         <translation>We sent staff to inspect the site the same day, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="366"/>
+        <location filename="../../ui/order/reply_editor.py" line="137"/>
         <source>已责成施工单位于……前整改完毕。</source>
         <translation>The contractor has been ordered to put this right by …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="367"/>
+        <location filename="../../ui/order/reply_editor.py" line="138"/>
         <source>根据《……》第……条规定，</source>
         <translation>Under Article … of the …, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="368"/>
+        <location filename="../../ui/order/reply_editor.py" line="139"/>
         <source>该问题涉及多个部门，我单位已牵头协调，</source>
         <translation>As the issue involves several departments, we are leading the coordination, </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="369"/>
+        <location filename="../../ui/order/reply_editor.py" line="140"/>
         <source>如有疑问，请致电……咨询。</source>
         <translation>If you have any questions, please call …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="370"/>
+        <location filename="../../ui/order/reply_editor.py" line="141"/>
         <source>感谢您对我们工作的监督。</source>
         <translation>Thank you for your oversight of our work.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="437"/>
+        <location filename="../../ui/order/reply_editor.py" line="208"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="456"/>
+        <location filename="../../ui/order/reply_editor.py" line="227"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="493"/>
+        <location filename="../../ui/order/reply_editor.py" line="264"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="497"/>
+        <location filename="../../ui/order/reply_editor.py" line="268"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="501"/>
+        <location filename="../../ui/order/reply_editor.py" line="272"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="516"/>
+        <location filename="../../ui/order/reply_editor.py" line="287"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_view.py" line="519"/>
+        <location filename="../../ui/order/reply_editor.py" line="290"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>
@@ -2488,7 +2486,7 @@ Please send this file to your system administrator.</translation>
     <name>ReplySheetPrinter</name>
     <message>
         <location filename="../../ui/printing.py" line="33"/>
-        <location filename="../../ui/printing.py" line="44"/>
+        <location filename="../../ui/printing.py" line="45"/>
         <source>打印回复单</source>
         <translation>Print reply sheet</translation>
     </message>
@@ -2498,12 +2496,12 @@ Please send this file to your system administrator.</translation>
         <translation>Choose an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../ui/printing.py" line="44"/>
+        <location filename="../../ui/printing.py" line="45"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/printing.py" line="52"/>
+        <location filename="../../ui/printing.py" line="53"/>
         <source>打印回复单 — %1</source>
         <translation>Print reply sheet — %1</translation>
     </message>
@@ -2511,22 +2509,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReturnRequestDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="364"/>
+        <location filename="../../ui/actions.py" line="339"/>
         <source>说明理由，并尽量写明应由哪个单位办理</source>
         <translation>Explain why, and if possible name the department that should handle it</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="365"/>
+        <location filename="../../ui/actions.py" line="340"/>
         <source>退单类型</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="366"/>
+        <location filename="../../ui/actions.py" line="341"/>
         <source>理由</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="372"/>
+        <location filename="../../ui/actions.py" line="347"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
     </message>
@@ -2768,42 +2766,42 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>_ConflictPage</name>
     <message>
-        <location filename="../../ui/problems.py" line="101"/>
+        <location filename="../../ui/problems.py" line="96"/>
         <source>服务器上的内容在你离线期间已被修改。左侧是服务器上的版本，右侧是你的版本；可以在右侧合并两者后重新提交。</source>
         <translation>The content on the server changed while you were offline. The server&apos;s version is on the left, yours on the right; merge the two on the right and submit again.</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="109"/>
+        <location filename="../../ui/problems.py" line="104"/>
         <source>我的版本（可编辑）</source>
         <translation>My version (editable)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="111"/>
+        <location filename="../../ui/problems.py" line="106"/>
         <source>采用我的版本</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="112"/>
+        <location filename="../../ui/problems.py" line="107"/>
         <source>按你原来写的内容重新提交</source>
         <translation>Submit again what you originally wrote</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="113"/>
+        <location filename="../../ui/problems.py" line="108"/>
         <source>采用服务器版本</source>
         <translation>Keep server version</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="114"/>
+        <location filename="../../ui/problems.py" line="109"/>
         <source>放弃你的修改，保留服务器上的内容</source>
         <translation>Drop your changes and keep the server&apos;s content</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="115"/>
+        <location filename="../../ui/problems.py" line="110"/>
         <source>合并后重新提交</source>
         <translation>Submit merged</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="116"/>
+        <location filename="../../ui/problems.py" line="111"/>
         <source>提交右侧编辑后的内容</source>
         <translation>Submit the text as edited on the right</translation>
     </message>
@@ -2811,22 +2809,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>_RejectionPage</name>
     <message>
-        <location filename="../../ui/problems.py" line="153"/>
+        <location filename="../../ui/problems.py" line="148"/>
         <source>你写的内容</source>
         <translation>What you wrote</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="159"/>
+        <location filename="../../ui/problems.py" line="154"/>
         <source>复制内容</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="160"/>
+        <location filename="../../ui/problems.py" line="155"/>
         <source>放弃</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="161"/>
+        <location filename="../../ui/problems.py" line="156"/>
         <source>重新提交</source>
         <translation>Submit again</translation>
     </message>
@@ -2834,12 +2832,12 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>_Tile</name>
     <message>
-        <location filename="../../ui/photo_picker.py" line="120"/>
+        <location filename="../../ui/photo_picker.py" line="88"/>
         <source>（无预览）</source>
         <translation>(no preview)</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_picker.py" line="133"/>
+        <location filename="../../ui/photo_picker.py" line="101"/>
         <source>移除这张照片</source>
         <translation>Remove this photo</translation>
     </message>

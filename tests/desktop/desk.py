@@ -25,7 +25,7 @@ from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
 from offline.facts import actor_of, facts_from
 from tests.offline.factory import order, pull
-from ui.order_view import OrderView
+from ui.order.view import OrderView
 
 GAOYOU = {1: "N", 2: (32.0, 47.0, 4.92), 3: "E", 4: (119.0, 26.0, 35.52)}  # 32.784700, 119.443200
 

@@ -11,12 +11,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 
+from desktop.reads import audited_by
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from offline.worklists import WorkList, condition, page_query
 from tests.desktop.gestures import click_row, ime
 from tests.server_process import PASSWORD, ServerProcess
-from ui.audit_queue import audited_by
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.slow

@@ -47,7 +47,7 @@ def tool(name: str) -> str:
 
 
 def sources() -> list[str]:
-    return sorted(str(p) for folder in ("ui", "desktop") for p in (ROOT / folder).glob("*.py"))
+    return sorted(str(p) for folder in ("ui", "desktop") for p in (ROOT / folder).rglob("*.py"))
 
 
 def messages(ts: Path) -> Messages:

@@ -21,7 +21,7 @@ from casework.schemas import UserOut
 from desktop.workspace import Workspace
 from tests.desktop.desk import CHIEF, GAOYOU, HANDLER, put, shown
 from ui.actions import OnsiteCheckDialog
-from ui.order_view import ImageViewer
+from ui.order.image_viewer import ImageViewer
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 

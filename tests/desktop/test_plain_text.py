@@ -12,7 +12,8 @@ from PySide6.QtGui import Qt as QtGuiNamespace
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel
 
-from tests.desktop.test_order_view import make_workspace, message_boxes, put, shown, workspace  # noqa: F401 — fixtures
+from tests.desktop.desk import put, shown
+from tests.desktop.test_order_view import message_boxes
 from tests.server import hostile
 
 MARKED_UP = "<b>加粗</b><font color='red' size='40'>红字</font>"
@@ -27,7 +28,7 @@ def _as_shown(tip: str) -> str:
     return document.toPlainText()
 
 
-def test_the_order_views_labels_and_tooltips_show_markup_as_text(qtbot: Any, workspace) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_order_views_labels_and_tooltips_show_markup_as_text(qtbot: Any, workspace) -> None:  # type: ignore[no-untyped-def]
     put(
         workspace,
         "in_review",
@@ -64,7 +65,7 @@ def test_the_order_views_labels_and_tooltips_show_markup_as_text(qtbot: Any, wor
     assert _as_shown(comment.toolTip(4)) == hostile.PASSWD_IMAGE
 
 
-def test_a_returned_replys_comment_shows_as_typed(qtbot: Any, workspace) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_returned_replys_comment_shows_as_typed(qtbot: Any, workspace) -> None:  # type: ignore[no-untyped-def]
     put(
         workspace,
         "in_progress",
@@ -88,7 +89,7 @@ def test_a_returned_replys_comment_shows_as_typed(qtbot: Any, workspace) -> None
     assert returned.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_a_refused_files_name_shows_as_typed(qtbot: Any, workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_refused_files_name_shows_as_typed(qtbot: Any, workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from ui.photo_picker import PhotoPicker
 
     card = tmp_path / "DCIM"

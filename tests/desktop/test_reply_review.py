@@ -30,7 +30,7 @@ from tests.desktop.desk import CHIEF, HANDLER, put, shown
 from tests.desktop.gestures import ime
 from tests.server_process import PASSWORD, ServerProcess
 from ui.main_window import LISTS, MainWindow
-from ui.order_view import OrderView
+from ui.order.view import OrderView
 from ui.reply_diff import diff_text
 
 SHOTS = Path("/tmp/review-shots")

@@ -10,28 +10,22 @@ from __future__ import annotations
 import html
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QPlainTextEdit,
-    QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -44,10 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from casework.lifecycle import Command
+from desktop.reads import Directory, OrderSnapshot
 from desktop.tasks import Lane
 from desktop.workspace import REPLY_DRAFT, Workspace
-from offline.models import IN_FLIGHT, PROBLEMS
-from ui.actions import ActionBar, present_error, record_command, restored_note
+from ui.actions import ActionBar
+from ui.errors import message_of, show_message
 from ui.labels import (
     COLOURS,
     OUTCOME_COLOURS,
@@ -61,498 +56,15 @@ from ui.labels import (
     local_time,
     photo_tag_label,
     plain_tip,
-    result_label,
     review_level_label,
     state_label,
     urgency_label,
 )
-from ui.photo_picker import message_of, show_message
+from ui.order.image_viewer import ImageViewer
+from ui.order.parts import ICON, badge_label, clear_layout, fit_columns, placeholder, value_label
+from ui.order.reply_editor import ReplyEditor
 from ui.reply_diff import ReplyDiff
 from ui.undo import run_undo
-
-ICON = 96  # thumbnail size in the lists
-RESULT_CODES = ("resolved", "partly_resolved", "explained", "not_feasible")
-#: What is typed is kept in the local drafts at most this long after a keystroke (and at once on
-#: switching order or closing the window), so a crash or a kill loses at most these last seconds.
-KEEP_AFTER_MS = 2000
-
-
-@dataclass
-class OrderSnapshot:
-    """What the view shows of one order, read together on the disk lane."""
-
-    order: dict[str, Any]
-    events: list[dict[str, Any]]
-    in_flight: list[dict[str, Any]]  # outbox rows not yet applied by the server
-    problems: list[dict[str, Any]]  # conflicted or rejected outbox rows
-    files: dict[str, dict[str, Any]]  # files attached offline, by sha256
-    names: Names
-    thumbnails: dict[str, bytes] = field(default_factory=dict)  # cached thumbnails, by sha256
-    undoable: list[dict[str, Any]] = field(default_factory=list)  # unsent rows that can be taken back, oldest first
-    drafts: dict[str, dict[str, Any]] = field(default_factory=dict)  # text kept on this PC, by key (Store.draft)
-
-
-def load_snapshot(workspace: Workspace, order_id: int) -> OrderSnapshot | None:
-    """Read the order, its timeline, its unsent work and its cached thumbnails (disk lane)."""
-    store = workspace.store
-    order = store.order(order_id)
-    if order is None:
-        return None
-    rows = store.outbox(order_id)
-    files = {f["sha256"]: f for f in store.files(order_id)}
-    shas = {p["sha256"] for c in order.get("onsite_checks") or [] for p in c.get("photos") or []}
-    shas |= {a["sha256"] for a in order.get("attachments") or []} | set(files)
-    thumbnails = {}
-    for sha in shas:
-        path = workspace.cache.thumbnail_path(sha)
-        if path is not None:
-            thumbnails[sha] = path.read_bytes()
-    return OrderSnapshot(
-        order=order,
-        events=store.events(order_id),
-        in_flight=[r for r in rows if r["status"] in IN_FLIGHT],
-        problems=[r for r in rows if r["status"] in PROBLEMS],
-        files=files,
-        names=Names(store),
-        thumbnails=thumbnails,
-        undoable=undoable_rows(rows),
-        drafts={d["key"]: d for d in store.drafts(order_id)},
-    )
-
-
-def undoable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The order's last unsent rows that can be taken back: the run of ``pending`` rows at the end
-    of those not yet applied (one sent or refused after them would need them)."""
-    taken: list[dict[str, Any]] = []
-    for row in reversed([r for r in rows if r["status"] != "applied"]):
-        if row["status"] != "pending":
-            break
-        taken.insert(0, row)
-    return taken
-
-
-def fetch_thumbnail(workspace: Workspace, sha256: str) -> bytes:
-    """The server's thumbnail of a blob (network lane)."""
-    return workspace.client.thumbnail(sha256)
-
-
-def _placeholder(text: str) -> QPixmap:
-    pixmap = QPixmap(ICON, ICON)
-    pixmap.fill(QColor("#eceff1"))
-    painter = QPainter(pixmap)
-    painter.setPen(QColor("#78909c"))
-    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, text)
-    painter.end()
-    return pixmap
-
-
-def _badge(text: str, colour: str, solid: bool = False) -> QLabel:
-    label = QLabel(text)
-    if solid:
-        label.setStyleSheet(f"background: {colour}; color: white; border-radius: 3px; padding: 1px 6px;")
-    else:
-        label.setStyleSheet(f"color: {colour}; border: 1px solid {colour}; border-radius: 3px; padding: 0px 5px;")
-    return label
-
-
-def _clear(layout: Any) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        if item.widget() is not None:
-            item.widget().deleteLater()
-        elif item.layout() is not None:
-            _clear(item.layout())
-
-
-def _fit_columns(tree: QTreeWidget, columns: range) -> None:
-    """Widen a column that would cut its header or a row (English is wider than Chinese); never narrow one."""
-    for column in columns:
-        needed = max(tree.sizeHintForColumn(column), tree.header().sectionSizeHint(column))
-        if needed > tree.columnWidth(column):
-            tree.setColumnWidth(column, needed)
-
-
-def _value(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # a citizen's text, never markup (a label guesses)
-    label.setWordWrap(True)
-    # Grow to the form's width, keeping the height-for-width that word wrap set (a new policy drops it).
-    policy = label.sizePolicy()
-    policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
-    label.setSizePolicy(policy)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-# --- image viewer ---------------------------------------------------------------------------------
-
-
-class ImageViewer(QWidget):
-    """A photo at full size in its own window: fits the window first; Ctrl+= / Ctrl+- zoom, Ctrl+0 fits."""
-
-    def __init__(self, data: bytes, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle(title)
-        self.pixmap = QPixmap()
-        self.pixmap.loadFromData(data)
-        self.fit = True
-        self.scale = 1.0
-        self.picture = QLabel()
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll = QScrollArea()
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll.setWidget(self.picture)
-        self.scroll.setStyleSheet("background: #263238;")
-        bar = QHBoxLayout()
-        for text, keys, slot in (
-            (self.tr("适应窗口"), "Ctrl+0", self.zoom_to_fit),
-            (self.tr("放大"), "Ctrl+=", lambda: self.zoom(1.25)),
-            (self.tr("缩小"), "Ctrl+-", lambda: self.zoom(0.8)),
-            (self.tr("原始大小"), "Ctrl+1", self.actual_size),
-        ):
-            button = QPushButton(text)
-            button.setToolTip(self.tr("%1（%2）").replace("%1", text).replace("%2", keys))
-            button.clicked.connect(slot)
-            QShortcut(QKeySequence(keys), self, activated=slot)
-            bar.addWidget(button)
-        bar.addStretch(1)
-        self.size_label = QLabel(f"{self.pixmap.width()} × {self.pixmap.height()}")
-        bar.addWidget(self.size_label)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.scroll, 1)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
-        self.resize(1000, 700)
-        self._render()
-
-    def zoom_to_fit(self) -> None:
-        self.fit = True
-        self._render()
-
-    def actual_size(self) -> None:
-        self.fit, self.scale = False, 1.0
-        self._render()
-
-    def zoom(self, factor: float) -> None:
-        if self.fit:
-            self.scale = self._fit_scale()
-        self.fit = False
-        self.scale = min(8.0, max(0.05, self.scale * factor))
-        self._render()
-
-    def _fit_scale(self) -> float:
-        if self.pixmap.isNull():
-            return 1.0
-        area = self.scroll.viewport().size()
-        return min(1.0, area.width() / self.pixmap.width(), area.height() / self.pixmap.height())
-
-    def _render(self) -> None:
-        if self.pixmap.isNull():
-            self.picture.setText(self.tr("无法显示这张图片"))
-            return
-        scale = self._fit_scale() if self.fit else self.scale
-        size = self.pixmap.size() * scale
-        self.picture.setPixmap(
-            self.pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        )
-        self.picture.resize(self.picture.pixmap().size())
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        if self.fit:
-            self._render()
-
-
-# --- reply editor -----------------------------------------------------------------------------------
-
-
-class ReplyEditor(QWidget):
-    """The public reply: result, text, basis, phrase templates; 保存草稿 / 提交答复 when allowed.
-
-    What the user typed is never replaced by a refresh while it differs from the stored draft, and it
-    is kept in the local drafts (within :data:`KEEP_AFTER_MS` of a keystroke, or at once by
-    :meth:`keep_now`) until save_draft or submit_reply stores it; :meth:`set_order` restores it.
-
-    Signals:
-        recorded(str): save_draft or submit_reply was stored locally.
-    """
-
-    recorded = Signal(str)
-
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.workspace = workspace
-        self.order: dict[str, Any] | None = None
-        self._baseline: tuple[str, str, str] = ("", "", "")
-        self._loading = False  # set_order is filling the fields: not the user typing
-        self._kept = False  # a local draft of this order is on disk (or on its way)
-        self._restored = ""  # "已恢复…" while the fields show a draft restored from disk, untouched
-        self._keep_timer = QTimer(self, singleShot=True, interval=KEEP_AFTER_MS)
-        self._keep_timer.timeout.connect(self.keep_now)
-        self.returned = QLabel()
-        self.returned.setTextFormat(Qt.TextFormat.PlainText)  # holds the reviewer's comment
-        self.returned.setWordWrap(True)
-        self.returned.setStyleSheet("background: #fff3e0; color: #bf360c; padding: 6px; border-radius: 3px;")
-        self.returned.hide()
-        self.result = QComboBox()
-        self.result.addItem(self.tr("请选择办理结果"), "")
-        for code in RESULT_CODES:
-            self.result.addItem(result_label(code), code)
-        self.phrases = QToolButton()
-        self.phrases.setText(self.tr("常用语"))
-        self.phrases.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.phrases)
-        for phrase in self.phrase_templates():
-            menu.addAction(phrase, lambda p=phrase: self.insert_phrase(p))
-        self.phrases.setMenu(menu)
-        self.text = QPlainTextEdit()
-        self.text.setPlaceholderText(self.tr("答复内容（将反馈给市民）"))
-        self.basis = QLineEdit()
-        self.basis.setPlaceholderText(self.tr("答复依据：法规、政策文件名称及条款"))
-        self.status = QLabel()
-        self.status.setStyleSheet("color: #666;")
-        self.status.setWordWrap(True)  # beside the request the editor is narrow; English is long
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.save = QPushButton(self.tr("保存草稿"))
-        self.save.setToolTip(self.tr("保存草稿（Ctrl+S）"))
-        self.submit = QPushButton(self.tr("提交答复"))
-        self.submit.setToolTip(self.tr("提交答复，进入审核（Ctrl+Enter）"))
-        self.submit.setStyleSheet("font-weight: bold;")
-        self.save.clicked.connect(self.save_draft)
-        self.submit.clicked.connect(self.submit_reply)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_draft).setContext(
-            Qt.ShortcutContext.WidgetWithChildrenShortcut
-        )
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.submit_reply).setContext(
-                Qt.ShortcutContext.WidgetWithChildrenShortcut
-            )
-        self.history = QTextBrowser()
-        self.history.setMaximumHeight(130)
-        self.history.hide()
-        for signal in (self.text.textChanged, self.basis.textChanged, self.result.currentIndexChanged):
-            signal.connect(self._typed)
-
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("办理结果")))
-        top.addWidget(self.result)
-        top.addStretch(1)
-        top.addWidget(self.phrases)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.save)
-        buttons.addWidget(self.submit)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.returned)
-        layout.addLayout(top)
-        layout.addWidget(self.text, 1)
-        basis = QHBoxLayout()
-        basis.addWidget(QLabel(self.tr("答复依据")))
-        basis.addWidget(self.basis, 1)
-        layout.addLayout(basis)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
-        layout.addWidget(self.history)
-
-    def phrase_templates(self) -> list[str]:
-        return [
-            self.tr("您好！关于您反映的问题，"),
-            self.tr("经现场核实，"),
-            self.tr("我单位已于当日安排工作人员到现场查看，"),
-            self.tr("已责成施工单位于……前整改完毕。"),
-            self.tr("根据《……》第……条规定，"),
-            self.tr("该问题涉及多个部门，我单位已牵头协调，"),
-            self.tr("如有疑问，请致电……咨询。"),
-            self.tr("感谢您对我们工作的监督。"),
-        ]
-
-    def insert_phrase(self, phrase: str) -> None:
-        self.text.insertPlainText(phrase)
-        self.text.setFocus()
-
-    # --- state ---------------------------------------------------------------------------------------
-
-    def values(self) -> tuple[str, str, str]:
-        """(text, result code or "", basis) as typed."""
-        return self.text.toPlainText(), self.result.currentData() or "", self.basis.text()
-
-    def is_dirty(self) -> bool:
-        return self.writable() and self.values() != self._baseline
-
-    def writable(self) -> bool:
-        allowed = set((self.order or {}).get("allowed_commands") or ())
-        return Command.SAVE_DRAFT.value in allowed or Command.SUBMIT_REPLY.value in allowed
-
-    def set_order(
-        self,
-        order: dict[str, Any] | None,
-        names: Names,
-        unsaved: tuple[str, str, str] | None = None,
-        kept: dict[str, Any] | None = None,
-    ) -> None:
-        """Show ``order``'s draft (or last reply); ``unsaved`` is what the user typed before and keeps;
-        ``kept`` is the order's local draft (``Store.draft``), restored when nothing newer is typed."""
-        same = self.order is not None and order is not None and self.order["id"] == order["id"]
-        if not same:
-            self._keep_timer.stop()
-            self._restored = ""
-        keep = self.values() if same and self.is_dirty() else unsaved
-        self.order = order
-        order = order or {}
-        allowed = set(order.get("allowed_commands") or ())
-        draft = order.get("draft") or ((order.get("replies") or [None])[-1]) or {}
-        self._baseline = (draft.get("text") or "", draft.get("result_code") or "", draft.get("basis") or "")
-        if not same:
-            self._kept = kept is not None
-        if kept is not None and not same and keep is None and self.writable():
-            content = kept["content"]
-            keep = (content.get("text") or "", content.get("result_code") or "", content.get("basis") or "")
-            if keep == self._baseline:  # stored meanwhile (or the same text came from elsewhere): done with
-                self.workspace.drop_draft(order["id"], REPLY_DRAFT)
-                self._kept = False
-            else:
-                self._restored = restored_note(kept["updated_at"])
-        shown = keep if keep is not None and keep != self._baseline else self._baseline
-        self._loading = True
-        try:
-            self._show(shown)
-        finally:
-            self._loading = False
-        writable = self.writable()
-        for widget in (self.text, self.basis):
-            widget.setReadOnly(not writable)
-        self.result.setEnabled(writable)
-        self.phrases.setEnabled(writable)
-        self.save.setEnabled(Command.SAVE_DRAFT.value in allowed)
-        self.submit.setEnabled(Command.SUBMIT_REPLY.value in allowed)
-        self.error.hide()
-        returned = [r for r in order.get("reviews") or [] if r.get("decision") == "returned"]
-        last = (order.get("reviews") or [None])[-1]
-        if writable and returned and last is returned[-1]:
-            self.returned.setText(
-                self.tr("%1退回：%2")
-                .replace("%1", f"{review_level_label(last['level'])} {names.user(last['reviewer_id'])}")
-                .replace("%2", last.get("comment") or "")
-            )
-            self.returned.show()
-        else:
-            self.returned.hide()
-        self._show_history(order.get("replies") or [], names)
-        self._edited()
-
-    def _show(self, values: tuple[str, str, str]) -> None:
-        text, code, basis = values
-        if self.text.toPlainText() != text:
-            self.text.setPlainText(text)
-        self.result.setCurrentIndex(max(0, self.result.findData(code)))
-        if self.basis.text() != basis:
-            self.basis.setText(basis)
-
-    def _show_history(self, replies: list[dict[str, Any]], names: Names) -> None:
-        heading = self.tr("第%1轮答复")  # not inside the f-string: lupdate does not look there
-        parts = [
-            f"<p><b>{html.escape(heading.replace('%1', str(r.get('round'))))}</b> "
-            f"{html.escape(names.user(r.get('author_id')))} {html.escape(local_time(r.get('at')))} · "
-            f"{html.escape(result_label(r.get('result_code')))}<br>{html.escape(r.get('text') or '')}</p>"
-            for r in replies
-        ]
-        self.history.setHtml("".join(parts))
-        self.history.setVisible(bool(parts))
-
-    def _typed(self) -> None:
-        if not self._loading:
-            self._restored = ""
-            if self.writable() and not self._keep_timer.isActive():
-                # Not restarted by later keystrokes: while the user types on, what is on disk is never
-                # more than KEEP_AFTER_MS behind; after the last keystroke it is all there within that.
-                self._keep_timer.start()
-        self._edited()
-
-    def keep_now(self) -> bool:
-        """Keep what is typed in the local drafts now (or forget the kept draft when nothing differs any
-        more); True when a draft of the order stays on this PC."""
-        self._keep_timer.stop()
-        if self.order is None:
-            return False
-        if self.values() != self._baseline:  # typed (if the order went read-only meanwhile, typed before)
-            text, code, basis = self.values()
-            values = {"text": text, "result_code": code, "basis": basis}
-            self.workspace.keep_draft(self.order["id"], REPLY_DRAFT, values)
-            self._kept = True
-        elif self._kept and self.writable():
-            self.workspace.drop_draft(self.order["id"], REPLY_DRAFT)
-            self._kept = False
-        return self._kept
-
-    def _edited(self) -> None:
-        if not self.writable():
-            self.status.setText(self.tr("只读：当前不能修改答复"))
-        elif self.is_dirty() and self._restored:
-            self.status.setText(self._restored)
-        elif self.is_dirty():
-            self.status.setText(self.tr("有未保存的修改"))
-        else:
-            draft = (self.order or {}).get("draft") or {}
-            at = local_time(draft.get("at"))
-            self.status.setText(self.tr("草稿已保存 %1").replace("%1", at) if at else "")
-
-    # --- commands --------------------------------------------------------------------------------------
-
-    def save_draft(self) -> None:
-        if not self.save.isEnabled():
-            return
-        text, code, basis = self.values()
-        self._record(Command.SAVE_DRAFT, {"text": text, "result_code": code or None, "basis": basis})
-
-    def submit_reply(self) -> None:
-        if not self.submit.isEnabled():
-            return
-        text, code, basis = self.values()
-        if not text.strip():
-            self._error(self.tr("请填写答复内容。"))
-            return
-        if not code:
-            self._error(self.tr("请选择办理结果。"))
-            return
-        self._record(Command.SUBMIT_REPLY, {"text": text, "result_code": code, "basis": basis})
-
-    def _error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
-
-    def _record(self, command: Command, body: dict[str, Any]) -> None:
-        assert self.order is not None
-        self._error("")
-        self.save.setEnabled(False)
-        self.submit.setEnabled(False)
-        self._keep_timer.stop()  # the command takes the text (and drops the local draft with it)
-        allowed = set(self.order.get("allowed_commands") or ())
-
-        def done() -> None:
-            self._baseline = self.values()  # stored: no longer unsaved, even before the reload
-            self._kept = False
-            self._restored = ""
-            self.recorded.emit(command.value)
-            self._edited()
-
-        def failed(exc: BaseException) -> None:
-            self.save.setEnabled(Command.SAVE_DRAFT.value in allowed)
-            self.submit.setEnabled(Command.SUBMIT_REPLY.value in allowed)
-            self._keep_timer.start()  # not stored: the text stays a local draft
-            present_error(self, self.workspace, exc)
-
-        body["version"] = self.order.get("version", 0)
-        try:
-            record_command(self.workspace, self.order["id"], command, body, on_done=done, on_error=failed, owner=self)
-        except ValueError as exc:  # pydantic's ValidationError: a text over the limit, say
-            failed(exc)
-
-
-# --- the view -----------------------------------------------------------------------------------------
 
 
 class OrderView(QWidget):
@@ -572,6 +84,7 @@ class OrderView(QWidget):
         self.workspace = workspace
         self.order_id: int | None = None
         self.snapshot: OrderSnapshot | None = None
+        self.names = Names(Directory())  # the directory as read with the snapshot
         self._generation = 0
         self._unsaved: dict[int, tuple[str, str, str]] = {}  # replies typed on orders the user left
         self._pixmaps: dict[str, QPixmap] = {}
@@ -634,8 +147,7 @@ class OrderView(QWidget):
         self._generation += 1
         generation, order_id = self._generation, self.order_id
         self.workspace.runner.run(
-            load_snapshot,
-            self.workspace,
+            self.workspace.reads.snapshot,
             order_id,
             label="order",
             on_done=lambda snap: self._loaded(generation, order_id, snap),
@@ -878,7 +390,8 @@ class OrderView(QWidget):
                 if pixmap.loadFromData(data):
                     self._pixmaps[sha] = pixmap
         self.snapshot = snapshot
-        order, names = snapshot.order, snapshot.names
+        self.names = Names(snapshot.directory)
+        order, names = snapshot.order, self.names
         self._photo_items = {}
         self._fill_header(snapshot)
         self.actions.set_order(order, names)
@@ -914,23 +427,23 @@ class OrderView(QWidget):
         order = snapshot.order
         self.number.setText(order.get("number", ""))
         self.title.setText(order.get("title", ""))
-        _clear(self.badges)
-        self.badges.addWidget(_badge(state_label(order["state"]), "#1565c0", solid=True))
+        clear_layout(self.badges)
+        self.badges.addWidget(badge_label(state_label(order["state"]), "#1565c0", solid=True))
         urgency = order.get("urgency", "normal")
         if urgency != "normal":
             colour = "#c62828" if urgency == "very_urgent" else "#ef6c00"
-            self.badges.addWidget(_badge(urgency_label(urgency), colour, solid=True))
+            self.badges.addWidget(badge_label(urgency_label(urgency), colour, solid=True))
         if order.get("importance") == "major":
-            self.badges.addWidget(_badge(self.tr("重件"), "#6a1b9a", solid=True))
+            self.badges.addWidget(badge_label(self.tr("重件"), "#6a1b9a", solid=True))
         if order.get("supervised"):
-            self.badges.addWidget(_badge(self.tr("督办"), "#c62828"))
+            self.badges.addWidget(badge_label(self.tr("督办"), "#c62828"))
         if order.get("reminders"):
-            self.badges.addWidget(_badge(self.tr("催办%1次").replace("%1", str(order["reminders"])), "#ef6c00"))
+            self.badges.addWidget(badge_label(self.tr("催办%1次").replace("%1", str(order["reminders"])), "#ef6c00"))
         callbacks = order.get("callbacks") or []
         if callbacks:
             last = callbacks[-1]
             outcome = last.get("outcome", "")
-            badge = _badge(
+            badge = badge_label(
                 self.tr("回访：%1").replace("%1", callback_outcome_label(outcome)),
                 OUTCOME_COLOURS.get(outcome, "#78909c"),
             )
@@ -938,13 +451,13 @@ class OrderView(QWidget):
             badge.setToolTip(self.tr("最近一次回访：%1").replace("%1", local_time(last.get("at"))))
             self.badges.addWidget(badge)
         if snapshot.in_flight:
-            badge = _badge(item_state_label("pending"), "#00838f")
+            badge = badge_label(item_state_label("pending"), "#00838f")
             badge.setObjectName("pending_badge")
             badge.setToolTip(self.tr("%1 项修改尚未同步到中心").replace("%1", str(len(snapshot.in_flight))))
             self.badges.addWidget(badge)
         self._fill_undo(snapshot)
         if snapshot.problems:
-            badge = _badge(self.tr("同步问题"), "#c62828", solid=True)
+            badge = badge_label(self.tr("同步问题"), "#c62828", solid=True)
             badge.setToolTip(self.tr("有修改被中心拒绝或冲突，请到“同步问题”处理"))
             self.badges.addWidget(badge)
         self._show_countdown()
@@ -1023,9 +536,9 @@ class OrderView(QWidget):
             if stacked:  # the label above its value: set apart by colour, or the two read as one list
                 caption = QLabel(label)
                 caption.setStyleSheet("color: #607d8b;")
-                form.addRow(caption, _value(value))
+                form.addRow(caption, value_label(value))
             else:
-                form.addRow(label, _value(value))
+                form.addRow(label, value_label(value))
 
     def _fill_overview(self, order: dict[str, Any], names: Names) -> None:
         place = " ".join(p for p in (order.get("district"), order.get("street"), order.get("address")) if p)
@@ -1130,7 +643,7 @@ class OrderView(QWidget):
 
     def _fill_callbacks(self, snapshot: OrderSnapshot) -> None:
         """The centre's callbacks (回访) with the citizen's satisfaction, and when the order was closed."""
-        order, names = snapshot.order, snapshot.names
+        order, names = snapshot.order, self.names
         callbacks = order.get("callbacks") or []
         closes = [e for e in snapshot.events if e.get("action") in ("close", "close_at_once")]
         centre = self.tr("热线中心")  # a department's directory does not list the centre's agents
@@ -1189,7 +702,7 @@ class OrderView(QWidget):
         )
 
     def _fill_timeline(self, snapshot: OrderSnapshot) -> None:
-        names = snapshot.names
+        names = self.names
         self.timeline.clear()
         separator = self.tr("；")
         for event in snapshot.events:
@@ -1226,12 +739,12 @@ class OrderView(QWidget):
                 item.setFont(column, font)
                 item.setForeground(column, QColor("#00838f"))
         self._count(self.timeline, self.tr("处理记录 (%1)").replace("%1", str(self.timeline.topLevelItemCount())))
-        _fit_columns(self.timeline, range(3))
+        fit_columns(self.timeline, range(3))
         if self.timeline.topLevelItemCount():
             self.timeline.scrollToItem(self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1))
 
     def _fill_checks(self, order: dict[str, Any], names: Names) -> None:
-        _clear(self.checks)
+        clear_layout(self.checks)
         checks = order.get("onsite_checks") or []
         if not checks:
             self.checks.addWidget(QLabel(self.tr("尚无现场核查记录")))
@@ -1246,7 +759,7 @@ class OrderView(QWidget):
             if check.get("notes"):
                 lines.append(check["notes"])
             if lines:
-                layout.addWidget(_value("\n".join(lines)))
+                layout.addWidget(value_label("\n".join(lines)))
             photos = check.get("photos") or []
             if photos:
                 strip = self._photo_list(wrap=False)
@@ -1292,11 +805,11 @@ class OrderView(QWidget):
         if sha in self._pixmaps:
             item.setIcon(QIcon(self._pixmaps[sha]))
         elif media_type == "application/pdf":
-            item.setIcon(QIcon(_placeholder("PDF")))
+            item.setIcon(QIcon(placeholder("PDF")))
         elif sha in self._unreachable:
-            item.setIcon(QIcon(_placeholder(self.tr("离线"))))
+            item.setIcon(QIcon(placeholder(self.tr("离线"))))
         else:
-            item.setIcon(QIcon(_placeholder(self.tr("加载中"))))
+            item.setIcon(QIcon(placeholder(self.tr("加载中"))))
 
     def _fill_notes(self, order: dict[str, Any], names: Names) -> None:
         notes = order.get("notes") or []
@@ -1341,7 +854,7 @@ class OrderView(QWidget):
             item.setForeground(3, QColor("#2e7d32" if approved else "#c62828"))
         count = len(order.get("reviews") or [])
         self._count(self.reviews_host, self.tr("审核记录 (%1)").replace("%1", str(count)))
-        _fit_columns(self.reviews, range(4))
+        fit_columns(self.reviews, range(4))
 
     # --- thumbnails and files ---------------------------------------------------------------------------
 
@@ -1355,8 +868,7 @@ class OrderView(QWidget):
                 continue  # no thumbnail to fetch: a PDF, or a file attached here (its thumbnail is local)
             self._fetching.add(sha)
             self.workspace.runner.run(
-                fetch_thumbnail,
-                self.workspace,
+                self.workspace.reads.fetch_thumbnail,
                 sha,
                 lane=Lane.NETWORK,
                 label="thumbnail",
@@ -1372,7 +884,7 @@ class OrderView(QWidget):
             self._thumbnail_failed(sha)
             return
         self._pixmaps[sha] = pixmap
-        self.workspace.runner.run(self.workspace.cache.put_thumbnail, sha, data, label="thumbnail", owner=self)
+        self.workspace.runner.run(self.workspace.reads.keep_thumbnail, sha, data, label="thumbnail", owner=self)
         for item in self._photo_items.get(sha, []):
             item.setIcon(QIcon(pixmap))
 
@@ -1381,7 +893,7 @@ class OrderView(QWidget):
         self._fetching.discard(sha)
         self._unreachable.add(sha)
         for item in self._photo_items.get(sha, []):
-            item.setIcon(QIcon(_placeholder(self.tr("离线"))))
+            item.setIcon(QIcon(placeholder(self.tr("离线"))))
 
     def _open_item(self, item: QListWidgetItem) -> None:
         data = item.data(Qt.ItemDataRole.UserRole)
@@ -1390,15 +902,12 @@ class OrderView(QWidget):
 
     def open_blob(self, sha: str, media_type: str, title: str = "") -> None:
         """Open a photo in the image viewer, a PDF in the system's viewer; downloads it first if needed."""
-        cache, runner = self.workspace.cache, self.workspace.runner
-
-        def read() -> bytes | None:
-            return cache.read(sha) if cache.has(sha) else None
+        reads, runner = self.workspace.reads, self.workspace.runner
 
         def have(data: bytes | None) -> None:
             if data is None:
                 runner.run(
-                    self.workspace.client.download,
+                    reads.download,
                     sha,
                     lane=Lane.NETWORK,
                     label="download",
@@ -1409,7 +918,7 @@ class OrderView(QWidget):
             elif media_type == "application/pdf":
                 runner.run(
                     _pdf_copy,
-                    cache.path(sha),
+                    reads.blob_path(sha),
                     sha,
                     on_done=lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(str(p))),
                     on_error=failed,
@@ -1419,12 +928,12 @@ class OrderView(QWidget):
                 ImageViewer(data, title or self.tr("照片"), self.window()).show()
 
         def downloaded(data: bytes) -> None:
-            runner.run(cache.put, data, label="cache", on_done=lambda _: have(data), on_error=failed, owner=self)
+            runner.run(reads.keep_blob, data, label="cache", on_done=lambda _: have(data), on_error=failed, owner=self)
 
         def failed(exc: BaseException) -> None:
             show_message(self, self.tr("无法打开文件"), message_of(exc))
 
-        runner.run(read, label="open", on_done=have, on_error=failed, owner=self)
+        runner.run(reads.blob, sha, label="open", on_done=have, on_error=failed, owner=self)
 
     # --- keeping what the user typed ------------------------------------------------------------------
 
