@@ -163,8 +163,7 @@ class Workspace(QObject):
         # thread, which has no event loop: calls queued to it — a lambda or a slot of this object
         # connected to its signals — would never run. It belongs with the widgets.
         app = QCoreApplication.instance()
-        if app is not None and self.thread() is not app.thread():
-            self._bridge.moveToThread(app.thread())
+        if app is not None and self.thread() is not app.thread():  # the bridge, a child, moves with it
             self.moveToThread(app.thread())
         self.engine = SyncEngine(self.store, client, self.cache, [self._bridge])
         self._online = online

@@ -204,12 +204,9 @@ class CaseDeskApp(QObject):
     def switch_language(self, language: str) -> None:
         self.settings.setValue("language", self.languages.use(language))
         if self.window is not None:
-            current = self.window.order_view.order_id
-            row = self.window.sidebar.currentRow()
+            state = self.window.view_state()  # the list, search, filters, tab and order stay as they were
             self._build_window()
-            self.window.sidebar.setCurrentRow(row)
-            if current is not None:
-                self.window.order_view.show_order(current)
+            self.window.restore_view_state(state)
 
     def switch_user(self, username: str) -> None:
         """Demo only: become another demo user (their own store; the old one stops syncing first)."""

@@ -415,6 +415,36 @@ class MainWindow(QMainWindow):
         """What the list shows: the work list, the search and the filters."""
         return (self.model.work_list, self.model.filters)
 
+    def view_state(self) -> dict[str, Any]:
+        """Where the user is: list, search, filters, tab, the order in view and its tab (kept across a
+        language switch, which builds the window anew)."""
+        return {
+            "row": self.sidebar.currentRow(),
+            "search": self.search.text(),
+            "filters": [c.currentIndex() for c in self._filter_boxes()],
+            "tab": self.tabs.currentIndex(),
+            "order": self.order_view.order_id,
+            "order_tab": self.order_view.tabs.currentIndex(),
+        }
+
+    def restore_view_state(self, state: dict[str, Any]) -> None:
+        if state.get("row", -1) >= 0:
+            self.sidebar.setCurrentRow(state["row"])
+            self._first_counts = False  # the user's list: the opening choice must not move them
+        for combo, index in zip(self._filter_boxes(), state.get("filters", []), strict=False):
+            combo.setCurrentIndex(index)
+        self.search.setText(state.get("search", ""))
+        self.tabs.setCurrentIndex(state.get("tab", 0))
+        if state.get("order") is not None:
+            order_tab = state.get("order_tab", 0)
+            self.order_view.loaded.connect(
+                lambda _id: self.order_view.tabs.setCurrentIndex(order_tab), Qt.ConnectionType.SingleShotConnection
+            )
+            self._show(state["order"])
+
+    def _filter_boxes(self) -> list[QComboBox]:
+        return [self.category, self.urgency, self.state, self.deadline, self.handler, self.department]
+
     def _mark_in_view(self) -> None:
         current = self.order_view.order_id
         self.table.mark_row(self.model.row_of(current) if current is not None else None)

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from casework import vocabulary
@@ -231,6 +232,12 @@ def test_the_language_switch_rebuilds_the_window_in_the_other_language(
         assert chinese is not None and chinese.windowTitle().startswith("CaseDesk 12345工单办理")
         with qtbot.waitSignal(chinese.order_view.loaded, timeout=5000):
             chinese.order_view.show_order(1)
+        # Where the user is: a search typed, a filter chosen with the keyboard, the order's timeline open.
+        qtbot.keyClicks(chinese.search, "GY2026")
+        QTest.keyClick(chinese.urgency, Qt.Key.Key_Down)
+        urgency = chinese.urgency.currentIndex()
+        assert urgency > 0
+        chinese.order_view.tabs.setCurrentIndex(1)
 
         chinese.language_switch.activated.emit(chinese.language_switch.findData("en"))  # the user picks English
         english = app.window
@@ -239,6 +246,9 @@ def test_the_language_switch_rebuilds_the_window_in_the_other_language(
         assert english.tabs.tabText(0) == "Workbench" and english.language_switch.currentData() == "en"
         assert english.order_view.order_id == 1  # the open order stays open
         qtbot.waitUntil(lambda: english.order_view.tabs.tabText(0) == "Overview", timeout=5000)
+        # … and so do the search, the filter and the order's tab.
+        assert english.search.text() == "GY2026" and english.urgency.currentIndex() == urgency
+        qtbot.waitUntil(lambda: english.order_view.tabs.currentIndex() == 1, timeout=5000)
         assert app.settings.value("language") == "en"
 
         english.language_switch.activated.emit(english.language_switch.findData("zh"))
