@@ -233,7 +233,11 @@ class CaseDeskApp(QObject):
         self.workspace, self.window = None, None
         # The dialog first: closing the last window before another shows would quit the application.
         if self.embedded is not None and self.embedded.url is not None:
-            self._ask_sign_in(self.embedded.url, "", remember=False)
+            user = workspace.user.username if workspace is not None else ""
+            demo = self.tr(
+                "演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1"
+            )
+            self._ask_sign_in(self.embedded.url, user, demo.replace("%1", DEMO_PASSWORD), remember=False)
         else:
             server = workspace.server_url if workspace is not None else str(self.settings.value("server", ""))
             self._ask_sign_in(server, workspace.user.username if workspace is not None else "")

@@ -215,22 +215,27 @@ Instruction (goes back to the department with the order):</translation>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="222"/>
+        <location filename="../../ui/app.py" line="219"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="283"/>
+        <location filename="../../ui/app.py" line="238"/>
+        <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
+        <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="284"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="291"/>
+        <location filename="../../ui/app.py" line="292"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="292"/>
+        <location filename="../../ui/app.py" line="293"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -853,7 +858,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="127"/>
-        <location filename="../../ui/main_window.py" line="562"/>
+        <location filename="../../ui/main_window.py" line="592"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
@@ -908,48 +913,48 @@ Please send this file to your system administrator.</translation>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="506"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="603"/>
+        <location filename="../../ui/main_window.py" line="633"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="616"/>
+        <location filename="../../ui/main_window.py" line="646"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="650"/>
+        <location filename="../../ui/main_window.py" line="680"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="668"/>
+        <location filename="../../ui/main_window.py" line="698"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="670"/>
+        <location filename="../../ui/main_window.py" line="700"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="672"/>
+        <location filename="../../ui/main_window.py" line="702"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="674"/>
+        <location filename="../../ui/main_window.py" line="704"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="676"/>
+        <location filename="../../ui/main_window.py" line="706"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
@@ -1025,62 +1030,62 @@ Please send this file to your system administrator.</translation>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="495"/>
+        <location filename="../../ui/main_window.py" line="525"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497"/>
+        <location filename="../../ui/main_window.py" line="527"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="503"/>
+        <location filename="../../ui/main_window.py" line="533"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="536"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="536"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509"/>
+        <location filename="../../ui/main_window.py" line="539"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="513"/>
+        <location filename="../../ui/main_window.py" line="543"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="515"/>
+        <location filename="../../ui/main_window.py" line="545"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/main_window.py" line="547"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="563"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="535"/>
+        <location filename="../../ui/main_window.py" line="565"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="562"/>
+        <location filename="../../ui/main_window.py" line="592"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>

@@ -606,6 +606,10 @@ EN: dict[str, str] = {
     ),
     # --- lead's fixes after the new-user trial ---
     "恢复默认列宽": "Reset column widths",
+    "演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1": (
+        "Demo accounts: handler, chief (section chief), head (department head), leader (city leader);"
+        " password %1 for all"
+    ),
     "这张工单不在当前显示的「%1」列表中，它的状态：%2。": "This order is not in the list shown (“%1”); it is: %2.",
     # --- the 统计 tab shows the server's measures (one definition of each measure) ---
     "本月派至本单位的工单数": "Orders dispatched to the department this month",
