@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -213,7 +214,12 @@ class OrderView(QWidget):
         head = QVBoxLayout(header)
         head.setContentsMargins(8, 6, 8, 6)
         head.setSpacing(4)
-        head.addLayout(line)
+        # The header's line never widens the pane (badges, 撤销 and the countdown appear and go): the list
+        # beside it keeps its width; at the narrowest the line is cut, not the list.
+        line_widget = QWidget()
+        line_widget.setLayout(line)
+        line_widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        head.addWidget(line_widget)
         head.addWidget(self.title)
         head.addWidget(self.actions)
 
