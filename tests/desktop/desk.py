@@ -25,6 +25,7 @@ from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
 from offline.facts import actor_of, facts_from
 from tests.offline.factory import order, pull
+from tests.server_process import ServerProcess
 from ui.order.view import OrderView
 
 GAOYOU = {1: "N", 2: (32.0, 47.0, 4.92), 3: "E", 4: (119.0, 26.0, 35.52)}  # 32.784700, 119.443200
@@ -239,3 +240,12 @@ def seed(root: Path) -> None:
     put(workspace, "in_progress", handler_id=7)
     put(workspace, "in_progress", order_id=2, handler_id=7, number="GY20260302-0043", title="海潮路窨井盖缺失")
     workspace.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A real case server in a child process with a small demo city, one per test module."""
+    process = ServerProcess(tmp_path_factory.mktemp("server"))
+    process.start()
+    yield process
+    process.stop()

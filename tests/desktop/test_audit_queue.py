@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,14 +19,6 @@ from tests.server_process import PASSWORD, ServerProcess
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("server"))
-    process.start()
-    yield process
-    process.stop()
 
 
 def test_leader_marks_audited_and_orders_rehandling(qtbot: Any, tmp_path: Path, server: ServerProcess) -> None:

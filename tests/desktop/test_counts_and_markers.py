@@ -30,14 +30,6 @@ pytestmark = pytest.mark.slow
 ROW = {wl: i for i, (wl, _) in enumerate(LISTS)}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("server"))
-    process.start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture
 def desks(qtbot: Any, tmp_path: Path, server: ServerProcess) -> Iterator[Any]:
     """Open a user's desk (same profile for the same user within a test); stopped at the end."""

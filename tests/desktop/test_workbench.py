@@ -28,14 +28,6 @@ from ui.main_window import LISTS, MainWindow
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("server"))
-    process.start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture
 def open_desk(qtbot: Any, tmp_path: Path, server: ServerProcess) -> Iterator[Callable[[str], MainWindow]]:
     windows: list[MainWindow] = []
