@@ -69,10 +69,11 @@ def _with_orders(
     visible = [o for o in seen.values() if o is not None and can_see(ctx.actor, views.facts_of(o))]
     details = {d.id: d for d in views.details(ctx.session, visible, ctx.actor, ctx.now)} if visible else {}
     order_of = {m.id: m.order_id for m in mutations}
-    return [
-        r if r.status is MutationStatus.HELD else r.model_copy(update={"order": details.get(order_of[r.id])})
-        for r in results
-    ]
+    return [r if r.code in _NO_ORDER else r.model_copy(update={"order": details.get(order_of[r.id])}) for r in results]
+
+
+#: Answers that come without the order: not tried, or not the caller's mutation.
+_NO_ORDER = frozenset({"held", "mutation_id_taken"})
 
 
 def _one(ctx: service.Context, client_id: str, mutation: Mutation, seen: dict[int, Order | None]) -> MutationResult:
