@@ -92,7 +92,7 @@ class Mutation(Input):
             args = {k: v for k, v in args.items() if k != "version"}
         return args
 
-    def text_base(self) -> str | None:
+    def based_on(self) -> str | None:
         """The draft text this edit started from, when its command carries one."""
         return self.base.get("text") if self.name in TEXT_BASE_COMMANDS else None
 

@@ -179,7 +179,7 @@ def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | Non
 
 
 def _text_conflict(mutation: Mutation, order: Order) -> MutationResult | None:
-    base = mutation.text_base()
+    base = mutation.based_on()
     if base is None:
         return None
     server_text = order.draft_text
