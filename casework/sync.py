@@ -1,4 +1,15 @@
-"""The sync contract between the offline client and the server (design.md, "Sync protocol")."""
+"""The sync contract between the offline client and the server, defined once for both sides.
+
+- A :class:`Mutation` is one named command made offline: its ``args`` are the command's body
+  *without* ``version`` (:data:`COMMAND_ARGS`) — the server judges a pushed command by the order as
+  it is now, so a version would mean nothing; one still sent (an outbox row written by an older desk)
+  is accepted and dropped.
+- Commands in :data:`TEXT_BASE_COMMANDS` edit the reply draft's free text: their mutation carries the
+  text the edit started from (``base["text"]``, :func:`text_base`); the server applies them only
+  while its draft is still that text (or already the new one), else answers a conflict.
+- :class:`MutationStatus` is the one status of a mutation: the outbox row's, the sync engine's
+  reports and the server's answer.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +17,10 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, create_model, field_validator
 
 from casework.lifecycle import Command
-from casework.schemas import EventView, Id, Input, OrderDetail, Wire
+from casework.schemas import COMMAND_BODIES, EventView, Id, Input, OrderDetail, Wire
 
 ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{8,64}$")]
 
@@ -34,16 +45,56 @@ class PullResponse(Wire):
     reset: bool = Field(description="The old cursor could not be served: drop the local copy, keep the outbox")
 
 
+def _args_model(body: type[Wire]) -> type[Input]:
+    """``body`` without its ``version``: the same fields, limits and checks."""
+    fields: Any = {name: (f.annotation, f) for name, f in body.model_fields.items() if name != "version"}
+    name = body.__name__.removesuffix("Body") + "Args"
+    return create_model(name, __base__=Input, __module__=__name__, **fields)
+
+
+#: What each command's mutation carries in ``args``: its body (see the /orders/{id}/<command>
+#: endpoints) without ``version``.
+COMMAND_ARGS: dict[Command, type[Input]] = {command: _args_model(body) for command, body in COMMAND_BODIES.items()}
+
+#: Commands that carry a text base: the reply draft's text as it was before the edit (``base["text"]``).
+TEXT_BASE_COMMANDS = frozenset({Command.SAVE_DRAFT, Command.SUBMIT_REPLY})
+
+
+def text_base(command: Command, draft_text: str) -> dict[str, str]:
+    """The ``base`` of a mutation of ``command`` made on a draft whose text was ``draft_text``."""
+    return {"text": draft_text} if command in TEXT_BASE_COMMANDS else {}
+
+
+def mutation_args(body: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    """A command's body as a mutation's ``args`` (JSON values, no ``version``)."""
+    data = body.model_dump(mode="json") if isinstance(body, BaseModel) else dict(body)
+    data.pop("version", None)
+    return data
+
+
 class Mutation(Input):
-    """One named command made offline, with the version and free-text values it was based on."""
+    """One named command made offline, with the free text it was based on (see :data:`TEXT_BASE_COMMANDS`)."""
 
     id: UUID
     order_id: Id
     name: Command
-    args: dict[str, Any] = Field(description="The command's body (see the /orders/{id}/<command> endpoints)")
+    args: dict[str, Any] = Field(description="The command's body without version (see /orders/{id}/<command>)")
     base: dict[str, Annotated[str, StringConstraints(max_length=10_000)]] = Field(
         default_factory=dict, description="Free-text fields as they were before the edit, e.g. {'text': …}"
     )
+
+    @field_validator("args", mode="after")
+    @classmethod
+    def _without_version(cls, args: dict[str, Any]) -> dict[str, Any]:
+        # Desks before this contract put the order's version here (and their outbox may still hold
+        # such rows): accepted, and dropped — it never decided anything on the push path.
+        if "version" in args:
+            args = {k: v for k, v in args.items() if k != "version"}
+        return args
+
+    def based_on(self) -> str | None:
+        """The draft text this edit started from, when its command carries one."""
+        return self.base.get("text") if self.name in TEXT_BASE_COMMANDS else None
 
 
 class PushRequest(Input):
@@ -52,11 +103,51 @@ class PushRequest(Input):
 
 
 class MutationStatus(StrEnum):
+    """Where one mutation is: the one status, on the desk and in the server's answer.
+
+    An outbox row is PENDING, SENT, APPLIED, CONFLICT or REJECTED; UPLOADING is transient (its files
+    are being sent: reported to observers, never stored). The server answers APPLIED, DUPLICATE,
+    CONFLICT, REJECTED or HELD; the outbox keeps an answer as its :attr:`kept` status.
+    """
+
+    PENDING = "pending"  # not yet sent (or held back by the server: send again later)
+    UPLOADING = "uploading"  # transient: its files are on their way
+    SENT = "sent"  # sent, no answer seen yet: resend (the server dedupes by mutation id)
     APPLIED = "applied"
     DUPLICATE = "duplicate"  # already applied (or refused) before: the stored result, again
     CONFLICT = "conflict"  # a free-text field moved on the server: both versions are here
     REJECTED = "rejected"  # no longer applies (state, role, scope, input): see code and message
     HELD = "held"  # not tried: an earlier mutation of the same order in this push failed; send it again later
+
+    @property
+    def kept(self) -> MutationStatus:
+        """What the outbox row keeps of this answer: a duplicate was applied, a held one waits."""
+        if self is MutationStatus.DUPLICATE:
+            return MutationStatus.APPLIED
+        if self is MutationStatus.HELD:
+            return MutationStatus.PENDING
+        return self
+
+    @property
+    def verdict(self) -> bool:
+        """The server has answered about this mutation (what the order shows may have changed)."""
+        return self in _VERDICTS
+
+
+_VERDICTS = frozenset(
+    {
+        MutationStatus.APPLIED,
+        MutationStatus.DUPLICATE,
+        MutationStatus.CONFLICT,
+        MutationStatus.REJECTED,
+        MutationStatus.HELD,
+    }
+)
+
+#: Outbox statuses whose mutation is still shown on top of the server copy (and sent).
+IN_FLIGHT = (MutationStatus.PENDING.value, MutationStatus.SENT.value)
+#: Outbox statuses the user has to look at.
+PROBLEMS = (MutationStatus.CONFLICT.value, MutationStatus.REJECTED.value)
 
 
 class MutationResult(Wire):

@@ -22,7 +22,8 @@ from api_client import CaseDeskClient
 from api_client.errors import ApiError, Offline, Unauthorized
 from casework.lifecycle import Command
 from casework.roles import DEPARTMENT_ROLES, Actor, Role
-from casework.schemas import COMMAND_BODIES, UserOut
+from casework.schemas import UserOut
+from casework.sync import COMMAND_ARGS, IN_FLIGHT, PROBLEMS, mutation_args
 from desktop.measures import MonthFigures, load_month
 from desktop.reads import Reads
 from desktop.tasks import Task, TaskRunner, guarded
@@ -30,13 +31,11 @@ from offline import Store, open_store
 from offline.blobcache import BlobCache
 from offline.facts import actor_of
 from offline.files import add_files
-from offline.models import IN_FLIGHT, PROBLEMS
 from offline.store import REPLY_DRAFT, LocalFile, WithdrawRefused, form_key
-from offline.sync import ItemState, ItemUpdate, Phase, Progress, SyncEngine, SyncReport
+from offline.sync import ItemUpdate, Phase, Progress, SyncEngine, SyncReport
 
 __all__ = [
     "REPLY_DRAFT",
-    "ItemState",
     "ItemUpdate",
     "LocalFile",
     "Phase",
@@ -204,12 +203,8 @@ class Workspace(QObject):
         ``on_error``. The command waits :attr:`undo_window` before the sync sends it (see :meth:`undo`).
         Both callbacks are dropped once ``owner`` (the widget that asked) is gone; the edit is not."""
         on_done, on_error = guarded(owner, on_done), guarded(owner, on_error)
-        model = COMMAND_BODIES[command]
-        if isinstance(body, dict):
-            body = dict(body)
-            if "version" in model.model_fields:
-                body.setdefault("version", (self.store.order(order_id) or {}).get("version", 0))
-            body = model.model_validate(body)
+        if isinstance(body, dict):  # a version in it means nothing to a queued command: dropped
+            body = COMMAND_ARGS[command].model_validate(mutation_args(body))
 
         hold = self.undo_window
 
@@ -431,7 +426,7 @@ class Workspace(QObject):
 
     def _on_item(self, update: ItemUpdate) -> None:
         # Only a verdict changes what the order shows; progress ticks (uploading n %) do not.
-        if update.state in (ItemState.APPLIED, ItemState.CONFLICT, ItemState.REJECTED, ItemState.HELD):
+        if update.state.verdict:
             self.changed.emit({update.order_id})
 
     def _emit_status(self) -> None:

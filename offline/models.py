@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
+# The outbox row's status is the contract's (pending, sent, applied, conflict, rejected); the two
+# groups of it that the store and the desk ask about are re-exported here for their queries.
+from casework.sync import IN_FLIGHT as IN_FLIGHT
+from casework.sync import PROBLEMS as PROBLEMS
+from casework.sync import MutationStatus
+
 metadata = MetaData()
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"  # not yet sent
-    SENT = "sent"  # sent, no result seen yet: resend (the server dedupes by mutation id)
-    APPLIED = "applied"
-    CONFLICT = "conflict"  # kept with the server's values until the user merges
-    REJECTED = "rejected"  # kept with the reason until the user discards or retries
-
-
-#: Mutations whose effect is still shown on top of the server copy.
-IN_FLIGHT = (OutboxStatus.PENDING.value, OutboxStatus.SENT.value)
-#: Mutations the user has to look at.
-PROBLEMS = (OutboxStatus.CONFLICT.value, OutboxStatus.REJECTED.value)
 
 orders = Table(
     "orders",
@@ -74,7 +64,7 @@ outbox = Table(
     # Who made it: needed to re-apply it locally (authors, allowed commands); never sent.
     Column("actor", JSON, nullable=False),
     Column("created_at", String(40), nullable=False),  # ISO 8601 with zone
-    Column("status", String(16), nullable=False, default=OutboxStatus.PENDING.value, index=True),
+    Column("status", String(16), nullable=False, default=MutationStatus.PENDING.value, index=True),
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", String(40)),
     Column("error_code", String(64)),

@@ -32,14 +32,21 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from casework.lifecycle import Command, check
 from casework.roles import Actor
-from casework.sync import Mutation, MutationResult, MutationStatus, PullResponse
+from casework.sync import (
+    IN_FLIGHT,
+    PROBLEMS,
+    TEXT_BASE_COMMANDS,
+    Mutation,
+    MutationResult,
+    MutationStatus,
+    PullResponse,
+    mutation_args,
+    text_base,
+)
 from offline import search
 from offline.effects import apply_mutation
 from offline.facts import actor_from_json, actor_to_json, facts_from
 from offline.models import (
-    IN_FLIGHT,
-    PROBLEMS,
-    OutboxStatus,
     blobs,
     directory,
     drafts,
@@ -49,10 +56,6 @@ from offline.models import (
     seen,
     sync_state,
 )
-
-#: Free-text fields whose value before the edit travels with the mutation (conflict detection).
-_FREE_TEXT = (Command.SAVE_DRAFT, Command.SUBMIT_REPLY)
-
 
 #: The reply editor's local draft; an action's form keeps its text under :func:`form_key`.
 REPLY_DRAFT = "reply"
@@ -65,7 +68,7 @@ def form_key(command: Command | str) -> str:
 
 def _drafts_done_by(command: Command) -> list[str]:
     """The local drafts a stored command makes obsolete: its form's, and the reply's for save/submit."""
-    return [form_key(command), *([REPLY_DRAFT] if command in _FREE_TEXT else [])]
+    return [form_key(command), *([REPLY_DRAFT] if command in TEXT_BASE_COMMANDS else [])]
 
 
 #: What the user sees of an order: the local copy when edits are pending, else the server's.
@@ -288,11 +291,9 @@ class Store:
                 raise UnknownOrder(order_id)
             local = row.local_json or row.server_json
             check(command, actor, facts_from(local), at)
-            args = body.model_dump(mode="json")
-            if "version" in args:
-                args["version"] = row.version  # informational: the server judges the order as it is now
-            if base is None:
-                base = _base_of(command, local)
+            args = mutation_args(body)  # no version: the server judges the order as it is then
+            if base is None:  # the free text as the user saw it before the edit
+                base = text_base(command, (local.get("draft") or {}).get("text", ""))
             mutation = Mutation(id=uuid.uuid4(), order_id=order_id, name=command, args=args, base=base)
             for f in files:
                 if conn.execute(select(blobs.c.sha256).where(blobs.c.sha256 == f.sha256)).first() is None:
@@ -321,7 +322,7 @@ class Store:
                     base=base,
                     actor=actor_to_json(actor),
                     created_at=at.isoformat(),
-                    status=OutboxStatus.PENDING.value,
+                    status=MutationStatus.PENDING.value,
                     attempts=0,
                     next_attempt_at=_utc(at + hold) if hold else None,
                 )
@@ -352,7 +353,7 @@ class Store:
         with self._engine.connect() as conn:
             found = conn.execute(
                 select(func.min(outbox.c.next_attempt_at))
-                .where(outbox.c.status == OutboxStatus.PENDING.value)
+                .where(outbox.c.status == MutationStatus.PENDING.value)
                 .where(outbox.c.next_attempt_at > _utc(self._clock()))
             ).scalar_one_or_none()
         return datetime.fromisoformat(found) if found else None
@@ -369,28 +370,28 @@ class Store:
         """
         with self._engine.begin() as conn:
             row = conn.execute(select(outbox).where(outbox.c.mutation_id == str(mutation_id))).one_or_none()
-            if row is None or row.status == OutboxStatus.APPLIED.value:
+            if row is None or row.status == MutationStatus.APPLIED.value:
                 raise WithdrawRefused("gone", row.name if row else "")
             if row.status in PROBLEMS:
                 raise WithdrawRefused("problem", row.name)
-            if row.status != OutboxStatus.PENDING.value:
+            if row.status != MutationStatus.PENDING.value:
                 raise WithdrawRefused("sent", row.name)
             later = conn.execute(
                 select(outbox)
                 .where(outbox.c.order_id == row.order_id, outbox.c.id > row.id)
-                .where(outbox.c.status != OutboxStatus.APPLIED.value)
+                .where(outbox.c.status != MutationStatus.APPLIED.value)
                 .order_by(outbox.c.id)
             ).all()
             if later and not with_later:
                 raise WithdrawRefused("later", row.name, len(later))
-            gone = next((r for r in later if r.status != OutboxStatus.PENDING.value), None)
+            gone = next((r for r in later if r.status != MutationStatus.PENDING.value), None)
             if gone is not None:
                 raise WithdrawRefused("problem" if gone.status in PROBLEMS else "sent", gone.name)
             taken = [row, *later]
             deleted = conn.execute(
                 delete(outbox)
                 .where(outbox.c.id.in_([r.id for r in taken]))
-                .where(outbox.c.status == OutboxStatus.PENDING.value)
+                .where(outbox.c.status == MutationStatus.PENDING.value)
             ).rowcount
             if deleted != len(taken):  # cannot happen under BEGIN IMMEDIATE; the rollback keeps all if it did
                 raise WithdrawRefused("sent", row.name)
@@ -411,8 +412,8 @@ class Store:
             conn.execute(
                 update(outbox)
                 .where(outbox.c.mutation_id.in_(ids))
-                .where(outbox.c.status == OutboxStatus.SENT.value)
-                .values(status=OutboxStatus.PENDING.value)
+                .where(outbox.c.status == MutationStatus.SENT.value)
+                .values(status=MutationStatus.PENDING.value)
             )
 
     def mark_sent(self, mutation_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
@@ -426,7 +427,7 @@ class Store:
                 update(outbox)
                 .where(outbox.c.mutation_id.in_(ids))
                 .where(outbox.c.status.in_(IN_FLIGHT))
-                .values(status=OutboxStatus.SENT.value, attempts=outbox.c.attempts + 1)
+                .values(status=MutationStatus.SENT.value, attempts=outbox.c.attempts + 1)
                 .returning(outbox.c.mutation_id)
             ).all()
         return [uuid.UUID(r.mutation_id) for r in taken]
@@ -442,16 +443,12 @@ class Store:
                 if order_id is None:
                     continue  # discarded meanwhile
                 touched.add(order_id)
-                values: dict[str, Any] = {"next_attempt_at": None}
-                if result.status is MutationStatus.HELD:
-                    values.update(status=OutboxStatus.PENDING.value)
-                elif result.status in (MutationStatus.APPLIED, MutationStatus.DUPLICATE):
-                    values.update(status=OutboxStatus.APPLIED.value, error_code=None, error_zh=None, error_en=None)
-                else:
+                kept = result.status.kept
+                values: dict[str, Any] = {"status": kept.value, "next_attempt_at": None}
+                if kept is MutationStatus.APPLIED:
+                    values.update(error_code=None, error_zh=None, error_en=None)
+                elif kept.value in PROBLEMS:
                     values.update(
-                        status=(
-                            OutboxStatus.CONFLICT if result.status is MutationStatus.CONFLICT else OutboxStatus.REJECTED
-                        ).value,
                         error_code=result.code,
                         error_zh=result.message_zh,
                         error_en=result.message_en,
@@ -469,7 +466,7 @@ class Store:
             conn.execute(
                 update(outbox)
                 .where(outbox.c.mutation_id == str(mutation_id))
-                .values(status=OutboxStatus.REJECTED.value, error_code=code, error_zh=zh, error_en=en)
+                .values(status=MutationStatus.REJECTED.value, error_code=code, error_zh=zh, error_en=en)
             )
             order_id = conn.execute(
                 select(outbox.c.order_id).where(outbox.c.mutation_id == str(mutation_id))
@@ -494,7 +491,7 @@ class Store:
                 conn.execute(delete(outbox).where(outbox.c.id == row.id))
             elif action == "retry":
                 base = dict(row.base)
-                if row.status == OutboxStatus.CONFLICT.value and row.server_values:
+                if row.status == MutationStatus.CONFLICT.value and row.server_values:
                     # The user has seen the server's text: base the retry on it.
                     base.update({k: str(v) for k, v in row.server_values.items() if k in base})
                 # A new id: the server remembers its verdict on the old one and would answer it again.
@@ -505,7 +502,7 @@ class Store:
                     .values(
                         mutation_id=str(new_id),
                         args={**row.args, **(changes or {})},
-                        status=OutboxStatus.PENDING.value,
+                        status=MutationStatus.PENDING.value,
                         base=base,
                         attempts=0,
                         next_attempt_at=None,
@@ -796,20 +793,14 @@ def _behind_hold(now: str) -> Any:
         and_(
             earlier.c.order_id == outbox.c.order_id,
             earlier.c.id <= outbox.c.id,
-            earlier.c.status == OutboxStatus.PENDING.value,
+            earlier.c.status == MutationStatus.PENDING.value,
             earlier.c.next_attempt_at > now,
         )
     )
 
 
-def _base_of(command: Command, local: dict[str, Any]) -> dict[str, str]:
-    """The free text as the user saw it before the edit, for the server's conflict check."""
-    if command not in _FREE_TEXT:
-        return {}
-    return {"text": (local.get("draft") or {}).get("text", "")}
-
-
 def _mutation(row: Any) -> Mutation:
+    # An older desk's row may hold a ``version`` in its args: the contract drops it (see Mutation).
     return Mutation(
         id=uuid.UUID(row.mutation_id), order_id=row.order_id, name=Command(row.name), args=row.args, base=row.base
     )

@@ -29,18 +29,6 @@ from offline.blobcache import BlobCache
 from offline.store import Store, referenced_blobs
 
 
-class ItemState(StrEnum):
-    """What the user sees of one outbox entry."""
-
-    PENDING = "pending"
-    HELD = "held"  # waits behind an earlier problem of the same order
-    UPLOADING = "uploading"  # its files are being sent; ``percent`` says how far
-    SENT = "sent"
-    APPLIED = "applied"
-    CONFLICT = "conflict"
-    REJECTED = "rejected"
-
-
 class Phase(StrEnum):
     UPLOAD = "upload"
     PUSH = "push"
@@ -50,9 +38,12 @@ class Phase(StrEnum):
 
 @dataclass(frozen=True)
 class ItemUpdate:
+    """What the user sees of one outbox entry: PENDING, UPLOADING (``percent`` says how far), SENT, or the
+    server's answer (APPLIED, DUPLICATE, CONFLICT, REJECTED, HELD: waits behind an earlier problem)."""
+
     mutation_id: uuid.UUID
     order_id: int
-    state: ItemState
+    state: MutationStatus
     percent: int | None = None
 
 
@@ -270,7 +261,7 @@ class SyncEngine:
             if not batch:
                 continue
             for m in batch:
-                self._item(m.id, m.order_id, ItemState.SENT)
+                self._item(m.id, m.order_id, MutationStatus.SENT)
             self._progress(Progress(Phase.PUSH, report.pushed, report.pushed + len(batch)))
             response = self.client.push(PushRequest(client_id=client_id, mutations=batch))
             self.store.mark(response.results)
@@ -279,7 +270,7 @@ class SyncEngine:
                 self._count(report, result)
                 mutation = by_id.get(result.id)
                 if mutation is not None:
-                    self._item(result.id, mutation.order_id, _STATE_OF[result.status])
+                    self._item(result.id, mutation.order_id, result.status)
             report.pushed += len(batch)
             if all(r.status is MutationStatus.HELD for r in response.results):
                 return  # nothing moved; held ones wait for the user (guards against a loop)
@@ -405,7 +396,7 @@ class SyncEngine:
     def _fail_locally(self, mutations: list[Mutation], code: str, zh: str, en: str) -> None:
         for m in mutations:
             self.store.reject_locally(m.id, code, zh, en)
-            self._item(m.id, m.order_id, ItemState.REJECTED)
+            self._item(m.id, m.order_id, MutationStatus.REJECTED)
 
     @staticmethod
     def _count(report: SyncReport, result: MutationResult) -> None:
@@ -419,7 +410,7 @@ class SyncEngine:
             case MutationStatus.HELD:
                 report.held += 1
 
-    def _item(self, mutation_id: uuid.UUID, order_id: int, state: ItemState, percent: int | None = None) -> None:
+    def _item(self, mutation_id: uuid.UUID, order_id: int, state: MutationStatus, percent: int | None = None) -> None:
         update = ItemUpdate(mutation_id, order_id, state, percent)
         for observer in self.observers:
             observer.item(update)
@@ -443,15 +434,6 @@ class _UploadTracker:
     def __call__(self, sent: int, size: int) -> None:
         percent = int(sent * 100 / size) if size else 100
         for m in self.mutations:
-            self.engine._item(m.id, m.order_id, ItemState.UPLOADING, percent)
+            self.engine._item(m.id, m.order_id, MutationStatus.UPLOADING, percent)
         progress = Progress(Phase.UPLOAD, self.index, self.count, self.sent_before + sent, self.total)
         self.engine._progress(progress)
-
-
-_STATE_OF = {
-    MutationStatus.APPLIED: ItemState.APPLIED,
-    MutationStatus.DUPLICATE: ItemState.APPLIED,
-    MutationStatus.CONFLICT: ItemState.CONFLICT,
-    MutationStatus.REJECTED: ItemState.REJECTED,
-    MutationStatus.HELD: ItemState.HELD,
-}

@@ -14,7 +14,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from desktop.workspace import ItemState, ItemUpdate, Recorded, Undone, WithdrawRefused, Workspace
+from casework.sync import MutationStatus
+from desktop.workspace import ItemUpdate, Recorded, Undone, WithdrawRefused, Workspace
 from ui.labels import command_label
 
 __all__ = ["UndoNotice", "elide", "run_undo", "undo_refusal", "undone_text"]
@@ -156,7 +157,7 @@ class UndoNotice(QFrame):
     def _on_item(self, update: ItemUpdate) -> None:
         # Sent (say 立即同步 was pressed): from now on the normal rules apply.
         mine = self.recorded is not None and update.mutation_id == self.recorded.mutation_id
-        if mine and update.state not in (ItemState.PENDING, ItemState.HELD):
+        if mine and update.state not in (MutationStatus.PENDING, MutationStatus.HELD):
             self._expired()
 
     def _expired(self) -> None:

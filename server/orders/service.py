@@ -1,7 +1,8 @@
 """Intake and every lifecycle command, each checked against casework's state machine.
 
-``execute`` is the one path every command takes: load the order within the caller's
-scope, compare versions, ask the state machine, apply, and audit what changed.
+Every command takes one path: :func:`load` the order within the caller's scope and ask the state
+machine, once, then :func:`apply` it and audit what changed. :func:`execute` (the HTTP endpoints)
+compares the version the caller named in between; the sync push judges the order as it is.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
 from casework.errors import CommandRefused, Refusal
-from casework.lifecycle import Command, check, state_after
+from casework.lifecycle import Command, OrderFacts, check, state_after
 from casework.order import TERMINAL_STATES, Importance, State
 from casework.review import ReviewChainConfig
 from casework.roles import Actor, Role
@@ -168,27 +169,43 @@ def intake(ctx: Context, body: OrderIntake) -> Order:
 Apply = Callable[[Context, Order, Any], dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """An order locked for one command that the state machine allows now (see :func:`load`)."""
+
+    order: Order
+    facts: OrderFacts
+
+
 def execute(ctx: Context, order_id: int, command: Command, body: Wire) -> Order:
-    """Run ``command`` on the order, or raise a 4xx: 404 outside scope, 409 stale or wrong state."""
-    order = repository.visible(ctx.session, ctx.actor, order_id, for_update=True)
-    if order is None:
-        raise not_found("工单", "order")
-    if command in _INSERT_ONLY:
-        existing = ctx.session.scalar(
-            select(_INSERT_ONLY[command]).where(_INSERT_ONLY[command].client_id == str(body.client_id))
-        )
-        if existing is not None:
-            if existing.order_id != order.id or existing.author_id != ctx.actor.user_id:
-                raise ApiError(409, "client_id_taken", "该记录编号已被使用", "This client id is already used")
-            return order  # a replay of something already recorded: nothing more to do
-    else:
-        if body.version != order.version:
-            raise stale_version(order.version)
-    facts = facts_of(order)
+    """Run ``command`` on the order, or raise a 4xx: 404 outside scope, 409 stale or wrong state.
+
+    The HTTP path: a replayed insert-only record (a note, a check) answers as the first time did;
+    every other command names the version it was based on."""
+    order = _locked(ctx, order_id)
+    if _replayed(ctx, order, command, body):
+        return order
+    if command not in _INSERT_ONLY and getattr(body, "version", None) != order.version:
+        raise stale_version(order.version)
+    return apply(ctx, _checked(ctx, order, command), command, body, replay_checked=True)
+
+
+def load(ctx: Context, order_id: int, command: Command) -> Loaded:
+    """The order locked for ``command`` and checked by the state machine, once: raises a 404
+    (:class:`ApiError`) outside the caller's scope, :class:`CommandRefused` when it may not run now.
+    The sync push's path (no version: the order is judged as it is); :func:`apply` runs it."""
+    return _checked(ctx, _locked(ctx, order_id), command)
+
+
+def apply(ctx: Context, loaded: Loaded, command: Command, body: Wire, replay_checked: bool = False) -> Order:
+    """Run a :func:`load`-ed command and audit what changed — no second look-up or check. An
+    insert-only record already there (same client id) is a replay: nothing more to do."""
+    order = loaded.order
+    if not replay_checked and _replayed(ctx, order, command, body):
+        return order
     before = snapshot(order)
-    check(command, ctx.actor, facts, ctx.now)
     extra = _APPLY[command](ctx, order, body)
-    order.state = state_after(command, facts, accepted=getattr(body, "accept", None)).value
+    order.state = state_after(command, loaded.facts, accepted=getattr(body, "accept", None)).value
     refresh_due(order)
     if command not in _INSERT_ONLY:  # notes and checks never conflict with other edits
         order.updated_at = ctx.now
@@ -199,6 +216,33 @@ def execute(ctx: Context, order_id: int, command: Command, body: Wire) -> Order:
     measure_facts.update(ctx.session, order, command.value, ctx.now)
     ctx.session.expire(order)  # answer with what the database holds (times in UTC)
     return order
+
+
+def _locked(ctx: Context, order_id: int) -> Order:
+    order = repository.visible(ctx.session, ctx.actor, order_id, for_update=True)
+    if order is None:
+        raise not_found("工单", "order")
+    return order
+
+
+def _checked(ctx: Context, order: Order, command: Command) -> Loaded:
+    facts = facts_of(order)
+    check(command, ctx.actor, facts, ctx.now)
+    return Loaded(order, facts)
+
+
+def _replayed(ctx: Context, order: Order, command: Command, body: Wire) -> bool:
+    """An insert-only record with this client id is there already: True if it is this one's replay,
+    a 409 if the id belongs to someone or something else; False for every other command."""
+    if command not in _INSERT_ONLY:
+        return False
+    model = _INSERT_ONLY[command]
+    existing = ctx.session.scalar(select(model).where(model.client_id == str(body.client_id)))
+    if existing is None:
+        return False
+    if existing.order_id != order.id or existing.author_id != ctx.actor.user_id:
+        raise ApiError(409, "client_id_taken", "该记录编号已被使用", "This client id is already used")
+    return True
 
 
 def _dispatch(ctx: Context, order: Order, body: DispatchBody) -> dict[str, Any]:

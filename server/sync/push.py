@@ -2,10 +2,12 @@
 
 Each mutation runs in a savepoint; its result is stored under ``(client_id, mutation id)`` in
 the same transaction as its effect, so a push retried after a lost answer gets the stored
-results and changes nothing twice. State commands are judged by the state machine as the
-order is now, not by the version the client saw; free text (a draft, a reply) is applied only
-if the server's text is still the one the client started from — otherwise both are returned
-as a conflict for the user to merge.
+results and changes nothing twice. A command is loaded and checked once (``service.load``: the
+order's visibility, locked, and the state machine as the order is now — a mutation carries no
+version), then applied (``service.apply``); free text (a draft, a reply) is applied only if the
+server's text is still the one the client started from (``casework.sync.TEXT_BASE_COMMANDS``) —
+otherwise both are returned as a conflict for the user to merge. The answer carries each order as
+it is at the end of the push, built for all of them together.
 """
 
 from __future__ import annotations
@@ -18,15 +20,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from casework.errors import CommandRefused
-from casework.lifecycle import Command, check
-from casework.schemas import COMMAND_BODIES, OrderDetail
-from casework.sync import Mutation, MutationResult, MutationStatus, PushRequest, PushResponse
+from casework.lifecycle import can_see
+from casework.sync import COMMAND_ARGS, Mutation, MutationResult, MutationStatus, PushRequest, PushResponse
 from server.errors import ApiError
 from server.models import Order, SyncMutation
 from server.orders import repository, service, views
-
-#: Commands whose free text is compared with the server's current text (field on the order).
-FREE_TEXT = {Command.SAVE_DRAFT: "draft_text", Command.SUBMIT_REPLY: "draft_text"}
 
 
 def push(ctx: service.Context, request: PushRequest) -> PushResponse:
@@ -38,6 +36,7 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
     """
     results: list[MutationResult] = []
     failed: set[int] = set()
+    seen: dict[int, Order | None] = {}  # each order as the caller still sees it after its mutations
     for mutation in request.mutations:
         if mutation.order_id in failed:
             results.append(
@@ -50,7 +49,7 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
                 )
             )
             continue
-        result = _one(ctx, request.client_id, mutation)
+        result = _one(ctx, request.client_id, mutation, seen)
         if result.status is MutationStatus.CONFLICT or (
             # An order that left the caller's scope holds nothing back: each later change is
             # refused on its own, so the user sees every one of them at once.
@@ -58,15 +57,26 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
         ):
             failed.add(mutation.order_id)
         results.append(result)
-    return PushResponse(results=results)
+    return PushResponse(results=_with_orders(ctx, results, request.mutations, seen))
 
 
-def _current(ctx: service.Context, order_id: int) -> OrderDetail | None:
-    order = repository.visible(ctx.session, ctx.actor, order_id)
-    return views.detail(ctx.session, order, ctx.actor, ctx.now) if order else None
+def _with_orders(
+    ctx: service.Context, results: list[MutationResult], mutations: list[Mutation], seen: dict[int, Order | None]
+) -> list[MutationResult]:
+    """Every answered mutation with its order as it is now, when the caller still sees it: one full
+    view per order, built together (one query per child table for the whole push)."""
+    # Whether the caller still sees it after their own changes: decided on the loaded order, no query.
+    visible = [o for o in seen.values() if o is not None and can_see(ctx.actor, views.facts_of(o))]
+    details = {d.id: d for d in views.details(ctx.session, visible, ctx.actor, ctx.now)} if visible else {}
+    order_of = {m.id: m.order_id for m in mutations}
+    return [r if r.code in _NO_ORDER else r.model_copy(update={"order": details.get(order_of[r.id])}) for r in results]
 
 
-def _one(ctx: service.Context, client_id: str, mutation: Mutation) -> MutationResult:
+#: Answers that come without the order: not tried, or not the caller's mutation.
+_NO_ORDER = frozenset({"held", "mutation_id_taken"})
+
+
+def _one(ctx: service.Context, client_id: str, mutation: Mutation, seen: dict[int, Order | None]) -> MutationResult:
     session = ctx.session
     key = (client_id, str(mutation.id))
     if not _claim(ctx, key):
@@ -84,16 +94,18 @@ def _one(ctx: service.Context, client_id: str, mutation: Mutation) -> MutationRe
                 "该操作编号已被使用",
                 "This mutation id is already used",
             )
+        if mutation.order_id not in seen:
+            seen[mutation.order_id] = repository.visible(session, ctx.actor, mutation.order_id)
         previous = MutationResult.model_validate(stored.result)
         status = MutationStatus.DUPLICATE if previous.status is MutationStatus.APPLIED else previous.status
-        return previous.model_copy(update={"status": status, "order": _current(ctx, mutation.order_id)})
+        return previous.model_copy(update={"status": status})
 
-    result = _apply(ctx, mutation)
+    result = _apply(ctx, mutation, seen)
     stored = session.get(SyncMutation, key)
     assert stored is not None
     stored.result = json.loads(result.model_dump_json(exclude={"order"}))
     session.flush()
-    return result.model_copy(update={"order": _current(ctx, mutation.order_id)})
+    return result
 
 
 def _claim(ctx: service.Context, key: tuple[str, str]) -> bool:
@@ -114,12 +126,18 @@ def _claim(ctx: service.Context, key: tuple[str, str]) -> bool:
     return claimed is not None
 
 
-def _apply(ctx: service.Context, mutation: Mutation) -> MutationResult:
+def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None]) -> MutationResult:
     session = ctx.session
-    body_type = COMMAND_BODIES[mutation.name]
-    args: dict[str, Any] = dict(mutation.args)
-    order = repository.visible(session, ctx.actor, mutation.order_id, for_update=True)
-    if order is None:
+    try:
+        # First whether the command may still apply at all: a reply the user may no longer send
+        # (reassigned, approved meanwhile) is a rejection with its reason, not a text to merge.
+        loaded = service.load(ctx, mutation.order_id, mutation.name)
+    except CommandRefused as exc:
+        # The order was found in scope before the refusal: it is in the session, no query.
+        seen[mutation.order_id] = session.get(Order, mutation.order_id)
+        return _result(mutation, MutationStatus.REJECTED, exc.code, exc.message_zh, exc.message_en)
+    except ApiError:  # not (or no longer) in the caller's scope
+        seen[mutation.order_id] = None
         return _result(
             mutation,
             MutationStatus.REJECTED,
@@ -127,19 +145,12 @@ def _apply(ctx: service.Context, mutation: Mutation) -> MutationResult:
             "工单不存在或已不在您的办理范围内",
             "The order does not exist or is no longer yours",
         )
-    try:
-        # First whether the command may still apply at all: a reply the user may no longer send
-        # (reassigned, approved meanwhile) is a rejection with its reason, not a text to merge.
-        check(mutation.name, ctx.actor, views.facts_of(order), ctx.now)
-    except CommandRefused as exc:
-        return _result(mutation, MutationStatus.REJECTED, exc.code, exc.message_zh, exc.message_en)
-    conflict = _text_conflict(mutation, order)
+    seen[mutation.order_id] = loaded.order
+    conflict = _text_conflict(mutation, loaded.order)
     if conflict is not None:
         return conflict
-    if "version" in body_type.model_fields:
-        args["version"] = order.version  # judged by the state machine as the order is now
     try:
-        body = body_type.model_validate(args)
+        args = COMMAND_ARGS[mutation.name].model_validate(mutation.args)
     except ValidationError as exc:
         return _result(
             mutation,
@@ -156,7 +167,7 @@ def _apply(ctx: service.Context, mutation: Mutation) -> MutationResult:
         )
     savepoint = session.begin_nested()
     try:
-        service.execute(ctx, mutation.order_id, mutation.name, body)
+        service.apply(ctx, loaded, mutation.name, args)
     except CommandRefused as exc:
         savepoint.rollback()
         return _result(mutation, MutationStatus.REJECTED, exc.code, exc.message_zh, exc.message_en)
@@ -168,11 +179,11 @@ def _apply(ctx: service.Context, mutation: Mutation) -> MutationResult:
 
 
 def _text_conflict(mutation: Mutation, order: Order) -> MutationResult | None:
-    field = FREE_TEXT.get(mutation.name)
-    if field is None or "text" not in mutation.base:
+    base = mutation.based_on()
+    if base is None:
         return None
-    server_text = getattr(order, field)
-    if server_text == mutation.base["text"] or server_text == mutation.args.get("text"):
+    server_text = order.draft_text
+    if server_text == base or server_text == mutation.args.get("text"):
         return None
     result = _result(
         mutation,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ import pytest
 from casework.errors import CommandRefused
 from casework.lifecycle import Command
 from casework.schemas import AddNoteBody, SaveDraftBody, SignBody, SubmitReplyBody
-from casework.sync import MutationStatus
+from casework.sync import MutationStatus, PushRequest
 from offline import SCHEMA_VERSION, Store, StoreTooNew, UnknownOrder, open_store
 from offline.worklists import WorkList, condition, page_query
 from tests.offline.factory import HANDLER, T, order, pull, result, revoke, upsert
@@ -35,11 +36,28 @@ def test_pull_then_local_edits_show_locally_and_queue_in_order(store: Store) -> 
     assert [m.name for m in store.pending()] == [Command.SIGN, Command.SAVE_DRAFT]
     draft = store.pending()[1]
     assert draft.base == {"text": ""}
-    assert draft.args["version"] == 1  # the server version it was based on
+    assert "version" not in draft.args  # the server judges the order as it is, not a version
     assert [o["id"] for o in store.orders(state="in_progress")] == [1]
     assert [o["id"] for o in store.orders(text="000002")] == [2]
     assert len(store.events(1)) == 2
     assert store.cursor() == "c1"
+
+
+def test_an_outbox_row_written_with_a_version_still_sends_without_it(store: Store, store_path: Path) -> None:
+    store.apply_pull(pull(upsert(order(1), 1)))
+    _sign_and_draft(store)
+    # Desks before the one sync contract kept the order's version in the args: such rows are on disk.
+    conn = sqlite3.connect(store_path)
+    with conn:
+        conn.execute("UPDATE outbox SET args = json_set(args, '$.version', 7)")
+    assert [json.loads(a)["version"] for (a,) in conn.execute("SELECT args FROM outbox")] == [7, 7]
+    conn.close()
+
+    sent = store.pending()
+    assert [m.name for m in sent] == [Command.SIGN, Command.SAVE_DRAFT]
+    assert sent[1].args == {"text": "已联系路灯所维修", "result_code": None, "basis": ""}
+    wire = json.loads(PushRequest(client_id="desk-00000001", mutations=sent).model_dump_json())
+    assert all("version" not in m["args"] for m in wire["mutations"])
 
 
 def test_second_pull_of_unchanged_server_copy_keeps_local_edits(store: Store) -> None:

@@ -30,14 +30,14 @@ import offline.store
 from api_client import CaseDeskClient
 from casework.lifecycle import Command
 from casework.schemas import COMMAND_BODIES
-from casework.sync import PullResponse, PushRequest, PushResponse
+from casework.sync import MutationStatus, PullResponse, PushRequest, PushResponse
 from offline import open_store
 from offline.blobcache import BlobCache
 from offline.facts import actor_of
 from offline.files import keep
 from offline.photos import prepare_file
 from offline.store import LocalFile
-from offline.sync import ItemState, ItemUpdate, Phase, Progress, SyncEngine
+from offline.sync import ItemUpdate, Phase, Progress, SyncEngine
 
 #: Push batch and pull page sizes: small, so that a round has several of each to be killed between.
 BATCH, PULL_LIMIT, CHUNK = 3, 2, 32 * 1024
@@ -111,7 +111,7 @@ class Killer:
         self.first_file_bytes = 0
 
     def item(self, update: ItemUpdate) -> None:
-        if not self.armed or update.state is not ItemState.UPLOADING or update.percent is None:
+        if not self.armed or update.state is not MutationStatus.UPLOADING or update.percent is None:
             return
         if self.point == "upload-40" and 40 <= update.percent < 100:
             die(self.trace, point=self.point, percent=update.percent)

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from api_client.errors import Unauthorized
 from casework.lifecycle import Command
-from offline.sync import Backoff, ItemState, Phase
+from casework.sync import MutationStatus
+from offline.sync import Backoff, Phase
 from server.models import Attachment, Note
 from tests.reliability.support import Desk, assert_converged
 from tests.server.support import Api, Clock
@@ -84,7 +85,7 @@ def test_a_conflict_holds_back_that_order_only_until_resolved(
     assert report.conflicts == 1 and report.held == 1 and report.applied == 1, report
     assert [p["mutation_id"] for p in desk.store.problems()] == [str(draft)]
     assert desk.store.held() == [submit]  # waits, unsent, until the user decides
-    assert desk.recorder.states(submit)[-1] == ItemState.HELD
+    assert desk.recorder.states(submit)[-1] == MutationStatus.HELD
     assert api.order(mine)["draft"]["text"] == "科长稿" and api.order(mine)["state"] == "in_progress"
     assert api.order(other)["notes"][-1]["text"] == "另一工单的记录"
     problem = desk.store.problems()[0]
@@ -156,7 +157,7 @@ def test_upload_resumes_after_a_restart_from_the_saved_url(
 
     class CancelHalfway:
         def item(self, update) -> None:  # type: ignore[no-untyped-def]
-            if update.state is ItemState.UPLOADING and (update.percent or 0) >= 40:
+            if update.state is MutationStatus.UPLOADING and (update.percent or 0) >= 40:
                 cancel.set()
 
         def progress(self, progress) -> None:  # type: ignore[no-untyped-def]

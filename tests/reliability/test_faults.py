@@ -15,7 +15,7 @@ import pytest
 
 from api_client.errors import Offline, ServerError
 from casework.lifecycle import Command
-from offline.models import OutboxStatus
+from casework.sync import MutationStatus
 from tests.reliability.ledger import assert_exactly_once, audit_head
 from tests.reliability.proxy import PASS, Fault, FaultProxy, Plan
 from tests.reliability.support import Desk, assert_converged
@@ -129,7 +129,7 @@ def test_offline_work_arrives_exactly_once_through_a_faulty_network(
     final = desk.engine.sync()
     assert final.ok and final.pushed == 0 and final.uploaded == 0, final
     rows = desk.store.outbox()
-    assert len(rows) == edits and {r["status"] for r in rows} == {OutboxStatus.APPLIED.value}
+    assert len(rows) == edits and {r["status"] for r in rows} == {MutationStatus.APPLIED.value}
     assert_exactly_once(app, desk, since)
     assert_converged(desk)
     for i, oid in enumerate(orders):
@@ -161,7 +161,7 @@ def test_a_cut_answer_body_ends_the_round_as_offline_and_the_push_is_resent_once
     report = desk.engine.sync()  # raises requests.exceptions.ChunkedEncodingError today
 
     assert isinstance(report.error, Offline), report
-    assert [r["status"] for r in desk.store.outbox()] == [OutboxStatus.SENT.value] * 2
+    assert [r["status"] for r in desk.store.outbox()] == [MutationStatus.SENT.value] * 2
     again = desk.engine.sync()
     assert again.ok and again.applied == 2, again
     assert_exactly_once(app, desk, since)

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from casework.sync import MutationStatus
 from offline import open_store
-from offline.models import OutboxStatus
 from tests.reliability.crash_child import BATCH, CHUNK, KILL_POINTS, PULL_LIMIT
 from tests.reliability.ledger import assert_exactly_once, audit_head, server_results
 from tests.reliability.support import Desk, assert_converged
@@ -63,7 +63,7 @@ def _check_the_kill_hit(point: str, root: Path, facts: dict[str, Any], app: Any)
             return
         assert len(rows) == EDITS
         if point in ("record-committed", "upload-created", "upload-40", "upload-done", "upload-second"):
-            assert status == [OutboxStatus.PENDING.value] * EDITS and stored == {}
+            assert status == [MutationStatus.PENDING.value] * EDITS and stored == {}
         if point == "upload-created":
             assert files[facts["sha256"]]["upload_url"] == facts["url"]
         if point in ("upload-40", "upload-done"):
@@ -72,18 +72,18 @@ def _check_the_kill_hit(point: str, root: Path, facts: dict[str, Any], app: Any)
         if point == "upload-second":
             assert sorted(f["uploaded"] for f in files.values()) == [False, True]
         if point == "after-mark-sent":
-            assert status[:BATCH] == [OutboxStatus.SENT.value] * BATCH and stored == {}
+            assert status[:BATCH] == [MutationStatus.SENT.value] * BATCH and stored == {}
             assert [r["attempts"] for r in rows[:BATCH]] == [1] * BATCH
         if point in ("push-answered", "inside-mark"):
             # The server applied the batch; this store never heard of it.
-            assert status[:BATCH] == [OutboxStatus.SENT.value] * BATCH
+            assert status[:BATCH] == [MutationStatus.SENT.value] * BATCH
             assert {r["mutation_id"] for r in rows[:BATCH]} == set(stored)
         if point == "push-answered-2":
-            assert status[:BATCH] == [OutboxStatus.APPLIED.value] * BATCH
-            assert status[BATCH : 2 * BATCH] == [OutboxStatus.SENT.value] * BATCH and len(stored) == 2 * BATCH
+            assert status[:BATCH] == [MutationStatus.APPLIED.value] * BATCH
+            assert status[BATCH : 2 * BATCH] == [MutationStatus.SENT.value] * BATCH and len(stored) == 2 * BATCH
         if point in ("inside-pull", "pull-commit"):
             # The page's transaction left nothing: the old cursor, none of the page's events.
-            assert status == [OutboxStatus.APPLIED.value] * EDITS
+            assert status == [MutationStatus.APPLIED.value] * EDITS
             assert store.cursor() == facts["cursor_before"] != facts["page_cursor"]
             new = set(facts["page_events"]) - set(facts["events_before"])
             assert new, "the killed page brought no new events: the test proves nothing"
@@ -124,7 +124,7 @@ def test_a_killed_client_restarts_and_every_edit_arrives_exactly_once(
     try:
         report = desk.engine.sync()
         assert report.ok and report.conflicts == 0 and report.rejected == 0, report
-        assert {r["status"] for r in desk.store.outbox()} == {OutboxStatus.APPLIED.value}
+        assert {r["status"] for r in desk.store.outbox()} == {MutationStatus.APPLIED.value}
         assert all(f["uploaded"] for f in desk.store.files())
         again = desk.engine.sync()
         assert again.ok and again.pushed == 0 and again.uploaded == 0, again

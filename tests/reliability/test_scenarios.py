@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casework.lifecycle import Command
-from offline.models import OutboxStatus
+from casework.sync import MutationStatus
 from offline.sync import Phase, Progress
 from server.models import AuthToken
 from tests.reliability.ledger import assert_exactly_once, audit_head
@@ -76,7 +76,7 @@ def test_two_desks_write_the_same_draft_offline_both_texts_are_kept_and_the_merg
     assert first.ok and first.applied == 2, first
     assert second.ok and second.applied == 1 and second.conflicts == 1, second
     problem = _row(chief, chief_draft)
-    _assert_visible_problem(problem, OutboxStatus.CONFLICT.value, "text_conflict")
+    _assert_visible_problem(problem, MutationStatus.CONFLICT.value, "text_conflict")
     assert problem["args"]["text"] == theirs and problem["server_values"]["text"] == mine  # both texts kept
     detail = api.order(oid)
     assert detail["draft"]["text"] == mine
@@ -110,8 +110,8 @@ def test_a_reassignment_while_offline_rejects_the_writing_and_keeps_the_notes_an
     report = desk.engine.sync()
 
     assert report.ok and report.applied == 2 and report.rejected == 1 and report.held == 1, report
-    assert _row(desk, note)["status"] == _row(desk, check)["status"] == OutboxStatus.APPLIED.value
-    _assert_visible_problem(_row(desk, draft), OutboxStatus.REJECTED.value, "role_not_allowed")
+    assert _row(desk, note)["status"] == _row(desk, check)["status"] == MutationStatus.APPLIED.value
+    _assert_visible_problem(_row(desk, draft), MutationStatus.REJECTED.value, "role_not_allowed")
     assert desk.store.held() == [submit]  # not sent: it waits for the user's decision on the draft
     detail = api.order(oid)
     assert detail["handler_id"] == api.user_id("zj_handler2") and detail["state"] == "in_progress"
@@ -123,7 +123,7 @@ def test_a_reassignment_while_offline_rejects_the_writing_and_keeps_the_notes_an
     desk.store.resolve(draft, "discard")
     again = desk.engine.sync()
     assert again.ok and again.applied == 0 and again.rejected + again.conflicts == 1, again
-    assert _row(desk, submit)["status"] in (OutboxStatus.REJECTED.value, OutboxStatus.CONFLICT.value)
+    assert _row(desk, submit)["status"] in (MutationStatus.REJECTED.value, MutationStatus.CONFLICT.value)
     assert _row(desk, submit)["error_zh"] and _row(desk, submit)["error_en"]
     assert desk.recorder.states(submit)[-1] in ("rejected", "conflict")
     assert api.order(oid)["state"] == "in_progress"
@@ -151,7 +151,7 @@ def test_a_reply_the_handler_may_no_longer_send_is_rejected_for_that_reason_not_
     report = desk.engine.sync()
 
     row = _row(desk, submit)
-    assert (row["status"], row["error_code"]) == (OutboxStatus.REJECTED.value, "role_not_allowed"), (
+    assert (row["status"], row["error_code"]) == (MutationStatus.REJECTED.value, "role_not_allowed"), (
         report,
         row["status"],
         row["error_code"],
@@ -177,9 +177,9 @@ def test_a_return_for_rework_while_offline_shows_the_conflict_and_applies_the_re
     report = desk.engine.sync()
 
     assert report.ok and report.applied == 2 and report.conflicts == 1, report
-    assert _row(desk, note)["status"] == _row(desk, check)["status"] == OutboxStatus.APPLIED.value
+    assert _row(desk, note)["status"] == _row(desk, check)["status"] == MutationStatus.APPLIED.value
     problem = _row(desk, draft)
-    _assert_visible_problem(problem, OutboxStatus.CONFLICT.value, "text_conflict")
+    _assert_visible_problem(problem, MutationStatus.CONFLICT.value, "text_conflict")
     assert problem["args"]["text"] == mine and problem["server_values"]["text"] == submitted
     local = desk.store.order(oid)
     assert local["state"] == "in_progress"
@@ -221,8 +221,8 @@ def test_an_order_leaving_the_department_is_revoked_and_no_pending_edit_is_lost(
     assert report.ok, report
     assert desk.store.order(leaving) is None  # revoked
     assert api.get(f"/orders/{leaving}", "zj_handler").status_code == 404
-    assert _row(desk, kept)["status"] == OutboxStatus.APPLIED.value
-    _assert_visible_problem(_row(desk, edits[0]), OutboxStatus.REJECTED.value, "not_found")
+    assert _row(desk, kept)["status"] == MutationStatus.APPLIED.value
+    _assert_visible_problem(_row(desk, edits[0]), MutationStatus.REJECTED.value, "not_found")
     # Nothing silently dropped: every edit of the order that left is still there, as a rejection
     # or waiting behind one; as the user dismisses the rejections, each comes back refused too.
     dismissed: set[str] = set()
@@ -234,15 +234,15 @@ def test_an_order_leaving_the_department_is_revoked_and_no_pending_edit_is_lost(
                 assert str(mutation_id) not in outbox
                 continue
             row = outbox[str(mutation_id)]
-            if row["status"] == OutboxStatus.REJECTED.value:
-                _assert_visible_problem(row, OutboxStatus.REJECTED.value, "not_found")
+            if row["status"] == MutationStatus.REJECTED.value:
+                _assert_visible_problem(row, MutationStatus.REJECTED.value, "not_found")
                 desk.store.resolve(mutation_id, "discard")  # the user has read it
                 dismissed.add(str(mutation_id))
             else:
                 assert mutation_id in held, row
         assert desk.engine.sync().ok
     assert dismissed == {str(m) for m in edits}
-    assert [r["status"] for r in desk.store.outbox()] == [OutboxStatus.APPLIED.value]
+    assert [r["status"] for r in desk.store.outbox()] == [MutationStatus.APPLIED.value]
     detail = api.order(leaving)
     assert detail["notes"] == [] and detail["onsite_checks"] == [] and detail["attachments"] == []
     assert_exactly_once(app, desk, since)
@@ -274,7 +274,7 @@ def test_all_pending_edits_of_an_order_that_left_the_department_show_as_rejectio
         ("save_draft", "rejected"),
     ]
     for row in rows:
-        _assert_visible_problem(row, OutboxStatus.REJECTED.value, "not_found")
+        _assert_visible_problem(row, MutationStatus.REJECTED.value, "not_found")
 
 
 def test_the_access_token_expiring_between_batches_and_pages_is_refreshed_without_losing_anything(
@@ -321,7 +321,7 @@ def test_the_access_token_expiring_between_batches_and_pages_is_refreshed_withou
             )
         )
     assert refreshed >= 8, refreshed  # transparent refreshes, one per expiry that met a request
-    assert {r["status"] for r in desk.store.outbox()} == {OutboxStatus.APPLIED.value}
+    assert {r["status"] for r in desk.store.outbox()} == {MutationStatus.APPLIED.value}
     assert desk.store.directory("users")  # the directory came through as well
     desk.engine.observers.pop()
     assert_exactly_once(app, desk, since)
