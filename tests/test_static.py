@@ -275,3 +275,14 @@ def test_one_error_presenter() -> None:
             if isinstance(node, ast.Attribute) and ast.unparse(node) in ("QMessageBox.warning", "QMessageBox.critical"):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}")
     assert not found, "error presenters outside ui/errors.py:\n" + "\n".join(found)
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared fixtures and helpers live in conftest.py or helper modules (tests/desktop/desk.py,
+    tests/server/week.py …), never in a test module another one imports (issue 10)."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for name in _file_imports(path):
+            if name.startswith("tests.") and name.rsplit(".", 1)[-1].startswith("test_"):
+                found.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not found, "\n".join(found)

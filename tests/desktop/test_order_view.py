@@ -14,12 +14,12 @@ from typing import Any
 from PIL import Image
 from PySide6.QtCore import QCoreApplication, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel
 
 from casework.lifecycle import Command
 from casework.schemas import UserOut
 from desktop.workspace import Workspace
-from tests.desktop.desk import CHIEF, GAOYOU, HANDLER, put, shown
+from tests.desktop.desk import CHIEF, GAOYOU, HANDLER, message_boxes, put, shown
 from ui.actions import OnsiteCheckDialog
 from ui.order.image_viewer import ImageViewer
 
@@ -50,10 +50,6 @@ def drop_files(widget: Any, paths: list[Path]) -> None:
         QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     QApplication.sendEvent(widget, drop)
-
-
-def message_boxes() -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
 
 
 def texts(layout: Any) -> list[str]:

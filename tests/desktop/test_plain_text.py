@@ -12,8 +12,7 @@ from PySide6.QtGui import Qt as QtGuiNamespace
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel
 
-from tests.desktop.desk import put, shown
-from tests.desktop.test_order_view import message_boxes
+from tests.desktop.desk import message_boxes, put, shown
 from tests.server import hostile
 
 MARKED_UP = "<b>加粗</b><font color='red' size='40'>红字</font>"

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication, QTextDocument
+from PySide6.QtGui import Qt as QtGuiNamespace
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from api_client import CaseDeskClient
 from casework.lifecycle import Command
@@ -40,6 +41,7 @@ from desktop.measures import CITY_TIME, is_overdue, month_orders
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
 from tests.offline.factory import order, pull, result, upsert
+from tests.server import hostile
 from ui.dashboard import Dashboard
 from ui.problems import ProblemsPanel
 
@@ -520,3 +522,33 @@ def test_dashboard_exports(qtbot: Any, workspace: Workspace, tmp_path: Path) -> 
     dashboard.print_reply_sheet(404, tmp_path / "无.pdf")
     qtbot.waitUntil(lambda: dashboard.status.text() == "本机没有这张工单")
     assert not (tmp_path / "无.pdf").exists()
+
+
+# --- the order's title as typed in the panel's tooltips (issue 11) -----------------------------
+
+
+def _as_shown(tip: str) -> str:
+    if not QtGuiNamespace.mightBeRichText(tip):
+        return tip
+    document = QTextDocument()
+    document.setHtml(tip)
+    return document.toPlainText()
+
+
+def test_a_rejections_order_title_shows_as_typed(qtbot: Any, workspace: Workspace) -> None:
+    workspace.store.apply_pull(
+        pull(upsert(order(2, state="in_progress", handler_id=7, title=hostile.PASSWD_IMAGE), seq=2), cursor="c2")
+    )
+    mutation = workspace.store.record(
+        workspace.actor, 2, Command.ADD_NOTE, AddNoteBody(client_id=uuid.uuid4(), text="备注")
+    )
+    workspace.store.mark(
+        [result(mutation.id, MutationStatus.REJECTED, code="wrong_state", message_zh="不能再添加备注", message_en="No")]
+    )
+    panel = _panel(qtbot, workspace, 1)
+    item = panel.tree.topLevelItem(0)
+    assert hostile.PASSWD_IMAGE in item.text(0)
+    assert _as_shown(item.toolTip(0)) == item.text(0)
+    panel.tree.setCurrentItem(item)
+    headings = [label for label in panel.findChildren(QLabel) if "不能再添加备注" in label.text()]
+    assert headings and all(label.textFormat() == Qt.TextFormat.PlainText for label in headings)

@@ -19,7 +19,7 @@ from server.measures.periods import Period
 from server.measures.service import ranking
 from server.settings import Settings
 from tests.server.support import Api, Clock
-from tests.server.test_measures import at, build_week
+from tests.server.week import at, build_week
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,17 +20,10 @@ from server.measures import service
 from server.measures.facts import rebuild
 from server.models import MeasureFact
 from tests.server.support import Api, Clock
+from tests.server.week import at, build_week, replied
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 12, 1))
 DAY = 9 * 3600  # one working day, in office seconds
-
-
-def at(clock: Clock, day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """Move the test clock to a Beijing time in late 2026 (forward only) and return it."""
-    moment = datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
-    assert moment >= clock.now
-    clock.now = moment
-    return moment
 
 
 def measures(app: Any, api: Api, code: str, now: datetime, period: tuple[date, date] = NOVEMBER) -> DepartmentMeasures:
@@ -38,64 +31,9 @@ def measures(app: Any, api: Api, code: str, now: datetime, period: tuple[date, d
         return service.department(session, api.department_id(code), *period, now)
 
 
-def _replied(api: Api, oid: int, writer: str, reviewers: list[str], result: str = "resolved") -> None:
-    api.command(oid, "submit_reply", writer, text="经核实，已处理完毕。", result_code=result)
-    for reviewer in reviewers:
-        api.command(oid, "approve", reviewer)
-
-
 @pytest.fixture
 def week(api: Api, clock: Clock) -> dict[str, int]:
     return build_week(api, clock)
-
-
-def build_week(api: Api, clock: Clock) -> dict[str, int]:
-    """Five orders for 住建局 (ZJJ) and one handed on from 城管局 (CGJ), Monday to Wednesday.
-
-    a  resolved, replied Tue 10:00 (on time), callback satisfied, closed on time.
-    b  signed late (Wed 10:00), no reply: overdue from Wed 17:30.
-    c  major: 4 hours at the city leaders' levels; replied Tue 11:30 (explained), callback
-       unsatisfied, reopened Tue 14:00 (new deadline Thu 17:30).
-    d  dispatched to CGJ, which asked to return it; re-dispatched to ZJJ Mon 11:00; unsigned.
-    e  ZJJ asked to return it; refused Wed 10:00 (counts as signed then, late); no reply.
-    """
-    at(clock, 23, 9)
-    a = api.dispatched("ZJJ", category_code="0101")["id"]
-    b = api.dispatched("ZJJ", category_code="0101", channel="wechat")["id"]
-    c = api.dispatched("ZJJ", category_code="0102", importance="major")["id"]
-    d = api.dispatched("CGJ", category_code="0101")["id"]
-    e = api.dispatched("ZJJ", category_code="0102")["id"]
-
-    at(clock, 23, 10)
-    api.command(a, "sign", "zj_chief")
-    api.command(c, "sign", "zj_chief")
-    api.command(d, "request_return", "cg_chief", reason_code="not_our_duty", reason="道路维修属住建局")
-    api.command(e, "request_return", "zj_handler", reason_code="not_our_duty", reason="非本单位职责")
-    api.command(a, "submit_reply", "zj_handler", text="已修复路面。", result_code="resolved")
-
-    at(clock, 23, 11)
-    api.command(d, "rule_return", "agent", accept=True, new_lead_department_id=api.department_id("ZJJ"))
-
-    at(clock, 23, 16, 30)  # c reaches the city leader in charge
-    _replied(api, c, "zj_handler", ["zj_chief", "zj_head"], result="explained")
-    at(clock, 24, 9, 30)
-    api.command(c, "approve", "leader_zj")
-    at(clock, 24, 10)
-    for reviewer in ("zj_chief", "zj_head"):
-        api.command(a, "approve", reviewer)
-    at(clock, 24, 11, 30)
-    assert api.command(c, "approve", "mayor")["state"] == "replied"
-
-    at(clock, 24, 14)
-    api.command(a, "record_callback", "agent", outcome="satisfied")
-    api.command(a, "close", "agent")
-    api.command(c, "record_callback", "agent", outcome="unsatisfied")
-    api.command(c, "reopen", "agent", instruction="请彻底解决")
-
-    at(clock, 25, 10)
-    api.command(b, "sign", "zj_chief")
-    api.command(e, "rule_return", "agent", accept=False, comment="属住建局职责")
-    return {"a": a, "b": b, "c": c, "d": d, "e": e}
 
 
 def test_department_measures_of_a_hand_built_week(app, api: Api, clock: Clock, week: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
@@ -148,7 +86,7 @@ def test_figures_stand_as_of_their_moment(app, api: Api, clock: Clock, week: dic
     # December: b is answered late and closed; a is sent back for re-handling. November does not move.
     a, b = week["a"], week["b"]
     at(clock, 2, 9, month=12)
-    _replied(api, b, "zj_handler", ["zj_chief", "zj_head"])
+    replied(api, b, "zj_handler", ["zj_chief", "zj_head"])
     api.command(b, "record_callback", "agent", outcome="satisfied")
     api.command(b, "close", "agent")
     later = at(clock, 10, 9, month=12)
@@ -189,7 +127,7 @@ def test_a_late_reply_stays_overdue_until_closed(app, api: Api, clock: Clock) ->
     oid = api.dispatched("CGJ", category_code="0201")["id"]
     api.command(oid, "sign", "cg_chief")
     at(clock, 26, 10)  # a day late
-    _replied(api, oid, "cg_handler", ["cg_chief", "cg_head"], result="partly_resolved")
+    replied(api, oid, "cg_handler", ["cg_chief", "cg_head"], result="partly_resolved")
     at(clock, 26, 15)
     api.command(oid, "record_callback", "agent", outcome="basically_satisfied")
     at(clock, 26, 16)
@@ -228,7 +166,7 @@ def test_ranking_scores_and_breaks_ties(app, api: Api, clock: Clock, week: dict[
 
 def test_rebuild_from_the_audit_log_gives_identical_figures(app, api: Api, clock: Clock, week: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
     at(clock, 26, 10)
-    _replied(api, week["e"], "zj_handler", ["zj_chief", "zj_head"])  # late
+    replied(api, week["e"], "zj_handler", ["zj_chief", "zj_head"])  # late
     api.command(week["e"], "record_callback", "agent", outcome="unreachable")
     api.command(week["d"], "sign", "zj_chief")
     api.command(week["d"], "request_extension", "zj_chief", days=2, reason="协调中")
