@@ -54,7 +54,7 @@ _STATES: dict[str, Name] = {
     State.MERGED: Name("已合并", "Merged"),
 }
 _CHANNELS: dict[str, Name] = {
-    Channel.PHONE: Name("电话", "Phone"),
+    Channel.PHONE: Name("12345热线电话", "12345 hotline"),
     Channel.MAILBOX: Name("书记市长信箱", "Secretary & Mayor mailbox"),
     Channel.WEBSITE: Name("政府网站", "Government website"),
     Channel.WEIBO: Name("微博", "Weibo"),

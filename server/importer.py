@@ -69,6 +69,8 @@ VALUES = {
         for enum in (Channel, RequestKind, Complexity, Urgency, Importance)
         for code, name in zh_names(enum).items()
     },
+    "电话": "phone",  # other systems' spellings of the same codes
+    "热线电话": "phone",
     "信箱": "mailbox",
     "网站": "website",
     "APP": "app",

@@ -105,33 +105,6 @@ VOCABULARY = ROOT / "casework" / "vocabulary.py"
 KNOWN_COPIES: dict[str, set[str]] = {
     # The work lists (offline.worklists.WorkList) named after the state their orders are in.
     "ui/main_window.py": {"待签收", "办理中", "已办结"},
-    # The overview's own tables of channels, kinds, complexity, importance and extension status (to be
-    # replaced by ui.labels.channel_label, kind_label, complexity_label, importance_label,
-    # extension_status_label), and "电话" as the citizen's phone-number field.
-    "ui/order/view.py": {
-        "电话",
-        "书记市长信箱",
-        "政府网站",
-        "微博",
-        "微信",
-        "咨询",
-        "求助",
-        "投诉",
-        "举报",
-        "建议",
-        "简单",
-        "复杂",
-        "重件",
-        "待审批",
-        "已批准",
-        "未批准",
-    },
-    # The statistics tab's channel table (to be replaced by ui.labels.channel_label).
-    "ui/dashboard.py": {"电话", "书记市长信箱", "政府网站", "微博", "微信", "移动客户端"},
-    # A callback's method (phone / SMS / visit: a schema Literal, no casework enum), not the channel.
-    "ui/labels.py": {"电话"},
-    # An import file's column heading: the citizen's phone number, not the channel.
-    "server/importer.py": {"电话"},
 }
 
 
@@ -204,7 +177,7 @@ def test_each_state_and_result_is_spelled_in_one_module() -> None:
 
 #: Old spellings and copied parsers still in files other helpers were changing when the vocabulary
 #: came (issue 10); each goes when its file reads casework.vocabulary / casework.times.
-KNOWN_RETIRED = {"desktop/measures.py": {"已答复待回访"}, "ui/order/view.py": {"手机应用"}}
+KNOWN_RETIRED = {"desktop/measures.py": {"已答复待回访"}}
 KNOWN_PARSERS = {"desktop/measures.py", "offline/search.py"}
 
 

@@ -42,22 +42,11 @@ from desktop.exports import export_ledger, export_reply_sheet
 from desktop.measures import MonthFigures, month_orders, recent_months
 from desktop.tasks import Lane, Task
 from desktop.workspace import Workspace
-from ui.labels import Names, local_time
+from ui.labels import Names, channel_label, local_time
 
 #: Categories drawn one bar each; the rest share an "其他" bar (seven bars stay readable at 1366×768).
 TOP_CATEGORIES = 6
 ACCENT = QColor("#1f5f99")
-
-
-def channel_label(channel: str) -> str:
-    return {
-        "phone": QCoreApplication.translate("Dashboard", "电话"),
-        "mailbox": QCoreApplication.translate("Dashboard", "书记市长信箱"),
-        "website": QCoreApplication.translate("Dashboard", "政府网站"),
-        "weibo": QCoreApplication.translate("Dashboard", "微博"),
-        "wechat": QCoreApplication.translate("Dashboard", "微信"),
-        "app": QCoreApplication.translate("Dashboard", "移动客户端"),
-    }.get(channel, channel)
 
 
 def month_label(month: date) -> str:

@@ -330,271 +330,241 @@ Please send this file to your system administrator.</translation>
     <name>Dashboard</name>
     <message>
         <location filename="../../ui/dashboard.py" line="54"/>
-        <source>电话</source>
-        <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar (seven bars stay readable at 1366×768).</extracomment>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="55"/>
-        <source>书记市长信箱</source>
-        <translation>Secretary &amp; Mayor mailbox</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="56"/>
-        <source>政府网站</source>
-        <translation>Government website</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="57"/>
-        <source>微博</source>
-        <translation>Weibo</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="58"/>
-        <source>微信</source>
-        <translation>WeChat</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="59"/>
-        <source>移动客户端</source>
-        <translation>Mobile app</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="65"/>
         <source>%1年%2月</source>
+        <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar (seven bars stay readable at 1366×768).</extracomment>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="143"/>
+        <location filename="../../ui/dashboard.py" line="132"/>
         <source>导出台账</source>
         <extracomment>Whose orders count: the user&apos;s department, or everything on the desk for leaders.</extracomment>
         <translation>Export ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="144"/>
+        <location filename="../../ui/dashboard.py" line="133"/>
         <source>把所选月份的工单导出为 Excel 工作台账</source>
         <translation>Export the selected month&apos;s orders as an Excel work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="149"/>
+        <location filename="../../ui/dashboard.py" line="138"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="158"/>
-        <location filename="../../ui/dashboard.py" line="391"/>
+        <location filename="../../ui/dashboard.py" line="147"/>
+        <location filename="../../ui/dashboard.py" line="380"/>
         <source>派单量</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="158"/>
+        <location filename="../../ui/dashboard.py" line="147"/>
         <source>本月派至本单位的工单数</source>
         <translation>Orders dispatched to the department this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="159"/>
+        <location filename="../../ui/dashboard.py" line="148"/>
         <source>本月派单中按时签收 ÷ 已签收</source>
         <translation>Of this month&apos;s dispatched orders: signed on time ÷ signed</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="163"/>
+        <location filename="../../ui/dashboard.py" line="152"/>
         <source>本月按时办结 ÷（本月办结 + 统计时点超期未办结）</source>
         <translation>Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="165"/>
+        <location filename="../../ui/dashboard.py" line="154"/>
         <source>本月回访中满意及基本满意 ÷ 回访接通</source>
         <translation>This month&apos;s callbacks: satisfied or basically satisfied ÷ reached</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="166"/>
+        <location filename="../../ui/dashboard.py" line="155"/>
         <source>本月答复中结果为“已解决” ÷ 本月答复</source>
         <translation>This month&apos;s replies with result “Resolved” ÷ replies this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="167"/>
+        <location filename="../../ui/dashboard.py" line="156"/>
         <source>本月退单申请 ÷ 本月派单</source>
         <translation>Return requests this month ÷ orders dispatched this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="168"/>
+        <location filename="../../ui/dashboard.py" line="157"/>
         <source>本月被要求重办 ÷ 本月答复</source>
         <translation>Re-handlings ordered this month ÷ replies this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="172"/>
+        <location filename="../../ui/dashboard.py" line="161"/>
         <source>派单（或重办）至答复的平均工作日，不含市领导审核时间</source>
         <translation>Average working days from dispatch (or re-handling) to the reply, city leaders&apos; review time excluded</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="174"/>
+        <location filename="../../ui/dashboard.py" line="163"/>
         <source>市领导审核</source>
         <translation>City leaders&apos; review</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="174"/>
+        <location filename="../../ui/dashboard.py" line="163"/>
         <source>答复在市领导审核环节的平均工作日</source>
         <translation>Average working days a reply waited for city leaders&apos; review</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="182"/>
+        <location filename="../../ui/dashboard.py" line="171"/>
         <source>每日派单量</source>
         <translation>Dispatched per day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="233"/>
+        <location filename="../../ui/dashboard.py" line="222"/>
         <source>正在读取服务器统计……</source>
         <extracomment>Whose figures and when they stand, or that they are the ones kept while offline.</extracomment>
         <translation>Reading the server&apos;s figures…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="311"/>
+        <location filename="../../ui/dashboard.py" line="300"/>
         <source>离线：本机还没有%1的统计，连上服务器后显示。</source>
         <translation>Offline: no figures for %1 on this computer yet; they appear once the server can be reached.</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="321"/>
+        <location filename="../../ui/dashboard.py" line="310"/>
         <source>离线：显示截至 %1（北京时间）的数据</source>
         <translation>Offline: showing the figures as of %1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="323"/>
+        <location filename="../../ui/dashboard.py" line="312"/>
         <source>服务器统计，截至 %1（北京时间）</source>
         <translation>Server figures as of %1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="333"/>
+        <location filename="../../ui/dashboard.py" line="322"/>
         <source>工作日，%1件答复</source>
         <translation>working days, %1 replies</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="351"/>
+        <location filename="../../ui/dashboard.py" line="340"/>
         <source>工单量</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="159"/>
+        <location filename="../../ui/dashboard.py" line="148"/>
         <source>及时签收率</source>
         <translation>Signed on time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="162"/>
+        <location filename="../../ui/dashboard.py" line="151"/>
         <source>按时办结率</source>
         <translation>Closed on time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="165"/>
+        <location filename="../../ui/dashboard.py" line="154"/>
         <source>回访满意率</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="166"/>
+        <location filename="../../ui/dashboard.py" line="155"/>
         <source>解决率</source>
         <translation>Resolution rate</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="167"/>
+        <location filename="../../ui/dashboard.py" line="156"/>
         <source>退单率</source>
         <translation>Return rate</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="168"/>
+        <location filename="../../ui/dashboard.py" line="157"/>
         <source>重办率</source>
         <translation>Re-handling rate</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="171"/>
+        <location filename="../../ui/dashboard.py" line="160"/>
         <source>平均办理时长</source>
         <translation>Average handling time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="180"/>
+        <location filename="../../ui/dashboard.py" line="169"/>
         <source>分类工单量</source>
         <translation>Orders by category</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="181"/>
+        <location filename="../../ui/dashboard.py" line="170"/>
         <source>来源渠道</source>
         <translation>Channels</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="247"/>
+        <location filename="../../ui/dashboard.py" line="236"/>
         <source>工作台账-%1.xlsx</source>
         <translation>work-ledger-%1.xlsx</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="249"/>
+        <location filename="../../ui/dashboard.py" line="238"/>
         <source>导出工作台账</source>
         <translation>Export work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="249"/>
+        <location filename="../../ui/dashboard.py" line="238"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="259"/>
+        <location filename="../../ui/dashboard.py" line="248"/>
         <source>正在导出台账……</source>
         <translation>Exporting the ledger…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="272"/>
+        <location filename="../../ui/dashboard.py" line="261"/>
         <source>回复单-%1.pdf</source>
         <translation>reply-sheet-%1.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="274"/>
+        <location filename="../../ui/dashboard.py" line="263"/>
         <source>打印回复单</source>
         <translation>Print reply sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="274"/>
+        <location filename="../../ui/dashboard.py" line="263"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="277"/>
-        <location filename="../../ui/dashboard.py" line="284"/>
+        <location filename="../../ui/dashboard.py" line="266"/>
+        <location filename="../../ui/dashboard.py" line="273"/>
         <source>正在生成回复单……</source>
         <translation>Generating the reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="332"/>
+        <location filename="../../ui/dashboard.py" line="321"/>
         <source>%1天</source>
         <translation>%1 days</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="343"/>
+        <location filename="../../ui/dashboard.py" line="332"/>
         <source>未分类</source>
         <translation>Uncategorised</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="346"/>
+        <location filename="../../ui/dashboard.py" line="335"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="380"/>
+        <location filename="../../ui/dashboard.py" line="369"/>
         <source>%1  %2（%3）</source>
         <translation>%1  %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="406"/>
+        <location filename="../../ui/dashboard.py" line="395"/>
         <source>日</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="417"/>
+        <location filename="../../ui/dashboard.py" line="406"/>
         <source>已保存：%1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="422"/>
+        <location filename="../../ui/dashboard.py" line="411"/>
         <source>保存失败：%1</source>
         <translation>Could not save: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="424"/>
+        <location filename="../../ui/dashboard.py" line="413"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
@@ -1294,631 +1264,546 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order/view.py" line="96"/>
-        <location filename="../../ui/order/view.py" line="139"/>
+        <location filename="../../ui/order/view.py" line="102"/>
+        <location filename="../../ui/order/view.py" line="145"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="197"/>
+        <location filename="../../ui/order/view.py" line="203"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="222"/>
+        <location filename="../../ui/order/view.py" line="233"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="224"/>
-        <location filename="../../ui/order/view.py" line="247"/>
+        <location filename="../../ui/order/view.py" line="235"/>
+        <location filename="../../ui/order/view.py" line="258"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="224"/>
+        <location filename="../../ui/order/view.py" line="235"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="224"/>
+        <location filename="../../ui/order/view.py" line="235"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="224"/>
-        <location filename="../../ui/order/view.py" line="581"/>
+        <location filename="../../ui/order/view.py" line="235"/>
+        <location filename="../../ui/order/view.py" line="592"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="230"/>
+        <location filename="../../ui/order/view.py" line="241"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="234"/>
+        <location filename="../../ui/order/view.py" line="245"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="236"/>
+        <location filename="../../ui/order/view.py" line="247"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="238"/>
+        <location filename="../../ui/order/view.py" line="249"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="239"/>
-        <location filename="../../ui/order/view.py" line="417"/>
+        <location filename="../../ui/order/view.py" line="250"/>
+        <location filename="../../ui/order/view.py" line="428"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="247"/>
+        <location filename="../../ui/order/view.py" line="258"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="247"/>
+        <location filename="../../ui/order/view.py" line="258"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="247"/>
+        <location filename="../../ui/order/view.py" line="258"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="247"/>
+        <location filename="../../ui/order/view.py" line="258"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="247"/>
+        <location filename="../../ui/order/view.py" line="258"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="255"/>
+        <location filename="../../ui/order/view.py" line="266"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="267"/>
+        <location filename="../../ui/order/view.py" line="278"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="268"/>
+        <location filename="../../ui/order/view.py" line="279"/>
         <source>预览并打印本工单的回复单（Ctrl+P）</source>
         <translation>Preview and print this order&apos;s reply sheet (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="277"/>
-        <location filename="../../ui/order/view.py" line="297"/>
+        <location filename="../../ui/order/view.py" line="288"/>
+        <location filename="../../ui/order/view.py" line="308"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="278"/>
-        <location filename="../../ui/order/view.py" line="298"/>
+        <location filename="../../ui/order/view.py" line="289"/>
+        <location filename="../../ui/order/view.py" line="309"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="279"/>
+        <location filename="../../ui/order/view.py" line="290"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="280"/>
+        <location filename="../../ui/order/view.py" line="291"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="281"/>
+        <location filename="../../ui/order/view.py" line="292"/>
         <source>回访与办结</source>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="381"/>
+        <location filename="../../ui/order/view.py" line="392"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="417"/>
+        <location filename="../../ui/order/view.py" line="428"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="437"/>
-        <source>重件</source>
-        <translation>Major</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="439"/>
+        <location filename="../../ui/order/view.py" line="450"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="441"/>
+        <location filename="../../ui/order/view.py" line="452"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="447"/>
+        <location filename="../../ui/order/view.py" line="458"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="451"/>
+        <location filename="../../ui/order/view.py" line="462"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="456"/>
+        <location filename="../../ui/order/view.py" line="467"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="460"/>
+        <location filename="../../ui/order/view.py" line="471"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="461"/>
+        <location filename="../../ui/order/view.py" line="472"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="475"/>
+        <location filename="../../ui/order/view.py" line="486"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="481"/>
+        <location filename="../../ui/order/view.py" line="492"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="481"/>
+        <location filename="../../ui/order/view.py" line="492"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="501"/>
+        <location filename="../../ui/order/view.py" line="512"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="523"/>
+        <location filename="../../ui/order/view.py" line="534"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="523"/>
+        <location filename="../../ui/order/view.py" line="534"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="526"/>
+        <location filename="../../ui/order/view.py" line="537"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="548"/>
+        <location filename="../../ui/order/view.py" line="559"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="549"/>
+        <location filename="../../ui/order/view.py" line="560"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="550"/>
+        <location filename="../../ui/order/view.py" line="561"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="551"/>
+        <location filename="../../ui/order/view.py" line="562"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="552"/>
+        <location filename="../../ui/order/view.py" line="563"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="552"/>
-        <source>复杂</source>
-        <translation>Complex</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="552"/>
-        <source>简单</source>
-        <translation>Simple</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="553"/>
+        <location filename="../../ui/order/view.py" line="564"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="554"/>
+        <location filename="../../ui/order/view.py" line="565"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="555"/>
+        <location filename="../../ui/order/view.py" line="566"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="556"/>
+        <location filename="../../ui/order/view.py" line="567"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="568"/>
+        <location filename="../../ui/order/view.py" line="579"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="569"/>
+        <location filename="../../ui/order/view.py" line="580"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="571"/>
+        <location filename="../../ui/order/view.py" line="582"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="572"/>
+        <location filename="../../ui/order/view.py" line="583"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="573"/>
+        <location filename="../../ui/order/view.py" line="584"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="577"/>
+        <location filename="../../ui/order/view.py" line="588"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="578"/>
+        <location filename="../../ui/order/view.py" line="589"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="578"/>
+        <location filename="../../ui/order/view.py" line="589"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="580"/>
+        <location filename="../../ui/order/view.py" line="591"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="581"/>
-        <location filename="../../ui/order/view.py" line="707"/>
+        <location filename="../../ui/order/view.py" line="592"/>
+        <location filename="../../ui/order/view.py" line="697"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="591"/>
+        <location filename="../../ui/order/view.py" line="602"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="591"/>
+        <location filename="../../ui/order/view.py" line="602"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="595"/>
+        <location filename="../../ui/order/view.py" line="606"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="596"/>
+        <location filename="../../ui/order/view.py" line="607"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="597"/>
+        <location filename="../../ui/order/view.py" line="608"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="598"/>
+        <location filename="../../ui/order/view.py" line="609"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="601"/>
+        <location filename="../../ui/order/view.py" line="612"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="601"/>
+        <location filename="../../ui/order/view.py" line="612"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="607"/>
+        <location filename="../../ui/order/view.py" line="618"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="608"/>
+        <location filename="../../ui/order/view.py" line="619"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="609"/>
+        <location filename="../../ui/order/view.py" line="620"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="609"/>
+        <location filename="../../ui/order/view.py" line="620"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="613"/>
-        <source>待审批</source>
-        <translation>Pending</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="613"/>
-        <source>已批准</source>
-        <translation>Approved</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="613"/>
-        <source>未批准</source>
-        <translation>Denied</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="618"/>
+        <location filename="../../ui/order/view.py" line="627"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="619"/>
+        <location filename="../../ui/order/view.py" line="628"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="627"/>
+        <location filename="../../ui/order/view.py" line="636"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="557"/>
-        <location filename="../../ui/order/view.py" line="628"/>
+        <location filename="../../ui/order/view.py" line="568"/>
+        <location filename="../../ui/order/view.py" line="637"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="630"/>
+        <location filename="../../ui/order/view.py" line="639"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="649"/>
+        <location filename="../../ui/order/view.py" line="658"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="653"/>
+        <location filename="../../ui/order/view.py" line="662"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="667"/>
+        <location filename="../../ui/order/view.py" line="676"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="674"/>
+        <location filename="../../ui/order/view.py" line="683"/>
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="676"/>
+        <location filename="../../ui/order/view.py" line="685"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="676"/>
+        <location filename="../../ui/order/view.py" line="685"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="682"/>
-        <source>12345热线电话</source>
-        <translation>12345 hotline</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="683"/>
-        <source>书记市长信箱</source>
-        <translation>Secretary &amp; Mayor mailbox</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="684"/>
-        <source>政府网站</source>
-        <translation>Government website</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="685"/>
-        <source>微博</source>
-        <translation>Weibo</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="686"/>
-        <source>微信</source>
-        <translation>WeChat</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="687"/>
-        <source>手机应用</source>
-        <translation>Mobile app</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="692"/>
-        <source>咨询</source>
-        <translation>Consultation</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="693"/>
-        <source>求助</source>
-        <translation>Request for help</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="694"/>
-        <source>投诉</source>
-        <translation>Complaint</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="695"/>
-        <source>举报</source>
-        <translation>Report</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="696"/>
-        <source>建议</source>
-        <translation>Suggestion</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="700"/>
+        <location filename="../../ui/order/view.py" line="690"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="700"/>
+        <location filename="../../ui/order/view.py" line="690"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="714"/>
+        <location filename="../../ui/order/view.py" line="704"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="718"/>
+        <location filename="../../ui/order/view.py" line="708"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="725"/>
+        <location filename="../../ui/order/view.py" line="715"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="734"/>
+        <location filename="../../ui/order/view.py" line="724"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="741"/>
+        <location filename="../../ui/order/view.py" line="731"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="750"/>
+        <location filename="../../ui/order/view.py" line="740"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="757"/>
+        <location filename="../../ui/order/view.py" line="747"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="772"/>
+        <location filename="../../ui/order/view.py" line="762"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="790"/>
+        <location filename="../../ui/order/view.py" line="780"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="793"/>
+        <location filename="../../ui/order/view.py" line="783"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="794"/>
+        <location filename="../../ui/order/view.py" line="784"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="810"/>
-        <location filename="../../ui/order/view.py" line="896"/>
+        <location filename="../../ui/order/view.py" line="800"/>
+        <location filename="../../ui/order/view.py" line="886"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="812"/>
+        <location filename="../../ui/order/view.py" line="802"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="821"/>
+        <location filename="../../ui/order/view.py" line="811"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="823"/>
+        <location filename="../../ui/order/view.py" line="813"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="829"/>
+        <location filename="../../ui/order/view.py" line="819"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="838"/>
+        <location filename="../../ui/order/view.py" line="828"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="848"/>
+        <location filename="../../ui/order/view.py" line="838"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="848"/>
+        <location filename="../../ui/order/view.py" line="838"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="856"/>
+        <location filename="../../ui/order/view.py" line="846"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="928"/>
+        <location filename="../../ui/order/view.py" line="918"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="934"/>
+        <location filename="../../ui/order/view.py" line="924"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -2603,7 +2488,7 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="101"/>
+        <location filename="../../ui/dashboard.py" line="90"/>
         <source>无数据</source>
         <translation>No data</translation>
     </message>
@@ -2611,38 +2496,38 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Undo</name>
     <message>
-        <location filename="../../ui/undo.py" line="35"/>
+        <location filename="../../ui/undo.py" line="36"/>
         <source>这项操作</source>
         <extracomment>How long the &quot;已撤销&quot; line stays after an undo (ms).</extracomment>
         <translation>This action</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="38"/>
+        <location filename="../../ui/undo.py" line="39"/>
         <source>“%1”已在发送中或已送达中心，不能撤销；如需更正，请按正常流程办理。</source>
         <translation>“%1” is being sent or has reached the centre and cannot be undone; correct it the usual way.</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="42"/>
+        <location filename="../../ui/undo.py" line="43"/>
         <source>“%1”已被中心退回或有冲突，请在“同步问题”中处理。</source>
         <translation>“%1” was refused by the centre or conflicts; resolve it under Sync problems.</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="44"/>
+        <location filename="../../ui/undo.py" line="45"/>
         <source>“%1”之后还有 %2 项未发送的操作，需要一并撤销。</source>
         <translation>“%1” has %2 unsent later action(s) that must be undone with it.</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="46"/>
+        <location filename="../../ui/undo.py" line="47"/>
         <source>没有可撤销的操作：它已同步到中心。</source>
         <translation>Nothing to undo: it has reached the centre.</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="52"/>
+        <location filename="../../ui/undo.py" line="53"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="54"/>
+        <location filename="../../ui/undo.py" line="55"/>
         <source>已撤销 %1：%2「%3」，工单已恢复原样</source>
         <translation>Undone — %1: %2 “%3”; the order is as it was</translation>
     </message>
@@ -2650,27 +2535,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>UndoNotice</name>
     <message>
-        <location filename="../../ui/undo.py" line="84"/>
+        <location filename="../../ui/undo.py" line="85"/>
         <source>撤销 (%1)</source>
         <translation>Undo (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="85"/>
+        <location filename="../../ui/undo.py" line="86"/>
         <source>撤销这项操作，工单恢复原样（尚未发送到中心）</source>
         <translation>Undo this action; the order goes back to how it was (not sent yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="90"/>
+        <location filename="../../ui/undo.py" line="91"/>
         <source>关闭提示（仍可在工单上撤销，直到发送）</source>
         <translation>Close (the order&apos;s Undo button works until it is sent)</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="113"/>
+        <location filename="../../ui/undo.py" line="114"/>
         <source>✓ %1：%2「%3」</source>
         <translation>✓ %1: %2 “%3”</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="119"/>
+        <location filename="../../ui/undo.py" line="120"/>
         <source>%1 秒后发送到中心；发送前可撤销，也可在工单上撤销。</source>
         <translation>Sent to the centre in %1 s; until then it can be undone here or on the order.</translation>
     </message>

@@ -151,7 +151,7 @@ def test_ledger(tmp_path: Path) -> None:
     assert first["工单编号"] == "GY20260302-0042"
     assert first["诉求类型"] == "投诉"
     assert first["分类"] == "路灯照明"
-    assert first["渠道"] == "电话"
+    assert first["渠道"] == "12345热线电话"
     assert first["紧急程度"] == "紧急"
     assert first["状态"] == "已办结"
     assert first["受理时间"] == datetime(2026, 3, 2, 8, 41)  # a real, naive local date-time

@@ -483,7 +483,7 @@ def test_offline_the_dashboard_shows_the_kept_server_figures(qtbot: Any, workspa
     assert values == [1.0, 3.0]
     (pie,) = dashboard.channel_chart.series()
     assert sorted(s.value() for s in pie.slices()) == [1, 3]
-    assert any(s.label().startswith("电话") for s in pie.slices())
+    assert any(s.label().startswith("12345热线电话") for s in pie.slices())
     (line,) = dashboard.daily_chart.series()
     assert line.count() == 31
     assert sum(p.y() for p in line.points()) == 4

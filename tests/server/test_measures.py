@@ -55,7 +55,7 @@ def test_department_measures_of_a_hand_built_week(app, api: Api, clock: Clock, w
     assert m.avg_handling_days == pytest.approx((10 + 7.5) * 3600 / 2 / DAY)
     assert m.avg_leader_review_days == pytest.approx(4 * 3600 / 2 / DAY)
     assert [(v.code, v.name, v.count) for v in m.by_category] == [("0101", "道路维修", 3), ("0102", "物业管理", 2)]
-    assert [(v.code, v.name, v.count) for v in m.by_channel] == [("phone", "电话", 4), ("wechat", "微信", 1)]
+    assert [(v.code, v.name, v.count) for v in m.by_channel] == [("phone", "12345热线电话", 4), ("wechat", "微信", 1)]
 
     # 城管局 had d for two hours and asked to return it: its share of the history.
     cg = measures(app, api, "CGJ", now)

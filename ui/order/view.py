@@ -51,9 +51,14 @@ from ui.labels import (
     Urgency,
     callback_method_label,
     callback_outcome_label,
+    channel_label,
     command_label,
+    complexity_label,
     countdown,
+    extension_status_label,
+    importance_label,
     item_state_label,
+    kind_label,
     local_time,
     photo_tag_label,
     plain_tip,
@@ -440,7 +445,7 @@ class OrderView(QWidget):
             colour = "#c62828" if urgency == "very_urgent" else "#ef6c00"
             self.badges.addWidget(badge_label(urgency_label(urgency), colour, solid=True))
         if order.get("importance") == "major":
-            self.badges.addWidget(badge_label(self.tr("重件"), "#6a1b9a", solid=True))
+            self.badges.addWidget(badge_label(importance_label("major"), "#6a1b9a", solid=True))
         if order.get("supervised"):
             self.badges.addWidget(badge_label(self.tr("督办"), "#c62828"))
         if order.get("reminders"):
@@ -551,11 +556,11 @@ class OrderView(QWidget):
         position = ""
         if order.get("lat") is not None and order.get("lon") is not None:
             position = f"{order['lat']:.6f}, {order['lon']:.6f}"
-        channel = (self.tr("来源"), self._channel(order.get("channel", "")))
+        channel = (self.tr("来源"), channel_label(order.get("channel", "")))
         received = (self.tr("受理时间"), local_time(order.get("received_at")))
-        kind = (self.tr("类型"), self._kind(order.get("kind", "")))
+        kind = (self.tr("类型"), kind_label(order.get("kind", "")))
         category = (self.tr("分类"), names.category(order.get("category_code")))
-        complexity = (self.tr("难易"), self.tr("复杂") if order.get("complexity") == "complex" else self.tr("简单"))
+        complexity = (self.tr("难易"), complexity_label(order.get("complexity") or "simple"))
         description = (self.tr("诉求内容"), order.get("description", ""))
         address = (self.tr("地址"), place)
         coordinates = (self.tr("坐标"), position)
@@ -616,9 +621,7 @@ class OrderView(QWidget):
         ]
         extension = order.get("extension")
         if extension:
-            status = {"pending": self.tr("待审批"), "approved": self.tr("已批准"), "denied": self.tr("未批准")}.get(
-                extension.get("status"), extension.get("status", "")
-            )
+            status = extension_status_label(extension.get("status", ""))
             rows.append(
                 (
                     self.tr("延期申请"),
@@ -682,25 +685,6 @@ class OrderView(QWidget):
             rows.append((self.tr("回访"), self.tr("已答复，等待中心回访")))
         self._rows(self.callback_form, rows)
         self.callback_box.setVisible(bool(rows))
-
-    def _channel(self, channel: str) -> str:
-        return {
-            "phone": self.tr("12345热线电话"),
-            "mailbox": self.tr("书记市长信箱"),
-            "website": self.tr("政府网站"),
-            "weibo": self.tr("微博"),
-            "wechat": self.tr("微信"),
-            "app": self.tr("手机应用"),
-        }.get(channel, channel)
-
-    def _kind(self, kind: str) -> str:
-        return {
-            "consultation": self.tr("咨询"),
-            "help": self.tr("求助"),
-            "complaint": self.tr("投诉"),
-            "report": self.tr("举报"),
-            "suggestion": self.tr("建议"),
-        }.get(kind, kind)
 
     def _action(self, action: str) -> str:
         return {"intake": self.tr("受理"), "reveal_contact": self.tr("查看联系方式")}.get(action) or command_label(
