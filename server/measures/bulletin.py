@@ -96,7 +96,7 @@ def _overview(report: MonthReport, s: _Styles) -> list[Flowable]:
 
 
 def _ranking(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
-    header = [
+    header: list[object] = [
         "排名",
         "承办单位",
         "综合得分",
@@ -278,7 +278,8 @@ def texts_of(flowables: list[Flowable]) -> Iterator[str]:
         if isinstance(flowable, Paragraph):
             yield html.unescape(_TAG.sub("", flowable.text))
         elif isinstance(flowable, Table):
-            for row in flowable._cellvalues:
+            # reportlab keeps a table's cells only in _cellvalues, which its stubs leave out
+            for row in flowable._cellvalues:  # type: ignore[attr-defined]
                 for cell in row:
                     if isinstance(cell, Flowable):
                         yield from texts_of([cell])
@@ -287,7 +288,8 @@ def texts_of(flowables: list[Flowable]) -> Iterator[str]:
                     elif cell is not None:
                         yield str(cell)
         elif isinstance(flowable, KeepTogether):
-            yield from texts_of(list(flowable._content))
+            # likewise KeepTogether's flowables are only in _content, not in the stubs
+            yield from texts_of(list(flowable._content))  # type: ignore[attr-defined]
 
 
 def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:
