@@ -107,4 +107,5 @@ async def _transaction(
 
 def db(request: Request) -> Session:
     """The request's session (see :class:`TransactionalRoute`)."""
-    return request.state.db
+    session: Session = request.state.db
+    return session
