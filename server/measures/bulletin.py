@@ -19,8 +19,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus import TableStyle as Style
+from reportlab.platypus.doctemplate import BaseDocTemplate
 from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
@@ -298,7 +300,7 @@ def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:
     # Laid out once to learn which characters the document uses, then set in a font with all.
     font = choose_font([*texts_of(_story(report, "Helvetica")), *footer_texts])
 
-    def footer(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def footer(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(font, 8)
         canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")

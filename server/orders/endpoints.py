@@ -22,7 +22,7 @@ OrderId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ERRORS = errors(401, 403, 404, 409)
 
 
-def _context(session, caller, settings, now) -> service.Context:  # type: ignore[no-untyped-def]
+def _context(session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> service.Context:
     return service.Context(session=session, actor=caller.actor, settings=settings, now=now)
 
 
