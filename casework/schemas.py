@@ -82,11 +82,14 @@ class ErrorBody(Wire):
 # --- organisation ------------------------------------------------------------------------
 
 
+DepartmentKind = Literal["centre", "department", "leadership"]
+
+
 class DepartmentIn(Input):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
     name: RequiredShort
     name_en: Short = ""
-    kind: Literal["centre", "department", "leadership"] = "department"
+    kind: DepartmentKind = "department"
 
 
 class DepartmentOut(Wire):

@@ -98,7 +98,7 @@ def export_ledger(orders: list[dict[str, Any]], names: NameBook, path: Path, now
     now = now or datetime.now(CITY_TIME)
     names = in_chinese(names)
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one sheet (its active one, never None)
     sheet.title = "工作台账"
     columns = ledger_columns(orders)
     headings = [heading for heading, _ in columns]
@@ -121,11 +121,11 @@ def export_ledger(orders: list[dict[str, Any]], names: NameBook, path: Path, now
         sheet.column_dimensions[get_column_letter(index)].width = width
     dates = [i for i, h in enumerate(headings) if h in _DATE_HEADINGS]
     wraps = [i for i, h in enumerate(headings) if h in _WRAP_HEADINGS]
-    for row in sheet.iter_rows(min_row=2):
+    for cells in sheet.iter_rows(min_row=2):
         for index in dates:
-            row[index].number_format = _DATE_FORMAT
+            cells[index].number_format = _DATE_FORMAT
         for index in wraps:
-            row[index].alignment = Alignment(wrap_text=True, vertical="top")
+            cells[index].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
 

@@ -74,6 +74,7 @@ class _Job(QRunnable):
         try:
             result = self.fn(*self.args, **self.kwargs)
         except BaseException as exc:
+            # the worker thread's traceback rides on the exception to the error presenter (getattr there)
             exc.__casedesk_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.task.failed.emit(exc)
         else:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -238,13 +238,15 @@ class Workspace(QObject):
         on_done, on_error = guarded(owner, on_done), guarded(owner, on_error)
 
         def work() -> Undone:
-            mutation_id = target
+            mutation_id: uuid.UUID | str
             if isinstance(target, int):
                 open_rows = [r for r in self.store.outbox(target) if r["status"] != "applied"]
                 if not open_rows:
                     raise WithdrawRefused("gone")
                 mutation_id = open_rows[-1]["mutation_id"]
-            taken = self.store.withdraw(mutation_id, with_later=with_later)  # type: ignore[arg-type]
+            else:
+                mutation_id = target
+            taken = self.store.withdraw(mutation_id, with_later=with_later)
             order = self.store.order(taken.order_id) or {}
             return Undone(
                 order_id=taken.order_id,
@@ -280,7 +282,7 @@ class Workspace(QObject):
     def resolve(
         self,
         mutation_id: Any,
-        action: str,
+        action: Literal["discard", "retry"],
         changes: dict[str, Any] | None = None,
         on_done: Callable[[], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
@@ -291,7 +293,7 @@ class Workspace(QObject):
 
         def work() -> Any:
             row = next((r for r in self.store.problems() if r["mutation_id"] == str(mutation_id)), None)
-            self.store.resolve(mutation_id, action, changes)  # type: ignore[arg-type]
+            self.store.resolve(mutation_id, action, changes)
             return row["order_id"] if row else None
 
         def done(order_id: Any) -> None:

@@ -48,7 +48,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         try:
             # Every worker may hold its whole pool: together they must fit the database's limit.
             check_connection_budget(
-                session.get_bind(), args.workers, settings.db_pool_size, settings.db_reserved_connections
+                session.get_bind().engine, args.workers, settings.db_pool_size, settings.db_reserved_connections
             )
         except ConnectionBudgetExceeded as exc:
             print(f"refusing to start: {exc}", file=sys.stderr)
@@ -290,4 +290,5 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args, get_settings())
+    code: int = args.run(args, get_settings())
+    return code

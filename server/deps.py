@@ -23,11 +23,13 @@ DB = Annotated[Session, Depends(db)]
 
 
 def _now(request: Request) -> datetime:
-    return request.app.state.clock()
+    now: datetime = request.app.state.clock()
+    return now
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 Now = Annotated[datetime, Depends(_now)]

@@ -100,6 +100,8 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         from openpyxl import load_workbook
 
         sheet = load_workbook(path, read_only=True, data_only=True).active
+        if sheet is None:
+            raise ValueError(f"{path.name}: the workbook has no sheet to read")
         rows = [
             ["" if v is None else (v.isoformat() if isinstance(v, datetime) else str(v)) for v in row]
             for row in sheet.iter_rows(values_only=True)

@@ -41,6 +41,8 @@ async def _run_in_threadpool(func: Callable[..., T], *args: Any, **kwargs: Any) 
     return await lane.run(functools.partial(func, *args, **kwargs))
 
 
+# Each module's own import of starlette's helper, replaced; mypy sees no such attribute because
+# these modules do not re-export what they import.
 for _module in (fastapi.routing, fastapi.dependencies.utils, fastapi.concurrency):
     _module.run_in_threadpool = _run_in_threadpool  # type: ignore[attr-defined]
 
@@ -54,6 +56,7 @@ def reads_first(endpoint: Callable[..., T]) -> Callable[..., T]:
     """Mark a writing endpoint that does its slow part in a read-only transaction and commits it
     before writing (sign-in: the password hash). On SQLite it does not take the worker's writer
     gate for the whole request; its write transaction waits for SQLite's lock like any writer."""
+    # a mark on the function itself, read back with getattr by TransactionalRoute
     endpoint._casedesk_reads_first = True  # type: ignore[attr-defined]
     return endpoint
 
@@ -107,4 +110,5 @@ async def _transaction(
 
 def db(request: Request) -> Session:
     """The request's session (see :class:`TransactionalRoute`)."""
-    return request.state.db
+    session: Session = request.state.db
+    return session

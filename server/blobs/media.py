@@ -57,8 +57,8 @@ def thumbnail(source: Path, target: Path, size: int) -> Path | None:
     if target.exists():
         return target
     try:
-        with Image.open(source) as image:
-            image = ImageOps.exif_transpose(image)
+        with Image.open(source) as opened:
+            image = ImageOps.exif_transpose(opened)
             image.thumbnail((size, size))
             buffer = io.BytesIO()
             image.convert("RGB").save(buffer, "JPEG", quality=80)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from casework.order import RequestKind, ResultCode
 from casework.roles import Role
+from casework.schemas import DepartmentKind
 from casework.vocabulary import zh_names
 
 CITY = "高邮市"
@@ -53,7 +54,7 @@ class DepartmentSpec:
     code: str
     name: str
     name_en: str
-    kind: str
+    kind: DepartmentKind
 
 
 @dataclass(frozen=True)

@@ -96,31 +96,38 @@ def _organisation(session: Session, now: datetime) -> City:
         )
         for spec in content.DEPARTMENTS
     }
-    for spec in content.CATEGORIES:
-        session.add(Category(code=spec.code, name=spec.name, parent_code=spec.parent, department_code=spec.department))
+    for category in content.CATEGORIES:
+        session.add(
+            Category(
+                code=category.code,
+                name=category.name,
+                parent_code=category.parent,
+                department_code=category.department,
+            )
+        )
     users: dict[str, User] = {}
     staff: dict[tuple[str, str], list[User]] = {}
     leaders: dict[str, User] = {}
     shared_hash = hash_password(DEMO_PASSWORD)
-    for spec in content.STAFF:
+    for member in content.STAFF:
         user = create_user(
             session,
             UserIn(
-                username=spec.username,
-                name=spec.name,
-                role=Role(spec.role),
-                department_id=departments[spec.department].id,
+                username=member.username,
+                name=member.name,
+                role=Role(member.role),
+                department_id=departments[member.department].id,
                 password=DEMO_PASSWORD,
-                portfolio=[departments[c].id for c in spec.portfolio],
-                may_sign=spec.role == "handler" and spec.username == "handler",
+                portfolio=[departments[c].id for c in member.portfolio],
+                may_sign=member.role == "handler" and member.username == "handler",
             ),
             None,
             now,
             password_hash=shared_hash,
         )
-        users[spec.username] = user
-        staff.setdefault((spec.department, spec.role), []).append(user)
-        for code in spec.portfolio:
+        users[member.username] = user
+        staff.setdefault((member.department, member.role), []).append(user)
+        for code in member.portfolio:
             leaders.setdefault(code, user)
     session.flush()
     return City(
@@ -356,7 +363,10 @@ class _Player:
         return service.Context(session=self.session, actor=actor_of(user), settings=self.settings, now=at)
 
     def _version(self, order_id: int) -> int:
-        return self.session.get(Order, order_id).version
+        order = self.session.get(Order, order_id)
+        if order is None:
+            raise LookupError(f"the demo's order {order_id} is not in the database")
+        return order.version
 
     def _do(self, holder: dict[str, int], user: User, command: Command, **fields: object) -> Step:
         def step(at: datetime) -> None:

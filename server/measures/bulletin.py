@@ -19,8 +19,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.platypus import TableStyle as Style
+from reportlab.platypus.doctemplate import BaseDocTemplate
 from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
@@ -96,7 +98,7 @@ def _overview(report: MonthReport, s: _Styles) -> list[Flowable]:
 
 
 def _ranking(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
-    header = [
+    header: list[object] = [
         "排名",
         "承办单位",
         "综合得分",
@@ -278,7 +280,8 @@ def texts_of(flowables: list[Flowable]) -> Iterator[str]:
         if isinstance(flowable, Paragraph):
             yield html.unescape(_TAG.sub("", flowable.text))
         elif isinstance(flowable, Table):
-            for row in flowable._cellvalues:
+            # reportlab keeps a table's cells only in _cellvalues, which its stubs leave out
+            for row in flowable._cellvalues:  # type: ignore[attr-defined]
                 for cell in row:
                     if isinstance(cell, Flowable):
                         yield from texts_of([cell])
@@ -287,7 +290,8 @@ def texts_of(flowables: list[Flowable]) -> Iterator[str]:
                     elif cell is not None:
                         yield str(cell)
         elif isinstance(flowable, KeepTogether):
-            yield from texts_of(list(flowable._content))
+            # likewise KeepTogether's flowables are only in _content, not in the stubs
+            yield from texts_of(list(flowable._content))  # type: ignore[attr-defined]
 
 
 def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:
@@ -296,7 +300,7 @@ def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:
     # Laid out once to learn which characters the document uses, then set in a font with all.
     font = choose_font([*texts_of(_story(report, "Helvetica")), *footer_texts])
 
-    def footer(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def footer(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(font, 8)
         canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")

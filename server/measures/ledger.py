@@ -7,6 +7,7 @@ stands when the workbook is made), 单位指标 (each department's measures), �
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -69,11 +70,11 @@ def _percent(value: float | None) -> float | None:
     return round(value, 4) if value is not None else None
 
 
-def _sheet(book: Workbook, title: str, columns: list[tuple[str, int]], rows: list[list[object]]) -> Worksheet:
-    sheet = book.create_sheet(title)
+def _sheet(book: Workbook, title: str, columns: list[tuple[str, int]], rows: Sequence[Sequence[object]]) -> Worksheet:
+    sheet: Worksheet = book.create_sheet(title)  # a plain Worksheet: the book is not write-only
     sheet.append([name for name, _ in columns])
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     keep_as_text(sheet.iter_rows(min_row=2))  # order text is data, never a formula
     header_fill = PatternFill("solid", fgColor="DFE6F0")
     for i, (_, width) in enumerate(columns, start=1):
@@ -96,7 +97,9 @@ def _format(sheet: Worksheet, percent_columns: list[int], time_columns: list[int
 
 def write_ledger(session: Session, report: MonthReport, path: Path) -> None:
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    default = book.active  # a new workbook's one empty sheet; the ledger makes its own
+    if default is not None:
+        book.remove(default)
     categories = repository.category_names(session)
     departments = dict(session.execute(select(Department.id, Department.name)).all())
     orders = repository.received_orders(session, report.period.window(report.as_of))

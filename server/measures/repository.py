@@ -70,7 +70,7 @@ def tally(session: Session, w: Window, department_ids: Sequence[int] | None = No
     result = Tally()
     where = _departments(department_ids)
 
-    def rows(*columns: Any, kinds: Sequence[str], by: Sequence[Any] = ()) -> Sequence[Row[Any]]:
+    def rows(*columns: Any, kinds: Sequence[str], by: Sequence[Any] = ()) -> Sequence[Row[*tuple[Any, ...]]]:
         query = select(F.department_id, *by, *columns).where(F.kind.in_(list(kinds)), _in_window(F.at, w), *where)
         return session.execute(query.group_by(F.department_id, *by)).all()
 

@@ -55,6 +55,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -208,7 +209,7 @@ def hot_issues(
         code = "/".join(key)
         found.append(
             HotIssue(
-                kind=kind,  # type: ignore[arg-type]
+                kind=kind,
                 code=code,
                 name=names.get(code, code) if kind == "category" else "".join(key),
                 count=count,
@@ -223,9 +224,12 @@ def hot_issues(
     return found[:limit]
 
 
-def _by_dimension(volumes: dict[tuple[str, str, str], int]) -> dict[tuple[str, tuple[str, ...]], int]:
+_Dimension = Literal["category", "district", "street"]  # HotIssue.kind
+
+
+def _by_dimension(volumes: dict[tuple[str, str, str], int]) -> dict[tuple[_Dimension, tuple[str, ...]], int]:
     """(category, district, street) counts → counts per category, per district and per street."""
-    result: dict[tuple[str, tuple[str, ...]], int] = defaultdict(int)
+    result: dict[tuple[_Dimension, tuple[str, ...]], int] = defaultdict(int)
     for (category, district, street), n in volumes.items():
         result["category", (category,)] += n
         result["district", (district,)] += n

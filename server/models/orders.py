@@ -138,7 +138,9 @@ class Order(Timestamped, Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     merge_reason: Mapped[str] = mapped_column(Text, default="")
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    # A class attribute (ruff wants ClassVar for it), but SQLAlchemy's DeclarativeBase declares
+    # __mapper_args__ as an instance one, which mypy will not let a ClassVar override.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # type: ignore[misc]
 
 
 class OnsiteCheck(Base):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from casework.lifecycle import Command
 from casework.order import State
-from casework.schemas import COMMAND_BODIES, EventView, Moment, OrderDetail, OrderIntake, OrderPage
+from casework.schemas import COMMAND_BODIES, EventView, Moment, OrderDetail, OrderIntake, OrderPage, Wire
 from casework.sla import Urgency
 from server.deps import DB, AppSettings, CurrentCaller, Now
 from server.errors import errors, invalid, not_found
@@ -22,7 +22,7 @@ OrderId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ERRORS = errors(401, 403, 404, 409)
 
 
-def _context(session, caller, settings, now) -> service.Context:  # type: ignore[no-untyped-def]
+def _context(session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> service.Context:
     return service.Context(session=session, actor=caller.actor, settings=settings, now=now)
 
 
@@ -95,13 +95,13 @@ def reveal_contact(
     return views.detail(session, order, caller.actor, now, revealed=True)
 
 
-def _command_endpoint(command: Command, body_type: type) -> None:
+def _command_endpoint(command: Command, body_type: type[Wire]) -> None:
     def endpoint(
         order_id: OrderId,
-        body,
+        body: Wire,  # FastAPI reads body_type: set in __annotations__ below
         session: DB,
         caller: CurrentCaller,
-        settings: AppSettings,  # type: ignore[no-untyped-def]
+        settings: AppSettings,
         now: Now,
     ) -> OrderDetail:
         order = service.execute(_context(session, caller, settings, now), order_id, command, body)

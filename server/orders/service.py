@@ -11,7 +11,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -231,13 +232,23 @@ def _checked(ctx: Context, order: Order, command: Command) -> Loaded:
     return Loaded(order, facts)
 
 
+_Record = TypeVar("_Record", bound=Note | OnsiteCheck)
+
+
+def _with_client_id(session: Session, model: type[_Record], client_id: str) -> _Record | None:
+    return session.scalar(select(model).where(model.client_id == client_id))
+
+
 def _replayed(ctx: Context, order: Order, command: Command, body: Wire) -> bool:
     """An insert-only record with this client id is there already: True if it is this one's replay,
     a 409 if the id belongs to someone or something else; False for every other command."""
     if command not in _INSERT_ONLY:
         return False
-    model = _INSERT_ONLY[command]
-    existing = ctx.session.scalar(select(model).where(model.client_id == str(body.client_id)))
+    # an endpoint's body or a pushed mutation's args (casework.sync.COMMAND_ARGS): both have it
+    client_id = getattr(body, "client_id", None)
+    if not isinstance(client_id, UUID):
+        raise TypeError(f"{command.value} carries no client id")
+    existing = _with_client_id(ctx.session, _INSERT_ONLY[command], str(client_id))
     if existing is None:
         return False
     if existing.order_id != order.id or existing.author_id != ctx.actor.user_id:
@@ -445,6 +456,8 @@ def _submit(ctx: Context, order: Order, body: SubmitReplyBody) -> dict[str, Any]
     )
     order.reply_author_id = ctx.actor.user_id
     department = ctx.session.get(Department, order.lead_department_id)
+    if department is None:  # the rules let only the lead department's staff submit, so there is one
+        raise LookupError(f"order {order.id} has no lead department")
     chains = ReviewChainConfig.from_mapping(json.loads(ctx.settings.review_chains_json or "{}"))
     order.review_chain = [level.value for level in chains.chain_for(department.code, Importance(order.importance))]
     order.review_level = 0

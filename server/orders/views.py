@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Literal, TypedDict, TypeVar, cast
 from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.lifecycle import Command, OrderFacts, allowed_commands
-from casework.order import CallbackOutcome, State
+from casework.order import (
+    CallbackOutcome,
+    Channel,
+    ExtensionStatus,
+    Importance,
+    PhotoTag,
+    RequestKind,
+    ResultCode,
+    ReturnReason,
+    State,
+)
 from casework.review import ReviewLevel
 from casework.roles import Actor
 from casework.schemas import (
@@ -31,6 +41,7 @@ from casework.schemas import (
     ReturnRequestView,
     ReviewEntry,
 )
+from casework.sla import Complexity, Urgency
 from server.models import (
     Attachment,
     AuditRecord,
@@ -42,6 +53,8 @@ from server.models import (
     ReplyVersion,
     ReviewRecord,
 )
+
+_Decision = Literal["approved", "returned"]
 
 
 def facts_of(order: Order) -> OrderFacts:
@@ -96,18 +109,44 @@ def summary(order: Order) -> OrderSummary:
     return OrderSummary.model_validate(_summary_fields(order))
 
 
-def _summary_fields(order: Order) -> dict[str, object]:
+class _SummaryFields(TypedDict):
+    """The fields an OrderSummary (and so an OrderDetail) takes from the order row."""
+
+    id: int
+    number: str
+    state: State
+    version: int
+    channel: Channel
+    kind: RequestKind
+    category_code: str
+    complexity: Complexity
+    urgency: Urgency
+    importance: Importance
+    title: str
+    district: str
+    street: str
+    lead_department_id: int | None
+    handler_id: int | None
+    received_at: datetime
+    dispatched_at: datetime | None
+    due_at: datetime | None
+    supervised: bool
+    reminders: int
+    updated_at: datetime
+
+
+def _summary_fields(order: Order) -> _SummaryFields:
     return {
         "id": order.id,
         "number": order.number,
-        "state": order.state,
+        "state": State(order.state),
         "version": order.version,
-        "channel": order.channel,
-        "kind": order.kind,
+        "channel": Channel(order.channel),
+        "kind": RequestKind(order.kind),
         "category_code": order.category_code,
-        "complexity": order.complexity,
-        "urgency": order.urgency,
-        "importance": order.importance,
+        "complexity": Complexity(order.complexity),
+        "urgency": Urgency(order.urgency),
+        "importance": Importance(order.importance),
         "title": order.title,
         "district": order.district,
         "street": order.street,
@@ -126,8 +165,12 @@ def detail(session: Session, order: Order, actor: Actor, now: datetime, revealed
     return details(session, [order], actor, now, revealed)[0]
 
 
-def _by_order(session: Session, model: type, ids: list[int]) -> dict[int, list[Any]]:
-    grouped: dict[int, list[Any]] = {}
+# The child tables read per order: each has an order_id and an id giving their order.
+_Child = TypeVar("_Child", OnsiteCheck, Note, ReplyVersion, ReviewRecord, CallbackRecord)
+
+
+def _by_order(session: Session, model: type[_Child], ids: list[int]) -> dict[int, list[_Child]]:
+    grouped: dict[int, list[_Child]] = {}
     for row in session.scalars(select(model).where(model.order_id.in_(ids)).order_by(model.id)):
         grouped.setdefault(row.order_id, []).append(row)
     return grouped
@@ -191,7 +234,7 @@ def _detail(
     for attachment, _ in attachments:
         if attachment.onsite_check_id is not None:
             photos_by_check.setdefault(attachment.onsite_check_id, []).append(
-                PhotoRef(sha256=attachment.sha256, tag=attachment.tag)
+                PhotoRef(sha256=attachment.sha256, tag=PhotoTag(attachment.tag))
             )
     has_draft = order.draft_text or order.draft_result
     return OrderDetail(
@@ -234,7 +277,7 @@ def _detail(
         draft=ReplyView(
             round=order.reply_round + 1,
             text=order.draft_text,
-            result_code=order.draft_result,
+            result_code=ResultCode(order.draft_result) if order.draft_result is not None else None,
             basis=order.draft_basis,
             author_id=order.draft_author_id,
             at=order.draft_updated_at,
@@ -245,7 +288,7 @@ def _detail(
             ReplyView(
                 round=r.round,
                 text=r.text,
-                result_code=r.result_code,
+                result_code=ResultCode(r.result_code),
                 basis=r.basis,
                 author_id=r.author_id,
                 at=r.submitted_at,
@@ -256,16 +299,23 @@ def _detail(
         review_level=order.review_level,
         reviews=[
             ReviewEntry(
-                round=r.round, level=r.level, reviewer_id=r.reviewer_id, decision=r.decision, comment=r.comment, at=r.at
+                round=r.round,
+                level=ReviewLevel(r.level),
+                reviewer_id=r.reviewer_id,
+                decision=cast(_Decision, r.decision),  # the wire model checks it is one of the two
+                comment=r.comment,
+                at=r.at,
             )
             for r in reviews
         ],
         callbacks=[
-            CallbackView(method=c.method, outcome=c.outcome, notes=c.notes, agent_id=c.agent_id, at=c.at)
+            CallbackView(
+                method=c.method, outcome=CallbackOutcome(c.outcome), notes=c.notes, agent_id=c.agent_id, at=c.at
+            )
             for c in callbacks
         ],
         extension=ExtensionView(
-            status=order.extension_status,
+            status=ExtensionStatus(order.extension_status),
             days=order.extension_days or 0,
             reason=order.extension_reason,
             requested_at=order.extension_requested_at,
@@ -275,7 +325,7 @@ def _detail(
         if order.extension_status and order.extension_requested_at
         else None,
         return_request=ReturnRequestView(
-            reason_code=order.return_reason_code,
+            reason_code=ReturnReason(order.return_reason_code),
             reason=order.return_reason,
             requested_at=order.return_requested_at,
             department_id=order.return_department_id,
@@ -287,7 +337,8 @@ def _detail(
         merged_into_id=order.merged_into_id,
         merge_reason=order.merge_reason,
         attachments=[
-            AttachmentView(sha256=a.sha256, media_type=b.media_type, size=b.size, tag=a.tag) for a, b in attachments
+            AttachmentView(sha256=a.sha256, media_type=b.media_type, size=b.size, tag=PhotoTag(a.tag))
+            for a, b in attachments
         ],
         audit_marks=marks,
         allowed_commands=allowed_commands(actor, facts_of(order), now),

@@ -131,6 +131,8 @@ def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit:
         return PullResponse(changes=[], cursor=cursor.encode(), has_more=False, reset=False)
     latest: dict[int, int] = {}
     for seq, order_id in rows:
+        if order_id is None:  # not so: the query keeps only records of an order
+            continue
         latest.pop(order_id, None)
         latest[order_id] = seq  # keeps the order of each order's last change
     visible = {o.id: o for o in session.scalars(select(Order).where(Order.id.in_(latest), repository.scope(actor)))}
