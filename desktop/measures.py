@@ -22,6 +22,7 @@ from api_client import CaseDeskClient
 from api_client.errors import ApiError
 from casework.deadlines import SHANGHAI
 from casework.measures import DayVolume, DepartmentMeasures, MeasureCounts, Rates, Volume, rates, ratios
+from casework.times import parse_time
 from offline import Store
 
 #: The hotline's time zone (casework's one definition): months and days are counted in it.
@@ -163,17 +164,8 @@ def recent_months(now: datetime, count: int = 12) -> list[date]:
     return out
 
 
-def parse_moment(value: Any) -> datetime | None:
-    """An ISO 8601 string (or datetime) with a zone; None for nothing."""
-    if not value:
-        return None
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-
-
 def _intake(order: dict[str, Any]) -> datetime | None:
-    return parse_moment(order.get("dispatched_at")) or parse_moment(order.get("received_at"))
+    return parse_time(order.get("dispatched_at")) or parse_time(order.get("received_at"))
 
 
 def _in_month(moment: datetime | None, first: date) -> bool:
@@ -184,7 +176,7 @@ def _in_month(moment: datetime | None, first: date) -> bool:
 
 
 def _passed(value: Any, now: datetime) -> bool:
-    moment = parse_moment(value)
+    moment = parse_time(value)
     return moment is not None and moment < now
 
 
@@ -194,6 +186,5 @@ __all__ = [
     "is_overdue",
     "load_month",
     "month_orders",
-    "parse_moment",
     "recent_months",
 ]

@@ -8,11 +8,12 @@ same table, which is still one small table scan.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, column, literal_column, select, table, text
 
+from casework.times import parse_time
 from offline.models import orders
 
 _FTS_COLUMNS = ("number", "title", "description", "address", "citizen")
@@ -21,9 +22,9 @@ _fts = table("orders_fts", column("rowid"), *(column(c) for c in _FTS_COLUMNS))
 
 def utc_text(value: Any) -> str | None:
     """An ISO time as UTC text, so that text order is time order."""
-    if not value:
+    moment = parse_time(value)
+    if moment is None:
         return None
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
