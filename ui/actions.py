@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from casework.lifecycle import Command
 from casework.order import ReturnReason
-from casework.schemas import COMMAND_BODIES
 from desktop.tasks import Task
 from desktop.workspace import LocalFile, Workspace, form_key
 from ui.errors import present_error
@@ -627,7 +626,6 @@ class ActionBar(QWidget):
         files: Sequence[LocalFile],
         dialog: CommandDialog | None,
     ) -> None:
-        order = self.order if self.order is not None and self.order["id"] == order_id else {}
         if dialog is not None:
             dialog.set_busy(True)
 
@@ -642,8 +640,6 @@ class ActionBar(QWidget):
                 _keep_timer(dialog, run=True)  # not stored: the text stays a local draft
             present_error(dialog or self, exc, on_bug=self.workspace.runner.error.emit)
 
-        if "version" in COMMAND_BODIES[command].model_fields:
-            body = {**body, "version": order.get("version", 0)}
         try:
             record_command(self.workspace, order_id, command, body, files, on_done=done, on_error=failed, owner=self)
         except ValidationError as exc:  # the body did not fit its model: say so in the form

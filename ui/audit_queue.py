@@ -176,7 +176,7 @@ class AuditQueue(QWidget):
         order = self.selected()
         if order is None or not self.mark.isEnabled():
             return
-        body = {"comment": comment or "", "version": order["version"]}
+        body = {"comment": comment or ""}
         # The leader goes on down the list: the next order still to audit is selected once this one is marked.
         row = self.orders.index(order)
         leader = self.workspace.user.id
@@ -213,7 +213,7 @@ class AuditQueue(QWidget):
         if not instruction.strip():
             show_message(self, self.tr("批示重办"), self.tr("重办需要填写批示。"))
             return
-        body = {"instruction": instruction.strip(), "version": order["version"]}
+        body = {"instruction": instruction.strip()}
         record_command(
             self.workspace, order["id"], Command.REOPEN, body,
             on_error=lambda exc: present_error(self, exc, on_bug=self.workspace.runner.error.emit), owner=self,

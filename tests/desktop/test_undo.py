@@ -21,12 +21,14 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from api_client import CaseDeskClient
 from casework.lifecycle import Command
+from desktop.reads import WorkList
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
 from tests.desktop.desk import HANDLER, put
+from tests.desktop.gestures import click_list_item
 from tests.server_process import PASSWORD, ServerProcess
-from ui.main_window import MainWindow
+from ui.main_window import LISTS, MainWindow
 
 NUMBER = "GY20260302-0042"
 TITLE = "文昌路与海潮路交叉口路灯连续一周不亮"
@@ -61,6 +63,9 @@ def open_window(qtbot: Any, workspace: Workspace, order_id: int = 1) -> MainWind
     _OPEN.append(window)  # closed by ``settle``, once its background answers are in
     window.resize(1366, 768)
     window.show()
+    everything = next(i for i, (wl, _) in enumerate(LISTS) if wl is WorkList.ALL)
+    qtbot.waitUntil(lambda: window.sidebar.currentRow() >= 0, timeout=10000)
+    click_list_item(qtbot, window.sidebar, everything)  # wherever the desk opened, the order is in 全部工单
     qtbot.waitUntil(lambda: window.model.row_of(order_id) is not None, timeout=10000)
     with qtbot.waitSignal(window.order_view.loaded, timeout=5000):
         row = window.model.row_of(order_id)

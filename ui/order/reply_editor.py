@@ -316,7 +316,6 @@ class ReplyEditor(QWidget):
             self._keep_timer.start()  # not stored: the text stays a local draft
             present_error(self, exc, on_bug=self.workspace.runner.error.emit)
 
-        body["version"] = self.order.get("version", 0)
         try:
             record_command(self.workspace, self.order["id"], command, body, on_done=done, on_error=failed, owner=self)
         except ValueError as exc:  # pydantic's ValidationError: a text over the limit, say
