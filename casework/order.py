@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class State(StrEnum):
-    """Lifecycle states (product.md, "Lifecycle"); their names are in :mod:`casework.vocabulary`."""
+    """Lifecycle states (README, "How the domain works"); their names are in :mod:`casework.vocabulary`."""
 
     RECEIVED = "received"
     DISPATCHED = "dispatched"

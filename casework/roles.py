@@ -7,7 +7,7 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """A user's role (product.md, "Who uses CaseDesk")."""
+    """A user's role: who uses CaseDesk (README, "How the domain works")."""
 
     HANDLER = "handler"  # 承办人, field inspectors included
     SECTION_CHIEF = "section_chief"  # 科室负责人

@@ -5,7 +5,7 @@ importance and complexity, a reply's result, a callback's outcome, a return's re
 status, a photo's tag, a role, a review level, a command) is named here once. The official documents
 (the desk's ledger and reply sheet, the server's ledger and bulletin), the demo data and the desktop
 UI (``ui.labels``, which picks Chinese or English by the UI language) all read these tables; no other
-module writes these words. The states' Chinese follows product.md's lifecycle table.
+module writes these words. The states' Chinese follows the product's lifecycle table (README).
 
 Pure Python: no Qt, no database.
 """

@@ -405,17 +405,6 @@ class Store:
             rows = conn.execute(_in_flight().where(_behind_problem()).order_by(outbox.c.id)).all()
         return [uuid.UUID(r.mutation_id) for r in rows]
 
-    def release(self, mutation_ids: Iterable[uuid.UUID]) -> None:
-        """Put sent-but-held mutations back to pending (the server did not try them)."""
-        ids = [str(m) for m in mutation_ids]
-        with self._engine.begin() as conn:
-            conn.execute(
-                update(outbox)
-                .where(outbox.c.mutation_id.in_(ids))
-                .where(outbox.c.status == MutationStatus.SENT.value)
-                .values(status=MutationStatus.PENDING.value)
-            )
-
     def mark_sent(self, mutation_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
         """Take these mutations for sending (counts attempts), in one statement; returns those taken.
 

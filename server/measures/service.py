@@ -1,4 +1,4 @@
-"""The oversight measures (考核指标) of product.md, per department and city-wide.
+"""The oversight measures (考核指标), per department and city-wide.
 
 A period is whole days ``[start, end)`` in Beijing time; its figures stand *as of* its end, or
 now while it is still running (``as_of = min(end, now)``). Nothing that happens after ``as_of``
