@@ -22,10 +22,11 @@ import uvicorn
 
 from server.app import create_app
 from server.cli import seed_once
+from server.demo.seed import DEMO_PASSWORD
 from server.settings import Settings
 
 DEMO_USERS = ("handler", "chief", "head", "leader")
-DEMO_PASSWORD = "demo1234"
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "EmbeddedServer"]  # the demo city's password: one definition, the seed's
 
 
 class EmbeddedServer:
