@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal, TypedDict, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 from uuid import UUID
 
 from sqlalchemy import select
@@ -13,11 +13,8 @@ from sqlalchemy.orm import Session
 from casework.lifecycle import Command, OrderFacts, allowed_commands
 from casework.order import (
     CallbackOutcome,
-    Channel,
     ExtensionStatus,
-    Importance,
     PhotoTag,
-    RequestKind,
     ResultCode,
     ReturnReason,
     State,
@@ -41,7 +38,6 @@ from casework.schemas import (
     ReturnRequestView,
     ReviewEntry,
 )
-from casework.sla import Complexity, Urgency
 from server.models import (
     Attachment,
     AuditRecord,
@@ -109,56 +105,10 @@ def summary(order: Order) -> OrderSummary:
     return OrderSummary.model_validate(_summary_fields(order))
 
 
-class _SummaryFields(TypedDict):
-    """The fields an OrderSummary (and so an OrderDetail) takes from the order row."""
-
-    id: int
-    number: str
-    state: State
-    version: int
-    channel: Channel
-    kind: RequestKind
-    category_code: str
-    complexity: Complexity
-    urgency: Urgency
-    importance: Importance
-    title: str
-    district: str
-    street: str
-    lead_department_id: int | None
-    handler_id: int | None
-    received_at: datetime
-    dispatched_at: datetime | None
-    due_at: datetime | None
-    supervised: bool
-    reminders: int
-    updated_at: datetime
-
-
-def _summary_fields(order: Order) -> _SummaryFields:
-    return {
-        "id": order.id,
-        "number": order.number,
-        "state": State(order.state),
-        "version": order.version,
-        "channel": Channel(order.channel),
-        "kind": RequestKind(order.kind),
-        "category_code": order.category_code,
-        "complexity": Complexity(order.complexity),
-        "urgency": Urgency(order.urgency),
-        "importance": Importance(order.importance),
-        "title": order.title,
-        "district": order.district,
-        "street": order.street,
-        "lead_department_id": order.lead_department_id,
-        "handler_id": order.handler_id,
-        "received_at": order.received_at,
-        "dispatched_at": order.dispatched_at,
-        "due_at": order.due_at,
-        "supervised": order.supervised,
-        "reminders": order.reminders,
-        "updated_at": order.updated_at,
-    }
+def _summary_fields(order: Order) -> dict[str, Any]:
+    """The fields an OrderSummary (and so an OrderDetail) takes from the order row: its own columns,
+    named as OrderSummary names them (one list of fields, the schema's; pydantic turns codes into enums)."""
+    return {name: getattr(order, name) for name in OrderSummary.model_fields}
 
 
 def detail(session: Session, order: Order, actor: Actor, now: datetime, revealed: bool = False) -> OrderDetail:
