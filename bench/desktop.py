@@ -203,8 +203,8 @@ def stall_during_sync(tmp: Path, photos: int) -> None:
     from desktop.tasks import TaskRunner
     from offline.files import keep
     from offline.photos import prepare_file
-    from tests.reliability.support import make_jpeg
-    from tests.server_process import PASSWORD, ServerProcess
+    from tests.fixtures.photos import make_jpeg
+    from tests.fixtures.server_process import PASSWORD, ServerProcess
     from ui.main_window import MainWindow
 
     _app = QApplication.instance() or QApplication([])  # kept alive for the whole run

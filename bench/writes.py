@@ -3,7 +3,7 @@
 ``python -m bench.writes [--pg URL] [--seconds S] [--clients 1,4,16,64]``
 
 The server is ``python -m server serve`` (one uvicorn worker, default settings) on a small demo
-city (``tests/server_process.py``); the client is this process, one thread and one keep-alive
+city (``tests/fixtures/server_process.py``); the client is this process, one thread and one keep-alive
 connection per simulated desk. Each push carries one ``add_note`` mutation, spread over the
 orders the demo handler may note.
 
@@ -43,7 +43,7 @@ from sqlalchemy.engine import make_url
 
 from bench.common import percentile
 from server.db import make_engine
-from tests.server_process import PASSWORD, ServerProcess
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 
 
 def _load() -> str:

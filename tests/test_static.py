@@ -251,11 +251,63 @@ def test_one_error_presenter() -> None:
 
 
 def test_no_test_module_imports_another() -> None:
-    """Shared fixtures and helpers live in conftest.py or helper modules (tests/desktop/desk.py,
-    tests/server/week.py …), never in a test module another one imports (issue 10)."""
+    """Shared fixtures and helpers live in tests/fixtures/, never in a test module another one imports (issue 10)."""
     found = []
     for path in sorted((ROOT / "tests").rglob("*.py")):
         for name in _file_imports(path):
             if name.startswith("tests.") and name.rsplit(".", 1)[-1].startswith("test_"):
                 found.append(f"{path.relative_to(ROOT)} imports {name}")
     assert not found, "\n".join(found)
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _is_fixture(node: ast.AST) -> bool:
+    return isinstance(node, ast.FunctionDef) and any(
+        "fixture" in ast.unparse(d).split("(")[0].split(".")[-1] for d in node.decorator_list
+    )
+
+
+def _plugins() -> list[str]:
+    """The modules the root conftest registers (its ``pytest_plugins``)."""
+    for node in ast.parse((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(ast.unparse(t) == "pytest_plugins" for t in node.targets):
+            value = ast.literal_eval(node.value)
+            assert isinstance(value, list)
+            return value
+    return []
+
+
+def test_shared_fixtures_live_in_tests_fixtures() -> None:
+    """issue 10: one conftest.py (the root's), which imports no test code and registers the fixture modules
+    of tests/fixtures/ as plugins; no conftest imports another; a fixture defined anywhere else belongs to
+    its test module alone; a module that other test code imports lives in tests/fixtures/ (a child program,
+    ``*_child.py``, may share its constants with the tests beside it)."""
+    conftests = sorted(p.relative_to(ROOT) for p in (ROOT / "tests").rglob("conftest.py"))
+    assert conftests == [Path("tests/conftest.py")], f"conftest.py files besides the root's: {conftests}"
+    assert not {name for name in _file_imports(ROOT / "tests" / "conftest.py") if name.startswith("tests")}
+
+    with_fixtures = {
+        f"tests.fixtures.{path.stem}"
+        for path in FIXTURES.glob("*.py")
+        if any(_is_fixture(node) for node in ast.parse(path.read_text(encoding="utf-8")).body)
+    }
+    assert sorted(with_fixtures) == sorted(_plugins()), "tests/conftest.py's pytest_plugins lists the fixture modules"
+
+    misplaced = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        where = path.relative_to(ROOT)
+        if path.is_relative_to(FIXTURES) or path.name.startswith("test_"):
+            continue
+        if any(_is_fixture(node) for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))):
+            misplaced.append(f"{where} defines a fixture")
+    for path in sorted([*(ROOT / "tests").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]):
+        for name in _file_imports(path):
+            if not name.startswith("tests.") or name.startswith("tests.fixtures"):
+                continue
+            target = ROOT / Path(*name.split(".")).with_suffix(".py")
+            child_beside = target.name.endswith("_child.py") and target.parent == path.parent
+            if not child_beside:
+                misplaced.append(f"{path.relative_to(ROOT)} imports {name}, which is not in tests/fixtures/")
+    assert not misplaced, "\n".join(misplaced)

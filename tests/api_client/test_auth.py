@@ -9,8 +9,8 @@ import keyring.backends.null
 import pytest
 
 from api_client import SERVICE, CaseDeskClient, Unauthorized, keyring_is_secure
-from tests.api_client.conftest import MemoryKeyring
-from tests.server.support import PASSWORD, Clock
+from tests.fixtures.city import PASSWORD, Clock
+from tests.fixtures.keyring import MemoryKeyring
 
 MakeClient = Callable[..., CaseDeskClient]
 

@@ -15,7 +15,7 @@ from api_client.errors import ServerError
 from api_client.session import ApiSession
 from casework.lifecycle import Command
 from casework.schemas import SignBody
-from tests.server.support import PASSWORD, Api
+from tests.fixtures.city import PASSWORD, Api
 
 MakeClient = Callable[..., CaseDeskClient]
 

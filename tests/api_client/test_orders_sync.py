@@ -12,7 +12,7 @@ from casework.lifecycle import Command
 from casework.order import State
 from casework.schemas import AddNoteBody, DispatchBody, OrderDetail, SignBody
 from casework.sync import ChangeKind, Mutation, MutationStatus, PushRequest
-from tests.server.support import PASSWORD, Api
+from tests.fixtures.city import PASSWORD, Api
 
 MakeClient = Callable[..., CaseDeskClient]
 

@@ -11,8 +11,8 @@ import keyring.backends.fail
 import pytest
 
 from api_client import CaseDeskClient, Offline, Unauthorized
-from tests.api_client.conftest import MemoryKeyring
-from tests.server.support import PASSWORD
+from tests.fixtures.city import PASSWORD
+from tests.fixtures.keyring import MemoryKeyring
 
 MakeClient = Callable[..., CaseDeskClient]
 

@@ -17,7 +17,7 @@ from api_client import Cancelled, CaseDeskClient
 from api_client.session import make_retry
 from casework.deadlines import SHANGHAI
 from server.demo.photos import sample_photo
-from tests.server.support import PASSWORD
+from tests.fixtures.city import PASSWORD
 
 MakeClient = Callable[..., CaseDeskClient]
 CHUNK = 1024 * 1024

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from main import parse
-from tests.api_client.conftest import MemoryKeyring
-from tests.server_process import PASSWORD, ServerProcess
+from tests.fixtures.keyring import MemoryKeyring
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.app import CaseDeskApp
 
 pytestmark = pytest.mark.slow

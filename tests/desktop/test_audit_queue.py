@@ -14,8 +14,8 @@ from desktop.reads import audited_by
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from offline.worklists import WorkList, condition, page_query
-from tests.desktop.gestures import click_row, ime
-from tests.server_process import PASSWORD, ServerProcess
+from tests.fixtures.gestures import click_row, ime
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.slow

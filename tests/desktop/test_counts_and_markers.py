@@ -22,7 +22,7 @@ from desktop.session import sign_in
 from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
 from offline.worklists import WorkList, condition
-from tests.server_process import PASSWORD, ServerProcess
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.main_window import LISTS, MainWindow
 
 pytestmark = pytest.mark.slow

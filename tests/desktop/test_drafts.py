@@ -25,8 +25,8 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QMessageBox, QW
 
 from casework.lifecycle import Command
 from desktop.workspace import REPLY_DRAFT, form_key
-from tests.desktop.desk import open_workspace, seed
-from tests.desktop.gestures import ime
+from tests.fixtures.desk import open_workspace, seed
+from tests.fixtures.gestures import ime
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]

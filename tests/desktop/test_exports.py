@@ -15,7 +15,7 @@ from casework import vocabulary
 from casework.order import Channel, State
 from desktop.exports import LEDGER_COLUMNS, REPLY_SHEET_TITLE, export_ledger, export_reply_sheet
 from desktop.measures import CITY_TIME
-from tests.offline.factory import order
+from tests.fixtures.orders import order
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=CITY_TIME)

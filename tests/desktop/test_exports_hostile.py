@@ -14,8 +14,8 @@ from PySide6.QtPdf import QPdfDocument
 
 from desktop.exports import export_ledger, export_reply_sheet
 from desktop.measures import CITY_TIME
-from tests.offline.factory import order
-from tests.server import hostile
+from tests.fixtures import hostile
+from tests.fixtures.orders import order
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=CITY_TIME)
 

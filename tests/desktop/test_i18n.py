@@ -28,7 +28,7 @@ from casework.schemas import UserOut
 from desktop.i18n import I18N_DIR, Languages
 from desktop.workspace import Workspace
 from main import parse
-from tests.desktop.desk import HANDLER, put
+from tests.fixtures.desk import HANDLER, put
 from ui.app import CaseDeskApp
 from ui.main_window import LISTS, MainWindow
 
@@ -73,7 +73,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Messages:
 
 @pytest.fixture
 def workspaces(request: pytest.FixtureRequest) -> Callable[[UserOut], Workspace]:
-    """``make_workspace`` (tests/desktop/desk.py): workspaces on real stores, the server unreachable."""
+    """``make_workspace`` (tests/fixtures/desk.py): workspaces on real stores, the server unreachable."""
     return request.getfixturevalue("make_workspace")
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 from casework.schemas import UserOut
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
-from tests.desktop.desk import HANDLER, put
+from tests.fixtures.desk import HANDLER, put
 from ui.main_window import MainWindow
 
 

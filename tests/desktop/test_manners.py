@@ -37,7 +37,7 @@ from desktop.workspace import Workspace
 from main import parse
 from offline.worklists import WorkList
 from server.demo.content import CATEGORIES as DEMO_CATEGORIES
-from tests.desktop.desk import CHIEF, HANDLER, keep_figures, put
+from tests.fixtures.desk import CHIEF, HANDLER, keep_figures, put
 from ui.about import AboutDialog, PreferencesDialog
 from ui.actions import OnsiteCheckDialog
 from ui.app import CaseDeskApp
@@ -54,7 +54,7 @@ OTHER_TITLE = "海潮路<b>噪音</b>扰民，夜间施工"  # citizen text with
 
 @pytest.fixture
 def workspaces(request: pytest.FixtureRequest) -> Callable[[UserOut], Workspace]:
-    """``make_workspace`` (tests/desktop/desk.py): workspaces on real stores, the server unreachable."""
+    """``make_workspace`` (tests/fixtures/desk.py): workspaces on real stores, the server unreachable."""
     return request.getfixturevalue("make_workspace")  # type: ignore[no-any-return]
 
 

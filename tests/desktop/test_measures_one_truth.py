@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,12 @@ from desktop.measures import MonthFigures
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
-from tests.server_process import PASSWORD, ServerProcess
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.dashboard import Dashboard
 from ui.labels import local_time
+
+#: The demo city of the module's ``server`` (tests/fixtures/server_process.py): 60 orders.
+SERVER_ORDERS = 60
 
 pytestmark = pytest.mark.slow
 
@@ -37,14 +39,6 @@ RATE_TILES = [
     "return_rate",
     "rehandling_rate",
 ]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("server"), orders=60)
-    process.start()
-    yield process
-    process.stop()
 
 
 def _dashboard(qtbot: Any, workspace: Workspace) -> tuple[Dashboard, MonthFigures]:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from casework.lifecycle import Command
 from casework.schemas import UserOut
 from desktop.workspace import Workspace
-from tests.desktop.desk import CHIEF, GAOYOU, HANDLER, message_boxes, put, shown
+from tests.fixtures.desk import CHIEF, GAOYOU, HANDLER, message_boxes, put, shown
 from ui.actions import OnsiteCheckDialog
 from ui.order.image_viewer import ImageViewer
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import Qt as QtGuiNamespace
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel
 
-from tests.desktop.desk import message_boxes, put, shown
-from tests.server import hostile
+from tests.fixtures import hostile
+from tests.fixtures.desk import message_boxes, put, shown
 
 MARKED_UP = "<b>加粗</b><font color='red' size='40'>红字</font>"
 

@@ -3,7 +3,6 @@ the departments in their line, a drill-down to a department's orders, the bullet
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,13 @@ from api_client import CaseDeskClient
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from offline.worklists import WorkList
-from tests.server_process import PASSWORD, ServerProcess
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.main_window import LISTS, MainWindow
 
+#: The demo city of the module's ``server`` (tests/fixtures/server_process.py): 30 orders.
+SERVER_ORDERS = 30
+
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("server"), orders=30)
-    process.start()
-    yield process
-    process.stop()
 
 
 def test_portfolio_measures_drill_down_and_bulletin(qtbot: Any, tmp_path: Path, server: ServerProcess) -> None:

@@ -40,8 +40,8 @@ from casework.sync import MutationStatus
 from desktop.measures import CITY_TIME, is_overdue, month_orders
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
-from tests.offline.factory import order, pull, result, upsert
-from tests.server import hostile
+from tests.fixtures import hostile
+from tests.fixtures.orders import order, pull, result, upsert
 from ui.dashboard import Dashboard
 from ui.problems import ProblemsPanel
 

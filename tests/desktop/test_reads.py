@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop.errors import UnknownOrder, UnsupportedFile
 from desktop.reads import Filters, ListQuery, WorkList
 from desktop.workspace import Workspace
-from tests.desktop.desk import HANDLER, put
+from tests.fixtures.desk import HANDLER, put
 from ui.errors import present_error
 from ui.labels import Names
 from ui.order_list import OrderListModel

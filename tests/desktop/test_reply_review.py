@@ -26,12 +26,15 @@ from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
 from offline.worklists import WorkList
-from tests.desktop.desk import CHIEF, HANDLER, put, shown
-from tests.desktop.gestures import ime
-from tests.server_process import PASSWORD, ServerProcess
+from tests.fixtures.desk import CHIEF, HANDLER, put, shown
+from tests.fixtures.gestures import ime
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.main_window import LISTS, MainWindow
 from ui.order.view import OrderView
 from ui.reply_diff import diff_text
+
+#: The demo city of the module's ``server`` (tests/fixtures/server_process.py): 4 orders.
+SERVER_ORDERS = 4
 
 SHOTS = Path("/tmp/review-shots")
 
@@ -254,14 +257,6 @@ def test_one_round_shows_no_comparison(qtbot: Any, make_workspace: Callable[...,
 
 
 # --- against a real server ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("server"), orders=4)
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtPdf import QPdfDocument
 from desktop.exports import export_reply_sheet
 from desktop.measures import CITY_TIME
-from tests.offline.factory import order
+from tests.fixtures.orders import order
 
 class Names:
     def user(self, user_id): return "王建国"

@@ -28,9 +28,9 @@ from desktop.i18n import Languages
 from desktop.measures import CITY_TIME
 from desktop.workspace import Workspace
 from offline.worklists import WorkList
-from tests.desktop.desk import GAOYOU, HANDLER, keep_figures, put
-from tests.desktop.gestures import click_list_item, click_row
-from tests.offline.factory import result
+from tests.fixtures.desk import GAOYOU, HANDLER, keep_figures, put
+from tests.fixtures.gestures import click_list_item, click_row
+from tests.fixtures.orders import result
 from ui.actions import OnsiteCheckDialog
 from ui.main_window import LISTS, MainWindow
 from ui.sign_in import SignInDialog

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication
 from casework.schemas import UserOut
 from desktop.workspace import Workspace
 from offline.worklists import WorkList
-from tests.desktop.desk import HANDLER, put
-from tests.desktop.gestures import click_header, click_list_item, click_row
+from tests.fixtures.desk import HANDLER, put
+from tests.fixtures.gestures import click_header, click_list_item, click_row
 from ui.main_window import LISTS, MainWindow
 
 TITLES = {1: "路灯不亮 一号", 2: "噪音扰民 二号", 3: "井盖缺失 三号", 4: "占道经营 四号", 5: "垃圾清运 五号"}

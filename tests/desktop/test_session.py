@@ -31,8 +31,8 @@ from main import parse
 from offline import open_store
 from offline.facts import actor_of
 from server.auth.passwords import hash_password
-from tests.api_client.conftest import MemoryKeyring
-from tests.server_process import PASSWORD, ServerProcess
+from tests.fixtures.keyring import MemoryKeyring
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.app import CaseDeskApp
 
 pytestmark = pytest.mark.slow

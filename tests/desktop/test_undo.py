@@ -25,10 +25,13 @@ from desktop.reads import WorkList
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
-from tests.desktop.desk import HANDLER, put
-from tests.desktop.gestures import click_list_item
-from tests.server_process import PASSWORD, ServerProcess
+from tests.fixtures.desk import HANDLER, put
+from tests.fixtures.gestures import click_list_item
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.main_window import LISTS, MainWindow
+
+#: The demo city of the module's ``server`` (tests/fixtures/server_process.py): 4 orders.
+SERVER_ORDERS = 4
 
 NUMBER = "GY20260302-0042"
 TITLE = "文昌路与海潮路交叉口路灯连续一周不亮"
@@ -221,14 +224,6 @@ def test_every_action_dialog_names_its_order(qtbot: Any, desk: Workspace) -> Non
         assert dialog.order_id == 1
         click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Cancel))
         qtbot.waitUntil(lambda: bar.dialog is None, timeout=5000)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("server"), orders=4)
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.mark.slow

@@ -6,14 +6,11 @@ the chief returns the reply with a comment; the handler revises; the chief and t
 
 from __future__ import annotations
 
-import io
-import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
 from PySide6.QtWidgets import QApplication
 
 from api_client import CaseDeskClient
@@ -21,8 +18,9 @@ from casework.lifecycle import Command
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from offline.worklists import WorkList
-from tests.desktop.gestures import click_list_item, click_row
-from tests.server_process import PASSWORD, ServerProcess
+from tests.fixtures.gestures import click_list_item, click_row
+from tests.fixtures.photos import make_jpeg
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.main_window import LISTS, MainWindow
 
 pytestmark = pytest.mark.slow
@@ -48,12 +46,8 @@ def open_desk(qtbot: Any, tmp_path: Path, server: ServerProcess) -> Iterator[Cal
 
 
 def photo(tmp_path: Path, seed: int) -> Path:
-    rng = random.Random(seed)
-    image = Image.frombytes("RGB", (1600, 1200), rng.randbytes(1600 * 1200 * 3))
     path = tmp_path / f"IMG_{seed:04d}.jpg"
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(make_jpeg(seed, (1600, 1200), quality=80))
     return path
 
 

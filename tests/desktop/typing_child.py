@@ -21,7 +21,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.desktop.desk import open_workspace
+from tests.fixtures.desk import open_workspace
 from ui.main_window import MainWindow
 
 CHUNK_EVERY_MS = 250

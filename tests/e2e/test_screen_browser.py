@@ -28,7 +28,7 @@ from sqlalchemy import and_, create_engine, func, or_, select
 from casework.deadlines import SHANGHAI
 from casework.order import State
 from server.models import Order
-from tests.server_process import ServerProcess
+from tests.fixtures.server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "screenshots" / "screen_1920.png"

@@ -7,18 +7,15 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from server.demo.seed import DEMO_PASSWORD
+from tests.fixtures.database import BACKENDS, pg_database
 
-PG_URL = os.environ.get("CASEDESK_TEST_PG_URL")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,23 +25,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
+@pytest.fixture(params=BACKENDS)
 def server_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {**os.environ, "CASEDESK_DATA_DIR": str(tmp_path / "data")}
     if request.param == "sqlite":
         env["CASEDESK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'data' / 'casedesk.db'}"
         yield env
         return
-    assert PG_URL
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"casedesk_e2e_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    env["CASEDESK_DATABASE_URL"] = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    yield env
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database("casedesk_e2e") as url:
+        env["CASEDESK_DATABASE_URL"] = url
+        yield env
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

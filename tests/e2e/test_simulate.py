@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,13 @@ import httpx
 import pytest
 
 from server.demo.seed import DEMO_PASSWORD
-from tests.server_process import ServerProcess
+from tests.fixtures.server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 SIMULATE = [sys.executable, "-m", "server", "simulate"]
+
+#: The demo city of the module's ``server`` (tests/fixtures/server_process.py): 30 orders.
+SERVER_ORDERS = 30
 pytestmark = pytest.mark.slow
 
 
@@ -34,16 +36,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    process = ServerProcess(tmp_path_factory.mktemp("simulate") / "data", orders=30)
-    process.start()
-    try:
-        yield process.url
-    finally:
-        process.stop()
 
 
 class Desk:
@@ -115,8 +107,8 @@ def _run(base: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
 
 
-def test_the_centre_takes_in_dispatches_rules_calls_back_and_closes(server: str) -> None:
-    desk = Desk(server)
+def test_the_centre_takes_in_dispatches_rules_calls_back_and_closes(server: ServerProcess) -> None:
+    desk = Desk(server.url)
     replied = [desk.replied(f"路面坑洼待回访{i}") for i in range(4)]
     misrouted = desk.intake("路面坑洼派错单位")
     desk.command(misrouted, "dispatch", "agent", lead_department_id=desk.departments["CGJ"])
@@ -125,7 +117,7 @@ def test_the_centre_takes_in_dispatches_rules_calls_back_and_closes(server: str)
     desk.command(extension, "request_extension", "handler", days=3, reason="需采购专用配件，到货周期约两周。")
     before = max(o["id"] for o in desk.all_orders())
 
-    first = _run(server, "--rate", "600", "--count", "6", "--every", "0.3", "--per-round", "200", "--seed", "7")
+    first = _run(server.url, "--rate", "600", "--count", "6", "--every", "0.3", "--per-round", "200", "--seed", "7")
     output = first.stdout + first.stderr
     assert first.returncode == 0, output
     assert "Traceback" not in output
@@ -146,7 +138,7 @@ def test_the_centre_takes_in_dispatches_rules_calls_back_and_closes(server: str)
     assert desk.get(f"/orders/{extension}")["extension"]["status"] in ("approved", "denied")
 
     after_first = new[-1]["id"]
-    second = _run(server, "--rate", "600", "--count", "6", "--every", "0.3", "--seed", "7")
+    second = _run(server.url, "--rate", "600", "--count", "6", "--every", "0.3", "--seed", "7")
     assert second.returncode == 0, second.stdout + second.stderr
     again = sorted((o for o in desk.all_orders() if o["id"] > after_first), key=lambda o: o["id"])
     assert [o["title"] for o in again] == [o["title"] for o in new]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from offline import open_store
-from tests.offline.factory import order, pull, upsert
+from tests.fixtures.orders import order, pull, upsert
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ from casework.lifecycle import Command
 from casework.schemas import SignBody
 import offline.store
 from offline import open_store
-from tests.offline.factory import HANDLER, order, pull, upsert
+from tests.fixtures.orders import HANDLER, order, pull, upsert
 
 def die():
     os.kill(os.getpid(), signal.SIGKILL)

@@ -13,7 +13,7 @@ from casework.schemas import AddNoteBody, SaveDraftBody, SignBody, SubmitReplyBo
 from offline import SCHEMA_VERSION, Store, open_store
 from offline.db import CACHE_VERSION
 from offline.store import REPLY_DRAFT, form_key
-from tests.offline.factory import HANDLER, order, pull, upsert
+from tests.fixtures.orders import HANDLER, order, pull, upsert
 
 TYPED = {"text": "经现场核实，路灯已修复。", "result_code": "resolved", "basis": ""}
 

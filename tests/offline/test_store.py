@@ -16,7 +16,7 @@ from casework.schemas import AddNoteBody, SaveDraftBody, SignBody, SubmitReplyBo
 from casework.sync import MutationStatus, PushRequest
 from offline import SCHEMA_VERSION, Store, StoreTooNew, UnknownOrder, open_store
 from offline.worklists import WorkList, condition, page_query
-from tests.offline.factory import HANDLER, T, order, pull, result, revoke, upsert
+from tests.fixtures.orders import HANDLER, T, order, pull, result, revoke, upsert
 
 
 def _sign_and_draft(store: Store, order_id: int = 1) -> None:

@@ -18,7 +18,7 @@ from offline import Store
 from offline.blobcache import BlobCache
 from offline.store import LocalFile, WithdrawRefused
 from offline.sync import SyncEngine
-from tests.offline.factory import HANDLER, order, pull, result, upsert
+from tests.fixtures.orders import HANDLER, order, pull, result, upsert
 
 
 class Clock:

@@ -12,7 +12,7 @@ from casework.schemas import ReturnForReworkBody
 from casework.sync import PullResponse
 from offline import Store
 from offline.worklists import Filters, WorkList, condition, counts_query, is_new, page_query
-from tests.offline.factory import HANDLER, order, pull, revoke, upsert
+from tests.fixtures.orders import HANDLER, order, pull, revoke, upsert
 
 NOW = datetime.fromisoformat("2026-03-03T09:00:00+08:00")
 CHIEF = Actor(user_id=8, role=Role.SECTION_CHIEF, department_id=3)

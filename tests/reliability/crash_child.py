@@ -12,10 +12,8 @@ Kept free of server imports so that it starts quickly.
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import random
 import signal
 import sys
 import uuid
@@ -23,7 +21,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
 from sqlalchemy import event
 
 import offline.store
@@ -38,6 +35,7 @@ from offline.files import keep
 from offline.photos import prepare_file
 from offline.store import LocalFile
 from offline.sync import ItemUpdate, Phase, Progress, SyncEngine
+from tests.fixtures.photos import make_jpeg
 
 #: Push batch and pull page sizes: small, so that a round has several of each to be killed between.
 BATCH, PULL_LIMIT, CHUNK = 3, 2, 32 * 1024
@@ -68,15 +66,6 @@ def die(trace: Path | None = None, **facts: Any) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def jpeg(seed: int, size: tuple[int, int] = (400, 300)) -> bytes:
-    """A real, distinct JPEG of noise (about 90 kB at 400×300: three tus chunks)."""
-    rng = random.Random(seed)
-    image = Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
-
-
 class Desk:
     """Store, cache, client and engine, as the desktop puts them together."""
 
@@ -99,7 +88,7 @@ class Desk:
         self.store.record(actor, order_id, command, model.model_validate(body), now=now, files=files)
 
     def photo(self, seed: int) -> LocalFile:
-        return keep(self.cache, prepare_file(jpeg(seed), name=f"IMG_{seed:04d}.jpg"))
+        return keep(self.cache, prepare_file(make_jpeg(seed, (400, 300)), name=f"IMG_{seed:04d}.jpg"))
 
 
 class Killer:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from casework.lifecycle import Command
 from offline.sync import Backoff
-from tests.reliability.proxy import PASS, Fault, FaultProxy
-from tests.reliability.support import Desk, assert_converged
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
+from tests.fixtures.fault_proxy import PASS, Fault, FaultProxy
+from tests.fixtures.headless_desk import Desk, assert_converged
 
 RETRY_AFTER = 2
 
@@ -76,8 +76,8 @@ def test_an_upload_waits_out_a_busy_chunk_and_goes_on(base_url: str, memory_keyr
     import hashlib
 
     from api_client import CaseDeskClient
-    from tests.reliability.support import make_jpeg
-    from tests.server.support import PASSWORD
+    from tests.fixtures.city import PASSWORD
+    from tests.fixtures.photos import make_jpeg
 
     patches: list[float] = []
 

@@ -12,8 +12,8 @@ from casework.lifecycle import Command
 from casework.sync import MutationStatus
 from offline.sync import Backoff, Phase
 from server.models import Attachment, Note
-from tests.reliability.support import Desk, assert_converged
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
+from tests.fixtures.headless_desk import Desk, assert_converged
 
 
 def _in_progress(api: Api, handler: str = "zj_handler") -> int:

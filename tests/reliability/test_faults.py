@@ -1,4 +1,4 @@
-"""A bad network between the desk and the server: a proxy (tests/reliability/proxy.py) delays
+"""A bad network between the desk and the server: a proxy (tests/fixtures/fault_proxy.py) delays
 requests, resets connections half-way through a request, cuts answers short and throws answers
 away after the server acted. Sync rounds are repeated until one is clean; then every edit must be
 on the server exactly once and the store must match the server."""
@@ -16,10 +16,10 @@ import pytest
 from api_client.errors import Offline, ServerError
 from casework.lifecycle import Command
 from casework.sync import MutationStatus
-from tests.reliability.ledger import assert_exactly_once, audit_head
-from tests.reliability.proxy import PASS, Fault, FaultProxy, Plan
-from tests.reliability.support import Desk, assert_converged
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
+from tests.fixtures.exactly_once import assert_exactly_once, audit_head
+from tests.fixtures.fault_proxy import PASS, Fault, FaultProxy, Plan
+from tests.fixtures.headless_desk import Desk, assert_converged
 
 #: Fixed, so a failure reproduces; set CASEDESK_FAULT_SEED to explore other fault sequences.
 SEED = int(os.environ.get("CASEDESK_FAULT_SEED", "20261123"))

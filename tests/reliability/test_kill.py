@@ -19,10 +19,10 @@ import pytest
 
 from casework.sync import MutationStatus
 from offline import open_store
+from tests.fixtures.city import PASSWORD, Api, Clock
+from tests.fixtures.exactly_once import assert_exactly_once, audit_head, server_results
+from tests.fixtures.headless_desk import Desk, assert_converged
 from tests.reliability.crash_child import BATCH, CHUNK, KILL_POINTS, PULL_LIMIT
-from tests.reliability.ledger import assert_exactly_once, audit_head, server_results
-from tests.reliability.support import Desk, assert_converged
-from tests.server.support import PASSWORD, Api, Clock
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITS = 7  # what crash_child.record_edits records

@@ -17,9 +17,9 @@ from casework.lifecycle import Command
 from casework.sync import MutationStatus
 from offline.sync import Phase, Progress
 from server.models import AuthToken
-from tests.reliability.ledger import assert_exactly_once, audit_head
-from tests.reliability.support import Desk, assert_converged
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
+from tests.fixtures.exactly_once import assert_exactly_once, audit_head
+from tests.fixtures.headless_desk import Desk, assert_converged
 
 
 def _in_progress(api: Api, handler: str = "zj_handler") -> int:

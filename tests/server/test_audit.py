@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from server.audit.service import verify
 from server.models import AuditRecord
 from server.settings import Settings
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
 
 ROOT = Path(__file__).resolve().parents[2]
 

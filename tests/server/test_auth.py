@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from server.models import AuthToken, User
 from server.settings import Settings
-from tests.server.support import PASSWORD, Clock
+from tests.fixtures.city import PASSWORD, Clock
 
 
 def _login(client: TestClient, username: str = "agent", password: str = PASSWORD) -> Any:

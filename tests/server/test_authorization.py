@@ -29,7 +29,7 @@ from casework.lifecycle import Command
 from server.auth.service import _issue
 from server.models import Attachment, Blob, Department, Order, User
 from server.org.views import user_out
-from tests.server.support import USERS, Api, Clock
+from tests.fixtures.city import USERS, Api, Clock
 
 # --- who is who ------------------------------------------------------------------------------
 

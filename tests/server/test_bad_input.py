@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.models import AuditRecord, Note, OnsiteCheck, Order
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
 
 INT4_MAX = 2**31 - 1
 

@@ -18,8 +18,8 @@ from server.measures.bulletin import write_bulletin
 from server.measures.periods import Period
 from server.measures.service import ranking
 from server.settings import Settings
-from tests.server.support import Api, Clock
-from tests.server.week import at, build_week
+from tests.fixtures.city import Api, Clock
+from tests.fixtures.week import at, build_week
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from server.measures import bulletin, fonts
 from server.measures.bulletin import write_bulletin
 from server.measures.periods import Period
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
 
 DROID = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
 NOTO_TTC = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"

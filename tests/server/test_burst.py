@@ -11,6 +11,7 @@ the overflow 503 with ``Retry-After`` (never a 500), and serves again right afte
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import os
@@ -27,12 +28,9 @@ import httpx
 import pytest
 from PIL import Image
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.server_process import PASSWORD, ServerProcess
-
-PG_URL = os.environ.get("CASEDESK_TEST_PG_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+from tests.fixtures.database import BACKENDS, PG_URL, pg_database
+from tests.fixtures.server_process import PASSWORD, ServerProcess
 
 BURST = 200
 #: Seconds from the barrier to the slowest answer of a burst of 200, on a 2-core machine shared
@@ -45,34 +43,12 @@ TUS = {"Tus-Resumable": "1.0.0"}
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    database_url = None
-    if request.param == "postgresql":
-        assert PG_URL
-        database_url = _create_database(f"casedesk_burst_{uuid.uuid4().hex[:10]}")
-    process = ServerProcess(tmp_path_factory.mktemp("burst"), orders=12, database_url=database_url)
-    process.start()
-    try:
+    with contextlib.ExitStack() as stack:
+        database_url = stack.enter_context(pg_database("casedesk_burst")) if request.param == "postgresql" else None
+        process = ServerProcess(tmp_path_factory.mktemp("burst"), orders=12, database_url=database_url)
+        process.start()
+        stack.callback(process.stop)
         yield process
-    finally:
-        process.stop()
-        if database_url:
-            _drop_database(make_url(database_url).database or "")
-
-
-def _create_database(name: str) -> str:
-    assert PG_URL
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_database(name: str) -> None:
-    admin = create_engine(PG_URL or "", isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def login(url: str, username: str = "handler") -> dict[str, str]:
@@ -304,8 +280,7 @@ def test_the_connection_budget_of_all_workers_is_checked_at_start(tmp_path: Path
     assert check_connection_budget(make_engine(f"sqlite:///{tmp_path / 'x.db'}"), 64, 64, 10) is None
 
     # `serve` refuses before any worker starts (and before it listens).
-    database_url = _create_database(f"casedesk_budget_{uuid.uuid4().hex[:10]}")
-    try:
+    with pg_database("casedesk_budget") as database_url:
         env = {**os.environ, "CASEDESK_DATABASE_URL": database_url, "CASEDESK_DATA_DIR": str(tmp_path)}
         refused = subprocess.run(
             [sys.executable, "-m", "server", "serve", "--port", "9", "--workers", str(fits + 1)],
@@ -316,5 +291,3 @@ def test_the_connection_budget_of_all_workers_is_checked_at_start(tmp_path: Path
         )
         assert refused.returncode == 2, refused.stderr.decode()
         assert "refusing to start" in refused.stderr.decode() and f"max_connections {limit}" in refused.stderr.decode()
-    finally:
-        _drop_database(make_url(database_url).database or "")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
 from server.models import AuditRecord
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
 
 # 2027 is beyond the installed chinesecalendar: until an admin loads it, deadlines that reach
 # it are counted on weekends alone and marked provisional.

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from server.audit.service import verify
-from tests.server.support import Api
+from tests.fixtures.city import Api
 
 
 def test_parallel_commands_keep_one_chain_and_one_winner(api: Api, app, client: TestClient) -> None:  # type: ignore[no-untyped-def]

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.server import hostile
-from tests.server.support import Api, Clock
+from tests.fixtures import hostile
+from tests.fixtures.city import Api, Clock
 
 #: The district of 15 orders (the issue's count): it becomes the month's hottest district.
 HOT = hostile.PASSWD_IMAGE

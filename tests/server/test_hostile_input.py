@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from server.demo.photos import sample_photo
-from tests.server.support import Api
+from tests.fixtures.city import Api
 
 #: Times a crafted cursor may hold: the first two leave the calendar in UTC (a 422), the next two
 #: are merely far (a page, empty or whole).

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from tests.server.support import Api
+from tests.fixtures.city import Api
 
 
 class Transactions:

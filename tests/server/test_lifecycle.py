@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from server.audit.service import verify
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
 
 TRACKED_STATE_KEYS = ("state", "lead_department_id", "handler_id", "review_level", "reopen_count")
 

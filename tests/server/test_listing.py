@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from casework.deadlines import SHANGHAI
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
 
 
 def _page(api: Api, as_: str = "agent", **params: Any) -> dict[str, Any]:

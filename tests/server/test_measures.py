@@ -19,8 +19,8 @@ from casework.measures import DepartmentMeasures
 from server.measures import service
 from server.measures.facts import rebuild
 from server.models import MeasureFact
-from tests.server.support import Api, Clock
-from tests.server.week import at, build_week, replied
+from tests.fixtures.city import Api, Clock
+from tests.fixtures.week import at, build_week, replied
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 12, 1))
 DAY = 9 * 3600  # one working day, in office seconds

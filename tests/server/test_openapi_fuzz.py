@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from server.app import create_app
 from server.models import Order
 from server.settings import Settings
-from tests.server.support import Api
+from tests.fixtures.city import Api
 
 MAX_EXAMPLES = 20
 

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.server.support import Api
+from tests.fixtures.city import Api
 
 EXAMPLES = 40
 SETTINGS = settings(

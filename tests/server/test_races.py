@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 
 from server.demo.photos import sample_photo
 from server.models import Blob, Note, SyncMutation
-from tests.server.live import serve
-from tests.server.support import Api
+from tests.fixtures.city import Api
+from tests.fixtures.live import serve
 
 TUS = {"Tus-Resumable": "1.0.0"}
 UPLOADERS = ["zj_handler", "zj_handler2", "zj_chief", "zj_head", "cg_handler", "sw_handler"]

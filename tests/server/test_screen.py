@@ -13,7 +13,7 @@ from server.measures import service as measures
 from server.screen.access import allowed, is_loopback
 from server.screen.endpoints import router
 from server.settings import Settings
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
 
 KEY = "a-long-screen-key-for-the-wall"
 REMOTE = ["10.1.2.3", "192.168.1.20", "203.0.113.7", "2001:db8::1", "testclient"]

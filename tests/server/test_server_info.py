@@ -14,7 +14,7 @@ from server.db import make_engine
 from server.migrate import upgrade
 from server.models.meta import ServerInstance
 from server.settings import Settings
-from tests.server.support import Api
+from tests.fixtures.city import Api
 
 
 def test_server_info_names_the_database_without_sign_in(api: Api, settings: Settings) -> None:

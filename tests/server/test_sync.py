@@ -15,7 +15,7 @@ from casework.schemas import AddNoteBody
 from server.auth.service import actor_of
 from server.models import AuditRecord, User
 from server.orders import service
-from tests.server.support import Api
+from tests.fixtures.city import Api
 
 
 def pull_all(api: Api, user: str, cursor: str | None = None, limit: int = 3) -> tuple[dict[int, dict], str, list]:  # type: ignore[type-arg]

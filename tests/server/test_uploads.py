@@ -17,8 +17,8 @@ from PIL import Image
 from tusclient.client import TusClient
 
 from server.demo.photos import sample_photo
-from tests.server.live import serve
-from tests.server.support import Api, Clock
+from tests.fixtures.city import Api, Clock
+from tests.fixtures.live import serve
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
