@@ -23,6 +23,7 @@ from casework.review import ReviewLevel
 from casework.sla import Urgency
 from casework.times import parse_time
 from casework.vocabulary import zh_names
+from desktop.fonts import document_font
 from desktop.measures import is_overdue
 
 
@@ -163,25 +164,25 @@ def ledger_row(order: dict[str, Any], names: NameBook, now: datetime) -> list[An
 # --- the reply sheet ----------------------------------------------------------------------------
 
 REPLY_SHEET_TITLE = "12345政务服务热线工单回复单"
-#: Fonts for the sheet, first found wins (fonts-noto-cjk on Linux, the system's own elsewhere).
+#: The sheet's type size; its fonts are chosen by desktop.fonts from the characters it holds.
 #: Known limit: Noto/Source Han share glyphs between some ideographs and Kangxi radicals, and Qt's
 #: PDF engine maps such a glyph back to the radical (工 → ⼯), so copying those characters out of
 #: the PDF gives look-alikes; what is printed is right.
-SHEET_FONTS = ["Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "Songti SC", "Noto Sans CJK SC", "serif"]
+SHEET_POINT_SIZE = 10.5
 
 
 def reply_sheet_document(order: dict[str, Any], names: NameBook, printed: datetime | None = None) -> QTextDocument:
     """The 回复单 of ``order`` laid out for a page (call :func:`print_reply_sheet` to put it on one)."""
     document = QTextDocument()
-    font = QFont()
-    font.setFamilies(SHEET_FONTS)
-    font.setPointSizeF(10.5)
+    document.setDocumentMargin(0)
+    document.setHtml(reply_sheet_html(order, names, printed or datetime.now(CITY_TIME)))
+    # Set in families that together have every character of the sheet (a Chinese font without
+    # digits, such as DroidSansFallback, gets a Latin one beside it), chosen once the text is known.
+    font = document_font(document.toPlainText(), SHEET_POINT_SIZE)
     # The CJK fonts' localised forms turn the digits of "GY2026…" into glyphs the PDF cannot map back
     # to text (the order number could not be searched or copied); the SC family's own forms are SC.
     font.setFeature(QFont.Tag("locl"), 0)
     document.setDefaultFont(font)
-    document.setDocumentMargin(0)
-    document.setHtml(reply_sheet_html(order, names, printed or datetime.now(CITY_TIME)))
     return document
 
 
