@@ -2,10 +2,11 @@
 
 Every enum of ``casework`` that a person reads (an order's state, its channel, kind, urgency,
 importance and complexity, a reply's result, a callback's outcome, a return's reason, an extension's
-status, a photo's tag, a role, a review level, a command) is named here once. The official documents
-(the desk's ledger and reply sheet, the server's ledger and bulletin), the demo data and the desktop
-UI (``ui.labels``, which picks Chinese or English by the UI language) all read these tables; no other
-module writes these words. The states' Chinese follows the product's lifecycle table (README).
+status, a photo's tag, a role, a review level, a command, the desk's work lists) is named here once.
+The official documents (the desk's ledger and reply sheet, the server's ledger and bulletin), the
+demo data and the desktop UI (``ui.labels``, which picks Chinese or English by the UI language) all
+read these tables; no other module writes these words. The states' Chinese follows the product's
+lifecycle table (README).
 
 Pure Python: no Qt, no database.
 """
@@ -31,6 +32,7 @@ from casework.order import (
 from casework.review import ReviewLevel
 from casework.roles import Role
 from casework.sla import Complexity, Urgency
+from casework.worklists import WorkList
 
 __all__ = ["NAMES", "Name", "en", "name", "zh", "zh_names"]
 
@@ -150,6 +152,18 @@ _COMMANDS: dict[str, Name] = {
     Command.MERGE: Name("合并", "Merge"),
     Command.MARK_AUDITED: Name("审核无误", "Audited"),
 }
+#: Three lists are named after the state their orders are in, with the state's words.
+_WORK_LISTS: dict[str, Name] = {
+    WorkList.TO_SIGN: _STATES[State.DISPATCHED],
+    WorkList.MINE: _STATES[State.IN_PROGRESS],
+    WorkList.RETURNED: Name("退回待办", "Returned to me"),
+    WorkList.TO_REVIEW: Name("待我审核", "Awaiting my review"),
+    WorkList.SUBMITTED: Name("已提交", "Submitted"),
+    WorkList.DUE_SOON: Name("即将到期", "Due soon"),
+    WorkList.OVERDUE: Name("已超期", "Overdue"),
+    WorkList.CLOSED: _STATES[State.CLOSED],
+    WorkList.ALL: Name("全部工单", "All orders"),
+}
 
 #: Each named enum's table, member → name. Tables are per enum: ``Role.SECTION_CHIEF`` and
 #: ``ReviewLevel.SECTION_CHIEF`` are equal strings, so one shared dict would mix them up.
@@ -168,6 +182,7 @@ NAMES: Mapping[type[StrEnum], Mapping[str, Name]] = {
     Role: _ROLES,
     ReviewLevel: _REVIEW_LEVELS,
     Command: _COMMANDS,
+    WorkList: _WORK_LISTS,
 }
 
 

@@ -17,11 +17,12 @@ from api_client import CaseDeskClient
 from casework.measures import Ranking
 from casework.roles import Actor
 from casework.times import city_time
+from casework.worklists import WorkList
 from desktop.search import lists_holding
 from offline import Store
 from offline.blobcache import BlobCache
 from offline.models import IN_FLIGHT, PROBLEMS, orders
-from offline.worklists import SORTS, Filters, WorkList, condition, counts_query, page_query, urgent_to_sign
+from offline.worklists import SORTS, Filters, condition, counts_query, page_query, urgent_to_sign
 
 __all__ = [
     "SORTS",

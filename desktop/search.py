@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from casework.roles import Actor
-from offline.worklists import WorkList, in_list
+from casework.worklists import WorkList
+from offline.worklists import in_list
 
 
 def lists_holding(

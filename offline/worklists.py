@@ -1,4 +1,4 @@
-"""The desk's work lists (待签收, 办理中, 待我审核 …) and filters, as conditions on the local orders table.
+"""The desk's work lists (``casework.worklists.WorkList``) and filters, as conditions on the local orders table.
 
 Each list is judged on the copy the user sees (pending edits included), with the user's own
 permissions as casework computed them (the ``actions`` column), so a list never offers an order
@@ -9,28 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 
 from casework.order import OPEN_STATES
 from casework.roles import Actor, Role
+from casework.worklists import WorkList
 from offline import search
 from offline.models import IN_FLIGHT, orders, outbox, seen
-
-
-class WorkList(StrEnum):
-    TO_SIGN = "to_sign"  # 待签收
-    MINE = "mine"  # 办理中 (mine)
-    RETURNED = "returned"  # 退回给我的
-    TO_REVIEW = "to_review"  # 待我审核
-    SUBMITTED = "submitted"  # 已提交
-    CLOSED = "closed"  # 已办结
-    OVERDUE = "overdue"  # 已超期
-    DUE_SOON = "due_soon"  # 即将到期
-    ALL = "all"
-
 
 DUE_SOON_WINDOW = timedelta(hours=24)
 

@@ -37,6 +37,7 @@ from casework.roles import Role
 from casework.sla import Complexity
 from casework.sla import Urgency as UrgencyCode
 from casework.times import parse_time
+from casework.worklists import WorkList
 
 
 def _named(enum: type[StrEnum], code: str | None) -> str:
@@ -99,6 +100,11 @@ def return_reason_label(reason: str) -> str:
 
 def extension_status_label(status: str) -> str:
     return _named(ExtensionStatus, status)
+
+
+def work_list_label(work_list: str) -> str:
+    """A work list's name in the sidebar, the list's title and a search hit's tag."""
+    return _named(WorkList, work_list)
 
 
 #: Colours of the satisfaction badge: green to red, grey when the citizen was not reached.

@@ -43,6 +43,7 @@ from ui.labels import (
     state_label,
     time_zone_note,
     urgency_label,
+    work_list_label,
 )
 from ui.layout import LayoutMemory
 from ui.menus import RowMenu, WindowMenus
@@ -55,17 +56,17 @@ from ui.search import EmptyNote, HitDelegate, ResultKeys
 from ui.undo import UndoNotice
 from ui.work_table import WorkTable
 
-#: The work lists in the sidebar, in order, with their names.
-LISTS: list[tuple[WorkList, str]] = [
-    (WorkList.TO_SIGN, QT_TRANSLATE_NOOP("MainWindow", "待签收")),
-    (WorkList.MINE, QT_TRANSLATE_NOOP("MainWindow", "办理中")),
-    (WorkList.RETURNED, QT_TRANSLATE_NOOP("MainWindow", "退回待办")),
-    (WorkList.TO_REVIEW, QT_TRANSLATE_NOOP("MainWindow", "待我审核")),
-    (WorkList.SUBMITTED, QT_TRANSLATE_NOOP("MainWindow", "已提交")),
-    (WorkList.DUE_SOON, QT_TRANSLATE_NOOP("MainWindow", "即将到期")),
-    (WorkList.OVERDUE, QT_TRANSLATE_NOOP("MainWindow", "已超期")),
-    (WorkList.CLOSED, QT_TRANSLATE_NOOP("MainWindow", "已办结")),
-    (WorkList.ALL, QT_TRANSLATE_NOOP("MainWindow", "全部工单")),
+#: The work lists in the sidebar, in order (named by ui.labels.work_list_label, from casework.vocabulary).
+LISTS: list[WorkList] = [
+    WorkList.TO_SIGN,
+    WorkList.MINE,
+    WorkList.RETURNED,
+    WorkList.TO_REVIEW,
+    WorkList.SUBMITTED,
+    WorkList.DUE_SOON,
+    WorkList.OVERDUE,
+    WorkList.CLOSED,
+    WorkList.ALL,
 ]
 
 LEADER_ROLES = ("leader_in_charge", "top_leader")
@@ -256,10 +257,10 @@ class MainWindow(QMainWindow):
     def _build_workbench(self) -> QWidget:
         self.sidebar = QListWidget()
         self.sidebar.setMaximumWidth(170)
-        for work_list, text in LISTS:
-            item = QListWidgetItem(self.tr(text))
+        for work_list in LISTS:
+            item = QListWidgetItem(work_list_label(work_list))
             item.setData(Qt.ItemDataRole.UserRole, work_list.value)
-            item.setData(Qt.ItemDataRole.UserRole + 1, self.tr(text))
+            item.setData(Qt.ItemDataRole.UserRole + 1, work_list_label(work_list))
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._on_list_chosen)
 
@@ -346,8 +347,8 @@ class MainWindow(QMainWindow):
         self.addActions([find, sync])
         self.find_action, self.sync_action = find, sync
         self.list_actions: list[QAction] = []
-        for number, (_, text) in enumerate(LISTS[:9], start=1):
-            action = QAction(self.tr(text), self)
+        for number, work_list in enumerate(LISTS[:9], start=1):
+            action = QAction(work_list_label(work_list), self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, row=number - 1: self.sidebar.setCurrentRow(row))
             self.addAction(action)
@@ -476,7 +477,7 @@ class MainWindow(QMainWindow):
             # Read before counting: counts begun after the first sync reported include what it brought.
             settled = workspace.first_sync_reported or not workspace.status.online
             now = datetime.now(UTC)
-            counts: dict[str, Any] = reads.counts([wl for wl, _ in LISTS], now)
+            counts: dict[str, Any] = reads.counts(LISTS, now)
             counts["_urgent"] = reads.urgent_to_sign(now, limit=20)
             counts["_settled"] = settled
             return counts
@@ -515,7 +516,7 @@ class MainWindow(QMainWindow):
     def _opening_row(self, counts: dict[str, Any]) -> int:
         """The first list with something in it, in the order that matters to this role (OPENING_LISTS)."""
         preferred = OPENING_LISTS.get(self.workspace.user.role.value, [WorkList.TO_REVIEW, WorkList.MINE])
-        rows = {wl: i for i, (wl, _) in enumerate(LISTS)}
+        rows = {wl: i for i, wl in enumerate(LISTS)}
         for work_list in preferred:
             if counts.get(work_list.value):
                 return rows[work_list]
@@ -578,7 +579,7 @@ class MainWindow(QMainWindow):
             self.department.addItem(self.model.names.department(department_id), department_id)
             index = self.department.count() - 1
         self.department.setCurrentIndex(index)
-        self.sidebar.setCurrentRow(next(i for i, (wl, _) in enumerate(LISTS) if wl is WorkList.ALL))
+        self.sidebar.setCurrentRow(LISTS.index(WorkList.ALL))
 
     def _show_from_elsewhere(self, order_id: int) -> None:
         """Open an order chosen outside the work lists (the audit queue) in the workbench."""
@@ -610,7 +611,7 @@ class MainWindow(QMainWindow):
         self.order_view.print_requested.connect(self.printer.preview)
         self.menus = WindowMenus(self)
         self.row_menu = RowMenu(self)
-        self.model.list_names = {wl.value: self.tr(text) for wl, text in LISTS}
+        self.model.list_names = {wl.value: work_list_label(wl) for wl in LISTS}
         # Number and title: where a search hit is seen; before the title, the hit's work list.
         self.hit_delegate = HitDelegate(lambda: self.model.search_terms, self.table)
         self.title_delegate = HitDelegate(lambda: self.model.search_terms, self.table, tag=self.model.where_tag)

@@ -57,12 +57,6 @@ EN: dict[str, str] = {
     "%1分钟": "%1 min",
     "超期%1": "%1 late",
     # --- main window ---
-    "退回待办": "Returned to me",
-    "待我审核": "Awaiting my review",
-    "已提交": "Submitted",
-    "即将到期": "Due soon",
-    "已超期": "Overdue",
-    "全部工单": "All orders",
     "任意时限": "Any deadline",
     "4小时内到期": "Due in 4 h",
     "24小时内到期": "Due in 24 h",

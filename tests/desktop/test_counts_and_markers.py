@@ -27,7 +27,7 @@ from ui.main_window import LISTS, MainWindow
 
 pytestmark = pytest.mark.slow
 
-ROW = {wl: i for i, (wl, _) in enumerate(LISTS)}
+ROW = {wl: i for i, wl in enumerate(LISTS)}
 
 
 @pytest.fixture

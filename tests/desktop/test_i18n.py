@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 from casework import vocabulary
 from casework.order import State
 from casework.schemas import UserOut
+from casework.worklists import WorkList
 from desktop.i18n import I18N_DIR, Languages
 from desktop.workspace import Workspace
 from main import parse
@@ -201,7 +202,7 @@ def test_the_window_speaks_english_then_chinese_again(
 
     chinese = window("zh")
     assert chinese.windowTitle() == "CaseDesk 12345工单办理 — 王建国（经办人）"
-    assert sidebar(chinese) == [QCoreApplication.translate("MainWindow", text) for _, text in LISTS]
+    assert sidebar(chinese) == [vocabulary.zh(WorkList, wl) for wl in LISTS]
     assert sidebar(chinese)[:4] == ["待签收", "办理中", "退回待办", "待我审核"]
     assert tabs(chinese)[:3] == ["工作台", "同步问题", "统计"]
     assert chinese.order_view.tabs.tabText(0) == "概况"

@@ -84,7 +84,7 @@ def open_window(qtbot: Any, ws: Workspace, size: tuple[int, int] = (1366, 768), 
 
 
 def choose_list(qtbot: Any, window: MainWindow, work_list: WorkList) -> None:
-    row = next(i for i, (wl, _) in enumerate(LISTS) if wl is work_list)
+    row = LISTS.index(work_list)
     item = window.sidebar.item(row)
     with qtbot.waitSignal(window.model.loaded, timeout=5000):
         if window.sidebar.currentRow() == row:

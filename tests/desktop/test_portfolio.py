@@ -49,7 +49,7 @@ def test_portfolio_measures_drill_down_and_bulletin(qtbot: Any, tmp_path: Path, 
         with qtbot.waitSignal(window.model.loaded, timeout=10_000):
             portfolio.orders.click()
         assert window.tabs.currentIndex() == 0
-        assert window.sidebar.currentRow() == next(i for i, (wl, _) in enumerate(LISTS) if wl is WorkList.ALL)
+        assert window.sidebar.currentRow() == LISTS.index(WorkList.ALL)
         ids = [window.model.order_id(r) for r in range(window.model.rowCount())]
         assert ids and all(workspace.store.order(i)["lead_department_id"] == some for i in ids)  # type: ignore[index]
 

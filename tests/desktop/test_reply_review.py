@@ -289,7 +289,7 @@ def as_user(server: ServerProcess, username: str) -> CaseDeskClient:
 
 def open_order(qtbot: Any, window: MainWindow, work_list: WorkList, order_id: int) -> OrderView:
     """Click the list in the sidebar, then the order's row, as a user does."""
-    row = next(i for i, (wl, _) in enumerate(LISTS) if wl is work_list)
+    row = LISTS.index(work_list)
     sidebar = window.sidebar
     if sidebar.currentRow() == row:
         with qtbot.waitSignal(window.model.loaded, timeout=5000):

@@ -712,9 +712,9 @@ def desk(qtbot: Any, make_workspace: Callable[[UserOut], Workspace], languages: 
         window.show()
         windows.append(window)
         # The first counts choose the opening list; then the handler goes to the orders in hand.
-        everything = next(i for i, (wl, _) in enumerate(LISTS) if wl is WorkList.ALL)
+        everything = LISTS.index(WorkList.ALL)
         qtbot.waitUntil(lambda: window.sidebar.item(everything).text().endswith(")"), timeout=15000)
-        mine = next(i for i, (wl, _) in enumerate(LISTS) if wl is WorkList.MINE)
+        mine = LISTS.index(WorkList.MINE)
         with qtbot.waitSignal(window.model.loaded, timeout=15000):
             click_list_item(qtbot, window.sidebar, mine)
         qtbot.waitUntil(lambda: window.model.row_of(WORKED) is not None, timeout=15000)

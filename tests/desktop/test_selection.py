@@ -33,7 +33,7 @@ def window(qtbot: Any, make_workspace: Callable[[UserOut], Workspace]) -> MainWi
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
-    to_sign = next(i for i, (wl, _) in enumerate(LISTS) if wl is WorkList.TO_SIGN)
+    to_sign = LISTS.index(WorkList.TO_SIGN)
     qtbot.waitUntil(lambda: win.sidebar.currentRow() >= 0 and win.model.rowCount() > 0, timeout=5000)
     click_list_item(qtbot, win.sidebar, to_sign)
     qtbot.waitUntil(lambda: win.model.rowCount() == len(TITLES), timeout=5000)

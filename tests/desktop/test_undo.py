@@ -66,7 +66,7 @@ def open_window(qtbot: Any, workspace: Workspace, order_id: int = 1) -> MainWind
     _OPEN.append(window)  # closed by ``settle``, once its background answers are in
     window.resize(1366, 768)
     window.show()
-    everything = next(i for i, (wl, _) in enumerate(LISTS) if wl is WorkList.ALL)
+    everything = LISTS.index(WorkList.ALL)
     qtbot.waitUntil(lambda: window.sidebar.currentRow() >= 0, timeout=10000)
     click_list_item(qtbot, window.sidebar, everything)  # wherever the desk opened, the order is in 全部工单
     qtbot.waitUntil(lambda: window.model.row_of(order_id) is not None, timeout=10000)

@@ -53,7 +53,7 @@ def photo(tmp_path: Path, seed: int) -> Path:
 
 def open_order(qtbot: Any, window: MainWindow, work_list: WorkList, order_id: int) -> None:
     """Choose the list in the sidebar, then the order's row, as a user clicks."""
-    row = next(i for i, (wl, _) in enumerate(LISTS) if wl is work_list)
+    row = LISTS.index(work_list)
     with qtbot.waitSignal(window.model.loaded, timeout=5000):
         if window.sidebar.currentRow() == row:
             window.model.refresh()

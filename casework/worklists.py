@@ -1,0 +1,24 @@
+"""The desk's work lists (待签收, 办理中, 待我审核 …): their codes, named in ``casework.vocabulary``.
+
+Which orders each list holds is the desk's own business (``offline/worklists.py``, conditions on
+the local store); the codes live here so that the lists are named once, beside the states some of
+them are named after.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class WorkList(StrEnum):
+    """The desk's sidebar lists, in no particular order (the window orders them)."""
+
+    TO_SIGN = "to_sign"  # 待签收
+    MINE = "mine"  # 办理中 (mine)
+    RETURNED = "returned"  # 退回给我的
+    TO_REVIEW = "to_review"  # 待我审核
+    SUBMITTED = "submitted"  # 已提交
+    CLOSED = "closed"  # 已办结
+    OVERDUE = "overdue"  # 已超期
+    DUE_SOON = "due_soon"  # 即将到期
+    ALL = "all"
