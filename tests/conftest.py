@@ -22,6 +22,8 @@ pytest_plugins = [
     "tests.fixtures.server_process",
     "tests.fixtures.store",
     "tests.fixtures.desk",
+    "tests.fixtures.app",
+    "tests.fixtures.live_desk",
 ]
 
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,24 +13,10 @@ from casework.calendar import CalendarDay, DayKind, WorkingDayCalendar, parse_ye
 from casework.deadlines import (
     SHANGHAI,
     CountingRule,
-    Deadline,
     DeadlinePolicy,
     OfficeHours,
 )
-
-CAL = WorkingDayCalendar()
-NEXT = DeadlinePolicy(CAL)
-INCLUDE = DeadlinePolicy(CAL, counting_rule=CountingRule.INCLUDE_START_DAY)
-
-
-def sh(*args: int) -> datetime:
-    """Return a Shanghai-local aware datetime."""
-    return datetime(*args, tzinfo=SHANGHAI)  # type: ignore[misc]
-
-
-def local(deadline: Deadline) -> datetime:
-    return deadline.due.astimezone(SHANGHAI)
-
+from tests.fixtures.calendar import CAL, INCLUDE, NEXT, local, sh
 
 # --- examples with real holidays ------------------------------------------------------
 

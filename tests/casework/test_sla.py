@@ -8,22 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casework.calendar import WorkingDayCalendar
-from casework.deadlines import SHANGHAI, CountingRule, Deadline, DeadlinePolicy
+from casework.deadlines import SHANGHAI, DeadlinePolicy
 from casework.sla import Complexity, OrderDeadlines, SlaRules, Urgency, order_deadlines
-
-CAL = WorkingDayCalendar()
-NEXT = DeadlinePolicy(CAL)
-INCLUDE = DeadlinePolicy(CAL, counting_rule=CountingRule.INCLUDE_START_DAY)
-
-
-def sh(*args: int) -> datetime:
-    """Return a Shanghai-local aware datetime."""
-    return datetime(*args, tzinfo=SHANGHAI)  # type: ignore[misc]
-
-
-def local(deadline: Deadline) -> datetime:
-    return deadline.due.astimezone(SHANGHAI)
+from tests.fixtures.calendar import INCLUDE, NEXT, local, sh
 
 
 def test_normal_simple_order_before_national_day_2025() -> None:

@@ -3,37 +3,16 @@ sign-in remembered, and opening offline on the cached data of a user who signed 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
-from main import parse
 from tests.fixtures.keyring import MemoryKeyring
 from tests.fixtures.server_process import PASSWORD, ServerProcess
-from ui.app import CaseDeskApp
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def make_app(qtbot: Any, tmp_path: Path) -> Iterator[Any]:
-    apps: list[CaseDeskApp] = []
-
-    def make(*argv: str) -> CaseDeskApp:
-        args = parse(["--data-dir", str(tmp_path / "home"), "--sync-interval", "3600", *argv])
-        app = CaseDeskApp(QApplication.instance(), args)  # type: ignore[arg-type]
-        apps.append(app)
-        app.start()
-        return app
-
-    yield make
-    for app in apps:
-        app.shutdown()
-        if app.window is not None:
-            app.window.close()
 
 
 def test_first_run_starts_the_bundled_server_and_signs_in_as_the_demo_handler(qtbot: Any, make_app: Any) -> None:

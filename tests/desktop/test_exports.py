@@ -15,7 +15,7 @@ from casework import vocabulary
 from casework.order import Channel, State
 from desktop.exports import LEDGER_COLUMNS, REPLY_SHEET_TITLE, export_ledger, export_reply_sheet
 from desktop.measures import CITY_TIME
-from tests.fixtures.orders import order
+from tests.fixtures.orders import citizen, deadlines, order
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=CITY_TIME)
@@ -67,27 +67,15 @@ def _replied_order() -> dict[str, Any]:
         handler_id=7,
         received_at="2026-03-02T08:41:00+08:00",
         dispatched_at="2026-03-02T09:05:00+08:00",
-        citizen={
-            "name": "张**",
-            "phone": "138****5678",
-            "callback_number": "",
-            "anonymous": False,
-            "confidential": True,
-            "contact_allowed": False,
-            "masked": True,
-        },
-        deadlines={
-            "sign_by": "2026-03-02T11:05:00+08:00",
-            "onsite_by": None,
-            "reply_by": "2026-03-04T17:30:00+08:00",
-            "reply_by_extended": None,
-            "provisional": False,
-            "calendar_version": "2026.1",
-            "signed_on_time": True,
-            "onsite_on_time": None,
-            "replied_on_time": True,
-            "closed_on_time": True,
-        },
+        citizen=citizen("张**", "138****5678", confidential=True),
+        deadlines=deadlines(
+            sign_by="2026-03-02T11:05:00+08:00",
+            reply_by="2026-03-04T17:30:00+08:00",
+            calendar_version="2026.1",
+            signed_on_time=True,
+            replied_on_time=True,
+            closed_on_time=True,
+        ),
         replies=[
             {
                 "round": 1,

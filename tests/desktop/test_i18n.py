@@ -7,7 +7,6 @@ Chinese is the source language. A user-visible string added without its English 
 from __future__ import annotations
 
 import ast
-import logging
 import re
 import shutil
 import subprocess
@@ -20,7 +19,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from casework import vocabulary
 from casework.order import State
@@ -28,7 +26,6 @@ from casework.schemas import UserOut
 from casework.worklists import WorkList
 from desktop.i18n import I18N_DIR, Languages
 from desktop.workspace import Workspace
-from main import parse
 from tests.fixtures.desk import HANDLER, put
 from ui.app import CaseDeskApp
 from ui.main_window import LISTS, MainWindow
@@ -70,12 +67,6 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Messages:
     ts = tmp_path_factory.mktemp("lupdate") / "current_en.ts"
     subprocess.run([tool("pyside6-lupdate"), *sources(), "-ts", str(ts)], check=True, capture_output=True)
     return messages(ts)
-
-
-@pytest.fixture
-def workspaces(request: pytest.FixtureRequest) -> Callable[[UserOut], Workspace]:
-    """``make_workspace`` (tests/fixtures/desk.py): workspaces on real stores, the server unreachable."""
-    return request.getfixturevalue("make_workspace")
 
 
 # --- the catalogue ------------------------------------------------------------------------------
@@ -157,9 +148,9 @@ def test_the_compiled_catalogue_is_current(tmp_path: Path) -> None:
 
 
 def test_the_window_speaks_english_then_chinese_again(
-    qtbot: Any, languages: Languages, workspaces: Callable[[UserOut], Workspace]
+    qtbot: Any, languages: Languages, make_workspace: Callable[[UserOut], Workspace]
 ) -> None:
-    workspace = workspaces(HANDLER)
+    workspace = make_workspace(HANDLER)
     put(workspace, "dispatched")
 
     def window(language: str) -> MainWindow:
@@ -213,52 +204,35 @@ def test_the_window_speaks_english_then_chinese_again(
 
 def test_the_language_switch_rebuilds_the_window_in_the_other_language(
     qtbot: Any,
-    languages: Languages,
-    workspaces: Callable[[UserOut], Workspace],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    make_workspace: Callable[[UserOut], Workspace],
+    app_showing: Callable[[Workspace], CaseDeskApp],
 ) -> None:
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the app installs its crash hook: put back after
-    handlers = list(logging.getLogger("casedesk").handlers)
-    workspace = workspaces(HANDLER)
+    workspace = make_workspace(HANDLER)
     put(workspace, "dispatched")
-    app = CaseDeskApp(QApplication.instance(), parse(["--data-dir", str(tmp_path / "home"), "--lang", "zh"]))  # type: ignore[arg-type]
-    app.languages.uninstall()
-    app.languages = languages  # whatever the switches install, the fixture removes
-    languages.use("zh")
-    try:
-        app.workspace = workspace
-        app._build_window()
-        chinese = app.window
-        assert chinese is not None and chinese.windowTitle().startswith("CaseDesk 12345工单办理")
-        with qtbot.waitSignal(chinese.order_view.loaded, timeout=5000):
-            chinese.order_view.show_order(1)
-        # Where the user is: a search typed, a filter chosen with the keyboard, the order's timeline open.
-        qtbot.keyClicks(chinese.search, "GY2026")
-        QTest.keyClick(chinese.urgency, Qt.Key.Key_Down)
-        urgency = chinese.urgency.currentIndex()
-        assert urgency > 0
-        chinese.order_view.tabs.setCurrentIndex(1)
+    app = app_showing(workspace)
+    chinese = app.window
+    assert chinese is not None and chinese.windowTitle().startswith("CaseDesk 12345工单办理")
+    with qtbot.waitSignal(chinese.order_view.loaded, timeout=5000):
+        chinese.order_view.show_order(1)
+    # Where the user is: a search typed, a filter chosen with the keyboard, the order's timeline open.
+    qtbot.keyClicks(chinese.search, "GY2026")
+    QTest.keyClick(chinese.urgency, Qt.Key.Key_Down)
+    urgency = chinese.urgency.currentIndex()
+    assert urgency > 0
+    chinese.order_view.tabs.setCurrentIndex(1)
 
-        chinese.language_switch.activated.emit(chinese.language_switch.findData("en"))  # the user picks English
-        english = app.window
-        assert english is not None and english is not chinese
-        assert english.windowTitle() == "CaseDesk 12345 Work Orders — 王建国 (Handler)"
-        assert english.tabs.tabText(0) == "Workbench" and english.language_switch.currentData() == "en"
-        assert english.order_view.order_id == 1  # the open order stays open
-        qtbot.waitUntil(lambda: english.order_view.tabs.tabText(0) == "Overview", timeout=5000)
-        # … and so do the search, the filter and the order's tab.
-        assert english.search.text() == "GY2026" and english.urgency.currentIndex() == urgency
-        qtbot.waitUntil(lambda: english.order_view.tabs.currentIndex() == 1, timeout=5000)
-        assert app.settings.value("language") == "en"
+    chinese.language_switch.activated.emit(chinese.language_switch.findData("en"))  # the user picks English
+    english = app.window
+    assert english is not None and english is not chinese
+    assert english.windowTitle() == "CaseDesk 12345 Work Orders — 王建国 (Handler)"
+    assert english.tabs.tabText(0) == "Workbench" and english.language_switch.currentData() == "en"
+    assert english.order_view.order_id == 1  # the open order stays open
+    qtbot.waitUntil(lambda: english.order_view.tabs.tabText(0) == "Overview", timeout=5000)
+    # … and so do the search, the filter and the order's tab.
+    assert english.search.text() == "GY2026" and english.urgency.currentIndex() == urgency
+    qtbot.waitUntil(lambda: english.order_view.tabs.currentIndex() == 1, timeout=5000)
+    assert app.settings.value("language") == "en"
 
-        english.language_switch.activated.emit(english.language_switch.findData("zh"))
-        assert app.window is not None and app.window.tabs.tabText(0) == "工作台"
-        assert app.settings.value("language") == "zh"
-    finally:
-        if app.window is not None:
-            app.window.close()
-        for handler in logging.getLogger("casedesk").handlers:
-            if handler not in handlers:
-                logging.getLogger("casedesk").removeHandler(handler)
-                handler.close()
+    english.language_switch.activated.emit(english.language_switch.findData("zh"))
+    assert app.window is not None and app.window.tabs.tabText(0) == "工作台"
+    assert app.settings.value("language") == "zh"

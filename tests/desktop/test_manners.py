@@ -6,9 +6,7 @@ print preview, Beijing time whatever the PC's zone, English names, and Qt's own 
 
 from __future__ import annotations
 
-import logging
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -34,7 +32,6 @@ from casework.roles import Role
 from casework.schemas import CategoryOut, UserOut
 from desktop.i18n import Languages
 from desktop.workspace import Workspace
-from main import parse
 from offline.worklists import WorkList
 from server.demo.content import CATEGORIES as DEMO_CATEGORIES
 from tests.fixtures.desk import CHIEF, HANDLER, keep_figures, put
@@ -50,12 +47,6 @@ OTHER_TITLE = "海潮路<b>噪音</b>扰民，夜间施工"  # citizen text with
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def workspaces(request: pytest.FixtureRequest) -> Callable[[UserOut], Workspace]:
-    """``make_workspace`` (tests/fixtures/desk.py): workspaces on real stores, the server unreachable."""
-    return request.getfixturevalue("make_workspace")  # type: ignore[no-any-return]
 
 
 def two_orders(ws: Workspace) -> None:
@@ -137,9 +128,9 @@ def rows_with_colour(image: QImage, colour: Any, x0: int, x1: int) -> set[int]:
 
 
 def test_the_menu_bar_opens_by_keyboard_and_its_items_work(
-    qtbot: Any, workspaces: Callable[[UserOut], Workspace], tmp_path: Path
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace], tmp_path: Path
 ) -> None:
-    ws = workspaces(HANDLER)
+    ws = make_workspace(HANDLER)
     two_orders(ws)
     window = open_window(qtbot, ws)
     menus = window.menus
@@ -221,64 +212,48 @@ def test_the_menu_bar_opens_by_keyboard_and_its_items_work(
 
 def test_sign_out_and_switch_server_go_back_to_the_sign_in_dialog(
     qtbot: Any,
-    languages: Languages,
-    workspaces: Callable[[UserOut], Workspace],
+    make_workspace: Callable[[UserOut], Workspace],
+    app_showing: Callable[[Workspace], CaseDeskApp],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the app installs its crash hook: put back after
-    handlers = list(logging.getLogger("casedesk").handlers)
-    ws = workspaces(HANDLER)
+    ws = make_workspace(HANDLER)
     two_orders(ws)
-    app = CaseDeskApp(QApplication.instance(), parse(["--data-dir", str(tmp_path / "home"), "--lang", "zh"]))  # type: ignore[arg-type]
-    app.languages.uninstall()
-    app.languages = languages  # whatever it installs, the fixture removes
-    languages.use("zh")
-    try:
-        app.workspace = ws
-        app._build_window()
-        window = app.window
-        assert window is not None and window.data_dir == tmp_path / "home"
-        qtbot.waitUntil(lambda: window.model.total > 0, timeout=5000)
-        window.menus.sign_out.trigger()
-        assert app.window is None and app.workspace is None
-        dialog = app.sign_in_dialog  # the same server and user offered again, the password asked for
-        assert dialog.isVisible() and dialog.username.text() == "wangjg" and dialog.password.text() == ""
-        assert dialog.server.text() == ws.client.base_url
-        qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
-        app.sign_in_dialog.close()
+    app = app_showing(ws)
+    window = app.window
+    assert window is not None and window.data_dir == tmp_path / "home"
+    qtbot.waitUntil(lambda: window.model.total > 0, timeout=5000)
+    window.menus.sign_out.trigger()
+    assert app.window is None and app.workspace is None
+    dialog = app.sign_in_dialog  # the same server and user offered again, the password asked for
+    assert dialog.isVisible() and dialog.username.text() == "wangjg" and dialog.password.text() == ""
+    assert dialog.server.text() == ws.client.base_url
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    app.sign_in_dialog.close()
 
-        # 切换服务器…: the address typed opens the sign-in dialog for that server.
-        app.workspace = workspaces(CHIEF)
-        app._build_window()
-        window = app.window
-        assert window is not None
-        window.menus.switch_server.trigger()
-        dialog = window.menus.dialog
-        qtbot.waitUntil(dialog.isVisible, timeout=5000)
-        editor = dialog.findChild(QLineEdit)
-        editor.selectAll()
-        QTest.keyClicks(editor, "https://12345.example.gov.cn/")
-        QTest.keyClick(editor, Qt.Key.Key_Return)
-        assert app.window is None
-        assert app.sign_in_dialog.server.text() == "https://12345.example.gov.cn"
-        app.sign_in_dialog.close()
-    finally:
-        if app.window is not None:
-            app.window.close()
-        for handler in logging.getLogger("casedesk").handlers:
-            if handler not in handlers:
-                logging.getLogger("casedesk").removeHandler(handler)
-                handler.close()
+    # 切换服务器…: the address typed opens the sign-in dialog for that server.
+    app.workspace = make_workspace(CHIEF)
+    app._build_window()
+    window = app.window
+    assert window is not None
+    window.menus.switch_server.trigger()
+    dialog = window.menus.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    editor = dialog.findChild(QLineEdit)
+    editor.selectAll()
+    QTest.keyClicks(editor, "https://12345.example.gov.cn/")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert app.window is None
+    assert app.sign_in_dialog.server.text() == "https://12345.example.gov.cn"
+    app.sign_in_dialog.close()
 
 
 # --- the layout remembered ----------------------------------------------------------------------
 
 
 def test_window_splitter_and_columns_are_restored_after_rebuilding_the_window(
-    qtbot: Any, workspaces: Callable[[UserOut], Workspace], tmp_path: Path
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace], tmp_path: Path
 ) -> None:
-    ws = workspaces(HANDLER)
+    ws = make_workspace(HANDLER)
     two_orders(ws)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     # The offscreen screen is 800×600: a window restored bigger than its screen would be shrunk to fit.
@@ -321,9 +296,9 @@ def test_window_splitter_and_columns_are_restored_after_rebuilding_the_window(
 
 
 def test_search_finds_orders_in_every_list_and_the_keys_go_into_the_results(
-    qtbot: Any, workspaces: Callable[[UserOut], Workspace]
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace]
 ) -> None:
-    ws = workspaces(HANDLER)
+    ws = make_workspace(HANDLER)
     two_orders(ws)
     window = open_window(qtbot, ws)
     choose_list(qtbot, window, WorkList.TO_SIGN)
@@ -364,13 +339,13 @@ def test_search_finds_orders_in_every_list_and_the_keys_go_into_the_results(
 
 
 def test_search_hits_are_painted_and_markup_is_shown_as_typed(
-    qtbot: Any, workspaces: Callable[[UserOut], Workspace]
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace]
 ) -> None:
     assert segments(OTHER_TITLE, ["噪音"]) == [("海潮路<b>", False), ("噪音", True), ("</b>扰民，夜间施工", False)]
     assert segments("GY20260302-0042", ["gy", "0042"]) == [("GY", True), ("20260302-", False), ("0042", True)]
     assert segments("abc", []) == [("abc", False)]
 
-    ws = workspaces(HANDLER)
+    ws = make_workspace(HANDLER)
     two_orders(ws)
     window = open_window(qtbot, ws)
     choose_list(qtbot, window, WorkList.ALL)
@@ -393,8 +368,8 @@ def test_search_hits_are_painted_and_markup_is_shown_as_typed(
 # --- empty lists say why ------------------------------------------------------------------------
 
 
-def test_empty_lists_say_why(qtbot: Any, workspaces: Callable[[UserOut], Workspace]) -> None:
-    ws = workspaces(HANDLER)
+def test_empty_lists_say_why(qtbot: Any, make_workspace: Callable[[UserOut], Workspace]) -> None:
+    ws = make_workspace(HANDLER)
     window = MainWindow(ws, ["handler"])
     qtbot.addWidget(window)
     window.resize(1366, 768)
@@ -421,9 +396,9 @@ def test_empty_lists_say_why(qtbot: Any, workspaces: Callable[[UserOut], Workspa
 
 
 def test_an_empty_list_of_a_synced_desk_says_it_has_no_orders(
-    qtbot: Any, workspaces: Callable[[UserOut], Workspace]
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace]
 ) -> None:
-    ws = workspaces(HANDLER)
+    ws = make_workspace(HANDLER)
     two_orders(ws)  # pulled to this PC before: synced, though not yet in this session
     assert ws.status.last_sync is None
     window = open_window(qtbot, ws)
@@ -434,8 +409,8 @@ def test_an_empty_list_of_a_synced_desk_says_it_has_no_orders(
 # --- the row menu -------------------------------------------------------------------------------
 
 
-def test_the_row_menu_opens_acts_and_copies(qtbot: Any, workspaces: Callable[[UserOut], Workspace]) -> None:
-    ws = workspaces(HANDLER)
+def test_the_row_menu_opens_acts_and_copies(qtbot: Any, make_workspace: Callable[[UserOut], Workspace]) -> None:
+    ws = make_workspace(HANDLER)
     two_orders(ws)
     window = open_window(qtbot, ws)
     choose_list(qtbot, window, WorkList.TO_SIGN)
@@ -484,9 +459,9 @@ def test_the_row_menu_opens_acts_and_copies(qtbot: Any, workspaces: Callable[[Us
 
 
 def test_print_preview_of_the_reply_sheet_from_the_menu_and_the_order_pane(
-    qtbot: Any, workspaces: Callable[[UserOut], Workspace]
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace]
 ) -> None:
-    ws = workspaces(HANDLER)
+    ws = make_workspace(HANDLER)
     two_orders(ws)
     window = open_window(qtbot, ws)
     choose_list(qtbot, window, WorkList.TO_SIGN)
@@ -533,13 +508,13 @@ def new_york() -> Iterator[None]:
 
 
 def test_times_show_in_beijing_time_on_a_pc_in_new_york(
-    new_york: None, qtbot: Any, workspaces: Callable[[UserOut], Workspace]
+    new_york: None, qtbot: Any, make_workspace: Callable[[UserOut], Workspace]
 ) -> None:
     assert datetime(2026, 3, 2, 0, 41, tzinfo=UTC).astimezone().utcoffset().total_seconds() == -5 * 3600  # type: ignore[union-attr]
     assert local_time("2026-03-02T00:41:00Z") == "2026-03-02 08:41"
     assert local_time("2026-03-02T08:41:00+08:00") == "2026-03-02 08:41"
 
-    ws = workspaces(HANDLER)
+    ws = make_workspace(HANDLER)
     two_orders(ws)
     window = open_window(qtbot, ws)
     model = window.model
@@ -575,9 +550,9 @@ def test_times_show_in_beijing_time_on_a_pc_in_new_york(
 
 
 def test_english_names_counts_and_qt_dialogs(
-    qtbot: Any, languages: Languages, workspaces: Callable[[UserOut], Workspace]
+    qtbot: Any, languages: Languages, make_workspace: Callable[[UserOut], Workspace]
 ) -> None:
-    ws = workspaces(CHIEF)
+    ws = make_workspace(CHIEF)
     two_orders(ws)
     assert languages.use("en") == "en"
     names = Names(ws.store)
@@ -603,17 +578,17 @@ def test_english_names_counts_and_qt_dialogs(
 
 
 def test_leaders_see_the_lead_department_column_others_do_not(
-    qtbot: Any, workspaces: Callable[[UserOut], Workspace]
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace]
 ) -> None:
     leader = HANDLER.model_copy(
         update={"id": 2, "username": "leader", "name": "钱市长", "role": Role.LEADER_IN_CHARGE, "portfolio": [3, 4]}
     )
-    ws = workspaces(HANDLER)
+    ws = make_workspace(HANDLER)
     two_orders(ws)
     handler_window = open_window(qtbot, ws)
     assert handler_window.table.isColumnHidden(DEPARTMENT_COLUMN)
     assert handler_window.table.isColumnHidden(WHERE_COLUMN)
-    leader_ws = workspaces(leader)
+    leader_ws = make_workspace(leader)
     put(leader_ws, "in_review", order_id=1, lead_department_id=3)
     put(leader_ws, "in_review", order_id=2, number="GY20260302-0043", lead_department_id=4)
     window = MainWindow(leader_ws)
@@ -629,8 +604,8 @@ def test_leaders_see_the_lead_department_column_others_do_not(
 # --- charts at 1366×768 -------------------------------------------------------------------------
 
 
-def test_the_category_chart_is_readable_at_1366x768(qtbot: Any, workspaces: Callable[[UserOut], Workspace]) -> None:
-    ws = workspaces(HANDLER)
+def test_the_category_chart_is_readable_at_1366x768(qtbot: Any, make_workspace: Callable[[UserOut], Workspace]) -> None:
+    ws = make_workspace(HANDLER)
     ws.store.set_directory(
         "categories",
         [CategoryOut(code=c.code, name=c.name, parent_code=c.parent, department_code=None) for c in DEMO_CATEGORIES],
@@ -653,9 +628,9 @@ def test_the_category_chart_is_readable_at_1366x768(qtbot: Any, workspaces: Call
     assert window.dashboard.category_view.height() >= 180
 
 
-def test_news_for_a_closed_window_reaches_no_one(qtbot: Any, workspaces: Callable[[UserOut], Workspace]) -> None:
+def test_news_for_a_closed_window_reaches_no_one(qtbot: Any, make_workspace: Callable[[UserOut], Workspace]) -> None:
     """The workspace outlives a window (a language switch, a sign-out): its signals must not reach a deleted one."""
-    ws = workspaces(HANDLER)
+    ws = make_workspace(HANDLER)
     two_orders(ws)
     window = MainWindow(ws, ["handler"])
     window.show()

@@ -9,22 +9,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as QtGuiNamespace
-from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel
 
 from tests.fixtures import hostile
-from tests.fixtures.desk import message_boxes, put, shown
+from tests.fixtures.desk import as_shown, message_boxes, put, shown
 
 MARKED_UP = "<b>加粗</b><font color='red' size='40'>红字</font>"
-
-
-def _as_shown(tip: str) -> str:
-    """What a tooltip displays: rich text rendered if Qt takes it for rich text, else the text."""
-    if not QtGuiNamespace.mightBeRichText(tip):
-        return tip
-    document = QTextDocument()
-    document.setHtml(tip)
-    return document.toPlainText()
 
 
 def test_the_order_views_labels_and_tooltips_show_markup_as_text(qtbot: Any, workspace) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +51,7 @@ def test_the_order_views_labels_and_tooltips_show_markup_as_text(qtbot: Any, wor
         assert shows_as_text, f"{label.objectName() or label.text()!r} is read as rich text"
     comment = view.reviews.topLevelItem(0)
     assert comment.text(4) == hostile.PASSWD_IMAGE
-    assert _as_shown(comment.toolTip(4)) == hostile.PASSWD_IMAGE
+    assert as_shown(comment.toolTip(4)) == hostile.PASSWD_IMAGE
 
 
 def test_a_returned_replys_comment_shows_as_typed(qtbot: Any, workspace) -> None:  # type: ignore[no-untyped-def]

@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication, QTextDocument
-from PySide6.QtGui import Qt as QtGuiNamespace
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from api_client import CaseDeskClient
@@ -34,14 +33,14 @@ from casework.measures import (
     rates,
     ratios,
 )
-from casework.roles import Role
-from casework.schemas import AddNoteBody, CategoryOut, DepartmentOut, SaveDraftBody, UserOut
+from casework.schemas import AddNoteBody, CategoryOut, DepartmentOut, SaveDraftBody
 from casework.sync import MutationStatus
 from desktop.measures import CITY_TIME, is_overdue, month_orders
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
 from tests.fixtures import hostile
-from tests.fixtures.orders import order, pull, result, upsert
+from tests.fixtures.desk import HANDLER, as_shown
+from tests.fixtures.orders import deadlines, order, pull, result, upsert
 from ui.dashboard import Dashboard
 from ui.problems import ProblemsPanel
 
@@ -56,16 +55,7 @@ MARCH = date(2026, 3, 1)
 @pytest.fixture
 def workspace(qtbot: Any, tmp_path: Path) -> Iterator[Workspace]:
     """A handler's workspace on a real store; the server is unreachable (nothing syncs)."""
-    user = UserOut(
-        id=7,
-        username="wangjg",
-        name="王建国",
-        role=Role.HANDLER,
-        department_id=3,
-        portfolio=[],
-        may_sign=True,
-        active=True,
-    )
+    user = HANDLER
     ws = Workspace(CaseDeskClient("http://127.0.0.1:9"), user, tmp_path / "profile", TaskRunner(), online=False)
     ws.store.set_directory("users", [user, user.model_copy(update={"id": 8, "name": "李科长", "username": "lik"})])
     ws.store.set_directory(
@@ -260,22 +250,6 @@ def _at(day: str) -> str:
     return f"{day}T09:00:00+08:00"
 
 
-def _deadlines(**flags: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "sign_by": None,
-        "onsite_by": None,
-        "reply_by": None,
-        "reply_by_extended": None,
-        "provisional": False,
-        "calendar_version": None,
-        "signed_on_time": None,
-        "onsite_on_time": None,
-        "replied_on_time": None,
-        "closed_on_time": None,
-    }
-    return {**base, **flags}
-
-
 def _reply(day: str, code: str) -> dict[str, Any]:
     return {"round": 1, "text": "答复", "result_code": code, "basis": "", "author_id": 7, "at": _at(day)}
 
@@ -289,7 +263,7 @@ SPECS: list[dict[str, Any]] = [
     {  # closed on time, resolved, satisfied; 2 days to the first reply
         "state": "closed",
         "dispatched_at": _at("2026-03-02"),
-        "deadlines": _deadlines(signed_on_time=True, replied_on_time=True, closed_on_time=True),
+        "deadlines": deadlines(signed_on_time=True, replied_on_time=True, closed_on_time=True),
         "replies": [_reply("2026-03-04", "resolved")],
         "callbacks": [_callback("satisfied")],
     },
@@ -297,7 +271,7 @@ SPECS: list[dict[str, Any]] = [
         "state": "closed",
         "channel": "wechat",
         "dispatched_at": _at("2026-03-03"),
-        "deadlines": _deadlines(signed_on_time=False, replied_on_time=False, closed_on_time=False),
+        "deadlines": deadlines(signed_on_time=False, replied_on_time=False, closed_on_time=False),
         "replies": [_reply("2026-03-07", "explained")],
         "reviews": [
             {
@@ -315,7 +289,7 @@ SPECS: list[dict[str, Any]] = [
         "state": "in_progress",
         "category_code": "02.01",
         "dispatched_at": _at("2026-03-05"),
-        "deadlines": _deadlines(signed_on_time=True, reply_by=_at("2026-03-10")),
+        "deadlines": deadlines(signed_on_time=True, reply_by=_at("2026-03-10")),
         "replies": [_reply("2026-03-06", "resolved")],
         "callbacks": [_callback("basically_satisfied")],
         "reopen_count": 1,
@@ -325,7 +299,7 @@ SPECS: list[dict[str, Any]] = [
         "category_code": "02.01",
         "channel": "website",
         "dispatched_at": _at("2026-03-18"),
-        "deadlines": _deadlines(sign_by=_at("2026-03-19")),
+        "deadlines": deadlines(sign_by=_at("2026-03-19")),
         "return_request": {
             "reason_code": "not_our_duty",
             "reason": "属供电公司职责",
@@ -385,7 +359,7 @@ def test_nothing_to_count_is_not_a_rate() -> None:
 
 
 def test_open_order_before_its_deadline_is_not_overdue() -> None:
-    spec = {"state": "in_progress", "deadlines": _deadlines(reply_by=_at("2026-03-25"))}
+    spec = {"state": "in_progress", "deadlines": deadlines(reply_by=_at("2026-03-25"))}
     assert not is_overdue(order(1, **spec).model_dump(mode="json"), NOW)
     assert is_overdue(order(1, **spec).model_dump(mode="json"), datetime(2026, 3, 26, tzinfo=CITY_TIME))
 
@@ -527,14 +501,6 @@ def test_dashboard_exports(qtbot: Any, workspace: Workspace, tmp_path: Path) -> 
 # --- the order's title as typed in the panel's tooltips (issue 11) -----------------------------
 
 
-def _as_shown(tip: str) -> str:
-    if not QtGuiNamespace.mightBeRichText(tip):
-        return tip
-    document = QTextDocument()
-    document.setHtml(tip)
-    return document.toPlainText()
-
-
 def test_a_rejections_order_title_shows_as_typed(qtbot: Any, workspace: Workspace) -> None:
     workspace.store.apply_pull(
         pull(upsert(order(2, state="in_progress", handler_id=7, title=hostile.PASSWD_IMAGE), seq=2), cursor="c2")
@@ -548,7 +514,7 @@ def test_a_rejections_order_title_shows_as_typed(qtbot: Any, workspace: Workspac
     panel = _panel(qtbot, workspace, 1)
     item = panel.tree.topLevelItem(0)
     assert hostile.PASSWD_IMAGE in item.text(0)
-    assert _as_shown(item.toolTip(0)) == item.text(0)
+    assert as_shown(item.toolTip(0)) == item.text(0)
     panel.tree.setCurrentItem(item)
     headings = [label for label in panel.findChildren(QLabel) if "不能再添加备注" in label.text()]
     assert headings and all(label.textFormat() == Qt.TextFormat.PlainText for label in headings)

@@ -8,7 +8,7 @@ Screenshots of the reviewer's pane go to /tmp/review-shots (zh and en, 1366×768
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +18,16 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QWidget
 
-from api_client import CaseDeskClient
 from casework.lifecycle import Command
 from casework.schemas import ApproveBody, CloseBody, RecordCallbackBody, SignBody
 from desktop.i18n import Languages
-from desktop.session import sign_in
-from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace
 from offline.worklists import WorkList
 from tests.fixtures.desk import CHIEF, HANDLER, put, shown
 from tests.fixtures.gestures import ime
-from tests.fixtures.server_process import PASSWORD, ServerProcess
-from ui.main_window import LISTS, MainWindow
+from tests.fixtures.live_desk import open_order
+from tests.fixtures.server_process import ServerProcess
+from ui.main_window import MainWindow
 from ui.order.view import OrderView
 from ui.reply_diff import diff_text
 
@@ -259,58 +257,6 @@ def test_one_round_shows_no_comparison(qtbot: Any, make_workspace: Callable[...,
 # --- against a real server ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def open_desk(
-    qtbot: Any, tmp_path: Path, server: ServerProcess, memory_keyring: Any, languages: Languages
-) -> Iterator[Callable[..., MainWindow]]:
-    """The real window of a demo user, synced once; ``language`` is installed before it is built."""
-    windows: list[MainWindow] = []
-
-    def open_(username: str, language: str = "zh") -> MainWindow:
-        languages.use(language)
-        workspace = sign_in(server.url, username, PASSWORD, tmp_path / f"desk-{len(windows)}", TaskRunner())
-        assert workspace.sync_once().ok
-        window = MainWindow(workspace, language=language)
-        qtbot.addWidget(window)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield open_
-    for window in windows:
-        window.workspace.stop()
-
-
-def as_user(server: ServerProcess, username: str) -> CaseDeskClient:
-    client = CaseDeskClient(server.url, persist_session=False)
-    client.login(username, PASSWORD)
-    return client
-
-
-def open_order(qtbot: Any, window: MainWindow, work_list: WorkList, order_id: int) -> OrderView:
-    """Click the list in the sidebar, then the order's row, as a user does."""
-    row = LISTS.index(work_list)
-    sidebar = window.sidebar
-    if sidebar.currentRow() == row:
-        with qtbot.waitSignal(window.model.loaded, timeout=5000):
-            window.model.refresh()
-    else:
-        with qtbot.waitSignal(window.model.loaded, timeout=5000):
-            qtbot.mouseClick(
-                sidebar.viewport(), Qt.MouseButton.LeftButton, pos=sidebar.visualItemRect(sidebar.item(row)).center()
-            )
-    qtbot.waitUntil(lambda: window.model.row_of(order_id) is not None, timeout=5000)
-    view = window.order_view
-    cell = window.table.visualRect(window.model.index(window.model.row_of(order_id), 1)).center()
-    if view.order_id == order_id:
-        with qtbot.waitSignal(view.loaded, timeout=5000):
-            view.reload()
-    else:
-        with qtbot.waitSignal(view.loaded, timeout=5000, check_params_cb=lambda i: i == order_id):
-            qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
-    return view
-
-
 def type_reply(qtbot: Any, view: OrderView, text: str, result_steps: int, basis: str = "") -> None:
     """Replace the reply's text, step the result list with the arrow keys, type the basis; click 提交答复."""
     editor = view.reply
@@ -343,7 +289,7 @@ def test_returned_and_resubmitted_reply_shows_its_changes_then_the_callback(
     qtbot: Any, server: ServerProcess, open_desk: Callable[..., MainWindow], languages: Languages
 ) -> None:
     order_id = server.new_order("文汇路路灯不亮，晚上一片漆黑")
-    handler_api = as_user(server, "handler")
+    handler_api = server.as_user("handler")
     handler_api.command(order_id, Command.SIGN, SignBody(version=handler_api.order(order_id).version))
 
     # Round 1: the handler writes and submits (explained: the third choice).
@@ -403,9 +349,9 @@ def test_returned_and_resubmitted_reply_shows_its_changes_then_the_callback(
 
     # Approved up the chain; the centre calls the citizen back twice and closes the order.
     for username in ("chief", "head"):
-        reviewer = as_user(server, username)
+        reviewer = server.as_user(username)
         reviewer.command(order_id, Command.APPROVE, ApproveBody(version=reviewer.order(order_id).version))
-    agent = as_user(server, "agent")
+    agent = server.as_user("agent")
     for outcome, notes in (("unreachable", "无人接听"), ("satisfied", "市民表示路灯已亮，满意")):
         body = RecordCallbackBody(version=agent.order(order_id).version, outcome=outcome, notes=notes)
         agent.command(order_id, Command.RECORD_CALLBACK, body)

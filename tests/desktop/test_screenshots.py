@@ -30,7 +30,7 @@ from desktop.workspace import Workspace
 from offline.worklists import WorkList
 from tests.fixtures.desk import GAOYOU, HANDLER, keep_figures, put
 from tests.fixtures.gestures import click_list_item, click_row
-from tests.fixtures.orders import result
+from tests.fixtures.orders import citizen, deadlines, result
 from ui.actions import OnsiteCheckDialog
 from ui.main_window import LISTS, MainWindow
 from ui.sign_in import SignInDialog
@@ -130,32 +130,8 @@ def _sha(seed: int) -> str:
     return f"{seed:02x}" * 32
 
 
-def _citizen(name: str, phone: str, confidential: bool = False) -> dict[str, Any]:
-    return {
-        "name": name,
-        "phone": phone,
-        "callback_number": "",
-        "anonymous": False,
-        "confidential": confidential,
-        "contact_allowed": False,
-        "masked": True,
-    }
-
-
 def _deadlines(due: datetime | None, **flags: Any) -> dict[str, Any]:
-    return {
-        "sign_by": None,
-        "onsite_by": None,
-        "reply_by": due.isoformat() if due else None,
-        "reply_by_extended": None,
-        "provisional": False,
-        "calendar_version": "2026.1",
-        "signed_on_time": None,
-        "onsite_on_time": None,
-        "replied_on_time": None,
-        "closed_on_time": None,
-        **flags,
-    }
+    return deadlines(reply_by=due.isoformat() if due else None, calendar_version="2026.1", **flags)
 
 
 def _event(seq: int, at: datetime, actor: int, action: str, before: str = "", after: str = "", **given: Any) -> Any:
@@ -402,7 +378,7 @@ def fill_desk(ws: Workspace, now: datetime) -> None:
             lat=None,
             lon=None,
             tags=[],
-            citizen=_citizen(random.Random(order_id).choice(["李**", "陈**", "刘**", "周**"]), "139****2468"),
+            citizen=citizen(random.Random(order_id).choice(["李**", "陈**", "刘**", "周**"]), "139****2468"),
             **fields,
         )
     _conflict(ws, CONFLICTED)
@@ -465,7 +441,7 @@ def _worked_order(ws: Workspace, now: datetime) -> None:
         lat=32.7810,
         lon=119.4478,
         tags=["夜间照明", "安全隐患"],
-        citizen=_citizen("张**", "138****5678", confidential=True),
+        citizen=citizen("张**", "138****5678", confidential=True),
         handler_id=7,
         supervised=True,
         reminders=1,

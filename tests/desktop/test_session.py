@@ -10,7 +10,6 @@ from __future__ import annotations
 import socket
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox
 
 from api_client import CaseDeskClient
 from casework.lifecycle import Command
@@ -27,7 +26,6 @@ from casework.sync import PullResponse
 from desktop.session import cached_user, sign_in
 from desktop.tasks import TaskRunner
 from desktop.workspace import url_profile_dir
-from main import parse
 from offline import open_store
 from offline.facts import actor_of
 from server.auth.passwords import hash_password
@@ -36,25 +34,6 @@ from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.app import CaseDeskApp
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def make_app(qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    apps: list[CaseDeskApp] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: None)  # nothing modal waits for a click
-
-    def make(*argv: str) -> CaseDeskApp:
-        args = parse(["--data-dir", str(tmp_path / "home"), "--sync-interval", "3600", *argv])
-        app = CaseDeskApp(QApplication.instance(), args)  # type: ignore[arg-type]
-        apps.append(app)
-        app.start()
-        return app
-
-    yield make
-    for app in apps:
-        app.shutdown()
-        if app.window is not None:
-            app.window.close()
 
 
 @pytest.fixture

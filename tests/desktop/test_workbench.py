@@ -6,7 +6,7 @@ the chief returns the reply with a comment; the handler revises; the chief and t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,53 +15,21 @@ from PySide6.QtWidgets import QApplication
 
 from api_client import CaseDeskClient
 from casework.lifecycle import Command
-from desktop.session import sign_in
-from desktop.tasks import TaskRunner
 from offline.worklists import WorkList
-from tests.fixtures.gestures import click_list_item, click_row
+from tests.fixtures.live_desk import open_order
 from tests.fixtures.photos import make_jpeg
 from tests.fixtures.server_process import PASSWORD, ServerProcess
-from ui.main_window import LISTS, MainWindow
+from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture
-def open_desk(qtbot: Any, tmp_path: Path, server: ServerProcess) -> Iterator[Callable[[str], MainWindow]]:
-    windows: list[MainWindow] = []
-
-    def open_(username: str) -> MainWindow:
-        runner = TaskRunner()
-        workspace = sign_in(server.url, username, PASSWORD, tmp_path / "desks", runner)
-        assert workspace.sync_once().ok
-        window = MainWindow(workspace, ["handler", "chief", "head", "leader"])
-        qtbot.addWidget(window)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield open_
-    for window in windows:
-        window.workspace.stop()
+DEMO_USERS = ["handler", "chief", "head", "leader"]  # the window's demo switch
 
 
 def photo(tmp_path: Path, seed: int) -> Path:
     path = tmp_path / f"IMG_{seed:04d}.jpg"
     path.write_bytes(make_jpeg(seed, (1600, 1200), quality=80))
     return path
-
-
-def open_order(qtbot: Any, window: MainWindow, work_list: WorkList, order_id: int) -> None:
-    """Choose the list in the sidebar, then the order's row, as a user clicks."""
-    row = LISTS.index(work_list)
-    with qtbot.waitSignal(window.model.loaded, timeout=5000):
-        if window.sidebar.currentRow() == row:
-            window.model.refresh()
-        else:
-            click_list_item(qtbot, window.sidebar, row)
-    qtbot.waitUntil(lambda: window.model.row_of(order_id) is not None, timeout=5000)
-    with qtbot.waitSignal(window.order_view.loaded, timeout=5000, check_params_cb=lambda i: i == order_id):
-        click_row(qtbot, window.table, window.model.row_of(order_id))  # type: ignore[arg-type]
 
 
 def local_state(window: MainWindow, order_id: int) -> str:
@@ -95,10 +63,10 @@ def review(qtbot: Any, window: MainWindow, command: Command, comment: str) -> No
 
 
 def test_handler_chief_head_offline_then_online(
-    qtbot: Any, tmp_path: Path, server: ServerProcess, open_desk: Callable[[str], MainWindow]
+    qtbot: Any, tmp_path: Path, server: ServerProcess, open_desk: Callable[..., MainWindow]
 ) -> None:
     order_id = server.new_order("文汇路路灯不亮，晚上一片漆黑")
-    handler = open_desk("handler")
+    handler = open_desk("handler", demo_users=DEMO_USERS)
 
     # The inspector goes out of coverage: the server is unreachable from here on.
     server.stop()
@@ -137,7 +105,7 @@ def test_handler_chief_head_offline_then_online(
     assert detail.state == "in_review" and sorted(a.tag for a in detail.attachments) == ["after", "before"]
     assert detail.onsite_checks[0].notes == "现场路灯灯泡损坏，已更换"
 
-    chief = open_desk("chief")
+    chief = open_desk("chief", demo_users=DEMO_USERS)
     open_order(qtbot, chief, WorkList.TO_REVIEW, order_id)
     review(qtbot, chief, Command.RETURN_FOR_REWORK, "请写明更换时间和后续巡查安排")
     assert chief.workspace.sync_once().applied == 1
@@ -154,7 +122,7 @@ def test_handler_chief_head_offline_then_online(
     review(qtbot, chief, Command.APPROVE, "同意")
     assert chief.workspace.sync_once().applied == 1
 
-    head = open_desk("head")
+    head = open_desk("head", demo_users=DEMO_USERS)
     open_order(qtbot, head, WorkList.TO_REVIEW, order_id)
     review(qtbot, head, Command.APPROVE, "同意上报")
     assert head.workspace.sync_once().applied == 1
