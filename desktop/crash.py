@@ -42,7 +42,8 @@ def write_report(directory: Path, text: str) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     now = datetime.now(SHANGHAI)
     path = directory / f"crash-{now:%Y%m%d-%H%M%S-%f}.txt"  # Beijing time; two in one second keep both
-    path.write_text(f"CaseDesk crash report, {now.isoformat(sep=' ', timespec='seconds')} (Beijing time)\n\n{text}", encoding="utf-8")
+    header = f"CaseDesk crash report, {now.isoformat(sep=' ', timespec='seconds')} (Beijing time)"
+    path.write_text(f"{header}\n\n{text}", encoding="utf-8")
     return path
 
 
