@@ -76,10 +76,18 @@ class _Job(QRunnable):
         except BaseException as exc:
             # the worker thread's traceback rides on the exception to the error presenter (getattr there)
             exc.__casedesk_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.task.failed.emit(exc)
+            self._tell(self.task.failed, exc)
         else:
-            self.task.succeeded.emit(result)
-        self.task.finished.emit()
+            self._tell(self.task.succeeded, result)
+        self._tell(self.task.finished)
+
+    @staticmethod
+    def _tell(signal: Any, *args: Any) -> None:
+        """Emit, unless the task went with the process's teardown while this ran: then nobody is listening."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # "Signal source has been deleted"
+            pass
 
 
 class TaskRunner(QObject):

@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
             self.portfolio = Portfolio(workspace)
             self.portfolio.show_department.connect(self._show_department)
             self.tabs.insertTab(2, self.portfolio, self.tr("分管单位"))
+        self.tabs.currentChanged.connect(self._on_tab)
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
         self._build_shortcuts()
@@ -174,7 +175,7 @@ class MainWindow(QMainWindow):
         self.search.setToolTip(self.tr("在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
-        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.search.textChanged.connect(self._on_search_typed)
         bar.addWidget(self.search)
 
         self.category = QComboBox()
@@ -184,9 +185,10 @@ class MainWindow(QMainWindow):
         self.handler = QComboBox()
         self.department = QComboBox()
         self._fill_filters()
+        self._filter_actions = []  # shown only over the work list they filter (the 工作台 tab)
         for combo in (self.category, self.urgency, self.state, self.deadline, self.handler, self.department):
             combo.currentIndexChanged.connect(self._apply_filters)
-            bar.addWidget(combo)
+            self._filter_actions.append(bar.addWidget(combo))
 
         bar.addSeparator()
         self.sync_button = QPushButton(self.tr("立即同步"))
@@ -441,6 +443,17 @@ class MainWindow(QMainWindow):
                 lambda _id: self.order_view.tabs.setCurrentIndex(order_tab), Qt.ConnectionType.SingleShotConnection
             )
             self._show(state["order"])
+
+    def _on_tab(self, index: int) -> None:
+        """The list's filters stand in the toolbar only while the list is in front (they filter nothing else)."""
+        for action in self._filter_actions:
+            action.setVisible(index == 0)
+
+    def _on_search_typed(self, text: str) -> None:
+        """The search covers every list: typed on another tab, it brings the work list with its results forward."""
+        if text and self.tabs.currentIndex() != 0:
+            self.tabs.setCurrentIndex(0)
+        self._search_timer.start()
 
     def _filter_boxes(self) -> list[QComboBox]:
         return [self.category, self.urgency, self.state, self.deadline, self.handler, self.department]
