@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cancel_upload)
         # Permanent: a passing message (a new urgent order) must not hide the connection state,
         # nor the offer to take back the command just made (撤销, Ctrl+Z).
-        self.undo_notice = UndoNotice(self.workspace)
+        self.undo_notice = UndoNotice(self.workspace, self)  # Ctrl+Z on this window
         bar.addPermanentWidget(self.undo_notice)
         bar.addPermanentWidget(self.online_label)
         bar.addPermanentWidget(self.pending_label)
