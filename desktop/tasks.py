@@ -12,6 +12,7 @@ the function sees ``task.cancelled``).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 from collections.abc import Callable
@@ -84,10 +85,8 @@ class _Job(QRunnable):
     @staticmethod
     def _tell(signal: Any, *args: Any) -> None:
         """Emit, unless the task went with the process's teardown while this ran: then nobody is listening."""
-        try:
+        with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
             signal.emit(*args)
-        except RuntimeError:  # "Signal source has been deleted"
-            pass
 
 
 class TaskRunner(QObject):

@@ -481,7 +481,10 @@ EN: dict[str, str] = {
     "“%1”之后还有 %2 项未发送的操作，需要一并撤销。": "“%1” has %2 unsent later action(s) that must be undone with it.",
     "没有可撤销的操作：它已同步到中心。": "Nothing to undo: it has reached the centre.",
     "没有可撤销的操作。": "Nothing to undo.",
-    "撤销提示已过：“%1”%2 在发送到中心之前，仍可在该工单上点“撤销”。": "The undo notice has gone: “%1” %2 can still be undone with the order’s Undo button until it is sent to the centre.",
+    "撤销提示已过：“%1”%2 在发送到中心之前，仍可在该工单上点“撤销”。": (
+        "The undo notice has gone: “%1” %2 can still be undone with the order’s Undo button until it is sent"
+        " to the centre."
+    ),
     "、": ", ",
     "已撤销 %1：%2「%3」，工单已恢复原样": "Undone — %1: %2 “%3”; the order is as it was",
     "撤销 (%1)": "Undo (%1)",
