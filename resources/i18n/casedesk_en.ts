@@ -1236,27 +1236,37 @@ Please send this file to your system administrator.</translation>
         <translation>Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="227"/>
+        <location filename="../../ui/order_list.py" line="224"/>
+        <source>草稿：本机保存着尚未提交的答复或表单内容，打开工单即可继续</source>
+        <translation>Draft: a reply or form typed on this PC and not yet submitted is kept here; open the order to go on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="229"/>
         <source>办理时限 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="234"/>
+        <location filename="../../ui/order_list.py" line="238"/>
         <source>【新】</source>
         <translation>[New] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="234"/>
+        <location filename="../../ui/order_list.py" line="239"/>
         <source>【退回】</source>
         <translation>[Returned] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="257"/>
+        <location filename="../../ui/order_list.py" line="240"/>
+        <source>【草稿】</source>
+        <translation>[Draft] </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="264"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="263"/>
+        <location filename="../../ui/order_list.py" line="270"/>
         <source>、</source>
         <translation>, </translation>
     </message>

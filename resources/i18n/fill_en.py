@@ -539,6 +539,10 @@ EN: dict[str, str] = {
     # --- issue 9, true counts and markers: 新/退回 in the work list, new counts in the sidebar ---
     "【新】": "[New] ",
     "【退回】": "[Returned] ",
+    "【草稿】": "[Draft] ",
+    "草稿：本机保存着尚未提交的答复或表单内容，打开工单即可继续": (
+        "Draft: a reply or form typed on this PC and not yet submitted is kept here; open the order to go on"
+    ),
     "新：到达本机后还没有打开过": "New: arrived on this desk and not opened yet",
     "退回：审核退回、批示重办或退回申请未获同意，需要重新办理": (
         "Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again"
