@@ -205,6 +205,12 @@ class MainWindow(QMainWindow):
             for username in demo_users:
                 self.demo_switch.addItem(self._demo_label(username), username)
             self.demo_switch.setCurrentIndex(max(0, self.demo_switch.findData(self.workspace.user.username)))
+            # As wide as a short name, not the longest ("Section chief (Housing and Urban-Rural …)"): the
+            # toolbar keeps room for the language switch at 1366 px; the list opens as wide as it needs.
+            self.demo_switch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.demo_switch.setMinimumContentsLength(14)
+            self.demo_switch.view().setMinimumWidth(self.demo_switch.view().sizeHintForColumn(0) + 24)
+            self.demo_switch.setToolTip(self.demo_switch.currentText())
             self.demo_switch.activated.connect(
                 lambda i: (
                     self.switch_user.emit(self.demo_switch.itemData(i))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QSplitter,
+    QToolButton,
     QWidget,
 )
 
@@ -700,3 +701,24 @@ def test_the_lists_filters_stand_only_over_the_list_and_a_search_brings_it_forwa
     qtbot.waitUntil(lambda: window.tabs.currentIndex() == 0 and window.model.searching, timeout=5000)
     qtbot.waitUntil(lambda: [window.model.order_id(r) for r in range(window.model.rowCount())] == [2], timeout=5000)
     assert all(f.isVisible() for f in filters)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_whole_toolbar_fits_at_1366_for_every_role(
+    qtbot: Any, workspaces: Callable[[UserOut], Workspace], languages: Languages, language: str
+) -> None:
+    """Nothing of the toolbar behind its » button: the language and demo switches stay in reach."""
+    languages.use(language)
+    leader = HANDLER.model_copy(
+        update={"id": 2, "username": "leader", "name": "钱市长", "role": Role.LEADER_IN_CHARGE, "portfolio": [3, 4]}
+    )
+    for user in (HANDLER, CHIEF, leader):
+        window = MainWindow(workspaces(user), ["handler", "chief", "head", "leader"], language=language)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        qtbot.waitUntil(window.language_switch.isVisible, timeout=2000)
+        hidden = [b for b in window.findChildren(QToolButton) if b.objectName() == "qt_toolbar_ext_button"]
+        assert not any(b.isVisible() for b in hidden), f"{user.username} ({language}): the toolbar overflows"
+        assert window.demo_switch.isVisible() and window.sync_button.isVisible()
+        window.close()
