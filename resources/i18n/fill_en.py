@@ -622,7 +622,9 @@ EN: dict[str, str] = {
     "这张工单不在当前显示的「%1」列表中，它的状态：%2。": "This order is not in the list shown (“%1”); it is: %2.",
     # --- the 统计 tab shows the server's measures (one definition of each measure) ---
     "本月派至本单位的工单数": "Orders dispatched to the department this month",
-    "本月派单中按时签收 ÷ 已签收": "Of this month's dispatched orders: signed on time ÷ signed",
+    "本月派单中按时签收 ÷（已签收 + 超时未签收）": (
+        "Of this month's dispatched orders: signed on time ÷ (signed + unsigned past the signing deadline)"
+    ),
     "本月按时办结 ÷（本月办结 + 统计时点超期未办结）": (
         "Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)"
     ),

@@ -152,8 +152,8 @@ def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
         [
             "派单量",
             m.dispatched,
-            "签收（及时）",
-            f"{m.signed}（{m.signed_on_time}）",
+            "签收（及时）/ 超时未签",
+            f"{m.signed}（{m.signed_on_time}）/ {m.unsigned_overdue}",
             "及时签收率",
             percent(m.on_time_signing_rate),
         ],
