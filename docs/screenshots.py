@@ -29,10 +29,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from desktop.embedded import DEMO_PASSWORD, DEMO_USERS  # noqa: E402
+from desktop.embedded import DEMO_USERS  # noqa: E402
 from desktop.i18n import Languages  # noqa: E402
 from desktop.session import sign_in  # noqa: E402
 from desktop.tasks import TaskRunner  # noqa: E402
+from server.demo.seed import DEMO_PASSWORD  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.sign_in import SignInDialog  # noqa: E402
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from server.db import make_engine, make_session_factory
+
+if TYPE_CHECKING:
+    from server.settings import Settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -24,3 +33,22 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def migrated_session(settings: Settings) -> Iterator[Session]:
+    """The database of ``settings`` brought to the newest schema, and one transaction on it, like a
+    request's: committed at the end, rolled back on error (the CLI's commands and the demo seed)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    session = make_session_factory(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        engine.dispose()
