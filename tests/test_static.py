@@ -67,7 +67,8 @@ def test_the_desk_starts_without_loading_the_server() -> None:
     (FastAPI, uvicorn, Alembic — about a second of every start); the bundled server loads on demand."""
     probe = (
         "import sys, main, ui.app, ui.main_window; "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'server', 'fastapi', 'uvicorn', 'alembic', 'starlette'}))"
+        "heavy = {'server', 'fastapi', 'uvicorn', 'alembic', 'starlette'}; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
