@@ -29,6 +29,10 @@ def _session(settings: Settings) -> Iterator[Session]:
     upgrade(engine)
     session = make_session_factory(engine)()
     try:
+        # The deprecated environment variable becomes the first review-chain version, once.
+        from server.review.service import take_over_environment, warn
+
+        warn(take_over_environment(session, settings, utcnow()))
         yield session
         session.commit()
     except BaseException:

@@ -60,6 +60,13 @@ def add_days(
     return RecomputeOut(version=repository.calendar(session).version, recomputed_orders=count)
 
 
+@router.delete("/days/{day}", response_model=RecomputeOut, responses=errors(401, 403, 404))
+def remove_day(day: date, session: DB, caller: Admin, settings: AppSettings, now: Now) -> RecomputeOut:
+    """Remove a local day; provisional deadlines are recomputed and audited."""
+    count = service.remove_day(session, day, settings, caller.user.id, now)
+    return RecomputeOut(version=repository.calendar(session).version, recomputed_orders=count)
+
+
 @router.post("/years/{year}", response_model=RecomputeOut, responses=errors(401, 403, 422))
 def load_year(
     year: Annotated[int, Path(ge=2000, le=2200)],
