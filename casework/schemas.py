@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from casework.calendar import DayKind
 from casework.lifecycle import Command
 from casework.order import (
     CallbackOutcome,
@@ -204,6 +205,28 @@ class ReviewChainVersionOut(Wire):
     created_by: int | None
     created_at: datetime
     in_force: bool  # the version in force today
+
+
+# --- calendar ----------------------------------------------------------------------------
+
+
+class DayIn(Input):
+    """A local day: a holiday (休) or a working day (班) the statutory calendar does not say."""
+
+    day: date
+    kind: DayKind
+    note: Short = ""
+
+
+class CalendarOut(Wire):
+    version: str
+    local_days: list[DayIn]
+    loaded_years: list[int]
+
+
+class RecomputeOut(Wire):
+    version: str
+    recomputed_orders: int
 
 
 # --- auth --------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from server.cli import seed_once
 from server.demo.seed import DEMO_PASSWORD
 from server.settings import Settings
 
-DEMO_USERS = ("handler", "chief", "head", "leader")
+DEMO_USERS = ("handler", "chief", "head", "leader", "admin")
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "EmbeddedServer"]  # the demo city's password: one definition, the seed's
 
 

@@ -8,31 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path
 from pydantic import Field
 
-from casework.calendar import CalendarDay, CalendarFileError, DayKind, parse_year_file
-from casework.schemas import Input, Short, Wire
+from casework.calendar import CalendarDay, CalendarFileError, parse_year_file
+from casework.schemas import CalendarOut, DayIn, RecomputeOut
 from server.calendar import repository, service
 from server.deps import DB, Admin, AppSettings, CurrentCaller, Now
 from server.errors import errors, invalid
 from server.transaction import TransactionalRoute
 
 router = APIRouter(prefix="/calendar", tags=["calendar"], route_class=TransactionalRoute)
-
-
-class DayIn(Input):
-    day: date
-    kind: DayKind
-    note: Short = ""
-
-
-class CalendarOut(Wire):
-    version: str
-    local_days: list[DayIn]
-    loaded_years: list[int]
-
-
-class RecomputeOut(Wire):
-    version: str
-    recomputed_orders: int
 
 
 @router.get("", response_model=CalendarOut, responses=errors(401))
