@@ -67,7 +67,13 @@ def test_departments_are_created_edited_and_deactivated_only_when_unused(api: Ap
     # The new one holds nothing: deactivated; no user or category may be put into it meanwhile.
     off = _send(api, "PATCH", f"/departments/{wlj['id']}", json={"active": False})
     assert off.status_code == 200 and off.json()["active"] is False
-    user = {"username": "wl_handler", "name": "文员", "role": "handler", "department_id": wlj["id"], "password": PASSWORD}
+    user = {
+        "username": "wl_handler",
+        "name": "文员",
+        "role": "handler",
+        "department_id": wlj["id"],
+        "password": PASSWORD,
+    }
     _refused(_send(api, "POST", "/users", json=user), 422, "inactive_department")
     _refused(_send(api, "PATCH", "/categories/0101", json={"department_code": "WLJ"}), 422, "inactive_department")
     assert _send(api, "PATCH", f"/departments/{wlj['id']}", json={"active": True}).json()["active"] is True
@@ -83,7 +89,9 @@ def test_users_are_edited_deactivated_and_reactivated(api: Api, app: Any) -> Non
     uid = created.json()["id"]
     _refused(_send(api, "PATCH", f"/users/{uid}", "zj_head", json={"may_sign": True}), 403, "forbidden")
 
-    changed = _send(api, "PATCH", f"/users/{uid}", json={"role": "section_chief", "department_id": cgj, "may_sign": True})
+    changed = _send(
+        api, "PATCH", f"/users/{uid}", json={"role": "section_chief", "department_id": cgj, "may_sign": True}
+    )
     assert changed.status_code == 200, changed.text
     assert changed.json() | {"id": 0} == {
         "id": 0,
@@ -96,7 +104,13 @@ def test_users_are_edited_deactivated_and_reactivated(api: Api, app: Any) -> Non
         "active": True,
     }
     record = _audit(app, "update_user")[-1]
-    assert record.before == {"id": uid, "username": "zj_new", "role": "handler", "department_id": zjj, "may_sign": False}
+    assert record.before == {
+        "id": uid,
+        "username": "zj_new",
+        "role": "handler",
+        "department_id": zjj,
+        "may_sign": False,
+    }
     assert record.after["role"] == "section_chief" and record.after["department_id"] == cgj
 
     # A portfolio is a leader's; a department role needs a department of kind "department".
@@ -134,7 +148,10 @@ def _login(api: Api, username: str) -> str:
 
 def test_categories_have_english_names_a_tree_and_a_default_department(api: Api, app: Any) -> None:
     created = _send(
-        api, "POST", "/categories", json={"code": "0103", "name": "电梯故障", "name_en": "Lift faults", "parent_code": "01"}
+        api,
+        "POST",
+        "/categories",
+        json={"code": "0103", "name": "电梯故障", "name_en": "Lift faults", "parent_code": "01"},
     )
     assert created.status_code == 201, created.text
     listed = {c["code"]: c for c in _send(api, "GET", "/categories", "zj_handler").json()}
@@ -158,7 +175,9 @@ def test_categories_have_english_names_a_tree_and_a_default_department(api: Api,
 def _submitted(api: Api, lead: str = "ZJJ", importance: str = "ordinary") -> dict[str, Any]:
     order = api.dispatched(lead, importance=importance)
     api.command(order["id"], "sign", f"{lead[:2].lower()}_chief")
-    return api.command(order["id"], "submit_reply", f"{lead[:2].lower()}_handler", text="已处理。", result_code="resolved")
+    return api.command(
+        order["id"], "submit_reply", f"{lead[:2].lower()}_handler", text="已处理。", result_code="resolved"
+    )
 
 
 def test_review_chain_versions_take_effect_from_their_date(api: Api, app: Any, clock: Clock) -> None:
