@@ -48,41 +48,103 @@
 <context>
     <name>ActionBar</name>
     <message>
-        <location filename="../../ui/actions.py" line="94"/>
+        <location filename="../../ui/actions.py" line="93"/>
         <source>北京时间 %1</source>
         <extracomment>The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="95"/>
+        <location filename="../../ui/actions.py" line="94"/>
         <source>已恢复未保存的内容（%1）</source>
         <translation>Restored what was not saved (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="482"/>
+        <location filename="../../ui/actions.py" line="481"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="497"/>
+        <location filename="../../ui/actions.py" line="496"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
     </message>
 </context>
 <context>
+    <name>Admin</name>
+    <message>
+        <location filename="../../ui/admin/base.py" line="232"/>
+        <source>填写有误</source>
+        <translation>Check the form</translation>
+    </message>
+</context>
+<context>
+    <name>AdminArea</name>
+    <message>
+        <location filename="../../ui/admin/area.py" line="36"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="44"/>
+        <source>部门</source>
+        <translation>Departments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="45"/>
+        <source>人员</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="46"/>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="47"/>
+        <source>审核链</source>
+        <translation>Review chains</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="48"/>
+        <source>工作日历</source>
+        <translation>Working days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="65"/>
+        <location filename="../../ui/admin/area.py" line="74"/>
+        <source>正在从服务器读取…</source>
+        <translation>Reading from the server…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="75"/>
+        <source>以下为服务器上的当前数据；每项修改都记入审计日志。</source>
+        <translation>This is the server&apos;s current data; every change is written to the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="97"/>
+        <source>管理功能需要连接服务器：现在连不上服务器，请联网后点“刷新”。（修改没有保存。）</source>
+        <translation>Administration needs the server, which cannot be reached now: connect and press Refresh. (Nothing was saved.)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="102"/>
+        <source>服务器未接受修改</source>
+        <translation>The server did not accept the change</translation>
+    </message>
+</context>
+<context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="304"/>
+        <location filename="../../ui/actions.py" line="303"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="306"/>
+        <location filename="../../ui/actions.py" line="305"/>
         <source>本单位没有可分派的经办人（请同步后再试）。</source>
         <translation>This department has no handler to assign (sync, then try again).</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="310"/>
+        <location filename="../../ui/actions.py" line="309"/>
         <source>请选择经办人。</source>
         <translation>Please choose a handler.</translation>
     </message>
@@ -188,6 +250,128 @@ Instruction (goes back to the department with the order):</translation>
     </message>
 </context>
 <context>
+    <name>CalendarPage</name>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="46"/>
+        <source>搜索（日期、说明）</source>
+        <translation>Search (date, note)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="50"/>
+        <location filename="../../ui/admin/calendar.py" line="78"/>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="50"/>
+        <location filename="../../ui/admin/calendar.py" line="79"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="50"/>
+        <location filename="../../ui/admin/calendar.py" line="80"/>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="56"/>
+        <source>删除所选日期</source>
+        <translation>Remove the selected day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="70"/>
+        <source>休息日（放假）</source>
+        <translation>Rest day (holiday)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="71"/>
+        <source>工作日（调休上班）</source>
+        <translation>Working day (make-up day)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="73"/>
+        <source>如：县庆放假</source>
+        <translation>e.g. county anniversary holiday</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="74"/>
+        <location filename="../../ui/admin/calendar.py" line="76"/>
+        <source>添加本地日期</source>
+        <translation>Add a local day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="86"/>
+        <source>选择文件并载入…</source>
+        <translation>Choose a file and load…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="88"/>
+        <source>载入全年法定节假日</source>
+        <translation>Load a year&apos;s statutory days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="92"/>
+        <source>国务院公布下一年节假日安排后，把它存成 CSV（每行 日期,类型,说明，如 2027-02-08,workday,春节调休），在这里载入；已发布年份来自 chinesecalendar 包，无需载入。载入后，跨入该年的暂定时限会重新计算并记入审计。</source>
+        <translation>When the State Council announces next year&apos;s holidays, save them as CSV (one line per day: date,kind,note, e.g. 2027-02-08,workday,Spring Festival make-up day) and load it here; published years come with the chinesecalendar package and need no loading. After loading, provisional deadlines reaching that year are recomputed and audited.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="103"/>
+        <source>年份</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="123"/>
+        <source>休息日</source>
+        <translation>Rest day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="123"/>
+        <source>工作日</source>
+        <translation>Working day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="127"/>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="129"/>
+        <source>日历版本：%1。已载入的年份：%2。</source>
+        <translation>Calendar version: %1. Years loaded: %2.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="154"/>
+        <source>已保存；暂定时限已重新计算</source>
+        <translation>Saved; provisional deadlines recomputed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="166"/>
+        <source>删除本地日期 %1（%2）？删除后这一天按法定日历和周末计算。</source>
+        <translation>Remove the local day %1 (%2)? The day then counts as the statutory calendar and the weekend say.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="172"/>
+        <source>删除日期</source>
+        <translation>Remove day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="175"/>
+        <source>已删除</source>
+        <translation>Removed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="180"/>
+        <source>选择全年节假日文件（CSV）</source>
+        <translation>Choose the year&apos;s holiday file (CSV)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="181"/>
+        <source>CSV 文件 (*.csv *.txt)</source>
+        <translation>CSV files (*.csv *.txt)</translation>
+    </message>
+</context>
+<context>
     <name>CaseDeskApp</name>
     <message>
         <location filename="../../ui/app.py" line="68"/>
@@ -243,6 +427,154 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>CategoriesPage</name>
+    <message>
+        <location filename="../../ui/admin/org.py" line="254"/>
+        <location filename="../../ui/admin/org.py" line="286"/>
+        <source>编码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="254"/>
+        <location filename="../../ui/admin/org.py" line="287"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="254"/>
+        <location filename="../../ui/admin/org.py" line="288"/>
+        <source>英文名称</source>
+        <translation>English name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="254"/>
+        <location filename="../../ui/admin/org.py" line="289"/>
+        <source>上级分类</source>
+        <translation>Parent category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="254"/>
+        <location filename="../../ui/admin/org.py" line="290"/>
+        <source>默认承办单位</source>
+        <translation>Default department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="281"/>
+        <source>如 0106（创建后不可改）</source>
+        <translation>e.g. 0106 (fixed once created)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="298"/>
+        <source>（顶级分类）</source>
+        <translation>(top level)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="304"/>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="321"/>
+        <source>已创建分类</source>
+        <translation>Category created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="324"/>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+</context>
+<context>
+    <name>ChainsPage</name>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <location filename="../../ui/admin/chains.py" line="101"/>
+        <source>生效日期</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <location filename="../../ui/admin/chains.py" line="102"/>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="65"/>
+        <source>规则：每个版本从生效日期起适用；一张工单在提交答复、开始审核的那天（北京时间）适用当时最新生效的版本，之后新增的版本不影响已在审核中的工单。版本不能修改，只能新增；生效日期不能早于今天。</source>
+        <translation>Rule: each version applies from its effective date; a reply climbs the version in force on the day it is submitted and its review starts (Beijing time); versions added later never change an order already in review. Versions are never edited, only added, and cannot take effect before today.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="78"/>
+        <source>适用单位</source>
+        <translation>Applies to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="78"/>
+        <source>重要性</source>
+        <translation>Importance</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="82"/>
+        <source>添加一行</source>
+        <translation>Add a row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="84"/>
+        <source>删除所选行</source>
+        <translation>Remove the selected row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="90"/>
+        <source>如：依据某某文件调整</source>
+        <translation>e.g. changed under circular No. …</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="91"/>
+        <source>保存为新版本</source>
+        <translation>Save as a new version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="93"/>
+        <source>新版本（从所选版本开始修改）</source>
+        <translation>New version (starting from the selected one)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="121"/>
+        <source>现行</source>
+        <translation>In force</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="123"/>
+        <source>待生效</source>
+        <translation>Scheduled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="124"/>
+        <source>已被取代</source>
+        <translation>Superseded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="171"/>
+        <source>默认（所有单位）</source>
+        <translation>Default (all departments)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="221"/>
+        <source>已保存新版本</source>
+        <translation>New version saved</translation>
+    </message>
+</context>
+<context>
     <name>CloseNotice</name>
     <message>
         <location filename="../../ui/close_notice.py" line="29"/>
@@ -268,27 +600,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommandDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="141"/>
+        <location filename="../../ui/actions.py" line="140"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="142"/>
+        <location filename="../../ui/actions.py" line="141"/>
         <source>提交（Ctrl+Enter）</source>
         <translation>Submit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="143"/>
+        <location filename="../../ui/actions.py" line="142"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="225"/>
+        <location filename="../../ui/actions.py" line="224"/>
         <source>%1 — %2 %3</source>
         <translation>%1 — %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="230"/>
+        <location filename="../../ui/actions.py" line="229"/>
         <source>工单 %1：%2</source>
         <translation>Order %1: %2</translation>
     </message>
@@ -296,32 +628,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="265"/>
+        <location filename="../../ui/actions.py" line="264"/>
         <source>退回原因和修改要求（必填）</source>
         <translation>Why it is returned and what to change (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="265"/>
+        <location filename="../../ui/actions.py" line="264"/>
         <source>审核意见（可不填）</source>
         <translation>Review comment (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="267"/>
+        <location filename="../../ui/actions.py" line="266"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="270"/>
+        <location filename="../../ui/actions.py" line="269"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="272"/>
+        <location filename="../../ui/actions.py" line="271"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="277"/>
+        <location filename="../../ui/actions.py" line="276"/>
         <source>退回时必须填写意见，说明需要怎样修改。</source>
         <translation>A comment is required when returning: say what needs to change.</translation>
     </message>
@@ -570,6 +902,89 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>DepartmentsPage</name>
+    <message>
+        <location filename="../../ui/admin/org.py" line="39"/>
+        <source>承办单位</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="40"/>
+        <source>热线中心</source>
+        <translation>Hotline centre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="41"/>
+        <source>市领导</source>
+        <translation>City leadership</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="45"/>
+        <location filename="../../ui/admin/org.py" line="65"/>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="45"/>
+        <location filename="../../ui/admin/org.py" line="66"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="45"/>
+        <location filename="../../ui/admin/org.py" line="67"/>
+        <source>英文名称</source>
+        <translation>English name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="45"/>
+        <location filename="../../ui/admin/org.py" line="68"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="45"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="54"/>
+        <source>在用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="54"/>
+        <location filename="../../ui/admin/org.py" line="103"/>
+        <source>已停用</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <source>如 ZJJ（字母、数字，创建后不可改）</source>
+        <translation>e.g. ZJJ (letters, digits; fixed once created)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="86"/>
+        <source>已创建部门</source>
+        <translation>Department created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="89"/>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="99"/>
+        <source>停用部门「%1」？停用后不能再向它添加人员或把分类默认派给它；有未办结工单、在用人员、分管领导或分类指向它时服务器会拒绝。</source>
+        <translation>Deactivate the department “%1”? No users can then be added to it and no category sent to it by default; the server refuses while open orders, active users, leaders in charge or categories point at it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="103"/>
+        <source>已启用</source>
+        <translation>Reactivated</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <location filename="../../ui/errors.py" line="40"/>
@@ -600,27 +1015,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="320"/>
+        <location filename="../../ui/actions.py" line="319"/>
         <source> 个工作日</source>
         <translation> working days</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="321"/>
+        <location filename="../../ui/actions.py" line="320"/>
         <source>需要延期的原因，如：需协调多个部门、等待施工条件</source>
         <translation>Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="322"/>
+        <location filename="../../ui/actions.py" line="321"/>
         <source>延期天数</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="323"/>
+        <location filename="../../ui/actions.py" line="322"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="329"/>
+        <location filename="../../ui/actions.py" line="328"/>
         <source>请填写延期原因。</source>
         <translation>Please give the reason for the extension.</translation>
     </message>
@@ -750,312 +1165,317 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="60"/>
+        <location filename="../../ui/main_window.py" line="61"/>
         <source>待签收</source>
         <extracomment>The work lists in the sidebar, in order, with their names.</extracomment>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="61"/>
+        <location filename="../../ui/main_window.py" line="62"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="62"/>
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>退回待办</source>
         <translation>Returned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63"/>
+        <location filename="../../ui/main_window.py" line="64"/>
         <source>待我审核</source>
         <translation>Awaiting my review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64"/>
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>已提交</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="65"/>
+        <location filename="../../ui/main_window.py" line="66"/>
         <source>即将到期</source>
         <translation>Due soon</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66"/>
+        <location filename="../../ui/main_window.py" line="67"/>
         <source>已超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67"/>
+        <location filename="../../ui/main_window.py" line="68"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>全部工单</source>
         <translation>All orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="91"/>
+        <location filename="../../ui/main_window.py" line="92"/>
         <source>任意时限</source>
         <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92"/>
+        <location filename="../../ui/main_window.py" line="93"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="93"/>
+        <location filename="../../ui/main_window.py" line="94"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113"/>
+        <location filename="../../ui/main_window.py" line="114"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
-        <location filename="../../ui/main_window.py" line="592"/>
+        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="598"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134"/>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="142"/>
+        <source>管理</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="173"/>
+        <location filename="../../ui/main_window.py" line="179"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="390"/>
+        <location filename="../../ui/main_window.py" line="396"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="411"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="408"/>
+        <location filename="../../ui/main_window.py" line="414"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="411"/>
+        <location filename="../../ui/main_window.py" line="417"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="512"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="633"/>
+        <location filename="../../ui/main_window.py" line="639"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="646"/>
+        <location filename="../../ui/main_window.py" line="652"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="680"/>
+        <location filename="../../ui/main_window.py" line="686"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="698"/>
+        <location filename="../../ui/main_window.py" line="704"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="700"/>
+        <location filename="../../ui/main_window.py" line="706"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="702"/>
+        <location filename="../../ui/main_window.py" line="708"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="704"/>
+        <location filename="../../ui/main_window.py" line="710"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="706"/>
+        <location filename="../../ui/main_window.py" line="712"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192"/>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="198"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="199"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="207"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="229"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="230"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="231"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="241"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="525"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="527"/>
+        <location filename="../../ui/main_window.py" line="533"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="539"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="536"/>
+        <location filename="../../ui/main_window.py" line="542"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="536"/>
+        <location filename="../../ui/main_window.py" line="542"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="539"/>
+        <location filename="../../ui/main_window.py" line="545"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="543"/>
+        <location filename="../../ui/main_window.py" line="549"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="551"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="547"/>
+        <location filename="../../ui/main_window.py" line="553"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="563"/>
+        <location filename="../../ui/main_window.py" line="569"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="565"/>
+        <location filename="../../ui/main_window.py" line="571"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="592"/>
+        <location filename="../../ui/main_window.py" line="598"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1063,17 +1483,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="285"/>
+        <location filename="../../ui/actions.py" line="284"/>
         <source>仅本单位和中心可见，不会告知市民</source>
         <translation>Seen only by this department and the centre, never by the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="286"/>
+        <location filename="../../ui/actions.py" line="285"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="292"/>
+        <location filename="../../ui/actions.py" line="291"/>
         <source>请填写备注内容。</source>
         <translation>Please write the note.</translation>
     </message>
@@ -1081,72 +1501,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OnsiteCheckDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="366"/>
+        <location filename="../../ui/actions.py" line="365"/>
         <source>纬度，如 32.7847</source>
         <translation>Latitude, e.g. 32.7847</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="369"/>
+        <location filename="../../ui/actions.py" line="368"/>
         <source>经度，如 119.4432</source>
         <translation>Longitude, e.g. 119.4432</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="377"/>
+        <location filename="../../ui/actions.py" line="376"/>
         <source>核查发现的情况、已采取的措施</source>
         <translation>What was found, and what was done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="380"/>
+        <location filename="../../ui/actions.py" line="379"/>
         <source>核查时间</source>
         <translation>Checked at</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="381"/>
+        <location filename="../../ui/actions.py" line="380"/>
         <source>位置（GPS）</source>
         <translation>Location (GPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="382"/>
+        <location filename="../../ui/actions.py" line="381"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="383"/>
+        <location filename="../../ui/actions.py" line="382"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="411"/>
+        <location filename="../../ui/actions.py" line="410"/>
         <source>取自照片 %1</source>
         <translation>From photo %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="415"/>
+        <location filename="../../ui/actions.py" line="414"/>
         <source>照片处理中，请稍候…</source>
         <translation>Processing photos, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="419"/>
+        <location filename="../../ui/actions.py" line="418"/>
         <source>照片还在处理中，请稍候再提交。</source>
         <translation>Photos are still being processed; please submit in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="423"/>
+        <location filename="../../ui/actions.py" line="422"/>
         <source>请填写核查情况或添加照片。</source>
         <translation>Please enter the findings or add photos.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="425"/>
+        <location filename="../../ui/actions.py" line="424"/>
         <source>一次核查最多 %1 张照片。</source>
         <translation>At most %1 photos per check.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="428"/>
+        <location filename="../../ui/actions.py" line="427"/>
         <source>请同时填写纬度和经度，或都不填。</source>
         <translation>Enter both latitude and longitude, or neither.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="432"/>
+        <location filename="../../ui/actions.py" line="431"/>
         <source>经纬度格式不正确。</source>
         <translation>Latitude or longitude is not a valid number.</translation>
     </message>
@@ -2399,22 +2819,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReturnRequestDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="339"/>
+        <location filename="../../ui/actions.py" line="338"/>
         <source>说明理由，并尽量写明应由哪个单位办理</source>
         <translation>Explain why, and if possible name the department that should handle it</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="340"/>
+        <location filename="../../ui/actions.py" line="339"/>
         <source>退单类型</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="341"/>
+        <location filename="../../ui/actions.py" line="340"/>
         <source>理由</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="347"/>
+        <location filename="../../ui/actions.py" line="346"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
     </message>
@@ -2483,6 +2903,51 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/sign_in.py" line="83"/>
         <source>登录失败：%1</source>
         <translation>Sign-in failed: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TablePage</name>
+    <message>
+        <location filename="../../ui/admin/base.py" line="78"/>
+        <source>搜索（名称、代码…）</source>
+        <translation>Search (name, code…)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="81"/>
+        <location filename="../../ui/admin/base.py" line="211"/>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="97"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="160"/>
+        <source>确定停用吗？</source>
+        <translation>Deactivate?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="186"/>
+        <source>共 %1 条</source>
+        <translation>%1 rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="211"/>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="214"/>
+        <location filename="../../ui/admin/base.py" line="222"/>
+        <source>停用</source>
+        <translation>Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="214"/>
+        <source>启用</source>
+        <translation>Reactivate</translation>
     </message>
 </context>
 <context>
@@ -2558,6 +3023,109 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/undo.py" line="120"/>
         <source>%1 秒后发送到中心；发送前可撤销，也可在工单上撤销。</source>
         <translation>Sent to the centre in %1 s; until then it can be undone here or on the order.</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <location filename="../../ui/admin/org.py" line="112"/>
+        <location filename="../../ui/admin/org.py" line="156"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="113"/>
+        <location filename="../../ui/admin/org.py" line="157"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="114"/>
+        <location filename="../../ui/admin/org.py" line="158"/>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="115"/>
+        <location filename="../../ui/admin/org.py" line="159"/>
+        <source>所属单位</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="116"/>
+        <source>可签收</source>
+        <translation>May sign</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="117"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="137"/>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="138"/>
+        <source>在用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="138"/>
+        <location filename="../../ui/admin/org.py" line="246"/>
+        <source>已停用</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="143"/>
+        <source>小写字母、数字，创建后不可改</source>
+        <translation>lower-case letters, digits; fixed once created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="152"/>
+        <source>至少 8 位</source>
+        <translation>at least 8 characters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="153"/>
+        <source>经办人可直接签收</source>
+        <translation>The handler may sign for orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="160"/>
+        <source>初始密码</source>
+        <translation>Initial password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="163"/>
+        <source>分管单位</source>
+        <translation>My departments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="182"/>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="221"/>
+        <source>已创建人员</source>
+        <translation>User created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="230"/>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="240"/>
+        <source>停用「%1」（%2）？停用后此人无法登录，已登录的桌面在下次联网时被拒绝。</source>
+        <translation>Deactivate %1 (%2)? They can no longer sign in, and a desk already signed in is refused at its next contact.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="246"/>
+        <source>已启用</source>
+        <translation>Reactivated</translation>
     </message>
 </context>
 <context>
