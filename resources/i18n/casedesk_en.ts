@@ -97,7 +97,7 @@
     <message>
         <location filename="../../ui/admin/area.py" line="46"/>
         <source>分类</source>
-        <translation>Category</translation>
+        <translation>Categories</translation>
     </message>
     <message>
         <location filename="../../ui/admin/area.py" line="47"/>
@@ -272,7 +272,7 @@ Instruction (goes back to the department with the order):</translation>
         <location filename="../../ui/admin/calendar.py" line="50"/>
         <location filename="../../ui/admin/calendar.py" line="80"/>
         <source>说明</source>
-        <translation>Details</translation>
+        <translation>Note</translation>
     </message>
     <message>
         <location filename="../../ui/admin/calendar.py" line="56"/>
@@ -493,7 +493,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/admin/chains.py" line="56"/>
-        <location filename="../../ui/admin/chains.py" line="101"/>
+        <location filename="../../ui/admin/chains.py" line="104"/>
         <source>生效日期</source>
         <translation>Effective from</translation>
     </message>
@@ -504,9 +504,9 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/admin/chains.py" line="56"/>
-        <location filename="../../ui/admin/chains.py" line="102"/>
+        <location filename="../../ui/admin/chains.py" line="105"/>
         <source>说明</source>
-        <translation>Details</translation>
+        <translation>Note</translation>
     </message>
     <message>
         <location filename="../../ui/admin/chains.py" line="65"/>
@@ -514,62 +514,67 @@ Please send this file to your system administrator.</translation>
         <translation>Rule: each version applies from its effective date; a reply climbs the version in force on the day it is submitted and its review starts (Beijing time); versions added later never change an order already in review. Versions are never edited, only added, and cannot take effect before today.</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="78"/>
+        <location filename="../../ui/admin/chains.py" line="73"/>
+        <source>还没有保存过版本：现行的是内置审核链（右侧所示）。</source>
+        <translation>No version saved yet: the built-in chains (shown on the right) are in force.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="81"/>
         <source>适用单位</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="78"/>
+        <location filename="../../ui/admin/chains.py" line="81"/>
         <source>重要性</source>
         <translation>Importance</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="82"/>
+        <location filename="../../ui/admin/chains.py" line="85"/>
         <source>添加一行</source>
         <translation>Add a row</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="84"/>
+        <location filename="../../ui/admin/chains.py" line="87"/>
         <source>删除所选行</source>
         <translation>Remove the selected row</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="90"/>
+        <location filename="../../ui/admin/chains.py" line="93"/>
         <source>如：依据某某文件调整</source>
         <translation>e.g. changed under circular No. …</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="91"/>
+        <location filename="../../ui/admin/chains.py" line="94"/>
         <source>保存为新版本</source>
         <translation>Save as a new version</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="93"/>
+        <location filename="../../ui/admin/chains.py" line="96"/>
         <source>新版本（从所选版本开始修改）</source>
         <translation>New version (starting from the selected one)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="121"/>
+        <location filename="../../ui/admin/chains.py" line="124"/>
         <source>现行</source>
         <translation>In force</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="123"/>
+        <location filename="../../ui/admin/chains.py" line="126"/>
         <source>待生效</source>
         <translation>Scheduled</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="124"/>
+        <location filename="../../ui/admin/chains.py" line="127"/>
         <source>已被取代</source>
         <translation>Superseded</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="171"/>
+        <location filename="../../ui/admin/chains.py" line="175"/>
         <source>默认（所有单位）</source>
         <translation>Default (all departments)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="221"/>
+        <location filename="../../ui/admin/chains.py" line="225"/>
         <source>已保存新版本</source>
         <translation>New version saved</translation>
     </message>

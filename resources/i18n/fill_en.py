@@ -635,6 +635,9 @@ EN: dict[str, str] = {
     "服务器统计，截至 %1（北京时间）": "Server figures as of %1 (Beijing time)",
     "工作日，%1件答复": "working days, %1 replies",
     # --- administration (ui/admin) ---
+    "还没有保存过版本：现行的是内置审核链（右侧所示）。": (
+        "No version saved yet: the built-in chains (shown on the right) are in force."
+    ),
     "填写有误": "Check the form",
     "刷新": "Refresh",
     "部门": "Departments",
@@ -765,6 +768,9 @@ IN_CONTEXT: dict[tuple[str, str], str] = {
     ("ProblemsPanel", "状态"): "Status",
     ("Dashboard", "电话"): "Phone",
     ("OrderView", "办结"): "Closed",  # a row of the callback box: when the order was closed
+    ("AdminArea", "分类"): "Categories",  # a tab
+    ("ChainsPage", "说明"): "Note",
+    ("CalendarPage", "说明"): "Note",
 }
 
 

@@ -70,6 +70,9 @@ class ChainsPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.empty = QLabel(self.tr("还没有保存过版本：现行的是内置审核链（右侧所示）。"))
+        self.empty.setWordWrap(True)
+        left_layout.addWidget(self.empty)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(rule)
 
@@ -125,6 +128,7 @@ class ChainsPage(QWidget):
 
     def _show(self, versions: list[ReviewChainVersionOut]) -> None:
         self.versions = list(reversed(versions))  # the newest first
+        self.empty.setVisible(not self.versions)
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.versions))
         for row, version in enumerate(self.versions):
