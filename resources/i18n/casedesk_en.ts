@@ -980,8 +980,8 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/admin/org.py" line="99"/>
-        <source>停用部门「%1」？停用后不能再向它添加人员或把分类默认派给它；有未办结工单、在用人员、分管领导或分类指向它时服务器会拒绝。</source>
-        <translation>Deactivate the department “%1”? No users can then be added to it and no category sent to it by default; the server refuses while open orders, active users, leaders in charge or categories point at it.</translation>
+        <source>停用部门「%1」？停用后不能再向它派单、添加人员或把分类默认派给它；有未办结工单、在用人员、分管领导或分类指向它时服务器会拒绝。</source>
+        <translation>Deactivate the department “%1”? No orders can then be dispatched to it, no users added to it and no category sent to it by default; the server refuses while open orders, active users, leaders in charge or categories point at it.</translation>
     </message>
     <message>
         <location filename="../../ui/admin/org.py" line="103"/>

@@ -724,12 +724,12 @@ EN: dict[str, str] = {
     "如 ZJJ（字母、数字，创建后不可改）": "e.g. ZJJ (letters, digits; fixed once created)",
     "已创建部门": "Department created",
     (
-        "停用部门「%1」？停用后不能再向它添加人员或把分类默认派给它；有未办结工单、在用"
+        "停用部门「%1」？停用后不能再向它派单、添加人员或把分类默认派给它；有未办结工单、在用"
         "人员、分管领导或分类指向它时服务器会拒绝。"
     ): (
-        "Deactivate the department “%1”? No users can then be added to it and no category sent to"
-        " it by default; the server refuses while open orders, active users, leaders in charge or"
-        " categories point at it."
+        "Deactivate the department “%1”? No orders can then be dispatched to it, no users added to"
+        " it and no category sent to it by default; the server refuses while open orders, active"
+        " users, leaders in charge or categories point at it."
     ),
     "已启用": "Reactivated",
     "管理": "Administration",

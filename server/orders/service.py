@@ -287,6 +287,8 @@ def _department(ctx: Context, department_id: int) -> Department:
     department = ctx.session.get(Department, department_id)
     if department is None or department.kind != "department":
         raise invalid("unknown_department", "承办单位不存在", "No such department", {"id": department_id})
+    if not department.active:
+        raise invalid("inactive_department", "承办单位已停用", "The department is deactivated", {"id": department_id})
     return department
 
 

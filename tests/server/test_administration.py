@@ -75,6 +75,11 @@ def test_departments_are_created_edited_and_deactivated_only_when_unused(api: Ap
         "password": PASSWORD,
     }
     _refused(_send(api, "POST", "/users", json=user), 422, "inactive_department")
+    received = api.intake()
+    dispatch = {"version": received["version"], "lead_department_id": wlj["id"]}
+    _refused(
+        _send(api, "POST", f"/orders/{received['id']}/dispatch", "agent", json=dispatch), 422, "inactive_department"
+    )
     _refused(_send(api, "PATCH", "/categories/0101", json={"department_code": "WLJ"}), 422, "inactive_department")
     assert _send(api, "PATCH", f"/departments/{wlj['id']}", json={"active": True}).json()["active"] is True
     _chain_is_clean(app)

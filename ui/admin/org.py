@@ -96,7 +96,7 @@ class DepartmentsPage(TablePage):
 
     def deactivate_question(self, row: DepartmentOut) -> str:
         return self.tr(
-            "停用部门「%1」？停用后不能再向它添加人员或把分类默认派给它；有未办结工单、在用人员、分管领导或分类指向它时服务器会拒绝。"
+            "停用部门「%1」？停用后不能再向它派单、添加人员或把分类默认派给它；有未办结工单、在用人员、分管领导或分类指向它时服务器会拒绝。"
         ).replace("%1", row.name)
 
     def set_active(self, row: DepartmentOut, active: bool) -> None:
