@@ -3105,7 +3105,7 @@ Please send this file to your system administrator.</translation>
     <message>
         <location filename="../../ui/admin/org.py" line="163"/>
         <source>分管单位</source>
-        <translation>My departments</translation>
+        <translation>Portfolio</translation>
     </message>
     <message>
         <location filename="../../ui/admin/org.py" line="182"/>

@@ -769,6 +769,7 @@ IN_CONTEXT: dict[tuple[str, str], str] = {
     ("Dashboard", "电话"): "Phone",
     ("OrderView", "办结"): "Closed",  # a row of the callback box: when the order was closed
     ("AdminArea", "分类"): "Categories",  # a tab
+    ("UsersPage", "分管单位"): "Portfolio",  # a leader's departments, in the user form
     ("ChainsPage", "说明"): "Note",
     ("CalendarPage", "说明"): "Note",
 }
