@@ -72,7 +72,7 @@
 <context>
     <name>Admin</name>
     <message>
-        <location filename="../../ui/admin/base.py" line="232"/>
+        <location filename="../../ui/admin/base.py" line="229"/>
         <source>填写有误</source>
         <translation>Check the form</translation>
     </message>
@@ -429,57 +429,57 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CategoriesPage</name>
     <message>
-        <location filename="../../ui/admin/org.py" line="254"/>
-        <location filename="../../ui/admin/org.py" line="286"/>
+        <location filename="../../ui/admin/org.py" line="256"/>
+        <location filename="../../ui/admin/org.py" line="288"/>
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="254"/>
-        <location filename="../../ui/admin/org.py" line="287"/>
+        <location filename="../../ui/admin/org.py" line="256"/>
+        <location filename="../../ui/admin/org.py" line="289"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="254"/>
-        <location filename="../../ui/admin/org.py" line="288"/>
+        <location filename="../../ui/admin/org.py" line="256"/>
+        <location filename="../../ui/admin/org.py" line="290"/>
         <source>英文名称</source>
         <translation>English name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="254"/>
-        <location filename="../../ui/admin/org.py" line="289"/>
+        <location filename="../../ui/admin/org.py" line="256"/>
+        <location filename="../../ui/admin/org.py" line="291"/>
         <source>上级分类</source>
         <translation>Parent category</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="254"/>
-        <location filename="../../ui/admin/org.py" line="290"/>
+        <location filename="../../ui/admin/org.py" line="256"/>
+        <location filename="../../ui/admin/org.py" line="292"/>
         <source>默认承办单位</source>
         <translation>Default department</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="281"/>
+        <location filename="../../ui/admin/org.py" line="283"/>
         <source>如 0106（创建后不可改）</source>
         <translation>e.g. 0106 (fixed once created)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="298"/>
+        <location filename="../../ui/admin/org.py" line="300"/>
         <source>（顶级分类）</source>
         <translation>(top level)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="304"/>
+        <location filename="../../ui/admin/org.py" line="306"/>
         <source>（无）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="321"/>
+        <location filename="../../ui/admin/org.py" line="323"/>
         <source>已创建分类</source>
         <translation>Category created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="324"/>
+        <location filename="../../ui/admin/org.py" line="326"/>
         <source>已保存</source>
         <translation>Saved</translation>
     </message>
@@ -574,7 +574,7 @@ Please send this file to your system administrator.</translation>
         <translation>Default (all departments)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/chains.py" line="225"/>
+        <location filename="../../ui/admin/chains.py" line="226"/>
         <source>已保存新版本</source>
         <translation>New version saved</translation>
     </message>
@@ -2919,7 +2919,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/admin/base.py" line="81"/>
-        <location filename="../../ui/admin/base.py" line="211"/>
+        <location filename="../../ui/admin/base.py" line="208"/>
         <source>新建</source>
         <translation>New</translation>
     </message>
@@ -2939,18 +2939,18 @@ Please send this file to your system administrator.</translation>
         <translation>%1 rows</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/base.py" line="211"/>
+        <location filename="../../ui/admin/base.py" line="208"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/base.py" line="214"/>
-        <location filename="../../ui/admin/base.py" line="222"/>
+        <location filename="../../ui/admin/base.py" line="211"/>
+        <location filename="../../ui/admin/base.py" line="219"/>
         <source>停用</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/base.py" line="214"/>
+        <location filename="../../ui/admin/base.py" line="211"/>
         <source>启用</source>
         <translation>Reactivate</translation>
     </message>
@@ -3033,102 +3033,102 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../ui/admin/org.py" line="112"/>
-        <location filename="../../ui/admin/org.py" line="156"/>
+        <location filename="../../ui/admin/org.py" line="114"/>
+        <location filename="../../ui/admin/org.py" line="158"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="113"/>
-        <location filename="../../ui/admin/org.py" line="157"/>
+        <location filename="../../ui/admin/org.py" line="115"/>
+        <location filename="../../ui/admin/org.py" line="159"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="114"/>
-        <location filename="../../ui/admin/org.py" line="158"/>
+        <location filename="../../ui/admin/org.py" line="116"/>
+        <location filename="../../ui/admin/org.py" line="160"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="115"/>
-        <location filename="../../ui/admin/org.py" line="159"/>
+        <location filename="../../ui/admin/org.py" line="117"/>
+        <location filename="../../ui/admin/org.py" line="161"/>
         <source>所属单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="116"/>
+        <location filename="../../ui/admin/org.py" line="118"/>
         <source>可签收</source>
         <translation>May sign</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="117"/>
+        <location filename="../../ui/admin/org.py" line="119"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="137"/>
+        <location filename="../../ui/admin/org.py" line="139"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="138"/>
+        <location filename="../../ui/admin/org.py" line="140"/>
         <source>在用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="138"/>
-        <location filename="../../ui/admin/org.py" line="246"/>
+        <location filename="../../ui/admin/org.py" line="140"/>
+        <location filename="../../ui/admin/org.py" line="248"/>
         <source>已停用</source>
         <translation>Deactivated</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="143"/>
+        <location filename="../../ui/admin/org.py" line="145"/>
         <source>小写字母、数字，创建后不可改</source>
         <translation>lower-case letters, digits; fixed once created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="152"/>
+        <location filename="../../ui/admin/org.py" line="154"/>
         <source>至少 8 位</source>
         <translation>at least 8 characters</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="153"/>
+        <location filename="../../ui/admin/org.py" line="155"/>
         <source>经办人可直接签收</source>
         <translation>The handler may sign for orders</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="160"/>
+        <location filename="../../ui/admin/org.py" line="162"/>
         <source>初始密码</source>
         <translation>Initial password</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="163"/>
+        <location filename="../../ui/admin/org.py" line="165"/>
         <source>分管单位</source>
         <translation>Portfolio</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="182"/>
+        <location filename="../../ui/admin/org.py" line="184"/>
         <source>（无）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="221"/>
+        <location filename="../../ui/admin/org.py" line="223"/>
         <source>已创建人员</source>
         <translation>User created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="230"/>
+        <location filename="../../ui/admin/org.py" line="232"/>
         <source>已保存</source>
         <translation>Saved</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="240"/>
+        <location filename="../../ui/admin/org.py" line="242"/>
         <source>停用「%1」（%2）？停用后此人无法登录，已登录的桌面在下次联网时被拒绝。</source>
         <translation>Deactivate %1 (%2)? They can no longer sign in, and a desk already signed in is refused at its next contact.</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="246"/>
+        <location filename="../../ui/admin/org.py" line="248"/>
         <source>已启用</source>
         <translation>Reactivated</translation>
     </message>

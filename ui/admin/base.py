@@ -184,10 +184,7 @@ class TablePage(QWidget):
         self.table.blockSignals(False)
         self._rows = rows
         self.count.setText(self.tr("共 %1 条").replace("%1", str(len(rows))))
-        if self.current is not None:  # the form shows the server's copy after a save
-            fresh = next((r for r in self.rows() if self.key(r) == keep), None)
-            if fresh is not None:
-                self.edit(fresh)
+        # The form is left alone: what is typed in it stays until saved (a save puts the server's answer in it).
         self.shown.emit()
 
     def row_of(self, key: Any) -> int:

@@ -202,8 +202,9 @@ class ChainsPage(QWidget):
         """The editor's rows as plain chains (levels in the order a reply climbs them)."""
         found: dict[str, dict[str, list[str]]] = {}
         for row in range(self.editor.rowCount()):
-            scope = self.editor.cellWidget(row, 0).currentData()  # type: ignore[union-attr]
-            importance = self.editor.cellWidget(row, 1).currentData()  # type: ignore[union-attr]
+            scope_box, importance_box = self.editor.cellWidget(row, 0), self.editor.cellWidget(row, 1)
+            assert isinstance(scope_box, QComboBox) and isinstance(importance_box, QComboBox)
+            scope, importance = scope_box.currentData(), importance_box.currentData()
             levels = [
                 level.value
                 for column, level in enumerate(LEVELS, start=2)

@@ -86,7 +86,7 @@ class DepartmentsPage(TablePage):
             self.area.call(admin.create_department, body, done=self.tr("已创建部门"), on_done=self.edit)
         else:
             patch = DepartmentPatch(name=self.name.text(), name_en=self.name_en.text(), kind=self.kind.currentData())
-            self.area.call(admin.update_department, self.current.id, patch, done=self.tr("已保存"))
+            self.area.call(admin.update_department, self.current.id, patch, done=self.tr("已保存"), on_done=self.edit)
 
     def can_deactivate(self) -> bool:
         return True
@@ -101,7 +101,9 @@ class DepartmentsPage(TablePage):
 
     def set_active(self, row: DepartmentOut, active: bool) -> None:
         done = self.tr("已停用") if not active else self.tr("已启用")
-        self.area.call(self.area.admin.update_department, row.id, DepartmentPatch(active=active), done=done)
+        self.area.call(
+            self.area.admin.update_department, row.id, DepartmentPatch(active=active), done=done, on_done=self.edit
+        )
 
 
 class UsersPage(TablePage):
@@ -227,7 +229,7 @@ class UsersPage(TablePage):
                 portfolio=self._portfolio(),
                 may_sign=may_sign,
             )
-            self.area.call(admin.update_user, self.current.id, patch, done=self.tr("已保存"))
+            self.area.call(admin.update_user, self.current.id, patch, done=self.tr("已保存"), on_done=self.edit)
 
     def can_deactivate(self) -> bool:
         return True
@@ -244,7 +246,7 @@ class UsersPage(TablePage):
 
     def set_active(self, row: UserOut, active: bool) -> None:
         done = self.tr("已停用") if not active else self.tr("已启用")
-        self.area.call(self.area.admin.update_user, row.id, UserPatch(active=active), done=done)
+        self.area.call(self.area.admin.update_user, row.id, UserPatch(active=active), done=done, on_done=self.edit)
 
 
 class CategoriesPage(TablePage):
@@ -321,4 +323,4 @@ class CategoriesPage(TablePage):
             self.area.call(admin.create_category, body, done=self.tr("已创建分类"), on_done=self.edit)
         else:
             patch = CategoryPatch(**fields)
-            self.area.call(admin.update_category, self.current.code, patch, done=self.tr("已保存"))
+            self.area.call(admin.update_category, self.current.code, patch, done=self.tr("已保存"), on_done=self.edit)
