@@ -42,6 +42,7 @@ README = {
     "handler_workbench_en_1366.png": "workbench_en.png",
     "leader_audit_zh_1366.png": "audit_zh.png",
     "chief_dashboard_en_1366.png": "dashboard_en.png",
+    "admin_admin_users_zh_1366.png": "admin_zh.png",
 }
 
 
