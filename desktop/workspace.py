@@ -24,6 +24,7 @@ from casework.lifecycle import Command
 from casework.roles import DEPARTMENT_ROLES, Actor, Role
 from casework.schemas import UserOut
 from casework.sync import COMMAND_ARGS, IN_FLIGHT, PROBLEMS, mutation_args
+from desktop.admin import Administration
 from desktop.measures import MonthFigures, load_month
 from desktop.reads import Reads
 from desktop.tasks import Task, TaskRunner, guarded
@@ -398,6 +399,10 @@ class Workspace(QObject):
         department = self.user.department_id if self.user.role in DEPARTMENT_ROLES else None
         portfolio = frozenset(self.user.portfolio) if self.user.role is Role.LEADER_IN_CHARGE else frozenset()
         return load_month(self.client, self.store, month, department, portfolio, self._ensure_session)
+
+    def administration(self) -> Administration:
+        """An administrator's calls to the server (the admin screens work online only)."""
+        return Administration(self.client, self._ensure_session)
 
     def _ensure_session(self) -> None:
         """Opened offline: sign in again from the keyring as soon as the server answers."""

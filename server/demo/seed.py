@@ -101,6 +101,7 @@ def _organisation(session: Session, now: datetime) -> City:
             Category(
                 code=category.code,
                 name=category.name,
+                name_en=category.name_en,
                 parent_code=category.parent,
                 department_code=category.department,
             )
