@@ -17,7 +17,7 @@ from casework.order import OPEN_STATES
 from casework.roles import Actor, Role
 from casework.worklists import WorkList
 from offline import search
-from offline.models import IN_FLIGHT, orders, outbox, seen
+from offline.models import IN_FLIGHT, drafts, orders, outbox, seen
 
 DUE_SOON_WINDOW = timedelta(hours=24)
 
@@ -154,6 +154,7 @@ def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: boo
             func.coalesce(flight.c.n, 0).label("pending"),
             orders.c.returned,
             is_new().label("new"),
+            orders.c.id.in_(select(drafts.c.order_id)).label("draft"),  # text typed and kept on this PC only
             orders.c.lead_department_id,
             orders.c.actions,
         )

@@ -1,5 +1,5 @@
 """The desk's exports treat a citizen's text as text (issue 11): no formula in the ledger, no
-markup or image in the reply sheet, whatever the corpus of ``tests.server.hostile`` holds."""
+markup or image in the reply sheet, whatever the corpus of ``tests.fixtures.hostile`` holds."""
 
 from __future__ import annotations
 

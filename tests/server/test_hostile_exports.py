@@ -1,6 +1,6 @@
 """Text is data in every export: the bulletin, the ledger and the big screen (issue 11).
 
-Orders are filed with the hostile corpus of ``tests.server.hostile`` in every field those show
+Orders are filed with the hostile corpus of ``tests.fixtures.hostile`` in every field those show
 (title, district, street, and the rest of the request); the month's bulletin and ledger are
 fetched over HTTP and read back: the PDF embeds no image (an ``<img src="/etc/passwd"/>``
 district once failed it with a 500, a real image path embedded a server file), shows the
