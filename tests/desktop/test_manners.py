@@ -649,12 +649,12 @@ def test_news_for_a_closed_window_reaches_no_one(qtbot: Any, make_workspace: Cal
 
 
 def test_the_lists_filters_stand_only_over_the_list_and_a_search_brings_it_forward(
-    qtbot: Any, workspaces: Callable[[UserOut], Workspace]
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace]
 ) -> None:
     leader = HANDLER.model_copy(
         update={"id": 2, "username": "leader", "name": "钱市长", "role": Role.LEADER_IN_CHARGE, "portfolio": [3, 4]}
     )
-    ws = workspaces(leader)
+    ws = make_workspace(leader)
     put(ws, "in_review", order_id=1, lead_department_id=3)
     put(ws, "in_review", order_id=2, number="GY20260302-0043", title=OTHER_TITLE, lead_department_id=4)
     window = MainWindow(ws, ["handler", "chief", "head", "leader"])
@@ -680,7 +680,7 @@ def test_the_lists_filters_stand_only_over_the_list_and_a_search_brings_it_forwa
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_whole_toolbar_fits_at_1366_for_every_role(
-    qtbot: Any, workspaces: Callable[[UserOut], Workspace], languages: Languages, language: str
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace], languages: Languages, language: str
 ) -> None:
     """Nothing of the toolbar behind its » button: the language and demo switches stay in reach."""
     languages.use(language)
@@ -688,7 +688,7 @@ def test_the_whole_toolbar_fits_at_1366_for_every_role(
         update={"id": 2, "username": "leader", "name": "钱市长", "role": Role.LEADER_IN_CHARGE, "portfolio": [3, 4]}
     )
     for user in (HANDLER, CHIEF, leader):
-        window = MainWindow(workspaces(user), ["handler", "chief", "head", "leader"], language=language)
+        window = MainWindow(make_workspace(user), ["handler", "chief", "head", "leader"], language=language)
         qtbot.addWidget(window)
         window.resize(1366, 768)
         window.show()
