@@ -9,13 +9,15 @@ verifier of the password (``offline-unlock.json`` — never the password itself)
 cached logons do. When the server cannot be reached and no session is kept in the OS keyring,
 the same password, checked against that verifier, opens the cached orders and the unsent work
 offline; the password is then held in memory only, to sign in once the server answers.
+
+The profile's data is encrypted at rest under a key kept in the OS keyring and wrapped under the
+password (:mod:`desktop.profile_key`): the same password that passes the verifier unwraps it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import threading
 from pathlib import Path
 
@@ -25,16 +27,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from api_client import CaseDeskClient
 from api_client.errors import NotFound, Offline, Unauthorized
 from casework.schemas import UserOut
+from desktop.profile_key import ProfileKeyLost, ProfileLocked, profile_key, set_aside
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace, profile_dir, url_profile_dir
 from offline import open_store
+from offline.atrest import ARGON2, write_private
 
 SERVERS_FILE = "servers.json"
 VERIFIER_FILE = "offline-unlock.json"
 
-# The library's defaults (RFC 9106's second choice: 64 MiB, 3 passes), stronger than the server's
-# per-request setting: this hash sits in a file on a laptop that may be lost.
-_hasher = PasswordHasher()
+# offline.atrest's ARGON2, the same as the profile key's password wrap (one definition).
+_hasher = PasswordHasher.from_parameters(ARGON2)
 _servers_lock = threading.Lock()
 
 
@@ -82,8 +85,13 @@ def sign_in(server_url: str, username: str, password: str, data_root: Path, runn
     except Offline:
         return unlock_offline(client, username, password, data_root, runner)
     root = open_profile(data_root, server_url, server_id, user.username)
+    try:
+        key = profile_key(root, password)
+    except ProfileKeyLost:  # unreadable for good: keep it aside, start afresh
+        set_aside(root)
+        key = profile_key(root, password)
     keep_verifier(root, user.username, password)
-    return Workspace(client, user, root, runner, online=True)
+    return Workspace(client, user, root, runner, online=True, key=key)
 
 
 def resume(server_url: str, username: str, data_root: Path, runner: TaskRunner) -> Workspace:
@@ -97,13 +105,20 @@ def resume(server_url: str, username: str, data_root: Path, runner: TaskRunner) 
         user = client.resume(username)
     except Offline:
         root = known_profile(data_root, server_url, username)
-        cached = cached_user(root) if root is not None else None
-        if root is None or cached is None:
+        if root is None:
             raise NoOfflineCopy() from None
         if client.auth.store.load(username) is None:
             raise OfflineLocked() from None
-        return Workspace(client, cached, root, runner, online=False)
-    return Workspace(client, user, open_profile(data_root, server_url, server_id, user.username), runner, online=True)
+        try:
+            key = profile_key(root)
+        except ProfileLocked:
+            raise OfflineLocked() from None
+        cached = cached_user(root, key)
+        if cached is None:
+            raise NoOfflineCopy() from None
+        return Workspace(client, cached, root, runner, online=False, key=key)
+    root = open_profile(data_root, server_url, server_id, user.username)
+    return Workspace(client, user, root, runner, online=True, key=profile_key(root))
 
 
 def unlock_offline(
@@ -111,13 +126,19 @@ def unlock_offline(
 ) -> Workspace:
     """Open ``username``'s cached desk offline when ``password`` matches the verifier kept here."""
     root = known_profile(data_root, client.base_url, username)
-    user = cached_user(root) if root is not None else None
-    if root is None or user is None or not (root / VERIFIER_FILE).exists():
+    if root is None or not (root / VERIFIER_FILE).exists():
         raise NoOfflineCopy()
     if not check_verifier(root, username, password):
         raise WrongOfflinePassword()
+    try:
+        key = profile_key(root, password)
+    except (ProfileLocked, ProfileKeyLost):
+        raise NoOfflineCopy() from None
+    user = cached_user(root, key)
+    if user is None:
+        raise NoOfflineCopy()
     client.keep_password(username, password)  # memory only: to sign in when the server answers
-    return Workspace(client, user, root, runner, online=False)
+    return Workspace(client, user, root, runner, online=False, key=key)
 
 
 # --- which profile -------------------------------------------------------------------------------
@@ -167,7 +188,7 @@ def _read_servers(data_root: Path) -> dict[str, str]:
 
 def _write_servers(data_root: Path, known: dict[str, str]) -> None:
     with _servers_lock:
-        _write_private(data_root / "profiles" / SERVERS_FILE, json.dumps(known, indent=1, sort_keys=True))
+        write_private(data_root / "profiles" / SERVERS_FILE, json.dumps(known, indent=1, sort_keys=True))
 
 
 # --- the offline verifier ------------------------------------------------------------------------
@@ -177,7 +198,7 @@ def keep_verifier(root: Path, username: str, password: str) -> None:
     """After a sign-in the server accepted: an Argon2id hash of the password, for offline unlock."""
     body = {"username": username, "argon2id": _hasher.hash(password)}
     with contextlib.suppress(OSError):  # no offline unlock then; signing in still works
-        _write_private(root / VERIFIER_FILE, json.dumps(body))
+        write_private(root / VERIFIER_FILE, json.dumps(body))
 
 
 def check_verifier(root: Path, username: str, password: str) -> bool:
@@ -188,24 +209,14 @@ def check_verifier(root: Path, username: str, password: str) -> bool:
         return False
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` readable by this OS user only, replacing the file at once (no torn file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(temp, path)
-
-
 # --- the cached user -----------------------------------------------------------------------------
 
 
-def cached_user(root: Path) -> UserOut | None:
+def cached_user(root: Path, key: bytes | None = None) -> UserOut | None:
     """The user who last signed in to this profile, as the server described them then."""
     if not (root / "local.sqlite").exists():
         return None
-    store = open_store(root / "local.sqlite")
+    store = open_store(root / "local.sqlite", key)
     try:
         me = store.me()
     finally:

@@ -140,7 +140,11 @@ class Workspace(QObject):
         runner: TaskRunner,
         online: bool,
         parent: QObject | None = None,
+        key: bytes | None = None,
     ) -> None:
+        """``key``: the profile's data key (:mod:`desktop.profile_key`); the store and the file cache
+        are encrypted under it, and a profile an older CaseDesk kept in the clear is encrypted now.
+        None keeps them unencrypted (tests and the benchmark's baseline)."""
         super().__init__(parent)
         self.client = client
         self.user = user
@@ -148,9 +152,10 @@ class Workspace(QObject):
         self.root = root
         self.runner = runner
         root.mkdir(parents=True, exist_ok=True)
-        self.store: Store = open_store(root / "local.sqlite")
-        self.cache = BlobCache(root / "blobs")
+        self.store: Store = open_store(root / "local.sqlite", key)
+        self.cache = BlobCache(root / "blobs", key)
         self.cache.clean_temp()
+        self.cache.seal_plain_files()
         self.store.set_me(user)
         #: What the widgets show, read as plain data (run its methods on the runner's disk lane).
         self.reads = Reads(self.store, self.cache, client, self.actor)
