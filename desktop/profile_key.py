@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,14 @@ from offline.atrest import KEY_BYTES, DecryptionFailed, new_key, unwrap_key, wra
 
 KEYRING_SERVICE = "casedesk-profile-key"
 KEY_FILE = "profile-key.json"
+#: Bound into the password wrap (the profile's directory name is not: an adopted profile is renamed).
+WRAP_LABEL = "casedesk-profile"
+
+#: Keys this process has opened, by profile: a desk open offline whose password was changed on the
+#: server meanwhile signs in with the new one and wraps its key anew (memory only, like the key
+#: of any open store).
+_opened: dict[str, bytes] = {}
+_opened_lock = threading.Lock()
 
 
 class ProfileLocked(Unauthorized):
@@ -70,7 +79,7 @@ def _read(root: Path) -> dict[str, Any] | None:
 def _write(root: Path, key: bytes, password: str | None, old: dict[str, Any] | None) -> None:
     record: dict[str, Any] = {"version": 1, "key_id": key_id(key)}
     if password is not None:
-        record["password_wrap"] = wrap_key(key, password, root.name)
+        record["password_wrap"] = wrap_key(key, password, WRAP_LABEL)
     elif old is not None and old.get("key_id") == key_id(key) and "password_wrap" in old:
         record["password_wrap"] = old["password_wrap"]
     root.mkdir(parents=True, exist_ok=True)
@@ -104,7 +113,7 @@ def _from_password(root: Path, record: dict[str, Any] | None, password: str) -> 
     if not isinstance(wrap, dict):
         return None
     try:
-        key = unwrap_key(wrap, password, root.name)
+        key = unwrap_key(wrap, password, WRAP_LABEL)
     except DecryptionFailed:
         return None
     return key if record is not None and record.get("key_id") == key_id(key) else None
@@ -123,6 +132,8 @@ def profile_key(root: Path, password: str | None = None) -> bytes:
     record = _read(root)
     key = _from_keyring(root, record)
     from_keyring = key is not None
+    if key is None:
+        key = _from_memory(root, record)
     if key is None and password is not None:
         key = _from_password(root, record, password)
     if key is None:
@@ -133,12 +144,25 @@ def profile_key(root: Path, password: str | None = None) -> bytes:
         key = new_key()  # a new profile, or an unencrypted one from an older CaseDesk
         _write(root, key, password, None)
         _to_keyring(root, key)
+        _remember(root, key)
         return key
     if not from_keyring:
         _to_keyring(root, key)
-    elif password is not None and _from_password(root, record, password) is None:
+    if password is not None and _from_password(root, record, password) is None:
         _write(root, key, password, record)  # no wrap yet, or under an old password: wrap anew
+    _remember(root, key)
     return key
+
+
+def _remember(root: Path, key: bytes) -> None:
+    with _opened_lock:
+        _opened[str(root.resolve())] = key
+
+
+def _from_memory(root: Path, record: dict[str, Any] | None) -> bytes | None:
+    with _opened_lock:
+        key = _opened.get(str(root.resolve()))
+    return key if key is not None and record is not None and record.get("key_id") == key_id(key) else None
 
 
 def _encrypted_data(root: Path) -> bool:
@@ -154,10 +178,21 @@ def rewrap_profile_key(root: Path, old_password: str, new_password: str) -> None
     the encrypted data stay as they are). Raises :class:`ProfileLocked` if neither the keyring
     nor ``old_password`` opens the key."""
     record = _read(root)
-    key = _from_keyring(root, record) or _from_password(root, record, old_password)
+    key = _from_keyring(root, record) or _from_memory(root, record) or _from_password(root, record, old_password)
     if key is None:
         raise ProfileLocked()
     _write(root, key, new_password, record)
+
+
+def moved_profile(old: Path, new: Path) -> None:
+    """The profile at ``old`` was renamed to ``new`` (adopted): its keyring entry follows it."""
+    if not keyring_is_secure():
+        return
+    with contextlib.suppress(keyring.errors.KeyringError):
+        found = keyring.get_password(KEYRING_SERVICE, old.name)
+        if found:
+            keyring.set_password(KEYRING_SERVICE, new.name, found)
+            keyring.delete_password(KEYRING_SERVICE, old.name)
 
 
 def set_aside(root: Path) -> Path:
@@ -169,6 +204,8 @@ def set_aside(root: Path) -> Path:
 
 def forget_profile_key(root: Path) -> None:
     """Remove the profile's keyring entries (the profile's files are the caller's to delete)."""
+    with _opened_lock:
+        _opened.pop(str(root.resolve()), None)
     for service, name in keyring_entries(root):
         with contextlib.suppress(keyring.errors.KeyringError):
             keyring.delete_password(service, name)

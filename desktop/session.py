@@ -27,7 +27,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from api_client import CaseDeskClient
 from api_client.errors import NotFound, Offline, Unauthorized
 from casework.schemas import UserOut
-from desktop.profile_key import ProfileKeyLost, ProfileLocked, profile_key, set_aside
+from desktop.profile_key import ProfileKeyLost, ProfileLocked, moved_profile, profile_key, set_aside
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace, profile_dir, url_profile_dir
 from offline import open_store
@@ -167,6 +167,7 @@ def open_profile(data_root: Path, server_url: str, server_id: str | None, userna
     if not root.exists() and by_url.exists():
         with contextlib.suppress(OSError):  # in use or unmovable: start afresh, the old one stays
             by_url.rename(root)
+            moved_profile(by_url, root)
     return root
 
 
