@@ -210,6 +210,21 @@ def check_verifier(root: Path, username: str, password: str) -> bool:
         return False
 
 
+def check_password(workspace: Workspace, password: str) -> bool:
+    """The idle lock's check of the signed-in user's password: offline, against this PC's verifier
+    (no server needed); a profile without one (only ever resumed from the keyring) asks the server."""
+    root, username = workspace.root, workspace.user.username
+    if (root / VERIFIER_FILE).exists():
+        return check_verifier(root, username, password)
+    client = CaseDeskClient(workspace.server_url, persist_session=False)
+    try:
+        client.login(username, password)
+    except Unauthorized:
+        return False
+    keep_verifier(root, username, password)  # offline from now on (the extra session is never kept)
+    return True
+
+
 # --- the cached user -----------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from desktop.embedded import DEMO_PASSWORD, DEMO_USERS  # noqa: E402
 from desktop.i18n import Languages  # noqa: E402
 from desktop.session import sign_in  # noqa: E402
 from desktop.tasks import TaskRunner  # noqa: E402
+from ui.lock import IdleLock  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.sign_in import SignInDialog  # noqa: E402
 
@@ -106,6 +107,12 @@ def shoot_window(window: MainWindow, out: Path, stem: str, suffix: str) -> None:
         settle(2500)
         save(window, out, f"{stem}_{name}_{suffix}")
     click(bar, bar.tabRect(0).center())
+    lock = IdleLock(window, window.workspace, lambda: 60)  # as the application attaches it; locked at once here
+    lock.lock()
+    settle(300)
+    save(window, out, f"{stem}_lock_{suffix}")
+    lock.unlock()
+    lock.stop()
 
 
 def main() -> int:

@@ -19,6 +19,7 @@ from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
 from ui.about import DEFAULT_SYNC_INTERVAL
 from ui.errors import present_error, show_message
+from ui.lock import DEFAULT_IDLE_MINUTES, IDLE_LOCK_SETTING, IdleLock
 from ui.main_window import MainWindow
 from ui.sign_in import SignInDialog
 
@@ -199,6 +200,9 @@ class CaseDeskApp(QObject):
             old.close()  # saves its layout, which the new window then restores
             old.deleteLater()
         self.window.remember_layout(self.settings)
+        self.window.idle_lock = IdleLock(
+            self.window, self.workspace, self._idle_minutes, before_lock=self.window.order_view.keep_drafts
+        )
         self.window.show()
 
     def switch_language(self, language: str) -> None:
@@ -224,6 +228,13 @@ class CaseDeskApp(QObject):
         if self.args.sync_interval != DEFAULT_SYNC_INTERVAL:
             return float(self.args.sync_interval)
         return float(self.settings.value("sync_interval", DEFAULT_SYNC_INTERVAL) or DEFAULT_SYNC_INTERVAL)
+
+    def _idle_minutes(self) -> float:
+        """工具 → 首选项 → 自动锁定 (minutes without input before the window locks), else 10."""
+        try:
+            return max(0.01, float(self.settings.value(IDLE_LOCK_SETTING, DEFAULT_IDLE_MINUTES)))
+        except (TypeError, ValueError):
+            return DEFAULT_IDLE_MINUTES
 
     def sign_out(self) -> None:
         """文件 → 注销: stop syncing, end the session (server and keyring), and show the sign-in dialog.

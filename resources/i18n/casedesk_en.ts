@@ -4,43 +4,43 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/about.py" line="50"/>
+        <location filename="../../ui/about.py" line="51"/>
         <source>关于 CaseDesk</source>
         <extracomment>Background sync interval offered in the preferences, in seconds.</extracomment>
         <translation>About CaseDesk</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="53"/>
+        <location filename="../../ui/about.py" line="54"/>
         <source>CaseDesk 12345工单办理</source>
         <translation>CaseDesk 12345 Work Orders</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="61"/>
+        <location filename="../../ui/about.py" line="62"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="63"/>
+        <location filename="../../ui/about.py" line="64"/>
         <source>版本</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="64"/>
+        <location filename="../../ui/about.py" line="65"/>
         <source>服务器</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="65"/>
+        <location filename="../../ui/about.py" line="66"/>
         <source>当前用户</source>
         <translation>Signed in as</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="66"/>
+        <location filename="../../ui/about.py" line="67"/>
         <source>数据文件夹</source>
         <translation>Data folder</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="67"/>
+        <location filename="../../ui/about.py" line="68"/>
         <source>打开日志文件夹</source>
         <translation>Open logs folder</translation>
     </message>
@@ -48,23 +48,23 @@
 <context>
     <name>ActionBar</name>
     <message>
-        <location filename="../../ui/actions.py" line="94"/>
+        <location filename="../../ui/actions.py" line="93"/>
         <source>北京时间 %1</source>
         <extracomment>The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="95"/>
+        <location filename="../../ui/actions.py" line="94"/>
         <source>已恢复未保存的内容（%1）</source>
         <translation>Restored what was not saved (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="482"/>
+        <location filename="../../ui/actions.py" line="481"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="497"/>
+        <location filename="../../ui/actions.py" line="496"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
     </message>
@@ -72,17 +72,17 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="304"/>
+        <location filename="../../ui/actions.py" line="303"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="306"/>
+        <location filename="../../ui/actions.py" line="305"/>
         <source>本单位没有可分派的经办人（请同步后再试）。</source>
         <translation>This department has no handler to assign (sync, then try again).</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="310"/>
+        <location filename="../../ui/actions.py" line="309"/>
         <source>请选择经办人。</source>
         <translation>Please choose a handler.</translation>
     </message>
@@ -190,52 +190,52 @@ Instruction (goes back to the department with the order):</translation>
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="68"/>
+        <location filename="../../ui/app.py" line="69"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="68"/>
+        <location filename="../../ui/app.py" line="69"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="102"/>
+        <location filename="../../ui/app.py" line="103"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="167"/>
+        <location filename="../../ui/app.py" line="168"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="184"/>
+        <location filename="../../ui/app.py" line="185"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="219"/>
+        <location filename="../../ui/app.py" line="223"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="238"/>
+        <location filename="../../ui/app.py" line="249"/>
         <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="284"/>
+        <location filename="../../ui/app.py" line="295"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="292"/>
+        <location filename="../../ui/app.py" line="303"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="293"/>
+        <location filename="../../ui/app.py" line="304"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -268,27 +268,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommandDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="141"/>
+        <location filename="../../ui/actions.py" line="140"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="142"/>
+        <location filename="../../ui/actions.py" line="141"/>
         <source>提交（Ctrl+Enter）</source>
         <translation>Submit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="143"/>
+        <location filename="../../ui/actions.py" line="142"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="225"/>
+        <location filename="../../ui/actions.py" line="224"/>
         <source>%1 — %2 %3</source>
         <translation>%1 — %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="230"/>
+        <location filename="../../ui/actions.py" line="229"/>
         <source>工单 %1：%2</source>
         <translation>Order %1: %2</translation>
     </message>
@@ -296,32 +296,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="265"/>
+        <location filename="../../ui/actions.py" line="264"/>
         <source>退回原因和修改要求（必填）</source>
         <translation>Why it is returned and what to change (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="265"/>
+        <location filename="../../ui/actions.py" line="264"/>
         <source>审核意见（可不填）</source>
         <translation>Review comment (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="267"/>
+        <location filename="../../ui/actions.py" line="266"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="270"/>
+        <location filename="../../ui/actions.py" line="269"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="272"/>
+        <location filename="../../ui/actions.py" line="271"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="277"/>
+        <location filename="../../ui/actions.py" line="276"/>
         <source>退回时必须填写意见，说明需要怎样修改。</source>
         <translation>A comment is required when returning: say what needs to change.</translation>
     </message>
@@ -600,27 +600,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="320"/>
+        <location filename="../../ui/actions.py" line="319"/>
         <source> 个工作日</source>
         <translation> working days</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="321"/>
+        <location filename="../../ui/actions.py" line="320"/>
         <source>需要延期的原因，如：需协调多个部门、等待施工条件</source>
         <translation>Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="322"/>
+        <location filename="../../ui/actions.py" line="321"/>
         <source>延期天数</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="323"/>
+        <location filename="../../ui/actions.py" line="322"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="329"/>
+        <location filename="../../ui/actions.py" line="328"/>
         <source>请填写延期原因。</source>
         <translation>Please give the reason for the extension.</translation>
     </message>
@@ -745,6 +745,45 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/labels.py" line="197"/>
         <source>共 %1 件</source>
         <translation>%1 orders</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../../ui/lock.py" line="63"/>
+        <source>CaseDesk 已锁定</source>
+        <extracomment>工具 → 首选项: minutes without input before the window locks.</extracomment>
+        <translation>CaseDesk is locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="68"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="70"/>
+        <source>长时间未操作，窗口已锁定以保护市民信息。请输入登录密码解锁。</source>
+        <translation>The window was locked after a while without input, to protect citizens&apos; data. Enter your password to unlock it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="75"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="77"/>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="85"/>
+        <source>后台同步仍在进行；未保存的输入已保留，解锁后原样恢复。</source>
+        <translation>Sync goes on in the background; what you typed is kept and comes back when you unlock.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="110"/>
+        <source>密码不正确，请重试。</source>
+        <translation>Wrong password; try again.</translation>
     </message>
 </context>
 <context>
@@ -1063,17 +1102,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="285"/>
+        <location filename="../../ui/actions.py" line="284"/>
         <source>仅本单位和中心可见，不会告知市民</source>
         <translation>Seen only by this department and the centre, never by the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="286"/>
+        <location filename="../../ui/actions.py" line="285"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="292"/>
+        <location filename="../../ui/actions.py" line="291"/>
         <source>请填写备注内容。</source>
         <translation>Please write the note.</translation>
     </message>
@@ -1081,72 +1120,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OnsiteCheckDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="366"/>
+        <location filename="../../ui/actions.py" line="365"/>
         <source>纬度，如 32.7847</source>
         <translation>Latitude, e.g. 32.7847</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="369"/>
+        <location filename="../../ui/actions.py" line="368"/>
         <source>经度，如 119.4432</source>
         <translation>Longitude, e.g. 119.4432</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="377"/>
+        <location filename="../../ui/actions.py" line="376"/>
         <source>核查发现的情况、已采取的措施</source>
         <translation>What was found, and what was done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="380"/>
+        <location filename="../../ui/actions.py" line="379"/>
         <source>核查时间</source>
         <translation>Checked at</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="381"/>
+        <location filename="../../ui/actions.py" line="380"/>
         <source>位置（GPS）</source>
         <translation>Location (GPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="382"/>
+        <location filename="../../ui/actions.py" line="381"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="383"/>
+        <location filename="../../ui/actions.py" line="382"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="411"/>
+        <location filename="../../ui/actions.py" line="410"/>
         <source>取自照片 %1</source>
         <translation>From photo %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="415"/>
+        <location filename="../../ui/actions.py" line="414"/>
         <source>照片处理中，请稍候…</source>
         <translation>Processing photos, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="419"/>
+        <location filename="../../ui/actions.py" line="418"/>
         <source>照片还在处理中，请稍候再提交。</source>
         <translation>Photos are still being processed; please submit in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="423"/>
+        <location filename="../../ui/actions.py" line="422"/>
         <source>请填写核查情况或添加照片。</source>
         <translation>Please enter the findings or add photos.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="425"/>
+        <location filename="../../ui/actions.py" line="424"/>
         <source>一次核查最多 %1 张照片。</source>
         <translation>At most %1 photos per check.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="428"/>
+        <location filename="../../ui/actions.py" line="427"/>
         <source>请同时填写纬度和经度，或都不填。</source>
         <translation>Enter both latitude and longitude, or neither.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="432"/>
+        <location filename="../../ui/actions.py" line="431"/>
         <source>经纬度格式不正确。</source>
         <translation>Latitude or longitude is not a valid number.</translation>
     </message>
@@ -1264,546 +1303,546 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order/view.py" line="102"/>
-        <location filename="../../ui/order/view.py" line="145"/>
+        <location filename="../../ui/order/view.py" line="101"/>
+        <location filename="../../ui/order/view.py" line="144"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="203"/>
+        <location filename="../../ui/order/view.py" line="202"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="233"/>
+        <location filename="../../ui/order/view.py" line="232"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="235"/>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="234"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="235"/>
+        <location filename="../../ui/order/view.py" line="234"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="235"/>
+        <location filename="../../ui/order/view.py" line="234"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="235"/>
-        <location filename="../../ui/order/view.py" line="592"/>
+        <location filename="../../ui/order/view.py" line="234"/>
+        <location filename="../../ui/order/view.py" line="591"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="241"/>
+        <location filename="../../ui/order/view.py" line="240"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="245"/>
+        <location filename="../../ui/order/view.py" line="244"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="247"/>
+        <location filename="../../ui/order/view.py" line="246"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="249"/>
+        <location filename="../../ui/order/view.py" line="248"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="250"/>
-        <location filename="../../ui/order/view.py" line="428"/>
+        <location filename="../../ui/order/view.py" line="249"/>
+        <location filename="../../ui/order/view.py" line="427"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="266"/>
+        <location filename="../../ui/order/view.py" line="265"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="278"/>
+        <location filename="../../ui/order/view.py" line="277"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="279"/>
+        <location filename="../../ui/order/view.py" line="278"/>
         <source>预览并打印本工单的回复单（Ctrl+P）</source>
         <translation>Preview and print this order&apos;s reply sheet (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="288"/>
-        <location filename="../../ui/order/view.py" line="308"/>
+        <location filename="../../ui/order/view.py" line="287"/>
+        <location filename="../../ui/order/view.py" line="307"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="289"/>
-        <location filename="../../ui/order/view.py" line="309"/>
+        <location filename="../../ui/order/view.py" line="288"/>
+        <location filename="../../ui/order/view.py" line="308"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="290"/>
+        <location filename="../../ui/order/view.py" line="289"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="291"/>
+        <location filename="../../ui/order/view.py" line="290"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="292"/>
+        <location filename="../../ui/order/view.py" line="291"/>
         <source>回访与办结</source>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="392"/>
+        <location filename="../../ui/order/view.py" line="391"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="428"/>
+        <location filename="../../ui/order/view.py" line="427"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="450"/>
+        <location filename="../../ui/order/view.py" line="449"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="452"/>
+        <location filename="../../ui/order/view.py" line="451"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="458"/>
+        <location filename="../../ui/order/view.py" line="457"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="462"/>
+        <location filename="../../ui/order/view.py" line="461"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="467"/>
+        <location filename="../../ui/order/view.py" line="466"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="471"/>
+        <location filename="../../ui/order/view.py" line="470"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="472"/>
+        <location filename="../../ui/order/view.py" line="471"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="486"/>
+        <location filename="../../ui/order/view.py" line="485"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="492"/>
+        <location filename="../../ui/order/view.py" line="491"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="492"/>
+        <location filename="../../ui/order/view.py" line="491"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="512"/>
+        <location filename="../../ui/order/view.py" line="511"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="534"/>
+        <location filename="../../ui/order/view.py" line="533"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="534"/>
+        <location filename="../../ui/order/view.py" line="533"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="537"/>
+        <location filename="../../ui/order/view.py" line="536"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="559"/>
+        <location filename="../../ui/order/view.py" line="558"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="560"/>
+        <location filename="../../ui/order/view.py" line="559"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="561"/>
+        <location filename="../../ui/order/view.py" line="560"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="562"/>
+        <location filename="../../ui/order/view.py" line="561"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="563"/>
+        <location filename="../../ui/order/view.py" line="562"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="564"/>
+        <location filename="../../ui/order/view.py" line="563"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="565"/>
+        <location filename="../../ui/order/view.py" line="564"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="566"/>
+        <location filename="../../ui/order/view.py" line="565"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="567"/>
+        <location filename="../../ui/order/view.py" line="566"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="579"/>
+        <location filename="../../ui/order/view.py" line="578"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="580"/>
+        <location filename="../../ui/order/view.py" line="579"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="582"/>
+        <location filename="../../ui/order/view.py" line="581"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="583"/>
+        <location filename="../../ui/order/view.py" line="582"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="584"/>
+        <location filename="../../ui/order/view.py" line="583"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="588"/>
+        <location filename="../../ui/order/view.py" line="587"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="589"/>
+        <location filename="../../ui/order/view.py" line="588"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="589"/>
+        <location filename="../../ui/order/view.py" line="588"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="591"/>
+        <location filename="../../ui/order/view.py" line="590"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="592"/>
-        <location filename="../../ui/order/view.py" line="697"/>
+        <location filename="../../ui/order/view.py" line="591"/>
+        <location filename="../../ui/order/view.py" line="696"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="602"/>
+        <location filename="../../ui/order/view.py" line="601"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="602"/>
+        <location filename="../../ui/order/view.py" line="601"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="606"/>
+        <location filename="../../ui/order/view.py" line="605"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="607"/>
+        <location filename="../../ui/order/view.py" line="606"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="608"/>
+        <location filename="../../ui/order/view.py" line="607"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="609"/>
+        <location filename="../../ui/order/view.py" line="608"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="612"/>
+        <location filename="../../ui/order/view.py" line="611"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="612"/>
+        <location filename="../../ui/order/view.py" line="611"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="618"/>
+        <location filename="../../ui/order/view.py" line="617"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="619"/>
+        <location filename="../../ui/order/view.py" line="618"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="620"/>
+        <location filename="../../ui/order/view.py" line="619"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="620"/>
+        <location filename="../../ui/order/view.py" line="619"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="627"/>
+        <location filename="../../ui/order/view.py" line="626"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="628"/>
+        <location filename="../../ui/order/view.py" line="627"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="636"/>
+        <location filename="../../ui/order/view.py" line="635"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="568"/>
-        <location filename="../../ui/order/view.py" line="637"/>
+        <location filename="../../ui/order/view.py" line="567"/>
+        <location filename="../../ui/order/view.py" line="636"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="639"/>
+        <location filename="../../ui/order/view.py" line="638"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="658"/>
+        <location filename="../../ui/order/view.py" line="657"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="662"/>
+        <location filename="../../ui/order/view.py" line="661"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="676"/>
+        <location filename="../../ui/order/view.py" line="675"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="683"/>
+        <location filename="../../ui/order/view.py" line="682"/>
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="685"/>
+        <location filename="../../ui/order/view.py" line="684"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="685"/>
+        <location filename="../../ui/order/view.py" line="684"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="690"/>
+        <location filename="../../ui/order/view.py" line="689"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="690"/>
+        <location filename="../../ui/order/view.py" line="689"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="704"/>
+        <location filename="../../ui/order/view.py" line="703"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="708"/>
+        <location filename="../../ui/order/view.py" line="707"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="715"/>
+        <location filename="../../ui/order/view.py" line="714"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="724"/>
+        <location filename="../../ui/order/view.py" line="723"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="731"/>
+        <location filename="../../ui/order/view.py" line="730"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="740"/>
+        <location filename="../../ui/order/view.py" line="739"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="747"/>
+        <location filename="../../ui/order/view.py" line="746"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="762"/>
+        <location filename="../../ui/order/view.py" line="761"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="780"/>
+        <location filename="../../ui/order/view.py" line="779"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="783"/>
+        <location filename="../../ui/order/view.py" line="782"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="784"/>
+        <location filename="../../ui/order/view.py" line="783"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="800"/>
-        <location filename="../../ui/order/view.py" line="886"/>
+        <location filename="../../ui/order/view.py" line="799"/>
+        <location filename="../../ui/order/view.py" line="885"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="802"/>
+        <location filename="../../ui/order/view.py" line="801"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="811"/>
+        <location filename="../../ui/order/view.py" line="810"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="813"/>
+        <location filename="../../ui/order/view.py" line="812"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="819"/>
+        <location filename="../../ui/order/view.py" line="818"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="828"/>
+        <location filename="../../ui/order/view.py" line="827"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="838"/>
+        <location filename="../../ui/order/view.py" line="837"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="838"/>
+        <location filename="../../ui/order/view.py" line="837"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="846"/>
+        <location filename="../../ui/order/view.py" line="845"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="918"/>
+        <location filename="../../ui/order/view.py" line="917"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="924"/>
+        <location filename="../../ui/order/view.py" line="923"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -1997,32 +2036,47 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/about.py" line="96"/>
+        <location filename="../../ui/about.py" line="98"/>
         <source>首选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="106"/>
+        <location filename="../../ui/about.py" line="108"/>
         <source> 秒</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="109"/>
+        <location filename="../../ui/about.py" line="111"/>
         <source>后台自动同步的间隔；下次登录起生效</source>
         <translation>How often to sync in the background; applies from the next sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="112"/>
+        <location filename="../../ui/about.py" line="115"/>
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="118"/>
+        <source>无操作多长时间后锁定窗口（解锁需输入密码）；立即生效</source>
+        <translation>Lock the window after this long without input (unlocking needs the password); applies at once</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="121"/>
         <source>界面语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="113"/>
+        <location filename="../../ui/about.py" line="122"/>
         <source>同步间隔</source>
         <translation>Sync interval</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="114"/>
+        <location filename="../../ui/about.py" line="123"/>
+        <source>自动锁定</source>
+        <translation>Lock after</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="124"/>
         <source>数据文件夹</source>
         <translation>Data folder</translation>
     </message>
@@ -2399,22 +2453,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReturnRequestDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="339"/>
+        <location filename="../../ui/actions.py" line="338"/>
         <source>说明理由，并尽量写明应由哪个单位办理</source>
         <translation>Explain why, and if possible name the department that should handle it</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="340"/>
+        <location filename="../../ui/actions.py" line="339"/>
         <source>退单类型</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="341"/>
+        <location filename="../../ui/actions.py" line="340"/>
         <source>理由</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="347"/>
+        <location filename="../../ui/actions.py" line="346"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
     </message>

@@ -577,6 +577,21 @@ EN: dict[str, str] = {
     "后台自动同步的间隔；下次登录起生效": "How often to sync in the background; applies from the next sign-in",
     "界面语言": "Language",
     "同步间隔": "Sync interval",
+    "自动锁定": "Lock after",
+    " 分钟": " min",
+    "无操作多长时间后锁定窗口（解锁需输入密码）；立即生效": (
+        "Lock the window after this long without input (unlocking needs the password); applies at once"
+    ),
+    "CaseDesk 已锁定": "CaseDesk is locked",
+    "长时间未操作，窗口已锁定以保护市民信息。请输入登录密码解锁。": (
+        "The window was locked after a while without input, to protect citizens' data. "
+        "Enter your password to unlock it."
+    ),
+    "解锁": "Unlock",
+    "密码不正确，请重试。": "Wrong password; try again.",
+    "后台同步仍在进行；未保存的输入已保留，解锁后原样恢复。": (
+        "Sync goes on in the background; what you typed is kept and comes back when you unlock."
+    ),
     "北京时间（UTC+8）": "Beijing time (UTC+8)",
     "共 1 件": "1 order",
     "共 %1 件": "%1 orders",
