@@ -14,6 +14,7 @@ from desktop import crash
 from desktop.embedded import DEMO_PASSWORD, DEMO_USERS, EmbeddedServer
 from desktop.errors import ApiError, Unauthorized
 from desktop.i18n import Languages
+from desktop.profile_key import ProfileLocked
 from desktop.session import NoOfflineCopy, OfflineLocked, resume, sign_in
 from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
@@ -105,7 +106,9 @@ class CaseDeskApp(QObject):
         def failed(error: BaseException) -> None:
             self._close_splash()
             # Offline without a kept session: the dialog says the password can open the local copy.
-            note = error.message(self.languages.current) if isinstance(error, OfflineLocked | NoOfflineCopy) else ""
+            # Likewise when the keyring lost the key of the encrypted local data: the password opens it.
+            said = OfflineLocked | NoOfflineCopy | ProfileLocked
+            note = error.message(self.languages.current) if isinstance(error, said) else ""
             self._ask_sign_in(server, username, note)
 
         self.runner.run(
