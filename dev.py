@@ -83,6 +83,9 @@ def i18n(args: list[str]) -> int:
     lupdate = [str(tools / "pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(ts.relative_to(ROOT))]
     subprocess.run(lupdate, check=True, cwd=ROOT)
     subprocess.run([str(tools / "pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True, cwd=ROOT)
+    gaps = I18N / "qt_gaps_zh_CN.ts"  # hand-written: Qt's own strings that qtbase_zh_CN lacks
+    lrelease_gaps = [str(tools / "pyside6-lrelease"), str(gaps), "-qm", str(gaps.with_suffix(".qm"))]
+    subprocess.run(lrelease_gaps, check=True, cwd=ROOT)
     unfinished = []
     for context in ET.parse(ts).getroot().iter("context"):
         for message in context.iter("message"):

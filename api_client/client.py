@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,14 +19,25 @@ from casework.lifecycle import Command
 from casework.measures import DepartmentMeasures, Ranking
 from casework.schemas import (
     COMMAND_BODIES,
+    CalendarOut,
+    CategoryIn,
     CategoryOut,
+    CategoryPatch,
+    DayIn,
+    DepartmentIn,
     DepartmentOut,
+    DepartmentPatch,
     EventView,
     OrderDetail,
     OrderIntake,
     OrderPage,
+    RecomputeOut,
+    ReviewChainVersionIn,
+    ReviewChainVersionOut,
     ServerInfo,
+    UserIn,
     UserOut,
+    UserPatch,
     Wire,
 )
 from casework.sync import PullResponse, PushRequest, PushResponse
@@ -151,6 +163,61 @@ class CaseDeskClient:
         path = f"/orders/{order_id}/{command.value.replace('_', '-')}"
         response = self.auth.request("POST", path, json=body.model_dump(mode="json"))
         return read_model(response, OrderDetail)  # type: ignore[no-any-return]
+
+    # --- administration (admin only) ---------------------------------------------------------
+
+    def _send(self, method: str, path: str, body: Wire | list[Wire], model: type[M]) -> M:
+        if isinstance(body, list):
+            payload: Any = [b.model_dump(mode="json", exclude_unset=True) for b in body]
+        else:
+            payload = body.model_dump(mode="json", exclude_unset=True)  # a patch sends only what changes
+        found: M = read_model(self.auth.request(method, path, json=payload), model)
+        return found
+
+    def create_department(self, body: DepartmentIn) -> DepartmentOut:
+        return self._send("POST", "/departments", body, DepartmentOut)
+
+    def update_department(self, department_id: int, patch: DepartmentPatch) -> DepartmentOut:
+        return self._send("PATCH", f"/departments/{department_id}", patch, DepartmentOut)
+
+    def create_user(self, body: UserIn) -> UserOut:
+        return self._send("POST", "/users", body, UserOut)
+
+    def update_user(self, user_id: int, patch: UserPatch) -> UserOut:
+        return self._send("PATCH", f"/users/{user_id}", patch, UserOut)
+
+    def create_category(self, body: CategoryIn) -> CategoryOut:
+        return self._send("POST", "/categories", body, CategoryOut)
+
+    def update_category(self, code: str, patch: CategoryPatch) -> CategoryOut:
+        return self._send("PATCH", f"/categories/{code}", patch, CategoryOut)
+
+    def review_chains(self) -> list[ReviewChainVersionOut]:
+        return self._list("/review-chains", ReviewChainVersionOut)
+
+    def add_review_chains(self, body: ReviewChainVersionIn) -> ReviewChainVersionOut:
+        return self._send("POST", "/review-chains", body, ReviewChainVersionOut)
+
+    def calendar(self) -> CalendarOut:
+        return self._get("/calendar", CalendarOut)
+
+    def add_calendar_days(self, days: list[DayIn]) -> RecomputeOut:
+        return self._send("POST", "/calendar/days", list(days), RecomputeOut)
+
+    def remove_calendar_day(self, day: date) -> RecomputeOut:
+        found: RecomputeOut = read_model(self.auth.request("DELETE", f"/calendar/days/{day.isoformat()}"), RecomputeOut)
+        return found
+
+    def load_calendar_year(self, year: int, csv_text: str) -> RecomputeOut:
+        """A year's statutory days as the State Council announced them (CSV ``date,kind,note``)."""
+        response = self.auth.request(
+            "POST",
+            f"/calendar/years/{year}",
+            data=csv_text.encode(),
+            headers={"Content-Type": "text/csv; charset=utf-8"},
+        )
+        found: RecomputeOut = read_model(response, RecomputeOut)
+        return found
 
     # --- oversight ---------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ class MeasureCounts:
     dispatched: int = 0
     signed: int = 0
     signed_on_time: int = 0
+    unsigned_overdue: int = 0  # dispatched, still waiting for a signature, signing deadline passed
     return_requests: int = 0
     replied: int = 0
     replied_on_time: int = 0
@@ -88,7 +89,8 @@ def working_days(seconds: int, replies: int) -> float | None:
 def ratios(c: MeasureCounts) -> dict[str, tuple[int, int]]:
     """Each rate as its (numerator, denominator) — the formulas, the only copy of them:
 
-    - 及时签收率 = signed on time ÷ signed (orders dispatched in the period);
+    - 及时签收率 = signed on time ÷ (signed + unsigned past the signing deadline), over the orders
+      dispatched in the period — an order nobody signs cannot hide, as 按时办结率's open overdue;
     - 按时办结率 = closed on time ÷ (closed + open and overdue at the period's ``as_of``);
     - 回访满意率 = (satisfied + basically satisfied) ÷ callbacks that reached the citizen;
     - 解决率 = replies with result resolved ÷ replies delivered;
@@ -96,7 +98,7 @@ def ratios(c: MeasureCounts) -> dict[str, tuple[int, int]]:
     - 重办率 = re-handlings ordered ÷ replies delivered.
     """
     return {
-        "on_time_signing_rate": (c.signed_on_time, c.signed),
+        "on_time_signing_rate": (c.signed_on_time, c.signed + c.unsigned_overdue),
         "on_time_closure_rate": (c.closed_on_time, c.closed + c.open_overdue),
         "satisfaction_rate": (c.satisfied, c.callbacks_reached),
         "resolution_rate": (c.resolved, c.replied),
@@ -154,7 +156,10 @@ class DepartmentMeasures(Wire):
     dispatched: int = Field(description="Orders dispatched to the department in the period")
     signed: int = Field(description="… of which signed (by now, whenever after the period)")
     signed_on_time: int
-    on_time_signing_rate: float | None = Field(description="及时签收率: signed on time ÷ signed")
+    unsigned_overdue: int = Field(
+        0, description="… of which still waiting to be signed (now) with the signing deadline passed"
+    )
+    on_time_signing_rate: float | None = Field(description="及时签收率: signed on time ÷ (signed + unsigned_overdue)")
 
     closed: int = Field(description="Orders of the department closed in the period")
     closed_on_time: int

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from casework.calendar import DayKind
 from casework.lifecycle import Command
 from casework.order import (
     CallbackOutcome,
@@ -98,20 +99,46 @@ class DepartmentOut(Wire):
     name: str
     name_en: str
     kind: str
+    active: bool = True  # servers before the administration screens had no inactive departments
+
+
+class DepartmentPatch(Input):
+    """An administrator's edit of a department: only the fields sent change (the code never does)."""
+
+    name: RequiredShort | None = None
+    name_en: Short | None = None
+    kind: DepartmentKind | None = None
+    active: bool | None = None
+
+
+CategoryCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")]
+DepartmentCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
 
 
 class CategoryIn(Input):
-    code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")]
+    code: CategoryCode
     name: RequiredShort
-    parent_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")] | None = None
-    department_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")] | None = None
+    name_en: Short = ""
+    parent_code: CategoryCode | None = None
+    department_code: DepartmentCode | None = None
 
 
 class CategoryOut(Wire):
     code: str
     name: str
+    name_en: str = ""  # servers before the administration screens had no English names
     parent_code: str | None
     department_code: str | None
+
+
+class CategoryPatch(Input):
+    """An administrator's edit of a category: only the fields sent change; ``null`` clears the
+    parent (a top-level category) or the default department."""
+
+    name: RequiredShort | None = None
+    name_en: Short | None = None
+    parent_code: CategoryCode | None = None
+    department_code: DepartmentCode | None = None
 
 
 class UserIn(Input):
@@ -133,6 +160,73 @@ class UserOut(Wire):
     portfolio: list[int]
     may_sign: bool
     active: bool
+
+
+class UserPatch(Input):
+    """An administrator's edit of a user: only the fields sent change (the username never does;
+    the password has its own command)."""
+
+    name: RequiredShort | None = None
+    role: Role | None = None
+    department_id: Id | None = None
+    portfolio: list[Id] | None = Field(default=None, max_length=500)
+    may_sign: bool | None = None
+    active: bool | None = None
+
+
+#: Review chains as plain data: ``{"default"|DEPARTMENT_CODE: {importance: [level, ...]}}``.
+ReviewChains = dict[
+    Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")],
+    dict[Importance, Annotated[list[ReviewLevel], Field(min_length=1, max_length=4)]],
+]
+
+
+class ReviewChainVersionIn(Input):
+    """A new version of the review chains, in force from ``effective_from`` (Beijing date)."""
+
+    effective_from: date
+    chains: ReviewChains = Field(max_length=500)
+    note: Short = ""
+
+    @field_validator("chains")
+    @classmethod
+    def _levels_once(cls, value: ReviewChains) -> ReviewChains:
+        for levels in (levels for chains in value.values() for levels in chains.values()):
+            if len(set(levels)) != len(levels):
+                raise ValueError("a level appears twice in one chain")
+        return value
+
+
+class ReviewChainVersionOut(Wire):
+    id: int
+    effective_from: date
+    chains: ReviewChains
+    note: str
+    created_by: int | None
+    created_at: datetime
+    in_force: bool  # the version in force today
+
+
+# --- calendar ----------------------------------------------------------------------------
+
+
+class DayIn(Input):
+    """A local day: a holiday (休) or a working day (班) the statutory calendar does not say."""
+
+    day: date
+    kind: DayKind
+    note: Short = ""
+
+
+class CalendarOut(Wire):
+    version: str
+    local_days: list[DayIn]
+    loaded_years: list[int]
+
+
+class RecomputeOut(Wire):
+    version: str
+    recomputed_orders: int
 
 
 # --- auth --------------------------------------------------------------------------------

@@ -10,7 +10,18 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from casework.deadlines import SHANGHAI
+
 log = logging.getLogger("casedesk")
+
+
+class BeijingTimeFormatter(logging.Formatter):
+    """Log lines stamped in Beijing time with the offset (``2026-11-30 21:05:03.120+08:00``), whatever
+    the PC's zone: the times a user reads in the window and in their administrator's log agree."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = datetime.fromtimestamp(record.created, SHANGHAI)
+        return moment.isoformat(sep=" ", timespec="milliseconds")
 
 
 def log_to(directory: Path) -> Path:
@@ -20,7 +31,7 @@ def log_to(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "casedesk.log"
     handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(BeijingTimeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     return path
@@ -29,8 +40,10 @@ def log_to(directory: Path) -> Path:
 def write_report(directory: Path, text: str) -> Path:
     """A crash report the user can send to their administrator."""
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"crash-{datetime.now():%Y%m%d-%H%M%S-%f}.txt"  # two in one second keep both
-    path.write_text(text, encoding="utf-8")
+    now = datetime.now(SHANGHAI)
+    path = directory / f"crash-{now:%Y%m%d-%H%M%S-%f}.txt"  # Beijing time; two in one second keep both
+    header = f"CaseDesk crash report, {now.isoformat(sep=' ', timespec='seconds')} (Beijing time)"
+    path.write_text(f"{header}\n\n{text}", encoding="utf-8")
     return path
 
 

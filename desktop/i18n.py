@@ -19,7 +19,8 @@ class Languages:
     """Installs and swaps the application's translators (ours and Qt's own dialogs').
 
     Qt's own dialogs (file dialogs, message box buttons, the print preview) speak the language through
-    qtbase_zh_CN.qm from PySide6's translations folder (English is Qt's own). File dialogs are Qt's, not
+    qtbase_zh_CN.qm from PySide6's translations folder (English is Qt's own), completed by our
+    resources/i18n/qt_gaps_zh_CN.ts for the strings it lacks. File dialogs are Qt's, not
     the platform's, so they follow the same language instead of the system's.
     """
 
@@ -47,6 +48,9 @@ class Languages:
                 QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
             ):
                 self._install(qt)
+            gaps = QTranslator()  # the few Qt 6 strings qtbase_zh_CN lacks; installed last, so asked first
+            if gaps.load(str(I18N_DIR / "qt_gaps_zh_CN.qm")):
+                self._install(gaps)
         self.current = language
         self.app.setProperty("casedesk_language", language)
         QLocale.setDefault(QLocale(QLocale.Language.English) if language == "en" else QLocale(QLocale.Language.Chinese))

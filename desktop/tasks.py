@@ -12,6 +12,7 @@ the function sees ``task.cancelled``).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 from collections.abc import Callable
@@ -76,10 +77,16 @@ class _Job(QRunnable):
         except BaseException as exc:
             # the worker thread's traceback rides on the exception to the error presenter (getattr there)
             exc.__casedesk_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.task.failed.emit(exc)
+            self._tell(self.task.failed, exc)
         else:
-            self.task.succeeded.emit(result)
-        self.task.finished.emit()
+            self._tell(self.task.succeeded, result)
+        self._tell(self.task.finished)
+
+    @staticmethod
+    def _tell(signal: Any, *args: Any) -> None:
+        """Emit, unless the task went with the process's teardown while this ran: then nobody is listening."""
+        with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
+            signal.emit(*args)
 
 
 class TaskRunner(QObject):

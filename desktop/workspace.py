@@ -24,6 +24,7 @@ from casework.lifecycle import Command
 from casework.roles import DEPARTMENT_ROLES, Actor, Role
 from casework.schemas import UserOut
 from casework.sync import COMMAND_ARGS, IN_FLIGHT, PROBLEMS, mutation_args
+from desktop.admin import Administration
 from desktop.measures import MonthFigures, load_month
 from desktop.reads import Reads
 from desktop.tasks import Task, TaskRunner, guarded
@@ -130,7 +131,7 @@ class Workspace(QObject):
     status_changed = Signal(object)  # SyncStatus
     item_state = Signal(object)  # ItemUpdate
     progress = Signal(object)  # Progress of the running round
-    marks_changed = Signal(object)  # order ids whose 新 marker changed (the user opened them)
+    marks_changed = Signal(object)  # order ids whose 新 or 草稿 marker changed (opened; a draft kept or dropped)
 
     def __init__(
         self,
@@ -314,12 +315,34 @@ class Workspace(QObject):
 
     def keep_draft(self, order_id: int, key: str, values: dict[str, Any]) -> Task:
         """Keep ``values`` (the fields of the reply editor or a form, by name) on disk (disk lane, so in
-        order with the commands the user makes); kept until the command that stores them is recorded."""
-        return self.runner.run(self.store.keep_draft, order_id, key, dict(values), label="draft")
+        order with the commands the user makes); kept until the command that stores them is recorded.
+        ``marks_changed`` when the order's 草稿 marker appears."""
+        return self.runner.run(
+            self._keep_draft, order_id, key, dict(values), label="draft", on_done=self._draft_marks(order_id)
+        )
 
     def drop_draft(self, order_id: int, key: str) -> Task:
-        """Forget a kept draft (the user cleared the text, or cancelled the form)."""
-        return self.runner.run(self.store.drop_draft, order_id, key, label="draft")
+        """Forget a kept draft (the user cleared the text, or cancelled the form); ``marks_changed`` when
+        the order's last draft goes."""
+        return self.runner.run(self._drop_draft, order_id, key, label="draft", on_done=self._draft_marks(order_id))
+
+    def _keep_draft(self, order_id: int, key: str, values: dict[str, Any]) -> bool:
+        """True when the order had no draft before (its marker appears)."""
+        first = not self.store.drafts(order_id)
+        return self.store.keep_draft(order_id, key, values) and first
+
+    def _drop_draft(self, order_id: int, key: str) -> bool:
+        """True when that was the order's last draft (its marker goes)."""
+        had = bool(self.store.drafts(order_id))
+        self.store.drop_draft(order_id, key)
+        return had and not self.store.drafts(order_id)
+
+    def _draft_marks(self, order_id: int) -> Callable[[bool], None]:
+        def done(changed: bool) -> None:
+            if changed:
+                self.marks_changed.emit({order_id})
+
+        return done
 
     def draft(
         self,
@@ -381,6 +404,10 @@ class Workspace(QObject):
         department = self.user.department_id if self.user.role in DEPARTMENT_ROLES else None
         portfolio = frozenset(self.user.portfolio) if self.user.role is Role.LEADER_IN_CHARGE else frozenset()
         return load_month(self.client, self.store, month, department, portfolio, self._ensure_session)
+
+    def administration(self) -> Administration:
+        """An administrator's calls to the server (the admin screens work online only)."""
+        return Administration(self.client, self._ensure_session)
 
     def _ensure_session(self) -> None:
         """Opened offline: sign in again from the keyring as soon as the server answers."""

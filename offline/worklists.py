@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from casework.order import OPEN_STATES
 from casework.roles import Actor, Role
 from offline import search
-from offline.models import IN_FLIGHT, orders, outbox, seen
+from offline.models import IN_FLIGHT, drafts, orders, outbox, seen
 
 
 class WorkList(StrEnum):
@@ -167,6 +167,7 @@ def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: boo
             func.coalesce(flight.c.n, 0).label("pending"),
             orders.c.returned,
             is_new().label("new"),
+            orders.c.id.in_(select(drafts.c.order_id)).label("draft"),  # text typed and kept on this PC only
             orders.c.lead_department_id,
             orders.c.actions,
         )

@@ -22,6 +22,7 @@ from server.lanes import Admission
 from server.measures.endpoints import router as measures_router
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
+from server.review.endpoints import router as review_router
 from server.screen.endpoints import router as screen_router
 from server.settings import Settings, get_settings
 from server.sync.endpoints import router as sync_router
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         org_router,
         orders_router,
         calendar_router,
+        review_router,
         blobs_router,
         sync_router,
         uploads_router,

@@ -9,34 +9,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from server.db import make_engine, make_session_factory, utcnow
+from server.db import utcnow
+from server.migrate import migrated_session
 from server.settings import Settings, get_settings
-
-
-@contextmanager
-def _session(settings: Settings) -> Iterator[Session]:
-    """One transaction, like a request: committed at the end, rolled back on error."""
-    from server.migrate import upgrade
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
-    session = make_session_factory(engine)()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-        engine.dispose()
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -44,7 +21,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from server.db import ConnectionBudgetExceeded, check_connection_budget
 
-    with _session(settings) as session:  # migrate before the workers start
+    with migrated_session(settings) as session:  # migrate before the workers start
         try:
             # Every worker may hold its whole pool: together they must fit the database's limit.
             check_connection_budget(
@@ -66,7 +43,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _init_db(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(settings):
+    with migrated_session(settings):
         pass
     print(f"database ready: {settings.effective_database_url}")
     return 0
@@ -76,7 +53,7 @@ def _create_department(args: argparse.Namespace, settings: Settings) -> int:
     from casework.schemas import DepartmentIn
     from server.org.service import create_department
 
-    with _session(settings) as session:
+    with migrated_session(settings) as session:
         department = create_department(
             session, DepartmentIn(code=args.code, name=args.name, name_en=args.name_en, kind=args.kind), None, utcnow()
         )
@@ -88,7 +65,7 @@ def _create_category(args: argparse.Namespace, settings: Settings) -> int:
     from casework.schemas import CategoryIn
     from server.org.service import create_category
 
-    with _session(settings) as session:
+    with migrated_session(settings) as session:
         body = CategoryIn(code=args.code, name=args.name, parent_code=args.parent, department_code=args.department)
         category = create_category(session, body, None, utcnow())
         print(f"category {category.code} {category.name} created")
@@ -102,7 +79,7 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
     from server.org.service import create_user
 
     password = args.password or getpass.getpass("password: ")
-    with _session(settings) as session:
+    with migrated_session(settings) as session:
 
         def department_id(code: str) -> int:
             department = repository.department_by_code(session, code)
@@ -124,15 +101,9 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def seed_once(settings: Settings, orders: int = 300, rng_seed: int = 12345) -> str:
-    """Migrate, and seed the demo city unless it is there (the desktop's bundled server uses this too)."""
-    from server.demo.seed import seed
-
-    with _session(settings) as session:
-        return seed(session, settings, orders=orders, rng_seed=rng_seed)
-
-
 def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from server.demo.seed import seed_once
+
     print(seed_once(settings, orders=args.orders, rng_seed=args.seed))
     return 0
 
@@ -140,7 +111,7 @@ def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from server.importer import import_orders
 
-    with _session(settings) as session:
+    with migrated_session(settings) as session:
         result = import_orders(session, settings, Path(args.file), args.as_user, dispatch=args.dispatch)
     print(result.summary())
     return 0 if not result.errors else 1
@@ -149,7 +120,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 def _verify_audit(args: argparse.Namespace, settings: Settings) -> int:
     from server.audit.service import verify
 
-    with _session(settings) as session:
+    with migrated_session(settings) as session:
         checked, problems = verify(session)
     for problem in problems:
         print(f"record {problem.seq}: {problem.problem}", file=sys.stderr)
@@ -170,7 +141,7 @@ def _calendar_load(args: argparse.Namespace, settings: Settings) -> int:
     if any(d.day.year != args.year for d in days):
         print(f"the file has dates outside {args.year}", file=sys.stderr)
         return 2
-    with _session(settings) as session:
+    with migrated_session(settings) as session:
         count = save_days(session, days, "file", settings, None, utcnow(), loaded_year=args.year)
         print(
             f"{len(days)} days loaded for {args.year}; {count} provisional orders recomputed; "
@@ -182,7 +153,7 @@ def _calendar_load(args: argparse.Namespace, settings: Settings) -> int:
 def _recompute_measures(args: argparse.Namespace, settings: Settings) -> int:
     from server.measures.facts import rebuild
 
-    with _session(settings) as session:
+    with migrated_session(settings) as session:
         orders = rebuild(session)
     print(f"measures recomputed from the audit log for {orders} orders")
     return 0
@@ -197,7 +168,7 @@ def _bulletin(args: argparse.Namespace, settings: Settings) -> int:
     except PeriodError as exc:
         print(f"{exc.zh} / {exc.en}", file=sys.stderr)
         return 2
-    with _session(settings) as session:
+    with migrated_session(settings) as session:
         pdf, ledger = write_bulletin(session, period, utcnow(), Path(args.out))
     print(f"bulletin: {pdf}")
     print(f"ledger:   {ledger}")

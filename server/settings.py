@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_seconds: int = 30  # doubles with each further failure, capped at one hour
     counting_rule: CountingRule = CountingRule.NEXT_WORKING_DAY
+    # Deprecated: read once into the database as the first review-chain version (server.review).
     review_chains_json: str = ""  # {"default"|DEPT_CODE: {importance: [level, ...]}}
     order_number_prefix: str = "GY"
     max_upload_bytes: int = 50 * 1024 * 1024

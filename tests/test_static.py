@@ -62,6 +62,20 @@ def test_arrows_point_down() -> None:
     assert not {"QtWidgets"} & {m.split(".")[-1] for m in _module_imports("desktop")}  # widgets live in ui/
 
 
+def test_the_desk_starts_without_loading_the_server() -> None:
+    """What ``python main.py --server URL`` imports: the desk, never the server's code or its framework
+    (FastAPI, uvicorn, Alembic — about a second of every start); the bundled server loads on demand."""
+    probe = (
+        "import sys, main, ui.app, ui.main_window; "
+        "heavy = {'server', 'fastapi', 'uvicorn', 'alembic', 'starlette'}; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]", f"the desk's start imports {loaded}"
+
+
 def test_ruff_is_clean() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from desktop import crash
-from desktop.embedded import DEMO_PASSWORD, DEMO_USERS, EmbeddedServer
+from desktop.embedded import DEMO_USERS, EmbeddedServer
 from desktop.errors import ApiError, Unauthorized
 from desktop.i18n import Languages
 from desktop.profile_key import ProfileLocked
@@ -86,7 +86,7 @@ class CaseDeskApp(QObject):
             sign_in,
             url,
             username,
-            DEMO_PASSWORD,
+            self.embedded.password if self.embedded is not None else "",
             self.data_dir,
             self.runner,
             lane=Lane.NETWORK,
@@ -251,7 +251,7 @@ class CaseDeskApp(QObject):
             demo = self.tr(
                 "演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1"
             )
-            self._ask_sign_in(self.embedded.url, user, demo.replace("%1", DEMO_PASSWORD), remember=False)
+            self._ask_sign_in(self.embedded.url, user, demo.replace("%1", self.embedded.password), remember=False)
         else:
             server = workspace.server_url if workspace is not None else str(self.settings.value("server", ""))
             self._ask_sign_in(server, workspace.user.username if workspace is not None else "")

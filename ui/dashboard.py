@@ -145,7 +145,7 @@ class Dashboard(QWidget):
         grid.setSpacing(8)
         specs = [
             ("dispatched", self.tr("派单量"), self.tr("本月派至本单位的工单数")),
-            ("on_time_signing_rate", self.tr("及时签收率"), self.tr("本月派单中按时签收 ÷ 已签收")),
+            ("on_time_signing_rate", self.tr("及时签收率"), self.tr("本月派单中按时签收 ÷（已签收 + 超时未签收）")),
             (
                 "on_time_closure_rate",
                 self.tr("按时办结率"),

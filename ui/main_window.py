@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
+from ui.admin import AdminArea
 from ui.audit_queue import AuditQueue
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
@@ -135,6 +136,12 @@ class MainWindow(QMainWindow):
             self.portfolio = Portfolio(workspace)
             self.portfolio.show_department.connect(self._show_department)
             self.tabs.insertTab(2, self.portfolio, self.tr("分管单位"))
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.admin_area: AdminArea | None = None
+        if user.role.value == "admin":  # an administrator's work is here (they see no orders)
+            self.admin_area = AdminArea(workspace)
+            self.tabs.addTab(self.admin_area, self.tr("管理"))
+            self.tabs.setCurrentWidget(self.admin_area)
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
         self._build_shortcuts()
@@ -174,7 +181,7 @@ class MainWindow(QMainWindow):
         self.search.setToolTip(self.tr("在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
-        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.search.textChanged.connect(self._on_search_typed)
         bar.addWidget(self.search)
 
         self.category = QComboBox()
@@ -184,9 +191,10 @@ class MainWindow(QMainWindow):
         self.handler = QComboBox()
         self.department = QComboBox()
         self._fill_filters()
+        self._filter_actions = []  # shown only over the work list they filter (the 工作台 tab)
         for combo in (self.category, self.urgency, self.state, self.deadline, self.handler, self.department):
             combo.currentIndexChanged.connect(self._apply_filters)
-            bar.addWidget(combo)
+            self._filter_actions.append(bar.addWidget(combo))
 
         bar.addSeparator()
         self.sync_button = QPushButton(self.tr("立即同步"))
@@ -203,6 +211,12 @@ class MainWindow(QMainWindow):
             for username in demo_users:
                 self.demo_switch.addItem(self._demo_label(username), username)
             self.demo_switch.setCurrentIndex(max(0, self.demo_switch.findData(self.workspace.user.username)))
+            # As wide as a short name, not the longest ("Section chief (Housing and Urban-Rural …)"): the
+            # toolbar keeps room for the language switch at 1366 px; the list opens as wide as it needs.
+            self.demo_switch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.demo_switch.setMinimumContentsLength(14)
+            self.demo_switch.view().setMinimumWidth(self.demo_switch.view().sizeHintForColumn(0) + 24)
+            self.demo_switch.setToolTip(self.demo_switch.currentText())
             self.demo_switch.activated.connect(
                 lambda i: (
                     self.switch_user.emit(self.demo_switch.itemData(i))
@@ -328,7 +342,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cancel_upload)
         # Permanent: a passing message (a new urgent order) must not hide the connection state,
         # nor the offer to take back the command just made (撤销, Ctrl+Z).
-        self.undo_notice = UndoNotice(self.workspace)
+        self.undo_notice = UndoNotice(self.workspace, self)  # Ctrl+Z on this window
         bar.addPermanentWidget(self.undo_notice)
         bar.addPermanentWidget(self.online_label)
         bar.addPermanentWidget(self.pending_label)
@@ -441,6 +455,17 @@ class MainWindow(QMainWindow):
                 lambda _id: self.order_view.tabs.setCurrentIndex(order_tab), Qt.ConnectionType.SingleShotConnection
             )
             self._show(state["order"])
+
+    def _on_tab(self, index: int) -> None:
+        """The list's filters stand in the toolbar only while the list is in front (they filter nothing else)."""
+        for action in self._filter_actions:
+            action.setVisible(index == 0)
+
+    def _on_search_typed(self, text: str) -> None:
+        """The search covers every list: typed on another tab, it brings the work list with its results forward."""
+        if text and self.tabs.currentIndex() != 0:
+            self.tabs.setCurrentIndex(0)
+        self._search_timer.start()
 
     def _filter_boxes(self) -> list[QComboBox]:
         return [self.category, self.urgency, self.state, self.deadline, self.handler, self.department]

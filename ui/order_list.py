@@ -220,6 +220,8 @@ class OrderListModel(QAbstractTableModel):
                 notes.append(self.tr("新：到达本机后还没有打开过"))
             if row.get("returned"):
                 notes.append(self.tr("退回：审核退回、批示重办或退回申请未获同意，需要重新办理"))
+            if row.get("draft"):
+                notes.append(self.tr("草稿：本机保存着尚未提交的答复或表单内容，打开工单即可继续"))
             return "\n".join(notes)
         if role == Qt.ItemDataRole.ToolTipRole and column == 6 and row["received_at"]:
             return f"{local_time(row['received_at'])} {time_zone_note()}"
@@ -230,8 +232,13 @@ class OrderListModel(QAbstractTableModel):
         return None
 
     def markers(self, row: dict[str, Any]) -> str:
-        """The title's prefix: 【新】 until the user opens the order, 【退回】 while it is back for rework."""
-        return (self.tr("【新】") if row.get("new") else "") + (self.tr("【退回】") if row.get("returned") else "")
+        """The title's prefix: 【新】 until the user opens the order, 【退回】 while it is back for rework,
+        【草稿】 while text typed for it is kept on this PC only (a reply or a form not yet submitted)."""
+        return (
+            (self.tr("【新】") if row.get("new") else "")
+            + (self.tr("【退回】") if row.get("returned") else "")
+            + (self.tr("【草稿】") if row.get("draft") else "")
+        )
 
     def _text(self, row: dict[str, Any], column: int) -> str:
         match column:

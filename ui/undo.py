@@ -18,7 +18,7 @@ from casework.sync import MutationStatus
 from desktop.workspace import ItemUpdate, Recorded, Undone, WithdrawRefused, Workspace
 from ui.labels import command_label
 
-__all__ = ["UndoNotice", "elide", "run_undo", "undo_refusal", "undone_text"]
+__all__ = ["UndoNotice", "elide", "run_undo", "sent_text", "undo_refusal", "undone_text"]
 
 #: How long the "已撤销" line stays after an undo (ms).
 UNDONE_SHOWN_MS = 5000
@@ -36,9 +36,7 @@ def undo_refusal(exc: BaseException) -> str:
     what = command_label(exc.command) if exc.command else QCoreApplication.translate("Undo", "这项操作")
     match exc.reason:
         case "sent":
-            text = QCoreApplication.translate(
-                "Undo", "“%1”已在发送中或已送达中心，不能撤销；如需更正，请按正常流程办理。"
-            )
+            return sent_text(what)
         case "problem":
             text = QCoreApplication.translate("Undo", "“%1”已被中心退回或有冲突，请在“同步问题”中处理。")
         case "later":
@@ -46,6 +44,13 @@ def undo_refusal(exc: BaseException) -> str:
         case _:
             text = QCoreApplication.translate("Undo", "没有可撤销的操作：它已同步到中心。")
     return text.replace("%1", what).replace("%2", str(exc.later))
+
+
+def sent_text(what: str) -> str:
+    """Why ``what`` (a command's name) cannot be taken back any more: it has left the desk."""
+    return QCoreApplication.translate(
+        "Undo", "“%1”已在发送中或已送达中心，不能撤销；如需更正，请按正常流程办理。"
+    ).replace("%1", what)
 
 
 def undone_text(undone: Undone) -> str:
@@ -63,15 +68,18 @@ class UndoNotice(QFrame):
     """The last command recorded on this desk, offered back while its undo window is open.
 
     Hidden until a command is recorded; hides when the window closes, when the command is sent,
-    or on ×. ``撤销`` and Ctrl+Z (window-wide while the notice shows; a text field keeps its own
-    Ctrl+Z) take it back; the line then says what was undone. Undos from elsewhere (the order's
-    button) are reported here too.
+    or on ×. ``撤销`` and Ctrl+Z (window-wide: ``parent``'s window; a text field keeps its own Ctrl+Z)
+    take it back; the line then says what was undone. Once the notice has gone Ctrl+Z takes nothing
+    back unseen — it says where the last command can still be taken back (the order's 撤销, until it
+    is sent) or that it has been sent. Undos from elsewhere (the order's button) are reported here too.
     """
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.recorded: Recorded | None = None
+        self.recorded: Recorded | None = None  # offered on the notice now
+        self.last: Recorded | None = None  # the desk's last command, until undone (Ctrl+Z after the notice)
+        self.last_sent = False
         self.setObjectName("undo_notice")
         self.setStyleSheet(
             "#undo_notice { background: #fff8e1; border: 1px solid #ffca28; border-radius: 3px; }"
@@ -97,9 +105,11 @@ class UndoNotice(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)
         layout.addWidget(self.close_button)
-        self.shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)
+        # On the window, not on this notice: a hidden widget's shortcuts are dead, and Ctrl+Z after
+        # the notice has gone must still answer.
+        self.shortcut = QShortcut(QKeySequence.StandardKey.Undo, parent if parent is not None else self)
         self.shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        self.shortcut.activated.connect(self.undo)
+        self.shortcut.activated.connect(self.undo_last)
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self._expired)
         workspace.recorded.connect(self.offer)
@@ -109,7 +119,8 @@ class UndoNotice(QFrame):
 
     def offer(self, recorded: Recorded) -> None:
         """Name ``recorded`` and offer to take it back for the undo window."""
-        self.recorded = recorded
+        self.recorded = self.last = recorded
+        self.last_sent = False
         self.label.setText(
             self.tr("✓ %1：%2「%3」")
             .replace("%1", command_label(recorded.command.value))
@@ -134,16 +145,33 @@ class UndoNotice(QFrame):
         self.button.setEnabled(False)
         self.workspace.undo(recorded.mutation_id, on_error=self._refused, owner=self)
 
+    def undo_last(self) -> None:
+        """Ctrl+Z: takes back the command on the notice; with the notice gone, says why it does not."""
+        if self.recorded is not None and self.isVisible() and self.button.isVisible():
+            self.undo()
+        elif self.last is None:
+            self._say(self.tr("没有可撤销的操作。"))
+        elif self.last_sent:
+            self._say(sent_text(command_label(self.last.command.value)))
+        else:
+            self._say(
+                self.tr("撤销提示已过：“%1”%2 在发送到中心之前，仍可在该工单上点“撤销”。")
+                .replace("%1", command_label(self.last.command.value))
+                .replace("%2", self.last.number)
+            )
+
     def _on_undone(self, undone: Undone) -> None:
         if self.recorded is not None and self.recorded.mutation_id in undone.mutation_ids:
             self.recorded = None
+        if self.last is not None and self.last.mutation_id in undone.mutation_ids:
+            self.last = None
         self._say(undone_text(undone))
 
     def _refused(self, exc: BaseException) -> None:
         if not isinstance(exc, WithdrawRefused):
             self.workspace.runner.error.emit(exc)
             return
-        self.recorded = None
+        self.recorded = self.last = None
         self._say(undo_refusal(exc))
 
     def _say(self, text: str) -> None:
@@ -156,8 +184,10 @@ class UndoNotice(QFrame):
 
     def _on_item(self, update: ItemUpdate) -> None:
         # Sent (say 立即同步 was pressed): from now on the normal rules apply.
-        mine = self.recorded is not None and update.mutation_id == self.recorded.mutation_id
-        if mine and update.state not in (MutationStatus.PENDING, MutationStatus.HELD):
+        sent = update.state not in (MutationStatus.PENDING, MutationStatus.HELD)
+        if sent and self.last is not None and update.mutation_id == self.last.mutation_id:
+            self.last_sent = True
+        if sent and self.recorded is not None and update.mutation_id == self.recorded.mutation_id:
             self._expired()
 
     def _expired(self) -> None:

@@ -70,6 +70,68 @@
     </message>
 </context>
 <context>
+    <name>Admin</name>
+    <message>
+        <location filename="../../ui/admin/base.py" line="229"/>
+        <source>填写有误</source>
+        <translation>Check the form</translation>
+    </message>
+</context>
+<context>
+    <name>AdminArea</name>
+    <message>
+        <location filename="../../ui/admin/area.py" line="36"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="44"/>
+        <source>部门</source>
+        <translation>Departments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="45"/>
+        <source>人员</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="46"/>
+        <source>分类</source>
+        <translation>Categories</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="47"/>
+        <source>审核链</source>
+        <translation>Review chains</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="48"/>
+        <source>工作日历</source>
+        <translation>Working days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="65"/>
+        <location filename="../../ui/admin/area.py" line="74"/>
+        <source>正在从服务器读取…</source>
+        <translation>Reading from the server…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="75"/>
+        <source>以下为服务器上的当前数据；每项修改都记入审计日志。</source>
+        <translation>This is the server&apos;s current data; every change is written to the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="97"/>
+        <source>管理功能需要连接服务器：现在连不上服务器，请联网后点“刷新”。（修改没有保存。）</source>
+        <translation>Administration needs the server, which cannot be reached now: connect and press Refresh. (Nothing was saved.)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="102"/>
+        <source>服务器未接受修改</source>
+        <translation>The server did not accept the change</translation>
+    </message>
+</context>
+<context>
     <name>AssignDialog</name>
     <message>
         <location filename="../../ui/actions.py" line="303"/>
@@ -188,58 +250,333 @@ Instruction (goes back to the department with the order):</translation>
     </message>
 </context>
 <context>
+    <name>CalendarPage</name>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="46"/>
+        <source>搜索（日期、说明）</source>
+        <translation>Search (date, note)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="50"/>
+        <location filename="../../ui/admin/calendar.py" line="78"/>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="50"/>
+        <location filename="../../ui/admin/calendar.py" line="79"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="50"/>
+        <location filename="../../ui/admin/calendar.py" line="80"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="56"/>
+        <source>删除所选日期</source>
+        <translation>Remove the selected day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="70"/>
+        <source>休息日（放假）</source>
+        <translation>Rest day (holiday)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="71"/>
+        <source>工作日（调休上班）</source>
+        <translation>Working day (make-up day)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="73"/>
+        <source>如：县庆放假</source>
+        <translation>e.g. county anniversary holiday</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="74"/>
+        <location filename="../../ui/admin/calendar.py" line="76"/>
+        <source>添加本地日期</source>
+        <translation>Add a local day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="86"/>
+        <source>选择文件并载入…</source>
+        <translation>Choose a file and load…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="88"/>
+        <source>载入全年法定节假日</source>
+        <translation>Load a year&apos;s statutory days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="92"/>
+        <source>国务院公布下一年节假日安排后，把它存成 CSV（每行 日期,类型,说明，如 2027-02-08,workday,春节调休），在这里载入；已发布年份来自 chinesecalendar 包，无需载入。载入后，跨入该年的暂定时限会重新计算并记入审计。</source>
+        <translation>When the State Council announces next year&apos;s holidays, save them as CSV (one line per day: date,kind,note, e.g. 2027-02-08,workday,Spring Festival make-up day) and load it here; published years come with the chinesecalendar package and need no loading. After loading, provisional deadlines reaching that year are recomputed and audited.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="103"/>
+        <source>年份</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="123"/>
+        <source>休息日</source>
+        <translation>Rest day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="123"/>
+        <source>工作日</source>
+        <translation>Working day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="127"/>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="129"/>
+        <source>日历版本：%1。已载入的年份：%2。</source>
+        <translation>Calendar version: %1. Years loaded: %2.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="154"/>
+        <source>已保存；暂定时限已重新计算</source>
+        <translation>Saved; provisional deadlines recomputed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="166"/>
+        <source>删除本地日期 %1（%2）？删除后这一天按法定日历和周末计算。</source>
+        <translation>Remove the local day %1 (%2)? The day then counts as the statutory calendar and the weekend say.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="172"/>
+        <source>删除日期</source>
+        <translation>Remove day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="175"/>
+        <source>已删除</source>
+        <translation>Removed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="180"/>
+        <source>选择全年节假日文件（CSV）</source>
+        <translation>Choose the year&apos;s holiday file (CSV)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="181"/>
+        <source>CSV 文件 (*.csv *.txt)</source>
+        <translation>CSV files (*.csv *.txt)</translation>
+    </message>
+</context>
+<context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="69"/>
+        <location filename="../../ui/app.py" line="70"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="69"/>
+        <location filename="../../ui/app.py" line="70"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="103"/>
+        <location filename="../../ui/app.py" line="104"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="168"/>
+        <location filename="../../ui/app.py" line="171"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="185"/>
+        <location filename="../../ui/app.py" line="188"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="223"/>
+        <location filename="../../ui/app.py" line="226"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="249"/>
+        <location filename="../../ui/app.py" line="252"/>
         <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="295"/>
+        <location filename="../../ui/app.py" line="298"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="303"/>
+        <location filename="../../ui/app.py" line="306"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="304"/>
+        <location filename="../../ui/app.py" line="307"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
 Please send this file to your system administrator.</translation>
+    </message>
+</context>
+<context>
+    <name>CategoriesPage</name>
+    <message>
+        <location filename="../../ui/admin/org.py" line="256"/>
+        <location filename="../../ui/admin/org.py" line="288"/>
+        <source>编码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="256"/>
+        <location filename="../../ui/admin/org.py" line="289"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="256"/>
+        <location filename="../../ui/admin/org.py" line="290"/>
+        <source>英文名称</source>
+        <translation>English name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="256"/>
+        <location filename="../../ui/admin/org.py" line="291"/>
+        <source>上级分类</source>
+        <translation>Parent category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="256"/>
+        <location filename="../../ui/admin/org.py" line="292"/>
+        <source>默认承办单位</source>
+        <translation>Default department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="283"/>
+        <source>如 0106（创建后不可改）</source>
+        <translation>e.g. 0106 (fixed once created)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="300"/>
+        <source>（顶级分类）</source>
+        <translation>(top level)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="306"/>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="323"/>
+        <source>已创建分类</source>
+        <translation>Category created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="326"/>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+</context>
+<context>
+    <name>ChainsPage</name>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <location filename="../../ui/admin/chains.py" line="104"/>
+        <source>生效日期</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <location filename="../../ui/admin/chains.py" line="105"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="65"/>
+        <source>规则：每个版本从生效日期起适用；一张工单在提交答复、开始审核的那天（北京时间）适用当时最新生效的版本，之后新增的版本不影响已在审核中的工单。版本不能修改，只能新增；生效日期不能早于今天。</source>
+        <translation>Rule: each version applies from its effective date; a reply climbs the version in force on the day it is submitted and its review starts (Beijing time); versions added later never change an order already in review. Versions are never edited, only added, and cannot take effect before today.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="73"/>
+        <source>还没有保存过版本：现行的是内置审核链（右侧所示）。</source>
+        <translation>No version saved yet: the built-in chains (shown on the right) are in force.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="81"/>
+        <source>适用单位</source>
+        <translation>Applies to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="81"/>
+        <source>重要性</source>
+        <translation>Importance</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="85"/>
+        <source>添加一行</source>
+        <translation>Add a row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="87"/>
+        <source>删除所选行</source>
+        <translation>Remove the selected row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="93"/>
+        <source>如：依据某某文件调整</source>
+        <translation>e.g. changed under circular No. …</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="94"/>
+        <source>保存为新版本</source>
+        <translation>Save as a new version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="96"/>
+        <source>新版本（从所选版本开始修改）</source>
+        <translation>New version (starting from the selected one)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="124"/>
+        <source>现行</source>
+        <translation>In force</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="126"/>
+        <source>待生效</source>
+        <translation>Scheduled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="127"/>
+        <source>已被取代</source>
+        <translation>Superseded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="175"/>
+        <source>默认（所有单位）</source>
+        <translation>Default (all departments)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="226"/>
+        <source>已保存新版本</source>
+        <translation>New version saved</translation>
     </message>
 </context>
 <context>
@@ -362,11 +699,6 @@ Please send this file to your system administrator.</translation>
         <translation>Orders dispatched to the department this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="148"/>
-        <source>本月派单中按时签收 ÷ 已签收</source>
-        <translation>Of this month&apos;s dispatched orders: signed on time ÷ signed</translation>
-    </message>
-    <message>
         <location filename="../../ui/dashboard.py" line="152"/>
         <source>本月按时办结 ÷（本月办结 + 统计时点超期未办结）</source>
         <translation>Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)</translation>
@@ -446,6 +778,11 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/dashboard.py" line="148"/>
         <source>及时签收率</source>
         <translation>Signed on time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="148"/>
+        <source>本月派单中按时签收 ÷（已签收 + 超时未签收）</source>
+        <translation>Of this month&apos;s dispatched orders: signed on time ÷ (signed + unsigned past the signing deadline)</translation>
     </message>
     <message>
         <location filename="../../ui/dashboard.py" line="151"/>
@@ -567,6 +904,89 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/dashboard.py" line="413"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
+    </message>
+</context>
+<context>
+    <name>DepartmentsPage</name>
+    <message>
+        <location filename="../../ui/admin/org.py" line="39"/>
+        <source>承办单位</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="40"/>
+        <source>热线中心</source>
+        <translation>Hotline centre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="41"/>
+        <source>市领导</source>
+        <translation>City leadership</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="45"/>
+        <location filename="../../ui/admin/org.py" line="65"/>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="45"/>
+        <location filename="../../ui/admin/org.py" line="66"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="45"/>
+        <location filename="../../ui/admin/org.py" line="67"/>
+        <source>英文名称</source>
+        <translation>English name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="45"/>
+        <location filename="../../ui/admin/org.py" line="68"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="45"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="54"/>
+        <source>在用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="54"/>
+        <location filename="../../ui/admin/org.py" line="103"/>
+        <source>已停用</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <source>如 ZJJ（字母、数字，创建后不可改）</source>
+        <translation>e.g. ZJJ (letters, digits; fixed once created)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="86"/>
+        <source>已创建部门</source>
+        <translation>Department created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="89"/>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="99"/>
+        <source>停用部门「%1」？停用后不能再向它派单、添加人员或把分类默认派给它；有未办结工单、在用人员、分管领导或分类指向它时服务器会拒绝。</source>
+        <translation>Deactivate the department “%1”? No orders can then be dispatched to it, no users added to it and no category sent to it by default; the server refuses while open orders, active users, leaders in charge or categories point at it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="103"/>
+        <source>已启用</source>
+        <translation>Reactivated</translation>
     </message>
 </context>
 <context>
@@ -750,38 +1170,38 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock.py" line="63"/>
+        <location filename="../../ui/lock.py" line="65"/>
         <source>CaseDesk 已锁定</source>
         <extracomment>工具 → 首选项: minutes without input before the window locks.</extracomment>
         <translation>CaseDesk is locked</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="68"/>
+        <location filename="../../ui/lock.py" line="70"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="70"/>
+        <location filename="../../ui/lock.py" line="72"/>
         <source>长时间未操作，窗口已锁定以保护市民信息。请输入登录密码解锁。</source>
         <translation>The window was locked after a while without input, to protect citizens&apos; data. Enter your password to unlock it.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="75"/>
+        <location filename="../../ui/lock.py" line="77"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="77"/>
+        <location filename="../../ui/lock.py" line="79"/>
         <source>解锁</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="85"/>
+        <location filename="../../ui/lock.py" line="87"/>
         <source>后台同步仍在进行；未保存的输入已保留，解锁后原样恢复。</source>
         <translation>Sync goes on in the background; what you typed is kept and comes back when you unlock.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="110"/>
+        <location filename="../../ui/lock.py" line="116"/>
         <source>密码不正确，请重试。</source>
         <translation>Wrong password; try again.</translation>
     </message>
@@ -789,312 +1209,317 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="60"/>
+        <location filename="../../ui/main_window.py" line="61"/>
         <source>待签收</source>
         <extracomment>The work lists in the sidebar, in order, with their names.</extracomment>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="61"/>
+        <location filename="../../ui/main_window.py" line="62"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="62"/>
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>退回待办</source>
         <translation>Returned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63"/>
+        <location filename="../../ui/main_window.py" line="64"/>
         <source>待我审核</source>
         <translation>Awaiting my review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64"/>
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>已提交</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="65"/>
+        <location filename="../../ui/main_window.py" line="66"/>
         <source>即将到期</source>
         <translation>Due soon</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66"/>
+        <location filename="../../ui/main_window.py" line="67"/>
         <source>已超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67"/>
+        <location filename="../../ui/main_window.py" line="68"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>全部工单</source>
         <translation>All orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="91"/>
+        <location filename="../../ui/main_window.py" line="92"/>
         <source>任意时限</source>
         <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92"/>
+        <location filename="../../ui/main_window.py" line="93"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="93"/>
+        <location filename="../../ui/main_window.py" line="94"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113"/>
+        <location filename="../../ui/main_window.py" line="114"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
-        <location filename="../../ui/main_window.py" line="592"/>
+        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="617"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134"/>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="143"/>
+        <source>管理</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="176"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="173"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="181"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="390"/>
+        <location filename="../../ui/main_window.py" line="404"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="419"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="408"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="411"/>
+        <location filename="../../ui/main_window.py" line="425"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="633"/>
+        <location filename="../../ui/main_window.py" line="658"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="646"/>
+        <location filename="../../ui/main_window.py" line="671"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="680"/>
+        <location filename="../../ui/main_window.py" line="705"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="698"/>
+        <location filename="../../ui/main_window.py" line="723"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="700"/>
+        <location filename="../../ui/main_window.py" line="725"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="702"/>
+        <location filename="../../ui/main_window.py" line="727"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="704"/>
+        <location filename="../../ui/main_window.py" line="729"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="706"/>
+        <location filename="../../ui/main_window.py" line="731"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192"/>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="200"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="201"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="525"/>
+        <location filename="../../ui/main_window.py" line="550"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="527"/>
+        <location filename="../../ui/main_window.py" line="552"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="558"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="536"/>
+        <location filename="../../ui/main_window.py" line="561"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="536"/>
+        <location filename="../../ui/main_window.py" line="561"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="539"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="543"/>
+        <location filename="../../ui/main_window.py" line="568"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="570"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="547"/>
+        <location filename="../../ui/main_window.py" line="572"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="563"/>
+        <location filename="../../ui/main_window.py" line="588"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="565"/>
+        <location filename="../../ui/main_window.py" line="590"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="592"/>
+        <location filename="../../ui/main_window.py" line="617"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1275,27 +1700,37 @@ Please send this file to your system administrator.</translation>
         <translation>Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="227"/>
+        <location filename="../../ui/order_list.py" line="224"/>
+        <source>草稿：本机保存着尚未提交的答复或表单内容，打开工单即可继续</source>
+        <translation>Draft: a reply or form typed on this PC and not yet submitted is kept here; open the order to go on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="229"/>
         <source>办理时限 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="234"/>
+        <location filename="../../ui/order_list.py" line="238"/>
         <source>【新】</source>
         <translation>[New] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="234"/>
+        <location filename="../../ui/order_list.py" line="239"/>
         <source>【退回】</source>
         <translation>[Returned] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="257"/>
+        <location filename="../../ui/order_list.py" line="240"/>
+        <source>【草稿】</source>
+        <translation>[Draft] </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="264"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="263"/>
+        <location filename="../../ui/order_list.py" line="270"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -2540,6 +2975,51 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>TablePage</name>
+    <message>
+        <location filename="../../ui/admin/base.py" line="78"/>
+        <source>搜索（名称、代码…）</source>
+        <translation>Search (name, code…)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="81"/>
+        <location filename="../../ui/admin/base.py" line="208"/>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="97"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="160"/>
+        <source>确定停用吗？</source>
+        <translation>Deactivate?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="186"/>
+        <source>共 %1 条</source>
+        <translation>%1 rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="208"/>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="211"/>
+        <location filename="../../ui/admin/base.py" line="219"/>
+        <source>停用</source>
+        <translation>Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="211"/>
+        <source>启用</source>
+        <translation>Reactivate</translation>
+    </message>
+</context>
+<context>
     <name>Tile</name>
     <message>
         <location filename="../../ui/dashboard.py" line="90"/>
@@ -2556,32 +3036,32 @@ Please send this file to your system administrator.</translation>
         <translation>This action</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="39"/>
+        <location filename="../../ui/undo.py" line="51"/>
         <source>“%1”已在发送中或已送达中心，不能撤销；如需更正，请按正常流程办理。</source>
         <translation>“%1” is being sent or has reached the centre and cannot be undone; correct it the usual way.</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="43"/>
+        <location filename="../../ui/undo.py" line="41"/>
         <source>“%1”已被中心退回或有冲突，请在“同步问题”中处理。</source>
         <translation>“%1” was refused by the centre or conflicts; resolve it under Sync problems.</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="45"/>
+        <location filename="../../ui/undo.py" line="43"/>
         <source>“%1”之后还有 %2 项未发送的操作，需要一并撤销。</source>
         <translation>“%1” has %2 unsent later action(s) that must be undone with it.</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="47"/>
+        <location filename="../../ui/undo.py" line="45"/>
         <source>没有可撤销的操作：它已同步到中心。</source>
         <translation>Nothing to undo: it has reached the centre.</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="53"/>
+        <location filename="../../ui/undo.py" line="58"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="55"/>
+        <location filename="../../ui/undo.py" line="60"/>
         <source>已撤销 %1：%2「%3」，工单已恢复原样</source>
         <translation>Undone — %1: %2 “%3”; the order is as it was</translation>
     </message>
@@ -2589,29 +3069,142 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>UndoNotice</name>
     <message>
-        <location filename="../../ui/undo.py" line="85"/>
+        <location filename="../../ui/undo.py" line="93"/>
         <source>撤销 (%1)</source>
         <translation>Undo (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="86"/>
+        <location filename="../../ui/undo.py" line="94"/>
         <source>撤销这项操作，工单恢复原样（尚未发送到中心）</source>
         <translation>Undo this action; the order goes back to how it was (not sent yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="91"/>
+        <location filename="../../ui/undo.py" line="99"/>
         <source>关闭提示（仍可在工单上撤销，直到发送）</source>
         <translation>Close (the order&apos;s Undo button works until it is sent)</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="114"/>
+        <location filename="../../ui/undo.py" line="125"/>
         <source>✓ %1：%2「%3」</source>
         <translation>✓ %1: %2 “%3”</translation>
     </message>
     <message>
-        <location filename="../../ui/undo.py" line="120"/>
+        <location filename="../../ui/undo.py" line="131"/>
         <source>%1 秒后发送到中心；发送前可撤销，也可在工单上撤销。</source>
         <translation>Sent to the centre in %1 s; until then it can be undone here or on the order.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/undo.py" line="153"/>
+        <source>没有可撤销的操作。</source>
+        <translation>Nothing to undo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/undo.py" line="158"/>
+        <source>撤销提示已过：“%1”%2 在发送到中心之前，仍可在该工单上点“撤销”。</source>
+        <translation>The undo notice has gone: “%1” %2 can still be undone with the order’s Undo button until it is sent to the centre.</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <location filename="../../ui/admin/org.py" line="114"/>
+        <location filename="../../ui/admin/org.py" line="158"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="115"/>
+        <location filename="../../ui/admin/org.py" line="159"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="116"/>
+        <location filename="../../ui/admin/org.py" line="160"/>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="117"/>
+        <location filename="../../ui/admin/org.py" line="161"/>
+        <source>所属单位</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="118"/>
+        <source>可签收</source>
+        <translation>May sign</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="119"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="139"/>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="140"/>
+        <source>在用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="140"/>
+        <location filename="../../ui/admin/org.py" line="248"/>
+        <source>已停用</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="145"/>
+        <source>小写字母、数字，创建后不可改</source>
+        <translation>lower-case letters, digits; fixed once created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="154"/>
+        <source>至少 8 位</source>
+        <translation>at least 8 characters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="155"/>
+        <source>经办人可直接签收</source>
+        <translation>The handler may sign for orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="162"/>
+        <source>初始密码</source>
+        <translation>Initial password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="165"/>
+        <source>分管单位</source>
+        <translation>Portfolio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="184"/>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="223"/>
+        <source>已创建人员</source>
+        <translation>User created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="232"/>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="242"/>
+        <source>停用「%1」（%2）？停用后此人无法登录，已登录的桌面在下次联网时被拒绝。</source>
+        <translation>Deactivate %1 (%2)? They can no longer sign in, and a desk already signed in is refused at its next contact.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="248"/>
+        <source>已启用</source>
+        <translation>Reactivated</translation>
     </message>
 </context>
 <context>

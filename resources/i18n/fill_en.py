@@ -480,6 +480,11 @@ EN: dict[str, str] = {
     ),
     "“%1”之后还有 %2 项未发送的操作，需要一并撤销。": "“%1” has %2 unsent later action(s) that must be undone with it.",
     "没有可撤销的操作：它已同步到中心。": "Nothing to undo: it has reached the centre.",
+    "没有可撤销的操作。": "Nothing to undo.",
+    "撤销提示已过：“%1”%2 在发送到中心之前，仍可在该工单上点“撤销”。": (
+        "The undo notice has gone: “%1” %2 can still be undone with the order’s Undo button until it is sent"
+        " to the centre."
+    ),
     "、": ", ",
     "已撤销 %1：%2「%3」，工单已恢复原样": "Undone — %1: %2 “%3”; the order is as it was",
     "撤销 (%1)": "Undo (%1)",
@@ -534,6 +539,10 @@ EN: dict[str, str] = {
     # --- issue 9, true counts and markers: 新/退回 in the work list, new counts in the sidebar ---
     "【新】": "[New] ",
     "【退回】": "[Returned] ",
+    "【草稿】": "[Draft] ",
+    "草稿：本机保存着尚未提交的答复或表单内容，打开工单即可继续": (
+        "Draft: a reply or form typed on this PC and not yet submitted is kept here; open the order to go on"
+    ),
     "新：到达本机后还没有打开过": "New: arrived on this desk and not opened yet",
     "退回：审核退回、批示重办或退回申请未获同意，需要重新办理": (
         "Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again"
@@ -628,7 +637,9 @@ EN: dict[str, str] = {
     "这张工单不在当前显示的「%1」列表中，它的状态：%2。": "This order is not in the list shown (“%1”); it is: %2.",
     # --- the 统计 tab shows the server's measures (one definition of each measure) ---
     "本月派至本单位的工单数": "Orders dispatched to the department this month",
-    "本月派单中按时签收 ÷ 已签收": "Of this month's dispatched orders: signed on time ÷ signed",
+    "本月派单中按时签收 ÷（已签收 + 超时未签收）": (
+        "Of this month's dispatched orders: signed on time ÷ (signed + unsigned past the signing deadline)"
+    ),
     "本月按时办结 ÷（本月办结 + 统计时点超期未办结）": (
         "Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)"
     ),
@@ -649,6 +660,124 @@ EN: dict[str, str] = {
     "离线：显示截至 %1（北京时间）的数据": "Offline: showing the figures as of %1 (Beijing time)",
     "服务器统计，截至 %1（北京时间）": "Server figures as of %1 (Beijing time)",
     "工作日，%1件答复": "working days, %1 replies",
+    # --- administration (ui/admin) ---
+    "还没有保存过版本：现行的是内置审核链（右侧所示）。": (
+        "No version saved yet: the built-in chains (shown on the right) are in force."
+    ),
+    "填写有误": "Check the form",
+    "刷新": "Refresh",
+    "部门": "Departments",
+    "人员": "Users",
+    "审核链": "Review chains",
+    "工作日历": "Working days",
+    "正在从服务器读取…": "Reading from the server…",
+    "以下为服务器上的当前数据；每项修改都记入审计日志。": (
+        "This is the server's current data; every change is written to the audit log."
+    ),
+    "管理功能需要连接服务器：现在连不上服务器，请联网后点“刷新”。（修改没有保存。）": (
+        "Administration needs the server, which cannot be reached now: connect and press Refresh. (Nothing was saved.)"
+    ),
+    "服务器未接受修改": "The server did not accept the change",
+    "搜索（日期、说明）": "Search (date, note)",
+    "日期": "Date",
+    "删除所选日期": "Remove the selected day",
+    "休息日（放假）": "Rest day (holiday)",
+    "工作日（调休上班）": "Working day (make-up day)",
+    "如：县庆放假": "e.g. county anniversary holiday",
+    "添加本地日期": "Add a local day",
+    "选择文件并载入…": "Choose a file and load…",
+    "载入全年法定节假日": "Load a year's statutory days",
+    (
+        "国务院公布下一年节假日安排后，把它存成 CSV（每行 日期,类型,说明，如"
+        " 2027-02-08,workday,春节调休），在这里载入；已发布年份来自"
+        " chinesecalendar 包，无需载入。载入后，跨入该年的暂定时限会重新"
+        "计算并记入审计。"
+    ): (
+        "When the State Council announces next year's holidays, save them as CSV (one line per"
+        " day: date,kind,note, e.g. 2027-02-08,workday,Spring Festival make-up day) and load it"
+        " here; published years come with the chinesecalendar package and need no loading. After"
+        " loading, provisional deadlines reaching that year are recomputed and audited."
+    ),
+    "年份": "Year",
+    "休息日": "Rest day",
+    "工作日": "Working day",
+    "日历版本：%1。已载入的年份：%2。": "Calendar version: %1. Years loaded: %2.",
+    "已保存；暂定时限已重新计算": "Saved; provisional deadlines recomputed",
+    "删除本地日期 %1（%2）？删除后这一天按法定日历和周末计算。": (
+        "Remove the local day %1 (%2)? The day then counts as the statutory calendar and the weekend say."
+    ),
+    "删除日期": "Remove day",
+    "已删除": "Removed",
+    "选择全年节假日文件（CSV）": "Choose the year's holiday file (CSV)",
+    "CSV 文件 (*.csv *.txt)": "CSV files (*.csv *.txt)",
+    "编码": "Code",
+    "名称": "Name",
+    "英文名称": "English name",
+    "上级分类": "Parent category",
+    "默认承办单位": "Default department",
+    "如 0106（创建后不可改）": "e.g. 0106 (fixed once created)",
+    "（顶级分类）": "(top level)",
+    "（无）": "(none)",
+    "已创建分类": "Category created",
+    "已保存": "Saved",
+    "生效日期": "Effective from",
+    (
+        "规则：每个版本从生效日期起适用；一张工单在提交答复、开始审核的那天（北京时间）适"
+        "用当时最新生效的版本，之后新增的版本不影响已在审核中的工单。版本不能修改，只能新"
+        "增；生效日期不能早于今天。"
+    ): (
+        "Rule: each version applies from its effective date; a reply climbs the version in force"
+        " on the day it is submitted and its review starts (Beijing time); versions added later"
+        " never change an order already in review. Versions are never edited, only added, and"
+        " cannot take effect before today."
+    ),
+    "适用单位": "Applies to",
+    "重要性": "Importance",
+    "添加一行": "Add a row",
+    "删除所选行": "Remove the selected row",
+    "如：依据某某文件调整": "e.g. changed under circular No. …",
+    "保存为新版本": "Save as a new version",
+    "新版本（从所选版本开始修改）": "New version (starting from the selected one)",
+    "现行": "In force",
+    "待生效": "Scheduled",
+    "已被取代": "Superseded",
+    "默认（所有单位）": "Default (all departments)",
+    "已保存新版本": "New version saved",
+    "市领导": "City leadership",
+    "代码": "Code",
+    "在用": "Active",
+    "已停用": "Deactivated",
+    "如 ZJJ（字母、数字，创建后不可改）": "e.g. ZJJ (letters, digits; fixed once created)",
+    "已创建部门": "Department created",
+    (
+        "停用部门「%1」？停用后不能再向它派单、添加人员或把分类默认派给它；有未办结工单、在用"
+        "人员、分管领导或分类指向它时服务器会拒绝。"
+    ): (
+        "Deactivate the department “%1”? No orders can then be dispatched to it, no users added to"
+        " it and no category sent to it by default; the server refuses while open orders, active"
+        " users, leaders in charge or categories point at it."
+    ),
+    "已启用": "Reactivated",
+    "管理": "Administration",
+    "搜索（名称、代码…）": "Search (name, code…)",
+    "新建": "New",
+    "确定停用吗？": "Deactivate?",
+    "共 %1 条": "%1 rows",
+    "编辑": "Edit",
+    "停用": "Deactivate",
+    "启用": "Reactivate",
+    "角色": "Role",
+    "所属单位": "Department",
+    "可签收": "May sign",
+    "是": "Yes",
+    "小写字母、数字，创建后不可改": "lower-case letters, digits; fixed once created",
+    "至少 8 位": "at least 8 characters",
+    "经办人可直接签收": "The handler may sign for orders",
+    "初始密码": "Initial password",
+    "已创建人员": "User created",
+    "停用「%1」（%2）？停用后此人无法登录，已登录的桌面在下次联网时被拒绝。": (
+        "Deactivate %1 (%2)? They can no longer sign in, and a desk already signed in is refused at its next contact."
+    ),
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.
@@ -665,6 +794,10 @@ IN_CONTEXT: dict[tuple[str, str], str] = {
     ("ProblemsPanel", "状态"): "Status",
     ("Dashboard", "电话"): "Phone",
     ("OrderView", "办结"): "Closed",  # a row of the callback box: when the order was closed
+    ("AdminArea", "分类"): "Categories",  # a tab
+    ("UsersPage", "分管单位"): "Portfolio",  # a leader's departments, in the user form
+    ("ChainsPage", "说明"): "Note",
+    ("CalendarPage", "说明"): "Note",
 }
 
 

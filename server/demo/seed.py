@@ -101,6 +101,7 @@ def _organisation(session: Session, now: datetime) -> City:
             Category(
                 code=category.code,
                 name=category.name,
+                name_en=category.name_en,
                 parent_code=category.parent,
                 department_code=category.department,
             )
@@ -459,3 +460,11 @@ class _Player:
             lon=place.lon,
             tags=rng.sample(content.HOT_TAGS, 1) if rng.random() < 0.2 else [],
         )
+
+
+def seed_once(settings: Settings, orders: int = 300, rng_seed: int = 12345) -> str:
+    """Migrate, and seed the demo city unless it is there (``seed-demo`` and the desk's bundled server)."""
+    from server.migrate import migrated_session
+
+    with migrated_session(settings) as session:
+        return seed(session, settings, orders=orders, rng_seed=rng_seed)

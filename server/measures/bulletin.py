@@ -152,8 +152,8 @@ def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
         [
             "派单量",
             m.dispatched,
-            "签收（及时）",
-            f"{m.signed}（{m.signed_on_time}）",
+            "签收（及时）\n超时未签收",
+            f"{m.signed}（{m.signed_on_time}）\n{m.unsigned_overdue}",
             "及时签收率",
             percent(m.on_time_signing_rate),
         ],
@@ -192,6 +192,7 @@ def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a8f98")),
                 *[("BACKGROUND", (c, 0), (c, -1), colors.HexColor("#eef2f7")) for c in (0, 2, 4)],
                 ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]
         )
     )

@@ -138,6 +138,7 @@ def write_ledger(session: Session, report: MonthReport, path: Path) -> None:
         ("派单量", 8),
         ("签收", 7),
         ("及时签收", 9),
+        ("超时未签收", 10),
         ("及时签收率", 10),
         ("办结", 7),
         ("按时办结", 9),
@@ -165,6 +166,7 @@ def write_ledger(session: Session, report: MonthReport, path: Path) -> None:
                 m.dispatched,
                 m.signed,
                 m.signed_on_time,
+                m.unsigned_overdue,
                 _percent(m.on_time_signing_rate),
                 m.closed,
                 m.closed_on_time,
@@ -184,7 +186,7 @@ def write_ledger(session: Session, report: MonthReport, path: Path) -> None:
                 round(m.avg_leader_review_days, 2) if m.avg_leader_review_days is not None else None,
             ]
         )
-    _format(_sheet(book, "单位指标", measure_columns, measure_rows), [5, 9, 12, 15, 17, 19], [])
+    _format(_sheet(book, "单位指标", measure_columns, measure_rows), [6, 10, 13, 16, 18, 20], [])
 
     ranking_rows: list[list[object]] = [
         [e.rank, e.measures.department_name, round(e.score, 2) if e.score is not None else None] for e in report.ranking

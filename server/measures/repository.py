@@ -120,6 +120,24 @@ def tally(session: Session, w: Window, department_ids: Sequence[int] | None = No
         c = result.counts[dep]
         c.return_requests, c.reopened, c.callbacks_reached, c.satisfied = returns, reopens, reached, satisfied
         c.closed, c.closed_on_time = closed, on_time
+    # Dispatched in the period, still waiting for this department's signature now, signing deadline
+    # passed: the signing rate's denominator has them, as the closure rate's has the open overdue.
+    unsigned = (
+        select(F.department_id, func.count())
+        .join(Order, Order.id == F.order_id)
+        .where(
+            F.kind == "dispatch",
+            _in_window(F.at, w),
+            F.signed_at.is_(None),
+            Order.lead_department_id == F.department_id,
+            Order.state == State.DISPATCHED.value,
+            Order.sign_due <= w.now,
+            *where,
+        )
+        .group_by(F.department_id)
+    )
+    for dep, n in session.execute(unsigned):
+        result.counts[dep].unsigned_overdue = n
     overdue = select(F.department_id, func.count()).where(overdue_at(w.as_of), *where).group_by(F.department_id)
     for dep, n in session.execute(overdue):
         result.counts[dep].open_overdue = n

@@ -11,10 +11,13 @@ Each count is attributed to the department that led the order when the counted t
 Formulas (a rate is ``None`` when its denominator is 0; the division itself is
 ``casework.measures.rates``, the one copy the desk uses too — this is what each count takes in):
 
-- 及时签收率 on-time signing = signed on time ÷ signed, over the orders *dispatched to the
-  department in the period*, however soon after the period they were signed (up to now: an order
-  dispatched on the 30th and signed on the 1st counts for the month it was dispatched in). A
-  refused return counts as signing at the ruling, as the deadlines do.
+- 及时签收率 on-time signing = signed on time ÷ (signed + unsigned overdue), over the orders
+  *dispatched to the department in the period*, however soon after the period they were signed (up
+  to now: an order dispatched on the 30th and signed on the 1st counts for the month it was
+  dispatched in). Unsigned overdue: still waiting for the department's signature now, its signing
+  deadline passed — an order nobody signs counts against the rate instead of staying out of it. A
+  refused return counts as signing at the ruling, as the deadlines do; a pending return request is
+  an answer, not a missed signature.
 - 按时办结率 on-time closure = closed on time ÷ (closed + open and overdue): closures in the period
   (closed on time means the reply was on time), plus the department's orders that were open and
   overdue at ``as_of`` — their reply deadline (with any approved extension) had passed without a

@@ -18,6 +18,7 @@ from server.models.orders import (
     order_co_departments,
 )
 from server.models.org import Department, User, leader_portfolio
+from server.models.review import ReviewChainVersion
 from server.models.sync import OrderAccess, SyncMutation, Upload
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "OrderAccess",
     "OrderNumberCounter",
     "ReplyVersion",
+    "ReviewChainVersion",
     "ReviewRecord",
     "ServerInstance",
     "SyncMutation",

@@ -25,6 +25,7 @@ class Category(Base):
 
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     parent_code: Mapped[str | None] = mapped_column(String(20))
     department_code: Mapped[str | None] = mapped_column(String(20))
 

@@ -22,5 +22,10 @@ def user_out(user: User) -> UserOut:
 
 def department_out(department: Department) -> DepartmentOut:
     return DepartmentOut(
-        id=department.id, code=department.code, name=department.name, name_en=department.name_en, kind=department.kind
+        id=department.id,
+        code=department.code,
+        name=department.name,
+        name_en=department.name_en,
+        kind=department.kind,
+        active=department.active,
     )

@@ -50,6 +50,11 @@ def click_row(qtbot: Any, window: MainWindow, order_id: int) -> None:
         click(qtbot, window.table.viewport(), rect.center())
 
 
+def listed_title(window: MainWindow, order_id: int) -> str:
+    """The order's title as its row shows it, with its markers."""
+    return str(window.model.data(window.model.index(window.model.row_of(order_id), 2)))  # type: ignore[arg-type]
+
+
 def click_reply_tab(qtbot: Any, window: MainWindow) -> None:
     tabs = window.order_view.tabs
     bar = tabs.tabBar()
@@ -123,6 +128,12 @@ def test_a_typed_reply_survives_switching_orders_and_closing_the_window(
     assert store.draft(1, REPLY_DRAFT) is None  # not at every keystroke...
     qtbot.waitUntil(lambda: store.draft(1, REPLY_DRAFT) is not None, timeout=4000)  # ...but within 2 s
     assert store.draft(1, REPLY_DRAFT)["content"]["text"] == typed  # type: ignore[index]
+    # The list marks the order whose text stays on this PC only, and no other.
+    qtbot.waitUntil(lambda: listed_title(window, 1).startswith("【草稿】"), timeout=5000)
+    assert not listed_title(window, 2).startswith("【草稿】")
+    assert "草稿：本机保存着尚未提交的答复或表单内容" in str(
+        window.model.data(window.model.index(window.model.row_of(1), 2), Qt.ItemDataRole.ToolTipRole)  # type: ignore[arg-type]
+    )
 
     # Another order, and back: the text is there (and the other order has none of it).
     click_row(qtbot, window, 2)
@@ -143,8 +154,9 @@ def test_a_typed_reply_survives_switching_orders_and_closing_the_window(
     assert "1 张工单上有未保存的答复或表单内容" in box.informativeText()
     box.close()
 
-    # The next morning: a new window on the same profile.
+    # The next morning: a new window on the same profile, the order marked in the list.
     window = desk()
+    assert listed_title(window, 1).startswith("【草稿】")
     click_row(qtbot, window, 1)
     editor = window.order_view.reply
     assert editor.text.toPlainText() == typed + "感谢您的监督。"
@@ -159,6 +171,7 @@ def test_a_typed_reply_survives_switching_orders_and_closing_the_window(
         qtbot.keyClick(editor.text, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert window.workspace.store.draft(1, REPLY_DRAFT) is None
     assert window.workspace.store.order(1)["draft"]["text"] == typed + "感谢您的监督。"  # type: ignore[index]
+    qtbot.waitUntil(lambda: not listed_title(window, 1).startswith("【草稿】"), timeout=5000)
     qtbot.wait(2500)  # the timer of the last keystrokes must not bring it back
     assert window.workspace.store.drafts() == []
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QTreeView
 
 from casework import vocabulary
 from casework.order import State
@@ -143,13 +143,33 @@ def test_translations_keep_the_placeholders() -> None:
     assert not wrong, "placeholders differ between source and English:\n  " + "\n  ".join(wrong)
 
 
-def test_the_compiled_catalogue_is_current(tmp_path: Path) -> None:
-    fresh = tmp_path / "casedesk_en.qm"
-    subprocess.run([tool("pyside6-lrelease"), str(TS), "-qm", str(fresh)], check=True, capture_output=True)
-    assert QM.exists(), f"{QM.relative_to(ROOT)} is missing — run `python3 dev.py i18n`"
-    assert QM.read_bytes() == fresh.read_bytes(), (
-        f"{QM.relative_to(ROOT)} is older than {TS.name} — run `python3 dev.py i18n` and commit both"
+@pytest.mark.parametrize("ts", [TS, I18N_DIR / "qt_gaps_zh_CN.ts"], ids=lambda p: p.stem)
+def test_the_compiled_catalogue_is_current(tmp_path: Path, ts: Path) -> None:
+    qm, fresh = ts.with_suffix(".qm"), tmp_path / ts.with_suffix(".qm").name
+    subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(fresh)], check=True, capture_output=True)
+    assert qm.exists(), f"{qm.relative_to(ROOT)} is missing — run `python3 dev.py i18n`"
+    assert qm.read_bytes() == fresh.read_bytes(), (
+        f"{qm.relative_to(ROOT)} is older than {ts.name} — run `python3 dev.py i18n` and commit both"
     )
+
+
+def test_qts_own_file_dialog_speaks_chinese(qtbot: Any, languages: Languages, tmp_path: Path) -> None:
+    """The photo picker's and the exports' file dialogs are Qt's: every label, column and file type in Chinese."""
+    (tmp_path / "现场照片").mkdir()
+    (tmp_path / "notes.bin").write_bytes(b"x")
+    languages.use("zh")
+    dialog = QFileDialog(None, "选择照片", str(tmp_path))
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    view = dialog.findChild(QTreeView)
+    qtbot.waitUntil(lambda: view.model().rowCount(view.rootIndex()) == 2)
+    model, root = view.model(), view.rootIndex()
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    texts += [str(model.headerData(column, Qt.Orientation.Horizontal)) for column in range(model.columnCount())]
+    texts += [str(model.index(row, 2, root).data()) for row in range(model.rowCount(root))]
+    english = [text for text in texts if re.search("[A-Za-z]{3}", text.replace("&", ""))]
+    assert not english, f"Qt's file dialog still shows English in the Chinese desk: {english}"
 
 
 # --- the window in each language -----------------------------------------------------------------

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QSplitter,
+    QToolButton,
     QWidget,
 )
 
@@ -670,3 +671,54 @@ def test_news_for_a_closed_window_reaches_no_one(qtbot: Any, workspaces: Callabl
     ws.status_changed.emit(ws.status)  # a lambda left connected would raise "already deleted" here
     ws.changed.emit(set())
     qtbot.wait(300)  # the refresh timers of a live window would fire by now
+
+
+def test_the_lists_filters_stand_only_over_the_list_and_a_search_brings_it_forward(
+    qtbot: Any, workspaces: Callable[[UserOut], Workspace]
+) -> None:
+    leader = HANDLER.model_copy(
+        update={"id": 2, "username": "leader", "name": "钱市长", "role": Role.LEADER_IN_CHARGE, "portfolio": [3, 4]}
+    )
+    ws = workspaces(leader)
+    put(ws, "in_review", order_id=1, lead_department_id=3)
+    put(ws, "in_review", order_id=2, number="GY20260302-0043", title=OTHER_TITLE, lead_department_id=4)
+    window = MainWindow(ws, ["handler", "chief", "head", "leader"])
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    filters = [window.category, window.urgency, window.state, window.deadline, window.handler, window.department]
+    qtbot.waitUntil(lambda: all(f.isVisible() for f in filters), timeout=5000)
+
+    bar = window.tabs.tabBar()
+    for name in ("月度审核", "分管单位", "同步问题", "统计"):
+        index = next(i for i in range(bar.count()) if bar.tabText(i).startswith(name))
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+        assert window.tabs.currentIndex() == index
+        qtbot.waitUntil(lambda: not any(f.isVisible() for f in filters), timeout=2000)
+        assert window.search.isVisible(), "the search covers every list: it stays"
+
+    type_text(window.search, "噪音")  # typed on 统计: the list with the results comes forward
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == 0 and window.model.searching, timeout=5000)
+    qtbot.waitUntil(lambda: [window.model.order_id(r) for r in range(window.model.rowCount())] == [2], timeout=5000)
+    assert all(f.isVisible() for f in filters)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_whole_toolbar_fits_at_1366_for_every_role(
+    qtbot: Any, workspaces: Callable[[UserOut], Workspace], languages: Languages, language: str
+) -> None:
+    """Nothing of the toolbar behind its » button: the language and demo switches stay in reach."""
+    languages.use(language)
+    leader = HANDLER.model_copy(
+        update={"id": 2, "username": "leader", "name": "钱市长", "role": Role.LEADER_IN_CHARGE, "portfolio": [3, 4]}
+    )
+    for user in (HANDLER, CHIEF, leader):
+        window = MainWindow(workspaces(user), ["handler", "chief", "head", "leader"], language=language)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        qtbot.waitUntil(window.language_switch.isVisible, timeout=2000)
+        hidden = [b for b in window.findChildren(QToolButton) if b.objectName() == "qt_toolbar_ext_button"]
+        assert not any(b.isVisible() for b in hidden), f"{user.username} ({language}): the toolbar overflows"
+        assert window.demo_switch.isVisible() and window.sync_button.isVisible()
+        window.close()

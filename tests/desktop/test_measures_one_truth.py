@@ -93,7 +93,7 @@ def test_desk_api_bulletin_and_ledger_agree(qtbot: Any, tmp_path: Path, server: 
         assert tiles["dispatched"][0] == str(api.dispatched)
         for key in RATE_TILES:
             assert tiles[key][0] == percent(getattr(api, key)), key
-        assert tiles["on_time_signing_rate"][1] == f"{api.signed_on_time}/{api.signed}"
+        assert tiles["on_time_signing_rate"][1] == f"{api.signed_on_time}/{api.signed + api.unsigned_overdue}"
         assert tiles["on_time_closure_rate"][1] == f"{api.closed_on_time}/{api.closed + api.open_overdue}"
         assert tiles["satisfaction_rate"][1] == f"{api.satisfied}/{api.callbacks_reached}"
         assert tiles["avg_handling_days"][0] == (
@@ -121,7 +121,12 @@ def test_desk_api_bulletin_and_ledger_agree(qtbot: Any, tmp_path: Path, server: 
         assert f"平均办理（工作日） {days(api.avg_handling_days)}" in section
 
         row = _ledger_row(mayor.bulletin(month, "xlsx"), api.department_name)
-        assert (row["派单量"], row["签收"], row["及时签收"]) == (api.dispatched, api.signed, api.signed_on_time)
+        assert (row["派单量"], row["签收"], row["及时签收"], row["超时未签收"]) == (
+            api.dispatched,
+            api.signed,
+            api.signed_on_time,
+            api.unsigned_overdue,
+        )
         assert (row["办结"], row["按时办结"], row["超期未办结"]) == (api.closed, api.closed_on_time, api.open_overdue)
         for column, key in [
             ("及时签收率", "on_time_signing_rate"),

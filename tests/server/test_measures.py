@@ -40,9 +40,10 @@ def test_department_measures_of_a_hand_built_week(app, api: Api, clock: Clock, w
     now = at(clock, 25, 18)
     m = measures(app, api, "ZJJ", now)
     assert (m.start, m.end, m.as_of) == (*NOVEMBER, now)
-    # Signing, over a b c e (Mon 09:00) and d (Mon 11:00): a, c on time; b and e (refused return) late.
-    assert (m.dispatched, m.signed, m.signed_on_time) == (5, 4, 2)
-    assert m.on_time_signing_rate == 2 / 4
+    # Signing, over a b c e (Mon 09:00) and d (Mon 11:00): a, c on time; b and e (refused return) late;
+    # d still unsigned past Tuesday 17:30 — it counts against the rate instead of staying out of it.
+    assert (m.dispatched, m.signed, m.signed_on_time, m.unsigned_overdue) == (5, 4, 2, 1)
+    assert m.on_time_signing_rate == 2 / 5
     # Closure: a closed on time; b, d, e open past Wednesday 17:30 (c's new deadline is Thursday).
     assert (m.closed, m.closed_on_time, m.open_overdue) == (1, 1, 3)
     assert m.on_time_closure_rate == 1 / 4
@@ -59,7 +60,8 @@ def test_department_measures_of_a_hand_built_week(app, api: Api, clock: Clock, w
 
     # 城管局 had d for two hours and asked to return it: its share of the history.
     cg = measures(app, api, "CGJ", now)
-    assert (cg.dispatched, cg.signed, cg.return_requests, cg.return_rate) == (1, 0, 1, 1.0)
+    # Its return request answered the dispatch: d, now 住建局's, is not 城管局's missed signature.
+    assert (cg.dispatched, cg.signed, cg.unsigned_overdue, cg.return_requests, cg.return_rate) == (1, 0, 0, 1, 1.0)
     assert (cg.on_time_signing_rate, cg.on_time_closure_rate, cg.satisfaction_rate) == (None, None, None)
     assert (cg.open_overdue, cg.avg_handling_days, cg.by_category[0].code) == (0, None, "0101")
 
@@ -149,9 +151,9 @@ def test_ranking_scores_and_breaks_ties(app, api: Api, clock: Clock, week: dict[
         entries = service.ranking(session, *NOVEMBER, now)
     assert [(e.rank, e.measures.department_code) for e in entries] == [(1, "ZJJ"), (2, "CGJ"), (None, "SWJ")]
     zjj, cgj, swj = entries
-    # closure .25×.30 + satisfaction .5×.30 + resolution .5×.15 + signing .5×.10
+    # closure .25×.30 + satisfaction .5×.30 + resolution .5×.15 + signing .4×.10
     # + (1 − re-handling .5)×.10 + (1 − return .2)×.05
-    assert zjj.score == pytest.approx(100 * (0.075 + 0.15 + 0.075 + 0.05 + 0.05 + 0.04))
+    assert zjj.score == pytest.approx(100 * (0.075 + 0.15 + 0.075 + 0.04 + 0.05 + 0.04))
     assert cgj.score == 0.0  # only its return rate (100 %) is measurable
     assert swj.score is None
 
