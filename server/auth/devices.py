@@ -43,6 +43,7 @@ def bind(
     assert token is not None  # issued in this transaction
     device = None
     if key is not None:
+        _refuse_unwiped(session, user, key, token.family, now)
         device = session.scalar(
             select(Device).where(Device.user_id == user.id, Device.device_key == key, Device.revoked_at.is_(None))
         )
@@ -80,13 +81,43 @@ def refuse_if_revoked(session: Session, token: AuthToken) -> None:
     """A revoked token of a revoked desk: say so (the desk wipes itself), not just "sign in"."""
     device = _of_family(session, token.family)
     if device is not None and device.revoked_at is not None:
-        error = unauthorized(
-            DEVICE_REVOKED,
-            "本机已被管理员停用：未发送的工作将被丢弃，本机数据将被清除",
-            "This desk was revoked by an administrator: unsent work is discarded and local data erased",
+        raise _revoked_error(device)
+
+
+def _refuse_unwiped(session: Session, user: User, key: str, family: str, now: datetime) -> None:
+    """A revoked desk that has not erased its data yet signs in with the password: it is told to
+    erase it first, with a one-time token for its report (the password proved who it is); the
+    session just issued is revoked. Once it has reported, the same key signs in as a new desk."""
+    revoked = session.scalar(
+        select(Device)
+        .where(
+            Device.user_id == user.id,
+            Device.device_key == key,
+            Device.revoked_at.is_not(None),
+            Device.wiped_at.is_(None),
         )
-        error.detail = {"device_id": device.id, "wiped": device.wiped_at is not None}
-        raise error
+        .order_by(Device.id.desc())
+        .limit(1)
+    )
+    if revoked is None:
+        return
+    repository.revoke_family(session, family, now)
+    wipe_token = secrets.token_urlsafe(32)
+    revoked.wipe_token_hash = repository.token_hash(wipe_token)
+    error = _revoked_error(revoked)
+    error.detail["wipe_token"] = wipe_token
+    error.keep_changes = True
+    raise error
+
+
+def _revoked_error(device: Device) -> ApiError:
+    error = unauthorized(
+        DEVICE_REVOKED,
+        "本机已被管理员停用：未发送的工作将被丢弃，本机数据将被清除",
+        "This desk was revoked by an administrator: unsent work is discarded and local data erased",
+    )
+    error.detail = {"device_id": device.id, "wiped": device.wiped_at is not None}
+    return error
 
 
 # --- listing -------------------------------------------------------------------------------------
@@ -198,16 +229,21 @@ def accept_wipe_report(session: Session, device_id: int, raw_token: str, report:
     """A revoked desk says which unsent edits it discarded; recorded in the audit chain, once.
 
     Authenticated by a token of the revoked session (access or refresh, expired or not): the
-    only thing such a token can still do."""
+    only thing such a token can still do; or by the one-time token given to a revoked desk that
+    signed in with its password (see :func:`_refuse_unwiped`)."""
     device = session.get(Device, device_id)
-    token = session.scalar(select(AuthToken).where(AuthToken.token_hash == repository.token_hash(raw_token)))
-    if device is None or token is None or token.family != device.family or token.user_id != device.user_id:
+    digest = repository.token_hash(raw_token)
+    token = session.scalar(select(AuthToken).where(AuthToken.token_hash == digest))
+    if device is None:
+        raise unauthorized("invalid_token", "登录凭据无效", "The token is not valid for this device")
+    by_session = token is not None and token.family == device.family and token.user_id == device.user_id
+    if not by_session and device.wipe_token_hash != digest:
         raise unauthorized("invalid_token", "登录凭据无效", "The token is not valid for this device")
     if device.revoked_at is None:
         raise ApiError(409, "device_not_revoked", "本机未被停用", "This device was not revoked")
     if device.wiped_at is not None:
         raise ApiError(409, "duplicate", "清除报告已提交过", "The wipe was already reported")
-    device.wiped_at = now
+    device.wiped_at, device.wipe_token_hash = now, None
     lost = [edit.model_dump() for edit in report.lost]
     after = {"device_id": device.id, "name": device.name, "lost": lost}
     record(session, device.user_id, "device_wiped", None, {}, after, now)

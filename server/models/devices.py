@@ -32,3 +32,6 @@ class Device(Base):
     revoked_at: Mapped[datetime | None]
     revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     wiped_at: Mapped[datetime | None]
+    # A revoked desk that signs in with a password before it was told: the hash of a one-time token
+    # (given in the refusal) that authenticates its wipe report.
+    wipe_token_hash: Mapped[str | None] = mapped_column(String(64))

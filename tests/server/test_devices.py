@@ -124,3 +124,24 @@ def test_revoking_a_user_ends_all_their_desks(client: TestClient, app: Any) -> N
     again = _sign_in(client, "cg_handler", "办公室 PC")
     assert client.get("/auth/me", headers=_as(again)).status_code == 200
     assert len(client.get(f"/users/{user_id}/devices", headers=_as(admin)).json()) == 4
+
+
+def test_a_revoked_desk_signing_in_with_its_password_is_told_to_wipe_first(client: TestClient, app: Any) -> None:
+    admin = _sign_in(client, "admin", "管理员 PC")
+    key = uuid.uuid4().hex
+    laptop = _sign_in(client, "zj_handler", "外勤笔记本", key)
+    target = client.get("/devices", params={"user_id": laptop["user"]["id"]}, headers=_as(admin)).json()[0]
+    assert client.post(f"/devices/{target['id']}/revoke", headers=_as(admin)).status_code == 200
+
+    body = {"username": "zj_handler", "password": PASSWORD, "device_id": key, "device_name": "外勤笔记本"}
+    refused = client.post("/auth/login", json=body)
+    assert refused.status_code == 401 and refused.json()["code"] == "device_revoked"
+    wipe_token = refused.json()["detail"]["wipe_token"]
+    assert client.post("/auth/login", json={**body, "password": "wrong-password"}).json()["code"] == "bad_credentials"
+    report = client.post(
+        f"/devices/{target['id']}/wipe-report", headers={"Authorization": f"Bearer {wipe_token}"}, json={"lost": []}
+    )
+    assert report.status_code == 204, report.text
+    again = client.post("/auth/login", json=body)  # erased and reported: the same PC is a new desk
+    assert again.status_code == 200
+    assert client.get("/auth/sessions", headers=_as(again.json())).json()[0]["id"] != target["id"]

@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('revoked_at', server.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('revoked_by', sa.Integer(), nullable=True),
     sa.Column('wiped_at', server.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('wipe_token_hash', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['revoked_by'], ['users.id'], name=op.f('fk_devices_revoked_by_users')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_devices_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_devices'))
