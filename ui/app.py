@@ -308,6 +308,8 @@ class CaseDeskApp(QObject):
                 text += "\n\n" + self.tr("（未能将丢弃清单报告给服务器，请告知系统管理员。）")
         parent = self.window or getattr(self, "sign_in_dialog", None)
         self.erased_box = show_message(parent, self.tr("本机已停用"), text)
+        # One edit a line, its order's title unwrapped.
+        self.erased_box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 520px; }")
 
     def shutdown(self) -> None:
         if self.workspace is not None:

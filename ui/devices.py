@@ -148,11 +148,11 @@ class DevicesDialog(QDialog):
 
 
 def lost_text(lost: Sequence[LostEdit]) -> str:
-    """The discarded edits, one a line: order number, title and what kind of edit."""
+    """The discarded edits, one a line: what kind of edit, order number and title."""
 
     def kind(command: str) -> str:
         if command.startswith("draft:"):
             return QCoreApplication.translate("DeviceTable", "未保存的草稿")
         return command_label(command)
 
-    return "\n".join(f"{e.order_number}  {e.title}：{kind(e.command)}" for e in lost)
+    return "\n".join(f"· {kind(e.command)}：{e.order_number}  {e.title}" for e in lost)

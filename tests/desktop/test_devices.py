@@ -27,7 +27,7 @@ from api_client import CaseDeskClient, DeviceRevoked
 from api_client.auth import SERVICE
 from casework.lifecycle import Command
 from casework.schemas import AddNoteBody
-from desktop.session import sign_in
+from desktop.session import DeskWiped, resume, sign_in
 from desktop.tasks import TaskRunner
 from main import parse
 from tests.server_process import PASSWORD, ServerProcess
@@ -184,6 +184,9 @@ def test_a_revoked_desk_reports_its_unsent_work_and_erases_itself_at_its_next_sy
     qtbot.mouseClick(app.window.sync_button, Qt.MouseButton.LeftButton)  # its next contact
     qtbot.waitUntil(lambda: app.erased_box is not None and app.erased_box.isVisible(), timeout=30_000)
     text = app.erased_box.text()
+    shots = Path(os.environ.get("CASEDESK_SHOTS") or profile.parent.parent.parent / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    assert app.erased_box.grab().save(str(shots / "device_erased_zh.png"))
     assert order["number"] in text and "签收" in text and "内部备注" in text and "草稿" in text, text
     assert app.window is None and app.sign_in_dialog.isVisible()
     assert not profile.exists()  # the store, outbox, drafts, photo cache and offline verifier: gone
@@ -215,3 +218,38 @@ def test_revoking_a_user_ends_all_their_desks(city: ServerProcess, tmp_path: Pat
         desk.stop_revoked()
     (audited,) = [a for a in _audit(city, "revoke_user_devices") if a["after"]["user_id"] == desks[0].user.id]
     assert len(audited["after"]["devices"]) == 3
+
+
+def test_a_desk_revoked_while_closed_erases_itself_at_the_next_start_or_sign_in(
+    qtbot: Any, city: ServerProcess, tmp_path: Path, memory_keyring: Any
+) -> None:
+    """Revoked while nobody used it: the start from the keyring (resume) or a sign-in with the
+    password finds out, reports what the profile held unsent and erases it before anything opens."""
+    order_id = city.new_order("海潮路窨井盖缺失")
+    admin = _admin(city)
+    for start in ("resume", "password"):
+        home = tmp_path / start
+        desk = sign_in(city.url, "handler", PASSWORD, home, TaskRunner())
+        desk.sync_once()
+        desk.undo_window = timedelta(hours=1)
+        with qtbot.waitSignal(desk.recorded, timeout=10_000):
+            desk.record(order_id, Command.ADD_NOTE, AddNoteBody(client_id=uuid.uuid4(), text="井盖已订购"))
+        assert desk.status.pending == 1  # held in its undo window: never sent
+        root, number = desk.root, (desk.store.order(order_id) or {})["number"]
+        desk.stop()
+        mine = max(admin.devices(desk.user.id), key=lambda d: d.id)  # the desk that just signed in
+        assert mine.signed_in and mine.revoked_at is None
+        admin.revoke_device(mine.id)
+        if start == "resume":
+            with pytest.raises(DeskWiped) as raised:
+                resume(city.url, "handler", home, TaskRunner())
+            wiped = raised.value.wiped
+        else:
+            again = sign_in(city.url, "handler", PASSWORD, home, TaskRunner())
+            wiped = again.erased
+            assert again.status.pending == 0 and again.root == root  # a fresh profile in the same place
+            again.stop()
+        assert wiped is not None and wiped.reported and wiped.erased
+        assert [(e.order_number, e.command) for e in wiped.lost] == [(number, "add_note")]
+        (audited,) = [a for a in _audit(city, "device_wiped") if a["after"]["device_id"] == mine.id]
+        assert audited["after"]["lost"][0]["command"] == "add_note"
