@@ -12,7 +12,7 @@ from casework.devices import DeviceOut, WipeReport
 from server.auth import devices
 from server.deps import DB, Admin, CurrentCaller, Now
 from server.errors import errors, not_found, unauthorized
-from server.models import User
+from server.models import Device, User
 from server.transaction import TransactionalRoute
 
 router = APIRouter(tags=["devices"], route_class=TransactionalRoute)
@@ -63,15 +63,18 @@ def revoke_user_devices(user_id: int, session: DB, caller: Admin, now: Now) -> l
     return [devices.device_out(d, False, None) for d in devices.revoke_all_devices(session, user, caller.user.id, now)]
 
 
-@router.post("/devices/{device_id}/wipe-report", status_code=204, responses=errors(401, 409))
-def wipe_report(
-    device_id: int,
-    body: WipeReport,
-    session: DB,
-    now: Now,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
-    """A revoked desk reports the unsent edits it discarded, with its revoked session's token."""
+def _revoked_device(
+    session: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Device:
+    """Authenticates a wipe report: a dependency, so a bad token is 401 before the body is read."""
     if credentials is None:
         raise unauthorized()
-    devices.accept_wipe_report(session, device_id, credentials.credentials, body, now)
+    return devices.revoked_device_of(session, credentials.credentials)
+
+
+@router.post("/devices/{device_id}/wipe-report", status_code=204, responses=errors(401, 409))
+def wipe_report(
+    device_id: int, body: WipeReport, session: DB, now: Now, device: Annotated[Device, Depends(_revoked_device)]
+) -> None:
+    """A revoked desk reports the unsent edits it discarded, with its revoked session's token."""
+    devices.accept_wipe_report(session, device_id, device, body, now)

@@ -225,22 +225,26 @@ def revoke_all_devices(session: Session, user: User, actor_id: int | None, now: 
 # --- the wipe report -----------------------------------------------------------------------------
 
 
-def accept_wipe_report(session: Session, device_id: int, raw_token: str, report: WipeReport, now: datetime) -> None:
-    """A revoked desk says which unsent edits it discarded; recorded in the audit chain, once.
-
-    Authenticated by a token of the revoked session (access or refresh, expired or not): the
-    only thing such a token can still do; or by the one-time token given to a revoked desk that
-    signed in with its password (see :func:`_refuse_unwiped`)."""
-    device = session.get(Device, device_id)
+def revoked_device_of(session: Session, raw_token: str) -> Device:
+    """The revoked desk a wipe report's token speaks for: a token of its revoked session (access or
+    refresh, expired or not), or the one-time token given to a revoked desk that signed in with its
+    password (see :func:`_refuse_unwiped`). Any other token: 401."""
     digest = repository.token_hash(raw_token)
     token = session.scalar(select(AuthToken).where(AuthToken.token_hash == digest))
-    if device is None:
+    device = _of_family(session, token.family) if token is not None else None
+    if device is None or token is None or token.user_id != device.user_id:
+        device = session.scalar(select(Device).where(Device.wipe_token_hash == digest))
+    if device is None or device.revoked_at is None:
+        # Not the token of a revoked desk: nothing to report with it (a plain 401, whatever it is).
+        raise unauthorized("unauthorized", "仅被停用的设备可提交清除报告", "Only a revoked device reports its wipe")
+    return device
+
+
+def accept_wipe_report(session: Session, device_id: int, device: Device, report: WipeReport, now: datetime) -> None:
+    """A revoked desk (:func:`revoked_device_of`) says which unsent edits it discarded; recorded in
+    the audit chain, once — the only thing its token can still do."""
+    if device.id != device_id:
         raise unauthorized("invalid_token", "登录凭据无效", "The token is not valid for this device")
-    by_session = token is not None and token.family == device.family and token.user_id == device.user_id
-    if not by_session and device.wipe_token_hash != digest:
-        raise unauthorized("invalid_token", "登录凭据无效", "The token is not valid for this device")
-    if device.revoked_at is None:
-        raise ApiError(409, "device_not_revoked", "本机未被停用", "This device was not revoked")
     if device.wiped_at is not None:
         raise ApiError(409, "duplicate", "清除报告已提交过", "The wipe was already reported")
     device.wiped_at, device.wipe_token_hash = now, None
