@@ -32,6 +32,7 @@ from desktop.tasks import TaskRunner
 from main import parse
 from tests.server_process import PASSWORD, ServerProcess
 from ui.app import CaseDeskApp
+from ui.devices import DeviceTable
 
 pytestmark = pytest.mark.slow
 
@@ -198,6 +199,12 @@ def test_a_revoked_desk_reports_its_unsent_work_and_erases_itself_at_its_next_sy
     assert all(e["order_number"] == order["number"] for e in lost) and wiped["actor_id"] == handler_id
     assert [a for a in _audit(city, "revoke_device") if a["after"]["device_id"] == desk.id]
     assert next(d for d in admin.devices(handler_id) if d.id == desk.id).wiped_at is not None
+    # The table an administrator's screen embeds: the erased desk says so and offers no button.
+    table = DeviceTable("停用")
+    qtbot.addWidget(table)
+    table.set_devices(admin.devices(handler_id))
+    row = next(r for r, d in enumerate(table.devices) if d.id == desk.id)
+    assert table.item(row, 3).text() == "已停用，数据已清除" and table.button(desk.id) is None
 
     # The same PC signs in again with the password: a new desk, a fresh profile.
     _signed_in(qtbot, app, "handler")
