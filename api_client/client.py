@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -11,13 +12,15 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, TypeAdapter
 
-from api_client.auth import Authenticator, TokenStore, keyring_is_secure
+from api_client.auth import Authenticator, DeviceIdentity, TokenStore, keyring_is_secure
 from api_client.errors import Rejected, error_from_response, read_model
 from api_client.session import DEFAULT_TIMEOUT, ApiSession, ReachabilityListener
 from api_client.uploads import DEFAULT_CHUNK, ProgressCallback, Uploader
+from casework.devices import DeviceOut, LostEdit, WipeReport
 from casework.lifecycle import Command
 from casework.measures import DepartmentMeasures, Ranking
 from casework.schemas import (
+    API_VERSION,
     COMMAND_BODIES,
     CalendarOut,
     CategoryIn,
@@ -44,6 +47,9 @@ from casework.sync import PullResponse, PushRequest, PushResponse
 
 M = TypeVar("M", bound=BaseModel)
 
+#: What the server records of the program behind a desk (with the desk's own name, see DeviceIdentity).
+USER_AGENT = f"CaseDesk/{API_VERSION} ({platform.system()} {platform.release()}; Python {platform.python_version()})"
+
 
 class CaseDeskClient:
     """A signed-in conversation with one CaseDesk server.
@@ -62,10 +68,14 @@ class CaseDeskClient:
         session: requests.Session | None = None,
         chunk_size: int = DEFAULT_CHUNK,
         persist_session: bool = True,
+        device: DeviceIdentity | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session or ApiSession(timeout=timeout, attempts=attempts, backoff=backoff)
-        self.auth = Authenticator(self.session, self.base_url, TokenStore(self.base_url), persist=persist_session)
+        self.session.headers["User-Agent"] = USER_AGENT  # shown to the user and administrators with the desk
+        self.auth = Authenticator(
+            self.session, self.base_url, TokenStore(self.base_url), persist=persist_session, device=device
+        )
         self.uploader = Uploader(self.auth, chunk_size=chunk_size)
 
     # --- session ----------------------------------------------------------------------------
@@ -218,6 +228,39 @@ class CaseDeskClient:
         )
         found: RecomputeOut = read_model(response, RecomputeOut)
         return found
+
+    # --- desks (devices) ----------------------------------------------------------------------
+
+    def my_devices(self) -> list[DeviceOut]:
+        """The signed-in user's desks with a live session, this one marked ``current``."""
+        return self._list("/auth/sessions", DeviceOut)
+
+    def end_device_session(self, device_id: int) -> None:
+        """Sign one of the user's desks out (for this desk itself, :meth:`logout` also forgets it here)."""
+        self.auth.request("POST", f"/auth/sessions/{device_id}/end")
+
+    def devices(self, user_id: int | None = None) -> list[DeviceOut]:
+        """Administrators: every desk, or one user's, revoked ones too."""
+        path = "/devices" if user_id is None else f"/users/{user_id}/devices"
+        return self._list(path, DeviceOut)
+
+    def revoke_device(self, device_id: int) -> DeviceOut:
+        """Administrators: cut a desk off; at its next request it discards its local data."""
+        return read_model(self.auth.request("POST", f"/devices/{device_id}/revoke"), DeviceOut)  # type: ignore[no-any-return]
+
+    def revoke_user_devices(self, user_id: int) -> list[DeviceOut]:
+        """Administrators: end every desk of a user."""
+        response = self.auth.request("POST", f"/users/{user_id}/revoke-devices")
+        return read_model(response, TypeAdapter(list[DeviceOut]))  # type: ignore[no-any-return]
+
+    def report_wipe(self, device_id: int, token: str, lost: list[LostEdit]) -> None:
+        """A revoked desk tells the server which unsent edits it discarded, with the revoked
+        session's ``token`` (:attr:`api_client.errors.DeviceRevoked.token`)."""
+        body = WipeReport(lost=lost).model_dump_json().encode()
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        response = self.session.post(self.auth.url(f"/devices/{device_id}/wipe-report"), data=body, headers=headers)
+        if not response.ok:
+            raise error_from_response(response)
 
     # --- oversight ---------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ __all__ = [
     "ApiError",
     "Cancelled",
     "Conflict",
+    "DeviceRevoked",
     "Forbidden",
     "NotFound",
     "Offline",
@@ -63,6 +64,24 @@ class Unauthorized(ApiError):
     default_code = "unauthorized"
     default_zh = "登录已失效，请重新登录"
     default_en = "Your session has ended; please sign in again"
+
+
+class DeviceRevoked(Unauthorized):
+    """401 ``device_revoked``: an administrator cut this desk off; it must discard its local data.
+
+    ``token`` is the revoked session's token the answer came to: the one thing it can still do is
+    report what the desk discarded (:meth:`api_client.CaseDeskClient.report_wipe`)."""
+
+    default_code = "device_revoked"
+    default_zh = "本机已被管理员停用，本机数据将被清除"
+    default_en = "This desk was revoked by an administrator; its local data is erased"
+
+    token: str | None = None
+
+    @property
+    def device_id(self) -> int | None:
+        found = self.detail.get("device_id") if isinstance(self.detail, dict) else None
+        return found if isinstance(found, int) else None
 
 
 class Forbidden(ApiError):
@@ -153,6 +172,8 @@ def _error_from_response(response: requests.Response) -> ApiError:
     except ValueError:
         body = None
     cls = error_class(response.status_code)
+    if response.status_code == 401 and isinstance(body, dict) and body.get("code") == DeviceRevoked.default_code:
+        cls = DeviceRevoked
     if isinstance(body, dict) and isinstance(body.get("code"), str):
         return cls(
             body["code"],

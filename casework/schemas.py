@@ -235,6 +235,9 @@ class RecomputeOut(Wire):
 class LoginRequest(Input):
     username: Annotated[str, StringConstraints(max_length=100)]
     password: Annotated[str, StringConstraints(max_length=200)]
+    # The desk signing in: its random key (kept in its data directory) and a name for people.
+    device_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = None
+    device_name: Short = ""
 
 
 class RefreshRequest(Input):

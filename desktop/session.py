@@ -25,8 +25,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from api_client import CaseDeskClient
-from api_client.errors import NotFound, Offline, Unauthorized
+from api_client.errors import DeviceRevoked, NotFound, Offline, Unauthorized
 from casework.schemas import UserOut
+from desktop.devices import Wiped, device_identity, discard, lost_edits
 from desktop.profile_key import ProfileKeyLost, ProfileLocked, moved_profile, profile_key, set_aside
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace, profile_dir, url_profile_dir
@@ -71,6 +72,38 @@ class WrongOfflinePassword(Unauthorized):
     default_en = "Wrong password (the server cannot be reached; checked against this PC's record of your last sign-in)"
 
 
+class DeskWiped(Unauthorized):
+    """At start, the server said this desk was revoked: its profile was erased (``wiped`` says what
+    was discarded); whoever has the password may sign in again as a new desk."""
+
+    default_code = "device_revoked"
+    default_zh = "本机已被管理员停用，本机保存的数据已清除。如需继续使用，请重新登录。"
+    default_en = "An administrator revoked this desk; the data kept on it was erased. Sign in again to go on."
+
+    def __init__(self, wiped: Wiped | None) -> None:
+        super().__init__()
+        self.wiped = wiped
+
+
+def erase_revoked(
+    client: CaseDeskClient, root: Path | None, username: str, revoked: DeviceRevoked, password: str | None = None
+) -> Wiped | None:
+    """A revoked desk not yet open: list what its profile held unsent (opened with its key from the
+    keyring or ``password``; a profile whose key neither gives is erased with nothing listed), report
+    it and erase it."""
+    if root is None or not (root / "local.sqlite").exists():
+        client.auth.store.delete(username)
+        return None
+    lost = []
+    with contextlib.suppress(ProfileLocked, ProfileKeyLost):
+        store = open_store(root / "local.sqlite", profile_key(root, password))
+        try:
+            lost = lost_edits(store)
+        finally:
+            store.close()
+    return discard(client, root, username, revoked, lost)
+
+
 # --- signing in ----------------------------------------------------------------------------------
 
 
@@ -78,10 +111,17 @@ def sign_in(server_url: str, username: str, password: str, data_root: Path, runn
     """Sign in with a password (raises the client's errors: Unauthorized …). When the server cannot
     be reached, the password is checked against this PC's verifier and the desk opens offline
     (or raises :class:`NoOfflineCopy` / :class:`WrongOfflinePassword`)."""
-    client = CaseDeskClient(server_url)
+    client = CaseDeskClient(server_url, device=device_identity(data_root))
+    erased = None
     try:
         server_id = server_identity(client, data_root)
-        user = client.login(username, password)
+        try:
+            user = client.login(username, password)
+        except DeviceRevoked as revoked:
+            # Revoked while it was away: erase what it kept, report it, then sign in as a new desk.
+            root = known_profile(data_root, server_url, username)
+            erased = erase_revoked(client, root, username, revoked, password)
+            user = client.login(username, password)
     except Offline:
         return unlock_offline(client, username, password, data_root, runner)
     root = open_profile(data_root, server_url, server_id, user.username)
@@ -91,7 +131,9 @@ def sign_in(server_url: str, username: str, password: str, data_root: Path, runn
         set_aside(root)
         key = profile_key(root, password)
     keep_verifier(root, user.username, password)
-    return Workspace(client, user, root, runner, online=True, key=key)
+    workspace = Workspace(client, user, root, runner, online=True, key=key)
+    workspace.erased = erased
+    return workspace
 
 
 def resume(server_url: str, username: str, data_root: Path, runner: TaskRunner) -> Workspace:
@@ -99,10 +141,13 @@ def resume(server_url: str, username: str, data_root: Path, runner: TaskRunner) 
     cached data when the server cannot be reached and the keyring keeps a session. Raises
     Unauthorized (no session kept) or :class:`OfflineLocked` (offline, no session kept: the
     password can unlock the desk, :func:`sign_in`)."""
-    client = CaseDeskClient(server_url)
+    client = CaseDeskClient(server_url, device=device_identity(data_root))
     try:
         server_id = server_identity(client, data_root)
         user = client.resume(username)
+    except DeviceRevoked as revoked:
+        root = known_profile(data_root, server_url, username)
+        raise DeskWiped(erase_revoked(client, root, username, revoked)) from None
     except Offline:
         root = known_profile(data_root, server_url, username)
         if root is None:

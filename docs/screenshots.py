@@ -23,6 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import requests
 from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
@@ -142,6 +143,24 @@ def shoot_admin(window: MainWindow, tabs: QTabWidget, out: Path, stem: str, suff
     click(bar, bar.tabRect(0).center())
 
 
+def shoot_devices(window: MainWindow, out: Path, stem: str, suffix: str) -> None:
+    """文件 → 登录设备… over the window, as it appears on the screen."""
+    dialog = window.menus.show_devices()
+    deadline = time.monotonic() + 10
+    while dialog.table.rowCount() == 0 and time.monotonic() < deadline:
+        settle(200)
+    settle()
+    picture, shot = window.grab(), dialog.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap((picture.width() - shot.width()) // 2, (picture.height() - shot.height()) // 3, shot)
+    painter.end()
+    path = out / f"{stem}_devices_{suffix}"
+    if not picture.save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    dialog.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
@@ -176,6 +195,8 @@ def main() -> int:
                     window.resize(width, height)
                     window.show()
                     shoot_window(window, out, username, f"{language}_{width}.png")
+                    if username == "handler":
+                        shoot_devices(window, out, username, f"{language}_{width}.png")
                     window.close()
                     window.deleteLater()
                     settle(100)

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casework.schemas import API_VERSION, ServerInfo
+from server.auth.device_endpoints import router as devices_router
 from server.auth.endpoints import router as auth_router
 from server.blobs.endpoints import router as blobs_router
 from server.blobs.store import BlobStore
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     install_handlers(app)
     for router in (
         auth_router,
+        devices_router,
         org_router,
         orders_router,
         calendar_router,

@@ -11,14 +11,16 @@ from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from desktop import crash
+from desktop.devices import DeviceRevoked, Wiped
 from desktop.embedded import DEMO_USERS, EmbeddedServer
 from desktop.errors import ApiError, Unauthorized
 from desktop.i18n import Languages
 from desktop.profile_key import ProfileLocked
-from desktop.session import NoOfflineCopy, OfflineLocked, resume, sign_in
+from desktop.session import DeskWiped, NoOfflineCopy, OfflineLocked, resume, sign_in
 from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
 from ui.about import DEFAULT_SYNC_INTERVAL
+from ui.devices import lost_text
 from ui.errors import present_error, show_message
 from ui.lock import DEFAULT_IDLE_MINUTES, IDLE_LOCK_SETTING, IdleLock
 from ui.main_window import MainWindow
@@ -50,6 +52,8 @@ class CaseDeskApp(QObject):
         self.workspace: Workspace | None = None
         self.window: MainWindow | None = None
         self._asked_for: Workspace | None = None  # the desk whose expired session was asked about
+        self._erasing: Workspace | None = None  # the revoked desk being erased
+        self.erased_box: QMessageBox | None = None
         self._splash: QProgressDialog | None = None
         crash.log_to(self.data_dir / "logs")
         crash.install(self.data_dir / "crash-reports", self._show_crash)
@@ -105,6 +109,10 @@ class CaseDeskApp(QObject):
 
         def failed(error: BaseException) -> None:
             self._close_splash()
+            if isinstance(error, DeskWiped):  # revoked while it was closed: erased at this start
+                self._ask_sign_in(server, "")
+                self.show_erased(error.wiped)
+                return
             # Offline without a kept session: the dialog says the password can open the local copy.
             # Likewise when the keyring lost the key of the encrypted local data: the password opens it.
             said = OfflineLocked | NoOfflineCopy | ProfileLocked
@@ -164,6 +172,8 @@ class CaseDeskApp(QObject):
         self._close_splash()
         self.workspace = workspace
         self._build_window()
+        if workspace.erased is not None:  # revoked while away: erased before this sign-in
+            self.show_erased(workspace.erased)
         workspace.status_changed.connect(self._on_status)
         workspace.start_sync(interval=self._sync_interval())
         if not workspace.status.online:
@@ -173,8 +183,12 @@ class CaseDeskApp(QObject):
 
     def _on_status(self, status: Any) -> None:
         """The server refused the session (say, the password changed while the desk was offline):
-        ask for the password again. Nothing is lost meanwhile: the outbox waits."""
+        ask for the password again. Nothing is lost meanwhile: the outbox waits. A revoked desk
+        erases its data instead (:meth:`_erase`)."""
         workspace = self.workspace
+        if status.revoked and workspace is not None:
+            self._erase(workspace, status.error)
+            return
         if (
             status.needs_sign_in
             and self.embedded is None
@@ -274,6 +288,43 @@ class CaseDeskApp(QObject):
                 workspace.end_session, lane=Lane.NETWORK, label="sign-out", on_error=lambda _e: None, owner=self
             )
 
+    # --- a revoked desk ---------------------------------------------------------------------------
+
+    def _erase(self, workspace: Workspace, revoked: DeviceRevoked) -> None:
+        """An administrator revoked this desk: close the window, stop syncing, report the unsent edits
+        to the server, erase the profile, then say what was discarded and show the sign-in dialog."""
+        if self._erasing is workspace:
+            return
+        self._erasing = workspace
+        window, server, username = self.window, workspace.server_url, workspace.user.username
+        self.workspace, self.window = None, None
+        self._show_splash(self.tr("本机已被管理员停用，正在清除本机保存的数据…"))  # a window: the app stays
+        if window is not None:
+            window.notice_on_close = False
+            window.close()  # keeps what is typed as drafts: listed below with the rest
+            window.deleteLater()
+
+        def erased(wiped: Wiped) -> None:
+            self._close_splash()
+            self._ask_sign_in(server, "" if self.embedded is None else username, remember=self.embedded is None)
+            self.show_erased(wiped)
+
+        workspace.discard(revoked, on_done=erased, on_error=self._fatal)
+
+    def show_erased(self, wiped: Wiped | None) -> None:
+        """Tell the user that this desk was revoked and which unsent edits it discarded (not blocking)."""
+        text = self.tr("系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。")
+        lost = wiped.lost if wiped is not None else []
+        if lost:
+            text += "\n\n" + self.tr("以下 %1 项未发送的工作已被丢弃：").replace("%1", str(len(lost)))
+            text += "\n" + lost_text(lost)
+            if wiped is not None and not wiped.reported:
+                text += "\n\n" + self.tr("（未能将丢弃清单报告给服务器，请告知系统管理员。）")
+        parent = self.window or getattr(self, "sign_in_dialog", None)
+        self.erased_box = show_message(parent, self.tr("本机已停用"), text)
+        # One edit a line, its order's title unwrapped.
+        self.erased_box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 520px; }")
+
     def shutdown(self) -> None:
         if self.workspace is not None:
             self.workspace.stop()
@@ -285,6 +336,9 @@ class CaseDeskApp(QObject):
 
     def _task_failed(self, error: BaseException) -> None:
         """Failures nobody handled (the runner's): said by the one error presenter over the window."""
+        if isinstance(error, DeviceRevoked) and self.workspace is not None:
+            self._erase(self.workspace, error)
+            return
         self.message_box: QMessageBox | None = present_error(self.window, error, title="CaseDesk")
         if isinstance(error, Unauthorized) and self.args.server:
             self._ask_sign_in(self.args.server, self.workspace.user.username if self.workspace else "")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMenu
 from casework.lifecycle import Command
 from ui.about import AboutDialog, PreferencesDialog
 from ui.actions import DESK_COMMANDS
+from ui.devices import DevicesDialog
 from ui.labels import command_label
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class WindowMenus(QObject):
             self.file_menu, self.tr("打印回复单…"), self._print_sheet, QKeySequence(QKeySequence.StandardKey.Print)
         )
         self.file_menu.addSeparator()
+        self.devices = self._add(self.file_menu, self.tr("登录设备…"), self.show_devices)
         self.sign_out = self._add(self.file_menu, self.tr("注销"), window.sign_out.emit)
         self.switch_server = self._add(self.file_menu, self.tr("切换服务器…"), self._ask_server)
         self.file_menu.addSeparator()
@@ -110,6 +112,13 @@ class WindowMenus(QObject):
         url = url.strip().rstrip("/")
         if url and url != self.window.workspace.server_url:
             self.window.switch_server.emit(url)
+
+    def show_devices(self) -> DevicesDialog:
+        dialog = DevicesDialog(self.window.workspace, self.window)
+        dialog.sign_out_requested.connect(self.window.sign_out.emit)  # ending this desk's own session
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     # --- 视图 ---------------------------------------------------------------------------------
 

@@ -374,52 +374,77 @@ Instruction (goes back to the department with the order):</translation>
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="70"/>
+        <location filename="../../ui/app.py" line="74"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="70"/>
+        <location filename="../../ui/app.py" line="74"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="104"/>
+        <location filename="../../ui/app.py" line="108"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="171"/>
+        <location filename="../../ui/app.py" line="181"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="188"/>
+        <location filename="../../ui/app.py" line="202"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="226"/>
+        <location filename="../../ui/app.py" line="240"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="252"/>
+        <location filename="../../ui/app.py" line="266"/>
         <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="298"/>
+        <location filename="../../ui/app.py" line="301"/>
+        <source>本机已被管理员停用，正在清除本机保存的数据…</source>
+        <translation>An administrator revoked this device; erasing the data kept on it…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="316"/>
+        <source>系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。</source>
+        <translation>The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="319"/>
+        <source>以下 %1 项未发送的工作已被丢弃：</source>
+        <translation>These %1 items of unsent work were discarded:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="322"/>
+        <source>（未能将丢弃清单报告给服务器，请告知系统管理员。）</source>
+        <translation>(The list of discarded work could not be reported to the server; please tell the administrator.)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="324"/>
+        <source>本机已停用</source>
+        <translation>Device revoked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="352"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="306"/>
+        <location filename="../../ui/app.py" line="360"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="307"/>
+        <location filename="../../ui/app.py" line="361"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -961,7 +986,7 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/admin/org.py" line="54"/>
         <location filename="../../ui/admin/org.py" line="103"/>
         <source>已停用</source>
-        <translation>Deactivated</translation>
+        <translation>Revoked</translation>
     </message>
     <message>
         <location filename="../../ui/admin/org.py" line="59"/>
@@ -987,6 +1012,82 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/admin/org.py" line="103"/>
         <source>已启用</source>
         <translation>Reactivated</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceTable</name>
+    <message>
+        <location filename="../../ui/devices.py" line="51"/>
+        <source>设备名称</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="52"/>
+        <source>最近活动（%1）</source>
+        <translation>Last seen (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="53"/>
+        <source>IP 地址</source>
+        <translation>IP address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="54"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="92"/>
+        <source>已停用，数据已清除</source>
+        <translation>Revoked, data erased</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="94"/>
+        <source>已吊销</source>
+        <translation>Revoked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="96"/>
+        <source>本机</source>
+        <translation>This device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="98"/>
+        <source>已登录</source>
+        <translation>Signed in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="99"/>
+        <source>未登录</source>
+        <translation>Signed out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="155"/>
+        <source>未保存的草稿</source>
+        <translation>unsaved draft</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesDialog</name>
+    <message>
+        <location filename="../../ui/devices.py" line="115"/>
+        <source>登录设备</source>
+        <translation>Signed-in devices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="117"/>
+        <source>您的账号当前在以下设备上登录。结束不认识的设备；丢失的电脑请联系系统管理员停用并清除其数据。</source>
+        <translation>Your account is signed in on these devices. End any you do not recognise; for a lost computer, ask the administrator to revoke it and erase its data.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="121"/>
+        <source>结束</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="124"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
     </message>
 </context>
 <context>
@@ -2911,17 +3012,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>RowMenu</name>
     <message>
-        <location filename="../../ui/menus.py" line="177"/>
+        <location filename="../../ui/menus.py" line="186"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="184"/>
+        <location filename="../../ui/menus.py" line="193"/>
         <source>复制工单编号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="185"/>
+        <location filename="../../ui/menus.py" line="194"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
@@ -3154,7 +3255,7 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/admin/org.py" line="140"/>
         <location filename="../../ui/admin/org.py" line="248"/>
         <source>已停用</source>
-        <translation>Deactivated</translation>
+        <translation>Revoked</translation>
     </message>
     <message>
         <location filename="../../ui/admin/org.py" line="145"/>
@@ -3210,92 +3311,97 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../ui/menus.py" line="40"/>
+        <location filename="../../ui/menus.py" line="41"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="41"/>
+        <location filename="../../ui/menus.py" line="42"/>
         <source>导出台账…</source>
         <translation>Export ledger…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="42"/>
+        <location filename="../../ui/menus.py" line="43"/>
         <source>把统计页所选月份的工单导出为 Excel 工作台账</source>
         <translation>Export the orders of the month chosen in Statistics as an Excel ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="44"/>
+        <location filename="../../ui/menus.py" line="45"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="47"/>
+        <location filename="../../ui/menus.py" line="48"/>
+        <source>登录设备…</source>
+        <translation>Signed-in devices…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="49"/>
         <source>注销</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="48"/>
+        <location filename="../../ui/menus.py" line="50"/>
         <source>切换服务器…</source>
         <translation>Switch server…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="50"/>
+        <location filename="../../ui/menus.py" line="52"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="53"/>
+        <location filename="../../ui/menus.py" line="55"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="54"/>
+        <location filename="../../ui/menus.py" line="56"/>
         <source>工作列表</source>
         <translation>Work lists</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="57"/>
+        <location filename="../../ui/menus.py" line="59"/>
         <source>列</source>
         <translation>Columns</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="60"/>
+        <location filename="../../ui/menus.py" line="62"/>
         <source>语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="71"/>
+        <location filename="../../ui/menus.py" line="73"/>
         <source>工具(&amp;T)</source>
         <translation>&amp;Tools</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="75"/>
+        <location filename="../../ui/menus.py" line="77"/>
         <source>首选项…</source>
         <translation>Preferences…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="78"/>
+        <location filename="../../ui/menus.py" line="80"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="79"/>
+        <location filename="../../ui/menus.py" line="81"/>
         <source>关于 CaseDesk</source>
         <translation>About CaseDesk</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="101"/>
+        <location filename="../../ui/menus.py" line="103"/>
         <source>切换服务器</source>
         <translation>Switch server</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="102"/>
+        <location filename="../../ui/menus.py" line="104"/>
         <source>服务器地址（切换后需重新登录；本机数据按服务器和用户分开保存）：</source>
         <translation>Server address (you sign in again; data on this PC is kept apart per server and user):</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="126"/>
+        <location filename="../../ui/menus.py" line="135"/>
         <source>恢复默认列宽</source>
         <translation>Reset column widths</translation>
     </message>

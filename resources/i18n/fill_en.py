@@ -778,6 +778,32 @@ EN: dict[str, str] = {
     "停用「%1」（%2）？停用后此人无法登录，已登录的桌面在下次联网时被拒绝。": (
         "Deactivate %1 (%2)? They can no longer sign in, and a desk already signed in is refused at its next contact."
     ),
+    # --- desks (signed-in devices), revocation and erasing: ui/devices.py, ui/app.py ---
+    "登录设备…": "Signed-in devices…",
+    "登录设备": "Signed-in devices",
+    "设备名称": "Device",
+    "最近活动（%1）": "Last seen (%1)",
+    "IP 地址": "IP address",
+    "结束": "End",
+    "本机": "This device",
+    "已登录": "Signed in",
+    "未登录": "Signed out",
+    "已吊销": "Revoked",
+    "已停用，数据已清除": "Revoked, data erased",
+    "未保存的草稿": "unsaved draft",
+    "您的账号当前在以下设备上登录。结束不认识的设备；丢失的电脑请联系系统管理员停用并清除其数据。": (
+        "Your account is signed in on these devices. End any you do not recognise; for a lost computer, "
+        "ask the administrator to revoke it and erase its data."
+    ),
+    "本机已被管理员停用，正在清除本机保存的数据…": "An administrator revoked this device; erasing the data kept on it…",
+    "系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。": (
+        "The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased."
+    ),
+    "以下 %1 项未发送的工作已被丢弃：": "These %1 items of unsent work were discarded:",
+    "（未能将丢弃清单报告给服务器，请告知系统管理员。）": (
+        "(The list of discarded work could not be reported to the server; please tell the administrator.)"
+    ),
+    "本机已停用": "Device revoked",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.
@@ -792,6 +818,7 @@ IN_CONTEXT: dict[tuple[str, str], str] = {
     ("ProblemsPanel", "%1 张"): "%1",  # after "Photos: "
     ("ProblemsPanel", "理由"): "Reason",
     ("ProblemsPanel", "状态"): "Status",
+    ("DeviceTable", "状态"): "Status",
     ("Dashboard", "电话"): "Phone",
     ("OrderView", "办结"): "Closed",  # a row of the callback box: when the order was closed
     ("AdminArea", "分类"): "Categories",  # a tab

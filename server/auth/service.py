@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.roles import Actor, Role
-from server.auth import repository
+from server.auth import devices, repository
 from server.auth.passwords import verify_password
 from server.db import write_intent
 from server.errors import ApiError, unauthorized
@@ -102,6 +102,8 @@ def refresh(session: Session, raw: str, settings: Settings, now: datetime) -> tu
     token = repository.token(session, raw, "refresh")
     if token is None:
         raise unauthorized("invalid_token", "登录凭据无效，请重新登录", "The token is not valid; sign in again")
+    if token.revoked_at is not None:
+        devices.refuse_if_revoked(session, token)
     if token.used_at is None and token.revoked_at is not None:
         raise unauthorized("session_ended", "会话已注销，请重新登录", "The session was signed out; sign in again")
     if token.used_at is not None:
@@ -160,6 +162,8 @@ def logout(session: Session, access_token: AuthToken, now: datetime) -> None:
 
 def authenticate(session: Session, raw: str, now: datetime) -> tuple[User, AuthToken]:
     token = repository.token(session, raw, "access")
+    if token is not None and token.revoked_at is not None:
+        devices.refuse_if_revoked(session, token)
     if token is None or token.revoked_at is not None:
         raise unauthorized("invalid_token", "登录凭据无效，请重新登录", "The token is not valid; sign in again")
     if token.expires_at <= now:

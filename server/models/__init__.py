@@ -4,6 +4,7 @@ from server.models.audit import AuditHead, AuditRecord
 from server.models.auth import AuthToken
 from server.models.blobs import Attachment, Blob
 from server.models.calendar import CalendarDayRow, CalendarYear
+from server.models.devices import Device
 from server.models.measures import MeasureFact, MeasureTracker
 from server.models.meta import ServerInstance
 from server.models.orders import (
@@ -32,6 +33,7 @@ __all__ = [
     "CallbackRecord",
     "Category",
     "Department",
+    "Device",
     "MeasureFact",
     "MeasureTracker",
     "Note",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from casework.roles import DEPARTMENT_ROLES, Role
 from casework.schemas import CategoryIn, CategoryPatch, DepartmentIn, DepartmentPatch, UserIn, UserPatch
 from server.audit.service import record
+from server.auth.devices import revoke_all_devices
 from server.auth.passwords import hash_password
 from server.errors import ApiError, invalid, not_found
 from server.models import Category, Department, User
@@ -150,7 +151,8 @@ def create_user(
 def update_user(session: Session, user_id: int, body: UserPatch, actor_id: int | None, now: datetime) -> User:
     """Change a user's name, role, department, portfolio, 签收 right, or (de)activate them.
 
-    A deactivated user's next request is refused (every token is checked against ``active``).
+    A deactivated user's next request is refused (every token is checked against ``active``), and
+    every desk of theirs is revoked (it erases what it kept at its next contact).
     An administrator cannot deactivate themselves or take their own admin role away.
     """
     user = session.get(User, user_id)
@@ -176,7 +178,10 @@ def update_user(session: Session, user_id: int, body: UserPatch, actor_id: int |
     if after_portfolio != before_portfolio:
         user.portfolio = portfolio
         more = ({"portfolio": before_portfolio}, {"portfolio": after_portfolio})
+    deactivated = changes.get("active") is False and user.active
     _apply(session, user, changes, "update_user", {"id": user.id, "username": user.username}, actor_id, now, more)
+    if deactivated:  # their desks too: each wipes itself at its next contact
+        revoke_all_devices(session, user, actor_id, now)
     return user
 
 
