@@ -46,7 +46,7 @@ class EmbeddedServer:
 
     def start(self) -> str:
         """Migrate and seed if needed (slow only the first time), then serve; blocks until it listens."""
-        settings = Settings(data_dir=self.data_dir)
+        settings = Settings(data_dir=self.data_dir, demo_mode=True)  # the demo password stays
         seed_once(settings, orders=self.orders)  # migrates; seeds only a database without the demo city
         app = create_app(settings)
         sock = self._listen()

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casework.schemas import API_VERSION, ServerInfo
 from server.auth.endpoints import router as auth_router
+from server.auth.endpoints import users_router as password_reset_router
 from server.blobs.endpoints import router as blobs_router
 from server.blobs.store import BlobStore
 from server.calendar.endpoints import router as calendar_router
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     for router in (
         auth_router,
         org_router,
+        password_reset_router,
         orders_router,
         calendar_router,
         blobs_router,

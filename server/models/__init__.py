@@ -19,6 +19,7 @@ from server.models.orders import (
 )
 from server.models.org import Department, User, leader_portfolio
 from server.models.sync import OrderAccess, SyncMutation, Upload
+from server.models.throttle import LoginThrottle
 
 __all__ = [
     "Attachment",
@@ -31,6 +32,7 @@ __all__ = [
     "CallbackRecord",
     "Category",
     "Department",
+    "LoginThrottle",
     "MeasureFact",
     "MeasureTracker",
     "Note",

@@ -10,6 +10,7 @@ from casework.roles import DEPARTMENT_ROLES, Role
 from casework.schemas import CategoryIn, DepartmentIn, UserIn
 from server.audit.service import record
 from server.auth.passwords import hash_password
+from server.auth.service import check_new_password
 from server.errors import ApiError, invalid
 from server.models import Category, Department, User
 from server.org import repository
@@ -26,9 +27,19 @@ def create_department(session: Session, body: DepartmentIn, actor_id: int | None
 
 
 def create_user(
-    session: Session, body: UserIn, actor_id: int | None, now: datetime, *, password_hash: str | None = None
+    session: Session,
+    body: UserIn,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    password_hash: str | None = None,
+    must_change_password: bool = False,
 ) -> User:
-    """Create a user; ``password_hash`` lets a bulk seeder hash a shared password once."""
+    """Create a user; ``password_hash`` lets a bulk seeder hash a shared password once (and skips
+    the policy: the seeder's password is its own business). ``must_change_password``: the user
+    must choose their own at first sign-in (a password someone else chose)."""
+    if password_hash is None:
+        check_new_password(body.password, body.username)
     if repository.user_by_username(session, body.username):
         raise ApiError(409, "duplicate", "该用户名已存在", "A user with this username exists")
     department = session.get(Department, body.department_id) if body.department_id else None
@@ -49,6 +60,7 @@ def create_user(
         may_sign=body.may_sign,
         password_hash=password_hash or hash_password(body.password),
         portfolio=portfolio,
+        must_change_password=must_change_password,
     )
     session.add(user)
     session.flush()
