@@ -84,6 +84,9 @@ def record_failure(session: Session, user: User | None, address: str, settings: 
         if lockout is not None:
             row.locked_until = now + lockout
     if user is not None:
+        # Re-read under a row lock (after the throttle rows: the same order as every writer), so
+        # concurrent failures on several workers each count.
+        session.refresh(user, with_for_update=True)
         user.failed_logins += 1
         lockout = _lockout(user.failed_logins, settings.login_account_max_failures, settings)
         if lockout is not None:
