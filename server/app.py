@@ -18,6 +18,7 @@ from server.blobs.store import BlobStore
 from server.calendar.endpoints import router as calendar_router
 from server.db import make_engine, make_session_factory, utcnow, write_intent
 from server.errors import install_handlers
+from server.headers import SecurityHeaders
 from server.instance import instance_id
 from server.lanes import Admission
 from server.measures.endpoints import router as measures_router
@@ -91,9 +92,17 @@ class BodyLimit:
             await _too_large(limit)(scope, receive, send)
 
 
+class CaseServer(FastAPI):
+    """FastAPI with :class:`server.headers.SecurityHeaders` outside its whole middleware stack."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        return SecurityHeaders(super().build_middleware_stack(), hsts=settings.hsts)
+
+
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(
+    app = CaseServer(
         title="CaseDesk case server",
         version="0.1.0",
         description="The central case server of CaseDesk: 12345 hotline work orders for departments.",

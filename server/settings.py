@@ -29,8 +29,9 @@ class Settings(BaseSettings):
     login_account_max_failures: int = Field(default=50, ge=1)
     login_failure_window_seconds: int = Field(default=15 * 60, ge=1)
     # Client addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or
-    # CIDRs, e.g. "10.0.0.5,192.168.1.0/24"); empty: the peer's own address, the header ignored.
-    trusted_proxies: str = ""
+    # CIDRs, e.g. "10.0.0.5,192.168.1.0/24"); from any other peer the header is ignored. The default,
+    # loopback, is a proxy on the same host (uvicorn's own default); "" believes no one.
+    trusted_proxies: str = "127.0.0.1,::1"
     # A demo server (the desk's bundled one, dev.py run, tests): the demo seed's users keep the
     # shared demo password. Outside demo mode they must change it at first sign-in.
     demo_mode: bool = False
