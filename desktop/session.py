@@ -106,6 +106,15 @@ def resume(server_url: str, username: str, data_root: Path, runner: TaskRunner) 
     return Workspace(client, user, open_profile(data_root, server_url, server_id, user.username), runner, online=True)
 
 
+def change_password(workspace: Workspace, old_password: str, new_password: str) -> UserOut:
+    """Change the signed-in user's password on the server (network lane); the offline verifier
+    follows, so the new password also opens this desk offline. Returns the user as they are now."""
+    user = workspace.client.change_password(old_password, new_password)
+    workspace.user = user
+    keep_verifier(workspace.root, user.username, new_password)
+    return user
+
+
 def unlock_offline(
     client: CaseDeskClient, username: str, password: str, data_root: Path, runner: TaskRunner
 ) -> Workspace:
