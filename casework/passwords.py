@@ -29,8 +29,14 @@ class PasswordRule(StrEnum):
 
 
 _MESSAGES: dict[PasswordRule, tuple[str, str]] = {
-    PasswordRule.TOO_SHORT: (f"密码至少需要 {MIN_LENGTH} 个字符", f"The password needs at least {MIN_LENGTH} characters"),
-    PasswordRule.TOO_LONG: (f"密码不能超过 {MAX_LENGTH} 个字符", f"The password may have at most {MAX_LENGTH} characters"),
+    PasswordRule.TOO_SHORT: (
+        f"密码至少需要 {MIN_LENGTH} 个字符",
+        f"The password needs at least {MIN_LENGTH} characters",
+    ),
+    PasswordRule.TOO_LONG: (
+        f"密码不能超过 {MAX_LENGTH} 个字符",
+        f"The password may have at most {MAX_LENGTH} characters",
+    ),
     PasswordRule.CONTAINS_USERNAME: ("密码不能包含用户名", "The password must not contain the username"),
     PasswordRule.COMMON: ("该密码过于常见，容易被猜中，请换一个", "This password is too common and easily guessed"),
     PasswordRule.ONE_KIND: (
@@ -41,9 +47,7 @@ _MESSAGES: dict[PasswordRule, tuple[str, str]] = {
 }
 
 #: The policy in one sentence each, for the desk's password dialog.
-POLICY_ZH = (
-    f"至少 {MIN_LENGTH} 个字符；不含用户名；不是常见密码；包含字母、数字、符号中的至少两类。"
-)
+POLICY_ZH = f"至少 {MIN_LENGTH} 个字符；不含用户名；不是常见密码；包含字母、数字、符号中的至少两类。"
 POLICY_EN = (
     f"At least {MIN_LENGTH} characters; not containing the username; not a common password; "
     "at least two of letters, digits and symbols."

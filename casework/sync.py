@@ -83,9 +83,7 @@ def _base_text(value: Any) -> str:
     return value
 
 
-BaseText = Annotated[
-    Any, AfterValidator(_base_text), WithJsonSchema({"type": "string", "maxLength": 10_000})
-]
+BaseText = Annotated[Any, AfterValidator(_base_text), WithJsonSchema({"type": "string", "maxLength": 10_000})]
 
 
 class Mutation(Input):

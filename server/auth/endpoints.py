@@ -61,9 +61,7 @@ def change_password(
     )
 
 
-@users_router.post(
-    "/users/{user_id}/reset-password", response_model=TemporaryPassword, responses=errors(401, 403, 404)
-)
+@users_router.post("/users/{user_id}/reset-password", response_model=TemporaryPassword, responses=errors(401, 403, 404))
 def reset_password(user_id: UserId, caller: Admin, session: DB, now: Now) -> TemporaryPassword:
     """A one-time temporary password for the user, shown only in this answer; the user must change
     it at the next sign-in, and their sessions end now. Recorded in the audit chain."""

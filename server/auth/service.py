@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.roles import Actor, Role
 from casework.passwords import check_password
+from casework.roles import Actor, Role
 from server.audit.service import record
 from server.auth import repository, throttle
 from server.auth.passwords import hash_password, verify_password
@@ -18,6 +18,7 @@ from server.errors import ApiError, invalid, not_found, unauthorized
 from server.models import AuthToken, User
 from server.org import repository as org_repository
 from server.settings import Settings
+
 
 def actor_of(user: User) -> Actor:
     return Actor(
@@ -102,9 +103,7 @@ def change_password(
     throttle.refuse_if_locked(session, user, address, now)
     if not verify_password(user.password_hash, old_password):
         throttle.record_failure(session, user, address, settings, now)
-        raise ApiError(
-            403, "wrong_password", "原密码不正确", "The current password is wrong", keep_changes=True
-        )
+        raise ApiError(403, "wrong_password", "原密码不正确", "The current password is wrong", keep_changes=True)
     check_new_password(new_password, user.username, old_password)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False

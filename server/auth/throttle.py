@@ -48,9 +48,7 @@ def _lockout(failures: int, threshold: int, settings: Settings) -> timedelta | N
 def refuse_if_locked(session: Session, user: User | None, address: str, now: datetime) -> None:
     """429 with Retry-After while any of the caller's counters is locked."""
     keys = [address_key(address)] + ([account_key(user, address)] if user is not None else [])
-    until = [
-        t for t in session.scalars(select(LoginThrottle.locked_until).where(LoginThrottle.key.in_(keys))) if t
-    ]
+    until = [t for t in session.scalars(select(LoginThrottle.locked_until).where(LoginThrottle.key.in_(keys))) if t]
     if user is not None and user.locked_until is not None:
         until.append(user.locked_until)
     latest = max((t for t in until if t > now), default=None)

@@ -152,7 +152,12 @@ def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | Non
     seen[mutation.order_id] = loaded.order
     if problems := mutation.base_problems():
         return _result(
-            mutation, MutationStatus.REJECTED, "invalid_input", "提交的内容有误", "The input is invalid", detail=problems
+            mutation,
+            MutationStatus.REJECTED,
+            "invalid_input",
+            "提交的内容有误",
+            "The input is invalid",
+            detail=problems,
         )
     conflict = _text_conflict(mutation, loaded.order)
     if conflict is not None:

@@ -101,7 +101,9 @@ def test_cli_and_two_workers_run_a_whole_order(server_env: dict[str, str]) -> No
                 refused = http.get("/departments", headers=headers)
                 assert refused.status_code == 403 and refused.json()["code"] == "password_change_required"
                 new = f"{username}-Own-pass-2026"[::-1]
-                changed = http.post("/auth/password", headers=headers, json={"old_password": password, "new_password": new})
+                changed = http.post(
+                    "/auth/password", headers=headers, json={"old_password": password, "new_password": new}
+                )
                 assert changed.status_code == 204, changed.text
                 assert http.get("/auth/me", headers=headers).json()["must_change_password"] is False
                 return headers

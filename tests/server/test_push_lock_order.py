@@ -8,6 +8,7 @@ Also: a lone UTF-16 surrogate in a mutation's text base refuses that mutation on
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import uuid
@@ -72,7 +73,7 @@ def test_opposite_orders_of_the_same_mutations_never_deadlock(api: Api, live: st
             body = json.dumps({"client_id": "client-order-0001", "mutations": batch})
             return requests.post(f"{live}/sync/push", data=body.encode(), headers=headers, timeout=90)
 
-        answers = _together([lambda: deliver(mutations), lambda: deliver(mutations[::-1])])
+        answers = _together([functools.partial(deliver, mutations), functools.partial(deliver, mutations[::-1])])
         for answer in answers:
             assert isinstance(answer, requests.Response), answer
             assert answer.status_code == 200, (round_, answer.text)
@@ -107,7 +108,9 @@ def test_a_lone_surrogate_in_a_text_base_refuses_only_its_mutation(api: Api) -> 
     results = {r["id"]: r for r in response.json()["results"]}
     assert results[bad_id]["status"] == "rejected"
     assert results[bad_id]["code"] == "invalid_input"
-    assert results[bad_id]["detail"] == [{"loc": ["base", "text"], "type": "string_unicode", "msg": "not valid Unicode text"}]
+    assert results[bad_id]["detail"] == [
+        {"loc": ["base", "text"], "type": "string_unicode", "msg": "not valid Unicode text"}
+    ]
     assert results[good_id]["status"] == results[note_id]["status"] == "applied"
     assert api.order(oid)["draft"] is None or api.order(oid)["draft"]["text"] != "新稿"
     assert api.order(other)["draft"]["text"] == "另一稿"

@@ -116,10 +116,14 @@ def test_a_user_made_by_an_admin_must_change_the_password_before_anything_else(a
     assert weak.status_code == 422 and weak.json()["code"] == "password_too_short"
     same = api.client.post("/auth/password", headers=headers, json={"old_password": GOOD, "new_password": GOOD})
     assert same.status_code == 422 and same.json()["code"] == "password_unchanged"
-    wrong = api.client.post("/auth/password", headers=headers, json={"old_password": "nope", "new_password": "A" + GOOD})
+    wrong = api.client.post(
+        "/auth/password", headers=headers, json={"old_password": "nope", "new_password": "A" + GOOD}
+    )
     assert wrong.status_code == 403 and wrong.json()["code"] == "wrong_password"
 
-    changed = api.client.post("/auth/password", headers=headers, json={"old_password": GOOD, "new_password": "A" + GOOD})
+    changed = api.client.post(
+        "/auth/password", headers=headers, json={"old_password": GOOD, "new_password": "A" + GOOD}
+    )
     assert changed.status_code == 204, changed.text
     assert api.client.get("/orders", headers=headers).status_code == 200
     assert _login(api.client, "xiao_li", GOOD).status_code == 401
@@ -129,9 +133,7 @@ def test_a_user_made_by_an_admin_must_change_the_password_before_anything_else(a
 def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(api: Api) -> None:
     here = _bearer(_login(api.client, "zj_chief"))
     elsewhere = _login(api.client, "zj_chief").json()
-    changed = api.client.post(
-        "/auth/password", headers=here, json={"old_password": PASSWORD, "new_password": GOOD}
-    )
+    changed = api.client.post("/auth/password", headers=here, json={"old_password": PASSWORD, "new_password": GOOD})
     assert changed.status_code == 204, changed.text
     assert api.client.get("/auth/me", headers=here).status_code == 200
     other = {"Authorization": f"Bearer {elsewhere['access_token']}"}
@@ -139,9 +141,7 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(api: A
     assert api.client.post("/auth/refresh", json={"refresh_token": elsewhere["refresh_token"]}).status_code == 401
 
 
-def test_an_admin_reset_gives_a_temporary_password_once_audited_and_ends_sessions(
-    api: Api, app: FastAPI
-) -> None:
+def test_an_admin_reset_gives_a_temporary_password_once_audited_and_ends_sessions(api: Api, app: FastAPI) -> None:
     victim = _bearer(_login(api.client, "zj_handler"))
     uid = api.user_id("zj_handler")
     assert api.post(f"/users/{uid}/reset-password", "zj_chief").status_code == 403
@@ -236,7 +236,9 @@ def test_trusted_proxy_addresses_drive_the_back_off(app: FastAPI, settings: Sett
                 headers={"X-Forwarded-For": "203.0.113.7"},
             )
         locked = proxy.post(
-            "/auth/login", json={"username": "leader_cg", "password": PASSWORD}, headers={"X-Forwarded-For": "203.0.113.7"}
+            "/auth/login",
+            json={"username": "leader_cg", "password": PASSWORD},
+            headers={"X-Forwarded-For": "203.0.113.7"},
         )
         assert locked.status_code == 429
         fine = proxy.post(
