@@ -3,6 +3,7 @@ client address and per account at an address (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -278,3 +279,31 @@ def test_concurrent_failures_from_one_address_are_all_counted(
         agent = session.scalar(select(User).where(User.username == "agent"))
         assert agent is not None and agent.failed_logins == 6
         assert session.get(LoginThrottle, f"acct:{agent.id}@203.0.113.80").failures == 6  # type: ignore[union-attr]
+
+
+#: Open without a sign-in, or guarded otherwise (the screen's key, tus discovery).
+_PUBLIC = {"/healthz", "/server-info", "/auth/login", "/auth/refresh", "/screen", "/screen/session", "/screen/data"}
+#: Open to a user who must still change their password.
+_WHILE_CHANGING = {("GET", "/auth/me"), ("POST", "/auth/logout"), ("POST", "/auth/password")}
+
+
+def test_every_other_endpoint_waits_for_the_password_change(api: Api, app: FastAPI) -> None:
+    assert _new_user(api).status_code == 201
+    headers = _bearer(_login(api.client, "xiao_li", GOOD))
+    walked, problems = 0, []
+    for path, methods in app.openapi()["paths"].items():
+        for method in methods:
+            method = method.upper()
+            if path in _PUBLIC or (method, path) in _WHILE_CHANGING or (method, path) == ("OPTIONS", "/uploads"):
+                continue
+            concrete = path.replace("{sha256}", "a" * 64).replace("{year}", "2026")
+            concrete = re.sub(r"\{\w+\}", "1", concrete)
+            response = api.client.request(method, concrete, headers=headers)
+            walked += 1
+            code = response.json().get("code") if method != "HEAD" and response.content else None
+            if response.status_code != 403 or (method != "HEAD" and code != "password_change_required"):
+                problems.append(f"{method} {concrete}: {response.status_code} {response.text[:80]}")
+    assert walked > 40
+    assert not problems, "\n".join(problems)
+    for method, path in sorted(_WHILE_CHANGING - {("POST", "/auth/logout")}):
+        assert api.client.request(method, path, headers=headers, json={}).status_code != 403, path
