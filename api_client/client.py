@@ -38,6 +38,7 @@ from casework.schemas import (
     ReviewChainVersionIn,
     ReviewChainVersionOut,
     ServerInfo,
+    TemporaryPassword,
     UserIn,
     UserOut,
     UserPatch,
@@ -101,6 +102,21 @@ class CaseDeskClient:
     def logout(self) -> bool:
         """Revoke the session on the server and remove it from the keyring; False if the server was not reached."""
         return self.auth.logout()
+
+    def change_password(self, old_password: str, new_password: str) -> UserOut:
+        """Change the signed-in user's own password (``POST /auth/password``); the server ends their
+        other sessions and keeps this one. Rejected (422) names the policy rule the new one breaks;
+        Forbidden ``wrong_password`` when the old one is wrong. Returns the user as they are now."""
+        self.auth.request("POST", "/auth/password", json={"old_password": old_password, "new_password": new_password})
+        user = self.me()
+        self.auth.user = user
+        return user
+
+    def reset_password(self, user_id: int) -> TemporaryPassword:
+        """An administrator's reset (``POST /users/{id}/reset-password``): a one-time temporary
+        password to hand to the user, who must change it at the next sign-in."""
+        response = self.auth.request("POST", f"/users/{user_id}/reset-password")
+        return read_model(response, TemporaryPassword)  # type: ignore[no-any-return]
 
     def keep_password(self, username: str, password: str) -> None:
         """Opened offline with this password: sign in with it (once, from memory) when the server answers."""

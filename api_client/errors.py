@@ -92,6 +92,15 @@ class Forbidden(ApiError):
     default_en = "You may not do this"
 
 
+class PasswordChangeRequired(Forbidden):
+    """403 ``password_change_required``: signed in, but the password an administrator set (or the
+    initial one) must be changed first (:meth:`CaseDeskClient.change_password`)."""
+
+    default_code = "password_change_required"
+    default_zh = "请先修改初始密码，再继续使用系统"
+    default_en = "Change your initial password before going on"
+
+
 class NotFound(ApiError):
     """404: no such record, or not visible to this user."""
 
@@ -174,6 +183,8 @@ def _error_from_response(response: requests.Response) -> ApiError:
     cls = error_class(response.status_code)
     if response.status_code == 401 and isinstance(body, dict) and body.get("code") == DeviceRevoked.default_code:
         cls = DeviceRevoked
+    if isinstance(body, dict) and body.get("code") == PasswordChangeRequired.default_code:
+        cls = PasswordChangeRequired
     if isinstance(body, dict) and isinstance(body.get("code"), str):
         return cls(
             body["code"],

@@ -28,7 +28,14 @@ from api_client import CaseDeskClient
 from api_client.errors import DeviceRevoked, NotFound, Offline, Unauthorized
 from casework.schemas import UserOut
 from desktop.devices import Wiped, device_identity, discard, lost_edits
-from desktop.profile_key import ProfileKeyLost, ProfileLocked, moved_profile, profile_key, set_aside
+from desktop.profile_key import (
+    ProfileKeyLost,
+    ProfileLocked,
+    moved_profile,
+    profile_key,
+    rewrap_profile_key,
+    set_aside,
+)
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace, profile_dir, url_profile_dir
 from offline import open_store
@@ -164,6 +171,17 @@ def resume(server_url: str, username: str, data_root: Path, runner: TaskRunner) 
         return Workspace(client, cached, root, runner, online=False, key=key)
     root = open_profile(data_root, server_url, server_id, user.username)
     return Workspace(client, user, root, runner, online=True, key=profile_key(root))
+
+
+def change_password(workspace: Workspace, old_password: str, new_password: str) -> UserOut:
+    """Change the signed-in user's password on the server (network lane); the offline verifier and
+    the profile key's password wrap follow, so the new password (and no longer the old one) opens
+    this desk offline. Returns the user as they are now."""
+    user = workspace.client.change_password(old_password, new_password)
+    workspace.user = user
+    rewrap_profile_key(workspace.root, old_password, new_password)
+    keep_verifier(workspace.root, user.username, new_password)
+    return user
 
 
 def unlock_offline(

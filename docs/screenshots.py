@@ -50,7 +50,7 @@ README = {
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    env = {**os.environ, "CASEDESK_DATA_DIR": str(data)}
+    env = {**os.environ, "CASEDESK_DATA_DIR": str(data), "CASEDESK_DEMO_MODE": "1"}
     env.pop("CASEDESK_DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "server", "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
     with socket.socket() as probe:

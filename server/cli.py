@@ -36,7 +36,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        # X-Forwarded-For is read by the app, from CASEDESK_TRUSTED_PROXIES only (server.auth.addresses).
+        proxy_headers=False,
         log_level=args.log_level,
     )
     return 0
@@ -96,7 +97,8 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
             portfolio=[department_id(c) for c in args.portfolio.split(",") if c] if args.portfolio else [],
             may_sign=args.may_sign,
         )
-        user = create_user(session, body, None, utcnow())
+        # Whoever typed it knows it: the user chooses their own at first sign-in.
+        user = create_user(session, body, None, utcnow(), must_change_password=True)
         print(f"user {user.username} created (id {user.id}, {user.role})")
     return 0
 

@@ -20,6 +20,7 @@ from desktop.session import DeskWiped, NoOfflineCopy, OfflineLocked, resume, sig
 from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
 from ui.about import DEFAULT_SYNC_INTERVAL
+from ui.change_password import ChangePasswordDialog
 from ui.devices import lost_text
 from ui.errors import present_error, show_message
 from ui.lock import DEFAULT_IDLE_MINUTES, IDLE_LOCK_SETTING, IdleLock
@@ -170,6 +171,9 @@ class CaseDeskApp(QObject):
 
     def _open(self, workspace: Workspace) -> None:
         self._close_splash()
+        if workspace.status.online and workspace.user.must_change_password:
+            self._require_password_change(workspace)  # the desk opens once the password is changed
+            return
         self.workspace = workspace
         self._build_window()
         if workspace.erased is not None:  # revoked while away: erased before this sign-in
@@ -180,6 +184,23 @@ class CaseDeskApp(QObject):
             self.window.statusBar().showMessage(  # type: ignore[union-attr]
                 self.tr("无法连接服务器：正在使用本机缓存的数据离线工作"), 15_000
             )
+
+    def _require_password_change(self, workspace: Workspace) -> None:
+        """An initial or reset password: the server answers nothing else until it is changed, so the
+        window waits for the change; declining signs out (the sign-in dialog again)."""
+        dialog = ChangePasswordDialog(workspace, self.languages.current, forced=True)
+
+        def declined() -> None:
+            self._ask_sign_in(workspace.server_url, workspace.user.username)
+            workspace.stop()
+            self.runner.run(
+                workspace.end_session, lane=Lane.NETWORK, label="sign-out", on_error=lambda _e: None, owner=self
+            )
+
+        dialog.changed.connect(lambda _user: self._open(workspace))
+        dialog.rejected.connect(declined)
+        self.password_dialog = dialog
+        dialog.open()
 
     def _on_status(self, status: Any) -> None:
         """The server refused the session (say, the password changed while the desk was offline):

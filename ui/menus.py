@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMenu
 from casework.lifecycle import Command
 from ui.about import AboutDialog, PreferencesDialog
 from ui.actions import DESK_COMMANDS
+from ui.change_password import ChangePasswordDialog
 from ui.devices import DevicesDialog
 from ui.labels import command_label
 
@@ -74,6 +75,7 @@ class WindowMenus(QObject):
         self.tools_menu.addAction(window.sync_action)
         self.tools_menu.addAction(window.find_action)
         self.tools_menu.addSeparator()
+        self.change_password = self._add(self.tools_menu, self.tr("更改密码…"), self.show_change_password)
         self.preferences = self._add(self.tools_menu, self.tr("首选项…"), self.show_preferences, QKeySequence("Ctrl+,"))
         self.preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
 
@@ -144,6 +146,17 @@ class WindowMenus(QObject):
         window = self.window
         dialog = PreferencesDialog(getattr(window, "settings", None), window.language, data_root(window), window)
         dialog.language_chosen.connect(window.switch_language.emit)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_change_password(self) -> ChangePasswordDialog:
+        """工具 → 更改密码…: any user's own password; the other desks of the user are signed out."""
+        window = self.window
+        dialog = ChangePasswordDialog(window.workspace, window.language, parent=window)
+        dialog.changed.connect(
+            lambda _user: window.statusBar().showMessage(self.tr("密码已更改；您在其他电脑上的登录已注销"), 15_000)
+        )
         self.dialog = dialog
         dialog.open()
         return dialog

@@ -374,77 +374,77 @@ Instruction (goes back to the department with the order):</translation>
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="74"/>
+        <location filename="../../ui/app.py" line="75"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="74"/>
+        <location filename="../../ui/app.py" line="75"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="108"/>
+        <location filename="../../ui/app.py" line="109"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="181"/>
+        <location filename="../../ui/app.py" line="185"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="202"/>
+        <location filename="../../ui/app.py" line="223"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="240"/>
+        <location filename="../../ui/app.py" line="261"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="266"/>
+        <location filename="../../ui/app.py" line="287"/>
         <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="301"/>
+        <location filename="../../ui/app.py" line="322"/>
         <source>本机已被管理员停用，正在清除本机保存的数据…</source>
         <translation>An administrator revoked this device; erasing the data kept on it…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="316"/>
+        <location filename="../../ui/app.py" line="337"/>
         <source>系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。</source>
         <translation>The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="319"/>
+        <location filename="../../ui/app.py" line="340"/>
         <source>以下 %1 项未发送的工作已被丢弃：</source>
         <translation>These %1 items of unsent work were discarded:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="322"/>
+        <location filename="../../ui/app.py" line="343"/>
         <source>（未能将丢弃清单报告给服务器，请告知系统管理员。）</source>
         <translation>(The list of discarded work could not be reported to the server; please tell the administrator.)</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="324"/>
+        <location filename="../../ui/app.py" line="345"/>
         <source>本机已停用</source>
         <translation>Device revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="352"/>
+        <location filename="../../ui/app.py" line="373"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="360"/>
+        <location filename="../../ui/app.py" line="381"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="361"/>
+        <location filename="../../ui/app.py" line="382"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -602,6 +602,70 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/admin/chains.py" line="226"/>
         <source>已保存新版本</source>
         <translation>New version saved</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../ui/change_password.py" line="37"/>
+        <location filename="../../ui/change_password.py" line="64"/>
+        <source>更改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="40"/>
+        <source>首次登录（或管理员重置密码后）须先设置您自己的密码，才能继续使用。</source>
+        <translation>At your first sign-in (or after an administrator reset your password) you must choose your own password before going on.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="42"/>
+        <source>更改后，您在其他电脑上的登录将被注销。</source>
+        <translation>Once changed, your sign-ins on other computers are ended.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="59"/>
+        <source>当前密码</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="60"/>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="61"/>
+        <source>再次输入新密码</source>
+        <translation>New password again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="66"/>
+        <source>注销</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="66"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="81"/>
+        <source>请填写当前密码和新密码</source>
+        <translation>Enter your current and your new password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="83"/>
+        <source>两次输入的新密码不一致</source>
+        <translation>The two new passwords differ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="94"/>
+        <source>正在更改…</source>
+        <translation>Changing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="119"/>
+        <source>更改失败：%1</source>
+        <translation>The change failed: %1</translation>
     </message>
 </context>
 <context>
@@ -986,7 +1050,7 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/admin/org.py" line="54"/>
         <location filename="../../ui/admin/org.py" line="103"/>
         <source>已停用</source>
-        <translation>Revoked</translation>
+        <translation>Deactivated</translation>
     </message>
     <message>
         <location filename="../../ui/admin/org.py" line="59"/>
@@ -3012,17 +3076,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>RowMenu</name>
     <message>
-        <location filename="../../ui/menus.py" line="186"/>
+        <location filename="../../ui/menus.py" line="199"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="193"/>
+        <location filename="../../ui/menus.py" line="206"/>
         <source>复制工单编号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="194"/>
+        <location filename="../../ui/menus.py" line="207"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
@@ -3255,7 +3319,7 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/admin/org.py" line="140"/>
         <location filename="../../ui/admin/org.py" line="248"/>
         <source>已停用</source>
-        <translation>Revoked</translation>
+        <translation>Deactivated</translation>
     </message>
     <message>
         <location filename="../../ui/admin/org.py" line="145"/>
@@ -3311,99 +3375,109 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../ui/menus.py" line="41"/>
+        <location filename="../../ui/menus.py" line="42"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="42"/>
+        <location filename="../../ui/menus.py" line="43"/>
         <source>导出台账…</source>
         <translation>Export ledger…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="43"/>
+        <location filename="../../ui/menus.py" line="44"/>
         <source>把统计页所选月份的工单导出为 Excel 工作台账</source>
         <translation>Export the orders of the month chosen in Statistics as an Excel ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="45"/>
+        <location filename="../../ui/menus.py" line="46"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="48"/>
+        <location filename="../../ui/menus.py" line="49"/>
         <source>登录设备…</source>
         <translation>Signed-in devices…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="49"/>
+        <location filename="../../ui/menus.py" line="50"/>
         <source>注销</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="50"/>
+        <location filename="../../ui/menus.py" line="51"/>
         <source>切换服务器…</source>
         <translation>Switch server…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="52"/>
+        <location filename="../../ui/menus.py" line="53"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="55"/>
+        <location filename="../../ui/menus.py" line="56"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="56"/>
+        <location filename="../../ui/menus.py" line="57"/>
         <source>工作列表</source>
         <translation>Work lists</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="59"/>
+        <location filename="../../ui/menus.py" line="60"/>
         <source>列</source>
         <translation>Columns</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="62"/>
+        <location filename="../../ui/menus.py" line="63"/>
         <source>语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="73"/>
+        <location filename="../../ui/menus.py" line="74"/>
         <source>工具(&amp;T)</source>
         <translation>&amp;Tools</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="77"/>
+        <location filename="../../ui/menus.py" line="78"/>
+        <source>更改密码…</source>
+        <translation>Change password…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="79"/>
         <source>首选项…</source>
         <translation>Preferences…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="80"/>
+        <location filename="../../ui/menus.py" line="82"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="81"/>
+        <location filename="../../ui/menus.py" line="83"/>
         <source>关于 CaseDesk</source>
         <translation>About CaseDesk</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="103"/>
+        <location filename="../../ui/menus.py" line="105"/>
         <source>切换服务器</source>
         <translation>Switch server</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="104"/>
+        <location filename="../../ui/menus.py" line="106"/>
         <source>服务器地址（切换后需重新登录；本机数据按服务器和用户分开保存）：</source>
         <translation>Server address (you sign in again; data on this PC is kept apart per server and user):</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="135"/>
+        <location filename="../../ui/menus.py" line="137"/>
         <source>恢复默认列宽</source>
         <translation>Reset column widths</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="158"/>
+        <source>密码已更改；您在其他电脑上的登录已注销</source>
+        <translation>Password changed; your sign-ins on other computers were ended</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,22 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    # --- 更改密码 (ui/change_password.py, 工具 menu) ---
+    "更改密码": "Change password",
+    "更改密码…": "Change password…",
+    "首次登录（或管理员重置密码后）须先设置您自己的密码，才能继续使用。": (
+        "At your first sign-in (or after an administrator reset your password) you must choose your own "
+        "password before going on."
+    ),
+    "更改后，您在其他电脑上的登录将被注销。": "Once changed, your sign-ins on other computers are ended.",
+    "当前密码": "Current password",
+    "新密码": "New password",
+    "再次输入新密码": "New password again",
+    "请填写当前密码和新密码": "Enter your current and your new password",
+    "两次输入的新密码不一致": "The two new passwords differ",
+    "正在更改…": "Changing…",
+    "更改失败：%1": "The change failed: %1",
+    "密码已更改；您在其他电脑上的登录已注销": "Password changed; your sign-ins on other computers were ended",
     # --- sync states, and words other views use too (the domain's names: casework/vocabulary.py) ---
     "待签收": "To sign",
     "办理中": "In progress",

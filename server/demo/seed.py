@@ -72,7 +72,8 @@ def seed(session: Session, settings: Settings, orders: int = 300, rng_seed: int 
         return "demo city already present; nothing to do"
     rng = random.Random(rng_seed)
     now = utcnow()
-    city = _organisation(session, now)
+    # Outside demo mode the shared demo password is an initial password like any other.
+    city = _organisation(session, now, must_change_password=not settings.demo_mode)
     blobs = BlobStore(settings.blob_dir)
     player = _Player(session, settings, city, blobs, rng, now)
     player.play(orders)
@@ -89,7 +90,7 @@ def seed(session: Session, settings: Settings, orders: int = 300, rng_seed: int 
     return "\n".join(lines)
 
 
-def _organisation(session: Session, now: datetime) -> City:
+def _organisation(session: Session, now: datetime, must_change_password: bool) -> City:
     departments = {
         spec.code: create_department(
             session, DepartmentIn(code=spec.code, name=spec.name, name_en=spec.name_en, kind=spec.kind), None, now
@@ -125,6 +126,7 @@ def _organisation(session: Session, now: datetime) -> City:
             None,
             now,
             password_hash=shared_hash,
+            must_change_password=must_change_password,
         )
         users[member.username] = user
         staff.setdefault((member.department, member.role), []).append(user)

@@ -21,6 +21,7 @@ from server.models.orders import (
 from server.models.org import Department, User, leader_portfolio
 from server.models.review import ReviewChainVersion
 from server.models.sync import OrderAccess, SyncMutation, Upload
+from server.models.throttle import LoginThrottle
 
 __all__ = [
     "Attachment",
@@ -34,6 +35,7 @@ __all__ = [
     "Category",
     "Department",
     "Device",
+    "LoginThrottle",
     "MeasureFact",
     "MeasureTracker",
     "Note",

@@ -61,7 +61,8 @@ def list_users(session: DB, caller: CurrentCaller) -> list[UserOut]:
 
 @router.post("/users", response_model=UserOut, status_code=201, responses=errors(401, 403, 409, 422))
 def create_user(body: UserIn, session: DB, caller: Admin, now: Now) -> UserOut:
-    return user_out(service.create_user(session, body, caller.user.id, now))
+    """The password follows the policy (422 naming the rule); the user must change it at first sign-in."""
+    return user_out(service.create_user(session, body, caller.user.id, now, must_change_password=True))
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, responses=errors(401, 403, 404, 409))

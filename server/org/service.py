@@ -16,6 +16,7 @@ from casework.schemas import CategoryIn, CategoryPatch, DepartmentIn, Department
 from server.audit.service import record
 from server.auth.devices import revoke_all_devices
 from server.auth.passwords import hash_password
+from server.auth.service import check_new_password
 from server.errors import ApiError, invalid, not_found
 from server.models import Category, Department, User
 from server.org import repository
@@ -125,9 +126,19 @@ def _check_membership(
 
 
 def create_user(
-    session: Session, body: UserIn, actor_id: int | None, now: datetime, *, password_hash: str | None = None
+    session: Session,
+    body: UserIn,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    password_hash: str | None = None,
+    must_change_password: bool = False,
 ) -> User:
-    """Create a user; ``password_hash`` lets a bulk seeder hash a shared password once."""
+    """Create a user; ``password_hash`` lets a bulk seeder hash a shared password once (and skips
+    the policy: the seeder's password is its own business). ``must_change_password``: the user
+    must choose their own at first sign-in (a password someone else chose)."""
+    if password_hash is None:
+        check_new_password(body.password, body.username)
     if repository.user_by_username(session, body.username):
         raise ApiError(409, "duplicate", "该用户名已存在", "A user with this username exists")
     _, portfolio = _check_membership(session, body.role, body.department_id, body.portfolio)
@@ -139,6 +150,7 @@ def create_user(
         may_sign=body.may_sign,
         password_hash=password_hash or hash_password(body.password),
         portfolio=portfolio,
+        must_change_password=must_change_password,
     )
     session.add(user)
     session.flush()

@@ -12,7 +12,13 @@ from typing import Literal
 from pydantic import Field
 
 from casework.measures import TodayFigures
-from casework.schemas import Wire
+from casework.schemas import Input, Wire
+
+
+class ScreenSessionIn(Input):
+    """The screen key, posted once by the wall page (from its address's fragment)."""
+
+    key: str = Field(max_length=200)
 
 
 class RankedDepartment(Wire):

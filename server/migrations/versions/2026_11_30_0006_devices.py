@@ -1,7 +1,7 @@
 """devices: the desks users sign in from, revocable by an administrator
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-30 13:40:00
 """
 
@@ -14,7 +14,7 @@ import server.db
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
