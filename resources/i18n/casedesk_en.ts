@@ -454,57 +454,57 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CategoriesPage</name>
     <message>
-        <location filename="../../ui/admin/org.py" line="256"/>
-        <location filename="../../ui/admin/org.py" line="288"/>
+        <location filename="../../ui/admin/org.py" line="347"/>
+        <location filename="../../ui/admin/org.py" line="379"/>
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="256"/>
-        <location filename="../../ui/admin/org.py" line="289"/>
+        <location filename="../../ui/admin/org.py" line="347"/>
+        <location filename="../../ui/admin/org.py" line="380"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="256"/>
-        <location filename="../../ui/admin/org.py" line="290"/>
+        <location filename="../../ui/admin/org.py" line="347"/>
+        <location filename="../../ui/admin/org.py" line="381"/>
         <source>英文名称</source>
         <translation>English name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="256"/>
-        <location filename="../../ui/admin/org.py" line="291"/>
+        <location filename="../../ui/admin/org.py" line="347"/>
+        <location filename="../../ui/admin/org.py" line="382"/>
         <source>上级分类</source>
         <translation>Parent category</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="256"/>
-        <location filename="../../ui/admin/org.py" line="292"/>
+        <location filename="../../ui/admin/org.py" line="347"/>
+        <location filename="../../ui/admin/org.py" line="383"/>
         <source>默认承办单位</source>
         <translation>Default department</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="283"/>
+        <location filename="../../ui/admin/org.py" line="374"/>
         <source>如 0106（创建后不可改）</source>
         <translation>e.g. 0106 (fixed once created)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="300"/>
+        <location filename="../../ui/admin/org.py" line="391"/>
         <source>（顶级分类）</source>
         <translation>(top level)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="306"/>
+        <location filename="../../ui/admin/org.py" line="397"/>
         <source>（无）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="323"/>
+        <location filename="../../ui/admin/org.py" line="414"/>
         <source>已创建分类</source>
         <translation>Category created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="326"/>
+        <location filename="../../ui/admin/org.py" line="417"/>
         <source>已保存</source>
         <translation>Saved</translation>
     </message>
@@ -998,82 +998,82 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>DepartmentsPage</name>
     <message>
-        <location filename="../../ui/admin/org.py" line="39"/>
+        <location filename="../../ui/admin/org.py" line="53"/>
         <source>承办单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="40"/>
+        <location filename="../../ui/admin/org.py" line="54"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="41"/>
+        <location filename="../../ui/admin/org.py" line="55"/>
         <source>市领导</source>
         <translation>City leadership</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="45"/>
-        <location filename="../../ui/admin/org.py" line="65"/>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <location filename="../../ui/admin/org.py" line="79"/>
         <source>代码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="45"/>
-        <location filename="../../ui/admin/org.py" line="66"/>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <location filename="../../ui/admin/org.py" line="80"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="45"/>
-        <location filename="../../ui/admin/org.py" line="67"/>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <location filename="../../ui/admin/org.py" line="81"/>
         <source>英文名称</source>
         <translation>English name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="45"/>
-        <location filename="../../ui/admin/org.py" line="68"/>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <location filename="../../ui/admin/org.py" line="82"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="45"/>
+        <location filename="../../ui/admin/org.py" line="59"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="54"/>
+        <location filename="../../ui/admin/org.py" line="68"/>
         <source>在用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="54"/>
-        <location filename="../../ui/admin/org.py" line="103"/>
+        <location filename="../../ui/admin/org.py" line="68"/>
+        <location filename="../../ui/admin/org.py" line="117"/>
         <source>已停用</source>
         <translation>Deactivated</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="59"/>
+        <location filename="../../ui/admin/org.py" line="73"/>
         <source>如 ZJJ（字母、数字，创建后不可改）</source>
         <translation>e.g. ZJJ (letters, digits; fixed once created)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="86"/>
+        <location filename="../../ui/admin/org.py" line="100"/>
         <source>已创建部门</source>
         <translation>Department created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="89"/>
+        <location filename="../../ui/admin/org.py" line="103"/>
         <source>已保存</source>
         <translation>Saved</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="99"/>
+        <location filename="../../ui/admin/org.py" line="113"/>
         <source>停用部门「%1」？停用后不能再向它派单、添加人员或把分类默认派给它；有未办结工单、在用人员、分管领导或分类指向它时服务器会拒绝。</source>
         <translation>Deactivate the department “%1”? No orders can then be dispatched to it, no users added to it and no category sent to it by default; the server refuses while open orders, active users, leaders in charge or categories point at it.</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="103"/>
+        <location filename="../../ui/admin/org.py" line="117"/>
         <source>已启用</source>
         <translation>Reactivated</translation>
     </message>
@@ -3272,102 +3272,165 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../ui/admin/org.py" line="114"/>
-        <location filename="../../ui/admin/org.py" line="158"/>
+        <location filename="../../ui/admin/org.py" line="128"/>
+        <location filename="../../ui/admin/org.py" line="173"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="115"/>
-        <location filename="../../ui/admin/org.py" line="159"/>
+        <location filename="../../ui/admin/org.py" line="129"/>
+        <location filename="../../ui/admin/org.py" line="174"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="116"/>
-        <location filename="../../ui/admin/org.py" line="160"/>
+        <location filename="../../ui/admin/org.py" line="130"/>
+        <location filename="../../ui/admin/org.py" line="175"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="117"/>
-        <location filename="../../ui/admin/org.py" line="161"/>
+        <location filename="../../ui/admin/org.py" line="131"/>
+        <location filename="../../ui/admin/org.py" line="176"/>
         <source>所属单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="118"/>
+        <location filename="../../ui/admin/org.py" line="132"/>
         <source>可签收</source>
         <translation>May sign</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="119"/>
+        <location filename="../../ui/admin/org.py" line="133"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="139"/>
+        <location filename="../../ui/admin/org.py" line="153"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="140"/>
+        <location filename="../../ui/admin/org.py" line="154"/>
         <source>在用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="140"/>
-        <location filename="../../ui/admin/org.py" line="248"/>
+        <location filename="../../ui/admin/org.py" line="154"/>
+        <location filename="../../ui/admin/org.py" line="339"/>
         <source>已停用</source>
         <translation>Deactivated</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="145"/>
+        <location filename="../../ui/admin/org.py" line="159"/>
         <source>小写字母、数字，创建后不可改</source>
         <translation>lower-case letters, digits; fixed once created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="154"/>
-        <source>至少 8 位</source>
-        <translation>at least 8 characters</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/org.py" line="155"/>
+        <location filename="../../ui/admin/org.py" line="170"/>
         <source>经办人可直接签收</source>
         <translation>The handler may sign for orders</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="162"/>
+        <location filename="../../ui/admin/org.py" line="177"/>
         <source>初始密码</source>
         <translation>Initial password</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="165"/>
+        <location filename="../../ui/admin/org.py" line="180"/>
         <source>分管单位</source>
         <translation>Portfolio</translation>
     </message>
     <message>
+        <location filename="../../ui/admin/org.py" line="182"/>
+        <source>重置密码…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
         <location filename="../../ui/admin/org.py" line="184"/>
+        <source>生成一次性临时密码；此人下次登录时须改为自己的密码，已登录的会话随即结束</source>
+        <translation>Make a one-time temporary password; the user must replace it at the next sign-in, and their sessions end now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="192"/>
+        <source>登录设备</source>
+        <translation>Signed-in devices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="193"/>
+        <source>吊销</source>
+        <translation>Revoke</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="211"/>
         <source>（无）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="223"/>
+        <location filename="../../ui/admin/org.py" line="247"/>
+        <source>为「%1」（%2）生成临时密码？此人已登录的会话随即结束，下次登录时须改为自己的密码。</source>
+        <translation>Make a temporary password for “%1” (%2)? Their sessions end now, and they must choose their own password at the next sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="251"/>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="254"/>
+        <source>已重置密码</source>
+        <translation>Password reset</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="260"/>
+        <source>临时密码</source>
+        <translation>Temporary password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="261"/>
+        <source>「%1」的临时密码（只显示这一次）：
+
+%2
+
+请当面或电话告知本人；本人登录后须改为自己的密码。</source>
+        <translation>Temporary password for “%1” (shown only this once):
+
+%2
+
+Tell the user in person or by phone; they must change it after signing in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="280"/>
+        <source>吊销「%1」的设备「%2」？它下次联网时会报告未发送的修改、清除本机数据并退出登录。</source>
+        <translation>Revoke “%1”’s device “%2”? At its next contact it reports its unsent edits, erases its local data and signs out.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="284"/>
+        <source>吊销设备</source>
+        <translation>Revoke device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="290"/>
+        <source>已吊销该设备</source>
+        <translation>Device revoked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="314"/>
         <source>已创建人员</source>
         <translation>User created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="232"/>
+        <location filename="../../ui/admin/org.py" line="323"/>
         <source>已保存</source>
         <translation>Saved</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="242"/>
+        <location filename="../../ui/admin/org.py" line="333"/>
         <source>停用「%1」（%2）？停用后此人无法登录，已登录的桌面在下次联网时被拒绝。</source>
         <translation>Deactivate %1 (%2)? They can no longer sign in, and a desk already signed in is refused at its next contact.</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="248"/>
+        <location filename="../../ui/admin/org.py" line="339"/>
         <source>已启用</source>
         <translation>Reactivated</translation>
     </message>

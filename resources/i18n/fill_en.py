@@ -820,6 +820,29 @@ EN: dict[str, str] = {
         "(The list of discarded work could not be reported to the server; please tell the administrator.)"
     ),
     "本机已停用": "Device revoked",
+    # --- the admin's user form: reset and desks ---
+    "重置密码…": "Reset password…",
+    "生成一次性临时密码；此人下次登录时须改为自己的密码，已登录的会话随即结束": (
+        "Make a one-time temporary password; the user must replace it at the next sign-in, and their sessions end now"
+    ),
+    "吊销": "Revoke",
+    "为「%1」（%2）生成临时密码？此人已登录的会话随即结束，下次登录时须改为自己的密码。": (
+        "Make a temporary password for “%1” (%2)? Their sessions end now, and they must choose "
+        "their own password at the next sign-in."
+    ),
+    "重置密码": "Reset password",
+    "已重置密码": "Password reset",
+    "临时密码": "Temporary password",
+    "「%1」的临时密码（只显示这一次）：\n\n%2\n\n请当面或电话告知本人；本人登录后须改为自己的密码。": (
+        "Temporary password for “%1” (shown only this once):\n\n%2\n\nTell the user in person or by "
+        "phone; they must change it after signing in."
+    ),
+    "吊销「%1」的设备「%2」？它下次联网时会报告未发送的修改、清除本机数据并退出登录。": (
+        "Revoke “%1”’s device “%2”? At its next contact it reports its unsent edits, erases its "
+        "local data and signs out."
+    ),
+    "吊销设备": "Revoke device",
+    "已吊销该设备": "Device revoked",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.
