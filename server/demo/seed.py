@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,6 +62,7 @@ class City:
     leaders: dict[str, User]  # department code -> leader in charge
     mayor: User
     agents: list[User]
+    supervisor: User  # 值班长: closes an order after an unsatisfied callback, with a reason
 
 
 Step = Callable[[datetime], None]
@@ -137,6 +139,7 @@ def _organisation(session: Session, now: datetime) -> City:
         leaders=leaders,
         mayor=staff[(content.LEADERSHIP_CODE, "top_leader")][0],
         agents=staff[(content.CENTRE_CODE, "centre_agent")],
+        supervisor=staff[(content.CENTRE_CODE, "centre_supervisor")][0],
     )
 
 
@@ -378,9 +381,9 @@ class _Player:
 
         return step
 
-    def _close(self, holder: dict[str, int], agent: User) -> Step:
+    def _close(self, holder: dict[str, int], agent: User, **fields: Any) -> Step:
         def step(at: datetime) -> None:
-            self._do(holder, agent, Command.CLOSE)(at)
+            self._do(holder, agent, Command.CLOSE, **fields)(at)
             self.closed_ids.append(holder["id"])
 
         return step
