@@ -15,6 +15,7 @@ from server.auth.endpoints import router as auth_router
 from server.blobs.endpoints import router as blobs_router
 from server.blobs.store import BlobStore
 from server.calendar.endpoints import router as calendar_router
+from server.centre.endpoints import router as centre_router
 from server.db import make_engine, make_session_factory, utcnow, write_intent
 from server.errors import install_handlers
 from server.instance import instance_id
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         uploads_router,
         measures_router,
         screen_router,
+        centre_router,
     ):
         app.include_router(router)
 

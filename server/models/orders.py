@@ -43,6 +43,17 @@ class Order(Timestamped, Base):
     __table_args__ = (
         Index("ix_orders_lead_state", "lead_department_id", "state"),
         Index("ix_orders_state_id", "state", "id"),
+        # Intake helpers (GET /orders/similar, ?phone=): the caller's and the place's orders.
+        Index("ix_orders_citizen_phone", "citizen_phone"),
+        Index("ix_orders_callback_number", "callback_number"),
+        Index("ix_orders_address", "address"),
+        # The dispatch suggestion: a category's latest orders, newest first.
+        Index("ix_orders_category_id", "category_code", "id"),
+        # Similar text by trigrams: PostgreSQL only, and only where pg_trgm could be installed
+        # (migration 0008 creates it then; server.orders.similar asks whether it is there).
+        Index("ix_orders_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}).ddl_if(
+            dialect="postgresql"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -208,3 +219,5 @@ class CallbackRecord(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime]
+    resolved: Mapped[bool | None]  # the citizen's word on it; None when not reached (or not asked)
+    citizen_words: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -1,0 +1,115 @@
+"""Intake helpers: open orders that may be the request being taken (offered for 合并, not a duplicate).
+
+Three ways an order is alike — the same caller (phone or callback number), the same address, or a
+similar title — each found through an index: ``ix_orders_citizen_phone`` / ``ix_orders_callback_number``,
+``ix_orders_address``, and for the text pg_trgm's GIN index (``ix_orders_title_trgm``) where
+PostgreSQL has the extension. Without it (SQLite, or a PostgreSQL without pg_trgm) open orders
+whose title contains one of a few of the text's trigrams are taken as candidates. Either way the
+candidates are ranked here, by ``casework.text.similarity`` (pg_trgm's own measure), so both
+backends rank alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from casework import text as likeness
+from casework.order import OPEN_STATES
+from casework.roles import Actor
+from server.models import Order
+from server.orders.repository import scope
+
+#: Titles at least this similar to the text are offered (pg_trgm's own default is 0.3; a title is
+#: short against a caller's sentence, so lower).
+TEXT_THRESHOLD = 0.12
+#: Candidates read per kind before ranking: enough for a busy address or a frequent caller.
+CANDIDATES = 200
+#: Trigrams a LIKE fallback looks for (each one more OR'ed pattern).
+FALLBACK_TRIGRAMS = 8
+
+#: Weights of the reasons in the ranking: the same caller weighs most, then the place, then the text.
+WEIGHTS = {"same_caller": 1.0, "same_address": 0.6, "same_category": 0.1}
+
+
+@dataclass
+class Match:
+    order: Order
+    reasons: list[str] = field(default_factory=list)
+    text_similarity: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(WEIGHTS.get(r, 0.0) for r in self.reasons) + self.text_similarity
+
+
+def _open(actor: Actor) -> list[ColumnElement[bool]]:
+    return [scope(actor), Order.state.in_(sorted(s.value for s in OPEN_STATES))]
+
+
+def has_trigram_index(session: Session) -> bool:
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return False
+    found = session.execute(text("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_orders_title_trgm'")).first()
+    return found is not None
+
+
+def similar_orders(
+    session: Session,
+    actor: Actor,
+    *,
+    phone: str = "",
+    address: str = "",
+    words: str = "",
+    category: str = "",
+    limit: int = 10,
+) -> list[Match]:
+    """Open orders alike in caller, address or text, best first (at most ``limit``)."""
+    found: dict[int, Match] = {}
+
+    def add(orders: list[Order], reason: str) -> None:
+        for order in orders:
+            found.setdefault(order.id, Match(order)).reasons.append(reason)
+
+    if phone:
+        same = or_(Order.citizen_phone == phone, Order.callback_number == phone)
+        add(_rows(session, select(Order).where(*_open(actor), same)), "same_caller")
+    if address:
+        add(_rows(session, select(Order).where(*_open(actor), Order.address == address)), "same_address")
+    if likeness.trigrams(words):
+        for order in _text_candidates(session, actor, words):
+            score = likeness.similarity(words, order.title)
+            if score >= TEXT_THRESHOLD:
+                match = found.setdefault(order.id, Match(order))
+                match.reasons.append("similar_text")
+                match.text_similarity = round(score, 4)
+    for match in found.values():
+        if category and match.order.category_code == category:
+            match.reasons.append("same_category")
+    ranked = sorted(found.values(), key=lambda m: (-m.score, -m.order.id))
+    return ranked[:limit]
+
+
+def _rows(session: Session, query: object) -> list[Order]:
+    return list(session.scalars(query.order_by(Order.id.desc()).limit(CANDIDATES)))  # type: ignore[attr-defined]
+
+
+def _text_candidates(session: Session, actor: Actor, words: str) -> list[Order]:
+    if has_trigram_index(session):
+        # The % operator is the one the GIN index serves; its threshold is per transaction.
+        session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"), {"t": str(TEXT_THRESHOLD)})
+        query = (
+            select(Order)
+            .where(*_open(actor), Order.title.op("%")(words))
+            .order_by(func.similarity(Order.title, words).desc(), Order.id.desc())
+            .limit(CANDIDATES)
+        )
+        return list(session.scalars(query))
+    grams = likeness.inner_trigrams(words, FALLBACK_TRIGRAMS)
+    if not grams:
+        return []
+    patterns = [Order.title.contains(g, autoescape=True) for g in grams]
+    return _rows(session, select(Order).where(*_open(actor), or_(*patterns)))
