@@ -3,7 +3,8 @@
 Every figure is one grouped or limited query on an index: intake on ``ix_orders_received_at``
 (the day's rows only), waiting on ``ix_orders_state_id``, overdue on the measures' facts
 (``ix_measure_facts_kind_at``, as ``/measures/today`` counts it), callbacks due on
-``ix_orders_state_id``. Hours are bucketed in the database, in Beijing time (UTC+8, no DST).
+``ix_orders_state_replied`` (oldest replies first without sorting them all). Hours are bucketed
+in the database, in Beijing time (UTC+8, no DST). Lists read narrow rows, never whole orders.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from server.models import Department, Order
 
 #: Rows listed under waiting and callbacks due (the counts are whole).
 LISTED = 50
+#: The days a board can be asked for (as the measures' periods: no arithmetic at the calendar's edges).
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def _hour(session: Session) -> ColumnElement[int]:
@@ -48,17 +51,23 @@ def board(session: Session, day: date, now: datetime) -> CentreBoard:
     late = now - DISPATCH_TARGET
     waiting_where = [Order.state == State.RECEIVED.value, Order.received_at <= late]
     waiting_count = session.scalar(select(func.count()).select_from(Order).where(*waiting_where)) or 0
+    waiting_rows = session.execute(
+        select(Order.id, Order.number, Order.title, Order.channel, Order.urgency, Order.received_at)
+        .where(*waiting_where)
+        .order_by(Order.received_at, Order.id)
+        .limit(LISTED)
+    )
     waiting = [
         WaitingOrder(
-            id=o.id,
-            number=o.number,
-            title=o.title,
-            channel=Channel(o.channel),
-            urgency=Urgency(o.urgency),
-            received_at=o.received_at,
-            waiting_seconds=int((now - o.received_at).total_seconds()),
+            id=i,
+            number=number,
+            title=title,
+            channel=Channel(channel),
+            urgency=Urgency(urgency),
+            received_at=received_at,
+            waiting_seconds=int((now - received_at).total_seconds()),
         )
-        for o in session.scalars(select(Order).where(*waiting_where).order_by(Order.received_at).limit(LISTED))
+        for i, number, title, channel, urgency, received_at in waiting_rows
     ]
 
     overdue_rows = session.execute(
@@ -74,16 +83,17 @@ def board(session: Session, day: date, now: datetime) -> CentreBoard:
 
     replied = Order.state == State.REPLIED.value
     callbacks_count = session.scalar(select(func.count()).select_from(Order).where(replied)) or 0
+    callback_rows = session.execute(
+        select(Order.id, Order.number, Order.title, Order.lead_department_id, Order.replied_at, Order.callback_attempts)
+        .where(replied)
+        .order_by(Order.replied_at, Order.id)  # ix_orders_state_replied: no sort of every replied order
+        .limit(LISTED)
+    )
     callbacks = [
         CallbackDue(
-            id=o.id,
-            number=o.number,
-            title=o.title,
-            lead_department_id=o.lead_department_id,
-            replied_at=o.replied_at,
-            callback_attempts=o.callback_attempts,
+            id=i, number=number, title=title, lead_department_id=lead, replied_at=at, callback_attempts=attempts
         )
-        for o in session.scalars(select(Order).where(replied).order_by(Order.replied_at, Order.id).limit(LISTED))
+        for i, number, title, lead, at, attempts in callback_rows
     ]
     return CentreBoard(
         day=day,

@@ -344,16 +344,25 @@ class _Player:
                 yield at, self._do(holder, agent, Command.RECORD_CALLBACK, outcome="unreachable")
             return
         attempts = 3 if outcome == "unreachable" else 1
+        verdict: dict[str, Any] = {} if outcome == "unreachable" else {"resolved": outcome != "unsatisfied"}
         for _ in range(attempts):
             yield (
                 at,
                 self._do(
-                    holder, agent, Command.RECORD_CALLBACK, outcome=outcome, notes=rng.choice(content.CALLBACK_NOTES)
+                    holder,
+                    agent,
+                    Command.RECORD_CALLBACK,
+                    outcome=outcome,
+                    notes=rng.choice(content.CALLBACK_NOTES),
+                    **verdict,
                 ),
             )
             at += timedelta(hours=rng.uniform(1, 5))
         if target == "reopened":
             yield at, self._do(holder, agent, Command.REOPEN, instruction=rng.choice(content.LEADER_INSTRUCTIONS))
+            return
+        if outcome == "unsatisfied":  # the closing rule: only the 值班长 closes it, giving the reason
+            yield at, self._close(holder, self.city.supervisor, note=rng.choice(content.SUPERVISOR_CLOSE_REASONS))
             return
         yield at, self._close(holder, agent)
 

@@ -49,6 +49,8 @@ class Order(Timestamped, Base):
         Index("ix_orders_address", "address"),
         # The dispatch suggestion: a category's latest orders, newest first.
         Index("ix_orders_category_id", "category_code", "id"),
+        # The supervisor's board: callbacks due, oldest reply first.
+        Index("ix_orders_state_replied", "state", "replied_at", "id"),
         # Similar text by trigrams: PostgreSQL only, and only where pg_trgm could be installed
         # (migration 0008 creates it then; server.orders.similar asks whether it is there).
         Index("ix_orders_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}).ddl_if(

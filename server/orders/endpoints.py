@@ -127,6 +127,7 @@ def similar_orders(
             score=round(m.score, 4),
         )
         for m in found
+        if m.order is not None  # loaded for every match returned
     ]
 
 

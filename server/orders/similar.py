@@ -27,6 +27,8 @@ from server.orders.repository import scope
 TEXT_THRESHOLD = 0.12
 #: Candidates read per kind before ranking: enough for a busy address or a frequent caller.
 CANDIDATES = 200
+#: The most similar titles the trigram index hands over (ranked by similarity there already).
+TEXT_CANDIDATES = 50
 #: Trigrams a LIKE fallback looks for (each one more OR'ed pattern).
 FALLBACK_TRIGRAMS = 8
 
@@ -36,13 +38,19 @@ WEIGHTS = {"same_caller": 1.0, "same_address": 0.6, "same_category": 0.1}
 
 @dataclass
 class Match:
-    order: Order
+    order_id: int
+    category_code: str
     reasons: list[str] = field(default_factory=list)
     text_similarity: float = 0.0
+    order: Order | None = None  # loaded for the best only
 
     @property
     def score(self) -> float:
         return sum(WEIGHTS.get(r, 0.0) for r in self.reasons) + self.text_similarity
+
+
+#: What ranking needs of a candidate: a narrow row, not the ORM object (most candidates are dropped).
+_NARROW = (Order.id, Order.category_code, Order.title)
 
 
 def _open(actor: Actor) -> list[ColumnElement[bool]]:
@@ -67,49 +75,49 @@ def similar_orders(
     category: str = "",
     limit: int = 10,
 ) -> list[Match]:
-    """Open orders alike in caller, address or text, best first (at most ``limit``)."""
+    """Open orders alike in caller, address or text, best first (at most ``limit``), each with its order."""
     found: dict[int, Match] = {}
 
-    def add(orders: list[Order], reason: str) -> None:
-        for order in orders:
-            found.setdefault(order.id, Match(order)).reasons.append(reason)
+    def add(condition: ColumnElement[bool], reason: str) -> None:
+        query = select(*_NARROW).where(*_open(actor), condition).order_by(Order.id.desc()).limit(CANDIDATES)
+        for order_id, code, _ in session.execute(query):
+            found.setdefault(order_id, Match(order_id, code)).reasons.append(reason)
 
     if phone:
-        same = or_(Order.citizen_phone == phone, Order.callback_number == phone)
-        add(_rows(session, select(Order).where(*_open(actor), same)), "same_caller")
+        add(or_(Order.citizen_phone == phone, Order.callback_number == phone), "same_caller")
     if address:
-        add(_rows(session, select(Order).where(*_open(actor), Order.address == address)), "same_address")
+        add(Order.address == address, "same_address")
     if likeness.trigrams(words):
-        for order in _text_candidates(session, actor, words):
-            score = likeness.similarity(words, order.title)
+        for order_id, code, title in _text_candidates(session, actor, words):
+            score = likeness.similarity(words, title)
             if score >= TEXT_THRESHOLD:
-                match = found.setdefault(order.id, Match(order))
+                match = found.setdefault(order_id, Match(order_id, code))
                 match.reasons.append("similar_text")
                 match.text_similarity = round(score, 4)
     for match in found.values():
-        if category and match.order.category_code == category:
+        if category and match.category_code == category:
             match.reasons.append("same_category")
-    ranked = sorted(found.values(), key=lambda m: (-m.score, -m.order.id))
-    return ranked[:limit]
+    best = sorted(found.values(), key=lambda m: (-m.score, -m.order_id))[:limit]
+    orders = {o.id: o for o in session.scalars(select(Order).where(Order.id.in_([m.order_id for m in best])))}
+    for match in best:
+        match.order = orders[match.order_id]
+    return best
 
 
-def _rows(session: Session, query: object) -> list[Order]:
-    return list(session.scalars(query.order_by(Order.id.desc()).limit(CANDIDATES)))  # type: ignore[attr-defined]
-
-
-def _text_candidates(session: Session, actor: Actor, words: str) -> list[Order]:
+def _text_candidates(session: Session, actor: Actor, words: str) -> list[tuple[int, str, str]]:
     if has_trigram_index(session):
         # The % operator is the one the GIN index serves; its threshold is per transaction.
         session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"), {"t": str(TEXT_THRESHOLD)})
         query = (
-            select(Order)
+            select(*_NARROW)
             .where(*_open(actor), Order.title.op("%")(words))
             .order_by(func.similarity(Order.title, words).desc(), Order.id.desc())
-            .limit(CANDIDATES)
+            .limit(TEXT_CANDIDATES)
         )
-        return list(session.scalars(query))
-    grams = likeness.inner_trigrams(words, FALLBACK_TRIGRAMS)
-    if not grams:
-        return []
-    patterns = [Order.title.contains(g, autoescape=True) for g in grams]
-    return _rows(session, select(Order).where(*_open(actor), or_(*patterns)))
+    else:
+        grams = likeness.inner_trigrams(words, FALLBACK_TRIGRAMS)
+        if not grams:
+            return []
+        patterns = [Order.title.contains(g, autoescape=True) for g in grams]
+        query = select(*_NARROW).where(*_open(actor), or_(*patterns)).order_by(Order.id.desc()).limit(CANDIDATES)
+    return [(i, c, t) for i, c, t in session.execute(query)]

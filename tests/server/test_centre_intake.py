@@ -234,3 +234,5 @@ def test_the_supervisors_board(api: Api, clock: Clock) -> None:
     assert late
     assert api.get("/centre/board", "zj_chief").status_code == 403
     assert api.get("/centre/board", "mayor").status_code == 200
+    for bad in ("9999-12-31", "0001-01-01", "2026-13-01"):
+        assert api.get("/centre/board", "agent", params={"date": bad}).status_code == 422

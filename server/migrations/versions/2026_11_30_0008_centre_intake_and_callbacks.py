@@ -30,6 +30,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_orders_callback_number', ['callback_number'], unique=False)
         batch_op.create_index('ix_orders_address', ['address'], unique=False)
         batch_op.create_index('ix_orders_category_id', ['category_code', 'id'], unique=False)
+        batch_op.create_index('ix_orders_state_replied', ['state', 'replied_at', 'id'], unique=False)
     bind = op.get_bind()
     if bind.dialect.name == 'postgresql' and _trigrams_available(bind):
         op.create_index(
@@ -53,6 +54,7 @@ def _trigrams_available(bind: sa.Connection) -> bool:
 def downgrade() -> None:
     op.execute('DROP INDEX IF EXISTS ix_orders_title_trgm')
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index('ix_orders_state_replied')
         batch_op.drop_index('ix_orders_category_id')
         batch_op.drop_index('ix_orders_address')
         batch_op.drop_index('ix_orders_callback_number')
