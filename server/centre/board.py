@@ -31,7 +31,7 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 def _hour(session: Session) -> ColumnElement[int]:
     if session.get_bind().dialect.name == "postgresql":
-        return cast(extract("hour", func.timezone("Asia/Shanghai", Order.received_at)), Integer)
+        return cast(extract("hour", func.timezone(SHANGHAI.key, Order.received_at)), Integer)
     # SQLite keeps UTC as text; Beijing is UTC+8 all year.
     return cast(func.strftime("%H", Order.received_at, "+8 hours"), Integer)
 
