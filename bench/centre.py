@@ -1,6 +1,6 @@
 """How fast the centre's intake helpers and the supervisor's board answer on a big city (PostgreSQL).
 
-    python -m bench.centre [--pg URL] [--orders 200000] [--queries 30]
+    python -m bench.centre [--pg URL] [--orders 200000] [--queries 30] [--sqlite]
 
 The city is built as ``bench.measures`` builds it (orders and measure facts by ``INSERT … SELECT``),
 then given what intake looks at: titles from 24 streets × 24 problems (456 distinct, each ~440
@@ -11,6 +11,9 @@ the intake form asks; and its trigram query alone), the caller's orders (``repos
 ``phone``), ``server.centre.board.board`` — each ``--queries`` times with varying inputs; the
 baseline is a plain indexed ``count(*)`` of one phone's orders. Target for the similar orders:
 ≤ 100 ms (the issue's keystroke-to-suggestions budget, of which this is the server's part).
+
+``--sqlite``: the same orders (shape and proportions: a fifth open) in a SQLite file, inserted
+row by row through SQLAlchemy Core, timing only the similar orders — the LIKE fallback.
 """
 
 from __future__ import annotations
@@ -74,15 +77,86 @@ def _report(label: str, times: list[float], target: float | None = None) -> None
     print(f"  {label:<44} median {median:7.1f} ms   p95 {p95:7.1f} ms{verdict}")
 
 
+def _sqlite(orders: int, queries: int) -> None:
+    import random
+    import tempfile
+    from pathlib import Path
+
+    from sqlalchemy import insert
+
+    from server.models import Order
+
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'city.db'}")
+        from server.migrate import upgrade
+
+        upgrade(engine)
+        rng = random.Random(12345)
+        started = time.perf_counter()
+        rows = []
+        for g in range(1, orders + 1):
+            phone = "139" + str(rng.randrange(50000)).rjust(8, "0")
+            rows.append(
+                {
+                    "id": g,
+                    "number": f"BM{g}",
+                    "state": "closed" if rng.random() < 0.8 else rng.choice(["replied", "in_progress", "dispatched"]),
+                    "channel": "phone",
+                    "received_at": NOW - timedelta(minutes=orders - g),
+                    "kind": "complaint",
+                    "category_code": f"C{1 + rng.randrange(40):02d}",
+                    "complexity": "simple",
+                    "urgency": "normal",
+                    "importance": "ordinary",
+                    "title": rng.choice(STREETS) + rng.choice(PROBLEMS),
+                    "description": "诉求内容",
+                    "citizen_phone": phone,
+                    "callback_number": phone,
+                    "address": f"{rng.choice(STREETS)}{1 + rng.randrange(300)}号",
+                }
+            )
+        with engine.begin() as c:
+            for first in range(0, len(rows), 10_000):
+                c.execute(insert(Order), rows[first : first + 10_000])
+            c.execute(text("ANALYZE"))
+        print(f"SQLite: {orders} orders in {time.perf_counter() - started:.0f} s")
+        with Session(engine) as session:
+
+            def suggestions(i: int) -> object:
+                street, problem = STREETS[i % 24], PROBLEMS[(i * 5) % 24]
+                return similar.similar_orders(
+                    session,
+                    CENTRE,
+                    phone="139" + str((i * 7919) % 50000).rjust(8, "0"),
+                    address=f"{street}{1 + i % 300}号",
+                    words=f"{street}附近{problem}好几天了",
+                    category="C01",
+                )
+
+            _report("SQLite: similar orders (LIKE fallback)", _time(queries, suggestions), 100)
+
+            def text_only(i: int) -> object:
+                return similar._text_candidates(
+                    session, CENTRE, f"{STREETS[i % 24]}附近{PROBLEMS[(i * 5) % 24]}好几天了"
+                )
+
+            _report("  of which the text query alone", _time(queries, text_only))
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--pg", default=DEFAULT_PG)
     p.add_argument("--orders", type=int, default=200_000)
     p.add_argument("--queries", type=int, default=30)
+    p.add_argument("--sqlite", action="store_true", help="time the SQLite fallback instead")
     args = p.parse_args(argv)
     import os
 
     print(f"load average before: {os.getloadavg()}")
+    if args.sqlite:
+        _sqlite(args.orders, args.queries)
+        return 0
     with scratch_database(args.pg) as url:
         engine = make_engine(url)
         started = time.perf_counter()
