@@ -33,8 +33,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_orders_state_replied', ['state', 'replied_at', 'id'], unique=False)
     bind = op.get_bind()
     if bind.dialect.name == 'postgresql' and _trigrams_available(bind):
+        # Open orders only: the ones offered for merging.
         op.create_index(
-            'ix_orders_title_trgm', 'orders', ['title'], postgresql_using='gin', postgresql_ops={'title': 'gin_trgm_ops'}
+            'ix_orders_title_trgm', 'orders', ['title'], postgresql_using='gin', postgresql_ops={'title': 'gin_trgm_ops'},
+            postgresql_where=sa.text(
+                "state IN ('dispatched', 'in_progress', 'in_review', 'received', 'replied', 'return_requested')"
+            ),
         )
 
 
