@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from casework.roles import Role
 from server.db import make_engine, make_session_factory, utcnow
 from server.settings import Settings, get_settings
 
@@ -96,7 +97,6 @@ def _create_category(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _create_user(args: argparse.Namespace, settings: Settings) -> int:
-    from casework.roles import Role
     from casework.schemas import UserIn
     from server.org import repository
     from server.org.service import create_user
@@ -238,15 +238,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--role",
         required=True,
-        choices=[
-            "handler",
-            "section_chief",
-            "department_head",
-            "leader_in_charge",
-            "top_leader",
-            "centre_agent",
-            "admin",
-        ],
+        choices=[role.value for role in Role],
     )
     s.add_argument("--department", help="department code")
     s.add_argument("--portfolio", help="department codes a leader in charge oversees, comma-separated")
