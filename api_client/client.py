@@ -18,18 +18,23 @@ from api_client.session import DEFAULT_TIMEOUT, ApiSession, ReachabilityListener
 from api_client.uploads import DEFAULT_CHUNK, ProgressCallback, Uploader
 from casework.devices import DeviceOut, LostEdit, WipeReport
 from casework.lifecycle import Command
-from casework.measures import DepartmentMeasures, Ranking
+from casework.measures import DepartmentMeasures, HotIssue, Ranking
 from casework.schemas import (
     API_VERSION,
     COMMAND_BODIES,
+    BatchDispatchBody,
+    BatchDispatchItem,
+    BatchDispatchResult,
     CalendarOut,
     CategoryIn,
     CategoryOut,
     CategoryPatch,
+    CentreBoard,
     DayIn,
     DepartmentIn,
     DepartmentOut,
     DepartmentPatch,
+    DispatchSuggestion,
     EventView,
     OrderDetail,
     OrderIntake,
@@ -38,6 +43,7 @@ from casework.schemas import (
     ReviewChainVersionIn,
     ReviewChainVersionOut,
     ServerInfo,
+    SimilarOrder,
     TemporaryPassword,
     UserIn,
     UserOut,
@@ -142,8 +148,9 @@ class CaseDeskClient:
         found: M = read_model(self.auth.request("GET", path, params=params), model)
         return found
 
-    def _list(self, path: str, model: type[M]) -> list[M]:
-        return read_model(self.auth.request("GET", path), TypeAdapter(list[model]))  # type: ignore[valid-type,no-any-return]
+    def _list(self, path: str, model: type[M], params: Any = None) -> list[M]:
+        response = self.auth.request("GET", path, params=params)
+        return read_model(response, TypeAdapter(list[model]))  # type: ignore[valid-type,no-any-return]
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -169,6 +176,36 @@ class CaseDeskClient:
 
     def events(self, order_id: int) -> list[EventView]:
         return self._list(f"/orders/{order_id}/events", EventView)
+
+    # --- the centre ---------------------------------------------------------------------------
+
+    def similar_orders(
+        self, *, phone: str = "", address: str = "", text: str = "", category: str = "", limit: int = 10
+    ) -> list[SimilarOrder]:
+        """Open orders alike a request being taken in (same caller, address, similar title), best first."""
+        params = {"phone": phone, "address": address, "text": text, "category": category, "limit": limit}
+        return self._list("/orders/similar", SimilarOrder, params={k: v for k, v in params.items() if v})
+
+    def caller_orders(self, phone: str, limit: int = 20) -> OrderPage:
+        """The caller's earlier orders, newest first (``GET /orders?phone=``)."""
+        return self.orders(phone=phone, limit=limit)
+
+    def dispatch_suggestion(
+        self, order_id: int, complexity: str | None = None, reply_days: int | None = None
+    ) -> DispatchSuggestion:
+        """Whom to dispatch the order to, and the deadlines a dispatch now would set."""
+        params = {key: value for key, value in {"complexity": complexity, "reply_days": reply_days}.items() if value}
+        return self._get(f"/orders/{order_id}/dispatch-suggestion", DispatchSuggestion, params=params)
+
+    def dispatch_many(self, items: list[BatchDispatchItem]) -> list[BatchDispatchResult]:
+        """Dispatch several orders at once; each is dispatched or refused on its own."""
+        body = BatchDispatchBody(items=items).model_dump(mode="json")
+        response = self.auth.request("POST", "/orders/dispatch", json=body)
+        return read_model(response, TypeAdapter(list[BatchDispatchResult]))  # type: ignore[no-any-return]
+
+    def centre_board(self, day: str | None = None) -> CentreBoard:
+        """The supervisor's board of ``day`` (YYYY-MM-DD; default today in Beijing)."""
+        return self._get("/centre/board", CentreBoard, params={"date": day} if day else None)
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -286,6 +323,10 @@ class CaseDeskClient:
 
     def ranking(self, month: str) -> Ranking:
         return self._get("/measures/ranking", Ranking, params={"month": month})
+
+    def hot_issues(self, month: str, min_volume: int = 5) -> list[HotIssue]:
+        """Categories, places and tags whose intake rose in ``month`` (YYYY-MM)."""
+        return self._list("/measures/hot", HotIssue, params={"month": month, "min_volume": min_volume})
 
     def bulletin(self, month: str, kind: str = "pdf") -> bytes:
         """The month's bulletin (``pdf``) or ledger (``xlsx``) as the server writes them."""

@@ -17,6 +17,7 @@ from server.auth.endpoints import users_router as password_reset_router
 from server.blobs.endpoints import router as blobs_router
 from server.blobs.store import BlobStore
 from server.calendar.endpoints import router as calendar_router
+from server.centre.endpoints import router as centre_router
 from server.db import make_engine, make_session_factory, utcnow, write_intent
 from server.errors import install_handlers
 from server.headers import SecurityHeaders
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         uploads_router,
         measures_router,
         screen_router,
+        centre_router,
     ):
         app.include_router(router)
 

@@ -11,6 +11,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from casework.roles import Role
 from server.db import utcnow
 from server.migrate import migrated_session
 from server.settings import Settings, get_settings
@@ -74,7 +75,6 @@ def _create_category(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _create_user(args: argparse.Namespace, settings: Settings) -> int:
-    from casework.roles import Role
     from casework.schemas import UserIn
     from server.org import repository
     from server.org.service import create_user
@@ -211,15 +211,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--role",
         required=True,
-        choices=[
-            "handler",
-            "section_chief",
-            "department_head",
-            "leader_in_charge",
-            "top_leader",
-            "centre_agent",
-            "admin",
-        ],
+        choices=[role.value for role in Role],
     )
     s.add_argument("--department", help="department code")
     s.add_argument("--portfolio", help="department codes a leader in charge oversees, comma-separated")

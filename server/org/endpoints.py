@@ -50,7 +50,7 @@ def update_department(
 @router.get("/users", response_model=list[UserOut], responses=errors(401))
 def list_users(session: DB, caller: CurrentCaller) -> list[UserOut]:
     """Admins and the centre see everyone; others see the people of their own department."""
-    if caller.actor.role in (Role.ADMIN, Role.CENTRE_AGENT):
+    if caller.actor.role is Role.ADMIN or caller.actor.is_centre:
         users = repository.users(session)
     elif caller.actor.department_id is not None:
         users = repository.users(session, caller.actor.department_id)

@@ -35,7 +35,7 @@ class RankedDepartment(Wire):
 class RisingIssue(Wire):
     """A category or place whose intake rose against the days before."""
 
-    kind: Literal["category", "district", "street"]
+    kind: Literal["category", "district", "street", "tag"]  # the screen shows the first three
     name: str = Field(description="The category, the district, or the street")
     district: str = Field(default="", description="The district a street lies in")
     count: int
