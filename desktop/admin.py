@@ -15,6 +15,7 @@ from datetime import date
 
 from api_client import CaseDeskClient
 from api_client.errors import Offline
+from casework.devices import DeviceOut
 from casework.schemas import (
     CalendarOut,
     CategoryIn,
@@ -27,6 +28,7 @@ from casework.schemas import (
     RecomputeOut,
     ReviewChainVersionIn,
     ReviewChainVersionOut,
+    TemporaryPassword,
     UserIn,
     UserOut,
     UserPatch,
@@ -70,6 +72,21 @@ class Administration:
     def update_user(self, user_id: int, patch: UserPatch) -> UserOut:
         self._ensure()
         return self._client.update_user(user_id, patch)
+
+    def reset_password(self, user_id: int) -> TemporaryPassword:
+        """A one-time temporary password for the user (they must change it at the next sign-in)."""
+        self._ensure()
+        return self._client.reset_password(user_id)
+
+    def devices_of(self, user_id: int) -> list[DeviceOut]:
+        """The user's desks, revoked ones too."""
+        self._ensure()
+        return self._client.devices(user_id)
+
+    def revoke_device(self, device_id: int) -> DeviceOut:
+        """Cut a desk off: at its next contact it reports what it discards and erases its data."""
+        self._ensure()
+        return self._client.revoke_device(device_id)
 
     def create_category(self, body: CategoryIn) -> CategoryOut:
         self._ensure()

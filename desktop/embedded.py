@@ -59,7 +59,7 @@ class EmbeddedServer:
         from server.demo.seed import seed_once
         from server.settings import Settings
 
-        settings = Settings(data_dir=self.data_dir)
+        settings = Settings(data_dir=self.data_dir, demo_mode=True)  # the demo password stays
         seed_once(settings, orders=self.orders)  # migrates; seeds only a database without the demo city
         app = create_app(settings)
         sock = self._listen()

@@ -23,6 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import requests
 from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
@@ -34,6 +35,7 @@ from desktop.i18n import Languages  # noqa: E402
 from desktop.session import sign_in  # noqa: E402
 from desktop.tasks import TaskRunner  # noqa: E402
 from server.demo.seed import DEMO_PASSWORD  # noqa: E402
+from ui.lock import IdleLock  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.sign_in import SignInDialog  # noqa: E402
 
@@ -48,7 +50,7 @@ README = {
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    env = {**os.environ, "CASEDESK_DATA_DIR": str(data)}
+    env = {**os.environ, "CASEDESK_DATA_DIR": str(data), "CASEDESK_DEMO_MODE": "1"}
     env.pop("CASEDESK_DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "server", "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
     with socket.socket() as probe:
@@ -119,6 +121,12 @@ def shoot_window(window: MainWindow, out: Path, stem: str, suffix: str) -> None:
             continue
         save(window, out, f"{stem}_{name}_{suffix}")
     click(bar, bar.tabRect(0).center())
+    lock = IdleLock(window, window.workspace, lambda: 60)  # as the application attaches it; locked at once here
+    lock.lock()
+    settle(300)
+    save(window, out, f"{stem}_lock_{suffix}")
+    lock.unlock()
+    lock.stop()
 
 
 def shoot_admin(window: MainWindow, tabs: QTabWidget, out: Path, stem: str, suffix: str) -> None:
@@ -133,6 +141,24 @@ def shoot_admin(window: MainWindow, tabs: QTabWidget, out: Path, stem: str, suff
             settle(400)
         save(window, out, f"{stem}_admin_{name}_{suffix}")
     click(bar, bar.tabRect(0).center())
+
+
+def shoot_devices(window: MainWindow, out: Path, stem: str, suffix: str) -> None:
+    """文件 → 登录设备… over the window, as it appears on the screen."""
+    dialog = window.menus.show_devices()
+    deadline = time.monotonic() + 10
+    while dialog.table.rowCount() == 0 and time.monotonic() < deadline:
+        settle(200)
+    settle()
+    picture, shot = window.grab(), dialog.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap((picture.width() - shot.width()) // 2, (picture.height() - shot.height()) // 3, shot)
+    painter.end()
+    path = out / f"{stem}_devices_{suffix}"
+    if not picture.save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    dialog.close()
 
 
 def main() -> int:
@@ -169,6 +195,8 @@ def main() -> int:
                     window.resize(width, height)
                     window.show()
                     shoot_window(window, out, username, f"{language}_{width}.png")
+                    if username == "handler":
+                        shoot_devices(window, out, username, f"{language}_{width}.png")
                     window.close()
                     window.deleteLater()
                     settle(100)

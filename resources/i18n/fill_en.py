@@ -23,6 +23,22 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    # --- 更改密码 (ui/change_password.py, 工具 menu) ---
+    "更改密码": "Change password",
+    "更改密码…": "Change password…",
+    "首次登录（或管理员重置密码后）须先设置您自己的密码，才能继续使用。": (
+        "At your first sign-in (or after an administrator reset your password) you must choose your own "
+        "password before going on."
+    ),
+    "更改后，您在其他电脑上的登录将被注销。": "Once changed, your sign-ins on other computers are ended.",
+    "当前密码": "Current password",
+    "新密码": "New password",
+    "再次输入新密码": "New password again",
+    "请填写当前密码和新密码": "Enter your current and your new password",
+    "两次输入的新密码不一致": "The two new passwords differ",
+    "正在更改…": "Changing…",
+    "更改失败：%1": "The change failed: %1",
+    "密码已更改；您在其他电脑上的登录已注销": "Password changed; your sign-ins on other computers were ended",
     # --- sync states, and words other views use too (the domain's names: casework/vocabulary.py) ---
     "待签收": "To sign",
     "办理中": "In progress",
@@ -580,6 +596,21 @@ EN: dict[str, str] = {
     "后台自动同步的间隔；下次登录起生效": "How often to sync in the background; applies from the next sign-in",
     "界面语言": "Language",
     "同步间隔": "Sync interval",
+    "自动锁定": "Lock after",
+    " 分钟": " min",
+    "无操作多长时间后锁定窗口（解锁需输入密码）；立即生效": (
+        "Lock the window after this long without input (unlocking needs the password); applies at once"
+    ),
+    "CaseDesk 已锁定": "CaseDesk is locked",
+    "长时间未操作，窗口已锁定以保护市民信息。请输入登录密码解锁。": (
+        "The window was locked after a while without input, to protect citizens' data. "
+        "Enter your password to unlock it."
+    ),
+    "解锁": "Unlock",
+    "密码不正确，请重试。": "Wrong password; try again.",
+    "后台同步仍在进行；未保存的输入已保留，解锁后原样恢复。": (
+        "Sync goes on in the background; what you typed is kept and comes back when you unlock."
+    ),
     "北京时间（UTC+8）": "Beijing time (UTC+8)",
     "共 1 件": "1 order",
     "共 %1 件": "%1 orders",
@@ -757,6 +788,55 @@ EN: dict[str, str] = {
     "停用「%1」（%2）？停用后此人无法登录，已登录的桌面在下次联网时被拒绝。": (
         "Deactivate %1 (%2)? They can no longer sign in, and a desk already signed in is refused at its next contact."
     ),
+    # --- desks (signed-in devices), revocation and erasing: ui/devices.py, ui/app.py ---
+    "登录设备…": "Signed-in devices…",
+    "登录设备": "Signed-in devices",
+    "设备名称": "Device",
+    "最近活动（%1）": "Last seen (%1)",
+    "IP 地址": "IP address",
+    "结束": "End",
+    "本机": "This device",
+    "已登录": "Signed in",
+    "未登录": "Signed out",
+    "已吊销": "Revoked",
+    "已停用，数据已清除": "Revoked, data erased",
+    "未保存的草稿": "unsaved draft",
+    "您的账号当前在以下设备上登录。结束不认识的设备；丢失的电脑请联系系统管理员停用并清除其数据。": (
+        "Your account is signed in on these devices. End any you do not recognise; for a lost computer, "
+        "ask the administrator to revoke it and erase its data."
+    ),
+    "本机已被管理员停用，正在清除本机保存的数据…": "An administrator revoked this device; erasing the data kept on it…",
+    "系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。": (
+        "The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased."
+    ),
+    "以下 %1 项未发送的工作已被丢弃：": "These %1 items of unsent work were discarded:",
+    "（未能将丢弃清单报告给服务器，请告知系统管理员。）": (
+        "(The list of discarded work could not be reported to the server; please tell the administrator.)"
+    ),
+    "本机已停用": "Device revoked",
+    # --- the admin's user form: reset and desks ---
+    "重置密码…": "Reset password…",
+    "生成一次性临时密码；此人下次登录时须改为自己的密码，已登录的会话随即结束": (
+        "Make a one-time temporary password; the user must replace it at the next sign-in, and their sessions end now"
+    ),
+    "吊销": "Revoke",
+    "为「%1」（%2）生成临时密码？此人已登录的会话随即结束，下次登录时须改为自己的密码。": (
+        "Make a temporary password for “%1” (%2)? Their sessions end now, and they must choose "
+        "their own password at the next sign-in."
+    ),
+    "重置密码": "Reset password",
+    "已重置密码": "Password reset",
+    "临时密码": "Temporary password",
+    "「%1」的临时密码（只显示这一次）：\n\n%2\n\n请当面或电话告知本人；本人登录后须改为自己的密码。": (
+        "Temporary password for “%1” (shown only this once):\n\n%2\n\nTell the user in person or by "
+        "phone; they must change it after signing in."
+    ),
+    "吊销「%1」的设备「%2」？它下次联网时会报告未发送的修改、清除本机数据并退出登录。": (
+        "Revoke “%1”’s device “%2”? At its next contact it reports its unsent edits, erases its "
+        "local data and signs out."
+    ),
+    "吊销设备": "Revoke device",
+    "已吊销该设备": "Device revoked",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.
@@ -771,6 +851,7 @@ IN_CONTEXT: dict[tuple[str, str], str] = {
     ("ProblemsPanel", "%1 张"): "%1",  # after "Photos: "
     ("ProblemsPanel", "理由"): "Reason",
     ("ProblemsPanel", "状态"): "Status",
+    ("DeviceTable", "状态"): "Status",
     ("Dashboard", "电话"): "Phone",
     ("OrderView", "办结"): "Closed",  # a row of the callback box: when the order was closed
     ("AdminArea", "分类"): "Categories",  # a tab

@@ -926,6 +926,13 @@ CALLBACK_NOTES: list[str] = [
     "市民表示已有人来现场看过，但尚未整改，同意再观察几天。",
 ]
 
+#: Why the centre's supervisor (值班长) closed an order the citizen was unsatisfied with.
+SUPERVISOR_CLOSE_REASONS: list[str] = [
+    "经核实，承办单位已依法依规处理到位，市民诉求超出政策规定，予以办结。",
+    "市民诉求涉及民事纠纷，已告知通过司法途径解决，予以办结。",
+    "同一诉求已重办两次，答复内容准确，经值班长审核予以办结。",
+]
+
 RETURN_REASONS: list[str] = [
     "诉求地点不在本辖区，请转属地街道（镇）办理。",
     "该事项不属于本单位法定职责，请重新指定承办单位。",
@@ -1015,6 +1022,7 @@ STAFF: list[StaffSpec] = [
     StaffSpec("admin", "陈志远", "admin", CENTRE_CODE),
     StaffSpec("agent", "孙晓雯", "centre_agent", CENTRE_CODE),
     StaffSpec("liuqian", "刘倩", "centre_agent", CENTRE_CODE),
+    StaffSpec("supervisor", "赵敏", "centre_supervisor", CENTRE_CODE),  # 值班长
     StaffSpec("leader", "钱国栋", "leader_in_charge", LEADERSHIP_CODE, _CONSTRUCTION_PORTFOLIO),
     StaffSpec("weihongmei", "魏红梅", "leader_in_charge", LEADERSHIP_CODE, _SOCIAL_PORTFOLIO),
     StaffSpec("mayor", "沈建华", "top_leader", LEADERSHIP_CODE),
@@ -1069,6 +1077,7 @@ DEMO_LOGINS: dict[str, str] = {
     "leader": "leader_in_charge",
     "mayor": "top_leader",
     "agent": "centre_agent",
+    "supervisor": "centre_supervisor",
     "admin": "admin",
 }
 """The fixed demo usernames and their roles (the first three work in ZJJ)."""

@@ -26,7 +26,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
-from casework.measures import DepartmentMeasures, days, percent, rates
+from casework.measures import HOT_ISSUE_KINDS, DepartmentMeasures, days, percent, rates
 from casework.order import ResultCode, State
 from casework.vocabulary import zh, zh_names
 from server.measures.fonts import choose_font
@@ -37,7 +37,7 @@ from server.measures.service import WEIGHTS
 
 STATE_NAMES = zh_names(State)
 RESOLVED = zh(ResultCode, ResultCode.RESOLVED)
-KIND_NAMES = {"category": "诉求分类", "district": "区域", "street": "街道"}
+KIND_NAMES = HOT_ISSUE_KINDS
 
 
 def _x(text: object) -> str:

@@ -4,6 +4,7 @@ from server.models.audit import AuditHead, AuditRecord
 from server.models.auth import AuthToken
 from server.models.blobs import Attachment, Blob
 from server.models.calendar import CalendarDayRow, CalendarYear
+from server.models.devices import Device
 from server.models.measures import MeasureFact, MeasureTracker
 from server.models.meta import ServerInstance
 from server.models.orders import (
@@ -20,6 +21,7 @@ from server.models.orders import (
 from server.models.org import Department, User, leader_portfolio
 from server.models.review import ReviewChainVersion
 from server.models.sync import OrderAccess, SyncMutation, Upload
+from server.models.throttle import LoginThrottle
 
 __all__ = [
     "Attachment",
@@ -32,6 +34,8 @@ __all__ = [
     "CallbackRecord",
     "Category",
     "Department",
+    "Device",
+    "LoginThrottle",
     "MeasureFact",
     "MeasureTracker",
     "Note",

@@ -42,5 +42,8 @@ class User(Timestamped, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Set by an administrator's create or reset (and the demo seed outside demo mode): until the
+    # user chooses their own password, only /auth/password, /auth/me and sign-out answer.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     portfolio: Mapped[list[Department]] = relationship(secondary=leader_portfolio, lazy="selectin")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
 from casework.errors import CommandRefused, Refusal
-from casework.lifecycle import Command, OrderFacts, check, state_after
+from casework.lifecycle import Command, OrderFacts, check, check_input, state_after
 from casework.order import TERMINAL_STATES, Importance, State
 from casework.roles import Actor, Role
 from casework.schemas import (
@@ -204,6 +204,7 @@ def apply(ctx: Context, loaded: Loaded, command: Command, body: Wire, replay_che
     order = loaded.order
     if not replay_checked and _replayed(ctx, order, command, body):
         return order
+    check_input(command, loaded.facts, dict(body))
     before = snapshot(order)
     extra = _APPLY[command](ctx, order, body)
     order.state = state_after(command, loaded.facts, accepted=getattr(body, "accept", None)).value
@@ -300,6 +301,7 @@ def _close_at_once(ctx: Context, order: Order, body: CloseAtOnceBody) -> dict[st
             round=1,
             text=body.reply,
             result_code="explained",
+            basis=body.basis,
             author_id=ctx.actor.user_id,
             submitted_at=ctx.now,
         )
@@ -523,6 +525,8 @@ def _callback(ctx: Context, order: Order, body: RecordCallbackBody) -> dict[str,
             notes=body.notes,
             agent_id=ctx.actor.user_id,
             at=ctx.now,
+            resolved=body.resolved,
+            citizen_words=body.citizen_words,
         )
     )
     order.callback_attempts += 1

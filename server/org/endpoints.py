@@ -50,7 +50,7 @@ def update_department(
 @router.get("/users", response_model=list[UserOut], responses=errors(401))
 def list_users(session: DB, caller: CurrentCaller) -> list[UserOut]:
     """Admins and the centre see everyone; others see the people of their own department."""
-    if caller.actor.role in (Role.ADMIN, Role.CENTRE_AGENT):
+    if caller.actor.role is Role.ADMIN or caller.actor.is_centre:
         users = repository.users(session)
     elif caller.actor.department_id is not None:
         users = repository.users(session, caller.actor.department_id)
@@ -61,7 +61,8 @@ def list_users(session: DB, caller: CurrentCaller) -> list[UserOut]:
 
 @router.post("/users", response_model=UserOut, status_code=201, responses=errors(401, 403, 409, 422))
 def create_user(body: UserIn, session: DB, caller: Admin, now: Now) -> UserOut:
-    return user_out(service.create_user(session, body, caller.user.id, now))
+    """The password follows the policy (422 naming the rule); the user must change it at first sign-in."""
+    return user_out(service.create_user(session, body, caller.user.id, now, must_change_password=True))
 
 
 @router.patch("/users/{user_id}", response_model=UserOut, responses=errors(401, 403, 404, 409))

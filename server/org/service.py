@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from casework.roles import DEPARTMENT_ROLES, Role
 from casework.schemas import CategoryIn, CategoryPatch, DepartmentIn, DepartmentPatch, UserIn, UserPatch
 from server.audit.service import record
+from server.auth.devices import revoke_all_devices
 from server.auth.passwords import hash_password
+from server.auth.service import check_new_password
 from server.errors import ApiError, invalid, not_found
 from server.models import Category, Department, User
 from server.org import repository
@@ -124,9 +126,19 @@ def _check_membership(
 
 
 def create_user(
-    session: Session, body: UserIn, actor_id: int | None, now: datetime, *, password_hash: str | None = None
+    session: Session,
+    body: UserIn,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    password_hash: str | None = None,
+    must_change_password: bool = False,
 ) -> User:
-    """Create a user; ``password_hash`` lets a bulk seeder hash a shared password once."""
+    """Create a user; ``password_hash`` lets a bulk seeder hash a shared password once (and skips
+    the policy: the seeder's password is its own business). ``must_change_password``: the user
+    must choose their own at first sign-in (a password someone else chose)."""
+    if password_hash is None:
+        check_new_password(body.password, body.username)
     if repository.user_by_username(session, body.username):
         raise ApiError(409, "duplicate", "该用户名已存在", "A user with this username exists")
     _, portfolio = _check_membership(session, body.role, body.department_id, body.portfolio)
@@ -138,6 +150,7 @@ def create_user(
         may_sign=body.may_sign,
         password_hash=password_hash or hash_password(body.password),
         portfolio=portfolio,
+        must_change_password=must_change_password,
     )
     session.add(user)
     session.flush()
@@ -150,7 +163,8 @@ def create_user(
 def update_user(session: Session, user_id: int, body: UserPatch, actor_id: int | None, now: datetime) -> User:
     """Change a user's name, role, department, portfolio, 签收 right, or (de)activate them.
 
-    A deactivated user's next request is refused (every token is checked against ``active``).
+    A deactivated user's next request is refused (every token is checked against ``active``), and
+    every desk of theirs is revoked (it erases what it kept at its next contact).
     An administrator cannot deactivate themselves or take their own admin role away.
     """
     user = session.get(User, user_id)
@@ -176,7 +190,10 @@ def update_user(session: Session, user_id: int, body: UserPatch, actor_id: int |
     if after_portfolio != before_portfolio:
         user.portfolio = portfolio
         more = ({"portfolio": before_portfolio}, {"portfolio": after_portfolio})
+    deactivated = changes.get("active") is False and user.active
     _apply(session, user, changes, "update_user", {"id": user.id, "username": user.username}, actor_id, now, more)
+    if deactivated:  # their desks too: each wipes itself at its next contact
+        revoke_all_devices(session, user, actor_id, now)
     return user
 
 

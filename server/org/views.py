@@ -17,6 +17,7 @@ def user_out(user: User) -> UserOut:
         portfolio=sorted(d.id for d in user.portfolio),
         may_sign=user.may_sign,
         active=user.active,
+        must_change_password=user.must_change_password,
     )
 
 

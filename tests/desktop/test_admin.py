@@ -13,6 +13,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton, QWidget
 
+from api_client import DeviceRevoked, Unauthorized
+from api_client.auth import DeviceIdentity
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from tests.fixtures.desk import message_boxes
@@ -175,5 +177,54 @@ def test_admin_area_changes_reach_the_server(qtbot: Any, tmp_path: Path, server:
             assert "需要连接服务器" in area.notice.text()
         finally:
             server.start()
+    finally:
+        workspace.stop()
+
+
+def test_a_users_password_reset_and_desks_from_the_user_form(qtbot: Any, tmp_path: Path, server: ServerProcess) -> None:
+    """重置密码 gives a one-time password shown once; the user's desks are listed and one is revoked."""
+    laptop = type(server.as_user("admin"))(
+        server.url, persist_session=False, device=DeviceIdentity("a" * 32, "外勤笔记本")
+    )
+    laptop.login("chief", PASSWORD)
+    workspace = sign_in(server.url, "admin", PASSWORD, tmp_path / "desks", TaskRunner())
+    reference = server.as_user("admin")
+    try:
+        window = MainWindow(workspace)
+        qtbot.addWidget(window)
+        area = window.admin_area
+        assert area is not None
+        with qtbot.waitSignal(area.loaded, timeout=20_000):
+            window.show()
+        area.tabs.setCurrentWidget(area.users)
+        users = area.users
+        chief = next(u for u in reference.users() if u.username == "chief")
+        click_row(qtbot, users.table, users.row_of(chief.id), column=1)
+        assert users.reset_button.isVisible() and users.devices.isVisible()
+        qtbot.waitUntil(lambda: "外勤笔记本" in [d.name for d in users.devices.devices], timeout=10_000)
+
+        # 吊销 on the laptop's row, after a confirmation: the server cuts it off.
+        target = next(d for d in users.devices.devices if d.name == "外勤笔记本")
+        _click(qtbot, users.devices.button(target.id))
+        with qtbot.waitSignal(area.loaded, timeout=10_000):
+            _yes(qtbot)
+        assert next(d for d in reference.devices(chief.id) if d.id == target.id).revoked_at is not None
+        with pytest.raises(DeviceRevoked):
+            laptop.me()
+        qtbot.waitUntil(lambda: users.devices.button(target.id) is None, timeout=10_000)
+
+        # 重置密码…: confirmed, the temporary password is shown once and works — for a forced change.
+        _click(qtbot, users.reset_button)
+        with qtbot.waitSignal(area.loaded, timeout=10_000):
+            _yes(qtbot)
+        qtbot.waitUntil(lambda: any(b.objectName() == "temporary_password" for b in message_boxes()), timeout=5_000)
+        box = next(b for b in message_boxes() if b.objectName() == "temporary_password")
+        temporary = box.text().split("\n\n")[1]
+        fresh = type(reference)(server.url, persist_session=False)
+        assert fresh.login("chief", temporary).must_change_password is True
+        with pytest.raises(Unauthorized):
+            type(reference)(server.url, persist_session=False).login("chief", PASSWORD)
+        box.close()
+        fresh.change_password(temporary, "Ke-zhang-2027-xin")  # leave the account usable for others
     finally:
         workspace.stop()

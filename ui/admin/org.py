@@ -5,8 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+)
 
+from casework.devices import DeviceOut
+from casework.passwords import POLICY_EN, POLICY_ZH
 from casework.roles import Role
 from casework.schemas import (
     CategoryIn,
@@ -15,11 +27,13 @@ from casework.schemas import (
     DepartmentIn,
     DepartmentOut,
     DepartmentPatch,
+    TemporaryPassword,
     UserIn,
     UserOut,
     UserPatch,
 )
-from ui.admin.base import TablePage, choose
+from ui.admin.base import TablePage, choose, confirm
+from ui.devices import DeviceTable
 from ui.labels import english, role_label
 
 KINDS = ("department", "centre", "leadership")
@@ -151,7 +165,8 @@ class UsersPage(TablePage):
         self.department = QComboBox()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(self.tr("至少 8 位"))
+        self.password.setPlaceholderText(POLICY_EN if english() else POLICY_ZH)
+        self.password.setToolTip(POLICY_EN if english() else POLICY_ZH)
         self.may_sign = QCheckBox(self.tr("经办人可直接签收"))
         self.portfolio = QListWidget()
         self.portfolio.setMaximumHeight(140)
@@ -163,10 +178,22 @@ class UsersPage(TablePage):
         self.form.addRow(self.password_label, self.password)
         self.form.addRow("", self.may_sign)
         self.form.addRow(self.tr("分管单位"), self.portfolio)
-        # The account's own tools — 重置密码 and the list of signed-in devices — go here (built elsewhere).
+        # The account's own tools: a password reset and the user's desks (signed-in devices).
+        self.reset_button = QPushButton(self.tr("重置密码…"))
+        self.reset_button.setToolTip(
+            self.tr("生成一次性临时密码；此人下次登录时须改为自己的密码，已登录的会话随即结束")
+        )
+        self.reset_button.clicked.connect(self._ask_reset)
         self.account_tools = QHBoxLayout()
         self.account_tools.setObjectName("account_tools")
+        self.account_tools.addWidget(self.reset_button)
+        self.account_tools.addStretch(1)
         self.form.addRow(self.account_tools)
+        self.devices_label = QLabel(self.tr("登录设备"))
+        self.devices = DeviceTable(self.tr("吊销"))
+        self.devices.setMinimumHeight(120)
+        self.devices.action_clicked.connect(self._ask_revoke)
+        self.form.addRow(self.devices_label, self.devices)
 
     def _role_changed(self) -> None:
         leader = self.role.currentData() == Role.LEADER_IN_CHARGE.value
@@ -199,6 +226,70 @@ class UsersPage(TablePage):
                 item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
                 self.portfolio.addItem(item)
         self._role_changed()
+        for widget in (self.reset_button, self.devices_label, self.devices):
+            widget.setVisible(row is not None)
+        self.devices.set_devices([])
+        if row is not None:
+            self._load_devices(row.id)
+
+    def _load_devices(self, user_id: int) -> None:
+        def show(devices: list[DeviceOut]) -> None:
+            if self.current is not None and self.current.id == user_id:  # still this user's form
+                self.devices.set_devices(devices)
+
+        self.area.call(self.area.admin.devices_of, user_id, on_done=show)
+
+    def _ask_reset(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        question = (
+            self.tr("为「%1」（%2）生成临时密码？此人已登录的会话随即结束，下次登录时须改为自己的密码。")
+            .replace("%1", row.name)
+            .replace("%2", row.username)
+        )
+        confirm(self, self.tr("重置密码"), question, lambda: self._reset(row))
+
+    def _reset(self, row: UserOut) -> None:
+        self.area.call(self.area.admin.reset_password, row.id, done=self.tr("已重置密码"), on_done=self._show_temporary)
+
+    def _show_temporary(self, answer: TemporaryPassword) -> None:
+        """The temporary password, once, selectable for copying (a window that does not stop the loop)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("临时密码"),
+            self.tr("「%1」的临时密码（只显示这一次）：\n\n%2\n\n请当面或电话告知本人；本人登录后须改为自己的密码。")
+            .replace("%1", answer.username)
+            .replace("%2", answer.temporary_password),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("temporary_password")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.temporary_box = box
+
+    def _ask_revoke(self, device_id: int) -> None:
+        row = self.current
+        device = next((d for d in self.devices.devices if d.id == device_id), None)
+        if row is None or device is None:
+            return
+        question = (
+            self.tr("吊销「%1」的设备「%2」？它下次联网时会报告未发送的修改、清除本机数据并退出登录。")
+            .replace("%1", row.name)
+            .replace("%2", device.name)
+        )
+        confirm(self, self.tr("吊销设备"), question, lambda: self._revoke(row.id, device_id))
+
+    def _revoke(self, user_id: int, device_id: int) -> None:
+        self.area.call(
+            self.area.admin.revoke_device,
+            device_id,
+            done=self.tr("已吊销该设备"),
+            on_done=lambda _: self._load_devices(user_id),
+        )
 
     def _portfolio(self) -> list[int]:
         if self.role.currentData() != Role.LEADER_IN_CHARGE.value:

@@ -1,7 +1,7 @@
 """administration: departments can be deactivated, categories have English names, review chains are versioned rows
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-11-30 13:30:00
 """
 
@@ -14,7 +14,7 @@ import server.db
 
 
 revision = '0007'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
