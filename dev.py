@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 import venv
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -45,14 +47,99 @@ def ensure_installed(extras: str) -> None:
     stamp.write_text(digest)
 
 
+#: Debian package of each system library Qt's xcb platform plugin loads (``ldd libqxcb.so``, PySide6 6.x),
+#: for those whose package name does not follow from the library's name (see :func:`debian_package`).
+DEBIAN_PACKAGES = {
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libX11-xcb.so.1": "libx11-xcb1",
+    "libX11.so.6": "libx11-6",
+    "libGL.so.1": "libgl1",
+    "libEGL.so.1": "libegl1",
+    "libGLX.so.0": "libglx0",
+    "libGLdispatch.so.0": "libglvnd0",
+    "libOpenGL.so.0": "libopengl0",
+    "libglib-2.0.so.0": "libglib2.0-0",
+    "libgthread-2.0.so.0": "libglib2.0-0",
+    "libdbus-1.so.3": "libdbus-1-3",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libfreetype.so.6": "libfreetype6",
+    "libpng16.so.16": "libpng16-16",
+    "libXau.so.6": "libxau6",
+    "libXdmcp.so.6": "libxdmcp6",
+}
+
+
+def debian_package(soname: str) -> str:
+    """The Debian (and Ubuntu, UOS, Kylin) package that ships a shared library, by Debian's naming policy:
+    ``libxcb-icccm.so.4`` → ``libxcb-icccm4``, ``libxcb-render-util.so.0`` → ``libxcb-render-util0``."""
+    if soname in DEBIAN_PACKAGES:
+        return DEBIAN_PACKAGES[soname]
+    match = re.fullmatch(r"(.+)\.so\.(\d+)", soname)
+    if match is None:
+        return soname
+    name, version = match.group(1).lower(), match.group(2)
+    return f"{name}-{version}" if name[-1].isdigit() else f"{name}{version}"
+
+
+def missing_libraries(ldd_output: str) -> list[str]:
+    """The libraries ``ldd`` reports as ``not found``, in its order, each once."""
+    found = re.findall(r"^\s*(\S+)\s+=>\s+not found", ldd_output, flags=re.MULTILINE)
+    return list(dict.fromkeys(found))
+
+
+def _ldd(path: Path) -> str:
+    done = subprocess.run(["ldd", str(path)], capture_output=True, text=True, check=False)
+    return done.stdout + done.stderr
+
+
+def qt_libraries_problem(
+    pyside_dir: Path,
+    environ: Mapping[str, str] = os.environ,
+    platform: str = sys.platform,
+    ldd: Callable[[Path], str] = _ldd,
+) -> str | None:
+    """What to tell the user when Qt's xcb platform plugin (the desk's window on Linux) cannot load
+    because system libraries are missing, with the one ``apt-get install`` line; None when it can,
+    or when the check does not apply (not Linux, another platform plugin chosen, no ``ldd``)."""
+    chosen = environ.get("QT_QPA_PLATFORM", "")
+    if not platform.startswith("linux") or (chosen and not chosen.startswith("xcb")):
+        return None
+    if ldd is _ldd and shutil.which("ldd") is None:
+        return None
+    plugin = pyside_dir / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.exists():
+        return None
+    missing = missing_libraries(ldd(plugin))
+    if not missing:
+        return None
+    packages = list(dict.fromkeys(debian_package(soname) for soname in missing))
+    return (
+        "CaseDesk cannot open its window: Qt's xcb platform plugin needs system libraries that are missing:\n"
+        f"  {' '.join(missing)}\n"
+        "Install them (Debian, Ubuntu, UOS, Kylin):\n"
+        f"  sudo apt-get install {' '.join(packages)}\n"
+        "(or set QT_QPA_PLATFORM to another platform plugin, such as wayland)"
+    )
+
+
 def run(args: list[str]) -> int:
     """The desktop client; with no --server it starts the bundled server with the demo city."""
-    ensure_installed("")
+    ensure_installed("server")  # the bundled demo server needs the server's packages
+    where = subprocess.run(
+        [str(PYTHON), "-c", "import PySide6, os; print(os.path.dirname(PySide6.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    problem = qt_libraries_problem(Path(where.stdout.strip()))
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     return subprocess.call([str(PYTHON), "main.py", *args], cwd=ROOT)
 
 
 def serve(args: list[str]) -> int:
-    ensure_installed("")
+    ensure_installed("server")
     env = {**os.environ, "CASEDESK_DATA_DIR": os.environ.get("CASEDESK_DATA_DIR", str(DEMO_DATA))}
     server = [str(PYTHON), "-m", "server"]
     subprocess.run([*server, "seed-demo"], check=True, env=env, cwd=ROOT)
@@ -77,7 +164,7 @@ def i18n(args: list[str]) -> int:
 
     tools = PYTHON.parent
     if shutil.which("pyside6-lupdate", path=str(tools)) is None:
-        ensure_installed("")
+        ensure_installed("")  # the desk's packages carry Qt's tools
     ts, qm = I18N / "casedesk_en.ts", I18N / "casedesk_en.qm"
     sources = sorted(str(p.relative_to(ROOT)) for folder in ("ui", "desktop") for p in (ROOT / folder).rglob("*.py"))
     lupdate = [str(tools / "pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(ts.relative_to(ROOT))]
@@ -107,7 +194,7 @@ def lint(args: list[str]) -> int:
 
 
 def screenshots(args: list[str]) -> int:
-    ensure_installed("")
+    ensure_installed("server")
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     return subprocess.call([str(PYTHON), "docs/screenshots.py", *args], env=env, cwd=ROOT)
 

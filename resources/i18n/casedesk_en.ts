@@ -225,17 +225,26 @@ Instruction (goes back to the department with the order):</translation>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="284"/>
+        <location filename="../../ui/app.py" line="285"/>
+        <source>演示模式需要内置服务器，但本机未安装服务器所需的软件包（%1）。
+请安装：%2
+或用 --server 网址 连接到单位的 CaseDesk 服务器。</source>
+        <translation>Demo mode needs the bundled server, but the server&apos;s packages are not installed here (%1).
+Install them: %2
+or connect to your organisation&apos;s CaseDesk server with --server URL.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="293"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="292"/>
+        <location filename="../../ui/app.py" line="301"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="293"/>
+        <location filename="../../ui/app.py" line="302"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
