@@ -8,18 +8,31 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
 from server.db import utcnow
 from server.migrate import migrated_session
-from server.settings import Settings, get_settings
+from server.settings import ConfigError, Settings, get_settings
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from server.db import ConnectionBudgetExceeded, check_connection_budget
+
+    for directory in (settings.data_dir, settings.blob_dir, settings.upload_dir):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            probe = directory / f".write-test-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            print(
+                f"refusing to start: the data directory {directory} is not writable ({exc.strerror})", file=sys.stderr
+            )
+            return 2
 
     with migrated_session(settings) as session:  # migrate before the workers start
         try:
@@ -303,12 +316,25 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
     from server.migrate import SchemaTooNew
 
     args = parser().parse_args(argv)
     try:
-        code: int = args.run(args, get_settings())
+        settings = get_settings()
+    except ConfigError as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
+        return 2
+    try:
+        code: int = args.run(args, settings)
     except SchemaTooNew as exc:
         print(f"refusing to start: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:  # the database is not there, refuses the login, …
+        where = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        print(f"cannot use the database {where}: {reason}", file=sys.stderr)
         return 2
     return code
