@@ -6,6 +6,8 @@
     python3 dev.py test    install, then run the whole test suite
     python3 dev.py screenshots   every screen of every demo role, zh and en, 1366×768 and 1920×1080, from a real
                            demo server, into screenshots/ (--readme also refreshes the README's pictures in docs/)
+    python3 dev.py bundle [--deb]   the desktop client as a self-contained folder (PyInstaller) in dist/casedesk/;
+                           --deb also dist/casedesk_<version>_amd64.deb (Linux, needs dpkg-deb)
     python3 dev.py lint    ruff check, ruff format --check and mypy (what tests/test_static.py also checks)
     python3 dev.py i18n    extract the UI's strings into resources/i18n/casedesk_en.ts (keeping every
                            translation), compile casedesk_en.qm, and count what is left untranslated
@@ -199,8 +201,99 @@ def screenshots(args: list[str]) -> int:
     return subprocess.call([str(PYTHON), "docs/screenshots.py", *args], env=env, cwd=ROOT)
 
 
+BUNDLE_VENV = Path(os.environ.get("CASEDESK_BUNDLE_VENV", ROOT / ".venv-bundle"))
+DIST = ROOT / "dist"
+#: The system libraries a bundle needs on Debian (Qt's xcb platform plugin and what Qt links; see
+#: DEBIAN_PACKAGES and ``ldd dist/casedesk/_internal/PySide6/Qt/plugins/platforms/libqxcb.so``).
+DEB_DEPENDS = (
+    "libc6 (>= 2.34), libgl1, libegl1, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0, "
+    "libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, "
+    "libxcb-randr0, libxcb-render-util0, libxcb-render0, libxcb-shape0, libxcb-shm0, libxcb-sync1, "
+    "libxcb-util1, libxcb-xfixes0, libxcb-xkb1, libxkbcommon0, libxkbcommon-x11-0"
+)
+#: Fonts for Chinese a bundle may carry (Noto Sans CJK, SIL Open Font License), the first found.
+CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+)
+
+
+def bundle(args: list[str]) -> int:
+    """PyInstaller one-folder build of the desk (no server packages), and with --deb a Debian package."""
+    python = BUNDLE_VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if not python.exists():
+        print(f"creating {BUNDLE_VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(BUNDLE_VENV)
+    print("installing the desk and PyInstaller …", flush=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "pyinstaller>=6.10", "."], check=True, cwd=ROOT)  # the desk's dependencies only
+    subprocess.run([*pip, "--force-reinstall", "--no-deps", "."], check=True, cwd=ROOT)  # the code as it is now
+    font = next((f for f in CJK_FONTS if Path(f).is_file()), "")
+    if not font:
+        print("no Noto Sans CJK font on this machine: the bundle relies on the PC's fonts for Chinese")
+    env = {**os.environ, "CASEDESK_BUNDLE_FONT": font}
+    build = [str(python), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN"]
+    build += ["--distpath", str(DIST), "--workpath", str(ROOT / "build" / "pyinstaller"), "packaging/casedesk.spec"]
+    subprocess.run(build, check=True, cwd=ROOT, env=env)
+    folder = DIST / "casedesk"
+    print(f"bundle: {folder}  (run {folder / 'casedesk'})")
+    if "--deb" in args:
+        version = subprocess.run(
+            [str(python), "-c", "from importlib.metadata import version; print(version('casedesk'))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        print(f"package: {build_deb(folder, version)}")
+    return 0
+
+
+def build_deb(folder: Path, version: str) -> Path:
+    """``casedesk_<version>_amd64.deb``: the bundle in /opt/casedesk, /usr/bin/casedesk, a menu entry and icon."""
+    stage = ROOT / "build" / "deb" / "casedesk"
+    if stage.exists():
+        shutil.rmtree(stage)
+    shutil.copytree(folder, stage / "opt" / "casedesk", symlinks=True)
+    (stage / "usr" / "bin").mkdir(parents=True)
+    (stage / "usr" / "bin" / "casedesk").symlink_to("/opt/casedesk/casedesk")
+    applications = stage / "usr" / "share" / "applications"
+    applications.mkdir(parents=True)
+    shutil.copy(ROOT / "packaging" / "casedesk.desktop", applications / "casedesk.desktop")
+    icons = stage / "usr" / "share" / "icons" / "hicolor" / "scalable" / "apps"
+    icons.mkdir(parents=True)
+    shutil.copy(ROOT / "resources" / "casedesk.svg", icons / "casedesk.svg")
+    size_kib = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file() and not p.is_symlink()) // 1024
+    (stage / "DEBIAN").mkdir()
+    (stage / "DEBIAN" / "control").write_text(
+        "Package: casedesk\n"
+        f"Version: {version}\n"
+        "Section: misc\n"
+        "Priority: optional\n"
+        "Architecture: amd64\n"
+        f"Installed-Size: {size_kib}\n"
+        f"Depends: {DEB_DEPENDS}\n"
+        "Maintainer: CaseDesk <casedesk@example.gov.cn>\n"
+        "Description: CaseDesk desktop client for 12345 hotline work orders\n"
+        " The departments' desk of a city's 12345 government service hotline: work lists,\n"
+        " on-site checks with photos, replies and their review chain, offline work.\n"
+        " Self-contained (Python and Qt inside); signs in to a CaseDesk server.\n"
+    )
+    target = DIST / f"casedesk_{version}_amd64.deb"
+    subprocess.run(["fakeroot", "dpkg-deb", "--build", "-Zgzip", str(stage), str(target)], check=True)
+    return target
+
+
 def main() -> int:
-    commands = {"run": run, "serve": serve, "test": test, "i18n": i18n, "screenshots": screenshots, "lint": lint}
+    commands = {
+        "run": run,
+        "serve": serve,
+        "test": test,
+        "i18n": i18n,
+        "screenshots": screenshots,
+        "lint": lint,
+        "bundle": bundle,
+    }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

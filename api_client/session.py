@@ -18,7 +18,7 @@ from casework.version import version
 log = logging.getLogger(__name__)
 
 #: Sent with every request: the server (and its logs) can tell which desk version is calling.
-USER_AGENT = f"CaseDesk/{version()} ({platform.system()}; python-requests/{requests.__version__})"
+USER_AGENT = f"CaseDesk/{version()} ({platform.system()}; python-requests/{requests.__version__})"  # type: ignore[attr-defined]
 
 #: Methods that may be sent twice without changing the outcome.
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
