@@ -126,6 +126,7 @@ def _copy_source(target: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # 99 s here with the downloads of a fresh venv
 def test_the_wheel_without_extras_installs_a_desk_without_server_packages(tmp_path: Path) -> None:
     """Build the wheel, install it alone into a fresh venv (dependencies from the configured index),
     import the desk there, and start its demo mode: it asks for the server extra."""
