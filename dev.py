@@ -143,6 +143,7 @@ def run(args: list[str]) -> int:
 def serve(args: list[str]) -> int:
     ensure_installed("server")
     env = {**os.environ, "CASEDESK_DATA_DIR": os.environ.get("CASEDESK_DATA_DIR", str(DEMO_DATA))}
+    env.setdefault("CASEDESK_DEMO_MODE", "1")  # the demo users keep the demo password
     server = [str(PYTHON), "-m", "server"]
     subprocess.run([*server, "seed-demo"], check=True, env=env, cwd=ROOT)
     port = args[0] if args else "8000"

@@ -3,15 +3,17 @@
 No Qt here: the desktop client runs these calls on its network workers.
 """
 
-from api_client.auth import SERVICE, TokenStore, keyring_is_secure
+from api_client.auth import SERVICE, DeviceIdentity, TokenStore, keyring_is_secure
 from api_client.client import CaseDeskClient
 from api_client.errors import (
     ApiError,
     Cancelled,
     Conflict,
+    DeviceRevoked,
     Forbidden,
     NotFound,
     Offline,
+    PasswordChangeRequired,
     Rejected,
     ServerError,
     Unauthorized,
@@ -24,9 +26,12 @@ __all__ = [
     "Cancelled",
     "CaseDeskClient",
     "Conflict",
+    "DeviceIdentity",
+    "DeviceRevoked",
     "Forbidden",
     "NotFound",
     "Offline",
+    "PasswordChangeRequired",
     "Rejected",
     "ServerError",
     "TokenStore",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import keyring
@@ -17,7 +18,7 @@ import keyring.backend
 import keyring.errors
 import requests
 
-from api_client.errors import ApiError, Unauthorized, error_from_response, read_model
+from api_client.errors import ApiError, DeviceRevoked, Unauthorized, error_from_response, read_model
 from casework.schemas import TokenPair, UserOut
 
 SERVICE = "casedesk"
@@ -82,6 +83,14 @@ class TokenStore:
             keyring.delete_password(self.service, self.key(username))
 
 
+@dataclass(frozen=True)
+class DeviceIdentity:
+    """The desk as the server knows it: a random key kept on this PC, and a name for people."""
+
+    key: str
+    name: str
+
+
 class Authenticator:
     """Holds the tokens of one signed-in user and sends authorised requests.
 
@@ -89,8 +98,16 @@ class Authenticator:
     old one, in memory and in the keyring) and repeats the request once.
     """
 
-    def __init__(self, session: requests.Session, base_url: str, store: TokenStore, persist: bool = True) -> None:
+    def __init__(
+        self,
+        session: requests.Session,
+        base_url: str,
+        store: TokenStore,
+        persist: bool = True,
+        device: DeviceIdentity | None = None,
+    ) -> None:
         self.session = session
+        self.device = device
         self.base_url = base_url.rstrip("/")
         self.store = store
         self.persist = persist
@@ -117,9 +134,15 @@ class Authenticator:
 
     def login(self, username: str, password: str) -> TokenPair:
         """Sign in with a password; the password is used once and not kept."""
-        response = self.session.post(self.url("/auth/login"), json={"username": username, "password": password})
+        body = {"username": username, "password": password}
+        if self.device is not None:
+            body |= {"device_id": self.device.key, "device_name": self.device.name}
+        response = self.session.post(self.url("/auth/login"), json=body)
         if not response.ok:
-            raise error_from_response(response)
+            error = error_from_response(response)
+            if isinstance(error, DeviceRevoked) and isinstance(error.detail, dict):
+                error.token = error.detail.get("wipe_token")  # one-time: for the wipe report only
+            raise error
         return self._adopt(username, read_model(response, TokenPair))
 
     def keep_password(self, username: str, password: str) -> None:
@@ -173,8 +196,9 @@ class Authenticator:
                 raise Unauthorized()
             response = self.session.post(self.url("/auth/refresh"), json={"refresh_token": self.refresh_token})
             if response.status_code == 401:
+                error = _unauthorized(response, self.refresh_token)
                 self._forget()
-                raise Unauthorized(*_texts(response), status=401)
+                raise error
             if not response.ok:
                 raise error_from_response(response)
             self._adopt(self.username, read_model(response, TokenPair))
@@ -198,7 +222,7 @@ class Authenticator:
                 self._refresh(refresh_used)
                 continue
             if response.status_code == 401:
-                raise Unauthorized(*_texts(response), status=401)
+                raise _unauthorized(response, self.access_token)
             if response.status_code >= 400:
                 raise error_from_response(response)
             return response
@@ -231,6 +255,12 @@ def _code(response: requests.Response) -> str | None:
     return body.get("code") if isinstance(body, dict) else None
 
 
-def _texts(response: requests.Response) -> tuple[str | None, str | None, str | None]:
+def _unauthorized(response: requests.Response, token: str | None) -> Unauthorized:
+    """The 401's error; a revoked desk's keeps the token it was sent with (for the wipe report)."""
     error = error_from_response(response)
-    return error.code, error.message_zh, error.message_en
+    if isinstance(error, DeviceRevoked):
+        error.token = token
+        return error
+    if isinstance(error, Unauthorized):
+        return error
+    return Unauthorized(error.code, error.message_zh, error.message_en, 401)

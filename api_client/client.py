@@ -2,35 +2,60 @@
 
 from __future__ import annotations
 
+import platform
 import threading
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
 from pydantic import BaseModel, TypeAdapter
 
-from api_client.auth import Authenticator, TokenStore, keyring_is_secure
+from api_client.auth import Authenticator, DeviceIdentity, TokenStore, keyring_is_secure
 from api_client.errors import Rejected, error_from_response, read_model
 from api_client.session import DEFAULT_TIMEOUT, ApiSession, ReachabilityListener
 from api_client.uploads import DEFAULT_CHUNK, ProgressCallback, Uploader
+from casework.devices import DeviceOut, LostEdit, WipeReport
 from casework.lifecycle import Command
-from casework.measures import DepartmentMeasures, Ranking
+from casework.measures import DepartmentMeasures, HotIssue, Ranking
 from casework.schemas import (
+    API_VERSION,
     COMMAND_BODIES,
+    BatchDispatchBody,
+    BatchDispatchItem,
+    BatchDispatchResult,
+    CalendarOut,
+    CategoryIn,
     CategoryOut,
+    CategoryPatch,
+    CentreBoard,
+    DayIn,
+    DepartmentIn,
     DepartmentOut,
+    DepartmentPatch,
+    DispatchSuggestion,
     EventView,
     OrderDetail,
     OrderIntake,
     OrderPage,
+    RecomputeOut,
+    ReviewChainVersionIn,
+    ReviewChainVersionOut,
     ServerInfo,
+    SimilarOrder,
+    TemporaryPassword,
+    UserIn,
     UserOut,
+    UserPatch,
     Wire,
 )
 from casework.sync import PullResponse, PushRequest, PushResponse
 
 M = TypeVar("M", bound=BaseModel)
+
+#: What the server records of the program behind a desk (with the desk's own name, see DeviceIdentity).
+USER_AGENT = f"CaseDesk/{API_VERSION} ({platform.system()} {platform.release()}; Python {platform.python_version()})"
 
 
 class CaseDeskClient:
@@ -50,10 +75,14 @@ class CaseDeskClient:
         session: requests.Session | None = None,
         chunk_size: int = DEFAULT_CHUNK,
         persist_session: bool = True,
+        device: DeviceIdentity | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session or ApiSession(timeout=timeout, attempts=attempts, backoff=backoff)
-        self.auth = Authenticator(self.session, self.base_url, TokenStore(self.base_url), persist=persist_session)
+        self.session.headers["User-Agent"] = USER_AGENT  # shown to the user and administrators with the desk
+        self.auth = Authenticator(
+            self.session, self.base_url, TokenStore(self.base_url), persist=persist_session, device=device
+        )
         self.uploader = Uploader(self.auth, chunk_size=chunk_size)
 
     # --- session ----------------------------------------------------------------------------
@@ -80,6 +109,21 @@ class CaseDeskClient:
         """Revoke the session on the server and remove it from the keyring; False if the server was not reached."""
         return self.auth.logout()
 
+    def change_password(self, old_password: str, new_password: str) -> UserOut:
+        """Change the signed-in user's own password (``POST /auth/password``); the server ends their
+        other sessions and keeps this one. Rejected (422) names the policy rule the new one breaks;
+        Forbidden ``wrong_password`` when the old one is wrong. Returns the user as they are now."""
+        self.auth.request("POST", "/auth/password", json={"old_password": old_password, "new_password": new_password})
+        user = self.me()
+        self.auth.user = user
+        return user
+
+    def reset_password(self, user_id: int) -> TemporaryPassword:
+        """An administrator's reset (``POST /users/{id}/reset-password``): a one-time temporary
+        password to hand to the user, who must change it at the next sign-in."""
+        response = self.auth.request("POST", f"/users/{user_id}/reset-password")
+        return read_model(response, TemporaryPassword)  # type: ignore[no-any-return]
+
     def keep_password(self, username: str, password: str) -> None:
         """Opened offline with this password: sign in with it (once, from memory) when the server answers."""
         self.auth.keep_password(username, password)
@@ -104,8 +148,9 @@ class CaseDeskClient:
         found: M = read_model(self.auth.request("GET", path, params=params), model)
         return found
 
-    def _list(self, path: str, model: type[M]) -> list[M]:
-        return read_model(self.auth.request("GET", path), TypeAdapter(list[model]))  # type: ignore[valid-type,no-any-return]
+    def _list(self, path: str, model: type[M], params: Any = None) -> list[M]:
+        response = self.auth.request("GET", path, params=params)
+        return read_model(response, TypeAdapter(list[model]))  # type: ignore[valid-type,no-any-return]
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -132,6 +177,36 @@ class CaseDeskClient:
     def events(self, order_id: int) -> list[EventView]:
         return self._list(f"/orders/{order_id}/events", EventView)
 
+    # --- the centre ---------------------------------------------------------------------------
+
+    def similar_orders(
+        self, *, phone: str = "", address: str = "", text: str = "", category: str = "", limit: int = 10
+    ) -> list[SimilarOrder]:
+        """Open orders alike a request being taken in (same caller, address, similar title), best first."""
+        params = {"phone": phone, "address": address, "text": text, "category": category, "limit": limit}
+        return self._list("/orders/similar", SimilarOrder, params={k: v for k, v in params.items() if v})
+
+    def caller_orders(self, phone: str, limit: int = 20) -> OrderPage:
+        """The caller's earlier orders, newest first (``GET /orders?phone=``)."""
+        return self.orders(phone=phone, limit=limit)
+
+    def dispatch_suggestion(
+        self, order_id: int, complexity: str | None = None, reply_days: int | None = None
+    ) -> DispatchSuggestion:
+        """Whom to dispatch the order to, and the deadlines a dispatch now would set."""
+        params = {key: value for key, value in {"complexity": complexity, "reply_days": reply_days}.items() if value}
+        return self._get(f"/orders/{order_id}/dispatch-suggestion", DispatchSuggestion, params=params)
+
+    def dispatch_many(self, items: list[BatchDispatchItem]) -> list[BatchDispatchResult]:
+        """Dispatch several orders at once; each is dispatched or refused on its own."""
+        body = BatchDispatchBody(items=items).model_dump(mode="json")
+        response = self.auth.request("POST", "/orders/dispatch", json=body)
+        return read_model(response, TypeAdapter(list[BatchDispatchResult]))  # type: ignore[no-any-return]
+
+    def centre_board(self, day: str | None = None) -> CentreBoard:
+        """The supervisor's board of ``day`` (YYYY-MM-DD; default today in Beijing)."""
+        return self._get("/centre/board", CentreBoard, params={"date": day} if day else None)
+
     # --- writing ----------------------------------------------------------------------------
 
     def create_order(self, intake: OrderIntake) -> OrderDetail:
@@ -152,6 +227,94 @@ class CaseDeskClient:
         response = self.auth.request("POST", path, json=body.model_dump(mode="json"))
         return read_model(response, OrderDetail)  # type: ignore[no-any-return]
 
+    # --- administration (admin only) ---------------------------------------------------------
+
+    def _send(self, method: str, path: str, body: Wire | list[Wire], model: type[M]) -> M:
+        if isinstance(body, list):
+            payload: Any = [b.model_dump(mode="json", exclude_unset=True) for b in body]
+        else:
+            payload = body.model_dump(mode="json", exclude_unset=True)  # a patch sends only what changes
+        found: M = read_model(self.auth.request(method, path, json=payload), model)
+        return found
+
+    def create_department(self, body: DepartmentIn) -> DepartmentOut:
+        return self._send("POST", "/departments", body, DepartmentOut)
+
+    def update_department(self, department_id: int, patch: DepartmentPatch) -> DepartmentOut:
+        return self._send("PATCH", f"/departments/{department_id}", patch, DepartmentOut)
+
+    def create_user(self, body: UserIn) -> UserOut:
+        return self._send("POST", "/users", body, UserOut)
+
+    def update_user(self, user_id: int, patch: UserPatch) -> UserOut:
+        return self._send("PATCH", f"/users/{user_id}", patch, UserOut)
+
+    def create_category(self, body: CategoryIn) -> CategoryOut:
+        return self._send("POST", "/categories", body, CategoryOut)
+
+    def update_category(self, code: str, patch: CategoryPatch) -> CategoryOut:
+        return self._send("PATCH", f"/categories/{code}", patch, CategoryOut)
+
+    def review_chains(self) -> list[ReviewChainVersionOut]:
+        return self._list("/review-chains", ReviewChainVersionOut)
+
+    def add_review_chains(self, body: ReviewChainVersionIn) -> ReviewChainVersionOut:
+        return self._send("POST", "/review-chains", body, ReviewChainVersionOut)
+
+    def calendar(self) -> CalendarOut:
+        return self._get("/calendar", CalendarOut)
+
+    def add_calendar_days(self, days: list[DayIn]) -> RecomputeOut:
+        return self._send("POST", "/calendar/days", list(days), RecomputeOut)
+
+    def remove_calendar_day(self, day: date) -> RecomputeOut:
+        found: RecomputeOut = read_model(self.auth.request("DELETE", f"/calendar/days/{day.isoformat()}"), RecomputeOut)
+        return found
+
+    def load_calendar_year(self, year: int, csv_text: str) -> RecomputeOut:
+        """A year's statutory days as the State Council announced them (CSV ``date,kind,note``)."""
+        response = self.auth.request(
+            "POST",
+            f"/calendar/years/{year}",
+            data=csv_text.encode(),
+            headers={"Content-Type": "text/csv; charset=utf-8"},
+        )
+        found: RecomputeOut = read_model(response, RecomputeOut)
+        return found
+
+    # --- desks (devices) ----------------------------------------------------------------------
+
+    def my_devices(self) -> list[DeviceOut]:
+        """The signed-in user's desks with a live session, this one marked ``current``."""
+        return self._list("/auth/sessions", DeviceOut)
+
+    def end_device_session(self, device_id: int) -> None:
+        """Sign one of the user's desks out (for this desk itself, :meth:`logout` also forgets it here)."""
+        self.auth.request("POST", f"/auth/sessions/{device_id}/end")
+
+    def devices(self, user_id: int | None = None) -> list[DeviceOut]:
+        """Administrators: every desk, or one user's, revoked ones too."""
+        path = "/devices" if user_id is None else f"/users/{user_id}/devices"
+        return self._list(path, DeviceOut)
+
+    def revoke_device(self, device_id: int) -> DeviceOut:
+        """Administrators: cut a desk off; at its next request it discards its local data."""
+        return read_model(self.auth.request("POST", f"/devices/{device_id}/revoke"), DeviceOut)  # type: ignore[no-any-return]
+
+    def revoke_user_devices(self, user_id: int) -> list[DeviceOut]:
+        """Administrators: end every desk of a user."""
+        response = self.auth.request("POST", f"/users/{user_id}/revoke-devices")
+        return read_model(response, TypeAdapter(list[DeviceOut]))  # type: ignore[no-any-return]
+
+    def report_wipe(self, device_id: int, token: str, lost: list[LostEdit]) -> None:
+        """A revoked desk tells the server which unsent edits it discarded, with the revoked
+        session's ``token`` (:attr:`api_client.errors.DeviceRevoked.token`)."""
+        body = WipeReport(lost=lost).model_dump_json().encode()
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        response = self.session.post(self.auth.url(f"/devices/{device_id}/wipe-report"), data=body, headers=headers)
+        if not response.ok:
+            raise error_from_response(response)
+
     # --- oversight ---------------------------------------------------------------------------
 
     def department_measures(self, department_id: int, month: str) -> DepartmentMeasures:
@@ -160,6 +323,10 @@ class CaseDeskClient:
 
     def ranking(self, month: str) -> Ranking:
         return self._get("/measures/ranking", Ranking, params={"month": month})
+
+    def hot_issues(self, month: str, min_volume: int = 5) -> list[HotIssue]:
+        """Categories, places and tags whose intake rose in ``month`` (YYYY-MM)."""
+        return self._list("/measures/hot", HotIssue, params={"month": month, "min_volume": min_volume})
 
     def bulletin(self, month: str, kind: str = "pdf") -> bytes:
         """The month's bulletin (``pdf``) or ledger (``xlsx``) as the server writes them."""

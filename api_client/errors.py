@@ -10,6 +10,7 @@ __all__ = [
     "ApiError",
     "Cancelled",
     "Conflict",
+    "DeviceRevoked",
     "Forbidden",
     "NotFound",
     "Offline",
@@ -65,12 +66,39 @@ class Unauthorized(ApiError):
     default_en = "Your session has ended; please sign in again"
 
 
+class DeviceRevoked(Unauthorized):
+    """401 ``device_revoked``: an administrator cut this desk off; it must discard its local data.
+
+    ``token`` is the revoked session's token the answer came to: the one thing it can still do is
+    report what the desk discarded (:meth:`api_client.CaseDeskClient.report_wipe`)."""
+
+    default_code = "device_revoked"
+    default_zh = "本机已被管理员停用，本机数据将被清除"
+    default_en = "This desk was revoked by an administrator; its local data is erased"
+
+    token: str | None = None
+
+    @property
+    def device_id(self) -> int | None:
+        found = self.detail.get("device_id") if isinstance(self.detail, dict) else None
+        return found if isinstance(found, int) else None
+
+
 class Forbidden(ApiError):
     """403: the user's role may not do this."""
 
     default_code = "forbidden"
     default_zh = "您无权执行此操作"
     default_en = "You may not do this"
+
+
+class PasswordChangeRequired(Forbidden):
+    """403 ``password_change_required``: signed in, but the password an administrator set (or the
+    initial one) must be changed first (:meth:`CaseDeskClient.change_password`)."""
+
+    default_code = "password_change_required"
+    default_zh = "请先修改初始密码，再继续使用系统"
+    default_en = "Change your initial password before going on"
 
 
 class NotFound(ApiError):
@@ -153,6 +181,10 @@ def _error_from_response(response: requests.Response) -> ApiError:
     except ValueError:
         body = None
     cls = error_class(response.status_code)
+    if response.status_code == 401 and isinstance(body, dict) and body.get("code") == DeviceRevoked.default_code:
+        cls = DeviceRevoked
+    if isinstance(body, dict) and body.get("code") == PasswordChangeRequired.default_code:
+        cls = PasswordChangeRequired
     if isinstance(body, dict) and isinstance(body.get("code"), str):
         return cls(
             body["code"],

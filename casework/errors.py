@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from casework.order import UNREACHABLE_ATTEMPTS_TO_CLOSE as _N
+
 
 class Refusal(StrEnum):
     """Why the domain refuses a command. The value is the wire code."""
@@ -16,6 +18,9 @@ class Refusal(StrEnum):
     EXTENSION_PENDING = "extension_pending"
     NO_EXTENSION_PENDING = "no_extension_pending"
     CALLBACK_REQUIRED = "callback_required"
+    CALLBACK_SETTLED = "callback_settled"
+    UNSATISFIED_CALLBACK = "unsatisfied_callback"
+    CLOSE_REASON_REQUIRED = "close_reason_required"
     DEPARTMENT_REQUIRED = "department_required"
 
 
@@ -46,8 +51,23 @@ _MESSAGES: dict[Refusal, tuple[str, str]] = {
         "There is no pending extension request",
     ),
     Refusal.CALLBACK_REQUIRED: (
-        "办结前须完成回访（或多次回访未联系上）",
-        "A callback (or repeated unanswered attempts) is required before closing",
+        f"办结规则：须回访市民满意或基本满意，或连续{_N}次回访未联系上，方可办结",
+        f"Closing rule: the citizen must be satisfied (or basically satisfied) at the callback,"
+        f" or not reached in {_N} attempts in a row",
+    ),
+    Refusal.CALLBACK_SETTLED: (
+        "本轮回访已联系上市民并记录结果：满意可办结，不满意应重办（或由值班长说明理由后办结）",
+        "The citizen was reached and gave a verdict: close if satisfied; if not, re-handle"
+        " (or the centre supervisor closes with a reason)",
+    ),
+    Refusal.UNSATISFIED_CALLBACK: (
+        "办结规则：市民回访不满意，应退回重办；确需办结的，须由中心值班长填写理由后办结",
+        "Closing rule: the citizen was unsatisfied; re-handle the order, or the centre supervisor"
+        " closes it with a reason",
+    ),
+    Refusal.CLOSE_REASON_REQUIRED: (
+        "市民回访不满意，值班长办结须填写理由",
+        "The citizen was unsatisfied: the supervisor must give a reason to close",
     ),
     Refusal.DEPARTMENT_REQUIRED: (
         "请指定承办单位",

@@ -6,18 +6,17 @@ offline to offer only the actions that are allowed now (``allowed_commands``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from casework.errors import CommandRefused, Refusal
-from casework.order import CallbackOutcome, State
+from casework.order import SATISFIED_OUTCOMES, UNREACHABLE_ATTEMPTS_TO_CLOSE, CallbackOutcome, State
 from casework.review import ReviewLevel, may_review
 from casework.roles import Actor, Role
 
-#: A callback that never reached the citizen allows closing after this many attempts.
-UNREACHABLE_ATTEMPTS_TO_CLOSE = 3
+__all__ = ["UNREACHABLE_ATTEMPTS_TO_CLOSE"]  # defined in casework.order; re-exported for callers of the rules
 
 
 class Command(StrEnum):
@@ -60,7 +59,7 @@ class OrderFacts:
     review_level: int = 0
     return_window_ends: datetime | None = None
     extension_pending: bool = False
-    callback_attempts: int = 0
+    callback_attempts: int = 0  # in this round (since the reply, or the latest 重办)
     last_callback_outcome: CallbackOutcome | None = None
 
     @property
@@ -201,7 +200,7 @@ def why_not(command: Command, actor: Actor, facts: OrderFacts, now: datetime) ->
             return found
     elif not rule.who(actor, facts):
         return Refusal.ROLE_NOT_ALLOWED, f"{command.value}: {rule.who_text}"
-    return _guard_refusal(command, facts, now)
+    return _guard_refusal(command, actor, facts, now)
 
 
 def _reviewer_refusal(actor: Actor, facts: OrderFacts) -> tuple[Refusal, str] | None:
@@ -215,7 +214,7 @@ def _reviewer_refusal(actor: Actor, facts: OrderFacts) -> tuple[Refusal, str] | 
     return None
 
 
-def _guard_refusal(command: Command, facts: OrderFacts, now: datetime) -> tuple[Refusal, str] | None:
+def _guard_refusal(command: Command, actor: Actor, facts: OrderFacts, now: datetime) -> tuple[Refusal, str] | None:
     window_closed = facts.return_window_ends is None or now > facts.return_window_ends
     if command is Command.REQUEST_RETURN and facts.state is State.IN_PROGRESS and window_closed:
         return Refusal.RETURN_WINDOW_CLOSED, ""
@@ -223,19 +222,43 @@ def _guard_refusal(command: Command, facts: OrderFacts, now: datetime) -> tuple[
         return Refusal.EXTENSION_PENDING, ""
     if command is Command.RULE_EXTENSION and not facts.extension_pending:
         return Refusal.NO_EXTENSION_PENDING, ""
-    if command is Command.CLOSE and not callback_allows_close(facts):
-        return Refusal.CALLBACK_REQUIRED, ""
+    if command is Command.RECORD_CALLBACK and citizen_reached(facts):
+        return Refusal.CALLBACK_SETTLED, f"outcome: {facts.last_callback_outcome}"
+    if command is Command.CLOSE:
+        return close_refusal(actor, facts)
     return None
 
 
-def callback_allows_close(facts: OrderFacts) -> bool:
-    """A replied order closes after the citizen was reached, or after N unanswered tries."""
+def citizen_reached(facts: OrderFacts) -> bool:
+    """This round's callbacks reached the citizen: their verdict stands (no further callback)."""
     outcome = facts.last_callback_outcome
-    if outcome is None:
-        return False
-    if outcome is CallbackOutcome.UNREACHABLE:
-        return facts.callback_attempts >= UNREACHABLE_ATTEMPTS_TO_CLOSE
-    return True
+    return outcome is not None and outcome is not CallbackOutcome.UNREACHABLE
+
+
+def close_refusal(actor: Actor, facts: OrderFacts) -> tuple[Refusal, str] | None:
+    """The closing rule (product.md): a replied order closes after a satisfied or basically satisfied
+    callback, or after ``UNREACHABLE_ATTEMPTS_TO_CLOSE`` unanswered attempts in a row; after an
+    unsatisfied one it goes back for 重办 — or the centre supervisor closes it, with a reason
+    (:func:`check_input`). It never closes silently."""
+    outcome = facts.last_callback_outcome
+    if outcome in SATISFIED_OUTCOMES:
+        return None
+    if outcome is CallbackOutcome.UNSATISFIED:
+        return None if actor.is_centre_supervisor else (Refusal.UNSATISFIED_CALLBACK, "")
+    attempts = facts.callback_attempts if outcome is CallbackOutcome.UNREACHABLE else 0
+    if attempts >= UNREACHABLE_ATTEMPTS_TO_CLOSE:
+        return None
+    return Refusal.CALLBACK_REQUIRED, f"unanswered attempts: {attempts} of {UNREACHABLE_ATTEMPTS_TO_CLOSE}"
+
+
+def check_input(command: Command, facts: OrderFacts, args: Mapping[str, object]) -> None:
+    """The rules that depend on what the command carries, not only on who and when: raise
+    :class:`CommandRefused` when ``args`` (the command's body) do not satisfy them.
+
+    Closing after an unsatisfied callback (only the supervisor gets this far) needs the reason."""
+    unsatisfied = facts.last_callback_outcome is CallbackOutcome.UNSATISFIED
+    if command is Command.CLOSE and unsatisfied and not str(args.get("note") or "").strip():
+        raise CommandRefused(Refusal.CLOSE_REASON_REQUIRED)
 
 
 def allowed_commands(actor: Actor, facts: OrderFacts, now: datetime) -> list[Command]:

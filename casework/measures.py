@@ -214,11 +214,15 @@ class Ranking(Wire):
     entries: list[RankingEntry]
 
 
-class HotIssue(Wire):
-    """A category or place whose volume rose against the previous period of equal length."""
+#: What a hot issue is about, in the official documents' words (the bulletin's and the ledger's).
+HOT_ISSUE_KINDS: dict[str, str] = {"category": "诉求分类", "district": "区域", "street": "街道", "tag": "标签"}
 
-    kind: Literal["category", "district", "street"]
-    code: str = Field(description="Category code, district, or 'district/street'")
+
+class HotIssue(Wire):
+    """A category, place or tag whose volume rose against the previous period of equal length."""
+
+    kind: Literal["category", "district", "street", "tag"]
+    code: str = Field(description="Category code, district, 'district/street', or the tag")
     name: str
     count: int = Field(description="Orders received in the period")
     previous: int = Field(description="Orders received in the previous period of equal length")

@@ -56,7 +56,14 @@ class CallbackOutcome(StrEnum):
     SATISFIED = "satisfied"
     BASICALLY_SATISFIED = "basically_satisfied"
     UNSATISFIED = "unsatisfied"
-    UNREACHABLE = "unreachable"
+    UNREACHABLE = "unreachable"  # not reached: every other outcome is the verdict of a citizen reached
+
+
+#: Outcomes after which the order may close (回访满意率 counts both as satisfied).
+SATISFIED_OUTCOMES = frozenset({CallbackOutcome.SATISFIED, CallbackOutcome.BASICALLY_SATISFIED})
+
+#: Callbacks that never reached the citizen allow closing after this many attempts in a row.
+UNREACHABLE_ATTEMPTS_TO_CLOSE = 3
 
 
 class ReturnReason(StrEnum):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from casework.order import Importance
@@ -64,6 +65,28 @@ class ReviewChainConfig:
             else:
                 per_department[key] = parsed
         return cls(default=default, per_department=per_department)
+
+
+@dataclass(frozen=True)
+class ChainVersion:
+    """One version of the review chains, as an administrator saved it: in force from ``effective_from``."""
+
+    id: int
+    effective_from: date
+    chains: Mapping[str, Mapping[str, Sequence[str]]]
+
+
+def version_in_force(versions: Iterable[ChainVersion], day: date) -> ChainVersion | None:
+    """The version in force on ``day``: of those effective by then, the one with the latest
+    ``effective_from`` (the newest saved, on a tie). None before the first version."""
+    effective = [v for v in versions if v.effective_from <= day]
+    return max(effective, key=lambda v: (v.effective_from, v.id), default=None)
+
+
+def chains_in_force(versions: Iterable[ChainVersion], day: date) -> ReviewChainConfig:
+    """The chains a reply submitted on ``day`` climbs; the built-in defaults before any version."""
+    version = version_in_force(versions, day)
+    return ReviewChainConfig() if version is None else ReviewChainConfig.from_mapping(version.chains)
 
 
 def may_review(actor: Actor, level: ReviewLevel, lead_department_id: int | None, reply_author_id: int | None) -> bool:

@@ -15,10 +15,13 @@ class Role(StrEnum):
     LEADER_IN_CHARGE = "leader_in_charge"  # 市分管领导
     TOP_LEADER = "top_leader"  # 市主要领导
     CENTRE_AGENT = "centre_agent"  # 话务员/派单员
+    CENTRE_SUPERVISOR = "centre_supervisor"  # 值班长: a centre agent who may also close after an unsatisfied callback
     ADMIN = "admin"
 
 
 DEPARTMENT_ROLES = frozenset({Role.HANDLER, Role.SECTION_CHIEF, Role.DEPARTMENT_HEAD})
+#: The hotline centre's staff: everything a centre agent may do, the supervisor may do too.
+CENTRE_ROLES = frozenset({Role.CENTRE_AGENT, Role.CENTRE_SUPERVISOR})
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,12 @@ class Actor:
 
     @property
     def is_centre(self) -> bool:
-        return self.role is Role.CENTRE_AGENT
+        return self.role in CENTRE_ROLES
+
+    @property
+    def is_centre_supervisor(self) -> bool:
+        """The centre's 值班长: may close an order after an unsatisfied callback, with a reason."""
+        return self.role is Role.CENTRE_SUPERVISOR
 
     @property
     def is_department_staff(self) -> bool:

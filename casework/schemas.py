@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from casework.calendar import DayKind
 from casework.lifecycle import Command
 from casework.order import (
     CallbackOutcome,
@@ -98,20 +99,46 @@ class DepartmentOut(Wire):
     name: str
     name_en: str
     kind: str
+    active: bool = True  # servers before the administration screens had no inactive departments
+
+
+class DepartmentPatch(Input):
+    """An administrator's edit of a department: only the fields sent change (the code never does)."""
+
+    name: RequiredShort | None = None
+    name_en: Short | None = None
+    kind: DepartmentKind | None = None
+    active: bool | None = None
+
+
+CategoryCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")]
+DepartmentCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
 
 
 class CategoryIn(Input):
-    code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")]
+    code: CategoryCode
     name: RequiredShort
-    parent_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.]{1,20}$")] | None = None
-    department_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")] | None = None
+    name_en: Short = ""
+    parent_code: CategoryCode | None = None
+    department_code: DepartmentCode | None = None
 
 
 class CategoryOut(Wire):
     code: str
     name: str
+    name_en: str = ""  # servers before the administration screens had no English names
     parent_code: str | None
     department_code: str | None
+
+
+class CategoryPatch(Input):
+    """An administrator's edit of a category: only the fields sent change; ``null`` clears the
+    parent (a top-level category) or the default department."""
+
+    name: RequiredShort | None = None
+    name_en: Short | None = None
+    parent_code: CategoryCode | None = None
+    department_code: DepartmentCode | None = None
 
 
 class UserIn(Input):
@@ -119,7 +146,8 @@ class UserIn(Input):
     name: RequiredShort
     role: Role
     department_id: Id | None = None
-    password: Annotated[str, StringConstraints(min_length=8, max_length=200)]
+    # The policy (casework.passwords) is checked by the server, which names the rule broken.
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     portfolio: list[Id] = Field(default_factory=list, max_length=500)
     may_sign: bool = False
 
@@ -133,6 +161,76 @@ class UserOut(Wire):
     portfolio: list[int]
     may_sign: bool
     active: bool
+    # Until set to False by POST /auth/password, every endpoint but that one, me and sign-out
+    # answers 403 password_change_required (an administrator created or reset the password).
+    must_change_password: bool = False
+
+
+class UserPatch(Input):
+    """An administrator's edit of a user: only the fields sent change (the username never does;
+    the password has its own command)."""
+
+    name: RequiredShort | None = None
+    role: Role | None = None
+    department_id: Id | None = None
+    portfolio: list[Id] | None = Field(default=None, max_length=500)
+    may_sign: bool | None = None
+    active: bool | None = None
+
+
+#: Review chains as plain data: ``{"default"|DEPARTMENT_CODE: {importance: [level, ...]}}``.
+ReviewChains = dict[
+    Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")],
+    dict[Importance, Annotated[list[ReviewLevel], Field(min_length=1, max_length=4)]],
+]
+
+
+class ReviewChainVersionIn(Input):
+    """A new version of the review chains, in force from ``effective_from`` (Beijing date)."""
+
+    effective_from: date
+    chains: ReviewChains = Field(max_length=500)
+    note: Short = ""
+
+    @field_validator("chains")
+    @classmethod
+    def _levels_once(cls, value: ReviewChains) -> ReviewChains:
+        for levels in (levels for chains in value.values() for levels in chains.values()):
+            if len(set(levels)) != len(levels):
+                raise ValueError("a level appears twice in one chain")
+        return value
+
+
+class ReviewChainVersionOut(Wire):
+    id: int
+    effective_from: date
+    chains: ReviewChains
+    note: str
+    created_by: int | None
+    created_at: datetime
+    in_force: bool  # the version in force today
+
+
+# --- calendar ----------------------------------------------------------------------------
+
+
+class DayIn(Input):
+    """A local day: a holiday (休) or a working day (班) the statutory calendar does not say."""
+
+    day: date
+    kind: DayKind
+    note: Short = ""
+
+
+class CalendarOut(Wire):
+    version: str
+    local_days: list[DayIn]
+    loaded_years: list[int]
+
+
+class RecomputeOut(Wire):
+    version: str
+    recomputed_orders: int
 
 
 # --- auth --------------------------------------------------------------------------------
@@ -141,10 +239,26 @@ class UserOut(Wire):
 class LoginRequest(Input):
     username: Annotated[str, StringConstraints(max_length=100)]
     password: Annotated[str, StringConstraints(max_length=200)]
+    # The desk signing in: its random key (kept in its data directory) and a name for people.
+    device_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = None
+    device_name: Short = ""
 
 
 class RefreshRequest(Input):
     refresh_token: Annotated[str, StringConstraints(max_length=200)]
+
+
+class PasswordChange(Input):
+    old_password: Annotated[str, StringConstraints(max_length=200)]
+    new_password: Annotated[str, StringConstraints(max_length=200)]
+
+
+class TemporaryPassword(Wire):
+    """An administrator's reset: shown once, to be changed by the user at their next sign-in."""
+
+    user_id: int
+    username: str
+    temporary_password: str
 
 
 class TokenPair(Wire):
@@ -202,8 +316,23 @@ class DispatchBody(VersionedBody):
     reply_days: Annotated[int, Field(ge=1, le=7)] | None = None
 
 
+class BatchDispatchItem(DispatchBody):
+    """One order of a batch dispatch: the order and its dispatch, as ``POST /orders/{id}/dispatch`` takes it."""
+
+    order_id: Id
+
+
+class BatchDispatchBody(Input):
+    """``POST /orders/dispatch``: several orders dispatched at once, each on its own."""
+
+    items: list[BatchDispatchItem] = Field(min_length=1, max_length=100)
+
+
 class CloseAtOnceBody(VersionedBody):
+    """直接办结: the centre answers at once (a consultation, typically) with the policy basis it cites."""
+
     reply: RequiredText
+    basis: Text = ""
 
 
 class InvalidateBody(VersionedBody):
@@ -284,13 +413,26 @@ class RuleExtensionBody(VersionedBody):
 
 
 class RecordCallbackBody(VersionedBody):
+    """One callback attempt: ``unreachable`` when the citizen was not reached, else their verdict,
+    whether the problem was resolved, and their own words (市民原话)."""
+
     method: Literal["phone", "sms", "visit"] = "phone"
     outcome: CallbackOutcome
+    resolved: bool | None = None
+    citizen_words: Text = ""
     notes: Text = ""
+
+    @model_validator(mode="after")
+    def _only_a_reached_citizen_speaks(self) -> RecordCallbackBody:
+        if self.outcome is CallbackOutcome.UNREACHABLE and (self.resolved is not None or self.citizen_words):
+            raise ValueError("a citizen not reached gives no verdict: leave resolved and citizen_words empty")
+        return self
 
 
 class CloseBody(VersionedBody):
-    note: Text = ""
+    note: Text = Field(
+        default="", description="After an unsatisfied callback: the centre supervisor's reason (required)"
+    )
 
 
 class ReopenBody(VersionedBody):
@@ -299,10 +441,14 @@ class ReopenBody(VersionedBody):
 
 
 class SuperviseBody(VersionedBody):
+    """督办: the centre or a city leader puts the order under supervision, saying what they require."""
+
     note: Text = ""
 
 
 class RemindBody(VersionedBody):
+    """催办: a reminder to the department, with what is asked."""
+
     note: Text = ""
 
 
@@ -393,6 +539,64 @@ class OrderPage(Wire):
     total: int
 
 
+SimilarReason = Literal["same_caller", "same_address", "similar_text", "same_category"]
+
+
+class SimilarOrder(Wire):
+    """An open order that may be the request being taken in (``GET /orders/similar``): 合并, not a duplicate."""
+
+    order: OrderSummary
+    reasons: list[SimilarReason]
+    text_similarity: float = Field(description="Trigram similarity of the title to the text (0 … 1)")
+    score: float = Field(description="The rank: same caller 1, same address 0.6, same category 0.1, plus the text's")
+
+
+class BatchDispatchResult(Wire):
+    """One order's outcome in a batch dispatch: ``dispatched`` with the order now, or ``refused``
+    with the reason (as the single dispatch would answer it) and nothing changed on that order."""
+
+    order_id: int
+    status: Literal["dispatched", "refused"]
+    code: str = ""
+    message_zh: str = ""
+    message_en: str = ""
+    order: OrderSummary | None = None
+
+
+class DepartmentCandidate(Wire):
+    """A department that may lead the order, and why."""
+
+    department_id: int
+    code: str
+    name: str
+    category_default: bool = Field(description="The category's (or its parent's) default department")
+    dispatched_before: int = Field(description="Of the category's latest orders, how many this department leads")
+
+
+class DeadlinePreview(Wire):
+    """The deadlines a dispatch now would set (working days; provisional where the calendar's year
+    is not published yet)."""
+
+    sign_by: datetime
+    onsite_by: datetime | None
+    reply_by: datetime
+    provisional: bool
+    calendar_version: str
+
+
+class DispatchSuggestion(Wire):
+    """``GET /orders/{id}/dispatch-suggestion``: whom to dispatch to, and the deadlines it would set."""
+
+    order_id: int
+    category_code: str
+    lead_department_id: int | None = Field(description="The suggestion (see the candidates for why)")
+    candidates: list[DepartmentCandidate]
+    history_size: int = Field(description="How many of the category's latest dispatched orders were counted")
+    complexity: Complexity
+    reply_days: int = Field(description="Working days to reply, as the dispatch would count them")
+    deadlines: DeadlinePreview
+
+
 class OnsiteCheckView(Wire):
     client_id: UUID
     author_id: int
@@ -433,6 +637,17 @@ class CallbackView(Wire):
     outcome: CallbackOutcome
     notes: str
     agent_id: int
+    at: datetime
+    resolved: bool | None = None
+    citizen_words: str = ""
+
+
+class SupervisionView(Wire):
+    """A 督办 or 催办 issued on the order: by whom, when, and what was asked."""
+
+    kind: Literal["supervise", "remind"]
+    actor_id: int | None
+    note: str
     at: datetime
 
 
@@ -492,6 +707,8 @@ class OrderDetail(OrderSummary):
     merge_reason: str
     attachments: list[AttachmentView]
     audit_marks: list[AuditMarkView] = Field(default_factory=list)
+    supervision: list[SupervisionView] = Field(default_factory=list)
+    callback_attempts: int = Field(default=0, description="Callback attempts in this round (since the reply or 重办)")
     allowed_commands: list[Command]
 
 
@@ -523,3 +740,61 @@ class ServerInfo(BaseModel):
     name: str
     version: str
     api_version: int
+
+
+# --- the centre's supervisor board ---------------------------------------------------------------
+
+
+class IntakeCount(Wire):
+    """Orders received in one hour (Beijing time, 0–23) through one channel."""
+
+    hour: int
+    channel: Channel
+    count: int
+
+
+class WaitingOrder(Wire):
+    """An order not dispatched yet, longer than the target."""
+
+    id: int
+    number: str
+    title: str
+    channel: Channel
+    urgency: Urgency
+    received_at: datetime
+    waiting_seconds: int
+
+
+class DepartmentOverdue(Wire):
+    department_id: int
+    code: str
+    name: str
+    overdue: int = Field(description="Orders of the department open and overdue at as_of")
+
+
+class CallbackDue(Wire):
+    """A replied order waiting for its callback (回访), oldest reply first."""
+
+    id: int
+    number: str
+    title: str
+    lead_department_id: int | None
+    replied_at: datetime | None
+    callback_attempts: int
+
+
+class CentreBoard(Wire):
+    """``GET /centre/board``: the centre supervisor's day. Intake counts the day's orders; waiting
+    and callbacks are as they stand now; overdue stands at ``as_of`` (the day's end, or now)."""
+
+    day: date
+    as_of: datetime
+    intake_total: int
+    intake: list[IntakeCount]
+    dispatch_target_seconds: int
+    waiting_count: int = Field(description="Received, not dispatched, for longer than the target")
+    waiting: list[WaitingOrder] = Field(description="The longest-waiting of them (at most 50)")
+    overdue_total: int
+    overdue_by_department: list[DepartmentOverdue]
+    callbacks_due_count: int
+    callbacks_due: list[CallbackDue] = Field(description="The oldest replies (at most 50)")

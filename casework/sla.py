@@ -36,6 +36,11 @@ class Urgency(StrEnum):
     VERY_URGENT = "very_urgent"
 
 
+#: The centre dispatches a received order within this time (Beijing's 12345: 5 minutes); the
+#: supervisor's board lists the orders waiting longer.
+DISPATCH_TARGET = timedelta(minutes=5)
+
+
 @dataclass(frozen=True)
 class OrderDeadlines:
     """The deadlines of one order: sign, on-site check (urgent only) and reply."""

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints, create_model, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema, create_model, field_validator
 
 from casework.lifecycle import Command
 from casework.schemas import COMMAND_BODIES, EventView, Id, Input, OrderDetail, Wire
@@ -72,6 +72,20 @@ def mutation_args(body: BaseModel | dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _base_text(value: Any) -> str:
+    # A plain ``str`` would refuse a lone surrogate here, failing the whole push; it is refused
+    # per mutation instead (Mutation.base_problems). Anything not a string still fails the push,
+    # as the schema says.
+    if not isinstance(value, str):
+        raise ValueError("a base text must be a string")
+    if len(value) > 10_000:
+        raise ValueError("a base text has at most 10000 characters")
+    return value
+
+
+BaseText = Annotated[Any, AfterValidator(_base_text), WithJsonSchema({"type": "string", "maxLength": 10_000})]
+
+
 class Mutation(Input):
     """One named command made offline, with the free text it was based on (see :data:`TEXT_BASE_COMMANDS`)."""
 
@@ -79,7 +93,7 @@ class Mutation(Input):
     order_id: Id
     name: Command
     args: dict[str, Any] = Field(description="The command's body without version (see /orders/{id}/<command>)")
-    base: dict[str, Annotated[str, StringConstraints(max_length=10_000)]] = Field(
+    base: dict[str, BaseText] = Field(
         default_factory=dict, description="Free-text fields as they were before the edit, e.g. {'text': …}"
     )
 
@@ -91,6 +105,17 @@ class Mutation(Input):
         if "version" in args:
             args = {k: v for k, v in args.items() if k != "version"}
         return args
+
+    def base_problems(self) -> list[dict[str, Any]]:
+        """Base texts that cannot be text at all (a lone UTF-16 surrogate from a Windows clipboard):
+        what refuses this one mutation, as args that fail their model do — never the whole push."""
+        problems = []
+        for name, value in self.base.items():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                problems.append({"loc": ["base", name], "type": "string_unicode", "msg": "not valid Unicode text"})
+        return problems
 
     def based_on(self) -> str | None:
         """The draft text this edit started from, when its command carries one."""

@@ -118,6 +118,7 @@ _ROLES: dict[str, Name] = {
     Role.LEADER_IN_CHARGE: Name("分管领导", "Leader in charge"),
     Role.TOP_LEADER: Name("主要领导", "Top leader"),
     Role.CENTRE_AGENT: Name("热线坐席", "Hotline agent"),
+    Role.CENTRE_SUPERVISOR: Name("值班长", "Centre supervisor"),
     Role.ADMIN: Name("管理员", "Administrator"),
 }
 _REVIEW_LEVELS: dict[str, Name] = {

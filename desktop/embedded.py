@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import uvicorn
 
-DEMO_USERS = ("handler", "chief", "head", "leader")
+DEMO_USERS = ("handler", "chief", "head", "leader", "admin")
 __all__ = ["DEMO_USERS", "SERVER_EXTRA", "EmbeddedServer", "ServerNotInstalled", "missing_server_packages"]
 
 #: What to install for the bundled server (pyproject.toml's ``server`` extra).
@@ -91,7 +91,7 @@ class EmbeddedServer:
         from server.demo.seed import seed_once
         from server.settings import Settings
 
-        settings = Settings(data_dir=self.data_dir)
+        settings = Settings(data_dir=self.data_dir, demo_mode=True)  # the demo password stays
         seed_once(settings, orders=self.orders)  # migrates; seeds only a database without the demo city
         app = create_app(settings)
         sock = self._listen()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from api_client import CaseDeskClient
@@ -219,24 +218,19 @@ class Reads:
 
     def thumbnail(self, sha256: str) -> bytes | None:
         """The cached thumbnail of a blob, or None."""
-        path = self.cache.thumbnail_path(sha256)
-        return path.read_bytes() if path is not None else None
+        return self.cache.thumbnail(sha256)
 
     def fetch_thumbnail(self, sha256: str) -> bytes:
         """The server's thumbnail of a blob (network lane)."""
         return self.client.thumbnail(sha256)
 
-    def keep_thumbnail(self, sha256: str, data: bytes) -> Path:
+    def keep_thumbnail(self, sha256: str, data: bytes) -> None:
         """Cache a thumbnail fetched from the server, for offline use."""
-        return self.cache.put_thumbnail(sha256, data)
+        self.cache.put_thumbnail(sha256, data)
 
     def blob(self, sha256: str) -> bytes | None:
         """The cached blob, or None when it is not on this desk."""
         return self.cache.read(sha256) if self.cache.has(sha256) else None
-
-    def blob_path(self, sha256: str) -> Path:
-        """Where a cached blob lies (no extension)."""
-        return self.cache.path(sha256)
 
     def download(self, sha256: str) -> bytes:
         """The blob from the server (network lane)."""

@@ -9,13 +9,15 @@ verifier of the password (``offline-unlock.json`` — never the password itself)
 cached logons do. When the server cannot be reached and no session is kept in the OS keyring,
 the same password, checked against that verifier, opens the cached orders and the unsent work
 offline; the password is then held in memory only, to sign in once the server answers.
+
+The profile's data is encrypted at rest under a key kept in the OS keyring and wrapped under the
+password (:mod:`desktop.profile_key`): the same password that passes the verifier unwraps it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import threading
 from pathlib import Path
 
@@ -23,18 +25,27 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from api_client import CaseDeskClient
-from api_client.errors import NotFound, Offline, Unauthorized
+from api_client.errors import DeviceRevoked, NotFound, Offline, Unauthorized
 from casework.schemas import UserOut
+from desktop.devices import Wiped, device_identity, discard, lost_edits
+from desktop.profile_key import (
+    ProfileKeyLost,
+    ProfileLocked,
+    moved_profile,
+    profile_key,
+    rewrap_profile_key,
+    set_aside,
+)
 from desktop.tasks import TaskRunner
 from desktop.workspace import Workspace, profile_dir, url_profile_dir
 from offline import open_store
+from offline.atrest import ARGON2, write_private
 
 SERVERS_FILE = "servers.json"
 VERIFIER_FILE = "offline-unlock.json"
 
-# The library's defaults (RFC 9106's second choice: 64 MiB, 3 passes), stronger than the server's
-# per-request setting: this hash sits in a file on a laptop that may be lost.
-_hasher = PasswordHasher()
+# offline.atrest's ARGON2, the same as the profile key's password wrap (one definition).
+_hasher = PasswordHasher.from_parameters(ARGON2)
 _servers_lock = threading.Lock()
 
 
@@ -68,6 +79,38 @@ class WrongOfflinePassword(Unauthorized):
     default_en = "Wrong password (the server cannot be reached; checked against this PC's record of your last sign-in)"
 
 
+class DeskWiped(Unauthorized):
+    """At start, the server said this desk was revoked: its profile was erased (``wiped`` says what
+    was discarded); whoever has the password may sign in again as a new desk."""
+
+    default_code = "device_revoked"
+    default_zh = "本机已被管理员停用，本机保存的数据已清除。如需继续使用，请重新登录。"
+    default_en = "An administrator revoked this desk; the data kept on it was erased. Sign in again to go on."
+
+    def __init__(self, wiped: Wiped | None) -> None:
+        super().__init__()
+        self.wiped = wiped
+
+
+def erase_revoked(
+    client: CaseDeskClient, root: Path | None, username: str, revoked: DeviceRevoked, password: str | None = None
+) -> Wiped | None:
+    """A revoked desk not yet open: list what its profile held unsent (opened with its key from the
+    keyring or ``password``; a profile whose key neither gives is erased with nothing listed), report
+    it and erase it."""
+    if root is None or not (root / "local.sqlite").exists():
+        client.auth.store.delete(username)
+        return None
+    lost = []
+    with contextlib.suppress(ProfileLocked, ProfileKeyLost):
+        store = open_store(root / "local.sqlite", profile_key(root, password))
+        try:
+            lost = lost_edits(store)
+        finally:
+            store.close()
+    return discard(client, root, username, revoked, lost)
+
+
 # --- signing in ----------------------------------------------------------------------------------
 
 
@@ -75,15 +118,29 @@ def sign_in(server_url: str, username: str, password: str, data_root: Path, runn
     """Sign in with a password (raises the client's errors: Unauthorized …). When the server cannot
     be reached, the password is checked against this PC's verifier and the desk opens offline
     (or raises :class:`NoOfflineCopy` / :class:`WrongOfflinePassword`)."""
-    client = CaseDeskClient(server_url)
+    client = CaseDeskClient(server_url, device=device_identity(data_root))
+    erased = None
     try:
         server_id = server_identity(client, data_root)
-        user = client.login(username, password)
+        try:
+            user = client.login(username, password)
+        except DeviceRevoked as revoked:
+            # Revoked while it was away: erase what it kept, report it, then sign in as a new desk.
+            root = known_profile(data_root, server_url, username)
+            erased = erase_revoked(client, root, username, revoked, password)
+            user = client.login(username, password)
     except Offline:
         return unlock_offline(client, username, password, data_root, runner)
     root = open_profile(data_root, server_url, server_id, user.username)
+    try:
+        key = profile_key(root, password)
+    except ProfileKeyLost:  # unreadable for good: keep it aside, start afresh
+        set_aside(root)
+        key = profile_key(root, password)
     keep_verifier(root, user.username, password)
-    return Workspace(client, user, root, runner, online=True)
+    workspace = Workspace(client, user, root, runner, online=True, key=key)
+    workspace.erased = erased
+    return workspace
 
 
 def resume(server_url: str, username: str, data_root: Path, runner: TaskRunner) -> Workspace:
@@ -91,19 +148,40 @@ def resume(server_url: str, username: str, data_root: Path, runner: TaskRunner) 
     cached data when the server cannot be reached and the keyring keeps a session. Raises
     Unauthorized (no session kept) or :class:`OfflineLocked` (offline, no session kept: the
     password can unlock the desk, :func:`sign_in`)."""
-    client = CaseDeskClient(server_url)
+    client = CaseDeskClient(server_url, device=device_identity(data_root))
     try:
         server_id = server_identity(client, data_root)
         user = client.resume(username)
+    except DeviceRevoked as revoked:
+        root = known_profile(data_root, server_url, username)
+        raise DeskWiped(erase_revoked(client, root, username, revoked)) from None
     except Offline:
         root = known_profile(data_root, server_url, username)
-        cached = cached_user(root) if root is not None else None
-        if root is None or cached is None:
+        if root is None:
             raise NoOfflineCopy() from None
         if client.auth.store.load(username) is None:
             raise OfflineLocked() from None
-        return Workspace(client, cached, root, runner, online=False)
-    return Workspace(client, user, open_profile(data_root, server_url, server_id, user.username), runner, online=True)
+        try:
+            key = profile_key(root)
+        except ProfileLocked:
+            raise OfflineLocked() from None
+        cached = cached_user(root, key)
+        if cached is None:
+            raise NoOfflineCopy() from None
+        return Workspace(client, cached, root, runner, online=False, key=key)
+    root = open_profile(data_root, server_url, server_id, user.username)
+    return Workspace(client, user, root, runner, online=True, key=profile_key(root))
+
+
+def change_password(workspace: Workspace, old_password: str, new_password: str) -> UserOut:
+    """Change the signed-in user's password on the server (network lane); the offline verifier and
+    the profile key's password wrap follow, so the new password (and no longer the old one) opens
+    this desk offline. Returns the user as they are now."""
+    user = workspace.client.change_password(old_password, new_password)
+    workspace.user = user
+    rewrap_profile_key(workspace.root, old_password, new_password)
+    keep_verifier(workspace.root, user.username, new_password)
+    return user
 
 
 def unlock_offline(
@@ -111,13 +189,19 @@ def unlock_offline(
 ) -> Workspace:
     """Open ``username``'s cached desk offline when ``password`` matches the verifier kept here."""
     root = known_profile(data_root, client.base_url, username)
-    user = cached_user(root) if root is not None else None
-    if root is None or user is None or not (root / VERIFIER_FILE).exists():
+    if root is None or not (root / VERIFIER_FILE).exists():
         raise NoOfflineCopy()
     if not check_verifier(root, username, password):
         raise WrongOfflinePassword()
+    try:
+        key = profile_key(root, password)
+    except (ProfileLocked, ProfileKeyLost):
+        raise NoOfflineCopy() from None
+    user = cached_user(root, key)
+    if user is None:
+        raise NoOfflineCopy()
     client.keep_password(username, password)  # memory only: to sign in when the server answers
-    return Workspace(client, user, root, runner, online=False)
+    return Workspace(client, user, root, runner, online=False, key=key)
 
 
 # --- which profile -------------------------------------------------------------------------------
@@ -146,6 +230,7 @@ def open_profile(data_root: Path, server_url: str, server_id: str | None, userna
     if not root.exists() and by_url.exists():
         with contextlib.suppress(OSError):  # in use or unmovable: start afresh, the old one stays
             by_url.rename(root)
+            moved_profile(by_url, root)
     return root
 
 
@@ -167,7 +252,7 @@ def _read_servers(data_root: Path) -> dict[str, str]:
 
 def _write_servers(data_root: Path, known: dict[str, str]) -> None:
     with _servers_lock:
-        _write_private(data_root / "profiles" / SERVERS_FILE, json.dumps(known, indent=1, sort_keys=True))
+        write_private(data_root / "profiles" / SERVERS_FILE, json.dumps(known, indent=1, sort_keys=True))
 
 
 # --- the offline verifier ------------------------------------------------------------------------
@@ -177,7 +262,7 @@ def keep_verifier(root: Path, username: str, password: str) -> None:
     """After a sign-in the server accepted: an Argon2id hash of the password, for offline unlock."""
     body = {"username": username, "argon2id": _hasher.hash(password)}
     with contextlib.suppress(OSError):  # no offline unlock then; signing in still works
-        _write_private(root / VERIFIER_FILE, json.dumps(body))
+        write_private(root / VERIFIER_FILE, json.dumps(body))
 
 
 def check_verifier(root: Path, username: str, password: str) -> bool:
@@ -188,24 +273,29 @@ def check_verifier(root: Path, username: str, password: str) -> bool:
         return False
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` readable by this OS user only, replacing the file at once (no torn file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(temp, path)
+def check_password(workspace: Workspace, password: str) -> bool:
+    """The idle lock's check of the signed-in user's password: offline, against this PC's verifier
+    (no server needed); a profile without one (only ever resumed from the keyring) asks the server."""
+    root, username = workspace.root, workspace.user.username
+    if (root / VERIFIER_FILE).exists():
+        return check_verifier(root, username, password)
+    client = CaseDeskClient(workspace.server_url, persist_session=False)
+    try:
+        client.login(username, password)
+    except Unauthorized:
+        return False
+    keep_verifier(root, username, password)  # offline from now on (the extra session is never kept)
+    return True
 
 
 # --- the cached user -----------------------------------------------------------------------------
 
 
-def cached_user(root: Path) -> UserOut | None:
+def cached_user(root: Path, key: bytes | None = None) -> UserOut | None:
     """The user who last signed in to this profile, as the server described them then."""
     if not (root / "local.sqlite").exists():
         return None
-    store = open_store(root / "local.sqlite")
+    store = open_store(root / "local.sqlite", key)
     try:
         me = store.me()
     finally:

@@ -19,14 +19,17 @@ from pydantic import BaseModel
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from api_client import CaseDeskClient
-from api_client.errors import ApiError, Offline, Unauthorized
+from api_client.errors import ApiError, DeviceRevoked, Offline, Unauthorized
 from casework.lifecycle import Command
 from casework.roles import DEPARTMENT_ROLES, Actor, Role
 from casework.schemas import UserOut
 from casework.sync import COMMAND_ARGS, IN_FLIGHT, PROBLEMS, mutation_args
+from desktop.admin import Administration
+from desktop.devices import Devices, LostEdit, Wiped, lost_edits, report_lost
 from desktop.measures import MonthFigures, load_month
+from desktop.profile import wipe_profile
 from desktop.reads import Reads
-from desktop.tasks import Task, TaskRunner, guarded
+from desktop.tasks import Lane, Task, TaskRunner, guarded
 from offline import Store, open_store
 from offline.blobcache import BlobCache
 from offline.facts import actor_of
@@ -61,7 +64,12 @@ class SyncStatus:
 
     @property
     def needs_sign_in(self) -> bool:
-        return isinstance(self.error, Unauthorized)
+        return isinstance(self.error, Unauthorized) and not self.revoked
+
+    @property
+    def revoked(self) -> bool:
+        """An administrator revoked this desk: it must erase its local data (desktop.devices.discard)."""
+        return isinstance(self.error, DeviceRevoked)
 
 
 #: How long a recorded command waits on the desk before it is sent: the time to take it back (撤销)
@@ -140,7 +148,11 @@ class Workspace(QObject):
         runner: TaskRunner,
         online: bool,
         parent: QObject | None = None,
+        key: bytes | None = None,
     ) -> None:
+        """``key``: the profile's data key (:mod:`desktop.profile_key`); the store and the file cache
+        are encrypted under it, and a profile an older CaseDesk kept in the clear is encrypted now.
+        None keeps them unencrypted (tests and the benchmark's baseline)."""
         super().__init__(parent)
         self.client = client
         self.user = user
@@ -148,9 +160,10 @@ class Workspace(QObject):
         self.root = root
         self.runner = runner
         root.mkdir(parents=True, exist_ok=True)
-        self.store: Store = open_store(root / "local.sqlite")
-        self.cache = BlobCache(root / "blobs")
+        self.store: Store = open_store(root / "local.sqlite", key)
+        self.cache = BlobCache(root / "blobs", key)
         self.cache.clean_temp()
+        self.cache.seal_plain_files()
         self.store.set_me(user)
         #: What the widgets show, read as plain data (run its methods on the runner's disk lane).
         self.reads = Reads(self.store, self.cache, client, self.actor)
@@ -174,6 +187,10 @@ class Workspace(QObject):
         #: The first sync round of this session has reported (done or failed): the window chooses the
         #: list to open on from counts taken after this.
         self.first_sync_reported = False
+        #: Set when this desk had been revoked and erased its old profile before this sign-in.
+        self.erased: Wiped | None = None
+        #: This user's desks (and, for administrators, everyone's): listed, ended, revoked.
+        self.devices = Devices(client, runner)
         # Every request tells whether the server answered: the status flips on the first failure.
         self._stop_listening = client.listen(self._reached)
 
@@ -399,6 +416,10 @@ class Workspace(QObject):
         portfolio = frozenset(self.user.portfolio) if self.user.role is Role.LEADER_IN_CHARGE else frozenset()
         return load_month(self.client, self.store, month, department, portfolio, self._ensure_session)
 
+    def administration(self) -> Administration:
+        """An administrator's calls to the server (the admin screens work online only)."""
+        return Administration(self.client, self._ensure_session)
+
     def _ensure_session(self) -> None:
         """Opened offline: sign in again from the keyring as soon as the server answers."""
         if self.client.user is None:
@@ -416,15 +437,51 @@ class Workspace(QObject):
         self.engine.cancel_round()
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._halt(timeout)
+        if self._online and self._thread is not None and self.store.next_release() is not None:
+            # Closing within a command's undo window: send it now rather than at the next start.
+            self.engine.sync(flush=True)
+        self.store.close()
+
+    def _halt(self, timeout: float) -> None:
         self._stop_listening()
         self.engine.stop()
         if self._thread is not None:
             self._thread.join(timeout)
         self.runner.wait()
-        if self._online and self._thread is not None and self.store.next_release() is not None:
-            # Closing within a command's undo window: send it now rather than at the next start.
-            self.engine.sync(flush=True)
+
+    def stop_revoked(self, timeout: float = 10.0) -> list[LostEdit]:
+        """The server revoked this desk: stop syncing without sending anything more and return what
+        erasing it will discard (:meth:`discard` does the rest)."""
+        self._halt(timeout)
+        lost = lost_edits(self.store)
         self.store.close()
+        return lost
+
+    def discard(
+        self,
+        revoked: DeviceRevoked,
+        on_done: Callable[[Wiped], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> list[LostEdit]:
+        """Stop (blocking, like :meth:`stop`), report the unsent edits to the server (network lane),
+        then erase this desk's profile and kept session (disk lane: after every read the closed
+        window queued there, which would otherwise open the store again). Returns what is discarded;
+        ``on_done`` gets what was done."""
+        lost = self.stop_revoked()
+
+        def erase(reported: bool) -> None:
+            def work() -> Wiped:
+                self.store.close()  # the connections those reads opened: a file held open cannot go on Windows
+                erased = wipe_profile(self.root, self.client.auth.store, self.user.username)
+                return Wiped(lost=lost, reported=reported, erased=erased, root=self.root)
+
+            self.runner.run(work, label="erase", on_done=on_done, on_error=on_error)
+
+        self.runner.run(
+            report_lost, self.client, revoked, lost, lane=Lane.NETWORK, label="erase", on_done=erase, on_error=on_error
+        )
+        return lost
 
     def _reported(self, report: SyncReport) -> None:
         # On the sync thread: only plain state changes and signal emission here.

@@ -1,7 +1,7 @@
 """Screenshots of every screen of every demo role, in Chinese and English, at 1366×768 and 1920×1080,
 taken from a real demo server (``python -m server seed-demo`` then ``serve``) through the real window.
 
-    python3 dev.py screenshots [--out screenshots] [--sizes 1366x768,1920x1080] [--users handler,chief,head,leader]
+    python3 dev.py screenshots [--out screenshots] [--sizes 1366x768,1920x1080] [--users handler,...,admin]
 
 Each PNG is ``<user>_<screen>_<lang>_<width>.png``; the README's pictures in ``docs/`` are copies of
 some of them. Look at them before calling a screen done: nothing a person needs may be cut off.
@@ -23,8 +23,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import requests
 from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QPainter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -34,6 +35,7 @@ from desktop.i18n import Languages  # noqa: E402
 from desktop.session import sign_in  # noqa: E402
 from desktop.tasks import TaskRunner  # noqa: E402
 from server.demo.seed import DEMO_PASSWORD  # noqa: E402
+from ui.lock import IdleLock  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.sign_in import SignInDialog  # noqa: E402
 
@@ -43,11 +45,12 @@ README = {
     "handler_workbench_en_1366.png": "workbench_en.png",
     "leader_audit_zh_1366.png": "audit_zh.png",
     "chief_dashboard_en_1366.png": "dashboard_en.png",
+    "admin_admin_users_zh_1366.png": "admin_zh.png",
 }
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    env = {**os.environ, "CASEDESK_DATA_DIR": str(data)}
+    env = {**os.environ, "CASEDESK_DATA_DIR": str(data), "CASEDESK_DEMO_MODE": "1"}
     env.pop("CASEDESK_DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "server", "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
     with socket.socket() as probe:
@@ -87,11 +90,19 @@ def save(widget: QWidget, out: Path, name: str) -> Path:
     return path
 
 
-SCREEN_NAMES = {"ProblemsPanel": "problems", "Dashboard": "dashboard", "AuditQueue": "audit", "Portfolio": "portfolio"}
+SCREEN_NAMES = {
+    "ProblemsPanel": "problems",
+    "Dashboard": "dashboard",
+    "AuditQueue": "audit",
+    "Portfolio": "portfolio",
+    "AdminArea": "admin",
+}
+#: The administrator's tabs inside 管理, in their order.
+ADMIN_TABS = ["departments", "users", "categories", "chains", "calendar"]
 
 
 def shoot_window(window: MainWindow, out: Path, stem: str, suffix: str) -> None:
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + (0 if window.admin_area is not None else 20)  # an admin has no orders
     while window.model.rowCount() == 0 and time.monotonic() < deadline:
         settle(200)
     settle()
@@ -105,8 +116,49 @@ def shoot_window(window: MainWindow, out: Path, stem: str, suffix: str) -> None:
         name = SCREEN_NAMES.get(type(window.tabs.widget(index)).__name__, f"tab{index}")
         click(bar, bar.tabRect(index).center())
         settle(2500)
+        if window.tabs.widget(index) is window.admin_area and window.admin_area is not None:
+            shoot_admin(window, window.admin_area.tabs, out, stem, suffix)
+            continue
         save(window, out, f"{stem}_{name}_{suffix}")
     click(bar, bar.tabRect(0).center())
+    lock = IdleLock(window, window.workspace, lambda: 60)  # as the application attaches it; locked at once here
+    lock.lock()
+    settle(300)
+    save(window, out, f"{stem}_lock_{suffix}")
+    lock.unlock()
+    lock.stop()
+
+
+def shoot_admin(window: MainWindow, tabs: QTabWidget, out: Path, stem: str, suffix: str) -> None:
+    """Each tab of 管理, its first row selected so the form shows a real record."""
+    bar = tabs.tabBar()
+    for index, name in enumerate(ADMIN_TABS):
+        click(bar, bar.tabRect(index).center())
+        settle(800)
+        table = getattr(tabs.widget(index), "table", None)
+        if table is not None and table.rowCount():
+            click(table.viewport(), table.visualItemRect(table.item(0, 1) or table.item(0, 0)).center())
+            settle(400)
+        save(window, out, f"{stem}_admin_{name}_{suffix}")
+    click(bar, bar.tabRect(0).center())
+
+
+def shoot_devices(window: MainWindow, out: Path, stem: str, suffix: str) -> None:
+    """文件 → 登录设备… over the window, as it appears on the screen."""
+    dialog = window.menus.show_devices()
+    deadline = time.monotonic() + 10
+    while dialog.table.rowCount() == 0 and time.monotonic() < deadline:
+        settle(200)
+    settle()
+    picture, shot = window.grab(), dialog.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap((picture.width() - shot.width()) // 2, (picture.height() - shot.height()) // 3, shot)
+    painter.end()
+    path = out / f"{stem}_devices_{suffix}"
+    if not picture.save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    dialog.close()
 
 
 def main() -> int:
@@ -143,6 +195,8 @@ def main() -> int:
                     window.resize(width, height)
                     window.show()
                     shoot_window(window, out, username, f"{language}_{width}.png")
+                    if username == "handler":
+                        shoot_devices(window, out, username, f"{language}_{width}.png")
                     window.close()
                     window.deleteLater()
                     settle(100)

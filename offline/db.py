@@ -1,13 +1,23 @@
-"""Opening the local SQLite file: durable settings, schema creation and the version check."""
+"""Opening the local SQLite file: durable settings, schema creation and the version check.
+
+With a key the file is a SQLCipher database (``sqlcipher3``, SQLCipher 4: AES-256 pages, an HMAC
+on each): the same SQLite, FTS5 trigram search included, with nothing readable on the disk. A file
+an older CaseDesk kept in the clear is encrypted on its first open with a key (:func:`encrypt_plain`).
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError
 
+from offline.atrest import fsync_dir, sqlcipher_key_pragma
 from offline.models import ORDERS_FTS_DDL, metadata
 
 if TYPE_CHECKING:
@@ -24,15 +34,25 @@ class StoreTooNew(RuntimeError):
     """The file was written by a newer CaseDesk; opening it could corrupt its data."""
 
 
+class WrongStoreKey(RuntimeError):
+    """The key does not open this store (another profile's key, or the file is not a CaseDesk store)."""
+
+
+#: The first 16 bytes of every unencrypted SQLite file; a SQLCipher file starts with its random salt.
+PLAIN_HEADER = b"SQLite format 3\x00"
+
+
 def _json(value: Any) -> str:
     # Readable Chinese in the file (and searchable with LIKE) instead of \uXXXX escapes.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+def _on_connect(key: bytes | None, dbapi_connection: Any, _record: Any) -> None:
     # We issue BEGIN ourselves (see _on_begin): pysqlite's implicit transactions are not reliable.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    if key is not None:
+        cursor.execute(sqlcipher_key_pragma(key))  # first, before anything reads the file
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL: a commit is on disk when it returns, so the outbox survives a power cut.
     cursor.execute("PRAGMA synchronous=FULL")
@@ -46,12 +66,61 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(path: str | Path) -> Engine:
-    """An engine on ``path`` with the pragmas above on every connection."""
-    engine = create_engine(f"sqlite:///{Path(path)}", json_serializer=_json)
-    event.listen(engine, "connect", _on_connect)
+def make_engine(path: str | Path, key: bytes | None = None) -> Engine:
+    """An engine on ``path`` with the pragmas above on every connection; with ``key`` through
+    SQLCipher (``sqlcipher3`` in place of ``sqlite3``: the same API and errors)."""
+    extra: dict[str, Any] = {"module": sqlcipher3} if key is not None else {}
+    engine = create_engine(f"sqlite:///{Path(path)}", json_serializer=_json, **extra)
+    event.listen(engine, "connect", partial(_on_connect, key))
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def is_plain(path: str | Path) -> bool:
+    """Whether ``path`` is an unencrypted SQLite file (False for a SQLCipher file or none)."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(len(PLAIN_HEADER)) == PLAIN_HEADER
+    except FileNotFoundError:
+        return False
+
+
+def encrypt_plain(path: str | Path, key: bytes) -> bool:
+    """Encrypt the unencrypted store at ``path`` under ``key``, in place; False if it was not plain.
+
+    SQLCipher's ``sqlcipher_export`` copies every table, index, trigger and the FTS index into a new
+    encrypted file beside it, which is synced and then renamed over the old one. A crash before the
+    rename leaves the plain file whole (its outbox with it) and a stray ``.encrypting`` file that
+    the next open removes; after it, the encrypted file is complete.
+    """
+    path = Path(path)
+    if not is_plain(path):
+        return False
+    temp = path.with_name(path.name + ".encrypting")
+    for stray in (temp, temp.with_name(temp.name + "-journal")):
+        stray.unlink(missing_ok=True)
+    plain = sqlcipher3.connect(str(path), isolation_level=None)
+    try:
+        plain.execute("PRAGMA busy_timeout=5000")
+        # Fold the write-ahead log into the file, so the export sees every committed row.
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        version = plain.execute("PRAGMA user_version").fetchone()[0]
+        plain.execute("ATTACH DATABASE ? AS encrypted KEY \"x'" + key.hex() + "'\"", (str(temp),))
+        plain.execute("SELECT sqlcipher_export('encrypted')")
+        plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        plain.execute("DETACH DATABASE encrypted")
+    finally:
+        plain.close()  # the last connection: SQLite removes the (checkpointed) -wal and -shm
+    with temp.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        # Only an empty log may remain (checkpointed above); it must not meet the encrypted file.
+        if leftover.exists() and leftover.name.endswith("-wal") and leftover.stat().st_size:
+            raise RuntimeError(f"{leftover} still holds writes: is another CaseDesk using this profile?")
+        leftover.unlink(missing_ok=True)
+    os.replace(temp, path)
+    fsync_dir(path.parent)
+    return True
 
 
 def _migrate(engine: Engine, path: str | Path) -> None:
@@ -78,13 +147,22 @@ def _migrate(engine: Engine, path: str | Path) -> None:
             conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
-def open_store(path: str | Path) -> Store:
-    """Open (creating if needed) the store at ``path``; raise :class:`StoreTooNew` for a newer file."""
+def open_store(path: str | Path, key: bytes | None = None) -> Store:
+    """Open (creating if needed) the store at ``path``, encrypted under ``key`` when given (an old
+    plain file is encrypted first); raise :class:`StoreTooNew` for a newer file and
+    :class:`WrongStoreKey` when ``key`` does not open it."""
     from offline.store import Store
 
-    engine = make_engine(path)
+    if key is not None:
+        encrypt_plain(path, key)
+    engine = make_engine(path, key)
     try:
-        _migrate(engine, path)
+        try:
+            _migrate(engine, path)
+        except DatabaseError as exc:
+            if key is not None and "not a database" in str(exc.orig):
+                raise WrongStoreKey(f"{path}: the key does not open this store (本地数据无法用此密钥解密)") from None
+            raise
     except BaseException:
         engine.dispose()
         raise

@@ -80,6 +80,28 @@ def apply_mutation(
                 out["review_level"] = facts.review_level + 1
             elif name is Command.RETURN_FOR_REWORK:
                 out["review_level"] = 0
+        case Command.RECORD_CALLBACK:
+            callback = {
+                "method": args.get("method", "phone"),
+                "outcome": args["outcome"],
+                "notes": args.get("notes", ""),
+                "agent_id": actor.user_id,
+                "at": when,
+                "resolved": args.get("resolved"),
+                "citizen_words": args.get("citizen_words", ""),
+            }
+            out["callbacks"] = [*(out.get("callbacks") or []), callback]
+            out["callback_attempts"] = int(out.get("callback_attempts") or 0) + 1
+        case Command.REOPEN:
+            out["callback_attempts"] = 0  # a new round: its reply is called back afresh
+            out["reopen_count"] = int(out.get("reopen_count") or 0) + 1
+        case Command.SUPERVISE | Command.REMIND:
+            entry = {"kind": name.value, "actor_id": actor.user_id, "note": args.get("note", ""), "at": when}
+            out["supervision"] = [*(out.get("supervision") or []), entry]
+            if name is Command.SUPERVISE:
+                out["supervised"] = True
+            else:
+                out["reminders"] = int(out.get("reminders") or 0) + 1
         case Command.MARK_AUDITED:
             mark = {"leader_id": actor.user_id, "comment": args.get("comment", ""), "at": when}
             out["audit_marks"] = [*(out.get("audit_marks") or []), mark]

@@ -21,7 +21,7 @@ def facts_from(order: dict[str, Any]) -> OrderFacts:
     draft = order.get("draft")
     # The reviewed reply is the last submitted one; its author may not review it.
     author = replies[-1].get("author_id") if replies else (draft or {}).get("author_id")
-    callbacks = order.get("callbacks") or []
+    callbacks = _this_round(order)
     extension = order.get("extension")
     return OrderFacts(
         state=State(order["state"]),
@@ -36,6 +36,22 @@ def facts_from(order: dict[str, Any]) -> OrderFacts:
         callback_attempts=len(callbacks),
         last_callback_outcome=CallbackOutcome(callbacks[-1]["outcome"]) if callbacks else None,
     )
+
+
+def _this_round(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """The callbacks of this round (since the reply, or the latest 重办), as the server counts them:
+    its ``callback_attempts`` says how many of the last ones. A copy cached before the server said
+    so: a reached citizen's verdict ends a round, so the trailing unanswered run, or the one verdict."""
+    callbacks: list[dict[str, Any]] = order.get("callbacks") or []
+    attempts = order.get("callback_attempts")
+    if attempts is not None:
+        return callbacks[max(0, len(callbacks) - attempts) :] if attempts else []
+    run = 0
+    for callback in reversed(callbacks):
+        if callback.get("outcome") != CallbackOutcome.UNREACHABLE.value:
+            return callbacks[-(run or 1) :]
+        run += 1
+    return callbacks[len(callbacks) - run :] if run else []
 
 
 def actor_to_json(actor: Actor) -> dict[str, Any]:

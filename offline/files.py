@@ -12,7 +12,7 @@ from offline.store import LocalFile
 def keep(cache: BlobCache, prepared: PreparedFile) -> LocalFile:
     """Put the bytes and the thumbnail in the cache (fsynced) and return the row for ``Store.record``."""
     sha = cache.put(prepared.data)
-    if prepared.thumbnail is not None and cache.thumbnail_path(sha) is None:
+    if prepared.thumbnail is not None and not cache.has_thumbnail(sha):
         cache.put_thumbnail(sha, prepared.thumbnail)
     return LocalFile(
         sha256=sha,

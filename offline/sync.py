@@ -225,7 +225,7 @@ class SyncEngine:
             return False
         try:
             self.client.upload(
-                self.cache.path(sha),
+                self.cache.read(sha),  # the plaintext: the cached file is sealed (a tus resume sends the same bytes)
                 sha256=sha,
                 upload_url=upload_url,
                 on_created=lambda url: self.store.set_upload_url(sha, url),

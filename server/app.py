@@ -11,17 +11,22 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casework.schemas import API_VERSION, ServerInfo
+from server.auth.device_endpoints import router as devices_router
 from server.auth.endpoints import router as auth_router
+from server.auth.endpoints import users_router as password_reset_router
 from server.blobs.endpoints import router as blobs_router
 from server.blobs.store import BlobStore
 from server.calendar.endpoints import router as calendar_router
+from server.centre.endpoints import router as centre_router
 from server.db import make_engine, make_session_factory, utcnow, write_intent
 from server.errors import install_handlers
+from server.headers import SecurityHeaders
 from server.instance import instance_id
 from server.lanes import Admission
 from server.measures.endpoints import router as measures_router
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
+from server.review.endpoints import router as review_router
 from server.screen.endpoints import router as screen_router
 from server.settings import Settings, get_settings
 from server.sync.endpoints import router as sync_router
@@ -90,9 +95,17 @@ class BodyLimit:
             await _too_large(limit)(scope, receive, send)
 
 
+class CaseServer(FastAPI):
+    """FastAPI with :class:`server.headers.SecurityHeaders` outside its whole middleware stack."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        return SecurityHeaders(super().build_middleware_stack(), hsts=settings.hsts)
+
+
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(
+    app = CaseServer(
         title="CaseDesk case server",
         version="0.1.0",
         description="The central case server of CaseDesk: 12345 hotline work orders for departments.",
@@ -115,14 +128,18 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     install_handlers(app)
     for router in (
         auth_router,
+        devices_router,
         org_router,
+        password_reset_router,
         orders_router,
         calendar_router,
+        review_router,
         blobs_router,
         sync_router,
         uploads_router,
         measures_router,
         screen_router,
+        centre_router,
     ):
         app.include_router(router)
 

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from casework.roles import Role
 from server.db import utcnow
 from server.migrate import migrated_session
 from server.settings import ConfigError, Settings, get_settings
@@ -49,7 +50,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        # X-Forwarded-For is read by the app, from CASEDESK_TRUSTED_PROXIES only (server.auth.addresses).
+        proxy_headers=False,
         log_level=args.log_level,
     )
     return 0
@@ -86,7 +88,6 @@ def _create_category(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _create_user(args: argparse.Namespace, settings: Settings) -> int:
-    from casework.roles import Role
     from casework.schemas import UserIn
     from server.org import repository
     from server.org.service import create_user
@@ -109,7 +110,8 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
             portfolio=[department_id(c) for c in args.portfolio.split(",") if c] if args.portfolio else [],
             may_sign=args.may_sign,
         )
-        user = create_user(session, body, None, utcnow())
+        # Whoever typed it knows it: the user chooses their own at first sign-in.
+        user = create_user(session, body, None, utcnow(), must_change_password=True)
         print(f"user {user.username} created (id {user.id}, {user.role})")
     return 0
 
@@ -255,15 +257,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--role",
         required=True,
-        choices=[
-            "handler",
-            "section_chief",
-            "department_head",
-            "leader_in_charge",
-            "top_leader",
-            "centre_agent",
-            "admin",
-        ],
+        choices=[role.value for role in Role],
     )
     s.add_argument("--department", help="department code")
     s.add_argument("--portfolio", help="department codes a leader in charge oversees, comma-separated")

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from casework.roles import Actor, Role
 from server.auth import service as auth_service
-from server.errors import forbidden, unauthorized
+from server.auth.addresses import client_address
+from server.errors import ApiError, forbidden, unauthorized
 from server.models import AuthToken, User
 from server.settings import Settings
 from server.transaction import db
@@ -45,7 +46,7 @@ class Caller:
     token: AuthToken
 
 
-def _caller(
+def _signed_in(
     session: DB,
     now: Now,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -56,7 +57,31 @@ def _caller(
     return Caller(user=user, actor=auth_service.actor_of(user), token=token)
 
 
+#: Any signed-in user, even one who must still change their password (``me``, sign-out, the change).
+SignedIn = Annotated[Caller, Depends(_signed_in)]
+
+
+def _caller(caller: SignedIn) -> Caller:
+    if caller.user.must_change_password:
+        raise ApiError(
+            403,
+            "password_change_required",
+            "请先修改初始密码，再继续使用系统",
+            "Change your initial password before going on",
+        )
+    return caller
+
+
+#: A signed-in user with a password of their own: every endpoint but the three above.
 CurrentCaller = Annotated[Caller, Depends(_caller)]
+
+
+def _client_address(request: Request, settings: AppSettings) -> str:
+    return client_address(request, settings)
+
+
+#: The caller's address (X-Forwarded-For only from a trusted proxy: server.auth.addresses).
+ClientAddress = Annotated[str, Depends(_client_address)]
 
 
 def _admin(caller: CurrentCaller) -> Caller:

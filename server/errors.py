@@ -95,6 +95,7 @@ _REFUSAL_STATUS = {
     Refusal.OWN_REPLY: 403,
     Refusal.NOT_YOUR_LEVEL: 403,
     Refusal.DEPARTMENT_REQUIRED: 422,
+    Refusal.CLOSE_REASON_REQUIRED: 422,
 }
 
 

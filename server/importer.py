@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from casework.deadlines import SHANGHAI
 from casework.lifecycle import Command
 from casework.order import Channel, Importance, RequestKind
-from casework.roles import Role
+from casework.roles import CENTRE_ROLES
 from casework.schemas import DispatchBody, OrderIntake
 from casework.sla import Complexity, Urgency
 from casework.vocabulary import zh_names
@@ -160,7 +160,9 @@ def import_orders(
 ) -> ImportResult:
     result = ImportResult()
     agent = session.scalar(
-        select(User).where(User.role == Role.CENTRE_AGENT.value, *([User.username == as_user] if as_user else []))
+        select(User)
+        .where(User.role.in_([r.value for r in CENTRE_ROLES]), *([User.username == as_user] if as_user else []))
+        .order_by(User.id)
     )
     if agent is None:
         result.errors.append("no centre agent to record the intake (create one, or name one with --as)")

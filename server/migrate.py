@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from server.db import make_engine, make_session_factory
+from server.db import make_engine, make_session_factory, utcnow
 
 if TYPE_CHECKING:
     from server.settings import Settings
@@ -87,6 +87,10 @@ def migrated_session(settings: Settings) -> Iterator[Session]:
         raise
     session = make_session_factory(engine)()
     try:
+        # The deprecated environment variable becomes the first review-chain version, once.
+        from server.review.service import take_over_environment, warn
+
+        warn(take_over_environment(session, settings, utcnow()))
         yield session
         session.commit()
     except BaseException:

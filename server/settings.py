@@ -36,7 +36,24 @@ class Settings(BaseSettings):
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     login_max_failures: int = 5
     login_lockout_seconds: int = 30  # doubles with each further failure, capped at one hour
+    # Login back-off (README "Security"): login_max_failures counts one account from one client
+    # address; these count every username tried from one address, and one account from all
+    # addresses together (a distributed guess). Failures older than the window are forgotten.
+    login_address_max_failures: int = Field(default=20, ge=1)
+    login_account_max_failures: int = Field(default=50, ge=1)
+    login_failure_window_seconds: int = Field(default=15 * 60, ge=1)
+    # Client addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or
+    # CIDRs, e.g. "10.0.0.5,192.168.1.0/24"); from any other peer the header is ignored. The default,
+    # loopback, is a proxy on the same host (uvicorn's own default); "" believes no one.
+    trusted_proxies: str = "127.0.0.1,::1"
+    # A demo server (the desk's bundled one, dev.py run, tests): the demo seed's users keep the
+    # shared demo password. Outside demo mode they must change it at first sign-in.
+    demo_mode: bool = False
+    # Strict-Transport-Security on every answer: set when the server is reached over https
+    # (behind a TLS proxy the request itself is plain http, so the scheme alone cannot tell).
+    hsts: bool = False
     counting_rule: CountingRule = CountingRule.NEXT_WORKING_DAY
+    # Deprecated: read once into the database as the first review-chain version (server.review).
     review_chains_json: str = ""  # {"default"|DEPT_CODE: {importance: [level, ...]}}
     order_number_prefix: str = "GY"
     max_upload_bytes: int = 50 * 1024 * 1024

@@ -33,8 +33,16 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from api_client import ApiError, CaseDeskClient, Conflict, Offline, TokenStore, Unauthorized
-from casework.lifecycle import UNREACHABLE_ATTEMPTS_TO_CLOSE, Command
-from casework.order import CallbackOutcome, Channel, ExtensionStatus, Importance, RequestKind, State
+from casework.lifecycle import Command
+from casework.order import (
+    UNREACHABLE_ATTEMPTS_TO_CLOSE,
+    CallbackOutcome,
+    Channel,
+    ExtensionStatus,
+    Importance,
+    RequestKind,
+    State,
+)
 from casework.schemas import (
     CitizenIn,
     CloseBody,
@@ -63,7 +71,6 @@ CALLBACK_MIX = {
     CallbackOutcome.UNSATISFIED: 6,
     CallbackOutcome.UNREACHABLE: 4,
 }
-REOPEN_WHEN_UNSATISFIED = 0.5
 APPROVE_EXTENSION = 0.8
 #: A department refusing an order that is its own by category still gets it handed on sometimes.
 ACCEPT_RIGHTFUL_RETURN = 0.25
@@ -323,8 +330,12 @@ class Centre:
             self._settle(order, order.callbacks[-1].outcome)  # called back before, not settled yet
             return
         outcome = self.rng.choices(list(CALLBACK_MIX), weights=list(CALLBACK_MIX.values()))[0]
+        reached = outcome is not CallbackOutcome.UNREACHABLE
         body = RecordCallbackBody(
-            version=order.version, outcome=outcome, notes=self.rng.choice(CALLBACK_NOTES[outcome])
+            version=order.version,
+            outcome=outcome,
+            resolved=outcome is not CallbackOutcome.UNSATISFIED if reached else None,
+            notes=self.rng.choice(CALLBACK_NOTES[outcome]),
         )
         order = self._run(order, Command.RECORD_CALLBACK, body)
         self.tally.callbacks += 1
@@ -337,7 +348,8 @@ class Centre:
             if attempts < UNREACHABLE_ATTEMPTS_TO_CLOSE:
                 self._later(order.id, failed=False)  # call again on a later round
                 return
-        if outcome is CallbackOutcome.UNSATISFIED and self.rng.random() < REOPEN_WHEN_UNSATISFIED:
+        # An unsatisfied citizen's order goes back for 重办: the agent may not close it (the closing rule).
+        if outcome is CallbackOutcome.UNSATISFIED:
             instruction = self.rng.choice(REOPEN_INSTRUCTIONS)
             self._run(order, Command.REOPEN, ReopenBody(version=order.version, instruction=instruction))
             self.tally.reopened += 1

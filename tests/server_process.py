@@ -26,7 +26,8 @@ class ServerProcess:
         self, data_dir: Path, orders: int = 12, env: dict[str, str] | None = None, database_url: str | None = None
     ) -> None:
         """On SQLite in ``data_dir``, or on ``database_url`` (an empty PostgreSQL database, say)."""
-        self.env = {**os.environ, "CASEDESK_DATA_DIR": str(data_dir), **(env or {})}
+        # A demo server: the seed's users keep the demo password (no forced change).
+        self.env = {**os.environ, "CASEDESK_DATA_DIR": str(data_dir), "CASEDESK_DEMO_MODE": "1", **(env or {})}
         self.env.pop("CASEDESK_DATABASE_URL", None)
         if database_url:
             self.env["CASEDESK_DATABASE_URL"] = database_url

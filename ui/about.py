@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from casework.version import version
 from ui.labels import role_label
+from ui.lock import DEFAULT_IDLE_MINUTES, IDLE_LOCK_SETTING, IDLE_MINUTES_RANGE
 
 #: Background sync interval offered in the preferences, in seconds.
 SYNC_INTERVALS = (15, 600)
@@ -73,7 +74,8 @@ class AboutDialog(QDialog):
 
 
 class PreferencesDialog(QDialog):
-    """Language, background sync interval, and where the data lives (shown, not changed here).
+    """Language, background sync interval, the idle lock's minutes, and where the data lives (shown,
+    not changed here).
 
     ``language_chosen(code)`` fires on OK when the language changed; the interval is written to
     ``settings`` ("sync_interval", seconds) and used from the next sign-in.
@@ -99,10 +101,18 @@ class PreferencesDialog(QDialog):
         saved = settings.value("sync_interval", DEFAULT_SYNC_INTERVAL) if settings is not None else None
         self.interval.setValue(int(float(saved or DEFAULT_SYNC_INTERVAL)))
         self.interval.setToolTip(self.tr("后台自动同步的间隔；下次登录起生效"))
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setObjectName("idle_lock_minutes")
+        self.idle_lock.setRange(*IDLE_MINUTES_RANGE)
+        self.idle_lock.setSuffix(self.tr(" 分钟"))
+        saved_lock = settings.value(IDLE_LOCK_SETTING, DEFAULT_IDLE_MINUTES) if settings is not None else None
+        self.idle_lock.setValue(max(1, round(float(saved_lock or DEFAULT_IDLE_MINUTES))))
+        self.idle_lock.setToolTip(self.tr("无操作多长时间后锁定窗口（解锁需输入密码）；立即生效"))
         self.data_dir = _plain(str(data_dir))
         form = QFormLayout()
         form.addRow(self.tr("界面语言"), self.language)
         form.addRow(self.tr("同步间隔"), self.interval)
+        form.addRow(self.tr("自动锁定"), self.idle_lock)
         form.addRow(self.tr("数据文件夹"), self.data_dir)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -116,6 +126,7 @@ class PreferencesDialog(QDialog):
     def accept(self) -> None:
         if self.settings is not None:
             self.settings.setValue("sync_interval", self.interval.value())
+            self.settings.setValue(IDLE_LOCK_SETTING, self.idle_lock.value())
             self.settings.sync()
         super().accept()
         chosen = self.language.currentData()

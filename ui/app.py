@@ -11,14 +11,19 @@ from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from desktop import crash
+from desktop.devices import DeviceRevoked, Wiped
 from desktop.embedded import DEMO_USERS, SERVER_EXTRA, EmbeddedServer, ServerNotInstalled
 from desktop.errors import ApiError, Unauthorized
 from desktop.i18n import Languages
-from desktop.session import NoOfflineCopy, OfflineLocked, resume, sign_in
+from desktop.profile_key import ProfileLocked
+from desktop.session import DeskWiped, NoOfflineCopy, OfflineLocked, resume, sign_in
 from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
 from ui.about import DEFAULT_SYNC_INTERVAL
+from ui.change_password import ChangePasswordDialog
+from ui.devices import lost_text
 from ui.errors import present_error, show_message
+from ui.lock import DEFAULT_IDLE_MINUTES, IDLE_LOCK_SETTING, IdleLock
 from ui.main_window import MainWindow
 from ui.sign_in import SignInDialog
 
@@ -48,6 +53,8 @@ class CaseDeskApp(QObject):
         self.workspace: Workspace | None = None
         self.window: MainWindow | None = None
         self._asked_for: Workspace | None = None  # the desk whose expired session was asked about
+        self._erasing: Workspace | None = None  # the revoked desk being erased
+        self.erased_box: QMessageBox | None = None
         self._splash: QProgressDialog | None = None
         crash.log_to(self.data_dir / "logs")
         crash.install(self.data_dir / "crash-reports", self._show_crash)
@@ -103,8 +110,14 @@ class CaseDeskApp(QObject):
 
         def failed(error: BaseException) -> None:
             self._close_splash()
+            if isinstance(error, DeskWiped):  # revoked while it was closed: erased at this start
+                self._ask_sign_in(server, "")
+                self.show_erased(error.wiped)
+                return
             # Offline without a kept session: the dialog says the password can open the local copy.
-            note = error.message(self.languages.current) if isinstance(error, OfflineLocked | NoOfflineCopy) else ""
+            # Likewise when the keyring lost the key of the encrypted local data: the password opens it.
+            said = OfflineLocked | NoOfflineCopy | ProfileLocked
+            note = error.message(self.languages.current) if isinstance(error, said) else ""
             self._ask_sign_in(server, username, note)
 
         self.runner.run(
@@ -158,8 +171,13 @@ class CaseDeskApp(QObject):
 
     def _open(self, workspace: Workspace) -> None:
         self._close_splash()
+        if workspace.status.online and workspace.user.must_change_password:
+            self._require_password_change(workspace)  # the desk opens once the password is changed
+            return
         self.workspace = workspace
         self._build_window()
+        if workspace.erased is not None:  # revoked while away: erased before this sign-in
+            self.show_erased(workspace.erased)
         workspace.status_changed.connect(self._on_status)
         workspace.start_sync(interval=self._sync_interval())
         if not workspace.status.online:
@@ -167,10 +185,31 @@ class CaseDeskApp(QObject):
                 self.tr("无法连接服务器：正在使用本机缓存的数据离线工作"), 15_000
             )
 
+    def _require_password_change(self, workspace: Workspace) -> None:
+        """An initial or reset password: the server answers nothing else until it is changed, so the
+        window waits for the change; declining signs out (the sign-in dialog again)."""
+        dialog = ChangePasswordDialog(workspace, self.languages.current, forced=True)
+
+        def declined() -> None:
+            self._ask_sign_in(workspace.server_url, workspace.user.username)
+            workspace.stop()
+            self.runner.run(
+                workspace.end_session, lane=Lane.NETWORK, label="sign-out", on_error=lambda _e: None, owner=self
+            )
+
+        dialog.changed.connect(lambda _user: self._open(workspace))
+        dialog.rejected.connect(declined)
+        self.password_dialog = dialog
+        dialog.open()
+
     def _on_status(self, status: Any) -> None:
         """The server refused the session (say, the password changed while the desk was offline):
-        ask for the password again. Nothing is lost meanwhile: the outbox waits."""
+        ask for the password again. Nothing is lost meanwhile: the outbox waits. A revoked desk
+        erases its data instead (:meth:`_erase`)."""
         workspace = self.workspace
+        if status.revoked and workspace is not None:
+            self._erase(workspace, status.error)
+            return
         if (
             status.needs_sign_in
             and self.embedded is None
@@ -199,6 +238,9 @@ class CaseDeskApp(QObject):
             old.close()  # saves its layout, which the new window then restores
             old.deleteLater()
         self.window.remember_layout(self.settings)
+        self.window.idle_lock = IdleLock(
+            self.window, self.workspace, self._idle_minutes, before_lock=self.window.order_view.keep_drafts
+        )
         self.window.show()
 
     def switch_language(self, language: str) -> None:
@@ -224,6 +266,13 @@ class CaseDeskApp(QObject):
         if self.args.sync_interval != DEFAULT_SYNC_INTERVAL:
             return float(self.args.sync_interval)
         return float(self.settings.value("sync_interval", DEFAULT_SYNC_INTERVAL) or DEFAULT_SYNC_INTERVAL)
+
+    def _idle_minutes(self) -> float:
+        """工具 → 首选项 → 自动锁定 (minutes without input before the window locks), else 10."""
+        try:
+            return max(0.01, float(self.settings.value(IDLE_LOCK_SETTING, DEFAULT_IDLE_MINUTES)))
+        except (TypeError, ValueError):
+            return DEFAULT_IDLE_MINUTES
 
     def sign_out(self) -> None:
         """文件 → 注销: stop syncing, end the session (server and keyring), and show the sign-in dialog.
@@ -260,6 +309,43 @@ class CaseDeskApp(QObject):
                 workspace.end_session, lane=Lane.NETWORK, label="sign-out", on_error=lambda _e: None, owner=self
             )
 
+    # --- a revoked desk ---------------------------------------------------------------------------
+
+    def _erase(self, workspace: Workspace, revoked: DeviceRevoked) -> None:
+        """An administrator revoked this desk: close the window, stop syncing, report the unsent edits
+        to the server, erase the profile, then say what was discarded and show the sign-in dialog."""
+        if self._erasing is workspace:
+            return
+        self._erasing = workspace
+        window, server, username = self.window, workspace.server_url, workspace.user.username
+        self.workspace, self.window = None, None
+        self._show_splash(self.tr("本机已被管理员停用，正在清除本机保存的数据…"))  # a window: the app stays
+        if window is not None:
+            window.notice_on_close = False
+            window.close()  # keeps what is typed as drafts: listed below with the rest
+            window.deleteLater()
+
+        def erased(wiped: Wiped) -> None:
+            self._close_splash()
+            self._ask_sign_in(server, "" if self.embedded is None else username, remember=self.embedded is None)
+            self.show_erased(wiped)
+
+        workspace.discard(revoked, on_done=erased, on_error=self._fatal)
+
+    def show_erased(self, wiped: Wiped | None) -> None:
+        """Tell the user that this desk was revoked and which unsent edits it discarded (not blocking)."""
+        text = self.tr("系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。")
+        lost = wiped.lost if wiped is not None else []
+        if lost:
+            text += "\n\n" + self.tr("以下 %1 项未发送的工作已被丢弃：").replace("%1", str(len(lost)))
+            text += "\n" + lost_text(lost)
+            if wiped is not None and not wiped.reported:
+                text += "\n\n" + self.tr("（未能将丢弃清单报告给服务器，请告知系统管理员。）")
+        parent = self.window or getattr(self, "sign_in_dialog", None)
+        self.erased_box = show_message(parent, self.tr("本机已停用"), text)
+        # One edit a line, its order's title unwrapped.
+        self.erased_box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 520px; }")
+
     def shutdown(self) -> None:
         if self.workspace is not None:
             self.workspace.stop()
@@ -271,6 +357,9 @@ class CaseDeskApp(QObject):
 
     def _task_failed(self, error: BaseException) -> None:
         """Failures nobody handled (the runner's): said by the one error presenter over the window."""
+        if isinstance(error, DeviceRevoked) and self.workspace is not None:
+            self._erase(self.workspace, error)
+            return
         self.message_box: QMessageBox | None = present_error(self.window, error, title="CaseDesk")
         if isinstance(error, Unauthorized) and self.args.server:
             self._ask_sign_in(self.args.server, self.workspace.user.username if self.workspace else "")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
+from ui.admin import AdminArea
 from ui.audit_queue import AuditQueue
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
@@ -136,6 +137,11 @@ class MainWindow(QMainWindow):
             self.portfolio.show_department.connect(self._show_department)
             self.tabs.insertTab(2, self.portfolio, self.tr("分管单位"))
         self.tabs.currentChanged.connect(self._on_tab)
+        self.admin_area: AdminArea | None = None
+        if user.role.value == "admin":  # an administrator's work is here (they see no orders)
+            self.admin_area = AdminArea(workspace)
+            self.tabs.addTab(self.admin_area, self.tr("管理"))
+            self.tabs.setCurrentWidget(self.admin_area)
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
         self._build_shortcuts()

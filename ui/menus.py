@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMenu
 from casework.lifecycle import Command
 from ui.about import AboutDialog, PreferencesDialog
 from ui.actions import DESK_COMMANDS
+from ui.change_password import ChangePasswordDialog
+from ui.devices import DevicesDialog
 from ui.labels import command_label
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ class WindowMenus(QObject):
             self.file_menu, self.tr("打印回复单…"), self._print_sheet, QKeySequence(QKeySequence.StandardKey.Print)
         )
         self.file_menu.addSeparator()
+        self.devices = self._add(self.file_menu, self.tr("登录设备…"), self.show_devices)
         self.sign_out = self._add(self.file_menu, self.tr("注销"), window.sign_out.emit)
         self.switch_server = self._add(self.file_menu, self.tr("切换服务器…"), self._ask_server)
         self.file_menu.addSeparator()
@@ -72,6 +75,7 @@ class WindowMenus(QObject):
         self.tools_menu.addAction(window.sync_action)
         self.tools_menu.addAction(window.find_action)
         self.tools_menu.addSeparator()
+        self.change_password = self._add(self.tools_menu, self.tr("更改密码…"), self.show_change_password)
         self.preferences = self._add(self.tools_menu, self.tr("首选项…"), self.show_preferences, QKeySequence("Ctrl+,"))
         self.preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
 
@@ -111,6 +115,13 @@ class WindowMenus(QObject):
         if url and url != self.window.workspace.server_url:
             self.window.switch_server.emit(url)
 
+    def show_devices(self) -> DevicesDialog:
+        dialog = DevicesDialog(self.window.workspace, self.window)
+        dialog.sign_out_requested.connect(self.window.sign_out.emit)  # ending this desk's own session
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     # --- 视图 ---------------------------------------------------------------------------------
 
     def _fill_columns(self) -> None:
@@ -135,6 +146,17 @@ class WindowMenus(QObject):
         window = self.window
         dialog = PreferencesDialog(getattr(window, "settings", None), window.language, data_root(window), window)
         dialog.language_chosen.connect(window.switch_language.emit)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_change_password(self) -> ChangePasswordDialog:
+        """工具 → 更改密码…: any user's own password; the other desks of the user are signed out."""
+        window = self.window
+        dialog = ChangePasswordDialog(window.workspace, window.language, parent=window)
+        dialog.changed.connect(
+            lambda _user: window.statusBar().showMessage(self.tr("密码已更改；您在其他电脑上的登录已注销"), 15_000)
+        )
         self.dialog = dialog
         dialog.open()
         return dialog

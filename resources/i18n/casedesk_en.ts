@@ -4,43 +4,43 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/about.py" line="50"/>
+        <location filename="../../ui/about.py" line="43"/>
         <source>关于 CaseDesk</source>
         <extracomment>Background sync interval offered in the preferences, in seconds.</extracomment>
         <translation>About CaseDesk</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="53"/>
+        <location filename="../../ui/about.py" line="46"/>
         <source>CaseDesk 12345工单办理</source>
         <translation>CaseDesk 12345 Work Orders</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="61"/>
+        <location filename="../../ui/about.py" line="54"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="63"/>
+        <location filename="../../ui/about.py" line="56"/>
         <source>版本</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="64"/>
+        <location filename="../../ui/about.py" line="57"/>
         <source>服务器</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="65"/>
+        <location filename="../../ui/about.py" line="58"/>
         <source>当前用户</source>
         <translation>Signed in as</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="66"/>
+        <location filename="../../ui/about.py" line="59"/>
         <source>数据文件夹</source>
         <translation>Data folder</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="67"/>
+        <location filename="../../ui/about.py" line="60"/>
         <source>打开日志文件夹</source>
         <translation>Open logs folder</translation>
     </message>
@@ -67,6 +67,68 @@
         <location filename="../../ui/actions.py" line="496"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
+    </message>
+</context>
+<context>
+    <name>Admin</name>
+    <message>
+        <location filename="../../ui/admin/base.py" line="229"/>
+        <source>填写有误</source>
+        <translation>Check the form</translation>
+    </message>
+</context>
+<context>
+    <name>AdminArea</name>
+    <message>
+        <location filename="../../ui/admin/area.py" line="36"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="44"/>
+        <source>部门</source>
+        <translation>Departments</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="45"/>
+        <source>人员</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="46"/>
+        <source>分类</source>
+        <translation>Categories</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="47"/>
+        <source>审核链</source>
+        <translation>Review chains</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="48"/>
+        <source>工作日历</source>
+        <translation>Working days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="65"/>
+        <location filename="../../ui/admin/area.py" line="74"/>
+        <source>正在从服务器读取…</source>
+        <translation>Reading from the server…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="75"/>
+        <source>以下为服务器上的当前数据；每项修改都记入审计日志。</source>
+        <translation>This is the server&apos;s current data; every change is written to the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="97"/>
+        <source>管理功能需要连接服务器：现在连不上服务器，请联网后点“刷新”。（修改没有保存。）</source>
+        <translation>Administration needs the server, which cannot be reached now: connect and press Refresh. (Nothing was saved.)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/area.py" line="102"/>
+        <source>服务器未接受修改</source>
+        <translation>The server did not accept the change</translation>
     </message>
 </context>
 <context>
@@ -188,44 +250,191 @@ Instruction (goes back to the department with the order):</translation>
     </message>
 </context>
 <context>
+    <name>CalendarPage</name>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="46"/>
+        <source>搜索（日期、说明）</source>
+        <translation>Search (date, note)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="50"/>
+        <location filename="../../ui/admin/calendar.py" line="78"/>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="50"/>
+        <location filename="../../ui/admin/calendar.py" line="79"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="50"/>
+        <location filename="../../ui/admin/calendar.py" line="80"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="56"/>
+        <source>删除所选日期</source>
+        <translation>Remove the selected day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="70"/>
+        <source>休息日（放假）</source>
+        <translation>Rest day (holiday)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="71"/>
+        <source>工作日（调休上班）</source>
+        <translation>Working day (make-up day)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="73"/>
+        <source>如：县庆放假</source>
+        <translation>e.g. county anniversary holiday</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="74"/>
+        <location filename="../../ui/admin/calendar.py" line="76"/>
+        <source>添加本地日期</source>
+        <translation>Add a local day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="86"/>
+        <source>选择文件并载入…</source>
+        <translation>Choose a file and load…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="88"/>
+        <source>载入全年法定节假日</source>
+        <translation>Load a year&apos;s statutory days</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="92"/>
+        <source>国务院公布下一年节假日安排后，把它存成 CSV（每行 日期,类型,说明，如 2027-02-08,workday,春节调休），在这里载入；已发布年份来自 chinesecalendar 包，无需载入。载入后，跨入该年的暂定时限会重新计算并记入审计。</source>
+        <translation>When the State Council announces next year&apos;s holidays, save them as CSV (one line per day: date,kind,note, e.g. 2027-02-08,workday,Spring Festival make-up day) and load it here; published years come with the chinesecalendar package and need no loading. After loading, provisional deadlines reaching that year are recomputed and audited.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="103"/>
+        <source>年份</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="123"/>
+        <source>休息日</source>
+        <translation>Rest day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="123"/>
+        <source>工作日</source>
+        <translation>Working day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="127"/>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="129"/>
+        <source>日历版本：%1。已载入的年份：%2。</source>
+        <translation>Calendar version: %1. Years loaded: %2.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="154"/>
+        <source>已保存；暂定时限已重新计算</source>
+        <translation>Saved; provisional deadlines recomputed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="166"/>
+        <source>删除本地日期 %1（%2）？删除后这一天按法定日历和周末计算。</source>
+        <translation>Remove the local day %1 (%2)? The day then counts as the statutory calendar and the weekend say.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="172"/>
+        <source>删除日期</source>
+        <translation>Remove day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="175"/>
+        <source>已删除</source>
+        <translation>Removed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="180"/>
+        <source>选择全年节假日文件（CSV）</source>
+        <translation>Choose the year&apos;s holiday file (CSV)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/calendar.py" line="181"/>
+        <source>CSV 文件 (*.csv *.txt)</source>
+        <translation>CSV files (*.csv *.txt)</translation>
+    </message>
+</context>
+<context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="68"/>
+        <location filename="../../ui/app.py" line="75"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="68"/>
+        <location filename="../../ui/app.py" line="75"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="102"/>
+        <location filename="../../ui/app.py" line="109"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="167"/>
+        <location filename="../../ui/app.py" line="185"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="184"/>
+        <location filename="../../ui/app.py" line="223"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="219"/>
+        <location filename="../../ui/app.py" line="261"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="238"/>
+        <location filename="../../ui/app.py" line="287"/>
         <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="285"/>
+        <location filename="../../ui/app.py" line="322"/>
+        <source>本机已被管理员停用，正在清除本机保存的数据…</source>
+        <translation>An administrator revoked this device; erasing the data kept on it…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="337"/>
+        <source>系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。</source>
+        <translation>The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="340"/>
+        <source>以下 %1 项未发送的工作已被丢弃：</source>
+        <translation>These %1 items of unsent work were discarded:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="343"/>
+        <source>（未能将丢弃清单报告给服务器，请告知系统管理员。）</source>
+        <translation>(The list of discarded work could not be reported to the server; please tell the administrator.)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="345"/>
+        <source>本机已停用</source>
+        <translation>Device revoked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="374"/>
         <source>演示模式需要内置服务器，但本机未安装服务器所需的软件包（%1）。
 请安装：%2
 或用 --server 网址 连接到单位的 CaseDesk 服务器。</source>
@@ -234,21 +443,238 @@ Install them: %2
 or connect to your organisation&apos;s CaseDesk server with --server URL.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="293"/>
+        <location filename="../../ui/app.py" line="382"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="301"/>
+        <location filename="../../ui/app.py" line="390"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="302"/>
+        <location filename="../../ui/app.py" line="391"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
 Please send this file to your system administrator.</translation>
+    </message>
+</context>
+<context>
+    <name>CategoriesPage</name>
+    <message>
+        <location filename="../../ui/admin/org.py" line="347"/>
+        <location filename="../../ui/admin/org.py" line="379"/>
+        <source>编码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="347"/>
+        <location filename="../../ui/admin/org.py" line="380"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="347"/>
+        <location filename="../../ui/admin/org.py" line="381"/>
+        <source>英文名称</source>
+        <translation>English name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="347"/>
+        <location filename="../../ui/admin/org.py" line="382"/>
+        <source>上级分类</source>
+        <translation>Parent category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="347"/>
+        <location filename="../../ui/admin/org.py" line="383"/>
+        <source>默认承办单位</source>
+        <translation>Default department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="374"/>
+        <source>如 0106（创建后不可改）</source>
+        <translation>e.g. 0106 (fixed once created)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="391"/>
+        <source>（顶级分类）</source>
+        <translation>(top level)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="397"/>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="414"/>
+        <source>已创建分类</source>
+        <translation>Category created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="417"/>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+</context>
+<context>
+    <name>ChainsPage</name>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <location filename="../../ui/admin/chains.py" line="104"/>
+        <source>生效日期</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="56"/>
+        <location filename="../../ui/admin/chains.py" line="105"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="65"/>
+        <source>规则：每个版本从生效日期起适用；一张工单在提交答复、开始审核的那天（北京时间）适用当时最新生效的版本，之后新增的版本不影响已在审核中的工单。版本不能修改，只能新增；生效日期不能早于今天。</source>
+        <translation>Rule: each version applies from its effective date; a reply climbs the version in force on the day it is submitted and its review starts (Beijing time); versions added later never change an order already in review. Versions are never edited, only added, and cannot take effect before today.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="73"/>
+        <source>还没有保存过版本：现行的是内置审核链（右侧所示）。</source>
+        <translation>No version saved yet: the built-in chains (shown on the right) are in force.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="81"/>
+        <source>适用单位</source>
+        <translation>Applies to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="81"/>
+        <source>重要性</source>
+        <translation>Importance</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="85"/>
+        <source>添加一行</source>
+        <translation>Add a row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="87"/>
+        <source>删除所选行</source>
+        <translation>Remove the selected row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="93"/>
+        <source>如：依据某某文件调整</source>
+        <translation>e.g. changed under circular No. …</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="94"/>
+        <source>保存为新版本</source>
+        <translation>Save as a new version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="96"/>
+        <source>新版本（从所选版本开始修改）</source>
+        <translation>New version (starting from the selected one)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="124"/>
+        <source>现行</source>
+        <translation>In force</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="126"/>
+        <source>待生效</source>
+        <translation>Scheduled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="127"/>
+        <source>已被取代</source>
+        <translation>Superseded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="175"/>
+        <source>默认（所有单位）</source>
+        <translation>Default (all departments)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/chains.py" line="226"/>
+        <source>已保存新版本</source>
+        <translation>New version saved</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../ui/change_password.py" line="37"/>
+        <location filename="../../ui/change_password.py" line="64"/>
+        <source>更改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="40"/>
+        <source>首次登录（或管理员重置密码后）须先设置您自己的密码，才能继续使用。</source>
+        <translation>At your first sign-in (or after an administrator reset your password) you must choose your own password before going on.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="42"/>
+        <source>更改后，您在其他电脑上的登录将被注销。</source>
+        <translation>Once changed, your sign-ins on other computers are ended.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="59"/>
+        <source>当前密码</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="60"/>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="61"/>
+        <source>再次输入新密码</source>
+        <translation>New password again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="66"/>
+        <source>注销</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="66"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="81"/>
+        <source>请填写当前密码和新密码</source>
+        <translation>Enter your current and your new password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="83"/>
+        <source>两次输入的新密码不一致</source>
+        <translation>The two new passwords differ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="94"/>
+        <source>正在更改…</source>
+        <translation>Changing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/change_password.py" line="119"/>
+        <source>更改失败：%1</source>
+        <translation>The change failed: %1</translation>
     </message>
 </context>
 <context>
@@ -454,7 +880,7 @@ Please send this file to your system administrator.</translation>
     <message>
         <location filename="../../ui/dashboard.py" line="148"/>
         <source>本月派单中按时签收 ÷（已签收 + 超时未签收）</source>
-        <translation>Orders dispatched this month: signed on time ÷ (signed + unsigned past the signing deadline)</translation>
+        <translation>Of this month&apos;s dispatched orders: signed on time ÷ (signed + unsigned past the signing deadline)</translation>
     </message>
     <message>
         <location filename="../../ui/dashboard.py" line="151"/>
@@ -576,6 +1002,165 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/dashboard.py" line="413"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
+    </message>
+</context>
+<context>
+    <name>DepartmentsPage</name>
+    <message>
+        <location filename="../../ui/admin/org.py" line="53"/>
+        <source>承办单位</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="54"/>
+        <source>热线中心</source>
+        <translation>Hotline centre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="55"/>
+        <source>市领导</source>
+        <translation>City leadership</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <location filename="../../ui/admin/org.py" line="79"/>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <location filename="../../ui/admin/org.py" line="80"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <location filename="../../ui/admin/org.py" line="81"/>
+        <source>英文名称</source>
+        <translation>English name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <location filename="../../ui/admin/org.py" line="82"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="59"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="68"/>
+        <source>在用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="68"/>
+        <location filename="../../ui/admin/org.py" line="117"/>
+        <source>已停用</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="73"/>
+        <source>如 ZJJ（字母、数字，创建后不可改）</source>
+        <translation>e.g. ZJJ (letters, digits; fixed once created)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="100"/>
+        <source>已创建部门</source>
+        <translation>Department created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="103"/>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="113"/>
+        <source>停用部门「%1」？停用后不能再向它派单、添加人员或把分类默认派给它；有未办结工单、在用人员、分管领导或分类指向它时服务器会拒绝。</source>
+        <translation>Deactivate the department “%1”? No orders can then be dispatched to it, no users added to it and no category sent to it by default; the server refuses while open orders, active users, leaders in charge or categories point at it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="117"/>
+        <source>已启用</source>
+        <translation>Reactivated</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceTable</name>
+    <message>
+        <location filename="../../ui/devices.py" line="51"/>
+        <source>设备名称</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="52"/>
+        <source>最近活动（%1）</source>
+        <translation>Last seen (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="53"/>
+        <source>IP 地址</source>
+        <translation>IP address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="54"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="92"/>
+        <source>已停用，数据已清除</source>
+        <translation>Revoked, data erased</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="94"/>
+        <source>已吊销</source>
+        <translation>Revoked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="96"/>
+        <source>本机</source>
+        <translation>This device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="98"/>
+        <source>已登录</source>
+        <translation>Signed in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="99"/>
+        <source>未登录</source>
+        <translation>Signed out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="155"/>
+        <source>未保存的草稿</source>
+        <translation>unsaved draft</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesDialog</name>
+    <message>
+        <location filename="../../ui/devices.py" line="115"/>
+        <source>登录设备</source>
+        <translation>Signed-in devices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="117"/>
+        <source>您的账号当前在以下设备上登录。结束不认识的设备；丢失的电脑请联系系统管理员停用并清除其数据。</source>
+        <translation>Your account is signed in on these devices. End any you do not recognise; for a lost computer, ask the administrator to revoke it and erase its data.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="121"/>
+        <source>结束</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="124"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
     </message>
 </context>
 <context>
@@ -757,314 +1342,358 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../../ui/lock.py" line="65"/>
+        <source>CaseDesk 已锁定</source>
+        <extracomment>工具 → 首选项: minutes without input before the window locks.</extracomment>
+        <translation>CaseDesk is locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="70"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="72"/>
+        <source>长时间未操作，窗口已锁定以保护市民信息。请输入登录密码解锁。</source>
+        <translation>The window was locked after a while without input, to protect citizens&apos; data. Enter your password to unlock it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="77"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="79"/>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="87"/>
+        <source>后台同步仍在进行；未保存的输入已保留，解锁后原样恢复。</source>
+        <translation>Sync goes on in the background; what you typed is kept and comes back when you unlock.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="116"/>
+        <source>密码不正确，请重试。</source>
+        <translation>Wrong password; try again.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="60"/>
+        <location filename="../../ui/main_window.py" line="61"/>
         <source>待签收</source>
         <extracomment>The work lists in the sidebar, in order, with their names.</extracomment>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="61"/>
+        <location filename="../../ui/main_window.py" line="62"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="62"/>
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>退回待办</source>
         <translation>Returned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63"/>
+        <location filename="../../ui/main_window.py" line="64"/>
         <source>待我审核</source>
         <translation>Awaiting my review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64"/>
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>已提交</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="65"/>
+        <location filename="../../ui/main_window.py" line="66"/>
         <source>即将到期</source>
         <translation>Due soon</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66"/>
+        <location filename="../../ui/main_window.py" line="67"/>
         <source>已超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67"/>
+        <location filename="../../ui/main_window.py" line="68"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>全部工单</source>
         <translation>All orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="91"/>
+        <location filename="../../ui/main_window.py" line="92"/>
         <source>任意时限</source>
         <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92"/>
+        <location filename="../../ui/main_window.py" line="93"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="93"/>
+        <location filename="../../ui/main_window.py" line="94"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113"/>
+        <location filename="../../ui/main_window.py" line="114"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
-        <location filename="../../ui/main_window.py" line="611"/>
+        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="617"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134"/>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="170"/>
+        <location filename="../../ui/main_window.py" line="143"/>
+        <source>管理</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="176"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="175"/>
+        <location filename="../../ui/main_window.py" line="181"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="398"/>
+        <location filename="../../ui/main_window.py" line="404"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="413"/>
+        <location filename="../../ui/main_window.py" line="419"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="419"/>
+        <location filename="../../ui/main_window.py" line="425"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="525"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="652"/>
+        <location filename="../../ui/main_window.py" line="658"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="665"/>
+        <location filename="../../ui/main_window.py" line="671"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="699"/>
+        <location filename="../../ui/main_window.py" line="705"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="717"/>
+        <location filename="../../ui/main_window.py" line="723"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="719"/>
+        <location filename="../../ui/main_window.py" line="725"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="721"/>
+        <location filename="../../ui/main_window.py" line="727"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="723"/>
+        <location filename="../../ui/main_window.py" line="729"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="725"/>
+        <location filename="../../ui/main_window.py" line="731"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="200"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="201"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="203"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234"/>
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="544"/>
+        <location filename="../../ui/main_window.py" line="550"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="546"/>
+        <location filename="../../ui/main_window.py" line="552"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="552"/>
+        <location filename="../../ui/main_window.py" line="558"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="555"/>
+        <location filename="../../ui/main_window.py" line="561"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="555"/>
+        <location filename="../../ui/main_window.py" line="561"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="558"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="562"/>
+        <location filename="../../ui/main_window.py" line="568"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="564"/>
+        <location filename="../../ui/main_window.py" line="570"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="566"/>
+        <location filename="../../ui/main_window.py" line="572"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="582"/>
+        <location filename="../../ui/main_window.py" line="588"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="584"/>
+        <location filename="../../ui/main_window.py" line="590"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="611"/>
+        <location filename="../../ui/main_window.py" line="617"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1283,546 +1912,546 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order/view.py" line="102"/>
-        <location filename="../../ui/order/view.py" line="145"/>
+        <location filename="../../ui/order/view.py" line="101"/>
+        <location filename="../../ui/order/view.py" line="144"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="203"/>
+        <location filename="../../ui/order/view.py" line="202"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="233"/>
+        <location filename="../../ui/order/view.py" line="232"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="235"/>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="234"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="235"/>
+        <location filename="../../ui/order/view.py" line="234"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="235"/>
+        <location filename="../../ui/order/view.py" line="234"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="235"/>
-        <location filename="../../ui/order/view.py" line="592"/>
+        <location filename="../../ui/order/view.py" line="234"/>
+        <location filename="../../ui/order/view.py" line="591"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="241"/>
+        <location filename="../../ui/order/view.py" line="240"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="245"/>
+        <location filename="../../ui/order/view.py" line="244"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="247"/>
+        <location filename="../../ui/order/view.py" line="246"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="249"/>
+        <location filename="../../ui/order/view.py" line="248"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="250"/>
-        <location filename="../../ui/order/view.py" line="428"/>
+        <location filename="../../ui/order/view.py" line="249"/>
+        <location filename="../../ui/order/view.py" line="427"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="258"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="266"/>
+        <location filename="../../ui/order/view.py" line="265"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="278"/>
+        <location filename="../../ui/order/view.py" line="277"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="279"/>
+        <location filename="../../ui/order/view.py" line="278"/>
         <source>预览并打印本工单的回复单（Ctrl+P）</source>
         <translation>Preview and print this order&apos;s reply sheet (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="288"/>
-        <location filename="../../ui/order/view.py" line="308"/>
+        <location filename="../../ui/order/view.py" line="287"/>
+        <location filename="../../ui/order/view.py" line="307"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="289"/>
-        <location filename="../../ui/order/view.py" line="309"/>
+        <location filename="../../ui/order/view.py" line="288"/>
+        <location filename="../../ui/order/view.py" line="308"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="290"/>
+        <location filename="../../ui/order/view.py" line="289"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="291"/>
+        <location filename="../../ui/order/view.py" line="290"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="292"/>
+        <location filename="../../ui/order/view.py" line="291"/>
         <source>回访与办结</source>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="392"/>
+        <location filename="../../ui/order/view.py" line="391"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="428"/>
+        <location filename="../../ui/order/view.py" line="427"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="450"/>
+        <location filename="../../ui/order/view.py" line="449"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="452"/>
+        <location filename="../../ui/order/view.py" line="451"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="458"/>
+        <location filename="../../ui/order/view.py" line="457"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="462"/>
+        <location filename="../../ui/order/view.py" line="461"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="467"/>
+        <location filename="../../ui/order/view.py" line="466"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="471"/>
+        <location filename="../../ui/order/view.py" line="470"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="472"/>
+        <location filename="../../ui/order/view.py" line="471"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="486"/>
+        <location filename="../../ui/order/view.py" line="485"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="492"/>
+        <location filename="../../ui/order/view.py" line="491"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="492"/>
+        <location filename="../../ui/order/view.py" line="491"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="512"/>
+        <location filename="../../ui/order/view.py" line="511"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="534"/>
+        <location filename="../../ui/order/view.py" line="533"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="534"/>
+        <location filename="../../ui/order/view.py" line="533"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="537"/>
+        <location filename="../../ui/order/view.py" line="536"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="559"/>
+        <location filename="../../ui/order/view.py" line="558"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="560"/>
+        <location filename="../../ui/order/view.py" line="559"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="561"/>
+        <location filename="../../ui/order/view.py" line="560"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="562"/>
+        <location filename="../../ui/order/view.py" line="561"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="563"/>
+        <location filename="../../ui/order/view.py" line="562"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="564"/>
+        <location filename="../../ui/order/view.py" line="563"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="565"/>
+        <location filename="../../ui/order/view.py" line="564"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="566"/>
+        <location filename="../../ui/order/view.py" line="565"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="567"/>
+        <location filename="../../ui/order/view.py" line="566"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="579"/>
+        <location filename="../../ui/order/view.py" line="578"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="580"/>
+        <location filename="../../ui/order/view.py" line="579"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="582"/>
+        <location filename="../../ui/order/view.py" line="581"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="583"/>
+        <location filename="../../ui/order/view.py" line="582"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="584"/>
+        <location filename="../../ui/order/view.py" line="583"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="588"/>
+        <location filename="../../ui/order/view.py" line="587"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="589"/>
+        <location filename="../../ui/order/view.py" line="588"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="589"/>
+        <location filename="../../ui/order/view.py" line="588"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="591"/>
+        <location filename="../../ui/order/view.py" line="590"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="592"/>
-        <location filename="../../ui/order/view.py" line="697"/>
+        <location filename="../../ui/order/view.py" line="591"/>
+        <location filename="../../ui/order/view.py" line="696"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="602"/>
+        <location filename="../../ui/order/view.py" line="601"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="602"/>
+        <location filename="../../ui/order/view.py" line="601"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="606"/>
+        <location filename="../../ui/order/view.py" line="605"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="607"/>
+        <location filename="../../ui/order/view.py" line="606"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="608"/>
+        <location filename="../../ui/order/view.py" line="607"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="609"/>
+        <location filename="../../ui/order/view.py" line="608"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="612"/>
+        <location filename="../../ui/order/view.py" line="611"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="612"/>
+        <location filename="../../ui/order/view.py" line="611"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="618"/>
+        <location filename="../../ui/order/view.py" line="617"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="619"/>
+        <location filename="../../ui/order/view.py" line="618"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="620"/>
+        <location filename="../../ui/order/view.py" line="619"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="620"/>
+        <location filename="../../ui/order/view.py" line="619"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="627"/>
+        <location filename="../../ui/order/view.py" line="626"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="628"/>
+        <location filename="../../ui/order/view.py" line="627"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="636"/>
+        <location filename="../../ui/order/view.py" line="635"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="568"/>
-        <location filename="../../ui/order/view.py" line="637"/>
+        <location filename="../../ui/order/view.py" line="567"/>
+        <location filename="../../ui/order/view.py" line="636"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="639"/>
+        <location filename="../../ui/order/view.py" line="638"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="658"/>
+        <location filename="../../ui/order/view.py" line="657"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="662"/>
+        <location filename="../../ui/order/view.py" line="661"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="676"/>
+        <location filename="../../ui/order/view.py" line="675"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="683"/>
+        <location filename="../../ui/order/view.py" line="682"/>
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="685"/>
+        <location filename="../../ui/order/view.py" line="684"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="685"/>
+        <location filename="../../ui/order/view.py" line="684"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="690"/>
+        <location filename="../../ui/order/view.py" line="689"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="690"/>
+        <location filename="../../ui/order/view.py" line="689"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="704"/>
+        <location filename="../../ui/order/view.py" line="703"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="708"/>
+        <location filename="../../ui/order/view.py" line="707"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="715"/>
+        <location filename="../../ui/order/view.py" line="714"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="724"/>
+        <location filename="../../ui/order/view.py" line="723"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="731"/>
+        <location filename="../../ui/order/view.py" line="730"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="740"/>
+        <location filename="../../ui/order/view.py" line="739"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="747"/>
+        <location filename="../../ui/order/view.py" line="746"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="762"/>
+        <location filename="../../ui/order/view.py" line="761"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="780"/>
+        <location filename="../../ui/order/view.py" line="779"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="783"/>
+        <location filename="../../ui/order/view.py" line="782"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="784"/>
+        <location filename="../../ui/order/view.py" line="783"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="800"/>
-        <location filename="../../ui/order/view.py" line="886"/>
+        <location filename="../../ui/order/view.py" line="799"/>
+        <location filename="../../ui/order/view.py" line="885"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="802"/>
+        <location filename="../../ui/order/view.py" line="801"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="811"/>
+        <location filename="../../ui/order/view.py" line="810"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="813"/>
+        <location filename="../../ui/order/view.py" line="812"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="819"/>
+        <location filename="../../ui/order/view.py" line="818"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="828"/>
+        <location filename="../../ui/order/view.py" line="827"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="838"/>
+        <location filename="../../ui/order/view.py" line="837"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="838"/>
+        <location filename="../../ui/order/view.py" line="837"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="846"/>
+        <location filename="../../ui/order/view.py" line="845"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="918"/>
+        <location filename="../../ui/order/view.py" line="917"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="924"/>
+        <location filename="../../ui/order/view.py" line="923"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -2016,32 +2645,47 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/about.py" line="96"/>
+        <location filename="../../ui/about.py" line="90"/>
         <source>首选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="106"/>
+        <location filename="../../ui/about.py" line="100"/>
         <source> 秒</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="109"/>
+        <location filename="../../ui/about.py" line="103"/>
         <source>后台自动同步的间隔；下次登录起生效</source>
         <translation>How often to sync in the background; applies from the next sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="112"/>
+        <location filename="../../ui/about.py" line="107"/>
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="110"/>
+        <source>无操作多长时间后锁定窗口（解锁需输入密码）；立即生效</source>
+        <translation>Lock the window after this long without input (unlocking needs the password); applies at once</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="113"/>
         <source>界面语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="113"/>
+        <location filename="../../ui/about.py" line="114"/>
         <source>同步间隔</source>
         <translation>Sync interval</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="114"/>
+        <location filename="../../ui/about.py" line="115"/>
+        <source>自动锁定</source>
+        <translation>Lock after</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about.py" line="116"/>
         <source>数据文件夹</source>
         <translation>Data folder</translation>
     </message>
@@ -2441,17 +3085,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>RowMenu</name>
     <message>
-        <location filename="../../ui/menus.py" line="177"/>
+        <location filename="../../ui/menus.py" line="199"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="184"/>
+        <location filename="../../ui/menus.py" line="206"/>
         <source>复制工单编号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="185"/>
+        <location filename="../../ui/menus.py" line="207"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
@@ -2502,6 +3146,51 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/sign_in.py" line="83"/>
         <source>登录失败：%1</source>
         <translation>Sign-in failed: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TablePage</name>
+    <message>
+        <location filename="../../ui/admin/base.py" line="78"/>
+        <source>搜索（名称、代码…）</source>
+        <translation>Search (name, code…)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="81"/>
+        <location filename="../../ui/admin/base.py" line="208"/>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="97"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="160"/>
+        <source>确定停用吗？</source>
+        <translation>Deactivate?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="186"/>
+        <source>共 %1 条</source>
+        <translation>%1 rows</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="208"/>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="211"/>
+        <location filename="../../ui/admin/base.py" line="219"/>
+        <source>停用</source>
+        <translation>Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/base.py" line="211"/>
+        <source>启用</source>
+        <translation>Reactivate</translation>
     </message>
 </context>
 <context>
@@ -2586,100 +3275,281 @@ Please send this file to your system administrator.</translation>
     <message>
         <location filename="../../ui/undo.py" line="158"/>
         <source>撤销提示已过：“%1”%2 在发送到中心之前，仍可在该工单上点“撤销”。</source>
-        <translation>The undo notice has gone: “%1” %2 can still be undone from the order (撤销 / Undo) until it is sent to the centre.</translation>
+        <translation>The undo notice has gone: “%1” %2 can still be undone with the order’s Undo button until it is sent to the centre.</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <location filename="../../ui/admin/org.py" line="128"/>
+        <location filename="../../ui/admin/org.py" line="173"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="129"/>
+        <location filename="../../ui/admin/org.py" line="174"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="130"/>
+        <location filename="../../ui/admin/org.py" line="175"/>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="131"/>
+        <location filename="../../ui/admin/org.py" line="176"/>
+        <source>所属单位</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="132"/>
+        <source>可签收</source>
+        <translation>May sign</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="133"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="153"/>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="154"/>
+        <source>在用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="154"/>
+        <location filename="../../ui/admin/org.py" line="339"/>
+        <source>已停用</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="159"/>
+        <source>小写字母、数字，创建后不可改</source>
+        <translation>lower-case letters, digits; fixed once created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="170"/>
+        <source>经办人可直接签收</source>
+        <translation>The handler may sign for orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="177"/>
+        <source>初始密码</source>
+        <translation>Initial password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="180"/>
+        <source>分管单位</source>
+        <translation>Portfolio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="182"/>
+        <source>重置密码…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="184"/>
+        <source>生成一次性临时密码；此人下次登录时须改为自己的密码，已登录的会话随即结束</source>
+        <translation>Make a one-time temporary password; the user must replace it at the next sign-in, and their sessions end now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="192"/>
+        <source>登录设备</source>
+        <translation>Signed-in devices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="193"/>
+        <source>吊销</source>
+        <translation>Revoke</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="211"/>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="247"/>
+        <source>为「%1」（%2）生成临时密码？此人已登录的会话随即结束，下次登录时须改为自己的密码。</source>
+        <translation>Make a temporary password for “%1” (%2)? Their sessions end now, and they must choose their own password at the next sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="251"/>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="254"/>
+        <source>已重置密码</source>
+        <translation>Password reset</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="260"/>
+        <source>临时密码</source>
+        <translation>Temporary password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="261"/>
+        <source>「%1」的临时密码（只显示这一次）：
+
+%2
+
+请当面或电话告知本人；本人登录后须改为自己的密码。</source>
+        <translation>Temporary password for “%1” (shown only this once):
+
+%2
+
+Tell the user in person or by phone; they must change it after signing in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="280"/>
+        <source>吊销「%1」的设备「%2」？它下次联网时会报告未发送的修改、清除本机数据并退出登录。</source>
+        <translation>Revoke “%1”’s device “%2”? At its next contact it reports its unsent edits, erases its local data and signs out.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="284"/>
+        <source>吊销设备</source>
+        <translation>Revoke device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="290"/>
+        <source>已吊销该设备</source>
+        <translation>Device revoked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="314"/>
+        <source>已创建人员</source>
+        <translation>User created</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="323"/>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="333"/>
+        <source>停用「%1」（%2）？停用后此人无法登录，已登录的桌面在下次联网时被拒绝。</source>
+        <translation>Deactivate %1 (%2)? They can no longer sign in, and a desk already signed in is refused at its next contact.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/org.py" line="339"/>
+        <source>已启用</source>
+        <translation>Reactivated</translation>
     </message>
 </context>
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../ui/menus.py" line="40"/>
+        <location filename="../../ui/menus.py" line="42"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="41"/>
+        <location filename="../../ui/menus.py" line="43"/>
         <source>导出台账…</source>
         <translation>Export ledger…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="42"/>
+        <location filename="../../ui/menus.py" line="44"/>
         <source>把统计页所选月份的工单导出为 Excel 工作台账</source>
         <translation>Export the orders of the month chosen in Statistics as an Excel ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="44"/>
+        <location filename="../../ui/menus.py" line="46"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="47"/>
+        <location filename="../../ui/menus.py" line="49"/>
+        <source>登录设备…</source>
+        <translation>Signed-in devices…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="50"/>
         <source>注销</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="48"/>
+        <location filename="../../ui/menus.py" line="51"/>
         <source>切换服务器…</source>
         <translation>Switch server…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="50"/>
+        <location filename="../../ui/menus.py" line="53"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="53"/>
+        <location filename="../../ui/menus.py" line="56"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="54"/>
+        <location filename="../../ui/menus.py" line="57"/>
         <source>工作列表</source>
         <translation>Work lists</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="57"/>
+        <location filename="../../ui/menus.py" line="60"/>
         <source>列</source>
         <translation>Columns</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="60"/>
+        <location filename="../../ui/menus.py" line="63"/>
         <source>语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="71"/>
+        <location filename="../../ui/menus.py" line="74"/>
         <source>工具(&amp;T)</source>
         <translation>&amp;Tools</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="75"/>
+        <location filename="../../ui/menus.py" line="78"/>
+        <source>更改密码…</source>
+        <translation>Change password…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="79"/>
         <source>首选项…</source>
         <translation>Preferences…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="78"/>
+        <location filename="../../ui/menus.py" line="82"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="79"/>
+        <location filename="../../ui/menus.py" line="83"/>
         <source>关于 CaseDesk</source>
         <translation>About CaseDesk</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="101"/>
+        <location filename="../../ui/menus.py" line="105"/>
         <source>切换服务器</source>
         <translation>Switch server</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="102"/>
+        <location filename="../../ui/menus.py" line="106"/>
         <source>服务器地址（切换后需重新登录；本机数据按服务器和用户分开保存）：</source>
         <translation>Server address (you sign in again; data on this PC is kept apart per server and user):</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="126"/>
+        <location filename="../../ui/menus.py" line="137"/>
         <source>恢复默认列宽</source>
         <translation>Reset column widths</translation>
+    </message>
+    <message>
+        <location filename="../../ui/menus.py" line="158"/>
+        <source>密码已更改；您在其他电脑上的登录已注销</source>
+        <translation>Password changed; your sign-ins on other computers were ended</translation>
     </message>
 </context>
 <context>

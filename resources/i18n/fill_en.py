@@ -23,6 +23,22 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    # --- 更改密码 (ui/change_password.py, 工具 menu) ---
+    "更改密码": "Change password",
+    "更改密码…": "Change password…",
+    "首次登录（或管理员重置密码后）须先设置您自己的密码，才能继续使用。": (
+        "At your first sign-in (or after an administrator reset your password) you must choose your own "
+        "password before going on."
+    ),
+    "更改后，您在其他电脑上的登录将被注销。": "Once changed, your sign-ins on other computers are ended.",
+    "当前密码": "Current password",
+    "新密码": "New password",
+    "再次输入新密码": "New password again",
+    "请填写当前密码和新密码": "Enter your current and your new password",
+    "两次输入的新密码不一致": "The two new passwords differ",
+    "正在更改…": "Changing…",
+    "更改失败：%1": "The change failed: %1",
+    "密码已更改；您在其他电脑上的登录已注销": "Password changed; your sign-ins on other computers were ended",
     # --- sync states, and words other views use too (the domain's names: casework/vocabulary.py) ---
     "待签收": "To sign",
     "办理中": "In progress",
@@ -591,6 +607,21 @@ EN: dict[str, str] = {
     "后台自动同步的间隔；下次登录起生效": "How often to sync in the background; applies from the next sign-in",
     "界面语言": "Language",
     "同步间隔": "Sync interval",
+    "自动锁定": "Lock after",
+    " 分钟": " min",
+    "无操作多长时间后锁定窗口（解锁需输入密码）；立即生效": (
+        "Lock the window after this long without input (unlocking needs the password); applies at once"
+    ),
+    "CaseDesk 已锁定": "CaseDesk is locked",
+    "长时间未操作，窗口已锁定以保护市民信息。请输入登录密码解锁。": (
+        "The window was locked after a while without input, to protect citizens' data. "
+        "Enter your password to unlock it."
+    ),
+    "解锁": "Unlock",
+    "密码不正确，请重试。": "Wrong password; try again.",
+    "后台同步仍在进行；未保存的输入已保留，解锁后原样恢复。": (
+        "Sync goes on in the background; what you typed is kept and comes back when you unlock."
+    ),
     "北京时间（UTC+8）": "Beijing time (UTC+8)",
     "共 1 件": "1 order",
     "共 %1 件": "%1 orders",
@@ -650,6 +681,173 @@ EN: dict[str, str] = {
     "离线：显示截至 %1（北京时间）的数据": "Offline: showing the figures as of %1 (Beijing time)",
     "服务器统计，截至 %1（北京时间）": "Server figures as of %1 (Beijing time)",
     "工作日，%1件答复": "working days, %1 replies",
+    # --- administration (ui/admin) ---
+    "还没有保存过版本：现行的是内置审核链（右侧所示）。": (
+        "No version saved yet: the built-in chains (shown on the right) are in force."
+    ),
+    "填写有误": "Check the form",
+    "刷新": "Refresh",
+    "部门": "Departments",
+    "人员": "Users",
+    "审核链": "Review chains",
+    "工作日历": "Working days",
+    "正在从服务器读取…": "Reading from the server…",
+    "以下为服务器上的当前数据；每项修改都记入审计日志。": (
+        "This is the server's current data; every change is written to the audit log."
+    ),
+    "管理功能需要连接服务器：现在连不上服务器，请联网后点“刷新”。（修改没有保存。）": (
+        "Administration needs the server, which cannot be reached now: connect and press Refresh. (Nothing was saved.)"
+    ),
+    "服务器未接受修改": "The server did not accept the change",
+    "搜索（日期、说明）": "Search (date, note)",
+    "日期": "Date",
+    "删除所选日期": "Remove the selected day",
+    "休息日（放假）": "Rest day (holiday)",
+    "工作日（调休上班）": "Working day (make-up day)",
+    "如：县庆放假": "e.g. county anniversary holiday",
+    "添加本地日期": "Add a local day",
+    "选择文件并载入…": "Choose a file and load…",
+    "载入全年法定节假日": "Load a year's statutory days",
+    (
+        "国务院公布下一年节假日安排后，把它存成 CSV（每行 日期,类型,说明，如"
+        " 2027-02-08,workday,春节调休），在这里载入；已发布年份来自"
+        " chinesecalendar 包，无需载入。载入后，跨入该年的暂定时限会重新"
+        "计算并记入审计。"
+    ): (
+        "When the State Council announces next year's holidays, save them as CSV (one line per"
+        " day: date,kind,note, e.g. 2027-02-08,workday,Spring Festival make-up day) and load it"
+        " here; published years come with the chinesecalendar package and need no loading. After"
+        " loading, provisional deadlines reaching that year are recomputed and audited."
+    ),
+    "年份": "Year",
+    "休息日": "Rest day",
+    "工作日": "Working day",
+    "日历版本：%1。已载入的年份：%2。": "Calendar version: %1. Years loaded: %2.",
+    "已保存；暂定时限已重新计算": "Saved; provisional deadlines recomputed",
+    "删除本地日期 %1（%2）？删除后这一天按法定日历和周末计算。": (
+        "Remove the local day %1 (%2)? The day then counts as the statutory calendar and the weekend say."
+    ),
+    "删除日期": "Remove day",
+    "已删除": "Removed",
+    "选择全年节假日文件（CSV）": "Choose the year's holiday file (CSV)",
+    "CSV 文件 (*.csv *.txt)": "CSV files (*.csv *.txt)",
+    "编码": "Code",
+    "名称": "Name",
+    "英文名称": "English name",
+    "上级分类": "Parent category",
+    "默认承办单位": "Default department",
+    "如 0106（创建后不可改）": "e.g. 0106 (fixed once created)",
+    "（顶级分类）": "(top level)",
+    "（无）": "(none)",
+    "已创建分类": "Category created",
+    "已保存": "Saved",
+    "生效日期": "Effective from",
+    (
+        "规则：每个版本从生效日期起适用；一张工单在提交答复、开始审核的那天（北京时间）适"
+        "用当时最新生效的版本，之后新增的版本不影响已在审核中的工单。版本不能修改，只能新"
+        "增；生效日期不能早于今天。"
+    ): (
+        "Rule: each version applies from its effective date; a reply climbs the version in force"
+        " on the day it is submitted and its review starts (Beijing time); versions added later"
+        " never change an order already in review. Versions are never edited, only added, and"
+        " cannot take effect before today."
+    ),
+    "适用单位": "Applies to",
+    "重要性": "Importance",
+    "添加一行": "Add a row",
+    "删除所选行": "Remove the selected row",
+    "如：依据某某文件调整": "e.g. changed under circular No. …",
+    "保存为新版本": "Save as a new version",
+    "新版本（从所选版本开始修改）": "New version (starting from the selected one)",
+    "现行": "In force",
+    "待生效": "Scheduled",
+    "已被取代": "Superseded",
+    "默认（所有单位）": "Default (all departments)",
+    "已保存新版本": "New version saved",
+    "市领导": "City leadership",
+    "代码": "Code",
+    "在用": "Active",
+    "已停用": "Deactivated",
+    "如 ZJJ（字母、数字，创建后不可改）": "e.g. ZJJ (letters, digits; fixed once created)",
+    "已创建部门": "Department created",
+    (
+        "停用部门「%1」？停用后不能再向它派单、添加人员或把分类默认派给它；有未办结工单、在用"
+        "人员、分管领导或分类指向它时服务器会拒绝。"
+    ): (
+        "Deactivate the department “%1”? No orders can then be dispatched to it, no users added to"
+        " it and no category sent to it by default; the server refuses while open orders, active"
+        " users, leaders in charge or categories point at it."
+    ),
+    "已启用": "Reactivated",
+    "管理": "Administration",
+    "搜索（名称、代码…）": "Search (name, code…)",
+    "新建": "New",
+    "确定停用吗？": "Deactivate?",
+    "共 %1 条": "%1 rows",
+    "编辑": "Edit",
+    "停用": "Deactivate",
+    "启用": "Reactivate",
+    "角色": "Role",
+    "所属单位": "Department",
+    "可签收": "May sign",
+    "是": "Yes",
+    "小写字母、数字，创建后不可改": "lower-case letters, digits; fixed once created",
+    "至少 8 位": "at least 8 characters",
+    "经办人可直接签收": "The handler may sign for orders",
+    "初始密码": "Initial password",
+    "已创建人员": "User created",
+    "停用「%1」（%2）？停用后此人无法登录，已登录的桌面在下次联网时被拒绝。": (
+        "Deactivate %1 (%2)? They can no longer sign in, and a desk already signed in is refused at its next contact."
+    ),
+    # --- desks (signed-in devices), revocation and erasing: ui/devices.py, ui/app.py ---
+    "登录设备…": "Signed-in devices…",
+    "登录设备": "Signed-in devices",
+    "设备名称": "Device",
+    "最近活动（%1）": "Last seen (%1)",
+    "IP 地址": "IP address",
+    "结束": "End",
+    "本机": "This device",
+    "已登录": "Signed in",
+    "未登录": "Signed out",
+    "已吊销": "Revoked",
+    "已停用，数据已清除": "Revoked, data erased",
+    "未保存的草稿": "unsaved draft",
+    "您的账号当前在以下设备上登录。结束不认识的设备；丢失的电脑请联系系统管理员停用并清除其数据。": (
+        "Your account is signed in on these devices. End any you do not recognise; for a lost computer, "
+        "ask the administrator to revoke it and erase its data."
+    ),
+    "本机已被管理员停用，正在清除本机保存的数据…": "An administrator revoked this device; erasing the data kept on it…",
+    "系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。": (
+        "The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased."
+    ),
+    "以下 %1 项未发送的工作已被丢弃：": "These %1 items of unsent work were discarded:",
+    "（未能将丢弃清单报告给服务器，请告知系统管理员。）": (
+        "(The list of discarded work could not be reported to the server; please tell the administrator.)"
+    ),
+    "本机已停用": "Device revoked",
+    # --- the admin's user form: reset and desks ---
+    "重置密码…": "Reset password…",
+    "生成一次性临时密码；此人下次登录时须改为自己的密码，已登录的会话随即结束": (
+        "Make a one-time temporary password; the user must replace it at the next sign-in, and their sessions end now"
+    ),
+    "吊销": "Revoke",
+    "为「%1」（%2）生成临时密码？此人已登录的会话随即结束，下次登录时须改为自己的密码。": (
+        "Make a temporary password for “%1” (%2)? Their sessions end now, and they must choose "
+        "their own password at the next sign-in."
+    ),
+    "重置密码": "Reset password",
+    "已重置密码": "Password reset",
+    "临时密码": "Temporary password",
+    "「%1」的临时密码（只显示这一次）：\n\n%2\n\n请当面或电话告知本人；本人登录后须改为自己的密码。": (
+        "Temporary password for “%1” (shown only this once):\n\n%2\n\nTell the user in person or by "
+        "phone; they must change it after signing in."
+    ),
+    "吊销「%1」的设备「%2」？它下次联网时会报告未发送的修改、清除本机数据并退出登录。": (
+        "Revoke “%1”’s device “%2”? At its next contact it reports its unsent edits, erases its "
+        "local data and signs out."
+    ),
+    "吊销设备": "Revoke device",
+    "已吊销该设备": "Device revoked",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.
@@ -664,8 +862,13 @@ IN_CONTEXT: dict[tuple[str, str], str] = {
     ("ProblemsPanel", "%1 张"): "%1",  # after "Photos: "
     ("ProblemsPanel", "理由"): "Reason",
     ("ProblemsPanel", "状态"): "Status",
+    ("DeviceTable", "状态"): "Status",
     ("Dashboard", "电话"): "Phone",
     ("OrderView", "办结"): "Closed",  # a row of the callback box: when the order was closed
+    ("AdminArea", "分类"): "Categories",  # a tab
+    ("UsersPage", "分管单位"): "Portfolio",  # a leader's departments, in the user form
+    ("ChainsPage", "说明"): "Note",
+    ("CalendarPage", "说明"): "Note",
 }
 
 

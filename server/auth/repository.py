@@ -23,3 +23,11 @@ def revoke_family(session: Session, family: str, now: datetime) -> None:
     session.execute(
         update(AuthToken).where(AuthToken.family == family, AuthToken.revoked_at.is_(None)).values(revoked_at=now)
     )
+
+
+def revoke_other_families(session: Session, user_id: int, keep_family: str | None, now: datetime) -> None:
+    """End every session of the user but ``keep_family`` (None: all of them)."""
+    query = update(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
+    if keep_family is not None:
+        query = query.where(AuthToken.family != keep_family)
+    session.execute(query.values(revoked_at=now))

@@ -1,4 +1,4 @@
-"""Sign-in with back-off, refresh-token rotation with reuse detection, sign-out."""
+"""Sign-in with back-off, refresh-token rotation with reuse detection, sign-out, password changes."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.passwords import check_password
 from casework.roles import Actor, Role
-from server.auth import repository
-from server.auth.passwords import verify_password
+from server.audit.service import record
+from server.auth import devices, repository, throttle
+from server.auth.passwords import hash_password, verify_password
 from server.db import write_intent
-from server.errors import ApiError, unauthorized
+from server.errors import ApiError, invalid, not_found, unauthorized
 from server.models import AuthToken, User
 from server.org import repository as org_repository
 from server.settings import Settings
-
-MAX_LOCKOUT = timedelta(hours=1)
 
 
 def actor_of(user: User) -> Actor:
@@ -53,48 +53,90 @@ def _issue(session: Session, user: User, family: str, settings: Settings, now: d
     return access, refresh
 
 
-def _refuse_if_locked(user: User | None, now: datetime) -> None:
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        wait = int((user.locked_until - now).total_seconds()) + 1
-        raise ApiError(
-            429,
-            "login_locked",
-            f"登录失败次数过多，请 {wait} 秒后再试",
-            f"Too many failed sign-ins; try again in {wait} s",
-            detail={"retry_after": wait},
-            headers={"Retry-After": str(wait)},
-        )
-
-
-def login(session: Session, username: str, password: str, settings: Settings, now: datetime) -> tuple[User, str, str]:
-    """Check the password; lock the account for a growing time after repeated failures.
+def login(
+    session: Session, username: str, password: str, settings: Settings, now: datetime, address: str
+) -> tuple[User, str, str]:
+    """Check the password; back off per account and per client address (see server.auth.throttle).
 
     The password hash (the slow part, ~70 ms of CPU) is checked in a read-only transaction that
     is then ended, so a burst of sign-ins does not hash while holding SQLite's write lock; the
     write that follows re-reads the user under that lock (see ``server.transaction.reads_first``).
+    A locked caller is refused before hashing: a spray costs the server no CPU once slowed.
     """
     with write_intent(False):
         user = org_repository.user_by_username(session, username)
-        _refuse_if_locked(user, now)
+        throttle.refuse_if_locked(session, user, address, now)
         checked_hash = user.password_hash if user else None
         ok = verify_password(checked_hash, password)
     session.commit()  # nothing written: ends the read
     if user is not None:
         session.refresh(user)  # the write transaction: current counters, under the write lock
         ok = ok and user.password_hash == checked_hash
-    _refuse_if_locked(user, now)
+    throttle.refuse_if_locked(session, user, address, now)
     if user is None or not ok or not user.active:
-        if user is not None:
-            user.failed_logins += 1
-            excess = user.failed_logins - settings.login_max_failures
-            if excess >= 0:
-                lockout = timedelta(seconds=settings.login_lockout_seconds * 2 ** min(excess, 12))
-                user.locked_until = now + min(lockout, MAX_LOCKOUT)
+        throttle.record_failure(session, user, address, settings, now)
         raise ApiError(401, "bad_credentials", "用户名或密码错误", "Wrong username or password", keep_changes=True)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.record_success(session, user, address)
     access, refresh = _issue(session, user, secrets.token_hex(16), settings, now)
     return user, access, refresh
+
+
+def check_new_password(password: str, username: str, old_password: str | None = None) -> None:
+    """422 naming the rule of the policy (casework.passwords) that ``password`` breaks."""
+    problem = check_password(password, username, old_password)
+    if problem is not None:
+        raise invalid(problem.rule.value, problem.message_zh, problem.message_en, {"rule": problem.rule.value})
+
+
+def change_password(
+    session: Session,
+    user: User,
+    current: AuthToken,
+    old_password: str,
+    new_password: str,
+    settings: Settings,
+    now: datetime,
+    address: str,
+) -> None:
+    """The user's own change: the old password proves it is them (a wrong one counts towards the
+    back-off like a failed sign-in); every other session of theirs ends, this one stays."""
+    throttle.refuse_if_locked(session, user, address, now)
+    if not verify_password(user.password_hash, old_password):
+        throttle.record_failure(session, user, address, settings, now)
+        raise ApiError(403, "wrong_password", "原密码不正确", "The current password is wrong", keep_changes=True)
+    check_new_password(new_password, user.username, old_password)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    repository.revoke_other_families(session, user.id, current.family, now)
+    record(session, user.id, "change_password", None, {}, {"user_id": user.id}, now)
+
+
+#: Letters and digits that cannot be mistaken for one another when read out on the phone.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def temporary_password(username: str) -> str:
+    """A random one-time password that itself passes the policy (14 characters, ~80 bits)."""
+    while True:
+        candidate = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(14))
+        if check_password(candidate, username) is None:
+            return candidate
+
+
+def reset_password(session: Session, user_id: int, admin_id: int, now: datetime) -> tuple[User, str]:
+    """An administrator's reset: a temporary password, to be changed at the next sign-in; the
+    user's sessions end (a reset usually follows a lost desk or a leaked password)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise not_found("用户", "user")
+    password = temporary_password(user.username)
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    repository.revoke_other_families(session, user.id, None, now)
+    record(session, admin_id, "reset_password", None, {}, {"user_id": user.id, "username": user.username}, now)
+    return user, password
 
 
 def refresh(session: Session, raw: str, settings: Settings, now: datetime) -> tuple[User, str, str]:
@@ -102,6 +144,8 @@ def refresh(session: Session, raw: str, settings: Settings, now: datetime) -> tu
     token = repository.token(session, raw, "refresh")
     if token is None:
         raise unauthorized("invalid_token", "登录凭据无效，请重新登录", "The token is not valid; sign in again")
+    if token.revoked_at is not None:
+        devices.refuse_if_revoked(session, token)
     if token.used_at is None and token.revoked_at is not None:
         raise unauthorized("session_ended", "会话已注销，请重新登录", "The session was signed out; sign in again")
     if token.used_at is not None:
@@ -160,6 +204,8 @@ def logout(session: Session, access_token: AuthToken, now: datetime) -> None:
 
 def authenticate(session: Session, raw: str, now: datetime) -> tuple[User, AuthToken]:
     token = repository.token(session, raw, "access")
+    if token is not None and token.revoked_at is not None:
+        devices.refuse_if_revoked(session, token)
     if token is None or token.revoked_at is not None:
         raise unauthorized("invalid_token", "登录凭据无效，请重新登录", "The token is not valid; sign in again")
     if token.expires_at <= now:

@@ -8,31 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path
 from pydantic import Field
 
-from casework.calendar import CalendarDay, CalendarFileError, DayKind, parse_year_file
-from casework.schemas import Input, Short, Wire
+from casework.calendar import CalendarDay, CalendarFileError, parse_year_file
+from casework.schemas import CalendarOut, DayIn, RecomputeOut
 from server.calendar import repository, service
 from server.deps import DB, Admin, AppSettings, CurrentCaller, Now
 from server.errors import errors, invalid
 from server.transaction import TransactionalRoute
 
 router = APIRouter(prefix="/calendar", tags=["calendar"], route_class=TransactionalRoute)
-
-
-class DayIn(Input):
-    day: date
-    kind: DayKind
-    note: Short = ""
-
-
-class CalendarOut(Wire):
-    version: str
-    local_days: list[DayIn]
-    loaded_years: list[int]
-
-
-class RecomputeOut(Wire):
-    version: str
-    recomputed_orders: int
 
 
 @router.get("", response_model=CalendarOut, responses=errors(401))
@@ -57,6 +40,13 @@ def add_days(
     count = service.save_days(
         session, [CalendarDay(d.day, d.kind, d.note) for d in days], "admin", settings, caller.user.id, now
     )
+    return RecomputeOut(version=repository.calendar(session).version, recomputed_orders=count)
+
+
+@router.delete("/days/{day}", response_model=RecomputeOut, responses=errors(401, 403, 404))
+def remove_day(day: date, session: DB, caller: Admin, settings: AppSettings, now: Now) -> RecomputeOut:
+    """Remove a local day; provisional deadlines are recomputed and audited."""
+    count = service.remove_day(session, day, settings, caller.user.id, now)
     return RecomputeOut(version=repository.calendar(session).version, recomputed_orders=count)
 
 

@@ -8,7 +8,7 @@ deadline is recomputed and the change is audited.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from casework.calendar import CalendarDay
 from casework.order import OPEN_STATES
 from server.audit.service import record
 from server.calendar.repository import policy
-from server.errors import invalid
+from server.errors import invalid, not_found
 from server.measures import facts as measure_facts
 from server.models import CalendarDayRow, CalendarYear, Order
 from server.orders.deadlines import deadline_fields, recompute
@@ -62,6 +62,20 @@ def save_days(
         {"source": source, "year": loaded_year, "days": [[d.day.isoformat(), d.kind.value, d.note] for d in days]},
         now,
     )
+    return count
+
+
+def remove_day(session: Session, day: date, settings: Settings, actor_id: int | None, now: datetime) -> int:
+    """Remove a day an admin entered (the day counts as the statutory calendar or the weekend says
+    again), then recompute provisional deadlines like :func:`save_days`."""
+    row = session.get(CalendarDayRow, day)
+    if row is None:
+        raise not_found("日历中的这一天", "calendar day")
+    before = {"day": day.isoformat(), "kind": row.kind, "note": row.note, "source": row.source}
+    session.delete(row)
+    session.flush()
+    count = recompute_provisional(session, settings, actor_id, now)
+    record(session, actor_id, "calendar_day_removed", None, before, {"day": day.isoformat()}, now)
     return count
 
 

@@ -65,6 +65,7 @@ class CategorySpec:
     name: str
     parent: str | None
     department: str | None
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,61 +145,61 @@ DISTRICT_DEPARTMENTS: dict[str, str] = {
 """Street or town name → the code of its own office, for orders routed by place."""
 
 
-def _top(code: str, name: str) -> CategorySpec:
-    return CategorySpec(code, name, None, None)
+def _top(code: str, name: str, name_en: str) -> CategorySpec:
+    return CategorySpec(code, name, None, None, name_en)
 
 
-def _leaf(code: str, name: str, department: str) -> CategorySpec:
-    return CategorySpec(code, name, code[:2], department)
+def _leaf(code: str, name: str, department: str, name_en: str) -> CategorySpec:
+    return CategorySpec(code, name, code[:2], department, name_en)
 
 
 CATEGORIES: list[CategorySpec] = [
-    _top("01", "城乡建设"),
-    _leaf("0101", "道路维修", "ZJJ"),
-    _leaf("0102", "路灯照明", "CGJ"),
-    _leaf("0103", "物业管理", "ZJJ"),
-    _leaf("0104", "老旧小区改造", "ZJJ"),
-    _leaf("0105", "电动车充电设施", "ZJJ"),
-    _top("02", "生态环境"),
-    _leaf("0201", "噪声扰民", "HBJ"),
-    _leaf("0202", "大气污染", "HBJ"),
-    _leaf("0203", "水体污染", "HBJ"),
-    _top("03", "市容环卫"),
-    _leaf("0301", "违章建筑", "CGJ"),
-    _leaf("0302", "占道经营", "CGJ"),
-    _leaf("0303", "垃圾清运", "CGJ"),
-    _leaf("0304", "园林绿化", "CGJ"),
-    _top("04", "交通出行"),
-    _leaf("0401", "公交线路", "JTJ"),
-    _leaf("0402", "出租车服务", "JTJ"),
-    _leaf("0403", "交通信号设施", "GAJ"),
-    _leaf("0404", "违规停车", "GAJ"),
-    _top("05", "市场监管"),
-    _leaf("0501", "食品安全", "SJJ"),
-    _leaf("0502", "价格收费", "SJJ"),
-    _leaf("0503", "消费维权", "SJJ"),
-    _top("06", "劳动社保"),
-    _leaf("0601", "拖欠工资", "RSJ"),
-    _leaf("0602", "社会保险", "RSJ"),
-    _leaf("0603", "养老金发放", "RSJ"),
-    _top("07", "教育卫生"),
-    _leaf("0701", "学校招生", "JYJ"),
-    _leaf("0702", "校外培训", "JYJ"),
-    _leaf("0703", "医疗服务", "WJW"),
-    _top("08", "自然资源与水务"),
-    _leaf("0801", "用地审批", "ZGJ"),
-    _leaf("0802", "不动产登记", "ZGJ"),
-    _leaf("0803", "供水问题", "SWJ"),
-    _leaf("0804", "排水防汛", "SWJ"),
-    _top("09", "供电服务"),
-    _leaf("0901", "停电报修", "GDGS"),
-    _leaf("0902", "线路安全", "GDGS"),
-    _top("10", "公共安全与基层治理"),
-    _leaf("1001", "治安问题", "GAJ"),
-    _leaf("1002", "户籍证件", "GAJ"),
-    _leaf("1003", "邻里纠纷", "GYJD"),
-    _leaf("1004", "农村人居环境", "NYJ"),
-    _leaf("1005", "畜禽养殖", "NYJ"),
+    _top("01", "城乡建设", "Urban construction"),
+    _leaf("0101", "道路维修", "ZJJ", "Road repair"),
+    _leaf("0102", "路灯照明", "CGJ", "Street lighting"),
+    _leaf("0103", "物业管理", "ZJJ", "Property management"),
+    _leaf("0104", "老旧小区改造", "ZJJ", "Old estate renovation"),
+    _leaf("0105", "电动车充电设施", "ZJJ", "E-bike charging"),
+    _top("02", "生态环境", "Environment"),
+    _leaf("0201", "噪声扰民", "HBJ", "Noise nuisance"),
+    _leaf("0202", "大气污染", "HBJ", "Air pollution"),
+    _leaf("0203", "水体污染", "HBJ", "Water pollution"),
+    _top("03", "市容环卫", "City appearance and sanitation"),
+    _leaf("0301", "违章建筑", "CGJ", "Illegal construction"),
+    _leaf("0302", "占道经营", "CGJ", "Street vending"),
+    _leaf("0303", "垃圾清运", "CGJ", "Refuse collection"),
+    _leaf("0304", "园林绿化", "CGJ", "Parks and greenery"),
+    _top("04", "交通出行", "Transport"),
+    _leaf("0401", "公交线路", "JTJ", "Bus routes"),
+    _leaf("0402", "出租车服务", "JTJ", "Taxi service"),
+    _leaf("0403", "交通信号设施", "GAJ", "Traffic signals"),
+    _leaf("0404", "违规停车", "GAJ", "Illegal parking"),
+    _top("05", "市场监管", "Market regulation"),
+    _leaf("0501", "食品安全", "SJJ", "Food safety"),
+    _leaf("0502", "价格收费", "SJJ", "Prices and fees"),
+    _leaf("0503", "消费维权", "SJJ", "Consumer rights"),
+    _top("06", "劳动社保", "Labour and social security"),
+    _leaf("0601", "拖欠工资", "RSJ", "Unpaid wages"),
+    _leaf("0602", "社会保险", "RSJ", "Social insurance"),
+    _leaf("0603", "养老金发放", "RSJ", "Pension payments"),
+    _top("07", "教育卫生", "Education and health"),
+    _leaf("0701", "学校招生", "JYJ", "School admissions"),
+    _leaf("0702", "校外培训", "JYJ", "Private tutoring"),
+    _leaf("0703", "医疗服务", "WJW", "Medical services"),
+    _top("08", "自然资源与水务", "Land and water"),
+    _leaf("0801", "用地审批", "ZGJ", "Land-use approval"),
+    _leaf("0802", "不动产登记", "ZGJ", "Property registration"),
+    _leaf("0803", "供水问题", "SWJ", "Water supply"),
+    _leaf("0804", "排水防汛", "SWJ", "Drainage and flood control"),
+    _top("09", "供电服务", "Electricity"),
+    _leaf("0901", "停电报修", "GDGS", "Power outages"),
+    _leaf("0902", "线路安全", "GDGS", "Line safety"),
+    _top("10", "公共安全与基层治理", "Public safety and community"),
+    _leaf("1001", "治安问题", "GAJ", "Public order"),
+    _leaf("1002", "户籍证件", "GAJ", "Household registration"),
+    _leaf("1003", "邻里纠纷", "GYJD", "Neighbour disputes"),
+    _leaf("1004", "农村人居环境", "NYJ", "Rural living environment"),
+    _leaf("1005", "畜禽养殖", "NYJ", "Livestock farming"),
 ]
 
 PLACES: list[PlaceSpec] = [
@@ -925,6 +926,13 @@ CALLBACK_NOTES: list[str] = [
     "市民表示已有人来现场看过，但尚未整改，同意再观察几天。",
 ]
 
+#: Why the centre's supervisor (值班长) closed an order the citizen was unsatisfied with.
+SUPERVISOR_CLOSE_REASONS: list[str] = [
+    "经核实，承办单位已依法依规处理到位，市民诉求超出政策规定，予以办结。",
+    "市民诉求涉及民事纠纷，已告知通过司法途径解决，予以办结。",
+    "同一诉求已重办两次，答复内容准确，经值班长审核予以办结。",
+]
+
 RETURN_REASONS: list[str] = [
     "诉求地点不在本辖区，请转属地街道（镇）办理。",
     "该事项不属于本单位法定职责，请重新指定承办单位。",
@@ -1014,6 +1022,7 @@ STAFF: list[StaffSpec] = [
     StaffSpec("admin", "陈志远", "admin", CENTRE_CODE),
     StaffSpec("agent", "孙晓雯", "centre_agent", CENTRE_CODE),
     StaffSpec("liuqian", "刘倩", "centre_agent", CENTRE_CODE),
+    StaffSpec("supervisor", "赵敏", "centre_supervisor", CENTRE_CODE),  # 值班长
     StaffSpec("leader", "钱国栋", "leader_in_charge", LEADERSHIP_CODE, _CONSTRUCTION_PORTFOLIO),
     StaffSpec("weihongmei", "魏红梅", "leader_in_charge", LEADERSHIP_CODE, _SOCIAL_PORTFOLIO),
     StaffSpec("mayor", "沈建华", "top_leader", LEADERSHIP_CODE),
@@ -1068,6 +1077,7 @@ DEMO_LOGINS: dict[str, str] = {
     "leader": "leader_in_charge",
     "mayor": "top_leader",
     "agent": "centre_agent",
+    "supervisor": "centre_supervisor",
     "admin": "admin",
 }
 """The fixed demo usernames and their roles (the first three work in ZJJ)."""

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,6 +62,7 @@ class City:
     leaders: dict[str, User]  # department code -> leader in charge
     mayor: User
     agents: list[User]
+    supervisor: User  # 值班长: closes an order after an unsatisfied callback, with a reason
 
 
 Step = Callable[[datetime], None]
@@ -72,7 +74,8 @@ def seed(session: Session, settings: Settings, orders: int = 300, rng_seed: int 
         return "demo city already present; nothing to do"
     rng = random.Random(rng_seed)
     now = utcnow()
-    city = _organisation(session, now)
+    # Outside demo mode the shared demo password is an initial password like any other.
+    city = _organisation(session, now, must_change_password=not settings.demo_mode)
     blobs = BlobStore(settings.blob_dir)
     player = _Player(session, settings, city, blobs, rng, now)
     player.play(orders)
@@ -89,7 +92,7 @@ def seed(session: Session, settings: Settings, orders: int = 300, rng_seed: int 
     return "\n".join(lines)
 
 
-def _organisation(session: Session, now: datetime) -> City:
+def _organisation(session: Session, now: datetime, must_change_password: bool) -> City:
     departments = {
         spec.code: create_department(
             session, DepartmentIn(code=spec.code, name=spec.name, name_en=spec.name_en, kind=spec.kind), None, now
@@ -101,6 +104,7 @@ def _organisation(session: Session, now: datetime) -> City:
             Category(
                 code=category.code,
                 name=category.name,
+                name_en=category.name_en,
                 parent_code=category.parent,
                 department_code=category.department,
             )
@@ -124,6 +128,7 @@ def _organisation(session: Session, now: datetime) -> City:
             None,
             now,
             password_hash=shared_hash,
+            must_change_password=must_change_password,
         )
         users[member.username] = user
         staff.setdefault((member.department, member.role), []).append(user)
@@ -137,6 +142,7 @@ def _organisation(session: Session, now: datetime) -> City:
         leaders=leaders,
         mayor=staff[(content.LEADERSHIP_CODE, "top_leader")][0],
         agents=staff[(content.CENTRE_CODE, "centre_agent")],
+        supervisor=staff[(content.CENTRE_CODE, "centre_supervisor")][0],
     )
 
 
@@ -341,16 +347,25 @@ class _Player:
                 yield at, self._do(holder, agent, Command.RECORD_CALLBACK, outcome="unreachable")
             return
         attempts = 3 if outcome == "unreachable" else 1
+        verdict: dict[str, Any] = {} if outcome == "unreachable" else {"resolved": outcome != "unsatisfied"}
         for _ in range(attempts):
             yield (
                 at,
                 self._do(
-                    holder, agent, Command.RECORD_CALLBACK, outcome=outcome, notes=rng.choice(content.CALLBACK_NOTES)
+                    holder,
+                    agent,
+                    Command.RECORD_CALLBACK,
+                    outcome=outcome,
+                    notes=rng.choice(content.CALLBACK_NOTES),
+                    **verdict,
                 ),
             )
             at += timedelta(hours=rng.uniform(1, 5))
         if target == "reopened":
             yield at, self._do(holder, agent, Command.REOPEN, instruction=rng.choice(content.LEADER_INSTRUCTIONS))
+            return
+        if outcome == "unsatisfied":  # the closing rule: only the 值班长 closes it, giving the reason
+            yield at, self._close(holder, self.city.supervisor, note=rng.choice(content.SUPERVISOR_CLOSE_REASONS))
             return
         yield at, self._close(holder, agent)
 
@@ -378,9 +393,9 @@ class _Player:
 
         return step
 
-    def _close(self, holder: dict[str, int], agent: User) -> Step:
+    def _close(self, holder: dict[str, int], agent: User, **fields: Any) -> Step:
         def step(at: datetime) -> None:
-            self._do(holder, agent, Command.CLOSE)(at)
+            self._do(holder, agent, Command.CLOSE, **fields)(at)
             self.closed_ids.append(holder["id"])
 
         return step

@@ -26,7 +26,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
-from casework.measures import DepartmentMeasures, days, percent, rates
+from casework.measures import HOT_ISSUE_KINDS, DepartmentMeasures, days, percent, rates
 from casework.order import ResultCode, State
 from casework.vocabulary import zh, zh_names
 from server.measures.fonts import choose_font
@@ -37,7 +37,7 @@ from server.measures.service import WEIGHTS
 
 STATE_NAMES = zh_names(State)
 RESOLVED = zh(ResultCode, ResultCode.RESOLVED)
-KIND_NAMES = {"category": "诉求分类", "district": "区域", "street": "街道"}
+KIND_NAMES = HOT_ISSUE_KINDS
 
 
 def _x(text: object) -> str:
@@ -152,8 +152,8 @@ def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
         [
             "派单量",
             m.dispatched,
-            "签收（及时）/ 超时未签",
-            f"{m.signed}（{m.signed_on_time}）/ {m.unsigned_overdue}",
+            "签收（及时）\n超时未签收",
+            f"{m.signed}（{m.signed_on_time}）\n{m.unsigned_overdue}",
             "及时签收率",
             percent(m.on_time_signing_rate),
         ],
@@ -192,6 +192,7 @@ def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a8f98")),
                 *[("BACKGROUND", (c, 0), (c, -1), colors.HexColor("#eef2f7")) for c in (0, 2, 4)],
                 ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]
         )
     )

@@ -55,11 +55,11 @@ def may_see_department(actor: Actor, department_id: int) -> bool:
         return actor.department_id == department_id
     if actor.role is Role.LEADER_IN_CHARGE:
         return department_id in actor.portfolio
-    return actor.role in (Role.TOP_LEADER, Role.CENTRE_AGENT, Role.ADMIN)
+    return actor.is_centre or actor.role in (Role.TOP_LEADER, Role.ADMIN)
 
 
 def _city_wide(caller: CurrentCaller) -> None:
-    if caller.actor.role not in (Role.LEADER_IN_CHARGE, Role.TOP_LEADER, Role.CENTRE_AGENT, Role.ADMIN):
+    if not caller.actor.is_centre and caller.actor.role not in (Role.LEADER_IN_CHARGE, Role.TOP_LEADER, Role.ADMIN):
         raise forbidden(
             "全市指标仅向热线中心、市领导和管理员开放", "City-wide figures are for the centre, city leaders and admins"
         )

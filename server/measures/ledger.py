@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from casework.cells import keep_as_text
 from casework.deadlines import SHANGHAI
+from casework.measures import HOT_ISSUE_KINDS
 from casework.order import CallbackOutcome, RequestKind, ResultCode, State
 from casework.vocabulary import zh_names
 from server.measures import repository
@@ -193,7 +194,7 @@ def write_ledger(session: Session, report: MonthReport, path: Path) -> None:
     ]
     _sheet(book, "综合排名", [("排名", 6), ("承办单位", 22), ("综合得分", 10)], ranking_rows)
 
-    kinds = {"category": "诉求分类", "district": "区域", "street": "街道"}
+    kinds = HOT_ISSUE_KINDS
     hot_rows: list[list[object]] = [
         [kinds[h.kind], h.name, h.count, h.previous, h.rise, _percent(h.rise_ratio)] for h in report.hot
     ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
@@ -20,6 +20,7 @@ from casework.measures import MeasureCounts
 from casework.order import CallbackOutcome, ResultCode, State
 from server.measures.periods import Window
 from server.models import Category, Department, MeasureFact, Order, ReplyVersion
+from server.orders.repository import tag_values
 
 F = MeasureFact
 SATISFIED = [CallbackOutcome.SATISFIED.value, CallbackOutcome.BASICALLY_SATISFIED.value]
@@ -168,6 +169,13 @@ def intake_volumes(session: Session, w: Window) -> dict[tuple[str, str, str], in
     columns = (Order.category_code, Order.district, Order.street)
     query = select(*columns, func.count()).where(*_received(w)).group_by(*columns)
     return {(category, district, street): n for category, district, street, n in session.execute(query)}
+
+
+def tag_volumes(session: Session, w: Window) -> dict[str, int]:
+    """Orders received in the window by tag (an order with two tags counts for both)."""
+    values = tag_values(session.get_bind().dialect.name)
+    query = select(values.c.value, func.count()).select_from(Order).join(values, true()).where(*_received(w))
+    return {str(tag): n for tag, n in session.execute(query.group_by(values.c.value)) if tag}
 
 
 def intake_count(session: Session, w: Window) -> int:

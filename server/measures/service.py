@@ -46,7 +46,7 @@ are left out and the rest rescaled. Ties (scores equal to 4 decimals) go to the 
 closure rate, then satisfaction, then the more orders dispatched, then the department code.
 Departments with no rate at all are listed last, unranked.
 
-Hot issues: categories, districts and streets (district/street) whose intake rose against the
+Hot issues: categories, districts, streets (district/street) and tags whose intake rose against the
 previous period of equal length. One must have at least ``min_volume`` orders in the period and
 have risen by at least ``min_rise`` (a fraction; anything that had none before qualifies); they
 are ranked by absolute rise, then relative rise, then volume. Intake counts every order received
@@ -198,8 +198,8 @@ def hot_issues(
     current_w, previous_w = period.window(now), period.previous().window(now)
     names = repository.category_names(session)
     current, previous = (
-        _by_dimension(repository.intake_volumes(session, current_w)),
-        _by_dimension(repository.intake_volumes(session, previous_w)),
+        _by_dimension(repository.intake_volumes(session, current_w), repository.tag_volumes(session, current_w)),
+        _by_dimension(repository.intake_volumes(session, previous_w), repository.tag_volumes(session, previous_w)),
     )
     found: list[HotIssue] = []
     for (kind, key), count in current.items():
@@ -227,12 +227,17 @@ def hot_issues(
     return found[:limit]
 
 
-_Dimension = Literal["category", "district", "street"]  # HotIssue.kind
+_Dimension = Literal["category", "district", "street", "tag"]  # HotIssue.kind
 
 
-def _by_dimension(volumes: dict[tuple[str, str, str], int]) -> dict[tuple[_Dimension, tuple[str, ...]], int]:
-    """(category, district, street) counts → counts per category, per district and per street."""
+def _by_dimension(
+    volumes: dict[tuple[str, str, str], int], tags: dict[str, int]
+) -> dict[tuple[_Dimension, tuple[str, ...]], int]:
+    """(category, district, street) counts and tag counts → counts per category, per district,
+    per street and per tag."""
     result: dict[tuple[_Dimension, tuple[str, ...]], int] = defaultdict(int)
+    for tag, n in tags.items():
+        result["tag", (tag,)] += n
     for (category, district, street), n in volumes.items():
         result["category", (category,)] += n
         result["district", (district,)] += n

@@ -4,6 +4,7 @@ from server.models.audit import AuditHead, AuditRecord
 from server.models.auth import AuthToken
 from server.models.blobs import Attachment, Blob
 from server.models.calendar import CalendarDayRow, CalendarYear
+from server.models.devices import Device
 from server.models.measures import MeasureFact, MeasureTracker
 from server.models.meta import ServerInstance
 from server.models.orders import (
@@ -18,7 +19,9 @@ from server.models.orders import (
     order_co_departments,
 )
 from server.models.org import Department, User, leader_portfolio
+from server.models.review import ReviewChainVersion
 from server.models.sync import OrderAccess, SyncMutation, Upload
+from server.models.throttle import LoginThrottle
 
 __all__ = [
     "Attachment",
@@ -31,6 +34,8 @@ __all__ = [
     "CallbackRecord",
     "Category",
     "Department",
+    "Device",
+    "LoginThrottle",
     "MeasureFact",
     "MeasureTracker",
     "Note",
@@ -39,6 +44,7 @@ __all__ = [
     "OrderAccess",
     "OrderNumberCounter",
     "ReplyVersion",
+    "ReviewChainVersion",
     "ReviewRecord",
     "ServerInstance",
     "SyncMutation",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base, Timestamped
@@ -25,6 +25,8 @@ class Department(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(20), default="department")
+    # Deactivated, never deleted: orders, users and the audit chain keep pointing at it.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class User(Timestamped, Base):
@@ -40,5 +42,8 @@ class User(Timestamped, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Set by an administrator's create or reset (and the demo seed outside demo mode): until the
+    # user chooses their own password, only /auth/password, /auth/me and sign-out answer.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     portfolio: Mapped[list[Department]] = relationship(secondary=leader_portfolio, lazy="selectin")

@@ -8,12 +8,24 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from casework.lifecycle import Command
-from casework.order import State
-from casework.schemas import COMMAND_BODIES, EventView, Moment, OrderDetail, OrderIntake, OrderPage, Wire
-from casework.sla import Urgency
+from casework.order import Channel, State
+from casework.schemas import (
+    COMMAND_BODIES,
+    BatchDispatchBody,
+    BatchDispatchResult,
+    DispatchSuggestion,
+    EventView,
+    Moment,
+    OrderDetail,
+    OrderIntake,
+    OrderPage,
+    SimilarOrder,
+    Wire,
+)
+from casework.sla import Complexity, Urgency
 from server.deps import DB, AppSettings, CurrentCaller, Now
-from server.errors import errors, invalid, not_found
-from server.orders import repository, service, views
+from server.errors import errors, forbidden, invalid, not_found
+from server.orders import dispatching, repository, service, similar, views
 from server.transaction import TransactionalRoute
 
 router = APIRouter(prefix="/orders", tags=["orders"], route_class=TransactionalRoute)
@@ -47,11 +59,20 @@ def list_orders(
     department_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     q: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")] = None,
     supervised: bool | None = None,
+    channel: Annotated[list[Channel] | None, Query()] = None,
+    tag: Annotated[str | None, Query(min_length=1, max_length=30, pattern=r"^[^\x00]*$")] = None,
+    phone: Annotated[str | None, Query(pattern=r"^[0-9+\- ]{1,20}$", description="The caller's number, exact")] = None,
+    received_from: Moment | None = None,
+    received_before: Moment | None = None,
     sort: Annotated[str, Query(pattern="^(-id|due)$")] = "-id",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> OrderPage:
-    """Orders the caller may see, filtered, in stable keyset pages (pass ``next_cursor`` back)."""
+    """Orders the caller may see, filtered, in stable keyset pages (pass ``next_cursor`` back).
+
+    ``phone`` finds the caller's orders (their phone or callback number; for anyone but the
+    centre, a confidential citizen's number matches nothing); ``q`` also matches the citizen's
+    name for the centre; ``received_from``/``received_before`` bound the intake time."""
     flt = repository.OrderFilter(
         states=[s.value for s in state or []],
         category=category,
@@ -62,12 +83,78 @@ def list_orders(
         department_id=department_id,
         text=q,
         supervised=supervised,
+        channels=[c.value for c in channel or []],
+        tag=tag,
+        phone=phone.strip() if phone else None,
+        received_from=received_from,
+        received_before=received_before,
     )
     try:
         rows, next_cursor, total = repository.page(session, caller.actor, flt, sort, limit, cursor)
     except ValueError as exc:
         raise invalid("bad_cursor", "分页游标无效", "The page cursor is not valid") from exc
     return OrderPage(items=[views.summary(o) for o in rows], next_cursor=next_cursor, total=total)
+
+
+@router.get("/similar", response_model=list[SimilarOrder], responses=errors(401, 403))
+def similar_orders(
+    session: DB,
+    caller: CurrentCaller,
+    phone: Annotated[str, Query(pattern=r"^[0-9+\- ]{0,20}$", description="The caller's number, exact")] = "",
+    address: Annotated[str, Query(max_length=200, pattern=r"^[^\x00]*$")] = "",
+    text: Annotated[str, Query(max_length=500, pattern=r"^[^\x00]*$", description="Title or request text")] = "",
+    category: Annotated[str, Query(max_length=20, pattern=r"^[0-9A-Za-z.]*$")] = "",
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[SimilarOrder]:
+    """Open orders alike the request being taken in — the same caller, the same address, a similar
+    title (trigrams) — best first, to merge (合并) instead of creating a duplicate. The centre only."""
+    if not caller.actor.is_centre:
+        raise forbidden("只有热线中心可以查重", "Only the hotline centre looks for similar orders")
+    found = similar.similar_orders(
+        session,
+        caller.actor,
+        phone=phone.strip(),
+        address=address.strip(),
+        words=text.strip(),
+        category=category,
+        limit=limit,
+    )
+    return [
+        SimilarOrder(
+            order=views.summary(m.order),
+            reasons=m.reasons,  # type: ignore[arg-type]  # the wire model checks each is a SimilarReason
+            text_similarity=m.text_similarity,
+            score=round(m.score, 4),
+        )
+        for m in found
+        if m.order is not None  # loaded for every match returned
+    ]
+
+
+@router.post("/dispatch", response_model=list[BatchDispatchResult], responses=errors(401, 403))
+def dispatch_many(
+    body: BatchDispatchBody, session: DB, caller: CurrentCaller, settings: AppSettings, now: Now
+) -> list[BatchDispatchResult]:
+    """Dispatch several orders at once (转办). Each order succeeds or is refused on its own, with the
+    reason a single dispatch would give; the answer lists them in the request's order."""
+    if not caller.actor.is_centre:
+        raise forbidden("只有热线中心可以派单", "Only the hotline centre dispatches")
+    return dispatching.dispatch_many(_context(session, caller, settings, now), body.items)
+
+
+@router.get("/{order_id}/dispatch-suggestion", response_model=DispatchSuggestion, responses=errors(401, 403, 404))
+def dispatch_suggestion(
+    order_id: OrderId,
+    session: DB,
+    caller: CurrentCaller,
+    settings: AppSettings,
+    now: Now,
+    complexity: Complexity | None = None,
+    reply_days: Annotated[int | None, Query(ge=1, le=7)] = None,
+) -> DispatchSuggestion:
+    """The lead department suggested for the order (its category's default department, and how the
+    category's latest orders were dispatched), with the deadlines a dispatch now would set."""
+    return dispatching.suggest(_context(session, caller, settings, now), order_id, complexity, reply_days)
 
 
 @router.get("/{order_id}", response_model=OrderDetail, responses=errors(401, 404, 422))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Exists, TableValuedAlias, exists, false, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -36,11 +36,35 @@ def scope(actor: Actor) -> ColumnElement[bool]:
     return false()
 
 
+def lock_in_order(session: Session, order_ids: set[int]) -> None:
+    """Lock these orders' rows in ascending id order (PostgreSQL; SQLite has one writer anyway).
+
+    A writer that touches several orders takes them all here first, before anything else: two
+    pushes of the same orders in opposite order then queue instead of deadlocking. Nothing is
+    read: scope is checked afterwards, order by order, as before.
+    """
+    if order_ids and session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Order.id).where(Order.id.in_(order_ids)).order_by(Order.id).with_for_update())
+
+
 def visible(session: Session, actor: Actor, order_id: int, for_update: bool = False) -> Order | None:
     query = select(Order).where(Order.id == order_id, scope(actor))
     if for_update:
         query = query.with_for_update(of=Order)
     return session.scalar(query)
+
+
+def tag_values(dialect: str) -> TableValuedAlias:
+    """The elements of ``orders.tags`` (a JSON array of strings) as rows with one column, ``value``;
+    correlated to the order of the enclosing query."""
+    if dialect == "postgresql":  # a set of text takes its column's name from the alias: name it
+        return func.json_array_elements_text(Order.tags).table_valued("value").render_derived()
+    return func.json_each(Order.tags).table_valued("value")
+
+
+def has_tag(dialect: str, tag: str) -> Exists:
+    values = tag_values(dialect)
+    return exists().select_from(values).where(values.c.value == tag)
 
 
 @dataclass(frozen=True)
@@ -54,15 +78,30 @@ class OrderFilter:
     department_id: int | None = None
     text: str | None = None
     supervised: bool | None = None
+    channels: Sequence[str] = ()
+    tag: str | None = None
+    phone: str | None = None  # the caller's phone or callback number, exact
+    received_from: datetime | None = None
+    received_before: datetime | None = None
 
 
 SORTS = ("-id", "due")
 
 
-def _conditions(actor: Actor, f: OrderFilter) -> list[ColumnElement[bool]]:
+def _conditions(actor: Actor, f: OrderFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions = [scope(actor)]
     if f.states:
         conditions.append(Order.state.in_(list(f.states)))
+    if f.channels:
+        conditions.append(Order.channel.in_(list(f.channels)))
+    if f.tag:
+        conditions.append(has_tag(dialect, f.tag))
+    if f.phone:
+        conditions.append(by_phone(actor, f.phone))
+    if f.received_from:
+        conditions.append(Order.received_at >= f.received_from)
+    if f.received_before:
+        conditions.append(Order.received_at < f.received_before)
     if f.category:
         conditions.append(Order.category_code.startswith(f.category, autoescape=True))
     if f.urgency:
@@ -81,15 +120,19 @@ def _conditions(actor: Actor, f: OrderFilter) -> list[ColumnElement[bool]]:
         # The user's text is matched literally: %, _ and \ are not wildcards here.
         literal = f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{literal}%"
-        conditions.append(
-            or_(
-                Order.title.ilike(pattern, escape="\\"),
-                Order.description.ilike(pattern, escape="\\"),
-                Order.number.ilike(pattern, escape="\\"),
-                Order.address.ilike(pattern, escape="\\"),
-            )
-        )
+        columns = [Order.title, Order.description, Order.number, Order.address]
+        if actor.is_centre:  # only the centre sees every citizen's name unmasked
+            columns.append(Order.citizen_name)
+        conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
     return conditions
+
+
+def by_phone(actor: Actor, phone: str) -> ColumnElement[bool]:
+    """Orders of the caller with this phone (or callback number). Only the centre sees every
+    number; for anyone else a confidential citizen's number (masked to them) matches nothing,
+    so the filter cannot be used to find out whose number it is."""
+    matches = or_(Order.citizen_phone == phone, Order.callback_number == phone)
+    return matches if actor.is_centre else matches & Order.confidential.is_(False)
 
 
 def _encode(values: list[object]) -> str:
@@ -113,7 +156,7 @@ def page(
     session: Session, actor: Actor, f: OrderFilter, sort: str, limit: int, cursor: str | None
 ) -> tuple[list[Order], str | None, int]:
     """Keyset pagination on (sort key, id): stable while rows are added or change state."""
-    conditions = _conditions(actor, f)
+    conditions = _conditions(actor, f, session.get_bind().dialect.name)
     total = session.scalar(select(func.count()).select_from(Order).where(*conditions)) or 0
     query = select(Order).where(*conditions)
     if sort == "-id":

@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
 from casework.errors import CommandRefused, Refusal
-from casework.lifecycle import Command, OrderFacts, check, state_after
+from casework.lifecycle import Command, OrderFacts, check, check_input, state_after
 from casework.order import TERMINAL_STATES, Importance, State
-from casework.review import ReviewChainConfig
 from casework.roles import Actor, Role
 from casework.schemas import (
     AddNoteBody,
@@ -62,6 +61,7 @@ from server.models import (
 from server.orders import repository
 from server.orders.deadlines import recompute, refresh_due
 from server.orders.views import facts_of
+from server.review import repository as review_repository
 from server.settings import Settings
 
 #: Fields whose before/after the audit records for every command (the replayable state).
@@ -204,6 +204,7 @@ def apply(ctx: Context, loaded: Loaded, command: Command, body: Wire, replay_che
     order = loaded.order
     if not replay_checked and _replayed(ctx, order, command, body):
         return order
+    check_input(command, loaded.facts, dict(body))
     before = snapshot(order)
     extra = _APPLY[command](ctx, order, body)
     order.state = state_after(command, loaded.facts, accepted=getattr(body, "accept", None)).value
@@ -287,6 +288,8 @@ def _department(ctx: Context, department_id: int) -> Department:
     department = ctx.session.get(Department, department_id)
     if department is None or department.kind != "department":
         raise invalid("unknown_department", "承办单位不存在", "No such department", {"id": department_id})
+    if not department.active:
+        raise invalid("inactive_department", "承办单位已停用", "The department is deactivated", {"id": department_id})
     return department
 
 
@@ -298,6 +301,7 @@ def _close_at_once(ctx: Context, order: Order, body: CloseAtOnceBody) -> dict[st
             round=1,
             text=body.reply,
             result_code="explained",
+            basis=body.basis,
             author_id=ctx.actor.user_id,
             submitted_at=ctx.now,
         )
@@ -458,7 +462,8 @@ def _submit(ctx: Context, order: Order, body: SubmitReplyBody) -> dict[str, Any]
     department = ctx.session.get(Department, order.lead_department_id)
     if department is None:  # the rules let only the lead department's staff submit, so there is one
         raise LookupError(f"order {order.id} has no lead department")
-    chains = ReviewChainConfig.from_mapping(json.loads(ctx.settings.review_chains_json or "{}"))
+    # The chains in force on the day the review starts; later versions never move a submitted reply.
+    chains = review_repository.chains_on(ctx.session, ctx.now.astimezone(SHANGHAI).date())
     order.review_chain = [level.value for level in chains.chain_for(department.code, Importance(order.importance))]
     order.review_level = 0
     return {"review_chain": order.review_chain}
@@ -520,6 +525,8 @@ def _callback(ctx: Context, order: Order, body: RecordCallbackBody) -> dict[str,
             notes=body.notes,
             agent_id=ctx.actor.user_id,
             at=ctx.now,
+            resolved=body.resolved,
+            citizen_words=body.citizen_words,
         )
     )
     order.callback_attempts += 1

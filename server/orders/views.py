@@ -37,6 +37,7 @@ from casework.schemas import (
     ReplyView,
     ReturnRequestView,
     ReviewEntry,
+    SupervisionView,
 )
 from server.models import (
     Attachment,
@@ -141,14 +142,21 @@ def details(
     replies = _by_order(session, ReplyVersion, ids)
     reviews = _by_order(session, ReviewRecord, ids)
     callbacks = _by_order(session, CallbackRecord, ids)
+    # Audit marks, 督办 and 催办 live in the audit chain only: its records are their one copy.
     marks: dict[int, list[AuditMarkView]] = {}
+    supervision: dict[int, list[SupervisionView]] = {}
     for row in session.execute(
-        select(AuditRecord.order_id, AuditRecord.actor_id, AuditRecord.after, AuditRecord.at)
-        .where(AuditRecord.order_id.in_(ids), AuditRecord.action == Command.MARK_AUDITED.value)
+        select(AuditRecord.order_id, AuditRecord.action, AuditRecord.actor_id, AuditRecord.after, AuditRecord.at)
+        .where(AuditRecord.order_id.in_(ids), AuditRecord.action.in_(_FROM_THE_AUDIT))
         .order_by(AuditRecord.seq)
     ):
-        comment = ((row.after or {}).get("input") or {}).get("comment", "")
-        marks.setdefault(row.order_id, []).append(AuditMarkView(leader_id=row.actor_id, comment=comment, at=row.at))
+        given = (row.after or {}).get("input") or {}
+        if row.action == Command.MARK_AUDITED.value:
+            mark = AuditMarkView(leader_id=row.actor_id, comment=given.get("comment", ""), at=row.at)
+            marks.setdefault(row.order_id, []).append(mark)
+        else:
+            entry = SupervisionView(kind=row.action, actor_id=row.actor_id, note=given.get("note", ""), at=row.at)
+            supervision.setdefault(row.order_id, []).append(entry)
     return [
         _detail(
             order,
@@ -162,9 +170,13 @@ def details(
             reviews.get(order.id, []),
             callbacks.get(order.id, []),
             marks.get(order.id, []),
+            supervision.get(order.id, []),
         )
         for order in orders
     ]
+
+
+_FROM_THE_AUDIT = [Command.MARK_AUDITED.value, Command.SUPERVISE.value, Command.REMIND.value]
 
 
 def _detail(
@@ -179,6 +191,7 @@ def _detail(
     reviews: list[ReviewRecord],
     callbacks: list[CallbackRecord],
     marks: list[AuditMarkView],
+    supervision: list[SupervisionView],
 ) -> OrderDetail:
     photos_by_check: dict[int, list[PhotoRef]] = {}
     for attachment, _ in attachments:
@@ -260,7 +273,13 @@ def _detail(
         ],
         callbacks=[
             CallbackView(
-                method=c.method, outcome=CallbackOutcome(c.outcome), notes=c.notes, agent_id=c.agent_id, at=c.at
+                method=c.method,
+                outcome=CallbackOutcome(c.outcome),
+                notes=c.notes,
+                agent_id=c.agent_id,
+                at=c.at,
+                resolved=c.resolved,
+                citizen_words=c.citizen_words,
             )
             for c in callbacks
         ],
@@ -291,5 +310,7 @@ def _detail(
             for a, b in attachments
         ],
         audit_marks=marks,
+        supervision=supervision,
+        callback_attempts=order.callback_attempts,
         allowed_commands=allowed_commands(actor, facts_of(order), now),
     )

@@ -17,10 +17,16 @@ def user_out(user: User) -> UserOut:
         portfolio=sorted(d.id for d in user.portfolio),
         may_sign=user.may_sign,
         active=user.active,
+        must_change_password=user.must_change_password,
     )
 
 
 def department_out(department: Department) -> DepartmentOut:
     return DepartmentOut(
-        id=department.id, code=department.code, name=department.name, name_en=department.name_en, kind=department.kind
+        id=department.id,
+        code=department.code,
+        name=department.name,
+        name_en=department.name_en,
+        kind=department.kind,
+        active=department.active,
     )

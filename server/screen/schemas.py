@@ -12,7 +12,13 @@ from typing import Literal
 from pydantic import Field
 
 from casework.measures import TodayFigures
-from casework.schemas import Wire
+from casework.schemas import Input, Wire
+
+
+class ScreenSessionIn(Input):
+    """The screen key, posted once by the wall page (from its address's fragment)."""
+
+    key: str = Field(max_length=200)
 
 
 class RankedDepartment(Wire):
@@ -29,7 +35,7 @@ class RankedDepartment(Wire):
 class RisingIssue(Wire):
     """A category or place whose intake rose against the days before."""
 
-    kind: Literal["category", "district", "street"]
+    kind: Literal["category", "district", "street", "tag"]  # the screen shows the first three
     name: str = Field(description="The category, the district, or the street")
     district: str = Field(default="", description="The district a street lies in")
     count: int

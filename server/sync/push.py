@@ -34,6 +34,10 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
     to merge; held mutations store no result, so the client sends them again once the user has
     resolved the earlier one.
     """
+    # Every order of the push locked first, by ascending id, before any mutation id is claimed:
+    # the same mutations pushed twice in opposite order would otherwise deadlock on PostgreSQL
+    # (each holding an order, or a claim, the other needs next).
+    repository.lock_in_order(ctx.session, {m.order_id for m in request.mutations})
     results: list[MutationResult] = []
     failed: set[int] = set()
     seen: dict[int, Order | None] = {}  # each order as the caller still sees it after its mutations
@@ -146,6 +150,15 @@ def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | Non
             "The order does not exist or is no longer yours",
         )
     seen[mutation.order_id] = loaded.order
+    if problems := mutation.base_problems():
+        return _result(
+            mutation,
+            MutationStatus.REJECTED,
+            "invalid_input",
+            "提交的内容有误",
+            "The input is invalid",
+            detail=problems,
+        )
     conflict = _text_conflict(mutation, loaded.order)
     if conflict is not None:
         return conflict

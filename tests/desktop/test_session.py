@@ -24,6 +24,7 @@ from api_client import CaseDeskClient
 from casework.lifecycle import Command
 from casework.schemas import SignBody
 from casework.sync import PullResponse
+from desktop.profile_key import profile_key
 from desktop.session import cached_user, sign_in
 from desktop.tasks import TaskRunner
 from desktop.workspace import url_profile_dir
@@ -302,15 +303,15 @@ def test_a_profile_kept_by_address_is_adopted_with_its_cursor_and_unsent_work(
         order_id = server.new_order()
         desk = sign_in(server.url, "handler", PASSWORD, home, runner)
         desk.sync_once()
-        cursor, root = desk.store.cursor(), desk.root
+        cursor, root, key = desk.store.cursor(), desk.root, profile_key(desk.root)
         desk.stop()
         # The layout of an older CaseDesk: the profile under the URL's key, no record of server ids.
         old = url_profile_dir(home, server.url, "handler")
         root.rename(old)
         (home / "profiles" / "servers.json").unlink()
-        store = open_store(old / "local.sqlite")
+        store = open_store(old / "local.sqlite", key)
         store.record(
-            actor_of(cached_user(old)), order_id, Command.SIGN, SignBody(version=store.order(order_id)["version"])
+            actor_of(cached_user(old, key)), order_id, Command.SIGN, SignBody(version=store.order(order_id)["version"])
         )
         store.close()
 

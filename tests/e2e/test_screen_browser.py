@@ -142,15 +142,23 @@ def test_the_wall_shows_the_figures_of_the_city(city: dict[str, Any], browser: A
 
     base = city["base"]
     assert httpx.get(f"{base}/screen/data").status_code == 404, "a key is configured: no key, no figures"
-    browser.get(f"{base}/screen?key={KEY}&refresh=2")
+    assert httpx.get(f"{base}/screen/data", params={"key": KEY}).status_code == 404, "never a key in the URL"
+    # The key is handed over once in the fragment (never sent), exchanged for an HttpOnly cookie.
+    browser.get(f"{base}/screen?refresh=2#key={KEY}")
     WebDriverWait(browser, 30).until(
         lambda d: d.find_element("tag name", "body").get_attribute("data-state") == "ready"
     )
+    assert KEY not in browser.current_url, "the fragment is removed from the address bar"
+    cookie = browser.get_cookie("casedesk_screen")
+    assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert browser.execute_script("return document.cookie") == "", "the script cannot read it"
     time.sleep(1.8)  # let the number flashes and gauge arcs settle before the screenshot
     SCREENSHOT.parent.mkdir(exist_ok=True)
     browser.save_screenshot(str(SCREENSHOT))
 
-    data = httpx.get(f"{base}/screen/data", params={"key": KEY}).json()
+    with httpx.Client(base_url=base) as wall:
+        assert wall.post("/screen/session", json={"key": KEY}).status_code == 204
+        data = wall.get("/screen/data").json()
     shown = {
         "intake": _number(browser, "kpi-intake"),
         "in_progress": _number(browser, "kpi-progress"),
@@ -173,7 +181,9 @@ def test_the_wall_shows_the_figures_of_the_city(city: dict[str, Any], browser: A
     assert re.fullmatch(r"\d{2}:\d{2}:\d{2}", browser.find_element("id", "clock-time").text)
     assert "数据更新" in browser.find_element("id", "updated").text
 
-    hosts = {urlsplit(url).hostname for url in _requested_urls(browser) if url.startswith(("http:", "https:", "ws"))}
+    requested = _requested_urls(browser)
+    assert requested and not [url for url in requested if KEY in url], "the key never in a requested URL"
+    hosts = {urlsplit(url).hostname for url in requested if url.startswith(("http:", "https:", "ws"))}
     assert hosts == {"127.0.0.1"}, f"the page reached out to {hosts - {'127.0.0.1'}}"
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe  # e.g. a CSP violation or a script error
@@ -184,7 +194,7 @@ def test_a_lost_server_leaves_the_last_figures_marked_stale(city: dict[str, Any]
 
     body = browser.find_element("tag name", "body")
     if body.get_attribute("data-state") != "ready":
-        browser.get(f"{city['base']}/screen?key={KEY}&refresh=2")
+        browser.get(f"{city['base']}/screen?refresh=2")  # the cookie of the first test
         WebDriverWait(browser, 30).until(lambda d: body.get_attribute("data-state") == "ready")
     before = browser.find_element("id", "kpi-progress").text
     city["server"].stop()

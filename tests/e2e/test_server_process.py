@@ -70,7 +70,7 @@ def test_cli_and_two_workers_run_a_whole_order(server_env: dict[str, str]) -> No
         "--department",
         "ZJJ",
         "--password",
-        "newbie-pass-1",
+        "Xin-tong-shi-7",
     )
     assert made.returncode == 0, made.stderr
 
@@ -93,12 +93,23 @@ def test_cli_and_two_workers_run_a_whole_order(server_env: dict[str, str]) -> No
                 pytest.fail("the server did not come up")
 
             def login(username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+                """Outside demo mode every seeded or CLI-made user must change the password first."""
                 response = http.post("/auth/login", json={"username": username, "password": password})
                 assert response.status_code == 200, response.text
-                return {"Authorization": f"Bearer {response.json()['access_token']}"}
+                assert response.json()["user"]["must_change_password"] is True
+                headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+                refused = http.get("/departments", headers=headers)
+                assert refused.status_code == 403 and refused.json()["code"] == "password_change_required"
+                new = f"{username}-Own-pass-2026"[::-1]
+                changed = http.post(
+                    "/auth/password", headers=headers, json={"old_password": password, "new_password": new}
+                )
+                assert changed.status_code == 204, changed.text
+                assert http.get("/auth/me", headers=headers).json()["must_change_password"] is False
+                return headers
 
             agent, chief, head = login("agent"), login("chief"), login("head")
-            newbie = login("newbie", "newbie-pass-1")
+            newbie = login("newbie", "Xin-tong-shi-7")
             departments = {d["code"]: d["id"] for d in http.get("/departments", headers=agent).json()}
             order = http.post(
                 "/orders",

@@ -89,15 +89,15 @@ def test_verify_detects_corruption_and_absence(cache: BlobCache) -> None:
 
 def test_thumbnails_and_remove(cache: BlobCache) -> None:
     digest = cache.put(b"image")
-    assert cache.thumbnail_path(digest) is None
-    thumb = cache.put_thumbnail(digest, b"jpeg bytes")
-    assert thumb == cache.root / "thumbs" / f"{digest}.jpg"
-    assert cache.thumbnail_path(digest) == thumb and thumb.read_bytes() == b"jpeg bytes"
+    assert cache.thumbnail(digest) is None and not cache.has_thumbnail(digest)
+    cache.put_thumbnail(digest, b"jpeg bytes")
+    thumb = cache.root / "thumbs" / f"{digest}.jpg"
+    assert cache.has_thumbnail(digest) and cache.thumbnail(digest) == b"jpeg bytes" == thumb.read_bytes()
     cache.put_thumbnail(digest, b"newer jpeg")
     assert thumb.read_bytes() == b"newer jpeg"
 
     cache.remove(digest)
-    assert not cache.has(digest) and cache.thumbnail_path(digest) is None
+    assert not cache.has(digest) and cache.thumbnail(digest) is None
     cache.remove(digest)  # already gone: fine
     assert list((cache.root / "tmp").iterdir()) == []
 
@@ -124,10 +124,11 @@ BAD_DIGESTS = [
         lambda c, s: c.read(s),
         lambda c, s: c.verify(s),
         lambda c, s: c.put_thumbnail(s, b"x"),
-        lambda c, s: c.thumbnail_path(s),
+        lambda c, s: c.thumbnail(s),
+        lambda c, s: c.has_thumbnail(s),
         lambda c, s: c.remove(s),
     ],
-    ids=["has", "path", "read", "verify", "put_thumbnail", "thumbnail_path", "remove"],
+    ids=["has", "path", "read", "verify", "put_thumbnail", "thumbnail", "has_thumbnail", "remove"],
 )
 def test_refuses_anything_but_a_sha256(cache: BlobCache, call, bad) -> None:
     with pytest.raises(ValueError):

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import AuthToken, User
+from server.models import AuthToken, LoginThrottle, User
 from server.settings import Settings
 from tests.server.support import PASSWORD, Clock
 
@@ -126,7 +126,9 @@ def test_repeated_failures_lock_the_account_until_the_lockout_passes(
     assert body["detail"]["retry_after"] == retry_after
     assert "access_token" not in body
     user = _user(app, "zj_handler")
-    assert user.locked_until is not None and user.locked_until > clock.now
+    with Session(app.state.engine) as session:
+        lock = session.get(LoginThrottle, f"acct:{user.id}@testclient")
+        assert lock is not None and lock.locked_until is not None and lock.locked_until > clock.now
 
     # Another user is not affected.
     _pair(client, "zj_chief")

@@ -82,8 +82,8 @@ def test_the_ledger_workbook(app, api: Api, clock: Clock, tmp_path: Path) -> Non
     measures = {row[0]: row for row in list(book["单位指标"].iter_rows(values_only=True))[1:]}
     assert set(measures) == {"住房和城乡建设局", "城市管理局", "水务局"}
     zjj = measures["住房和城乡建设局"]
-    assert zjj[1:5] == (5, 4, 2, 0.5)  # dispatched, signed, on time, rate
-    assert zjj[5:9] == (1, 1, 3, 0.25)  # closed, on time, open and overdue, rate
+    assert zjj[1:6] == (5, 4, 2, 1, 0.4)  # dispatched, signed, on time, unsigned past the deadline, rate
+    assert zjj[6:10] == (1, 1, 3, 0.25)  # closed, on time, open and overdue, rate
 
     ranking = list(book["综合排名"].iter_rows(values_only=True))[1:]
     assert [(r[0], r[1]) for r in ranking] == [(1, "住房和城乡建设局"), (2, "城市管理局"), (None, "水务局")]

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from PIL import Image
 
+from casework.roles import Role
 from server.demo import content, photos
 from server.demo.content import (
     CATEGORIES,
@@ -25,15 +26,7 @@ from server.demo.content import (
 from server.demo.photos import photo_exif, sample_photo
 
 DEPARTMENT_CODES = {spec.code for spec in DEPARTMENTS}
-ROLES = {
-    "handler",
-    "section_chief",
-    "department_head",
-    "leader_in_charge",
-    "top_leader",
-    "centre_agent",
-    "admin",
-}
+ROLES = {role.value for role in Role}
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:

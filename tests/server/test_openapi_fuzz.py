@@ -44,6 +44,10 @@ ADMIN_ONLY = {
     ("/departments", "POST"),
     ("/users", "POST"),
     ("/categories", "POST"),
+    ("/devices", "GET"),
+    ("/devices/{device_id}/revoke", "POST"),
+    ("/users/{user_id}/devices", "GET"),
+    ("/users/{user_id}/revoke-devices", "POST"),
 }
 CASES = [(path, method, "agent") for path, method in OPERATIONS] + [
     (path, method, "admin") for path, method in OPERATIONS if (path, method) in ADMIN_ONLY

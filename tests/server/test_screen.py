@@ -1,4 +1,5 @@
-"""The big screen's access rule (key, or loopback without one) and what ``/screen/data`` may show."""
+"""The big screen's access rule (a key exchanged once for a cookie, or loopback without one) and what
+``/screen/data`` may show."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from server.measures import service as measures
-from server.screen.access import allowed, is_loopback
+from server.screen.access import COOKIE, SESSION_DAYS, is_loopback, session_issued, session_token
 from server.screen.endpoints import router
 from server.settings import Settings
 from tests.server.support import Api, Clock
@@ -47,7 +48,6 @@ def test_without_a_key_the_machine_itself_sees_the_screen(screen: ScreenClient, 
     client = screen(host)
     assert client.get("/screen/data").status_code == 200
     assert client.get("/screen").status_code == 200
-    assert client.get("/screen/data", params={"key": "anything"}).status_code == 200
 
 
 @pytest.mark.parametrize("host", REMOTE)
@@ -58,23 +58,66 @@ def test_without_a_key_nobody_else_does(screen: ScreenClient, host: str) -> None
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"  # the same answer as a page that does not exist
         assert client.get(path, params={"key": KEY}).status_code == 404
+    assert client.post("/screen/session", json={"key": KEY}).status_code == 404
 
 
 @pytest.mark.parametrize("host", ["203.0.113.7", "127.0.0.1"])
-def test_with_a_key_only_the_key_opens_it(screen: ScreenClient, host: str) -> None:
+def test_with_a_key_the_key_is_exchanged_once_for_a_cookie(screen: ScreenClient, host: str) -> None:
     client = screen(host, key=KEY)
-    for path in ("/screen/data", "/screen"):
-        assert client.get(path, params={"key": KEY}).status_code == 200
-        assert client.get(path).status_code == 404, "missing key (also from loopback once a key is set)"
-        for wrong in ("", "wrong", KEY[:-1], KEY + "x", KEY.upper(), "密钥"):
-            assert client.get(path, params={"key": wrong}).status_code == 404, wrong
+    # The page (no figures in it) loads, so that a new wall can hand over the key from its fragment.
+    assert client.get("/screen").status_code == 200
+    assert client.get("/screen/data").status_code == 404, "no cookie (also from loopback once a key is set)"
+    assert client.get("/screen/data", params={"key": KEY}).status_code == 404, "a key in the address is refused"
+    for wrong in ("", "wrong", KEY[:-1], KEY + "x", KEY.upper(), "密钥"):
+        assert client.post("/screen/session", json={"key": wrong}).status_code == 404, wrong
+    assert COOKIE not in client.cookies
+
+    opened = client.post("/screen/session", json={"key": KEY})
+    assert opened.status_code == 204, opened.text
+    cookie = opened.headers["set-cookie"]
+    assert KEY not in cookie
+    for attribute in ("HttpOnly", "SameSite=strict", "Path=/screen", "Max-Age="):
+        assert attribute.lower() in cookie.lower(), cookie
+    assert "secure" not in cookie.lower()  # plain http here (see the https test)
+    assert client.get("/screen/data").status_code == 200
+    assert client.get("/screen").status_code == 200
+
+    # A forged or tampered cookie opens nothing; a new key voids every wall's cookie.
+    issued, signature = client.cookies[COOKIE].split(".")
+    for forged in (f"{int(issued) + 1}.{signature}", f"{issued}.{'0' * 64}", "x", ""):
+        client.cookies.set(COOKIE, forged, path="/screen")
+        assert client.get("/screen/data").status_code == 404, forged
+    client.cookies.set(COOKIE, f"{issued}.{signature}", path="/screen")
+    rotated = screen(host, key=KEY + "-new")
+    rotated.cookies.set(COOKIE, f"{issued}.{signature}", path="/screen")
+    assert rotated.get("/screen/data").status_code == 404
+
+
+def test_the_cookie_is_secure_over_https(app: FastAPI, settings: Settings) -> None:
+    app.state.settings = settings.model_copy(update={"screen_key": KEY})
+    with TestClient(app, base_url="https://wall.example") as client:
+        opened = client.post("/screen/session", json={"key": KEY})
+        assert opened.status_code == 204
+        assert "secure" in opened.headers["set-cookie"].lower()
+
+
+def test_guessing_the_key_is_slowed_like_a_sign_in(screen: ScreenClient, settings: Settings) -> None:
+    client = screen("203.0.113.9", key=KEY)
+    answers = [
+        client.post("/screen/session", json={"key": f"guess-{n}"}).status_code
+        for n in range(settings.login_address_max_failures + 1)
+    ]
+    assert answers[:-1] == [404] * settings.login_address_max_failures
+    assert answers[-1] == 429
+    assert client.post("/screen/session", json={"key": KEY}).status_code == 429  # locked: even the key
 
 
 def test_the_rule_itself() -> None:
-    assert allowed(KEY, KEY, "203.0.113.7")
-    assert not allowed(KEY, None, "127.0.0.1")
-    assert allowed("", None, "::1")
-    assert not allowed("", KEY, None)
+    token = session_token(KEY, issued=1_800_000_000)
+    assert session_issued(KEY, token, now=1_800_000_000 + 86400) == 1_800_000_000
+    assert session_issued(KEY, token, now=1_800_000_000 + (SESSION_DAYS + 1) * 86400) is None  # expired
+    assert session_issued(KEY + "x", token, now=1_800_000_000) is None
+    assert session_issued("", token, now=1_800_000_000) is None
     assert all(is_loopback(h) for h in LOOPBACK)
     assert not any(is_loopback(h) for h in [*REMOTE, None, "", "localhost", "::ffff:10.0.0.1"])
 

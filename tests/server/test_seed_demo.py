@@ -19,7 +19,7 @@ from server.settings import Settings
 
 
 def test_seed_demo_builds_a_consistent_city(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'demo.db'}")
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'demo.db'}", demo_mode=True)
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)
     with make_session_factory(engine)() as session:
@@ -48,3 +48,18 @@ def test_seed_demo_builds_a_consistent_city(tmp_path: Path) -> None:
         assert photo.status_code == 200 and photo.content[:3] == b"\xff\xd8\xff"
         detail = client.get(f"/orders/{order.id}", headers=headers).json()
         assert detail["title"] and any(a["sha256"] == attachment.sha256 for a in detail["attachments"])
+
+
+def test_outside_demo_mode_the_demo_password_must_be_changed_first(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'demo.db'}")
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    with make_session_factory(engine)() as session:
+        seed(session, settings, orders=2, rng_seed=7)
+        session.commit()
+    engine.dispose()
+    with TestClient(create_app(settings)) as client:
+        signed_in = client.post("/auth/login", json={"username": "handler", "password": DEMO_PASSWORD})
+        assert signed_in.json()["user"]["must_change_password"] is True
+        headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+        assert client.get("/orders", headers=headers).json()["code"] == "password_change_required"

@@ -8,7 +8,6 @@ yet in the local cache come from the server (network lane) and are cached for of
 from __future__ import annotations
 
 import html
-import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -908,7 +907,7 @@ class OrderView(QWidget):
             elif media_type == "application/pdf":
                 runner.run(
                     _pdf_copy,
-                    reads.blob_path(sha),
+                    data,
                     sha,
                     on_done=lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(str(p))),
                     on_error=failed,
@@ -932,9 +931,9 @@ class OrderView(QWidget):
             self._unsaved[self.order_id] = self.reply.values()
 
 
-def _pdf_copy(source: Path, sha: str) -> Path:
-    """A copy named ``….pdf`` for the system viewer (cache files have no extension)."""
+def _pdf_copy(data: bytes, sha: str) -> Path:
+    """A copy named ``….pdf`` for the system viewer (the cached file is sealed and has no extension)."""
     target = Path(tempfile.gettempdir()) / f"casedesk-{sha[:16]}.pdf"
     if not target.exists():
-        shutil.copyfile(source, target)
+        target.write_bytes(data)
     return target

@@ -5,9 +5,15 @@
   "use strict";
 
   var params = new URLSearchParams(window.location.search);
-  var key = params.get("key");
+  // The screen key comes once in the fragment (#key=…), which the browser never sends: it is
+  // posted to /screen/session for an HttpOnly cookie and removed from the address bar at once.
+  var fragment = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+  var key = fragment.get("key");
+  if (key) history.replaceState(null, "", window.location.pathname + window.location.search);
   var refreshSeconds = Math.min(Math.max(Number(params.get("refresh")) || 30, 2), 3600);
-  var dataUrl = window.location.pathname.replace(/\/?$/, "/data") + (key ? "?key=" + encodeURIComponent(key) : "");
+  var base = window.location.pathname.replace(/\/$/, "");
+  var dataUrl = base + "/data";
+  var sessionUrl = base + "/session";
   var ZONE = "Asia/Shanghai";
   var timeFormat = new Intl.DateTimeFormat("zh-CN", {
     timeZone: ZONE, hour12: false, hour: "2-digit", minute: "2-digit", second: "2-digit",
@@ -178,7 +184,7 @@
   function refresh() {
     var controller = new AbortController();
     var timer = setTimeout(function () { controller.abort(); }, 15000);
-    fetch(dataUrl, { cache: "no-store", credentials: "omit", signal: controller.signal })
+    fetch(dataUrl, { cache: "no-store", credentials: "same-origin", signal: controller.signal })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
@@ -198,5 +204,15 @@
   fit();
   tick();
   setInterval(tick, 1000);
-  refresh();
+  if (key) {
+    fetch(sessionUrl, {
+      method: "POST",
+      cache: "no-store",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ key: key }),
+    }).finally(refresh);
+  } else {
+    refresh();
+  }
 })();

@@ -1,0 +1,1 @@
+"""The hotline centre's own views (the supervisor's board)."""
