@@ -23,8 +23,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def bundled(*parts: str) -> Path:
+    """A file shipped with the desk: beside this file in a checkout, in ``_internal`` in a bundle."""
+    return Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)).joinpath(*parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
+    from PySide6.QtGui import QFontDatabase, QIcon
     from PySide6.QtWidgets import QApplication
 
     from ui.app import CaseDeskApp
@@ -32,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     qapp = QApplication(sys.argv[:1])
     qapp.setApplicationName("CaseDesk")
     qapp.setOrganizationName("CaseDesk")
+    qapp.setDesktopFileName("casedesk")
+    icon = bundled("resources", "casedesk.svg")
+    if icon.exists():
+        qapp.setWindowIcon(QIcon(str(icon)))
+    fonts = bundled("fonts")  # a bundle's CJK font, for a PC without one (dev.py bundle)
+    for font in sorted(fonts.iterdir()) if fonts.is_dir() else []:
+        QFontDatabase.addApplicationFont(str(font))
     app = CaseDeskApp(qapp, args)
     app.start()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import platform
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -12,8 +13,12 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from api_client.errors import MAX_RETRY_AFTER, Offline
+from casework.version import version
 
 log = logging.getLogger(__name__)
+
+#: Sent with every request: the server (and its logs) can tell which desk version is calling.
+USER_AGENT = f"CaseDesk/{version()} ({platform.system()}; python-requests/{requests.__version__})"  # type: ignore[attr-defined]
 
 #: Methods that may be sent twice without changing the outcome.
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -86,6 +91,7 @@ class ApiSession(requests.Session):
         pool_size: int = 8,
     ) -> None:
         super().__init__()
+        self.headers["User-Agent"] = USER_AGENT
         self.timeout = timeout
         adapter = HTTPAdapter(
             max_retries=make_retry(attempts, backoff), pool_connections=pool_size, pool_maxsize=pool_size

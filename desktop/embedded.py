@@ -15,6 +15,7 @@ never loads FastAPI, uvicorn, Alembic or the server's code (about 1 s of every s
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import socket
 import threading
@@ -26,7 +27,33 @@ if TYPE_CHECKING:
     import uvicorn
 
 DEMO_USERS = ("handler", "chief", "head", "leader", "admin")
-__all__ = ["DEMO_USERS", "EmbeddedServer"]
+__all__ = ["DEMO_USERS", "SERVER_EXTRA", "EmbeddedServer", "ServerNotInstalled", "missing_server_packages"]
+
+#: What to install for the bundled server (pyproject.toml's ``server`` extra).
+SERVER_EXTRA = "pip install 'casedesk[server]'"
+#: Import names of the ``server`` extra's packages: a desk installed without it lacks them.
+SERVER_MODULES = ("fastapi", "uvicorn", "pydantic_settings", "alembic", "psycopg", "reportlab")
+
+
+class ServerNotInstalled(RuntimeError):
+    """The desk was installed without the server's packages, so it has no bundled server."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(f"the bundled server needs {', '.join(missing)}: {SERVER_EXTRA}")
+        self.missing = missing
+
+
+def missing_server_packages() -> list[str]:
+    """The server extra's modules this Python cannot import (empty when the bundled server can run)."""
+    missing = []
+    for name in SERVER_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
 
 
 class EmbeddedServer:
@@ -52,7 +79,12 @@ class EmbeddedServer:
         return not (self.data_dir / "casedesk.db").exists()
 
     def start(self) -> str:
-        """Migrate and seed if needed (slow only the first time), then serve; blocks until it listens."""
+        """Migrate and seed if needed (slow only the first time), then serve; blocks until it listens.
+
+        Raises :class:`ServerNotInstalled` when the desk was installed without the ``server`` extra."""
+        missing = missing_server_packages()
+        if missing:
+            raise ServerNotInstalled(missing)
         import uvicorn
 
         from server.app import create_app

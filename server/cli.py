@@ -1,26 +1,39 @@
 """Command line of the case server.
 
 ``python -m server serve|init-db|create-department|create-user|seed-demo|import|verify-audit|calendar-load|``
-``recompute-measures|bulletin|simulate``
+``recompute-measures|bulletin|simulate|backup|restore``
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
 from casework.roles import Role
 from server.db import utcnow
 from server.migrate import migrated_session
-from server.settings import Settings, get_settings
+from server.settings import ConfigError, Settings, get_settings
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from server.db import ConnectionBudgetExceeded, check_connection_budget
+
+    for directory in (settings.data_dir, settings.blob_dir, settings.upload_dir):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            probe = directory / f".write-test-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            print(
+                f"refusing to start: the data directory {directory} is not writable ({exc.strerror})", file=sys.stderr
+            )
+            return 2
 
     with migrated_session(settings) as session:  # migrate before the workers start
         try:
@@ -177,6 +190,39 @@ def _bulletin(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from server.ops.backup import backup
+    from server.ops.manifest import BackupError
+
+    try:
+        manifest = backup(settings, Path(args.dir))
+    except BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 2
+    blobs = len(manifest.files) - 1
+    print(
+        f"backup of {manifest.database} database (schema {manifest.schema_revision}, server "
+        f"{manifest.server_instance_id}) and {blobs} blob files written to {args.dir}"
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from server.ops.manifest import BackupError
+    from server.ops.restore import restore
+
+    try:
+        report = restore(settings, Path(args.dir))
+    except BackupError as exc:
+        print(f"restore refused: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    if not report.clean:
+        print("the restored data does NOT check out: see the problems above", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m server", description="CaseDesk case server")
     sub = p.add_subparsers(dest="command", required=True)
@@ -246,6 +292,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default=".", help="directory to write into (default: the current one)")
     s.set_defaults(run=_bulletin)
 
+    s = sub.add_parser(
+        "backup", help="copy the database (consistent, while serving) and the blobs into DIR, with a manifest"
+    )
+    s.add_argument("dir", help="a new or empty directory")
+    s.set_defaults(run=_backup)
+
+    s = sub.add_parser("restore", help="restore a backup into an empty database and data directory, then check it")
+    s.add_argument("dir", help="a directory written by `backup`")
+    s.set_defaults(run=_restore)
+
     from server import simulate  # a client of a running server (see its docstring)
 
     simulate.add_parser(sub)
@@ -254,6 +310,25 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    from server.migrate import SchemaTooNew
+
     args = parser().parse_args(argv)
-    code: int = args.run(args, get_settings())
+    try:
+        settings = get_settings()
+    except ConfigError as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
+        return 2
+    try:
+        code: int = args.run(args, settings)
+    except SchemaTooNew as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:  # the database is not there, refuses the login, …
+        where = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        print(f"cannot use the database {where}: {reason}", file=sys.stderr)
+        return 2
     return code

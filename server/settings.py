@@ -1,12 +1,26 @@
-"""Server settings, read from ``CASEDESK_*`` environment variables."""
+"""Server settings: ``CASEDESK_*`` environment variables over a configuration file over the defaults.
+
+The file is the one ``CASEDESK_CONFIG`` names, else ``/etc/casedesk/casedesk.env`` when it
+exists: ``KEY=VALUE`` lines with the environment's names (``CASEDESK_DATABASE_URL=…``), or, for a
+name ending in ``.toml``, TOML with the settings' own names (``database_url = "…"``). An unknown
+name in the file is an error (a typo would otherwise be silently ignored). :func:`load_settings`
+turns every problem into one :class:`ConfigError` that says where and what.
+"""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from casework.deadlines import CountingRule
 
@@ -75,7 +89,81 @@ class Settings(BaseSettings):
     def upload_dir(self) -> Path:
         return self.data_dir / "uploads"
 
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError:
+            raise ValueError("not a database URL (e.g. postgresql+psycopg://casedesk@localhost/casedesk)") from None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"CaseDesk runs on PostgreSQL or SQLite, not {backend}")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then the configuration file (:func:`config_file`)."""
+        path = config_file()
+        if path is None:
+            return init_settings, env_settings
+        if path.suffix == ".toml":
+            return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=path)
+        return init_settings, env_settings, DotEnvSettingsSource(settings_cls, env_file=path, env_file_encoding="utf-8")
+
+
+#: The configuration file of an installed server (deploy/casedesk.env is an example).
+DEFAULT_CONFIG = Path("/etc/casedesk/casedesk.env")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file, the setting and what is wrong."""
+
+
+def config_file() -> Path | None:
+    """``CASEDESK_CONFIG`` (which must exist), else :data:`DEFAULT_CONFIG` when it exists, else none."""
+    named = os.environ.get("CASEDESK_CONFIG")
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise ConfigError(f"CASEDESK_CONFIG names {path}, which is not a file")
+        return path
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
+
+
+def load_settings() -> Settings:
+    """The settings, or a :class:`ConfigError` listing every setting that is wrong and where it came from."""
+    path = config_file()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            given = error.get("input")
+            shown = "" if isinstance(given, dict) else f" (given: {given!r})"
+            if error["type"] == "extra_forbidden":
+                lines.append(f"  {field}: unknown setting (a typo?){shown}")
+                continue
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"  {field} (CASEDESK_{field.upper()}): {message}{shown}")
+        source = f"the environment and {path}" if path else "the environment"
+        raise ConfigError(f"invalid configuration (from {source}):\n" + "\n".join(lines)) from None
+    except (OSError, ValueError) as exc:  # an unreadable file, TOML that does not parse
+        raise ConfigError(f"cannot read the configuration file {path}: {exc}") from None
+
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
@@ -19,20 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casework.version import version
 from ui.labels import role_label
 from ui.lock import DEFAULT_IDLE_MINUTES, IDLE_LOCK_SETTING, IDLE_MINUTES_RANGE
 
 #: Background sync interval offered in the preferences, in seconds.
 SYNC_INTERVALS = (15, 600)
 DEFAULT_SYNC_INTERVAL = 60
-
-
-def version() -> str:
-    """The installed package's version (pyproject.toml), or "dev" when run from a bare checkout."""
-    try:
-        return metadata.version("casedesk")
-    except metadata.PackageNotFoundError:
-        return "dev"
 
 
 def _plain(text: str) -> QLabel:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from desktop import crash
 from desktop.devices import DeviceRevoked, Wiped
-from desktop.embedded import DEMO_USERS, EmbeddedServer
+from desktop.embedded import DEMO_USERS, SERVER_EXTRA, EmbeddedServer, ServerNotInstalled
 from desktop.errors import ApiError, Unauthorized
 from desktop.i18n import Languages
 from desktop.profile_key import ProfileLocked
@@ -368,6 +368,15 @@ class CaseDeskApp(QObject):
         self._close_splash()
         if isinstance(error, ApiError):
             text = error.message(self.languages.current)
+        elif isinstance(error, ServerNotInstalled):  # `pip install casedesk` without the server extra
+            text = (
+                self.tr(
+                    "演示模式需要内置服务器，但本机未安装服务器所需的软件包（%1）。\n"
+                    "请安装：%2\n或用 --server 网址 连接到单位的 CaseDesk 服务器。"
+                )
+                .replace("%1", ", ".join(error.missing))
+                .replace("%2", SERVER_EXTRA)
+            )
         else:
             log.error("start failed: %s\n%s", error, getattr(error, "__casedesk_traceback__", ""))
             text = self.tr("无法启动：%1").replace("%1", str(error))

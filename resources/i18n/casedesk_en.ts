@@ -4,43 +4,43 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/about.py" line="51"/>
+        <location filename="../../ui/about.py" line="43"/>
         <source>关于 CaseDesk</source>
         <extracomment>Background sync interval offered in the preferences, in seconds.</extracomment>
         <translation>About CaseDesk</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="54"/>
+        <location filename="../../ui/about.py" line="46"/>
         <source>CaseDesk 12345工单办理</source>
         <translation>CaseDesk 12345 Work Orders</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="62"/>
+        <location filename="../../ui/about.py" line="54"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="64"/>
+        <location filename="../../ui/about.py" line="56"/>
         <source>版本</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="65"/>
+        <location filename="../../ui/about.py" line="57"/>
         <source>服务器</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="66"/>
+        <location filename="../../ui/about.py" line="58"/>
         <source>当前用户</source>
         <translation>Signed in as</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="67"/>
+        <location filename="../../ui/about.py" line="59"/>
         <source>数据文件夹</source>
         <translation>Data folder</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="68"/>
+        <location filename="../../ui/about.py" line="60"/>
         <source>打开日志文件夹</source>
         <translation>Open logs folder</translation>
     </message>
@@ -434,17 +434,26 @@ Instruction (goes back to the department with the order):</translation>
         <translation>Device revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="373"/>
+        <location filename="../../ui/app.py" line="374"/>
+        <source>演示模式需要内置服务器，但本机未安装服务器所需的软件包（%1）。
+请安装：%2
+或用 --server 网址 连接到单位的 CaseDesk 服务器。</source>
+        <translation>Demo mode needs the bundled server, but the server&apos;s packages are not installed here (%1).
+Install them: %2
+or connect to your organisation&apos;s CaseDesk server with --server URL.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="382"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="381"/>
+        <location filename="../../ui/app.py" line="390"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="382"/>
+        <location filename="../../ui/app.py" line="391"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -2590,47 +2599,47 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/about.py" line="98"/>
+        <location filename="../../ui/about.py" line="90"/>
         <source>首选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="108"/>
+        <location filename="../../ui/about.py" line="100"/>
         <source> 秒</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="111"/>
+        <location filename="../../ui/about.py" line="103"/>
         <source>后台自动同步的间隔；下次登录起生效</source>
         <translation>How often to sync in the background; applies from the next sign-in</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="115"/>
+        <location filename="../../ui/about.py" line="107"/>
         <source> 分钟</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="118"/>
+        <location filename="../../ui/about.py" line="110"/>
         <source>无操作多长时间后锁定窗口（解锁需输入密码）；立即生效</source>
         <translation>Lock the window after this long without input (unlocking needs the password); applies at once</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="121"/>
+        <location filename="../../ui/about.py" line="113"/>
         <source>界面语言</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="122"/>
+        <location filename="../../ui/about.py" line="114"/>
         <source>同步间隔</source>
         <translation>Sync interval</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="123"/>
+        <location filename="../../ui/about.py" line="115"/>
         <source>自动锁定</source>
         <translation>Lock after</translation>
     </message>
     <message>
-        <location filename="../../ui/about.py" line="124"/>
+        <location filename="../../ui/about.py" line="116"/>
         <source>数据文件夹</source>
         <translation>Data folder</translation>
     </message>

@@ -444,6 +444,11 @@ EN: dict[str, str] = {
         "An internal error occurred and was logged. Please contact your administrator."
     ),
     "无法启动：%1": "Cannot start: %1",
+    "演示模式需要内置服务器，但本机未安装服务器所需的软件包（%1）。\n"
+    "请安装：%2\n或用 --server 网址 连接到单位的 CaseDesk 服务器。": (
+        "Demo mode needs the bundled server, but the server's packages are not installed here (%1).\n"
+        "Install them: %2\nor connect to your organisation's CaseDesk server with --server URL."
+    ),
     "CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。": (
         "CaseDesk ran into a program error. Your work is saved on this computer and will not be lost."
     ),

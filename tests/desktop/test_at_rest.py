@@ -50,7 +50,7 @@ from offline.photos import prepare_file
 from tests.fixtures.keyring import MemoryKeyring
 from tests.fixtures.server_process import PASSWORD, ServerProcess
 
-# What tests/server_process.py's new_order puts in every order: the citizen and where they live.
+# What tests/fixtures/server_process.py's new_order puts in every order: the citizen and where they live.
 CITIZEN = ["王芳", "13912345678", "高邮市文汇路88号"]
 DRAFT_TEXT = "回访王芳：13912345678，约定周三上午到现场"
 

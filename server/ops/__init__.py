@@ -1,0 +1,1 @@
+"""Operating the server: ``backup`` and ``restore`` (``python -m server backup|restore DIR``)."""
