@@ -107,6 +107,7 @@ def test_users_are_edited_deactivated_and_reactivated(api: Api, app: Any) -> Non
         "portfolio": [],
         "may_sign": True,
         "active": True,
+        "must_change_password": True,  # created by an administrator: their own password at first sign-in
     }
     record = _audit(app, "update_user")[-1]
     assert record.before == {
