@@ -139,6 +139,7 @@ def test_the_menu_bar_opens_by_keyboard_and_its_items_work(
     assert [a.text() for a in menus.file_menu.actions() if a.text()] == [
         "导出台账…",
         "打印回复单…",
+        "登录设备…",
         "注销",
         "切换服务器…",
         "退出",
