@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
-from casework.schemas import LoginRequest, PasswordChange, RefreshRequest, TemporaryPassword, TokenPair, UserOut
+from casework.schemas import Id, LoginRequest, PasswordChange, RefreshRequest, TemporaryPassword, TokenPair, UserOut
 from server.auth import devices, service
 from server.deps import DB, Admin, AppSettings, ClientAddress, Now, SignedIn
 from server.errors import errors
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/auth", tags=["auth"], route_class=TransactionalRoute
 # The reset is an administrator's act on a user, so it lives under /users beside creating one.
 users_router = APIRouter(tags=["organisation"], route_class=TransactionalRoute)
 
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+UserId = Annotated[Id, Path()]
 
 
 @router.post("/login", response_model=TokenPair, responses=errors(401, 429))

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from casework.measures import DepartmentMeasures, HotIssue, Ranking, TodayFigures
 from casework.roles import Actor, Role
+from casework.schemas import Id
 from server.deps import DB, CurrentCaller, Now
 from server.errors import errors, forbidden, invalid, not_found
 from server.measures import service
@@ -25,7 +26,7 @@ from server.transaction import TransactionalRoute
 
 router = APIRouter(prefix="/measures", tags=["measures"], route_class=TransactionalRoute)
 
-DepartmentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+DepartmentId = Annotated[Id, Path()]
 
 
 def _period(

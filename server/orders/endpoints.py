@@ -15,6 +15,7 @@ from casework.schemas import (
     BatchDispatchResult,
     DispatchSuggestion,
     EventView,
+    Id,
     Moment,
     OrderDetail,
     OrderIntake,
@@ -30,7 +31,7 @@ from server.transaction import TransactionalRoute
 
 router = APIRouter(prefix="/orders", tags=["orders"], route_class=TransactionalRoute)
 
-OrderId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+OrderId = Annotated[Id, Path()]
 ERRORS = errors(401, 403, 404, 409)
 
 
