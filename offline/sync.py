@@ -299,7 +299,7 @@ class SyncEngine:
         while True:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
-            page = self.client.pull(self.store.cursor(), limit=self.pull_limit)
+            page = self.client.pull_page(self.store.cursor(), limit=self.pull_limit)
             self.store.apply_pull(page)
             report.pulled += len(page.changes)
             report.reset |= page.reset
