@@ -10,8 +10,10 @@ that fails that is garbled on the way, as any unreadable answer (``Offline``, tr
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic_core import from_json
 
@@ -40,7 +42,9 @@ def parse_page(body: bytes) -> PulledPage:
     if not isinstance(data, dict):
         raise BadPage("not an object")
     changes, cursor, has_more, reset = (data.get(k) for k in ("changes", "cursor", "has_more", "reset"))
-    if not (isinstance(changes, list) and isinstance(cursor, str) and _is_bool(has_more) and _is_bool(reset)):
+    if not (
+        isinstance(changes, list) and isinstance(cursor, str) and isinstance(has_more, bool) and isinstance(reset, bool)
+    ):
         raise BadPage("not a pull page")
     for change in changes:
         _check_change(change)
@@ -72,5 +76,25 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool)
+class _Puller(Protocol):
+    def pull_page(self, cursor: str | None, limit: int) -> PulledPage: ...
+
+
+def pages_ahead(client: _Puller, cursor: str | None, limit: int) -> Generator[PulledPage, None, None]:
+    """Pages from ``cursor`` until one has no more, each next one asked for as soon as the one
+    before arrives: the server builds it (and it travels) while the caller applies this one. The
+    caller still saves each page's cursor with its data, so nothing fetched ahead counts until
+    applied; stopping early (close the iterator) drops the one page fetched ahead."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="pull-ahead")
+    try:
+        ahead = pool.submit(client.pull_page, cursor, limit)
+        while True:
+            page = ahead.result()
+            if page.has_more:
+                ahead = pool.submit(client.pull_page, page.cursor, limit)
+            yield page
+            if not page.has_more:
+                return
+    finally:
+        # Stopped early (cancelled, an error applying): the request ahead is left to finish alone.
+        pool.shutdown(wait=False, cancel_futures=True)

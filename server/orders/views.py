@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -33,16 +33,21 @@ from server.models import (
     Order,
     ReplyVersion,
     ReviewRecord,
+    order_co_departments,
 )
 
 _Decision = Literal["approved", "returned"]
 
 
-def facts_of(order: Order) -> OrderFacts:
+def facts_of(order: Order, co_department_ids: Iterable[int] | None = None) -> OrderFacts:
+    """The rules' facts of an order (an ORM object, or a row of the orders table with its
+    co-departments' ids given)."""
+    if co_department_ids is None:
+        co_department_ids = (d.id for d in order.co_departments)
     return OrderFacts(
         state=State(order.state),
         lead_department_id=order.lead_department_id,
-        co_department_ids=frozenset(d.id for d in order.co_departments),
+        co_department_ids=frozenset(co_department_ids),
         handler_id=order.handler_id,
         reply_author_id=order.reply_author_id,
         review_chain=tuple(ReviewLevel(x) for x in order.review_chain),
@@ -125,12 +130,20 @@ def details(
 
 
 def detail_fields(
-    session: Session, orders: Sequence[Order], actor: Actor, now: datetime, revealed: bool = False
+    session: Session, orders: Sequence[Any], actor: Actor, now: datetime, revealed: bool = False
 ) -> list[dict[str, Any]]:
     """The fields of :func:`details`' views as plain values, unvalidated: what sync pull serialises
     straight to JSON (``pydantic_core.to_json``) — validating 10,000 views it built itself was most
-    of a pull's time. :func:`details` validates the same fields into OrderDetail."""
+    of a pull's time. :func:`details` validates the same fields into OrderDetail. ``orders`` may be
+    ORM objects or rows of the orders table (sync pull reads plain rows)."""
     ids = [o.id for o in orders]
+    co_departments: dict[int, list[int]] = {}
+    for order_id, department_id in session.execute(
+        select(order_co_departments.c.order_id, order_co_departments.c.department_id)
+        .where(order_co_departments.c.order_id.in_(ids))
+        .order_by(order_co_departments.c.department_id)
+    ):
+        co_departments.setdefault(order_id, []).append(department_id)
     attachments: dict[int, list[Any]] = {}
     for row in session.execute(
         select(
@@ -168,6 +181,7 @@ def detail_fields(
             actor,
             now,
             revealed,
+            co_departments.get(order.id, []),
             attachments.get(order.id, []),
             checks.get(order.id, []),
             notes.get(order.id, []),
@@ -185,10 +199,11 @@ _FROM_THE_AUDIT = [Command.MARK_AUDITED.value, Command.SUPERVISE.value, Command.
 
 
 def _detail(
-    order: Order,
+    order: Any,
     actor: Actor,
     now: datetime,
     revealed: bool,
+    co_department_ids: list[int],
     attachments: list[Any],
     checks: list[Any],
     notes: list[Any],
@@ -212,7 +227,7 @@ def _detail(
         "lat": order.lat,
         "lon": order.lon,
         "tags": list(order.tags or []),
-        "co_department_ids": sorted(d.id for d in order.co_departments),
+        "co_department_ids": co_department_ids,
         "deadlines": {
             "sign_by": order.sign_due,
             "onsite_by": order.onsite_due,
@@ -315,5 +330,5 @@ def _detail(
         "audit_marks": marks,
         "supervision": supervision,
         "callback_attempts": order.callback_attempts,
-        "allowed_commands": [c.value for c in allowed_commands(actor, facts_of(order), now)],
+        "allowed_commands": [c.value for c in allowed_commands(actor, facts_of(order, co_department_ids), now)],
     }

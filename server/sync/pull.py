@@ -8,11 +8,13 @@ later with a smaller number: there is none.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, Text, cast, select, true
+from sqlalchemy import ColumnElement, Table, Text, cast, select, true
 from sqlalchemy.orm import Session
 
 from casework.roles import Actor, Role
@@ -79,6 +81,9 @@ def _page(session: Session, actor: Actor, now: datetime, cursor_text: str | None
     return _delta(session, actor, now, cursor, limit)
 
 
+#: Orders are read as plain rows (their attributes named as the model's): no ORM objects to build.
+_ORDERS: Table = Order.__table__  # type: ignore[assignment]
+
 _EVENT_COLUMNS = (
     AuditRecord.seq,
     AuditRecord.at,
@@ -111,7 +116,7 @@ def _upserts(
     session: Session,
     actor: Actor,
     now: datetime,
-    orders: list[Order],
+    orders: Sequence[Any],
     seqs: dict[int, int],
     events_after: int,
     events_upto: int | None,
@@ -137,11 +142,9 @@ def _revoke(seq: int, order_id: int) -> bytes:
 
 
 def _snapshot(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit: int, reset: bool) -> _Page:
-    orders = list(
-        session.scalars(
-            select(Order).where(repository.scope(actor), Order.id > cursor.after_id).order_by(Order.id).limit(limit)
-        )
-    )
+    orders = session.execute(
+        select(_ORDERS).where(repository.scope(actor), Order.id > cursor.after_id).order_by(Order.id).limit(limit)
+    ).all()
     changes = _upserts(session, actor, now, orders, {o.id: cursor.seq for o in orders}, 0, cursor.seq)
     if len(orders) == limit:
         following, more = Cursor(cursor.scope, "snapshot", cursor.seq, orders[-1].id), True
@@ -178,7 +181,7 @@ def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit:
             continue
         latest.pop(order_id, None)
         latest[order_id] = seq  # keeps the order of each order's last change
-    visible = {o.id: o for o in session.scalars(select(Order).where(Order.id.in_(latest), repository.scope(actor)))}
+    visible = {o.id: o for o in session.execute(select(_ORDERS).where(Order.id.in_(latest), repository.scope(actor)))}
     # Events up to the page's end only: the next page starts there.
     upserts = _upserts(session, actor, now, list(visible.values()), latest, cursor.seq, rows[-1][0])
     changes = [upserts[order_id] if order_id in visible else _revoke(seq, order_id) for order_id, seq in latest.items()]
