@@ -80,21 +80,26 @@ class _Puller(Protocol):
     def pull_page(self, cursor: str | None, limit: int) -> PulledPage: ...
 
 
-def pages_ahead(client: _Puller, cursor: str | None, limit: int) -> Generator[PulledPage, None, None]:
+def pages_ahead(
+    client: _Puller, cursor: str | None, limit: int, ahead: bool = True
+) -> Generator[PulledPage, None, None]:
     """Pages from ``cursor`` until one has no more, each next one asked for as soon as the one
     before arrives: the server builds it (and it travels) while the caller applies this one. The
     caller still saves each page's cursor with its data, so nothing fetched ahead counts until
-    applied; stopping early (close the iterator) drops the one page fetched ahead."""
+    applied; stopping early (close the iterator) drops the one page fetched ahead. ``ahead=False``:
+    each page asked for only when the caller is done with the one before."""
     pool = ThreadPoolExecutor(1, thread_name_prefix="pull-ahead")
     try:
-        ahead = pool.submit(client.pull_page, cursor, limit)
+        future = pool.submit(client.pull_page, cursor, limit)
         while True:
-            page = ahead.result()
-            if page.has_more:
-                ahead = pool.submit(client.pull_page, page.cursor, limit)
+            page = future.result()
+            if page.has_more and ahead:
+                future = pool.submit(client.pull_page, page.cursor, limit)
             yield page
             if not page.has_more:
                 return
+            if not ahead:
+                future = pool.submit(client.pull_page, page.cursor, limit)
     finally:
         # Stopped early (cancelled, an error applying): the request ahead is left to finish alone.
         pool.shutdown(wait=False, cancel_futures=True)

@@ -149,6 +149,8 @@ class SyncEngine:
         self.observers = list(observers)
         self.batch = batch
         self.pull_limit = pull_limit
+        #: The next pull page is asked for while one is applied (False: one at a time).
+        self.pull_ahead = True
         self.backoff = backoff or Backoff()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -305,7 +307,7 @@ class SyncEngine:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         # The next page is on its way while this one is applied (see pages_ahead).
-        with closing(pages_ahead(self.client, self.store.cursor(), self.pull_limit)) as pages:
+        with closing(pages_ahead(self.client, self.store.cursor(), self.pull_limit, self.pull_ahead)) as pages:
             for page in pages:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
