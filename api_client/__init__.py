@@ -18,6 +18,7 @@ from api_client.errors import (
     ServerError,
     Unauthorized,
 )
+from api_client.pages import PulledPage
 from api_client.uploads import Uploader
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "NotFound",
     "Offline",
     "PasswordChangeRequired",
+    "PulledPage",
     "Rejected",
     "ServerError",
     "TokenStore",

@@ -13,7 +13,8 @@ import requests
 from pydantic import BaseModel, TypeAdapter
 
 from api_client.auth import Authenticator, DeviceIdentity, TokenStore, keyring_is_secure
-from api_client.errors import Rejected, error_from_response, read_model
+from api_client.errors import Rejected, error_from_response, garbled, read_model
+from api_client.pages import BadPage, PulledPage, parse_page
 from api_client.session import DEFAULT_TIMEOUT, ApiSession, ReachabilityListener
 from api_client.uploads import DEFAULT_CHUNK, ProgressCallback, Uploader
 from casework.devices import DeviceOut, LostEdit, WipeReport
@@ -339,6 +340,18 @@ class CaseDeskClient:
         if cursor is not None:
             params["cursor"] = cursor
         return self._get("/sync/pull", PullResponse, params=params)
+
+    def pull_page(self, cursor: str | None = None, limit: int = 200) -> PulledPage:
+        """The same page as :meth:`pull`, as JSON values checked for their shape only (see
+        :mod:`api_client.pages`): what the sync engine hands to the store."""
+        params: dict[str, Any] = {"limit": limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        response = self.auth.request("GET", "/sync/pull", params=params)
+        try:
+            return parse_page(response.content)
+        except BadPage as exc:
+            raise garbled(exc) from exc
 
     def push(self, request: PushRequest) -> PushResponse:
         # UTF-8 as is: Chinese text is 3 bytes a character, not the 6 of \uXXXX escapes.

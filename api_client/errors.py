@@ -207,9 +207,14 @@ def read_model(response: requests.Response, model: Any) -> Any:
             return model.validate_json(response.content)
         return model.model_validate_json(response.content)
     except (ValueError, ValidationError) as exc:  # a ValidationError is a ValueError too
-        raise Offline(
-            "garbled_answer",
-            "服务器的回答不完整，稍后将自动重试",
-            "The server's answer arrived incomplete; it will be tried again",
-            detail=str(exc)[:200],
-        ) from exc
+        raise garbled(exc) from exc
+
+
+def garbled(exc: Exception) -> Offline:
+    """An answer cut short or garbled on the way: :class:`Offline`, to be tried again."""
+    return Offline(
+        "garbled_answer",
+        "服务器的回答不完整，稍后将自动重试",
+        "The server's answer arrived incomplete; it will be tried again",
+        detail=str(exc)[:200],
+    )

@@ -65,7 +65,7 @@ from server.models import (
 from server.settings import Settings
 
 #: Bump when the building method changes: the cached data set is then rebuilt.
-VERSION = 1
+VERSION = 2
 ORDERS = 10_000
 TEMPLATE_ORDERS = 150
 EVENTS_PER_ORDER = 5.0
@@ -174,7 +174,8 @@ def build(settings: Settings, orders: int) -> None:
     try:
         upgrade(engine)
         with make_session_factory(engine)() as session:
-            seed(session, settings, orders=TEMPLATE_ORDERS, rng_seed=SEED)
+            # As the bundled demo: the demo users keep the shared password (no forced change).
+            seed(session, settings.model_copy(update={"demo_mode": True}), orders=TEMPLATE_ORDERS, rng_seed=SEED)
             session.commit()
         with engine.begin() as conn:
             _copy_orders(conn, orders, random.Random(SEED))

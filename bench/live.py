@@ -184,7 +184,7 @@ def serve(database_url: str, data_dir: Path, profile: Path | None = None) -> Ite
             try:
                 if requests.get(f"{url}/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("the bench server did not start")

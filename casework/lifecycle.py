@@ -263,7 +263,13 @@ def check_input(command: Command, facts: OrderFacts, args: Mapping[str, object])
 
 def allowed_commands(actor: Actor, facts: OrderFacts, now: datetime) -> list[Command]:
     """The commands ``actor`` may issue on this order now, in table order."""
-    return [command for command in RULES if why_not(command, actor, facts, now) is None]
+    # The state first, without why_not's refusal text: most commands are refused by it, and this
+    # runs for every order of every sync page.
+    return [
+        command
+        for command, rule in RULES.items()
+        if facts.state in rule.from_states and why_not(command, actor, facts, now) is None
+    ]
 
 
 def state_after(command: Command, facts: OrderFacts, *, accepted: bool | None = None) -> State:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel
+from pydantic_core import to_json
 from sqlalchemy import (
     JSON,
     Connection,
@@ -30,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from api_client.pages import PulledPage
 from casework.lifecycle import Command, check
 from casework.roles import Actor
 from casework.sync import (
@@ -165,10 +167,16 @@ class Store:
 
     # --- pull ----------------------------------------------------------------------------------
 
-    def apply_pull(self, response: PullResponse) -> None:
+    def apply_pull(self, response: PullResponse | PulledPage) -> None:
         """Apply one pull page and save its cursor, in one transaction; then rebase the orders that have
         pending edits. Rows go in bulk (one statement per table, not per order): an initial pull of
-        tens of thousands of orders is the common case on a new desk."""
+        tens of thousands of orders is the common case on a new desk. The sync engine hands over the
+        page as JSON values (:class:`api_client.PulledPage`): the rows are built straight from them."""
+        changes = (
+            response.changes
+            if isinstance(response, PulledPage)
+            else [c.model_dump(mode="json") for c in response.changes]
+        )
         with self._engine.begin() as conn:
             # A full download (the profile's first, or a reset) brings what was there already: nothing
             # in it is new to the user. It may take several pages; the flag spans them.
@@ -179,18 +187,15 @@ class Store:
                 conn.execute(delete(orders))
                 search.clear(conn)
             latest: dict[int, dict[str, Any] | None] = {}  # the last word on each order in this page
-            event_rows: dict[int, dict[str, Any]] = {}
-            for change in response.changes:
-                if change.kind == "revoke" or change.order is None:
-                    latest[change.order_id] = None
+            event_rows: dict[int, tuple[int, int, dict[str, Any]]] = {}
+            for change in changes:
+                order_id, order = change["order_id"], change.get("order")
+                if change["kind"] == "revoke" or order is None:
+                    latest[order_id] = None
                     continue
-                latest[change.order_id] = change.order.model_dump(mode="json")
-                for ev in change.events:
-                    event_rows[ev.seq] = {
-                        "seq": ev.seq,
-                        "order_id": change.order_id,
-                        "json": ev.model_dump(mode="json"),
-                    }
+                latest[order_id] = order
+                for ev in change.get("events") or ():
+                    event_rows[ev["seq"]] = (ev["seq"], order_id, ev)
             gone = [i for i, o in latest.items() if o is None]
             kept = [o for o in latest.values() if o is not None]
             if not downloading:
@@ -199,17 +204,9 @@ class Store:
                 conn.execute(delete(orders).where(orders.c.id.in_(chunk)))  # events cascade
                 search.unindex_many(conn, chunk)
             _upsert_orders(conn, kept)
-            if event_rows:
-                rows = [r for r in event_rows.values() if latest.get(r["order_id"]) is not None]
-                if rows:
-                    stmt = sqlite_insert(events)
-                    conn.execute(
-                        stmt.on_conflict_do_update(
-                            index_elements=[events.c.seq],
-                            set_={"order_id": stmt.excluded.order_id, "json": stmt.excluded.json},
-                        ),
-                        rows,
-                    )
+            rows = [(seq, oid, _json_text(ev)) for seq, oid, ev in event_rows.values() if latest.get(oid) is not None]
+            if rows:
+                conn.exec_driver_sql(_UPSERT_EVENTS, rows)
             touched = set(latest)
             # In the same transaction as the data: a crash can't leave a cursor past unapplied changes.
             _set_state(conn, "cursor", response.cursor)
@@ -720,25 +717,36 @@ def _upsert_order(conn: Connection, server: dict[str, Any], only_if_newer: bool 
     _upsert_orders(conn, [server])
 
 
+#: The orders table's columns in the order the bulk upsert gives them (``pending`` is always 0).
+_ORDER_COLUMNS = [c.name for c in orders.columns]
+_UPSERT_ORDERS = (
+    f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(_ORDER_COLUMNS))}) "
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _ORDER_COLUMNS if c not in ("id", "pending"))
+)
+_UPSERT_EVENTS = (
+    "INSERT INTO events (seq, order_id, json) VALUES (?, ?, ?) "
+    "ON CONFLICT (seq) DO UPDATE SET order_id = excluded.order_id, json = excluded.json"
+)
+
+
+def _json_text(value: Any) -> str:
+    """A JSON column's text, as offline.db writes it (compact, Chinese unescaped) — by pydantic-core."""
+    return to_json(value).decode()
+
+
 def _upsert_orders(conn: Connection, servers: list[dict[str, Any]]) -> None:
     """Insert or replace server copies in bulk; ``local_json`` is cleared (= the server copy) until a
-    rebase puts pending edits on top."""
+    rebase puts pending edits on top. Plain ``executemany`` with the JSON encoded once here: the
+    rows are built straight from the pulled values, not through SQLAlchemy's per-row processing."""
     if not servers:
         return
-    rows = [
-        {
-            "id": o["id"],
-            "version": o["version"],
-            "server_json": o,
-            "local_json": None,
-            **search.list_columns(o),
-        }
-        for o in servers
-    ]
-    stmt = sqlite_insert(orders)
-    updated = {c.name: stmt.excluded[c.name] for c in orders.columns if c.name not in ("id", "pending")}
-    for chunk in _chunks(rows, 500):
-        conn.execute(stmt.on_conflict_do_update(index_elements=[orders.c.id], set_=updated), chunk)
+    rows = []
+    for o in servers:
+        row = {**search.list_columns(o), "id": o["id"], "version": o["version"], "pending": 0}
+        row["server_json"], row["local_json"] = _json_text(o), None
+        rows.append(tuple(row[c] for c in _ORDER_COLUMNS))
+    conn.exec_driver_sql(_UPSERT_ORDERS, rows)
     search.index_many(conn, servers)
 
 

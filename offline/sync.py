@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -24,6 +25,7 @@ from typing import Protocol
 
 from api_client import CaseDeskClient
 from api_client.errors import ApiError, Cancelled, Offline, Rejected, ServerError, Unauthorized
+from api_client.pages import pages_ahead
 from casework.sync import Mutation, MutationResult, MutationStatus, PushRequest
 from offline.blobcache import BlobCache
 from offline.store import Store, referenced_blobs
@@ -123,6 +125,10 @@ _TRANSIENT = (Offline, ServerError)
 PUSH_BYTES = 512 * 1024
 
 
+#: Orders per pull page.
+PULL_LIMIT = 500
+
+
 class SyncEngine:
     """Syncs one store with one signed-in client; one round at a time (a lock guards it)."""
 
@@ -134,7 +140,7 @@ class SyncEngine:
         observers: Iterable[SyncObserver] = (),
         *,
         batch: int = 100,
-        pull_limit: int = 500,
+        pull_limit: int = PULL_LIMIT,
         backoff: Backoff | None = None,
     ) -> None:
         self.store = store
@@ -143,6 +149,8 @@ class SyncEngine:
         self.observers = list(observers)
         self.batch = batch
         self.pull_limit = pull_limit
+        #: The next pull page is asked for while one is applied (False: one at a time).
+        self.pull_ahead = True
         self.backoff = backoff or Backoff()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -296,16 +304,17 @@ class SyncEngine:
         return batch
 
     def _pull(self, report: SyncReport, cancel: threading.Event | None) -> None:
-        while True:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-            page = self.client.pull(self.store.cursor(), limit=self.pull_limit)
-            self.store.apply_pull(page)
-            report.pulled += len(page.changes)
-            report.reset |= page.reset
-            self._progress(Progress(Phase.PULL, report.pulled, report.pulled + (1 if page.has_more else 0)))
-            if not page.has_more:
-                return
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        # The next page is on its way while this one is applied (see pages_ahead).
+        with closing(pages_ahead(self.client, self.store.cursor(), self.pull_limit, self.pull_ahead)) as pages:
+            for page in pages:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                self.store.apply_pull(page)
+                report.pulled += len(page.changes)
+                report.reset |= page.reset
+                self._progress(Progress(Phase.PULL, report.pulled, report.pulled + (1 if page.has_more else 0)))
 
     def _refresh_directory(self, force: bool) -> None:
         """Names for display: once per engine (a session), and again after a reset."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal
 from uuid import UUID
 
 from sqlalchemy import select
@@ -13,31 +13,15 @@ from sqlalchemy.orm import Session
 from casework.lifecycle import Command, OrderFacts, allowed_commands
 from casework.order import (
     CallbackOutcome,
-    ExtensionStatus,
-    PhotoTag,
-    ResultCode,
-    ReturnReason,
     State,
 )
 from casework.review import ReviewLevel
 from casework.roles import Actor
 from casework.schemas import (
-    AttachmentView,
-    AuditMarkView,
-    CallbackView,
     CitizenView,
-    Deadlines,
     EventView,
-    ExtensionView,
-    NoteView,
-    OnsiteCheckView,
     OrderDetail,
     OrderSummary,
-    PhotoRef,
-    ReplyView,
-    ReturnRequestView,
-    ReviewEntry,
-    SupervisionView,
 )
 from server.models import (
     Attachment,
@@ -49,16 +33,21 @@ from server.models import (
     Order,
     ReplyVersion,
     ReviewRecord,
+    order_co_departments,
 )
 
 _Decision = Literal["approved", "returned"]
 
 
-def facts_of(order: Order) -> OrderFacts:
+def facts_of(order: Order, co_department_ids: Iterable[int] | None = None) -> OrderFacts:
+    """The rules' facts of an order (an ORM object, or a row of the orders table with its
+    co-departments' ids given)."""
+    if co_department_ids is None:
+        co_department_ids = (d.id for d in order.co_departments)
     return OrderFacts(
         state=State(order.state),
         lead_department_id=order.lead_department_id,
-        co_department_ids=frozenset(d.id for d in order.co_departments),
+        co_department_ids=frozenset(co_department_ids),
         handler_id=order.handler_id,
         reply_author_id=order.reply_author_id,
         review_chain=tuple(ReviewLevel(x) for x in order.review_chain),
@@ -89,17 +78,21 @@ def mask_phone(phone: str) -> str:
 
 def citizen_view(order: Order, actor: Actor, revealed: bool = False) -> CitizenView:
     """The centre sees the citizen; departments and leaders see a confidential citizen masked."""
+    return CitizenView(**_citizen_fields(order, actor, revealed))
+
+
+def _citizen_fields(order: Order, actor: Actor, revealed: bool) -> dict[str, Any]:
     hide = order.confidential and not actor.is_centre and not revealed
     name = "" if order.anonymous and not actor.is_centre else order.citizen_name
-    return CitizenView(
-        name=(name[:1] + "**" if name else "") if hide else name,
-        phone=mask_phone(order.citizen_phone) if hide else order.citizen_phone,
-        callback_number=mask_phone(order.callback_number) if hide else order.callback_number,
-        anonymous=order.anonymous,
-        confidential=order.confidential,
-        contact_allowed=order.contact_allowed,
-        masked=hide,
-    )
+    return {
+        "name": (name[:1] + "**" if name else "") if hide else name,
+        "phone": mask_phone(order.citizen_phone) if hide else order.citizen_phone,
+        "callback_number": mask_phone(order.callback_number) if hide else order.callback_number,
+        "anonymous": order.anonymous,
+        "confidential": order.confidential,
+        "contact_allowed": order.contact_allowed,
+        "masked": hide,
+    }
 
 
 def summary(order: Order) -> OrderSummary:
@@ -117,12 +110,14 @@ def detail(session: Session, order: Order, actor: Actor, now: datetime, revealed
 
 
 # The child tables read per order: each has an order_id and an id giving their order.
-_Child = TypeVar("_Child", OnsiteCheck, Note, ReplyVersion, ReviewRecord, CallbackRecord)
+_CHILDREN = (OnsiteCheck, Note, ReplyVersion, ReviewRecord, CallbackRecord)
 
 
-def _by_order(session: Session, model: type[_Child], ids: list[int]) -> dict[int, list[_Child]]:
-    grouped: dict[int, list[_Child]] = {}
-    for row in session.scalars(select(model).where(model.order_id.in_(ids)).order_by(model.id)):
+def _by_order(session: Session, model: type[Any], ids: list[int]) -> dict[int, list[Any]]:
+    # Plain rows (their attributes are named as the model's): no ORM objects to build and track.
+    table = model.__table__
+    grouped: dict[int, list[Any]] = {}
+    for row in session.execute(select(table).where(table.c.order_id.in_(ids)).order_by(table.c.id)):
         grouped.setdefault(row.order_id, []).append(row)
     return grouped
 
@@ -131,20 +126,43 @@ def details(
     session: Session, orders: Sequence[Order], actor: Actor, now: datetime, revealed: bool = False
 ) -> list[OrderDetail]:
     """Full views of many orders with one query per child table, not per order."""
+    return [OrderDetail.model_validate(fields) for fields in detail_fields(session, orders, actor, now, revealed)]
+
+
+def detail_fields(
+    session: Session, orders: Sequence[Any], actor: Actor, now: datetime, revealed: bool = False
+) -> list[dict[str, Any]]:
+    """The fields of :func:`details`' views as plain values, unvalidated: what sync pull serialises
+    straight to JSON (``pydantic_core.to_json``) — validating 10,000 views it built itself was most
+    of a pull's time. :func:`details` validates the same fields into OrderDetail. ``orders`` may be
+    ORM objects or rows of the orders table (sync pull reads plain rows)."""
     ids = [o.id for o in orders]
-    attachments: dict[int, list[tuple[Attachment, Blob]]] = {}
-    for attachment, blob in session.execute(
-        select(Attachment, Blob).join(Blob, Blob.sha256 == Attachment.sha256).where(Attachment.order_id.in_(ids))
+    co_departments: dict[int, list[int]] = {}
+    for order_id, department_id in session.execute(
+        select(order_co_departments.c.order_id, order_co_departments.c.department_id)
+        .where(order_co_departments.c.order_id.in_(ids))
+        .order_by(order_co_departments.c.department_id)
     ):
-        attachments.setdefault(attachment.order_id, []).append((attachment, blob))
-    checks = _by_order(session, OnsiteCheck, ids)
-    notes = _by_order(session, Note, ids)
-    replies = _by_order(session, ReplyVersion, ids)
-    reviews = _by_order(session, ReviewRecord, ids)
-    callbacks = _by_order(session, CallbackRecord, ids)
+        co_departments.setdefault(order_id, []).append(department_id)
+    attachments: dict[int, list[Any]] = {}
+    for row in session.execute(
+        select(
+            Attachment.order_id,
+            Attachment.sha256,
+            Attachment.onsite_check_id,
+            Attachment.tag,
+            Blob.media_type,
+            Blob.size,
+        )
+        .join(Blob, Blob.sha256 == Attachment.sha256)
+        .where(Attachment.order_id.in_(ids))
+        .order_by(Attachment.id)
+    ):
+        attachments.setdefault(row.order_id, []).append(row)
+    checks, notes, replies, reviews, callbacks = (_by_order(session, model, ids) for model in _CHILDREN)
     # Audit marks, 督办 and 催办 live in the audit chain only: its records are their one copy.
-    marks: dict[int, list[AuditMarkView]] = {}
-    supervision: dict[int, list[SupervisionView]] = {}
+    marks: dict[int, list[dict[str, Any]]] = {}
+    supervision: dict[int, list[dict[str, Any]]] = {}
     for row in session.execute(
         select(AuditRecord.order_id, AuditRecord.action, AuditRecord.actor_id, AuditRecord.after, AuditRecord.at)
         .where(AuditRecord.order_id.in_(ids), AuditRecord.action.in_(_FROM_THE_AUDIT))
@@ -152,10 +170,10 @@ def details(
     ):
         given = (row.after or {}).get("input") or {}
         if row.action == Command.MARK_AUDITED.value:
-            mark = AuditMarkView(leader_id=row.actor_id, comment=given.get("comment", ""), at=row.at)
+            mark = {"leader_id": row.actor_id, "comment": given.get("comment", ""), "at": row.at}
             marks.setdefault(row.order_id, []).append(mark)
         else:
-            entry = SupervisionView(kind=row.action, actor_id=row.actor_id, note=given.get("note", ""), at=row.at)
+            entry = {"kind": row.action, "actor_id": row.actor_id, "note": given.get("note", ""), "at": row.at}
             supervision.setdefault(row.order_id, []).append(entry)
     return [
         _detail(
@@ -163,6 +181,7 @@ def details(
             actor,
             now,
             revealed,
+            co_departments.get(order.id, []),
             attachments.get(order.id, []),
             checks.get(order.id, []),
             notes.get(order.id, []),
@@ -180,137 +199,136 @@ _FROM_THE_AUDIT = [Command.MARK_AUDITED.value, Command.SUPERVISE.value, Command.
 
 
 def _detail(
-    order: Order,
+    order: Any,
     actor: Actor,
     now: datetime,
     revealed: bool,
-    attachments: list[tuple[Attachment, Blob]],
-    checks: list[OnsiteCheck],
-    notes: list[Note],
-    replies: list[ReplyVersion],
-    reviews: list[ReviewRecord],
-    callbacks: list[CallbackRecord],
-    marks: list[AuditMarkView],
-    supervision: list[SupervisionView],
-) -> OrderDetail:
-    photos_by_check: dict[int, list[PhotoRef]] = {}
-    for attachment, _ in attachments:
-        if attachment.onsite_check_id is not None:
-            photos_by_check.setdefault(attachment.onsite_check_id, []).append(
-                PhotoRef(sha256=attachment.sha256, tag=PhotoTag(attachment.tag))
-            )
+    co_department_ids: list[int],
+    attachments: list[Any],
+    checks: list[Any],
+    notes: list[Any],
+    replies: list[Any],
+    reviews: list[Any],
+    callbacks: list[Any],
+    marks: list[dict[str, Any]],
+    supervision: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One order's view as plain values, in OrderDetail's shape (codes as the strings stored)."""
+    photos_by_check: dict[int, list[dict[str, Any]]] = {}
+    for a in attachments:
+        if a.onsite_check_id is not None:
+            photos_by_check.setdefault(a.onsite_check_id, []).append({"sha256": a.sha256, "tag": a.tag})
     has_draft = order.draft_text or order.draft_result
-    return OrderDetail(
+    return {
         **_summary_fields(order),
-        citizen=citizen_view(order, actor, revealed),
-        description=order.description,
-        address=order.address,
-        lat=order.lat,
-        lon=order.lon,
-        tags=list(order.tags or []),
-        co_department_ids=sorted(d.id for d in order.co_departments),
-        deadlines=Deadlines(
-            sign_by=order.sign_due,
-            onsite_by=order.onsite_due,
-            reply_by=order.reply_due,
-            reply_by_extended=order.reply_due_extended,
-            provisional=order.deadline_provisional,
-            calendar_version=order.calendar_version,
-            signed_on_time=order.signed_on_time,
-            onsite_on_time=order.onsite_on_time,
-            replied_on_time=order.replied_on_time,
-            closed_on_time=order.closed_on_time,
-        ),
-        onsite_checks=[
-            OnsiteCheckView(
-                client_id=UUID(c.client_id),
-                author_id=c.author_id,
-                checked_at=c.checked_at,
-                lat=c.lat,
-                lon=c.lon,
-                notes=c.notes,
-                photos=photos_by_check.get(c.id, []),
-            )
+        "citizen": _citizen_fields(order, actor, revealed),
+        "description": order.description,
+        "address": order.address,
+        "lat": order.lat,
+        "lon": order.lon,
+        "tags": list(order.tags or []),
+        "co_department_ids": co_department_ids,
+        "deadlines": {
+            "sign_by": order.sign_due,
+            "onsite_by": order.onsite_due,
+            "reply_by": order.reply_due,
+            "reply_by_extended": order.reply_due_extended,
+            "provisional": order.deadline_provisional,
+            "calendar_version": order.calendar_version,
+            "signed_on_time": order.signed_on_time,
+            "onsite_on_time": order.onsite_on_time,
+            "replied_on_time": order.replied_on_time,
+            "closed_on_time": order.closed_on_time,
+        },
+        "onsite_checks": [
+            {
+                "client_id": UUID(c.client_id),
+                "author_id": c.author_id,
+                "checked_at": c.checked_at,
+                "lat": c.lat,
+                "lon": c.lon,
+                "notes": c.notes,
+                "photos": photos_by_check.get(c.id, []),
+            }
             for c in checks
         ],
-        notes=[
-            NoteView(client_id=UUID(n.client_id), author_id=n.author_id, text=n.text, created_at=n.created_at)
+        "notes": [
+            {"client_id": UUID(n.client_id), "author_id": n.author_id, "text": n.text, "created_at": n.created_at}
             for n in notes
         ],
-        draft=ReplyView(
-            round=order.reply_round + 1,
-            text=order.draft_text,
-            result_code=ResultCode(order.draft_result) if order.draft_result is not None else None,
-            basis=order.draft_basis,
-            author_id=order.draft_author_id,
-            at=order.draft_updated_at,
-        )
+        "draft": {
+            "round": order.reply_round + 1,
+            "text": order.draft_text,
+            "result_code": order.draft_result,
+            "basis": order.draft_basis,
+            "author_id": order.draft_author_id,
+            "at": order.draft_updated_at,
+        }
         if has_draft
         else None,
-        replies=[
-            ReplyView(
-                round=r.round,
-                text=r.text,
-                result_code=ResultCode(r.result_code),
-                basis=r.basis,
-                author_id=r.author_id,
-                at=r.submitted_at,
-            )
+        "replies": [
+            {
+                "round": r.round,
+                "text": r.text,
+                "result_code": r.result_code,
+                "basis": r.basis,
+                "author_id": r.author_id,
+                "at": r.submitted_at,
+            }
             for r in replies
         ],
-        review_chain=[ReviewLevel(x) for x in order.review_chain],
-        review_level=order.review_level,
-        reviews=[
-            ReviewEntry(
-                round=r.round,
-                level=ReviewLevel(r.level),
-                reviewer_id=r.reviewer_id,
-                decision=cast(_Decision, r.decision),  # the wire model checks it is one of the two
-                comment=r.comment,
-                at=r.at,
-            )
+        "review_chain": list(order.review_chain),
+        "review_level": order.review_level,
+        "reviews": [
+            {
+                "round": r.round,
+                "level": r.level,
+                "reviewer_id": r.reviewer_id,
+                "decision": r.decision,
+                "comment": r.comment,
+                "at": r.at,
+            }
             for r in reviews
         ],
-        callbacks=[
-            CallbackView(
-                method=c.method,
-                outcome=CallbackOutcome(c.outcome),
-                notes=c.notes,
-                agent_id=c.agent_id,
-                at=c.at,
-                resolved=c.resolved,
-                citizen_words=c.citizen_words,
-            )
+        "callbacks": [
+            {
+                "method": c.method,
+                "outcome": c.outcome,
+                "notes": c.notes,
+                "agent_id": c.agent_id,
+                "at": c.at,
+                "resolved": c.resolved,
+                "citizen_words": c.citizen_words,
+            }
             for c in callbacks
         ],
-        extension=ExtensionView(
-            status=ExtensionStatus(order.extension_status),
-            days=order.extension_days or 0,
-            reason=order.extension_reason,
-            requested_at=order.extension_requested_at,
-            requested_due=order.reply_due_extended,
-            comment=order.extension_comment,
-        )
+        "extension": {
+            "status": order.extension_status,
+            "days": order.extension_days or 0,
+            "reason": order.extension_reason,
+            "requested_at": order.extension_requested_at,
+            "requested_due": order.reply_due_extended,
+            "comment": order.extension_comment,
+        }
         if order.extension_status and order.extension_requested_at
         else None,
-        return_request=ReturnRequestView(
-            reason_code=ReturnReason(order.return_reason_code),
-            reason=order.return_reason,
-            requested_at=order.return_requested_at,
-            department_id=order.return_department_id,
-        )
+        "return_request": {
+            "reason_code": order.return_reason_code,
+            "reason": order.return_reason,
+            "requested_at": order.return_requested_at,
+            "department_id": order.return_department_id,
+        }
         if order.return_reason_code and order.return_requested_at and order.return_department_id
         else None,
-        leader_instruction=order.leader_instruction,
-        reopen_count=order.reopen_count,
-        merged_into_id=order.merged_into_id,
-        merge_reason=order.merge_reason,
-        attachments=[
-            AttachmentView(sha256=a.sha256, media_type=b.media_type, size=b.size, tag=PhotoTag(a.tag))
-            for a, b in attachments
+        "leader_instruction": order.leader_instruction,
+        "reopen_count": order.reopen_count,
+        "merged_into_id": order.merged_into_id,
+        "merge_reason": order.merge_reason,
+        "attachments": [
+            {"sha256": a.sha256, "media_type": a.media_type, "size": a.size, "tag": a.tag} for a in attachments
         ],
-        audit_marks=marks,
-        supervision=supervision,
-        callback_attempts=order.callback_attempts,
-        allowed_commands=allowed_commands(actor, facts_of(order), now),
-    )
+        "audit_marks": marks,
+        "supervision": supervision,
+        "callback_attempts": order.callback_attempts,
+        "allowed_commands": [c.value for c in allowed_commands(actor, facts_of(order, co_department_ids), now)],
+    }

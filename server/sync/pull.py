@@ -8,14 +8,17 @@ later with a smaller number: there is none.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from pydantic_core import to_json
+from sqlalchemy import ColumnElement, Table, Text, cast, select, true
 from sqlalchemy.orm import Session
 
 from casework.roles import Actor, Role
-from casework.schemas import EventView
-from casework.sync import ChangeKind, PullResponse, SyncChange
+from casework.sync import PullResponse
 from server.models import AuditHead, AuditRecord, Order, OrderAccess
 from server.orders import repository, views
 from server.sync.cursor import Cursor, scope_key
@@ -40,6 +43,31 @@ def _ever_held(actor: Actor) -> ColumnElement[bool] | None:
 
 
 def pull(session: Session, actor: Actor, now: datetime, cursor_text: str | None, limit: int) -> PullResponse:
+    """One page, validated as the contract's model (for callers in the process; the endpoint
+    sends :func:`pull_json` as it is)."""
+    return PullResponse.model_validate_json(pull_json(session, actor, now, cursor_text, limit))
+
+
+def pull_json(session: Session, actor: Actor, now: datetime, cursor_text: str | None, limit: int) -> bytes:
+    """One page of ``PullResponse`` as JSON, written straight from rows: each order's view as plain
+    values through ``pydantic_core.to_json`` and each event with its stored ``before``/``after``
+    JSON text spliced in — nothing decoded, built into models, validated and encoded again."""
+    return _page(session, actor, now, cursor_text, limit).encode()
+
+
+@dataclass
+class _Page:
+    changes: list[bytes]
+    cursor: Cursor
+    has_more: bool
+    reset: bool
+
+    def encode(self) -> bytes:
+        tail = to_json({"cursor": self.cursor.encode(), "has_more": self.has_more, "reset": self.reset})
+        return b'{"changes":[' + b",".join(self.changes) + b"]," + tail[1:]
+
+
+def _page(session: Session, actor: Actor, now: datetime, cursor_text: str | None, limit: int) -> _Page:
     scope = scope_key(actor)
     head = _head_seq(session)
     if cursor_text is None:
@@ -53,26 +81,34 @@ def pull(session: Session, actor: Actor, now: datetime, cursor_text: str | None,
     return _delta(session, actor, now, cursor, limit)
 
 
+#: Orders are read as plain rows (their attributes named as the model's): no ORM objects to build.
+_ORDERS: Table = Order.__table__  # type: ignore[assignment]
+
 _EVENT_COLUMNS = (
     AuditRecord.seq,
     AuditRecord.at,
     AuditRecord.actor_id,
     AuditRecord.action,
     AuditRecord.order_id,
-    AuditRecord.before,
-    AuditRecord.after,
+    # As stored (JSON text on both databases): copied into the answer, never decoded.
+    cast(AuditRecord.before, Text).label("before"),
+    cast(AuditRecord.after, Text).label("after"),
 )
 
 
-def _events(session: Session, order_ids: list[int], after: int, upto: int | None) -> dict[int, list[EventView]]:
-    # Plain rows, not ORM objects, and views built without validation: the audit log is ours and
-    # was checked on the way in. Five events per order made this half of a snapshot's time.
+def _events(session: Session, order_ids: list[int], after: int, upto: int | None) -> dict[int, list[bytes]]:
+    """Each order's events (EventView as JSON), oldest first. The audit log is ours and was checked
+    on the way in: its rows are written out as they are."""
     query = select(*_EVENT_COLUMNS).where(AuditRecord.order_id.in_(order_ids), AuditRecord.seq > after)
     if upto is not None:
         query = query.where(AuditRecord.seq <= upto)
-    grouped: dict[int, list[EventView]] = {}
-    for row in session.connection().execute(query.order_by(AuditRecord.seq)):
-        grouped.setdefault(row.order_id or 0, []).append(EventView.model_construct(**row._mapping))
+    grouped: dict[int, list[bytes]] = {}
+    for seq, at, actor_id, action, order_id, before, after_json in session.execute(query.order_by(AuditRecord.seq)):
+        head = to_json({"seq": seq, "at": at, "actor_id": actor_id, "action": action, "order_id": order_id})
+        event = b"".join(
+            (head[:-1], b',"before":', (before or "{}").encode(), b',"after":', (after_json or "{}").encode(), b"}")
+        )
+        grouped.setdefault(order_id or 0, []).append(event)
     return grouped
 
 
@@ -80,25 +116,35 @@ def _upserts(
     session: Session,
     actor: Actor,
     now: datetime,
-    orders: list[Order],
+    orders: Sequence[Any],
     seqs: dict[int, int],
     events_after: int,
     events_upto: int | None,
-) -> dict[int, SyncChange]:
-    details = views.details(session, orders, actor, now)
+) -> dict[int, bytes]:
+    views_ = views.detail_fields(session, orders, actor, now)
     events = _events(session, [o.id for o in orders], events_after, events_upto)
     return {
-        d.id: SyncChange(seq=seqs[d.id], kind=ChangeKind.UPSERT, order_id=d.id, order=d, events=events.get(d.id, []))
-        for d in details
+        o["id"]: b"".join(
+            (
+                b'{"seq":%d,"kind":"upsert","order_id":%d,"order":' % (seqs[o["id"]], o["id"]),
+                to_json(o),
+                b',"events":[',
+                b",".join(events.get(o["id"], ())),
+                b"]}",
+            )
+        )
+        for o in views_
     }
 
 
-def _snapshot(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit: int, reset: bool) -> PullResponse:
-    orders = list(
-        session.scalars(
-            select(Order).where(repository.scope(actor), Order.id > cursor.after_id).order_by(Order.id).limit(limit)
-        )
-    )
+def _revoke(seq: int, order_id: int) -> bytes:
+    return b'{"seq":%d,"kind":"revoke","order_id":%d,"order":null,"events":[]}' % (seq, order_id)
+
+
+def _snapshot(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit: int, reset: bool) -> _Page:
+    orders = session.execute(
+        select(_ORDERS).where(repository.scope(actor), Order.id > cursor.after_id).order_by(Order.id).limit(limit)
+    ).all()
     changes = _upserts(session, actor, now, orders, {o.id: cursor.seq for o in orders}, 0, cursor.seq)
     if len(orders) == limit:
         following, more = Cursor(cursor.scope, "snapshot", cursor.seq, orders[-1].id), True
@@ -106,7 +152,7 @@ def _snapshot(session: Session, actor: Actor, now: datetime, cursor: Cursor, lim
         # The snapshot is complete; what changed since it began follows as a delta.
         following = Cursor(cursor.scope, "delta", cursor.seq)
         more = _any_after(session, actor, cursor.seq)
-    return PullResponse(changes=list(changes.values()), cursor=following.encode(), has_more=more, reset=reset)
+    return _Page(list(changes.values()), following, more, reset)
 
 
 def _any_after(session: Session, actor: Actor, seq: int) -> bool:
@@ -117,10 +163,10 @@ def _any_after(session: Session, actor: Actor, seq: int) -> bool:
     return session.scalar(query) is not None
 
 
-def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit: int) -> PullResponse:
+def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit: int) -> _Page:
     held = _ever_held(actor)
     if held is None:
-        return PullResponse(changes=[], cursor=cursor.encode(), has_more=False, reset=False)
+        return _Page([], cursor, False, False)
     rows = session.execute(
         select(AuditRecord.seq, AuditRecord.order_id)
         .where(AuditRecord.seq > cursor.seq, AuditRecord.order_id.is_not(None), held)
@@ -128,19 +174,16 @@ def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit:
         .limit(limit)
     ).all()
     if not rows:
-        return PullResponse(changes=[], cursor=cursor.encode(), has_more=False, reset=False)
+        return _Page([], cursor, False, False)
     latest: dict[int, int] = {}
     for seq, order_id in rows:
         if order_id is None:  # not so: the query keeps only records of an order
             continue
         latest.pop(order_id, None)
         latest[order_id] = seq  # keeps the order of each order's last change
-    visible = {o.id: o for o in session.scalars(select(Order).where(Order.id.in_(latest), repository.scope(actor)))}
+    visible = {o.id: o for o in session.execute(select(_ORDERS).where(Order.id.in_(latest), repository.scope(actor)))}
     # Events up to the page's end only: the next page starts there.
     upserts = _upserts(session, actor, now, list(visible.values()), latest, cursor.seq, rows[-1][0])
-    changes = [
-        upserts[order_id] if order_id in visible else SyncChange(seq=seq, kind=ChangeKind.REVOKE, order_id=order_id)
-        for order_id, seq in latest.items()
-    ]
+    changes = [upserts[order_id] if order_id in visible else _revoke(seq, order_id) for order_id, seq in latest.items()]
     following = Cursor(cursor.scope, "delta", rows[-1][0])
-    return PullResponse(changes=changes, cursor=following.encode(), has_more=len(rows) == limit, reset=False)
+    return _Page(changes, following, len(rows) == limit, False)

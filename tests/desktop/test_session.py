@@ -19,10 +19,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from api_client import CaseDeskClient
+from api_client import CaseDeskClient, PulledPage
 from casework.lifecycle import Command
 from casework.schemas import SignBody
-from casework.sync import PullResponse
 from desktop.profile_key import profile_key
 from desktop.session import cached_user, sign_in
 from desktop.tasks import TaskRunner
@@ -41,14 +40,14 @@ pytestmark = pytest.mark.slow
 def pulls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, int, bool]]:
     """Every pull the desks make: (cursor sent, changes received, reset)."""
     seen: list[tuple[str | None, int, bool]] = []
-    real = CaseDeskClient.pull
+    real = CaseDeskClient.pull_page  # what the sync engine calls
 
-    def pull(self: CaseDeskClient, cursor: str | None = None, limit: int = 200) -> PullResponse:
+    def pull_page(self: CaseDeskClient, cursor: str | None = None, limit: int = 200) -> PulledPage:
         page = real(self, cursor, limit)
         seen.append((cursor, len(page.changes), page.reset))
         return page
 
-    monkeypatch.setattr(CaseDeskClient, "pull", pull)
+    monkeypatch.setattr(CaseDeskClient, "pull_page", pull_page)
     return seen
 
 

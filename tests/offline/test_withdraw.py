@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from api_client import PulledPage
 from casework.lifecycle import Command
 from casework.schemas import AddNoteBody, OnsiteCheckBody, SaveDraftBody, SignBody
-from casework.sync import MutationStatus, PullResponse, PushRequest, PushResponse
+from casework.sync import MutationStatus, PushRequest, PushResponse
 from offline import Store
 from offline.blobcache import BlobCache
 from offline.store import LocalFile, WithdrawRefused
@@ -158,8 +159,8 @@ class _Client:
         self.pushed += [m.id for m in request.mutations]
         return PushResponse(results=[result(m.id, MutationStatus.APPLIED) for m in request.mutations])
 
-    def pull(self, cursor: Any, limit: int) -> PullResponse:
-        return PullResponse(changes=[], cursor=cursor or "c1", has_more=False, reset=False)
+    def pull_page(self, cursor: Any, limit: int) -> PulledPage:
+        return PulledPage(changes=[], cursor=cursor or "c1", has_more=False, reset=False)
 
     def departments(self) -> list[Any]:
         return []

@@ -24,10 +24,10 @@ from typing import Any
 from sqlalchemy import event
 
 import offline.store
-from api_client import CaseDeskClient
+from api_client import CaseDeskClient, PulledPage
 from casework.lifecycle import Command
 from casework.schemas import COMMAND_BODIES
-from casework.sync import MutationStatus, PullResponse, PushRequest, PushResponse
+from casework.sync import MutationStatus, PushRequest, PushResponse
 from offline import open_store
 from offline.blobcache import BlobCache
 from offline.facts import actor_of
@@ -53,7 +53,7 @@ KILL_POINTS = (
     "inside-mark",  # (c) the first batch's results all written, killed at their COMMIT
     "inside-pull",  # (d) inside the second pull page's transaction, as its cursor is written
     "pull-commit",  # (d) the first pull page, cursor and all, written and killed at its COMMIT
-    "between-pages",  # after the first pull page committed, before the second is asked for
+    "between-pages",  # after the first pull page committed, before the second is applied (it may be on its way)
 )
 
 
@@ -204,15 +204,16 @@ def arm(desk: Desk, killer: Killer, point: str, trace: Path) -> None:
     in_pull: dict[str, Any] = {}
     real_apply = store.apply_pull
 
-    def apply_pull(page: PullResponse) -> None:
+    def apply_pull(page: PulledPage) -> None:  # as the sync engine hands it over: JSON values
         pages["n"] += 1
+        order_ids = {c["order_id"] for c in page.changes}
         facts = {
             "point": point,
             "page": pages["n"],
             "cursor_before": store.cursor(),
             "page_cursor": page.cursor,
-            "page_events": sorted(e.seq for c in page.changes for e in c.events),
-            "events_before": sorted(e["seq"] for oid in {c.order_id for c in page.changes} for e in store.events(oid)),
+            "page_events": sorted(e["seq"] for c in page.changes for e in c["events"]),
+            "events_before": sorted(e["seq"] for oid in order_ids for e in store.events(oid)),
         }
         if point == "inside-pull" and pages["n"] == 2:
             in_pull.update(facts)

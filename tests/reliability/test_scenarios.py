@@ -283,6 +283,9 @@ def test_the_access_token_expiring_between_batches_and_pages_is_refreshed_withou
     orders = [_in_progress(api), _in_progress(api)]
     desk = _desk(tmp_path, base_url, "zj_handler")
     desk.engine.batch, desk.engine.pull_limit = 2, 2
+    # Pages one at a time: each expiry between pages then meets the next page's request (fetched
+    # ahead, that request may have left before the expiry).
+    desk.engine.pull_ahead = False
     desk.client.uploader.chunk_size = 32 * 1024
     since = audit_head(app)
     for i, oid in enumerate(orders):

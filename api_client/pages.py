@@ -1,0 +1,105 @@
+"""Sync pull pages as plain JSON values: parsed once, checked for their shape, never validated twice.
+
+``CaseDeskClient.pull`` validates a page into the contract's ``PullResponse`` (every field of every
+order: a third of an initial pull's client time, for data the server built from rows it checked on
+the way in). The sync engine takes :class:`PulledPage` instead: the JSON parsed by pydantic-core
+into dicts and lists, with the envelope and what the store keys on checked — each change's kind,
+ids and sequence numbers, each order's id, version and state, each event's sequence number. A page
+that fails that is garbled on the way, as any unreadable answer (``Offline``, tried again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic_core import from_json
+
+
+class BadPage(ValueError):
+    """The answer is not a pull page."""
+
+
+@dataclass(frozen=True)
+class PulledPage:
+    """One ``PullResponse`` as JSON values: ``changes`` are dicts shaped as ``SyncChange``
+    (``order`` an ``OrderDetail`` dict or None, ``events`` ``EventView`` dicts)."""
+
+    changes: list[dict[str, Any]]
+    cursor: str
+    has_more: bool
+    reset: bool
+
+
+def parse_page(body: bytes) -> PulledPage:
+    """The page in ``body``; raises :class:`BadPage` when it is not one."""
+    try:
+        data = from_json(body)
+    except ValueError as exc:
+        raise BadPage(str(exc)) from exc
+    if not isinstance(data, dict):
+        raise BadPage("not an object")
+    changes, cursor, has_more, reset = (data.get(k) for k in ("changes", "cursor", "has_more", "reset"))
+    if not (
+        isinstance(changes, list) and isinstance(cursor, str) and isinstance(has_more, bool) and isinstance(reset, bool)
+    ):
+        raise BadPage("not a pull page")
+    for change in changes:
+        _check_change(change)
+    return PulledPage(changes, cursor, has_more, reset)
+
+
+def _check_change(change: Any) -> None:
+    if not (isinstance(change, dict) and _is_int(change.get("seq")) and _is_int(change.get("order_id"))):
+        raise BadPage("a change without its sequence number or order id")
+    kind, order, events = change.get("kind"), change.get("order"), change.get("events", [])
+    if kind == "revoke":
+        if order is not None:
+            raise BadPage("a revoke with an order")
+    elif kind == "upsert":
+        if not (
+            isinstance(order, dict)
+            and order.get("id") == change["order_id"]
+            and _is_int(order.get("version"))
+            and isinstance(order.get("state"), str)
+        ):
+            raise BadPage("an upsert without its order")
+    else:
+        raise BadPage(f"unknown change kind {kind!r}")
+    if not (isinstance(events, list) and all(isinstance(e, dict) and _is_int(e.get("seq")) for e in events)):
+        raise BadPage("events without sequence numbers")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _Puller(Protocol):
+    def pull_page(self, cursor: str | None, limit: int) -> PulledPage: ...
+
+
+def pages_ahead(
+    client: _Puller, cursor: str | None, limit: int, ahead: bool = True
+) -> Generator[PulledPage, None, None]:
+    """Pages from ``cursor`` until one has no more, each next one asked for as soon as the one
+    before arrives: the server builds it (and it travels) while the caller applies this one. The
+    caller still saves each page's cursor with its data, so nothing fetched ahead counts until
+    applied; stopping early (close the iterator) drops the one page fetched ahead. ``ahead=False``:
+    each page asked for only when the caller is done with the one before."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="pull-ahead")
+    try:
+        future = pool.submit(client.pull_page, cursor, limit)
+        while True:
+            page = future.result()
+            if page.has_more and ahead:
+                future = pool.submit(client.pull_page, page.cursor, limit)
+            yield page
+            if not page.has_more:
+                return
+            if not ahead:
+                future = pool.submit(client.pull_page, page.cursor, limit)
+    finally:
+        # Stopped early (cancelled, an error applying): the request ahead is left to finish alone.
+        pool.shutdown(wait=False, cancel_futures=True)

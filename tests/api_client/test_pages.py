@@ -1,0 +1,52 @@
+"""Pull pages parsed once into plain values: what the store keys on is checked, garbage refused."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from api_client.pages import BadPage, parse_page
+
+
+def _page(**change: Any) -> dict[str, Any]:
+    upsert = {
+        "seq": 7,
+        "kind": "upsert",
+        "order_id": 3,
+        "order": {"id": 3, "version": 2, "state": "dispatched", "title": "路灯不亮"},
+        "events": [{"seq": 7, "action": "dispatch"}],
+    }
+    return {"changes": [{**upsert, **change}], "cursor": "c2", "has_more": False, "reset": False}
+
+
+def test_a_page_parses_into_plain_values() -> None:
+    body = json.dumps(_page(), ensure_ascii=False).encode()
+    page = parse_page(body)
+    assert page.cursor == "c2" and page.has_more is False and page.reset is False
+    assert page.changes[0]["order"]["title"] == "路灯不亮"
+    revoke = parse_page(json.dumps(_page(kind="revoke", order=None, events=[])).encode())
+    assert revoke.changes[0]["kind"] == "revoke"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        json.dumps(_page()).encode()[:-20],  # cut short on the way
+        b"<html>proxy error</html>",
+        json.dumps([_page()]).encode(),
+        json.dumps({**_page(), "cursor": 5}).encode(),
+        json.dumps({**_page(), "has_more": "yes"}).encode(),
+        json.dumps(_page(kind="replace")).encode(),
+        json.dumps(_page(order_id="3")).encode(),
+        json.dumps(_page(order={"id": 4, "version": 2, "state": "dispatched"})).encode(),  # another order
+        json.dumps(_page(order={"id": 3, "state": "dispatched"})).encode(),  # no version
+        json.dumps(_page(order=None)).encode(),  # an upsert without its order
+        json.dumps(_page(kind="revoke")).encode(),  # a revoke with one
+        json.dumps(_page(events=[{"action": "dispatch"}])).encode(),
+    ],
+)
+def test_what_is_not_a_pull_page_is_refused(body: bytes) -> None:
+    with pytest.raises(BadPage):
+        parse_page(body)
