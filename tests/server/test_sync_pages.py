@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from casework.sync import PullResponse
-from tests.server.support import Api
+from tests.fixtures.city import Api
 
 
 def _page(api: Api, user: str) -> tuple[bytes, dict[str, Any]]:
