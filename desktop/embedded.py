@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import uvicorn
 
-DEMO_USERS = ("handler", "chief", "head", "leader", "admin")
+DEMO_USERS = ("handler", "chief", "head", "leader", "agent", "supervisor", "admin")
 __all__ = ["DEMO_USERS", "EmbeddedServer"]
 
 

@@ -29,6 +29,10 @@ class WorkList(StrEnum):
     CLOSED = "closed"  # 已办结
     OVERDUE = "overdue"  # 已超期
     DUE_SOON = "due_soon"  # 即将到期
+    # The hotline centre's lists (a centre agent or supervisor):
+    TO_DISPATCH = "to_dispatch"  # 待派单: received orders the centre may dispatch
+    TO_RULE = "to_rule"  # 待裁定: a department's 退单 or 延期 request waiting for the centre's ruling
+    TO_CALL_BACK = "to_call_back"  # 待回访: replied orders to call back (and close or send back)
     ALL = "all"
 
 
@@ -72,6 +76,12 @@ def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement
             return and_(_open(), orders.c.due_at.is_not(None), orders.c.due_at < stamp)
         case WorkList.DUE_SOON:
             return and_(_open(), orders.c.due_at >= stamp, orders.c.due_at < soon)
+        case WorkList.TO_DISPATCH:
+            return and_(orders.c.state == "received", _can("dispatch"))
+        case WorkList.TO_RULE:
+            return or_(_can("rule_return"), _can("rule_extension"))
+        case WorkList.TO_CALL_BACK:
+            return and_(orders.c.state == "replied", or_(_can("record_callback"), _can("close"), _can("reopen")))
         case WorkList.ALL:
             return literal(True)
 

@@ -36,6 +36,7 @@ from ui.admin import AdminArea
 from ui.audit_queue import AuditQueue
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
+from ui.intake import IntakeForm
 from ui.labels import (
     CITY_ZONE,
     local_time,
@@ -69,7 +70,24 @@ LISTS: list[tuple[WorkList, str]] = [
     (WorkList.ALL, QT_TRANSLATE_NOOP("MainWindow", "全部工单")),
 ]
 
+#: The hotline centre's lists (a centre agent or supervisor), in order, with their names.
+CENTRE_LISTS: list[tuple[WorkList, str]] = [
+    (WorkList.TO_DISPATCH, QT_TRANSLATE_NOOP("MainWindow", "待派单")),
+    (WorkList.TO_RULE, QT_TRANSLATE_NOOP("MainWindow", "待裁定")),
+    (WorkList.TO_CALL_BACK, QT_TRANSLATE_NOOP("MainWindow", "待回访")),
+    (WorkList.OVERDUE, QT_TRANSLATE_NOOP("MainWindow", "已超期")),
+    (WorkList.CLOSED, QT_TRANSLATE_NOOP("MainWindow", "已办结")),
+    (WorkList.ALL, QT_TRANSLATE_NOOP("MainWindow", "全部工单")),
+]
+
 LEADER_ROLES = ("leader_in_charge", "top_leader")
+CENTRE_ROLES = ("centre_agent", "centre_supervisor")
+
+
+def lists_for(role: str) -> list[tuple[WorkList, str]]:
+    """The sidebar's lists of ``role``: the centre's or the departments' (and the leaders')."""
+    return CENTRE_LISTS if role in CENTRE_ROLES else LISTS
+
 
 #: Where each role starts: the first of these lists that is not empty.
 OPENING_LISTS: dict[str, list[WorkList]] = {
@@ -78,6 +96,8 @@ OPENING_LISTS: dict[str, list[WorkList]] = {
     "department_head": [WorkList.TO_REVIEW, WorkList.TO_SIGN, WorkList.OVERDUE, WorkList.ALL],
     "leader_in_charge": [WorkList.TO_REVIEW, WorkList.OVERDUE, WorkList.ALL],
     "top_leader": [WorkList.TO_REVIEW, WorkList.OVERDUE, WorkList.ALL],
+    "centre_agent": [WorkList.TO_DISPATCH, WorkList.TO_CALL_BACK, WorkList.TO_RULE, WorkList.ALL],
+    "centre_supervisor": [WorkList.TO_RULE, WorkList.TO_DISPATCH, WorkList.TO_CALL_BACK, WorkList.ALL],
 }
 
 #: Category and intake time: useful, but the list is narrow at 1366×768 (the header's menu shows them).
@@ -110,6 +130,7 @@ class MainWindow(QMainWindow):
         self.language = language
         self._notified: set[int] = set()
         user = workspace.user
+        self.lists = lists_for(user.role.value)
         self.setWindowTitle(
             self.tr("CaseDesk 12345工单办理 — %1（%2）")
             .replace("%1", user.name)
@@ -136,6 +157,11 @@ class MainWindow(QMainWindow):
             self.portfolio = Portfolio(workspace)
             self.portfolio.show_department.connect(self._show_department)
             self.tabs.insertTab(2, self.portfolio, self.tr("分管单位"))
+        self.intake: IntakeForm | None = None
+        if user.role.value in CENTRE_ROLES:  # the centre takes calls: 受理 beside the work lists
+            self.intake = IntakeForm(workspace, self.model.names)
+            self.intake.saved.connect(lambda _id: self._refresh_timer.start())
+            self.tabs.insertTab(1, self.intake, self.tr("受理"))
         self.tabs.currentChanged.connect(self._on_tab)
         self.admin_area: AdminArea | None = None
         if user.role.value == "admin":  # an administrator's work is here (they see no orders)
@@ -238,6 +264,8 @@ class MainWindow(QMainWindow):
             "chief": self.tr("科长（住建局）"),
             "head": self.tr("单位负责人（住建局）"),
             "leader": self.tr("市分管领导"),
+            "agent": self.tr("热线坐席"),
+            "supervisor": self.tr("值班长"),
         }.get(username, username)
 
     def _fill_filters(self) -> None:
@@ -270,7 +298,7 @@ class MainWindow(QMainWindow):
     def _build_workbench(self) -> QWidget:
         self.sidebar = QListWidget()
         self.sidebar.setMaximumWidth(170)
-        for work_list, text in LISTS:
+        for work_list, text in self.lists:
             item = QListWidgetItem(self.tr(text))
             item.setData(Qt.ItemDataRole.UserRole, work_list.value)
             item.setData(Qt.ItemDataRole.UserRole + 1, self.tr(text))
@@ -360,7 +388,7 @@ class MainWindow(QMainWindow):
         self.addActions([find, sync])
         self.find_action, self.sync_action = find, sync
         self.list_actions: list[QAction] = []
-        for number, (_, text) in enumerate(LISTS[:9], start=1):
+        for number, (_, text) in enumerate(self.lists[:9], start=1):
             action = QAction(self.tr(text), self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, row=number - 1: self.sidebar.setCurrentRow(row))
@@ -501,7 +529,7 @@ class MainWindow(QMainWindow):
             # Read before counting: counts begun after the first sync reported include what it brought.
             settled = workspace.first_sync_reported or not workspace.status.online
             now = datetime.now(UTC)
-            counts: dict[str, Any] = reads.counts([wl for wl, _ in LISTS], now)
+            counts: dict[str, Any] = reads.counts([wl for wl, _ in self.lists], now)
             counts["_urgent"] = reads.urgent_to_sign(now, limit=20)
             counts["_settled"] = settled
             return counts
@@ -540,7 +568,7 @@ class MainWindow(QMainWindow):
     def _opening_row(self, counts: dict[str, Any]) -> int:
         """The first list with something in it, in the order that matters to this role (OPENING_LISTS)."""
         preferred = OPENING_LISTS.get(self.workspace.user.role.value, [WorkList.TO_REVIEW, WorkList.MINE])
-        rows = {wl: i for i, (wl, _) in enumerate(LISTS)}
+        rows = {wl: i for i, (wl, _) in enumerate(self.lists)}
         for work_list in preferred:
             if counts.get(work_list.value):
                 return rows[work_list]
@@ -603,7 +631,7 @@ class MainWindow(QMainWindow):
             self.department.addItem(self.model.names.department(department_id), department_id)
             index = self.department.count() - 1
         self.department.setCurrentIndex(index)
-        self.sidebar.setCurrentRow(next(i for i, (wl, _) in enumerate(LISTS) if wl is WorkList.ALL))
+        self.sidebar.setCurrentRow(next(i for i, (wl, _) in enumerate(self.lists) if wl is WorkList.ALL))
 
     def _show_from_elsewhere(self, order_id: int) -> None:
         """Open an order chosen outside the work lists (the audit queue) in the workbench."""
@@ -635,7 +663,7 @@ class MainWindow(QMainWindow):
         self.order_view.print_requested.connect(self.printer.preview)
         self.menus = WindowMenus(self)
         self.row_menu = RowMenu(self)
-        self.model.list_names = {wl.value: self.tr(text) for wl, text in LISTS}
+        self.model.list_names = {wl.value: self.tr(text) for wl, text in self.lists}
         # Number and title: where a search hit is seen; before the title, the hit's work list.
         self.hit_delegate = HitDelegate(lambda: self.model.search_terms, self.table)
         self.title_delegate = HitDelegate(lambda: self.model.search_terms, self.table, tag=self.model.where_tag)
@@ -734,6 +762,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:
         self._clock.stop()
         kept, dropped = self.order_view.keep_drafts()  # what is typed goes to the local drafts now
+        if self.intake is not None:
+            self.intake.keep_draft()  # a call half typed stays on this PC
         if self.notice_on_close:
             self.close_notice = what_stays(self.workspace, kept, dropped)
         super().closeEvent(event)

@@ -1,0 +1,167 @@
+"""The centre's desk against a real server process: a hotline agent's work lists and the 受理 form
+(similar orders and the caller's while typing, Ctrl+Enter to save, merge, nothing lost offline)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from desktop.intake import INTAKE_DRAFT
+from desktop.session import sign_in
+from desktop.tasks import TaskRunner
+from tests.desktop.gestures import ime
+from tests.server_process import ServerProcess
+from ui.main_window import CENTRE_LISTS, MainWindow
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "demo1234"
+PHONE = "13912345678"  # the caller of ServerProcess.new_order
+
+
+@pytest.fixture(scope="module")
+def centre_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = ServerProcess(tmp_path_factory.mktemp("centre-server"))
+    process.start()
+    yield process
+    process.stop()
+
+
+def _open_desk(qtbot: Any, server: ServerProcess, root: Path, username: str = "agent") -> MainWindow:
+    workspace = sign_in(server.url, username, PASSWORD, root, TaskRunner())
+    assert workspace.sync_once().ok
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _sidebar(window: MainWindow) -> list[str]:
+    return [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+
+
+def _type_intake(qtbot: Any, window: MainWindow, title: str, phone: str = PHONE) -> None:
+    form = window.intake
+    assert form is not None
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(window.tabs.indexOf(form)).center())
+    ime(form.caller_name, "王芳")
+    QTest.keyClick(form.caller_name, Qt.Key.Key_Tab)
+    QTest.keyClicks(form.phone, phone)
+    form.category.setFocus()
+    QTest.keyClicks(form.category, "0101")  # the completer offers "道路维修 0101": ↓ and Enter take it
+    popup = form.category.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    QTest.keyClick(popup, Qt.Key.Key_Down)
+    QTest.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=3000)
+    window.activateWindow()  # the offscreen platform leaves the closed popup "active"; a window manager would not
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    assert form.category.text() == "道路维修 0101"
+    ime(form.address, "高邮市文汇路88号")
+    ime(form.title, title)
+    ime(form.description, f"{title}，晚上出行很不安全。")
+
+
+def test_agent_gets_the_centres_lists_and_takes_a_call(
+    qtbot: Any, tmp_path: Path, centre_server: ServerProcess
+) -> None:
+    server = centre_server
+    earlier = server.new_order("文汇路路灯不亮")  # the same caller's order, dispatched: open
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace = window.workspace
+    try:
+        names = [window.tr(text) for _, text in CENTRE_LISTS]
+        assert [t.split("  (")[0] for t in _sidebar(window)] == names
+        assert "受理" in [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+        _type_intake(qtbot, window, "文汇路路灯还是不亮")
+        form = window.intake
+        assert form is not None
+        # While typing: the caller's open order is offered for 合并, and listed among their orders.
+        qtbot.waitUntil(lambda: form.similar.count() > 0 and form.caller_orders.count() > 0, timeout=10_000)
+        similar_ids = [form.similar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(form.similar.count())]
+        assert earlier in similar_ids
+        caller_ids = [
+            form.caller_orders.item(i).data(Qt.ItemDataRole.UserRole) for i in range(form.caller_orders.count())
+        ]
+        assert earlier in caller_ids
+        # The draft is kept under order id 0 while typing.
+        qtbot.waitUntil(lambda: workspace.store.draft(*INTAKE_DRAFT) is not None, timeout=5000)
+        assert workspace.store.draft(*INTAKE_DRAFT)["content"]["title"] == "文汇路路灯还是不亮"  # type: ignore[index]
+
+        # Ctrl+Enter in the request text saves a new order; it waits in 待派单.
+        QTest.keyClick(form.description, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: "已受理" in form.notice.text(), timeout=10_000)
+        number = re.search(r"GY\d{8}-\d{4}", form.notice.text()).group(0)  # type: ignore[union-attr]
+        agent = server.as_user("agent")
+        created = agent.orders(q=number).items
+        assert [(o.number, o.state.value, o.title) for o in created] == [(number, "received", "文汇路路灯还是不亮")]
+        assert form.title.text() == "" and form.description.toPlainText() == ""
+        qtbot.waitUntil(lambda: workspace.store.draft(*INTAKE_DRAFT) is None, timeout=5000)
+        qtbot.waitUntil(lambda: window.sidebar.item(0).text().startswith("待派单  ("), timeout=10_000)
+
+        # Bad input: no category, no text — said beside the form, nothing sent.
+        before = agent.orders(phone="13800001111").items
+        ime(form.title, "只写了标题")
+        QTest.keyClicks(form.phone, "13800001111")
+        QTest.keyClick(form.phone, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert "分类" in form.problem.text() and "诉求内容" in form.problem.text()
+        assert agent.orders(phone="13800001111").items == before
+
+        # 合并到此单: the duplicate call is registered and merged into the open order.
+        form.clear()
+        _type_intake(qtbot, window, "文汇路88号门口路灯坏了", phone="13700002222")
+        qtbot.waitUntil(
+            lambda: (
+                earlier in [form.similar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(form.similar.count())]
+            ),
+            timeout=10_000,
+        )
+        row = next(
+            i for i in range(form.similar.count()) if form.similar.item(i).data(Qt.ItemDataRole.UserRole) == earlier
+        )
+        rect = form.similar.visualItemRect(form.similar.item(row))
+        qtbot.mouseClick(form.similar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert form.merge_button.isEnabled()
+        qtbot.mouseClick(form.merge_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "合并" in form.notice.text(), timeout=10_000)
+        merged = agent.orders(phone="13700002222").items
+        assert [o.state.value for o in merged] == ["merged"]
+    finally:
+        workspace.stop()
+
+
+def test_offline_the_intake_is_kept_and_comes_back(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    """The network drops mid-call: saving says so, the draft stays, and a new window brings it back."""
+    server = centre_server
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace = window.workspace
+    try:
+        server.stop()
+        workspace.sync_once()  # the desk learns it is offline
+        qtbot.waitUntil(lambda: not workspace.status.online, timeout=10_000)
+        _type_intake(qtbot, window, "海潮路井盖缺失")
+        form = window.intake
+        assert form is not None
+        QTest.keyClick(form.title, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: "离线" in form.problem.text(), timeout=10_000)
+        assert form.title.text() == "海潮路井盖缺失"  # nothing lost
+        window.close()
+        qtbot.waitUntil(lambda: workspace.store.draft(*INTAKE_DRAFT) is not None, timeout=5000)
+        again = MainWindow(workspace)
+        qtbot.addWidget(again)
+        assert again.intake is not None
+        qtbot.waitUntil(lambda: again.intake.title.text() == "海潮路井盖缺失", timeout=5000)  # type: ignore[union-attr]
+        assert again.intake.category.text() == "道路维修 0101"  # type: ignore[union-attr]
+        assert "已恢复" in again.intake.notice.text()  # type: ignore[union-attr]
+    finally:
+        server.start()
+        workspace.stop()
