@@ -48,7 +48,7 @@ EN: dict[str, str] = {
     "诉求类型": "Request kind",
     "来电号码，查询历史工单": "Caller’s number (finds earlier orders)",
     "已受理 %1，并合并到所选工单": "Took in %1 and merged it into the selected order",
-    '已受理 %1，可在「待派单」中派单': 'Took in %1; dispatch it from "To dispatch"',
+    "已受理 %1，可在「待派单」中派单": 'Took in %1; dispatch it from "To dispatch"',
     "市民诉求内容": "The citizen’s request",
     "输入分类名称或编码": "Type a category name or code",
     "已恢复上次未保存的受理内容（%1）": "Restored the unsaved intake (%1)",
