@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDockWidget,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -34,6 +35,7 @@ from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
 from ui.admin import AdminArea
 from ui.audit_queue import AuditQueue
+from ui.centre_panel import CentrePanel
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
 from ui.intake import IntakeForm
@@ -158,10 +160,18 @@ class MainWindow(QMainWindow):
             self.portfolio.show_department.connect(self._show_department)
             self.tabs.insertTab(2, self.portfolio, self.tr("分管单位"))
         self.intake: IntakeForm | None = None
+        self.centre_panel: CentrePanel | None = None
         if user.role.value in CENTRE_ROLES:  # the centre takes calls: 受理 beside the work lists
             self.intake = IntakeForm(workspace, self.model.names)
             self.intake.saved.connect(lambda _id: self._refresh_timer.start())
             self.tabs.insertTab(1, self.intake, self.tr("受理"))
+            self.centre_panel = CentrePanel(workspace, self.model.names)
+            self.order_view.loaded.connect(self.centre_panel.show_order)
+            dock = QDockWidget(self.tr("转办 / 回访"), self)
+            dock.setObjectName("centre_dock")
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+            dock.setWidget(self.centre_panel)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.tabs.currentChanged.connect(self._on_tab)
         self.admin_area: AdminArea | None = None
         if user.role.value == "admin":  # an administrator's work is here (they see no orders)

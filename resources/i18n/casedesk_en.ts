@@ -510,6 +510,206 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>CentrePanel</name>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="54"/>
+        <location filename="../../ui/centre_panel.py" line="176"/>
+        <source>选择一张工单</source>
+        <translation>Choose an order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="62"/>
+        <source>转办</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="79"/>
+        <source>派单</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="81"/>
+        <source>批量派单…</source>
+        <translation>Dispatch in batch…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="82"/>
+        <source>把「待派单」中同一分类的工单一并派给所选单位</source>
+        <translation>Dispatch every order of this category in &quot;To dispatch&quot; to the chosen department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="89"/>
+        <source>主办单位</source>
+        <translation>Lead department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="90"/>
+        <source>协办单位</source>
+        <translation>Co-handling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="91"/>
+        <source>复杂程度</source>
+        <translation>Complexity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="100"/>
+        <source>回访</source>
+        <translation>Callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="113"/>
+        <source>问题已解决</source>
+        <translation>Problem resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="116"/>
+        <location filename="../../ui/centre_panel.py" line="131"/>
+        <source>市民原话</source>
+        <translation>The citizen&apos;s words</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="118"/>
+        <source>记录回访</source>
+        <translation>Record callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="122"/>
+        <source>重办要求，或值班长办结的理由</source>
+        <translation>What to re-handle, or the supervisor&apos;s reason to close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="123"/>
+        <source>值班长办结</source>
+        <translation>Close as supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="123"/>
+        <source>办结</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="125"/>
+        <source>重办</source>
+        <translation>Re-handle</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="129"/>
+        <source>回访结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="133"/>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="186"/>
+        <source>正在获取派单建议…</source>
+        <translation>Fetching the dispatch suggestion…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="210"/>
+        <source>离线：没有派单建议，按分类默认单位；派单将在联网后同步。</source>
+        <translation>Offline: no suggestion; the category&apos;s department is chosen, and the dispatch syncs once online.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="220"/>
+        <source>分类默认</source>
+        <translation>category&apos;s default</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="221"/>
+        <source>近%1件中承办%2件</source>
+        <translation>led %2 of the latest %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="227"/>
+        <source>建议：%1</source>
+        <translation>Suggested: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="227"/>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="228"/>
+        <source>签收时限 %1，答复时限 %2（%3个工作日）</source>
+        <translation>Sign by %1, reply by %2 (%3 working days)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="232"/>
+        <source>（暂定：该年度节假日安排未发布）</source>
+        <translation>(provisional: the year&apos;s holiday calendar is not published)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="238"/>
+        <source>答复：%1</source>
+        <translation>Reply: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="240"/>
+        <source>依据：%1</source>
+        <translation>Basis: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="246"/>
+        <source>本轮已回访 %1 次</source>
+        <translation>%1 callback attempts this round</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="247"/>
+        <source>，上次：%1</source>
+        <translation>, last: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="296"/>
+        <source>已派单给 %1</source>
+        <translation>Dispatched to %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="320"/>
+        <source>正在批量派单 %1 件…</source>
+        <translation>Dispatching %1 orders…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="331"/>
+        <source>%1 已派单</source>
+        <translation>%1 dispatched</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="333"/>
+        <source>%1 未派单：%2</source>
+        <translation>%1 not dispatched: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="341"/>
+        <source>批量派单：%1 件已派，%2 件未派</source>
+        <translation>Batch: %1 dispatched, %2 not</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="356"/>
+        <source>已记录回访：%1</source>
+        <translation>Callback recorded: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="359"/>
+        <source>已办结</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="364"/>
+        <source>重办：请在「说明」中写明重办要求</source>
+        <translation>Re-handle: write what is to be done in &quot;Note&quot;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="367"/>
+        <source>已退回重办</source>
+        <translation>Sent back for re-handling</translation>
+    </message>
+</context>
+<context>
     <name>ChainsPage</name>
     <message>
         <location filename="../../ui/admin/chains.py" line="56"/>
@@ -1561,351 +1761,356 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="62"/>
+        <location filename="../../ui/main_window.py" line="64"/>
         <source>待签收</source>
         <extracomment>The work lists in the sidebar, in order, with their names.</extracomment>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63"/>
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64"/>
+        <location filename="../../ui/main_window.py" line="66"/>
         <source>退回待办</source>
         <translation>Returned to me</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="65"/>
+        <location filename="../../ui/main_window.py" line="67"/>
         <source>待我审核</source>
         <translation>Awaiting my review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66"/>
+        <location filename="../../ui/main_window.py" line="68"/>
         <source>已提交</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>即将到期</source>
         <translation>Due soon</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
-        <location filename="../../ui/main_window.py" line="78"/>
+        <location filename="../../ui/main_window.py" line="70"/>
+        <location filename="../../ui/main_window.py" line="80"/>
         <source>已超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
-        <location filename="../../ui/main_window.py" line="79"/>
+        <location filename="../../ui/main_window.py" line="71"/>
+        <location filename="../../ui/main_window.py" line="81"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="70"/>
-        <location filename="../../ui/main_window.py" line="80"/>
+        <location filename="../../ui/main_window.py" line="72"/>
+        <location filename="../../ui/main_window.py" line="82"/>
         <source>全部工单</source>
         <translation>All orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="77"/>
         <source>待派单</source>
         <extracomment>The hotline centre&apos;s lists (a centre agent or supervisor), in order, with their names.</extracomment>
         <translation>To dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="76"/>
+        <location filename="../../ui/main_window.py" line="78"/>
         <source>待裁定</source>
         <translation>To rule on</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="77"/>
+        <location filename="../../ui/main_window.py" line="79"/>
         <source>待回访</source>
         <translation>To call back</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="112"/>
+        <location filename="../../ui/main_window.py" line="114"/>
         <source>任意时限</source>
         <extracomment>Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113"/>
+        <location filename="../../ui/main_window.py" line="115"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114"/>
+        <location filename="../../ui/main_window.py" line="116"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="115"/>
+        <location filename="../../ui/main_window.py" line="117"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
-        <location filename="../../ui/main_window.py" line="645"/>
+        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="655"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/main_window.py" line="158"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="161"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="167"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="170"/>
+        <source>转办 / 回访</source>
+        <translation>Dispatch / callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="179"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207"/>
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>热线坐席</source>
         <translation>Hotline agent</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268"/>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>值班长</source>
         <translation>Centre supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="432"/>
+        <location filename="../../ui/main_window.py" line="442"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="457"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="450"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="453"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="559"/>
+        <location filename="../../ui/main_window.py" line="569"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="686"/>
+        <location filename="../../ui/main_window.py" line="696"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="699"/>
+        <location filename="../../ui/main_window.py" line="709"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="733"/>
+        <location filename="../../ui/main_window.py" line="743"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="751"/>
+        <location filename="../../ui/main_window.py" line="761"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="753"/>
+        <location filename="../../ui/main_window.py" line="763"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="755"/>
+        <location filename="../../ui/main_window.py" line="765"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="757"/>
+        <location filename="../../ui/main_window.py" line="767"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="759"/>
+        <location filename="../../ui/main_window.py" line="769"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
-        <location filename="../../ui/main_window.py" line="385"/>
+        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="395"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="273"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264"/>
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="275"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266"/>
+        <location filename="../../ui/main_window.py" line="276"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="303"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364"/>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="382"/>
+        <location filename="../../ui/main_window.py" line="392"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="578"/>
+        <location filename="../../ui/main_window.py" line="588"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="580"/>
+        <location filename="../../ui/main_window.py" line="590"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="586"/>
+        <location filename="../../ui/main_window.py" line="596"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="589"/>
+        <location filename="../../ui/main_window.py" line="599"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="589"/>
+        <location filename="../../ui/main_window.py" line="599"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="592"/>
+        <location filename="../../ui/main_window.py" line="602"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="596"/>
+        <location filename="../../ui/main_window.py" line="606"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="598"/>
+        <location filename="../../ui/main_window.py" line="608"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="600"/>
+        <location filename="../../ui/main_window.py" line="610"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="616"/>
+        <location filename="../../ui/main_window.py" line="626"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="618"/>
+        <location filename="../../ui/main_window.py" line="628"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="645"/>
+        <location filename="../../ui/main_window.py" line="655"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>

@@ -23,6 +23,43 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    "选择一张工单": "Choose an order",
+    "转办": "Dispatch",
+    "派单": "Dispatch",
+    "批量派单…": "Dispatch in batch…",
+    "把「待派单」中同一分类的工单一并派给所选单位": (
+        'Dispatch every order of this category in "To dispatch" to the chosen department'
+    ),
+    "复杂程度": "Complexity",
+    "问题已解决": "Problem resolved",
+    "市民原话": "The citizen's words",
+    "记录回访": "Record callback",
+    "重办要求，或值班长办结的理由": "What to re-handle, or the supervisor's reason to close",
+    "值班长办结": "Close as supervisor",
+    "重办": "Re-handle",
+    "回访结果": "Result",
+    "正在获取派单建议…": "Fetching the dispatch suggestion…",
+    "离线：没有派单建议，按分类默认单位；派单将在联网后同步。": (
+        "Offline: no suggestion; the category's department is chosen, and the dispatch syncs once online."
+    ),
+    "分类默认": "category's default",
+    "近%1件中承办%2件": "led %2 of the latest %1",
+    "建议：%1": "Suggested: %1",
+    "签收时限 %1，答复时限 %2（%3个工作日）": "Sign by %1, reply by %2 (%3 working days)",
+    "（暂定：该年度节假日安排未发布）": "(provisional: the year's holiday calendar is not published)",
+    "答复：%1": "Reply: %1",
+    "依据：%1": "Basis: %1",
+    "本轮已回访 %1 次": "%1 callback attempts this round",
+    "，上次：%1": ", last: %1",
+    "已派单给 %1": "Dispatched to %1",
+    "正在批量派单 %1 件…": "Dispatching %1 orders…",
+    "%1 已派单": "%1 dispatched",
+    "%1 未派单：%2": "%1 not dispatched: %2",
+    "批量派单：%1 件已派，%2 件未派": "Batch: %1 dispatched, %2 not",
+    "已记录回访：%1": "Callback recorded: %1",
+    "重办：请在「说明」中写明重办要求": 'Re-handle: write what is to be done in "Note"',
+    "已退回重办": "Sent back for re-handling",
+    "转办 / 回访": "Dispatch / callback",
     "待派单": "To dispatch",
     "待裁定": "To rule on",
     "待回访": "To call back",

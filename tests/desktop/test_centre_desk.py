@@ -13,10 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from casework.schemas import OrderIntake
 from desktop.intake import INTAKE_DRAFT
+from desktop.reads import WorkList
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
-from tests.desktop.gestures import ime
+from tests.desktop.gestures import click_list_item, click_row, ime
 from tests.server_process import ServerProcess
 from ui.main_window import CENTRE_LISTS, MainWindow
 
@@ -164,4 +166,133 @@ def test_offline_the_intake_is_kept_and_comes_back(qtbot: Any, tmp_path: Path, c
         assert "已恢复" in again.intake.notice.text()  # type: ignore[union-attr]
     finally:
         server.start()
+        workspace.stop()
+
+
+def _received(server: ServerProcess, title: str, phone: str = "13600003333") -> int:
+    """A call taken at the centre by API and left waiting for dispatch (test data, not the desk's work)."""
+    agent = server.as_user("agent")
+    intake = {
+        "channel": "wechat",
+        "citizen": {"name": "李明", "phone": phone},
+        "kind": "complaint",
+        "category_code": "0101",
+        "title": title,
+        "description": f"{title}，请尽快处理。",
+        "address": "高邮市盂城路1号",
+    }
+    return agent.create_order(OrderIntake.model_validate(intake)).id
+
+
+def _choose(qtbot: Any, window: MainWindow, work_list: WorkList, order_id: int) -> None:
+    """Click the list in the sidebar, then the order's row; the order opens (and the centre panel follows)."""
+    click_list_item(qtbot, window.sidebar, next(i for i, (wl, _) in enumerate(CENTRE_LISTS) if wl is work_list))
+    qtbot.waitUntil(lambda: window.model.row_of(order_id) is not None, timeout=10_000)
+    click_row(qtbot, window.table, window.model.row_of(order_id))  # type: ignore[arg-type]
+    panel = window.centre_panel
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.order is not None and panel.order["id"] == order_id, timeout=10_000)
+
+
+def test_dispatch_with_the_suggestion_and_co_handling(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    one = _received(server, "盂城路鸽棚扰民")
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_DISPATCH, one)
+        assert panel.dispatch_box.isVisible() and not panel.callback_box.isVisible()
+        qtbot.waitUntil(lambda: "签收时限" in panel.suggestion.text(), timeout=10_000)
+        agent = server.as_user("agent")
+        zjj = next(d.id for d in agent.departments() if d.code == "ZJJ")
+        cgj = next(d.id for d in agent.departments() if d.code != "ZJJ" and d.kind == "department")
+        assert panel.lead.currentData() == zjj  # the category's department
+        # 协办: tick another department with the keyboard (Space on its row).
+        row = next(i for i in range(panel.co.count()) if panel.co.item(i).data(Qt.ItemDataRole.UserRole) == cgj)
+        rect = panel.co.visualItemRect(panel.co.item(row))
+        qtbot.mouseClick(panel.co.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        QTest.keyClick(panel.co, Qt.Key.Key_Space)
+        assert panel.co.item(row).checkState() == Qt.CheckState.Checked
+        qtbot.mouseClick(panel.dispatch_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 1, timeout=5000)
+        qtbot.waitUntil(lambda: "已派单" in panel.message.text(), timeout=3000)
+        assert workspace.sync_once().applied == 1
+        sent = agent.order(one)
+        assert (sent.state.value, sent.lead_department_id, sent.co_department_ids) == ("dispatched", zjj, [cgj])
+    finally:
+        workspace.stop()
+
+
+def test_batch_dispatch_shows_each_orders_result(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    first, second = _received(server, "文汇路积水"), _received(server, "文汇路井盖松动", phone="13600004444")
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_DISPATCH, first)
+        qtbot.mouseClick(panel.batch_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.batch_results.count() >= 2, timeout=10_000)
+        assert "未派" in panel.message.text() and "已派" in panel.message.text()
+        agent = server.as_user("agent")
+        assert agent.order(first).state.value == "dispatched" and agent.order(second).state.value == "dispatched"
+        texts = [panel.batch_results.item(i).text() for i in range(panel.batch_results.count())]
+        assert all("已派单" in t for t in texts)
+    finally:
+        workspace.stop()
+
+
+def _record_callback(qtbot: Any, panel: Any, outcome: str, words: str) -> None:
+    panel.outcome.setFocus()
+    while panel.outcome.currentData() != outcome:  # the keyboard: ↓ through the outcomes
+        QTest.keyClick(panel.outcome, Qt.Key.Key_Down)
+    if words:
+        ime(panel.words, words)
+    pending = panel.workspace.status.pending
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.workspace.status.pending == pending + 1, timeout=5000)
+
+
+def test_callback_unsatisfied_goes_back_or_the_supervisor_closes(
+    qtbot: Any, tmp_path: Path, centre_server: ServerProcess
+) -> None:
+    server = centre_server
+    rehandle, close = server.replied_order("海潮路鸽棚仍有异味"), server.replied_order("盂城路噪音")
+    window = _open_desk(qtbot, server, tmp_path / "agent")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_CALL_BACK, rehandle)
+        assert panel.callback_box.isVisible() and "答复：" in panel.reply.text()
+        assert not panel.close_button.isEnabled()  # no callback yet: the closing rule refuses
+        _record_callback(qtbot, panel, "unsatisfied", "鸽子还在，味道很大")
+        qtbot.waitUntil(lambda: "上次：不满意" in panel.attempts.text(), timeout=5000)
+        assert not panel.close_button.isEnabled() and panel.reopen_button.isEnabled()  # an agent: 重办 only
+        ime(panel.reason, "请拆除鸽棚并回复市民")
+        qtbot.mouseClick(panel.reopen_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 2, timeout=5000)
+        assert workspace.sync_once().applied == 2
+        agent = server.as_user("agent")
+        back = agent.order(rehandle)
+        assert back.state.value == "in_progress" and back.callbacks[-1].citizen_words == "鸽子还在，味道很大"
+    finally:
+        workspace.stop()
+
+    window = _open_desk(qtbot, server, tmp_path / "supervisor", "supervisor")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_CALL_BACK, close)
+        assert panel.close_button.text() == "值班长办结"
+        _record_callback(qtbot, panel, "unsatisfied", "还是吵")
+        qtbot.waitUntil(lambda: panel.close_button.isEnabled(), timeout=5000)  # the supervisor may close
+        qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)  # without a reason: refused, said
+        qtbot.waitUntil(lambda: "理由" in panel.message.text() or "reason" in panel.message.text(), timeout=5000)
+        ime(panel.reason, "已多次协调，施工许可合法")
+        qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 2, timeout=5000)
+        assert workspace.sync_once().applied == 2
+        assert server.as_user("agent").order(close).state.value == "closed"
+    finally:
         workspace.stop()

@@ -1,0 +1,61 @@
+"""The centre's calls beside the outbox: the dispatch suggestion and a batch dispatch (online only).
+
+A single dispatch, a callback, closing and 重办 are commands like any other: they go through
+``Workspace.record`` (checked by casework, applied locally, queued for sync). The suggestion and
+the batch are questions to the server, run on the network lane.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from casework.schemas import BatchDispatchItem
+from desktop.tasks import Lane, Task
+from desktop.workspace import Workspace
+
+__all__ = ["dispatch_many", "dispatch_suggestion"]
+
+
+def dispatch_suggestion(
+    workspace: Workspace,
+    order_id: int,
+    on_done: Callable[[dict[str, Any] | None], None],
+    owner: QObject | None = None,
+) -> Task:
+    """Whom to dispatch ``order_id`` to and the deadlines it would get (JSON); None offline."""
+    client, online = workspace.client, workspace.status.online
+
+    def work() -> dict[str, Any] | None:
+        if not online:
+            return None
+        workspace.ensure_session()
+        return client.dispatch_suggestion(order_id).model_dump(mode="json")
+
+    return workspace.runner.run(work, lane=Lane.NETWORK, label="dispatch-suggestion", on_done=on_done, owner=owner)
+
+
+def dispatch_many(
+    workspace: Workspace,
+    items: list[dict[str, Any]],
+    on_done: Callable[[list[dict[str, Any]]], None],
+    on_error: Callable[[BaseException], None],
+    owner: QObject | None = None,
+) -> Task:
+    """Dispatch several orders at once (``POST /orders/dispatch``): each one's result (JSON), then a sync."""
+    client = workspace.client
+    body = [BatchDispatchItem.model_validate(item) for item in items]
+
+    def work() -> list[dict[str, Any]]:
+        workspace.ensure_session()
+        return [r.model_dump(mode="json") for r in client.dispatch_many(body)]
+
+    def done(results: list[dict[str, Any]]) -> None:
+        workspace.sync_now()
+        on_done(results)
+
+    return workspace.runner.run(
+        work, lane=Lane.NETWORK, label="dispatch-many", on_done=done, on_error=on_error, owner=owner
+    )
