@@ -96,6 +96,7 @@ SCREEN_NAMES = {
     "AuditQueue": "audit",
     "Portfolio": "portfolio",
     "AdminArea": "admin",
+    "IntakeForm": "intake",
 }
 #: The administrator's tabs inside 管理, in their order.
 ADMIN_TABS = ["departments", "users", "categories", "chains", "calendar"]

@@ -65,6 +65,8 @@ class CentrePanel(QWidget):
         self.lead = QComboBox()
         self.co = QListWidget()
         self.co.setMaximumHeight(110)
+        self.co.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.co.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for department_id, department in sorted(names.departments.items()):
             if department.get("kind") == "department":
                 self.lead.addItem(names.department(department_id), department_id)
@@ -137,6 +139,7 @@ class CentrePanel(QWidget):
         closing.addStretch(1)
         callback_form.addRow(closing)
 
+        self.setMaximumWidth(400)  # the order beside it keeps its room at 1366×768
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.dispatch_box)
@@ -220,11 +223,11 @@ class CentrePanel(QWidget):
             why = self.tr("分类默认") if candidate.get("category_default") else ""
             counted = self.tr("近%1件中承办%2件").replace("%1", str(suggestion.get("history_size", 0)))
             counted = counted.replace("%2", str(candidate.get("dispatched_before", 0)))
-            parts.append(
-                f"{self.names.department(candidate['department_id'])}（{'，'.join(p for p in (why, counted) if p)}）"
-            )
+            reasons = self.tr("，").join(p for p in (why, counted) if p)
+            name = self.names.department(candidate["department_id"])
+            parts.append(self.tr("%1（%2）").replace("%1", name).replace("%2", reasons))
         deadlines = suggestion.get("deadlines", {})
-        text = self.tr("建议：%1").replace("%1", "；".join(parts) or self.tr("无"))
+        text = self.tr("建议：%1").replace("%1", self.tr("；").join(parts) or self.tr("无"))
         text += "\n" + self.tr("签收时限 %1，答复时限 %2（%3个工作日）").replace(
             "%1", local_time(deadlines.get("sign_by"))
         ).replace("%2", local_time(deadlines.get("reply_by"))).replace("%3", str(suggestion.get("reply_days", "")))

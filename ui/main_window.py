@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
             dock.setWidget(self.centre_panel)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.centre_dock = dock
         self.tabs.currentChanged.connect(self._on_tab)
         self.admin_area: AdminArea | None = None
         if user.role.value == "admin":  # an administrator's work is here (they see no orders)
@@ -498,6 +499,8 @@ class MainWindow(QMainWindow):
         """The list's filters stand in the toolbar only while the list is in front (they filter nothing else)."""
         for action in self._filter_actions:
             action.setVisible(index == 0)
+        if self.centre_panel is not None:  # the order's 转办/回访 stand beside the work lists only
+            self.centre_dock.setVisible(index == 0)
 
     def _on_search_typed(self, text: str) -> None:
         """The search covers every list: typed on another tab, it brings the work list with its results forward."""

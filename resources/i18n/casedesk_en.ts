@@ -513,7 +513,7 @@ Please send this file to your system administrator.</translation>
     <name>CentrePanel</name>
     <message>
         <location filename="../../ui/centre_panel.py" line="54"/>
-        <location filename="../../ui/centre_panel.py" line="176"/>
+        <location filename="../../ui/centre_panel.py" line="179"/>
         <source>选择一张工单</source>
         <translation>Choose an order</translation>
     </message>
@@ -523,188 +523,203 @@ Please send this file to your system administrator.</translation>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="79"/>
+        <location filename="../../ui/centre_panel.py" line="81"/>
         <source>派单</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="81"/>
+        <location filename="../../ui/centre_panel.py" line="83"/>
         <source>批量派单…</source>
         <translation>Dispatch in batch…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="82"/>
+        <location filename="../../ui/centre_panel.py" line="84"/>
         <source>把「待派单」中同一分类的工单一并派给所选单位</source>
         <translation>Dispatch every order of this category in &quot;To dispatch&quot; to the chosen department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="89"/>
+        <location filename="../../ui/centre_panel.py" line="91"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="90"/>
+        <location filename="../../ui/centre_panel.py" line="92"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="91"/>
+        <location filename="../../ui/centre_panel.py" line="93"/>
         <source>复杂程度</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="100"/>
+        <location filename="../../ui/centre_panel.py" line="102"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="113"/>
+        <location filename="../../ui/centre_panel.py" line="115"/>
         <source>问题已解决</source>
         <translation>Problem resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="116"/>
-        <location filename="../../ui/centre_panel.py" line="131"/>
+        <location filename="../../ui/centre_panel.py" line="118"/>
+        <location filename="../../ui/centre_panel.py" line="133"/>
         <source>市民原话</source>
         <translation>The citizen&apos;s words</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="118"/>
+        <location filename="../../ui/centre_panel.py" line="120"/>
         <source>记录回访</source>
         <translation>Record callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="122"/>
+        <location filename="../../ui/centre_panel.py" line="124"/>
         <source>重办要求，或值班长办结的理由</source>
         <translation>What to re-handle, or the supervisor&apos;s reason to close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="123"/>
+        <location filename="../../ui/centre_panel.py" line="125"/>
         <source>值班长办结</source>
         <translation>Close as supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="123"/>
+        <location filename="../../ui/centre_panel.py" line="125"/>
         <source>办结</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="125"/>
+        <location filename="../../ui/centre_panel.py" line="127"/>
         <source>重办</source>
         <translation>Re-handle</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="129"/>
+        <location filename="../../ui/centre_panel.py" line="131"/>
         <source>回访结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="133"/>
+        <location filename="../../ui/centre_panel.py" line="135"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="186"/>
+        <location filename="../../ui/centre_panel.py" line="189"/>
         <source>正在获取派单建议…</source>
         <translation>Fetching the dispatch suggestion…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="210"/>
+        <location filename="../../ui/centre_panel.py" line="213"/>
         <source>离线：没有派单建议，按分类默认单位；派单将在联网后同步。</source>
         <translation>Offline: no suggestion; the category&apos;s department is chosen, and the dispatch syncs once online.</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="220"/>
+        <location filename="../../ui/centre_panel.py" line="223"/>
         <source>分类默认</source>
         <translation>category&apos;s default</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="221"/>
+        <location filename="../../ui/centre_panel.py" line="224"/>
         <source>近%1件中承办%2件</source>
         <translation>led %2 of the latest %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="227"/>
+        <location filename="../../ui/centre_panel.py" line="226"/>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="228"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="230"/>
         <source>建议：%1</source>
         <translation>Suggested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="227"/>
+        <location filename="../../ui/centre_panel.py" line="230"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="228"/>
+        <location filename="../../ui/centre_panel.py" line="230"/>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="231"/>
         <source>签收时限 %1，答复时限 %2（%3个工作日）</source>
         <translation>Sign by %1, reply by %2 (%3 working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="232"/>
+        <location filename="../../ui/centre_panel.py" line="235"/>
         <source>（暂定：该年度节假日安排未发布）</source>
         <translation>(provisional: the year&apos;s holiday calendar is not published)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="238"/>
+        <location filename="../../ui/centre_panel.py" line="241"/>
         <source>答复：%1</source>
         <translation>Reply: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="240"/>
+        <location filename="../../ui/centre_panel.py" line="243"/>
         <source>依据：%1</source>
         <translation>Basis: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="246"/>
+        <location filename="../../ui/centre_panel.py" line="249"/>
         <source>本轮已回访 %1 次</source>
         <translation>%1 callback attempts this round</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="247"/>
+        <location filename="../../ui/centre_panel.py" line="250"/>
         <source>，上次：%1</source>
         <translation>, last: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="296"/>
+        <location filename="../../ui/centre_panel.py" line="299"/>
         <source>已派单给 %1</source>
         <translation>Dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="320"/>
+        <location filename="../../ui/centre_panel.py" line="323"/>
         <source>正在批量派单 %1 件…</source>
         <translation>Dispatching %1 orders…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="331"/>
+        <location filename="../../ui/centre_panel.py" line="334"/>
         <source>%1 已派单</source>
         <translation>%1 dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="333"/>
+        <location filename="../../ui/centre_panel.py" line="336"/>
         <source>%1 未派单：%2</source>
         <translation>%1 not dispatched: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="341"/>
+        <location filename="../../ui/centre_panel.py" line="344"/>
         <source>批量派单：%1 件已派，%2 件未派</source>
         <translation>Batch: %1 dispatched, %2 not</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="356"/>
+        <location filename="../../ui/centre_panel.py" line="359"/>
         <source>已记录回访：%1</source>
         <translation>Callback recorded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="359"/>
+        <location filename="../../ui/centre_panel.py" line="362"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="364"/>
+        <location filename="../../ui/centre_panel.py" line="367"/>
         <source>重办：请在「说明」中写明重办要求</source>
         <translation>Re-handle: write what is to be done in &quot;Note&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="367"/>
+        <location filename="../../ui/centre_panel.py" line="370"/>
         <source>已退回重办</source>
         <translation>Sent back for re-handling</translation>
     </message>
@@ -1858,7 +1873,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="151"/>
-        <location filename="../../ui/main_window.py" line="655"/>
+        <location filename="../../ui/main_window.py" line="658"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
@@ -1888,229 +1903,229 @@ Please send this file to your system administrator.</translation>
         <translation>Dispatch / callback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="179"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="212"/>
+        <location filename="../../ui/main_window.py" line="213"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217"/>
+        <location filename="../../ui/main_window.py" line="218"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>热线坐席</source>
         <translation>Hotline agent</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source>值班长</source>
         <translation>Centre supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="443"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460"/>
+        <location filename="../../ui/main_window.py" line="461"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="464"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="569"/>
+        <location filename="../../ui/main_window.py" line="572"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="696"/>
+        <location filename="../../ui/main_window.py" line="699"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="709"/>
+        <location filename="../../ui/main_window.py" line="712"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="743"/>
+        <location filename="../../ui/main_window.py" line="746"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="761"/>
+        <location filename="../../ui/main_window.py" line="764"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="763"/>
+        <location filename="../../ui/main_window.py" line="766"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="765"/>
+        <location filename="../../ui/main_window.py" line="768"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="767"/>
+        <location filename="../../ui/main_window.py" line="770"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="769"/>
+        <location filename="../../ui/main_window.py" line="772"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="396"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273"/>
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="275"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="276"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392"/>
+        <location filename="../../ui/main_window.py" line="393"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="588"/>
+        <location filename="../../ui/main_window.py" line="591"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="590"/>
+        <location filename="../../ui/main_window.py" line="593"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="596"/>
+        <location filename="../../ui/main_window.py" line="599"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="599"/>
+        <location filename="../../ui/main_window.py" line="602"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="599"/>
+        <location filename="../../ui/main_window.py" line="602"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="602"/>
+        <location filename="../../ui/main_window.py" line="605"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="606"/>
+        <location filename="../../ui/main_window.py" line="609"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="608"/>
+        <location filename="../../ui/main_window.py" line="611"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="610"/>
+        <location filename="../../ui/main_window.py" line="613"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="626"/>
+        <location filename="../../ui/main_window.py" line="629"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="628"/>
+        <location filename="../../ui/main_window.py" line="631"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="655"/>
+        <location filename="../../ui/main_window.py" line="658"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>

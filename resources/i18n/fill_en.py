@@ -23,6 +23,7 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    "，": ", ",
     "选择一张工单": "Choose an order",
     "转办": "Dispatch",
     "派单": "Dispatch",
