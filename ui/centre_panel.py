@@ -33,7 +33,15 @@ from casework.sla import Complexity
 from desktop.centre import dispatch_many, dispatch_suggestion
 from desktop.workspace import Workspace
 from ui.errors import error_text
-from ui.labels import Names, callback_outcome_label, complexity_label, english, local_time, state_label
+from ui.labels import (
+    Names,
+    callback_outcome_label,
+    complexity_label,
+    english,
+    local_time,
+    return_reason_label,
+    state_label,
+)
 
 __all__ = ["CentrePanel"]
 
@@ -49,6 +57,7 @@ class CentrePanel(QWidget):
         self.names = names
         self.order: dict[str, Any] | None = None
         self.order_id: int | None = None
+        self._ruling: Command | None = None
         supervisor = workspace.user.role.value == "centre_supervisor"
 
         self.heading = QLabel(self.tr("选择一张工单"))
@@ -98,6 +107,32 @@ class CentrePanel(QWidget):
         dispatch_form.addRow(buttons)
         dispatch_form.addRow(self.batch_results)
 
+        # --- 裁定: a department's 退单 or 延期 ---
+        self.ruling_box = QGroupBox(self.tr("裁定"))
+        self.request = QLabel()
+        self.request.setWordWrap(True)
+        self.request.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.new_lead = QComboBox()
+        for department_id, department in sorted(names.departments.items()):
+            if department.get("kind") == "department":
+                self.new_lead.addItem(names.department(department_id), department_id)
+        self.ruling_comment = QLineEdit()
+        self.ruling_comment.setPlaceholderText(self.tr("裁定意见（不同意时必填）"))
+        self.accept_button = QPushButton()
+        self.accept_button.clicked.connect(lambda: self._rule(True))
+        self.refuse_button = QPushButton()
+        self.refuse_button.clicked.connect(lambda: self._rule(False))
+        ruling_form = QFormLayout(self.ruling_box)
+        ruling_form.addRow(self.request)
+        self.new_lead_label = QLabel(self.tr("改派单位"))
+        ruling_form.addRow(self.new_lead_label, self.new_lead)
+        ruling_form.addRow(self.tr("意见"), self.ruling_comment)
+        ruling_buttons = QHBoxLayout()
+        ruling_buttons.addWidget(self.accept_button)
+        ruling_buttons.addWidget(self.refuse_button)
+        ruling_buttons.addStretch(1)
+        ruling_form.addRow(ruling_buttons)
+
         # --- 回访 ---
         self.callback_box = QGroupBox(self.tr("回访"))
         self.reply = QLabel()
@@ -143,10 +178,12 @@ class CentrePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.dispatch_box)
+        layout.addWidget(self.ruling_box)
         layout.addWidget(self.callback_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.dispatch_box.hide()
+        self.ruling_box.hide()
         self.callback_box.hide()
         workspace.changed.connect(self._on_changed)
 
@@ -178,6 +215,7 @@ class CentrePanel(QWidget):
         if order is None:
             self.heading.setText(self.tr("选择一张工单"))
             self.dispatch_box.hide()
+            self.ruling_box.hide()
             self.callback_box.hide()
             return
         allowed = set(order.get("allowed_commands") or [])
@@ -188,6 +226,16 @@ class CentrePanel(QWidget):
             self._default_lead(order)
             self.suggestion.setText(self.tr("正在获取派单建议…"))
             dispatch_suggestion(self.workspace, order["id"], on_done=self._show_suggestion, owner=self)
+        self._ruling = (
+            Command.RULE_RETURN
+            if Command.RULE_RETURN.value in allowed
+            else Command.RULE_EXTENSION
+            if Command.RULE_EXTENSION.value in allowed
+            else None
+        )
+        self.ruling_box.setVisible(self._ruling is not None)
+        if self._ruling is not None:
+            self._fill_ruling(order, changed)
         calling = order["state"] == "replied" and bool(
             allowed & {Command.RECORD_CALLBACK.value, Command.CLOSE.value, Command.REOPEN.value}
         )
@@ -257,6 +305,58 @@ class CentrePanel(QWidget):
             self.reason.clear()
             self.outcome.setCurrentIndex(0)
             self.resolved.setChecked(True)
+
+    def _fill_ruling(self, order: dict[str, Any], changed: bool) -> None:
+        returning = self._ruling is Command.RULE_RETURN
+        if returning:
+            asked = order.get("return_request") or {}
+            self.request.setText(
+                self.tr("%1 申请退单：%2 — %3")
+                .replace("%1", self.names.department(asked.get("department_id")))
+                .replace("%2", return_reason_label(asked.get("reason_code", "")))
+                .replace("%3", asked.get("reason", ""))
+            )
+            self.accept_button.setText(self.tr("同意退单并改派"))
+            self.refuse_button.setText(self.tr("不同意退单"))
+            if changed:
+                others = [
+                    i for i in range(self.new_lead.count()) if self.new_lead.itemData(i) != asked.get("department_id")
+                ]
+                self.new_lead.setCurrentIndex(others[0] if others else 0)
+        else:
+            asked = order.get("extension") or {}
+            self.request.setText(
+                self.tr("申请延期 %1 个工作日（至 %2）：%3")
+                .replace("%1", str(asked.get("days", "")))
+                .replace("%2", local_time(asked.get("requested_due")))
+                .replace("%3", asked.get("reason", ""))
+            )
+            self.accept_button.setText(self.tr("批准延期"))
+            self.refuse_button.setText(self.tr("不批准"))
+        self.new_lead.setVisible(returning)
+        self.new_lead_label.setVisible(returning)
+        if changed:
+            self.ruling_comment.clear()
+
+    def _rule(self, accept: bool) -> None:
+        comment = self.ruling_comment.text().strip()
+        if not accept and not comment:
+            self.message.setText(self.tr("不同意时请填写裁定意见"))
+            self.ruling_comment.setFocus()
+            return
+        if self._ruling is Command.RULE_RETURN:
+            body: dict[str, Any] = {"accept": accept, "comment": comment}
+            if accept:
+                body["new_lead_department_id"] = self.new_lead.currentData()
+            done = (
+                self.tr("已同意退单，改派 %1").replace("%1", self.new_lead.currentText())
+                if accept
+                else self.tr("已驳回退单申请")
+            )
+            self._record(Command.RULE_RETURN, body, done)
+        elif self._ruling is Command.RULE_EXTENSION:
+            done = self.tr("已批准延期") if accept else self.tr("未批准延期")
+            self._record(Command.RULE_EXTENSION, {"approve": accept, "comment": comment}, done)
 
     def _on_outcome(self) -> None:
         reached = self.outcome.currentData() != CallbackOutcome.UNREACHABLE.value

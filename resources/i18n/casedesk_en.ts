@@ -512,214 +512,289 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CentrePanel</name>
     <message>
-        <location filename="../../ui/centre_panel.py" line="54"/>
-        <location filename="../../ui/centre_panel.py" line="179"/>
+        <location filename="../../ui/centre_panel.py" line="63"/>
+        <location filename="../../ui/centre_panel.py" line="216"/>
         <source>选择一张工单</source>
         <translation>Choose an order</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="62"/>
+        <location filename="../../ui/centre_panel.py" line="71"/>
         <source>转办</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="81"/>
+        <location filename="../../ui/centre_panel.py" line="90"/>
         <source>派单</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="83"/>
+        <location filename="../../ui/centre_panel.py" line="92"/>
         <source>批量派单…</source>
         <translation>Dispatch in batch…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="84"/>
+        <location filename="../../ui/centre_panel.py" line="93"/>
         <source>把「待派单」中同一分类的工单一并派给所选单位</source>
         <translation>Dispatch every order of this category in &quot;To dispatch&quot; to the chosen department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="91"/>
+        <location filename="../../ui/centre_panel.py" line="100"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="92"/>
+        <location filename="../../ui/centre_panel.py" line="101"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="93"/>
+        <location filename="../../ui/centre_panel.py" line="102"/>
         <source>复杂程度</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="102"/>
+        <location filename="../../ui/centre_panel.py" line="111"/>
+        <source>裁定</source>
+        <translation>Ruling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="120"/>
+        <source>裁定意见（不同意时必填）</source>
+        <translation>Comment (required to refuse)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="127"/>
+        <source>改派单位</source>
+        <translation>Dispatch instead to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="129"/>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="137"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="115"/>
+        <location filename="../../ui/centre_panel.py" line="150"/>
         <source>问题已解决</source>
         <translation>Problem resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="118"/>
-        <location filename="../../ui/centre_panel.py" line="133"/>
+        <location filename="../../ui/centre_panel.py" line="153"/>
+        <location filename="../../ui/centre_panel.py" line="168"/>
         <source>市民原话</source>
         <translation>The citizen&apos;s words</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="120"/>
+        <location filename="../../ui/centre_panel.py" line="155"/>
         <source>记录回访</source>
         <translation>Record callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="124"/>
+        <location filename="../../ui/centre_panel.py" line="159"/>
         <source>重办要求，或值班长办结的理由</source>
         <translation>What to re-handle, or the supervisor&apos;s reason to close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="125"/>
+        <location filename="../../ui/centre_panel.py" line="160"/>
         <source>值班长办结</source>
         <translation>Close as supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="125"/>
+        <location filename="../../ui/centre_panel.py" line="160"/>
         <source>办结</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="127"/>
+        <location filename="../../ui/centre_panel.py" line="162"/>
         <source>重办</source>
         <translation>Re-handle</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="131"/>
+        <location filename="../../ui/centre_panel.py" line="166"/>
         <source>回访结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="135"/>
+        <location filename="../../ui/centre_panel.py" line="170"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="189"/>
+        <location filename="../../ui/centre_panel.py" line="227"/>
         <source>正在获取派单建议…</source>
         <translation>Fetching the dispatch suggestion…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="213"/>
+        <location filename="../../ui/centre_panel.py" line="261"/>
         <source>离线：没有派单建议，按分类默认单位；派单将在联网后同步。</source>
         <translation>Offline: no suggestion; the category&apos;s department is chosen, and the dispatch syncs once online.</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="223"/>
+        <location filename="../../ui/centre_panel.py" line="271"/>
         <source>分类默认</source>
         <translation>category&apos;s default</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="224"/>
+        <location filename="../../ui/centre_panel.py" line="272"/>
         <source>近%1件中承办%2件</source>
         <translation>led %2 of the latest %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="226"/>
+        <location filename="../../ui/centre_panel.py" line="274"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="228"/>
+        <location filename="../../ui/centre_panel.py" line="276"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="230"/>
+        <location filename="../../ui/centre_panel.py" line="278"/>
         <source>建议：%1</source>
         <translation>Suggested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="230"/>
+        <location filename="../../ui/centre_panel.py" line="278"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="230"/>
+        <location filename="../../ui/centre_panel.py" line="278"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="231"/>
+        <location filename="../../ui/centre_panel.py" line="279"/>
         <source>签收时限 %1，答复时限 %2（%3个工作日）</source>
         <translation>Sign by %1, reply by %2 (%3 working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="235"/>
+        <location filename="../../ui/centre_panel.py" line="283"/>
         <source>（暂定：该年度节假日安排未发布）</source>
         <translation>(provisional: the year&apos;s holiday calendar is not published)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="241"/>
+        <location filename="../../ui/centre_panel.py" line="289"/>
         <source>答复：%1</source>
         <translation>Reply: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="243"/>
+        <location filename="../../ui/centre_panel.py" line="291"/>
         <source>依据：%1</source>
         <translation>Basis: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="249"/>
+        <location filename="../../ui/centre_panel.py" line="297"/>
         <source>本轮已回访 %1 次</source>
         <translation>%1 callback attempts this round</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="250"/>
+        <location filename="../../ui/centre_panel.py" line="298"/>
         <source>，上次：%1</source>
         <translation>, last: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="299"/>
+        <location filename="../../ui/centre_panel.py" line="314"/>
+        <source>%1 申请退单：%2 — %3</source>
+        <translation>%1 asks to return it: %2 — %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="319"/>
+        <source>同意退单并改派</source>
+        <translation>Accept and redispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="320"/>
+        <source>不同意退单</source>
+        <translation>Refuse the return</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="329"/>
+        <source>申请延期 %1 个工作日（至 %2）：%3</source>
+        <translation>Extension of %1 working days asked (to %2): %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="334"/>
+        <source>批准延期</source>
+        <translation>Approve the extension</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="335"/>
+        <source>不批准</source>
+        <translation>Deny</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="344"/>
+        <source>不同意时请填写裁定意见</source>
+        <translation>To refuse, write a comment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="352"/>
+        <source>已同意退单，改派 %1</source>
+        <translation>Return accepted; dispatched to %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="354"/>
+        <source>已驳回退单申请</source>
+        <translation>Return refused</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="358"/>
+        <source>已批准延期</source>
+        <translation>Extension approved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="358"/>
+        <source>未批准延期</source>
+        <translation>Extension denied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="399"/>
         <source>已派单给 %1</source>
         <translation>Dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="323"/>
+        <location filename="../../ui/centre_panel.py" line="423"/>
         <source>正在批量派单 %1 件…</source>
         <translation>Dispatching %1 orders…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="334"/>
+        <location filename="../../ui/centre_panel.py" line="434"/>
         <source>%1 已派单</source>
         <translation>%1 dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="336"/>
+        <location filename="../../ui/centre_panel.py" line="436"/>
         <source>%1 未派单：%2</source>
         <translation>%1 not dispatched: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="344"/>
+        <location filename="../../ui/centre_panel.py" line="444"/>
         <source>批量派单：%1 件已派，%2 件未派</source>
         <translation>Batch: %1 dispatched, %2 not</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="359"/>
+        <location filename="../../ui/centre_panel.py" line="459"/>
         <source>已记录回访：%1</source>
         <translation>Callback recorded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="362"/>
+        <location filename="../../ui/centre_panel.py" line="462"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="367"/>
+        <location filename="../../ui/centre_panel.py" line="467"/>
         <source>重办：请在「说明」中写明重办要求</source>
         <translation>Re-handle: write what is to be done in &quot;Note&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="370"/>
+        <location filename="../../ui/centre_panel.py" line="470"/>
         <source>已退回重办</source>
         <translation>Sent back for re-handling</translation>
     </message>

@@ -23,6 +23,20 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    "裁定": "Ruling",
+    "裁定意见（不同意时必填）": "Comment (required to refuse)",
+    "改派单位": "Dispatch instead to",
+    "%1 申请退单：%2 — %3": "%1 asks to return it: %2 — %3",
+    "同意退单并改派": "Accept and redispatch",
+    "不同意退单": "Refuse the return",
+    "申请延期 %1 个工作日（至 %2）：%3": "Extension of %1 working days asked (to %2): %3",
+    "批准延期": "Approve the extension",
+    "不批准": "Deny",
+    "不同意时请填写裁定意见": "To refuse, write a comment",
+    "已同意退单，改派 %1": "Return accepted; dispatched to %1",
+    "已驳回退单申请": "Return refused",
+    "已批准延期": "Extension approved",
+    "未批准延期": "Extension denied",
     "，": ", ",
     "选择一张工单": "Choose an order",
     "转办": "Dispatch",

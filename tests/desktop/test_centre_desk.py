@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from casework.schemas import OrderIntake
+from casework.lifecycle import Command
+from casework.schemas import AssignHandlerBody, OrderIntake, RequestExtensionBody, RequestReturnBody, SignBody
 from desktop.intake import INTAKE_DRAFT
 from desktop.reads import WorkList
 from desktop.session import sign_in
@@ -294,5 +295,48 @@ def test_callback_unsatisfied_goes_back_or_the_supervisor_closes(
         qtbot.waitUntil(lambda: workspace.status.pending == 2, timeout=5000)
         assert workspace.sync_once().applied == 2
         assert server.as_user("agent").order(close).state.value == "closed"
+    finally:
+        workspace.stop()
+
+
+def test_rulings_on_a_return_and_an_extension(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    chief, handler = server.as_user("chief"), server.as_user("handler")
+    returned = server.new_order("盂城路广告牌松动")
+    version = chief.order(returned).version
+    body = RequestReturnBody(version=version, reason_code="not_our_duty", reason="广告牌归城管局管理")
+    chief.command(returned, Command.REQUEST_RETURN, body)
+    extended = server.new_order("文游路排水管网改造")
+    version = chief.command(extended, Command.SIGN, SignBody(version=chief.order(extended).version)).version
+    assign = AssignHandlerBody(version=version, handler_id=handler.user.id)  # type: ignore[union-attr]
+    version = chief.command(extended, Command.ASSIGN_HANDLER, assign).version
+    ask = RequestExtensionBody(version=version, days=3, reason="需协调施工单位")
+    handler.command(extended, Command.REQUEST_EXTENSION, ask)
+
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_RULE, returned)
+        assert panel.ruling_box.isVisible() and "广告牌归城管局管理" in panel.request.text()
+        zjj = chief.order(returned).lead_department_id
+        assert panel.new_lead.currentData() != zjj  # another department than the one returning it
+        new_lead = panel.new_lead.currentData()
+        qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 1, timeout=5000)
+
+        _choose(qtbot, window, WorkList.TO_RULE, extended)
+        assert "需协调施工单位" in panel.request.text() and not panel.new_lead.isVisible()
+        qtbot.mouseClick(panel.refuse_button, Qt.MouseButton.LeftButton)  # no comment: said, nothing recorded
+        assert "意见" in panel.message.text() and workspace.status.pending == 1
+        ime(panel.ruling_comment, "请按期办结")
+        qtbot.mouseClick(panel.refuse_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 2, timeout=5000)
+        assert workspace.sync_once().applied == 2
+        agent = server.as_user("agent")
+        moved = agent.order(returned)
+        assert (moved.state.value, moved.lead_department_id) == ("dispatched", new_lead)
+        refused = agent.order(extended)
+        assert refused.extension is not None and refused.extension.status.value == "denied"
     finally:
         workspace.stop()
