@@ -16,7 +16,7 @@ from casework.schemas import BatchDispatchItem
 from desktop.tasks import Lane, Task
 from desktop.workspace import Workspace
 
-__all__ = ["dispatch_many", "dispatch_suggestion"]
+__all__ = ["centre_board", "dispatch_many", "dispatch_suggestion"]
 
 
 def dispatch_suggestion(
@@ -58,4 +58,22 @@ def dispatch_many(
 
     return workspace.runner.run(
         work, lane=Lane.NETWORK, label="dispatch-many", on_done=done, on_error=on_error, owner=owner
+    )
+
+
+def centre_board(
+    workspace: Workspace,
+    on_done: Callable[[dict[str, Any]], None],
+    on_error: Callable[[BaseException], None],
+    owner: QObject | None = None,
+) -> Task:
+    """The supervisor's board of today (``GET /centre/board``, JSON); online only."""
+    client = workspace.client
+
+    def work() -> dict[str, Any]:
+        workspace.ensure_session()
+        return client.centre_board().model_dump(mode="json")
+
+    return workspace.runner.run(
+        work, lane=Lane.NETWORK, label="centre-board", on_done=on_done, on_error=on_error, owner=owner
     )

@@ -97,6 +97,7 @@ SCREEN_NAMES = {
     "Portfolio": "portfolio",
     "AdminArea": "admin",
     "IntakeForm": "intake",
+    "CentreBoard": "board",
 }
 #: The administrator's tabs inside 管理, in their order.
 ADMIN_TABS = ["departments", "users", "categories", "chains", "calendar"]

@@ -35,6 +35,7 @@ from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
 from ui.admin import AdminArea
 from ui.audit_queue import AuditQueue
+from ui.centre_board import CentreBoard
 from ui.centre_panel import CentrePanel
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
@@ -173,6 +174,11 @@ class MainWindow(QMainWindow):
             dock.setWidget(self.centre_panel)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.centre_dock = dock
+        self.centre_board: CentreBoard | None = None
+        if user.role.value == "centre_supervisor":  # the duty supervisor's day
+            self.centre_board = CentreBoard(workspace, self.model.names)
+            self.centre_board.open_order.connect(self._show_from_elsewhere)
+            self.tabs.insertTab(2, self.centre_board, self.tr("值班看板"))
         self.tabs.currentChanged.connect(self._on_tab)
         self.admin_area: AdminArea | None = None
         if user.role.value == "admin":  # an administrator's work is here (they see no orders)

@@ -23,6 +23,20 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    "值班看板": "Duty board",
+    "时段": "Hour",
+    "合计": "Total",
+    "已等待（分钟）": "Waiting (min)",
+    "超期件数": "Overdue",
+    "答复时间": "Replied at",
+    "已回访次数": "Callback attempts",
+    "今日受理（按时段、渠道）": "Today's intake (by hour and channel)",
+    "超时未派单": "Waiting for dispatch beyond the target",
+    "各单位超期": "Overdue by department",
+    "离线：值班看板需联网查看": "Offline: the duty board needs the server",
+    "%1 今日受理 %2 件 · 超过 %3 分钟未派单 %4 件 · 超期 %5 件 · 待回访 %6 件（更新于 %7）": (
+        "%1: %2 taken in · %4 waiting for dispatch over %3 min · %5 overdue · %6 callbacks due (as of %7)"
+    ),
     "裁定": "Ruling",
     "裁定意见（不同意时必填）": "Comment (required to refuse)",
     "改派单位": "Dispatch instead to",

@@ -340,3 +340,49 @@ def test_rulings_on_a_return_and_an_extension(qtbot: Any, tmp_path: Path, centre
         assert refused.extension is not None and refused.extension.status.value == "denied"
     finally:
         workspace.stop()
+
+
+def test_the_supervisors_board(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    _received(server, "今天的来电")
+    window = _open_desk(qtbot, server, tmp_path / "desks", "supervisor")
+    workspace, board = window.workspace, window.centre_board
+    assert board is not None
+    try:
+        bar = window.tabs.tabBar()
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(window.tabs.indexOf(board)).center())
+        qtbot.waitUntil(lambda: board.board is not None, timeout=10_000)
+        truth = server.as_user("supervisor").centre_board()
+        assert f"今日受理 {truth.intake_total} 件" in board.summary.text()
+        assert board.waiting.rowCount() == len(truth.waiting) and board.callbacks.rowCount() == len(truth.callbacks_due)
+        assert (
+            sum(
+                int(board.intake.item(r, board.intake.columnCount() - 1).text()) for r in range(board.intake.rowCount())
+            )
+            == truth.intake_total
+        )
+        assert board.waiting.rowCount() > 0  # the demo city's received orders wait longer than 5 minutes
+        # A double click opens the order in the workbench.
+        first = truth.waiting[0].id
+        rect = board.waiting.visualItemRect(board.waiting.item(0, 1))
+        qtbot.mouseClick(board.waiting.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double click:
+        qtbot.mouseDClick(board.waiting.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, then again
+        qtbot.waitUntil(lambda: window.tabs.currentIndex() == 0 and window.order_view.order_id == first, timeout=5000)
+    finally:
+        workspace.stop()
+
+
+def test_an_agent_has_no_board_and_a_department_desk_has_no_centre_screens(
+    qtbot: Any, tmp_path: Path, centre_server: ServerProcess
+) -> None:
+    window = _open_desk(qtbot, centre_server, tmp_path / "agent")
+    try:
+        assert window.centre_board is None and window.intake is not None
+    finally:
+        window.workspace.stop()
+    window = _open_desk(qtbot, centre_server, tmp_path / "handler", "handler")
+    try:
+        assert window.intake is None and window.centre_panel is None and window.centre_board is None
+        assert window.sidebar.item(0).text().startswith("待签收")
+    finally:
+        window.workspace.stop()
