@@ -175,6 +175,9 @@ class CentrePanel(QWidget):
         callback_form.addRow(closing)
 
         self.setMaximumWidth(400)  # the order beside it keeps its room at 1366×768
+        for combo in (self.lead, self.complexity, self.new_lead, self.outcome):  # long names: the list opens wide
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.dispatch_box)
