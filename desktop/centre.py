@@ -16,7 +16,7 @@ from casework.schemas import BatchDispatchItem
 from desktop.tasks import Lane, Task
 from desktop.workspace import Workspace
 
-__all__ = ["centre_board", "dispatch_many", "dispatch_suggestion"]
+__all__ = ["centre_board", "dispatch_category", "dispatch_many", "dispatch_suggestion"]
 
 
 def dispatch_suggestion(
@@ -77,3 +77,30 @@ def centre_board(
     return workspace.runner.run(
         work, lane=Lane.NETWORK, label="centre-board", on_done=on_done, on_error=on_error, owner=owner
     )
+
+
+def dispatch_category(
+    workspace: Workspace,
+    category_code: str,
+    dispatch: dict[str, Any],
+    on_done: Callable[[list[dict[str, Any]]], None],
+    on_error: Callable[[BaseException], None],
+    owner: QObject | None = None,
+) -> Task:
+    """Every received order of ``category_code`` the user may dispatch (read on the disk lane), sent
+    at once with ``dispatch`` (lead, complexity …) by :func:`dispatch_many`."""
+
+    def work() -> list[dict[str, Any]]:
+        return [
+            {"order_id": o["id"], "version": o["version"], **dispatch}
+            for o in workspace.store.orders(state="received")
+            if o.get("category_code") == category_code and "dispatch" in (o.get("allowed_commands") or [])
+        ]
+
+    def send(items: list[dict[str, Any]]) -> None:
+        if items:
+            dispatch_many(workspace, items, on_done=on_done, on_error=on_error, owner=owner)
+        else:
+            on_done([])
+
+    return workspace.runner.run(work, label="dispatch-category", on_done=send, on_error=on_error, owner=owner)

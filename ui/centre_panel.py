@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from casework.lifecycle import Command
 from casework.order import CallbackOutcome
 from casework.sla import Complexity
-from desktop.centre import dispatch_many, dispatch_suggestion
+from desktop.centre import dispatch_category, dispatch_suggestion
 from desktop.workspace import Workspace
 from ui.errors import error_text
 from ui.labels import (
@@ -405,26 +405,17 @@ class CentrePanel(QWidget):
         """The 待派单 orders of this order's category (this one included), to the chosen lead."""
         if self.order is None:
             return
-        category = self.order.get("category_code")
-        waiting = self.workspace.store.orders(state="received")  # a few dozen at most: the 待派单 list
-        orders = [
-            o for o in waiting if o.get("category_code") == category and "dispatch" in o.get("allowed_commands", [])
-        ]
-        items = [
-            {
-                "order_id": o["id"],
-                "version": o["version"],
-                "lead_department_id": self.lead.currentData(),
-                "complexity": self.complexity.currentData(),
-            }
-            for o in orders
-            if o["state"] == "received"
-        ]
-        if not items:
-            return
         self.batch_button.setEnabled(False)
-        self.message.setText(self.tr("正在批量派单 %1 件…").replace("%1", str(len(items))))
-        dispatch_many(self.workspace, items, on_done=self._show_batch, on_error=self._batch_failed, owner=self)
+        self.message.setText(self.tr("正在批量派单…"))
+        dispatch = {"lead_department_id": self.lead.currentData(), "complexity": self.complexity.currentData()}
+        dispatch_category(
+            self.workspace,
+            self.order.get("category_code") or "",
+            dispatch,
+            on_done=self._show_batch,
+            on_error=self._batch_failed,
+            owner=self,
+        )
 
     def _show_batch(self, results: list[dict[str, Any]]) -> None:
         self.batch_button.setEnabled(True)
@@ -462,7 +453,7 @@ class CentrePanel(QWidget):
         self._record(Command.RECORD_CALLBACK, body, self.tr("已记录回访：%1").replace("%1", self.outcome.currentText()))
 
     def _close(self) -> None:
-        self._record(Command.CLOSE, {"note": self.reason.text().strip()}, self.tr("已办结"))
+        self._record(Command.CLOSE, {"note": self.reason.text().strip()}, state_label("closed"))
 
     def _reopen(self) -> None:
         instruction = self.reason.text().strip()

@@ -603,7 +603,7 @@ Please send this file to your system administrator.</translation>
     <name>CentrePanel</name>
     <message>
         <location filename="../../ui/centre_panel.py" line="63"/>
-        <location filename="../../ui/centre_panel.py" line="216"/>
+        <location filename="../../ui/centre_panel.py" line="219"/>
         <source>选择一张工单</source>
         <translation>Choose an order</translation>
     </message>
@@ -714,177 +714,172 @@ Please send this file to your system administrator.</translation>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="227"/>
+        <location filename="../../ui/centre_panel.py" line="230"/>
         <source>正在获取派单建议…</source>
         <translation>Fetching the dispatch suggestion…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="261"/>
+        <location filename="../../ui/centre_panel.py" line="264"/>
         <source>离线：没有派单建议，按分类默认单位；派单将在联网后同步。</source>
         <translation>Offline: no suggestion; the category&apos;s department is chosen, and the dispatch syncs once online.</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="271"/>
+        <location filename="../../ui/centre_panel.py" line="274"/>
         <source>分类默认</source>
         <translation>category&apos;s default</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="272"/>
+        <location filename="../../ui/centre_panel.py" line="275"/>
         <source>近%1件中承办%2件</source>
         <translation>led %2 of the latest %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="274"/>
+        <location filename="../../ui/centre_panel.py" line="277"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="276"/>
+        <location filename="../../ui/centre_panel.py" line="279"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="278"/>
+        <location filename="../../ui/centre_panel.py" line="281"/>
         <source>建议：%1</source>
         <translation>Suggested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="278"/>
+        <location filename="../../ui/centre_panel.py" line="281"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="278"/>
+        <location filename="../../ui/centre_panel.py" line="281"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="279"/>
+        <location filename="../../ui/centre_panel.py" line="282"/>
         <source>签收时限 %1，答复时限 %2（%3个工作日）</source>
         <translation>Sign by %1, reply by %2 (%3 working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="283"/>
+        <location filename="../../ui/centre_panel.py" line="286"/>
         <source>（暂定：该年度节假日安排未发布）</source>
         <translation>(provisional: the year&apos;s holiday calendar is not published)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="289"/>
+        <location filename="../../ui/centre_panel.py" line="292"/>
         <source>答复：%1</source>
         <translation>Reply: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="291"/>
+        <location filename="../../ui/centre_panel.py" line="294"/>
         <source>依据：%1</source>
         <translation>Basis: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="297"/>
+        <location filename="../../ui/centre_panel.py" line="300"/>
         <source>本轮已回访 %1 次</source>
         <translation>%1 callback attempts this round</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="298"/>
+        <location filename="../../ui/centre_panel.py" line="301"/>
         <source>，上次：%1</source>
         <translation>, last: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="314"/>
+        <location filename="../../ui/centre_panel.py" line="317"/>
         <source>%1 申请退单：%2 — %3</source>
         <translation>%1 asks to return it: %2 — %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="319"/>
+        <location filename="../../ui/centre_panel.py" line="322"/>
         <source>同意退单并改派</source>
         <translation>Accept and redispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="320"/>
+        <location filename="../../ui/centre_panel.py" line="323"/>
         <source>不同意退单</source>
         <translation>Refuse the return</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="329"/>
+        <location filename="../../ui/centre_panel.py" line="332"/>
         <source>申请延期 %1 个工作日（至 %2）：%3</source>
         <translation>Extension of %1 working days asked (to %2): %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="334"/>
+        <location filename="../../ui/centre_panel.py" line="337"/>
         <source>批准延期</source>
         <translation>Approve the extension</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="335"/>
+        <location filename="../../ui/centre_panel.py" line="338"/>
         <source>不批准</source>
         <translation>Deny</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="344"/>
+        <location filename="../../ui/centre_panel.py" line="347"/>
         <source>不同意时请填写裁定意见</source>
         <translation>To refuse, write a comment</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="352"/>
+        <location filename="../../ui/centre_panel.py" line="355"/>
         <source>已同意退单，改派 %1</source>
         <translation>Return accepted; dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="354"/>
+        <location filename="../../ui/centre_panel.py" line="357"/>
         <source>已驳回退单申请</source>
         <translation>Return refused</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="358"/>
+        <location filename="../../ui/centre_panel.py" line="361"/>
         <source>已批准延期</source>
         <translation>Extension approved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="358"/>
+        <location filename="../../ui/centre_panel.py" line="361"/>
         <source>未批准延期</source>
         <translation>Extension denied</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="399"/>
+        <location filename="../../ui/centre_panel.py" line="402"/>
         <source>已派单给 %1</source>
         <translation>Dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="423"/>
-        <source>正在批量派单 %1 件…</source>
-        <translation>Dispatching %1 orders…</translation>
+        <location filename="../../ui/centre_panel.py" line="409"/>
+        <source>正在批量派单…</source>
+        <translation>Dispatching in batch…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="434"/>
+        <location filename="../../ui/centre_panel.py" line="428"/>
         <source>%1 已派单</source>
         <translation>%1 dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="436"/>
+        <location filename="../../ui/centre_panel.py" line="430"/>
         <source>%1 未派单：%2</source>
         <translation>%1 not dispatched: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="444"/>
+        <location filename="../../ui/centre_panel.py" line="438"/>
         <source>批量派单：%1 件已派，%2 件未派</source>
         <translation>Batch: %1 dispatched, %2 not</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="459"/>
+        <location filename="../../ui/centre_panel.py" line="453"/>
         <source>已记录回访：%1</source>
         <translation>Callback recorded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="462"/>
-        <source>已办结</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre_panel.py" line="467"/>
+        <location filename="../../ui/centre_panel.py" line="461"/>
         <source>重办：请在「说明」中写明重办要求</source>
         <translation>Re-handle: write what is to be done in &quot;Note&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="470"/>
+        <location filename="../../ui/centre_panel.py" line="464"/>
         <source>已退回重办</source>
         <translation>Sent back for re-handling</translation>
     </message>
