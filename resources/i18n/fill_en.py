@@ -23,6 +23,7 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    "在右侧「转办 / 回访」中办理": "Done in the Dispatch / callback panel on the right",
     "正在批量派单…": "Dispatching in batch…",
     "值班看板": "Duty board",
     "时段": "Hour",

@@ -204,6 +204,7 @@ def test_dispatch_with_the_suggestion_and_co_handling(qtbot: Any, tmp_path: Path
     try:
         _choose(qtbot, window, WorkList.TO_DISPATCH, one)
         assert panel.dispatch_box.isVisible() and not panel.callback_box.isVisible()
+        assert "转办 / 回访" in window.order_view.actions.nothing.text()  # the order pane points to the dock
         qtbot.waitUntil(lambda: "签收时限" in panel.suggestion.text(), timeout=10_000)
         agent = server.as_user("agent")
         zjj = next(d.id for d in agent.departments() if d.code == "ZJJ")
