@@ -148,6 +148,7 @@ class IntakeForm(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
+        scroll.setMaximumWidth(860)  # at 1920 px a form as wide as the screen is hard to read
 
         self.similar = QListWidget()
         self.similar.setWordWrap(True)
