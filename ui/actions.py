@@ -49,7 +49,13 @@ __all__ = [
 ]
 
 #: Commands only the centre has, done in the window's 转办/回访 dock (``ui.centre_panel``).
-CENTRE_DOCK_COMMANDS = (Command.DISPATCH, Command.RULE_RETURN, Command.RULE_EXTENSION, Command.RECORD_CALLBACK)
+CENTRE_DOCK_COMMANDS = (
+    Command.DISPATCH,
+    Command.CLOSE_AT_ONCE,
+    Command.RULE_RETURN,
+    Command.RULE_EXTENSION,
+    Command.RECORD_CALLBACK,
+)
 
 #: The bar's commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor).
 DESK_COMMANDS: dict[Command, str] = {

@@ -107,6 +107,21 @@ class CentrePanel(QWidget):
         dispatch_form.addRow(buttons)
         dispatch_form.addRow(self.batch_results)
 
+        # --- 直接办结: a consultation answered at once, with its policy basis ---
+        self.answer_box = QGroupBox(self.tr("直接办结"))
+        self.answer = QPlainTextEdit()
+        self.answer.setTabChangesFocus(True)
+        self.answer.setPlaceholderText(self.tr("答复市民的内容"))
+        self.answer.setMaximumHeight(70)
+        self.basis = QLineEdit()
+        self.basis.setPlaceholderText(self.tr("政策依据（可选）"))
+        self.answer_button = QPushButton(self.tr("直接办结"))
+        self.answer_button.clicked.connect(self._close_at_once)
+        answer_form = QFormLayout(self.answer_box)
+        answer_form.addRow(self.tr("答复"), self.answer)
+        answer_form.addRow(self.tr("依据"), self.basis)
+        answer_form.addRow(self.answer_button)
+
         # --- 裁定: a department's 退单 or 延期 ---
         self.ruling_box = QGroupBox(self.tr("裁定"))
         self.request = QLabel()
@@ -181,11 +196,13 @@ class CentrePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.dispatch_box)
+        layout.addWidget(self.answer_box)
         layout.addWidget(self.ruling_box)
         layout.addWidget(self.callback_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.dispatch_box.hide()
+        self.answer_box.hide()
         self.ruling_box.hide()
         self.callback_box.hide()
         workspace.changed.connect(self._on_changed)
@@ -218,6 +235,7 @@ class CentrePanel(QWidget):
         if order is None:
             self.heading.setText(self.tr("选择一张工单"))
             self.dispatch_box.hide()
+            self.answer_box.hide()
             self.ruling_box.hide()
             self.callback_box.hide()
             return
@@ -229,6 +247,10 @@ class CentrePanel(QWidget):
             self._default_lead(order)
             self.suggestion.setText(self.tr("正在获取派单建议…"))
             dispatch_suggestion(self.workspace, order["id"], on_done=self._show_suggestion, owner=self)
+        self.answer_box.setVisible(Command.CLOSE_AT_ONCE.value in allowed)
+        if changed:
+            self.answer.clear()
+            self.basis.clear()
         self._ruling = (
             Command.RULE_RETURN
             if Command.RULE_RETURN.value in allowed
@@ -442,6 +464,15 @@ class CentrePanel(QWidget):
     def _batch_failed(self, exc: BaseException) -> None:
         self.batch_button.setEnabled(True)
         self._failed(exc)
+
+    def _close_at_once(self) -> None:
+        reply = self.answer.toPlainText().strip()
+        if not reply:
+            self.message.setText(self.tr("直接办结：请填写答复内容"))
+            self.answer.setFocus()
+            return
+        body = {"reply": reply, "basis": self.basis.text().strip()}
+        self._record(Command.CLOSE_AT_ONCE, body, self.tr("已直接办结"))
 
     def _record_callback(self) -> None:
         outcome = self.outcome.currentData()

@@ -48,29 +48,29 @@
 <context>
     <name>ActionBar</name>
     <message>
-        <location filename="../../ui/actions.py" line="96"/>
+        <location filename="../../ui/actions.py" line="102"/>
         <source>北京时间 %1</source>
         <extracomment>Commands only the centre has, done in the window&apos;s 转办/回访 dock (``ui.centre_panel``). The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="97"/>
+        <location filename="../../ui/actions.py" line="103"/>
         <source>已恢复未保存的内容（%1）</source>
         <translation>Restored what was not saved (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="484"/>
+        <location filename="../../ui/actions.py" line="490"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="499"/>
-        <location filename="../../ui/actions.py" line="520"/>
+        <location filename="../../ui/actions.py" line="505"/>
+        <location filename="../../ui/actions.py" line="526"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="520"/>
+        <location filename="../../ui/actions.py" line="526"/>
         <source>在右侧「转办 / 回访」中办理</source>
         <translation>Done in the Dispatch / callback panel on the right</translation>
     </message>
@@ -140,17 +140,17 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="306"/>
+        <location filename="../../ui/actions.py" line="312"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="308"/>
+        <location filename="../../ui/actions.py" line="314"/>
         <source>本单位没有可分派的经办人（请同步后再试）。</source>
         <translation>This department has no handler to assign (sync, then try again).</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="312"/>
+        <location filename="../../ui/actions.py" line="318"/>
         <source>请选择经办人。</source>
         <translation>Please choose a handler.</translation>
     </message>
@@ -609,7 +609,7 @@ Please send this file to your system administrator.</translation>
     <name>CentrePanel</name>
     <message>
         <location filename="../../ui/centre_panel.py" line="63"/>
-        <location filename="../../ui/centre_panel.py" line="219"/>
+        <location filename="../../ui/centre_panel.py" line="236"/>
         <source>选择一张工单</source>
         <translation>Choose an order</translation>
     </message>
@@ -650,242 +650,278 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/centre_panel.py" line="111"/>
+        <location filename="../../ui/centre_panel.py" line="118"/>
+        <source>直接办结</source>
+        <translation>Close at once</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="114"/>
+        <source>答复市民的内容</source>
+        <translation>The answer to the citizen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="117"/>
+        <source>政策依据（可选）</source>
+        <translation>Policy basis (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="121"/>
+        <source>答复</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="122"/>
+        <source>依据</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="126"/>
         <source>裁定</source>
         <translation>Ruling</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="120"/>
+        <location filename="../../ui/centre_panel.py" line="135"/>
         <source>裁定意见（不同意时必填）</source>
         <translation>Comment (required to refuse)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="127"/>
+        <location filename="../../ui/centre_panel.py" line="142"/>
         <source>改派单位</source>
         <translation>Dispatch instead to</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="129"/>
+        <location filename="../../ui/centre_panel.py" line="144"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="137"/>
+        <location filename="../../ui/centre_panel.py" line="152"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="150"/>
+        <location filename="../../ui/centre_panel.py" line="165"/>
         <source>问题已解决</source>
         <translation>Problem resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="153"/>
         <location filename="../../ui/centre_panel.py" line="168"/>
+        <location filename="../../ui/centre_panel.py" line="183"/>
         <source>市民原话</source>
         <translation>The citizen&apos;s words</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="155"/>
+        <location filename="../../ui/centre_panel.py" line="170"/>
         <source>记录回访</source>
         <translation>Record callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="159"/>
+        <location filename="../../ui/centre_panel.py" line="174"/>
         <source>重办要求，或值班长办结的理由</source>
         <translation>What to re-handle, or the supervisor&apos;s reason to close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="160"/>
+        <location filename="../../ui/centre_panel.py" line="175"/>
         <source>值班长办结</source>
         <translation>Close as supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="160"/>
+        <location filename="../../ui/centre_panel.py" line="175"/>
         <source>办结</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="162"/>
+        <location filename="../../ui/centre_panel.py" line="177"/>
         <source>重办</source>
         <translation>Re-handle</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="166"/>
+        <location filename="../../ui/centre_panel.py" line="181"/>
         <source>回访结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="170"/>
+        <location filename="../../ui/centre_panel.py" line="185"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="230"/>
+        <location filename="../../ui/centre_panel.py" line="248"/>
         <source>正在获取派单建议…</source>
         <translation>Fetching the dispatch suggestion…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="264"/>
+        <location filename="../../ui/centre_panel.py" line="286"/>
         <source>离线：没有派单建议，按分类默认单位；派单将在联网后同步。</source>
         <translation>Offline: no suggestion; the category&apos;s department is chosen, and the dispatch syncs once online.</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="274"/>
+        <location filename="../../ui/centre_panel.py" line="296"/>
         <source>分类默认</source>
         <translation>category&apos;s default</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="275"/>
+        <location filename="../../ui/centre_panel.py" line="297"/>
         <source>近%1件中承办%2件</source>
         <translation>led %2 of the latest %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="277"/>
+        <location filename="../../ui/centre_panel.py" line="299"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="279"/>
+        <location filename="../../ui/centre_panel.py" line="301"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="281"/>
+        <location filename="../../ui/centre_panel.py" line="303"/>
         <source>建议：%1</source>
         <translation>Suggested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="281"/>
+        <location filename="../../ui/centre_panel.py" line="303"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="281"/>
+        <location filename="../../ui/centre_panel.py" line="303"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="282"/>
+        <location filename="../../ui/centre_panel.py" line="304"/>
         <source>签收时限 %1，答复时限 %2（%3个工作日）</source>
         <translation>Sign by %1, reply by %2 (%3 working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="286"/>
+        <location filename="../../ui/centre_panel.py" line="308"/>
         <source>（暂定：该年度节假日安排未发布）</source>
         <translation>(provisional: the year&apos;s holiday calendar is not published)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="292"/>
+        <location filename="../../ui/centre_panel.py" line="314"/>
         <source>答复：%1</source>
         <translation>Reply: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="294"/>
+        <location filename="../../ui/centre_panel.py" line="316"/>
         <source>依据：%1</source>
         <translation>Basis: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="300"/>
+        <location filename="../../ui/centre_panel.py" line="322"/>
         <source>本轮已回访 %1 次</source>
         <translation>%1 callback attempts this round</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="301"/>
+        <location filename="../../ui/centre_panel.py" line="323"/>
         <source>，上次：%1</source>
         <translation>, last: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="317"/>
+        <location filename="../../ui/centre_panel.py" line="339"/>
         <source>%1 申请退单：%2 — %3</source>
         <translation>%1 asks to return it: %2 — %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="322"/>
+        <location filename="../../ui/centre_panel.py" line="344"/>
         <source>同意退单并改派</source>
         <translation>Accept and redispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="323"/>
+        <location filename="../../ui/centre_panel.py" line="345"/>
         <source>不同意退单</source>
         <translation>Refuse the return</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="332"/>
+        <location filename="../../ui/centre_panel.py" line="354"/>
         <source>申请延期 %1 个工作日（至 %2）：%3</source>
         <translation>Extension of %1 working days asked (to %2): %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="337"/>
+        <location filename="../../ui/centre_panel.py" line="359"/>
         <source>批准延期</source>
         <translation>Approve the extension</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="338"/>
+        <location filename="../../ui/centre_panel.py" line="360"/>
         <source>不批准</source>
         <translation>Deny</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="347"/>
+        <location filename="../../ui/centre_panel.py" line="369"/>
         <source>不同意时请填写裁定意见</source>
         <translation>To refuse, write a comment</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="355"/>
+        <location filename="../../ui/centre_panel.py" line="377"/>
         <source>已同意退单，改派 %1</source>
         <translation>Return accepted; dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="357"/>
+        <location filename="../../ui/centre_panel.py" line="379"/>
         <source>已驳回退单申请</source>
         <translation>Return refused</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="361"/>
+        <location filename="../../ui/centre_panel.py" line="383"/>
         <source>已批准延期</source>
         <translation>Extension approved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="361"/>
+        <location filename="../../ui/centre_panel.py" line="383"/>
         <source>未批准延期</source>
         <translation>Extension denied</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="402"/>
+        <location filename="../../ui/centre_panel.py" line="424"/>
         <source>已派单给 %1</source>
         <translation>Dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="409"/>
+        <location filename="../../ui/centre_panel.py" line="431"/>
         <source>正在批量派单…</source>
         <translation>Dispatching in batch…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="428"/>
+        <location filename="../../ui/centre_panel.py" line="450"/>
         <source>%1 已派单</source>
         <translation>%1 dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="430"/>
+        <location filename="../../ui/centre_panel.py" line="452"/>
         <source>%1 未派单：%2</source>
         <translation>%1 not dispatched: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="438"/>
+        <location filename="../../ui/centre_panel.py" line="460"/>
         <source>批量派单：%1 件已派，%2 件未派</source>
         <translation>Batch: %1 dispatched, %2 not</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="453"/>
+        <location filename="../../ui/centre_panel.py" line="471"/>
+        <source>直接办结：请填写答复内容</source>
+        <translation>Close at once: write the answer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="475"/>
+        <source>已直接办结</source>
+        <translation>Closed at once</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="484"/>
         <source>已记录回访：%1</source>
         <translation>Callback recorded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="461"/>
+        <location filename="../../ui/centre_panel.py" line="492"/>
         <source>重办：请在「说明」中写明重办要求</source>
         <translation>Re-handle: write what is to be done in &quot;Note&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="464"/>
+        <location filename="../../ui/centre_panel.py" line="495"/>
         <source>已退回重办</source>
         <translation>Sent back for re-handling</translation>
     </message>
@@ -1075,27 +1111,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommandDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="143"/>
+        <location filename="../../ui/actions.py" line="149"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="144"/>
+        <location filename="../../ui/actions.py" line="150"/>
         <source>提交（Ctrl+Enter）</source>
         <translation>Submit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="145"/>
+        <location filename="../../ui/actions.py" line="151"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="227"/>
+        <location filename="../../ui/actions.py" line="233"/>
         <source>%1 — %2 %3</source>
         <translation>%1 — %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="232"/>
+        <location filename="../../ui/actions.py" line="238"/>
         <source>工单 %1：%2</source>
         <translation>Order %1: %2</translation>
     </message>
@@ -1103,32 +1139,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="267"/>
+        <location filename="../../ui/actions.py" line="273"/>
         <source>退回原因和修改要求（必填）</source>
         <translation>Why it is returned and what to change (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="267"/>
+        <location filename="../../ui/actions.py" line="273"/>
         <source>审核意见（可不填）</source>
         <translation>Review comment (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="269"/>
+        <location filename="../../ui/actions.py" line="275"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="272"/>
+        <location filename="../../ui/actions.py" line="278"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="274"/>
+        <location filename="../../ui/actions.py" line="280"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="279"/>
+        <location filename="../../ui/actions.py" line="285"/>
         <source>退回时必须填写意见，说明需要怎样修改。</source>
         <translation>A comment is required when returning: say what needs to change.</translation>
     </message>
@@ -1566,27 +1602,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="322"/>
+        <location filename="../../ui/actions.py" line="328"/>
         <source> 个工作日</source>
         <translation> working days</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="323"/>
+        <location filename="../../ui/actions.py" line="329"/>
         <source>需要延期的原因，如：需协调多个部门、等待施工条件</source>
         <translation>Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="324"/>
+        <location filename="../../ui/actions.py" line="330"/>
         <source>延期天数</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="325"/>
+        <location filename="../../ui/actions.py" line="331"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="331"/>
+        <location filename="../../ui/actions.py" line="337"/>
         <source>请填写延期原因。</source>
         <translation>Please give the reason for the extension.</translation>
     </message>
@@ -1659,13 +1695,13 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="107"/>
-        <location filename="../../ui/intake.py" line="402"/>
+        <location filename="../../ui/intake.py" line="403"/>
         <source>区县</source>
         <translation>District</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="108"/>
-        <location filename="../../ui/intake.py" line="403"/>
+        <location filename="../../ui/intake.py" line="404"/>
         <source>街道</source>
         <translation>Street</translation>
     </message>
@@ -1676,13 +1712,13 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="116"/>
-        <location filename="../../ui/intake.py" line="396"/>
+        <location filename="../../ui/intake.py" line="397"/>
         <source>来电人</source>
         <translation>Caller</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="117"/>
-        <location filename="../../ui/intake.py" line="397"/>
+        <location filename="../../ui/intake.py" line="398"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
@@ -1693,7 +1729,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="119"/>
-        <location filename="../../ui/intake.py" line="398"/>
+        <location filename="../../ui/intake.py" line="399"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
@@ -1704,7 +1740,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="121"/>
-        <location filename="../../ui/intake.py" line="401"/>
+        <location filename="../../ui/intake.py" line="402"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
@@ -1715,13 +1751,13 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="123"/>
-        <location filename="../../ui/intake.py" line="399"/>
+        <location filename="../../ui/intake.py" line="400"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="124"/>
-        <location filename="../../ui/intake.py" line="400"/>
+        <location filename="../../ui/intake.py" line="401"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
@@ -1736,77 +1772,77 @@ Please send this file to your system administrator.</translation>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="154"/>
+        <location filename="../../ui/intake.py" line="155"/>
         <source>合并到此单</source>
         <translation>Merge into this order</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="155"/>
+        <location filename="../../ui/intake.py" line="156"/>
         <source>保存这次来电并合并到所选的未办结工单，不另立新单</source>
         <translation>Save this call and merge it into the selected open order instead of a new one</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="161"/>
+        <location filename="../../ui/intake.py" line="162"/>
         <source>相似的未办结工单</source>
         <translation>Similar open orders</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="162"/>
+        <location filename="../../ui/intake.py" line="163"/>
         <source>来电人的历史工单</source>
         <translation>The caller’s earlier orders</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="278"/>
+        <location filename="../../ui/intake.py" line="279"/>
         <source>已恢复上次未保存的受理内容（%1）</source>
         <translation>Restored the unsaved intake (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="337"/>
+        <location filename="../../ui/intake.py" line="338"/>
         <source>相似的未办结工单（%1）</source>
         <translation>Similar open orders (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="344"/>
+        <location filename="../../ui/intake.py" line="345"/>
         <source>来电人的历史工单（%1）</source>
         <translation>The caller’s earlier orders (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="349"/>
+        <location filename="../../ui/intake.py" line="350"/>
         <source>同一来电人</source>
         <translation>Same caller</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="350"/>
+        <location filename="../../ui/intake.py" line="351"/>
         <source>同一地址</source>
         <translation>Same address</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="351"/>
+        <location filename="../../ui/intake.py" line="352"/>
         <source>同一分类</source>
         <translation>Same category</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="352"/>
+        <location filename="../../ui/intake.py" line="353"/>
         <source>内容相似</source>
         <translation>Similar text</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="427"/>
+        <location filename="../../ui/intake.py" line="428"/>
         <source>分类：请从列表中选择一个分类</source>
         <translation>Category: choose one from the list</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="449"/>
+        <location filename="../../ui/intake.py" line="450"/>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="462"/>
+        <location filename="../../ui/intake.py" line="463"/>
         <source>已受理 %1，并合并到所选工单</source>
         <translation>Took in %1 and merged it into the selected order</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="464"/>
+        <location filename="../../ui/intake.py" line="465"/>
         <source>已受理 %1，可在「待派单」中派单</source>
         <translation>Took in %1; dispatch it from &quot;To dispatch&quot;</translation>
     </message>
@@ -2304,17 +2340,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="287"/>
+        <location filename="../../ui/actions.py" line="293"/>
         <source>仅本单位和中心可见，不会告知市民</source>
         <translation>Seen only by this department and the centre, never by the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="288"/>
+        <location filename="../../ui/actions.py" line="294"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="294"/>
+        <location filename="../../ui/actions.py" line="300"/>
         <source>请填写备注内容。</source>
         <translation>Please write the note.</translation>
     </message>
@@ -2322,72 +2358,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OnsiteCheckDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="368"/>
+        <location filename="../../ui/actions.py" line="374"/>
         <source>纬度，如 32.7847</source>
         <translation>Latitude, e.g. 32.7847</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="371"/>
+        <location filename="../../ui/actions.py" line="377"/>
         <source>经度，如 119.4432</source>
         <translation>Longitude, e.g. 119.4432</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="379"/>
+        <location filename="../../ui/actions.py" line="385"/>
         <source>核查发现的情况、已采取的措施</source>
         <translation>What was found, and what was done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="382"/>
+        <location filename="../../ui/actions.py" line="388"/>
         <source>核查时间</source>
         <translation>Checked at</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="383"/>
+        <location filename="../../ui/actions.py" line="389"/>
         <source>位置（GPS）</source>
         <translation>Location (GPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="384"/>
+        <location filename="../../ui/actions.py" line="390"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="385"/>
+        <location filename="../../ui/actions.py" line="391"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="413"/>
+        <location filename="../../ui/actions.py" line="419"/>
         <source>取自照片 %1</source>
         <translation>From photo %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="417"/>
+        <location filename="../../ui/actions.py" line="423"/>
         <source>照片处理中，请稍候…</source>
         <translation>Processing photos, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="421"/>
+        <location filename="../../ui/actions.py" line="427"/>
         <source>照片还在处理中，请稍候再提交。</source>
         <translation>Photos are still being processed; please submit in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="425"/>
+        <location filename="../../ui/actions.py" line="431"/>
         <source>请填写核查情况或添加照片。</source>
         <translation>Please enter the findings or add photos.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="427"/>
+        <location filename="../../ui/actions.py" line="433"/>
         <source>一次核查最多 %1 张照片。</source>
         <translation>At most %1 photos per check.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="430"/>
+        <location filename="../../ui/actions.py" line="436"/>
         <source>请同时填写纬度和经度，或都不填。</source>
         <translation>Enter both latitude and longitude, or neither.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="434"/>
+        <location filename="../../ui/actions.py" line="440"/>
         <source>经纬度格式不正确。</source>
         <translation>Latitude or longitude is not a valid number.</translation>
     </message>
@@ -3665,22 +3701,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReturnRequestDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="341"/>
+        <location filename="../../ui/actions.py" line="347"/>
         <source>说明理由，并尽量写明应由哪个单位办理</source>
         <translation>Explain why, and if possible name the department that should handle it</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="342"/>
+        <location filename="../../ui/actions.py" line="348"/>
         <source>退单类型</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="343"/>
+        <location filename="../../ui/actions.py" line="349"/>
         <source>理由</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="349"/>
+        <location filename="../../ui/actions.py" line="355"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
     </message>

@@ -23,6 +23,11 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    "直接办结": "Close at once",
+    "答复市民的内容": "The answer to the citizen",
+    "政策依据（可选）": "Policy basis (optional)",
+    "直接办结：请填写答复内容": "Close at once: write the answer",
+    "已直接办结": "Closed at once",
     "在右侧「转办 / 回访」中办理": "Done in the Dispatch / callback panel on the right",
     "正在批量派单…": "Dispatching in batch…",
     "值班看板": "Duty board",

@@ -394,3 +394,25 @@ def test_an_agent_has_no_board_and_a_department_desk_has_no_centre_screens(
         assert window.sidebar.item(0).text().startswith("待签收")
     finally:
         window.workspace.stop()
+
+
+def test_a_consultation_answered_at_once(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    asked = _received(server, "新生儿落户需要哪些材料")
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_DISPATCH, asked)
+        assert panel.answer_box.isVisible()
+        qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)  # no answer: said, nothing recorded
+        assert "答复" in panel.message.text() and workspace.status.pending == 0
+        ime(panel.answer, "请携带出生医学证明和父母户口簿到派出所办理。")
+        ime(panel.basis, "《户口登记条例》第七条")
+        qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 1, timeout=5000)
+        assert workspace.sync_once().applied == 1
+        done = server.as_user("agent").order(asked)
+        assert done.state.value == "closed" and done.replies[-1].basis == "《户口登记条例》第七条"
+    finally:
+        workspace.stop()
