@@ -83,18 +83,22 @@ def dispatch_category(
     workspace: Workspace,
     category_code: str,
     dispatch: dict[str, Any],
+    order_ids: list[int] | None,
     on_done: Callable[[list[dict[str, Any]]], None],
     on_error: Callable[[BaseException], None],
     owner: QObject | None = None,
 ) -> Task:
-    """Every received order of ``category_code`` the user may dispatch (read on the disk lane), sent
+    """Every received order of ``category_code`` the user may dispatch — or, given ``order_ids`` (the
+    rows selected in the list), those of them the user may dispatch — read on the disk lane and sent
     at once with ``dispatch`` (lead, complexity …) by :func:`dispatch_many`."""
+    wanted = set(order_ids or ())
 
     def work() -> list[dict[str, Any]]:
         return [
             {"order_id": o["id"], "version": o["version"], **dispatch}
             for o in workspace.store.orders(state="received")
-            if o.get("category_code") == category_code and "dispatch" in (o.get("allowed_commands") or [])
+            if (o["id"] in wanted if wanted else o.get("category_code") == category_code)
+            and "dispatch" in (o.get("allowed_commands") or [])
         ]
 
     def send(items: list[dict[str, Any]]) -> None:

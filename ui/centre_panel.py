@@ -58,6 +58,7 @@ class CentrePanel(QWidget):
         self.order: dict[str, Any] | None = None
         self.order_id: int | None = None
         self._ruling: Command | None = None
+        self.selected_ids: list[int] = []  # the rows selected in the work list (Ctrl/Shift+click)
         supervisor = workspace.user.role.value == "centre_supervisor"
 
         self.heading = QLabel(self.tr("选择一张工单"))
@@ -423,8 +424,17 @@ class CentrePanel(QWidget):
         }
         self._record(Command.DISPATCH, body, self.tr("已派单给 %1").replace("%1", self.lead.currentText()))
 
+    def set_selection(self, order_ids: list[int]) -> None:
+        """The rows selected in the list: several make 批量派单 dispatch them rather than the category."""
+        self.selected_ids = order_ids
+        self.batch_button.setText(
+            self.tr("批量派单所选 %1 件").replace("%1", str(len(order_ids)))
+            if len(order_ids) > 1
+            else self.tr("批量派单…")
+        )
+
     def _dispatch_batch(self) -> None:
-        """The 待派单 orders of this order's category (this one included), to the chosen lead."""
+        """The rows selected in the list, or else the 待派单 orders of this order's category, to the chosen lead."""
         if self.order is None:
             return
         self.batch_button.setEnabled(False)
@@ -434,6 +444,7 @@ class CentrePanel(QWidget):
             self.workspace,
             self.order.get("category_code") or "",
             dispatch,
+            self.selected_ids if len(self.selected_ids) > 1 else None,
             on_done=self._show_batch,
             on_error=self._batch_failed,
             owner=self,

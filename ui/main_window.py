@@ -174,6 +174,9 @@ class MainWindow(QMainWindow):
             dock.setWidget(self.centre_panel)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.centre_dock = dock
+            # Several rows (Ctrl/Shift+click) for a batch dispatch; the order in view is still the one clicked.
+            self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
+            self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.centre_board: CentreBoard | None = None
         if user.role.value == "centre_supervisor":  # the duty supervisor's day
             self.centre_board = CentreBoard(workspace, self.model.names)
@@ -500,6 +503,11 @@ class MainWindow(QMainWindow):
                 lambda _id: self.order_view.tabs.setCurrentIndex(order_tab), Qt.ConnectionType.SingleShotConnection
             )
             self._show(state["order"])
+
+    def _on_selection(self, *_: Any) -> None:
+        if self.centre_panel is not None:
+            rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+            self.centre_panel.set_selection([i for i in (self.model.order_id(r) for r in rows) if i is not None])
 
     def _on_tab(self, index: int) -> None:
         """The list's filters stand in the toolbar only while the list is in front (they filter nothing else)."""

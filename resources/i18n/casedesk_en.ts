@@ -608,320 +608,326 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CentrePanel</name>
     <message>
-        <location filename="../../ui/centre_panel.py" line="63"/>
-        <location filename="../../ui/centre_panel.py" line="236"/>
+        <location filename="../../ui/centre_panel.py" line="64"/>
+        <location filename="../../ui/centre_panel.py" line="237"/>
         <source>选择一张工单</source>
         <translation>Choose an order</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="71"/>
+        <location filename="../../ui/centre_panel.py" line="72"/>
         <source>转办</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="90"/>
+        <location filename="../../ui/centre_panel.py" line="91"/>
         <source>派单</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="92"/>
+        <location filename="../../ui/centre_panel.py" line="93"/>
+        <location filename="../../ui/centre_panel.py" line="433"/>
         <source>批量派单…</source>
         <translation>Dispatch in batch…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="93"/>
+        <location filename="../../ui/centre_panel.py" line="94"/>
         <source>把「待派单」中同一分类的工单一并派给所选单位</source>
         <translation>Dispatch every order of this category in &quot;To dispatch&quot; to the chosen department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="100"/>
+        <location filename="../../ui/centre_panel.py" line="101"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="101"/>
+        <location filename="../../ui/centre_panel.py" line="102"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="102"/>
+        <location filename="../../ui/centre_panel.py" line="103"/>
         <source>复杂程度</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="111"/>
-        <location filename="../../ui/centre_panel.py" line="118"/>
+        <location filename="../../ui/centre_panel.py" line="112"/>
+        <location filename="../../ui/centre_panel.py" line="119"/>
         <source>直接办结</source>
         <translation>Close at once</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="114"/>
+        <location filename="../../ui/centre_panel.py" line="115"/>
         <source>答复市民的内容</source>
         <translation>The answer to the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="117"/>
+        <location filename="../../ui/centre_panel.py" line="118"/>
         <source>政策依据（可选）</source>
         <translation>Policy basis (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="121"/>
+        <location filename="../../ui/centre_panel.py" line="122"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="122"/>
+        <location filename="../../ui/centre_panel.py" line="123"/>
         <source>依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="126"/>
+        <location filename="../../ui/centre_panel.py" line="127"/>
         <source>裁定</source>
         <translation>Ruling</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="135"/>
+        <location filename="../../ui/centre_panel.py" line="136"/>
         <source>裁定意见（不同意时必填）</source>
         <translation>Comment (required to refuse)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="142"/>
+        <location filename="../../ui/centre_panel.py" line="143"/>
         <source>改派单位</source>
         <translation>Dispatch instead to</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="144"/>
+        <location filename="../../ui/centre_panel.py" line="145"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="152"/>
+        <location filename="../../ui/centre_panel.py" line="153"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="165"/>
+        <location filename="../../ui/centre_panel.py" line="166"/>
         <source>问题已解决</source>
         <translation>Problem resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="168"/>
-        <location filename="../../ui/centre_panel.py" line="183"/>
+        <location filename="../../ui/centre_panel.py" line="169"/>
+        <location filename="../../ui/centre_panel.py" line="184"/>
         <source>市民原话</source>
         <translation>The citizen&apos;s words</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="170"/>
+        <location filename="../../ui/centre_panel.py" line="171"/>
         <source>记录回访</source>
         <translation>Record callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="174"/>
+        <location filename="../../ui/centre_panel.py" line="175"/>
         <source>重办要求，或值班长办结的理由</source>
         <translation>What to re-handle, or the supervisor&apos;s reason to close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="175"/>
+        <location filename="../../ui/centre_panel.py" line="176"/>
         <source>值班长办结</source>
         <translation>Close as supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="175"/>
+        <location filename="../../ui/centre_panel.py" line="176"/>
         <source>办结</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="177"/>
+        <location filename="../../ui/centre_panel.py" line="178"/>
         <source>重办</source>
         <translation>Re-handle</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="181"/>
+        <location filename="../../ui/centre_panel.py" line="182"/>
         <source>回访结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="185"/>
+        <location filename="../../ui/centre_panel.py" line="186"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="248"/>
+        <location filename="../../ui/centre_panel.py" line="249"/>
         <source>正在获取派单建议…</source>
         <translation>Fetching the dispatch suggestion…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="286"/>
+        <location filename="../../ui/centre_panel.py" line="287"/>
         <source>离线：没有派单建议，按分类默认单位；派单将在联网后同步。</source>
         <translation>Offline: no suggestion; the category&apos;s department is chosen, and the dispatch syncs once online.</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="296"/>
+        <location filename="../../ui/centre_panel.py" line="297"/>
         <source>分类默认</source>
         <translation>category&apos;s default</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="297"/>
+        <location filename="../../ui/centre_panel.py" line="298"/>
         <source>近%1件中承办%2件</source>
         <translation>led %2 of the latest %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="299"/>
+        <location filename="../../ui/centre_panel.py" line="300"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="301"/>
+        <location filename="../../ui/centre_panel.py" line="302"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="303"/>
+        <location filename="../../ui/centre_panel.py" line="304"/>
         <source>建议：%1</source>
         <translation>Suggested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="303"/>
+        <location filename="../../ui/centre_panel.py" line="304"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="303"/>
+        <location filename="../../ui/centre_panel.py" line="304"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="304"/>
+        <location filename="../../ui/centre_panel.py" line="305"/>
         <source>签收时限 %1，答复时限 %2（%3个工作日）</source>
         <translation>Sign by %1, reply by %2 (%3 working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="308"/>
+        <location filename="../../ui/centre_panel.py" line="309"/>
         <source>（暂定：该年度节假日安排未发布）</source>
         <translation>(provisional: the year&apos;s holiday calendar is not published)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="314"/>
+        <location filename="../../ui/centre_panel.py" line="315"/>
         <source>答复：%1</source>
         <translation>Reply: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="316"/>
+        <location filename="../../ui/centre_panel.py" line="317"/>
         <source>依据：%1</source>
         <translation>Basis: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="322"/>
+        <location filename="../../ui/centre_panel.py" line="323"/>
         <source>本轮已回访 %1 次</source>
         <translation>%1 callback attempts this round</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="323"/>
+        <location filename="../../ui/centre_panel.py" line="324"/>
         <source>，上次：%1</source>
         <translation>, last: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="339"/>
+        <location filename="../../ui/centre_panel.py" line="340"/>
         <source>%1 申请退单：%2 — %3</source>
         <translation>%1 asks to return it: %2 — %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="344"/>
+        <location filename="../../ui/centre_panel.py" line="345"/>
         <source>同意退单并改派</source>
         <translation>Accept and redispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="345"/>
+        <location filename="../../ui/centre_panel.py" line="346"/>
         <source>不同意退单</source>
         <translation>Refuse the return</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="354"/>
+        <location filename="../../ui/centre_panel.py" line="355"/>
         <source>申请延期 %1 个工作日（至 %2）：%3</source>
         <translation>Extension of %1 working days asked (to %2): %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="359"/>
+        <location filename="../../ui/centre_panel.py" line="360"/>
         <source>批准延期</source>
         <translation>Approve the extension</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="360"/>
+        <location filename="../../ui/centre_panel.py" line="361"/>
         <source>不批准</source>
         <translation>Deny</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="369"/>
+        <location filename="../../ui/centre_panel.py" line="370"/>
         <source>不同意时请填写裁定意见</source>
         <translation>To refuse, write a comment</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="377"/>
+        <location filename="../../ui/centre_panel.py" line="378"/>
         <source>已同意退单，改派 %1</source>
         <translation>Return accepted; dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="379"/>
+        <location filename="../../ui/centre_panel.py" line="380"/>
         <source>已驳回退单申请</source>
         <translation>Return refused</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="383"/>
+        <location filename="../../ui/centre_panel.py" line="384"/>
         <source>已批准延期</source>
         <translation>Extension approved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="383"/>
+        <location filename="../../ui/centre_panel.py" line="384"/>
         <source>未批准延期</source>
         <translation>Extension denied</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="424"/>
+        <location filename="../../ui/centre_panel.py" line="425"/>
         <source>已派单给 %1</source>
         <translation>Dispatched to %1</translation>
     </message>
     <message>
         <location filename="../../ui/centre_panel.py" line="431"/>
+        <source>批量派单所选 %1 件</source>
+        <translation>Dispatch the %1 selected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="441"/>
         <source>正在批量派单…</source>
         <translation>Dispatching in batch…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="450"/>
+        <location filename="../../ui/centre_panel.py" line="461"/>
         <source>%1 已派单</source>
         <translation>%1 dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="452"/>
+        <location filename="../../ui/centre_panel.py" line="463"/>
         <source>%1 未派单：%2</source>
         <translation>%1 not dispatched: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="460"/>
+        <location filename="../../ui/centre_panel.py" line="471"/>
         <source>批量派单：%1 件已派，%2 件未派</source>
         <translation>Batch: %1 dispatched, %2 not</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="471"/>
+        <location filename="../../ui/centre_panel.py" line="482"/>
         <source>直接办结：请填写答复内容</source>
         <translation>Close at once: write the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="475"/>
+        <location filename="../../ui/centre_panel.py" line="486"/>
         <source>已直接办结</source>
         <translation>Closed at once</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="484"/>
+        <location filename="../../ui/centre_panel.py" line="495"/>
         <source>已记录回访：%1</source>
         <translation>Callback recorded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="492"/>
+        <location filename="../../ui/centre_panel.py" line="503"/>
         <source>重办：请在「说明」中写明重办要求</source>
         <translation>Re-handle: write what is to be done in &quot;Note&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="495"/>
+        <location filename="../../ui/centre_panel.py" line="506"/>
         <source>已退回重办</source>
         <translation>Sent back for re-handling</translation>
     </message>
@@ -2075,7 +2081,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="152"/>
-        <location filename="../../ui/main_window.py" line="664"/>
+        <location filename="../../ui/main_window.py" line="672"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
@@ -2105,234 +2111,234 @@ Please send this file to your system administrator.</translation>
         <translation>Dispatch / callback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181"/>
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>值班看板</source>
         <translation>Duty board</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="189"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>热线坐席</source>
         <translation>Hotline agent</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>值班长</source>
         <translation>Centre supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="449"/>
+        <location filename="../../ui/main_window.py" line="452"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="464"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="467"/>
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="473"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="578"/>
+        <location filename="../../ui/main_window.py" line="586"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="705"/>
+        <location filename="../../ui/main_window.py" line="713"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="718"/>
+        <location filename="../../ui/main_window.py" line="726"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="752"/>
+        <location filename="../../ui/main_window.py" line="760"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="770"/>
+        <location filename="../../ui/main_window.py" line="778"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="772"/>
+        <location filename="../../ui/main_window.py" line="780"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="774"/>
+        <location filename="../../ui/main_window.py" line="782"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="776"/>
+        <location filename="../../ui/main_window.py" line="784"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="778"/>
+        <location filename="../../ui/main_window.py" line="786"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
-        <location filename="../../ui/main_window.py" line="402"/>
+        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="255"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="381"/>
+        <location filename="../../ui/main_window.py" line="384"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="399"/>
+        <location filename="../../ui/main_window.py" line="402"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="597"/>
+        <location filename="../../ui/main_window.py" line="605"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="599"/>
+        <location filename="../../ui/main_window.py" line="607"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="605"/>
+        <location filename="../../ui/main_window.py" line="613"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="608"/>
+        <location filename="../../ui/main_window.py" line="616"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="608"/>
+        <location filename="../../ui/main_window.py" line="616"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="611"/>
+        <location filename="../../ui/main_window.py" line="619"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="615"/>
+        <location filename="../../ui/main_window.py" line="623"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="617"/>
+        <location filename="../../ui/main_window.py" line="625"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="619"/>
+        <location filename="../../ui/main_window.py" line="627"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="635"/>
+        <location filename="../../ui/main_window.py" line="643"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="637"/>
+        <location filename="../../ui/main_window.py" line="645"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="664"/>
+        <location filename="../../ui/main_window.py" line="672"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>

@@ -23,6 +23,7 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    "批量派单所选 %1 件": "Dispatch the %1 selected",
     "直接办结": "Close at once",
     "答复市民的内容": "The answer to the citizen",
     "政策依据（可选）": "Policy basis (optional)",

@@ -416,3 +416,33 @@ def test_a_consultation_answered_at_once(qtbot: Any, tmp_path: Path, centre_serv
         assert done.state.value == "closed" and done.replies[-1].basis == "《户口登记条例》第七条"
     finally:
         workspace.stop()
+
+
+def test_batch_dispatch_of_the_selected_rows(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    first, second = _received(server, "东大街路面破损"), _received(server, "西大街路面破损", phone="13600005555")
+    third = _received(server, "南大街路面破损", phone="13600006666")
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_DISPATCH, first)
+        row = window.model.row_of(second)
+        assert row is not None
+        index = window.model.index(row, 2)
+        window.table.scrollTo(index)
+        qtbot.mouseClick(
+            window.table.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ControlModifier,
+            window.table.visualRect(index).center(),
+        )
+        qtbot.waitUntil(lambda: sorted(panel.selected_ids) == sorted([first, second]), timeout=5000)
+        assert "2" in panel.batch_button.text()
+        qtbot.mouseClick(panel.batch_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.batch_results.count() == 2, timeout=10_000)
+        agent = server.as_user("agent")
+        states = [agent.order(i).state.value for i in (first, second, third)]
+        assert states == ["dispatched", "dispatched", "received"]  # the third was not selected
+    finally:
+        workspace.stop()
