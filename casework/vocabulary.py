@@ -163,6 +163,9 @@ _WORK_LISTS: dict[str, Name] = {
     WorkList.DUE_SOON: Name("即将到期", "Due soon"),
     WorkList.OVERDUE: Name("已超期", "Overdue"),
     WorkList.CLOSED: _STATES[State.CLOSED],
+    WorkList.TO_DISPATCH: Name("待派单", "To dispatch"),
+    WorkList.TO_RULE: Name("待裁定", "Rulings"),
+    WorkList.TO_CALL_BACK: Name("待回访", "To call back"),
     WorkList.ALL: Name("全部工单", "All orders"),
 }
 

@@ -21,4 +21,8 @@ class WorkList(StrEnum):
     CLOSED = "closed"  # 已办结
     OVERDUE = "overdue"  # 已超期
     DUE_SOON = "due_soon"  # 即将到期
+    # The hotline centre's lists (a centre agent or supervisor):
+    TO_DISPATCH = "to_dispatch"  # 待派单: received orders the centre may dispatch
+    TO_RULE = "to_rule"  # 待裁定: a department's 退单 or 延期 request waiting for the centre's ruling
+    TO_CALL_BACK = "to_call_back"  # 待回访: replied orders to call back (and close or send back)
     ALL = "all"

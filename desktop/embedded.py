@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import uvicorn
 
-DEMO_USERS = ("handler", "chief", "head", "leader", "admin")
+DEMO_USERS = ("handler", "chief", "head", "leader", "agent", "supervisor", "admin")
 __all__ = ["DEMO_USERS", "SERVER_EXTRA", "EmbeddedServer", "ServerNotInstalled", "missing_server_packages"]
 
 #: What to install for the bundled server (pyproject.toml's ``server`` extra).

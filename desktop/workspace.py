@@ -420,6 +420,10 @@ class Workspace(QObject):
         """An administrator's calls to the server (the admin screens work online only)."""
         return Administration(self.client, self._ensure_session)
 
+    def ensure_session(self) -> None:
+        """Sign in again from the keyring if the desk opened offline (network lane; online-only calls)."""
+        self._ensure_session()
+
     def _ensure_session(self) -> None:
         """Opened offline: sign in again from the keyring as soon as the server answers."""
         if self.client.user is None:

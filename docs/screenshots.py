@@ -96,6 +96,8 @@ SCREEN_NAMES = {
     "AuditQueue": "audit",
     "Portfolio": "portfolio",
     "AdminArea": "admin",
+    "IntakeForm": "intake",
+    "CentreBoard": "board",
 }
 #: The administrator's tabs inside 管理, in their order.
 ADMIN_TABS = ["departments", "users", "categories", "chains", "calendar"]

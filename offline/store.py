@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from api_client.pages import PulledPage
-from casework.lifecycle import Command, check
+from casework.lifecycle import Command, check, check_input
 from casework.roles import Actor
 from casework.sync import (
     IN_FLIGHT,
@@ -287,8 +287,10 @@ class Store:
             if row is None:
                 raise UnknownOrder(order_id)
             local = row.local_json or row.server_json
-            check(command, actor, facts_from(local), at)
+            facts = facts_from(local)
+            check(command, actor, facts, at)
             args = mutation_args(body)  # no version: the server judges the order as it is then
+            check_input(command, facts, args)  # what the command carries (a supervisor's closing reason)
             if base is None:  # the free text as the user saw it before the edit
                 base = text_base(command, (local.get("draft") or {}).get("text", ""))
             mutation = Mutation(id=uuid.uuid4(), order_id=order_id, name=command, args=args, base=base)

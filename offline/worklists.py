@@ -59,6 +59,12 @@ def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement
             return and_(_open(), orders.c.due_at.is_not(None), orders.c.due_at < stamp)
         case WorkList.DUE_SOON:
             return and_(_open(), orders.c.due_at >= stamp, orders.c.due_at < soon)
+        case WorkList.TO_DISPATCH:
+            return and_(orders.c.state == "received", _can("dispatch"))
+        case WorkList.TO_RULE:
+            return or_(_can("rule_return"), _can("rule_extension"))
+        case WorkList.TO_CALL_BACK:
+            return and_(orders.c.state == "replied", or_(_can("record_callback"), _can("close"), _can("reopen")))
         case WorkList.ALL:
             return literal(True)
 

@@ -48,6 +48,15 @@ __all__ = [
     "restored_note",
 ]
 
+#: Commands only the centre has, done in the window's 转办/回访 dock (``ui.centre_panel``).
+CENTRE_DOCK_COMMANDS = (
+    Command.DISPATCH,
+    Command.CLOSE_AT_ONCE,
+    Command.RULE_RETURN,
+    Command.RULE_EXTENSION,
+    Command.RECORD_CALLBACK,
+)
+
 #: The bar's commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor).
 DESK_COMMANDS: dict[Command, str] = {
     Command.SIGN: "Ctrl+Shift+S",
@@ -511,6 +520,11 @@ class ActionBar(QWidget):
             action.setVisible(on)
             action.setEnabled(on)
             self.buttons[command].setVisible(on)
+        # The centre's own work on an order is done in the window's 转办/回访 dock, not in this bar.
+        elsewhere = bool(allowed & {c.value for c in CENTRE_DOCK_COMMANDS})
+        self.nothing.setText(
+            self.tr("在右侧「转办 / 回访」中办理") if elsewhere else self.tr("当前没有需要您处理的操作")
+        )
         self.nothing.setVisible(order is not None and not self.visible_commands())
 
     def visible_commands(self) -> list[str]:

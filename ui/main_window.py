@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDockWidget,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -30,12 +31,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casework.roles import CENTRE_ROLES, Role
 from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
 from ui.admin import AdminArea
 from ui.audit_queue import AuditQueue
+from ui.centre_board import CentreBoard
+from ui.centre_panel import CentrePanel
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
+from ui.intake import IntakeForm
 from ui.labels import (
     CITY_ZONE,
     local_time,
@@ -70,7 +75,23 @@ LISTS: list[WorkList] = [
     WorkList.ALL,
 ]
 
+#: The hotline centre's lists (a centre agent or supervisor), in order.
+CENTRE_LISTS: list[WorkList] = [
+    WorkList.TO_DISPATCH,
+    WorkList.TO_RULE,
+    WorkList.TO_CALL_BACK,
+    WorkList.OVERDUE,
+    WorkList.CLOSED,
+    WorkList.ALL,
+]
+
 LEADER_ROLES = ("leader_in_charge", "top_leader")
+
+
+def lists_for(role: str) -> list[WorkList]:
+    """The sidebar's lists of ``role``: the centre's or the departments' (and the leaders')."""
+    return CENTRE_LISTS if Role(role) in CENTRE_ROLES else LISTS
+
 
 #: Where each role starts: the first of these lists that is not empty.
 OPENING_LISTS: dict[str, list[WorkList]] = {
@@ -79,6 +100,8 @@ OPENING_LISTS: dict[str, list[WorkList]] = {
     "department_head": [WorkList.TO_REVIEW, WorkList.TO_SIGN, WorkList.OVERDUE, WorkList.ALL],
     "leader_in_charge": [WorkList.TO_REVIEW, WorkList.OVERDUE, WorkList.ALL],
     "top_leader": [WorkList.TO_REVIEW, WorkList.OVERDUE, WorkList.ALL],
+    "centre_agent": [WorkList.TO_DISPATCH, WorkList.TO_CALL_BACK, WorkList.TO_RULE, WorkList.ALL],
+    "centre_supervisor": [WorkList.TO_RULE, WorkList.TO_DISPATCH, WorkList.TO_CALL_BACK, WorkList.ALL],
 }
 
 #: Category and intake time: useful, but the list is narrow at 1366×768 (the header's menu shows them).
@@ -111,6 +134,7 @@ class MainWindow(QMainWindow):
         self.language = language
         self._notified: set[int] = set()
         user = workspace.user
+        self.lists = lists_for(user.role.value)
         self.setWindowTitle(
             self.tr("CaseDesk 12345工单办理 — %1（%2）")
             .replace("%1", user.name)
@@ -137,6 +161,28 @@ class MainWindow(QMainWindow):
             self.portfolio = Portfolio(workspace)
             self.portfolio.show_department.connect(self._show_department)
             self.tabs.insertTab(2, self.portfolio, self.tr("分管单位"))
+        self.intake: IntakeForm | None = None
+        self.centre_panel: CentrePanel | None = None
+        if user.role in CENTRE_ROLES:  # the centre takes calls: 受理 beside the work lists
+            self.intake = IntakeForm(workspace, self.model.names)
+            self.intake.saved.connect(lambda _id: self._refresh_timer.start())
+            self.tabs.insertTab(1, self.intake, self.tr("受理"))
+            self.centre_panel = CentrePanel(workspace, self.model.names)
+            self.order_view.loaded.connect(self.centre_panel.show_order)
+            dock = QDockWidget(self.tr("转办 / 回访"), self)
+            dock.setObjectName("centre_dock")
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+            dock.setWidget(self.centre_panel)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.centre_dock = dock
+            # Several rows (Ctrl/Shift+click) for a batch dispatch; the order in view is still the one clicked.
+            self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
+            self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.centre_board: CentreBoard | None = None
+        if user.role.value == "centre_supervisor":  # the duty supervisor's day
+            self.centre_board = CentreBoard(workspace, self.model.names)
+            self.centre_board.open_order.connect(self._show_from_elsewhere)
+            self.tabs.insertTab(2, self.centre_board, self.tr("值班看板"))
         self.tabs.currentChanged.connect(self._on_tab)
         self.admin_area: AdminArea | None = None
         if user.role.value == "admin":  # an administrator's work is here (they see no orders)
@@ -239,6 +285,8 @@ class MainWindow(QMainWindow):
             "chief": self.tr("科长（住建局）"),
             "head": self.tr("单位负责人（住建局）"),
             "leader": self.tr("市分管领导"),
+            "agent": self.tr("热线坐席"),
+            "supervisor": self.tr("值班长"),
         }.get(username, username)
 
     def _fill_filters(self) -> None:
@@ -271,7 +319,7 @@ class MainWindow(QMainWindow):
     def _build_workbench(self) -> QWidget:
         self.sidebar = QListWidget()
         self.sidebar.setMaximumWidth(170)
-        for work_list in LISTS:
+        for work_list in self.lists:
             item = QListWidgetItem(work_list_label(work_list))
             item.setData(Qt.ItemDataRole.UserRole, work_list.value)
             item.setData(Qt.ItemDataRole.UserRole + 1, work_list_label(work_list))
@@ -361,7 +409,7 @@ class MainWindow(QMainWindow):
         self.addActions([find, sync])
         self.find_action, self.sync_action = find, sync
         self.list_actions: list[QAction] = []
-        for number, work_list in enumerate(LISTS[:9], start=1):
+        for number, work_list in enumerate(self.lists[:9], start=1):
             action = QAction(work_list_label(work_list), self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, row=number - 1: self.sidebar.setCurrentRow(row))
@@ -457,10 +505,17 @@ class MainWindow(QMainWindow):
             )
             self._show(state["order"])
 
+    def _on_selection(self, *_: Any) -> None:
+        if self.centre_panel is not None:
+            rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+            self.centre_panel.set_selection([i for i in (self.model.order_id(r) for r in rows) if i is not None])
+
     def _on_tab(self, index: int) -> None:
         """The list's filters stand in the toolbar only while the list is in front (they filter nothing else)."""
         for action in self._filter_actions:
             action.setVisible(index == 0)
+        if self.centre_panel is not None:  # the order's 转办/回访 stand beside the work lists only
+            self.centre_dock.setVisible(index == 0)
 
     def _on_search_typed(self, text: str) -> None:
         """The search covers every list: typed on another tab, it brings the work list with its results forward."""
@@ -502,7 +557,7 @@ class MainWindow(QMainWindow):
             # Read before counting: counts begun after the first sync reported include what it brought.
             settled = workspace.first_sync_reported or not workspace.status.online
             now = datetime.now(UTC)
-            counts: dict[str, Any] = reads.counts(LISTS, now)
+            counts: dict[str, Any] = reads.counts(self.lists, now)
             counts["_urgent"] = reads.urgent_to_sign(now, limit=20)
             counts["_settled"] = settled
             return counts
@@ -541,7 +596,7 @@ class MainWindow(QMainWindow):
     def _opening_row(self, counts: dict[str, Any]) -> int:
         """The first list with something in it, in the order that matters to this role (OPENING_LISTS)."""
         preferred = OPENING_LISTS.get(self.workspace.user.role.value, [WorkList.TO_REVIEW, WorkList.MINE])
-        rows = {wl: i for i, wl in enumerate(LISTS)}
+        rows = {wl: i for i, wl in enumerate(self.lists)}
         for work_list in preferred:
             if counts.get(work_list.value):
                 return rows[work_list]
@@ -604,7 +659,7 @@ class MainWindow(QMainWindow):
             self.department.addItem(self.model.names.department(department_id), department_id)
             index = self.department.count() - 1
         self.department.setCurrentIndex(index)
-        self.sidebar.setCurrentRow(LISTS.index(WorkList.ALL))
+        self.sidebar.setCurrentRow(self.lists.index(WorkList.ALL))
 
     def _show_from_elsewhere(self, order_id: int) -> None:
         """Open an order chosen outside the work lists (the audit queue) in the workbench."""
@@ -636,7 +691,7 @@ class MainWindow(QMainWindow):
         self.order_view.print_requested.connect(self.printer.preview)
         self.menus = WindowMenus(self)
         self.row_menu = RowMenu(self)
-        self.model.list_names = {wl.value: work_list_label(wl) for wl in LISTS}
+        self.model.list_names = {wl.value: work_list_label(wl) for wl in self.lists}
         # Number and title: where a search hit is seen; before the title, the hit's work list.
         self.hit_delegate = HitDelegate(lambda: self.model.search_terms, self.table)
         self.title_delegate = HitDelegate(lambda: self.model.search_terms, self.table, tag=self.model.where_tag)
@@ -735,6 +790,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:
         self._clock.stop()
         kept, dropped = self.order_view.keep_drafts()  # what is typed goes to the local drafts now
+        if self.intake is not None:
+            self.intake.keep_draft()  # a call half typed stays on this PC
         if self.notice_on_close:
             self.close_notice = what_stays(self.workspace, kept, dropped)
         super().closeEvent(event)

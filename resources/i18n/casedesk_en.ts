@@ -48,25 +48,31 @@
 <context>
     <name>ActionBar</name>
     <message>
-        <location filename="../../ui/actions.py" line="93"/>
+        <location filename="../../ui/actions.py" line="102"/>
         <source>北京时间 %1</source>
-        <extracomment>The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
+        <extracomment>Commands only the centre has, done in the window&apos;s 转办/回访 dock (``ui.centre_panel``). The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="94"/>
+        <location filename="../../ui/actions.py" line="103"/>
         <source>已恢复未保存的内容（%1）</source>
         <translation>Restored what was not saved (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="481"/>
+        <location filename="../../ui/actions.py" line="490"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="496"/>
+        <location filename="../../ui/actions.py" line="505"/>
+        <location filename="../../ui/actions.py" line="526"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="526"/>
+        <source>在右侧「转办 / 回访」中办理</source>
+        <translation>Done in the Dispatch / callback panel on the right</translation>
     </message>
 </context>
 <context>
@@ -134,17 +140,17 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="303"/>
+        <location filename="../../ui/actions.py" line="312"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="305"/>
+        <location filename="../../ui/actions.py" line="314"/>
         <source>本单位没有可分派的经办人（请同步后再试）。</source>
         <translation>This department has no handler to assign (sync, then try again).</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="309"/>
+        <location filename="../../ui/actions.py" line="318"/>
         <source>请选择经办人。</source>
         <translation>Please choose a handler.</translation>
     </message>
@@ -519,6 +525,423 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>CentreBoard</name>
+    <message>
+        <location filename="../../ui/centre_board.py" line="74"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="81"/>
+        <source>时段</source>
+        <translation>Hour</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="81"/>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="82"/>
+        <location filename="../../ui/centre_board.py" line="84"/>
+        <source>工单编号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="82"/>
+        <location filename="../../ui/centre_board.py" line="84"/>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="82"/>
+        <source>渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="82"/>
+        <source>已等待（分钟）</source>
+        <translation>Waiting (min)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="83"/>
+        <source>承办单位</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="83"/>
+        <source>超期件数</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="84"/>
+        <source>答复时间</source>
+        <translation>Replied at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="84"/>
+        <source>已回访次数</source>
+        <translation>Callback attempts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="87"/>
+        <source>今日受理（按时段、渠道）</source>
+        <translation>Today&apos;s intake (by hour and channel)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="88"/>
+        <source>超时未派单</source>
+        <translation>Waiting for dispatch beyond the target</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="89"/>
+        <source>各单位超期</source>
+        <translation>Overdue by department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="90"/>
+        <source>待回访</source>
+        <translation>To call back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="120"/>
+        <source>离线：值班看板需联网查看</source>
+        <translation>Offline: the duty board needs the server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_board.py" line="137"/>
+        <source>%1 今日受理 %2 件 · 超过 %3 分钟未派单 %4 件 · 超期 %5 件 · 待回访 %6 件（更新于 %7）</source>
+        <translation>%1: %2 taken in · %4 waiting for dispatch over %3 min · %5 overdue · %6 callbacks due (as of %7)</translation>
+    </message>
+</context>
+<context>
+    <name>CentrePanel</name>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="64"/>
+        <location filename="../../ui/centre_panel.py" line="237"/>
+        <source>选择一张工单</source>
+        <translation>Choose an order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="72"/>
+        <source>转办</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="91"/>
+        <source>派单</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="93"/>
+        <location filename="../../ui/centre_panel.py" line="433"/>
+        <source>批量派单…</source>
+        <translation>Dispatch in batch…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="94"/>
+        <source>把「待派单」中同一分类的工单一并派给所选单位</source>
+        <translation>Dispatch every order of this category in &quot;To dispatch&quot; to the chosen department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="101"/>
+        <source>主办单位</source>
+        <translation>Lead department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="102"/>
+        <source>协办单位</source>
+        <translation>Co-handling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="103"/>
+        <source>复杂程度</source>
+        <translation>Complexity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="112"/>
+        <location filename="../../ui/centre_panel.py" line="119"/>
+        <source>直接办结</source>
+        <translation>Close at once</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="115"/>
+        <source>答复市民的内容</source>
+        <translation>The answer to the citizen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="118"/>
+        <source>政策依据（可选）</source>
+        <translation>Policy basis (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="122"/>
+        <source>答复</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="123"/>
+        <source>依据</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="127"/>
+        <source>裁定</source>
+        <translation>Ruling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="136"/>
+        <source>裁定意见（不同意时必填）</source>
+        <translation>Comment (required to refuse)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="143"/>
+        <source>改派单位</source>
+        <translation>Dispatch instead to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="145"/>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="153"/>
+        <source>回访</source>
+        <translation>Callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="166"/>
+        <source>问题已解决</source>
+        <translation>Problem resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="169"/>
+        <location filename="../../ui/centre_panel.py" line="184"/>
+        <source>市民原话</source>
+        <translation>The citizen&apos;s words</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="171"/>
+        <source>记录回访</source>
+        <translation>Record callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="175"/>
+        <source>重办要求，或值班长办结的理由</source>
+        <translation>What to re-handle, or the supervisor&apos;s reason to close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="176"/>
+        <source>值班长办结</source>
+        <translation>Close as supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="176"/>
+        <source>办结</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="178"/>
+        <source>重办</source>
+        <translation>Re-handle</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="182"/>
+        <source>回访结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="186"/>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="249"/>
+        <source>正在获取派单建议…</source>
+        <translation>Fetching the dispatch suggestion…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="287"/>
+        <source>离线：没有派单建议，按分类默认单位；派单将在联网后同步。</source>
+        <translation>Offline: no suggestion; the category&apos;s department is chosen, and the dispatch syncs once online.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="297"/>
+        <source>分类默认</source>
+        <translation>category&apos;s default</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="298"/>
+        <source>近%1件中承办%2件</source>
+        <translation>led %2 of the latest %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="300"/>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="302"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="304"/>
+        <source>建议：%1</source>
+        <translation>Suggested: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="304"/>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="304"/>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="305"/>
+        <source>签收时限 %1，答复时限 %2（%3个工作日）</source>
+        <translation>Sign by %1, reply by %2 (%3 working days)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="309"/>
+        <source>（暂定：该年度节假日安排未发布）</source>
+        <translation>(provisional: the year&apos;s holiday calendar is not published)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="315"/>
+        <source>答复：%1</source>
+        <translation>Reply: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="317"/>
+        <source>依据：%1</source>
+        <translation>Basis: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="323"/>
+        <source>本轮已回访 %1 次</source>
+        <translation>%1 callback attempts this round</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="324"/>
+        <source>，上次：%1</source>
+        <translation>, last: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="340"/>
+        <source>%1 申请退单：%2 — %3</source>
+        <translation>%1 asks to return it: %2 — %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="345"/>
+        <source>同意退单并改派</source>
+        <translation>Accept and redispatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="346"/>
+        <source>不同意退单</source>
+        <translation>Refuse the return</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="355"/>
+        <source>申请延期 %1 个工作日（至 %2）：%3</source>
+        <translation>Extension of %1 working days asked (to %2): %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="360"/>
+        <source>批准延期</source>
+        <translation>Approve the extension</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="361"/>
+        <source>不批准</source>
+        <translation>Deny</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="370"/>
+        <source>不同意时请填写裁定意见</source>
+        <translation>To refuse, write a comment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="378"/>
+        <source>已同意退单，改派 %1</source>
+        <translation>Return accepted; dispatched to %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="380"/>
+        <source>已驳回退单申请</source>
+        <translation>Return refused</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="384"/>
+        <source>已批准延期</source>
+        <translation>Extension approved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="384"/>
+        <source>未批准延期</source>
+        <translation>Extension denied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="425"/>
+        <source>已派单给 %1</source>
+        <translation>Dispatched to %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="431"/>
+        <source>批量派单所选 %1 件</source>
+        <translation>Dispatch the %1 selected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="441"/>
+        <source>正在批量派单…</source>
+        <translation>Dispatching in batch…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="461"/>
+        <source>%1 已派单</source>
+        <translation>%1 dispatched</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="463"/>
+        <source>%1 未派单：%2</source>
+        <translation>%1 not dispatched: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="471"/>
+        <source>批量派单：%1 件已派，%2 件未派</source>
+        <translation>Batch: %1 dispatched, %2 not</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="482"/>
+        <source>直接办结：请填写答复内容</source>
+        <translation>Close at once: write the answer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="486"/>
+        <source>已直接办结</source>
+        <translation>Closed at once</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="495"/>
+        <source>已记录回访：%1</source>
+        <translation>Callback recorded: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="503"/>
+        <source>重办：请在「说明」中写明重办要求</source>
+        <translation>Re-handle: write what is to be done in &quot;Note&quot;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="506"/>
+        <source>已退回重办</source>
+        <translation>Sent back for re-handling</translation>
+    </message>
+</context>
+<context>
     <name>ChainsPage</name>
     <message>
         <location filename="../../ui/admin/chains.py" line="56"/>
@@ -703,27 +1126,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommandDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="140"/>
+        <location filename="../../ui/actions.py" line="149"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="141"/>
+        <location filename="../../ui/actions.py" line="150"/>
         <source>提交（Ctrl+Enter）</source>
         <translation>Submit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="142"/>
+        <location filename="../../ui/actions.py" line="151"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="224"/>
+        <location filename="../../ui/actions.py" line="233"/>
         <source>%1 — %2 %3</source>
         <translation>%1 — %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="229"/>
+        <location filename="../../ui/actions.py" line="238"/>
         <source>工单 %1：%2</source>
         <translation>Order %1: %2</translation>
     </message>
@@ -731,32 +1154,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="264"/>
+        <location filename="../../ui/actions.py" line="273"/>
         <source>退回原因和修改要求（必填）</source>
         <translation>Why it is returned and what to change (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="264"/>
+        <location filename="../../ui/actions.py" line="273"/>
         <source>审核意见（可不填）</source>
         <translation>Review comment (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="266"/>
+        <location filename="../../ui/actions.py" line="275"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="269"/>
+        <location filename="../../ui/actions.py" line="278"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="271"/>
+        <location filename="../../ui/actions.py" line="280"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="276"/>
+        <location filename="../../ui/actions.py" line="285"/>
         <source>退回时必须填写意见，说明需要怎样修改。</source>
         <translation>A comment is required when returning: say what needs to change.</translation>
     </message>
@@ -1194,27 +1617,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="319"/>
+        <location filename="../../ui/actions.py" line="328"/>
         <source> 个工作日</source>
         <translation> working days</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="320"/>
+        <location filename="../../ui/actions.py" line="329"/>
         <source>需要延期的原因，如：需协调多个部门、等待施工条件</source>
         <translation>Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="321"/>
+        <location filename="../../ui/actions.py" line="330"/>
         <source>延期天数</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="322"/>
+        <location filename="../../ui/actions.py" line="331"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="328"/>
+        <location filename="../../ui/actions.py" line="337"/>
         <source>请填写延期原因。</source>
         <translation>Please give the reason for the extension.</translation>
     </message>
@@ -1250,6 +1673,193 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/order/image_viewer.py" line="81"/>
         <source>无法显示这张图片</source>
         <translation>Cannot display this image</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeForm</name>
+    <message>
+        <location filename="../../ui/intake.py" line="67"/>
+        <source>来电号码，查询历史工单</source>
+        <extracomment>After the last keystroke: look up similar orders, and keep the draft.</extracomment>
+        <translation>Caller’s number (finds earlier orders)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="68"/>
+        <source>保密</source>
+        <translation>Confidential</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="69"/>
+        <source>同意承办单位联系</source>
+        <translation>May be contacted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="75"/>
+        <source>输入分类名称或编码</source>
+        <translation>Type a category name or code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="87"/>
+        <source>详细地址</source>
+        <translation>Street address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="98"/>
+        <source>市民诉求内容</source>
+        <translation>The citizen’s request</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="107"/>
+        <location filename="../../ui/intake.py" line="403"/>
+        <source>区县</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="108"/>
+        <location filename="../../ui/intake.py" line="404"/>
+        <source>街道</source>
+        <translation>Street</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="115"/>
+        <source>渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="116"/>
+        <location filename="../../ui/intake.py" line="397"/>
+        <source>来电人</source>
+        <translation>Caller</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="117"/>
+        <location filename="../../ui/intake.py" line="398"/>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="118"/>
+        <source>诉求类型</source>
+        <translation>Request kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="119"/>
+        <location filename="../../ui/intake.py" line="399"/>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="120"/>
+        <source>区县/街道</source>
+        <translation>District / street</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="121"/>
+        <location filename="../../ui/intake.py" line="402"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="122"/>
+        <source>紧急/重要</source>
+        <translation>Urgency / importance</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="123"/>
+        <location filename="../../ui/intake.py" line="400"/>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="124"/>
+        <location filename="../../ui/intake.py" line="401"/>
+        <source>诉求内容</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="132"/>
+        <source>保存受理（Ctrl+Enter）</source>
+        <translation>Save intake (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="134"/>
+        <source>清空</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="155"/>
+        <source>合并到此单</source>
+        <translation>Merge into this order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="156"/>
+        <source>保存这次来电并合并到所选的未办结工单，不另立新单</source>
+        <translation>Save this call and merge it into the selected open order instead of a new one</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="162"/>
+        <source>相似的未办结工单</source>
+        <translation>Similar open orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="163"/>
+        <source>来电人的历史工单</source>
+        <translation>The caller’s earlier orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="279"/>
+        <source>已恢复上次未保存的受理内容（%1）</source>
+        <translation>Restored the unsaved intake (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="338"/>
+        <source>相似的未办结工单（%1）</source>
+        <translation>Similar open orders (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="345"/>
+        <source>来电人的历史工单（%1）</source>
+        <translation>The caller’s earlier orders (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="350"/>
+        <source>同一来电人</source>
+        <translation>Same caller</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="351"/>
+        <source>同一地址</source>
+        <translation>Same address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="352"/>
+        <source>同一分类</source>
+        <translation>Same category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="353"/>
+        <source>内容相似</source>
+        <translation>Similar text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="428"/>
+        <source>分类：请从列表中选择一个分类</source>
+        <translation>Category: choose one from the list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="450"/>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="463"/>
+        <source>已受理 %1，并合并到所选工单</source>
+        <translation>Took in %1 and merged it into the selected order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="465"/>
+        <source>已受理 %1，可在「待派单」中派单</source>
+        <translation>Took in %1; dispatch it from &quot;To dispatch&quot;</translation>
     </message>
 </context>
 <context>
@@ -1383,271 +1993,296 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="93"/>
+        <location filename="../../ui/main_window.py" line="116"/>
         <source>任意时限</source>
-        <extracomment>The work lists in the sidebar, in order (named by ui.labels.work_list_label, from casework.vocabulary). Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
+        <extracomment>The work lists in the sidebar, in order (named by ui.labels.work_list_label, from casework.vocabulary). The hotline centre&apos;s lists (a centre agent or supervisor), in order. Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94"/>
+        <location filename="../../ui/main_window.py" line="117"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="118"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96"/>
+        <location filename="../../ui/main_window.py" line="119"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="115"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
-        <location filename="../../ui/main_window.py" line="618"/>
+        <location filename="../../ui/main_window.py" line="153"/>
+        <location filename="../../ui/main_window.py" line="673"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="160"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="169"/>
+        <source>受理</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="172"/>
+        <source>转办 / 回访</source>
+        <translation>Dispatch / callback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="185"/>
+        <source>值班看板</source>
+        <translation>Duty board</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="177"/>
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="228"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="288"/>
+        <source>热线坐席</source>
+        <translation>Hotline agent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="289"/>
+        <source>值班长</source>
+        <translation>Centre supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="453"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="468"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="471"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="426"/>
+        <location filename="../../ui/main_window.py" line="474"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="532"/>
+        <location filename="../../ui/main_window.py" line="587"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="659"/>
+        <location filename="../../ui/main_window.py" line="714"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="672"/>
+        <location filename="../../ui/main_window.py" line="727"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="706"/>
+        <location filename="../../ui/main_window.py" line="761"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="724"/>
+        <location filename="../../ui/main_window.py" line="779"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="726"/>
+        <location filename="../../ui/main_window.py" line="781"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="728"/>
+        <location filename="../../ui/main_window.py" line="783"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="730"/>
+        <location filename="../../ui/main_window.py" line="785"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="732"/>
+        <location filename="../../ui/main_window.py" line="787"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="406"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="240"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="253"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="385"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="355"/>
+        <location filename="../../ui/main_window.py" line="403"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="551"/>
+        <location filename="../../ui/main_window.py" line="606"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="553"/>
+        <location filename="../../ui/main_window.py" line="608"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="559"/>
+        <location filename="../../ui/main_window.py" line="614"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="562"/>
+        <location filename="../../ui/main_window.py" line="617"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="562"/>
+        <location filename="../../ui/main_window.py" line="617"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="565"/>
+        <location filename="../../ui/main_window.py" line="620"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="569"/>
+        <location filename="../../ui/main_window.py" line="624"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="571"/>
+        <location filename="../../ui/main_window.py" line="626"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="573"/>
+        <location filename="../../ui/main_window.py" line="628"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="589"/>
+        <location filename="../../ui/main_window.py" line="644"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="591"/>
+        <location filename="../../ui/main_window.py" line="646"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="618"/>
+        <location filename="../../ui/main_window.py" line="673"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -1655,17 +2290,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="284"/>
+        <location filename="../../ui/actions.py" line="293"/>
         <source>仅本单位和中心可见，不会告知市民</source>
         <translation>Seen only by this department and the centre, never by the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="285"/>
+        <location filename="../../ui/actions.py" line="294"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="291"/>
+        <location filename="../../ui/actions.py" line="300"/>
         <source>请填写备注内容。</source>
         <translation>Please write the note.</translation>
     </message>
@@ -1673,72 +2308,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OnsiteCheckDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="365"/>
+        <location filename="../../ui/actions.py" line="374"/>
         <source>纬度，如 32.7847</source>
         <translation>Latitude, e.g. 32.7847</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="368"/>
+        <location filename="../../ui/actions.py" line="377"/>
         <source>经度，如 119.4432</source>
         <translation>Longitude, e.g. 119.4432</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="376"/>
+        <location filename="../../ui/actions.py" line="385"/>
         <source>核查发现的情况、已采取的措施</source>
         <translation>What was found, and what was done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="379"/>
+        <location filename="../../ui/actions.py" line="388"/>
         <source>核查时间</source>
         <translation>Checked at</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="380"/>
+        <location filename="../../ui/actions.py" line="389"/>
         <source>位置（GPS）</source>
         <translation>Location (GPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="381"/>
+        <location filename="../../ui/actions.py" line="390"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="382"/>
+        <location filename="../../ui/actions.py" line="391"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="410"/>
+        <location filename="../../ui/actions.py" line="419"/>
         <source>取自照片 %1</source>
         <translation>From photo %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="414"/>
+        <location filename="../../ui/actions.py" line="423"/>
         <source>照片处理中，请稍候…</source>
         <translation>Processing photos, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="418"/>
+        <location filename="../../ui/actions.py" line="427"/>
         <source>照片还在处理中，请稍候再提交。</source>
         <translation>Photos are still being processed; please submit in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="422"/>
+        <location filename="../../ui/actions.py" line="431"/>
         <source>请填写核查情况或添加照片。</source>
         <translation>Please enter the findings or add photos.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="424"/>
+        <location filename="../../ui/actions.py" line="433"/>
         <source>一次核查最多 %1 张照片。</source>
         <translation>At most %1 photos per check.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="427"/>
+        <location filename="../../ui/actions.py" line="436"/>
         <source>请同时填写纬度和经度，或都不填。</source>
         <translation>Enter both latitude and longitude, or neither.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="431"/>
+        <location filename="../../ui/actions.py" line="440"/>
         <source>经纬度格式不正确。</source>
         <translation>Latitude or longitude is not a valid number.</translation>
     </message>
@@ -3016,22 +3651,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReturnRequestDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="338"/>
+        <location filename="../../ui/actions.py" line="347"/>
         <source>说明理由，并尽量写明应由哪个单位办理</source>
         <translation>Explain why, and if possible name the department that should handle it</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="339"/>
+        <location filename="../../ui/actions.py" line="348"/>
         <source>退单类型</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="340"/>
+        <location filename="../../ui/actions.py" line="349"/>
         <source>理由</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="346"/>
+        <location filename="../../ui/actions.py" line="355"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
     </message>

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from casework.deadlines import SHANGHAI
+from casework.errors import CommandRefused, Refusal
 from casework.lifecycle import Command, allowed_commands
 from casework.order import CallbackOutcome
 from casework.roles import Actor, Role
+from casework.schemas import CloseBody, RecordCallbackBody
+from offline import Store
 from offline.effects import apply_mutation
 from offline.facts import facts_from
-from tests.fixtures.orders import order
+from tests.fixtures.orders import order, pull, upsert
 
 AGENT = Actor(user_id=1, role=Role.CENTRE_AGENT, department_id=9)
 SUPERVISOR = Actor(user_id=2, role=Role.CENTRE_SUPERVISOR, department_id=9)
@@ -57,3 +62,15 @@ def test_supervision_shows_at_once() -> None:
     copy = apply_mutation(copy, Command.REMIND, {"note": "请加快"}, AGENT, AT)
     assert copy["supervised"] is True and copy["reminders"] == 1
     assert [(s["kind"], s["note"]) for s in copy["supervision"]] == [("supervise", "三日内办结"), ("remind", "请加快")]
+
+
+def test_the_supervisors_close_after_an_unsatisfied_callback_needs_a_reason_on_the_desk(store: Store) -> None:
+    """check_input as the server applies it: refused at once on the desk, not at the next sync."""
+    store.apply_pull(pull(upsert(order(1, "replied", allowed_commands=["record_callback"]), 1)))
+    store.record(SUPERVISOR, 1, Command.RECORD_CALLBACK, RecordCallbackBody(version=1, outcome="unsatisfied"))
+    with pytest.raises(CommandRefused) as refused:
+        store.record(SUPERVISOR, 1, Command.CLOSE, CloseBody(version=1, note=" "))
+    assert refused.value.code == Refusal.CLOSE_REASON_REQUIRED.value
+    assert [m["name"] for m in store.outbox(1)] == ["record_callback"]  # nothing half-saved
+    store.record(SUPERVISOR, 1, Command.CLOSE, CloseBody(version=1, note="已多次协调"))
+    assert store.order(1)["state"] == "closed"  # type: ignore[index]

@@ -87,6 +87,26 @@ def test_each_list_holds_what_its_name_says(city: Store) -> None:
     assert set(_ids(city, WorkList.ALL)) == {1, 2, 3, 4, 5, 6}
 
 
+def test_the_centres_lists_hold_what_the_centre_may_act_on(store: Store) -> None:
+    """待派单, 待裁定 and 待回访 follow what the centre may do now (the actions casework computed)."""
+    agent = Actor(user_id=1, role=Role.CENTRE_AGENT, department_id=1)
+    store.apply_pull(
+        pull(
+            upsert(order(11, "received", title="新来电", allowed_commands=["dispatch", "merge"]), 1),
+            upsert(order(12, "return_requested", title="申请退单", allowed_commands=["rule_return"]), 2),
+            upsert(order(13, "in_progress", title="申请延期", allowed_commands=["rule_extension", "supervise"]), 3),
+            upsert(order(14, "replied", title="待回访", due_at=_due(5), allowed_commands=["record_callback"]), 4),
+            upsert(order(15, "replied", title="已回访", due_at=_due(1), allowed_commands=["close", "reopen"]), 5),
+            upsert(order(16, "in_progress", title="办理中", allowed_commands=["supervise", "remind"]), 6),
+            upsert(order(17, "received", title="他人不可派", allowed_commands=[]), 7),
+        )
+    )
+    assert _ids(store, WorkList.TO_DISPATCH, agent) == [11]
+    assert _ids(store, WorkList.TO_RULE, agent) == [12, 13]
+    assert _ids(store, WorkList.TO_CALL_BACK, agent) == [15, 14]  # by deadline
+    assert set(_ids(store, WorkList.ALL, agent)) == set(range(11, 18))
+
+
 def test_a_chief_sees_the_departments_orders_in_hand(city: Store) -> None:
     """办理中 and 退回待办 of a chief (or head) are the department's, whoever handles them."""
     chief = Actor(user_id=5, role=Role.SECTION_CHIEF, department_id=3, may_sign=True)

@@ -1,0 +1,448 @@
+"""The centre's desk against a real server process: a hotline agent's work lists and the 受理 form
+(similar orders and the caller's while typing, Ctrl+Enter to save, merge, nothing lost offline)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from casework.lifecycle import Command
+from casework.schemas import AssignHandlerBody, OrderIntake, RequestExtensionBody, RequestReturnBody, SignBody
+from desktop.intake import INTAKE_DRAFT
+from desktop.reads import WorkList
+from desktop.session import sign_in
+from desktop.tasks import TaskRunner
+from tests.fixtures.gestures import click_list_item, click_row, ime
+from tests.fixtures.server_process import ServerProcess
+from ui.main_window import CENTRE_LISTS, MainWindow
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "demo1234"
+PHONE = "13912345678"  # the caller of ServerProcess.new_order
+
+
+@pytest.fixture(scope="module")
+def centre_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = ServerProcess(tmp_path_factory.mktemp("centre-server"))
+    process.start()
+    yield process
+    process.stop()
+
+
+def _open_desk(qtbot: Any, server: ServerProcess, root: Path, username: str = "agent") -> MainWindow:
+    workspace = sign_in(server.url, username, PASSWORD, root, TaskRunner())
+    assert workspace.sync_once().ok
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _sidebar(window: MainWindow) -> list[str]:
+    return [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+
+
+def _type_intake(qtbot: Any, window: MainWindow, title: str, phone: str = PHONE) -> None:
+    form = window.intake
+    assert form is not None
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(window.tabs.indexOf(form)).center())
+    ime(form.caller_name, "王芳")
+    QTest.keyClick(form.caller_name, Qt.Key.Key_Tab)
+    QTest.keyClicks(form.phone, phone)
+    form.category.setFocus()
+    QTest.keyClicks(form.category, "0101")  # the completer offers "道路维修 0101": ↓ and Enter take it
+    popup = form.category.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    QTest.keyClick(popup, Qt.Key.Key_Down)
+    QTest.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=3000)
+    window.activateWindow()  # the offscreen platform leaves the closed popup "active"; a window manager would not
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    assert form.category.text() == "道路维修 0101"
+    ime(form.address, "高邮市文汇路88号")
+    ime(form.title, title)
+    ime(form.description, f"{title}，晚上出行很不安全。")
+
+
+def test_agent_gets_the_centres_lists_and_takes_a_call(
+    qtbot: Any, tmp_path: Path, centre_server: ServerProcess
+) -> None:
+    server = centre_server
+    earlier = server.new_order("文汇路路灯不亮")  # the same caller's order, dispatched: open
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace = window.workspace
+    try:
+        names = [window.tr(text) for _, text in CENTRE_LISTS]
+        assert [t.split("  (")[0] for t in _sidebar(window)] == names
+        assert "受理" in [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+        _type_intake(qtbot, window, "文汇路路灯还是不亮")
+        form = window.intake
+        assert form is not None
+        typed = time.perf_counter()
+        # While typing: the caller's open order is offered for 合并, and listed among their orders.
+        qtbot.waitUntil(lambda: form.similar.count() > 0 and form.caller_orders.count() > 0, timeout=10_000)
+        print(f"last keystroke to suggestions: {(time.perf_counter() - typed) * 1000:.0f} ms (300 ms of it the pause)")
+        similar_ids = [form.similar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(form.similar.count())]
+        assert earlier in similar_ids
+        caller_ids = [
+            form.caller_orders.item(i).data(Qt.ItemDataRole.UserRole) for i in range(form.caller_orders.count())
+        ]
+        assert earlier in caller_ids
+        # The draft is kept under order id 0 while typing.
+        qtbot.waitUntil(lambda: workspace.store.draft(*INTAKE_DRAFT) is not None, timeout=5000)
+        assert workspace.store.draft(*INTAKE_DRAFT)["content"]["title"] == "文汇路路灯还是不亮"  # type: ignore[index]
+
+        # Ctrl+Enter in the request text saves a new order; it waits in 待派单.
+        started = time.perf_counter()
+        QTest.keyClick(form.description, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        on_ui_thread = (time.perf_counter() - started) * 1000
+        assert on_ui_thread < 50, f"saving held the UI thread {on_ui_thread:.1f} ms"  # the issue's target
+        print(f"intake save on the UI thread: {on_ui_thread:.1f} ms")
+        qtbot.waitUntil(lambda: "已受理" in form.notice.text(), timeout=10_000)
+        number = re.search(r"GY\d{8}-\d{4}", form.notice.text()).group(0)  # type: ignore[union-attr]
+        agent = server.as_user("agent")
+        created = agent.orders(q=number).items
+        assert [(o.number, o.state.value, o.title) for o in created] == [(number, "received", "文汇路路灯还是不亮")]
+        assert form.title.text() == "" and form.description.toPlainText() == ""
+        qtbot.waitUntil(lambda: workspace.store.draft(*INTAKE_DRAFT) is None, timeout=5000)
+        qtbot.waitUntil(lambda: window.sidebar.item(0).text().startswith("待派单  ("), timeout=10_000)
+
+        # Bad input: no category, no text — said beside the form, nothing sent.
+        before = agent.orders(phone="13800001111").items
+        ime(form.title, "只写了标题")
+        QTest.keyClicks(form.phone, "13800001111")
+        QTest.keyClick(form.phone, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert "分类" in form.problem.text() and "诉求内容" in form.problem.text()
+        assert agent.orders(phone="13800001111").items == before
+
+        # 合并到此单: the duplicate call is registered and merged into the open order.
+        form.clear()
+        _type_intake(qtbot, window, "文汇路88号门口路灯坏了", phone="13700002222")
+        qtbot.waitUntil(
+            lambda: (
+                earlier in [form.similar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(form.similar.count())]
+            ),
+            timeout=10_000,
+        )
+        row = next(
+            i for i in range(form.similar.count()) if form.similar.item(i).data(Qt.ItemDataRole.UserRole) == earlier
+        )
+        rect = form.similar.visualItemRect(form.similar.item(row))
+        qtbot.mouseClick(form.similar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert form.merge_button.isEnabled()
+        qtbot.mouseClick(form.merge_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "合并" in form.notice.text(), timeout=10_000)
+        merged = agent.orders(phone="13700002222").items
+        assert [o.state.value for o in merged] == ["merged"]
+    finally:
+        workspace.stop()
+
+
+def test_offline_the_intake_is_kept_and_comes_back(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    """The network drops mid-call: saving says so, the draft stays, and a new window brings it back."""
+    server = centre_server
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace = window.workspace
+    try:
+        server.stop()
+        workspace.sync_once()  # the desk learns it is offline
+        qtbot.waitUntil(lambda: not workspace.status.online, timeout=10_000)
+        _type_intake(qtbot, window, "海潮路井盖缺失")
+        form = window.intake
+        assert form is not None
+        QTest.keyClick(form.title, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: "离线" in form.problem.text(), timeout=10_000)
+        assert form.title.text() == "海潮路井盖缺失"  # nothing lost
+        window.close()
+        qtbot.waitUntil(lambda: workspace.store.draft(*INTAKE_DRAFT) is not None, timeout=5000)
+        again = MainWindow(workspace)
+        qtbot.addWidget(again)
+        assert again.intake is not None
+        qtbot.waitUntil(lambda: again.intake.title.text() == "海潮路井盖缺失", timeout=5000)  # type: ignore[union-attr]
+        assert again.intake.category.text() == "道路维修 0101"  # type: ignore[union-attr]
+        assert "已恢复" in again.intake.notice.text()  # type: ignore[union-attr]
+    finally:
+        server.start()
+        workspace.stop()
+
+
+def _received(server: ServerProcess, title: str, phone: str = "13600003333") -> int:
+    """A call taken at the centre by API and left waiting for dispatch (test data, not the desk's work)."""
+    agent = server.as_user("agent")
+    intake = {
+        "channel": "wechat",
+        "citizen": {"name": "李明", "phone": phone},
+        "kind": "complaint",
+        "category_code": "0101",
+        "title": title,
+        "description": f"{title}，请尽快处理。",
+        "address": "高邮市盂城路1号",
+    }
+    return agent.create_order(OrderIntake.model_validate(intake)).id
+
+
+def _choose(qtbot: Any, window: MainWindow, work_list: WorkList, order_id: int) -> None:
+    """Click the list in the sidebar, then the order's row; the order opens (and the centre panel follows)."""
+    click_list_item(qtbot, window.sidebar, next(i for i, (wl, _) in enumerate(CENTRE_LISTS) if wl is work_list))
+    qtbot.waitUntil(lambda: window.model.row_of(order_id) is not None, timeout=10_000)
+    click_row(qtbot, window.table, window.model.row_of(order_id))  # type: ignore[arg-type]
+    panel = window.centre_panel
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.order is not None and panel.order["id"] == order_id, timeout=10_000)
+
+
+def test_dispatch_with_the_suggestion_and_co_handling(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    one = _received(server, "盂城路鸽棚扰民")
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_DISPATCH, one)
+        assert panel.dispatch_box.isVisible() and not panel.callback_box.isVisible()
+        assert "转办 / 回访" in window.order_view.actions.nothing.text()  # the order pane points to the dock
+        qtbot.waitUntil(lambda: "签收时限" in panel.suggestion.text(), timeout=10_000)
+        agent = server.as_user("agent")
+        zjj = next(d.id for d in agent.departments() if d.code == "ZJJ")
+        cgj = next(d.id for d in agent.departments() if d.code != "ZJJ" and d.kind == "department")
+        assert panel.lead.currentData() == zjj  # the category's department
+        # 协办: tick another department with the keyboard (Space on its row).
+        row = next(i for i in range(panel.co.count()) if panel.co.item(i).data(Qt.ItemDataRole.UserRole) == cgj)
+        rect = panel.co.visualItemRect(panel.co.item(row))
+        qtbot.mouseClick(panel.co.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        QTest.keyClick(panel.co, Qt.Key.Key_Space)
+        assert panel.co.item(row).checkState() == Qt.CheckState.Checked
+        qtbot.mouseClick(panel.dispatch_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 1, timeout=5000)
+        qtbot.waitUntil(lambda: "已派单" in panel.message.text(), timeout=3000)
+        assert workspace.sync_once().applied == 1
+        sent = agent.order(one)
+        assert (sent.state.value, sent.lead_department_id, sent.co_department_ids) == ("dispatched", zjj, [cgj])
+    finally:
+        workspace.stop()
+
+
+def test_batch_dispatch_shows_each_orders_result(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    first, second = _received(server, "文汇路积水"), _received(server, "文汇路井盖松动", phone="13600004444")
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_DISPATCH, first)
+        qtbot.mouseClick(panel.batch_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.batch_results.count() >= 2, timeout=10_000)
+        assert "未派" in panel.message.text() and "已派" in panel.message.text()
+        agent = server.as_user("agent")
+        assert agent.order(first).state.value == "dispatched" and agent.order(second).state.value == "dispatched"
+        texts = [panel.batch_results.item(i).text() for i in range(panel.batch_results.count())]
+        assert all("已派单" in t for t in texts)
+    finally:
+        workspace.stop()
+
+
+def _record_callback(qtbot: Any, panel: Any, outcome: str, words: str) -> None:
+    panel.outcome.setFocus()
+    while panel.outcome.currentData() != outcome:  # the keyboard: ↓ through the outcomes
+        QTest.keyClick(panel.outcome, Qt.Key.Key_Down)
+    if words:
+        ime(panel.words, words)
+    pending = panel.workspace.status.pending
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.workspace.status.pending == pending + 1, timeout=5000)
+
+
+def test_callback_unsatisfied_goes_back_or_the_supervisor_closes(
+    qtbot: Any, tmp_path: Path, centre_server: ServerProcess
+) -> None:
+    server = centre_server
+    rehandle, close = server.replied_order("海潮路鸽棚仍有异味"), server.replied_order("盂城路噪音")
+    window = _open_desk(qtbot, server, tmp_path / "agent")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_CALL_BACK, rehandle)
+        assert panel.callback_box.isVisible() and "答复：" in panel.reply.text()
+        assert not panel.close_button.isEnabled()  # no callback yet: the closing rule refuses
+        _record_callback(qtbot, panel, "unsatisfied", "鸽子还在，味道很大")
+        qtbot.waitUntil(lambda: "上次：不满意" in panel.attempts.text(), timeout=5000)
+        assert not panel.close_button.isEnabled() and panel.reopen_button.isEnabled()  # an agent: 重办 only
+        ime(panel.reason, "请拆除鸽棚并回复市民")
+        qtbot.mouseClick(panel.reopen_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 2, timeout=5000)
+        assert workspace.sync_once().applied == 2
+        agent = server.as_user("agent")
+        back = agent.order(rehandle)
+        assert back.state.value == "in_progress" and back.callbacks[-1].citizen_words == "鸽子还在，味道很大"
+    finally:
+        workspace.stop()
+
+    window = _open_desk(qtbot, server, tmp_path / "supervisor", "supervisor")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_CALL_BACK, close)
+        assert panel.close_button.text() == "值班长办结"
+        _record_callback(qtbot, panel, "unsatisfied", "还是吵")
+        qtbot.waitUntil(lambda: panel.close_button.isEnabled(), timeout=5000)  # the supervisor may close
+        qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)  # without a reason: refused, said
+        qtbot.waitUntil(lambda: "理由" in panel.message.text() or "reason" in panel.message.text(), timeout=5000)
+        ime(panel.reason, "已多次协调，施工许可合法")
+        qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 2, timeout=5000)
+        assert workspace.sync_once().applied == 2
+        assert server.as_user("agent").order(close).state.value == "closed"
+    finally:
+        workspace.stop()
+
+
+def test_rulings_on_a_return_and_an_extension(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    chief, handler = server.as_user("chief"), server.as_user("handler")
+    returned = server.new_order("盂城路广告牌松动")
+    version = chief.order(returned).version
+    body = RequestReturnBody(version=version, reason_code="not_our_duty", reason="广告牌归城管局管理")
+    chief.command(returned, Command.REQUEST_RETURN, body)
+    extended = server.new_order("文游路排水管网改造")
+    version = chief.command(extended, Command.SIGN, SignBody(version=chief.order(extended).version)).version
+    assign = AssignHandlerBody(version=version, handler_id=handler.user.id)  # type: ignore[union-attr]
+    version = chief.command(extended, Command.ASSIGN_HANDLER, assign).version
+    ask = RequestExtensionBody(version=version, days=3, reason="需协调施工单位")
+    handler.command(extended, Command.REQUEST_EXTENSION, ask)
+
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_RULE, returned)
+        assert panel.ruling_box.isVisible() and "广告牌归城管局管理" in panel.request.text()
+        zjj = chief.order(returned).lead_department_id
+        assert panel.new_lead.currentData() != zjj  # another department than the one returning it
+        new_lead = panel.new_lead.currentData()
+        qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 1, timeout=5000)
+
+        _choose(qtbot, window, WorkList.TO_RULE, extended)
+        assert "需协调施工单位" in panel.request.text() and not panel.new_lead.isVisible()
+        qtbot.mouseClick(panel.refuse_button, Qt.MouseButton.LeftButton)  # no comment: said, nothing recorded
+        assert "意见" in panel.message.text() and workspace.status.pending == 1
+        ime(panel.ruling_comment, "请按期办结")
+        qtbot.mouseClick(panel.refuse_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 2, timeout=5000)
+        assert workspace.sync_once().applied == 2
+        agent = server.as_user("agent")
+        moved = agent.order(returned)
+        assert (moved.state.value, moved.lead_department_id) == ("dispatched", new_lead)
+        refused = agent.order(extended)
+        assert refused.extension is not None and refused.extension.status.value == "denied"
+    finally:
+        workspace.stop()
+
+
+def test_the_supervisors_board(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    _received(server, "今天的来电")
+    window = _open_desk(qtbot, server, tmp_path / "desks", "supervisor")
+    workspace, board = window.workspace, window.centre_board
+    assert board is not None
+    try:
+        bar = window.tabs.tabBar()
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(window.tabs.indexOf(board)).center())
+        qtbot.waitUntil(lambda: board.board is not None, timeout=10_000)
+        truth = server.as_user("supervisor").centre_board()
+        assert f"今日受理 {truth.intake_total} 件" in board.summary.text()
+        assert board.waiting.rowCount() == len(truth.waiting) and board.callbacks.rowCount() == len(truth.callbacks_due)
+        assert (
+            sum(
+                int(board.intake.item(r, board.intake.columnCount() - 1).text()) for r in range(board.intake.rowCount())
+            )
+            == truth.intake_total
+        )
+        assert board.waiting.rowCount() > 0  # the demo city's received orders wait longer than 5 minutes
+        # A double click opens the order in the workbench.
+        first = truth.waiting[0].id
+        rect = board.waiting.visualItemRect(board.waiting.item(0, 1))
+        qtbot.mouseClick(board.waiting.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double click:
+        qtbot.mouseDClick(board.waiting.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, then again
+        qtbot.waitUntil(lambda: window.tabs.currentIndex() == 0 and window.order_view.order_id == first, timeout=5000)
+    finally:
+        workspace.stop()
+
+
+def test_an_agent_has_no_board_and_a_department_desk_has_no_centre_screens(
+    qtbot: Any, tmp_path: Path, centre_server: ServerProcess
+) -> None:
+    window = _open_desk(qtbot, centre_server, tmp_path / "agent")
+    try:
+        assert window.centre_board is None and window.intake is not None
+    finally:
+        window.workspace.stop()
+    window = _open_desk(qtbot, centre_server, tmp_path / "handler", "handler")
+    try:
+        assert window.intake is None and window.centre_panel is None and window.centre_board is None
+        assert window.sidebar.item(0).text().startswith("待签收")
+    finally:
+        window.workspace.stop()
+
+
+def test_a_consultation_answered_at_once(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    asked = _received(server, "新生儿落户需要哪些材料")
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_DISPATCH, asked)
+        assert panel.answer_box.isVisible()
+        qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)  # no answer: said, nothing recorded
+        assert "答复" in panel.message.text() and workspace.status.pending == 0
+        ime(panel.answer, "请携带出生医学证明和父母户口簿到派出所办理。")
+        ime(panel.basis, "《户口登记条例》第七条")
+        qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: workspace.status.pending == 1, timeout=5000)
+        assert workspace.sync_once().applied == 1
+        done = server.as_user("agent").order(asked)
+        assert done.state.value == "closed" and done.replies[-1].basis == "《户口登记条例》第七条"
+    finally:
+        workspace.stop()
+
+
+def test_batch_dispatch_of_the_selected_rows(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
+    server = centre_server
+    first, second = _received(server, "东大街路面破损"), _received(server, "西大街路面破损", phone="13600005555")
+    third = _received(server, "南大街路面破损", phone="13600006666")
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_DISPATCH, first)
+        row = window.model.row_of(second)
+        assert row is not None
+        index = window.model.index(row, 2)
+        window.table.scrollTo(index)
+        qtbot.mouseClick(
+            window.table.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ControlModifier,
+            window.table.visualRect(index).center(),
+        )
+        qtbot.waitUntil(lambda: sorted(panel.selected_ids) == sorted([first, second]), timeout=5000)
+        assert "2" in panel.batch_button.text()
+        qtbot.mouseClick(panel.batch_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.batch_results.count() == 2, timeout=10_000)
+        agent = server.as_user("agent")
+        states = [agent.order(i).state.value for i in (first, second, third)]
+        assert states == ["dispatched", "dispatched", "received"]  # the third was not selected
+    finally:
+        workspace.stop()
