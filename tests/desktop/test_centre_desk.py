@@ -22,6 +22,7 @@ from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from tests.fixtures.gestures import click_list_item, click_row, ime
 from tests.fixtures.server_process import ServerProcess
+from ui.labels import work_list_label
 from ui.main_window import CENTRE_LISTS, MainWindow
 
 pytestmark = pytest.mark.slow
@@ -82,7 +83,7 @@ def test_agent_gets_the_centres_lists_and_takes_a_call(
     window = _open_desk(qtbot, server, tmp_path / "desks")
     workspace = window.workspace
     try:
-        names = [window.tr(text) for _, text in CENTRE_LISTS]
+        names = [work_list_label(wl) for wl in CENTRE_LISTS]
         assert [t.split("  (")[0] for t in _sidebar(window)] == names
         assert "受理" in [window.tabs.tabText(i) for i in range(window.tabs.count())]
 
@@ -194,7 +195,7 @@ def _received(server: ServerProcess, title: str, phone: str = "13600003333") -> 
 
 def _choose(qtbot: Any, window: MainWindow, work_list: WorkList, order_id: int) -> None:
     """Click the list in the sidebar, then the order's row; the order opens (and the centre panel follows)."""
-    click_list_item(qtbot, window.sidebar, next(i for i, (wl, _) in enumerate(CENTRE_LISTS) if wl is work_list))
+    click_list_item(qtbot, window.sidebar, CENTRE_LISTS.index(work_list))
     qtbot.waitUntil(lambda: window.model.row_of(order_id) is not None, timeout=10_000)
     click_row(qtbot, window.table, window.model.row_of(order_id))  # type: ignore[arg-type]
     panel = window.centre_panel
