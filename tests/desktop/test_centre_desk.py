@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +30,10 @@ PASSWORD = "demo1234"
 PHONE = "13912345678"  # the caller of ServerProcess.new_order
 
 
-@pytest.fixture(scope="module")
-def centre_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("centre-server"))
-    process.start()
-    yield process
-    process.stop()
+@pytest.fixture
+def centre_server(server: ServerProcess) -> ServerProcess:
+    """The module's server process (tests/fixtures/server_process.py)."""
+    return server
 
 
 def _open_desk(qtbot: Any, server: ServerProcess, root: Path, username: str = "agent") -> MainWindow:

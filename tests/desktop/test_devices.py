@@ -13,7 +13,6 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -36,12 +35,10 @@ from ui.devices import DeviceTable
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("server"))
-    process.start()
-    yield process
-    process.stop()
+@pytest.fixture
+def city(server: ServerProcess) -> ServerProcess:
+    """The module's server process (tests/fixtures/server_process.py), by this module's name for it."""
+    return server
 
 
 def _signed_in(qtbot: Any, app: CaseDeskApp, username: str) -> None:

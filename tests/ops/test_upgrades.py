@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -43,9 +42,9 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import make_url
 
 from server.migrate import alembic_config
+from tests.fixtures.database import pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("CASEDESK_TEST_PG_URL")
@@ -83,16 +82,8 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         return
     if not PG_URL:
         pytest.skip("CASEDESK_TEST_PG_URL is not set")
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"casedesk_ops_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with pg_database("casedesk_ops") as url:
+        yield url
 
 
 class RowMaker:
