@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
             "chief": self.tr("科长（住建局）"),
             "head": self.tr("单位负责人（住建局）"),
             "leader": self.tr("市分管领导"),
+            "admin": self.tr("系统管理员"),
             "agent": self.tr("热线坐席"),
             "supervisor": self.tr("值班长"),
         }.get(username, username)

@@ -930,6 +930,7 @@ EN: dict[str, str] = {
         "(The list of discarded work could not be reported to the server; please tell the administrator.)"
     ),
     "本机已停用": "Device revoked",
+    "系统管理员": "Administrator",
     # --- the admin's user form: reset and desks ---
     "重置密码…": "Reset password…",
     "生成一次性临时密码；此人下次登录时须改为自己的密码，已登录的会话随即结束": (
