@@ -88,9 +88,8 @@ def desk(qtbot: Any, tmp_path: Path) -> Iterator[Callable[[], MainWindow]]:
         return window
 
     yield open_
-    box = notice()
-    if box is not None:
-        box.close()
+    for box in [w for w in QApplication.topLevelWidgets() if w.objectName() == "close_notice" and w.isVisible()]:
+        box.close()  # every closing notice this test's windows put up, not only the last
     retire(qtbot, opened)
     QCoreApplication.instance().setProperty("casedesk_language", None)
 
@@ -174,6 +173,30 @@ def test_a_typed_reply_survives_switching_orders_and_closing_the_window(
     qtbot.waitUntil(lambda: not listed_title(window, 1).startswith("【草稿】"), timeout=5000)
     qtbot.wait(2500)  # the timer of the last keystrokes must not bring it back
     assert window.workspace.store.drafts() == []
+
+
+def test_typing_while_the_next_order_loads_goes_nowhere_unseen(qtbot: Any, desk: Callable[[], MainWindow]) -> None:
+    """Between a click on another order and its arrival, the editor is empty and read-only: keys typed
+    then neither land in the order before nor vanish when the new one is shown."""
+    window = desk()
+    click_row(qtbot, window, 1)
+    click_reply_tab(qtbot, window)
+    editor = window.order_view.reply
+    click(qtbot, editor.text)
+    ime(editor.text, "一号工单的答复")
+    # The disk lane is busy for a moment (a long query, a slow disk): order 2's load waits behind it.
+    window.workspace.runner.run(time.sleep, 1.0, label="slow disk")
+    rect = window.table.visualRect(window.model.index(window.model.row_of(2), 2))  # type: ignore[arg-type]
+    click(qtbot, window.table.viewport(), rect.center())
+    assert window.order_view.order_id == 2 and window.order_view.reply.order is None  # still loading
+    assert editor.text.isReadOnly() and editor.text.toPlainText() == ""
+    editor.text.setFocus()
+    qtbot.keyClicks(editor.text, "lost?")
+    assert editor.text.toPlainText() == ""  # refused where it can be seen, not taken and dropped later
+    qtbot.waitUntil(lambda: editor.order is not None and editor.order["id"] == 2, timeout=5000)
+    assert editor.text.toPlainText() == "" and not editor.text.isReadOnly()
+    click_row(qtbot, window, 1)
+    assert editor.text.toPlainText() == "一号工单的答复"  # order 1's text stayed with order 1
 
 
 def test_closing_says_what_stays_on_this_pc_and_nothing_when_nothing_does(

@@ -236,9 +236,9 @@ def test_the_picker_takes_a_folder_and_a_paste_and_lists_refusals(
         picker.add_folder(tmp_path / "DCIM")
     assert [(p.name, e.code) for p, e in refused.args[0]] == [("readme.txt", "unsupported_type")]
     assert [f.name for f, _ in picker.photos()] == ["DSC_0101.JPG", "DSC_0102.JPG"]
-    qtbot.waitUntil(lambda: bool(message_boxes()), timeout=5000)
-    assert "只接受 JPEG" in message_boxes()[0].text()
-    message_boxes()[0].close()
+    qtbot.waitUntil(lambda: any("只接受 JPEG" in b.text() for b in message_boxes()), timeout=5000)
+    box = next(b for b in message_boxes() if "只接受 JPEG" in b.text())
+    box.close()
 
     image = QImage(320, 200, QImage.Format.Format_RGB32)
     image.fill(QColor("#ffcc80"))
@@ -299,16 +299,18 @@ def test_a_refused_command_shows_a_message_in_the_users_language(qtbot: Any, wor
     put(workspace, "closed")  # the centre closed it meanwhile; the view has not heard yet
 
     qtbot.mouseClick(view.actions.buttons[Command.SIGN], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(message_boxes()), timeout=5000)
-    assert message_boxes()[0].text() == "工单当前状态不允许此操作"
-    message_boxes()[0].close()
+    refused = "工单当前状态不允许此操作"
+    qtbot.waitUntil(lambda: any(b.text() == refused for b in message_boxes()), timeout=5000)
+    box = next(b for b in message_boxes() if b.text() == refused)
+    box.close()
     assert workspace.store.outbox() == []
 
     QCoreApplication.instance().setProperty("casedesk_language", "en")
     qtbot.mouseClick(view.actions.buttons[Command.SIGN], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(message_boxes()), timeout=5000)
-    assert message_boxes()[0].text() == "This action is not allowed in the order's current state"
-    message_boxes()[0].close()
+    refused = "This action is not allowed in the order's current state"
+    qtbot.waitUntil(lambda: any(b.text() == refused for b in message_boxes()), timeout=5000)
+    box = next(b for b in message_boxes() if b.text() == refused)
+    box.close()
 
 
 def test_return_for_rework_needs_a_comment(qtbot: Any, make_workspace: Callable[[UserOut], Workspace]) -> None:

@@ -260,7 +260,9 @@ class ReplyEditor(QWidget):
         return self._kept
 
     def _edited(self) -> None:
-        if not self.writable():
+        if self.order is None:  # between orders (one is loading)
+            self.status.setText("")
+        elif not self.writable():
             self.status.setText(self.tr("只读：当前不能修改答复"))
         elif self.is_dirty() and self._restored:
             self.status.setText(self._restored)

@@ -135,6 +135,9 @@ class OrderView(QWidget):
         if order_id != self.order_id:
             self._keep_unsaved()
             self.reply.keep_now()  # on disk before the next order loads (the disk lane is serial)
+            # Until the next order has loaded, the editor is empty and read-only: nothing typed in that
+            # moment could land in the order before, nor be overwritten when this one arrives.
+            self.reply.set_order(None, self.names)
             self._unreachable.clear()
             self.set_elsewhere("")
         self.order_id = order_id
@@ -317,6 +320,7 @@ class OrderView(QWidget):
         request.setMinimumWidth(200)
 
         self.reply = ReplyEditor(self.workspace)
+        self.reply.set_order(None, self.names)  # nothing to write into before an order has loaded
         self.reply_diff = ReplyDiff()
         self.reply_diff.hide()
         # The revision is compared as it is typed, after a pause (a long reply takes a while to compare).
