@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QMessageBox, QW
 
 from casework.lifecycle import Command
 from desktop.workspace import REPLY_DRAFT, form_key
-from tests.fixtures.desk import open_workspace, seed
+from tests.fixtures.desk import message_boxes, open_workspace, seed
 from tests.fixtures.gestures import ime
 from ui.main_window import MainWindow
 
@@ -239,9 +239,8 @@ def test_a_refused_save_leaves_the_text_a_local_draft(qtbot: Any, desk: Callable
     too_long = "已协调施工单位，" * 1300  # 10 400 characters: over the reply's limit
     ime(editor.text, too_long)
     click(qtbot, editor.save)
-    qtbot.waitUntil(lambda: any(w.objectName() == "casedesk_error" for w in QApplication.topLevelWidgets()))
-    for box in [w for w in QApplication.topLevelWidgets() if w.objectName() == "casedesk_error"]:
-        assert "填写的内容不符合要求" in box.text()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: any("填写的内容不符合要求" in b.text() for b in message_boxes()))
+    for box in [b for b in message_boxes() if "填写的内容不符合要求" in b.text()]:
         box.close()
     store = window.workspace.store
     assert store.outbox() == []
