@@ -19,7 +19,7 @@ import pytest
 import requests
 from fastapi import FastAPI
 
-from tests.fixtures.city import Api
+from tests.fixtures.city import Api, note_mutations, signed_orders
 from tests.fixtures.live import serve
 
 ROUNDS = 6
@@ -52,22 +52,9 @@ def _together(calls: list[Any]) -> list[Any]:
 
 def test_opposite_orders_of_the_same_mutations_never_deadlock(api: Api, live: str) -> None:
     headers = {**api.login("zj_chief"), "Content-Type": "application/json"}
-    orders = []
-    for _ in range(4):
-        oid = api.dispatched("ZJJ")["id"]
-        api.command(oid, "sign", "zj_chief")
-        orders.append(oid)
+    orders = signed_orders(api, 4)
     for round_ in range(ROUNDS):
-        mutations = [
-            {
-                "id": str(uuid.uuid4()),
-                "order_id": oid,
-                "name": "add_note",
-                "args": {"client_id": str(uuid.uuid4()), "text": f"第{round_}轮 {oid}"},
-                "base": {},
-            }
-            for oid in orders
-        ]
+        mutations = note_mutations(orders, f"第{round_}轮 {{oid}}")
 
         def deliver(batch: list[dict[str, Any]]) -> requests.Response:
             body = json.dumps({"client_id": "client-order-0001", "mutations": batch})

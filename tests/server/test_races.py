@@ -14,7 +14,6 @@ import hashlib
 import json
 import random
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from server.demo.photos import sample_photo
 from server.models import Blob, Note, SyncMutation
-from tests.fixtures.city import Api
+from tests.fixtures.city import Api, note_mutations, signed_orders
 from tests.fixtures.live import serve
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -117,22 +116,9 @@ def test_identical_photos_finishing_at_once_all_complete(api: Api, live: str, ap
 
 def test_a_push_raced_by_its_own_retry_answers_applied_and_duplicate(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
     headers = {**api.login("zj_chief"), "Content-Type": "application/json"}
-    orders = []
-    for _ in range(3):
-        oid = api.dispatched("ZJJ")["id"]
-        api.command(oid, "sign", "zj_chief")
-        orders.append(oid)
+    orders = signed_orders(api, 3)
     for round_ in range(ROUNDS * 2):
-        mutations = [
-            {
-                "id": str(uuid.uuid4()),
-                "order_id": oid,
-                "name": "add_note",
-                "args": {"client_id": str(uuid.uuid4()), "text": f"第{round_}轮备注"},
-                "base": {},
-            }
-            for oid in orders
-        ]
+        mutations = note_mutations(orders, f"第{round_}轮备注")
         body = json.dumps({"client_id": "client-race-0001", "mutations": mutations})
         deliver = functools.partial(requests.post, f"{live}/sync/push", data=body.encode(), headers=headers, timeout=60)
         answers = _all_at_once([deliver] * 3)
