@@ -200,7 +200,7 @@ def test_review_chain_versions_take_effect_from_their_date(api: Api, app: Any, c
     _refused(_send(api, "POST", "/review-chains", "zj_head", json=version), 403, "forbidden")
     past = version | {"effective_from": "2026-11-22"}
     _refused(_send(api, "POST", "/review-chains", json=past), 422, "effective_in_past")
-    unknown = version | {"chains": {"XXX": {"ordinary": ["section_chief"]}}}
+    unknown = version | {"chains": {"NO_SUCH_DEPT": {"ordinary": ["section_chief"]}}}
     _refused(_send(api, "POST", "/review-chains", json=unknown), 422, "unknown_department")
     twice = version | {"chains": {"ZJJ": {"ordinary": ["section_chief", "section_chief"]}}}
     _refused(_send(api, "POST", "/review-chains", json=twice), 422, "invalid_input")
