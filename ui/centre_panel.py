@@ -379,10 +379,11 @@ class CentrePanel(QWidget):
                 if accept
                 else self.tr("已驳回退单申请")
             )
-            self._record(Command.RULE_RETURN, body, done)
+            self._record(Command.RULE_RETURN, body, done, typed=(self.ruling_comment,))
         elif self._ruling is Command.RULE_EXTENSION:
             done = self.tr("已批准延期") if accept else self.tr("未批准延期")
-            self._record(Command.RULE_EXTENSION, {"approve": accept, "comment": comment}, done)
+            body = {"approve": accept, "comment": comment}
+            self._record(Command.RULE_EXTENSION, body, done, typed=(self.ruling_comment,))
 
     def _on_outcome(self) -> None:
         reached = self.outcome.currentData() != CallbackOutcome.UNREACHABLE.value
@@ -391,15 +392,23 @@ class CentrePanel(QWidget):
 
     # --- commands ----------------------------------------------------------------------------------
 
-    def _record(self, command: Command, body: dict[str, Any], done_text: str) -> None:
+    def _record(self, command: Command, body: dict[str, Any], done_text: str, typed: tuple[QWidget, ...] = ()) -> None:
+        """Record ``command``; once it is stored, say ``done_text`` and empty the ``typed`` fields it
+        took its text from (so the next step on this order starts from blank, not from this one's words)."""
         if self.order is None:
             return
         order_id = self.order["id"]
+
+        def done() -> None:
+            self.message.setText(done_text)
+            for field in typed:
+                field.clear()  # type: ignore[attr-defined]
+
         self.workspace.record(
             order_id,
             command,
             body,
-            on_done=lambda: self.message.setText(done_text),
+            on_done=done,
             on_error=self._failed,
             owner=self,
         )
@@ -483,7 +492,7 @@ class CentrePanel(QWidget):
             self.answer.setFocus()
             return
         body = {"reply": reply, "basis": self.basis.text().strip()}
-        self._record(Command.CLOSE_AT_ONCE, body, self.tr("已直接办结"))
+        self._record(Command.CLOSE_AT_ONCE, body, self.tr("已直接办结"), typed=(self.answer, self.basis))
 
     def _record_callback(self) -> None:
         outcome = self.outcome.currentData()
@@ -492,10 +501,11 @@ class CentrePanel(QWidget):
         if reached:
             body["resolved"] = self.resolved.isChecked()
             body["citizen_words"] = self.words.toPlainText().strip()
-        self._record(Command.RECORD_CALLBACK, body, self.tr("已记录回访：%1").replace("%1", self.outcome.currentText()))
+        done = self.tr("已记录回访：%1").replace("%1", self.outcome.currentText())
+        self._record(Command.RECORD_CALLBACK, body, done, typed=(self.words,))
 
     def _close(self) -> None:
-        self._record(Command.CLOSE, {"note": self.reason.text().strip()}, state_label("closed"))
+        self._record(Command.CLOSE, {"note": self.reason.text().strip()}, state_label("closed"), typed=(self.reason,))
 
     def _reopen(self) -> None:
         instruction = self.reason.text().strip()
@@ -503,4 +513,4 @@ class CentrePanel(QWidget):
             self.message.setText(self.tr("重办：请在「说明」中写明重办要求"))
             self.reason.setFocus()
             return
-        self._record(Command.REOPEN, {"instruction": instruction}, self.tr("已退回重办"))
+        self._record(Command.REOPEN, {"instruction": instruction}, self.tr("已退回重办"), typed=(self.reason,))

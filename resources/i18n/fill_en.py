@@ -628,6 +628,7 @@ EN: dict[str, str] = {
     "回访与办结": "Callback and closing",
     "答复 (第%1轮)": "Reply (%1)",  # a tab: the rounds so far, as the other tabs count
     "回访：%1": "Callback: %1",
+    "市民：“%1”": "Citizen: “%1”",
     "最近一次回访：%1": "Last callback: %1",
     "市民满意度": "Satisfaction",
     "第%1次回访": "Callback %1",

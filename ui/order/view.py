@@ -674,6 +674,8 @@ class OrderView(QWidget):
                 )
                 if part
             )
+            if callback.get("citizen_words"):
+                line += "\n" + self.tr("市民：“%1”").replace("%1", callback["citizen_words"])
             if callback.get("notes"):
                 line += "\n" + callback["notes"]
             rows.append((self.tr("第%1次回访").replace("%1", str(number)), line))
@@ -712,6 +714,8 @@ class OrderView(QWidget):
                     .replace("%1", callback_method_label(given.get("method", "phone")))
                     .replace("%2", callback_outcome_label(given["outcome"]))
                 )
+                if given.get("citizen_words"):
+                    details.append(self.tr("市民：“%1”").replace("%1", str(given["citizen_words"])))
             for key in ("comment", "reason", "instruction", "note", "notes"):
                 if given.get(key):
                     details.append(str(given[key]))
