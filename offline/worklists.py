@@ -8,10 +8,10 @@ the user can do nothing with.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 
 from casework.order import OPEN_STATES
 from casework.roles import Actor, Role
@@ -32,8 +32,7 @@ def _open() -> ColumnElement[bool]:
 
 def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement[bool]:
     """The SQL condition of ``work_list`` for ``actor`` at ``now``."""
-    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    soon = (now + DUE_SOON_WINDOW).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp, soon = search.utc_text(now), search.utc_text(now + DUE_SOON_WINDOW)
     if actor.role in (Role.SECTION_CHIEF, Role.DEPARTMENT_HEAD):
         # A chief or head answers for the department's orders in hand, whoever handles them.
         mine = orders.c.lead_department_id == actor.department_id
@@ -97,6 +96,10 @@ class Filters:
     handler_id: int | None = None
     department_id: int | None = None  # the lead department (a leader's drill-down)
     due_before: datetime | None = None
+    channel: str = ""  # how the request came in (casework.order.Channel)
+    tag: str = ""  # one of the order's tags, exactly
+    received_from: datetime | None = None  # received at or after
+    received_before: datetime | None = None  # received before
 
     def condition(self) -> ColumnElement[bool]:
         parts: list[ColumnElement[bool]] = []
@@ -113,7 +116,16 @@ class Filters:
         if self.department_id is not None:
             parts.append(orders.c.lead_department_id == self.department_id)
         if self.due_before is not None:
-            parts.append(orders.c.due_at < self.due_before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+            parts.append(orders.c.due_at < search.utc_text(self.due_before))
+        if self.channel:  # channel and tags are read from the pulled order (no column of their own)
+            parts.append(func.json_extract(orders.c.server_json, "$.channel") == self.channel)
+        if self.tag:
+            tags = func.json_each(orders.c.server_json, "$.tags").table_valued("value").alias("tag")
+            parts.append(exists(select(literal(1)).select_from(tags).where(tags.c.value == self.tag)))
+        if self.received_from is not None:
+            parts.append(orders.c.received_at >= search.utc_text(self.received_from))
+        if self.received_before is not None:
+            parts.append(orders.c.received_at < search.utc_text(self.received_before))
         return and_(literal(True), *parts)
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -52,6 +53,7 @@ from ui.labels import (
     work_list_label,
 )
 from ui.layout import LayoutMemory
+from ui.list_filters import MoreFilters
 from ui.menus import RowMenu, WindowMenus
 from ui.order.view import OrderView
 from ui.order_list import DEPARTMENT_COLUMN, WHERE_COLUMN, OrderListModel
@@ -348,11 +350,17 @@ class MainWindow(QMainWindow):
         self.table.drifted.connect(lambda: QTimer.singleShot(0, self, self._mark_in_view))
         self.list_title = QLabel()
         self.list_title.setStyleSheet("font-weight: bold; padding: 4px;")
+        self.more_filters = MoreFilters()
+        self.more_filters.changed.connect(self._apply_filters)
 
         middle = QWidget()
         layout = QVBoxLayout(middle)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list_title)
+        above = QHBoxLayout()
+        above.addWidget(self.list_title, 1)
+        above.addWidget(self.more_filters.button)
+        layout.addLayout(above)
+        layout.addWidget(self.more_filters)
         layout.addWidget(self.table)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -435,6 +443,7 @@ class MainWindow(QMainWindow):
 
     def _filters(self) -> Filters:
         hours = self.deadline.currentData()
+        channel, tag, received_from, received_before = self.more_filters.values()
         return Filters(
             text=self.search.text(),
             category=self.category.currentData() or "",
@@ -443,6 +452,10 @@ class MainWindow(QMainWindow):
             handler_id=self.handler.currentData(),
             department_id=self.department.currentData(),
             due_before=datetime.now(UTC) + timedelta(hours=hours) if hours else None,
+            channel=channel,
+            tag=tag,
+            received_from=received_from,
+            received_before=received_before,
         )
 
     def _apply_filters(self) -> None:
@@ -486,6 +499,7 @@ class MainWindow(QMainWindow):
             "row": self.sidebar.currentRow(),
             "search": self.search.text(),
             "filters": [c.currentIndex() for c in self._filter_boxes()],
+            "more_filters": self.more_filters.state(),
             "tab": self.tabs.currentIndex(),
             "order": self.order_view.order_id,
             "order_tab": self.order_view.tabs.currentIndex(),
@@ -497,6 +511,8 @@ class MainWindow(QMainWindow):
             self._first_counts = False  # the user's list: the opening choice must not move them
         for combo, index in zip(self._filter_boxes(), state.get("filters", []), strict=False):
             combo.setCurrentIndex(index)
+        if "more_filters" in state:
+            self.more_filters.restore(state["more_filters"])
         self.search.setText(state.get("search", ""))
         self.tabs.setCurrentIndex(state.get("tab", 0))
         if state.get("order") is not None:

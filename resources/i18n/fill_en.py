@@ -629,6 +629,13 @@ EN: dict[str, str] = {
     "答复 (第%1轮)": "Reply (%1)",  # a tab: the rounds so far, as the other tabs count
     "回访：%1": "Callback: %1",
     "市民：“%1”": "Citizen: “%1”",
+    "全部渠道": "All channels",
+    "标签，如：噪音": "A tag, e.g. 噪音 (noise)",
+    "受理日期": "Received",
+    "北京时间，含起止两日": "Beijing time, both days included",
+    "清除筛选": "Clear filters",
+    "更多筛选": "More filters",
+    "更多筛选 (%1)": "More filters (%1)",
     "最近一次回访：%1": "Last callback: %1",
     "市民满意度": "Satisfaction",
     "第%1次回访": "Callback %1",

@@ -126,6 +126,26 @@ def test_filters_and_sorting(city: Store) -> None:
     assert [r["id"] for r in city.rows(page_query(where, "number"), 2, offset=2)] == [3, 4]
 
 
+def test_channel_tag_and_days_received(store: Store) -> None:
+    """更多筛选: the channel and a tag as the server sent them, the days by Beijing midnights."""
+    store.apply_pull(
+        pull(
+            upsert(
+                order(1, "dispatched", channel="wechat", tags=["噪音", "夜间"], received_at="2026-03-01T15:59:00Z"), 1
+            ),
+            upsert(order(2, "dispatched", channel="wechat", tags=["噪音夜间"], received_at="2026-03-01T16:00:00Z"), 2),
+            upsert(order(3, "dispatched", channel="phone", tags=["噪音"], received_at="2026-03-02T10:00:00Z"), 3),
+        )
+    )
+    assert _ids(store, WorkList.ALL, channel="wechat") == [1, 2]
+    assert _ids(store, WorkList.ALL, tag="噪音") == [1, 3]  # a whole tag, not a part of one
+    assert _ids(store, WorkList.ALL, channel="wechat", tag="噪音") == [1]
+    march_2 = datetime.fromisoformat("2026-03-02T00:00:00+08:00")  # = 2026-03-01T16:00Z
+    assert _ids(store, WorkList.ALL, received_from=march_2) == [2, 3]
+    assert _ids(store, WorkList.ALL, received_before=march_2) == [1]
+    assert _ids(store, WorkList.ALL, tag="无此标签") == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
