@@ -34,7 +34,9 @@ NAME, LAST_SEEN, ADDRESS, STATE, ACTION = range(5)
 
 
 class DeviceTable(QTableWidget):
-    """Desks, one a row, each with a button (``action_text``); revoked desks have none.
+    """Desks, one a row, each with a button (``action_text``); revoked desks have none. The desk this
+    window runs on gets ``current_text`` (注销 in the user's own list), or no button where that is None
+    (an administrator does not revoke the desk they are sitting at: that would erase it under them).
 
     Signals:
         action_clicked(int): the button of the desk with this id was clicked.
@@ -42,9 +44,10 @@ class DeviceTable(QTableWidget):
 
     action_clicked = Signal(int)
 
-    def __init__(self, action_text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, action_text: str, parent: QWidget | None = None, current_text: str | None = None) -> None:
         super().__init__(0, 5, parent)
         self.action_text = action_text
+        self.current_text = current_text
         self.devices: list[DeviceOut] = []
         self.setHorizontalHeaderLabels(
             [
@@ -73,8 +76,9 @@ class DeviceTable(QTableWidget):
             self.setItem(row, LAST_SEEN, QTableWidgetItem(local_time(device.last_seen)))
             self.setItem(row, ADDRESS, QTableWidgetItem(device.last_ip))
             self.setItem(row, STATE, QTableWidgetItem(state_text(device)))
-            if device.revoked_at is None:
-                button = QPushButton(self.action_text)
+            text = self.current_text if device.current else self.action_text
+            if device.revoked_at is None and text is not None:
+                button = QPushButton(text)
                 button.setObjectName(f"device_action_{device.id}")
                 button.clicked.connect(lambda _=False, d=device.id: self.action_clicked.emit(d))
                 self.setCellWidget(row, ACTION, button)
@@ -118,7 +122,7 @@ class DevicesDialog(QDialog):
         )
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
-        self.table = DeviceTable(self.tr("结束"), self)
+        self.table = DeviceTable(self.tr("结束"), self, current_text=self.tr("注销"))
         self.table.action_clicked.connect(self._end)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.reload_button = buttons.addButton(self.tr("刷新"), QDialogButtonBox.ButtonRole.ActionRole)

@@ -93,6 +93,12 @@ def test_the_user_sees_their_desks_ends_another_and_ends_this_one(
 
     mine = next(d for d in table.devices if d.current)
     theirs = next(d for d in table.devices if not d.current)
+    assert table.button(mine.id).text() == "注销" and table.button(theirs.id).text() == "结束"  # type: ignore[union-attr]
+    # An administrator's table offers no 吊销 on the desk they sit at (it would erase it under them).
+    admin_table = DeviceTable("吊销")
+    qtbot.addWidget(admin_table)
+    admin_table.set_devices(table.devices)
+    assert admin_table.button(mine.id) is None and admin_table.button(theirs.id) is not None
     qtbot.mouseClick(table.button(theirs.id), Qt.MouseButton.LeftButton)  # 结束 the other desk
     qtbot.waitUntil(lambda: [d.id for d in table.devices] == [mine.id], timeout=10_000)
     report = other.sync_once()
