@@ -284,7 +284,8 @@ def check_password(workspace: Workspace, password: str) -> bool:
         client.login(username, password)
     except Unauthorized:
         return False
-    keep_verifier(root, username, password)  # offline from now on (the extra session is never kept)
+    client.logout()  # the check's own session ends at once (best effort: unreached, it expires)
+    keep_verifier(root, username, password)  # offline from now on
     return True
 
 

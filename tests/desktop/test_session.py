@@ -23,7 +23,7 @@ from api_client import CaseDeskClient, PulledPage
 from casework.lifecycle import Command
 from casework.schemas import SignBody
 from desktop.profile_key import profile_key
-from desktop.session import cached_user, sign_in
+from desktop.session import VERIFIER_FILE, cached_user, check_password, sign_in
 from desktop.tasks import TaskRunner
 from desktop.workspace import url_profile_dir
 from offline import open_store
@@ -301,3 +301,25 @@ def test_a_profile_kept_by_address_is_adopted_with_its_cursor_and_unsent_work(
         again.stop()
     finally:
         server.stop()
+
+
+def test_the_lock_screens_check_against_the_server_leaves_no_session_behind(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    """A profile without an offline verifier (only ever resumed from the keyring): the idle lock's
+    check asks the server, keeps a verifier for next time, and ends the session it opened."""
+    workspace = sign_in(server.url, "head", PASSWORD, tmp_path / "desks", TaskRunner())
+    try:
+        (workspace.root / VERIFIER_FILE).unlink()
+        watcher = server.as_user("head")
+
+        def signed_in() -> int:
+            return sum(d.signed_in for d in watcher.my_devices())
+
+        before = signed_in()
+        assert not check_password(workspace, "not-the-password")
+        assert check_password(workspace, PASSWORD)
+        assert signed_in() == before  # the check's own session is over
+        assert (workspace.root / VERIFIER_FILE).exists()  # and the next check needs no server
+    finally:
+        workspace.stop()
