@@ -160,7 +160,8 @@ class Reads:
         rows = self.store.rows(page_query(where, query.sort, query.descending), limit)
         listed = pinned is not None and self.store.count(where & (orders.c.id == pinned)) > 0
         state = (self.store.order(pinned) or {}).get("state") if pinned is not None else None
-        return ListPage(self.store.count(where), rows, self.directory(), self._located(query, rows), listed, state)
+        total = len(rows) if len(rows) < limit else self.store.count(where)  # a short page is the whole list
+        return ListPage(total, rows, self.directory(), self._located(query, rows), listed, state)
 
     def more(self, query: ListQuery, limit: int, offset: int) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
         """The next rows of ``query`` from ``offset``, and for search hits the lists holding each."""

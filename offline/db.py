@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
+from sqlalchemy.schema import CreateIndex
 
 from offline.atrest import fsync_dir, sqlcipher_key_pragma
 from offline.models import ORDERS_FTS_DDL, metadata
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from offline.store import Store
 
 #: Stored in ``PRAGMA user_version``; a file written by a newer client is not touched.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: The last version that changed the shape of the cached server copies: a file older than this has its
 #: cache dropped and downloaded again; newer steps only add tables (5: drafts).
 CACHE_VERSION = 4
@@ -134,6 +135,9 @@ def _migrate(engine: Engine, path: str | Path) -> None:
         # Tables are only ever added, so create_all brings any older file up to date; steps
         # below fill what new tables need from old data.
         metadata.create_all(conn)
+        for table in metadata.sorted_tables:  # create_all makes the indexes of new tables only
+            for index in table.indexes:
+                conn.execute(CreateIndex(index, if_not_exists=True))
         conn.exec_driver_sql(ORDERS_FTS_DDL)
         if 0 < found < CACHE_VERSION:
             # The cached server copies changed shape (2: list columns; 3: local copy only when edited; 4: search text):
@@ -143,6 +147,8 @@ def _migrate(engine: Engine, path: str | Path) -> None:
             conn.exec_driver_sql("DROP TABLE IF EXISTS orders")
             conn.exec_driver_sql("DELETE FROM sync_state WHERE key = 'cursor'")
             metadata.create_all(conn)
+        if 0 < found < 6:  # 6: the narrow copy of the searchable text (offline.models.order_text)
+            conn.exec_driver_sql("INSERT OR IGNORE INTO order_text (order_id, text) SELECT id, search_text FROM orders")
         if found < SCHEMA_VERSION:
             conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
 

@@ -2,8 +2,8 @@
 
 Search is SQLite FTS5 with the trigram tokenizer: Chinese is written without spaces, so words
 cannot be split on them, and trigrams find any substring of three characters or more through the
-index. Shorter terms (two-character words such as 噪音 are common) fall back to LIKE over the
-same table, which is still one small table scan.
+index. Shorter terms (two-character words such as 噪音 are common) fall back to LIKE over
+``order_text``, a narrow copy of the same text: one small table scan.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, column, literal_column, select, table, text
 
 from casework.times import parse_time
-from offline.models import orders
+from offline.models import order_text
 
 _FTS_COLUMNS = ("number", "title", "description", "address", "citizen")
 _fts = table("orders_fts", column("rowid"), *(column(c) for c in _FTS_COLUMNS))
@@ -86,6 +86,10 @@ def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:
         ),
         rows,
     )
+    conn.execute(
+        order_text.insert(),
+        [{"order_id": row["id"], "text": " ".join(row[c] for c in _FTS_COLUMNS)} for row in rows],
+    )
 
 
 def unindex_many(conn: Connection, order_ids: list[int]) -> None:
@@ -94,10 +98,12 @@ def unindex_many(conn: Connection, order_ids: list[int]) -> None:
         conn.execute(
             text(f"DELETE FROM orders_fts WHERE rowid IN ({','.join(str(int(i)) for i in chunk)})")  # ints only
         )
+        conn.execute(order_text.delete().where(order_text.c.order_id.in_(chunk)))
 
 
 def clear(conn: Connection) -> None:
     conn.execute(text("DELETE FROM orders_fts"))
+    conn.execute(order_text.delete())
 
 
 def matches(id_column: Any, query: str) -> ColumnElement[bool]:
@@ -115,4 +121,4 @@ def _term(id_column: Any, term: str) -> ColumnElement[bool]:
         )
         return matching
     pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return orders.c.search_text.like(pattern, escape="\\")
+    return id_column.in_(select(order_text.c.order_id).where(order_text.c.text.like(pattern, escape="\\")))

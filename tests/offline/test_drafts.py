@@ -13,6 +13,7 @@ from casework.schemas import AddNoteBody, SaveDraftBody, SignBody, SubmitReplyBo
 from offline import SCHEMA_VERSION, Store, open_store
 from offline.db import CACHE_VERSION
 from offline.store import REPLY_DRAFT, form_key
+from offline.worklists import Filters, page_query
 from tests.fixtures.orders import HANDLER, order, pull, upsert
 
 TYPED = {"text": "经现场核实，路灯已修复。", "result_code": "resolved", "basis": ""}
@@ -70,14 +71,18 @@ def _old_profile(path: Path, version: int) -> None:
     store.close()
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE drafts")
+        conn.execute("DROP TABLE order_text")  # 6
         conn.execute(f"PRAGMA user_version={version}")
     conn.close()
 
 
 def test_a_version_4_profile_gains_drafts_and_keeps_its_outbox_and_cache(store_path: Path) -> None:
-    assert SCHEMA_VERSION == 5 and CACHE_VERSION == 4
+    assert SCHEMA_VERSION == 6 and CACHE_VERSION == 4
     _old_profile(store_path, 4)
     store = open_store(store_path)
+    title = store.order(1)["title"]  # type: ignore[index]
+    where = Filters(text=title[:2]).condition()  # a short term: the narrow copy of the text, filled from the old rows
+    assert [r["id"] for r in store.rows(page_query(where), 10)] == [1]
     assert [r["name"] for r in store.outbox()] == ["sign"]  # the user's unsent work
     assert [m.name for m in store.pending()] == [Command.SIGN]
     assert store.cursor() == "c1" and store.order(1)["state"] == "in_progress"  # type: ignore[index]  # no re-download
