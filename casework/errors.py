@@ -27,6 +27,7 @@ class Refusal(StrEnum):
     CO_PART_NOT_PENDING = "co_part_not_pending"
     CO_NOT_SIGNED = "co_not_signed"
     CO_PART_WAIVED = "co_part_waived"
+    CO_ALREADY_ANSWERED = "co_already_answered"
     NO_CO_HANDLING_OUTSTANDING = "no_co_handling_outstanding"
     ALREADY_HANDLING = "already_handling"
 
@@ -96,6 +97,10 @@ _MESSAGES: dict[Refusal, tuple[str, str]] = {
     Refusal.CO_PART_WAIVED: (
         "热线中心已免除本单位的协办",
         "The centre has waived your department's co-handling",
+    ),
+    Refusal.CO_ALREADY_ANSWERED: (
+        "本单位已提交协办意见（如需补充，请添加备注）",
+        "Your department has given its opinion already (add a note to say more)",
     ),
     Refusal.NO_CO_HANDLING_OUTSTANDING: (
         "该单位没有待完成的协办任务",

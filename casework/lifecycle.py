@@ -268,6 +268,8 @@ def _co_refusal(command: Command, actor: Actor, facts: OrderFacts) -> tuple[Refu
             return Refusal.CO_NOT_SIGNED, ""
         if command is Command.SUBMIT_CO_OPINION and status is CoStatus.WAIVED:
             return Refusal.CO_PART_WAIVED, ""
+        if command is Command.SUBMIT_CO_OPINION and status is CoStatus.ANSWERED:
+            return Refusal.CO_ALREADY_ANSWERED, ""
     if command is Command.WAIVE_CO_HANDLING and not outstanding(facts.co_parts):
         return Refusal.NO_CO_HANDLING_OUTSTANDING, ""
     return None

@@ -73,8 +73,10 @@ def test_the_opinion_comes_after_signing_from_any_of_its_staff() -> None:
     assert refused.value.refusal is Refusal.CO_NOT_SIGNED
     signed = facts(State.IN_PROGRESS, CoPart(CO, CoStatus.SIGNED))
     assert who_may(Command.SUBMIT_CO_OPINION, signed) == {3, 4, 5, 6}
-    # An answered part may be answered again (a correction) while the lead has not submitted.
-    assert who_may(Command.SUBMIT_CO_OPINION, facts(State.IN_PROGRESS, CoPart(CO, CoStatus.ANSWERED))) == {3, 4, 5, 6}
+    # Given once, like a submitted reply (more goes in a note).
+    answered = facts(State.IN_PROGRESS, CoPart(CO, CoStatus.ANSWERED))
+    assert who_may(Command.SUBMIT_CO_OPINION, answered) == set()
+    assert why_not(Command.SUBMIT_CO_OPINION, co_handler, answered, NOW) == (Refusal.CO_ALREADY_ANSWERED, "")
     waived = facts(State.IN_PROGRESS, CoPart(CO, CoStatus.WAIVED))
     assert why_not(Command.SUBMIT_CO_OPINION, co_chief, waived, NOW) == (Refusal.CO_PART_WAIVED, "")
     # Once the reply is submitted, the parts are closed.
