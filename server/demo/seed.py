@@ -38,6 +38,9 @@ from server.settings import Settings
 DEMO_PASSWORD = "demo1234"
 
 # The state each demo order is left in, and how often.
+#: Handlers given the right to sign (签收, and a co-department's 协办签收).
+SIGNING_HANDLERS = ("handler", "zhulei")
+
 TARGETS = {
     "received": 4,
     "dispatched": 9,
@@ -123,7 +126,8 @@ def _organisation(session: Session, now: datetime, must_change_password: bool) -
                 department_id=departments[member.department].id,
                 password=DEMO_PASSWORD,
                 portfolio=[departments[c].id for c in member.portfolio],
-                may_sign=member.role == "handler" and member.username == "handler",
+                # The demo's signing handlers: ZJJ's 李强 and CGJ's field inspector 朱磊 (协办签收 too).
+                may_sign=member.role == "handler" and member.username in SIGNING_HANDLERS,
             ),
             None,
             now,
