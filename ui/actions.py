@@ -466,7 +466,7 @@ class CoOpinionDialog(CommandDialog):
         self.opinion = _text_edit(self.tr("本单位核查情况、处理结果和对主办单位答复的意见"), 140)
         self.form.addRow(self.tr("协办意见"), self.opinion)
         self.keep({"opinion": self.opinion})
-        self.ok.setText(self.tr("提交协办意见"))
+        self.ok.setText(command_label(Command.SUBMIT_CO_OPINION.value))
 
     def body(self) -> dict[str, Any]:
         opinion = self.opinion.toPlainText().strip()
