@@ -22,6 +22,14 @@ class Refusal(StrEnum):
     UNSATISFIED_CALLBACK = "unsatisfied_callback"
     CLOSE_REASON_REQUIRED = "close_reason_required"
     DEPARTMENT_REQUIRED = "department_required"
+    # co-handling (协办)
+    CO_HANDLING_OUTSTANDING = "co_handling_outstanding"
+    CO_PART_NOT_PENDING = "co_part_not_pending"
+    CO_NOT_SIGNED = "co_not_signed"
+    CO_PART_WAIVED = "co_part_waived"
+    CO_ALREADY_ANSWERED = "co_already_answered"
+    NO_CO_HANDLING_OUTSTANDING = "no_co_handling_outstanding"
+    ALREADY_HANDLING = "already_handling"
 
 
 _MESSAGES: dict[Refusal, tuple[str, str]] = {
@@ -72,6 +80,35 @@ _MESSAGES: dict[Refusal, tuple[str, str]] = {
     Refusal.DEPARTMENT_REQUIRED: (
         "请指定承办单位",
         "A responsible department is required",
+    ),
+    Refusal.CO_HANDLING_OUTSTANDING: (
+        "协办单位尚未反馈协办意见，暂不能提交答复（或由热线中心免除协办）",
+        "A co-handling department has not given its opinion yet; the reply cannot be submitted"
+        " (or the centre waives the co-handling)",
+    ),
+    Refusal.CO_PART_NOT_PENDING: (
+        "本单位的协办部分无需签收（已签收、已反馈或已免除）",
+        "Your department's co-handling part needs no signing (signed, answered or waived already)",
+    ),
+    Refusal.CO_NOT_SIGNED: (
+        "请先签收协办任务，再提交协办意见",
+        "Sign for the co-handling part before giving the opinion",
+    ),
+    Refusal.CO_PART_WAIVED: (
+        "热线中心已免除本单位的协办",
+        "The centre has waived your department's co-handling",
+    ),
+    Refusal.CO_ALREADY_ANSWERED: (
+        "本单位已提交协办意见（如需补充，请添加备注）",
+        "Your department has given its opinion already (add a note to say more)",
+    ),
+    Refusal.NO_CO_HANDLING_OUTSTANDING: (
+        "该单位没有待完成的协办任务",
+        "That department has no outstanding co-handling part",
+    ),
+    Refusal.ALREADY_HANDLING: (
+        "该单位已是本工单的主办或协办单位",
+        "That department already leads or co-handles the order",
     ),
 }
 

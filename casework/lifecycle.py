@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from casework.cohandling import CoPart, CoStatus, outstanding, part_of
 from casework.errors import CommandRefused, Refusal
 from casework.order import SATISFIED_OUTCOMES, UNREACHABLE_ATTEMPTS_TO_CLOSE, CallbackOutcome, State
 from casework.review import ReviewLevel, may_review
@@ -44,6 +45,11 @@ class Command(StrEnum):
     SUPERVISE = "supervise"
     REMIND = "remind"
     MARK_AUDITED = "mark_audited"  # a city leader's monthly audit (全审核): seen and found in order
+    # Co-handling (协办): a co-department's own part (casework.cohandling)
+    CO_SIGN = "co_sign"  # 协办签收: the co-department signs for its part
+    SUBMIT_CO_OPINION = "submit_co_opinion"  # 提交协办意见: its findings and answer for its part
+    WAIVE_CO_HANDLING = "waive_co_handling"  # 免除协办: the centre releases a part, with a reason
+    ADD_CO_DEPARTMENT = "add_co_department"  # 增加协办单位: the centre or a city leader (会商), after dispatch
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class OrderFacts:
     extension_pending: bool = False
     callback_attempts: int = 0  # in this round (since the reply, or the latest 重办)
     last_callback_outcome: CallbackOutcome | None = None
+    co_parts: tuple[CoPart, ...] = ()  # each co-department's part (协办), where one is recorded
 
     @property
     def current_review_level(self) -> ReviewLevel | None:
@@ -125,6 +132,16 @@ def _reopener(a: Actor, f: OrderFacts) -> bool:
     return a.is_centre or (f.state is State.REPLIED and _leader_over(a, f))
 
 
+def _co_signer(a: Actor, f: OrderFacts) -> bool:
+    """A co-department's chief or head, or its handler with the right to sign."""
+    return _co_staff(a, f) and (a.is_supervisor or a.may_sign)
+
+
+def _co_staff(a: Actor, f: OrderFacts) -> bool:
+    """Staff of a department with a co-handling part of this order."""
+    return a.is_department_staff and part_of(f.co_parts, a.department_id) is not None
+
+
 @dataclass(frozen=True)
 class Rule:
     """Where a command may be issued from, and by whom (``who_text`` documents ``who``)."""
@@ -136,6 +153,8 @@ class Rule:
 
 _S = State
 _WORKING = frozenset({_S.DISPATCHED, _S.RETURN_REQUESTED, _S.IN_PROGRESS, _S.IN_REVIEW, _S.REPLIED})
+#: Co-handling happens before the lead's reply is submitted.
+_CO_WORKING = frozenset({_S.DISPATCHED, _S.RETURN_REQUESTED, _S.IN_PROGRESS})
 
 RULES: dict[Command, Rule] = {
     Command.DISPATCH: Rule(frozenset({_S.RECEIVED}), _centre, "centre"),
@@ -164,6 +183,10 @@ RULES: dict[Command, Rule] = {
     Command.SUPERVISE: Rule(_WORKING, _overseer, "centre, leaders over it"),
     Command.REMIND: Rule(_WORKING - {_S.REPLIED}, _overseer, "centre, leaders over it"),
     Command.MARK_AUDITED: Rule(frozenset({_S.REPLIED, _S.CLOSED}), _leader_over, "city leaders over it"),
+    Command.CO_SIGN: Rule(_CO_WORKING, _co_signer, "co-department chief/head, or handler with the right"),
+    Command.SUBMIT_CO_OPINION: Rule(_CO_WORKING, _co_staff, "co-department staff"),
+    Command.WAIVE_CO_HANDLING: Rule(_CO_WORKING, _centre, "centre"),
+    Command.ADD_CO_DEPARTMENT: Rule(_CO_WORKING, _overseer, "centre, leaders over it"),
 }
 
 
@@ -226,6 +249,29 @@ def _guard_refusal(command: Command, actor: Actor, facts: OrderFacts, now: datet
         return Refusal.CALLBACK_SETTLED, f"outcome: {facts.last_callback_outcome}"
     if command is Command.CLOSE:
         return close_refusal(actor, facts)
+    return _co_refusal(command, actor, facts)
+
+
+def _co_refusal(command: Command, actor: Actor, facts: OrderFacts) -> tuple[Refusal, str] | None:
+    """Co-handling's guards: the lead's reply waits for every part; a part's steps come in order."""
+    if command is Command.SUBMIT_REPLY:
+        waiting = outstanding(facts.co_parts)
+        if waiting:
+            return Refusal.CO_HANDLING_OUTSTANDING, "departments: " + ",".join(str(d) for d in waiting)
+        return None
+    if command in (Command.CO_SIGN, Command.SUBMIT_CO_OPINION):
+        part = part_of(facts.co_parts, actor.department_id)
+        status = part.status if part is not None else None
+        if command is Command.CO_SIGN and status is not CoStatus.PENDING:
+            return Refusal.CO_PART_NOT_PENDING, f"co-handling: {status}"
+        if command is Command.SUBMIT_CO_OPINION and status is CoStatus.PENDING:
+            return Refusal.CO_NOT_SIGNED, ""
+        if command is Command.SUBMIT_CO_OPINION and status is CoStatus.WAIVED:
+            return Refusal.CO_PART_WAIVED, ""
+        if command is Command.SUBMIT_CO_OPINION and status is CoStatus.ANSWERED:
+            return Refusal.CO_ALREADY_ANSWERED, ""
+    if command is Command.WAIVE_CO_HANDLING and not outstanding(facts.co_parts):
+        return Refusal.NO_CO_HANDLING_OUTSTANDING, ""
     return None
 
 
@@ -259,6 +305,18 @@ def check_input(command: Command, facts: OrderFacts, args: Mapping[str, object])
     unsatisfied = facts.last_callback_outcome is CallbackOutcome.UNSATISFIED
     if command is Command.CLOSE and unsatisfied and not str(args.get("note") or "").strip():
         raise CommandRefused(Refusal.CLOSE_REASON_REQUIRED)
+    if command is Command.WAIVE_CO_HANDLING:
+        part = part_of(facts.co_parts, _int_or_none(args.get("department_id")))
+        if part is None or part.status not in (CoStatus.PENDING, CoStatus.SIGNED):
+            raise CommandRefused(Refusal.NO_CO_HANDLING_OUTSTANDING, f"department: {args.get('department_id')}")
+    if command is Command.ADD_CO_DEPARTMENT:
+        department_id = _int_or_none(args.get("department_id"))
+        if department_id == facts.lead_department_id or part_of(facts.co_parts, department_id) is not None:
+            raise CommandRefused(Refusal.ALREADY_HANDLING, f"department: {department_id}")
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def allowed_commands(actor: Actor, facts: OrderFacts, now: datetime) -> list[Command]:

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from casework.calendar import DayKind
+from casework.cohandling import CoStatus
 from casework.lifecycle import Command
 from casework.order import (
     CallbackOutcome,
@@ -456,6 +457,30 @@ class MarkAuditedBody(VersionedBody):
     comment: Text = ""
 
 
+class CoSignBody(VersionedBody):
+    """协办签收: the caller's department signs for its co-handling part."""
+
+
+class CoOpinionBody(VersionedBody):
+    """协办意见: the caller's department's findings and answer for its part, for the lead to cite."""
+
+    opinion: RequiredText
+
+
+class WaiveCoHandlingBody(VersionedBody):
+    """免除协办: the centre releases a co-department's part, with the reason."""
+
+    department_id: Id
+    reason: RequiredText
+
+
+class AddCoDepartmentBody(VersionedBody):
+    """增加协办单位: the centre or a city leader (会商) adds a co-handling department after dispatch."""
+
+    department_id: Id
+    reason: Text = ""
+
+
 #: The body each command takes; the server builds one endpoint per entry.
 COMMAND_BODIES: dict[Command, type[Wire]] = {
     Command.DISPATCH: DispatchBody,
@@ -480,6 +505,10 @@ COMMAND_BODIES: dict[Command, type[Wire]] = {
     Command.SUPERVISE: SuperviseBody,
     Command.REMIND: RemindBody,
     Command.MARK_AUDITED: MarkAuditedBody,
+    Command.CO_SIGN: CoSignBody,
+    Command.SUBMIT_CO_OPINION: CoOpinionBody,
+    Command.WAIVE_CO_HANDLING: WaiveCoHandlingBody,
+    Command.ADD_CO_DEPARTMENT: AddCoDepartmentBody,
 }
 
 
@@ -675,6 +704,26 @@ class AuditMarkView(Wire):
     at: datetime
 
 
+class CoHandlingView(Wire):
+    """A co-department's part (协办): its status, its own deadlines and the opinion it gave the lead."""
+
+    department_id: int
+    status: CoStatus
+    started_at: datetime
+    added_by: int | None = None
+    add_reason: str = ""
+    sign_by: datetime | None = None
+    answer_by: datetime | None = None
+    signed_at: datetime | None = None
+    signed_by: int | None = None
+    opinion: str = ""
+    answered_at: datetime | None = None
+    answered_by: int | None = None
+    waive_reason: str = ""
+    waived_at: datetime | None = None
+    waived_by: int | None = None
+
+
 class AttachmentView(Wire):
     sha256: str
     media_type: str
@@ -709,6 +758,11 @@ class OrderDetail(OrderSummary):
     audit_marks: list[AuditMarkView] = Field(default_factory=list)
     supervision: list[SupervisionView] = Field(default_factory=list)
     callback_attempts: int = Field(default=0, description="Callback attempts in this round (since the reply or 重办)")
+    co_handling: list[CoHandlingView] = Field(default_factory=list, description="Each co-department's part (协办)")
+    co_due_at: datetime | None = Field(
+        default=None,
+        description="The caller's own co-handling deadline in force (sign, then answer) while its part is outstanding",
+    )
     allowed_commands: list[Command]
 
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import NamedTuple
 
+from casework.cohandling import CoStatus
 from casework.lifecycle import Command
 from casework.order import (
     CallbackOutcome,
@@ -152,6 +153,17 @@ _COMMANDS: dict[str, Name] = {
     Command.INVALIDATE: Name("作废", "Invalidate"),
     Command.MERGE: Name("合并", "Merge"),
     Command.MARK_AUDITED: Name("审核无误", "Audited"),
+    Command.CO_SIGN: Name("协办签收", "Sign for co-handling"),
+    Command.SUBMIT_CO_OPINION: Name("提交协办意见", "Give co-handling opinion"),
+    Command.WAIVE_CO_HANDLING: Name("免除协办", "Waive co-handling"),
+    Command.ADD_CO_DEPARTMENT: Name("增加协办单位", "Add co-handling department"),
+}
+
+_CO_STATUSES: dict[str, Name] = {
+    CoStatus.PENDING: Name("待协办签收", "Not signed yet"),
+    CoStatus.SIGNED: Name("协办中", "Co-handling"),
+    CoStatus.ANSWERED: Name("已反馈意见", "Opinion given"),
+    CoStatus.WAIVED: Name("已免除", "Waived"),
 }
 #: Three lists are named after the state their orders are in, with the state's words.
 _WORK_LISTS: dict[str, Name] = {
@@ -166,6 +178,7 @@ _WORK_LISTS: dict[str, Name] = {
     WorkList.TO_DISPATCH: Name("待派单", "To dispatch"),
     WorkList.TO_RULE: Name("待裁定", "Rulings"),
     WorkList.TO_CALL_BACK: Name("待回访", "To call back"),
+    WorkList.CO_HANDLING: Name("协办", "Co-handling"),
     WorkList.ALL: Name("全部工单", "All orders"),
 }
 
@@ -187,6 +200,7 @@ NAMES: Mapping[type[StrEnum], Mapping[str, Name]] = {
     ReviewLevel: _REVIEW_LEVELS,
     Command: _COMMANDS,
     WorkList: _WORK_LISTS,
+    CoStatus: _CO_STATUSES,
 }
 
 

@@ -25,4 +25,6 @@ class WorkList(StrEnum):
     TO_DISPATCH = "to_dispatch"  # 待派单: received orders the centre may dispatch
     TO_RULE = "to_rule"  # 待裁定: a department's 退单 or 延期 request waiting for the centre's ruling
     TO_CALL_BACK = "to_call_back"  # 待回访: replied orders to call back (and close or send back)
+    # A co-handling department's list: orders where its own part (协办) waits for it to sign or answer.
+    CO_HANDLING = "co_handling"  # 协办
     ALL = "all"

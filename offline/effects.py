@@ -9,11 +9,40 @@ import copy
 from datetime import datetime
 from typing import Any
 
+from casework.cohandling import CoStatus
 from casework.deadlines import due_in_force
 from casework.lifecycle import Command, allowed_commands, state_after
 from casework.roles import Actor
 from casework.times import parse_time
 from offline.facts import facts_from
+
+
+def _co_handling(out: dict[str, Any], name: Command, args: dict[str, Any], actor: Actor, when: str) -> None:
+    """A co-department's part (协办) as the command leaves it; its deadlines come with the next pull."""
+    parts = [dict(p) for p in out.get("co_handling") or []]
+    department = actor.department_id if name in (Command.CO_SIGN, Command.SUBMIT_CO_OPINION) else args["department_id"]
+    if name is Command.ADD_CO_DEPARTMENT:
+        parts.append({"department_id": department, "status": CoStatus.PENDING.value, "started_at": when})
+        parts.sort(key=lambda p: p["department_id"])
+        out["co_department_ids"] = sorted({*(out.get("co_department_ids") or []), department})
+        out["co_handling"] = parts
+        return
+    for part in parts:
+        if part["department_id"] != department:
+            continue
+        if name is Command.CO_SIGN:
+            part.update(status=CoStatus.SIGNED.value, signed_at=when, signed_by=actor.user_id)
+            out["co_due_at"] = part.get("answer_by")
+        elif name is Command.SUBMIT_CO_OPINION:
+            part.update(
+                status=CoStatus.ANSWERED.value, opinion=args["opinion"], answered_at=when, answered_by=actor.user_id
+            )
+            out["co_due_at"] = None
+        else:
+            part.update(
+                status=CoStatus.WAIVED.value, waive_reason=args["reason"], waived_at=when, waived_by=actor.user_id
+            )
+    out["co_handling"] = parts
 
 
 def apply_mutation(
@@ -105,6 +134,8 @@ def apply_mutation(
         case Command.MARK_AUDITED:
             mark = {"leader_id": actor.user_id, "comment": args.get("comment", ""), "at": when}
             out["audit_marks"] = [*(out.get("audit_marks") or []), mark]
+        case Command.CO_SIGN | Command.SUBMIT_CO_OPINION | Command.WAIVE_CO_HANDLING | Command.ADD_CO_DEPARTMENT:
+            _co_handling(out, name, args, actor, when)
         case _:
             pass  # state only; the server fills in the rest on the next pull
     # The deadline in force follows the state (signed: the reply's, no longer the signing's), as on

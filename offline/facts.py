@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from casework.cohandling import CoPart, CoStatus
 from casework.lifecycle import OrderFacts
 from casework.order import CallbackOutcome, State
 from casework.review import ReviewLevel
@@ -35,6 +36,7 @@ def facts_from(order: dict[str, Any]) -> OrderFacts:
         extension_pending=bool(extension and extension.get("status") == "pending"),
         callback_attempts=len(callbacks),
         last_callback_outcome=CallbackOutcome(callbacks[-1]["outcome"]) if callbacks else None,
+        co_parts=tuple(CoPart(p["department_id"], CoStatus(p["status"])) for p in order.get("co_handling") or ()),
     )
 
 

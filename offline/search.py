@@ -43,7 +43,8 @@ def list_columns(order: dict[str, Any]) -> dict[str, Any]:
         "lead_department_id": order.get("lead_department_id"),
         "handler_id": order.get("handler_id"),
         "received_at": utc_text(order.get("received_at")),
-        "due_at": utc_text(order.get("due_at")),
+        # A co-handling department's own deadline while its part is outstanding (协办), else the order's.
+        "due_at": utc_text(order.get("co_due_at") or order.get("due_at")),
         "sign_by": utc_text(deadlines.get("sign_by")),
         "returned": _returned(order),
         "actions": "," + ",".join(order.get("allowed_commands") or []) + ",",

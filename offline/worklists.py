@@ -64,6 +64,9 @@ def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement
             return or_(_can("rule_return"), _can("rule_extension"))
         case WorkList.TO_CALL_BACK:
             return and_(orders.c.state == "replied", or_(_can("record_callback"), _can("close"), _can("reopen")))
+        case WorkList.CO_HANDLING:
+            # The department's own part waits for it: to sign for, or to give its opinion on.
+            return or_(_can("co_sign"), _can("submit_co_opinion"))
         case WorkList.ALL:
             return literal(True)
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casework.cohandling import CoStatus
 from casework.lifecycle import Command
 from casework.order import ReturnReason
 from desktop.tasks import Task
@@ -67,6 +68,11 @@ DESK_COMMANDS: dict[Command, str] = {
     Command.REQUEST_RETURN: "Ctrl+Shift+T",
     Command.APPROVE: "Ctrl+Shift+A",
     Command.RETURN_FOR_REWORK: "Ctrl+Shift+R",
+    # Co-handling (协办): the co-department's own part; the centre's waiver and the added department.
+    Command.CO_SIGN: "Ctrl+Shift+G",
+    Command.SUBMIT_CO_OPINION: "Ctrl+Shift+Y",
+    Command.WAIVE_CO_HANDLING: "Ctrl+Shift+W",
+    Command.ADD_CO_DEPARTMENT: "Ctrl+Shift+D",
 }
 
 #: A form's text is kept in the local drafts at most this long after a keystroke (as the reply editor's).
@@ -452,13 +458,57 @@ class OnsiteCheckDialog(CommandDialog):
         return [f for f, _ in self.picker.photos()]
 
 
+class CoOpinionDialog(CommandDialog):
+    """协办意见: the co-department's findings and answer for its part, which the lead cites in the reply."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Command.SUBMIT_CO_OPINION, parent)
+        self.opinion = _text_edit(self.tr("本单位核查情况、处理结果和对主办单位答复的意见"), 140)
+        self.form.addRow(self.tr("协办意见"), self.opinion)
+        self.keep({"opinion": self.opinion})
+        self.ok.setText(command_label(Command.SUBMIT_CO_OPINION.value))
+
+    def body(self) -> dict[str, Any]:
+        opinion = self.opinion.toPlainText().strip()
+        if not opinion:
+            raise ValueError(self.tr("请填写协办意见。"))
+        return {"opinion": opinion}
+
+
+class CoDepartmentDialog(CommandDialog):
+    """免除协办 (the centre, with the reason) or 增加协办单位 (the centre or a city leader): which, and why."""
+
+    def __init__(self, command: Command, departments: list[tuple[int, str]], parent: QWidget | None = None) -> None:
+        super().__init__(command, parent)
+        self.department = QComboBox()
+        self.department.setObjectName("co_department")
+        for department_id, name in departments:
+            self.department.addItem(name, department_id)
+        self.waiving = command is Command.WAIVE_CO_HANDLING
+        hint = self.tr("免除的理由（必填）") if self.waiving else self.tr("需要该单位协办的事项（会商意见）")
+        self.reason = _text_edit(hint)
+        self.form.addRow(self.tr("协办单位"), self.department)
+        self.form.addRow(self.tr("理由"), self.reason)
+        self.keep({"reason": self.reason})
+        if not departments:
+            self.show_error(self.tr("没有可选的单位。"))
+
+    def body(self) -> dict[str, Any]:
+        if self.department.currentData() is None:
+            raise ValueError(self.tr("请选择协办单位。"))
+        reason = self.reason.toPlainText().strip()
+        if self.waiving and not reason:
+            raise ValueError(self.tr("请填写免除协办的理由。"))
+        return {"department_id": int(self.department.currentData()), "reason": reason}
+
+
 # --- the bar ----------------------------------------------------------------------------------------
 
 
 class ActionBar(QWidget):
     """Buttons for the desk commands in the order's ``allowed_commands`` (others are hidden).
 
-    Sign records at once — like every command it waits in the outbox for the undo window, with
+    Sign (and 协办签收) records at once — like every command it waits in the outbox for the undo window, with
     the undo notice naming it (see ``ui.undo``); the others open a form that names the order
     (``dialog`` while open), whose submit is the one confirmation. Shortcuts are
     window-wide while the button shows (see :data:`DESK_COMMANDS`) and appear in the tooltips.
@@ -495,7 +545,7 @@ class ActionBar(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setObjectName(f"action_{command.value}")
             button.setMinimumHeight(28)
-            if command in (Command.SIGN, Command.APPROVE):
+            if command in (Command.SIGN, Command.APPROVE, Command.CO_SIGN):
                 button.setStyleSheet("QToolButton { font-weight: bold; padding: 2px 10px; }")
             else:
                 button.setStyleSheet("QToolButton { padding: 2px 8px; }")
@@ -535,7 +585,7 @@ class ActionBar(QWidget):
         command = Command(command)
         if self.order is None or not self.actions_by_command[command].isEnabled():
             return
-        if command is Command.SIGN:
+        if command in (Command.SIGN, Command.CO_SIGN):
             self._record(command, self.order["id"], {}, (), None)
             return
         if self.dialog is not None:
@@ -565,8 +615,33 @@ class ActionBar(QWidget):
                 return ReturnRequestDialog(parent)
             case Command.APPROVE:
                 return CommentDialog(command, required=False, parent=parent)
+            case Command.SUBMIT_CO_OPINION:
+                return CoOpinionDialog(parent)
+            case Command.WAIVE_CO_HANDLING:
+                return CoDepartmentDialog(command, self._co_choices(outstanding=True), parent)
+            case Command.ADD_CO_DEPARTMENT:
+                return CoDepartmentDialog(command, self._co_choices(outstanding=False), parent)
             case _:
                 return CommentDialog(command, required=True, parent=parent)
+
+    def _co_choices(self, outstanding: bool) -> list[tuple[int, str]]:
+        """The departments to waive (those whose part is outstanding) or to add (any other department)."""
+        order = self.order or {}
+        names = self.names
+        name = names.department if names is not None else str
+        if outstanding:
+            return [
+                (p["department_id"], name(p["department_id"]))
+                for p in order.get("co_handling") or []
+                if p.get("status") in (CoStatus.PENDING.value, CoStatus.SIGNED.value)
+            ]
+        taken = {order.get("lead_department_id"), *(order.get("co_department_ids") or [])}
+        departments = names.departments.values() if names is not None else ()
+        return [
+            (d["id"], name(d["id"]))
+            for d in departments
+            if d.get("kind") == "department" and d.get("active", True) and d["id"] not in taken
+        ]
 
     def _handlers(self) -> list[tuple[int, str]]:
         department = self.workspace.user.department_id

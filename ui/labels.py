@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from casework import vocabulary
+from casework.cohandling import CoStatus
 from casework.deadlines import SHANGHAI as CITY_ZONE
 from casework.lifecycle import Command
 from casework.order import (
@@ -100,6 +101,11 @@ def return_reason_label(reason: str) -> str:
 
 def extension_status_label(status: str) -> str:
     return _named(ExtensionStatus, status)
+
+
+def co_status_label(status: str) -> str:
+    """A co-department's part (协办): 待协办签收, 协办中, 已反馈意见, 已免除."""
+    return _named(CoStatus, status)
 
 
 def work_list_label(work_list: str) -> str:

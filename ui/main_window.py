@@ -71,6 +71,7 @@ LISTS: list[WorkList] = [
     WorkList.MINE,
     WorkList.RETURNED,
     WorkList.TO_REVIEW,
+    WorkList.CO_HANDLING,  # 协办: the department's own part of orders another department leads
     WorkList.SUBMITTED,
     WorkList.DUE_SOON,
     WorkList.OVERDUE,
@@ -98,9 +99,15 @@ def lists_for(role: str) -> list[WorkList]:
 
 #: Where each role starts: the first of these lists that is not empty.
 OPENING_LISTS: dict[str, list[WorkList]] = {
-    "handler": [WorkList.RETURNED, WorkList.MINE, WorkList.TO_SIGN, WorkList.ALL],
-    "section_chief": [WorkList.TO_REVIEW, WorkList.TO_SIGN, WorkList.MINE, WorkList.ALL],
-    "department_head": [WorkList.TO_REVIEW, WorkList.TO_SIGN, WorkList.OVERDUE, WorkList.ALL],
+    "handler": [WorkList.RETURNED, WorkList.MINE, WorkList.TO_SIGN, WorkList.CO_HANDLING, WorkList.ALL],
+    "section_chief": [WorkList.TO_REVIEW, WorkList.TO_SIGN, WorkList.MINE, WorkList.CO_HANDLING, WorkList.ALL],
+    "department_head": [
+        WorkList.TO_REVIEW,
+        WorkList.TO_SIGN,
+        WorkList.CO_HANDLING,
+        WorkList.OVERDUE,
+        WorkList.ALL,
+    ],
     "leader_in_charge": [WorkList.TO_REVIEW, WorkList.OVERDUE, WorkList.ALL],
     "top_leader": [WorkList.TO_REVIEW, WorkList.OVERDUE, WorkList.ALL],
     "centre_agent": [WorkList.TO_DISPATCH, WorkList.TO_CALL_BACK, WorkList.TO_RULE, WorkList.ALL],

@@ -23,6 +23,27 @@ TS = Path(__file__).resolve().parent / "casedesk_en.ts"
 
 #: Source → English, whatever the context.
 EN: dict[str, str] = {
+    # co-handling (协办)
+    "协办意见": "Co-handling opinions",
+    "本单位核查情况、处理结果和对主办单位答复的意见": (
+        "Your findings, what was done, and your view for the lead department's reply"
+    ),
+    "请填写协办意见。": "Write the co-handling opinion.",
+    "免除的理由（必填）": "Why it is waived (required)",
+    "需要该单位协办的事项（会商意见）": "What the department is asked to do (consultation)",
+    "没有可选的单位。": "No department to choose.",
+    "请选择协办单位。": "Choose a co-handling department.",
+    "请填写免除协办的理由。": "Write why the co-handling is waived.",
+    "引用": "Cite",
+    "把该单位的协办意见插入答复": "Insert this department's opinion into the reply",
+    "%1协办意见：%2": "%1's co-handling opinion: %2",
+    "签收时限 %1": "Sign by %1",
+    "反馈时限 %1": "Answer by %1",
+    "免除理由：%1": "Waived: %1",
+    "协办单位尚未反馈协办意见：%1。收到意见（或热线中心免除协办）后才能提交答复，可先保存草稿。": (
+        "Co-handling departments have not given their opinion yet: %1. The reply can be submitted once they"
+        " have (or the centre waives it); save the draft meanwhile."
+    ),
     "批量派单所选 %1 件": "Dispatch the %1 selected",
     "直接办结": "Close at once",
     "答复市民的内容": "The answer to the citizen",

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.cohandling import CoStatus
 from casework.deadlines import SHANGHAI
 from casework.lifecycle import Command
 from casework.order import Channel, Importance, PhotoTag, RequestKind, ResultCode, ReturnReason
@@ -38,6 +39,9 @@ from server.settings import Settings
 DEMO_PASSWORD = "demo1234"
 
 # The state each demo order is left in, and how often.
+#: Handlers given the right to sign (签收, and a co-department's 协办签收).
+SIGNING_HANDLERS = ("handler", "zhulei")
+
 TARGETS = {
     "received": 4,
     "dispatched": 9,
@@ -123,7 +127,8 @@ def _organisation(session: Session, now: datetime, must_change_password: bool) -
                 department_id=departments[member.department].id,
                 password=DEMO_PASSWORD,
                 portfolio=[departments[c].id for c in member.portfolio],
-                may_sign=member.role == "handler" and member.username == "handler",
+                # The demo's signing handlers: ZJJ's 李强 and CGJ's field inspector 朱磊 (协办签收 too).
+                may_sign=member.role == "handler" and member.username in SIGNING_HANDLERS,
             ),
             None,
             now,
@@ -162,6 +167,9 @@ class _Player:
         )
         self.created = 0
         self.photos = 0
+        # Co-handling's own choices draw from a generator of their own: the city's other stories stay
+        # as they were before co-handling parts existed.
+        self.co_rng = random.Random(sum(rng.getstate()[1]))
         self.closed_ids: list[int] = []
 
     def play(self, count: int) -> None:
@@ -272,6 +280,8 @@ class _Player:
                 ),
             )
         if target == "dispatched":
+            if co:  # 协办: the co-department's part, as far as it got
+                yield at + timedelta(hours=rng.uniform(0.2, 3)), self._co_part(holder, agent, self._co_mode(open_=True))
             return
 
         chief, head = self._one(lead, "section_chief"), self._one(lead, "department_head")
@@ -308,12 +318,17 @@ class _Player:
         reply = rng.choice(content.REPLY_TEMPLATES[result.value]).format(place=place.address)
         at += timedelta(hours=rng.uniform(1, 30))
         if target == "in_progress":
+            if co:
+                yield at, self._co_part(holder, agent, self._co_mode(open_=True))
             if rng.random() < 0.5:
                 yield (
                     at,
                     self._do(holder, handler, Command.SAVE_DRAFT, text=reply[: len(reply) // 2], result_code=result),
                 )
             return
+        if co:  # the lead's reply waits for every part: answered, or waived by the centre
+            yield at, self._co_part(holder, agent, self._co_mode(open_=False))
+            at += timedelta(minutes=20)
         yield at, self._do(holder, handler, Command.SUBMIT_REPLY, text=reply, result_code=result)
         reviewers = [chief, head] + (
             [self.city.leaders.get(lead, self.city.mayor), self.city.mayor] if importance is Importance.MAJOR else []
@@ -368,6 +383,44 @@ class _Player:
             yield at, self._close(holder, self.city.supervisor, note=rng.choice(content.SUPERVISOR_CLOSE_REASONS))
             return
         yield at, self._close(holder, agent)
+
+    # --- co-handling (协办) -----------------------------------------------------------------------
+
+    def _co_mode(self, open_: bool) -> CoStatus:
+        """How far the co-departments' parts get: any stage on an open order; answered or waived
+        before the lead's reply."""
+        if open_:
+            return self.co_rng.choice([CoStatus.PENDING, CoStatus.SIGNED, CoStatus.ANSWERED])
+        return CoStatus.WAIVED if self.co_rng.random() < 0.15 else CoStatus.ANSWERED
+
+    def _co_part(self, holder: dict[str, int], agent: User, mode: CoStatus) -> Step:
+        """Each outstanding part of the order brought to ``mode``: its chief signs, its handler answers
+        (协办意见), or the centre waives it."""
+
+        def step(at: datetime) -> None:
+            order = self.session.get(Order, holder["id"])
+            if order is None or order.state not in ("dispatched", "return_requested", "in_progress"):
+                return
+            codes = {d.id: code for code, d in self.city.departments.items()}
+            for part in [p for p in order.co_handling if p.status == CoStatus.PENDING.value]:
+                code = codes[part.department_id]
+                if mode is CoStatus.WAIVED:
+                    reason = self.co_rng.choice(content.CO_WAIVE_REASONS)
+                    self._do(holder, agent, Command.WAIVE_CO_HANDLING, department_id=part.department_id, reason=reason)(
+                        at
+                    )
+                    continue
+                if mode is CoStatus.PENDING:
+                    continue
+                self._do(holder, self._one(code, "section_chief"), Command.CO_SIGN)(at)
+                if mode is CoStatus.ANSWERED:
+                    handler = self.co_rng.choice(
+                        self.city.staff.get((code, "handler"), [self._one(code, "section_chief")])
+                    )
+                    opinion = self.co_rng.choice(content.CO_OPINIONS)
+                    self._do(holder, handler, Command.SUBMIT_CO_OPINION, opinion=opinion)(at + timedelta(minutes=5))
+
+        return step
 
     # --- helpers ------------------------------------------------------------------------------
 

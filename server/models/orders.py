@@ -105,6 +105,10 @@ class Order(Timestamped, Base):
     lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     co_departments = relationship("Department", secondary=order_co_departments, lazy="selectin")
+    # Each co-department's own part (协办), beside its row in order_co_departments.
+    co_handling: Mapped[list[OrderCoHandling]] = relationship(
+        lazy="selectin", order_by="OrderCoHandling.department_id", cascade="all, delete-orphan"
+    )
 
     # deadlines; on-time flags are frozen at the transition they measure
     dispatched_at: Mapped[datetime | None]
@@ -235,3 +239,27 @@ class CallbackRecord(Base):
     at: Mapped[datetime]
     resolved: Mapped[bool | None]  # the citizen's word on it; None when not reached (or not asked)
     citizen_words: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class OrderCoHandling(Base):
+    """A co-handling department's part of an order (协办): its signing, its deadlines and the
+    opinion it gives the lead (``casework.cohandling``). Status: pending, signed, answered, waived."""
+
+    __tablename__ = "order_co_handling"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True, index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    started_at: Mapped[datetime]  # dispatch, or when the department was added
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: named at dispatch
+    add_reason: Mapped[str] = mapped_column(Text, default="")
+    sign_due: Mapped[datetime | None]
+    answer_due: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None]
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    opinion: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    waive_reason: Mapped[str] = mapped_column(Text, default="")
+    waived_at: Mapped[datetime | None]
+    waived_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -58,7 +58,7 @@ from server.models import (
     ReviewRecord,
     User,
 )
-from server.orders import repository
+from server.orders import cohandling, repository
 from server.orders.deadlines import recompute, refresh_due
 from server.orders.views import facts_of
 from server.review import repository as review_repository
@@ -229,7 +229,11 @@ def _locked(ctx: Context, order_id: int) -> Order:
 
 def _checked(ctx: Context, order: Order, command: Command) -> Loaded:
     facts = facts_of(order)
-    check(command, ctx.actor, facts, ctx.now)
+    try:
+        check(command, ctx.actor, facts, ctx.now)
+    except CommandRefused as refused:
+        cohandling.name_outstanding(ctx.session, order, refused)  # the lead's reply: which departments
+        raise
     return Loaded(order, facts)
 
 
@@ -269,6 +273,7 @@ def _dispatch(ctx: Context, order: Order, body: DispatchBody) -> dict[str, Any]:
     order.dispatched_at = order.reply_started_at = ctx.now
     recompute(order, policy(ctx.session, ctx.settings))
     _grant_access(ctx, order.id, [lead.id, *(d.id for d in co)])
+    cohandling.start(ctx, order, co)  # each co-department's own part (协办), with its deadlines
     return {"co_department_ids": [d.id for d in co]}
 
 
@@ -367,6 +372,7 @@ def _rule_return(ctx: Context, order: Order, body: RuleReturnBody) -> dict[str, 
             raise invalid("same_department", "请改派给其他单位", "Dispatch to another department")
         order.lead_department_id = lead.id
         order.co_departments = [d for d in order.co_departments if d.id != lead.id]
+        cohandling.keep_only(order)  # a co-department made the lead has no co-handling part left
         order.handler_id = None
         order.signed_at = None
         order.signed_on_time = None
@@ -606,6 +612,10 @@ _APPLY: dict[Command, Apply] = {
     Command.SUPERVISE: _supervise,
     Command.REMIND: _remind,
     Command.MARK_AUDITED: _mark_audited,
+    Command.CO_SIGN: cohandling.co_sign,
+    Command.SUBMIT_CO_OPINION: cohandling.submit_opinion,
+    Command.WAIVE_CO_HANDLING: cohandling.waive,
+    Command.ADD_CO_DEPARTMENT: cohandling.add,
 }
 
 

@@ -10,6 +10,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.cohandling import OUTSTANDING, CoPart, CoStatus
 from casework.lifecycle import Command, OrderFacts, allowed_commands
 from casework.order import (
     CallbackOutcome,
@@ -31,6 +32,7 @@ from server.models import (
     Note,
     OnsiteCheck,
     Order,
+    OrderCoHandling,
     ReplyVersion,
     ReviewRecord,
     order_co_departments,
@@ -39,11 +41,15 @@ from server.models import (
 _Decision = Literal["approved", "returned"]
 
 
-def facts_of(order: Order, co_department_ids: Iterable[int] | None = None) -> OrderFacts:
+def facts_of(
+    order: Order, co_department_ids: Iterable[int] | None = None, co_handling: Iterable[Any] | None = None
+) -> OrderFacts:
     """The rules' facts of an order (an ORM object, or a row of the orders table with its
-    co-departments' ids given)."""
+    co-departments' ids and co-handling rows given)."""
     if co_department_ids is None:
         co_department_ids = (d.id for d in order.co_departments)
+    if co_handling is None:
+        co_handling = order.co_handling
     return OrderFacts(
         state=State(order.state),
         lead_department_id=order.lead_department_id,
@@ -56,6 +62,7 @@ def facts_of(order: Order, co_department_ids: Iterable[int] | None = None) -> Or
         extension_pending=order.extension_status == "pending",
         callback_attempts=order.callback_attempts,
         last_callback_outcome=CallbackOutcome(order.last_callback_outcome) if order.last_callback_outcome else None,
+        co_parts=tuple(CoPart(p.department_id, CoStatus(p.status)) for p in co_handling),
     )
 
 
@@ -160,6 +167,10 @@ def detail_fields(
     ):
         attachments.setdefault(row.order_id, []).append(row)
     checks, notes, replies, reviews, callbacks = (_by_order(session, model, ids) for model in _CHILDREN)
+    co_handling: dict[int, list[Any]] = {}
+    co_table = OrderCoHandling.__table__
+    for row in session.execute(select(co_table).where(co_table.c.order_id.in_(ids)).order_by(co_table.c.department_id)):
+        co_handling.setdefault(row.order_id, []).append(row)
     # Audit marks, 督办 and 催办 live in the audit chain only: its records are their one copy.
     marks: dict[int, list[dict[str, Any]]] = {}
     supervision: dict[int, list[dict[str, Any]]] = {}
@@ -190,6 +201,7 @@ def detail_fields(
             callbacks.get(order.id, []),
             marks.get(order.id, []),
             supervision.get(order.id, []),
+            co_handling.get(order.id, []),
         )
         for order in orders
     ]
@@ -212,6 +224,7 @@ def _detail(
     callbacks: list[Any],
     marks: list[dict[str, Any]],
     supervision: list[dict[str, Any]],
+    co_handling: list[Any],
 ) -> dict[str, Any]:
     """One order's view as plain values, in OrderDetail's shape (codes as the strings stored)."""
     photos_by_check: dict[int, list[dict[str, Any]]] = {}
@@ -330,5 +343,38 @@ def _detail(
         "audit_marks": marks,
         "supervision": supervision,
         "callback_attempts": order.callback_attempts,
-        "allowed_commands": [c.value for c in allowed_commands(actor, facts_of(order, co_department_ids), now)],
+        "co_handling": [_co_part(p) for p in co_handling],
+        "co_due_at": _co_due(co_handling, actor),
+        "allowed_commands": [
+            c.value for c in allowed_commands(actor, facts_of(order, co_department_ids, co_handling), now)
+        ],
     }
+
+
+def _co_part(p: Any) -> dict[str, Any]:
+    """A co-handling row as a CoHandlingView's fields."""
+    return {
+        "department_id": p.department_id,
+        "status": p.status,
+        "started_at": p.started_at,
+        "added_by": p.added_by_id,
+        "add_reason": p.add_reason,
+        "sign_by": p.sign_due,
+        "answer_by": p.answer_due,
+        "signed_at": p.signed_at,
+        "signed_by": p.signed_by_id,
+        "opinion": p.opinion,
+        "answered_at": p.answered_at,
+        "answered_by": p.answered_by_id,
+        "waive_reason": p.waive_reason,
+        "waived_at": p.waived_at,
+        "waived_by": p.waived_by_id,
+    }
+
+
+def _co_due(co_handling: list[Any], actor: Actor) -> Any:
+    """The caller's own co-handling deadline in force: signing while pending, the answer once signed."""
+    mine = next((p for p in co_handling if p.department_id == actor.department_id), None)
+    if mine is None or not actor.is_department_staff or CoStatus(mine.status) not in OUTSTANDING:
+        return None
+    return mine.sign_due if mine.status == CoStatus.PENDING.value else mine.answer_due

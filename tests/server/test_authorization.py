@@ -439,13 +439,23 @@ def _in_progress(api: Api, *, assign: bool = True, **intake: Any) -> dict[str, A
     return detail
 
 
+def _co_signed(api: Api, **intake: Any) -> dict[str, Any]:
+    """In progress, CGJ's co-handling part signed for (协办签收)."""
+    return _step(api, _in_progress(api, **intake), "co_sign", "cg_chief")
+
+
+def _co_answered(api: Api, **intake: Any) -> dict[str, Any]:
+    """In progress, CGJ's 协办意见 given: the lead may submit its reply."""
+    return _step(api, _co_signed(api, **intake), "submit_co_opinion", "cg_chief", opinion="已现场核实")
+
+
 def _return_requested(api: Api) -> dict[str, Any]:
     return _step(api, _dispatched(api), "request_return", "zj_handler", reason_code="not_our_duty", reason="非本单位")
 
 
 def _in_review(api: Api, *, approved_by: tuple[str, ...] = (), **intake: Any) -> dict[str, Any]:
     detail = _step(
-        api, _in_progress(api, **intake), "submit_reply", "zj_handler", text="已维修。", result_code="resolved"
+        api, _co_answered(api, **intake), "submit_reply", "zj_handler", text="已维修。", result_code="resolved"
     )
     for reviewer in approved_by:
         detail = _step(api, detail, "approve", reviewer)
@@ -473,6 +483,8 @@ SETUPS: dict[str, tuple[str, Callable[[Api], dict[str, Any]]]] = {
     "in_progress": ("in_progress", _in_progress),
     "in_progress_unassigned": ("in_progress", lambda a: _in_progress(a, assign=False)),
     "return_requested": ("return_requested", _return_requested),
+    "in_progress_co_signed": ("in_progress", _co_signed),
+    "in_progress_co_answered": ("in_progress", _co_answered),
     "in_review": ("in_review", _in_review),
     "in_review_leader_level": (
         "in_review",
@@ -545,7 +557,7 @@ WRITE_CASES: dict[Command, WriteCase] = {
         "in_progress", {"zj_handler", "zj_chief", "zj_head"}, lambda c: {"text": "经核实，", "result_code": "resolved"}
     ),
     Command.SUBMIT_REPLY: _case(
-        "in_progress",
+        "in_progress_co_answered",  # before CGJ's opinion nobody may (test_cohandling)
         {"zj_handler", "zj_chief", "zj_head"},
         lambda c: {"text": "已修复。", "result_code": "resolved"},
     ),
@@ -562,6 +574,16 @@ WRITE_CASES: dict[Command, WriteCase] = {
     Command.REMIND: _case("in_progress", OVERSEERS, lambda c: {"note": "催办"}),
     # The monthly audit: city leaders over the order (leader_cg through CGJ) and the mayor; not the centre.
     Command.MARK_AUDITED: _case("replied", LEADERS | MAYOR, lambda c: {"comment": "已审核"}),
+    # Co-handling (协办): CGJ's own part. Its chief and head sign for it (cg_handler has no right to
+    # sign); any of its staff gives the opinion; the centre waives; the centre and leaders add one.
+    Command.CO_SIGN: _case("dispatched", {"cg_chief", "cg_head"}),
+    Command.SUBMIT_CO_OPINION: _case("in_progress_co_signed", CG, lambda c: {"opinion": "经核查，已清理占道"}),
+    Command.WAIVE_CO_HANDLING: _case(
+        "in_progress", CENTRE, lambda c: {"department_id": c.api.department_id("CGJ"), "reason": "不涉及城管职责"}
+    ),
+    Command.ADD_CO_DEPARTMENT: _case(
+        "in_progress", OVERSEERS, lambda c: {"department_id": c.api.department_id("SWJ"), "reason": "会商"}
+    ),
 }
 
 # Further placements where the answer depends on more than the command.
@@ -588,6 +610,12 @@ WRITE_VARIANTS: dict[str, tuple[Command, WriteCase]] = {
         _case("received", CENTRE, lambda c: {"into_order_id": c.merge_target, "reason": "重复"}),
     ),
     "supervise_dispatched": (Command.SUPERVISE, _case("dispatched", OVERSEERS, lambda c: {"note": "督办"})),
+    # Signed by the lead already: CGJ still signs for its own part.
+    "co_sign_in_progress": (Command.CO_SIGN, _case("in_progress", {"cg_chief", "cg_head"})),
+    "add_co_department_dispatched": (
+        Command.ADD_CO_DEPARTMENT,
+        _case("dispatched", OVERSEERS, lambda c: {"department_id": c.api.department_id("SWJ")}),
+    ),
     "add_note_replied": (
         Command.ADD_NOTE,
         _case("replied", ZJ | CG | OVERSEERS, lambda c: {"client_id": str(uuid.uuid4()), "text": "备注"}),
@@ -608,8 +636,9 @@ def _instants(value: Any) -> Any:
 
 
 def _unchanged(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    """The same order, whoever read it (``allowed_commands`` depends on the reader)."""
-    return _instants({**before, "allowed_commands": None}) == _instants({**after, "allowed_commands": None})
+    """The same order, whoever read it (``allowed_commands`` and ``co_due_at`` depend on the reader)."""
+    reader = {"allowed_commands": None, "co_due_at": None}
+    return _instants({**before, **reader}) == _instants({**after, **reader})
 
 
 def _run_write_case(api: Api, clock: Clock, command: Command, case: WriteCase) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casework.cohandling import CoStatus
 from casework.lifecycle import Command
 from desktop.workspace import REPLY_DRAFT, Workspace
 from ui.actions import record_command, restored_note
@@ -66,6 +67,13 @@ class ReplyEditor(QWidget):
         self.returned.setWordWrap(True)
         self.returned.setStyleSheet("background: #fff3e0; color: #bf360c; padding: 6px; border-radius: 3px;")
         self.returned.hide()
+        # 协办: the reply waits for the co-departments' opinions (or the centre's waiver); says which.
+        self.co_waiting = QLabel()
+        self.co_waiting.setObjectName("co_waiting")
+        self.co_waiting.setTextFormat(Qt.TextFormat.PlainText)
+        self.co_waiting.setWordWrap(True)
+        self.co_waiting.setStyleSheet("background: #e3f2fd; color: #0d47a1; padding: 6px; border-radius: 3px;")
+        self.co_waiting.hide()
         self.result = QComboBox()
         self.result.addItem(self.tr("请选择办理结果"), "")
         for code in RESULT_CODES:
@@ -119,6 +127,7 @@ class ReplyEditor(QWidget):
         buttons.addWidget(self.submit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.returned)
+        layout.addWidget(self.co_waiting)
         layout.addLayout(top)
         layout.addWidget(self.text, 1)
         basis = QHBoxLayout()
@@ -212,6 +221,20 @@ class ReplyEditor(QWidget):
             self.returned.show()
         else:
             self.returned.hide()
+        waiting = [
+            names.department(p["department_id"])
+            for p in order.get("co_handling") or []
+            if p.get("status") in (CoStatus.PENDING.value, CoStatus.SIGNED.value)
+        ]
+        if writable and waiting and Command.SUBMIT_REPLY.value not in allowed:
+            self.co_waiting.setText(
+                self.tr(
+                    "协办单位尚未反馈协办意见：%1。收到意见（或热线中心免除协办）后才能提交答复，可先保存草稿。"
+                ).replace("%1", "、".join(waiting))
+            )
+            self.co_waiting.show()
+        else:
+            self.co_waiting.hide()
         self._show_history(order.get("replies") or [], names)
         self._edited()
 

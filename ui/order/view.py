@@ -51,6 +51,7 @@ from ui.labels import (
     callback_method_label,
     callback_outcome_label,
     channel_label,
+    co_status_label,
     command_label,
     complexity_label,
     countdown,
@@ -65,6 +66,7 @@ from ui.labels import (
     state_label,
     urgency_label,
 )
+from ui.order.cohandling import CoHandlingPanel
 from ui.order.image_viewer import ImageViewer
 from ui.order.parts import ICON, badge_label, clear_layout, fit_columns, placeholder, value_label
 from ui.order.reply_editor import ReplyEditor
@@ -293,9 +295,11 @@ class OrderView(QWidget):
         self.handling_box, self.handling_form = self._group(self.tr("办理"))
         self.callback_box, self.callback_form = self._group(self.tr("回访与办结"))
         self.callback_box.hide()
+        self.co_overview = CoHandlingPanel(citing=False)
         # First when there is one: on a replied or closed order the citizen's verdict is the news.
         for box in (self.callback_box, self.request_box, self.citizen_box, self.deadline_box, self.handling_box):
             self.overview.addWidget(box)
+        self.overview.addWidget(self.co_overview)
         self.overview.addStretch(1)
         return self._scrolled(host)
 
@@ -315,6 +319,9 @@ class OrderView(QWidget):
             form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         side.addWidget(self.side_request_box)
         side.addWidget(self.side_citizen_box)
+        self.co_side = CoHandlingPanel(citing=True)  # the co-departments' opinions, to cite in the reply
+        self.co_side.cite.connect(self._cite)
+        side.addWidget(self.co_side)
         side.addStretch(1)
         request = self._scrolled(host)
         request.setMinimumWidth(200)
@@ -416,6 +423,8 @@ class OrderView(QWidget):
         self._fill_attachments(snapshot)
         self._fill_notes(order, names)
         self.reply.set_order(order, names, self._unsaved.pop(order_id, None), snapshot.drafts.get(REPLY_DRAFT))
+        self.co_overview.set_order(order, names)
+        self.co_side.set_order(order, names, self.reply.writable())
         self.reply_diff.set_replies(order.get("replies") or [], order.get("reviews") or [], names, self._revision())
         self.reply_diff.setVisible(self.reply_diff.has_rounds())
         if self.reply_diff.has_rounds():
@@ -616,7 +625,11 @@ class OrderView(QWidget):
         self._rows(self.deadline_form, rows)
 
         lead = names.department(order.get("lead_department_id"))
-        co = "、".join(names.department(d) for d in order.get("co_department_ids") or [])
+        parts = {p["department_id"]: p.get("status", "") for p in order.get("co_handling") or []}
+        co = "、".join(
+            names.department(d) + (f"（{co_status_label(parts[d])}）" if d in parts else "")
+            for d in order.get("co_department_ids") or []
+        )
         rows = [
             (self.tr("主办单位"), lead),
             (self.tr("协办单位"), co),
@@ -641,6 +654,11 @@ class OrderView(QWidget):
         if order.get("reopen_count"):
             rows.append((self.tr("重办次数"), str(order["reopen_count"])))
         self._rows(self.handling_form, rows)
+
+    def _cite(self, quoted: str) -> None:
+        """引用: a co-department's opinion goes into the reply where the cursor is."""
+        if self.reply.writable():
+            self.reply.insert_phrase(quoted)
 
     def _revision(self) -> tuple[str, str, str] | None:
         """The reply being revised after a return (or a 重办): what the editor holds, while it may be written."""
