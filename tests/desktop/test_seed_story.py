@@ -2,8 +2,9 @@
 
 A citizen complains on WeChat about a neighbour's pigeon shed. The centre's agent takes the message
 (受理) and dispatches it to the housing bureau (住建局) with the city management bureau (城管局)
-co-handling; the housing bureau's handler signs, checks on site with photos and replies; the chief
-and the head approve; the agent calls the citizen back — unsatisfied — and sends the order back
+co-handling; the housing bureau's handler signs and checks on site with photos; 城管局's inspector
+signs for the bureau's part, checks on site and gives its 协办意见; the handler replies citing it;
+the chief and the head approve; the agent calls the citizen back — unsatisfied — and sends the order back
 (重办); the handler replies again, the reply is approved again, the citizen is satisfied and the
 agent closes the order.
 
@@ -50,6 +51,7 @@ SERVER_ORDERS = 20
 TITLE = "阳台搭建鸽子棚"
 REQUEST = "盂城路12号有住户在阳台上搭建了鸽子棚，鸽子粪便和羽毛到处飞，影响正常生活，请尽快处理。"
 FIRST_REPLY = "经现场核实，该住户阳台鸽棚系违章搭建，已责令其限期自行拆除。"
+CO_OPINION = "城管局意见：鸽棚属违章搭建，已下达限期拆除通知。"
 SECOND_REPLY = "经现场复查，鸽棚已于本周拆除，现场已清理消毒，并将纳入社区日常巡查。"
 
 
@@ -123,17 +125,22 @@ def command_button(qtbot: Any, window: MainWindow, command: Command) -> QWidget:
     return bar.buttons[command]
 
 
-def comment_and_ok(qtbot: Any, window: MainWindow, command: Command, comment: str) -> None:
-    """Click the command's button, type the comment into its form, click OK."""
+def fill_and_ok(qtbot: Any, window: MainWindow, command: Command, field: str, text: str) -> None:
+    """Click the command's button, type ``text`` into the form's ``field``, click OK."""
     bar = window.order_view.actions
     click(qtbot, command_button(qtbot, window, command))
     qtbot.waitUntil(lambda: bar.dialog is not None and bar.dialog.isVisible(), timeout=5000)
     dialog = bar.dialog
     assert dialog is not None
-    ime(dialog.comment, comment)  # type: ignore[attr-defined]
+    ime(getattr(dialog, field), text)
     pending = window.workspace.status.pending
     click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))
     qtbot.waitUntil(lambda: window.workspace.status.pending == pending + 1, timeout=10_000)
+    qtbot.waitUntil(lambda: bar.dialog is None, timeout=5000)  # the form closes once its command is kept
+
+
+def comment_and_ok(qtbot: Any, window: MainWindow, command: Command, comment: str) -> None:
+    fill_and_ok(qtbot, window, command, "comment", comment)
 
 
 def drop_files(widget: QWidget, paths: list[Path]) -> None:
@@ -158,7 +165,8 @@ def open_tab(qtbot: Any, tabs: QTabWidget, page: QWidget) -> None:
     assert tabs.currentWidget() is page
 
 
-def reply(qtbot: Any, window: MainWindow, text: str) -> None:
+def reply(qtbot: Any, window: MainWindow, text: str, cite: bool = False) -> None:
+    """Write the reply (after the co-handling department's cited opinion, if ``cite``) and submit it."""
     view = window.order_view
     open_tab(qtbot, view.tabs, view.reply_page)
     editor = view.reply
@@ -166,6 +174,11 @@ def reply(qtbot: Any, window: MainWindow, text: str) -> None:
     editor.text.selectAll()
     QTest.keyClick(editor.text, Qt.Key.Key_Delete)
     ime(editor.text, text)
+    if cite:
+        (button,) = view.co_side.cite_buttons.values()  # 引用 beside 城管局's opinion
+        qtbot.waitUntil(button.isVisible, timeout=5000)
+        click(qtbot, button)
+        assert CO_OPINION.split("：")[1] in editor.text.toPlainText()
     choose(qtbot, editor.result, "resolved")
     pending = window.workspace.status.pending
     click(qtbot, editor.submit)
@@ -244,7 +257,7 @@ def test_the_pigeon_shed_from_wechat_to_closed(
     qtbot.waitUntil(lambda: "已派单" in panel.message.text(), timeout=10_000)
     sync(qtbot, agent)
 
-    # 住建局's handler signs, goes out with the camera, and replies.
+    # 住建局's handler signs and goes out with the camera.
     handler = open_desk("handler")
     assert open_order(qtbot, handler, WorkList.TO_SIGN, TITLE) == order_id
     assert REQUEST in text_shown(handler.order_view)
@@ -265,7 +278,22 @@ def test_the_pigeon_shed_from_wechat_to_closed(
     pending = handler.workspace.status.pending
     click(qtbot, check.buttons.button(QDialogButtonBox.StandardButton.Ok))  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: handler.workspace.status.pending == pending + 1, timeout=10_000)
-    reply(qtbot, handler, FIRST_REPLY)
+    sync(qtbot, handler)
+
+    # 城管局's inspector finds it in 协办, signs for the bureau's part, checks on site, gives 协办意见.
+    co = open_desk("zhulei")
+    assert open_order(qtbot, co, WorkList.CO_HANDLING, TITLE) == order_id
+    pending = co.workspace.status.pending
+    click(qtbot, command_button(qtbot, co, Command.CO_SIGN))
+    qtbot.waitUntil(lambda: co.workspace.status.pending == pending + 1, timeout=10_000)
+    fill_and_ok(qtbot, co, Command.RECORD_ONSITE_CHECK, "notes", "鸽棚搭在阳台外侧，未经审批，属违章搭建。")
+    fill_and_ok(qtbot, co, Command.SUBMIT_CO_OPINION, "opinion", CO_OPINION)
+    sync(qtbot, co)
+
+    # The handler gets 城管局's opinion and replies, citing it.
+    sync(qtbot, handler)
+    open_order(qtbot, handler, WorkList.MINE, TITLE)
+    reply(qtbot, handler, FIRST_REPLY, cite=True)
     sync(qtbot, handler)
 
     # The section chief and the head approve.
@@ -328,7 +356,7 @@ def test_the_pigeon_shed_from_wechat_to_closed(
 
     # Closed, as every desk in the story sees it.
     assert open_order(qtbot, agent, WorkList.CLOSED, TITLE) == order_id
-    assert "已办结" in text_shown(agent.order_view)
+    qtbot.waitUntil(lambda: "已办结" in text_shown(agent.order_view), timeout=10_000)
     sync(qtbot, handler)
     assert open_order(qtbot, handler, WorkList.CLOSED, TITLE) == order_id
     qtbot.waitUntil(lambda: "已办结" in text_shown(handler.order_view), timeout=10_000)
@@ -343,7 +371,7 @@ def test_the_pigeon_shed_from_wechat_to_closed(
     ]
     steps = [line.split(" | ")[0] for line in timeline]
     assert steps == [
-        "受理", "派单", "签收", "现场核查", "提交答复", "审核通过", "审核通过",
+        "受理", "派单", "签收", "现场核查", "协办签收", "现场核查", "提交协办意见", "提交答复", "审核通过", "审核通过",
         "回访", "重办", "提交答复", "审核通过", "审核通过", "回访", "办结",
     ], timeline  # fmt: skip
     reopened = timeline[steps.index("重办")]
