@@ -4,7 +4,8 @@ caller's earlier orders beside it (合并到此单 instead of a duplicate).
 Keyboard first: Tab moves through the fields in order, the category completes as it is typed,
 Ctrl+Enter saves. What is typed is kept in the desk's drafts (order id 0, key ``intake``: the order
 has no id yet) a moment after each change, so a closed window or a dead process loses nothing.
-Saving needs the server (``desktop.intake``); offline the form says so and keeps the draft.
+Saving goes through the outbox (``desktop.intake``), online or not: the order shows at once in the
+lists as 待上传 and gets its number when the server has it.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 from casework.order import Channel, Importance, RequestKind
 from casework.schemas import OrderIntake
 from casework.sla import Urgency
-from desktop.intake import INTAKE_DRAFT, IntakeLookups, Saved, lookups, save_intake
+from desktop.intake import INTAKE_DRAFT, IntakeLookups, ItemUpdate, Saved, lookups, save_intake
 from desktop.workspace import Workspace
 from ui.errors import error_text
 from ui.labels import Names, channel_label, importance_label, kind_label, local_time, state_label, urgency_label
@@ -58,6 +59,8 @@ class IntakeForm(QWidget):
         self.names = names
         self._restoring = False
         self._saving = False
+        self._uploading: Saved | None = None  # the intake saved last, until the server has answered it
+        workspace.item_state.connect(self._on_item)
 
         self.channel = QComboBox()
         for value in Channel:
@@ -459,12 +462,32 @@ class IntakeForm(QWidget):
         self._saving = False
         self.save_button.setEnabled(True)
         self.clear()
+        self._uploading = saved
         if saved.merged_into is not None:
-            text = self.tr("已受理 %1，并合并到所选工单").replace("%1", saved.number)
+            text = self.tr("已受理（待上传），将合并到所选工单")
         else:
-            text = self.tr("已受理 %1，可在「待派单」中派单").replace("%1", saved.number)
+            text = self.tr("已受理（待上传），可在「待派单」中派单")
+        if not self.workspace.status.online:
+            text += self.tr("。离线：已保存在本机，联网后自动上传")
         self.notice.setText(text)
         self.saved.emit(saved.order_id)
+
+    def _on_item(self, update: ItemUpdate) -> None:
+        """The intake just saved was answered by the server: say its number (or that it was refused)."""
+        saved = self._uploading
+        if saved is None or str(update.mutation_id) != saved.mutation_id or not update.state.verdict:
+            return
+        self._uploading = None
+        if update.state.kept.value == "applied":
+            self.workspace.runner.run(
+                self.workspace.reads.order, update.order_id, label="intake-number", on_done=self._say_number, owner=self
+            )
+        else:
+            self.notice.setText(self.tr("中心未接受刚才受理的工单，请在「同步问题」中查看原因（内容已保留）"))
+
+    def _say_number(self, order: dict[str, Any] | None) -> None:
+        if order:
+            self.notice.setText(self.tr("已受理并上传：%1").replace("%1", str(order.get("number", ""))))
 
     def _on_failed(self, exc: BaseException) -> None:
         self._saving = False
