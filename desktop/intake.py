@@ -51,6 +51,7 @@ class Saved:
     number: str
     merged_into: int | None = None
     mutation_id: str = ""
+    closed: bool = False  # 直接办结 queued behind it
 
 
 def lookups(
@@ -99,7 +100,7 @@ def save_intake(
     basis) a 直接办结 — both go under the server's id once it has answered the intake. A refusal
     (``CommandRefused``) reaches ``on_error`` and nothing is stored."""
     store, actor = workspace.store, workspace.actor
-    on_done, on_error = guarded(owner, on_done), guarded(owner, on_error)
+    reply, fail = guarded(owner, on_done), guarded(owner, on_error)
 
     def work() -> Saved:
         then: list[tuple[Command, BaseModel]] = []
@@ -109,14 +110,23 @@ def save_intake(
             merge = {"into_order_id": merge_into, "reason": reason}
             then.append((Command.MERGE, COMMAND_ARGS[Command.MERGE].model_validate(merge)))
         if close_at_once is not None:
-            then.append((Command.CLOSE_AT_ONCE, COMMAND_ARGS[Command.CLOSE_AT_ONCE].model_validate(close_at_once)))
+            args = COMMAND_ARGS[Command.CLOSE_AT_ONCE]
+            # The knowledge entries cited go only where the contract takes them (the knowledge base's).
+            body = {k: v for k, v in close_at_once.items() if k in args.model_fields}
+            then.append((Command.CLOSE_AT_ONCE, args.model_validate(body)))
         mutation = store.record_intake(actor, intake, drop_draft=INTAKE_DRAFT, then=then)
-        return Saved(mutation.order_id, PROVISIONAL_NUMBER, merge_into, mutation_id=str(mutation.id))
+        return Saved(
+            mutation.order_id,
+            PROVISIONAL_NUMBER,
+            merge_into,
+            mutation_id=str(mutation.id),
+            closed=close_at_once is not None,
+        )
 
     def done(saved: Saved) -> None:
         workspace.changed.emit({saved.order_id})
         workspace.sync_now()  # online: uploaded at once (offline: when the network is back)
-        if on_done is not None:
-            on_done(saved)
+        if reply is not None:
+            reply(saved)
 
-    return workspace.runner.run(work, label="intake", on_done=done, on_error=on_error)
+    return workspace.runner.run(work, label="intake", on_done=done, on_error=fail)
