@@ -149,6 +149,16 @@ EN: dict[str, str] = {
     "直接办结：请填写答复内容": "Close at once: write the answer",
     "直接办结：请填写政策依据": "Close at once: give the policy basis",
     "政策依据": "Policy basis",
+    "待上传：工单上传后才有派单建议（按分类默认单位）；现在派单，将在工单上传后随即发出。": (
+        "Pending upload: the suggestion comes once the order is on the server (the category's department"
+        " for now); a dispatch made now goes right after the order"
+    ),
+    "相似工单%1件": "%1 similar",
+    "依据：以往%1件相似工单中%2件由%3主办（按相似度加权占%4%）": (
+        "Why: of %1 similar earlier orders, %2 were led by %3 (%4% of the weight by similarity)"
+    ),
+    "依据：本分类近%1件工单中%2件由%3主办": "Why: of the category's latest %1 orders, %2 were led by %3",
+    "依据：%1是本分类的默认承办单位": "Why: %1 is the category's default department",
     "已受理 %1，并合并到所选工单": "Took in %1 and merged it into the selected order",
     "已受理 %1，可在「待派单」中派单": 'Took in %1; dispatch it from "To dispatch"',
     "市民诉求内容": "The citizen’s request",

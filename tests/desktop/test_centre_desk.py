@@ -305,6 +305,28 @@ def test_dispatch_with_the_suggestion_and_co_handling(qtbot: Any, tmp_path: Path
         workspace.stop()
 
 
+def test_the_suggestion_follows_how_similar_orders_were_dispatched(
+    qtbot: Any, tmp_path: Path, centre_server: ServerProcess
+) -> None:
+    """Three earlier orders like this one went to 城管局: the dock suggests it and says why."""
+    server = centre_server
+    for title in ("秦邮路共享单车乱停放", "秦邮路共享单车乱停堵路", "秦邮路口共享单车乱停"):
+        server.new_order(title, lead="CGJ")
+    asked = _received(server, "秦邮路共享单车乱停", phone="13600007777")
+    window = _open_desk(qtbot, server, tmp_path / "desks")
+    workspace, panel = window.workspace, window.centre_panel
+    assert panel is not None
+    try:
+        _choose(qtbot, window, WorkList.TO_DISPATCH, asked)
+        qtbot.waitUntil(lambda: "签收时限" in panel.suggestion.text(), timeout=10_000)
+        cgj = next(d.id for d in server.as_user("agent").departments() if d.code == "CGJ")
+        assert panel.lead.currentData() == cgj  # not the category's 住建局
+        text = panel.suggestion.text()
+        assert "依据：以往3件相似工单中3件由" in text and "主办" in text, text
+    finally:
+        workspace.stop()
+
+
 def test_batch_dispatch_shows_each_orders_result(qtbot: Any, tmp_path: Path, centre_server: ServerProcess) -> None:
     server = centre_server
     first, second = _received(server, "文汇路积水"), _received(server, "文汇路井盖松动", phone="13600004444")
