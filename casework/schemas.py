@@ -600,6 +600,8 @@ class DepartmentCandidate(Wire):
     name: str
     category_default: bool = Field(description="The category's (or its parent's) default department")
     dispatched_before: int = Field(description="Of the category's latest orders, how many this department leads")
+    similar_before: int = Field(default=0, description="Of the latest orders like this one, how many it led")
+    similar_weight: float = Field(default=0.0, description="Their similarities added up (the weight of that evidence)")
 
 
 class DeadlinePreview(Wire):
@@ -613,14 +615,20 @@ class DeadlinePreview(Wire):
     calendar_version: str
 
 
+#: Why the suggested lead: orders like this one went there, the category's practice, or the category's default.
+SuggestionBasis = Literal["similar", "practice", "category_default", "none"]
+
+
 class DispatchSuggestion(Wire):
     """``GET /orders/{id}/dispatch-suggestion``: whom to dispatch to, and the deadlines it would set."""
 
     order_id: int
     category_code: str
     lead_department_id: int | None = Field(description="The suggestion (see the candidates for why)")
+    basis: SuggestionBasis = Field(default="none", description="What decided the suggestion")
     candidates: list[DepartmentCandidate]
     history_size: int = Field(description="How many of the category's latest dispatched orders were counted")
+    similar_size: int = Field(default=0, description="How many earlier orders like this one were counted")
     complexity: Complexity
     reply_days: int = Field(description="Working days to reply, as the dispatch would count them")
     deadlines: DeadlinePreview

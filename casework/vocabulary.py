@@ -157,6 +157,7 @@ _COMMANDS: dict[str, Name] = {
     Command.SUBMIT_CO_OPINION: Name("提交协办意见", "Give co-handling opinion"),
     Command.WAIVE_CO_HANDLING: Name("免除协办", "Waive co-handling"),
     Command.ADD_CO_DEPARTMENT: Name("增加协办单位", "Add co-handling department"),
+    "intake": Name("受理", "Intake"),  # not a lifecycle command: the sync's intake mutation (casework.sync.INTAKE)
 }
 
 _CO_STATUSES: dict[str, Name] = {

@@ -29,7 +29,7 @@ def dispatch_suggestion(
     client, online = workspace.client, workspace.status.online
 
     def work() -> dict[str, Any] | None:
-        if not online:
+        if not online or order_id < 0:  # offline, or an order not uploaded yet (the server does not know it)
             return None
         workspace.ensure_session()
         return client.dispatch_suggestion(order_id).model_dump(mode="json")
@@ -99,6 +99,7 @@ def dispatch_category(
             for o in workspace.store.orders(state="received")
             if (o["id"] in wanted if wanted else o.get("category_code") == category_code)
             and "dispatch" in (o.get("allowed_commands") or [])
+            and o["id"] > 0  # taken in here and not uploaded yet: dispatched on its own, once uploaded
         ]
 
     def send(items: list[dict[str, Any]]) -> None:

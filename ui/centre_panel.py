@@ -246,8 +246,13 @@ class CentrePanel(QWidget):
         self.dispatch_box.setVisible(can_dispatch)
         if can_dispatch and changed:
             self._default_lead(order)
-            self.suggestion.setText(self.tr("正在获取派单建议…"))
-            dispatch_suggestion(self.workspace, order["id"], on_done=self._show_suggestion, owner=self)
+            if int(order["id"]) < 0:  # taken in here, not uploaded yet: the server does not know it
+                self.suggestion.setText(
+                    self.tr("待上传：工单上传后才有派单建议（按分类默认单位）；现在派单，将在工单上传后随即发出。")
+                )
+            else:
+                self.suggestion.setText(self.tr("正在获取派单建议…"))
+                dispatch_suggestion(self.workspace, order["id"], on_done=self._show_suggestion, owner=self)
         self.answer_box.setVisible(Command.CLOSE_AT_ONCE.value in allowed)
         if changed:
             self.answer.clear()
@@ -297,17 +302,51 @@ class CentrePanel(QWidget):
             why = self.tr("分类默认") if candidate.get("category_default") else ""
             counted = self.tr("近%1件中承办%2件").replace("%1", str(suggestion.get("history_size", 0)))
             counted = counted.replace("%2", str(candidate.get("dispatched_before", 0)))
-            reasons = self.tr("，").join(p for p in (why, counted) if p)
+            alike = ""
+            if candidate.get("similar_before"):
+                alike = self.tr("相似工单%1件").replace("%1", str(candidate["similar_before"]))
+            reasons = self.tr("，").join(p for p in (why, counted, alike) if p)
             name = self.names.department(candidate["department_id"])
             parts.append(self.tr("%1（%2）").replace("%1", name).replace("%2", reasons))
         deadlines = suggestion.get("deadlines", {})
         text = self.tr("建议：%1").replace("%1", self.tr("；").join(parts) or self.tr("无"))
+        reason = self._reason(suggestion)
+        if reason:
+            text = reason + "\n" + text
         text += "\n" + self.tr("签收时限 %1，答复时限 %2（%3个工作日）").replace(
             "%1", local_time(deadlines.get("sign_by"))
         ).replace("%2", local_time(deadlines.get("reply_by"))).replace("%3", str(suggestion.get("reply_days", "")))
         if deadlines.get("provisional"):
             text += self.tr("（暂定：该年度节假日安排未发布）")
         self.suggestion.setText(text)
+
+    def _reason(self, suggestion: dict[str, Any]) -> str:
+        """Why the suggested lead, in one line: similar orders, the category's practice or its default."""
+        lead = suggestion.get("lead_department_id")
+        chosen = next((c for c in suggestion.get("candidates", []) if c["department_id"] == lead), None)
+        if chosen is None:
+            return ""
+        name = self.names.department(lead)
+        basis = suggestion.get("basis")
+        if basis == "similar":
+            total = sum(c.get("similar_weight", 0.0) for c in suggestion.get("candidates", [])) or 1.0
+            return (
+                self.tr("依据：以往%1件相似工单中%2件由%3主办（按相似度加权占%4%）")
+                .replace("%1", str(suggestion.get("similar_size", 0)))
+                .replace("%2", str(chosen.get("similar_before", 0)))
+                .replace("%3", name)
+                .replace("%4", str(round(100 * chosen.get("similar_weight", 0.0) / total)))
+            )
+        if basis == "practice":
+            return (
+                self.tr("依据：本分类近%1件工单中%2件由%3主办")
+                .replace("%1", str(suggestion.get("history_size", 0)))
+                .replace("%2", str(chosen.get("dispatched_before", 0)))
+                .replace("%3", name)
+            )
+        if basis == "category_default":
+            return self.tr("依据：%1是本分类的默认承办单位").replace("%1", name)
+        return ""
 
     def _fill_callback(self, order: dict[str, Any], allowed: set[str], changed: bool) -> None:
         replies = order.get("replies") or []

@@ -54,7 +54,12 @@ def is_text_conflict(row: dict[str, Any]) -> bool:
 def written_content(args: dict[str, Any]) -> str:
     """What the user wrote in a command's body, as plain text to read and copy."""
     fields = [
+        # An intake (受理) kept after a refusal: the call as it was taken.
+        ("title", QCoreApplication.translate("ProblemsPanel", "标题")),
+        ("description", QCoreApplication.translate("ProblemsPanel", "诉求内容")),
+        ("address", QCoreApplication.translate("ProblemsPanel", "地址")),
         ("text", QCoreApplication.translate("ProblemsPanel", "内容")),
+        ("reply", QCoreApplication.translate("ProblemsPanel", "答复")),
         ("basis", QCoreApplication.translate("ProblemsPanel", "依据")),
         ("comment", QCoreApplication.translate("ProblemsPanel", "意见")),
         ("reason", QCoreApplication.translate("ProblemsPanel", "理由")),

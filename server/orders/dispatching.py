@@ -1,20 +1,27 @@
 """The centre's dispatch (转办) helpers: whom to dispatch an order to, and several orders at once.
 
-The suggestion weighs two things: the category's default department (the category, or the
-nearest parent that names one — what an administrator configured) and practice — which
+The suggestion weighs three things: the category's default department (the category, or the
+nearest parent that names one — what an administrator configured), practice — which
 department leads the category's latest dispatched orders (after any accepted 退单, so the
-corrections count). Practice wins when one department leads most of them
-(``PRACTICE_MAJORITY`` of at least ``PRACTICE_MINIMUM`` orders); otherwise the configuration.
+corrections count) — and how orders *like this one* were dispatched: the city's latest
+``SIMILAR_WINDOW`` dispatched orders whose title is trigram-similar to this one's (``casework.text``,
+at least ``SIMILAR_THRESHOLD``), whatever their category, each counted with its similarity as
+weight. The most specific evidence wins: similar orders when one department holds
+``SIMILAR_MAJORITY`` of their weight over at least ``SIMILAR_MINIMUM`` of them; else the category's
+practice when one department leads most of its orders (``PRACTICE_MAJORITY`` of at least
+``PRACTICE_MINIMUM``); else the configuration. ``DispatchSuggestion.basis`` says which.
 The deadlines are computed exactly as the dispatch would (``casework.sla``, the calendar in force).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from casework import text as likeness
 from casework.errors import CommandRefused
 from casework.lifecycle import Command
 from casework.schemas import (
@@ -24,12 +31,25 @@ from casework.schemas import (
     DepartmentCandidate,
     DispatchBody,
     DispatchSuggestion,
+    SuggestionBasis,
 )
 from casework.sla import Complexity, SlaRules, Urgency, order_deadlines
 from server.calendar.repository import policy
 from server.errors import ApiError, forbidden, invalid, not_found
 from server.models import Category, Department, Order
 from server.orders import repository, service, views
+
+#: The latest dispatched orders (any category) searched for titles like the order's …
+SIMILAR_WINDOW = 5000
+#: … those at least this similar count (pg_trgm's default threshold) …
+SIMILAR_THRESHOLD = 0.3
+#: … the most similar of them at most …
+SIMILAR_MOST = 50
+#: … and they decide when one department holds this share of their weight, over at least this many.
+SIMILAR_MAJORITY = 0.5
+SIMILAR_MINIMUM = 3
+#: Trigrams a window row must contain one of to be compared at all (a LIKE each: cheap on both backends).
+SIMILAR_TRIGRAMS = 8
 
 #: How many of the category's latest dispatched orders tell the practice.
 HISTORY = 200
@@ -71,6 +91,48 @@ def practice(session: Session, category_code: str, exclude_order_id: int) -> Cou
     return Counter({department: n for department, n in rows})
 
 
+@dataclass
+class Alike:
+    """How the orders like this one were dispatched: per lead department, how many and their weight."""
+
+    counts: Counter[int] = field(default_factory=Counter)
+    weights: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+
+def similar_practice(session: Session, title: str, exclude_order_id: int) -> Alike:
+    """Lead departments of the latest dispatched orders whose title is like ``title``, weighted by
+    similarity (the ``SIMILAR_MOST`` most similar at most). Bounded work on any city: the window is
+    the newest ``SIMILAR_WINDOW`` orders by id (the primary key, backwards), narrowed by a few of the
+    title's trigrams with LIKE, then ranked here by ``casework.text.similarity``."""
+    found = Alike()
+    grams = likeness.inner_trigrams(title, SIMILAR_TRIGRAMS)
+    if not grams:
+        return found
+    window = (
+        select(Order.id, Order.title, Order.lead_department_id)
+        .where(Order.lead_department_id.is_not(None), Order.id != exclude_order_id)
+        .order_by(Order.id.desc())
+        .limit(SIMILAR_WINDOW)
+        .subquery()
+    )
+    query = select(window.c.title, window.c.lead_department_id).where(
+        or_(*[window.c.title.contains(g, autoescape=True) for g in grams])
+    )
+    scored = []
+    for other, lead in session.execute(query):
+        score = likeness.similarity(title, other)
+        if score >= SIMILAR_THRESHOLD:
+            scored.append((score, lead))
+    for score, lead in sorted(scored, reverse=True)[:SIMILAR_MOST]:
+        found.counts[lead] += 1
+        found.weights[lead] = round(found.weights.get(lead, 0.0) + score, 4)
+    return found
+
+
 def suggest(
     ctx: service.Context, order_id: int, complexity: Complexity | None, reply_days: int | None
 ) -> DispatchSuggestion:
@@ -81,7 +143,9 @@ def suggest(
         raise not_found("工单", "order")
     configured = default_department(ctx.session, order.category_code)
     counts = practice(ctx.session, order.category_code, order.id)
-    ids = [*([configured.id] if configured else []), *(d for d, _ in counts.most_common())]
+    alike = similar_practice(ctx.session, order.title, order.id)
+    by_weight = sorted(alike.weights, key=lambda d: -alike.weights[d])
+    ids = [*([configured.id] if configured else []), *(d for d, _ in counts.most_common()), *by_weight]
     departments = {
         d.id: d
         for d in ctx.session.scalars(select(Department).where(Department.id.in_(ids), Department.kind == "department"))
@@ -93,17 +157,29 @@ def suggest(
             name=departments[d].name,
             category_default=configured is not None and d == configured.id,
             dispatched_before=counts.get(d, 0),
+            similar_before=alike.counts.get(d, 0),
+            similar_weight=alike.weights.get(d, 0.0),
         )
         for d in dict.fromkeys(ids)
         if d in departments
     ]
-    candidates.sort(key=lambda c: (-c.dispatched_before, not c.category_default, c.code))
     history = sum(counts.values())
     lead = configured.id if configured and configured.id in departments else None
-    if candidates and history >= PRACTICE_MINIMUM:
-        top = candidates[0]
+    basis: SuggestionBasis = "category_default" if lead is not None else "none"
+    by_practice = sorted(candidates, key=lambda c: (-c.dispatched_before, not c.category_default, c.code))
+    if by_practice and history >= PRACTICE_MINIMUM:
+        top = by_practice[0]
         if top.dispatched_before / history >= PRACTICE_MAJORITY:
-            lead = top.department_id
+            lead, basis = top.department_id, "practice"
+    similar_count = sum(alike.counts.values())
+    if similar_count >= SIMILAR_MINIMUM and alike.total > 0:
+        top_alike = max(candidates, key=lambda c: (c.similar_weight, c.similar_before), default=None)
+        if top_alike is not None and top_alike.similar_weight / alike.total >= SIMILAR_MAJORITY:
+            lead, basis = top_alike.department_id, "similar"
+    # The suggestion first, then by the weight of the evidence: similar orders, the category's practice.
+    candidates.sort(
+        key=lambda c: (c.department_id != lead, -c.similar_weight, -c.dispatched_before, not c.category_default, c.code)
+    )
     chosen = Complexity(complexity or order.complexity)
     if reply_days is not None and chosen is not Complexity.COMPLEX:
         raise invalid("reply_days_for_complex", "只有复杂件可以指定办理时限", "Only complex orders take reply_days")
@@ -116,8 +192,10 @@ def suggest(
         order_id=order.id,
         category_code=order.category_code,
         lead_department_id=lead,
+        basis=basis,
         candidates=candidates,
         history_size=history,
+        similar_size=similar_count,
         complexity=chosen,
         reply_days=days,
         deadlines=DeadlinePreview(

@@ -2,7 +2,7 @@
 
 Three ways an order is alike — the same caller (phone or callback number), the same address, or a
 similar title — each found through an index: ``ix_orders_citizen_phone`` / ``ix_orders_callback_number``,
-``ix_orders_address``, and for the text pg_trgm's GIN index (``ix_orders_title_trgm``) where
+``ix_orders_address``, and for the text pg_trgm's GiST index (``ix_orders_title_trgm``) where
 PostgreSQL has the extension. Without it (SQLite, or a PostgreSQL without pg_trgm) open orders
 whose title contains one of a few of the text's trigrams are taken as candidates. Either way the
 candidates are ranked here, by ``casework.text.similarity`` (pg_trgm's own measure), so both
@@ -58,12 +58,24 @@ def _open(actor: Actor) -> list[ColumnElement[bool]]:
     return [scope(actor), Order.state.in_(sorted(s.value for s in OPEN_STATES))]
 
 
+#: Whether each database (by URL) has the trigram index: asked once, not on every keystroke's query.
+_TRIGRAM_INDEX: dict[str, bool] = {}
+
+
 def has_trigram_index(session: Session) -> bool:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return False
-    found = session.execute(text("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_orders_title_trgm'")).first()
-    return found is not None
+    key = bind.engine.url.render_as_string(hide_password=True) if hasattr(bind, "engine") else str(id(bind))
+    found = _TRIGRAM_INDEX.get(key)
+    if found is None:
+        found = (
+            session.execute(text("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_orders_title_trgm'")).first()
+            is not None
+        )
+        if found:  # a missing index may yet be made (a migration): asked again until then
+            _TRIGRAM_INDEX[key] = found
+    return found
 
 
 def similar_orders(

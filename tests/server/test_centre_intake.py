@@ -112,7 +112,10 @@ def test_dispatch_suggestion_from_category_and_practice(api: Api, clock: Clock) 
         "name": "住房和城乡建设局",
         "category_default": True,
         "dispatched_before": 0,
+        "similar_before": 0,
+        "similar_weight": 0.0,
     }
+    assert suggestion["basis"] == "category_default" and suggestion["similar_size"] == 0
     # Monday 09:00, simple: sign by the end of the next working day, reply in 2 working days.
     assert datetime.fromisoformat(suggestion["deadlines"]["reply_by"]) == datetime(
         2026, 11, 25, 17, 30, tzinfo=SHANGHAI
@@ -127,11 +130,11 @@ def test_dispatch_suggestion_from_category_and_practice(api: Api, clock: Clock) 
     bad = api.get(f"/orders/{first['id']}/dispatch-suggestion", "agent", params={"reply_days": 5})
     assert bad.status_code == 422
 
-    # In practice the city sends these to 城管局: six of the category's orders say so.
-    for _ in range(6):
-        api.dispatched("CGJ")
+    # In practice the city sends these to 城管局: six of the category's orders say so (other titles).
+    for i in range(6):
+        api.dispatched("CGJ", title=f"第{i}号楼外墙脱落")
     suggestion = api.get(f"/orders/{first['id']}/dispatch-suggestion", "agent").json()
-    assert suggestion["lead_department_id"] == cgj
+    assert suggestion["lead_department_id"] == cgj and suggestion["basis"] == "practice"
     assert [(c["code"], c["dispatched_before"], c["category_default"]) for c in suggestion["candidates"]] == [
         ("CGJ", 6, False),
         ("ZJJ", 0, True),
@@ -143,6 +146,27 @@ def test_dispatch_suggestion_from_category_and_practice(api: Api, clock: Clock) 
     late = api.get(f"/orders/{first['id']}/dispatch-suggestion", "agent").json()
     assert late["deadlines"]["provisional"] is True
     assert api.get(f"/orders/{first['id']}/dispatch-suggestion", "zj_chief").status_code == 403
+
+
+def test_dispatch_suggestion_follows_how_similar_orders_were_dispatched(api: Api) -> None:
+    """Orders with titles like this one's went to 城管局 — in another category — and one unlike it to
+    住建局: the suggestion follows the similar ones, weighted by how alike they are, and says so."""
+    zjj, cgj = api.department_id("ZJJ"), api.department_id("CGJ")
+    for title in ("盂城路违章搭建鸽棚", "盂城路违章搭建鸽棚气味大", "城北违章搭建鸽棚扰民"):
+        api.dispatched("CGJ", category_code="0102", title=title)
+    api.dispatched("ZJJ", title="文汇路路面塌陷")
+    asked = api.intake(title="盂城路违章搭建鸽棚扰民")  # 0101: the category names 住建局
+    suggestion = api.get(f"/orders/{asked['id']}/dispatch-suggestion", "agent").json()
+    assert suggestion["lead_department_id"] == cgj and suggestion["basis"] == "similar"
+    assert suggestion["similar_size"] == 3
+    first, second = suggestion["candidates"]
+    assert (first["department_id"], first["similar_before"], first["category_default"]) == (cgj, 3, False)
+    assert first["similar_weight"] > 1.0
+    assert (second["department_id"], second["similar_before"], second["category_default"]) == (zjj, 0, True)
+    # Unlike anything dispatched before: the category decides.
+    other = api.intake(title="新生儿落户材料咨询")
+    plain = api.get(f"/orders/{other['id']}/dispatch-suggestion", "agent").json()
+    assert plain["similar_size"] == 0 and plain["basis"] in ("category_default", "practice")
 
 
 def test_batch_dispatch_answers_per_order(api: Api) -> None:
