@@ -16,7 +16,7 @@ way) and each hit carries the (start, end, field) spans of the sentence's terms.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Integer, case, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, Integer, case, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from casework import knowledge
@@ -52,7 +52,9 @@ def _grams(terms: list[str]) -> list[str]:
     return grams[:MAX_GRAMS]
 
 
-def _keyword_candidates(session: Session, sentence: str, where: list[ColumnElement[bool]]) -> list[int]:
+def _keyword_candidates(session: Session, sentence: str) -> list[int]:
+    """Entries one of whose keywords is a substring of the sentence, most keyword characters first
+    (visibility is checked with the other candidates)."""
     pieces: set[str] = set()
     for word in words(sentence):
         if word.isascii():
@@ -62,16 +64,12 @@ def _keyword_candidates(session: Session, sentence: str, where: list[ColumnEleme
             pieces.update(word[i : i + size] for i in range(len(word) - size + 1))
     if not pieces:
         return []
-    weight = func.sum(func.length(KeywordRow.keyword))
-    query = (
-        select(KeywordRow.entry_id)
-        .join(KnowledgeEntryRow, KnowledgeEntryRow.id == KeywordRow.entry_id)
-        .where(KeywordRow.keyword.in_(sorted(pieces)), *where)
-        .group_by(KeywordRow.entry_id)
-        .order_by(weight.desc(), KeywordRow.entry_id.desc())
-        .limit(CANDIDATES)
-    )
-    return list(session.scalars(query))
+    weights: dict[int, int] = {}
+    query = select(KeywordRow.entry_id, KeywordRow.keyword).where(KeywordRow.keyword.in_(sorted(pieces)))
+    for entry_id, keyword in session.execute(query):
+        weights[entry_id] = weights.get(entry_id, 0) + len(keyword)
+    ranked = sorted(weights, key=lambda i: (-weights[i], -i))
+    return ranked[:CANDIDATES]
 
 
 def _text_candidates(session: Session, grams: list[str], where: list[ColumnElement[bool]]) -> list[int]:
@@ -109,13 +107,13 @@ def search(
     if not terms:
         return []
     where = [repository.entry_scope(actor), _statuses(include_drafts)]
-    candidates = dict.fromkeys(_keyword_candidates(session, sentence, where))
+    candidates = dict.fromkeys(_keyword_candidates(session, sentence))
     candidates.update(dict.fromkeys(_text_candidates(session, _grams(terms), where)))
     if not candidates:
         return []
     scored: list[tuple[float, int]] = []
     for entry_id, title, questions, keywords, answer in session.execute(
-        select(*_NARROW).where(KnowledgeEntryRow.id.in_(list(candidates)))
+        select(*_NARROW).where(KnowledgeEntryRow.id.in_(list(candidates)), *where)
     ):
         value = knowledge.score(sentence, title, questions, keywords, answer, terms=terms)
         if value > 0:
