@@ -1768,7 +1768,7 @@ def knowledge_entries(rng: random.Random, count: int) -> list[KnowledgeSpec]:
             if "{town}" not in aspect.title:
                 title = f"{town}：{title}"
             if edition:
-                title = f"{title}（{2021 + edition}年版）"
+                title = f"{title}（修订{edition}）"
             questions = [q.format(**values) for q in aspect.questions]
             questions.append(f"{town}{rng.choice(topic.asks)}怎么办")
             roll = rng.random()

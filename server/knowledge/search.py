@@ -16,7 +16,7 @@ way) and each hit carries the (start, end, field) spans of the sentence's terms.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Integer, case, literal, or_, select, text
+from sqlalchemy import ColumnElement, Integer, case, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from casework import knowledge
@@ -29,7 +29,9 @@ from server.models import KeywordRow, KnowledgeEntryRow
 #: Candidates each way finds before ranking.
 CANDIDATES = 150
 #: Three-character terms a query looks for at most (each one more OR'ed pattern).
-MAX_GRAMS = 24
+MAX_GRAMS = 16
+#: Rows holding one of the terms that the trigram step ranks at most (PostgreSQL).
+SCANNED = 2000
 #: The longest keyword looked up among a sentence's substrings.
 LONGEST_KEYWORD = 8
 
@@ -64,12 +66,15 @@ def _keyword_candidates(session: Session, sentence: str) -> list[int]:
             pieces.update(word[i : i + size] for i in range(len(word) - size + 1))
     if not pieces:
         return []
-    weights: dict[int, int] = {}
-    query = select(KeywordRow.entry_id, KeywordRow.keyword).where(KeywordRow.keyword.in_(sorted(pieces)))
-    for entry_id, keyword in session.execute(query):
-        weights[entry_id] = weights.get(entry_id, 0) + len(keyword)
-    ranked = sorted(weights, key=lambda i: (-weights[i], -i))
-    return ranked[:CANDIDATES]
+    weight = func.sum(func.length(KeywordRow.keyword))
+    query = (
+        select(KeywordRow.entry_id)
+        .where(KeywordRow.keyword.in_(sorted(pieces)))
+        .group_by(KeywordRow.entry_id)
+        .order_by(weight.desc(), KeywordRow.entry_id.desc())
+        .limit(CANDIDATES)
+    )
+    return list(session.scalars(query))
 
 
 def _text_candidates(session: Session, grams: list[str], where: list[ColumnElement[bool]]) -> list[int]:
@@ -87,14 +92,19 @@ def _text_candidates(session: Session, grams: list[str], where: list[ColumnEleme
             return []
         visible = set(session.scalars(select(KnowledgeEntryRow.id).where(KnowledgeEntryRow.id.in_(ids), *where)))
         return [i for i in ids if i in visible][:CANDIDATES]
-    patterns = [KnowledgeEntryRow.search_text.contains(g, autoescape=True) for g in grams]
-    hits = sum((case((p, 1), else_=0) for p in patterns), start=literal(0, Integer))
-    query = (
-        select(KnowledgeEntryRow.id)
-        .where(or_(*patterns), *where)
-        .order_by(hits.desc(), KnowledgeEntryRow.id.desc())
-        .limit(CANDIDATES)
+    # The rows holding any of the grams (the GIN index's bitmap), at most SCANNED of them, ranked by
+    # how many of the grams each holds: a common gram cannot make the ranking read the whole table.
+    matching = (
+        select(KnowledgeEntryRow.id, KnowledgeEntryRow.search_text)
+        .where(or_(*(KnowledgeEntryRow.search_text.contains(g, autoescape=True) for g in grams)), *where)
+        .limit(SCANNED)
+        .subquery()
     )
+    hits = sum(
+        (case((matching.c.search_text.contains(g, autoescape=True), 1), else_=0) for g in grams),
+        start=literal(0, Integer),
+    )
+    query = select(matching.c.id).order_by(hits.desc(), matching.c.id.desc()).limit(CANDIDATES)
     return list(session.scalars(query))
 
 
