@@ -27,11 +27,11 @@ from server.knowledge import repository
 from server.models import KeywordRow, KnowledgeEntryRow
 
 #: Candidates each way finds before ranking.
-CANDIDATES = 150
+CANDIDATES = 100
 #: Three-character terms a query looks for at most (each one more OR'ed pattern).
 MAX_GRAMS = 16
 #: Rows holding one of the terms that the trigram step ranks at most (PostgreSQL).
-SCANNED = 2000
+SCANNED = 500
 #: The longest keyword looked up among a sentence's substrings.
 LONGEST_KEYWORD = 8
 
