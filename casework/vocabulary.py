@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from casework.cohandling import CoStatus
+from casework.knowledge import EntryStatus
 from casework.lifecycle import Command
 from casework.order import (
     CallbackOutcome,
@@ -167,6 +168,11 @@ _CO_STATUSES: dict[str, Name] = {
     CoStatus.WAIVED: Name("已免除", "Waived"),
 }
 #: Three lists are named after the state their orders are in, with the state's words.
+_ENTRY_STATUSES: dict[str, Name] = {
+    EntryStatus.DRAFT: Name("草稿", "Draft"),
+    EntryStatus.PUBLISHED: Name("已发布", "Published"),
+    EntryStatus.EXPIRED: Name("已失效", "Expired"),
+}
 _WORK_LISTS: dict[str, Name] = {
     WorkList.TO_SIGN: _STATES[State.DISPATCHED],
     WorkList.MINE: _STATES[State.IN_PROGRESS],
@@ -202,6 +208,7 @@ NAMES: Mapping[type[StrEnum], Mapping[str, Name]] = {
     Command: _COMMANDS,
     WorkList: _WORK_LISTS,
     CoStatus: _CO_STATUSES,
+    EntryStatus: _ENTRY_STATUSES,
 }
 
 

@@ -22,6 +22,7 @@ from server.db import make_engine, make_session_factory, utcnow, write_intent
 from server.errors import install_handlers
 from server.headers import SecurityHeaders
 from server.instance import instance_id
+from server.knowledge.endpoints import router as knowledge_router
 from server.lanes import Admission
 from server.measures.endpoints import router as measures_router
 from server.orders.endpoints import router as orders_router
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         measures_router,
         screen_router,
         centre_router,
+        knowledge_router,
     ):
         app.include_router(router)
 

@@ -5,6 +5,14 @@ from server.models.auth import AuthToken
 from server.models.blobs import Attachment, Blob
 from server.models.calendar import CalendarDayRow, CalendarYear
 from server.models.devices import Device
+from server.models.knowledge import (
+    EntryVersionRow,
+    KeywordRow,
+    KnowledgeEntryRow,
+    KnowledgeSequence,
+    KnowledgeUse,
+    ReplyTemplateRow,
+)
 from server.models.measures import MeasureFact, MeasureTracker
 from server.models.meta import ServerInstance
 from server.models.orders import (
@@ -36,6 +44,11 @@ __all__ = [
     "Category",
     "Department",
     "Device",
+    "EntryVersionRow",
+    "KeywordRow",
+    "KnowledgeEntryRow",
+    "KnowledgeSequence",
+    "KnowledgeUse",
     "LoginThrottle",
     "MeasureFact",
     "MeasureTracker",
@@ -45,6 +58,7 @@ __all__ = [
     "OrderAccess",
     "OrderCoHandling",
     "OrderNumberCounter",
+    "ReplyTemplateRow",
     "ReplyVersion",
     "ReviewChainVersion",
     "ReviewRecord",
