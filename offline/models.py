@@ -135,9 +135,40 @@ directory = Table(
     Column("json", JSON, nullable=False),
 )
 
+# The knowledge base (知识库) as synced from ``GET /knowledge/sync``: published entries and drafts of the
+# user's own department, each the server's KnowledgeEntry as JSON; a few columns copied out of it for
+# the search's filters. Replaced wholesale by each page's copy; never edited on the desk.
+knowledge_entries = Table(
+    "knowledge_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("department_id", Integer),
+    Column("expires_on", String(10)),  # the policy basis's expiry date (ISO), NULL: none
+    Column("json", JSON, nullable=False),
+    # Every searchable field in one column: queries without a three-character run are matched with LIKE.
+    Column("search_text", Text, nullable=False, default=""),
+)
+
+# The reply templates (答复模板) the user may use: their department's and the city-wide ones.
+knowledge_templates = Table(
+    "knowledge_templates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("department_id", Integer),  # NULL: city-wide
+    Column("json", JSON, nullable=False),
+)
+
 #: Full-text search over what the user sees (trigram: Chinese has no spaces to split words on).
 #: Kept in step with ``orders.local_json`` by the store; rowid is the order id.
 ORDERS_FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS orders_fts USING fts5("
     "number, title, description, address, citizen, tokenize='trigram')"
+)
+
+#: The knowledge entries' text, trigram-indexed like the orders; rowid is the entry id.
+KNOWLEDGE_FTS_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5("
+    "title, questions, answer, keywords, basis, tokenize='trigram')"
 )

@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -45,7 +45,7 @@ from casework.sync import (
     mutation_args,
     text_base,
 )
-from offline import search
+from offline import knowledge, search
 from offline.effects import apply_mutation
 from offline.facts import actor_from_json, actor_to_json, facts_from
 from offline.models import (
@@ -661,6 +661,37 @@ class Store:
         with self._engine.connect() as conn:
             found = _get_state(conn, f"measures:{month}")
         return json.loads(found) if found else None
+
+    # --- the knowledge base (知识库) -----------------------------------------------------------------
+
+    def knowledge_cursor(self) -> str | None:
+        """The cursor of the last applied ``GET /knowledge/sync`` page (None: nothing synced yet)."""
+        with self._engine.connect() as conn:
+            return _get_state(conn, "knowledge_cursor")
+
+    def apply_knowledge(self, page: dict[str, Any]) -> None:
+        """Apply one KnowledgePage (as JSON) and save its cursor, in one transaction."""
+        with self._engine.begin() as conn:
+            knowledge.apply_page(conn, page)
+            _set_state(conn, "knowledge_cursor", str(page.get("cursor") or ""))
+
+    def search_knowledge(self, sentence: str, limit: int = 20, today: date | None = None) -> list[dict[str, Any]]:
+        """The synced entries best matching a citizen's sentence (see :func:`offline.knowledge.search`)."""
+        with self._engine.connect() as conn:
+            return knowledge.search(conn, sentence, limit, today)
+
+    def knowledge_entry(self, entry_id: int) -> dict[str, Any] | None:
+        with self._engine.connect() as conn:
+            return knowledge.entry(conn, entry_id)
+
+    def knowledge_count(self) -> int:
+        with self._engine.connect() as conn:
+            return knowledge.count(conn)
+
+    def reply_templates(self) -> list[dict[str, Any]]:
+        """The synced reply templates: the user's department's first, then the city-wide ones."""
+        with self._engine.connect() as conn:
+            return knowledge.templates(conn)
 
     # --- internals -----------------------------------------------------------------------------
 
