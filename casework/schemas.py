@@ -328,11 +328,18 @@ class BatchDispatchBody(Input):
     items: list[BatchDispatchItem] = Field(min_length=1, max_length=100)
 
 
+#: The most knowledge entries (知识库) one reply or 直接办结 may cite.
+MAX_CITED_ENTRIES = 20
+CitedEntries = Annotated[list[Id], Field(max_length=MAX_CITED_ENTRIES)]
+
+
 class CloseAtOnceBody(VersionedBody):
-    """直接办结: the centre answers at once (a consultation, typically) with the policy basis it cites."""
+    """直接办结: the centre answers at once (a consultation, typically) with the policy basis it cites,
+    and the knowledge entries (知识库) the answer came from."""
 
     reply: RequiredText
     basis: Text = ""
+    knowledge_entry_ids: CitedEntries = Field(default_factory=list)
 
 
 class InvalidateBody(VersionedBody):
@@ -392,6 +399,7 @@ class SubmitReplyBody(VersionedBody):
     text: RequiredText
     result_code: ResultCode
     basis: Text = ""
+    knowledge_entry_ids: CitedEntries = Field(default_factory=list)
 
 
 class ApproveBody(VersionedBody):

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import NamedTuple
 
+from casework.knowledge import EntryStatus
 from casework.lifecycle import Command
 from casework.order import (
     CallbackOutcome,
@@ -154,6 +155,11 @@ _COMMANDS: dict[str, Name] = {
     Command.MARK_AUDITED: Name("审核无误", "Audited"),
 }
 #: Three lists are named after the state their orders are in, with the state's words.
+_ENTRY_STATUSES: dict[str, Name] = {
+    EntryStatus.DRAFT: Name("草稿", "Draft"),
+    EntryStatus.PUBLISHED: Name("已发布", "Published"),
+    EntryStatus.EXPIRED: Name("已失效", "Expired"),
+}
 _WORK_LISTS: dict[str, Name] = {
     WorkList.TO_SIGN: _STATES[State.DISPATCHED],
     WorkList.MINE: _STATES[State.IN_PROGRESS],
@@ -187,6 +193,7 @@ NAMES: Mapping[type[StrEnum], Mapping[str, Name]] = {
     ReviewLevel: _REVIEW_LEVELS,
     Command: _COMMANDS,
     WorkList: _WORK_LISTS,
+    EntryStatus: _ENTRY_STATUSES,
 }
 
 
