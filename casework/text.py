@@ -8,27 +8,6 @@ Pure Python.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-
-def occurrences(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Where ``terms`` occur in ``text`` (case-insensitive), as sorted, merged (start, end) spans:
-    the matching parts a search marks (painted as plain text by the desk)."""
-    folded = text.casefold()
-    found: list[tuple[int, int]] = []
-    for term in {t.casefold() for t in terms if t}:
-        start = folded.find(term)
-        while start >= 0:
-            found.append((start, start + len(term)))
-            start = folded.find(term, start + 1)
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(found):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
 
 def words(text: str) -> list[str]:
     cleaned = "".join(ch if ch.isalnum() else " " for ch in text.lower())

@@ -5,11 +5,12 @@ department); the reply templates likewise. Nothing here is edited on the desk.
 
 Search is SQLite FTS5 with the trigram tokenizer, as for the orders. A citizen does not type keywords
 but a sentence ("我家楼下广场舞噪音太大，晚上十点还在跳"), so the sentence is cut into its trigrams
-(three characters of a word, spread over the text: :func:`casework.text.inner_trigrams`) and an entry
+(casework's query terms of three characters, spread over the text) and an entry
 matches when it shares any of them; bm25 ranks the matches (rare trigrams and the title and questions
-weigh most), so the entry sharing the most telling parts of the sentence comes first. A sentence with
-no run of three characters (two-character words: 噪音 社保) falls back to LIKE over one column.
-The matching parts are returned as character spans per field, for the desk to paint as plain text.
+weigh most) to take the best few hundred, and casework's :func:`~casework.knowledge.score` — the
+server's ranking — orders those. A sentence with no run of three characters (two-character words:
+噪音 社保) falls back to LIKE over one column. The matching parts come as character spans per field
+(:func:`casework.knowledge.highlights`), for the desk to paint as plain text.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, text
+from sqlalchemy import JSON, Connection, delete, func, or_, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from casework.text import inner_trigrams, occurrences, words
+from casework.knowledge import highlights, query_terms, score, search_text
 from offline.models import knowledge_entries, knowledge_templates
 
 #: At most this many trigrams of a sentence are looked for (spread over it): a long complaint still
@@ -30,11 +31,6 @@ MAX_GRAMS = 32
 POOL = 200
 #: bm25 weights of knowledge_fts's columns: title, questions, answer, keywords, basis.
 WEIGHTS = (4.0, 4.0, 1.0, 3.0, 1.0)
-#: An entry whose policy basis has lapsed still shows, below a valid one that matches as well.
-EXPIRED_FACTOR = 0.6
-
-#: The fields whose matching parts are marked: the contract's names (casework.knowledge.SearchHit).
-HIGHLIGHT_FIELDS = ("title", "questions", "answer")
 
 
 def questions_text(entry: dict[str, Any]) -> str:
@@ -45,6 +41,15 @@ def questions_text(entry: dict[str, Any]) -> str:
 def basis_text(entry: dict[str, Any]) -> str:
     basis = entry.get("basis") or {}
     return " ".join(str(basis.get(k) or "") for k in ("document", "number", "article", "issuer")).strip()
+
+
+def _strings(entry: dict[str, Any], key: str) -> list[str]:
+    return [str(v) for v in entry.get(key) or []]
+
+
+def _search_text(entry: dict[str, Any]) -> str:
+    title, answer = str(entry.get("title") or ""), str(entry.get("answer") or "")
+    return search_text(title, _strings(entry, "questions"), _strings(entry, "keywords"), answer)
 
 
 def _fields(entry: dict[str, Any]) -> dict[str, str]:
@@ -91,7 +96,7 @@ def apply_page(conn: Connection, page: dict[str, Any]) -> None:
                 "department_id": e.get("department_id"),
                 "expires_on": (e.get("basis") or {}).get("expires_on"),
                 "json": e,
-                "search_text": " ".join(_fields(e).values()),
+                "search_text": _search_text(e),
             }
             for e in entries
         ]
@@ -113,6 +118,9 @@ def apply_page(conn: Connection, page: dict[str, Any]) -> None:
             ),
             [{"id": int(e["id"]), **_fields(e)} for e in entries],
         )
+    dropped = [int(i) for i in page.get("removed_template_ids") or []]
+    if dropped:
+        conn.execute(delete(knowledge_templates).where(knowledge_templates.c.id.in_(dropped)))
     templates = page.get("templates") or []
     if templates:
         upsert = sqlite_insert(knowledge_templates)
@@ -150,56 +158,54 @@ def templates(conn: Connection) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda t: (t.get("department_id") is None, str(t.get("title") or ""), t.get("id") or 0))
 
 
-def search_terms(sentence: str) -> tuple[list[str], list[str]]:
-    """(the trigrams looked for in the index, the shorter words) of a citizen's sentence."""
-    return inner_trigrams(sentence, MAX_GRAMS), [w for w in words(sentence) if len(w) < 3]
+def index_terms(sentence: str) -> list[str]:
+    """The three-character terms of a citizen's sentence that the trigram index is asked for (at most
+    MAX_GRAMS, spread over the sentence): casework's query terms of that length."""
+    grams = [t for t in query_terms(sentence, shortest=3, longest=3) if len(t) == 3]
+    if len(grams) <= MAX_GRAMS:
+        return grams
+    step = len(grams) / MAX_GRAMS
+    return [grams[int(i * step)] for i in range(MAX_GRAMS)]
 
 
-def search(conn: Connection, sentence: str, limit: int = 20, today: date | None = None) -> list[dict[str, Any]]:
-    """The entries best matching ``sentence``, best first: ``{"entry", "score", "highlights"}`` with
-    highlights as ``(start, end, field)`` spans (the contract's SearchHit, as JSON values)."""
-    grams, short = search_terms(sentence)
-    if not grams and not short:
-        return []
-    today = today or date.today()
+def search(conn: Connection, sentence: str, limit: int = 20) -> list[dict[str, Any]]:
+    """The entries best matching ``sentence``, best first, as the contract's SearchHit in JSON values:
+    ``{"entry", "score", "highlights"}`` with highlights ``[start, end, field]``.
+
+    The index finds the candidates (any shared trigram, best bm25 first, at most POOL); casework's
+    :func:`~casework.knowledge.score` ranks them, as the server does; the bm25 order breaks ties."""
+    grams = index_terms(sentence)
     if grams:
         match = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
         weights = ", ".join(str(w) for w in WEIGHTS)
         found = conn.execute(
             text(
-                f"SELECT e.json AS json, -bm25(knowledge_fts, {weights}) AS score, e.search_text AS search_text "
-                "FROM knowledge_fts JOIN knowledge_entries AS e ON e.id = knowledge_fts.rowid "
-                "WHERE knowledge_fts MATCH :match ORDER BY bm25(knowledge_fts, " + weights + ") LIMIT :pool"
-            ),
+                "SELECT e.json AS json FROM knowledge_fts JOIN knowledge_entries AS e ON e.id = knowledge_fts.rowid "
+                f"WHERE knowledge_fts MATCH :match ORDER BY bm25(knowledge_fts, {weights}) LIMIT :pool"
+            ).columns(json=JSON),
             {"match": match, "pool": max(POOL, limit)},
         ).all()
-        scored = [(float(r.score) * (1 + 0.25 * _short_hits(r.search_text, short)), r.json) for r in found]
-    else:
+    else:  # two-character words only (噪音 社保): LIKE over the one column, any of them
+        short = query_terms(sentence)
+        if not short:
+            return []
         like = [knowledge_entries.c.search_text.like(_like(w), escape="\\") for w in short]
-        found = conn.execute(
-            select(knowledge_entries.c.json, knowledge_entries.c.search_text).where(*like).limit(POOL)
-        ).all()
-        scored = [(float(len(short)), r.json) for r in found]
+        query = select(knowledge_entries.c.json).where(or_(*like)).order_by(knowledge_entries.c.id).limit(POOL)
+        found = conn.execute(query).all()
     hits = []
-    for score, data in scored:
-        data = dict(data)
-        if is_expired(data, today):
-            score *= EXPIRED_FACTOR
-        hits.append({"entry": data, "score": round(score, 4), "highlights": highlights(data, grams + short)})
-    hits.sort(key=lambda h: (-h["score"], h["entry"]["id"]))
-    return hits[:limit]
-
-
-def _short_hits(search_text: str, short: list[str]) -> int:
-    folded = search_text.casefold()
-    return sum(1 for w in short if w in folded)
+    for rank, row in enumerate(found):
+        data = dict(row.json)
+        questions = [str(q) for q in data.get("questions") or []]
+        title, answer = str(data.get("title") or ""), str(data.get("answer") or "")
+        keywords = [str(k) for k in data.get("keywords") or []]
+        value = score(sentence, title, questions, keywords, answer)
+        if value <= 0:
+            continue
+        marks = [list(h) for h in highlights(sentence, title, questions, answer)]
+        hits.append((-value, rank, {"entry": data, "score": value, "highlights": marks}))
+    hits.sort(key=lambda h: (h[0], h[1]))
+    return [h[2] for h in hits[:limit]]
 
 
 def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def highlights(entry_: dict[str, Any], terms: list[str]) -> list[tuple[int, int, str]]:
-    """The matching parts of the entry's title, questions (one per line) and answer."""
-    fields = _fields(entry_)
-    return [(s, e, name) for name in HIGHLIGHT_FIELDS for s, e in occurrences(fields[name], terms)]

@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -675,10 +675,10 @@ class Store:
             knowledge.apply_page(conn, page)
             _set_state(conn, "knowledge_cursor", str(page.get("cursor") or ""))
 
-    def search_knowledge(self, sentence: str, limit: int = 20, today: date | None = None) -> list[dict[str, Any]]:
+    def search_knowledge(self, sentence: str, limit: int = 20) -> list[dict[str, Any]]:
         """The synced entries best matching a citizen's sentence (see :func:`offline.knowledge.search`)."""
         with self._engine.connect() as conn:
-            return knowledge.search(conn, sentence, limit, today)
+            return knowledge.search(conn, sentence, limit)
 
     def knowledge_entry(self, entry_id: int) -> dict[str, Any] | None:
         with self._engine.connect() as conn:

@@ -80,7 +80,7 @@ class SyncReport:
     rejected: int = 0
     held: int = 0
     pulled: int = 0
-    knowledge: int = 0  # knowledge entries received or dropped
+    knowledge: int = 0  # knowledge entries and reply templates received or dropped
     reset: bool = False
     error: ApiError | None = None
     polled: bool = False  # a pull-only poll (:meth:`SyncEngine.poll`), not a full round
@@ -336,7 +336,9 @@ class SyncEngine:
                 return
             data = page.model_dump(mode="json")
             self.store.apply_knowledge(data)
-            report.knowledge += len(data.get("entries") or []) + len(data.get("removed_entry_ids") or [])
+            report.knowledge += sum(
+                len(data.get(k) or []) for k in ("entries", "removed_entry_ids", "templates", "removed_template_ids")
+            )
             pages += 1
             self._progress(Progress(Phase.KNOWLEDGE, pages, pages + (1 if data.get("more") else 0)))
             if not data.get("more"):

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor
 
 from casework import vocabulary
 from casework.deadlines import SHANGHAI as CITY_ZONE
+from casework.knowledge import EntryStatus
 from casework.lifecycle import Command
 from casework.order import (
     CallbackOutcome,
@@ -100,6 +101,11 @@ def return_reason_label(reason: str) -> str:
 
 def extension_status_label(status: str) -> str:
     return _named(ExtensionStatus, status)
+
+
+def entry_status_label(status: str) -> str:
+    """A knowledge entry's status: 草稿 / 已发布 / 已失效."""
+    return _named(EntryStatus, status)
 
 
 def work_list_label(work_list: str) -> str:

@@ -41,6 +41,7 @@ from ui.centre_panel import CentrePanel
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
 from ui.intake import IntakeForm
+from ui.knowledge import KnowledgePanel
 from ui.labels import (
     CITY_ZONE,
     local_time,
@@ -183,6 +184,9 @@ class MainWindow(QMainWindow):
             self.centre_board = CentreBoard(workspace, self.model.names)
             self.centre_board.open_order.connect(self._show_from_elsewhere)
             self.tabs.insertTab(2, self.centre_board, self.tr("值班看板"))
+        # 知识库 for every role: answers and policy bases, searched on the desk (offline too).
+        self.knowledge = KnowledgePanel(workspace, self.model.names)
+        self.tabs.addTab(self.knowledge, self.tr("知识库"))
         self.tabs.currentChanged.connect(self._on_tab)
         self.admin_area: AdminArea | None = None
         if user.role.value == "admin":  # an administrator's work is here (they see no orders)
@@ -407,8 +411,11 @@ class MainWindow(QMainWindow):
         sync = QAction(self.tr("立即同步"), self)
         sync.setShortcut(QKeySequence(Qt.Key.Key_F5))
         sync.triggered.connect(self.workspace.sync_now)
-        self.addActions([find, sync])
-        self.find_action, self.sync_action = find, sync
+        knowledge = QAction(self.tr("知识库"), self)
+        knowledge.setShortcut(QKeySequence("Ctrl+K"))
+        knowledge.triggered.connect(self.show_knowledge)
+        self.addActions([find, sync, knowledge])
+        self.find_action, self.sync_action, self.knowledge_action = find, sync, knowledge
         self.list_actions: list[QAction] = []
         for number, work_list in enumerate(self.lists[:9], start=1):
             action = QAction(work_list_label(work_list), self)
@@ -510,6 +517,11 @@ class MainWindow(QMainWindow):
         if self.centre_panel is not None:
             rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
             self.centre_panel.set_selection([i for i in (self.model.order_id(r) for r in rows) if i is not None])
+
+    def show_knowledge(self) -> None:
+        """Ctrl+K or 工具 → 知识库: the 知识库 tab in front, the cursor in its search box."""
+        self.tabs.setCurrentWidget(self.knowledge)
+        self.knowledge.focus_search()
 
     def _on_tab(self, index: int) -> None:
         """The list's filters stand in the toolbar only while the list is in front (they filter nothing else)."""

@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casework.text import occurrences
-
 HIT_COLOUR = QColor("#ffe082")  # a highlighter's yellow, readable under black text
 TAG_COLOUR = QColor("#e3e8ee")
 TAG_TEXT = QColor("#3d4b5c")
@@ -31,7 +29,20 @@ TAG_TEXT = QColor("#3d4b5c")
 
 def hit_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Where ``terms`` occur in ``text`` (case-insensitive), as sorted, merged (start, end) spans."""
-    return occurrences(text, terms)
+    folded = text.casefold()
+    spans: list[tuple[int, int]] = []
+    for term in {t.casefold() for t in terms if t}:
+        start = folded.find(term)
+        while start >= 0:
+            spans.append((start, start + len(term)))
+            start = folded.find(term, start + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def segments(text: str, terms: list[str]) -> list[tuple[str, bool]]:
