@@ -27,8 +27,10 @@ from offline.models import knowledge_entries, knowledge_templates
 #: At most this many trigrams of a sentence are looked for (spread over it): a long complaint still
 #: answers in milliseconds, and its first and last parts both count.
 MAX_GRAMS = 32
-#: Matches taken from the index before ranking them with the short words and the expiry.
-POOL = 200
+#: Of those, the rarest this many in the index are asked for.
+MAX_ASKED = 8
+#: Matches taken from the index (best bm25 first) to be ranked by casework's score.
+POOL = 40
 #: bm25 weights of knowledge_fts's columns: title, questions, answer, keywords, basis.
 WEIGHTS = (4.0, 4.0, 1.0, 3.0, 1.0)
 
@@ -168,29 +170,50 @@ def index_terms(sentence: str) -> list[str]:
     return [grams[int(i * step)] for i in range(MAX_GRAMS)]
 
 
+def telling(conn: Connection, grams: list[str]) -> list[str]:
+    """Of ``grams``, those in the index, the rarest (most telling) MAX_ASKED of them: an entry is found by
+    what sets it apart, and the index reads far fewer rows than for the sentence's every common part."""
+    if not grams:
+        return []
+    marks = ",".join(f":g{i}" for i in range(len(grams)))
+    counts = dict(
+        conn.execute(
+            text(f"SELECT term, doc FROM knowledge_vocab WHERE term IN ({marks})"),
+            {f"g{i}": g for i, g in enumerate(grams)},
+        ).all()
+    )
+    present = sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])
+    return present[:MAX_ASKED]
+
+
 def search(conn: Connection, sentence: str, limit: int = 20) -> list[dict[str, Any]]:
     """The entries best matching ``sentence``, best first, as the contract's SearchHit in JSON values:
     ``{"entry", "score", "highlights"}`` with highlights ``[start, end, field]``.
 
     The index finds the candidates (any shared trigram, best bm25 first, at most POOL); casework's
     :func:`~casework.knowledge.score` ranks them, as the server does; the bm25 order breaks ties."""
-    grams = index_terms(sentence)
+    asked = index_terms(sentence)
+    grams = telling(conn, asked)
     if grams:
         match = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
         weights = ", ".join(str(w) for w in WEIGHTS)
+        # The best candidates' ids first, from the index alone; only those rows are read.
         found = conn.execute(
             text(
-                "SELECT e.json AS json FROM knowledge_fts JOIN knowledge_entries AS e ON e.id = knowledge_fts.rowid "
-                f"WHERE knowledge_fts MATCH :match ORDER BY bm25(knowledge_fts, {weights}) LIMIT :pool"
+                "SELECT e.json AS json FROM (SELECT rowid AS id, bm25(knowledge_fts, " + weights + ") AS rank "
+                "FROM knowledge_fts WHERE knowledge_fts MATCH :match ORDER BY rank LIMIT :pool) AS best "
+                "JOIN knowledge_entries AS e ON e.id = best.id ORDER BY best.rank"
             ).columns(json=JSON),
-            {"match": match, "pool": max(POOL, limit)},
+            {"match": match, "pool": max(POOL, 2 * limit)},
         ).all()
+    elif asked:
+        return []  # its three-character parts are nowhere in the knowledge base
     else:  # two-character words only (噪音 社保): LIKE over the one column, any of them
         short = query_terms(sentence)
         if not short:
             return []
         like = [knowledge_entries.c.search_text.like(_like(w), escape="\\") for w in short]
-        query = select(knowledge_entries.c.json).where(or_(*like)).order_by(knowledge_entries.c.id).limit(POOL)
+        query = select(knowledge_entries.c.json).where(or_(*like)).order_by(knowledge_entries.c.id).limit(4 * POOL)
         found = conn.execute(query).all()
     hits = []
     for rank, row in enumerate(found):
@@ -201,10 +224,17 @@ def search(conn: Connection, sentence: str, limit: int = 20) -> list[dict[str, A
         value = score(sentence, title, questions, keywords, answer)
         if value <= 0:
             continue
-        marks = [list(h) for h in highlights(sentence, title, questions, answer)]
-        hits.append((-value, rank, {"entry": data, "score": value, "highlights": marks}))
+        hits.append((-value, rank, data))
     hits.sort(key=lambda h: (h[0], h[1]))
-    return [h[2] for h in hits[:limit]]
+    return [
+        {"entry": data, "score": -negative, "highlights": [list(h) for h in _marks(sentence, data)]}
+        for negative, _rank, data in hits[:limit]
+    ]
+
+
+def _marks(sentence: str, data: dict[str, Any]) -> list[tuple[int, int, str]]:
+    questions = [str(q) for q in data.get("questions") or []]
+    return highlights(sentence, str(data.get("title") or ""), questions, str(data.get("answer") or ""))
 
 
 def _like(term: str) -> str:

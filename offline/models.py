@@ -172,3 +172,5 @@ KNOWLEDGE_FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5("
     "title, questions, answer, keywords, basis, tokenize='trigram')"
 )
+#: How many entries hold each trigram (the search asks for a sentence's rarest ones).
+KNOWLEDGE_VOCAB_DDL = "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_vocab USING fts5vocab(knowledge_fts, 'row')"
