@@ -31,6 +31,7 @@ __all__ = [
     "EntryDraft",
     "EntryEdit",
     "EntryStatus",
+    "EntryTransition",
     "EntryVersion",
     "ImportProblem",
     "ImportReport",
@@ -136,6 +137,12 @@ class EntryEdit(EntryDraft):
     version: Version
 
 
+class EntryTransition(Input):
+    """``POST /knowledge/entries/{id}/publish`` or ``/expire``: optionally the version it is based on."""
+
+    version: Version | None = None
+
+
 class KnowledgeEntry(Wire):
     id: Id
     title: str
@@ -210,6 +217,7 @@ class KnowledgePage(Wire):
     removed_template_ids: list[Id] = Field(default_factory=list)
     cursor: str
     more: bool
+    reset: bool = False  # the cursor no longer applies (the user's scope changed): drop what is held first
 
 
 class SearchHit(Wire):
@@ -336,28 +344,38 @@ def _spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def highlights(sentence: str, title: str, questions: Iterable[str], answer: str) -> list[tuple[int, int, str]]:
+def highlights(
+    sentence: str, title: str, questions: Iterable[str], answer: str, terms: list[str] | None = None
+) -> list[tuple[int, int, str]]:
     """(start, end, field) character spans of ``sentence``'s terms in an entry, overlapping ones merged.
 
     ``questions`` are taken as one text, joined by newlines (as the desk shows them), so a span's
     offsets in field "questions" count in ``"\\n".join(questions)``. A UI paints these spans as plain
     text; nothing here is markup.
     """
-    terms = query_terms(sentence)
+    terms = query_terms(sentence) if terms is None else terms
     result: list[tuple[int, int, str]] = []
     for field_name, text in (("title", title), ("questions", "\n".join(questions)), ("answer", answer)):
         result.extend((start, end, field_name) for start, end in _spans(text, terms))
     return result
 
 
-def score(sentence: str, title: str, questions: Iterable[str], keywords: Iterable[str], answer: str) -> float:
+def score(
+    sentence: str,
+    title: str,
+    questions: Iterable[str],
+    keywords: Iterable[str],
+    answer: str,
+    terms: list[str] | None = None,
+) -> float:
     """How well an entry answers a citizen's sentence (0 … about 1; higher is better).
 
     The share of the sentence's terms found, longer terms weighing more (a 4-character match says
     more than two 2-character ones), title and questions weighing most, then keywords, then the
-    answer. Pure; both the server and the desk rank by it.
+    answer. Pure; both the server and the desk rank by it. ``terms``: :func:`query_terms` of the
+    sentence, when the caller scores many entries against one sentence.
     """
-    terms = query_terms(sentence)
+    terms = query_terms(sentence) if terms is None else terms
     if not terms:
         return 0.0
     fields = (

@@ -23,6 +23,7 @@ from server.errors import install_handlers
 from server.headers import SecurityHeaders
 from server.instance import instance_id
 from server.lanes import Admission
+from server.knowledge.endpoints import router as knowledge_router
 from server.measures.endpoints import router as measures_router
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         measures_router,
         screen_router,
         centre_router,
+        knowledge_router,
     ):
         app.include_router(router)
 

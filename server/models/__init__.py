@@ -6,6 +6,14 @@ from server.models.blobs import Attachment, Blob
 from server.models.calendar import CalendarDayRow, CalendarYear
 from server.models.devices import Device
 from server.models.measures import MeasureFact, MeasureTracker
+from server.models.knowledge import (
+    EntryVersionRow,
+    KeywordRow,
+    KnowledgeEntryRow,
+    KnowledgeSequence,
+    KnowledgeUse,
+    ReplyTemplateRow,
+)
 from server.models.meta import ServerInstance
 from server.models.orders import (
     CallbackRecord,
@@ -35,6 +43,11 @@ __all__ = [
     "Category",
     "Department",
     "Device",
+    "EntryVersionRow",
+    "KeywordRow",
+    "KnowledgeEntryRow",
+    "KnowledgeSequence",
+    "KnowledgeUse",
     "LoginThrottle",
     "MeasureFact",
     "MeasureTracker",
@@ -43,6 +56,7 @@ __all__ = [
     "Order",
     "OrderAccess",
     "OrderNumberCounter",
+    "ReplyTemplateRow",
     "ReplyVersion",
     "ReviewChainVersion",
     "ReviewRecord",

@@ -44,6 +44,7 @@ from server.audit.service import record
 from server.blobs.access import may_use
 from server.calendar.repository import policy
 from server.errors import ApiError, forbidden, invalid, not_found, stale_version
+from server.knowledge import service as knowledge
 from server.measures import facts as measure_facts
 from server.models import (
     Attachment,
@@ -308,7 +309,13 @@ def _close_at_once(ctx: Context, order: Order, body: CloseAtOnceBody) -> dict[st
     )
     order.closed_at = ctx.now
     order.closed_on_time = True
-    return {}
+    return _cited(ctx, order, body.knowledge_entry_ids, Command.CLOSE_AT_ONCE)
+
+
+def _cited(ctx: Context, order: Order, entry_ids: list[int], command: Command) -> dict[str, Any]:
+    """The knowledge entries the answer cites: a use row each (validated: they exist and are visible)."""
+    cited = knowledge.record_uses(ctx.session, ctx.actor, order.id, entry_ids, command.value, ctx.now)
+    return {"knowledge_entry_ids": cited} if cited else {}
 
 
 def _nothing(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
@@ -466,7 +473,7 @@ def _submit(ctx: Context, order: Order, body: SubmitReplyBody) -> dict[str, Any]
     chains = review_repository.chains_on(ctx.session, ctx.now.astimezone(SHANGHAI).date())
     order.review_chain = [level.value for level in chains.chain_for(department.code, Importance(order.importance))]
     order.review_level = 0
-    return {"review_chain": order.review_chain}
+    return {"review_chain": order.review_chain, **_cited(ctx, order, body.knowledge_entry_ids, Command.SUBMIT_REPLY)}
 
 
 def _review(decision: str) -> Apply:

@@ -137,13 +137,22 @@ class RowMaker:
         return row
 
 
+def _virtual_tables(connection: Connection) -> tuple[str, ...]:
+    """SQLite's virtual tables (an FTS5 index, as knowledge_fts): kept by triggers, never written
+    directly; their shadow tables start with their names."""
+    if connection.dialect.name != "sqlite":
+        return ()
+    found = connection.execute(text("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"))
+    return tuple(name for (name,) in found)
+
+
 def fill(connection: Connection) -> dict[str, dict[str, Any]]:
     metadata = MetaData()
     metadata.reflect(connection)
     maker = RowMaker(connection.dialect.name)
     rows: dict[str, dict[str, Any]] = {}
     for table in metadata.sorted_tables:
-        if table.name == "alembic_version":
+        if table.name == "alembic_version" or table.name.startswith(_virtual_tables(connection)):
             continue
         rows[table.name] = maker.row(table, rows)
         connection.execute(table.insert().values(rows[table.name]))
