@@ -80,7 +80,10 @@ _COPIED = ("version", "status", "department_id", "expires_on", "json", "search_t
 
 def apply_page(conn: Connection, page: dict[str, Any]) -> None:
     """Apply one ``KnowledgePage`` (as JSON) in the caller's transaction: entries replaced by the
-    server's copy (and re-indexed), ``removed_entry_ids`` dropped, templates replaced."""
+    server's copy (and re-indexed), ``removed_entry_ids`` dropped, templates replaced. A ``reset`` page
+    (the user's scope changed: another department) starts the copy again from what it brings."""
+    if page.get("reset"):
+        clear(conn)
     entries = page.get("entries") or []
     gone = [int(i) for i in page.get("removed_entry_ids") or []]
     touched = [int(e["id"]) for e in entries] + gone

@@ -89,3 +89,10 @@ def test_a_version_5_profile_gains_the_knowledge_base_and_keeps_its_drafts(store
     with sqlite3.connect(store_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
+
+
+def test_a_reset_page_starts_the_copy_again(store: Store) -> None:
+    _three(store)
+    store.apply_knowledge({**page_json([entry_json(2, SOCIAL_CARD)], "k9"), "reset": True})
+    assert store.knowledge_count() == 1 and store.knowledge_cursor() == "k9"
+    assert store.search_knowledge("广场舞噪音") == []
