@@ -18,7 +18,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 
 from offline.atrest import fsync_dir, sqlcipher_key_pragma
-from offline.models import KNOWLEDGE_FTS_DDL, KNOWLEDGE_VOCAB_DDL, ORDERS_FTS_DDL, metadata
+from offline.models import (
+    KNOWLEDGE_FTS_DDL,
+    KNOWLEDGE_PAIRS_DDL,
+    KNOWLEDGE_PAIRS_VOCAB_DDL,
+    KNOWLEDGE_VOCAB_DDL,
+    ORDERS_FTS_DDL,
+    metadata,
+)
 
 if TYPE_CHECKING:
     from offline.store import Store
@@ -137,6 +144,8 @@ def _migrate(engine: Engine, path: str | Path) -> None:
         conn.exec_driver_sql(ORDERS_FTS_DDL)
         conn.exec_driver_sql(KNOWLEDGE_FTS_DDL)
         conn.exec_driver_sql(KNOWLEDGE_VOCAB_DDL)
+        conn.exec_driver_sql(KNOWLEDGE_PAIRS_DDL)
+        conn.exec_driver_sql(KNOWLEDGE_PAIRS_VOCAB_DDL)
         if 0 < found < CACHE_VERSION:
             # The cached server copies changed shape (2: list columns; 3: local copy only when edited; 4: search text):
             # drop the cache and its cursor so the next sync downloads it again. The outbox and the

@@ -7,9 +7,10 @@ Search is SQLite FTS5 with the trigram tokenizer, as for the orders. A citizen d
 but a sentence ("我家楼下广场舞噪音太大，晚上十点还在跳"), so the sentence is cut into its trigrams
 (casework's query terms of three characters, spread over the text) and an entry
 matches when it shares any of them; bm25 ranks the matches (rare trigrams and the title and questions
-weigh most) to take the best few hundred, and casework's :func:`~casework.knowledge.score` — the
-server's ranking — orders those. A sentence with no run of three characters (two-character words:
-噪音 社保) falls back to LIKE over one column. The matching parts come as character spans per field
+weigh most) to take the best few dozen, and casework's :func:`~casework.knowledge.score` — the
+server's ranking — orders those. Most Chinese words have two characters (噪音, 装修), which trigrams
+cannot find: when the trigrams find too little, a second FTS5 index of the entries' character pairs
+(title, questions, keywords) finds the rest. The matching parts come as character spans per field
 (:func:`casework.knowledge.highlights`), for the desk to paint as plain text.
 """
 
@@ -18,10 +19,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Connection, delete, func, or_, select, text
+from sqlalchemy import JSON, Connection, delete, func, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from casework.knowledge import highlights, query_terms, score, search_text
+from casework.knowledge import highlights, query_terms, score
+from casework.text import words
 from offline.models import knowledge_entries, knowledge_templates
 
 #: At most this many trigrams of a sentence are looked for (spread over it): a long complaint still
@@ -45,15 +47,6 @@ def basis_text(entry: dict[str, Any]) -> str:
     return " ".join(str(basis.get(k) or "") for k in ("document", "number", "article", "issuer")).strip()
 
 
-def _strings(entry: dict[str, Any], key: str) -> list[str]:
-    return [str(v) for v in entry.get(key) or []]
-
-
-def _search_text(entry: dict[str, Any]) -> str:
-    title, answer = str(entry.get("title") or ""), str(entry.get("answer") or "")
-    return search_text(title, _strings(entry, "questions"), _strings(entry, "keywords"), answer)
-
-
 def _fields(entry: dict[str, Any]) -> dict[str, str]:
     return {
         "title": str(entry.get("title") or ""),
@@ -62,6 +55,22 @@ def _fields(entry: dict[str, Any]) -> dict[str, str]:
         "keywords": " ".join(str(k) for k in entry.get("keywords") or []),
         "basis": basis_text(entry),
     }
+
+
+def pairs(text_: str) -> list[str]:
+    """The overlapping character pairs of ``text_``'s Chinese words (Latin words and numbers whole)."""
+    found: list[str] = []
+    for word in words(text_):
+        if word.isascii():
+            found.append(word)
+        else:
+            found.extend(word[i : i + 2] for i in range(max(1, len(word) - 1)))
+    return found
+
+
+def _pairs_of(entry: dict[str, Any]) -> str:
+    fields = _fields(entry)
+    return " ".join(pairs(" ".join((fields["title"], fields["questions"], fields["keywords"]))))
 
 
 def is_expired(entry: dict[str, Any], today: date) -> bool:
@@ -75,7 +84,7 @@ def is_expired(entry: dict[str, Any], today: date) -> bool:
 # --- applying a sync page -------------------------------------------------------------------------
 
 
-_COPIED = ("version", "status", "department_id", "expires_on", "json", "search_text")
+_COPIED = ("version", "status", "department_id", "expires_on", "json")
 
 
 def apply_page(conn: Connection, page: dict[str, Any]) -> None:
@@ -90,6 +99,7 @@ def apply_page(conn: Connection, page: dict[str, Any]) -> None:
     for start in range(0, len(touched), 500):
         chunk = ",".join(str(i) for i in touched[start : start + 500])  # ints only
         conn.execute(text(f"DELETE FROM knowledge_fts WHERE rowid IN ({chunk})"))
+        conn.execute(text(f"DELETE FROM knowledge_pairs WHERE rowid IN ({chunk})"))
     if gone:
         conn.execute(delete(knowledge_entries).where(knowledge_entries.c.id.in_(gone)))
     if entries:
@@ -101,7 +111,6 @@ def apply_page(conn: Connection, page: dict[str, Any]) -> None:
                 "department_id": e.get("department_id"),
                 "expires_on": (e.get("basis") or {}).get("expires_on"),
                 "json": e,
-                "search_text": _search_text(e),
             }
             for e in entries
         ]
@@ -109,10 +118,7 @@ def apply_page(conn: Connection, page: dict[str, Any]) -> None:
         conn.execute(
             upsert.on_conflict_do_update(
                 index_elements=[knowledge_entries.c.id],
-                set_={
-                    c: upsert.excluded[c]
-                    for c in ("version", "status", "department_id", "expires_on", "json", "search_text")
-                },
+                set_={c: upsert.excluded[c] for c in ("version", "status", "department_id", "expires_on", "json")},
             ),
             rows,
         )
@@ -122,6 +128,10 @@ def apply_page(conn: Connection, page: dict[str, Any]) -> None:
                 "VALUES (:id, :title, :questions, :answer, :keywords, :basis)"
             ),
             [{"id": int(e["id"]), **_fields(e)} for e in entries],
+        )
+        conn.execute(
+            text("INSERT INTO knowledge_pairs(rowid, pairs) VALUES (:id, :pairs)"),
+            [{"id": int(e["id"]), "pairs": _pairs_of(e)} for e in entries],
         )
     dropped = [int(i) for i in page.get("removed_template_ids") or []]
     if dropped:
@@ -143,6 +153,7 @@ def clear(conn: Connection) -> None:
     conn.execute(delete(knowledge_entries))
     conn.execute(delete(knowledge_templates))
     conn.execute(text("DELETE FROM knowledge_fts"))
+    conn.execute(text("DELETE FROM knowledge_pairs"))
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -173,7 +184,7 @@ def index_terms(sentence: str) -> list[str]:
     return [grams[int(i * step)] for i in range(MAX_GRAMS)]
 
 
-def telling(conn: Connection, grams: list[str]) -> list[str]:
+def telling(conn: Connection, grams: list[str], vocab: str = "knowledge_vocab") -> list[str]:
     """Of ``grams``, those in the index, the rarest (most telling) MAX_ASKED of them: an entry is found by
     what sets it apart, and the index reads far fewer rows than for the sentence's every common part."""
     if not grams:
@@ -181,7 +192,7 @@ def telling(conn: Connection, grams: list[str]) -> list[str]:
     marks = ",".join(f":g{i}" for i in range(len(grams)))
     counts = dict(
         conn.execute(
-            text(f"SELECT term, doc FROM knowledge_vocab WHERE term IN ({marks})"),
+            text(f"SELECT term, doc FROM {vocab} WHERE term IN ({marks})"),
             {f"g{i}": g for i, g in enumerate(grams)},
         ).all()
     )
@@ -189,35 +200,45 @@ def telling(conn: Connection, grams: list[str]) -> list[str]:
     return present[:MAX_ASKED]
 
 
+PAIRS_VOCAB = "knowledge_pairs_vocab"
+
+
+def _candidates(conn: Connection, table: str, rank: str, terms: list[str], pool: int) -> list[Any]:
+    """The ``pool`` best entries holding any of ``terms`` in ``table`` (an FTS5 index), best first: the
+    ids come from the index alone, and only those rows are read."""
+    match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return list(
+        conn.execute(
+            text(
+                f"SELECT e.json AS json FROM (SELECT rowid AS id, {rank} AS rank FROM {table} "
+                f"WHERE {table} MATCH :match ORDER BY rank LIMIT :pool) AS best "
+                "JOIN knowledge_entries AS e ON e.id = best.id ORDER BY best.rank"
+            ).columns(json=JSON),
+            {"match": match, "pool": pool},
+        ).all()
+    )
+
+
 def search(conn: Connection, sentence: str, limit: int = 20) -> list[dict[str, Any]]:
     """The entries best matching ``sentence``, best first, as the contract's SearchHit in JSON values:
     ``{"entry", "score", "highlights"}`` with highlights ``[start, end, field]``.
 
-    The index finds the candidates (any shared trigram, best bm25 first, at most POOL); casework's
-    :func:`~casework.knowledge.score` ranks them, as the server does; the bm25 order breaks ties."""
+    The trigram index finds the candidates (any of the sentence's rarest trigrams, best bm25 first, at
+    most POOL), the pairs index more when those are few; casework's :func:`~casework.knowledge.score`
+    ranks them, as the server does; the index's order breaks ties."""
     asked = index_terms(sentence)
-    grams = telling(conn, asked)
-    if grams:
-        match = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
-        weights = ", ".join(str(w) for w in WEIGHTS)
-        # The best candidates' ids first, from the index alone; only those rows are read.
-        found = conn.execute(
-            text(
-                "SELECT e.json AS json FROM (SELECT rowid AS id, bm25(knowledge_fts, " + weights + ") AS rank "
-                "FROM knowledge_fts WHERE knowledge_fts MATCH :match ORDER BY rank LIMIT :pool) AS best "
-                "JOIN knowledge_entries AS e ON e.id = best.id ORDER BY best.rank"
-            ).columns(json=JSON),
-            {"match": match, "pool": max(POOL, 2 * limit)},
-        ).all()
-    elif asked:
-        return []  # its three-character parts are nowhere in the knowledge base
-    else:  # two-character words only (噪音 社保): LIKE over the one column, any of them
-        short = query_terms(sentence)
-        if not short:
-            return []
-        like = [knowledge_entries.c.search_text.like(_like(w), escape="\\") for w in short]
-        query = select(knowledge_entries.c.json).where(or_(*like)).order_by(knowledge_entries.c.id).limit(4 * POOL)
-        found = conn.execute(query).all()
+    # Latin words and numbers (12333, a document number) are looked for whole: the trigram index finds them.
+    latin = [w for w in words(sentence) if w.isascii() and len(w) >= 3]
+    grams = telling(conn, asked) + latin[:MAX_ASKED]
+    pool = max(POOL, 2 * limit)
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    found = _candidates(conn, "knowledge_fts", f"bm25(knowledge_fts, {weights})", grams, pool) if grams else []
+    if len(found) < pool:  # few or none: the sentence's two-character words (噪音, 装修) find the rest
+        two = telling(conn, [t for t in query_terms(sentence, shortest=2, longest=2) if len(t) == 2], PAIRS_VOCAB)
+        two += [w for w in words(sentence) if w.isascii() and len(w) >= 2]
+        held = {row.json["id"] for row in found}
+        more = _candidates(conn, "knowledge_pairs", "bm25(knowledge_pairs)", two[:MAX_ASKED], pool) if two else []
+        found += [row for row in more if row.json["id"] not in held]
     hits = []
     for rank, row in enumerate(found):
         data = dict(row.json)
@@ -238,7 +259,3 @@ def search(conn: Connection, sentence: str, limit: int = 20) -> list[dict[str, A
 def _marks(sentence: str, data: dict[str, Any]) -> list[tuple[int, int, str]]:
     questions = [str(q) for q in data.get("questions") or []]
     return highlights(sentence, str(data.get("title") or ""), questions, str(data.get("answer") or ""))
-
-
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -147,8 +147,6 @@ knowledge_entries = Table(
     Column("department_id", Integer),
     Column("expires_on", String(10)),  # the policy basis's expiry date (ISO), NULL: none
     Column("json", JSON, nullable=False),
-    # Every searchable field in one column: queries without a three-character run are matched with LIKE.
-    Column("search_text", Text, nullable=False, default=""),
 )
 
 # The reply templates (答复模板) the user may use: their department's and the city-wide ones.
@@ -171,6 +169,13 @@ ORDERS_FTS_DDL = (
 KNOWLEDGE_FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5("
     "title, questions, answer, keywords, basis, tokenize='trigram')"
+)
+#: Two-character words (噪音, 装修: most Chinese words) are below what trigrams can find: the title,
+#: questions and keywords are also indexed cut into their overlapping character pairs ("装修 修噪 噪音"),
+#: for a sentence whose three-character parts find too little. rowid is the entry id.
+KNOWLEDGE_PAIRS_DDL = "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_pairs USING fts5(pairs)"
+KNOWLEDGE_PAIRS_VOCAB_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_pairs_vocab USING fts5vocab(knowledge_pairs, 'row')"
 )
 #: How many entries hold each trigram (the search asks for a sentence's rarest ones).
 KNOWLEDGE_VOCAB_DDL = "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_vocab USING fts5vocab(knowledge_fts, 'row')"

@@ -190,6 +190,7 @@ class KnowledgePanel(QWidget):
         self.entry: dict[str, Any] | None = None
         self.warning: QMessageBox | None = None
         self._synced = -1  # entries on this desk (-1: not counted yet)
+        self.pending = 0  # searches asked and not answered yet
         self.box = QLineEdit()
         self.box.setObjectName("knowledge_search")
         self.box.setPlaceholderText(self.tr("输入市民的原话或关键词，查找知识库（Ctrl+K）"))
@@ -296,7 +297,12 @@ class KnowledgePanel(QWidget):
         if not sentence:
             self._show_hits([])
             return
-        knowledge.search(self.workspace, sentence, self._show_hits, owner=self)
+        self.pending += 1
+        knowledge.search(self.workspace, sentence, self._answered, owner=self)
+
+    def _answered(self, hits: list[Hit]) -> None:
+        self.pending -= 1
+        self._show_hits(hits)
 
     def _show_hits(self, hits: list[Hit]) -> None:
         current = (self.entry or {}).get("id")  # kept in view when the new hits still hold it

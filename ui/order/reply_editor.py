@@ -212,7 +212,7 @@ class ReplyEditor(QWidget):
         picker.chosen.connect(self.cite_entry)
         picker.destroyed.connect(lambda: setattr(self, "picker", None))
         self.picker = picker
-        picker.open()
+        picker.show()  # beside the editor, not modal: the order stays readable
         return picker
 
     def cite_entry(self, entry: dict[str, Any]) -> None:
