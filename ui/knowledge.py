@@ -12,6 +12,7 @@ ground; the entry is shown in plain-text labels and a read-only plain-text edito
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
@@ -42,7 +43,7 @@ from desktop.workspace import Workspace
 from ui.labels import Names, entry_status_label
 from ui.search import HIT_COLOUR, EmptyNote, ResultKeys
 
-__all__ = ["HitPainter", "KnowledgePanel", "KnowledgePicker", "snippet"]
+__all__ = ["HitPainter", "KnowledgeButton", "KnowledgePanel", "KnowledgePicker", "snippet"]
 
 #: After the last keystroke in the search box.
 SEARCH_DELAY_MS = 250
@@ -447,3 +448,35 @@ class KnowledgePicker(QDialog):
     def _chosen(self, entry: dict[str, Any]) -> None:
         self.chosen.emit(entry)
         self.accept()
+
+
+class KnowledgeButton(QPushButton):
+    """引用知识库…: a button that opens the :class:`KnowledgePicker` beside a form, searching for
+    ``sentence()`` (the citizen's request as typed), and says ``chosen(entry)``.
+
+    The reusable hook for any form that answers citizens (the reply editor, 直接办结 in the dock and on
+    the intake form): connect ``chosen`` and fill the form with ``entry["answer"]``,
+    :func:`desktop.knowledge.citation` and the entry's id (sent as ``knowledge_entry_ids``)."""
+
+    chosen = Signal(dict)
+
+    def __init__(
+        self, workspace: Workspace, names: Names, sentence: Callable[[], str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(self.tr("引用知识库…"), parent)
+        self.setObjectName("cite_knowledge")
+        self.setToolTip(self.tr("从知识库插入答复口径和政策依据"))
+        self.workspace, self.names, self.sentence = workspace, names, sentence
+        self.picker: KnowledgePicker | None = None
+        self.clicked.connect(self.open_picker)
+
+    def open_picker(self) -> KnowledgePicker:
+        if self.picker is not None:
+            self.picker.close()
+        picker = KnowledgePicker(self.workspace, self.names, self.sentence().strip(), self.window())
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.chosen.connect(self.chosen)
+        picker.destroyed.connect(lambda: setattr(self, "picker", None))
+        self.picker = picker
+        picker.show()  # beside the form, not modal
+        return picker

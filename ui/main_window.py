@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from casework.roles import CENTRE_ROLES, Role
+from desktop.knowledge import citation
 from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
 from ui.admin import AdminArea
@@ -41,7 +42,7 @@ from ui.centre_panel import CentrePanel
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
 from ui.intake import IntakeForm
-from ui.knowledge import KnowledgePanel
+from ui.knowledge import KnowledgeButton, KnowledgePanel
 from ui.labels import (
     CITY_ZONE,
     local_time,
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         if user.role in CENTRE_ROLES:  # the centre takes calls: 受理 beside the work lists
             self.intake = IntakeForm(workspace, self.model.names)
             self.intake.saved.connect(lambda _id: self._refresh_timer.start())
+            self._cite_on_intake(self.intake)
             self.tabs.insertTab(1, self.intake, self.tr("受理"))
             self.centre_panel = CentrePanel(workspace, self.model.names)
             self.order_view.loaded.connect(self.centre_panel.show_order)
@@ -517,6 +519,22 @@ class MainWindow(QMainWindow):
         if self.centre_panel is not None:
             rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
             self.centre_panel.set_selection([i for i in (self.model.order_id(r) for r in rows) if i is not None])
+
+    def _cite_on_intake(self, form: IntakeForm) -> None:
+        """引用知识库… on the intake form's 直接办结, where the form offers its hook (``knowledge_slot`` and
+        ``fill_answer``): the entry's answer and basis fill the answer, its id goes with close_at_once."""
+        slot, fill = getattr(form, "knowledge_slot", None), getattr(form, "fill_answer", None)
+        if slot is None or fill is None:
+            return
+
+        def sentence() -> str:
+            return f"{form.title.text()} {form.description.toPlainText()}"
+
+        self.intake_cite = KnowledgeButton(self.workspace, self.model.names, sentence, form)
+        self.intake_cite.chosen.connect(
+            lambda entry: fill(str(entry.get("answer") or ""), citation(entry), [int(entry["id"])])
+        )
+        slot.addWidget(self.intake_cite)
 
     def show_knowledge(self) -> None:
         """Ctrl+K or 工具 → 知识库: the 知识库 tab in front, the cursor in its search box."""
