@@ -10,11 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMenu
 
 from desktop.workspace import Workspace
-from tests.fixtures.desk import HANDLER, message_boxes, put, shown
+from tests.fixtures.desk import HANDLER, USERS, message_boxes, put, shown
 from tests.fixtures.gestures import ime
 from tests.fixtures.knowledge import NOISE, RENOVATION, entry_json, page_json, template_json
+from tests.fixtures.knowledge import SOCIAL_CARD as SOCIAL
+from ui.centre_panel import CentrePanel
 from ui.knowledge import HitPainter, KnowledgePanel, KnowledgePicker
 from ui.labels import Names
+from ui.main_window import MainWindow
 
 STREETLIGHT = {
     "title": "路灯不亮的报修与处理时限",
@@ -181,8 +184,6 @@ def test_the_reply_templates_are_the_synced_ones_filled_for_the_order(qtbot: Any
 
 
 def test_ctrl_k_opens_the_knowledge_tab_for_every_role(qtbot: Any, workspace: Workspace) -> None:
-    from ui.main_window import MainWindow
-
     _synced(workspace, entry_json(1, NOISE))
     window = MainWindow(workspace)
     qtbot.addWidget(window)
@@ -194,3 +195,26 @@ def test_ctrl_k_opens_the_knowledge_tab_for_every_role(qtbot: Any, workspace: Wo
     qtbot.waitUntil(lambda: window.knowledge.box.hasFocus(), timeout=3000)
     assert window.knowledge_action in window.menus.tools_menu.actions()
     assert _search(qtbot, window.knowledge, "广场舞噪音") == 1
+
+
+def test_the_centres_answer_at_once_cites_an_entry(qtbot: Any, make_workspace: Any) -> None:
+    agent = next(u for u in USERS if u.username == "agent")
+    ws = make_workspace(agent)
+    put(ws, "received", title="社保卡丢了怎么补办", kind="consultation")
+    _synced(ws, entry_json(5, SOCIAL), entry_json(1, NOISE))
+    panel = CentrePanel(ws, Names(ws.store))
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_order(1)
+    qtbot.waitUntil(lambda: panel.answer_box.isVisible(), timeout=5000)
+    qtbot.mouseClick(panel.cite, Qt.MouseButton.LeftButton)
+    picker = panel.cite.picker
+    assert picker is not None and not picker.isModal()
+    qtbot.waitUntil(lambda: picker.panel.entry is not None and picker.panel.entry["id"] == 5, timeout=5000)
+    qtbot.mouseClick(picker.panel.insert_button, Qt.MouseButton.LeftButton)
+    assert panel.answer.toPlainText() == SOCIAL["answer"]
+    assert panel.basis.text() == "人力资源和社会保障部《社会保障卡管理办法》（人社部发〔2019〕1号）第十二条"
+    qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(r["name"] == "close_at_once" for r in ws.store.outbox(1)), timeout=5000)
+    [row] = [r for r in ws.store.outbox(1) if r["name"] == "close_at_once"]
+    assert row["args"]["knowledge_entry_ids"] == [5]
