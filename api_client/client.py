@@ -18,6 +18,21 @@ from api_client.pages import BadPage, PulledPage, parse_page
 from api_client.session import DEFAULT_TIMEOUT, ApiSession, ReachabilityListener
 from api_client.uploads import DEFAULT_CHUNK, ProgressCallback, Uploader
 from casework.devices import DeviceOut, LostEdit, WipeReport
+from casework.knowledge import (
+    EntryDraft,
+    EntryEdit,
+    EntryStatus,
+    EntryTransition,
+    EntryVersion,
+    ImportReport,
+    KnowledgeEntry,
+    KnowledgePage,
+    ReplyTemplate,
+    SearchHit,
+    TemplateDraft,
+    TemplateEdit,
+    UsageReport,
+)
 from casework.lifecycle import Command
 from casework.measures import DepartmentMeasures, HotIssue, Ranking
 from casework.schemas import (
@@ -54,6 +69,9 @@ from casework.schemas import (
 from casework.sync import PullResponse, PushRequest, PushResponse
 
 M = TypeVar("M", bound=BaseModel)
+
+#: The media type of an .xlsx workbook.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: What the server records of the program behind a desk (with the desk's own name, see DeviceIdentity).
 USER_AGENT = f"CaseDesk/{API_VERSION} ({platform.system()} {platform.release()}; Python {platform.python_version()})"
@@ -332,6 +350,88 @@ class CaseDeskClient:
     def bulletin(self, month: str, kind: str = "pdf") -> bytes:
         """The month's bulletin (``pdf``) or ledger (``xlsx``) as the server writes them."""
         return self.auth.request("GET", "/measures/bulletin", params={"month": month, "format": kind}).content
+
+    # --- the knowledge base (知识库) ----------------------------------------------------------
+
+    def search_knowledge(self, sentence: str, limit: int = 20, drafts: bool = False) -> list[SearchHit]:
+        """Published entries (and, with ``drafts``, the drafts you may see) that answer a citizen's
+        sentence, best first, each with its highlight spans."""
+        params = {"q": sentence, "limit": limit, "drafts": drafts}
+        return self._list("/knowledge/search", SearchHit, params=params)
+
+    def knowledge_entries(
+        self, status: EntryStatus | None = None, department_id: int | None = None, limit: int = 100, offset: int = 0
+    ) -> list[KnowledgeEntry]:
+        """Entries you may see, last changed first (``status=draft``: the drafts awaiting the centre)."""
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        if status is not None:
+            params["status"] = status.value
+        if department_id is not None:
+            params["department_id"] = department_id
+        return self._list("/knowledge/entries", KnowledgeEntry, params=params)
+
+    def knowledge_entry(self, entry_id: int) -> KnowledgeEntry:
+        return self._get(f"/knowledge/entries/{entry_id}", KnowledgeEntry)
+
+    def knowledge_versions(self, entry_id: int) -> list[EntryVersion]:
+        """Every version of an entry, oldest first."""
+        return self._list(f"/knowledge/entries/{entry_id}/versions", EntryVersion)
+
+    def create_knowledge_entry(self, body: EntryDraft) -> KnowledgeEntry:
+        """A new draft (department staff: for their own department)."""
+        return self._send("POST", "/knowledge/entries", body, KnowledgeEntry)
+
+    def edit_knowledge_entry(self, entry_id: int, body: EntryEdit) -> KnowledgeEntry:
+        """The whole entry again, based on ``body.version`` (a stale one raises the 409)."""
+        response = self.auth.request("PUT", f"/knowledge/entries/{entry_id}", json=body.model_dump(mode="json"))
+        return read_model(response, KnowledgeEntry)  # type: ignore[no-any-return]
+
+    def publish_knowledge_entry(self, entry_id: int, version: int | None = None) -> KnowledgeEntry:
+        """The centre publishes a draft (or an expired entry again)."""
+        return self._send(
+            "POST", f"/knowledge/entries/{entry_id}/publish", EntryTransition(version=version), KnowledgeEntry
+        )
+
+    def expire_knowledge_entry(self, entry_id: int, version: int | None = None) -> KnowledgeEntry:
+        """The centre withdraws a published entry."""
+        return self._send(
+            "POST", f"/knowledge/entries/{entry_id}/expire", EntryTransition(version=version), KnowledgeEntry
+        )
+
+    def knowledge_sync(self, cursor: str | None = None, limit: int = 500) -> KnowledgePage:
+        """One page of what changed in the knowledge base for this desk since ``cursor``."""
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return self._get("/knowledge/sync", KnowledgePage, params=params)
+
+    def reply_templates(self) -> list[ReplyTemplate]:
+        """The city-wide templates and your department's (the supervisor and administrators: all)."""
+        return self._list("/knowledge/templates", ReplyTemplate)
+
+    def create_reply_template(self, body: TemplateDraft) -> ReplyTemplate:
+        return self._send("POST", "/knowledge/templates", body, ReplyTemplate)
+
+    def edit_reply_template(self, template_id: int, body: TemplateEdit) -> ReplyTemplate:
+        return self._send("PUT", f"/knowledge/templates/{template_id}", body, ReplyTemplate)
+
+    def withdraw_reply_template(self, template_id: int, version: int) -> None:
+        self.auth.request("DELETE", f"/knowledge/templates/{template_id}", params={"version": version})
+
+    def export_knowledge(self) -> bytes:
+        """Every entry as an .xlsx workbook (the centre)."""
+        return self.auth.request("GET", "/knowledge/export.xlsx").content
+
+    def import_knowledge(self, workbook: bytes) -> ImportReport:
+        """Entries from an .xlsx workbook (the centre): all rows or none — a rejection
+        (:class:`~api_client.errors.Rejected`, code ``import_rejected``) lists each row's problems in
+        its detail (:class:`casework.knowledge.ImportProblem`)."""
+        response = self.auth.request("POST", "/knowledge/import", data=workbook, headers={"Content-Type": XLSX})
+        return read_model(response, ImportReport)  # type: ignore[no-any-return]
+
+    def knowledge_usage(self, month: str | None = None) -> UsageReport:
+        """How often each entry was cited in ``month`` (YYYY-MM; default this month); expired ones still cited."""
+        return self._get("/knowledge/usage", UsageReport, params={"month": month} if month else None)
 
     # --- sync -------------------------------------------------------------------------------
 

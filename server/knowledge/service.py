@@ -214,8 +214,8 @@ def _centre_only(actor: Actor) -> None:
 
 
 def publish(ctx: Context, entry_id: int, version: int | None) -> KnowledgeEntryRow:
+    row = repository.entry(ctx.session, ctx.actor, entry_id, for_update=True)  # 404 before 403: no leak
     _centre_only(ctx.actor)
-    row = repository.entry(ctx.session, ctx.actor, entry_id, for_update=True)
     if version is not None and version != row.version:
         raise stale(row.version)
     if row.status == EntryStatus.PUBLISHED.value:
@@ -228,8 +228,8 @@ def publish(ctx: Context, entry_id: int, version: int | None) -> KnowledgeEntryR
 
 
 def expire(ctx: Context, entry_id: int, version: int | None) -> KnowledgeEntryRow:
+    row = repository.entry(ctx.session, ctx.actor, entry_id, for_update=True)  # 404 before 403: no leak
     _centre_only(ctx.actor)
-    row = repository.entry(ctx.session, ctx.actor, entry_id, for_update=True)
     if version is not None and version != row.version:
         raise stale(row.version)
     if row.status != EntryStatus.PUBLISHED.value:

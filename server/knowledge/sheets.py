@@ -131,7 +131,9 @@ class _Problems:
 
 def _read(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Not data_only: a cell holding a formula is read as the formula's text, never evaluated
+        # (a sheet typed by hand may hold "=…" meant as text; a real formula is kept as written).
+        book = load_workbook(io.BytesIO(data), read_only=True)
     except Exception as exc:  # not a workbook at all: zip, XML or openpyxl errors alike
         raise ApiError(
             422, "bad_workbook", "文件不是有效的 xlsx 工作簿", "The file is not a valid .xlsx workbook"
