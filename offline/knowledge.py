@@ -190,12 +190,10 @@ def telling(conn: Connection, grams: list[str], vocab: str = "knowledge_vocab") 
     if not grams:
         return []
     marks = ",".join(f":g{i}" for i in range(len(grams)))
-    counts = dict(
-        conn.execute(
-            text(f"SELECT term, doc FROM {vocab} WHERE term IN ({marks})"),
-            {f"g{i}": g for i, g in enumerate(grams)},
-        ).all()
-    )
+    rows = conn.execute(
+        text(f"SELECT term, doc FROM {vocab} WHERE term IN ({marks})"), {f"g{i}": g for i, g in enumerate(grams)}
+    ).all()
+    counts: dict[str, int] = {str(r.term): int(r.doc) for r in rows}
     present = sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])
     return present[:MAX_ASKED]
 
