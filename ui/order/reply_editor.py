@@ -201,13 +201,11 @@ class ReplyEditor(QWidget):
     def open_knowledge(self) -> KnowledgePicker | None:
         """引用知识库…: the knowledge base in its own window, searching for the order's title; the entry chosen
         is inserted (:meth:`cite_entry`)."""
-        if not self.cite.isEnabled() or self.order is None:
+        if not self.cite.isEnabled() or self.order is None or self.names is None:
             return None
         if self.picker is not None:
             self.picker.close()
-        picker = KnowledgePicker(
-            self.workspace, self.names or Names(self.workspace.store), str(self.order.get("title") or ""), self
-        )
+        picker = KnowledgePicker(self.workspace, self.names, str(self.order.get("title") or ""), self)
         picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         picker.chosen.connect(self.cite_entry)
         picker.destroyed.connect(lambda: setattr(self, "picker", None))
