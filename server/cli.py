@@ -119,7 +119,7 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
 def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     from server.demo.seed import seed_once
 
-    print(seed_once(settings, orders=args.orders, rng_seed=args.seed))
+    print(seed_once(settings, orders=args.orders, rng_seed=args.seed, knowledge=args.knowledge))
     return 0
 
 
@@ -268,6 +268,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("seed-demo", help="build a demo city with users of every role and orders in every state")
     s.add_argument("--orders", type=int, default=300)
     s.add_argument("--seed", type=int, default=12345)
+    s.add_argument(
+        "--knowledge", type=int, default=None, help="knowledge entries (default 2000; 200 for fewer than 100 orders)"
+    )
     s.set_defaults(run=_seed_demo)
 
     s = sub.add_parser("import", help="import orders from CSV or XLSX")

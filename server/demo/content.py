@@ -1107,3 +1107,712 @@ def leaf_categories() -> list[CategorySpec]:
 def district_department(district: str) -> str | None:
     """Return the code of the street or town office for ``district``, if it has one."""
     return DISTRICT_DEPARTMENTS.get(district)
+
+
+# --- the knowledge base (知识库) ---------------------------------------------------------------
+#
+# Entries are composed from parts: a topic (what citizens ask about, the department answering,
+# the policy it rests on) × an aspect (where to report it, how long it takes, what to bring, what
+# it costs, how it is handled, what the rules say, where to complain) × a town or street (its own
+# service point and telephone). ``knowledge_entries(rng, count)`` picks ``count`` distinct
+# combinations, so the demo's 2,000 entries and a benchmark's 100,000 read alike.
+
+
+@dataclass(frozen=True)
+class KnowledgeTopic:
+    """What citizens ask about: ``subject`` as a noun phrase, ``asks`` as they say it."""
+
+    category: str
+    department: str
+    subject: str
+    asks: tuple[str, ...]
+    keywords: tuple[str, ...]
+    unit: str  # who does the work: 路灯管理所, 供水公司客服中心 …
+    document: str
+    issuer: str
+    days: int  # working days the unit promises
+
+
+_K = KnowledgeTopic
+
+KNOWLEDGE_TOPICS: list[KnowledgeTopic] = [
+    _K(
+        "0101",
+        "ZJJ",
+        "道路破损",
+        ("路面坑洼不平", "马路上有大坑", "人行道砖松动"),
+        ("路面", "坑洼", "道路维修"),
+        "市政设施管理处",
+        "城市道路管理条例",
+        "国务院",
+        5,
+    ),
+    _K(
+        "0101",
+        "ZJJ",
+        "井盖缺失",
+        ("窨井盖丢了", "井盖翘起来响", "下水道盖板破了"),
+        ("井盖", "窨井", "盖板"),
+        "市政设施管理处",
+        "城市道路管理条例",
+        "国务院",
+        1,
+    ),
+    _K(
+        "0102",
+        "CGJ",
+        "路灯不亮",
+        ("路灯坏了", "晚上路灯不亮", "路灯一闪一闪"),
+        ("路灯", "照明", "灯杆"),
+        "城市照明管理所",
+        "城市照明管理规定",
+        "住房和城乡建设部",
+        3,
+    ),
+    _K(
+        "0103",
+        "ZJJ",
+        "物业服务纠纷",
+        ("物业不作为", "物业费乱收", "电梯坏了物业不修"),
+        ("物业", "物业费", "业委会"),
+        "物业管理科",
+        "物业管理条例",
+        "国务院",
+        10,
+    ),
+    _K(
+        "0103",
+        "ZJJ",
+        "电梯故障",
+        ("电梯经常坏", "电梯困人", "电梯维保不到位"),
+        ("电梯", "维保", "困人"),
+        "特种设备安全监察科",
+        "特种设备安全法",
+        "全国人民代表大会常务委员会",
+        2,
+    ),
+    _K(
+        "0104",
+        "ZJJ",
+        "老旧小区改造",
+        ("小区一直没改造", "老小区加装电梯", "改造施工扰民"),
+        ("老旧小区", "改造", "加装电梯"),
+        "城市更新办公室",
+        "关于全面推进城镇老旧小区改造工作的指导意见",
+        "国务院办公厅",
+        15,
+    ),
+    _K(
+        "0105",
+        "ZJJ",
+        "电动车充电",
+        ("小区没有充电桩", "电动车飞线充电", "充电桩收费太贵"),
+        ("充电桩", "电动车", "飞线充电"),
+        "城市建设科",
+        "电动自行车安全技术规范",
+        "国家市场监督管理总局",
+        10,
+    ),
+    _K(
+        "0201",
+        "HBJ",
+        "噪声扰民",
+        ("夜间施工吵得睡不着", "广场舞音响太吵", "工厂机器噪音大"),
+        ("噪声", "噪音", "夜间施工"),
+        "生态环境综合行政执法大队",
+        "噪声污染防治法",
+        "全国人民代表大会常务委员会",
+        5,
+    ),
+    _K(
+        "0202",
+        "HBJ",
+        "油烟污染",
+        ("饭店油烟熏人", "烧烤油烟大", "楼下餐馆排烟"),
+        ("油烟", "餐饮", "大气污染"),
+        "生态环境综合行政执法大队",
+        "大气污染防治法",
+        "全国人民代表大会常务委员会",
+        7,
+    ),
+    _K(
+        "0202",
+        "HBJ",
+        "焚烧秸秆",
+        ("有人烧秸秆", "烧垃圾冒黑烟", "田里着火冒烟"),
+        ("秸秆", "焚烧", "烟雾"),
+        "大气环境科",
+        "大气污染防治法",
+        "全国人民代表大会常务委员会",
+        1,
+    ),
+    _K(
+        "0203",
+        "HBJ",
+        "河道污染",
+        ("河水发黑发臭", "工厂往河里排污", "河面漂浮垃圾"),
+        ("河道", "排污", "黑臭水体"),
+        "水生态环境科",
+        "水污染防治法",
+        "全国人民代表大会常务委员会",
+        7,
+    ),
+    _K(
+        "0301",
+        "CGJ",
+        "违章搭建",
+        ("楼顶搭建阳光房", "邻居私自扩建", "小区里违建"),
+        ("违建", "违章建筑", "私搭乱建"),
+        "城市管理综合行政执法大队",
+        "城乡规划法",
+        "全国人民代表大会常务委员会",
+        15,
+    ),
+    _K(
+        "0302",
+        "CGJ",
+        "占道经营",
+        ("路边摆摊堵路", "早市占道", "门店把货摆到人行道上"),
+        ("占道", "摆摊", "流动摊贩"),
+        "城市管理综合行政执法大队",
+        "城市市容和环境卫生管理条例",
+        "国务院",
+        3,
+    ),
+    _K(
+        "0303",
+        "CGJ",
+        "垃圾清运",
+        ("垃圾桶满了没人清", "建筑垃圾乱倒", "垃圾分类不清楚"),
+        ("垃圾", "清运", "垃圾分类"),
+        "环境卫生管理处",
+        "城市生活垃圾管理办法",
+        "住房和城乡建设部",
+        2,
+    ),
+    _K(
+        "0304",
+        "CGJ",
+        "树木修剪",
+        ("树枝挡住窗户", "行道树要倒了", "绿化带杂草丛生"),
+        ("树木", "修剪", "绿化"),
+        "园林绿化管理处",
+        "城市绿化条例",
+        "国务院",
+        7,
+    ),
+    _K(
+        "0401",
+        "JTJ",
+        "公交线路",
+        ("公交车班次太少", "想新开一条公交线", "公交车不按站停"),
+        ("公交", "班次", "线路"),
+        "公共交通服务中心",
+        "城市公共汽车和电车客运管理规定",
+        "交通运输部",
+        10,
+    ),
+    _K(
+        "0402",
+        "JTJ",
+        "出租车服务",
+        ("出租车拒载", "出租车不打表", "网约车乱收费"),
+        ("出租车", "拒载", "网约车"),
+        "客运管理处",
+        "巡游出租汽车经营服务管理规定",
+        "交通运输部",
+        5,
+    ),
+    _K(
+        "0403",
+        "GAJ",
+        "红绿灯故障",
+        ("红绿灯坏了", "信号灯时间太短", "路口没有红绿灯"),
+        ("红绿灯", "信号灯", "路口"),
+        "交通警察大队设施科",
+        "道路交通安全法",
+        "全国人民代表大会常务委员会",
+        2,
+    ),
+    _K(
+        "0404",
+        "GAJ",
+        "违规停车",
+        ("车堵在小区门口", "消防通道被占", "人行道上停满车"),
+        ("违停", "停车", "消防通道"),
+        "交通警察大队",
+        "道路交通安全法",
+        "全国人民代表大会常务委员会",
+        1,
+    ),
+    _K(
+        "0501",
+        "SJJ",
+        "食品安全",
+        ("买到过期食品", "饭店卫生太差", "外卖吃坏肚子"),
+        ("食品安全", "过期", "餐饮卫生"),
+        "食品安全监管科",
+        "食品安全法",
+        "全国人民代表大会常务委员会",
+        7,
+    ),
+    _K(
+        "0502",
+        "SJJ",
+        "价格收费",
+        ("停车场乱收费", "商家价格欺诈", "明码标价不实"),
+        ("收费", "价格", "明码标价"),
+        "价格监督检查科",
+        "价格法",
+        "全国人民代表大会常务委员会",
+        7,
+    ),
+    _K(
+        "0503",
+        "SJJ",
+        "消费维权",
+        ("预付卡商家跑路", "买到假货", "七天无理由不给退"),
+        ("消费", "退款", "预付卡"),
+        "消费者权益保护科",
+        "消费者权益保护法",
+        "全国人民代表大会常务委员会",
+        7,
+    ),
+    _K(
+        "0601",
+        "RSJ",
+        "拖欠工资",
+        ("老板不发工资", "工地欠农民工工资", "离职后工资不给"),
+        ("欠薪", "工资", "农民工"),
+        "劳动保障监察大队",
+        "保障农民工工资支付条例",
+        "国务院",
+        10,
+    ),
+    _K(
+        "0602",
+        "RSJ",
+        "社保缴纳",
+        ("单位不给交社保", "社保断缴了", "灵活就业想交社保"),
+        ("社保", "养老保险", "医保"),
+        "社会保险服务中心",
+        "社会保险法",
+        "全国人民代表大会常务委员会",
+        10,
+    ),
+    _K(
+        "0603",
+        "RSJ",
+        "养老金领取",
+        ("刚退休要领养老金", "养老金没到账", "养老金资格认证不会弄"),
+        ("养老金", "退休", "资格认证"),
+        "社会保险服务中心",
+        "社会保险法",
+        "全国人民代表大会常务委员会",
+        5,
+    ),
+    _K(
+        "0602",
+        "RSJ",
+        "失业保险金",
+        ("失业了想领补助", "要申请失业金", "失业保险快领完了"),
+        ("失业金", "失业保险", "失业登记"),
+        "就业服务中心",
+        "失业保险条例",
+        "国务院",
+        10,
+    ),
+    _K(
+        "0701",
+        "JYJ",
+        "学校招生",
+        ("孩子明年上小学", "学区划分有疑问", "外地孩子在本地上学"),
+        ("入学", "学区", "招生"),
+        "基础教育科",
+        "义务教育法",
+        "全国人民代表大会常务委员会",
+        10,
+    ),
+    _K(
+        "0702",
+        "JYJ",
+        "校外培训",
+        ("培训机构退费难", "寒假补课违规", "培训机构跑路"),
+        ("培训机构", "退费", "校外培训"),
+        "校外教育培训监管科",
+        "关于进一步减轻义务教育阶段学生作业负担和校外培训负担的意见",
+        "中共中央办公厅 国务院办公厅",
+        10,
+    ),
+    _K(
+        "0703",
+        "WJW",
+        "医疗服务",
+        ("医院排队太久", "医生态度不好", "医保报销比例低"),
+        ("医院", "医疗", "就诊"),
+        "医政医管科",
+        "医疗纠纷预防和处理条例",
+        "国务院",
+        10,
+    ),
+    _K(
+        "0703",
+        "WJW",
+        "疫苗接种",
+        ("孩子要打疫苗", "成人疫苗预约不上", "接种证丢了"),
+        ("疫苗", "接种", "预防接种"),
+        "疾病预防控制中心",
+        "疫苗管理法",
+        "全国人民代表大会常务委员会",
+        5,
+    ),
+    _K(
+        "0801",
+        "ZGJ",
+        "宅基地审批",
+        ("农村建房要审批", "申请宅基地", "翻建老房子"),
+        ("宅基地", "建房", "审批"),
+        "村镇规划科",
+        "土地管理法",
+        "全国人民代表大会常务委员会",
+        20,
+    ),
+    _K(
+        "0802",
+        "ZGJ",
+        "不动产登记",
+        ("要办房产证", "二手房过户", "不动产证要加名字"),
+        ("房产证", "不动产", "过户"),
+        "不动产登记中心",
+        "不动产登记暂行条例",
+        "国务院",
+        5,
+    ),
+    _K(
+        "0803",
+        "SWJ",
+        "停水",
+        ("家里突然停水", "停水一直不来", "水压太小"),
+        ("停水", "供水", "水压"),
+        "供水公司客服中心",
+        "城市供水条例",
+        "国务院",
+        1,
+    ),
+    _K(
+        "0803",
+        "SWJ",
+        "水费缴纳",
+        ("要交水费", "水费突然变高", "水表走得太快"),
+        ("水费", "水表", "阶梯水价"),
+        "供水公司营业厅",
+        "城镇供水价格管理办法",
+        "国家发展和改革委员会",
+        5,
+    ),
+    _K(
+        "0804",
+        "SWJ",
+        "排水不畅",
+        ("下水道堵了", "下雨小区积水", "污水冒到路上"),
+        ("下水道", "积水", "排水"),
+        "排水管理处",
+        "城镇排水与污水处理条例",
+        "国务院",
+        3,
+    ),
+    _K(
+        "0901",
+        "GDGS",
+        "停电报修",
+        ("家里突然停电", "小区停电好几个小时", "电压不稳"),
+        ("停电", "电力", "抢修"),
+        "供电服务指挥中心",
+        "电力供应与使用条例",
+        "国务院",
+        1,
+    ),
+    _K(
+        "0902",
+        "GDGS",
+        "电线安全",
+        ("电线杆歪了", "电线垂得很低", "变压器有异响"),
+        ("电线", "电杆", "变压器"),
+        "供电运维检修部",
+        "电力设施保护条例",
+        "国务院",
+        3,
+    ),
+    _K(
+        "1001",
+        "GAJ",
+        "治安问题",
+        ("半夜有人打架", "小区门口聚众赌博", "电动车被偷"),
+        ("治安", "盗窃", "报警"),
+        "辖区派出所",
+        "治安管理处罚法",
+        "全国人民代表大会常务委员会",
+        3,
+    ),
+    _K(
+        "1002",
+        "GAJ",
+        "户籍办理",
+        ("新生儿要上户口", "身份证丢了", "户口要迁移"),
+        ("户口", "身份证", "户籍"),
+        "户政服务窗口",
+        "居民身份证法",
+        "全国人民代表大会常务委员会",
+        7,
+    ),
+    _K(
+        "1003",
+        "GYJD",
+        "邻里纠纷",
+        ("楼上漏水到我家", "邻居占用公共楼道", "邻居养狗扰民"),
+        ("邻里", "纠纷", "调解"),
+        "社区人民调解委员会",
+        "人民调解法",
+        "全国人民代表大会常务委员会",
+        10,
+    ),
+    _K(
+        "1004",
+        "NYJ",
+        "农村人居环境",
+        ("村里垃圾没人收", "村里道路坑洼", "农村改厕"),
+        ("农村", "人居环境", "改厕"),
+        "乡村建设科",
+        "农村人居环境整治提升五年行动方案",
+        "中共中央办公厅 国务院办公厅",
+        10,
+    ),
+    _K(
+        "1005",
+        "NYJ",
+        "畜禽养殖污染",
+        ("养猪场臭味大", "养殖场粪便乱排", "散养家禽扰民"),
+        ("养殖", "畜禽", "粪污"),
+        "畜牧兽医站",
+        "畜禽规模养殖污染防治条例",
+        "国务院",
+        10,
+    ),
+    _K(
+        "0602",
+        "RSJ",
+        "医保报销",
+        ("异地就医要报销", "医保卡丢了", "门诊费用要报销"),
+        ("医保", "报销", "异地就医"),
+        "医疗保障服务中心",
+        "医疗保障基金使用监督管理条例",
+        "国务院",
+        10,
+    ),
+    _K(
+        "0103",
+        "ZJJ",
+        "住房公积金",
+        ("要提取公积金", "租房想取公积金", "公积金贷款额度不够"),
+        ("公积金", "提取", "贷款"),
+        "住房公积金管理中心",
+        "住房公积金管理条例",
+        "国务院",
+        5,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class KnowledgeAspect:
+    """One kind of question about a topic: ``title``, ``questions`` and ``answer`` hold
+    ``{subject}``, ``{ask}``, ``{unit}``, ``{place}``, ``{town}``, ``{phone}``, ``{days}``, ``{document}``."""
+
+    name: str
+    title: str
+    questions: tuple[str, ...]
+    answer: str
+
+
+KNOWLEDGE_ASPECTS: list[KnowledgeAspect] = [
+    KnowledgeAspect(
+        "渠道",
+        "{town}{subject}向哪里反映",
+        ("{ask}找哪个部门", "{town}{subject}打什么电话", "{ask}应该找谁"),
+        "{subject}由{unit}负责。{town}的市民可拨打12345热线或{unit}电话{phone}反映，也可到{place}的服务窗口当面反映"
+        "（工作日8:30—12:00、14:00—17:30）。反映时请说明具体位置和发现时间，便于工作人员尽快到场。",
+    ),
+    KnowledgeAspect(
+        "时限",
+        "{town}{subject}多长时间处理",
+        ("{ask}多久能解决", "{subject}反映了一直没人管", "{ask}什么时候有人来"),
+        "{unit}接到{subject}的反映后，一般在{days}个工作日内到现场核实处理；情况复杂需协调的，会在期限内告知进展和原因。"
+        "超过期限仍未处理的，可再次拨打12345热线催办，热线中心将督促{unit}办理。",
+    ),
+    KnowledgeAspect(
+        "材料",
+        "{subject}办理需要准备什么材料",
+        ("{ask}要带什么证件", "{subject}需要哪些材料", "办{subject}的手续有哪些"),
+        "办理{subject}相关事项，请携带本人身份证原件及复印件；代办的还需提供委托书和代办人身份证。涉及房屋的请带房屋权属证明，"
+        "涉及单位的请带营业执照复印件并加盖公章。材料齐全的，{unit}当场受理，{days}个工作日内办结。",
+    ),
+    KnowledgeAspect(
+        "收费",
+        "{subject}是否收费",
+        ("{ask}要不要交钱", "{subject}收费标准是多少", "处理{subject}会收费吗"),
+        "{unit}处理{subject}属于公共服务，不向市民收取任何费用。如有工作人员以任何名义收费，请保留凭证并拨打12345热线或{phone}举报。"
+        "属于个人产权范围内的维修，由产权人自行承担费用。",
+    ),
+    KnowledgeAspect(
+        "流程",
+        "{town}{subject}的处理流程",
+        ("{ask}是怎么处理的", "{subject}处理流程是什么", "反映{subject}以后会怎样"),
+        "{subject}的处理流程：一、市民通过12345热线或{unit}反映；二、{unit}在1个工作日内登记并派员；三、工作人员到{town}现场核实，"
+        "拍照取证；四、{days}个工作日内处理完毕并答复；五、热线中心回访，市民不满意的可要求重新办理。",
+    ),
+    KnowledgeAspect(
+        "依据",
+        "{subject}的政策依据",
+        ("{ask}有什么规定", "{subject}法律上怎么规定的", "{subject}依据哪个文件"),
+        "根据《{document}》的规定，{subject}由{unit}依法处理。相关单位和个人应当配合调查，拒不整改的，由主管部门依法责令改正并予以处罚。"
+        "本市的具体办法见市政府网站“政策文件”栏目。",
+    ),
+    KnowledgeAspect(
+        "投诉",
+        "对{subject}处理结果不满意怎么办",
+        ("{ask}处理得不好", "对{unit}的处理不满意", "{subject}反映后没解决还能找谁"),
+        "对{subject}的处理结果不满意的，可在回访时向12345热线说明理由，热线中心将退回{unit}重新办理；"
+        "也可向{unit}的上级主管部门书面投诉，或依法申请行政复议。{town}的市民还可到{place}当面反映。",
+    ),
+    KnowledgeAspect(
+        "预防",
+        "如何避免{subject}",
+        ("怎样预防{subject}", "{ask}平时要注意什么", "{subject}有什么注意事项"),
+        "避免{subject}，平时请留意身边的隐患，发现苗头及时反映；小区内的问题可先联系物业或社区。"
+        "{unit}每年开展专项检查，市民可关注“{town}发布”公众号了解检查安排和结果。",
+    ),
+]
+
+KNOWLEDGE_TOWNS: dict[str, str] = {
+    "高邮街道": "通湖路政务服务中心",
+    "马棚街道": "马棚街道便民服务中心",
+    "城南经济新区": "城南新区便民服务中心",
+    "高邮经济开发区": "开发区管委会一楼大厅",
+    "车逻镇": "车逻镇为民服务中心",
+    "龙虬镇": "龙虬镇为民服务中心",
+    "汤庄镇": "汤庄镇为民服务中心",
+    "卸甲镇": "卸甲镇为民服务中心",
+    "三垛镇": "三垛镇为民服务中心",
+    "甘垛镇": "甘垛镇为民服务中心",
+    "界首镇": "界首镇为民服务中心",
+    "周山镇": "周山镇为民服务中心",
+}
+_DIGITS = "零一二三四五六七八九"
+_ISSUE_PREFIXES = ("高政发", "高政办发", "扬府规", "苏政发")
+
+
+def _chinese_number(n: int) -> str:
+    """1 … 99 as written in an article number: 七, 十二, 二十, 三十五."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
+    return head + (_DIGITS[ones] if ones else "") if n else _DIGITS[0]
+
+
+@dataclass(frozen=True)
+class KnowledgeSpec:
+    """One composed entry, ready to store (``status``: draft / published / expired)."""
+
+    title: str
+    questions: list[str]
+    answer: str
+    keywords: list[str]
+    category: str
+    department: str
+    document: str
+    number: str
+    article: str
+    issuer: str
+    effective_year: int
+    expired: bool
+    status: str
+
+
+def knowledge_entries(rng: random.Random, count: int) -> list[KnowledgeSpec]:
+    """``count`` distinct entries (up to topics × aspects × towns × 4 editions), deterministic for ``rng``."""
+    towns = list(KNOWLEDGE_TOWNS)
+    combos = [
+        (t, a, w)
+        for t in range(len(KNOWLEDGE_TOPICS))
+        for a in range(len(KNOWLEDGE_ASPECTS))
+        for w in range(len(towns))
+    ]
+    rng.shuffle(combos)
+    found: list[KnowledgeSpec] = []
+    edition = 0
+    while len(found) < count:
+        for topic_index, aspect_index, town_index in combos:
+            if len(found) >= count:
+                break
+            topic, aspect, town = KNOWLEDGE_TOPICS[topic_index], KNOWLEDGE_ASPECTS[aspect_index], towns[town_index]
+            values = {
+                "subject": topic.subject,
+                "ask": rng.choice(topic.asks),
+                "unit": topic.unit,
+                "place": KNOWLEDGE_TOWNS[town],
+                "town": town,
+                "phone": f"0514-84{rng.randrange(100000, 999999)}",
+                "days": str(topic.days),
+                "document": topic.document,
+            }
+            title = aspect.title.format(**values)
+            if "{town}" not in aspect.title:
+                title = f"{town}：{title}"
+            if edition:
+                title = f"{title}（修订{edition}）"
+            questions = [q.format(**values) for q in aspect.questions]
+            questions.append(f"{town}{rng.choice(topic.asks)}怎么办")
+            roll = rng.random()
+            status = "published" if roll < 0.9 else ("draft" if roll < 0.96 else "expired")
+            year = rng.randrange(2016, 2026)
+            found.append(
+                KnowledgeSpec(
+                    title=title,
+                    questions=questions,
+                    answer=aspect.answer.format(**values),
+                    keywords=[*topic.keywords, town, aspect.name],
+                    category=topic.category,
+                    department=topic.department,
+                    document=topic.document,
+                    number=f"{rng.choice(_ISSUE_PREFIXES)}〔{year}〕{rng.randrange(1, 120)}号",
+                    article=f"第{_chinese_number(rng.randrange(1, 80))}条",
+                    issuer=topic.issuer,
+                    effective_year=year,
+                    expired=status == "expired",
+                    status=status,
+                )
+            )
+        edition += 1
+    return found
+
+
+#: The reply phrases every department starts from (city-wide templates; the desk offered them as
+#: fixed phrases before templates existed), with placeholders (casework.knowledge.PLACEHOLDERS).
+CITY_REPLY_TEMPLATES: list[tuple[str, str]] = [
+    ("开头问候", "{称呼}您好！关于您{受理日期}反映的问题（工单编号{工单编号}），"),
+    ("现场核实", "经现场核实，"),
+    ("当日查看", "我单位已于{今天}安排工作人员到现场查看，"),
+    ("限期整改", "已责成施工单位于{答复期限}前整改完毕。"),
+    ("政策依据", "根据《……》第……条规定，"),
+    ("牵头协调", "该问题涉及多个部门，我单位已牵头协调，"),
+    ("咨询电话", "如有疑问，请致电……咨询。"),
+    ("致谢", "感谢您对我们工作的监督。"),
+]
+
+
+def department_reply_templates(name: str, phone: str) -> list[tuple[str, str]]:
+    """A department's own templates: its greeting, its result and its closing with its telephone."""
+    return [
+        ("本单位开头", f"{{称呼}}您好！您反映的问题（工单编号{{工单编号}}）已由{name}受理，现答复如下："),
+        ("办理结果", f"{name}接到工单后高度重视，已于{{今天}}安排专人处理，"),
+        ("本单位结尾", f"如仍有问题，请致电{name}（{phone}），感谢您的理解与支持。"),
+    ]

@@ -12,25 +12,39 @@ import random
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
+from casework.knowledge import EntryAction, search_text
 from casework.lifecycle import Command
 from casework.order import Channel, Importance, PhotoTag, RequestKind, ResultCode, ReturnReason
 from casework.roles import Role
 from casework.schemas import COMMAND_BODIES, CitizenIn, DepartmentIn, OrderIntake, PhotoRef, UserIn
 from casework.sla import Complexity, Urgency
+from server.audit.service import record
 from server.auth.passwords import hash_password
 from server.auth.service import actor_of
 from server.blobs.store import BlobStore
 from server.db import utcnow
 from server.demo import content
 from server.demo.photos import sample_photo
-from server.models import Blob, Category, Department, Order, Upload, User
+from server.knowledge.repository import next_changes
+from server.models import (
+    Blob,
+    Category,
+    Department,
+    EntryVersionRow,
+    KeywordRow,
+    KnowledgeEntryRow,
+    Order,
+    ReplyTemplateRow,
+    Upload,
+    User,
+)
 from server.orders import service
 from server.org.service import create_department, create_user
 from server.settings import Settings
@@ -68,8 +82,18 @@ class City:
 Step = Callable[[datetime], None]
 
 
-def seed(session: Session, settings: Settings, orders: int = 300, rng_seed: int = 12345) -> str:
-    """Seed once; a database that already has the demo city is left alone."""
+#: Knowledge entries of the demo city; a small city (a test's few orders) gets fewer (see :func:`seed`).
+KNOWLEDGE_ENTRIES = 2000
+SMALL_CITY_ORDERS = 100
+
+
+def seed(
+    session: Session, settings: Settings, orders: int = 300, rng_seed: int = 12345, knowledge: int | None = None
+) -> str:
+    """Seed once; a database that already has the demo city is left alone.
+
+    ``knowledge``: how many knowledge entries; by default :data:`KNOWLEDGE_ENTRIES`, or a tenth
+    of it for a small city (fewer than :data:`SMALL_CITY_ORDERS` orders: the tests' servers)."""
     if session.scalar(select(Department).where(Department.code == content.CENTRE_CODE)) is not None:
         return "demo city already present; nothing to do"
     rng = random.Random(rng_seed)
@@ -79,9 +103,12 @@ def seed(session: Session, settings: Settings, orders: int = 300, rng_seed: int 
     blobs = BlobStore(settings.blob_dir)
     player = _Player(session, settings, city, blobs, rng, now)
     player.play(orders)
+    if knowledge is None:
+        knowledge = KNOWLEDGE_ENTRIES if orders >= SMALL_CITY_ORDERS else KNOWLEDGE_ENTRIES // 10
+    entries, templates = seed_knowledge(session, city, random.Random(rng_seed), knowledge, now)
     lines = [
         f"demo city {content.CITY}: {len(city.departments)} departments, {len(city.users)} users, "
-        f"{player.created} orders, {player.photos} photos",
+        f"{player.created} orders, {player.photos} photos, {entries} knowledge entries, {templates} reply templates",
         f"password of every demo user: {DEMO_PASSWORD}",
         "demo logins:",
     ]
@@ -476,9 +503,101 @@ class _Player:
         )
 
 
-def seed_once(settings: Settings, orders: int = 300, rng_seed: int = 12345) -> str:
+def seed_knowledge(session: Session, city: City, rng: random.Random, count: int, now: datetime) -> tuple[int, int]:
+    """``count`` knowledge entries (``content.knowledge_entries``), each proposed by a handler of its
+    department and — unless a draft — published by the centre's supervisor; the city-wide reply
+    templates and each department's own. Written in bulk (a few thousand rows in well under a
+    second) under one audit record, ``knowledge_seeded``. Returns (entries, templates)."""
+    specs = content.knowledge_entries(rng, count)
+    first = next_changes(session, count + len(content.CITY_REPLY_TEMPLATES) + 3 * len(content.DEPARTMENTS))
+    reviewer = city.supervisor.id
+    authors: dict[str, int] = {}
+    for code in {s.department for s in specs}:
+        staff = city.staff.get((code, "handler")) or city.staff.get((code, "section_chief")) or [city.supervisor]
+        authors[code] = staff[0].id
+    entries: list[dict[str, Any]] = []
+    for n, spec in enumerate(specs):
+        keywords = list(dict.fromkeys(k.lower() for k in spec.keywords))
+        effective = date(spec.effective_year, 1 + n % 12, 1)
+        entries.append(
+            {
+                "id": n + 1,
+                "title": spec.title,
+                "questions": spec.questions,
+                "answer": spec.answer,
+                "basis_document": spec.document,
+                "basis_number": spec.number,
+                "basis_article": spec.article,
+                "basis_issuer": spec.issuer,
+                "basis_effective_from": effective,
+                "basis_expires_on": date(spec.effective_year + 5, effective.month, 1) if spec.expired else None,
+                "category_code": spec.category,
+                "department_id": city.departments[spec.department].id,
+                "keywords": keywords,
+                "status": spec.status,
+                "version": 1,
+                "author_id": authors[spec.department],
+                "reviewer_id": None if spec.status == "draft" else reviewer,
+                "search_text": search_text(spec.title, spec.questions, keywords, spec.answer),
+                "left_department_id": None,
+                "change_seq": first + n,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    if entries:
+        session.execute(insert(KnowledgeEntryRow), entries)
+        session.execute(
+            insert(KeywordRow), [{"entry_id": e["id"], "keyword": k[:30]} for e in entries for k in e["keywords"]]
+        )
+        session.execute(
+            insert(EntryVersionRow),
+            [
+                {
+                    "entry_id": e["id"],
+                    "version": 1,
+                    "action": EntryAction.IMPORT.value,
+                    "content": {"title": e["title"], "status": e["status"]},
+                    "editor_id": e["author_id"],
+                    "at": now,
+                }
+                for e in entries
+            ],
+        )
+        if session.get_bind().dialect.name == "postgresql":  # ids given: move the sequence past them
+            session.execute(
+                text("SELECT setval(pg_get_serial_sequence('knowledge_entries', 'id'), :n)"), {"n": len(entries)}
+            )
+    templates: list[tuple[int | None, str, str]] = [(None, t, b) for t, b in content.CITY_REPLY_TEMPLATES]
+    phones = {code: f"0514-8460{i:04d}" for i, code in enumerate(city.departments)}
+    for code, department in city.departments.items():
+        if department.kind == "department":
+            templates += [
+                (department.id, t, b) for t, b in content.department_reply_templates(department.name, phones[code])
+            ]
+    seq = first + len(entries)
+    for n, (department_id, title, body) in enumerate(templates):
+        session.add(
+            ReplyTemplateRow(
+                department_id=department_id,
+                title=title,
+                body=body,
+                version=1,
+                active=True,
+                author_id=reviewer,
+                change_seq=seq + n,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    session.flush()
+    record(session, reviewer, "knowledge_seeded", None, {}, {"entries": len(entries), "templates": len(templates)}, now)
+    return len(entries), len(templates)
+
+
+def seed_once(settings: Settings, orders: int = 300, rng_seed: int = 12345, knowledge: int | None = None) -> str:
     """Migrate, and seed the demo city unless it is there (``seed-demo`` and the desk's bundled server)."""
     from server.migrate import migrated_session
 
     with migrated_session(settings) as session:
-        return seed(session, settings, orders=orders, rng_seed=rng_seed)
+        return seed(session, settings, orders=orders, rng_seed=rng_seed, knowledge=knowledge)

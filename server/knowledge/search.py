@@ -27,9 +27,11 @@ from server.knowledge import repository
 from server.models import KeywordRow, KnowledgeEntryRow
 
 #: Candidates each way finds before ranking.
-CANDIDATES = 150
+CANDIDATES = 100
 #: Three-character terms a query looks for at most (each one more OR'ed pattern).
-MAX_GRAMS = 24
+MAX_GRAMS = 16
+#: Rows holding one of the terms that the trigram step ranks at most (PostgreSQL).
+SCANNED = 500
 #: The longest keyword looked up among a sentence's substrings.
 LONGEST_KEYWORD = 8
 
@@ -52,7 +54,9 @@ def _grams(terms: list[str]) -> list[str]:
     return grams[:MAX_GRAMS]
 
 
-def _keyword_candidates(session: Session, sentence: str, where: list[ColumnElement[bool]]) -> list[int]:
+def _keyword_candidates(session: Session, sentence: str) -> list[int]:
+    """Entries one of whose keywords is a substring of the sentence, most keyword characters first
+    (visibility is checked with the other candidates)."""
     pieces: set[str] = set()
     for word in words(sentence):
         if word.isascii():
@@ -65,8 +69,7 @@ def _keyword_candidates(session: Session, sentence: str, where: list[ColumnEleme
     weight = func.sum(func.length(KeywordRow.keyword))
     query = (
         select(KeywordRow.entry_id)
-        .join(KnowledgeEntryRow, KnowledgeEntryRow.id == KeywordRow.entry_id)
-        .where(KeywordRow.keyword.in_(sorted(pieces)), *where)
+        .where(KeywordRow.keyword.in_(sorted(pieces)))
         .group_by(KeywordRow.entry_id)
         .order_by(weight.desc(), KeywordRow.entry_id.desc())
         .limit(CANDIDATES)
@@ -89,14 +92,19 @@ def _text_candidates(session: Session, grams: list[str], where: list[ColumnEleme
             return []
         visible = set(session.scalars(select(KnowledgeEntryRow.id).where(KnowledgeEntryRow.id.in_(ids), *where)))
         return [i for i in ids if i in visible][:CANDIDATES]
-    patterns = [KnowledgeEntryRow.search_text.contains(g, autoescape=True) for g in grams]
-    hits = sum((case((p, 1), else_=0) for p in patterns), start=literal(0, Integer))
-    query = (
-        select(KnowledgeEntryRow.id)
-        .where(or_(*patterns), *where)
-        .order_by(hits.desc(), KnowledgeEntryRow.id.desc())
-        .limit(CANDIDATES)
+    # The rows holding any of the grams (the GIN index's bitmap), at most SCANNED of them, ranked by
+    # how many of the grams each holds: a common gram cannot make the ranking read the whole table.
+    matching = (
+        select(KnowledgeEntryRow.id, KnowledgeEntryRow.search_text)
+        .where(or_(*(KnowledgeEntryRow.search_text.contains(g, autoescape=True) for g in grams)), *where)
+        .limit(SCANNED)
+        .subquery()
     )
+    hits = sum(
+        (case((matching.c.search_text.contains(g, autoescape=True), 1), else_=0) for g in grams),
+        start=literal(0, Integer),
+    )
+    query = select(matching.c.id).order_by(hits.desc(), matching.c.id.desc()).limit(CANDIDATES)
     return list(session.scalars(query))
 
 
@@ -109,13 +117,13 @@ def search(
     if not terms:
         return []
     where = [repository.entry_scope(actor), _statuses(include_drafts)]
-    candidates = dict.fromkeys(_keyword_candidates(session, sentence, where))
+    candidates = dict.fromkeys(_keyword_candidates(session, sentence))
     candidates.update(dict.fromkeys(_text_candidates(session, _grams(terms), where)))
     if not candidates:
         return []
     scored: list[tuple[float, int]] = []
     for entry_id, title, questions, keywords, answer in session.execute(
-        select(*_NARROW).where(KnowledgeEntryRow.id.in_(list(candidates)))
+        select(*_NARROW).where(KnowledgeEntryRow.id.in_(list(candidates)), *where)
     ):
         value = knowledge.score(sentence, title, questions, keywords, answer, terms=terms)
         if value > 0:

@@ -87,9 +87,11 @@ class KeywordRow(Base):
     """One keyword of an entry, lower-cased: found by equality from a sentence's substrings."""
 
     __tablename__ = "knowledge_keywords"
+    # (keyword, entry): a sentence's look-up reads the index alone, never the table.
+    __table_args__ = (Index("ix_knowledge_keywords_keyword_entry", "keyword", "entry_id"),)
 
     entry_id: Mapped[int] = mapped_column(ForeignKey("knowledge_entries.id", ondelete="CASCADE"), primary_key=True)
-    keyword: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+    keyword: Mapped[str] = mapped_column(String(30), primary_key=True)
 
 
 class ReplyTemplateRow(Base):

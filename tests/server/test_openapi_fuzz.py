@@ -54,6 +54,12 @@ CASES = [(path, method, "agent") for path, method in OPERATIONS] + [
 ]
 
 
+@schemathesis.serializer("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def _workbook(ctx: Any, value: Any) -> dict[str, Any]:
+    """An .xlsx body (POST /knowledge/import) is raw bytes, as a tus chunk."""
+    return {"data": value if isinstance(value, bytes) else str(value).encode()}
+
+
 @schemathesis.serializer("application/offset+octet-stream")
 def _tus_chunk(ctx: Any, value: Any) -> dict[str, Any]:
     """tus chunks are raw bytes; schemathesis has no serializer for their media type."""

@@ -112,7 +112,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('entry_id', 'keyword', name=op.f('pk_knowledge_keywords'))
     )
     with op.batch_alter_table('knowledge_keywords', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_knowledge_keywords_keyword'), ['keyword'], unique=False)
+        batch_op.create_index('ix_knowledge_keywords_keyword_entry', ['keyword', 'entry_id'], unique=False)
 
     op.create_table('knowledge_uses',
     sa.Column('id', sa.Integer(), nullable=False),
