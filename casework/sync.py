@@ -9,18 +9,34 @@
   while its draft is still that text (or already the new one), else answers a conflict.
 - :class:`MutationStatus` is the one status of a mutation: the outbox row's, the sync engine's
   reports and the server's answer.
+- An **intake** (:data:`INTAKE`) creates an order offline: its ``args`` are an
+  :class:`~casework.schemas.OrderIntake` and its ``order_id`` is the desk's *provisional* id for
+  the order, a negative number no server order has. The server creates the order once per
+  mutation id (the push's stored results make a resend answer the same order) and names it in
+  :attr:`MutationResult.order_id`. Later commands on the provisional order wait on the desk until
+  the intake has been answered, then go under the server's id (they never reach the server with a
+  provisional one).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, WithJsonSchema, create_model, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from casework.lifecycle import Command
-from casework.schemas import COMMAND_BODIES, EventView, Id, Input, OrderDetail, Wire
+from casework.schemas import COMMAND_BODIES, EventView, Id, Input, OrderDetail, OrderIntake, Wire
 
 ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{8,64}$")]
 
@@ -56,6 +72,19 @@ def _args_model(body: type[Wire]) -> type[Input]:
 #: endpoints) without ``version``.
 COMMAND_ARGS: dict[Command, type[Input]] = {command: _args_model(body) for command, body in COMMAND_BODIES.items()}
 
+#: The mutation that creates an order (受理) from the desk's outbox; its args are an OrderIntake.
+INTAKE: Final = "intake"
+#: What a mutation is: a lifecycle command on an existing order, or an intake.
+MutationName = Command | Literal["intake"]
+#: A provisional order's id on the desk (before the server has it): negative, never a server id.
+ProvisionalId = Annotated[int, Field(ge=-(2**31), le=-1)]
+
+
+def is_provisional(order_id: int) -> bool:
+    """Whether ``order_id`` is a desk's provisional id (an intake not yet answered by the server)."""
+    return order_id < 0
+
+
 #: Commands that carry a text base: the reply draft's text as it was before the edit (``base["text"]``).
 TEXT_BASE_COMMANDS = frozenset({Command.SAVE_DRAFT, Command.SUBMIT_REPLY})
 
@@ -90,9 +119,13 @@ class Mutation(Input):
     """One named command made offline, with the free text it was based on (see :data:`TEXT_BASE_COMMANDS`)."""
 
     id: UUID
-    order_id: Id
-    name: Command
-    args: dict[str, Any] = Field(description="The command's body without version (see /orders/{id}/<command>)")
+    order_id: Annotated[int, Field(ge=-(2**31), le=2**31 - 1)] = Field(
+        description="The order's id; for an intake the desk's provisional id (negative)"
+    )
+    name: MutationName
+    args: dict[str, Any] = Field(
+        description="The command's body without version (see /orders/{id}/<command>); for an intake an OrderIntake"
+    )
     base: dict[str, BaseText] = Field(
         default_factory=dict, description="Free-text fields as they were before the edit, e.g. {'text': …}"
     )
@@ -105,6 +138,22 @@ class Mutation(Input):
         if "version" in args:
             args = {k: v for k, v in args.items() if k != "version"}
         return args
+
+    @model_validator(mode="after")
+    def _order_id_fits(self) -> Mutation:
+        # An intake names the desk's provisional id (negative). A command names a server order; one
+        # still under a provisional id waits on the desk (a server finds no such order: not_found).
+        if self.order_id == 0 or (self.name == INTAKE and not is_provisional(self.order_id)):
+            raise ValueError("an intake carries the desk's provisional (negative) order id")
+        return self
+
+    @property
+    def is_intake(self) -> bool:
+        return self.name == INTAKE
+
+    def intake(self) -> OrderIntake:
+        """An intake's order, validated (raises pydantic's ValidationError when it does not fit)."""
+        return OrderIntake.model_validate(self.args)
 
     def base_problems(self) -> list[dict[str, Any]]:
         """Base texts that cannot be text at all (a lone UTF-16 surrogate from a Windows clipboard):
@@ -184,6 +233,7 @@ class MutationResult(Wire):
     detail: Any = None
     server_values: dict[str, Any] = Field(default_factory=dict, description="For a conflict: the server's text")
     order: OrderDetail | None = Field(default=None, description="The order as it is now, when still visible")
+    order_id: Id | None = Field(default=None, description="For an applied intake: the order it created")
 
 
 class PushResponse(Wire):

@@ -11,9 +11,94 @@ from typing import Any
 
 from casework.deadlines import due_in_force
 from casework.lifecycle import Command, allowed_commands, state_after
+from casework.order import State
 from casework.roles import Actor
+from casework.schemas import OrderDetail, OrderIntake
 from casework.times import parse_time
 from offline.facts import facts_from
+
+#: The number a provisional order shows until the server has given it one (待上传: "pending upload").
+PROVISIONAL_NUMBER = "待上传"
+
+
+def provisional_order(order_id: int, intake: OrderIntake, actor: Actor, at: datetime) -> dict[str, Any]:
+    """What the desk shows of an order taken in offline, before the server has it: an OrderDetail-shaped
+    dict under the provisional (negative) ``order_id``, numbered :data:`PROVISIONAL_NUMBER`, received,
+    with no deadlines yet (the server sets them on dispatch). The server's copy replaces it once the
+    intake is answered."""
+    citizen = intake.citizen
+    received_at = intake.received_at or at
+    detail = OrderDetail.model_validate(
+        dict(
+            id=order_id,
+            number=PROVISIONAL_NUMBER,
+            state=State.RECEIVED,
+            version=0,
+            channel=intake.channel,
+            kind=intake.kind,
+            category_code=intake.category_code,
+            complexity=intake.complexity,
+            urgency=intake.urgency,
+            importance=intake.importance,
+            title=intake.title,
+            district=intake.district,
+            street=intake.street,
+            lead_department_id=None,
+            handler_id=None,
+            received_at=received_at,
+            dispatched_at=None,
+            due_at=None,
+            supervised=False,
+            reminders=0,
+            updated_at=at,
+            citizen={
+                "name": "" if citizen.anonymous else citizen.name,
+                "phone": citizen.phone,
+                "callback_number": citizen.callback_number or citizen.phone,
+                "anonymous": citizen.anonymous,
+                "confidential": citizen.confidential,
+                "contact_allowed": citizen.contact_allowed,
+                "masked": False,
+            },
+            description=intake.description,
+            address=intake.address,
+            lat=intake.lat,
+            lon=intake.lon,
+            tags=intake.tags,
+            co_department_ids=[],
+            deadlines={
+                "sign_by": None,
+                "onsite_by": None,
+                "reply_by": None,
+                "reply_by_extended": None,
+                "provisional": True,
+                "calendar_version": None,
+                "signed_on_time": None,
+                "onsite_on_time": None,
+                "replied_on_time": None,
+                "closed_on_time": None,
+            },
+            onsite_checks=[],
+            notes=[],
+            draft=None,
+            replies=[],
+            review_chain=[],
+            review_level=0,
+            reviews=[],
+            callbacks=[],
+            extension=None,
+            return_request=None,
+            leader_instruction="",
+            reopen_count=0,
+            merged_into_id=None,
+            merge_reason="",
+            attachments=[],
+            allowed_commands=[],
+        )
+    )
+    out = detail.model_dump(mode="json")
+    out["allowed_commands"] = [c.value for c in allowed_commands(actor, facts_from(out), at)]
+    return out
 
 
 def apply_mutation(

@@ -32,21 +32,25 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from api_client.pages import PulledPage
+from casework.errors import CommandRefused, Refusal
 from casework.lifecycle import Command, check, check_input
 from casework.roles import Actor
+from casework.schemas import OrderIntake
 from casework.sync import (
     IN_FLIGHT,
+    INTAKE,
     PROBLEMS,
     TEXT_BASE_COMMANDS,
     Mutation,
     MutationResult,
     MutationStatus,
     PullResponse,
+    is_provisional,
     mutation_args,
     text_base,
 )
 from offline import knowledge, search
-from offline.effects import apply_mutation
+from offline.effects import apply_mutation, provisional_order
 from offline.facts import actor_from_json, actor_to_json, facts_from
 from offline.models import (
     blobs,
@@ -184,8 +188,14 @@ class Store:
             if response.reset:
                 # The outbox stays: it is the user's unsent work.
                 conn.execute(delete(events))
+                kept_provisional = [
+                    r.server_json for r in conn.execute(select(orders.c.server_json).where(orders.c.id < 0))
+                ]
                 conn.execute(delete(orders))
                 search.clear(conn)
+                # Orders taken in here and not uploaded yet are the user's work, not the server's copy.
+                _upsert_orders(conn, kept_provisional)
+                self._rebase(conn, {o["id"] for o in kept_provisional})
             latest: dict[int, dict[str, Any] | None] = {}  # the last word on each order in this page
             event_rows: dict[int, tuple[int, int, dict[str, Any]]] = {}
             for change in changes:
@@ -283,55 +293,124 @@ class Store:
         """
         at = now or self._clock()
         with self._engine.begin() as conn:
-            row = conn.execute(select(orders).where(orders.c.id == order_id)).one_or_none()
-            if row is None:
-                raise UnknownOrder(order_id)
-            local = row.local_json or row.server_json
-            facts = facts_from(local)
-            check(command, actor, facts, at)
-            args = mutation_args(body)  # no version: the server judges the order as it is then
-            check_input(command, facts, args)  # what the command carries (a supervisor's closing reason)
-            if base is None:  # the free text as the user saw it before the edit
-                base = text_base(command, (local.get("draft") or {}).get("text", ""))
-            mutation = Mutation(id=uuid.uuid4(), order_id=order_id, name=command, args=args, base=base)
-            for f in files:
-                if conn.execute(select(blobs.c.sha256).where(blobs.c.sha256 == f.sha256)).first() is None:
-                    conn.execute(
-                        insert(blobs).values(
-                            sha256=f.sha256,
-                            order_id=order_id,
-                            media_type=f.media_type,
-                            size=f.size,
-                            name=f.name,
-                            taken_at=f.taken_at.isoformat() if f.taken_at else None,
-                            lat=f.lat,
-                            lon=f.lon,
-                            width=f.width,
-                            height=f.height,
-                            uploaded=False,
-                            created_at=at.isoformat(),
-                        )
+            return self._record(conn, actor, order_id, command, body, base, at, files, hold)
+
+    def _record(
+        self,
+        conn: Connection,
+        actor: Actor,
+        order_id: int,
+        command: Command,
+        body: BaseModel,
+        base: dict[str, str] | None,
+        at: datetime,
+        files: Sequence[LocalFile] = (),
+        hold: timedelta | None = None,
+    ) -> Mutation:
+        """:meth:`record` in the caller's transaction."""
+        row = conn.execute(select(orders).where(orders.c.id == order_id)).one_or_none()
+        if row is None:
+            raise UnknownOrder(order_id)
+        local = row.local_json or row.server_json
+        facts = facts_from(local)
+        check(command, actor, facts, at)
+        args = mutation_args(body)  # no version: the server judges the order as it is then
+        check_input(command, facts, args)  # what the command carries (a supervisor's closing reason)
+        if base is None:  # the free text as the user saw it before the edit
+            base = text_base(command, (local.get("draft") or {}).get("text", ""))
+        mutation = Mutation(id=uuid.uuid4(), order_id=order_id, name=command, args=args, base=base)
+        for f in files:
+            if conn.execute(select(blobs.c.sha256).where(blobs.c.sha256 == f.sha256)).first() is None:
+                conn.execute(
+                    insert(blobs).values(
+                        sha256=f.sha256,
+                        order_id=order_id,
+                        media_type=f.media_type,
+                        size=f.size,
+                        name=f.name,
+                        taken_at=f.taken_at.isoformat() if f.taken_at else None,
+                        lat=f.lat,
+                        lon=f.lon,
+                        width=f.width,
+                        height=f.height,
+                        uploaded=False,
+                        created_at=at.isoformat(),
                     )
+                )
+        conn.execute(
+            insert(outbox).values(
+                mutation_id=str(mutation.id),
+                order_id=order_id,
+                name=command.value,
+                args=args,
+                base=base,
+                actor=actor_to_json(actor),
+                created_at=at.isoformat(),
+                status=MutationStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=_utc(at + hold) if hold else None,
+            )
+        )
+        new_local = apply_mutation(local, command, args, actor, at)
+        _save_local(conn, new_local, edited=True)
+        # What was typed is now in the outbox: its local draft goes in the same transaction.
+        conn.execute(delete(drafts).where(drafts.c.order_id == order_id, drafts.c.key.in_(_drafts_done_by(command))))
+        return mutation
+
+    def record_intake(
+        self,
+        actor: Actor,
+        intake: OrderIntake,
+        now: datetime | None = None,
+        drop_draft: tuple[int, str] | None = None,
+        then: Sequence[tuple[Command, BaseModel]] = (),
+    ) -> Mutation:
+        """Take in a new order on the desk, in one transaction: a provisional order (a negative id, no
+        number yet) in the lists at once, and an intake mutation in the outbox whose id is the
+        idempotency key the server creates the order under. ``received_at`` is set to ``now`` when the
+        intake has none (the call's time, not the upload's). ``drop_draft``: the form's kept draft,
+        dropped in the same transaction (what was typed is now in the outbox). ``then``: commands on
+        the new order recorded in the same transaction (合并, 直接办结), checked as :meth:`record`
+        checks them — a refusal stores nothing at all.
+
+        The push answers with the server's order (:meth:`mark`), which then replaces the provisional
+        one; commands recorded on the provisional order meanwhile wait and go under the server's id.
+        """
+        at = now or self._clock()
+        if not actor.is_centre:
+            raise CommandRefused(Refusal.ROLE_NOT_ALLOWED, "intake")
+        if intake.received_at is None:
+            intake = intake.model_copy(update={"received_at": at})
+        args = intake.model_dump(mode="json")
+        with self._engine.begin() as conn:
+            lowest = min(
+                conn.execute(select(func.min(orders.c.id))).scalar_one_or_none() or 0,
+                conn.execute(select(func.min(outbox.c.order_id))).scalar_one_or_none() or 0,
+                int(_get_state(conn, "provisional_low") or 0),
+                0,
+            )
+            order_id = lowest - 1
+            _set_state(conn, "provisional_low", str(order_id))  # never reused, even after a discard
+            mutation = Mutation(id=uuid.uuid4(), order_id=order_id, name=INTAKE, args=args, base={})
             conn.execute(
                 insert(outbox).values(
                     mutation_id=str(mutation.id),
                     order_id=order_id,
-                    name=command.value,
+                    name=INTAKE,
                     args=args,
-                    base=base,
+                    base={},
                     actor=actor_to_json(actor),
                     created_at=at.isoformat(),
                     status=MutationStatus.PENDING.value,
                     attempts=0,
-                    next_attempt_at=_utc(at + hold) if hold else None,
+                    next_attempt_at=None,
                 )
             )
-            new_local = apply_mutation(local, command, args, actor, at)
-            _save_local(conn, new_local, edited=True)
-            # What was typed is now in the outbox: its local draft goes in the same transaction.
-            conn.execute(
-                delete(drafts).where(drafts.c.order_id == order_id, drafts.c.key.in_(_drafts_done_by(command)))
-            )
+            _upsert_orders(conn, [provisional_order(order_id, intake, actor, at)])
+            for command, body in then:
+                self._record(conn, actor, order_id, command, body, None, at)
+            if drop_draft is not None:
+                conn.execute(delete(drafts).where(drafts.c.order_id == drop_draft[0], drafts.c.key == drop_draft[1]))
             return mutation
 
     # --- outbox --------------------------------------------------------------------------------
@@ -340,12 +419,23 @@ class Store:
         """Mutations to push (pending or sent without a result), in creation order. Those still in
         their undo window (``hold`` of :meth:`record`) are left out unless ``flush``; so are the
         later ones of the same order, which must not overtake them."""
-        query = _in_flight().where(~_behind_problem())
+        query = _in_flight().where(~_behind_problem()).where(~_behind_intake())
         if not flush:
             query = query.where(~_behind_hold(_utc(self._clock())))
         with self._engine.connect() as conn:
             rows = conn.execute(query.order_by(outbox.c.id).limit(limit)).all()
         return [_mutation(r) for r in rows]
+
+    def intake_unanswered(self) -> bool:
+        """An intake was sent and its answer not seen yet (lost with the connection): a pull now could
+        bring the order it created before the push's answer names it — shown twice until then."""
+        with self._engine.connect() as conn:
+            found = conn.execute(
+                select(outbox.c.id)
+                .where(outbox.c.name == INTAKE, outbox.c.status == MutationStatus.SENT.value)
+                .limit(1)
+            ).first()
+        return found is not None
 
     def next_release(self) -> datetime | None:
         """When the first undo window still open ends (the engine sends then), or None."""
@@ -395,7 +485,10 @@ class Store:
             if deleted != len(taken):  # cannot happen under BEGIN IMMEDIATE; the rollback keeps all if it did
                 raise WithdrawRefused("sent", row.name)
             files = _forget_files(conn, taken)
-            self._rebase(conn, {row.order_id})
+            if row.name == INTAKE:
+                _forget_provisional(conn, row.order_id)
+            else:
+                self._rebase(conn, {row.order_id})
             return Withdrawn(order_id=row.order_id, rows=[dict(r._mapping) for r in taken], files=files)
 
     def held(self) -> list[uuid.UUID]:
@@ -430,6 +523,13 @@ class Store:
                 ).scalar_one_or_none()
                 if order_id is None:
                     continue  # discarded meanwhile
+                if (
+                    is_provisional(order_id)
+                    and result.order_id is not None
+                    and result.status.kept is MutationStatus.APPLIED
+                ):
+                    _adopt(conn, order_id, result.order_id)
+                    order_id = result.order_id
                 touched.add(order_id)
                 kept = result.status.kept
                 values: dict[str, Any] = {"status": kept.value, "next_attempt_at": None}
@@ -475,6 +575,11 @@ class Store:
             if row is None:
                 raise KeyError(mutation_id)
             new_id: uuid.UUID | None = None
+            if action == "discard" and row.name == INTAKE:
+                # Nothing exists without it: the provisional order and what was queued on it go too.
+                conn.execute(delete(outbox).where(outbox.c.order_id == row.order_id))
+                _forget_provisional(conn, row.order_id)
+                return None
             if action == "discard":
                 conn.execute(delete(outbox).where(outbox.c.id == row.id))
             elif action == "retry":
@@ -724,6 +829,8 @@ class Store:
                 .order_by(outbox.c.id)
             ).all()
             for m in queued:
+                if m.name == INTAKE:
+                    continue  # the provisional order is its effect already
                 at = datetime.fromisoformat(m.created_at)
                 local = apply_mutation(local, Command(m.name), m.args, actor_from_json(m.actor), at)
             _save_local(conn, local, edited=bool(queued))
@@ -831,9 +938,32 @@ def _behind_hold(now: str) -> Any:
 
 def _mutation(row: Any) -> Mutation:
     # An older desk's row may hold a ``version`` in its args: the contract drops it (see Mutation).
-    return Mutation(
-        id=uuid.UUID(row.mutation_id), order_id=row.order_id, name=Command(row.name), args=row.args, base=row.base
+    return Mutation.model_validate(
+        {"id": row.mutation_id, "order_id": row.order_id, "name": row.name, "args": row.args, "base": row.base}
     )
+
+
+def _behind_intake() -> Any:
+    """A command on a provisional order: it waits until the intake is answered and it is moved to
+    the server's id (:func:`_adopt`); it never leaves the desk under a provisional id."""
+    return and_(outbox.c.order_id < 0, outbox.c.name != INTAKE)
+
+
+def _adopt(conn: Connection, provisional: int, order_id: int) -> None:
+    """The server created the provisional order as ``order_id``: everything the desk holds under the
+    provisional id (queued commands, kept drafts, files, marks) moves to it, and the provisional row
+    goes — in the caller's transaction, so the lists never show both."""
+    conn.execute(update(outbox).where(outbox.c.order_id == provisional).values(order_id=order_id))
+    for table in (drafts, blobs):
+        conn.execute(update(table).where(table.c.order_id == provisional).values(order_id=order_id))
+    conn.execute(delete(seen).where(seen.c.order_id == provisional))
+    _forget_provisional(conn, provisional)
+
+
+def _forget_provisional(conn: Connection, order_id: int) -> None:
+    """Remove a provisional order's row (and its search entry); nothing else refers to it."""
+    conn.execute(delete(orders).where(orders.c.id == order_id))
+    search.unindex_many(conn, [order_id])
 
 
 def _get_state(conn: Connection, key: str) -> str | None:

@@ -191,6 +191,10 @@ class SyncEngine:
         report = SyncReport(polled=True)
         with self._lock:
             try:
+                if self.store.intake_unanswered():
+                    # The intake's order must come with the push's answer first (no duplicate row):
+                    # a full round resends it (the server answers the same order) and then pulls.
+                    self._push(report, set(), cancel)
                 self._pull(report, cancel)
             except ApiError as exc:
                 report.error = exc
@@ -284,7 +288,8 @@ class SyncEngine:
                 self._count(report, result)
                 mutation = by_id.get(result.id)
                 if mutation is not None:
-                    self._item(result.id, mutation.order_id, result.status)
+                    # An intake's verdict names the server's order (the provisional one is gone).
+                    self._item(result.id, result.order_id or mutation.order_id, result.status)
             report.pushed += len(batch)
             if all(r.status is MutationStatus.HELD for r in response.results):
                 return  # nothing moved; held ones wait for the user (guards against a loop)

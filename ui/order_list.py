@@ -245,9 +245,10 @@ class OrderListModel(QAbstractTableModel):
             case 0:
                 return urgency_label(row["urgency"]) + (" ★" if row["importance"] == "major" else "")
             case 1:
-                return row["number"]
+                # An order taken in on this desk and not uploaded yet has no number: 待上传.
+                return self.tr("待上传") if row["id"] < 0 else row["number"]
             case 2:
-                return self.markers(row) + row["title"]
+                return (self.tr("【待上传】") if row["id"] < 0 else "") + self.markers(row) + row["title"]
             case 3:
                 return self.names.category(row["category_code"])
             case 4:

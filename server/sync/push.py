@@ -8,6 +8,10 @@ version), then applied (``service.apply``); free text (a draft, a reply) is appl
 server's text is still the one the client started from (``casework.sync.TEXT_BASE_COMMANDS``) —
 otherwise both are returned as a conflict for the user to merge. The answer carries each order as
 it is at the end of the push, built for all of them together.
+
+An intake (``casework.sync.INTAKE``) creates an order (``service.intake``) under the same claim: a
+resend of its mutation id answers the order created the first time (``MutationResult.order_id``),
+never a second one.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from casework.errors import CommandRefused
-from casework.lifecycle import can_see
-from casework.sync import COMMAND_ARGS, Mutation, MutationResult, MutationStatus, PushRequest, PushResponse
+from casework.lifecycle import Command, can_see
+from casework.sync import COMMAND_ARGS, INTAKE, Mutation, MutationResult, MutationStatus, PushRequest, PushResponse
 from server.errors import ApiError
 from server.models import Order, SyncMutation
 from server.orders import repository, service, views
@@ -37,7 +41,7 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
     # Every order of the push locked first, by ascending id, before any mutation id is claimed:
     # the same mutations pushed twice in opposite order would otherwise deadlock on PostgreSQL
     # (each holding an order, or a claim, the other needs next).
-    repository.lock_in_order(ctx.session, {m.order_id for m in request.mutations})
+    repository.lock_in_order(ctx.session, {m.order_id for m in request.mutations if not m.is_intake})
     results: list[MutationResult] = []
     failed: set[int] = set()
     seen: dict[int, Order | None] = {}  # each order as the caller still sees it after its mutations
@@ -73,7 +77,10 @@ def _with_orders(
     visible = [o for o in seen.values() if o is not None and can_see(ctx.actor, views.facts_of(o))]
     details = {d.id: d for d in views.details(ctx.session, visible, ctx.actor, ctx.now)} if visible else {}
     order_of = {m.id: m.order_id for m in mutations}
-    return [r if r.code in _NO_ORDER else r.model_copy(update={"order": details.get(order_of[r.id])}) for r in results]
+    return [
+        r if r.code in _NO_ORDER else r.model_copy(update={"order": details.get(r.order_id or order_of[r.id])})
+        for r in results
+    ]
 
 
 #: Answers that come without the order: not tried, or not the caller's mutation.
@@ -98,9 +105,10 @@ def _one(ctx: service.Context, client_id: str, mutation: Mutation, seen: dict[in
                 "该操作编号已被使用",
                 "This mutation id is already used",
             )
-        if mutation.order_id not in seen:
-            seen[mutation.order_id] = repository.visible(session, ctx.actor, mutation.order_id)
         previous = MutationResult.model_validate(stored.result)
+        shown = previous.order_id if mutation.is_intake else mutation.order_id
+        if mutation.order_id not in seen and shown is not None:
+            seen[mutation.order_id] = repository.visible(session, ctx.actor, shown)
         status = MutationStatus.DUPLICATE if previous.status is MutationStatus.APPLIED else previous.status
         return previous.model_copy(update={"status": status})
 
@@ -130,12 +138,53 @@ def _claim(ctx: service.Context, key: tuple[str, str]) -> bool:
     return claimed is not None
 
 
+def _intake(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None]) -> MutationResult:
+    """Create the order of an intake mutation (in a savepoint: a refusal leaves nothing behind)."""
+    try:
+        body = mutation.intake()
+    except ValidationError as exc:
+        return _invalid(mutation, exc)
+    if body.received_at is not None and body.received_at.tzinfo is not None and body.received_at > ctx.now:
+        # A desk's clock ahead of the server's must not cost the call: it was received by now at the latest.
+        body = body.model_copy(update={"received_at": ctx.now})
+    savepoint = ctx.session.begin_nested()
+    try:
+        order = service.intake(ctx, body)
+    except ApiError as exc:
+        savepoint.rollback()
+        return _result(mutation, MutationStatus.REJECTED, exc.code, exc.zh, exc.en)
+    savepoint.commit()
+    seen[mutation.order_id] = order
+    result = _result(mutation, MutationStatus.APPLIED)
+    result.order_id = order.id
+    return result
+
+
+def _invalid(mutation: Mutation, exc: ValidationError) -> MutationResult:
+    return _result(
+        mutation,
+        MutationStatus.REJECTED,
+        "invalid_input",
+        "提交的内容有误",
+        "The input is invalid",
+        # Without the input: it is the client's own text (which may be what cannot be stored
+        # or serialised, a lone surrogate) or a structure nested too deep to answer back.
+        detail=[
+            {"loc": [str(p) for p in e["loc"]], "type": e["type"], "msg": e["msg"]}
+            for e in exc.errors(include_url=False, include_context=False, include_input=False)
+        ],
+    )
+
+
 def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None]) -> MutationResult:
     session = ctx.session
+    if mutation.name == INTAKE:
+        return _intake(ctx, mutation, seen)
+    command = Command(mutation.name)
     try:
         # First whether the command may still apply at all: a reply the user may no longer send
         # (reassigned, approved meanwhile) is a rejection with its reason, not a text to merge.
-        loaded = service.load(ctx, mutation.order_id, mutation.name)
+        loaded = service.load(ctx, mutation.order_id, command)
     except CommandRefused as exc:
         # The order was found in scope before the refusal: it is in the session, no query.
         seen[mutation.order_id] = session.get(Order, mutation.order_id)
@@ -163,24 +212,12 @@ def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | Non
     if conflict is not None:
         return conflict
     try:
-        args = COMMAND_ARGS[mutation.name].model_validate(mutation.args)
+        args = COMMAND_ARGS[command].model_validate(mutation.args)
     except ValidationError as exc:
-        return _result(
-            mutation,
-            MutationStatus.REJECTED,
-            "invalid_input",
-            "提交的内容有误",
-            "The input is invalid",
-            # Without the input: it is the client's own text (which may be what cannot be stored
-            # or serialised, a lone surrogate) or a structure nested too deep to answer back.
-            detail=[
-                {"loc": [str(p) for p in e["loc"]], "type": e["type"], "msg": e["msg"]}
-                for e in exc.errors(include_url=False, include_context=False, include_input=False)
-            ],
-        )
+        return _invalid(mutation, exc)
     savepoint = session.begin_nested()
     try:
-        service.apply(ctx, loaded, mutation.name, args)
+        service.apply(ctx, loaded, command, args)
     except CommandRefused as exc:
         savepoint.rollback()
         return _result(mutation, MutationStatus.REJECTED, exc.code, exc.message_zh, exc.message_en)

@@ -439,7 +439,9 @@ class OrderView(QWidget):
 
     def _fill_header(self, snapshot: OrderSnapshot) -> None:
         order = snapshot.order
-        self.number.setText(order.get("number", ""))
+        self.number.setText(
+            self.tr("待上传（本机受理，尚未上传到中心）") if int(order.get("id") or 0) < 0 else order.get("number", "")
+        )
         self.title.setText(order.get("title", ""))
         clear_layout(self.badges)
         self.badges.addWidget(badge_label(state_label(order["state"]), "#1565c0", solid=True))
