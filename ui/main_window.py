@@ -521,20 +521,19 @@ class MainWindow(QMainWindow):
             self.centre_panel.set_selection([i for i in (self.model.order_id(r) for r in rows) if i is not None])
 
     def _cite_on_intake(self, form: IntakeForm) -> None:
-        """引用知识库… on the intake form's 直接办结, where the form offers its hook (``knowledge_slot`` and
-        ``fill_answer``): the entry's answer and basis fill the answer, its id goes with close_at_once."""
-        slot, fill = getattr(form, "knowledge_slot", None), getattr(form, "fill_answer", None)
-        if slot is None or fill is None:
-            return
+        """引用知识库… in the intake form's 直接办结 (its ``knowledge_slot``), searching for the title and the
+        request as typed: the entry's answer and basis fill the answer (``fill_answer``), its id goes with
+        close_at_once."""
 
         def sentence() -> str:
             return f"{form.title.text()} {form.description.toPlainText()}"
 
         self.intake_cite = KnowledgeButton(self.workspace, self.model.names, sentence, form)
         self.intake_cite.chosen.connect(
-            lambda entry: fill(str(entry.get("answer") or ""), citation(entry), [int(entry["id"])])
+            lambda entry: form.fill_answer(str(entry.get("answer") or ""), citation(entry), [int(entry["id"])])
         )
-        slot.addWidget(self.intake_cite)
+        form.knowledge_slot.addWidget(self.intake_cite)
+        form.knowledge_slot.addStretch(1)
 
     def show_knowledge(self) -> None:
         """Ctrl+K or 工具 → 知识库: the 知识库 tab in front, the cursor in its search box."""

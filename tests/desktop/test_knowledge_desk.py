@@ -218,3 +218,32 @@ def test_the_centres_answer_at_once_cites_an_entry(qtbot: Any, make_workspace: A
     qtbot.waitUntil(lambda: any(r["name"] == "close_at_once" for r in ws.store.outbox(1)), timeout=5000)
     [row] = [r for r in ws.store.outbox(1) if r["name"] == "close_at_once"]
     assert row["args"]["knowledge_entry_ids"] == [5]
+
+
+def test_the_intake_forms_answer_at_once_cites_an_entry(qtbot: Any, make_workspace: Any) -> None:
+    agent = next(u for u in USERS if u.username == "agent")
+    ws = make_workspace(agent)
+    _synced(ws, entry_json(5, SOCIAL), entry_json(1, NOISE))
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    window.show()
+    form = window.intake
+    assert form is not None
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(window.tabs.indexOf(form)).center())
+    ime(form.title, "社保卡丢了")
+    ime(form.description, "市民来电咨询社保卡丢了怎么补办。")
+    form.answer_at_once.setFocus()  # below the fold of the form's scroll area: the keyboard, as an agent does
+    qtbot.keyClick(form.answer_at_once, Qt.Key.Key_Space)
+    assert form.answer_box.isVisible() and window.intake_cite.isVisible()
+    qtbot.mouseClick(window.intake_cite, Qt.MouseButton.LeftButton)
+    picker = window.intake_cite.picker
+    assert picker is not None and not picker.isModal()
+    assert picker.panel.box.text() == "社保卡丢了 市民来电咨询社保卡丢了怎么补办。"  # the call as typed
+    qtbot.waitUntil(lambda: picker.panel.entry is not None and picker.panel.entry["id"] == 5, timeout=5000)
+    qtbot.mouseClick(picker.panel.insert_button, Qt.MouseButton.LeftButton)
+    assert form.answer.toPlainText() == SOCIAL["answer"]
+    assert form.basis.text() == "人力资源和社会保障部《社会保障卡管理办法》（人社部发〔2019〕1号）第十二条"
+    form.kind.setCurrentIndex(form.kind.findData("consultation"))
+    body, problem, _where = form._answer()  # what Ctrl+Shift+Enter queues with the intake
+    assert problem == "" and body is not None and body["knowledge_entry_ids"] == [5]
