@@ -996,7 +996,6 @@ EN: dict[str, str] = {
     ),
     "没有找到匹配的条目。试试换个说法，或只输入关键词。": "No matching entry. Try other words, or keywords only.",
     "标准答复": "Standard answer",
-    "政策依据": "Policy basis",
     "文件名称": "Document",
     "文号": "Number",
     "条款": "Article",
