@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from api_client import CaseDeskClient
-from api_client.errors import ApiError, Cancelled, NotFound, Offline, Rejected, ServerError, Unauthorized
+from api_client.errors import ApiError, Cancelled, Forbidden, NotFound, Offline, Rejected, ServerError, Unauthorized
 from api_client.pages import pages_ahead
 from casework.sync import Mutation, MutationResult, MutationStatus, PushRequest
 from offline.blobcache import BlobCache
@@ -330,14 +330,15 @@ class SyncEngine:
     def _pull_knowledge(self, report: SyncReport, cancel: threading.Event | None) -> None:
         """The knowledge base after the orders, page by page from the saved cursor: published entries
         and the department's own drafts, the reply templates, and the entries no longer visible to drop.
-        A server without a knowledge base (404) leaves the desk's copy as it is."""
+        A server without a knowledge base (404), or one that keeps it from this user (403), leaves the
+        desk's copy as it is."""
         pages = 0
         while True:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             try:
                 page = self.client.knowledge_sync(self.store.knowledge_cursor(), self.knowledge_limit)
-            except NotFound:
+            except (NotFound, Forbidden):  # a server without a knowledge base, or none for this user
                 return
             data = page.model_dump(mode="json")
             self.store.apply_knowledge(data)

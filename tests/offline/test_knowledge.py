@@ -6,10 +6,16 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from casework.knowledge import score
+from api_client.errors import NotFound
+from api_client.pages import PulledPage
+from casework.knowledge import KnowledgePage, score
+from casework.sync import PushRequest, PushResponse
 from offline import SCHEMA_VERSION, Store, open_store
+from offline.blobcache import BlobCache
 from offline.knowledge import is_expired
+from offline.sync import SyncEngine
 from tests.fixtures.knowledge import NOISE, RENOVATION, SOCIAL_CARD, entry_json, page_json, template_json
 
 
@@ -49,6 +55,7 @@ def test_pages_replace_entries_drop_the_removed_and_keep_the_cursor(store: Store
     edited = entry_json(1, {**NOISE, "title": "夜间广场舞音响扰民"}, version=2)
     store.apply_knowledge(page_json([edited], "k2", removed=[2]))
     assert store.knowledge_cursor() == "k2" and store.knowledge_count() == 2
+    assert [t["title"] for t in store.reply_templates()] == ["开头"]
     assert store.knowledge_entry(1)["version"] == 2  # type: ignore[index]
     assert store.knowledge_entry(2) is None
     assert store.search_knowledge("社保卡丢了怎么补办") == []  # gone from the index with it
@@ -96,3 +103,54 @@ def test_a_reset_page_starts_the_copy_again(store: Store) -> None:
     store.apply_knowledge({**page_json([entry_json(2, SOCIAL_CARD)], "k9"), "reset": True})
     assert store.knowledge_count() == 1 and store.knowledge_cursor() == "k9"
     assert store.search_knowledge("广场舞噪音") == []
+
+
+class _Server:
+    """The server's side of a sync round: no orders, the knowledge base in pages of one entry."""
+
+    def __init__(self, pages: dict[str | None, dict[str, Any]] | None = None) -> None:
+        self.pages = pages
+        self.asked: list[str | None] = []
+        self.user = object()
+
+    def push(self, request: PushRequest) -> PushResponse:
+        return PushResponse(results=[])
+
+    def pull_page(self, cursor: Any, limit: int) -> PulledPage:
+        return PulledPage(changes=[], cursor=cursor or "c1", has_more=False, reset=False)
+
+    def knowledge_sync(self, cursor: str | None, limit: int) -> KnowledgePage:
+        self.asked.append(cursor)
+        if self.pages is None:
+            raise NotFound()
+        return KnowledgePage.model_validate(self.pages[cursor or None])
+
+    def departments(self) -> list[Any]:
+        return []
+
+    users = categories = departments
+
+
+def test_the_sync_round_pulls_the_knowledge_base_page_by_page(store: Store, tmp_path: Path) -> None:
+    pages = {
+        None: page_json([entry_json(1, NOISE)], "k1", more=True),
+        "k1": page_json([entry_json(2, SOCIAL_CARD)], "k2", templates=[template_json(1, "开头", "{称呼}您好！")]),
+        "k2": page_json([], "k3", removed=[1]),
+        "k3": page_json([], "k3"),
+    }
+    server = _Server(pages)
+    engine = SyncEngine(store, server, BlobCache(tmp_path / "blobs"))  # type: ignore[arg-type]
+    report = engine.sync()
+    assert report.ok and report.knowledge == 3 and server.asked == [None, "k1"]
+    assert store.knowledge_cursor() == "k2" and store.knowledge_count() == 2
+    assert [t["title"] for t in store.reply_templates()] == ["开头"]
+    report = engine.sync()  # the next round: from the cursor, the removal
+    assert report.ok and report.knowledge == 1 and server.asked[-1] == "k2"
+    assert store.knowledge_entry(1) is None and store.knowledge_count() == 1
+    assert not engine.sync().knowledge  # nothing new: an idle round, as far as the knowledge base goes
+
+
+def test_a_server_without_a_knowledge_base_leaves_the_copy(store: Store, tmp_path: Path) -> None:
+    _three(store)
+    report = SyncEngine(store, _Server(None), BlobCache(tmp_path / "blobs")).sync()  # type: ignore[arg-type]
+    assert report.ok and report.knowledge == 0 and store.knowledge_count() == 3
