@@ -139,6 +139,7 @@ class Workspace(QObject):
     item_state = Signal(object)  # ItemUpdate
     progress = Signal(object)  # Progress of the running round
     marks_changed = Signal(object)  # order ids whose 新 or 草稿 marker changed (opened; a draft kept or dropped)
+    knowledge_changed = Signal()  # a sync brought knowledge entries or reply templates (or dropped some)
 
     def __init__(
         self,
@@ -497,6 +498,8 @@ class Workspace(QObject):
         self._syncing = False
         first = not self.first_sync_reported
         self.first_sync_reported = True
+        if report.knowledge:
+            self.knowledge_changed.emit()
         if report.polled and report.idle and not first and before == (self._online, self._error is None, False):
             return  # an idle poll: nothing for the window to redo
         if first or not report.idle:

@@ -19,7 +19,14 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.schema import CreateIndex
 
 from offline.atrest import fsync_dir, sqlcipher_key_pragma
-from offline.models import ORDERS_FTS_DDL, metadata
+from offline.models import (
+    KNOWLEDGE_FTS_DDL,
+    KNOWLEDGE_PAIRS_DDL,
+    KNOWLEDGE_PAIRS_VOCAB_DDL,
+    KNOWLEDGE_VOCAB_DDL,
+    ORDERS_FTS_DDL,
+    metadata,
+)
 
 if TYPE_CHECKING:
     from offline.store import Store
@@ -27,7 +34,7 @@ if TYPE_CHECKING:
 #: Stored in ``PRAGMA user_version``; a file written by a newer client is not touched.
 SCHEMA_VERSION = 6
 #: The last version that changed the shape of the cached server copies: a file older than this has its
-#: cache dropped and downloaded again; newer steps only add tables (5: drafts).
+#: cache dropped and downloaded again; newer steps only add tables (5: drafts; 6: the knowledge base).
 CACHE_VERSION = 4
 
 
@@ -139,6 +146,10 @@ def _migrate(engine: Engine, path: str | Path) -> None:
             for index in table.indexes:
                 conn.execute(CreateIndex(index, if_not_exists=True))
         conn.exec_driver_sql(ORDERS_FTS_DDL)
+        conn.exec_driver_sql(KNOWLEDGE_FTS_DDL)
+        conn.exec_driver_sql(KNOWLEDGE_VOCAB_DDL)
+        conn.exec_driver_sql(KNOWLEDGE_PAIRS_DDL)
+        conn.exec_driver_sql(KNOWLEDGE_PAIRS_VOCAB_DDL)
         if 0 < found < CACHE_VERSION:
             # The cached server copies changed shape (2: list columns; 3: local copy only when edited; 4: search text):
             # drop the cache and its cursor so the next sync downloads it again. The outbox and the

@@ -149,9 +149,47 @@ directory = Table(
     Column("json", JSON, nullable=False),
 )
 
+# The knowledge base (知识库) as synced from ``GET /knowledge/sync``: published entries and drafts of the
+# user's own department, each the server's KnowledgeEntry as JSON; a few columns copied out of it for
+# the search's filters. Replaced wholesale by each page's copy; never edited on the desk.
+knowledge_entries = Table(
+    "knowledge_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("department_id", Integer),
+    Column("expires_on", String(10)),  # the policy basis's expiry date (ISO), NULL: none
+    Column("json", JSON, nullable=False),
+)
+
+# The reply templates (答复模板) the user may use: their department's and the city-wide ones.
+knowledge_templates = Table(
+    "knowledge_templates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("department_id", Integer),  # NULL: city-wide
+    Column("json", JSON, nullable=False),
+)
+
 #: Full-text search over what the user sees (trigram: Chinese has no spaces to split words on).
 #: Kept in step with ``orders.local_json`` by the store; rowid is the order id.
 ORDERS_FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS orders_fts USING fts5("
     "number, title, description, address, citizen, tokenize='trigram')"
 )
+
+#: The knowledge entries' text, trigram-indexed like the orders; rowid is the entry id.
+KNOWLEDGE_FTS_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5("
+    "title, questions, answer, keywords, basis, tokenize='trigram')"
+)
+#: Two-character words (噪音, 装修: most Chinese words) are below what trigrams can find: the title,
+#: questions and keywords are also indexed cut into their overlapping character pairs ("装修 修噪 噪音"),
+#: for a sentence whose three-character parts find too little. rowid is the entry id.
+KNOWLEDGE_PAIRS_DDL = "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_pairs USING fts5(pairs)"
+KNOWLEDGE_PAIRS_VOCAB_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_pairs_vocab USING fts5vocab(knowledge_pairs, 'row')"
+)
+#: How many entries hold each trigram (the search asks for a sentence's rarest ones).
+KNOWLEDGE_VOCAB_DDL = "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_vocab USING fts5vocab(knowledge_fts, 'row')"

@@ -49,7 +49,7 @@ from casework.sync import (
     mutation_args,
     text_base,
 )
-from offline import search
+from offline import knowledge, search
 from offline.effects import apply_mutation, provisional_order
 from offline.facts import actor_from_json, actor_to_json, facts_from
 from offline.models import (
@@ -766,6 +766,37 @@ class Store:
         with self._engine.connect() as conn:
             found = _get_state(conn, f"measures:{month}")
         return json.loads(found) if found else None
+
+    # --- the knowledge base (知识库) -----------------------------------------------------------------
+
+    def knowledge_cursor(self) -> str | None:
+        """The cursor of the last applied ``GET /knowledge/sync`` page (None: nothing synced yet)."""
+        with self._engine.connect() as conn:
+            return _get_state(conn, "knowledge_cursor")
+
+    def apply_knowledge(self, page: dict[str, Any]) -> None:
+        """Apply one KnowledgePage (as JSON) and save its cursor, in one transaction."""
+        with self._engine.begin() as conn:
+            knowledge.apply_page(conn, page)
+            _set_state(conn, "knowledge_cursor", str(page.get("cursor") or ""))
+
+    def search_knowledge(self, sentence: str, limit: int = 20) -> list[dict[str, Any]]:
+        """The synced entries best matching a citizen's sentence (see :func:`offline.knowledge.search`)."""
+        with self._engine.connect() as conn:
+            return knowledge.search(conn, sentence, limit)
+
+    def knowledge_entry(self, entry_id: int) -> dict[str, Any] | None:
+        with self._engine.connect() as conn:
+            return knowledge.entry(conn, entry_id)
+
+    def knowledge_count(self) -> int:
+        with self._engine.connect() as conn:
+            return knowledge.count(conn)
+
+    def reply_templates(self) -> list[dict[str, Any]]:
+        """The synced reply templates: the user's department's first, then the city-wide ones."""
+        with self._engine.connect() as conn:
+            return knowledge.templates(conn)
 
     # --- internals -----------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from api_client import CaseDeskClient
-from api_client.errors import ApiError, Cancelled, Offline, Rejected, ServerError, Unauthorized
+from api_client.errors import ApiError, Cancelled, Forbidden, NotFound, Offline, Rejected, ServerError, Unauthorized
 from api_client.pages import pages_ahead
 from casework.sync import Mutation, MutationResult, MutationStatus, PushRequest
 from offline.blobcache import BlobCache
@@ -35,6 +35,7 @@ class Phase(StrEnum):
     UPLOAD = "upload"
     PUSH = "push"
     PULL = "pull"
+    KNOWLEDGE = "knowledge"
     DIRECTORY = "directory"
 
 
@@ -79,6 +80,7 @@ class SyncReport:
     rejected: int = 0
     held: int = 0
     pulled: int = 0
+    knowledge: int = 0  # knowledge entries and reply templates received or dropped
     reset: bool = False
     error: ApiError | None = None
     polled: bool = False  # a pull-only poll (:meth:`SyncEngine.poll`), not a full round
@@ -90,7 +92,7 @@ class SyncReport:
     @property
     def idle(self) -> bool:
         """Nothing happened: an answered poll or round that sent, received and changed nothing."""
-        return self.ok and not (self.uploaded or self.pushed or self.pulled or self.reset)
+        return self.ok and not (self.uploaded or self.pushed or self.pulled or self.knowledge or self.reset)
 
 
 @dataclass
@@ -127,6 +129,8 @@ PUSH_BYTES = 512 * 1024
 
 #: Orders per pull page.
 PULL_LIMIT = 500
+#: Knowledge entries per ``GET /knowledge/sync`` page.
+KNOWLEDGE_LIMIT = 500
 
 
 class SyncEngine:
@@ -149,6 +153,7 @@ class SyncEngine:
         self.observers = list(observers)
         self.batch = batch
         self.pull_limit = pull_limit
+        self.knowledge_limit = KNOWLEDGE_LIMIT
         #: The next pull page is asked for while one is applied (False: one at a time).
         self.pull_ahead = True
         self.backoff = backoff or Backoff()
@@ -173,6 +178,7 @@ class SyncEngine:
                 blocked = self._upload(report, cancel, flush)
                 self._push(report, blocked, cancel, flush)
                 self._pull(report, cancel)
+                self._pull_knowledge(report, cancel)
                 self._refresh_directory(report.reset)
             except ApiError as exc:  # offline, signed out, cancelled, or anything else the server said:
                 report.error = exc  # the round ends, the outbox stays, the loop goes on
@@ -320,6 +326,29 @@ class SyncEngine:
                 report.pulled += len(page.changes)
                 report.reset |= page.reset
                 self._progress(Progress(Phase.PULL, report.pulled, report.pulled + (1 if page.has_more else 0)))
+
+    def _pull_knowledge(self, report: SyncReport, cancel: threading.Event | None) -> None:
+        """The knowledge base after the orders, page by page from the saved cursor: published entries
+        and the department's own drafts, the reply templates, and the entries no longer visible to drop.
+        A server without a knowledge base (404), or one that keeps it from this user (403), leaves the
+        desk's copy as it is."""
+        pages = 0
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            try:
+                page = self.client.knowledge_sync(self.store.knowledge_cursor(), self.knowledge_limit)
+            except (NotFound, Forbidden):  # a server without a knowledge base, or none for this user
+                return
+            data = page.model_dump(mode="json")
+            self.store.apply_knowledge(data)
+            report.knowledge += sum(
+                len(data.get(k) or []) for k in ("entries", "removed_entry_ids", "templates", "removed_template_ids")
+            )
+            pages += 1
+            self._progress(Progress(Phase.KNOWLEDGE, pages, pages + (1 if data.get("more") else 0)))
+            if not data.get("more"):
+                return
 
     def _refresh_directory(self, force: bool) -> None:
         """Names for display: once per engine (a session), and again after a reset."""

@@ -27,12 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casework.knowledge import MAX_CITED
 from casework.lifecycle import Command
 from casework.order import CallbackOutcome
 from casework.sla import Complexity
+from desktop import knowledge
 from desktop.centre import dispatch_category, dispatch_suggestion
 from desktop.workspace import Workspace
 from ui.errors import error_text
+from ui.knowledge import KnowledgeButton
 from ui.labels import (
     Names,
     callback_outcome_label,
@@ -119,8 +122,13 @@ class CentrePanel(QWidget):
         self.answer_button = QPushButton(self.tr("直接办结"))
         self.answer_button.clicked.connect(self._close_at_once)
         answer_form = QFormLayout(self.answer_box)
+        # 引用知识库…: the answer and its basis from the knowledge base; the entries go with the command.
+        self.cited: list[int] = []
+        self.cite = KnowledgeButton(workspace, names, lambda: str((self.order or {}).get("title") or ""), self)
+        self.cite.chosen.connect(self._cite)
         answer_form.addRow(self.tr("答复"), self.answer)
         answer_form.addRow(self.tr("依据"), self.basis)
+        answer_form.addRow(self.cite)
         answer_form.addRow(self.answer_button)
 
         # --- 裁定: a department's 退单 or 延期 ---
@@ -257,6 +265,7 @@ class CentrePanel(QWidget):
         if changed:
             self.answer.clear()
             self.basis.clear()
+            self.cited = []
         self._ruling = (
             Command.RULE_RETURN
             if Command.RULE_RETURN.value in allowed
@@ -530,8 +539,21 @@ class CentrePanel(QWidget):
             self.message.setText(self.tr("直接办结：请填写答复内容"))
             self.answer.setFocus()
             return
-        body = {"reply": reply, "basis": self.basis.text().strip()}
+        body: dict[str, Any] = {"reply": reply, "basis": self.basis.text().strip()}
+        if self.cited:
+            body["knowledge_entry_ids"] = list(self.cited)
         self._record(Command.CLOSE_AT_ONCE, body, self.tr("已直接办结"), typed=(self.answer, self.basis))
+
+    def _cite(self, entry: dict[str, Any]) -> None:
+        """An entry from the knowledge base: its answer at the cursor, its basis added, its id cited."""
+        self.answer.insertPlainText(str(entry.get("answer") or ""))
+        citation = knowledge.citation(entry)
+        basis = self.basis.text().strip()
+        if citation and citation not in basis:
+            self.basis.setText(f"{basis}；{citation}" if basis else citation)
+        if entry["id"] not in self.cited and len(self.cited) < MAX_CITED:
+            self.cited.append(int(entry["id"]))
+        self.answer.setFocus()
 
     def _record_callback(self) -> None:
         outcome = self.outcome.currentData()

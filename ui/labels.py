@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor
 from casework import vocabulary
 from casework.cohandling import CoStatus
 from casework.deadlines import SHANGHAI as CITY_ZONE
+from casework.knowledge import EntryStatus
 from casework.lifecycle import Command
 from casework.order import (
     CallbackOutcome,
@@ -106,6 +107,9 @@ def extension_status_label(status: str) -> str:
 def co_status_label(status: str) -> str:
     """A co-department's part (协办): 待协办签收, 协办中, 已反馈意见, 已免除."""
     return _named(CoStatus, status)
+def entry_status_label(status: str) -> str:
+    """A knowledge entry's status: 草稿 / 已发布 / 已失效."""
+    return _named(EntryStatus, status)
 
 
 def work_list_label(work_list: str) -> str:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from casework.roles import CENTRE_ROLES, Role
+from desktop.knowledge import citation
 from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
 from ui.admin import AdminArea
@@ -43,6 +44,7 @@ from ui.centre_panel import CentrePanel
 from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
 from ui.intake import IntakeForm
+from ui.knowledge import KnowledgeButton, KnowledgePanel
 from ui.labels import (
     CITY_ZONE,
     local_time,
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
         if user.role in CENTRE_ROLES:  # the centre takes calls: 受理 beside the work lists
             self.intake = IntakeForm(workspace, self.model.names)
             self.intake.saved.connect(lambda _id: self._refresh_timer.start())
+            self._cite_on_intake(self.intake)
             self.tabs.insertTab(1, self.intake, self.tr("受理"))
             self.centre_panel = CentrePanel(workspace, self.model.names)
             self.order_view.loaded.connect(self.centre_panel.show_order)
@@ -193,6 +196,9 @@ class MainWindow(QMainWindow):
             self.centre_board = CentreBoard(workspace, self.model.names)
             self.centre_board.open_order.connect(self._show_from_elsewhere)
             self.tabs.insertTab(2, self.centre_board, self.tr("值班看板"))
+        # 知识库 for every role: answers and policy bases, searched on the desk (offline too).
+        self.knowledge = KnowledgePanel(workspace, self.model.names)
+        self.tabs.addTab(self.knowledge, self.tr("知识库"))
         self.tabs.currentChanged.connect(self._on_tab)
         self.admin_area: AdminArea | None = None
         if user.role.value == "admin":  # an administrator's work is here (they see no orders)
@@ -424,8 +430,11 @@ class MainWindow(QMainWindow):
         sync = QAction(self.tr("立即同步"), self)
         sync.setShortcut(QKeySequence(Qt.Key.Key_F5))
         sync.triggered.connect(self.workspace.sync_now)
-        self.addActions([find, sync])
-        self.find_action, self.sync_action = find, sync
+        knowledge = QAction(self.tr("知识库"), self)
+        knowledge.setShortcut(QKeySequence("Ctrl+K"))
+        knowledge.triggered.connect(self.show_knowledge)
+        self.addActions([find, sync, knowledge])
+        self.find_action, self.sync_action, self.knowledge_action = find, sync, knowledge
         self.list_actions: list[QAction] = []
         for number, work_list in enumerate(self.lists[:9], start=1):
             action = QAction(work_list_label(work_list), self)
@@ -539,6 +548,26 @@ class MainWindow(QMainWindow):
         if self.centre_panel is not None:
             rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
             self.centre_panel.set_selection([i for i in (self.model.order_id(r) for r in rows) if i is not None])
+
+    def _cite_on_intake(self, form: IntakeForm) -> None:
+        """引用知识库… in the intake form's 直接办结 (its ``knowledge_slot``), searching for the title and the
+        request as typed: the entry's answer and basis fill the answer (``fill_answer``), its id goes with
+        close_at_once."""
+
+        def sentence() -> str:
+            return f"{form.title.text()} {form.description.toPlainText()}"
+
+        self.intake_cite = KnowledgeButton(self.workspace, self.model.names, sentence, form)
+        self.intake_cite.chosen.connect(
+            lambda entry: form.fill_answer(str(entry.get("answer") or ""), citation(entry), [int(entry["id"])])
+        )
+        form.knowledge_slot.addWidget(self.intake_cite)
+        form.knowledge_slot.addStretch(1)
+
+    def show_knowledge(self) -> None:
+        """Ctrl+K or 工具 → 知识库: the 知识库 tab in front, the cursor in its search box."""
+        self.tabs.setCurrentWidget(self.knowledge)
+        self.knowledge.focus_search()
 
     def _on_tab(self, index: int) -> None:
         """The list's filters stand in the toolbar only while the list is in front (they filter nothing else)."""

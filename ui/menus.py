@@ -74,6 +74,7 @@ class WindowMenus(QObject):
         self.tools_menu = bar.addMenu(self.tr("工具(&T)"))
         self.tools_menu.addAction(window.sync_action)
         self.tools_menu.addAction(window.find_action)
+        self.tools_menu.addAction(window.knowledge_action)
         self.tools_menu.addSeparator()
         self.change_password = self._add(self.tools_menu, self.tr("更改密码…"), self.show_change_password)
         self.preferences = self._add(self.tools_menu, self.tr("首选项…"), self.show_preferences, QKeySequence("Ctrl+,"))

@@ -1021,6 +1021,52 @@ EN: dict[str, str] = {
     ),
     "吊销设备": "Revoke device",
     "已吊销该设备": "Device revoked",
+    # --- 知识库 on the desk (ui/knowledge.py, the reply editor, 直接办结) ---
+    "知识库": "Knowledge base",
+    "知识库 — 插入答复和依据": "Knowledge base — insert an answer and its basis",
+    "输入市民的原话或关键词，查找知识库（Ctrl+K）": (
+        "Type the citizen's words or keywords to search the knowledge base (Ctrl+K)"
+    ),
+    "输入市民的原话或关键词，查找答复口径和政策依据。": (
+        "Type the citizen's words or keywords to find the standard answer and its policy basis."
+    ),
+    "知识库尚未同步到本机：联网同步后即可离线查找。": (
+        "The knowledge base has not reached this PC yet: after a sync online it can be searched offline."
+    ),
+    "没有找到匹配的条目。试试换个说法，或只输入关键词。": "No matching entry. Try other words, or keywords only.",
+    "标准答复": "Standard answer",
+    "文件名称": "Document",
+    "文号": "Number",
+    "条款": "Article",
+    "发文机关": "Issued by",
+    "有效期": "In force",
+    "%1 起": "from %1",
+    "，至 %1": " to %1",
+    "%1 · 第%2版 · %3": "%1 · version %2 · %3",
+    "已失效：政策依据已过有效期或已废止，引用前请核实。": (
+        "Expired: the policy basis is no longer in force or was repealed; check before citing it."
+    ),
+    "草稿：尚未经中心发布，仅供本单位参考。": (
+        "Draft: not yet published by the centre; for your department's reference only."
+    ),
+    "复制答复": "Copy answer",
+    "插入答复和依据": "Insert answer and basis",
+    "条目已失效": "Entry expired",
+    "「%1」已失效：其政策依据已过有效期或已废止。仍要插入吗？": (
+        "“%1” has expired: its policy basis is no longer in force or was repealed. Insert it anyway?"
+    ),
+    "仍然插入": "Insert anyway",
+    "引用知识库…": "Cite knowledge base…",
+    "从知识库插入答复口径和政策依据": "Insert a standard answer and its policy basis from the knowledge base",
+    "从知识库插入答复口径和政策依据（Ctrl+Shift+K）": (
+        "Insert a standard answer and its policy basis from the knowledge base (Ctrl+Shift+K)"
+    ),
+    "引用知识库：%1": "Cited from the knowledge base: %1",
+    "答复模板": "Reply templates",
+    "插入本单位的答复模板（工单编号、称呼、日期自动填入）": (
+        "Insert one of your department's reply templates (order number, form of address and dates filled in)"
+    ),
+    "%1（全市通用）": "%1 (city-wide)",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.

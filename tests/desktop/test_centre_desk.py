@@ -600,7 +600,9 @@ def test_answer_at_once_from_the_intake_form_offline(qtbot: Any, tmp_path: Path,
         form.answer_at_once.setFocus()  # Tab from the request text reaches it
         QTest.keyClick(form.answer_at_once, Qt.Key.Key_Space)
         assert form.answer_box.isVisible()
-        assert form.knowledge_slot.count() == 0  # the knowledge base's picker goes here (not built here)
+        assert (
+            form.knowledge_slot.itemAt(0).widget() is window.intake_cite
+        )  # 引用知识库… (tests/desktop/test_knowledge_desk.py)
         ime(form.answer, "请携带出生医学证明和父母户口簿到派出所办理。")
         qtbot.mouseClick(form.close_button, Qt.MouseButton.LeftButton)
         assert "政策依据" in form.answer_problem.text()  # no basis: said beside it, nothing stored

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from api_client import PulledPage
+from casework.knowledge import KnowledgePage
 from casework.lifecycle import Command
 from casework.schemas import AddNoteBody, OnsiteCheckBody, SaveDraftBody, SignBody
 from casework.sync import MutationStatus, PushRequest, PushResponse
@@ -161,6 +162,9 @@ class _Client:
 
     def pull_page(self, cursor: Any, limit: int) -> PulledPage:
         return PulledPage(changes=[], cursor=cursor or "c1", has_more=False, reset=False)
+
+    def knowledge_sync(self, cursor: Any, limit: int) -> KnowledgePage:
+        return KnowledgePage(entries=[], templates=[], removed_entry_ids=[], cursor=cursor or "k1", more=False)
 
     def departments(self) -> list[Any]:
         return []

@@ -22,10 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from casework.cohandling import CoStatus
+from casework.knowledge import MAX_CITED, render_template
 from casework.lifecycle import Command
+from desktop import knowledge
 from desktop.workspace import REPLY_DRAFT, Workspace
 from ui.actions import record_command, restored_note
 from ui.errors import present_error
+from ui.knowledge import KnowledgePicker
 from ui.labels import (
     Names,
     local_time,
@@ -78,13 +81,34 @@ class ReplyEditor(QWidget):
         self.result.addItem(self.tr("请选择办理结果"), "")
         for code in RESULT_CODES:
             self.result.addItem(result_label(code), code)
+        self.names: Names | None = None
+        self.templates: list[dict[str, Any]] = []  # the synced reply templates (答复模板)
+        self.cited: list[dict[str, Any]] = []  # knowledge entries inserted into this reply: {"id", "title"}
+        self.picker: KnowledgePicker | None = None
         self.phrases = QToolButton()
-        self.phrases.setText(self.tr("常用语"))
+        self.phrases.setObjectName("reply_templates")
+        self.phrases.setText(self.tr("答复模板"))
+        self.phrases.setToolTip(self.tr("插入本单位的答复模板（工单编号、称呼、日期自动填入）"))
         self.phrases.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.phrases)
-        for phrase in self.phrase_templates():
-            menu.addAction(phrase, lambda p=phrase: self.insert_phrase(p))
+        menu.aboutToShow.connect(self._fill_templates)
         self.phrases.setMenu(menu)
+        self._fill_templates()
+        self.cite = QPushButton(self.tr("引用知识库…"))
+        self.cite.setObjectName("cite_knowledge")
+        self.cite.setToolTip(self.tr("从知识库插入答复口径和政策依据（Ctrl+Shift+K）"))
+        self.cite.clicked.connect(self.open_knowledge)
+        QShortcut(QKeySequence("Ctrl+Shift+K"), self, activated=self.open_knowledge).setContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        self.cited_note = QLabel()
+        self.cited_note.setObjectName("cited_note")
+        self.cited_note.setTextFormat(Qt.TextFormat.PlainText)  # entry titles: people's text
+        self.cited_note.setWordWrap(True)
+        self.cited_note.setStyleSheet("color: #1565c0;")
+        self.cited_note.hide()
+        knowledge.templates(workspace, self._templates_read, owner=self)
+        workspace.knowledge_changed.connect(lambda: knowledge.templates(workspace, self._templates_read, owner=self))
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText(self.tr("答复内容（将反馈给市民）"))
         self.basis = QLineEdit()
@@ -120,6 +144,7 @@ class ReplyEditor(QWidget):
         top.addWidget(QLabel(self.tr("办理结果")))
         top.addWidget(self.result)
         top.addStretch(1)
+        top.addWidget(self.cite)
         top.addWidget(self.phrases)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -134,11 +159,13 @@ class ReplyEditor(QWidget):
         basis.addWidget(QLabel(self.tr("答复依据")))
         basis.addWidget(self.basis, 1)
         layout.addLayout(basis)
+        layout.addWidget(self.cited_note)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         layout.addWidget(self.history)
 
     def phrase_templates(self) -> list[str]:
+        """The phrases offered before any reply template has reached this desk (a first sync offline)."""
         return [
             self.tr("您好！关于您反映的问题，"),
             self.tr("经现场核实，"),
@@ -153,6 +180,67 @@ class ReplyEditor(QWidget):
     def insert_phrase(self, phrase: str) -> None:
         self.text.insertPlainText(phrase)
         self.text.setFocus()
+
+    # --- templates and the knowledge base --------------------------------------------------------------
+
+    def _templates_read(self, templates: list[dict[str, Any]]) -> None:
+        self.templates = templates
+        self._fill_templates()
+
+    def _fill_templates(self) -> None:
+        """The menu: the synced templates (the department's, then the city's), filled in for the order in
+        view; the built-in phrases while none has been synced."""
+        menu = self.phrases.menu()
+        menu.clear()
+        if not self.templates:
+            for phrase in self.phrase_templates():
+                menu.addAction(phrase, lambda p=phrase: self.insert_phrase(p))
+            return
+        values = knowledge.reply_values(self.order or {})
+        for template in self.templates:
+            title = str(template.get("title") or "")
+            if template.get("department_id") is None:
+                title = self.tr("%1（全市通用）").replace("%1", title)
+            action = menu.addAction(title.replace("&", "&&"))
+            body = render_template(str(template.get("body") or ""), values)
+            action.setToolTip(body)
+            action.triggered.connect(lambda _=False, b=body: self.insert_phrase(b))
+        menu.setToolTipsVisible(True)
+
+    def open_knowledge(self) -> KnowledgePicker | None:
+        """引用知识库…: the knowledge base in its own window, searching for the order's title; the entry chosen
+        is inserted (:meth:`cite_entry`)."""
+        if not self.cite.isEnabled() or self.order is None or self.names is None:
+            return None
+        if self.picker is not None:
+            self.picker.close()
+        picker = KnowledgePicker(self.workspace, self.names, str(self.order.get("title") or ""), self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.chosen.connect(self.cite_entry)
+        picker.destroyed.connect(lambda: setattr(self, "picker", None))
+        self.picker = picker
+        picker.show()  # beside the editor, not modal: the order stays readable
+        return picker
+
+    def cite_entry(self, entry: dict[str, Any]) -> None:
+        """Insert the entry's answer at the cursor, add its basis to 答复依据, and remember it as cited."""
+        if not self.writable():
+            return
+        self.text.insertPlainText(str(entry.get("answer") or ""))
+        citation = knowledge.citation(entry)
+        basis = self.basis.text().strip()
+        if citation and citation not in basis:
+            self.basis.setText(f"{basis}；{citation}" if basis else citation)
+        if all(c["id"] != entry["id"] for c in self.cited) and len(self.cited) < MAX_CITED:
+            self.cited.append({"id": int(entry["id"]), "title": str(entry.get("title") or "")})
+        self._show_cited()
+        self.text.setFocus()
+        self._typed()
+
+    def _show_cited(self) -> None:
+        titles = "、".join(c["title"] for c in self.cited)
+        self.cited_note.setText(self.tr("引用知识库：%1").replace("%1", titles) if self.cited else "")
+        self.cited_note.setVisible(bool(self.cited))
 
     # --- state ---------------------------------------------------------------------------------------
 
@@ -177,9 +265,13 @@ class ReplyEditor(QWidget):
         """Show ``order``'s draft (or last reply); ``unsaved`` is what the user typed before and keeps;
         ``kept`` is the order's local draft (``Store.draft``), restored when nothing newer is typed."""
         same = self.order is not None and order is not None and self.order["id"] == order["id"]
+        self.names = names
         if not same:
             self._keep_timer.stop()
             self._restored = ""
+            self.cited = list((kept or {}).get("content", {}).get("knowledge_entries") or []) if kept else []
+            if self.picker is not None:
+                self.picker.close()
         keep = self.values() if same and self.is_dirty() else unsaved
         self.order = order
         order = order or {}
@@ -207,6 +299,8 @@ class ReplyEditor(QWidget):
             widget.setReadOnly(not writable)
         self.result.setEnabled(writable)
         self.phrases.setEnabled(writable)
+        self.cite.setEnabled(writable)
+        self._show_cited()
         self.save.setEnabled(Command.SAVE_DRAFT.value in allowed)
         self.submit.setEnabled(Command.SUBMIT_REPLY.value in allowed)
         self.error.hide()
@@ -274,7 +368,9 @@ class ReplyEditor(QWidget):
             return False
         if self.values() != self._baseline:  # typed (if the order went read-only meanwhile, typed before)
             text, code, basis = self.values()
-            values = {"text": text, "result_code": code, "basis": basis}
+            values: dict[str, Any] = {"text": text, "result_code": code, "basis": basis}
+            if self.cited:
+                values["knowledge_entries"] = self.cited
             self.workspace.keep_draft(self.order["id"], REPLY_DRAFT, values)
             self._kept = True
         elif self._kept and self.writable():
@@ -314,7 +410,10 @@ class ReplyEditor(QWidget):
         if not code:
             self._error(self.tr("请选择办理结果。"))
             return
-        self._record(Command.SUBMIT_REPLY, {"text": text, "result_code": code, "basis": basis})
+        body: dict[str, Any] = {"text": text, "result_code": code, "basis": basis}
+        if self.cited:  # the order records which entries the reply used (counted on the server)
+            body["knowledge_entry_ids"] = [c["id"] for c in self.cited]
+        self._record(Command.SUBMIT_REPLY, body)
 
     def _error(self, text: str) -> None:
         self.error.setText(text)
@@ -330,6 +429,9 @@ class ReplyEditor(QWidget):
 
         def done() -> None:
             self._baseline = self.values()  # stored: no longer unsaved, even before the reload
+            if command is Command.SUBMIT_REPLY:
+                self.cited = []
+                self._show_cited()
             self._kept = False
             self._restored = ""
             self.recorded.emit(command.value)
