@@ -22,6 +22,7 @@ class Refusal(StrEnum):
     UNSATISFIED_CALLBACK = "unsatisfied_callback"
     CLOSE_REASON_REQUIRED = "close_reason_required"
     DEPARTMENT_REQUIRED = "department_required"
+    NOT_SUPERVISED = "not_supervised"
 
 
 _MESSAGES: dict[Refusal, tuple[str, str]] = {
@@ -72,6 +73,10 @@ _MESSAGES: dict[Refusal, tuple[str, str]] = {
     Refusal.DEPARTMENT_REQUIRED: (
         "请指定承办单位",
         "A responsible department is required",
+    ),
+    Refusal.NOT_SUPERVISED: (
+        "该工单未被督办，无需督办反馈",
+        "The order is not under supervision: there is no 督办 to answer",
     ),
 }
 

@@ -44,6 +44,7 @@ class Command(StrEnum):
     SUPERVISE = "supervise"
     REMIND = "remind"
     MARK_AUDITED = "mark_audited"  # a city leader's monthly audit (全审核): seen and found in order
+    SUPERVISION_FEEDBACK = "supervision_feedback"  # 督办反馈: the lead department's progress report on a 督办
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class OrderFacts:
     extension_pending: bool = False
     callback_attempts: int = 0  # in this round (since the reply, or the latest 重办)
     last_callback_outcome: CallbackOutcome | None = None
+    supervised: bool = False  # under 督办: the lead department answers it with 督办反馈
 
     @property
     def current_review_level(self) -> ReviewLevel | None:
@@ -164,6 +166,7 @@ RULES: dict[Command, Rule] = {
     Command.SUPERVISE: Rule(_WORKING, _overseer, "centre, leaders over it"),
     Command.REMIND: Rule(_WORKING - {_S.REPLIED}, _overseer, "centre, leaders over it"),
     Command.MARK_AUDITED: Rule(frozenset({_S.REPLIED, _S.CLOSED}), _leader_over, "city leaders over it"),
+    Command.SUPERVISION_FEEDBACK: Rule(_WORKING, _lead, "lead staff, on a supervised order"),
 }
 
 
@@ -226,6 +229,8 @@ def _guard_refusal(command: Command, actor: Actor, facts: OrderFacts, now: datet
         return Refusal.CALLBACK_SETTLED, f"outcome: {facts.last_callback_outcome}"
     if command is Command.CLOSE:
         return close_refusal(actor, facts)
+    if command is Command.SUPERVISION_FEEDBACK and not facts.supervised:
+        return Refusal.NOT_SUPERVISED, ""
     return None
 
 

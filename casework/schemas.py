@@ -456,6 +456,12 @@ class MarkAuditedBody(VersionedBody):
     comment: Text = ""
 
 
+class SupervisionFeedbackBody(VersionedBody):
+    """督办反馈: the lead department's progress report answering a 督办 (the issuer is told)."""
+
+    note: RequiredText
+
+
 #: The body each command takes; the server builds one endpoint per entry.
 COMMAND_BODIES: dict[Command, type[Wire]] = {
     Command.DISPATCH: DispatchBody,
@@ -480,6 +486,7 @@ COMMAND_BODIES: dict[Command, type[Wire]] = {
     Command.SUPERVISE: SuperviseBody,
     Command.REMIND: RemindBody,
     Command.MARK_AUDITED: MarkAuditedBody,
+    Command.SUPERVISION_FEEDBACK: SupervisionFeedbackBody,
 }
 
 
@@ -643,9 +650,9 @@ class CallbackView(Wire):
 
 
 class SupervisionView(Wire):
-    """A 督办 or 催办 issued on the order: by whom, when, and what was asked."""
+    """A 督办 or 催办 issued on the order, or the department's 督办反馈: by whom, when, and what was said."""
 
-    kind: Literal["supervise", "remind"]
+    kind: Literal["supervise", "remind", "supervision_feedback"]
     actor_id: int | None
     note: str
     at: datetime

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from casework.lifecycle import Command
+from casework.notifications import DeadlineKind, NotificationKind
 from casework.order import (
     CallbackOutcome,
     Channel,
@@ -152,6 +153,7 @@ _COMMANDS: dict[str, Name] = {
     Command.INVALIDATE: Name("作废", "Invalidate"),
     Command.MERGE: Name("合并", "Merge"),
     Command.MARK_AUDITED: Name("审核无误", "Audited"),
+    Command.SUPERVISION_FEEDBACK: Name("督办反馈", "Supervision feedback"),
 }
 #: Three lists are named after the state their orders are in, with the state's words.
 _WORK_LISTS: dict[str, Name] = {
@@ -167,6 +169,22 @@ _WORK_LISTS: dict[str, Name] = {
     WorkList.TO_RULE: Name("待裁定", "Rulings"),
     WorkList.TO_CALL_BACK: Name("待回访", "To call back"),
     WorkList.ALL: Name("全部工单", "All orders"),
+    WorkList.WARNINGS: Name("预警", "Warnings"),
+    WorkList.SUPERVISED: Name("督办", "Supervised"),
+}
+
+_NOTIFICATION_KINDS: dict[str, Name] = {
+    NotificationKind.DEADLINE_WARNING: Name("临期预警", "Deadline warning"),
+    NotificationKind.OVERDUE: Name("超期预警", "Overdue"),
+    NotificationKind.SUPERVISE: Name("督办", "Supervision"),
+    NotificationKind.REMIND: Name("催办", "Reminder"),
+    NotificationKind.SUPERVISION_FEEDBACK: Name("督办反馈", "Supervision feedback"),
+}
+_DEADLINE_KINDS: dict[str, Name] = {
+    DeadlineKind.SIGN: Name("签收时限", "Sign-by"),
+    DeadlineKind.ONSITE: Name("现场核查时限", "On-site by"),
+    DeadlineKind.REPLY: Name("答复时限", "Reply by"),
+    DeadlineKind.EXTENSION: Name("延期后答复时限", "Extended reply by"),
 }
 
 #: Each named enum's table, member → name. Tables are per enum: ``Role.SECTION_CHIEF`` and
@@ -187,6 +205,8 @@ NAMES: Mapping[type[StrEnum], Mapping[str, Name]] = {
     ReviewLevel: _REVIEW_LEVELS,
     Command: _COMMANDS,
     WorkList: _WORK_LISTS,
+    NotificationKind: _NOTIFICATION_KINDS,
+    DeadlineKind: _DEADLINE_KINDS,
 }
 
 

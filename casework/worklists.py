@@ -26,3 +26,6 @@ class WorkList(StrEnum):
     TO_RULE = "to_rule"  # 待裁定: a department's 退单 or 延期 request waiting for the centre's ruling
     TO_CALL_BACK = "to_call_back"  # 待回访: replied orders to call back (and close or send back)
     ALL = "all"
+    # Warnings and supervision (every desk):
+    WARNINGS = "warnings"  # 预警: open orders near or past the deadline in force
+    SUPERVISED = "supervised"  # 督办: open orders under 督办 or 催办

@@ -35,6 +35,7 @@ def facts_from(order: dict[str, Any]) -> OrderFacts:
         extension_pending=bool(extension and extension.get("status") == "pending"),
         callback_attempts=len(callbacks),
         last_callback_outcome=CallbackOutcome(callbacks[-1]["outcome"]) if callbacks else None,
+        supervised=bool(order.get("supervised")),
     )
 
 

@@ -7,6 +7,7 @@ from server.models.calendar import CalendarDayRow, CalendarYear
 from server.models.devices import Device
 from server.models.measures import MeasureFact, MeasureTracker
 from server.models.meta import ServerInstance
+from server.models.notifications import Notification
 from server.models.orders import (
     CallbackRecord,
     Category,
@@ -39,6 +40,7 @@ __all__ = [
     "MeasureFact",
     "MeasureTracker",
     "Note",
+    "Notification",
     "OnsiteCheck",
     "Order",
     "OrderAccess",

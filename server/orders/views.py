@@ -56,6 +56,7 @@ def facts_of(order: Order, co_department_ids: Iterable[int] | None = None) -> Or
         extension_pending=order.extension_status == "pending",
         callback_attempts=order.callback_attempts,
         last_callback_outcome=CallbackOutcome(order.last_callback_outcome) if order.last_callback_outcome else None,
+        supervised=bool(order.supervised),
     )
 
 
@@ -195,7 +196,12 @@ def detail_fields(
     ]
 
 
-_FROM_THE_AUDIT = [Command.MARK_AUDITED.value, Command.SUPERVISE.value, Command.REMIND.value]
+_FROM_THE_AUDIT = [
+    Command.MARK_AUDITED.value,
+    Command.SUPERVISE.value,
+    Command.REMIND.value,
+    Command.SUPERVISION_FEEDBACK.value,
+]
 
 
 def _detail(
