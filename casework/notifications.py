@@ -49,6 +49,7 @@ class NotificationView(Wire):
     lead_minutes: int | None = Field(default=None, description="A warning: how long before the deadline")
     level: int = Field(default=0, description="An overdue order's escalation: 0 staff, 1 head, 2 city leader")
     actor_id: int | None = Field(default=None, description="Who issued it (督办, 催办, 督办反馈); none for warnings")
+    actor_name: str = ""
     text: str = ""
     created_at: datetime
     read_at: datetime | None = None

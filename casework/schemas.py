@@ -654,6 +654,7 @@ class SupervisionView(Wire):
 
     kind: Literal["supervise", "remind", "supervision_feedback"]
     actor_id: int | None
+    actor_name: str = ""
     note: str
     at: datetime
 

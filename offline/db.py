@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from offline.store import Store
 
 #: Stored in ``PRAGMA user_version``; a file written by a newer client is not touched.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: The last version that changed the shape of the cached server copies: a file older than this has its
-#: cache dropped and downloaded again; newer steps only add tables (5: drafts).
+#: cache dropped and downloaded again; newer steps only add tables (5: drafts; 6: notifications).
 CACHE_VERSION = 4
 
 

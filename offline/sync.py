@@ -82,6 +82,7 @@ class SyncReport:
     reset: bool = False
     error: ApiError | None = None
     polled: bool = False  # a pull-only poll (:meth:`SyncEngine.poll`), not a full round
+    notified: int = 0  # notifications that arrived (deadline warnings, 督办 …)
 
     @property
     def ok(self) -> bool:
@@ -90,7 +91,7 @@ class SyncReport:
     @property
     def idle(self) -> bool:
         """Nothing happened: an answered poll or round that sent, received and changed nothing."""
-        return self.ok and not (self.uploaded or self.pushed or self.pulled or self.reset)
+        return self.ok and not (self.uploaded or self.pushed or self.pulled or self.reset or self.notified)
 
 
 @dataclass
@@ -173,6 +174,7 @@ class SyncEngine:
                 blocked = self._upload(report, cancel, flush)
                 self._push(report, blocked, cancel, flush)
                 self._pull(report, cancel)
+                self._notifications(report)
                 self._refresh_directory(report.reset)
             except ApiError as exc:  # offline, signed out, cancelled, or anything else the server said:
                 report.error = exc  # the round ends, the outbox stays, the loop goes on
@@ -186,6 +188,7 @@ class SyncEngine:
         with self._lock:
             try:
                 self._pull(report, cancel)
+                self._notifications(report)
             except ApiError as exc:
                 report.error = exc
         return report
@@ -315,6 +318,23 @@ class SyncEngine:
                 report.pulled += len(page.changes)
                 report.reset |= page.reset
                 self._progress(Progress(Phase.PULL, report.pulled, report.pulled + (1 if page.has_more else 0)))
+
+    def _notifications(self, report: SyncReport) -> None:
+        """Tell the server which notifications were read here, then fetch the ones this desk has not
+        seen (all it missed while it was off: they are stored on the server)."""
+        fetch = getattr(self.client, "notifications", None)  # the tests' stand-in clients have none
+        if fetch is None:
+            return
+        reads = self.store.reads_to_send()
+        for start in range(0, len(reads), 1000):
+            self.client.mark_notifications_read(reads[start : start + 1000])
+        if reads:
+            self.store.reads_sent(reads)
+        while True:
+            page = fetch(after=self.store.notification_cursor())
+            report.notified += self.store.add_notifications(page.notifications)
+            if not page.has_more or not page.notifications:
+                break
 
     def _refresh_directory(self, force: bool) -> None:
         """Names for display: once per engine (a session), and again after a reset."""

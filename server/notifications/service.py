@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from casework.lifecycle import Command
 from casework.notifications import (
@@ -87,7 +87,7 @@ class Recipients:
             )
         ):
             table = self.chiefs if role == Role.SECTION_CHIEF.value else self.heads
-            table.setdefault(department_id, []).append(user_id)
+            table.setdefault(department_id or 0, []).append(user_id)
         for user_id, department_id in session.execute(
             select(User.id, leader_portfolio.c.department_id)
             .join(leader_portfolio, leader_portfolio.c.user_id == User.id)
@@ -235,9 +235,11 @@ def issued(session: Session, order: Order, command: Command, actor_id: int, text
 
 def page(session: Session, user_id: int, *, after: int = 0, unread: bool | None = None) -> NotificationPage:
     """The user's notifications with an id above ``after``, oldest first (at most :data:`PAGE`)."""
+    issuer = aliased(User)
     query = (
-        select(Notification, Order.number, Order.title)
+        select(Notification, Order.number, Order.title, issuer.name)
         .outerjoin(Order, Order.id == Notification.order_id)
+        .outerjoin(issuer, issuer.id == Notification.actor_id)
         .where(Notification.user_id == user_id, Notification.id > after)
         .order_by(Notification.id)
         .limit(PAGE + 1)
@@ -257,19 +259,20 @@ def page(session: Session, user_id: int, *, after: int = 0, unread: bool | None 
     )
 
 
-def _view(row: Row[Any]) -> NotificationView:
-    n: Notification = row[0]
+def _view(row: Row[Notification, str, str, str]) -> NotificationView:
+    n, number, title, issuer = row.tuple()
     return NotificationView(
         id=n.id,
         kind=NotificationKind(n.kind),
         order_id=n.order_id,
-        order_number=row[1] or "",
-        order_title=row[2] or "",
+        order_number=number or "",
+        order_title=title or "",
         deadline=DeadlineKind(n.deadline) if n.deadline else None,
         due_at=n.due_at,
         lead_minutes=n.lead_minutes,
         level=n.level,
         actor_id=n.actor_id,
+        actor_name=issuer or "",
         text=n.text,
         created_at=n.created_at,
         read_at=n.read_at,

@@ -33,6 +33,7 @@ from server.models import (
     Order,
     ReplyVersion,
     ReviewRecord,
+    User,
     order_co_departments,
 )
 
@@ -176,6 +177,7 @@ def detail_fields(
         else:
             entry = {"kind": row.action, "actor_id": row.actor_id, "note": given.get("note", ""), "at": row.at}
             supervision.setdefault(row.order_id, []).append(entry)
+    _name_issuers(session, supervision)
     return [
         _detail(
             order,
@@ -194,6 +196,17 @@ def detail_fields(
         )
         for order in orders
     ]
+
+
+def _name_issuers(session: Session, supervision: dict[int, list[dict[str, Any]]]) -> None:
+    """督办 comes from leaders and the centre, whom a department's desk has no names for: name them."""
+    ids = {e["actor_id"] for entries in supervision.values() for e in entries if e["actor_id"] is not None}
+    if not ids:
+        return
+    names = {user_id: name for user_id, name in session.execute(select(User.id, User.name).where(User.id.in_(ids)))}
+    for entries in supervision.values():
+        for entry in entries:
+            entry["actor_name"] = names.get(entry["actor_id"], "")
 
 
 _FROM_THE_AUDIT = [
