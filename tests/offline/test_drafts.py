@@ -75,7 +75,7 @@ def _old_profile(path: Path, version: int) -> None:
 
 
 def test_a_version_4_profile_gains_drafts_and_keeps_its_outbox_and_cache(store_path: Path) -> None:
-    assert SCHEMA_VERSION == 5 and CACHE_VERSION == 4
+    assert SCHEMA_VERSION >= 5 and CACHE_VERSION == 4  # later versions only add tables
     _old_profile(store_path, 4)
     store = open_store(store_path)
     assert [r["name"] for r in store.outbox()] == ["sign"]  # the user's unsent work

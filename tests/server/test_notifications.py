@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -109,6 +113,27 @@ def test_the_warning_lead_times_come_from_the_settings(api: Api, app: FastAPI, s
     assert _pass(app, four_hours, sign_by - timedelta(hours=5)) == 0
     assert _pass(app, four_hours, sign_by - timedelta(hours=3)) == 1
     assert _of(api, order["id"]) == {"zj_chief": [("deadline_warning", "sign", 240, 0)]}
+
+
+def test_python_m_server_warn_runs_one_pass_at_the_time_given(api: Api, settings: Settings) -> None:
+    sign_by = parse_time(api.dispatched("ZJJ")["deadlines"]["sign_by"])
+    assert sign_by is not None
+    env = {**os.environ, "CASEDESK_DATABASE_URL": settings.effective_database_url}
+    env["CASEDESK_DATA_DIR"] = str(settings.data_dir)
+    at = (sign_by - timedelta(hours=1)).astimezone(SHANGHAI).isoformat()
+
+    def warn_at(moment: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "server", "warn", "--at", moment]
+        root = Path(__file__).resolve().parents[2]
+        return subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, timeout=120)
+
+    first, again = warn_at(at), warn_at(at)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().endswith(": 1 notifications stored")
+    assert again.stdout.strip().endswith(": 0 notifications stored")
+    naive = warn_at("2026-11-24T09:00:00")
+    assert naive.returncode != 0 and "time zone" in naive.stderr
+    assert [n["lead_minutes"] for n in _mine(api, "zj_chief")] == [120]
 
 
 def test_supervise_and_remind_reach_the_departments_people_and_feedback_reaches_the_issuer(api: Api) -> None:
