@@ -183,12 +183,15 @@ class SyncEngine:
     def poll(self, cancel: threading.Event | None = None) -> SyncReport:
         """Pull only: what changed on the server since the cursor. An empty delta costs the server a
         few milliseconds, so this can run every few seconds; the outbox goes with full rounds (and at
-        once on :meth:`wake`)."""
+        once on :meth:`wake`). Notifications are fetched when the pull brought something (a 督办
+        changes its order), else with the next full round."""
         report = SyncReport(polled=True)
         with self._lock:
             try:
                 self._pull(report, cancel)
-                self._notifications(report)
+                if report.pulled or self.store.reads_to_send():
+                    # 督办, 催办 and 督办反馈 change their order too; warnings wait for the next full round.
+                    self._notifications(report)
             except ApiError as exc:
                 report.error = exc
         return report

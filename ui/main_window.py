@@ -258,12 +258,14 @@ class MainWindow(QMainWindow):
         self.sync_button.setToolTip(self.tr("立即与中心同步（F5）"))
         self.sync_button.clicked.connect(self.workspace.sync_now)
         bar.addWidget(self.sync_button)
+        # The bell sits in the menu bar's corner: the toolbar keeps its room at 1366 px.
         self.bell = QToolButton()
         self.bell.setObjectName("notification_bell")
         self.bell.setText(self.tr("通知"))
         self.bell.setToolTip(self.tr("预警、督办、催办和督办反馈"))
+        self.bell.setAutoRaise(True)
         self.bell.clicked.connect(lambda: self.tabs.setCurrentWidget(self.notices))
-        bar.addWidget(self.bell)
+        self.menuBar().setCornerWidget(self.bell, Qt.Corner.TopRightCorner)
 
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,9 +39,8 @@ def _lead(minutes: int | None) -> str:
 
 def notification_text(n: dict[str, Any], names: Names) -> str:
     """What the notification says, in the UI's language (plain text: the issuer's words are data)."""
-    tr = QCoreApplication.translate
     order = (
-        tr("Notifications", "工单 %1「%2」")
+        QCoreApplication.translate("Notifications", "工单 %1「%2」")
         .replace("%1", n.get("order_number") or "")
         .replace("%2", n.get("order_title") or "")
     )
@@ -50,7 +49,7 @@ def notification_text(n: dict[str, Any], names: Names) -> str:
     kind = n.get("kind")
     if kind == "deadline_warning":
         return (
-            tr("Notifications", "%1的%2将于 %3 到期（提前%4提醒）")
+            QCoreApplication.translate("Notifications", "%1的%2将于 %3 到期（提前%4提醒）")
             .replace("%1", order)
             .replace("%2", deadline)
             .replace("%3", due)
@@ -58,20 +57,25 @@ def notification_text(n: dict[str, Any], names: Names) -> str:
         )
     if kind == "overdue":
         level = int(n.get("level") or 0)
-        text = tr("Notifications", "%1已超过%2（%3）").replace("%1", order).replace("%2", deadline).replace("%3", due)
+        text = (
+            QCoreApplication.translate("Notifications", "%1已超过%2（%3）")
+            .replace("%1", order)
+            .replace("%2", deadline)
+            .replace("%3", due)
+        )
         if level == 1:
-            text += tr("Notifications", "，请单位负责人督促办理")
+            text += QCoreApplication.translate("Notifications", "，请单位负责人督促办理")
         elif level >= 2:
-            text += tr("Notifications", "，已报市分管领导")
+            text += QCoreApplication.translate("Notifications", "，已报市分管领导")
         return text
     who = n.get("actor_name") or names.user(n.get("actor_id"))
     words = n.get("text") or ""
     if kind == "supervision_feedback":
-        template = tr("Notifications", "%1 对%2的督办反馈：%3")
+        template = QCoreApplication.translate("Notifications", "%1 对%2的督办反馈：%3")
     elif kind == "remind":
-        template = tr("Notifications", "%1 催办%2：%3")
+        template = QCoreApplication.translate("Notifications", "%1 催办%2：%3")
     else:
-        template = tr("Notifications", "%1 督办%2：%3")
+        template = QCoreApplication.translate("Notifications", "%1 督办%2：%3")
     return template.replace("%1", who).replace("%2", order).replace("%3", words).rstrip("：: ")
 
 
@@ -112,9 +116,13 @@ class NotificationPanel(QWidget):
         hint = QLabel(self.tr("双击一条通知打开其工单"))
         hint.setStyleSheet("color: #777;")
         layout.addWidget(hint)
+        # Bound methods of this widget: the connections go with it (a lambda would outlive it).
         workspace.notified.connect(self.refresh)
         workspace.notifications_changed.connect(self.refresh)
-        workspace.changed.connect(lambda _ids: self.refresh())
+        workspace.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, _order_ids: object) -> None:
         self.refresh()
 
     def refresh(self) -> None:
@@ -163,11 +171,13 @@ class NotificationPanel(QWidget):
             self.open_order.emit(int(order_id))
 
 
-class Announcer:
+class Announcer(QObject):
     """Tells the user of notifications that arrived: the tray (with a sound) where there is one, the
-    status bar and the taskbar always. Never modal, never blocking."""
+    status bar and the taskbar always. Never modal, never blocking. A child of the window: it goes
+    with it, and so does its connection to the workspace."""
 
     def __init__(self, window: QMainWindow, workspace: Workspace, tray: QSystemTrayIcon | None) -> None:
+        super().__init__(window)
         self.window, self.workspace, self.tray = window, workspace, tray
         self.announced: list[str] = []  # what was said, newest last (for the status bar and tests)
         workspace.notified.connect(self.announce)
@@ -182,13 +192,12 @@ class Announcer:
         if not notifications:
             return
         names = Names(directory)
-        tr = QCoreApplication.translate
         latest = notification_text(notifications[-1], names)
         if len(notifications) == 1:
             title = notification_kind_label(notifications[-1].get("kind", ""))
             message = latest
         else:
-            title = tr("Notifications", "%1 条新通知").replace("%1", str(len(notifications)))
+            title = QCoreApplication.translate("Notifications", "%1 条新通知").replace("%1", str(len(notifications)))
             message = latest
         self.announced.append(message)
         urgent = any(n.get("kind") in ("overdue", "supervise") for n in notifications)
@@ -196,6 +205,6 @@ class Announcer:
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, message, icon, 10_000)
         QApplication.beep()
-        shown = tr("Notifications", "%1：%2").replace("%1", title).replace("%2", message)
+        shown = QCoreApplication.translate("Notifications", "%1：%2").replace("%1", title).replace("%2", message)
         self.window.statusBar().showMessage(shown if len(notifications) > 1 else message, 15_000)
         QApplication.alert(self.window)
