@@ -35,6 +35,7 @@ from casework.knowledge import (
 )
 from casework.lifecycle import Command
 from casework.measures import DepartmentMeasures, HotIssue, Ranking
+from casework.notifications import MarkRead, NotificationPage
 from casework.schemas import (
     API_VERSION,
     COMMAND_BODIES,
@@ -225,6 +226,15 @@ class CaseDeskClient:
     def centre_board(self, day: str | None = None) -> CentreBoard:
         """The supervisor's board of ``day`` (YYYY-MM-DD; default today in Beijing)."""
         return self._get("/centre/board", CentreBoard, params={"date": day} if day else None)
+
+    def notifications(self, after: int = 0) -> NotificationPage:
+        """The user's notifications with an id above ``after`` (``GET /notifications``), oldest first."""
+        return self._get("/notifications", NotificationPage, params={"after": after})
+
+    def mark_notifications_read(self, ids: list[int]) -> NotificationPage:
+        """Mark these of the user's notifications read on the server (others' ids are ignored)."""
+        response = self.auth.request("POST", "/notifications/read", json=MarkRead(ids=ids).model_dump(mode="json"))
+        return read_model(response, NotificationPage)  # type: ignore[no-any-return]
 
     # --- writing ----------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ class Refusal(StrEnum):
     CO_ALREADY_ANSWERED = "co_already_answered"
     NO_CO_HANDLING_OUTSTANDING = "no_co_handling_outstanding"
     ALREADY_HANDLING = "already_handling"
+    NOT_SUPERVISED = "not_supervised"
 
 
 _MESSAGES: dict[Refusal, tuple[str, str]] = {
@@ -109,6 +110,9 @@ _MESSAGES: dict[Refusal, tuple[str, str]] = {
     Refusal.ALREADY_HANDLING: (
         "该单位已是本工单的主办或协办单位",
         "That department already leads or co-handles the order",
+    Refusal.NOT_SUPERVISED: (
+        "该工单未被督办，无需督办反馈",
+        "The order is not under supervision: there is no 督办 to answer",
     ),
 }
 

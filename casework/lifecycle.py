@@ -50,6 +50,7 @@ class Command(StrEnum):
     SUBMIT_CO_OPINION = "submit_co_opinion"  # 提交协办意见: its findings and answer for its part
     WAIVE_CO_HANDLING = "waive_co_handling"  # 免除协办: the centre releases a part, with a reason
     ADD_CO_DEPARTMENT = "add_co_department"  # 增加协办单位: the centre or a city leader (会商), after dispatch
+    SUPERVISION_FEEDBACK = "supervision_feedback"  # 督办反馈: the lead department's progress report on a 督办
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class OrderFacts:
     callback_attempts: int = 0  # in this round (since the reply, or the latest 重办)
     last_callback_outcome: CallbackOutcome | None = None
     co_parts: tuple[CoPart, ...] = ()  # each co-department's part (协办), where one is recorded
+    supervised: bool = False  # under 督办: the lead department answers it with 督办反馈
 
     @property
     def current_review_level(self) -> ReviewLevel | None:
@@ -187,6 +189,7 @@ RULES: dict[Command, Rule] = {
     Command.SUBMIT_CO_OPINION: Rule(_CO_WORKING, _co_staff, "co-department staff"),
     Command.WAIVE_CO_HANDLING: Rule(_CO_WORKING, _centre, "centre"),
     Command.ADD_CO_DEPARTMENT: Rule(_CO_WORKING, _overseer, "centre, leaders over it"),
+    Command.SUPERVISION_FEEDBACK: Rule(_WORKING, _lead, "lead staff, on a supervised order"),
 }
 
 
@@ -249,6 +252,8 @@ def _guard_refusal(command: Command, actor: Actor, facts: OrderFacts, now: datet
         return Refusal.CALLBACK_SETTLED, f"outcome: {facts.last_callback_outcome}"
     if command is Command.CLOSE:
         return close_refusal(actor, facts)
+    if command is Command.SUPERVISION_FEEDBACK and not facts.supervised:
+        return Refusal.NOT_SUPERVISED, ""
     return _co_refusal(command, actor, facts)
 
 

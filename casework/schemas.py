@@ -487,6 +487,10 @@ class AddCoDepartmentBody(VersionedBody):
 
     department_id: Id
     reason: Text = ""
+class SupervisionFeedbackBody(VersionedBody):
+    """督办反馈: the lead department's progress report answering a 督办 (the issuer is told)."""
+
+    note: RequiredText
 
 
 #: The body each command takes; the server builds one endpoint per entry.
@@ -517,6 +521,7 @@ COMMAND_BODIES: dict[Command, type[Wire]] = {
     Command.SUBMIT_CO_OPINION: CoOpinionBody,
     Command.WAIVE_CO_HANDLING: WaiveCoHandlingBody,
     Command.ADD_CO_DEPARTMENT: AddCoDepartmentBody,
+    Command.SUPERVISION_FEEDBACK: SupervisionFeedbackBody,
 }
 
 
@@ -688,10 +693,11 @@ class CallbackView(Wire):
 
 
 class SupervisionView(Wire):
-    """A 督办 or 催办 issued on the order: by whom, when, and what was asked."""
+    """A 督办 or 催办 issued on the order, or the department's 督办反馈: by whom, when, and what was said."""
 
-    kind: Literal["supervise", "remind"]
+    kind: Literal["supervise", "remind", "supervision_feedback"]
     actor_id: int | None
+    actor_name: str = ""
     note: str
     at: datetime
 

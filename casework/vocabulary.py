@@ -20,6 +20,7 @@ from typing import NamedTuple
 from casework.cohandling import CoStatus
 from casework.knowledge import EntryStatus
 from casework.lifecycle import Command
+from casework.notifications import DeadlineKind, NotificationKind
 from casework.order import (
     CallbackOutcome,
     Channel,
@@ -166,6 +167,7 @@ _CO_STATUSES: dict[str, Name] = {
     CoStatus.SIGNED: Name("协办中", "Co-handling"),
     CoStatus.ANSWERED: Name("已反馈意见", "Opinion given"),
     CoStatus.WAIVED: Name("已免除", "Waived"),
+    Command.SUPERVISION_FEEDBACK: Name("督办反馈", "Supervision feedback"),
 }
 #: Three lists are named after the state their orders are in, with the state's words.
 _ENTRY_STATUSES: dict[str, Name] = {
@@ -187,6 +189,22 @@ _WORK_LISTS: dict[str, Name] = {
     WorkList.TO_CALL_BACK: Name("待回访", "To call back"),
     WorkList.CO_HANDLING: Name("协办", "Co-handling"),
     WorkList.ALL: Name("全部工单", "All orders"),
+    WorkList.WARNINGS: Name("预警", "Warnings"),
+    WorkList.SUPERVISED: Name("督办", "Supervised"),
+}
+
+_NOTIFICATION_KINDS: dict[str, Name] = {
+    NotificationKind.DEADLINE_WARNING: Name("临期预警", "Deadline warning"),
+    NotificationKind.OVERDUE: Name("超期预警", "Overdue"),
+    NotificationKind.SUPERVISE: Name("督办", "Supervision"),
+    NotificationKind.REMIND: Name("催办", "Reminder"),
+    NotificationKind.SUPERVISION_FEEDBACK: Name("督办反馈", "Supervision feedback"),
+}
+_DEADLINE_KINDS: dict[str, Name] = {
+    DeadlineKind.SIGN: Name("签收时限", "Sign-by"),
+    DeadlineKind.ONSITE: Name("现场核查时限", "On-site by"),
+    DeadlineKind.REPLY: Name("答复时限", "Reply by"),
+    DeadlineKind.EXTENSION: Name("延期后答复时限", "Extended reply by"),
 }
 
 #: Each named enum's table, member → name. Tables are per enum: ``Role.SECTION_CHIEF`` and
@@ -209,6 +227,8 @@ NAMES: Mapping[type[StrEnum], Mapping[str, Name]] = {
     WorkList: _WORK_LISTS,
     CoStatus: _CO_STATUSES,
     EntryStatus: _ENTRY_STATUSES,
+    NotificationKind: _NOTIFICATION_KINDS,
+    DeadlineKind: _DEADLINE_KINDS,
 }
 
 

@@ -28,3 +28,6 @@ class WorkList(StrEnum):
     # A co-handling department's list: orders where its own part (协办) waits for it to sign or answer.
     CO_HANDLING = "co_handling"  # 协办
     ALL = "all"
+    # Warnings and supervision (every desk):
+    WARNINGS = "warnings"  # 预警: open orders near or past the deadline in force
+    SUPERVISED = "supervised"  # 督办: open orders under 督办 or 催办

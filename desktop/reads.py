@@ -176,6 +176,19 @@ class Reads:
         """The ids of urgent and very urgent orders waiting for the user's signature."""
         return [r["id"] for r in self.store.rows(urgent_to_sign(self.actor, now), limit=limit)]
 
+    # --- notifications ------------------------------------------------------------------------------
+
+    def notifications(self, limit: int = 200) -> tuple[list[dict[str, Any]], int, Directory]:
+        """The newest notifications (each with its local ``read_at``), how many are unread, and names."""
+        return self.store.notifications(limit), self.store.unread_notifications(), self.directory()
+
+    def unread_notifications(self) -> int:
+        return self.store.unread_notifications()
+
+    def to_announce(self) -> tuple[list[dict[str, Any]], Directory]:
+        """Notifications not shown in the tray yet (now marked shown), with names."""
+        return self.store.to_announce(), self.directory()
+
     def ever_pulled(self) -> bool:
         """The desk has pulled from the server at least once (it has a pull cursor)."""
         return self.store.cursor() is not None

@@ -140,6 +140,8 @@ class Workspace(QObject):
     progress = Signal(object)  # Progress of the running round
     marks_changed = Signal(object)  # order ids whose 新 or 草稿 marker changed (opened; a draft kept or dropped)
     knowledge_changed = Signal()  # a sync brought knowledge entries or reply templates (or dropped some)
+    notified = Signal()  # notifications arrived (deadline warnings, 督办 …): announce them
+    notifications_changed = Signal()  # some were marked read here: counts follow
 
     def __init__(
         self,
@@ -325,6 +327,15 @@ class Workspace(QObject):
 
     # --- drafts: what the user typed and has not stored as a command ---------------------------------
 
+    def mark_notifications_read(self, ids: list[int] | None = None) -> Task:
+        """Mark notifications read on this desk (None: all); the server is told at the next sync."""
+
+        def done(_count: int) -> None:
+            self.notifications_changed.emit()
+            self.engine.wake()
+
+        return self.runner.run(self.store.mark_notifications_read, ids, label="notifications", on_done=done)
+
     def keep_draft(self, order_id: int, key: str, values: dict[str, Any]) -> Task:
         """Keep ``values`` (the fields of the reply editor or a form, by name) on disk (disk lane, so in
         order with the commands the user makes); kept until the command that stores them is recorded.
@@ -504,6 +515,8 @@ class Workspace(QObject):
             return  # an idle poll: nothing for the window to redo
         if first or not report.idle:
             self.changed.emit(set())  # verdicts have announced their orders already; pulls may touch any
+        if report.notified:
+            self.notified.emit()
         self._emit_status()
 
     def _reached(self, reached: bool) -> None:

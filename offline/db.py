@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 #: Stored in ``PRAGMA user_version``; a file written by a newer client is not touched.
 SCHEMA_VERSION = 6
 #: The last version that changed the shape of the cached server copies: a file older than this has its
-#: cache dropped and downloaded again; newer steps only add tables (5: drafts; 6: the knowledge base).
+#: cache dropped and downloaded again; newer steps only add tables (5: drafts; 6: the knowledge base,
+#: notifications and the narrow copy of the searchable text).
 CACHE_VERSION = 4
 
 

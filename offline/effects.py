@@ -209,12 +209,12 @@ def apply_mutation(
         case Command.REOPEN:
             out["callback_attempts"] = 0  # a new round: its reply is called back afresh
             out["reopen_count"] = int(out.get("reopen_count") or 0) + 1
-        case Command.SUPERVISE | Command.REMIND:
+        case Command.SUPERVISE | Command.REMIND | Command.SUPERVISION_FEEDBACK:
             entry = {"kind": name.value, "actor_id": actor.user_id, "note": args.get("note", ""), "at": when}
             out["supervision"] = [*(out.get("supervision") or []), entry]
             if name is Command.SUPERVISE:
                 out["supervised"] = True
-            else:
+            elif name is Command.REMIND:
                 out["reminders"] = int(out.get("reminders") or 0) + 1
         case Command.MARK_AUDITED:
             mark = {"leader_id": actor.user_id, "comment": args.get("comment", ""), "at": when}

@@ -37,6 +37,7 @@ def facts_from(order: dict[str, Any]) -> OrderFacts:
         callback_attempts=len(callbacks),
         last_callback_outcome=CallbackOutcome(callbacks[-1]["outcome"]) if callbacks else None,
         co_parts=tuple(CoPart(p["department_id"], CoStatus(p["status"])) for p in order.get("co_handling") or ()),
+        supervised=bool(order.get("supervised")),
     )
 
 

@@ -174,6 +174,22 @@ knowledge_templates = Table(
 
 #: Full-text search over what the user sees (trigram: Chinese has no spaces to split words on).
 #: Kept in step with ``orders.local_json`` by the store; rowid is the order id.
+notifications = Table(
+    # The user's notifications as the server stored them (deadline warnings, escalation, 督办 …);
+    # read here first, the server told at the next sync (``read_sent``).
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # the server's id
+    Column("kind", String(32), nullable=False),
+    Column("order_id", Integer, index=True),
+    Column("json", JSON, nullable=False),  # casework.notifications.NotificationView
+    Column("due_at", String(40)),  # UTC ISO 8601 as orders.due_at: the deadline a warning speaks of
+    Column("created_at", String(40), nullable=False),
+    Column("read_at", String(40)),
+    Column("read_sent", Boolean, nullable=False, default=True),
+    Column("announced", Boolean, nullable=False, default=False),  # shown in the tray once
+)
+
 ORDERS_FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS orders_fts USING fts5("
     "number, title, description, address, citizen, tokenize='trigram')"

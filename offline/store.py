@@ -57,6 +57,7 @@ from offline.models import (
     directory,
     drafts,
     events,
+    notifications,
     orders,
     outbox,
     seen,
@@ -753,6 +754,82 @@ class Store:
         with self._engine.connect() as conn:
             rows = conn.execute(select(directory.c.json).where(directory.c.kind == kind))
             return sorted((r.json for r in rows), key=lambda d: (d.get("id", 0), d.get("code", "")))
+
+    # --- notifications ---------------------------------------------------------------------------
+
+    def notification_cursor(self) -> int:
+        """The highest notification id on this desk: the next fetch asks for those above it."""
+        with self._engine.connect() as conn:
+            return int(conn.execute(select(func.coalesce(func.max(notifications.c.id), 0))).scalar_one())
+
+    def add_notifications(self, found: Iterable[BaseModel]) -> int:
+        """Keep notifications fetched from the server (a known one keeps its local read state);
+        return how many were new."""
+        rows = []
+        for item in found:
+            data = item.model_dump(mode="json")
+            rows.append(
+                {
+                    "id": data["id"],
+                    "kind": data["kind"],
+                    "order_id": data.get("order_id"),
+                    "json": data,
+                    "due_at": search.utc_text(data.get("due_at")),
+                    "created_at": data["created_at"],
+                    "read_at": data.get("read_at"),
+                    "read_sent": True,
+                    "announced": data.get("read_at") is not None,
+                }
+            )
+        if not rows:
+            return 0
+        with self._engine.begin() as conn:
+            before = conn.execute(select(func.count()).select_from(notifications)).scalar_one()
+            for chunk in _chunks(rows):
+                conn.execute(sqlite_insert(notifications).values(chunk).on_conflict_do_nothing(index_elements=["id"]))
+            after = conn.execute(select(func.count()).select_from(notifications)).scalar_one()
+        return int(after - before)
+
+    def notifications(self, limit: int = 200, unread_only: bool = False) -> list[dict[str, Any]]:
+        """The newest notifications first, each the server's view with the local ``read_at``."""
+        query = select(notifications.c.json, notifications.c.read_at).order_by(notifications.c.id.desc()).limit(limit)
+        if unread_only:
+            query = query.where(notifications.c.read_at.is_(None))
+        with self._engine.connect() as conn:
+            return [{**row.json, "read_at": row.read_at} for row in conn.execute(query)]
+
+    def unread_notifications(self) -> int:
+        with self._engine.connect() as conn:
+            where = notifications.c.read_at.is_(None)
+            return int(conn.execute(select(func.count()).select_from(notifications).where(where)).scalar_one())
+
+    def mark_notifications_read(self, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+        """Mark notifications read here (``ids``; None: all); the server is told at the next sync."""
+        statement = update(notifications).where(notifications.c.read_at.is_(None))
+        if ids is not None:
+            statement = statement.where(notifications.c.id.in_(list(ids)))
+        with self._engine.begin() as conn:
+            done = conn.execute(statement.values(read_at=_utc(now or self._clock()), read_sent=False)).rowcount
+        return int(done or 0)
+
+    def reads_to_send(self) -> list[int]:
+        with self._engine.connect() as conn:
+            where = notifications.c.read_sent.is_(False)
+            return list(conn.execute(select(notifications.c.id).where(where).order_by(notifications.c.id)).scalars())
+
+    def reads_sent(self, ids: Iterable[int]) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(update(notifications).where(notifications.c.id.in_(list(ids))).values(read_sent=True))
+
+    def to_announce(self) -> list[dict[str, Any]]:
+        """Unread notifications not yet shown in the tray, oldest first; marked shown."""
+        with self._engine.begin() as conn:
+            where = and_(notifications.c.announced.is_(False), notifications.c.read_at.is_(None))
+            rows = conn.execute(select(notifications.c.id, notifications.c.json).where(where).order_by("id")).all()
+            if rows:
+                ids = [r.id for r in rows]
+                conn.execute(update(notifications).where(notifications.c.id.in_(ids)).values(announced=True))
+        return [r.json for r in rows]
 
     # --- the server's measures ------------------------------------------------------------------
 

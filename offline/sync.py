@@ -84,6 +84,7 @@ class SyncReport:
     reset: bool = False
     error: ApiError | None = None
     polled: bool = False  # a pull-only poll (:meth:`SyncEngine.poll`), not a full round
+    notified: int = 0  # notifications that arrived (deadline warnings, 督办 …)
 
     @property
     def ok(self) -> bool:
@@ -92,7 +93,9 @@ class SyncReport:
     @property
     def idle(self) -> bool:
         """Nothing happened: an answered poll or round that sent, received and changed nothing."""
-        return self.ok and not (self.uploaded or self.pushed or self.pulled or self.knowledge or self.reset)
+        return self.ok and not (
+            self.uploaded or self.pushed or self.pulled or self.knowledge or self.reset or self.notified
+        )
 
 
 @dataclass
@@ -179,6 +182,7 @@ class SyncEngine:
                 self._push(report, blocked, cancel, flush)
                 self._pull(report, cancel)
                 self._pull_knowledge(report, cancel)
+                self._notifications(report)
                 self._refresh_directory(report.reset)
             except ApiError as exc:  # offline, signed out, cancelled, or anything else the server said:
                 report.error = exc  # the round ends, the outbox stays, the loop goes on
@@ -187,7 +191,8 @@ class SyncEngine:
     def poll(self, cancel: threading.Event | None = None) -> SyncReport:
         """Pull only: what changed on the server since the cursor. An empty delta costs the server a
         few milliseconds, so this can run every few seconds; the outbox goes with full rounds (and at
-        once on :meth:`wake`)."""
+        once on :meth:`wake`). Notifications are fetched when the pull brought something (a 督办
+        changes its order), else with the next full round."""
         report = SyncReport(polled=True)
         with self._lock:
             try:
@@ -196,6 +201,9 @@ class SyncEngine:
                     # a full round resends it (the server answers the same order) and then pulls.
                     self._push(report, set(), cancel)
                 self._pull(report, cancel)
+                if report.pulled or self.store.reads_to_send():
+                    # 督办, 催办 and 督办反馈 change their order too; warnings wait for the next full round.
+                    self._notifications(report)
             except ApiError as exc:
                 report.error = exc
         return report
@@ -349,6 +357,22 @@ class SyncEngine:
             self._progress(Progress(Phase.KNOWLEDGE, pages, pages + (1 if data.get("more") else 0)))
             if not data.get("more"):
                 return
+    def _notifications(self, report: SyncReport) -> None:
+        """Tell the server which notifications were read here, then fetch the ones this desk has not
+        seen (all it missed while it was off: they are stored on the server)."""
+        fetch = getattr(self.client, "notifications", None)  # the tests' stand-in clients have none
+        if fetch is None:
+            return
+        reads = self.store.reads_to_send()
+        for start in range(0, len(reads), 1000):
+            self.client.mark_notifications_read(reads[start : start + 1000])
+        if reads:
+            self.store.reads_sent(reads)
+        while True:
+            page = fetch(after=self.store.notification_cursor())
+            report.notified += self.store.add_notifications(page.notifications)
+            if not page.has_more or not page.notifications:
+                break
 
     def _refresh_directory(self, force: bool) -> None:
         """Names for display: once per engine (a session), and again after a reset."""

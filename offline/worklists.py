@@ -17,7 +17,7 @@ from casework.order import OPEN_STATES
 from casework.roles import Actor, Role
 from casework.worklists import WorkList
 from offline import search
-from offline.models import IN_FLIGHT, drafts, orders, outbox, seen
+from offline.models import IN_FLIGHT, drafts, notifications, orders, outbox, seen
 
 DUE_SOON_WINDOW = timedelta(hours=24)
 
@@ -28,6 +28,25 @@ def _can(command: str) -> ColumnElement[bool]:
 
 def _open() -> ColumnElement[bool]:
     return orders.c.state.in_([s.value for s in OPEN_STATES])
+
+
+#: Notification kinds that put an order in the 预警 list (casework.notifications.NotificationKind).
+WARNING_KINDS = ("deadline_warning", "overdue")
+
+
+def _shown(field: str) -> ColumnElement[Any]:
+    """A field of the order as the user sees it (pending edits included)."""
+    return func.json_extract(func.coalesce(orders.c.local_json, orders.c.server_json), f"$.{field}")
+
+
+def _warned() -> ColumnElement[bool]:
+    """The server warned this user of the deadline the order has now (an on-site warning: while open)."""
+    return orders.c.id.in_(
+        select(notifications.c.order_id).where(
+            notifications.c.kind.in_(WARNING_KINDS),
+            or_(notifications.c.due_at == orders.c.due_at, notifications.c.json["deadline"].as_string() == "onsite"),
+        )
+    )
 
 
 def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement[bool]:
@@ -67,6 +86,10 @@ def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement
         case WorkList.CO_HANDLING:
             # The department's own part waits for it: to sign for, or to give its opinion on.
             return or_(_can("co_sign"), _can("submit_co_opinion"))
+        case WorkList.WARNINGS:
+            return and_(_open(), _warned())
+        case WorkList.SUPERVISED:
+            return and_(_open(), or_(_shown("supervised") == 1, _shown("reminders") > 0))
         case WorkList.ALL:
             return literal(True)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from fastapi import FastAPI, Request
@@ -25,6 +28,8 @@ from server.instance import instance_id
 from server.knowledge.endpoints import router as knowledge_router
 from server.lanes import Admission
 from server.measures.endpoints import router as measures_router
+from server.notifications import service as notifications
+from server.notifications.endpoints import router as notifications_router
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
 from server.review.endpoints import router as review_router
@@ -34,6 +39,8 @@ from server.sync.endpoints import router as sync_router
 from server.uploads.endpoints import router as uploads_router
 
 MAX_JSON_BODY = 1_000_000
+
+log = logging.getLogger("casedesk.server")
 
 
 def _too_large(limit: int) -> JSONResponse:
@@ -104,12 +111,54 @@ class CaseServer(FastAPI):
         return SecurityHeaders(super().build_middleware_stack(), hsts=settings.hsts)
 
 
+async def _warning_passes(app: FastAPI) -> None:
+    """Every ``warning_interval_seconds``, one warning pass (server.notifications.service.warn) on a
+    writing lane like any request: no cron to forget. Idempotent, so several workers may each run it."""
+    settings: Settings = app.state.settings
+
+    def one_pass() -> int:
+        with write_intent(True):
+            session = app.state.session_factory()
+            try:
+                stored = notifications.warn(session, settings, app.state.clock())
+                session.commit()
+                return stored
+            finally:
+                session.close()
+
+    while True:
+        await asyncio.sleep(settings.warning_interval_seconds)
+        try:
+            async with app.state.admission.lane(writes=True) as lane:
+                stored = await lane.run(one_pass)
+            if stored:
+                log.info("warning pass: %d notifications stored", stored)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a busy or unreachable database: the next pass tries again
+            log.exception("warning pass failed")
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    task = asyncio.create_task(_warning_passes(app)) if settings.warning_interval_seconds > 0 else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or get_settings()
     app = CaseServer(
         title="CaseDesk case server",
         version="0.1.0",
         description="The central case server of CaseDesk: 12345 hotline work orders for departments.",
+        lifespan=_lifespan,
     )
     engine = make_engine(
         settings.effective_database_url, pool_size=settings.db_pool_size, pool_timeout=settings.db_queue_timeout_seconds
@@ -142,6 +191,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         screen_router,
         centre_router,
         knowledge_router,
+        notifications_router,
     ):
         app.include_router(router)
 

@@ -1,7 +1,7 @@
 """Command line of the case server.
 
 ``python -m server serve|init-db|create-department|create-user|seed-demo|import|verify-audit|calendar-load|``
-``recompute-measures|bulletin|simulate|backup|restore``
+``recompute-measures|bulletin|simulate|warn|backup|restore``
 """
 
 from __future__ import annotations
@@ -190,6 +190,21 @@ def _bulletin(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _warn(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+
+    from casework.times import parse_time
+    from server.notifications.service import warn
+
+    at: datetime | None = parse_time(args.at) if args.at else utcnow()
+    if at is None or at.tzinfo is None:
+        raise SystemExit("--at needs a time zone, e.g. 2026-11-24T09:00:00+08:00")
+    with migrated_session(settings) as session:
+        stored = warn(session, settings, at)
+    print(f"warning pass at {at.isoformat()}: {stored} notifications stored")
+    return 0
+
+
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from server.ops.backup import backup
     from server.ops.manifest import BackupError
@@ -294,6 +309,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--month", required=True, help="YYYY-MM")
     s.add_argument("--out", default=".", help="directory to write into (default: the current one)")
     s.set_defaults(run=_bulletin)
+
+    s = sub.add_parser("warn", help="one warning pass: store the deadline warnings and escalations due (idempotent)")
+    s.add_argument("--at", help="the moment to judge at, ISO 8601 with a zone (default: now)")
+    s.set_defaults(run=_warn)
 
     s = sub.add_parser(
         "backup", help="copy the database (consistent, while serving) and the blobs into DIR, with a manifest"

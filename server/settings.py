@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     db_queue_limit: int = Field(default=0, ge=0)  # 0: 64 per pooled connection
     db_queue_timeout_seconds: float = Field(default=30.0, gt=0)
     db_reserved_connections: int = Field(default=10, ge=0)  # PostgreSQL: kept free of every worker's pool
+    # Warnings (README "Warnings, 督办 and notifications"): hours before a deadline in force at which
+    # the handler and chief are warned (comma-separated, e.g. "24,2"); an overdue order goes to the
+    # department head at once and to the city leader in charge this many hours later; ``serve``
+    # runs a warning pass every warning_interval_seconds (0: never; `python -m server warn` then).
+    warning_lead_hours: str = "24,2"
+    escalate_to_leader_after_hours: float = Field(default=24.0, ge=0)
+    warning_interval_seconds: float = Field(default=300.0, ge=0)
 
     @property
     def effective_database_url(self) -> str:
@@ -88,6 +95,22 @@ class Settings(BaseSettings):
     @property
     def upload_dir(self) -> Path:
         return self.data_dir / "uploads"
+
+    @property
+    def warning_leads(self) -> list[int]:
+        """The warning lead times in minutes, longest first."""
+        return sorted({round(float(x) * 60) for x in self.warning_lead_hours.split(",") if x.strip()}, reverse=True)
+
+    @field_validator("warning_lead_hours")
+    @classmethod
+    def _lead_hours(cls, value: str) -> str:
+        try:
+            hours = [float(x) for x in value.split(",") if x.strip()]
+        except ValueError:
+            raise ValueError('hours before a deadline, comma-separated, e.g. "24,2"') from None
+        if any(not 0 < h <= 24 * 30 for h in hours):
+            raise ValueError("each lead time is more than 0 and at most 720 hours")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -72,7 +72,10 @@ DESK_COMMANDS: dict[Command, str] = {
     Command.CO_SIGN: "Ctrl+Shift+G",
     Command.SUBMIT_CO_OPINION: "Ctrl+Shift+Y",
     Command.WAIVE_CO_HANDLING: "Ctrl+Shift+W",
-    Command.ADD_CO_DEPARTMENT: "Ctrl+Shift+D",
+    Command.ADD_CO_DEPARTMENT: "Ctrl+Shift+J",  # (D is 督办)
+    Command.SUPERVISE: "Ctrl+Shift+D",  # 督办: the centre, city leaders over the order
+    Command.REMIND: "Ctrl+Shift+U",  # 催办
+    Command.SUPERVISION_FEEDBACK: "Ctrl+Shift+B",  # 督办反馈: the lead department answers a 督办
 }
 
 #: A form's text is kept in the local drafts at most this long after a keystroke (as the reply editor's).
@@ -305,6 +308,31 @@ class NoteDialog(CommandDialog):
         if not text:
             raise ValueError(self.tr("请填写备注内容。"))
         return {"client_id": self.client_id, "text": text}
+
+
+class SupervisionDialog(CommandDialog):
+    """督办 or 催办 with what is required (the department's handler, chief and head are told), or the
+    department's 督办反馈: its progress report, which the one who issued the 督办 is told of."""
+
+    def __init__(self, command: Command, parent: QWidget | None = None) -> None:
+        super().__init__(command, parent)
+        hints = {
+            Command.SUPERVISE: self.tr("督办要求，如：请于3个工作日内解决并报送办理进展"),
+            Command.REMIND: self.tr("催办事项，如：市民再次来电，请尽快联系市民"),
+            Command.SUPERVISION_FEEDBACK: self.tr("目前的办理进展、已采取的措施和预计完成时间"),
+        }
+        self.note = _text_edit(hints.get(command, ""))
+        label = self.tr("办理进展") if command is Command.SUPERVISION_FEEDBACK else self.tr("要求")
+        self.form.addRow(label, self.note)
+        self.keep({"note": self.note})
+
+    def body(self) -> dict[str, Any]:
+        note = self.note.toPlainText().strip()
+        if not note:
+            if self.command is Command.SUPERVISION_FEEDBACK:
+                raise ValueError(self.tr("请填写办理进展。"))
+            raise ValueError(self.tr("请填写督办或催办的要求。"))
+        return {"note": note}
 
 
 class AssignDialog(CommandDialog):
@@ -621,6 +649,8 @@ class ActionBar(QWidget):
                 return CoDepartmentDialog(command, self._co_choices(outstanding=True), parent)
             case Command.ADD_CO_DEPARTMENT:
                 return CoDepartmentDialog(command, self._co_choices(outstanding=False), parent)
+            case Command.SUPERVISE | Command.REMIND | Command.SUPERVISION_FEEDBACK:
+                return SupervisionDialog(command, parent)
             case _:
                 return CommentDialog(command, required=True, parent=parent)
 

@@ -71,8 +71,8 @@ class AuditQueue(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.cellDoubleClicked.connect(lambda row, _: self._open(row))
         self.mark = QPushButton(self.tr("审核无误"))
-        self.mark.setToolTip(self.tr("标记为已审核（Ctrl+Shift+K）"))
-        self.mark.setShortcut("Ctrl+Shift+K")
+        self.mark.setToolTip(self.tr("标记为已审核（Ctrl+Shift+M）"))
+        self.mark.setShortcut("Ctrl+Shift+M")
         self.mark.clicked.connect(lambda: self.mark_selected())  # not clicked(bool) as the comment
         self.reopen = QPushButton(self.tr("批示重办…"))
         self.reopen.clicked.connect(lambda: self.reopen_selected())  # not clicked(bool) as the instruction

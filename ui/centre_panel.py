@@ -39,6 +39,7 @@ from ui.knowledge import KnowledgeButton
 from ui.labels import (
     Names,
     callback_outcome_label,
+    command_label,
     complexity_label,
     english,
     local_time,
@@ -198,6 +199,27 @@ class CentrePanel(QWidget):
         closing.addStretch(1)
         callback_form.addRow(closing)
 
+        # --- 督办 / 催办: the order in view, or the rows selected in the list ---
+        self.supervision_box = QGroupBox(self.tr("督办 / 催办"))
+        self.supervision_note = QPlainTextEdit()
+        self.supervision_note.setObjectName("supervision_note")
+        self.supervision_note.setTabChangesFocus(True)
+        self.supervision_note.setPlaceholderText(self.tr("督办或催办的要求（承办单位的经办人、科长和负责人会收到）"))
+        self.supervision_note.setMaximumHeight(60)
+        self.supervise_button = QPushButton(self.tr("督办"))
+        self.supervise_button.setObjectName("centre_supervise")
+        self.supervise_button.clicked.connect(lambda: self._supervise(Command.SUPERVISE))
+        self.remind_button = QPushButton(self.tr("催办"))
+        self.remind_button.setObjectName("centre_remind")
+        self.remind_button.clicked.connect(lambda: self._supervise(Command.REMIND))
+        supervision_form = QFormLayout(self.supervision_box)
+        supervision_form.addRow(self.supervision_note)
+        supervision_buttons = QHBoxLayout()
+        supervision_buttons.addWidget(self.supervise_button)
+        supervision_buttons.addWidget(self.remind_button)
+        supervision_buttons.addStretch(1)
+        supervision_form.addRow(supervision_buttons)
+
         self.setMaximumWidth(400)  # the order beside it keeps its room at 1366×768
         for combo in (self.lead, self.complexity, self.new_lead, self.outcome):  # long names: the list opens wide
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -208,12 +230,14 @@ class CentrePanel(QWidget):
         layout.addWidget(self.answer_box)
         layout.addWidget(self.ruling_box)
         layout.addWidget(self.callback_box)
+        layout.addWidget(self.supervision_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.dispatch_box.hide()
         self.answer_box.hide()
         self.ruling_box.hide()
         self.callback_box.hide()
+        self.supervision_box.hide()
         workspace.changed.connect(self._on_changed)
 
     # --- showing an order --------------------------------------------------------------------------
@@ -247,8 +271,11 @@ class CentrePanel(QWidget):
             self.answer_box.hide()
             self.ruling_box.hide()
             self.callback_box.hide()
+            self.supervision_box.setVisible(len(self.selected_ids) > 1)
             return
         allowed = set(order.get("allowed_commands") or [])
+        overseeing = bool(allowed & {Command.SUPERVISE.value, Command.REMIND.value})
+        self.supervision_box.setVisible(overseeing or len(self.selected_ids) > 1)
         self.heading.setText(f"{order.get('number', '')}  {order.get('title', '')}  ·  {state_label(order['state'])}")
         can_dispatch = Command.DISPATCH.value in allowed
         self.dispatch_box.setVisible(can_dispatch)
@@ -489,6 +516,53 @@ class CentrePanel(QWidget):
             if len(order_ids) > 1
             else self.tr("批量派单…")
         )
+        many = len(order_ids) > 1
+        self.supervise_button.setText(
+            self.tr("督办所选 %1 件").replace("%1", str(len(order_ids))) if many else self.tr("督办")
+        )
+        self.remind_button.setText(
+            self.tr("催办所选 %1 件").replace("%1", str(len(order_ids))) if many else self.tr("催办")
+        )
+        if many:
+            self.supervision_box.show()
+
+    def _supervise(self, command: Command) -> None:
+        """督办 or 催办 with the text, of the rows selected in the list (else the order in view): each
+        through the outbox like any command; the ones the rules refuse (a closed order) are counted."""
+        note = self.supervision_note.toPlainText().strip()
+        if not note:
+            self.message.setText(self.tr("请填写督办或催办的要求。"))
+            return
+        ids = self.selected_ids if len(self.selected_ids) > 1 else ([self.order["id"]] if self.order else [])
+        if not ids:
+            return
+        outcome = {"done": 0, "refused": 0}
+        verb = command_label(command.value)
+
+        def settled(key: str) -> None:
+            outcome[key] += 1
+            if outcome["done"] + outcome["refused"] < len(ids):
+                return
+            text = self.tr("%1：已记录 %2 件").replace("%1", verb).replace("%2", str(outcome["done"]))
+            if outcome["refused"]:
+                text += (
+                    self.tr("，%1 件不能%2（状态或权限不允许）")
+                    .replace("%1", str(outcome["refused"]))
+                    .replace("%2", verb)
+                )
+            self.message.setText(text)
+            if outcome["done"]:
+                self.supervision_note.clear()
+
+        for order_id in ids:
+            self.workspace.record(
+                order_id,
+                command,
+                {"note": note},
+                on_done=lambda: settled("done"),
+                on_error=lambda exc: settled("refused") if error_text(exc) is not None else self._failed(exc),
+                owner=self,
+            )
 
     def _dispatch_batch(self) -> None:
         """The rows selected in the list, or else the 待派单 orders of this order's category, to the chosen lead."""

@@ -23,6 +23,7 @@ from casework.cohandling import CoStatus
 from casework.deadlines import SHANGHAI as CITY_ZONE
 from casework.knowledge import EntryStatus
 from casework.lifecycle import Command
+from casework.notifications import DeadlineKind, NotificationKind
 from casework.order import (
     CallbackOutcome,
     Channel,
@@ -57,6 +58,14 @@ def urgency_label(urgency: str) -> str:
 
 def command_label(command: str) -> str:
     return _named(Command, command)
+
+
+def notification_kind_label(kind: str) -> str:
+    return _named(NotificationKind, kind)
+
+
+def deadline_kind_label(deadline: str | None) -> str:
+    return _named(DeadlineKind, deadline)
 
 
 def result_label(code: str | None) -> str:

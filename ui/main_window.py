@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +59,7 @@ from ui.labels import (
 from ui.layout import LayoutMemory
 from ui.list_filters import MoreFilters
 from ui.menus import RowMenu, WindowMenus
+from ui.notifications import Announcer, NotificationPanel
 from ui.order.view import OrderView
 from ui.order_list import DEPARTMENT_COLUMN, WHERE_COLUMN, OrderListModel
 from ui.portfolio import Portfolio
@@ -77,6 +79,8 @@ LISTS: list[WorkList] = [
     WorkList.SUBMITTED,
     WorkList.DUE_SOON,
     WorkList.OVERDUE,
+    WorkList.WARNINGS,
+    WorkList.SUPERVISED,
     WorkList.CLOSED,
     WorkList.ALL,
 ]
@@ -87,6 +91,7 @@ CENTRE_LISTS: list[WorkList] = [
     WorkList.TO_RULE,
     WorkList.TO_CALL_BACK,
     WorkList.OVERDUE,
+    WorkList.SUPERVISED,
     WorkList.CLOSED,
     WorkList.ALL,
 ]
@@ -164,6 +169,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._build_workbench(), self.tr("工作台"))
         self.tabs.addTab(self.problems, self.tr("同步问题"))
         self.tabs.addTab(self.dashboard, self.tr("统计"))
+        self.notices = NotificationPanel(workspace)
+        self.tabs.addTab(self.notices, self.tr("通知"))
+        self.notices.unread_changed.connect(self._on_unread)
+        self.notices.open_order.connect(self._show_from_elsewhere)
         self.audit_queue: AuditQueue | None = None
         self.portfolio: Portfolio | None = None
         if user.role.value in LEADER_ROLES:
@@ -209,6 +218,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_shortcuts()
         self._tray = self._build_tray()
+        self.announcer = Announcer(self, workspace, self._tray)
 
         self._search_timer = QTimer(self, singleShot=True, interval=150)
         self._search_timer.timeout.connect(self._apply_filters)
@@ -264,6 +274,14 @@ class MainWindow(QMainWindow):
         self.sync_button.setToolTip(self.tr("立即与中心同步（F5）"))
         self.sync_button.clicked.connect(self.workspace.sync_now)
         bar.addWidget(self.sync_button)
+        # The bell sits in the menu bar's corner: the toolbar keeps its room at 1366 px.
+        self.bell = QToolButton()
+        self.bell.setObjectName("notification_bell")
+        self.bell.setText(self.tr("通知"))
+        self.bell.setToolTip(self.tr("预警、督办、催办和督办反馈"))
+        self.bell.setAutoRaise(True)
+        self.bell.clicked.connect(lambda: self.tabs.setCurrentWidget(self.notices))
+        self.menuBar().setCornerWidget(self.bell, Qt.Corner.TopRightCorner)
 
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
@@ -725,6 +743,20 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
         self._show(order_id)
         self.model.refresh()  # says whether it is in the list beside it
+
+    def _on_unread(self, count: int) -> None:
+        """The bell and the 通知 tab say how many notifications are unread."""
+        if count:
+            self.bell.setText(self.tr("通知 %1").replace("%1", str(count)))
+            self.bell.setStyleSheet(
+                "QToolButton { color: white; background: #c62828; border-radius: 3px; padding: 2px 8px; }"
+            )
+            title = self.tr("通知 (%1)").replace("%1", str(count))
+        else:
+            self.bell.setText(self.tr("通知"))
+            self.bell.setStyleSheet("")
+            title = self.tr("通知")
+        self.tabs.setTabText(self.tabs.indexOf(self.notices), title)
 
     def _on_problem_count(self, count: int) -> None:
         self.tabs.setTabText(

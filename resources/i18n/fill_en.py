@@ -534,7 +534,7 @@ EN: dict[str, str] = {
     # --- a city leader's monthly audit ---
     "月度审核": "Monthly audit",
     "审核": "Audit",
-    "标记为已审核（Ctrl+Shift+K）": "Mark as audited (Ctrl+Shift+K)",
+    "标记为已审核（Ctrl+Shift+M）": "Mark as audited (Ctrl+Shift+M)",
     "批示重办…": "Instruct re-handling…",
     "批示重办": "Instruct re-handling",
     "查看工单": "View order",
@@ -1067,6 +1067,45 @@ EN: dict[str, str] = {
         "Insert one of your department's reply templates (order number, form of address and dates filled in)"
     ),
     "%1（全市通用）": "%1 (city-wide)",
+    # Warnings, 督办 and notifications (ui/notifications.py, the bell, the forms)
+    "%1小时": "%1 h",
+    "工单 %1「%2」": "order %1 “%2”",
+    "%1的%2将于 %3 到期（提前%4提醒）": "%1: %2 falls at %3 (a warning %4 ahead)",
+    "%1已超过%2（%3）": "%1 is past its %2 (%3)",
+    "，请单位负责人督促办理": "; the department head is asked to see to it",
+    "，已报市分管领导": "; reported to the city leader in charge",
+    "%1 对%2的督办反馈：%3": "%1 answered the supervision of %2: %3",
+    "%1 催办%2：%3": "%1 sent a reminder about %2: %3",
+    "%1 督办%2：%3": "%1 put %2 under supervision: %3",
+    "标为已读": "Mark read",
+    "全部已读": "Mark all read",
+    "双击一条通知打开其工单": "Double-click a notification to open its order",
+    "%1 条未读": "%1 unread",
+    "没有未读通知": "No unread notifications",
+    "%1 条新通知": "%1 new notifications",
+    "通知": "Notifications",
+    "预警、督办、催办和督办反馈": "Deadline warnings, supervision, reminders and supervision feedback",
+    "通知 %1": "Notifications %1",
+    "通知 (%1)": "Notifications (%1)",
+    "督办要求，如：请于3个工作日内解决并报送办理进展": (
+        "What is required, e.g. resolve within 3 working days and report progress"
+    ),
+    "催办事项，如：市民再次来电，请尽快联系市民": "What is asked, e.g. the citizen called again: contact them soon",
+    "目前的办理进展、已采取的措施和预计完成时间": "Progress so far, the measures taken and when it will be done",
+    "办理进展": "Progress",
+    "要求": "Required",
+    "请填写办理进展。": "Please write the progress.",
+    "请填写督办或催办的要求。": "Please write what the supervision or reminder requires.",
+    "催办": "Remind",
+    "督办 (%1)": "Supervision (%1)",
+    "督办 / 催办": "Supervise / remind",
+    "督办或催办的要求（承办单位的经办人、科长和负责人会收到）": (
+        "What is required (the handler, chief and head of the lead department are told)"
+    ),
+    "督办所选 %1 件": "Supervise the %1 selected",
+    "催办所选 %1 件": "Remind the %1 selected",
+    "%1：已记录 %2 件": "%1: %2 recorded",
+    "，%1 件不能%2（状态或权限不允许）": "; %1 could not be given (%2 is not allowed in their state or for you)",
 }
 
 #: (context, source) → English, where the context needs other words than :data:`EN`.
@@ -1074,6 +1113,7 @@ IN_CONTEXT: dict[tuple[str, str], str] = {
     ("AuditQueue", "审核无误"): "Mark audited",  # a button
     ("AuditQueue", "主办单位"): "Lead dept.",  # a narrow column
     ("OrderView", "督办"): "Supervised",  # a badge: the order is supervised
+    ("OrderView", "人员"): "By",  # who issued a 督办 or 催办, or answered it
     ("OrderView", "现场核查"): "On-site",  # a tab
     ("OrderView", "内部备注"): "Notes",  # a tab
     ("OrderView", "照片"): "Photo",  # the viewer's title

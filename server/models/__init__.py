@@ -15,6 +15,7 @@ from server.models.knowledge import (
 )
 from server.models.measures import MeasureFact, MeasureTracker
 from server.models.meta import ServerInstance
+from server.models.notifications import Notification
 from server.models.orders import (
     CallbackRecord,
     Category,
@@ -53,6 +54,7 @@ __all__ = [
     "MeasureFact",
     "MeasureTracker",
     "Note",
+    "Notification",
     "OnsiteCheck",
     "Order",
     "OrderAccess",

@@ -60,6 +60,8 @@ from server.models import (
     User,
 )
 from server.orders import cohandling, repository
+from server.notifications import service as notifications
+from server.orders import repository
 from server.orders.deadlines import recompute, refresh_due
 from server.orders.views import facts_of
 from server.review import repository as review_repository
@@ -573,11 +575,19 @@ def _reopen(ctx: Context, order: Order, body: ReopenBody) -> dict[str, Any]:
 
 def _supervise(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
     order.supervised = True
+    notifications.issued(ctx.session, order, Command.SUPERVISE, ctx.actor.user_id, body.note, ctx.now)
     return {}
 
 
 def _remind(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
     order.reminders += 1
+    notifications.issued(ctx.session, order, Command.REMIND, ctx.actor.user_id, body.note, ctx.now)
+    return {}
+
+
+def _supervision_feedback(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
+    # The audit record is the feedback itself (views read it back, as 督办 and 催办); its issuers are told.
+    notifications.issued(ctx.session, order, Command.SUPERVISION_FEEDBACK, ctx.actor.user_id, body.note, ctx.now)
     return {}
 
 
@@ -623,6 +633,7 @@ _APPLY: dict[Command, Apply] = {
     Command.SUBMIT_CO_OPINION: cohandling.submit_opinion,
     Command.WAIVE_CO_HANDLING: cohandling.waive,
     Command.ADD_CO_DEPARTMENT: cohandling.add,
+    Command.SUPERVISION_FEEDBACK: _supervision_feedback,
 }
 
 

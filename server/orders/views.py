@@ -35,6 +35,7 @@ from server.models import (
     OrderCoHandling,
     ReplyVersion,
     ReviewRecord,
+    User,
     order_co_departments,
 )
 
@@ -63,6 +64,7 @@ def facts_of(
         callback_attempts=order.callback_attempts,
         last_callback_outcome=CallbackOutcome(order.last_callback_outcome) if order.last_callback_outcome else None,
         co_parts=tuple(CoPart(p.department_id, CoStatus(p.status)) for p in co_handling),
+        supervised=bool(order.supervised),
     )
 
 
@@ -186,6 +188,7 @@ def detail_fields(
         else:
             entry = {"kind": row.action, "actor_id": row.actor_id, "note": given.get("note", ""), "at": row.at}
             supervision.setdefault(row.order_id, []).append(entry)
+    _name_issuers(session, supervision)
     return [
         _detail(
             order,
@@ -207,7 +210,23 @@ def detail_fields(
     ]
 
 
-_FROM_THE_AUDIT = [Command.MARK_AUDITED.value, Command.SUPERVISE.value, Command.REMIND.value]
+def _name_issuers(session: Session, supervision: dict[int, list[dict[str, Any]]]) -> None:
+    """督办 comes from leaders and the centre, whom a department's desk has no names for: name them."""
+    ids = {e["actor_id"] for entries in supervision.values() for e in entries if e["actor_id"] is not None}
+    if not ids:
+        return
+    names = {user_id: name for user_id, name in session.execute(select(User.id, User.name).where(User.id.in_(ids)))}
+    for entries in supervision.values():
+        for entry in entries:
+            entry["actor_name"] = names.get(entry["actor_id"], "")
+
+
+_FROM_THE_AUDIT = [
+    Command.MARK_AUDITED.value,
+    Command.SUPERVISE.value,
+    Command.REMIND.value,
+    Command.SUPERVISION_FEEDBACK.value,
+]
 
 
 def _detail(

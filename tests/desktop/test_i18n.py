@@ -199,6 +199,8 @@ def test_the_window_speaks_english_then_chinese_again(
         "Submitted",
         "Due soon",
         "Overdue",
+        "Warnings",
+        "Supervised",
         "Closed",
         "All orders",
     ]

@@ -495,6 +495,7 @@ SETUPS: dict[str, tuple[str, Callable[[Api], dict[str, Any]]]] = {
         lambda a: _in_review(a, approved_by=("zj_chief", "zj_head", "leader_zj"), importance="major"),
     ),
     "extension_pending": ("in_progress", _extension_pending),
+    "supervised": ("in_progress", lambda a: _step(a, _in_progress(a), "supervise", "leader_zj", note="请加快办理")),
     "replied": ("replied", _replied),
     "replied_called_back": ("replied", lambda a: _replied(a, called_back=True)),
     "closed": ("closed", lambda a: _replied(a, closed=True)),
@@ -584,6 +585,8 @@ WRITE_CASES: dict[Command, WriteCase] = {
     Command.ADD_CO_DEPARTMENT: _case(
         "in_progress", OVERSEERS, lambda c: {"department_id": c.api.department_id("SWJ"), "reason": "会商"}
     ),
+    # 督办反馈: the lead department's staff answer a 督办 (the co-handling department does not).
+    Command.SUPERVISION_FEEDBACK: _case("supervised", ZJ, lambda c: {"note": "已进场施工"}),
 }
 
 # Further placements where the answer depends on more than the command.

@@ -268,6 +268,14 @@ class OrderView(QWidget):
         reviews.addWidget(self.chain)
         reviews.addWidget(self.reviews, 1)
         self.tabs.addTab(self.reviews_host, self.tr("审核记录"))
+        self.supervision = QTreeWidget()
+        self.supervision.setObjectName("supervision")
+        self.supervision.setHeaderLabels([self.tr("时间"), self.tr("人员"), self.tr("类型"), self.tr("内容")])
+        self.supervision.setRootIsDecorated(False)
+        self.supervision.setWordWrap(True)
+        for column, width in enumerate((125, 80, 80)):
+            self.supervision.setColumnWidth(column, width)
+        self.tabs.addTab(self.supervision, self.tr("督办"))
 
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -442,6 +450,7 @@ class OrderView(QWidget):
         if fresh and Command.APPROVE.value in (order.get("allowed_commands") or ()):
             self.tabs.setCurrentWidget(self.reply_page)  # a reviewer opens an order on the reply to review
         self._fill_reviews(order, names)
+        self._fill_supervision(order, names)
         self._fetch_missing_thumbnails()
         self.stack.setCurrentIndex(1)
         self.loaded.emit(order_id)
@@ -838,6 +847,25 @@ class OrderView(QWidget):
         empty = html.escape(self.tr("暂无内部备注（备注仅单位内部和中心可见）"))
         self.notes.setHtml("".join(parts) or f"<p style='color:#888'>{empty}</p>")
         self._count(self.notes, self.tr("内部备注 (%1)").replace("%1", str(len(notes))))
+
+    def _fill_supervision(self, order: dict[str, Any], names: Names) -> None:
+        """督办, 催办 and the department's 督办反馈, oldest first (the tab shows only when there are any)."""
+        entries = order.get("supervision") or []
+        self.supervision.clear()
+        for entry in entries:
+            item = QTreeWidgetItem(
+                [
+                    local_time(entry.get("at")),
+                    entry.get("actor_name") or names.user(entry.get("actor_id")),
+                    command_label(entry.get("kind", "")),
+                    entry.get("note", ""),
+                ]
+            )
+            item.setToolTip(3, entry.get("note", ""))
+            self.supervision.addTopLevelItem(item)
+        index = self.tabs.indexOf(self.supervision)
+        self.tabs.setTabVisible(index, bool(entries))
+        self.tabs.setTabText(index, self.tr("督办 (%1)").replace("%1", str(len(entries))))
 
     def _fill_reviews(self, order: dict[str, Any], names: Names) -> None:
         chain = order.get("review_chain") or []

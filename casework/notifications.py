@@ -1,0 +1,69 @@
+"""Notifications that reach people: deadline warnings, overdue escalation, 督办, 催办 and 督办反馈.
+
+The server stores every notification for its recipient (``server.notifications``); desks fetch
+what they have not seen (``GET /notifications?after=…``), so a desk that was off sees what it
+missed. The kinds and the deadlines they speak of are named in ``casework.vocabulary``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from casework.schemas import Id, Wire
+
+
+class NotificationKind(StrEnum):
+    DEADLINE_WARNING = "deadline_warning"  # 临期预警: a deadline in force is near
+    OVERDUE = "overdue"  # 超期督促: past the deadline in force, escalated level by level
+    SUPERVISE = "supervise"  # 督办
+    REMIND = "remind"  # 催办
+    SUPERVISION_FEEDBACK = "supervision_feedback"  # 督办反馈, for the one who issued the 督办
+
+
+class DeadlineKind(StrEnum):
+    """Which of an order's deadlines a warning speaks of."""
+
+    SIGN = "sign"  # 签收时限
+    ONSITE = "onsite"  # 现场核查时限
+    REPLY = "reply"  # 答复时限
+    EXTENSION = "extension"  # 延期后的答复时限
+
+
+#: Escalation of an overdue order: the handler and chief (0), the department head (1), the city
+#: leader in charge of the department (2).
+ESCALATION_HEAD = 1
+ESCALATION_LEADER = 2
+
+
+class NotificationView(Wire):
+    id: int
+    kind: NotificationKind
+    order_id: int | None
+    order_number: str = ""
+    order_title: str = ""
+    deadline: DeadlineKind | None = None
+    due_at: datetime | None = None
+    lead_minutes: int | None = Field(default=None, description="A warning: how long before the deadline")
+    level: int = Field(default=0, description="An overdue order's escalation: 0 staff, 1 head, 2 city leader")
+    actor_id: int | None = Field(default=None, description="Who issued it (督办, 催办, 督办反馈); none for warnings")
+    actor_name: str = ""
+    text: str = ""
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+class NotificationPage(Wire):
+    """``GET /notifications``: the caller's notifications, oldest first, and how many are unread."""
+
+    notifications: list[NotificationView]
+    unread: int
+    has_more: bool = False
+
+
+class MarkRead(Wire):
+    """``POST /notifications/read``: mark these of the caller's notifications read (others are ignored)."""
+
+    ids: list[Id] = Field(max_length=1000)

@@ -1,0 +1,294 @@
+"""Notifications: made by commands (督办, 催办, 督办反馈) and by the warning pass; read by their recipient.
+
+The warning pass (:func:`warn`) looks at every open order whose deadline in force — signing, the
+on-site check, the reply or the extended reply — is near or past, and stores what each person
+should be told, once: a warning to the handler and the section chiefs at the longest lead time
+already reached (so a deadline 24 h and 2 h away gives two warnings, a deadline dispatched an
+hour before it falls gives one), and for an overdue order a notice to the same staff and to the
+department head at once, then to the city leader in charge of the department after
+``escalate_to_leader_after_hours``. Each stored row has a key (order, deadline, due time, lead
+time or level) unique per recipient, so a pass run twice, or by two workers at once, stores
+nothing twice; a deadline that moves (an extension, a 重办) is a new deadline with warnings of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from casework.lifecycle import Command
+from casework.notifications import (
+    ESCALATION_HEAD,
+    ESCALATION_LEADER,
+    DeadlineKind,
+    NotificationKind,
+    NotificationPage,
+    NotificationView,
+)
+from casework.roles import Role
+from server.models import AuditRecord, Notification, Order, User, leader_portfolio
+from server.settings import Settings
+
+#: States whose order has a deadline running (the deadline in force: casework.deadlines.due_in_force).
+OPEN_STATES = ("dispatched", "in_progress", "in_review", "return_requested")
+#: How many notifications one GET answers at most.
+PAGE = 500
+
+
+@dataclass(frozen=True)
+class Due:
+    """One deadline of an order that applies now."""
+
+    kind: DeadlineKind
+    at: datetime
+
+
+def deadlines_in_force(order: Any) -> list[Due]:
+    """The order's deadlines that apply now: signing while it waits to be signed, the reply (or the
+    extended reply) while it is handled, and the on-site check until one is recorded."""
+    found: list[Due] = []
+    if order.state == "dispatched" and order.sign_due is not None:
+        found.append(Due(DeadlineKind.SIGN, order.sign_due))
+    if order.state in ("in_progress", "in_review", "return_requested"):
+        if order.reply_due_extended is not None:
+            found.append(Due(DeadlineKind.EXTENSION, order.reply_due_extended))
+        elif order.reply_due is not None:
+            found.append(Due(DeadlineKind.REPLY, order.reply_due))
+    if order.state in ("dispatched", "in_progress") and order.onsite_due is not None and order.onsite_on_time is None:
+        found.append(Due(DeadlineKind.ONSITE, order.onsite_due))
+    return found
+
+
+# --- who is told ---------------------------------------------------------------------------------
+
+
+class Recipients:
+    """The active chiefs, heads and city leaders of departments, looked up once per pass."""
+
+    def __init__(self, session: Session, department_ids: Iterable[int]) -> None:
+        ids = sorted(set(department_ids))
+        self.chiefs: dict[int, list[int]] = {}
+        self.heads: dict[int, list[int]] = {}
+        self.leaders: dict[int, list[int]] = {}
+        self.active: set[int] = set()
+        if not ids:
+            return
+        for user_id, role, department_id in session.execute(
+            select(User.id, User.role, User.department_id).where(
+                User.department_id.in_(ids),
+                User.active.is_(True),
+                User.role.in_([Role.SECTION_CHIEF.value, Role.DEPARTMENT_HEAD.value]),
+            )
+        ):
+            table = self.chiefs if role == Role.SECTION_CHIEF.value else self.heads
+            table.setdefault(department_id or 0, []).append(user_id)
+        for user_id, department_id in session.execute(
+            select(User.id, leader_portfolio.c.department_id)
+            .join(leader_portfolio, leader_portfolio.c.user_id == User.id)
+            .where(
+                leader_portfolio.c.department_id.in_(ids),
+                User.active.is_(True),
+                User.role == Role.LEADER_IN_CHARGE.value,
+            )
+        ):
+            self.leaders.setdefault(department_id, []).append(user_id)
+
+    def staff(self, order: Any) -> list[int]:
+        """The handler and the section chiefs of the lead department (its head when it has no chief)."""
+        department = order.lead_department_id
+        chiefs = self.chiefs.get(department) or self.heads.get(department) or []
+        handler = [order.handler_id] if order.handler_id is not None else []
+        return list(dict.fromkeys([*handler, *chiefs]))
+
+
+# --- the warning pass ----------------------------------------------------------------------------------
+
+
+def warn(session: Session, settings: Settings, now: datetime) -> int:
+    """One warning pass at ``now``: store the warnings and escalations due by then that are not
+    stored yet; return how many were stored."""
+    leads = settings.warning_leads
+    horizon = now + timedelta(minutes=max(leads, default=0))
+    orders = session.execute(
+        select(
+            Order.id,
+            Order.state,
+            Order.lead_department_id,
+            Order.handler_id,
+            Order.sign_due,
+            Order.onsite_due,
+            Order.onsite_on_time,
+            Order.reply_due,
+            Order.reply_due_extended,
+        ).where(
+            Order.state.in_(OPEN_STATES),
+            Order.lead_department_id.is_not(None),
+            or_(Order.due_at <= horizon, Order.onsite_due <= horizon),
+        )
+    ).all()
+    recipients = Recipients(session, (o.lead_department_id for o in orders))
+    escalate = timedelta(hours=settings.escalate_to_leader_after_hours)
+    rows: list[dict[str, Any]] = []
+    for order in orders:
+        staff = recipients.staff(order)
+        department = order.lead_department_id
+        for due in deadlines_in_force(order):
+            stamp = f"{order.id}:{due.kind.value}:{due.at.isoformat()}"
+            if now < due.at:
+                reached = [lead for lead in leads if due.at - timedelta(minutes=lead) <= now]
+                if reached:
+                    lead = min(reached)  # the nearest lead time reached: one warning, not one per lead
+                    common = {"deadline": due.kind.value, "due_at": due.at, "lead_minutes": lead}
+                    rows += _rows(staff, order.id, NotificationKind.DEADLINE_WARNING, f"w:{stamp}:{lead}", now, common)
+                continue
+            common = {"deadline": due.kind.value, "due_at": due.at}
+            rows += _rows(staff, order.id, NotificationKind.OVERDUE, f"o:{stamp}:0", now, {**common, "level": 0})
+            heads = recipients.heads.get(department, [])
+            rows += _rows(
+                heads, order.id, NotificationKind.OVERDUE, f"o:{stamp}:1", now, {**common, "level": ESCALATION_HEAD}
+            )
+            if now >= due.at + escalate:
+                leaders = recipients.leaders.get(department, [])
+                top = {**common, "level": ESCALATION_LEADER}
+                rows += _rows(leaders, order.id, NotificationKind.OVERDUE, f"o:{stamp}:2", now, top)
+    return _insert_new(session, rows)
+
+
+def _rows(
+    users: Sequence[int], order_id: int, kind: NotificationKind, key: str, now: datetime, extra: dict[str, Any]
+) -> list[dict[str, Any]]:
+    base = {"order_id": order_id, "kind": kind.value, "key": key, "created_at": now, "text": "", "level": 0}
+    return [{**base, **extra, "user_id": user_id} for user_id in users]
+
+
+_COLUMNS = (
+    *("user_id", "kind", "order_id", "deadline", "due_at", "lead_minutes"),
+    *("level", "actor_id", "text", "created_at", "key"),
+)
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Insert the rows whose (user, key) is not stored yet; return how many were."""
+    if not rows:
+        return 0
+    rows = [{column: row.get(column) for column in _COLUMNS} for row in rows]
+    dialect = session.get_bind().dialect.name
+    stored = 0
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        if dialect == "postgresql":
+            statement: Any = postgresql.insert(Notification).values(chunk)
+        else:
+            statement = sqlite.insert(Notification).values(chunk)
+        statement = statement.on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(Notification.id)
+        stored += len(session.execute(statement).all())  # what was new (rowcount is -1 on psycopg here)
+    return stored
+
+
+# --- issued by a command -------------------------------------------------------------------------------
+
+
+def issued(session: Session, order: Order, command: Command, actor_id: int, text: str, now: datetime) -> int:
+    """Tell the people concerned about a 督办, 催办 or 督办反馈 just recorded on ``order``: the handler,
+    chiefs and head of the lead department (督办, 催办); whoever issued a 督办 on it (督办反馈)."""
+    kind = NotificationKind(command.value)
+    if command is Command.SUPERVISION_FEEDBACK:
+        users = list(
+            session.scalars(
+                select(AuditRecord.actor_id)
+                .where(AuditRecord.order_id == order.id, AuditRecord.action == Command.SUPERVISE.value)
+                .distinct()
+            )
+        )
+    else:
+        department = order.lead_department_id
+        found = Recipients(session, [department] if department is not None else [])
+        users = [
+            *([order.handler_id] if order.handler_id is not None else []),
+            *found.chiefs.get(department or 0, []),
+            *found.heads.get(department or 0, []),
+        ]
+    users = [u for u in dict.fromkeys(users) if u is not None and u != actor_id]
+    for user_id in users:
+        session.add(
+            Notification(
+                user_id=user_id,
+                kind=kind.value,
+                order_id=order.id,
+                level=0,
+                actor_id=actor_id,
+                text=text,
+                created_at=now,
+            )
+        )
+    return len(users)
+
+
+# --- read by their recipient ---------------------------------------------------------------------------
+
+
+def page(session: Session, user_id: int, *, after: int = 0, unread: bool | None = None) -> NotificationPage:
+    """The user's notifications with an id above ``after``, oldest first (at most :data:`PAGE`)."""
+    issuer = aliased(User)
+    query = (
+        select(Notification, Order.number, Order.title, issuer.name)
+        .outerjoin(Order, Order.id == Notification.order_id)
+        .outerjoin(issuer, issuer.id == Notification.actor_id)
+        .where(Notification.user_id == user_id, Notification.id > after)
+        .order_by(Notification.id)
+        .limit(PAGE + 1)
+    )
+    if unread is True:
+        query = query.where(Notification.read_at.is_(None))
+    elif unread is False:
+        query = query.where(Notification.read_at.is_not(None))
+    found = session.execute(query).all()
+    count = session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
+    return NotificationPage(
+        notifications=[_view(row) for row in found[:PAGE]], unread=int(count or 0), has_more=len(found) > PAGE
+    )
+
+
+def _view(row: Row[Notification, str, str, str]) -> NotificationView:
+    n, number, title, issuer = row.tuple()
+    return NotificationView(
+        id=n.id,
+        kind=NotificationKind(n.kind),
+        order_id=n.order_id,
+        order_number=number or "",
+        order_title=title or "",
+        deadline=DeadlineKind(n.deadline) if n.deadline else None,
+        due_at=n.due_at,
+        lead_minutes=n.lead_minutes,
+        level=n.level,
+        actor_id=n.actor_id,
+        actor_name=issuer or "",
+        text=n.text,
+        created_at=n.created_at,
+        read_at=n.read_at,
+    )
+
+
+def mark_read(session: Session, user_id: int, ids: Sequence[int] | None, now: datetime) -> int:
+    """Mark the user's notifications read (``ids``; None: all of them); others' ids are ignored."""
+    statement = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if ids is not None:
+        statement = statement.where(Notification.id.in_(list(ids)))
+    result = session.execute(statement.values(read_at=now))
+    return max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+
+
+def owns(session: Session, user_id: int, notification_id: int) -> bool:
+    """The notification is there and it is the user's."""
+    found = session.get(Notification, notification_id)
+    return found is not None and found.user_id == user_id

@@ -1,0 +1,199 @@
+"""Warnings and reminders that reach people (issue 13): the warning pass, escalation, 督办, 催办,
+督办反馈 and who may read which notification — through the HTTP API, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from casework.deadlines import SHANGHAI
+from casework.times import parse_time
+from server.notifications.service import warn
+from server.settings import Settings
+from tests.fixtures.city import Api, Clock
+
+EVERYONE = ("agent", "zj_handler", "zj_handler2", "zj_chief", "zj_head", "cg_handler", "cg_chief", "cg_head")
+EVERYONE += ("sw_handler", "sw_chief", "leader_zj", "leader_cg", "mayor")
+
+
+def _pass(app: FastAPI, settings: Settings, at: datetime) -> int:
+    with Session(app.state.engine) as session:
+        stored = warn(session, settings, at)
+        session.commit()
+        return stored
+
+
+def _mine(api: Api, username: str, **params: Any) -> list[dict[str, Any]]:
+    response = api.get("/notifications", username, params=params)
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()["notifications"]
+    return found
+
+
+def _of(api: Api, order_id: int) -> dict[str, list[tuple[Any, ...]]]:
+    """Every user's notifications about the order: (kind, deadline, lead minutes, level)."""
+    seen = {}
+    for username in EVERYONE:
+        mine = [
+            (n["kind"], n["deadline"], n["lead_minutes"], n["level"])
+            for n in _mine(api, username)
+            if n["order_id"] == order_id
+        ]
+        if mine:
+            seen[username] = mine
+    return seen
+
+
+def test_a_warning_pass_stores_each_warning_once_and_escalates(api: Api, app: FastAPI, settings: Settings) -> None:
+    order = api.dispatched("ZJJ")  # a normal order, Monday 09:00: sign by Tuesday 17:30
+    oid = order["id"]
+    sign_by = parse_time(order["deadlines"]["sign_by"])
+    assert sign_by is not None
+    assert sign_by.astimezone(SHANGHAI).strftime("%a %H:%M") == "Tue 17:30"
+
+    assert _pass(app, settings, sign_by - timedelta(hours=24, minutes=30)) == 0  # not yet 24 h before
+    assert _of(api, oid) == {}
+
+    assert _pass(app, settings, sign_by - timedelta(hours=23)) == 1  # the chief (no handler yet)
+    assert _pass(app, settings, sign_by - timedelta(hours=22)) == 0  # the same warning is not stored twice
+    assert _of(api, oid) == {"zj_chief": [("deadline_warning", "sign", 24 * 60, 0)]}
+
+    assert _pass(app, settings, sign_by - timedelta(minutes=90)) == 1
+    assert _pass(app, settings, sign_by - timedelta(minutes=89)) == 0
+
+    # Overdue: the staff and, at once, the department head; a day later the city leader in charge.
+    assert _pass(app, settings, sign_by + timedelta(minutes=1)) == 2
+    assert _pass(app, settings, sign_by + timedelta(hours=2)) == 0
+    assert _pass(app, settings, sign_by + timedelta(hours=25)) == 1
+    assert _pass(app, settings, sign_by + timedelta(hours=26)) == 0
+    assert _of(api, oid) == {
+        "zj_chief": [
+            ("deadline_warning", "sign", 24 * 60, 0),
+            ("deadline_warning", "sign", 2 * 60, 0),
+            ("overdue", "sign", None, 0),
+        ],
+        "zj_head": [("overdue", "sign", None, 1)],
+        "leader_zj": [("overdue", "sign", None, 2)],  # ZJJ is in leader_zj's portfolio, not leader_cg's
+    }
+
+
+def test_a_deadline_already_near_gives_one_warning_and_an_urgent_order_warns_of_its_on_site_check(
+    api: Api, app: FastAPI, settings: Settings, clock: Clock
+) -> None:
+    order = api.dispatched("ZJJ", urgency="urgent")  # sign within 30 minutes, on site within an hour
+    oid = order["id"]
+    api.command(oid, "sign", "zj_handler2")  # a handler with the right to sign becomes the handler
+    onsite_by = parse_time(order["deadlines"]["onsite_by"])
+    assert onsite_by is not None
+    # Within 2 hours of the on-site deadline at once: one warning (the nearest lead time), not two.
+    assert _pass(app, settings, onsite_by - timedelta(minutes=30)) == 2  # handler and chief
+    assert _of(api, oid) == {
+        "zj_handler2": [("deadline_warning", "onsite", 120, 0)],
+        "zj_chief": [("deadline_warning", "onsite", 120, 0)],
+    }
+    # Once the check is recorded, the on-site deadline no longer applies.
+    clock.advance(minutes=40)
+    api.command(oid, "record_onsite_check", "zj_handler2", checked_at=clock.now.isoformat(), notes="已到现场")
+    assert _pass(app, settings, onsite_by + timedelta(minutes=5)) == 0
+
+
+def test_the_warning_lead_times_come_from_the_settings(api: Api, app: FastAPI, settings: Settings) -> None:
+    order = api.dispatched("ZJJ")
+    sign_by = parse_time(order["deadlines"]["sign_by"])
+    assert sign_by is not None
+    four_hours = settings.model_copy(update={"warning_lead_hours": "4"})
+    assert four_hours.warning_leads == [240]
+    assert _pass(app, four_hours, sign_by - timedelta(hours=5)) == 0
+    assert _pass(app, four_hours, sign_by - timedelta(hours=3)) == 1
+    assert _of(api, order["id"]) == {"zj_chief": [("deadline_warning", "sign", 240, 0)]}
+
+
+def test_python_m_server_warn_runs_one_pass_at_the_time_given(api: Api, settings: Settings) -> None:
+    sign_by = parse_time(api.dispatched("ZJJ")["deadlines"]["sign_by"])
+    assert sign_by is not None
+    env = {**os.environ, "CASEDESK_DATABASE_URL": settings.effective_database_url}
+    env["CASEDESK_DATA_DIR"] = str(settings.data_dir)
+    at = (sign_by - timedelta(hours=1)).astimezone(SHANGHAI).isoformat()
+
+    def warn_at(moment: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "server", "warn", "--at", moment]
+        root = Path(__file__).resolve().parents[2]
+        return subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, timeout=120)
+
+    first, again = warn_at(at), warn_at(at)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().endswith(": 1 notifications stored")
+    assert again.stdout.strip().endswith(": 0 notifications stored")
+    naive = warn_at("2026-11-24T09:00:00")
+    assert naive.returncode != 0 and "time zone" in naive.stderr
+    assert [n["lead_minutes"] for n in _mine(api, "zj_chief")] == [120]
+
+
+def test_supervise_and_remind_reach_the_departments_people_and_feedback_reaches_the_issuer(api: Api) -> None:
+    oid = api.dispatched("ZJJ")["id"]
+    api.command(oid, "sign", "zj_chief")
+    api.command(oid, "assign_handler", "zj_chief", handler_id=api.user_id("zj_handler"))
+
+    # No 督办 yet: nothing to answer.
+    refused = api.command(oid, "supervision_feedback", "zj_handler", expect=409, note="进展")
+    assert refused["code"] == "not_supervised"
+
+    api.command(oid, "supervise", "leader_zj", note="请于本周内解决并报送进展")
+    api.command(oid, "remind", "agent", note="市民再次来电催促")
+    told = {u: [(n["kind"], n["text"], n["actor_id"]) for n in _mine(api, u) if n["order_id"] == oid] for u in EVERYONE}
+    leader, agent = api.user_id("leader_zj"), api.user_id("agent")
+    expected = [("supervise", "请于本周内解决并报送进展", leader), ("remind", "市民再次来电催促", agent)]
+    for username in ("zj_handler", "zj_chief", "zj_head"):
+        assert told[username] == expected, username
+    for username in set(EVERYONE) - {"zj_handler", "zj_chief", "zj_head"}:
+        assert told[username] == [], username
+
+    # Another department's staff may not answer; the lead department's handler does.
+    api.command(oid, "supervision_feedback", "cg_handler", expect=404, note="不是我们的")
+    detail = api.command(oid, "supervision_feedback", "zj_handler", note="已进场施工，预计周五完工")
+    assert [(s["kind"], s["note"]) for s in detail["supervision"]] == [
+        ("supervise", "请于本周内解决并报送进展"),
+        ("remind", "市民再次来电催促"),
+        ("supervision_feedback", "已进场施工，预计周五完工"),
+    ]
+    feedback = [n for n in _mine(api, "leader_zj") if n["order_id"] == oid]
+    assert [(n["kind"], n["text"], n["actor_id"]) for n in feedback] == [
+        ("supervision_feedback", "已进场施工，预计周五完工", api.user_id("zj_handler"))
+    ]
+    assert feedback[0]["order_number"] == detail["number"]
+    assert not [n for n in _mine(api, "agent") if n["order_id"] == oid]  # 催办 only: not told of the feedback
+
+
+def test_each_user_reads_and_marks_only_their_own_notifications(api: Api, client: Any) -> None:
+    oid = api.dispatched("ZJJ")["id"]
+    api.command(oid, "sign", "zj_chief")
+    api.command(oid, "supervise", "agent", note="督办一")
+    api.command(oid, "remind", "agent", note="催办一")
+    chiefs = _mine(api, "zj_chief")
+    heads = _mine(api, "zj_head")
+    assert len(chiefs) == 2 and len(heads) == 2
+    assert {n["id"] for n in chiefs}.isdisjoint(n["id"] for n in heads)
+
+    assert client.get("/notifications").status_code == 401
+    # Someone else's notification: not there, as far as the caller can tell; and not marked.
+    assert api.post(f"/notifications/{heads[0]['id']}/read", "zj_chief").status_code == 404
+    answer = api.post("/notifications/read", "zj_chief", json={"ids": [heads[0]["id"], chiefs[0]["id"]]})
+    assert answer.status_code == 200 and answer.json()["unread"] == 1
+    assert all(n["read_at"] is None for n in _mine(api, "zj_head"))
+    assert [n["id"] for n in _mine(api, "zj_chief", unread="true")] == [chiefs[1]["id"]]
+    assert [n["id"] for n in _mine(api, "zj_chief", unread="false")] == [chiefs[0]["id"]]
+    assert [n["id"] for n in _mine(api, "zj_chief", after=chiefs[0]["id"])] == [chiefs[1]["id"]]
+
+    assert api.post(f"/notifications/{heads[0]['id']}/read", "zj_head").json()["unread"] == 1
+    assert api.post("/notifications/read-all", "zj_head").json()["unread"] == 0
+    assert api.get("/notifications", "zj_head").json()["unread"] == 0
+    assert api.get("/notifications", "zj_chief").json()["unread"] == 1
+    assert api.post("/notifications/0/read", "zj_chief").status_code == 422
+    assert api.post("/notifications/read", "zj_chief", json={"ids": ["x"]}).status_code == 422
