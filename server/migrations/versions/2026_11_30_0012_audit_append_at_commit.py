@@ -28,7 +28,7 @@ depends_on = None
 # server.audit.service.PROVISIONAL: provisional numbers start there (real ones never get near).
 _PROVISIONAL = 2**61
 
-_FUNCTION = f"""
+_FUNCTION = """
 CREATE OR REPLACE FUNCTION casedesk_audit_append() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     head_seq bigint;
@@ -38,7 +38,9 @@ DECLARE
 BEGIN
     SELECT seq, hash INTO head_seq, head_hash FROM audit_head WHERE id = 1 FOR UPDATE;
     next_seq := head_seq + 1;
-    digest := encode(sha256(convert_to('["' || head_hash || '",' || next_seq::text || ',' || NEW.pending, 'UTF8')), 'hex');
+    digest := encode(
+        sha256(convert_to('["' || head_hash || '",' || next_seq::text || ',' || NEW.pending, 'UTF8')), 'hex'
+    );
     UPDATE audit_log SET seq = next_seq, prev_hash = head_hash, hash = digest, pending = NULL WHERE seq = NEW.seq;
     UPDATE audit_head SET seq = next_seq, hash = digest WHERE id = 1;
     IF NEW.order_id IS NOT NULL THEN
