@@ -20,6 +20,7 @@ from __future__ import annotations
 import cProfile
 import io
 import math
+import os
 import random
 import statistics
 import threading
@@ -149,6 +150,8 @@ def main() -> None:
     )
     p.add_argument("--profile", action="store_true", help="profile client and server; print the hot spots")
     args = p.parse_args()
+    if args.big_mb:  # the plain POST of the big file is one body; tus chunks stay --chunk
+        os.environ["CASEDESK_MAX_UPLOAD_CHUNK_BYTES"] = str(int(args.big_mb * 1e6) + 2**20)
     rng = random.Random(args.seed)
     started = time.perf_counter()
     photos = [photo(rng, args.mb) for _ in range(args.photos)]

@@ -54,6 +54,9 @@ def test_writers_committing_out_of_order_leave_no_gap_for_a_pulling_desk(
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite has one writer at a time: transactions cannot commit out of order")
     orders = [api.dispatched("ZJJ")["id"] for _ in range(6)]
+    for order_id in orders:  # in progress with the handler: notes and on-site checks both apply
+        api.command(order_id, "sign", "zj_chief")
+        api.command(order_id, "assign_handler", "zj_chief", handler_id=api.user_id("zj_handler"))
     cursor, snapshot = _pull(api, "zj_handler", None)
     after = max(e["seq"] for c in snapshot for e in c["events"])
     rng = random.Random(14)
