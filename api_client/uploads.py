@@ -9,7 +9,8 @@ the file's SHA-256 in its metadata: a photo of one chunk is sent in one request,
 server already has for the caller is answered complete at once (the ``HEAD /blobs`` check
 folded into the POST; its first chunk then went for nothing, a chunk at most). A chunk that is
 the whole file carries no ``Upload-Checksum`` of its own: the file's SHA-256, checked by the
-server on the last byte, is the same digest. The rest goes in PATCHes with per-chunk checksums.
+server on the last byte, is the same digest. The rest goes in PATCHes, each with its CRC-32 (a
+garbled chunk is caught and sent again on its own; the SHA-256 vouches for the whole file).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import base64
 import hashlib
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -156,10 +158,11 @@ class Uploader:
         for failures in range(1, self.max_failures + 2):
             try:
                 return self.create(source.size, sha, first)
-            except Rejected as exc:
-                if exc.status != 460 or failures > self.max_failures:
+            except ApiError as exc:
+                # Garbled on the way (460) or turned away busy (503, nothing created): that chunk again.
+                if exc.status not in (460, 503) or failures > self.max_failures:
                     raise
-                time.sleep(self.backoff * (failures - 1))  # garbled on the way: that chunk again
+                time.sleep(max(self.backoff * (failures - 1), exc.retry_after or 0.0))
         raise AssertionError("unreachable")
 
     def _here(self, url: str) -> str:
@@ -183,10 +186,12 @@ class Uploader:
 
 
 def _chunk_headers(chunk: bytes, whole: bool) -> dict[str, str]:
-    """A chunk's headers; the whole file's chunk is checked by its SHA-256 (the upload's address)."""
+    """A chunk's headers: its CRC-32 (a garbled chunk is refused and sent again, that chunk only),
+    but none for a chunk that is the whole file — the file's SHA-256 (the upload's address, which
+    the server checks on the last byte) is the stronger check of the same bytes."""
     headers = {"Content-Type": "application/offset+octet-stream"}
     if not whole:
-        headers["Upload-Checksum"] = f"sha256 {_b64(hashlib.sha256(chunk).digest())}"
+        headers["Upload-Checksum"] = f"crc32 {_b64(zlib.crc32(chunk).to_bytes(4, 'big'))}"
     return headers
 
 

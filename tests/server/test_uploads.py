@@ -7,6 +7,7 @@ import hashlib
 import io
 import random
 import socket
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -266,6 +267,17 @@ def test_creation_with_upload_and_a_known_blob_completes_at_once(api: Api, live:
             service._RUNNING.clear()
         done = patch(url, headers, 2 * third, data[2 * third :])
         assert done.status_code == 204 and done.headers["Upload-Sha256"] == sha
+    # CRC-32 per chunk (what the desk's client sends): a garbled chunk is refused, that chunk only.
+    data = photo(11)
+    url = create(live, headers, data)
+    half = len(data) // 2
+    crc = {**headers, **TUS, **octets, "Upload-Offset": "0"}
+    good = base64.b64encode(zlib.crc32(data[:half]).to_bytes(4, "big")).decode()
+    garbled = data[:10] + bytes([data[10] ^ 0xFF]) + data[11:half]
+    bad = requests.patch(url, data=garbled, headers={**crc, "Upload-Checksum": f"crc32 {good}"}, timeout=10)
+    assert bad.status_code == 460 and offset_of(url, headers) == 0
+    ok = requests.patch(url, data=data[:half], headers={**crc, "Upload-Checksum": f"crc32 {good}"}, timeout=10)
+    assert ok.status_code == 204 and offset_of(url, headers) == half
     # A body of another type is refused.
     wrong = requests.post(f"{live}/uploads", data=b"xx", headers={**first, "Content-Type": "text/plain"}, timeout=10)
     assert wrong.status_code == 415
