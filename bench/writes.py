@@ -38,6 +38,7 @@ missing, none twice. Target: ≥ 150 writes/s with p95 ≤ 100 ms.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -282,6 +283,57 @@ def steady(send: Callable[[requests.Session], requests.Response], rate: float, s
     return {"rate": len(latencies) / elapsed, "statuses": dict(statuses), "latencies": latencies}
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (from /proc; gone ones count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo += [int(c) for c in task.read_text().split()]
+    return found
+
+
+class CpuMeter:
+    """CPU used by the server's processes and by its database's backends between start and stop."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+        self.engine = create_engine(server.database_url, isolation_level="AUTOCOMMIT")
+
+    def _pids(self) -> tuple[list[int], list[int]]:
+        assert self.server._process is not None
+        with self.engine.connect() as c:
+            backends = c.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            ).scalars()
+            return _tree(self.server._process.pid), list(backends)
+
+    def __enter__(self) -> CpuMeter:
+        workers, backends = self._pids()
+        self.before = {pid: _cpu_seconds([pid]) for pid in workers + backends}
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        workers, backends = self._pids()
+        self.python = sum(_cpu_seconds([p]) - self.before.get(p, 0.0) for p in workers)
+        self.database = sum(_cpu_seconds([p]) - self.before.get(p, 0.0) for p in backends)
+        self.engine.dispose()
+
+
 class LockWaits:
     """The most backends seen waiting on a lock at once (``pg_stat_activity``, every 50 ms)."""
 
@@ -372,7 +424,7 @@ def _sustained(server: Workers, rates: list[float], baseline_rates: list[float],
             target = Target(server, "agent")
             print(f"\n{label}: {len(target.orders)} orders written to")
             for rate in offered:
-                with LockWaits(server.database_url) as waits:
+                with LockWaits(server.database_url) as waits, CpuMeter(server) as cpu:
                     result = steady(target.write, rate, seconds)
                 lat = result["latencies"] or [float("nan")]
                 p95 = percentile(lat, 95) * 1000
@@ -383,6 +435,13 @@ def _sustained(server: Workers, rates: list[float], baseline_rates: list[float],
                     f"p50 {statistics.median(lat) * 1000:7.1f} ms   p95 {p95:7.1f} ms   "
                     f"p99 {percentile(lat, 99) * 1000:7.1f} ms   most waiting on a lock {waits.most:2d}   "
                     f"({_statuses(result['statuses'])}) load {_load()}{verdict}"
+                )
+                done = max(1, len(result["latencies"]))
+                per_write = (cpu.python + cpu.database) / done * 1000
+                print(
+                    f"      CPU per write: {cpu.python / done * 1000:5.1f} ms in the server's Python workers + "
+                    f"{cpu.database / done * 1000:5.1f} ms in PostgreSQL = {per_write:5.1f} ms: 2 cores "
+                    f"left to it alone would take {2000 / per_write:5.0f} writes/s"
                 )
         finally:
             server.stop()

@@ -174,8 +174,8 @@ def append(
                 400, "checksum_algorithm", "只支持 sha256、sha1 或 crc32 校验", "Only sha256, sha1 and crc32 checksums"
             )
         # A first chunk's SHA-256 is the running digest's (the same bytes): not computed twice.
-        same = algorithm == "sha256" and offset == 0 and whole is not None
-        found = whole.digest() if same else CHECKSUMS[algorithm](chunk)
+        same = algorithm == "sha256" and offset == 0
+        found = whole.digest() if same and whole is not None else CHECKSUMS[algorithm](chunk)
         if base64.b64encode(found).decode() != digest.strip():
             raise ApiError(
                 460, "checksum_mismatch", "数据校验失败，请重发这一段", "Checksum mismatch; send this part again"
