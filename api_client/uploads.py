@@ -2,7 +2,15 @@
 
 The server is the authority on the offset: after any cut (no answer, 409 offset mismatch,
 460 checksum mismatch) the client asks ``HEAD`` where to go on, and never starts from zero
-on its own. Content is addressed by SHA-256: a blob the server already has is not sent.
+on its own. Content is addressed by SHA-256.
+
+A new upload is one ``POST /uploads`` carrying the first chunk (tus creation-with-upload) and
+the file's SHA-256 in its metadata: a photo of one chunk is sent in one request, and a blob the
+server already has for the caller is answered complete at once (the ``HEAD /blobs`` check
+folded into the POST; its first chunk then went for nothing, a chunk at most). A chunk that is
+the whole file carries no ``Upload-Checksum`` of its own: the file's SHA-256, checked by the
+server on the last byte, is the same digest. The rest goes in PATCHes, each with its CRC-32 (a
+garbled chunk is caught and sent again on its own; the SHA-256 vouches for the whole file).
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ import base64
 import hashlib
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,18 +76,18 @@ class Uploader:
             return False
         return True
 
-    def create(self, size: int, sha256: str) -> str:
-        """Start an upload; returns its URL (persist it to resume after a restart)."""
-        response = self.auth.request(
-            "POST",
-            "/uploads",
-            headers={
-                "Tus-Resumable": TUS_VERSION,
-                "Upload-Length": str(size),
-                "Upload-Metadata": f"sha256 {_b64(sha256.encode())}",
-            },
-        )
-        return self.auth.url(_header(response, "Location"))
+    def create(self, size: int, sha256: str, first: bytes = b"") -> tuple[str, int]:
+        """Start an upload, with its ``first`` chunk if any; returns its URL (persist it to resume
+        after a restart) and the server's offset (``size`` when the server needs nothing more)."""
+        headers = {
+            "Tus-Resumable": TUS_VERSION,
+            "Upload-Length": str(size),
+            "Upload-Metadata": f"sha256 {_b64(sha256.encode())}",
+        }
+        if first:
+            headers.update(_chunk_headers(first, whole=len(first) == size))
+        response = self.auth.request("POST", "/uploads", data=first or None, headers=headers)
+        return self.auth.url(_header(response, "Location")), int(_header(response, "Upload-Offset"))
 
     def offset(self, url: str) -> int:
         """The server's offset for the upload at ``url``."""
@@ -89,18 +98,10 @@ class Uploader:
         """Abandon an upload (tus termination)."""
         self.auth.request("DELETE", url, headers={"Tus-Resumable": TUS_VERSION})
 
-    def _patch(self, url: str, offset: int, chunk: bytes) -> int:
-        response = self.auth.request(
-            "PATCH",
-            url,
-            data=chunk,
-            headers={
-                "Tus-Resumable": TUS_VERSION,
-                "Upload-Offset": str(offset),
-                "Content-Type": "application/offset+octet-stream",
-                "Upload-Checksum": f"sha256 {_b64(hashlib.sha256(chunk).digest())}",
-            },
-        )
+    def _patch(self, url: str, offset: int, chunk: bytes, total: int) -> int:
+        headers = {"Tus-Resumable": TUS_VERSION, "Upload-Offset": str(offset)}
+        headers.update(_chunk_headers(chunk, whole=offset == 0 and len(chunk) == total))
+        response = self.auth.request("PATCH", url, data=chunk, headers=headers)
         return int(_header(response, "Upload-Offset"))
 
     def upload(
@@ -123,9 +124,8 @@ class Uploader:
         sha = sha256 or source.sha256()
         total = source.size
         progress = on_progress or (lambda sent, size: None)
-        if self.blob_known(sha):
-            progress(total, total)
-            return sha
+        if upload_url is None:
+            progress(0, total)  # a new upload: its first chunk goes with the creation
         url, offset = self._start(source, sha, upload_url)
         if on_created is not None:
             on_created(url)
@@ -135,7 +135,7 @@ class Uploader:
             if cancel is not None and cancel.is_set():
                 raise Cancelled(upload_url=url)
             try:
-                offset = self._patch(url, offset, source.read(offset, self.chunk_size))
+                offset = self._patch(url, offset, source.read(offset, self.chunk_size), total)
                 failures = 0
             except ApiError as exc:
                 if not _resumable(exc):
@@ -154,7 +154,16 @@ class Uploader:
             except (NotFound, Rejected) as exc:  # 404 unknown, 410 expired
                 if isinstance(exc, Rejected) and exc.status != 410:
                     raise
-        return self.create(source.size, sha), 0
+        first = source.read(0, self.chunk_size)
+        for failures in range(1, self.max_failures + 2):
+            try:
+                return self.create(source.size, sha, first)
+            except ApiError as exc:
+                # Garbled on the way (460) or turned away busy (503, nothing created): that chunk again.
+                if exc.status not in (460, 503) or failures > self.max_failures:
+                    raise
+                time.sleep(max(self.backoff * (failures - 1), exc.retry_after or 0.0))
+        raise AssertionError("unreachable")
 
     def _here(self, url: str) -> str:
         """An upload begun when the server had another address (the bundled server on a new port):
@@ -174,6 +183,16 @@ class Uploader:
                 return self.offset(url)
             except Offline as exc:
                 failures, cause = failures + 1, exc
+
+
+def _chunk_headers(chunk: bytes, whole: bool) -> dict[str, str]:
+    """A chunk's headers: its CRC-32 (a garbled chunk is refused and sent again, that chunk only),
+    but none for a chunk that is the whole file — the file's SHA-256 (the upload's address, which
+    the server checks on the last byte) is the stronger check of the same bytes."""
+    headers = {"Content-Type": "application/offset+octet-stream"}
+    if not whole:
+        headers["Upload-Checksum"] = f"crc32 {_b64(zlib.crc32(chunk).to_bytes(4, 'big'))}"
+    return headers
 
 
 def _header(response: Any, name: str) -> str:

@@ -1,7 +1,8 @@
 """A tiny loopback TCP proxy that counts upload bytes and can cut the connection at an exact one.
 
 It reads just enough HTTP/1.1 of what the client sends (request line, ``Content-Length``) to know
-which bytes are the bodies of ``PATCH`` requests — the tus chunks. ``cut_after(n)`` makes it
+which bytes are the bodies of ``PATCH`` requests and of the creation ``POST /uploads`` — the tus
+chunks (the first one goes with the creation). ``cut_after(n)`` makes it
 forward exactly ``n`` more chunk bytes, then close both sides and refuse every connection (accept
 and close at once) until ``restore()``: to the client it looks like the network went away mid-chunk.
 """
@@ -19,7 +20,7 @@ class CuttingProxy:
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
-        self.patch_bytes = 0  # PATCH body bytes forwarded so far
+        self.patch_bytes = 0  # chunk bytes (PATCH and creation POST bodies) forwarded so far
         self._cut_at: int | None = None
         self._down = False
         self._lock = threading.Lock()
@@ -86,7 +87,7 @@ class CuttingProxy:
                     buffer += data
                 head, _, buffer = buffer.partition(b"\r\n\r\n")
                 upstream.sendall(head + b"\r\n\r\n")
-                is_patch = head.startswith(b"PATCH ")
+                is_patch = head.startswith((b"PATCH ", b"POST /uploads "))
                 remaining = _content_length(head)
                 while remaining:
                     if not buffer:

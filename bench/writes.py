@@ -20,13 +20,28 @@ Figures, all measured in the same run:
    again (recovery);
 5. 300 pushes at the same moment (the burst that used to get no successful answer): statuses and
    the slowest.
+
+``python -m bench.writes --pg URL --workers 4 [--rates 30,40,80,150,200] [--seconds 15]`` measures
+instead what issue 14 asks of the audit chain: ``serve --workers 4`` on PostgreSQL with a demo
+city of 300 orders, writes offered at a steady rate (open loop) by the centre's agent over the
+~190 orders it may note — every other one a pushed note (``/sync/push``), the others
+``POST /orders/{id}/add-note`` (spread over many orders, as a city's writes are: writes to one
+order queue on that order's row, whatever the audit chain does) — each rate for ``--seconds``:
+writes/s answered 200, p50/p95/p99 latency, other statuses, and the most backends seen waiting on
+a lock (sampled from ``pg_stat_activity`` every 50 ms). Measured twice on the same database in the
+same run: first the old way (``CASEDESK_AUDIT_APPEND=immediate``: the chain head held from the
+record to the commit) as the baseline (``--baseline-rates``), then the commit-time append; after
+each, the chain is verified (``verify``) and every audit record's number is checked: 1..head, none
+missing, none twice. Target: ≥ 150 writes/s with p95 ≤ 100 ms.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -42,8 +57,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.common import percentile
-from server.db import make_engine
-from tests.fixtures.server_process import PASSWORD, ServerProcess
+from server.audit.service import verify
+from server.db import make_engine, make_session_factory
+from tests.fixtures.server_process import PASSWORD, ROOT, ServerProcess
 
 
 def _load() -> str:
@@ -53,10 +69,10 @@ def _load() -> str:
 class Target:
     """The server under test and what a desk needs to push to it."""
 
-    def __init__(self, server: ServerProcess) -> None:
+    def __init__(self, server: ServerProcess, username: str = "handler") -> None:
         self.server = server
         self.url = server.url
-        answer = requests.post(f"{self.url}/auth/login", json={"username": "handler", "password": PASSWORD}, timeout=60)
+        answer = requests.post(f"{self.url}/auth/login", json={"username": username, "password": PASSWORD}, timeout=60)
         answer.raise_for_status()
         self.headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
         page = requests.get(f"{self.url}/sync/pull", params={"limit": 1000}, headers=self.headers, timeout=60).json()
@@ -65,7 +81,7 @@ class Target:
             for c in page["changes"]
             if c["kind"] == "upsert" and "add_note" in c["order"]["allowed_commands"]
         ]
-        assert self.orders, "the demo handler has no order to note"
+        assert self.orders, f"the demo {username} has no order to note"
         self._count = 0
         self._lock = threading.Lock()
 
@@ -80,6 +96,33 @@ class Target:
             "args": {"client_id": str(uuid.uuid4()), "text": f"压力测试记录 {n}"},
             "base": {},
         }
+        return session.post(
+            f"{self.url}/sync/push",
+            json={"client_id": f"bench-desk-{n % 64}", "mutations": [mutation]},
+            headers=self.headers,
+            timeout=120,
+        )
+
+    def write(self, session: requests.Session) -> requests.Response:
+        """One write of the mix: a pushed note, a pushed on-site check with text, a note by the API."""
+        with self._lock:
+            self._count += 1
+            n = self._count
+        order_id = self.orders[n % len(self.orders)]
+        kind = n % 3
+        if kind == 2:
+            body = {"client_id": str(uuid.uuid4()), "text": f"压力测试记录 {n}"}
+            return session.post(f"{self.url}/orders/{order_id}/add-note", json=body, headers=self.headers, timeout=120)
+        if kind == 0:
+            name, args = "add_note", {"client_id": str(uuid.uuid4()), "text": f"压力测试记录 {n}"}
+        else:
+            checked_at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+            notes = f"现场核实 {n}：路灯线路老化，已联系供电所更换。"
+            name, args = (
+                "record_onsite_check",
+                {"client_id": str(uuid.uuid4()), "checked_at": checked_at, "notes": notes},
+            )
+        mutation = {"id": str(uuid.uuid4()), "order_id": order_id, "name": name, "args": args, "base": {}}
         return session.post(
             f"{self.url}/sync/push",
             json={"client_id": f"bench-desk-{n % 64}", "mutations": [mutation]},
@@ -205,8 +248,205 @@ def at_once(target: Target, n: int) -> dict:
     return {"statuses": dict(Counter(s for s, _ in results)), "slowest": max(t for _, t in results)}
 
 
+def steady(send: Callable[[requests.Session], requests.Response], rate: float, seconds: float) -> dict:
+    """Offer ``rate`` writes/s for ``seconds`` (open loop): rate answered 200 and their latencies."""
+    statuses: Counter[int | str] = Counter()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    local = threading.local()
+
+    def one() -> None:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        t0 = time.monotonic()
+        try:
+            answer = send(local.session)
+        except requests.RequestException as exc:
+            with lock:
+                statuses[type(exc).__name__] += 1
+            return
+        with lock:
+            statuses[answer.status_code] += 1
+            if answer.status_code == 200:
+                latencies.append(time.monotonic() - t0)
+
+    with ThreadPoolExecutor(max_workers=400) as pool:
+        began = time.monotonic()
+        sent = 0
+        while (now := time.monotonic()) < began + seconds:
+            due = int((now - began) * rate)
+            for _ in range(due - sent):
+                pool.submit(one)
+            sent = due
+            time.sleep(0.002)
+    elapsed = time.monotonic() - began  # until the last answer
+    return {"rate": len(latencies) / elapsed, "statuses": dict(statuses), "latencies": latencies}
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (from /proc; gone ones count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo += [int(c) for c in task.read_text().split()]
+    return found
+
+
+class CpuMeter:
+    """CPU used by the server's processes and by its database's backends between start and stop."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+        self.engine = create_engine(server.database_url, isolation_level="AUTOCOMMIT")
+
+    def _pids(self) -> tuple[list[int], list[int]]:
+        assert self.server._process is not None
+        with self.engine.connect() as c:
+            backends = c.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            ).scalars()
+            return _tree(self.server._process.pid), list(backends)
+
+    def __enter__(self) -> CpuMeter:
+        workers, backends = self._pids()
+        self.before = {pid: _cpu_seconds([pid]) for pid in workers + backends}
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        workers, backends = self._pids()
+        self.python = sum(_cpu_seconds([p]) - self.before.get(p, 0.0) for p in workers)
+        self.database = sum(_cpu_seconds([p]) - self.before.get(p, 0.0) for p in backends)
+        self.engine.dispose()
+
+
+class LockWaits:
+    """The most backends seen waiting on a lock at once (``pg_stat_activity``, every 50 ms)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+        self.most = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        query = text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        with self.engine.connect() as c:
+            while not self._stop.wait(0.05):
+                self.most = max(self.most, c.execute(query).scalar_one())
+
+    def __enter__(self) -> LockWaits:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.engine.dispose()
+
+
+def chain_check(database_url: str) -> str:
+    """``verify`` of the whole chain, and its numbers: 1..head, each once."""
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            checked, problems = verify(session)
+            seqs = session.execute(
+                text("SELECT count(*), count(DISTINCT seq), min(seq), max(seq) FROM audit_log")
+            ).one()
+            head = session.execute(text("SELECT seq FROM audit_head WHERE id = 1")).scalar_one()
+    finally:
+        engine.dispose()
+    count, distinct, low, high = seqs
+    gap_free = count == distinct == high == head and low == 1
+    return (
+        f"chain: {checked} records verified, {len(problems)} problems; numbers 1..{high}, {count} records, "
+        f"head {head}: " + ("no gap, no fork" if gap_free and not problems else "GAP OR FORK")
+    )
+
+
 def _statuses(statuses: dict) -> str:
     return ", ".join(f"{k}×{v}" for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0])))
+
+
+class Workers(ServerProcess):
+    """The server with ``serve --workers N`` (and extra environment for its next start)."""
+
+    workers = 4
+
+    def start(self) -> None:
+        serve = ["serve", "--port", str(self.port), "--log-level", "warning", "--workers", str(self.workers)]
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "server", *serve],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code < 500:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start")
+
+
+def _sustained(server: Workers, rates: list[float], baseline_rates: list[float], seconds: float) -> None:
+    print(f"server: {server.url} on PostgreSQL, serve --workers {server.workers}, default settings")
+    print(f"machine: {os.cpu_count()} cores, load average {_load()} at the start")
+    print("writes: by the centre's agent, every other one a pushed note, the others POST add-note")
+    runs = (
+        ("baseline: head held from record to commit (old)", "immediate", baseline_rates),
+        ("commit-time append", "", rates),
+    )
+    for label, mode, offered in runs:
+        server.env["CASEDESK_AUDIT_APPEND"] = mode
+        server.start()
+        try:
+            target = Target(server, "agent")
+            print(f"\n{label}: {len(target.orders)} orders written to")
+            for rate in offered:
+                with LockWaits(server.database_url) as waits, CpuMeter(server) as cpu:
+                    result = steady(target.write, rate, seconds)
+                lat = result["latencies"] or [float("nan")]
+                p95 = percentile(lat, 95) * 1000
+                met = result["rate"] >= 0.97 * rate and p95 <= 100
+                verdict = f"   target ≥ 150/s, p95 ≤ 100 ms: {'MEETS' if met else 'misses'}" if rate >= 150 else ""
+                print(
+                    f"  offered {rate:5.0f}/s: {result['rate']:6.1f} writes/s answered 200   "
+                    f"p50 {statistics.median(lat) * 1000:7.1f} ms   p95 {p95:7.1f} ms   "
+                    f"p99 {percentile(lat, 99) * 1000:7.1f} ms   most waiting on a lock {waits.most:2d}   "
+                    f"({_statuses(result['statuses'])}) load {_load()}{verdict}"
+                )
+                done = max(1, len(result["latencies"]))
+                per_write = (cpu.python + cpu.database) / done * 1000
+                print(
+                    f"      CPU per write: {cpu.python / done * 1000:5.1f} ms in the server's Python workers + "
+                    f"{cpu.database / done * 1000:5.1f} ms in PostgreSQL = {per_write:5.1f} ms: 2 cores "
+                    f"left to it alone would take {2000 / per_write:5.0f} writes/s"
+                )
+        finally:
+            server.stop()
+        print("  " + chain_check(server.database_url))
+    print(f"\nload average {_load()} at the end (other work on the machine slows the figures down)")
 
 
 def run(args: argparse.Namespace) -> None:
@@ -220,6 +460,14 @@ def run(args: argparse.Namespace) -> None:
                 c.execute(text(f'CREATE DATABASE "{name}"'))
             database_url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
         try:
+            if args.workers:
+                if database_url is None:
+                    raise SystemExit("--workers needs --pg (SQLite has one writer at a time)")
+                workers = Workers(Path(tmp) / "data", orders=300, database_url=database_url)
+                workers.workers = args.workers
+                rates = [float(r) for r in args.rates.split(",")]
+                _sustained(workers, rates, [float(r) for r in args.baseline_rates.split(",")], args.seconds)
+                return
             server = ServerProcess(Path(tmp) / "data", orders=30, database_url=database_url)
             server.start()
             try:
@@ -287,6 +535,9 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=8.0, help="length of each measurement (default %(default)s)")
     p.add_argument("--overload", type=float, default=4.0, help="offered rate ÷ ceiling (default %(default)s)")
     p.add_argument("--clients", default="1,4,16,64", help="desk counts for the closed loop (default %(default)s)")
+    p.add_argument("--workers", type=int, default=0, help="serve --workers N, steady rates (PostgreSQL; see above)")
+    p.add_argument("--rates", default="30,40,80,150,200", help="writes/s offered with --workers (default %(default)s)")
+    p.add_argument("--baseline-rates", default="30,40,150", help="the same for the old way (default %(default)s)")
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     run(p.parse_args())
     return 0

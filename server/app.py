@@ -71,7 +71,9 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         # Upload chunks may be larger than any JSON request.
-        limit = self.upload_limit if scope["path"].startswith("/uploads/") else self.json_limit
+        path = scope["path"]
+        # /uploads takes a tus chunk too (creation-with-upload), as /uploads/{id} does
+        limit = self.upload_limit if path == "/uploads" or path.startswith("/uploads/") else self.json_limit
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             await _too_large(limit)(scope, receive, send)

@@ -3,27 +3,67 @@
 Each record's hash covers its content and the previous record's hash, so changing or
 deleting any row breaks the chain from that row on. Appends lock the chain's head row,
 which serialises them: the chain never forks, whatever the number of server workers.
+
+On PostgreSQL the head is locked only as the transaction commits: :func:`record` inserts the
+record with a provisional number (from ``audit_provisional_seq``, above :data:`PROVISIONAL`) and
+the tail of its hashed text; a deferred constraint trigger (migration 0012) locks the head at
+COMMIT, numbers, links and hashes the record with the very text :func:`_digest` hashes, and
+advances the head; the lock ends with the commit. A writer therefore holds the head for its
+append and its commit only — not while its command runs and its answer is built — and numbers
+still become visible strictly in order: the next writer gets the head only after this one's
+commit is visible, so no record can commit later with a smaller number (pulls read "records
+after N" and never skip one). Within its transaction a record is readable at once under its
+provisional number (the measures tracker's fix-up is in the trigger). SQLite has one writer at
+a time: it appends at once. ``CASEDESK_AUDIT_APPEND=immediate`` makes PostgreSQL append at once
+too, holding the head from the record to the commit (the old way; a baseline for bench.writes).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from server.models import AuditHead, AuditRecord
 
 GENESIS = "0" * 64
+#: Provisional numbers (PostgreSQL, until commit) start here; real ones never get near it.
+PROVISIONAL = 2**61
 
 
 def jsonable(value: Any) -> Any:
     """Plain JSON values, so what is stored is exactly what was hashed."""
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _tail(
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    order_id: int | None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> str:
+    """The hashed text after the previous hash and the number (what the commit-time append links)."""
+    content = json.dumps(
+        [at.isoformat(), actor_id, action, order_id, before, after],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return content[1:]
+
+
+def _link(prev_hash: str, seq: int, tail: str) -> str:
+    """SHA-256 of ``[prev_hash, seq, at, actor_id, action, order_id, before, after]`` as canonical
+    JSON; the trigger of migration 0012 builds the same text from ``pending``."""
+    return hashlib.sha256(f'["{prev_hash}",{seq},{tail}'.encode()).hexdigest()
 
 
 def _digest(
@@ -36,18 +76,16 @@ def _digest(
     before: dict[str, Any],
     after: dict[str, Any],
 ) -> str:
-    content = json.dumps(
-        [prev_hash, seq, at.isoformat(), actor_id, action, order_id, before, after],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(content.encode()).hexdigest()
+    return _link(prev_hash, seq, _tail(at, actor_id, action, order_id, before, after))
 
 
 def _head(session: Session) -> AuditHead:
     """The chain's tip, locked until commit (the migration creates it at the genesis hash)."""
     return session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+
+
+def _at_commit(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql" and os.environ.get("CASEDESK_AUDIT_APPEND") != "immediate"
 
 
 def record(
@@ -58,28 +96,46 @@ def record(
     before: dict[str, Any],
     after: dict[str, Any],
     at: datetime,
-) -> AuditRecord:
-    """Append one record to the chain (inside the caller's transaction)."""
-    head = _head(session)
+) -> None:
+    """Append one record to the chain (inside the caller's transaction; on PostgreSQL numbered
+    and linked as it commits)."""
     before, after = jsonable(before), jsonable(after)
     at = at.astimezone(UTC)  # hashed exactly as it reads back from the database
+    session.flush()  # the order (and anything else the record names) exists first
+    if _at_commit(session):
+        session.execute(
+            insert(AuditRecord).values(
+                seq=func.nextval("audit_provisional_seq"),
+                at=at,
+                actor_id=actor_id,
+                action=action,
+                order_id=order_id,
+                before=before,
+                after=after,
+                prev_hash="",
+                hash="",
+                pending=_tail(at, actor_id, action, order_id, before, after),
+            )
+        )
+        return
+    head = _head(session)
     seq = head.seq + 1
     digest = _digest(head.hash, seq, at, actor_id, action, order_id, before, after)
-    row = AuditRecord(
-        seq=seq,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        order_id=order_id,
-        before=before,
-        after=after,
-        prev_hash=head.hash,
-        hash=digest,
+    session.add(
+        AuditRecord(
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            order_id=order_id,
+            before=before,
+            after=after,
+            prev_hash=head.hash,
+            hash=digest,
+        )
     )
-    session.add(row)
     head.seq, head.hash = seq, digest
     session.flush()
-    return row
 
 
 @dataclass(frozen=True)
@@ -101,6 +157,8 @@ def verify(session: Session, batch: int = 5000) -> tuple[int, list[ChainProblem]
             break
         for row in rows:
             checked += 1
+            if row.pending is not None:
+                problems.append(ChainProblem(row.seq, "was never appended (still pending)"))
             if row.seq != expected_seq:
                 problems.append(ChainProblem(expected_seq, f"records {expected_seq}..{row.seq - 1} are missing"))
             if row.prev_hash != prev_hash:

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import delete, inspect, select, text
 from sqlalchemy.orm import Session
 
 from casework.calendar import WorkingDayCalendar
@@ -53,7 +53,7 @@ from casework.review import ReviewLevel
 from casework.times import parse_time
 from server.calendar.repository import calendar
 from server.measures.worktime import office_seconds
-from server.models import AuditHead, AuditRecord, MeasureFact, MeasureTracker, Order
+from server.models import AuditRecord, MeasureFact, MeasureTracker, Order
 
 LEADER_LEVELS = frozenset({ReviewLevel.LEADER_IN_CHARGE.value, ReviewLevel.TOP_LEADER.value})
 #: States in which the department still owes its reply.
@@ -295,10 +295,16 @@ def rebuild(session: Session, batch: int = 2000) -> int:
 
     Works through the orders in id batches (each order's records in sequence order), so memory
     stays bounded on any size of log. Run inside one transaction: readers see the old facts
-    until it commits. It holds the audit chain's head, which every command locks to append its
-    record, so commands wait for the rebuild instead of changing the log under it.
+    until it commits. On PostgreSQL it first locks the facts' tables against writes (after the
+    commands already writing them have committed): a command waits for the rebuild at its facts,
+    and a record about an order cannot commit meanwhile either — its commit-time append moves the
+    order's tracker (``server.audit.service``) — so its number comes after everything the rebuild
+    read, and the order's next command takes it in. (Not the audit head: a command holding its
+    tracker row waits for the head as it commits; the rebuild waiting for that row would close
+    the circle.) SQLite has one writer at a time.
     """
-    session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE measure_trackers, measure_facts IN EXCLUSIVE MODE"))
     session.execute(delete(MeasureTracker))
     session.execute(delete(MeasureFact))
     working_days = calendar(session)

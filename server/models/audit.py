@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base
@@ -25,10 +25,14 @@ class AuditRecord(Base):
     after: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: Until its transaction commits (PostgreSQL): the hashed text after ``prev_hash`` and ``seq``,
+    #: for the commit-time append (``server.audit.service``); ``NULL`` in every committed record.
+    pending: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditHead(Base):
-    """The chain's tip; locking this row serialises appends so the chain never forks."""
+    """The chain's tip; locking this row (for the append only, as the transaction commits)
+    serialises appends so the chain never forks."""
 
     __tablename__ = "audit_head"
 

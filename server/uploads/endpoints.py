@@ -15,7 +15,7 @@ from server.transaction import TransactionalRoute
 from server.uploads import service
 
 TUS_VERSION = "1.0.0"
-EXTENSIONS = "creation,checksum,expiration,termination"
+EXTENSIONS = "creation,creation-with-upload,checksum,expiration,termination"
 
 UploadId = Annotated[str, Path(pattern="^[0-9a-f]{32}$")]
 
@@ -59,20 +59,55 @@ def discover(settings: AppSettings) -> Response:
     )
 
 
-@router.post("", status_code=201, dependencies=[TusResumable], responses=errors(401, 412, 413))
+async def _chunk(request: Request) -> bytes:
+    return await request.body()
+
+
+def _octets(content_type: str | None) -> None:
+    if content_type != "application/offset+octet-stream":
+        raise ApiError(
+            415,
+            "content_type",
+            "内容类型须为 application/offset+octet-stream",
+            "Content-Type must be application/offset+octet-stream",
+        )
+
+
+@router.post(
+    "",
+    status_code=201,
+    dependencies=[TusResumable],
+    responses=errors(401, 412, 413, 415, 460),
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
 def create(
     request: Request,
+    chunk: Annotated[bytes, Depends(_chunk)],
     session: DB,
     caller: CurrentCaller,
     settings: AppSettings,
     now: Now,
     upload_length: Annotated[int, Header(alias="Upload-Length", ge=0, le=2**62)],
     upload_metadata: Annotated[str | None, Header(alias="Upload-Metadata", max_length=2000)] = None,
+    content_type: Annotated[str | None, Header(alias="Content-Type")] = None,
+    upload_checksum: Annotated[str | None, Header(alias="Upload-Checksum", max_length=200)] = None,
 ) -> Response:
-    """Start an upload. Metadata ``sha256`` (hex) lets the server check the whole file at the end."""
+    """Start an upload. Metadata ``sha256`` (hex) lets the server check the whole file at the end,
+    and completes the upload at once when the caller may already use that blob (``Upload-Offset``
+    is then the length, ``Upload-Sha256`` its address). The first chunk may come with the POST
+    (tus creation-with-upload): ``Upload-Offset`` says how much of it was kept."""
+    if chunk:
+        _octets(content_type)
     upload = service.create(
         session, caller.actor, settings, upload_length, service.parse_metadata(upload_metadata), now
     )
+    if chunk and upload.completed_sha256 is None:
+        upload = service.append(session, settings, request.app.state.blob_store, upload, 0, chunk, upload_checksum)
     location = str(request.url_for("upload_offset", upload_id=upload.id))
     return Response(status_code=201, headers={**_headers(upload), "Location": location})
 
@@ -81,10 +116,6 @@ def create(
 def offset(upload_id: UploadId, session: DB, caller: CurrentCaller, now: Now) -> Response:
     """Where to resume: the server's offset, whatever the client believes it sent."""
     return Response(status_code=200, headers=_headers(service.get(session, caller.actor, upload_id, now)))
-
-
-async def _chunk(request: Request) -> bytes:
-    return await request.body()
 
 
 @router.patch(
@@ -110,13 +141,7 @@ def append(
     content_type: Annotated[str | None, Header(alias="Content-Type")] = None,
     upload_checksum: Annotated[str | None, Header(alias="Upload-Checksum", max_length=200)] = None,
 ) -> Response:
-    if content_type != "application/offset+octet-stream":
-        raise ApiError(
-            415,
-            "content_type",
-            "内容类型须为 application/offset+octet-stream",
-            "Content-Type must be application/offset+octet-stream",
-        )
+    _octets(content_type)
     upload = service.get(session, caller.actor, upload_id, now, lock=True)
     upload = service.append(
         session, settings, request.app.state.blob_store, upload, upload_offset, chunk, upload_checksum

@@ -2,8 +2,17 @@
 
 The partial file may run ahead of the recorded offset if the server died between writing
 and committing; every append first truncates the file to the recorded offset, so a resumed
-upload never holds bytes twice. On the last byte the file is hashed again, checked (magic
-bytes, size, Pillow's decompression-bomb guard) and moved into the blob store under its hash.
+upload never holds bytes twice. On the last byte the file is checked (its SHA-256, magic bytes,
+size, Pillow's decompression-bomb guard) and moved into the blob store under its hash.
+
+The SHA-256 of the whole file is computed while the bytes arrive: a worker keeps the running
+digest of the uploads it is receiving (:data:`_RUNNING`, the bytes ``[0, offset)`` it covers),
+and a chunk that starts where it ends just extends it; a photo sent in one request is hashed
+once, also when its ``Upload-Checksum`` is SHA-256. Only where the worker does not hold the
+digest of exactly the recorded offset (the chunks went to another worker, it restarted, a commit
+failed after the digest moved on) is the file read again at the end — the digest is a shortcut,
+never the authority. A creation that names a blob the caller may already use (its ``sha256``
+and size) is complete at once: the ``HEAD /blobs`` check folded into the POST.
 """
 
 from __future__ import annotations
@@ -12,8 +21,13 @@ import base64
 import hashlib
 import os
 import secrets
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -21,14 +35,50 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from casework.roles import Actor
+from server.blobs.access import may_use
 from server.blobs.media import RejectedBlob, validate
 from server.blobs.store import BlobStore
 from server.errors import ApiError, not_found
 from server.models import Blob, Upload
 from server.settings import Settings
 
-#: Per-chunk checksums (tus checksum extension); sha1 because it is what tus clients send by default.
-CHECKSUMS = {"sha256": hashlib.sha256, "sha1": hashlib.sha1}
+
+def _crc32(chunk: bytes) -> bytes:
+    return zlib.crc32(chunk).to_bytes(4, "big")
+
+
+#: Per-chunk checksums (tus checksum extension), each chunk → its digest: sha1 because it is what
+#: tus clients send by default; crc32 (big-endian, as tusd reads it) because it is three times
+#: cheaper than a hash and catches what a link garbles — the file's SHA-256, checked on the last
+#: byte, is what vouches for the whole.
+CHECKSUMS: dict[str, Callable[[bytes], bytes]] = {
+    "sha256": lambda chunk: hashlib.sha256(chunk).digest(),
+    "sha1": lambda chunk: hashlib.sha1(chunk).digest(),
+    "crc32": _crc32,
+}
+
+#: Upload id → (offset, SHA-256 of the file's bytes before it), for uploads this worker receives.
+_RUNNING: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+_RUNNING_LOCK = threading.Lock()
+_RUNNING_MAX = 256  # uploads in progress a worker keeps a digest for (older ones: read again)
+
+
+def _running(upload_id: str, offset: int) -> Any | None:
+    """A copy of the digest of bytes ``[0, offset)``, if this worker holds exactly that one."""
+    if offset == 0:
+        return hashlib.sha256()
+    with _RUNNING_LOCK:
+        held = _RUNNING.get(upload_id)
+    return held[1].copy() if held is not None and held[0] == offset else None
+
+
+def _keep_running(upload_id: str, offset: int, digest: Any | None) -> None:
+    with _RUNNING_LOCK:
+        _RUNNING.pop(upload_id, None)
+        if digest is not None:
+            _RUNNING[upload_id] = (offset, digest)
+            while len(_RUNNING) > _RUNNING_MAX:
+                _RUNNING.popitem(last=False)
 
 
 def _part(settings: Settings, upload_id: str) -> Path:
@@ -68,10 +118,19 @@ def create(
         expires_at=now + timedelta(hours=settings.upload_expiry_hours),
     )
     session.add(upload)
-    settings.upload_dir.mkdir(parents=True, exist_ok=True)
-    _part(settings, upload.id).touch()
+    if sha is not None and _known(session, actor, sha, length):
+        upload.offset, upload.completed_sha256 = length, sha  # nothing to send: done at once
+    else:
+        settings.upload_dir.mkdir(parents=True, exist_ok=True)
+        _part(settings, upload.id).touch()
     session.flush()
     return upload
+
+
+def _known(session: Session, actor: Actor, sha: str, length: int) -> bool:
+    """The blob is stored with this size and the caller may use it (what ``HEAD /blobs`` answers)."""
+    blob = session.get(Blob, sha)
+    return blob is not None and blob.size == length and may_use(session, actor, sha)
 
 
 def get(session: Session, actor: Actor, upload_id: str, now: datetime, lock: bool = False) -> Upload:
@@ -105,11 +164,19 @@ def append(
         return upload
     if offset + len(chunk) > upload.length:
         raise ApiError(413, "beyond_length", "数据超出声明的长度", "More bytes than the declared length")
+    whole = _running(upload.id, offset)
+    if whole is not None:
+        whole.update(chunk)
     if checksum is not None:
         algorithm, _, digest = checksum.partition(" ")
         if algorithm not in CHECKSUMS:
-            raise ApiError(400, "checksum_algorithm", "只支持 sha256 或 sha1 校验", "Only sha256 and sha1 checksums")
-        if base64.b64encode(CHECKSUMS[algorithm](chunk).digest()).decode() != digest.strip():
+            raise ApiError(
+                400, "checksum_algorithm", "只支持 sha256、sha1 或 crc32 校验", "Only sha256, sha1 and crc32 checksums"
+            )
+        # A first chunk's SHA-256 is the running digest's (the same bytes): not computed twice.
+        same = algorithm == "sha256" and offset == 0
+        found = whole.digest() if same and whole is not None else CHECKSUMS[algorithm](chunk)
+        if base64.b64encode(found).decode() != digest.strip():
             raise ApiError(
                 460, "checksum_mismatch", "数据校验失败，请重发这一段", "Checksum mismatch; send this part again"
             )
@@ -122,17 +189,23 @@ def append(
         os.fsync(handle.fileno())
     upload.offset += len(chunk)
     if upload.offset == upload.length:
-        _complete(session, settings, store, upload, part)
+        _keep_running(upload.id, 0, None)
+        _complete(session, settings, store, upload, part, whole)
+    else:
+        _keep_running(upload.id, upload.offset, whole)
     session.flush()
     return upload
 
 
-def _complete(session: Session, settings: Settings, store: BlobStore, upload: Upload, part: Path) -> None:
-    digest = hashlib.sha256()
-    with part.open("rb") as handle:
-        for block in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(block)
-    sha = digest.hexdigest()
+def _complete(
+    session: Session, settings: Settings, store: BlobStore, upload: Upload, part: Path, whole: Any | None
+) -> None:
+    if whole is None:  # the chunks before did not all pass through this worker: read the file again
+        whole = hashlib.sha256()
+        with part.open("rb") as handle:
+            for block in iter(lambda: handle.read(1024 * 1024), b""):
+                whole.update(block)
+    sha = whole.hexdigest()
     if upload.sha256 is not None and upload.sha256 != sha:
         part.unlink(missing_ok=True)
         upload.offset = 0

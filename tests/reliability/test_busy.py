@@ -71,8 +71,9 @@ def test_the_sync_loop_waits_as_long_as_a_busy_server_asks(
 
 
 def test_an_upload_waits_out_a_busy_chunk_and_goes_on(base_url: str, memory_keyring) -> None:  # type: ignore[no-untyped-def]
-    """The first PATCH is turned away (503, Retry-After: 2): the tus client waits that long, asks
-    the server's offset and sends the chunk again; the photo arrives whole, once."""
+    """The first chunk (with the creation POST, then each PATCH) is turned away (503,
+    Retry-After: 2): the tus client waits that long and sends the chunk again; then the same for a
+    PATCH, after which it asks the server's offset; the photo arrives whole, once."""
     import hashlib
 
     from api_client import CaseDeskClient
@@ -82,18 +83,19 @@ def test_an_upload_waits_out_a_busy_chunk_and_goes_on(base_url: str, memory_keyr
     patches: list[float] = []
 
     def plan(method: str, path: str) -> Fault:
-        if method != "PATCH":
+        if method not in ("PATCH", "POST") or not path.startswith("/uploads"):
             return PASS
         patches.append(time.monotonic())
-        return Fault("busy", n=RETRY_AFTER) if len(patches) == 1 else PASS
+        return Fault("busy", n=RETRY_AFTER) if len(patches) in (1, 3) else PASS
 
     proxy = FaultProxy(base_url, plan)
     try:
-        client = CaseDeskClient(proxy.url, backoff=0.01, persist_session=False)
-        client.login("zj_handler", PASSWORD)
         data = make_jpeg(7, (400, 300))
+        client = CaseDeskClient(proxy.url, backoff=0.01, persist_session=False, chunk_size=len(data) // 2 + 1)
+        client.login("zj_handler", PASSWORD)
         assert client.upload(data) == hashlib.sha256(data).hexdigest()
-        assert len(patches) == 2 and patches[1] - patches[0] >= RETRY_AFTER
+        # POST (busy), POST with the first half, PATCH (busy), PATCH with the rest
+        assert len(patches) == 4 and patches[1] - patches[0] >= RETRY_AFTER and patches[3] - patches[2] >= RETRY_AFTER
         assert client.uploader.blob_known(hashlib.sha256(data).hexdigest())  # stored on the server
     finally:
         proxy.close()

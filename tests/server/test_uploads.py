@@ -7,6 +7,7 @@ import hashlib
 import io
 import random
 import socket
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from PIL import Image
 from tusclient.client import TusClient
 
 from server.demo.photos import sample_photo
+from server.uploads import service
 from tests.fixtures.city import Api, Clock
 from tests.fixtures.live import serve
 
@@ -222,3 +224,60 @@ def test_uploads_belong_to_their_owner_expire_and_terminate(api: Api, live: str,
     assert requests.head(url, headers={**headers, **TUS}, timeout=10).status_code == 410
     options = requests.options(f"{live}/uploads", timeout=10)
     assert options.status_code == 204 and "checksum" in options.headers["Tus-Extension"]
+
+
+def test_creation_with_upload_and_a_known_blob_completes_at_once(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
+    """The first chunk may come with the POST; a blob the caller may already use is done at once,
+    and someone who may not use it sends it like a new one (its existence is not given away)."""
+    data = photo(7)
+    sha = hashlib.sha256(data).hexdigest()
+    headers = api.login("zj_handler")
+    first = {**headers, **TUS, "Upload-Length": str(len(data)), "Upload-Metadata": metadata(sha)}
+    octets = {"Content-Type": "application/offset+octet-stream"}
+    whole = requests.post(f"{live}/uploads", data=data, headers={**first, **octets}, timeout=10)
+    assert whole.status_code == 201, whole.text
+    assert whole.headers["Upload-Offset"] == str(len(data)) and whole.headers["Upload-Sha256"] == sha
+    assert requests.get(f"{live}/blobs/{sha}", headers=headers, timeout=10).content == data
+
+    # Known to its uploader: complete at once, whatever the POST carried.
+    again = requests.post(f"{live}/uploads", headers=first, timeout=10)
+    assert again.status_code == 201 and again.headers["Upload-Offset"] == str(len(data))
+    assert again.headers["Upload-Sha256"] == sha and offset_of(again.headers["Location"], headers) == len(data)
+    # Another department's handler may not use it: the creation starts an ordinary upload.
+    other = api.login("cg_handler")
+    theirs = requests.post(f"{live}/uploads", headers={**first, **other}, timeout=10)
+    assert theirs.status_code == 201 and theirs.headers["Upload-Offset"] == "0"
+
+    # In parts: a first chunk with the POST, then PATCHes; the file is hashed as it arrives — and
+    # read again at the end when this worker lost the running digest (another worker took a chunk).
+    for forget in (False, True):
+        data = photo(8 + forget)
+        sha = hashlib.sha256(data).hexdigest()
+        third = len(data) // 3
+        start = requests.post(
+            f"{live}/uploads",
+            data=data[:third],
+            headers={**headers, **TUS, **octets, "Upload-Length": str(len(data)), "Upload-Metadata": metadata(sha)},
+            timeout=10,
+        )
+        assert start.status_code == 201 and start.headers["Upload-Offset"] == str(third)
+        url = start.headers["Location"]
+        assert patch(url, headers, third, data[third : 2 * third]).status_code == 204
+        if forget:
+            service._RUNNING.clear()
+        done = patch(url, headers, 2 * third, data[2 * third :])
+        assert done.status_code == 204 and done.headers["Upload-Sha256"] == sha
+    # CRC-32 per chunk (what the desk's client sends): a garbled chunk is refused, that chunk only.
+    data = photo(11)
+    url = create(live, headers, data)
+    half = len(data) // 2
+    crc = {**headers, **TUS, **octets, "Upload-Offset": "0"}
+    good = base64.b64encode(zlib.crc32(data[:half]).to_bytes(4, "big")).decode()
+    garbled = data[:10] + bytes([data[10] ^ 0xFF]) + data[11:half]
+    bad = requests.patch(url, data=garbled, headers={**crc, "Upload-Checksum": f"crc32 {good}"}, timeout=10)
+    assert bad.status_code == 460 and offset_of(url, headers) == 0
+    ok = requests.patch(url, data=data[:half], headers={**crc, "Upload-Checksum": f"crc32 {good}"}, timeout=10)
+    assert ok.status_code == 204 and offset_of(url, headers) == half
+    # A body of another type is refused.
+    wrong = requests.post(f"{live}/uploads", data=b"xx", headers={**first, "Content-Type": "text/plain"}, timeout=10)
+    assert wrong.status_code == 415

@@ -1,0 +1,158 @@
+"""Push benchmark: 1,000 offline edits (notes and on-site checks with text) sent by a desk.
+
+``python -m bench.push [--pg URL] [--edits 1000]``
+
+The server is ``python -m server serve`` (one worker) on a demo city
+(``tests/fixtures/server_process.py``). A desk — its encrypted-or-plain local store, its sync
+engine, the demo handler signed in — pulls its orders, then records ``--edits`` edits offline
+(half notes, half on-site checks with a sentence of text, spread over its orders) as the desk's
+UI does (``Store.record``), and syncs once (``engine.sync(flush=True)``: pushes in batches, then
+pulls what changed). Printed: the push phase (from the round's start to the first pull
+progress), the whole round, edits/s. Target: the push ≤ 5 s.
+
+Baseline in the same run: the same number of mutations sent straight with ``client.push`` in
+batches of 100 (no local store, no outbox bookkeeping): what the server itself takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from api_client import CaseDeskClient
+from bench.common import verdict
+from casework.lifecycle import Command
+from casework.schemas import AddNoteBody, OnsiteCheckBody
+from casework.sync import Mutation, PushRequest
+from offline import open_store
+from offline.blobcache import BlobCache
+from offline.facts import actor_of
+from offline.sync import Phase, Progress, SyncEngine
+from tests.fixtures.server_process import PASSWORD, ServerProcess
+
+TARGET_SECONDS = 5.0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+class _PushTimer:
+    """Notes when the round moves from pushing to pulling."""
+
+    def __init__(self) -> None:
+        self.pull_started: float | None = None
+
+    def item(self, update: object) -> None:
+        pass
+
+    def progress(self, progress: Progress) -> None:
+        if progress.phase is Phase.PULL and self.pull_started is None:
+            self.pull_started = time.perf_counter()
+
+
+def _body(n: int, now: datetime) -> tuple[Command, AddNoteBody | OnsiteCheckBody]:
+    if n % 2:
+        notes = f"第{n}次现场核查：路灯线路老化，已联系供电所更换，市民表示满意。"
+        return Command.RECORD_ONSITE_CHECK, OnsiteCheckBody(client_id=uuid.uuid4(), checked_at=now, notes=notes)
+    return Command.ADD_NOTE, AddNoteBody(client_id=uuid.uuid4(), text=f"离线记录 {n}：已电话联系市民，约定明天上门。")
+
+
+def desk_push(url: str, root: Path, edits: int) -> tuple[float, float]:
+    client = CaseDeskClient(url, persist_session=False)
+    client.login("handler", PASSWORD)
+    store = open_store(root / "local.sqlite")
+    timer = _PushTimer()
+    engine = SyncEngine(store, client, BlobCache(root / "blobs"), [timer])
+    assert engine.sync().ok
+    assert client.user is not None
+    actor = actor_of(client.user)
+    now = datetime.now(UTC)
+    targets = [o["id"] for o in store.orders() if "add_note" in (o.get("allowed_commands") or [])]
+    assert targets, "the demo handler has no order to note"
+    for n in range(edits):
+        command, body = _body(n, now)
+        store.record(actor, targets[n % len(targets)], command, body, now=now)
+    started = time.perf_counter()
+    report = engine.sync(flush=True)
+    ended = time.perf_counter()
+    assert report.ok and report.applied == edits, report
+    store.close()
+    return (timer.pull_started or ended) - started, ended - started
+
+
+def plain_push(url: str, edits: int) -> float:
+    client = CaseDeskClient(url, persist_session=False)
+    client.login("handler", PASSWORD)
+    page = client.pull(None, limit=1000)
+    targets = [c.order_id for c in page.changes if c.order is not None and "add_note" in c.order.allowed_commands]
+    now = datetime.now(UTC)
+    mutations = []
+    for n in range(edits):
+        command, body = _body(n, now)
+        args = body.model_dump(mode="json")
+        mutations.append(Mutation(id=uuid.uuid4(), order_id=targets[n % len(targets)], name=command, args=args))
+    started = time.perf_counter()
+    for i in range(0, edits, 100):
+        client.push(PushRequest(client_id=f"bench-plain-{os.getpid()}", mutations=mutations[i : i + 100]))
+    return time.perf_counter() - started
+
+
+def run(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="casedesk-bench-push-") as tmp:
+        database_url, admin, name = None, None, None
+        if args.pg:
+            name = f"casedesk_bench_push_{uuid.uuid4().hex[:8]}"
+            admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
+            with admin.connect() as c:
+                c.execute(text(f'CREATE DATABASE "{name}"'))
+            database_url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+        try:
+            server = ServerProcess(Path(tmp) / "data", orders=30, database_url=database_url)
+            server.start()
+            try:
+                backend = "PostgreSQL" if args.pg else "SQLite"
+                print(f"server: {server.url} on {backend}, one worker; load average {_load()} at the start")
+                baseline = plain_push(server.url, args.edits)
+                push, whole = desk_push(server.url, Path(tmp) / "desk", args.edits)
+            finally:
+                server.stop()
+        finally:
+            if admin is not None:
+                with admin.connect() as c:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                admin.dispose()
+    n = args.edits
+    print(f"\n{n} offline edits (notes and on-site checks with text), one desk, engine.sync(flush=True):")
+    print(
+        f"  push phase            {push:6.2f} s  {n / push:7.0f} edits/s   (target <= {TARGET_SECONDS:.0f} s: "
+        f"{verdict(push <= TARGET_SECONDS)})"
+    )
+    print(f"  whole round (+ pull)  {whole:6.2f} s")
+    print(
+        f"  baseline: the same {n} mutations by client.push, batches of 100, no desk: {baseline:6.2f} s "
+        f"({n / baseline:.0f}/s); desk push ÷ baseline = {push / baseline:.2f}"
+    )
+    print(f"load average {_load()} at the end (other work on the machine slows the figures down)")
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--pg", metavar="URL", help="run on PostgreSQL (a fresh database is created and dropped)")
+    p.add_argument("--edits", type=int, default=1000, help="offline edits (default %(default)s)")
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    run(p.parse_args())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
