@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from casework.roles import Actor, Role
+from casework.roles import Role
 from server.auth import service as auth_service
 from server.auth.addresses import client_address
 from server.errors import ApiError, forbidden, unauthorized
@@ -37,13 +37,29 @@ Now = Annotated[datetime, Depends(_now)]
 AppSettings = Annotated[Settings, Depends(_settings)]
 
 
-@dataclass(frozen=True)
 class Caller:
-    """The signed-in user behind a request."""
+    """The signed-in user behind a request: ``actor`` from the token check's one query; ``user`` and
+    ``token`` (ORM objects) loaded from the request's session only when an endpoint asks for them."""
 
-    user: User
-    actor: Actor
-    token: AuthToken
+    def __init__(self, session: Session, authenticated: auth_service.Authenticated) -> None:
+        self._session = session
+        self.actor = authenticated.actor
+        self.must_change_password = authenticated.must_change_password
+        self._token_id = authenticated.token_id
+
+    @cached_property
+    def user(self) -> User:
+        user = self._session.get(User, self.actor.user_id)
+        if user is None:  # not so: the token check found the user in this transaction
+            raise unauthorized()
+        return user
+
+    @cached_property
+    def token(self) -> AuthToken:
+        token = self._session.get(AuthToken, self._token_id)
+        if token is None:  # not so, as above
+            raise unauthorized()
+        return token
 
 
 def _signed_in(
@@ -53,8 +69,7 @@ def _signed_in(
 ) -> Caller:
     if credentials is None:
         raise unauthorized()
-    user, token = auth_service.authenticate(session, credentials.credentials, now)
-    return Caller(user=user, actor=auth_service.actor_of(user), token=token)
+    return Caller(session, auth_service.authenticate(session, credentials.credentials, now))
 
 
 #: Any signed-in user, even one who must still change their password (``me``, sign-out, the change).
@@ -62,7 +77,7 @@ SignedIn = Annotated[Caller, Depends(_signed_in)]
 
 
 def _caller(caller: SignedIn) -> Caller:
-    if caller.user.must_change_password:
+    if caller.must_change_password:
         raise ApiError(
             403,
             "password_change_required",
