@@ -168,6 +168,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: The process id of each bench server running, by its base URL (for its CPU time: :func:`cpu_seconds`).
+PIDS: dict[str, int] = {}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far (Linux: /proc/<pid>/stat), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def serve(database_url: str, data_dir: Path, profile: Path | None = None) -> Iterator[str]:
     """Start the server process; yields its base URL and stops it (closing its stdin) on exit."""
@@ -189,8 +199,10 @@ def serve(database_url: str, data_dir: Path, profile: Path | None = None) -> Ite
             if time.monotonic() > deadline:
                 raise RuntimeError("the bench server did not start")
             time.sleep(0.05)
+        PIDS[url] = process.pid
         yield url
     finally:
+        PIDS.pop(url, None)
         assert process.stdin is not None
         process.stdin.close()
         try:

@@ -8,6 +8,7 @@ index. Shorter terms (two-character words such as 噪音 are common) fall back t
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 from typing import Any
 
@@ -20,8 +21,14 @@ _FTS_COLUMNS = ("number", "title", "description", "address", "citizen")
 _fts = table("orders_fts", column("rowid"), *(column(c) for c in _FTS_COLUMNS))
 
 
+#: A time already written in UTC with a ``Z`` (as the server's JSON has every time): its seconds are the text.
+_UTC_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
+
+
 def utc_text(value: Any) -> str | None:
     """An ISO time as UTC text, so that text order is time order."""
+    if isinstance(value, str) and _UTC_Z.fullmatch(value):
+        return value[:19] + "Z"  # the same text as below, without parsing it first
     moment = parse_time(value)
     if moment is None:
         return None
@@ -30,9 +37,12 @@ def utc_text(value: Any) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def list_columns(order: dict[str, Any]) -> dict[str, Any]:
-    """The orders-table columns copied out of an OrderDetail-shaped dict."""
+def list_columns(order: dict[str, Any], searchable: dict[str, str] | None = None) -> dict[str, Any]:
+    """The orders-table columns copied out of an OrderDetail-shaped dict (``searchable``: its
+    :func:`searchable` text, when the caller has it already)."""
     deadlines = order.get("deadlines") or {}
+    if searchable is None:
+        searchable = _searchable(order)
     return {
         "state": order["state"],
         "number": order.get("number") or "",
@@ -48,7 +58,7 @@ def list_columns(order: dict[str, Any]) -> dict[str, Any]:
         "sign_by": utc_text(deadlines.get("sign_by")),
         "returned": _returned(order),
         "actions": "," + ",".join(order.get("allowed_commands") or []) + ",",
-        "search_text": " ".join(_searchable(order).values()),
+        "search_text": " ".join(searchable.values()),
     }
 
 
@@ -74,12 +84,19 @@ def _returned(order: dict[str, Any]) -> bool:
     return bool((reviews and reviews[-1].get("decision") == "returned") or order.get("reopen_count") or refused)
 
 
-def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:
-    """(Re)index these orders' searchable text, in bulk."""
+def searchable(order: dict[str, Any]) -> dict[str, str]:
+    """What the search index holds of an order, by column."""
+    return _searchable(order)
+
+
+def index_many(conn: Connection, orders: list[dict[str, Any]], texts: list[dict[str, str]] | None = None) -> None:
+    """(Re)index these orders' searchable text, in bulk (``texts``: their :func:`searchable`, if known)."""
     if not orders:
         return
     unindex_many(conn, [o["id"] for o in orders])
-    rows = [{"id": order["id"], **_searchable(order)} for order in orders]
+    if texts is None:
+        texts = [_searchable(order) for order in orders]
+    rows = [{"id": order["id"], **text_} for order, text_ in zip(orders, texts, strict=True)]
     conn.execute(
         text(
             "INSERT INTO orders_fts(rowid, number, title, description, address, citizen) "

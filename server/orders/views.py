@@ -189,11 +189,12 @@ def detail_fields(
             entry = {"kind": row.action, "actor_id": row.actor_id, "note": given.get("note", ""), "at": row.at}
             supervision.setdefault(row.order_id, []).append(entry)
     _name_issuers(session, supervision)
+    allowed = _AllowedCommands(actor, now)
     return [
         _detail(
             order,
             actor,
-            now,
+            allowed,
             revealed,
             co_departments.get(order.id, []),
             attachments.get(order.id, []),
@@ -229,10 +230,44 @@ _FROM_THE_AUDIT = [
 ]
 
 
+class _AllowedCommands:
+    """``allowed_commands`` for one caller at one moment, over many orders: orders whose facts agree
+    get the same answer, computed once. The facts are keyed as stored (no OrderFacts, no enums built
+    for a repeat); the return window, the one fact compared with the time, by whether it is closed
+    now, which is all the rules ask of it (``casework.lifecycle._guard_refusal``)."""
+
+    def __init__(self, actor: Actor, now: datetime) -> None:
+        self.actor, self.now = actor, now
+        self.known: dict[tuple[Any, ...], list[str]] = {}
+
+    def of(self, order: Any, co_department_ids: list[int], co_handling: list[Any]) -> list[str]:
+        ends = order.return_window_ends
+        key = (
+            order.state,
+            order.lead_department_id,
+            tuple(co_department_ids),
+            order.handler_id,
+            order.reply_author_id,
+            tuple(order.review_chain),
+            order.review_level,
+            ends is None or self.now > ends,
+            order.extension_status,
+            order.callback_attempts,
+            order.last_callback_outcome,
+            tuple((p.department_id, p.status) for p in co_handling),
+            bool(order.supervised),
+        )
+        found = self.known.get(key)
+        if found is None:
+            facts = facts_of(order, co_department_ids, co_handling)
+            found = self.known[key] = [c.value for c in allowed_commands(self.actor, facts, self.now)]
+        return list(found)
+
+
 def _detail(
     order: Any,
     actor: Actor,
-    now: datetime,
+    allowed: _AllowedCommands,
     revealed: bool,
     co_department_ids: list[int],
     attachments: list[Any],
@@ -364,9 +399,7 @@ def _detail(
         "callback_attempts": order.callback_attempts,
         "co_handling": [_co_part(p) for p in co_handling],
         "co_due_at": _co_due(co_handling, actor),
-        "allowed_commands": [
-            c.value for c in allowed_commands(actor, facts_of(order, co_department_ids, co_handling), now)
-        ],
+        "allowed_commands": allowed.of(order, co_department_ids, co_handling),
     }
 
 

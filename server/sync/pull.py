@@ -69,16 +69,33 @@ class _Page:
 
 def _page(session: Session, actor: Actor, now: datetime, cursor_text: str | None, limit: int) -> _Page:
     scope = scope_key(actor)
-    head = _head_seq(session)
-    if cursor_text is None:
+    cursor = None if cursor_text is None else Cursor.decode(cursor_text)
+    if cursor is not None and cursor.scope == scope and cursor.phase == "delta":
+        # A desk that is up to date asks this every few seconds: the head and whether anything of the
+        # caller's came after the cursor, in one statement; nothing more is read when nothing did.
+        head, news = _head_and_news(session, actor, cursor.seq)
+        if cursor.seq <= head:
+            return _delta(session, actor, now, cursor, limit) if news else _Page([], cursor, False, False)
+    else:
+        head = _head_seq(session)
+    if cursor is None:
         return _snapshot(session, actor, now, Cursor(scope, "snapshot", head), limit, reset=False)
-    cursor = Cursor.decode(cursor_text)
     if cursor.scope != scope or cursor.seq > head:
         # Scope changed (new department, portfolio) or history the server no longer has.
         return _snapshot(session, actor, now, Cursor(scope, "snapshot", head), limit, reset=True)
-    if cursor.phase == "snapshot":
-        return _snapshot(session, actor, now, cursor, limit, reset=False)
-    return _delta(session, actor, now, cursor, limit)
+    return _snapshot(session, actor, now, cursor, limit, reset=False)
+
+
+def _head_and_news(session: Session, actor: Actor, seq: int) -> tuple[int, bool]:
+    """The chain's head, and whether a record of an order that concerns the caller follows ``seq``."""
+    held = _ever_held(actor)
+    if held is None:
+        return _head_seq(session), False
+    news = (
+        select(AuditRecord.seq).where(AuditRecord.seq > seq, AuditRecord.order_id.is_not(None), held).limit(1).exists()
+    )
+    row = session.execute(select(AuditHead.seq, news).where(AuditHead.id == 1)).first()
+    return (row[0], bool(row[1])) if row is not None else (0, False)
 
 
 #: Orders are read as plain rows (their attributes named as the model's): no ORM objects to build.
