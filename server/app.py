@@ -24,6 +24,9 @@ from server.headers import SecurityHeaders
 from server.instance import instance_id
 from server.lanes import Admission
 from server.measures.endpoints import router as measures_router
+from server.observability import metrics
+from server.observability.endpoints import router as observability_router
+from server.observability.middleware import Observe
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
 from server.review.endpoints import router as review_router
@@ -96,11 +99,13 @@ class BodyLimit:
 
 
 class CaseServer(FastAPI):
-    """FastAPI with :class:`server.headers.SecurityHeaders` outside its whole middleware stack."""
+    """FastAPI with :class:`server.headers.SecurityHeaders` outside its whole middleware stack, and
+    :class:`server.observability.middleware.Observe` outside that."""
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
-        return SecurityHeaders(super().build_middleware_stack(), hsts=settings.hsts)
+        # Outermost: the request id, the access line and the request metrics see every answer.
+        return Observe(SecurityHeaders(super().build_middleware_stack(), hsts=settings.hsts))
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
@@ -126,6 +131,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.clock = clock
     app.state.blob_store = BlobStore(settings.blob_dir)
     install_handlers(app)
+    metrics.install_session_hooks()
     for router in (
         auth_router,
         devices_router,
@@ -140,6 +146,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         measures_router,
         screen_router,
         centre_router,
+        observability_router,
     ):
         app.include_router(router)
 

@@ -44,6 +44,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         except ConnectionBudgetExceeded as exc:
             print(f"refusing to start: {exc}", file=sys.stderr)
             return 2
+    from server.observability.logs import log_config
+
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -53,6 +55,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # X-Forwarded-For is read by the app, from CASEDESK_TRUSTED_PROXIES only (server.auth.addresses).
         proxy_headers=False,
         log_level=args.log_level,
+        # Text or one JSON object per line (CASEDESK_LOG_FORMAT); the access line is the app's own.
+        log_config=log_config(settings.log_format, args.log_level),
+        access_log=False,
+        # SIGTERM: stop accepting, let the requests in flight finish (up to this long), then exit 0.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
     return 0
 

@@ -47,6 +47,7 @@ class Caller:
 
 
 def _signed_in(
+    request: Request,
     session: DB,
     now: Now,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -54,6 +55,7 @@ def _signed_in(
     if credentials is None:
         raise unauthorized()
     user, token = auth_service.authenticate(session, credentials.credentials, now)
+    request.state.user_id = user.id  # for the request's log lines (server.observability)
     return Caller(user=user, actor=auth_service.actor_of(user), token=token)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -70,6 +71,14 @@ class Settings(BaseSettings):
     db_queue_limit: int = Field(default=0, ge=0)  # 0: 64 per pooled connection
     db_queue_timeout_seconds: float = Field(default=30.0, gt=0)
     db_reserved_connections: int = Field(default=10, ge=0)  # PostgreSQL: kept free of every worker's pool
+    # Watching it (README "Operating the server"): log lines as text (development) or one JSON
+    # object per line (production); /metrics answers callers from metrics_allow (addresses or
+    # CIDRs, the client as server.auth.addresses resolves it) or with "Authorization: Bearer
+    # <metrics_token>"; SIGTERM lets requests in flight finish for up to shutdown_grace_seconds.
+    log_format: Literal["text", "json"] = "text"
+    metrics_allow: str = "127.0.0.1,::1"
+    metrics_token: str = ""
+    shutdown_grace_seconds: float = Field(default=30.0, gt=0)
 
     @property
     def effective_database_url(self) -> str:
@@ -88,6 +97,19 @@ class Settings(BaseSettings):
     @property
     def upload_dir(self) -> Path:
         return self.data_dir / "uploads"
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        import ipaddress
+
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"{part.strip()!r} is not an address or a network (e.g. 10.0.0.0/8)") from None
+        return value
 
     @field_validator("database_url")
     @classmethod
