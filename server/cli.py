@@ -19,8 +19,6 @@ from server.settings import ConfigError, Settings, get_settings
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
     from server.db import ConnectionBudgetExceeded, check_connection_budget
 
     for directory in (settings.data_dir, settings.blob_dir, settings.upload_dir):
@@ -44,24 +42,24 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         except ConnectionBudgetExceeded as exc:
             print(f"refusing to start: {exc}", file=sys.stderr)
             return 2
+    from server.observability import shutdown
     from server.observability.logs import log_config
 
-    uvicorn.run(
-        "server.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        # X-Forwarded-For is read by the app, from CASEDESK_TRUSTED_PROXIES only (server.auth.addresses).
-        proxy_headers=False,
-        log_level=args.log_level,
-        # Text or one JSON object per line (CASEDESK_LOG_FORMAT); the access line is the app's own.
-        log_config=log_config(settings.log_format, args.log_level),
-        access_log=False,
-        # SIGTERM: stop accepting, let the requests in flight finish (up to this long), then exit 0.
-        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+    return shutdown.serve(
+        shutdown.config(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            # X-Forwarded-For is read by the app, from CASEDESK_TRUSTED_PROXIES only (server.auth.addresses).
+            proxy_headers=False,
+            log_level=args.log_level,
+            # Text or one JSON object per line (CASEDESK_LOG_FORMAT); the access line is the app's own.
+            log_config=log_config(settings.log_format, args.log_level),
+            access_log=False,
+            # SIGTERM: stop accepting, let the requests in flight finish (up to this long), then exit 0.
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        )
     )
-    return 0
 
 
 def _init_db(args: argparse.Namespace, settings: Settings) -> int:
