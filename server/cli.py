@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
+import uuid
 from pathlib import Path
 
 from casework.roles import Role
@@ -24,7 +24,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     for directory in (settings.data_dir, settings.blob_dir, settings.upload_dir):
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            probe = directory / f".write-test-{os.getpid()}"
+            probe = directory / f".write-test-{uuid.uuid4().hex}"  # hosts sharing the directory may share a pid
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as exc:
