@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.blob_store = BlobStore(settings.blob_dir)
     install_handlers(app)
     metrics.install_session_hooks()
+    metrics.share(engine)
     for router in (
         auth_router,
         devices_router,

@@ -49,7 +49,7 @@ def scrape(request: Request) -> Response:
             "无权读取运行指标",
             "Metrics are served to the configured addresses or with the metrics token only",
         )
-    body = metrics.render(metrics.pool_gauges(request.app.state.engine))
+    body = metrics.render(metrics.pool_gauges(request.app.state.engine))  # for every worker of this server
     return PlainTextResponse(body, media_type=metrics.CONTENT_TYPE)
 
 

@@ -10,11 +10,16 @@ signal again after its shutdown; :func:`_stopped` makes that a clean exit.
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
+import tempfile
 from typing import Any
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
+
+from server.observability import metrics
 
 #: uvicorn.run's exit code for a server that never started.
 STARTUP_FAILURE = 3
@@ -37,7 +42,13 @@ def serve(config: uvicorn.Config) -> int:
     """Run until SIGTERM or SIGINT; 0 once the requests in flight are done."""
     signal.signal(signal.SIGTERM, _stopped)  # also stops a server still starting up
     if config.workers > 1:
-        Supervisor(config, sockets=[config.bind_socket()]).run()
+        # The workers' counts, for whichever of them a scrape reaches (server.observability.metrics).
+        shared = tempfile.mkdtemp(prefix="casedesk-metrics-")
+        os.environ[metrics.SHARED_DIR] = shared
+        try:
+            Supervisor(config, sockets=[config.bind_socket()]).run()
+        finally:
+            shutil.rmtree(shared, ignore_errors=True)
         return 0
     server = uvicorn.Server(config)
     server.run()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,9 +18,12 @@ import requests
 
 from casework.lifecycle import Command
 from casework.schemas import AssignHandlerBody, SignBody
+from server.observability.metrics import SNAPSHOT_SECONDS
+from server.settings import Settings
 from tests.fixtures.database import PG_URL, pg_database
 from tests.fixtures.fault_proxy import FaultProxy
 from tests.fixtures.headless_desk import Desk, assert_converged, server_view
+from tests.fixtures.prometheus import Family, parse
 from tests.fixtures.server_process import PASSWORD, ServerProcess
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -162,3 +166,24 @@ def test_an_upload_begun_on_one_host_resumes_on_the_other(hosts: Hosts, photo: b
     finally:
         hosts.a.start()
     assert requests.get(f"{hosts.a.url}/blobs/{sha}", headers=auth, timeout=10).content == photo
+
+
+def test_metrics_of_a_host_with_two_workers_count_for_both(hosts: Hosts) -> None:
+    """Host b runs ``--workers 2``: whichever worker a scrape reaches answers for both."""
+
+    def scrape() -> dict[str, Family]:
+        response = requests.get(f"{hosts.b.url}/metrics", timeout=10)  # loopback: allowed without a token
+        assert response.status_code == 200, response.text
+        return parse(response.text)
+
+    def info_count(families: dict[str, Family]) -> float:
+        return families["casedesk_http_requests"].value("_total", route="/server-info", status="200")
+
+    time.sleep(SNAPSHOT_SECONDS + 1)
+    before = info_count(scrape())
+    for _ in range(20):  # a new connection each: the kernel hands them to either worker
+        assert requests.get(f"{hosts.b.url}/server-info", timeout=10, headers={"Connection": "close"}).ok
+    time.sleep(SNAPSHOT_SECONDS + 1)  # each worker has written its counts since
+    scrapes = [scrape() for _ in range(6)]
+    assert {info_count(s) for s in scrapes} == {before + 20}
+    assert {s["casedesk_db_pool_size"].value() for s in scrapes} == {2 * Settings().db_pool_size}
