@@ -36,7 +36,7 @@ PULL, PUSH, UPLOAD_CHUNK = ("GET", "/sync/pull"), ("POST", "/sync/push"), ("PATC
 def request_id(scope: Scope) -> str:
     for name, value in scope["headers"]:
         if name == HEADER and _ACCEPTABLE.fullmatch(value):
-            return value.decode("ascii")
+            return bytes(value).decode("ascii")
     return uuid.uuid4().hex
 
 

@@ -157,9 +157,8 @@ def test_log_lines_are_json_with_the_request_id_the_desk_logged_too(
         desk = make_client()
         desk.login("zj_handler", PASSWORD)
         token = desk.auth.access_token
-        desk.push(
-            PushRequest.model_validate({"client_id": "desk-metrics-3", "mutations": note_mutations([order], secret_note)})
-        )
+        pushed = {"client_id": "desk-metrics-3", "mutations": note_mutations([order], secret_note)}
+        desk.push(PushRequest.model_validate(pushed))
         requests.get(f"{base_url}/orders/{order}", headers={"X-Request-ID": "support-1"}, timeout=10)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     server_lines = [line for line in lines if line["logger"] == "casedesk.access"]
