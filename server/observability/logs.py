@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import logging.config
+from collections.abc import MutableMapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,15 +21,30 @@ from typing import Any, Literal
 LogFormat = Literal["text", "json"]
 
 
+UNMATCHED = "<unmatched>"
+
+
 @dataclass
 class RequestContext:
-    """What the logs may say about the request being handled (filled in as it becomes known)."""
+    """What the logs may say about the request being handled: its id and method, and — read from
+    its ASGI scope as they become known — the route template and the signed-in user's id."""
 
     request_id: str
     method: str
-    route: str | None = None
-    user_id: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    scope: MutableMapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def route(self) -> str | None:
+        """The route template once routing has matched; :data:`UNMATCHED` after a request no route had."""
+        path = getattr(self.scope.get("route"), "path", None)
+        return path if isinstance(path, str) else None
+
+    @property
+    def user_id(self) -> int | None:
+        """Set on ``request.state`` by :mod:`server.deps` once the caller's token is checked."""
+        state = self.scope.get("state")
+        value = state.get("user_id") if isinstance(state, dict) else None
+        return value if isinstance(value, int) else None
 
 
 CURRENT: ContextVar[RequestContext | None] = ContextVar("casedesk_request", default=None)
@@ -102,6 +118,8 @@ def log_config(log_format: LogFormat, level: str = "info") -> dict[str, Any]:
                 "filters": ["request"],
             }
         },
+        # Anything else (a library's warning) in the same format, not Python's bare last-resort line.
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": level, "propagate": False},
             "uvicorn.error": {"level": level},

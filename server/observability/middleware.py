@@ -15,19 +15,17 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.observability import metrics
-from server.observability.logs import CURRENT, RequestContext
+from server.observability.logs import CURRENT, UNMATCHED, RequestContext
 
 access_log = logging.getLogger("casedesk.access")
 error_log = logging.getLogger("casedesk.error")
 
 HEADER = b"x-request-id"
 _ACCEPTABLE = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
-UNMATCHED = "<unmatched>"
 
 #: Route templates whose requests feed the sync and upload metrics.
 PULL, PUSH, UPLOAD_CHUNK = ("GET", "/sync/pull"), ("POST", "/sync/push"), ("PATCH", "/uploads/{upload_id}")
@@ -40,12 +38,6 @@ def request_id(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
-def route_of(scope: Scope) -> str:
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else UNMATCHED
-
-
 class Observe:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -55,7 +47,7 @@ class Observe:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        context = RequestContext(request_id=request_id(scope), method=scope["method"])
+        context = RequestContext(request_id=request_id(scope), method=scope["method"], scope=scope)
         token = CURRENT.set(context)
         rid = context.request_id.encode("ascii")
         status = 500
@@ -85,24 +77,17 @@ class Observe:
             raise
         finally:
             elapsed = time.perf_counter() - started
-            context.route = route_of(scope)
-            context.user_id = _user_id(scope)
-            _count(scope["method"], context.route, status, elapsed, received, completed_upload)
+            route = context.route or UNMATCHED
+            _count(scope["method"], route, status, elapsed, received, completed_upload)
             access_log.info(
                 "%s %s %d %.1fms",
                 scope["method"],
-                context.route,
+                route,
                 status,
                 elapsed * 1000,
-                extra={"status": status, "duration_ms": round(elapsed * 1000, 1)},
+                extra={"route": route, "status": status, "duration_ms": round(elapsed * 1000, 1)},
             )
             CURRENT.reset(token)
-
-
-def _user_id(scope: Scope) -> int | None:
-    state: Any = scope.get("state")
-    value = state.get("user_id") if isinstance(state, dict) else None
-    return value if isinstance(value, int) else None
 
 
 def _count(method: str, route: str, status: int, elapsed: float, received: int, completed_upload: bool) -> None:

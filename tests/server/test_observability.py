@@ -186,8 +186,13 @@ def test_readiness_checks_the_database_and_the_blob_directory(client: TestClient
     blobs.mkdir(parents=True, exist_ok=True)
     blobs.rename(blobs.with_name("blobs-away"))
     blobs.write_text("not a directory")  # root writes anywhere: a file where the directory was stops it
-    not_ready = client.get("/readyz")
+    with captured("casedesk.health") as stream:
+        not_ready = client.get("/readyz", headers={"X-Request-ID": "probe-1"})
     assert not_ready.status_code == 503
+    # The warning written while handling it names the path, and the request it belongs to.
+    [warning] = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert warning["level"] == "WARNING" and str(blobs) in warning["message"]
+    assert warning["request_id"] == "probe-1" and warning["route"] == "/readyz"
     body = not_ready.json()
     assert body["code"] == "not_ready" and body["detail"]["checks"]["blobs"].startswith("not writable")
     assert body["detail"]["checks"]["database"] == "ok" and "blobs" in body["message_en"]
