@@ -5,6 +5,7 @@ Neither is in the OpenAPI schema: they are for the operators' tools, not for des
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import secrets
@@ -23,6 +24,8 @@ from server.observability import metrics
 from server.settings import Settings
 
 router = APIRouter(include_in_schema=False, tags=["health"])
+#: A database that neither answers nor refuses (a host gone from the network) makes /readyz say so in time.
+READY_TIMEOUT_SECONDS = 5.0
 log = logging.getLogger("casedesk.health")
 
 
@@ -87,8 +90,11 @@ async def readyz(request: Request) -> JSONResponse:
 
     try:
         async with request.app.state.admission.lane(writes=False) as lane:
-            await lane.run(ping)
+            await asyncio.wait_for(lane.run(ping), READY_TIMEOUT_SECONDS)
         checks["database"] = "ok"
+    except TimeoutError:
+        log.warning("not ready: the database did not answer within %s s", READY_TIMEOUT_SECONDS)
+        checks["database"] = f"no answer within {READY_TIMEOUT_SECONDS:g} s"
     except SQLAlchemyError as exc:
         log.warning("not ready: the database does not answer: %s", str(getattr(exc, "orig", None) or exc).strip())
         checks["database"] = f"does not answer ({exc.__class__.__name__})"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import socket
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -214,3 +216,18 @@ def test_readiness_fails_when_the_database_does_not_answer(tmp_path: Path) -> No
         assert "127.0.0.1" not in not_ready.text
         assert client.get("/livez").status_code == 200  # liveness does not touch the database
     app.state.engine.dispose()
+
+
+def test_readiness_answers_in_time_when_the_database_hangs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database host that takes the connection and never speaks (gone behind a firewall, say)."""
+    monkeypatch.setattr("server.observability.endpoints.READY_TIMEOUT_SECONDS", 0.5)
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # listens, never accepts or answers
+        port = silent.getsockname()[1]
+        url = f"postgresql+psycopg://casedesk@127.0.0.1:{port}/casedesk"
+        app = create_app(Settings(data_dir=tmp_path / "data", database_url=url))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            started = time.monotonic()
+            not_ready = client.get("/readyz")
+            assert time.monotonic() - started < 5
+        assert not_ready.status_code == 503
+        assert not_ready.json()["detail"]["checks"]["database"] == "no answer within 0.5 s"
