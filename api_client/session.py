@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import platform
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -16,6 +19,12 @@ from api_client.errors import MAX_RETRY_AFTER, Offline
 from casework.version import version
 
 log = logging.getLogger(__name__)
+#: One line per request in the desk's log (desktop.crash.log_to writes ``casedesk.*``): method, path
+#: without the query, status, time and the request id the server logs too — never a body or token.
+http_log = logging.getLogger("casedesk.http")
+
+#: The header both sides log, so a desk's line and the server's can be matched.
+REQUEST_ID = "X-Request-ID"
 
 #: Sent with every request: the server (and its logs) can tell which desk version is calling.
 USER_AGENT = f"CaseDesk/{version()} ({platform.system()}; python-requests/{requests.__version__})"  # type: ignore[attr-defined]
@@ -125,6 +134,12 @@ class ApiSession(requests.Session):
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         """Send with the default timeout; connection failures and timeouts raise :class:`Offline`."""
         kwargs.setdefault("timeout", self.timeout)
+        # A new id for each request (a retry by urllib3 keeps it: the server logs each attempt under it).
+        headers = {**(kwargs.pop("headers", None) or {})}
+        request_id = headers.setdefault(REQUEST_ID, uuid.uuid4().hex)
+        kwargs["headers"] = headers
+        path = urlsplit(url).path
+        started = time.monotonic()
         try:
             response = super().request(method, url, *args, **kwargs)
         except (
@@ -133,7 +148,10 @@ class ApiSession(requests.Session):
             requests.exceptions.ChunkedEncodingError,  # the body was cut off
             requests.exceptions.ContentDecodingError,
         ) as exc:
+            http_log.warning("%s %s failed: %s [request %s]", method, path, exc.__class__.__name__, request_id)
             self._tell(False)
             raise Offline(detail=str(exc)) from exc
+        elapsed = (time.monotonic() - started) * 1000
+        http_log.info("%s %s %d %.0fms [request %s]", method, path, response.status_code, elapsed, request_id)
         self._tell(True)
         return response

@@ -30,6 +30,9 @@ from server.lanes import Admission
 from server.measures.endpoints import router as measures_router
 from server.notifications import service as notifications
 from server.notifications.endpoints import router as notifications_router
+from server.observability import metrics
+from server.observability.endpoints import router as observability_router
+from server.observability.middleware import Observe
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router
 from server.review.endpoints import router as review_router
@@ -106,11 +109,13 @@ class BodyLimit:
 
 
 class CaseServer(FastAPI):
-    """FastAPI with :class:`server.headers.SecurityHeaders` outside its whole middleware stack."""
+    """FastAPI with :class:`server.headers.SecurityHeaders` outside its whole middleware stack, and
+    :class:`server.observability.middleware.Observe` outside that."""
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
-        return SecurityHeaders(super().build_middleware_stack(), hsts=settings.hsts)
+        # Outermost: the request id, the access line and the request metrics see every answer.
+        return Observe(SecurityHeaders(super().build_middleware_stack(), hsts=settings.hsts))
 
 
 async def _warning_passes(app: FastAPI) -> None:
@@ -178,6 +183,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.clock = clock
     app.state.blob_store = BlobStore(settings.blob_dir)
     install_handlers(app)
+    metrics.install_session_hooks()
+    metrics.share(engine)
     for router in (
         auth_router,
         devices_router,
@@ -194,6 +201,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         centre_router,
         knowledge_router,
         notifications_router,
+        observability_router,
     ):
         app.include_router(router)
 

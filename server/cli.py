@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
+import uuid
 from pathlib import Path
 
 from casework.roles import Role
@@ -19,14 +19,12 @@ from server.settings import ConfigError, Settings, get_settings
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
     from server.db import ConnectionBudgetExceeded, check_connection_budget
 
     for directory in (settings.data_dir, settings.blob_dir, settings.upload_dir):
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            probe = directory / f".write-test-{os.getpid()}"
+            probe = directory / f".write-test-{uuid.uuid4().hex}"  # hosts sharing the directory may share a pid
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as exc:
@@ -44,17 +42,24 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         except ConnectionBudgetExceeded as exc:
             print(f"refusing to start: {exc}", file=sys.stderr)
             return 2
-    uvicorn.run(
-        "server.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        # X-Forwarded-For is read by the app, from CASEDESK_TRUSTED_PROXIES only (server.auth.addresses).
-        proxy_headers=False,
-        log_level=args.log_level,
+    from server.observability import shutdown
+    from server.observability.logs import log_config
+
+    return shutdown.serve(
+        shutdown.config(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            # X-Forwarded-For is read by the app, from CASEDESK_TRUSTED_PROXIES only (server.auth.addresses).
+            proxy_headers=False,
+            log_level=args.log_level,
+            # Text or one JSON object per line (CASEDESK_LOG_FORMAT); the access line is the app's own.
+            log_config=log_config(settings.log_format, args.log_level),
+            access_log=False,
+            # SIGTERM: stop accepting, let the requests in flight finish (up to this long), then exit 0.
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        )
     )
-    return 0
 
 
 def _init_db(args: argparse.Namespace, settings: Settings) -> int:

@@ -95,7 +95,10 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE, pool_timeout: floa
                 "pool_timeout": pool_timeout,
             }
         )
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
+        # hide_parameters: a database error's message (logged) never carries the values, i.e. citizen text.
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True, **pool
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -115,7 +118,9 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE, pool_timeout: floa
             conn.exec_driver_sql("BEGIN IMMEDIATE" if WRITE_INTENT.get() else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout, hide_parameters=True
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

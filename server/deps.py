@@ -67,13 +67,16 @@ class Caller:
 
 
 def _signed_in(
+    request: Request,
     session: DB,
     now: Now,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     if credentials is None:
         raise unauthorized()
-    return Caller(session, auth_service.authenticate(session, credentials.credentials, now))
+    authenticated = auth_service.authenticate(session, credentials.credentials, now)
+    request.state.user_id = authenticated.actor.user_id  # for the request's log lines (server.observability)
+    return Caller(session, authenticated)
 
 
 #: Any signed-in user, even one who must still change their password (``me``, sign-out, the change).

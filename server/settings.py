@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -77,6 +78,14 @@ class Settings(BaseSettings):
     warning_lead_hours: str = "24,2"
     escalate_to_leader_after_hours: float = Field(default=24.0, ge=0)
     warning_interval_seconds: float = Field(default=300.0, ge=0)
+    # Watching it (README "Operating the server"): log lines as text (development) or one JSON
+    # object per line (production); /metrics answers callers from metrics_allow (addresses or
+    # CIDRs, the client as server.auth.addresses resolves it) or with "Authorization: Bearer
+    # <metrics_token>"; SIGTERM lets requests in flight finish for up to shutdown_grace_seconds.
+    log_format: Literal["text", "json"] = "text"
+    metrics_allow: str = "127.0.0.1,::1"
+    metrics_token: str = ""
+    shutdown_grace_seconds: float = Field(default=30.0, gt=0)
 
     @property
     def effective_database_url(self) -> str:
@@ -110,6 +119,19 @@ class Settings(BaseSettings):
             raise ValueError('hours before a deadline, comma-separated, e.g. "24,2"') from None
         if any(not 0 < h <= 24 * 30 for h in hours):
             raise ValueError("each lead time is more than 0 and at most 720 hours")
+        return value
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        import ipaddress
+
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"{part.strip()!r} is not an address or a network (e.g. 10.0.0.0/8)") from None
         return value
 
     @field_validator("database_url")

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 
@@ -32,7 +33,8 @@ class BlobStore:
         if target.exists():  # content-addressed: the same bytes, from an attempt that did not commit
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        incoming = target.with_name(f".incoming-{target.name}-{os.getpid()}-{id(source)}")
+        # Unique across hosts sharing the store (a process id is not: two containers' servers are both pid 7).
+        incoming = target.with_name(f".incoming-{target.name}-{uuid.uuid4().hex}")
         try:
             os.link(source, incoming)
         except OSError:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from casework.sync import PullResponse, PushRequest, PushResponse
 from server.deps import DB, AppSettings, CurrentCaller, Now
 from server.errors import errors, invalid
+from server.observability.metrics import SYNC_MUTATIONS
 from server.orders.service import Context
 from server.sync import pull as pull_service
 from server.sync import push as push_service
@@ -38,4 +39,7 @@ def pull(
 @router.post("/push", response_model=PushResponse, responses=errors(401, 413, 422))
 def push(body: PushRequest, session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> PushResponse:
     """Apply queued mutations in order; each answers applied, duplicate, conflict or rejected."""
-    return push_service.push(Context(session=session, actor=caller.actor, settings=settings, now=now), body)
+    answer = push_service.push(Context(session=session, actor=caller.actor, settings=settings, now=now), body)
+    for result in answer.results:
+        SYNC_MUTATIONS.inc(result.status.value)
+    return answer

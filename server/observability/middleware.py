@@ -1,0 +1,104 @@
+"""One ASGI wrapper outside the whole application: request id, access log line, request metrics.
+
+- ``X-Request-ID``: the caller's (the desk sends one per request and logs it), when it is a
+  short token of letters, digits and ``-_.:``; otherwise one is made here. It is answered in
+  the response's ``X-Request-ID`` and stamped on every log line written for the request.
+- The route is the template (``/orders/{order_id}``), never the path: one series per endpoint,
+  and no order number or upload id in a metric label. A path no route matches is ``<unmatched>``.
+- The signed-in user's id is put on ``request.state.user_id`` by :mod:`server.deps` once the
+  token is checked, and read back here for the access line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.observability import metrics
+from server.observability.logs import CURRENT, UNMATCHED, RequestContext
+
+access_log = logging.getLogger("casedesk.access")
+error_log = logging.getLogger("casedesk.error")
+
+HEADER = b"x-request-id"
+_ACCEPTABLE = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+
+#: Route templates whose requests feed the sync and upload metrics.
+PULL, PUSH, UPLOAD_CHUNK = ("GET", "/sync/pull"), ("POST", "/sync/push"), ("PATCH", "/uploads/{upload_id}")
+
+
+def request_id(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == HEADER and _ACCEPTABLE.fullmatch(value):
+            return bytes(value).decode("ascii")
+    return uuid.uuid4().hex
+
+
+class Observe:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        context = RequestContext(request_id=request_id(scope), method=scope["method"], scope=scope)
+        token = CURRENT.set(context)
+        rid = context.request_id.encode("ascii")
+        status = 500
+        completed_upload = False
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            return message
+
+        async def stamped_send(message: Message) -> None:
+            nonlocal status, completed_upload
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != HEADER]
+                completed_upload = any(k.lower() == b"upload-sha256" for k, _ in headers)
+                message = {**message, "headers": [*headers, (HEADER, rid)]}
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, stamped_send)
+        except Exception:
+            status = 500
+            error_log.exception("unhandled error")
+            raise
+        finally:
+            elapsed = time.perf_counter() - started
+            route = context.route or UNMATCHED
+            _count(scope["method"], route, status, elapsed, received, completed_upload)
+            access_log.info(
+                "%s %s %d %.1fms",
+                scope["method"],
+                route,
+                status,
+                elapsed * 1000,
+                extra={"route": route, "status": status, "duration_ms": round(elapsed * 1000, 1)},
+            )
+            CURRENT.reset(token)
+
+
+def _count(method: str, route: str, status: int, elapsed: float, received: int, completed_upload: bool) -> None:
+    metrics.REQUESTS.inc(method, route, str(status))
+    metrics.LATENCY.observe(elapsed, method, route)
+    key = (method, route)
+    if key == PULL:
+        metrics.SYNC_PULLS.inc(str(status))
+    elif key == PUSH:
+        metrics.SYNC_PUSHES.inc(str(status))
+    elif key == UPLOAD_CHUNK and status == 204:
+        metrics.UPLOAD_BYTES.inc(amount=received)
+        if completed_upload:
+            metrics.UPLOADS_COMPLETED.inc()
