@@ -1,7 +1,7 @@
 """notifications: deadline warnings, overdue escalation, 督办, 催办 and 督办反馈, stored per recipient
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-30 16:30:00
 """
 
@@ -14,7 +14,7 @@ import server.db
 
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

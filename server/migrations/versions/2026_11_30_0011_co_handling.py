@@ -1,7 +1,7 @@
 """co-handling (协办): each co-department's own part of an order — signing, deadlines, opinion, waiver
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-11-30 16:30:00
 
 Existing co-department pairs get a part: pending for orders still before the lead's reply
@@ -17,7 +17,7 @@ from alembic import op
 import server.db
 
 revision = "0011"
-down_revision = "0008"
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

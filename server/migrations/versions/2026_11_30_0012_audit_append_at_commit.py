@@ -1,7 +1,7 @@
 """the audit chain's head is held only while a transaction commits (PostgreSQL)
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-11-30 16:10:00
 
 A command inserts its audit record with a provisional sequence number (far above any real one,
@@ -21,7 +21,7 @@ from alembic import op
 
 
 revision = '0012'
-down_revision = '0008'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """similar titles by a GiST trigram index instead of GIN
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 Create Date: 2026-11-30 16:40:00
 
 The intake's similar-text query (``title % :text ORDER BY similarity``) spent its time rechecking
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision = '0013'
-down_revision = '0008'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
