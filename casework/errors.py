@@ -110,6 +110,7 @@ _MESSAGES: dict[Refusal, tuple[str, str]] = {
     Refusal.ALREADY_HANDLING: (
         "该单位已是本工单的主办或协办单位",
         "That department already leads or co-handles the order",
+    ),
     Refusal.NOT_SUPERVISED: (
         "该工单未被督办，无需督办反馈",
         "The order is not under supervision: there is no 督办 to answer",

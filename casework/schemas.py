@@ -487,6 +487,8 @@ class AddCoDepartmentBody(VersionedBody):
 
     department_id: Id
     reason: Text = ""
+
+
 class SupervisionFeedbackBody(VersionedBody):
     """督办反馈: the lead department's progress report answering a 督办 (the issuer is told)."""
 

@@ -357,6 +357,7 @@ class SyncEngine:
             self._progress(Progress(Phase.KNOWLEDGE, pages, pages + (1 if data.get("more") else 0)))
             if not data.get("more"):
                 return
+
     def _notifications(self, report: SyncReport) -> None:
         """Tell the server which notifications were read here, then fetch the ones this desk has not
         seen (all it missed while it was off: they are stored on the server)."""

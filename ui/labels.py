@@ -116,6 +116,8 @@ def extension_status_label(status: str) -> str:
 def co_status_label(status: str) -> str:
     """A co-department's part (协办): 待协办签收, 协办中, 已反馈意见, 已免除."""
     return _named(CoStatus, status)
+
+
 def entry_status_label(status: str) -> str:
     """A knowledge entry's status: 草稿 / 已发布 / 已失效."""
     return _named(EntryStatus, status)

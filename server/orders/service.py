@@ -59,9 +59,8 @@ from server.models import (
     ReviewRecord,
     User,
 )
-from server.orders import cohandling, repository
 from server.notifications import service as notifications
-from server.orders import repository
+from server.orders import cohandling, repository
 from server.orders.deadlines import recompute, refresh_due
 from server.orders.views import facts_of
 from server.review import repository as review_repository
