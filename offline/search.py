@@ -139,4 +139,7 @@ def _term(id_column: Any, term: str) -> ColumnElement[bool]:
         )
         return matching
     pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return id_column.in_(select(order_text.c.order_id).where(order_text.c.text.like(pattern, escape="\\")))
+    short: ColumnElement[bool] = id_column.in_(
+        select(order_text.c.order_id).where(order_text.c.text.like(pattern, escape="\\"))
+    )
+    return short
