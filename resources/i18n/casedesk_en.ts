@@ -48,29 +48,29 @@
 <context>
     <name>ActionBar</name>
     <message>
-        <location filename="../../ui/actions.py" line="102"/>
+        <location filename="../../ui/actions.py" line="111"/>
         <source>北京时间 %1</source>
         <extracomment>Commands only the centre has, done in the window&apos;s 转办/回访 dock (``ui.centre_panel``). The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="103"/>
+        <location filename="../../ui/actions.py" line="112"/>
         <source>已恢复未保存的内容（%1）</source>
         <translation>Restored what was not saved (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="490"/>
+        <location filename="../../ui/actions.py" line="568"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="505"/>
-        <location filename="../../ui/actions.py" line="526"/>
+        <location filename="../../ui/actions.py" line="583"/>
+        <location filename="../../ui/actions.py" line="604"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="526"/>
+        <location filename="../../ui/actions.py" line="604"/>
         <source>在右侧「转办 / 回访」中办理</source>
         <translation>Done in the Dispatch / callback panel on the right</translation>
     </message>
@@ -140,17 +140,17 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="312"/>
+        <location filename="../../ui/actions.py" line="346"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="314"/>
+        <location filename="../../ui/actions.py" line="348"/>
         <source>本单位没有可分派的经办人（请同步后再试）。</source>
         <translation>This department has no handler to assign (sync, then try again).</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="318"/>
+        <location filename="../../ui/actions.py" line="352"/>
         <source>请选择经办人。</source>
         <translation>Please choose a handler.</translation>
     </message>
@@ -199,8 +199,8 @@
     </message>
     <message>
         <location filename="../../ui/audit_queue.py" line="74"/>
-        <source>标记为已审核（Ctrl+Shift+K）</source>
-        <translation>Mark as audited (Ctrl+Shift+K)</translation>
+        <source>标记为已审核（Ctrl+Shift+M）</source>
+        <translation>Mark as audited (Ctrl+Shift+M)</translation>
     </message>
     <message>
         <location filename="../../ui/audit_queue.py" line="77"/>
@@ -617,326 +617,398 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CentrePanel</name>
     <message>
-        <location filename="../../ui/centre_panel.py" line="64"/>
-        <location filename="../../ui/centre_panel.py" line="237"/>
+        <location filename="../../ui/centre_panel.py" line="68"/>
+        <location filename="../../ui/centre_panel.py" line="269"/>
         <source>选择一张工单</source>
         <translation>Choose an order</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="72"/>
+        <location filename="../../ui/centre_panel.py" line="76"/>
         <source>转办</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="91"/>
+        <location filename="../../ui/centre_panel.py" line="95"/>
         <source>派单</source>
         <translation>Dispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="93"/>
-        <location filename="../../ui/centre_panel.py" line="433"/>
+        <location filename="../../ui/centre_panel.py" line="97"/>
+        <location filename="../../ui/centre_panel.py" line="517"/>
         <source>批量派单…</source>
         <translation>Dispatch in batch…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="94"/>
+        <location filename="../../ui/centre_panel.py" line="98"/>
         <source>把「待派单」中同一分类的工单一并派给所选单位</source>
         <translation>Dispatch every order of this category in &quot;To dispatch&quot; to the chosen department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="101"/>
+        <location filename="../../ui/centre_panel.py" line="105"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="102"/>
+        <location filename="../../ui/centre_panel.py" line="106"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="103"/>
+        <location filename="../../ui/centre_panel.py" line="107"/>
         <source>复杂程度</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="112"/>
-        <location filename="../../ui/centre_panel.py" line="119"/>
+        <location filename="../../ui/centre_panel.py" line="116"/>
+        <location filename="../../ui/centre_panel.py" line="123"/>
         <source>直接办结</source>
         <translation>Close at once</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="115"/>
+        <location filename="../../ui/centre_panel.py" line="119"/>
         <source>答复市民的内容</source>
         <translation>The answer to the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="118"/>
+        <location filename="../../ui/centre_panel.py" line="122"/>
         <source>政策依据（可选）</source>
         <translation>Policy basis (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="122"/>
+        <location filename="../../ui/centre_panel.py" line="130"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="123"/>
+        <location filename="../../ui/centre_panel.py" line="131"/>
         <source>依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="127"/>
+        <location filename="../../ui/centre_panel.py" line="136"/>
         <source>裁定</source>
         <translation>Ruling</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="136"/>
+        <location filename="../../ui/centre_panel.py" line="145"/>
         <source>裁定意见（不同意时必填）</source>
         <translation>Comment (required to refuse)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="143"/>
+        <location filename="../../ui/centre_panel.py" line="152"/>
         <source>改派单位</source>
         <translation>Dispatch instead to</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="145"/>
+        <location filename="../../ui/centre_panel.py" line="154"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="153"/>
+        <location filename="../../ui/centre_panel.py" line="162"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="166"/>
+        <location filename="../../ui/centre_panel.py" line="175"/>
         <source>问题已解决</source>
         <translation>Problem resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="169"/>
-        <location filename="../../ui/centre_panel.py" line="184"/>
+        <location filename="../../ui/centre_panel.py" line="178"/>
+        <location filename="../../ui/centre_panel.py" line="193"/>
         <source>市民原话</source>
         <translation>The citizen&apos;s words</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="171"/>
+        <location filename="../../ui/centre_panel.py" line="180"/>
         <source>记录回访</source>
         <translation>Record callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="175"/>
+        <location filename="../../ui/centre_panel.py" line="184"/>
         <source>重办要求，或值班长办结的理由</source>
         <translation>What to re-handle, or the supervisor&apos;s reason to close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="176"/>
+        <location filename="../../ui/centre_panel.py" line="185"/>
         <source>值班长办结</source>
         <translation>Close as supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="176"/>
+        <location filename="../../ui/centre_panel.py" line="185"/>
         <source>办结</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="178"/>
+        <location filename="../../ui/centre_panel.py" line="187"/>
         <source>重办</source>
         <translation>Re-handle</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="182"/>
+        <location filename="../../ui/centre_panel.py" line="191"/>
         <source>回访结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="186"/>
+        <location filename="../../ui/centre_panel.py" line="195"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="249"/>
+        <location filename="../../ui/centre_panel.py" line="203"/>
+        <source>督办 / 催办</source>
+        <translation>Supervise / remind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="207"/>
+        <source>督办或催办的要求（承办单位的经办人、科长和负责人会收到）</source>
+        <translation>What is required (the handler, chief and head of the lead department are told)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="209"/>
+        <location filename="../../ui/centre_panel.py" line="521"/>
+        <source>督办</source>
+        <translation>Supervise</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="212"/>
+        <location filename="../../ui/centre_panel.py" line="524"/>
+        <source>催办</source>
+        <translation>Remind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="286"/>
+        <source>待上传：工单上传后才有派单建议（按分类默认单位）；现在派单，将在工单上传后随即发出。</source>
+        <translation>Pending upload: the suggestion comes once the order is on the server (the category&apos;s department for now); a dispatch made now goes right after the order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="289"/>
         <source>正在获取派单建议…</source>
         <translation>Fetching the dispatch suggestion…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="287"/>
+        <location filename="../../ui/centre_panel.py" line="328"/>
         <source>离线：没有派单建议，按分类默认单位；派单将在联网后同步。</source>
         <translation>Offline: no suggestion; the category&apos;s department is chosen, and the dispatch syncs once online.</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="297"/>
+        <location filename="../../ui/centre_panel.py" line="338"/>
         <source>分类默认</source>
         <translation>category&apos;s default</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="298"/>
+        <location filename="../../ui/centre_panel.py" line="339"/>
         <source>近%1件中承办%2件</source>
         <translation>led %2 of the latest %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="300"/>
+        <location filename="../../ui/centre_panel.py" line="343"/>
+        <source>相似工单%1件</source>
+        <translation>%1 similar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="344"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="302"/>
+        <location filename="../../ui/centre_panel.py" line="346"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="304"/>
+        <location filename="../../ui/centre_panel.py" line="348"/>
         <source>建议：%1</source>
         <translation>Suggested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="304"/>
+        <location filename="../../ui/centre_panel.py" line="348"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="304"/>
+        <location filename="../../ui/centre_panel.py" line="348"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="305"/>
+        <location filename="../../ui/centre_panel.py" line="352"/>
         <source>签收时限 %1，答复时限 %2（%3个工作日）</source>
         <translation>Sign by %1, reply by %2 (%3 working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="309"/>
+        <location filename="../../ui/centre_panel.py" line="356"/>
         <source>（暂定：该年度节假日安排未发布）</source>
         <translation>(provisional: the year&apos;s holiday calendar is not published)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="315"/>
+        <location filename="../../ui/centre_panel.py" line="370"/>
+        <source>依据：以往%1件相似工单中%2件由%3主办（按相似度加权占%4%）</source>
+        <translation>Why: of %1 similar earlier orders, %2 were led by %3 (%4% of the weight by similarity)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="378"/>
+        <source>依据：本分类近%1件工单中%2件由%3主办</source>
+        <translation>Why: of the category&apos;s latest %1 orders, %2 were led by %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="384"/>
+        <source>依据：%1是本分类的默认承办单位</source>
+        <translation>Why: %1 is the category&apos;s default department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="390"/>
         <source>答复：%1</source>
         <translation>Reply: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="317"/>
+        <location filename="../../ui/centre_panel.py" line="392"/>
         <source>依据：%1</source>
         <translation>Basis: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="323"/>
+        <location filename="../../ui/centre_panel.py" line="398"/>
         <source>本轮已回访 %1 次</source>
         <translation>%1 callback attempts this round</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="324"/>
+        <location filename="../../ui/centre_panel.py" line="399"/>
         <source>，上次：%1</source>
         <translation>, last: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="340"/>
+        <location filename="../../ui/centre_panel.py" line="415"/>
         <source>%1 申请退单：%2 — %3</source>
         <translation>%1 asks to return it: %2 — %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="345"/>
+        <location filename="../../ui/centre_panel.py" line="420"/>
         <source>同意退单并改派</source>
         <translation>Accept and redispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="346"/>
+        <location filename="../../ui/centre_panel.py" line="421"/>
         <source>不同意退单</source>
         <translation>Refuse the return</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="355"/>
+        <location filename="../../ui/centre_panel.py" line="430"/>
         <source>申请延期 %1 个工作日（至 %2）：%3</source>
         <translation>Extension of %1 working days asked (to %2): %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="360"/>
+        <location filename="../../ui/centre_panel.py" line="435"/>
         <source>批准延期</source>
         <translation>Approve the extension</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="361"/>
+        <location filename="../../ui/centre_panel.py" line="436"/>
         <source>不批准</source>
         <translation>Deny</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="370"/>
+        <location filename="../../ui/centre_panel.py" line="445"/>
         <source>不同意时请填写裁定意见</source>
         <translation>To refuse, write a comment</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="378"/>
+        <location filename="../../ui/centre_panel.py" line="453"/>
         <source>已同意退单，改派 %1</source>
         <translation>Return accepted; dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="380"/>
+        <location filename="../../ui/centre_panel.py" line="455"/>
         <source>已驳回退单申请</source>
         <translation>Return refused</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="384"/>
+        <location filename="../../ui/centre_panel.py" line="459"/>
         <source>已批准延期</source>
         <translation>Extension approved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="384"/>
+        <location filename="../../ui/centre_panel.py" line="459"/>
         <source>未批准延期</source>
         <translation>Extension denied</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="425"/>
+        <location filename="../../ui/centre_panel.py" line="509"/>
         <source>已派单给 %1</source>
         <translation>Dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="431"/>
+        <location filename="../../ui/centre_panel.py" line="515"/>
         <source>批量派单所选 %1 件</source>
         <translation>Dispatch the %1 selected</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="441"/>
+        <location filename="../../ui/centre_panel.py" line="521"/>
+        <source>督办所选 %1 件</source>
+        <translation>Supervise the %1 selected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="524"/>
+        <source>催办所选 %1 件</source>
+        <translation>Remind the %1 selected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="534"/>
+        <source>请填写督办或催办的要求。</source>
+        <translation>Please write what the supervision or reminder requires.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="546"/>
+        <source>%1：已记录 %2 件</source>
+        <translation>%1: %2 recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="549"/>
+        <source>，%1 件不能%2（状态或权限不允许）</source>
+        <translation>; %1 could not be given (%2 is not allowed in their state or for you)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="572"/>
         <source>正在批量派单…</source>
         <translation>Dispatching in batch…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="461"/>
+        <location filename="../../ui/centre_panel.py" line="592"/>
         <source>%1 已派单</source>
         <translation>%1 dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="463"/>
+        <location filename="../../ui/centre_panel.py" line="594"/>
         <source>%1 未派单：%2</source>
         <translation>%1 not dispatched: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="471"/>
+        <location filename="../../ui/centre_panel.py" line="602"/>
         <source>批量派单：%1 件已派，%2 件未派</source>
         <translation>Batch: %1 dispatched, %2 not</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="482"/>
+        <location filename="../../ui/centre_panel.py" line="613"/>
         <source>直接办结：请填写答复内容</source>
         <translation>Close at once: write the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="486"/>
+        <location filename="../../ui/centre_panel.py" line="619"/>
         <source>已直接办结</source>
         <translation>Closed at once</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="495"/>
+        <location filename="../../ui/centre_panel.py" line="639"/>
         <source>已记录回访：%1</source>
         <translation>Callback recorded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="503"/>
+        <location filename="../../ui/centre_panel.py" line="648"/>
         <source>重办：请在「说明」中写明重办要求</source>
         <translation>Re-handle: write what is to be done in &quot;Note&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="506"/>
+        <location filename="../../ui/centre_panel.py" line="651"/>
         <source>已退回重办</source>
         <translation>Sent back for re-handling</translation>
     </message>
@@ -1124,29 +1196,124 @@ Please send this file to your system administrator.</translation>
     </message>
 </context>
 <context>
+    <name>CoDepartmentDialog</name>
+    <message>
+        <location filename="../../ui/actions.py" line="516"/>
+        <source>免除的理由（必填）</source>
+        <translation>Why it is waived (required)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="516"/>
+        <source>需要该单位协办的事项（会商意见）</source>
+        <translation>What the department is asked to do (consultation)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="518"/>
+        <source>协办单位</source>
+        <translation>Co-handling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="519"/>
+        <source>理由</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="522"/>
+        <source>没有可选的单位。</source>
+        <translation>No department to choose.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="526"/>
+        <source>请选择协办单位。</source>
+        <translation>Choose a co-handling department.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="529"/>
+        <source>请填写免除协办的理由。</source>
+        <translation>Write why the co-handling is waived.</translation>
+    </message>
+</context>
+<context>
+    <name>CoHandlingPanel</name>
+    <message>
+        <location filename="../../ui/order/cohandling.py" line="35"/>
+        <source>协办意见</source>
+        <extracomment>A part&apos;s colour by status: waiting (amber), in hand (blue), done (green), released (grey).</extracomment>
+        <translation>Co-handling opinions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/cohandling.py" line="73"/>
+        <source>引用</source>
+        <translation>Cite</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/cohandling.py" line="74"/>
+        <source>把该单位的协办意见插入答复</source>
+        <translation>Insert this department&apos;s opinion into the reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/cohandling.py" line="76"/>
+        <source>%1协办意见：%2</source>
+        <translation>%1&apos;s co-handling opinion: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/cohandling.py" line="83"/>
+        <source>签收时限 %1</source>
+        <translation>Sign by %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/cohandling.py" line="85"/>
+        <source>反馈时限 %1</source>
+        <translation>Answer by %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/cohandling.py" line="98"/>
+        <source>免除理由：%1</source>
+        <translation>Waived: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CoOpinionDialog</name>
+    <message>
+        <location filename="../../ui/actions.py" line="494"/>
+        <source>本单位核查情况、处理结果和对主办单位答复的意见</source>
+        <translation>Your findings, what was done, and your view for the lead department&apos;s reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="495"/>
+        <source>协办意见</source>
+        <translation>Co-handling opinions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="502"/>
+        <source>请填写协办意见。</source>
+        <translation>Write the co-handling opinion.</translation>
+    </message>
+</context>
+<context>
     <name>CommandDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="149"/>
+        <location filename="../../ui/actions.py" line="158"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="150"/>
+        <location filename="../../ui/actions.py" line="159"/>
         <source>提交（Ctrl+Enter）</source>
         <translation>Submit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="151"/>
+        <location filename="../../ui/actions.py" line="160"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="233"/>
+        <location filename="../../ui/actions.py" line="242"/>
         <source>%1 — %2 %3</source>
         <translation>%1 — %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="238"/>
+        <location filename="../../ui/actions.py" line="247"/>
         <source>工单 %1：%2</source>
         <translation>Order %1: %2</translation>
     </message>
@@ -1154,32 +1321,32 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="273"/>
+        <location filename="../../ui/actions.py" line="282"/>
         <source>退回原因和修改要求（必填）</source>
         <translation>Why it is returned and what to change (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="273"/>
+        <location filename="../../ui/actions.py" line="282"/>
         <source>审核意见（可不填）</source>
         <translation>Review comment (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="275"/>
+        <location filename="../../ui/actions.py" line="284"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="278"/>
+        <location filename="../../ui/actions.py" line="287"/>
         <source>审核通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="280"/>
+        <location filename="../../ui/actions.py" line="289"/>
         <source>退回修改</source>
         <translation>Return for rework</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="285"/>
+        <location filename="../../ui/actions.py" line="294"/>
         <source>退回时必须填写意见，说明需要怎样修改。</source>
         <translation>A comment is required when returning: say what needs to change.</translation>
     </message>
@@ -1513,52 +1680,52 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>DeviceTable</name>
     <message>
-        <location filename="../../ui/devices.py" line="51"/>
+        <location filename="../../ui/devices.py" line="54"/>
         <source>设备名称</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="52"/>
+        <location filename="../../ui/devices.py" line="55"/>
         <source>最近活动（%1）</source>
         <translation>Last seen (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="53"/>
+        <location filename="../../ui/devices.py" line="56"/>
         <source>IP 地址</source>
         <translation>IP address</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="54"/>
+        <location filename="../../ui/devices.py" line="57"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="92"/>
+        <location filename="../../ui/devices.py" line="96"/>
         <source>已停用，数据已清除</source>
         <translation>Revoked, data erased</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="94"/>
+        <location filename="../../ui/devices.py" line="98"/>
         <source>已吊销</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="96"/>
+        <location filename="../../ui/devices.py" line="100"/>
         <source>本机</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="98"/>
+        <location filename="../../ui/devices.py" line="102"/>
         <source>已登录</source>
         <translation>Signed in</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="99"/>
+        <location filename="../../ui/devices.py" line="103"/>
         <source>未登录</source>
         <translation>Signed out</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="155"/>
+        <location filename="../../ui/devices.py" line="159"/>
         <source>未保存的草稿</source>
         <translation>unsaved draft</translation>
     </message>
@@ -1566,22 +1733,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>DevicesDialog</name>
     <message>
-        <location filename="../../ui/devices.py" line="115"/>
+        <location filename="../../ui/devices.py" line="119"/>
         <source>登录设备</source>
         <translation>Signed-in devices</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="117"/>
+        <location filename="../../ui/devices.py" line="121"/>
         <source>您的账号当前在以下设备上登录。结束不认识的设备；丢失的电脑请联系系统管理员停用并清除其数据。</source>
         <translation>Your account is signed in on these devices. End any you do not recognise; for a lost computer, ask the administrator to revoke it and erase its data.</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="121"/>
+        <location filename="../../ui/devices.py" line="125"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../ui/devices.py" line="124"/>
+        <location filename="../../ui/devices.py" line="125"/>
+        <source>注销</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices.py" line="128"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
@@ -1617,27 +1789,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="328"/>
+        <location filename="../../ui/actions.py" line="362"/>
         <source> 个工作日</source>
         <translation> working days</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="329"/>
+        <location filename="../../ui/actions.py" line="363"/>
         <source>需要延期的原因，如：需协调多个部门、等待施工条件</source>
         <translation>Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="330"/>
+        <location filename="../../ui/actions.py" line="364"/>
         <source>延期天数</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="331"/>
+        <location filename="../../ui/actions.py" line="365"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="337"/>
+        <location filename="../../ui/actions.py" line="371"/>
         <source>请填写延期原因。</source>
         <translation>Please give the reason for the extension.</translation>
     </message>
@@ -1678,275 +1850,542 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>IntakeForm</name>
     <message>
-        <location filename="../../ui/intake.py" line="67"/>
+        <location filename="../../ui/intake.py" line="108"/>
         <source>来电号码，查询历史工单</source>
-        <extracomment>After the last keystroke: look up similar orders, and keep the draft.</extracomment>
+        <extracomment>As ``casework.schemas.OrderIntake`` takes them. After the last keystroke: look up similar orders, and keep the draft.</extracomment>
         <translation>Caller’s number (finds earlier orders)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="68"/>
+        <location filename="../../ui/intake.py" line="109"/>
         <source>保密</source>
         <translation>Confidential</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="69"/>
+        <location filename="../../ui/intake.py" line="110"/>
         <source>同意承办单位联系</source>
         <translation>May be contacted</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="75"/>
+        <location filename="../../ui/intake.py" line="116"/>
         <source>输入分类名称或编码</source>
         <translation>Type a category name or code</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="87"/>
+        <location filename="../../ui/intake.py" line="128"/>
         <source>详细地址</source>
         <translation>Street address</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="98"/>
+        <location filename="../../ui/intake.py" line="140"/>
+        <source>纬度，如 32.78</source>
+        <translation>Latitude, e.g. 32.78</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="142"/>
+        <source>经度，如 119.44</source>
+        <translation>Longitude, e.g. 119.44</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="146"/>
+        <source>标签，用逗号或回车分隔</source>
+        <translation>Tags, separated by commas or Enter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="156"/>
         <source>市民诉求内容</source>
         <translation>The citizen’s request</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="107"/>
-        <location filename="../../ui/intake.py" line="403"/>
+        <location filename="../../ui/intake.py" line="165"/>
+        <location filename="../../ui/intake.py" line="554"/>
         <source>区县</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="108"/>
-        <location filename="../../ui/intake.py" line="404"/>
+        <location filename="../../ui/intake.py" line="166"/>
+        <location filename="../../ui/intake.py" line="555"/>
         <source>街道</source>
         <translation>Street</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="115"/>
+        <location filename="../../ui/intake.py" line="182"/>
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="116"/>
-        <location filename="../../ui/intake.py" line="397"/>
+        <location filename="../../ui/intake.py" line="183"/>
+        <location filename="../../ui/intake.py" line="548"/>
         <source>来电人</source>
         <translation>Caller</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="117"/>
-        <location filename="../../ui/intake.py" line="398"/>
+        <location filename="../../ui/intake.py" line="184"/>
+        <location filename="../../ui/intake.py" line="549"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="118"/>
+        <location filename="../../ui/intake.py" line="185"/>
         <source>诉求类型</source>
         <translation>Request kind</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="119"/>
-        <location filename="../../ui/intake.py" line="399"/>
+        <location filename="../../ui/intake.py" line="186"/>
+        <location filename="../../ui/intake.py" line="550"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="120"/>
+        <location filename="../../ui/intake.py" line="187"/>
         <source>区县/街道</source>
         <translation>District / street</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="121"/>
-        <location filename="../../ui/intake.py" line="402"/>
+        <location filename="../../ui/intake.py" line="188"/>
+        <location filename="../../ui/intake.py" line="553"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="122"/>
-        <source>紧急/重要</source>
-        <translation>Urgency / importance</translation>
+        <location filename="../../ui/intake.py" line="189"/>
+        <source>坐标（可选）</source>
+        <translation>Coordinates (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="123"/>
-        <location filename="../../ui/intake.py" line="400"/>
+        <location filename="../../ui/intake.py" line="190"/>
+        <source>紧急/重要/复杂</source>
+        <translation>Urgency/importance/complexity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="191"/>
+        <location filename="../../ui/intake.py" line="558"/>
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="192"/>
+        <location filename="../../ui/intake.py" line="551"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="124"/>
-        <location filename="../../ui/intake.py" line="401"/>
+        <location filename="../../ui/intake.py" line="193"/>
+        <location filename="../../ui/intake.py" line="552"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="132"/>
+        <location filename="../../ui/intake.py" line="195"/>
+        <source>直接办结（当场答复咨询）</source>
+        <translation>Close at once (answer the consultation now)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="198"/>
+        <source>答复市民的内容</source>
+        <translation>The answer to the citizen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="201"/>
+        <source>政策依据：文件名称、文号、条款</source>
+        <translation>Policy basis: document, number, article</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="208"/>
+        <source>保存并办结（Ctrl+Shift+Enter）</source>
+        <extracomment>The knowledge-base hook: a picker (built elsewhere) is added to this layout and fills the answer and basis through :meth:`fill_answer`. Nothing is in it yet.</extracomment>
+        <translation>Save and close (Ctrl+Shift+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="214"/>
+        <source>答复</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="215"/>
+        <source>政策依据</source>
+        <translation>Policy basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="231"/>
         <source>保存受理（Ctrl+Enter）</source>
         <translation>Save intake (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="134"/>
+        <location filename="../../ui/intake.py" line="233"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="155"/>
+        <location filename="../../ui/intake.py" line="254"/>
         <source>合并到此单</source>
         <translation>Merge into this order</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="156"/>
+        <location filename="../../ui/intake.py" line="255"/>
         <source>保存这次来电并合并到所选的未办结工单，不另立新单</source>
         <translation>Save this call and merge it into the selected open order instead of a new one</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="162"/>
+        <location filename="../../ui/intake.py" line="261"/>
         <source>相似的未办结工单</source>
         <translation>Similar open orders</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="163"/>
+        <location filename="../../ui/intake.py" line="262"/>
         <source>来电人的历史工单</source>
         <translation>The caller’s earlier orders</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="279"/>
+        <location filename="../../ui/intake.py" line="411"/>
         <source>已恢复上次未保存的受理内容（%1）</source>
         <translation>Restored the unsaved intake (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="338"/>
+        <location filename="../../ui/intake.py" line="482"/>
         <source>相似的未办结工单（%1）</source>
         <translation>Similar open orders (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="345"/>
+        <location filename="../../ui/intake.py" line="489"/>
         <source>来电人的历史工单（%1）</source>
         <translation>The caller’s earlier orders (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="350"/>
+        <location filename="../../ui/intake.py" line="494"/>
         <source>同一来电人</source>
         <translation>Same caller</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="351"/>
+        <location filename="../../ui/intake.py" line="495"/>
         <source>同一地址</source>
         <translation>Same address</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="352"/>
+        <location filename="../../ui/intake.py" line="496"/>
         <source>同一分类</source>
         <translation>Same category</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="353"/>
+        <location filename="../../ui/intake.py" line="497"/>
         <source>内容相似</source>
         <translation>Similar text</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="428"/>
+        <location filename="../../ui/intake.py" line="556"/>
+        <source>纬度</source>
+        <translation>Latitude</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="557"/>
+        <source>经度</source>
+        <translation>Longitude</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="592"/>
+        <source>直接办结：只用于咨询类诉求，其他诉求请派单</source>
+        <translation>Close at once is for consultations; dispatch other requests</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="595"/>
+        <source>直接办结：请填写答复内容</source>
+        <translation>Close at once: write the answer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="597"/>
+        <source>直接办结：请填写政策依据</source>
+        <translation>Close at once: give the policy basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="622"/>
         <source>分类：请从列表中选择一个分类</source>
         <translation>Category: choose one from the list</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="450"/>
+        <location filename="../../ui/intake.py" line="663"/>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="463"/>
-        <source>已受理 %1，并合并到所选工单</source>
-        <translation>Took in %1 and merged it into the selected order</translation>
+        <location filename="../../ui/intake.py" line="680"/>
+        <source>坐标：请同时填写纬度和经度，或都不填</source>
+        <translation>Coordinates: give both latitude and longitude, or neither</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="465"/>
-        <source>已受理 %1，可在「待派单」中派单</source>
-        <translation>Took in %1; dispatch it from &quot;To dispatch&quot;</translation>
+        <location filename="../../ui/intake.py" line="682"/>
+        <source>纬度：请填写 -90 到 90 之间的数字</source>
+        <translation>Latitude: a number from -90 to 90</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="684"/>
+        <source>经度：请填写 -180 到 180 之间的数字</source>
+        <translation>Longitude: a number from -180 to 180</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="690"/>
+        <source>标签：最多 %1 个</source>
+        <translation>Tags: at most %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="692"/>
+        <source>标签：每个标签最多 %1 个字</source>
+        <translation>Tags: at most %1 characters each</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="715"/>
+        <source>已受理并直接办结（待上传）</source>
+        <translation>Taken in and closed at once (pending upload)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="717"/>
+        <source>已受理（待上传），将合并到所选工单</source>
+        <translation>Taken in (pending upload); it will be merged into the selected order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="719"/>
+        <source>已受理（待上传），可在「待派单」中派单</source>
+        <translation>Taken in (pending upload); dispatch it from &quot;To dispatch&quot;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="721"/>
+        <source>。离线：已保存在本机，联网后自动上传</source>
+        <translation>. Offline: kept on this PC, uploaded once online</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="736"/>
+        <source>中心未接受刚才受理的工单，请在「同步问题」中查看原因（内容已保留）</source>
+        <translation>The server refused the order just taken in; see &quot;Sync problems&quot; for why (nothing typed is lost)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/intake.py" line="740"/>
+        <source>已受理并上传：%1</source>
+        <translation>Taken in and uploaded: %1</translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgeButton</name>
+    <message>
+        <location filename="../../ui/knowledge.py" line="466"/>
+        <source>引用知识库…</source>
+        <translation>Cite knowledge base…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="468"/>
+        <source>从知识库插入答复口径和政策依据</source>
+        <translation>Insert a standard answer and its policy basis from the knowledge base</translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgePanel</name>
+    <message>
+        <location filename="../../ui/knowledge.py" line="197"/>
+        <source>输入市民的原话或关键词，查找知识库（Ctrl+K）</source>
+        <extracomment>After the last keystroke in the search box.</extracomment>
+        <translation>Type the citizen&apos;s words or keywords to search the knowledge base (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="222"/>
+        <source>复制答复</source>
+        <translation>Copy answer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="224"/>
+        <source>插入答复和依据</source>
+        <translation>Insert answer and basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="232"/>
+        <source>文件名称</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="233"/>
+        <source>文号</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="234"/>
+        <source>条款</source>
+        <translation>Article</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="235"/>
+        <source>发文机关</source>
+        <translation>Issued by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="236"/>
+        <source>有效期</source>
+        <translation>In force</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="245"/>
+        <source>标准答复</source>
+        <translation>Standard answer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="247"/>
+        <source>政策依据</source>
+        <translation>Policy basis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="320"/>
+        <source>没有找到匹配的条目。试试换个说法，或只输入关键词。</source>
+        <translation>No matching entry. Try other words, or keywords only.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="333"/>
+        <source>知识库尚未同步到本机：联网同步后即可离线查找。</source>
+        <translation>The knowledge base has not reached this PC yet: after a sync online it can be searched offline.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="334"/>
+        <source>输入市民的原话或关键词，查找答复口径和政策依据。</source>
+        <translation>Type the citizen&apos;s words or keywords to find the standard answer and its policy basis.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="364"/>
+        <source>已失效：政策依据已过有效期或已废止，引用前请核实。</source>
+        <translation>Expired: the policy basis is no longer in force or was repealed; check before citing it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="367"/>
+        <source>草稿：尚未经中心发布，仅供本单位参考。</source>
+        <translation>Draft: not yet published by the centre; for your department&apos;s reference only.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="380"/>
+        <source>%1 起</source>
+        <translation>from %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="382"/>
+        <source>，至 %1</source>
+        <translation> to %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="386"/>
+        <source>热线中心</source>
+        <translation>Hotline centre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="389"/>
+        <source>%1 · 第%2版 · %3</source>
+        <translation>%1 · version %2 · %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="412"/>
+        <source>条目已失效</source>
+        <translation>Entry expired</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="413"/>
+        <source>「%1」已失效：其政策依据已过有效期或已废止。仍要插入吗？</source>
+        <translation>“%1” has expired: its policy basis is no longer in force or was repealed. Insert it anyway?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="420"/>
+        <source>仍然插入</source>
+        <translation>Insert anyway</translation>
+    </message>
+    <message>
+        <location filename="../../ui/knowledge.py" line="421"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgePicker</name>
+    <message>
+        <location filename="../../ui/knowledge.py" line="438"/>
+        <source>知识库 — 插入答复和依据</source>
+        <translation>Knowledge base — insert an answer and its basis</translation>
     </message>
 </context>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="121"/>
+        <location filename="../../ui/labels.py" line="142"/>
         <source>电话</source>
         <extracomment>Colours of the satisfaction badge: green to red, grey when the citizen was not reached.</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="122"/>
+        <location filename="../../ui/labels.py" line="143"/>
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="123"/>
+        <location filename="../../ui/labels.py" line="144"/>
         <source>上门</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="129"/>
+        <location filename="../../ui/labels.py" line="150"/>
         <source>待同步</source>
         <translation>Pending sync</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="130"/>
+        <location filename="../../ui/labels.py" line="151"/>
         <source>暂缓</source>
         <translation>On hold</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="131"/>
+        <location filename="../../ui/labels.py" line="152"/>
         <source>上传中</source>
         <translation>Uploading</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="132"/>
+        <location filename="../../ui/labels.py" line="153"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="133"/>
+        <location filename="../../ui/labels.py" line="154"/>
         <source>已生效</source>
         <translation>Applied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="134"/>
+        <location filename="../../ui/labels.py" line="155"/>
         <source>冲突</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="135"/>
+        <location filename="../../ui/labels.py" line="156"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="168"/>
+        <location filename="../../ui/labels.py" line="189"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="170"/>
+        <location filename="../../ui/labels.py" line="191"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="172"/>
+        <location filename="../../ui/labels.py" line="193"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="174"/>
+        <location filename="../../ui/labels.py" line="195"/>
         <source>超期%1</source>
         <translation>%1 late</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="190"/>
+        <location filename="../../ui/labels.py" line="211"/>
         <source>北京时间（UTC+8）</source>
         <translation>Beijing time (UTC+8)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="202"/>
+        <location filename="../../ui/labels.py" line="223"/>
         <source>共 1 件</source>
         <translation>1 order</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="203"/>
+        <location filename="../../ui/labels.py" line="224"/>
         <source>共 %1 件</source>
         <translation>%1 orders</translation>
     </message>
@@ -1993,392 +2432,575 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>任意时限</source>
         <extracomment>The work lists in the sidebar, in order (named by ui.labels.work_list_label, from casework.vocabulary). The hotline centre&apos;s lists (a centre agent or supervisor), in order. Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117"/>
+        <location filename="../../ui/main_window.py" line="134"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="118"/>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="156"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152"/>
+        <location filename="../../ui/main_window.py" line="169"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
-        <location filename="../../ui/main_window.py" line="674"/>
+        <location filename="../../ui/main_window.py" line="170"/>
+        <location filename="../../ui/main_window.py" line="764"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="171"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160"/>
+        <location filename="../../ui/main_window.py" line="173"/>
+        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="756"/>
+        <location filename="../../ui/main_window.py" line="758"/>
+        <source>通知</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="181"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="191"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>转办 / 回访</source>
         <translation>Dispatch / callback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="207"/>
         <source>值班看板</source>
         <translation>Duty board</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="451"/>
+        <source>知识库</source>
+        <translation>Knowledge base</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="215"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="253"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228"/>
+        <location filename="../../ui/main_window.py" line="254"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="281"/>
+        <source>预警、督办、催办和督办反馈</source>
+        <translation>Deadline warnings, supervision, reminders and supervision feedback</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>系统管理员</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>热线坐席</source>
         <translation>Hotline agent</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>值班长</source>
         <translation>Centre supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="454"/>
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="522"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="525"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="475"/>
+        <location filename="../../ui/main_window.py" line="528"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="588"/>
+        <location filename="../../ui/main_window.py" line="664"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="715"/>
+        <location filename="../../ui/main_window.py" line="750"/>
+        <source>通知 %1</source>
+        <translation>Notifications %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="754"/>
+        <source>通知 (%1)</source>
+        <translation>Notifications (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="805"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="728"/>
+        <location filename="../../ui/main_window.py" line="818"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="762"/>
+        <location filename="../../ui/main_window.py" line="852"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="780"/>
+        <location filename="../../ui/main_window.py" line="870"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="782"/>
+        <location filename="../../ui/main_window.py" line="872"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="784"/>
+        <location filename="../../ui/main_window.py" line="874"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="786"/>
+        <location filename="../../ui/main_window.py" line="876"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="788"/>
+        <location filename="../../ui/main_window.py" line="878"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
-        <location filename="../../ui/main_window.py" line="407"/>
+        <location filename="../../ui/main_window.py" line="273"/>
+        <location filename="../../ui/main_window.py" line="448"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248"/>
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>经办人（住建局）</source>
         <translation>Handler (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>科长（住建局）</source>
         <translation>Section chief (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="320"/>
         <source>单位负责人（住建局）</source>
         <translation>Dept. head (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>市分管领导</source>
         <translation>City leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="333"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307"/>
+        <location filename="../../ui/main_window.py" line="341"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="386"/>
+        <location filename="../../ui/main_window.py" line="427"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404"/>
+        <location filename="../../ui/main_window.py" line="445"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="607"/>
+        <location filename="../../ui/main_window.py" line="683"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="609"/>
+        <location filename="../../ui/main_window.py" line="685"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="615"/>
+        <location filename="../../ui/main_window.py" line="691"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="618"/>
+        <location filename="../../ui/main_window.py" line="694"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="618"/>
+        <location filename="../../ui/main_window.py" line="694"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="621"/>
+        <location filename="../../ui/main_window.py" line="697"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="625"/>
+        <location filename="../../ui/main_window.py" line="701"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="627"/>
+        <location filename="../../ui/main_window.py" line="703"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="629"/>
+        <location filename="../../ui/main_window.py" line="705"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="645"/>
+        <location filename="../../ui/main_window.py" line="721"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="647"/>
+        <location filename="../../ui/main_window.py" line="723"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="674"/>
+        <location filename="../../ui/main_window.py" line="764"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
 </context>
 <context>
+    <name>MoreFilters</name>
+    <message>
+        <location filename="../../ui/list_filters.py" line="41"/>
+        <source>全部渠道</source>
+        <translation>All channels</translation>
+    </message>
+    <message>
+        <location filename="../../ui/list_filters.py" line="45"/>
+        <source>标签，如：噪音</source>
+        <translation>A tag, e.g. 噪音 (noise)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/list_filters.py" line="47"/>
+        <source>受理日期</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/list_filters.py" line="48"/>
+        <source>北京时间，含起止两日</source>
+        <translation>Beijing time, both days included</translation>
+    </message>
+    <message>
+        <location filename="../../ui/list_filters.py" line="56"/>
+        <source>清除筛选</source>
+        <translation>Clear filters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/list_filters.py" line="59"/>
+        <source>渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/list_filters.py" line="61"/>
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../../ui/list_filters.py" line="133"/>
+        <source>更多筛选 (%1)</source>
+        <translation>More filters (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/list_filters.py" line="133"/>
+        <source>更多筛选</source>
+        <translation>More filters</translation>
+    </message>
+</context>
+<context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="293"/>
+        <location filename="../../ui/actions.py" line="302"/>
         <source>仅本单位和中心可见，不会告知市民</source>
         <translation>Seen only by this department and the centre, never by the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="294"/>
+        <location filename="../../ui/actions.py" line="303"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="300"/>
+        <location filename="../../ui/actions.py" line="309"/>
         <source>请填写备注内容。</source>
         <translation>Please write the note.</translation>
     </message>
 </context>
 <context>
+    <name>NotificationPanel</name>
+    <message>
+        <location filename="../../ui/notifications.py" line="95"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="95"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="95"/>
+        <source>内容</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="103"/>
+        <source>标为已读</source>
+        <translation>Mark read</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="106"/>
+        <source>全部已读</source>
+        <translation>Mark all read</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="116"/>
+        <source>双击一条通知打开其工单</source>
+        <translation>Double-click a notification to open its order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="156"/>
+        <source>%1 条未读</source>
+        <translation>%1 unread</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="156"/>
+        <source>没有未读通知</source>
+        <translation>No unread notifications</translation>
+    </message>
+</context>
+<context>
+    <name>Notifications</name>
+    <message>
+        <location filename="../../ui/notifications.py" line="36"/>
+        <source>%1小时</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="37"/>
+        <source>%1分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="43"/>
+        <source>工单 %1「%2」</source>
+        <translation>order %1 “%2”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="52"/>
+        <source>%1的%2将于 %3 到期（提前%4提醒）</source>
+        <translation>%1: %2 falls at %3 (a warning %4 ahead)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="61"/>
+        <source>%1已超过%2（%3）</source>
+        <translation>%1 is past its %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="67"/>
+        <source>，请单位负责人督促办理</source>
+        <translation>; the department head is asked to see to it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="69"/>
+        <source>，已报市分管领导</source>
+        <translation>; reported to the city leader in charge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="74"/>
+        <source>%1 对%2的督办反馈：%3</source>
+        <translation>%1 answered the supervision of %2: %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="76"/>
+        <source>%1 催办%2：%3</source>
+        <translation>%1 sent a reminder about %2: %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="78"/>
+        <source>%1 督办%2：%3</source>
+        <translation>%1 put %2 under supervision: %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="200"/>
+        <source>%1 条新通知</source>
+        <translation>%1 new notifications</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="208"/>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
     <name>OnsiteCheckDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="374"/>
+        <location filename="../../ui/actions.py" line="408"/>
         <source>纬度，如 32.7847</source>
         <translation>Latitude, e.g. 32.7847</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="377"/>
+        <location filename="../../ui/actions.py" line="411"/>
         <source>经度，如 119.4432</source>
         <translation>Longitude, e.g. 119.4432</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="385"/>
+        <location filename="../../ui/actions.py" line="419"/>
         <source>核查发现的情况、已采取的措施</source>
         <translation>What was found, and what was done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="388"/>
+        <location filename="../../ui/actions.py" line="422"/>
         <source>核查时间</source>
         <translation>Checked at</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="389"/>
+        <location filename="../../ui/actions.py" line="423"/>
         <source>位置（GPS）</source>
         <translation>Location (GPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="390"/>
+        <location filename="../../ui/actions.py" line="424"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="391"/>
+        <location filename="../../ui/actions.py" line="425"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="419"/>
+        <location filename="../../ui/actions.py" line="453"/>
         <source>取自照片 %1</source>
         <translation>From photo %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="423"/>
+        <location filename="../../ui/actions.py" line="457"/>
         <source>照片处理中，请稍候…</source>
         <translation>Processing photos, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="427"/>
+        <location filename="../../ui/actions.py" line="461"/>
         <source>照片还在处理中，请稍候再提交。</source>
         <translation>Photos are still being processed; please submit in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="431"/>
+        <location filename="../../ui/actions.py" line="465"/>
         <source>请填写核查情况或添加照片。</source>
         <translation>Please enter the findings or add photos.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="433"/>
+        <location filename="../../ui/actions.py" line="467"/>
         <source>一次核查最多 %1 张照片。</source>
         <translation>At most %1 photos per check.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="436"/>
+        <location filename="../../ui/actions.py" line="470"/>
         <source>请同时填写纬度和经度，或都不填。</source>
         <translation>Enter both latitude and longitude, or neither.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="440"/>
+        <location filename="../../ui/actions.py" line="474"/>
         <source>经纬度格式不正确。</source>
         <translation>Latitude or longitude is not a valid number.</translation>
     </message>
@@ -2493,12 +3115,22 @@ Please send this file to your system administrator.</translation>
         <translation>[Draft] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="264"/>
+        <location filename="../../ui/order_list.py" line="249"/>
+        <source>待上传</source>
+        <translation>not uploaded yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="251"/>
+        <source>【待上传】</source>
+        <translation>[Pending upload] </translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_list.py" line="265"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="270"/>
+        <location filename="../../ui/order_list.py" line="271"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -2506,546 +3138,575 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order/view.py" line="101"/>
-        <location filename="../../ui/order/view.py" line="144"/>
+        <location filename="../../ui/order/view.py" line="103"/>
+        <location filename="../../ui/order/view.py" line="149"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="202"/>
+        <location filename="../../ui/order/view.py" line="207"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="232"/>
+        <location filename="../../ui/order/view.py" line="237"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="234"/>
-        <location filename="../../ui/order/view.py" line="257"/>
+        <location filename="../../ui/order/view.py" line="239"/>
+        <location filename="../../ui/order/view.py" line="262"/>
+        <location filename="../../ui/order/view.py" line="273"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="234"/>
+        <location filename="../../ui/order/view.py" line="239"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="234"/>
+        <location filename="../../ui/order/view.py" line="239"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="234"/>
-        <location filename="../../ui/order/view.py" line="591"/>
+        <location filename="../../ui/order/view.py" line="239"/>
+        <location filename="../../ui/order/view.py" line="615"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="240"/>
+        <location filename="../../ui/order/view.py" line="245"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="244"/>
+        <location filename="../../ui/order/view.py" line="249"/>
         <source>现场核查</source>
         <translation>On-site</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="246"/>
+        <location filename="../../ui/order/view.py" line="251"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="248"/>
+        <location filename="../../ui/order/view.py" line="253"/>
         <source>内部备注</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="249"/>
-        <location filename="../../ui/order/view.py" line="427"/>
+        <location filename="../../ui/order/view.py" line="254"/>
+        <location filename="../../ui/order/view.py" line="448"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="257"/>
+        <location filename="../../ui/order/view.py" line="262"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="257"/>
+        <location filename="../../ui/order/view.py" line="262"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="257"/>
+        <location filename="../../ui/order/view.py" line="262"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="257"/>
+        <location filename="../../ui/order/view.py" line="262"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="257"/>
+        <location filename="../../ui/order/view.py" line="262"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="265"/>
+        <location filename="../../ui/order/view.py" line="270"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="277"/>
+        <location filename="../../ui/order/view.py" line="290"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="278"/>
+        <location filename="../../ui/order/view.py" line="291"/>
         <source>预览并打印本工单的回复单（Ctrl+P）</source>
         <translation>Preview and print this order&apos;s reply sheet (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="287"/>
-        <location filename="../../ui/order/view.py" line="307"/>
+        <location filename="../../ui/order/view.py" line="300"/>
+        <location filename="../../ui/order/view.py" line="322"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="288"/>
-        <location filename="../../ui/order/view.py" line="308"/>
+        <location filename="../../ui/order/view.py" line="301"/>
+        <location filename="../../ui/order/view.py" line="323"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="289"/>
+        <location filename="../../ui/order/view.py" line="302"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="290"/>
+        <location filename="../../ui/order/view.py" line="303"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="291"/>
+        <location filename="../../ui/order/view.py" line="304"/>
         <source>回访与办结</source>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="391"/>
+        <location filename="../../ui/order/view.py" line="410"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="427"/>
+        <location filename="../../ui/order/view.py" line="448"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="449"/>
+        <location filename="../../ui/order/view.py" line="278"/>
+        <location filename="../../ui/order/view.py" line="473"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="451"/>
+        <location filename="../../ui/order/view.py" line="475"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="457"/>
+        <location filename="../../ui/order/view.py" line="481"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="461"/>
+        <location filename="../../ui/order/view.py" line="485"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="466"/>
+        <location filename="../../ui/order/view.py" line="490"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="470"/>
+        <location filename="../../ui/order/view.py" line="494"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="471"/>
+        <location filename="../../ui/order/view.py" line="495"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="485"/>
+        <location filename="../../ui/order/view.py" line="509"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="491"/>
+        <location filename="../../ui/order/view.py" line="515"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="491"/>
+        <location filename="../../ui/order/view.py" line="515"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="511"/>
+        <location filename="../../ui/order/view.py" line="535"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="533"/>
+        <location filename="../../ui/order/view.py" line="557"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="533"/>
+        <location filename="../../ui/order/view.py" line="557"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="536"/>
+        <location filename="../../ui/order/view.py" line="560"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="558"/>
+        <location filename="../../ui/order/view.py" line="582"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="559"/>
+        <location filename="../../ui/order/view.py" line="583"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="560"/>
+        <location filename="../../ui/order/view.py" line="273"/>
+        <location filename="../../ui/order/view.py" line="584"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="561"/>
+        <location filename="../../ui/order/view.py" line="273"/>
+        <source>人员</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/view.py" line="273"/>
+        <source>内容</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/view.py" line="461"/>
+        <source>待上传（本机受理，尚未上传到中心）</source>
+        <translation>Pending upload (taken in on this PC, not yet on the server)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/view.py" line="585"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="562"/>
+        <location filename="../../ui/order/view.py" line="586"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="563"/>
+        <location filename="../../ui/order/view.py" line="587"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="564"/>
+        <location filename="../../ui/order/view.py" line="588"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="565"/>
+        <location filename="../../ui/order/view.py" line="589"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="566"/>
+        <location filename="../../ui/order/view.py" line="590"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="578"/>
+        <location filename="../../ui/order/view.py" line="602"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="579"/>
+        <location filename="../../ui/order/view.py" line="603"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="581"/>
+        <location filename="../../ui/order/view.py" line="605"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="582"/>
+        <location filename="../../ui/order/view.py" line="606"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="583"/>
+        <location filename="../../ui/order/view.py" line="607"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="587"/>
+        <location filename="../../ui/order/view.py" line="611"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="588"/>
+        <location filename="../../ui/order/view.py" line="612"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="588"/>
+        <location filename="../../ui/order/view.py" line="612"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="590"/>
+        <location filename="../../ui/order/view.py" line="614"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="591"/>
-        <location filename="../../ui/order/view.py" line="696"/>
+        <location filename="../../ui/order/view.py" line="615"/>
+        <location filename="../../ui/order/view.py" line="731"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="601"/>
+        <location filename="../../ui/order/view.py" line="625"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="601"/>
+        <location filename="../../ui/order/view.py" line="625"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="605"/>
+        <location filename="../../ui/order/view.py" line="629"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="606"/>
+        <location filename="../../ui/order/view.py" line="630"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="607"/>
+        <location filename="../../ui/order/view.py" line="631"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="608"/>
+        <location filename="../../ui/order/view.py" line="632"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="611"/>
+        <location filename="../../ui/order/view.py" line="635"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="611"/>
+        <location filename="../../ui/order/view.py" line="635"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="617"/>
+        <location filename="../../ui/order/view.py" line="645"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="618"/>
+        <location filename="../../ui/order/view.py" line="646"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="619"/>
+        <location filename="../../ui/order/view.py" line="647"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="619"/>
+        <location filename="../../ui/order/view.py" line="647"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="626"/>
+        <location filename="../../ui/order/view.py" line="654"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="627"/>
+        <location filename="../../ui/order/view.py" line="655"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="635"/>
+        <location filename="../../ui/order/view.py" line="663"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="567"/>
-        <location filename="../../ui/order/view.py" line="636"/>
+        <location filename="../../ui/order/view.py" line="591"/>
+        <location filename="../../ui/order/view.py" line="664"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="638"/>
+        <location filename="../../ui/order/view.py" line="666"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="657"/>
+        <location filename="../../ui/order/view.py" line="690"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="661"/>
+        <location filename="../../ui/order/view.py" line="694"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="675"/>
+        <location filename="../../ui/order/view.py" line="707"/>
+        <location filename="../../ui/order/view.py" line="747"/>
+        <source>市民：“%1”</source>
+        <translation>Citizen: “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/view.py" line="710"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="682"/>
+        <location filename="../../ui/order/view.py" line="717"/>
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="684"/>
+        <location filename="../../ui/order/view.py" line="719"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="684"/>
+        <location filename="../../ui/order/view.py" line="719"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="689"/>
+        <location filename="../../ui/order/view.py" line="724"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="689"/>
+        <location filename="../../ui/order/view.py" line="724"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="703"/>
+        <location filename="../../ui/order/view.py" line="738"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="707"/>
+        <location filename="../../ui/order/view.py" line="742"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="714"/>
+        <location filename="../../ui/order/view.py" line="751"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="723"/>
+        <location filename="../../ui/order/view.py" line="760"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="730"/>
+        <location filename="../../ui/order/view.py" line="767"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="739"/>
+        <location filename="../../ui/order/view.py" line="776"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="746"/>
+        <location filename="../../ui/order/view.py" line="783"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="761"/>
+        <location filename="../../ui/order/view.py" line="798"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="779"/>
+        <location filename="../../ui/order/view.py" line="816"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="782"/>
+        <location filename="../../ui/order/view.py" line="819"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="783"/>
+        <location filename="../../ui/order/view.py" line="820"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="799"/>
-        <location filename="../../ui/order/view.py" line="885"/>
+        <location filename="../../ui/order/view.py" line="836"/>
+        <location filename="../../ui/order/view.py" line="941"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="801"/>
+        <location filename="../../ui/order/view.py" line="838"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="810"/>
+        <location filename="../../ui/order/view.py" line="847"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="812"/>
+        <location filename="../../ui/order/view.py" line="849"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="818"/>
+        <location filename="../../ui/order/view.py" line="868"/>
+        <source>督办 (%1)</source>
+        <translation>Supervision (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/view.py" line="874"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="827"/>
+        <location filename="../../ui/order/view.py" line="883"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="837"/>
+        <location filename="../../ui/order/view.py" line="893"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="837"/>
+        <location filename="../../ui/order/view.py" line="893"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="845"/>
+        <location filename="../../ui/order/view.py" line="901"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="917"/>
+        <location filename="../../ui/order/view.py" line="973"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="923"/>
+        <location filename="../../ui/order/view.py" line="979"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -3297,127 +3958,147 @@ Please send this file to your system administrator.</translation>
         <translation>The server did not accept this action</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="57"/>
+        <location filename="../../ui/problems.py" line="58"/>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="59"/>
+        <source>诉求内容</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="60"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="61"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="58"/>
+        <location filename="../../ui/problems.py" line="62"/>
+        <source>答复</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problems.py" line="63"/>
         <source>依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="59"/>
+        <location filename="../../ui/problems.py" line="64"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="60"/>
+        <location filename="../../ui/problems.py" line="65"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="61"/>
+        <location filename="../../ui/problems.py" line="66"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="62"/>
+        <location filename="../../ui/problems.py" line="67"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="63"/>
+        <location filename="../../ui/problems.py" line="68"/>
         <source>批示</source>
         <translation>Instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="67"/>
+        <location filename="../../ui/problems.py" line="72"/>
         <source>答复结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="69"/>
+        <location filename="../../ui/problems.py" line="74"/>
         <source>%1 张</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="70"/>
+        <location filename="../../ui/problems.py" line="75"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="73"/>
+        <location filename="../../ui/problems.py" line="78"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="197"/>
+        <location filename="../../ui/problems.py" line="202"/>
         <source>工单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="197"/>
+        <location filename="../../ui/problems.py" line="202"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="197"/>
+        <location filename="../../ui/problems.py" line="202"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="197"/>
+        <location filename="../../ui/problems.py" line="202"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="210"/>
+        <location filename="../../ui/problems.py" line="215"/>
         <source>没有冲突或被拒绝的操作。</source>
         <translation>No conflicts or rejected actions.</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="293"/>
+        <location filename="../../ui/problems.py" line="298"/>
         <source>工单 %1（已不在本机）</source>
         <translation>Order %1 (no longer on this computer)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="334"/>
+        <location filename="../../ui/problems.py" line="339"/>
         <source>工单 %1 · %2：%3</source>
         <translation>Order %1 · %2: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="343"/>
+        <location filename="../../ui/problems.py" line="348"/>
         <source>服务器版本</source>
         <translation>Server version</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="345"/>
+        <location filename="../../ui/problems.py" line="350"/>
         <source>（答复结果：%1）</source>
         <translation> (result: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="356"/>
+        <location filename="../../ui/problems.py" line="361"/>
         <source>（此操作没有填写内容）</source>
         <translation>(nothing was written for this action)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="372"/>
+        <location filename="../../ui/problems.py" line="377"/>
         <source>采用服务器版本后，你写的内容将被删除，无法恢复。确定吗？</source>
         <translation>Keeping the server version deletes what you wrote, and it cannot be recovered. Continue?</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="376"/>
+        <location filename="../../ui/problems.py" line="381"/>
         <source>放弃后，这项操作和你写的内容将被删除，无法恢复。确定吗？</source>
         <translation>Discarding deletes this action and what you wrote, and it cannot be recovered. Continue?</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="382"/>
+        <location filename="../../ui/problems.py" line="387"/>
         <source>放弃修改</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="405"/>
+        <location filename="../../ui/problems.py" line="410"/>
         <source>未能处理</source>
         <translation>Could not resolve</translation>
     </message>
@@ -3503,128 +4184,158 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReplyEditor</name>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="70"/>
+        <location filename="../../ui/order/reply_editor.py" line="81"/>
         <source>请选择办理结果</source>
         <extracomment>What is typed is kept in the local drafts at most this long after a keystroke (and at once on switching order or closing the window), so a crash or a kill loses at most these last seconds.</extracomment>
         <translation>Choose a result</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="74"/>
-        <source>常用语</source>
-        <translation>Phrases</translation>
+        <location filename="../../ui/order/reply_editor.py" line="90"/>
+        <source>答复模板</source>
+        <translation>Reply templates</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="81"/>
+        <location filename="../../ui/order/reply_editor.py" line="91"/>
+        <source>插入本单位的答复模板（工单编号、称呼、日期自动填入）</source>
+        <translation>Insert one of your department&apos;s reply templates (order number, form of address and dates filled in)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/reply_editor.py" line="97"/>
+        <source>引用知识库…</source>
+        <translation>Cite knowledge base…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/reply_editor.py" line="99"/>
+        <source>从知识库插入答复口径和政策依据（Ctrl+Shift+K）</source>
+        <translation>Insert a standard answer and its policy basis from the knowledge base (Ctrl+Shift+K)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/reply_editor.py" line="113"/>
         <source>答复内容（将反馈给市民）</source>
         <translation>Reply text (sent to the citizen)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="83"/>
+        <location filename="../../ui/order/reply_editor.py" line="115"/>
         <source>答复依据：法规、政策文件名称及条款</source>
         <translation>Basis: laws, policy documents and their articles</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="91"/>
+        <location filename="../../ui/order/reply_editor.py" line="123"/>
         <source>保存草稿</source>
         <translation>Save draft</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="92"/>
+        <location filename="../../ui/order/reply_editor.py" line="124"/>
         <source>保存草稿（Ctrl+S）</source>
         <translation>Save draft (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="93"/>
+        <location filename="../../ui/order/reply_editor.py" line="125"/>
         <source>提交答复</source>
         <translation>Submit reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="94"/>
+        <location filename="../../ui/order/reply_editor.py" line="126"/>
         <source>提交答复，进入审核（Ctrl+Enter）</source>
         <translation>Submit the reply for review (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="112"/>
+        <location filename="../../ui/order/reply_editor.py" line="144"/>
         <source>办理结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="125"/>
+        <location filename="../../ui/order/reply_editor.py" line="159"/>
         <source>答复依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="134"/>
+        <location filename="../../ui/order/reply_editor.py" line="170"/>
         <source>您好！关于您反映的问题，</source>
         <translation>Hello. Regarding the issue you reported, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="135"/>
+        <location filename="../../ui/order/reply_editor.py" line="171"/>
         <source>经现场核实，</source>
         <translation>On-site verification showed that </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="136"/>
+        <location filename="../../ui/order/reply_editor.py" line="172"/>
         <source>我单位已于当日安排工作人员到现场查看，</source>
         <translation>We sent staff to inspect the site the same day, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="137"/>
+        <location filename="../../ui/order/reply_editor.py" line="173"/>
         <source>已责成施工单位于……前整改完毕。</source>
         <translation>The contractor has been ordered to put this right by …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="138"/>
+        <location filename="../../ui/order/reply_editor.py" line="174"/>
         <source>根据《……》第……条规定，</source>
         <translation>Under Article … of the …, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="139"/>
+        <location filename="../../ui/order/reply_editor.py" line="175"/>
         <source>该问题涉及多个部门，我单位已牵头协调，</source>
         <translation>As the issue involves several departments, we are leading the coordination, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="140"/>
+        <location filename="../../ui/order/reply_editor.py" line="176"/>
         <source>如有疑问，请致电……咨询。</source>
         <translation>If you have any questions, please call …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="141"/>
+        <location filename="../../ui/order/reply_editor.py" line="177"/>
         <source>感谢您对我们工作的监督。</source>
         <translation>Thank you for your oversight of our work.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="208"/>
+        <location filename="../../ui/order/reply_editor.py" line="203"/>
+        <source>%1（全市通用）</source>
+        <translation>%1 (city-wide)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/reply_editor.py" line="242"/>
+        <source>引用知识库：%1</source>
+        <translation>Cited from the knowledge base: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/reply_editor.py" line="311"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="227"/>
+        <location filename="../../ui/order/reply_editor.py" line="326"/>
+        <source>协办单位尚未反馈协办意见：%1。收到意见（或热线中心免除协办）后才能提交答复，可先保存草稿。</source>
+        <translation>Co-handling departments have not given their opinion yet: %1. The reply can be submitted once they have (or the centre waives it); save the draft meanwhile.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/reply_editor.py" line="344"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="264"/>
+        <location filename="../../ui/order/reply_editor.py" line="385"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="268"/>
+        <location filename="../../ui/order/reply_editor.py" line="389"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="272"/>
+        <location filename="../../ui/order/reply_editor.py" line="393"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="287"/>
+        <location filename="../../ui/order/reply_editor.py" line="408"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="290"/>
+        <location filename="../../ui/order/reply_editor.py" line="411"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>
@@ -3656,22 +4367,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReturnRequestDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="347"/>
+        <location filename="../../ui/actions.py" line="381"/>
         <source>说明理由，并尽量写明应由哪个单位办理</source>
         <translation>Explain why, and if possible name the department that should handle it</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="348"/>
+        <location filename="../../ui/actions.py" line="382"/>
         <source>退单类型</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="349"/>
+        <location filename="../../ui/actions.py" line="383"/>
         <source>理由</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="355"/>
+        <location filename="../../ui/actions.py" line="389"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
     </message>
@@ -3679,17 +4390,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>RowMenu</name>
     <message>
-        <location filename="../../ui/menus.py" line="199"/>
+        <location filename="../../ui/menus.py" line="200"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="206"/>
+        <location filename="../../ui/menus.py" line="207"/>
         <source>复制工单编号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="207"/>
+        <location filename="../../ui/menus.py" line="208"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
@@ -3740,6 +4451,44 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/sign_in.py" line="83"/>
         <source>登录失败：%1</source>
         <translation>Sign-in failed: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisionDialog</name>
+    <message>
+        <location filename="../../ui/actions.py" line="320"/>
+        <source>督办要求，如：请于3个工作日内解决并报送办理进展</source>
+        <translation>What is required, e.g. resolve within 3 working days and report progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="321"/>
+        <source>催办事项，如：市民再次来电，请尽快联系市民</source>
+        <translation>What is asked, e.g. the citizen called again: contact them soon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="322"/>
+        <source>目前的办理进展、已采取的措施和预计完成时间</source>
+        <translation>Progress so far, the measures taken and when it will be done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="325"/>
+        <source>办理进展</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="325"/>
+        <source>要求</source>
+        <translation>Required</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="333"/>
+        <source>请填写办理进展。</source>
+        <translation>Please write the progress.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="334"/>
+        <source>请填写督办或催办的要求。</source>
+        <translation>Please write what the supervision or reminder requires.</translation>
     </message>
 </context>
 <context>
@@ -4106,42 +4855,42 @@ Tell the user in person or by phone; they must change it after signing in.</tran
         <translation>&amp;Tools</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="78"/>
+        <location filename="../../ui/menus.py" line="79"/>
         <source>更改密码…</source>
         <translation>Change password…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="79"/>
+        <location filename="../../ui/menus.py" line="80"/>
         <source>首选项…</source>
         <translation>Preferences…</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="82"/>
+        <location filename="../../ui/menus.py" line="83"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="83"/>
+        <location filename="../../ui/menus.py" line="84"/>
         <source>关于 CaseDesk</source>
         <translation>About CaseDesk</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="105"/>
+        <location filename="../../ui/menus.py" line="106"/>
         <source>切换服务器</source>
         <translation>Switch server</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="106"/>
+        <location filename="../../ui/menus.py" line="107"/>
         <source>服务器地址（切换后需重新登录；本机数据按服务器和用户分开保存）：</source>
         <translation>Server address (you sign in again; data on this PC is kept apart per server and user):</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="137"/>
+        <location filename="../../ui/menus.py" line="138"/>
         <source>恢复默认列宽</source>
         <translation>Reset column widths</translation>
     </message>
     <message>
-        <location filename="../../ui/menus.py" line="158"/>
+        <location filename="../../ui/menus.py" line="159"/>
         <source>密码已更改；您在其他电脑上的登录已注销</source>
         <translation>Password changed; your sign-ins on other computers were ended</translation>
     </message>
@@ -4149,42 +4898,42 @@ Tell the user in person or by phone; they must change it after signing in.</tran
 <context>
     <name>_ConflictPage</name>
     <message>
-        <location filename="../../ui/problems.py" line="96"/>
+        <location filename="../../ui/problems.py" line="101"/>
         <source>服务器上的内容在你离线期间已被修改。左侧是服务器上的版本，右侧是你的版本；可以在右侧合并两者后重新提交。</source>
         <translation>The content on the server changed while you were offline. The server&apos;s version is on the left, yours on the right; merge the two on the right and submit again.</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="104"/>
+        <location filename="../../ui/problems.py" line="109"/>
         <source>我的版本（可编辑）</source>
         <translation>My version (editable)</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="106"/>
+        <location filename="../../ui/problems.py" line="111"/>
         <source>采用我的版本</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="107"/>
+        <location filename="../../ui/problems.py" line="112"/>
         <source>按你原来写的内容重新提交</source>
         <translation>Submit again what you originally wrote</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="108"/>
+        <location filename="../../ui/problems.py" line="113"/>
         <source>采用服务器版本</source>
         <translation>Keep server version</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="109"/>
+        <location filename="../../ui/problems.py" line="114"/>
         <source>放弃你的修改，保留服务器上的内容</source>
         <translation>Drop your changes and keep the server&apos;s content</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="110"/>
+        <location filename="../../ui/problems.py" line="115"/>
         <source>合并后重新提交</source>
         <translation>Submit merged</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="111"/>
+        <location filename="../../ui/problems.py" line="116"/>
         <source>提交右侧编辑后的内容</source>
         <translation>Submit the text as edited on the right</translation>
     </message>
@@ -4192,22 +4941,22 @@ Tell the user in person or by phone; they must change it after signing in.</tran
 <context>
     <name>_RejectionPage</name>
     <message>
-        <location filename="../../ui/problems.py" line="148"/>
+        <location filename="../../ui/problems.py" line="153"/>
         <source>你写的内容</source>
         <translation>What you wrote</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="154"/>
+        <location filename="../../ui/problems.py" line="159"/>
         <source>复制内容</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="155"/>
+        <location filename="../../ui/problems.py" line="160"/>
         <source>放弃</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../ui/problems.py" line="156"/>
+        <location filename="../../ui/problems.py" line="161"/>
         <source>重新提交</source>
         <translation>Submit again</translation>
     </message>
