@@ -77,11 +77,18 @@ def _keyword_candidates(session: Session, sentence: str) -> list[int]:
     return list(session.scalars(query))
 
 
+def _has_fts(session: Session) -> bool:
+    """SQLite with the FTS5 trigram table (0009 makes it where SQLite has FTS5's trigram tokenizer)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    found = session.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'knowledge_fts'"))
+    return found.first() is not None
+
+
 def _text_candidates(session: Session, grams: list[str], where: list[ColumnElement[bool]]) -> list[int]:
     if not grams:
         return []
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
+    if _has_fts(session):
         match = " OR ".join(f'"{g}"' for g in grams)  # words(): letters and digits only, no quotes
         rows = session.execute(
             text("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH :match ORDER BY rank LIMIT :n"),

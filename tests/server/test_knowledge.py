@@ -10,6 +10,7 @@ report; xlsx export (text stays text) and import (all rows or none, problems by 
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any
 
 import pytest
@@ -562,3 +563,32 @@ def test_import_is_all_or_nothing_with_row_numbered_problems(api: Api, app: Any)
         "/knowledge/import", content=good, headers={**api.login("agent"), "Content-Type": "text/csv"}
     )
     assert wrong_type.status_code == 415
+
+
+def test_a_desk_pushing_its_offline_reply_records_the_entries_it_cites(api: Api, app: Any) -> None:
+    lamp = _published(api, LAMP)
+    oid = api.dispatched("ZJJ")["id"]
+    api.command(oid, "sign", "zj_chief")
+    reply = {"text": "已修复。", "result_code": "resolved", "knowledge_entry_ids": [lamp["id"]]}
+    mutation = {"id": str(uuid.uuid4()), "order_id": oid, "name": "submit_reply", "args": reply, "base": {}}
+    response = api.post("/sync/push", "zj_handler", json={"client_id": "desk-0001", "mutations": [mutation]})
+    assert response.status_code == 200, response.text
+    assert response.json()["results"][0]["status"] == "applied", response.text
+    with Session(app.state.engine) as session:
+        uses = session.execute(select(KnowledgeUse.order_id, KnowledgeUse.entry_id, KnowledgeUse.command)).all()
+    assert uses == [(oid, lamp["id"], "submit_reply")]
+
+
+def test_without_the_fts5_table_sqlite_search_scans_alike(api: Api, app: Any) -> None:
+    """A SQLite without FTS5's trigram tokenizer gets no knowledge_fts (0009): the LIKE path answers."""
+    if app.state.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    _published(api, LAMP)
+    _published(api, WATER)
+    with app.state.engine.begin() as connection:
+        for trigger in ("knowledge_fts_ai", "knowledge_fts_ad", "knowledge_fts_au"):
+            connection.exec_driver_sql(f"DROP TRIGGER {trigger}")
+        connection.exec_driver_sql("DROP TABLE knowledge_fts")
+    hits = api.get("/knowledge/search", "agent", params={"q": "家里突然停水了，什么时候来水"}).json()
+    assert [h["entry"]["title"] for h in hits][:1] == ["计划停水信息查询"]
+    assert _entry(api, "agent", FUND)["title"] == FUND["title"]  # writing needs no FTS table either

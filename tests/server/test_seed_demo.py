@@ -49,6 +49,21 @@ def test_seed_demo_builds_a_consistent_city(tmp_path: Path) -> None:
         detail = client.get(f"/orders/{order.id}", headers=headers).json()
         assert detail["title"] and any(a["sha256"] == attachment.sha256 for a in detail["attachments"])
 
+        # The knowledge base: 2,000 entries (a city of 100 orders or more), searchable, each with its version.
+        hits = client.get("/knowledge/search", params={"q": "我家楼下的路灯坏了好几天了"}, headers=headers).json()
+        assert hits and "路灯" in hits[0]["entry"]["title"]
+        versions = client.get(f"/knowledge/entries/{hits[0]['entry']['id']}/versions", headers=headers).json()
+        assert [v["version"] for v in versions] == [1] and versions[0]["answer"] == hits[0]["entry"]["answer"]
+        held, cursor = 0, None
+        while True:
+            page = client.get("/knowledge/sync", params={"cursor": cursor or "", "limit": 1000}, headers=headers).json()
+            held, cursor = held + len(page["entries"]), page["cursor"]
+            if not page["more"]:
+                break
+        assert 1700 <= held < 2000  # the published ones (the centre's desk keeps no drafts)
+        templates = client.get("/knowledge/templates", headers=headers).json()
+        assert [t["title"] for t in templates][:2] == ["开头问候", "现场核实"]
+
 
 def test_outside_demo_mode_the_demo_password_must_be_changed_first(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'demo.db'}")

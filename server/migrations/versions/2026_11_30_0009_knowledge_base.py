@@ -138,13 +138,24 @@ def upgrade() -> None:
             'ix_knowledge_entries_search_trgm', 'knowledge_entries', ['search_text'], postgresql_using='gin',
             postgresql_ops={'search_text': 'gin_trgm_ops'},
         )
-    if bind.dialect.name == 'sqlite':
+    if bind.dialect.name == 'sqlite' and _fts_trigrams_available(bind):
         op.execute(
             "CREATE VIRTUAL TABLE knowledge_fts USING fts5("
             "search_text, content='knowledge_entries', content_rowid='id', tokenize='trigram')"
         )
         for name, body in FTS_TRIGGERS.items():
             op.execute(f'CREATE TRIGGER {name} {body}')
+
+
+def _fts_trigrams_available(bind: sa.Connection) -> bool:
+    """FTS5 with the trigram tokenizer (SQLite 3.34+ built with FTS5); without it search scans (LIKE)."""
+    try:
+        with bind.begin_nested():
+            bind.execute(sa.text("CREATE VIRTUAL TABLE temp.casedesk_fts_probe USING fts5(x, tokenize='trigram')"))
+            bind.execute(sa.text('DROP TABLE temp.casedesk_fts_probe'))
+    except sa.exc.DBAPIError:
+        return False
+    return True
 
 
 def _trigrams_available(bind: sa.Connection) -> bool:
