@@ -22,8 +22,8 @@ from server.db import make_engine, make_session_factory, utcnow, write_intent
 from server.errors import install_handlers
 from server.headers import SecurityHeaders
 from server.instance import instance_id
-from server.lanes import Admission
 from server.knowledge.endpoints import router as knowledge_router
+from server.lanes import Admission
 from server.measures.endpoints import router as measures_router
 from server.orders.endpoints import router as orders_router
 from server.org.endpoints import router as org_router

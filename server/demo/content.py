@@ -1678,7 +1678,7 @@ KNOWLEDGE_ASPECTS: list[KnowledgeAspect] = [
         "本市的具体办法见市政府网站“政策文件”栏目。",
     ),
     KnowledgeAspect(
-        "投诉",
+        "异议",
         "对{subject}处理结果不满意怎么办",
         ("{ask}处理得不好", "对{unit}的处理不满意", "{subject}反映后没解决还能找谁"),
         "对{subject}的处理结果不满意的，可在回访时向12345热线说明理由，热线中心将退回{unit}重新办理；"

@@ -5,7 +5,6 @@ from server.models.auth import AuthToken
 from server.models.blobs import Attachment, Blob
 from server.models.calendar import CalendarDayRow, CalendarYear
 from server.models.devices import Device
-from server.models.measures import MeasureFact, MeasureTracker
 from server.models.knowledge import (
     EntryVersionRow,
     KeywordRow,
@@ -14,6 +13,7 @@ from server.models.knowledge import (
     KnowledgeUse,
     ReplyTemplateRow,
 )
+from server.models.measures import MeasureFact, MeasureTracker
 from server.models.meta import ServerInstance
 from server.models.orders import (
     CallbackRecord,
