@@ -231,6 +231,7 @@ class ReplyEditor(QWidget):
         basis = self.basis.text().strip()
         if citation and citation not in basis:
             self.basis.setText(f"{basis}；{citation}" if basis else citation)
+            self.basis.setCursorPosition(0)  # the document's name in view, not the article at the end
         if all(c["id"] != entry["id"] for c in self.cited) and len(self.cited) < MAX_CITED:
             self.cited.append({"id": int(entry["id"]), "title": str(entry.get("title") or "")})
         self._show_cited()
