@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from casework.cohandling import CoStatus
@@ -58,6 +58,7 @@ class CoHandlingPanel(QGroupBox):
         status = part.get("status", "")
         head = QHBoxLayout()
         title = QLabel(department)
+        title.setTextFormat(Qt.TextFormat.PlainText)  # names are data, never markup
         title.setStyleSheet("font-weight: bold;")
         badge = QLabel(co_status_label(status))
         badge.setObjectName("co_status")
@@ -93,7 +94,10 @@ class CoHandlingPanel(QGroupBox):
             layout.addWidget(text)
             who = names.user(part.get("answered_by"))
             if who or part.get("answered_at"):
-                layout.addWidget(QLabel(f"{who} {local_time(part.get('answered_at'))}".strip()))
+                signed_off = QLabel(f"{who} {local_time(part.get('answered_at'))}".strip())
+                signed_off.setTextFormat(Qt.TextFormat.PlainText)
+                signed_off.setStyleSheet("color: #546e7a;")
+                layout.addWidget(signed_off)
         if status == CoStatus.WAIVED.value:
             waived = value_label(self.tr("免除理由：%1").replace("%1", part.get("waive_reason") or ""))
             waived.setStyleSheet("color: #757575;")
