@@ -35,6 +35,8 @@ EN: dict[str, str] = {
     "请选择协办单位。": "Choose a co-handling department.",
     "请填写免除协办的理由。": "Write why the co-handling is waived.",
     "引用": "Cite",
+    "协办反馈剩余": "Co-handling: answer in",
+    "协办签收剩余": "Co-handling: sign within",
     "把该单位的协办意见插入答复": "Insert this department's opinion into the reply",
     "%1协办意见：%2": "%1's co-handling opinion: %2",
     "签收时限 %1": "Sign by %1",

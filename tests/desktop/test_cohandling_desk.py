@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from casework.lifecycle import Command
-from casework.schemas import AssignHandlerBody, DispatchBody, OrderIntake, SignBody
+from casework.schemas import AssignHandlerBody, CoOpinionBody, CoSignBody, DispatchBody, OrderIntake, SignBody
 from casework.worklists import WorkList
 from tests.fixtures.gestures import click_list_item, click_row, ime
 from tests.fixtures.live_desk import open_order
@@ -27,6 +29,15 @@ from ui.main_window import CENTRE_LISTS, LISTS, MainWindow
 pytestmark = pytest.mark.slow
 
 SERVER_ORDERS = 6
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def _shoot(window: MainWindow, name: str) -> None:
+    """The window as a PNG in ``screenshots/`` (not committed), to be looked at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    window.resize(1366, 768)
+    QApplication.processEvents()
+    assert window.grab().save(str(SCREENSHOTS / f"{name}.png"))
 
 
 def _co_handled(server: ServerProcess, title: str, co: tuple[str, ...] = ("CGJ",), sign: bool = True) -> int:
@@ -113,6 +124,7 @@ def test_the_co_department_answers_and_the_lead_cites_it(
     _submit_form(qtbot, co, check)
     opinion = _form(qtbot, co, Command.SUBMIT_CO_OPINION)
     ime(opinion.opinion, "城管局意见：鸽棚属违章搭建，已下达限期拆除通知，三日内拆除。")
+    _shoot(co, "cohandling_co_department_zh")
     _submit_form(qtbot, co, opinion)
     assert co.workspace.sync_once().applied == 3
     answered = _part(server, order_id, "CGJ")
@@ -138,6 +150,7 @@ def test_the_co_department_answers_and_the_lead_cites_it(
     qtbot.waitUntil(cite.isVisible, timeout=5000)
     qtbot.mouseClick(cite, Qt.MouseButton.LeftButton)
     assert "鸽棚属违章搭建，已下达限期拆除通知" in editor.text.toPlainText()
+    _shoot(lead, "cohandling_lead_zh")
     with qtbot.waitSignal(editor.recorded, timeout=5000):
         qtbot.mouseClick(editor.submit, Qt.MouseButton.LeftButton)
     assert lead.workspace.sync_once().applied == 1
@@ -191,3 +204,22 @@ def test_the_centre_adds_a_department_after_dispatch_and_waives_a_part(
         _click(qtbot, lead, Command.SIGN)
     qtbot.waitUntil(lead.order_view.reply.submit.isEnabled, timeout=5000)
     assert lead.order_view.reply.co_waiting.isHidden()
+
+
+def test_the_co_handling_screens_in_english(
+    qtbot: Any, server: ServerProcess, open_desk: Callable[..., MainWindow]
+) -> None:
+    order_id = _co_handled(server, "小区鸽棚异味扰民", co=("CGJ", "SWJ"))
+    chief = server.as_user("yangfan")  # CGJ's section chief signs and answers by API
+    version = chief.order(order_id).version
+    version = chief.command(order_id, Command.CO_SIGN, CoSignBody(version=version)).version
+    chief.command(order_id, Command.SUBMIT_CO_OPINION, CoOpinionBody(version=version, opinion="已责令限期拆除鸽棚。"))
+    co = open_desk("zhulei", language="en")
+    open_order(qtbot, co, WorkList.ALL, order_id)
+    _shoot(co, "cohandling_co_department_en")
+    lead = open_desk("handler", language="en")
+    view = open_order(qtbot, lead, WorkList.MINE, order_id)
+    view.tabs.setCurrentWidget(view.reply_page)
+    # The department is named in the UI's language (the sentence's English comes with the compiled catalogue).
+    assert "Water Affairs Bureau" in view.reply.co_waiting.text() and "Urban" not in view.reply.co_waiting.text()
+    _shoot(lead, "cohandling_lead_en")

@@ -196,6 +196,7 @@ def test_the_window_speaks_english_then_chinese_again(
         "In progress",
         "Returned to me",
         "Awaiting my review",
+        "Co-handling",
         "Submitted",
         "Due soon",
         "Overdue",

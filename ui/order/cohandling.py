@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from casework.cohandling import CoStatus
@@ -58,7 +58,9 @@ class CoHandlingPanel(QGroupBox):
         status = part.get("status", "")
         head = QHBoxLayout()
         title = QLabel(department)
+        title.setTextFormat(Qt.TextFormat.PlainText)  # names are data, never markup
         title.setStyleSheet("font-weight: bold;")
+        title.setWordWrap(True)  # beside the reply the column is narrow
         badge = QLabel(co_status_label(status))
         badge.setObjectName("co_status")
         colour = STATUS_COLOURS.get(status, "#757575")
@@ -67,16 +69,6 @@ class CoHandlingPanel(QGroupBox):
         head.addWidget(badge)
         head.addStretch(1)
         opinion = part.get("opinion") or ""
-        if self.citing and opinion:
-            button = QToolButton()
-            button.setObjectName(f"cite_co_{part['department_id']}")
-            button.setText(self.tr("引用"))
-            button.setToolTip(self.tr("把该单位的协办意见插入答复"))
-            button.setEnabled(writable)
-            quoted = self.tr("%1协办意见：%2").replace("%1", department).replace("%2", opinion)
-            button.clicked.connect(lambda _=False, q=quoted: self.cite.emit(q))
-            head.addWidget(button)
-            self.cite_buttons[part["department_id"]] = button
         layout.addLayout(head)
         due = []
         if part.get("sign_by"):
@@ -84,8 +76,9 @@ class CoHandlingPanel(QGroupBox):
         if part.get("answer_by"):
             due.append(self.tr("反馈时限 %1").replace("%1", local_time(part["answer_by"])))
         if due:
-            line = QLabel("；".join(due))
+            line = QLabel("\n".join(due))
             line.setStyleSheet("color: #546e7a;")
+            line.setWordWrap(True)
             layout.addWidget(line)
         if opinion:
             text = value_label(opinion)  # a department's text: plain, never markup
@@ -93,7 +86,20 @@ class CoHandlingPanel(QGroupBox):
             layout.addWidget(text)
             who = names.user(part.get("answered_by"))
             if who or part.get("answered_at"):
-                layout.addWidget(QLabel(f"{who} {local_time(part.get('answered_at'))}".strip()))
+                signed_off = QLabel(f"{who} {local_time(part.get('answered_at'))}".strip())
+                signed_off.setTextFormat(Qt.TextFormat.PlainText)
+                signed_off.setStyleSheet("color: #546e7a;")
+                layout.addWidget(signed_off)
+        if self.citing and opinion:  # under the opinion, where a narrow column still shows it
+            button = QToolButton()
+            button.setObjectName(f"cite_co_{part['department_id']}")
+            button.setText(self.tr("引用"))
+            button.setToolTip(self.tr("把该单位的协办意见插入答复"))
+            button.setEnabled(writable)
+            quoted = self.tr("%1协办意见：%2").replace("%1", department).replace("%2", opinion)
+            button.clicked.connect(lambda _=False, q=quoted: self.cite.emit(q))
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+            self.cite_buttons[part["department_id"]] = button
         if status == CoStatus.WAIVED.value:
             waived = value_label(self.tr("免除理由：%1").replace("%1", part.get("waive_reason") or ""))
             waived.setStyleSheet("color: #757575;")

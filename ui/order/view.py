@@ -305,9 +305,10 @@ class OrderView(QWidget):
         self.callback_box.hide()
         self.co_overview = CoHandlingPanel(citing=False)
         # First when there is one: on a replied or closed order the citizen's verdict is the news.
-        for box in (self.callback_box, self.request_box, self.citizen_box, self.deadline_box, self.handling_box):
+        for box in (self.callback_box, self.request_box, self.citizen_box, self.deadline_box):
             self.overview.addWidget(box)
-        self.overview.addWidget(self.co_overview)
+        self.overview.addWidget(self.co_overview)  # 协办: each part's own deadlines, beside the order's
+        self.overview.addWidget(self.handling_box)
         self.overview.addStretch(1)
         return self._scrolled(host)
 
@@ -326,10 +327,10 @@ class OrderView(QWidget):
             form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
             form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         side.addWidget(self.side_request_box)
-        side.addWidget(self.side_citizen_box)
         self.co_side = CoHandlingPanel(citing=True)  # the co-departments' opinions, to cite in the reply
         self.co_side.cite.connect(self._cite)
         side.addWidget(self.co_side)
+        side.addWidget(self.side_citizen_box)
         side.addStretch(1)
         request = self._scrolled(host)
         request.setMinimumWidth(200)
@@ -549,12 +550,19 @@ class OrderView(QWidget):
         order = self.order
         if order is None:
             return
-        due = order.get("due_at")
+        own = order.get("co_due_at")  # a co-department's own deadline (协办), while its part is outstanding
+        due = own or order.get("due_at")
         text, urgency = countdown(due, datetime.now(UTC))
         if not text or order["state"] in ("replied", "closed", "invalid", "merged"):
             self.countdown.clear()
             return
-        prefix = self.tr("签收剩余") if order["state"] == "dispatched" else self.tr("答复剩余")
+        if own:
+            signed = any(
+                p.get("status") == "signed" and p.get("answer_by") == own for p in order.get("co_handling") or []
+            )
+            prefix = self.tr("协办反馈剩余") if signed else self.tr("协办签收剩余")
+        else:
+            prefix = self.tr("签收剩余") if order["state"] == "dispatched" else self.tr("答复剩余")
         shown = text if urgency is Urgency.OVERDUE else f"{prefix} {text}"
         self.countdown.setText(shown)
         self.countdown.setToolTip(self.tr("时限：%1").replace("%1", local_time(due)))
