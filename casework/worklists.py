@@ -30,4 +30,4 @@ class WorkList(StrEnum):
     ALL = "all"
     # Warnings and supervision (every desk):
     WARNINGS = "warnings"  # 预警: open orders near or past the deadline in force
-    SUPERVISED = "supervised"  # 督办: open orders under 督办 or 催办
+    SUPERVISED = "supervised"  # 督办: open orders the user was told of a 督办, 催办 or 督办反馈 about

@@ -34,9 +34,13 @@ def _open() -> ColumnElement[bool]:
 WARNING_KINDS = ("deadline_warning", "overdue")
 
 
-def _shown(field: str) -> ColumnElement[Any]:
-    """A field of the order as the user sees it (pending edits included)."""
-    return func.json_extract(func.coalesce(orders.c.local_json, orders.c.server_json), f"$.{field}")
+#: Notification kinds that put an order in the 督办 list.
+SUPERVISION_KINDS = ("supervise", "remind", "supervision_feedback")
+
+
+def _told(kinds: tuple[str, ...]) -> ColumnElement[bool]:
+    """The server told this user of these kinds about the order (an indexed look-up, not the JSON)."""
+    return orders.c.id.in_(select(notifications.c.order_id).where(notifications.c.kind.in_(kinds)))
 
 
 def _warned() -> ColumnElement[bool]:
@@ -89,7 +93,7 @@ def condition(work_list: WorkList, actor: Actor, now: datetime) -> ColumnElement
         case WorkList.WARNINGS:
             return and_(_open(), _warned())
         case WorkList.SUPERVISED:
-            return and_(_open(), or_(_shown("supervised") == 1, _shown("reminders") > 0))
+            return and_(_open(), _told(SUPERVISION_KINDS))
         case WorkList.ALL:
             return literal(True)
 

@@ -2,7 +2,7 @@
 
 The warning pass (:func:`warn`) looks at every open order whose deadline in force — signing, the
 on-site check, the reply or the extended reply — is near or past, and stores what each person
-should be told, once: a warning to the handler and the section chiefs at the longest lead time
+should be told, once: a warning to the handler and the section chiefs at the nearest lead time
 already reached (so a deadline 24 h and 2 h away gives two warnings, a deadline dispatched an
 hour before it falls gives one), and for an overdue order a notice to the same staff and to the
 department head at once, then to the city leader in charge of the department after
@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from casework.deadlines import DeadlinePolicy
 from casework.lifecycle import Command
 from casework.notifications import (
     ESCALATION_HEAD,
@@ -32,6 +33,7 @@ from casework.notifications import (
     NotificationView,
 )
 from casework.roles import Role
+from server.calendar.repository import policy
 from server.models import AuditRecord, Notification, Order, User, leader_portfolio
 from server.settings import Settings
 
@@ -110,11 +112,35 @@ class Recipients:
 # --- the warning pass ----------------------------------------------------------------------------------
 
 
+def warn_at(
+    due: datetime, lead_minutes: int, calendar: DeadlinePolicy | None, known: dict[date, bool] | None = None
+) -> datetime:
+    """When the warning ``lead_minutes`` before ``due`` is given. Whole days are working days: a
+    24 h warning of a Monday 17:30 deadline comes on the Friday before at 17:30, not on the Sunday
+    (the city's calendar, holidays and 调休 included); other lead times are wall-clock time."""
+    if calendar is None or lead_minutes % (24 * 60):
+        return due - timedelta(minutes=lead_minutes)
+    local = due.astimezone(calendar.tz)
+    day, days = local.date(), lead_minutes // (24 * 60)
+    for _ in range(366 * 2):
+        if not days:
+            break
+        day -= timedelta(days=1)
+        known = {} if known is None else known  # the days a pass has looked up (the calendar is slow)
+        if day not in known:
+            known[day] = calendar.calendar.is_working_day(day)
+        if known[day]:
+            days -= 1
+    return datetime.combine(day, local.timetz())
+
+
 def warn(session: Session, settings: Settings, now: datetime) -> int:
     """One warning pass at ``now``: store the warnings and escalations due by then that are not
     stored yet; return how many were stored."""
     leads = settings.warning_leads
     horizon = now + timedelta(minutes=max(leads, default=0))
+    if any(lead % (24 * 60) == 0 for lead in leads):
+        horizon += timedelta(days=14)  # whole days are working days: a long holiday lies in between
     orders = session.execute(
         select(
             Order.id,
@@ -133,6 +159,8 @@ def warn(session: Session, settings: Settings, now: datetime) -> int:
         )
     ).all()
     recipients = Recipients(session, (o.lead_department_id for o in orders))
+    calendar = policy(session, settings) if orders else None
+    known: dict[date, bool] = {}
     escalate = timedelta(hours=settings.escalate_to_leader_after_hours)
     rows: list[dict[str, Any]] = []
     for order in orders:
@@ -141,7 +169,7 @@ def warn(session: Session, settings: Settings, now: datetime) -> int:
         for due in deadlines_in_force(order):
             stamp = f"{order.id}:{due.kind.value}:{due.at.isoformat()}"
             if now < due.at:
-                reached = [lead for lead in leads if due.at - timedelta(minutes=lead) <= now]
+                reached = [lead for lead in leads if warn_at(due.at, lead, calendar, known) <= now]
                 if reached:
                     lead = min(reached)  # the nearest lead time reached: one warning, not one per lead
                     common = {"deadline": due.kind.value, "due_at": due.at, "lead_minutes": lead}
@@ -174,21 +202,29 @@ _COLUMNS = (
 
 
 def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
-    """Insert the rows whose (user, key) is not stored yet; return how many were."""
+    """Insert the rows whose (user, key) is not stored yet; return how many were.
+
+    The stored keys of these orders are read first, so a steady-state pass (everything told
+    already) writes nothing; the rest go in one executemany, ``ON CONFLICT DO NOTHING`` against a
+    pass running at the same time in another worker."""
     if not rows:
         return 0
-    rows = [{column: row.get(column) for column in _COLUMNS} for row in rows]
-    dialect = session.get_bind().dialect.name
-    stored = 0
-    for start in range(0, len(rows), 500):
-        chunk = rows[start : start + 500]
-        if dialect == "postgresql":
-            statement: Any = postgresql.insert(Notification).values(chunk)
-        else:
-            statement = sqlite.insert(Notification).values(chunk)
-        statement = statement.on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(Notification.id)
-        stored += len(session.execute(statement).all())  # what was new (rowcount is -1 on psycopg here)
-    return stored
+    order_ids = sorted({row["order_id"] for row in rows})
+    stored: set[tuple[int, str | None]] = set()
+    for start in range(0, len(order_ids), 900):
+        found = session.execute(
+            select(Notification.user_id, Notification.key).where(
+                Notification.order_id.in_(order_ids[start : start + 900]), Notification.key.is_not(None)
+            )
+        )
+        stored.update((user_id, key) for user_id, key in found)
+    fresh = [{c: row.get(c) for c in _COLUMNS} for row in rows if (row["user_id"], row["key"]) not in stored]
+    if not fresh:
+        return 0
+    table: Any = Notification.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(table.c.id)
+    return len(session.connection().execute(statement, fresh).all())
 
 
 # --- issued by a command -------------------------------------------------------------------------------
@@ -260,7 +296,7 @@ def page(session: Session, user_id: int, *, after: int = 0, unread: bool | None 
 
 
 def _view(row: Row[Notification, str, str, str]) -> NotificationView:
-    n, number, title, issuer = row.tuple()
+    n, number, title, issuer = row
     return NotificationView(
         id=n.id,
         kind=NotificationKind(n.kind),

@@ -47,9 +47,11 @@ def test_the_warning_and_supervision_lists(store: Store) -> None:
             _note(2, "deadline_warning", 2, deadline="reply", due_at=before.isoformat(), lead_minutes=120),
             _note(3, "overdue", 3, deadline="reply", due_at=due),
             _note(4, "supervise", 4, actor_id=1, text="请加快"),
+            _note(5, "remind", 5, actor_id=1, text="市民催促"),
+            _note(6, "supervise", 6, actor_id=1, text="已办结的"),
         ]
     )
-    assert added == 4
+    assert added == 6
     assert store.add_notifications([_note(1, "deadline_warning", 1, due_at=due)]) == 0  # known: kept as it was
     assert _ids(store, WorkList.WARNINGS) == [1]
     assert _ids(store, WorkList.SUPERVISED) == [4, 5]

@@ -104,6 +104,19 @@ def test_a_deadline_already_near_gives_one_warning_and_an_urgent_order_warns_of_
     assert _pass(app, settings, onsite_by + timedelta(minutes=5)) == 0
 
 
+def test_a_whole_day_ahead_is_a_working_day_ahead(api: Api, app: FastAPI, settings: Settings, clock: Clock) -> None:
+    clock.advance(days=4)  # Friday 09:00: signing is due on Monday 17:30
+    order = api.dispatched("ZJJ")
+    sign_by = parse_time(order["deadlines"]["sign_by"])
+    assert sign_by is not None
+    assert sign_by.astimezone(SHANGHAI).strftime("%a %H:%M") == "Mon 17:30"
+    friday_evening = sign_by - timedelta(days=3)
+    assert _pass(app, settings, friday_evening - timedelta(minutes=10)) == 0
+    assert _pass(app, settings, friday_evening + timedelta(minutes=10)) == 1  # not on Sunday, when nobody is in
+    assert _pass(app, settings, sign_by - timedelta(hours=23)) == 0  # Sunday: already told
+    assert _of(api, order["id"]) == {"zj_chief": [("deadline_warning", "sign", 24 * 60, 0)]}
+
+
 def test_the_warning_lead_times_come_from_the_settings(api: Api, app: FastAPI, settings: Settings) -> None:
     order = api.dispatched("ZJJ")
     sign_by = parse_time(order["deadlines"]["sign_by"])
