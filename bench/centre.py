@@ -9,7 +9,8 @@ times), 50,000 callers' phones, addresses of 24 streets × 300 numbers, and the 
 call — ``server.orders.similar.similar_orders`` (phone, address and a typed sentence together, as
 the intake form asks; and its trigram query alone), the caller's orders (``repository.page`` with
 ``phone``), ``server.centre.board.board`` — each ``--queries`` times with varying inputs; the
-baseline is a plain indexed ``count(*)`` of one phone's orders. Target for the similar orders:
+baseline is a plain indexed ``count(*)`` of one phone's orders. Also the dispatch suggestion's
+look at similar earlier orders (``server.orders.dispatching.similar_practice``). Target for the similar orders:
 ≤ 100 ms (the issue's keystroke-to-suggestions budget, of which this is the server's part).
 
 ``--sqlite``: the same orders (shape and proportions: a fifth open) in a SQLite file, inserted
@@ -49,7 +50,7 @@ from bench.measures import DEFAULT_PG, NOW, _build, scratch_database
 from casework.roles import Actor, Role
 from server.centre.board import board
 from server.db import make_engine
-from server.orders import repository, similar
+from server.orders import dispatching, repository, similar
 
 STREETS = [
     "文汇路", "海潮路", "屏淮路", "琵琶路", "北海路", "盂城路", "蝶园路", "武安路",
@@ -346,6 +347,13 @@ def main(argv: list[str] | None = None) -> int:
                 )
 
             _report("  of which the trigram query alone", _time(args.queries, text_only))
+
+            def alike(i: int) -> object:
+                return dispatching.similar_practice(session, f"{STREETS[i % 24]}{PROBLEMS[(i * 5) % 24]}", 0)
+
+            found_alike = alike(0)
+            print(f"  (dispatch suggestion: {sum(found_alike.counts.values())} similar orders counted)")
+            _report("dispatch suggestion: similar orders' leads", _time(args.queries, alike))
 
             def history(i: int) -> object:
                 return repository.page(session, CENTRE, repository.OrderFilter(phone=phone(i)), "-id", 20, None)
