@@ -152,8 +152,9 @@ _COMMANDS: dict[str, Name] = {
     Command.INVALIDATE: Name("作废", "Invalidate"),
     Command.MERGE: Name("合并", "Merge"),
     Command.MARK_AUDITED: Name("审核无误", "Audited"),
-    "intake": Name("受理", "Intake"),  # not a lifecycle command: the sync's intake mutation (casework.sync.INTAKE)
 }
+#: The sync's intake mutation (``casework.sync.INTAKE``): named beside the commands, not a lifecycle command.
+INTAKE_NAME = Name("受理", "Intake")
 #: Three lists are named after the state their orders are in, with the state's words.
 _WORK_LISTS: dict[str, Name] = {
     WorkList.TO_SIGN: _STATES[State.DISPATCHED],
