@@ -9,7 +9,8 @@ times), 50,000 callers' phones, addresses of 24 streets × 300 numbers, and the 
 call — ``server.orders.similar.similar_orders`` (phone, address and a typed sentence together, as
 the intake form asks; and its trigram query alone), the caller's orders (``repository.page`` with
 ``phone``), ``server.centre.board.board`` — each ``--queries`` times with varying inputs; the
-baseline is a plain indexed ``count(*)`` of one phone's orders. Target for the similar orders:
+baseline is a plain indexed ``count(*)`` of one phone's orders. Also the dispatch suggestion's
+look at similar earlier orders (``server.orders.dispatching.similar_practice``). Target for the similar orders:
 ≤ 100 ms (the issue's keystroke-to-suggestions budget, of which this is the server's part).
 
 ``--sqlite``: the same orders (shape and proportions: a fifth open) in a SQLite file, inserted
@@ -49,7 +50,8 @@ from bench.measures import DEFAULT_PG, NOW, _build, scratch_database
 from casework.roles import Actor, Role
 from server.centre.board import board
 from server.db import make_engine
-from server.orders import repository, similar
+from server.models.orders import OPEN_STATES_SQL
+from server.orders import dispatching, repository, similar
 
 STREETS = [
     "文汇路", "海潮路", "屏淮路", "琵琶路", "北海路", "盂城路", "蝶园路", "武安路",
@@ -222,9 +224,13 @@ def _desk(database_url: str, engine: Any, queries: int) -> None:
                 QCoreApplication.processEvents()
                 time.sleep(0.0005)
 
+        def fill_values(i: int) -> tuple[str, str, str]:
+            street = STREETS[i % 24]
+            return "139" + str((i * 7919) % 50000).rjust(8, "0"), f"{street}{1 + i % 300}号", street
+
         def fill(i: int) -> tuple[str, str, str]:
             street, problem = STREETS[i % 24], PROBLEMS[(i * 5) % 24]
-            phone, address = "139" + str((i * 7919) % 50000).rjust(8, "0"), f"{street}{1 + i % 300}号"
+            phone, address, _ = fill_values(i)
             form.clear()
             form.phone.setText(phone)
             form.address.setText(address)
@@ -233,7 +239,17 @@ def _desk(database_url: str, engine: Any, queries: int) -> None:
             form.description.setPlainText(f"{street}附近{problem}好几天了，请尽快处理。")
             return phone, address, f"{street}附近{problem}好几天了"
 
-        whole, after_pause = [], []
+        client = CaseDeskClient(url, persist_session=False)
+        client.login(username, password)
+
+        def direct(i: int) -> object:
+            phone, address, street = fill_values(i)
+            client.similar_orders(phone=phone, address=address, text=f"{street}附近{PROBLEMS[(i * 5) % 24]}好几天")
+            return client.caller_orders(phone)
+
+        # The desk's look-up and the same two calls made directly, one after the other in each round,
+        # so that the machine's load weighs on both alike.
+        whole, after_pause, directly = [], [], []
         for i in range(queries + 2):
             fill(i)
             QCoreApplication.processEvents()
@@ -243,24 +259,19 @@ def _desk(database_url: str, engine: Any, queries: int) -> None:
             form.title.setFocus()
             QTest.keyClicks(form.title, "!")  # the last keystroke (a character the lookup ignores)
             key = time.perf_counter()
-            wait(lambda: form.similar_title.text() != "" and form.caller_title.text().endswith("）"))
+            wait(lambda: form.similar_title.text() != "")
             shown = time.perf_counter()
+            started = time.perf_counter()
+            direct(i)
+            ended = time.perf_counter()
             if i >= 2:  # the first two warm the connection pool and the server
                 whole.append((shown - key) * 1000)
                 after_pause.append((shown - fired[0]) * 1000)
+                directly.append((ended - started) * 1000)
         print(f"  (suggestions on screen: {form.similar.count()} similar, {form.caller_orders.count()} of the caller)")
         _report("desk: keystroke to suggestions, after the pause", after_pause, 100)
         _report(f"  the whole span (with the {LOOKUP_DELAY_MS} ms pause)", whole)
-        client = CaseDeskClient(url, persist_session=False)
-        client.login(username, password)
-
-        def direct(i: int) -> object:
-            street, problem = STREETS[i % 24], PROBLEMS[(i * 5) % 24]
-            phone = "139" + str((i * 7919) % 50000).rjust(8, "0")
-            client.similar_orders(phone=phone, address=f"{street}{1 + i % 300}号", text=f"{street}附近{problem}好几天")
-            return client.caller_orders(phone)
-
-        _report("baseline: the same two calls, API client direct", _time(queries, direct))
+        _report("baseline: the same two calls, API client direct", directly)
 
         saves, writes = [], []
         before = len(workspace.store.outbox())
@@ -346,6 +357,26 @@ def main(argv: list[str] | None = None) -> int:
                 )
 
             _report("  of which the trigram query alone", _time(args.queries, text_only))
+            if trigram:
+                # Same run, same load: the index as it was before migration 0013 (GIN), then back.
+                session.execute(text("DROP INDEX ix_orders_title_trgm"))
+                session.execute(
+                    text(
+                        "CREATE INDEX ix_orders_title_trgm ON orders USING gin (title gin_trgm_ops) WHERE "
+                        + OPEN_STATES_SQL
+                    )
+                )
+                session.execute(text("ANALYZE orders"))
+                _report("baseline: similar orders with the former GIN index", _time(args.queries, suggestions))
+                _report("  of which the trigram query alone", _time(args.queries, text_only))
+                session.rollback()  # the GiST index again (DDL is transactional on PostgreSQL)
+
+            def alike(i: int) -> object:
+                return dispatching.similar_practice(session, f"{STREETS[i % 24]}{PROBLEMS[(i * 5) % 24]}", 0)
+
+            found_alike = alike(0)
+            print(f"  (dispatch suggestion: {sum(found_alike.counts.values())} similar orders counted)")
+            _report("dispatch suggestion: similar orders' leads", _time(args.queries, alike))
 
             def history(i: int) -> object:
                 return repository.page(session, CENTRE, repository.OrderFilter(phone=phone(i)), "-id", 20, None)

@@ -159,22 +159,23 @@ _COMMANDS: dict[str, Name] = {
     Command.SUBMIT_CO_OPINION: Name("提交协办意见", "Give co-handling opinion"),
     Command.WAIVE_CO_HANDLING: Name("免除协办", "Waive co-handling"),
     Command.ADD_CO_DEPARTMENT: Name("增加协办单位", "Add co-handling department"),
-    "intake": Name("受理", "Intake"),  # not a lifecycle command: the sync's intake mutation (casework.sync.INTAKE)
+    Command.SUPERVISION_FEEDBACK: Name("督办反馈", "Supervision feedback"),
 }
+#: The sync's intake mutation (``casework.sync.INTAKE``): named beside the commands, not a lifecycle command.
+INTAKE_NAME = Name("受理", "Intake")
 
 _CO_STATUSES: dict[str, Name] = {
     CoStatus.PENDING: Name("待协办签收", "Not signed yet"),
     CoStatus.SIGNED: Name("协办中", "Co-handling"),
     CoStatus.ANSWERED: Name("已反馈意见", "Opinion given"),
     CoStatus.WAIVED: Name("已免除", "Waived"),
-    Command.SUPERVISION_FEEDBACK: Name("督办反馈", "Supervision feedback"),
 }
-#: Three lists are named after the state their orders are in, with the state's words.
 _ENTRY_STATUSES: dict[str, Name] = {
     EntryStatus.DRAFT: Name("草稿", "Draft"),
     EntryStatus.PUBLISHED: Name("已发布", "Published"),
     EntryStatus.EXPIRED: Name("已失效", "Expired"),
 }
+#: Three lists are named after the state their orders are in, with the state's words.
 _WORK_LISTS: dict[str, Name] = {
     WorkList.TO_SIGN: _STATES[State.DISPATCHED],
     WorkList.MINE: _STATES[State.IN_PROGRESS],

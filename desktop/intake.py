@@ -11,6 +11,7 @@ one (``offline.store.Store.record_intake``/``mark``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,10 +73,30 @@ def lookups(
 
     def work() -> IntakeLookups:
         workspace.ensure_session()
-        similar = client.similar_orders(
-            phone=phone if len(phone) >= PHONE_AT_LEAST else "", address=address, text=text, category=category
-        )
-        caller = client.caller_orders(phone).items if len(phone) >= PHONE_AT_LEAST else []
+        # The caller's orders are asked for beside the similar ones, not after them: the suggestions
+        # wait for the slower of the two, not for both in a row.
+        caller_found: list[Any] = []
+        failed: list[BaseException] = []
+
+        def ask_caller() -> None:
+            try:
+                caller_found.extend(client.caller_orders(phone).items)
+            except BaseException as exc:  # handed to the task below, as if raised there
+                failed.append(exc)
+
+        beside = threading.Thread(target=ask_caller, daemon=True) if len(phone) >= PHONE_AT_LEAST else None
+        if beside is not None:
+            beside.start()
+        try:
+            similar = client.similar_orders(
+                phone=phone if len(phone) >= PHONE_AT_LEAST else "", address=address, text=text, category=category
+            )
+        finally:
+            if beside is not None:
+                beside.join()
+        if failed:
+            raise failed[0]
+        caller = caller_found
         return IntakeLookups(
             similar=[s.model_dump(mode="json") for s in similar],
             caller=[o.model_dump(mode="json") for o in caller],

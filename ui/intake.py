@@ -283,7 +283,8 @@ class IntakeForm(QWidget):
         self._lookup_timer.timeout.connect(self._look_up)
         self._keep_timer = QTimer(self, singleShot=True, interval=KEEP_DELAY_MS)
         self._keep_timer.timeout.connect(self.keep_draft)
-        for edit in (
+        #: The form's one-line fields, in Tab order (typed into, cleared together).
+        self._lines = (
             self.caller_name,
             self.phone,
             self.category,
@@ -294,7 +295,8 @@ class IntakeForm(QWidget):
             self.lon,
             self.tags,
             self.title,
-        ):
+        )
+        for edit in self._lines:
             edit.textChanged.connect(self._on_typed)
         self.description.textChanged.connect(self._on_typed)
         self.answer.textChanged.connect(self._on_typed)
@@ -430,18 +432,7 @@ class IntakeForm(QWidget):
         """An empty form for the next call (the draft goes)."""
         self._restoring = True
         try:
-            for edit in (
-                self.caller_name,
-                self.phone,
-                self.category,
-                self.district,
-                self.street,
-                self.address,
-                self.lat,
-                self.lon,
-                self.tags,
-                self.title,
-            ):
+            for edit in self._lines:
                 edit.clear()
             self.description.clear()
             self.answer.clear()

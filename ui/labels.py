@@ -39,6 +39,7 @@ from casework.review import ReviewLevel
 from casework.roles import Role
 from casework.sla import Complexity
 from casework.sla import Urgency as UrgencyCode
+from casework.sync import INTAKE
 from casework.times import parse_time
 from casework.worklists import WorkList
 
@@ -57,6 +58,8 @@ def urgency_label(urgency: str) -> str:
 
 
 def command_label(command: str) -> str:
+    if command == INTAKE:  # an order taken in on the desk (the sync's intake mutation)
+        return vocabulary.INTAKE_NAME.en if english() else vocabulary.INTAKE_NAME.zh
     return _named(Command, command)
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, literal, or_, select, text, union_all
+from sqlalchemy.orm import Session, lazyload
 
 from casework import text as likeness
 from casework.order import OPEN_STATES
@@ -90,16 +90,25 @@ def similar_orders(
 ) -> list[Match]:
     """Open orders alike in caller, address or text, best first (at most ``limit``), each with its order."""
     found: dict[int, Match] = {}
-
-    def add(condition: ColumnElement[bool], reason: str) -> None:
-        query = select(*_NARROW).where(*_open(actor), condition).order_by(Order.id.desc()).limit(CANDIDATES)
-        for order_id, code, _ in session.execute(query):
-            found.setdefault(order_id, Match(order_id, code)).reasons.append(reason)
-
+    kinds: list[tuple[ColumnElement[bool], str]] = []
     if phone:
-        add(or_(Order.citizen_phone == phone, Order.callback_number == phone), "same_caller")
+        kinds.append((or_(Order.citizen_phone == phone, Order.callback_number == phone), "same_caller"))
     if address:
-        add(Order.address == address, "same_address")
+        kinds.append((Order.address == address, "same_address"))
+    if kinds:
+        # The caller's and the place's candidates in one round trip (each through its own index).
+        parts = [
+            select(
+                select(Order.id, Order.category_code, literal(reason).label("reason"))
+                .where(*_open(actor), condition)
+                .order_by(Order.id.desc())
+                .limit(CANDIDATES)
+                .subquery()
+            )
+            for condition, reason in kinds
+        ]
+        for order_id, code, reason in session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            found.setdefault(order_id, Match(order_id, code)).reasons.append(reason)
     if likeness.trigrams(words):
         for order_id, code, title in _text_candidates(session, actor, words):
             score = likeness.similarity(words, title)
@@ -111,7 +120,9 @@ def similar_orders(
         if category and match.category_code == category:
             match.reasons.append("same_category")
     best = sorted(found.values(), key=lambda m: (-m.score, -m.order_id))[:limit]
-    orders = {o.id: o for o in session.scalars(select(Order).where(Order.id.in_([m.order_id for m in best])))}
+    # What a summary shows: the order's own columns (its co-handling departments are not asked for).
+    chosen = select(Order).options(lazyload(Order.co_departments)).where(Order.id.in_([m.order_id for m in best]))
+    orders = {o.id: o for o in session.scalars(chosen)}
     for match in best:
         match.order = orders[match.order_id]
     return best

@@ -160,19 +160,16 @@ def _intake(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | No
     return result
 
 
-def _invalid(mutation: Mutation, exc: ValidationError) -> MutationResult:
-    return _result(
-        mutation,
-        MutationStatus.REJECTED,
-        "invalid_input",
-        "提交的内容有误",
-        "The input is invalid",
+def _invalid(mutation: Mutation, problems: ValidationError | list[dict[str, Any]]) -> MutationResult:
+    if isinstance(problems, ValidationError):
         # Without the input: it is the client's own text (which may be what cannot be stored
         # or serialised, a lone surrogate) or a structure nested too deep to answer back.
-        detail=[
+        problems = [
             {"loc": [str(p) for p in e["loc"]], "type": e["type"], "msg": e["msg"]}
-            for e in exc.errors(include_url=False, include_context=False, include_input=False)
-        ],
+            for e in problems.errors(include_url=False, include_context=False, include_input=False)
+        ]
+    return _result(
+        mutation, MutationStatus.REJECTED, "invalid_input", "提交的内容有误", "The input is invalid", detail=problems
     )
 
 
@@ -200,14 +197,7 @@ def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | Non
         )
     seen[mutation.order_id] = loaded.order
     if problems := mutation.base_problems():
-        return _result(
-            mutation,
-            MutationStatus.REJECTED,
-            "invalid_input",
-            "提交的内容有误",
-            "The input is invalid",
-            detail=problems,
-        )
+        return _invalid(mutation, problems)
     conflict = _text_conflict(mutation, loaded.order)
     if conflict is not None:
         return conflict

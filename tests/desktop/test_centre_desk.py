@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 
 from casework.lifecycle import Command
 from casework.schemas import AssignHandlerBody, OrderIntake, RequestExtensionBody, RequestReturnBody, SignBody
-from casework.sync import COMMAND_ARGS
 from desktop.intake import INTAKE_DRAFT
 from desktop.reads import WorkList
 from desktop.session import sign_in
@@ -26,7 +25,6 @@ from ui.main_window import CENTRE_LISTS, MainWindow
 
 pytestmark = pytest.mark.slow
 
-DispatchArgs = COMMAND_ARGS[Command.DISPATCH]
 
 PASSWORD = "demo1234"
 PHONE = "13912345678"  # the caller of ServerProcess.new_order
@@ -199,9 +197,16 @@ def test_offline_intake_is_saved_and_uploaded_once(qtbot: Any, tmp_path: Path, c
         at = window.model.row_of(provisional)
         assert window.model.index(at, 1).data() == "待上传"  # type: ignore[arg-type]
         assert "【待上传】" in window.model.index(at, 2).data()  # type: ignore[arg-type]
-        # A dispatch typed while still offline queues behind the intake (recorded on the provisional id).
+        # A dispatch made in the dock while still offline queues behind the intake (on the provisional id).
+        click_row(qtbot, window.table, at)  # type: ignore[arg-type]
+        panel = window.centre_panel
+        assert panel is not None
+        qtbot.waitUntil(lambda: panel.order is not None and panel.order["id"] == provisional, timeout=10_000)
+        assert "待上传" in panel.suggestion.text()  # no server suggestion for it yet
         lead = next(d["id"] for d in workspace.store.directory("departments") if d.get("code") == "ZJJ")
-        workspace.store.record(workspace.actor, provisional, Command.DISPATCH, DispatchArgs(lead_department_id=lead))
+        assert panel.lead.currentData() == lead  # the category's department
+        qtbot.mouseClick(panel.dispatch_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: [r["name"] for r in workspace.store.outbox()] == ["intake", "dispatch"], timeout=5000)
         assert [m.name for m in workspace.store.pending(flush=True)] == ["intake"]  # the dispatch waits
 
         server.start()
