@@ -91,14 +91,14 @@ class Observe:
 
 
 def _count(method: str, route: str, status: int, elapsed: float, received: int, completed_upload: bool) -> None:
-    metrics.REQUESTS.inc(method, route, str(status))
-    metrics.LATENCY.observe(elapsed, method, route)
+    metrics.REQUESTS.labels(method, route, str(status)).inc()
+    metrics.LATENCY.labels(method, route).observe(elapsed)
     key = (method, route)
     if key == PULL:
-        metrics.SYNC_PULLS.inc(str(status))
+        metrics.SYNC_PULLS.labels(str(status)).inc()
     elif key == PUSH:
-        metrics.SYNC_PUSHES.inc(str(status))
+        metrics.SYNC_PUSHES.labels(str(status)).inc()
     elif key == UPLOAD_CHUNK and status == 204:
-        metrics.UPLOAD_BYTES.inc(amount=received)
+        metrics.UPLOAD_BYTES.inc(received)
         if completed_upload:
             metrics.UPLOADS_COMPLETED.inc()
