@@ -60,7 +60,9 @@ SYNC_MUTATIONS = Counter(
     registry=REGISTRY,
 )
 UPLOAD_BYTES = Counter(
-    "casedesk_upload_bytes", "Bytes of upload chunks accepted (tus PATCH answered 204)", registry=REGISTRY
+    "casedesk_upload_bytes",
+    "Bytes of upload chunks accepted (tus PATCH answered 204, or the first chunk sent with the creation)",
+    registry=REGISTRY,
 )
 UPLOADS_COMPLETED = Counter(
     "casedesk_uploads_completed", "Uploads whose last byte arrived and became a blob", registry=REGISTRY
