@@ -31,7 +31,7 @@ SHARED_DIR = "PROMETHEUS_MULTIPROC_DIR"
 MULTIPROCESS = bool(os.environ.get(SHARED_DIR))
 
 # No ``*_created`` series: the multiprocess mode has none, and one worker answers like several.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]  # prometheus_client leaves it unannotated
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 REQUESTS = Counter(
@@ -116,7 +116,7 @@ def render(engine: Any) -> bytes:
         read_pool(engine)
         return generate_latest(REGISTRY)
     workers = CollectorRegistry()
-    MultiProcessCollector(workers)
+    MultiProcessCollector(workers)  # type: ignore[no-untyped-call]
     return generate_latest(workers)
 
 
@@ -124,7 +124,7 @@ def worker_exited(pid: int) -> None:
     """A worker of ``serve`` has gone: its gauges no longer count (its counters still do)."""
     shared = os.environ.get(SHARED_DIR)
     if shared:
-        mark_process_dead(pid, shared)
+        mark_process_dead(pid, shared)  # type: ignore[no-untyped-call]
 
 
 # --- audit appends: counted when the transaction that added them commits -----------------------
