@@ -49,7 +49,10 @@ def scrape(url: str) -> tuple[float, float]:
     assert response.status_code == 200, response.text
     families = {f.name: f for f in text_string_to_metric_families(response.text)}
     answered = sum(s.value for s in families["casedesk_http_requests"].samples if s.labels["route"] == INFO)
-    return answered, sum(s.value for s in families["casedesk_db_pool_size"].samples)
+    pool_size = sum(s.value for s in families["casedesk_db_pool_size"].samples)
+    checked_out = sum(s.value for s in families["casedesk_db_pool_checked_out"].samples)
+    assert 0 <= checked_out <= pool_size  # each worker's checkouts, followed as they happen
+    return answered, pool_size
 
 
 def answered_by(shared: str, pid: int) -> float:
