@@ -184,7 +184,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.state.blob_store = BlobStore(settings.blob_dir)
     install_handlers(app)
     metrics.install_session_hooks()
-    metrics.share(engine)
+    metrics.watch_pool(engine)
     for router in (
         auth_router,
         devices_router,

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -52,8 +52,8 @@ def scrape(request: Request) -> Response:
             "无权读取运行指标",
             "Metrics are served to the configured addresses or with the metrics token only",
         )
-    body = metrics.render(metrics.pool_gauges(request.app.state.engine))  # for every worker of this server
-    return PlainTextResponse(body, media_type=metrics.CONTENT_TYPE)
+    body = metrics.render(request.app.state.engine)  # for every worker of this server
+    return Response(body, media_type=metrics.CONTENT_TYPE)
 
 
 @router.get("/livez")

@@ -1,271 +1,130 @@
-"""Counters and histograms in Prometheus' text exposition format (version 0.0.4).
-
-Why not ``prometheus_client``: it is the library to use, but it is not installed in this
-project's environment and could not be added here; this module writes the same text format for
-the few metric kinds CaseDesk needs (counters and histograms with labels, gauges read at scrape
-time). Swapping it for ``prometheus_client`` (in its multiprocess mode) keeps every name and label.
+"""CaseDesk's metrics on ``prometheus_client``, in Prometheus' text exposition format (0.0.4).
 
 Several workers (``serve --workers N``): a scrape reaches one worker, which answers for all of
-them. ``serve`` gives the workers one private directory (``PROMETHEUS_MULTIPROC_DIR``, the name
-prometheus_client uses for the same purpose); each worker writes its counts there every
-:data:`SNAPSHOT_SECONDS`, and the one scraped adds up its own live counts and
-the others' files. Counts of a worker that has gone are kept (counters never go down); gauges only
-of workers that are alive. Without the directory (one worker, tests) the counts are the process's.
+them, through prometheus_client's multiprocess mode. ``serve`` gives the workers a new private
+directory in ``PROMETHEUS_MULTIPROC_DIR`` (removed at exit); every worker's metrics live in files
+there as they change, and the worker scraped reads them all (:class:`MultiProcessCollector`). The
+counts of a worker that has gone are kept (counters never go down); gauges count only the workers
+alive (``livesum``: ``serve`` marks a dead worker's gauges gone). Without the directory (one
+worker, tests) the metrics are the process's own.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import math
 import os
-import threading
-import time
-from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, SessionTransaction
 
 #: Request latency buckets (seconds): a sync page is tens of milliseconds, a big upload chunk seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 
-#: Where the workers of one ``serve`` leave their counts for each other (set by ``serve``).
+#: Where the workers of one ``serve`` keep their metrics (set by ``serve``, read by prometheus_client).
 SHARED_DIR = "PROMETHEUS_MULTIPROC_DIR"
-SNAPSHOT_SECONDS = 2.0
+#: prometheus_client chose its mode when it was imported (just above), from the same variable.
+MULTIPROCESS = bool(os.environ.get(SHARED_DIR))
 
-Labels = tuple[str, ...]
-#: name → label values (joined by NUL) → a counter's value, or a histogram's bucket counts + count + sum.
-Snapshot = dict[str, dict[str, Any]]
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-
-
-def _labels(names: Sequence[str], values: Sequence[str]) -> str:
-    if not names:
-        return ""
-    return "{" + ",".join(f'{n}="{_escape(v)}"' for n, v in zip(names, values, strict=True)) + "}"
-
-
-def _number(value: float) -> str:
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-class Counter:
-    """A monotonically increasing count per label combination."""
-
-    kind = "counter"
-
-    def __init__(self, name: str, help_: str, labels: Sequence[str] = ()) -> None:
-        self.name, self.help, self.label_names = name, help_, tuple(labels)
-        self._values: dict[Labels, float] = {}
-        self._lock = threading.Lock()
-
-    def inc(self, *labels: str, amount: float = 1.0) -> None:
-        with self._lock:
-            self._values[labels] = self._values.get(labels, 0.0) + amount
-
-    def snapshot(self) -> dict[str, Any]:
-        with self._lock:
-            return {"\0".join(labels): value for labels, value in self._values.items()}
-
-    def samples(self, values: dict[str, Any]) -> Iterable[str]:
-        for key, value in sorted(values.items()):
-            labels = tuple(key.split("\0")) if self.label_names else ()
-            yield f"{self.name}_total{_labels(self.label_names, labels)} {_number(value)}"
-
-
-class Histogram:
-    """Observations counted into cumulative buckets, with their sum and count, per label combination."""
-
-    kind = "histogram"
-
-    def __init__(self, name: str, help_: str, labels: Sequence[str] = (), buckets: Sequence[float] = ()) -> None:
-        self.name, self.help, self.label_names = name, help_, tuple(labels)
-        self.buckets = tuple(sorted(buckets or LATENCY_BUCKETS))
-        self._values: dict[Labels, list[float]] = {}  # bucket counts..., +Inf count, sum
-        self._lock = threading.Lock()
-
-    def observe(self, value: float, *labels: str) -> None:
-        with self._lock:
-            counts = self._values.setdefault(labels, [0.0] * (len(self.buckets) + 2))
-            for i, bound in enumerate(self.buckets):
-                if value <= bound:
-                    counts[i] += 1
-            counts[-2] += 1
-            counts[-1] += value
-
-    def snapshot(self) -> dict[str, Any]:
-        with self._lock:
-            return {"\0".join(labels): list(counts) for labels, counts in self._values.items()}
-
-    def samples(self, values: dict[str, Any]) -> Iterable[str]:
-        names = (*self.label_names, "le")
-        for key, counts in sorted(values.items()):
-            labels = tuple(key.split("\0")) if self.label_names else ()
-            for bound, count in zip((*self.buckets, math.inf), counts[:-1], strict=True):
-                yield f"{self.name}_bucket{_labels(names, (*labels, _number(bound)))} {_number(count)}"
-            yield f"{self.name}_count{_labels(self.label_names, labels)} {_number(counts[-2])}"
-            yield f"{self.name}_sum{_labels(self.label_names, labels)} {_number(counts[-1])}"
-
-
-Metric = Counter | Histogram
+# No ``*_created`` series: the multiprocess mode has none, and one worker answers like several.
+disable_created_metrics()  # type: ignore[no-untyped-call]  # prometheus_client leaves it unannotated
+REGISTRY = CollectorRegistry(auto_describe=True)
 
 REQUESTS = Counter(
     "casedesk_http_requests",
     "HTTP requests answered, by method, route template and status",
     ("method", "route", "status"),
+    registry=REGISTRY,
 )
 LATENCY = Histogram(
     "casedesk_http_request_duration_seconds",
     "Time from the request's arrival to the end of its answer, by method and route template",
     ("method", "route"),
+    buckets=LATENCY_BUCKETS,
+    registry=REGISTRY,
 )
-SYNC_PULLS = Counter("casedesk_sync_pulls", "Sync pulls (pages of GET /sync/pull), by status", ("status",))
-SYNC_PUSHES = Counter("casedesk_sync_pushes", "Sync pushes (POST /sync/push), by status", ("status",))
+SYNC_PULLS = Counter(
+    "casedesk_sync_pulls", "Sync pulls (pages of GET /sync/pull), by status", ("status",), registry=REGISTRY
+)
+SYNC_PUSHES = Counter(
+    "casedesk_sync_pushes", "Sync pushes (POST /sync/push), by status", ("status",), registry=REGISTRY
+)
 SYNC_MUTATIONS = Counter(
     "casedesk_sync_mutations",
     "Mutations pushed by desks, by their outcome (applied, duplicate, conflict, rejected, held)",
     ("outcome",),
+    registry=REGISTRY,
 )
-UPLOAD_BYTES = Counter("casedesk_upload_bytes", "Bytes of upload chunks accepted (tus PATCH answered 204)")
-UPLOADS_COMPLETED = Counter("casedesk_uploads_completed", "Uploads whose last byte arrived and became a blob")
-AUDIT_APPENDS = Counter("casedesk_audit_appends", "Audit records committed")
-
-METRICS: tuple[Metric, ...] = (
-    REQUESTS,
-    LATENCY,
-    SYNC_PULLS,
-    SYNC_PUSHES,
-    SYNC_MUTATIONS,
-    UPLOAD_BYTES,
-    UPLOADS_COMPLETED,
-    AUDIT_APPENDS,
+UPLOAD_BYTES = Counter(
+    "casedesk_upload_bytes",
+    "Bytes of upload chunks accepted (tus PATCH answered 204, or the first chunk sent with the creation)",
+    registry=REGISTRY,
+)
+UPLOADS_COMPLETED = Counter(
+    "casedesk_uploads_completed", "Uploads whose last byte arrived and became a blob", registry=REGISTRY
+)
+AUDIT_APPENDS = Counter("casedesk_audit_appends", "Audit records committed", registry=REGISTRY)
+# Summed over the live workers of this server.
+POOL_SIZE = Gauge(
+    "casedesk_db_pool_size",
+    "Connections the workers' database pools may hold together",
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
+)
+POOL_CHECKED_OUT = Gauge(
+    "casedesk_db_pool_checked_out",
+    "Pooled database connections in use now",
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
 )
 
-#: (name, help) of the gauges read at scrape time from the worker's engine (:func:`pool_gauges`).
-GAUGES = {
-    "casedesk_db_pool_size": "Connections the workers' database pools may hold together",
-    "casedesk_db_pool_checked_out": "Pooled database connections in use now",
-}
 
-
-def pool_gauges(engine: Any) -> dict[str, float]:
-    """The database pool of this worker's engine, read now."""
+def read_pool(engine: Any) -> None:
+    """The pool gauges of this process, from its engine's pool read now."""
     pool = engine.pool
-    gauges = {}
-    for name, method in (("casedesk_db_pool_size", "size"), ("casedesk_db_pool_checked_out", "checkedout")):
+    for gauge, method in ((POOL_SIZE, "size"), (POOL_CHECKED_OUT, "checkedout")):
         read = getattr(pool, method, None)
         if callable(read):
-            gauges[name] = float(read())
-    return gauges
+            gauge.set(read())
 
 
-def snapshot(gauges: dict[str, float] | None = None) -> Snapshot:
-    taken: Snapshot = {metric.name: metric.snapshot() for metric in METRICS}
-    taken["gauges"] = dict(gauges or {})
-    return taken
+def _checked_out(*_: Any) -> None:
+    POOL_CHECKED_OUT.inc()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _checked_in(*_: Any) -> None:
+    POOL_CHECKED_OUT.dec()
 
 
-def _others(directory: Path) -> Iterable[tuple[int, Snapshot]]:
-    for path in directory.glob("*.json"):
-        try:
-            pid = int(path.stem)
-        except ValueError:
-            continue
-        if pid == os.getpid():
-            continue
-        try:
-            yield pid, json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # being replaced just now: its next snapshot counts
-            continue
+def watch_pool(engine: Any) -> None:
+    """The pool gauges of this worker's engine (called once per application). One process reads
+    them at each scrape; a worker of several keeps its checked-out count current for the others
+    (the pool's checkout and checkin events), since the one scraped cannot read their pools."""
+    read_pool(engine)
+    if MULTIPROCESS:
+        event.listen(engine, "checkout", _checked_out)
+        event.listen(engine, "checkin", _checked_in)
 
 
-def merged(own: Snapshot) -> Snapshot:
-    """This worker's counts plus those the other workers of this ``serve`` left in the shared directory."""
+def render(engine: Any) -> bytes:
+    """Every metric, for all the workers of this server, in the text format (0.0.4)."""
+    if not MULTIPROCESS:
+        read_pool(engine)
+        return generate_latest(REGISTRY)
+    workers = CollectorRegistry()
+    MultiProcessCollector(workers)  # type: ignore[no-untyped-call]
+    return generate_latest(workers)
+
+
+def worker_exited(pid: int) -> None:
+    """A worker of ``serve`` has gone: its gauges no longer count (its counters still do)."""
     shared = os.environ.get(SHARED_DIR)
-    if not shared:
-        return own
-    total: Snapshot = json.loads(json.dumps(own))
-    for pid, other in _others(Path(shared)):
-        for metric in METRICS:
-            into = total.setdefault(metric.name, {})
-            for key, value in other.get(metric.name, {}).items():
-                if isinstance(value, list):
-                    into[key] = [a + b for a, b in zip(into.get(key, [0.0] * len(value)), value, strict=True)]
-                else:
-                    into[key] = into.get(key, 0.0) + value
-        if _alive(pid):
-            for name, value in other.get("gauges", {}).items():
-                total["gauges"][name] = total["gauges"].get(name, 0.0) + value
-    return total
-
-
-def render(gauges: dict[str, float] | None = None) -> str:
-    """Every metric, for all the workers of this server, in the text format."""
-    values = merged(snapshot(gauges))
-    lines: list[str] = []
-    for metric in METRICS:
-        lines.append(f"# HELP {metric.name} {metric.help}")
-        lines.append(f"# TYPE {metric.name} {metric.kind}")
-        lines.extend(metric.samples(values.get(metric.name, {})))
-    for name, value in sorted(values["gauges"].items()):
-        lines.append(f"# HELP {name} {GAUGES.get(name, name)}")
-        lines.append(f"# TYPE {name} gauge")
-        lines.append(f"{name} {_number(value)}")
-    return "\n".join(lines) + "\n"
-
-
-def write_snapshot(directory: Path, gauges: dict[str, float] | None = None) -> None:
-    """This worker's counts into ``directory/<pid>.json`` (replaced atomically)."""
-    target = directory / f"{os.getpid()}.json"
-    incoming = directory / f".{os.getpid()}.json.tmp"
-    incoming.write_text(json.dumps(snapshot(gauges)), encoding="utf-8")
-    os.replace(incoming, target)
-
-
-_sharing = False
-
-
-def share(engine: Any) -> None:
-    """In a worker of ``serve --workers N``: write this worker's counts for the others every
-    :data:`SNAPSHOT_SECONDS` (once per process; nothing without ``PROMETHEUS_MULTIPROC_DIR``). A
-    worker that dies loses the counts of its last moments; a worker stopped with the server needs none."""
-    global _sharing
-    shared = os.environ.get(SHARED_DIR)
-    if not shared or _sharing:
-        return
-    _sharing = True
-    directory = Path(shared)
-
-    def write() -> None:
-        with contextlib.suppress(OSError):  # the directory went with the server: nothing to share any more
-            write_snapshot(directory, pool_gauges(engine))
-
-    def loop() -> None:
-        while True:
-            time.sleep(SNAPSHOT_SECONDS)
-            write()
-
-    write()
-    threading.Thread(target=loop, name="casedesk-metrics", daemon=True).start()
+    if shared:
+        mark_process_dead(pid, shared)  # type: ignore[no-untyped-call]
 
 
 # --- audit appends: counted when the transaction that added them commits -----------------------
@@ -287,7 +146,7 @@ def _committed(session: Session) -> None:
     added = session.info.pop(_PENDING, [])
     committed = sum(1 for obj in added if inspect(obj).has_identity)
     if committed:
-        AUDIT_APPENDS.inc(amount=committed)
+        AUDIT_APPENDS.inc(committed)
 
 
 def _ended(session: Session, transaction: SessionTransaction) -> None:

@@ -27,8 +27,10 @@ error_log = logging.getLogger("casedesk.error")
 HEADER = b"x-request-id"
 _ACCEPTABLE = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 
-#: Route templates whose requests feed the sync and upload metrics.
-PULL, PUSH, UPLOAD_CHUNK = ("GET", "/sync/pull"), ("POST", "/sync/push"), ("PATCH", "/uploads/{upload_id}")
+#: Route templates whose requests feed the sync and upload metrics (an upload's first chunk may
+#: come with its creation: tus creation-with-upload).
+PULL, PUSH = ("GET", "/sync/pull"), ("POST", "/sync/push")
+UPLOAD_CREATE, UPLOAD_CHUNK = ("POST", "/uploads"), ("PATCH", "/uploads/{upload_id}")
 
 
 def request_id(scope: Scope) -> str:
@@ -53,6 +55,7 @@ class Observe:
         status = 500
         completed_upload = False
         received = 0
+        offset = -1  # the answer's Upload-Offset
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -61,11 +64,12 @@ class Observe:
             return message
 
         async def stamped_send(message: Message) -> None:
-            nonlocal status, completed_upload
+            nonlocal status, completed_upload, offset
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != HEADER]
                 completed_upload = any(k.lower() == b"upload-sha256" for k, _ in headers)
+                offset = next((int(v) for k, v in headers if k.lower() == b"upload-offset" and v.isdigit()), -1)
                 message = {**message, "headers": [*headers, (HEADER, rid)]}
             await send(message)
 
@@ -78,7 +82,7 @@ class Observe:
         finally:
             elapsed = time.perf_counter() - started
             route = context.route or UNMATCHED
-            _count(scope["method"], route, status, elapsed, received, completed_upload)
+            _count(scope["method"], route, status, elapsed, received, completed_upload, offset)
             access_log.info(
                 "%s %s %d %.1fms",
                 scope["method"],
@@ -90,15 +94,18 @@ class Observe:
             CURRENT.reset(token)
 
 
-def _count(method: str, route: str, status: int, elapsed: float, received: int, completed_upload: bool) -> None:
-    metrics.REQUESTS.inc(method, route, str(status))
-    metrics.LATENCY.observe(elapsed, method, route)
+def _count(
+    method: str, route: str, status: int, elapsed: float, received: int, completed_upload: bool, offset: int
+) -> None:
+    metrics.REQUESTS.labels(method, route, str(status)).inc()
+    metrics.LATENCY.labels(method, route).observe(elapsed)
     key = (method, route)
     if key == PULL:
-        metrics.SYNC_PULLS.inc(str(status))
+        metrics.SYNC_PULLS.labels(str(status)).inc()
     elif key == PUSH:
-        metrics.SYNC_PUSHES.inc(str(status))
-    elif key == UPLOAD_CHUNK and status == 204:
-        metrics.UPLOAD_BYTES.inc(amount=received)
+        metrics.SYNC_PUSHES.labels(str(status)).inc()
+    elif (key == UPLOAD_CHUNK and status == 204) or (key == UPLOAD_CREATE and status == 201 and 0 < received == offset):
+        # A creation's chunk counts when it is what the upload kept (not when the blob was there already).
+        metrics.UPLOAD_BYTES.inc(received)
         if completed_upload:
             metrics.UPLOADS_COMPLETED.inc()

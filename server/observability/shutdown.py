@@ -26,12 +26,24 @@ STARTUP_FAILURE = 3
 
 
 class Supervisor(Multiprocess):
-    """uvicorn's supervisor of ``--workers N`` that stops listening as soon as SIGTERM arrives."""
+    """uvicorn's supervisor of ``--workers N`` that stops listening as soon as SIGTERM arrives, and
+    tells the metrics of each worker that has gone (died and replaced, or retired by SIGHUP/SIGTTOU)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seen: set[int] = set()
 
     def handle_term(self) -> None:
         for sock in self.sockets:
             sock.close()  # each worker keeps its own copy until its requests in flight are done
         super().handle_term()
+
+    def keep_subprocess_alive(self) -> None:
+        super().keep_subprocess_alive()  # every half second, after the signals were handled
+        running = {p.pid for p in self.processes if p.pid is not None}
+        for pid in self._seen - running:
+            metrics.worker_exited(pid)
+        self._seen = running
 
 
 def _stopped(signum: int, frame: object) -> None:

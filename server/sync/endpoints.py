@@ -41,5 +41,5 @@ def push(body: PushRequest, session: DB, caller: CurrentCaller, settings: AppSet
     """Apply queued mutations in order; each answers applied, duplicate, conflict or rejected."""
     answer = push_service.push(Context(session=session, actor=caller.actor, settings=settings, now=now), body)
     for result in answer.results:
-        SYNC_MUTATIONS.inc(result.status.value)
+        SYNC_MUTATIONS.labels(result.status.value).inc()
     return answer

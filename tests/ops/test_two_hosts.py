@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 import requests
+from prometheus_client.metrics_core import Metric
+from prometheus_client.parser import text_string_to_metric_families
 
 from casework.lifecycle import Command
 from casework.schemas import AssignHandlerBody, SignBody
-from server.observability.metrics import SNAPSHOT_SECONDS
 from server.settings import Settings
 from tests.fixtures.database import PG_URL, pg_database
 from tests.fixtures.fault_proxy import FaultProxy
 from tests.fixtures.headless_desk import Desk, assert_converged, server_view
-from tests.fixtures.prometheus import Family, parse
 from tests.fixtures.server_process import PASSWORD, ServerProcess
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -169,21 +169,33 @@ def test_an_upload_begun_on_one_host_resumes_on_the_other(hosts: Hosts, photo: b
 
 
 def test_metrics_of_a_host_with_two_workers_count_for_both(hosts: Hosts) -> None:
-    """Host b runs ``--workers 2``: whichever worker a scrape reaches answers for both."""
+    """Host b runs ``--workers 2``: whichever worker a scrape reaches answers for both, at once."""
 
-    def scrape() -> dict[str, Family]:
+    def scrape() -> dict[str, Metric]:
         response = requests.get(f"{hosts.b.url}/metrics", timeout=10)  # loopback: allowed without a token
         assert response.status_code == 200, response.text
-        return parse(response.text)
+        return {family.name: family for family in text_string_to_metric_families(response.text)}
 
-    def info_count(families: dict[str, Family]) -> float:
-        return families["casedesk_http_requests"].value("_total", route="/server-info", status="200")
+    def info_count(families: dict[str, Metric]) -> float:
+        samples = families["casedesk_http_requests"].samples
+        return sum(
+            s.value
+            for s in samples
+            if (s.name, s.labels["route"], s.labels["status"])
+            == ("casedesk_http_requests_total", "/server-info", "200")
+        )
 
-    time.sleep(SNAPSHOT_SECONDS + 1)
+    def pool_size(families: dict[str, Metric]) -> float:
+        return sum(s.value for s in families["casedesk_db_pool_size"].samples)
+
+    workers = 2 * Settings().db_pool_size
+    deadline = time.monotonic() + 30
+    while pool_size(scrape()) != workers:  # the second worker may still be starting
+        assert time.monotonic() < deadline, "the second worker never started"
+        time.sleep(0.2)
     before = info_count(scrape())
     for _ in range(20):  # a new connection each: the kernel hands them to either worker
         assert requests.get(f"{hosts.b.url}/server-info", timeout=10, headers={"Connection": "close"}).ok
-    time.sleep(SNAPSHOT_SECONDS + 1)  # each worker has written its counts since
-    scrapes = [scrape() for _ in range(6)]
+    scrapes = [scrape() for _ in range(6)]  # no waiting: each worker's counts are in the shared files
     assert {info_count(s) for s in scrapes} == {before + 20}
-    assert {s["casedesk_db_pool_size"].value() for s in scrapes} == {2 * Settings().db_pool_size}
+    assert {pool_size(s) for s in scrapes} == {workers}

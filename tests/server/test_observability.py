@@ -4,8 +4,10 @@ JSON log lines, readiness and liveness (README "Operating the server")."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import logging
+import math
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +18,8 @@ import pytest
 import requests
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from prometheus_client.metrics_core import Metric
+from prometheus_client.parser import text_string_to_metric_families
 
 from api_client import CaseDeskClient
 from casework.sync import MutationStatus, PushRequest
@@ -23,7 +27,6 @@ from server.app import create_app
 from server.observability.logs import JsonFormatter, RequestFields
 from server.settings import Settings
 from tests.fixtures.city import PASSWORD, Api, note_mutations, signed_orders
-from tests.fixtures.prometheus import Family, parse
 
 TOKEN = "scrape-secret-0123456789"
 MakeClient = Callable[..., CaseDeskClient]
@@ -35,7 +38,19 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=database_url, metrics_token=TOKEN)
 
 
-def scrape(url: str) -> dict[str, Family]:
+def parse(body: str) -> dict[str, Metric]:
+    """The metric families of an exposition, read by prometheus_client's parser; each declared once."""
+    families = list(text_string_to_metric_families(body))
+    assert len({f.name for f in families}) == len(families), "a metric family declared twice"
+    return {f.name: f for f in families}
+
+
+def value(family: Metric, sample: str, **labels: str) -> float:
+    """The sum over the family's samples named ``sample`` whose labels include ``labels`` (0 if none)."""
+    return sum(s.value for s in family.samples if s.name == sample and labels.items() <= s.labels.items())
+
+
+def scrape(url: str) -> dict[str, Metric]:
     response = requests.get(f"{url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
@@ -59,20 +74,29 @@ def test_metrics_after_real_requests(
     after = scrape(base_url)
 
     def grew(name: str, suffix: str = "", **labels: str) -> float:
-        return after[name].value(suffix, **labels) - (before[name].value(suffix, **labels) if name in before else 0)
+        was = value(before[name], name + suffix, **labels) if name in before else 0
+        return value(after[name], name + suffix, **labels) - was
 
     requests_ = "casedesk_http_requests"
-    assert after[requests_].kind == "counter"
+    assert after[requests_].type == "counter"
     assert grew(requests_, "_total", method="GET", route="/sync/pull", status="200") == 1
     assert grew(requests_, "_total", method="POST", route="/sync/push", status="200") == 1
     assert grew(requests_, "_total", method="POST", route="/auth/login", status="200") == 1
     # Route templates, never paths: no upload id or order number in a label.
-    routes = {labels["route"] for _, labels, _ in after[requests_].samples}
+    routes = {sample.labels["route"] for sample in after[requests_].samples}
     assert "/uploads/{upload_id}" in routes and not any(r.startswith("/uploads/") and "{" not in r for r in routes)
     latency = "casedesk_http_request_duration_seconds"
-    assert after[latency].kind == "histogram"
+    assert after[latency].type == "histogram"
     assert grew(latency, "_count", method="GET", route="/sync/pull") == 1
-    assert after[latency].value("_sum", method="GET", route="/sync/pull") > 0
+    assert value(after[latency], latency + "_sum", method="GET", route="/sync/pull") > 0
+    pull = {"method": "GET", "route": "/sync/pull"}
+    buckets = sorted(
+        (float(s.labels["le"]), s.value)
+        for s in after[latency].samples
+        if s.name == latency + "_bucket" and pull.items() <= s.labels.items()
+    )
+    assert all(a[1] <= b[1] for a, b in itertools.pairwise(buckets)), "buckets are cumulative"
+    assert buckets[-1] == (math.inf, value(after[latency], latency + "_count", **pull))
     assert grew("casedesk_sync_pulls", "_total", status="200") == 1
     assert grew("casedesk_sync_pushes", "_total", status="200") == 1
     assert grew("casedesk_sync_mutations", "_total", outcome="applied") == 3
@@ -81,23 +105,31 @@ def test_metrics_after_real_requests(
     assert grew("casedesk_uploads_completed", "_total") == 1
     # Three notes and one sign-in (the rejected mutation's record went with its savepoint).
     assert grew("casedesk_audit_appends", "_total") >= 3
-    assert after["casedesk_db_pool_size"].kind == "gauge"
-    assert after["casedesk_db_pool_size"].value() == settings.db_pool_size
-    assert 0 <= after["casedesk_db_pool_checked_out"].value() <= after["casedesk_db_pool_size"].value()
+    pool_size, checked_out = after["casedesk_db_pool_size"], after["casedesk_db_pool_checked_out"]
+    assert pool_size.type == "gauge"
+    assert value(pool_size, pool_size.name) == settings.db_pool_size
+    assert 0 <= value(checked_out, checked_out.name) <= value(pool_size, pool_size.name)
 
 
 def test_a_rejected_mutation_appends_no_audit_record(api: Api, client: TestClient) -> None:
     """Audit appends are counted at commit: a savepoint rolled back takes its record with it."""
     [order] = signed_orders(api, 1)
     headers = {"Authorization": f"Bearer {TOKEN}"}
-    before = parse(client.get("/metrics", headers=headers).text)["casedesk_audit_appends"].value("_total")
+
+    def appended() -> float:
+        return value(
+            parse(client.get("/metrics", headers=headers).text)["casedesk_audit_appends"],
+            "casedesk_audit_appends_total",
+        )
+
+    before = appended()
     bad = {**note_mutations([order], "x")[0], "order_id": 987654}
     answer = api.post("/sync/push", "zj_handler", json={"client_id": "desk-metrics-2", "mutations": [bad]})
     assert answer.json()["results"][0]["status"] == "rejected"
-    after = parse(client.get("/metrics", headers=headers).text)["casedesk_audit_appends"].value("_total")
+    after = appended()
     assert after == before
     api.command(order, "add_note", "zj_handler", text="已联系市民")
-    assert parse(client.get("/metrics", headers=headers).text)["casedesk_audit_appends"].value("_total") == after + 1
+    assert appended() == after + 1
 
 
 def test_metrics_are_served_only_to_the_configured_addresses_or_the_token(
