@@ -1242,32 +1242,32 @@ Please send this file to your system administrator.</translation>
         <translation>Co-handling opinions</translation>
     </message>
     <message>
-        <location filename="../../ui/order/cohandling.py" line="73"/>
+        <location filename="../../ui/order/cohandling.py" line="96"/>
         <source>引用</source>
         <translation>Cite</translation>
     </message>
     <message>
-        <location filename="../../ui/order/cohandling.py" line="74"/>
+        <location filename="../../ui/order/cohandling.py" line="97"/>
         <source>把该单位的协办意见插入答复</source>
         <translation>Insert this department&apos;s opinion into the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order/cohandling.py" line="76"/>
+        <location filename="../../ui/order/cohandling.py" line="99"/>
         <source>%1协办意见：%2</source>
         <translation>%1&apos;s co-handling opinion: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/cohandling.py" line="83"/>
+        <location filename="../../ui/order/cohandling.py" line="75"/>
         <source>签收时限 %1</source>
         <translation>Sign by %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/cohandling.py" line="85"/>
+        <location filename="../../ui/order/cohandling.py" line="77"/>
         <source>反馈时限 %1</source>
         <translation>Answer by %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/cohandling.py" line="98"/>
+        <location filename="../../ui/order/cohandling.py" line="104"/>
         <source>免除理由：%1</source>
         <translation>Waived: %1</translation>
     </message>
@@ -1897,13 +1897,13 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="165"/>
-        <location filename="../../ui/intake.py" line="554"/>
+        <location filename="../../ui/intake.py" line="545"/>
         <source>区县</source>
         <translation>District</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="166"/>
-        <location filename="../../ui/intake.py" line="555"/>
+        <location filename="../../ui/intake.py" line="546"/>
         <source>街道</source>
         <translation>Street</translation>
     </message>
@@ -1914,13 +1914,13 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="183"/>
-        <location filename="../../ui/intake.py" line="548"/>
+        <location filename="../../ui/intake.py" line="539"/>
         <source>来电人</source>
         <translation>Caller</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="184"/>
-        <location filename="../../ui/intake.py" line="549"/>
+        <location filename="../../ui/intake.py" line="540"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
@@ -1931,7 +1931,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="186"/>
-        <location filename="../../ui/intake.py" line="550"/>
+        <location filename="../../ui/intake.py" line="541"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
@@ -1942,7 +1942,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="188"/>
-        <location filename="../../ui/intake.py" line="553"/>
+        <location filename="../../ui/intake.py" line="544"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
@@ -1958,19 +1958,19 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="191"/>
-        <location filename="../../ui/intake.py" line="558"/>
+        <location filename="../../ui/intake.py" line="549"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="192"/>
-        <location filename="../../ui/intake.py" line="551"/>
+        <location filename="../../ui/intake.py" line="542"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
         <location filename="../../ui/intake.py" line="193"/>
-        <location filename="../../ui/intake.py" line="552"/>
+        <location filename="../../ui/intake.py" line="543"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
@@ -2036,127 +2036,128 @@ Please send this file to your system administrator.</translation>
         <translation>The caller’s earlier orders</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="411"/>
+        <location filename="../../ui/intake.py" line="413"/>
         <source>已恢复上次未保存的受理内容（%1）</source>
+        <extracomment>The form&apos;s one-line fields, in Tab order (typed into, cleared together).</extracomment>
         <translation>Restored the unsaved intake (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="482"/>
+        <location filename="../../ui/intake.py" line="473"/>
         <source>相似的未办结工单（%1）</source>
         <translation>Similar open orders (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="489"/>
+        <location filename="../../ui/intake.py" line="480"/>
         <source>来电人的历史工单（%1）</source>
         <translation>The caller’s earlier orders (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="494"/>
+        <location filename="../../ui/intake.py" line="485"/>
         <source>同一来电人</source>
         <translation>Same caller</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="495"/>
+        <location filename="../../ui/intake.py" line="486"/>
         <source>同一地址</source>
         <translation>Same address</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="496"/>
+        <location filename="../../ui/intake.py" line="487"/>
         <source>同一分类</source>
         <translation>Same category</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="497"/>
+        <location filename="../../ui/intake.py" line="488"/>
         <source>内容相似</source>
         <translation>Similar text</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="556"/>
+        <location filename="../../ui/intake.py" line="547"/>
         <source>纬度</source>
         <translation>Latitude</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="557"/>
+        <location filename="../../ui/intake.py" line="548"/>
         <source>经度</source>
         <translation>Longitude</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="592"/>
+        <location filename="../../ui/intake.py" line="583"/>
         <source>直接办结：只用于咨询类诉求，其他诉求请派单</source>
         <translation>Close at once is for consultations; dispatch other requests</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="595"/>
+        <location filename="../../ui/intake.py" line="586"/>
         <source>直接办结：请填写答复内容</source>
         <translation>Close at once: write the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="597"/>
+        <location filename="../../ui/intake.py" line="588"/>
         <source>直接办结：请填写政策依据</source>
         <translation>Close at once: give the policy basis</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="622"/>
+        <location filename="../../ui/intake.py" line="613"/>
         <source>分类：请从列表中选择一个分类</source>
         <translation>Category: choose one from the list</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="663"/>
+        <location filename="../../ui/intake.py" line="654"/>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="680"/>
+        <location filename="../../ui/intake.py" line="671"/>
         <source>坐标：请同时填写纬度和经度，或都不填</source>
         <translation>Coordinates: give both latitude and longitude, or neither</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="682"/>
+        <location filename="../../ui/intake.py" line="673"/>
         <source>纬度：请填写 -90 到 90 之间的数字</source>
         <translation>Latitude: a number from -90 to 90</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="684"/>
+        <location filename="../../ui/intake.py" line="675"/>
         <source>经度：请填写 -180 到 180 之间的数字</source>
         <translation>Longitude: a number from -180 to 180</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="690"/>
+        <location filename="../../ui/intake.py" line="681"/>
         <source>标签：最多 %1 个</source>
         <translation>Tags: at most %1</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="692"/>
+        <location filename="../../ui/intake.py" line="683"/>
         <source>标签：每个标签最多 %1 个字</source>
         <translation>Tags: at most %1 characters each</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="715"/>
+        <location filename="../../ui/intake.py" line="706"/>
         <source>已受理并直接办结（待上传）</source>
         <translation>Taken in and closed at once (pending upload)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="717"/>
+        <location filename="../../ui/intake.py" line="708"/>
         <source>已受理（待上传），将合并到所选工单</source>
         <translation>Taken in (pending upload); it will be merged into the selected order</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="719"/>
+        <location filename="../../ui/intake.py" line="710"/>
         <source>已受理（待上传），可在「待派单」中派单</source>
         <translation>Taken in (pending upload); dispatch it from &quot;To dispatch&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="721"/>
+        <location filename="../../ui/intake.py" line="712"/>
         <source>。离线：已保存在本机，联网后自动上传</source>
         <translation>. Offline: kept on this PC, uploaded once online</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="736"/>
+        <location filename="../../ui/intake.py" line="727"/>
         <source>中心未接受刚才受理的工单，请在「同步问题」中查看原因（内容已保留）</source>
         <translation>The server refused the order just taken in; see &quot;Sync problems&quot; for why (nothing typed is lost)</translation>
     </message>
     <message>
-        <location filename="../../ui/intake.py" line="740"/>
+        <location filename="../../ui/intake.py" line="731"/>
         <source>已受理并上传：%1</source>
         <translation>Taken in and uploaded: %1</translation>
     </message>
@@ -2304,88 +2305,88 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="142"/>
+        <location filename="../../ui/labels.py" line="145"/>
         <source>电话</source>
         <extracomment>Colours of the satisfaction badge: green to red, grey when the citizen was not reached.</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="143"/>
+        <location filename="../../ui/labels.py" line="146"/>
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="144"/>
+        <location filename="../../ui/labels.py" line="147"/>
         <source>上门</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="150"/>
+        <location filename="../../ui/labels.py" line="153"/>
         <source>待同步</source>
         <translation>Pending sync</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="151"/>
+        <location filename="../../ui/labels.py" line="154"/>
         <source>暂缓</source>
         <translation>On hold</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="152"/>
+        <location filename="../../ui/labels.py" line="155"/>
         <source>上传中</source>
         <translation>Uploading</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="153"/>
+        <location filename="../../ui/labels.py" line="156"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="154"/>
+        <location filename="../../ui/labels.py" line="157"/>
         <source>已生效</source>
         <translation>Applied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="155"/>
+        <location filename="../../ui/labels.py" line="158"/>
         <source>冲突</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="156"/>
+        <location filename="../../ui/labels.py" line="159"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="189"/>
+        <location filename="../../ui/labels.py" line="192"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="191"/>
+        <location filename="../../ui/labels.py" line="194"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="193"/>
+        <location filename="../../ui/labels.py" line="196"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="195"/>
+        <location filename="../../ui/labels.py" line="198"/>
         <source>超期%1</source>
         <translation>%1 late</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="211"/>
+        <location filename="../../ui/labels.py" line="214"/>
         <source>北京时间（UTC+8）</source>
         <translation>Beijing time (UTC+8)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="223"/>
+        <location filename="../../ui/labels.py" line="226"/>
         <source>共 1 件</source>
         <translation>1 order</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="224"/>
+        <location filename="../../ui/labels.py" line="227"/>
         <source>共 %1 件</source>
         <translation>%1 orders</translation>
     </message>
@@ -3172,7 +3173,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/order/view.py" line="239"/>
-        <location filename="../../ui/order/view.py" line="615"/>
+        <location filename="../../ui/order/view.py" line="623"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
@@ -3198,7 +3199,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/order/view.py" line="254"/>
-        <location filename="../../ui/order/view.py" line="448"/>
+        <location filename="../../ui/order/view.py" line="449"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
@@ -3244,13 +3245,13 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/order/view.py" line="300"/>
-        <location filename="../../ui/order/view.py" line="322"/>
+        <location filename="../../ui/order/view.py" line="323"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
         <location filename="../../ui/order/view.py" line="301"/>
-        <location filename="../../ui/order/view.py" line="323"/>
+        <location filename="../../ui/order/view.py" line="324"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
@@ -3270,99 +3271,99 @@ Please send this file to your system administrator.</translation>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="410"/>
+        <location filename="../../ui/order/view.py" line="411"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="448"/>
+        <location filename="../../ui/order/view.py" line="449"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
         <location filename="../../ui/order/view.py" line="278"/>
-        <location filename="../../ui/order/view.py" line="473"/>
+        <location filename="../../ui/order/view.py" line="474"/>
         <source>督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="475"/>
+        <location filename="../../ui/order/view.py" line="476"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="481"/>
+        <location filename="../../ui/order/view.py" line="482"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="485"/>
+        <location filename="../../ui/order/view.py" line="486"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="490"/>
+        <location filename="../../ui/order/view.py" line="491"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="494"/>
+        <location filename="../../ui/order/view.py" line="495"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="495"/>
+        <location filename="../../ui/order/view.py" line="496"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="509"/>
+        <location filename="../../ui/order/view.py" line="510"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="515"/>
+        <location filename="../../ui/order/view.py" line="516"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="515"/>
+        <location filename="../../ui/order/view.py" line="516"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="535"/>
+        <location filename="../../ui/order/view.py" line="536"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="557"/>
+        <location filename="../../ui/order/view.py" line="565"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="557"/>
+        <location filename="../../ui/order/view.py" line="565"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="560"/>
+        <location filename="../../ui/order/view.py" line="568"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="582"/>
+        <location filename="../../ui/order/view.py" line="590"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="583"/>
+        <location filename="../../ui/order/view.py" line="591"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
         <location filename="../../ui/order/view.py" line="273"/>
-        <location filename="../../ui/order/view.py" line="584"/>
+        <location filename="../../ui/order/view.py" line="592"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
@@ -3377,336 +3378,346 @@ Please send this file to your system administrator.</translation>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="461"/>
+        <location filename="../../ui/order/view.py" line="462"/>
         <source>待上传（本机受理，尚未上传到中心）</source>
         <translation>Pending upload (taken in on this PC, not yet on the server)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="585"/>
+        <location filename="../../ui/order/view.py" line="563"/>
+        <source>协办反馈剩余</source>
+        <translation>Co-handling: answer in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/view.py" line="563"/>
+        <source>协办签收剩余</source>
+        <translation>Co-handling: sign within</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order/view.py" line="593"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="586"/>
+        <location filename="../../ui/order/view.py" line="594"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="587"/>
+        <location filename="../../ui/order/view.py" line="595"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="588"/>
+        <location filename="../../ui/order/view.py" line="596"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="589"/>
+        <location filename="../../ui/order/view.py" line="597"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="590"/>
+        <location filename="../../ui/order/view.py" line="598"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="602"/>
+        <location filename="../../ui/order/view.py" line="610"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="603"/>
+        <location filename="../../ui/order/view.py" line="611"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="605"/>
+        <location filename="../../ui/order/view.py" line="613"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="606"/>
+        <location filename="../../ui/order/view.py" line="614"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="607"/>
+        <location filename="../../ui/order/view.py" line="615"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="611"/>
+        <location filename="../../ui/order/view.py" line="619"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="612"/>
+        <location filename="../../ui/order/view.py" line="620"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="612"/>
+        <location filename="../../ui/order/view.py" line="620"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="614"/>
+        <location filename="../../ui/order/view.py" line="622"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="615"/>
-        <location filename="../../ui/order/view.py" line="731"/>
+        <location filename="../../ui/order/view.py" line="623"/>
+        <location filename="../../ui/order/view.py" line="739"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="625"/>
+        <location filename="../../ui/order/view.py" line="633"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="625"/>
+        <location filename="../../ui/order/view.py" line="633"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="629"/>
+        <location filename="../../ui/order/view.py" line="637"/>
         <source>签收时限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="630"/>
+        <location filename="../../ui/order/view.py" line="638"/>
         <source>现场核查时限</source>
         <translation>On site by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="631"/>
+        <location filename="../../ui/order/view.py" line="639"/>
         <source>答复时限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="632"/>
+        <location filename="../../ui/order/view.py" line="640"/>
         <source>延期后时限</source>
         <translation>Extended to</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="635"/>
+        <location filename="../../ui/order/view.py" line="643"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="635"/>
+        <location filename="../../ui/order/view.py" line="643"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="645"/>
+        <location filename="../../ui/order/view.py" line="653"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="646"/>
+        <location filename="../../ui/order/view.py" line="654"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="647"/>
+        <location filename="../../ui/order/view.py" line="655"/>
         <source>经办人</source>
         <translation>Handler</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="647"/>
+        <location filename="../../ui/order/view.py" line="655"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="654"/>
+        <location filename="../../ui/order/view.py" line="662"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="655"/>
+        <location filename="../../ui/order/view.py" line="663"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="663"/>
+        <location filename="../../ui/order/view.py" line="671"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="591"/>
-        <location filename="../../ui/order/view.py" line="664"/>
+        <location filename="../../ui/order/view.py" line="599"/>
+        <location filename="../../ui/order/view.py" line="672"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="666"/>
+        <location filename="../../ui/order/view.py" line="674"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="690"/>
+        <location filename="../../ui/order/view.py" line="698"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="694"/>
+        <location filename="../../ui/order/view.py" line="702"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="707"/>
-        <location filename="../../ui/order/view.py" line="747"/>
+        <location filename="../../ui/order/view.py" line="715"/>
+        <location filename="../../ui/order/view.py" line="755"/>
         <source>市民：“%1”</source>
         <translation>Citizen: “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="710"/>
+        <location filename="../../ui/order/view.py" line="718"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="717"/>
+        <location filename="../../ui/order/view.py" line="725"/>
         <source>办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="719"/>
+        <location filename="../../ui/order/view.py" line="727"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="719"/>
+        <location filename="../../ui/order/view.py" line="727"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="724"/>
+        <location filename="../../ui/order/view.py" line="732"/>
         <source>受理</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="724"/>
+        <location filename="../../ui/order/view.py" line="732"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="738"/>
+        <location filename="../../ui/order/view.py" line="746"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="742"/>
+        <location filename="../../ui/order/view.py" line="750"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="751"/>
+        <location filename="../../ui/order/view.py" line="759"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="760"/>
+        <location filename="../../ui/order/view.py" line="768"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="767"/>
+        <location filename="../../ui/order/view.py" line="775"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="776"/>
+        <location filename="../../ui/order/view.py" line="784"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="783"/>
+        <location filename="../../ui/order/view.py" line="791"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="798"/>
+        <location filename="../../ui/order/view.py" line="806"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="816"/>
+        <location filename="../../ui/order/view.py" line="824"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="819"/>
+        <location filename="../../ui/order/view.py" line="827"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="820"/>
+        <location filename="../../ui/order/view.py" line="828"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="836"/>
-        <location filename="../../ui/order/view.py" line="941"/>
+        <location filename="../../ui/order/view.py" line="844"/>
+        <location filename="../../ui/order/view.py" line="949"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="838"/>
+        <location filename="../../ui/order/view.py" line="846"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="847"/>
+        <location filename="../../ui/order/view.py" line="855"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="849"/>
+        <location filename="../../ui/order/view.py" line="857"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="868"/>
+        <location filename="../../ui/order/view.py" line="876"/>
         <source>督办 (%1)</source>
         <translation>Supervision (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="874"/>
+        <location filename="../../ui/order/view.py" line="882"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="883"/>
+        <location filename="../../ui/order/view.py" line="891"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="893"/>
+        <location filename="../../ui/order/view.py" line="901"/>
         <source>通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="893"/>
+        <location filename="../../ui/order/view.py" line="901"/>
         <source>退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="901"/>
+        <location filename="../../ui/order/view.py" line="909"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="973"/>
+        <location filename="../../ui/order/view.py" line="981"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="979"/>
+        <location filename="../../ui/order/view.py" line="987"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -4295,47 +4306,47 @@ Please send this file to your system administrator.</translation>
         <translation>%1 (city-wide)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="242"/>
+        <location filename="../../ui/order/reply_editor.py" line="243"/>
         <source>引用知识库：%1</source>
         <translation>Cited from the knowledge base: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="311"/>
+        <location filename="../../ui/order/reply_editor.py" line="312"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="326"/>
+        <location filename="../../ui/order/reply_editor.py" line="327"/>
         <source>协办单位尚未反馈协办意见：%1。收到意见（或热线中心免除协办）后才能提交答复，可先保存草稿。</source>
         <translation>Co-handling departments have not given their opinion yet: %1. The reply can be submitted once they have (or the centre waives it); save the draft meanwhile.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="344"/>
+        <location filename="../../ui/order/reply_editor.py" line="345"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="385"/>
+        <location filename="../../ui/order/reply_editor.py" line="386"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="389"/>
+        <location filename="../../ui/order/reply_editor.py" line="390"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="393"/>
+        <location filename="../../ui/order/reply_editor.py" line="394"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="408"/>
+        <location filename="../../ui/order/reply_editor.py" line="409"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="411"/>
+        <location filename="../../ui/order/reply_editor.py" line="412"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>
