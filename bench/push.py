@@ -70,6 +70,7 @@ def _body(n: int, now: datetime) -> tuple[Command, AddNoteBody | OnsiteCheckBody
 def desk_push(url: str, root: Path, edits: int) -> tuple[float, float]:
     client = CaseDeskClient(url, persist_session=False)
     client.login("handler", PASSWORD)
+    root.mkdir(parents=True, exist_ok=True)
     store = open_store(root / "local.sqlite")
     timer = _PushTimer()
     engine = SyncEngine(store, client, BlobCache(root / "blobs"), [timer])
@@ -77,10 +78,10 @@ def desk_push(url: str, root: Path, edits: int) -> tuple[float, float]:
     assert client.user is not None
     actor = actor_of(client.user)
     now = datetime.now(UTC)
-    targets = [o["id"] for o in store.orders() if "add_note" in (o.get("allowed_commands") or [])]
-    assert targets, "the demo handler has no order to note"
     for n in range(edits):
         command, body = _body(n, now)
+        targets = [o["id"] for o in store.orders() if command.value in (o.get("allowed_commands") or [])]
+        assert targets, f"the demo handler has no order for {command.value}"
         store.record(actor, targets[n % len(targets)], command, body, now=now)
     started = time.perf_counter()
     report = engine.sync(flush=True)
@@ -94,11 +95,11 @@ def plain_push(url: str, edits: int) -> float:
     client = CaseDeskClient(url, persist_session=False)
     client.login("handler", PASSWORD)
     page = client.pull(None, limit=1000)
-    targets = [c.order_id for c in page.changes if c.order is not None and "add_note" in c.order.allowed_commands]
     now = datetime.now(UTC)
     mutations = []
     for n in range(edits):
         command, body = _body(n, now)
+        targets = [c.order_id for c in page.changes if c.order and command.value in c.order.allowed_commands]
         args = body.model_dump(mode="json")
         mutations.append(Mutation(id=uuid.uuid4(), order_id=targets[n % len(targets)], name=command, args=args))
     started = time.perf_counter()
