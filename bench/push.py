@@ -85,6 +85,7 @@ def desk_push(url: str, root: Path, edits: int) -> tuple[float, float]:
         assert targets, f"the demo handler has no order for {command.value}"
         store.record(actor, targets[n % len(targets)], command, body, now=now)
     print(f"desk: {edits} edits recorded offline over {len(mine)} orders")
+    timer.pull_started = None  # the first round pulled too
     started = time.perf_counter()
     report = engine.sync(flush=True)
     ended = time.perf_counter()
