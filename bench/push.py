@@ -70,6 +70,7 @@ def _body(n: int, now: datetime) -> tuple[Command, AddNoteBody | OnsiteCheckBody
 def desk_push(url: str, root: Path, edits: int) -> tuple[float, float]:
     client = CaseDeskClient(url, persist_session=False)
     client.login("handler", PASSWORD)
+    root.mkdir(parents=True, exist_ok=True)
     store = open_store(root / "local.sqlite")
     timer = _PushTimer()
     engine = SyncEngine(store, client, BlobCache(root / "blobs"), [timer])
@@ -77,11 +78,14 @@ def desk_push(url: str, root: Path, edits: int) -> tuple[float, float]:
     assert client.user is not None
     actor = actor_of(client.user)
     now = datetime.now(UTC)
-    targets = [o["id"] for o in store.orders() if "add_note" in (o.get("allowed_commands") or [])]
-    assert targets, "the demo handler has no order to note"
+    mine = store.orders()
     for n in range(edits):
         command, body = _body(n, now)
+        targets = [o["id"] for o in mine if command.value in (o.get("allowed_commands") or [])]
+        assert targets, f"the demo handler has no order for {command.value}"
         store.record(actor, targets[n % len(targets)], command, body, now=now)
+    print(f"desk: {edits} edits recorded offline over {len(mine)} orders")
+    timer.pull_started = None  # the first round pulled too
     started = time.perf_counter()
     report = engine.sync(flush=True)
     ended = time.perf_counter()
@@ -94,11 +98,11 @@ def plain_push(url: str, edits: int) -> float:
     client = CaseDeskClient(url, persist_session=False)
     client.login("handler", PASSWORD)
     page = client.pull(None, limit=1000)
-    targets = [c.order_id for c in page.changes if c.order is not None and "add_note" in c.order.allowed_commands]
     now = datetime.now(UTC)
     mutations = []
     for n in range(edits):
         command, body = _body(n, now)
+        targets = [c.order_id for c in page.changes if c.order and command.value in c.order.allowed_commands]
         args = body.model_dump(mode="json")
         mutations.append(Mutation(id=uuid.uuid4(), order_id=targets[n % len(targets)], name=command, args=args))
     started = time.perf_counter()
@@ -117,13 +121,14 @@ def run(args: argparse.Namespace) -> None:
                 c.execute(text(f'CREATE DATABASE "{name}"'))
             database_url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
         try:
-            server = ServerProcess(Path(tmp) / "data", orders=30, database_url=database_url)
+            server = ServerProcess(Path(tmp) / "data", orders=300, database_url=database_url)
             server.start()
             try:
                 backend = "PostgreSQL" if args.pg else "SQLite"
                 print(f"server: {server.url} on {backend}, one worker; load average {_load()} at the start")
-                baseline = plain_push(server.url, args.edits)
                 push, whole = desk_push(server.url, Path(tmp) / "desk", args.edits)
+                print(f"desk push {push:.2f} s; now the baseline")
+                baseline = plain_push(server.url, args.edits)
             finally:
                 server.stop()
         finally:
