@@ -106,7 +106,8 @@ def open_order(qtbot: Any, window: MainWindow, work_list: WorkList, title: str) 
     def row() -> int | None:
         for r in range(model.rowCount()):
             order = model.row(r)
-            if order is not None and order.get("title") == title:
+            # The server's order (a provisional one, still 待上传, has a negative id until its sync).
+            if order is not None and order.get("title") == title and order["id"] > 0:
                 return r
         return None
 
