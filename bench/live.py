@@ -178,6 +178,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory of process ``pid`` so far (Linux: VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 @contextmanager
 def serve(database_url: str, data_dir: Path, profile: Path | None = None) -> Iterator[str]:
     """Start the server process; yields its base URL and stops it (closing its stdin) on exit."""

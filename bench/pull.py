@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import cProfile
 import json
+import resource
 import sqlite3
 import statistics
 import tempfile
@@ -46,7 +47,7 @@ import sqlcipher3
 from api_client import CaseDeskClient
 from api_client.pages import pages_ahead
 from bench.common import PROFILES, Answers, bench, parser, percentile, print_profile, spread, verdict
-from bench.live import PIDS, cpu_seconds
+from bench.live import PIDS, cpu_seconds, peak_rss_mb
 from offline import Store, open_store
 from offline.atrest import new_key, sqlcipher_key_pragma
 from offline.sync import PULL_LIMIT
@@ -69,6 +70,7 @@ class InitialPull:
     cursor: str
     client_cpu_s: float = 0.0
     server_cpu_s: float | None = None
+    server_peak_mb: float | None = None
 
     @property
     def total_s(self) -> float:
@@ -114,6 +116,7 @@ def initial_pull(client: CaseDeskClient, store: Store, limit: int, answers: Answ
         cursor,
         client_cpu,
         server_cpu,
+        peak_rss_mb(server_pid) if server_pid else None,
     )
 
 
@@ -234,6 +237,10 @@ def _report_pull(username: str, limit: int, pull: InitialPull) -> None:
         best = pull.orders / max(pull.server_cpu_s, pull.client_cpu_s)
         cpu += f" (with a core each, at best {best:.0f} orders/s)"
     print(f"  CPU per 1,000 orders: {cpu}")
+    memory = f"client {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    if pull.server_peak_mb is not None:
+        memory = f"server {pull.server_peak_mb:.0f} MB, " + memory
+    print(f"  peak resident memory: {memory} (targets for 200,000 orders: server <= 300 MB, client <= 500 MB)")
 
 
 def _report_baseline(pull: InitialPull, raw: float, raw_encoding: float, raw_encrypted: float | None) -> None:
