@@ -149,6 +149,11 @@ class CentrePanel(QWidget):
         self.refuse_button.clicked.connect(lambda: self._rule(False))
         ruling_form = QFormLayout(self.ruling_box)
         ruling_form.addRow(self.request)
+        self.effect = QLabel()  # what each choice does to the deadlines
+        self.effect.setWordWrap(True)
+        self.effect.setTextFormat(Qt.TextFormat.PlainText)
+        self.effect.setStyleSheet("color: #57606a;")
+        ruling_form.addRow(self.effect)
         self.new_lead_label = QLabel(self.tr("改派单位"))
         ruling_form.addRow(self.new_lead_label, self.new_lead)
         ruling_form.addRow(self.tr("意见"), self.ruling_comment)
@@ -419,6 +424,8 @@ class CentrePanel(QWidget):
             )
             self.accept_button.setText(self.tr("同意退单并改派"))
             self.refuse_button.setText(self.tr("不同意退单"))
+            self.effect.setText(self._kept(order) + "\n" + self.tr("同意：改派后按新派单重新计时（正在计算…）"))
+            dispatch_suggestion(self.workspace, order["id"], on_done=self._show_redispatch, owner=self)
             if changed:
                 others = [
                     i for i in range(self.new_lead.count()) if self.new_lead.itemData(i) != asked.get("department_id")
@@ -434,10 +441,38 @@ class CentrePanel(QWidget):
             )
             self.accept_button.setText(self.tr("批准延期"))
             self.refuse_button.setText(self.tr("不批准"))
+            self.effect.setText(
+                self.tr("批准：答复期限延至 %1").replace("%1", local_time(asked.get("requested_due")))
+                + "\n"
+                + self._kept(order)
+            )
         self.new_lead.setVisible(returning)
         self.new_lead_label.setVisible(returning)
         if changed:
             self.ruling_comment.clear()
+
+    def _kept(self, order: dict[str, Any]) -> str:
+        """Refusing changes no deadline: the one in force stays."""
+        return self.tr("不同意：原单位继续办理，期限不变（%1）").replace("%1", local_time(order.get("due_at")))
+
+    def _show_redispatch(self, suggestion: dict[str, Any] | None) -> None:
+        """Accepting a 退单 dispatches anew: the deadlines a dispatch now would set."""
+        if self.order is None or self._ruling is not Command.RULE_RETURN:
+            return
+        if suggestion is None:
+            accepted = self.tr("同意：改派后按新派单重新计时（离线，联网后可见新期限）")
+        elif suggestion.get("order_id") != self.order_id:
+            return
+        else:
+            deadlines = suggestion.get("deadlines", {})
+            accepted = (
+                self.tr("同意：改派后重新计时，签收时限 %1，答复时限 %2")
+                .replace("%1", local_time(deadlines.get("sign_by")))
+                .replace("%2", local_time(deadlines.get("reply_by")))
+            )
+            if deadlines.get("provisional"):
+                accepted += self.tr("（暂定：该年度节假日安排未发布）")
+        self.effect.setText(self._kept(self.order) + "\n" + accepted)
 
     def _rule(self, accept: bool) -> None:
         comment = self.ruling_comment.text().strip()

@@ -419,6 +419,9 @@ def test_rulings_on_a_return_and_an_extension(qtbot: Any, tmp_path: Path, centre
     try:
         _choose(qtbot, window, WorkList.TO_RULE, returned)
         assert panel.ruling_box.isVisible() and "广告牌归城管局管理" in panel.request.text()
+        # The deadline effect of each choice: refusing keeps the one in force; accepting dispatches anew.
+        qtbot.waitUntil(lambda: "同意：改派后重新计时，签收时限" in panel.effect.text(), timeout=10_000)
+        assert "不同意：原单位继续办理，期限不变" in panel.effect.text()
         zjj = chief.order(returned).lead_department_id
         assert panel.new_lead.currentData() != zjj  # another department than the one returning it
         new_lead = panel.new_lead.currentData()
@@ -427,6 +430,7 @@ def test_rulings_on_a_return_and_an_extension(qtbot: Any, tmp_path: Path, centre
 
         _choose(qtbot, window, WorkList.TO_RULE, extended)
         assert "需协调施工单位" in panel.request.text() and not panel.new_lead.isVisible()
+        assert "批准：答复期限延至" in panel.effect.text() and "期限不变" in panel.effect.text()
         qtbot.mouseClick(panel.refuse_button, Qt.MouseButton.LeftButton)  # no comment: said, nothing recorded
         assert "意见" in panel.message.text() and workspace.status.pending == 1
         ime(panel.ruling_comment, "请按期办结")
