@@ -618,7 +618,7 @@ Please send this file to your system administrator.</translation>
     <name>CentrePanel</name>
     <message>
         <location filename="../../ui/centre_panel.py" line="68"/>
-        <location filename="../../ui/centre_panel.py" line="269"/>
+        <location filename="../../ui/centre_panel.py" line="274"/>
         <source>选择一张工单</source>
         <translation>Choose an order</translation>
     </message>
@@ -634,7 +634,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/centre_panel.py" line="97"/>
-        <location filename="../../ui/centre_panel.py" line="517"/>
+        <location filename="../../ui/centre_panel.py" line="552"/>
         <source>批量派单…</source>
         <translation>Dispatch in batch…</translation>
     </message>
@@ -695,320 +695,346 @@ Please send this file to your system administrator.</translation>
         <translation>Comment (required to refuse)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="152"/>
+        <location filename="../../ui/centre_panel.py" line="157"/>
         <source>改派单位</source>
         <translation>Dispatch instead to</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="154"/>
+        <location filename="../../ui/centre_panel.py" line="159"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="162"/>
+        <location filename="../../ui/centre_panel.py" line="167"/>
         <source>回访</source>
         <translation>Callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="175"/>
+        <location filename="../../ui/centre_panel.py" line="180"/>
         <source>问题已解决</source>
         <translation>Problem resolved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="178"/>
-        <location filename="../../ui/centre_panel.py" line="193"/>
+        <location filename="../../ui/centre_panel.py" line="183"/>
+        <location filename="../../ui/centre_panel.py" line="198"/>
         <source>市民原话</source>
         <translation>The citizen&apos;s words</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="180"/>
+        <location filename="../../ui/centre_panel.py" line="185"/>
         <source>记录回访</source>
         <translation>Record callback</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="184"/>
+        <location filename="../../ui/centre_panel.py" line="189"/>
         <source>重办要求，或值班长办结的理由</source>
         <translation>What to re-handle, or the supervisor&apos;s reason to close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="185"/>
+        <location filename="../../ui/centre_panel.py" line="190"/>
         <source>值班长办结</source>
         <translation>Close as supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="185"/>
+        <location filename="../../ui/centre_panel.py" line="190"/>
         <source>办结</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="187"/>
+        <location filename="../../ui/centre_panel.py" line="192"/>
         <source>重办</source>
         <translation>Re-handle</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="191"/>
+        <location filename="../../ui/centre_panel.py" line="196"/>
         <source>回访结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="195"/>
+        <location filename="../../ui/centre_panel.py" line="200"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="203"/>
+        <location filename="../../ui/centre_panel.py" line="208"/>
         <source>督办 / 催办</source>
         <translation>Supervise / remind</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="207"/>
+        <location filename="../../ui/centre_panel.py" line="212"/>
         <source>督办或催办的要求（承办单位的经办人、科长和负责人会收到）</source>
         <translation>What is required (the handler, chief and head of the lead department are told)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="209"/>
-        <location filename="../../ui/centre_panel.py" line="521"/>
+        <location filename="../../ui/centre_panel.py" line="214"/>
+        <location filename="../../ui/centre_panel.py" line="556"/>
         <source>督办</source>
         <translation>Supervise</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="212"/>
-        <location filename="../../ui/centre_panel.py" line="524"/>
+        <location filename="../../ui/centre_panel.py" line="217"/>
+        <location filename="../../ui/centre_panel.py" line="559"/>
         <source>催办</source>
         <translation>Remind</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="286"/>
+        <location filename="../../ui/centre_panel.py" line="291"/>
         <source>待上传：工单上传后才有派单建议（按分类默认单位）；现在派单，将在工单上传后随即发出。</source>
         <translation>Pending upload: the suggestion comes once the order is on the server (the category&apos;s department for now); a dispatch made now goes right after the order</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="289"/>
+        <location filename="../../ui/centre_panel.py" line="294"/>
         <source>正在获取派单建议…</source>
         <translation>Fetching the dispatch suggestion…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="328"/>
+        <location filename="../../ui/centre_panel.py" line="333"/>
         <source>离线：没有派单建议，按分类默认单位；派单将在联网后同步。</source>
         <translation>Offline: no suggestion; the category&apos;s department is chosen, and the dispatch syncs once online.</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="338"/>
+        <location filename="../../ui/centre_panel.py" line="343"/>
         <source>分类默认</source>
         <translation>category&apos;s default</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="339"/>
+        <location filename="../../ui/centre_panel.py" line="344"/>
         <source>近%1件中承办%2件</source>
         <translation>led %2 of the latest %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="343"/>
+        <location filename="../../ui/centre_panel.py" line="348"/>
         <source>相似工单%1件</source>
         <translation>%1 similar</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="344"/>
+        <location filename="../../ui/centre_panel.py" line="349"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="346"/>
+        <location filename="../../ui/centre_panel.py" line="351"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="348"/>
+        <location filename="../../ui/centre_panel.py" line="353"/>
         <source>建议：%1</source>
         <translation>Suggested: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="348"/>
+        <location filename="../../ui/centre_panel.py" line="353"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="348"/>
+        <location filename="../../ui/centre_panel.py" line="353"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="352"/>
+        <location filename="../../ui/centre_panel.py" line="357"/>
         <source>签收时限 %1，答复时限 %2（%3个工作日）</source>
         <translation>Sign by %1, reply by %2 (%3 working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="356"/>
+        <location filename="../../ui/centre_panel.py" line="361"/>
+        <location filename="../../ui/centre_panel.py" line="474"/>
         <source>（暂定：该年度节假日安排未发布）</source>
         <translation>(provisional: the year&apos;s holiday calendar is not published)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="370"/>
+        <location filename="../../ui/centre_panel.py" line="375"/>
         <source>依据：以往%1件相似工单中%2件由%3主办（按相似度加权占%4%）</source>
         <translation>Why: of %1 similar earlier orders, %2 were led by %3 (%4% of the weight by similarity)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="378"/>
+        <location filename="../../ui/centre_panel.py" line="383"/>
         <source>依据：本分类近%1件工单中%2件由%3主办</source>
         <translation>Why: of the category&apos;s latest %1 orders, %2 were led by %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="384"/>
+        <location filename="../../ui/centre_panel.py" line="389"/>
         <source>依据：%1是本分类的默认承办单位</source>
         <translation>Why: %1 is the category&apos;s default department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="390"/>
+        <location filename="../../ui/centre_panel.py" line="395"/>
         <source>答复：%1</source>
         <translation>Reply: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="392"/>
+        <location filename="../../ui/centre_panel.py" line="397"/>
         <source>依据：%1</source>
         <translation>Basis: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="398"/>
+        <location filename="../../ui/centre_panel.py" line="403"/>
         <source>本轮已回访 %1 次</source>
         <translation>%1 callback attempts this round</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="399"/>
+        <location filename="../../ui/centre_panel.py" line="404"/>
         <source>，上次：%1</source>
         <translation>, last: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="415"/>
+        <location filename="../../ui/centre_panel.py" line="420"/>
         <source>%1 申请退单：%2 — %3</source>
         <translation>%1 asks to return it: %2 — %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="420"/>
+        <location filename="../../ui/centre_panel.py" line="425"/>
         <source>同意退单并改派</source>
         <translation>Accept and redispatch</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="421"/>
+        <location filename="../../ui/centre_panel.py" line="426"/>
         <source>不同意退单</source>
         <translation>Refuse the return</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="430"/>
+        <location filename="../../ui/centre_panel.py" line="427"/>
+        <source>同意：改派后按新派单重新计时（正在计算…）</source>
+        <translation>Accept: dispatched anew, its deadlines start again (computing…)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="437"/>
         <source>申请延期 %1 个工作日（至 %2）：%3</source>
         <translation>Extension of %1 working days asked (to %2): %3</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="435"/>
+        <location filename="../../ui/centre_panel.py" line="442"/>
         <source>批准延期</source>
         <translation>Approve the extension</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="436"/>
+        <location filename="../../ui/centre_panel.py" line="443"/>
         <source>不批准</source>
         <translation>Deny</translation>
     </message>
     <message>
         <location filename="../../ui/centre_panel.py" line="445"/>
+        <source>批准：答复期限延至 %1</source>
+        <translation>Approve: the reply deadline moves to %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="456"/>
+        <source>不同意：原单位继续办理，期限不变（%1）</source>
+        <translation>Refuse: the department goes on, the deadline stays (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="463"/>
+        <source>同意：改派后按新派单重新计时（离线，联网后可见新期限）</source>
+        <translation>Accept: dispatched anew, its deadlines start again (offline: the new deadlines show once online)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="469"/>
+        <source>同意：改派后重新计时，签收时限 %1，答复时限 %2</source>
+        <translation>Accept: dispatched anew — sign by %1, reply by %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre_panel.py" line="480"/>
         <source>不同意时请填写裁定意见</source>
         <translation>To refuse, write a comment</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="453"/>
+        <location filename="../../ui/centre_panel.py" line="488"/>
         <source>已同意退单，改派 %1</source>
         <translation>Return accepted; dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="455"/>
+        <location filename="../../ui/centre_panel.py" line="490"/>
         <source>已驳回退单申请</source>
         <translation>Return refused</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="459"/>
+        <location filename="../../ui/centre_panel.py" line="494"/>
         <source>已批准延期</source>
         <translation>Extension approved</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="459"/>
+        <location filename="../../ui/centre_panel.py" line="494"/>
         <source>未批准延期</source>
         <translation>Extension denied</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="509"/>
+        <location filename="../../ui/centre_panel.py" line="544"/>
         <source>已派单给 %1</source>
         <translation>Dispatched to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="515"/>
+        <location filename="../../ui/centre_panel.py" line="550"/>
         <source>批量派单所选 %1 件</source>
         <translation>Dispatch the %1 selected</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="521"/>
+        <location filename="../../ui/centre_panel.py" line="556"/>
         <source>督办所选 %1 件</source>
         <translation>Supervise the %1 selected</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="524"/>
+        <location filename="../../ui/centre_panel.py" line="559"/>
         <source>催办所选 %1 件</source>
         <translation>Remind the %1 selected</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="534"/>
+        <location filename="../../ui/centre_panel.py" line="569"/>
         <source>请填写督办或催办的要求。</source>
         <translation>Please write what the supervision or reminder requires.</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="546"/>
+        <location filename="../../ui/centre_panel.py" line="581"/>
         <source>%1：已记录 %2 件</source>
         <translation>%1: %2 recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="549"/>
+        <location filename="../../ui/centre_panel.py" line="584"/>
         <source>，%1 件不能%2（状态或权限不允许）</source>
         <translation>; %1 could not be given (%2 is not allowed in their state or for you)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="572"/>
+        <location filename="../../ui/centre_panel.py" line="607"/>
         <source>正在批量派单…</source>
         <translation>Dispatching in batch…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="592"/>
+        <location filename="../../ui/centre_panel.py" line="627"/>
         <source>%1 已派单</source>
         <translation>%1 dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="594"/>
+        <location filename="../../ui/centre_panel.py" line="629"/>
         <source>%1 未派单：%2</source>
         <translation>%1 not dispatched: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="602"/>
+        <location filename="../../ui/centre_panel.py" line="637"/>
         <source>批量派单：%1 件已派，%2 件未派</source>
         <translation>Batch: %1 dispatched, %2 not</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="613"/>
+        <location filename="../../ui/centre_panel.py" line="648"/>
         <source>直接办结：请填写答复内容</source>
         <translation>Close at once: write the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="619"/>
+        <location filename="../../ui/centre_panel.py" line="654"/>
         <source>已直接办结</source>
         <translation>Closed at once</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="639"/>
+        <location filename="../../ui/centre_panel.py" line="674"/>
         <source>已记录回访：%1</source>
         <translation>Callback recorded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="648"/>
+        <location filename="../../ui/centre_panel.py" line="683"/>
         <source>重办：请在「说明」中写明重办要求</source>
         <translation>Re-handle: write what is to be done in &quot;Note&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="651"/>
+        <location filename="../../ui/centre_panel.py" line="686"/>
         <source>已退回重办</source>
         <translation>Sent back for re-handling</translation>
     </message>

@@ -690,6 +690,13 @@ EN: dict[str, str] = {
     "答复 (第%1轮)": "Reply (%1)",  # a tab: the rounds so far, as the other tabs count
     "回访：%1": "Callback: %1",
     "市民：“%1”": "Citizen: “%1”",
+    "不同意：原单位继续办理，期限不变（%1）": "Refuse: the department goes on, the deadline stays (%1)",
+    "同意：改派后按新派单重新计时（正在计算…）": "Accept: dispatched anew, its deadlines start again (computing…)",
+    "同意：改派后按新派单重新计时（离线，联网后可见新期限）": (
+        "Accept: dispatched anew, its deadlines start again (offline: the new deadlines show once online)"
+    ),
+    "同意：改派后重新计时，签收时限 %1，答复时限 %2": "Accept: dispatched anew — sign by %1, reply by %2",
+    "批准：答复期限延至 %1": "Approve: the reply deadline moves to %1",
     "全部渠道": "All channels",
     "标签，如：噪音": "A tag, e.g. 噪音 (noise)",
     "受理日期": "Received",
