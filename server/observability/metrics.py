@@ -20,6 +20,8 @@ from prometheus_client.multiprocess import MultiProcessCollector, mark_process_d
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, SessionTransaction
 
+from server.audit.service import APPENDED_AT_COMMIT
+
 #: Request latency buckets (seconds): a sync page is tens of milliseconds, a big upload chunk seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -145,13 +147,31 @@ def _note_audit_inserts(session: Session, _context: Any, _instances: Any) -> Non
 def _committed(session: Session) -> None:
     added = session.info.pop(_PENDING, [])
     committed = sum(1 for obj in added if inspect(obj).has_identity)
+    committed += len(session.info.pop(APPENDED_AT_COMMIT, []))  # PostgreSQL's commit-time appends
     if committed:
         AUDIT_APPENDS.inc(committed)
+
+
+def _rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    """A savepoint (a rejected sync mutation) or the whole transaction rolled back: its commit-time
+    appends will not happen."""
+    marks = session.info.get(APPENDED_AT_COMMIT)
+    if marks:
+        session.info[APPENDED_AT_COMMIT] = [t for t in marks if not _within(t, previous_transaction)]
+
+
+def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def _ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the whole transaction ended without a commit (or after one)
         session.info.pop(_PENDING, None)
+        session.info.pop(APPENDED_AT_COMMIT, None)
 
 
 _installed = False
@@ -165,4 +185,5 @@ def install_session_hooks() -> None:
     _installed = True
     event.listen(Session, "before_flush", _note_audit_inserts)
     event.listen(Session, "after_commit", _committed)
+    event.listen(Session, "after_soft_rollback", _rolled_back)
     event.listen(Session, "after_transaction_end", _ended)
