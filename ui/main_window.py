@@ -351,12 +351,6 @@ class MainWindow(QMainWindow):
             if user.get("department_id") == self.workspace.user.department_id and user.get("role") == "handler":
                 self.handler.addItem(user["name"], user_id)
 
-    def _fit_sidebar(self) -> None:
-        """The lists' names and counts stay readable (English is wider, and the centre's dock takes room
-        at 1366 px): the sidebar is never narrower than its longest line, up to its maximum width."""
-        needed = self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 8
-        self.sidebar.setMinimumWidth(min(needed, self.sidebar.maximumWidth()))
-
     def _build_workbench(self) -> QWidget:
         self.sidebar = QListWidget()
         self.sidebar.setMaximumWidth(170)
@@ -366,7 +360,6 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole + 1, work_list_label(work_list))
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._on_list_chosen)
-        self._fit_sidebar()
 
         self.table = WorkTable()
         self.table.setModel(self.model)
@@ -672,7 +665,6 @@ class MainWindow(QMainWindow):
             else:
                 text = f"{name}  ({count})" if count else name
             item.setText(text)
-        self._fit_sidebar()
         fresh = [i for i in counts.get("_urgent", []) if i not in self._notified]
         if fresh:
             self._notified.update(fresh)
