@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStyle,
     QStyleOptionViewItem,
@@ -383,6 +384,8 @@ class MainWindow(QMainWindow):
         self.list_title = QLabel()
         self.list_title.setStyleSheet("font-weight: bold; padding: 4px;")
         self._fitted_for: WorkList | None = None  # the list whose rows the columns were last fitted to
+        # The title is as wide as the room beside 更多筛选, never wider: it must not widen the window.
+        self.list_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.more_filters = MoreFilters()
         self.more_filters.changed.connect(self._apply_filters)
 
