@@ -91,14 +91,19 @@ def _xdotool(*args: str, display: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, capture_output=True, text=True)
 
 
-def _wait_for_window(name: str, display: str, seconds: float) -> str:
+def _wait_for_window(name: str, display: str, seconds: float, desk: subprocess.Popen[bytes]) -> str:
+    """The window named ``name``; the desk's own output in the failure if it does not come (or the desk ended)."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and desk.poll() is None:
         found = _xdotool("search", "--onlyvisible", "--name", name, display=display)
         if found.returncode == 0 and found.stdout.strip():
             return found.stdout.split()[0]
         time.sleep(0.5)
-    raise AssertionError(f"no window named {name!r} within {seconds} s")
+    if desk.poll() is None:
+        desk.terminate()
+    desk.wait(30)
+    output = (desk.stdout.read() if desk.stdout else b"").decode(errors="replace")[-3000:]
+    raise AssertionError(f"no window named {name!r} within {seconds} s (desk exit {desk.returncode}):\n{output}")
 
 
 def test_the_bundle_starts_under_xvfb_and_signs_in_to_a_server(dist: Path, tmp_path: Path) -> None:
@@ -142,8 +147,14 @@ def sign_in_and_photograph(executable: Path, tmp_path: Path, picture: str) -> No
 
     server = ServerProcess(tmp_path / "server", orders=12)
     server.start()
-    display = f":{90 + os.getpid() % 100}"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+    # A free display chosen by Xvfb itself (two xdist workers may each start one at the same moment).
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"], pass_fds=(write,)
+    )
+    os.close(write)
+    with os.fdopen(read) as announced:
+        display = f":{announced.readline().strip()}"
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "PYTHONPATH", "VIRTUAL_ENV")}
     env.update(DISPLAY=display, HOME=str(tmp_path / "home"), XDG_RUNTIME_DIR=str(tmp_path / "run"))
     (tmp_path / "run").mkdir(mode=0o700)
@@ -154,13 +165,14 @@ def sign_in_and_photograph(executable: Path, tmp_path: Path, picture: str) -> No
         stderr=subprocess.STDOUT,
     )
     try:
-        dialog = _wait_for_window("登录 CaseDesk", display, 120)
+        # The first start of a bundle on a busy machine builds its font cache (the bundled Noto CJK).
+        dialog = _wait_for_window("登录 CaseDesk", display, 300, desk)
         _xdotool("windowactivate", "--sync", dialog, display=display)
         _xdotool("type", "--delay", "50", "handler", display=display)
         _xdotool("key", "Tab", display=display)
         _xdotool("type", "--delay", "50", PASSWORD, display=display)
         _xdotool("key", "Return", display=display)
-        _wait_for_window("CaseDesk 12345工单办理 — ", display, 120)
+        _wait_for_window("CaseDesk 12345工单办理 — ", display, 300, desk)
         time.sleep(3)  # the first pull fills the lists
         shot = ImageGrab.grab(xdisplay=display)
         out = ROOT / "artifacts" / picture
@@ -170,14 +182,14 @@ def sign_in_and_photograph(executable: Path, tmp_path: Path, picture: str) -> No
         colours = shot.convert("RGB").getcolors(maxcolors=1 << 20) or []
         assert len(colours) > 50  # a window drawn, not a blank screen
         assert desk.poll() is None, "the desk exited"
-        window = _wait_for_window("CaseDesk 12345工单办理 — ", display, 10)
+        window = _wait_for_window("CaseDesk 12345工单办理 — ", display, 10, desk)
         _xdotool("windowactivate", "--sync", window, display=display)
         # 帮助 → 关于 CaseDesk (its one item), clicked where the zh menu bar puts them (no window manager:
         # the window sits at the top left)
         _xdotool("mousemove", "--window", window, "196", "11", "click", "1", display=display)
         time.sleep(1)
         _xdotool("mousemove", "--window", window, "230", "36", "click", "1", display=display)
-        _wait_for_window("关于 CaseDesk", display, 30)
+        _wait_for_window("关于 CaseDesk", display, 30, desk)
         time.sleep(1)
         ImageGrab.grab(xdisplay=display).save(out.with_name(out.stem + "_about.png"))  # shows the version
     finally:
