@@ -31,7 +31,7 @@ CANDIDATES = 100
 #: Three-character terms a query looks for at most (each one more OR'ed pattern).
 MAX_GRAMS = 16
 #: Rows holding one of the terms that the trigram step ranks at most (PostgreSQL).
-SCANNED = 500
+SCANNED = 200
 #: The longest keyword looked up among a sentence's substrings.
 LONGEST_KEYWORD = 8
 
