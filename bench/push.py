@@ -17,6 +17,7 @@ batches of 100 (no local store, no outbox bookkeeping): what the server itself t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -25,11 +26,9 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 from api_client import CaseDeskClient
 from bench.common import verdict
+from bench.measures import scratch_database
 from casework.lifecycle import Command
 from casework.schemas import AddNoteBody, OnsiteCheckBody
 from casework.sync import Mutation, PushRequest
@@ -112,30 +111,18 @@ def plain_push(url: str, edits: int) -> float:
 
 
 def run(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory(prefix="casedesk-bench-push-") as tmp:
-        database_url, admin, name = None, None, None
-        if args.pg:
-            name = f"casedesk_bench_push_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                c.execute(text(f'CREATE DATABASE "{name}"'))
-            database_url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+    scratch = scratch_database(args.pg) if args.pg else contextlib.nullcontext()
+    with tempfile.TemporaryDirectory(prefix="casedesk-bench-push-") as tmp, scratch as database_url:
+        server = ServerProcess(Path(tmp) / "data", orders=300, database_url=database_url)
+        server.start()
         try:
-            server = ServerProcess(Path(tmp) / "data", orders=300, database_url=database_url)
-            server.start()
-            try:
-                backend = "PostgreSQL" if args.pg else "SQLite"
-                print(f"server: {server.url} on {backend}, one worker; load average {_load()} at the start")
-                push, whole = desk_push(server.url, Path(tmp) / "desk", args.edits)
-                print(f"desk push {push:.2f} s; now the baseline")
-                baseline = plain_push(server.url, args.edits)
-            finally:
-                server.stop()
+            backend = "PostgreSQL" if args.pg else "SQLite"
+            print(f"server: {server.url} on {backend}, one worker; load average {_load()} at the start")
+            push, whole = desk_push(server.url, Path(tmp) / "desk", args.edits)
+            print(f"desk push {push:.2f} s; now the baseline")
+            baseline = plain_push(server.url, args.edits)
         finally:
-            if admin is not None:
-                with admin.connect() as c:
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
+            server.stop()
     n = args.edits
     print(f"\n{n} offline edits (notes and on-site checks with text), one desk, engine.sync(flush=True):")
     print(

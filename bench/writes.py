@@ -54,9 +54,9 @@ from pathlib import Path
 
 import requests
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bench.common import percentile
+from bench.measures import scratch_database
 from server.audit.service import verify
 from server.db import make_engine, make_session_factory
 from tests.fixtures.server_process import PASSWORD, ROOT, ServerProcess
@@ -451,34 +451,22 @@ def _sustained(server: Workers, rates: list[float], baseline_rates: list[float],
 
 def run(args: argparse.Namespace) -> None:
     levels = [int(x) for x in args.clients.split(",")]
-    with tempfile.TemporaryDirectory(prefix="casedesk-bench-writes-") as tmp:
-        database_url, admin, name = None, None, None
-        if args.pg:
-            name = f"casedesk_bench_writes_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                c.execute(text(f'CREATE DATABASE "{name}"'))
-            database_url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+    scratch = scratch_database(args.pg) if args.pg else contextlib.nullcontext()
+    with tempfile.TemporaryDirectory(prefix="casedesk-bench-writes-") as tmp, scratch as database_url:
+        if args.workers:
+            if database_url is None:
+                raise SystemExit("--workers needs --pg (SQLite has one writer at a time)")
+            workers = Workers(Path(tmp) / "data", orders=300, database_url=database_url)
+            workers.workers = args.workers
+            rates = [float(r) for r in args.rates.split(",")]
+            _sustained(workers, rates, [float(r) for r in args.baseline_rates.split(",")], args.seconds)
+            return
+        server = ServerProcess(Path(tmp) / "data", orders=30, database_url=database_url)
+        server.start()
         try:
-            if args.workers:
-                if database_url is None:
-                    raise SystemExit("--workers needs --pg (SQLite has one writer at a time)")
-                workers = Workers(Path(tmp) / "data", orders=300, database_url=database_url)
-                workers.workers = args.workers
-                rates = [float(r) for r in args.rates.split(",")]
-                _sustained(workers, rates, [float(r) for r in args.baseline_rates.split(",")], args.seconds)
-                return
-            server = ServerProcess(Path(tmp) / "data", orders=30, database_url=database_url)
-            server.start()
-            try:
-                _measure(server, levels, args.seconds, args.overload)
-            finally:
-                server.stop()
+            _measure(server, levels, args.seconds, args.overload)
         finally:
-            if admin is not None:
-                with admin.connect() as c:
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
+            server.stop()
 
 
 def _measure(server: ServerProcess, levels: list[int], seconds: float, overload: float) -> None:
