@@ -98,6 +98,8 @@ SCREEN_NAMES = {
     "AdminArea": "admin",
     "IntakeForm": "intake",
     "CentreBoard": "board",
+    "NotificationPanel": "notifications",
+    "KnowledgePanel": "knowledge",
 }
 #: The administrator's tabs inside 管理, in their order.
 ADMIN_TABS = ["departments", "users", "categories", "chains", "calendar"]

@@ -68,6 +68,8 @@ class TablePage(QWidget):
     """
 
     shown = Signal()
+    #: The column that takes the table's free width and is elided when there is none (None: the last).
+    elastic_column: int | None = None
 
     def __init__(self, area: Caller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,8 +88,12 @@ class TablePage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        if self.elastic_column is None:
+            header.setStretchLastSection(True)
+        else:  # the long names give way (elided) so every column stays in sight at 1366 px
+            header.setSectionResizeMode(self.elastic_column, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
         self.count = QLabel()
 

@@ -55,6 +55,8 @@ class DepartmentsPage(TablePage):
             "leadership": self.tr("市领导"),
         }.get(kind, kind)
 
+    elastic_column = 2  # 英文名称
+
     def headers(self) -> list[str]:
         return [self.tr("代码"), self.tr("名称"), self.tr("英文名称"), self.tr("类型"), self.tr("状态")]
 
@@ -122,6 +124,8 @@ class DepartmentsPage(TablePage):
 
 class UsersPage(TablePage):
     """人员: create, edit the name, role, department, portfolio and 签收 right; deactivate or reactivate."""
+
+    elastic_column = 3  # 所属单位
 
     def headers(self) -> list[str]:
         return [
@@ -342,6 +346,8 @@ class UsersPage(TablePage):
 
 class CategoriesPage(TablePage):
     """分类: the category tree (parent), the names in both languages and each one's default department."""
+
+    elastic_column = 2  # 英文名称
 
     def headers(self) -> list[str]:
         return [self.tr("编码"), self.tr("名称"), self.tr("英文名称"), self.tr("上级分类"), self.tr("默认承办单位")]
