@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from casework.roles import CENTRE_ROLES, Role
+from casework.sync import INTAKE
 from desktop.knowledge import citation
 from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
@@ -49,6 +50,7 @@ from ui.intake import IntakeForm
 from ui.knowledge import KnowledgeButton, KnowledgePanel
 from ui.labels import (
     CITY_ZONE,
+    command_label,
     local_time,
     order_count,
     role_label,
@@ -189,7 +191,7 @@ class MainWindow(QMainWindow):
             self.intake = IntakeForm(workspace, self.model.names)
             self.intake.saved.connect(lambda _id: self._refresh_timer.start())
             self._cite_on_intake(self.intake)
-            self.tabs.insertTab(1, self.intake, self.tr("受理"))
+            self.tabs.insertTab(1, self.intake, command_label(INTAKE))
             self.centre_panel = CentrePanel(workspace, self.model.names)
             self.order_view.loaded.connect(self.centre_panel.show_order)
             dock = QDockWidget(self.tr("转办 / 回访"), self)
@@ -321,8 +323,8 @@ class MainWindow(QMainWindow):
             "head": self.tr("单位负责人（住建局）"),
             "leader": self.tr("市分管领导"),
             "admin": self.tr("系统管理员"),
-            "agent": self.tr("热线坐席"),
-            "supervisor": self.tr("值班长"),
+            "agent": role_label(Role.CENTRE_AGENT),
+            "supervisor": role_label(Role.CENTRE_SUPERVISOR),
         }.get(username, username)
 
     def _fill_filters(self) -> None:
