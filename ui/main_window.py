@@ -140,6 +140,18 @@ DEADLINE_WINDOWS: list[tuple[int | None, str]] = [
 ]
 
 
+#: The demo city's users (server/demo) the role switch offers, by their role.
+DEMO_ROLES = {
+    "handler": Role.HANDLER,
+    "chief": Role.SECTION_CHIEF,
+    "head": Role.DEPARTMENT_HEAD,
+    "leader": Role.LEADER_IN_CHARGE,
+    "admin": Role.ADMIN,
+    "agent": Role.CENTRE_AGENT,
+    "supervisor": Role.CENTRE_SUPERVISOR,
+}
+
+
 class MainWindow(QMainWindow):
     """``switch_user(username)`` and ``switch_language(code)`` ask the application to rebuild."""
 
@@ -317,15 +329,13 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.language_switch)
 
     def _demo_label(self, username: str) -> str:
-        return {
-            "handler": self.tr("经办人（住建局）"),
-            "chief": self.tr("科长（住建局）"),
-            "head": self.tr("单位负责人（住建局）"),
-            "leader": self.tr("市分管领导"),
-            "admin": self.tr("系统管理员"),
-            "agent": role_label(Role.CENTRE_AGENT),
-            "supervisor": role_label(Role.CENTRE_SUPERVISOR),
-        }.get(username, username)
+        """A demo user by their role's name (the vocabulary's), and the department of those in one."""
+        role = DEMO_ROLES.get(username)
+        if role is None:
+            return username
+        if username in ("handler", "chief", "head"):
+            return self.tr("%1（住建局）").replace("%1", role_label(role))
+        return role_label(role)
 
     def _fill_filters(self) -> None:
         names = self.model.names

@@ -2098,12 +2098,12 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>KnowledgeButton</name>
     <message>
-        <location filename="../../ui/knowledge.py" line="466"/>
+        <location filename="../../ui/knowledge.py" line="451"/>
         <source>引用知识库…</source>
         <translation>Cite knowledge base…</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="468"/>
+        <location filename="../../ui/knowledge.py" line="453"/>
         <source>从知识库插入答复口径和政策依据</source>
         <translation>Insert a standard answer and its policy basis from the knowledge base</translation>
     </message>
@@ -2111,118 +2111,118 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>KnowledgePanel</name>
     <message>
-        <location filename="../../ui/knowledge.py" line="197"/>
+        <location filename="../../ui/knowledge.py" line="182"/>
         <source>输入市民的原话或关键词，查找知识库（Ctrl+K）</source>
         <extracomment>After the last keystroke in the search box.</extracomment>
         <translation>Type the citizen&apos;s words or keywords to search the knowledge base (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="222"/>
+        <location filename="../../ui/knowledge.py" line="207"/>
         <source>复制答复</source>
         <translation>Copy answer</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="224"/>
+        <location filename="../../ui/knowledge.py" line="209"/>
         <source>插入答复和依据</source>
         <translation>Insert answer and basis</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="232"/>
+        <location filename="../../ui/knowledge.py" line="217"/>
         <source>文件名称</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="233"/>
+        <location filename="../../ui/knowledge.py" line="218"/>
         <source>文号</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="234"/>
+        <location filename="../../ui/knowledge.py" line="219"/>
         <source>条款</source>
         <translation>Article</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="235"/>
+        <location filename="../../ui/knowledge.py" line="220"/>
         <source>发文机关</source>
         <translation>Issued by</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="236"/>
+        <location filename="../../ui/knowledge.py" line="221"/>
         <source>有效期</source>
         <translation>In force</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="245"/>
+        <location filename="../../ui/knowledge.py" line="230"/>
         <source>标准答复</source>
         <translation>Standard answer</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="247"/>
+        <location filename="../../ui/knowledge.py" line="232"/>
         <source>政策依据</source>
         <translation>Policy basis</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="320"/>
+        <location filename="../../ui/knowledge.py" line="305"/>
         <source>没有找到匹配的条目。试试换个说法，或只输入关键词。</source>
         <translation>No matching entry. Try other words, or keywords only.</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="333"/>
+        <location filename="../../ui/knowledge.py" line="318"/>
         <source>知识库尚未同步到本机：联网同步后即可离线查找。</source>
         <translation>The knowledge base has not reached this PC yet: after a sync online it can be searched offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="334"/>
+        <location filename="../../ui/knowledge.py" line="319"/>
         <source>输入市民的原话或关键词，查找答复口径和政策依据。</source>
         <translation>Type the citizen&apos;s words or keywords to find the standard answer and its policy basis.</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="364"/>
+        <location filename="../../ui/knowledge.py" line="349"/>
         <source>已失效：政策依据已过有效期或已废止，引用前请核实。</source>
         <translation>Expired: the policy basis is no longer in force or was repealed; check before citing it.</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="367"/>
+        <location filename="../../ui/knowledge.py" line="352"/>
         <source>草稿：尚未经中心发布，仅供本单位参考。</source>
         <translation>Draft: not yet published by the centre; for your department&apos;s reference only.</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="380"/>
+        <location filename="../../ui/knowledge.py" line="365"/>
         <source>%1 起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="382"/>
+        <location filename="../../ui/knowledge.py" line="367"/>
         <source>，至 %1</source>
         <translation> to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="386"/>
+        <location filename="../../ui/knowledge.py" line="371"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="389"/>
+        <location filename="../../ui/knowledge.py" line="374"/>
         <source>%1 · 第%2版 · %3</source>
         <translation>%1 · version %2 · %3</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="412"/>
+        <location filename="../../ui/knowledge.py" line="397"/>
         <source>条目已失效</source>
         <translation>Entry expired</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="413"/>
+        <location filename="../../ui/knowledge.py" line="398"/>
         <source>「%1」已失效：其政策依据已过有效期或已废止。仍要插入吗？</source>
         <translation>“%1” has expired: its policy basis is no longer in force or was repealed. Insert it anyway?</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="420"/>
+        <location filename="../../ui/knowledge.py" line="405"/>
         <source>仍然插入</source>
         <translation>Insert anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="421"/>
+        <location filename="../../ui/knowledge.py" line="406"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -2230,7 +2230,7 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>KnowledgePicker</name>
     <message>
-        <location filename="../../ui/knowledge.py" line="438"/>
+        <location filename="../../ui/knowledge.py" line="423"/>
         <source>知识库 — 插入答复和依据</source>
         <translation>Knowledge base — insert an answer and its basis</translation>
     </message>
@@ -2387,294 +2387,275 @@ Please send this file to your system administrator.</translation>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="171"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
+        <extracomment>The demo city&apos;s users (server/demo) the role switch offers, by their role.</extracomment>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="173"/>
-        <location filename="../../ui/main_window.py" line="769"/>
+        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="779"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="186"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="176"/>
-        <location filename="../../ui/main_window.py" line="283"/>
-        <location filename="../../ui/main_window.py" line="761"/>
-        <location filename="../../ui/main_window.py" line="763"/>
+        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="771"/>
+        <location filename="../../ui/main_window.py" line="773"/>
         <source>通知</source>
         <translation>Notifications</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="199"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>转办 / 回访</source>
         <translation>Dispatch / callback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>值班看板</source>
         <translation>Duty board</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
-        <location filename="../../ui/main_window.py" line="456"/>
+        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="466"/>
         <source>知识库</source>
         <translation>Knowledge base</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="230"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>预警、督办、催办和督办反馈</source>
         <translation>Deadline warnings, supervision, reminders and supervision feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
-        <source>系统管理员</source>
-        <translation>Administrator</translation>
+        <location filename="../../ui/main_window.py" line="337"/>
+        <source>%1（住建局）</source>
+        <translation>%1 (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="518"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="527"/>
+        <location filename="../../ui/main_window.py" line="537"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="530"/>
+        <location filename="../../ui/main_window.py" line="540"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="543"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="669"/>
+        <location filename="../../ui/main_window.py" line="679"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="755"/>
+        <location filename="../../ui/main_window.py" line="765"/>
         <source>通知 %1</source>
         <translation>Notifications %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="759"/>
+        <location filename="../../ui/main_window.py" line="769"/>
         <source>通知 (%1)</source>
         <translation>Notifications (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="810"/>
+        <location filename="../../ui/main_window.py" line="820"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="823"/>
+        <location filename="../../ui/main_window.py" line="833"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="857"/>
+        <location filename="../../ui/main_window.py" line="867"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="875"/>
+        <location filename="../../ui/main_window.py" line="885"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="877"/>
+        <location filename="../../ui/main_window.py" line="887"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="879"/>
+        <location filename="../../ui/main_window.py" line="889"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="881"/>
+        <location filename="../../ui/main_window.py" line="891"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="883"/>
+        <location filename="../../ui/main_window.py" line="893"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276"/>
-        <location filename="../../ui/main_window.py" line="453"/>
+        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
-        <source>经办人（住建局）</source>
-        <translation>Handler (Housing Bureau)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="322"/>
-        <source>科长（住建局）</source>
-        <translation>Section chief (Housing Bureau)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="323"/>
-        <source>单位负责人（住建局）</source>
-        <translation>Dept. head (Housing Bureau)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="324"/>
-        <source>市分管领导</source>
-        <translation>City leader in charge</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="432"/>
+        <location filename="../../ui/main_window.py" line="442"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="450"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="688"/>
+        <location filename="../../ui/main_window.py" line="698"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="690"/>
+        <location filename="../../ui/main_window.py" line="700"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="696"/>
+        <location filename="../../ui/main_window.py" line="706"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="699"/>
+        <location filename="../../ui/main_window.py" line="709"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="699"/>
+        <location filename="../../ui/main_window.py" line="709"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="702"/>
+        <location filename="../../ui/main_window.py" line="712"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="706"/>
+        <location filename="../../ui/main_window.py" line="716"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="708"/>
+        <location filename="../../ui/main_window.py" line="718"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="710"/>
+        <location filename="../../ui/main_window.py" line="720"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="726"/>
+        <location filename="../../ui/main_window.py" line="736"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="728"/>
+        <location filename="../../ui/main_window.py" line="738"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="769"/>
+        <location filename="../../ui/main_window.py" line="779"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
