@@ -286,7 +286,7 @@ def texts_of(flowables: list[Flowable]) -> Iterator[str]:
             yield html.unescape(_TAG.sub("", flowable.text))
         elif isinstance(flowable, Table):
             # reportlab keeps a table's cells only in _cellvalues, which its stubs leave out
-            for row in flowable._cellvalues:  # type: ignore[attr-defined]
+            for row in flowable._cellvalues:  # type: ignore[attr-defined]  # reportlab keeps it private
                 for cell in row:
                     if isinstance(cell, Flowable):
                         yield from texts_of([cell])
@@ -296,7 +296,7 @@ def texts_of(flowables: list[Flowable]) -> Iterator[str]:
                         yield str(cell)
         elif isinstance(flowable, KeepTogether):
             # likewise KeepTogether's flowables are only in _content, not in the stubs
-            yield from texts_of(list(flowable._content))  # type: ignore[attr-defined]
+            yield from texts_of(list(flowable._content))  # type: ignore[attr-defined]  # reportlab: private
 
 
 def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:
