@@ -40,13 +40,24 @@ def ensure_installed(extras: str) -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     stamp = VENV / f".installed-{extras or 'base'}"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
+    if _installed(extras, digest):
         return
     print("installing dependencies …", flush=True)
     subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     target = f".[{extras}]" if extras else "."
     subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", target], check=True, cwd=ROOT)
     stamp.write_text(digest)
+
+
+def _installed(extras: str, digest: str) -> bool:
+    """Whether ``extras`` are installed for this pyproject.toml: stamped by their own install or by one that
+    took them in (``dev.py test`` installs ``server,test``; ``dev.py lint`` needs only ``test`` of it)."""
+    wanted = set(filter(None, extras.split(",")))
+    for stamp in VENV.glob(".installed-*"):
+        had = set(stamp.name.removeprefix(".installed-").split(",")) - {"base"}
+        if wanted <= had and stamp.read_text() == digest:
+            return True
+    return False
 
 
 #: Debian package of each system library Qt's xcb platform plugin loads (``ldd libqxcb.so``, PySide6 6.x),

@@ -142,7 +142,7 @@ class CaseDeskClient:
         """An administrator's reset (``POST /users/{id}/reset-password``): a one-time temporary
         password to hand to the user, who must change it at the next sign-in."""
         response = self.auth.request("POST", f"/users/{user_id}/reset-password")
-        return read_model(response, TemporaryPassword)  # type: ignore[no-any-return]
+        return read_model(response, TemporaryPassword)
 
     def keep_password(self, username: str, password: str) -> None:
         """Opened offline with this password: sign in with it (once, from memory) when the server answers."""
@@ -153,7 +153,7 @@ class CaseDeskClient:
         response = self.session.get(self.auth.url("/server-info"))
         if not response.ok:
             raise error_from_response(response)
-        return read_model(response, ServerInfo)  # type: ignore[no-any-return]
+        return read_model(response, ServerInfo)
 
     def listen(self, listener: ReachabilityListener) -> Callable[[], None]:
         """``listener(reached)`` after each request, on its thread: True on any answer, False when the
@@ -170,7 +170,7 @@ class CaseDeskClient:
 
     def _list(self, path: str, model: type[M], params: Any = None) -> list[M]:
         response = self.auth.request("GET", path, params=params)
-        return read_model(response, TypeAdapter(list[model]))  # type: ignore[valid-type,no-any-return]
+        return read_model(response, TypeAdapter(list[model]))  # type: ignore[valid-type]  # mypy takes `model` for a value here
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -221,7 +221,7 @@ class CaseDeskClient:
         """Dispatch several orders at once; each is dispatched or refused on its own."""
         body = BatchDispatchBody(items=items).model_dump(mode="json")
         response = self.auth.request("POST", "/orders/dispatch", json=body)
-        return read_model(response, TypeAdapter(list[BatchDispatchResult]))  # type: ignore[no-any-return]
+        return read_model(response, TypeAdapter(list[BatchDispatchResult]))
 
     def centre_board(self, day: str | None = None) -> CentreBoard:
         """The supervisor's board of ``day`` (YYYY-MM-DD; default today in Beijing)."""
@@ -234,14 +234,14 @@ class CaseDeskClient:
     def mark_notifications_read(self, ids: list[int]) -> NotificationPage:
         """Mark these of the user's notifications read on the server (others' ids are ignored)."""
         response = self.auth.request("POST", "/notifications/read", json=MarkRead(ids=ids).model_dump(mode="json"))
-        return read_model(response, NotificationPage)  # type: ignore[no-any-return]
+        return read_model(response, NotificationPage)
 
     # --- writing ----------------------------------------------------------------------------
 
     def create_order(self, intake: OrderIntake) -> OrderDetail:
         """The hotline centre registers a citizen's request (``POST /orders``)."""
         response = self.auth.request("POST", "/orders", json=intake.model_dump(mode="json"))
-        return read_model(response, OrderDetail)  # type: ignore[no-any-return]
+        return read_model(response, OrderDetail)
 
     def command(self, order_id: int, command: Command, body: Wire) -> OrderDetail:
         """Run a lifecycle command (``POST /orders/{id}/<command>``); the body must be the command's model."""
@@ -254,7 +254,7 @@ class CaseDeskClient:
             )
         path = f"/orders/{order_id}/{command.value.replace('_', '-')}"
         response = self.auth.request("POST", path, json=body.model_dump(mode="json"))
-        return read_model(response, OrderDetail)  # type: ignore[no-any-return]
+        return read_model(response, OrderDetail)
 
     # --- administration (admin only) ---------------------------------------------------------
 
@@ -328,12 +328,12 @@ class CaseDeskClient:
 
     def revoke_device(self, device_id: int) -> DeviceOut:
         """Administrators: cut a desk off; at its next request it discards its local data."""
-        return read_model(self.auth.request("POST", f"/devices/{device_id}/revoke"), DeviceOut)  # type: ignore[no-any-return]
+        return read_model(self.auth.request("POST", f"/devices/{device_id}/revoke"), DeviceOut)
 
     def revoke_user_devices(self, user_id: int) -> list[DeviceOut]:
         """Administrators: end every desk of a user."""
         response = self.auth.request("POST", f"/users/{user_id}/revoke-devices")
-        return read_model(response, TypeAdapter(list[DeviceOut]))  # type: ignore[no-any-return]
+        return read_model(response, TypeAdapter(list[DeviceOut]))
 
     def report_wipe(self, device_id: int, token: str, lost: list[LostEdit]) -> None:
         """A revoked desk tells the server which unsent edits it discarded, with the revoked
@@ -394,7 +394,7 @@ class CaseDeskClient:
     def edit_knowledge_entry(self, entry_id: int, body: EntryEdit) -> KnowledgeEntry:
         """The whole entry again, based on ``body.version`` (a stale one raises the 409)."""
         response = self.auth.request("PUT", f"/knowledge/entries/{entry_id}", json=body.model_dump(mode="json"))
-        return read_model(response, KnowledgeEntry)  # type: ignore[no-any-return]
+        return read_model(response, KnowledgeEntry)
 
     def publish_knowledge_entry(self, entry_id: int, version: int | None = None) -> KnowledgeEntry:
         """The centre publishes a draft (or an expired entry again)."""
@@ -437,7 +437,7 @@ class CaseDeskClient:
         (:class:`~api_client.errors.Rejected`, code ``import_rejected``) lists each row's problems in
         its detail (:class:`casework.knowledge.ImportProblem`)."""
         response = self.auth.request("POST", "/knowledge/import", data=workbook, headers={"Content-Type": XLSX})
-        return read_model(response, ImportReport)  # type: ignore[no-any-return]
+        return read_model(response, ImportReport)
 
     def knowledge_usage(self, month: str | None = None) -> UsageReport:
         """How often each entry was cited in ``month`` (YYYY-MM; default this month); expired ones still cited."""
@@ -467,7 +467,7 @@ class CaseDeskClient:
         # UTF-8 as is: Chinese text is 3 bytes a character, not the 6 of \uXXXX escapes.
         body = request.model_dump_json().encode()
         response = self.auth.request("POST", "/sync/push", data=body, headers={"Content-Type": "application/json"})
-        return read_model(response, PushResponse)  # type: ignore[no-any-return]
+        return read_model(response, PushResponse)
 
     # --- blobs ------------------------------------------------------------------------------
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import requests
+
+if TYPE_CHECKING:  # pydantic loads when an answer is read, not when the client is imported
+    from pydantic import BaseModel, TypeAdapter
+
+_M = TypeVar("_M", bound="BaseModel")
+_T = TypeVar("_T")
 
 __all__ = [
     "ApiError",
@@ -196,6 +202,10 @@ def _error_from_response(response: requests.Response) -> ApiError:
     return cls(status=response.status_code)
 
 
+@overload
+def read_model(response: requests.Response, model: type[_M]) -> _M: ...
+@overload
+def read_model(response: requests.Response, model: TypeAdapter[_T]) -> _T: ...
 def read_model(response: requests.Response, model: Any) -> Any:
     """The answer's JSON validated as ``model`` (a pydantic model or TypeAdapter); an answer cut short
     or garbled on the way is :class:`Offline` — try again — never a crash."""

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.__version__ import __version__ as requests_version
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -27,7 +28,7 @@ http_log = logging.getLogger("casedesk.http")
 REQUEST_ID = "X-Request-ID"
 
 #: Sent with every request: the server (and its logs) can tell which desk version is calling.
-USER_AGENT = f"CaseDesk/{version()} ({platform.system()}; python-requests/{requests.__version__})"  # type: ignore[attr-defined]
+USER_AGENT = f"CaseDesk/{version()} ({platform.system()}; python-requests/{requests_version})"
 
 #: Methods that may be sent twice without changing the outcome.
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -49,6 +50,7 @@ class IdempotentRetry(Retry):
     fails at once and the caller decides (the sync outbox, the tus client asking for the offset).
     """
 
+    # urllib3's signature names its arguments more narrowly; these pass them all on unchanged.
     def increment(  # type: ignore[override]
         self, method: str | None = None, url: str | None = None, *args: Any, **kwargs: Any
     ) -> Retry:
@@ -131,6 +133,7 @@ class ApiSession(requests.Session):
             except Exception:  # a listener's fault must not fail the request it hears of
                 log.exception("reachability listener failed")
 
+    # Wider than requests.Session.request's signature (it passes everything on): mypy calls that an override.
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         """Send with the default timeout; connection failures and timeouts raise :class:`Offline`."""
         kwargs.setdefault("timeout", self.timeout)

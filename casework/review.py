@@ -20,6 +20,13 @@ class ReviewLevel(StrEnum):
     TOP_LEADER = "top_leader"
 
 
+class ReviewDecision(StrEnum):
+    """What a reviewer decided at one level (a review entry's ``decision``)."""
+
+    APPROVED = "approved"  # 审核通过: the reply goes up the chain, or out
+    RETURNED = "returned"  # 退回修改: back to the handler
+
+
 _ROLE_OF_LEVEL = {
     ReviewLevel.SECTION_CHIEF: Role.SECTION_CHIEF,
     ReviewLevel.DEPARTMENT_HEAD: Role.DEPARTMENT_HEAD,

@@ -10,7 +10,7 @@ from typing import Any
 
 from casework.deadlines import SHANGHAI
 
-__all__ = ["city_time", "parse_time"]
+__all__ = ["city_time", "parse_time", "time_of"]
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -21,6 +21,11 @@ def parse_time(value: Any) -> datetime | None:
     """
     if not value:
         return None
+    return time_of(value)
+
+
+def time_of(value: str | datetime) -> datetime:
+    """An ISO 8601 time that must be there (see :func:`parse_time`); ValueError when it is not one."""
     if isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))

@@ -2,7 +2,7 @@
 
 Every enum of ``casework`` that a person reads (an order's state, its channel, kind, urgency,
 importance and complexity, a reply's result, a callback's outcome, a return's reason, an extension's
-status, a photo's tag, a role, a review level, a command, the desk's work lists) is named here once.
+status, a photo's tag, a role, a review level and decision, a command, the desk's work lists) is named here once.
 The official documents (the desk's ledger and reply sheet, the server's ledger and bulletin), the
 demo data and the desktop UI (``ui.labels``, which picks Chinese or English by the UI language) all
 read these tables; no other module writes these words. The states' Chinese follows the product's
@@ -32,12 +32,12 @@ from casework.order import (
     ReturnReason,
     State,
 )
-from casework.review import ReviewLevel
+from casework.review import ReviewDecision, ReviewLevel
 from casework.roles import Role
 from casework.sla import Complexity, Urgency
 from casework.worklists import WorkList
 
-__all__ = ["NAMES", "Name", "en", "name", "zh", "zh_names"]
+__all__ = ["NAMES", "RATE_NAMES", "Name", "en", "name", "rate_name", "zh", "zh_names"]
 
 
 class Name(NamedTuple):
@@ -132,6 +132,10 @@ _REVIEW_LEVELS: dict[str, Name] = {
     ReviewLevel.LEADER_IN_CHARGE: Name("市分管领导审核", "City leader"),
     ReviewLevel.TOP_LEADER: Name("市主要领导审核", "Top leader"),
 }
+_REVIEW_DECISIONS: dict[str, Name] = {
+    ReviewDecision.APPROVED: Name("通过", "Approved"),
+    ReviewDecision.RETURNED: Name("退回", "Returned"),
+}
 _COMMANDS: dict[str, Name] = {
     Command.SIGN: Name("签收", "Sign for"),
     Command.ASSIGN_HANDLER: Name("分派经办人", "Assign handler"),
@@ -208,6 +212,17 @@ _DEADLINE_KINDS: dict[str, Name] = {
     DeadlineKind.EXTENSION: Name("延期后答复时限", "Extended reply by"),
 }
 
+#: The measures' names, by their field in ``casework.measures.Rates`` (the formulas are there): the
+#: bulletin, the ledger, the desk's 统计 and 分管单位 say these, so one label is one recipe everywhere.
+RATE_NAMES: Mapping[str, Name] = {
+    "on_time_signing_rate": Name("及时签收率", "Signed on time"),
+    "on_time_closure_rate": Name("按时办结率", "Closed on time"),
+    "satisfaction_rate": Name("回访满意率", "Satisfaction"),
+    "resolution_rate": Name("解决率", "Resolution rate"),
+    "return_rate": Name("退单率", "Return rate"),
+    "rehandling_rate": Name("重办率", "Re-handling rate"),
+}
+
 #: Each named enum's table, member → name. Tables are per enum: ``Role.SECTION_CHIEF`` and
 #: ``ReviewLevel.SECTION_CHIEF`` are equal strings, so one shared dict would mix them up.
 NAMES: Mapping[type[StrEnum], Mapping[str, Name]] = {
@@ -224,6 +239,7 @@ NAMES: Mapping[type[StrEnum], Mapping[str, Name]] = {
     PhotoTag: _PHOTO_TAGS,
     Role: _ROLES,
     ReviewLevel: _REVIEW_LEVELS,
+    ReviewDecision: _REVIEW_DECISIONS,
     Command: _COMMANDS,
     WorkList: _WORK_LISTS,
     CoStatus: _CO_STATUSES,
@@ -249,6 +265,12 @@ def zh(enum: type[StrEnum], code: str | None) -> str:
 def en(enum: type[StrEnum], code: str | None) -> str:
     """The English name of ``code`` of ``enum``."""
     return name(enum, code, english=True)
+
+
+def rate_name(rate: str, english: bool = False) -> str:
+    """The name of the measure ``rate`` (a field of ``casework.measures.Rates``)."""
+    found = RATE_NAMES[rate]
+    return found.en if english else found.zh
 
 
 def zh_names(enum: type[StrEnum]) -> dict[str, str]:

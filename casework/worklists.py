@@ -1,4 +1,4 @@
-"""The desk's work lists (待签收, 办理中, 待我审核 …): their codes, named in ``casework.vocabulary``.
+"""The desk's work lists (to sign, mine, to review …): their codes, named in ``casework.vocabulary``.
 
 Which orders each list holds is the desk's own business (``offline/worklists.py``, conditions on
 the local store); the codes live here so that the lists are named once, beside the states some of
@@ -13,12 +13,12 @@ from enum import StrEnum
 class WorkList(StrEnum):
     """The desk's sidebar lists, in no particular order (the window orders them)."""
 
-    TO_SIGN = "to_sign"  # 待签收
-    MINE = "mine"  # 办理中 (mine)
+    TO_SIGN = "to_sign"  # dispatched, waiting for the department to sign (named as the state)
+    MINE = "mine"  # in progress in the user's hands (named as the state)
     RETURNED = "returned"  # 退回给我的
     TO_REVIEW = "to_review"  # 待我审核
     SUBMITTED = "submitted"  # 已提交
-    CLOSED = "closed"  # 已办结
+    CLOSED = "closed"  # closed (named as the state)
     OVERDUE = "overdue"  # 已超期
     DUE_SOON = "due_soon"  # 即将到期
     # The hotline centre's lists (a centre agent or supervisor):

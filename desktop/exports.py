@@ -19,10 +19,11 @@ from PySide6.QtGui import QFont, QPagedPaintDevice, QPageLayout, QPageSize, QPdf
 from casework.cells import keep_as_text
 from casework.deadlines import SHANGHAI as CITY_TIME
 from casework.order import CallbackOutcome, Channel, RequestKind, ResultCode, State
-from casework.review import ReviewLevel
+from casework.review import ReviewDecision, ReviewLevel
+from casework.roles import Role
 from casework.sla import Urgency
 from casework.times import parse_time
-from casework.vocabulary import zh_names
+from casework.vocabulary import zh, zh_names
 from desktop.fonts import document_font
 from desktop.measures import is_overdue
 
@@ -46,7 +47,7 @@ STATES = zh_names(State)
 RESULTS = zh_names(ResultCode)
 CALLBACKS = zh_names(CallbackOutcome)
 REVIEW_LEVELS = zh_names(ReviewLevel)
-DECISIONS = {"approved": "同意", "returned": "退回修改"}
+DECISIONS = zh_names(ReviewDecision)
 
 # --- the ledger ---------------------------------------------------------------------------------
 
@@ -62,7 +63,7 @@ LEDGER_COLUMNS: list[tuple[str, int]] = [
     ("受理时间", 17),
     ("派单时间", 17),
     ("办理时限", 17),
-    ("经办人", 10),
+    (zh(Role, Role.HANDLER), 10),
     ("答复结果", 13),
     ("答复内容", 50),
     ("回访结果", 10),
@@ -255,7 +256,7 @@ def reply_sheet_html(order: dict[str, Any], names: NameBook, printed: datetime) 
         ("答复内容" + ("（草稿）" if is_draft else ""), _text((reply or {}).get("text"))),
         ("办理结果", _text(RESULTS.get((reply or {}).get("result_code") or "", ""))),
         ("答复依据", _text((reply or {}).get("basis"))),
-        ("经办人", _text(names.user((reply or {}).get("author_id") or order.get("handler_id")))),
+        (zh(Role, Role.HANDLER), _text(names.user((reply or {}).get("author_id") or order.get("handler_id")))),
     ]
     for level in order.get("review_chain") or []:
         entry = next((r for r in reversed(reviews) if r.get("level") == level), None)

@@ -22,7 +22,7 @@ from api_client import CaseDeskClient
 from api_client.errors import ApiError
 from casework.deadlines import SHANGHAI
 from casework.measures import DayVolume, DepartmentMeasures, MeasureCounts, Rates, Volume, rates, ratios
-from casework.times import parse_time
+from casework.times import parse_time, time_of
 from offline import Store
 
 #: The hotline's time zone (casework's one definition): months and days are counted in it.
@@ -100,8 +100,8 @@ def load_month(
         return MonthFigures(
             month=month.replace(day=1),
             departments=[DepartmentMeasures.model_validate(m) for m in kept["departments"]],
-            as_of=datetime.fromisoformat(kept["as_of"]),
-            fetched_at=datetime.fromisoformat(kept["fetched_at"]),
+            as_of=time_of(kept["as_of"]),
+            fetched_at=time_of(kept["fetched_at"]),
             offline=True,
         )
     fetched = now()

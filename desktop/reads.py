@@ -17,6 +17,7 @@ from casework.measures import Ranking
 from casework.roles import Actor
 from casework.times import city_time
 from casework.worklists import WorkList
+from desktop.measures import month_orders
 from desktop.search import lists_holding
 from offline import Store
 from offline.blobcache import BlobCache
@@ -197,6 +198,10 @@ class Reads:
 
     def order(self, order_id: int) -> dict[str, Any] | None:
         return self.store.order(order_id)
+
+    def month_orders(self, month: date, department_id: int | None = None) -> list[dict[str, Any]]:
+        """The orders of ``month``'s 工作台账 on this desk (see :func:`desktop.measures.month_orders`)."""
+        return month_orders(self.store.orders(), month, department_id)
 
     def order_with_directory(self, order_id: int) -> tuple[dict[str, Any] | None, Directory]:
         """The order (None when not on this desk) and the directory to name its people and places."""

@@ -15,7 +15,7 @@ from casework.lifecycle import Command, allowed_commands, state_after
 from casework.order import State
 from casework.roles import Actor
 from casework.schemas import OrderDetail, OrderIntake
-from casework.times import parse_time
+from casework.times import parse_time, time_of
 from offline.facts import facts_from
 
 #: The number a provisional order shows until the server has given it one (待上传: "pending upload").
@@ -235,7 +235,7 @@ def apply_mutation(
         )
         out["due_at"] = due.isoformat() if due is not None else None
         if name is Command.SIGN and deadlines.get("sign_by") and deadlines.get("signed_on_time") is None:
-            deadlines["signed_on_time"] = at <= parse_time(deadlines["sign_by"])  # type: ignore[operator]
+            deadlines["signed_on_time"] = at <= time_of(deadlines["sign_by"])
             out["deadlines"] = deadlines
     # What the user may do next, judged on the edited copy.
     out["allowed_commands"] = [c.value for c in allowed_commands(actor, facts_from(out), at)]

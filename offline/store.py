@@ -49,6 +49,7 @@ from casework.sync import (
     mutation_args,
     text_base,
 )
+from casework.times import parse_time, time_of
 from offline import knowledge, search
 from offline.effects import apply_mutation, provisional_order
 from offline.facts import actor_from_json, actor_to_json, facts_from
@@ -446,7 +447,7 @@ class Store:
                 .where(outbox.c.status == MutationStatus.PENDING.value)
                 .where(outbox.c.next_attempt_at > _utc(self._clock()))
             ).scalar_one_or_none()
-        return datetime.fromisoformat(found) if found else None
+        return parse_time(found)
 
     def withdraw(self, mutation_id: uuid.UUID | str, with_later: bool = False) -> Withdrawn:
         """Take back a mutation that has not left the desk: delete its outbox row and rebuild the
@@ -908,7 +909,7 @@ class Store:
             for m in queued:
                 if m.name == INTAKE:
                     continue  # the provisional order is its effect already
-                at = datetime.fromisoformat(m.created_at)
+                at = time_of(m.created_at)
                 local = apply_mutation(local, Command(m.name), m.args, actor_from_json(m.actor), at)
             _save_local(conn, local, edited=bool(queued))
 

@@ -424,9 +424,10 @@ class SyncEngine:
                 on_report(report)
             if isinstance(report.error, Unauthorized):
                 return  # the user has to sign in again; nothing is lost meanwhile
-            failed = report.error is not None and report.error.code != "cancelled"
-            if failed:
-                delay = self.backoff.failed(report.error.retry_after)  # type: ignore[union-attr]
+            error = report.error if report.error is not None and report.error.code != "cancelled" else None
+            failed = error is not None
+            if error is not None:
+                delay = self.backoff.failed(error.retry_after)
                 full_due = 0.0  # after a failure, the next try is a full round
             else:
                 self.backoff.succeeded()

@@ -25,6 +25,7 @@ from casework.order import Channel, Importance, RequestKind
 from casework.roles import CENTRE_ROLES
 from casework.schemas import DispatchBody, OrderIntake
 from casework.sla import Complexity, Urgency
+from casework.times import time_of
 from casework.vocabulary import zh_names
 from server.auth.service import actor_of
 from server.db import utcnow
@@ -150,7 +151,7 @@ def _intake(row: dict[str, str]) -> OrderIntake:
     if row.get("tags"):
         data["tags"] = [t for t in row["tags"].replace("，", ",").split(",") if t.strip()]
     if row.get("received_at"):
-        received = datetime.fromisoformat(row["received_at"])
+        received = time_of(row["received_at"])
         data["received_at"] = received if received.tzinfo else received.replace(tzinfo=SHANGHAI)
     return OrderIntake.model_validate(data)
 

@@ -40,11 +40,9 @@ from casework.order import (
     Channel,
     ExtensionStatus,
     Importance,
-    RequestKind,
     State,
 )
 from casework.schemas import (
-    CitizenIn,
     CloseBody,
     DispatchBody,
     OrderDetail,
@@ -124,31 +122,10 @@ class RequestWriter:
         leaf = rng.choice(content.leaf_categories())
         template = rng.choice(content.REQUEST_TEMPLATES[leaf.code])
         place = rng.choice(content.PLACES)
-        channel = rng.choices(list(content.CHANNEL_WEIGHTS), weights=list(content.CHANNEL_WEIGHTS.values()))[0]
-        anonymous = rng.random() < 0.08
-        return OrderIntake(
-            channel=Channel(channel),
-            citizen=CitizenIn(
-                name="" if anonymous else content.citizen_name(rng),
-                phone=content.mobile_number(rng),
-                anonymous=anonymous,
-                confidential=rng.random() < 0.12,
-                contact_allowed=rng.random() < 0.5,
-            ),
-            kind=RequestKind(template.kind),
-            category_code=leaf.code,
-            complexity=Complexity.COMPLEX if rng.random() < 0.3 else Complexity.SIMPLE,
-            urgency=rng.choices(list(Urgency), weights=[86, 10, 4])[0],
-            importance=Importance.MAJOR if rng.random() < 0.05 else Importance.ORDINARY,
-            title=template.title,
-            description=template.description.format(place=place.address, days=rng.randint(2, 20)),
-            address=place.address,
-            district=place.district,
-            street=place.street,
-            lat=place.lat,
-            lon=place.lon,
-            tags=rng.sample(content.HOT_TAGS, 1) if rng.random() < 0.2 else [],
-        )
+        complexity = Complexity.COMPLEX if rng.random() < 0.3 else Complexity.SIMPLE
+        urgency = rng.choices(list(Urgency), weights=[86, 10, 4])[0]
+        importance = Importance.MAJOR if rng.random() < 0.05 else Importance.ORDINARY
+        return content.intake(rng, leaf.code, template, place, urgency, complexity, importance)
 
 
 class _SessionInMemory(TokenStore):

@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
 from casework.cohandling import CoStatus
 from casework.lifecycle import Command
 from casework.order import ReturnReason
+from casework.roles import Role
 from desktop.tasks import Task
 from desktop.workspace import LocalFile, Workspace, form_key
 from ui.errors import present_error
-from ui.labels import CITY_ZONE, Names, command_label, local_time, return_reason_label, time_zone_note
+from ui.labels import CITY_ZONE, Names, command_label, local_time, return_reason_label, role_label, time_zone_note
 from ui.photo_picker import PhotoPicker
 
 __all__ = [
@@ -284,9 +285,9 @@ class CommentDialog(CommandDialog):
         self.form.addRow(self.tr("意见"), self.comment)
         self.keep({"comment": self.comment})
         if command is Command.APPROVE:
-            self.ok.setText(self.tr("审核通过"))
+            self.ok.setText(command_label(Command.APPROVE))
         elif command is Command.RETURN_FOR_REWORK:
-            self.ok.setText(self.tr("退回修改"))
+            self.ok.setText(command_label(Command.RETURN_FOR_REWORK))
 
     def body(self) -> dict[str, Any]:
         comment = self.comment.toPlainText().strip()
@@ -343,7 +344,7 @@ class AssignDialog(CommandDialog):
             self.handler.addItem(name, user_id)
         if current is not None and (index := self.handler.findData(current)) >= 0:
             self.handler.setCurrentIndex(index)
-        self.form.addRow(self.tr("经办人"), self.handler)
+        self.form.addRow(role_label(Role.HANDLER), self.handler)
         if not handlers:
             self.show_error(self.tr("本单位没有可分派的经办人（请同步后再试）。"))
 

@@ -30,7 +30,7 @@ from desktop.reads import Directory, audited_by
 from desktop.workspace import Workspace
 from ui.actions import record_command
 from ui.errors import present_error, show_message
-from ui.labels import Names, local_time, plain_tip, result_label, state_label
+from ui.labels import Names, command_label, local_time, plain_tip, result_label, state_label
 
 
 class AuditQueue(QWidget):
@@ -70,7 +70,7 @@ class AuditQueue(QWidget):
         self.table.verticalHeader().hide()
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.cellDoubleClicked.connect(lambda row, _: self._open(row))
-        self.mark = QPushButton(self.tr("审核无误"))
+        self.mark = QPushButton(command_label(Command.MARK_AUDITED))
         self.mark.setToolTip(self.tr("标记为已审核（Ctrl+Shift+M）"))
         self.mark.setShortcut("Ctrl+Shift+M")
         self.mark.clicked.connect(lambda: self.mark_selected())  # not clicked(bool) as the comment

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from casework.order import Channel
+from casework.worklists import WorkList
 from desktop.centre import centre_board
 from desktop.workspace import Workspace
 from ui.errors import error_text
-from ui.labels import Names, channel_label, local_time
+from ui.labels import Names, channel_label, local_time, work_list_label
 
 __all__ = ["CentreBoard"]
 
@@ -87,7 +88,7 @@ class CentreBoard(QWidget):
         self.intake_box = QGroupBox(self.tr("今日受理（按时段、渠道）"))
         self.waiting_box = QGroupBox(self.tr("超时未派单"))
         self.overdue_box = QGroupBox(self.tr("各单位超期"))
-        self.callbacks_box = QGroupBox(self.tr("待回访"))
+        self.callbacks_box = QGroupBox(work_list_label(WorkList.TO_CALL_BACK))
         grid = QGridLayout()
         for position, (box, table) in enumerate(
             (

@@ -92,7 +92,7 @@ class CentrePanel(QWidget):
         self.complexity = QComboBox()
         for value in Complexity:
             self.complexity.addItem(complexity_label(value.value), value.value)
-        self.dispatch_button = QPushButton(self.tr("派单"))
+        self.dispatch_button = QPushButton(command_label(Command.DISPATCH))
         self.dispatch_button.clicked.connect(self._dispatch)
         self.batch_button = QPushButton(self.tr("批量派单…"))
         self.batch_button.setToolTip(self.tr("把「待派单」中同一分类的工单一并派给所选单位"))
@@ -113,14 +113,14 @@ class CentrePanel(QWidget):
         dispatch_form.addRow(self.batch_results)
 
         # --- 直接办结: a consultation answered at once, with its policy basis ---
-        self.answer_box = QGroupBox(self.tr("直接办结"))
+        self.answer_box = QGroupBox(command_label(Command.CLOSE_AT_ONCE))
         self.answer = QPlainTextEdit()
         self.answer.setTabChangesFocus(True)
         self.answer.setPlaceholderText(self.tr("答复市民的内容"))
         self.answer.setMaximumHeight(70)
         self.basis = QLineEdit()
         self.basis.setPlaceholderText(self.tr("政策依据（可选）"))
-        self.answer_button = QPushButton(self.tr("直接办结"))
+        self.answer_button = QPushButton(command_label(Command.CLOSE_AT_ONCE))
         self.answer_button.clicked.connect(self._close_at_once)
         answer_form = QFormLayout(self.answer_box)
         # 引用知识库…: the answer and its basis from the knowledge base; the entries go with the command.
@@ -164,7 +164,7 @@ class CentrePanel(QWidget):
         ruling_form.addRow(ruling_buttons)
 
         # --- 回访 ---
-        self.callback_box = QGroupBox(self.tr("回访"))
+        self.callback_box = QGroupBox(command_label(Command.RECORD_CALLBACK))
         self.reply = QLabel()
         self.reply.setWordWrap(True)
         self.reply.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -187,9 +187,9 @@ class CentrePanel(QWidget):
         self.attempts = QLabel()
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("重办要求，或值班长办结的理由"))
-        self.close_button = QPushButton(self.tr("值班长办结") if supervisor else self.tr("办结"))
+        self.close_button = QPushButton(self.tr("值班长办结") if supervisor else command_label(Command.CLOSE))
         self.close_button.clicked.connect(self._close)
-        self.reopen_button = QPushButton(self.tr("重办"))
+        self.reopen_button = QPushButton(command_label(Command.REOPEN))
         self.reopen_button.clicked.connect(self._reopen)
         callback_form = QFormLayout(self.callback_box)
         callback_form.addRow(self.reply)
@@ -211,10 +211,10 @@ class CentrePanel(QWidget):
         self.supervision_note.setTabChangesFocus(True)
         self.supervision_note.setPlaceholderText(self.tr("督办或催办的要求（承办单位的经办人、科长和负责人会收到）"))
         self.supervision_note.setMaximumHeight(60)
-        self.supervise_button = QPushButton(self.tr("督办"))
+        self.supervise_button = QPushButton(command_label(Command.SUPERVISE))
         self.supervise_button.setObjectName("centre_supervise")
         self.supervise_button.clicked.connect(lambda: self._supervise(Command.SUPERVISE))
-        self.remind_button = QPushButton(self.tr("催办"))
+        self.remind_button = QPushButton(command_label(Command.REMIND))
         self.remind_button.setObjectName("centre_remind")
         self.remind_button.clicked.connect(lambda: self._supervise(Command.REMIND))
         supervision_form = QFormLayout(self.supervision_box)
@@ -553,10 +553,10 @@ class CentrePanel(QWidget):
         )
         many = len(order_ids) > 1
         self.supervise_button.setText(
-            self.tr("督办所选 %1 件").replace("%1", str(len(order_ids))) if many else self.tr("督办")
+            self.tr("督办所选 %1 件").replace("%1", str(len(order_ids))) if many else command_label(Command.SUPERVISE)
         )
         self.remind_button.setText(
-            self.tr("催办所选 %1 件").replace("%1", str(len(order_ids))) if many else self.tr("催办")
+            self.tr("催办所选 %1 件").replace("%1", str(len(order_ids))) if many else command_label(Command.REMIND)
         )
         if many:
             self.supervision_box.show()

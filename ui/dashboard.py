@@ -39,10 +39,10 @@ from PySide6.QtWidgets import (
 from casework.measures import days, percent
 from casework.roles import DEPARTMENT_ROLES
 from desktop.exports import export_ledger, export_reply_sheet
-from desktop.measures import MonthFigures, month_orders, recent_months
+from desktop.measures import MonthFigures, recent_months
 from desktop.tasks import Lane, Task
 from desktop.workspace import Workspace
-from ui.labels import Names, channel_label, local_time
+from ui.labels import Names, channel_label, local_time, rate_label
 
 #: Categories drawn one bar each; the rest share an "其他" bar (seven bars stay readable at 1366×768).
 TOP_CATEGORIES = 6
@@ -145,16 +145,20 @@ class Dashboard(QWidget):
         grid.setSpacing(8)
         specs = [
             ("dispatched", self.tr("派单量"), self.tr("本月派至本单位的工单数")),
-            ("on_time_signing_rate", self.tr("及时签收率"), self.tr("本月派单中按时签收 ÷（已签收 + 超时未签收）")),
+            (
+                "on_time_signing_rate",
+                rate_label("on_time_signing_rate"),
+                self.tr("本月派单中按时签收 ÷（已签收 + 超时未签收）"),
+            ),
             (
                 "on_time_closure_rate",
-                self.tr("按时办结率"),
+                rate_label("on_time_closure_rate"),
                 self.tr("本月按时办结 ÷（本月办结 + 统计时点超期未办结）"),
             ),
-            ("satisfaction_rate", self.tr("回访满意率"), self.tr("本月回访中满意及基本满意 ÷ 回访接通")),
-            ("resolution_rate", self.tr("解决率"), self.tr("本月答复中结果为“已解决” ÷ 本月答复")),
-            ("return_rate", self.tr("退单率"), self.tr("本月退单申请 ÷ 本月派单")),
-            ("rehandling_rate", self.tr("重办率"), self.tr("本月被要求重办 ÷ 本月答复")),
+            ("satisfaction_rate", rate_label("satisfaction_rate"), self.tr("本月回访中满意及基本满意 ÷ 回访接通")),
+            ("resolution_rate", rate_label("resolution_rate"), self.tr("本月答复中结果为“已解决” ÷ 本月答复")),
+            ("return_rate", rate_label("return_rate"), self.tr("本月退单申请 ÷ 本月派单")),
+            ("rehandling_rate", rate_label("rehandling_rate"), self.tr("本月被要求重办 ÷ 本月答复")),
             (
                 "avg_handling_days",
                 self.tr("平均办理时长"),
@@ -240,22 +244,22 @@ class Dashboard(QWidget):
             if not chosen:
                 return None
             path = Path(chosen)
-        store, now, department = self.workspace.store, self.clock(), self.department_id
+        reads, now, department = self.workspace.reads, self.clock(), self.department_id
 
         def write(target: Path) -> Path:
-            return export_ledger(month_orders(store.orders(), month, department), Names(store), target, now)
+            return export_ledger(reads.month_orders(month, department), Names(reads.directory()), target, now)
 
         return self._run_export(write, path, self.tr("正在导出台账……"))
 
     def print_reply_sheet(self, order_id: int, path: Path | None = None) -> Task:
         """Write the 回复单 of one order as a PDF; asks where (named after the order) when ``path`` is None."""
-        store = self.workspace.store
+        reads = self.workspace.reads
 
         def write(target: Path) -> Path:
-            order = store.order(order_id)
+            order = reads.order(order_id)
             if order is None:
                 raise LookupError(order_id)
-            return export_reply_sheet(order, Names(store), target)
+            return export_reply_sheet(order, Names(reads.directory()), target)
 
         def ask(order: dict[str, Any] | None) -> None:
             suggested = self.tr("回复单-%1.pdf").replace("%1", (order or {}).get("number") or str(order_id))
@@ -268,7 +272,7 @@ class Dashboard(QWidget):
         if path is None:
             # The dialog's suggested name needs the order number: read it off the UI thread first.
             return self.workspace.runner.run(
-                store.order, order_id, label="order", on_done=ask, on_error=self._failed, owner=self
+                reads.order, order_id, label="order", on_done=ask, on_error=self._failed, owner=self
             )
         return self._run_export(write, path, self.tr("正在生成回复单……"))
 

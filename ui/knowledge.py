@@ -41,7 +41,7 @@ from desktop import knowledge
 from desktop.knowledge import Hit
 from desktop.workspace import Workspace
 from ui.labels import Names, entry_status_label
-from ui.search import HIT_COLOUR, EmptyNote, ResultKeys
+from ui.search import EmptyNote, ResultKeys, paint_pieces
 
 __all__ = ["HitPainter", "KnowledgeButton", "KnowledgePanel", "KnowledgePicker", "snippet"]
 
@@ -74,9 +74,7 @@ def paint_marked(
     painter: QPainter, rect: QRect, text: str, spans: list[tuple[int, int]], font: QFont, colour: QColor
 ) -> None:
     """``text`` on one line in ``rect``, its ``spans`` on a highlighter's yellow — plain text, clipped."""
-    metrics = QFontMetrics(font)
     painter.setFont(font)
-    x = rect.left()
     at = 0
     pieces: list[tuple[str, bool]] = []
     for start, end in sorted(spans):
@@ -86,20 +84,7 @@ def paint_marked(
             pieces.append((text[max(start, at) : end], True))
         at = max(at, end)
     pieces.append((text[at:], False))
-    for piece, marked in pieces:
-        if not piece:
-            continue
-        width = metrics.horizontalAdvance(piece)
-        box = QRect(x, rect.top(), width, rect.height())
-        if marked:
-            painter.fillRect(box.adjusted(0, 1, 0, -1), HIT_COLOUR)
-            painter.setPen(QColor("#000000"))
-        else:
-            painter.setPen(colour)
-        painter.drawText(box, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), piece)
-        x += width
-        if x > rect.right():
-            break
+    paint_pieces(painter, rect, pieces, QFontMetrics(font), colour, inset=1)
 
 
 class HitPainter(QStyledItemDelegate):

@@ -35,7 +35,7 @@ from casework.order import (
     ReturnReason,
     State,
 )
-from casework.review import ReviewLevel
+from casework.review import ReviewDecision, ReviewLevel
 from casework.roles import Role
 from casework.sla import Complexity
 from casework.sla import Urgency as UrgencyCode
@@ -77,6 +77,15 @@ def result_label(code: str | None) -> str:
 
 def review_level_label(level: str) -> str:
     return _named(ReviewLevel, level)
+
+
+def rate_label(rate: str) -> str:
+    """A measure's name (及时签收率 …: a field of ``casework.measures.Rates``), as the bulletin says it."""
+    return vocabulary.rate_name(rate, english=english())
+
+
+def review_decision_label(decision: str) -> str:
+    return _named(ReviewDecision, decision)
 
 
 def role_label(role: str) -> str:

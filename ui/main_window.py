@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from casework.roles import CENTRE_ROLES, Role
+from casework.sync import INTAKE
 from desktop.knowledge import citation
 from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
@@ -49,6 +50,7 @@ from ui.intake import IntakeForm
 from ui.knowledge import KnowledgeButton, KnowledgePanel
 from ui.labels import (
     CITY_ZONE,
+    command_label,
     local_time,
     order_count,
     role_label,
@@ -138,6 +140,18 @@ DEADLINE_WINDOWS: list[tuple[int | None, str]] = [
 ]
 
 
+#: The demo city's users (server/demo) the role switch offers, by their role.
+DEMO_ROLES = {
+    "handler": Role.HANDLER,
+    "chief": Role.SECTION_CHIEF,
+    "head": Role.DEPARTMENT_HEAD,
+    "leader": Role.LEADER_IN_CHARGE,
+    "admin": Role.ADMIN,
+    "agent": Role.CENTRE_AGENT,
+    "supervisor": Role.CENTRE_SUPERVISOR,
+}
+
+
 class MainWindow(QMainWindow):
     """``switch_user(username)`` and ``switch_language(code)`` ask the application to rebuild."""
 
@@ -189,7 +203,7 @@ class MainWindow(QMainWindow):
             self.intake = IntakeForm(workspace, self.model.names)
             self.intake.saved.connect(lambda _id: self._refresh_timer.start())
             self._cite_on_intake(self.intake)
-            self.tabs.insertTab(1, self.intake, self.tr("受理"))
+            self.tabs.insertTab(1, self.intake, command_label(INTAKE))
             self.centre_panel = CentrePanel(workspace, self.model.names)
             self.order_view.loaded.connect(self.centre_panel.show_order)
             dock = QDockWidget(self.tr("转办 / 回访"), self)
@@ -315,15 +329,13 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.language_switch)
 
     def _demo_label(self, username: str) -> str:
-        return {
-            "handler": self.tr("经办人（住建局）"),
-            "chief": self.tr("科长（住建局）"),
-            "head": self.tr("单位负责人（住建局）"),
-            "leader": self.tr("市分管领导"),
-            "admin": self.tr("系统管理员"),
-            "agent": self.tr("热线坐席"),
-            "supervisor": self.tr("值班长"),
-        }.get(username, username)
+        """A demo user by their role's name (the vocabulary's), and the department of those in one."""
+        role = DEMO_ROLES.get(username)
+        if role is None:
+            return username
+        if username in ("handler", "chief", "head"):
+            return self.tr("%1（住建局）").replace("%1", role_label(role))
+        return role_label(role)
 
     def _fill_filters(self) -> None:
         names = self.model.names

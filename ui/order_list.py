@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from casework.roles import Role
 from desktop.reads import Filters, ListPage, ListQuery, WorkList
 from desktop.tasks import Task
 from desktop.workspace import Workspace
@@ -17,6 +18,7 @@ from ui.labels import (
     Urgency,
     countdown,
     local_time,
+    role_label,
     state_label,
     time_zone_note,
     urgency_label,
@@ -32,7 +34,7 @@ COLUMNS: list[tuple[str | None, str]] = [
     ("title", QT_TRANSLATE_NOOP("OrderListModel", "标题")),
     (None, QT_TRANSLATE_NOOP("OrderListModel", "分类")),
     ("state", QT_TRANSLATE_NOOP("OrderListModel", "状态")),
-    (None, QT_TRANSLATE_NOOP("OrderListModel", "经办人")),
+    (None, ""),  # the handler: the role's name (ui.labels.role_label), see OrderListModel._headers
     ("received_at", QT_TRANSLATE_NOOP("OrderListModel", "受理时间")),
     ("due_at", QT_TRANSLATE_NOOP("OrderListModel", "剩余时限")),
     (None, QT_TRANSLATE_NOOP("OrderListModel", "同步")),
@@ -62,7 +64,7 @@ class OrderListModel(QAbstractTableModel):
         self._generation = 0  # answers to superseded queries are dropped
         self._fetching: Task | None = None
         self._query: ListQuery | None = None
-        self._headers = [self.tr(h) for _, h in COLUMNS]
+        self._headers = [self.tr(h) if h else role_label(Role.HANDLER) for _, h in COLUMNS]
         #: The order in view: each query also tells whether it is in the list, and its state now.
         self.pinned: int | None = None
         self.pinned_listed = False

@@ -27,7 +27,7 @@ from desktop.measures import recent_months
 from desktop.tasks import Lane
 from desktop.workspace import Workspace
 from ui.errors import message_of, show_message
-from ui.labels import local_time
+from ui.labels import local_time, rate_label
 
 
 def _percent(value: float | None) -> str:
@@ -70,11 +70,16 @@ class Portfolio(QWidget):
             self.tr("全市排名"),
             self.tr("承办单位"),
             self.tr("派单量"),
-            self.tr("及时签收率"),
-            self.tr("按时办结率"),
-            self.tr("回访满意率"),
-            self.tr("解决率"),
-            self.tr("重办率"),
+            *(
+                rate_label(k)
+                for k in (
+                    "on_time_signing_rate",
+                    "on_time_closure_rate",
+                    "satisfaction_rate",
+                    "resolution_rate",
+                    "rehandling_rate",
+                )
+            ),
             self.tr("超期未结"),
         ]
         self.table.setHorizontalHeaderLabels(headers)

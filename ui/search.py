@@ -7,7 +7,7 @@ QPainter.drawText, and the overlay is a plain-text label, so "<b>" in a title sh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
@@ -57,6 +57,34 @@ def segments(text: str, terms: list[str]) -> list[tuple[str, bool]]:
     if at < len(text):
         pieces.append((text[at:], False))
     return pieces
+
+
+def paint_pieces(
+    painter: QPainter,
+    rect: QRect,
+    pieces: Iterable[tuple[str, bool]],
+    metrics: QFontMetrics,
+    colour: QColor,
+    inset: int = 2,
+) -> None:
+    """Plain-text ``pieces`` left to right on one line in ``rect`` in the painter's font, the marked ones
+    on a highlighter's yellow (``inset`` pixels short of the line's height); the search's hits and the
+    知识库's matching words alike."""
+    x = rect.left()
+    for piece, marked in pieces:
+        if not piece:
+            continue
+        width = metrics.horizontalAdvance(piece)
+        box = QRect(x, rect.top(), width, rect.height())
+        if marked:
+            painter.fillRect(box.adjusted(0, inset, 0, -inset), HIT_COLOUR)
+            painter.setPen(QColor("#000000"))
+        else:
+            painter.setPen(colour)
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), piece)
+        x += width
+        if x > rect.right():
+            break
 
 
 def around_first_hit(text: str, terms: list[str], metrics: QFontMetrics, width: int) -> str:
@@ -131,17 +159,7 @@ class HitDelegate(QStyledItemDelegate):
             else (foreground.color() if foreground is not None else opt.palette.color(QPalette.ColorRole.Text))
         )
         painter.setFont(opt.font)
-        x = rect.left()
-        for piece, hit in segments(shown, terms):
-            width = metrics.horizontalAdvance(piece)
-            box = QRect(x, rect.top(), width, rect.height())
-            if hit:
-                painter.fillRect(box.adjusted(0, 2, 0, -2), HIT_COLOUR)
-                painter.setPen(QColor("#000000"))
-            else:
-                painter.setPen(normal)
-            painter.drawText(box, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), piece)
-            x += width
+        paint_pieces(painter, rect, segments(shown, terms), metrics, normal)
         painter.restore()
 
 

@@ -48,29 +48,29 @@
 <context>
     <name>ActionBar</name>
     <message>
-        <location filename="../../ui/actions.py" line="111"/>
+        <location filename="../../ui/actions.py" line="112"/>
         <source>北京时间 %1</source>
         <extracomment>Commands only the centre has, done in the window&apos;s 转办/回访 dock (``ui.centre_panel``). The bar&apos;s commands, in the order shown, with their shortcuts (save_draft/submit_reply live in the reply editor). A form&apos;s text is kept in the local drafts at most this long after a keystroke (as the reply editor&apos;s).</extracomment>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="112"/>
+        <location filename="../../ui/actions.py" line="113"/>
         <source>已恢复未保存的内容（%1）</source>
         <translation>Restored what was not saved (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="568"/>
+        <location filename="../../ui/actions.py" line="569"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="583"/>
-        <location filename="../../ui/actions.py" line="604"/>
+        <location filename="../../ui/actions.py" line="584"/>
+        <location filename="../../ui/actions.py" line="605"/>
         <source>当前没有需要您处理的操作</source>
         <translation>Nothing for you to do on this order now</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="604"/>
+        <location filename="../../ui/actions.py" line="605"/>
         <source>在右侧「转办 / 回访」中办理</source>
         <translation>Done in the Dispatch / callback panel on the right</translation>
     </message>
@@ -140,17 +140,12 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="346"/>
-        <source>经办人</source>
-        <translation>Handler</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="348"/>
+        <location filename="../../ui/actions.py" line="349"/>
         <source>本单位没有可分派的经办人（请同步后再试）。</source>
         <translation>This department has no handler to assign (sync, then try again).</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="352"/>
+        <location filename="../../ui/actions.py" line="353"/>
         <source>请选择经办人。</source>
         <translation>Please choose a handler.</translation>
     </message>
@@ -191,11 +186,6 @@
         <location filename="../../ui/audit_queue.py" line="61"/>
         <source>审核</source>
         <translation>Audit</translation>
-    </message>
-    <message>
-        <location filename="../../ui/audit_queue.py" line="73"/>
-        <source>审核无误</source>
-        <translation>Mark audited</translation>
     </message>
     <message>
         <location filename="../../ui/audit_queue.py" line="74"/>
@@ -527,89 +517,84 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CentreBoard</name>
     <message>
-        <location filename="../../ui/centre_board.py" line="74"/>
+        <location filename="../../ui/centre_board.py" line="75"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="81"/>
+        <location filename="../../ui/centre_board.py" line="82"/>
         <source>时段</source>
         <translation>Hour</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="81"/>
+        <location filename="../../ui/centre_board.py" line="82"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="82"/>
-        <location filename="../../ui/centre_board.py" line="84"/>
+        <location filename="../../ui/centre_board.py" line="83"/>
+        <location filename="../../ui/centre_board.py" line="85"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="82"/>
-        <location filename="../../ui/centre_board.py" line="84"/>
+        <location filename="../../ui/centre_board.py" line="83"/>
+        <location filename="../../ui/centre_board.py" line="85"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="82"/>
+        <location filename="../../ui/centre_board.py" line="83"/>
         <source>渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="82"/>
+        <location filename="../../ui/centre_board.py" line="83"/>
         <source>已等待（分钟）</source>
         <translation>Waiting (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="83"/>
+        <location filename="../../ui/centre_board.py" line="84"/>
         <source>承办单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="83"/>
+        <location filename="../../ui/centre_board.py" line="84"/>
         <source>超期件数</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="84"/>
+        <location filename="../../ui/centre_board.py" line="85"/>
         <source>答复时间</source>
         <translation>Replied at</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="84"/>
+        <location filename="../../ui/centre_board.py" line="85"/>
         <source>已回访次数</source>
         <translation>Callback attempts</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="87"/>
+        <location filename="../../ui/centre_board.py" line="88"/>
         <source>今日受理（按时段、渠道）</source>
         <translation>Today&apos;s intake (by hour and channel)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="88"/>
+        <location filename="../../ui/centre_board.py" line="89"/>
         <source>超时未派单</source>
         <translation>Waiting for dispatch beyond the target</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="89"/>
+        <location filename="../../ui/centre_board.py" line="90"/>
         <source>各单位超期</source>
         <translation>Overdue by department</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="90"/>
-        <source>待回访</source>
-        <translation>To call back</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre_board.py" line="120"/>
+        <location filename="../../ui/centre_board.py" line="121"/>
         <source>离线：值班看板需联网查看</source>
         <translation>Offline: the duty board needs the server</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_board.py" line="137"/>
+        <location filename="../../ui/centre_board.py" line="138"/>
         <source>%1 今日受理 %2 件 · 超过 %3 分钟未派单 %4 件 · 超期 %5 件 · 待回访 %6 件（更新于 %7）</source>
         <translation>%1: %2 taken in · %4 waiting for dispatch over %3 min · %5 overdue · %6 callbacks due (as of %7)</translation>
     </message>
@@ -625,11 +610,6 @@ Please send this file to your system administrator.</translation>
     <message>
         <location filename="../../ui/centre_panel.py" line="76"/>
         <source>转办</source>
-        <translation>Dispatch</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre_panel.py" line="95"/>
-        <source>派单</source>
         <translation>Dispatch</translation>
     </message>
     <message>
@@ -657,12 +637,6 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/centre_panel.py" line="107"/>
         <source>复杂程度</source>
         <translation>Complexity</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre_panel.py" line="116"/>
-        <location filename="../../ui/centre_panel.py" line="123"/>
-        <source>直接办结</source>
-        <translation>Close at once</translation>
     </message>
     <message>
         <location filename="../../ui/centre_panel.py" line="119"/>
@@ -705,11 +679,6 @@ Please send this file to your system administrator.</translation>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="167"/>
-        <source>回访</source>
-        <translation>Callback</translation>
-    </message>
-    <message>
         <location filename="../../ui/centre_panel.py" line="180"/>
         <source>问题已解决</source>
         <translation>Problem resolved</translation>
@@ -736,16 +705,6 @@ Please send this file to your system administrator.</translation>
         <translation>Close as supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/centre_panel.py" line="190"/>
-        <source>办结</source>
-        <translation>Close</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre_panel.py" line="192"/>
-        <source>重办</source>
-        <translation>Re-handle</translation>
-    </message>
-    <message>
         <location filename="../../ui/centre_panel.py" line="196"/>
         <source>回访结果</source>
         <translation>Result</translation>
@@ -764,18 +723,6 @@ Please send this file to your system administrator.</translation>
         <location filename="../../ui/centre_panel.py" line="212"/>
         <source>督办或催办的要求（承办单位的经办人、科长和负责人会收到）</source>
         <translation>What is required (the handler, chief and head of the lead department are told)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre_panel.py" line="214"/>
-        <location filename="../../ui/centre_panel.py" line="556"/>
-        <source>督办</source>
-        <translation>Supervise</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre_panel.py" line="217"/>
-        <location filename="../../ui/centre_panel.py" line="559"/>
-        <source>催办</source>
-        <translation>Remind</translation>
     </message>
     <message>
         <location filename="../../ui/centre_panel.py" line="291"/>
@@ -1224,37 +1171,37 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CoDepartmentDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="516"/>
+        <location filename="../../ui/actions.py" line="517"/>
         <source>免除的理由（必填）</source>
         <translation>Why it is waived (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="516"/>
+        <location filename="../../ui/actions.py" line="517"/>
         <source>需要该单位协办的事项（会商意见）</source>
         <translation>What the department is asked to do (consultation)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="518"/>
+        <location filename="../../ui/actions.py" line="519"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="519"/>
+        <location filename="../../ui/actions.py" line="520"/>
         <source>理由</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="522"/>
+        <location filename="../../ui/actions.py" line="523"/>
         <source>没有可选的单位。</source>
         <translation>No department to choose.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="526"/>
+        <location filename="../../ui/actions.py" line="527"/>
         <source>请选择协办单位。</source>
         <translation>Choose a co-handling department.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="529"/>
+        <location filename="../../ui/actions.py" line="530"/>
         <source>请填写免除协办的理由。</source>
         <translation>Write why the co-handling is waived.</translation>
     </message>
@@ -1301,17 +1248,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CoOpinionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="494"/>
+        <location filename="../../ui/actions.py" line="495"/>
         <source>本单位核查情况、处理结果和对主办单位答复的意见</source>
         <translation>Your findings, what was done, and your view for the lead department&apos;s reply</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="495"/>
+        <location filename="../../ui/actions.py" line="496"/>
         <source>协办意见</source>
         <translation>Co-handling opinions</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="502"/>
+        <location filename="../../ui/actions.py" line="503"/>
         <source>请填写协办意见。</source>
         <translation>Write the co-handling opinion.</translation>
     </message>
@@ -1319,27 +1266,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommandDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="158"/>
+        <location filename="../../ui/actions.py" line="159"/>
         <source>提交</source>
         <translation>Submit</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="159"/>
+        <location filename="../../ui/actions.py" line="160"/>
         <source>提交（Ctrl+Enter）</source>
         <translation>Submit (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="160"/>
+        <location filename="../../ui/actions.py" line="161"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="242"/>
+        <location filename="../../ui/actions.py" line="243"/>
         <source>%1 — %2 %3</source>
         <translation>%1 — %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="247"/>
+        <location filename="../../ui/actions.py" line="248"/>
         <source>工单 %1：%2</source>
         <translation>Order %1: %2</translation>
     </message>
@@ -1347,32 +1294,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="282"/>
+        <location filename="../../ui/actions.py" line="283"/>
         <source>退回原因和修改要求（必填）</source>
         <translation>Why it is returned and what to change (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="282"/>
+        <location filename="../../ui/actions.py" line="283"/>
         <source>审核意见（可不填）</source>
         <translation>Review comment (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="284"/>
+        <location filename="../../ui/actions.py" line="285"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="287"/>
-        <source>审核通过</source>
-        <translation>Approve</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="289"/>
-        <source>退回修改</source>
-        <translation>Return for rework</translation>
-    </message>
-    <message>
-        <location filename="../../ui/actions.py" line="294"/>
+        <location filename="../../ui/actions.py" line="295"/>
         <source>退回时必须填写意见，说明需要怎样修改。</source>
         <translation>A comment is required when returning: say what needs to change.</translation>
     </message>
@@ -1403,7 +1340,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/dashboard.py" line="147"/>
-        <location filename="../../ui/dashboard.py" line="380"/>
+        <location filename="../../ui/dashboard.py" line="384"/>
         <source>派单量</source>
         <translation>Dispatched</translation>
     </message>
@@ -1413,209 +1350,179 @@ Please send this file to your system administrator.</translation>
         <translation>Orders dispatched to the department this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="152"/>
+        <location filename="../../ui/dashboard.py" line="156"/>
         <source>本月按时办结 ÷（本月办结 + 统计时点超期未办结）</source>
         <translation>Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="154"/>
+        <location filename="../../ui/dashboard.py" line="158"/>
         <source>本月回访中满意及基本满意 ÷ 回访接通</source>
         <translation>This month&apos;s callbacks: satisfied or basically satisfied ÷ reached</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="155"/>
+        <location filename="../../ui/dashboard.py" line="159"/>
         <source>本月答复中结果为“已解决” ÷ 本月答复</source>
         <translation>This month&apos;s replies with result “Resolved” ÷ replies this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="156"/>
+        <location filename="../../ui/dashboard.py" line="160"/>
         <source>本月退单申请 ÷ 本月派单</source>
         <translation>Return requests this month ÷ orders dispatched this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="157"/>
+        <location filename="../../ui/dashboard.py" line="161"/>
         <source>本月被要求重办 ÷ 本月答复</source>
         <translation>Re-handlings ordered this month ÷ replies this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="161"/>
+        <location filename="../../ui/dashboard.py" line="165"/>
         <source>派单（或重办）至答复的平均工作日，不含市领导审核时间</source>
         <translation>Average working days from dispatch (or re-handling) to the reply, city leaders&apos; review time excluded</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="163"/>
+        <location filename="../../ui/dashboard.py" line="167"/>
         <source>市领导审核</source>
         <translation>City leaders&apos; review</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="163"/>
+        <location filename="../../ui/dashboard.py" line="167"/>
         <source>答复在市领导审核环节的平均工作日</source>
         <translation>Average working days a reply waited for city leaders&apos; review</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="171"/>
+        <location filename="../../ui/dashboard.py" line="175"/>
         <source>每日派单量</source>
         <translation>Dispatched per day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="222"/>
+        <location filename="../../ui/dashboard.py" line="226"/>
         <source>正在读取服务器统计……</source>
         <extracomment>Whose figures and when they stand, or that they are the ones kept while offline.</extracomment>
         <translation>Reading the server&apos;s figures…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="300"/>
+        <location filename="../../ui/dashboard.py" line="304"/>
         <source>离线：本机还没有%1的统计，连上服务器后显示。</source>
         <translation>Offline: no figures for %1 on this computer yet; they appear once the server can be reached.</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="310"/>
+        <location filename="../../ui/dashboard.py" line="314"/>
         <source>离线：显示截至 %1（北京时间）的数据</source>
         <translation>Offline: showing the figures as of %1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="312"/>
+        <location filename="../../ui/dashboard.py" line="316"/>
         <source>服务器统计，截至 %1（北京时间）</source>
         <translation>Server figures as of %1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="322"/>
+        <location filename="../../ui/dashboard.py" line="326"/>
         <source>工作日，%1件答复</source>
         <translation>working days, %1 replies</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="340"/>
+        <location filename="../../ui/dashboard.py" line="344"/>
         <source>工单量</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="148"/>
-        <source>及时签收率</source>
-        <translation>Signed on time</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="148"/>
+        <location filename="../../ui/dashboard.py" line="151"/>
         <source>本月派单中按时签收 ÷（已签收 + 超时未签收）</source>
         <translation>Of this month&apos;s dispatched orders: signed on time ÷ (signed + unsigned past the signing deadline)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="151"/>
-        <source>按时办结率</source>
-        <translation>Closed on time</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="154"/>
-        <source>回访满意率</source>
-        <translation>Satisfaction</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="155"/>
-        <source>解决率</source>
-        <translation>Resolution rate</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="156"/>
-        <source>退单率</source>
-        <translation>Return rate</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="157"/>
-        <source>重办率</source>
-        <translation>Re-handling rate</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="160"/>
+        <location filename="../../ui/dashboard.py" line="164"/>
         <source>平均办理时长</source>
         <translation>Average handling time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="169"/>
+        <location filename="../../ui/dashboard.py" line="173"/>
         <source>分类工单量</source>
         <translation>Orders by category</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="170"/>
+        <location filename="../../ui/dashboard.py" line="174"/>
         <source>来源渠道</source>
         <translation>Channels</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="236"/>
+        <location filename="../../ui/dashboard.py" line="240"/>
         <source>工作台账-%1.xlsx</source>
         <translation>work-ledger-%1.xlsx</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="238"/>
+        <location filename="../../ui/dashboard.py" line="242"/>
         <source>导出工作台账</source>
         <translation>Export work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="238"/>
+        <location filename="../../ui/dashboard.py" line="242"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="248"/>
+        <location filename="../../ui/dashboard.py" line="252"/>
         <source>正在导出台账……</source>
         <translation>Exporting the ledger…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="261"/>
+        <location filename="../../ui/dashboard.py" line="265"/>
         <source>回复单-%1.pdf</source>
         <translation>reply-sheet-%1.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="263"/>
+        <location filename="../../ui/dashboard.py" line="267"/>
         <source>打印回复单</source>
         <translation>Print reply sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="263"/>
+        <location filename="../../ui/dashboard.py" line="267"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="266"/>
-        <location filename="../../ui/dashboard.py" line="273"/>
+        <location filename="../../ui/dashboard.py" line="270"/>
+        <location filename="../../ui/dashboard.py" line="277"/>
         <source>正在生成回复单……</source>
         <translation>Generating the reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="321"/>
+        <location filename="../../ui/dashboard.py" line="325"/>
         <source>%1天</source>
         <translation>%1 days</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="332"/>
+        <location filename="../../ui/dashboard.py" line="336"/>
         <source>未分类</source>
         <translation>Uncategorised</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="335"/>
+        <location filename="../../ui/dashboard.py" line="339"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="369"/>
+        <location filename="../../ui/dashboard.py" line="373"/>
         <source>%1  %2（%3）</source>
         <translation>%1  %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="395"/>
+        <location filename="../../ui/dashboard.py" line="399"/>
         <source>日</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="406"/>
+        <location filename="../../ui/dashboard.py" line="410"/>
         <source>已保存：%1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="411"/>
+        <location filename="../../ui/dashboard.py" line="415"/>
         <source>保存失败：%1</source>
         <translation>Could not save: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="413"/>
+        <location filename="../../ui/dashboard.py" line="417"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
@@ -1815,27 +1722,27 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="362"/>
+        <location filename="../../ui/actions.py" line="363"/>
         <source> 个工作日</source>
         <translation> working days</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="363"/>
+        <location filename="../../ui/actions.py" line="364"/>
         <source>需要延期的原因，如：需协调多个部门、等待施工条件</source>
         <translation>Why more time is needed, e.g. several departments must coordinate, or the work must wait for conditions</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="364"/>
+        <location filename="../../ui/actions.py" line="365"/>
         <source>延期天数</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="365"/>
+        <location filename="../../ui/actions.py" line="366"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="371"/>
+        <location filename="../../ui/actions.py" line="372"/>
         <source>请填写延期原因。</source>
         <translation>Please give the reason for the extension.</translation>
     </message>
@@ -2191,12 +2098,12 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>KnowledgeButton</name>
     <message>
-        <location filename="../../ui/knowledge.py" line="466"/>
+        <location filename="../../ui/knowledge.py" line="451"/>
         <source>引用知识库…</source>
         <translation>Cite knowledge base…</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="468"/>
+        <location filename="../../ui/knowledge.py" line="453"/>
         <source>从知识库插入答复口径和政策依据</source>
         <translation>Insert a standard answer and its policy basis from the knowledge base</translation>
     </message>
@@ -2204,118 +2111,118 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>KnowledgePanel</name>
     <message>
-        <location filename="../../ui/knowledge.py" line="197"/>
+        <location filename="../../ui/knowledge.py" line="182"/>
         <source>输入市民的原话或关键词，查找知识库（Ctrl+K）</source>
         <extracomment>After the last keystroke in the search box.</extracomment>
         <translation>Type the citizen&apos;s words or keywords to search the knowledge base (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="222"/>
+        <location filename="../../ui/knowledge.py" line="207"/>
         <source>复制答复</source>
         <translation>Copy answer</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="224"/>
+        <location filename="../../ui/knowledge.py" line="209"/>
         <source>插入答复和依据</source>
         <translation>Insert answer and basis</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="232"/>
+        <location filename="../../ui/knowledge.py" line="217"/>
         <source>文件名称</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="233"/>
+        <location filename="../../ui/knowledge.py" line="218"/>
         <source>文号</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="234"/>
+        <location filename="../../ui/knowledge.py" line="219"/>
         <source>条款</source>
         <translation>Article</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="235"/>
+        <location filename="../../ui/knowledge.py" line="220"/>
         <source>发文机关</source>
         <translation>Issued by</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="236"/>
+        <location filename="../../ui/knowledge.py" line="221"/>
         <source>有效期</source>
         <translation>In force</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="245"/>
+        <location filename="../../ui/knowledge.py" line="230"/>
         <source>标准答复</source>
         <translation>Standard answer</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="247"/>
+        <location filename="../../ui/knowledge.py" line="232"/>
         <source>政策依据</source>
         <translation>Policy basis</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="320"/>
+        <location filename="../../ui/knowledge.py" line="305"/>
         <source>没有找到匹配的条目。试试换个说法，或只输入关键词。</source>
         <translation>No matching entry. Try other words, or keywords only.</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="333"/>
+        <location filename="../../ui/knowledge.py" line="318"/>
         <source>知识库尚未同步到本机：联网同步后即可离线查找。</source>
         <translation>The knowledge base has not reached this PC yet: after a sync online it can be searched offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="334"/>
+        <location filename="../../ui/knowledge.py" line="319"/>
         <source>输入市民的原话或关键词，查找答复口径和政策依据。</source>
         <translation>Type the citizen&apos;s words or keywords to find the standard answer and its policy basis.</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="364"/>
+        <location filename="../../ui/knowledge.py" line="349"/>
         <source>已失效：政策依据已过有效期或已废止，引用前请核实。</source>
         <translation>Expired: the policy basis is no longer in force or was repealed; check before citing it.</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="367"/>
+        <location filename="../../ui/knowledge.py" line="352"/>
         <source>草稿：尚未经中心发布，仅供本单位参考。</source>
         <translation>Draft: not yet published by the centre; for your department&apos;s reference only.</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="380"/>
+        <location filename="../../ui/knowledge.py" line="365"/>
         <source>%1 起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="382"/>
+        <location filename="../../ui/knowledge.py" line="367"/>
         <source>，至 %1</source>
         <translation> to %1</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="386"/>
+        <location filename="../../ui/knowledge.py" line="371"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="389"/>
+        <location filename="../../ui/knowledge.py" line="374"/>
         <source>%1 · 第%2版 · %3</source>
         <translation>%1 · version %2 · %3</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="412"/>
+        <location filename="../../ui/knowledge.py" line="397"/>
         <source>条目已失效</source>
         <translation>Entry expired</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="413"/>
+        <location filename="../../ui/knowledge.py" line="398"/>
         <source>「%1」已失效：其政策依据已过有效期或已废止。仍要插入吗？</source>
         <translation>“%1” has expired: its policy basis is no longer in force or was repealed. Insert it anyway?</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="420"/>
+        <location filename="../../ui/knowledge.py" line="405"/>
         <source>仍然插入</source>
         <translation>Insert anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/knowledge.py" line="421"/>
+        <location filename="../../ui/knowledge.py" line="406"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -2323,7 +2230,7 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>KnowledgePicker</name>
     <message>
-        <location filename="../../ui/knowledge.py" line="438"/>
+        <location filename="../../ui/knowledge.py" line="423"/>
         <source>知识库 — 插入答复和依据</source>
         <translation>Knowledge base — insert an answer and its basis</translation>
     </message>
@@ -2331,88 +2238,88 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="145"/>
+        <location filename="../../ui/labels.py" line="154"/>
         <source>电话</source>
         <extracomment>Colours of the satisfaction badge: green to red, grey when the citizen was not reached.</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="146"/>
+        <location filename="../../ui/labels.py" line="155"/>
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="147"/>
+        <location filename="../../ui/labels.py" line="156"/>
         <source>上门</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="153"/>
+        <location filename="../../ui/labels.py" line="162"/>
         <source>待同步</source>
         <translation>Pending sync</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="154"/>
+        <location filename="../../ui/labels.py" line="163"/>
         <source>暂缓</source>
         <translation>On hold</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="155"/>
+        <location filename="../../ui/labels.py" line="164"/>
         <source>上传中</source>
         <translation>Uploading</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="156"/>
+        <location filename="../../ui/labels.py" line="165"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="157"/>
+        <location filename="../../ui/labels.py" line="166"/>
         <source>已生效</source>
         <translation>Applied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="158"/>
+        <location filename="../../ui/labels.py" line="167"/>
         <source>冲突</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="159"/>
+        <location filename="../../ui/labels.py" line="168"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="192"/>
+        <location filename="../../ui/labels.py" line="201"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="194"/>
+        <location filename="../../ui/labels.py" line="203"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="196"/>
+        <location filename="../../ui/labels.py" line="205"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="198"/>
+        <location filename="../../ui/labels.py" line="207"/>
         <source>超期%1</source>
         <translation>%1 late</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="214"/>
+        <location filename="../../ui/labels.py" line="223"/>
         <source>北京时间（UTC+8）</source>
         <translation>Beijing time (UTC+8)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="226"/>
+        <location filename="../../ui/labels.py" line="235"/>
         <source>共 1 件</source>
         <translation>1 order</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="227"/>
+        <location filename="../../ui/labels.py" line="236"/>
         <source>共 %1 件</source>
         <translation>%1 orders</translation>
     </message>
@@ -2459,330 +2366,296 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>任意时限</source>
         <extracomment>The work lists in the sidebar, in order (named by ui.labels.work_list_label, from casework.vocabulary). The hotline centre&apos;s lists (a centre agent or supervisor), in order. Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/main_window.py" line="171"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
+        <extracomment>The demo city&apos;s users (server/demo) the role switch offers, by their role.</extracomment>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="170"/>
-        <location filename="../../ui/main_window.py" line="764"/>
+        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="779"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171"/>
+        <location filename="../../ui/main_window.py" line="186"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="173"/>
-        <location filename="../../ui/main_window.py" line="280"/>
-        <location filename="../../ui/main_window.py" line="756"/>
-        <location filename="../../ui/main_window.py" line="758"/>
+        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="771"/>
+        <location filename="../../ui/main_window.py" line="773"/>
         <source>通知</source>
         <translation>Notifications</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="199"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191"/>
-        <source>受理</source>
-        <translation>Intake</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>转办 / 回访</source>
         <translation>Dispatch / callback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>值班看板</source>
         <translation>Duty board</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
-        <location filename="../../ui/main_window.py" line="451"/>
+        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="466"/>
         <source>知识库</source>
         <translation>Knowledge base</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215"/>
+        <location filename="../../ui/main_window.py" line="230"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="253"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>预警、督办、催办和督办反馈</source>
         <translation>Deadline warnings, supervision, reminders and supervision feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
-        <source>系统管理员</source>
-        <translation>Administrator</translation>
+        <location filename="../../ui/main_window.py" line="337"/>
+        <source>%1（住建局）</source>
+        <translation>%1 (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
-        <source>热线坐席</source>
-        <translation>Hotline agent</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="324"/>
-        <source>值班长</source>
-        <translation>Centre supervisor</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="503"/>
+        <location filename="../../ui/main_window.py" line="518"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="522"/>
+        <location filename="../../ui/main_window.py" line="537"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="525"/>
+        <location filename="../../ui/main_window.py" line="540"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="528"/>
+        <location filename="../../ui/main_window.py" line="543"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="664"/>
+        <location filename="../../ui/main_window.py" line="679"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="750"/>
+        <location filename="../../ui/main_window.py" line="765"/>
         <source>通知 %1</source>
         <translation>Notifications %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="754"/>
+        <location filename="../../ui/main_window.py" line="769"/>
         <source>通知 (%1)</source>
         <translation>Notifications (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="805"/>
+        <location filename="../../ui/main_window.py" line="820"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="818"/>
+        <location filename="../../ui/main_window.py" line="833"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="852"/>
+        <location filename="../../ui/main_window.py" line="867"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="870"/>
+        <location filename="../../ui/main_window.py" line="885"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="872"/>
+        <location filename="../../ui/main_window.py" line="887"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="874"/>
+        <location filename="../../ui/main_window.py" line="889"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="876"/>
+        <location filename="../../ui/main_window.py" line="891"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="878"/>
+        <location filename="../../ui/main_window.py" line="893"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273"/>
-        <location filename="../../ui/main_window.py" line="448"/>
+        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
-        <source>经办人（住建局）</source>
-        <translation>Handler (Housing Bureau)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="319"/>
-        <source>科长（住建局）</source>
-        <translation>Section chief (Housing Bureau)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="320"/>
-        <source>单位负责人（住建局）</source>
-        <translation>Dept. head (Housing Bureau)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="321"/>
-        <source>市分管领导</source>
-        <translation>City leader in charge</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427"/>
+        <location filename="../../ui/main_window.py" line="442"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="445"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="683"/>
+        <location filename="../../ui/main_window.py" line="698"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="685"/>
+        <location filename="../../ui/main_window.py" line="700"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="691"/>
+        <location filename="../../ui/main_window.py" line="706"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="694"/>
+        <location filename="../../ui/main_window.py" line="709"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="694"/>
+        <location filename="../../ui/main_window.py" line="709"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="697"/>
+        <location filename="../../ui/main_window.py" line="712"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="701"/>
+        <location filename="../../ui/main_window.py" line="716"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="703"/>
+        <location filename="../../ui/main_window.py" line="718"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="705"/>
+        <location filename="../../ui/main_window.py" line="720"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="721"/>
+        <location filename="../../ui/main_window.py" line="736"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="723"/>
+        <location filename="../../ui/main_window.py" line="738"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="764"/>
+        <location filename="../../ui/main_window.py" line="779"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -2838,17 +2711,17 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="302"/>
+        <location filename="../../ui/actions.py" line="303"/>
         <source>仅本单位和中心可见，不会告知市民</source>
         <translation>Seen only by this department and the centre, never by the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="303"/>
+        <location filename="../../ui/actions.py" line="304"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="309"/>
+        <location filename="../../ui/actions.py" line="310"/>
         <source>请填写备注内容。</source>
         <translation>Please write the note.</translation>
     </message>
@@ -2962,72 +2835,72 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OnsiteCheckDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="408"/>
+        <location filename="../../ui/actions.py" line="409"/>
         <source>纬度，如 32.7847</source>
         <translation>Latitude, e.g. 32.7847</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="411"/>
+        <location filename="../../ui/actions.py" line="412"/>
         <source>经度，如 119.4432</source>
         <translation>Longitude, e.g. 119.4432</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="419"/>
+        <location filename="../../ui/actions.py" line="420"/>
         <source>核查发现的情况、已采取的措施</source>
         <translation>What was found, and what was done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="422"/>
+        <location filename="../../ui/actions.py" line="423"/>
         <source>核查时间</source>
         <translation>Checked at</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="423"/>
+        <location filename="../../ui/actions.py" line="424"/>
         <source>位置（GPS）</source>
         <translation>Location (GPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="424"/>
+        <location filename="../../ui/actions.py" line="425"/>
         <source>核查情况</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="425"/>
+        <location filename="../../ui/actions.py" line="426"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="453"/>
+        <location filename="../../ui/actions.py" line="454"/>
         <source>取自照片 %1</source>
         <translation>From photo %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="457"/>
+        <location filename="../../ui/actions.py" line="458"/>
         <source>照片处理中，请稍候…</source>
         <translation>Processing photos, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="461"/>
+        <location filename="../../ui/actions.py" line="462"/>
         <source>照片还在处理中，请稍候再提交。</source>
         <translation>Photos are still being processed; please submit in a moment.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="465"/>
+        <location filename="../../ui/actions.py" line="466"/>
         <source>请填写核查情况或添加照片。</source>
         <translation>Please enter the findings or add photos.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="467"/>
+        <location filename="../../ui/actions.py" line="468"/>
         <source>一次核查最多 %1 张照片。</source>
         <translation>At most %1 photos per check.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="470"/>
+        <location filename="../../ui/actions.py" line="471"/>
         <source>请同时填写纬度和经度，或都不填。</source>
         <translation>Enter both latitude and longitude, or neither.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="474"/>
+        <location filename="../../ui/actions.py" line="475"/>
         <source>经纬度格式不正确。</source>
         <translation>Latitude or longitude is not a valid number.</translation>
     </message>
@@ -3035,129 +2908,124 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderListModel</name>
     <message>
-        <location filename="../../ui/order_list.py" line="30"/>
+        <location filename="../../ui/order_list.py" line="32"/>
         <source>紧急程度</source>
         <extracomment>(sort key in desktop.reads.SORTS or None, header) per column.</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="31"/>
+        <location filename="../../ui/order_list.py" line="33"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="32"/>
+        <location filename="../../ui/order_list.py" line="34"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="33"/>
+        <location filename="../../ui/order_list.py" line="35"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="34"/>
+        <location filename="../../ui/order_list.py" line="36"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="35"/>
-        <source>经办人</source>
-        <translation>Handler</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order_list.py" line="36"/>
+        <location filename="../../ui/order_list.py" line="38"/>
         <source>受理时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="37"/>
+        <location filename="../../ui/order_list.py" line="39"/>
         <source>剩余时限</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="38"/>
+        <location filename="../../ui/order_list.py" line="40"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="39"/>
+        <location filename="../../ui/order_list.py" line="41"/>
         <source>承办单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="40"/>
+        <location filename="../../ui/order_list.py" line="42"/>
         <source>所在列表</source>
         <translation>In lists</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="179"/>
+        <location filename="../../ui/order_list.py" line="181"/>
         <source>%1：%2</source>
         <extracomment>The order in view: each query also tells whether it is in the list, and its state now. Work list → its name, in the order to name them; a search hit says which of these hold it.</extracomment>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="181"/>
+        <location filename="../../ui/order_list.py" line="183"/>
         <source>搜索结果所在的工作列表</source>
         <translation>The work lists a search hit is in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="218"/>
+        <location filename="../../ui/order_list.py" line="220"/>
         <source>所在列表：%1</source>
         <translation>In lists: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="220"/>
+        <location filename="../../ui/order_list.py" line="222"/>
         <source>新：到达本机后还没有打开过</source>
         <translation>New: arrived on this desk and not opened yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="222"/>
+        <location filename="../../ui/order_list.py" line="224"/>
         <source>退回：审核退回、批示重办或退回申请未获同意，需要重新办理</source>
         <translation>Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="224"/>
+        <location filename="../../ui/order_list.py" line="226"/>
         <source>草稿：本机保存着尚未提交的答复或表单内容，打开工单即可继续</source>
         <translation>Draft: a reply or form typed on this PC and not yet submitted is kept here; open the order to go on</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="229"/>
+        <location filename="../../ui/order_list.py" line="231"/>
         <source>办理时限 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="238"/>
+        <location filename="../../ui/order_list.py" line="240"/>
         <source>【新】</source>
         <translation>[New] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="239"/>
+        <location filename="../../ui/order_list.py" line="241"/>
         <source>【退回】</source>
         <translation>[Returned] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="240"/>
+        <location filename="../../ui/order_list.py" line="242"/>
         <source>【草稿】</source>
         <translation>[Draft] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="249"/>
+        <location filename="../../ui/order_list.py" line="251"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="251"/>
+        <location filename="../../ui/order_list.py" line="253"/>
         <source>【待上传】</source>
         <translation>[Pending upload] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="265"/>
+        <location filename="../../ui/order_list.py" line="267"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="271"/>
+        <location filename="../../ui/order_list.py" line="273"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -3165,585 +3033,519 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order/view.py" line="103"/>
-        <location filename="../../ui/order/view.py" line="149"/>
+        <location filename="../../ui/order/view.py" line="108"/>
+        <location filename="../../ui/order/view.py" line="154"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="207"/>
+        <location filename="../../ui/order/view.py" line="212"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="237"/>
+        <location filename="../../ui/order/view.py" line="242"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="239"/>
-        <location filename="../../ui/order/view.py" line="262"/>
-        <location filename="../../ui/order/view.py" line="273"/>
+        <location filename="../../ui/order/view.py" line="244"/>
+        <location filename="../../ui/order/view.py" line="267"/>
+        <location filename="../../ui/order/view.py" line="278"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="239"/>
+        <location filename="../../ui/order/view.py" line="244"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="239"/>
+        <location filename="../../ui/order/view.py" line="244"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="239"/>
-        <location filename="../../ui/order/view.py" line="623"/>
+        <location filename="../../ui/order/view.py" line="244"/>
+        <location filename="../../ui/order/view.py" line="628"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="245"/>
+        <location filename="../../ui/order/view.py" line="250"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="249"/>
-        <source>现场核查</source>
-        <translation>On-site</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="251"/>
+        <location filename="../../ui/order/view.py" line="256"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="253"/>
-        <source>内部备注</source>
-        <translation>Notes</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="254"/>
-        <location filename="../../ui/order/view.py" line="449"/>
+        <location filename="../../ui/order/view.py" line="259"/>
+        <location filename="../../ui/order/view.py" line="454"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="262"/>
+        <location filename="../../ui/order/view.py" line="267"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="262"/>
+        <location filename="../../ui/order/view.py" line="267"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="262"/>
+        <location filename="../../ui/order/view.py" line="267"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="262"/>
+        <location filename="../../ui/order/view.py" line="267"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="262"/>
+        <location filename="../../ui/order/view.py" line="267"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="270"/>
+        <location filename="../../ui/order/view.py" line="275"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="290"/>
+        <location filename="../../ui/order/view.py" line="295"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="291"/>
+        <location filename="../../ui/order/view.py" line="296"/>
         <source>预览并打印本工单的回复单（Ctrl+P）</source>
         <translation>Preview and print this order&apos;s reply sheet (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="300"/>
-        <location filename="../../ui/order/view.py" line="323"/>
+        <location filename="../../ui/order/view.py" line="305"/>
+        <location filename="../../ui/order/view.py" line="328"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="301"/>
-        <location filename="../../ui/order/view.py" line="324"/>
+        <location filename="../../ui/order/view.py" line="306"/>
+        <location filename="../../ui/order/view.py" line="329"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="302"/>
+        <location filename="../../ui/order/view.py" line="307"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="303"/>
+        <location filename="../../ui/order/view.py" line="308"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="304"/>
+        <location filename="../../ui/order/view.py" line="309"/>
         <source>回访与办结</source>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="411"/>
+        <location filename="../../ui/order/view.py" line="416"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="449"/>
+        <location filename="../../ui/order/view.py" line="454"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="278"/>
-        <location filename="../../ui/order/view.py" line="474"/>
-        <source>督办</source>
-        <translation>Supervised</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="476"/>
+        <location filename="../../ui/order/view.py" line="481"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="482"/>
+        <location filename="../../ui/order/view.py" line="487"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="486"/>
+        <location filename="../../ui/order/view.py" line="491"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="491"/>
+        <location filename="../../ui/order/view.py" line="496"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="495"/>
+        <location filename="../../ui/order/view.py" line="500"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="496"/>
+        <location filename="../../ui/order/view.py" line="501"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="510"/>
+        <location filename="../../ui/order/view.py" line="515"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="516"/>
+        <location filename="../../ui/order/view.py" line="521"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="516"/>
+        <location filename="../../ui/order/view.py" line="521"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="536"/>
+        <location filename="../../ui/order/view.py" line="541"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="565"/>
+        <location filename="../../ui/order/view.py" line="570"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="565"/>
+        <location filename="../../ui/order/view.py" line="570"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="568"/>
+        <location filename="../../ui/order/view.py" line="573"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="590"/>
+        <location filename="../../ui/order/view.py" line="595"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="591"/>
+        <location filename="../../ui/order/view.py" line="596"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="273"/>
-        <location filename="../../ui/order/view.py" line="592"/>
+        <location filename="../../ui/order/view.py" line="278"/>
+        <location filename="../../ui/order/view.py" line="597"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="273"/>
+        <location filename="../../ui/order/view.py" line="278"/>
         <source>人员</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="273"/>
+        <location filename="../../ui/order/view.py" line="278"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="462"/>
+        <location filename="../../ui/order/view.py" line="467"/>
         <source>待上传（本机受理，尚未上传到中心）</source>
         <translation>Pending upload (taken in on this PC, not yet on the server)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="563"/>
+        <location filename="../../ui/order/view.py" line="568"/>
         <source>协办反馈剩余</source>
         <translation>Co-handling: answer in</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="563"/>
+        <location filename="../../ui/order/view.py" line="568"/>
         <source>协办签收剩余</source>
         <translation>Co-handling: sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="593"/>
+        <location filename="../../ui/order/view.py" line="598"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="594"/>
+        <location filename="../../ui/order/view.py" line="599"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="595"/>
+        <location filename="../../ui/order/view.py" line="600"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="596"/>
+        <location filename="../../ui/order/view.py" line="601"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="597"/>
+        <location filename="../../ui/order/view.py" line="602"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="598"/>
+        <location filename="../../ui/order/view.py" line="603"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="610"/>
+        <location filename="../../ui/order/view.py" line="615"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="611"/>
+        <location filename="../../ui/order/view.py" line="616"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="613"/>
+        <location filename="../../ui/order/view.py" line="618"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="614"/>
+        <location filename="../../ui/order/view.py" line="619"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="615"/>
+        <location filename="../../ui/order/view.py" line="620"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="619"/>
+        <location filename="../../ui/order/view.py" line="624"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="620"/>
+        <location filename="../../ui/order/view.py" line="625"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="620"/>
+        <location filename="../../ui/order/view.py" line="625"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="622"/>
+        <location filename="../../ui/order/view.py" line="627"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="623"/>
-        <location filename="../../ui/order/view.py" line="739"/>
+        <location filename="../../ui/order/view.py" line="628"/>
+        <location filename="../../ui/order/view.py" line="743"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="633"/>
+        <location filename="../../ui/order/view.py" line="638"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="633"/>
+        <location filename="../../ui/order/view.py" line="638"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="637"/>
-        <source>签收时限</source>
-        <translation>Sign by</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="638"/>
-        <source>现场核查时限</source>
-        <translation>On site by</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="639"/>
-        <source>答复时限</source>
-        <translation>Reply by</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="640"/>
-        <source>延期后时限</source>
-        <translation>Extended to</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="643"/>
+        <location filename="../../ui/order/view.py" line="648"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="643"/>
+        <location filename="../../ui/order/view.py" line="648"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="653"/>
+        <location filename="../../ui/order/view.py" line="658"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="654"/>
+        <location filename="../../ui/order/view.py" line="659"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="655"/>
-        <source>经办人</source>
-        <translation>Handler</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="655"/>
+        <location filename="../../ui/order/view.py" line="660"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="662"/>
+        <location filename="../../ui/order/view.py" line="667"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="663"/>
+        <location filename="../../ui/order/view.py" line="668"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="671"/>
+        <location filename="../../ui/order/view.py" line="676"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="599"/>
-        <location filename="../../ui/order/view.py" line="672"/>
+        <location filename="../../ui/order/view.py" line="604"/>
+        <location filename="../../ui/order/view.py" line="677"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="674"/>
+        <location filename="../../ui/order/view.py" line="679"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="698"/>
+        <location filename="../../ui/order/view.py" line="703"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="702"/>
+        <location filename="../../ui/order/view.py" line="707"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="715"/>
-        <location filename="../../ui/order/view.py" line="755"/>
+        <location filename="../../ui/order/view.py" line="720"/>
+        <location filename="../../ui/order/view.py" line="759"/>
         <source>市民：“%1”</source>
         <translation>Citizen: “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="718"/>
+        <location filename="../../ui/order/view.py" line="723"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="725"/>
-        <source>办结</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="727"/>
-        <source>回访</source>
-        <translation>Callback</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="727"/>
+        <location filename="../../ui/order/view.py" line="732"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="732"/>
-        <source>受理</source>
-        <translation>Intake</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="732"/>
+        <location filename="../../ui/order/view.py" line="738"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="746"/>
+        <location filename="../../ui/order/view.py" line="750"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="750"/>
+        <location filename="../../ui/order/view.py" line="754"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="759"/>
+        <location filename="../../ui/order/view.py" line="763"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="768"/>
+        <location filename="../../ui/order/view.py" line="772"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="775"/>
+        <location filename="../../ui/order/view.py" line="779"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="784"/>
+        <location filename="../../ui/order/view.py" line="788"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="791"/>
+        <location filename="../../ui/order/view.py" line="795"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="806"/>
+        <location filename="../../ui/order/view.py" line="810"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="824"/>
+        <location filename="../../ui/order/view.py" line="828"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="827"/>
+        <location filename="../../ui/order/view.py" line="831"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="828"/>
+        <location filename="../../ui/order/view.py" line="832"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="844"/>
-        <location filename="../../ui/order/view.py" line="949"/>
+        <location filename="../../ui/order/view.py" line="848"/>
+        <location filename="../../ui/order/view.py" line="953"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="846"/>
+        <location filename="../../ui/order/view.py" line="850"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="855"/>
+        <location filename="../../ui/order/view.py" line="859"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="857"/>
+        <location filename="../../ui/order/view.py" line="861"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="876"/>
+        <location filename="../../ui/order/view.py" line="880"/>
         <source>督办 (%1)</source>
         <translation>Supervision (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="882"/>
+        <location filename="../../ui/order/view.py" line="886"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="891"/>
+        <location filename="../../ui/order/view.py" line="895"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="901"/>
-        <source>通过</source>
-        <translation>Approved</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="901"/>
-        <source>退回</source>
-        <translation>Returned</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/view.py" line="909"/>
+        <location filename="../../ui/order/view.py" line="913"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="981"/>
+        <location filename="../../ui/order/view.py" line="985"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="987"/>
+        <location filename="../../ui/order/view.py" line="991"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -3844,92 +3646,67 @@ Please send this file to your system administrator.</translation>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="73"/>
-        <source>及时签收率</source>
-        <translation>Signed on time</translation>
-    </message>
-    <message>
-        <location filename="../../ui/portfolio.py" line="74"/>
-        <source>按时办结率</source>
-        <translation>Closed on time</translation>
-    </message>
-    <message>
-        <location filename="../../ui/portfolio.py" line="75"/>
-        <source>回访满意率</source>
-        <translation>Satisfaction</translation>
-    </message>
-    <message>
-        <location filename="../../ui/portfolio.py" line="76"/>
-        <source>解决率</source>
-        <translation>Resolution rate</translation>
-    </message>
-    <message>
-        <location filename="../../ui/portfolio.py" line="77"/>
-        <source>重办率</source>
-        <translation>Re-handling rate</translation>
-    </message>
-    <message>
-        <location filename="../../ui/portfolio.py" line="78"/>
+        <location filename="../../ui/portfolio.py" line="83"/>
         <source>超期未结</source>
         <translation>Overdue open</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="87"/>
+        <location filename="../../ui/portfolio.py" line="92"/>
         <source>查看该单位工单</source>
         <translation>Show its orders</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="89"/>
+        <location filename="../../ui/portfolio.py" line="94"/>
         <source>导出月度通报（PDF）</source>
         <translation>Monthly bulletin (PDF)</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="91"/>
+        <location filename="../../ui/portfolio.py" line="96"/>
         <source>导出工作台账（Excel）</source>
         <translation>Ledger (Excel)</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="95"/>
+        <location filename="../../ui/portfolio.py" line="100"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="114"/>
+        <location filename="../../ui/portfolio.py" line="119"/>
         <source>正在从中心获取本月指标…</source>
         <translation>Fetching this month&apos;s figures from the centre…</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="127"/>
+        <location filename="../../ui/portfolio.py" line="132"/>
         <source>无法获取指标：%1</source>
         <translation>Could not fetch the figures: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="154"/>
+        <location filename="../../ui/portfolio.py" line="159"/>
         <source>%1 个单位，数据截至 %2</source>
         <translation>%1 departments, figures as of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="154"/>
+        <location filename="../../ui/portfolio.py" line="159"/>
         <source>1 个单位，数据截至 %2</source>
         <translation>1 department, figures as of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="169"/>
+        <location filename="../../ui/portfolio.py" line="174"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="182"/>
+        <location filename="../../ui/portfolio.py" line="187"/>
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="187"/>
+        <location filename="../../ui/portfolio.py" line="192"/>
         <source>已保存：%1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/portfolio.py" line="190"/>
+        <location filename="../../ui/portfolio.py" line="195"/>
         <source>导出失败</source>
         <translation>Export failed</translation>
     </message>
@@ -4221,158 +3998,148 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReplyEditor</name>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="81"/>
+        <location filename="../../ui/order/reply_editor.py" line="82"/>
         <source>请选择办理结果</source>
         <extracomment>What is typed is kept in the local drafts at most this long after a keystroke (and at once on switching order or closing the window), so a crash or a kill loses at most these last seconds.</extracomment>
         <translation>Choose a result</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="90"/>
+        <location filename="../../ui/order/reply_editor.py" line="91"/>
         <source>答复模板</source>
         <translation>Reply templates</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="91"/>
+        <location filename="../../ui/order/reply_editor.py" line="92"/>
         <source>插入本单位的答复模板（工单编号、称呼、日期自动填入）</source>
         <translation>Insert one of your department&apos;s reply templates (order number, form of address and dates filled in)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="97"/>
+        <location filename="../../ui/order/reply_editor.py" line="98"/>
         <source>引用知识库…</source>
         <translation>Cite knowledge base…</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="99"/>
+        <location filename="../../ui/order/reply_editor.py" line="100"/>
         <source>从知识库插入答复口径和政策依据（Ctrl+Shift+K）</source>
         <translation>Insert a standard answer and its policy basis from the knowledge base (Ctrl+Shift+K)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="113"/>
+        <location filename="../../ui/order/reply_editor.py" line="114"/>
         <source>答复内容（将反馈给市民）</source>
         <translation>Reply text (sent to the citizen)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="115"/>
+        <location filename="../../ui/order/reply_editor.py" line="116"/>
         <source>答复依据：法规、政策文件名称及条款</source>
         <translation>Basis: laws, policy documents and their articles</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="123"/>
-        <source>保存草稿</source>
-        <translation>Save draft</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/reply_editor.py" line="124"/>
+        <location filename="../../ui/order/reply_editor.py" line="125"/>
         <source>保存草稿（Ctrl+S）</source>
         <translation>Save draft (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="125"/>
-        <source>提交答复</source>
-        <translation>Submit reply</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order/reply_editor.py" line="126"/>
+        <location filename="../../ui/order/reply_editor.py" line="127"/>
         <source>提交答复，进入审核（Ctrl+Enter）</source>
         <translation>Submit the reply for review (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="144"/>
+        <location filename="../../ui/order/reply_editor.py" line="145"/>
         <source>办理结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="159"/>
+        <location filename="../../ui/order/reply_editor.py" line="160"/>
         <source>答复依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="170"/>
+        <location filename="../../ui/order/reply_editor.py" line="171"/>
         <source>您好！关于您反映的问题，</source>
         <translation>Hello. Regarding the issue you reported, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="171"/>
+        <location filename="../../ui/order/reply_editor.py" line="172"/>
         <source>经现场核实，</source>
         <translation>On-site verification showed that </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="172"/>
+        <location filename="../../ui/order/reply_editor.py" line="173"/>
         <source>我单位已于当日安排工作人员到现场查看，</source>
         <translation>We sent staff to inspect the site the same day, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="173"/>
+        <location filename="../../ui/order/reply_editor.py" line="174"/>
         <source>已责成施工单位于……前整改完毕。</source>
         <translation>The contractor has been ordered to put this right by …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="174"/>
+        <location filename="../../ui/order/reply_editor.py" line="175"/>
         <source>根据《……》第……条规定，</source>
         <translation>Under Article … of the …, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="175"/>
+        <location filename="../../ui/order/reply_editor.py" line="176"/>
         <source>该问题涉及多个部门，我单位已牵头协调，</source>
         <translation>As the issue involves several departments, we are leading the coordination, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="176"/>
+        <location filename="../../ui/order/reply_editor.py" line="177"/>
         <source>如有疑问，请致电……咨询。</source>
         <translation>If you have any questions, please call …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="177"/>
+        <location filename="../../ui/order/reply_editor.py" line="178"/>
         <source>感谢您对我们工作的监督。</source>
         <translation>Thank you for your oversight of our work.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="203"/>
+        <location filename="../../ui/order/reply_editor.py" line="204"/>
         <source>%1（全市通用）</source>
         <translation>%1 (city-wide)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="243"/>
+        <location filename="../../ui/order/reply_editor.py" line="244"/>
         <source>引用知识库：%1</source>
         <translation>Cited from the knowledge base: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="312"/>
+        <location filename="../../ui/order/reply_editor.py" line="313"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="327"/>
+        <location filename="../../ui/order/reply_editor.py" line="328"/>
         <source>协办单位尚未反馈协办意见：%1。收到意见（或热线中心免除协办）后才能提交答复，可先保存草稿。</source>
         <translation>Co-handling departments have not given their opinion yet: %1. The reply can be submitted once they have (or the centre waives it); save the draft meanwhile.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="345"/>
+        <location filename="../../ui/order/reply_editor.py" line="346"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="386"/>
+        <location filename="../../ui/order/reply_editor.py" line="387"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="390"/>
+        <location filename="../../ui/order/reply_editor.py" line="391"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="394"/>
+        <location filename="../../ui/order/reply_editor.py" line="395"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="409"/>
+        <location filename="../../ui/order/reply_editor.py" line="410"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="412"/>
+        <location filename="../../ui/order/reply_editor.py" line="413"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>
@@ -4404,22 +4171,22 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReturnRequestDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="381"/>
+        <location filename="../../ui/actions.py" line="382"/>
         <source>说明理由，并尽量写明应由哪个单位办理</source>
         <translation>Explain why, and if possible name the department that should handle it</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="382"/>
+        <location filename="../../ui/actions.py" line="383"/>
         <source>退单类型</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="383"/>
+        <location filename="../../ui/actions.py" line="384"/>
         <source>理由</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="389"/>
+        <location filename="../../ui/actions.py" line="390"/>
         <source>请填写退单理由。</source>
         <translation>Please explain why the order should go back to the centre.</translation>
     </message>
@@ -4493,37 +4260,37 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>SupervisionDialog</name>
     <message>
-        <location filename="../../ui/actions.py" line="320"/>
+        <location filename="../../ui/actions.py" line="321"/>
         <source>督办要求，如：请于3个工作日内解决并报送办理进展</source>
         <translation>What is required, e.g. resolve within 3 working days and report progress</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="321"/>
+        <location filename="../../ui/actions.py" line="322"/>
         <source>催办事项，如：市民再次来电，请尽快联系市民</source>
         <translation>What is asked, e.g. the citizen called again: contact them soon</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="322"/>
+        <location filename="../../ui/actions.py" line="323"/>
         <source>目前的办理进展、已采取的措施和预计完成时间</source>
         <translation>Progress so far, the measures taken and when it will be done</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="325"/>
+        <location filename="../../ui/actions.py" line="326"/>
         <source>办理进展</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="325"/>
+        <location filename="../../ui/actions.py" line="326"/>
         <source>要求</source>
         <translation>Required</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="333"/>
+        <location filename="../../ui/actions.py" line="334"/>
         <source>请填写办理进展。</source>
         <translation>Please write the progress.</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="334"/>
+        <location filename="../../ui/actions.py" line="335"/>
         <source>请填写督办或催办的要求。</source>
         <translation>Please write what the supervision or reminder requires.</translation>
     </message>

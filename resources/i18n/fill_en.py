@@ -258,10 +258,7 @@ EN: dict[str, str] = {
     "立即同步": "Sync now",
     "立即与中心同步（F5）": "Sync with the centre now (F5)",
     "演示身份：": "Demo user:",
-    "经办人（住建局）": "Handler (Housing Bureau)",
-    "科长（住建局）": "Section chief (Housing Bureau)",
-    "单位负责人（住建局）": "Dept. head (Housing Bureau)",
-    "市分管领导": "City leader in charge",
+    "%1（住建局）": "%1 (Housing Bureau)",
     "全部分类": "All categories",
     "全部紧急程度": "All urgencies",
     "全部状态": "All states",
@@ -1006,7 +1003,6 @@ EN: dict[str, str] = {
         "(The list of discarded work could not be reported to the server; please tell the administrator.)"
     ),
     "本机已停用": "Device revoked",
-    "系统管理员": "Administrator",
     # --- the admin's user form: reset and desks ---
     "重置密码…": "Reset password…",
     "生成一次性临时密码；此人下次登录时须改为自己的密码，已登录的会话随即结束": (

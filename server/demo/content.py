@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 
-from casework.order import RequestKind, ResultCode
+from casework.order import Channel, Importance, RequestKind, ResultCode
 from casework.roles import Role
-from casework.schemas import DepartmentKind
+from casework.schemas import CitizenIn, DepartmentKind, OrderIntake
+from casework.sla import Complexity, Urgency
 from casework.vocabulary import zh_names
 
 CITY = "高邮市"
@@ -1833,3 +1835,44 @@ def department_reply_templates(name: str, phone: str) -> list[tuple[str, str]]:
         ("办理结果", f"{name}接到工单后高度重视，已于{{今天}}安排专人处理，"),
         ("本单位结尾", f"如仍有问题，请致电{name}（{phone}），感谢您的理解与支持。"),
     ]
+
+
+def intake(
+    rng: random.Random,
+    category: str,
+    template: RequestTemplate,
+    place: PlaceSpec,
+    urgency: Urgency,
+    complexity: Complexity,
+    importance: Importance,
+    received_at: datetime | None = None,
+) -> OrderIntake:
+    """A citizen's request as the centre takes it in, from ``template`` at ``place``: the caller (one in
+    12 anonymous), the channel, the words. The demo seed and ``python -m server simulate`` both write
+    their requests with it; the same ``rng`` state writes the same request."""
+    anonymous = rng.random() < 0.08
+    channel = rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()))[0]
+    return OrderIntake(
+        channel=Channel(channel),
+        received_at=received_at,
+        citizen=CitizenIn(
+            name="" if anonymous else citizen_name(rng),
+            phone=mobile_number(rng),
+            anonymous=anonymous,
+            confidential=rng.random() < 0.12,
+            contact_allowed=rng.random() < 0.5,
+        ),
+        kind=RequestKind(template.kind),
+        category_code=category,
+        complexity=complexity,
+        urgency=urgency,
+        importance=importance,
+        title=template.title,
+        description=template.description.format(place=place.address, days=rng.randint(2, 20)),
+        address=place.address,
+        district=place.district,
+        street=place.street,
+        lat=place.lat,
+        lon=place.lon,
+        tags=rng.sample(HOT_TAGS, 1) if rng.random() < 0.2 else [],
+    )

@@ -2,7 +2,8 @@
 
 The pictures are placeholders, but they carry what a field photo carries — the time it
 was taken, GPS coordinates and a camera make — so attachment handling, EXIF extraction
-and map views can be exercised against them. Output depends only on the arguments and
+and map views can be exercised against them (the desk reads them back with
+``offline.photos.prepare_file``, the one EXIF reader). Output depends only on the arguments and
 the state of the ``random.Random`` passed in.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -113,30 +114,6 @@ def sample_photo(
     return buffer.getvalue()
 
 
-def photo_exif(data: bytes) -> dict[str, datetime | float | None]:
-    """Read ``{"taken_at", "lat", "lon"}`` back from a JPEG's EXIF; None when missing.
-
-    ``taken_at`` is timezone-aware when the photo records ``OffsetTimeOriginal``.
-    """
-    with Image.open(io.BytesIO(data)) as image:
-        exif = image.getexif()
-    details = exif.get_ifd(IFD.Exif)
-    stamp = details.get(Base.DateTimeOriginal) or exif.get(Base.DateTime)
-    taken_at: datetime | None = None
-    if isinstance(stamp, str):
-        try:
-            taken_at = datetime.strptime(stamp.strip("\x00 "), _EXIF_TIME)
-        except ValueError:
-            taken_at = None
-        offset = details.get(Base.OffsetTimeOriginal)
-        if taken_at is not None and isinstance(offset, str):
-            taken_at = taken_at.replace(tzinfo=_parse_offset(offset))
-    gps = exif.get_ifd(IFD.GPSInfo)
-    lat = _from_dms(gps.get(GPS.GPSLatitude), gps.get(GPS.GPSLatitudeRef), "S")
-    lon = _from_dms(gps.get(GPS.GPSLongitude), gps.get(GPS.GPSLongitudeRef), "W")
-    return {"taken_at": taken_at, "lat": lat, "lon": lon}
-
-
 # --- EXIF --------------------------------------------------------------------------
 
 
@@ -170,40 +147,11 @@ def _to_dms(value: float) -> tuple[IFDRational, IFDRational, IFDRational]:
     return IFDRational(degrees, 1), IFDRational(minutes, 1), IFDRational(seconds, 10000)
 
 
-def _from_dms(dms: object, ref: object, negative_ref: str) -> float | None:
-    if not isinstance(dms, tuple) or len(dms) != 3:
-        return None
-    try:
-        degrees, minutes, seconds = (float(part) for part in dms)
-    except (TypeError, ValueError, ZeroDivisionError):
-        return None
-    value = degrees + minutes / 60 + seconds / 3600
-    if isinstance(ref, bytes):
-        ref = ref.decode("ascii", "replace")
-    if isinstance(ref, str) and ref.strip("\x00 ").upper() == negative_ref:
-        value = -value
-    return value
-
-
 def _format_offset(offset: timedelta) -> str:
     minutes = round(offset.total_seconds() / 60)
     sign = "-" if minutes < 0 else "+"
     hours, minutes = divmod(abs(minutes), 60)
     return f"{sign}{hours:02d}:{minutes:02d}"
-
-
-def _parse_offset(text: str) -> timezone | None:
-    text = text.strip("\x00 ")
-    if len(text) != 6 or text[0] not in "+-" or text[3] != ":":
-        return None
-    try:
-        minutes = int(text[1:3]) * 60 + int(text[4:6])
-    except ValueError:
-        return None
-    return timezone(timedelta(minutes=-minutes if text[0] == "-" else minutes))
-
-
-# --- Drawing -----------------------------------------------------------------------
 
 
 def _daylight(hour: int) -> float:

@@ -22,9 +22,9 @@ from casework.cohandling import CoStatus
 from casework.deadlines import SHANGHAI
 from casework.knowledge import EntryAction, search_text
 from casework.lifecycle import Command
-from casework.order import Channel, Importance, PhotoTag, RequestKind, ResultCode, ReturnReason
+from casework.order import Importance, PhotoTag, ResultCode, ReturnReason
 from casework.roles import Role
-from casework.schemas import COMMAND_BODIES, CitizenIn, DepartmentIn, OrderIntake, PhotoRef, UserIn
+from casework.schemas import COMMAND_BODIES, DepartmentIn, PhotoRef, UserIn
 from casework.sla import Complexity, Urgency
 from server.audit.service import record
 from server.auth.passwords import hash_password
@@ -246,7 +246,7 @@ class _Player:
         def intake(when: datetime) -> None:
             order = service.intake(
                 self._ctx(agent, when),
-                self._intake_body(leaf.code, template, place, urgency, complexity, importance, when),
+                content.intake(self.rng, leaf.code, template, place, urgency, complexity, importance, when),
             )
             holder["id"] = order.id
             self.created += 1
@@ -516,44 +516,6 @@ class _Player:
             )(at)
 
         return step
-
-    def _intake_body(
-        self,
-        category: str,
-        template: content.RequestTemplate,
-        place: content.PlaceSpec,
-        urgency: Urgency,
-        complexity: Complexity,
-        importance: Importance,
-        at: datetime,
-    ) -> OrderIntake:
-        rng = self.rng
-        anonymous = rng.random() < 0.08
-        channel = rng.choices(list(content.CHANNEL_WEIGHTS), weights=list(content.CHANNEL_WEIGHTS.values()))[0]
-        return OrderIntake(
-            channel=Channel(channel),
-            received_at=at,
-            citizen=CitizenIn(
-                name="" if anonymous else content.citizen_name(rng),
-                phone=content.mobile_number(rng),
-                anonymous=anonymous,
-                confidential=rng.random() < 0.12,
-                contact_allowed=rng.random() < 0.5,
-            ),
-            kind=RequestKind(template.kind),
-            category_code=category,
-            complexity=complexity,
-            urgency=urgency,
-            importance=importance,
-            title=template.title,
-            description=template.description.format(place=place.address, days=rng.randint(2, 20)),
-            address=place.address,
-            district=place.district,
-            street=place.street,
-            lat=place.lat,
-            lon=place.lon,
-            tags=rng.sample(content.HOT_TAGS, 1) if rng.random() < 0.2 else [],
-        )
 
 
 def seed_knowledge(session: Session, city: City, rng: random.Random, count: int, now: datetime) -> tuple[int, int]:

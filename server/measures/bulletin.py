@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 
 from casework.deadlines import SHANGHAI
 from casework.measures import HOT_ISSUE_KINDS, DepartmentMeasures, days, percent, rates
-from casework.order import ResultCode, State
-from casework.vocabulary import zh, zh_names
+from casework.notifications import DeadlineKind
+from casework.order import CallbackOutcome, ResultCode, State
+from casework.vocabulary import rate_name, zh, zh_names
 from server.measures.fonts import choose_font
 from server.measures.ledger import write_ledger
 from server.measures.periods import Period
@@ -37,6 +38,8 @@ from server.measures.service import WEIGHTS
 
 STATE_NAMES = zh_names(State)
 RESOLVED = zh(ResultCode, ResultCode.RESOLVED)
+_SATISFIED = zh(CallbackOutcome, CallbackOutcome.SATISFIED)
+_BASICALLY = zh(CallbackOutcome, CallbackOutcome.BASICALLY_SATISFIED)
 KIND_NAMES = HOT_ISSUE_KINDS
 
 
@@ -89,12 +92,24 @@ def _overview(report: MonthReport, s: _Styles) -> list[Flowable]:
     t, r = report.totals, rates(report.totals)
     text = (
         f"{report.period.label}，热线共受理群众诉求 {report.intake} 件，向承办单位派单 {t.dispatched} 件；"
-        f"承办单位答复 {t.replied} 件，办结 {t.closed} 件，按时办结率 "
-        f"{percent(r.on_time_closure_rate)}；回访满意率 "
-        f"{percent(r.satisfaction_rate)}，解决率 {percent(r.resolution_rate)}。"
+        f"承办单位答复 {t.replied} 件，办结 {t.closed} 件，{_CLOSURE} "
+        f"{percent(r.on_time_closure_rate)}；{_SATISFACTION} "
+        f"{percent(r.satisfaction_rate)}，{_RESOLUTION} {percent(r.resolution_rate)}。"
         f"截至统计时点，超期未办结工单 {t.open_overdue} 件。"
     )
     return [Paragraph("一、总体情况", s.heading), Paragraph(text, s.body)]
+
+
+#: The ranking's rate columns, left to right (named by casework.vocabulary.RATE_NAMES).
+_RANKED_RATES = [
+    "on_time_signing_rate",
+    "on_time_closure_rate",
+    "satisfaction_rate",
+    "resolution_rate",
+    "return_rate",
+    "rehandling_rate",
+]
+_SIGNING, _CLOSURE, _SATISFACTION, _RESOLUTION, _RETURN, _REHANDLING = (rate_name(k) for k in _RANKED_RATES)
 
 
 def _ranking(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
@@ -103,12 +118,7 @@ def _ranking(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
         "承办单位",
         "综合得分",
         "派单量",
-        "及时签收率",
-        "按时办结率",
-        "满意率",
-        "解决率",
-        "退单率",
-        "重办率",
+        *(rate_name(k) for k in _RANKED_RATES),
     ]
     rows: list[list[object]] = [header]
     for entry in report.ranking:
@@ -128,23 +138,13 @@ def _ranking(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
             ]
         )
     widths = [10 * mm, 38 * mm, 16 * mm, 14 * mm] + [16 * mm] * 6
-    weights = "、".join(f"{_RATE_NAMES[k]} {v:.0%}" for k, v in WEIGHTS.items())
+    weights = "、".join(f"{rate_name(k)} {v:.0%}" for k, v in WEIGHTS.items())
     return [
         Paragraph("二、承办单位综合排名", s.heading),
         _table(rows, widths, font),
         Spacer(1, 3 * mm),
-        Paragraph(f"综合得分（0-100）按权重计算：{weights}；退单率、重办率以（1-比率）计入。", s.note),
+        Paragraph(f"综合得分（0-100）按权重计算：{weights}；{_RETURN}、{_REHANDLING}以（1-比率）计入。", s.note),
     ]
-
-
-_RATE_NAMES = {
-    "on_time_closure_rate": "按时办结率",
-    "satisfaction_rate": "回访满意率",
-    "resolution_rate": "解决率",
-    "on_time_signing_rate": "及时签收率",
-    "rehandling_rate": "重办率",
-    "return_rate": "退单率",
-}
 
 
 def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
@@ -154,7 +154,7 @@ def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
             m.dispatched,
             "签收（及时）\n超时未签收",
             f"{m.signed}（{m.signed_on_time}）\n{m.unsigned_overdue}",
-            "及时签收率",
+            _SIGNING,
             percent(m.on_time_signing_rate),
         ],
         [
@@ -162,17 +162,17 @@ def _department(m: DepartmentMeasures, s: _Styles, font: str) -> Flowable:
             f"{m.closed}（{m.closed_on_time}）",
             "超期未办结",
             m.open_overdue,
-            "按时办结率",
+            _CLOSURE,
             percent(m.on_time_closure_rate),
         ],
-        ["回访接通", m.callbacks_reached, "满意（含基本）", m.satisfied, "回访满意率", percent(m.satisfaction_rate)],
-        ["答复", m.replied, RESOLVED, m.resolved, "解决率", percent(m.resolution_rate)],
+        ["回访接通", m.callbacks_reached, "满意（含基本）", m.satisfied, _SATISFACTION, percent(m.satisfaction_rate)],
+        ["答复", m.replied, RESOLVED, m.resolved, _RESOLUTION, percent(m.resolution_rate)],
         [
             "退单申请",
             m.return_requests,
             "重办",
             m.reopened,
-            "退单率 / 重办率",
+            f"{_RETURN} / {_REHANDLING}",
             f"{percent(m.return_rate)} / {percent(m.rehandling_rate)}",
         ],
         [
@@ -224,7 +224,9 @@ def _overdue(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
     flow: list[Flowable] = [Paragraph("五、超期未办结工单", s.heading)]
     if not report.overdue:
         return [*flow, Paragraph("截至统计时点，无超期未办结工单。", s.body)]
-    rows: list[list[object]] = [["序号", "工单编号", "标题", "承办单位", "答复时限", "已超期", "状态"]]
+    rows: list[list[object]] = [
+        ["序号", "工单编号", "标题", "承办单位", zh(DeadlineKind, DeadlineKind.REPLY), "已超期", "状态"]
+    ]
     for i, o in enumerate(report.overdue, start=1):
         rows.append(
             [
@@ -243,10 +245,12 @@ def _overdue(report: MonthReport, s: _Styles, font: str) -> list[Flowable]:
 
 _NOTES = [
     "统计口径：各项指标按事件发生时的主办单位归属；统计区间为北京时间整日，截至区间结束（当月未结束时截至生成时点）。",
-    "及时签收率 = 及时签收数 ÷ 已签收数（本期派单）；退单率 = 申请退单的工单数 ÷ 本期派单数。",
-    "按时办结率 = 按时办结数 ÷（本期办结数 + 统计时点超期未办结数），超期工单不因未办结而不计。",
-    "回访满意率 = （满意 + 基本满意）÷ 接通的回访数；解决率 = 结果为“已解决”的答复 ÷ 本期答复数；"
-    "重办率 = 本期答复中被重办的数量 ÷ 本期答复数。",
+    # The formulas of casework.measures.ratios, in words (the signing rate counts those never signed too).
+    f"{_SIGNING} = 及时签收数 ÷（已签收数 + 超时未签收数）（本期派单）；{_RETURN} = 申请退单的工单数 ÷ 本期派单数。",
+    f"{_CLOSURE} = 按时办结数 ÷（本期办结数 + 统计时点超期未办结数），超期工单不因未办结而不计。",
+    f"{_SATISFACTION} = （{_SATISFIED} + {_BASICALLY}）÷ 接通的回访数；"
+    f"{_RESOLUTION} = 结果为“{RESOLVED}”的答复 ÷ 本期答复数；"
+    f"{_REHANDLING} = 本期答复中被重办的数量 ÷ 本期答复数。",
     "平均办理时长以工作日计（每个工作日 08:30-17:30 计 1 个工作日，按法定节假日及调休），"
     "自派单（或重办）起至答复送达，扣除市分管领导、市主要领导审核所用时间。",
 ]
@@ -282,7 +286,7 @@ def texts_of(flowables: list[Flowable]) -> Iterator[str]:
             yield html.unescape(_TAG.sub("", flowable.text))
         elif isinstance(flowable, Table):
             # reportlab keeps a table's cells only in _cellvalues, which its stubs leave out
-            for row in flowable._cellvalues:  # type: ignore[attr-defined]
+            for row in flowable._cellvalues:  # type: ignore[attr-defined]  # reportlab keeps it private
                 for cell in row:
                     if isinstance(cell, Flowable):
                         yield from texts_of([cell])
@@ -292,7 +296,7 @@ def texts_of(flowables: list[Flowable]) -> Iterator[str]:
                         yield str(cell)
         elif isinstance(flowable, KeepTogether):
             # likewise KeepTogether's flowables are only in _content, not in the stubs
-            yield from texts_of(list(flowable._content))  # type: ignore[attr-defined]
+            yield from texts_of(list(flowable._content))  # type: ignore[attr-defined]  # reportlab: private
 
 
 def write_pdf(report: MonthReport, path: Path, generated: datetime) -> None:

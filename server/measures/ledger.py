@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from casework.cells import keep_as_text
 from casework.deadlines import SHANGHAI
 from casework.measures import HOT_ISSUE_KINDS
+from casework.notifications import DeadlineKind
 from casework.order import CallbackOutcome, RequestKind, ResultCode, State
-from casework.vocabulary import zh_names
+from casework.vocabulary import rate_name, zh, zh_names
 from server.measures import repository
 from server.measures.report import MonthReport
 from server.measures.service import CHANNEL_NAMES
@@ -140,21 +141,21 @@ def write_ledger(session: Session, report: MonthReport, path: Path) -> None:
         ("签收", 7),
         ("及时签收", 9),
         ("超时未签收", 10),
-        ("及时签收率", 10),
+        (rate_name("on_time_signing_rate"), 10),
         ("办结", 7),
         ("按时办结", 9),
         ("超期未办结", 10),
-        ("按时办结率", 10),
+        (rate_name("on_time_closure_rate"), 10),
         ("回访接通", 9),
         ("满意(含基本)", 11),
-        ("回访满意率", 10),
+        (rate_name("satisfaction_rate"), 10),
         ("答复", 7),
         (RESULTS[ResultCode.RESOLVED], 8),
-        ("解决率", 9),
+        (rate_name("resolution_rate"), 9),
         ("退单申请", 9),
-        ("退单率", 9),
+        (rate_name("return_rate"), 9),
         ("重办", 7),
-        ("重办率", 9),
+        (rate_name("rehandling_rate"), 9),
         ("平均办理(工作日)", 14),
         ("市领导审核(工作日)", 15),
     ]
@@ -218,7 +219,7 @@ def write_ledger(session: Session, report: MonthReport, path: Path) -> None:
         ("工单编号", 18),
         ("标题", 30),
         ("承办单位", 20),
-        ("答复时限", 17),
+        (zh(DeadlineKind, DeadlineKind.REPLY), 17),
         ("已超期(天)", 11),
         ("状态", 12),
     ]

@@ -118,7 +118,7 @@ def render(engine: Any) -> bytes:
         read_pool(engine)
         return generate_latest(REGISTRY)
     workers = CollectorRegistry()
-    MultiProcessCollector(workers)  # type: ignore[no-untyped-call]
+    MultiProcessCollector(workers)  # type: ignore[no-untyped-call]  # prometheus_client: unannotated
     return generate_latest(workers)
 
 
@@ -126,7 +126,7 @@ def worker_exited(pid: int) -> None:
     """A worker of ``serve`` has gone: its gauges no longer count (its counters still do)."""
     shared = os.environ.get(SHARED_DIR)
     if shared:
-        mark_process_dead(pid, shared)  # type: ignore[no-untyped-call]
+        mark_process_dead(pid, shared)  # type: ignore[no-untyped-call]  # prometheus_client: unannotated
 
 
 # --- audit appends: counted when the transaction that added them commits -----------------------

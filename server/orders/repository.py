@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from casework.order import State
 from casework.roles import Actor, Role
+from casework.times import time_of
 from server.models import AuditRecord, Order, OrderNumberCounter, order_co_departments
 
 
@@ -171,7 +172,7 @@ def page(
         if cursor:
             raw_key, last_id = decode_cursor(cursor)
             try:
-                last_key = datetime.fromisoformat(str(raw_key)) if raw_key else far
+                last_key = time_of(str(raw_key)) if raw_key else far
                 if last_key.tzinfo is None:
                     raise ValueError("bad cursor")
                 # In UTC, as stored: an extreme offset (0001-01-01T00:00+14:00) leaves the calendar.

@@ -99,7 +99,7 @@ def _head_and_news(session: Session, actor: Actor, seq: int) -> tuple[int, bool]
 
 
 #: Orders are read as plain rows (their attributes named as the model's): no ORM objects to build.
-_ORDERS: Table = Order.__table__  # type: ignore[assignment]
+_ORDERS: Table = Order.__table__  # type: ignore[assignment]  # typed FromClause; a mapped class has a Table
 
 _EVENT_COLUMNS = (
     AuditRecord.seq,

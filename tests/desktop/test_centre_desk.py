@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from casework.lifecycle import Command
-from casework.schemas import AssignHandlerBody, OrderIntake, RequestExtensionBody, RequestReturnBody, SignBody
+from casework.schemas import OrderIntake, RequestExtensionBody, RequestReturnBody
 from desktop.intake import INTAKE_DRAFT
 from desktop.reads import WorkList
 from desktop.session import sign_in
@@ -407,9 +407,7 @@ def test_rulings_on_a_return_and_an_extension(qtbot: Any, tmp_path: Path, centre
     body = RequestReturnBody(version=version, reason_code="not_our_duty", reason="广告牌归城管局管理")
     chief.command(returned, Command.REQUEST_RETURN, body)
     extended = server.new_order("文游路排水管网改造")
-    version = chief.command(extended, Command.SIGN, SignBody(version=chief.order(extended).version)).version
-    assign = AssignHandlerBody(version=version, handler_id=handler.user.id)  # type: ignore[union-attr]
-    version = chief.command(extended, Command.ASSIGN_HANDLER, assign).version
+    version = server.assign(extended)
     ask = RequestExtensionBody(version=version, days=3, reason="需协调施工单位")
     handler.command(extended, Command.REQUEST_EXTENSION, ask)
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from casework.lifecycle import Command
-from casework.schemas import AssignHandlerBody, CoOpinionBody, CoSignBody, DispatchBody, OrderIntake, SignBody
+from casework.schemas import CoOpinionBody, CoSignBody, DispatchBody, OrderIntake
 from casework.worklists import WorkList
 from tests.fixtures.gestures import click_list_item, click_row, ime
 from tests.fixtures.live_desk import open_order
@@ -62,10 +62,7 @@ def _co_handled(server: ServerProcess, title: str, co: tuple[str, ...] = ("CGJ",
     )
     version = agent.command(created.id, Command.DISPATCH, body).version
     if sign:
-        chief, handler = server.as_user("chief"), server.as_user("handler")
-        version = chief.command(created.id, Command.SIGN, SignBody(version=version)).version
-        assign = AssignHandlerBody(version=version, handler_id=handler.user.id)  # type: ignore[union-attr]
-        chief.command(created.id, Command.ASSIGN_HANDLER, assign)
+        server.assign(created.id, version)
     return created.id
 
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from casework.lifecycle import Command
-from casework.schemas import AssignHandlerBody, ReturnForReworkBody, SignBody, SubmitReplyBody
+from casework.schemas import ReturnForReworkBody, SubmitReplyBody
 from desktop.session import sign_in
 from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
@@ -61,16 +61,6 @@ def desks(qtbot: Any, tmp_path: Path, server: ServerProcess) -> Iterator[Any]:
         qtbot.wait(100)
 
 
-def in_progress_for_handler(server: ServerProcess, title: str) -> int:
-    """Signed by the chief and assigned to the demo handler, by API."""
-    order_id = server.new_order(title)
-    chief, handler = server.as_user("chief"), server.as_user("handler")
-    version = chief.command(order_id, Command.SIGN, SignBody(version=chief.order(order_id).version)).version
-    assign = AssignHandlerBody(version=version, handler_id=handler.user.id)  # type: ignore[union-attr]
-    chief.command(order_id, Command.ASSIGN_HANDLER, assign)
-    return order_id
-
-
 def returned_to_handler(server: ServerProcess, order_id: int) -> None:
     """The handler replies, the chief sends the reply back (by API)."""
     chief, handler = server.as_user("chief"), server.as_user("handler")
@@ -109,7 +99,7 @@ def sidebar_text(window: MainWindow, work_list: WorkList) -> str:
 def test_pending_badges_clear_once_the_server_has_applied_the_edits(
     qtbot: Any, server: ServerProcess, desks: Any
 ) -> None:
-    order_id = in_progress_for_handler(server, "府前街下水道堵塞")
+    order_id = server.handlers_order("府前街下水道堵塞")
     window = desks("handler")
     workspace = window.workspace
     click_list(qtbot, window, WorkList.MINE)
@@ -212,7 +202,7 @@ def test_new_orders_arrive_by_poll_marked_new_until_opened(qtbot: Any, server: S
 
 
 def test_each_role_opens_where_its_work_is_after_the_first_sync(qtbot: Any, server: ServerProcess, desks: Any) -> None:
-    order_id = in_progress_for_handler(server, "南海路人行道破损")
+    order_id = server.handlers_order("南海路人行道破损")
     first = desks("handler")  # the profile's first session: nothing is returned yet
     qtbot.waitUntil(lambda: first.sidebar.currentRow() == ROW[WorkList.MINE], timeout=10_000)
     first.workspace.stop()
@@ -231,7 +221,7 @@ def test_each_role_opens_where_its_work_is_after_the_first_sync(qtbot: Any, serv
     window.close()
 
     # A list the user chose is never taken from them: chosen before the first sync reports.
-    in_progress_for_handler(server, "北海路积水")
+    server.handlers_order("北海路积水")
     again = desks("handler", first_sync=False)
     qtbot.waitUntil(lambda: again.sidebar.currentRow() >= 0, timeout=10_000)
     click_list(qtbot, again, WorkList.CLOSED)

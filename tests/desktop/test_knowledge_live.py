@@ -13,8 +13,6 @@ from PySide6.QtWidgets import QApplication
 
 from api_client import CaseDeskClient
 from casework.knowledge import EntryDraft, PolicyBasis, TemplateDraft
-from casework.lifecycle import Command
-from casework.schemas import AssignHandlerBody, SignBody
 from casework.worklists import WorkList
 from tests.fixtures.gestures import ime
 from tests.fixtures.live_desk import open_order
@@ -47,15 +45,6 @@ def _published(agent: CaseDeskClient, draft: EntryDraft) -> int:
     return agent.publish_knowledge_entry(created.id, version=created.version).id
 
 
-def _handlers_order(server: ServerProcess, title: str) -> int:
-    order_id = server.new_order(title)
-    chief, handler = server.as_user("chief"), server.as_user("handler")
-    version = chief.command(order_id, Command.SIGN, SignBody(version=chief.order(order_id).version)).version
-    assign = AssignHandlerBody(version=version, handler_id=handler.user.id)  # type: ignore[union-attr]
-    chief.command(order_id, Command.ASSIGN_HANDLER, assign)
-    return order_id
-
-
 def test_found_offline_cited_in_a_reply_and_counted_on_the_server(
     qtbot: Any, server: ServerProcess, open_desk: Callable[..., MainWindow]
 ) -> None:
@@ -65,7 +54,7 @@ def test_found_offline_cited_in_a_reply_and_counted_on_the_server(
     department = chief.user.department_id  # type: ignore[union-attr]
     opening = TemplateDraft(department_id=department, title="本单位开头", body="{称呼}您好！关于工单{工单编号}，")
     template = chief.create_reply_template(opening)
-    order_id = _handlers_order(server, "文汇路路灯不亮")
+    order_id = server.handlers_order("文汇路路灯不亮")
 
     window = open_desk("handler")  # synced once: the orders, then the knowledge base
     store = window.workspace.store

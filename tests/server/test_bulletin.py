@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -51,7 +52,12 @@ def test_the_bulletin_pdf(app, api: Api, clock: Clock, tmp_path: Path) -> None: 
     for number in overdue:
         assert number in pages[2]
     assert api.order(orders["a"])["number"] not in pages[2]  # closed on time
-    assert "按时办结率" in pages[2]  # the notes on how each figure is computed
+    # The notes on how each figure is computed say the formulas casework.measures divides by.
+    notes = re.sub(r"\s+", "", pages[2])
+    assert "及时签收率=及时签收数÷（已签收数+超时未签收数）" in notes
+    assert "按时办结率=按时办结数÷（本期办结数+统计时点超期未办结数）" in notes
+    assert "回访满意率=（满意+基本满意）÷接通的回访数" in notes
+    assert "满意率" not in pages[0].replace("回访满意率", "")  # one name for the measure, in the ranking too
 
 
 def test_the_ledger_workbook(app, api: Api, clock: Clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

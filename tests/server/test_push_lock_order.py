@@ -10,47 +10,18 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import requests
-from fastapi import FastAPI
 
 from tests.fixtures.city import Api, note_mutations, signed_orders
-from tests.fixtures.live import serve
+from tests.fixtures.threads import all_at_once
 
 ROUNDS = 6
 
 
-@pytest.fixture
-def live(app: FastAPI) -> Iterator[str]:
-    with serve(app) as url:
-        yield url
-
-
-def _together(calls: list[Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = calls[i]()
-        except Exception as exc:  # reported by the assertions
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return results
-
-
-def test_opposite_orders_of_the_same_mutations_never_deadlock(api: Api, live: str) -> None:
+def test_opposite_orders_of_the_same_mutations_never_deadlock(api: Api, base_url: str) -> None:
     headers = {**api.login("zj_chief"), "Content-Type": "application/json"}
     orders = signed_orders(api, 4)
     for round_ in range(ROUNDS):
@@ -58,9 +29,9 @@ def test_opposite_orders_of_the_same_mutations_never_deadlock(api: Api, live: st
 
         def deliver(batch: list[dict[str, Any]]) -> requests.Response:
             body = json.dumps({"client_id": "client-order-0001", "mutations": batch})
-            return requests.post(f"{live}/sync/push", data=body.encode(), headers=headers, timeout=90)
+            return requests.post(f"{base_url}/sync/push", data=body.encode(), headers=headers, timeout=90)
 
-        answers = _together([functools.partial(deliver, mutations), functools.partial(deliver, mutations[::-1])])
+        answers = all_at_once([functools.partial(deliver, mutations), functools.partial(deliver, mutations[::-1])])
         for answer in answers:
             assert isinstance(answer, requests.Response), answer
             assert answer.status_code == 200, (round_, answer.text)

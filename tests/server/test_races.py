@@ -13,12 +13,8 @@ import functools
 import hashlib
 import json
 import random
-import threading
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
 
-import pytest
 import requests
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -27,51 +23,25 @@ from sqlalchemy.orm import Session
 from server.demo.photos import sample_photo
 from server.models import Blob, Note, SyncMutation
 from tests.fixtures.city import Api, note_mutations, signed_orders
-from tests.fixtures.live import serve
+from tests.fixtures.threads import all_at_once
 
 TUS = {"Tus-Resumable": "1.0.0"}
 UPLOADERS = ["zj_handler", "zj_handler2", "zj_chief", "zj_head", "cg_handler", "sw_handler"]
 ROUNDS = 4
 
 
-@pytest.fixture
-def live(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    with serve(app) as url:
-        yield url
-
-
-def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released together; their results (or exceptions) in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = calls[i]()
-        except Exception as exc:  # reported by the assertion on results
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-def _start_upload(live: str, headers: dict[str, str], data: bytes) -> str:
+def _start_upload(base_url: str, headers: dict[str, str], data: bytes) -> str:
     """Create the upload and send all but its last 100 bytes; the upload's address."""
     sha = hashlib.sha256(data).hexdigest()
     meta = f"sha256 {base64.b64encode(sha.encode()).decode()},filename {base64.b64encode(b'site.jpg').decode()}"
     created = requests.post(
-        f"{live}/uploads",
+        f"{base_url}/uploads",
         headers={**headers, **TUS, "Upload-Length": str(len(data)), "Upload-Metadata": meta},
         timeout=20,
     )
     assert created.status_code == 201, created.text
     url = created.headers["Location"]
-    url = url if url.startswith("http") else live + url
+    url = url if url.startswith("http") else base_url + url
     first = _patch(url, headers, 0, data[:-100])
     assert first.status_code == 204, first.text
     return url
@@ -91,13 +61,13 @@ def _patch(url: str, headers: dict[str, str], offset: int, chunk: bytes) -> requ
     )
 
 
-def test_identical_photos_finishing_at_once_all_complete(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
+def test_identical_photos_finishing_at_once_all_complete(api: Api, base_url: str, app) -> None:  # type: ignore[no-untyped-def]
     headers = {user: api.login(user) for user in UPLOADERS}
     for round_ in range(ROUNDS):
         data = sample_photo(random.Random(round_), "同一现场", datetime(2026, 11, 23, 10, tzinfo=UTC), 32.78, 119.44)
         sha = hashlib.sha256(data).hexdigest()
-        urls = {user: _start_upload(live, headers[user], data) for user in UPLOADERS}
-        answers = _all_at_once(
+        urls = {user: _start_upload(base_url, headers[user], data) for user in UPLOADERS}
+        answers = all_at_once(
             [functools.partial(_patch, urls[user], headers[user], len(data) - 100, data[-100:]) for user in UPLOADERS]
         )
         statuses = [a.status_code if isinstance(a, requests.Response) else repr(a) for a in answers]
@@ -106,7 +76,7 @@ def test_identical_photos_finishing_at_once_all_complete(api: Api, live: str, ap
             # Each upload is complete for its owner, as tus says, and the photo is theirs to attach.
             head = requests.head(urls[user], headers={**headers[user], **TUS}, timeout=20)
             assert head.status_code == 200 and int(head.headers["Upload-Offset"]) == len(data)
-            assert requests.head(f"{live}/blobs/{sha}", headers=headers[user], timeout=20).status_code == 200
+            assert requests.head(f"{base_url}/blobs/{sha}", headers=headers[user], timeout=20).status_code == 200
         assert app.state.blob_store.path(sha).read_bytes() == data
         with Session(app.state.engine) as session:
             assert session.scalar(select(func.count()).select_from(Blob).where(Blob.sha256 == sha)) == 1
@@ -114,14 +84,16 @@ def test_identical_photos_finishing_at_once_all_complete(api: Api, live: str, ap
     assert leftovers == [], leftovers
 
 
-def test_a_push_raced_by_its_own_retry_answers_applied_and_duplicate(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
+def test_a_push_raced_by_its_own_retry_answers_applied_and_duplicate(api: Api, base_url: str, app) -> None:  # type: ignore[no-untyped-def]
     headers = {**api.login("zj_chief"), "Content-Type": "application/json"}
     orders = signed_orders(api, 3)
     for round_ in range(ROUNDS * 2):
         mutations = note_mutations(orders, f"第{round_}轮备注")
         body = json.dumps({"client_id": "client-race-0001", "mutations": mutations})
-        deliver = functools.partial(requests.post, f"{live}/sync/push", data=body.encode(), headers=headers, timeout=60)
-        answers = _all_at_once([deliver] * 3)
+        deliver = functools.partial(
+            requests.post, f"{base_url}/sync/push", data=body.encode(), headers=headers, timeout=60
+        )
+        answers = all_at_once([deliver] * 3)
         for answer in answers:
             assert isinstance(answer, requests.Response), answer
             assert answer.status_code == 200, answer.text

@@ -8,11 +8,9 @@ import io
 import random
 import socket
 import zlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 from PIL import Image
 from tusclient.client import TusClient
@@ -20,15 +18,8 @@ from tusclient.client import TusClient
 from server.demo.photos import sample_photo
 from server.uploads import service
 from tests.fixtures.city import Api, Clock
-from tests.fixtures.live import serve
 
 TUS = {"Tus-Resumable": "1.0.0"}
-
-
-@pytest.fixture
-def live(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    with serve(app) as url:
-        yield url
 
 
 def photo(seed: int = 1) -> bytes:
@@ -39,9 +30,9 @@ def metadata(sha: str) -> str:
     return f"sha256 {base64.b64encode(sha.encode()).decode()},filename {base64.b64encode('现场.jpg'.encode()).decode()}"
 
 
-def create(live: str, headers: dict[str, str], data: bytes, sha: str | None = None) -> str:
+def create(base_url: str, headers: dict[str, str], data: bytes, sha: str | None = None) -> str:
     response = requests.post(
-        f"{live}/uploads",
+        f"{base_url}/uploads",
         headers={
             **headers,
             **TUS,
@@ -78,11 +69,11 @@ def offset_of(url: str, headers: dict[str, str]) -> int:
     return int(response.headers["Upload-Offset"])
 
 
-def test_tuspy_reference_client_uploads_and_the_photo_is_attached(api: Api, live: str) -> None:
+def test_tuspy_reference_client_uploads_and_the_photo_is_attached(api: Api, base_url: str) -> None:
     data = photo()
     sha = hashlib.sha256(data).hexdigest()
     headers = api.login("zj_handler")
-    client = TusClient(f"{live}/uploads", headers=headers)
+    client = TusClient(f"{base_url}/uploads", headers=headers)
     uploader = client.uploader(
         file_stream=io.BytesIO(data),
         chunk_size=64 * 1024,
@@ -92,9 +83,9 @@ def test_tuspy_reference_client_uploads_and_the_photo_is_attached(api: Api, live
     uploader.upload()
     assert uploader.offset == len(data)
 
-    assert requests.head(f"{live}/blobs/{sha}", headers=headers, timeout=10).status_code == 200
+    assert requests.head(f"{base_url}/blobs/{sha}", headers=headers, timeout=10).status_code == 200
     # Another department does not learn that the blob exists.
-    assert requests.head(f"{live}/blobs/{sha}", headers=api.login("cg_handler"), timeout=10).status_code == 404
+    assert requests.head(f"{base_url}/blobs/{sha}", headers=api.login("cg_handler"), timeout=10).status_code == 404
 
     oid = api.dispatched("ZJJ")["id"]
     api.command(oid, "sign", "zj_chief")
@@ -125,10 +116,10 @@ def test_tuspy_reference_client_uploads_and_the_photo_is_attached(api: Api, live
     assert refused["code"] == "unknown_blob"
 
 
-def test_resume_after_cuts_sends_at_most_one_chunk_again(api: Api, live: str) -> None:
+def test_resume_after_cuts_sends_at_most_one_chunk_again(api: Api, base_url: str) -> None:
     data = photo(2)
     headers = api.login("zj_handler")
-    url = create(live, headers, data)
+    url = create(base_url, headers, data)
     chunk = 16 * 1024
     sent = 0
     half = len(data) // 2 // chunk * chunk
@@ -137,7 +128,7 @@ def test_resume_after_cuts_sends_at_most_one_chunk_again(api: Api, live: str) ->
         sent += chunk
 
     # The connection dies halfway through a chunk: the server keeps nothing of it.
-    host, port = urlsplit(live).hostname, urlsplit(live).port
+    host, port = urlsplit(base_url).hostname, urlsplit(base_url).port
     with socket.create_connection((host, port)) as raw:
         head = (
             f"PATCH {urlsplit(url).path} HTTP/1.1\r\nHost: {host}\r\nTus-Resumable: 1.0.0\r\n"
@@ -160,10 +151,10 @@ def test_resume_after_cuts_sends_at_most_one_chunk_again(api: Api, live: str) ->
     assert sent - len(data) <= chunk  # bytes sent again after the cut: at most one chunk
 
 
-def test_bad_chunks_and_bad_files_are_refused(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
+def test_bad_chunks_and_bad_files_are_refused(api: Api, base_url: str, app) -> None:  # type: ignore[no-untyped-def]
     headers = api.login("zj_handler")
     data = photo(3)
-    url = create(live, headers, data)
+    url = create(base_url, headers, data)
     wrong = patch(url, headers, 0, data[:1000], checksum=False)
     assert wrong.status_code == 204
     corrupted = requests.patch(
@@ -191,7 +182,7 @@ def test_bad_chunks_and_bad_files_are_refused(api: Api, live: str, app) -> None:
 
     # Text dressed as a photo: refused at the end, nothing stored.
     text = b"not an image at all " * 100
-    url = create(live, headers, text)
+    url = create(base_url, headers, text)
     refused = patch(url, headers, 0, text)
     assert refused.status_code == 415 and refused.json()["code"] == "unsupported_type"
     assert requests.head(url, headers={**headers, **TUS}, timeout=10).status_code == 404
@@ -200,33 +191,33 @@ def test_bad_chunks_and_bad_files_are_refused(api: Api, live: str, app) -> None:
     buffer = io.BytesIO()
     Image.new("L", (12000, 12000)).save(buffer, "PNG")
     bomb = buffer.getvalue()
-    url = create(live, headers, bomb)
+    url = create(base_url, headers, bomb)
     refused = patch(url, headers, 0, bomb)
     assert refused.status_code == 415 and refused.json()["code"] == "image_too_large"
 
     # The whole file does not match the announced hash.
-    url = create(live, headers, data, sha="0" * 64)
+    url = create(base_url, headers, data, sha="0" * 64)
     refused = patch(url, headers, 0, data)
     assert refused.status_code == 460 and offset_of(url, headers) == 0
 
 
-def test_uploads_belong_to_their_owner_expire_and_terminate(api: Api, live: str, clock: Clock) -> None:
+def test_uploads_belong_to_their_owner_expire_and_terminate(api: Api, base_url: str, clock: Clock) -> None:
     headers = api.login("zj_handler")
     data = photo(4)
-    url = create(live, headers, data)
+    url = create(base_url, headers, data)
     assert requests.head(url, headers={**api.login("zj_chief"), **TUS}, timeout=10).status_code == 404
     assert requests.delete(url, headers={**headers, **TUS}, timeout=10).status_code == 204
     assert requests.head(url, headers={**headers, **TUS}, timeout=10).status_code == 404
-    url = create(live, headers, data)
+    url = create(base_url, headers, data)
     clock.advance(hours=25)
     api.tokens.clear()
     headers = api.login("zj_handler")
     assert requests.head(url, headers={**headers, **TUS}, timeout=10).status_code == 410
-    options = requests.options(f"{live}/uploads", timeout=10)
+    options = requests.options(f"{base_url}/uploads", timeout=10)
     assert options.status_code == 204 and "checksum" in options.headers["Tus-Extension"]
 
 
-def test_creation_with_upload_and_a_known_blob_completes_at_once(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
+def test_creation_with_upload_and_a_known_blob_completes_at_once(api: Api, base_url: str, app) -> None:  # type: ignore[no-untyped-def]
     """The first chunk may come with the POST; a blob the caller may already use is done at once,
     and someone who may not use it sends it like a new one (its existence is not given away)."""
     data = photo(7)
@@ -234,18 +225,18 @@ def test_creation_with_upload_and_a_known_blob_completes_at_once(api: Api, live:
     headers = api.login("zj_handler")
     first = {**headers, **TUS, "Upload-Length": str(len(data)), "Upload-Metadata": metadata(sha)}
     octets = {"Content-Type": "application/offset+octet-stream"}
-    whole = requests.post(f"{live}/uploads", data=data, headers={**first, **octets}, timeout=10)
+    whole = requests.post(f"{base_url}/uploads", data=data, headers={**first, **octets}, timeout=10)
     assert whole.status_code == 201, whole.text
     assert whole.headers["Upload-Offset"] == str(len(data)) and whole.headers["Upload-Sha256"] == sha
-    assert requests.get(f"{live}/blobs/{sha}", headers=headers, timeout=10).content == data
+    assert requests.get(f"{base_url}/blobs/{sha}", headers=headers, timeout=10).content == data
 
     # Known to its uploader: complete at once, whatever the POST carried.
-    again = requests.post(f"{live}/uploads", headers=first, timeout=10)
+    again = requests.post(f"{base_url}/uploads", headers=first, timeout=10)
     assert again.status_code == 201 and again.headers["Upload-Offset"] == str(len(data))
     assert again.headers["Upload-Sha256"] == sha and offset_of(again.headers["Location"], headers) == len(data)
     # Another department's handler may not use it: the creation starts an ordinary upload.
     other = api.login("cg_handler")
-    theirs = requests.post(f"{live}/uploads", headers={**first, **other}, timeout=10)
+    theirs = requests.post(f"{base_url}/uploads", headers={**first, **other}, timeout=10)
     assert theirs.status_code == 201 and theirs.headers["Upload-Offset"] == "0"
 
     # In parts: a first chunk with the POST, then PATCHes; the file is hashed as it arrives — and
@@ -255,7 +246,7 @@ def test_creation_with_upload_and_a_known_blob_completes_at_once(api: Api, live:
         sha = hashlib.sha256(data).hexdigest()
         third = len(data) // 3
         start = requests.post(
-            f"{live}/uploads",
+            f"{base_url}/uploads",
             data=data[:third],
             headers={**headers, **TUS, **octets, "Upload-Length": str(len(data)), "Upload-Metadata": metadata(sha)},
             timeout=10,
@@ -269,7 +260,7 @@ def test_creation_with_upload_and_a_known_blob_completes_at_once(api: Api, live:
         assert done.status_code == 204 and done.headers["Upload-Sha256"] == sha
     # CRC-32 per chunk (what the desk's client sends): a garbled chunk is refused, that chunk only.
     data = photo(11)
-    url = create(live, headers, data)
+    url = create(base_url, headers, data)
     half = len(data) // 2
     crc = {**headers, **TUS, **octets, "Upload-Offset": "0"}
     good = base64.b64encode(zlib.crc32(data[:half]).to_bytes(4, "big")).decode()
@@ -279,5 +270,7 @@ def test_creation_with_upload_and_a_known_blob_completes_at_once(api: Api, live:
     ok = requests.patch(url, data=data[:half], headers={**crc, "Upload-Checksum": f"crc32 {good}"}, timeout=10)
     assert ok.status_code == 204 and offset_of(url, headers) == half
     # A body of another type is refused.
-    wrong = requests.post(f"{live}/uploads", data=b"xx", headers={**first, "Content-Type": "text/plain"}, timeout=10)
+    wrong = requests.post(
+        f"{base_url}/uploads", data=b"xx", headers={**first, "Content-Type": "text/plain"}, timeout=10
+    )
     assert wrong.status_code == 415

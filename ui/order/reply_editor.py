@@ -31,6 +31,7 @@ from ui.errors import present_error
 from ui.knowledge import KnowledgePicker
 from ui.labels import (
     Names,
+    command_label,
     local_time,
     result_label,
     review_level_label,
@@ -120,9 +121,9 @@ class ReplyEditor(QWidget):
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
         self.error.hide()
-        self.save = QPushButton(self.tr("保存草稿"))
+        self.save = QPushButton(command_label(Command.SAVE_DRAFT))
         self.save.setToolTip(self.tr("保存草稿（Ctrl+S）"))
-        self.submit = QPushButton(self.tr("提交答复"))
+        self.submit = QPushButton(command_label(Command.SUBMIT_REPLY))
         self.submit.setToolTip(self.tr("提交答复，进入审核（Ctrl+Enter）"))
         self.submit.setStyleSheet("font-weight: bold;")
         self.save.clicked.connect(self.save_draft)

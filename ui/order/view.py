@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from casework.lifecycle import Command
+from casework.notifications import DeadlineKind
+from casework.roles import Role
 from desktop.reads import Directory, OrderSnapshot
 from desktop.tasks import Lane
 from desktop.workspace import REPLY_DRAFT, Workspace
@@ -55,6 +57,7 @@ from ui.labels import (
     command_label,
     complexity_label,
     countdown,
+    deadline_kind_label,
     extension_status_label,
     importance_label,
     item_state_label,
@@ -62,7 +65,9 @@ from ui.labels import (
     local_time,
     photo_tag_label,
     plain_tip,
+    review_decision_label,
     review_level_label,
+    role_label,
     state_label,
     urgency_label,
 )
@@ -246,11 +251,11 @@ class OrderView(QWidget):
         self.checks_host = QWidget()
         self.checks = QVBoxLayout(self.checks_host)
         self.checks_tab = self._scrolled(self.checks_host)
-        self.tabs.addTab(self.checks_tab, self.tr("现场核查"))
+        self.tabs.addTab(self.checks_tab, command_label(Command.RECORD_ONSITE_CHECK))
         self.attachments = self._photo_list(wrap=True)
         self.tabs.addTab(self.attachments, self.tr("附件"))
         self.notes = QTextBrowser()
-        self.tabs.addTab(self.notes, self.tr("内部备注"))
+        self.tabs.addTab(self.notes, command_label(Command.ADD_NOTE))
         self.tabs.addTab(self._build_reply_page(), self.tr("答复"))
         self.reviews_host = QWidget()
         reviews = QVBoxLayout(self.reviews_host)
@@ -275,7 +280,7 @@ class OrderView(QWidget):
         self.supervision.setWordWrap(True)
         for column, width in enumerate((125, 80, 80)):
             self.supervision.setColumnWidth(column, width)
-        self.tabs.addTab(self.supervision, self.tr("督办"))
+        self.tabs.addTab(self.supervision, command_label(Command.SUPERVISE))
 
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -471,7 +476,7 @@ class OrderView(QWidget):
         if order.get("importance") == "major":
             self.badges.addWidget(badge_label(importance_label("major"), "#6a1b9a", solid=True))
         if order.get("supervised"):
-            self.badges.addWidget(badge_label(self.tr("督办"), "#c62828"))
+            self.badges.addWidget(badge_label(command_label(Command.SUPERVISE), "#c62828"))
         if order.get("reminders"):
             self.badges.addWidget(badge_label(self.tr("催办%1次").replace("%1", str(order["reminders"])), "#ef6c00"))
         callbacks = order.get("callbacks") or []
@@ -634,10 +639,10 @@ class OrderView(QWidget):
             return text
 
         rows = [
-            (self.tr("签收时限"), due("sign_by", "signed_on_time")),
-            (self.tr("现场核查时限"), due("onsite_by", "onsite_on_time")),
-            (self.tr("答复时限"), due("reply_by", "replied_on_time")),
-            (self.tr("延期后时限"), due("reply_by_extended")),
+            (deadline_kind_label(DeadlineKind.SIGN), due("sign_by", "signed_on_time")),
+            (deadline_kind_label(DeadlineKind.ONSITE), due("onsite_by", "onsite_on_time")),
+            (deadline_kind_label(DeadlineKind.REPLY), due("reply_by", "replied_on_time")),
+            (deadline_kind_label(DeadlineKind.EXTENSION), due("reply_by_extended")),
         ]
         if deadlines.get("provisional"):
             rows.append((self.tr("注意"), self.tr("跨入节假日未公布的年份，时限为临时计算，公布后将重新计算")))
@@ -652,7 +657,7 @@ class OrderView(QWidget):
         rows = [
             (self.tr("主办单位"), lead),
             (self.tr("协办单位"), co),
-            (self.tr("经办人"), names.user(order.get("handler_id")) or self.tr("未分派")),
+            (role_label(Role.HANDLER), names.user(order.get("handler_id")) or self.tr("未分派")),
         ]
         extension = order.get("extension")
         if extension:
@@ -722,16 +727,15 @@ class OrderView(QWidget):
             text = " · ".join(
                 p for p in (local_time(close.get("at")), names.user(close.get("actor_id")) or centre) if p
             )
-            rows.append((self.tr("办结"), text + ("\n" + note if note else "")))
+            rows.append((command_label(Command.CLOSE), text + ("\n" + note if note else "")))
         elif order.get("state") == "replied" and not callbacks:
-            rows.append((self.tr("回访"), self.tr("已答复，等待中心回访")))
+            rows.append((command_label(Command.RECORD_CALLBACK), self.tr("已答复，等待中心回访")))
         self._rows(self.callback_form, rows)
         self.callback_box.setVisible(bool(rows))
 
     def _action(self, action: str) -> str:
-        return {"intake": self.tr("受理"), "reveal_contact": self.tr("查看联系方式")}.get(action) or command_label(
-            action
-        )
+        # command_label names the sync's intake too (casework.vocabulary.INTAKE_NAME).
+        return self.tr("查看联系方式") if action == "reveal_contact" else command_label(action)
 
     def _fill_timeline(self, snapshot: OrderSnapshot) -> None:
         names = self.names
@@ -898,7 +902,7 @@ class OrderView(QWidget):
                     str(review.get("round", "")),
                     review_level_label(review.get("level", "")),
                     names.user(review.get("reviewer_id")),
-                    self.tr("通过") if approved else self.tr("退回"),
+                    review_decision_label(review.get("decision", "")),
                     review.get("comment", ""),
                     local_time(review.get("at")),
                 ],
