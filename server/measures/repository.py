@@ -106,26 +106,32 @@ def tally(session: Session, w: Window, department_ids: Sequence[int] | None = No
     for dep, on, n in rows(func.count(), kinds=["dispatch"], by=[day]):
         days[dep][on if isinstance(on, date) else date.fromisoformat(on)] = n
     result.by_day = dict(days)
-    # Everything else in one pass over the period's facts (one scan instead of one per kind).
-    reply, callback, close = F.kind == "reply", F.kind == "callback", F.kind == "close"
-    for dep, *n in rows(
-        func.count().filter(reply),
-        func.count().filter(reply, F.on_time.is_(True)),
-        func.count().filter(reply, F.result == ResultCode.RESOLVED.value),
-        func.coalesce(func.sum(F.work_seconds), 0),  # only replies carry seconds
+    # Everything else in one pass over the period's facts, grouped by what is counted (a handful
+    # of groups per department; cheaper for the database than a filter per count on every row).
+    for dep, kind, outcome, on_time, n, work, leader in rows(
+        func.count(),
+        func.coalesce(func.sum(F.work_seconds), 0),
         func.coalesce(func.sum(F.leader_seconds), 0),
-        func.count().filter(F.kind == "return"),
-        func.count().filter(F.kind == "reopen"),
-        func.count().filter(callback, F.result != CallbackOutcome.UNREACHABLE.value),
-        func.count().filter(callback, F.result.in_(SATISFIED)),
-        func.count().filter(close),
-        func.count().filter(close, F.on_time.is_(True)),
         kinds=["reply", "return", "reopen", "callback", "close"],
+        by=[F.kind, F.result, F.on_time],
     ):
         c = result.counts[dep]
-        c.replied, c.replied_on_time, c.resolved, work, leader = n[:5]
-        c.work_seconds, c.leader_seconds = int(work), int(leader)
-        c.return_requests, c.reopened, c.callbacks_reached, c.satisfied, c.closed, c.closed_on_time = n[5:]
+        if kind == "reply":
+            c.replied += n
+            c.replied_on_time += n if on_time is True else 0
+            c.resolved += n if outcome == ResultCode.RESOLVED.value else 0
+            c.work_seconds += int(work)
+            c.leader_seconds += int(leader)
+        elif kind == "return":
+            c.return_requests += n
+        elif kind == "reopen":
+            c.reopened += n
+        elif kind == "callback":
+            c.callbacks_reached += n if outcome is not None and outcome != CallbackOutcome.UNREACHABLE.value else 0
+            c.satisfied += n if outcome in SATISFIED else 0
+        else:
+            c.closed += n
+            c.closed_on_time += n if on_time is True else 0
     # Dispatched in the period, still waiting for this department's signature now, signing deadline
     # passed: the signing rate's denominator has them, as the closure rate's has the open overdue.
     unsigned = (
