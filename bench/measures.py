@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -188,6 +189,30 @@ def _time(runs: int, call: Callable[[int], object]) -> list[float]:
     return times
 
 
+def _cpu(session: Session, calls: dict[str, Callable[[int], object]], runs: int) -> dict[str, tuple[float, float]]:
+    """Milliseconds of CPU per call: the session's PostgreSQL backend (from /proc: the server must
+    run on this machine; parallel workers off, so that the backend does all the work) and this
+    process. /proc counts in ticks of 10 ms: the mean over ``runs`` calls is what is meaningful."""
+    session.execute(text("SET max_parallel_workers_per_gather = 0"))
+    stat = Path(f"/proc/{session.scalar(text('SELECT pg_backend_pid()'))}/stat")
+    if not stat.exists():
+        return {}
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+
+    def backend_ms() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * tick  # utime, stime
+
+    found = {}
+    for name, call in calls.items():
+        backend, client = backend_ms(), time.process_time()
+        for i in range(runs):
+            call(i)
+        found[name] = ((backend_ms() - backend) / runs, (time.process_time() - client) * 1000 / runs)
+    session.execute(text("RESET max_parallel_workers_per_gather"))
+    return found
+
+
 def _once(call: Callable[[Any], object], argument: Any) -> float:
     """Milliseconds of one ``call(argument)``."""
     started = time.perf_counter()
@@ -273,11 +298,15 @@ def _measure(engine: Any, departments: list[int], runs: int, orders: int) -> Non
                 timed[f"{name} baseline"].append(_once(lambda a: session.scalar(*a), (sql, params)))
         today = _time(max(3, runs // 5), lambda i: service.today(session, NOW))
         full = _time(3, lambda i: session.scalar(text("SELECT count(*) FROM orders")))
+        cpu = _cpu(session, calls, runs)
 
     print(f"{orders:,} orders; each call round-robin over 20 departments and 11 months, with its baseline:")
     found = {name: _figures(name, times) for name, times in timed.items()}
     _figures("today(): the big screen", today)
     _figures(f"scale: SELECT count(*) FROM orders ({orders:,})", full)
+    print("CPU per call, database backend + this process (no parallel workers; moves little with the load):")
+    for name, (backend, client) in cpu.items():
+        print(f"  {name:<46} {backend + client:7.1f} ms  (PostgreSQL {backend:.1f} ms, Python {client:.1f} ms)")
     print()
     what = {
         "department": ("a department's month", 50, "a count of the department-month's facts"),
