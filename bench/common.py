@@ -1,8 +1,14 @@
-"""What the benchmarks share: options, the server under test, signed-in clients, figures."""
+"""What the benchmarks share: options, the server under test, signed-in clients, figures.
+
+Every figure a target is set for is reported by :func:`figure`: one line with the figure, what was
+measured, the target, the verdict, the baseline measured in the same run and the machine's load
+average — the same shape in every benchmark, so ``python -m bench`` can gather them into one table.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import pstats
 import statistics
@@ -100,6 +106,83 @@ def spread(values: list[float], unit: str = "ms") -> str:
 
 def verdict(ok: bool) -> str:
     return "meets the target" if ok else "MISSES the target"
+
+
+#: Where :func:`figure` also appends each figure as a JSON line (set by ``python -m bench``).
+FIGURES_FILE = "CASEDESK_BENCH_FIGURES"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure against its target, with its same-run baseline and the load it ran under."""
+
+    name: str
+    value: float
+    unit: str
+    target: float
+    at_most: bool  # the target is a ceiling (times, ratios) rather than a floor (rates)
+    baseline: str
+    load: str
+
+    @property
+    def meets(self) -> bool:
+        return self.value <= self.target if self.at_most else self.value >= self.target
+
+    @property
+    def measured(self) -> str:
+        return f"{_number(self.value)} {self.unit}".strip()
+
+    @property
+    def goal(self) -> str:
+        return f"{'≤' if self.at_most else '≥'} {_number(self.target)} {self.unit}".strip()
+
+    @property
+    def verdict(self) -> str:
+        return "meets" if self.meets else "MISSES"
+
+    def line(self) -> str:
+        return (
+            f"FIGURE {self.name} | {self.measured} | target {self.goal} | {self.verdict} | "
+            f"baseline: {self.baseline or '—'} | load {self.load}"
+        )
+
+
+def _number(value: float) -> str:
+    """Three significant figures at most, thousands separated: 0.331, 42.1, 890, 13,817."""
+    if value.is_integer() or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if abs(value) < 1 else f"{value:.{3 - len(str(int(abs(value))))}f}"
+
+
+def figure(
+    name: str,
+    value: float,
+    unit: str = "",
+    *,
+    at_most: float | None = None,
+    at_least: float | None = None,
+    baseline: str = "",
+) -> Figure:
+    """Print a figure's verdict line (and record it for ``python -m bench``'s summary); exactly one
+    of ``at_most`` and ``at_least`` is the target. ``baseline`` says what was measured alongside in
+    the same run, with its value (and the ratio, where one tells more than the figure)."""
+    if (at_most is None) == (at_least is None):
+        raise ValueError("a figure has one target: at_most or at_least")
+    target = at_most if at_most is not None else at_least
+    assert target is not None
+    found = Figure(name, float(value), unit, float(target), at_most is not None, baseline, _load())
+    print(found.line(), flush=True)
+    if path := os.environ.get(FIGURES_FILE):
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(found.__dict__, ensure_ascii=False) + "\n")
+    return found
+
+
+def read_figures(path: Path) -> list[Figure]:
+    """The figures :func:`figure` recorded in ``path`` (none if it is missing)."""
+    if not path.exists():
+        return []
+    return [Figure(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 #: Where threads wait rather than work (left out of the profiles printed; still in the .prof files).

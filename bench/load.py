@@ -35,7 +35,7 @@ import httpx
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from bench.common import percentile, verdict
+from bench.common import figure, percentile, verdict
 from bench.dataset import ORDERS, dataset
 from bench.live import _free_port, cpu_seconds
 from server.auth.service import actor_of
@@ -225,6 +225,8 @@ def _report(args: argparse.Namespace, figures: Figures, healthz: list[float], cp
         f"  baseline /healthz at the same pace before the desks: p50 {statistics.median(healthz):.2f} ms, "
         f"p95 {percentile(healthz, 95):.2f} ms ({len(healthz)} checks)"
     )
+    healthz_p95 = f"GET /healthz at the same pace: p95 {percentile(healthz, 95):.2f} ms"
+    figure(f"delta poll p95, {args.desks} desks every {args.every:g} s", p95, "ms", at_most=20, baseline=healthz_p95)
 
 
 def main() -> None:

@@ -46,7 +46,7 @@ import sqlcipher3
 
 from api_client import CaseDeskClient
 from api_client.pages import pages_ahead
-from bench.common import PROFILES, Answers, bench, parser, percentile, print_profile, spread, verdict
+from bench.common import PROFILES, Answers, bench, figure, parser, percentile, print_profile, spread, verdict
 from bench.live import PIDS, cpu_seconds, peak_rss_mb
 from offline import Store, open_store
 from offline.atrest import new_key, sqlcipher_key_pragma
@@ -259,6 +259,21 @@ def _report_baseline(pull: InitialPull, raw: float, raw_encoding: float, raw_enc
         )
     print(f"  initial pull / raw with encoding  {pull.total_s / raw_encoding:6.1f}x")
     print(f"  apply_pull alone / raw insert     {pull.apply_s / raw:6.1f}x")
+    raw_rate = f"raw insert of the same rows {pull.orders / raw:,.0f} orders/s"
+    figure(
+        f"initial pull, {pull.orders:,} orders",
+        pull.orders / pull.total_s,
+        "orders/s",
+        at_least=5000,
+        baseline=raw_rate,
+    )
+    figure("initial pull ÷ raw insert", ratio, "×", at_most=3, baseline=raw_rate)
+    if pull.orders >= 200_000:
+        figure(f"whole city, {pull.orders:,} orders", pull.total_s, "s", at_most=60, baseline=raw_rate)
+        client_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        figure("whole city: the desk's peak memory", client_mb, "MB", at_most=500, baseline="")
+        if pull.server_peak_mb is not None:
+            figure("whole city: the server's peak memory", pull.server_peak_mb, "MB", at_most=300, baseline="")
 
 
 def _report_deltas(tries: int, deltas: Deltas) -> None:
@@ -272,6 +287,10 @@ def _report_deltas(tries: int, deltas: Deltas) -> None:
     print(f"  median {median:.2f} ms (target <= 3.5 ms: {verdict(median <= 3.5)})")
     print(f"  p95    {p95:.2f} ms (target <= 20 ms: {verdict(p95 <= 20)})")
     print(f"  median / /healthz median  {median / statistics.median(deltas.healthz):.2f}x")
+    healthz = (
+        f"GET /healthz median {statistics.median(deltas.healthz):.2f} ms, p95 {percentile(deltas.healthz, 95):.2f} ms"
+    )
+    figure("empty delta round trip, median", median, "ms", at_most=3.5, baseline=healthz)
 
 
 def main() -> None:

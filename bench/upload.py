@@ -32,7 +32,7 @@ from PIL import Image
 
 from api_client import Cancelled, CaseDeskClient, Offline
 from api_client.uploads import DEFAULT_CHUNK
-from bench.common import PROFILES, Bench, bench, parser, print_profile, verdict
+from bench.common import PROFILES, Bench, bench, figure, parser, print_profile, verdict
 from bench.proxy import CuttingProxy
 
 USER = "handler"
@@ -73,6 +73,8 @@ def throughput(b: Bench, photos: list[bytes], chunk: int, target: float = 0.5, l
     for name, seconds, rate in (("tus client.upload", tus_s, tus_rate), ("plain POST", plain_s, plain_rate)):
         print(f"  {name:<18}  {sum(seconds):6.2f} s  {rate:6.1f} MB/s  median {statistics.median(seconds):.3f} s")
     print(f"  tus / plain         {ratio:6.2f}       (target >= {target}: {verdict(ratio >= target)})")
+    name = f"tus ÷ plain POST, {len(photos)} {label} of {mb / len(photos):.0f} MB"
+    figure(name, ratio, "", at_least=target, baseline=f"plain POST {plain_rate:.0f} MB/s (tus {tus_rate:.0f} MB/s)")
 
 
 def cut_and_resume(b: Bench, rng: random.Random, size_mb: float, cuts: int, chunk: int) -> None:
@@ -109,6 +111,7 @@ def cut_and_resume(b: Bench, rng: random.Random, size_mb: float, cuts: int, chun
                 f"bytes sent again {again:>9,}"
             )
     print(f"  most bytes sent again: {worst:,} (target <= one chunk, {chunk:,}: {verdict(worst <= chunk)})")
+    figure("bytes sent again after a cut, in chunks", worst / chunk, "chunks", at_most=1, baseline=f"chunk {chunk:,} B")
 
 
 def _cut(client: CaseDeskClient, proxy: CuttingProxy, data: bytes, at: int) -> str | None:

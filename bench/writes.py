@@ -55,7 +55,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
-from bench.common import percentile
+from bench.common import figure, percentile
 from bench.measures import scratch_database
 from server.audit.service import verify
 from server.db import make_engine, make_session_factory
@@ -417,6 +417,7 @@ def _sustained(server: Workers, rates: list[float], baseline_rates: list[float],
         ("baseline: head held from record to commit (old)", "immediate", baseline_rates),
         ("commit-time append", "", rates),
     )
+    old_way: dict[float, str] = {}
     for label, mode, offered in runs:
         server.env["CASEDESK_AUDIT_APPEND"] = mode
         server.start()
@@ -436,6 +437,14 @@ def _sustained(server: Workers, rates: list[float], baseline_rates: list[float],
                     f"p99 {percentile(lat, 99) * 1000:7.1f} ms   most waiting on a lock {waits.most:2d}   "
                     f"({_statuses(result['statuses'])}) load {_load()}{verdict}"
                 )
+                if mode:
+                    old_way[rate] = (
+                        f"the old way (head held to commit) at {rate:.0f}/s: {result['rate']:.1f}/s, p95 {p95:.0f} ms"
+                    )
+                elif rate >= 150:
+                    was = old_way.get(rate, "")
+                    figure(f"writes answered, {rate:.0f}/s offered", result["rate"], "/s", at_least=150, baseline=was)
+                    figure(f"write p95, {rate:.0f}/s offered", p95, "ms", at_most=100, baseline=was)
                 done = max(1, len(result["latencies"]))
                 per_write = (cpu.python + cpu.database) / done * 1000
                 print(

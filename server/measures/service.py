@@ -197,10 +197,7 @@ def hot_issues(
     period = Period(start, end)
     current_w, previous_w = period.window(now), period.previous().window(now)
     names = repository.category_names(session)
-    current, previous = (
-        _by_dimension(repository.intake_volumes(session, current_w), repository.tag_volumes(session, current_w)),
-        _by_dimension(repository.intake_volumes(session, previous_w), repository.tag_volumes(session, previous_w)),
-    )
+    current, previous = (_by_dimension(found) for found in repository.intake(session, current_w, previous_w))
     found: list[HotIssue] = []
     for (kind, key), count in current.items():
         if not all(key) or count < min_volume:
@@ -230,18 +227,16 @@ def hot_issues(
 _Dimension = Literal["category", "district", "street", "tag"]  # HotIssue.kind
 
 
-def _by_dimension(
-    volumes: dict[tuple[str, str, str], int], tags: dict[str, int]
-) -> dict[tuple[_Dimension, tuple[str, ...]], int]:
-    """(category, district, street) counts and tag counts → counts per category, per district,
-    per street and per tag."""
+def _by_dimension(found: repository.Intake) -> dict[tuple[_Dimension, tuple[str, ...]], int]:
+    """The intake counted per category, per district, per street and per tag."""
     result: dict[tuple[_Dimension, tuple[str, ...]], int] = defaultdict(int)
-    for tag, n in tags.items():
-        result["tag", (tag,)] += n
-    for (category, district, street), n in volumes.items():
+    for category, n in found.by_category.items():
         result["category", (category,)] += n
+    for (district, street), n in found.by_place.items():
         result["district", (district,)] += n
         result["street", (district, street)] += n
+    for tag, n in found.by_tag.items():
+        result["tag", (tag,)] += n
     return result
 
 

@@ -40,8 +40,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.db import Base
 from server.models.orders import Order
 
-# Intake-based figures (hot issues, today's intake) count orders by the time they were received.
-Index("ix_orders_received_at", Order.received_at)
+# Intake-based figures (hot issues, today's intake) count orders by the time they were received;
+# on PostgreSQL the index carries what they group by, so a month is read from the index alone.
+INTAKE_COLUMNS = ["state", "closed_at", "category_code", "district", "street", "tags"]
+Index("ix_orders_received_at", Order.received_at, postgresql_include=INTAKE_COLUMNS)
+#: What the measures count of each fact (PostgreSQL: read from the index alone, see migration 0017).
+FACT_COLUMNS = [
+    "on_time",
+    "signed_at",
+    "result",
+    "work_seconds",
+    "leader_seconds",
+    "category_code",
+    "channel",
+    "until",
+]
 
 
 class MeasureFact(Base):
@@ -49,7 +62,7 @@ class MeasureFact(Base):
 
     __tablename__ = "measure_facts"
     __table_args__ = (
-        Index("ix_measure_facts_department_kind_at", "department_id", "kind", "at"),
+        Index("ix_measure_facts_department_kind_at", "department_id", "kind", "at", postgresql_include=FACT_COLUMNS),
         Index("ix_measure_facts_kind_at", "kind", "at"),
     )
 

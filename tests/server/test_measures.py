@@ -227,6 +227,30 @@ def test_hot_issues_rise_against_the_previous_period(app, api: Api, clock: Clock
     assert [h["code"] for h in response.json()] == ["0201", "城北街道", "城北街道/北海路"]
 
 
+def test_hot_issues_count_tags(app, api: Api, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """Tags are counted from each order's list: an order with two tags counts for both, an order
+    without tags for none, an invalidated order not at all; the previous period the same way."""
+
+    def intake(day: date, tags: list[str], count: int = 1) -> list[int]:
+        received = datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI).replace(hour=10)
+        return [api.intake(received_at=received.isoformat(), tags=tags)["id"] for _ in range(count)]
+
+    october, november = date(2026, 10, 15), date(2026, 11, 10)
+    intake(october, ["夜间施工"])
+    intake(november, ["夜间施工", "噪声"], 5)
+    intake(november, ["噪声"], 2)
+    intake(november, [], 3)
+    spam = intake(november, ["噪声"])[0]
+    api.command(spam, "invalidate", "agent", reason="骚扰电话")
+
+    with Session(app.state.engine) as session:
+        hot = service.hot_issues(session, *NOVEMBER, clock.now)
+    assert [(h.code, h.name, h.count, h.previous, h.rise, h.rise_ratio) for h in hot if h.kind == "tag"] == [
+        ("噪声", "噪声", 7, 0, 7, None),
+        ("夜间施工", "夜间施工", 5, 1, 4, 4.0),
+    ]
+
+
 def test_today_figures_for_the_big_screen(app, api: Api, clock: Clock, week: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
     now = at(clock, 25, 18)
     api.intake()  # received today, not dispatched
