@@ -46,9 +46,10 @@ class Source:
         self.data = data
         self.size = len(data) if isinstance(data, bytes) else data.stat().st_size
 
-    def read(self, offset: int, length: int) -> bytes:
+    def read(self, offset: int, length: int) -> bytes | memoryview:
+        """A chunk; from memory a view, not a copy (requests sends it as it is)."""
         if isinstance(self.data, bytes):
-            return self.data[offset : offset + length]
+            return memoryview(self.data)[offset : offset + length]
         with self.data.open("rb") as handle:
             handle.seek(offset)
             return handle.read(length)
@@ -91,7 +92,7 @@ class Uploader:
             return False
         return True
 
-    def create(self, size: int, sha256: str, first: bytes = b"") -> tuple[str, int]:
+    def create(self, size: int, sha256: str, first: bytes | memoryview = b"") -> tuple[str, int]:
         """Start an upload, with its ``first`` chunk if any; returns its URL (persist it to resume
         after a restart) and the server's offset (``size`` when the server needs nothing more)."""
         headers = {
@@ -113,7 +114,7 @@ class Uploader:
         """Abandon an upload (tus termination)."""
         self.auth.request("DELETE", url, headers={"Tus-Resumable": TUS_VERSION})
 
-    def _patch(self, url: str, offset: int, chunk: bytes, total: int) -> int:
+    def _patch(self, url: str, offset: int, chunk: bytes | memoryview, total: int) -> int:
         headers = {"Tus-Resumable": TUS_VERSION, "Upload-Offset": str(offset)}
         headers.update(_chunk_headers(chunk, whole=offset == 0 and len(chunk) == total))
         response = self.auth.request("PATCH", url, data=chunk, headers=headers)
@@ -209,7 +210,7 @@ class Uploader:
                 failures, cause = failures + 1, exc
 
 
-def _chunk_headers(chunk: bytes, whole: bool) -> dict[str, str]:
+def _chunk_headers(chunk: bytes | memoryview, whole: bool) -> dict[str, str]:
     """A chunk's headers: its CRC-32 (a garbled chunk is refused and sent again, that chunk only),
     but none for a chunk that is the whole file — the file's SHA-256 (the upload's address, which
     the server checks on the last byte) is the stronger check of the same bytes."""

@@ -82,8 +82,7 @@ def create(
     session.add(upload)
     if sha is not None and _known(session, actor, sha, length):
         upload.offset, upload.completed_sha256 = length, sha  # nothing to send: done at once
-    session.flush()
-    return upload
+    return upload  # inserted with the first chunk's offset (one statement), or at the commit
 
 
 def _known(session: Session, actor: Actor, sha: str, length: int) -> bool:
@@ -200,15 +199,18 @@ def _complete(
         media_type = validate(part, settings.max_image_pixels)
     except RejectedBlob as exc:
         part.unlink(missing_ok=True)
-        session.delete(upload)
+        if upload in session.new:  # a creation's own chunk: the row was never written
+            session.expunge(upload)
+        else:
+            session.delete(upload)
         raise ApiError(415, exc.code, exc.zh, exc.en, keep_changes=True) from exc
+    upload.completed_sha256 = sha  # before the blob's insert flushes the upload: one statement for its row
     if _insert_blob(session, sha, upload.length, media_type):
         # The row is in (and holds the key until commit) before the file is placed; the upload's
         # own file goes only once the transaction has committed, so a failed commit leaves an
         # upload that resumes and finishes as tus says, not one whose bytes have gone.
         store.adopt(part, sha)
     event.listen(session, "after_commit", lambda _: part.unlink(missing_ok=True), once=True)
-    upload.completed_sha256 = sha
 
 
 def _insert_blob(session: Session, sha: str, size: int, media_type: str) -> bool:
