@@ -1,18 +1,22 @@
 """Uploads that survive any cut: bytes are appended at the offset the database records.
 
-The partial file may run ahead of the recorded offset if the server died between writing
-and committing; every append first truncates the file to the recorded offset, so a resumed
-upload never holds bytes twice. On the last byte the file is checked (its SHA-256, magic bytes,
-size, Pillow's decompression-bomb guard) and moved into the blob store under its hash.
+A chunk arrives on disk already (:mod:`server.uploads.incoming`: written and hashed as it came,
+before any lane was taken). Under the upload's row lock it is checked (offset, checksum), put in
+place — a creation's first chunk is the upload's file already, a PATCH's is copied in by the
+kernel — and fsynced before its offset is recorded, so the offset the server reports never runs
+ahead of what is on disk. The upload's file may run ahead of the recorded offset if the server
+died between writing and committing; every append first cuts it back to the recorded offset, so
+a resumed upload never holds bytes twice. On the last byte the file is checked (its SHA-256,
+magic bytes, size, Pillow's decompression-bomb guard) and moved into the blob store under its hash.
 
 The SHA-256 of the whole file is computed while the bytes arrive: a worker keeps the running
-digest of the uploads it is receiving (:data:`_RUNNING`, the bytes ``[0, offset)`` it covers),
-and a chunk that starts where it ends just extends it; a photo sent in one request is hashed
-once, also when its ``Upload-Checksum`` is SHA-256. Only where the worker does not hold the
-digest of exactly the recorded offset (the chunks went to another worker, it restarted, a commit
-failed after the digest moved on) is the file read again at the end — the digest is a shortcut,
-never the authority. A creation that names a blob the caller may already use (its ``sha256``
-and size) is complete at once: the ``HEAD /blobs`` check folded into the POST.
+digest of the uploads it is receiving (:data:`server.uploads.incoming._RUNNING`, the bytes
+``[0, offset)`` it covers), and a chunk that starts where it ends just extends it; a photo sent in
+one request is hashed once, also when its ``Upload-Checksum`` is SHA-256. Only where the worker
+does not hold the digest of exactly the recorded offset (the chunks went to another worker, it
+restarted, a commit failed after the digest moved on) is the file read again at the end — the
+digest is a shortcut, never the authority. A creation that names a blob the caller may already use
+(its ``sha256`` and size) is complete at once: the ``HEAD /blobs`` check folded into the POST.
 """
 
 from __future__ import annotations
