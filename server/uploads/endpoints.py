@@ -20,8 +20,10 @@ EXTENSIONS = "creation,creation-with-upload,checksum,expiration,termination"
 UploadId = Annotated[str, Path(pattern="^[0-9a-f]{32}$")]
 
 
-def _tus(caller: CurrentCaller, tus_resumable: Annotated[str | None, Header(alias="Tus-Resumable")] = None) -> None:
-    """The protocol version, checked after sign-in so strangers learn nothing."""
+async def _tus(
+    caller: CurrentCaller, tus_resumable: Annotated[str | None, Header(alias="Tus-Resumable")] = None
+) -> None:
+    """The protocol version, checked after sign-in so strangers learn nothing (async: no hop to the lane)."""
     if tus_resumable != TUS_VERSION:
         raise ApiError(
             412, "tus_version", "不支持的 tus 协议版本", "Unsupported tus version", headers={"Tus-Version": TUS_VERSION}

@@ -12,13 +12,14 @@ never interleave their bytes, and a refused chunk leaves nothing behind.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import threading
 import zlib
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from starlette.requests import Request
 
@@ -43,6 +44,8 @@ class _Crc32:
 #: link garbles — the file's SHA-256, checked on the last byte, is what vouches for the whole.
 CHECKSUMS: dict[str, Any] = {"sha256": hashlib.sha256, "sha1": hashlib.sha1, "crc32": _Crc32}
 
+
+BATCH = 1024 * 1024  # bytes written and hashed at a time, off the event loop
 
 #: Upload id → (offset, SHA-256 of the file's bytes before it), for uploads this worker receives.
 _RUNNING: OrderedDict[str, tuple[int, Any]] = OrderedDict()
@@ -120,16 +123,41 @@ async def receive(request: Request) -> Incoming:
         # A first chunk's SHA-256 is the running digest's (the same bytes): not computed twice.
         same = algorithm == "sha256" and incoming.offset == 0 and whole is not None
         incoming.checksum = (algorithm, whole if same else CHECKSUMS[algorithm]())
-    chunk_digest = None if incoming.checksum is None or incoming.checksum[1] is whole else incoming.checksum[1]
+    digests = [] if whole is None else [whole]
+    if incoming.checksum is not None and incoming.checksum[1] is not whole:
+        digests.append(incoming.checksum[1])
+
+    def absorb(handle: BinaryIO, pieces: list[bytes]) -> None:
+        for piece in pieces:
+            handle.write(piece)
+            for digest in digests:
+                digest.update(piece)
+
+    loop = asyncio.get_running_loop()
+    absorbing: asyncio.Future[None] | None = None
     try:
         with incoming.path.open("xb") as handle:
-            async for piece in request.stream():
-                handle.write(piece)
-                if whole is not None:
-                    whole.update(piece)
-                if chunk_digest is not None:
-                    chunk_digest.update(piece)
-                incoming.size += len(piece)
+            # Written and hashed on a thread a batch at a time (the write, hashlib and zlib let go of
+            # the interpreter lock) while the event loop takes in the next batch.
+            batch: list[bytes] = []
+            batched = 0
+            try:
+                async for piece in request.stream():
+                    batch.append(piece)
+                    batched += len(piece)
+                    if batched >= BATCH:
+                        if absorbing is not None:
+                            await absorbing
+                        absorbing = loop.run_in_executor(None, absorb, handle, batch)
+                        incoming.size += batched
+                        batch, batched = [], 0
+            finally:
+                if absorbing is not None:  # never close the file under a write still running
+                    await asyncio.wait([absorbing])
+            if absorbing is not None:
+                absorbing.result()  # the thread's error, if its write failed (a full disk)
+            absorb(handle, batch)
+            incoming.size += batched
     except BaseException:
         incoming.close()
         raise
