@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import fastapi.concurrency
 import fastapi.dependencies.utils
@@ -61,6 +61,29 @@ def reads_first(endpoint: Callable[..., T]) -> Callable[..., T]:
     return endpoint
 
 
+class Received(Protocol):
+    """A request body taken as it arrived (see :func:`receives_body`)."""
+
+    def close(self) -> None:
+        """Let go of what was received and not kept (called after the transaction ended)."""
+
+
+Receiver = Callable[[Request], Awaitable[Received]]
+
+
+def receives_body(receiver: Receiver) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Mark an endpoint whose body ``receiver`` takes as it arrives (a tus chunk: written to disk
+    and hashed piece by piece) instead of reading it into memory first. Like the body of any
+    transactional route it is taken before a lane is; what ``receiver`` returns is
+    ``request.state.received``, closed once the transaction has ended, whatever the answer."""
+
+    def mark(endpoint: Callable[..., T]) -> Callable[..., T]:
+        endpoint._casedesk_receiver = receiver  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
+
+
 class TransactionalRoute(APIRoute):
     """Runs each endpoint inside a session committed before the response leaves.
 
@@ -73,18 +96,27 @@ class TransactionalRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         reads_first_ = getattr(self.endpoint, "_casedesk_reads_first", False)
+        receiver: Receiver | None = getattr(self.endpoint, "_casedesk_receiver", None)
 
         async def transactional(request: Request) -> Response:
-            await request.body()  # cached on the request for the handler
+            received: Received | None = None
+            if receiver is None:
+                await request.body()  # cached on the request for the handler
+            else:
+                received = request.state.received = await receiver(request)
             admission: Admission = request.app.state.admission
             writes = request.method not in READ_METHODS
-            async with admission.lane(writes and not reads_first_) as lane:
-                lane_token = _LANE.set(lane)
-                try:
-                    with write_intent(writes):
-                        return await _transaction(request, lane, handler)
-                finally:
-                    _LANE.reset(lane_token)
+            try:
+                async with admission.lane(writes and not reads_first_) as lane:
+                    lane_token = _LANE.set(lane)
+                    try:
+                        with write_intent(writes):
+                            return await _transaction(request, lane, handler)
+                    finally:
+                        _LANE.reset(lane_token)
+            finally:
+                if received is not None:
+                    received.close()
 
         return transactional
 

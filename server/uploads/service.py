@@ -1,18 +1,22 @@
 """Uploads that survive any cut: bytes are appended at the offset the database records.
 
-The partial file may run ahead of the recorded offset if the server died between writing
-and committing; every append first truncates the file to the recorded offset, so a resumed
-upload never holds bytes twice. On the last byte the file is checked (its SHA-256, magic bytes,
-size, Pillow's decompression-bomb guard) and moved into the blob store under its hash.
+A chunk arrives on disk already (:mod:`server.uploads.incoming`: written and hashed as it came,
+before any lane was taken). Under the upload's row lock it is checked (offset, checksum), put in
+place — a creation's first chunk is the upload's file already, a PATCH's is copied in by the
+kernel — and fsynced before its offset is recorded, so the offset the server reports never runs
+ahead of what is on disk. The upload's file may run ahead of the recorded offset if the server
+died between writing and committing; every append first cuts it back to the recorded offset, so
+a resumed upload never holds bytes twice. On the last byte the file is checked (its SHA-256,
+magic bytes, size, Pillow's decompression-bomb guard) and moved into the blob store under its hash.
 
 The SHA-256 of the whole file is computed while the bytes arrive: a worker keeps the running
-digest of the uploads it is receiving (:data:`_RUNNING`, the bytes ``[0, offset)`` it covers),
-and a chunk that starts where it ends just extends it; a photo sent in one request is hashed
-once, also when its ``Upload-Checksum`` is SHA-256. Only where the worker does not hold the
-digest of exactly the recorded offset (the chunks went to another worker, it restarted, a commit
-failed after the digest moved on) is the file read again at the end — the digest is a shortcut,
-never the authority. A creation that names a blob the caller may already use (its ``sha256``
-and size) is complete at once: the ``HEAD /blobs`` check folded into the POST.
+digest of the uploads it is receiving (:data:`server.uploads.incoming._RUNNING`, the bytes
+``[0, offset)`` it covers), and a chunk that starts where it ends just extends it; a photo sent in
+one request is hashed once, also when its ``Upload-Checksum`` is SHA-256. Only where the worker
+does not hold the digest of exactly the recorded offset (the chunks went to another worker, it
+restarted, a commit failed after the digest moved on) is the file read again at the end — the
+digest is a shortcut, never the authority. A creation that names a blob the caller may already use
+(its ``sha256`` and size) is complete at once: the ``HEAD /blobs`` check folded into the POST.
 """
 
 from __future__ import annotations
@@ -20,11 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import secrets
-import threading
-import zlib
-from collections import OrderedDict
-from collections.abc import Callable
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,48 +41,7 @@ from server.blobs.store import BlobStore
 from server.errors import ApiError, not_found
 from server.models import Blob, Upload
 from server.settings import Settings
-
-
-def _crc32(chunk: bytes) -> bytes:
-    return zlib.crc32(chunk).to_bytes(4, "big")
-
-
-#: Per-chunk checksums (tus checksum extension), each chunk → its digest: sha1 because it is what
-#: tus clients send by default; crc32 (big-endian, as tusd reads it) because it is three times
-#: cheaper than a hash and catches what a link garbles — the file's SHA-256, checked on the last
-#: byte, is what vouches for the whole.
-CHECKSUMS: dict[str, Callable[[bytes], bytes]] = {
-    "sha256": lambda chunk: hashlib.sha256(chunk).digest(),
-    "sha1": lambda chunk: hashlib.sha1(chunk).digest(),
-    "crc32": _crc32,
-}
-
-#: Upload id → (offset, SHA-256 of the file's bytes before it), for uploads this worker receives.
-_RUNNING: OrderedDict[str, tuple[int, Any]] = OrderedDict()
-_RUNNING_LOCK = threading.Lock()
-_RUNNING_MAX = 256  # uploads in progress a worker keeps a digest for (older ones: read again)
-
-
-def _running(upload_id: str, offset: int) -> Any | None:
-    """A copy of the digest of bytes ``[0, offset)``, if this worker holds exactly that one."""
-    if offset == 0:
-        return hashlib.sha256()
-    with _RUNNING_LOCK:
-        held = _RUNNING.get(upload_id)
-    return held[1].copy() if held is not None and held[0] == offset else None
-
-
-def _keep_running(upload_id: str, offset: int, digest: Any | None) -> None:
-    with _RUNNING_LOCK:
-        _RUNNING.pop(upload_id, None)
-        if digest is not None:
-            _RUNNING[upload_id] = (offset, digest)
-            while len(_RUNNING) > _RUNNING_MAX:
-                _RUNNING.popitem(last=False)
-
-
-def _part(settings: Settings, upload_id: str) -> Path:
-    return settings.upload_dir / f"{upload_id}.part"
+from server.uploads.incoming import CHECKSUMS, Incoming, keep_running, part_path
 
 
 def parse_metadata(header: str | None) -> dict[str, str]:
@@ -101,15 +60,22 @@ def parse_metadata(header: str | None) -> dict[str, str]:
 
 
 def create(
-    session: Session, actor: Actor, settings: Settings, length: int, metadata: dict[str, str], now: datetime
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    length: int,
+    metadata: dict[str, str],
+    now: datetime,
+    upload_id: str,
 ) -> Upload:
+    """The upload ``upload_id`` (its file made by :func:`server.uploads.incoming.receive`)."""
     if length > settings.max_upload_bytes:
         raise ApiError(413, "too_large", "文件过大", "The file is too large", {"limit": settings.max_upload_bytes})
     sha = metadata.get("sha256")
     if sha is not None and (len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha)):
         raise ApiError(400, "bad_metadata", "sha256 元数据无效", "The sha256 metadata is not valid")
     upload = Upload(
-        id=secrets.token_hex(16),
+        id=upload_id,
         user_id=actor.user_id,
         length=length,
         offset=0,
@@ -120,11 +86,7 @@ def create(
     session.add(upload)
     if sha is not None and _known(session, actor, sha, length):
         upload.offset, upload.completed_sha256 = length, sha  # nothing to send: done at once
-    else:
-        settings.upload_dir.mkdir(parents=True, exist_ok=True)
-        _part(settings, upload.id).touch()
-    session.flush()
-    return upload
+    return upload  # inserted with the first chunk's offset (one statement), or at the commit
 
 
 def _known(session: Session, actor: Actor, sha: str, length: int) -> bool:
@@ -144,15 +106,14 @@ def get(session: Session, actor: Actor, upload_id: str, now: datetime, lock: boo
 
 
 def append(
-    session: Session,
-    settings: Settings,
-    store: BlobStore,
-    upload: Upload,
-    offset: int,
-    chunk: bytes,
-    checksum: str | None,
+    session: Session, settings: Settings, store: BlobStore, upload: Upload, chunk: Incoming, checksum: str | None
 ) -> Upload:
-    if offset != upload.offset:
+    """Add the received ``chunk`` at the upload's recorded offset (the row is locked by the caller).
+
+    The chunk is durable (fsync) before the new offset is recorded: the offset the server ever
+    reports never runs ahead of the bytes on disk, and a crash loses at most the chunk in flight.
+    """
+    if chunk.offset != upload.offset:
         raise ApiError(
             409,
             "offset_mismatch",
@@ -162,39 +123,60 @@ def append(
         )
     if upload.completed_sha256 is not None:
         return upload
-    if offset + len(chunk) > upload.length:
+    if upload.offset + chunk.size > upload.length:
         raise ApiError(413, "beyond_length", "数据超出声明的长度", "More bytes than the declared length")
-    whole = _running(upload.id, offset)
-    if whole is not None:
-        whole.update(chunk)
     if checksum is not None:
         algorithm, _, digest = checksum.partition(" ")
         if algorithm not in CHECKSUMS:
             raise ApiError(
                 400, "checksum_algorithm", "只支持 sha256、sha1 或 crc32 校验", "Only sha256, sha1 and crc32 checksums"
             )
-        # A first chunk's SHA-256 is the running digest's (the same bytes): not computed twice.
-        same = algorithm == "sha256" and offset == 0
-        found = whole.digest() if same and whole is not None else CHECKSUMS[algorithm](chunk)
-        if base64.b64encode(found).decode() != digest.strip():
+        found = chunk.chunk_digest(algorithm)
+        if found is None or base64.b64encode(found).decode() != digest.strip():
             raise ApiError(
                 460, "checksum_mismatch", "数据校验失败，请重发这一段", "Checksum mismatch; send this part again"
             )
-    part = _part(settings, upload.id)
-    with part.open("r+b" if part.exists() else "wb") as handle:
-        handle.truncate(upload.offset)  # drop bytes written before a crash but never recorded
-        handle.seek(upload.offset)
-        handle.write(chunk)
-        handle.flush()
-        os.fsync(handle.fileno())
-    upload.offset += len(chunk)
+    part = part_path(settings, upload.id)
+    if chunk.path == part:  # a creation's first chunk, written straight into the upload's file
+        descriptor = os.open(part, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        chunk.keep()
+    else:
+        _copy_into(part, upload.offset, chunk.path)
+    upload.offset += chunk.size
+    whole = chunk.whole
     if upload.offset == upload.length:
-        _keep_running(upload.id, 0, None)
+        keep_running(upload.id, 0, None)
         _complete(session, settings, store, upload, part, whole)
     else:
-        _keep_running(upload.id, upload.offset, whole)
+        keep_running(upload.id, upload.offset, whole)
     session.flush()
     return upload
+
+
+def _copy_into(part: Path, offset: int, source: Path) -> None:
+    """Append ``source`` at ``offset`` of ``part`` (in the kernel where it can), then fsync."""
+    with part.open("r+b" if part.exists() else "wb") as target, source.open("rb") as chunk:
+        if os.fstat(target.fileno()).st_size != offset:
+            target.truncate(offset)  # drop bytes written before a crash but never recorded
+        size = os.fstat(chunk.fileno()).st_size
+        try:
+            copied = 0
+            while copied < size:
+                step = os.copy_file_range(chunk.fileno(), target.fileno(), size - copied, copied, offset + copied)
+                if step == 0:
+                    raise OSError("copy_file_range made no progress")
+                copied += step
+        except (AttributeError, OSError):  # not Linux, or across file systems: through user space
+            chunk.seek(0)
+            target.seek(offset)
+            target.truncate(offset)
+            shutil.copyfileobj(chunk, target, 1024 * 1024)
+            target.flush()
+        os.fsync(target.fileno())
 
 
 def _complete(
@@ -221,15 +203,18 @@ def _complete(
         media_type = validate(part, settings.max_image_pixels)
     except RejectedBlob as exc:
         part.unlink(missing_ok=True)
-        session.delete(upload)
+        if upload in session.new:  # a creation's own chunk: the row was never written
+            session.expunge(upload)
+        else:
+            session.delete(upload)
         raise ApiError(415, exc.code, exc.zh, exc.en, keep_changes=True) from exc
+    upload.completed_sha256 = sha  # before the blob's insert flushes the upload: one statement for its row
     if _insert_blob(session, sha, upload.length, media_type):
         # The row is in (and holds the key until commit) before the file is placed; the upload's
         # own file goes only once the transaction has committed, so a failed commit leaves an
         # upload that resumes and finishes as tus says, not one whose bytes have gone.
         store.adopt(part, sha)
     event.listen(session, "after_commit", lambda _: part.unlink(missing_ok=True), once=True)
-    upload.completed_sha256 = sha
 
 
 def _insert_blob(session: Session, sha: str, size: int, media_type: str) -> bool:
@@ -250,5 +235,5 @@ def _insert_blob(session: Session, sha: str, size: int, media_type: str) -> bool
 
 
 def terminate(session: Session, settings: Settings, upload: Upload) -> None:
-    _part(settings, upload.id).unlink(missing_ok=True)
+    part_path(settings, upload.id).unlink(missing_ok=True)
     session.delete(upload)

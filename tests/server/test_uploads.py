@@ -16,7 +16,7 @@ from PIL import Image
 from tusclient.client import TusClient
 
 from server.demo.photos import sample_photo
-from server.uploads import service
+from server.uploads import incoming
 from tests.fixtures.city import Api, Clock
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -255,7 +255,7 @@ def test_creation_with_upload_and_a_known_blob_completes_at_once(api: Api, base_
         url = start.headers["Location"]
         assert patch(url, headers, third, data[third : 2 * third]).status_code == 204
         if forget:
-            service._RUNNING.clear()
+            incoming._RUNNING.clear()
         done = patch(url, headers, 2 * third, data[2 * third :])
         assert done.status_code == 204 and done.headers["Upload-Sha256"] == sha
     # CRC-32 per chunk (what the desk's client sends): a garbled chunk is refused, that chunk only.

@@ -1,0 +1,165 @@
+"""A tus chunk as it arrives: written to disk and hashed piece by piece, before any lane is taken.
+
+The body is never held whole in memory nor read again: each piece the connection delivers is
+written to a file and fed to the chunk's checksum and to the file's running SHA-256, so that by
+the last byte the chunk is on disk (not yet durable) and both digests are done — the work
+overlaps the transfer, as a plain upload's write does. A creation's first chunk is written
+straight into the new upload's own file (nobody knows its id yet); a PATCH's goes to a file of
+its own and is copied into the upload's file only under the upload's row lock, after the offset
+and checksum checks (:func:`server.uploads.service.append`): two requests for one upload can
+never interleave their bytes, and a refused chunk leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+import threading
+import zlib
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from starlette.requests import Request
+
+from server.settings import Settings
+
+
+class _Crc32:
+    """CRC-32 with hashlib's interface (big-endian digest, as tusd reads it)."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def update(self, piece: bytes) -> None:
+        self.value = zlib.crc32(piece, self.value)
+
+    def digest(self) -> bytes:
+        return self.value.to_bytes(4, "big")
+
+
+#: Per-chunk checksums (tus checksum extension), each a running digest: sha1 because it is what tus
+#: clients send by default; crc32 because it is three times cheaper than a hash and catches what a
+#: link garbles — the file's SHA-256, checked on the last byte, is what vouches for the whole.
+CHECKSUMS: dict[str, Any] = {"sha256": hashlib.sha256, "sha1": hashlib.sha1, "crc32": _Crc32}
+
+
+BATCH = 1024 * 1024  # bytes written and hashed at a time, off the event loop
+
+#: Upload id → (offset, SHA-256 of the file's bytes before it), for uploads this worker receives.
+_RUNNING: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+_RUNNING_LOCK = threading.Lock()
+_RUNNING_MAX = 256  # uploads in progress a worker keeps a digest for (older ones: read again)
+
+
+def running(upload_id: str, offset: int) -> Any | None:
+    """A copy of the digest of bytes ``[0, offset)``, if this worker holds exactly that one."""
+    if offset == 0:
+        return hashlib.sha256()
+    with _RUNNING_LOCK:
+        held = _RUNNING.get(upload_id)
+    return held[1].copy() if held is not None and held[0] == offset else None
+
+
+def keep_running(upload_id: str, offset: int, digest: Any | None) -> None:
+    with _RUNNING_LOCK:
+        _RUNNING.pop(upload_id, None)
+        if digest is not None:
+            _RUNNING[upload_id] = (offset, digest)
+            while len(_RUNNING) > _RUNNING_MAX:
+                _RUNNING.popitem(last=False)
+
+
+def part_path(settings: Settings, upload_id: str) -> Path:
+    """The upload's own file: its bytes ``[0, offset)`` as recorded (and perhaps more, never kept)."""
+    return settings.upload_dir / f"{upload_id}.part"
+
+
+class Incoming:
+    """One request's chunk on disk: where it is, how long, its digests."""
+
+    def __init__(self, path: Path, upload_id: str | None, offset: int | None) -> None:
+        self.path = path
+        self.upload_id = upload_id  #: the new upload's id (a creation); None for a PATCH
+        self.offset = offset  #: where the client says the chunk goes (None: no valid header)
+        self.size = 0
+        self.checksum: tuple[str, Any] | None = None  #: the algorithm the client named, its running digest
+        self.whole: Any | None = None  #: SHA-256 of the file's bytes up to this chunk's end, when known
+        self.kept = False
+
+    def chunk_digest(self, algorithm: str) -> bytes | None:
+        """The chunk's digest by ``algorithm``, if the client named that one."""
+        if self.checksum is None or self.checksum[0] != algorithm:
+            return None
+        return bytes(self.checksum[1].digest())
+
+    def keep(self) -> None:
+        """The file is the upload's own now (a creation's first chunk): :meth:`close` leaves it."""
+        self.kept = True
+
+    def close(self) -> None:
+        if not self.kept:
+            self.path.unlink(missing_ok=True)
+
+
+async def receive(request: Request) -> Incoming:
+    """Take the body as it arrives (see the module's docstring); a cut removes what came."""
+    settings = request.app.state.settings
+    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    if request.method == "POST":
+        upload_id = secrets.token_hex(16)
+        incoming = Incoming(part_path(settings, upload_id), upload_id, 0)
+        whole: Any | None = hashlib.sha256()
+    else:
+        # The path is not validated yet: the id only looks up a digest, it never names a file.
+        header = request.headers.get("upload-offset", "")
+        offset = int(header) if header.isdigit() else None
+        incoming = Incoming(settings.upload_dir / f".in-{secrets.token_hex(16)}", None, offset)
+        known = request.path_params.get("upload_id")
+        whole = running(known, offset) if isinstance(known, str) and offset is not None else None
+    algorithm = request.headers.get("upload-checksum", "").partition(" ")[0]
+    if algorithm in CHECKSUMS:
+        # A first chunk's SHA-256 is the running digest's (the same bytes): not computed twice.
+        same = algorithm == "sha256" and incoming.offset == 0 and whole is not None
+        incoming.checksum = (algorithm, whole if same else CHECKSUMS[algorithm]())
+    digests = [] if whole is None else [whole]
+    if incoming.checksum is not None and incoming.checksum[1] is not whole:
+        digests.append(incoming.checksum[1])
+
+    def absorb(handle: BinaryIO, pieces: list[bytes]) -> None:
+        for piece in pieces:
+            handle.write(piece)
+            for digest in digests:
+                digest.update(piece)
+
+    loop = asyncio.get_running_loop()
+    absorbing: asyncio.Future[None] | None = None
+    try:
+        with incoming.path.open("xb") as handle:
+            # Written and hashed on a thread a batch at a time (the write, hashlib and zlib let go of
+            # the interpreter lock) while the event loop takes in the next batch.
+            batch: list[bytes] = []
+            batched = 0
+            try:
+                async for piece in request.stream():
+                    batch.append(piece)
+                    batched += len(piece)
+                    if batched >= BATCH:
+                        if absorbing is not None:
+                            await absorbing
+                        absorbing = loop.run_in_executor(None, absorb, handle, batch)
+                        incoming.size += batched
+                        batch, batched = [], 0
+            finally:
+                if absorbing is not None:  # never close the file under a write still running
+                    await asyncio.wait([absorbing])
+            if absorbing is not None:
+                absorbing.result()  # the thread's error, if its write failed (a full disk)
+            absorb(handle, batch)
+            incoming.size += batched
+    except BaseException:
+        incoming.close()
+        raise
+    incoming.whole = whole
+    return incoming
