@@ -39,7 +39,7 @@ def ensure_installed(extras: str) -> None:
         print(f"creating {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     stamp = VENV / f".installed-{extras or 'base'}"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = _project_digest()
     if _installed(extras, digest):
         return
     print("installing dependencies …", flush=True)
@@ -47,6 +47,16 @@ def ensure_installed(extras: str) -> None:
     target = f".[{extras}]" if extras else "."
     subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", target], check=True, cwd=ROOT)
     stamp.write_text(digest)
+
+
+def _project_digest() -> str:
+    """What an install depends on: pyproject.toml's content as TOML values, so that a comment or a
+    reformatting never sends every ``dev.py`` run back to pip."""
+    import json
+    import tomllib
+
+    content = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def _installed(extras: str, digest: str) -> bool:

@@ -174,6 +174,10 @@ def test_the_domains_names_are_written_in_one_module() -> None:
     assert not copies, "write these through casework.vocabulary (or ui.labels):\n" + "\n".join(copies)
 
 
+#: A name quoted in code or in Chinese prose ("已解决" as a literal, “已解决” inside a sentence).
+QUOTES = [('"', '"'), ("'", "'"), ("“", "”")]
+
+
 def test_each_state_and_result_is_spelled_in_one_module() -> None:
     """A search for a state's, result's or callback outcome's Chinese name, quoted, finds one code module."""
     from casework import vocabulary
@@ -184,7 +188,7 @@ def test_each_state_and_result_is_spelled_in_one_module() -> None:
             found = {
                 str(path.relative_to(ROOT))
                 for path in _code_files()
-                if any(f"{q}{name.zh}{q}" in path.read_text(encoding="utf-8") for q in "\"'“")
+                if any(f"{a}{name.zh}{b}" in path.read_text(encoding="utf-8") for a, b in QUOTES)
             }
             known = {where for where, words in KNOWN_COPIES.items() if name.zh in words}
             assert found - known == {"casework/vocabulary.py"}, (name.zh, sorted(found))

@@ -37,12 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from casework.measures import days, percent
+from casework.order import ResultCode
 from casework.roles import DEPARTMENT_ROLES
 from desktop.exports import export_ledger, export_reply_sheet
 from desktop.measures import MonthFigures, recent_months
 from desktop.tasks import Lane, Task
 from desktop.workspace import Workspace
-from ui.labels import Names, channel_label, local_time, rate_label
+from ui.labels import Names, channel_label, local_time, rate_label, result_label
 
 #: Categories drawn one bar each; the rest share an "其他" bar (seven bars stay readable at 1366×768).
 TOP_CATEGORIES = 6
@@ -156,7 +157,11 @@ class Dashboard(QWidget):
                 self.tr("本月按时办结 ÷（本月办结 + 统计时点超期未办结）"),
             ),
             ("satisfaction_rate", rate_label("satisfaction_rate"), self.tr("本月回访中满意及基本满意 ÷ 回访接通")),
-            ("resolution_rate", rate_label("resolution_rate"), self.tr("本月答复中结果为“已解决” ÷ 本月答复")),
+            (
+                "resolution_rate",
+                rate_label("resolution_rate"),
+                self.tr("本月答复中结果为“%1” ÷ 本月答复").replace("%1", result_label(ResultCode.RESOLVED)),
+            ),
             ("return_rate", rate_label("return_rate"), self.tr("本月退单申请 ÷ 本月派单")),
             ("rehandling_rate", rate_label("rehandling_rate"), self.tr("本月被要求重办 ÷ 本月答复")),
             (

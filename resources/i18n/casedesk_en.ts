@@ -1317,212 +1317,212 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="54"/>
+        <location filename="../../ui/dashboard.py" line="55"/>
         <source>%1年%2月</source>
         <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar (seven bars stay readable at 1366×768).</extracomment>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="132"/>
+        <location filename="../../ui/dashboard.py" line="133"/>
         <source>导出台账</source>
         <extracomment>Whose orders count: the user&apos;s department, or everything on the desk for leaders.</extracomment>
         <translation>Export ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="133"/>
+        <location filename="../../ui/dashboard.py" line="134"/>
         <source>把所选月份的工单导出为 Excel 工作台账</source>
         <translation>Export the selected month&apos;s orders as an Excel work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="138"/>
+        <location filename="../../ui/dashboard.py" line="139"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="147"/>
-        <location filename="../../ui/dashboard.py" line="384"/>
+        <location filename="../../ui/dashboard.py" line="148"/>
+        <location filename="../../ui/dashboard.py" line="389"/>
         <source>派单量</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="147"/>
+        <location filename="../../ui/dashboard.py" line="148"/>
         <source>本月派至本单位的工单数</source>
         <translation>Orders dispatched to the department this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="156"/>
+        <location filename="../../ui/dashboard.py" line="157"/>
         <source>本月按时办结 ÷（本月办结 + 统计时点超期未办结）</source>
         <translation>Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="158"/>
+        <location filename="../../ui/dashboard.py" line="159"/>
         <source>本月回访中满意及基本满意 ÷ 回访接通</source>
         <translation>This month&apos;s callbacks: satisfied or basically satisfied ÷ reached</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="159"/>
-        <source>本月答复中结果为“已解决” ÷ 本月答复</source>
-        <translation>This month&apos;s replies with result “Resolved” ÷ replies this month</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dashboard.py" line="160"/>
+        <location filename="../../ui/dashboard.py" line="165"/>
         <source>本月退单申请 ÷ 本月派单</source>
         <translation>Return requests this month ÷ orders dispatched this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="161"/>
+        <location filename="../../ui/dashboard.py" line="166"/>
         <source>本月被要求重办 ÷ 本月答复</source>
         <translation>Re-handlings ordered this month ÷ replies this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="165"/>
+        <location filename="../../ui/dashboard.py" line="170"/>
         <source>派单（或重办）至答复的平均工作日，不含市领导审核时间</source>
         <translation>Average working days from dispatch (or re-handling) to the reply, city leaders&apos; review time excluded</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="167"/>
+        <location filename="../../ui/dashboard.py" line="172"/>
         <source>市领导审核</source>
         <translation>City leaders&apos; review</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="167"/>
+        <location filename="../../ui/dashboard.py" line="172"/>
         <source>答复在市领导审核环节的平均工作日</source>
         <translation>Average working days a reply waited for city leaders&apos; review</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="175"/>
+        <location filename="../../ui/dashboard.py" line="180"/>
         <source>每日派单量</source>
         <translation>Dispatched per day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="226"/>
+        <location filename="../../ui/dashboard.py" line="231"/>
         <source>正在读取服务器统计……</source>
         <extracomment>Whose figures and when they stand, or that they are the ones kept while offline.</extracomment>
         <translation>Reading the server&apos;s figures…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="304"/>
+        <location filename="../../ui/dashboard.py" line="309"/>
         <source>离线：本机还没有%1的统计，连上服务器后显示。</source>
         <translation>Offline: no figures for %1 on this computer yet; they appear once the server can be reached.</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="314"/>
+        <location filename="../../ui/dashboard.py" line="319"/>
         <source>离线：显示截至 %1（北京时间）的数据</source>
         <translation>Offline: showing the figures as of %1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="316"/>
+        <location filename="../../ui/dashboard.py" line="321"/>
         <source>服务器统计，截至 %1（北京时间）</source>
         <translation>Server figures as of %1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="326"/>
+        <location filename="../../ui/dashboard.py" line="331"/>
         <source>工作日，%1件答复</source>
         <translation>working days, %1 replies</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="344"/>
+        <location filename="../../ui/dashboard.py" line="349"/>
         <source>工单量</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="151"/>
+        <location filename="../../ui/dashboard.py" line="152"/>
         <source>本月派单中按时签收 ÷（已签收 + 超时未签收）</source>
         <translation>Of this month&apos;s dispatched orders: signed on time ÷ (signed + unsigned past the signing deadline)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="164"/>
+        <location filename="../../ui/dashboard.py" line="163"/>
+        <source>本月答复中结果为“%1” ÷ 本月答复</source>
+        <translation>This month&apos;s replies with result “%1” ÷ replies this month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="169"/>
         <source>平均办理时长</source>
         <translation>Average handling time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="173"/>
+        <location filename="../../ui/dashboard.py" line="178"/>
         <source>分类工单量</source>
         <translation>Orders by category</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="174"/>
+        <location filename="../../ui/dashboard.py" line="179"/>
         <source>来源渠道</source>
         <translation>Channels</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="240"/>
+        <location filename="../../ui/dashboard.py" line="245"/>
         <source>工作台账-%1.xlsx</source>
         <translation>work-ledger-%1.xlsx</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="242"/>
+        <location filename="../../ui/dashboard.py" line="247"/>
         <source>导出工作台账</source>
         <translation>Export work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="242"/>
+        <location filename="../../ui/dashboard.py" line="247"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="252"/>
+        <location filename="../../ui/dashboard.py" line="257"/>
         <source>正在导出台账……</source>
         <translation>Exporting the ledger…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="265"/>
+        <location filename="../../ui/dashboard.py" line="270"/>
         <source>回复单-%1.pdf</source>
         <translation>reply-sheet-%1.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="267"/>
+        <location filename="../../ui/dashboard.py" line="272"/>
         <source>打印回复单</source>
         <translation>Print reply sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="267"/>
+        <location filename="../../ui/dashboard.py" line="272"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="270"/>
-        <location filename="../../ui/dashboard.py" line="277"/>
+        <location filename="../../ui/dashboard.py" line="275"/>
+        <location filename="../../ui/dashboard.py" line="282"/>
         <source>正在生成回复单……</source>
         <translation>Generating the reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="325"/>
+        <location filename="../../ui/dashboard.py" line="330"/>
         <source>%1天</source>
         <translation>%1 days</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="336"/>
+        <location filename="../../ui/dashboard.py" line="341"/>
         <source>未分类</source>
         <translation>Uncategorised</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="339"/>
+        <location filename="../../ui/dashboard.py" line="344"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="373"/>
+        <location filename="../../ui/dashboard.py" line="378"/>
         <source>%1  %2（%3）</source>
         <translation>%1  %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="399"/>
+        <location filename="../../ui/dashboard.py" line="404"/>
         <source>日</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="410"/>
+        <location filename="../../ui/dashboard.py" line="415"/>
         <source>已保存：%1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="415"/>
+        <location filename="../../ui/dashboard.py" line="420"/>
         <source>保存失败：%1</source>
         <translation>Could not save: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="417"/>
+        <location filename="../../ui/dashboard.py" line="422"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
@@ -4343,7 +4343,7 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="90"/>
+        <location filename="../../ui/dashboard.py" line="91"/>
         <source>无数据</source>
         <translation>No data</translation>
     </message>

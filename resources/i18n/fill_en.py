@@ -843,7 +843,7 @@ EN: dict[str, str] = {
         "Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)"
     ),
     "本月回访中满意及基本满意 ÷ 回访接通": "This month's callbacks: satisfied or basically satisfied ÷ reached",
-    "本月答复中结果为“已解决” ÷ 本月答复": "This month's replies with result “Resolved” ÷ replies this month",
+    "本月答复中结果为“%1” ÷ 本月答复": "This month's replies with result “%1” ÷ replies this month",
     "本月退单申请 ÷ 本月派单": "Return requests this month ÷ orders dispatched this month",
     "本月被要求重办 ÷ 本月答复": "Re-handlings ordered this month ÷ replies this month",
     "派单（或重办）至答复的平均工作日，不含市领导审核时间": (
