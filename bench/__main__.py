@@ -33,14 +33,14 @@ LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 #: name → (needs PostgreSQL, options of the full run, options of the quick run)
 BENCHES: dict[str, tuple[bool, list[str], list[str]]] = {
     "pull": (False, [], ["--orders", "2000", "--tries", "60"]),
-    "upload": (False, [], ["--photos", "10", "--big-mb", "12", "--cuts", "2"]),
+    "upload": (False, [], ["--orders", "2000", "--photos", "10", "--big-mb", "12", "--cuts", "2"]),
     "push": (False, [], ["--edits", "200"]),
     "writes": (
         True,
         ["--workers", "4", "--rates", "150", "--baseline-rates", "150"],
         ["--workers", "4", "--rates", "150", "--baseline-rates", "150", "--seconds", "4"],
     ),
-    "load": (True, [], ["--seconds", "20"]),
+    "load": (True, [], ["--orders", "2000", "--seconds", "20"]),
     "measures": (True, [], ["--orders", "100000", "--queries", "10"]),
     "desktop": (False, [], ["--orders", "5000", "--photos", "3"]),
 }

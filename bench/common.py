@@ -151,7 +151,8 @@ def _number(value: float) -> str:
     """Three significant figures at most, thousands separated: 0.331, 42.1, 890, 13,817."""
     if value.is_integer() or abs(value) >= 100:
         return f"{value:,.0f}"
-    return f"{value:.3g}" if abs(value) < 1 else f"{value:.{3 - len(str(int(abs(value))))}f}"
+    text = f"{value:.3g}" if abs(value) < 1 else f"{value:.{3 - len(str(int(abs(value))))}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def figure(

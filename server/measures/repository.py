@@ -218,7 +218,7 @@ def intake(session: Session, current: Window, previous: Window) -> tuple[Intake,
         if district is not None:
             counted.by_place[district, street] += n
         if tag_list is not None and tag_list != "[]":
-            for tag in json.loads(tag_list):
+            for tag in json.loads(tag_list) or []:  # (a JSON null counts as no tags)
                 if tag:
                     counted.by_tag[str(tag)] += n
     return found
