@@ -18,6 +18,7 @@ from casework.roles import Actor
 from casework.times import city_time
 from casework.worklists import WorkList
 from desktop.search import lists_holding
+from desktop.tasks import Task
 from offline import Store
 from offline.blobcache import BlobCache
 from offline.models import IN_FLIGHT, PROBLEMS, orders
@@ -76,7 +77,7 @@ class ListQuery:
 class ListPage:
     """The first page of a work-list query, with what the list needs to show it."""
 
-    total: int
+    total: int | None  # None: more rows than the page, not counted yet (Reads.count)
     rows: list[dict[str, Any]]
     directory: Directory
     where: dict[int, list[str]]  # search hits: order id → the work lists holding it
@@ -153,15 +154,23 @@ class Reads:
             return {}
         return lists_holding(self.store, self.actor, list(query.lists), [r["id"] for r in rows], query.now)
 
-    def page(self, query: ListQuery, limit: int, pinned: int | None = None) -> ListPage:
-        """The first ``limit`` rows of ``query`` (the list columns and ``pending``, ``new``), its total,
-        and whether ``pinned`` (the order in view) is in it and in which state."""
+    def page(self, query: ListQuery, limit: int, pinned: int | None = None, task: Task | None = None) -> ListPage:
+        """The first ``limit`` rows of ``query`` (the list columns and ``pending``, ``new``), its total
+        when the page holds the whole list (else None: :meth:`count` it after the rows are shown),
+        and whether ``pinned`` (the order in view) is in it and in which state. A ``task`` cancelled
+        meanwhile stops the query (its answer is dropped)."""
+        cancelled = (lambda: task.cancelled) if task is not None else None
         where = self._where(query)
-        rows = self.store.rows(page_query(where, query.sort, query.descending), limit)
+        rows = self.store.rows(page_query(where, query.sort, query.descending), limit, cancelled=cancelled)
         listed = pinned is not None and self.store.count(where & (orders.c.id == pinned)) > 0
         state = (self.store.order(pinned) or {}).get("state") if pinned is not None else None
-        total = len(rows) if len(rows) < limit else self.store.count(where)  # a short page is the whole list
+        total = len(rows) if len(rows) < limit else None  # a short page is the whole list
         return ListPage(total, rows, self.directory(), self._located(query, rows), listed, state)
+
+    def count(self, query: ListQuery, task: Task | None = None) -> int:
+        """How many orders ``query`` finds: after the first page is on screen, since on a large desk
+        counting takes longer than the page (a cancelled ``task`` stops it)."""
+        return self.store.count(self._where(query), cancelled=(lambda: task.cancelled) if task is not None else None)
 
     def more(self, query: ListQuery, limit: int, offset: int) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
         """The next rows of ``query`` from ``offset``, and for search hits the lists holding each."""
