@@ -130,7 +130,7 @@ def list_and_filter(store_path: Path, tmp: Path) -> None:
     from PySide6.QtWidgets import QApplication
     from sqlalchemy import text
 
-    from offline.worklists import Filters, WorkList, condition, page_query
+    from offline.worklists import WorkList, condition, page_query
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -140,23 +140,28 @@ def list_and_filter(store_path: Path, tmp: Path) -> None:
     window.show()
     model = window.model
 
-    def wait_loaded() -> float:
+    def wait(signal: Any) -> float:
         loop = QEventLoop()
         started = time.perf_counter()
-        model.loaded.connect(loop.quit)
+        signal.connect(loop.quit)
         QTimer.singleShot(10_000, loop.quit)
         loop.exec()
-        model.loaded.disconnect(loop.quit)
+        signal.disconnect(loop.quit)
         return time.perf_counter() - started
 
-    wait_loaded()  # the window's own first list
-    paints = []
+    wait(model.loaded)  # the window's own first list
+    if model.counting:
+        wait(model.counted)
+    paints, counts = [], []
     for work_list in [WorkList.ALL, WorkList.MINE, WorkList.ALL, WorkList.OVERDUE, WorkList.ALL]:
         started = time.perf_counter()
         model.show(work_list=work_list)
-        wait_loaded()
+        wait(model.loaded)
         window.table.viewport().repaint()  # paint the first rows now, synchronously
         paints.append(time.perf_counter() - started)
+        if model.counting:
+            wait(model.counted)
+        counts.append(time.perf_counter() - started)
     engine = workspace.store._engine
     where = condition(WorkList.ALL, workspace.actor, datetime.now(UTC))
     raw = []
@@ -165,29 +170,46 @@ def list_and_filter(store_path: Path, tmp: Path) -> None:
         with engine.connect() as conn:
             conn.execute(page_query(where).limit(200)).all()
         raw.append(time.perf_counter() - started)
-    print(f"\nlist of {model.total:,} cached orders — first paint:")
-    print(f"  median {statistics.median(paints) * 1000:7.1f} ms   (target ≤ 300 ms)   "
-          f"bare page query {statistics.median(raw) * 1000:.1f} ms")  # fmt: skip
+    print(f"\nlist of {model.total:,} cached orders — first paint (choosing a list to its first rows painted):")
+    print(f"  median {statistics.median(paints) * 1000:7.1f} ms, worst {max(paints) * 1000:.1f}   (target ≤ 300 ms)   "
+          f"bare page query {statistics.median(raw) * 1000:.1f} ms; the count on screen after "
+          f"{statistics.median(counts) * 1000:.0f} ms")  # fmt: skip
 
-    typed = "文汇路路灯"
-    keystrokes = []
-    for n in range(1, len(typed) + 1):
-        started = time.perf_counter()
-        model.show(filters=Filters(text=typed[:n]))
-        wait_loaded()
-        keystrokes.append((typed[:n], time.perf_counter() - started, model.total))
-    fts = []
-    with engine.connect() as conn:
-        for n in range(1, len(typed) + 1):
+    # Keystrokes into the real search box: from the text changed to the list's new rows painted
+    # (the 150 ms typing pause skipped, as Enter does), for each prefix of each typed term.
+    typed = ["文汇路路灯", "噪音扰民", "雨水管堵塞", "盂城路井盖", "GY2026"]
+    keystrokes: dict[int, list[float]] = {}
+    worst: tuple[float, str] = (0.0, "")
+    for term in typed:
+        for n in range(1, len(term) + 1):
             started = time.perf_counter()
-            conn.execute(text("SELECT rowid FROM orders_fts WHERE orders_fts MATCH :q LIMIT 200"
-                              if n >= 3 else "SELECT order_id FROM order_text WHERE text LIKE :q LIMIT 200"),
-                         {"q": f'"{typed[:n]}"' if n >= 3 else f"%{typed[:n]}%"}).all()  # fmt: skip
-            fts.append(time.perf_counter() - started)
-    print("filter as you type (query + count + model reset; the 150 ms debounce excluded):")
-    for (prefix, seconds, total), bare in zip(keystrokes, fts, strict=True):
-        print(f"  {prefix:<6} {seconds * 1000:7.1f} ms  {total:>6,} rows   bare search {bare * 1000:.1f} ms")
-    print(f"  worst {max(s for _, s, _ in keystrokes) * 1000:.1f} ms   (target ≤ 50 ms a keystroke)")
+            window.search.setText(term[:n])
+            window._search_at_once()
+            wait(model.loaded)
+            window.table.viewport().repaint()
+            seconds = time.perf_counter() - started
+            keystrokes.setdefault(min(n, 3), []).append(seconds)
+            worst = max(worst, (seconds, term[:n]))
+            app.processEvents()  # the count runs after the page: not part of a keystroke
+        window.search.clear()
+        window._search_at_once()
+        wait(model.loaded)
+    fts: dict[int, list[float]] = {}
+    with engine.connect() as conn:
+        for term in typed:
+            for n in range(1, len(term) + 1):
+                started = time.perf_counter()
+                conn.execute(text("SELECT rowid FROM orders_fts WHERE orders_fts MATCH :q LIMIT 200"
+                                  if n >= 3 else "SELECT order_id FROM order_text WHERE text LIKE :q LIMIT 200"),
+                             {"q": f'"{term[:n]}"' if n >= 3 else f"%{term[:n]}%"}).all()  # fmt: skip
+                fts.setdefault(min(n, 3), []).append(time.perf_counter() - started)
+    print("filter as you type (keystroke into the search box to the new rows painted; the typing pause skipped):")
+    for n in sorted(keystrokes):
+        times, label = sorted(keystrokes[n]), {1: "1 character", 2: "2 characters", 3: "3+ characters"}[n]
+        print(f"  {label}: median {statistics.median(times) * 1000:6.1f} ms, "
+              f"worst {times[-1] * 1000:6.1f} ms over {len(times)} keystrokes   "
+              f"bare search {statistics.median(fts[n]) * 1000:.1f} ms")  # fmt: skip
+    print(f"  worst {worst[0] * 1000:.1f} ms ({worst[1]})   (target ≤ 50 ms a keystroke)")
     window.close()
     workspace.stop()
     app.processEvents()
@@ -265,29 +287,26 @@ def remote_profile(store_path: Path, tmp: Path) -> tuple[Path, dict[str, str]]:
     desk reads too), and the 50,000 cached orders, encrypted as every profile's store is. The server
     is stopped afterwards: the desk starts offline on its cache, as on a train (no server time in
     the figure). Returns the data directory and the environment that finds its keyring."""
-    import keyring
-
     from desktop.profile_key import profile_key
-    from desktop.session import sign_in
-    from desktop.tasks import TaskRunner
     from offline import open_store
     from offline.db import encrypt_plain
-    from tests.fixtures.file_keyring import FileKeyring, environment
+    from tests.fixtures.file_keyring import FileKeyring, environment, remembered_sign_in
     from tests.fixtures.server_process import PASSWORD, ServerProcess
 
-    keyring_file = tmp / "keyring.json"
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FileKeyring(keyring_file))
-    home = tmp / "home"
+    keyring_file, home = tmp / "keyring.json", tmp / "home"
     server = ServerProcess(tmp / "server", orders=12)
     server.start()
     try:
-        workspace = sign_in(server.url, "handler", PASSWORD, home, TaskRunner())
-        user, root = workspace.user, workspace.root
-        workspace.stop()
-        key = profile_key(root)
+        user, root = remembered_sign_in(server.url, "handler", PASSWORD, home, keyring_file)
     finally:
         server.stop()
+    import keyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring(keyring_file))
+    try:
+        key = profile_key(root)
+    finally:
         keyring.set_keyring(previous)
     for leftover in root.glob("local.sqlite*"):
         leftover.unlink()
@@ -296,7 +315,6 @@ def remote_profile(store_path: Path, tmp: Path) -> tuple[Path, dict[str, str]]:
     store = open_store(root / "local.sqlite", key)
     store.set_me(user.model_copy(update={"id": 7, "department_id": 3}))  # the handler of the bench's orders
     store.close()
-    (home / "settings.ini").write_text(f"[General]\nserver={server.url}\nusername=handler\nlanguage=zh\n")
     return home, environment(keyring_file)
 
 
@@ -355,8 +373,10 @@ def cold_start(store_path: Path, tmp: Path, runs: int = 5, imports: bool = False
         table.append(_started([sys.executable, "-c", BARE_TABLE], env))
     modules = json.loads(trace.read_text())["modules"]
     heavy = [m for m in FORBIDDEN if m in modules]
-    print(f"\ncold start of python main.py to the first rows of {store_path.stem.split('-')[-1]} cached orders "
-          f"(remembered remote server, offline):")
+    print(
+        f"\ncold start of python main.py to the first rows of {store_path.stem.split('-')[-1]} cached orders "
+        f"(remembered remote server, offline):"
+    )
     print(f"  median {statistics.median(times):.2f} s (min {min(times):.2f})   (target ≤ 0.8 s)   "
           f"bare python {statistics.median(bare):.2f} s, a bare PySide6 window with a table "
           f"{statistics.median(table):.2f} s")  # fmt: skip

@@ -155,7 +155,7 @@ def _interruptible(conn: Connection, cancelled: Callable[[], bool] | None) -> It
 
     raw.set_progress_handler(check, 2000)  # type: ignore[union-attr]
     try:
-        yield lambda: stopped[0]
+        yield lambda: stopped[0] or cancelled()  # a short query may finish between two checks
     except OperationalError:
         if not stopped[0]:
             raise
@@ -663,6 +663,11 @@ class Store:
         with self._reads.connect() as conn, _interruptible(conn, cancelled) as stopped:
             found = int(conn.execute(select(func.count()).select_from(orders).where(where)).scalar_one())
         return 0 if stopped() else found
+
+    def common_terms(self, text: str) -> frozenset[str]:
+        """The short search terms of ``text`` that many orders hold (see :func:`offline.search.common_terms`)."""
+        with self._reads.connect() as conn:
+            return search.common_terms(conn, text)
 
     def rows(
         self, query: Any, limit: int, offset: int = 0, cancelled: Callable[[], bool] | None = None

@@ -255,15 +255,21 @@ class CaseDeskApp(QObject):
         self.window.show()
         if not self._traced:
             window = self.window
-            window.model.loaded.connect(lambda _total: self._trace_start("rows", window.table.viewport()))
+            window.model.loaded.connect(
+                lambda _total: (
+                    self._trace_start("rows", window.table.viewport(), window.model.rowCount())
+                    if window.model.rowCount()
+                    else None
+                )
+            )
 
-    def _trace_start(self, shown: str, widget: QWidget) -> None:
+    def _trace_start(self, shown: str, widget: QWidget, rows: int = 0) -> None:
         """See :data:`START_TRACE` (once, the first window painted now)."""
         if self._traced:
             return
         self._traced = True
         widget.repaint()
-        trace = {"at": time.time(), "shown": shown, "modules": sorted(sys.modules)}
+        trace = {"at": time.time(), "shown": shown, "rows": rows, "modules": sorted(sys.modules)}
         Path(os.environ[START_TRACE]).write_text(json.dumps(trace), encoding="utf-8")
 
     def switch_language(self, language: str) -> None:

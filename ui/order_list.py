@@ -46,7 +46,13 @@ WHERE_COLUMN = 10  # a search across every list: which lists each hit is in
 
 def _same(a: ListQuery, b: ListQuery) -> bool:
     """The same rows asked for (at another moment)."""
-    return (a.work_list, a.filters, a.sort, a.descending, a.lists) == (b.work_list, b.filters, b.sort, b.descending, b.lists)
+    return (a.work_list, a.filters, a.sort, a.descending, a.lists) == (
+        b.work_list,
+        b.filters,
+        b.sort,
+        b.descending,
+        b.lists,
+    )
 
 
 class OrderListModel(QAbstractTableModel):
@@ -74,7 +80,7 @@ class OrderListModel(QAbstractTableModel):
         self._query: ListQuery | None = None  # the query whose rows are shown
         self._asked: ListQuery | None = None  # the latest query asked for
         self._paging: Task | None = None
-        self._counting: Task | None = None
+        self._after: list[Task] = []  # the hits' lists and the count, after the page
         self.counting = False
         self._headers = [self.tr(h) for _, h in COLUMNS]
         #: The order in view: each query also tells whether it is in the list, and its state now.
@@ -112,7 +118,7 @@ class OrderListModel(QAbstractTableModel):
         # superseded keystroke gives the disk lane back at once). The same one asked again (a refresh
         # after a sync) lets the running one finish: its answer is shown, then the fresh one's.
         if not (self._asked is not None and _same(self._asked, query)):
-            for running in (self._paging, self._counting):
+            for running in [self._paging, *self._after]:
                 if running is not None:
                     running.cancel()
         self._asked = query
@@ -121,7 +127,7 @@ class OrderListModel(QAbstractTableModel):
             if generation != self._generation and not (self._asked is not None and _same(query, self._asked)):
                 return
             self.beginResetModel()
-            self._rows, self._where = page.rows, page.where
+            self._rows, self._where = page.rows, {}
             self._total = len(page.rows) if page.total is None else page.total
             self.counting = page.total is None
             self.names = Names(page.directory)
@@ -132,25 +138,37 @@ class OrderListModel(QAbstractTableModel):
             )
             self.endResetModel()
             self.loaded.emit(self._total)
-            if self.counting:
-                self._count(query)
+            self._afterwards(query)
 
         self._paging = self.workspace.runner.run(
             self.workspace.reads.page, query, PAGE, pinned, label="list", on_done=done, owner=self, pass_task=True
         )
         return self._paging
 
-    def _count(self, query: ListQuery) -> None:
-        def done(total: int) -> None:
+    def _afterwards(self, query: ListQuery) -> None:
+        """What the rows on screen do not wait for: the lists holding each search hit, then the count."""
+        for running in self._after:
+            running.cancel()
+        runner, reads = self.workspace.runner, self.workspace.reads
+
+        def located(where: dict[int, list[str]]) -> None:
+            if self._query is query and where:
+                self._where.update(where)
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+
+        def counted(total: int) -> None:
             if self._query is query:
                 self._total, self.counting = total, False
                 self.counted.emit(total)
 
-        if self._counting is not None:
-            self._counting.cancel()
-        self._counting = self.workspace.runner.run(
-            self.workspace.reads.count, query, label="list-count", on_done=done, owner=self, pass_task=True
-        )
+        ids = [r["id"] for r in self._rows]
+        self._after = [
+            runner.run(reads.located, query, ids, label="list-where", on_done=located, owner=self, pass_task=True)
+        ]
+        if self.counting:
+            self._after.append(
+                runner.run(reads.count, query, label="list-count", on_done=counted, owner=self, pass_task=True)
+            )
 
     def refresh(self) -> Task:
         return self.show()
