@@ -144,7 +144,7 @@ class Reads:
         )
 
     def _where(self, query: ListQuery) -> Any:
-        filters = query.filters.condition(self.store.common_terms(query.filters.text))
+        filters = query.filters.condition(self.store.term_hits(query.filters.text) if query.searching else None)
         if query.searching:  # a search looks in every list (the other filters still narrow it)
             return filters
         return condition(query.work_list, self.actor, query.now) & filters

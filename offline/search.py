@@ -12,7 +12,7 @@ import re
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, column, exists, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Connection, and_, column, exists, literal_column, select, table, text
 
 from casework.times import parse_time
 from offline.models import order_text
@@ -143,28 +143,36 @@ def _holding(term: str) -> Any:
     return select(order_text.c.order_id).where(order_text.c.text.like(_pattern(term), escape="\\"))
 
 
-def common_terms(conn: Connection, query: str) -> frozenset[str]:
-    """The terms of ``query`` that :data:`COMMON` orders or more hold (each read stops at the
-    COMMON-th hit)."""
-    found = set()
+#: For each term of a search: the orders holding it when fewer than :data:`COMMON` do, else None (common).
+Hits = dict[str, tuple[int, ...] | None]
+
+
+def term_hits(conn: Connection, query: str) -> Hits:
+    """Read each term's orders up to the :data:`COMMON`-th (through the trigram index, or a scan of
+    the narrow text): a rare term's are then the whole answer, a common one is looked up order by
+    order in the list's order."""
+    found: Hits = {}
     for term in {t for t in query.split() if t}:
-        held = conn.execute(select(func.count()).select_from(_holding(term).limit(COMMON).subquery())).scalar_one()
-        if held >= COMMON:
-            found.add(term)
-    return frozenset(found)
+        ids = tuple(conn.execute(_holding(term).limit(COMMON)).scalars())
+        found[term] = ids if len(ids) < COMMON else None
+    return found
 
 
-def matches(id_column: Any, query: str, common: frozenset[str] = frozenset()) -> ColumnElement[bool]:
+def matches(id_column: Any, query: str, hits: Hits | None = None) -> ColumnElement[bool]:
     """A condition on ``id_column`` (an order id): every whitespace-separated term occurs somewhere
-    (``common``: the terms to look up order by order, see :data:`COMMON`)."""
+    (``hits``: the terms' :func:`term_hits`, read already)."""
     terms = [t for t in query.split() if t]
-    conditions = [_term(id_column, t, t in common) for t in terms]
+    conditions = [_term(id_column, t, hits) for t in terms]
     return and_(*conditions) if conditions else literal_column("1") == 1
 
 
-def _term(id_column: Any, term: str, common: bool) -> ColumnElement[bool]:
-    if common:  # the same substring match as the trigram index's, order by order
-        like = order_text.c.text.like(_pattern(term), escape="\\")
-        return exists(select(literal_column("1")).where(order_text.c.order_id == id_column, like))
-    matching: ColumnElement[bool] = id_column.in_(_holding(term))
-    return matching
+def _term(id_column: Any, term: str, hits: Hits | None) -> ColumnElement[bool]:
+    if hits is None or term not in hits:
+        holding: ColumnElement[bool] = id_column.in_(_holding(term))
+        return holding
+    ids = hits[term]
+    if ids is not None:
+        return id_column.in_(ids)  # type: ignore[no-any-return]
+    # Common: the same substring match as the trigram index's, order by order.
+    like = order_text.c.text.like(_pattern(term), escape="\\")
+    return exists(select(literal_column("1")).where(order_text.c.order_id == id_column, like))

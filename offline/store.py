@@ -664,10 +664,10 @@ class Store:
             found = int(conn.execute(select(func.count()).select_from(orders).where(where)).scalar_one())
         return 0 if stopped() else found
 
-    def common_terms(self, text: str) -> frozenset[str]:
-        """The short search terms of ``text`` that many orders hold (see :func:`offline.search.common_terms`)."""
+    def term_hits(self, text: str) -> search.Hits:
+        """Each search term's orders, or None for a common one (see :func:`offline.search.term_hits`)."""
         with self._reads.connect() as conn:
-            return search.common_terms(conn, text)
+            return search.term_hits(conn, text)
 
     def rows(
         self, query: Any, limit: int, offset: int = 0, cancelled: Callable[[], bool] | None = None

@@ -137,11 +137,11 @@ class Filters:
     received_from: datetime | None = None  # received at or after
     received_before: datetime | None = None  # received before
 
-    def condition(self, common: frozenset[str] = frozenset()) -> ColumnElement[bool]:
-        """The filters' SQL condition (``common``: the search's common short terms, ``Store.common_terms``)."""
+    def condition(self, hits: search.Hits | None = None) -> ColumnElement[bool]:
+        """The filters' SQL condition (``hits``: the search terms' orders, read already: ``Store.term_hits``)."""
         parts: list[ColumnElement[bool]] = []
         if self.text.strip():
-            parts.append(search.matches(orders.c.id, self.text, common))
+            parts.append(search.matches(orders.c.id, self.text, hits))
         if self.category:
             parts.append(orders.c.category_code.like(f"{self.category}%"))
         if self.urgency:

@@ -233,19 +233,20 @@ def test_returned_covers_review_returns_rehandling_and_refused_returns(city: Sto
 
 
 @pytest.mark.parametrize("text", ["路", "噪音", "文汇路", "路 噪音", "盂城小区", "没有"])
-def test_a_common_term_is_looked_up_order_by_order_with_the_same_hits(
-    city: Store, text: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A term many orders hold is matched order by order in the list's order (the page stops early);
-    a rare one through its index first. Which plan is chosen changes nothing that is found."""
-    rare = Filters(text=text).condition()
-    assert city.common_terms(text) == frozenset()  # six orders: nothing is common here
+def test_each_way_of_looking_up_a_term_finds_the_same(city: Store, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term few orders hold is answered by its orders read first; one that many hold is matched order
+    by order in the list's order (the page stops early). Neither changes what is found."""
+    plain = Filters(text=text).condition()
+    rare = city.term_hits(text)
+    assert None not in rare.values()  # six orders: nothing is common here
     monkeypatch.setattr(search, "COMMON", 1)
-    common = city.common_terms(text)
-    assert common == frozenset(t for t in text.split() if t != "没有")  # held by an order at least
-    found = Filters(text=text).condition(common)
-    assert [r["id"] for r in city.rows(page_query(found), 100)] == [r["id"] for r in city.rows(page_query(rare), 100)]
-    assert city.count(found) == city.count(rare)
+    common = city.term_hits(text)
+    assert {t for t, ids in common.items() if ids is None} == {t for t in text.split() if t != "没有"}
+    expected = [r["id"] for r in city.rows(page_query(plain), 100)]
+    for hits in (rare, common):
+        where = Filters(text=text).condition(hits)
+        assert [r["id"] for r in city.rows(page_query(where), 100)] == expected
+        assert city.count(where) == len(expected)
 
 
 def test_a_cancelled_list_query_stops_and_answers_nothing(city: Store) -> None:
