@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,14 +46,8 @@ WHERE_COLUMN = 10  # a search across every list: which lists each hit is in
 
 
 def _same(a: ListQuery, b: ListQuery) -> bool:
-    """The same rows asked for (at another moment)."""
-    return (a.work_list, a.filters, a.sort, a.descending, a.lists) == (
-        b.work_list,
-        b.filters,
-        b.sort,
-        b.descending,
-        b.lists,
-    )
+    """The same rows asked for (at another moment; the lists to name for search hits aside)."""
+    return (a.work_list, a.filters, a.sort, a.descending) == (b.work_list, b.filters, b.sort, b.descending)
 
 
 class OrderListModel(QAbstractTableModel):
@@ -162,8 +157,9 @@ class OrderListModel(QAbstractTableModel):
                 self.counted.emit(total)
 
         ids = [r["id"] for r in self._rows]
+        named = replace(query, lists=tuple(self.list_names))  # as named now (the page may have been asked before)
         self._after = [
-            runner.run(reads.located, query, ids, label="list-where", on_done=located, owner=self, pass_task=True)
+            runner.run(reads.located, named, ids, label="list-where", on_done=located, owner=self, pass_task=True)
         ]
         if self.counting:
             self._after.append(
