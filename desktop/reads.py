@@ -19,6 +19,7 @@ from casework.times import city_time
 from casework.worklists import WorkList
 from desktop.measures import month_orders
 from desktop.search import lists_holding
+from desktop.tasks import Task
 from offline import Store
 from offline.blobcache import BlobCache
 from offline.models import IN_FLIGHT, PROBLEMS, orders
@@ -77,10 +78,9 @@ class ListQuery:
 class ListPage:
     """The first page of a work-list query, with what the list needs to show it."""
 
-    total: int
+    total: int | None  # None: more rows than the page, not counted yet (Reads.count)
     rows: list[dict[str, Any]]
     directory: Directory
-    where: dict[int, list[str]]  # search hits: order id → the work lists holding it
     pinned_listed: bool  # the order in view is in this list
     pinned_state: str | None  # and its state now (None: not on this desk)
 
@@ -145,29 +145,40 @@ class Reads:
         )
 
     def _where(self, query: ListQuery) -> Any:
+        filters = query.filters.condition(self.store.term_hits(query.filters.text) if query.searching else None)
         if query.searching:  # a search looks in every list (the other filters still narrow it)
-            return query.filters.condition()
-        return condition(query.work_list, self.actor, query.now) & query.filters.condition()
+            return filters
+        return condition(query.work_list, self.actor, query.now) & filters
 
-    def _located(self, query: ListQuery, rows: list[dict[str, Any]]) -> dict[int, list[str]]:
-        if not query.searching:
+    def located(self, query: ListQuery, order_ids: list[int], task: Task | None = None) -> dict[int, list[str]]:
+        """For a search's hits: the work lists holding each (after the page is on screen, as the count)."""
+        if not query.searching or (task is not None and task.cancelled):
             return {}
-        return lists_holding(self.store, self.actor, list(query.lists), [r["id"] for r in rows], query.now)
+        return lists_holding(self.store, self.actor, list(query.lists), order_ids, query.now)
 
-    def page(self, query: ListQuery, limit: int, pinned: int | None = None) -> ListPage:
-        """The first ``limit`` rows of ``query`` (the list columns and ``pending``, ``new``), its total,
-        and whether ``pinned`` (the order in view) is in it and in which state."""
+    def page(self, query: ListQuery, limit: int, pinned: int | None = None, task: Task | None = None) -> ListPage:
+        """The first ``limit`` rows of ``query`` (the list columns and ``pending``, ``new``), its total
+        when the page holds the whole list (else None: :meth:`count` it after the rows are shown; a
+        search's hits are :meth:`located` then too),
+        and whether ``pinned`` (the order in view) is in it and in which state. A ``task`` cancelled
+        meanwhile stops the query (its answer is dropped)."""
+        cancelled = (lambda: task.cancelled) if task is not None else None
         where = self._where(query)
-        rows = self.store.rows(page_query(where, query.sort, query.descending), limit)
+        rows = self.store.rows(page_query(where, query.sort, query.descending), limit, cancelled=cancelled)
         listed = pinned is not None and self.store.count(where & (orders.c.id == pinned)) > 0
         state = (self.store.order(pinned) or {}).get("state") if pinned is not None else None
-        total = len(rows) if len(rows) < limit else self.store.count(where)  # a short page is the whole list
-        return ListPage(total, rows, self.directory(), self._located(query, rows), listed, state)
+        total = len(rows) if len(rows) < limit else None  # a short page is the whole list
+        return ListPage(total, rows, self.directory(), listed, state)
+
+    def count(self, query: ListQuery, task: Task | None = None) -> int:
+        """How many orders ``query`` finds: after the first page is on screen, since on a large desk
+        counting takes longer than the page (a cancelled ``task`` stops it)."""
+        return self.store.count(self._where(query), cancelled=(lambda: task.cancelled) if task is not None else None)
 
     def more(self, query: ListQuery, limit: int, offset: int) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
         """The next rows of ``query`` from ``offset``, and for search hits the lists holding each."""
         rows = self.store.rows(page_query(self._where(query), query.sort, query.descending), limit, offset)
-        return rows, self._located(query, rows)
+        return rows, self.located(query, [r["id"] for r in rows])
 
     def counts(self, work_lists: list[WorkList], now: datetime) -> dict[str, int]:
         """For each list, how many orders it holds (``<list>``) and how many are new (``<list>:new``)."""

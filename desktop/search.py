@@ -7,7 +7,7 @@ from typing import Any
 
 from casework.roles import Actor
 from casework.worklists import WorkList
-from offline.worklists import in_list
+from offline.worklists import in_lists
 
 
 def lists_holding(
@@ -18,11 +18,9 @@ def lists_holding(
     The whole-desk list (``all``) is left out: it holds everything. Runs on the disk lane (it reads the store).
     """
     found: dict[int, list[str]] = {i: [] for i in order_ids}
-    if not order_ids:
+    lists = [WorkList(v) for v in work_lists if v != WorkList.ALL.value]
+    if not order_ids or not lists:
         return found
-    for value in work_lists:
-        if value == WorkList.ALL.value:
-            continue
-        for hit in store.rows(in_list(WorkList(value), actor, now, order_ids), len(order_ids)):
-            found[hit["id"]].append(value)
+    for hit in store.rows(in_lists(lists, actor, now, order_ids), len(order_ids)):
+        found[hit["id"]] = [w.value for w in lists if hit[w.value]]
     return found

@@ -70,9 +70,16 @@ def _on_connect(key: bytes | None, dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: The execution option of a connection that only reads (``Store._reads``).
+READING = "casedesk_reading"
+
+
 def _on_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front: no late "database is locked" on upgrade.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A write takes the write lock up front with IMMEDIATE: no late "database is locked" on upgrade.
+    # A read must not: holding the lock through a slow list query kept the UI thread's small reads
+    # (the status bar's outbox counts) waiting for seconds.
+    reading = connection.get_execution_options().get(READING, False)
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def make_engine(path: str | Path, key: bytes | None = None) -> Engine:

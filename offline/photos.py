@@ -16,9 +16,10 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:  # Pillow is imported when a file is attached, not at every start of the desk
+    from PIL import Image
 
 from casework.deadlines import SHANGHAI
 from casework.media import sniff
@@ -119,6 +120,8 @@ def _too_big(max_bytes: int) -> UnsupportedFile:
 def _prepare_image(
     data: bytes, media_type: str, name: str, max_side: int, quality: int, max_pixels: int
 ) -> PreparedFile:
+    from PIL import Image, UnidentifiedImageError
+
     # Pillow reads its bomb limit from a module global; set ours only for this call.
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = max_pixels
@@ -148,6 +151,8 @@ def _broken() -> UnsupportedFile:
 def _process(
     original: Image.Image, data: bytes, media_type: str, name: str, max_side: int, quality: int
 ) -> PreparedFile:
+    from PIL import Image, ImageOps
+
     exif = original.getexif()
     exif_ifd, gps = _sub_ifds(exif)
     taken_at = _taken_at(exif_ifd.get(_DATE_TIME_ORIGINAL), exif_ifd.get(_OFFSET_TIME_ORIGINAL))
@@ -183,6 +188,8 @@ def _process(
 
 def _flatten(image: Image.Image) -> Image.Image:
     """An RGB or L image JPEG can hold; transparency goes on white, as a viewer would show it."""
+    from PIL import Image
+
     if image.mode in ("RGB", "L"):
         return image
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
@@ -203,6 +210,8 @@ def _sub_ifds(exif: Image.Exif) -> tuple[dict[int, Any], dict[int, Any]]:
 
 def _kept_exif(exif_ifd: dict[int, Any], gps: dict[int, Any]) -> Image.Exif:
     """Only capture time and GPS: the pixels are upright now, and the rest may describe the old ones."""
+    from PIL import Image
+
     kept = Image.Exif()
     if times := {tag: exif_ifd[tag] for tag in (_DATE_TIME_ORIGINAL, _OFFSET_TIME_ORIGINAL) if tag in exif_ifd}:
         kept.get_ifd(_EXIF_IFD).update(times)

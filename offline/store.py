@@ -5,9 +5,10 @@ Every public write is one SQLite transaction, so a crash leaves either all of it
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -30,6 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 
 from api_client.pages import PulledPage
 from casework.errors import CommandRefused, Refusal
@@ -51,6 +53,7 @@ from casework.sync import (
 )
 from casework.times import parse_time, time_of
 from offline import knowledge, search
+from offline.db import READING
 from offline.effects import apply_mutation, provisional_order
 from offline.facts import actor_from_json, actor_to_json, facts_from
 from offline.models import (
@@ -135,11 +138,40 @@ def referenced_blobs(args: dict[str, Any]) -> list[str]:
     return [p["sha256"] for p in args.get("photos") or []]
 
 
+@contextlib.contextmanager
+def _interruptible(conn: Connection, cancelled: Callable[[], bool] | None) -> Iterator[Callable[[], bool]]:
+    """Stop the statements run in the block as soon as ``cancelled()`` is true (SQLite checks it
+    every few thousand steps: a superseded list query gives the disk lane back within a millisecond
+    instead of finishing a scan nobody will see). Yields whether it was stopped; the block's
+    "interrupted" error is swallowed then."""
+    if cancelled is None:
+        yield lambda: False
+        return
+    raw = conn.connection.dbapi_connection
+    stopped = [False]
+
+    def check() -> int:
+        stopped[0] = stopped[0] or cancelled()
+        return 1 if stopped[0] else 0
+
+    raw.set_progress_handler(check, 2000)  # type: ignore[union-attr]
+    try:
+        yield lambda: stopped[0] or cancelled()  # a short query may finish between two checks
+    except OperationalError:
+        if not stopped[0]:
+            raise
+    finally:
+        raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
+
+
 class Store:
     """The local store; build it with :func:`offline.db.open_store`."""
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._engine = engine
+        # Reads begin a plain (deferred) transaction: in WAL they see one snapshot and never wait
+        # for a writer, nor hold up one (writes begin IMMEDIATE: see offline.db).
+        self._reads = engine.execution_options(**{READING: True})
         self._clock = clock
 
     def close(self) -> None:
@@ -149,7 +181,7 @@ class Store:
 
     def cursor(self) -> str | None:
         """The pull cursor saved with the last applied pull."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return _get_state(conn, "cursor")
 
     def client_id(self) -> str:
@@ -167,7 +199,7 @@ class Store:
             _set_state(conn, "me", user.model_dump_json())
 
     def me(self) -> dict[str, Any] | None:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             found = _get_state(conn, "me")
         return json.loads(found) if found else None
 
@@ -250,7 +282,7 @@ class Store:
     def mark_seen(self, order_id: int) -> bool:
         """The user opened the order: it is no longer new. True when that changed its 新 marker.
         Writes nothing when this version was seen already (the pane reloads often)."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             version = conn.execute(select(orders.c.version).where(orders.c.id == order_id)).scalar_one_or_none()
             mark = conn.execute(select(seen).where(seen.c.order_id == order_id)).one_or_none()
         if version is None or (mark is not None and mark.seen_at is not None and mark.seen_version == version):
@@ -267,7 +299,7 @@ class Store:
 
     def seen(self, order_id: int) -> dict[str, Any] | None:
         """When the order arrived and when the user last opened it (None: neither is recorded)."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             row = conn.execute(select(seen).where(seen.c.order_id == order_id)).one_or_none()
             return dict(row._mapping) if row else None
 
@@ -424,14 +456,14 @@ class Store:
         query = _in_flight().where(~_behind_problem()).where(~_behind_intake())
         if not flush:
             query = query.where(~_behind_hold(_utc(self._clock())))
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             rows = conn.execute(query.order_by(outbox.c.id).limit(limit)).all()
         return [_mutation(r) for r in rows]
 
     def intake_unanswered(self) -> bool:
         """An intake was sent and its answer not seen yet (lost with the connection): a pull now could
         bring the order it created before the push's answer names it — shown twice until then."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             found = conn.execute(
                 select(outbox.c.id)
                 .where(outbox.c.name == INTAKE, outbox.c.status == MutationStatus.SENT.value)
@@ -441,7 +473,7 @@ class Store:
 
     def next_release(self) -> datetime | None:
         """When the first undo window still open ends (the engine sends then), or None."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             found = conn.execute(
                 select(func.min(outbox.c.next_attempt_at))
                 .where(outbox.c.status == MutationStatus.PENDING.value)
@@ -495,7 +527,7 @@ class Store:
 
     def held(self) -> list[uuid.UUID]:
         """In-flight mutations waiting behind an unresolved problem of the same order (not sent)."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             rows = conn.execute(_in_flight().where(_behind_problem()).order_by(outbox.c.id)).all()
         return [uuid.UUID(r.mutation_id) for r in rows]
 
@@ -622,25 +654,37 @@ class Store:
             query = query.where(orders.c.state == state)
         if text and text.strip():
             query = query.where(search.matches(orders.c.id, text))
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return [r.local_json for r in conn.execute(query)]
 
-    def count(self, where: Any) -> int:
-        """How many orders match a condition (see :mod:`offline.worklists`)."""
-        with self._engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(orders).where(where)).scalar_one())
+    def count(self, where: Any, cancelled: Callable[[], bool] | None = None) -> int:
+        """How many orders match a condition (see :mod:`offline.worklists`). Stopped where it is once
+        ``cancelled()`` turns true, answering 0: whoever cancelled it drops the answer."""
+        found = 0
+        with self._reads.connect() as conn, _interruptible(conn, cancelled) as stopped:
+            found = int(conn.execute(select(func.count()).select_from(orders).where(where)).scalar_one())
+        return 0 if stopped() else found
 
-    def rows(self, query: Any, limit: int, offset: int = 0) -> list[dict[str, Any]]:
-        """One page of a list query (see :func:`offline.worklists.page_query`)."""
-        with self._engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query.limit(limit).offset(offset))]
+    def term_hits(self, text: str) -> search.Hits:
+        """Each search term's orders, or None for a common one (see :func:`offline.search.term_hits`)."""
+        with self._reads.connect() as conn:
+            return search.term_hits(conn, text)
+
+    def rows(
+        self, query: Any, limit: int, offset: int = 0, cancelled: Callable[[], bool] | None = None
+    ) -> list[dict[str, Any]]:
+        """One page of a list query (see :func:`offline.worklists.page_query`); empty when cancelled."""
+        found: list[dict[str, Any]] = []
+        with self._reads.connect() as conn, _interruptible(conn, cancelled) as stopped:
+            found = [dict(r._mapping) for r in conn.execute(query.limit(limit).offset(offset))]
+        return [] if stopped() else found
 
     def order(self, order_id: int) -> dict[str, Any] | None:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return conn.execute(select(_SEEN).where(orders.c.id == order_id)).scalar_one_or_none()
 
     def events(self, order_id: int) -> list[dict[str, Any]]:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             rows = conn.execute(select(events.c.json).where(events.c.order_id == order_id).order_by(events.c.seq))
             return [r.json for r in rows]
 
@@ -649,12 +693,12 @@ class Store:
         query = select(outbox).order_by(outbox.c.id)
         if order_id is not None:
             query = query.where(outbox.c.order_id == order_id)
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def outbox_counts(self) -> dict[str, int]:
         """How many outbox rows are in each status (for a status bar: one small query)."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             rows = conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
             return {status: count for status, count in rows}
 
@@ -688,7 +732,7 @@ class Store:
 
     def draft(self, order_id: int, key: str) -> dict[str, Any] | None:
         """The kept draft (``order_id``, ``key``, ``content``, ``updated_at``), or None."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             row = conn.execute(select(drafts).where(drafts.c.order_id == order_id, drafts.c.key == key)).one_or_none()
             return dict(row._mapping) if row else None
 
@@ -697,7 +741,7 @@ class Store:
         query = select(drafts).order_by(drafts.c.order_id, drafts.c.key)
         if order_id is not None:
             query = query.where(drafts.c.order_id == order_id)
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def drop_draft(self, order_id: int, key: str | None = None) -> None:
@@ -710,7 +754,7 @@ class Store:
 
     def draft_count(self) -> int:
         """How many drafts are kept (for the status bar and the closing notice: one small query)."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(drafts)).scalar_one())
 
     # --- files -----------------------------------------------------------------------------------
@@ -720,11 +764,11 @@ class Store:
         query = select(blobs).order_by(blobs.c.created_at, blobs.c.sha256)
         if order_id is not None:
             query = query.where(blobs.c.order_id == order_id)
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def file(self, sha256: str) -> dict[str, Any] | None:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             row = conn.execute(select(blobs).where(blobs.c.sha256 == sha256)).one_or_none()
             return dict(row._mapping) if row else None
 
@@ -752,7 +796,7 @@ class Store:
 
     def directory(self, kind: Literal["users", "departments", "categories"]) -> list[dict[str, Any]]:
         """The cached list, in the server's order of ids or codes."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             rows = conn.execute(select(directory.c.json).where(directory.c.kind == kind))
             return sorted((r.json for r in rows), key=lambda d: (d.get("id", 0), d.get("code", "")))
 
@@ -760,7 +804,7 @@ class Store:
 
     def notification_cursor(self) -> int:
         """The highest notification id on this desk: the next fetch asks for those above it."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return int(conn.execute(select(func.coalesce(func.max(notifications.c.id), 0))).scalar_one())
 
     def add_notifications(self, found: Iterable[BaseModel]) -> int:
@@ -796,11 +840,11 @@ class Store:
         query = select(notifications.c.json, notifications.c.read_at).order_by(notifications.c.id.desc()).limit(limit)
         if unread_only:
             query = query.where(notifications.c.read_at.is_(None))
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return [{**row.json, "read_at": row.read_at} for row in conn.execute(query)]
 
     def unread_notifications(self) -> int:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             where = notifications.c.read_at.is_(None)
             return int(conn.execute(select(func.count()).select_from(notifications).where(where)).scalar_one())
 
@@ -814,7 +858,7 @@ class Store:
         return int(done or 0)
 
     def reads_to_send(self) -> list[int]:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             where = notifications.c.read_sent.is_(False)
             return list(conn.execute(select(notifications.c.id).where(where).order_by(notifications.c.id)).scalars())
 
@@ -841,7 +885,7 @@ class Store:
 
     def measures(self, month: str) -> dict[str, Any] | None:
         """The figures of ``month`` last kept by :meth:`keep_measures`, or None."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             found = _get_state(conn, f"measures:{month}")
         return json.loads(found) if found else None
 
@@ -849,7 +893,7 @@ class Store:
 
     def knowledge_cursor(self) -> str | None:
         """The cursor of the last applied ``GET /knowledge/sync`` page (None: nothing synced yet)."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return _get_state(conn, "knowledge_cursor")
 
     def apply_knowledge(self, page: dict[str, Any]) -> None:
@@ -860,20 +904,20 @@ class Store:
 
     def search_knowledge(self, sentence: str, limit: int = 20) -> list[dict[str, Any]]:
         """The synced entries best matching a citizen's sentence (see :func:`offline.knowledge.search`)."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return knowledge.search(conn, sentence, limit)
 
     def knowledge_entry(self, entry_id: int) -> dict[str, Any] | None:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return knowledge.entry(conn, entry_id)
 
     def knowledge_count(self) -> int:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return knowledge.count(conn)
 
     def reply_templates(self) -> list[dict[str, Any]]:
         """The synced reply templates: the user's department's first, then the city-wide ones."""
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             return knowledge.templates(conn)
 
     # --- internals -----------------------------------------------------------------------------

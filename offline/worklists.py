@@ -137,10 +137,11 @@ class Filters:
     received_from: datetime | None = None  # received at or after
     received_before: datetime | None = None  # received before
 
-    def condition(self) -> ColumnElement[bool]:
+    def condition(self, hits: search.Hits | None = None) -> ColumnElement[bool]:
+        """The filters' SQL condition (``hits``: the search terms' orders, read already: ``Store.term_hits``)."""
         parts: list[ColumnElement[bool]] = []
         if self.text.strip():
-            parts.append(search.matches(orders.c.id, self.text))
+            parts.append(search.matches(orders.c.id, self.text, hits))
         if self.category:
             parts.append(orders.c.category_code.like(f"{self.category}%"))
         if self.urgency:
@@ -218,9 +219,11 @@ def page_query(where: ColumnElement[bool], sort: str = "due_at", descending: boo
     )
 
 
-def in_list(work_list: WorkList, actor: Actor, now: datetime, order_ids: list[int]) -> Any:
-    """The ids among ``order_ids`` that ``work_list`` holds (search hits: which list each one is in)."""
-    return select(orders.c.id).where(condition(work_list, actor, now), orders.c.id.in_(order_ids)).order_by(orders.c.id)
+def in_lists(work_lists: list[WorkList], actor: Actor, now: datetime, order_ids: list[int]) -> Any:
+    """For each of ``order_ids``: its id and, labelled by each list's value, whether that list holds
+    it (search hits: which lists each one is in) — one read of each order for every list."""
+    held = [case((condition(w, actor, now), True), else_=False).label(w.value) for w in work_lists]
+    return select(orders.c.id, *held).where(orders.c.id.in_(order_ids)).order_by(orders.c.id)
 
 
 def urgent_to_sign(actor: Actor, now: datetime) -> Any:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog, QWidget
 
 from desktop import crash
 from desktop.devices import DeviceRevoked, Wiped
@@ -28,6 +32,11 @@ from ui.main_window import MainWindow
 from ui.sign_in import SignInDialog
 
 log = logging.getLogger("casedesk")
+
+#: Names a file: once the first window shows (the list's first rows painted, or the sign-in dialog),
+#: the app writes there when, which window, and the modules imported by then — for ``bench.desktop``'s
+#: cold start, and the test that a desk talking to a remote server never loads the server's code.
+START_TRACE = "CASEDESK_START_TRACE"
 
 
 def default_data_dir() -> Path:
@@ -56,6 +65,7 @@ class CaseDeskApp(QObject):
         self._erasing: Workspace | None = None  # the revoked desk being erased
         self.erased_box: QMessageBox | None = None
         self._splash: QProgressDialog | None = None
+        self._traced = not os.environ.get(START_TRACE)
         crash.log_to(self.data_dir / "logs")
         crash.install(self.data_dir / "crash-reports", self._show_crash)
 
@@ -166,6 +176,7 @@ class CaseDeskApp(QObject):
         dialog.rejected.connect(lambda: self.qapp.quit() if self.window is None else None)
         self.sign_in_dialog = dialog
         dialog.open()
+        self._trace_start("sign-in", dialog)
 
     # --- the window -------------------------------------------------------------------------------
 
@@ -242,6 +253,24 @@ class CaseDeskApp(QObject):
             self.window, self.workspace, self._idle_minutes, before_lock=self.window.order_view.keep_drafts
         )
         self.window.show()
+        if not self._traced:
+            window = self.window
+            window.model.loaded.connect(
+                lambda _total: (
+                    self._trace_start("rows", window.table.viewport(), window.model.rowCount())
+                    if window.model.rowCount()
+                    else None
+                )
+            )
+
+    def _trace_start(self, shown: str, widget: QWidget, rows: int = 0) -> None:
+        """See :data:`START_TRACE` (once, the first window painted now)."""
+        if self._traced:
+            return
+        self._traced = True
+        widget.repaint()
+        trace = {"at": time.time(), "shown": shown, "rows": rows, "modules": sorted(sys.modules)}
+        Path(os.environ[START_TRACE]).write_text(json.dumps(trace), encoding="utf-8")
 
     def switch_language(self, language: str) -> None:
         self.settings.setValue("language", self.languages.use(language))

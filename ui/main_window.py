@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
         workspace.progress.connect(self._on_progress)
         self.problems.count_changed.connect(self._on_problem_count)
         self.model.loaded.connect(self._on_loaded)
+        self.model.counted.connect(self._show_list_title)
         self._first_counts = True  # counts choose the list to open with, until the first sync has reported
         self._chosen_from: tuple[Any, ...] | None = None  # the list the order in view was chosen from
         self._auto_row = -1  # the list chosen for the user so far (another row: the user chose it)
@@ -513,9 +514,7 @@ class MainWindow(QMainWindow):
         self.model.show(filters=self._filters())
 
     def _on_loaded(self, total: int) -> None:
-        item = self.sidebar.currentItem()
-        name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
-        self.list_title.setText(self.tr("%1 · %2").replace("%1", name).replace("%2", order_count(total)))
+        self._show_list_title(total)
         if self._fitted_for != self.model.work_list:
             # Once per list, not at each keystroke of a search (measuring the rows' text cost a keystroke
             # most of its time) — and the columns do not jump while the user types.
@@ -523,6 +522,13 @@ class MainWindow(QMainWindow):
             _fit_columns(self.table, (0, 4, 5, 7))
         self.keep_title_readable()
         self._keep_in_view()
+
+    def _show_list_title(self, total: int) -> None:
+        """The list's name and how many orders it holds ("…" until a long list is counted)."""
+        item = self.sidebar.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
+        count = "…" if self.model.counting else order_count(total)
+        self.list_title.setText(self.tr("%1 · %2").replace("%1", name).replace("%2", count))
 
     def _keep_in_view(self) -> None:
         """The list changed under the order in view (refresh, sync, sort, filter, an action): mark its
@@ -825,6 +831,7 @@ class MainWindow(QMainWindow):
         self._show_city_time()
         self.order_view.timeline.headerItem().setToolTip(0, time_zone_note())
         self.model.loaded.connect(self._show_search_scope)
+        self.model.counted.connect(self._show_search_scope)
         self.model.loaded.connect(self.result_keys.results_ready)
         # A bound method, not a lambda: the connection ends with this window (the workspace outlives it).
         self.workspace.status_changed.connect(self._explain_empty)
@@ -865,7 +872,7 @@ class MainWindow(QMainWindow):
         if self.model.searching:
             self.list_title.setText(
                 self.tr("在全部工单中搜索「%1」：%2")
-                .replace("%2", order_count(total))
+                .replace("%2", "…" if self.model.counting else order_count(total))
                 .replace("%1", self.search.text().strip())
             )
         self._explain_empty()

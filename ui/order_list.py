@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,10 +47,20 @@ DEPARTMENT_COLUMN = 9  # the lead department: shown where more than one departme
 WHERE_COLUMN = 10  # a search across every list: which lists each hit is in
 
 
-class OrderListModel(QAbstractTableModel):
-    """Rows of the current work list and filters; ``loaded`` fires when a fresh query has arrived."""
+def _same(a: ListQuery, b: ListQuery) -> bool:
+    """The same rows asked for (at another moment; the lists to name for search hits aside)."""
+    return (a.work_list, a.filters, a.sort, a.descending) == (b.work_list, b.filters, b.sort, b.descending)
 
-    loaded = Signal(int)  # total rows
+
+class OrderListModel(QAbstractTableModel):
+    """Rows of the current work list and filters.
+
+    ``loaded(total)`` fires when a fresh query's first page has arrived; on a list longer than the page
+    ``total`` is the page's rows and :attr:`counting` is true until ``counted(total)`` brings the count
+    (counting a large desk takes longer than its first page)."""
+
+    loaded = Signal(int)  # total rows (the page's while counting)
+    counted = Signal(int)  # total rows, counted after the page
 
     def __init__(self, workspace: Workspace, parent: Any = None) -> None:
         super().__init__(parent)
@@ -63,7 +74,11 @@ class OrderListModel(QAbstractTableModel):
         self._total = 0
         self._generation = 0  # answers to superseded queries are dropped
         self._fetching: Task | None = None
-        self._query: ListQuery | None = None
+        self._query: ListQuery | None = None  # the query whose rows are shown
+        self._asked: ListQuery | None = None  # the latest query asked for
+        self._paging: Task | None = None
+        self._after: list[Task] = []  # the hits' lists and the count, after the page
+        self.counting = False
         self._headers = [self.tr(h) if h else role_label(Role.HANDLER) for _, h in COLUMNS]
         #: The order in view: each query also tells whether it is in the list, and its state now.
         self.pinned: int | None = None
@@ -96,12 +111,22 @@ class OrderListModel(QAbstractTableModel):
             self.work_list, self.filters, self.sort_key, self.descending, datetime.now(UTC), tuple(self.list_names)
         )
         pinned = self.pinned
+        # Another list, filter or sort: the queries still running for the last one are stopped (a
+        # superseded keystroke gives the disk lane back at once). The same one asked again (a refresh
+        # after a sync) lets the running one finish: its answer is shown, then the fresh one's.
+        if not (self._asked is not None and _same(self._asked, query)):
+            for running in [self._paging, *self._after]:
+                if running is not None:
+                    running.cancel()
+        self._asked = query
 
         def done(page: ListPage) -> None:
-            if generation != self._generation:
+            if generation != self._generation and not (self._asked is not None and _same(query, self._asked)):
                 return
             self.beginResetModel()
-            self._total, self._rows, self._where = page.total, page.rows, page.where
+            self._rows, self._where = page.rows, {}
+            self._total = len(page.rows) if page.total is None else page.total
+            self.counting = page.total is None
             self.names = Names(page.directory)
             self._query = query
             self.pinned_listed, self.pinned_state = (
@@ -109,17 +134,46 @@ class OrderListModel(QAbstractTableModel):
                 page.pinned_state,
             )
             self.endResetModel()
-            self.loaded.emit(page.total)
+            self.loaded.emit(self._total)
+            self._afterwards(query)
 
-        return self.workspace.runner.run(
-            self.workspace.reads.page, query, PAGE, pinned, label="list", on_done=done, owner=self
+        self._paging = self.workspace.runner.run(
+            self.workspace.reads.page, query, PAGE, pinned, label="list", on_done=done, owner=self, pass_task=True
         )
+        return self._paging
+
+    def _afterwards(self, query: ListQuery) -> None:
+        """What the rows on screen do not wait for: the lists holding each search hit, then the count."""
+        for running in self._after:
+            running.cancel()
+        runner, reads = self.workspace.runner, self.workspace.reads
+
+        def located(where: dict[int, list[str]]) -> None:
+            if self._query is query and where:
+                self._where.update(where)
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+
+        def counted(total: int) -> None:
+            if self._query is query:
+                self._total, self.counting = total, False
+                self.counted.emit(total)
+
+        ids = [r["id"] for r in self._rows]
+        named = replace(query, lists=tuple(self.list_names))  # as named now (the page may have been asked before)
+        self._after = [
+            runner.run(reads.located, named, ids, label="list-where", on_done=located, owner=self, pass_task=True)
+        ]
+        if self.counting:
+            self._after.append(
+                runner.run(reads.count, query, label="list-count", on_done=counted, owner=self, pass_task=True)
+            )
 
     def refresh(self) -> Task:
         return self.show()
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total and self._fetching is None
+        more = len(self._rows) < self._total or self.counting
+        return not parent.isValid() and more and self._fetching is None
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         generation, offset, query = self._generation, len(self._rows), self._query

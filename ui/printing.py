@@ -6,15 +6,17 @@ the order off the UI thread and shows the preview, non-modal, so the window stay
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.exports import REPLY_SHEET_TITLE, print_reply_sheet, reply_sheet_document
 from desktop.workspace import Workspace
 from ui.labels import Names
+
+if TYPE_CHECKING:  # Qt's printing module is loaded when a sheet is first printed, not at start
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
 
 
 class ReplySheetPrinter(QObject):
@@ -44,6 +46,8 @@ class ReplySheetPrinter(QObject):
         if order is None:
             QMessageBox.information(self.parent_widget, self.tr("打印回复单"), self.tr("本机没有这张工单"))
             return
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
         document = reply_sheet_document(order, names)
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(f"{REPLY_SHEET_TITLE} {order.get('number', '')}")

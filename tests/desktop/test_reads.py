@@ -50,11 +50,13 @@ def test_the_read_side_answers_in_plain_data(workspace: Workspace) -> None:
     assert not page.pinned_listed and page.pinned_state == "in_progress"  # the order in view is elsewhere
     assert Names(page.directory).user(HANDLER.id) == "王建国"  # the directory names people as the store does
 
-    searched = reads.page(
-        ListQuery(WorkList.TO_SIGN, Filters(text="路灯"), "number", False, now, ("to_sign", "mine")), 200
-    )
+    search = ListQuery(WorkList.TO_SIGN, Filters(text="路灯"), "number", False, now, ("to_sign", "mine"))
+    searched = reads.page(search, 200)
     plain(searched)
-    assert searched.where == {1: ["to_sign"], 2: ["mine"]}  # a search looks in every list and says where
+    hits = [r["id"] for r in searched.rows]
+    located = reads.located(search, hits)  # asked after the page is on screen
+    plain(located)
+    assert located == {1: ["to_sign"], 2: ["mine"]}  # a search looks in every list and says where
     rows, where = reads.more(ListQuery(WorkList.ALL, Filters(), "number", False, now), 200, 1)
     assert [r["id"] for r in rows] == [2] and where == {}
 

@@ -10,7 +10,7 @@ from casework.lifecycle import Command
 from casework.roles import Actor, Role
 from casework.schemas import ReturnForReworkBody
 from casework.sync import PullResponse
-from offline import Store
+from offline import Store, search
 from offline.worklists import Filters, WorkList, condition, counts_query, is_new, page_query
 from tests.fixtures.orders import HANDLER, order, pull, revoke, upsert
 
@@ -230,3 +230,36 @@ def test_returned_covers_review_returns_rehandling_and_refused_returns(city: Sto
     assert _ids(city, WorkList.RETURNED) == [6, 7, 8]
     rows = {r["id"]: r for r in city.rows(page_query(condition(WorkList.ALL, HANDLER, NOW)), 100)}
     assert [i for i, r in sorted(rows.items()) if r["returned"]] == [6, 7, 8]
+
+
+@pytest.mark.parametrize("text", ["路", "噪音", "文汇路", "路 噪音", "盂城小区", "没有"])
+def test_each_way_of_looking_up_a_term_finds_the_same(city: Store, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term few orders hold is answered by its orders read first; one that many hold is matched order
+    by order in the list's order (the page stops early). Neither changes what is found."""
+    plain = Filters(text=text).condition()
+    rare = city.term_hits(text)
+    assert None not in rare.values()  # six orders: nothing is common here
+    monkeypatch.setattr(search, "COMMON", 1)
+    common = city.term_hits(text)
+    assert {t for t, ids in common.items() if ids is None} == {t for t in text.split() if t != "没有"}
+    expected = [r["id"] for r in city.rows(page_query(plain), 100)]
+    for hits in (rare, common):
+        where = Filters(text=text).condition(hits)
+        assert [r["id"] for r in city.rows(page_query(where), 100)] == expected
+        assert city.count(where) == len(expected)
+
+
+def test_a_cancelled_list_query_stops_and_answers_nothing(city: Store) -> None:
+    where = Filters(text="路").condition()
+    assert city.rows(page_query(where), 100) != []
+    assert city.rows(page_query(where), 100, cancelled=lambda: True) == []
+    assert city.count(where, cancelled=lambda: True) == 0
+    assert city.count(where) > 0  # the connection is usable again afterwards
+
+
+def test_a_read_does_not_hold_up_a_write(city: Store) -> None:
+    """Reads begin a plain transaction: one left open (a long list query) does not keep a write waiting."""
+    with city._reads.connect() as conn:
+        conn.exec_driver_sql("SELECT count(*) FROM orders").scalar_one()  # inside its transaction now
+        city.keep_draft(2, "reply", {"text": "已联系施工方"})  # would wait out busy_timeout, then fail
+    assert city.draft(2, "reply")["content"] == {"text": "已联系施工方"}  # type: ignore[index]

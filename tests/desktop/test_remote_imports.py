@@ -1,0 +1,71 @@
+"""What ``python main.py`` loads before its first window, as a user starts it (a child process,
+offscreen): a desk that talks to a remote server never imports the server's code, FastAPI,
+SQLAlchemy's ORM, reportlab, openpyxl or Pillow — they cost every start its first second.
+
+The app writes what was imported when its first window showed (``CASEDESK_START_TRACE``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.fixtures.file_keyring import environment, remembered_sign_in
+from tests.fixtures.server_process import PASSWORD, ServerProcess
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_ONLY = ("server", "fastapi", "uvicorn", "alembic", "sqlalchemy.orm", "reportlab", "openpyxl", "PIL")
+
+
+def _first_window(tmp_path: Path, *argv: str, env: dict[str, str] | None = None) -> dict[str, object]:
+    """Start ``main.py`` with ``argv``; once its first window has shown, what it had imported."""
+    trace = tmp_path / "start-trace.json"
+    child = subprocess.Popen(
+        [sys.executable, "main.py", *argv],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "CASEDESK_START_TRACE": str(trace), **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (trace.exists() and trace.read_text()):
+            assert child.poll() is None, child.stderr.read().decode()  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "no window showed"
+            time.sleep(0.05)
+    finally:
+        child.kill()
+        child.wait()
+    found: dict[str, object] = json.loads(trace.read_text())
+    return found
+
+
+def _server_code(modules: object) -> list[str]:
+    assert isinstance(modules, list)
+    return [m for m in modules if m in SERVER_ONLY or m.startswith(("server.", "fastapi.", "sqlalchemy.orm."))]
+
+
+def test_a_desk_given_a_server_url_shows_the_sign_in_without_the_server_code(tmp_path: Path) -> None:
+    shown = _first_window(tmp_path, "--server", "http://127.0.0.1:9", "--data-dir", str(tmp_path / "home"))
+    assert shown["shown"] == "sign-in"
+    assert "PySide6.QtWidgets" in shown["modules"]  # type: ignore[operator]
+    assert _server_code(shown["modules"]) == []
+
+
+def test_a_remembered_remote_desk_shows_its_cached_orders_without_the_server_code(tmp_path: Path) -> None:
+    """Signed in before (server and user remembered, the session in the keyring), started again while
+    the server is away: the window opens on the cached orders, and none of the server's code is loaded."""
+    server = ServerProcess(tmp_path / "server", orders=12)
+    server.start()
+    try:
+        remembered_sign_in(server.url, "handler", PASSWORD, tmp_path / "home", tmp_path / "keyring.json", sync=True)
+    finally:
+        server.stop()
+    shown = _first_window(tmp_path, "--data-dir", str(tmp_path / "home"), env=environment(tmp_path / "keyring.json"))
+    assert shown["shown"] == "rows"
+    assert isinstance(shown["rows"], int) and shown["rows"] > 0
+    assert "offline.store" in shown["modules"]  # type: ignore[operator]
+    assert _server_code(shown["modules"]) == []
