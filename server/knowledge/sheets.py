@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.cells import keep_as_text
+from casework.cells import keep_as_text, writable_row
 from casework.knowledge import EntryAction, EntryDraft, EntryEdit, EntryStatus, ImportProblem, ImportReport, PolicyBasis
 from casework.roles import Actor
 from casework.vocabulary import zh_names
@@ -70,23 +70,25 @@ def export(session: Session, actor: Actor) -> bytes:
     sheet.append([header for header, _, _ in COLUMNS])
     for row in session.scalars(select(KnowledgeEntryRow).order_by(KnowledgeEntryRow.id)):
         sheet.append(
-            [
-                row.id,
-                row.title,
-                "\n".join(row.questions),
-                row.answer,
-                row.basis_document,
-                row.basis_number,
-                row.basis_article,
-                row.basis_issuer,
-                row.basis_effective_from,
-                row.basis_expires_on,
-                row.category_code or "",
-                departments.get(row.department_id, "") if row.department_id else "",
-                "、".join(row.keywords),
-                statuses[row.status],
-                row.version,
-            ]
+            writable_row(
+                [
+                    row.id,
+                    row.title,
+                    "\n".join(row.questions),
+                    row.answer,
+                    row.basis_document,
+                    row.basis_number,
+                    row.basis_article,
+                    row.basis_issuer,
+                    row.basis_effective_from,
+                    row.basis_expires_on,
+                    row.category_code or "",
+                    departments.get(row.department_id, "") if row.department_id else "",
+                    "、".join(row.keywords),
+                    statuses[row.status],
+                    row.version,
+                ]
+            )
         )
     keep_as_text(sheet.iter_rows(min_row=2))  # entries hold citizens' wording: data, never formulas
     for i, (_, _, width) in enumerate(COLUMNS, start=1):

@@ -486,6 +486,17 @@ def test_export_keeps_text_as_text(api: Api) -> None:
     assert sheet.cell(row=2, column=14).value == "已发布"
 
 
+def test_export_replaces_characters_a_workbook_cannot_hold(api: Api) -> None:
+    """A control character in an entry once failed the export with a 500 (openpyxl refuses it)."""
+    _published(api, {**LAMP, "title": "路灯\x1b[31m不亮", "answer": "请拨打\x0b电话\x07。"})
+    response = api.get("/knowledge/export.xlsx", "agent")
+    assert response.status_code == 200, response.text
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert sheet.cell(row=2, column=2).value == "路灯\ufffd[31m不亮"
+    assert sheet.cell(row=2, column=4).value == "请拨打\ufffd电话\ufffd。"
+
+
 def test_import_is_all_or_nothing_with_row_numbered_problems(api: Api, app: Any) -> None:
     bad = _workbook(
         [
