@@ -3,7 +3,10 @@ HTTP server (uvicorn, one worker), on SQLite and on PostgreSQL.
 
 - identical photos finishing at the same moment: every upload completes, one blob is stored;
 - a push raced by its own retry (a client that timed out while the first delivery still ran):
-  one delivery answers ``applied``, the other ``duplicate`` with the stored result; never a 500.
+  one delivery answers ``applied``, the other ``duplicate`` with the stored result; never a 500;
+- one user changing the password from several sessions at once: one change wins, the others are
+  told so (their session ended, or their old password is no longer it) — never six 204s of which
+  five passwords do not work.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from server.demo.photos import sample_photo
 from server.models import Blob, Note, SyncMutation
-from tests.fixtures.city import Api, note_mutations, signed_orders
+from tests.fixtures.city import PASSWORD, Api, note_mutations, signed_orders
 from tests.fixtures.live import serve
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -135,6 +138,28 @@ def test_a_push_raced_by_its_own_retry_answers_applied_and_duplicate(api: Api, l
         stored = session.scalars(select(SyncMutation.result)).all()
         assert len(stored) == ROUNDS * 2 * len(orders)
         assert all(result["status"] == "applied" for result in stored)
+
+
+def test_simultaneous_password_changes_leave_the_one_answered_204(api: Api, live: str) -> None:
+    sessions = [Api(api.client).login("zj_handler2") for _ in range(6)]
+    new = [f"Race#{i}-kQz8vLm2wX" for i in range(len(sessions))]
+    answers = _all_at_once(
+        [
+            functools.partial(
+                requests.post,
+                f"{live}/auth/password",
+                json={"old_password": PASSWORD, "new_password": new[i]},
+                headers=headers,
+                timeout=60,
+            )
+            for i, headers in enumerate(sessions)
+        ]
+    )
+    statuses = [a.status_code if isinstance(a, requests.Response) else repr(a) for a in answers]
+    assert statuses.count(204) == 1 and set(statuses) <= {204, 401, 403}, statuses
+    winner = new[statuses.index(204)]
+    signed_in = requests.post(f"{live}/auth/login", json={"username": "zj_handler2", "password": winner}, timeout=60)
+    assert signed_in.status_code == 200, signed_in.text
 
 
 def test_an_upload_whose_last_commit_failed_resumes_and_completes(api: Api, app) -> None:  # type: ignore[no-untyped-def]
