@@ -153,7 +153,10 @@ def reset_password(session: Session, user_id: int, admin_id: int, now: datetime)
 
 def refresh(session: Session, raw: str, settings: Settings, now: datetime) -> tuple[User, str, str]:
     """Rotate: the old refresh token is spent; presenting a spent one revokes its whole family."""
-    token = repository.token(session, raw, "refresh")
+    # Locked: the same token presented twice at once is judged as if one came after the other —
+    # otherwise both rotate it (PostgreSQL) and the session forks into two live refresh tokens,
+    # which no reuse is ever detected on.
+    token = repository.token(session, raw, "refresh", for_update=True)
     if token is None:
         raise unauthorized("invalid_token", "登录凭据无效，请重新登录", "The token is not valid; sign in again")
     if token.revoked_at is not None:
