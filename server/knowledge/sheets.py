@@ -133,13 +133,22 @@ class _Problems:
 
 def _read(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
-        # Not data_only: a cell holding a formula is read as the formula's text, never evaluated
-        # (a sheet typed by hand may hold "=…" meant as text; a real formula is kept as written).
-        book = load_workbook(io.BytesIO(data), read_only=True)
-    except Exception as exc:  # not a workbook at all: zip, XML or openpyxl errors alike
+        return _rows(data)
+    except ApiError:
+        raise
+    except Exception as exc:
+        # Not a workbook at all (zip, XML or openpyxl errors alike) — or one that breaks while it
+        # is read: a read-only sheet is parsed row by row, so an entity bomb in it (which expat
+        # stops) fails during the rows, not at opening (it was a 500).
         raise ApiError(
             422, "bad_workbook", "文件不是有效的 xlsx 工作簿", "The file is not a valid .xlsx workbook"
         ) from exc
+
+
+def _rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    # Not data_only: a cell holding a formula is read as the formula's text, never evaluated
+    # (a sheet typed by hand may hold "=…" meant as text; a real formula is kept as written).
+    book = load_workbook(io.BytesIO(data), read_only=True)
     sheet = book.active
     if sheet is None:
         raise ApiError(422, "bad_workbook", "工作簿中没有工作表", "The workbook has no sheet")
