@@ -236,6 +236,8 @@ def _parse_line(lineno: int, fields: list[str]) -> CalendarDay:
         )
     date_text, kind_text = fields[0], fields[1]
     note = fields[2] if len(fields) == 3 else ""
+    if "\x00" in note:  # PostgreSQL cannot store it (it was a 500 on loading the file)
+        raise CalendarFileError(lineno, "备注中含有空字符（NUL）", "the note holds a NUL character")
     if not _DATE_RE.fullmatch(date_text):
         raise CalendarFileError(
             lineno,

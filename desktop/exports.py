@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from casework.cells import keep_as_text
+from casework.cells import keep_as_text, writable_row
 from casework.deadlines import SHANGHAI as CITY_TIME
 from casework.order import CallbackOutcome, Channel, RequestKind, ResultCode, State
 from casework.review import ReviewDecision, ReviewLevel
@@ -110,7 +110,7 @@ def export_ledger(orders: list[dict[str, Any]], names: NameBook, path: Path, now
         row = ledger_row(order, names, now)
         if with_department:
             row.insert(headings.index(DEPARTMENT_COLUMN[0]), names.department(order.get("lead_department_id")))
-        sheet.append(row)
+        sheet.append(writable_row(row))
     keep_as_text(sheet.iter_rows(min_row=2))  # a citizen's "=HYPERLINK(…)" stays text, not a formula
 
     bold = Font(bold=True)

@@ -15,8 +15,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def token(session: Session, raw: str, kind: str) -> AuthToken | None:
-    return session.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash(raw), AuthToken.kind == kind))
+def token(session: Session, raw: str, kind: str, for_update: bool = False) -> AuthToken | None:
+    query = select(AuthToken).where(AuthToken.token_hash == token_hash(raw), AuthToken.kind == kind)
+    return session.scalar(query.with_for_update() if for_update else query)
 
 
 def revoke_family(session: Session, family: str, now: datetime) -> None:

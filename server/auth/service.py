@@ -106,6 +106,17 @@ def change_password(
         throttle.record_failure(session, user, address, settings, now)
         raise ApiError(403, "wrong_password", "原密码不正确", "The current password is wrong", keep_changes=True)
     check_new_password(new_password, user.username, old_password)
+    # Two changes at once (two desks, or a change racing an administrator's reset): the user's row
+    # is locked and read again, so the later one sees what the first did — its own session ended,
+    # or the password it proved no longer the password — instead of both answering 204 and one
+    # user's new password silently overwritten by the other's.
+    seen = user.password_hash
+    session.refresh(user, with_for_update=True)
+    session.refresh(current)
+    if current.revoked_at is not None:
+        raise unauthorized()
+    if user.password_hash != seen and not verify_password(user.password_hash, old_password):
+        raise ApiError(403, "wrong_password", "原密码不正确", "The current password is wrong")
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
     repository.revoke_other_families(session, user.id, current.family, now)
@@ -142,7 +153,10 @@ def reset_password(session: Session, user_id: int, admin_id: int, now: datetime)
 
 def refresh(session: Session, raw: str, settings: Settings, now: datetime) -> tuple[User, str, str]:
     """Rotate: the old refresh token is spent; presenting a spent one revokes its whole family."""
-    token = repository.token(session, raw, "refresh")
+    # Locked: the same token presented twice at once is judged as if one came after the other —
+    # otherwise both rotate it (PostgreSQL) and the session forks into two live refresh tokens,
+    # which no reuse is ever detected on.
+    token = repository.token(session, raw, "refresh", for_update=True)
     if token is None:
         raise unauthorized("invalid_token", "登录凭据无效，请重新登录", "The token is not valid; sign in again")
     if token.revoked_at is not None:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.cells import keep_as_text
+from casework.cells import keep_as_text, writable_row
 from casework.knowledge import EntryAction, EntryDraft, EntryEdit, EntryStatus, ImportProblem, ImportReport, PolicyBasis
 from casework.roles import Actor
 from casework.vocabulary import zh_names
@@ -70,23 +70,25 @@ def export(session: Session, actor: Actor) -> bytes:
     sheet.append([header for header, _, _ in COLUMNS])
     for row in session.scalars(select(KnowledgeEntryRow).order_by(KnowledgeEntryRow.id)):
         sheet.append(
-            [
-                row.id,
-                row.title,
-                "\n".join(row.questions),
-                row.answer,
-                row.basis_document,
-                row.basis_number,
-                row.basis_article,
-                row.basis_issuer,
-                row.basis_effective_from,
-                row.basis_expires_on,
-                row.category_code or "",
-                departments.get(row.department_id, "") if row.department_id else "",
-                "、".join(row.keywords),
-                statuses[row.status],
-                row.version,
-            ]
+            writable_row(
+                [
+                    row.id,
+                    row.title,
+                    "\n".join(row.questions),
+                    row.answer,
+                    row.basis_document,
+                    row.basis_number,
+                    row.basis_article,
+                    row.basis_issuer,
+                    row.basis_effective_from,
+                    row.basis_expires_on,
+                    row.category_code or "",
+                    departments.get(row.department_id, "") if row.department_id else "",
+                    "、".join(row.keywords),
+                    statuses[row.status],
+                    row.version,
+                ]
+            )
         )
     keep_as_text(sheet.iter_rows(min_row=2))  # entries hold citizens' wording: data, never formulas
     for i, (_, _, width) in enumerate(COLUMNS, start=1):
@@ -131,13 +133,22 @@ class _Problems:
 
 def _read(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
-        # Not data_only: a cell holding a formula is read as the formula's text, never evaluated
-        # (a sheet typed by hand may hold "=…" meant as text; a real formula is kept as written).
-        book = load_workbook(io.BytesIO(data), read_only=True)
-    except Exception as exc:  # not a workbook at all: zip, XML or openpyxl errors alike
+        return _rows(data)
+    except ApiError:
+        raise
+    except Exception as exc:
+        # Not a workbook at all (zip, XML or openpyxl errors alike) — or one that breaks while it
+        # is read: a read-only sheet is parsed row by row, so an entity bomb in it (which expat
+        # stops) fails during the rows, not at opening (it was a 500).
         raise ApiError(
             422, "bad_workbook", "文件不是有效的 xlsx 工作簿", "The file is not a valid .xlsx workbook"
         ) from exc
+
+
+def _rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    # Not data_only: a cell holding a formula is read as the formula's text, never evaluated
+    # (a sheet typed by hand may hold "=…" meant as text; a real formula is kept as written).
+    book = load_workbook(io.BytesIO(data), read_only=True)
     sheet = book.active
     if sheet is None:
         raise ApiError(422, "bad_workbook", "工作簿中没有工作表", "The workbook has no sheet")

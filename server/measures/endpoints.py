@@ -128,7 +128,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def bulletin(
     session: DB,
     now: Now,
-    month: Annotated[str, Query(max_length=7, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
+    month: Annotated[str, Query(max_length=7, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM")],
     kind: Annotated[
         Literal["pdf", "xlsx"], Query(alias="format", description="pdf: the bulletin; xlsx: the ledger")
     ] = "pdf",
@@ -144,7 +144,7 @@ def bulletin(
         pdf, ledger = write_bulletin(session, period, now, PathLib(folder))
         chosen, media_type = (pdf, PDF) if kind == "pdf" else (ledger, XLSX)
         content = chosen.read_bytes()
-    name = f"{'bulletin' if kind == 'pdf' else 'ledger'}-{month}.{kind}"
+    name = f"{'bulletin' if kind == 'pdf' else 'ledger'}-{period.start:%Y-%m}.{kind}"
     return Response(
         content,
         media_type=media_type,

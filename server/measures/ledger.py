@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.cells import keep_as_text
+from casework.cells import keep_as_text, writable_row
 from casework.deadlines import SHANGHAI
 from casework.measures import HOT_ISSUE_KINDS
 from casework.notifications import DeadlineKind
@@ -76,7 +76,7 @@ def _sheet(book: Workbook, title: str, columns: list[tuple[str, int]], rows: Seq
     sheet: Worksheet = book.create_sheet(title)  # a plain Worksheet: the book is not write-only
     sheet.append([name for name, _ in columns])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(writable_row(row))
     keep_as_text(sheet.iter_rows(min_row=2))  # order text is data, never a formula
     header_fill = PatternFill("solid", fgColor="DFE6F0")
     for i, (_, width) in enumerate(columns, start=1):

@@ -10,7 +10,8 @@ from casework.deadlines import SHANGHAI
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_DAYS = 366
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+#: ASCII digits only: ``\d`` also takes "２０２６" and "٢٠٢٦", which then reach file names and headers.
+_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 
 
 class PeriodError(ValueError):

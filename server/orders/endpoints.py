@@ -52,7 +52,7 @@ def list_orders(
     caller: CurrentCaller,
     settings: AppSettings,
     state: Annotated[list[State] | None, Query()] = None,
-    category: Annotated[str | None, Query(max_length=20)] = None,
+    category: Annotated[str | None, Query(max_length=20, pattern=r"^[^\x00]*$")] = None,
     urgency: Urgency | None = None,
     due_after: Moment | None = None,
     due_before: Moment | None = None,

@@ -185,6 +185,10 @@ def execute(ctx: Context, order_id: int, command: Command, body: Wire) -> Order:
 
     The HTTP path: a replayed insert-only record (a note, a check) answers as the first time did;
     every other command names the version it was based on."""
+    if isinstance(body, MergeBody):
+        # The merge writes a key to the target (PostgreSQL locks its row for key share): two orders
+        # merged into each other at once deadlocked. Both are locked first, by ascending id.
+        repository.lock_in_order(ctx.session, {order_id, body.into_order_id})
     order = _locked(ctx, order_id)
     if _replayed(ctx, order, command, body):
         return order

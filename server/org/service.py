@@ -5,10 +5,12 @@ Every change is one record in the audit chain with the fields before and after.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casework.roles import DEPARTMENT_ROLES, Role
@@ -22,12 +24,25 @@ from server.models import Category, Department, User
 from server.org import repository
 
 
+def _insert(session: Session, row: object, taken: Callable[[], bool], duplicate: ApiError) -> None:
+    """Insert a new row whose unique key was checked free just before. Two requests creating the
+    same code at once both pass that check (PostgreSQL): the later insert then fails on the key,
+    in a savepoint, and answers the same 409 as the check — not a 500."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        if not taken():
+            raise
+        raise duplicate from None
+
+
 def create_department(session: Session, body: DepartmentIn, actor_id: int | None, now: datetime) -> Department:
+    duplicate = ApiError(409, "duplicate", "该单位代码已存在", "A department with this code exists")
     if repository.department_by_code(session, body.code):
-        raise ApiError(409, "duplicate", "该单位代码已存在", "A department with this code exists")
+        raise duplicate
     department = Department(code=body.code, name=body.name, name_en=body.name_en, kind=body.kind)
-    session.add(department)
-    session.flush()
+    _insert(session, department, lambda: repository.department_by_code(session, body.code) is not None, duplicate)
     record(
         session, actor_id, "create_department", None, {}, {"department": body.model_dump(), "id": department.id}, now
     )
@@ -139,8 +154,9 @@ def create_user(
     must choose their own at first sign-in (a password someone else chose)."""
     if password_hash is None:
         check_new_password(body.password, body.username)
+    duplicate = ApiError(409, "duplicate", "该用户名已存在", "A user with this username exists")
     if repository.user_by_username(session, body.username):
-        raise ApiError(409, "duplicate", "该用户名已存在", "A user with this username exists")
+        raise duplicate
     _, portfolio = _check_membership(session, body.role, body.department_id, body.portfolio)
     user = User(
         username=body.username,
@@ -152,8 +168,7 @@ def create_user(
         portfolio=portfolio,
         must_change_password=must_change_password,
     )
-    session.add(user)
-    session.flush()
+    _insert(session, user, lambda: repository.user_by_username(session, body.username) is not None, duplicate)
     summary = body.model_dump(exclude={"password"})
     summary["role"] = body.role.value
     record(session, actor_id, "create_user", None, {}, {"user": summary, "id": user.id}, now)
@@ -198,14 +213,15 @@ def update_user(session: Session, user_id: int, body: UserPatch, actor_id: int |
 
 
 def create_category(session: Session, body: CategoryIn, actor_id: int | None, now: datetime) -> Category:
+    duplicate = ApiError(409, "duplicate", "该分类编码已存在", "A category with this code exists")
     if session.get(Category, body.code) is not None:
-        raise ApiError(409, "duplicate", "该分类编码已存在", "A category with this code exists")
+        raise duplicate
     if body.parent_code and session.get(Category, body.parent_code) is None:
         raise invalid("unknown_category", "上级分类不存在", "No such parent category")
     _check_default_department(session, body.department_code)
     category = Category(**body.model_dump())
-    session.add(category)
-    session.flush()
+    taken = select(Category.code).where(Category.code == body.code)
+    _insert(session, category, lambda: session.scalar(taken) is not None, duplicate)
     record(session, actor_id, "create_category", None, {}, {"category": body.model_dump()}, now)
     return category
 

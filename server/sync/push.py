@@ -41,7 +41,10 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
     # Every order of the push locked first, by ascending id, before any mutation id is claimed:
     # the same mutations pushed twice in opposite order would otherwise deadlock on PostgreSQL
     # (each holding an order, or a claim, the other needs next).
-    repository.lock_in_order(ctx.session, {m.order_id for m in request.mutations if not m.is_intake})
+    # A merge's target too (the merge writes a key to it).
+    targets = {m.args.get("into_order_id") for m in request.mutations if m.name == Command.MERGE}
+    mentioned = {m.order_id for m in request.mutations if not m.is_intake}
+    repository.lock_in_order(ctx.session, mentioned | {t for t in targets if type(t) is int and 0 < t < 2**31})
     results: list[MutationResult] = []
     failed: set[int] = set()
     seen: dict[int, Order | None] = {}  # each order as the caller still sees it after its mutations

@@ -57,6 +57,16 @@ def test_the_desks_ledger_writes_formula_like_text_as_text(tmp_path: Path) -> No
     assert all(c.data_type == "s" and c.quotePrefix for c in formula_like)
 
 
+def test_the_desks_ledger_replaces_characters_a_workbook_cannot_hold(tmp_path: Path) -> None:
+    """openpyxl refuses C0 controls (the export failed) and writes U+FFFF into a file Excel rejects."""
+    orders = [_order(i, text) for i, text in enumerate(hostile.CONTROL, start=1)]
+    path = export_ledger(orders, Names(), tmp_path / "台账.xlsx", now=NOW)
+    sheet = load_workbook(path).active
+    header = [c.value for c in sheet[1]]
+    titles = [r[header.index("标题")].value for r in sheet.iter_rows(min_row=2)]
+    assert titles == ["垂直\ufffd制表\ufffd换页", "颜色\ufffd[31m转义", "响铃\ufffd\ufffd\ufffd", "非字符\ufffd\ufffd"]
+
+
 def test_the_reply_sheet_prints_markup_as_typed(qapp: Any, tmp_path: Path) -> None:
     for i, text in enumerate(hostile.MARKUP, start=1):
         path = export_reply_sheet(_order(i, text), Names(), tmp_path / f"{i}.pdf", printed=NOW)

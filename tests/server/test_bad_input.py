@@ -524,3 +524,25 @@ def test_nul_characters_in_text_never_crash(api: Api, app, request: pytest.Fixtu
     assert_refused(response, 422, "invalid_input")
     assert api.get("/orders", "agent", params={"q": "\x00"}).status_code in (200, 422)
     assert api.client.get("/healthz").status_code == 200
+
+
+def _string_query_parameters(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    found = []
+    for path, item in app.openapi()["paths"].items():
+        for parameter in item.get("get", {}).get("parameters", []):
+            schema = parameter["schema"]
+            types = [schema.get("type")] + [option.get("type") for option in schema.get("anyOf", [])]
+            if parameter["in"] == "query" and "string" in types:
+                found.append((path, parameter["name"]))
+    return found
+
+
+def test_nul_in_every_string_query_parameter_is_refused_or_ignored(api: Api, app) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL cannot hold NUL in a string literal: ``GET /orders?category=%00`` reached it (a 500)."""
+    checked = _string_query_parameters(app)
+    assert ("/orders", "category") in checked
+    for path, name in checked:
+        concrete = path.replace("{order_id}", "1").replace("{department_id}", "1")
+        for value in ("\x00", "a\x00b"):
+            response = api.get(concrete, "agent", params={name: value})
+            assert response.status_code < 500, (path, name, response.text)

@@ -212,6 +212,7 @@ def test_a_bad_csv_line_is_422_naming_the_line(api: Api, app, year_end: dict[str
         "2027-01-01\n": 1,
         "2027-01-01,holiday,元旦,多余的列\n": 1,
         "2027-01-01,holiday\n2027-01-01,workday\n": 2,  # one date, two kinds
+        "2027-01-01,holiday,元旦\n2027-01-02,holiday,补\x00休\n": 2,  # PostgreSQL stores no NUL (was a 500)
     }
     for text, line in bad_files.items():
         body = _assert_refused(_load_year(api, 2027, text), 422, "bad_calendar_file")

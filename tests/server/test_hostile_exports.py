@@ -21,6 +21,9 @@ from pypdf import PdfReader
 from tests.fixtures import hostile
 from tests.fixtures.city import Api, Clock
 
+#: What an export shows as U+FFFD.
+CONTROL_SHOWN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
 #: The district of 15 orders (the issue's count): it becomes the month's hottest district.
 HOT = hostile.PASSWD_IMAGE
 
@@ -92,6 +95,24 @@ def test_the_ledger_keeps_formulas_as_text(api: Api, clock: Clock) -> None:
     assert len(dangerous) >= 3 * 6  # title, district and street of six formula-like texts
     assert all(cell.data_type == "s" and cell.quotePrefix for cell in dangerous)
     assert any(c.value == "=cmd|' /C calc'!A0" for c in dangerous)
+
+
+def test_characters_a_workbook_cannot_hold_are_replaced_not_a_500(api: Api) -> None:
+    """One ESC or vertical tab in a title failed the month's ledger and bulletin (openpyxl's
+    IllegalCharacterError) — the API and the CLI alike, for everyone, until the order left the month."""
+    orders = [
+        api.dispatched("ZJJ", title=text, description=text, district=text, street=text) for text in hostile.CONTROL
+    ]
+    assert {api.order(o["id"])["title"] for o in orders} == set(hostile.CONTROL)  # the server keeps them as given
+    assert api.get("/measures/bulletin", "agent", params={"month": "2026-11"}).status_code == 200
+    response = api.get("/measures/bulletin", "agent", params={"month": "2026-11", "format": "xlsx"})
+    assert response.status_code == 200, response.text
+    ledger = load_workbook(io.BytesIO(response.content))["工作台账"]
+    header = [c.value for c in ledger[1]]
+    rows = list(ledger.iter_rows(min_row=2, values_only=True))
+    shown = {CONTROL_SHOWN.sub("\ufffd", text) for text in hostile.CONTROL}
+    for column in ("标题", "区域", "街道"):
+        assert {row[header.index(column)] for row in rows} == shown, column
 
 
 def test_the_big_screen_sets_text_never_markup(api: Api, clock: Clock, app) -> None:  # type: ignore[no-untyped-def]

@@ -110,6 +110,24 @@ def test_months_outside_the_range_are_a_422(api: Api, path: str) -> None:
     assert_error_body(api.get(path, "agent"), 422, "bad_period")
 
 
+@pytest.mark.parametrize("month", ["２０２６-11", "٢٠٢٦-11", "𝟚𝟘𝟚𝟞-11"])
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/measures/bulletin", "invalid_input"),
+        ("/measures/bulletin?format=xlsx", "invalid_input"),
+        ("/measures/hot", "bad_period"),
+        ("/measures/ranking", "bad_period"),
+        ("/measures/departments/2", "bad_period"),
+        ("/knowledge/usage", "bad_period"),
+    ],
+)
+def test_a_month_in_other_digits_is_a_422(api: Api, path: str, code: str, month: str) -> None:
+    """Regex ``\\d`` takes any script's digits: "２０２６-11" was measured as November 2026, and the
+    bulletin put it in its Content-Disposition, which cannot carry it (a 500 without an error body)."""
+    assert_error_body(api.get(path, "agent", params={"month": month}), 422, code)
+
+
 def _push(api: Api, user: str, mutations: list[str]) -> Any:
     """A push whose mutations are given as raw JSON (to carry what json.dumps would not write)."""
     body = '{"client_id": "client-hostile-1", "mutations": [' + ", ".join(mutations) + "]}"

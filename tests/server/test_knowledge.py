@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import uuid
+import zipfile
 from typing import Any
 
 import pytest
@@ -484,6 +485,35 @@ def test_export_keeps_text_as_text(api: Api) -> None:
     assert title.value == hostile["title"] and title.data_type == "s"
     assert questions.value == "+1+1\n@SUM(A1)" and questions.data_type == "s"
     assert sheet.cell(row=2, column=14).value == "已发布"
+
+
+def test_export_replaces_characters_a_workbook_cannot_hold(api: Api) -> None:
+    """A control character in an entry once failed the export with a 500 (openpyxl refuses it)."""
+    _published(api, {**LAMP, "title": "路灯\x1b[31m不亮", "answer": "请拨打\x0b电话\x07。"})
+    response = api.get("/knowledge/export.xlsx", "agent")
+    assert response.status_code == 200, response.text
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert sheet.cell(row=2, column=2).value == "路灯\ufffd[31m不亮"
+    assert sheet.cell(row=2, column=4).value == "请拨打\ufffd电话\ufffd。"
+
+
+def test_an_entity_bomb_in_an_imported_sheet_is_a_bad_workbook(api: Api) -> None:
+    """expat stops the bomb, but a read-only sheet is parsed while its rows are read: it was a 500."""
+    entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    source = zipfile.ZipFile(io.BytesIO(_workbook([["", "路灯", "", "报修"] + [""] * 11])))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                xml = content.decode()
+                xml = xml[xml.index("?>") + 2 :] if xml.startswith("<?xml") else xml
+                content = f"<!DOCTYPE worksheet [{entities}]>{xml}".replace("<t>路灯</t>", "<t>&a9;</t>").encode()
+            archive.writestr(name, content)
+    response = _import(api, bomb.getvalue())
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "bad_workbook"
 
 
 def test_import_is_all_or_nothing_with_row_numbered_problems(api: Api, app: Any) -> None:

@@ -3,7 +3,15 @@ HTTP server (uvicorn, one worker), on SQLite and on PostgreSQL.
 
 - identical photos finishing at the same moment: every upload completes, one blob is stored;
 - a push raced by its own retry (a client that timed out while the first delivery still ran):
-  one delivery answers ``applied``, the other ``duplicate`` with the stored result; never a 500.
+  one delivery answers ``applied``, the other ``duplicate`` with the stored result; never a 500;
+- the same department, user or category created twice at once: one 201, the others 409;
+- one refresh token presented several times at once: judged one after the other, so the session
+  never forks into several live refresh tokens;
+- a revoked desk's wipe report sent twice at once: recorded once;
+- two orders merged into each other at once: one merge, one refusal (it deadlocked: a 500);
+- one user changing the password from several sessions at once: one change wins, the others are
+  told so (their session ended, or their old password is no longer it) — never six 204s of which
+  five passwords do not work.
 """
 
 from __future__ import annotations
@@ -13,16 +21,19 @@ import functools
 import hashlib
 import json
 import random
+import uuid
 from datetime import UTC, datetime
+from typing import Any
 
+import pytest
 import requests
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from server.demo.photos import sample_photo
-from server.models import Blob, Note, SyncMutation
-from tests.fixtures.city import Api, note_mutations, signed_orders
+from server.models import AuditRecord, Blob, Note, SyncMutation
+from tests.fixtures.city import PASSWORD, Api, note_mutations, signed_orders
 from tests.fixtures.threads import all_at_once
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -107,6 +118,111 @@ def test_a_push_raced_by_its_own_retry_answers_applied_and_duplicate(api: Api, b
         stored = session.scalars(select(SyncMutation.result)).all()
         assert len(stored) == ROUNDS * 2 * len(orders)
         assert all(result["status"] == "applied" for result in stored)
+
+
+def test_simultaneous_password_changes_leave_the_one_answered_204(api: Api, base_url: str) -> None:
+    sessions = [Api(api.client).login("zj_handler2") for _ in range(6)]
+    new = [f"Race#{i}-kQz8vLm2wX" for i in range(len(sessions))]
+    answers = all_at_once(
+        [
+            functools.partial(
+                requests.post,
+                f"{base_url}/auth/password",
+                json={"old_password": PASSWORD, "new_password": new[i]},
+                headers=headers,
+                timeout=60,
+            )
+            for i, headers in enumerate(sessions)
+        ]
+    )
+    statuses = [a.status_code if isinstance(a, requests.Response) else repr(a) for a in answers]
+    assert statuses.count(204) == 1 and set(statuses) <= {204, 401, 403}, statuses
+    winner = new[statuses.index(204)]
+    signed_in = requests.post(
+        f"{base_url}/auth/login", json={"username": "zj_handler2", "password": winner}, timeout=60
+    )
+    assert signed_in.status_code == 200, signed_in.text
+
+
+def _statuses(answers: list[Any]) -> list[Any]:
+    return sorted(a.status_code if isinstance(a, requests.Response) else repr(a) for a in answers)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/departments", {"code": "RACE", "name": "并发局", "kind": "department"}),
+        ("/users", {"username": "race_user", "name": "并发", "role": "handler", "department_id": None}),
+        ("/categories", {"code": "9901", "name": "并发分类"}),
+    ],
+)
+def test_the_same_code_created_twice_at_once_is_one_201_and_409s(
+    api: Api, base_url: str, path: str, body: dict[str, Any]
+) -> None:
+    if path == "/users":
+        body = {**body, "department_id": api.department_id("ZJJ"), "password": "Race#kQz8vLm2wX"}
+    headers = api.login("admin")
+    post = functools.partial(requests.post, f"{base_url}{path}", json=body, headers=headers, timeout=60)
+    answers = all_at_once([post] * 6)
+    assert _statuses(answers) == [201] + [409] * 5, [a.text for a in answers if isinstance(a, requests.Response)]
+    assert all(a.json()["code"] == "duplicate" for a in answers if a.status_code == 409)
+
+
+def test_one_refresh_token_presented_at_once_never_forks_the_session(api: Api, base_url: str) -> None:
+    signed_in = requests.post(f"{base_url}/auth/login", json={"username": "zj_head", "password": PASSWORD}, timeout=60)
+    refresh = functools.partial(
+        requests.post, f"{base_url}/auth/refresh", json={"refresh_token": signed_in.json()["refresh_token"]}, timeout=60
+    )
+    answers = all_at_once([refresh] * 6)
+    assert all(isinstance(a, requests.Response) and a.status_code in (200, 401) for a in answers), _statuses(answers)
+    given = [a.json()["refresh_token"] for a in answers if a.status_code == 200]
+    assert given
+    live_tokens = [
+        token
+        for token in given
+        if requests.post(f"{base_url}/auth/refresh", json={"refresh_token": token}, timeout=60).status_code == 200
+    ]
+    assert len(live_tokens) <= 1, f"{len(live_tokens)} refresh tokens of one session still work"
+
+
+def test_a_wipe_report_sent_twice_at_once_is_recorded_once(api: Api, base_url: str, app) -> None:  # type: ignore[no-untyped-def]
+    key = uuid.uuid4().hex
+    signed_in = requests.post(
+        f"{base_url}/auth/login",
+        json={"username": "cg_handler", "password": PASSWORD, "device_id": key, "device_name": "外勤笔记本"},
+        timeout=60,
+    ).json()
+    devices = api.get(f"/users/{signed_in['user']['id']}/devices", "admin").json()
+    device_id = next(d["id"] for d in devices if d["name"] == "外勤笔记本")
+    assert api.post(f"/devices/{device_id}/revoke", "admin").status_code == 200
+    report = functools.partial(
+        requests.post,
+        f"{base_url}/devices/{device_id}/wipe-report",
+        json={"lost": [{"order_number": "GY20261130-0001", "title": "路灯", "command": "add_note"}]},
+        headers={"Authorization": f"Bearer {signed_in['access_token']}"},
+        timeout=60,
+    )
+    assert _statuses(all_at_once([report] * 6)) == [204] + [409] * 5
+    with Session(app.state.engine) as session:
+        wiped = session.scalar(
+            select(func.count()).select_from(AuditRecord).where(AuditRecord.action == "device_wiped")
+        )
+    assert wiped == 1
+
+
+def test_two_orders_merged_into_each_other_at_once_merge_once(api: Api, base_url: str) -> None:
+    headers = api.login("agent")
+    for _ in range(ROUNDS):
+        first, second = api.intake(), api.intake()
+
+        def merge(order: dict[str, Any], into: dict[str, Any]) -> requests.Response:
+            body = {"version": order["version"], "into_order_id": into["id"], "reason": "重复来电"}
+            return requests.post(f"{base_url}/orders/{order['id']}/merge", json=body, headers=headers, timeout=60)
+
+        answers = all_at_once([functools.partial(merge, first, second), functools.partial(merge, second, first)])
+        assert _statuses(answers) == [200, 422], [a.text for a in answers if isinstance(a, requests.Response)]
+        states = sorted(api.order(o["id"])["state"] for o in (first, second))
+        assert states == ["merged", "received"]
 
 
 def test_an_upload_whose_last_commit_failed_resumes_and_completes(api: Api, app) -> None:  # type: ignore[no-untyped-def]
