@@ -49,6 +49,7 @@ def orders_json(session: Session, orders: Sequence[Any], actor: Actor, now: date
             .where(AuditRecord.order_id.in_(ids))
             .group_by(AuditRecord.order_id)
         )
+        if order_id is not None
     }
     shared: dict[int, bytes] = {
         order_id: body.encode()
