@@ -26,6 +26,7 @@ head; every run works on a fresh copy.
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import re
 import shutil
@@ -35,6 +36,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,7 +124,7 @@ def _build_cached(target: Path, database_url: str | None, orders: int) -> None:
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     try:
-        build(Settings(data_dir=scratch, database_url=database_url), orders)
+        _build_apart(Settings(data_dir=scratch, database_url=database_url), orders)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -164,6 +166,13 @@ def _pg_copy(pg_url: str, key: str, orders: int, run_dir: Path) -> Iterator[Data
 
 def _database(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def _build_apart(settings: Settings, orders: int) -> None:
+    """:func:`build` in a process of its own: the benchmark that asked measures its own peak
+    memory, and a city of 200,000 orders takes well over a gigabyte to build."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(build, settings, orders).result()
 
 
 def build(settings: Settings, orders: int) -> None:

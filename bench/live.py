@@ -178,6 +178,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def reset_peak_rss(pid: int) -> bool:
+    """Start ``pid``'s peak resident memory again from what it holds now (Linux: writing 5 to
+    ``clear_refs`` resets VmHWM), so that :func:`peak_rss_mb` tells the peak of what follows — not
+    of a data set built earlier in the same process. False when the kernel does not allow it."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def peak_rss_mb(pid: int) -> float:
     """The peak resident memory of process ``pid`` so far (Linux: VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -30,7 +30,7 @@ from server.models.orders import (
 )
 from server.models.org import Department, User, leader_portfolio
 from server.models.review import ReviewChainVersion
-from server.models.sync import OrderAccess, SyncMutation, Upload
+from server.models.sync import OrderAccess, OrderView, SyncMutation, Upload
 from server.models.throttle import LoginThrottle
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "OrderAccess",
     "OrderCoHandling",
     "OrderNumberCounter",
+    "OrderView",
     "ReplyTemplateRow",
     "ReplyVersion",
     "ReviewChainVersion",

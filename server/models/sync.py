@@ -1,11 +1,11 @@
-"""What sync needs: who ever had an order, replayed mutations, uploads in flight."""
+"""What sync needs: who ever had an order, its stored views, replayed mutations, uploads in flight."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, utcnow
@@ -22,6 +22,21 @@ class OrderAccess(Base):
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True, index=True)
+
+
+class OrderView(Base):
+    """The part of an order's view that is the same for every caller, as JSON text, stamped with
+    the order's last audit record when it was built (``server.sync.stored_views``).
+
+    Every change of an order appends a record naming it (the delta pull rests on that too), so a
+    view whose stamp is not the order's last record is stale: it is built again, never served.
+    """
+
+    __tablename__ = "order_views"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    body: Mapped[str] = mapped_column(Text)
 
 
 class SyncMutation(Base):

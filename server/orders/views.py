@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -144,8 +145,26 @@ def detail_fields(
     """The fields of :func:`details`' views as plain values, unvalidated: what sync pull serialises
     straight to JSON (``pydantic_core.to_json``) — validating 10,000 views it built itself was most
     of a pull's time. :func:`details` validates the same fields into OrderDetail. ``orders`` may be
-    ORM objects or rows of the orders table (sync pull reads plain rows)."""
-    ids = [o.id for o in orders]
+    ORM objects or rows of the orders table (sync pull reads plain rows). Each view is its
+    :func:`shared_fields` with its :func:`caller_fields`."""
+    co = co_parts(session, [o.id for o in orders])
+    callers = caller_fields(orders, actor, now, co, revealed)
+    return [{**shared, **mine} for shared, mine in zip(shared_fields(session, orders, co), callers, strict=True)]
+
+
+#: What of an order's view depends on who asks (see :func:`caller_fields`).
+CALLER_FIELDS = ("citizen", "co_due_at", "allowed_commands")
+
+
+@dataclass(frozen=True)
+class CoParts:
+    """Orders' co-departments (ids) and co-handling rows, by order id."""
+
+    departments: dict[int, list[int]]
+    handling: dict[int, list[Any]]
+
+
+def co_parts(session: Session, ids: list[int]) -> CoParts:
     co_departments: dict[int, list[int]] = {}
     for order_id, department_id in session.execute(
         select(order_co_departments.c.order_id, order_co_departments.c.department_id)
@@ -153,6 +172,34 @@ def detail_fields(
         .order_by(order_co_departments.c.department_id)
     ):
         co_departments.setdefault(order_id, []).append(department_id)
+    co_handling: dict[int, list[Any]] = {}
+    co_table = OrderCoHandling.__table__
+    for row in session.execute(select(co_table).where(co_table.c.order_id.in_(ids)).order_by(co_table.c.department_id)):
+        co_handling.setdefault(row.order_id, []).append(row)
+    return CoParts(co_departments, co_handling)
+
+
+def caller_fields(
+    orders: Sequence[Any], actor: Actor, now: datetime, co: CoParts, revealed: bool = False
+) -> list[dict[str, Any]]:
+    """The :data:`CALLER_FIELDS` of each order's view, for this caller at this moment."""
+    allowed = _AllowedCommands(actor, now)
+    views = []
+    for order in orders:
+        co_department_ids, co_handling = co.departments.get(order.id, []), co.handling.get(order.id, [])
+        views.append(
+            {
+                "citizen": _citizen_fields(order, actor, revealed),
+                "co_due_at": _co_due(co_handling, actor),
+                "allowed_commands": allowed.of(order, co_department_ids, co_handling),
+            }
+        )
+    return views
+
+
+def shared_fields(session: Session, orders: Sequence[Any], co: CoParts) -> list[dict[str, Any]]:
+    """Every field of each order's view but the :data:`CALLER_FIELDS`: the same for whoever asks."""
+    ids = [o.id for o in orders]
     attachments: dict[int, list[Any]] = {}
     for row in session.execute(
         select(
@@ -169,10 +216,6 @@ def detail_fields(
     ):
         attachments.setdefault(row.order_id, []).append(row)
     checks, notes, replies, reviews, callbacks = (_by_order(session, model, ids) for model in _CHILDREN)
-    co_handling: dict[int, list[Any]] = {}
-    co_table = OrderCoHandling.__table__
-    for row in session.execute(select(co_table).where(co_table.c.order_id.in_(ids)).order_by(co_table.c.department_id)):
-        co_handling.setdefault(row.order_id, []).append(row)
     # Audit marks, 督办 and 催办 live in the audit chain only: its records are their one copy.
     marks: dict[int, list[dict[str, Any]]] = {}
     supervision: dict[int, list[dict[str, Any]]] = {}
@@ -189,14 +232,10 @@ def detail_fields(
             entry = {"kind": row.action, "actor_id": row.actor_id, "note": given.get("note", ""), "at": row.at}
             supervision.setdefault(row.order_id, []).append(entry)
     _name_issuers(session, supervision)
-    allowed = _AllowedCommands(actor, now)
     return [
         _detail(
             order,
-            actor,
-            allowed,
-            revealed,
-            co_departments.get(order.id, []),
+            co.departments.get(order.id, []),
             attachments.get(order.id, []),
             checks.get(order.id, []),
             notes.get(order.id, []),
@@ -205,7 +244,7 @@ def detail_fields(
             callbacks.get(order.id, []),
             marks.get(order.id, []),
             supervision.get(order.id, []),
-            co_handling.get(order.id, []),
+            co.handling.get(order.id, []),
         )
         for order in orders
     ]
@@ -266,9 +305,6 @@ class _AllowedCommands:
 
 def _detail(
     order: Any,
-    actor: Actor,
-    allowed: _AllowedCommands,
-    revealed: bool,
     co_department_ids: list[int],
     attachments: list[Any],
     checks: list[Any],
@@ -280,7 +316,8 @@ def _detail(
     supervision: list[dict[str, Any]],
     co_handling: list[Any],
 ) -> dict[str, Any]:
-    """One order's view as plain values, in OrderDetail's shape (codes as the strings stored)."""
+    """One order's view as plain values, in OrderDetail's shape (codes as the strings stored), but
+    for the :data:`CALLER_FIELDS`."""
     photos_by_check: dict[int, list[dict[str, Any]]] = {}
     for a in attachments:
         if a.onsite_check_id is not None:
@@ -288,7 +325,6 @@ def _detail(
     has_draft = order.draft_text or order.draft_result
     return {
         **_summary_fields(order),
-        "citizen": _citizen_fields(order, actor, revealed),
         "description": order.description,
         "address": order.address,
         "lat": order.lat,
@@ -398,8 +434,6 @@ def _detail(
         "supervision": supervision,
         "callback_attempts": order.callback_attempts,
         "co_handling": [_co_part(p) for p in co_handling],
-        "co_due_at": _co_due(co_handling, actor),
-        "allowed_commands": allowed.of(order, co_department_ids, co_handling),
     }
 
 

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from casework.roles import Actor, Role
 from casework.sync import PullResponse
 from server.models import AuditHead, AuditRecord, Order, OrderAccess
-from server.orders import repository, views
+from server.orders import repository
+from server.sync import stored_views
 from server.sync.cursor import Cursor, scope_key
 
 
@@ -138,19 +139,19 @@ def _upserts(
     events_after: int,
     events_upto: int | None,
 ) -> dict[int, bytes]:
-    views_ = views.detail_fields(session, orders, actor, now)
-    events = _events(session, [o.id for o in orders], events_after, events_upto)
+    views_ = stored_views.orders_json(session, orders, actor, now)
+    events = _events(session, list(views_), events_after, events_upto)
     return {
-        o["id"]: b"".join(
+        order_id: b"".join(
             (
-                b'{"seq":%d,"kind":"upsert","order_id":%d,"order":' % (seqs[o["id"]], o["id"]),
-                to_json(o),
+                b'{"seq":%d,"kind":"upsert","order_id":%d,"order":' % (seqs[order_id], order_id),
+                view,
                 b',"events":[',
-                b",".join(events.get(o["id"], ())),
+                b",".join(events.get(order_id, ())),
                 b"]}",
             )
         )
-        for o in views_
+        for order_id, view in views_.items()
     }
 
 
@@ -201,6 +202,6 @@ def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit:
     visible = {o.id: o for o in session.execute(select(_ORDERS).where(Order.id.in_(latest), repository.scope(actor)))}
     # Events up to the page's end only: the next page starts there.
     upserts = _upserts(session, actor, now, list(visible.values()), latest, cursor.seq, rows[-1][0])
-    changes = [upserts[order_id] if order_id in visible else _revoke(seq, order_id) for order_id, seq in latest.items()]
+    changes = [upserts.get(order_id) or _revoke(seq, order_id) for order_id, seq in latest.items()]
     following = Cursor(cursor.scope, "delta", rows[-1][0])
     return _Page(changes, following, len(rows) == limit, False)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from sqlalchemy import select
+
 from casework.sync import PullResponse
+from server.models import OrderView
 from tests.fixtures.city import Api
 
 
@@ -32,3 +36,25 @@ def test_a_pull_page_is_the_orders_views_and_events_as_their_endpoints_give_them
         phone = change["order"]["citizen"]["phone"]
         assert (phone == "13912345678") is (user == "agent")  # confidential: masked for the department
         assert change["order"]["allowed_commands"] == api.order(order, user)["allowed_commands"]
+
+
+def test_a_stored_view_is_never_served_after_its_order_changed(api: Api, app: Any) -> None:
+    """Pulls serve each order's shared part from ``order_views``; a note (which leaves the order's
+    version as it is) or a command makes the stored one stale: the next pull builds it again."""
+    order = api.dispatched("ZJJ", citizen={"name": "王芳", "phone": "13912345678", "confidential": True})["id"]
+    _, first = _page(api, "agent")
+    with app.state.session_factory() as session:
+        stored = session.scalar(select(OrderView.body).where(OrderView.order_id == order))
+    assert stored is not None and json.loads(stored)["state"] == "dispatched"  # kept by the pull
+    assert not {"citizen", "allowed_commands", "co_due_at"} & set(json.loads(stored))  # the caller's part is not
+    api.command(order, "add_note", "zj_handler", text="已联系施工队")
+    api.command(order, "sign", "zj_chief")
+    for user in ("agent", "zj_handler", "agent"):  # built again by the first, served stored to the others
+        _, page = _page(api, user)
+        view = {c["order_id"]: c for c in page["changes"]}[order]["order"]
+        assert view == api.order(order, user)
+        assert view["state"] == "in_progress" and [n["text"] for n in view["notes"]] == ["已联系施工队"]
+        assert (view["citizen"]["phone"] == "13912345678") is (user == "agent")
+    cursor = first["cursor"]
+    delta = api.get("/sync/pull", "agent", params={"cursor": cursor, "limit": 1000}).json()
+    assert {c["order_id"]: c for c in delta["changes"]}[order]["order"] == api.order(order, "agent")
