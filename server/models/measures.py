@@ -44,7 +44,7 @@ from server.models.orders import Order
 # on PostgreSQL the index carries what they group by, so a month is read from the index alone.
 INTAKE_COLUMNS = ["state", "closed_at", "category_code", "district", "street", "tags"]
 Index("ix_orders_received_at", Order.received_at, postgresql_include=INTAKE_COLUMNS)
-#: What the measures count of each fact (PostgreSQL: read from the index alone, see migration 0017).
+#: What the measures count of each fact (PostgreSQL: read from the index alone, see migration 0015).
 FACT_COLUMNS = [
     "on_time",
     "signed_at",

@@ -1,7 +1,7 @@
 """oversight measures read from covering indexes (PostgreSQL)
 
-Revision ID: 0017
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-30 19:20:00
 
 The ranking and the hot issues of a month over 1,000,000 orders read ~320,000 measure facts and
@@ -20,8 +20,8 @@ from __future__ import annotations
 from alembic import op
 
 
-revision = '0017'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
