@@ -78,7 +78,7 @@
 <context>
     <name>Admin</name>
     <message>
-        <location filename="../../ui/admin/base.py" line="229"/>
+        <location filename="../../ui/admin/base.py" line="235"/>
         <source>填写有误</source>
         <translation>Check the form</translation>
     </message>
@@ -370,67 +370,68 @@ Instruction (goes back to the department with the order):</translation>
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="75"/>
+        <location filename="../../ui/app.py" line="85"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
+        <extracomment>Names a file: once the first window shows (the list&apos;s first rows painted, or the sign-in dialog), the app writes there when, which window, and the modules imported by then — for ``bench.desktop``&apos;s cold start, and the test that a desk talking to a remote server never loads the server&apos;s code.</extracomment>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="75"/>
+        <location filename="../../ui/app.py" line="85"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="109"/>
+        <location filename="../../ui/app.py" line="119"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="185"/>
+        <location filename="../../ui/app.py" line="196"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="223"/>
+        <location filename="../../ui/app.py" line="234"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="261"/>
+        <location filename="../../ui/app.py" line="290"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="287"/>
+        <location filename="../../ui/app.py" line="316"/>
         <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="322"/>
+        <location filename="../../ui/app.py" line="351"/>
         <source>本机已被管理员停用，正在清除本机保存的数据…</source>
         <translation>An administrator revoked this device; erasing the data kept on it…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="337"/>
+        <location filename="../../ui/app.py" line="366"/>
         <source>系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。</source>
         <translation>The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="340"/>
+        <location filename="../../ui/app.py" line="369"/>
         <source>以下 %1 项未发送的工作已被丢弃：</source>
         <translation>These %1 items of unsent work were discarded:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="343"/>
+        <location filename="../../ui/app.py" line="372"/>
         <source>（未能将丢弃清单报告给服务器，请告知系统管理员。）</source>
         <translation>(The list of discarded work could not be reported to the server; please tell the administrator.)</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="345"/>
+        <location filename="../../ui/app.py" line="374"/>
         <source>本机已停用</source>
         <translation>Device revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="374"/>
+        <location filename="../../ui/app.py" line="403"/>
         <source>演示模式需要内置服务器，但本机未安装服务器所需的软件包（%1）。
 请安装：%2
 或用 --server 网址 连接到单位的 CaseDesk 服务器。</source>
@@ -439,17 +440,17 @@ Install them: %2
 or connect to your organisation&apos;s CaseDesk server with --server URL.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="382"/>
+        <location filename="../../ui/app.py" line="411"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="390"/>
+        <location filename="../../ui/app.py" line="419"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="391"/>
+        <location filename="../../ui/app.py" line="420"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -459,57 +460,57 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>CategoriesPage</name>
     <message>
-        <location filename="../../ui/admin/org.py" line="347"/>
-        <location filename="../../ui/admin/org.py" line="379"/>
+        <location filename="../../ui/admin/org.py" line="353"/>
+        <location filename="../../ui/admin/org.py" line="385"/>
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="347"/>
-        <location filename="../../ui/admin/org.py" line="380"/>
+        <location filename="../../ui/admin/org.py" line="353"/>
+        <location filename="../../ui/admin/org.py" line="386"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="347"/>
-        <location filename="../../ui/admin/org.py" line="381"/>
+        <location filename="../../ui/admin/org.py" line="353"/>
+        <location filename="../../ui/admin/org.py" line="387"/>
         <source>英文名称</source>
         <translation>English name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="347"/>
-        <location filename="../../ui/admin/org.py" line="382"/>
+        <location filename="../../ui/admin/org.py" line="353"/>
+        <location filename="../../ui/admin/org.py" line="388"/>
         <source>上级分类</source>
         <translation>Parent category</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="347"/>
-        <location filename="../../ui/admin/org.py" line="383"/>
+        <location filename="../../ui/admin/org.py" line="353"/>
+        <location filename="../../ui/admin/org.py" line="389"/>
         <source>默认承办单位</source>
         <translation>Default department</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="374"/>
+        <location filename="../../ui/admin/org.py" line="380"/>
         <source>如 0106（创建后不可改）</source>
         <translation>e.g. 0106 (fixed once created)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="391"/>
+        <location filename="../../ui/admin/org.py" line="397"/>
         <source>（顶级分类）</source>
         <translation>(top level)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="397"/>
+        <location filename="../../ui/admin/org.py" line="403"/>
         <source>（无）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="414"/>
+        <location filename="../../ui/admin/org.py" line="420"/>
         <source>已创建分类</source>
         <translation>Category created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="417"/>
+        <location filename="../../ui/admin/org.py" line="423"/>
         <source>已保存</source>
         <translation>Saved</translation>
     </message>
@@ -1545,67 +1546,67 @@ Please send this file to your system administrator.</translation>
         <translation>City leadership</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="59"/>
-        <location filename="../../ui/admin/org.py" line="79"/>
+        <location filename="../../ui/admin/org.py" line="61"/>
+        <location filename="../../ui/admin/org.py" line="81"/>
         <source>代码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="59"/>
-        <location filename="../../ui/admin/org.py" line="80"/>
+        <location filename="../../ui/admin/org.py" line="61"/>
+        <location filename="../../ui/admin/org.py" line="82"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="59"/>
-        <location filename="../../ui/admin/org.py" line="81"/>
+        <location filename="../../ui/admin/org.py" line="61"/>
+        <location filename="../../ui/admin/org.py" line="83"/>
         <source>英文名称</source>
         <translation>English name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="59"/>
-        <location filename="../../ui/admin/org.py" line="82"/>
+        <location filename="../../ui/admin/org.py" line="61"/>
+        <location filename="../../ui/admin/org.py" line="84"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="59"/>
+        <location filename="../../ui/admin/org.py" line="61"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="68"/>
+        <location filename="../../ui/admin/org.py" line="70"/>
         <source>在用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="68"/>
-        <location filename="../../ui/admin/org.py" line="117"/>
+        <location filename="../../ui/admin/org.py" line="70"/>
+        <location filename="../../ui/admin/org.py" line="119"/>
         <source>已停用</source>
         <translation>Deactivated</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="73"/>
+        <location filename="../../ui/admin/org.py" line="75"/>
         <source>如 ZJJ（字母、数字，创建后不可改）</source>
         <translation>e.g. ZJJ (letters, digits; fixed once created)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="100"/>
+        <location filename="../../ui/admin/org.py" line="102"/>
         <source>已创建部门</source>
         <translation>Department created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="103"/>
+        <location filename="../../ui/admin/org.py" line="105"/>
         <source>已保存</source>
         <translation>Saved</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="113"/>
+        <location filename="../../ui/admin/org.py" line="115"/>
         <source>停用部门「%1」？停用后不能再向它派单、添加人员或把分类默认派给它；有未办结工单、在用人员、分管领导或分类指向它时服务器会拒绝。</source>
         <translation>Deactivate the department “%1”? No orders can then be dispatched to it, no users added to it and no category sent to it by default; the server refuses while open orders, active users, leaders in charge or categories point at it.</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="117"/>
+        <location filename="../../ui/admin/org.py" line="119"/>
         <source>已启用</source>
         <translation>Reactivated</translation>
     </message>
@@ -2399,7 +2400,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="185"/>
-        <location filename="../../ui/main_window.py" line="779"/>
+        <location filename="../../ui/main_window.py" line="785"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
@@ -2410,9 +2411,9 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="188"/>
-        <location filename="../../ui/main_window.py" line="295"/>
-        <location filename="../../ui/main_window.py" line="771"/>
-        <location filename="../../ui/main_window.py" line="773"/>
+        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="777"/>
+        <location filename="../../ui/main_window.py" line="779"/>
         <source>通知</source>
         <translation>Notifications</translation>
     </message>
@@ -2438,7 +2439,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="225"/>
-        <location filename="../../ui/main_window.py" line="466"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>知识库</source>
         <translation>Knowledge base</translation>
     </message>
@@ -2448,214 +2449,214 @@ Please send this file to your system administrator.</translation>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>预警、督办、催办和督办反馈</source>
         <translation>Deadline warnings, supervision, reminders and supervision feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="338"/>
         <source>%1（住建局）</source>
         <translation>%1 (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="537"/>
+        <location filename="../../ui/main_window.py" line="543"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="540"/>
+        <location filename="../../ui/main_window.py" line="546"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="543"/>
+        <location filename="../../ui/main_window.py" line="549"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="679"/>
+        <location filename="../../ui/main_window.py" line="685"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="765"/>
+        <location filename="../../ui/main_window.py" line="771"/>
         <source>通知 %1</source>
         <translation>Notifications %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="769"/>
+        <location filename="../../ui/main_window.py" line="775"/>
         <source>通知 (%1)</source>
         <translation>Notifications (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="820"/>
+        <location filename="../../ui/main_window.py" line="826"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="833"/>
+        <location filename="../../ui/main_window.py" line="840"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="867"/>
+        <location filename="../../ui/main_window.py" line="874"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="885"/>
+        <location filename="../../ui/main_window.py" line="892"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="887"/>
+        <location filename="../../ui/main_window.py" line="894"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="889"/>
+        <location filename="../../ui/main_window.py" line="896"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="891"/>
+        <location filename="../../ui/main_window.py" line="898"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="893"/>
+        <location filename="../../ui/main_window.py" line="900"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="464"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="350"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="362"/>
+        <location filename="../../ui/main_window.py" line="363"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="443"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460"/>
+        <location filename="../../ui/main_window.py" line="461"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="698"/>
+        <location filename="../../ui/main_window.py" line="704"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="700"/>
+        <location filename="../../ui/main_window.py" line="706"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="706"/>
+        <location filename="../../ui/main_window.py" line="712"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="709"/>
+        <location filename="../../ui/main_window.py" line="715"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="709"/>
+        <location filename="../../ui/main_window.py" line="715"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="712"/>
+        <location filename="../../ui/main_window.py" line="718"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="716"/>
+        <location filename="../../ui/main_window.py" line="722"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="718"/>
+        <location filename="../../ui/main_window.py" line="724"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="720"/>
+        <location filename="../../ui/main_window.py" line="726"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="736"/>
+        <location filename="../../ui/main_window.py" line="742"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="738"/>
+        <location filename="../../ui/main_window.py" line="744"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="779"/>
+        <location filename="../../ui/main_window.py" line="785"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -2908,124 +2909,124 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderListModel</name>
     <message>
-        <location filename="../../ui/order_list.py" line="32"/>
+        <location filename="../../ui/order_list.py" line="33"/>
         <source>紧急程度</source>
         <extracomment>(sort key in desktop.reads.SORTS or None, header) per column.</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="33"/>
+        <location filename="../../ui/order_list.py" line="34"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="34"/>
+        <location filename="../../ui/order_list.py" line="35"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="35"/>
+        <location filename="../../ui/order_list.py" line="36"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="36"/>
+        <location filename="../../ui/order_list.py" line="37"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="38"/>
+        <location filename="../../ui/order_list.py" line="39"/>
         <source>受理时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="39"/>
+        <location filename="../../ui/order_list.py" line="40"/>
         <source>剩余时限</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="40"/>
+        <location filename="../../ui/order_list.py" line="41"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="41"/>
+        <location filename="../../ui/order_list.py" line="42"/>
         <source>承办单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="42"/>
+        <location filename="../../ui/order_list.py" line="43"/>
         <source>所在列表</source>
         <translation>In lists</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="181"/>
+        <location filename="../../ui/order_list.py" line="235"/>
         <source>%1：%2</source>
         <extracomment>The order in view: each query also tells whether it is in the list, and its state now. Work list → its name, in the order to name them; a search hit says which of these hold it.</extracomment>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="183"/>
+        <location filename="../../ui/order_list.py" line="237"/>
         <source>搜索结果所在的工作列表</source>
         <translation>The work lists a search hit is in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="220"/>
+        <location filename="../../ui/order_list.py" line="274"/>
         <source>所在列表：%1</source>
         <translation>In lists: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="222"/>
+        <location filename="../../ui/order_list.py" line="276"/>
         <source>新：到达本机后还没有打开过</source>
         <translation>New: arrived on this desk and not opened yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="224"/>
+        <location filename="../../ui/order_list.py" line="278"/>
         <source>退回：审核退回、批示重办或退回申请未获同意，需要重新办理</source>
         <translation>Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="226"/>
+        <location filename="../../ui/order_list.py" line="280"/>
         <source>草稿：本机保存着尚未提交的答复或表单内容，打开工单即可继续</source>
         <translation>Draft: a reply or form typed on this PC and not yet submitted is kept here; open the order to go on</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="231"/>
+        <location filename="../../ui/order_list.py" line="285"/>
         <source>办理时限 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="240"/>
+        <location filename="../../ui/order_list.py" line="294"/>
         <source>【新】</source>
         <translation>[New] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="241"/>
+        <location filename="../../ui/order_list.py" line="295"/>
         <source>【退回】</source>
         <translation>[Returned] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="242"/>
+        <location filename="../../ui/order_list.py" line="296"/>
         <source>【草稿】</source>
         <translation>[Draft] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="251"/>
+        <location filename="../../ui/order_list.py" line="305"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="253"/>
+        <location filename="../../ui/order_list.py" line="307"/>
         <source>【待上传】</source>
         <translation>[Pending upload] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="267"/>
+        <location filename="../../ui/order_list.py" line="321"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="273"/>
+        <location filename="../../ui/order_list.py" line="327"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -4147,23 +4148,23 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>ReplySheetPrinter</name>
     <message>
-        <location filename="../../ui/printing.py" line="33"/>
-        <location filename="../../ui/printing.py" line="45"/>
+        <location filename="../../ui/printing.py" line="35"/>
+        <location filename="../../ui/printing.py" line="47"/>
         <source>打印回复单</source>
         <translation>Print reply sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/printing.py" line="33"/>
+        <location filename="../../ui/printing.py" line="35"/>
         <source>请先在列表中选择一张工单</source>
         <translation>Choose an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../ui/printing.py" line="45"/>
+        <location filename="../../ui/printing.py" line="47"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/printing.py" line="53"/>
+        <location filename="../../ui/printing.py" line="57"/>
         <source>打印回复单 — %1</source>
         <translation>Print reply sheet — %1</translation>
     </message>
@@ -4298,44 +4299,45 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>TablePage</name>
     <message>
-        <location filename="../../ui/admin/base.py" line="78"/>
+        <location filename="../../ui/admin/base.py" line="80"/>
         <source>搜索（名称、代码…）</source>
+        <extracomment>The column that takes the table&apos;s free width and is elided when there is none (None: the last).</extracomment>
         <translation>Search (name, code…)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/base.py" line="81"/>
-        <location filename="../../ui/admin/base.py" line="208"/>
+        <location filename="../../ui/admin/base.py" line="83"/>
+        <location filename="../../ui/admin/base.py" line="214"/>
         <source>新建</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/base.py" line="97"/>
+        <location filename="../../ui/admin/base.py" line="103"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/base.py" line="160"/>
+        <location filename="../../ui/admin/base.py" line="166"/>
         <source>确定停用吗？</source>
         <translation>Deactivate?</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/base.py" line="186"/>
+        <location filename="../../ui/admin/base.py" line="192"/>
         <source>共 %1 条</source>
         <translation>%1 rows</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/base.py" line="208"/>
+        <location filename="../../ui/admin/base.py" line="214"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/base.py" line="211"/>
-        <location filename="../../ui/admin/base.py" line="219"/>
+        <location filename="../../ui/admin/base.py" line="217"/>
+        <location filename="../../ui/admin/base.py" line="225"/>
         <source>停用</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/base.py" line="211"/>
+        <location filename="../../ui/admin/base.py" line="217"/>
         <source>启用</source>
         <translation>Reactivate</translation>
     </message>
@@ -4428,122 +4430,122 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../ui/admin/org.py" line="128"/>
-        <location filename="../../ui/admin/org.py" line="173"/>
+        <location filename="../../ui/admin/org.py" line="132"/>
+        <location filename="../../ui/admin/org.py" line="177"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="129"/>
-        <location filename="../../ui/admin/org.py" line="174"/>
+        <location filename="../../ui/admin/org.py" line="133"/>
+        <location filename="../../ui/admin/org.py" line="178"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="130"/>
-        <location filename="../../ui/admin/org.py" line="175"/>
+        <location filename="../../ui/admin/org.py" line="134"/>
+        <location filename="../../ui/admin/org.py" line="179"/>
         <source>角色</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="131"/>
-        <location filename="../../ui/admin/org.py" line="176"/>
+        <location filename="../../ui/admin/org.py" line="135"/>
+        <location filename="../../ui/admin/org.py" line="180"/>
         <source>所属单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="132"/>
+        <location filename="../../ui/admin/org.py" line="136"/>
         <source>可签收</source>
         <translation>May sign</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="133"/>
+        <location filename="../../ui/admin/org.py" line="137"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="153"/>
+        <location filename="../../ui/admin/org.py" line="157"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="154"/>
+        <location filename="../../ui/admin/org.py" line="158"/>
         <source>在用</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="154"/>
-        <location filename="../../ui/admin/org.py" line="339"/>
+        <location filename="../../ui/admin/org.py" line="158"/>
+        <location filename="../../ui/admin/org.py" line="343"/>
         <source>已停用</source>
         <translation>Deactivated</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="159"/>
+        <location filename="../../ui/admin/org.py" line="163"/>
         <source>小写字母、数字，创建后不可改</source>
         <translation>lower-case letters, digits; fixed once created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="170"/>
+        <location filename="../../ui/admin/org.py" line="174"/>
         <source>经办人可直接签收</source>
         <translation>The handler may sign for orders</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="177"/>
+        <location filename="../../ui/admin/org.py" line="181"/>
         <source>初始密码</source>
         <translation>Initial password</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="180"/>
+        <location filename="../../ui/admin/org.py" line="184"/>
         <source>分管单位</source>
         <translation>Portfolio</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="182"/>
+        <location filename="../../ui/admin/org.py" line="186"/>
         <source>重置密码…</source>
         <translation>Reset password…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="184"/>
+        <location filename="../../ui/admin/org.py" line="188"/>
         <source>生成一次性临时密码；此人下次登录时须改为自己的密码，已登录的会话随即结束</source>
         <translation>Make a one-time temporary password; the user must replace it at the next sign-in, and their sessions end now</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="192"/>
+        <location filename="../../ui/admin/org.py" line="196"/>
         <source>登录设备</source>
         <translation>Signed-in devices</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="193"/>
+        <location filename="../../ui/admin/org.py" line="197"/>
         <source>吊销</source>
         <translation>Revoke</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="211"/>
+        <location filename="../../ui/admin/org.py" line="215"/>
         <source>（无）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="247"/>
+        <location filename="../../ui/admin/org.py" line="251"/>
         <source>为「%1」（%2）生成临时密码？此人已登录的会话随即结束，下次登录时须改为自己的密码。</source>
         <translation>Make a temporary password for “%1” (%2)? Their sessions end now, and they must choose their own password at the next sign-in.</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="251"/>
+        <location filename="../../ui/admin/org.py" line="255"/>
         <source>重置密码</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="254"/>
+        <location filename="../../ui/admin/org.py" line="258"/>
         <source>已重置密码</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="260"/>
+        <location filename="../../ui/admin/org.py" line="264"/>
         <source>临时密码</source>
         <translation>Temporary password</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="261"/>
+        <location filename="../../ui/admin/org.py" line="265"/>
         <source>「%1」的临时密码（只显示这一次）：
 
 %2
@@ -4556,37 +4558,37 @@ Please send this file to your system administrator.</translation>
 Tell the user in person or by phone; they must change it after signing in.</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="280"/>
+        <location filename="../../ui/admin/org.py" line="284"/>
         <source>吊销「%1」的设备「%2」？它下次联网时会报告未发送的修改、清除本机数据并退出登录。</source>
         <translation>Revoke “%1”’s device “%2”? At its next contact it reports its unsent edits, erases its local data and signs out.</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="284"/>
+        <location filename="../../ui/admin/org.py" line="288"/>
         <source>吊销设备</source>
         <translation>Revoke device</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="290"/>
+        <location filename="../../ui/admin/org.py" line="294"/>
         <source>已吊销该设备</source>
         <translation>Device revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="314"/>
+        <location filename="../../ui/admin/org.py" line="318"/>
         <source>已创建人员</source>
         <translation>User created</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="323"/>
+        <location filename="../../ui/admin/org.py" line="327"/>
         <source>已保存</source>
         <translation>Saved</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="333"/>
+        <location filename="../../ui/admin/org.py" line="337"/>
         <source>停用「%1」（%2）？停用后此人无法登录，已登录的桌面在下次联网时被拒绝。</source>
         <translation>Deactivate %1 (%2)? They can no longer sign in, and a desk already signed in is refused at its next contact.</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/org.py" line="339"/>
+        <location filename="../../ui/admin/org.py" line="343"/>
         <source>已启用</source>
         <translation>Reactivated</translation>
     </message>
