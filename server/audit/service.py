@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.models import AuditHead, AuditRecord
@@ -79,15 +79,13 @@ def _digest(
     return _link(prev_hash, seq, _tail(at, actor_id, action, order_id, before, after))
 
 
-#: The tables themselves: an append at once is three plain statements on the session's connection.
-_RECORDS, _HEAD = AuditRecord.__table__, AuditHead.__table__
-
-
-def _head(session: Session) -> Row[Any]:
+def _head(session: Session) -> Row[int, str]:
     """The chain's tip (its number and hash), locked until commit (the migration creates it at the
     genesis hash)."""
     return (
-        session.connection().execute(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()).one()
+        session.connection()
+        .execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update())
+        .one()
     )
 
 
@@ -135,9 +133,9 @@ def record(
         head = _head(session)
         seq = head.seq + 1
         digest = _digest(head.hash, seq, at, actor_id, action, order_id, before, after)
-        connection = session.connection()  # the session's flushed already (above)
+        connection = session.connection()  # plain statements, no ORM execution (flushed above)
         connection.execute(
-            _RECORDS.insert().values(
+            insert(AuditRecord).values(
                 seq=seq,
                 at=at,
                 actor_id=actor_id,
@@ -149,7 +147,7 @@ def record(
                 hash=digest,
             )
         )
-        connection.execute(_HEAD.update().where(_HEAD.c.id == 1).values(seq=seq, hash=digest))
+        connection.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=digest))
     # Who counts appends (server.observability) learns of this one here: a Core insert is no ORM
     # object. Marked with the transaction (or savepoint) it belongs to, so a rollback drops it.
     session.info.setdefault(APPENDED_AT_COMMIT, []).append(

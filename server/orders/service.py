@@ -263,7 +263,7 @@ def _checked(ctx: Context, order: Order, command: Command) -> Loaded:
     return Loaded(order, facts)
 
 
-def _with_client_id(session: Session, model: type[Note] | type[OnsiteCheck], client_id: str) -> Row[Any] | None:
+def _with_client_id(session: Session, model: type[Note] | type[OnsiteCheck], client_id: str) -> Row[int, int] | None:
     """Whose record with this client id there is, if any (two columns, no ORM object)."""
     return session.execute(select(model.order_id, model.author_id).where(model.client_id == client_id)).first()
 
