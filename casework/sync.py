@@ -232,7 +232,10 @@ class MutationResult(Wire):
     message_en: str = ""
     detail: Any = None
     server_values: dict[str, Any] = Field(default_factory=dict, description="For a conflict: the server's text")
-    order: OrderDetail | None = Field(default=None, description="The order as it is now, when still visible")
+    order: OrderDetail | None = Field(
+        default=None,
+        description="The order as it is after the push, when still visible: on the last answer about it only",
+    )
     order_id: Id | None = Field(default=None, description="For an applied intake: the order it created")
 
 

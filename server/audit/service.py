@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.models import AuditHead, AuditRecord
@@ -79,12 +79,18 @@ def _digest(
     return _link(prev_hash, seq, _tail(at, actor_id, action, order_id, before, after))
 
 
-def _head(session: Session) -> AuditHead:
-    """The chain's tip, locked until commit (the migration creates it at the genesis hash)."""
-    return session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+def _head(session: Session) -> Row[int, str]:
+    """The chain's tip (its number and hash), locked until commit (the migration creates it at the
+    genesis hash)."""
+    return (
+        session.connection()
+        .execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update())
+        .one()
+    )
 
 
-#: ``session.info`` key: the (sub)transactions of the records appended at commit, one per record.
+#: ``session.info`` key: the (sub)transactions of the records :func:`record` inserted, one per record
+#: (Core inserts, no ORM object: server.observability counts them as their transaction commits).
 APPENDED_AT_COMMIT = "casedesk_audit_appended_at_commit"
 
 
@@ -121,30 +127,32 @@ def record(
                 pending=_tail(at, actor_id, action, order_id, before, after),
             )
         )
-        # Who counts appends (server.observability) learns of this one here: a Core insert is no ORM
-        # object. Marked with the transaction (or savepoint) it belongs to, so a rollback drops it.
-        session.info.setdefault(APPENDED_AT_COMMIT, []).append(
-            session.get_nested_transaction() or session.get_transaction()
+    else:
+        # At once (SQLite, or the old way): numbered, linked and hashed here, the head moved —
+        # plain statements, no ORM objects to build and flush.
+        head = _head(session)
+        seq = head.seq + 1
+        digest = _digest(head.hash, seq, at, actor_id, action, order_id, before, after)
+        connection = session.connection()  # plain statements, no ORM execution (flushed above)
+        connection.execute(
+            insert(AuditRecord).values(
+                seq=seq,
+                at=at,
+                actor_id=actor_id,
+                action=action,
+                order_id=order_id,
+                before=before,
+                after=after,
+                prev_hash=head.hash,
+                hash=digest,
+            )
         )
-        return
-    head = _head(session)
-    seq = head.seq + 1
-    digest = _digest(head.hash, seq, at, actor_id, action, order_id, before, after)
-    session.add(
-        AuditRecord(
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            action=action,
-            order_id=order_id,
-            before=before,
-            after=after,
-            prev_hash=head.hash,
-            hash=digest,
-        )
+        connection.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=digest))
+    # Who counts appends (server.observability) learns of this one here: a Core insert is no ORM
+    # object. Marked with the transaction (or savepoint) it belongs to, so a rollback drops it.
+    session.info.setdefault(APPENDED_AT_COMMIT, []).append(
+        session.get_nested_transaction() or session.get_transaction()
     )
-    head.seq, head.hash = seq, digest
-    session.flush()
 
 
 @dataclass(frozen=True)

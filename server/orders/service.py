@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Row, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casework.deadlines import SHANGHAI
 from casework.errors import CommandRefused, Refusal
-from casework.lifecycle import Command, OrderFacts, check, check_input, state_after
+from casework.lifecycle import Command, OrderFacts, can_see, check, check_input, state_after
 from casework.order import TERMINAL_STATES, Importance, State
 from casework.roles import Actor, Role
 from casework.schemas import (
@@ -197,11 +198,19 @@ def execute(ctx: Context, order_id: int, command: Command, body: Wire) -> Order:
     return apply(ctx, _checked(ctx, order, command), command, body, replay_checked=True)
 
 
-def load(ctx: Context, order_id: int, command: Command) -> Loaded:
+def load(ctx: Context, order_id: int, command: Command, held: Order | None = None) -> Loaded:
     """The order locked for ``command`` and checked by the state machine, once: raises a 404
     (:class:`ApiError`) outside the caller's scope, :class:`CommandRefused` when it may not run now.
-    The sync push's path (no version: the order is judged as it is); :func:`apply` runs it."""
-    return _checked(ctx, _locked(ctx, order_id), command)
+    The sync push's path (no version: the order is judged as it is); :func:`apply` runs it.
+
+    ``held``: the order as this transaction already holds it, locked by an earlier command of the
+    same push — its scope is then asked of its facts (``can_see``, what :func:`repository.scope`
+    says in SQL) instead of a second query: nobody else can have moved it meanwhile."""
+    if held is None:
+        return _checked(ctx, _locked(ctx, order_id), command)
+    if not can_see(ctx.actor, facts_of(held)):
+        raise not_found("工单", "order")
+    return _checked(ctx, held, command)
 
 
 def apply(ctx: Context, loaded: Loaded, command: Command, body: Wire, replay_checked: bool = False) -> Order:
@@ -212,6 +221,7 @@ def apply(ctx: Context, loaded: Loaded, command: Command, body: Wire, replay_che
         return order
     check_input(command, loaded.facts, dict(body))
     before = snapshot(order)
+    version = order.version
     extra = _APPLY[command](ctx, order, body)
     order.state = state_after(command, loaded.facts, accepted=getattr(body, "accept", None)).value
     refresh_due(order)
@@ -220,10 +230,24 @@ def apply(ctx: Context, loaded: Loaded, command: Command, body: Wire, replay_che
     ctx.session.flush()
     old, new = _diff(before, snapshot(order))
     payload = json.loads(body.model_dump_json(exclude={"version"}))
-    record(ctx.session, ctx.actor.user_id, command.value, order.id, old, {**new, **extra, "input": payload}, ctx.now)
-    measure_facts.update(ctx.session, order, command.value, ctx.now)
-    ctx.session.expire(order)  # answer with what the database holds (times in UTC)
+    after = {**new, **extra, "input": payload}
+    record(ctx.session, ctx.actor.user_id, command.value, order.id, old, after, ctx.now)
+    measure_facts.update(ctx.session, order, command.value, ctx.now, after)
+    _as_stored(ctx.session, order, rewritten=order.version != version)
     return order
+
+
+def _as_stored(session: Session, order: Order, rewritten: bool) -> None:
+    """The order as the database holds it, for the answer and the push's next command: read again
+    if this command wrote its row (the version moved); otherwise nothing of it differs from the
+    database but the zone of a time set to the same moment (``refresh_due`` in Beijing time), put
+    in UTC here as a read gives it — a note or a check reads nothing again."""
+    if rewritten:
+        session.expire(order)
+        return
+    for name, value in list(inspect(order).dict.items()):
+        if isinstance(value, datetime) and value.tzinfo is not UTC:
+            set_committed_value(order, name, value.astimezone(UTC))
 
 
 def _locked(ctx: Context, order_id: int) -> Order:
@@ -243,11 +267,9 @@ def _checked(ctx: Context, order: Order, command: Command) -> Loaded:
     return Loaded(order, facts)
 
 
-_Record = TypeVar("_Record", bound=Note | OnsiteCheck)
-
-
-def _with_client_id(session: Session, model: type[_Record], client_id: str) -> _Record | None:
-    return session.scalar(select(model).where(model.client_id == client_id))
+def _with_client_id(session: Session, model: type[Note] | type[OnsiteCheck], client_id: str) -> Row[int, int] | None:
+    """Whose record with this client id there is, if any (two columns, no ORM object)."""
+    return session.execute(select(model.order_id, model.author_id).where(model.client_id == client_id)).first()
 
 
 def _replayed(ctx: Context, order: Order, command: Command, body: Wire) -> bool:

@@ -6,8 +6,10 @@ results and changes nothing twice. A command is loaded and checked once (``servi
 order's visibility, locked, and the state machine as the order is now — a mutation carries no
 version), then applied (``service.apply``); free text (a draft, a reply) is applied only if the
 server's text is still the one the client started from (``casework.sync.TEXT_BASE_COMMANDS``) —
-otherwise both are returned as a conflict for the user to merge. The answer carries each order as
-it is at the end of the push, built for all of them together.
+otherwise both are returned as a conflict for the user to merge. A later mutation of an order
+the push holds already (locked, loaded) is checked against the loaded order: its scope asked of its
+facts, no second query. The answer carries each order as it is at the end of the push, built for all
+of them together, once: on the last answer about that order (the desk keeps the newest copy).
 
 An intake (``casework.sync.INTAKE``) creates an order (``service.intake``) under the same claim: a
 resend of its mutation id answers the order created the first time (``MutationResult.order_id``),
@@ -20,6 +22,7 @@ import json
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -74,15 +77,19 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
 def _with_orders(
     ctx: service.Context, results: list[MutationResult], mutations: list[Mutation], seen: dict[int, Order | None]
 ) -> list[MutationResult]:
-    """Every answered mutation with its order as it is now, when the caller still sees it: one full
-    view per order, built together (one query per child table for the whole push)."""
+    """The last answered mutation of each order with the order as it is now, when the caller still
+    sees it: one full view per order, built together (one query per child table for the whole push),
+    sent once — a desk that pushed 100 notes on 30 orders gets 30 views, not 100 copies of them."""
     # Whether the caller still sees it after their own changes: decided on the loaded order, no query.
     visible = [o for o in seen.values() if o is not None and can_see(ctx.actor, views.facts_of(o))]
     details = {d.id: d for d in views.details(ctx.session, visible, ctx.actor, ctx.now)} if visible else {}
     order_of = {m.id: m.order_id for m in mutations}
+    last = {(r.order_id or order_of[r.id]): i for i, r in enumerate(results) if r.code not in _NO_ORDER}
     return [
-        r if r.code in _NO_ORDER else r.model_copy(update={"order": details.get(r.order_id or order_of[r.id])})
-        for r in results
+        r.model_copy(update={"order": details.get(order_id)})
+        if last.get(order_id := r.order_id or order_of[r.id]) == i
+        else r
+        for i, r in enumerate(results)
     ]
 
 
@@ -116,10 +123,11 @@ def _one(ctx: service.Context, client_id: str, mutation: Mutation, seen: dict[in
         return previous.model_copy(update={"status": status})
 
     result = _apply(ctx, mutation, seen)
-    stored = session.get(SyncMutation, key)
-    assert stored is not None
-    stored.result = json.loads(result.model_dump_json(exclude={"order"}))
-    session.flush()
+    session.execute(
+        update(SyncMutation)
+        .where(SyncMutation.client_id == key[0], SyncMutation.mutation_id == key[1])
+        .values(result=json.loads(result.model_dump_json(exclude={"order"})))
+    )
     return result
 
 
@@ -184,7 +192,8 @@ def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | Non
     try:
         # First whether the command may still apply at all: a reply the user may no longer send
         # (reassigned, approved meanwhile) is a rejection with its reason, not a text to merge.
-        loaded = service.load(ctx, mutation.order_id, command)
+        held = seen.get(mutation.order_id)  # an intake's provisional id names another order: not held
+        loaded = service.load(ctx, mutation.order_id, command, held if held and held.id == mutation.order_id else None)
     except CommandRefused as exc:
         # The order was found in scope before the refusal: it is in the session, no query.
         seen[mutation.order_id] = session.get(Order, mutation.order_id)
