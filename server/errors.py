@@ -160,20 +160,39 @@ def install_handlers(app: FastAPI) -> None:
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path (Starlette names only the first route's)."""
+    """Every method some route serves at this path (Starlette names only the first route's).
+
+    A route counts only when its path parameters accept the segments: ``/orders/dispatch`` matches
+    the pattern of ``/orders/{order_id}`` but not its integer id, so GET is not offered there.
+    """
     path = request.scope.get("path", "")
-    methods = {m for regex, route_methods in _routes(request.app.routes) if regex.match(path) for m in route_methods}
+    methods: set[str] = set()
+    for route, route_methods in _routes(request.app.routes):
+        match = route.path_regex.match(path)
+        if match and _parameters_fit(route, match.groupdict()):
+            methods |= route_methods
     if "GET" in methods:
         methods.add("HEAD")
     return ", ".join(sorted(methods))
 
 
+def _parameters_fit(route: Any, values: dict[str, str]) -> bool:
+    """Whether each typed path parameter of the route validates (a route without a dependant fits)."""
+    dependant = getattr(route, "dependant", None)
+    for field in getattr(dependant, "path_params", ()):
+        if field.alias in values:
+            _, problems = field.validate(values[field.alias], {}, loc=("path", field.alias))
+            if problems:
+                return False
+    return True
+
+
 def _routes(routes: Any) -> Any:
-    """(path regex, methods) of every route, looking into included routers (FastAPI wraps them)."""
+    """(route, methods) of every route, looking into included routers (FastAPI wraps them)."""
     for route in routes:
         regex, methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
         if regex is not None and methods:
-            yield regex, methods
+            yield route, methods
         for attribute in ("_effective_candidates", "routes"):
             inner = getattr(route, attribute, None)
             if inner and inner is not routes:
