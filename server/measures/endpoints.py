@@ -9,7 +9,6 @@ administrators see everything. City-wide figures are refused (403) to department
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path as PathLib
 from typing import Annotated, Literal
 
@@ -17,7 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from casework.measures import DepartmentMeasures, HotIssue, Ranking, TodayFigures
 from casework.roles import Actor, Role
-from casework.schemas import Id
+from casework.schemas import Day, Id
 from server.deps import DB, CurrentCaller, Now
 from server.errors import errors, forbidden, invalid, not_found
 from server.measures import service
@@ -34,8 +33,8 @@ def _period(
     month: Annotated[
         str | None, Query(max_length=7, description="A calendar month, YYYY-MM (default: the current month)")
     ] = None,
-    start: Annotated[date | None, Query(alias="from", description="First day (with `to`, instead of `month`)")] = None,
-    end: Annotated[date | None, Query(alias="to", description="The day after the last day")] = None,
+    start: Annotated[Day | None, Query(alias="from", description="First day (with `to`, instead of `month`)")] = None,
+    end: Annotated[Day | None, Query(alias="to", description="The day after the last day")] = None,
 ) -> Period:
     try:
         if start is not None or end is not None:

@@ -271,6 +271,27 @@ def test_a_served_file_is_never_sniffed_or_rendered_in_the_servers_origin(api: A
     assert bulletin.headers["content-disposition"] == 'attachment; filename="bulletin-2026-11.pdf"'
 
 
+@pytest.mark.parametrize("written", ["0", "20261130", "1764460800", "2026-11-30T00:00:00Z"])
+def test_a_day_or_time_in_a_query_or_path_is_only_written_out(api: Api, written: str) -> None:
+    """Pydantic alone read "0" as 1970-01-01 (and a time "20261130" as seconds): days and times
+    a client sends are ISO strings only, in queries, paths and bodies alike."""
+    day_fields = [
+        ("GET", "/measures/ranking", "agent", {"params": {"from": written, "to": "2026-12-01"}}),
+        ("GET", "/centre/board", "agent", {"params": {"date": written}}),
+        ("DELETE", f"/calendar/days/{written}", "admin", {}),
+        ("POST", "/calendar/days", "admin", {"json": [{"day": written, "kind": "holiday"}]}),
+        ("POST", "/review-chains", "admin", {"json": {"effective_from": written, "chains": {}}}),
+    ]
+    for method, path, user, extra in day_fields:
+        response = api.client.request(method, path, headers=api.login(user), **extra)
+        assert_error_body(response, 422, "invalid_input")
+    if not written.endswith("Z"):  # a full time with a zone is what a time field takes
+        response = api.get("/orders", "agent", params={"due_after": written})
+        assert_error_body(response, 422, "invalid_input")
+        response = api.get("/orders", "agent", params={"due_after": "2026-11-30T00:00:00+08:00"})
+        assert response.status_code == 200, response.text
+
+
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
