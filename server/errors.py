@@ -37,6 +37,7 @@ class ApiError(Exception):
 
 
 _DESCRIPTIONS = {
+    400: "Bad request (an unsupported checksum algorithm)",
     401: "Not signed in, or the token expired, was revoked or forged",
     403: "Your role may not do this",
     404: "No such record, or not visible to you",

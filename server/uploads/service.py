@@ -152,7 +152,9 @@ def append(
     chunk: bytes,
     checksum: str | None,
 ) -> Upload:
-    if offset != upload.offset:
+    if offset != upload.offset or (upload.completed_sha256 is not None and chunk):
+        # A complete upload takes no more bytes at any offset: the client resumes from the
+        # server's offset (its length) and finds it done.
         raise ApiError(
             409,
             "offset_mismatch",
