@@ -243,6 +243,28 @@ def test_lengths_and_offsets_are_digits_and_a_complete_upload_takes_no_more(api:
         assert "412" in spec[path][method]["responses"], (path, method)
 
 
+def test_a_blob_is_served_as_a_type_the_schema_names(api: Api, live: str) -> None:
+    """HEAD /blobs/… answered image/jpeg where the schema said application/json."""
+    headers = api.login("zj_handler")
+    spec = api.client.get("/openapi.json").json()["paths"]
+    for seed, image_format in [(22, None), (23, "PNG")]:
+        data = photo(seed)
+        if image_format:
+            buffer = io.BytesIO()
+            Image.open(io.BytesIO(data)).save(buffer, image_format)
+            data = buffer.getvalue()
+        assert patch(create(live, headers, data), headers, 0, data).status_code == 204
+        sha = hashlib.sha256(data).hexdigest()
+        for method, path in [
+            ("head", "/blobs/{sha256}"),
+            ("get", "/blobs/{sha256}"),
+            ("get", "/blobs/{sha256}/thumbnail"),
+        ]:
+            response = requests.request(method, f"{live}{path.format(sha256=sha)}", headers=headers, timeout=10)
+            assert response.status_code == 200, (method, path, response.text)
+            assert response.headers["content-type"] in spec[path][method]["responses"]["200"]["content"], (method, path)
+
+
 def test_uploads_belong_to_their_owner_expire_and_terminate(api: Api, live: str, clock: Clock) -> None:
     headers = api.login("zj_handler")
     data = photo(4)
