@@ -53,10 +53,24 @@ _DESCRIPTIONS = {
 }
 
 
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+def errors(*statuses: int, refusals: dict[str, str] | None = None) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the bilingual error body for these statuses (and 422, and 503 when
-    the server is saturated: see server.lanes)."""
-    return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in sorted({*statuses, 422, 503})}
+    the server is saturated: see server.lanes).
+
+    ``refusals`` names the 422 codes besides ``invalid_input`` that the operation answers for input
+    its schema cannot refuse (a cursor this server never gave, a category that does not exist)."""
+    documented: dict[int | str, dict[str, Any]] = {
+        s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in sorted({*statuses, 422, 503})
+    }
+    if refusals:
+        named = "; ".join(f"`{code}`: {meaning}" for code, meaning in refusals.items())
+        documented[422] = {"model": ErrorBody, "description": f"Invalid input (`invalid_input`); {named}"}
+    return documented
+
+
+#: 422 codes for references the schema cannot check: which ids and codes exist is the database's.
+UNKNOWN_DEPARTMENT = {"unknown_department": "no such department (or not one the caller may name)"}
+UNKNOWN_CATEGORY = {"unknown_category": "no such category code"}
 
 
 def not_found(what_zh: str = "记录", what_en: str = "record") -> ApiError:

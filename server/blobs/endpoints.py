@@ -20,7 +20,7 @@ router = APIRouter(prefix="/blobs", tags=["blobs"], route_class=TransactionalRou
 
 Sha = Annotated[str, Path(pattern="^[0-9a-f]{64}$")]
 #: A blob is served as the type its first bytes showed (casework.media): documented for GET and HEAD.
-STORED = {media_type: {} for media_type in sorted({*IMAGE_TYPES, PDF})}
+STORED: dict[str, dict[str, str]] = {media_type: {} for media_type in sorted({*IMAGE_TYPES, PDF})}
 FILE = {200: {"description": "The file", "content": STORED}, **errors(401, 404)}
 THUMBNAIL = {200: {"description": "A JPEG thumbnail", "content": {"image/jpeg": {}}}, **errors(401, 404)}
 _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heic": ".heic"}

@@ -16,7 +16,11 @@ from server.transaction import TransactionalRoute
 router = APIRouter(prefix="/centre", tags=["centre"], route_class=TransactionalRoute)
 
 
-@router.get("/board", response_model=CentreBoard, responses=errors(401, 403, 422))
+@router.get(
+    "/board",
+    response_model=CentreBoard,
+    responses=errors(401, 403, 422, refusals={"bad_date": "a date outside 2000–2100"}),
+)
 def centre_board(
     session: DB, caller: CurrentCaller, now: Now, day: Annotated[Day | None, Query(alias="date")] = None
 ) -> CentreBoard:
