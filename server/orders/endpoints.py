@@ -27,7 +27,7 @@ from casework.schemas import (
 )
 from casework.sla import Complexity, Urgency
 from server.deps import DB, AppSettings, CurrentCaller, Now
-from server.errors import UNKNOWN_CATEGORY, errors, forbidden, invalid, not_found
+from server.errors import UNKNOWN_CATEGORY, UNKNOWN_DEPARTMENT, errors, forbidden, invalid, not_found
 from server.orders import dispatching, repository, service, similar, views
 from server.transaction import TransactionalRoute
 
@@ -35,6 +35,21 @@ router = APIRouter(prefix="/orders", tags=["orders"], route_class=TransactionalR
 
 OrderId = Annotated[Id, Path()]
 ERRORS = errors(401, 403, 404, 409)
+#: The 422 codes of the order commands (each command answers those of its fields): which
+#: departments, handlers, orders and blobs exist, and the clock, are not the schema's to say.
+COMMAND_ERRORS = errors(
+    401,
+    403,
+    404,
+    409,
+    refusals={
+        **UNKNOWN_DEPARTMENT,
+        "unknown_handler": "the handler is not staff of the department",
+        "unknown_target": "no such order to merge into",
+        "unknown_blob": "a photo not uploaded yet",
+        "bad_time": "an onsite check time later than now",
+    },
+)
 
 
 def _context(session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> service.Context:
@@ -206,7 +221,7 @@ def _command_endpoint(command: Command, body_type: type[Wire]) -> None:
         endpoint,
         methods=["POST"],
         response_model=OrderDetail,
-        responses=ERRORS,
+        responses=COMMAND_ERRORS,
         summary=command.value.replace("_", " ").capitalize(),
         operation_id=f"order_{command.value}",
     )

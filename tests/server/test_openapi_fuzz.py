@@ -247,6 +247,8 @@ def test_cursors_and_months_have_patterns_and_the_rest_is_documented(
         ("/knowledge/entries", "post", ["unknown_department", "unknown_category"]),
         ("/review-chains", "post", ["effective_in_past", "unknown_department"]),
         ("/centre/board", "get", ["bad_date"]),
+        ("/orders/{order_id}/dispatch", "post", ["unknown_department"]),
+        ("/orders/{order_id}/merge", "post", ["unknown_target"]),
     ],
 )
 def test_refusals_the_schema_cannot_express_are_named_in_the_422(path: str, method: str, codes: list[str]) -> None:
