@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from casework.schemas import MAX_CITED_ENTRIES, Id, Input, RequiredShort, RequiredText, Short, Version, Wire
+from casework.schemas import MAX_CITED_ENTRIES, Day, Id, Input, RequiredShort, RequiredText, Short, Version, Wire
 from casework.text import words
 
 __all__ = [
@@ -97,8 +97,8 @@ class PolicyBasis(Input):
     number: Short = ""
     article: Short = ""
     issuer: Short = ""
-    effective_from: date | None = None
-    expires_on: date | None = None
+    effective_from: Day | None = None
+    expires_on: Day | None = None
 
     def citation(self) -> str:
         """The basis as a reply cites it: 《文件》（文号）第…条, 发文机关 — empty parts left out."""

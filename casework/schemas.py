@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from casework.calendar import DayKind
 from casework.cohandling import CoStatus
@@ -34,6 +44,9 @@ RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\- ]{0,20}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # ids are 32-bit in the database
+#: A page or sync cursor as the server writes it (URL-safe base64); its content is the server's.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"
+BAD_CURSOR = {"bad_cursor": "not a cursor this server gave (pass back the one it answered)"}
 Version = Annotated[int, Field(ge=0, le=2**62, description="The order version the command is based on")]
 
 
@@ -46,7 +59,28 @@ def _plausible_moment(value: datetime) -> datetime:
     return value
 
 
-Moment = Annotated[datetime, AfterValidator(_plausible_moment)]
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}.*", re.DOTALL)
+
+
+def _iso_day(value: Any) -> Any:
+    """Only a written day (YYYY-MM-DD) or a date: pydantic alone reads 0 as 1970-01-01."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return value
+    raise ValueError("a day is written YYYY-MM-DD, e.g. 2026-11-28")
+
+
+def _iso_moment(value: Any) -> Any:
+    """Only a written time (RFC 3339) or a datetime: pydantic alone reads 0 or "20260101" as seconds."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_MOMENT.fullmatch(value)):
+        return value
+    raise ValueError("a time is written like 2026-11-28T09:30:00+08:00")
+
+
+#: A day a client sends: an ISO date string only (no number, no time of day).
+Day = Annotated[date, BeforeValidator(_iso_day)]
+#: A time a client sends: an ISO date-time string with a zone, 1970–2200.
+Moment = Annotated[datetime, BeforeValidator(_iso_moment), AfterValidator(_plausible_moment)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
@@ -189,7 +223,7 @@ ReviewChains = dict[
 class ReviewChainVersionIn(Input):
     """A new version of the review chains, in force from ``effective_from`` (Beijing date)."""
 
-    effective_from: date
+    effective_from: Day
     chains: ReviewChains = Field(max_length=500)
     note: Short = ""
 
@@ -218,7 +252,7 @@ class ReviewChainVersionOut(Wire):
 class DayIn(Input):
     """A local day: a holiday (休) or a working day (班) the statutory calendar does not say."""
 
-    day: date
+    day: Day
     kind: DayKind
     note: Short = ""
 

@@ -37,6 +37,7 @@ class ApiError(Exception):
 
 
 _DESCRIPTIONS = {
+    400: "Bad request (an unsupported checksum algorithm)",
     401: "Not signed in, or the token expired, was revoked or forged",
     403: "Your role may not do this",
     404: "No such record, or not visible to you",
@@ -52,10 +53,24 @@ _DESCRIPTIONS = {
 }
 
 
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+def errors(*statuses: int, refusals: dict[str, str] | None = None) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the bilingual error body for these statuses (and 422, and 503 when
-    the server is saturated: see server.lanes)."""
-    return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in sorted({*statuses, 422, 503})}
+    the server is saturated: see server.lanes).
+
+    ``refusals`` names the 422 codes besides ``invalid_input`` that the operation answers for input
+    its schema cannot refuse (a cursor this server never gave, a category that does not exist)."""
+    documented: dict[int | str, dict[str, Any]] = {
+        s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in sorted({*statuses, 422, 503})
+    }
+    if refusals:
+        named = "; ".join(f"`{code}`: {meaning}" for code, meaning in refusals.items())
+        documented[422] = {"model": ErrorBody, "description": f"Invalid input (`invalid_input`); {named}"}
+    return documented
+
+
+#: 422 codes for references the schema cannot check: which ids and codes exist is the database's.
+UNKNOWN_DEPARTMENT = {"unknown_department": "no such department (or not one the caller may name)"}
+UNKNOWN_CATEGORY = {"unknown_category": "no such category code"}
 
 
 def not_found(what_zh: str = "记录", what_en: str = "record") -> ApiError:
@@ -160,20 +175,39 @@ def install_handlers(app: FastAPI) -> None:
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path (Starlette names only the first route's)."""
+    """Every method some route serves at this path (Starlette names only the first route's).
+
+    A route counts only when its path parameters accept the segments: ``/orders/dispatch`` matches
+    the pattern of ``/orders/{order_id}`` but not its integer id, so GET is not offered there.
+    """
     path = request.scope.get("path", "")
-    methods = {m for regex, route_methods in _routes(request.app.routes) if regex.match(path) for m in route_methods}
+    methods: set[str] = set()
+    for route, route_methods in _routes(request.app.routes):
+        match = route.path_regex.match(path)
+        if match and _parameters_fit(route, match.groupdict()):
+            methods |= route_methods
     if "GET" in methods:
         methods.add("HEAD")
     return ", ".join(sorted(methods))
 
 
+def _parameters_fit(route: Any, values: dict[str, str]) -> bool:
+    """Whether each typed path parameter of the route validates (a route without a dependant fits)."""
+    dependant = getattr(route, "dependant", None)
+    for field in getattr(dependant, "path_params", ()):
+        if field.alias in values:
+            _, problems = field.validate(values[field.alias], {}, loc=("path", field.alias))
+            if problems:
+                return False
+    return True
+
+
 def _routes(routes: Any) -> Any:
-    """(path regex, methods) of every route, looking into included routers (FastAPI wraps them)."""
+    """(route, methods) of every route, looking into included routers (FastAPI wraps them)."""
     for route in routes:
         regex, methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
         if regex is not None and methods:
-            yield regex, methods
+            yield route, methods
         for attribute in ("_effective_candidates", "routes"):
             inner = getattr(route, attribute, None)
             if inner and inner is not routes:

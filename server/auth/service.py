@@ -77,7 +77,7 @@ def login(
     if user is None or not ok or not user.active:
         throttle.record_failure(session, user, address, settings, now)
         raise ApiError(401, "bad_credentials", "用户名或密码错误", "Wrong username or password", keep_changes=True)
-    throttle.record_success(session, user, address)
+    throttle.record_success(session, user, address, now)
     access, refresh = _issue(session, user, secrets.token_hex(16), settings, now)
     return user, access, refresh
 
@@ -137,8 +137,12 @@ def temporary_password(username: str) -> str:
 
 def reset_password(session: Session, user_id: int, admin_id: int, now: datetime) -> tuple[User, str]:
     """An administrator's reset: a temporary password, to be changed at the next sign-in; the
-    user's sessions end (a reset usually follows a lost desk or a leaked password)."""
-    user = session.get(User, user_id)
+    user's sessions end (a reset usually follows a lost desk or a leaked password).
+
+    Resets of one user at once are taken one after the other (the user's row is locked first):
+    each answer's password is the one in force when that reset commits, and the last one stays —
+    like resets one after the other, never a password that was never in force."""
+    user = session.get(User, user_id, with_for_update=True, populate_existing=True)
     if user is None:
         raise not_found("用户", "user")
     password = temporary_password(user.username)

@@ -11,8 +11,9 @@ hour) and forgetting failures after a quiet window:
 - ``users.failed_logins`` counts one account's failures from every address together, with the
   much higher ``login_account_max_failures``: a guess spread over many addresses is still slowed.
 
-Rows are taken with ``FOR UPDATE`` in sorted key order, so concurrent failures (several workers)
-neither lose counts nor deadlock.
+Rows are taken with ``FOR UPDATE`` in sorted key order, then the user's row, so concurrent
+failures (several workers) neither lose counts nor deadlock; the lockout is judged again under
+those locks, so passwords checked at once get exactly as many answers as one after the other.
 """
 
 from __future__ import annotations
@@ -49,8 +50,15 @@ def refuse_if_locked(session: Session, user: User | None, address: str, now: dat
     """429 with Retry-After while any of the caller's counters is locked."""
     keys = [address_key(address)] + ([account_key(user, address)] if user is not None else [])
     until = [t for t in session.scalars(select(LoginThrottle.locked_until).where(LoginThrottle.key.in_(keys))) if t]
-    if user is not None and user.locked_until is not None:
-        until.append(user.locked_until)
+    _refuse_until(until + ([user.locked_until] if user is not None and user.locked_until else []), now)
+
+
+def _refuse_if_locked_rows(rows: list[LoginThrottle], user: User | None, now: datetime) -> None:
+    until = [row.locked_until for row in rows if row.locked_until]
+    _refuse_until(until + ([user.locked_until] if user is not None and user.locked_until else []), now)
+
+
+def _refuse_until(until: list[datetime], now: datetime) -> None:
     latest = max((t for t in until if t > now), default=None)
     if latest is None:
         return
@@ -71,20 +79,25 @@ def record_failure(session: Session, user: User | None, address: str, settings: 
     if user is not None:
         thresholds[account_key(user, address)] = settings.login_max_failures
     window = timedelta(seconds=settings.login_failure_window_seconds)
-    for key in sorted(thresholds):  # one lock order for every writer
-        row = _locked_row(session, key, now)
+    rows = [_locked_row(session, key, now) for key in sorted(thresholds)]  # one lock order for every writer
+    if user is not None:
+        # Re-read under a row lock (after the throttle rows: the same order as every writer), so
+        # concurrent failures on several workers each count.
+        session.refresh(user, with_for_update=True)
+    # Judged again under the locks: failures checked at once all passed the first look (30 wrong
+    # passwords at once got 11 answers before the lock on PostgreSQL); the ones that find the lock
+    # set by those before them answer 429 like a later try, and do not count.
+    _refuse_if_locked_rows(rows, user, now)
+    for row in rows:
         quiet_since = max(row.last_failure_at, row.locked_until or row.last_failure_at)
         if now - quiet_since > window:
             row.failures = 0
         row.failures += 1
         row.last_failure_at = now
-        lockout = _lockout(row.failures, thresholds[key], settings)
+        lockout = _lockout(row.failures, thresholds[row.key], settings)
         if lockout is not None:
             row.locked_until = now + lockout
     if user is not None:
-        # Re-read under a row lock (after the throttle rows: the same order as every writer), so
-        # concurrent failures on several workers each count.
-        session.refresh(user, with_for_update=True)
         user.failed_logins += 1
         lockout = _lockout(user.failed_logins, settings.login_account_max_failures, settings)
         if lockout is not None:
@@ -92,9 +105,24 @@ def record_failure(session: Session, user: User | None, address: str, settings: 
     _forget_expired(session, now, settings)
 
 
-def record_success(session: Session, user: User, address: str) -> None:
+def record_success(session: Session, user: User, address: str, now: datetime) -> None:
     """The account's counters start again; the address's does not (a sprayer with one valid account
-    must not be able to wipe its record by signing in to it)."""
+    must not be able to wipe its record by signing in to it).
+
+    Judged again under the same locks as a failure: a right password checked while wrong ones
+    locked the account meets that lock (429) like a try that came after them."""
+    keys = sorted({address_key(address), account_key(user, address)})
+    rows = list(
+        session.scalars(
+            select(LoginThrottle)
+            .where(LoginThrottle.key.in_(keys))
+            .order_by(LoginThrottle.key)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+    session.refresh(user, with_for_update=True)
+    _refuse_if_locked_rows(rows, user, now)
     user.failed_logins = 0
     user.locked_until = None
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key(user, address)))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
+from casework.media import IMAGE_TYPES, PDF
 from server.blobs.access import may_use
 from server.blobs.media import thumbnail
 from server.deps import DB, CurrentCaller
@@ -18,7 +19,10 @@ from server.transaction import TransactionalRoute, in_lane
 router = APIRouter(prefix="/blobs", tags=["blobs"], route_class=TransactionalRoute)
 
 Sha = Annotated[str, Path(pattern="^[0-9a-f]{64}$")]
-FILE = {200: {"content": {"image/jpeg": {}, "application/octet-stream": {}}}, **errors(401, 404)}
+#: A blob is served as the type its first bytes showed (casework.media): documented for GET and HEAD.
+STORED: dict[str, dict[str, str]] = {media_type: {} for media_type in sorted({*IMAGE_TYPES, PDF})}
+FILE = {200: {"description": "The file", "content": STORED}, **errors(401, 404)}
+THUMBNAIL = {200: {"description": "A JPEG thumbnail", "content": {"image/jpeg": {}}}, **errors(401, 404)}
 _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heic": ".heic"}
 
 
@@ -48,7 +52,12 @@ def _blob(session: DB, caller: CurrentCaller, sha256: str) -> Blob:
     return blob
 
 
-@router.head("/{sha256}", status_code=200, responses=errors(401, 404))
+@router.head(
+    "/{sha256}",
+    status_code=200,
+    response_class=Response,
+    responses={200: {"description": "Known: the file's headers, no body", "content": STORED}, **errors(401, 404)},
+)
 def known(sha256: Sha, session: DB, caller: CurrentCaller) -> Response:
     """200 when the server has this content for the caller: the client need not send it again."""
     blob = _blob(session, caller, sha256)
@@ -67,7 +76,7 @@ def download(sha256: Sha, request: Request, session: DB, caller: CurrentCaller) 
     return FileResponse(path, media_type=blob.media_type, headers=served(sha256, blob.media_type))
 
 
-@router.get("/{sha256}/thumbnail", response_class=FileResponse, responses=FILE)
+@router.get("/{sha256}/thumbnail", response_class=FileResponse, responses=THUMBNAIL)
 async def thumb(sha256: Sha, request: Request, session: DB, caller: CurrentCaller) -> FileResponse:
     await in_lane(_blob, session, caller, sha256)  # the session lives on the request's lane
     store = request.app.state.blob_store

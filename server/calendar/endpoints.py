@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path
 from pydantic import Field
 
 from casework.calendar import CalendarDay, CalendarFileError, parse_year_file
-from casework.schemas import CalendarOut, DayIn, RecomputeOut
+from casework.schemas import CalendarOut, Day, DayIn, RecomputeOut
 from server.calendar import repository, service
 from server.deps import DB, Admin, AppSettings, CurrentCaller, Now
 from server.errors import errors, invalid
@@ -43,8 +42,8 @@ def add_days(
     return RecomputeOut(version=repository.calendar(session).version, recomputed_orders=count)
 
 
-@router.delete("/days/{day}", response_model=RecomputeOut, responses=errors(401, 403, 404))
-def remove_day(day: date, session: DB, caller: Admin, settings: AppSettings, now: Now) -> RecomputeOut:
+@router.delete("/days/{day}", response_model=RecomputeOut, responses=errors(401, 403, 404, 422))
+def remove_day(day: Day, session: DB, caller: Admin, settings: AppSettings, now: Now) -> RecomputeOut:
     """Remove a local day; provisional deadlines are recomputed and audited."""
     count = service.remove_day(session, day, settings, caller.user.id, now)
     return RecomputeOut(version=repository.calendar(session).version, recomputed_orders=count)

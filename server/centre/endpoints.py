@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from casework.roles import Role
-from casework.schemas import CentreBoard
+from casework.schemas import CentreBoard, Day
 from server.centre import board as boards
 from server.deps import DB, CurrentCaller, Now
 from server.errors import errors, forbidden, invalid
@@ -17,9 +16,13 @@ from server.transaction import TransactionalRoute
 router = APIRouter(prefix="/centre", tags=["centre"], route_class=TransactionalRoute)
 
 
-@router.get("/board", response_model=CentreBoard, responses=errors(401, 403, 422))
+@router.get(
+    "/board",
+    response_model=CentreBoard,
+    responses=errors(401, 403, 422, refusals={"bad_date": "a date outside 2000–2100"}),
+)
 def centre_board(
-    session: DB, caller: CurrentCaller, now: Now, day: Annotated[date | None, Query(alias="date")] = None
+    session: DB, caller: CurrentCaller, now: Now, day: Annotated[Day | None, Query(alias="date")] = None
 ) -> CentreBoard:
     """The supervisor's board of a day (default today, Beijing time): intake by channel and hour,
     orders waiting for dispatch longer than the target (5 minutes), overdue by department, callbacks

@@ -28,12 +28,12 @@ from casework.knowledge import (
     TemplateEdit,
     UsageReport,
 )
-from casework.schemas import Id, Version
+from casework.schemas import BAD_CURSOR, CURSOR_PATTERN, Id, Version
 from server.deps import DB, CurrentCaller, Now
-from server.errors import ApiError, errors, invalid
+from server.errors import UNKNOWN_CATEGORY, UNKNOWN_DEPARTMENT, ApiError, errors, invalid
 from server.knowledge import repository, search, service, sheets, sync
 from server.measures.endpoints import XLSX
-from server.measures.periods import Period, PeriodError
+from server.measures.periods import MONTH_PATTERN, Period, PeriodError
 from server.models import KnowledgeEntryRow, ReplyTemplateRow
 from server.transaction import TransactionalRoute
 
@@ -42,6 +42,7 @@ router = APIRouter(prefix="/knowledge", tags=["knowledge"], route_class=Transact
 EntryId = Annotated[Id, Path()]
 TemplateId = Annotated[Id, Path()]
 ERRORS = errors(401, 403, 404, 409)
+WRITE = errors(401, 403, 404, 409, refusals={**UNKNOWN_DEPARTMENT, **UNKNOWN_CATEGORY})
 #: The largest spreadsheet an import reads.
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -95,13 +96,13 @@ def entry_versions(entry_id: EntryId, session: DB, caller: CurrentCaller) -> lis
     return service.versions(session, caller.actor, entry_id)
 
 
-@router.post("/entries", response_model=KnowledgeEntry, status_code=201, responses=ERRORS)
+@router.post("/entries", response_model=KnowledgeEntry, status_code=201, responses=WRITE)
 def create_entry(body: EntryDraft, ctx: Ctx) -> KnowledgeEntry:
     """A new draft: department staff for their own department, the centre for any."""
     return repository.entry_out(service.create(ctx, body))
 
 
-@router.put("/entries/{entry_id}", response_model=KnowledgeEntry, responses=ERRORS)
+@router.put("/entries/{entry_id}", response_model=KnowledgeEntry, responses=WRITE)
 def edit_entry(entry_id: EntryId, body: EntryEdit, ctx: Ctx) -> KnowledgeEntry:
     """A new version of the entry (409 if ``version`` is not the entry's present one)."""
     return repository.entry_out(service.edit(ctx, entry_id, body))
@@ -119,11 +120,11 @@ def expire_entry(entry_id: EntryId, ctx: Ctx, body: EntryTransition | None = Non
     return repository.entry_out(service.expire(ctx, entry_id, body.version if body else None))
 
 
-@router.get("/sync", response_model=KnowledgePage, responses=errors(401))
+@router.get("/sync", response_model=KnowledgePage, responses=errors(401, refusals=BAD_CURSOR))
 def sync_page(
     session: DB,
     caller: CurrentCaller,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=CURSOR_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> KnowledgePage:
     """What changed for your desk since ``cursor``; repeat with the answer's cursor while ``more``."""
@@ -194,7 +195,9 @@ def usage(
     session: DB,
     caller: CurrentCaller,
     now: Now,
-    month: Annotated[str | None, Query(max_length=7, description="YYYY-MM (default: this month)")] = None,
+    month: Annotated[
+        str | None, Query(max_length=7, pattern=MONTH_PATTERN, description="YYYY-MM, 2000–2100 (default: this month)")
+    ] = None,
 ) -> UsageReport:
     """How often each entry was cited in replies and 直接办结 that month; the expired ones still cited."""
     try:

@@ -9,7 +9,6 @@ administrators see everything. City-wide figures are refused (403) to department
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path as PathLib
 from typing import Annotated, Literal
 
@@ -17,25 +16,28 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from casework.measures import DepartmentMeasures, HotIssue, Ranking, TodayFigures
 from casework.roles import Actor, Role
-from casework.schemas import Id
+from casework.schemas import Day, Id
 from server.deps import DB, CurrentCaller, Now
 from server.errors import errors, forbidden, invalid, not_found
 from server.measures import service
-from server.measures.periods import Period, PeriodError
+from server.measures.periods import BAD_PERIOD, MONTH_PATTERN, Period, PeriodError
 from server.transaction import TransactionalRoute
 
 router = APIRouter(prefix="/measures", tags=["measures"], route_class=TransactionalRoute)
 
 DepartmentId = Annotated[Id, Path()]
+PERIOD_403 = errors(401, 403, refusals=BAD_PERIOD)
+PERIOD_404 = errors(401, 404, refusals=BAD_PERIOD)
 
 
 def _period(
     now: Now,
     month: Annotated[
-        str | None, Query(max_length=7, description="A calendar month, YYYY-MM (default: the current month)")
+        str | None,
+        Query(max_length=7, pattern=MONTH_PATTERN, description="A calendar month, YYYY-MM, 2000–2100 (default: now)"),
     ] = None,
-    start: Annotated[date | None, Query(alias="from", description="First day (with `to`, instead of `month`)")] = None,
-    end: Annotated[date | None, Query(alias="to", description="The day after the last day")] = None,
+    start: Annotated[Day | None, Query(alias="from", description="First day (with `to`, instead of `month`)")] = None,
+    end: Annotated[Day | None, Query(alias="to", description="The day after the last day")] = None,
 ) -> Period:
     try:
         if start is not None or end is not None:
@@ -69,7 +71,7 @@ def _city_wide(caller: CurrentCaller) -> None:
 CityWide = Depends(_city_wide)
 
 
-@router.get("/departments/{department_id}", response_model=DepartmentMeasures, responses=errors(401, 404))
+@router.get("/departments/{department_id}", response_model=DepartmentMeasures, responses=PERIOD_404)
 def department_measures(
     department_id: DepartmentId, period: Reporting, session: DB, caller: CurrentCaller, now: Now
 ) -> DepartmentMeasures:
@@ -79,7 +81,7 @@ def department_measures(
     return service.department(session, department_id, period.start, period.end, now)
 
 
-@router.get("/ranking", response_model=Ranking, responses=errors(401, 403), dependencies=[CityWide])
+@router.get("/ranking", response_model=Ranking, responses=PERIOD_403, dependencies=[CityWide])
 def ranking(period: Reporting, session: DB, now: Now) -> Ranking:
     """Every department ranked on the composite score (weights in the answer)."""
     entries = service.ranking(session, period.start, period.end, now)
@@ -88,7 +90,7 @@ def ranking(period: Reporting, session: DB, now: Now) -> Ranking:
     )
 
 
-@router.get("/hot", response_model=list[HotIssue], responses=errors(401, 403), dependencies=[CityWide])
+@router.get("/hot", response_model=list[HotIssue], responses=PERIOD_403, dependencies=[CityWide])
 def hot_issues(
     period: Reporting,
     session: DB,
@@ -128,7 +130,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def bulletin(
     session: DB,
     now: Now,
-    month: Annotated[str, Query(max_length=7, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM")],
+    month: Annotated[str, Query(max_length=7, pattern=MONTH_PATTERN, description="YYYY-MM, 2000–2100")],
     kind: Annotated[
         Literal["pdf", "xlsx"], Query(alias="format", description="pdf: the bulletin; xlsx: the ledger")
     ] = "pdf",

@@ -12,6 +12,9 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_DAYS = 366
 #: ASCII digits only: ``\d`` also takes "２０２６" and "٢٠٢٦", which then reach file names and headers.
 _MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+#: A month callers may ask for, as a schema pattern: YYYY-MM within FIRST_YEAR..LAST_YEAR.
+MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+BAD_PERIOD = {"bad_period": "from/to outside 2000–2100, not in order, longer than allowed, or mixed with month"}
 
 
 class PeriodError(ValueError):

@@ -10,7 +10,9 @@ from fastapi import APIRouter, Path, Query
 from casework.lifecycle import Command
 from casework.order import Channel, State
 from casework.schemas import (
+    BAD_CURSOR,
     COMMAND_BODIES,
+    CURSOR_PATTERN,
     BatchDispatchBody,
     BatchDispatchResult,
     DispatchSuggestion,
@@ -25,7 +27,7 @@ from casework.schemas import (
 )
 from casework.sla import Complexity, Urgency
 from server.deps import DB, AppSettings, CurrentCaller, Now
-from server.errors import errors, forbidden, invalid, not_found
+from server.errors import UNKNOWN_CATEGORY, UNKNOWN_DEPARTMENT, errors, forbidden, invalid, not_found
 from server.orders import dispatching, repository, service, similar, views
 from server.transaction import TransactionalRoute
 
@@ -33,20 +35,37 @@ router = APIRouter(prefix="/orders", tags=["orders"], route_class=TransactionalR
 
 OrderId = Annotated[Id, Path()]
 ERRORS = errors(401, 403, 404, 409)
+#: The 422 codes of the order commands (each command answers those of its fields): which
+#: departments, handlers, orders and blobs exist, and the clock, are not the schema's to say.
+COMMAND_ERRORS = errors(
+    401,
+    403,
+    404,
+    409,
+    refusals={
+        **UNKNOWN_DEPARTMENT,
+        "unknown_handler": "the handler is not staff of the department",
+        "unknown_target": "no such order to merge into",
+        "unknown_blob": "a photo not uploaded yet",
+        "bad_time": "an onsite check time later than now",
+    },
+)
 
 
 def _context(session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> service.Context:
     return service.Context(session=session, actor=caller.actor, settings=settings, now=now)
 
 
-@router.post("", response_model=OrderDetail, status_code=201, responses=ERRORS)
+@router.post(
+    "", response_model=OrderDetail, status_code=201, responses=errors(401, 403, 404, 409, refusals=UNKNOWN_CATEGORY)
+)
 def intake(body: OrderIntake, session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> OrderDetail:
     """The centre records a citizen's request (受理)."""
     order = service.intake(_context(session, caller, settings, now), body)
     return views.detail(session, order, caller.actor, now)
 
 
-@router.get("", response_model=OrderPage, responses=errors(401, 422))
+@router.get("", response_model=OrderPage, responses=errors(401, 422, refusals=BAD_CURSOR))
 def list_orders(
     session: DB,
     caller: CurrentCaller,
@@ -67,7 +86,7 @@ def list_orders(
     received_before: Moment | None = None,
     sort: Annotated[str, Query(pattern="^(-id|due)$")] = "-id",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=CURSOR_PATTERN)] = None,
 ) -> OrderPage:
     """Orders the caller may see, filtered, in stable keyset pages (pass ``next_cursor`` back).
 
@@ -202,7 +221,7 @@ def _command_endpoint(command: Command, body_type: type[Wire]) -> None:
         endpoint,
         methods=["POST"],
         response_model=OrderDetail,
-        responses=ERRORS,
+        responses=COMMAND_ERRORS,
         summary=command.value.replace("_", " ").capitalize(),
         operation_id=f"order_{command.value}",
     )

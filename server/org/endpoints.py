@@ -21,12 +21,13 @@ from casework.schemas import (
     UserPatch,
 )
 from server.deps import DB, Admin, CurrentCaller, Now
-from server.errors import errors
+from server.errors import UNKNOWN_CATEGORY, UNKNOWN_DEPARTMENT, errors
 from server.org import repository, service
 from server.org.views import department_out, user_out
 from server.transaction import TransactionalRoute
 
 router = APIRouter(tags=["organisation"], route_class=TransactionalRoute)
+REFERENCES = {**UNKNOWN_CATEGORY, **UNKNOWN_DEPARTMENT}
 
 
 @router.get("/departments", response_model=list[DepartmentOut], responses=errors(401))
@@ -59,13 +60,17 @@ def list_users(session: DB, caller: CurrentCaller) -> list[UserOut]:
     return [user_out(u) for u in users]
 
 
-@router.post("/users", response_model=UserOut, status_code=201, responses=errors(401, 403, 409, 422))
+@router.post(
+    "/users", response_model=UserOut, status_code=201, responses=errors(401, 403, 409, refusals=UNKNOWN_DEPARTMENT)
+)
 def create_user(body: UserIn, session: DB, caller: Admin, now: Now) -> UserOut:
     """The password follows the policy (422 naming the rule); the user must change it at first sign-in."""
     return user_out(service.create_user(session, body, caller.user.id, now, must_change_password=True))
 
 
-@router.patch("/users/{user_id}", response_model=UserOut, responses=errors(401, 403, 404, 409))
+@router.patch(
+    "/users/{user_id}", response_model=UserOut, responses=errors(401, 403, 404, 409, refusals=UNKNOWN_DEPARTMENT)
+)
 def update_user(user_id: Annotated[Id, Path()], body: UserPatch, session: DB, caller: Admin, now: Now) -> UserOut:
     """Edit a user (name, role, department, portfolio, 签收 right) or (de)activate them."""
     return user_out(service.update_user(session, user_id, body, caller.user.id, now))
@@ -76,12 +81,14 @@ def list_categories(session: DB, caller: CurrentCaller) -> list[CategoryOut]:
     return [CategoryOut.model_validate(c, from_attributes=True) for c in repository.categories(session)]
 
 
-@router.post("/categories", response_model=CategoryOut, status_code=201, responses=errors(401, 403, 409, 422))
+@router.post(
+    "/categories", response_model=CategoryOut, status_code=201, responses=errors(401, 403, 409, refusals=REFERENCES)
+)
 def create_category(body: CategoryIn, session: DB, caller: Admin, now: Now) -> CategoryOut:
     return CategoryOut.model_validate(service.create_category(session, body, caller.user.id, now), from_attributes=True)
 
 
-@router.patch("/categories/{code}", response_model=CategoryOut, responses=errors(401, 403, 404))
+@router.patch("/categories/{code}", response_model=CategoryOut, responses=errors(401, 403, 404, refusals=REFERENCES))
 def update_category(
     code: Annotated[CategoryCode, Path()], body: CategoryPatch, session: DB, caller: Admin, now: Now
 ) -> CategoryOut:

@@ -10,7 +10,7 @@ from casework.deadlines import SHANGHAI
 from casework.review import version_in_force
 from casework.schemas import ReviewChainVersionIn, ReviewChainVersionOut
 from server.deps import DB, Admin, CurrentCaller, Now
-from server.errors import errors
+from server.errors import UNKNOWN_DEPARTMENT, errors
 from server.models import ReviewChainVersion
 from server.review import repository, service
 from server.transaction import TransactionalRoute
@@ -43,7 +43,14 @@ def list_versions(session: DB, caller: CurrentCaller, now: Now) -> list[ReviewCh
     return [_out(row, current) for row in rows]
 
 
-@router.post("", response_model=ReviewChainVersionOut, status_code=201, responses=errors(401, 403, 422))
+@router.post(
+    "",
+    response_model=ReviewChainVersionOut,
+    status_code=201,
+    responses=errors(
+        401, 403, refusals={"effective_in_past": "effective_from before today (Beijing)", **UNKNOWN_DEPARTMENT}
+    ),
+)
 def add_version(body: ReviewChainVersionIn, session: DB, caller: Admin, now: Now) -> ReviewChainVersionOut:
     row = service.add_version(session, body, caller.user.id, now)
     return _out(row, _in_force_id(list(repository.versions(session)), now))

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from casework.schemas import BAD_CURSOR, CURSOR_PATTERN
 from casework.sync import PullResponse, PushRequest, PushResponse
 from server.deps import DB, AppSettings, CurrentCaller, Now
 from server.errors import errors, invalid
@@ -18,12 +19,12 @@ from server.transaction import TransactionalRoute
 router = APIRouter(prefix="/sync", tags=["sync"], route_class=TransactionalRoute)
 
 
-@router.get("/pull", response_model=PullResponse, responses=errors(401, 422))
+@router.get("/pull", response_model=PullResponse, responses=errors(401, 422, refusals=BAD_CURSOR))
 def pull(
     session: DB,
     caller: CurrentCaller,
     now: Now,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[str | None, Query(max_length=500, pattern=CURSOR_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> Response:
     """The caller's orders: a snapshot first, then changes; ``revoke`` for orders that left their scope."""

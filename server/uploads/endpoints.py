@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC
 from email.utils import format_datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from pydantic import BeforeValidator
 
 from server.deps import DB, AppSettings, CurrentCaller, Now
 from server.errors import ApiError, errors
@@ -18,6 +20,17 @@ TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,creation-with-upload,checksum,expiration,termination"
 
 UploadId = Annotated[str, Path(pattern="^[0-9a-f]{32}$")]
+
+
+def _digits(value: Any) -> Any:
+    """tus: a length or offset is a non-negative integer in digits (pydantic alone took "5.0")."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("a non-negative integer in digits")
+    return value
+
+
+#: Upload-Length and Upload-Offset: digits only, at most 2**62.
+ByteCount = Annotated[int, Ge(0), Le(2**62), BeforeValidator(_digits)]
 
 
 async def _tus(
@@ -81,7 +94,7 @@ def _octets(content_type: str | None) -> None:
     "",
     status_code=201,
     dependencies=[TusResumable],
-    responses=errors(401, 412, 413, 415, 460),
+    responses=errors(400, 401, 412, 413, 415, 460),
     openapi_extra={
         "requestBody": {
             "required": False,
@@ -97,7 +110,7 @@ def create(
     caller: CurrentCaller,
     settings: AppSettings,
     now: Now,
-    upload_length: Annotated[int, Header(alias="Upload-Length", ge=0, le=2**62)],
+    upload_length: Annotated[ByteCount, Header(alias="Upload-Length")],
     upload_metadata: Annotated[str | None, Header(alias="Upload-Metadata", max_length=2000)] = None,
     content_type: Annotated[str | None, Header(alias="Content-Type")] = None,
     upload_checksum: Annotated[str | None, Header(alias="Upload-Checksum", max_length=200)] = None,
@@ -129,7 +142,7 @@ def offset(upload_id: UploadId, session: DB, caller: CurrentCaller, now: Now) ->
     "/{upload_id}",
     status_code=204,
     dependencies=[TusResumable],
-    responses=errors(401, 404, 409, 410, 412, 413, 415, 460),
+    responses=errors(400, 401, 404, 409, 410, 412, 413, 415, 460),
     openapi_extra={
         "requestBody": {
             "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}
@@ -145,7 +158,7 @@ def append(
     caller: CurrentCaller,
     settings: AppSettings,
     now: Now,
-    upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0, le=2**62)],
+    upload_offset: Annotated[ByteCount, Header(alias="Upload-Offset")],
     content_type: Annotated[str | None, Header(alias="Content-Type")] = None,
     upload_checksum: Annotated[str | None, Header(alias="Upload-Checksum", max_length=200)] = None,
 ) -> Response:

@@ -113,7 +113,9 @@ def append(
     The chunk is durable (fsync) before the new offset is recorded: the offset the server ever
     reports never runs ahead of the bytes on disk, and a crash loses at most the chunk in flight.
     """
-    if chunk.offset != upload.offset:
+    if chunk.offset != upload.offset or (upload.completed_sha256 is not None and chunk.size):
+        # A complete upload takes no more bytes at any offset: the client resumes from the
+        # server's offset (its length) and finds it done.
         raise ApiError(
             409,
             "offset_mismatch",

@@ -93,6 +93,17 @@ def _knowledge_audit(app: Any) -> list[AuditRecord]:
 # --- drafts, versions, publishing ------------------------------------------------------------
 
 
+@pytest.mark.parametrize("written", [0, 1, "0", 20260101, "2027-01-01T00:00:00Z", "2027-1-1", 1.5, True])
+def test_a_basis_date_is_only_a_written_day(api: Api, written: object) -> None:
+    """Pydantic alone read 0 as 1970-01-01: a basis date is a YYYY-MM-DD string, nothing else."""
+    for field in ("effective_from", "expires_on"):
+        refused = api.post("/knowledge/entries", "agent", json={**LAMP, "basis": {**LAMP["basis"], field: written}})
+        assert refused.status_code == 422, (field, written, refused.text)
+        assert refused.json()["code"] == "invalid_input"
+    entry = _entry(api, "agent", {**LAMP, "basis": {**LAMP["basis"], "expires_on": "2030-01-01"}})
+    assert entry["basis"]["expires_on"] == "2030-01-01"
+
+
 def test_a_department_proposes_the_centre_publishes_every_change_versioned_and_audited(api: Api, app: Any) -> None:
     zj = api.department_id("ZJJ")
     draft = _entry(api, "zj_handler", {**FUND, "category_code": "0102"})

@@ -287,7 +287,8 @@ def test_a_garbage_cursor_is_422_bad_cursor(api: Api, cursor: str, sort: str) ->
     response = api.get("/orders", "agent", params={"sort": sort, "cursor": cursor})
     assert response.status_code == 422, response.text
     body = response.json()
-    assert body["code"] == "bad_cursor"
+    # Outside the base64 alphabet the schema's pattern refuses it; inside, the server's decoding.
+    assert body["code"] == ("invalid_input" if cursor in ("garbage!!", "%%%") else "bad_cursor")
     assert body["message_zh"] and body["message_en"]
 
 

@@ -11,6 +11,7 @@ Any 5xx, or any response that breaks its schema, fails the test (with the server
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections import Counter
 from typing import Any
@@ -202,3 +203,60 @@ def test_operation_keeps_its_contract(path: str, method: str, user: str, app, ap
     print(f"{method} {path} as {user} on {backend}: statuses {sorted(Counter(calls).items())}")
     if path == "/healthz":
         assert set(calls) == {200}
+
+
+def _parameter(path: str, method: str, name: str) -> dict[str, Any]:
+    (found,) = [p for p in _SPEC["paths"][path][method]["parameters"] if p["name"] == name]
+    schema = found["schema"]
+    return schema["anyOf"][0] if "anyOf" in schema else schema  # type: ignore[no-any-return]
+
+
+# What the schema can say, it says (ST202: schema-valid input refused for reasons it did not state).
+SAID = [
+    ("/orders", "get", "cursor", ["bad_cursor"]),
+    ("/sync/pull", "get", "cursor", ["bad_cursor"]),
+    ("/knowledge/sync", "get", "cursor", ["bad_cursor"]),
+    ("/measures/hot", "get", "month", ["bad_period"]),
+    ("/measures/ranking", "get", "month", ["bad_period"]),
+    ("/measures/departments/{department_id}", "get", "month", ["bad_period"]),
+    ("/measures/bulletin", "get", "month", []),
+    ("/knowledge/usage", "get", "month", []),
+]
+
+
+@pytest.mark.parametrize(("path", "method", "name", "codes"), SAID)
+def test_cursors_and_months_have_patterns_and_the_rest_is_documented(
+    path: str, method: str, name: str, codes: list[str]
+) -> None:
+    pattern = _parameter(path, method, name)["pattern"]
+    if name == "cursor":
+        assert re.fullmatch(pattern, "eyJ2IjoxfQ") and not re.fullmatch(pattern, "not a cursor!")
+    else:
+        assert all(re.fullmatch(pattern, m) for m in ("2000-01", "2026-11", "2100-12"))
+        assert not any(re.fullmatch(pattern, m) for m in ("1999-12", "2101-01", "2026-13", "2026-00", "２０２６-11"))
+    description = _SPEC["paths"][path][method]["responses"]["422"]["description"]
+    assert all(f"`{code}`" in description for code in codes), description
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "codes"),
+    [
+        ("/orders", "post", ["unknown_category"]),
+        ("/users", "post", ["unknown_department"]),
+        ("/categories", "post", ["unknown_category", "unknown_department"]),
+        ("/knowledge/entries", "post", ["unknown_department", "unknown_category"]),
+        ("/review-chains", "post", ["effective_in_past", "unknown_department"]),
+        ("/centre/board", "get", ["bad_date"]),
+        ("/orders/{order_id}/dispatch", "post", ["unknown_department"]),
+        ("/orders/{order_id}/merge", "post", ["unknown_target"]),
+    ],
+)
+def test_refusals_the_schema_cannot_express_are_named_in_the_422(path: str, method: str, codes: list[str]) -> None:
+    description = _SPEC["paths"][path][method]["responses"]["422"]["description"]
+    assert all(f"`{code}`" in description for code in codes), description
+
+
+def test_a_cursor_outside_the_pattern_is_invalid_input(api: Api) -> None:
+    for path in ("/orders", "/sync/pull", "/knowledge/sync"):
+        response = api.get(path, "agent", params={"cursor": "not a cursor!"})
+        assert response.status_code == 422 and response.json()["code"] == "invalid_input", (path, response.text)

@@ -11,7 +11,11 @@ HTTP server (uvicorn, one worker), on SQLite and on PostgreSQL.
 - two orders merged into each other at once: one merge, one refusal (it deadlocked: a 500);
 - one user changing the password from several sessions at once: one change wins, the others are
   told so (their session ended, or their old password is no longer it) — never six 204s of which
-  five passwords do not work.
+  five passwords do not work;
+- thirty wrong passwords for one account at once: exactly as many answered 401 as one after the
+  other (5), the rest 429 (there were 11 on PostgreSQL);
+- an administrator resetting one password ten times at once: the resets are taken one after the
+  other, the last one's password is the one that works.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from server.auth.passwords import verify_password
 from server.demo.photos import sample_photo
-from server.models import AuditRecord, Blob, Note, SyncMutation
+from server.models import AuditRecord, Blob, Note, SyncMutation, User
 from tests.fixtures.city import PASSWORD, Api, note_mutations, signed_orders
 from tests.fixtures.threads import all_at_once
 
@@ -142,6 +147,37 @@ def test_simultaneous_password_changes_leave_the_one_answered_204(api: Api, base
         f"{base_url}/auth/login", json={"username": "zj_handler2", "password": winner}, timeout=60
     )
     assert signed_in.status_code == 200, signed_in.text
+
+
+def test_wrong_passwords_at_once_get_exactly_the_tries_of_one_after_the_other(api: Api, live: str) -> None:
+    login = functools.partial(
+        requests.post, f"{live}/auth/login", json={"username": "zj_head", "password": "wrong-Pass#123"}, timeout=120
+    )
+    answers = _all_at_once([login] * 30)
+    statuses = _statuses(answers)
+    assert statuses == [401] * 5 + [429] * 25, statuses
+    right = requests.post(f"{live}/auth/login", json={"username": "zj_head", "password": PASSWORD}, timeout=60)
+    assert right.status_code == 429, right.text
+
+
+def test_resets_of_one_password_at_once_leave_the_last_in_force(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
+    headers = api.login("admin")
+    user_id = api.user_id("sw_chief")
+    reset = functools.partial(requests.post, f"{live}/users/{user_id}/reset-password", headers=headers, timeout=120)
+    answers = _all_at_once([reset] * 10)
+    assert _statuses(answers) == [200] * 10, [a.text for a in answers if isinstance(a, requests.Response)]
+    given = [a.json()["temporary_password"] for a in answers]
+    with Session(app.state.engine) as session:
+        stored = session.get(User, user_id)
+        assert stored is not None
+        working = [p for p in given if verify_password(stored.password_hash, p)]
+        resets = session.scalar(
+            select(func.count()).select_from(AuditRecord).where(AuditRecord.action == "reset_password")
+        )
+    assert len(working) == 1, f"{len(working)} of the ten temporary passwords work"
+    signed_in = requests.post(f"{live}/auth/login", json={"username": "sw_chief", "password": working[0]}, timeout=60)
+    assert signed_in.status_code == 200, signed_in.text
+    assert resets == 10
 
 
 def _statuses(answers: list[Any]) -> list[Any]:

@@ -201,6 +201,63 @@ def test_bad_chunks_and_bad_files_are_refused(api: Api, base_url: str, app) -> N
     assert refused.status_code == 460 and offset_of(url, headers) == 0
 
 
+def test_lengths_and_offsets_are_digits_and_a_complete_upload_takes_no_more(api: Api, base_url: str) -> None:
+    """tus: Upload-Length and Upload-Offset are non-negative integers in digits (pydantic alone
+    took "5.0"); a PATCH to a complete upload answered 204 and dropped its bytes: now 409, with
+    the server's offset, like any PATCH at the wrong place. The 400 and 412 answers are documented."""
+    headers = api.login("zj_handler")
+    for written in ("5.0", "+5", "5e0", "0x5", "-0"):
+        response = requests.post(
+            f"{base_url}/uploads", headers={**headers, **TUS, "Upload-Length": written}, timeout=10
+        )
+        assert response.status_code == 422, (written, response.text)
+        assert response.json()["code"] == "invalid_input"
+    data = photo(21)
+    url = create(base_url, headers, data)
+    written_offset = requests.patch(
+        url,
+        data=data[:10],
+        timeout=10,
+        headers={**headers, **TUS, "Upload-Offset": "0.0", "Content-Type": "application/offset+octet-stream"},
+    )
+    assert written_offset.status_code == 422, written_offset.text
+    whole = patch(url, headers, 0, data)
+    assert whole.status_code == 204 and whole.headers["Upload-Offset"] == str(len(data))
+    extra = patch(url, headers, len(data), b"more bytes")
+    assert extra.status_code == 409, extra.text
+    assert extra.json()["code"] == "offset_mismatch" and extra.json()["detail"] == {"offset": len(data)}
+    assert patch(url, headers, len(data), b"", checksum=False).status_code == 204  # nothing sent, nothing lost
+    assert offset_of(url, headers) == len(data)
+
+    spec = api.client.get("/openapi.json").json()["paths"]
+    for path, method in [("/uploads", "post"), ("/uploads/{upload_id}", "patch")]:
+        assert {"400", "412"} <= set(spec[path][method]["responses"]), (path, method)
+    for path, method in [("/uploads/{upload_id}", "head"), ("/uploads/{upload_id}", "delete")]:
+        assert "412" in spec[path][method]["responses"], (path, method)
+
+
+def test_a_blob_is_served_as_a_type_the_schema_names(api: Api, base_url: str) -> None:
+    """HEAD /blobs/… answered image/jpeg where the schema said application/json."""
+    headers = api.login("zj_handler")
+    spec = api.client.get("/openapi.json").json()["paths"]
+    for seed, image_format in [(22, None), (23, "PNG")]:
+        data = photo(seed)
+        if image_format:
+            buffer = io.BytesIO()
+            Image.open(io.BytesIO(data)).save(buffer, image_format)
+            data = buffer.getvalue()
+        assert patch(create(base_url, headers, data), headers, 0, data).status_code == 204
+        sha = hashlib.sha256(data).hexdigest()
+        for method, path in [
+            ("head", "/blobs/{sha256}"),
+            ("get", "/blobs/{sha256}"),
+            ("get", "/blobs/{sha256}/thumbnail"),
+        ]:
+            response = requests.request(method, f"{base_url}{path.format(sha256=sha)}", headers=headers, timeout=10)
+            assert response.status_code == 200, (method, path, response.text)
+            assert response.headers["content-type"] in spec[path][method]["responses"]["200"]["content"], (method, path)
+
+
 def test_uploads_belong_to_their_owner_expire_and_terminate(api: Api, base_url: str, clock: Clock) -> None:
     headers = api.login("zj_handler")
     data = photo(4)
