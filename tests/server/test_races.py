@@ -149,22 +149,22 @@ def test_simultaneous_password_changes_leave_the_one_answered_204(api: Api, base
     assert signed_in.status_code == 200, signed_in.text
 
 
-def test_wrong_passwords_at_once_get_exactly_the_tries_of_one_after_the_other(api: Api, live: str) -> None:
+def test_wrong_passwords_at_once_get_exactly_the_tries_of_one_after_the_other(api: Api, base_url: str) -> None:
     login = functools.partial(
-        requests.post, f"{live}/auth/login", json={"username": "zj_head", "password": "wrong-Pass#123"}, timeout=120
+        requests.post, f"{base_url}/auth/login", json={"username": "zj_head", "password": "wrong-Pass#123"}, timeout=120
     )
-    answers = _all_at_once([login] * 30)
+    answers = all_at_once([login] * 30)
     statuses = _statuses(answers)
     assert statuses == [401] * 5 + [429] * 25, statuses
-    right = requests.post(f"{live}/auth/login", json={"username": "zj_head", "password": PASSWORD}, timeout=60)
+    right = requests.post(f"{base_url}/auth/login", json={"username": "zj_head", "password": PASSWORD}, timeout=60)
     assert right.status_code == 429, right.text
 
 
-def test_resets_of_one_password_at_once_leave_the_last_in_force(api: Api, live: str, app) -> None:  # type: ignore[no-untyped-def]
+def test_resets_of_one_password_at_once_leave_the_last_in_force(api: Api, base_url: str, app) -> None:  # type: ignore[no-untyped-def]
     headers = api.login("admin")
     user_id = api.user_id("sw_chief")
-    reset = functools.partial(requests.post, f"{live}/users/{user_id}/reset-password", headers=headers, timeout=120)
-    answers = _all_at_once([reset] * 10)
+    reset = functools.partial(requests.post, f"{base_url}/users/{user_id}/reset-password", headers=headers, timeout=120)
+    answers = all_at_once([reset] * 10)
     assert _statuses(answers) == [200] * 10, [a.text for a in answers if isinstance(a, requests.Response)]
     given = [a.json()["temporary_password"] for a in answers]
     with Session(app.state.engine) as session:
@@ -175,7 +175,9 @@ def test_resets_of_one_password_at_once_leave_the_last_in_force(api: Api, live: 
             select(func.count()).select_from(AuditRecord).where(AuditRecord.action == "reset_password")
         )
     assert len(working) == 1, f"{len(working)} of the ten temporary passwords work"
-    signed_in = requests.post(f"{live}/auth/login", json={"username": "sw_chief", "password": working[0]}, timeout=60)
+    signed_in = requests.post(
+        f"{base_url}/auth/login", json={"username": "sw_chief", "password": working[0]}, timeout=60
+    )
     assert signed_in.status_code == 200, signed_in.text
     assert resets == 10
 
