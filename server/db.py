@@ -74,6 +74,8 @@ def write_intent(writes: bool) -> Iterator[None]:
 
 
 #: Connections per engine (per server worker) unless told otherwise; see ``Settings.db_pool_size``.
+#: How long a SQLite connection waits for another's write lock before it gives up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 DEFAULT_POOL_SIZE = 8
 
 
@@ -107,7 +109,7 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE, pool_timeout: floa
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 

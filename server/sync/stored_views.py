@@ -22,13 +22,14 @@ from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from casework.roles import Actor
+from server.db import SQLITE_BUSY_TIMEOUT_MS
 from server.models import AuditRecord, Order, OrderView
 from server.orders import views
 
@@ -93,8 +94,14 @@ def _store(session: Session, views_: dict[int, tuple[int, str]]) -> None:
     )
     # In id order: two pulls storing the same views queue rather than deadlock (PostgreSQL).
     rows = [{"order_id": i, "seq": seq, "body": body} for i, (seq, body) in sorted(views_.items())]
+    sqlite = dialect == "sqlite"
+    if sqlite:  # a reader never waits for a writer's lock (the connection's 30 s): it just keeps nothing
+        session.execute(text("PRAGMA busy_timeout=0"))
     try:
         with session.begin_nested():
             session.execute(stmt, rows)
     except (OperationalError, IntegrityError):
         pass  # locked, or the order deleted meanwhile: built again next time
+    finally:
+        if sqlite:
+            session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
