@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         self.resize(1366, 768)
 
         self.model = OrderListModel(workspace, self)
-        self.order_view = OrderView(workspace)
+        self.order_view = OrderView(workspace, compact=user.role in CENTRE_ROLES)  # the centre's dock beside it
         self.problems = ProblemsPanel(workspace)
         self.dashboard = Dashboard(workspace)
 

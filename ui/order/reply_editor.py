@@ -56,7 +56,7 @@ class ReplyEditor(QWidget):
 
     recorded = Signal(str)
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.order: dict[str, Any] | None = None
@@ -145,8 +145,13 @@ class ReplyEditor(QWidget):
         top.addWidget(QLabel(self.tr("办理结果")))
         top.addWidget(self.result)
         top.addStretch(1)
-        top.addWidget(self.cite)
-        top.addWidget(self.phrases)
+        # Compact (beside the centre's dock): the writing aids on a row of their own — beside the result
+        # they make the editor ~470 px wide at the least, which left the centre's list a sliver at 1366 px.
+        aids = QHBoxLayout() if compact else top
+        if compact:
+            aids.addStretch(1)
+        aids.addWidget(self.cite)
+        aids.addWidget(self.phrases)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.save)
@@ -155,6 +160,8 @@ class ReplyEditor(QWidget):
         layout.addWidget(self.returned)
         layout.addWidget(self.co_waiting)
         layout.addLayout(top)
+        if compact:
+            layout.addLayout(aids)
         layout.addWidget(self.text, 1)
         basis = QHBoxLayout()
         basis.addWidget(QLabel(self.tr("答复依据")))

@@ -91,8 +91,9 @@ class OrderView(QWidget):
     missing = Signal(int)
     print_requested = Signal(int)  # 打印回复单 of the order shown (the window opens the print preview)
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
+        self.compact = compact  # narrow: beside the centre's dock
         self.workspace = workspace
         self.order_id: int | None = None
         self.snapshot: OrderSnapshot | None = None
@@ -338,9 +339,9 @@ class OrderView(QWidget):
         side.addWidget(self.side_citizen_box)
         side.addStretch(1)
         request = self._scrolled(host)
-        request.setMinimumWidth(200)
+        request.setMinimumWidth(160 if self.compact else 200)
 
-        self.reply = ReplyEditor(self.workspace)
+        self.reply = ReplyEditor(self.workspace, compact=self.compact)
         self.reply.set_order(None, self.names)  # nothing to write into before an order has loaded
         self.reply_diff = ReplyDiff()
         self.reply_diff.hide()
