@@ -112,16 +112,12 @@ def record(
     before, after = jsonable(before), jsonable(after)
     at = at.astimezone(UTC)  # hashed exactly as it reads back from the database
     session.flush()  # the order (and anything else the record names) exists first
+    record = {"at": at, "actor_id": actor_id, "action": action, "order_id": order_id, "before": before, "after": after}
     if _at_commit(session):
         session.execute(
             insert(AuditRecord).values(
                 seq=func.nextval("audit_provisional_seq"),
-                at=at,
-                actor_id=actor_id,
-                action=action,
-                order_id=order_id,
-                before=before,
-                after=after,
+                **record,
                 prev_hash="",
                 hash="",
                 pending=_tail(at, actor_id, action, order_id, before, after),
@@ -137,12 +133,7 @@ def record(
         connection.execute(
             insert(AuditRecord).values(
                 seq=seq,
-                at=at,
-                actor_id=actor_id,
-                action=action,
-                order_id=order_id,
-                before=before,
-                after=after,
+                **record,
                 prev_hash=head.hash,
                 hash=digest,
             )

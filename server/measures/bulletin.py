@@ -29,7 +29,7 @@ from casework.deadlines import SHANGHAI
 from casework.measures import HOT_ISSUE_KINDS, DepartmentMeasures, days, percent, rates
 from casework.notifications import DeadlineKind
 from casework.order import CallbackOutcome, ResultCode, State
-from casework.vocabulary import rate_name, zh, zh_names
+from casework.vocabulary import RATE_NAMES, rate_name, zh, zh_names
 from server.measures.fonts import choose_font
 from server.measures.ledger import write_ledger
 from server.measures.periods import Period
@@ -100,15 +100,8 @@ def _overview(report: MonthReport, s: _Styles) -> list[Flowable]:
     return [Paragraph("一、总体情况", s.heading), Paragraph(text, s.body)]
 
 
-#: The ranking's rate columns, left to right (named by casework.vocabulary.RATE_NAMES).
-_RANKED_RATES = [
-    "on_time_signing_rate",
-    "on_time_closure_rate",
-    "satisfaction_rate",
-    "resolution_rate",
-    "return_rate",
-    "rehandling_rate",
-]
+#: The ranking's rate columns, left to right: the rates in the vocabulary's order.
+_RANKED_RATES = list(RATE_NAMES)
 _SIGNING, _CLOSURE, _SATISFACTION, _RESOLUTION, _RETURN, _REHANDLING = (rate_name(k) for k in _RANKED_RATES)
 
 
