@@ -45,7 +45,7 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # ids are 32-bit in the database
 #: A page or sync cursor as the server writes it (URL-safe base64); its content is the server's.
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"
+CURSOR_PATTERN = r"^([A-Za-z0-9_-]+={0,2})?$"  # empty: from the start
 BAD_CURSOR = {"bad_cursor": "not a cursor this server gave (pass back the one it answered)"}
 Version = Annotated[int, Field(ge=0, le=2**62, description="The order version the command is based on")]
 

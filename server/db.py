@@ -74,6 +74,10 @@ def write_intent(writes: bool) -> Iterator[None]:
 
 
 #: Connections per engine (per server worker) unless told otherwise; see ``Settings.db_pool_size``.
+#: A row lock that leaves foreign keys alone (PostgreSQL's FOR NO KEY UPDATE; SQLite has none): a
+#: user's or a desk's row locked to serialise sign-ins, resets or reports never waits for, nor holds up,
+#: a transaction that only references it (a note's author, a token's desk).
+NO_KEY_LOCK = {"key_share": True}
 #: How long a SQLite connection waits for another's write lock before it gives up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 DEFAULT_POOL_SIZE = 8

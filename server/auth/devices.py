@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from casework.devices import DEVICE_REVOKED, DeviceOut, WipeReport
 from server.audit.service import record
 from server.auth import repository
+from server.db import NO_KEY_LOCK
 from server.errors import ApiError, not_found, unauthorized
 from server.models import AuthToken, Device, User
 
@@ -245,7 +246,7 @@ def accept_wipe_report(session: Session, device_id: int, device: Device, report:
     the audit chain, once — the only thing its token can still do."""
     if device.id != device_id:
         raise unauthorized("invalid_token", "登录凭据无效", "The token is not valid for this device")
-    session.refresh(device, with_for_update=True)  # a report sent twice at once is recorded once
+    session.refresh(device, with_for_update=NO_KEY_LOCK)  # a report sent twice at once is recorded once
     if device.wiped_at is not None:
         raise ApiError(409, "duplicate", "清除报告已提交过", "The wipe was already reported")
     device.wiped_at, device.wipe_token_hash = now, None

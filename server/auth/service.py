@@ -14,7 +14,7 @@ from casework.roles import Actor, Role
 from server.audit.service import record
 from server.auth import devices, repository, throttle
 from server.auth.passwords import hash_password, verify_password
-from server.db import write_intent
+from server.db import NO_KEY_LOCK, write_intent
 from server.errors import ApiError, invalid, not_found, unauthorized
 from server.models import AuthToken, User, leader_portfolio
 from server.org import repository as org_repository
@@ -111,7 +111,7 @@ def change_password(
     # or the password it proved no longer the password — instead of both answering 204 and one
     # user's new password silently overwritten by the other's.
     seen = user.password_hash
-    session.refresh(user, with_for_update=True)
+    session.refresh(user, with_for_update=NO_KEY_LOCK)
     session.refresh(current)
     if current.revoked_at is not None:
         raise unauthorized()
@@ -142,7 +142,7 @@ def reset_password(session: Session, user_id: int, admin_id: int, now: datetime)
     Resets of one user at once are taken one after the other (the user's row is locked first):
     each answer's password is the one in force when that reset commits, and the last one stays —
     like resets one after the other, never a password that was never in force."""
-    user = session.get(User, user_id, with_for_update=True, populate_existing=True)
+    user = session.get(User, user_id, with_for_update=NO_KEY_LOCK, populate_existing=True)
     if user is None:
         raise not_found("用户", "user")
     password = temporary_password(user.username)

@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from server.db import NO_KEY_LOCK
 from server.errors import ApiError
 from server.models import LoginThrottle, User
 from server.settings import Settings
@@ -83,7 +84,7 @@ def record_failure(session: Session, user: User | None, address: str, settings: 
     if user is not None:
         # Re-read under a row lock (after the throttle rows: the same order as every writer), so
         # concurrent failures on several workers each count.
-        session.refresh(user, with_for_update=True)
+        session.refresh(user, with_for_update=NO_KEY_LOCK)
     # Judged again under the locks: failures checked at once all passed the first look (30 wrong
     # passwords at once got 11 answers before the lock on PostgreSQL); the ones that find the lock
     # set by those before them answer 429 like a later try, and do not count.
@@ -121,7 +122,7 @@ def record_success(session: Session, user: User, address: str, now: datetime) ->
             .execution_options(populate_existing=True)
         )
     )
-    session.refresh(user, with_for_update=True)
+    session.refresh(user, with_for_update=NO_KEY_LOCK)
     _refuse_if_locked_rows(rows, user, now)
     user.failed_logins = 0
     user.locked_until = None
