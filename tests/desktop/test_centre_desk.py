@@ -625,3 +625,31 @@ def test_answer_at_once_from_the_intake_form_offline(qtbot: Any, tmp_path: Path,
         if not restarted:  # a second start would leave the running server unstoppable
             server.start()
         workspace.stop()
+
+
+def test_beside_the_dock_the_list_keeps_its_number_and_title_at_1366_in_english(
+    qtbot: Any, tmp_path: Path, centre_server: ServerProcess, languages: Any
+) -> None:
+    """The order view beside the 转办/回访 dock could not be narrower than 671 px in English (the reply
+    editor's aids beside its result), which left the work list a sliver at 1366×768: no order number in
+    sight. Beside the dock the order view is compact and the list keeps its first columns."""
+    languages.use("en")
+    workspace = sign_in(centre_server.url, "agent", PASSWORD, tmp_path / "desks", TaskRunner())
+    assert workspace.sync_once().ok
+    window = MainWindow(workspace, language="en")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
+        click_row(qtbot, window.table, 0)
+        qtbot.waitUntil(lambda: window.order_view.order_id == window.model.order_id(0), timeout=10_000)
+        QApplication.processEvents()
+        header = window.table.horizontalHeader()
+        title = 2
+        # What squeezed the list: the order view's least width (671 px in English before, 457 now).
+        assert window.order_view.minimumSizeHint().width() < 520, window.order_view.minimumSizeHint().width()
+        assert header.sectionSize(title) >= 60, header.sectionSize(title)
+        assert header.sectionViewportPosition(title) + header.sectionSize(title) <= window.table.viewport().width()
+    finally:
+        workspace.stop()
