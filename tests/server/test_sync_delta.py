@@ -7,11 +7,14 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from server.models import Order
+from server.auth.service import actor_of
+from server.models import Order, User
+from server.sync import pull as pull_service
 from server.sync.cursor import Cursor
 from tests.fixtures.city import Api, signed_orders
 
@@ -53,3 +56,22 @@ def test_orders_alike_but_for_the_return_window_get_their_own_commands(api: Api,
     for order_id in (open_, closed):  # as the order's own endpoint answers
         single = api.get(f"/orders/{order_id}", "zj_chief").json()
         assert orders[order_id]["allowed_commands"] == single["allowed_commands"]
+
+
+def test_a_desks_polls_are_planned_with_their_cursor_never_generically(api: Api, app: FastAPI) -> None:
+    """On PostgreSQL a statement prepared on the server is, after a few runs, planned once for any
+    cursor — and "records after seq $1" planned blind is a scan of the whole chain, on every empty
+    poll of every desk. The server's connections prepare nothing: each poll is planned with its own
+    cursor."""
+    _, cursor = _pull_all(api, "zj_handler")
+    engine = app.state.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite prepares nothing on a server")
+    with Session(engine) as session:
+        user = session.scalar(select(User).where(User.username == "zj_handler"))
+        assert user is not None
+        for _ in range(12):  # psycopg prepares a statement on its fifth run on a connection
+            page = pull_service.pull(session, actor_of(user), app.state.clock(), cursor, 50)
+            assert page.changes == []
+        prepared = session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+    assert prepared == 0
