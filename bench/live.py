@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import logging
 import os
 import pstats
 import socket
@@ -36,25 +35,10 @@ import requests
 import uvicorn
 from fastapi import Request
 from fastapi.responses import JSONResponse
-from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.app import create_app
 from server.settings import Settings
-
-
-class _QuietDisconnects(logging.Filter):
-    """One line instead of a traceback when a client went away mid-request (the upload cuts do that).
-
-    uvicorn logs such a request as "Exception in ASGI application" with starlette's
-    ClientDisconnect; that is what a real server would log too, so it is shown, only shorter.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], ClientDisconnect):
-            record.msg = f"{str(record.msg).rstrip()} (ClientDisconnect: the client went away; traceback left out)"
-            record.args, record.exc_info, record.exc_text = (), None, None
-        return True
 
 
 class ServerTiming:
@@ -156,7 +140,6 @@ def main() -> None:
         server.should_exit = True
 
     threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
-    logging.getLogger("uvicorn.error").addFilter(_QuietDisconnects())
     server.run()
     if profiles is not None:
         profiles.dump(args.profile)

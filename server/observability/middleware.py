@@ -16,6 +16,7 @@ import re
 import time
 import uuid
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.observability import metrics
@@ -25,6 +26,8 @@ access_log = logging.getLogger("casedesk.access")
 error_log = logging.getLogger("casedesk.error")
 
 HEADER = b"x-request-id"
+#: The status logged for a request whose caller went away before the answer (nginx's "client closed request").
+CLIENT_CLOSED_REQUEST = 499
 _ACCEPTABLE = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 
 #: Route templates whose requests feed the sync and upload metrics (an upload's first chunk may
@@ -75,6 +78,10 @@ class Observe:
 
         try:
             await self.app(scope, counting_receive, stamped_send)
+        except ClientDisconnect:
+            # The caller went away mid-request (a link cut during an upload's chunk): the field's
+            # everyday weather, not a fault of ours — logged as such, and nothing left to answer.
+            status = CLIENT_CLOSED_REQUEST
         except Exception:
             status = 500
             error_log.exception("unhandled error")

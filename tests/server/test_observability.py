@@ -3,6 +3,8 @@ JSON log lines, readiness and liveness (README "Operating the server")."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import itertools
 import json
@@ -263,3 +265,38 @@ def test_readiness_answers_in_time_when_the_database_hangs(tmp_path: Path, monke
             assert time.monotonic() - started < 5
         assert not_ready.status_code == 503
         assert not_ready.json()["detail"]["checks"]["database"] == "no answer within 0.5 s"
+
+
+def test_a_desk_that_goes_away_mid_upload_is_logged_as_such_not_as_an_error(api: Api, base_url: str) -> None:
+    """A cut link in the middle of a chunk is the field's everyday weather, not the server's fault:
+    one access line with 499 (client closed the request), no "unhandled error", no traceback."""
+    headers = {**api.login("zj_handler"), "Tus-Resumable": "1.0.0"}
+    sha = base64.b64encode(hashlib.sha256(b"x" * 200_000).hexdigest().encode()).decode()
+    created = requests.post(
+        f"{base_url}/uploads",
+        headers={**headers, "Upload-Length": "200000", "Upload-Metadata": f"sha256 {sha}"},
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    path = created.headers["Location"].removeprefix(base_url)
+    host, port = base_url.removeprefix("http://").split(":")
+    with captured("casedesk.access", "casedesk.error", "uvicorn.error") as stream:
+        with socket.create_connection((host, int(port)), timeout=10) as link:
+            head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+            link.sendall(
+                f"PATCH {path} HTTP/1.1\r\nHost: {host}\r\n{head}Upload-Offset: 0\r\n"
+                "Content-Type: application/offset+octet-stream\r\nContent-Length: 200000\r\n\r\n".encode()
+            )
+            link.sendall(b"x" * 50_000)
+            time.sleep(0.3)  # the server is reading the chunk when the link is cut
+        deadline = time.monotonic() + 10
+        while '"status": 499' not in stream.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    patch = [line for line in lines if line.get("route") == "/uploads/{upload_id}"]
+    assert [line["status"] for line in patch] == [499]
+    assert not [line for line in lines if line["level"] == "ERROR"], lines
+    assert "Traceback" not in stream.getvalue()
+    # The upload is still there to resume, from what the server kept.
+    assert requests.head(f"{base_url}{path}", headers=headers, timeout=10).status_code == 200
