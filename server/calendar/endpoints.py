@@ -17,6 +17,10 @@ from server.transaction import TransactionalRoute
 router = APIRouter(prefix="/calendar", tags=["calendar"], route_class=TransactionalRoute)
 
 
+#: The calendar's own 422 beside invalid input: a year or a change that leaves nothing to count with.
+NO_WORKING_DAY = {"calendar_without_working_days": "the days would leave no working day to count deadlines"}
+
+
 @router.get("", response_model=CalendarOut, responses=errors(401))
 def get_calendar(session: DB, caller: CurrentCaller) -> CalendarOut:
     cal = repository.calendar(session)
@@ -27,7 +31,7 @@ def get_calendar(session: DB, caller: CurrentCaller) -> CalendarOut:
     )
 
 
-@router.post("/days", response_model=RecomputeOut, responses=errors(401, 403, 422))
+@router.post("/days", response_model=RecomputeOut, responses=errors(401, 403, refusals=NO_WORKING_DAY))
 def add_days(
     days: Annotated[list[DayIn], Field(min_length=1, max_length=400)],
     session: DB,
@@ -42,14 +46,26 @@ def add_days(
     return RecomputeOut(version=repository.calendar(session).version, recomputed_orders=count)
 
 
-@router.delete("/days/{day}", response_model=RecomputeOut, responses=errors(401, 403, 404, 422))
+@router.delete("/days/{day}", response_model=RecomputeOut, responses=errors(401, 403, 404, refusals=NO_WORKING_DAY))
 def remove_day(day: Day, session: DB, caller: Admin, settings: AppSettings, now: Now) -> RecomputeOut:
     """Remove a local day; provisional deadlines are recomputed and audited."""
     count = service.remove_day(session, day, settings, caller.user.id, now)
     return RecomputeOut(version=repository.calendar(session).version, recomputed_orders=count)
 
 
-@router.post("/years/{year}", response_model=RecomputeOut, responses=errors(401, 403, 422))
+@router.post(
+    "/years/{year}",
+    response_model=RecomputeOut,
+    responses=errors(
+        401,
+        403,
+        refusals={
+            "bad_calendar_file": "a line that is not `YYYY-MM-DD,kind[,note]` (the line is named)",
+            "wrong_year": "a date outside the year loaded",
+            **NO_WORKING_DAY,
+        },
+    ),
+)
 def load_year(
     year: Annotated[int, Path(ge=2000, le=2200)],
     text: Annotated[str, Body(media_type="text/csv", max_length=100_000)],

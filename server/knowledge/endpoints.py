@@ -178,7 +178,17 @@ async def _workbook(request: Request) -> bytes:
 @router.post(
     "/import",
     response_model=ImportReport,
-    responses=errors(401, 403, 413, 415),
+    responses=errors(
+        401,
+        403,
+        413,
+        415,
+        refusals={
+            "bad_workbook": "not a readable .xlsx workbook, no sheet, or a header without 标题 and 标准答复",
+            "too_many_rows": "more rows than one import takes",
+            "import_rejected": "rows with problems, each listed in the details; nothing was imported",
+        },
+    ),
     openapi_extra={"requestBody": {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
 )
 def import_entries(ctx: Ctx, data: Annotated[bytes, Depends(_workbook)], request: Request) -> ImportReport:

@@ -48,6 +48,7 @@ COMMAND_ERRORS = errors(
         "unknown_target": "no such order to merge into",
         "unknown_blob": "a photo not uploaded yet",
         "bad_time": "an onsite check time later than now",
+        "unknown_knowledge_entry": "a cited knowledge entry that does not exist or is not visible to the caller",
     },
 )
 

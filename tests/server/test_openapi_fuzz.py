@@ -249,6 +249,10 @@ def test_cursors_and_months_have_patterns_and_the_rest_is_documented(
         ("/centre/board", "get", ["bad_date"]),
         ("/orders/{order_id}/dispatch", "post", ["unknown_department"]),
         ("/orders/{order_id}/merge", "post", ["unknown_target"]),
+        ("/orders/{order_id}/close-at-once", "post", ["unknown_knowledge_entry"]),
+        ("/knowledge/import", "post", ["bad_workbook", "too_many_rows", "import_rejected"]),
+        ("/calendar/years/{year}", "post", ["bad_calendar_file", "wrong_year", "calendar_without_working_days"]),
+        ("/calendar/days", "post", ["calendar_without_working_days"]),
     ],
 )
 def test_refusals_the_schema_cannot_express_are_named_in_the_422(path: str, method: str, codes: list[str]) -> None:
