@@ -1003,15 +1003,13 @@ def _upsert_orders(conn: Connection, servers: list[dict[str, Any]]) -> None:
     rows are built straight from the pulled values, not through SQLAlchemy's per-row processing."""
     if not servers:
         return
-    rows, texts = [], []
+    rows = []
     for o in servers:
-        text_ = search.searchable(o)  # once, for the list columns and the search index
-        row = {**search.list_columns(o, text_), "id": o["id"], "version": o["version"], "pending": 0}
+        row = {**search.list_columns(o), "id": o["id"], "version": o["version"], "pending": 0}
         row["server_json"], row["local_json"] = _json_text(o), None
         rows.append(tuple(row[c] for c in _ORDER_COLUMNS))
-        texts.append(text_)
     conn.exec_driver_sql(_UPSERT_ORDERS, rows)
-    search.index_many(conn, servers, texts)
+    search.index_many(conn, servers)
 
 
 def _forget_files(conn: Connection, taken: Sequence[Any]) -> list[str]:
