@@ -37,25 +37,49 @@ def utc_text(value: Any) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def list_columns(order: dict[str, Any]) -> dict[str, Any]:
-    """The orders-table columns copied out of an OrderDetail-shaped dict."""
-    deadlines = order.get("deadlines") or {}
-    return {
-        "state": order["state"],
-        "number": order.get("number") or "",
-        "title": order.get("title") or "",
-        "urgency": order.get("urgency") or "normal",
-        "importance": order.get("importance") or "ordinary",
-        "category_code": order.get("category_code") or "",
-        "lead_department_id": order.get("lead_department_id"),
-        "handler_id": order.get("handler_id"),
-        "received_at": utc_text(order.get("received_at")),
+#: The orders-table columns copied out of each order, in the order :func:`list_values` gives them.
+LIST_COLUMNS = (
+    "state",
+    "number",
+    "title",
+    "urgency",
+    "importance",
+    "category_code",
+    "lead_department_id",
+    "handler_id",
+    "received_at",
+    "due_at",
+    "sign_by",
+    "returned",
+    "actions",
+)
+
+
+def list_values(order: dict[str, Any]) -> tuple[Any, ...]:
+    """The :data:`LIST_COLUMNS` of an OrderDetail-shaped dict, as a row's values (built straight
+    into the tuple: a pull page builds one per order)."""
+    get = order.get
+    return (
+        order["state"],
+        get("number") or "",
+        get("title") or "",
+        get("urgency") or "normal",
+        get("importance") or "ordinary",
+        get("category_code") or "",
+        get("lead_department_id"),
+        get("handler_id"),
+        utc_text(get("received_at")),
         # A co-handling department's own deadline while its part is outstanding (协办), else the order's.
-        "due_at": utc_text(order.get("co_due_at") or order.get("due_at")),
-        "sign_by": utc_text(deadlines.get("sign_by")),
-        "returned": _returned(order),
-        "actions": "," + ",".join(order.get("allowed_commands") or []) + ",",
-    }
+        utc_text(get("co_due_at") or get("due_at")),
+        utc_text((get("deadlines") or {}).get("sign_by")),
+        _returned(order),
+        "," + ",".join(get("allowed_commands") or ()) + ",",
+    )
+
+
+def list_columns(order: dict[str, Any]) -> dict[str, Any]:
+    """The orders-table columns copied out of an OrderDetail-shaped dict, by name."""
+    return dict(zip(LIST_COLUMNS, list_values(order), strict=True))
 
 
 def search_text(order: dict[str, Any]) -> str:
@@ -92,8 +116,10 @@ _UPSERT_TEXT = (
 _INDEX = "INSERT INTO orders_fts (rowid, text) VALUES (?, ?)"
 
 
-def _ids(order_ids: Iterable[int]) -> str:
-    return ",".join(str(int(i)) for i in order_ids)  # ints only: safe to write into the statement
+def id_list(order_ids: Iterable[int]) -> str:
+    """Order ids to write into a statement's ``IN (…)``: ints only, never text from elsewhere (a
+    plain statement instead of SQLAlchemy compiling hundreds of parameters, several times a page)."""
+    return ",".join(str(int(i)) for i in order_ids)
 
 
 def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:
@@ -106,7 +132,7 @@ def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:
     rows = [(order["id"], search_text(order)) for order in orders]
     known: dict[int, str] = {}
     for start in range(0, len(rows), 500):
-        chunk = _ids(i for i, _ in rows[start : start + 500])
+        chunk = id_list(i for i, _ in rows[start : start + 500])
         found = conn.exec_driver_sql(f"SELECT order_id, text FROM order_text WHERE order_id IN ({chunk})")
         known.update((order_id, text) for order_id, text in found)
     fresh = [row for row in rows if known.get(row[0]) != row[1]]
@@ -122,14 +148,14 @@ def _unindex(conn: Connection, order_ids: list[int]) -> None:
     for start in range(0, len(order_ids), 500):
         conn.exec_driver_sql(
             "INSERT INTO orders_fts (orders_fts, rowid, text) SELECT 'delete', order_id, text FROM order_text "
-            f"WHERE order_id IN ({_ids(order_ids[start : start + 500])})"
+            f"WHERE order_id IN ({id_list(order_ids[start : start + 500])})"
         )
 
 
 def unindex_many(conn: Connection, order_ids: list[int]) -> None:
     _unindex(conn, order_ids)
     for start in range(0, len(order_ids), 500):
-        conn.exec_driver_sql(f"DELETE FROM order_text WHERE order_id IN ({_ids(order_ids[start : start + 500])})")
+        conn.exec_driver_sql(f"DELETE FROM order_text WHERE order_id IN ({id_list(order_ids[start : start + 500])})")
 
 
 def clear(conn: Connection) -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 from casework.lifecycle import Command
 from casework.schemas import SignBody
 from offline import SCHEMA_VERSION, Store, open_store
-from offline.store import REPLY_DRAFT
+from offline.models import orders
+from offline.store import _ORDER_COLUMNS, REPLY_DRAFT
 from offline.worklists import Filters, page_query
 from tests.fixtures.orders import HANDLER, order, pull, revoke, upsert
 from tests.fixtures.store import as_version_6
@@ -62,3 +63,9 @@ def test_a_version_6_profile_holds_its_search_text_once_in_place(store_path: Pat
     assert found(store, "夜间施工") == [] and found(store, "施工噪音") == [2]
     store.close()
     check_index(store_path)
+
+
+def test_the_pulled_rows_fill_every_column_of_the_orders_table() -> None:
+    # The bulk upsert names its columns itself (offline.store._ORDER_COLUMNS): a column added to the
+    # table must be added there too, or pulled orders would keep its default.
+    assert sorted(_ORDER_COLUMNS) == sorted(c.name for c in orders.columns)
