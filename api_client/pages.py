@@ -68,12 +68,13 @@ def _check_change(change: Any) -> None:
             raise BadPage("an upsert without its order")
     else:
         raise BadPage(f"unknown change kind {kind!r}")
-    if not (isinstance(events, list) and all(isinstance(e, dict) and _is_int(e.get("seq")) for e in events)):
+    if type(events) is not list or any(type(e) is not dict or type(e.get("seq")) is not int for e in events):
         raise BadPage("events without sequence numbers")
 
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    # JSON gives exact types (dict, list, int, bool …): ``type(…) is int`` already leaves bools out.
+    return type(value) is int
 
 
 class _Puller(Protocol):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.schema import CreateIndex
 
@@ -32,10 +32,11 @@ if TYPE_CHECKING:
     from offline.store import Store
 
 #: Stored in ``PRAGMA user_version``; a file written by a newer client is not touched.
-SCHEMA_VERSION = 6
-#: The last version that changed the shape of the cached server copies: a file older than this has its
-#: cache dropped and downloaded again; newer steps only add tables (5: drafts; 6: the knowledge base,
-#: notifications and the narrow copy of the searchable text).
+SCHEMA_VERSION = 7
+#: The last version that changed the shape of the cached server copies so that they had to be downloaded
+#: again: a file older than this has its cache dropped; newer steps change it in place (5: drafts; 6: the
+#: knowledge base, notifications and the narrow copy of the searchable text; 7: the searchable text held
+#: once — ``orders.search_text`` dropped, the trigram index rebuilt over ``order_text`` without a copy).
 CACHE_VERSION = 4
 
 
@@ -148,12 +149,11 @@ def _migrate(engine: Engine, path: str | Path) -> None:
                 "update CaseDesk (本地数据由更新版本的 CaseDesk 创建，请升级客户端)"
             )
         # Tables are only ever added, so create_all brings any older file up to date; steps
-        # below fill what new tables need from old data.
+        # below fill what new tables need from old data (and 7 drops a column and remakes the index).
         metadata.create_all(conn)
         for table in metadata.sorted_tables:  # create_all makes the indexes of new tables only
             for index in table.indexes:
                 conn.execute(CreateIndex(index, if_not_exists=True))
-        conn.exec_driver_sql(ORDERS_FTS_DDL)
         conn.exec_driver_sql(KNOWLEDGE_FTS_DDL)
         conn.exec_driver_sql(KNOWLEDGE_VOCAB_DDL)
         conn.exec_driver_sql(KNOWLEDGE_PAIRS_DDL)
@@ -164,12 +164,28 @@ def _migrate(engine: Engine, path: str | Path) -> None:
             # drafts — the user's work — and the files are never touched.
             conn.exec_driver_sql("DROP TABLE IF EXISTS events")
             conn.exec_driver_sql("DROP TABLE IF EXISTS orders")
+            conn.exec_driver_sql("DELETE FROM order_text")
             conn.exec_driver_sql("DELETE FROM sync_state WHERE key = 'cursor'")
             metadata.create_all(conn)
-        if 0 < found < 6:  # 6: the narrow copy of the searchable text (offline.models.order_text)
+        elif 0 < found < 6:  # 6: the narrow copy of the searchable text (offline.models.order_text)
             conn.exec_driver_sql("INSERT OR IGNORE INTO order_text (order_id, text) SELECT id, search_text FROM orders")
+        if 0 < found < 7:
+            _hold_search_text_once(conn)
+        conn.exec_driver_sql(ORDERS_FTS_DDL)
+        if 0 < found < 7:
+            conn.exec_driver_sql("INSERT INTO orders_fts(orders_fts) VALUES ('rebuild')")  # from order_text
         if found < SCHEMA_VERSION:
             conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _hold_search_text_once(conn: Connection) -> None:
+    """Schema 7, in place: the orders' second copy of their searchable text (``search_text``) goes, and
+    the five-column trigram index with its own copy is dropped, to be made again over ``order_text``
+    (the caller rebuilds it). Only cached server data changes: the outbox, drafts and files stay."""
+    columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(orders)")}
+    if "search_text" in columns:
+        conn.exec_driver_sql("ALTER TABLE orders DROP COLUMN search_text")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS orders_fts")
 
 
 def open_store(path: str | Path, key: bytes | None = None) -> Store:

@@ -37,12 +37,13 @@ orders = Table(
     Column("sign_by", String(40)),
     Column("returned", Boolean, nullable=False, default=False),  # sent back by a reviewer or for 重办
     Column("actions", Text, nullable=False, default=""),
-    # The searchable text in one column (written, no longer searched: order_text below is the narrow copy).
-    Column("search_text", Text, nullable=False, default=""),
+    # (Schema 6 and before had a "search_text" column here, a second copy of order_text's: dropped at 7.)
 )
-# The searchable text again, alone with the order's id: a term too short for the trigram index is
+# The searchable text, alone with the order's id, once: a term too short for the trigram index is
 # matched with LIKE over this narrow table, a scan of ~100 bytes a row instead of the orders' rows
-# with their JSON (offline.search; 2.5× faster on 50,000 orders).
+# with their JSON (offline.search; 2.5× faster on 50,000 orders); the trigram index (orders_fts
+# below) is built from it and keeps no copy of its own. Kept in step with what the user sees of each
+# order (local_json, else server_json) by the store.
 order_text = Table(
     "order_text",
     metadata,
@@ -172,8 +173,6 @@ knowledge_templates = Table(
     Column("json", JSON, nullable=False),
 )
 
-#: Full-text search over what the user sees (trigram: Chinese has no spaces to split words on).
-#: Kept in step with ``orders.local_json`` by the store; rowid is the order id.
 notifications = Table(
     # The user's notifications as the server stored them (deadline warnings, escalation, 督办 …);
     # read here first, the server told at the next sync (``read_sent``).
@@ -190,11 +189,17 @@ notifications = Table(
     Column("announced", Boolean, nullable=False, default=False),  # shown in the tray once
 )
 
+#: Full-text search over what the user sees (trigram: Chinese has no spaces to split words on) —
+#: an external-content index over ``order_text``: the index alone, the text itself read from
+#: ``order_text`` when needed (schema 6 and before: five columns with a copy of the text of their own).
+#: The text is the number, title, description, address and citizen joined by spaces, and a search
+#: term never holds a space, so no term matches across two of them. rowid is the order id. The store
+#: writes both in the same statements' transaction (offline.search.index_many): in a trigger on
+#: ``order_text`` the same inserts cost three times as much CPU (FTS5 per row, not per statement).
 ORDERS_FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS orders_fts USING fts5("
-    "number, title, description, address, citizen, tokenize='trigram')"
+    "text, content='order_text', content_rowid='order_id', tokenize='trigram')"
 )
-
 #: The knowledge entries' text, trigram-indexed like the orders; rowid is the entry id.
 KNOWLEDGE_FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5("

@@ -3,22 +3,22 @@
 Search is SQLite FTS5 with the trigram tokenizer: Chinese is written without spaces, so words
 cannot be split on them, and trigrams find any substring of three characters or more through the
 index. Shorter terms (two-character words such as 噪音 are common) fall back to LIKE over
-``order_text``, a narrow copy of the same text: one small table scan.
+``order_text``, the text the index is built from (external content: held once): one small table scan.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, column, exists, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Connection, and_, column, exists, literal_column, select, table
 
 from casework.times import parse_time
 from offline.models import order_text
 
-_FTS_COLUMNS = ("number", "title", "description", "address", "citizen")
-_fts = table("orders_fts", column("rowid"), *(column(c) for c in _FTS_COLUMNS))
+_fts = table("orders_fts", column("rowid"), column("text"))
 
 
 #: A time already written in UTC with a ``Z`` (as the server's JSON has every time): its seconds are the text.
@@ -37,40 +37,65 @@ def utc_text(value: Any) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def list_columns(order: dict[str, Any], searchable: dict[str, str] | None = None) -> dict[str, Any]:
-    """The orders-table columns copied out of an OrderDetail-shaped dict (``searchable``: its
-    :func:`searchable` text, when the caller has it already)."""
-    deadlines = order.get("deadlines") or {}
-    if searchable is None:
-        searchable = _searchable(order)
-    return {
-        "state": order["state"],
-        "number": order.get("number") or "",
-        "title": order.get("title") or "",
-        "urgency": order.get("urgency") or "normal",
-        "importance": order.get("importance") or "ordinary",
-        "category_code": order.get("category_code") or "",
-        "lead_department_id": order.get("lead_department_id"),
-        "handler_id": order.get("handler_id"),
-        "received_at": utc_text(order.get("received_at")),
+#: The orders-table columns copied out of each order, in the order :func:`list_values` gives them.
+LIST_COLUMNS = (
+    "state",
+    "number",
+    "title",
+    "urgency",
+    "importance",
+    "category_code",
+    "lead_department_id",
+    "handler_id",
+    "received_at",
+    "due_at",
+    "sign_by",
+    "returned",
+    "actions",
+)
+
+
+def list_values(order: dict[str, Any]) -> tuple[Any, ...]:
+    """The :data:`LIST_COLUMNS` of an OrderDetail-shaped dict, as a row's values (built straight
+    into the tuple: a pull page builds one per order)."""
+    get = order.get
+    return (
+        order["state"],
+        get("number") or "",
+        get("title") or "",
+        get("urgency") or "normal",
+        get("importance") or "ordinary",
+        get("category_code") or "",
+        get("lead_department_id"),
+        get("handler_id"),
+        utc_text(get("received_at")),
         # A co-handling department's own deadline while its part is outstanding (协办), else the order's.
-        "due_at": utc_text(order.get("co_due_at") or order.get("due_at")),
-        "sign_by": utc_text(deadlines.get("sign_by")),
-        "returned": _returned(order),
-        "actions": "," + ",".join(order.get("allowed_commands") or []) + ",",
-        "search_text": " ".join(searchable.values()),
-    }
+        utc_text(get("co_due_at") or get("due_at")),
+        utc_text((get("deadlines") or {}).get("sign_by")),
+        _returned(order),
+        "," + ",".join(get("allowed_commands") or ()) + ",",
+    )
 
 
-def _searchable(order: dict[str, Any]) -> dict[str, str]:
+def list_columns(order: dict[str, Any]) -> dict[str, Any]:
+    """The orders-table columns copied out of an OrderDetail-shaped dict, by name."""
+    return dict(zip(LIST_COLUMNS, list_values(order), strict=True))
+
+
+def search_text(order: dict[str, Any]) -> str:
+    """What the search index holds of an order: its number, title, description, address and the
+    citizen's name and phone, joined by spaces (a search term has none: it cannot match across two)."""
     citizen = order.get("citizen") or {}
-    return {
-        "number": order.get("number") or "",
-        "title": order.get("title") or "",
-        "description": order.get("description") or "",
-        "address": order.get("address") or "",
-        "citizen": " ".join(str(citizen.get(k) or "") for k in ("name", "phone")),
-    }
+    return " ".join(
+        (
+            order.get("number") or "",
+            order.get("title") or "",
+            order.get("description") or "",
+            order.get("address") or "",
+            str(citizen.get("name") or ""),
+            str(citizen.get("phone") or ""),
+        )
+    )
 
 
 def _returned(order: dict[str, Any]) -> bool:
@@ -84,44 +109,58 @@ def _returned(order: dict[str, Any]) -> bool:
     return bool((reviews and reviews[-1].get("decision") == "returned") or order.get("reopen_count") or refused)
 
 
-def searchable(order: dict[str, Any]) -> dict[str, str]:
-    """What the search index holds of an order, by column."""
-    return _searchable(order)
+#: An order's text written, or written again when it changed (the index is updated just before).
+_UPSERT_TEXT = (
+    "INSERT INTO order_text (order_id, text) VALUES (?, ?) ON CONFLICT (order_id) DO UPDATE SET text = excluded.text"
+)
+_INDEX = "INSERT INTO orders_fts (rowid, text) VALUES (?, ?)"
 
 
-def index_many(conn: Connection, orders: list[dict[str, Any]], texts: list[dict[str, str]] | None = None) -> None:
-    """(Re)index these orders' searchable text, in bulk (``texts``: their :func:`searchable`, if known)."""
+def id_list(order_ids: Iterable[int]) -> str:
+    """Order ids to write into a statement's ``IN (…)``: ints only, never text from elsewhere (a
+    plain statement instead of SQLAlchemy compiling hundreds of parameters, several times a page)."""
+    return ",".join(str(int(i)) for i in order_ids)
+
+
+def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:
+    """(Re)index these orders' searchable text, in bulk: the narrow text and the trigram index, each
+    in one statement. An order whose text did not change (most pulled changes: a state, a note) is
+    left as it is; one whose text changed leaves the index first, with its old text (the index
+    keeps no copy: FTS5's ``delete`` is given the text it was indexed with)."""
     if not orders:
         return
-    unindex_many(conn, [o["id"] for o in orders])
-    if texts is None:
-        texts = [_searchable(order) for order in orders]
-    rows = [{"id": order["id"], **text_} for order, text_ in zip(orders, texts, strict=True)]
-    conn.execute(
-        text(
-            "INSERT INTO orders_fts(rowid, number, title, description, address, citizen) "
-            "VALUES (:id, :number, :title, :description, :address, :citizen)"
-        ),
-        rows,
-    )
-    conn.execute(
-        order_text.insert(),
-        [{"order_id": row["id"], "text": " ".join(row[c] for c in _FTS_COLUMNS)} for row in rows],
-    )
+    rows = [(order["id"], search_text(order)) for order in orders]
+    known: dict[int, str] = {}
+    for start in range(0, len(rows), 500):
+        chunk = id_list(i for i, _ in rows[start : start + 500])
+        found = conn.exec_driver_sql(f"SELECT order_id, text FROM order_text WHERE order_id IN ({chunk})")
+        known.update((order_id, text) for order_id, text in found)
+    fresh = [row for row in rows if known.get(row[0]) != row[1]]
+    if not fresh:
+        return
+    _unindex(conn, [i for i, _ in fresh if i in known])
+    conn.exec_driver_sql(_UPSERT_TEXT, fresh)
+    conn.exec_driver_sql(_INDEX, fresh)
+
+
+def _unindex(conn: Connection, order_ids: list[int]) -> None:
+    """Take these orders out of the trigram index (their ``order_text`` rows still as indexed)."""
+    for start in range(0, len(order_ids), 500):
+        conn.exec_driver_sql(
+            "INSERT INTO orders_fts (orders_fts, rowid, text) SELECT 'delete', order_id, text FROM order_text "
+            f"WHERE order_id IN ({id_list(order_ids[start : start + 500])})"
+        )
 
 
 def unindex_many(conn: Connection, order_ids: list[int]) -> None:
+    _unindex(conn, order_ids)
     for start in range(0, len(order_ids), 500):
-        chunk = order_ids[start : start + 500]
-        conn.execute(
-            text(f"DELETE FROM orders_fts WHERE rowid IN ({','.join(str(int(i)) for i in chunk)})")  # ints only
-        )
-        conn.execute(order_text.delete().where(order_text.c.order_id.in_(chunk)))
+        conn.exec_driver_sql(f"DELETE FROM order_text WHERE order_id IN ({id_list(order_ids[start : start + 500])})")
 
 
 def clear(conn: Connection) -> None:
-    conn.execute(text("DELETE FROM orders_fts"))
-    conn.execute(order_text.delete())
+    conn.exec_driver_sql("INSERT INTO orders_fts (orders_fts) VALUES ('delete-all')")
+    conn.exec_driver_sql("DELETE FROM order_text")
 
 
 #: A term held by at least this many orders is common: its page walks the list in its order and looks

@@ -248,7 +248,9 @@ class Store:
                 conn.execute(delete(orders).where(orders.c.id.in_(chunk)))  # events cascade
                 search.unindex_many(conn, chunk)
             _upsert_orders(conn, kept)
-            rows = [(seq, oid, _json_text(ev)) for seq, oid, ev in event_rows.values() if latest.get(oid) is not None]
+            rows = [
+                (seq, oid, to_json(ev).decode()) for seq, oid, ev in event_rows.values() if latest.get(oid) is not None
+            ]
             if rows:
                 conn.exec_driver_sql(_UPSERT_EVENTS, rows)
             touched = set(latest)
@@ -927,17 +929,23 @@ class Store:
 
         Orders with nothing in flight and no local copy already show the server's copy: skipped.
         """
+        # Plain statements with the ids written in (ints only): a pull page rebases 500 orders, and
+        # SQLAlchemy compiling an IN of 500 parameters twice a page cost more than the queries.
+        statuses = ", ".join(f"'{s}'" for s in sorted(IN_FLIGHT))
         in_flight = {
-            r.order_id
+            order_id
             for chunk in _chunks(sorted(order_ids))
-            for r in conn.execute(
-                select(outbox.c.order_id).where(outbox.c.order_id.in_(chunk), outbox.c.status.in_(IN_FLIGHT)).distinct()
+            for (order_id,) in conn.exec_driver_sql(
+                f"SELECT DISTINCT order_id FROM outbox WHERE order_id IN ({search.id_list(chunk)}) "
+                f"AND status IN ({statuses})"
             )
         }
         stale = {
-            r.id
+            order_id
             for chunk in _chunks(sorted(order_ids - in_flight))
-            for r in conn.execute(select(orders.c.id).where(orders.c.id.in_(chunk), orders.c.local_json.is_not(None)))
+            for (order_id,) in conn.exec_driver_sql(
+                f"SELECT id FROM orders WHERE id IN ({search.id_list(chunk)}) AND local_json IS NOT NULL"
+            )
         }
         for order_id in in_flight | stale:
             row = conn.execute(select(orders).where(orders.c.id == order_id)).one_or_none()
@@ -979,8 +987,8 @@ def _upsert_order(conn: Connection, server: dict[str, Any], only_if_newer: bool 
     _upsert_orders(conn, [server])
 
 
-#: The orders table's columns in the order the bulk upsert gives them (``pending`` is always 0).
-_ORDER_COLUMNS = [c.name for c in orders.columns]
+#: The orders table's columns in the order the bulk upsert gives them (``local_json`` NULL, ``pending`` 0).
+_ORDER_COLUMNS = ("id", "version", "server_json", "local_json", "pending", *search.LIST_COLUMNS)
 _UPSERT_ORDERS = (
     f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(_ORDER_COLUMNS))}) "
     "ON CONFLICT (id) DO UPDATE SET "
@@ -992,26 +1000,17 @@ _UPSERT_EVENTS = (
 )
 
 
-def _json_text(value: Any) -> str:
-    """A JSON column's text, as offline.db writes it (compact, Chinese unescaped) — by pydantic-core."""
-    return to_json(value).decode()
-
-
 def _upsert_orders(conn: Connection, servers: list[dict[str, Any]]) -> None:
     """Insert or replace server copies in bulk; ``local_json`` is cleared (= the server copy) until a
     rebase puts pending edits on top. Plain ``executemany`` with the JSON encoded once here: the
     rows are built straight from the pulled values, not through SQLAlchemy's per-row processing."""
     if not servers:
         return
-    rows, texts = [], []
-    for o in servers:
-        text_ = search.searchable(o)  # once, for the list columns and the search index
-        row = {**search.list_columns(o, text_), "id": o["id"], "version": o["version"], "pending": 0}
-        row["server_json"], row["local_json"] = _json_text(o), None
-        rows.append(tuple(row[c] for c in _ORDER_COLUMNS))
-        texts.append(text_)
-    conn.exec_driver_sql(_UPSERT_ORDERS, rows)
-    search.index_many(conn, servers, texts)
+    conn.exec_driver_sql(
+        _UPSERT_ORDERS,
+        [(o["id"], o["version"], to_json(o).decode(), None, 0, *search.list_values(o)) for o in servers],
+    )
+    search.index_many(conn, servers)
 
 
 def _forget_files(conn: Connection, taken: Sequence[Any]) -> list[str]:

@@ -15,6 +15,7 @@ from offline.db import CACHE_VERSION
 from offline.store import REPLY_DRAFT, form_key
 from offline.worklists import Filters, page_query
 from tests.fixtures.orders import HANDLER, order, pull, upsert
+from tests.fixtures.store import as_version_6
 
 TYPED = {"text": "经现场核实，路灯已修复。", "result_code": "resolved", "basis": ""}
 
@@ -69,6 +70,7 @@ def _old_profile(path: Path, version: int) -> None:
     store.apply_pull(pull(upsert(order(1), 1), cursor="c1"))
     store.record(HANDLER, 1, Command.SIGN, SignBody(version=0))
     store.close()
+    as_version_6(path)
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE drafts")
         conn.execute("DROP TABLE order_text")  # 6
@@ -77,7 +79,7 @@ def _old_profile(path: Path, version: int) -> None:
 
 
 def test_a_version_4_profile_gains_drafts_and_keeps_its_outbox_and_cache(store_path: Path) -> None:
-    assert SCHEMA_VERSION == 6 and CACHE_VERSION == 4
+    assert SCHEMA_VERSION == 7 and CACHE_VERSION == 4
     _old_profile(store_path, 4)
     store = open_store(store_path)
     title = store.order(1)["title"]  # type: ignore[index]

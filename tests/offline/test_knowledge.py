@@ -17,6 +17,7 @@ from offline.blobcache import BlobCache
 from offline.knowledge import is_expired
 from offline.sync import SyncEngine
 from tests.fixtures.knowledge import NOISE, RENOVATION, SOCIAL_CARD, entry_json, page_json, template_json
+from tests.fixtures.store import as_version_6
 
 
 def _three(store: Store) -> None:
@@ -81,6 +82,7 @@ def test_a_version_5_profile_gains_the_knowledge_base_and_keeps_its_drafts(store
     store = open_store(store_path)
     store.keep_draft(1, "reply", {"text": "经核实"})
     store.close()
+    as_version_6(store_path)  # the shape schema 5 and 6 had
     with sqlite3.connect(store_path) as conn:
         conn.execute("DROP TABLE knowledge_entries")
         conn.execute("DROP TABLE knowledge_templates")
