@@ -6,7 +6,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from casework.roles import Role
@@ -59,6 +68,8 @@ _DISPLAY, _FOREGROUND, _FONT, _BACKGROUND, _TOOLTIP, _USER = (
         Qt.ItemDataRole.UserRole,
     )
 )
+_AFTER_PAINT = QEvent.Type(QEvent.registerEventType())  # see OrderListModel._after_paint
+_LOW = Qt.EventPriority.LowEventPriority.value
 _ANSWERED = frozenset((_DISPLAY, _FOREGROUND, _FONT, _BACKGROUND, _TOOLTIP, _USER))
 _ENDED = frozenset(("closed", "invalid", "merged"))  # no countdown
 _URGENT, _VERY_URGENT = QColor("#c62828"), QColor("#fdecea")
@@ -105,6 +116,7 @@ class OrderListModel(QAbstractTableModel):
         self._asked: ListQuery | None = None  # the latest query asked for
         self._paging: Task | None = None
         self._after: list[Task] = []  # the hits' lists and the count, after the page
+        self._painting: ListQuery | None = None  # the query whose follow-up waits for the first paint
         self.counting = False
         self._headers = [self.tr(h) if h else role_label(Role.HANDLER) for _, h in COLUMNS]
         #: The order in view: each query also tells whether it is in the list, and its state now.
@@ -163,12 +175,27 @@ class OrderListModel(QAbstractTableModel):
             )
             self.endResetModel()
             self.loaded.emit(self._total)
-            self._afterwards(query)
+            self._after_paint(query)
 
         self._paging = self.workspace.runner.run(
             self.workspace.reads.page, query, PAGE, pinned, label="list", on_done=done, owner=self, pass_task=True
         )
         return self._paging
+
+    def _after_paint(self, query: ListQuery) -> None:
+        """Ask for what follows the rows once they are painted: the view's paint is a posted event of low
+        priority, so this one, posted after it with the same priority, comes after it (the follow-up
+        queries no longer take the cores from the first paint)."""
+        self._painting = query
+        QCoreApplication.postEvent(self, QEvent(_AFTER_PAINT), _LOW)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == _AFTER_PAINT:
+            query, self._painting = self._painting, None
+            if query is not None and self._query is query:  # not superseded meanwhile
+                self._afterwards(query)
+            return True
+        return super().event(event)
 
     def _afterwards(self, query: ListQuery) -> None:
         """What the rows on screen do not wait for: the lists holding each search hit, then the count."""
