@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -9,18 +10,20 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
-    QCoreApplication,
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QWidget
 
 from casework.roles import Role
 from desktop.reads import Filters, ListPage, ListQuery, WorkList
-from desktop.tasks import Task
+from desktop.tasks import Task, alive
 from desktop.workspace import Workspace
 from ui.labels import (
     COLOURS,
@@ -68,8 +71,8 @@ _DISPLAY, _FOREGROUND, _FONT, _BACKGROUND, _TOOLTIP, _USER = (
         Qt.ItemDataRole.UserRole,
     )
 )
-_AFTER_PAINT = QEvent.Type(QEvent.registerEventType())  # see OrderListModel._after_paint
-_LOW = Qt.EventPriority.LowEventPriority.value
+#: How long a page's follow-up queries wait for the view to paint its rows, at most (ms).
+FOLLOW_AT_MOST = 100
 _ANSWERED = frozenset((_DISPLAY, _FOREGROUND, _FONT, _BACKGROUND, _TOOLTIP, _USER))
 _ENDED = frozenset(("closed", "invalid", "merged"))  # no countdown
 _URGENT, _VERY_URGENT = QColor("#c62828"), QColor("#fdecea")
@@ -117,6 +120,7 @@ class OrderListModel(QAbstractTableModel):
         self._paging: Task | None = None
         self._after: list[Task] = []  # the hits' lists and the count, after the page
         self._painting: ListQuery | None = None  # the query whose follow-up waits for the first paint
+        self._viewport: QWidget | None = None  # where the rows are painted (paints_in)
         self.counting = False
         self._headers = [self.tr(h) if h else role_label(Role.HANDLER) for _, h in COLUMNS]
         #: The order in view: each query also tells whether it is in the list, and its state now.
@@ -127,6 +131,9 @@ class OrderListModel(QAbstractTableModel):
         self.list_names: dict[str, str] = {}
         self._where: dict[int, list[str]] = {}  # search hits: order id → the lists holding it
         self._fonts: dict[bool, QFont] = {}
+        self._terms: tuple[Filters | None, list[str]] = (None, [])  # the filters and their search terms
+        self._countdown_tick = -1
+        self._countdowns: dict[str | None, tuple[str, Urgency]] = {}
 
     @property
     def searching(self) -> bool:
@@ -135,7 +142,21 @@ class OrderListModel(QAbstractTableModel):
 
     @property
     def search_terms(self) -> list[str]:
-        return self.filters.text.split() if self.searching else []
+        """The search's terms (asked by the hit delegate for each cell painted: split once per search)."""
+        if self._terms[0] is not self.filters:
+            self._terms = (self.filters, self.filters.text.split() if self.searching else [])
+        return self._terms[1]
+
+    def _countdown(self, due: str | None) -> tuple[str, Urgency]:
+        """:func:`countdown` of ``due`` now, worked out once a second (a row's is asked for its text,
+        colour and font at each paint)."""
+        tick = int(time.monotonic())
+        if tick != self._countdown_tick:
+            self._countdown_tick, self._countdowns = tick, {}
+        found = self._countdowns.get(due)
+        if found is None:
+            found = self._countdowns[due] = countdown(due, datetime.now(UTC))
+        return found
 
     # --- querying ---------------------------------------------------------------------------------
 
@@ -182,20 +203,32 @@ class OrderListModel(QAbstractTableModel):
         )
         return self._paging
 
-    def _after_paint(self, query: ListQuery) -> None:
-        """Ask for what follows the rows once they are painted: the view's paint is a posted event of low
-        priority, so this one, posted after it with the same priority, comes after it (the follow-up
-        queries no longer take the cores from the first paint)."""
-        self._painting = query
-        QCoreApplication.postEvent(self, QEvent(_AFTER_PAINT), _LOW)
+    def paints_in(self, viewport: QWidget) -> None:
+        """The view's viewport showing these rows: a page's follow-up queries wait for its paint."""
+        self._viewport = viewport
+        viewport.installEventFilter(self)
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == _AFTER_PAINT:
-            query, self._painting = self._painting, None
-            if query is not None and self._query is query:  # not superseded meanwhile
+    def _after_paint(self, query: ListQuery) -> None:
+        """Ask for what follows the rows (the hits' lists, the count) once the view has painted them,
+        so that those queries do not take the cores from the first paint (at the latest after
+        :data:`FOLLOW_AT_MOST` ms: a hidden or minimised window paints nothing)."""
+        self._painting = query
+        if self._viewport is None or not alive(self._viewport) or not self._viewport.isVisible():
+            self._follow(query)
+            return
+        QTimer.singleShot(FOLLOW_AT_MOST, self, lambda: self._follow(query))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self._viewport and self._painting is not None:
+            query = self._painting
+            QTimer.singleShot(0, self, lambda: self._follow(query))  # once this paint is done
+        return False
+
+    def _follow(self, query: ListQuery) -> None:
+        if self._painting is query:
+            self._painting = None
+            if self._query is query:  # not superseded meanwhile
                 self._afterwards(query)
-            return True
-        return super().event(event)
 
     def _afterwards(self, query: ListQuery) -> None:
         """What the rows on screen do not wait for: the lists holding each search hit, then the count."""
@@ -311,7 +344,7 @@ class OrderListModel(QAbstractTableModel):
             return self._text(row, column)
         if role == _FOREGROUND:
             if column == 7 and row["state"] not in _ENDED:
-                return _brush(COLOURS[countdown(row["due_at"], datetime.now(UTC))[1]])
+                return _brush(COLOURS[self._countdown(row["due_at"])[1]])
             if column == 0 and row["urgency"] != "normal":
                 return _brush(_URGENT)
             if column == 2 and (row.get("new") or row.get("returned")):
@@ -321,9 +354,7 @@ class OrderListModel(QAbstractTableModel):
             if column == 2 and row.get("new"):
                 return self._font(True)  # unread, as in a mail client
             if row["urgency"] != "normal" or column == 7:
-                return self._font(
-                    row["urgency"] != "normal" or countdown(row["due_at"], datetime.now(UTC))[1] >= Urgency.TODAY
-                )
+                return self._font(row["urgency"] != "normal" or self._countdown(row["due_at"])[1] >= Urgency.TODAY)
             return None
         if role == _BACKGROUND:
             return _brush(_VERY_URGENT) if row["urgency"] == "very_urgent" else None
@@ -386,7 +417,7 @@ class OrderListModel(QAbstractTableModel):
             case 7:
                 if row["state"] in _ENDED:
                     return ""
-                return countdown(row["due_at"], datetime.now(UTC))[0]
+                return self._countdown(row["due_at"])[0]
             case 8:
                 return self.tr("待同步 %1").replace("%1", str(row["pending"])) if row["pending"] else ""
             case 9:
