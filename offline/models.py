@@ -56,6 +56,29 @@ order_text = Table(
 # sorting every row; the expressions must read exactly as the query's ORDER BY.
 Index("ix_orders_due_order", orders.c.due_at.is_(None), orders.c.due_at, orders.c.id)
 Index("ix_orders_received_order", orders.c.received_at.is_(None), orders.c.received_at, orders.c.id)
+#: The list's columns again, by state then in the due-date order: each row of ``orders`` holds the
+#: order's JSON before these columns, so reading them walks the JSON's overflow pages. From this
+#: narrow copy a list of one state (MINE: ``in_progress``, ~17,000 of 50,000 orders) reads its first
+#: page without a sort and without the table (a "covering" index: 28 → 2 ms), and its count, the
+#: other lists' counts and the sidebar's pass read the index alone. Created on open like every index
+#: (offline.db._migrate), so no schema version: an older file gains it on its first open.
+Index(
+    "ix_orders_list",
+    orders.c.state,
+    orders.c.due_at.is_(None),
+    orders.c.due_at,
+    orders.c.id,
+    orders.c.handler_id,
+    orders.c.lead_department_id,
+    orders.c.returned,
+    orders.c.actions,
+    orders.c.urgency,
+    orders.c.importance,
+    orders.c.category_code,
+    orders.c.received_at,
+    orders.c.number,
+    orders.c.title,
+)
 
 events = Table(
     "events",

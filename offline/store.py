@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -173,6 +174,9 @@ class Store:
         # for a writer, nor hold up one (writes begin IMMEDIATE: see offline.db).
         self._reads = engine.execution_options(**{READING: True})
         self._clock = clock
+        self._directory_lock = threading.Lock()
+        self._directories: dict[str, list[dict[str, Any]]] = {}  # kind → its entries, as last read
+        self._directory_generation = 0  # moved on by each replacement: a read begun before it is not kept
 
     def close(self) -> None:
         self._engine.dispose()
@@ -678,7 +682,9 @@ class Store:
         """One page of a list query (see :func:`offline.worklists.page_query`); empty when cancelled."""
         found: list[dict[str, Any]] = []
         with self._reads.connect() as conn, _interruptible(conn, cancelled) as stopped:
-            found = [dict(r._mapping) for r in conn.execute(query.limit(limit).offset(offset))]
+            result = conn.execute(query.limit(limit).offset(offset))
+            names = list(result.keys())
+            found = [dict(zip(names, r, strict=True)) for r in result]  # (a row's _mapping cost 20 µs a row)
         return [] if stopped() else found
 
     def order(self, order_id: int) -> dict[str, Any] | None:
@@ -787,6 +793,18 @@ class Store:
 
     def set_directory(self, kind: Literal["users", "departments", "categories"], items: Iterable[BaseModel]) -> None:
         """Replace the cached list of users, departments or categories (names for display)."""
+        self._forget_directory()
+        try:
+            self._set_directory(kind, items)
+        finally:
+            self._forget_directory()
+
+    def _forget_directory(self) -> None:
+        with self._directory_lock:
+            self._directories.clear()
+            self._directory_generation += 1
+
+    def _set_directory(self, kind: Literal["users", "departments", "categories"], items: Iterable[BaseModel]) -> None:
         with self._engine.begin() as conn:
             conn.execute(delete(directory).where(directory.c.kind == kind))
             rows = []
@@ -797,10 +815,19 @@ class Store:
                 conn.execute(insert(directory), rows)
 
     def directory(self, kind: Literal["users", "departments", "categories"]) -> list[dict[str, Any]]:
-        """The cached list, in the server's order of ids or codes."""
+        """The cached list, in the server's order of ids or codes. Read once until :meth:`set_directory`
+        replaces it (every page of a list, each keystroke of a search, names its rows with it)."""
+        with self._directory_lock:
+            kept, generation = self._directories.get(kind), self._directory_generation
+        if kept is not None:
+            return list(kept)
         with self._reads.connect() as conn:
             rows = conn.execute(select(directory.c.json).where(directory.c.kind == kind))
-            return sorted((r.json for r in rows), key=lambda d: (d.get("id", 0), d.get("code", "")))
+            found = sorted((r.json for r in rows), key=lambda d: (d.get("id", 0), d.get("code", "")))
+        with self._directory_lock:
+            if generation == self._directory_generation:  # not replaced while this was read
+                self._directories[kind] = found
+        return list(found)
 
     # --- notifications ---------------------------------------------------------------------------
 

@@ -377,6 +377,7 @@ class MainWindow(QMainWindow):
 
         self.table = WorkTable()
         self.table.setModel(self.model)
+        self.model.paints_in(self.table.viewport())
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

@@ -23,6 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 HIT_COLOUR = QColor("#ffe082")  # a highlighter's yellow, readable under black text
+HIT_TEXT = QColor("#000000")
+_LEFT = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 TAG_COLOUR = QColor("#e3e8ee")
 TAG_TEXT = QColor("#3d4b5c")
 
@@ -47,9 +51,13 @@ def hit_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
 
 def segments(text: str, terms: list[str]) -> list[tuple[str, bool]]:
     """``text`` cut into (piece, is a hit) in order; joined, the pieces are ``text``."""
+    return _cut(text, hit_spans(text, terms))
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
     pieces: list[tuple[str, bool]] = []
     at = 0
-    for start, end in hit_spans(text, terms):
+    for start, end in spans:
         if start > at:
             pieces.append((text[at:start], False))
         pieces.append((text[start:end], True))
@@ -78,10 +86,10 @@ def paint_pieces(
         box = QRect(x, rect.top(), width, rect.height())
         if marked:
             painter.fillRect(box.adjusted(0, inset, 0, -inset), HIT_COLOUR)
-            painter.setPen(QColor("#000000"))
+            painter.setPen(HIT_TEXT)
         else:
             painter.setPen(colour)
-        painter.drawText(box, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), piece)
+        painter.drawText(box, _LEFT, piece)
         x += width
         if x > rect.right():
             break
@@ -90,8 +98,11 @@ def paint_pieces(
 def around_first_hit(text: str, terms: list[str], metrics: QFontMetrics, width: int) -> str:
     """``text`` elided to ``width``; when the first hit would fall in the cut-off part, the text is
     shown from a little before it, after a leading "…", so the hit is always in view."""
+    return _around(text, hit_spans(text, terms), metrics, width)
+
+
+def _around(text: str, spans: list[tuple[int, int]], metrics: QFontMetrics, width: int) -> str:
     shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-    spans = hit_spans(text, terms)
     if not spans or spans[0][1] <= len(shown.rstrip("…")):
         return shown
     start = max(0, spans[0][0] - 2)
@@ -102,7 +113,12 @@ class HitDelegate(QStyledItemDelegate):
     """Paints a cell's text with the search terms' occurrences marked (plain text, elided on the right).
 
     ``tag(index)``, when given, is a short grey label drawn before the text (a search hit's work list).
+    What a cell's painting measures (the fonts' metrics, a tag's width, the text as shown and cut into
+    pieces for its width and the terms) is kept, so that painting the same rows again (the hits' lists
+    arriving, a hover, a scroll back) measures nothing twice.
     """
+
+    KEPT = 4096  # pieces of this many cells at most (a few pages of rows, columns and widths)
 
     def __init__(
         self,
@@ -113,14 +129,18 @@ class HitDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.terms = terms
         self.tag = tag
+        self._fonts: dict[str, tuple[QFontMetrics, QFont, QFontMetrics]] = {}  # font → its metrics, the tag's
+        self._tags: dict[tuple[str, str], int] = {}  # (font, tag) → the tag's width
+        self._pieces: dict[tuple[str, tuple[str, ...], int, str], list[tuple[str, bool]]] = {}
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         terms = self.terms()
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        text = str(index.data(_DISPLAY) or "")
         tag = self.tag(index) if self.tag is not None else ""
-        if not tag and not (terms and hit_spans(text, terms)):
+        spans = hit_spans(text, terms) if terms else []
+        if not tag and not spans:
             super().paint(painter, option, index)
             return
         opt = QStyleOptionViewItem(option)
@@ -132,14 +152,15 @@ class HitDelegate(QStyledItemDelegate):
         rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
         rect = rect.adjusted(margin, 0, -margin, 0)
+        font = opt.font
+        font_key = font.key()
+        metrics, small, tag_metrics = self._fonts.get(font_key) or self._measure(font, font_key)
         painter.save()
         painter.setClipRect(rect)
         if tag:
-            small = QFont(opt.font)
-            small.setBold(False)
-            small.setPointSizeF(max(6.0, opt.font.pointSizeF() * 0.85))
-            tag_metrics = QFontMetrics(small)
-            width = tag_metrics.horizontalAdvance(tag) + 8
+            width = self._tags.get((font_key, tag)) or self._tags.setdefault(
+                (font_key, tag), tag_metrics.horizontalAdvance(tag) + 8
+            )
             height = tag_metrics.height() + 2
             pill = QRect(rect.left(), rect.center().y() - height // 2, width, height)
             painter.setPen(Qt.PenStyle.NoPen)
@@ -147,20 +168,30 @@ class HitDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(pill, 3, 3)
             painter.setFont(small)
             painter.setPen(TAG_TEXT)
-            painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), tag)
+            painter.drawText(pill, _CENTRE, tag)
             rect = rect.adjusted(width + 4, 0, 0, 0)
-        metrics = QFontMetrics(opt.font)
-        shown = around_first_hit(text, terms, metrics, rect.width())
+        key = (text, tuple(terms), rect.width(), font_key)
+        pieces = self._pieces.get(key)
+        if pieces is None:
+            shown = _around(text, spans, metrics, rect.width())
+            pieces = _cut(shown, hit_spans(shown, terms))
+            if len(self._pieces) >= self.KEPT:
+                self._pieces.clear()
+            self._pieces[key] = pieces
+        # The cell's foreground (the model's ForegroundRole, which initStyleOption put in the palette).
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        foreground = index.data(Qt.ItemDataRole.ForegroundRole)
-        normal = (
-            opt.palette.color(QPalette.ColorRole.HighlightedText)
-            if selected
-            else (foreground.color() if foreground is not None else opt.palette.color(QPalette.ColorRole.Text))
-        )
-        painter.setFont(opt.font)
-        paint_pieces(painter, rect, segments(shown, terms), metrics, normal)
+        normal = opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        painter.setFont(font)
+        paint_pieces(painter, rect, pieces, metrics, normal)
         painter.restore()
+
+    def _measure(self, font: QFont, key: str) -> tuple[QFontMetrics, QFont, QFontMetrics]:
+        small = QFont(font)
+        small.setBold(False)
+        small.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+        measured = (QFontMetrics(font), small, QFontMetrics(small))
+        self._fonts[key] = measured
+        return measured
 
 
 class ResultKeys(QObject):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QObject, QPoint, QSettings, Qt, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QSettings, Qt, QUrl, Slot
 from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QImage, QInputMethodEvent
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtTest import QTest
@@ -339,6 +339,34 @@ def test_search_finds_orders_in_every_list_and_the_keys_go_into_the_results(
     window.search.setFocus()
     QTest.keyClick(window.search, Qt.Key.Key_Escape)
     assert window.search.text() == ""
+
+
+def test_the_hits_lists_and_the_count_are_asked_after_the_first_rows_are_painted(
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The follow-up queries of a page (which lists hold each hit, the count) do not take the cores
+    from the page's first paint: they are asked once the view has painted the new rows."""
+    ws = make_workspace(HANDLER)
+    two_orders(ws)
+    window = open_window(qtbot, ws)
+    painted: list[str] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted.append("paint")
+            return False
+
+    paints = Paints()
+    window.table.viewport().installEventFilter(paints)
+    asked = type(window.model)._afterwards
+    monkeypatch.setattr(
+        type(window.model), "_afterwards", lambda model, query: (painted.append("after"), asked(model, query))
+    )
+    window.model.loaded.connect(lambda _total: painted.append("loaded"))
+    type_text(window.search, "噪音")
+    qtbot.waitUntil(lambda: window.model.lists_of(2) != [], timeout=5000)
+    assert painted[painted.index("loaded") :][:3] == ["loaded", "paint", "after"]
 
 
 def test_search_hits_are_painted_and_markup_is_shown_as_typed(

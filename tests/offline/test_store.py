@@ -263,3 +263,20 @@ def test_signing_here_moves_the_deadline_in_force_to_the_reply_at_once(store: St
     assert local is not None and local["state"] == "in_progress"
     assert datetime.fromisoformat(local["due_at"]) == datetime.fromisoformat(reply_by)
     assert local["deadlines"]["signed_on_time"] is False  # signed now, long after 2 March
+
+
+def test_the_directory_is_read_once_until_replaced(store: Store) -> None:
+    """Every page of a list names its rows with the directory: read from the file once, then kept
+    until the sync replaces it (and a replacement shows at once)."""
+    from sqlalchemy import event
+
+    from casework.schemas import CategoryOut
+
+    store.set_directory("categories", [CategoryOut(code="01", name="城市管理", parent_code=None, department_code=None)])
+    assert [c["name"] for c in store.directory("categories")] == ["城市管理"]
+    statements: list[str] = []
+    event.listen(store._engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert [c["name"] for c in store.directory("categories")] == ["城市管理"]
+    assert not [s for s in statements if "directory" in s]
+    store.set_directory("categories", [CategoryOut(code="02", name="交通", parent_code=None, department_code=None)])
+    assert [c["name"] for c in store.directory("categories")] == ["交通"]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from casework.lifecycle import Command
 from casework.roles import Actor, Role
 from casework.schemas import ReturnForReworkBody
 from casework.sync import PullResponse
 from offline import Store, search
+from offline.models import orders
 from offline.worklists import Filters, WorkList, condition, counts_query, is_new, page_query
 from tests.fixtures.orders import HANDLER, order, pull, revoke, upsert
 
@@ -263,3 +265,19 @@ def test_a_read_does_not_hold_up_a_write(city: Store) -> None:
         conn.exec_driver_sql("SELECT count(*) FROM orders").scalar_one()  # inside its transaction now
         city.keep_draft(2, "reply", {"text": "已联系施工方"})  # would wait out busy_timeout, then fail
     assert city.draft(2, "reply")["content"] == {"text": "已联系施工方"}  # type: ignore[index]
+
+
+@pytest.mark.parametrize("work_list", [WorkList.MINE, WorkList.TO_SIGN, WorkList.CLOSED])
+def test_a_list_of_one_state_is_read_from_the_list_index_alone(city: Store, work_list: WorkList) -> None:
+    """Each orders row holds the JSON before the list's columns: a list of one state reads its page (in
+    the due-date order, no sort) and its count from ``ix_orders_list``, never the rows."""
+    where = condition(work_list, HANDLER, NOW)
+    page, count = page_query(where).limit(200), select(func.count()).select_from(orders).where(where)
+    with city._reads.connect() as conn:
+        for query in (page, count):
+            sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+            plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+            reads = [step for step in plan if " orders " in f"{step} "]
+            assert len(reads) == 1 and " USING COVERING INDEX ix_orders_" in reads[0], plan
+            assert query is count or reads[0] == "SEARCH orders USING COVERING INDEX ix_orders_list (state=?)", plan
+            assert not any("ORDER BY" in step for step in plan), plan
