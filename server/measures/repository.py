@@ -108,8 +108,11 @@ def tally(session: Session, w: Window, department_ids: Sequence[int] | None = No
     if over is not None and not days.ready(session, *over):
         over = None
     live = w if over is None else Window(midnight(over[1]), w.end, w.now)
+    nothing_live = live.start >= min(live.end, live.now)  # every day of the window is counted
 
     def rows(*columns: Any, kinds: Sequence[str], by: Sequence[Any] = ()) -> Sequence[Row[*tuple[Any, ...]]]:
+        if nothing_live:
+            return []
         query = select(F.department_id, *by, *columns).where(F.kind.in_(list(kinds)), _in_window(F.at, live), *where)
         return session.execute(query.group_by(F.department_id, *by)).all()
 
