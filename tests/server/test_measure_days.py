@@ -61,7 +61,8 @@ def test_kept_day_counts_give_the_figures_of_the_facts(  # type: ignore[no-untyp
     with Session(app.state.engine) as session:
         before_today = (MeasureFact.kind.in_(["dispatch", *days.WHOLE_KINDS]), MeasureFact.at < midnight(now.date()))
         kept = session.scalar(select(func.sum(MeasureDayCount.n)))
-        assert kept == session.scalar(select(func.count()).where(*before_today)) > 10
+        assert kept == session.scalar(select(func.count()).where(*before_today))
+        assert (kept or 0) > 10
     assert figures(app, api, now) == expected  # and read back from them
 
     # A fact written late, with a moment on a counted day (an import, a replay): that day's counts
