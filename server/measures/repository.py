@@ -98,15 +98,16 @@ def _add(c: Counts, kind: str, outcome: str | None, on_time: bool | None, n: int
 def tally(session: Session, w: Window, department_ids: Sequence[int] | None = None) -> Tally:
     """Everything the measures divide, per department (only departments with something appear).
 
-    The window's days that are over are read from their counts (``server.measures.days``) when
-    they are complete, all but the dispatches' signing; the rest of the window is counted from
-    the facts.
+    The window's first days that are over are read from their counts (``server.measures.days``),
+    as far as they are complete, all but the dispatches' signing; the rest of the window is
+    counted from the facts.
     """
     result = Tally()
     where = _departments(department_ids)
     over = days.over(w)
-    if over is not None and not days.ready(session, *over):
-        over = None
+    if over is not None:
+        until = days.counted_until(session, *over)
+        over = (over[0], until) if until > over[0] else None
     live = w if over is None else Window(midnight(over[1]), w.end, w.now)
     nothing_live = live.start >= min(live.end, live.now)  # every day of the window is counted
 

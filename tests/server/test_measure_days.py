@@ -55,9 +55,13 @@ def test_kept_day_counts_give_the_figures_of_the_facts(  # type: ignore[no-untyp
     now = at(clock, 26, 12)
 
     expected = counted_from_the_facts(app, api, now, monkeypatch)
-    assert figures(app, api, now) == expected
-    # Kept: 1–25 November (over), not the 26th (today).
-    assert marked(app) == {date(2026, 11, d) for d in range(1, 26)}
+    # Kept: 1–25 November (over), not the 26th (today); a few days per read, the rest counted live.
+    over = {date(2026, 11, d) for d in range(1, 26)}
+    for _ in range(10):
+        assert figures(app, api, now) == expected
+        if marked(app) == over:
+            break
+    assert marked(app) == over
     with Session(app.state.engine) as session:
         before_today = (MeasureFact.kind.in_(["dispatch", *days.WHOLE_KINDS]), MeasureFact.at < midnight(now.date()))
         kept = session.scalar(select(func.sum(MeasureDayCount.n)))
@@ -89,5 +93,6 @@ def test_kept_day_counts_give_the_figures_of_the_facts(  # type: ignore[no-untyp
         assert not session.scalar(select(func.count()).select_from(MeasureDayCounted))
         assert not session.scalar(select(func.count()).select_from(MeasureDayCount))
         session.commit()
-    assert figures(app, api, now) == later
-    assert marked(app) == {date(2026, 11, d) for d in range(1, 26)}
+    for _ in range(10):
+        assert figures(app, api, now) == later
+    assert marked(app) == over
