@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, inspect, select, text
@@ -52,6 +52,7 @@ from casework.order import CallbackOutcome, State
 from casework.review import ReviewLevel
 from casework.times import parse_time
 from server.calendar.repository import calendar
+from server.measures import days as counted_days
 from server.measures.worktime import office_seconds
 from server.models import AuditRecord, MeasureFact, MeasureTracker, Order
 
@@ -75,6 +76,8 @@ class FactBuilder:
         self.session = session
         self._load_calendar = load_calendar
         self._calendar: WorkingDayCalendar | None = None
+        #: The days of the dispatch and event facts added (their day counts are to be dropped).
+        self.days: set[date] = set()
 
     def _office(self, start: datetime, end: datetime) -> int:
         if self._calendar is None:
@@ -174,6 +177,7 @@ class FactBuilder:
             channel=dims.channel,
         )
         self.session.add(fact)
+        self.days.add(counted_days.day_of(record.at))
         tracker.dispatch_fact = fact
         self._new_round(tracker, record.at)
 
@@ -196,6 +200,7 @@ class FactBuilder:
             for name, value in columns.items():
                 setattr(fact, name, value)
             self.session.add(fact)
+            self.days.add(counted_days.day_of(at))
 
     def _request_return(self, tracker: MeasureTracker, dims: Dimensions, record: AuditRecord) -> None:
         self._event(tracker, "return", record.at)
@@ -300,6 +305,7 @@ def update(session: Session, order: Order, action: str, at: datetime, after: Col
     for record in records:
         builder.apply(tracker, dims, record)
     session.flush()
+    counted_days.forget(session, builder.days)  # after the facts: see server.measures.days
 
 
 def rebuild(session: Session, batch: int = 2000) -> int:
@@ -319,6 +325,7 @@ def rebuild(session: Session, batch: int = 2000) -> int:
         session.execute(text("LOCK TABLE measure_trackers, measure_facts IN EXCLUSIVE MODE"))
     session.execute(delete(MeasureTracker))
     session.execute(delete(MeasureFact))
+    counted_days.clear(session)
     working_days = calendar(session)
     builder = FactBuilder(session, lambda: working_days)
     last_id, seen = 0, 0
@@ -344,4 +351,5 @@ def rebuild(session: Session, batch: int = 2000) -> int:
             builder.apply(tracker, dims[record.order_id], record)
         session.flush()
         session.expunge_all()
+        builder.days.clear()
         last_id, seen = rows[-1].id, seen + len(rows)

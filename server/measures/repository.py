@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from casework.deadlines import SHANGHAI
 from casework.measures import MeasureCounts
 from casework.order import CallbackOutcome, ResultCode, State
-from server.measures.periods import Window
-from server.models import Category, Department, MeasureFact, Order, ReplyVersion
+from server.measures import days
+from server.measures.periods import Window, midnight
+from server.models import Category, Department, MeasureDayCount, MeasureFact, Order, ReplyVersion
 
 F = MeasureFact
 SATISFIED = [CallbackOutcome.SATISFIED.value, CallbackOutcome.BASICALLY_SATISFIED.value]
@@ -74,64 +75,114 @@ def _ranked(counter: dict[tuple[int, str], int]) -> dict[int, list[tuple[str, in
     return {dep: sorted(items, key=lambda item: (-item[1], item[0])) for dep, items in result.items()}
 
 
+def _add(c: Counts, kind: str, outcome: str | None, on_time: bool | None, n: int, work: int, leader: int) -> None:
+    """Add ``n`` facts of a kind other than dispatch (and their seconds) to the counts."""
+    if kind == "reply":
+        c.replied += n
+        c.replied_on_time += n if on_time is True else 0
+        c.resolved += n if outcome == ResultCode.RESOLVED.value else 0
+        c.work_seconds += int(work)
+        c.leader_seconds += int(leader)
+    elif kind == "return":
+        c.return_requests += n
+    elif kind == "reopen":
+        c.reopened += n
+    elif kind == "callback":
+        c.callbacks_reached += n if outcome is not None and outcome != CallbackOutcome.UNREACHABLE.value else 0
+        c.satisfied += n if outcome in SATISFIED else 0
+    else:
+        c.closed += n
+        c.closed_on_time += n if on_time is True else 0
+
+
 def tally(session: Session, w: Window, department_ids: Sequence[int] | None = None) -> Tally:
-    """Everything the measures divide, per department (only departments with something appear)."""
+    """Everything the measures divide, per department (only departments with something appear).
+
+    The window's first days that are over are read from their counts (``server.measures.days``),
+    as far as they are complete, all but the dispatches' signing; the rest of the window is
+    counted from the facts.
+    """
     result = Tally()
     where = _departments(department_ids)
+    over = days.over(w)
+    if over is not None:
+        until = days.counted_until(session, *over)
+        over = (over[0], until) if until > over[0] else None
+    live = w if over is None else Window(midnight(over[1]), w.end, w.now)
+    nothing_live = live.start >= min(live.end, live.now)  # every day of the window is counted
 
     def rows(*columns: Any, kinds: Sequence[str], by: Sequence[Any] = ()) -> Sequence[Row[*tuple[Any, ...]]]:
-        query = select(F.department_id, *by, *columns).where(F.kind.in_(list(kinds)), _in_window(F.at, w), *where)
+        if nothing_live:
+            return []
+        query = select(F.department_id, *by, *columns).where(F.kind.in_(list(kinds)), _in_window(F.at, live), *where)
         return session.execute(query.group_by(F.department_id, *by)).all()
+
+    D = MeasureDayCount
+    kept = [] if over is None else [D.day >= over[0], D.day < over[1]]
+    if over is not None and department_ids is not None:
+        kept.append(D.department_id.in_(list(department_ids)))
+
+    def counted(*columns: Any, kinds: Sequence[str], by: Sequence[Any]) -> Sequence[Row[*tuple[Any, ...]]]:
+        if over is None:
+            return []
+        query = select(D.department_id, *by, *columns).where(D.kind.in_(list(kinds)), *kept)
+        return session.execute(query.group_by(D.department_id, *by)).all()
 
     # Dispatches once, by category and channel: the counts and both volume lists come from it.
     signed = F.signed_at <= w.now  # the signing of the period's dispatches, whenever it happened
     categories: dict[tuple[int, str], int] = defaultdict(int)
     channels: dict[tuple[int, str], int] = defaultdict(int)
-    for dep, category, channel, n, s, s_on_time in rows(
-        func.count(),
-        func.count().filter(signed),
-        func.count().filter(signed, F.on_time.is_(True)),
-        kinds=["dispatch"],
-        by=[F.category_code, F.channel],
-    ):
+    for dep, category, channel, n, s, s_on_time in [
+        *rows(
+            func.count(),
+            func.count().filter(signed),
+            func.count().filter(signed, F.on_time.is_(True)),
+            kinds=["dispatch"],
+            by=[F.category_code, F.channel],
+        ),
+        *((dep, category, channel, n, 0, 0) for dep, category, channel, n in counted(
+            func.sum(D.n), kinds=["dispatch"], by=[D.category_code, D.channel]
+        )),
+    ]:  # fmt: skip
         c = result.counts[dep]
         c.dispatched, c.signed, c.signed_on_time = c.dispatched + n, c.signed + s, c.signed_on_time + s_on_time
         categories[dep, category or ""] += n
         channels[dep, channel or ""] += n
     result.by_category, result.by_channel = _ranked(categories), _ranked(channels)
+    if over is not None:  # the signing of the counted days' dispatches changes: counted from the facts
+        earlier = Window(w.start, midnight(over[1]), w.now)
+        for dep, s, s_on_time in session.execute(
+            select(F.department_id, func.count(), func.count().filter(F.on_time.is_(True)))
+            .where(F.kind == "dispatch", _in_window(F.at, earlier), signed, *where)
+            .group_by(F.department_id)
+        ):
+            c = result.counts[dep]
+            c.signed, c.signed_on_time = c.signed + s, c.signed_on_time + s_on_time
     # By day in Beijing time, counted by the database (a month's dispatches are ~85,000 rows in a
     # city of a million orders: fetched one by one, they were most of the ranking's time).
     day = beijing_day(session.get_bind().dialect.name, F.at)
-    days: dict[int, dict[date, int]] = defaultdict(dict)
-    for dep, on, n in rows(func.count(), kinds=["dispatch"], by=[day]):
-        days[dep][on if isinstance(on, date) else date.fromisoformat(on)] = n
-    result.by_day = dict(days)
+    by_day: dict[int, dict[date, int]] = defaultdict(dict)
+    for dep, on, n in [*rows(func.count(), kinds=["dispatch"], by=[day]), *counted(
+        func.sum(D.n), kinds=["dispatch"], by=[D.day]
+    )]:  # fmt: skip
+        by_day[dep][on if isinstance(on, date) else date.fromisoformat(on)] = n
+    result.by_day = dict(by_day)
     # Everything else in one pass over the period's facts, grouped by what is counted (a handful
     # of groups per department; cheaper for the database than a filter per count on every row).
-    for dep, kind, outcome, on_time, n, work, leader in rows(
-        func.count(),
-        func.coalesce(func.sum(F.work_seconds), 0),
-        func.coalesce(func.sum(F.leader_seconds), 0),
-        kinds=["reply", "return", "reopen", "callback", "close"],
-        by=[F.kind, F.result, F.on_time],
-    ):
-        c = result.counts[dep]
-        if kind == "reply":
-            c.replied += n
-            c.replied_on_time += n if on_time is True else 0
-            c.resolved += n if outcome == ResultCode.RESOLVED.value else 0
-            c.work_seconds += int(work)
-            c.leader_seconds += int(leader)
-        elif kind == "return":
-            c.return_requests += n
-        elif kind == "reopen":
-            c.reopened += n
-        elif kind == "callback":
-            c.callbacks_reached += n if outcome is not None and outcome != CallbackOutcome.UNREACHABLE.value else 0
-            c.satisfied += n if outcome in SATISFIED else 0
-        else:
-            c.closed += n
-            c.closed_on_time += n if on_time is True else 0
+    for dep, kind, outcome, on_time, n, work, leader in [
+        *rows(
+            func.count(),
+            func.coalesce(func.sum(F.work_seconds), 0),
+            func.coalesce(func.sum(F.leader_seconds), 0),
+            kinds=days.WHOLE_KINDS,
+            by=[F.kind, F.result, F.on_time],
+        ),
+        *counted(
+            func.sum(D.n), func.sum(D.work_seconds), func.sum(D.leader_seconds),
+            kinds=days.WHOLE_KINDS, by=[D.kind, D.result, D.on_time],
+        ),
+    ]:  # fmt: skip
+        _add(result.counts[dep], kind, outcome, on_time, int(n), int(work), int(leader))
     # Dispatched in the period, still waiting for this department's signature now, signing deadline
     # passed: the signing rate's denominator has them, as the closure rate's has the open overdue.
     unsigned = (

@@ -13,7 +13,7 @@ from server.models.knowledge import (
     KnowledgeUse,
     ReplyTemplateRow,
 )
-from server.models.measures import MeasureFact, MeasureTracker
+from server.models.measures import MeasureDayCount, MeasureDayCounted, MeasureFact, MeasureTracker
 from server.models.meta import ServerInstance
 from server.models.notifications import Notification
 from server.models.orders import (
@@ -51,6 +51,8 @@ __all__ = [
     "KnowledgeSequence",
     "KnowledgeUse",
     "LoginThrottle",
+    "MeasureDayCount",
+    "MeasureDayCounted",
     "MeasureFact",
     "MeasureTracker",
     "Note",

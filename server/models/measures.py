@@ -27,11 +27,19 @@ reads the same today as it did then.
 ``measure_trackers`` holds, per order, what maintaining those rows needs to remember between
 events (the last audit record applied, the current department, the reply clock, the leader
 review in progress). Both tables are rebuilt from the audit log by ``recompute-measures``.
+
+``measure_day_counts`` holds, for whole days that are over, the facts of each department and day
+counted by what the measures group them by — only what never changes once written: dispatches by
+category and channel (not their signing, which comes later), and the reply, return, reopen,
+callback and close facts by result and on time, with their seconds added up. ``measure_days_counted``
+names the days those counts are complete for. Filled on first read, never by the writers; a
+writer that adds a fact to a day drops that day's mark, and a rebuild clears both tables
+(``server.measures.days``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String
@@ -103,3 +111,41 @@ class MeasureTracker(Base):
 
     dispatch_fact: Mapped[MeasureFact | None] = relationship(foreign_keys=[dispatch_fact_id])
     overdue_fact: Mapped[MeasureFact | None] = relationship(foreign_keys=[overdue_fact_id])
+
+
+#: What a day's counts are read for (PostgreSQL: from the index alone).
+DAY_COLUMNS = ["result", "on_time", "category_code", "channel", "n", "work_seconds", "leader_seconds"]
+
+
+class MeasureDayCount(Base):
+    """One department's facts of one kind on one day (Beijing time), counted per group."""
+
+    __tablename__ = "measure_day_counts"
+    # The city's days, and a department's; on PostgreSQL each read from the index alone (the rows
+    # are written once, by a fill, so their pages are soon all-visible).
+    __table_args__ = (
+        Index("ix_measure_day_counts_day", "day", "department_id", "kind", postgresql_include=DAY_COLUMNS),
+        Index(
+            "ix_measure_day_counts_department_id_day", "department_id", "day", "kind", postgresql_include=DAY_COLUMNS
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date]
+    department_id: Mapped[int]  # (no foreign key: derived rows, and a fill locks no department)
+    kind: Mapped[str] = mapped_column(String(10))
+    result: Mapped[str | None] = mapped_column(String(20))
+    on_time: Mapped[bool | None]
+    category_code: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    n: Mapped[int]
+    work_seconds: Mapped[int] = mapped_column(BigInteger)
+    leader_seconds: Mapped[int] = mapped_column(BigInteger)
+
+
+class MeasureDayCounted(Base):
+    """A day whose ``measure_day_counts`` are complete (every department, every counted kind)."""
+
+    __tablename__ = "measure_days_counted"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
