@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -40,13 +40,7 @@ from casework.sync import INTAKE
 from desktop.knowledge import citation
 from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
-from ui.admin import AdminArea
-from ui.audit_queue import AuditQueue
-from ui.centre_board import CentreBoard
-from ui.centre_panel import CentrePanel
-from ui.close_notice import what_stays
 from ui.dashboard import Dashboard
-from ui.intake import IntakeForm
 from ui.knowledge import KnowledgeButton, KnowledgePanel
 from ui.labels import (
     CITY_ZONE,
@@ -65,12 +59,19 @@ from ui.menus import RowMenu, WindowMenus
 from ui.notifications import Announcer, NotificationPanel
 from ui.order.view import OrderView
 from ui.order_list import DEPARTMENT_COLUMN, WHERE_COLUMN, OrderListModel
-from ui.portfolio import Portfolio
-from ui.printing import ReplySheetPrinter
 from ui.problems import ProblemsPanel
 from ui.search import EmptyNote, HitDelegate, ResultKeys
 from ui.undo import UndoNotice
 from ui.work_table import WorkTable
+
+if TYPE_CHECKING:  # other roles' panels, printing and the close notice: imported when first needed (issue 14)
+    from ui.admin import AdminArea
+    from ui.audit_queue import AuditQueue
+    from ui.centre_board import CentreBoard
+    from ui.centre_panel import CentrePanel
+    from ui.intake import IntakeForm
+    from ui.portfolio import Portfolio
+    from ui.printing import ReplySheetPrinter
 
 #: The work lists in the sidebar, in order (named by ui.labels.work_list_label, from casework.vocabulary).
 LISTS: list[WorkList] = [
@@ -191,6 +192,9 @@ class MainWindow(QMainWindow):
         self.audit_queue: AuditQueue | None = None
         self.portfolio: Portfolio | None = None
         if user.role.value in LEADER_ROLES:
+            from ui.audit_queue import AuditQueue
+            from ui.portfolio import Portfolio
+
             self.audit_queue = AuditQueue(workspace)
             self.audit_queue.open_order.connect(self._show_from_elsewhere)
             self.tabs.insertTab(1, self.audit_queue, self.tr("月度审核"))
@@ -200,6 +204,9 @@ class MainWindow(QMainWindow):
         self.intake: IntakeForm | None = None
         self.centre_panel: CentrePanel | None = None
         if user.role in CENTRE_ROLES:  # the centre takes calls: 受理 beside the work lists
+            from ui.centre_panel import CentrePanel
+            from ui.intake import IntakeForm
+
             self.intake = IntakeForm(workspace, self.model.names)
             self.intake.saved.connect(lambda _id: self._refresh_timer.start())
             self._cite_on_intake(self.intake)
@@ -217,6 +224,8 @@ class MainWindow(QMainWindow):
             self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.centre_board: CentreBoard | None = None
         if user.role.value == "centre_supervisor":  # the duty supervisor's day
+            from ui.centre_board import CentreBoard
+
             self.centre_board = CentreBoard(workspace, self.model.names)
             self.centre_board.open_order.connect(self._show_from_elsewhere)
             self.tabs.insertTab(2, self.centre_board, self.tr("值班看板"))
@@ -226,6 +235,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab)
         self.admin_area: AdminArea | None = None
         if user.role.value == "admin":  # an administrator's work is here (they see no orders)
+            from ui.admin import AdminArea
+
             self.admin_area = AdminArea(workspace)
             self.tabs.addTab(self.admin_area, self.tr("管理"))
             self.tabs.setCurrentWidget(self.admin_area)
@@ -790,6 +801,15 @@ class MainWindow(QMainWindow):
     notice_on_close = False
     close_notice: Any = None
 
+    @property
+    def printer(self) -> ReplySheetPrinter:
+        """The reply sheet's print preview, made (and its module imported) at the first print."""
+        if self._printer is None:
+            from ui.printing import ReplySheetPrinter
+
+            self._printer = ReplySheetPrinter(self.workspace, self)
+        return self._printer
+
     # --- a desktop application's manners: menus, search everywhere, empty lists, layout -----------
 
     def _install_manners(self) -> None:
@@ -799,8 +819,8 @@ class MainWindow(QMainWindow):
         self.layout_memory: LayoutMemory | None = None
         for number, bar in enumerate(self.findChildren(QToolBar)):
             bar.setObjectName(bar.objectName() or f"toolbar_{number}")  # saveState/restoreState know it by name
-        self.printer = ReplySheetPrinter(self.workspace, self)
-        self.order_view.print_requested.connect(self.printer.preview)
+        self._printer: ReplySheetPrinter | None = None
+        self.order_view.print_requested.connect(lambda order_id: self.printer.preview(order_id))
         self.menus = WindowMenus(self)
         self.row_menu = RowMenu(self)
         self.model.list_names = {wl.value: work_list_label(wl) for wl in self.lists}
@@ -906,6 +926,8 @@ class MainWindow(QMainWindow):
         if self.intake is not None:
             self.intake.keep_draft()  # a call half typed stays on this PC
         if self.notice_on_close:
+            from ui.close_notice import what_stays
+
             self.close_notice = what_stays(self.workspace, kept, dropped)
         super().closeEvent(event)
 
