@@ -40,7 +40,6 @@ from casework.sync import INTAKE
 from desktop.knowledge import citation
 from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
-from ui.dashboard import Dashboard
 from ui.knowledge import KnowledgeButton, KnowledgePanel
 from ui.labels import (
     CITY_ZONE,
@@ -64,11 +63,12 @@ from ui.search import EmptyNote, HitDelegate, ResultKeys
 from ui.undo import UndoNotice
 from ui.work_table import WorkTable
 
-if TYPE_CHECKING:  # other roles' panels, printing and the close notice: imported when first needed (issue 14)
+if TYPE_CHECKING:  # other roles' panels, 统计, printing: imported when first needed (issue 14: the cold start)
     from ui.admin import AdminArea
     from ui.audit_queue import AuditQueue
     from ui.centre_board import CentreBoard
     from ui.centre_panel import CentrePanel
+    from ui.dashboard import Dashboard
     from ui.intake import IntakeForm
     from ui.portfolio import Portfolio
     from ui.printing import ReplySheetPrinter
@@ -178,13 +178,14 @@ class MainWindow(QMainWindow):
         self.model = OrderListModel(workspace, self)
         self.order_view = OrderView(workspace, compact=user.role in CENTRE_ROLES)  # the centre's dock beside it
         self.problems = ProblemsPanel(workspace)
-        self.dashboard = Dashboard(workspace)
+        self._dashboard: Dashboard | None = None
+        self._dashboard_stand_in = QWidget()  # 统计 (and QtCharts) is built when first shown: see dashboard
 
         self._build_toolbar(demo_users or [])
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_workbench(), self.tr("工作台"))
         self.tabs.addTab(self.problems, self.tr("同步问题"))
-        self.tabs.addTab(self.dashboard, self.tr("统计"))
+        self.tabs.addTab(self._dashboard_stand_in, self.tr("统计"))
         self.notices = NotificationPanel(workspace)
         self.tabs.addTab(self.notices, self.tr("通知"))
         self.notices.unread_changed.connect(self._on_unread)
@@ -619,8 +620,28 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.knowledge)
         self.knowledge.focus_search()
 
+    @property
+    def dashboard(self) -> Dashboard:
+        """The 统计 tab's panel: built (its module and QtCharts imported) the first time it is shown or
+        asked for, in the place of the empty page that stood in for it."""
+        if self._dashboard is None:
+            from ui.dashboard import Dashboard
+
+            self._dashboard = Dashboard(self.workspace)
+            index, current = self.tabs.indexOf(self._dashboard_stand_in), self.tabs.currentIndex()
+            blocked = self.tabs.blockSignals(True)  # the same tab stays in front: nothing changed for _on_tab
+            text = self.tabs.tabText(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, self._dashboard, text)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(blocked)
+            self._dashboard_stand_in.deleteLater()
+        return self._dashboard
+
     def _on_tab(self, index: int) -> None:
         """The list's filters stand in the toolbar only while the list is in front (they filter nothing else)."""
+        if self._dashboard is None and self.tabs.widget(index) is self._dashboard_stand_in:
+            self.dashboard  # noqa: B018 (built now, in place of its stand-in)
         for action in self._filter_actions:
             action.setVisible(index == 0)
         if self.centre_panel is not None:  # the order's 转办/回访 stand beside the work lists only
