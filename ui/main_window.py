@@ -389,8 +389,10 @@ class MainWindow(QMainWindow):
 
         self.table = WorkTable()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        # The indicator first: enabling sorting sorts once, by it (the other way round, the list was
+        # asked for twice at every start, by the header's default column and then by the due time).
         self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
