@@ -15,8 +15,9 @@ Qt runs offscreen unless a display is set. Figures, with a baseline measured in 
 - cold start: ``python main.py`` as a user starts it, a child process with a remembered remote
   server (unreachable: the desk opens on its cache) and the orders cached encrypted in its profile,
   from the spawn to the first rows painted (the app writes that moment, ``CASEDESK_START_TRACE``),
-  against a bare ``python`` and a bare PySide6 window with a table; ``--imports`` adds the largest
-  imports (``python -X importtime``). Bytecode is cached under ``bench/.cache/pycache`` (an
+  against a bare ``python`` and a bare PySide6 window with a table, and the CPU the desk had used by
+  then (the trace's, every thread: a figure the machine's load moves less); ``--imports`` adds the
+  largest imports (``python -X importtime``, in ``main``'s order). Bytecode is cached under ``bench/.cache/pycache`` (an
   installed desk has its ``.pyc`` files; this checkout's environment writes none).
 
 The orders are built once through ``Store.apply_pull`` (the real path: list columns and the FTS
@@ -430,7 +431,8 @@ def cold_start(store_path: Path, tmp: Path, runs: int = 5, imports: bool = False
         baseline=f"a bare PySide6 window with a table {statistics.median(table):.2f} s",
     )
     if imports:  # where the import time goes (python -X importtime), the largest first
-        out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import main, ui.app"], env=env, cwd=ROOT,
+        probe = "import main; [__import__(m) for m in main.BEFORE_QT]; import ui.app"  # main's order
+        out = subprocess.run([sys.executable, "-X", "importtime", "-c", probe], env=env, cwd=ROOT,
                              capture_output=True, text=True, check=True)  # fmt: skip
         rows = [line.split("|") for line in out.stderr.splitlines() if line.startswith("import time:")][1:]
         depth = {r[2].strip(): (len(r[2]) - len(r[2].lstrip())) // 2 for r in rows}
