@@ -178,8 +178,12 @@ class MainWindow(QMainWindow):
         self.model = OrderListModel(workspace, self)
         self.order_view = OrderView(workspace, compact=user.role in CENTRE_ROLES)  # the centre's dock beside it
         self.problems = ProblemsPanel(workspace)
+        # 统计 (and QtCharts) and 知识库 are built when first shown or asked for (see dashboard, knowledge):
+        # until then an empty page stands in for each.
         self._dashboard: Dashboard | None = None
-        self._dashboard_stand_in = QWidget()  # 统计 (and QtCharts) is built when first shown: see dashboard
+        self._dashboard_stand_in = QWidget()
+        self._knowledge: KnowledgePanel | None = None
+        self._knowledge_stand_in = QWidget()
 
         self._build_toolbar(demo_users or [])
         self.tabs = QTabWidget()
@@ -231,8 +235,7 @@ class MainWindow(QMainWindow):
             self.centre_board.open_order.connect(self._show_from_elsewhere)
             self.tabs.insertTab(2, self.centre_board, self.tr("值班看板"))
         # 知识库 for every role: answers and policy bases, searched on the desk (offline too).
-        self.knowledge = KnowledgePanel(workspace, self.model.names)
-        self.tabs.addTab(self.knowledge, self.tr("知识库"))
+        self.tabs.addTab(self._knowledge_stand_in, self.tr("知识库"))
         self.tabs.currentChanged.connect(self._on_tab)
         self.admin_area: AdminArea | None = None
         if user.role.value == "admin":  # an administrator's work is here (they see no orders)
@@ -630,20 +633,35 @@ class MainWindow(QMainWindow):
             from ui.dashboard import Dashboard
 
             self._dashboard = Dashboard(self.workspace)
-            index, current = self.tabs.indexOf(self._dashboard_stand_in), self.tabs.currentIndex()
-            blocked = self.tabs.blockSignals(True)  # the same tab stays in front: nothing changed for _on_tab
-            text = self.tabs.tabText(index)
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, self._dashboard, text)
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(blocked)
-            self._dashboard_stand_in.deleteLater()
+            self._replace_stand_in(self._dashboard_stand_in, self._dashboard)
         return self._dashboard
+
+    @property
+    def knowledge(self) -> KnowledgePanel:
+        """The 知识库 tab's panel: built the first time it is shown or asked for (Ctrl+K), likewise."""
+        if self._knowledge is None:
+            self._knowledge = KnowledgePanel(self.workspace, self.model.names)
+            self._replace_stand_in(self._knowledge_stand_in, self._knowledge)
+        return self._knowledge
+
+    def _replace_stand_in(self, stand_in: QWidget, panel: QWidget) -> None:
+        """``panel`` takes the tab of the empty page that stood in for it; the same tab stays in front."""
+        index, current = self.tabs.indexOf(stand_in), self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # nothing changed for _on_tab
+        text = self.tabs.tabText(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, panel, text)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        stand_in.deleteLater()
 
     def _on_tab(self, index: int) -> None:
         """The list's filters stand in the toolbar only while the list is in front (they filter nothing else)."""
-        if self._dashboard is None and self.tabs.widget(index) is self._dashboard_stand_in:
+        shown = self.tabs.widget(index)
+        if shown is self._dashboard_stand_in and self._dashboard is None:
             self.dashboard  # noqa: B018 (built now, in place of its stand-in)
+        elif shown is self._knowledge_stand_in and self._knowledge is None:
+            self.knowledge  # noqa: B018
         for action in self._filter_actions:
             action.setVisible(index == 0)
         if self.centre_panel is not None:  # the order's 转办/回访 stand beside the work lists only

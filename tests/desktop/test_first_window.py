@@ -28,14 +28,18 @@ def test_the_first_window_asks_for_its_list_once_in_its_order(
     assert asked[0] == "due_at" and "urgency" not in asked
 
 
-def test_the_dashboard_is_built_when_its_tab_is_first_shown(qtbot: Any, workspace: Workspace) -> None:
-    """统计 waits for its tab (QtCharts and its queries are no part of the first window), then takes
-    the place of the page that stood in for it: the tab shows the dashboard itself."""
+def test_the_dashboard_and_the_knowledge_base_are_built_when_first_shown(qtbot: Any, workspace: Workspace) -> None:
+    """统计 and 知识库 wait for their tabs (QtCharts, their widgets and queries are no part of the first
+    window), then take the place of the pages that stood in for them: each tab shows its panel."""
     window = MainWindow(workspace)
     qtbot.addWidget(window)
     window.show()
-    assert window._dashboard is None
+    assert window._dashboard is None and window._knowledge is None
     stand_in = window.tabs.widget(2)
     window.tabs.setCurrentIndex(2)
     assert window._dashboard is not None and window.tabs.currentWidget() is window.dashboard
     assert window.tabs.indexOf(stand_in) == -1 and window.tabs.tabText(2) == window.tr("统计")
+    count = window.tabs.count()
+    window.show_knowledge()  # Ctrl+K
+    assert window._knowledge is not None and window.tabs.currentWidget() is window.knowledge
+    assert window.tabs.count() == count
