@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog, QWidget
@@ -29,8 +29,10 @@ from ui.change_password import ChangePasswordDialog
 from ui.devices import lost_text
 from ui.errors import present_error, show_message
 from ui.lock import DEFAULT_IDLE_MINUTES, IDLE_LOCK_SETTING, IdleLock
-from ui.main_window import MainWindow
 from ui.sign_in import SignInDialog
+
+if TYPE_CHECKING:  # the window's modules load while the desk opens (a sign-in dialog needs none of them)
+    from ui.main_window import MainWindow
 
 log = logging.getLogger("casedesk")
 
@@ -291,6 +293,8 @@ class CaseDeskApp(QObject):
     def _build_window(self) -> None:
         assert self.workspace is not None
         old = self.window
+        from ui.main_window import MainWindow
+
         self.window = MainWindow(self.workspace, list(DEMO_USERS) if self.embedded else None, self.languages.current)
         self.window.switch_user.connect(self.switch_user)
         self.window.switch_language.connect(self.switch_language)

@@ -57,6 +57,7 @@ def test_a_desk_given_a_server_url_shows_the_sign_in_without_the_server_code(tmp
     assert shown["shown"] == "sign-in"
     assert "PySide6.QtWidgets" in shown["modules"]  # type: ignore[operator]
     assert _server_code(shown["modules"]) == []
+    assert "ui.main_window" not in shown["modules"]  # type: ignore[operator]  # the window's, once signed in
 
 
 def test_a_remembered_remote_desk_shows_its_cached_orders_without_the_server_code(tmp_path: Path) -> None:
