@@ -102,6 +102,7 @@ class CaseDeskApp(QObject):
         self.erased_box: QMessageBox | None = None
         self._splash: QProgressDialog | None = None
         self._traced = not os.environ.get(START_TRACE)
+        self._shut_down = False
         crash.log_to(self.data_dir / "logs")
         crash.install(self.data_dir / "crash-reports", self._show_crash)
 
@@ -123,6 +124,8 @@ class CaseDeskApp(QObject):
         embedded = self.embedded
 
         def start() -> None:  # the server's imports take the interpreter for a second: after the splash shows
+            if self._shut_down:
+                return
             self.runner.run(
                 embedded.start,
                 lane=Lane.NETWORK,
@@ -245,7 +248,7 @@ class CaseDeskApp(QObject):
 
         def start() -> None:
             nonlocal started
-            if not started and self.workspace is workspace:
+            if not started and self.workspace is workspace and not self._shut_down:
                 started = True
                 workspace.start_sync(interval=self._sync_interval())
 
@@ -440,6 +443,7 @@ class CaseDeskApp(QObject):
         self.erased_box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 520px; }")
 
     def shutdown(self) -> None:
+        self._shut_down = True  # what waits for a first paint starts no more
         if self.workspace is not None:
             self.workspace.stop()
         self.runner.wait(10_000)
