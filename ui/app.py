@@ -252,8 +252,9 @@ class CaseDeskApp(QObject):
                 started = True
                 workspace.start_sync(interval=self._sync_interval())
 
-        window.model.loaded.connect(lambda _total: QTimer.singleShot(0, window, start))
-        QTimer.singleShot(FIRST_PAINT_WAIT_MS, window, start)
+        window.model.loaded.connect(lambda _total: QTimer.singleShot(0, self, start))
+        # The app's timers, not the window's: a window rebuilt meanwhile (another language) goes with its own.
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, start)
 
     def _require_password_change(self, workspace: Workspace) -> None:
         """An initial or reset password: the server answers nothing else until it is changed, so the
