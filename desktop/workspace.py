@@ -186,6 +186,7 @@ class Workspace(QObject):
         self._last_sync: datetime | None = None
         self._error: ApiError | None = None
         self._thread: threading.Thread | None = None
+        self._stopped = False  # stop() called: syncing never starts again (the window asks for it late)
         self.undo_window = UNDO_WINDOW
         #: The first sync round of this session has reported (done or failed): the window chooses the
         #: list to open on from counts taken after this.
@@ -398,7 +399,10 @@ class Workspace(QObject):
 
     def start_sync(self, interval: float = 60.0, poll: float | None = 10.0) -> None:
         """Sync in the background now and every ``interval`` seconds, with back-off when offline; poll
-        for new orders every ``poll`` seconds in between (an empty delta is cheap for the server)."""
+        for new orders every ``poll`` seconds in between (an empty delta is cheap for the server). A
+        stopped desk does not start again."""
+        if self._stopped:
+            return
         if self._thread is not None and self._thread.is_alive():
             self.engine.wake()
             return
@@ -460,6 +464,7 @@ class Workspace(QObject):
         self.store.close()
 
     def _halt(self, timeout: float) -> None:
+        self._stopped = True
         self._stop_listening()
         self.engine.stop()
         if self._thread is not None:

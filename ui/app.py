@@ -8,10 +8,11 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog, QWidget
 
 from desktop import crash
@@ -28,8 +29,10 @@ from ui.change_password import ChangePasswordDialog
 from ui.devices import lost_text
 from ui.errors import present_error, show_message
 from ui.lock import DEFAULT_IDLE_MINUTES, IDLE_LOCK_SETTING, IdleLock
-from ui.main_window import MainWindow
 from ui.sign_in import SignInDialog
+
+if TYPE_CHECKING:  # the window's modules load while the desk opens (a sign-in dialog needs none of them)
+    from ui.main_window import MainWindow
 
 log = logging.getLogger("casedesk")
 
@@ -37,6 +40,39 @@ log = logging.getLogger("casedesk")
 #: the app writes there when, which window, and the modules imported by then — for ``bench.desktop``'s
 #: cold start, and the test that a desk talking to a remote server never loads the server's code.
 START_TRACE = "CASEDESK_START_TRACE"
+
+
+#: At most this long (ms) the background work of a start waits for the first paint it must not slow
+#: (the demo server for the splash, the first sync for the list's first rows): a window never painted
+#: (started minimised, say) does not keep it waiting.
+FIRST_PAINT_WAIT_MS = 2000
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, from the event loop, after ``widget``'s first paint (see :func:`after_painted`)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(QApplication.instance())  # not the widget's: its deletion must not lose ``then``
+        self.then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, self.fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.then is not None:
+            QTimer.singleShot(0, self, self.fire)  # once this paint is done
+        return False
+
+    def fire(self) -> None:
+        then, self.then = self.then, None
+        if then is not None:
+            self.deleteLater()
+            then()
+
+
+def after_painted(widget: QWidget, then: Callable[[], None]) -> None:
+    """Run ``then`` once ``widget`` has been painted (or after :data:`FIRST_PAINT_WAIT_MS`): a thread
+    started before the first paint takes the interpreter from it (issue 14: the demo server's imports)."""
+    _FirstPaint(widget, then)
 
 
 def default_data_dir() -> Path:
@@ -66,6 +102,7 @@ class CaseDeskApp(QObject):
         self.erased_box: QMessageBox | None = None
         self._splash: QProgressDialog | None = None
         self._traced = not os.environ.get(START_TRACE)
+        self._shut_down = False
         crash.log_to(self.data_dir / "logs")
         crash.install(self.data_dir / "crash-reports", self._show_crash)
 
@@ -84,14 +121,22 @@ class CaseDeskApp(QObject):
         self._show_splash(
             self.tr("首次启动：正在生成演示数据（约需半分钟）…") if first else self.tr("正在启动内置服务器…")
         )
-        self.runner.run(
-            self.embedded.start,
-            lane=Lane.NETWORK,
-            label="embedded",
-            on_done=self._embedded_ready,
-            on_error=self._fatal,
-            owner=self,
-        )
+        embedded = self.embedded
+
+        def start() -> None:  # the server's imports take the interpreter for a second: after the splash shows
+            if self._shut_down:
+                return
+            self.runner.run(
+                embedded.start,
+                lane=Lane.NETWORK,
+                label="embedded",
+                on_done=self._embedded_ready,
+                on_error=self._fatal,
+                owner=self,
+            )
+
+        assert self._splash is not None
+        after_painted(self._splash, start)
 
     def _embedded_ready(self, url: str) -> None:
         self._sign_in_as_demo(url, self.args.user or "handler")
@@ -190,11 +235,26 @@ class CaseDeskApp(QObject):
         if workspace.erased is not None:  # revoked while away: erased before this sign-in
             self.show_erased(workspace.erased)
         workspace.status_changed.connect(self._on_status)
-        workspace.start_sync(interval=self._sync_interval())
+        self._sync_after_first_page(workspace, self.window)  # type: ignore[arg-type]
         if not workspace.status.online:
             self.window.statusBar().showMessage(  # type: ignore[union-attr]
                 self.tr("无法连接服务器：正在使用本机缓存的数据离线工作"), 15_000
             )
+
+    def _sync_after_first_page(self, workspace: Workspace, window: MainWindow) -> None:
+        """Start syncing once the list's first page is on screen (or after :data:`FIRST_PAINT_WAIT_MS`):
+        the first pull's work must not delay the first rows. Not for a desk left meanwhile."""
+        started = False
+
+        def start() -> None:
+            nonlocal started
+            if not started and self.workspace is workspace and not self._shut_down:
+                started = True
+                workspace.start_sync(interval=self._sync_interval())
+
+        window.model.loaded.connect(lambda _total: QTimer.singleShot(0, self, start))
+        # The app's timers, not the window's: a window rebuilt meanwhile (another language) goes with its own.
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, start)
 
     def _require_password_change(self, workspace: Workspace) -> None:
         """An initial or reset password: the server answers nothing else until it is changed, so the
@@ -237,6 +297,8 @@ class CaseDeskApp(QObject):
     def _build_window(self) -> None:
         assert self.workspace is not None
         old = self.window
+        from ui.main_window import MainWindow
+
         self.window = MainWindow(self.workspace, list(DEMO_USERS) if self.embedded else None, self.languages.current)
         self.window.switch_user.connect(self.switch_user)
         self.window.switch_language.connect(self.switch_language)
@@ -269,7 +331,13 @@ class CaseDeskApp(QObject):
             return
         self._traced = True
         widget.repaint()
-        trace = {"at": time.time(), "shown": shown, "rows": rows, "modules": sorted(sys.modules)}
+        trace = {
+            "at": time.time(),
+            "cpu": time.process_time(),  # the process's CPU seconds by then (all its threads)
+            "shown": shown,
+            "rows": rows,
+            "modules": sorted(sys.modules),
+        }
         Path(os.environ[START_TRACE]).write_text(json.dumps(trace), encoding="utf-8")
 
     def switch_language(self, language: str) -> None:
@@ -376,6 +444,7 @@ class CaseDeskApp(QObject):
         self.erased_box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 520px; }")
 
     def shutdown(self) -> None:
+        self._shut_down = True  # what waits for a first paint starts no more
         if self.workspace is not None:
             self.workspace.stop()
         self.runner.wait(10_000)

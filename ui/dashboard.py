@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 from casework.measures import days, percent
 from casework.order import ResultCode
 from casework.roles import DEPARTMENT_ROLES
-from desktop.exports import export_ledger, export_reply_sheet
 from desktop.measures import MonthFigures, recent_months
 from desktop.tasks import Lane, Task
 from desktop.workspace import Workspace
@@ -252,6 +251,8 @@ class Dashboard(QWidget):
         reads, now, department = self.workspace.reads, self.clock(), self.department_id
 
         def write(target: Path) -> Path:
+            from desktop.exports import export_ledger  # the exports at the first export (issue 14: the start)
+
             return export_ledger(reads.month_orders(month, department), Names(reads.directory()), target, now)
 
         return self._run_export(write, path, self.tr("正在导出台账……"))
@@ -261,6 +262,8 @@ class Dashboard(QWidget):
         reads = self.workspace.reads
 
         def write(target: Path) -> Path:
+            from desktop.exports import export_reply_sheet
+
             order = reads.order(order_id)
             if order is None:
                 raise LookupError(order_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -40,13 +40,6 @@ from casework.sync import INTAKE
 from desktop.knowledge import citation
 from desktop.reads import Filters, WorkList
 from desktop.workspace import Phase, Progress, SyncStatus, Workspace
-from ui.admin import AdminArea
-from ui.audit_queue import AuditQueue
-from ui.centre_board import CentreBoard
-from ui.centre_panel import CentrePanel
-from ui.close_notice import what_stays
-from ui.dashboard import Dashboard
-from ui.intake import IntakeForm
 from ui.knowledge import KnowledgeButton, KnowledgePanel
 from ui.labels import (
     CITY_ZONE,
@@ -65,12 +58,20 @@ from ui.menus import RowMenu, WindowMenus
 from ui.notifications import Announcer, NotificationPanel
 from ui.order.view import OrderView
 from ui.order_list import DEPARTMENT_COLUMN, WHERE_COLUMN, OrderListModel
-from ui.portfolio import Portfolio
-from ui.printing import ReplySheetPrinter
 from ui.problems import ProblemsPanel
 from ui.search import EmptyNote, HitDelegate, ResultKeys
 from ui.undo import UndoNotice
 from ui.work_table import WorkTable
+
+if TYPE_CHECKING:  # other roles' panels, 统计, printing: imported when first needed (issue 14: the cold start)
+    from ui.admin import AdminArea
+    from ui.audit_queue import AuditQueue
+    from ui.centre_board import CentreBoard
+    from ui.centre_panel import CentrePanel
+    from ui.dashboard import Dashboard
+    from ui.intake import IntakeForm
+    from ui.portfolio import Portfolio
+    from ui.printing import ReplySheetPrinter
 
 #: The work lists in the sidebar, in order (named by ui.labels.work_list_label, from casework.vocabulary).
 LISTS: list[WorkList] = [
@@ -177,13 +178,18 @@ class MainWindow(QMainWindow):
         self.model = OrderListModel(workspace, self)
         self.order_view = OrderView(workspace, compact=user.role in CENTRE_ROLES)  # the centre's dock beside it
         self.problems = ProblemsPanel(workspace)
-        self.dashboard = Dashboard(workspace)
+        # 统计 (and QtCharts) and 知识库 are built when first shown or asked for (see dashboard, knowledge):
+        # until then an empty page stands in for each.
+        self._dashboard: Dashboard | None = None
+        self._dashboard_stand_in = QWidget()
+        self._knowledge: KnowledgePanel | None = None
+        self._knowledge_stand_in = QWidget()
 
         self._build_toolbar(demo_users or [])
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_workbench(), self.tr("工作台"))
         self.tabs.addTab(self.problems, self.tr("同步问题"))
-        self.tabs.addTab(self.dashboard, self.tr("统计"))
+        self.tabs.addTab(self._dashboard_stand_in, self.tr("统计"))
         self.notices = NotificationPanel(workspace)
         self.tabs.addTab(self.notices, self.tr("通知"))
         self.notices.unread_changed.connect(self._on_unread)
@@ -191,6 +197,9 @@ class MainWindow(QMainWindow):
         self.audit_queue: AuditQueue | None = None
         self.portfolio: Portfolio | None = None
         if user.role.value in LEADER_ROLES:
+            from ui.audit_queue import AuditQueue
+            from ui.portfolio import Portfolio
+
             self.audit_queue = AuditQueue(workspace)
             self.audit_queue.open_order.connect(self._show_from_elsewhere)
             self.tabs.insertTab(1, self.audit_queue, self.tr("月度审核"))
@@ -200,6 +209,9 @@ class MainWindow(QMainWindow):
         self.intake: IntakeForm | None = None
         self.centre_panel: CentrePanel | None = None
         if user.role in CENTRE_ROLES:  # the centre takes calls: 受理 beside the work lists
+            from ui.centre_panel import CentrePanel
+            from ui.intake import IntakeForm
+
             self.intake = IntakeForm(workspace, self.model.names)
             self.intake.saved.connect(lambda _id: self._refresh_timer.start())
             self._cite_on_intake(self.intake)
@@ -217,15 +229,18 @@ class MainWindow(QMainWindow):
             self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.centre_board: CentreBoard | None = None
         if user.role.value == "centre_supervisor":  # the duty supervisor's day
+            from ui.centre_board import CentreBoard
+
             self.centre_board = CentreBoard(workspace, self.model.names)
             self.centre_board.open_order.connect(self._show_from_elsewhere)
             self.tabs.insertTab(2, self.centre_board, self.tr("值班看板"))
         # 知识库 for every role: answers and policy bases, searched on the desk (offline too).
-        self.knowledge = KnowledgePanel(workspace, self.model.names)
-        self.tabs.addTab(self.knowledge, self.tr("知识库"))
+        self.tabs.addTab(self._knowledge_stand_in, self.tr("知识库"))
         self.tabs.currentChanged.connect(self._on_tab)
         self.admin_area: AdminArea | None = None
         if user.role.value == "admin":  # an administrator's work is here (they see no orders)
+            from ui.admin import AdminArea
+
             self.admin_area = AdminArea(workspace)
             self.tabs.addTab(self.admin_area, self.tr("管理"))
             self.tabs.setCurrentWidget(self.admin_area)
@@ -378,8 +393,10 @@ class MainWindow(QMainWindow):
         self.table = WorkTable()
         self.table.setModel(self.model)
         self.model.paints_in(self.table.viewport())
-        self.table.setSortingEnabled(True)
+        # The indicator first: enabling sorting sorts once, by it (the other way round, the list was
+        # asked for twice at every start, by the header's default column and then by the due time).
         self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
@@ -609,8 +626,43 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.knowledge)
         self.knowledge.focus_search()
 
+    @property
+    def dashboard(self) -> Dashboard:
+        """The 统计 tab's panel: built (its module and QtCharts imported) the first time it is shown or
+        asked for, in the place of the empty page that stood in for it."""
+        if self._dashboard is None:
+            from ui.dashboard import Dashboard
+
+            self._dashboard = Dashboard(self.workspace)
+            self._replace_stand_in(self._dashboard_stand_in, self._dashboard)
+        return self._dashboard
+
+    @property
+    def knowledge(self) -> KnowledgePanel:
+        """The 知识库 tab's panel: built the first time it is shown or asked for (Ctrl+K), likewise."""
+        if self._knowledge is None:
+            self._knowledge = KnowledgePanel(self.workspace, self.model.names)
+            self._replace_stand_in(self._knowledge_stand_in, self._knowledge)
+        return self._knowledge
+
+    def _replace_stand_in(self, stand_in: QWidget, panel: QWidget) -> None:
+        """``panel`` takes the tab of the empty page that stood in for it; the same tab stays in front."""
+        index, current = self.tabs.indexOf(stand_in), self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # nothing changed for _on_tab
+        text = self.tabs.tabText(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, panel, text)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        stand_in.deleteLater()
+
     def _on_tab(self, index: int) -> None:
         """The list's filters stand in the toolbar only while the list is in front (they filter nothing else)."""
+        shown = self.tabs.widget(index)
+        if shown is self._dashboard_stand_in and self._dashboard is None:
+            self.dashboard  # noqa: B018 (built now, in place of its stand-in)
+        elif shown is self._knowledge_stand_in and self._knowledge is None:
+            self.knowledge  # noqa: B018
         for action in self._filter_actions:
             action.setVisible(index == 0)
         if self.centre_panel is not None:  # the order's 转办/回访 stand beside the work lists only
@@ -791,6 +843,15 @@ class MainWindow(QMainWindow):
     notice_on_close = False
     close_notice: Any = None
 
+    @property
+    def printer(self) -> ReplySheetPrinter:
+        """The reply sheet's print preview, made (and its module imported) at the first print."""
+        if self._printer is None:
+            from ui.printing import ReplySheetPrinter
+
+            self._printer = ReplySheetPrinter(self.workspace, self)
+        return self._printer
+
     # --- a desktop application's manners: menus, search everywhere, empty lists, layout -----------
 
     def _install_manners(self) -> None:
@@ -800,8 +861,8 @@ class MainWindow(QMainWindow):
         self.layout_memory: LayoutMemory | None = None
         for number, bar in enumerate(self.findChildren(QToolBar)):
             bar.setObjectName(bar.objectName() or f"toolbar_{number}")  # saveState/restoreState know it by name
-        self.printer = ReplySheetPrinter(self.workspace, self)
-        self.order_view.print_requested.connect(self.printer.preview)
+        self._printer: ReplySheetPrinter | None = None
+        self.order_view.print_requested.connect(lambda order_id: self.printer.preview(order_id))
         self.menus = WindowMenus(self)
         self.row_menu = RowMenu(self)
         self.model.list_names = {wl.value: work_list_label(wl) for wl in self.lists}
@@ -907,6 +968,8 @@ class MainWindow(QMainWindow):
         if self.intake is not None:
             self.intake.keep_draft()  # a call half typed stays on this PC
         if self.notice_on_close:
+            from ui.close_notice import what_stays
+
             self.close_notice = what_stays(self.workspace, kept, dropped)
         super().closeEvent(event)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from desktop.workspace import Workspace
 from tests.fixtures.keyring import MemoryKeyring
 from tests.fixtures.server_process import PASSWORD, ServerProcess
 
@@ -17,6 +18,9 @@ pytestmark = pytest.mark.slow
 
 def test_first_run_starts_the_bundled_server_and_signs_in_as_the_demo_handler(qtbot: Any, make_app: Any) -> None:
     app = make_app("--demo-orders", "12")
+    # The splash first: the server (a second of imports on another thread) starts once it is painted.
+    assert app._splash is not None and app._splash.isVisible()
+    assert app.runner.running == 0
     qtbot.waitUntil(lambda: app.window is not None, timeout=120_000)
     window = app.window
     assert window.workspace.user.username == "handler" and window.isVisible()
@@ -64,8 +68,17 @@ def test_remote_sign_in_is_remembered_and_opens_offline_later(
     # Next morning, no network: CaseDesk opens on the cached orders, signed in from the keyring.
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    started: list[bool] = []  # at each start of the sync: whether the list's first page was on screen
+    start_sync = Workspace.start_sync
+    monkeypatch.setattr(
+        Workspace,
+        "start_sync",
+        lambda self, *a, **k: (started.append(again.window.model._query is not None), start_sync(self, *a, **k)),
+    )
     again = make_app()
     qtbot.waitUntil(lambda: again.window is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(started), timeout=10_000)
+    assert started[0], "the sync started before the first page of the list was shown"
     assert again.window.workspace.user.username == "handler"
     assert not again.window.workspace.status.online
     assert len(again.window.workspace.store.orders()) == len(cached)

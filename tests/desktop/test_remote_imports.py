@@ -18,6 +18,10 @@ from tests.fixtures.server_process import PASSWORD, ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_ONLY = ("server", "fastapi", "uvicorn", "alembic", "sqlalchemy.orm", "reportlab", "openpyxl", "PIL")
+#: What a handler's first window does without (issue 14): other roles' panels, imported when such a
+#: user's window is built; 统计 (its charts) when first shown, the reply sheet's printing at the first print.
+NOT_FOR_A_HANDLER = ("ui.admin", "ui.audit_queue", "ui.portfolio", "ui.centre_panel", "ui.centre_board", "ui.intake")
+NOT_BEFORE_USE = ("ui.printing", "ui.close_notice", "desktop.exports", "ui.dashboard", "PySide6.QtCharts")
 
 
 def _first_window(tmp_path: Path, *argv: str, env: dict[str, str] | None = None) -> dict[str, object]:
@@ -53,6 +57,7 @@ def test_a_desk_given_a_server_url_shows_the_sign_in_without_the_server_code(tmp
     assert shown["shown"] == "sign-in"
     assert "PySide6.QtWidgets" in shown["modules"]  # type: ignore[operator]
     assert _server_code(shown["modules"]) == []
+    assert "ui.main_window" not in shown["modules"]  # type: ignore[operator]  # the window's, once signed in
 
 
 def test_a_remembered_remote_desk_shows_its_cached_orders_without_the_server_code(tmp_path: Path) -> None:
@@ -69,3 +74,4 @@ def test_a_remembered_remote_desk_shows_its_cached_orders_without_the_server_cod
     assert isinstance(shown["rows"], int) and shown["rows"] > 0
     assert "offline.store" in shown["modules"]  # type: ignore[operator]
     assert _server_code(shown["modules"]) == []
+    assert [m for m in (*NOT_FOR_A_HANDLER, *NOT_BEFORE_USE) if m in shown["modules"]] == []  # type: ignore[operator]
