@@ -54,7 +54,11 @@ def test_each_command_answers_the_view_a_fresh_read_builds(api: Api, app: FastAP
         ("sign", "zj_chief", {}),
         ("assign_handler", "zj_chief", {"handler_id": api.user_id("zj_handler")}),
         ("add_note", "zj_handler", {"text": "已联系施工队"}),
-        ("record_onsite_check", "zj_handler", {"checked_at": clock.now.isoformat(), "notes": "已设置围挡", "lat": 32.78}),
+        (
+            "record_onsite_check",
+            "zj_handler",
+            {"checked_at": clock.now.isoformat(), "notes": "已设置围挡", "lat": 32.78},
+        ),
         ("add_note", "agent", {"text": "市民来电催问"}),
         ("save_draft", "zj_handler", {"text": "经核实，", "result_code": "resolved"}),
         ("co_sign", "cg_chief", {}),
@@ -108,7 +112,11 @@ def test_a_push_answers_each_order_as_a_fresh_read_builds_it(api: Api, app: Fast
             "id": str(uuid.uuid4()),
             "order_id": second,
             "name": "record_onsite_check",
-            "args": {"client_id": str(uuid.uuid4()), "checked_at": clock.now.astimezone(UTC).isoformat(), "notes": "现场"},
+            "args": {
+                "client_id": str(uuid.uuid4()),
+                "checked_at": clock.now.astimezone(UTC).isoformat(),
+                "notes": "现场",
+            },
             "base": {},
         },
         {
