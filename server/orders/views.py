@@ -39,6 +39,7 @@ from server.models import (
     User,
     order_co_departments,
 )
+from server.orders import children
 
 _Decision = Literal["approved", "returned"]
 
@@ -147,9 +148,12 @@ def detail_fields(
     of a pull's time. :func:`details` validates the same fields into OrderDetail. ``orders`` may be
     ORM objects or rows of the orders table (sync pull reads plain rows). Each view is its
     :func:`shared_fields` with its :func:`caller_fields`."""
-    co = co_parts(session, [o.id for o in orders])
+    # Every child table in one statement (server.orders.children), the co-handling parts with them.
+    rows = children.read(session, [o.id for o in orders])
+    co = CoParts({i: [r.department_id for r in rs] for i, rs in rows["co_departments"].items()}, rows["co_handling"])
     callers = caller_fields(orders, actor, now, co, revealed)
-    return [{**shared, **mine} for shared, mine in zip(shared_fields(session, orders, co), callers, strict=True)]
+    shared = shared_fields(session, orders, co, rows)
+    return [{**mine_shared, **mine} for mine_shared, mine in zip(shared, callers, strict=True)]
 
 
 #: What of an order's view depends on who asks (see :func:`caller_fields`).
@@ -197,40 +201,28 @@ def caller_fields(
     return views
 
 
-def shared_fields(session: Session, orders: Sequence[Any], co: CoParts) -> list[dict[str, Any]]:
-    """Every field of each order's view but the :data:`CALLER_FIELDS`: the same for whoever asks."""
-    ids = [o.id for o in orders]
-    attachments: dict[int, list[Any]] = {}
-    for row in session.execute(
-        select(
-            Attachment.order_id,
-            Attachment.sha256,
-            Attachment.onsite_check_id,
-            Attachment.tag,
-            Blob.media_type,
-            Blob.size,
-        )
-        .join(Blob, Blob.sha256 == Attachment.sha256)
-        .where(Attachment.order_id.in_(ids))
-        .order_by(Attachment.id)
-    ):
-        attachments.setdefault(row.order_id, []).append(row)
-    checks, notes, replies, reviews, callbacks = (_by_order(session, model, ids) for model in _CHILDREN)
+def shared_fields(
+    session: Session, orders: Sequence[Any], co: CoParts, rows: dict[str, dict[int, list[Any]]] | None = None
+) -> list[dict[str, Any]]:
+    """Every field of each order's view but the :data:`CALLER_FIELDS`: the same for whoever asks.
+    ``rows``: the orders' child rows read already (:func:`children.read`); otherwise read here,
+    table by table."""
+    if rows is None:
+        rows = _children_apart(session, [o.id for o in orders])
+    attachments, checks, notes = rows["attachments"], rows["checks"], rows["notes"]
+    replies, reviews, callbacks = rows["replies"], rows["reviews"], rows["callbacks"]
     # Audit marks, 督办 and 催办 live in the audit chain only: its records are their one copy.
     marks: dict[int, list[dict[str, Any]]] = {}
     supervision: dict[int, list[dict[str, Any]]] = {}
-    for row in session.execute(
-        select(AuditRecord.order_id, AuditRecord.action, AuditRecord.actor_id, AuditRecord.after, AuditRecord.at)
-        .where(AuditRecord.order_id.in_(ids), AuditRecord.action.in_(_FROM_THE_AUDIT))
-        .order_by(AuditRecord.seq)
-    ):
-        given = (row.after or {}).get("input") or {}
-        if row.action == Command.MARK_AUDITED.value:
-            mark = {"leader_id": row.actor_id, "comment": given.get("comment", ""), "at": row.at}
-            marks.setdefault(row.order_id, []).append(mark)
-        else:
-            entry = {"kind": row.action, "actor_id": row.actor_id, "note": given.get("note", ""), "at": row.at}
-            supervision.setdefault(row.order_id, []).append(entry)
+    for order_id, records in rows["audit"].items():
+        for row in records:
+            given = (row.after or {}).get("input") or {}
+            if row.action == Command.MARK_AUDITED.value:
+                mark = {"leader_id": row.actor_id, "comment": given.get("comment", ""), "at": row.at}
+                marks.setdefault(order_id, []).append(mark)
+            else:
+                entry = {"kind": row.action, "actor_id": row.actor_id, "note": given.get("note", ""), "at": row.at}
+                supervision.setdefault(order_id, []).append(entry)
     _name_issuers(session, supervision)
     return [
         _detail(
@@ -250,6 +242,42 @@ def shared_fields(session: Session, orders: Sequence[Any], co: CoParts) -> list[
     ]
 
 
+def _children_apart(session: Session, ids: list[int]) -> dict[str, dict[int, list[Any]]]:
+    """The child rows :func:`shared_fields` shows, a query per table (as :func:`children.read` gives them)."""
+    attachments: dict[int, list[Any]] = {}
+    for row in session.execute(
+        select(
+            Attachment.order_id,
+            Attachment.sha256,
+            Attachment.onsite_check_id,
+            Attachment.tag,
+            Blob.media_type,
+            Blob.size,
+        )
+        .join(Blob, Blob.sha256 == Attachment.sha256)
+        .where(Attachment.order_id.in_(ids))
+        .order_by(Attachment.id)
+    ):
+        attachments.setdefault(row.order_id, []).append(row)
+    checks, notes, replies, reviews, callbacks = (_by_order(session, model, ids) for model in _CHILDREN)
+    audit: dict[int, list[Any]] = {}
+    for row in session.execute(
+        select(AuditRecord.order_id, AuditRecord.action, AuditRecord.actor_id, AuditRecord.after, AuditRecord.at)
+        .where(AuditRecord.order_id.in_(ids), AuditRecord.action.in_(children.FROM_THE_AUDIT))
+        .order_by(AuditRecord.seq)
+    ):
+        audit.setdefault(row.order_id, []).append(row)
+    return {
+        "attachments": attachments,
+        "checks": checks,
+        "notes": notes,
+        "replies": replies,
+        "reviews": reviews,
+        "callbacks": callbacks,
+        "audit": audit,
+    }
+
+
 def _name_issuers(session: Session, supervision: dict[int, list[dict[str, Any]]]) -> None:
     """督办 comes from leaders and the centre, whom a department's desk has no names for: name them."""
     ids = {e["actor_id"] for entries in supervision.values() for e in entries if e["actor_id"] is not None}
@@ -259,14 +287,6 @@ def _name_issuers(session: Session, supervision: dict[int, list[dict[str, Any]]]
     for entries in supervision.values():
         for entry in entries:
             entry["actor_name"] = names.get(entry["actor_id"], "")
-
-
-_FROM_THE_AUDIT = [
-    Command.MARK_AUDITED.value,
-    Command.SUPERVISE.value,
-    Command.REMIND.value,
-    Command.SUPERVISION_FEEDBACK.value,
-]
 
 
 class _AllowedCommands:
