@@ -150,11 +150,21 @@ class Incoming:
         self.kept = True
 
     def close(self) -> None:
-        for pending in (self._synced, self._checked):  # never remove a file a thread still reads
-            if pending is not None:
-                pending.exception()
-        if not self.kept:
+        """Remove the file unless kept — once no thread reads it any more (called in the event loop:
+        it never waits for them; the last of them removes it)."""
+        if self.kept:
+            return
+        pending = [job for job in (self._synced, self._checked) if job is not None]
+        if not pending:
             self.path.unlink(missing_ok=True)
+            return
+
+        def finished(_: Future[Any]) -> None:
+            if all(job.done() for job in pending):
+                self.path.unlink(missing_ok=True)  # perhaps twice (both finishing at once): harmless
+
+        for job in pending:
+            job.add_done_callback(finished)
 
 
 async def receive(request: Request) -> Incoming:
