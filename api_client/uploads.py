@@ -12,6 +12,15 @@ the whole file carries no ``Upload-Checksum`` of its own: the file's SHA-256, ch
 server on the last byte, is the same digest. The rest goes in PATCHes, each with its CRC-32 (a
 garbled chunk is caught and sent again on its own; the SHA-256 vouches for the whole file).
 
+A caller that does not know the file's SHA-256 (the desk always does: it hashes a photo when it is
+taken) does not wait for it: the file is hashed on a thread while its first chunk goes, the
+creation carries no ``sha256``, and the client compares its hash with the server's answer
+(``Upload-Sha256``) on the last byte; other bytes stored (the file changed on the way, or a photo
+sent whole, without a CRC-32, garbled — or refused as no image for that) send the file once more,
+naming its hash, which the server then checks. A file of more than one chunk is first asked about
+(``HEAD /blobs``) once its hash is known, as the creation would have been, and left unsent when the
+server has it.
+
 A big file's chunks grow on a good link: a chunk that went in under :data:`GROW_BELOW` seconds
 doubles the next one, up to :data:`MAX_CHUNK` (the server's default limit), so a 40 MB file is
 four requests rather than ten; any failure brings the chunk back to ``chunk_size``. A cut still
@@ -21,6 +30,7 @@ costs at most the chunk in flight, and a grown chunk is one the link sends in ab
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import threading
 import time
@@ -61,6 +71,31 @@ class Source:
         return digest.hexdigest()
 
 
+class _Hashing:
+    """The source's SHA-256, computed on a thread (hashlib lets go of the interpreter lock) while
+    the first chunk is on its way."""
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+        self._digest: str | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="upload-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._digest = self._source.sha256()
+        except BaseException as exc:  # an unreadable file: raised in the caller's thread
+            self._error = exc
+
+    def result(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._digest is not None
+        return self._digest
+
+
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
@@ -92,33 +127,44 @@ class Uploader:
             return False
         return True
 
-    def create(self, size: int, sha256: str, first: bytes | memoryview = b"") -> tuple[str, int]:
+    def create(self, size: int, sha256: str | None, first: bytes | memoryview = b"") -> tuple[str, int]:
         """Start an upload, with its ``first`` chunk if any; returns its URL (persist it to resume
-        after a restart) and the server's offset (``size`` when the server needs nothing more)."""
-        headers = {
-            "Tus-Resumable": TUS_VERSION,
-            "Upload-Length": str(size),
-            "Upload-Metadata": f"sha256 {_b64(sha256.encode())}",
-        }
+        after a restart) and the server's offset (``size`` when the server needs nothing more).
+        Without ``sha256`` the server checks nothing against it (nor knows the blob): the caller
+        compares the ``Upload-Sha256`` of the last answer with its own hash."""
+        url, offset, _ = self._create(size, sha256, first)
+        return url, offset
+
+    def _create(self, size: int, sha256: str | None, first: bytes | memoryview) -> tuple[str, int, str | None]:
+        headers = {"Tus-Resumable": TUS_VERSION, "Upload-Length": str(size)}
+        if sha256 is not None:
+            headers["Upload-Metadata"] = f"sha256 {_b64(sha256.encode())}"
         if first:
             headers.update(_chunk_headers(first, whole=len(first) == size))
         response = self.auth.request("POST", "/uploads", data=first or None, headers=headers)
-        return self.auth.url(_header(response, "Location")), int(_header(response, "Upload-Offset"))
+        location = self.auth.url(_header(response, "Location"))
+        return location, int(_header(response, "Upload-Offset")), response.headers.get("Upload-Sha256")
 
     def offset(self, url: str) -> int:
         """The server's offset for the upload at ``url``."""
+        return self._offset(url)[0]
+
+    def _offset(self, url: str) -> tuple[int, str | None]:
+        """The server's offset, and the blob's address once the upload is complete."""
         response = self.auth.request("HEAD", url, headers={"Tus-Resumable": TUS_VERSION})
-        return int(_header(response, "Upload-Offset"))
+        return int(_header(response, "Upload-Offset")), response.headers.get("Upload-Sha256")
 
     def terminate(self, url: str) -> None:
         """Abandon an upload (tus termination)."""
         self.auth.request("DELETE", url, headers={"Tus-Resumable": TUS_VERSION})
 
-    def _patch(self, url: str, offset: int, chunk: bytes | memoryview, total: int) -> int:
+    def _patch(self, url: str, offset: int, chunk: bytes | memoryview, total: int) -> tuple[int, str | None]:
         headers = {"Tus-Resumable": TUS_VERSION, "Upload-Offset": str(offset)}
-        headers.update(_chunk_headers(chunk, whole=offset == 0 and len(chunk) == total))
+        # A chunk that is the whole file goes unchecked only when the creation named the file's
+        # SHA-256 — which a PATCH cannot tell: the CRC-32 then, always (four bytes of header).
+        headers.update(_chunk_headers(chunk, whole=False))
         response = self.auth.request("PATCH", url, data=chunk, headers=headers)
-        return int(_header(response, "Upload-Offset"))
+        return int(_header(response, "Upload-Offset")), response.headers.get("Upload-Sha256")
 
     def upload(
         self,
@@ -137,14 +183,27 @@ class Uploader:
         the next chunk with :class:`Cancelled`, which carries the URL to resume from.
         """
         source = Source(data)
-        sha = sha256 or source.sha256()
         total = source.size
+        hashing = _Hashing(source) if sha256 is None else None  # while the first chunk goes
         progress = on_progress or (lambda sent, size: None)
         if upload_url is None:
             progress(0, total)  # a new upload: its first chunk goes with the creation
-        url, offset = self._start(source, sha, upload_url)
+        try:
+            url, offset, stored = self._start(source, sha256, upload_url)
+        except Rejected as exc:
+            if hashing is None or exc.status != 415 or source.size > self.chunk_size:
+                raise
+            # A whole file sent with neither its hash nor a CRC-32, refused for what it is: garbled
+            # on the way, or truly so. Once more, naming its hash (the server checks that first).
+            return self.upload(data, sha256=hashing.result(), on_progress=on_progress, on_created=on_created)
         if on_created is not None:
             on_created(url)
+        if hashing is not None and offset < total and self.blob_known(hashing.result()):
+            # What the creation would have answered had it named the hash: the rest need not go.
+            with contextlib.suppress(ApiError):
+                self.terminate(url)
+            progress(total, total)
+            return hashing.result()
         progress(offset, total)
         failures = 0
         chunk = self.chunk_size
@@ -154,7 +213,7 @@ class Uploader:
                 raise Cancelled(upload_url=url)
             started = time.monotonic()
             try:
-                offset = self._patch(url, offset, source.read(offset, chunk), total)
+                offset, stored = self._patch(url, offset, source.read(offset, chunk), total)
                 failures = 0
                 if time.monotonic() - started < GROW_BELOW:
                     chunk = max(chunk, min(chunk * 2, ceiling))
@@ -166,23 +225,39 @@ class Uploader:
                 if not _resumable(exc):
                     raise
                 failures += 1
-                offset = self._recover(url, failures, exc)
+                before = offset
+                offset, stored = self._recover(url, failures, exc)
+                if exc.status == 460 and offset < before:
+                    # Not a chunk garbled on the way: the whole file is not what its hash says, and
+                    # the server began it again. Sending the same bytes again would not change that.
+                    raise
             progress(offset, total)
+        if hashing is None:
+            assert sha256 is not None
+            return sha256
+        sha = hashing.result()
+        if stored is None:  # complete before this call (a resumed upload): the server says as what
+            stored = self._offset(url)[1]
+        if stored != sha:
+            # The server holds other bytes than the file now has (it changed while it went): once
+            # more, naming the hash this time, which the server checks on the last byte.
+            return self.upload(data, sha256=sha, on_progress=on_progress, on_created=on_created, cancel=cancel)
         return sha
 
-    def _start(self, source: Source, sha: str, upload_url: str | None) -> tuple[str, int]:
-        """The upload to continue and its server offset; a new one when the old URL is gone or expired."""
+    def _start(self, source: Source, sha: str | None, upload_url: str | None) -> tuple[str, int, str | None]:
+        """The upload to continue, its server offset and, when complete, the blob's address; a new
+        upload when the old URL is gone or expired."""
         if upload_url is not None:
             upload_url = self._here(upload_url)
             try:
-                return upload_url, self.offset(upload_url)
+                return upload_url, *self._offset(upload_url)
             except (NotFound, Rejected) as exc:  # 404 unknown, 410 expired
                 if isinstance(exc, Rejected) and exc.status != 410:
                     raise
         first = source.read(0, self.chunk_size)
         for failures in range(1, self.max_failures + 2):
             try:
-                return self.create(source.size, sha, first)
+                return self._create(source.size, sha, first)
             except ApiError as exc:
                 # Garbled on the way (460) or turned away busy (503, nothing created): that chunk again.
                 if exc.status not in (460, 503) or failures > self.max_failures:
@@ -198,14 +273,14 @@ class Uploader:
             return url
         return f"{base}/uploads/{url.rsplit('/uploads/', 1)[1]}"
 
-    def _recover(self, url: str, failures: int, cause: ApiError) -> int:
+    def _recover(self, url: str, failures: int, cause: ApiError) -> tuple[int, str | None]:
         """Ask the server where to go on, waiting a little more after each failure."""
         while True:
             if failures > self.max_failures:
                 raise cause
             time.sleep(max(self.backoff * (failures - 1), cause.retry_after or 0.0))
             try:
-                return self.offset(url)
+                return self._offset(url)
             except Offline as exc:
                 failures, cause = failures + 1, exc
 

@@ -2,8 +2,9 @@
 
 1. Throughput: ``--photos`` real JPEGs of about ``--mb`` MB each (noise at quality 90: it does
    not compress, and the server's Pillow check accepts it; each photo different), uploaded as the
-   demo handler with ``client.upload(bytes)`` — tus 1.0, the client hashing the file first (the
-   desk knows its photos' SHA-256 already), a photo in one creation-with-upload POST, a bigger
+   demo handler with ``client.upload(bytes)`` — tus 1.0, the client hashing the file on a thread
+   while its first chunk goes (the desk knows its photos' SHA-256 already and names it), a photo
+   in one creation-with-upload POST, a bigger
    file in chunks of 4 MiB that grow to 16 MiB on this fast link, each with its CRC-32; the server
    hashing as the bytes arrive and checking the image at the end. Baseline, in the same run
    and the same server process: the same bytes as one plain ``POST /uploads/bench-sink`` each

@@ -8,21 +8,30 @@ straight into the new upload's own file (nobody knows its id yet); a PATCH's goe
 its own and is copied into the upload's file only under the upload's row lock, after the offset
 and checksum checks (:func:`server.uploads.service.append`): two requests for one upload can
 never interleave their bytes, and a refused chunk leaves nothing behind.
+
+A creation's chunk, the upload's file already, starts its fsync as soon as its last byte is in —
+and, when it is the whole file, the check of what the file is (:func:`server.blobs.media.validate`)
+— on threads of their own, while the request waits for a lane and its token is checked: the
+offset is still recorded only once the fsync is done (:meth:`Incoming.durable`), as before, but the
+disk's flush no longer waits for the database work nor the other way round.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import secrets
 import threading
 import zlib
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from starlette.requests import Request
 
+from server.blobs.media import RejectedBlob, validate
 from server.settings import Settings
 
 
@@ -71,6 +80,26 @@ def keep_running(upload_id: str, offset: int, digest: Any | None) -> None:
                 _RUNNING.popitem(last=False)
 
 
+#: Threads that flush a creation's chunk and check the file while its request waits for its lane:
+#: mostly waiting on the disk, so more than the cores; a burst queues here (the offset waits for it).
+_SETTLING = ThreadPoolExecutor(max_workers=8, thread_name_prefix="upload-settle")
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _media_type(path: Path, max_pixels: int) -> str | RejectedBlob:
+    try:
+        return validate(path, max_pixels)
+    except RejectedBlob as rejected:
+        return rejected
+
+
 def part_path(settings: Settings, upload_id: str) -> Path:
     """The upload's own file: its bytes ``[0, offset)`` as recorded (and perhaps more, never kept)."""
     return settings.upload_dir / f"{upload_id}.part"
@@ -87,6 +116,28 @@ class Incoming:
         self.checksum: tuple[str, Any] | None = None  #: the algorithm the client named, its running digest
         self.whole: Any | None = None  #: SHA-256 of the file's bytes up to this chunk's end, when known
         self.kept = False
+        self._synced: Future[None] | None = None  #: the fsync begun when the last byte came
+        self._checked: Future[str | RejectedBlob] | None = None  #: the file's check, begun then too
+
+    def settle(self, whole_file: bool, max_pixels: int) -> None:
+        """Begin the fsync (and, for a chunk that is the whole file, its check) off the lane."""
+        self._synced = _SETTLING.submit(_fsync, self.path)
+        if whole_file:
+            self._checked = _SETTLING.submit(_media_type, self.path, max_pixels)
+
+    def durable(self) -> None:
+        """Return once the chunk's bytes are on disk (its fsync, begun earlier or done now)."""
+        if self._synced is None:
+            _fsync(self.path)
+        else:
+            self._synced.result()
+
+    def media_type(self, max_pixels: int) -> str:
+        """What the file is (the chunk is the whole file), or :class:`RejectedBlob`."""
+        found = self._checked.result() if self._checked is not None else validate(self.path, max_pixels)
+        if isinstance(found, RejectedBlob):
+            raise found
+        return found
 
     def chunk_digest(self, algorithm: str) -> bytes | None:
         """The chunk's digest by ``algorithm``, if the client named that one."""
@@ -99,8 +150,21 @@ class Incoming:
         self.kept = True
 
     def close(self) -> None:
-        if not self.kept:
+        """Remove the file unless kept — once no thread reads it any more (called in the event loop:
+        it never waits for them; the last of them removes it)."""
+        if self.kept:
+            return
+        pending = [job for job in (self._synced, self._checked) if job is not None]
+        if not pending:
             self.path.unlink(missing_ok=True)
+            return
+
+        def finished(_: Future[Any]) -> None:
+            if all(job.done() for job in pending):
+                self.path.unlink(missing_ok=True)  # perhaps twice (both finishing at once): harmless
+
+        for job in pending:
+            job.add_done_callback(finished)
 
 
 async def receive(request: Request) -> Incoming:
@@ -162,4 +226,7 @@ async def receive(request: Request) -> Incoming:
         incoming.close()
         raise
     incoming.whole = whole
+    if incoming.upload_id is not None and incoming.size:  # a creation's chunk: the upload's file
+        length = request.headers.get("upload-length", "")
+        incoming.settle(length == str(incoming.size), settings.max_image_pixels)
     return incoming

@@ -140,11 +140,7 @@ def append(
             )
     part = part_path(settings, upload.id)
     if chunk.path == part:  # a creation's first chunk, written straight into the upload's file
-        descriptor = os.open(part, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+        chunk.durable()  # its fsync, begun when its last byte came
         chunk.keep()
     else:
         _copy_into(part, upload.offset, chunk.path)
@@ -152,7 +148,7 @@ def append(
     whole = chunk.whole
     if upload.offset == upload.length:
         keep_running(upload.id, 0, None)
-        _complete(session, settings, store, upload, part, whole)
+        _complete(session, settings, store, upload, part, whole, chunk if chunk.path == part else None)
     else:
         keep_running(upload.id, upload.offset, whole)
     session.flush()
@@ -182,8 +178,15 @@ def _copy_into(part: Path, offset: int, source: Path) -> None:
 
 
 def _complete(
-    session: Session, settings: Settings, store: BlobStore, upload: Upload, part: Path, whole: Any | None
+    session: Session,
+    settings: Settings,
+    store: BlobStore,
+    upload: Upload,
+    part: Path,
+    whole: Any | None,
+    entire: Incoming | None,
 ) -> None:
+    """The file is whole: check it and store it as a blob (``entire``: the one chunk it came in)."""
     if whole is None:  # the chunks before did not all pass through this worker: read the file again
         whole = hashlib.sha256()
         with part.open("rb") as handle:
@@ -202,7 +205,10 @@ def _complete(
             keep_changes=True,
         )
     try:
-        media_type = validate(part, settings.max_image_pixels)
+        if entire is not None:  # checked while the request waited for its lane
+            media_type = entire.media_type(settings.max_image_pixels)
+        else:
+            media_type = validate(part, settings.max_image_pixels)
     except RejectedBlob as exc:
         part.unlink(missing_ok=True)
         if upload in session.new:  # a creation's own chunk: the row was never written

@@ -14,6 +14,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from api_client import Cancelled, CaseDeskClient
+from api_client.errors import ApiError
 from api_client.session import make_retry
 from casework.deadlines import SHANGHAI
 from server.demo.photos import sample_photo
@@ -74,13 +75,57 @@ def test_upload_reports_progress_and_the_second_is_skipped(make_client: MakeClie
     thumbnail = desk.thumbnail(sha)
     assert thumbnail.startswith(b"\xff\xd8\xff") and len(thumbnail) < len(photo) // 10
 
+    # The desk names the hash (it knows its photos'): the server knows the blob, and the creation
+    # (with its first chunk) is answered complete — no PATCH.
     adapter.calls.clear()
     adapter.patches = 0
     again: list[tuple[int, int]] = []
-    assert desk.upload(photo, on_progress=lambda sent, total: again.append((sent, total))) == sha
-    # The server knows the blob: the creation (with its first chunk) is answered complete, no PATCH.
+    assert desk.upload(photo, sha256=sha, on_progress=lambda sent, total: again.append((sent, total))) == sha
     assert adapter.calls == ["POST uploads"] and adapter.patches == 1
     assert again == [(0, len(photo)), (len(photo), len(photo))]
+
+    # A caller that does not know it: hashed while the first chunk goes, then asked about before
+    # the rest; the server has it, so the rest stays here and the begun upload is ended.
+    adapter.calls.clear()
+    adapter.patches = 0
+    again.clear()
+    assert desk.upload(photo, on_progress=lambda sent, total: again.append((sent, total))) == sha
+    assert adapter.calls == ["POST uploads", "HEAD blobs", "DELETE uploads"] and adapter.patches == 1
+    assert again == [(0, len(photo)), (len(photo), len(photo))]
+
+
+def test_a_file_hashed_on_the_way_is_checked_against_the_servers_answer(
+    make_client: MakeClient, photo: bytes, monkeypatch: pytest.MonkeyPatch
+):
+    """Without the caller's hash the creation names none; the client's own hash, made while the
+    first chunk went, is compared with the blob the server stored. Other bytes (the file changed
+    while it went): the file goes once more, naming its hash this time."""
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    assert len(photo) > CHUNK  # several requests: the creation's chunk, then PATCHes
+    sha = desk.upload(photo)
+    assert sha == hashlib.sha256(photo).hexdigest() and desk.download(sha) == photo
+
+    # The hash the client made differs from the bytes that went (a file changed under it).
+    changed = bytearray(photo)
+    changed[-1] ^= 0xFF
+    real = hashlib.sha256(bytes(changed)).hexdigest()
+    sent: list[str] = []
+    original = desk.uploader._create
+
+    def create(size: int, sha256: str | None, first: Any) -> Any:
+        sent.append(sha256 or "")
+        return original(size, sha256, first)
+
+    monkeypatch.setattr(desk.uploader, "_create", create)
+    monkeypatch.setattr("api_client.uploads.Source.sha256", lambda self: "0" * 64)
+    desk.uploader.max_failures, desk.uploader.backoff = 1, 0.0
+    with pytest.raises(ApiError) as refused:  # the server checks the hash named: not these bytes
+        desk.upload(bytes(changed))
+    assert refused.value.status == 460
+    assert sent == ["", "0" * 64]  # once without a hash, once naming the (wrong) one the client has
+    assert not desk.blob_known("0" * 64)
+    assert desk.blob_known(real)  # what went the first time is stored under its own hash
 
 
 @pytest.mark.parametrize("lose_answer", [False, True], ids=["cut-before-send", "answer-lost"])

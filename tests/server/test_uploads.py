@@ -7,10 +7,12 @@ import hashlib
 import io
 import random
 import socket
+import threading
 import zlib
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 from PIL import Image
 from tusclient.client import TusClient
@@ -331,3 +333,55 @@ def test_creation_with_upload_and_a_known_blob_completes_at_once(api: Api, base_
         f"{base_url}/uploads", data=b"xx", headers={**first, "Content-Type": "text/plain"}, timeout=10
     )
     assert wrong.status_code == 415
+
+
+def test_a_creations_chunk_is_flushed_off_the_lane_before_its_offset_counts(
+    api: Api, base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A photo sent whole with its creation: its fsync and its check begin on threads of their own
+    as its last byte comes; the offset is recorded only after the fsync returned, and a file that
+    is no image, or too many pixels, is still refused and leaves nothing."""
+    from server.uploads import service
+
+    steps: list[str] = []
+    fsync, keep_running = incoming._fsync, service.keep_running
+
+    def flushed(path):  # type: ignore[no-untyped-def]
+        fsync(path)
+        steps.append(f"fsync on {threading.current_thread().name.split('_')[0]}")
+
+    def recorded(upload_id, offset, digest):  # type: ignore[no-untyped-def]
+        steps.append("offset recorded")
+        keep_running(upload_id, offset, digest)
+
+    monkeypatch.setattr(incoming, "_fsync", flushed)
+    monkeypatch.setattr(service, "keep_running", recorded)
+    headers = api.login("zj_handler")
+
+    def send_whole(data: bytes) -> requests.Response:
+        return requests.post(
+            f"{base_url}/uploads",
+            data=data,
+            timeout=10,
+            headers={
+                **headers,
+                **TUS,
+                "Upload-Length": str(len(data)),
+                "Content-Type": "application/offset+octet-stream",
+            },
+        )
+
+    data = photo(21)
+    done = send_whole(data)
+    assert done.status_code == 201 and done.headers["Upload-Offset"] == str(len(data))
+    assert steps == ["fsync on upload-settle", "offset recorded"]
+    sha = done.headers["Upload-Sha256"]
+    assert sha == hashlib.sha256(data).hexdigest()
+    assert requests.get(f"{base_url}/blobs/{sha}", headers=headers, timeout=10).content == data
+
+    text = send_whole(b"not an image at all " * 100)
+    assert text.status_code == 415 and text.json()["code"] == "unsupported_type"
+    buffer = io.BytesIO()
+    Image.new("L", (12000, 12000)).save(buffer, "PNG")
+    bomb = send_whole(buffer.getvalue())
+    assert bomb.status_code == 415 and bomb.json()["code"] == "image_too_large"
