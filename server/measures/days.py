@@ -53,11 +53,17 @@ def day_of(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
 
 
-def fact_day(dialect: str) -> ColumnElement[date]:
-    """The Beijing day of a fact's ``at`` as a ``Date`` (stored in UTC; China keeps +08:00 all year)."""
+def beijing_day(dialect: str, moment: Any) -> ColumnElement[Any]:
+    """The day in Beijing time of a moment column: a ``date`` on PostgreSQL, ``YYYY-MM-DD`` text on
+    SQLite (stored in UTC; China keeps +08:00 all year, without summer time since 1991)."""
     if dialect == "postgresql":
-        return type_coerce(func.date(func.timezone(SHANGHAI.key, F.at)), Date)
-    return type_coerce(func.date(F.at, "+8 hours"), Date)
+        return func.date(func.timezone(SHANGHAI.key, moment))
+    return func.date(moment, "+8 hours")
+
+
+def fact_day(dialect: str) -> ColumnElement[date]:
+    """The Beijing day of a fact's ``at`` as a ``Date``."""
+    return type_coerce(beijing_day(dialect, F.at), Date)
 
 
 def over(w: Window) -> tuple[date, date] | None:

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Text, and_, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from casework.deadlines import SHANGHAI
 from casework.measures import MeasureCounts
 from casework.order import CallbackOutcome, ResultCode, State
 from server.measures import days
@@ -43,14 +42,6 @@ def _in_window(column: Any, w: Window) -> ColumnElement[bool]:
 
 def _departments(department_ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
     return [] if department_ids is None else [F.department_id.in_(list(department_ids))]
-
-
-def beijing_day(dialect: str, moment: Any) -> ColumnElement[Any]:
-    """The day in Beijing time of a moment column: a ``date`` on PostgreSQL, ``YYYY-MM-DD`` text on
-    SQLite (stored in UTC; China keeps +08:00 all year, without summer time since 1991)."""
-    if dialect == "postgresql":
-        return func.date(func.timezone(SHANGHAI.key, moment))
-    return func.date(moment, "+8 hours")
 
 
 def overdue_at(moment: datetime) -> ColumnElement[bool]:
@@ -160,7 +151,7 @@ def tally(session: Session, w: Window, department_ids: Sequence[int] | None = No
             c.signed, c.signed_on_time = c.signed + s, c.signed_on_time + s_on_time
     # By day in Beijing time, counted by the database (a month's dispatches are ~85,000 rows in a
     # city of a million orders: fetched one by one, they were most of the ranking's time).
-    day = beijing_day(session.get_bind().dialect.name, F.at)
+    day = days.beijing_day(session.get_bind().dialect.name, F.at)
     by_day: dict[int, dict[date, int]] = defaultdict(dict)
     for dep, on, n in [*rows(func.count(), kinds=["dispatch"], by=[day]), *counted(
         func.sum(D.n), kinds=["dispatch"], by=[D.day]
