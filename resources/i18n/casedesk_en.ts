@@ -370,68 +370,68 @@ Instruction (goes back to the department with the order):</translation>
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="85"/>
+        <location filename="../../ui/app.py" line="122"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
-        <extracomment>Names a file: once the first window shows (the list&apos;s first rows painted, or the sign-in dialog), the app writes there when, which window, and the modules imported by then — for ``bench.desktop``&apos;s cold start, and the test that a desk talking to a remote server never loads the server&apos;s code.</extracomment>
+        <extracomment>Names a file: once the first window shows (the list&apos;s first rows painted, or the sign-in dialog), the app writes there when, which window, and the modules imported by then — for ``bench.desktop``&apos;s cold start, and the test that a desk talking to a remote server never loads the server&apos;s code. At most this long (ms) the background work of a start waits for the first paint it must not slow (the demo server for the splash, the first sync for the list&apos;s first rows): a window never painted (started minimised, say) does not keep it waiting.</extracomment>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="85"/>
+        <location filename="../../ui/app.py" line="122"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="119"/>
+        <location filename="../../ui/app.py" line="164"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="196"/>
+        <location filename="../../ui/app.py" line="241"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="234"/>
+        <location filename="../../ui/app.py" line="294"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="290"/>
+        <location filename="../../ui/app.py" line="358"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="316"/>
+        <location filename="../../ui/app.py" line="384"/>
         <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="351"/>
+        <location filename="../../ui/app.py" line="419"/>
         <source>本机已被管理员停用，正在清除本机保存的数据…</source>
         <translation>An administrator revoked this device; erasing the data kept on it…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="366"/>
+        <location filename="../../ui/app.py" line="434"/>
         <source>系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。</source>
         <translation>The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="369"/>
+        <location filename="../../ui/app.py" line="437"/>
         <source>以下 %1 项未发送的工作已被丢弃：</source>
         <translation>These %1 items of unsent work were discarded:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="372"/>
+        <location filename="../../ui/app.py" line="440"/>
         <source>（未能将丢弃清单报告给服务器，请告知系统管理员。）</source>
         <translation>(The list of discarded work could not be reported to the server; please tell the administrator.)</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="374"/>
+        <location filename="../../ui/app.py" line="442"/>
         <source>本机已停用</source>
         <translation>Device revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="403"/>
+        <location filename="../../ui/app.py" line="472"/>
         <source>演示模式需要内置服务器，但本机未安装服务器所需的软件包（%1）。
 请安装：%2
 或用 --server 网址 连接到单位的 CaseDesk 服务器。</source>
@@ -440,17 +440,17 @@ Install them: %2
 or connect to your organisation&apos;s CaseDesk server with --server URL.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="411"/>
+        <location filename="../../ui/app.py" line="480"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="419"/>
+        <location filename="../../ui/app.py" line="488"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="420"/>
+        <location filename="../../ui/app.py" line="489"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -1318,212 +1318,212 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="55"/>
+        <location filename="../../ui/dashboard.py" line="54"/>
         <source>%1年%2月</source>
         <extracomment>Categories drawn one bar each; the rest share an &quot;其他&quot; bar (seven bars stay readable at 1366×768).</extracomment>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="133"/>
+        <location filename="../../ui/dashboard.py" line="132"/>
         <source>导出台账</source>
         <extracomment>Whose orders count: the user&apos;s department, or everything on the desk for leaders.</extracomment>
         <translation>Export ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="134"/>
+        <location filename="../../ui/dashboard.py" line="133"/>
         <source>把所选月份的工单导出为 Excel 工作台账</source>
         <translation>Export the selected month&apos;s orders as an Excel work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="139"/>
+        <location filename="../../ui/dashboard.py" line="138"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="148"/>
-        <location filename="../../ui/dashboard.py" line="389"/>
+        <location filename="../../ui/dashboard.py" line="147"/>
+        <location filename="../../ui/dashboard.py" line="392"/>
         <source>派单量</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="148"/>
+        <location filename="../../ui/dashboard.py" line="147"/>
         <source>本月派至本单位的工单数</source>
         <translation>Orders dispatched to the department this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="157"/>
+        <location filename="../../ui/dashboard.py" line="156"/>
         <source>本月按时办结 ÷（本月办结 + 统计时点超期未办结）</source>
         <translation>Closed on time this month ÷ (closed this month + open and overdue at the time of the figures)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="159"/>
+        <location filename="../../ui/dashboard.py" line="158"/>
         <source>本月回访中满意及基本满意 ÷ 回访接通</source>
         <translation>This month&apos;s callbacks: satisfied or basically satisfied ÷ reached</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="165"/>
+        <location filename="../../ui/dashboard.py" line="164"/>
         <source>本月退单申请 ÷ 本月派单</source>
         <translation>Return requests this month ÷ orders dispatched this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="166"/>
+        <location filename="../../ui/dashboard.py" line="165"/>
         <source>本月被要求重办 ÷ 本月答复</source>
         <translation>Re-handlings ordered this month ÷ replies this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="170"/>
+        <location filename="../../ui/dashboard.py" line="169"/>
         <source>派单（或重办）至答复的平均工作日，不含市领导审核时间</source>
         <translation>Average working days from dispatch (or re-handling) to the reply, city leaders&apos; review time excluded</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="172"/>
+        <location filename="../../ui/dashboard.py" line="171"/>
         <source>市领导审核</source>
         <translation>City leaders&apos; review</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="172"/>
+        <location filename="../../ui/dashboard.py" line="171"/>
         <source>答复在市领导审核环节的平均工作日</source>
         <translation>Average working days a reply waited for city leaders&apos; review</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="180"/>
+        <location filename="../../ui/dashboard.py" line="179"/>
         <source>每日派单量</source>
         <translation>Dispatched per day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="231"/>
+        <location filename="../../ui/dashboard.py" line="230"/>
         <source>正在读取服务器统计……</source>
         <extracomment>Whose figures and when they stand, or that they are the ones kept while offline.</extracomment>
         <translation>Reading the server&apos;s figures…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="309"/>
+        <location filename="../../ui/dashboard.py" line="312"/>
         <source>离线：本机还没有%1的统计，连上服务器后显示。</source>
         <translation>Offline: no figures for %1 on this computer yet; they appear once the server can be reached.</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="319"/>
+        <location filename="../../ui/dashboard.py" line="322"/>
         <source>离线：显示截至 %1（北京时间）的数据</source>
         <translation>Offline: showing the figures as of %1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="321"/>
+        <location filename="../../ui/dashboard.py" line="324"/>
         <source>服务器统计，截至 %1（北京时间）</source>
         <translation>Server figures as of %1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="331"/>
+        <location filename="../../ui/dashboard.py" line="334"/>
         <source>工作日，%1件答复</source>
         <translation>working days, %1 replies</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="349"/>
+        <location filename="../../ui/dashboard.py" line="352"/>
         <source>工单量</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="152"/>
+        <location filename="../../ui/dashboard.py" line="151"/>
         <source>本月派单中按时签收 ÷（已签收 + 超时未签收）</source>
         <translation>Of this month&apos;s dispatched orders: signed on time ÷ (signed + unsigned past the signing deadline)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="163"/>
+        <location filename="../../ui/dashboard.py" line="162"/>
         <source>本月答复中结果为“%1” ÷ 本月答复</source>
         <translation>This month&apos;s replies with result “%1” ÷ replies this month</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="169"/>
+        <location filename="../../ui/dashboard.py" line="168"/>
         <source>平均办理时长</source>
         <translation>Average handling time</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="178"/>
+        <location filename="../../ui/dashboard.py" line="177"/>
         <source>分类工单量</source>
         <translation>Orders by category</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="179"/>
+        <location filename="../../ui/dashboard.py" line="178"/>
         <source>来源渠道</source>
         <translation>Channels</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="245"/>
+        <location filename="../../ui/dashboard.py" line="244"/>
         <source>工作台账-%1.xlsx</source>
         <translation>work-ledger-%1.xlsx</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="247"/>
+        <location filename="../../ui/dashboard.py" line="246"/>
         <source>导出工作台账</source>
         <translation>Export work ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="247"/>
+        <location filename="../../ui/dashboard.py" line="246"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="257"/>
+        <location filename="../../ui/dashboard.py" line="258"/>
         <source>正在导出台账……</source>
         <translation>Exporting the ledger…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="270"/>
+        <location filename="../../ui/dashboard.py" line="273"/>
         <source>回复单-%1.pdf</source>
         <translation>reply-sheet-%1.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="272"/>
+        <location filename="../../ui/dashboard.py" line="275"/>
         <source>打印回复单</source>
         <translation>Print reply sheet</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="272"/>
+        <location filename="../../ui/dashboard.py" line="275"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="275"/>
-        <location filename="../../ui/dashboard.py" line="282"/>
+        <location filename="../../ui/dashboard.py" line="278"/>
+        <location filename="../../ui/dashboard.py" line="285"/>
         <source>正在生成回复单……</source>
         <translation>Generating the reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="330"/>
+        <location filename="../../ui/dashboard.py" line="333"/>
         <source>%1天</source>
         <translation>%1 days</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="341"/>
+        <location filename="../../ui/dashboard.py" line="344"/>
         <source>未分类</source>
         <translation>Uncategorised</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="344"/>
+        <location filename="../../ui/dashboard.py" line="347"/>
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="378"/>
+        <location filename="../../ui/dashboard.py" line="381"/>
         <source>%1  %2（%3）</source>
         <translation>%1  %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="404"/>
+        <location filename="../../ui/dashboard.py" line="407"/>
         <source>日</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="415"/>
+        <location filename="../../ui/dashboard.py" line="418"/>
         <source>已保存：%1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="420"/>
+        <location filename="../../ui/dashboard.py" line="423"/>
         <source>保存失败：%1</source>
         <translation>Could not save: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="422"/>
+        <location filename="../../ui/dashboard.py" line="425"/>
         <source>本机没有这张工单</source>
         <translation>This order is not on this computer</translation>
     </message>
@@ -2367,296 +2367,296 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>任意时限</source>
         <extracomment>The work lists in the sidebar, in order (named by ui.labels.work_list_label, from casework.vocabulary). The hotline centre&apos;s lists (a centre agent or supervisor), in order. Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="140"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171"/>
+        <location filename="../../ui/main_window.py" line="172"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <extracomment>The demo city&apos;s users (server/demo) the role switch offers, by their role.</extracomment>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
-        <location filename="../../ui/main_window.py" line="785"/>
+        <location filename="../../ui/main_window.py" line="191"/>
+        <location filename="../../ui/main_window.py" line="838"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="192"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
-        <location filename="../../ui/main_window.py" line="296"/>
-        <location filename="../../ui/main_window.py" line="777"/>
-        <location filename="../../ui/main_window.py" line="779"/>
+        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="830"/>
+        <location filename="../../ui/main_window.py" line="832"/>
         <source>通知</source>
         <translation>Notifications</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="205"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199"/>
+        <location filename="../../ui/main_window.py" line="208"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="221"/>
         <source>转办 / 回访</source>
         <translation>Dispatch / callback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>值班看板</source>
         <translation>Duty board</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
-        <location filename="../../ui/main_window.py" line="467"/>
+        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="485"/>
         <source>知识库</source>
         <translation>Knowledge base</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>预警、督办、催办和督办反馈</source>
         <translation>Deadline warnings, supervision, reminders and supervision feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>%1（住建局）</source>
         <translation>%1 (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="531"/>
+        <location filename="../../ui/main_window.py" line="549"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="543"/>
+        <location filename="../../ui/main_window.py" line="561"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="546"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="549"/>
+        <location filename="../../ui/main_window.py" line="567"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="685"/>
+        <location filename="../../ui/main_window.py" line="738"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="771"/>
+        <location filename="../../ui/main_window.py" line="824"/>
         <source>通知 %1</source>
         <translation>Notifications %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="775"/>
+        <location filename="../../ui/main_window.py" line="828"/>
         <source>通知 (%1)</source>
         <translation>Notifications (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="826"/>
+        <location filename="../../ui/main_window.py" line="888"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="840"/>
+        <location filename="../../ui/main_window.py" line="902"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="874"/>
+        <location filename="../../ui/main_window.py" line="936"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="892"/>
+        <location filename="../../ui/main_window.py" line="954"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="894"/>
+        <location filename="../../ui/main_window.py" line="956"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="896"/>
+        <location filename="../../ui/main_window.py" line="958"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="898"/>
+        <location filename="../../ui/main_window.py" line="960"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="900"/>
+        <location filename="../../ui/main_window.py" line="962"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
-        <location filename="../../ui/main_window.py" line="464"/>
+        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="482"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="355"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="378"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="443"/>
+        <location filename="../../ui/main_window.py" line="461"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461"/>
+        <location filename="../../ui/main_window.py" line="479"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="704"/>
+        <location filename="../../ui/main_window.py" line="757"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="706"/>
+        <location filename="../../ui/main_window.py" line="759"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="712"/>
+        <location filename="../../ui/main_window.py" line="765"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="715"/>
+        <location filename="../../ui/main_window.py" line="768"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="715"/>
+        <location filename="../../ui/main_window.py" line="768"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="718"/>
+        <location filename="../../ui/main_window.py" line="771"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="722"/>
+        <location filename="../../ui/main_window.py" line="775"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="724"/>
+        <location filename="../../ui/main_window.py" line="777"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="726"/>
+        <location filename="../../ui/main_window.py" line="779"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="742"/>
+        <location filename="../../ui/main_window.py" line="795"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="744"/>
+        <location filename="../../ui/main_window.py" line="797"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="785"/>
+        <location filename="../../ui/main_window.py" line="838"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -2909,124 +2909,124 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderListModel</name>
     <message>
-        <location filename="../../ui/order_list.py" line="33"/>
+        <location filename="../../ui/order_list.py" line="45"/>
         <source>紧急程度</source>
         <extracomment>(sort key in desktop.reads.SORTS or None, header) per column.</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="34"/>
+        <location filename="../../ui/order_list.py" line="46"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="35"/>
+        <location filename="../../ui/order_list.py" line="47"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="36"/>
+        <location filename="../../ui/order_list.py" line="48"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="37"/>
+        <location filename="../../ui/order_list.py" line="49"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="39"/>
+        <location filename="../../ui/order_list.py" line="51"/>
         <source>受理时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="40"/>
+        <location filename="../../ui/order_list.py" line="52"/>
         <source>剩余时限</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="41"/>
+        <location filename="../../ui/order_list.py" line="53"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="42"/>
+        <location filename="../../ui/order_list.py" line="54"/>
         <source>承办单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="43"/>
+        <location filename="../../ui/order_list.py" line="55"/>
         <source>所在列表</source>
         <translation>In lists</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="235"/>
+        <location filename="../../ui/order_list.py" line="323"/>
         <source>%1：%2</source>
-        <extracomment>The order in view: each query also tells whether it is in the list, and its state now. Work list → its name, in the order to name them; a search hit says which of these hold it.</extracomment>
+        <extracomment>The roles data() answers, as plain ints (see OrderListModel.data). How long a page&apos;s follow-up queries wait for the view to paint its rows, at most (ms). The order in view: each query also tells whether it is in the list, and its state now. Work list → its name, in the order to name them; a search hit says which of these hold it.</extracomment>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="237"/>
+        <location filename="../../ui/order_list.py" line="325"/>
         <source>搜索结果所在的工作列表</source>
         <translation>The work lists a search hit is in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="274"/>
+        <location filename="../../ui/order_list.py" line="377"/>
         <source>所在列表：%1</source>
         <translation>In lists: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="276"/>
+        <location filename="../../ui/order_list.py" line="379"/>
         <source>新：到达本机后还没有打开过</source>
         <translation>New: arrived on this desk and not opened yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="278"/>
+        <location filename="../../ui/order_list.py" line="381"/>
         <source>退回：审核退回、批示重办或退回申请未获同意，需要重新办理</source>
         <translation>Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="280"/>
+        <location filename="../../ui/order_list.py" line="383"/>
         <source>草稿：本机保存着尚未提交的答复或表单内容，打开工单即可继续</source>
         <translation>Draft: a reply or form typed on this PC and not yet submitted is kept here; open the order to go on</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="285"/>
+        <location filename="../../ui/order_list.py" line="388"/>
         <source>办理时限 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="294"/>
+        <location filename="../../ui/order_list.py" line="395"/>
         <source>【新】</source>
         <translation>[New] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="295"/>
+        <location filename="../../ui/order_list.py" line="396"/>
         <source>【退回】</source>
         <translation>[Returned] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="296"/>
+        <location filename="../../ui/order_list.py" line="397"/>
         <source>【草稿】</source>
         <translation>[Draft] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="305"/>
+        <location filename="../../ui/order_list.py" line="406"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="307"/>
+        <location filename="../../ui/order_list.py" line="408"/>
         <source>【待上传】</source>
         <translation>[Pending upload] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="321"/>
+        <location filename="../../ui/order_list.py" line="422"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="327"/>
+        <location filename="../../ui/order_list.py" line="428"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -3034,519 +3034,519 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderView</name>
     <message>
-        <location filename="../../ui/order/view.py" line="108"/>
-        <location filename="../../ui/order/view.py" line="154"/>
+        <location filename="../../ui/order/view.py" line="109"/>
+        <location filename="../../ui/order/view.py" line="155"/>
         <source>请在列表中选择一张工单</source>
         <translation>Select an order in the list</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="212"/>
+        <location filename="../../ui/order/view.py" line="213"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="242"/>
+        <location filename="../../ui/order/view.py" line="243"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="244"/>
-        <location filename="../../ui/order/view.py" line="267"/>
-        <location filename="../../ui/order/view.py" line="278"/>
+        <location filename="../../ui/order/view.py" line="245"/>
+        <location filename="../../ui/order/view.py" line="268"/>
+        <location filename="../../ui/order/view.py" line="279"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="244"/>
+        <location filename="../../ui/order/view.py" line="245"/>
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="244"/>
+        <location filename="../../ui/order/view.py" line="245"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="244"/>
-        <location filename="../../ui/order/view.py" line="628"/>
+        <location filename="../../ui/order/view.py" line="245"/>
+        <location filename="../../ui/order/view.py" line="629"/>
         <source>说明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="250"/>
+        <location filename="../../ui/order/view.py" line="251"/>
         <source>处理记录</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="256"/>
+        <location filename="../../ui/order/view.py" line="257"/>
         <source>附件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="259"/>
-        <location filename="../../ui/order/view.py" line="454"/>
+        <location filename="../../ui/order/view.py" line="260"/>
+        <location filename="../../ui/order/view.py" line="455"/>
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="267"/>
+        <location filename="../../ui/order/view.py" line="268"/>
         <source>轮次</source>
         <translation>Round</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="267"/>
+        <location filename="../../ui/order/view.py" line="268"/>
         <source>审核环节</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="267"/>
+        <location filename="../../ui/order/view.py" line="268"/>
         <source>审核人</source>
         <translation>Reviewer</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="267"/>
+        <location filename="../../ui/order/view.py" line="268"/>
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="267"/>
+        <location filename="../../ui/order/view.py" line="268"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="275"/>
+        <location filename="../../ui/order/view.py" line="276"/>
         <source>审核记录</source>
         <translation>Reviews</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="295"/>
+        <location filename="../../ui/order/view.py" line="296"/>
         <source>打印回复单…</source>
         <translation>Print reply sheet…</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="296"/>
+        <location filename="../../ui/order/view.py" line="297"/>
         <source>预览并打印本工单的回复单（Ctrl+P）</source>
         <translation>Preview and print this order&apos;s reply sheet (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="305"/>
-        <location filename="../../ui/order/view.py" line="328"/>
+        <location filename="../../ui/order/view.py" line="306"/>
+        <location filename="../../ui/order/view.py" line="329"/>
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="306"/>
-        <location filename="../../ui/order/view.py" line="329"/>
+        <location filename="../../ui/order/view.py" line="307"/>
+        <location filename="../../ui/order/view.py" line="330"/>
         <source>市民</source>
         <translation>Citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="307"/>
+        <location filename="../../ui/order/view.py" line="308"/>
         <source>时限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="308"/>
+        <location filename="../../ui/order/view.py" line="309"/>
         <source>办理</source>
         <translation>Handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="309"/>
+        <location filename="../../ui/order/view.py" line="310"/>
         <source>回访与办结</source>
         <translation>Callback and closing</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="416"/>
+        <location filename="../../ui/order/view.py" line="417"/>
         <source>本地没有这张工单（可能已转出或尚未同步）</source>
         <translation>This order is not on this computer (it may have been transferred, or not synced yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="454"/>
+        <location filename="../../ui/order/view.py" line="455"/>
         <source>答复 (第%1轮)</source>
         <translation>Reply (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="481"/>
+        <location filename="../../ui/order/view.py" line="482"/>
         <source>催办%1次</source>
         <translation>Reminded %1×</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="487"/>
+        <location filename="../../ui/order/view.py" line="488"/>
         <source>回访：%1</source>
         <translation>Callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="491"/>
+        <location filename="../../ui/order/view.py" line="492"/>
         <source>最近一次回访：%1</source>
         <translation>Last callback: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="496"/>
+        <location filename="../../ui/order/view.py" line="497"/>
         <source>%1 项修改尚未同步到中心</source>
         <translation>Changes not yet synced to the centre: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="500"/>
+        <location filename="../../ui/order/view.py" line="501"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="501"/>
+        <location filename="../../ui/order/view.py" line="502"/>
         <source>有修改被中心拒绝或冲突，请到“同步问题”处理</source>
         <translation>Changes were rejected by the centre or conflict; resolve them under “Sync problems”</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="515"/>
+        <location filename="../../ui/order/view.py" line="516"/>
         <source>撤销尚未发送的“%1”（%2），工单恢复到操作之前</source>
         <translation>Undo “%1” (%2), not sent yet: the order goes back to how it was</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="521"/>
+        <location filename="../../ui/order/view.py" line="522"/>
         <source>撤销“%1”（%2）及其后 %3 项操作</source>
         <translation>Undo “%1” (%2) and the %3 later action(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="521"/>
+        <location filename="../../ui/order/view.py" line="522"/>
         <source>撤销“%1”（%2）</source>
         <translation>Undo “%1” (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="541"/>
+        <location filename="../../ui/order/view.py" line="542"/>
         <source>无法撤销</source>
         <translation>Cannot undo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="570"/>
+        <location filename="../../ui/order/view.py" line="571"/>
         <source>签收剩余</source>
         <translation>Sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="570"/>
+        <location filename="../../ui/order/view.py" line="571"/>
         <source>答复剩余</source>
         <translation>Reply in</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="573"/>
+        <location filename="../../ui/order/view.py" line="574"/>
         <source>时限：%1</source>
         <translation>Deadline: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="595"/>
+        <location filename="../../ui/order/view.py" line="596"/>
         <source>来源</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="596"/>
+        <location filename="../../ui/order/view.py" line="597"/>
         <source>受理时间</source>
         <translation>Received at</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="278"/>
-        <location filename="../../ui/order/view.py" line="597"/>
+        <location filename="../../ui/order/view.py" line="279"/>
+        <location filename="../../ui/order/view.py" line="598"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="278"/>
+        <location filename="../../ui/order/view.py" line="279"/>
         <source>人员</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="278"/>
+        <location filename="../../ui/order/view.py" line="279"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="467"/>
+        <location filename="../../ui/order/view.py" line="468"/>
         <source>待上传（本机受理，尚未上传到中心）</source>
         <translation>Pending upload (taken in on this PC, not yet on the server)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="568"/>
+        <location filename="../../ui/order/view.py" line="569"/>
         <source>协办反馈剩余</source>
         <translation>Co-handling: answer in</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="568"/>
+        <location filename="../../ui/order/view.py" line="569"/>
         <source>协办签收剩余</source>
         <translation>Co-handling: sign within</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="598"/>
+        <location filename="../../ui/order/view.py" line="599"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="599"/>
+        <location filename="../../ui/order/view.py" line="600"/>
         <source>难易</source>
         <translation>Complexity</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="600"/>
+        <location filename="../../ui/order/view.py" line="601"/>
         <source>诉求内容</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="601"/>
+        <location filename="../../ui/order/view.py" line="602"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="602"/>
+        <location filename="../../ui/order/view.py" line="603"/>
         <source>坐标</source>
         <translation>Coordinates</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="603"/>
+        <location filename="../../ui/order/view.py" line="604"/>
         <source>标签</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="615"/>
+        <location filename="../../ui/order/view.py" line="616"/>
         <source>（已隐藏）</source>
         <translation>(hidden)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="616"/>
+        <location filename="../../ui/order/view.py" line="617"/>
         <source>匿名</source>
         <translation>Anonymous</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="618"/>
+        <location filename="../../ui/order/view.py" line="619"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="619"/>
+        <location filename="../../ui/order/view.py" line="620"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="620"/>
+        <location filename="../../ui/order/view.py" line="621"/>
         <source>回访号码</source>
         <translation>Callback number</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="624"/>
+        <location filename="../../ui/order/view.py" line="625"/>
         <source>市民要求保密</source>
         <translation>Citizen requested confidentiality</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="625"/>
+        <location filename="../../ui/order/view.py" line="626"/>
         <source>允许承办单位联系</source>
         <translation>Department may contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="625"/>
+        <location filename="../../ui/order/view.py" line="626"/>
         <source>不得联系市民</source>
         <translation>Do not contact the citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="627"/>
+        <location filename="../../ui/order/view.py" line="628"/>
         <source>部分信息已隐藏</source>
         <translation>Some details are hidden</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="628"/>
-        <location filename="../../ui/order/view.py" line="743"/>
+        <location filename="../../ui/order/view.py" line="629"/>
+        <location filename="../../ui/order/view.py" line="744"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="638"/>
+        <location filename="../../ui/order/view.py" line="639"/>
         <source>（按时）</source>
         <translation>(on time)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="638"/>
+        <location filename="../../ui/order/view.py" line="639"/>
         <source>（超时）</source>
         <translation>(late)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="648"/>
+        <location filename="../../ui/order/view.py" line="649"/>
         <source>注意</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="648"/>
+        <location filename="../../ui/order/view.py" line="649"/>
         <source>跨入节假日未公布的年份，时限为临时计算，公布后将重新计算</source>
         <translation>The deadline runs into a year whose public holidays are not yet published: it is provisional and will be recalculated once they are</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="658"/>
+        <location filename="../../ui/order/view.py" line="659"/>
         <source>主办单位</source>
         <translation>Lead department</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="659"/>
+        <location filename="../../ui/order/view.py" line="660"/>
         <source>协办单位</source>
         <translation>Co-handling</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="660"/>
+        <location filename="../../ui/order/view.py" line="661"/>
         <source>未分派</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="667"/>
+        <location filename="../../ui/order/view.py" line="668"/>
         <source>延期申请</source>
         <translation>Extension</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="668"/>
+        <location filename="../../ui/order/view.py" line="669"/>
         <source>%1：%2个工作日，%3</source>
         <translation>%1: %2 working days, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="676"/>
+        <location filename="../../ui/order/view.py" line="677"/>
         <source>退单申请</source>
         <translation>Return request</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="604"/>
-        <location filename="../../ui/order/view.py" line="677"/>
+        <location filename="../../ui/order/view.py" line="605"/>
+        <location filename="../../ui/order/view.py" line="678"/>
         <source>领导批示</source>
         <translation>Leader&apos;s instruction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="679"/>
+        <location filename="../../ui/order/view.py" line="680"/>
         <source>重办次数</source>
         <translation>Times re-handled</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="703"/>
+        <location filename="../../ui/order/view.py" line="704"/>
         <source>热线中心</source>
         <translation>Hotline centre</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="707"/>
+        <location filename="../../ui/order/view.py" line="708"/>
         <source>市民满意度</source>
         <translation>Satisfaction</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="720"/>
-        <location filename="../../ui/order/view.py" line="759"/>
+        <location filename="../../ui/order/view.py" line="721"/>
+        <location filename="../../ui/order/view.py" line="760"/>
         <source>市民：“%1”</source>
         <translation>Citizen: “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="723"/>
+        <location filename="../../ui/order/view.py" line="724"/>
         <source>第%1次回访</source>
         <translation>Callback %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="732"/>
+        <location filename="../../ui/order/view.py" line="733"/>
         <source>已答复，等待中心回访</source>
         <translation>Replied; waiting for the centre&apos;s callback</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="738"/>
+        <location filename="../../ui/order/view.py" line="739"/>
         <source>查看联系方式</source>
         <translation>Viewed contact details</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="750"/>
+        <location filename="../../ui/order/view.py" line="751"/>
         <source>经办人：%1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="754"/>
+        <location filename="../../ui/order/view.py" line="755"/>
         <source>%1回访，%2</source>
         <translation>%1 callback: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="763"/>
+        <location filename="../../ui/order/view.py" line="764"/>
         <source>系统</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="772"/>
+        <location filename="../../ui/order/view.py" line="773"/>
         <source>待同步（尚未送达中心）</source>
         <translation>Pending sync (not yet at the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="779"/>
+        <location filename="../../ui/order/view.py" line="780"/>
         <source>处理记录 (%1)</source>
         <translation>Timeline (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="788"/>
+        <location filename="../../ui/order/view.py" line="789"/>
         <source>尚无现场核查记录</source>
         <translation>No on-site checks yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="795"/>
+        <location filename="../../ui/order/view.py" line="796"/>
         <source>位置：%1, %2</source>
         <translation>Location: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="810"/>
+        <location filename="../../ui/order/view.py" line="811"/>
         <source>现场核查 (%1)</source>
         <translation>On-site (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="828"/>
+        <location filename="../../ui/order/view.py" line="829"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="831"/>
+        <location filename="../../ui/order/view.py" line="832"/>
         <source>暂无附件</source>
         <translation>No files</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="832"/>
+        <location filename="../../ui/order/view.py" line="833"/>
         <source>附件 (%1)</source>
         <translation>Files (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="848"/>
-        <location filename="../../ui/order/view.py" line="953"/>
+        <location filename="../../ui/order/view.py" line="849"/>
+        <location filename="../../ui/order/view.py" line="954"/>
         <source>离线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="850"/>
+        <location filename="../../ui/order/view.py" line="851"/>
         <source>加载中</source>
         <translation>Loading</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="859"/>
+        <location filename="../../ui/order/view.py" line="860"/>
         <source>暂无内部备注（备注仅单位内部和中心可见）</source>
         <translation>No internal notes yet (notes are seen only within the department and by the centre)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="861"/>
+        <location filename="../../ui/order/view.py" line="862"/>
         <source>内部备注 (%1)</source>
         <translation>Notes (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="880"/>
+        <location filename="../../ui/order/view.py" line="881"/>
         <source>督办 (%1)</source>
         <translation>Supervision (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="886"/>
+        <location filename="../../ui/order/view.py" line="887"/>
         <source>（当前）</source>
         <translation> (current)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="895"/>
+        <location filename="../../ui/order/view.py" line="896"/>
         <source>审核流程：</source>
         <translation>Review chain: </translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="913"/>
+        <location filename="../../ui/order/view.py" line="914"/>
         <source>审核记录 (%1)</source>
         <translation>Reviews (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="985"/>
+        <location filename="../../ui/order/view.py" line="986"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../../ui/order/view.py" line="991"/>
+        <location filename="../../ui/order/view.py" line="992"/>
         <source>无法打开文件</source>
         <translation>Cannot open the file</translation>
     </message>
@@ -4050,97 +4050,97 @@ Please send this file to your system administrator.</translation>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="160"/>
+        <location filename="../../ui/order/reply_editor.py" line="167"/>
         <source>答复依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="171"/>
+        <location filename="../../ui/order/reply_editor.py" line="178"/>
         <source>您好！关于您反映的问题，</source>
         <translation>Hello. Regarding the issue you reported, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="172"/>
+        <location filename="../../ui/order/reply_editor.py" line="179"/>
         <source>经现场核实，</source>
         <translation>On-site verification showed that </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="173"/>
+        <location filename="../../ui/order/reply_editor.py" line="180"/>
         <source>我单位已于当日安排工作人员到现场查看，</source>
         <translation>We sent staff to inspect the site the same day, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="174"/>
+        <location filename="../../ui/order/reply_editor.py" line="181"/>
         <source>已责成施工单位于……前整改完毕。</source>
         <translation>The contractor has been ordered to put this right by …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="175"/>
+        <location filename="../../ui/order/reply_editor.py" line="182"/>
         <source>根据《……》第……条规定，</source>
         <translation>Under Article … of the …, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="176"/>
+        <location filename="../../ui/order/reply_editor.py" line="183"/>
         <source>该问题涉及多个部门，我单位已牵头协调，</source>
         <translation>As the issue involves several departments, we are leading the coordination, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="177"/>
+        <location filename="../../ui/order/reply_editor.py" line="184"/>
         <source>如有疑问，请致电……咨询。</source>
         <translation>If you have any questions, please call …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="178"/>
+        <location filename="../../ui/order/reply_editor.py" line="185"/>
         <source>感谢您对我们工作的监督。</source>
         <translation>Thank you for your oversight of our work.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="204"/>
+        <location filename="../../ui/order/reply_editor.py" line="211"/>
         <source>%1（全市通用）</source>
         <translation>%1 (city-wide)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="244"/>
+        <location filename="../../ui/order/reply_editor.py" line="251"/>
         <source>引用知识库：%1</source>
         <translation>Cited from the knowledge base: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="313"/>
+        <location filename="../../ui/order/reply_editor.py" line="320"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="328"/>
+        <location filename="../../ui/order/reply_editor.py" line="335"/>
         <source>协办单位尚未反馈协办意见：%1。收到意见（或热线中心免除协办）后才能提交答复，可先保存草稿。</source>
         <translation>Co-handling departments have not given their opinion yet: %1. The reply can be submitted once they have (or the centre waives it); save the draft meanwhile.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="346"/>
+        <location filename="../../ui/order/reply_editor.py" line="353"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="387"/>
+        <location filename="../../ui/order/reply_editor.py" line="394"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="391"/>
+        <location filename="../../ui/order/reply_editor.py" line="398"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="395"/>
+        <location filename="../../ui/order/reply_editor.py" line="402"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="410"/>
+        <location filename="../../ui/order/reply_editor.py" line="417"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="413"/>
+        <location filename="../../ui/order/reply_editor.py" line="420"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>
@@ -4345,7 +4345,7 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="91"/>
+        <location filename="../../ui/dashboard.py" line="90"/>
         <source>无数据</source>
         <translation>No data</translation>
     </message>
