@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
 from desktop.reads import Reads
 from desktop.workspace import Workspace
 from tests.fixtures.desk import put
@@ -34,12 +37,16 @@ def test_the_dashboard_and_the_knowledge_base_are_built_when_first_shown(qtbot: 
     window = MainWindow(workspace)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitExposed(window)
     assert window._dashboard is None and window._knowledge is None
     stand_in = window.tabs.widget(2)
-    window.tabs.setCurrentIndex(2)
-    assert window._dashboard is not None and window.tabs.currentWidget() is window.dashboard
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(2).center())  # a click on 统计
+    assert window._dashboard is not None and window.tabs.currentWidget() is window._dashboard
     assert window.tabs.indexOf(stand_in) == -1 and window.tabs.tabText(2) == window.tr("统计")
     count = window.tabs.count()
-    window.show_knowledge()  # Ctrl+K
-    assert window._knowledge is not None and window.tabs.currentWidget() is window.knowledge
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)  # 知识库's shortcut
+    assert window._knowledge is not None and window.tabs.currentWidget() is window._knowledge
     assert window.tabs.count() == count
