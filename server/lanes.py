@@ -56,10 +56,22 @@ class Lane:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"db-lane-{index}")
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``fn`` on this lane's thread with the caller's context variables (like anyio)."""
+        """Run ``fn`` on this lane's thread with the caller's context variables (like anyio).
+
+        Cancelling the caller before ``fn`` has started drops it (it never runs)."""
         context = contextvars.copy_context()
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: context.run(fn, *args, **kwargs))
+
+    async def finish(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn`` on this lane's thread even if the caller is cancelled meanwhile: the end of a
+        request's transaction (its commit or rollback and close) must run after whatever the
+        request left queued here. Without the shield a cancellation that repeats at every await
+        (anyio's cancel scopes: a client's timeout, a shutdown) would drop the queued close, and
+        the connection the request had already taken would never return to the pool."""
+        context = contextvars.copy_context()
+        job = asyncio.get_running_loop().run_in_executor(self._executor, lambda: context.run(fn, *args))
+        return await asyncio.shield(job)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False)

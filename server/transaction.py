@@ -131,12 +131,12 @@ async def _transaction(
     try:
         response = await handler(request)
     except ApiError as exc:
-        await lane.run(_end, session, exc.keep_changes)
+        await lane.finish(_end, session, exc.keep_changes)
         raise
     except BaseException:
-        await lane.run(_end, session, False)
+        await lane.finish(_end, session, False)
         raise
-    await lane.run(_end, session, True)
+    await lane.finish(_end, session, True)
     return response
 
 

@@ -7,12 +7,17 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import threading
+import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import anyio
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
@@ -101,3 +106,44 @@ def test_a_request_lives_on_one_lane_thread_and_readers_begin_deferred(app, clie
             statements = [what for what, _ in steps]
             if any(s in ("INSERT", "UPDATE", "DELETE") for s in statements):
                 assert statements[0] == "BEGIN IMMEDIATE", statements
+
+
+def test_a_request_cancelled_mid_statement_gives_its_connection_back(app, client: TestClient, api: Api) -> None:  # type: ignore[no-untyped-def]
+    """A cancellation that repeats at every await (anyio's cancel scopes: a client's timeout, a
+    shutdown) must not drop the end of the transaction queued behind the request's running work:
+    only that close gives the connection back. Dropped, every such request kept one until the pool
+    was empty and every later request waited for good."""
+    headers = api.login("agent")
+    engine = app.state.engine
+    running, release = threading.Event(), threading.Event()
+
+    def slow_statement(*_: Any) -> None:  # the token check's statement, held until released
+        if threading.current_thread().name.startswith("db-lane") and not release.is_set():
+            running.set()
+            release.wait(10)
+
+    async def cancelled_request() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as asgi:
+            with anyio.CancelScope() as scope:
+                request = asyncio.ensure_future(asgi.get("/auth/me", headers=headers))
+                while not running.is_set():
+                    await asyncio.sleep(0.005)
+                scope.cancel()  # while the statement runs, its connection taken
+                await request
+        release.set()
+
+    event.listen(engine, "before_cursor_execute", slow_statement)
+    gc.disable()  # a lost session's connection would come back when collected: see the loss itself
+    try:
+        portal = client.portal  # the TestClient's event loop, where the app's lanes were made
+        assert portal is not None
+        portal.call(cancelled_request)
+        deadline = time.monotonic() + 10
+        while engine.pool.checkedout() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert engine.pool.checkedout() == 0, "a cancelled request kept its connection"
+    finally:
+        gc.enable()
+        event.remove(engine, "before_cursor_execute", slow_statement)
+    assert client.get("/auth/me", headers=headers).status_code == 200

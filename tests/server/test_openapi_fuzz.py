@@ -12,6 +12,8 @@ Any 5xx, or any response that breaks its schema, fails the test (with the server
 from __future__ import annotations
 
 import re
+import sys
+import threading
 import traceback
 from collections import Counter
 from typing import Any
@@ -20,6 +22,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from requests.exceptions import ReadTimeout
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -28,7 +31,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from server.app import create_app
 from server.models import Order
@@ -36,6 +41,10 @@ from server.settings import Settings
 from tests.fixtures.city import Api
 
 MAX_EXAMPLES = 20
+#: Seconds a request may take before schemathesis cancels it (its default is 10). A contract test,
+#: not a timing one: on a loaded machine a request has taken over 10 s (PostgreSQL checkpoints at
+#: every test database dropped); one that never ends still fails, with what the server waited on.
+REQUEST_TIMEOUT = 60
 
 _SPEC = create_app(Settings(database_url="sqlite://")).openapi()
 OPERATIONS = [(path, method.upper()) for path, item in sorted(_SPEC["paths"].items()) for method in sorted(item)]
@@ -83,6 +92,32 @@ class ErrorRecorder:
     def take(self) -> str | None:
         errors, self.errors = self.errors, []
         return "\n".join(errors) or None
+
+
+def what_the_server_waits_on(app: Any) -> str:
+    """The database lanes' stacks and, on PostgreSQL, the test database's busy sessions: what a
+    request that did not end was waiting for."""
+    frames = sys._current_frames()
+    lines = []
+    for thread in threading.enumerate():
+        if thread.name.startswith("db-lane") and thread.ident in frames:
+            lines.append(f"--- {thread.name}\n" + "".join(traceback.format_stack(frames[thread.ident])[-8:]))
+    engine = app.state.engine
+    if engine.dialect.name == "postgresql":
+        probe = create_engine(engine.url, poolclass=NullPool)
+        try:
+            with probe.connect() as connection:
+                rows = connection.execute(
+                    text(
+                        "SELECT pid, state, wait_event_type, wait_event, now() - xact_start, "
+                        "pg_blocking_pids(pid), left(query, 160) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).all()
+            lines += ["--- sessions on the test database"] + [repr(tuple(row)) for row in rows]
+        finally:
+            probe.dispose()
+    return "\n".join(lines)
 
 
 def bilingual_errors(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -188,7 +223,11 @@ def test_operation_keeps_its_contract(path: str, method: str, user: str, app, ap
         steer(case)
         # Signing out revokes the caller's session: give that operation a session of its own.
         call_headers = Api(api.client).login(user) if path == "/auth/logout" else headers
-        response = case.call(headers=call_headers)
+        try:
+            response = case.call(headers=call_headers, timeout=REQUEST_TIMEOUT)
+        except ReadTimeout as exc:
+            exc.add_note(f"What the server was waiting on:\n{what_the_server_waits_on(app)}")
+            raise
         error = recorder.take()
         calls.append(response.status_code)
         try:
