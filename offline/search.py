@@ -216,7 +216,10 @@ def _holding(term: str) -> Any:
     phrase = '"' + term.replace('"', '""') + '"'
     behind = exists(select(literal_column("1")).select_from(sync_state).where(sync_state.c.key == BEHIND))
     indexed = select(_fts.c.rowid).where(literal_column("orders_fts").op("MATCH")(phrase), ~behind)
-    return union_all(indexed, like.where(behind))
+    # Joined to the mark's row rather than filtered by it: the one-row lookup is the outer loop, so
+    # without the mark the narrow text is not read at all (as a filter it was tested row by row).
+    scanned = like.join_from(sync_state, order_text, sync_state.c.key == BEHIND)
+    return union_all(indexed, scanned)
 
 
 #: For each term of a search: the orders holding it when fewer than :data:`COMMON` do, else None (common).

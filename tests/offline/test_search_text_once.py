@@ -92,6 +92,7 @@ def test_a_download_builds_the_index_once_and_finds_what_arrived_meanwhile(store
         _page(upsert(order(1, title="路灯不亮 夜间"), 1), upsert(order(2, title="井盖缺失"), 2), cursor="p1")
     )
     assert found(store, "路灯不亮") == [1] and found(store, "井盖缺失") == [2] and found(store, "缺失") == [2]
+    assert store.term_hits("路灯不亮 夜间") == {"路灯不亮": (1,), "夜间": (1,)}  # as the search box reads them
     with closing(sqlite3.connect(store_path)) as conn:  # the index itself holds nothing yet
         assert conn.execute("SELECT count(*) FROM orders_fts WHERE orders_fts MATCH '路灯不亮'").fetchone()[0] == 0
     store.apply_pull(_page(upsert(order(3, title="噪音扰民 夜间施工"), 3), cursor="p2"))
