@@ -223,6 +223,8 @@ class Store:
             # A full download (the profile's first, or a reset) brings what was there already: nothing
             # in it is new to the user. It may take several pages; the flag spans them.
             downloading = response.reset or _get_state(conn, "cursor") is None or _get_state(conn, "downloading") == "1"
+            if downloading and response.has_more:
+                search.hold_index(conn)  # built once when the download is complete (below)
             if response.reset:
                 # The outbox stays: it is the user's unsent work.
                 conn.execute(delete(events))
@@ -262,6 +264,8 @@ class Store:
             _set_state(conn, "cursor", response.cursor)
             _set_state(conn, "downloading", "1" if downloading and response.has_more else "0")
             self._rebase(conn, touched)
+            if not response.has_more:
+                search.catch_up(conn)
 
     def _note_arrivals(self, conn: Connection, order_ids: list[int]) -> None:
         """Orders not on the desk before this page arrive now: new to the user until opened (an order

@@ -5,17 +5,25 @@ place, with its cache, its cursor and the user's work."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import textwrap
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from casework.lifecycle import Command
 from casework.schemas import SignBody
+from casework.sync import PullResponse
 from offline import SCHEMA_VERSION, Store, open_store
 from offline.models import orders
+from offline.search import BEHIND
 from offline.store import _ORDER_COLUMNS, REPLY_DRAFT
 from offline.worklists import Filters, page_query
 from tests.fixtures.orders import HANDLER, order, pull, revoke, upsert
 from tests.fixtures.store import as_version_6
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def found(store: Store, term: str) -> list[int]:
@@ -69,3 +77,60 @@ def test_the_pulled_rows_fill_every_column_of_the_orders_table() -> None:
     # The bulk upsert names its columns itself (offline.store._ORDER_COLUMNS): a column added to the
     # table must be added there too, or pulled orders would keep its default.
     assert sorted(_ORDER_COLUMNS) == sorted(c.name for c in orders.columns)
+
+
+def _page(*changes: Any, cursor: str, has_more: bool = True, reset: bool = False) -> PullResponse:
+    return PullResponse(changes=list(changes), cursor=cursor, has_more=has_more, reset=reset)
+
+
+def test_a_download_builds_the_index_once_and_finds_what_arrived_meanwhile(store_path: Path) -> None:
+    # A download of several pages leaves the trigram index to its end (offline.search.hold_index);
+    # until then a search of three characters or more reads the narrow text, and finds every order
+    # that has arrived — as its last page left it — and none that was revoked.
+    store = open_store(store_path)
+    store.apply_pull(
+        _page(upsert(order(1, title="路灯不亮 夜间"), 1), upsert(order(2, title="井盖缺失"), 2), cursor="p1")
+    )
+    assert found(store, "路灯不亮") == [1] and found(store, "井盖缺失") == [2] and found(store, "缺失") == [2]
+    assert store.term_hits("路灯不亮 夜间") == {"路灯不亮": (1,), "夜间": (1,)}  # as the search box reads them
+    with closing(sqlite3.connect(store_path)) as conn:  # the index itself holds nothing yet
+        assert conn.execute("SELECT count(*) FROM orders_fts WHERE orders_fts MATCH '路灯不亮'").fetchone()[0] == 0
+    store.apply_pull(_page(upsert(order(3, title="噪音扰民 夜间施工"), 3), cursor="p2"))
+    store.apply_pull(_page(upsert(order(2, version=2, title="井盖已补"), 4), revoke(1, 5), cursor="p3"))
+    assert found(store, "井盖缺失") == [] and found(store, "井盖已补") == [2] and found(store, "路灯不亮") == []
+    assert found(store, "夜间施工") == [3]
+    store.apply_pull(_page(upsert(order(4, title="占道经营"), 6), cursor="d1", has_more=False))
+    assert found(store, "井盖已补") == [2] and found(store, "夜间施工") == [3] and found(store, "占道经营") == [4]
+    assert found(store, "路灯不亮") == []
+    store.close()
+    check_index(store_path)
+    with closing(sqlite3.connect(store_path)) as conn:  # built: searches go through it again
+        assert conn.execute("SELECT rowid FROM orders_fts WHERE orders_fts MATCH '夜间施工'").fetchall() == [(3,)]
+        assert conn.execute("SELECT count(*) FROM sync_state WHERE key = ?", (BEHIND,)).fetchone()[0] == 0
+
+
+def test_a_download_killed_midway_resumes_and_catches_the_index_up(store_path: Path) -> None:
+    # A desk killed between two pages of its download reopens with the index still behind: the
+    # pages it has are searchable, the next ones follow, and the last one builds the whole index.
+    script = textwrap.dedent(
+        """
+        import os, signal, sys
+        from casework.sync import PullResponse
+        from offline import open_store
+        from tests.fixtures.orders import order, upsert
+
+        store = open_store(sys.argv[1])
+        first = upsert(order(1, title="路灯不亮"), 1)
+        store.apply_pull(PullResponse(changes=[first], cursor="p1", has_more=True, reset=False))
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(store_path)], cwd=ROOT, capture_output=True, timeout=60)
+    assert proc.returncode == -9, proc.stderr.decode()
+    store = open_store(store_path)
+    assert store.cursor() == "p1" and found(store, "路灯不亮") == [1]
+    store.record(HANDLER, 1, Command.SIGN, SignBody(version=0))  # an edit meanwhile rewrites its text
+    store.apply_pull(_page(upsert(order(2, title="井盖缺失"), 2), cursor="d1", has_more=False))
+    assert found(store, "路灯不亮") == [1] and found(store, "井盖缺失") == [2]
+    store.close()
+    check_index(store_path)
