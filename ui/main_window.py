@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
 
         self.table = WorkTable()
         self.table.setModel(self.model)
-        self.model.paints_in(self.table.viewport())
+        self.model.paints_in(self.table)
         # The indicator first: enabling sorting sorts once, by it (the other way round, the list was
         # asked for twice at every start, by the header's default column and then by the due time).
         self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.AscendingOrder)
