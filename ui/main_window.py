@@ -103,6 +103,10 @@ CENTRE_LISTS: list[WorkList] = [
 LEADER_ROLES = ("leader_in_charge", "top_leader")
 
 
+#: At the latest this long (ms) after the window is made, the sidebar is counted even without rows.
+FIRST_COUNTS_AT_MOST = 2000
+
+
 def lists_for(role: str) -> list[WorkList]:
     """The sidebar's lists of ``role``: the centre's or the departments' (and the leaders')."""
     return CENTRE_LISTS if Role(role) in CENTRE_ROLES else LISTS
@@ -705,21 +709,26 @@ class MainWindow(QMainWindow):
         """The sidebar's first counts once the first rows are painted (at the latest
         :data:`FOLLOW_AT_MOST` ms after they arrived): counting every list is a pass over every order
         — on 50,000 cached orders far more than the first page — and must not delay it (issue 14)."""
-        asked = False
+        asked, waiting = False, False
 
         def count() -> None:
             nonlocal asked
             if not asked:
                 asked = True
-                self.table.painted.disconnect(count)
+                if waiting:
+                    self.table.painted.disconnect(count)
                 self._refresh_counts()
 
         def arrived(_total: int) -> None:
+            nonlocal waiting
             self.model.loaded.disconnect(arrived)
-            self.table.painted.connect(count, Qt.ConnectionType.QueuedConnection)  # once that paint is done
-            QTimer.singleShot(FOLLOW_AT_MOST, self, count)
+            if not asked:
+                waiting = True
+                self.table.painted.connect(count, Qt.ConnectionType.QueuedConnection)  # once that paint is done
+                QTimer.singleShot(FOLLOW_AT_MOST, self, count)
 
         self.model.loaded.connect(arrived)
+        QTimer.singleShot(FIRST_COUNTS_AT_MOST, self, count)  # a first page that never comes (it failed)
 
     def _refresh_counts(self) -> None:
         workspace, reads = self.workspace, self.workspace.reads
