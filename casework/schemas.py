@@ -88,7 +88,9 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 class Wire(BaseModel):
     """Base of every wire model: unknown fields are refused, not silently dropped."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Each model's validator is built when it first validates or dumps, not at import: a desk's start
+    # imports ~100 wire models and uses a handful of them before its first rows (issue 14).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Input(Wire):
@@ -846,7 +848,7 @@ class ServerInfo(BaseModel):
 
     # Unknown fields are ignored here, unlike every other answer: a client must be able to tell
     # which server it talks to even when that server is newer than the client.
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     id: str
     name: str

@@ -144,8 +144,12 @@ class Reads:
             categories=self.store.directory("categories"),
         )
 
-    def _where(self, query: ListQuery) -> Any:
-        filters = query.filters.condition(self.store.term_hits(query.filters.text) if query.searching else None)
+    def _where(self, query: ListQuery, in_order: bool = True) -> Any:
+        """``query``'s condition: for rows ``in_order`` (a common search term looked up order by order
+        along the list, stopping at the page's end), else for counting (each term's orders read
+        through its index at once: a third of the time for a term a tenth of the desk holds)."""
+        hits = self.store.term_hits(query.filters.text) if query.searching and in_order else None
+        filters = query.filters.condition(hits)
         if query.searching:  # a search looks in every list (the other filters still narrow it)
             return filters
         return condition(query.work_list, self.actor, query.now) & filters
@@ -173,7 +177,8 @@ class Reads:
     def count(self, query: ListQuery, task: Task | None = None) -> int:
         """How many orders ``query`` finds: after the first page is on screen, since on a large desk
         counting takes longer than the page (a cancelled ``task`` stops it)."""
-        return self.store.count(self._where(query), cancelled=(lambda: task.cancelled) if task is not None else None)
+        cancelled = (lambda: task.cancelled) if task is not None else None
+        return self.store.count(self._where(query, in_order=False), cancelled=cancelled)
 
     def more(self, query: ListQuery, limit: int, offset: int) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
         """The next rows of ``query`` from ``offset``, and for search hits the lists holding each."""

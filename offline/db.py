@@ -18,12 +18,14 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.schema import CreateIndex
 
+from offline import search
 from offline.atrest import fsync_dir, sqlcipher_key_pragma
 from offline.models import (
     KNOWLEDGE_FTS_DDL,
     KNOWLEDGE_PAIRS_DDL,
     KNOWLEDGE_PAIRS_VOCAB_DDL,
     KNOWLEDGE_VOCAB_DDL,
+    ORDER_CHARACTERS_DDL,
     ORDERS_FTS_DDL,
     metadata,
 )
@@ -32,11 +34,12 @@ if TYPE_CHECKING:
     from offline.store import Store
 
 #: Stored in ``PRAGMA user_version``; a file written by a newer client is not touched.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: The last version that changed the shape of the cached server copies so that they had to be downloaded
 #: again: a file older than this has its cache dropped; newer steps change it in place (5: drafts; 6: the
 #: knowledge base, notifications and the narrow copy of the searchable text; 7: the searchable text held
-#: once — ``orders.search_text`` dropped, the trigram index rebuilt over ``order_text`` without a copy).
+#: once — ``orders.search_text`` dropped, the trigram index rebuilt over ``order_text`` without a copy;
+#: 8: the characters' index of the same text, for terms of one or two characters, filled from it).
 CACHE_VERSION = 4
 
 
@@ -174,6 +177,9 @@ def _migrate(engine: Engine, path: str | Path) -> None:
         conn.exec_driver_sql(ORDERS_FTS_DDL)
         if 0 < found < 7:
             conn.exec_driver_sql("INSERT INTO orders_fts(orders_fts) VALUES ('rebuild')")  # from order_text
+        conn.exec_driver_sql(ORDER_CHARACTERS_DDL)
+        if 0 < found < 8:
+            search.index_characters(conn)
         if found < SCHEMA_VERSION:
             conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
 

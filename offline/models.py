@@ -223,6 +223,16 @@ ORDERS_FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS orders_fts USING fts5("
     "text, content='order_text', content_rowid='order_id', tokenize='trigram')"
 )
+#: Terms of one or two characters (噪, 噪音) are below what trigrams find: the same text is also indexed
+#: one character a token (schema 8; ``offline.search.characters`` spells it so), and such a term is a
+#: phrase of its characters. The ``ascii`` tokenizer takes every non-ASCII character as a token
+#: character and ``tokenchars`` adds ASCII punctuation, so only the spaces between characters separate
+#: tokens (whitespace in the text becomes one U+3000 token, which no term holds): a match is exactly a
+#: LIKE match, ASCII letters folded alike. Contentless: it keeps no text; rowid is the order id.
+ORDER_CHARACTERS_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS order_characters USING fts5(text, content='', columnsize=0, "
+    """tokenize="ascii tokenchars '!""#$%&''()*+,-./:;<=>?@[\\]^_`{|}~'")"""
+)
 #: The knowledge entries' text, trigram-indexed like the orders; rowid is the entry id.
 KNOWLEDGE_FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5("

@@ -2,8 +2,9 @@
 
 Search is SQLite FTS5 with the trigram tokenizer: Chinese is written without spaces, so words
 cannot be split on them, and trigrams find any substring of three characters or more through the
-index. Shorter terms (two-character words such as 噪音 are common) fall back to LIKE over
-``order_text``, the text the index is built from (external content: held once): one small table scan.
+index. Shorter terms (two-character words such as 噪音 are common, and a search begins with one
+character) are found through a second index of the same text, one character a token
+(``order_characters``, schema 8): the term is a phrase of its characters.
 """
 
 from __future__ import annotations
@@ -19,8 +20,21 @@ from casework.times import parse_time
 from offline.models import order_text, sync_state
 
 _fts = table("orders_fts", column("rowid"), column("text"))
+_characters = table("order_characters", column("rowid"), column("text"))
+_WHITESPACE = re.compile(r"\s+")
 
-#: The ``sync_state`` key present while the trigram index is behind ``order_text`` (see :func:`hold_index`).
+
+def characters(text: str) -> str:
+    """``text`` as ``order_characters`` indexes it: one token a character, whitespace as one U+3000
+    (a term holds none, so no term matches across it)."""
+    return " ".join(_WHITESPACE.sub("\u3000", text))
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+#: The ``sync_state`` key present while the indexes are behind ``order_text`` (see :func:`hold_index`).
 BEHIND = "search_index_behind"
 
 
@@ -117,6 +131,9 @@ _UPSERT_TEXT = (
     "INSERT INTO order_text (order_id, text) VALUES (?, ?) ON CONFLICT (order_id) DO UPDATE SET text = excluded.text"
 )
 _INDEX = "INSERT INTO orders_fts (rowid, text) VALUES (?, ?)"
+_INDEX_CHARACTERS = "INSERT INTO order_characters (rowid, text) VALUES (?, ?)"
+#: Contentless: a row leaves the index given the tokens it was indexed with.
+_UNINDEX_CHARACTERS = "INSERT INTO order_characters (order_characters, rowid, text) VALUES ('delete', ?, ?)"
 
 
 def id_list(order_ids: Iterable[int]) -> str:
@@ -126,9 +143,9 @@ def id_list(order_ids: Iterable[int]) -> str:
 
 
 def hold_index(conn: Connection) -> None:
-    """Leave the trigram index behind ``order_text`` until :func:`catch_up`, in the caller's
-    transaction: a profile's first download (or a reset's) writes the narrow text page by page and
-    the index once at the end — FTS5 flushing a segment per page cost more CPU than the page's
+    """Leave both indexes (trigrams, characters) behind ``order_text`` until :func:`catch_up`, in the
+    caller's transaction: a profile's first download (or a reset's) writes the narrow text page by
+    page and the indexes once at the end — FTS5 flushing a segment per page cost more CPU than the page's
     inserts of orders and events together, and building it in one pass costs a third of that.
     Meanwhile every write leaves the index alone (an FTS5 ``delete`` of a row it never indexed would
     corrupt it) and every search reads ``order_text`` instead (:func:`_holding`): a search during the
@@ -138,9 +155,10 @@ def hold_index(conn: Connection) -> None:
 
 
 def catch_up(conn: Connection) -> None:
-    """Build the trigram index from ``order_text`` in one pass if it was held behind; else nothing."""
+    """Build both indexes from ``order_text`` in one pass each if they were held behind; else nothing."""
     if _behind(conn):
         conn.exec_driver_sql("INSERT INTO orders_fts (orders_fts) VALUES ('rebuild')")
+        index_characters(conn)
         conn.exec_driver_sql(f"DELETE FROM sync_state WHERE key = '{BEHIND}'")
 
 
@@ -167,19 +185,38 @@ def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:
         return
     behind = _behind(conn)
     if not behind:
-        _unindex(conn, [i for i, _ in fresh if i in known])
+        _unindex(conn, [i for i, _ in fresh if i in known], known)
     conn.exec_driver_sql(_UPSERT_TEXT, fresh)
     if not behind:
         conn.exec_driver_sql(_INDEX, fresh)
+        conn.exec_driver_sql(_INDEX_CHARACTERS, [(i, characters(text)) for i, text in fresh])
 
 
-def _unindex(conn: Connection, order_ids: list[int]) -> None:
-    """Take these orders out of the trigram index (their ``order_text`` rows still as indexed)."""
+def _unindex(conn: Connection, order_ids: list[int], known: dict[int, str] | None = None) -> None:
+    """Take these orders out of both indexes (their ``order_text`` rows still as indexed; ``known``:
+    those texts, read already)."""
+    texts = known if known is not None else {}
     for start in range(0, len(order_ids), 500):
+        chunk = id_list(order_ids[start : start + 500])
         conn.exec_driver_sql(
             "INSERT INTO orders_fts (orders_fts, rowid, text) SELECT 'delete', order_id, text FROM order_text "
-            f"WHERE order_id IN ({id_list(order_ids[start : start + 500])})"
+            f"WHERE order_id IN ({chunk})"
         )
+        if known is None:
+            found = conn.exec_driver_sql(f"SELECT order_id, text FROM order_text WHERE order_id IN ({chunk})")
+            texts.update((order_id, text) for order_id, text in found)
+    indexed = [(i, characters(texts[i])) for i in order_ids if i in texts]
+    if indexed:
+        conn.exec_driver_sql(_UNINDEX_CHARACTERS, indexed)
+
+
+def index_characters(conn: Connection) -> None:
+    """Fill the characters' index from ``order_text`` (a profile of schema 7 or before, at its first
+    open by schema 8), a thousand orders a statement."""
+    conn.exec_driver_sql("INSERT INTO order_characters (order_characters) VALUES ('delete-all')")
+    rows = conn.exec_driver_sql("SELECT order_id, text FROM order_text")
+    while chunk := rows.fetchmany(1000):
+        conn.exec_driver_sql(_INDEX_CHARACTERS, [(i, characters(text)) for i, text in chunk])
 
 
 def unindex_many(conn: Connection, order_ids: list[int]) -> None:
@@ -191,13 +228,14 @@ def unindex_many(conn: Connection, order_ids: list[int]) -> None:
 
 def clear(conn: Connection) -> None:
     conn.exec_driver_sql("INSERT INTO orders_fts (orders_fts) VALUES ('delete-all')")
+    conn.exec_driver_sql("INSERT INTO order_characters (order_characters) VALUES ('delete-all')")
     conn.exec_driver_sql("DELETE FROM order_text")
 
 
 #: A term held by at least this many orders is common: its page walks the list in its order and looks
 #: at each order's narrow text, stopping at the page's end (a few thousand orders at most); a rarer one
-#: reads its matches first (through the trigram index, or one scan of the narrow text), then sorts
-#: those few. Either way a keystroke reads a fraction of the desk; the count comes after the page.
+#: reads its matches first (through either index), then sorts those few. Either way a keystroke reads
+#: a fraction of the desk; the count comes after the page.
 COMMON = 2000
 
 
@@ -207,19 +245,20 @@ def _pattern(term: str) -> str:
 
 def _holding(term: str) -> Any:
     """The ids of the orders whose text holds ``term``: through the trigram index for three characters
-    or more — unless it is held behind during a download (:func:`hold_index`): then, as for shorter
-    terms, by a scan of the narrow text. Both branches are in the statement, each guarded by the
-    mark, a constant that SQLite reads once: only one of them runs."""
-    like = select(order_text.c.order_id).where(order_text.c.text.like(_pattern(term), escape="\\"))
-    if len(term) < 3:
-        return like
-    phrase = '"' + term.replace('"', '""') + '"'
+    or more, the characters' index for one or two — unless the indexes are held behind during a
+    download (:func:`hold_index`): then by a scan of the narrow text. Both branches are in the
+    statement, each guarded by the mark, a constant that SQLite reads once: only one of them runs."""
+    if len(term) >= 3:
+        indexed = select(_fts.c.rowid).where(literal_column("orders_fts").op("MATCH")(_phrase(term)))
+    else:
+        match = literal_column("order_characters").op("MATCH")(_phrase(characters(term)))
+        indexed = select(_characters.c.rowid).where(match)
     behind = exists(select(literal_column("1")).select_from(sync_state).where(sync_state.c.key == BEHIND))
-    indexed = select(_fts.c.rowid).where(literal_column("orders_fts").op("MATCH")(phrase), ~behind)
+    like = select(order_text.c.order_id).where(order_text.c.text.like(_pattern(term), escape="\\"))
     # Joined to the mark's row rather than filtered by it: the one-row lookup is the outer loop, so
     # without the mark the narrow text is not read at all (as a filter it was tested row by row).
     scanned = like.join_from(sync_state, order_text, sync_state.c.key == BEHIND)
-    return union_all(indexed, scanned)
+    return union_all(indexed.where(~behind), scanned)
 
 
 #: For each term of a search: the orders holding it when fewer than :data:`COMMON` do, else None (common).
@@ -227,9 +266,8 @@ Hits = dict[str, tuple[int, ...] | None]
 
 
 def term_hits(conn: Connection, query: str) -> Hits:
-    """Read each term's orders up to the :data:`COMMON`-th (through the trigram index, or a scan of
-    the narrow text): a rare term's are then the whole answer, a common one is looked up order by
-    order in the list's order."""
+    """Read each term's orders up to the :data:`COMMON`-th (through :func:`_holding`'s index): a rare
+    term's are then the whole answer, a common one is looked up order by order in the list's order."""
     found: Hits = {}
     for term in {t for t in query.split() if t}:
         # As one row of text: a common term's 2,000 ids as rows cost more than finding them.

@@ -75,6 +75,12 @@ def after_painted(widget: QWidget, then: Callable[[], None]) -> None:
     _FirstPaint(widget, then)
 
 
+def _load_window_code() -> None:
+    """Import the main window's modules (the first window needs them; :meth:`CaseDeskApp._build_window`
+    imports it again, then for nothing)."""
+    import ui.main_window  # noqa: F401
+
+
 def default_data_dir() -> Path:
     return Path(
         QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) or Path.home() / ".casedesk"
@@ -187,6 +193,10 @@ class CaseDeskApp(QObject):
             on_error=failed,
             owner=self,
         )
+        # The window's code loads while the server is asked (its round trips, or the cache opened),
+        # once the splash is on screen: the window then opens as soon as the answer comes.
+        assert self._splash is not None
+        after_painted(self._splash, _load_window_code)
 
     def _ask_sign_in(self, server: str, username: str, note: str = "", remember: bool = True) -> None:
         """The sign-in dialog; ``remember`` keeps the server and user for the next start (not the demo's)."""

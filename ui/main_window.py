@@ -57,7 +57,7 @@ from ui.list_filters import MoreFilters
 from ui.menus import RowMenu, WindowMenus
 from ui.notifications import Announcer, NotificationPanel
 from ui.order.view import OrderView
-from ui.order_list import DEPARTMENT_COLUMN, WHERE_COLUMN, OrderListModel
+from ui.order_list import DEPARTMENT_COLUMN, FOLLOW_AT_MOST, WHERE_COLUMN, OrderListModel
 from ui.problems import ProblemsPanel
 from ui.search import EmptyNote, HitDelegate, ResultKeys
 from ui.undo import UndoNotice
@@ -101,6 +101,10 @@ CENTRE_LISTS: list[WorkList] = [
 ]
 
 LEADER_ROLES = ("leader_in_charge", "top_leader")
+
+
+#: At the latest this long (ms) after the window is made, the sidebar is counted even without rows.
+FIRST_COUNTS_AT_MOST = 2000
 
 
 def lists_for(role: str) -> list[WorkList]:
@@ -271,7 +275,7 @@ class MainWindow(QMainWindow):
         self.order_view.loaded.connect(workspace.mark_seen)
         workspace.marks_changed.connect(self._on_changed)
         self._on_status(workspace.status)
-        self._refresh_counts()
+        self._count_after_first_rows()
         self._install_manners()
 
     # --- building ---------------------------------------------------------------------------------
@@ -392,7 +396,7 @@ class MainWindow(QMainWindow):
 
         self.table = WorkTable()
         self.table.setModel(self.model)
-        self.model.paints_in(self.table.viewport())
+        self.model.paints_in(self.table)
         # The indicator first: enabling sorting sorts once, by it (the other way round, the list was
         # asked for twice at every start, by the header's default column and then by the due time).
         self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.AscendingOrder)
@@ -700,6 +704,31 @@ class MainWindow(QMainWindow):
     def _refresh_lists(self) -> None:
         self.model.refresh()
         self._refresh_counts()
+
+    def _count_after_first_rows(self) -> None:
+        """The sidebar's first counts once the first rows are painted (at the latest
+        :data:`FOLLOW_AT_MOST` ms after they arrived): counting every list is a pass over every order
+        — on 50,000 cached orders far more than the first page — and must not delay it (issue 14)."""
+        asked, waiting = False, False
+
+        def count() -> None:
+            nonlocal asked
+            if not asked:
+                asked = True
+                if waiting:
+                    self.table.painted.disconnect(count)
+                self._refresh_counts()
+
+        def arrived(_total: int) -> None:
+            nonlocal waiting
+            self.model.loaded.disconnect(arrived)
+            if not asked:
+                waiting = True
+                self.table.painted.connect(count, Qt.ConnectionType.QueuedConnection)  # once that paint is done
+                QTimer.singleShot(FOLLOW_AT_MOST, self, count)
+
+        self.model.loaded.connect(arrived)
+        QTimer.singleShot(FIRST_COUNTS_AT_MOST, self, count)  # a first page that never comes (it failed)
 
     def _refresh_counts(self) -> None:
         workspace, reads = self.workspace, self.workspace.reads

@@ -10,16 +10,13 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QWidget
 
 from casework.roles import Role
 from desktop.reads import Filters, ListPage, ListQuery, WorkList
@@ -36,6 +33,7 @@ from ui.labels import (
     time_zone_note,
     urgency_label,
 )
+from ui.work_table import WorkTable
 
 PAGE = 200
 _Index = QModelIndex | QPersistentModelIndex
@@ -120,7 +118,7 @@ class OrderListModel(QAbstractTableModel):
         self._paging: Task | None = None
         self._after: list[Task] = []  # the hits' lists and the count, after the page
         self._painting: ListQuery | None = None  # the query whose follow-up waits for the first paint
-        self._viewport: QWidget | None = None  # where the rows are painted (paints_in)
+        self._view: WorkTable | None = None  # where the rows are painted (paints_in)
         self.counting = False
         self._headers = [self.tr(h) if h else role_label(Role.HANDLER) for _, h in COLUMNS]
         #: The order in view: each query also tells whether it is in the list, and its state now.
@@ -179,6 +177,7 @@ class OrderListModel(QAbstractTableModel):
             for running in [self._paging, *self._after]:
                 if running is not None:
                     running.cancel()
+            self._painting = None  # nor are the last rows' follow-ups asked for once painted
         self._asked = query
 
         def done(page: ListPage) -> None:
@@ -203,26 +202,25 @@ class OrderListModel(QAbstractTableModel):
         )
         return self._paging
 
-    def paints_in(self, viewport: QWidget) -> None:
-        """The view's viewport showing these rows: a page's follow-up queries wait for its paint."""
-        self._viewport = viewport
-        viewport.installEventFilter(self)
+    def paints_in(self, view: WorkTable) -> None:
+        """The table showing these rows: a page's follow-up queries wait for it to paint them."""
+        self._view = view
+        view.painted.connect(self._on_painted)
 
     def _after_paint(self, query: ListQuery) -> None:
         """Ask for what follows the rows (the hits' lists, the count) once the view has painted them,
         so that those queries do not take the cores from the first paint (at the latest after
         :data:`FOLLOW_AT_MOST` ms: a hidden or minimised window paints nothing)."""
         self._painting = query
-        if self._viewport is None or not alive(self._viewport) or not self._viewport.isVisible():
+        if self._view is None or not alive(self._view) or not self._view.isVisible():
             self._follow(query)
             return
         QTimer.singleShot(FOLLOW_AT_MOST, self, lambda: self._follow(query))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and watched is self._viewport and self._painting is not None:
+    def _on_painted(self) -> None:
+        if self._painting is not None:
             query = self._painting
             QTimer.singleShot(0, self, lambda: self._follow(query))  # once this paint is done
-        return False
 
     def _follow(self, query: ListQuery) -> None:
         if self._painting is query:

@@ -16,10 +16,12 @@ from PySide6.QtWidgets import QTableView
 
 class WorkTable(QTableView):
     """``chosen(row)``: the user moved to ``row`` (click, drag, arrow keys, Page Up/Down …);
-    ``drifted()``: Qt moved the current row on its own (the owner puts the mark back)."""
+    ``drifted()``: Qt moved the current row on its own (the owner puts the mark back);
+    ``painted()``: the rows on screen have just been painted (what waits for a first paint listens)."""
 
     chosen = Signal(int)
     drifted = Signal()
+    painted = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -66,6 +68,10 @@ class WorkTable(QTableView):
             handler(event)
         finally:
             self._by_user -= 1
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)  # a table view paints its viewport here
+        self.painted.emit()
 
     def mousePressEvent(self, event: Any) -> None:
         self._announced = False

@@ -31,6 +31,27 @@ def test_the_first_window_asks_for_its_list_once_in_its_order(
     assert asked[0] == "due_at" and "urgency" not in asked
 
 
+def test_the_sidebar_is_counted_after_the_first_rows_are_painted(
+    qtbot: Any, workspace: Workspace, monkeypatch: Any
+) -> None:
+    """Counting every list is a pass over every order (on a large desk far more than the first page):
+    it is asked once the table has painted the first rows, and it still opens the list of the role's
+    work and counts each list."""
+    put(workspace, "in_progress")
+    happened: list[str] = []
+    page, counts = Reads.page, Reads.counts
+    monkeypatch.setattr(Reads, "page", lambda self, *a, **k: (happened.append("page"), page(self, *a, **k))[1])
+    monkeypatch.setattr(Reads, "counts", lambda self, *a, **k: (happened.append("counts"), counts(self, *a, **k))[1])
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.table.painted.connect(lambda: happened.append("painted") if window.model.rowCount() else None)
+    window.show()
+    qtbot.waitUntil(lambda: "counts" in happened, timeout=5000)
+    assert happened.index("page") < happened.index("painted") < happened.index("counts")
+    chosen = window.sidebar.currentItem
+    qtbot.waitUntil(lambda: chosen() is not None and "(1)" in chosen().text(), timeout=5000)  # the list of its work
+
+
 def test_the_dashboard_and_the_knowledge_base_are_built_when_first_shown(qtbot: Any, workspace: Workspace) -> None:
     """统计 and 知识库 wait for their tabs (QtCharts, their widgets and queries are no part of the first
     window), then take the place of the pages that stood in for them: each tab shows its panel."""

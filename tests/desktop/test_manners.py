@@ -41,7 +41,7 @@ from ui.actions import OnsiteCheckDialog
 from ui.app import CaseDeskApp
 from ui.labels import CITY_ZONE, Names, local_time, order_count
 from ui.main_window import LISTS, MainWindow
-from ui.order_list import DEPARTMENT_COLUMN, WHERE_COLUMN
+from ui.order_list import DEPARTMENT_COLUMN, FOLLOW_AT_MOST, WHERE_COLUMN
 from ui.search import HIT_COLOUR, segments
 
 OTHER_TITLE = "海潮路<b>噪音</b>扰民，夜间施工"  # citizen text with markup in it: shown as typed
@@ -367,6 +367,31 @@ def test_the_hits_lists_and_the_count_are_asked_after_the_first_rows_are_painted
     type_text(window.search, "噪音")
     qtbot.waitUntil(lambda: window.model.lists_of(2) != [], timeout=5000)
     assert painted[painted.index("loaded") :][:3] == ["loaded", "paint", "after"]
+
+
+def test_a_superseded_list_asks_for_no_count_when_its_rows_are_painted(
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key typed right after a list arrived, before the table painted it: that list's follow-up
+    queries (the count, the hits' lists) are never asked — they would only delay the search's rows."""
+    ws = make_workspace(HANDLER)
+    two_orders(ws)
+    window = open_window(qtbot, ws)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=5000)
+    followed: list[str] = []
+    asked = type(window.model)._afterwards
+    monkeypatch.setattr(
+        type(window.model),
+        "_afterwards",
+        lambda model, query: (followed.append(query.filters.text), asked(model, query)),
+    )
+    with qtbot.waitSignal(window.model.loaded, timeout=5000):
+        window.model.show(work_list=WorkList.ALL)
+    type_text(window.search, "噪音")  # before the event loop paints the list that just arrived
+    QTest.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.lists_of(2) != [], timeout=5000)
+    qtbot.wait(FOLLOW_AT_MOST * 3)
+    assert followed and set(followed) == {"噪音"}  # never the whole list's
 
 
 def test_search_hits_are_painted_and_markup_is_shown_as_typed(

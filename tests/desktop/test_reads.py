@@ -120,3 +120,25 @@ def test_one_presenter_says_failures_in_plain_text(qtbot: Any, parent: QWidget, 
     assert box is not None and box.text() == "发生内部错误，已记录日志。请联系管理员。"
     assert "a bug" in caplog.text
     box.close()
+
+
+@pytest.mark.parametrize("term", ["噪", "噪音", "夜间施工"])
+def test_a_common_terms_page_walks_the_list_and_its_count_reads_the_index(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, term: str
+) -> None:
+    """A term held by many orders: the page looks order by order along the list, the count reads the
+    term's index at once — both find the same orders, whatever the term's length."""
+    from offline import search
+
+    monkeypatch.setattr(search, "COMMON", 2)  # three of the five orders hold the term: common
+    for i in range(1, 6):
+        title = "夜间施工噪音扰民" if i % 2 else "路灯不亮"
+        put(workspace, "in_progress", order_id=i, number=f"GY20260302-{i:04d}", title=title, description="")
+    reads, now = workspace.reads, datetime.now(UTC)
+    assert workspace.store.term_hits(term) == {term: None}
+    query = ListQuery(WorkList.ALL, Filters(text=term), "number", False, now)
+    page = reads.page(query, 2)
+    assert page.total is None and [r["id"] for r in page.rows] == [1, 3]  # a full page: counted afterwards
+    rows, _where = reads.more(query, 2, 2)
+    assert [r["id"] for r in rows] == [5]
+    assert reads.count(query) == 3

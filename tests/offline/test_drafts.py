@@ -79,7 +79,7 @@ def _old_profile(path: Path, version: int) -> None:
 
 
 def test_a_version_4_profile_gains_drafts_and_keeps_its_outbox_and_cache(store_path: Path) -> None:
-    assert SCHEMA_VERSION == 7 and CACHE_VERSION == 4
+    assert SCHEMA_VERSION == 8 and CACHE_VERSION == 4
     _old_profile(store_path, 4)
     store = open_store(store_path)
     title = store.order(1)["title"]  # type: ignore[index]

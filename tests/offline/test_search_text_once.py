@@ -31,9 +31,10 @@ def found(store: Store, term: str) -> list[int]:
 
 
 def check_index(path: Path) -> None:
-    """The file is schema 7's shape and its trigram index holds exactly ``order_text`` (FTS5's own check)."""
+    """The file is schema 7's shape (or a later one's) and its trigram index holds exactly ``order_text``
+    (FTS5's own check)."""
     with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 7
         assert "search_text" not in {row[1] for row in conn.execute("PRAGMA table_info(orders)")}
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'orders_fts_content'").fetchone()[0] == 0
         conn.execute("INSERT INTO orders_fts (orders_fts, rank) VALUES ('integrity-check', 1)")  # raises if not
