@@ -17,7 +17,7 @@ from casework.schemas import SignBody
 from casework.sync import PullResponse
 from offline import SCHEMA_VERSION, Store, open_store
 from offline.models import orders
-from offline.search import BEHIND
+from offline.search import BEHIND, characters
 from offline.store import _ORDER_COLUMNS, REPLY_DRAFT
 from offline.worklists import Filters, page_query
 from tests.fixtures.orders import HANDLER, order, pull, revoke, upsert
@@ -107,6 +107,11 @@ def test_a_download_builds_the_index_once_and_finds_what_arrived_meanwhile(store
     check_index(store_path)
     with closing(sqlite3.connect(store_path)) as conn:  # built: searches go through it again
         assert conn.execute("SELECT rowid FROM orders_fts WHERE orders_fts MATCH '夜间施工'").fetchall() == [(3,)]
+        # and the characters' index (terms of one or two characters) is built at the same end
+        short = '"' + characters("夜间") + '"'
+        assert conn.execute(
+            "SELECT rowid FROM order_characters WHERE order_characters MATCH ?", (short,)
+        ).fetchall() == [(3,)]
         assert conn.execute("SELECT count(*) FROM sync_state WHERE key = ?", (BEHIND,)).fetchone()[0] == 0
 
 
