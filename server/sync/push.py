@@ -5,9 +5,9 @@ effect, so a push retried after a lost answer gets the stored results and change
 the push's ids are claimed together first (one statement), their results written together last. A
 refused mutation leaves nothing behind: the push runs in one savepoint and, should a command be
 refused after it may have written, runs again with a savepoint around each command (:func:`_alone`)
-— the rare refusal pays for the isolation the other mutations no longer pay for. A command is loaded and checked once (``service.load``: the
-order's visibility, locked, and the state machine as the order is now — a mutation carries no
-version), then applied (``service.apply``); free text (a draft, a reply) is applied only if the
+— the rare refusal pays for the isolation the other mutations no longer pay for. A command is
+loaded and checked once (``service.load``: the order's visibility, locked, and the state machine
+as the order is now — a mutation carries no version), then applied (``service.apply``); free text (a draft, a reply) is applied only if the
 server's text is still the one the client started from (``casework.sync.TEXT_BASE_COMMANDS``) —
 otherwise both are returned as a conflict for the user to merge. A later mutation of an order
 the push holds already (locked, loaded) is checked against the loaded order: its scope asked of its
@@ -24,10 +24,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -141,6 +141,9 @@ def _replayed(
     return previous.model_copy(update={"status": status})
 
 
+_TABLE = cast(Table, SyncMutation.__table__)
+
+
 class _Stored(NamedTuple):
     user_id: int
     result: dict[str, Any]
@@ -167,8 +170,7 @@ class _Claims:
             return cls(request.client_id, set(), {})
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         rows = [
-            {"client_id": request.client_id, "mutation_id": k, "user_id": ctx.actor.user_id, "result": {}}
-            for k in keys
+            {"client_id": request.client_id, "mutation_id": k, "user_id": ctx.actor.user_id, "result": {}} for k in keys
         ]
         mine = set(
             session.execute(
@@ -178,7 +180,7 @@ class _Claims:
         taken = [k for k in keys if k not in mine]
         stored = {}
         if taken:
-            table = SyncMutation.__table__
+            table = _TABLE
             stored = {
                 r.mutation_id: _Stored(r.user_id, r.result)
                 for r in session.execute(
@@ -192,7 +194,7 @@ class _Claims:
     def store(self, ctx: service.Context, results: list[MutationResult]) -> None:
         """Each claimed mutation's result (one statement for all); the claims of those held, never
         tried, let go — the client sends them again."""
-        table = SyncMutation.__table__
+        table = _TABLE
         done = {str(r.id): r for r in results if str(r.id) in self.mine and r.status is not MutationStatus.HELD}
         if done:
             ctx.session.execute(
@@ -230,9 +232,7 @@ def _with_orders(
 _NO_ORDER = frozenset({"held", "mutation_id_taken"})
 
 
-def _intake(
-    ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None], isolate: bool
-) -> MutationResult:
+def _intake(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None], isolate: bool) -> MutationResult:
     """Create the order of an intake mutation (a refusal leaves nothing behind, see :func:`_alone`)."""
     try:
         body = mutation.intake()
@@ -242,7 +242,8 @@ def _intake(
         # A desk's clock ahead of the server's must not cost the call: it was received by now at the latest.
         body = body.model_copy(update={"received_at": ctx.now})
     order = _alone(ctx, isolate, lambda: service.intake(ctx, body), ApiError)
-    if isinstance(order, ApiError):
+    if isinstance(order, Exception):
+        assert isinstance(order, ApiError)
         return _result(mutation, MutationStatus.REJECTED, order.code, order.zh, order.en)
     seen[mutation.order_id] = order
     result = _result(mutation, MutationStatus.APPLIED)
@@ -263,9 +264,7 @@ def _invalid(mutation: Mutation, problems: ValidationError | list[dict[str, Any]
     )
 
 
-def _apply(
-    ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None], isolate: bool
-) -> MutationResult:
+def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None], isolate: bool) -> MutationResult:
     session = ctx.session
     if mutation.name == INTAKE:
         return _intake(ctx, mutation, seen, isolate)
