@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from typing import Protocol
 from api_client import CaseDeskClient
 from api_client.errors import ApiError, Cancelled, Forbidden, NotFound, Offline, Rejected, ServerError, Unauthorized
 from api_client.pages import pages_ahead
-from casework.sync import Mutation, MutationResult, MutationStatus, PushRequest
+from casework.sync import Mutation, MutationResult, MutationStatus, PushRequest, PushResponse
 from offline.blobcache import BlobCache
 from offline.store import Store, referenced_blobs
 
@@ -274,41 +275,86 @@ class SyncEngine:
         return row is None or bool(row["uploaded"])
 
     def _push(self, report: SyncReport, blocked: set[int], cancel: threading.Event | None, flush: bool = False) -> None:
-        client_id = self.store.client_id()
-        while True:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-            batch = self._next_batch(blocked, flush)
-            if not batch:
-                return
-            # Only what this transaction took goes: a mutation withdrawn since it was read stays home.
-            taken = set(self.store.mark_sent(m.id for m in batch))
-            batch = [m for m in batch if m.id in taken]
-            if not batch:
-                continue
-            for m in batch:
-                self._item(m.id, m.order_id, MutationStatus.SENT)
-            self._progress(Progress(Phase.PUSH, report.pushed, report.pushed + len(batch)))
-            response = self.client.push(PushRequest(client_id=client_id, mutations=batch))
-            self.store.mark(response.results)
-            by_id = {m.id: m for m in batch}
-            for result in response.results:
-                self._count(report, result)
-                mutation = by_id.get(result.id)
-                if mutation is not None:
-                    # An intake's verdict names the server's order (the provisional one is gone).
-                    self._item(result.id, result.order_id or mutation.order_id, result.status)
-            report.pushed += len(batch)
-            if all(r.status is MutationStatus.HELD for r in response.results):
-                return  # nothing moved; held ones wait for the user (guards against a loop)
+        """Send the outbox in batches, each after the answer to the one before; the desk records an
+        answer while the server works on the next batch.
 
-    def _next_batch(self, blocked: set[int], flush: bool = False) -> list[Mutation]:
-        """Pending mutations in order, leaving out orders whose files could not be sent; at most
-        ``batch`` of them and about PUSH_BYTES of JSON (the server refuses bodies over 1 MB)."""
+        The next batch is picked while the server works on this one, and sent as soon as this one's
+        answer is read — less the orders whose mutation it did not apply (a conflict, a rejection, one
+        held), so nothing that came after a problem leaves the desk, as when every batch waited for
+        the one before to be recorded. Each mutation goes once a round. Exactly-once is the server's
+        stored results' doing, as before: a batch is marked sent before it goes, and one whose answer
+        was not recorded (a crash, a cut) is sent again and answered from what was stored."""
+        client_id = self.store.client_id()
+        sent: set[uuid.UUID] = set()  # this round's: a mutation the answer missed is not sent again
+        pool = ThreadPoolExecutor(1, thread_name_prefix="push")
+        try:
+            in_flight: tuple[list[Mutation], Future[PushResponse]] | None = None
+            while True:
+                stopped = cancel is not None and cancel.is_set()
+                if in_flight is None:
+                    if stopped:
+                        raise Cancelled()
+                    first = self._next_batch(blocked, flush, sent)
+                    if not first:
+                        return
+                    in_flight = self._send(pool, client_id, first, report, sent)
+                    if in_flight is None:
+                        continue  # all of it withdrawn meanwhile
+                batch, answer = in_flight
+                upcoming = [] if stopped else self._next_batch(blocked, flush, sent)
+                response = answer.result()
+                failed = {
+                    m.order_id
+                    for m, r in _paired(batch, response.results)
+                    if r.status not in (MutationStatus.APPLIED, MutationStatus.DUPLICATE)
+                }
+                blocked |= failed
+                upcoming = [m for m in upcoming if m.order_id not in failed]
+                stopped = cancel is not None and cancel.is_set()
+                in_flight = None if stopped else self._send(pool, client_id, upcoming, report, sent)
+                self.store.mark(response.results)
+                by_id = {m.id: m for m in batch}
+                for result in response.results:
+                    self._count(report, result)
+                    mutation = by_id.get(result.id)
+                    if mutation is not None:
+                        # An intake's verdict names the server's order (the provisional one is gone).
+                        self._item(result.id, result.order_id or mutation.order_id, result.status)
+                report.pushed += len(batch)
+        finally:
+            pool.shutdown(wait=True)  # a batch in flight when recording failed: its answer is not awaited twice
+
+    def _send(
+        self,
+        pool: ThreadPoolExecutor,
+        client_id: str,
+        batch: list[Mutation],
+        report: SyncReport,
+        sent: set[uuid.UUID],
+    ) -> tuple[list[Mutation], Future[PushResponse]] | None:
+        """Take ``batch`` for sending (the outbox marks it sent) and send it on the push thread."""
+        if not batch:
+            return None
+        # Only what this transaction took goes: a mutation withdrawn since it was read stays home.
+        taken = set(self.store.mark_sent(m.id for m in batch))
+        sent.update(m.id for m in batch)
+        batch = [m for m in batch if m.id in taken]
+        if not batch:
+            return None
+        for m in batch:
+            self._item(m.id, m.order_id, MutationStatus.SENT)
+        self._progress(Progress(Phase.PUSH, report.pushed, report.pushed + len(batch)))
+        return batch, pool.submit(self.client.push, PushRequest(client_id=client_id, mutations=batch))
+
+    def _next_batch(self, blocked: set[int], flush: bool = False, sent: set[uuid.UUID] | None = None) -> list[Mutation]:
+        """Pending mutations in order, leaving out orders whose files could not be sent and those
+        ``sent`` already; at most ``batch`` of them and about PUSH_BYTES of JSON (the server refuses
+        bodies over 1 MB)."""
         batch: list[Mutation] = []
         size = 0
-        for mutation in self.store.pending(limit=self.batch + 1000, flush=flush):
-            if mutation.order_id in blocked:
+        sent = sent or set()
+        for mutation in self.store.pending(limit=2 * self.batch + 1000, flush=flush):
+            if mutation.order_id in blocked or mutation.id in sent:
                 continue
             if not all(self._file_ready(sha) for sha in referenced_blobs(mutation.args)):
                 blocked.add(mutation.order_id)  # and so the later ones of this order too
@@ -487,6 +533,12 @@ class SyncEngine:
     def _progress(self, progress: Progress) -> None:
         for observer in self.observers:
             observer.progress(progress)
+
+
+def _paired(batch: list[Mutation], results: list[MutationResult]) -> Iterable[tuple[Mutation, MutationResult]]:
+    """Each answered mutation of ``batch`` with its result."""
+    by_id = {m.id: m for m in batch}
+    return ((by_id[r.id], r) for r in results if r.id in by_id)
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """``POST /sync/push``: queued offline mutations, each applied at most once.
 
-Each mutation runs in a savepoint; its result is stored under ``(client_id, mutation id)`` in
-the same transaction as its effect, so a push retried after a lost answer gets the stored
-results and changes nothing twice. A command is loaded and checked once (``service.load``: the
-order's visibility, locked, and the state machine as the order is now — a mutation carries no
-version), then applied (``service.apply``); free text (a draft, a reply) is applied only if the
+Each mutation's result is stored under ``(client_id, mutation id)`` in the same transaction as its
+effect, so a push retried after a lost answer gets the stored results and changes nothing twice:
+the push's ids are claimed together first (one statement), their results written together last. A
+refused mutation leaves nothing behind: the push runs in one savepoint and, should a command be
+refused after it may have written, runs again with a savepoint around each command (:func:`_alone`)
+— the rare refusal pays for the isolation the other mutations no longer pay for. A command is
+loaded and checked once (``service.load``: the order's visibility, locked, and the state machine
+as the order is now — a mutation carries no version), then applied (``service.apply``); free text (a draft, a reply) is applied only if the
 server's text is still the one the client started from (``casework.sync.TEXT_BASE_COMMANDS``) —
 otherwise both are returned as a conflict for the user to merge. A later mutation of an order
 the push holds already (locked, loaded) is checked against the loaded order: its scope asked of its
@@ -19,10 +22,12 @@ never a second one.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import ValidationError
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -32,6 +37,8 @@ from casework.sync import COMMAND_ARGS, INTAKE, Mutation, MutationResult, Mutati
 from server.errors import ApiError
 from server.models import Order, SyncMutation
 from server.orders import repository, service, views
+
+T = TypeVar("T")
 
 
 def push(ctx: service.Context, request: PushRequest) -> PushResponse:
@@ -48,30 +55,158 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
     targets = {m.args.get("into_order_id") for m in request.mutations if m.name == Command.MERGE}
     mentioned = {m.order_id for m in request.mutations if not m.is_intake}
     repository.lock_in_order(ctx.session, mentioned | {t for t in targets if type(t) is int and 0 < t < 2**31})
+    claims = _Claims.take(ctx, request)
+    try:
+        # Mutations are rarely refused once they have begun to write: the push runs in one savepoint,
+        # without one per mutation; the first refusal inside a command rolls that savepoint back and
+        # the push runs again with a savepoint around each command, as it always did.
+        results, seen = _run(ctx, request, claims, isolate=False)
+    except _Isolate:
+        results, seen = _run(ctx, request, claims, isolate=True)
+    claims.store(ctx, results)
+    return PushResponse(results=_with_orders(ctx, results, request.mutations, seen))
+
+
+class _Isolate(Exception):
+    """A command refused after it may have written: the push is run again, each command alone."""
+
+
+def _run(
+    ctx: service.Context, request: PushRequest, claims: _Claims, isolate: bool
+) -> tuple[list[MutationResult], dict[int, Order | None]]:
+    """The push's results in order, and each order as the caller still sees it after its mutations."""
+    savepoint = None if isolate else ctx.session.begin_nested()
     results: list[MutationResult] = []
     failed: set[int] = set()
-    seen: dict[int, Order | None] = {}  # each order as the caller still sees it after its mutations
-    for mutation in request.mutations:
-        if mutation.order_id in failed:
-            results.append(
-                _result(
-                    mutation,
-                    MutationStatus.HELD,
-                    "held",
-                    "同一工单的前一项操作未成功，本项暂缓提交",
-                    "An earlier change to this order did not go through; this one waits",
+    seen: dict[int, Order | None] = {}
+    answered: dict[str, MutationResult] = {}  # this push's results, by mutation id
+    try:
+        for mutation in request.mutations:
+            if mutation.order_id in failed:
+                results.append(
+                    _result(
+                        mutation,
+                        MutationStatus.HELD,
+                        "held",
+                        "同一工单的前一项操作未成功，本项暂缓提交",
+                        "An earlier change to this order did not go through; this one waits",
+                    )
                 )
+                continue
+            key = str(mutation.id)
+            if key in claims.mine and key not in answered:
+                result = answered[key] = _apply(ctx, mutation, seen, isolate)
+            else:
+                result = _replayed(ctx, mutation, seen, answered.get(key) or claims.stored.get(key))
+            if result.status is MutationStatus.CONFLICT or (
+                # An order that left the caller's scope holds nothing back: each later change is
+                # refused on its own, so the user sees every one of them at once.
+                result.status is MutationStatus.REJECTED and result.code != "not_found"
+            ):
+                failed.add(mutation.order_id)
+            results.append(result)
+    except _Isolate:
+        assert savepoint is not None
+        savepoint.rollback()
+        raise
+    if savepoint is not None:
+        savepoint.commit()
+    return results, seen
+
+
+def _replayed(
+    ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None], stored: _Stored | MutationResult | None
+) -> MutationResult:
+    """Stored already: by an earlier push, earlier in this one, or by a delivery of the same push
+    still running a moment ago (the claim waited for its commit). A replay answers as the first
+    time did: applied becomes duplicate, a refusal stays a refusal (a lost answer must not turn a
+    rejection into a silent success)."""
+    if isinstance(stored, MutationResult):
+        previous = stored
+    else:
+        assert stored is not None
+        if stored.user_id != ctx.actor.user_id:
+            return _result(
+                mutation,
+                MutationStatus.REJECTED,
+                "mutation_id_taken",
+                "该操作编号已被使用",
+                "This mutation id is already used",
             )
-            continue
-        result = _one(ctx, request.client_id, mutation, seen)
-        if result.status is MutationStatus.CONFLICT or (
-            # An order that left the caller's scope holds nothing back: each later change is
-            # refused on its own, so the user sees every one of them at once.
-            result.status is MutationStatus.REJECTED and result.code != "not_found"
-        ):
-            failed.add(mutation.order_id)
-        results.append(result)
-    return PushResponse(results=_with_orders(ctx, results, request.mutations, seen))
+        previous = MutationResult.model_validate(stored.result)
+    shown = previous.order_id if mutation.is_intake else mutation.order_id
+    if mutation.order_id not in seen and shown is not None:
+        seen[mutation.order_id] = repository.visible(ctx.session, ctx.actor, shown)
+    status = MutationStatus.DUPLICATE if previous.status is MutationStatus.APPLIED else previous.status
+    return previous.model_copy(update={"status": status})
+
+
+_TABLE = cast(Table, SyncMutation.__table__)
+
+
+class _Stored(NamedTuple):
+    user_id: int
+    result: dict[str, Any]
+
+
+@dataclass
+class _Claims:
+    """The push's mutation ids, taken before any is applied — one statement for the push.
+
+    A claim row goes in first (its result filled in at the end, in the same transaction): a second
+    delivery of the same mutation racing this one then waits on the primary key until this
+    transaction ends and finds it stored, instead of applying too and failing on the key at commit
+    (a 500 on PostgreSQL)."""
+
+    client_id: str
+    mine: set[str]  # claimed by this push
+    stored: dict[str, _Stored]  # taken before: their stored results
+
+    @classmethod
+    def take(cls, ctx: service.Context, request: PushRequest) -> _Claims:
+        session = ctx.session
+        keys = sorted({str(m.id) for m in request.mutations})  # one order of taking for every push
+        if not keys:
+            return cls(request.client_id, set(), {})
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        rows = [
+            {"client_id": request.client_id, "mutation_id": k, "user_id": ctx.actor.user_id, "result": {}} for k in keys
+        ]
+        mine = set(
+            session.execute(
+                insert(SyncMutation).values(rows).on_conflict_do_nothing().returning(SyncMutation.mutation_id)
+            ).scalars()
+        )
+        taken = [k for k in keys if k not in mine]
+        stored = {}
+        if taken:
+            table = _TABLE
+            stored = {
+                r.mutation_id: _Stored(r.user_id, r.result)
+                for r in session.execute(
+                    select(table.c.mutation_id, table.c.user_id, table.c.result).where(
+                        table.c.client_id == request.client_id, table.c.mutation_id.in_(taken)
+                    )
+                )
+            }
+        return cls(request.client_id, mine, stored)
+
+    def store(self, ctx: service.Context, results: list[MutationResult]) -> None:
+        """Each claimed mutation's result (one statement for all); the claims of those held, never
+        tried, let go — the client sends them again."""
+        table = _TABLE
+        done = {str(r.id): r for r in results if str(r.id) in self.mine and r.status is not MutationStatus.HELD}
+        if done:
+            ctx.session.execute(
+                update(table)
+                .where(table.c.client_id == self.client_id, table.c.mutation_id == bindparam("key"))
+                .values(result=bindparam("stored", type_=table.c.result.type)),
+                [{"key": k, "stored": json.loads(r.model_dump_json(exclude={"order"}))} for k, r in done.items()],
+            )
+        if untried := self.mine - done.keys():
+            ctx.session.execute(
+                delete(table).where(table.c.client_id == self.client_id, table.c.mutation_id.in_(untried))
+            )
 
 
 def _with_orders(
@@ -97,60 +232,8 @@ def _with_orders(
 _NO_ORDER = frozenset({"held", "mutation_id_taken"})
 
 
-def _one(ctx: service.Context, client_id: str, mutation: Mutation, seen: dict[int, Order | None]) -> MutationResult:
-    session = ctx.session
-    key = (client_id, str(mutation.id))
-    if not _claim(ctx, key):
-        # Stored already: by an earlier push, or by a delivery of the same push still running a
-        # moment ago (the claim waited for its commit). A replay answers as the first time did:
-        # applied becomes duplicate, a refusal stays a refusal (a lost answer must not turn a
-        # rejection into a silent success).
-        stored = session.get(SyncMutation, key, populate_existing=True)
-        assert stored is not None
-        if stored.user_id != ctx.actor.user_id:
-            return _result(
-                mutation,
-                MutationStatus.REJECTED,
-                "mutation_id_taken",
-                "该操作编号已被使用",
-                "This mutation id is already used",
-            )
-        previous = MutationResult.model_validate(stored.result)
-        shown = previous.order_id if mutation.is_intake else mutation.order_id
-        if mutation.order_id not in seen and shown is not None:
-            seen[mutation.order_id] = repository.visible(session, ctx.actor, shown)
-        status = MutationStatus.DUPLICATE if previous.status is MutationStatus.APPLIED else previous.status
-        return previous.model_copy(update={"status": status})
-
-    result = _apply(ctx, mutation, seen)
-    session.execute(
-        update(SyncMutation)
-        .where(SyncMutation.client_id == key[0], SyncMutation.mutation_id == key[1])
-        .values(result=json.loads(result.model_dump_json(exclude={"order"})))
-    )
-    return result
-
-
-def _claim(ctx: service.Context, key: tuple[str, str]) -> bool:
-    """Take the mutation id for this push before applying it; False when it is taken.
-
-    The row goes in first (its result filled in after): a second delivery of the same mutation
-    racing this one then waits on the primary key until this transaction ends and finds it
-    stored, instead of applying too and failing on the key at commit (a 500 on PostgreSQL).
-    """
-    session = ctx.session
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    claimed = session.execute(
-        insert(SyncMutation)
-        .values(client_id=key[0], mutation_id=key[1], user_id=ctx.actor.user_id, result={})
-        .on_conflict_do_nothing()
-        .returning(SyncMutation.mutation_id)
-    ).first()
-    return claimed is not None
-
-
-def _intake(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None]) -> MutationResult:
-    """Create the order of an intake mutation (in a savepoint: a refusal leaves nothing behind)."""
+def _intake(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None], isolate: bool) -> MutationResult:
+    """Create the order of an intake mutation (a refusal leaves nothing behind, see :func:`_alone`)."""
     try:
         body = mutation.intake()
     except ValidationError as exc:
@@ -158,13 +241,10 @@ def _intake(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | No
     if body.received_at is not None and body.received_at.tzinfo is not None and body.received_at > ctx.now:
         # A desk's clock ahead of the server's must not cost the call: it was received by now at the latest.
         body = body.model_copy(update={"received_at": ctx.now})
-    savepoint = ctx.session.begin_nested()
-    try:
-        order = service.intake(ctx, body)
-    except ApiError as exc:
-        savepoint.rollback()
-        return _result(mutation, MutationStatus.REJECTED, exc.code, exc.zh, exc.en)
-    savepoint.commit()
+    order = _alone(ctx, isolate, lambda: service.intake(ctx, body), ApiError)
+    if isinstance(order, Exception):
+        assert isinstance(order, ApiError)
+        return _result(mutation, MutationStatus.REJECTED, order.code, order.zh, order.en)
     seen[mutation.order_id] = order
     result = _result(mutation, MutationStatus.APPLIED)
     result.order_id = order.id
@@ -184,10 +264,10 @@ def _invalid(mutation: Mutation, problems: ValidationError | list[dict[str, Any]
     )
 
 
-def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None]) -> MutationResult:
+def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | None], isolate: bool) -> MutationResult:
     session = ctx.session
     if mutation.name == INTAKE:
-        return _intake(ctx, mutation, seen)
+        return _intake(ctx, mutation, seen, isolate)
     command = Command(mutation.name)
     try:
         # First whether the command may still apply at all: a reply the user may no longer send
@@ -217,17 +297,37 @@ def _apply(ctx: service.Context, mutation: Mutation, seen: dict[int, Order | Non
         args = COMMAND_ARGS[command].model_validate(mutation.args)
     except ValidationError as exc:
         return _invalid(mutation, exc)
-    savepoint = session.begin_nested()
-    try:
-        service.apply(ctx, loaded, command, args)
-    except CommandRefused as exc:
-        savepoint.rollback()
-        return _result(mutation, MutationStatus.REJECTED, exc.code, exc.message_zh, exc.message_en)
-    except ApiError as exc:
-        savepoint.rollback()
-        return _result(mutation, MutationStatus.REJECTED, exc.code, exc.zh, exc.en)
-    savepoint.commit()
+    done = _alone(ctx, isolate, lambda: service.apply(ctx, loaded, command, args), (CommandRefused, ApiError))
+    if isinstance(done, CommandRefused):
+        return _result(mutation, MutationStatus.REJECTED, done.code, done.message_zh, done.message_en)
+    if isinstance(done, ApiError):
+        return _result(mutation, MutationStatus.REJECTED, done.code, done.zh, done.en)
     return _result(mutation, MutationStatus.APPLIED)
+
+
+def _alone(
+    ctx: service.Context,
+    isolate: bool,
+    command: Callable[[], T],
+    refusals: type[Exception] | tuple[type[Exception], ...],
+) -> T | Exception:
+    """Run one command's writes, or return its refusal (one of ``refusals``) with nothing of it left.
+
+    Isolating: in a savepoint of its own. Otherwise in the push's savepoint, with no statement of its
+    own — a refusal then ends the try (:class:`_Isolate`), and the push runs again isolating."""
+    if not isolate:
+        try:
+            return command()
+        except refusals as exc:
+            raise _Isolate from exc
+    savepoint = ctx.session.begin_nested()
+    try:
+        value = command()
+    except refusals as exc:
+        savepoint.rollback()
+        return exc
+    savepoint.commit()
+    return value
 
 
 def _text_conflict(mutation: Mutation, order: Order) -> MutationResult | None:

@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -160,16 +161,35 @@ def arm(desk: Desk, killer: Killer, point: str, trace: Path) -> None:
     pushes = {"n": 0}
     real_push = client.push
 
+    # The engine sends the second batch while it records the first answer: the second answer waits
+    # for that record before the kill, so the point is the one named (the first batch recorded).
+    first_marked = threading.Event()
+
     def push(request: PushRequest) -> PushResponse:
         pushes["n"] += 1
         if point == "after-mark-sent":
             die(trace, point=point, sent=[str(m.id) for m in request.mutations])
+        if point == "inside-mark" and pushes["n"] == 2:
+            # The second batch goes while the first answer is recorded; held here, it never reaches
+            # the server before that record's COMMIT kills the desk (the point named: the first batch).
+            threading.Event().wait(60)
         response = real_push(request)
+        if point == "push-answered-2" and pushes["n"] == 2:
+            first_marked.wait(60)
         if point == "push-answered" or (point == "push-answered-2" and pushes["n"] == 2):
             die(trace, point=point, answered=[str(r.id) for r in response.results])
         return response
 
     client.push = push  # type: ignore[method-assign]
+
+    if point == "push-answered-2":
+        real_first_mark = store.mark
+
+        def mark_first(results: list[Any]) -> None:
+            real_first_mark(results)
+            first_marked.set()
+
+        store.mark = mark_first  # type: ignore[method-assign]
 
     if point == "upload-created":
         real_set_url = store.set_upload_url

@@ -126,7 +126,7 @@ def test_writers_committing_out_of_order_leave_no_gap_for_a_pulling_desk(
 
 
 def test_a_record_rolled_back_with_its_savepoint_leaves_no_trace(api: Api, app: Any, settings: Any) -> None:
-    """A push applies each mutation in a savepoint; one that fails takes its audit record with it."""
+    """A command refused in its savepoint (see server.sync.push) takes its audit record with it."""
     order_id = api.dispatched("ZJJ")["id"]
     with Session(app.state.engine) as session:
         user = session.scalars(select(User).where(User.username == "zj_handler")).one()

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from casework.lifecycle import Command
 from casework.schemas import AddNoteBody
+from server.audit.service import verify
 from server.auth.service import actor_of
+from server.errors import ApiError
 from server.models import AuditRecord, User
 from server.orders import service
 from tests.fixtures.city import Api
@@ -214,6 +216,66 @@ def test_later_mutations_of_an_order_wait_behind_a_failed_one_but_others_go_on(a
     replay = push(api, "zj_chief", [draft, submit, sign_other])
     assert [r["status"] for r in replay] == ["conflict", "held", "duplicate"]
     assert replay[0]["server_values"]["text"] == "科长稿"
+
+
+def test_a_mutation_refused_after_it_wrote_leaves_nothing_and_the_others_stay(  # type: ignore[no-untyped-def]
+    api: Api, app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The push runs in one savepoint, none per mutation: a command refused after it wrote (its note
+    inserted, audited) sends the push round again with a savepoint around each command — the refused
+    one leaves no row and no audit record, the others are applied once, and the results stored are
+    the second run's."""
+    first, second = api.dispatched("ZJJ")["id"], api.dispatched("ZJJ")["id"]
+    real_apply = service.apply
+    runs: list[str] = []
+
+    def apply(ctx, loaded, command, body, replay_checked=False):  # type: ignore[no-untyped-def]
+        order = real_apply(ctx, loaded, command, body, replay_checked)
+        runs.append(body.text)
+        if body.text == "写了又撤回":
+            raise ApiError(409, "refused_late", "写入后被拒绝", "Refused after writing")
+        return order
+
+    monkeypatch.setattr("server.sync.push.service.apply", apply)
+    batch = [
+        mutation(first, "add_note", client_id=str(uuid.uuid4()), text="留下一"),
+        mutation(second, "add_note", client_id=str(uuid.uuid4()), text="写了又撤回"),
+        mutation(second, "add_note", client_id=str(uuid.uuid4()), text="排在后面"),
+        mutation(first, "add_note", client_id=str(uuid.uuid4()), text="留下二"),
+    ]
+    results = push(api, "zj_handler", batch)
+    assert [(r["status"], r["code"]) for r in results] == [
+        ("applied", None),
+        ("rejected", "refused_late"),
+        ("held", "held"),
+        ("applied", None),
+    ]
+    assert runs == ["留下一", "写了又撤回", "留下一", "写了又撤回", "留下二"]  # the second run isolates
+    assert [n["text"] for n in api.order(first)["notes"]] == ["留下一", "留下二"]
+    assert api.order(second)["notes"] == []
+    with Session(app.state.engine) as session:
+        assert verify(session)[1] == []
+        noted = session.scalars(select(AuditRecord.after).where(AuditRecord.action == "add_note")).all()
+    assert sorted(a["input"]["text"] for a in noted) == ["留下一", "留下二"]
+    # Stored once each: a replay answers the same, and the held one, never tried, is tried now.
+    monkeypatch.setattr("server.sync.push.service.apply", real_apply)
+    replay = push(api, "zj_handler", batch)
+    assert [(r["status"], r["code"]) for r in replay] == [
+        ("duplicate", None),
+        ("rejected", "refused_late"),
+        ("held", "held"),
+        ("duplicate", None),
+    ]
+    assert [n["text"] for n in api.order(first)["notes"]] == ["留下一", "留下二"]
+    assert push(api, "zj_handler", [batch[2]])[0]["status"] == "applied"
+
+
+def test_the_same_mutation_twice_in_one_push_is_applied_once(api: Api) -> None:
+    oid = api.dispatched("ZJJ")["id"]
+    note = mutation(oid, "add_note", client_id=str(uuid.uuid4()), text="只记一次")
+    results = push(api, "zj_handler", [note, note])
+    assert [r["status"] for r in results] == ["applied", "duplicate"]
+    assert [n["text"] for n in api.order(oid)["notes"]] == ["只记一次"]
 
 
 def test_pull_during_concurrent_writes_converges(api: Api) -> None:
