@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -47,10 +47,18 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
     # A merge's target too (the merge writes a key to it).
     targets = {m.args.get("into_order_id") for m in request.mutations if m.name == Command.MERGE}
     mentioned = {m.order_id for m in request.mutations if not m.is_intake}
-    repository.lock_in_order(ctx.session, mentioned | {t for t in targets if type(t) is int and 0 < t < 2**31})
+    locked = mentioned | {t for t in targets if type(t) is int and 0 < t < 2**31}
+    seen: dict[int, Order | None] = {}  # each order as the caller still sees it after its mutations
+    if len(locked) == 1 and mentioned == locked:
+        # One order (the usual push): locked by reading it, in scope, as its first command needs it
+        # (service.load then asks its scope of its facts); one order takes no order of locks.
+        (order_id,) = locked
+        if (order := repository.visible(ctx.session, ctx.actor, order_id, for_update=True)) is not None:
+            seen[order_id] = order
+    else:
+        repository.lock_in_order(ctx.session, locked)
     results: list[MutationResult] = []
     failed: set[int] = set()
-    seen: dict[int, Order | None] = {}  # each order as the caller still sees it after its mutations
     for mutation in request.mutations:
         if mutation.order_id in failed:
             results.append(
@@ -100,7 +108,8 @@ _NO_ORDER = frozenset({"held", "mutation_id_taken"})
 def _one(ctx: service.Context, client_id: str, mutation: Mutation, seen: dict[int, Order | None]) -> MutationResult:
     session = ctx.session
     key = (client_id, str(mutation.id))
-    if not _claim(ctx, key):
+    presumed = _stored(_result(mutation, MutationStatus.APPLIED))
+    if not _claim(ctx, key, presumed):
         # Stored already: by an earlier push, or by a delivery of the same push still running a
         # moment ago (the claim waited for its commit). A replay answers as the first time did:
         # applied becomes duplicate, a refusal stays a refusal (a lost answer must not turn a
@@ -123,28 +132,42 @@ def _one(ctx: service.Context, client_id: str, mutation: Mutation, seen: dict[in
         return previous.model_copy(update={"status": status})
 
     result = _apply(ctx, mutation, seen)
-    session.execute(
-        update(SyncMutation)
-        .where(SyncMutation.client_id == key[0], SyncMutation.mutation_id == key[1])
-        .values(result=json.loads(result.model_dump_json(exclude={"order"})))
-    )
+    if (stored := _stored(result)) != presumed:
+        session.connection().execute(_STORE_RESULT, {"desk": key[0], "mutation": key[1], "stored": stored})
     return result
 
 
-def _claim(ctx: service.Context, key: tuple[str, str]) -> bool:
+def _stored(result: MutationResult) -> dict[str, Any]:
+    """What is stored of a result (its order is sent, never kept)."""
+    stored: dict[str, Any] = json.loads(result.model_dump_json(exclude={"order"}))
+    return stored
+
+
+_MUTATIONS = SyncMutation.__table__
+_CLAIM = {
+    dialect: insert(_MUTATIONS).on_conflict_do_nothing().returning(_MUTATIONS.c.mutation_id)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_STORE_RESULT = (
+    update(_MUTATIONS)
+    .where(_MUTATIONS.c.client_id == bindparam("desk"), _MUTATIONS.c.mutation_id == bindparam("mutation"))
+    .values(result=bindparam("stored"))
+)
+
+
+def _claim(ctx: service.Context, key: tuple[str, str], presumed: dict[str, Any]) -> bool:
     """Take the mutation id for this push before applying it; False when it is taken.
 
-    The row goes in first (its result filled in after): a second delivery of the same mutation
-    racing this one then waits on the primary key until this transaction ends and finds it
-    stored, instead of applying too and failing on the key at commit (a 500 on PostgreSQL).
+    The row goes in first: a second delivery of the same mutation racing this one then waits on
+    the primary key until this transaction ends and finds it stored, instead of applying too and
+    failing on the key at commit (a 500 on PostgreSQL). It goes in with ``presumed``, the result of
+    an applied mutation (what most are), and is written again only when the outcome differs: the
+    row is this transaction's, so nobody reads the presumption before the outcome is in it.
     """
-    session = ctx.session
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    claimed = session.execute(
-        insert(SyncMutation)
-        .values(client_id=key[0], mutation_id=key[1], user_id=ctx.actor.user_id, result={})
-        .on_conflict_do_nothing()
-        .returning(SyncMutation.mutation_id)
+    connection = ctx.session.connection()  # plain statements: no ORM object, nothing to flush
+    claimed = connection.execute(
+        _CLAIM[connection.dialect.name],
+        {"client_id": key[0], "mutation_id": key[1], "user_id": ctx.actor.user_id, "result": presumed},
     ).first()
     return claimed is not None
 
