@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.models import AuditHead, AuditRecord
@@ -91,7 +91,8 @@ def _head(session: Session) -> Row[int, str]:
 
 #: A record appended at commit (PostgreSQL): a provisional number, linked by the trigger. Made once:
 #: a statement built for each record cost its construction and its cache key every time.
-_PENDING = insert(AuditRecord.__table__).values(seq=func.nextval("audit_provisional_seq"), prev_hash="", hash="")
+_RECORDS: Table = AuditRecord.__table__  # type: ignore[assignment]  # typed FromClause; a mapped class has a Table
+_PENDING = insert(_RECORDS).values(seq=func.nextval("audit_provisional_seq"), prev_hash="", hash="")
 
 #: ``session.info`` key: the (sub)transactions of the records :func:`record` inserted, one per record
 #: (Core inserts, no ORM object: server.observability counts them as their transaction commits).

@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -132,8 +132,8 @@ def _one(ctx: service.Context, client_id: str, mutation: Mutation, seen: dict[in
         return previous.model_copy(update={"status": status})
 
     result = _apply(ctx, mutation, seen)
-    if (stored := _stored(result)) != presumed:
-        session.connection().execute(_STORE_RESULT, {"desk": key[0], "mutation": key[1], "stored": stored})
+    if (outcome := _stored(result)) != presumed:
+        session.connection().execute(_STORE_RESULT, {"desk": key[0], "mutation": key[1], "stored": outcome})
     return result
 
 
@@ -143,7 +143,7 @@ def _stored(result: MutationResult) -> dict[str, Any]:
     return stored
 
 
-_MUTATIONS = SyncMutation.__table__
+_MUTATIONS: Table = SyncMutation.__table__  # type: ignore[assignment]  # typed FromClause; a mapped class has a Table
 _CLAIM = {
     dialect: insert(_MUTATIONS).on_conflict_do_nothing().returning(_MUTATIONS.c.mutation_id)
     for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
