@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.models import AuditHead, AuditRecord
@@ -89,6 +89,11 @@ def _head(session: Session) -> Row[int, str]:
     )
 
 
+#: A record appended at commit (PostgreSQL): a provisional number, linked by the trigger. Made once:
+#: a statement built for each record cost its construction and its cache key every time.
+_RECORDS: Table = AuditRecord.__table__  # type: ignore[assignment]  # typed FromClause; a mapped class has a Table
+_PENDING = insert(_RECORDS).values(seq=func.nextval("audit_provisional_seq"), prev_hash="", hash="")
+
 #: ``session.info`` key: the (sub)transactions of the records :func:`record` inserted, one per record
 #: (Core inserts, no ORM object: server.observability counts them as their transaction commits).
 APPENDED_AT_COMMIT = "casedesk_audit_appended_at_commit"
@@ -113,23 +118,15 @@ def record(
     at = at.astimezone(UTC)  # hashed exactly as it reads back from the database
     session.flush()  # the order (and anything else the record names) exists first
     record = {"at": at, "actor_id": actor_id, "action": action, "order_id": order_id, "before": before, "after": after}
+    connection = session.connection()  # plain statements, no ORM execution (flushed above)
     if _at_commit(session):
-        session.execute(
-            insert(AuditRecord).values(
-                seq=func.nextval("audit_provisional_seq"),
-                **record,
-                prev_hash="",
-                hash="",
-                pending=_tail(at, actor_id, action, order_id, before, after),
-            )
-        )
+        connection.execute(_PENDING, {**record, "pending": _tail(at, actor_id, action, order_id, before, after)})
     else:
         # At once (SQLite, or the old way): numbered, linked and hashed here, the head moved —
         # plain statements, no ORM objects to build and flush.
         head = _head(session)
         seq = head.seq + 1
         digest = _digest(head.hash, seq, at, actor_id, action, order_id, before, after)
-        connection = session.connection()  # plain statements, no ORM execution (flushed above)
         connection.execute(
             insert(AuditRecord).values(
                 seq=seq,

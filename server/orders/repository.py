@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from casework.order import State
 from casework.roles import Actor, Role
@@ -62,14 +62,24 @@ def lock_in_order(session: Session, order_ids: set[int]) -> None:
 
 
 def visible(session: Session, actor: Actor, order_id: int, for_update: bool = False) -> Order | None:
-    return session.scalar(_visible(actor, for_update), {"order_id": order_id})
+    """The order if the caller may see it (locked for update if asked), with its co-departments and
+    co-handling parts, in one statement."""
+    return session.execute(_visible(actor, for_update), {"order_id": order_id}).unique().scalar_one_or_none()
 
 
 @lru_cache(maxsize=1024)
 def _visible(actor: Actor, for_update: bool) -> Select[Order]:
     """:func:`visible`'s statement for this caller, made once (the order's id a parameter): built
-    for every write it cost more CPU than running it (its construction and its cache key)."""
-    query = select(Order).where(Order.id == bindparam("order_id"), scope(actor))
+    for every write it cost more CPU than running it (its construction and its cache key).
+
+    The two collections every command's facts need are joined in (a write's lookup was three
+    statements with the relationships' own ``selectin`` loads: a quarter of a write's CPU); only
+    the order's row is locked (``OF orders``: the outer-joined rows cannot be, nor need to be)."""
+    query = (
+        select(Order)
+        .options(joinedload(Order.co_departments), joinedload(Order.co_handling))
+        .where(Order.id == bindparam("order_id"), scope(actor))
+    )
     return query.with_for_update(of=Order) if for_update else query
 
 

@@ -2,17 +2,20 @@
 
 Each mutation's result is stored under ``(client_id, mutation id)`` in the same transaction as its
 effect, so a push retried after a lost answer gets the stored results and changes nothing twice:
-the push's ids are claimed together first (one statement), their results written together last. A
-refused mutation leaves nothing behind: the push runs in one savepoint and, should a command be
-refused after it may have written, runs again with a savepoint around each command (:func:`_alone`)
-— the rare refusal pays for the isolation the other mutations no longer pay for. A command is
-loaded and checked once (``service.load``: the order's visibility, locked, and the state machine
-as the order is now — a mutation carries no version), then applied (``service.apply``); free text (a draft, a reply) is applied only if the
-server's text is still the one the client started from (``casework.sync.TEXT_BASE_COMMANDS``) —
-otherwise both are returned as a conflict for the user to merge. A later mutation of an order
-the push holds already (locked, loaded) is checked against the loaded order: its scope asked of its
-facts, no second query. The answer carries each order as it is at the end of the push, built for all
-of them together, once: on the last answer about that order (the desk keeps the newest copy).
+the push's ids are claimed together first (one statement, each row presuming the result of an
+applied mutation), and only the results that differ are written at the end. A refused mutation
+leaves nothing behind: the push runs in one savepoint and, should a command be refused after it may
+have written, runs again with a savepoint around each command (:func:`_alone`) — the rare refusal
+pays for the isolation the other mutations no longer pay for. A push of one order (the usual one)
+locks it by reading it in the caller's scope; a push of several locks them by ascending id first.
+A command is loaded and checked once (``service.load``: the order's visibility, locked, and the
+state machine as the order is now — a mutation carries no version), then applied
+(``service.apply``); free text (a draft, a reply) is applied only if the server's text is still the
+one the client started from (``casework.sync.TEXT_BASE_COMMANDS``) — otherwise both are returned as
+a conflict for the user to merge. A later mutation of an order the push holds already (locked,
+loaded) is checked against the loaded order: its scope asked of its facts, no second query. The
+answer carries each order as it is at the end of the push, built for all of them together, once:
+on the last answer about that order (the desk keeps the newest copy).
 
 An intake (``casework.sync.INTAKE``) creates an order (``service.intake``) under the same claim: a
 resend of its mutation id answers the order created the first time (``MutationResult.order_id``),
@@ -54,15 +57,24 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
     # A merge's target too (the merge writes a key to it).
     targets = {m.args.get("into_order_id") for m in request.mutations if m.name == Command.MERGE}
     mentioned = {m.order_id for m in request.mutations if not m.is_intake}
-    repository.lock_in_order(ctx.session, mentioned | {t for t in targets if type(t) is int and 0 < t < 2**31})
+    locked = mentioned | {t for t in targets if type(t) is int and 0 < t < 2**31}
+    held: dict[int, Order | None] = {}  # orders read already, as the caller sees them
+    if len(locked) == 1 and mentioned == locked:
+        # One order (the usual push): locked by reading it, in scope, as its first command needs it
+        # (service.load then asks its scope of its facts); one order takes no order of locks.
+        (order_id,) = locked
+        if (order := repository.visible(ctx.session, ctx.actor, order_id, for_update=True)) is not None:
+            held[order_id] = order
+    else:
+        repository.lock_in_order(ctx.session, locked)
     claims = _Claims.take(ctx, request)
     try:
         # Mutations are rarely refused once they have begun to write: the push runs in one savepoint,
         # without one per mutation; the first refusal inside a command rolls that savepoint back and
         # the push runs again with a savepoint around each command, as it always did.
-        results, seen = _run(ctx, request, claims, isolate=False)
+        results, seen = _run(ctx, request, claims, held, isolate=False)
     except _Isolate:
-        results, seen = _run(ctx, request, claims, isolate=True)
+        results, seen = _run(ctx, request, claims, held, isolate=True)
     claims.store(ctx, results)
     return PushResponse(results=_with_orders(ctx, results, request.mutations, seen))
 
@@ -72,13 +84,14 @@ class _Isolate(Exception):
 
 
 def _run(
-    ctx: service.Context, request: PushRequest, claims: _Claims, isolate: bool
+    ctx: service.Context, request: PushRequest, claims: _Claims, held: dict[int, Order | None], isolate: bool
 ) -> tuple[list[MutationResult], dict[int, Order | None]]:
-    """The push's results in order, and each order as the caller still sees it after its mutations."""
+    """The push's results in order, and each order as the caller still sees it after its mutations
+    (``held``: orders read, and locked, before the push's savepoint)."""
     savepoint = None if isolate else ctx.session.begin_nested()
     results: list[MutationResult] = []
     failed: set[int] = set()
-    seen: dict[int, Order | None] = {}
+    seen = dict(held)
     answered: dict[str, MutationResult] = {}  # this push's results, by mutation id
     try:
         for mutation in request.mutations:
@@ -149,41 +162,49 @@ class _Stored(NamedTuple):
     result: dict[str, Any]
 
 
+def _stored_form(result: MutationResult) -> dict[str, Any]:
+    """What is stored of a result (its order is sent, never kept)."""
+    stored: dict[str, Any] = json.loads(result.model_dump_json(exclude={"order"}))
+    return stored
+
+
 @dataclass
 class _Claims:
     """The push's mutation ids, taken before any is applied — one statement for the push.
 
-    A claim row goes in first (its result filled in at the end, in the same transaction): a second
-    delivery of the same mutation racing this one then waits on the primary key until this
-    transaction ends and finds it stored, instead of applying too and failing on the key at commit
-    (a 500 on PostgreSQL)."""
+    A claim row goes in first: a second delivery of the same mutation racing this one then waits on
+    the primary key until this transaction ends and finds it stored, instead of applying too and
+    failing on the key at commit (a 500 on PostgreSQL). It goes in with the result of an applied
+    mutation (what most are), and is written again at the end, in the same transaction, only where
+    the outcome differs: the row is this transaction's, so nobody reads the presumption before the
+    outcome is in it."""
 
     client_id: str
-    mine: set[str]  # claimed by this push
+    mine: dict[str, dict[str, Any]]  # claimed by this push: the result presumed
     stored: dict[str, _Stored]  # taken before: their stored results
 
     @classmethod
     def take(cls, ctx: service.Context, request: PushRequest) -> _Claims:
-        session = ctx.session
-        keys = sorted({str(m.id) for m in request.mutations})  # one order of taking for every push
-        if not keys:
-            return cls(request.client_id, set(), {})
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        presumed: dict[str, dict[str, Any]] = {}
+        for m in request.mutations:
+            presumed.setdefault(str(m.id), _stored_form(_result(m, MutationStatus.APPLIED)))
+        if not presumed:
+            return cls(request.client_id, {}, {})
+        connection = ctx.session.connection()  # plain statements: no ORM object, nothing to flush
+        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        table = _TABLE
         rows = [
-            {"client_id": request.client_id, "mutation_id": k, "user_id": ctx.actor.user_id, "result": {}} for k in keys
+            {"client_id": request.client_id, "mutation_id": k, "user_id": ctx.actor.user_id, "result": presumed[k]}
+            for k in sorted(presumed)  # one order of taking for every push
         ]
-        mine = set(
-            session.execute(
-                insert(SyncMutation).values(rows).on_conflict_do_nothing().returning(SyncMutation.mutation_id)
-            ).scalars()
-        )
-        taken = [k for k in keys if k not in mine]
+        claimed = connection.execute(insert(table).values(rows).on_conflict_do_nothing().returning(table.c.mutation_id))
+        mine = {k: presumed[k] for k in claimed.scalars()}
+        taken = [k for k in presumed if k not in mine]
         stored = {}
         if taken:
-            table = _TABLE
             stored = {
                 r.mutation_id: _Stored(r.user_id, r.result)
-                for r in session.execute(
+                for r in connection.execute(
                     select(table.c.mutation_id, table.c.user_id, table.c.result).where(
                         table.c.client_id == request.client_id, table.c.mutation_id.in_(taken)
                     )
@@ -192,19 +213,21 @@ class _Claims:
         return cls(request.client_id, mine, stored)
 
     def store(self, ctx: service.Context, results: list[MutationResult]) -> None:
-        """Each claimed mutation's result (one statement for all); the claims of those held, never
-        tried, let go — the client sends them again."""
+        """Each claimed mutation's result where it is not the one presumed (one statement for all);
+        the claims of those held, never tried, let go — the client sends them again."""
         table = _TABLE
+        connection = ctx.session.connection()
         done = {str(r.id): r for r in results if str(r.id) in self.mine and r.status is not MutationStatus.HELD}
-        if done:
-            ctx.session.execute(
+        differ = [(k, form) for k, r in done.items() if (form := _stored_form(r)) != self.mine[k]]
+        if differ:
+            connection.execute(
                 update(table)
                 .where(table.c.client_id == self.client_id, table.c.mutation_id == bindparam("key"))
                 .values(result=bindparam("stored", type_=table.c.result.type)),
-                [{"key": k, "stored": json.loads(r.model_dump_json(exclude={"order"}))} for k, r in done.items()],
+                [{"key": k, "stored": form} for k, form in differ],
             )
-        if untried := self.mine - done.keys():
-            ctx.session.execute(
+        if untried := self.mine.keys() - done.keys():
+            connection.execute(
                 delete(table).where(table.c.client_id == self.client_id, table.c.mutation_id.in_(untried))
             )
 

@@ -12,7 +12,7 @@ from datetime import UTC
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from casework.schemas import OrderDetail
 from server.auth.service import actor_of
@@ -159,3 +159,57 @@ def test_the_child_rows_read_in_one_statement_are_those_read_table_by_table(api:
         i: [dict(r._mapping) for r in rows] for i, rows in co.handling.items()
     }
     assert together["notes"] and together["audit"] and together["attachments"]
+
+
+def test_a_one_order_push_reads_its_order_once_and_stores_only_what_differs_from_applied(
+    api: Api, app: FastAPI
+) -> None:
+    """A push of one order: the order (with its co-departments and co-handling parts) is read, and
+    locked, by one statement — no bare lock, no loads of its collections after it; an applied
+    mutation's result goes in with its claim, never written twice; a refused one's is stored as
+    refused (a replay answers the refusal, not a success). Its answer is the fresh read's view."""
+    cgj = api.department_id("CGJ")
+    order = api.intake()["id"]
+    api.command(order, "dispatch", "agent", lead_department_id=api.department_id("ZJJ"), co_department_ids=[cgj])
+    api.command(order, "sign", "zj_chief")
+    statements: list[str] = []
+
+    def seen(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    def push(mutation: dict[str, Any]) -> dict[str, Any]:
+        body = {"client_id": "test-desk-1", "mutations": [mutation]}
+        event.listen(app.state.engine, "before_cursor_execute", seen)
+        try:
+            response = api.post("/sync/push", "zj_handler", json=body)
+        finally:
+            event.remove(app.state.engine, "before_cursor_execute", seen)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()["results"][0]
+        return result
+
+    note = {
+        "id": str(uuid.uuid4()),
+        "order_id": order,
+        "name": "add_note",
+        "args": {"client_id": str(uuid.uuid4()), "text": "已联系施工队"},
+        "base": {},
+    }
+    applied = push(note)
+    assert applied["status"] == "applied"
+    assert applied["order"] == _fresh(app, order, "zj_handler") == api.order(order, "zj_handler")
+    assert applied["order"]["co_department_ids"] == [cgj]
+    from_orders = [s for s in statements if " FROM orders " in f"{s} "]
+    assert len(from_orders) == 1, from_orders
+    assert "FOR UPDATE OF orders" in from_orders[0] or "sqlite" in str(app.state.engine.url)
+    assert not [s for s in statements if s.startswith("SELECT") and "FROM order_co_handling" in s and "UNION" not in s]
+    assert not [s for s in statements if s.startswith("UPDATE sync_mutations")]
+    statements.clear()
+    assert push(note)["status"] == "duplicate"
+
+    refused = {"id": str(uuid.uuid4()), "order_id": order, "name": "sign", "args": {}, "base": {}}  # signed already
+    first = push(refused)
+    assert first["status"] == "rejected"
+    assert [s for s in statements if s.startswith("UPDATE sync_mutations")]
+    again = push(refused)
+    assert (again["status"], again["code"]) == ("rejected", first["code"])
