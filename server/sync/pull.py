@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic_core import to_json
@@ -197,6 +198,12 @@ def _upserts(
     }
 
 
+@lru_cache(maxsize=1024)
+def _visible_orders(actor: Actor) -> Select[Any]:
+    """The rows of orders ``:ids`` that the caller may see, made once per caller (see _kinds)."""
+    return select(_ORDERS).where(Order.id.in_(bindparam("ids", expanding=True)), repository.scope(actor))
+
+
 def _revoke(seq: int, order_id: int) -> bytes:
     return b'{"seq":%d,"kind":"revoke","order_id":%d,"order":null,"events":[]}' % (seq, order_id)
 
@@ -235,7 +242,7 @@ def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit:
             continue
         latest.pop(order_id, None)
         latest[order_id] = seq  # keeps the order of each order's last change
-    visible = {o.id: o for o in session.execute(select(_ORDERS).where(Order.id.in_(latest), repository.scope(actor)))}
+    visible = {o.id: o for o in session.execute(_visible_orders(actor), {"ids": list(latest)})}
     # Events up to the page's end only: the next page starts there.
     upserts = _upserts(session, actor, now, list(visible.values()), latest, cursor.seq, rows[-1][0])
     changes = [upserts.get(order_id) or _revoke(seq, order_id) for order_id, seq in latest.items()]
