@@ -196,6 +196,17 @@ class Deltas:
     with_apply: list[float]
     server_ms: list[float]
     healthz: list[float]
+    cpu_ms: float = 0.0  # the server process's CPU per empty delta (the load-robust figure)
+    healthz_cpu_ms: float = 0.0  # … and per GET /healthz
+
+
+def _server_cpu_ms(client: CaseDeskClient, request: Any, tries: int) -> float:
+    """The server process's CPU (ms) per ``request()``, over ``tries`` of them back to back."""
+    pid = PIDS[client.base_url]
+    before = cpu_seconds(pid)
+    for _ in range(tries):
+        request()
+    return (cpu_seconds(pid) - before) / tries * 1000
 
 
 def empty_deltas(client: CaseDeskClient, store: Store, cursor: str, limit: int, tries: int, answers: Answers) -> Deltas:
@@ -220,6 +231,8 @@ def empty_deltas(client: CaseDeskClient, store: Store, cursor: str, limit: int, 
             deltas.round_trips.append((pulled - started_pull) * 1000)
             deltas.with_apply.append((applied - started_pull) * 1000)
     deltas.server_ms = answers.server_ms[1::2]  # the bench server times every answer: /healthz, pull, /healthz, …
+    deltas.cpu_ms = _server_cpu_ms(client, lambda: client.pull_page(cursor, limit), tries)
+    deltas.healthz_cpu_ms = _server_cpu_ms(client, lambda: client.session.get(health, timeout=10), tries)
     return deltas
 
 
@@ -295,6 +308,7 @@ def _report_deltas(tries: int, deltas: Deltas) -> None:
     print(f"    of which server   {spread(deltas.server_ms)}")
     print(f"  with apply_pull     {spread(deltas.with_apply)}")
     print(f"  baseline /healthz   {spread(deltas.healthz)}")
+    print(f"  server CPU          {deltas.cpu_ms:.2f} ms per empty delta, {deltas.healthz_cpu_ms:.2f} ms per /healthz")
     print(f"  median {median:.2f} ms (target <= 3.5 ms: {verdict(median <= 3.5)})")
     print(f"  p95    {p95:.2f} ms (target <= 20 ms: {verdict(p95 <= 20)})")
     print(f"  median / /healthz median  {median / statistics.median(deltas.healthz):.2f}x")

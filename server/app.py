@@ -185,7 +185,10 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     install_handlers(app)
     metrics.install_session_hooks()
     metrics.watch_pool(engine)
+    # Routes are matched in order, one pattern after another: the sync routes, which every desk
+    # polls every few seconds, first (no two routers share a path, so the order changes nothing else).
     for router in (
+        sync_router,
         auth_router,
         devices_router,
         org_router,
@@ -194,7 +197,6 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         calendar_router,
         review_router,
         blobs_router,
-        sync_router,
         uploads_router,
         measures_router,
         screen_router,

@@ -66,24 +66,28 @@ class Caller:
         return token
 
 
-def _signed_in(
-    request: Request,
-    session: DB,
-    now: Now,
+async def _credentials(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
+) -> HTTPAuthorizationCredentials:
     if credentials is None:
         raise unauthorized()
+    return credentials
+
+
+#: A bearer token as sent, not yet checked (401 without one): for an ``async def`` endpoint that
+#: checks it with :func:`signed_in` on its lane, in the hop that does its work.
+Credentials = Annotated[HTTPAuthorizationCredentials, Depends(_credentials)]
+
+
+def signed_in(request: Request, session: Session, credentials: HTTPAuthorizationCredentials, now: datetime) -> Caller:
+    """The token check (on the request's lane): the caller, or a 401."""
     authenticated = auth_service.authenticate(session, credentials.credentials, now)
     request.state.user_id = authenticated.actor.user_id  # for the request's log lines (server.observability)
     return Caller(session, authenticated)
 
 
-#: Any signed-in user, even one who must still change their password (``me``, sign-out, the change).
-SignedIn = Annotated[Caller, Depends(_signed_in)]
-
-
-async def _caller(caller: SignedIn) -> Caller:
+def with_own_password(caller: Caller) -> Caller:
+    """The caller, unless they must still change their initial password (403)."""
     if caller.must_change_password:
         raise ApiError(
             403,
@@ -92,6 +96,18 @@ async def _caller(caller: SignedIn) -> Caller:
             "Change your initial password before going on",
         )
     return caller
+
+
+def _signed_in(request: Request, session: DB, now: Now, credentials: Credentials) -> Caller:
+    return signed_in(request, session, credentials, now)
+
+
+#: Any signed-in user, even one who must still change their password (``me``, sign-out, the change).
+SignedIn = Annotated[Caller, Depends(_signed_in)]
+
+
+async def _caller(caller: SignedIn) -> Caller:
+    return with_own_password(caller)
 
 
 #: A signed-in user with a password of their own: every endpoint but the three above.

@@ -8,13 +8,14 @@ later with a smaller number: there is none.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, Table, Text, cast, select, true
+from sqlalchemy import Executable, Select, Table, Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from casework.roles import Actor, Role
@@ -29,18 +30,53 @@ def _head_seq(session: Session) -> int:
     return session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0
 
 
-def _ever_held(actor: Actor) -> ColumnElement[bool] | None:
-    """Orders whose changes concern the caller: all for the centre, else those ever held."""
+#: The caller sees every order's changes (the centre, the city's leaders), or those of orders that
+#: some departments ever held.
+_ALL, _DEPARTMENTS = "all", "departments"
+
+
+def _held_departments(actor: Actor) -> list[int] | str | None:
+    """Whose orders' changes concern the caller: :data:`_ALL`, the departments whose orders ever
+    held count, or None (no orders at all)."""
     if actor.is_centre or actor.role is Role.TOP_LEADER:
-        return true()
+        return _ALL
     if actor.role is Role.LEADER_IN_CHARGE and actor.portfolio:
-        departments = sorted(actor.portfolio)
-    elif actor.is_department_staff and actor.department_id is not None:
-        departments = [actor.department_id]
-    else:
-        return None
-    held = select(OrderAccess.order_id).where(OrderAccess.department_id.in_(departments))
-    return AuditRecord.order_id.in_(held)
+        return sorted(actor.portfolio)
+    if actor.is_department_staff and actor.department_id is not None:
+        return [actor.department_id]
+    return None
+
+
+def _after(departments: list[int] | str) -> Select[int]:
+    """Records after ``:seq`` of orders that concern a caller who sees ``departments``' orders
+    (``:departments``, an expanding parameter) or, for :data:`_ALL`, every order."""
+    query = select(AuditRecord.seq).where(AuditRecord.seq > bindparam("seq"), AuditRecord.order_id.is_not(None))
+    if departments == _ALL:
+        return query
+    held = select(OrderAccess.order_id).where(OrderAccess.department_id.in_(bindparam("departments", expanding=True)))
+    return query.where(AuditRecord.order_id.in_(held))
+
+
+def _kinds(make: Callable[[Select[int]], Executable]) -> dict[str, Executable]:
+    return {kind: make(_after(kind)) for kind in (_ALL, _DEPARTMENTS)}
+
+
+#: The statements a poll runs, made once for each kind of caller instead of per poll: building a
+#: statement and its cache key cost about as much CPU as running it.
+_HEAD_AND_NEWS = _kinds(lambda after: select(AuditHead.seq, after.limit(1).exists()).where(AuditHead.id == 1))
+_NEWS = _kinds(lambda after: after.limit(1))
+_CHANGES = _kinds(
+    lambda after: after.add_columns(AuditRecord.order_id).order_by(AuditRecord.seq).limit(bindparam("limit"))
+)
+
+
+def _scoped(
+    statements: dict[str, Executable], departments: list[int] | str, **params: Any
+) -> tuple[Any, dict[str, Any]]:
+    """The statement for the caller's kind, with its parameters."""
+    if departments == _ALL:
+        return statements[_ALL], params
+    return statements[_DEPARTMENTS], {**params, "departments": departments}
 
 
 def pull(session: Session, actor: Actor, now: datetime, cursor_text: str | None, limit: int) -> PullResponse:
@@ -89,13 +125,10 @@ def _page(session: Session, actor: Actor, now: datetime, cursor_text: str | None
 
 def _head_and_news(session: Session, actor: Actor, seq: int) -> tuple[int, bool]:
     """The chain's head, and whether a record of an order that concerns the caller follows ``seq``."""
-    held = _ever_held(actor)
-    if held is None:
+    departments = _held_departments(actor)
+    if departments is None:
         return _head_seq(session), False
-    news = (
-        select(AuditRecord.seq).where(AuditRecord.seq > seq, AuditRecord.order_id.is_not(None), held).limit(1).exists()
-    )
-    row = session.execute(select(AuditHead.seq, news).where(AuditHead.id == 1)).first()
+    row = session.execute(*_scoped(_HEAD_AND_NEWS, departments, seq=seq)).first()
     return (row[0], bool(row[1])) if row is not None else (0, False)
 
 
@@ -114,14 +147,24 @@ _EVENT_COLUMNS = (
 )
 
 
-def _events(session: Session, order_ids: list[int], after: int, upto: int | None) -> dict[int, list[bytes]]:
+#: Made once (see _kinds).
+_EVENTS = (
+    select(*_EVENT_COLUMNS)
+    .where(
+        AuditRecord.order_id.in_(bindparam("ids", expanding=True)),
+        AuditRecord.seq > bindparam("after"),
+        AuditRecord.seq <= bindparam("upto"),
+    )
+    .order_by(AuditRecord.seq)
+)
+
+
+def _events(session: Session, order_ids: list[int], after: int, upto: int) -> dict[int, list[bytes]]:
     """Each order's events (EventView as JSON), oldest first. The audit log is ours and was checked
     on the way in: its rows are written out as they are."""
-    query = select(*_EVENT_COLUMNS).where(AuditRecord.order_id.in_(order_ids), AuditRecord.seq > after)
-    if upto is not None:
-        query = query.where(AuditRecord.seq <= upto)
     grouped: dict[int, list[bytes]] = {}
-    for seq, at, actor_id, action, order_id, before, after_json in session.execute(query.order_by(AuditRecord.seq)):
+    rows = session.execute(_EVENTS, {"ids": order_ids, "after": after, "upto": upto})
+    for seq, at, actor_id, action, order_id, before, after_json in rows:
         head = to_json({"seq": seq, "at": at, "actor_id": actor_id, "action": action, "order_id": order_id})
         event = b"".join(
             (head[:-1], b',"before":', (before or "{}").encode(), b',"after":', (after_json or "{}").encode(), b"}")
@@ -137,7 +180,7 @@ def _upserts(
     orders: Sequence[Any],
     seqs: dict[int, int],
     events_after: int,
-    events_upto: int | None,
+    events_upto: int,
 ) -> dict[int, bytes]:
     views_ = stored_views.orders_json(session, orders, actor, now)
     events = _events(session, list(views_), events_after, events_upto)
@@ -153,6 +196,12 @@ def _upserts(
         )
         for order_id, view in views_.items()
     }
+
+
+@lru_cache(maxsize=1024)
+def _visible_orders(actor: Actor) -> Select[Any]:
+    """The rows of orders ``:ids`` that the caller may see, made once per caller (see _kinds)."""
+    return select(_ORDERS).where(Order.id.in_(bindparam("ids", expanding=True)), repository.scope(actor))
 
 
 def _revoke(seq: int, order_id: int) -> bytes:
@@ -174,23 +223,17 @@ def _snapshot(session: Session, actor: Actor, now: datetime, cursor: Cursor, lim
 
 
 def _any_after(session: Session, actor: Actor, seq: int) -> bool:
-    held = _ever_held(actor)
-    if held is None:
+    departments = _held_departments(actor)
+    if departments is None:
         return False
-    query = select(AuditRecord.seq).where(AuditRecord.seq > seq, AuditRecord.order_id.is_not(None), held).limit(1)
-    return session.scalar(query) is not None
+    return session.scalar(*_scoped(_NEWS, departments, seq=seq)) is not None
 
 
 def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit: int) -> _Page:
-    held = _ever_held(actor)
-    if held is None:
+    departments = _held_departments(actor)
+    if departments is None:
         return _Page([], cursor, False, False)
-    rows = session.execute(
-        select(AuditRecord.seq, AuditRecord.order_id)
-        .where(AuditRecord.seq > cursor.seq, AuditRecord.order_id.is_not(None), held)
-        .order_by(AuditRecord.seq)
-        .limit(limit)
-    ).all()
+    rows = session.execute(*_scoped(_CHANGES, departments, seq=cursor.seq, limit=limit)).all()
     if not rows:
         return _Page([], cursor, False, False)
     latest: dict[int, int] = {}
@@ -199,7 +242,7 @@ def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit:
             continue
         latest.pop(order_id, None)
         latest[order_id] = seq  # keeps the order of each order's last change
-    visible = {o.id: o for o in session.execute(select(_ORDERS).where(Order.id.in_(latest), repository.scope(actor)))}
+    visible = {o.id: o for o in session.execute(_visible_orders(actor), {"ids": list(latest)})}
     # Events up to the page's end only: the next page starts there.
     upserts = _upserts(session, actor, now, list(visible.values()), latest, cursor.seq, rows[-1][0])
     changes = [upserts.get(order_id) or _revoke(seq, order_id) for order_id, seq in latest.items()]

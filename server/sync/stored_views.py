@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Table, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -42,25 +42,12 @@ def orders_json(session: Session, orders: Sequence[Any], actor: Actor, now: date
     ids = [o.id for o in orders]
     if not ids:
         return {}
-    # The stamps first: a view built from what is read after them is at least as new as its stamp.
-    stamps: dict[int, int] = {
-        order_id: seq
-        for order_id, seq in session.execute(
-            select(AuditRecord.order_id, func.max(AuditRecord.seq))
-            .where(AuditRecord.order_id.in_(ids))
-            .group_by(AuditRecord.order_id)
-        )
-        if order_id is not None
-    }
-    shared: dict[int, bytes] = {
-        order_id: body.encode()
-        for order_id, seq, body in session.execute(
-            select(OrderView.order_id, OrderView.seq, OrderView.body).where(OrderView.order_id.in_(ids))
-        )
-        if seq == stamps.get(order_id, 0)
-    }
-    co = views.co_parts(session, ids)
+    shared: dict[int, bytes] = {order_id: body.encode() for order_id, body in session.execute(_FRESH, {"ids": ids})}
     missing = [i for i in ids if i not in shared]
+    # The stamps of the views to build before anything they are built from: a view built from what
+    # is read after its stamp is at least as new as the stamp.
+    stamps = {i: seq for i, seq in session.execute(_STAMPS, {"ids": missing}) if i is not None} if missing else {}
+    co = views.co_parts(session, ids)
     if missing:
         # Read again: the page's rows were read before the stamps, and could be older than them.
         rows = session.execute(select(_ORDERS).where(Order.id.in_(missing))).all()
@@ -74,6 +61,22 @@ def orders_json(session: Session, orders: Sequence[Any], actor: Actor, now: date
         for o, mine in zip(orders, callers, strict=True)
         if o.id in shared  # an order deleted since the page was read: nothing to send
     }
+
+
+#: The stored views still fresh: stamped with their order's last audit record (0: none yet). One
+#: statement, made once: the stamps and the views read together, stale bodies left where they are.
+_FRESH = select(OrderView.order_id, OrderView.body).where(
+    OrderView.order_id.in_(bindparam("ids", expanding=True)),
+    OrderView.seq
+    == func.coalesce(
+        select(func.max(AuditRecord.seq)).where(AuditRecord.order_id == OrderView.order_id).scalar_subquery(), 0
+    ),
+)
+_STAMPS = (
+    select(AuditRecord.order_id, func.max(AuditRecord.seq))
+    .where(AuditRecord.order_id.in_(bindparam("ids", expanding=True)))
+    .group_by(AuditRecord.order_id)
+)
 
 
 def _store(session: Session, views_: dict[int, tuple[int, str]]) -> None:

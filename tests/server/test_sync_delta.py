@@ -13,6 +13,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from server.auth.service import actor_of
+from server.lanes import Lane
 from server.models import Order, User
 from server.sync import pull as pull_service
 from server.sync.cursor import Cursor
@@ -82,3 +83,41 @@ def test_a_desks_polls_are_planned_with_their_cursor_never_generically(api: Api,
     prepared, custom, generic = plans
     assert prepared > 0 and custom > 0  # the polls' statements are prepared: the case this test is about
     assert generic == 0
+
+
+def test_a_poll_is_one_hop_to_its_lane_and_its_token_is_checked_every_time(
+    api: Api, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token check, the page and the commit of a poll run in one thread handoff (three before:
+    the caller a dependency of its own, the endpoint, the commit) — and nothing of the token check
+    is kept between polls: a signed-out token or a deactivated user is refused at the next poll."""
+    _, cursor = _pull_all(api, "zj_handler")
+    hops: list[str] = []
+    run = Lane.run
+
+    async def counted(self: Lane, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return await run(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(Lane, "run", counted)
+    empty = api.get("/sync/pull", "zj_handler", params={"cursor": cursor})
+    assert empty.status_code == 200 and empty.json()["changes"] == []
+    assert len(hops) == 1, hops
+    api.dispatched("ZJJ")
+    hops.clear()
+    news = api.get("/sync/pull", "zj_handler", params={"cursor": cursor})
+    assert news.status_code == 200 and news.json()["changes"]
+    assert len(hops) == 1, hops
+
+    headers = api.login("zj_chief")
+    assert api.client.get("/sync/pull", headers=headers).status_code == 200
+    with Session(app.state.engine) as session:
+        session.execute(update(User).where(User.username == "zj_chief").values(active=False))
+        session.commit()
+    refused = api.client.get("/sync/pull", headers=headers)
+    assert refused.status_code == 401, refused.text
+
+    headers = api.login("zj_handler")
+    assert api.client.post("/auth/logout", headers=headers).status_code in (200, 204)
+    refused = api.client.get("/sync/pull", headers=headers, params={"cursor": cursor})
+    assert refused.status_code == 401, refused.text
