@@ -370,68 +370,68 @@ Instruction (goes back to the department with the order):</translation>
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="122"/>
+        <location filename="../../ui/app.py" line="128"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
         <extracomment>Names a file: once the first window shows (the list&apos;s first rows painted, or the sign-in dialog), the app writes there when, which window, and the modules imported by then — for ``bench.desktop``&apos;s cold start, and the test that a desk talking to a remote server never loads the server&apos;s code. At most this long (ms) the background work of a start waits for the first paint it must not slow (the demo server for the splash, the first sync for the list&apos;s first rows): a window never painted (started minimised, say) does not keep it waiting.</extracomment>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="122"/>
+        <location filename="../../ui/app.py" line="128"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="164"/>
+        <location filename="../../ui/app.py" line="170"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="241"/>
+        <location filename="../../ui/app.py" line="251"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="294"/>
+        <location filename="../../ui/app.py" line="304"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="358"/>
+        <location filename="../../ui/app.py" line="368"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="384"/>
+        <location filename="../../ui/app.py" line="394"/>
         <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="419"/>
+        <location filename="../../ui/app.py" line="429"/>
         <source>本机已被管理员停用，正在清除本机保存的数据…</source>
         <translation>An administrator revoked this device; erasing the data kept on it…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="434"/>
+        <location filename="../../ui/app.py" line="444"/>
         <source>系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。</source>
         <translation>The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="437"/>
+        <location filename="../../ui/app.py" line="447"/>
         <source>以下 %1 项未发送的工作已被丢弃：</source>
         <translation>These %1 items of unsent work were discarded:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="440"/>
+        <location filename="../../ui/app.py" line="450"/>
         <source>（未能将丢弃清单报告给服务器，请告知系统管理员。）</source>
         <translation>(The list of discarded work could not be reported to the server; please tell the administrator.)</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="442"/>
+        <location filename="../../ui/app.py" line="452"/>
         <source>本机已停用</source>
         <translation>Device revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="472"/>
+        <location filename="../../ui/app.py" line="482"/>
         <source>演示模式需要内置服务器，但本机未安装服务器所需的软件包（%1）。
 请安装：%2
 或用 --server 网址 连接到单位的 CaseDesk 服务器。</source>
@@ -440,17 +440,17 @@ Install them: %2
 or connect to your organisation&apos;s CaseDesk server with --server URL.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="480"/>
+        <location filename="../../ui/app.py" line="490"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="488"/>
+        <location filename="../../ui/app.py" line="498"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="489"/>
+        <location filename="../../ui/app.py" line="499"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -2367,296 +2367,296 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="141"/>
         <source>任意时限</source>
-        <extracomment>The work lists in the sidebar, in order (named by ui.labels.work_list_label, from casework.vocabulary). The hotline centre&apos;s lists (a centre agent or supervisor), in order. Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
+        <extracomment>The work lists in the sidebar, in order (named by ui.labels.work_list_label, from casework.vocabulary). The hotline centre&apos;s lists (a centre agent or supervisor), in order. At the latest this long (ms) after the window is made, the sidebar is counted even without rows. Where each role starts: the first of these lists that is not empty. Category and intake time: useful, but the list is narrow at 1366×768 (the header&apos;s menu shows them). The columns&apos; first widths (the title, column 2, takes what is left) and the title&apos;s least width.</extracomment>
         <translation>Any deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138"/>
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>4小时内到期</source>
         <translation>Due in 4 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>24小时内到期</source>
         <translation>Due in 24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>3天内到期</source>
         <translation>Due in 3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="176"/>
         <source>CaseDesk 12345工单办理 — %1（%2）</source>
         <extracomment>The demo city&apos;s users (server/demo) the role switch offers, by their role.</extracomment>
         <translation>CaseDesk 12345 Work Orders — %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>工作台</source>
         <translation>Workbench</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191"/>
-        <location filename="../../ui/main_window.py" line="838"/>
+        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="867"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
-        <location filename="../../ui/main_window.py" line="311"/>
-        <location filename="../../ui/main_window.py" line="830"/>
-        <location filename="../../ui/main_window.py" line="832"/>
+        <location filename="../../ui/main_window.py" line="198"/>
+        <location filename="../../ui/main_window.py" line="315"/>
+        <location filename="../../ui/main_window.py" line="859"/>
+        <location filename="../../ui/main_window.py" line="861"/>
         <source>通知</source>
         <translation>Notifications</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>月度审核</source>
         <translation>Monthly audit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>分管单位</source>
         <translation>My departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>转办 / 回访</source>
         <translation>Dispatch / callback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>值班看板</source>
         <translation>Duty board</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
-        <location filename="../../ui/main_window.py" line="485"/>
+        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>知识库</source>
         <translation>Knowledge base</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>搜索全部列表：编号、标题、内容、地址、市民</source>
         <translation>Search all lists: number, title, text, address, citizen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>在全部工单中搜索（Ctrl+F）；按 ↓ 或回车进入结果</source>
         <translation>Search every order (Ctrl+F); press ↓ or Enter to go to the results</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>预警、督办、催办和督办反馈</source>
         <translation>Deadline warnings, supervision, reminders and supervision feedback</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>%1（住建局）</source>
         <translation>%1 (Housing Bureau)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="549"/>
+        <location filename="../../ui/main_window.py" line="553"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="561"/>
+        <location filename="../../ui/main_window.py" line="565"/>
         <source>不在本机</source>
         <translation>not on this PC</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="564"/>
+        <location filename="../../ui/main_window.py" line="568"/>
         <source>这张工单已不在「%1」列表中，现在的状态：%2。</source>
         <translation>This order is no longer in “%1”; it is now: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="567"/>
+        <location filename="../../ui/main_window.py" line="571"/>
         <source>这张工单不在当前显示的「%1」列表中，它的状态：%2。</source>
         <translation>This order is not in the list shown (“%1”); it is: %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="738"/>
+        <location filename="../../ui/main_window.py" line="767"/>
         <source>%1  (%2 · 新%3)</source>
         <translation>%1  (%2 · %3 new)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="824"/>
+        <location filename="../../ui/main_window.py" line="853"/>
         <source>通知 %1</source>
         <translation>Notifications %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="828"/>
+        <location filename="../../ui/main_window.py" line="857"/>
         <source>通知 (%1)</source>
         <translation>Notifications (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="888"/>
+        <location filename="../../ui/main_window.py" line="917"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="902"/>
+        <location filename="../../ui/main_window.py" line="931"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="936"/>
+        <location filename="../../ui/main_window.py" line="965"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="954"/>
+        <location filename="../../ui/main_window.py" line="983"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="956"/>
+        <location filename="../../ui/main_window.py" line="985"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="958"/>
+        <location filename="../../ui/main_window.py" line="987"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="960"/>
+        <location filename="../../ui/main_window.py" line="989"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="962"/>
+        <location filename="../../ui/main_window.py" line="991"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
-        <location filename="../../ui/main_window.py" line="482"/>
+        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="486"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>立即与中心同步（F5）</source>
         <translation>Sync with the centre now (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>演示身份：</source>
         <translation>Demo user:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>全部分类</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="362"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>全部紧急程度</source>
         <translation>All urgencies</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>全部状态</source>
         <translation>All states</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>全部单位</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="378"/>
+        <location filename="../../ui/main_window.py" line="382"/>
         <source>全部经办人</source>
         <translation>All handlers</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461"/>
+        <location filename="../../ui/main_window.py" line="465"/>
         <source>取消上传</source>
         <translation>Cancel upload</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479"/>
+        <location filename="../../ui/main_window.py" line="483"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="757"/>
+        <location filename="../../ui/main_window.py" line="786"/>
         <source>有 %1 件紧急工单待签收</source>
         <translation>Urgent orders to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="759"/>
+        <location filename="../../ui/main_window.py" line="788"/>
         <source>紧急工单</source>
         <translation>Urgent orders</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="765"/>
+        <location filename="../../ui/main_window.py" line="794"/>
         <source>● 登录已过期，请重新登录</source>
         <translation>● Session expired, please sign in again</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="768"/>
+        <location filename="../../ui/main_window.py" line="797"/>
         <source>● 在线</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="768"/>
+        <location filename="../../ui/main_window.py" line="797"/>
         <source>（同步中…）</source>
         <translation> (syncing…)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="771"/>
+        <location filename="../../ui/main_window.py" line="800"/>
         <source>● 离线（工作已保存在本机，联网后自动同步）</source>
         <translation>● Offline (work is saved on this computer and syncs when back online)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="775"/>
+        <location filename="../../ui/main_window.py" line="804"/>
         <source>待同步 %1 项</source>
         <translation>Pending sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="777"/>
+        <location filename="../../ui/main_window.py" line="806"/>
         <source>上次同步 %1</source>
         <translation>Last sync %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="779"/>
+        <location filename="../../ui/main_window.py" line="808"/>
         <source>尚未同步</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="795"/>
+        <location filename="../../ui/main_window.py" line="824"/>
         <source>上传照片 %1 / %2 MB</source>
         <translation>Uploading photos %1 / %2 MB</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="797"/>
+        <location filename="../../ui/main_window.py" line="826"/>
         <source>，约剩 %1 秒</source>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="838"/>
+        <location filename="../../ui/main_window.py" line="867"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -2909,124 +2909,124 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>OrderListModel</name>
     <message>
-        <location filename="../../ui/order_list.py" line="45"/>
+        <location filename="../../ui/order_list.py" line="43"/>
         <source>紧急程度</source>
         <extracomment>(sort key in desktop.reads.SORTS or None, header) per column.</extracomment>
         <translation>Urgency</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="46"/>
+        <location filename="../../ui/order_list.py" line="44"/>
         <source>工单编号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="47"/>
+        <location filename="../../ui/order_list.py" line="45"/>
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="48"/>
+        <location filename="../../ui/order_list.py" line="46"/>
         <source>分类</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="49"/>
+        <location filename="../../ui/order_list.py" line="47"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="51"/>
+        <location filename="../../ui/order_list.py" line="49"/>
         <source>受理时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="52"/>
+        <location filename="../../ui/order_list.py" line="50"/>
         <source>剩余时限</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="53"/>
+        <location filename="../../ui/order_list.py" line="51"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="54"/>
+        <location filename="../../ui/order_list.py" line="52"/>
         <source>承办单位</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="55"/>
+        <location filename="../../ui/order_list.py" line="53"/>
         <source>所在列表</source>
         <translation>In lists</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="323"/>
+        <location filename="../../ui/order_list.py" line="321"/>
         <source>%1：%2</source>
         <extracomment>The roles data() answers, as plain ints (see OrderListModel.data). How long a page&apos;s follow-up queries wait for the view to paint its rows, at most (ms). The order in view: each query also tells whether it is in the list, and its state now. Work list → its name, in the order to name them; a search hit says which of these hold it.</extracomment>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="325"/>
+        <location filename="../../ui/order_list.py" line="323"/>
         <source>搜索结果所在的工作列表</source>
         <translation>The work lists a search hit is in</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="377"/>
+        <location filename="../../ui/order_list.py" line="375"/>
         <source>所在列表：%1</source>
         <translation>In lists: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="379"/>
+        <location filename="../../ui/order_list.py" line="377"/>
         <source>新：到达本机后还没有打开过</source>
         <translation>New: arrived on this desk and not opened yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="381"/>
+        <location filename="../../ui/order_list.py" line="379"/>
         <source>退回：审核退回、批示重办或退回申请未获同意，需要重新办理</source>
         <translation>Returned: sent back by a reviewer, ordered re-handled, or a hand-back refused — to be done again</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="383"/>
+        <location filename="../../ui/order_list.py" line="381"/>
         <source>草稿：本机保存着尚未提交的答复或表单内容，打开工单即可继续</source>
         <translation>Draft: a reply or form typed on this PC and not yet submitted is kept here; open the order to go on</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="388"/>
+        <location filename="../../ui/order_list.py" line="386"/>
         <source>办理时限 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="395"/>
+        <location filename="../../ui/order_list.py" line="393"/>
         <source>【新】</source>
         <translation>[New] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="396"/>
+        <location filename="../../ui/order_list.py" line="394"/>
         <source>【退回】</source>
         <translation>[Returned] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="397"/>
+        <location filename="../../ui/order_list.py" line="395"/>
         <source>【草稿】</source>
         <translation>[Draft] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="406"/>
+        <location filename="../../ui/order_list.py" line="404"/>
         <source>待上传</source>
         <translation>not uploaded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="408"/>
+        <location filename="../../ui/order_list.py" line="406"/>
         <source>【待上传】</source>
         <translation>[Pending upload] </translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="422"/>
+        <location filename="../../ui/order_list.py" line="420"/>
         <source>待同步 %1</source>
         <translation>%1 unsynced</translation>
     </message>
     <message>
-        <location filename="../../ui/order_list.py" line="428"/>
+        <location filename="../../ui/order_list.py" line="426"/>
         <source>、</source>
         <translation>, </translation>
     </message>
