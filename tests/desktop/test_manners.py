@@ -40,7 +40,7 @@ from ui.about import AboutDialog, PreferencesDialog
 from ui.actions import OnsiteCheckDialog
 from ui.app import CaseDeskApp
 from ui.labels import CITY_ZONE, Names, local_time, order_count
-from ui.main_window import LISTS, MainWindow
+from ui.main_window import LISTS, TITLE_AT_LEAST, TITLE_COLUMN, MainWindow
 from ui.order_list import DEPARTMENT_COLUMN, FOLLOW_AT_MOST, WHERE_COLUMN
 from ui.search import HIT_COLOUR, segments
 
@@ -751,4 +751,25 @@ def test_the_whole_toolbar_fits_at_1366_for_every_role(
         hidden = [b for b in window.findChildren(QToolButton) if b.objectName() == "qt_toolbar_ext_button"]
         assert not any(b.isVisible() for b in hidden), f"{user.username} ({language}): the toolbar overflows"
         assert window.demo_switch.isVisible() and window.sync_button.isVisible()
+        window.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_title_stays_readable_beside_an_open_order_at_1366(
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace], languages: Languages, language: str
+) -> None:
+    """The order pane is as wide as its widest page at the least — the reply editor's row of writing
+    aids once made it 670 px in English, and the work list's title a "物业…" sliver."""
+    languages.use(language)
+    for user in (HANDLER, CHIEF):
+        ws = make_workspace(user)
+        two_orders(ws)
+        window = open_window(qtbot, ws, language=language)
+        choose_list(qtbot, window, WorkList.ALL)
+        row = window.table.visualRect(window.model.index(0, TITLE_COLUMN))
+        qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=row.center())
+        qtbot.waitUntil(lambda w=window: w.order_view.order is not None, timeout=5000)
+        QApplication.processEvents()
+        width = window.table.columnWidth(TITLE_COLUMN)
+        assert width >= TITLE_AT_LEAST, f"{user.username} ({language}): the title is {width} px wide"
         window.close()

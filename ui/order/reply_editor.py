@@ -56,7 +56,7 @@ class ReplyEditor(QWidget):
 
     recorded = Signal(str)
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, compact: bool = False) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.order: dict[str, Any] | None = None
@@ -145,11 +145,10 @@ class ReplyEditor(QWidget):
         top.addWidget(QLabel(self.tr("办理结果")))
         top.addWidget(self.result)
         top.addStretch(1)
-        # Compact (beside the centre's dock): the writing aids on a row of their own — beside the result
-        # they make the editor ~470 px wide at the least, which left the centre's list a sliver at 1366 px.
-        aids = QHBoxLayout() if compact else top
-        if compact:
-            aids.addStretch(1)
+        # The writing aids on a row of their own: beside the result they made the editor ~470 px wide at
+        # the least in English, which squeezed the work list's title to a sliver at 1366 px.
+        aids = QHBoxLayout()
+        aids.addStretch(1)
         aids.addWidget(self.cite)
         aids.addWidget(self.phrases)
         buttons = QHBoxLayout()
@@ -160,8 +159,7 @@ class ReplyEditor(QWidget):
         layout.addWidget(self.returned)
         layout.addWidget(self.co_waiting)
         layout.addLayout(top)
-        if compact:
-            layout.addLayout(aids)
+        layout.addLayout(aids)
         layout.addWidget(self.text, 1)
         basis = QHBoxLayout()
         basis.addWidget(QLabel(self.tr("答复依据")))

@@ -341,7 +341,7 @@ class OrderView(QWidget):
         request = self._scrolled(host)
         request.setMinimumWidth(160 if self.compact else 200)
 
-        self.reply = ReplyEditor(self.workspace, compact=self.compact)
+        self.reply = ReplyEditor(self.workspace)
         self.reply.set_order(None, self.names)  # nothing to write into before an order has loaded
         self.reply_diff = ReplyDiff()
         self.reply_diff.hide()
