@@ -169,9 +169,10 @@ def _events(
 ) -> dict[int, list[bytes]]:
     """Each order's events (EventView as JSON), oldest first. The audit log is ours and was checked
     on the way in: its rows are written out as they are. ``as_text``: each as ``[seq, its JSON as a
-    string]`` (``casework.sync.EVENTS_AS_TEXT``)."""
+    string]`` (``casework.sync.EVENTS_AS_TEXT``). Read as Core rows on the session's connection: the
+    session's ORM result machinery (a statement of mapped columns) cost a tenth of a pull's CPU."""
     grouped: dict[int, list[bytes]] = {}
-    rows = session.execute(_EVENTS, {"ids": order_ids, "after": after, "upto": upto})
+    rows = session.connection().execute(_EVENTS, {"ids": order_ids, "after": after, "upto": upto})
     for seq, at, actor_id, action, order_id, before, after_json in rows:
         head = to_json({"seq": seq, "at": at, "actor_id": actor_id, "action": action, "order_id": order_id})
         if as_text:
@@ -224,9 +225,8 @@ def _revoke(seq: int, order_id: int) -> bytes:
 def _snapshot(
     session: Session, actor: Actor, now: datetime, cursor: Cursor, limit: int, reset: bool, as_text: bool = False
 ) -> _Page:
-    orders = session.execute(
-        select(_ORDERS).where(repository.scope(actor), Order.id > cursor.after_id).order_by(Order.id).limit(limit)
-    ).all()
+    page = select(_ORDERS).where(repository.scope(actor), Order.id > cursor.after_id).order_by(Order.id).limit(limit)
+    orders = session.connection().execute(page).all()  # Core rows (see _events)
     changes = _upserts(session, actor, now, orders, {o.id: cursor.seq for o in orders}, 0, cursor.seq, as_text)
     if len(orders) == limit:
         following, more = Cursor(cursor.scope, "snapshot", cursor.seq, orders[-1].id), True
@@ -257,7 +257,7 @@ def _delta(session: Session, actor: Actor, now: datetime, cursor: Cursor, limit:
             continue
         latest.pop(order_id, None)
         latest[order_id] = seq  # keeps the order of each order's last change
-    visible = {o.id: o for o in session.execute(_visible_orders(actor), {"ids": list(latest)})}
+    visible = {o.id: o for o in session.connection().execute(_visible_orders(actor), {"ids": list(latest)})}
     # Events up to the page's end only: the next page starts there.
     upserts = _upserts(session, actor, now, list(visible.values()), latest, cursor.seq, rows[-1][0], as_text)
     changes = [upserts.get(order_id) or _revoke(seq, order_id) for order_id, seq in latest.items()]
