@@ -67,7 +67,7 @@ from casework.schemas import (
     UserPatch,
     Wire,
 )
-from casework.sync import PullResponse, PushRequest, PushResponse
+from casework.sync import EVENTS_AS_TEXT, PullResponse, PushRequest, PushResponse
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -454,7 +454,7 @@ class CaseDeskClient:
     def pull_page(self, cursor: str | None = None, limit: int = 200) -> PulledPage:
         """The same page as :meth:`pull`, as JSON values checked for their shape only (see
         :mod:`api_client.pages`): what the sync engine hands to the store."""
-        params: dict[str, Any] = {"limit": limit}
+        params: dict[str, Any] = {"limit": limit, "events": EVENTS_AS_TEXT}  # kept as they come: see pages
         if cursor is not None:
             params["cursor"] = cursor
         response = self.auth.request("GET", "/sync/pull", params=params)

@@ -61,6 +61,14 @@ class PullResponse(Wire):
     reset: bool = Field(description="The old cursor could not be served: drop the local copy, keep the outbox")
 
 
+#: ``GET /sync/pull?events=text``: each event of a change comes as ``[seq, text]`` — its sequence
+#: number and its ``EventView`` as JSON text (a JSON string) — instead of an ``EventView`` object. The
+#: desk keeps an event as that text, so it neither parses nor encodes it again (half of an initial
+#: pull's bytes). Without the parameter (older desks, :class:`PullResponse`) events are objects; a
+#: server from before it ignores the parameter and sends objects, which the desk takes too.
+EVENTS_AS_TEXT = "text"
+
+
 def _args_model(body: type[Wire]) -> type[Input]:
     """``body`` without its ``version``: the same fields, limits and checks."""
     fields: Any = {name: (f.annotation, f) for name, f in body.model_fields.items() if name != "version"}

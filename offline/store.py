@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
-from api_client.pages import PulledPage
+from api_client.pages import PulledPage, event_row
 from casework.errors import CommandRefused, Refusal
 from casework.lifecycle import Command, check, check_input
 from casework.roles import Actor
@@ -237,7 +237,7 @@ class Store:
                 _upsert_orders(conn, kept_provisional)
                 self._rebase(conn, {o["id"] for o in kept_provisional})
             latest: dict[int, dict[str, Any] | None] = {}  # the last word on each order in this page
-            event_rows: dict[int, tuple[int, int, dict[str, Any]]] = {}
+            event_rows: dict[int, tuple[int, int, str]] = {}
             for change in changes:
                 order_id, order = change["order_id"], change.get("order")
                 if change["kind"] == "revoke" or order is None:
@@ -245,7 +245,8 @@ class Store:
                     continue
                 latest[order_id] = order
                 for ev in change.get("events") or ():
-                    event_rows[ev["seq"]] = (ev["seq"], order_id, ev)
+                    seq, text = event_row(ev)
+                    event_rows[seq] = (seq, order_id, text)
             gone = [i for i, o in latest.items() if o is None]
             kept = [o for o in latest.values() if o is not None]
             if not downloading:
@@ -254,9 +255,7 @@ class Store:
                 conn.execute(delete(orders).where(orders.c.id.in_(chunk)))  # events cascade
                 search.unindex_many(conn, chunk)
             _upsert_orders(conn, kept)
-            rows = [
-                (seq, oid, to_json(ev).decode()) for seq, oid, ev in event_rows.values() if latest.get(oid) is not None
-            ]
+            rows = [row for row in event_rows.values() if latest.get(row[1]) is not None]
             if rows:
                 conn.exec_driver_sql(_UPSERT_EVENTS, rows)
             touched = set(latest)

@@ -184,10 +184,11 @@ _CO_HANDLING = (
 
 def co_parts(session: Session, ids: list[int]) -> CoParts:
     co_departments: dict[int, list[int]] = {}
-    for order_id, department_id in session.execute(_CO_DEPARTMENTS, {"ids": ids}):
+    conn = session.connection()  # Core rows: no ORM result machinery (a pull page reads 500 orders')
+    for order_id, department_id in conn.execute(_CO_DEPARTMENTS, {"ids": ids}):
         co_departments.setdefault(order_id, []).append(department_id)
     co_handling: dict[int, list[Any]] = {}
-    for row in session.execute(_CO_HANDLING, {"ids": ids}):
+    for row in conn.execute(_CO_HANDLING, {"ids": ids}):
         co_handling.setdefault(row.order_id, []).append(row)
     return CoParts(co_departments, co_handling)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session
 
 from casework.schemas import BAD_CURSOR, CURSOR_PATTERN
-from casework.sync import PullResponse, PushRequest, PushResponse
+from casework.sync import EVENTS_AS_TEXT, PullResponse, PushRequest, PushResponse
 from server.deps import DB, AppSettings, Credentials, CurrentCaller, Now, signed_in, with_own_password
 from server.errors import errors, invalid
 from server.observability.metrics import SYNC_MUTATIONS
@@ -30,12 +30,17 @@ async def pull(
     now: Now,
     cursor: Annotated[str | None, Query(max_length=500, pattern=CURSOR_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    events: Annotated[
+        Literal["text"] | None,
+        Query(description="`text`: each event as `[seq, its EventView as JSON text]` (what a desk stores)"),
+    ] = None,
 ) -> Response:
     """The caller's orders: a snapshot first, then changes; ``revoke`` for orders that left their scope."""
     # Every desk asks this every few seconds, mostly to hear "nothing new": the token check, the
     # page and the commit run in one hop to the request's lane (three, with the caller a sync
     # dependency and the commit the route's own hop).
-    page = await finish_in_lane(session, _page, request, session, credentials, now, cursor, limit)
+    as_text = events == EVENTS_AS_TEXT
+    page = await finish_in_lane(session, _page, request, session, credentials, now, cursor, limit, as_text)
     # Written as JSON straight from the rows (see pull_json): FastAPI would validate the page
     # against its model again and walk it through jsonable_encoder.
     return Response(content=page, media_type="application/json")
@@ -48,10 +53,11 @@ def _page(
     now: datetime,
     cursor: str | None,
     limit: int,
+    events_as_text: bool,
 ) -> bytes:
     caller = with_own_password(signed_in(request, session, credentials, now))
     try:
-        return pull_service.pull_json(session, caller.actor, now, cursor, limit)
+        return pull_service.pull_json(session, caller.actor, now, cursor, limit, events_as_text)
     except ValueError as exc:
         raise invalid("bad_cursor", "同步游标无效", "The sync cursor is not valid") from exc
 

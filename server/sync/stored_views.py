@@ -42,7 +42,8 @@ def orders_json(session: Session, orders: Sequence[Any], actor: Actor, now: date
     ids = [o.id for o in orders]
     if not ids:
         return {}
-    shared: dict[int, bytes] = {order_id: body.encode() for order_id, body in session.execute(_FRESH, {"ids": ids})}
+    fresh = session.connection().execute(_FRESH, {"ids": ids})  # Core rows: no ORM loading to go through
+    shared: dict[int, bytes] = {order_id: body.encode() for order_id, body in fresh}
     missing = [i for i in ids if i not in shared]
     # The stamps of the views to build before anything they are built from: a view built from what
     # is read after its stamp is at least as new as the stamp.

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from api_client.pages import BadPage, parse_page
+from api_client.pages import BadPage, event_row, parse_page
 
 
 def _page(**change: Any) -> dict[str, Any]:
@@ -30,6 +30,14 @@ def test_a_page_parses_into_plain_values() -> None:
     assert revoke.changes[0]["kind"] == "revoke"
 
 
+def test_events_as_text_are_kept_as_they_came_and_objects_are_encoded() -> None:
+    text = '{"seq":7,"action":"dispatch","after":{"note": "路灯"}}'
+    page = parse_page(json.dumps(_page(events=[[7, text]]), ensure_ascii=False).encode())
+    assert event_row(page.changes[0]["events"][0]) == (7, text)
+    (seq, encoded) = event_row(parse_page(json.dumps(_page()).encode()).changes[0]["events"][0])
+    assert seq == 7 and json.loads(encoded) == {"seq": 7, "action": "dispatch"}
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -45,6 +53,10 @@ def test_a_page_parses_into_plain_values() -> None:
         json.dumps(_page(order=None)).encode(),  # an upsert without its order
         json.dumps(_page(kind="revoke")).encode(),  # a revoke with one
         json.dumps(_page(events=[{"action": "dispatch"}])).encode(),
+        json.dumps(_page(events=[[7]])).encode(),  # as text: without its text
+        json.dumps(_page(events=[["7", "{}"]])).encode(),
+        json.dumps(_page(events=[[7, {"seq": 7}]])).encode(),
+        json.dumps(_page(events=[[7, "{}", 8]])).encode(),
     ],
 )
 def test_what_is_not_a_pull_page_is_refused(body: bytes) -> None:

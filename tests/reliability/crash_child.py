@@ -26,6 +26,7 @@ from sqlalchemy import event
 
 import offline.store
 from api_client import CaseDeskClient, PulledPage
+from api_client.pages import event_row
 from casework.lifecycle import Command
 from casework.schemas import COMMAND_BODIES
 from casework.sync import MutationStatus, PushRequest, PushResponse
@@ -232,7 +233,7 @@ def arm(desk: Desk, killer: Killer, point: str, trace: Path) -> None:
             "page": pages["n"],
             "cursor_before": store.cursor(),
             "page_cursor": page.cursor,
-            "page_events": sorted(e["seq"] for c in page.changes for e in c["events"]),
+            "page_events": sorted(event_row(e)[0] for c in page.changes for e in c["events"]),
             "events_before": sorted(e["seq"] for oid in order_ids for e in store.events(oid)),
         }
         if point == "inside-pull" and pages["n"] == 2:

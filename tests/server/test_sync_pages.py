@@ -58,3 +58,29 @@ def test_a_stored_view_is_never_served_after_its_order_changed(api: Api, app: An
     cursor = first["cursor"]
     delta = api.get("/sync/pull", "agent", params={"cursor": cursor, "limit": 1000}).json()
     assert {c["order_id"]: c for c in delta["changes"]}[order]["order"] == api.order(order, "agent")
+
+
+def test_events_asked_for_as_text_are_the_same_events_as_their_json_text(api: Api) -> None:
+    """``events=text`` (what the desk asks for: it keeps each event as that text): each event as
+    ``[seq, text]`` whose text reads as the object the plain page gives — in a snapshot and a delta;
+    the orders and the cursor as in the plain page."""
+    order = api.dispatched("ZJJ", citizen={"name": "王芳", "phone": "13912345678", "confidential": True})["id"]
+    api.command(order, "sign", "zj_chief")
+
+    def both(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        plain = api.get("/sync/pull", "agent", params={**params, "limit": 1000}).json()
+        text = api.get("/sync/pull", "agent", params={**params, "limit": 1000, "events": "text"}).json()
+        return plain, text
+
+    plain, text = both({})
+    cursor = plain["cursor"]
+    api.command(order, "add_note", "zj_handler", text='已联系施工队，"明天"到场\n\\')
+    for plain, text in (both({}), both({"cursor": cursor})):  # a snapshot, then a delta
+        assert [c["order"] for c in text["changes"]] == [c["order"] for c in plain["changes"]]
+        assert text["cursor"] == plain["cursor"] and text["has_more"] == plain["has_more"]
+        events = [e for c in plain["changes"] for e in c["events"]]
+        as_text = [e for c in text["changes"] for e in c["events"]]
+        assert events and all(type(e) is list and type(e[1]) is str for e in as_text)
+        assert [[e["seq"], e] for e in events] == [[seq, json.loads(t)] for seq, t in as_text]
+        assert events[-1]["action"] == "add_note"
+    assert api.get("/sync/pull", "agent", params={"events": "objects"}).status_code == 422
