@@ -29,6 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import anyio
 from starlette.requests import Request
 
 from server.blobs.media import RejectedBlob, validate
@@ -167,6 +168,21 @@ class Incoming:
             job.add_done_callback(finished)
 
 
+async def _settled(job: asyncio.Future[Any]) -> None:
+    """Wait until ``job`` (a write on a thread) is over, whatever cancellation comes meanwhile — anyio's
+    cancel scopes repeat theirs at every await (a client gone, a timeout, a shutdown): unshielded,
+    the file would be closed under the write — and then raise the cancellation, if one came."""
+    cancelled: BaseException | None = None
+    while not job.done():
+        with anyio.CancelScope(shield=True):
+            try:
+                await asyncio.wait([job])
+            except asyncio.CancelledError as exc:  # a plain task.cancel(), which no scope shields
+                cancelled = exc
+    if cancelled is not None:
+        raise cancelled
+
+
 async def receive(request: Request) -> Incoming:
     """Take the body as it arrives (see the module's docstring); a cut removes what came."""
     settings = request.app.state.settings
@@ -217,7 +233,7 @@ async def receive(request: Request) -> Incoming:
                         batch, batched = [], 0
             finally:
                 if absorbing is not None:  # never close the file under a write still running
-                    await asyncio.wait([absorbing])
+                    await _settled(absorbing)
             if absorbing is not None:
                 absorbing.result()  # the thread's error, if its write failed (a full disk)
             absorb(handle, batch)

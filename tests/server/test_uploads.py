@@ -385,3 +385,60 @@ def test_a_creations_chunk_is_flushed_off_the_lane_before_its_offset_counts(
     Image.new("L", (12000, 12000)).save(buffer, "PNG")
     bomb = send_whole(buffer.getvalue())
     assert bomb.status_code == 415 and bomb.json()["code"] == "image_too_large"
+
+
+def test_a_cancelled_body_never_closes_the_file_under_a_write(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A request cancelled while a batch is being written on its thread (anyio repeats a scope's
+    cancellation at every await): the file is closed, and the cancellation raised, only once the
+    write is over — never under it."""
+    import asyncio
+    import time
+    from types import SimpleNamespace
+
+    import anyio
+
+    events: list[str] = []
+
+    class SlowDigest:
+        """The file's running SHA-256, slow enough for the cancellation to come while it runs."""
+
+        def update(self, piece: bytes) -> None:
+            time.sleep(0.3)
+            events.append("written")
+
+    monkeypatch.setattr(incoming.hashlib, "sha256", SlowDigest)
+    monkeypatch.setattr(incoming, "BATCH", 10)
+    arrived = asyncio.Event()
+
+    async def stream():  # type: ignore[no-untyped-def]
+        yield b"x" * 10  # a whole batch: written on a thread
+        arrived.set()
+        await asyncio.sleep(10)  # the rest of the body never comes
+        yield b"y"
+
+    settings = SimpleNamespace(upload_dir=tmp_path, max_image_pixels=10**6)
+    request = SimpleNamespace(
+        app=SimpleNamespace(state=SimpleNamespace(settings=settings)),
+        method="POST",
+        headers={},
+        path_params={},
+        stream=stream,
+    )
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+
+            async def receiving() -> None:
+                try:
+                    await incoming.receive(request)  # type: ignore[arg-type]
+                finally:
+                    events.append("closed")
+
+            group.start_soon(receiving)
+            await arrived.wait()
+            await asyncio.sleep(0.05)  # the batch's write has begun on its thread
+            group.cancel_scope.cancel()
+
+    anyio.run(main)
+    assert events == ["written", "closed"]
+    assert list(tmp_path.iterdir()) == []  # what came is removed
