@@ -22,8 +22,9 @@ naming its hash, which the server then checks. A file of more than one chunk is 
 server has it.
 
 A big file's chunks grow on a good link: a chunk that went in under :data:`GROW_BELOW` seconds
-doubles the next one, up to :data:`MAX_CHUNK` (the server's default limit), so a 40 MB file is
-four requests rather than ten; any failure brings the chunk back to ``chunk_size``. A cut still
+(the creation's first one too) doubles the next one, up to :data:`MAX_CHUNK` (the server's default
+limit), so a 40 MB file is four requests (4, 8, 16 and 12 MB) rather than ten; any failure brings
+the chunk back to ``chunk_size``. A cut still
 costs at most the chunk in flight, and a grown chunk is one the link sends in about half a second.
 """
 
@@ -188,6 +189,7 @@ class Uploader:
         progress = on_progress or (lambda sent, size: None)
         if upload_url is None:
             progress(0, total)  # a new upload: its first chunk goes with the creation
+        started = time.monotonic()
         try:
             url, offset, stored = self._start(source, sha256, upload_url)
         except Rejected as exc:
@@ -208,6 +210,8 @@ class Uploader:
         failures = 0
         chunk = self.chunk_size
         ceiling = self.max_chunk or (MAX_CHUNK if chunk == DEFAULT_CHUNK else chunk)
+        if upload_url is None and offset and time.monotonic() - started < GROW_BELOW:
+            chunk = max(chunk, min(chunk * 2, ceiling))  # the creation's chunk went in fast: it counts
         while offset < total:
             if cancel is not None and cancel.is_set():
                 raise Cancelled(upload_url=url)

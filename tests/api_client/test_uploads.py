@@ -194,3 +194,29 @@ def test_an_upload_begun_at_another_address_resumes_at_this_one(make_client: Mak
     sha = desk.upload(photo, upload_url=moved)
     assert "POST uploads" not in adapter.calls  # the same upload, continued from the server's offset
     assert desk.download(sha) == photo
+
+
+def test_chunks_grow_from_the_creations_on_a_fast_link(
+    make_client: MakeClient, photo: bytes, monkeypatch: pytest.MonkeyPatch
+):
+    """The creation's chunk went in fast: the first PATCH is twice it, the next twice that, up to the
+    ceiling; the file is whole."""
+    from api_client import uploads
+
+    monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)  # every request "fast", whatever this machine's load
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * 1024, 64 * 1024
+    sizes: list[int] = []
+    send = adapter.send
+
+    def counted(request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if request.method in ("POST", "PATCH") and request.path_url.startswith("/uploads") and request.body:
+            sizes.append(len(request.body))
+        return send(request, *args, **kwargs)
+
+    adapter.send = counted  # type: ignore[method-assign]
+    sha = desk.upload(photo)
+    assert len(photo) > 16 * 1024 * (1 + 2 + 4 + 1)
+    assert sizes[:4] == [16 * 1024, 32 * 1024, 64 * 1024, 64 * 1024]
+    assert sum(sizes) == len(photo) and desk.download(sha) == photo
