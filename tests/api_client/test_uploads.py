@@ -7,6 +7,7 @@ import random
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from api_client.session import make_retry
 from casework.deadlines import SHANGHAI
 from server.demo.photos import sample_photo
 from tests.fixtures.city import PASSWORD
+from tests.fixtures.photos import make_jpeg
 
 MakeClient = Callable[..., CaseDeskClient]
 CHUNK = 1024 * 1024
@@ -197,10 +199,11 @@ def test_an_upload_begun_at_another_address_resumes_at_this_one(make_client: Mak
 
 
 def test_chunks_grow_from_the_creations_on_a_fast_link(
-    make_client: MakeClient, photo: bytes, monkeypatch: pytest.MonkeyPatch
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
     """The creation's chunk went in fast: the first PATCH is twice it, the next twice that, up to the
-    ceiling; the file is whole."""
+    ceiling; each chunk read and checksummed while the one before went (the server checks every
+    CRC-32: none refused), from memory or from a file; the file is whole."""
     from api_client import uploads
 
     monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)  # every request "fast", whatever this machine's load
@@ -216,7 +219,13 @@ def test_chunks_grow_from_the_creations_on_a_fast_link(
         return send(request, *args, **kwargs)
 
     adapter.send = counted  # type: ignore[method-assign]
-    sha = desk.upload(photo)
-    assert len(photo) > 16 * 1024 * (1 + 2 + 4 + 1)
-    assert sizes[:4] == [16 * 1024, 32 * 1024, 64 * 1024, 64 * 1024]
-    assert sum(sizes) == len(photo) and desk.download(sha) == photo
+    small, other = make_jpeg(71, (600, 450), quality=90), make_jpeg(72, (600, 450), quality=90)
+    assert min(len(small), len(other)) > 16 * 1024 * (1 + 2 + 4 + 1)
+    on_disk = tmp_path / "photo.jpg"
+    on_disk.write_bytes(other)
+    for data, source in ((small, small), (other, on_disk)):
+        sizes.clear()
+        sha = desk.upload(source)
+        assert sizes[:4] == [16 * 1024, 32 * 1024, 64 * 1024, 64 * 1024]
+        assert sum(sizes) == len(data) and desk.download(sha) == data
+    assert "HEAD uploads" not in adapter.calls  # no chunk refused (a wrong CRC-32 is a 460, then HEAD)
