@@ -2,8 +2,9 @@
 
 A chunk arrives on disk already (:mod:`server.uploads.incoming`: written and hashed as it came,
 before any lane was taken). Under the upload's row lock it is checked (offset, checksum), put in
-place — a creation's first chunk is the upload's file already, a PATCH's is copied in by the
-kernel — and fsynced before its offset is recorded, so the offset the server reports never runs
+place — a creation's first chunk is the upload's file already, so is a PATCH's written in place
+(:mod:`server.uploads.incoming`), any other is copied in by the kernel — and fsynced before its
+offset is recorded, so the offset the server reports never runs
 ahead of what is on disk. The upload's file may run ahead of the recorded offset if the server
 died between writing and committing; every append first cuts it back to the recorded offset, so
 a resumed upload never holds bytes twice. On the last byte the file is checked (its SHA-256,
