@@ -22,8 +22,9 @@ naming its hash, which the server then checks. A file of more than one chunk is 
 server has it.
 
 A big file's chunks grow on a good link: a chunk that went in under :data:`GROW_BELOW` seconds
-doubles the next one, up to :data:`MAX_CHUNK` (the server's default limit), so a 40 MB file is
-four requests rather than ten; any failure brings the chunk back to ``chunk_size``. A cut still
+(the creation's first one too) doubles the next one, up to :data:`MAX_CHUNK` (the server's default
+limit), so a 40 MB file is four requests (4, 8, 16 and 12 MB) rather than ten; any failure brings
+the chunk back to ``chunk_size``. A cut still
 costs at most the chunk in flight, and a grown chunk is one the link sends in about half a second.
 """
 
@@ -35,7 +36,8 @@ import hashlib
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +96,42 @@ class _Hashing:
             raise self._error
         assert self._digest is not None
         return self._digest
+
+
+#: One thread for every upload's next chunk (zlib and a file's read let go of the interpreter lock).
+_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-ahead")
+
+
+class _Ahead:
+    """The next chunk, read and its CRC-32 computed on a thread while the one before it is on its
+    way — for each size it may have (the same, or grown); taken only if it is the one to send."""
+
+    def __init__(self, source: Source, offset: int, sizes: Iterable[int]) -> None:
+        self.offset = offset
+        self._job: Future[tuple[bytes | memoryview, dict[int, int]]] = _AHEAD.submit(self._run, source, offset, sizes)
+
+    @staticmethod
+    def _run(source: Source, offset: int, sizes: Iterable[int]) -> tuple[bytes | memoryview, dict[int, int]]:
+        lengths = sorted({min(size, source.size - offset) for size in sizes})
+        data = source.read(offset, lengths[-1])
+        view = memoryview(data)
+        crcs: dict[int, int] = {}
+        crc = done = 0
+        for length in lengths:  # one pass: the shorter chunk's CRC is on the way to the longer's
+            crc = zlib.crc32(view[done:length], crc)
+            crcs[length], done = crc, length
+        return data, crcs
+
+    def take(self, offset: int, length: int) -> tuple[bytes | memoryview, int] | None:
+        if offset != self.offset:
+            return None
+        try:
+            data, crcs = self._job.result()
+        except Exception:  # a file that cannot be read now: read (and fail) in the caller's thread
+            return None
+        if length not in crcs:
+            return None
+        return (data if len(data) == length else memoryview(data)[:length]), crcs[length]
 
 
 def _b64(raw: bytes) -> str:
@@ -158,11 +196,13 @@ class Uploader:
         """Abandon an upload (tus termination)."""
         self.auth.request("DELETE", url, headers={"Tus-Resumable": TUS_VERSION})
 
-    def _patch(self, url: str, offset: int, chunk: bytes | memoryview, total: int) -> tuple[int, str | None]:
+    def _patch(
+        self, url: str, offset: int, chunk: bytes | memoryview, total: int, crc: int | None = None
+    ) -> tuple[int, str | None]:
         headers = {"Tus-Resumable": TUS_VERSION, "Upload-Offset": str(offset)}
         # A chunk that is the whole file goes unchecked only when the creation named the file's
         # SHA-256 — which a PATCH cannot tell: the CRC-32 then, always (four bytes of header).
-        headers.update(_chunk_headers(chunk, whole=False))
+        headers.update(_chunk_headers(chunk, whole=False, crc=crc))
         response = self.auth.request("PATCH", url, data=chunk, headers=headers)
         return int(_header(response, "Upload-Offset")), response.headers.get("Upload-Sha256")
 
@@ -188,6 +228,7 @@ class Uploader:
         progress = on_progress or (lambda sent, size: None)
         if upload_url is None:
             progress(0, total)  # a new upload: its first chunk goes with the creation
+        started = time.monotonic()
         try:
             url, offset, stored = self._start(source, sha256, upload_url)
         except Rejected as exc:
@@ -208,12 +249,22 @@ class Uploader:
         failures = 0
         chunk = self.chunk_size
         ceiling = self.max_chunk or (MAX_CHUNK if chunk == DEFAULT_CHUNK else chunk)
+        if upload_url is None and offset and time.monotonic() - started < GROW_BELOW:
+            chunk = max(chunk, min(chunk * 2, ceiling))  # the creation's chunk went in fast: it counts
+        ahead: _Ahead | None = None
         while offset < total:
             if cancel is not None and cancel.is_set():
                 raise Cancelled(upload_url=url)
             started = time.monotonic()
+            length = min(chunk, total - offset)
+            taken = ahead.take(offset, length) if ahead is not None else None
+            piece, crc = taken if taken is not None else (source.read(offset, chunk), None)
+            # The next chunk, at either size it may have, made ready while this one goes.
+            ahead = (
+                _Ahead(source, offset + length, (chunk, min(chunk * 2, ceiling))) if offset + length < total else None
+            )
             try:
-                offset, stored = self._patch(url, offset, source.read(offset, chunk), total)
+                offset, stored = self._patch(url, offset, piece, total, crc)
                 failures = 0
                 if time.monotonic() - started < GROW_BELOW:
                     chunk = max(chunk, min(chunk * 2, ceiling))
@@ -285,13 +336,15 @@ class Uploader:
                 failures, cause = failures + 1, exc
 
 
-def _chunk_headers(chunk: bytes | memoryview, whole: bool) -> dict[str, str]:
-    """A chunk's headers: its CRC-32 (a garbled chunk is refused and sent again, that chunk only),
-    but none for a chunk that is the whole file — the file's SHA-256 (the upload's address, which
-    the server checks on the last byte) is the stronger check of the same bytes."""
+def _chunk_headers(chunk: bytes | memoryview, whole: bool, crc: int | None = None) -> dict[str, str]:
+    """A chunk's headers: its CRC-32 (a garbled chunk is refused and sent again, that chunk only;
+    ``crc`` when already computed), but none for a chunk that is the whole file — the file's
+    SHA-256 (the upload's address, which the server checks on the last byte) is the stronger check
+    of the same bytes."""
     headers = {"Content-Type": "application/offset+octet-stream"}
     if not whole:
-        headers["Upload-Checksum"] = f"crc32 {_b64(zlib.crc32(chunk).to_bytes(4, 'big'))}"
+        value = zlib.crc32(chunk) if crc is None else crc
+        headers["Upload-Checksum"] = f"crc32 {_b64(value.to_bytes(4, 'big'))}"
     return headers
 
 

@@ -4,9 +4,15 @@ The body is never held whole in memory nor read again: each piece the connection
 written to a file and fed to the chunk's checksum and to the file's running SHA-256, so that by
 the last byte the chunk is on disk (not yet durable) and both digests are done — the work
 overlaps the transfer, as a plain upload's write does. A creation's first chunk is written
-straight into the new upload's own file (nobody knows its id yet); a PATCH's goes to a file of
-its own and is copied into the upload's file only under the upload's row lock, after the offset
-and checksum checks (:func:`server.uploads.service.append`): two requests for one upload can
+straight into the new upload's own file (nobody knows its id yet). A PATCH's is written in place
+too — appended to the upload's file — when it starts where that file ends and it gets the file's
+lock (``flock``, held until the request is over): the checks (owner, offset, checksum) come after,
+under the upload's row lock (:func:`server.uploads.service.append`), and a refused or cut chunk is
+cut off again, so the file never loses a byte it held and holds nothing twice. Otherwise (the file
+is locked by another request for the same upload, its length differs from the offset named, no
+``flock`` on this system) the chunk goes to a file of its own and is copied in under the row lock
+(``_copy_into``, which takes the lock too, and leaves a holder that never lets go — a request
+whose client is gone — writing into a file no longer the upload's). Two requests for one upload
 never interleave their bytes, and a refused chunk leaves nothing behind.
 
 A creation's chunk, the upload's file already, starts its fsync as soon as its last byte is in —
@@ -21,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import re
 import secrets
 import threading
 import zlib
@@ -29,7 +36,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import anyio
 from starlette.requests import Request
+
+try:
+    import fcntl
+except ImportError:  # Windows: every PATCH goes through a file of its own
+    fcntl = None  # type: ignore[assignment]
 
 from server.blobs.media import RejectedBlob, validate
 from server.settings import Settings
@@ -105,11 +118,45 @@ def part_path(settings: Settings, upload_id: str) -> Path:
     return settings.upload_dir / f"{upload_id}.part"
 
 
+_UPLOAD_ID = re.compile("[0-9a-f]{32}")
+
+
+def lock(descriptor: int) -> bool:
+    """The upload file's lock, if no other request holds it (always, where there is no ``flock``)."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _in_place(settings: Settings, upload_id: Any, offset: int | None) -> int | None:
+    """The upload's file open and locked at its end, if a PATCH at ``offset`` may be written into it."""
+    if fcntl is None or offset is None or not isinstance(upload_id, str) or not _UPLOAD_ID.fullmatch(upload_id):
+        return None
+    try:
+        descriptor = os.open(part_path(settings, upload_id), os.O_WRONLY | os.O_CLOEXEC)
+    except OSError:  # no such upload (or complete): the ordinary way, which answers that
+        return None
+    # Not a file in the blob store already (a complete upload's, hard-linked there until its commit).
+    found = os.fstat(descriptor) if lock(descriptor) else None
+    if found is not None and found.st_size == offset and found.st_nlink == 1:
+        os.lseek(descriptor, offset, os.SEEK_SET)
+        return descriptor
+    os.close(descriptor)  # and with it the lock
+    return None
+
+
 class Incoming:
     """One request's chunk on disk: where it is, how long, its digests."""
 
-    def __init__(self, path: Path, upload_id: str | None, offset: int | None) -> None:
+    def __init__(self, path: Path, upload_id: str | None, offset: int | None, descriptor: int | None = None) -> None:
         self.path = path
+        #: The upload's file, open and locked, when a PATCH's chunk is written in place (at ``offset``).
+        self.descriptor = descriptor
+        self._began = offset  #: where the file ended when a chunk in place began (cut back there unless kept)
         self.upload_id = upload_id  #: the new upload's id (a creation); None for a PATCH
         self.offset = offset  #: where the client says the chunk goes (None: no valid header)
         self.size = 0
@@ -121,16 +168,32 @@ class Incoming:
 
     def settle(self, whole_file: bool, max_pixels: int) -> None:
         """Begin the fsync (and, for a chunk that is the whole file, its check) off the lane."""
-        self._synced = _SETTLING.submit(_fsync, self.path)
+        if self.descriptor is not None:
+            self._synced = _SETTLING.submit(os.fsync, self.descriptor)
+        else:
+            self._synced = _SETTLING.submit(_fsync, self.path)
         if whole_file:
             self._checked = _SETTLING.submit(_media_type, self.path, max_pixels)
 
     def durable(self) -> None:
         """Return once the chunk's bytes are on disk (its fsync, begun earlier or done now)."""
-        if self._synced is None:
-            _fsync(self.path)
-        else:
+        if self._synced is not None:
             self._synced.result()
+        elif self.descriptor is not None:
+            os.fsync(self.descriptor)
+        else:
+            _fsync(self.path)
+
+    def still_in_place(self) -> bool:
+        """A chunk written in place is still the end of the upload's file (no other request put
+        another file in its place: see :func:`server.uploads.service._copy_into`)."""
+        assert self.descriptor is not None and self.offset is not None
+        try:
+            here = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        mine = os.fstat(self.descriptor)
+        return (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino) and mine.st_size == self.offset + self.size
 
     def media_type(self, max_pixels: int) -> str:
         """What the file is (the chunk is the whole file), or :class:`RejectedBlob`."""
@@ -151,20 +214,49 @@ class Incoming:
 
     def close(self) -> None:
         """Remove the file unless kept — once no thread reads it any more (called in the event loop:
-        it never waits for them; the last of them removes it)."""
-        if self.kept:
+        it never waits for them; the last of them removes it). A chunk written in place is cut off
+        the upload's file unless kept, and the file's lock let go."""
+        if self.kept and self.descriptor is None:
             return
         pending = [job for job in (self._synced, self._checked) if job is not None]
         if not pending:
-            self.path.unlink(missing_ok=True)
+            self._release()
             return
 
         def finished(_: Future[Any]) -> None:
             if all(job.done() for job in pending):
-                self.path.unlink(missing_ok=True)  # perhaps twice (both finishing at once): harmless
+                self._release()  # perhaps twice (both finishing at once): harmless
 
         for job in pending:
             job.add_done_callback(finished)
+
+    def _release(self) -> None:
+        if self.descriptor is None:
+            self.path.unlink(missing_ok=True)
+            return
+        descriptor, self.descriptor = self.descriptor, None
+        if descriptor is None:
+            return
+        try:
+            if not self.kept:  # the bytes after the offset named: never recorded, the file as it was
+                os.ftruncate(descriptor, self._began or 0)
+        finally:
+            os.close(descriptor)  # and with it the lock
+
+
+async def _settled(job: asyncio.Future[Any]) -> None:
+    """Wait until ``job`` (a write on a thread) is over, whatever cancellation comes meanwhile — anyio's
+    cancel scopes repeat theirs at every await (a client gone, a timeout, a shutdown): unshielded,
+    the file would be closed under the write — and then raise the cancellation, if one came."""
+    cancelled: BaseException | None = None
+    while not job.done():
+        with anyio.CancelScope(shield=True):
+            try:
+                await asyncio.wait([job])
+            except asyncio.CancelledError as exc:  # a plain task.cancel(), which no scope shields
+                cancelled = exc
+    if cancelled is not None:
+        raise cancelled
 
 
 async def receive(request: Request) -> Incoming:
@@ -176,11 +268,16 @@ async def receive(request: Request) -> Incoming:
         incoming = Incoming(part_path(settings, upload_id), upload_id, 0)
         whole: Any | None = hashlib.sha256()
     else:
-        # The path is not validated yet: the id only looks up a digest, it never names a file.
+        # The path is not validated yet: the id names a file only when it has an id's form.
         header = request.headers.get("upload-offset", "")
         offset = int(header) if header.isdigit() else None
-        incoming = Incoming(settings.upload_dir / f".in-{secrets.token_hex(16)}", None, offset)
         known = request.path_params.get("upload_id")
+        descriptor = _in_place(settings, known, offset)
+        if descriptor is not None:
+            assert isinstance(known, str)  # an id's form: checked by _in_place
+            incoming = Incoming(part_path(settings, known), None, offset, descriptor)
+        else:
+            incoming = Incoming(settings.upload_dir / f".in-{secrets.token_hex(16)}", None, offset)
         whole = running(known, offset) if isinstance(known, str) and offset is not None else None
     algorithm = request.headers.get("upload-checksum", "").partition(" ")[0]
     if algorithm in CHECKSUMS:
@@ -200,7 +297,11 @@ async def receive(request: Request) -> Incoming:
     loop = asyncio.get_running_loop()
     absorbing: asyncio.Future[None] | None = None
     try:
-        with incoming.path.open("xb") as handle:
+        if incoming.descriptor is not None:
+            opened = open(incoming.descriptor, "wb", closefd=False)  # noqa: SIM115  # (not truncated)
+        else:
+            opened = incoming.path.open("xb")
+        with opened as handle:
             # Written and hashed on a thread a batch at a time (the write, hashlib and zlib let go of
             # the interpreter lock) while the event loop takes in the next batch.
             batch: list[bytes] = []
@@ -217,7 +318,7 @@ async def receive(request: Request) -> Incoming:
                         batch, batched = [], 0
             finally:
                 if absorbing is not None:  # never close the file under a write still running
-                    await asyncio.wait([absorbing])
+                    await _settled(absorbing)
             if absorbing is not None:
                 absorbing.result()  # the thread's error, if its write failed (a full disk)
             absorb(handle, batch)
@@ -229,4 +330,6 @@ async def receive(request: Request) -> Incoming:
     if incoming.upload_id is not None and incoming.size:  # a creation's chunk: the upload's file
         length = request.headers.get("upload-length", "")
         incoming.settle(length == str(incoming.size), settings.max_image_pixels)
+    elif incoming.descriptor is not None and incoming.size:  # a PATCH's, in place
+        incoming.settle(False, settings.max_image_pixels)
     return incoming

@@ -2,8 +2,9 @@
 
 A chunk arrives on disk already (:mod:`server.uploads.incoming`: written and hashed as it came,
 before any lane was taken). Under the upload's row lock it is checked (offset, checksum), put in
-place — a creation's first chunk is the upload's file already, a PATCH's is copied in by the
-kernel — and fsynced before its offset is recorded, so the offset the server reports never runs
+place — a creation's first chunk is the upload's file already, so is a PATCH's written in place
+(:mod:`server.uploads.incoming`), any other is copied in by the kernel — and fsynced before its
+offset is recorded, so the offset the server reports never runs
 ahead of what is on disk. The upload's file may run ahead of the recorded offset if the server
 died between writing and committing; every append first cuts it back to the recorded offset, so
 a resumed upload never holds bytes twice. On the last byte the file is checked (its SHA-256,
@@ -22,12 +23,14 @@ digest is a shortcut, never the authority. A creation that names a blob the call
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
+import secrets
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -41,7 +44,7 @@ from server.blobs.store import BlobStore
 from server.errors import ApiError, not_found
 from server.models import Blob, Upload
 from server.settings import Settings
-from server.uploads.incoming import CHECKSUMS, Incoming, keep_running, part_path
+from server.uploads.incoming import CHECKSUMS, Incoming, keep_running, lock, part_path
 
 
 def parse_metadata(header: str | None) -> dict[str, str]:
@@ -139,25 +142,42 @@ def append(
                 460, "checksum_mismatch", "数据校验失败，请重发这一段", "Checksum mismatch; send this part again"
             )
     part = part_path(settings, upload.id)
-    if chunk.path == part:  # a creation's first chunk, written straight into the upload's file
+    if chunk.path == part:  # a creation's first chunk or a PATCH's, written straight into the upload's file
+        if chunk.descriptor is not None and not chunk.still_in_place():
+            # Another request for this upload found the file locked by this one and went on in a
+            # fresh copy (``_copy_into``), whose commit then failed: these bytes are not in it.
+            raise ApiError(
+                409,
+                "offset_mismatch",
+                "上传位置不一致，请从服务器记录的位置继续",
+                "The offset does not match; resume from the server's offset",
+                {"offset": upload.offset},
+            )
         chunk.durable()  # its fsync, begun when its last byte came
         chunk.keep()
+        locked: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()  # the chunk holds the lock
     else:
-        _copy_into(part, upload.offset, chunk.path)
-    upload.offset += chunk.size
-    whole = chunk.whole
-    if upload.offset == upload.length:
-        keep_running(upload.id, 0, None)
-        _complete(session, settings, store, upload, part, whole, chunk if chunk.path == part else None)
-    else:
-        keep_running(upload.id, upload.offset, whole)
+        locked = _copy_into(part, upload.offset, chunk.path)
+    # The lock is held until the file is in the blob store (a hard link: the same file), so no
+    # request writes into a stored blob in place (``incoming._in_place`` refuses a linked file).
+    with locked:
+        upload.offset += chunk.size
+        whole = chunk.whole
+        if upload.offset == upload.length:
+            keep_running(upload.id, 0, None)
+            _complete(session, settings, store, upload, part, whole, chunk if chunk.path == part else None)
+        else:
+            keep_running(upload.id, upload.offset, whole)
     session.flush()
     return upload
 
 
-def _copy_into(part: Path, offset: int, source: Path) -> None:
-    """Append ``source`` at ``offset`` of ``part`` (in the kernel where it can), then fsync."""
-    with part.open("r+b" if part.exists() else "wb") as target, source.open("rb") as chunk:
+def _copy_into(part: Path, offset: int, source: Path) -> BinaryIO:
+    """Append ``source`` at ``offset`` of ``part`` (in the kernel where it can), then fsync; the
+    upload's file is returned open and locked (the caller closes it)."""
+    target = _locked(part, offset)
+    with contextlib.ExitStack() as closing, source.open("rb") as chunk:
+        closing.callback(target.close)  # on an error; else the caller's
         if os.fstat(target.fileno()).st_size != offset:
             target.truncate(offset)  # drop bytes written before a crash but never recorded
         size = os.fstat(chunk.fileno()).st_size
@@ -175,6 +195,44 @@ def _copy_into(part: Path, offset: int, source: Path) -> None:
             shutil.copyfileobj(chunk, target, 1024 * 1024)
             target.flush()
         os.fsync(target.fileno())
+        closing.pop_all()
+    return target
+
+
+def _locked(part: Path, offset: int) -> BinaryIO:
+    """The upload's file, open and locked (see :mod:`server.uploads.incoming`).
+
+    Locked by another request, one writing a chunk into it in place — whose client may be long gone,
+    the request waiting for bytes that never come: the recorded bytes ``[0, offset)`` are copied to
+    a fresh file put in the old one's place, and that request goes on writing into a file that is no
+    longer the upload's (it is refused at its end: ``Incoming.still_in_place``).
+    """
+    target = part.open("r+b" if part.exists() else "wb")
+    if lock(target.fileno()):
+        return target
+    with target:
+        fresh = part.with_name(f".{part.name}-{secrets.token_hex(8)}")
+        replacement = fresh.open("w+b")
+        try:
+            lock(replacement.fileno())  # a new file: nobody else holds it
+            shutil.copyfileobj(target, replacement, 1024 * 1024)
+            replacement.truncate(offset)  # the recorded bytes only
+            os.fsync(replacement.fileno())
+            os.replace(fresh, part)
+            _fsync_directory(part.parent)  # the file the offset refers to, from now on
+        except BaseException:
+            replacement.close()
+            fresh.unlink(missing_ok=True)
+            raise
+    return replacement
+
+
+def _fsync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _complete(

@@ -7,6 +7,7 @@ import random
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from api_client.session import make_retry
 from casework.deadlines import SHANGHAI
 from server.demo.photos import sample_photo
 from tests.fixtures.city import PASSWORD
+from tests.fixtures.photos import make_jpeg
 
 MakeClient = Callable[..., CaseDeskClient]
 CHUNK = 1024 * 1024
@@ -194,3 +196,36 @@ def test_an_upload_begun_at_another_address_resumes_at_this_one(make_client: Mak
     sha = desk.upload(photo, upload_url=moved)
     assert "POST uploads" not in adapter.calls  # the same upload, continued from the server's offset
     assert desk.download(sha) == photo
+
+
+def test_chunks_grow_from_the_creations_on_a_fast_link(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """The creation's chunk went in fast: the first PATCH is twice it, the next twice that, up to the
+    ceiling; each chunk read and checksummed while the one before went (the server checks every
+    CRC-32: none refused), from memory or from a file; the file is whole."""
+    from api_client import uploads
+
+    monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)  # every request "fast", whatever this machine's load
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * 1024, 64 * 1024
+    sizes: list[int] = []
+    send = adapter.send
+
+    def counted(request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if request.method in ("POST", "PATCH") and request.path_url.startswith("/uploads") and request.body:
+            sizes.append(len(request.body))
+        return send(request, *args, **kwargs)
+
+    adapter.send = counted  # type: ignore[method-assign]
+    small, other = make_jpeg(71, (600, 450), quality=90), make_jpeg(72, (600, 450), quality=90)
+    assert min(len(small), len(other)) > 16 * 1024 * (1 + 2 + 4 + 1)
+    on_disk = tmp_path / "photo.jpg"
+    on_disk.write_bytes(other)
+    for data, source in ((small, small), (other, on_disk)):
+        sizes.clear()
+        sha = desk.upload(source)
+        assert sizes[:4] == [16 * 1024, 32 * 1024, 64 * 1024, 64 * 1024]
+        assert sum(sizes) == len(data) and desk.download(sha) == data
+    assert "HEAD uploads" not in adapter.calls  # no chunk refused (a wrong CRC-32 is a 460, then HEAD)

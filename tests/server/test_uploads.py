@@ -8,8 +8,10 @@ import io
 import random
 import socket
 import threading
+import time
 import zlib
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -385,3 +387,132 @@ def test_a_creations_chunk_is_flushed_off_the_lane_before_its_offset_counts(
     Image.new("L", (12000, 12000)).save(buffer, "PNG")
     bomb = send_whole(buffer.getvalue())
     assert bomb.status_code == 415 and bomb.json()["code"] == "image_too_large"
+
+
+def test_a_cancelled_body_never_closes_the_file_under_a_write(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A request cancelled while a batch is being written on its thread (anyio repeats a scope's
+    cancellation at every await): the file is closed, and the cancellation raised, only once the
+    write is over — never under it."""
+    import asyncio
+    from types import SimpleNamespace
+
+    import anyio
+
+    events: list[str] = []
+
+    class SlowDigest:
+        """The file's running SHA-256, slow enough for the cancellation to come while it runs."""
+
+        def update(self, piece: bytes) -> None:
+            time.sleep(0.3)
+            events.append("written")
+
+    monkeypatch.setattr(hashlib, "sha256", SlowDigest)  # the one receive() makes
+    monkeypatch.setattr(incoming, "BATCH", 10)
+    arrived = asyncio.Event()
+
+    async def stream():  # type: ignore[no-untyped-def]
+        yield b"x" * 10  # a whole batch: written on a thread
+        arrived.set()
+        await asyncio.sleep(10)  # the rest of the body never comes
+        yield b"y"
+
+    settings = SimpleNamespace(upload_dir=tmp_path, max_image_pixels=10**6)
+    request = SimpleNamespace(
+        app=SimpleNamespace(state=SimpleNamespace(settings=settings)),
+        method="POST",
+        headers={},
+        path_params={},
+        stream=stream,
+    )
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+
+            async def receiving() -> None:
+                try:
+                    await incoming.receive(request)  # type: ignore[arg-type]
+                finally:
+                    events.append("closed")
+
+            group.start_soon(receiving)
+            await arrived.wait()
+            await asyncio.sleep(0.05)  # the batch's write has begun on its thread
+            group.cancel_scope.cancel()
+
+    anyio.run(main)
+    assert events == ["written", "closed"]
+    assert list(tmp_path.iterdir()) == []  # what came is removed
+
+
+def test_a_patch_is_written_in_place_and_a_refused_or_stranded_one_leaves_the_file_as_recorded(
+    api: Api, base_url: str, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PATCH that starts where the upload's file ends is written into it (no file of its own,
+    no copy); a refused one is cut off again. A request that holds the file and never finishes
+    (its client gone) does not stop the upload: the next PATCH goes on in a fresh copy of the
+    recorded bytes, and the stranded request's bytes never reach it. A complete upload's file —
+    the blob's, hard-linked — is never written in place."""
+    import fcntl
+    import os
+
+    upload_dir = app.state.settings.upload_dir
+    headers = api.login("zj_handler")
+    data = photo(31)
+    third = len(data) // 3
+    url = create(base_url, headers, data)
+    part = upload_dir / f"{url.rsplit('/', 1)[1]}.part"
+    copies: list[str] = []
+    real_in_place = incoming._in_place
+
+    def in_place(settings, upload_id, offset):  # type: ignore[no-untyped-def]
+        found = real_in_place(settings, upload_id, offset)
+        copies.append("in place" if found is not None else "a file of its own")
+        return found
+
+    monkeypatch.setattr(incoming, "_in_place", in_place)
+    garbled = data[:10] + b"\x00" * 10 + data[20:third]
+    bad = requests.patch(
+        url,
+        data=garbled,
+        timeout=10,
+        headers={
+            **headers,
+            **TUS,
+            "Upload-Offset": "0",
+            "Content-Type": "application/offset+octet-stream",
+            "Upload-Checksum": "sha256 " + base64.b64encode(hashlib.sha256(data[:third]).digest()).decode(),
+        },
+    )
+    assert bad.status_code == 460
+    cut_off = time.monotonic() + 5  # once the fsync begun at its last byte is over (off the event loop)
+    while part.stat().st_size and time.monotonic() < cut_off:
+        time.sleep(0.01)
+    assert part.stat().st_size == 0  # cut off again
+    assert patch(url, headers, 0, data[:third]).status_code == 204
+    assert part.stat().st_size == third and part.read_bytes() == data[:third]
+    assert copies == ["in place", "in place"]
+    assert not [p for p in upload_dir.iterdir() if p.name.startswith(".in-")]
+
+    # A request stranded while writing in place: it holds the file's lock and never lets go.
+    stranded = os.open(part, os.O_WRONLY)
+    fcntl.flock(stranded, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.pwrite(stranded, b"junk" * 100, third)
+    try:
+        assert patch(url, headers, third, data[third : 2 * third]).status_code == 204
+        assert copies[-1] == "a file of its own"
+        assert os.fstat(stranded).st_ino != part.stat().st_ino  # the upload goes on in another file
+        assert part.read_bytes() == data[: 2 * third]
+    finally:
+        os.close(stranded)
+    done = patch(url, headers, 2 * third, data[2 * third :])
+    assert done.status_code == 204 and done.headers["Upload-Sha256"] == hashlib.sha256(data).hexdigest()
+    assert copies[-1] == "in place"
+
+    # The blob's file (the upload's, hard-linked into the store until the commit) is not written in place.
+    stored = app.state.blob_store.path(done.headers["Upload-Sha256"])
+    os.link(stored, part)  # as between the link and the commit
+    late = patch(url, headers, len(data), b"more bytes")
+    assert late.status_code == 409 and copies[-1] == "a file of its own"
+    assert stored.read_bytes() == data
+    part.unlink()
