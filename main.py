@@ -82,7 +82,7 @@ def quick_source_check(upstream: Callable[[object], bool]) -> Callable[[object],
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
-    gc.disable()  # until the first window shows (ui.app.COLLECTOR_OFF_AT_MOST_MS)
+    gc.disable()  # until the first window shows (ui.app.collect_again)
     for name in BEFORE_QT:
         importlib.import_module(name)
     import PySide6  # noqa: F401  (loads shiboken's import hook: made cheaper before anything else is imported)

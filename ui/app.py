@@ -43,10 +43,23 @@ log = logging.getLogger("casedesk")
 START_TRACE = "CASEDESK_START_TRACE"
 
 #: main.py holds Python's cyclic garbage collector off while the desk starts (issue 14: ~240 passes
-#: over the young objects of the imports and the first window, ~0.1 s of CPU, with nothing yet to
-#: free): it runs again once the first window has shown (the list's first rows, or the sign-in
-#: dialog), or after this long (ms) whatever the start does (a demo city seeded, an error shown).
+#: over the young objects of the imports and the first window, ~0.05 s of CPU, for ~1,500 objects
+#: to free): it runs again (:func:`collect_again`) once the first window has shown (the
+#: list's first rows, or the sign-in dialog), or after this long (ms) whatever the start does (a
+#: demo city seeded, an error shown).
 COLLECTOR_OFF_AT_MOST_MS = 5000
+
+
+def collect_again() -> None:
+    """The garbage collector on again, if main.py held it off: what the start made (~100,000 objects:
+    modules, classes, the window) is frozen first — kept out of every later pass, so the first full
+    pass, ~0.05 s on the UI thread just after the first rows, never comes, nor its repeats over the
+    same objects. The price: a cycle among them that is garbage already (~1,500 objects at the first
+    rows of a remembered desk) or becomes garbage later (the first window's, replaced when the
+    language changes) is never collected."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 #: At most this long (ms) the background work of a start waits for the first paint it must not slow
@@ -116,7 +129,7 @@ class CaseDeskApp(QObject):
         self._splash: QProgressDialog | None = None
         self._traced = not os.environ.get(START_TRACE)
         self._first_shown = False
-        QTimer.singleShot(COLLECTOR_OFF_AT_MOST_MS, self, gc.enable)
+        QTimer.singleShot(COLLECTOR_OFF_AT_MOST_MS, self, collect_again)
         self._shut_down = False
         crash.log_to(self.data_dir / "logs")
         crash.install(self.data_dir / "crash-reports", self._show_crash)
@@ -340,7 +353,7 @@ class CaseDeskApp(QObject):
                 lambda _total: (
                     self._first_window_shown("rows", window.table.viewport(), window.model.rowCount())
                     if window.model.rowCount()
-                    else gc.enable()
+                    else collect_again()
                 )
             )
 
@@ -350,7 +363,7 @@ class CaseDeskApp(QObject):
         if self._first_shown:
             return
         self._first_shown = True
-        gc.enable()
+        collect_again()
         self._trace_start(shown, widget, rows)
 
     def _trace_start(self, shown: str, widget: QWidget, rows: int = 0) -> None:
