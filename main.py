@@ -15,8 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 #: The desk's modules that need no Qt (SQLAlchemy, pydantic and the wire models, requests, the local
-#: store), imported before PySide6 (pydantic imported after it fails in shiboken's import hook). The
-#: same modules either way; only the order differs.
+#: store), imported before PySide6: once PySide6 is loaded, shiboken reads the source of every module
+#: imported from then on (its check for ``from __feature__ import``; :func:`read_sources_quickly`
+#: makes it cheaper, not free) — a tenth of a second of every start on a quiet machine (issue 14).
+#: The same modules either way; only the order differs.
 BEFORE_QT = (
     "offline.sync",
     "offline.worklists",
@@ -47,11 +49,11 @@ def bundled(*parts: str) -> Path:
 def read_sources_quickly() -> None:
     """Make PySide6's import hook ask its question of each module's file directly.
 
-    Once PySide6 is loaded, shiboken asks of every module the first time it is imported (and of every
-    module imported before it) whether its source mentions "PySide6" (for ``from __feature__
-    import``), through ``inspect.getsource``, which finds, reads, decodes and splits each file — ~700
-    modules, ~0.2 s of CPU by the first rows (issue 14). :func:`quick_source_check` gives the same
-    answers; a PySide6 without that hook is left as it is."""
+    Once PySide6 is loaded, shiboken asks of every module imported from then on whether its source
+    mentions "PySide6" (for ``from __feature__ import``), through ``inspect.getsource``, which finds,
+    reads, decodes and splits each file — ~130 modules by the first rows, ~19 ms of CPU at load 7
+    (issue 14). :func:`quick_source_check` gives the same answers in ~5 ms; a PySide6 without that
+    hook is left as it is."""
     feature = sys.modules.get("shibokensupport.feature")
     upstream = getattr(feature, "_mod_uses_pyside", None)
     if upstream is not None and not hasattr(upstream, "upstream"):
