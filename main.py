@@ -11,13 +11,12 @@ import argparse
 import gc
 import importlib
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 #: The desk's modules that need no Qt (SQLAlchemy, pydantic and the wire models, requests, the local
 #: store), imported before PySide6: once PySide6 is loaded, shiboken reads the source of every module
-#: imported from then on (its check for ``from __feature__ import``; :func:`read_sources_quickly`
-#: makes it cheaper, not free) — a tenth of a second of every start on a quiet machine (issue 14).
+#: imported from then on (its check for ``from __feature__ import``) — a tenth of a second of every
+#: start on a quiet machine (issue 14).
 #: The same modules either way; only the order differs.
 BEFORE_QT = (
     "offline.sync",
@@ -46,50 +45,11 @@ def bundled(*parts: str) -> Path:
     return Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent)).joinpath(*parts)
 
 
-def read_sources_quickly() -> None:
-    """Make PySide6's import hook ask its question of each module's file directly.
-
-    Once PySide6 is loaded, shiboken asks of every module imported from then on whether its source
-    mentions "PySide6" (for ``from __feature__ import``), through ``inspect.getsource``, which finds,
-    reads, decodes and splits each file — ~130 modules by the first rows, ~19 ms of CPU at load 7
-    (issue 14). :func:`quick_source_check` gives the same answers in ~5 ms; a PySide6 without that
-    hook is left as it is."""
-    feature = sys.modules.get("shibokensupport.feature")
-    upstream = getattr(feature, "_mod_uses_pyside", None)
-    if upstream is not None and not hasattr(upstream, "upstream"):
-        feature._mod_uses_pyside = quick_source_check(upstream)  # type: ignore[union-attr]
-
-
-def quick_source_check(upstream: Callable[[object], bool]) -> Callable[[object], bool]:
-    """shiboken's "does this module's source mention PySide6?" asked of the file's bytes (the name is
-    ASCII: the same answer at a fraction of the cost). A module without a file has no source: no
-    (shiboken's check says no too, after ``typing.re`` and ``typing.io`` have walked every module:
-    0.1 s); a file that is not ``.py``, or one that cannot be read, is left to ``upstream``."""
-
-    def uses_pyside(module: object) -> bool:
-        path = getattr(module, "__file__", None)
-        if not isinstance(path, str):  # built in, a namespace package, typing.re
-            return False
-        if not path.endswith(".py"):
-            return bool(upstream(module))
-        try:
-            with open(path, "rb") as source:
-                return b"PySide6" in source.read()
-        except OSError:
-            return bool(upstream(module))
-
-    uses_pyside.upstream = upstream  # type: ignore[attr-defined]
-    return uses_pyside
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     gc.disable()  # until the first window shows (ui.app.collect_again)
     for name in BEFORE_QT:
         importlib.import_module(name)
-    import PySide6  # noqa: F401  (loads shiboken's import hook: made cheaper before anything else is imported)
-
-    read_sources_quickly()
     from PySide6.QtGui import QFontDatabase, QIcon
     from PySide6.QtWidgets import QApplication
 

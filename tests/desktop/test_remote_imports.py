@@ -81,20 +81,3 @@ def test_a_remembered_remote_desk_shows_its_cached_orders_without_the_server_cod
         assert _server_code(shown["modules"]) == []
         assert [m for m in (*NOT_FOR_A_HANDLER, *NOT_BEFORE_USE) if m in shown["modules"]] == []  # type: ignore[operator]
 
-
-def test_the_quick_source_check_answers_as_shibokens_own() -> None:
-    """main.py makes shiboken's import hook read each module's bytes instead of ``inspect.getsource``
-    (issue 14: ~19 → ~5 ms of CPU by the first rows): the same answer for every module loaded here — the desk's, the
-    widgets', extensions, built-ins, ``typing.re``."""
-    import PySide6.QtWidgets  # noqa: F401  (loads shiboken's hook)
-
-    import main
-    import ui.main_window  # noqa: F401
-
-    feature = sys.modules["shibokensupport.feature"]
-    upstream = feature._mod_uses_pyside
-    upstream = getattr(upstream, "upstream", upstream)  # shiboken's own, were main.py's installed
-    quick = main.quick_source_check(upstream)
-    modules = list(sys.modules.values())
-    assert [m.__name__ for m in modules if quick(m) != upstream(m)] == []
-    assert quick(sys.modules["ui.main_window"]) and not quick(sys.modules["casework.schemas"])
