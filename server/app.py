@@ -14,6 +14,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casework.schemas import API_VERSION, ServerInfo
+from server import route_index
 from server.auth.device_endpoints import router as devices_router
 from server.auth.endpoints import router as auth_router
 from server.auth.endpoints import users_router as password_reset_router
@@ -185,8 +186,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     install_handlers(app)
     metrics.install_session_hooks()
     metrics.watch_pool(engine)
-    # Routes are matched in order, one pattern after another: the sync routes, which every desk
-    # polls every few seconds, first (no two routers share a path, so the order changes nothing else).
+    # Each router's routes in the app's own list (server.route_index), in this order; a request tries
+    # only the routes its path can match (no two routers share a path, so the order changes nothing).
     for router in (
         sync_router,
         auth_router,
@@ -205,7 +206,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         notifications_router,
         observability_router,
     ):
-        app.include_router(router)
+        route_index.include_flat(app, router)
 
     def _ping() -> None:
         with write_intent(False), engine.connect() as connection:
@@ -229,4 +230,5 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         )
 
     app.add_middleware(BodyLimit, limit=MAX_JSON_BODY, upload_limit=settings.max_upload_chunk_bytes)
+    route_index.install(app)
     return app
