@@ -62,9 +62,11 @@ def _too_large(limit: int) -> JSONResponse:
 class BodyLimit:
     """Refuse oversized request bodies before they are read into memory.
 
-    A declared Content-Length over the limit is refused at once; a chunked body is counted as
-    it arrives, and once over the limit the application sees the client gone and the caller
-    gets the 413 (whatever the application would have answered is dropped).
+    A declared Content-Length over the limit is refused at once. An HTTP/1 request with a length
+    within the limit, or with neither a length nor a chunked body (no body), passes untouched: its
+    framing bounds the body. A chunked body (or any over HTTP/2) is counted as it arrives, and once
+    over the limit the application sees the client gone and the caller gets the 413 (whatever the
+    application would have answered is dropped).
     """
 
     def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
@@ -78,9 +80,18 @@ class BodyLimit:
         path = scope["path"]
         # /uploads takes a tus chunk too (creation-with-upload), as /uploads/{id} does
         limit = self.upload_limit if path == "/uploads" or path.startswith("/uploads/") else self.json_limit
-        length = dict(scope["headers"]).get(b"content-length")
+        length = chunked = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                length = value
+            elif name == b"transfer-encoding":
+                chunked = value
         if length is not None and (not length.isdigit() or int(length) > limit):
             await _too_large(limit)(scope, receive, send)
+            return
+        if chunked is None and scope.get("http_version") in ("1.1", "1.0"):
+            # HTTP/1 framing: the body is the declared length, within the limit, or none at all.
+            await self.app(scope, receive, send)
             return
         received = 0
         exceeded = False
