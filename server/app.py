@@ -14,6 +14,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casework.schemas import API_VERSION, ServerInfo
+from server import route_index
 from server.auth.device_endpoints import router as devices_router
 from server.auth.endpoints import router as auth_router
 from server.auth.endpoints import users_router as password_reset_router
@@ -61,9 +62,11 @@ def _too_large(limit: int) -> JSONResponse:
 class BodyLimit:
     """Refuse oversized request bodies before they are read into memory.
 
-    A declared Content-Length over the limit is refused at once; a chunked body is counted as
-    it arrives, and once over the limit the application sees the client gone and the caller
-    gets the 413 (whatever the application would have answered is dropped).
+    A declared Content-Length over the limit is refused at once. An HTTP/1 request with a length
+    within the limit, or with neither a length nor a chunked body (no body), passes untouched: its
+    framing bounds the body. A chunked body (or any over HTTP/2) is counted as it arrives, and once
+    over the limit the application sees the client gone and the caller gets the 413 (whatever the
+    application would have answered is dropped).
     """
 
     def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
@@ -77,9 +80,18 @@ class BodyLimit:
         path = scope["path"]
         # /uploads takes a tus chunk too (creation-with-upload), as /uploads/{id} does
         limit = self.upload_limit if path == "/uploads" or path.startswith("/uploads/") else self.json_limit
-        length = dict(scope["headers"]).get(b"content-length")
+        length = chunked = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                length = value
+            elif name == b"transfer-encoding":
+                chunked = value
         if length is not None and (not length.isdigit() or int(length) > limit):
             await _too_large(limit)(scope, receive, send)
+            return
+        if chunked is None and scope.get("http_version") in ("1.1", "1.0"):
+            # HTTP/1 framing: the body is the declared length, within the limit, or none at all.
+            await self.app(scope, receive, send)
             return
         received = 0
         exceeded = False
@@ -185,8 +197,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     install_handlers(app)
     metrics.install_session_hooks()
     metrics.watch_pool(engine)
-    # Routes are matched in order, one pattern after another: the sync routes, which every desk
-    # polls every few seconds, first (no two routers share a path, so the order changes nothing else).
+    # Each router's routes in the app's own list (server.route_index), in this order; a request tries
+    # only the routes its path can match (no two routers share a path, so the order changes nothing).
     for router in (
         sync_router,
         auth_router,
@@ -205,7 +217,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         notifications_router,
         observability_router,
     ):
-        app.include_router(router)
+        route_index.include_flat(app, router)
 
     def _ping() -> None:
         with write_intent(False), engine.connect() as connection:
@@ -229,4 +241,5 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         )
 
     app.add_middleware(BodyLimit, limit=MAX_JSON_BODY, upload_limit=settings.max_upload_chunk_bytes)
+    route_index.install(app)
     return app

@@ -15,6 +15,7 @@ import logging
 import re
 import time
 import uuid
+from typing import Any
 
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -101,11 +102,22 @@ class Observe:
             CURRENT.reset(token)
 
 
+#: The request counter's and the latency histogram's series of each (method, route, status), looked up
+#: once: prometheus_client's ``labels`` checks and locks at each call (as many series as it keeps).
+_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def _count(
     method: str, route: str, status: int, elapsed: float, received: int, completed_upload: bool, offset: int
 ) -> None:
-    metrics.REQUESTS.labels(method, route, str(status)).inc()
-    metrics.LATENCY.labels(method, route).observe(elapsed)
+    series = _SERIES.get((method, route, status))
+    if series is None:
+        series = _SERIES[method, route, status] = (
+            metrics.REQUESTS.labels(method, route, str(status)),
+            metrics.LATENCY.labels(method, route),
+        )
+    series[0].inc()
+    series[1].observe(elapsed)
     key = (method, route)
     if key == PULL:
         metrics.SYNC_PULLS.labels(str(status)).inc()

@@ -25,9 +25,7 @@ router = APIRouter(prefix="/sync", tags=["sync"], route_class=TransactionalRoute
 @router.get("/pull", response_model=PullResponse, responses=errors(401, 422, refusals=BAD_CURSOR))
 async def pull(
     request: Request,
-    session: DB,
     credentials: Credentials,
-    now: Now,
     cursor: Annotated[str | None, Query(max_length=500, pattern=CURSOR_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     events: Annotated[
@@ -38,7 +36,10 @@ async def pull(
     """The caller's orders: a snapshot first, then changes; ``revoke`` for orders that left their scope."""
     # Every desk asks this every few seconds, mostly to hear "nothing new": the token check, the
     # page and the commit run in one hop to the request's lane (three, with the caller a sync
-    # dependency and the commit the route's own hop).
+    # dependency and the commit the route's own hop). The session and the clock are read here, not
+    # as dependencies: each dependency costs every poll its solving by the framework.
+    session: Session = request.state.db
+    now: datetime = request.app.state.clock()
     as_text = events == EVENTS_AS_TEXT
     page = await finish_in_lane(session, _page, request, session, credentials, now, cursor, limit, as_text)
     # Written as JSON straight from the rows (see pull_json): FastAPI would validate the page
