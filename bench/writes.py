@@ -29,12 +29,13 @@ may note, and on-site checks pushed by the section chief of the order's departme
 in progress (spread over many orders, as a city's writes are: writes to one order queue on that
 order's row, whatever the audit chain does) — each rate for ``--seconds``: writes/s answered 200
 and applied (a push refused is counted apart, by its code), p50/p95/p99 latency, other statuses,
-the most backends seen waiting on a lock (sampled from ``pg_stat_activity`` every 50 ms). Measured twice on the same database in the
-same run: first the old way (``CASEDESK_AUDIT_APPEND=immediate``: the chain head held from the
-record to the commit) as the baseline (``--baseline-rates``), then the commit-time append; after
-each, the chain is verified (``verify``) and every audit record's number is checked: 1..head, none
-missing, none twice. Target: ≥ 150 writes/s with p95 ≤ 100 ms. ``--old-mix``: rounds 4–6's mix,
-the agent pushing the on-site checks too (all refused: a third of the "writes" were claims only).
+the most backends seen waiting on a lock (sampled from ``pg_stat_activity`` every 50 ms). Measured
+twice on the same database in the same run: first the old way (``CASEDESK_AUDIT_APPEND=immediate``:
+the chain head held from the record to the commit) as the baseline (``--baseline-rates``), then the
+commit-time append; after each, the chain is verified (``verify``) and every audit record's number is
+checked: 1..head, none missing, none twice. Target: ≥ 150 writes/s with p95 ≤ 100 ms.
+``--old-mix``: rounds 4–6's mix, the agent pushing the on-site checks too (all refused: a third of
+the "writes" were claims only).
 """
 
 from __future__ import annotations
