@@ -62,7 +62,9 @@ async def push(body: PushRequest, session: DB, caller: CurrentCaller, settings: 
     # The push, its answer's JSON and the commit in one hop to the request's lane (three before: the
     # endpoint, FastAPI's check of the answer against its model, the route's commit); the token
     # check stays a dependency, so a bad token is still refused before a bad body.
-    answer = await finish_in_lane(session, _push, body, Context(session=session, actor=caller.actor, settings=settings, now=now))
+    answer = await finish_in_lane(
+        session, _push, body, Context(session=session, actor=caller.actor, settings=settings, now=now)
+    )
     return Response(content=answer, media_type="application/json")
 
 
