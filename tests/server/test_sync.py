@@ -229,8 +229,8 @@ def test_a_mutation_refused_after_it_wrote_leaves_nothing_and_the_others_stay(  
     real_apply = service.apply
     runs: list[str] = []
 
-    def apply(ctx, loaded, command, body, replay_checked=False):  # type: ignore[no-untyped-def]
-        order = real_apply(ctx, loaded, command, body, replay_checked)
+    def apply(ctx, loaded, command, body):  # type: ignore[no-untyped-def]
+        order = real_apply(ctx, loaded, command, body)
         runs.append(body.text)
         if body.text == "写了又撤回":
             raise ApiError(409, "refused_late", "写入后被拒绝", "Refused after writing")
