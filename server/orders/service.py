@@ -237,7 +237,9 @@ def apply(ctx: Context, loaded: Loaded, command: Command, body: Wire) -> Order:
         extra = _APPLY[command](ctx, order, body)
     except _Replay:
         return order
-    order.state = state_after(command, loaded.facts, accepted=getattr(body, "accept", None)).value
+    state = state_after(command, loaded.facts, accepted=getattr(body, "accept", None)).value
+    if state != order.state:  # an attribute set, even to its value, makes the flush visit the order
+        order.state = state
     refresh_due(order)
     if command not in _INSERT_ONLY:  # notes and checks never conflict with other edits
         order.updated_at = ctx.now

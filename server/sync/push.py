@@ -27,12 +27,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import ValidationError
 from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
 
 from casework.errors import CommandRefused
 from casework.lifecycle import Command, can_see
@@ -157,6 +159,13 @@ def _replayed(
 _TABLE = cast(Table, SyncMutation.__table__)
 
 
+@lru_cache(maxsize=4)
+def _claim(dialect: str) -> ReturningInsert[Any]:
+    """The claim of a push's mutation ids: each row inserted unless it is there (made once)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.mutation_id)
+
+
 class _Stored(NamedTuple):
     user_id: int
     result: dict[str, Any]
@@ -191,13 +200,14 @@ class _Claims:
         if not presumed:
             return cls(request.client_id, {}, {})
         connection = ctx.session.connection()  # plain statements: no ORM object, nothing to flush
-        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
         table = _TABLE
         rows = [
             {"client_id": request.client_id, "mutation_id": k, "user_id": ctx.actor.user_id, "result": presumed[k]}
             for k in sorted(presumed)  # one order of taking for every push
         ]
-        claimed = connection.execute(insert(table).values(rows).on_conflict_do_nothing().returning(table.c.mutation_id))
+        # One statement whatever the number of rows (SQLAlchemy sends the rows of an executemany with
+        # RETURNING as one multi-row INSERT); built once, not compiled again for every push.
+        claimed = connection.execute(_claim(connection.dialect.name), rows[0] if len(rows) == 1 else rows)
         mine = {k: presumed[k] for k in claimed.scalars()}
         taken = [k for k in presumed if k not in mine]
         stored = {}
