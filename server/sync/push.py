@@ -4,9 +4,10 @@ Each mutation's result is stored under ``(client_id, mutation id)`` in the same 
 effect, so a push retried after a lost answer gets the stored results and changes nothing twice:
 the push's ids are claimed together first (one statement, each row presuming the result of an
 applied mutation), and only the results that differ are written at the end. A refused mutation
-leaves nothing behind: the push runs in one savepoint and, should a command be refused after it may
-have written, runs again with a savepoint around each command (:func:`_alone`) — the rare refusal
-pays for the isolation the other mutations no longer pay for. A push of one order (the usual one)
+leaves nothing behind: the push runs in one savepoint (a push of one mutation in none: its whole
+transaction is rolled back instead) and, should a command be refused after it may have written,
+runs again with a savepoint around each command (:func:`_alone`) — the rare refusal pays for the
+isolation the other mutations no longer pay for. A push of one order (the usual one)
 locks it by reading it in the caller's scope; a push of several locks them by ascending id first.
 A command is loaded and checked once (``service.load``: the order's visibility, locked, and the
 state machine as the order is now — a mutation carries no version), then applied
@@ -46,12 +47,15 @@ from server.orders import repository, service, views
 T = TypeVar("T")
 
 
-def push(ctx: service.Context, request: PushRequest) -> PushResponse:
+def push(ctx: service.Context, request: PushRequest, isolate: bool = False) -> PushResponse:
     """Apply in order; after a conflict or rejection, later mutations of that order are held, not tried.
 
     A reply submitted after a draft that conflicted must not overwrite the text the user has yet
     to merge; held mutations store no result, so the client sends them again once the user has
-    resolved the earlier one.
+    resolved the earlier one. ``isolate``: each command in a savepoint of its own from the start
+    (a push of one mutation refused after it wrote, taken again from its beginning). Such a push
+    rolls back the whole transaction first: nothing else may have been written in it (the
+    endpoint's holds the token check's read only).
     """
     # Every order of the push locked first, by ascending id, before any mutation id is claimed:
     # the same mutations pushed twice in opposite order would otherwise deadlock on PostgreSQL
@@ -70,12 +74,19 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
     else:
         repository.lock_in_order(ctx.session, locked)
     claims = _Claims.take(ctx, request)
+    # Mutations are rarely refused once they have begun to write: the push runs in one savepoint,
+    # without one per mutation; the first refusal inside a command rolls that savepoint back and
+    # the push runs again with a savepoint around each command, as it always did. A push of one
+    # mutation (what a desk online sends) takes no savepoint at all: on such a refusal the whole
+    # transaction — its lock and its claim too, nothing else was written — is rolled back and the
+    # push taken again from its beginning, isolating.
+    alone = len(request.mutations) == 1 and not isolate
     try:
-        # Mutations are rarely refused once they have begun to write: the push runs in one savepoint,
-        # without one per mutation; the first refusal inside a command rolls that savepoint back and
-        # the push runs again with a savepoint around each command, as it always did.
-        results, seen = _run(ctx, request, claims, held, isolate=False)
+        results, seen = _run(ctx, request, claims, held, isolate=isolate, savepoint=not alone)
     except _Isolate:
+        if alone:
+            ctx.session.rollback()
+            return push(ctx, request, isolate=True)
         results, seen = _run(ctx, request, claims, held, isolate=True)
     claims.store(ctx, results)
     return PushResponse(results=_with_orders(ctx, results, request.mutations, seen))
@@ -86,11 +97,17 @@ class _Isolate(Exception):
 
 
 def _run(
-    ctx: service.Context, request: PushRequest, claims: _Claims, held: dict[int, Order | None], isolate: bool
+    ctx: service.Context,
+    request: PushRequest,
+    claims: _Claims,
+    held: dict[int, Order | None],
+    isolate: bool,
+    savepoint: bool = True,
 ) -> tuple[list[MutationResult], dict[int, Order | None]]:
     """The push's results in order, and each order as the caller still sees it after its mutations
-    (``held``: orders read, and locked, before the push's savepoint)."""
-    savepoint = None if isolate else ctx.session.begin_nested()
+    (``held``: orders read, and locked, before the push's savepoint; none when not ``isolate`` and not
+    ``savepoint``: the caller then rolls back the whole transaction on :class:`_Isolate`)."""
+    nested = None if isolate or not savepoint else ctx.session.begin_nested()
     results: list[MutationResult] = []
     failed: set[int] = set()
     seen = dict(held)
@@ -121,11 +138,11 @@ def _run(
                 failed.add(mutation.order_id)
             results.append(result)
     except _Isolate:
-        assert savepoint is not None
-        savepoint.rollback()
+        if nested is not None:
+            nested.rollback()
         raise
-    if savepoint is not None:
-        savepoint.commit()
+    if nested is not None:
+        nested.commit()
     return results, seen
 
 
