@@ -25,7 +25,6 @@ never a second one.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -190,8 +189,7 @@ class _Stored(NamedTuple):
 
 def _stored_form(result: MutationResult) -> dict[str, Any]:
     """What is stored of a result (its order is sent, never kept)."""
-    stored: dict[str, Any] = json.loads(result.model_dump_json(exclude={"order"}))
-    return stored
+    return result.model_dump(mode="json", exclude={"order"})  # JSON's values, without a text between
 
 
 @dataclass
