@@ -23,16 +23,19 @@ Figures, all measured in the same run:
 
 ``python -m bench.writes --pg URL --workers 4 [--rates 30,40,80,150,200] [--seconds 15]`` measures
 instead what issue 14 asks of the audit chain: ``serve --workers 4`` on PostgreSQL with a demo
-city of 300 orders, writes offered at a steady rate (open loop) by the centre's agent over the
-~190 orders it may note — every other one a pushed note (``/sync/push``), the others
-``POST /orders/{id}/add-note`` (spread over many orders, as a city's writes are: writes to one
-order queue on that order's row, whatever the audit chain does) — each rate for ``--seconds``:
-writes/s answered 200, p50/p95/p99 latency, other statuses, and the most backends seen waiting on
-a lock (sampled from ``pg_stat_activity`` every 50 ms). Measured twice on the same database in the
-same run: first the old way (``CASEDESK_AUDIT_APPEND=immediate``: the chain head held from the
-record to the commit) as the baseline (``--baseline-rates``), then the commit-time append; after
-each, the chain is verified (``verify``) and every audit record's number is checked: 1..head, none
-missing, none twice. Target: ≥ 150 writes/s with p95 ≤ 100 ms.
+city of 300 orders, writes offered at a steady rate (open loop), a third of each: notes pushed
+(``/sync/push``) and ``POST /orders/{id}/add-note`` by the centre's agent over the ~190 orders it
+may note, and on-site checks pushed by the section chief of the order's department over the orders
+in progress (spread over many orders, as a city's writes are: writes to one order queue on that
+order's row, whatever the audit chain does) — each rate for ``--seconds``: writes/s answered 200
+and applied (a push refused is counted apart, by its code), p50/p95/p99 latency, other statuses,
+the most backends seen waiting on a lock (sampled from ``pg_stat_activity`` every 50 ms). Measured
+twice on the same database in the same run: first the old way (``CASEDESK_AUDIT_APPEND=immediate``:
+the chain head held from the record to the commit) as the baseline (``--baseline-rates``), then the
+commit-time append; after each, the chain is verified (``verify``) and every audit record's number is
+checked: 1..head, none missing, none twice. Target: ≥ 150 writes/s with p95 ≤ 100 ms.
+``--old-mix``: rounds 4–6's mix, the agent pushing the on-site checks too (all refused: a third of
+the "writes" were claims only).
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from bench.common import figure, percentile
 from bench.measures import scratch_database
 from server.audit.service import verify
 from server.db import make_engine, make_session_factory
+from server.demo.content import STAFF
 from tests.fixtures.server_process import PASSWORD, ROOT, ServerProcess
 
 
@@ -82,8 +86,26 @@ class Target:
             if c["kind"] == "upsert" and "add_note" in c["order"]["allowed_commands"]
         ]
         assert self.orders, f"the demo {username} has no order to note"
+        self.checks: list[tuple[dict[str, str], int]] = []  # (a department's token, an order it may check)
         self._count = 0
         self._lock = threading.Lock()
+
+    def with_onsite_checks(self) -> Target:
+        """Who records on-site checks in the mix: each department's section chief, on the orders in
+        progress that its department leads or co-handles (the centre's agent may not: every check it
+        pushed was refused, ``wrong_state`` or ``forbidden`` — a claim and a refusal, not a write)."""
+        for chief in (s.username for s in STAFF if s.role == "section_chief"):
+            answer = requests.post(f"{self.url}/auth/login", json={"username": chief, "password": PASSWORD}, timeout=60)
+            answer.raise_for_status()
+            headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+            page = requests.get(f"{self.url}/sync/pull", params={"limit": 1000}, headers=headers, timeout=60).json()
+            self.checks += [
+                (headers, c["order_id"])
+                for c in page["changes"]
+                if c["kind"] == "upsert" and "record_onsite_check" in c["order"]["allowed_commands"]
+            ]
+        assert self.checks, "no department of the demo city has an order in progress to check"
+        return self
 
     def push(self, session: requests.Session) -> requests.Response:
         with self._lock:
@@ -109,6 +131,7 @@ class Target:
             self._count += 1
             n = self._count
         order_id = self.orders[n % len(self.orders)]
+        headers = self.headers
         kind = n % 3
         if kind == 2:
             body = {"client_id": str(uuid.uuid4()), "text": f"压力测试记录 {n}"}
@@ -116,6 +139,8 @@ class Target:
         if kind == 0:
             name, args = "add_note", {"client_id": str(uuid.uuid4()), "text": f"压力测试记录 {n}"}
         else:
+            if self.checks:  # by the order's department (see with_onsite_checks); else the agent, refused
+                headers, order_id = self.checks[(n // 3) % len(self.checks)]
             checked_at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
             notes = f"现场核实 {n}：路灯线路老化，已联系供电所更换。"
             name, args = (
@@ -126,7 +151,7 @@ class Target:
         return session.post(
             f"{self.url}/sync/push",
             json={"client_id": f"bench-desk-{n % 64}", "mutations": [mutation]},
-            headers=self.headers,
+            headers=headers,
             timeout=120,
         )
 
@@ -265,10 +290,17 @@ def steady(send: Callable[[requests.Session], requests.Response], rate: float, s
             with lock:
                 statuses[type(exc).__name__] += 1
             return
+        took = time.monotonic() - t0
+        status: int | str = answer.status_code
+        if status == 200 and answer.request.path_url.startswith("/sync/push"):
+            # A push is answered 200 whatever became of its mutation: a refused one is no write.
+            result = answer.json()["results"][0]
+            if result["status"] != "applied":
+                status = f"200 {result['status']} {result['code']}"
         with lock:
-            statuses[answer.status_code] += 1
-            if answer.status_code == 200:
-                latencies.append(time.monotonic() - t0)
+            statuses[status] += 1
+            if status == 200:
+                latencies.append(took)
 
     with ThreadPoolExecutor(max_workers=400) as pool:
         began = time.monotonic()
@@ -409,10 +441,18 @@ class Workers(ServerProcess):
         raise RuntimeError("the server did not start")
 
 
-def _sustained(server: Workers, rates: list[float], baseline_rates: list[float], seconds: float) -> None:
+def _sustained(
+    server: Workers, rates: list[float], baseline_rates: list[float], seconds: float, onsite_by_department: bool = True
+) -> None:
     print(f"server: {server.url} on PostgreSQL, serve --workers {server.workers}, default settings")
     print(f"machine: {os.cpu_count()} cores, load average {_load()} at the start")
-    print("writes: by the centre's agent, every other one a pushed note, the others POST add-note")
+    if onsite_by_department:
+        print(
+            "writes: a third pushed notes and a third POST add-note by the centre's agent, a third pushed"
+            " on-site checks by the section chief of the order's department; a write counts if applied"
+        )
+    else:
+        print("writes (--old-mix): the agent's pushed notes, pushed on-site checks (refused) and POST add-note")
     runs = (
         ("baseline: head held from record to commit (old)", "immediate", baseline_rates),
         ("commit-time append", "", rates),
@@ -423,6 +463,8 @@ def _sustained(server: Workers, rates: list[float], baseline_rates: list[float],
         server.start()
         try:
             target = Target(server, "agent")
+            if onsite_by_department:
+                target.with_onsite_checks()
             print(f"\n{label}: {len(target.orders)} orders written to")
             for rate in offered:
                 with LockWaits(server.database_url) as waits, CpuMeter(server) as cpu:
@@ -468,7 +510,8 @@ def run(args: argparse.Namespace) -> None:
             workers = Workers(Path(tmp) / "data", orders=300, database_url=database_url)
             workers.workers = args.workers
             rates = [float(r) for r in args.rates.split(",")]
-            _sustained(workers, rates, [float(r) for r in args.baseline_rates.split(",")], args.seconds)
+            baseline_rates = [float(r) for r in args.baseline_rates.split(",")]
+            _sustained(workers, rates, baseline_rates, args.seconds, onsite_by_department=not args.old_mix)
             return
         server = ServerProcess(Path(tmp) / "data", orders=30, database_url=database_url)
         server.start()
@@ -535,6 +578,11 @@ def main() -> int:
     p.add_argument("--workers", type=int, default=0, help="serve --workers N, steady rates (PostgreSQL; see above)")
     p.add_argument("--rates", default="30,40,80,150,200", help="writes/s offered with --workers (default %(default)s)")
     p.add_argument("--baseline-rates", default="30,40,150", help="the same for the old way (default %(default)s)")
+    p.add_argument(
+        "--old-mix",
+        action="store_true",
+        help="with --workers: the agent pushes the on-site checks too, all refused (rounds 4–6's mix)",
+    )
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     run(p.parse_args())
     return 0

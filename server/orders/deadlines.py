@@ -38,8 +38,11 @@ def recompute(order: Order, policy: DeadlinePolicy) -> None:
 
 
 def refresh_due(order: Order) -> None:
-    """Keep ``due_at`` (the deadline that applies now) in step with the state."""
-    order.due_at = due_in_force(order.state, order.sign_due, order.reply_due, order.reply_due_extended)
+    """Keep ``due_at`` (the deadline that applies now) in step with the state (set only when it
+    moves: a command that changes nothing of the order — a note, a check — then flushes nothing)."""
+    due = due_in_force(order.state, order.sign_due, order.reply_due, order.reply_due_extended)
+    if due != order.due_at:
+        order.due_at = due
 
 
 def deadline_fields(order: Order) -> dict[str, object]:

@@ -11,12 +11,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Table, insert, inspect, select
+from sqlalchemy import Row, Table, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.dml import ReturningInsert
 
 from casework.deadlines import SHANGHAI
 from casework.errors import CommandRefused, Refusal
@@ -184,18 +188,26 @@ class Loaded:
 def execute(ctx: Context, order_id: int, command: Command, body: Wire) -> Order:
     """Run ``command`` on the order, or raise a 4xx: 404 outside scope, 409 stale or wrong state.
 
-    The HTTP path: a replayed insert-only record (a note, a check) answers as the first time did;
-    every other command names the version it was based on."""
+    The HTTP path: a replayed insert-only record (a note, a check) answers as the first time did,
+    whatever the order's state now; every other command names the version it was based on."""
     if isinstance(body, MergeBody):
         # The merge writes a key to the target (PostgreSQL locks its row for key share): two orders
         # merged into each other at once deadlocked. Both are locked first, by ascending id.
         repository.lock_in_order(ctx.session, {order_id, body.into_order_id})
     order = _locked(ctx, order_id)
-    if _replayed(ctx, order, command, body):
-        return order
-    if command not in _INSERT_ONLY and getattr(body, "version", None) != order.version:
+    if command in _INSERT_ONLY:
+        # Its replay is found by its insert (see _insert_once), or here once the state machine has
+        # refused it: a note sent again after the order moved on answers as the first time did.
+        try:
+            loaded = _checked(ctx, order, command)
+        except CommandRefused:
+            if _replayed(ctx, order, command, body):
+                return order
+            raise
+        return apply(ctx, loaded, command, body)
+    if getattr(body, "version", None) != order.version:
         raise stale_version(order.version)
-    return apply(ctx, _checked(ctx, order, command), command, body, replay_checked=True)
+    return apply(ctx, _checked(ctx, order, command), command, body)
 
 
 def load(ctx: Context, order_id: int, command: Command, held: Order | None = None) -> Loaded:
@@ -213,17 +225,21 @@ def load(ctx: Context, order_id: int, command: Command, held: Order | None = Non
     return _checked(ctx, held, command)
 
 
-def apply(ctx: Context, loaded: Loaded, command: Command, body: Wire, replay_checked: bool = False) -> Order:
+def apply(ctx: Context, loaded: Loaded, command: Command, body: Wire) -> Order:
     """Run a :func:`load`-ed command and audit what changed — no second look-up or check. An
-    insert-only record already there (same client id) is a replay: nothing more to do."""
+    insert-only record already there (same client id) is a replay: nothing more to do (its insert,
+    the command's first write, finds it: :func:`_insert_once`)."""
     order = loaded.order
-    if not replay_checked and _replayed(ctx, order, command, body):
-        return order
     check_input(command, loaded.facts, dict(body))
     before = snapshot(order)
     version = order.version
-    extra = _APPLY[command](ctx, order, body)
-    order.state = state_after(command, loaded.facts, accepted=getattr(body, "accept", None)).value
+    try:
+        extra = _APPLY[command](ctx, order, body)
+    except _Replay:
+        return order
+    state = state_after(command, loaded.facts, accepted=getattr(body, "accept", None)).value
+    if state != order.state:  # an attribute set, even to its value, makes the flush visit the order
+        order.state = state
     refresh_due(order)
     if command not in _INSERT_ONLY:  # notes and checks never conflict with other edits
         order.updated_at = ctx.now
@@ -272,14 +288,41 @@ def _with_client_id(session: Session, model: type[Note] | type[OnsiteCheck], cli
     return session.execute(select(model.order_id, model.author_id).where(model.client_id == client_id)).first()
 
 
-def _replayed(ctx: Context, order: Order, command: Command, body: Wire) -> bool:
+class _Replay(Exception):
+    """The insert-only record is there already, this order's and this author's: nothing was written."""
+
+
+def _insert_once(ctx: Context, order: Order, model: type[Note] | type[OnsiteCheck], row: dict[str, Any]) -> int:
+    """Insert a note or a check unless its client id is taken (one statement, where a look-up came
+    first): its id; :class:`_Replay` if the record is this one's, sent again; a 409 if the id is
+    someone else's or another order's. A delivery racing this one waits on the unique key for its
+    commit, then finds it (before, both looked, found nothing, and the second failed at the key)."""
+    connection = ctx.session.connection()
+    inserted = connection.execute(_insert_or_nothing(connection.dialect.name, model), row).scalar()
+    if inserted is not None:
+        return int(inserted)
+    if _replayed(ctx, order, _INSERT_COMMAND[model], row["client_id"]):
+        raise _Replay
+    # taken a moment ago by a transaction that has since rolled back: this one is no replay
+    raise ApiError(409, "client_id_taken", "该记录编号已被使用", "This client id is already used")
+
+
+@lru_cache(maxsize=8)
+def _insert_or_nothing(dialect: str, model: type[Note] | type[OnsiteCheck]) -> ReturningInsert[Any]:
+    """The insert of a note or a check that does nothing when its client id is there, made once."""
+    table: Table = model.__table__  # type: ignore[assignment]  # typed FromClause; a mapped class has a Table
+    insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert_(table).on_conflict_do_nothing(index_elements=[table.c.client_id]).returning(table.c.id)
+
+
+def _replayed(ctx: Context, order: Order, command: Command, body: Wire | str) -> bool:
     """An insert-only record with this client id is there already: True if it is this one's replay,
     a 409 if the id belongs to someone or something else; False for every other command."""
     if command not in _INSERT_ONLY:
         return False
     # an endpoint's body or a pushed mutation's args (casework.sync.COMMAND_ARGS): both have it
-    client_id = getattr(body, "client_id", None)
-    if not isinstance(client_id, UUID):
+    client_id = body if isinstance(body, str) else getattr(body, "client_id", None)
+    if not isinstance(client_id, UUID | str):
         raise TypeError(f"{command.value} carries no client id")
     existing = _with_client_id(ctx.session, _INSERT_ONLY[command], str(client_id))
     if existing is None:
@@ -428,17 +471,21 @@ def _onsite(ctx: Context, order: Order, body: OnsiteCheckBody) -> dict[str, Any]
             "核查时间无效（须带时区且不晚于当前）",
             "The check time needs a zone and cannot be in the future",
         )
-    check_row = OnsiteCheck(
-        client_id=str(body.client_id),
-        order_id=order.id,
-        author_id=ctx.actor.user_id,
-        checked_at=body.checked_at,
-        lat=body.lat,
-        lon=body.lon,
-        notes=body.notes,
+    # A plain insert, as a note's (created_at: the column's default, as the ORM object had it)
+    check_id = _insert_once(
+        ctx,
+        order,
+        OnsiteCheck,
+        {
+            "client_id": str(body.client_id),
+            "order_id": order.id,
+            "author_id": ctx.actor.user_id,
+            "checked_at": body.checked_at,
+            "lat": body.lat,
+            "lon": body.lon,
+            "notes": body.notes,
+        },
     )
-    ctx.session.add(check_row)
-    ctx.session.flush()
     for photo in body.photos:
         if not may_use(ctx.session, ctx.actor, photo.sha256):
             raise invalid("unknown_blob", "照片尚未上传", "The photo has not been uploaded", {"sha256": photo.sha256})
@@ -450,7 +497,7 @@ def _onsite(ctx: Context, order: Order, body: OnsiteCheckBody) -> dict[str, Any]
                 Attachment(
                     order_id=order.id,
                     sha256=photo.sha256,
-                    onsite_check_id=check_row.id,
+                    onsite_check_id=check_id,
                     tag=photo.tag.value,
                     author_id=ctx.actor.user_id,
                 )
@@ -463,8 +510,10 @@ def _onsite(ctx: Context, order: Order, body: OnsiteCheckBody) -> dict[str, Any]
 def _note(ctx: Context, order: Order, body: AddNoteBody) -> dict[str, Any]:
     # A plain insert, no ORM object to build and flush: nothing reads it back in this transaction
     # but the answer's view, which reads the table (server.orders.children).
-    ctx.session.connection().execute(
-        _ADD_NOTE,
+    _insert_once(
+        ctx,
+        order,
+        Note,
         {
             "client_id": str(body.client_id),
             "order_id": order.id,
@@ -474,10 +523,6 @@ def _note(ctx: Context, order: Order, body: AddNoteBody) -> dict[str, Any]:
         },
     )
     return {}
-
-
-_NOTES: Table = Note.__table__  # type: ignore[assignment]  # typed FromClause; a mapped class has a Table
-_ADD_NOTE = insert(_NOTES)
 
 
 def _save_draft(ctx: Context, order: Order, body: SaveDraftBody) -> dict[str, Any]:
@@ -637,6 +682,7 @@ _INSERT_ONLY: dict[Command, type[Note] | type[OnsiteCheck]] = {
     Command.ADD_NOTE: Note,
     Command.RECORD_ONSITE_CHECK: OnsiteCheck,
 }
+_INSERT_COMMAND = {model: command for command, model in _INSERT_ONLY.items()}
 
 _APPLY: dict[Command, Apply] = {
     Command.DISPATCH: _dispatch,

@@ -64,9 +64,19 @@ def _page(
 
 
 @router.post("/push", response_model=PushResponse, responses=errors(401, 413, 422))
-def push(body: PushRequest, session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> PushResponse:
+async def push(body: PushRequest, session: DB, caller: CurrentCaller, settings: AppSettings, now: Now) -> Response:
     """Apply queued mutations in order; each answers applied, duplicate, conflict or rejected."""
-    answer = push_service.push(Context(session=session, actor=caller.actor, settings=settings, now=now), body)
+    # The push, its answer's JSON and the commit in one hop to the request's lane (three before: the
+    # endpoint, FastAPI's check of the answer against its model, the route's commit); the token
+    # check stays a dependency, so a bad token is still refused before a bad body.
+    answer = await finish_in_lane(
+        session, _push, body, Context(session=session, actor=caller.actor, settings=settings, now=now)
+    )
+    return Response(content=answer, media_type="application/json")
+
+
+def _push(body: PushRequest, ctx: Context) -> bytes:
+    answer = push_service.push(ctx, body)
     for result in answer.results:
         SYNC_MUTATIONS.labels(result.status.value).inc()
-    return answer
+    return answer.__pydantic_serializer__.to_json(answer)

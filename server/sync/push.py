@@ -4,9 +4,10 @@ Each mutation's result is stored under ``(client_id, mutation id)`` in the same 
 effect, so a push retried after a lost answer gets the stored results and changes nothing twice:
 the push's ids are claimed together first (one statement, each row presuming the result of an
 applied mutation), and only the results that differ are written at the end. A refused mutation
-leaves nothing behind: the push runs in one savepoint and, should a command be refused after it may
-have written, runs again with a savepoint around each command (:func:`_alone`) — the rare refusal
-pays for the isolation the other mutations no longer pay for. A push of one order (the usual one)
+leaves nothing behind: the push runs in one savepoint (a push of one mutation in none: its whole
+transaction is rolled back instead) and, should a command be refused after it may have written,
+runs again with a savepoint around each command (:func:`_alone`) — the rare refusal pays for the
+isolation the other mutations no longer pay for. A push of one order (the usual one)
 locks it by reading it in the caller's scope; a push of several locks them by ascending id first.
 A command is loaded and checked once (``service.load``: the order's visibility, locked, and the
 state machine as the order is now — a mutation carries no version), then applied
@@ -24,15 +25,16 @@ never a second one.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import ValidationError
 from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
 
 from casework.errors import CommandRefused
 from casework.lifecycle import Command, can_see
@@ -44,12 +46,15 @@ from server.orders import repository, service, views
 T = TypeVar("T")
 
 
-def push(ctx: service.Context, request: PushRequest) -> PushResponse:
+def push(ctx: service.Context, request: PushRequest, isolate: bool = False) -> PushResponse:
     """Apply in order; after a conflict or rejection, later mutations of that order are held, not tried.
 
     A reply submitted after a draft that conflicted must not overwrite the text the user has yet
     to merge; held mutations store no result, so the client sends them again once the user has
-    resolved the earlier one.
+    resolved the earlier one. ``isolate``: each command in a savepoint of its own from the start
+    (a push of one mutation refused after it wrote, taken again from its beginning). Such a push
+    rolls back the whole transaction first: nothing else may have been written in it (the
+    endpoint's holds the token check's read only).
     """
     # Every order of the push locked first, by ascending id, before any mutation id is claimed:
     # the same mutations pushed twice in opposite order would otherwise deadlock on PostgreSQL
@@ -68,12 +73,19 @@ def push(ctx: service.Context, request: PushRequest) -> PushResponse:
     else:
         repository.lock_in_order(ctx.session, locked)
     claims = _Claims.take(ctx, request)
+    # Mutations are rarely refused once they have begun to write: the push runs in one savepoint,
+    # without one per mutation; the first refusal inside a command rolls that savepoint back and
+    # the push runs again with a savepoint around each command, as it always did. A push of one
+    # mutation (what a desk online sends) takes no savepoint at all: on such a refusal the whole
+    # transaction — its lock and its claim too, nothing else was written — is rolled back and the
+    # push taken again from its beginning, isolating.
+    alone = len(request.mutations) == 1 and not isolate
     try:
-        # Mutations are rarely refused once they have begun to write: the push runs in one savepoint,
-        # without one per mutation; the first refusal inside a command rolls that savepoint back and
-        # the push runs again with a savepoint around each command, as it always did.
-        results, seen = _run(ctx, request, claims, held, isolate=False)
+        results, seen = _run(ctx, request, claims, held, isolate=isolate, savepoint=not alone)
     except _Isolate:
+        if alone:
+            ctx.session.rollback()
+            return push(ctx, request, isolate=True)
         results, seen = _run(ctx, request, claims, held, isolate=True)
     claims.store(ctx, results)
     return PushResponse(results=_with_orders(ctx, results, request.mutations, seen))
@@ -84,11 +96,17 @@ class _Isolate(Exception):
 
 
 def _run(
-    ctx: service.Context, request: PushRequest, claims: _Claims, held: dict[int, Order | None], isolate: bool
+    ctx: service.Context,
+    request: PushRequest,
+    claims: _Claims,
+    held: dict[int, Order | None],
+    isolate: bool,
+    savepoint: bool = True,
 ) -> tuple[list[MutationResult], dict[int, Order | None]]:
     """The push's results in order, and each order as the caller still sees it after its mutations
-    (``held``: orders read, and locked, before the push's savepoint)."""
-    savepoint = None if isolate else ctx.session.begin_nested()
+    (``held``: orders read, and locked, before the push's savepoint; none when not ``isolate`` and not
+    ``savepoint``: the caller then rolls back the whole transaction on :class:`_Isolate`)."""
+    nested = None if isolate or not savepoint else ctx.session.begin_nested()
     results: list[MutationResult] = []
     failed: set[int] = set()
     seen = dict(held)
@@ -119,11 +137,11 @@ def _run(
                 failed.add(mutation.order_id)
             results.append(result)
     except _Isolate:
-        assert savepoint is not None
-        savepoint.rollback()
+        if nested is not None:
+            nested.rollback()
         raise
-    if savepoint is not None:
-        savepoint.commit()
+    if nested is not None:
+        nested.commit()
     return results, seen
 
 
@@ -157,6 +175,13 @@ def _replayed(
 _TABLE = cast(Table, SyncMutation.__table__)
 
 
+@lru_cache(maxsize=4)
+def _claim(dialect: str) -> ReturningInsert[Any]:
+    """The claim of a push's mutation ids: each row inserted unless it is there (made once)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.mutation_id)
+
+
 class _Stored(NamedTuple):
     user_id: int
     result: dict[str, Any]
@@ -164,8 +189,7 @@ class _Stored(NamedTuple):
 
 def _stored_form(result: MutationResult) -> dict[str, Any]:
     """What is stored of a result (its order is sent, never kept)."""
-    stored: dict[str, Any] = json.loads(result.model_dump_json(exclude={"order"}))
-    return stored
+    return result.model_dump(mode="json", exclude={"order"})  # JSON's values, without a text between
 
 
 @dataclass
@@ -191,13 +215,14 @@ class _Claims:
         if not presumed:
             return cls(request.client_id, {}, {})
         connection = ctx.session.connection()  # plain statements: no ORM object, nothing to flush
-        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
         table = _TABLE
         rows = [
             {"client_id": request.client_id, "mutation_id": k, "user_id": ctx.actor.user_id, "result": presumed[k]}
             for k in sorted(presumed)  # one order of taking for every push
         ]
-        claimed = connection.execute(insert(table).values(rows).on_conflict_do_nothing().returning(table.c.mutation_id))
+        # One statement whatever the number of rows (SQLAlchemy sends the rows of an executemany with
+        # RETURNING as one multi-row INSERT); built once, not compiled again for every push.
+        claimed = connection.execute(_claim(connection.dialect.name), rows[0] if len(rows) == 1 else rows)
         mine = {k: presumed[k] for k in claimed.scalars()}
         taken = [k for k in presumed if k not in mine]
         stored = {}

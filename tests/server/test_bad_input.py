@@ -495,6 +495,45 @@ def test_duplicate_note_client_id(api: Api, app) -> None:  # type: ignore[no-unt
         assert session.scalar(select(func.count()).select_from(Note).where(Note.client_id == client_id)) == 1
 
 
+def test_a_note_sent_again_after_its_order_moved_on_answers_as_the_first_time(api: Api, app) -> None:  # type: ignore[no-untyped-def]
+    """The replay is found by the note's insert now (no look-up first); once the state machine refuses
+    notes, a note sent again is still its replay (200, nothing written), a new one a 409."""
+    order = api.dispatched("ZJJ")
+    client_id = str(uuid.uuid4())
+    api.command(order["id"], "add_note", "zj_handler", client_id=client_id, text="已联系施工队")
+    api.command(order["id"], "invalidate", "agent", reason="重复来电")
+    with nothing_written(api, app, order["id"]):
+        again = api.command(order["id"], "add_note", "zj_handler", client_id=client_id, text="已联系施工队")
+    assert [n["text"] for n in again["notes"]] == ["已联系施工队"]
+    with nothing_written(api, app, order["id"]):
+        api.command(order["id"], "add_note", "zj_handler", expect=409, text="新的")
+
+
+def test_duplicate_onsite_check_client_id(api: Api, app, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    order = _in_progress(api)
+    client_id = str(uuid.uuid4())
+    body = {"client_id": client_id, "checked_at": clock.now.isoformat(), "notes": "已设置围挡"}
+    first = api.command(order["id"], "record_onsite_check", "zj_handler", **body)
+    audit_after_first = _audit_count(app)
+    with nothing_written(api, app, order["id"]):
+        again = api.command(order["id"], "record_onsite_check", "zj_handler", **body)
+    assert again["onsite_checks"] == first["onsite_checks"] and len(first["onsite_checks"]) == 1
+    assert _audit_count(app) == audit_after_first
+    with nothing_written(api, app, order["id"]):
+        response = _post(api, f"/orders/{order['id']}/record-onsite-check", "zj_chief", json=body)
+        assert_refused(response, 409, "client_id_taken")
+    # pushed with another mutation id: applied once (a duplicate of the record, no second row)
+    mutation = {"id": str(uuid.uuid4()), "order_id": order["id"], "name": "record_onsite_check", "args": body}
+    with nothing_written(api, app, order["id"]):
+        pushed = _post(api, "/sync/push", "zj_handler", json={"client_id": "desk-test-1", "mutations": [mutation]})
+        assert pushed.status_code == 200, pushed.text
+        assert pushed.json()["results"][0]["status"] == "applied"
+    with Session(app.state.engine) as session:
+        assert (
+            session.scalar(select(func.count()).select_from(OnsiteCheck).where(OnsiteCheck.client_id == client_id)) == 1
+        )
+
+
 # --- tokens ----------------------------------------------------------------------------------
 
 

@@ -218,6 +218,42 @@ def test_later_mutations_of_an_order_wait_behind_a_failed_one_but_others_go_on(a
     assert replay[0]["server_values"]["text"] == "科长稿"
 
 
+def test_a_push_of_one_mutation_refused_after_it_wrote_leaves_nothing_but_its_refusal(  # type: ignore[no-untyped-def]
+    api: Api, app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A push of one mutation takes no savepoint: refused after it wrote (its note inserted and
+    audited), the whole transaction is rolled back and the push taken again, isolating — no note,
+    no audit record, the refusal stored (a resend answers it again), the order as it was."""
+    order = api.dispatched("ZJJ")["id"]
+    before = api.order(order)
+    real_apply = service.apply
+    runs: list[str] = []
+
+    def apply(ctx, loaded, command, body):  # type: ignore[no-untyped-def]
+        real_apply(ctx, loaded, command, body)
+        runs.append(body.text)
+        raise ApiError(409, "refused_late", "写入后被拒绝", "Refused after writing")
+
+    monkeypatch.setattr("server.sync.push.service.apply", apply)
+
+    def audited() -> int:
+        with Session(app.state.engine) as session:
+            assert verify(session)[1] == []
+            return session.scalar(select(func.count()).select_from(AuditRecord)) or 0
+
+    audit = audited()
+    one = mutation(order, "add_note", client_id=str(uuid.uuid4()), text="写了又撤回")
+    results = push(api, "zj_handler", [one])
+    assert [(r["status"], r["code"]) for r in results] == [("rejected", "refused_late")]
+    assert runs == ["写了又撤回", "写了又撤回"]  # tried, then taken again, isolating
+    assert audited() == audit
+    assert api.order(order) == before  # no note, nothing else changed
+    monkeypatch.setattr("server.sync.push.service.apply", real_apply)
+    again = push(api, "zj_handler", [one])  # the refusal was stored: a resend answers it again
+    assert [(r["status"], r["code"]) for r in again] == [("rejected", "refused_late")]
+    assert audited() == audit
+
+
 def test_a_mutation_refused_after_it_wrote_leaves_nothing_and_the_others_stay(  # type: ignore[no-untyped-def]
     api: Api, app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -229,8 +265,8 @@ def test_a_mutation_refused_after_it_wrote_leaves_nothing_and_the_others_stay(  
     real_apply = service.apply
     runs: list[str] = []
 
-    def apply(ctx, loaded, command, body, replay_checked=False):  # type: ignore[no-untyped-def]
-        order = real_apply(ctx, loaded, command, body, replay_checked)
+    def apply(ctx, loaded, command, body):  # type: ignore[no-untyped-def]
+        order = real_apply(ctx, loaded, command, body)
         runs.append(body.text)
         if body.text == "写了又撤回":
             raise ApiError(409, "refused_late", "写入后被拒绝", "Refused after writing")
