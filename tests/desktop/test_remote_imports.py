@@ -80,4 +80,3 @@ def test_a_remembered_remote_desk_shows_its_cached_orders_without_the_server_cod
         assert "offline.store" in shown["modules"]  # type: ignore[operator]
         assert _server_code(shown["modules"]) == []
         assert [m for m in (*NOT_FOR_A_HANDLER, *NOT_BEFORE_USE) if m in shown["modules"]] == []  # type: ignore[operator]
-
