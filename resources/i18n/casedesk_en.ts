@@ -370,68 +370,68 @@ Instruction (goes back to the department with the order):</translation>
 <context>
     <name>CaseDeskApp</name>
     <message>
-        <location filename="../../ui/app.py" line="128"/>
+        <location filename="../../ui/app.py" line="150"/>
         <source>首次启动：正在生成演示数据（约需半分钟）…</source>
-        <extracomment>Names a file: once the first window shows (the list&apos;s first rows painted, or the sign-in dialog), the app writes there when, which window, and the modules imported by then — for ``bench.desktop``&apos;s cold start, and the test that a desk talking to a remote server never loads the server&apos;s code. At most this long (ms) the background work of a start waits for the first paint it must not slow (the demo server for the splash, the first sync for the list&apos;s first rows): a window never painted (started minimised, say) does not keep it waiting.</extracomment>
+        <extracomment>Names a file: once the first window shows (the list&apos;s first rows painted, or the sign-in dialog), the app writes there when, which window, and the modules imported by then — for ``bench.desktop``&apos;s cold start, and the test that a desk talking to a remote server never loads the server&apos;s code. main.py holds Python&apos;s cyclic garbage collector off while the desk starts (issue 14: ~240 passes over the young objects of the imports and the first window, ~0.05 s of CPU, for ~1,500 objects to free): it runs again (:func:`collect_again`) once the first window has shown (the list&apos;s first rows, or the sign-in dialog), or after this long (ms) whatever the start does (a demo city seeded, an error shown). At most this long (ms) the background work of a start waits for the first paint it must not slow (the demo server for the splash, the first sync for the list&apos;s first rows): a window never painted (started minimised, say) does not keep it waiting.</extracomment>
         <translation>First start: generating the demo data (about half a minute)…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="128"/>
+        <location filename="../../ui/app.py" line="150"/>
         <source>正在启动内置服务器…</source>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="170"/>
+        <location filename="../../ui/app.py" line="192"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="251"/>
+        <location filename="../../ui/app.py" line="273"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="304"/>
+        <location filename="../../ui/app.py" line="326"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="368"/>
+        <location filename="../../ui/app.py" line="400"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="394"/>
+        <location filename="../../ui/app.py" line="426"/>
         <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="429"/>
+        <location filename="../../ui/app.py" line="461"/>
         <source>本机已被管理员停用，正在清除本机保存的数据…</source>
         <translation>An administrator revoked this device; erasing the data kept on it…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="444"/>
+        <location filename="../../ui/app.py" line="476"/>
         <source>系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。</source>
         <translation>The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="447"/>
+        <location filename="../../ui/app.py" line="479"/>
         <source>以下 %1 项未发送的工作已被丢弃：</source>
         <translation>These %1 items of unsent work were discarded:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="450"/>
+        <location filename="../../ui/app.py" line="482"/>
         <source>（未能将丢弃清单报告给服务器，请告知系统管理员。）</source>
         <translation>(The list of discarded work could not be reported to the server; please tell the administrator.)</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="452"/>
+        <location filename="../../ui/app.py" line="484"/>
         <source>本机已停用</source>
         <translation>Device revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="482"/>
+        <location filename="../../ui/app.py" line="514"/>
         <source>演示模式需要内置服务器，但本机未安装服务器所需的软件包（%1）。
 请安装：%2
 或用 --server 网址 连接到单位的 CaseDesk 服务器。</source>
@@ -440,17 +440,17 @@ Install them: %2
 or connect to your organisation&apos;s CaseDesk server with --server URL.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="490"/>
+        <location filename="../../ui/app.py" line="522"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="498"/>
+        <location filename="../../ui/app.py" line="530"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="499"/>
+        <location filename="../../ui/app.py" line="531"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
@@ -4050,97 +4050,97 @@ Please send this file to your system administrator.</translation>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="167"/>
+        <location filename="../../ui/order/reply_editor.py" line="165"/>
         <source>答复依据</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="178"/>
+        <location filename="../../ui/order/reply_editor.py" line="176"/>
         <source>您好！关于您反映的问题，</source>
         <translation>Hello. Regarding the issue you reported, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="179"/>
+        <location filename="../../ui/order/reply_editor.py" line="177"/>
         <source>经现场核实，</source>
         <translation>On-site verification showed that </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="180"/>
+        <location filename="../../ui/order/reply_editor.py" line="178"/>
         <source>我单位已于当日安排工作人员到现场查看，</source>
         <translation>We sent staff to inspect the site the same day, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="181"/>
+        <location filename="../../ui/order/reply_editor.py" line="179"/>
         <source>已责成施工单位于……前整改完毕。</source>
         <translation>The contractor has been ordered to put this right by …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="182"/>
+        <location filename="../../ui/order/reply_editor.py" line="180"/>
         <source>根据《……》第……条规定，</source>
         <translation>Under Article … of the …, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="183"/>
+        <location filename="../../ui/order/reply_editor.py" line="181"/>
         <source>该问题涉及多个部门，我单位已牵头协调，</source>
         <translation>As the issue involves several departments, we are leading the coordination, </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="184"/>
+        <location filename="../../ui/order/reply_editor.py" line="182"/>
         <source>如有疑问，请致电……咨询。</source>
         <translation>If you have any questions, please call …. </translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="185"/>
+        <location filename="../../ui/order/reply_editor.py" line="183"/>
         <source>感谢您对我们工作的监督。</source>
         <translation>Thank you for your oversight of our work.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="211"/>
+        <location filename="../../ui/order/reply_editor.py" line="209"/>
         <source>%1（全市通用）</source>
         <translation>%1 (city-wide)</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="251"/>
+        <location filename="../../ui/order/reply_editor.py" line="249"/>
         <source>引用知识库：%1</source>
         <translation>Cited from the knowledge base: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="320"/>
+        <location filename="../../ui/order/reply_editor.py" line="318"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="335"/>
+        <location filename="../../ui/order/reply_editor.py" line="333"/>
         <source>协办单位尚未反馈协办意见：%1。收到意见（或热线中心免除协办）后才能提交答复，可先保存草稿。</source>
         <translation>Co-handling departments have not given their opinion yet: %1. The reply can be submitted once they have (or the centre waives it); save the draft meanwhile.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="353"/>
+        <location filename="../../ui/order/reply_editor.py" line="351"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="394"/>
+        <location filename="../../ui/order/reply_editor.py" line="392"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="398"/>
+        <location filename="../../ui/order/reply_editor.py" line="396"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="402"/>
+        <location filename="../../ui/order/reply_editor.py" line="400"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="417"/>
+        <location filename="../../ui/order/reply_editor.py" line="415"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="420"/>
+        <location filename="../../ui/order/reply_editor.py" line="418"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>
