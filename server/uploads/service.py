@@ -119,13 +119,7 @@ def append(
     if chunk.offset != upload.offset or (upload.completed_sha256 is not None and chunk.size):
         # A complete upload takes no more bytes at any offset: the client resumes from the
         # server's offset (its length) and finds it done.
-        raise ApiError(
-            409,
-            "offset_mismatch",
-            "上传位置不一致，请从服务器记录的位置继续",
-            "The offset does not match; resume from the server's offset",
-            {"offset": upload.offset},
-        )
+        raise _offset_mismatch(upload)
     if upload.completed_sha256 is not None:
         return upload
     if upload.offset + chunk.size > upload.length:
@@ -146,13 +140,7 @@ def append(
         if chunk.descriptor is not None and not chunk.still_in_place():
             # Another request for this upload found the file locked by this one and went on in a
             # fresh copy (``_copy_into``), whose commit then failed: these bytes are not in it.
-            raise ApiError(
-                409,
-                "offset_mismatch",
-                "上传位置不一致，请从服务器记录的位置继续",
-                "The offset does not match; resume from the server's offset",
-                {"offset": upload.offset},
-            )
+            raise _offset_mismatch(upload)
         chunk.durable()  # its fsync, begun when its last byte came
         chunk.keep()
         locked: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()  # the chunk holds the lock
@@ -303,3 +291,14 @@ def _insert_blob(session: Session, sha: str, size: int, media_type: str) -> bool
 def terminate(session: Session, settings: Settings, upload: Upload) -> None:
     part_path(settings, upload.id).unlink(missing_ok=True)
     session.delete(upload)
+
+
+def _offset_mismatch(upload: Upload) -> ApiError:
+    """409: the bytes do not continue the upload where the server has it; the client resumes from there."""
+    return ApiError(
+        409,
+        "offset_mismatch",
+        "上传位置不一致，请从服务器记录的位置继续",
+        "The offset does not match; resume from the server's offset",
+        {"offset": upload.offset},
+    )
