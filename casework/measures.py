@@ -193,7 +193,9 @@ class DepartmentMeasures(Wire):
 
     by_category: list[Volume] = Field(description="Orders dispatched in the period, by category, most first")
     by_channel: list[Volume] = Field(description="Orders dispatched in the period, by channel, most first")
-    by_day: list[DayVolume] = Field(description="Orders dispatched in the period, by day (Beijing time), every day")
+    by_day: list[DayVolume] = Field(
+        description="Orders dispatched in the period, by day (Beijing time), every day that has begun (none ahead)"
+    )
 
 
 class RankingEntry(Wire):

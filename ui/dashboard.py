@@ -7,6 +7,7 @@ when they stand (截至 …, Beijing time) and, without the server, that it show
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -399,11 +400,11 @@ class Dashboard(QWidget):
         series.setPen(pen)
         series.setPointsVisible(True)
         chart.addSeries(series)
-        count = len(daily)
+        count = calendar.monthrange(figures.month.year, figures.month.month)[1]  # the whole month; the line stops today
         axis_x = QValueAxis()
-        axis_x.setRange(1, max(count, 2))
+        axis_x.setRange(1, count)
         axis_x.setLabelFormat("%d")
-        axis_x.setTickCount(min(count, 11) if count > 1 else 2)
+        axis_x.setTickCount(11)
         axis_x.setTitleText(self.tr("日"))
         axis_y = _count_axis(max((v.count for v in daily), default=0))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)

@@ -76,6 +76,10 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days
 
+    def days_begun(self, now: datetime) -> list[date]:
+        """The period's days that have begun by ``now``: all of them once it is over, none before it starts."""
+        return [day for day in (self.start + timedelta(days=i) for i in range(self.days)) if midnight(day) <= now]
+
     def previous(self) -> Period:
         """The period of equal length just before this one.
 

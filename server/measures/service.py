@@ -110,10 +110,7 @@ def measures_of(
         **asdict(rates(c)),
         by_category=[Volume(code=k, name=categories.get(k, k), count=n) for k, n in by_category],
         by_channel=[Volume(code=k, name=CHANNEL_NAMES.get(k, k), count=n) for k, n in by_channel],
-        by_day=[
-            DayVolume(day=period.start + timedelta(days=i), count=days.get(period.start + timedelta(days=i), 0))
-            for i in range(period.days)
-        ],
+        by_day=[DayVolume(day=day, count=days.get(day, 0)) for day in period.days_begun(w.now)],
     )
 
 

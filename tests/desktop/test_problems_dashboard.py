@@ -388,7 +388,7 @@ def _kept(ws: Workspace, **counts: int) -> DepartmentMeasures:
             Volume(code="02.01", name="占道经营", count=1),
         ],
         by_channel=[Volume(code="phone", name="电话", count=3), Volume(code="wechat", name="微信", count=1)],
-        by_day=[DayVolume(day=date(2026, 3, d), count={2: 1, 3: 2, 18: 1}.get(d, 0)) for d in range(1, 32)],
+        by_day=[DayVolume(day=date(2026, 3, d), count={2: 1, 3: 2, 18: 1}.get(d, 0)) for d in range(1, 21)],  # to AS_OF
     )
     month = {"departments": [kept.model_dump(mode="json")], "as_of": AS_OF.isoformat()}
     ws.store.keep_measures("2026-03", {**month, "fetched_at": AS_OF.isoformat()})
@@ -459,8 +459,10 @@ def test_offline_the_dashboard_shows_the_kept_server_figures(qtbot: Any, workspa
     assert sorted(s.value() for s in pie.slices()) == [1, 3]
     assert any(s.label().startswith("12345热线电话") for s in pie.slices())
     (line,) = dashboard.daily_chart.series()
-    assert line.count() == 31
+    assert line.count() == 20  # the days so far: the line stops today, it does not drop to zero ahead
     assert sum(p.y() for p in line.points()) == 4
+    (days,) = dashboard.daily_chart.axes(Qt.Orientation.Horizontal)
+    assert (days.min(), days.max()) == (1, 31)  # on the whole month
 
     SCREENSHOTS.mkdir(exist_ok=True)
     qtbot.wait(200)  # charts lay out their axes and legends on the event loop

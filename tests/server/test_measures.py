@@ -333,8 +333,14 @@ def test_a_date_range_and_the_current_month_by_default(api: Api, clock: Clock, w
     zjj = api.department_id("ZJJ")
     by_default = api.get(f"/measures/departments/{zjj}", "zj_head").json()
     assert (by_default["start"], by_default["end"], by_default["dispatched"]) == ("2026-11-01", "2026-12-01", 5)
+    # The days of the month so far, today's included; none of the days still ahead (not a drop to zero).
+    days = [v["day"] for v in by_default["by_day"]]
+    assert (days[0], days[-1], len(days)) == ("2026-11-01", "2026-11-25", 25)
     monday = api.get(f"/measures/departments/{zjj}", "zj_head", params={"from": "2026-11-23", "to": "2026-11-24"})
     assert monday.json()["dispatched"] == 5
+    assert monday.json()["by_day"] == [{"day": "2026-11-23", "count": 5}]
+    ahead = api.get(f"/measures/departments/{zjj}", "zj_head", params={"month": "2026-12"}).json()
+    assert (ahead["dispatched"], ahead["by_day"]) == (0, [])
     tuesday = api.get(f"/measures/departments/{zjj}", "zj_head", params={"from": "2026-11-24", "to": "2026-11-25"})
     assert (tuesday.json()["dispatched"], tuesday.json()["replied"], tuesday.json()["closed"]) == (0, 2, 1)
     ranking = api.get("/measures/ranking", "leader_cg", params={"month": "2026-11"}).json()
