@@ -384,14 +384,24 @@ class MainWindow(QMainWindow):
             if user.get("department_id") == self.workspace.user.department_id and user.get("role") == "handler":
                 self.handler.addItem(user["name"], user_id)
 
+    def _list_text(self, name: str, count: int, new: int) -> str:
+        """A work list's line in the sidebar: its name, its count and how many of those are new."""
+        if new:
+            return self.tr("%1  (%2 · 新%3)").replace("%1", name).replace("%2", str(count)).replace("%3", str(new))
+        return f"{name}  ({count})" if count else name
+
     def _build_workbench(self) -> QWidget:
         self.sidebar = QListWidget()
-        self.sidebar.setMaximumWidth(170)
         for work_list in self.lists:
             item = QListWidgetItem(work_list_label(work_list))
             item.setData(Qt.ItemDataRole.UserRole, work_list.value)
             item.setData(Qt.ItemDataRole.UserRole + 1, work_list_label(work_list))
             self.sidebar.addItem(item)
+        # As wide as the longest list's name with a count ("Awaiting my review  (12)" in English): no scroll bar.
+        metrics = self.sidebar.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self._list_text(work_list_label(wl), 99, 9)) for wl in self.lists)
+        self.sidebar_width = widest + 2 * self.sidebar.frameWidth() + 12
+        self.sidebar.setMaximumWidth(max(170, self.sidebar_width))
         self.sidebar.currentRowChanged.connect(self._on_list_chosen)
 
         self.table = WorkTable()
@@ -440,7 +450,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.order_view)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 4)
-        splitter.setSizes([150, 660, 556])
+        splitter.setSizes([self.sidebar_width, 660, 556])
         return splitter
 
     def _choose_columns(self, position: Any) -> None:
@@ -763,11 +773,7 @@ class MainWindow(QMainWindow):
             name = item.data(Qt.ItemDataRole.UserRole + 1)
             key = item.data(Qt.ItemDataRole.UserRole)
             count, new = counts.get(key, 0), counts.get(f"{key}:new", 0)
-            if new:
-                text = self.tr("%1  (%2 · 新%3)").replace("%1", name).replace("%2", str(count)).replace("%3", str(new))
-            else:
-                text = f"{name}  ({count})" if count else name
-            item.setText(text)
+            item.setText(self._list_text(name, count, new))
         fresh = [i for i in counts.get("_urgent", []) if i not in self._notified]
         if fresh:
             self._notified.update(fresh)
@@ -910,7 +916,7 @@ class MainWindow(QMainWindow):
             self.table.setColumnHidden(HANDLER_COLUMN, True)
             splitter = self.order_view.parentWidget()
             if isinstance(splitter, QSplitter):
-                splitter.setSizes([140, 700, 526])
+                splitter.setSizes([self.sidebar_width, 700, 526])
         self.table.setColumnHidden(WHERE_COLUMN, True)  # the hit's list is drawn before its title; a column on demand
         # Every time shown is Beijing time: a clock in the status bar says so, and the time headers' tooltips.
         self.city_clock = QLabel()

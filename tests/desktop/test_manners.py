@@ -773,3 +773,27 @@ def test_the_title_stays_readable_beside_an_open_order_at_1366(
         width = window.table.columnWidth(TITLE_COLUMN)
         assert width >= TITLE_AT_LEAST, f"{user.username} ({language}): the title is {width} px wide"
         window.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_every_work_list_name_fits_the_sidebar(
+    qtbot: Any,
+    make_workspace: Callable[[UserOut], Workspace],
+    languages: Languages,
+    language: str,
+    size: tuple[int, int],
+) -> None:
+    """ "Awaiting my review  (3)" once needed a horizontal scroll bar in a 150 px sidebar, even at 1920."""
+    languages.use(language)
+    ws = make_workspace(CHIEF)
+    two_orders(ws)
+    put(ws, "in_review", order_id=3, number="GY20260302-0044", lead_department_id=CHIEF.department_id)
+    window = open_window(qtbot, ws, size=size, language=language)
+    qtbot.waitUntil(lambda: any("(" in window.sidebar.item(r).text() for r in range(window.sidebar.count())))
+    QApplication.processEvents()
+    sidebar = window.sidebar
+    widest = max(sidebar.visualItemRect(sidebar.item(r)).width() for r in range(sidebar.count()))
+    assert sidebar.sizeHintForColumn(0) <= sidebar.viewport().width(), (widest, sidebar.viewport().width())
+    assert not sidebar.horizontalScrollBar().isVisible()
+    window.close()
