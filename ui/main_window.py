@@ -103,6 +103,9 @@ CENTRE_LISTS: list[WorkList] = [
 LEADER_ROLES = ("leader_in_charge", "top_leader")
 
 
+#: The sidebar's width in a window of 1366×768 at the most (px); a wider window gives it more.
+SIDEBAR_AT_MOST = 170
+
 #: At the latest this long (ms) after the window is made, the sidebar is counted even without rows.
 FIRST_COUNTS_AT_MOST = 2000
 
@@ -397,11 +400,12 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, work_list.value)
             item.setData(Qt.ItemDataRole.UserRole + 1, work_list_label(work_list))
             self.sidebar.addItem(item)
-        # As wide as the longest list's name with a count ("Awaiting my review  (12)" in English): no scroll bar.
+        # As wide as the longest list's name with its counts ("Awaiting my review  (12 · 3 new)") where the
+        # window has room; at 1366×768 no wider than SIDEBAR_AT_MOST, so the titles keep theirs.
         metrics = self.sidebar.fontMetrics()
         widest = max(metrics.horizontalAdvance(self._list_text(work_list_label(wl), 99, 9)) for wl in self.lists)
-        self.sidebar_width = widest + 2 * self.sidebar.frameWidth() + 12
-        self.sidebar.setMaximumWidth(max(170, self.sidebar_width))
+        self.sidebar.setMaximumWidth(max(SIDEBAR_AT_MOST, widest + 2 * self.sidebar.frameWidth() + 12))
+        self.sidebar_width = min(SIDEBAR_AT_MOST, self.sidebar.maximumWidth())
         self.sidebar.currentRowChanged.connect(self._on_list_chosen)
 
         self.table = WorkTable()
@@ -448,6 +452,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.sidebar)
         splitter.addWidget(middle)
         splitter.addWidget(self.order_view)
+        splitter.setStretchFactor(0, 1)  # a wider window widens the sidebar too, up to its longest name
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 4)
         splitter.setSizes([self.sidebar_width, 660, 556])
