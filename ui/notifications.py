@@ -100,6 +100,7 @@ class NotificationPanel(QWidget):
         for column, width in enumerate((130, 90)):
             self.list.setColumnWidth(column, width)
         self.list.itemDoubleClicked.connect(self._open)
+        self.list.itemSelectionChanged.connect(self._enable_read)
         self.read_button = QPushButton(self.tr("标为已读"))
         self.read_button.setObjectName("mark_read")
         self.read_button.clicked.connect(self._mark_selected)
@@ -146,6 +147,7 @@ class NotificationPanel(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, n["id"])
             item.setData(1, Qt.ItemDataRole.UserRole, n.get("order_id"))
             item.setToolTip(2, item.text(2))
+            item.setData(2, Qt.ItemDataRole.UserRole, n.get("read_at") is None)  # unread
             if n.get("read_at") is None:
                 font = QFont(self.list.font())
                 font.setBold(True)
@@ -155,9 +157,14 @@ class NotificationPanel(QWidget):
             item.setSelected(n["id"] in selected)
         self.heading.setText(self.tr("%1 条未读").replace("%1", str(unread)) if unread else self.tr("没有未读通知"))
         self.read_all_button.setEnabled(unread > 0)
+        self._enable_read()
         if unread != self.unread:
             self.unread = unread
         self.unread_changed.emit(unread)
+
+    def _enable_read(self) -> None:
+        """标为已读 while an unread notification is selected, and only then."""
+        self.read_button.setEnabled(any(item.data(2, Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()))
 
     def _mark_selected(self) -> None:
         ids = [item.data(0, Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()]

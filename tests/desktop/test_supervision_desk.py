@@ -106,10 +106,13 @@ def test_a_leaders_supervision_reaches_the_handler_and_the_feedback_comes_back(
         qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2, timeout=5000)
         item = next(tree.topLevelItem(i) for i in range(2) if tree.topLevelItem(i).text(1) == "督办")
         rect = tree.visualItemRect(item)
+        assert not handler.notices.read_button.isEnabled()  # 标为已读: nothing chosen yet
         qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double click:
+        assert handler.notices.read_button.isEnabled()  # an unread one chosen
         qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, then again
         qtbot.waitUntil(lambda: handler.tabs.currentIndex() == 0, timeout=5000)
         qtbot.waitUntil(lambda: handler.bell.text() == "通知 1", timeout=10_000)
+        qtbot.waitUntil(lambda: not handler.notices.read_button.isEnabled(), timeout=5000)  # still chosen, now read
         qtbot.waitUntil(lambda: (handler.order_view.order or {}).get("id") == order_id, timeout=10_000)
         _fill_and_submit(qtbot, handler, Command.SUPERVISION_FEEDBACK, "已组织疏通，预计周五完成")
         assert handler.workspace.sync_once().ok
