@@ -269,6 +269,13 @@ def test_a_remembered_desk_revoked_while_closed_is_erased_at_its_start_and_the_u
 
     synced: list[Workspace] = []
     monkeypatch.setattr(Workspace, "start_sync", lambda self, *a, **k: synced.append(self))
+    opened: list[bool] = []  # each window: opened on the cache (the server not asked yet)
+    open_window = CaseDeskApp._open
+    monkeypatch.setattr(
+        CaseDeskApp,
+        "_open",
+        lambda self, w, confirmed=True: (opened.append(not confirmed), open_window(self, w, confirmed)),
+    )
     again = make_app()  # the server and user remembered: as the next morning's start
     qtbot.waitUntil(lambda: again.erased_box is not None and again.erased_box.isVisible(), timeout=30_000)
     text = again.erased_box.text()
@@ -277,6 +284,6 @@ def test_a_remembered_desk_revoked_while_closed_is_erased_at_its_start_and_the_u
     assert again.window is None and again.sign_in_dialog.isVisible()
     assert not profile.exists()
     assert (SERVICE, f"{city.url}|handler") not in memory_keyring.entries
-    assert not synced
+    assert opened == [True] and not synced  # the cached rows, then erased: never synced
     (wiped,) = [a for a in _audit(city, "device_wiped") if a["after"]["device_id"] == mine.id]
     assert [e["command"] for e in wiped["after"]["lost"]] == ["draft:reply"]
