@@ -173,6 +173,52 @@ def resume(server_url: str, username: str, data_root: Path, runner: TaskRunner) 
     return Workspace(client, user, root, runner, online=True, key=profile_key(root))
 
 
+def open_cached(server_url: str, username: str, data_root: Path, runner: TaskRunner) -> Workspace | None:
+    """A remembered desk opened at once on its cached data, offline, before the server is asked
+    (issue 14: the first rows wait for no round trip, nor for a server that drops packets); then
+    :func:`confirm` asks it. None when the cache cannot open without the server — no profile, no
+    session in the keyring, the key not in the keyring, no cached user, a password change owed —
+    and :func:`resume` starts the desk as before."""
+    root = known_profile(data_root, server_url, username)
+    if root is None:
+        return None
+    client = CaseDeskClient(server_url, device=device_identity(data_root))
+    if client.auth.store.load(username) is None:
+        return None
+    try:
+        key = profile_key(root)
+    except (ProfileLocked, ProfileKeyLost):
+        return None
+    cached = cached_user(root, key)
+    if cached is None or cached.must_change_password:
+        return None
+    return Workspace(client, cached, root, runner, online=False, key=key)
+
+
+def confirm(workspace: Workspace, data_root: Path) -> bool:
+    """What :func:`resume` asks the server, for a desk :func:`open_cached` opened (network lane; no
+    sync before it): the server's identity and the session from the keyring. True: go on with this
+    desk — online now, or offline as the server did not answer. False: the server's answer does not
+    fit this desk (another server's id at this address, a password change required): nothing was
+    written to it; start again with :func:`resume`. Raises DeviceRevoked (the desk erases itself as
+    when a sync finds it revoked) or Unauthorized (the password is needed)."""
+    client, username = workspace.client, workspace.user.username
+    try:
+        server_id = server_identity(client, data_root)
+        user = client.resume(username)
+    except Offline:
+        return True
+    if server_id is None:
+        root = url_profile_dir(data_root, workspace.server_url, user.username)
+    else:
+        root = profile_dir(data_root, server_id, user.username)
+    if root != workspace.root or user.must_change_password:
+        return False
+    workspace.user = user
+    workspace.store.set_me(user)
+    return True
+
+
 def change_password(workspace: Workspace, old_password: str, new_password: str) -> UserOut:
     """Change the signed-in user's password on the server (network lane); the offline verifier and
     the profile key's password wrap follow, so the new password (and no longer the old one) opens

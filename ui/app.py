@@ -22,7 +22,7 @@ from desktop.embedded import DEMO_USERS, SERVER_EXTRA, EmbeddedServer, ServerNot
 from desktop.errors import ApiError, Unauthorized
 from desktop.i18n import Languages
 from desktop.profile_key import ProfileLocked
-from desktop.session import DeskWiped, NoOfflineCopy, OfflineLocked, resume, sign_in
+from desktop.session import DeskWiped, NoOfflineCopy, OfflineLocked, confirm, open_cached, resume, sign_in
 from desktop.tasks import Lane, TaskRunner
 from desktop.workspace import Workspace
 from ui.about import DEFAULT_SYNC_INTERVAL
@@ -185,12 +185,52 @@ class CaseDeskApp(QObject):
         )
 
     def _start_remote(self, server: str) -> None:
+        """A remembered desk opens on its cached rows at once, then asks the server (:meth:`_confirm`);
+        one that cannot open without the server (:func:`desktop.session.open_cached`) resumes first."""
         username = str(self.settings.value("username", "") or "")
         if not username:
             self._ask_sign_in(server, "")
             return
         self._show_splash(self.tr("正在连接 %1 …").replace("%1", server))
 
+        def opened(workspace: Workspace | None) -> None:
+            if workspace is None:
+                self._resume(server, username)
+            else:
+                self._open(workspace, confirmed=False)
+
+        self.runner.run(
+            open_cached,
+            server,
+            username,
+            self.data_dir,
+            self.runner,
+            lane=Lane.NETWORK,
+            label="open-cached",
+            on_done=opened,
+            on_error=self._resume_failed(server, username),
+            owner=self,
+        )
+        # The window's code loads while the cache is opened, once the splash is on screen.
+        assert self._splash is not None
+        after_painted(self._splash, _load_window_code)
+
+    def _resume(self, server: str, username: str) -> None:
+        """Ask the server first, then open the desk (online, or offline on the cache); under the splash."""
+        self.runner.run(
+            resume,
+            server,
+            username,
+            self.data_dir,
+            self.runner,
+            lane=Lane.NETWORK,
+            label="resume",
+            on_done=self._open,
+            on_error=self._resume_failed(server, username),
+            owner=self,
+        )
+
+    def _resume_failed(self, server: str, username: str) -> Callable[[BaseException], None]:
         def failed(error: BaseException) -> None:
             self._close_splash()
             if isinstance(error, DeskWiped):  # revoked while it was closed: erased at this start
@@ -203,22 +243,53 @@ class CaseDeskApp(QObject):
             note = error.message(self.languages.current) if isinstance(error, said) else ""
             self._ask_sign_in(server, username, note)
 
+        return failed
+
+    def _confirm(self, workspace: Workspace) -> None:
+        """A desk opened on its cache asks the server what :func:`desktop.session.resume` would have
+        asked before opening it; its sync starts only then. A revoked desk is erased and the user told
+        (as when a sync finds it revoked); a refused session asks for the password (the cached desk
+        stays behind the dialog, as offline); another server at this address, or a password change
+        required, or any other failure closes this desk and starts again by asking the server first."""
+
+        def done(go_on: bool) -> None:
+            if self.workspace is not workspace or self._shut_down:
+                return
+            if go_on:
+                self._offline_said(workspace)
+                workspace.start_sync(interval=self._sync_interval())
+                return
+            window, self.workspace, self.window = self.window, None, None
+            self._show_splash(self.tr("正在连接 %1 …").replace("%1", workspace.server_url))  # keeps the app open
+            if window is not None:
+                window.notice_on_close = False  # nothing to say: the same desk opens again
+                window.close()
+                window.deleteLater()
+            workspace.stop()
+            self._resume(workspace.server_url, workspace.user.username)
+
+        def failed(error: BaseException) -> None:
+            if self.workspace is not workspace or self._shut_down:
+                return
+            if isinstance(error, DeviceRevoked):
+                self._erase(workspace, error)
+            elif isinstance(error, Unauthorized):
+                self._asked_for = workspace  # as when a sync is refused: asked once, the outbox waits
+                self._ask_sign_in(workspace.server_url, workspace.user.username)
+                workspace.start_sync(interval=self._sync_interval())
+            else:  # any other failure: start as before (asking first), which says what went wrong
+                done(False)
+
         self.runner.run(
-            resume,
-            server,
-            username,
+            confirm,
+            workspace,
             self.data_dir,
-            self.runner,
             lane=Lane.NETWORK,
-            label="resume",
-            on_done=self._open,
+            label="confirm",
+            on_done=done,
             on_error=failed,
             owner=self,
         )
-        # The window's code loads while the server is asked (its round trips, or the cache opened),
-        # once the splash is on screen: the window then opens as soon as the answer comes.
-        assert self._splash is not None
-        after_painted(self._splash, _load_window_code)
 
     def _ask_sign_in(self, server: str, username: str, note: str = "", remember: bool = True) -> None:
         """The sign-in dialog; ``remember`` keeps the server and user for the next start (not the demo's)."""
@@ -257,7 +328,9 @@ class CaseDeskApp(QObject):
 
     # --- the window -------------------------------------------------------------------------------
 
-    def _open(self, workspace: Workspace) -> None:
+    def _open(self, workspace: Workspace, confirmed: bool = True) -> None:
+        """The window on ``workspace``; ``confirmed`` False: opened on its cache, the server not asked
+        yet (:meth:`_confirm` then, instead of the sync, once the list's first page is on screen)."""
         self._close_splash()
         if workspace.status.online and workspace.user.must_change_password:
             self._require_password_change(workspace)  # the desk opens once the password is changed
@@ -267,22 +340,30 @@ class CaseDeskApp(QObject):
         if workspace.erased is not None:  # revoked while away: erased before this sign-in
             self.show_erased(workspace.erased)
         workspace.status_changed.connect(self._on_status)
-        self._sync_after_first_page(workspace, self.window)  # type: ignore[arg-type]
-        if not workspace.status.online:
-            self.window.statusBar().showMessage(  # type: ignore[union-attr]
-                self.tr("无法连接服务器：正在使用本机缓存的数据离线工作"), 15_000
-            )
+        window = self.window
+        assert window is not None
+        if confirmed:
+            self._after_first_page(workspace, window, lambda: workspace.start_sync(interval=self._sync_interval()))
+            self._offline_said(workspace)
+        else:
+            self._after_first_page(workspace, window, lambda: self._confirm(workspace))
 
-    def _sync_after_first_page(self, workspace: Workspace, window: MainWindow) -> None:
-        """Start syncing once the list's first page is on screen (or after :data:`FIRST_PAINT_WAIT_MS`):
-        the first pull's work must not delay the first rows. Not for a desk left meanwhile."""
+    def _offline_said(self, workspace: Workspace) -> None:
+        """The status bar says for a while that the desk works offline on its cache, when it does."""
+        if not workspace.status.online and self.window is not None:
+            self.window.statusBar().showMessage(self.tr("无法连接服务器：正在使用本机缓存的数据离线工作"), 15_000)
+
+    def _after_first_page(self, workspace: Workspace, window: MainWindow, then: Callable[[], None]) -> None:
+        """``then`` (the first sync, or asking the server) once the list's first page is on screen (or
+        after :data:`FIRST_PAINT_WAIT_MS`): its work must not delay the first rows. Not for a desk left
+        meanwhile."""
         started = False
 
         def start() -> None:
             nonlocal started
             if not started and self.workspace is workspace and not self._shut_down:
                 started = True
-                workspace.start_sync(interval=self._sync_interval())
+                then()
 
         window.model.loaded.connect(lambda _total: QTimer.singleShot(0, self, start))
         # The app's timers, not the window's: a window rebuilt meanwhile (another language) goes with its own.

@@ -139,3 +139,30 @@ def _click_menu_item(qtbot: Any, menu: QMenu, text: str) -> None:
     action = next(a for a in menu.actions() if a.text() == text)
     qtbot.waitUntil(menu.isVisible, timeout=5000)
     qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+
+
+def test_a_reset_while_the_desk_was_closed_is_asked_for_at_its_next_start(
+    qtbot: Any, make_app: Any, server: ServerProcess, memory_keyring: MemoryKeyring
+) -> None:
+    """A remembered desk opens on its cache before the server is asked (issue 14); the reset ended
+    its session, so the server's refusal asks for the password, and the temporary one for a new one."""
+    app = make_app("--server", server.url)
+    qtbot.waitUntil(lambda: getattr(app, "sign_in_dialog", None) is not None, timeout=10_000)
+    first = app.sign_in_dialog
+    _type(qtbot, first.username, "head")
+    _type(qtbot, first.password, PASSWORD)
+    _click(qtbot, first.buttons.button(first.buttons.StandardButton.Ok))
+    qtbot.waitUntil(lambda: app.window is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: app.window.workspace.status.last_sync is not None, timeout=20_000)
+    app.shutdown()
+    app.window.close()
+    temporary = _reset(server, "head")  # ends every session of the user
+
+    again = make_app()
+    qtbot.waitUntil(lambda: getattr(again, "sign_in_dialog", None) is not None, timeout=20_000)
+    dialog = again.sign_in_dialog
+    assert dialog.isVisible() and dialog.username.text() == "head"
+    _type(qtbot, dialog.password, temporary)
+    _click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
+    qtbot.waitUntil(lambda: getattr(again, "password_dialog", None) is not None, timeout=20_000)
+    assert again.password_dialog.isVisible() and again.password_dialog.forced

@@ -28,6 +28,7 @@ from casework.lifecycle import Command
 from casework.schemas import AddNoteBody
 from desktop.session import DeskWiped, resume, sign_in
 from desktop.tasks import TaskRunner
+from desktop.workspace import Workspace
 from tests.fixtures.server_process import PASSWORD, ServerProcess
 from ui.app import CaseDeskApp
 from ui.devices import DeviceTable
@@ -245,3 +246,44 @@ def test_a_desk_revoked_while_closed_erases_itself_at_the_next_start_or_sign_in(
         assert [(e.order_number, e.command) for e in wiped.lost] == [(number, "add_note")]
         (audited,) = [a for a in _audit(city, "device_wiped") if a["after"]["device_id"] == mine.id]
         assert audited["after"]["lost"][0]["command"] == "add_note"
+
+
+def test_a_remembered_desk_revoked_while_closed_is_erased_at_its_start_and_the_user_told(
+    qtbot: Any, make_app: Any, city: ServerProcess, memory_keyring: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``python main.py`` on a remembered desk opens on its cached rows before the server is asked
+    (issue 14); when the server then says the desk was revoked, it is erased and the user told what
+    it held unsent, as a start that asked first did — and nothing is synced before."""
+    order_id = city.new_order("东园路积水")
+    app = make_app("--server", city.url)
+    _signed_in(qtbot, app, "handler")
+    workspace = app.window.workspace
+    profile, number = workspace.root, (workspace.store.order(order_id) or {})["number"]
+    workspace.keep_draft(order_id, "reply", {"text": "已安排疏通"})  # kept on this PC only
+    workspace.runner.wait()
+    app.shutdown()
+    app.window.close()
+    admin = _admin(city)
+    mine = max(admin.devices(workspace.user.id), key=lambda d: d.id)
+    admin.revoke_device(mine.id)
+
+    synced: list[Workspace] = []
+    monkeypatch.setattr(Workspace, "start_sync", lambda self, *a, **k: synced.append(self))
+    opened: list[bool] = []  # each window: opened on the cache (the server not asked yet)
+    open_window = CaseDeskApp._open
+    monkeypatch.setattr(
+        CaseDeskApp,
+        "_open",
+        lambda self, w, confirmed=True: (opened.append(not confirmed), open_window(self, w, confirmed)),
+    )
+    again = make_app()  # the server and user remembered: as the next morning's start
+    qtbot.waitUntil(lambda: again.erased_box is not None and again.erased_box.isVisible(), timeout=30_000)
+    text = again.erased_box.text()
+    assert number in text and "草稿" in text, text
+    again.erased_box.close()
+    assert again.window is None and again.sign_in_dialog.isVisible()
+    assert not profile.exists()
+    assert (SERVICE, f"{city.url}|handler") not in memory_keyring.entries
+    assert opened == [True] and not synced  # the cached rows, then erased: never synced
+    (wiped,) = [a for a in _audit(city, "device_wiped") if a["after"]["device_id"] == mine.id]
+    assert [e["command"] for e in wiped["after"]["lost"]] == ["draft:reply"]

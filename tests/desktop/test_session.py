@@ -323,3 +323,39 @@ def test_the_lock_screens_check_against_the_server_leaves_no_session_behind(
         assert (workspace.root / VERIFIER_FILE).exists()  # and the next check needs no server
     finally:
         workspace.stop()
+
+
+def test_a_remembered_desk_opens_on_its_cache_while_the_server_does_not_answer(
+    qtbot: Any, make_app: Any, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """The next start shows the cached rows at once, whatever the server does (issue 14): here its
+    address takes the connection and never answers (a desk that asked first waited the 30 s read
+    timeout). The server is asked meanwhile; the desk syncs once it answers."""
+    server = ServerProcess(tmp_path / "server")
+    server.start()
+    try:
+        app = make_app("--server", server.url)
+        qtbot.waitUntil(lambda: getattr(app, "sign_in_dialog", None) is not None, timeout=20_000)
+        _sign_in(qtbot, app.sign_in_dialog, PASSWORD, username="handler")
+        qtbot.waitUntil(lambda: app.window is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: app.window.workspace.status.last_sync is not None, timeout=30_000)
+        cached = len(app.window.workspace.store.orders())
+        _stop(qtbot, app)
+        server.stop()
+
+        silent = socket.create_server(("127.0.0.1", int(server.url.rsplit(":", 1)[1])))  # takes, never answers
+        try:
+            again = make_app()
+            qtbot.waitUntil(lambda: again.window is not None and again.window.model.rowCount() > 0, timeout=10_000)
+            window = again.window
+            assert not window.workspace.status.online and len(window.workspace.store.orders()) == cached
+        finally:
+            silent.close()  # the connection it held is reset: the desk finds itself offline
+        qtbot.waitUntil(lambda: "离线" in window.online_label.text(), timeout=10_000)
+
+        server.start()
+        qtbot.mouseClick(window.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "在线" in window.online_label.text(), timeout=30_000)
+        assert again.window is window  # the same desk went online
+    finally:
+        server.stop()
