@@ -145,18 +145,31 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE, pool_timeout: floa
         hide_parameters=True,
         connect_args=CUSTOM_PLANS if make_url(url).get_driver_name() == "psycopg" else {},
     )
+    event.listen(engine, "checkin", _pooled)
     event.listen(engine, "checkout", _closed_by_the_server)
     return engine
 
 
-def _closed_by_the_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+#: ``info`` key of a pooled connection that has been checked in (has waited idle in the pool).
+_IDLE = "casedesk_idle"
+
+
+def _pooled(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_IDLE] = True  # the record's info is emptied when its connection is replaced
+
+
+def _closed_by_the_server(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     """Discard a pooled connection the server has closed (a backend terminated, a restart) as it is
     checked out, without a round trip: an idle connection has nothing to read, so a socket that is
     readable holds the server's goodbye (its error, then the end of the stream). The pool takes
     another connection instead (SQLAlchemy's documented use of ``DisconnectionError`` in a checkout
     listener). ``pool_pre_ping`` did the same with a ``SELECT 1`` before every request's first
     statement: a round trip each. A connection that breaks later, mid-request, fails that request
-    and is invalidated by SQLAlchemy's disconnect handling, as before."""
+    and is invalidated by SQLAlchemy's disconnect handling, as before. A connection just made is not
+    looked at: its handshake has just answered (and bytes the server sent after it, TLS session
+    tickets say, must not get every new connection discarded)."""
+    if not record.info.get(_IDLE):
+        return
     if dbapi_connection.closed or _readable(dbapi_connection.fileno()):
         raise exc.DisconnectionError("the database server closed this pooled connection")
 
