@@ -302,6 +302,7 @@ def steady(send: Callable[[requests.Session], requests.Response], rate: float, s
             if status == 200:
                 latencies.append(took)
 
+    client_cpu = time.process_time()
     with ThreadPoolExecutor(max_workers=400) as pool:
         began = time.monotonic()
         sent = 0
@@ -312,7 +313,13 @@ def steady(send: Callable[[requests.Session], requests.Response], rate: float, s
             sent = due
             time.sleep(0.002)
     elapsed = time.monotonic() - began  # until the last answer
-    return {"rate": len(latencies) / elapsed, "statuses": dict(statuses), "latencies": latencies}
+    client_cpu = time.process_time() - client_cpu  # this process: the client, on the same cores
+    return {
+        "rate": len(latencies) / elapsed,
+        "statuses": dict(statuses),
+        "latencies": latencies,
+        "client_cpu": client_cpu,
+    }
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -494,6 +501,8 @@ def _sustained(
                     f"{cpu.database / done * 1000:5.1f} ms in PostgreSQL = {per_write:5.1f} ms: 2 cores "
                     f"left to it alone would take {2000 / per_write:5.0f} writes/s"
                 )
+                client = result["client_cpu"] / done * 1000
+                print(f"      CPU per write of the bench's own client, on the same cores: {client:5.1f} ms")
         finally:
             server.stop()
         print("  " + chain_check(server.database_url))

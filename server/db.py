@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, make_url, text
+from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
@@ -136,15 +137,51 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE, pool_timeout: floa
             conn.exec_driver_sql("BEGIN IMMEDIATE" if WRITE_INTENT.get() else "BEGIN")
 
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=pool_size,
         max_overflow=0,
         pool_timeout=pool_timeout,
         hide_parameters=True,
         connect_args=CUSTOM_PLANS if make_url(url).get_driver_name() == "psycopg" else {},
     )
+    event.listen(engine, "checkin", _pooled)
+    event.listen(engine, "checkout", _closed_by_the_server)
+    return engine
+
+
+#: ``info`` key of a pooled connection that has been checked in (has waited idle in the pool).
+_IDLE = "casedesk_idle"
+
+
+def _pooled(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_IDLE] = True  # the record's info is emptied when its connection is replaced
+
+
+def _closed_by_the_server(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Discard a pooled connection the server has closed (a backend terminated, a restart) as it is
+    checked out, without a round trip: an idle connection has nothing to read, so a socket that is
+    readable holds the server's goodbye (its error, then the end of the stream). The pool takes
+    another connection instead (SQLAlchemy's documented use of ``DisconnectionError`` in a checkout
+    listener). ``pool_pre_ping`` did the same with a ``SELECT 1`` before every request's first
+    statement: a round trip each. A connection that breaks later, mid-request, fails that request
+    and is invalidated by SQLAlchemy's disconnect handling, as before. A connection just made is not
+    looked at: its handshake has just answered (and bytes the server sent after it, TLS session
+    tickets say, must not get every new connection discarded)."""
+    if not record.info.get(_IDLE):
+        return
+    if dbapi_connection.closed or _readable(dbapi_connection.fileno()):
+        raise exc.DisconnectionError("the database server closed this pooled connection")
+
+
+def _readable(fd: int) -> bool:
+    """Whether ``fd`` has something to read now (``poll``: ``select`` refuses descriptors past 1,023,
+    which a busy worker's sockets reach; Windows has no ``poll`` and no such limit)."""
+    if not hasattr(select, "poll"):
+        return bool(select.select([fd], [], [], 0)[0])
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -68,4 +68,4 @@ def serve(config: uvicorn.Config) -> int:
 
 
 def config(**options: Any) -> uvicorn.Config:
-    return uvicorn.Config("server.app:create_app", factory=True, **options)
+    return uvicorn.Config("server.app:served_app", factory=True, **options)
