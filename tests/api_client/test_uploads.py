@@ -233,7 +233,7 @@ def test_chunks_grow_from_the_creations_on_a_fast_link(
 
 def test_the_first_patchs_chunk_is_made_ready_while_the_blob_is_asked_about(
     make_client: MakeClient, photo: bytes, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     """A caller that does not name the hash: while the server is asked whether it has the blob, the
     first PATCH's chunk is already being read and checksummed (as every later one is while the one
     before it goes), not only once the answer has come."""

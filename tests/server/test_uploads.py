@@ -11,6 +11,7 @@ import threading
 import time
 import zlib
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -534,7 +535,7 @@ def test_a_chunk_written_into_the_uploads_file_goes_to_the_disk_as_it_comes(
         """The batches asked for since the last look: contiguous from ``start``, all but a last batch of ``end``."""
         spans, begun[:] = list(begun), []
         assert spans and spans[0][0] == start
-        assert all(at + length == following for (at, length), (following, _) in zip(spans, spans[1:], strict=False))
+        assert all(at + length == following for (at, length), (following, _) in pairwise(spans))
         assert end - 64 * 1024 < spans[-1][0] + spans[-1][1] <= end
 
     created = requests.post(
