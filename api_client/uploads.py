@@ -237,6 +237,12 @@ class Uploader:
             # A whole file sent with neither its hash nor a CRC-32, refused for what it is: garbled
             # on the way, or truly so. Once more, naming its hash (the server checks that first).
             return self.upload(data, sha256=hashing.result(), on_progress=on_progress, on_created=on_created)
+        chunk = self.chunk_size
+        ceiling = self.max_chunk or (MAX_CHUNK if chunk == DEFAULT_CHUNK else chunk)
+        if upload_url is None and offset and time.monotonic() - started < GROW_BELOW:
+            chunk = max(chunk, min(chunk * 2, ceiling))  # the creation's chunk went in fast: it counts
+        # The first PATCH's chunk made ready while the blob is asked about (and on_created runs).
+        ahead = _Ahead(source, offset, (chunk, min(chunk * 2, ceiling))) if offset < total else None
         if on_created is not None:
             on_created(url)
         if hashing is not None and offset < total and self.blob_known(hashing.result()):
@@ -247,11 +253,6 @@ class Uploader:
             return hashing.result()
         progress(offset, total)
         failures = 0
-        chunk = self.chunk_size
-        ceiling = self.max_chunk or (MAX_CHUNK if chunk == DEFAULT_CHUNK else chunk)
-        if upload_url is None and offset and time.monotonic() - started < GROW_BELOW:
-            chunk = max(chunk, min(chunk * 2, ceiling))  # the creation's chunk went in fast: it counts
-        ahead: _Ahead | None = None
         while offset < total:
             if cancel is not None and cancel.is_set():
                 raise Cancelled(upload_url=url)

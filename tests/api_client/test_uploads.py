@@ -229,3 +229,33 @@ def test_chunks_grow_from_the_creations_on_a_fast_link(
         assert sizes[:4] == [16 * 1024, 32 * 1024, 64 * 1024, 64 * 1024]
         assert sum(sizes) == len(data) and desk.download(sha) == data
     assert "HEAD uploads" not in adapter.calls  # no chunk refused (a wrong CRC-32 is a 460, then HEAD)
+
+
+def test_the_first_patchs_chunk_is_made_ready_while_the_blob_is_asked_about(
+    make_client: MakeClient, photo: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller that does not name the hash: while the server is asked whether it has the blob, the
+    first PATCH's chunk is already being read and checksummed (as every later one is while the one
+    before it goes), not only once the answer has come."""
+    from api_client import uploads
+
+    made: list[int] = []
+    ahead = uploads._Ahead.__init__
+
+    def making(self: Any, source: Any, offset: int, sizes: Any) -> None:
+        made.append(offset)
+        ahead(self, source, offset, sizes)
+
+    monkeypatch.setattr(uploads._Ahead, "__init__", making)
+    desk = _client(make_client, CountingAdapter())
+    asked: list[list[int]] = []
+    known = desk.uploader.blob_known
+
+    def asking(sha: str) -> bool:
+        asked.append(list(made))
+        return known(sha)
+
+    monkeypatch.setattr(desk.uploader, "blob_known", asking)
+    sha = desk.upload(photo)
+    assert asked == [[CHUNK]]  # the creation carried the first MiB; the chunk after it is on its way
+    assert made[0] == CHUNK and desk.download(sha) == photo

@@ -11,6 +11,7 @@ import threading
 import time
 import zlib
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -516,3 +517,35 @@ def test_a_patch_is_written_in_place_and_a_refused_or_stranded_one_leaves_the_fi
     assert late.status_code == 409 and copies[-1] == "a file of its own"
     assert stored.read_bytes() == data
     part.unlink()
+
+
+def test_a_chunk_written_into_the_uploads_file_goes_to_the_disk_as_it_comes(
+    api: Api, base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A creation's chunk and a PATCH's written in place: the write-back of each batch but the last
+    is begun as it is written, over the chunk's own bytes of the file (so the fsync at its last byte
+    has only the tail left); a chunk in a file of its own, copied in later, asks for none."""
+    begun: list[tuple[int, int]] = []
+    monkeypatch.setattr(incoming, "BATCH", 64 * 1024)
+    monkeypatch.setattr(incoming, "begin_write_back", lambda descriptor, at, length: begun.append((at, length)))
+    headers = {**api.login("zj_handler"), **TUS, "Content-Type": "application/offset+octet-stream"}
+    data = random.Random(5).randbytes(600_000)
+
+    def handed(start: int, end: int) -> None:
+        """The batches asked for since the last look: contiguous from ``start``, all but a last batch of ``end``."""
+        spans, begun[:] = list(begun), []
+        assert spans and spans[0][0] == start
+        assert all(at + length == following for (at, length), (following, _) in pairwise(spans))
+        assert end - 64 * 1024 < spans[-1][0] + spans[-1][1] <= end
+
+    created = requests.post(
+        f"{base_url}/uploads", data=data[:300_000], timeout=10, headers={**headers, "Upload-Length": "1000000"}
+    )
+    assert created.status_code == 201 and created.headers["Upload-Offset"] == "300000"
+    handed(0, 300_000)
+    url = created.headers["Location"]
+    assert patch(url, headers, 300_000, data[300_000:], checksum=False).status_code == 204
+    handed(300_000, 600_000)
+    assert patch(url, headers, 0, data[:300_000], checksum=False).status_code == 409  # not where the file ends
+    assert begun == []
+    assert offset_of(url, headers) == 600_000
