@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from casework.roles import Actor, Role
 from casework.sync import PullResponse
 from server.models import AuditHead, AuditRecord, Order, OrderAccess
-from server.orders import repository
+from server.orders import repository, views
 from server.sync import stored_views
 from server.sync.cursor import Cursor, scope_key
 
@@ -139,6 +139,9 @@ def _head_and_news(session: Session, actor: Actor, seq: int) -> tuple[int, bool]
 
 #: Orders are read as plain rows (their attributes named as the model's): no ORM objects to build.
 _ORDERS: Table = Order.__table__  # type: ignore[assignment]  # typed FromClause; a mapped class has a Table
+#: Of a page's orders only what the caller's part of their views is made from: the shared part is
+#: stored (``stored_views``, which reads the whole row of a view it has to build).
+_PAGE_COLUMNS = [_ORDERS.c[name] for name in views.CALLER_COLUMNS]
 
 _EVENT_COLUMNS = (
     AuditRecord.seq,
@@ -215,7 +218,7 @@ def _upserts(
 @lru_cache(maxsize=1024)
 def _visible_orders(actor: Actor) -> Select[Any]:
     """The rows of orders ``:ids`` that the caller may see, made once per caller (see _kinds)."""
-    return select(_ORDERS).where(Order.id.in_(bindparam("ids", expanding=True)), repository.scope(actor))
+    return select(*_PAGE_COLUMNS).where(Order.id.in_(bindparam("ids", expanding=True)), repository.scope(actor))
 
 
 def _revoke(seq: int, order_id: int) -> bytes:
@@ -225,7 +228,12 @@ def _revoke(seq: int, order_id: int) -> bytes:
 def _snapshot(
     session: Session, actor: Actor, now: datetime, cursor: Cursor, limit: int, reset: bool, as_text: bool = False
 ) -> _Page:
-    page = select(_ORDERS).where(repository.scope(actor), Order.id > cursor.after_id).order_by(Order.id).limit(limit)
+    page = (
+        select(*_PAGE_COLUMNS)
+        .where(repository.scope(actor), Order.id > cursor.after_id)
+        .order_by(Order.id)
+        .limit(limit)
+    )
     orders = session.connection().execute(page).all()  # Core rows (see _events)
     changes = _upserts(session, actor, now, orders, {o.id: cursor.seq for o in orders}, 0, cursor.seq, as_text)
     if len(orders) == limit:

@@ -38,7 +38,8 @@ _ORDERS: Table = Order.__table__  # type: ignore[assignment]
 
 def orders_json(session: Session, orders: Sequence[Any], actor: Actor, now: datetime) -> dict[int, bytes]:
     """Each order's view (OrderDetail's fields) as JSON for ``actor``, by order id; ``orders`` are
-    rows of the orders table. The same content as ``views.detail_fields`` gives."""
+    rows of the orders table with at least ``views.CALLER_COLUMNS`` (a view to build is built from
+    its whole row, read here). The same content as ``views.detail_fields`` gives."""
     ids = [o.id for o in orders]
     if not ids:
         return {}

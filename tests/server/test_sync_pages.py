@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 
 from casework.sync import PullResponse
 from server.models import OrderView
@@ -84,3 +84,32 @@ def test_events_asked_for_as_text_are_the_same_events_as_their_json_text(api: Ap
         assert [[e["seq"], e] for e in events] == [[seq, json.loads(t)] for seq, t in as_text]
         assert events[-1]["action"] == "add_note"
     assert api.get("/sync/pull", "agent", params={"events": "objects"}).status_code == 422
+
+
+def test_with_the_views_stored_a_page_reads_only_the_callers_columns_of_its_orders(api: Api) -> None:
+    """Each view's shared part is stored: of the orders table a page reads only what the caller's part
+    is made from (``views.CALLER_COLUMNS``: no description, no times but one) — a snapshot and a
+    delta, for the centre and a department, whose views stay the endpoint's."""
+    order = api.dispatched("ZJJ", citizen={"name": "王芳", "phone": "13912345678", "confidential": True})["id"]
+    api.command(order, "sign", "zj_chief")
+    _, first = _page(api, "agent")  # builds and stores the views
+    api.command(order, "add_note", "zj_handler", text="已联系施工队")
+    _page(api, "agent")  # builds this one again
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        pages = [
+            (user, api.get("/sync/pull", user, params={**params, "limit": 1000}).json())
+            for user in ("agent", "zj_handler")
+            for params in ({}, {"cursor": first["cursor"]})
+        ]
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    read = [s for s in statements if "FROM orders" in s]
+    assert read and not any("orders.description" in s or "orders.created_at" in s for s in read)
+    for user, page in pages:
+        assert {c["order_id"]: c for c in page["changes"]}[order]["order"] == api.order(order, user)
