@@ -381,57 +381,58 @@ Instruction (goes back to the department with the order):</translation>
         <translation>Starting the bundled server…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="192"/>
+        <location filename="../../ui/app.py" line="194"/>
+        <location filename="../../ui/app.py" line="263"/>
         <source>正在连接 %1 …</source>
         <translation>Connecting to %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="273"/>
+        <location filename="../../ui/app.py" line="354"/>
         <source>无法连接服务器：正在使用本机缓存的数据离线工作</source>
         <translation>Cannot reach the server: working offline with the data cached on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="326"/>
+        <location filename="../../ui/app.py" line="407"/>
         <source>服务器已恢复连接，但需要重新登录。未发送的工作仍保存在本机，登录后自动发送。</source>
         <translation>The server can be reached again, but you need to sign in again. Unsent work stays on this PC and is sent once you have signed in.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="400"/>
+        <location filename="../../ui/app.py" line="481"/>
         <source>正在切换演示身份…</source>
         <translation>Switching the demo user…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="426"/>
+        <location filename="../../ui/app.py" line="507"/>
         <source>演示账号：handler（经办人）、chief（科长）、head（单位负责人）、leader（市分管领导），密码均为 %1</source>
         <translation>Demo accounts: handler, chief (section chief), head (department head), leader (city leader); password %1 for all</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="461"/>
+        <location filename="../../ui/app.py" line="542"/>
         <source>本机已被管理员停用，正在清除本机保存的数据…</source>
         <translation>An administrator revoked this device; erasing the data kept on it…</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="476"/>
+        <location filename="../../ui/app.py" line="557"/>
         <source>系统管理员已停用本机。本机保存的工单、照片、草稿和登录信息已全部清除。</source>
         <translation>The administrator revoked this device. The orders, photos, drafts and sign-in kept on it have been erased.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="479"/>
+        <location filename="../../ui/app.py" line="560"/>
         <source>以下 %1 项未发送的工作已被丢弃：</source>
         <translation>These %1 items of unsent work were discarded:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="482"/>
+        <location filename="../../ui/app.py" line="563"/>
         <source>（未能将丢弃清单报告给服务器，请告知系统管理员。）</source>
         <translation>(The list of discarded work could not be reported to the server; please tell the administrator.)</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="484"/>
+        <location filename="../../ui/app.py" line="565"/>
         <source>本机已停用</source>
         <translation>Device revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="514"/>
+        <location filename="../../ui/app.py" line="595"/>
         <source>演示模式需要内置服务器，但本机未安装服务器所需的软件包（%1）。
 请安装：%2
 或用 --server 网址 连接到单位的 CaseDesk 服务器。</source>
@@ -440,17 +441,17 @@ Install them: %2
 or connect to your organisation&apos;s CaseDesk server with --server URL.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="522"/>
+        <location filename="../../ui/app.py" line="603"/>
         <source>无法启动：%1</source>
         <translation>Cannot start: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="530"/>
+        <location filename="../../ui/app.py" line="611"/>
         <source>CaseDesk 遇到了一个程序错误。您的工作已保存在本机，不会丢失。</source>
         <translation>CaseDesk ran into a program error. Your work is saved on this computer and will not be lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="531"/>
+        <location filename="../../ui/app.py" line="612"/>
         <source>错误报告已保存到：%1
 请将此文件发送给系统管理员。</source>
         <translation>The error report was saved to: %1
