@@ -60,6 +60,13 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+#: How long a write waits for another's transaction before "database is locked" (ms). Writes come
+#: from the sync's thread and the disk lane, never the UI thread; the longest transaction is a first
+#: download's last page, which builds the search indexes — seconds on a city's desk, more than the 5 s
+#: a user's draft or command once waited before failing.
+WRITE_WAIT_MS = 60_000
+
+
 def _on_connect(key: bytes | None, dbapi_connection: Any, _record: Any) -> None:
     # We issue BEGIN ourselves (see _on_begin): pysqlite's implicit transactions are not reliable.
     dbapi_connection.isolation_level = None
@@ -70,7 +77,7 @@ def _on_connect(key: bytes | None, dbapi_connection: Any, _record: Any) -> None:
     # FULL: a commit is on disk when it returns, so the outbox survives a power cut.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={WRITE_WAIT_MS}")
     cursor.close()
 
 
@@ -121,7 +128,7 @@ def encrypt_plain(path: str | Path, key: bytes) -> bool:
         stray.unlink(missing_ok=True)
     plain = sqlcipher3.connect(str(path), isolation_level=None)
     try:
-        plain.execute("PRAGMA busy_timeout=5000")
+        plain.execute(f"PRAGMA busy_timeout={WRITE_WAIT_MS}")
         # Fold the write-ahead log into the file, so the export sees every committed row.
         plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         version = plain.execute("PRAGMA user_version").fetchone()[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -264,6 +266,28 @@ def test_a_read_does_not_hold_up_a_write(city: Store) -> None:
     with city._reads.connect() as conn:
         conn.exec_driver_sql("SELECT count(*) FROM orders").scalar_one()  # inside its transaction now
         city.keep_draft(2, "reply", {"text": "已联系施工方"})  # would wait out busy_timeout, then fail
+    assert city.draft(2, "reply")["content"] == {"text": "已联系施工方"}  # type: ignore[index]
+
+
+def test_a_write_waits_out_a_sync_transaction_of_several_seconds(city: Store) -> None:
+    """The last page of a city's first download builds the search indexes inside its transaction,
+    seconds of holding the write lock: a draft kept (or a command recorded) meanwhile waits for it
+    instead of failing with "database is locked" once 5 s had passed (``offline.db.WRITE_WAIT_MS``)."""
+    holding = threading.Event()
+
+    def last_page() -> None:
+        with city._engine.begin() as conn:
+            conn.exec_driver_sql("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('test_hold', '1')")
+            holding.set()
+            time.sleep(6)  # longer than the 5 s a write once waited
+
+    page = threading.Thread(target=last_page)
+    page.start()
+    try:
+        assert holding.wait(10)
+        city.keep_draft(2, "reply", {"text": "已联系施工方"})
+    finally:
+        page.join()
     assert city.draft(2, "reply")["content"] == {"text": "已联系施工方"}  # type: ignore[index]
 
 
