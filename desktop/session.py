@@ -208,10 +208,7 @@ def confirm(workspace: Workspace, data_root: Path) -> bool:
         user = client.resume(username)
     except Offline:
         return True
-    if server_id is None:
-        root = url_profile_dir(data_root, workspace.server_url, user.username)
-    else:
-        root = profile_dir(data_root, server_id, user.username)
+    root = profile_for(data_root, workspace.server_url, server_id, user.username)
     if root != workspace.root or user.must_change_password:
         return False
     workspace.user = user
@@ -266,14 +263,21 @@ def server_identity(client: CaseDeskClient, data_root: Path) -> str | None:
     return server_id
 
 
-def open_profile(data_root: Path, server_url: str, server_id: str | None, username: str) -> Path:
-    """The profile for this server and user. A profile kept by address (before servers had an id)
-    is adopted — moved, with its cursor and unsent work — when the server's own has none yet."""
-    by_url = url_profile_dir(data_root, server_url, username)
+def profile_for(data_root: Path, server_url: str, server_id: str | None, username: str) -> Path:
+    """Where the profile of this server and user is: by the server's id, by its address for a
+    server without one."""
     if server_id is None:
-        return by_url
-    root = profile_dir(data_root, server_id, username)
-    if not root.exists() and by_url.exists():
+        return url_profile_dir(data_root, server_url, username)
+    return profile_dir(data_root, server_id, username)
+
+
+def open_profile(data_root: Path, server_url: str, server_id: str | None, username: str) -> Path:
+    """The profile for this server and user (:func:`profile_for`). A profile kept by address (before
+    servers had an id) is adopted — moved, with its cursor and unsent work — when the server's own
+    has none yet."""
+    root = profile_for(data_root, server_url, server_id, username)
+    by_url = url_profile_dir(data_root, server_url, username)
+    if root != by_url and not root.exists() and by_url.exists():
         with contextlib.suppress(OSError):  # in use or unmovable: start afresh, the old one stays
             by_url.rename(root)
             moved_profile(by_url, root)
