@@ -428,9 +428,13 @@ class AddNoteBody(Input):
 
 
 class SaveDraftBody(VersionedBody):
+    """保存草稿: the reply as written so far, with the knowledge entries (知识库) it cites — kept with
+    the draft, so that the reply submitted from it later cites them too."""
+
     text: Text = ""
     result_code: ResultCode | None = None
     basis: Text = ""
+    knowledge_entry_ids: CitedEntries = Field(default_factory=list)
 
 
 class SubmitReplyBody(VersionedBody):
@@ -712,6 +716,19 @@ class ReplyView(Wire):
     at: datetime | None
 
 
+class CitedEntryView(Wire):
+    """A knowledge entry (知识库) a draft cites, titled as it was when the draft was saved."""
+
+    id: int
+    title: str
+
+
+class DraftView(ReplyView):
+    """The working draft of the next reply round, with the knowledge entries it cites."""
+
+    knowledge_entries: list[CitedEntryView] = Field(default_factory=list)
+
+
 class ReviewEntry(Wire):
     round: int
     level: ReviewLevel
@@ -803,7 +820,7 @@ class OrderDetail(OrderSummary):
     deadlines: Deadlines
     onsite_checks: list[OnsiteCheckView]
     notes: list[NoteView]
-    draft: ReplyView | None
+    draft: DraftView | None
     replies: list[ReplyView]
     review_chain: list[ReviewLevel]
     review_level: int

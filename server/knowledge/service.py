@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, delete, func, select
 from sqlalchemy.orm import Session
 
 from casework.knowledge import (
@@ -261,20 +261,21 @@ def versions(session: Session, actor: Actor, entry_id: int) -> list[EntryVersion
 # --- citations by orders ----------------------------------------------------------------------
 
 
-def record_uses(
-    session: Session, actor: Actor, order_id: int, entry_ids: Sequence[int], command: str, now: datetime
-) -> list[int]:
-    """The order's reply (or 直接办结) cited these entries: one use row each. Every id must name an
-    entry the actor sees (published, expired, or a draft of theirs); a 422 names those that do not."""
+def citable(session: Session, actor: Actor, entry_ids: Sequence[int]) -> list[Row[Any]]:
+    """The entries ``entry_ids`` name, once each in the order given, as (id, version, title): every id
+    must name an entry the actor sees (published, expired, or a draft of theirs); a 422 names those
+    that do not."""
     wanted = list(dict.fromkeys(entry_ids))
     if not wanted:
         return []
-    rows = session.execute(
-        select(KnowledgeEntryRow.id, KnowledgeEntryRow.version).where(
-            KnowledgeEntryRow.id.in_(wanted), repository.entry_scope(actor)
+    found = {
+        row.id: row
+        for row in session.execute(
+            select(KnowledgeEntryRow.id, KnowledgeEntryRow.version, KnowledgeEntryRow.title).where(
+                KnowledgeEntryRow.id.in_(wanted), repository.entry_scope(actor)
+            )
         )
-    ).all()
-    found = dict(rows)
+    }
     missing = [i for i in wanted if i not in found]
     if missing:
         raise invalid(
@@ -283,13 +284,20 @@ def record_uses(
             "A cited knowledge entry does not exist or is not visible to you",
             {"ids": missing},
         )
+    return [found[i] for i in wanted]
+
+
+def record_uses(
+    session: Session, actor: Actor, order_id: int, cited: Sequence[Row[Any]], command: str, now: datetime
+) -> list[int]:
+    """The order's reply (or 直接办结) cited these entries (as :func:`citable` gave them): one use row each."""
     session.add_all(
         KnowledgeUse(
-            order_id=order_id, entry_id=i, entry_version=found[i], command=command, actor_id=actor.user_id, at=now
+            order_id=order_id, entry_id=e.id, entry_version=e.version, command=command, actor_id=actor.user_id, at=now
         )
-        for i in wanted
+        for e in cited
     )
-    return wanted
+    return [e.id for e in cited]
 
 
 def usage(session: Session, actor: Actor, period: Period, now: datetime) -> UsageReport:

@@ -134,6 +134,8 @@ class Order(Timestamped, Base):
     draft_text: Mapped[str] = mapped_column(Text, default="")
     draft_result: Mapped[str | None] = mapped_column(String(20))
     draft_basis: Mapped[str] = mapped_column(Text, default="")
+    # The knowledge entries (知识库) the draft cites, [{"id", "title"}] (server.orders.service._keep_draft)
+    draft_knowledge_entries: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     draft_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     draft_updated_at: Mapped[datetime | None]
     reply_round: Mapped[int] = mapped_column(default=0)

@@ -8,7 +8,7 @@ compares the version the caller named in between; the sync push judges the order
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -384,13 +384,16 @@ def _close_at_once(ctx: Context, order: Order, body: CloseAtOnceBody) -> dict[st
     )
     order.closed_at = ctx.now
     order.closed_on_time = True
-    return _cited(ctx, order, body.knowledge_entry_ids, Command.CLOSE_AT_ONCE)
+    return _cited(
+        ctx, order, knowledge.citable(ctx.session, ctx.actor, body.knowledge_entry_ids), Command.CLOSE_AT_ONCE
+    )
 
 
-def _cited(ctx: Context, order: Order, entry_ids: list[int], command: Command) -> dict[str, Any]:
-    """The knowledge entries the answer cites: a use row each (validated: they exist and are visible)."""
-    cited = knowledge.record_uses(ctx.session, ctx.actor, order.id, entry_ids, command.value, ctx.now)
-    return {"knowledge_entry_ids": cited} if cited else {}
+def _cited(ctx: Context, order: Order, cited: Sequence[Row[Any]], command: Command) -> dict[str, Any]:
+    """The knowledge entries the answer cites (``knowledge.citable``: they exist and are visible): a
+    use row each."""
+    ids = knowledge.record_uses(ctx.session, ctx.actor, order.id, cited, command.value, ctx.now)
+    return {"knowledge_entry_ids": ids} if ids else {}
 
 
 def _nothing(ctx: Context, order: Order, body: Any) -> dict[str, Any]:
@@ -526,18 +529,26 @@ def _note(ctx: Context, order: Order, body: AddNoteBody) -> dict[str, Any]:
 
 
 def _save_draft(ctx: Context, order: Order, body: SaveDraftBody) -> dict[str, Any]:
-    order.draft_text = body.text
-    order.draft_result = body.result_code.value if body.result_code else None
-    order.draft_basis = body.basis
-    order.draft_author_id = ctx.actor.user_id
-    order.draft_updated_at = ctx.now
+    _keep_draft(ctx, order, body, knowledge.citable(ctx.session, ctx.actor, body.knowledge_entry_ids))
     return {}
 
 
+def _keep_draft(ctx: Context, order: Order, body: SaveDraftBody | SubmitReplyBody, cited: Sequence[Row[Any]]) -> None:
+    order.draft_text = body.text
+    order.draft_result = body.result_code.value if body.result_code else None
+    order.draft_basis = body.basis
+    # With their titles as now: the order's view shows them without reading the knowledge base, so a
+    # stored view (server.sync.stored_views) still changes only when its order does.
+    order.draft_knowledge_entries = [{"id": e.id, "title": e.title} for e in cited]
+    order.draft_author_id = ctx.actor.user_id
+    order.draft_updated_at = ctx.now
+
+
 def _submit(ctx: Context, order: Order, body: SubmitReplyBody) -> dict[str, Any]:
-    _save_draft(
-        ctx, order, SaveDraftBody(version=order.version, text=body.text, result_code=body.result_code, basis=body.basis)
-    )
+    # The draft becomes the reply submitted, its citations with it: a reply returned for rework is
+    # reworked, and submitted again, citing what it cited.
+    cited = knowledge.citable(ctx.session, ctx.actor, body.knowledge_entry_ids)
+    _keep_draft(ctx, order, body, cited)
     order.reply_round += 1
     ctx.session.add(
         ReplyVersion(
@@ -558,7 +569,7 @@ def _submit(ctx: Context, order: Order, body: SubmitReplyBody) -> dict[str, Any]
     chains = review_repository.chains_on(ctx.session, ctx.now.astimezone(SHANGHAI).date())
     order.review_chain = [level.value for level in chains.chain_for(department.code, Importance(order.importance))]
     order.review_level = 0
-    return {"review_chain": order.review_chain, **_cited(ctx, order, body.knowledge_entry_ids, Command.SUBMIT_REPLY)}
+    return {"review_chain": order.review_chain, **_cited(ctx, order, cited, Command.SUBMIT_REPLY)}
 
 
 def _review(decision: str) -> Apply:

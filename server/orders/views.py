@@ -418,6 +418,7 @@ def _detail(
             "basis": order.draft_basis,
             "author_id": order.draft_author_id,
             "at": order.draft_updated_at,
+            "knowledge_entries": order.draft_knowledge_entries,
         }
         if has_draft
         else None,

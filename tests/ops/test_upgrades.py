@@ -42,8 +42,10 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.orm import Session
 
 from server.migrate import alembic_config
+from server.models import Order, OrderView
 from tests.fixtures.database import pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +56,9 @@ PG_URL = os.environ.get("CASEDESK_TEST_PG_URL")
 REWRITTEN: dict[str, set[tuple[str, str]]] = {}
 #: Tables a migration drops on purpose: {revision: {table}}.
 DROPPED: dict[str, set[str]] = {}
+#: Tables of what is built again from the rest, a migration empties on purpose: {revision: {table}}.
+#: Their rows must be gone (0017: stored order views of the older shape are never served).
+EMPTIED: dict[str, set[str]] = {"0017": {"order_views"}}
 #: Columns whose value in a committed row is fixed: {(table, column): value}. An audit record's
 #: ``pending`` (0012) is NULL once it committed; a value would make the commit-time trigger append
 #: (renumber) the record, as it does for a record written inside a transaction.
@@ -186,6 +191,7 @@ def test_upgrading_from_each_earlier_revision_keeps_every_row(empty_database: st
         migrate(engine, "head")
         rewritten = set().union(*(REWRITTEN.get(r, set()) for r in later_than(revision)))
         dropped = set().union(*(DROPPED.get(r, set()) for r in later_than(revision)))
+        emptied = set().union(*(EMPTIED.get(r, set()) for r in later_than(revision)))
         metadata = MetaData()
         with engine.connect() as connection:
             metadata.reflect(connection)
@@ -199,12 +205,40 @@ def test_upgrading_from_each_earlier_revision_keeps_every_row(empty_database: st
                 table = metadata.tables[name]
                 key = [table.c[c.name] == row[c.name] for c in table.primary_key.columns]
                 found = connection.execute(select(table).where(and_(*key))).mappings().all()
+                if name in emptied:
+                    assert found == [], f"the row put in {name} at {revision} is still there after the upgrade"
+                    continue
                 assert len(found) == 1, f"the row put in {name} at {revision} is gone after the upgrade"
                 for column, value in row.items():
                     if column in table.c and (name, column) not in rewritten:
                         assert same(value, found[0][column]), (
                             f"{name}.{column} changed from {value!r} to {found[0][column]!r} upgrading from {revision}"
                         )
+    finally:
+        engine.dispose()
+
+
+def test_0017_keeps_drafts_citing_nothing_and_empties_the_stored_views_of_the_older_shape(empty_database: str) -> None:
+    engine = create_engine(empty_database)
+    try:
+        migrate(engine, "0016")
+        with engine.begin() as connection:
+            rows = fill(connection)  # an order (with a stored view) of every column at 0016
+            connection.execute(text("UPDATE orders SET draft_text = '已安排维修', draft_result = 'resolved'"))
+        order_id = rows["orders"]["id"]
+        migrate(engine, "0017")
+        with Session(engine) as session:
+            order = session.get(Order, order_id)
+            assert order is not None and order.draft_text == "已安排维修"
+            assert order.draft_knowledge_entries == []
+            assert session.scalars(select(OrderView)).all() == []  # views of the older shape: gone
+            # A draft saved now keeps its citations in the new column.
+            order.draft_knowledge_entries = [{"id": 7, "title": "路灯不亮如何报修"}]
+            session.commit()
+        with Session(engine) as session:
+            assert session.scalars(select(Order.draft_knowledge_entries)).one() == [
+                {"id": 7, "title": "路灯不亮如何报修"}
+            ]
     finally:
         engine.dispose()
 

@@ -447,6 +447,45 @@ def test_orders_record_the_entries_they_cite_and_usage_counts_them(api: Api, app
     assert api.get("/knowledge/usage", "zj_chief", params={"month": month}).json()["entries"] == []
 
 
+def test_a_saved_draft_keeps_the_entries_it_cites_until_its_reply_counts_them(api: Api, clock: Clock) -> None:
+    """保存草稿 keeps the citations with the draft: reopened (or pulled on another PC, or read by the
+    chief) the draft names them with their titles, and the reply submitted from it counts them."""
+    lamp = _published(api, LAMP)
+    fund = _published(api, FUND)
+    other = _entry(api, "cg_handler", {**WATER, "title": "城管草稿"})
+    oid = api.dispatched("ZJJ")["id"]
+    api.command(oid, "sign", "zj_chief")
+    draft = {"text": LAMP["answer"], "result_code": "resolved", "basis": "第十条"}
+    # Refused as a reply's citations are: another department's draft entry, an unknown one.
+    refused = api.command(
+        oid, "save_draft", "zj_handler", expect=422, **draft, knowledge_entry_ids=[lamp["id"], other["id"], 999999]
+    )
+    assert refused["code"] == "unknown_knowledge_entry" and refused["detail"]["ids"] == [other["id"], 999999]
+    assert api.order(oid, "zj_handler")["draft"] is None
+
+    api.command(oid, "save_draft", "zj_handler", **draft, knowledge_entry_ids=[lamp["id"], fund["id"], lamp["id"]])
+    cited = [{"id": lamp["id"], "title": LAMP["title"]}, {"id": fund["id"], "title": FUND["title"]}]
+    for user in ("zj_handler", "zj_chief", "agent"):  # whoever sees the draft sees what it cites
+        assert api.order(oid, user)["draft"]["knowledge_entries"] == cited
+        pulled = {
+            c["order_id"]: c["order"] for c in api.get("/sync/pull", user, params={"limit": 1000}).json()["changes"]
+        }
+        assert pulled[oid]["draft"]["knowledge_entries"] == cited  # the stored view too
+
+    # Reopened: the reply is submitted with the draft's citations, and they are counted.
+    ids = [e["id"] for e in api.order(oid, "zj_handler")["draft"]["knowledge_entries"]]
+    api.command(oid, "submit_reply", "zj_handler", **draft, knowledge_entry_ids=ids)
+    report = api.get("/knowledge/usage", "agent", params={"month": clock.now.strftime("%Y-%m")}).json()
+    assert {r["entry_id"]: r["uses"] for r in report["entries"]} == {lamp["id"]: 1, fund["id"]: 1}
+    # The draft is the reply under review now, its citations with it (the reviewer sees them); a
+    # draft saved again without them cites nothing.
+    assert api.order(oid, "zj_chief")["draft"]["knowledge_entries"] == cited
+    api.command(oid, "return_for_rework", "zj_chief", comment="请补充整改时限")
+    assert api.order(oid, "zj_handler")["draft"]["knowledge_entries"] == cited
+    api.command(oid, "save_draft", "zj_handler", **draft)
+    assert api.order(oid, "zj_handler")["draft"]["knowledge_entries"] == []
+
+
 # --- spreadsheets ----------------------------------------------------------------------------
 
 HEADER = [
