@@ -5,6 +5,7 @@ Pure functions; the server's copy replaces all of this once it has applied the m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -130,9 +131,15 @@ def _co_handling(out: dict[str, Any], name: Command, args: dict[str, Any], actor
 
 
 def apply_mutation(
-    order: dict[str, Any], name: Command, args: dict[str, Any], actor: Actor, at: datetime
+    order: dict[str, Any],
+    name: Command,
+    args: dict[str, Any],
+    actor: Actor,
+    at: datetime,
+    titles: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
-    """Return a copy of ``order`` with ``name(args)`` applied as ``actor`` at ``at``.
+    """Return a copy of ``order`` with ``name(args)`` applied as ``actor`` at ``at``; ``titles``: of the
+    knowledge entries a draft or reply cites (``args["knowledge_entry_ids"]``), as this desk has them.
 
     Not checked against the rules here: ``Store.record`` checks before recording, and on a
     rebase the server, not the client, decides whether an in-flight mutation still applies.
@@ -148,6 +155,11 @@ def apply_mutation(
     out["state"] = state_after(name, facts, accepted=accepted).value
     match name:
         case Command.SAVE_DRAFT | Command.SUBMIT_REPLY:
+            # The draft keeps what it cites, as the server's does; titled as the draft had them, or as
+            # this desk's knowledge base has them.
+            known = {int(e["id"]): e["title"] for e in (out.get("draft") or {}).get("knowledge_entries") or []}
+            known.update(titles or {})
+            cited = dict.fromkeys(int(i) for i in args.get("knowledge_entry_ids") or [])
             out["draft"] = {
                 "round": len(out.get("replies") or []) + 1,
                 "text": args.get("text", ""),
@@ -155,12 +167,13 @@ def apply_mutation(
                 "basis": args.get("basis", ""),
                 "author_id": actor.user_id,
                 "at": when,
+                "knowledge_entries": [{"id": i, "title": known.get(i, "")} for i in cited],
             }
             if name is Command.SUBMIT_REPLY:
                 out["review_level"] = 0
                 # The server keeps every submitted round; so does the desk at once, so the history and
                 # the difference from the returned round show before the next sync.
-                submitted = dict(out["draft"])
+                submitted = {k: v for k, v in out["draft"].items() if k != "knowledge_entries"}
                 out["replies"] = [*(out.get("replies") or []), submitted]
         case Command.ADD_NOTE:
             note = {

@@ -164,6 +164,14 @@ def entry(conn: Connection, entry_id: int) -> dict[str, Any] | None:
     return dict(found) if found is not None else None
 
 
+def titles(conn: Connection, entry_ids: list[int]) -> dict[int, str]:
+    """The titles of the entries among ``entry_ids`` this desk has (a draft's citations, shown before
+    the server names them)."""
+    title = func.json_extract(knowledge_entries.c.json, "$.title")
+    found = conn.execute(select(knowledge_entries.c.id, title).where(knowledge_entries.c.id.in_(entry_ids)))
+    return {entry_id: str(text_ or "") for entry_id, text_ in found}
+
+
 def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(knowledge_entries)).scalar_one())
 

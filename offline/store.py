@@ -394,7 +394,7 @@ class Store:
                 next_attempt_at=_utc(at + hold) if hold else None,
             )
         )
-        new_local = apply_mutation(local, command, args, actor, at)
+        new_local = apply_mutation(local, command, args, actor, at, _cited_titles(conn, args))
         _save_local(conn, new_local, edited=True)
         # What was typed is now in the outbox: its local draft goes in the same transaction.
         conn.execute(delete(drafts).where(drafts.c.order_id == order_id, drafts.c.key.in_(_drafts_done_by(command))))
@@ -992,8 +992,16 @@ class Store:
                 if m.name == INTAKE:
                     continue  # the provisional order is its effect already
                 at = time_of(m.created_at)
-                local = apply_mutation(local, Command(m.name), m.args, actor_from_json(m.actor), at)
+                local = apply_mutation(
+                    local, Command(m.name), m.args, actor_from_json(m.actor), at, _cited_titles(conn, m.args)
+                )
             _save_local(conn, local, edited=bool(queued))
+
+
+def _cited_titles(conn: Connection, args: dict[str, Any]) -> dict[int, str]:
+    """The titles of the knowledge entries a mutation cites, from this desk's knowledge base."""
+    ids = args.get("knowledge_entry_ids")
+    return knowledge.titles(conn, ids) if ids else {}
 
 
 def _save_local(conn: Connection, local: dict[str, Any], edited: bool) -> None:

@@ -14,6 +14,7 @@ from offline import SCHEMA_VERSION, Store, open_store
 from offline.db import CACHE_VERSION
 from offline.store import REPLY_DRAFT, form_key
 from offline.worklists import Filters, page_query
+from tests.fixtures.knowledge import NOISE, SOCIAL_CARD, entry_json, page_json
 from tests.fixtures.orders import HANDLER, order, pull, upsert
 from tests.fixtures.store import as_version_6
 
@@ -55,6 +56,39 @@ def test_storing_the_command_drops_its_draft_in_the_same_transaction(store: Stor
     store.keep_draft(1, REPLY_DRAFT, {**TYPED, "text": "再改一句"})
     store.record(HANDLER, 1, Command.SUBMIT_REPLY, SubmitReplyBody(version=0, text="再改一句", result_code="resolved"))
     assert store.drafts() == []
+
+
+def test_a_draft_saved_offline_shows_what_it_cites_until_the_server_has_it(store: Store, store_path: Path) -> None:
+    """保存草稿 offline: the draft shows its citations titled from the desk's knowledge base at once,
+    through a pull that replays it and a restart, and its mutation carries them to the server."""
+    store.apply_knowledge(page_json([entry_json(1, NOISE), entry_json(2, SOCIAL_CARD)]))
+    store.apply_pull(pull(upsert(order(1), 1)))
+    store.record(HANDLER, 1, Command.SIGN, SignBody(version=0))
+    store.keep_draft(1, REPLY_DRAFT, {**TYPED, "knowledge_entries": [{"id": 1, "title": NOISE["title"]}]})
+    body = SaveDraftBody(version=0, text=TYPED["text"], result_code="resolved", knowledge_entry_ids=[1, 2])
+    store.record(HANDLER, 1, Command.SAVE_DRAFT, body)
+    cited = [{"id": 1, "title": NOISE["title"]}, {"id": 2, "title": SOCIAL_CARD["title"]}]
+    assert store.order(1)["draft"]["knowledge_entries"] == cited  # type: ignore[index]
+    assert store.drafts() == []  # in the outbox now, citations and all
+
+    store.apply_pull(pull(upsert(order(1, version=2), 2), cursor="c2"))  # the edits replayed on it
+    assert store.order(1)["draft"]["knowledge_entries"] == cited  # type: ignore[index]
+    store.close()
+    again = open_store(store_path)  # what a kill -9 leaves: the committed transaction
+    try:
+        assert again.order(1)["draft"]["knowledge_entries"] == cited  # type: ignore[index]
+        assert [(m.name, m.args.get("knowledge_entry_ids")) for m in again.pending()] == [
+            (Command.SIGN, None),
+            (Command.SAVE_DRAFT, [1, 2]),
+        ]
+        # Submitted from it: the reply round keeps the reply's shape, the draft its citations.
+        reply = SubmitReplyBody(version=0, text=TYPED["text"], result_code="resolved", knowledge_entry_ids=[2])
+        again.record(HANDLER, 1, Command.SUBMIT_REPLY, reply)
+        local = again.order(1)
+        assert local is not None and local["draft"]["knowledge_entries"] == cited[1:]
+        assert "knowledge_entries" not in local["replies"][-1]
+    finally:
+        again.close()
 
 
 def test_drafts_survive_a_reset_pull(store: Store) -> None:

@@ -129,10 +129,10 @@ def record_edits(desk: Desk, orders: list[int], now: datetime, point: str, trace
     if point == "record-inside":
         real = offline.store.apply_mutation
 
-        def dying(order: dict[str, Any], name: Command, *args: Any) -> dict[str, Any]:
+        def dying(order: dict[str, Any], name: Command, *args: Any, **kwargs: Any) -> dict[str, Any]:
             if name is Command.RECORD_ONSITE_CHECK:
                 die(trace, point=point)
-            return real(order, name, *args)
+            return real(order, name, *args, **kwargs)
 
         offline.store.apply_mutation = dying  # type: ignore[assignment]
     desk.do(

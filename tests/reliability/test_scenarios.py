@@ -94,6 +94,32 @@ def test_two_desks_write_the_same_draft_offline_both_texts_are_kept_and_the_merg
         assert_converged(desk)
 
 
+def test_a_draft_saved_offline_keeps_its_citations_through_a_restart_to_the_server_and_every_desk(
+    api: Api, app: Any, base_url: str, clock: Clock, tmp_path: Path, memory_keyring: Any
+) -> None:
+    fields = {"title": "路面塌陷的抢修时限", "questions": ["路面塌陷多久修好"], "answer": "接报后24小时内设置围挡。"}
+    entry = api.post("/knowledge/entries", "agent", json=fields).json()
+    api.post(f"/knowledge/entries/{entry['id']}/publish", "agent", json={"version": entry["version"]})
+    oid = _in_progress(api)
+    handler, chief = _desk(tmp_path, base_url, "zj_handler"), _desk(tmp_path, base_url, "zj_chief")
+    since = audit_head(app)
+    cited = [{"id": entry["id"], "title": fields["title"]}]
+    handler.do(oid, Command.SAVE_DRAFT, clock.now, text=fields["answer"], knowledge_entry_ids=[entry["id"]])
+    assert handler.store.order(oid)["draft"]["knowledge_entries"] == cited  # before any sync
+
+    handler.close()  # the desk stops before it could push (its transaction committed, nothing more)
+    handler = Desk.open(tmp_path / "zj_handler", base_url, "zj_handler", persist_session=False)
+    assert handler.store.order(oid)["draft"]["knowledge_entries"] == cited
+    report = handler.engine.sync()
+    assert report.ok and report.applied == 1, report
+    assert api.order(oid, "zj_chief")["draft"]["knowledge_entries"] == cited
+    assert chief.engine.sync().ok
+    for desk in (handler, chief):
+        assert desk.store.order(oid)["draft"]["knowledge_entries"] == cited
+        assert_exactly_once(app, desk, since)
+        assert_converged(desk)
+
+
 def test_a_reassignment_while_offline_rejects_the_writing_and_keeps_the_notes_and_checks(
     api: Api, app: Any, base_url: str, clock: Clock, tmp_path: Path, memory_keyring: Any
 ) -> None:
