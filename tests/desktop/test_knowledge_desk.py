@@ -129,6 +129,44 @@ def test_the_reply_cites_an_entry_and_records_it_in_the_outbox(qtbot: Any, works
     assert row["args"]["basis"].endswith("第十条")
 
 
+def test_a_saved_draft_still_names_what_it_cites_when_the_order_is_opened_again(
+    qtbot: Any, workspace: Workspace
+) -> None:
+    """保存草稿 takes the citations along: the local draft goes, the order opened again (here, or in a
+    new window) still says 引用知识库 with the title, and the later 提交答复 sends them."""
+    put(workspace, "in_progress", handler_id=HANDLER.id)
+    put(workspace, "in_progress", order_id=2, handler_id=HANDLER.id, title="海潮路井盖破损")
+    _synced(workspace, entry_json(2, STREETLIGHT), entry_json(1, NOISE))
+    view = shown(qtbot, workspace)
+    editor = view.reply
+    qtbot.mouseClick(editor.cite, Qt.MouseButton.LeftButton)
+    picker = editor.picker
+    assert picker is not None
+    qtbot.waitUntil(lambda: picker.panel.entry is not None and picker.panel.entry["id"] == 2, timeout=5000)
+    qtbot.mouseClick(picker.panel.insert_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.picker is None, timeout=5000)
+    with qtbot.waitSignal(editor.recorded, timeout=5000):
+        qtbot.mouseClick(editor.save, Qt.MouseButton.LeftButton)
+    [row] = [r for r in workspace.store.outbox(1) if r["name"] == "save_draft"]
+    assert row["args"]["knowledge_entry_ids"] == [2]
+    assert workspace.store.draft(1, "reply") is None  # stored as the command: no local draft left
+
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.show_order(2)
+    assert editor.cited == [] and editor.cited_note.isHidden()
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.show_order(1)
+    for again in (editor, shown(qtbot, workspace).reply):  # opened again, and in a new window
+        assert again.cited == [{"id": 2, "title": STREETLIGHT["title"]}]
+        assert not again.cited_note.isHidden() and again.cited_note.text() == f"引用知识库：{STREETLIGHT['title']}"
+
+    editor.result.setCurrentIndex(editor.result.findData("resolved"))
+    with qtbot.waitSignal(editor.recorded, timeout=5000):
+        qtbot.mouseClick(editor.submit, Qt.MouseButton.LeftButton)
+    [row] = [r for r in workspace.store.outbox(1) if r["name"] == "submit_reply"]
+    assert row["args"]["knowledge_entry_ids"] == [2]
+
+
 def test_an_expired_entry_is_inserted_only_after_a_warning(qtbot: Any, workspace: Workspace) -> None:
     put(workspace, "in_progress", handler_id=HANDLER.id)
     _synced(workspace, entry_json(3, RENOVATION))

@@ -40,6 +40,14 @@ DANCE = EntryDraft(
 )
 
 
+MANHOLE = EntryDraft(
+    title="井盖破损缺失的处置时限",
+    questions=["路上井盖坏了找谁修", "井盖丢了很危险怎么办"],
+    answer="井盖由其权属单位负责维护，接报后2小时内设置警示标志，24小时内修复或更换。",
+    keywords=["井盖"],
+)
+
+
 def _published(agent: CaseDeskClient, draft: EntryDraft) -> int:
     created = agent.create_knowledge_entry(draft)
     return agent.publish_knowledge_entry(created.id, version=created.version).id
@@ -94,3 +102,37 @@ def test_found_offline_cited_in_a_reply_and_counted_on_the_server(
     assert all(r.entry_id != dance for r in usage.entries if r.uses)
     reply = agent.order(order_id).replies[-1]
     assert reply.basis == "住房和城乡建设部《城市道路照明设施管理规定》（建设部令第104号）第十条"
+
+
+def test_a_draft_saved_with_a_citation_names_it_on_another_pc_and_its_reply_counts_it(
+    qtbot: Any, server: ServerProcess, open_desk: Callable[..., MainWindow]
+) -> None:
+    """保存草稿 on one PC, synced: on another PC the reopened draft says 引用知识库 with the entry's title,
+    and the reply submitted there counts the entry on the server."""
+    agent = server.as_user("agent")
+    manhole = _published(agent, MANHOLE)
+    order_id = server.handlers_order("建设路井盖破损")
+
+    first = open_desk("handler")
+    editor = open_order(qtbot, first, WorkList.MINE, order_id).reply
+    qtbot.mouseClick(editor.cite, Qt.MouseButton.LeftButton)
+    picker = editor.picker
+    assert picker is not None
+    qtbot.waitUntil(lambda: picker.panel.entry is not None and picker.panel.entry["id"] == manhole, timeout=5000)
+    qtbot.mouseClick(picker.panel.insert_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(editor.recorded, timeout=5000):
+        qtbot.mouseClick(editor.save, Qt.MouseButton.LeftButton)
+    assert first.workspace.sync_once().ok
+    draft = agent.order(order_id).draft
+    assert draft is not None and [(e.id, e.title) for e in draft.knowledge_entries] == [(manhole, MANHOLE.title)]
+
+    other = open_desk("handler")  # the same handler on another PC
+    editor = open_order(qtbot, other, WorkList.MINE, order_id).reply
+    assert editor.text.toPlainText() == MANHOLE.answer
+    assert not editor.cited_note.isHidden() and editor.cited_note.text() == f"引用知识库：{MANHOLE.title}"
+    editor.result.setCurrentIndex(editor.result.findData("resolved"))
+    with qtbot.waitSignal(editor.recorded, timeout=5000):
+        qtbot.mouseClick(editor.submit, Qt.MouseButton.LeftButton)
+    assert other.workspace.sync_once().ok
+    [row] = [r for r in agent.knowledge_usage().entries if r.entry_id == manhole]
+    assert row.uses == 1

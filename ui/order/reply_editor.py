@@ -273,10 +273,12 @@ class ReplyEditor(QWidget):
         ``kept`` is the order's local draft (``Store.draft``), restored when nothing newer is typed."""
         same = self.order is not None and order is not None and self.order["id"] == order["id"]
         self.names = names
+        # What the text typed here cites: the kept draft's on opening the order, then the editor's own.
+        typed_cites = self.cited
         if not same:
             self._keep_timer.stop()
             self._restored = ""
-            self.cited = list((kept or {}).get("content", {}).get("knowledge_entries") or []) if kept else []
+            typed_cites = list((kept or {}).get("content", {}).get("knowledge_entries") or []) if kept else []
             if self.picker is not None:
                 self.picker.close()
         keep = self.values() if same and self.is_dirty() else unsaved
@@ -296,6 +298,8 @@ class ReplyEditor(QWidget):
             else:
                 self._restored = restored_note(kept["updated_at"])
         shown = keep if keep is not None and keep != self._baseline else self._baseline
+        # The stored draft's citations (saved here or on another PC) unless newer typing is shown.
+        self.cited = typed_cites if shown != self._baseline else list(draft.get("knowledge_entries") or [])
         self._loading = True
         try:
             self._show(shown)
@@ -405,7 +409,7 @@ class ReplyEditor(QWidget):
         if not self.save.isEnabled():
             return
         text, code, basis = self.values()
-        self._record(Command.SAVE_DRAFT, {"text": text, "result_code": code or None, "basis": basis})
+        self._record(Command.SAVE_DRAFT, {"text": text, "result_code": code or None, "basis": basis, **self._cites()})
 
     def submit_reply(self) -> None:
         if not self.submit.isEnabled():
@@ -417,10 +421,12 @@ class ReplyEditor(QWidget):
         if not code:
             self._error(self.tr("请选择办理结果。"))
             return
-        body: dict[str, Any] = {"text": text, "result_code": code, "basis": basis}
-        if self.cited:  # the order records which entries the reply used (counted on the server)
-            body["knowledge_entry_ids"] = [c["id"] for c in self.cited]
-        self._record(Command.SUBMIT_REPLY, body)
+        self._record(Command.SUBMIT_REPLY, {"text": text, "result_code": code, "basis": basis, **self._cites()})
+
+    def _cites(self) -> dict[str, Any]:
+        """The entries the reply cites, for its body: kept with a saved draft, counted on the server when
+        the reply is submitted."""
+        return {"knowledge_entry_ids": [c["id"] for c in self.cited]} if self.cited else {}
 
     def _error(self, text: str) -> None:
         self.error.setText(text)
@@ -435,10 +441,7 @@ class ReplyEditor(QWidget):
         allowed = set(self.order.get("allowed_commands") or ())
 
         def done() -> None:
-            self._baseline = self.values()  # stored: no longer unsaved, even before the reload
-            if command is Command.SUBMIT_REPLY:
-                self.cited = []
-                self._show_cited()
+            self._baseline = self.values()  # stored (its citations with it): no longer unsaved
             self._kept = False
             self._restored = ""
             self.recorded.emit(command.value)
