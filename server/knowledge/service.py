@@ -261,7 +261,11 @@ def versions(session: Session, actor: Actor, entry_id: int) -> list[EntryVersion
 # --- citations by orders ----------------------------------------------------------------------
 
 
-def citable(session: Session, actor: Actor, entry_ids: Sequence[int]) -> list[Row[Any]]:
+#: A knowledge entry an order may cite: (id, version, title).
+Citable = Row[int, int, str]
+
+
+def citable(session: Session, actor: Actor, entry_ids: Sequence[int]) -> list[Citable]:
     """The entries ``entry_ids`` name, once each in the order given, as (id, version, title): every id
     must name an entry the actor sees (published, expired, or a draft of theirs); a 422 names those
     that do not."""
@@ -288,7 +292,7 @@ def citable(session: Session, actor: Actor, entry_ids: Sequence[int]) -> list[Ro
 
 
 def record_uses(
-    session: Session, actor: Actor, order_id: int, cited: Sequence[Row[Any]], command: str, now: datetime
+    session: Session, actor: Actor, order_id: int, cited: Sequence[Citable], command: str, now: datetime
 ) -> list[int]:
     """The order's reply (or 直接办结) cited these entries (as :func:`citable` gave them): one use row each."""
     session.add_all(

@@ -389,7 +389,7 @@ def _close_at_once(ctx: Context, order: Order, body: CloseAtOnceBody) -> dict[st
     )
 
 
-def _cited(ctx: Context, order: Order, cited: Sequence[Row[Any]], command: Command) -> dict[str, Any]:
+def _cited(ctx: Context, order: Order, cited: Sequence[knowledge.Citable], command: Command) -> dict[str, Any]:
     """The knowledge entries the answer cites (``knowledge.citable``: they exist and are visible): a
     use row each."""
     ids = knowledge.record_uses(ctx.session, ctx.actor, order.id, cited, command.value, ctx.now)
@@ -533,7 +533,9 @@ def _save_draft(ctx: Context, order: Order, body: SaveDraftBody) -> dict[str, An
     return {}
 
 
-def _keep_draft(ctx: Context, order: Order, body: SaveDraftBody | SubmitReplyBody, cited: Sequence[Row[Any]]) -> None:
+def _keep_draft(
+    ctx: Context, order: Order, body: SaveDraftBody | SubmitReplyBody, cited: Sequence[knowledge.Citable]
+) -> None:
     order.draft_text = body.text
     order.draft_result = body.result_code.value if body.result_code else None
     order.draft_basis = body.basis
