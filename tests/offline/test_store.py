@@ -55,7 +55,7 @@ def test_an_outbox_row_written_with_a_version_still_sends_without_it(store: Stor
 
     sent = store.pending()
     assert [m.name for m in sent] == [Command.SIGN, Command.SAVE_DRAFT]
-    assert sent[1].args == {"text": "已联系路灯所维修", "result_code": None, "basis": ""}
+    assert sent[1].args == {"text": "已联系路灯所维修", "result_code": None, "basis": "", "knowledge_entry_ids": []}
     wire = json.loads(PushRequest(client_id="desk-00000001", mutations=sent).model_dump_json())
     assert all("version" not in m["args"] for m in wire["mutations"])
 
