@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from offline import open_store
+from tests.fixtures.knowledge import NOISE, entry_json, page_json
 from tests.fixtures.orders import order, pull, upsert
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _CHILD = """
 import os, signal, sys
 from casework.lifecycle import Command
-from casework.schemas import SignBody
+from casework.schemas import SaveDraftBody, SignBody
 import offline.store
 from offline import open_store
 from tests.fixtures.orders import HANDLER, order, pull, upsert
@@ -30,6 +31,10 @@ step = sys.argv[2]
 if step == "record":
     store.record(HANDLER, 1, Command.SIGN, SignBody(version=0))
     die()  # right after the commit returned
+elif step == "draft":
+    store.record(HANDLER, 1, Command.SIGN, SignBody(version=0))
+    store.record(HANDLER, 1, Command.SAVE_DRAFT, SaveDraftBody(version=0, text="已安排维修", knowledge_entry_ids=[1]))
+    die()  # before any push
 elif step == "pull":
     store.apply_pull(pull(upsert(order(2), 2), cursor="c2"))
     die()
@@ -60,6 +65,20 @@ def test_record_killed_after_commit_keeps_exactly_one_outbox_row(seeded: Path) -
     store = open_store(seeded)
     assert [r["name"] for r in store.outbox()] == ["sign"]
     assert store.order(1)["state"] == "in_progress"  # type: ignore[index]
+    store.close()
+
+
+def test_a_draft_killed_before_its_push_keeps_what_it_cites(seeded: Path) -> None:
+    store = open_store(seeded)
+    store.apply_knowledge(page_json([entry_json(1, NOISE)]))
+    store.close()
+    _run_child(seeded, "draft")
+    store = open_store(seeded)
+    assert [(r["name"], r["args"].get("knowledge_entry_ids")) for r in store.outbox()] == [
+        ("sign", None),
+        ("save_draft", [1]),
+    ]
+    assert store.order(1)["draft"]["knowledge_entries"] == [{"id": 1, "title": NOISE["title"]}]  # type: ignore[index]
     store.close()
 
 
