@@ -211,3 +211,5 @@ def test_a_co_departments_desk_shows_the_warning_of_its_own_parts_deadline(
         row = next(row for row in _rows(tree) if order.number in row[2])
         deadline, kind = words
         assert row[1] == kind and deadline in row[2], row
+        # The order is in its 预警 list: the warning is of the deadline its desk shows (the part's own).
+        _open_in_list(qtbot, desk, LISTS, WorkList.WARNINGS, order_id)
