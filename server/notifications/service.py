@@ -141,20 +141,20 @@ def warn_at(
 
 @dataclass(frozen=True)
 class Watched:
-    """A deadline the pass looks at, and whose it is: the lead department's (``part`` None) or a
-    co-department's part (``part`` its department)."""
+    """A deadline the pass looks at, and whose it is: the lead department's, or (``part``) a
+    co-handling department's own part; ``handler_id`` the order's handler, or whoever signed for the part."""
 
     order_id: int
     department: int
     handler_id: int | None
     due: Due
-    part: int | None = None
+    part: bool = False
 
     @property
     def stamp(self) -> str:
         """The deadline in a key: a part's carry its department (``@``), so a lead's and a part's
         warnings never collide; the due time is in it, so a deadline that moves is a new one."""
-        owner = f"{self.order_id}" if self.part is None else f"{self.order_id}@{self.part}"
+        owner = f"{self.order_id}@{self.department}" if self.part else f"{self.order_id}"
         return f"{owner}:{self.due.kind.value}:{self.due.at.isoformat()}"
 
 
@@ -200,7 +200,7 @@ def watched(session: Session, horizon: datetime) -> list[Watched]:
         at = part_due(p.status, p.sign_due, p.answer_due)
         if at is not None:
             due = Due(PART_DEADLINES[CoStatus(p.status)], at)
-            found.append(Watched(p.order_id, p.department_id, p.signed_by_id, due, part=p.department_id))
+            found.append(Watched(p.order_id, p.department_id, p.signed_by_id, due, part=True))
     return found
 
 
