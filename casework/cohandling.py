@@ -61,6 +61,16 @@ def outstanding(parts: Iterable[CoPart]) -> list[int]:
     return sorted(p.department_id for p in parts if p.status in OUTSTANDING)
 
 
+def part_due(status: CoStatus | str, sign_by: datetime | None, answer_by: datetime | None) -> datetime | None:
+    """A part's deadline in force: its sign-by while pending, its answer-by once signed; none once
+    answered or waived (the part holds nothing back any more)."""
+    if status == CoStatus.PENDING:
+        return sign_by
+    if status == CoStatus.SIGNED:
+        return answer_by
+    return None
+
+
 @dataclass(frozen=True)
 class CoDeadlines:
     sign_by: datetime

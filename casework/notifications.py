@@ -24,16 +24,19 @@ class NotificationKind(StrEnum):
 
 
 class DeadlineKind(StrEnum):
-    """Which of an order's deadlines a warning speaks of."""
+    """Which of an order's deadlines a warning speaks of: the lead department's, or a co-handling
+    department's own (its part: ``casework.cohandling``)."""
 
     SIGN = "sign"  # 签收时限
     ONSITE = "onsite"  # 现场核查时限
     REPLY = "reply"  # 答复时限
     EXTENSION = "extension"  # 延期后的答复时限
+    CO_SIGN = "co_sign"  # 协办签收时限: a co-department's part, while pending
+    CO_ANSWER = "co_answer"  # 协办意见时限: a co-department's part, once signed
 
 
-#: Escalation of an overdue order: the handler and chief (0), the department head (1), the city
-#: leader in charge of the department (2).
+#: Escalation of an overdue order (or part): the handler and chief (0), the department head (1), the
+#: city leader in charge of the department (2) — of the co-department, for a part's deadline.
 ESCALATION_HEAD = 1
 ESCALATION_LEADER = 2
 

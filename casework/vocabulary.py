@@ -210,6 +210,8 @@ _DEADLINE_KINDS: dict[str, Name] = {
     DeadlineKind.ONSITE: Name("现场核查时限", "On-site by"),
     DeadlineKind.REPLY: Name("答复时限", "Reply by"),
     DeadlineKind.EXTENSION: Name("延期后答复时限", "Extended reply by"),
+    DeadlineKind.CO_SIGN: Name("协办签收时限", "Co-handling sign-by"),
+    DeadlineKind.CO_ANSWER: Name("协办意见时限", "Co-handling opinion by"),
 }
 
 #: The measures' names, by their field in ``casework.measures.Rates`` (the formulas are there): the

@@ -9,6 +9,11 @@ department head at once, then to the city leader in charge of the department aft
 ``escalate_to_leader_after_hours``. Each stored row has a key (order, deadline, due time, lead
 time or level) unique per recipient, so a pass run twice, or by two workers at once, stores
 nothing twice; a deadline that moves (an extension, a 重办) is a new deadline with warnings of its own.
+
+A co-handling department's part (协办, ``casework.cohandling``) has deadlines of its own — signing
+while pending, its opinion once signed — and misses them as silently as the lead would: the same
+pass warns and escalates them by the same rule, to the co-department's people (its chiefs, or its
+head; whoever signed for the part), its head, then the leader in charge of *that* department.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select, update
+from sqlalchemy import Row, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from casework.cohandling import OUTSTANDING, CoStatus, part_due
 from casework.deadlines import DeadlinePolicy
 from casework.lifecycle import Command
 from casework.notifications import (
@@ -34,7 +40,7 @@ from casework.notifications import (
 )
 from casework.roles import Role
 from server.calendar.repository import policy
-from server.models import AuditRecord, Notification, Order, User, leader_portfolio
+from server.models import AuditRecord, Notification, Order, OrderCoHandling, User, leader_portfolio
 from server.settings import Settings
 
 #: States whose order has a deadline running (the deadline in force: casework.deadlines.due_in_force).
@@ -101,11 +107,10 @@ class Recipients:
         ):
             self.leaders.setdefault(department_id, []).append(user_id)
 
-    def staff(self, order: Any) -> list[int]:
-        """The handler and the section chiefs of the lead department (its head when it has no chief)."""
-        department = order.lead_department_id
+    def staff(self, department: int, handler_id: int | None) -> list[int]:
+        """The handler and the section chiefs of the department (its head when it has no chief)."""
         chiefs = self.chiefs.get(department) or self.heads.get(department) or []
-        handler = [order.handler_id] if order.handler_id is not None else []
+        handler = [handler_id] if handler_id is not None else []
         return list(dict.fromkeys([*handler, *chiefs]))
 
 
@@ -134,13 +139,32 @@ def warn_at(
     return datetime.combine(day, local.timetz())
 
 
-def warn(session: Session, settings: Settings, now: datetime) -> int:
-    """One warning pass at ``now``: store the warnings and escalations due by then that are not
-    stored yet; return how many were stored."""
-    leads = settings.warning_leads
-    horizon = now + timedelta(minutes=max(leads, default=0))
-    if any(lead % (24 * 60) == 0 for lead in leads):
-        horizon += timedelta(days=14)  # whole days are working days: a long holiday lies in between
+@dataclass(frozen=True)
+class Watched:
+    """A deadline the pass looks at, and whose it is: the lead department's, or (``part``) a
+    co-handling department's own part; ``handler_id`` the order's handler, or whoever signed for the part."""
+
+    order_id: int
+    department: int
+    handler_id: int | None
+    due: Due
+    part: bool = False
+
+    @property
+    def stamp(self) -> str:
+        """The deadline in a key: a part's carry its department (``@``), so a lead's and a part's
+        warnings never collide; the due time is in it, so a deadline that moves is a new one."""
+        owner = f"{self.order_id}@{self.department}" if self.part else f"{self.order_id}"
+        return f"{owner}:{self.due.kind.value}:{self.due.at.isoformat()}"
+
+
+#: A part's deadline kind, by the part's status (its deadline in force: ``casework.cohandling.part_due``).
+PART_DEADLINES = {CoStatus.PENDING: DeadlineKind.CO_SIGN, CoStatus.SIGNED: DeadlineKind.CO_ANSWER}
+
+
+def watched(session: Session, horizon: datetime) -> list[Watched]:
+    """The deadlines in force that fall by ``horizon``: the open orders' and their outstanding parts'.
+    Two queries for the whole city, whatever its size."""
     orders = session.execute(
         select(
             Order.id,
@@ -158,33 +182,61 @@ def warn(session: Session, settings: Settings, now: datetime) -> int:
             or_(Order.due_at <= horizon, Order.onsite_due <= horizon),
         )
     ).all()
-    recipients = Recipients(session, (o.lead_department_id for o in orders))
-    calendar = policy(session, settings) if orders else None
+    found = [Watched(o.id, o.lead_department_id, o.handler_id, due) for o in orders for due in deadlines_in_force(o)]
+    part = OrderCoHandling
+    parts = session.execute(
+        select(part.order_id, part.department_id, part.status, part.sign_due, part.answer_due, part.signed_by_id)
+        .join(Order, Order.id == part.order_id)
+        .where(
+            Order.state.in_(OPEN_STATES),
+            part.status.in_([s.value for s in OUTSTANDING]),
+            or_(
+                and_(part.status == CoStatus.PENDING.value, part.sign_due <= horizon),
+                and_(part.status == CoStatus.SIGNED.value, part.answer_due <= horizon),
+            ),
+        )
+    ).all()
+    for p in parts:
+        at = part_due(p.status, p.sign_due, p.answer_due)
+        if at is not None:
+            due = Due(PART_DEADLINES[CoStatus(p.status)], at)
+            found.append(Watched(p.order_id, p.department_id, p.signed_by_id, due, part=True))
+    return found
+
+
+def warn(session: Session, settings: Settings, now: datetime) -> int:
+    """One warning pass at ``now``: store the warnings and escalations due by then that are not
+    stored yet; return how many were stored."""
+    leads = settings.warning_leads
+    horizon = now + timedelta(minutes=max(leads, default=0))
+    if any(lead % (24 * 60) == 0 for lead in leads):
+        horizon += timedelta(days=14)  # whole days are working days: a long holiday lies in between
+    deadlines = watched(session, horizon)
+    recipients = Recipients(session, (w.department for w in deadlines))
+    calendar = policy(session, settings) if deadlines else None
     known: dict[date, bool] = {}
     escalate = timedelta(hours=settings.escalate_to_leader_after_hours)
     rows: list[dict[str, Any]] = []
-    for order in orders:
-        staff = recipients.staff(order)
-        department = order.lead_department_id
-        for due in deadlines_in_force(order):
-            stamp = f"{order.id}:{due.kind.value}:{due.at.isoformat()}"
-            if now < due.at:
-                reached = [lead for lead in leads if warn_at(due.at, lead, calendar, known) <= now]
-                if reached:
-                    lead = min(reached)  # the nearest lead time reached: one warning, not one per lead
-                    common = {"deadline": due.kind.value, "due_at": due.at, "lead_minutes": lead}
-                    rows += _rows(staff, order.id, NotificationKind.DEADLINE_WARNING, f"w:{stamp}:{lead}", now, common)
-                continue
-            common = {"deadline": due.kind.value, "due_at": due.at}
-            rows += _rows(staff, order.id, NotificationKind.OVERDUE, f"o:{stamp}:0", now, {**common, "level": 0})
-            heads = recipients.heads.get(department, [])
-            rows += _rows(
-                heads, order.id, NotificationKind.OVERDUE, f"o:{stamp}:1", now, {**common, "level": ESCALATION_HEAD}
-            )
-            if now >= due.at + escalate:
-                leaders = recipients.leaders.get(department, [])
-                top = {**common, "level": ESCALATION_LEADER}
-                rows += _rows(leaders, order.id, NotificationKind.OVERDUE, f"o:{stamp}:2", now, top)
+    for w in deadlines:
+        staff = recipients.staff(w.department, w.handler_id)
+        due, stamp = w.due, w.stamp
+        if now < due.at:
+            reached = [lead for lead in leads if warn_at(due.at, lead, calendar, known) <= now]
+            if reached:
+                lead = min(reached)  # the nearest lead time reached: one warning, not one per lead
+                common = {"deadline": due.kind.value, "due_at": due.at, "lead_minutes": lead}
+                rows += _rows(staff, w.order_id, NotificationKind.DEADLINE_WARNING, f"w:{stamp}:{lead}", now, common)
+            continue
+        common = {"deadline": due.kind.value, "due_at": due.at}
+        rows += _rows(staff, w.order_id, NotificationKind.OVERDUE, f"o:{stamp}:0", now, {**common, "level": 0})
+        heads = recipients.heads.get(w.department, [])
+        rows += _rows(
+            heads, w.order_id, NotificationKind.OVERDUE, f"o:{stamp}:1", now, {**common, "level": ESCALATION_HEAD}
+        )
+        if now >= due.at + escalate:
+            leaders = recipients.leaders.get(w.department, [])
+            top = {**common, "level": ESCALATION_LEADER}
+            rows += _rows(leaders, w.order_id, NotificationKind.OVERDUE, f"o:{stamp}:2", now, top)
     return _insert_new(session, rows)
 
 

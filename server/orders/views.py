@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from casework.cohandling import OUTSTANDING, CoPart, CoStatus
+from casework.cohandling import CoPart, CoStatus, part_due
 from casework.lifecycle import Command, OrderFacts, allowed_commands
 from casework.order import (
     CallbackOutcome,
@@ -514,6 +514,6 @@ def _co_part(p: Any) -> dict[str, Any]:
 def _co_due(co_handling: list[Any], actor: Actor) -> Any:
     """The caller's own co-handling deadline in force: signing while pending, the answer once signed."""
     mine = next((p for p in co_handling if p.department_id == actor.department_id), None)
-    if mine is None or not actor.is_department_staff or CoStatus(mine.status) not in OUTSTANDING:
+    if mine is None or not actor.is_department_staff:
         return None
-    return mine.sign_due if mine.status == CoStatus.PENDING.value else mine.answer_due
+    return part_due(mine.status, mine.sign_due, mine.answer_due)

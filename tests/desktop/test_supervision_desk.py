@@ -1,10 +1,15 @@
 """督办, 催办 and notifications on the desk, against a real server process (issue 13): a city leader
 issues 督办 from the order view; after a sync the handler's desk has it in 督办 and among its
 notifications; the handler answers with 督办反馈 and the leader's desk sees it. The centre issues
-催办 for several orders selected in its list."""
+催办 for several orders selected in its list. A co-handling department's desk shows the warning of
+its own part's deadline, saying which deadline it is, in Chinese and in English."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +17,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget
 
+from casework.deadlines import SHANGHAI
 from casework.lifecycle import Command
 from casework.schemas import AssignHandlerBody, RemindBody, SignBody
 from desktop.reads import WorkList
 from desktop.session import sign_in
 from desktop.tasks import TaskRunner
 from tests.fixtures.gestures import click_list_item, click_row, ime
-from tests.fixtures.server_process import ServerProcess
+from tests.fixtures.server_process import ROOT, ServerProcess
 from ui.actions import SupervisionDialog
 from ui.main_window import CENTRE_LISTS, LISTS, MainWindow
 
@@ -174,3 +180,36 @@ def test_the_centre_reminds_several_selected_orders_at_once(qtbot: Any, tmp_path
         assert server.as_user("agent").order(first).reminders == 1
     finally:
         window.workspace.stop()
+
+
+def test_a_co_departments_desk_shows_the_warning_of_its_own_parts_deadline(
+    qtbot: Any, server: ServerProcess, open_desk: Callable[..., MainWindow]
+) -> None:
+    # 住建局 leads; 城管局 co-handles, and its part waits to be signed for; a pass an hour before.
+    order_id = server.new_order("文汇路人行道破损", co=("CGJ",))
+    agent = server.as_user("agent")
+    cgj = next(d.id for d in agent.departments() if d.code == "CGJ")
+    order = agent.order(order_id)
+    part = next(p for p in order.co_handling if p.department_id == cgj)
+    assert part.sign_by is not None
+    at = (part.sign_by - timedelta(hours=1)).astimezone(SHANGHAI).isoformat()
+    warned = subprocess.run(
+        [sys.executable, "-m", "server", "warn", "--at", at],
+        env=server.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert warned.returncode == 0, warned.stderr
+
+    for language, words in (("zh", ("协办签收时限", "临期预警")), ("en", ("Co-handling sign-by", "Deadline warning"))):
+        desk = open_desk("yangfan", language=language)  # 城管局's section chief
+        qtbot.mouseClick(desk.bell, Qt.MouseButton.LeftButton)
+        tree = desk.notices.list
+        qtbot.waitUntil(lambda t=tree: any(order.number in row[2] for row in _rows(t)), timeout=10_000)
+        row = next(row for row in _rows(tree) if order.number in row[2])
+        deadline, kind = words
+        assert row[1] == kind and deadline in row[2], row
+        # The order is in its 预警 list: the warning is of the deadline its desk shows (the part's own).
+        _open_in_list(qtbot, desk, LISTS, WorkList.WARNINGS, order_id)

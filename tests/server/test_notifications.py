@@ -1,5 +1,6 @@
-"""Warnings and reminders that reach people (issue 13): the warning pass, escalation, 督办, 催办,
-督办反馈 and who may read which notification — through the HTTP API, on SQLite and PostgreSQL."""
+"""Warnings and reminders that reach people (issue 13): the warning pass, escalation (of the lead's
+deadlines and of a co-handling department's own), 督办, 催办, 督办反馈 and who may read which
+notification — through the HTTP API, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -147,6 +148,113 @@ def test_python_m_server_warn_runs_one_pass_at_the_time_given(api: Api, settings
     naive = warn_at("2026-11-24T09:00:00")
     assert naive.returncode != 0 and "time zone" in naive.stderr
     assert [n["lead_minutes"] for n in _mine(api, "zj_chief")] == [120]
+
+
+def _co_dispatched(api: Api, co: tuple[str, ...]) -> dict[str, Any]:
+    """An order led by 住建局 with ``co`` co-handling, each with a part of its own (pending)."""
+    order = api.intake()
+    co_ids = [api.department_id(c) for c in co]
+    lead = api.department_id("ZJJ")
+    return api.command(order["id"], "dispatch", "agent", lead_department_id=lead, co_department_ids=co_ids)
+
+
+def _part_due(detail: dict[str, Any], api: Api, code: str, field: str) -> datetime:
+    part = next(p for p in detail["co_handling"] if p["department_id"] == api.department_id(code))
+    due = parse_time(part[field])
+    assert due is not None
+    return due
+
+
+def _co_only(seen: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """Only the notifications about co-handling parts' deadlines."""
+    found = {u: [n for n in told if str(n[1]).startswith("co_")] for u, told in seen.items()}
+    return {u: told for u, told in found.items() if told}
+
+
+def test_a_co_departments_part_near_its_sign_by_warns_its_chiefs_once_beside_the_leads_warning(
+    api: Api, app: FastAPI, settings: Settings
+) -> None:
+    detail = _co_dispatched(api, ("CGJ",))
+    oid = detail["id"]
+    sign_by = parse_time(detail["deadlines"]["sign_by"])
+    co_sign_by = _part_due(detail, api, "CGJ", "sign_by")
+    assert sign_by == co_sign_by  # both counted from dispatch by the signing rule: Tuesday 17:30
+    assert _pass(app, settings, co_sign_by - timedelta(hours=24, minutes=30)) == 0
+    # The lead's warning as before, and the part's own to 城管局's chief (no signer yet): keys apart.
+    assert _pass(app, settings, co_sign_by - timedelta(hours=23)) == 2
+    assert _pass(app, settings, co_sign_by - timedelta(hours=22)) == 0  # once
+    assert _of(api, oid) == {
+        "zj_chief": [("deadline_warning", "sign", 24 * 60, 0)],
+        "cg_chief": [("deadline_warning", "co_sign", 24 * 60, 0)],
+    }
+    warning = next(n for n in _mine(api, "cg_chief") if n["order_id"] == oid)
+    assert parse_time(warning["due_at"]) == co_sign_by and warning["order_number"] == detail["number"]
+    # Signed for: the part's sign-by no longer applies (the lead's still does); its answer-by does,
+    # which falls at the same moment here (a day before the lead's Wednesday reply deadline).
+    api.command(oid, "co_sign", "cg_chief")
+    assert _part_due(detail, api, "CGJ", "answer_by") == co_sign_by
+    assert _pass(app, settings, co_sign_by - timedelta(minutes=90)) == 2
+    assert _of(api, oid) == {
+        "zj_chief": [("deadline_warning", "sign", 24 * 60, 0), ("deadline_warning", "sign", 2 * 60, 0)],
+        "cg_chief": [("deadline_warning", "co_sign", 24 * 60, 0), ("deadline_warning", "co_answer", 2 * 60, 0)],
+    }
+
+
+def test_an_overdue_co_opinion_escalates_to_the_co_departments_head_then_its_leader(
+    api: Api, app: FastAPI, settings: Settings
+) -> None:
+    detail = _co_dispatched(api, ("CGJ",))
+    oid = detail["id"]
+    api.command(oid, "sign", "zj_chief")
+    api.command(oid, "co_sign", "cg_head")  # the head signs for the part: whoever signed is told too
+    answer_by = _part_due(detail, api, "CGJ", "answer_by")
+
+    assert _pass(app, settings, answer_by - timedelta(hours=1)) >= 2
+    assert _co_only(_of(api, oid)) == {
+        "cg_head": [("deadline_warning", "co_answer", 2 * 60, 0)],
+        "cg_chief": [("deadline_warning", "co_answer", 2 * 60, 0)],
+    }
+    # Overdue: the part's people and, at once, the co-department's head; a day later CGJ's leader
+    # (leader_cg), not the lead department's (leader_zj).
+    _pass(app, settings, answer_by + timedelta(minutes=1))
+    _pass(app, settings, answer_by + timedelta(hours=2))
+    assert _co_only(_of(api, oid)) == {
+        "cg_head": [
+            ("deadline_warning", "co_answer", 2 * 60, 0),
+            ("overdue", "co_answer", None, 0),
+            ("overdue", "co_answer", None, 1),
+        ],
+        "cg_chief": [("deadline_warning", "co_answer", 2 * 60, 0), ("overdue", "co_answer", None, 0)],
+    }
+    _pass(app, settings, answer_by + timedelta(hours=25))
+    _pass(app, settings, answer_by + timedelta(hours=26))
+    told = _co_only(_of(api, oid))
+    assert told["leader_cg"] == [("overdue", "co_answer", None, 2)]
+    assert set(told) == {"cg_head", "cg_chief", "leader_cg"}
+    assert len(told["cg_head"]) == 3 and len(told["cg_chief"]) == 2  # nothing twice
+
+
+def test_an_answered_or_waived_part_is_silent(api: Api, app: FastAPI, settings: Settings) -> None:
+    detail = _co_dispatched(api, ("CGJ", "SWJ"))
+    oid = detail["id"]
+    co_sign_by = _part_due(detail, api, "CGJ", "sign_by")
+    assert _pass(app, settings, co_sign_by - timedelta(hours=23)) == 3  # the lead's chief, and each part's
+    assert _co_only(_of(api, oid)) == {
+        "cg_chief": [("deadline_warning", "co_sign", 24 * 60, 0)],
+        "sw_chief": [("deadline_warning", "co_sign", 24 * 60, 0)],
+    }
+    api.command(oid, "sign", "zj_chief")
+    api.command(oid, "co_sign", "cg_chief")
+    api.command(oid, "submit_co_opinion", "cg_handler", opinion="已核实")
+    api.command(oid, "waive_co_handling", "agent", department_id=api.department_id("SWJ"), reason="不涉及供水")
+    answer_by = _part_due(detail, api, "CGJ", "answer_by")
+    for hours in (-1, 1, 25, 50):
+        _pass(app, settings, answer_by + timedelta(hours=hours))
+    assert _co_only(_of(api, oid)) == {
+        "cg_chief": [("deadline_warning", "co_sign", 24 * 60, 0)],
+        "sw_chief": [("deadline_warning", "co_sign", 24 * 60, 0)],
+    }
+    assert "zj_chief" in _of(api, oid)  # the lead's own deadline is still watched
 
 
 def test_supervise_and_remind_reach_the_departments_people_and_feedback_reaches_the_issuer(api: Api) -> None:
