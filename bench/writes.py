@@ -420,7 +420,11 @@ class CpuMeter:
 
     def __exit__(self, *_: object) -> None:
         workers, backends = self._pids()
-        self.python = sum(_cpu_seconds([p]) - self.before.get(p, 0.0) for p in workers)
+        used = {p: _cpu_seconds([p]) - self.before.get(p, 0.0) for p in workers}
+        self.python = sum(used.values())
+        # How the work fell to the workers: the kernel hands each new connection to whichever worker
+        # accepts first, and a keep-alive connection stays with it.
+        self.by_worker = sorted((u / self.python if self.python else 0.0 for u in used.values()), reverse=True)
         self.database = sum(_cpu_seconds([p]) - self.before.get(p, 0.0) for p in backends)
         self.engine.dispose()
 
@@ -553,6 +557,8 @@ def _sustained(
                     f"{cpu.database / done * 1000:5.1f} ms in PostgreSQL = {per_write:5.1f} ms: 2 cores "
                     f"left to it alone would take {2000 / per_write:5.0f} writes/s"
                 )
+                shares = " / ".join(f"{share:.0%}" for share in cpu.by_worker if share >= 0.005)
+                print(f"      the server's Python CPU by process, most first: {shares}")
                 client = result["client_cpu"] / done * 1000
                 print(f"      CPU per write of the bench's own client, on the same cores: {client:5.1f} ms")
         finally:
