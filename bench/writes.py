@@ -286,7 +286,7 @@ def at_once(target: Target, n: int) -> dict:
     return {"statuses": dict(Counter(s for s, _ in results)), "slowest": max(t for _, t in results)}
 
 
-def steady(target: Target, rate: float, seconds: float) -> dict:
+def steady(target: Target, rate: float, seconds: float) -> dict[str, Any]:
     """Offer ``rate`` writes/s of the mix for ``seconds`` (open loop): rate answered 200 and their latencies.
 
     The load generator shares the server's two cores, so it is lean, like wrk: the requests are built
@@ -314,7 +314,7 @@ async def _exchange(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter
     return _Answer(status, await reader.readexactly(length))
 
 
-async def _steady(target: Target, planned: list[bytes], rate: float) -> dict:
+async def _steady(target: Target, planned: list[bytes], rate: float) -> dict[str, Any]:
     statuses: Counter[int | str] = Counter()
     latencies: list[float] = []
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []

@@ -70,8 +70,8 @@ class Supervisor(Multiprocess):
 
     Given a socket per worker (:func:`listeners`), the workers started together listen on one each;
     a worker started later (replacing one that died, a SIGHUP's rolling restart, SIGTTIN) listens on
-    every socket, so that no socket is ever left without a worker, and a worker retired by SIGTTOU
-    takes its own socket with it (the kernel then spreads over the others)."""
+    every socket still open, so that no socket is ever left without a worker, and a worker that dies
+    or is retired by SIGTTOU takes its own socket with it (the kernel then spreads over the others)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -104,6 +104,15 @@ class Supervisor(Multiprocess):
         super().handle_term()
 
     def keep_subprocess_alive(self) -> None:
+        for process in self.processes:
+            if process.pid in self._own and process.exitcode is not None:
+                # A worker died: its socket closed here too (no other process has it open unless a later
+                # worker listens on it), so that the kernel spreads over the others at once instead of
+                # queueing a share of the new connections until the replacement is up (seconds on a
+                # loaded machine); those it had queued already are reset.
+                sock = self._own.pop(process.pid)
+                self.sockets.remove(sock)
+                sock.close()
         super().keep_subprocess_alive()  # every half second, after the signals were handled
         running = {p.pid for p in self.processes if p.pid is not None}
         for pid in self._seen - running:
