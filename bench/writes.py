@@ -55,7 +55,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -71,6 +71,10 @@ from server.audit.service import verify
 from server.db import make_engine, make_session_factory
 from server.demo.content import STAFF
 from tests.fixtures.server_process import PASSWORD, ROOT, ServerProcess
+
+#: Desks writing (``--workers``): each has a keep-alive connection of its own, opened before the run, and
+#: the writes go round them (the server's workers each take the connections the kernel gives them).
+DESKS = 64
 
 
 def _load() -> str:
@@ -159,7 +163,7 @@ class Target:
                         {"client_id": str(uuid.uuid4()), "checked_at": checked_at, "notes": notes},
                     )
                 mutation = {"id": str(uuid.uuid4()), "order_id": order_id, "name": name, "args": args, "base": {}}
-                path, body = "/sync/push", {"client_id": f"bench-desk-{n % 64}", "mutations": [mutation]}
+                path, body = "/sync/push", {"client_id": f"bench-desk-{n % DESKS}", "mutations": [mutation]}
             content = json.dumps(body, ensure_ascii=False).encode()
             head = (
                 f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {headers['Authorization']}\r\n"
@@ -290,9 +294,10 @@ def steady(target: Target, rate: float, seconds: float) -> dict[str, Any]:
     """Offer ``rate`` writes/s of the mix for ``seconds`` (open loop): rate answered 200 and their latencies.
 
     The load generator shares the server's two cores, so it is lean, like wrk: the requests are built
-    before the run (:meth:`Target.mix`), then one event loop sends each at its scheduled moment on a
-    keep-alive connection that is free (a new one when none is: the schedule never waits for an
-    answer) and reads the answer's status and body. A latency runs from the scheduled moment to the
+    before the run (:meth:`Target.mix`), then one event loop sends each at its scheduled moment on the
+    keep-alive connection that has been free the longest (:data:`DESKS` of them, opened first; a new
+    one when none is free: the schedule never waits for an answer) and reads the answer's status and
+    body. A latency runs from the scheduled moment to the
     answer's last byte, so a send the generator itself was late with counts against the server, not
     for it (no coordinated omission). Its CPU (this process, the run only) is returned too."""
     return uvloop.run(_steady(target, target.mix(int(rate * seconds)), rate))
@@ -317,7 +322,7 @@ async def _exchange(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter
 async def _steady(target: Target, planned: list[bytes], rate: float) -> dict[str, Any]:
     statuses: Counter[int | str] = Counter()
     latencies: list[float] = []
-    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    idle: deque[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = deque()
     opened: list[asyncio.StreamWriter] = []
     host, port = target.url.removeprefix("http://").rsplit(":", 1)
 
@@ -325,7 +330,7 @@ async def _steady(target: Target, planned: list[bytes], rate: float) -> dict[str
         reused = bool(idle)
         try:
             if reused:
-                connection = idle.pop()
+                connection = idle.popleft()  # the longest idle: the writes go round the desks
             else:
                 connection = await asyncio.open_connection(host, int(port))
                 opened.append(connection[1])
@@ -353,6 +358,10 @@ async def _steady(target: Target, planned: list[bytes], rate: float) -> dict[str
         if status == 200:
             latencies.append(took)
 
+    for _ in range(DESKS):  # each desk's keep-alive connection, open before the clock starts
+        connection = await asyncio.open_connection(host, int(port))
+        opened.append(connection[1])
+        idle.append(connection)
     client_cpu = time.process_time()
     tasks = []
     began = time.monotonic()  # not loop.time(): uvloop's clock counts whole milliseconds
