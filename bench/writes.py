@@ -35,8 +35,9 @@ the chain head held from the record to the commit) as the baseline (``--baseline
 commit-time append; after each, the chain is verified (``verify``) and every audit record's number is
 checked: 1..head, none missing, none twice. Target: ≥ 150 writes/s with p95 ≤ 100 ms. The load
 generator shares the machine's cores, so it is lean (like wrk): requests built before each rate, one
-event loop sending each at its scheduled moment on a free keep-alive connection, each latency counted
-from that scheduled moment (see :func:`steady`); its CPU per write is printed beside the server's.
+event loop sending each at its scheduled moment on one of 64 desks' keep-alive connections, each
+latency counted from that scheduled moment (see :func:`steady`); its CPU per write is printed beside
+the server's, and how the server's Python CPU fell to its workers.
 ``--old-mix``: rounds 4–6's mix, the agent pushing the on-site checks too (all refused: a third of
 the "writes" were claims only).
 """
@@ -297,9 +298,9 @@ def steady(target: Target, rate: float, seconds: float) -> dict[str, Any]:
     before the run (:meth:`Target.mix`), then one event loop sends each at its scheduled moment on the
     keep-alive connection that has been free the longest (:data:`DESKS` of them, opened first; a new
     one when none is free: the schedule never waits for an answer) and reads the answer's status and
-    body. A latency runs from the scheduled moment to the
-    answer's last byte, so a send the generator itself was late with counts against the server, not
-    for it (no coordinated omission). Its CPU (this process, the run only) is returned too."""
+    body. A latency runs from the scheduled moment to the answer's last byte, so a send the generator
+    itself was late with counts against the server, not for it (no coordinated omission). Its CPU
+    (this process, the run only) is returned too."""
     return uvloop.run(_steady(target, target.mix(int(rate * seconds)), rate))
 
 
