@@ -33,7 +33,11 @@ the most backends seen waiting on a lock (sampled from ``pg_stat_activity`` ever
 twice on the same database in the same run: first the old way (``CASEDESK_AUDIT_APPEND=immediate``:
 the chain head held from the record to the commit) as the baseline (``--baseline-rates``), then the
 commit-time append; after each, the chain is verified (``verify``) and every audit record's number is
-checked: 1..head, none missing, none twice. Target: ≥ 150 writes/s with p95 ≤ 100 ms.
+checked: 1..head, none missing, none twice. Target: ≥ 150 writes/s with p95 ≤ 100 ms. The load
+generator shares the machine's cores, so it is lean (like wrk): requests built before each rate, one
+event loop sending each at its scheduled moment on one of 64 desks' keep-alive connections, each
+latency counted from that scheduled moment (see :func:`steady`); its CPU per write is printed beside
+the server's, and how the server's Python CPU fell to its workers.
 ``--old-mix``: rounds 4–6's mix, the agent pushing the on-site checks too (all refused: a third of
 the "writes" were claims only).
 """
@@ -41,7 +45,9 @@ the "writes" were claims only).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
+import json
 import os
 import statistics
 import subprocess
@@ -50,12 +56,14 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import requests
+import uvloop
 from sqlalchemy import create_engine, text
 
 from bench.common import figure, percentile
@@ -64,6 +72,10 @@ from server.audit.service import verify
 from server.db import make_engine, make_session_factory
 from server.demo.content import STAFF
 from tests.fixtures.server_process import PASSWORD, ROOT, ServerProcess
+
+#: Desks writing (``--workers``): each has a keep-alive connection of its own, opened before the run, and
+#: the writes go round them (the server's workers each take the connections the kernel gives them).
+DESKS = 64
 
 
 def _load() -> str:
@@ -125,35 +137,41 @@ class Target:
             timeout=120,
         )
 
-    def write(self, session: requests.Session) -> requests.Response:
-        """One write of the mix: a pushed note, a pushed on-site check with text, a note by the API."""
-        with self._lock:
+    def mix(self, count: int) -> list[bytes]:
+        """``count`` writes of the mix, each a whole HTTP/1.1 request built before the run (as wrk's
+        are): a pushed note, a pushed on-site check with text, a note by the API, in turn."""
+        host = self.url.removeprefix("http://")
+        built = []
+        for _ in range(count):
             self._count += 1
             n = self._count
-        order_id = self.orders[n % len(self.orders)]
-        headers = self.headers
-        kind = n % 3
-        if kind == 2:
-            body = {"client_id": str(uuid.uuid4()), "text": f"压力测试记录 {n}"}
-            return session.post(f"{self.url}/orders/{order_id}/add-note", json=body, headers=self.headers, timeout=120)
-        if kind == 0:
-            name, args = "add_note", {"client_id": str(uuid.uuid4()), "text": f"压力测试记录 {n}"}
-        else:
-            if self.checks:  # by the order's department (see with_onsite_checks); else the agent, refused
-                headers, order_id = self.checks[(n // 3) % len(self.checks)]
-            checked_at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-            notes = f"现场核实 {n}：路灯线路老化，已联系供电所更换。"
-            name, args = (
-                "record_onsite_check",
-                {"client_id": str(uuid.uuid4()), "checked_at": checked_at, "notes": notes},
+            order_id = self.orders[n % len(self.orders)]
+            headers = self.headers
+            kind = n % 3
+            if kind == 2:
+                path = f"/orders/{order_id}/add-note"
+                body: dict[str, Any] = {"client_id": str(uuid.uuid4()), "text": f"压力测试记录 {n}"}
+            else:
+                if kind == 0:
+                    name, args = "add_note", {"client_id": str(uuid.uuid4()), "text": f"压力测试记录 {n}"}
+                else:
+                    if self.checks:  # by the order's department (see with_onsite_checks); else the agent, refused
+                        headers, order_id = self.checks[(n // 3) % len(self.checks)]
+                    checked_at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+                    notes = f"现场核实 {n}：路灯线路老化，已联系供电所更换。"
+                    name, args = (
+                        "record_onsite_check",
+                        {"client_id": str(uuid.uuid4()), "checked_at": checked_at, "notes": notes},
+                    )
+                mutation = {"id": str(uuid.uuid4()), "order_id": order_id, "name": name, "args": args, "base": {}}
+                path, body = "/sync/push", {"client_id": f"bench-desk-{n % DESKS}", "mutations": [mutation]}
+            content = json.dumps(body, ensure_ascii=False).encode()
+            head = (
+                f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {headers['Authorization']}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(content)}\r\n\r\n"
             )
-        mutation = {"id": str(uuid.uuid4()), "order_id": order_id, "name": name, "args": args, "base": {}}
-        return session.post(
-            f"{self.url}/sync/push",
-            json={"client_id": f"bench-desk-{n % 64}", "mutations": [mutation]},
-            headers=headers,
-            timeout=120,
-        )
+            built.append(head.encode() + content)
+        return built
 
     def me(self, session: requests.Session) -> requests.Response:
         return session.get(f"{self.url}/auth/me", headers=self.headers, timeout=120)
@@ -273,47 +291,91 @@ def at_once(target: Target, n: int) -> dict:
     return {"statuses": dict(Counter(s for s, _ in results)), "slowest": max(t for _, t in results)}
 
 
-def steady(send: Callable[[requests.Session], requests.Response], rate: float, seconds: float) -> dict:
-    """Offer ``rate`` writes/s for ``seconds`` (open loop): rate answered 200 and their latencies."""
+def steady(target: Target, rate: float, seconds: float) -> dict[str, Any]:
+    """Offer ``rate`` writes/s of the mix for ``seconds`` (open loop): rate answered 200 and their latencies.
+
+    The load generator shares the server's two cores, so it is lean, like wrk: the requests are built
+    before the run (:meth:`Target.mix`), then one event loop sends each at its scheduled moment on the
+    keep-alive connection that has been free the longest (:data:`DESKS` of them, opened first; a new
+    one when none is free: the schedule never waits for an answer) and reads the answer's status and
+    body. A latency runs from the scheduled moment to the answer's last byte, so a send the generator
+    itself was late with counts against the server, not for it (no coordinated omission). Its CPU
+    (this process, the run only) is returned too."""
+    return uvloop.run(_steady(target, target.mix(int(rate * seconds)), rate))
+
+
+class _Answer(NamedTuple):
+    status: int
+    body: bytes
+
+
+async def _exchange(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], request: bytes) -> _Answer:
+    reader, writer = connection
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = next(
+        int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
+    )
+    return _Answer(status, await reader.readexactly(length))
+
+
+async def _steady(target: Target, planned: list[bytes], rate: float) -> dict[str, Any]:
     statuses: Counter[int | str] = Counter()
     latencies: list[float] = []
-    lock = threading.Lock()
-    local = threading.local()
+    idle: deque[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = deque()
+    opened: list[asyncio.StreamWriter] = []
+    host, port = target.url.removeprefix("http://").rsplit(":", 1)
 
-    def one() -> None:
-        if not hasattr(local, "session"):
-            local.session = requests.Session()
-        t0 = time.monotonic()
+    async def one(request: bytes, due: float) -> None:
+        reused = bool(idle)
         try:
-            answer = send(local.session)
-        except requests.RequestException as exc:
-            with lock:
-                statuses[type(exc).__name__] += 1
+            if reused:
+                connection = idle.popleft()  # the longest idle: the writes go round the desks
+            else:
+                connection = await asyncio.open_connection(host, int(port))
+                opened.append(connection[1])
+            try:
+                answer = await _exchange(connection, request)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                if not reused:
+                    raise
+                # The server closed a connection that sat idle (as an HTTP client's pool, once, anew).
+                connection = await asyncio.open_connection(host, int(port))
+                opened.append(connection[1])
+                answer = await _exchange(connection, request)
+        except (OSError, asyncio.IncompleteReadError) as exc:
+            statuses[type(exc).__name__] += 1
             return
-        took = time.monotonic() - t0
-        status: int | str = answer.status_code
-        if status == 200 and answer.request.path_url.startswith("/sync/push"):
+        took = time.monotonic() - due
+        idle.append(connection)
+        status: int | str = answer.status
+        if status == 200 and request.startswith(b"POST /sync/push"):
             # A push is answered 200 whatever became of its mutation: a refused one is no write.
-            result = answer.json()["results"][0]
+            result = json.loads(answer.body)["results"][0]
             if result["status"] != "applied":
                 status = f"200 {result['status']} {result['code']}"
-        with lock:
-            statuses[status] += 1
-            if status == 200:
-                latencies.append(took)
+        statuses[status] += 1
+        if status == 200:
+            latencies.append(took)
 
+    for _ in range(DESKS):  # each desk's keep-alive connection, open before the clock starts
+        connection = await asyncio.open_connection(host, int(port))
+        opened.append(connection[1])
+        idle.append(connection)
     client_cpu = time.process_time()
-    with ThreadPoolExecutor(max_workers=400) as pool:
-        began = time.monotonic()
-        sent = 0
-        while (now := time.monotonic()) < began + seconds:
-            due = int((now - began) * rate)
-            for _ in range(due - sent):
-                pool.submit(one)
-            sent = due
-            time.sleep(0.002)
+    tasks = []
+    began = time.monotonic()  # not loop.time(): uvloop's clock counts whole milliseconds
+    for i, request in enumerate(planned):
+        due = began + i / rate
+        if (wait := due - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
+        tasks.append(asyncio.create_task(one(request, due)))
+    await asyncio.gather(*tasks)
     elapsed = time.monotonic() - began  # until the last answer
     client_cpu = time.process_time() - client_cpu  # this process: the client, on the same cores
+    for writer in opened:
+        writer.close()
     return {
         "rate": len(latencies) / elapsed,
         "statuses": dict(statuses),
@@ -368,7 +430,11 @@ class CpuMeter:
 
     def __exit__(self, *_: object) -> None:
         workers, backends = self._pids()
-        self.python = sum(_cpu_seconds([p]) - self.before.get(p, 0.0) for p in workers)
+        used = {p: _cpu_seconds([p]) - self.before.get(p, 0.0) for p in workers}
+        self.python = sum(used.values())
+        # How the work fell to the workers: the kernel hands each new connection to whichever worker
+        # accepts first, and a keep-alive connection stays with it.
+        self.by_worker = sorted((u / self.python if self.python else 0.0 for u in used.values()), reverse=True)
         self.database = sum(_cpu_seconds([p]) - self.before.get(p, 0.0) for p in backends)
         self.engine.dispose()
 
@@ -475,7 +541,7 @@ def _sustained(
             print(f"\n{label}: {len(target.orders)} orders written to")
             for rate in offered:
                 with LockWaits(server.database_url) as waits, CpuMeter(server) as cpu:
-                    result = steady(target.write, rate, seconds)
+                    result = steady(target, rate, seconds)
                 lat = result["latencies"] or [float("nan")]
                 p95 = percentile(lat, 95) * 1000
                 met = result["rate"] >= 0.97 * rate and p95 <= 100
@@ -501,6 +567,8 @@ def _sustained(
                     f"{cpu.database / done * 1000:5.1f} ms in PostgreSQL = {per_write:5.1f} ms: 2 cores "
                     f"left to it alone would take {2000 / per_write:5.0f} writes/s"
                 )
+                shares = " / ".join(f"{share:.0%}" for share in cpu.by_worker if share >= 0.005)
+                print(f"      the server's Python CPU by process, most first: {shares}")
                 client = result["client_cpu"] / done * 1000
                 print(f"      CPU per write of the bench's own client, on the same cores: {client:5.1f} ms")
         finally:
