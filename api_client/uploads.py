@@ -17,9 +17,11 @@ taken) does not wait for it: the file is hashed on a thread while its first chun
 creation carries no ``sha256``, and the client compares its hash with the server's answer
 (``Upload-Sha256``) on the last byte; other bytes stored (the file changed on the way, or a photo
 sent whole, without a CRC-32, garbled — or refused as no image for that) send the file once more,
-naming its hash, which the server then checks. A file of more than one chunk is first asked about
-(``HEAD /blobs``) once its hash is known, as the creation would have been, and left unsent when the
-server has it.
+naming its hash, which the server then checks. A file of more than one chunk is asked about
+(``HEAD /blobs``, on the hashing thread) once its hash is known, as the creation would have been,
+and the rest left unsent when the server has it: the answer is taken before the first PATCH when it
+is in, else before the second — on a fast link a known blob costs one chunk more, rather than the
+link standing idle while a big file is hashed.
 
 A big file's chunks grow on a good link: a chunk that went in under :data:`GROW_BELOW` seconds
 (the creation's first one too) doubles the next one, up to :data:`MAX_CHUNK` (the server's default
@@ -75,11 +77,15 @@ class Source:
 
 class _Hashing:
     """The source's SHA-256, computed on a thread (hashlib lets go of the interpreter lock) while
-    the first chunk is on its way."""
+    the first chunk is on its way — and then, given ``known``, whether the server already has that
+    blob (``HEAD /blobs``), asked on the same thread while chunks go: on a fast link neither keeps
+    the link idle (a 40 MB file's hash takes longer than its first chunk's 4 MiB take to go)."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, known: Callable[[str], bool] | None = None) -> None:
         self._source = source
+        self._known = known
         self._digest: str | None = None
+        self._answer: bool | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="upload-sha256", daemon=True)
         self._thread.start()
@@ -87,15 +93,29 @@ class _Hashing:
     def _run(self) -> None:
         try:
             self._digest = self._source.sha256()
-        except BaseException as exc:  # an unreadable file: raised in the caller's thread
+            if self._known is not None:
+                self._answer = self._known(self._digest)
+        except BaseException as exc:  # an unreadable file, no answer: raised in the caller's thread
             self._error = exc
+
+    def answered(self) -> bool:
+        """Whether :meth:`known` would answer without waiting."""
+        return not self._thread.is_alive()
 
     def result(self) -> str:
         self._thread.join()
-        if self._error is not None:
+        if self._error is not None and self._digest is None:
             raise self._error
         assert self._digest is not None
         return self._digest
+
+    def known(self) -> bool:
+        """Whether the server has the blob (waits for the hash and the answer)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._answer is not None
+        return self._answer
 
 
 #: One thread for every upload's next chunk (zlib and a file's read let go of the interpreter lock).
@@ -224,7 +244,9 @@ class Uploader:
         """
         source = Source(data)
         total = source.size
-        hashing = _Hashing(source) if sha256 is None else None  # while the first chunk goes
+        # While the first chunk goes; a file of more chunks is then asked about (see _Hashing).
+        asks = self.blob_known if total > self.chunk_size else None
+        hashing = _Hashing(source, asks) if sha256 is None else None
         progress = on_progress or (lambda sent, size: None)
         if upload_url is None:
             progress(0, total)  # a new upload: its first chunk goes with the creation
@@ -245,17 +267,26 @@ class Uploader:
         ahead = _Ahead(source, offset, (chunk, min(chunk * 2, ceiling))) if offset < total else None
         if on_created is not None:
             on_created(url)
-        if hashing is not None and offset < total and self.blob_known(hashing.result()):
-            # What the creation would have answered had it named the hash: the rest need not go.
-            with contextlib.suppress(ApiError):
-                self.terminate(url)
-            progress(total, total)
-            return hashing.result()
+        # Whether the server has the blob: what the creation would have answered had it named the
+        # hash. Taken before the first PATCH when the answer is in, else before the second (on a
+        # fast link a known blob then costs one chunk more, rather than the link idle meanwhile).
+        asking = hashing if hashing is not None and asks is not None and offset < total else None
+        sent_from = offset
+        if asking is not None and asking.answered():
+            if self._stored_already(asking, url):
+                progress(total, total)
+                return asking.result()
+            asking = None
         progress(offset, total)
         failures = 0
         while offset < total:
             if cancel is not None and cancel.is_set():
                 raise Cancelled(upload_url=url)
+            if asking is not None and offset > sent_from:  # a PATCH went unasked: wait for the answer
+                if self._stored_already(asking, url):
+                    progress(total, total)
+                    return asking.result()
+                asking = None
             started = time.monotonic()
             length = min(chunk, total - offset)
             taken = ahead.take(offset, length) if ahead is not None else None
@@ -295,6 +326,14 @@ class Uploader:
             # more, naming the hash this time, which the server checks on the last byte.
             return self.upload(data, sha256=sha, on_progress=on_progress, on_created=on_created, cancel=cancel)
         return sha
+
+    def _stored_already(self, asking: _Hashing, url: str) -> bool:
+        """Whether the server has the blob (then the begun upload is ended: the rest need not go)."""
+        if not asking.known():
+            return False
+        with contextlib.suppress(ApiError):
+            self.terminate(url)
+        return True
 
     def _start(self, source: Source, sha: str | None, upload_url: str | None) -> tuple[str, int, str | None]:
         """The upload to continue, its server offset and, when complete, the blob's address; a new

@@ -86,14 +86,16 @@ def test_upload_reports_progress_and_the_second_is_skipped(make_client: MakeClie
     assert adapter.calls == ["POST uploads"] and adapter.patches == 1
     assert again == [(0, len(photo)), (len(photo), len(photo))]
 
-    # A caller that does not know it: hashed while the first chunk goes, then asked about before
-    # the rest; the server has it, so the rest stays here and the begun upload is ended.
+    # A caller that does not know it: hashed while the first chunk goes, and asked about as soon as
+    # hashed; the server has it, so the rest stays here (one PATCH more at most, when the answer
+    # came after the creation's) and the begun upload is ended.
     adapter.calls.clear()
     adapter.patches = 0
     again.clear()
     assert desk.upload(photo, on_progress=lambda sent, total: again.append((sent, total))) == sha
-    assert adapter.calls == ["POST uploads", "HEAD blobs", "DELETE uploads"] and adapter.patches == 1
-    assert again == [(0, len(photo)), (len(photo), len(photo))]
+    assert sorted(set(adapter.calls) - {"PATCH uploads"}) == ["DELETE uploads", "HEAD blobs", "POST uploads"]
+    assert adapter.calls[-1] == "DELETE uploads" and adapter.patches <= 2 < -(-len(photo) // CHUNK)
+    assert again[0] == (0, len(photo)) and again[-1] == (len(photo), len(photo))
 
 
 def test_a_file_hashed_on_the_way_is_checked_against_the_servers_answer(
@@ -231,31 +233,34 @@ def test_chunks_grow_from_the_creations_on_a_fast_link(
     assert "HEAD uploads" not in adapter.calls  # no chunk refused (a wrong CRC-32 is a 460, then HEAD)
 
 
-def test_the_first_patchs_chunk_is_made_ready_while_the_blob_is_asked_about(
+def test_the_first_patch_does_not_wait_for_the_answer_about_the_blob(
     make_client: MakeClient, photo: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A caller that does not name the hash: while the server is asked whether it has the blob, the
-    first PATCH's chunk is already being read and checksummed (as every later one is while the one
-    before it goes), not only once the answer has come."""
-    from api_client import uploads
+    """A caller that does not name the hash: the server is asked whether it has the blob while
+    chunks go — the first PATCH is not held for the answer (on a fast link a big file's hash takes
+    longer than its first chunk does). An answer "known" stops the upload before the PATCH after."""
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    sha = desk.upload(photo)  # now the server has it
+    patched = threading.Event()
+    sending = adapter.send
 
-    made: list[int] = []
-    ahead = uploads._Ahead.__init__
+    def send(request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if request.method == "PATCH":
+            patched.set()
+        return sending(request, *args, **kwargs)
 
-    def making(self: Any, source: Any, offset: int, sizes: Any) -> None:
-        made.append(offset)
-        ahead(self, source, offset, sizes)
-
-    monkeypatch.setattr(uploads._Ahead, "__init__", making)
-    desk = _client(make_client, CountingAdapter())
-    asked: list[list[int]] = []
+    monkeypatch.setattr(adapter, "send", send)
     known = desk.uploader.blob_known
+    answers: list[bool] = []
 
-    def asking(sha: str) -> bool:
-        asked.append(list(made))
-        return known(sha)
+    def slow_answer(digest: str) -> bool:
+        answers.append(patched.wait(10))  # the answer comes only once a PATCH went (or never holds it)
+        return known(digest)
 
-    monkeypatch.setattr(desk.uploader, "blob_known", asking)
-    sha = desk.upload(photo)
-    assert asked == [[CHUNK]]  # the creation carried the first MiB; the chunk after it is on its way
-    assert made[0] == CHUNK and desk.download(sha) == photo
+    monkeypatch.setattr(desk.uploader, "blob_known", slow_answer)
+    adapter.calls.clear()
+    adapter.patches = 0
+    assert desk.upload(photo) == sha
+    assert answers == [True]  # the first PATCH went while the question was open
+    assert adapter.patches == 2 and adapter.calls[-1] == "DELETE uploads"  # the creation's chunk and one PATCH
