@@ -248,8 +248,13 @@ class Uploader:
         asks = self.blob_known if total > self.chunk_size else None
         hashing = _Hashing(source, asks) if sha256 is None else None
         progress = on_progress or (lambda sent, size: None)
+        chunk = self.chunk_size
+        ceiling = self.max_chunk or (MAX_CHUNK if chunk == DEFAULT_CHUNK else chunk)
+        ahead: _Ahead | None = None
         if upload_url is None:
             progress(0, total)  # a new upload: its first chunk goes with the creation
+            if total > chunk:  # the first PATCH's chunk, at either size it may have, made ready meanwhile
+                ahead = _Ahead(source, chunk, (chunk, min(chunk * 2, ceiling)))
         started = time.monotonic()
         try:
             url, offset, stored = self._start(source, sha256, upload_url)
@@ -259,12 +264,10 @@ class Uploader:
             # A whole file sent with neither its hash nor a CRC-32, refused for what it is: garbled
             # on the way, or truly so. Once more, naming its hash (the server checks that first).
             return self.upload(data, sha256=hashing.result(), on_progress=on_progress, on_created=on_created)
-        chunk = self.chunk_size
-        ceiling = self.max_chunk or (MAX_CHUNK if chunk == DEFAULT_CHUNK else chunk)
         if upload_url is None and offset and time.monotonic() - started < GROW_BELOW:
             chunk = max(chunk, min(chunk * 2, ceiling))  # the creation's chunk went in fast: it counts
-        # The first PATCH's chunk made ready while the blob is asked about (and on_created runs).
-        ahead = _Ahead(source, offset, (chunk, min(chunk * 2, ceiling))) if offset < total else None
+        if offset < total and (ahead is None or ahead.offset != offset):  # a resumed upload
+            ahead = _Ahead(source, offset, (chunk, min(chunk * 2, ceiling)))
         if on_created is not None:
             on_created(url)
         # Whether the server has the blob: what the creation would have answered had it named the

@@ -233,6 +233,35 @@ def test_chunks_grow_from_the_creations_on_a_fast_link(
     assert "HEAD uploads" not in adapter.calls  # no chunk refused (a wrong CRC-32 is a 460, then HEAD)
 
 
+def test_the_first_patchs_chunk_is_made_ready_while_the_creation_goes(
+    make_client: MakeClient, photo: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chunk after the creation's is read and checksummed while the creation goes (as every
+    later one is while the one before it goes), not only once its answer has come."""
+    from api_client import uploads
+
+    events: list[str] = []
+    ahead = uploads._Ahead.__init__
+
+    def making(self: Any, source: Any, offset: int, sizes: Any) -> None:
+        events.append(f"ahead {offset}")
+        ahead(self, source, offset, sizes)
+
+    monkeypatch.setattr(uploads._Ahead, "__init__", making)
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    send = adapter.send
+
+    def sending(request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        events.append(f"{request.method} {request.path_url.split('/')[1]}")
+        return send(request, *args, **kwargs)
+
+    adapter.send = sending  # type: ignore[method-assign]
+    sha = desk.upload(photo)
+    assert events.index(f"ahead {CHUNK}") < events.index("POST uploads")
+    assert desk.download(sha) == photo
+
+
 def test_the_first_patch_does_not_wait_for_the_answer_about_the_blob(
     make_client: MakeClient, photo: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
