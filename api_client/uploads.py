@@ -25,9 +25,11 @@ link standing idle while a big file is hashed.
 
 A big file's chunks grow on a good link: a chunk that went in under :data:`GROW_BELOW` seconds
 (the creation's first one too) doubles the next one, up to :data:`MAX_CHUNK` (the server's default
-limit), so a 40 MB file is four requests (4, 8, 16 and 12 MB) rather than ten; any failure brings
-the chunk back to ``chunk_size``. A cut still
-costs at most the chunk in flight, and a grown chunk is one the link sends in about half a second.
+limit; a server that takes less says how much in its 413, and that is the ceiling from then on),
+and once grown a rest within twice the chunk goes whole rather than as a short tail of its own, so
+a 40 MB file is three requests (4, 8 and 26 MiB) rather than ten; any failure brings the chunk back
+to ``chunk_size``. A cut still costs at most the chunk in flight, and a grown chunk is one the link
+sends in about a second at most.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from api_client.errors import ApiError, Cancelled, NotFound, Offline, Rejected
 
 TUS_VERSION = "1.0.0"
 DEFAULT_CHUNK = 4 * 1024 * 1024  # a typical photo in one PATCH; a cut resends at most this much
-MAX_CHUNK = 16 * 1024 * 1024  # what a chunk may grow to on a fast link (the server's default limit)
+MAX_CHUNK = 32 * 1024 * 1024  # what a chunk may grow to on a fast link (the server's default limit)
 GROW_BELOW = 0.25  # seconds: a chunk sent faster than this doubles the next one
 ProgressCallback = Callable[[int, int], None]
 
@@ -254,7 +256,7 @@ class Uploader:
         if upload_url is None:
             progress(0, total)  # a new upload: its first chunk goes with the creation
             if total > chunk:  # the first PATCH's chunk, at either size it may have, made ready meanwhile
-                ahead = _Ahead(source, chunk, (chunk, min(chunk * 2, ceiling)))
+                ahead = _Ahead(source, chunk, self._lengths(chunk, ceiling, total - chunk))
         started = time.monotonic()
         try:
             url, offset, stored = self._start(source, sha256, upload_url)
@@ -267,7 +269,7 @@ class Uploader:
         if upload_url is None and offset and time.monotonic() - started < GROW_BELOW:
             chunk = max(chunk, min(chunk * 2, ceiling))  # the creation's chunk went in fast: it counts
         if offset < total and (ahead is None or ahead.offset != offset):  # a resumed upload
-            ahead = _Ahead(source, offset, (chunk, min(chunk * 2, ceiling)))
+            ahead = _Ahead(source, offset, self._lengths(chunk, ceiling, total - offset))
         if on_created is not None:
             on_created(url)
         # Whether the server has the blob: what the creation would have answered had it named the
@@ -291,12 +293,14 @@ class Uploader:
                     return asking.result()
                 asking = None
             started = time.monotonic()
-            length = min(chunk, total - offset)
+            length = self._length(chunk, ceiling, total - offset)
             taken = ahead.take(offset, length) if ahead is not None else None
-            piece, crc = taken if taken is not None else (source.read(offset, chunk), None)
+            piece, crc = taken if taken is not None else (source.read(offset, length), None)
             # The next chunk, at either size it may have, made ready while this one goes.
             ahead = (
-                _Ahead(source, offset + length, (chunk, min(chunk * 2, ceiling))) if offset + length < total else None
+                _Ahead(source, offset + length, self._lengths(chunk, ceiling, total - offset - length))
+                if offset + length < total
+                else None
             )
             try:
                 offset, stored = self._patch(url, offset, piece, total, crc)
@@ -304,8 +308,11 @@ class Uploader:
                 if time.monotonic() - started < GROW_BELOW:
                     chunk = max(chunk, min(chunk * 2, ceiling))
             except ApiError as exc:
-                if chunk > self.chunk_size and exc.status == 413 and exc.code == "too_large":
-                    self.max_chunk = ceiling = chunk = self.chunk_size  # this server takes no bigger chunks
+                if length > self.chunk_size and exc.status == 413 and exc.code != "beyond_length":
+                    # This server (or a proxy before it) takes no bigger chunks: as big as it says it
+                    # takes from now on, or ``chunk_size`` when it does not say.
+                    self.max_chunk = ceiling = _limit(exc, self.chunk_size, length)
+                    chunk = min(chunk, ceiling)
                     continue
                 chunk = self.chunk_size
                 if not _resumable(exc):
@@ -329,6 +336,19 @@ class Uploader:
             # more, naming the hash this time, which the server checks on the last byte.
             return self.upload(data, sha256=sha, on_progress=on_progress, on_created=on_created, cancel=cancel)
         return sha
+
+    def _length(self, chunk: int, ceiling: int, rest: int) -> int:
+        """The next chunk's length: ``chunk`` — or, once chunks have grown (the link is fast), the
+        whole rest when it is within twice that and the ceiling: a short tail would be a request of
+        its own, with a request's fixed cost (a 40 MB file: 4, 8 and 26 MiB rather than 4, 8, 16
+        and 10). On a link that has not shown itself fast no chunk is longer than ``chunk_size``."""
+        if chunk > self.chunk_size and rest <= min(2 * chunk, ceiling):
+            return rest
+        return min(chunk, rest)
+
+    def _lengths(self, chunk: int, ceiling: int, rest: int) -> tuple[int, ...]:
+        """The lengths the next chunk may have: as this one, or grown (see :meth:`_length`)."""
+        return tuple({self._length(size, ceiling, rest) for size in (chunk, max(chunk, min(chunk * 2, ceiling)))})
 
     def _stored_already(self, asking: _Hashing, url: str) -> bool:
         """Whether the server has the blob (then the begun upload is ended: the rest need not go)."""
@@ -389,6 +409,15 @@ def _chunk_headers(chunk: bytes | memoryview, whole: bool, crc: int | None = Non
         value = zlib.crc32(chunk) if crc is None else crc
         headers["Upload-Checksum"] = f"crc32 {_b64(value.to_bytes(4, 'big'))}"
     return headers
+
+
+def _limit(refused: ApiError, smallest: int, length: int) -> int:
+    """The largest chunk a 413 says the server takes (its ``limit``), at least ``smallest`` and
+    below the ``length`` it refused; ``smallest`` when it says nothing usable."""
+    limit = refused.detail.get("limit") if isinstance(refused.detail, dict) else None
+    if not isinstance(limit, int) or isinstance(limit, bool) or not smallest <= limit < length:
+        return smallest
+    return limit
 
 
 def _header(response: Any, name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import threading
 from collections.abc import Callable
@@ -260,6 +261,88 @@ def test_the_first_patchs_chunk_is_made_ready_while_the_creation_goes(
     sha = desk.upload(photo)
     assert events.index(f"ahead {CHUNK}") < events.index("POST uploads")
     assert desk.download(sha) == photo
+
+
+def _sizes_sent(adapter: CountingAdapter, refuse_above: int | None = None, proxy: bool = False) -> list[int]:
+    """The length of every chunk the client sends from now on; those over ``refuse_above`` answered
+    413 as a server with that chunk limit answers them — or, ``proxy``, as a proxy before it does,
+    naming no limit — and recorded as negative lengths."""
+    sizes: list[int] = []
+    send = adapter.send
+
+    def counted(request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if request.method in ("POST", "PATCH") and request.path_url.startswith("/uploads") and request.body:
+            size = len(request.body)
+            if refuse_above is not None and size > refuse_above:
+                sizes.append(-size)
+                refused = requests.Response()
+                refused.status_code, refused.request, refused.url = 413, request, request.url or ""
+                refused.headers["Content-Type"] = "text/html" if proxy else "application/json"
+                refused._content = (
+                    b"<html>413 Request Entity Too Large</html>"
+                    if proxy
+                    else json.dumps(
+                        {"code": "too_large", "message_zh": "", "message_en": "", "detail": {"limit": refuse_above}}
+                    ).encode()
+                )
+                return refused
+            sizes.append(size)
+        return send(request, *args, **kwargs)
+
+    adapter.send = counted  # type: ignore[method-assign]
+    return sizes
+
+
+def _pdf(size: int) -> bytes:
+    """A file of exactly ``size`` bytes the server stores (a PDF: checked by its magic bytes only)."""
+    return b"%PDF-1.4\n" + random.Random(size).randbytes(size - 9)
+
+
+def test_once_grown_a_short_rest_goes_with_the_last_chunk(make_client: MakeClient, monkeypatch: pytest.MonkeyPatch):
+    """On a fast link a rest within twice the chunk goes whole, not as a tail of its own (a request
+    with its fixed cost); on a link that has not shown itself fast every chunk stays ``chunk_size``."""
+    from api_client import uploads
+
+    k = 1024
+    desk = _client(make_client, adapter := CountingAdapter())
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * k, 128 * k
+    sizes = _sizes_sent(adapter)
+    data = _pdf(64 * k)
+    monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)  # every request "fast", whatever this machine's load
+    assert desk.download(desk.upload(data)) == data
+    assert sizes == [16 * k, 48 * k]  # the creation's, then the rest (32 KiB and a tail of 16 before)
+
+    monkeypatch.setattr(uploads, "GROW_BELOW", 0.0)  # every request "slow"
+    sizes.clear()
+    other = _pdf(64 * k + 1)
+    assert desk.download(desk.upload(other)) == other
+    assert sizes == [16 * k] * 4 + [1]
+
+
+def test_a_server_that_takes_smaller_chunks_sets_the_ceiling_it_names(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+):
+    """A grown chunk refused 413 (too large) with the server's limit: the chunks go on at that limit,
+    not back at ``chunk_size`` for the rest of the file."""
+    from api_client import uploads
+
+    monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)
+    k = 1024
+    desk = _client(make_client, adapter := CountingAdapter())
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * k, 128 * k
+    sizes = _sizes_sent(adapter, refuse_above=40 * k)
+    data = _pdf(148 * k)
+    assert desk.download(desk.upload(data)) == data
+    assert sizes == [16 * k, 32 * k, -100 * k, 40 * k, 40 * k, 20 * k]
+    assert desk.uploader.max_chunk == 40 * k
+
+    # A proxy that names no limit: back to chunk_size, and the file still goes.
+    desk = _client(make_client, adapter := CountingAdapter())
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * k, 128 * k
+    sizes = _sizes_sent(adapter, refuse_above=40 * k, proxy=True)
+    other = _pdf(148 * k + 1)
+    assert desk.download(desk.upload(other)) == other
+    assert sizes[:4] == [16 * k, 32 * k, -(100 * k + 1), 16 * k] and max(sizes) == 32 * k
 
 
 def test_the_first_patch_does_not_wait_for_the_answer_about_the_blob(
