@@ -17,15 +17,19 @@ taken) does not wait for it: the file is hashed on a thread while its first chun
 creation carries no ``sha256``, and the client compares its hash with the server's answer
 (``Upload-Sha256``) on the last byte; other bytes stored (the file changed on the way, or a photo
 sent whole, without a CRC-32, garbled — or refused as no image for that) send the file once more,
-naming its hash, which the server then checks. A file of more than one chunk is first asked about
-(``HEAD /blobs``) once its hash is known, as the creation would have been, and left unsent when the
-server has it.
+naming its hash, which the server then checks. A file of more than one chunk is asked about
+(``HEAD /blobs``, on the hashing thread) once its hash is known, as the creation would have been,
+and the rest left unsent when the server has it: the answer is taken before the first PATCH when it
+is in, else before the second — on a fast link a known blob costs one chunk more, rather than the
+link standing idle while a big file is hashed.
 
 A big file's chunks grow on a good link: a chunk that went in under :data:`GROW_BELOW` seconds
 (the creation's first one too) doubles the next one, up to :data:`MAX_CHUNK` (the server's default
-limit), so a 40 MB file is four requests (4, 8, 16 and 12 MB) rather than ten; any failure brings
-the chunk back to ``chunk_size``. A cut still
-costs at most the chunk in flight, and a grown chunk is one the link sends in about half a second.
+limit; a server that takes less says how much in its 413, and that is the ceiling from then on),
+and once grown a rest within twice the chunk goes whole rather than as a short tail of its own, so
+a 40 MB file is three requests (4, 8 and 26 MiB) rather than ten; any failure brings the chunk back
+to ``chunk_size``. A cut still costs at most the chunk in flight, and a grown chunk is one the link
+sends in about a second at most.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from api_client.errors import ApiError, Cancelled, NotFound, Offline, Rejected
 
 TUS_VERSION = "1.0.0"
 DEFAULT_CHUNK = 4 * 1024 * 1024  # a typical photo in one PATCH; a cut resends at most this much
-MAX_CHUNK = 16 * 1024 * 1024  # what a chunk may grow to on a fast link (the server's default limit)
+MAX_CHUNK = 32 * 1024 * 1024  # what a chunk may grow to on a fast link (the server's default limit)
 GROW_BELOW = 0.25  # seconds: a chunk sent faster than this doubles the next one
 ProgressCallback = Callable[[int, int], None]
 
@@ -75,11 +79,15 @@ class Source:
 
 class _Hashing:
     """The source's SHA-256, computed on a thread (hashlib lets go of the interpreter lock) while
-    the first chunk is on its way."""
+    the first chunk is on its way — and then, given ``known``, whether the server already has that
+    blob (``HEAD /blobs``), asked on the same thread while chunks go: on a fast link neither keeps
+    the link idle (a 40 MB file's hash takes longer than its first chunk's 4 MiB take to go)."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, known: Callable[[str], bool] | None = None) -> None:
         self._source = source
+        self._known = known
         self._digest: str | None = None
+        self._answer: bool | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="upload-sha256", daemon=True)
         self._thread.start()
@@ -87,15 +95,29 @@ class _Hashing:
     def _run(self) -> None:
         try:
             self._digest = self._source.sha256()
-        except BaseException as exc:  # an unreadable file: raised in the caller's thread
+            if self._known is not None:
+                self._answer = self._known(self._digest)
+        except BaseException as exc:  # an unreadable file, no answer: raised in the caller's thread
             self._error = exc
+
+    def answered(self) -> bool:
+        """Whether :meth:`known` would answer without waiting."""
+        return not self._thread.is_alive()
 
     def result(self) -> str:
         self._thread.join()
-        if self._error is not None:
+        if self._error is not None and self._digest is None:
             raise self._error
         assert self._digest is not None
         return self._digest
+
+    def known(self) -> bool:
+        """Whether the server has the blob (waits for the hash and the answer)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._answer is not None
+        return self._answer
 
 
 #: One thread for every upload's next chunk (zlib and a file's read let go of the interpreter lock).
@@ -224,10 +246,17 @@ class Uploader:
         """
         source = Source(data)
         total = source.size
-        hashing = _Hashing(source) if sha256 is None else None  # while the first chunk goes
+        # While the first chunk goes; a file of more chunks is then asked about (see _Hashing).
+        asks = self.blob_known if total > self.chunk_size else None
+        hashing = _Hashing(source, asks) if sha256 is None else None
         progress = on_progress or (lambda sent, size: None)
+        chunk = self.chunk_size
+        ceiling = self.max_chunk or (MAX_CHUNK if chunk == DEFAULT_CHUNK else chunk)
+        ahead: _Ahead | None = None
         if upload_url is None:
             progress(0, total)  # a new upload: its first chunk goes with the creation
+            if total > chunk:  # the first PATCH's chunk, at either size it may have, made ready meanwhile
+                ahead = _Ahead(source, chunk, self._lengths(chunk, ceiling, total - chunk))
         started = time.monotonic()
         try:
             url, offset, stored = self._start(source, sha256, upload_url)
@@ -237,32 +266,41 @@ class Uploader:
             # A whole file sent with neither its hash nor a CRC-32, refused for what it is: garbled
             # on the way, or truly so. Once more, naming its hash (the server checks that first).
             return self.upload(data, sha256=hashing.result(), on_progress=on_progress, on_created=on_created)
-        chunk = self.chunk_size
-        ceiling = self.max_chunk or (MAX_CHUNK if chunk == DEFAULT_CHUNK else chunk)
         if upload_url is None and offset and time.monotonic() - started < GROW_BELOW:
             chunk = max(chunk, min(chunk * 2, ceiling))  # the creation's chunk went in fast: it counts
-        # The first PATCH's chunk made ready while the blob is asked about (and on_created runs).
-        ahead = _Ahead(source, offset, (chunk, min(chunk * 2, ceiling))) if offset < total else None
+        if offset < total and (ahead is None or ahead.offset != offset):  # a resumed upload
+            ahead = _Ahead(source, offset, self._lengths(chunk, ceiling, total - offset))
         if on_created is not None:
             on_created(url)
-        if hashing is not None and offset < total and self.blob_known(hashing.result()):
-            # What the creation would have answered had it named the hash: the rest need not go.
-            with contextlib.suppress(ApiError):
-                self.terminate(url)
-            progress(total, total)
-            return hashing.result()
+        # Whether the server has the blob: what the creation would have answered had it named the
+        # hash. Taken before the first PATCH when the answer is in, else before the second (on a
+        # fast link a known blob then costs one chunk more, rather than the link idle meanwhile).
+        asking = hashing if hashing is not None and asks is not None and offset < total else None
+        sent_from = offset
+        if asking is not None and asking.answered():
+            if self._stored_already(asking, url):
+                progress(total, total)
+                return asking.result()
+            asking = None
         progress(offset, total)
         failures = 0
         while offset < total:
             if cancel is not None and cancel.is_set():
                 raise Cancelled(upload_url=url)
+            if asking is not None and offset > sent_from:  # a PATCH went unasked: wait for the answer
+                if self._stored_already(asking, url):
+                    progress(total, total)
+                    return asking.result()
+                asking = None
             started = time.monotonic()
-            length = min(chunk, total - offset)
+            length = self._length(chunk, ceiling, total - offset)
             taken = ahead.take(offset, length) if ahead is not None else None
-            piece, crc = taken if taken is not None else (source.read(offset, chunk), None)
+            piece, crc = taken if taken is not None else (source.read(offset, length), None)
             # The next chunk, at either size it may have, made ready while this one goes.
             ahead = (
-                _Ahead(source, offset + length, (chunk, min(chunk * 2, ceiling))) if offset + length < total else None
+                _Ahead(source, offset + length, self._lengths(chunk, ceiling, total - offset - length))
+                if offset + length < total
+                else None
             )
             try:
                 offset, stored = self._patch(url, offset, piece, total, crc)
@@ -270,8 +308,11 @@ class Uploader:
                 if time.monotonic() - started < GROW_BELOW:
                     chunk = max(chunk, min(chunk * 2, ceiling))
             except ApiError as exc:
-                if chunk > self.chunk_size and exc.status == 413 and exc.code == "too_large":
-                    self.max_chunk = ceiling = chunk = self.chunk_size  # this server takes no bigger chunks
+                if length > self.chunk_size and exc.status == 413 and exc.code != "beyond_length":
+                    # This server (or a proxy before it) takes no bigger chunks: as big as it says it
+                    # takes from now on, or ``chunk_size`` when it does not say.
+                    self.max_chunk = ceiling = _limit(exc, self.chunk_size, length)
+                    chunk = min(chunk, ceiling)
                     continue
                 chunk = self.chunk_size
                 if not _resumable(exc):
@@ -295,6 +336,27 @@ class Uploader:
             # more, naming the hash this time, which the server checks on the last byte.
             return self.upload(data, sha256=sha, on_progress=on_progress, on_created=on_created, cancel=cancel)
         return sha
+
+    def _length(self, chunk: int, ceiling: int, rest: int) -> int:
+        """The next chunk's length: ``chunk`` — or, once chunks have grown (the link is fast), the
+        whole rest when it is within twice that and the ceiling: a short tail would be a request of
+        its own, with a request's fixed cost (a 40 MB file: 4, 8 and 26 MiB rather than 4, 8, 16
+        and 10). On a link that has not shown itself fast no chunk is longer than ``chunk_size``."""
+        if chunk > self.chunk_size and rest <= min(2 * chunk, ceiling):
+            return rest
+        return min(chunk, rest)
+
+    def _lengths(self, chunk: int, ceiling: int, rest: int) -> tuple[int, ...]:
+        """The lengths the next chunk may have: as this one, or grown (see :meth:`_length`)."""
+        return tuple({self._length(size, ceiling, rest) for size in (chunk, max(chunk, min(chunk * 2, ceiling)))})
+
+    def _stored_already(self, asking: _Hashing, url: str) -> bool:
+        """Whether the server has the blob (then the begun upload is ended: the rest need not go)."""
+        if not asking.known():
+            return False
+        with contextlib.suppress(ApiError):
+            self.terminate(url)
+        return True
 
     def _start(self, source: Source, sha: str | None, upload_url: str | None) -> tuple[str, int, str | None]:
         """The upload to continue, its server offset and, when complete, the blob's address; a new
@@ -347,6 +409,15 @@ def _chunk_headers(chunk: bytes | memoryview, whole: bool, crc: int | None = Non
         value = zlib.crc32(chunk) if crc is None else crc
         headers["Upload-Checksum"] = f"crc32 {_b64(value.to_bytes(4, 'big'))}"
     return headers
+
+
+def _limit(refused: ApiError, smallest: int, length: int) -> int:
+    """The largest chunk a 413 says the server takes (its ``limit``), at least ``smallest`` and
+    below the ``length`` it refused; ``smallest`` when it says nothing usable."""
+    limit = refused.detail.get("limit") if isinstance(refused.detail, dict) else None
+    if not isinstance(limit, int) or isinstance(limit, bool) or not smallest <= limit < length:
+        return smallest
+    return limit
 
 
 def _header(response: Any, name: str) -> str:

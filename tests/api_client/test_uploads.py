@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import threading
 from collections.abc import Callable
@@ -86,14 +87,16 @@ def test_upload_reports_progress_and_the_second_is_skipped(make_client: MakeClie
     assert adapter.calls == ["POST uploads"] and adapter.patches == 1
     assert again == [(0, len(photo)), (len(photo), len(photo))]
 
-    # A caller that does not know it: hashed while the first chunk goes, then asked about before
-    # the rest; the server has it, so the rest stays here and the begun upload is ended.
+    # A caller that does not know it: hashed while the first chunk goes, and asked about as soon as
+    # hashed; the server has it, so the rest stays here (one PATCH more at most, when the answer
+    # came after the creation's) and the begun upload is ended.
     adapter.calls.clear()
     adapter.patches = 0
     again.clear()
     assert desk.upload(photo, on_progress=lambda sent, total: again.append((sent, total))) == sha
-    assert adapter.calls == ["POST uploads", "HEAD blobs", "DELETE uploads"] and adapter.patches == 1
-    assert again == [(0, len(photo)), (len(photo), len(photo))]
+    assert sorted(set(adapter.calls) - {"PATCH uploads"}) == ["DELETE uploads", "HEAD blobs", "POST uploads"]
+    assert adapter.calls[-1] == "DELETE uploads" and adapter.patches <= 2 < -(-len(photo) // CHUNK)
+    assert again[0] == (0, len(photo)) and again[-1] == (len(photo), len(photo))
 
 
 def test_a_file_hashed_on_the_way_is_checked_against_the_servers_answer(
@@ -231,31 +234,145 @@ def test_chunks_grow_from_the_creations_on_a_fast_link(
     assert "HEAD uploads" not in adapter.calls  # no chunk refused (a wrong CRC-32 is a 460, then HEAD)
 
 
-def test_the_first_patchs_chunk_is_made_ready_while_the_blob_is_asked_about(
+def test_the_first_patchs_chunk_is_made_ready_while_the_creation_goes(
     make_client: MakeClient, photo: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A caller that does not name the hash: while the server is asked whether it has the blob, the
-    first PATCH's chunk is already being read and checksummed (as every later one is while the one
-    before it goes), not only once the answer has come."""
+    """The chunk after the creation's is read and checksummed while the creation goes (as every
+    later one is while the one before it goes), not only once its answer has come."""
     from api_client import uploads
 
-    made: list[int] = []
+    events: list[str] = []
     ahead = uploads._Ahead.__init__
 
     def making(self: Any, source: Any, offset: int, sizes: Any) -> None:
-        made.append(offset)
+        events.append(f"ahead {offset}")
         ahead(self, source, offset, sizes)
 
     monkeypatch.setattr(uploads._Ahead, "__init__", making)
-    desk = _client(make_client, CountingAdapter())
-    asked: list[list[int]] = []
-    known = desk.uploader.blob_known
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    send = adapter.send
 
-    def asking(sha: str) -> bool:
-        asked.append(list(made))
-        return known(sha)
+    def sending(request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        events.append(f"{request.method} {request.path_url.split('/')[1]}")
+        return send(request, *args, **kwargs)
 
-    monkeypatch.setattr(desk.uploader, "blob_known", asking)
+    adapter.send = sending  # type: ignore[method-assign]
     sha = desk.upload(photo)
-    assert asked == [[CHUNK]]  # the creation carried the first MiB; the chunk after it is on its way
-    assert made[0] == CHUNK and desk.download(sha) == photo
+    assert events.index(f"ahead {CHUNK}") < events.index("POST uploads")
+    assert desk.download(sha) == photo
+
+
+def _sizes_sent(adapter: CountingAdapter, refuse_above: int | None = None, proxy: bool = False) -> list[int]:
+    """The length of every chunk the client sends from now on; those over ``refuse_above`` answered
+    413 as a server with that chunk limit answers them — or, ``proxy``, as a proxy before it does,
+    naming no limit — and recorded as negative lengths."""
+    sizes: list[int] = []
+    send = adapter.send
+
+    def counted(request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if request.method in ("POST", "PATCH") and request.path_url.startswith("/uploads") and request.body:
+            size = len(request.body)
+            if refuse_above is not None and size > refuse_above:
+                sizes.append(-size)
+                refused = requests.Response()
+                refused.status_code, refused.request, refused.url = 413, request, request.url or ""
+                refused.headers["Content-Type"] = "text/html" if proxy else "application/json"
+                refused._content = (
+                    b"<html>413 Request Entity Too Large</html>"
+                    if proxy
+                    else json.dumps(
+                        {"code": "too_large", "message_zh": "", "message_en": "", "detail": {"limit": refuse_above}}
+                    ).encode()
+                )
+                return refused
+            sizes.append(size)
+        return send(request, *args, **kwargs)
+
+    adapter.send = counted  # type: ignore[method-assign]
+    return sizes
+
+
+def _pdf(size: int) -> bytes:
+    """A file of exactly ``size`` bytes the server stores (a PDF: checked by its magic bytes only)."""
+    return b"%PDF-1.4\n" + random.Random(size).randbytes(size - 9)
+
+
+def test_once_grown_a_short_rest_goes_with_the_last_chunk(make_client: MakeClient, monkeypatch: pytest.MonkeyPatch):
+    """On a fast link a rest within twice the chunk goes whole, not as a tail of its own (a request
+    with its fixed cost); on a link that has not shown itself fast every chunk stays ``chunk_size``."""
+    from api_client import uploads
+
+    k = 1024
+    desk = _client(make_client, adapter := CountingAdapter())
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * k, 128 * k
+    sizes = _sizes_sent(adapter)
+    data = _pdf(64 * k)
+    monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)  # every request "fast", whatever this machine's load
+    assert desk.download(desk.upload(data)) == data
+    assert sizes == [16 * k, 48 * k]  # the creation's, then the rest (32 KiB and a tail of 16 before)
+
+    monkeypatch.setattr(uploads, "GROW_BELOW", 0.0)  # every request "slow"
+    sizes.clear()
+    other = _pdf(64 * k + 1)
+    assert desk.download(desk.upload(other)) == other
+    assert sizes == [16 * k] * 4 + [1]
+
+
+def test_a_server_that_takes_smaller_chunks_sets_the_ceiling_it_names(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+):
+    """A grown chunk refused 413 (too large) with the server's limit: the chunks go on at that limit,
+    not back at ``chunk_size`` for the rest of the file."""
+    from api_client import uploads
+
+    monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)
+    k = 1024
+    desk = _client(make_client, adapter := CountingAdapter())
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * k, 128 * k
+    sizes = _sizes_sent(adapter, refuse_above=40 * k)
+    data = _pdf(148 * k)
+    assert desk.download(desk.upload(data)) == data
+    assert sizes == [16 * k, 32 * k, -100 * k, 40 * k, 40 * k, 20 * k]
+    assert desk.uploader.max_chunk == 40 * k
+
+    # A proxy that names no limit: back to chunk_size, and the file still goes.
+    desk = _client(make_client, adapter := CountingAdapter())
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * k, 128 * k
+    sizes = _sizes_sent(adapter, refuse_above=40 * k, proxy=True)
+    other = _pdf(148 * k + 1)
+    assert desk.download(desk.upload(other)) == other
+    assert sizes[:4] == [16 * k, 32 * k, -(100 * k + 1), 16 * k] and max(sizes) == 32 * k
+
+
+def test_the_first_patch_does_not_wait_for_the_answer_about_the_blob(
+    make_client: MakeClient, photo: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller that does not name the hash: the server is asked whether it has the blob while
+    chunks go — the first PATCH is not held for the answer (on a fast link a big file's hash takes
+    longer than its first chunk does). An answer "known" stops the upload before the PATCH after."""
+    adapter = CountingAdapter()
+    desk = _client(make_client, adapter)
+    sha = desk.upload(photo)  # now the server has it
+    patched = threading.Event()
+    sending = adapter.send
+
+    def send(request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if request.method == "PATCH":
+            patched.set()
+        return sending(request, *args, **kwargs)
+
+    monkeypatch.setattr(adapter, "send", send)
+    known = desk.uploader.blob_known
+    answers: list[bool] = []
+
+    def slow_answer(digest: str) -> bool:
+        answers.append(patched.wait(10))  # the answer comes only once a PATCH went (or never holds it)
+        return known(digest)
+
+    monkeypatch.setattr(desk.uploader, "blob_known", slow_answer)
+    adapter.calls.clear()
+    adapter.patches = 0
+    assert desk.upload(photo) == sha
+    assert answers == [True]  # the first PATCH went while the question was open
+    assert adapter.patches == 2 and adapter.calls[-1] == "DELETE uploads"  # the creation's chunk and one PATCH
