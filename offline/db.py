@@ -61,9 +61,9 @@ def _json(value: Any) -> str:
 
 
 #: How long a write waits for another's transaction before "database is locked" (ms). Writes come
-#: from the sync's thread and the disk lane, never the UI thread; the longest transaction is a first
-#: download's last page, which builds the search indexes — seconds on a city's desk, more than the 5 s
-#: a user's draft or command once waited before failing.
+#: from the sync's thread and the disk lane, never the UI thread. The longest transactions are a
+#: download's pages and the chunks of its search indexes' build (offline.search.catch_up), a fraction
+#: of a second each; the margin is for a slow or busy disk, where 5 s once made a user's draft fail.
 WRITE_WAIT_MS = 60_000
 
 
