@@ -67,6 +67,14 @@ def _json(value: Any) -> str:
 WRITE_WAIT_MS = 60_000
 
 
+#: Pages the write-ahead log takes before a commit folds it into the file (SQLite's default: 1,000, 4 MB).
+#: A download's page of 500 orders writes about that much, so nearly every page paid a checkpoint on
+#: the pulling thread: 45 of a 10,000-order download's 78 fsyncs. At 40 MB a checkpoint comes every ~8
+#: pages. Durability is the log's, synced on every commit as before (synchronous=FULL); a desk killed
+#: with the log unfolded reads it again on opening. The cost: up to 40 MB more on the disk meanwhile.
+CHECKPOINT_PAGES = 10_000
+
+
 def _on_connect(key: bytes | None, dbapi_connection: Any, _record: Any) -> None:
     # We issue BEGIN ourselves (see _on_begin): pysqlite's implicit transactions are not reliable.
     dbapi_connection.isolation_level = None
@@ -76,6 +84,7 @@ def _on_connect(key: bytes | None, dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL: a commit is on disk when it returns, so the outbox survives a power cut.
     cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={WRITE_WAIT_MS}")
     cursor.close()
