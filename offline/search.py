@@ -162,6 +162,8 @@ CATCH_UP_CHUNK = 10_000
 INDEXED_UPTO = "search_index_upto"
 #: Below every order id (provisional ones are negative): the indexes hold no order yet.
 _NONE_YET = -(2**63)
+#: Above every order id.
+_EVERY = 2**63 - 1
 
 
 def catch_up(conn: Connection) -> bool:
@@ -175,26 +177,25 @@ def catch_up(conn: Connection) -> bool:
     if upto == _NONE_YET:  # the first chunk: the indexes start empty, as FTS5's 'rebuild' starts them
         conn.exec_driver_sql("INSERT INTO orders_fts (orders_fts) VALUES ('delete-all')")
         conn.exec_driver_sql("INSERT INTO order_characters (order_characters) VALUES ('delete-all')")
-    found = conn.exec_driver_sql(
-        "SELECT order_id, text FROM order_text WHERE order_id > ? ORDER BY order_id LIMIT ?", (upto, CATCH_UP_CHUNK + 1)
+    # The chunk's last order (none: fewer than a chunk are left); its rows are read a thousand at a time.
+    bound = conn.exec_driver_sql(
+        "SELECT order_id FROM order_text WHERE order_id > ? ORDER BY order_id LIMIT 1 OFFSET ?",
+        (upto, CATCH_UP_CHUNK - 1),
+    ).scalar()
+    chunk = (upto, _EVERY if bound is None else bound)
+    # The trigrams straight from the table (as FTS5's 'rebuild' reads it); the characters need Python.
+    texts = "SELECT order_id, text FROM order_text WHERE order_id > ? AND order_id <= ?"
+    conn.exec_driver_sql(f"INSERT INTO orders_fts (rowid, text) {texts}", chunk)
+    rows = conn.exec_driver_sql(texts, chunk)
+    while part := rows.fetchmany(1000):
+        conn.exec_driver_sql(_INDEX_CHARACTERS, [(i, characters(text)) for i, text in part])
+    done = (
+        bound is None or conn.exec_driver_sql("SELECT 1 FROM order_text WHERE order_id > ?", (bound,)).first() is None
     )
-    rows = [(i, text) for i, text in found]
-    done = len(rows) <= CATCH_UP_CHUNK  # the one row more says whether another chunk follows
-    rows = rows[:CATCH_UP_CHUNK]
-    if rows:
-        # The trigrams straight from the table (as FTS5's 'rebuild' reads it); the characters need Python.
-        conn.exec_driver_sql(
-            "INSERT INTO orders_fts (rowid, text) SELECT order_id, text FROM order_text "
-            "WHERE order_id > ? AND order_id <= ?",
-            (upto, rows[-1][0]),
-        )
-        conn.exec_driver_sql(_INDEX_CHARACTERS, [(i, characters(text)) for i, text in rows])
     if done:
         conn.exec_driver_sql(f"DELETE FROM sync_state WHERE key IN ('{BEHIND}', '{INDEXED_UPTO}')")
     else:
-        conn.exec_driver_sql(
-            "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", (INDEXED_UPTO, str(rows[-1][0]))
-        )
+        conn.exec_driver_sql("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", (INDEXED_UPTO, str(bound)))
     return done
 
 
