@@ -145,7 +145,7 @@ def id_list(order_ids: Iterable[int]) -> str:
 def hold_index(conn: Connection) -> None:
     """Leave both indexes (trigrams, characters) behind ``order_text`` until :func:`catch_up`, in the
     caller's transaction: a profile's first download (or a reset's) writes the narrow text page by
-    page and the indexes at its end, ten thousand orders a statement — FTS5 flushing a segment per
+    page and the indexes at its end, ten thousand orders a transaction — FTS5 flushing a segment per
     page cost more CPU than the page's inserts of orders and events together, and building it in one
     pass costs a third of that. Meanwhile a write leaves the indexes alone for an order they do not
     hold yet (an FTS5 ``delete`` of a row it never indexed would corrupt it) and every search reads
