@@ -115,6 +115,12 @@ class _Puller(Protocol):
     def pull_page(self, cursor: str | None, limit: int) -> PulledPage: ...
 
 
+#: The most orders the first page of a pull is asked for: nothing is applied while it is built and
+#: travels (there is no page before it to apply meanwhile), so a small one lets the desk start sooner
+#: (the 10,000-order bench's first wait, alternated at load 10: 69–212 ms at 500, 17–60 ms at 100).
+FIRST_PAGE = 100
+
+
 def pages_ahead(
     client: _Puller, cursor: str | None, limit: int, ahead: bool = True
 ) -> Generator[PulledPage, None, None]:
@@ -122,10 +128,11 @@ def pages_ahead(
     before arrives: the server builds it (and it travels) while the caller applies this one. The
     caller still saves each page's cursor with its data, so nothing fetched ahead counts until
     applied; stopping early (close the iterator) drops the one page fetched ahead. ``ahead=False``:
-    each page asked for only when the caller is done with the one before."""
+    each page asked for only when the caller is done with the one before. Ahead, the first page is
+    asked for at most :data:`FIRST_PAGE` changes; the others (and every page otherwise) ``limit``."""
     pool = ThreadPoolExecutor(1, thread_name_prefix="pull-ahead")
     try:
-        future = pool.submit(client.pull_page, cursor, limit)
+        future = pool.submit(client.pull_page, cursor, min(limit, FIRST_PAGE) if ahead else limit)
         while True:
             page = future.result()
             if page.has_more and ahead:

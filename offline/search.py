@@ -145,33 +145,76 @@ def id_list(order_ids: Iterable[int]) -> str:
 def hold_index(conn: Connection) -> None:
     """Leave both indexes (trigrams, characters) behind ``order_text`` until :func:`catch_up`, in the
     caller's transaction: a profile's first download (or a reset's) writes the narrow text page by
-    page and the indexes once at the end — FTS5 flushing a segment per page cost more CPU than the page's
-    inserts of orders and events together, and building it in one pass costs a third of that.
-    Meanwhile every write leaves the index alone (an FTS5 ``delete`` of a row it never indexed would
-    corrupt it) and every search reads ``order_text`` instead (:func:`_holding`): a search during the
-    download finds what has arrived. The mark is a row of ``sync_state``, committed with the page's
-    data: a desk killed midway resumes with the index still behind, and catches up at the end."""
+    page and the indexes at its end, ten thousand orders a transaction — FTS5 flushing a segment per
+    page cost more CPU than the page's inserts of orders and events together, and building it in one
+    pass costs a third of that. Meanwhile a write leaves the indexes alone for an order they do not
+    hold yet (an FTS5 ``delete`` of a row it never indexed would corrupt it) and every search reads
+    ``order_text`` instead (:func:`_holding`): a search during the download finds what has arrived.
+    The mark is a row of ``sync_state``, committed with the page's data: a desk killed midway resumes
+    with the index still behind, and catches up at the end."""
     conn.exec_driver_sql(f"INSERT OR IGNORE INTO sync_state (key, value) VALUES ('{BEHIND}', '1')")
 
 
-def catch_up(conn: Connection) -> None:
-    """Build both indexes from ``order_text`` in one pass each if they were held behind; else nothing."""
-    if _behind(conn):
-        conn.exec_driver_sql("INSERT INTO orders_fts (orders_fts) VALUES ('rebuild')")
-        index_characters(conn)
-        conn.exec_driver_sql(f"DELETE FROM sync_state WHERE key = '{BEHIND}'")
+#: Orders indexed in one transaction of :func:`catch_up`: a city's whole build in one held the desk's
+#: write lock for seconds; a chunk holds it for a fraction of one (a draft written meanwhile waits that).
+CATCH_UP_CHUNK = 10_000
+#: The ``sync_state`` key of the highest order id both indexes hold while they catch up (absent: none yet).
+INDEXED_UPTO = "search_index_upto"
+#: Below every order id (provisional ones are negative): the indexes hold no order yet.
+_NONE_YET = -(2**63)
+#: Above every order id.
+_EVERY = 2**63 - 1
 
 
-def _behind(conn: Connection) -> bool:
-    return conn.exec_driver_sql(f"SELECT 1 FROM sync_state WHERE key = '{BEHIND}'").first() is not None
+def catch_up(conn: Connection) -> bool:
+    """Index the next :data:`CATCH_UP_CHUNK` orders of ``order_text`` (by id) into both indexes if they
+    are held behind, in the caller's transaction; True once they hold every order (the mark is gone).
+    The highest id indexed is committed with the chunk: a desk killed midway goes on from there, and
+    a write meanwhile keeps the index of an order up to it in step (:func:`indexed_upto`)."""
+    upto = indexed_upto(conn)
+    if upto is None:
+        return True
+    if upto == _NONE_YET:  # the first chunk: the indexes start empty, as FTS5's 'rebuild' starts them
+        conn.exec_driver_sql("INSERT INTO orders_fts (orders_fts) VALUES ('delete-all')")
+        conn.exec_driver_sql("INSERT INTO order_characters (order_characters) VALUES ('delete-all')")
+    # The chunk's last order (none: fewer than a chunk are left); its rows are read a thousand at a time.
+    bound = conn.exec_driver_sql(
+        "SELECT order_id FROM order_text WHERE order_id > ? ORDER BY order_id LIMIT 1 OFFSET ?",
+        (upto, CATCH_UP_CHUNK - 1),
+    ).scalar()
+    chunk = (upto, _EVERY if bound is None else bound)
+    # The trigrams straight from the table (as FTS5's 'rebuild' reads it); the characters need Python.
+    texts = "SELECT order_id, text FROM order_text WHERE order_id > ? AND order_id <= ?"
+    conn.exec_driver_sql(f"INSERT INTO orders_fts (rowid, text) {texts}", chunk)
+    rows = conn.exec_driver_sql(texts, chunk)
+    while part := rows.fetchmany(1000):
+        conn.exec_driver_sql(_INDEX_CHARACTERS, [(i, characters(text)) for i, text in part])
+    done = (
+        bound is None or conn.exec_driver_sql("SELECT 1 FROM order_text WHERE order_id > ?", (bound,)).first() is None
+    )
+    if done:
+        conn.exec_driver_sql(f"DELETE FROM sync_state WHERE key IN ('{BEHIND}', '{INDEXED_UPTO}')")
+    else:
+        conn.exec_driver_sql("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", (INDEXED_UPTO, str(bound)))
+    return done
+
+
+def indexed_upto(conn: Connection) -> int | None:
+    """None when both indexes hold every order; while they are behind, the highest order id they hold
+    (an order up to it is kept in step by every write, one above it only in ``order_text``)."""
+    found = conn.exec_driver_sql(f"SELECT key, value FROM sync_state WHERE key IN ('{BEHIND}', '{INDEXED_UPTO}')")
+    marks = {key: value for key, value in found}
+    if BEHIND not in marks:
+        return None
+    return int(marks[INDEXED_UPTO]) if INDEXED_UPTO in marks else _NONE_YET
 
 
 def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:
     """(Re)index these orders' searchable text, in bulk: the narrow text and the trigram index, each
     in one statement. An order whose text did not change (most pulled changes: a state, a note) is
     left as it is; one whose text changed leaves the index first, with its old text (the index
-    keeps no copy: FTS5's ``delete`` is given the text it was indexed with). While the index is held
-    behind (:func:`hold_index`) only the narrow text is written."""
+    keeps no copy: FTS5's ``delete`` is given the text it was indexed with). While the indexes are held
+    behind (:func:`hold_index`) only the narrow text is written, but for orders they hold already."""
     if not orders:
         return
     rows = [(order["id"], search_text(order)) for order in orders]
@@ -183,13 +226,13 @@ def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:
     fresh = [row for row in rows if known.get(row[0]) != row[1]]
     if not fresh:
         return
-    behind = _behind(conn)
-    if not behind:
-        _unindex(conn, [i for i, _ in fresh if i in known], known)
+    upto = indexed_upto(conn)
+    indexed = fresh if upto is None else [row for row in fresh if row[0] <= upto]
+    _unindex(conn, [i for i, _ in indexed if i in known], known)
     conn.exec_driver_sql(_UPSERT_TEXT, fresh)
-    if not behind:
-        conn.exec_driver_sql(_INDEX, fresh)
-        conn.exec_driver_sql(_INDEX_CHARACTERS, [(i, characters(text)) for i, text in fresh])
+    if indexed:
+        conn.exec_driver_sql(_INDEX, indexed)
+        conn.exec_driver_sql(_INDEX_CHARACTERS, [(i, characters(text)) for i, text in indexed])
 
 
 def _unindex(conn: Connection, order_ids: list[int], known: dict[int, str] | None = None) -> None:
@@ -220,8 +263,8 @@ def index_characters(conn: Connection) -> None:
 
 
 def unindex_many(conn: Connection, order_ids: list[int]) -> None:
-    if not _behind(conn):
-        _unindex(conn, order_ids)
+    upto = indexed_upto(conn)
+    _unindex(conn, order_ids if upto is None else [i for i in order_ids if i <= upto])
     for start in range(0, len(order_ids), 500):
         conn.exec_driver_sql(f"DELETE FROM order_text WHERE order_id IN ({id_list(order_ids[start : start + 500])})")
 
@@ -230,6 +273,7 @@ def clear(conn: Connection) -> None:
     conn.exec_driver_sql("INSERT INTO orders_fts (orders_fts) VALUES ('delete-all')")
     conn.exec_driver_sql("INSERT INTO order_characters (order_characters) VALUES ('delete-all')")
     conn.exec_driver_sql("DELETE FROM order_text")
+    conn.exec_driver_sql(f"DELETE FROM sync_state WHERE key = '{INDEXED_UPTO}'")  # the indexes hold none now
 
 
 #: A term held by at least this many orders is common: its page walks the list in its order and looks

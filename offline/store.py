@@ -213,7 +213,9 @@ class Store:
         """Apply one pull page and save its cursor, in one transaction; then rebase the orders that have
         pending edits. Rows go in bulk (one statement per table, not per order): an initial pull of
         tens of thousands of orders is the common case on a new desk. The sync engine hands over the
-        page as JSON values (:class:`api_client.PulledPage`): the rows are built straight from them."""
+        page as JSON values (:class:`api_client.PulledPage`): the rows are built straight from them.
+        After the last page of a download, the search indexes are built before this returns, in
+        transactions of their own (:func:`offline.search.catch_up`)."""
         changes = (
             response.changes
             if isinstance(response, PulledPage)
@@ -224,7 +226,7 @@ class Store:
             # in it is new to the user. It may take several pages; the flag spans them.
             downloading = response.reset or _get_state(conn, "cursor") is None or _get_state(conn, "downloading") == "1"
             if downloading and response.has_more:
-                search.hold_index(conn)  # built once when the download is complete (below)
+                search.hold_index(conn)  # built when the download is complete (below)
             if response.reset:
                 # The outbox stays: it is the user's unsent work.
                 conn.execute(delete(events))
@@ -263,8 +265,12 @@ class Store:
             _set_state(conn, "cursor", response.cursor)
             _set_state(conn, "downloading", "1" if downloading and response.has_more else "0")
             self._rebase(conn, touched)
-            if not response.has_more:
-                search.catch_up(conn)
+            index_behind = not response.has_more and search.indexed_upto(conn) is not None
+        while index_behind:
+            # Out of the page's transaction, a chunk a transaction: a city's indexes built in its last
+            # page's held the write lock for seconds. Searches read the narrow text until the last chunk.
+            with self._engine.begin() as conn:
+                index_behind = not search.catch_up(conn)
 
     def _note_arrivals(self, conn: Connection, order_ids: list[int]) -> None:
         """Orders not on the desk before this page arrive now: new to the user until opened (an order

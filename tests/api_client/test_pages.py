@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from api_client.pages import BadPage, event_row, parse_page
+from api_client.pages import FIRST_PAGE, BadPage, PulledPage, event_row, pages_ahead, parse_page
 
 
 def _page(**change: Any) -> dict[str, Any]:
@@ -62,3 +62,27 @@ def test_events_as_text_are_kept_as_they_came_and_objects_are_encoded() -> None:
 def test_what_is_not_a_pull_page_is_refused(body: bytes) -> None:
     with pytest.raises(BadPage):
         parse_page(body)
+
+
+class _Server:
+    """Pages of a pull as the server cuts them: ``limit`` changes each, out of ``total``."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.asked = total, []
+
+    def pull_page(self, cursor: str | None, limit: int) -> PulledPage:
+        self.asked.append(limit)
+        start = int(cursor or 0)
+        end = min(self.total, start + limit)
+        changes = [{"seq": i, "kind": "upsert", "order_id": i} for i in range(start + 1, end + 1)]
+        return PulledPage(changes, str(end), end < self.total, False)
+
+
+def test_the_first_page_is_small_so_that_applying_starts_sooner_and_the_rest_come_whole() -> None:
+    server = _Server(1_250)
+    pages = list(pages_ahead(server, None, 500))
+    assert server.asked == [FIRST_PAGE, 500, 500, 500] and FIRST_PAGE < 500
+    assert [c["seq"] for page in pages for c in page.changes] == list(range(1, 1_251))  # none lost or twice
+    small = _Server(1_000)
+    list(pages_ahead(small, None, 20))
+    assert set(small.asked) == {20}  # never more than the caller's limit

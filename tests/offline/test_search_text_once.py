@@ -17,7 +17,7 @@ from casework.schemas import SignBody
 from casework.sync import PullResponse
 from offline import SCHEMA_VERSION, Store, open_store
 from offline.models import orders
-from offline.search import BEHIND, characters
+from offline.search import BEHIND, INDEXED_UPTO, characters
 from offline.store import _ORDER_COLUMNS, REPLY_DRAFT
 from offline.worklists import Filters, page_query
 from tests.fixtures.orders import HANDLER, order, pull, revoke, upsert
@@ -140,3 +140,58 @@ def test_a_download_killed_midway_resumes_and_catches_the_index_up(store_path: P
     assert found(store, "路灯不亮") == [1] and found(store, "井盖缺失") == [2]
     store.close()
     check_index(store_path)
+
+
+def test_the_indexes_are_built_after_the_last_page_in_chunks_that_survive_a_kill(store_path: Path) -> None:
+    # The last page commits alone; the indexes follow a chunk a transaction (offline.search.catch_up),
+    # so the write lock is never held for a whole city's build. A desk killed between two chunks
+    # reopens with the first chunk indexed and the mark at its last order: searches still read the
+    # narrow text, a write meanwhile keeps an indexed order's entries in step (and leaves one above
+    # the mark to the build), and the next pull's end finishes the build — FTS5's own check passes.
+    script = textwrap.dedent(
+        """
+        import os, signal, sys
+        from casework.sync import PullResponse
+        from offline import open_store, search
+        from tests.fixtures.orders import order, upsert
+
+        search.CATCH_UP_CHUNK = 2
+        chunk = search.catch_up
+
+        def catch_up(conn):
+            if search.indexed_upto(conn) not in (None, search._NONE_YET):
+                os.kill(os.getpid(), signal.SIGKILL)  # the first chunk is committed: die before the second
+            return chunk(conn)
+
+        search.catch_up = catch_up
+        store = open_store(sys.argv[1])
+        titles = ["路灯不亮", "井盖缺失", "噪音扰民", "占道经营", "违章停车"]
+        first = [upsert(order(i, title=t), i) for i, t in enumerate(titles[:3], 1)]
+        store.apply_pull(PullResponse(changes=first, cursor="p1", has_more=True, reset=False))
+        last = [upsert(order(i, title=t), i) for i, t in enumerate(titles[3:], 4)]
+        store.apply_pull(PullResponse(changes=last, cursor="d1", has_more=False, reset=False))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(store_path)], cwd=ROOT, capture_output=True, timeout=60)
+    assert proc.returncode == -9, proc.stderr.decode()
+    with closing(sqlite3.connect(store_path)) as conn:
+        marks = dict(conn.execute("SELECT key, value FROM sync_state WHERE key LIKE 'search_index_%'").fetchall())
+        assert marks == {BEHIND: "1", INDEXED_UPTO: "2"}  # the last page and the first chunk, committed apart
+        assert conn.execute("SELECT rowid FROM orders_fts WHERE orders_fts MATCH '井盖缺失'").fetchall() == [(2,)]
+    store = open_store(store_path)
+    assert store.cursor() == "d1" and found(store, "噪音扰民") == [3] and found(store, "噪音") == [3]
+    store.record(HANDLER, 1, Command.SIGN, SignBody(version=0))  # a local edit meanwhile
+    mended, cleared = order(2, version=2, title="井盖已补"), order(4, version=2, title="占道已清")
+    store.apply_pull(pull(upsert(mended, 6), upsert(cleared, 7), cursor="d2"))  # one below the mark, one above
+    assert found(store, "井盖缺失") == [] and found(store, "井盖已补") == [2] and found(store, "占道已清") == [4]
+    assert found(store, "违章") == [5] and found(store, "路灯不亮") == [1]
+    store.close()
+    check_index(store_path)
+    with closing(sqlite3.connect(store_path)) as conn:  # whole again, through the index
+        assert conn.execute("SELECT count(*) FROM sync_state WHERE key LIKE 'search_index_%'").fetchone()[0] == 0
+        assert conn.execute("SELECT rowid FROM orders_fts WHERE orders_fts MATCH '井盖已补'").fetchall() == [(2,)]
+        assert conn.execute("SELECT rowid FROM orders_fts WHERE orders_fts MATCH '井盖缺失'").fetchall() == []
+        short = '"' + characters("占道") + '"'
+        assert conn.execute(
+            "SELECT rowid FROM order_characters WHERE order_characters MATCH ?", (short,)
+        ).fetchall() == [(4,)]

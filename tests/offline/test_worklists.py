@@ -270,8 +270,8 @@ def test_a_read_does_not_hold_up_a_write(city: Store) -> None:
 
 
 def test_a_write_waits_out_a_sync_transaction_of_several_seconds(city: Store) -> None:
-    """The last page of a city's first download builds the search indexes inside its transaction,
-    seconds of holding the write lock: a draft kept (or a command recorded) meanwhile waits for it
+    """A sync transaction that holds the write lock for seconds (a slow disk; a city's index build
+    did, in its last page's transaction): a draft kept (or a command recorded) meanwhile waits for it
     instead of failing with "database is locked" once 5 s had passed (``offline.db.WRITE_WAIT_MS``)."""
     holding = threading.Event()
 
