@@ -4106,42 +4106,42 @@ Please send this file to your system administrator.</translation>
         <translation>Cited from the knowledge base: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="318"/>
+        <location filename="../../ui/order/reply_editor.py" line="322"/>
         <source>%1退回：%2</source>
         <translation>Returned (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="333"/>
+        <location filename="../../ui/order/reply_editor.py" line="337"/>
         <source>协办单位尚未反馈协办意见：%1。收到意见（或热线中心免除协办）后才能提交答复，可先保存草稿。</source>
         <translation>Co-handling departments have not given their opinion yet: %1. The reply can be submitted once they have (or the centre waives it); save the draft meanwhile.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="351"/>
+        <location filename="../../ui/order/reply_editor.py" line="355"/>
         <source>第%1轮答复</source>
         <translation>Reply, round %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="392"/>
+        <location filename="../../ui/order/reply_editor.py" line="396"/>
         <source>只读：当前不能修改答复</source>
         <translation>Read-only: the reply cannot be changed now</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="396"/>
+        <location filename="../../ui/order/reply_editor.py" line="400"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="400"/>
+        <location filename="../../ui/order/reply_editor.py" line="404"/>
         <source>草稿已保存 %1</source>
         <translation>Draft saved %1</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="415"/>
+        <location filename="../../ui/order/reply_editor.py" line="419"/>
         <source>请填写答复内容。</source>
         <translation>Please write the reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/order/reply_editor.py" line="418"/>
+        <location filename="../../ui/order/reply_editor.py" line="422"/>
         <source>请选择办理结果。</source>
         <translation>Please choose a result.</translation>
     </message>
