@@ -870,6 +870,9 @@ class MainWindow(QMainWindow):
             self.bell.setText(self.tr("通知"))
             self.bell.setStyleSheet("")
             title = self.tr("通知")
+        # The menu bar lays its corner out only when a corner widget is set: set again, the bell gets the
+        # width of its new text (else "通知 1" in red shrank to "…" in the width of "通知").
+        self.menuBar().setCornerWidget(self.bell, Qt.Corner.TopRightCorner)
         self.tabs.setTabText(self.tabs.indexOf(self.notices), title)
 
     def _on_problem_count(self, count: int) -> None:
