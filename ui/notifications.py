@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casework.notifications import NotificationKind
 from desktop.workspace import Workspace
 from ui.labels import Names, deadline_kind_label, local_time, notification_kind_label
 
@@ -97,8 +98,13 @@ class NotificationPanel(QWidget):
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
         self.list.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
-        for column, width in enumerate((130, 90)):
-            self.list.setColumnWidth(column, width)
+        # The time and the type, whole, in the bold of an unread row (a type's name is longer in English).
+        bold = QFont(self.list.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        widest = (local_time("2026-12-28T23:58:00+08:00"), *(notification_kind_label(k) for k in NotificationKind))
+        for column, texts in enumerate((widest[:1], widest[1:])):
+            self.list.setColumnWidth(column, max(metrics.horizontalAdvance(t) for t in texts) + 20)
         self.list.itemDoubleClicked.connect(self._open)
         self.list.itemSelectionChanged.connect(self._enable_read)
         self.read_button = QPushButton(self.tr("标为已读"))

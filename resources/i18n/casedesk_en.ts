@@ -2401,7 +2401,7 @@ Please send this file to your system administrator.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="198"/>
-        <location filename="../../ui/main_window.py" line="878"/>
+        <location filename="../../ui/main_window.py" line="881"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
@@ -2510,43 +2510,43 @@ Please send this file to your system administrator.</translation>
         <translation>Notifications (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="928"/>
+        <location filename="../../ui/main_window.py" line="931"/>
         <source>本软件显示的时间均为北京时间（UTC+8），与本机时区无关</source>
         <extracomment>Say what stays on this PC when the window closes (the application turns it on; a window it replaces, on switching language or user, closes quietly). ``close_notice`` is the message shown.</extracomment>
         <translation>Every time shown here is Beijing time (UTC+8), whatever this computer&apos;s time zone</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="942"/>
+        <location filename="../../ui/main_window.py" line="945"/>
         <source>北京时间 %1</source>
         <translation>Beijing time %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="976"/>
+        <location filename="../../ui/main_window.py" line="979"/>
         <source>在全部工单中搜索「%1」：%2</source>
         <translation>Search of all orders for “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="994"/>
+        <location filename="../../ui/main_window.py" line="997"/>
         <source>没有与「%1」匹配的工单</source>
         <translation>No orders match “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="996"/>
+        <location filename="../../ui/main_window.py" line="999"/>
         <source>%1 中没有符合筛选条件的工单</source>
         <translation>No orders in %1 match the filters</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="998"/>
+        <location filename="../../ui/main_window.py" line="1001"/>
         <source>尚未同步：正在下载…</source>
         <translation>Not synced yet: downloading…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1000"/>
+        <location filename="../../ui/main_window.py" line="1003"/>
         <source>尚未同步：离线，联网后自动下载</source>
         <translation>Not synced yet: offline; the orders download once the server can be reached</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1002"/>
+        <location filename="../../ui/main_window.py" line="1005"/>
         <source>%1 没有工单</source>
         <translation>No orders in %1</translation>
     </message>
@@ -2657,7 +2657,7 @@ Please send this file to your system administrator.</translation>
         <translation>, about %1 s left</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="878"/>
+        <location filename="../../ui/main_window.py" line="881"/>
         <source>同步问题 (%1)</source>
         <translation>Sync problems (%1)</translation>
     </message>
@@ -2731,42 +2731,42 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NotificationPanel</name>
     <message>
-        <location filename="../../ui/notifications.py" line="95"/>
+        <location filename="../../ui/notifications.py" line="96"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="95"/>
+        <location filename="../../ui/notifications.py" line="96"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="95"/>
+        <location filename="../../ui/notifications.py" line="96"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="104"/>
+        <location filename="../../ui/notifications.py" line="110"/>
         <source>标为已读</source>
         <translation>Mark read</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="107"/>
+        <location filename="../../ui/notifications.py" line="113"/>
         <source>全部已读</source>
         <translation>Mark all read</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="117"/>
+        <location filename="../../ui/notifications.py" line="123"/>
         <source>双击一条通知打开其工单</source>
         <translation>Double-click a notification to open its order</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="158"/>
+        <location filename="../../ui/notifications.py" line="164"/>
         <source>%1 条未读</source>
         <translation>%1 unread</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="158"/>
+        <location filename="../../ui/notifications.py" line="164"/>
         <source>没有未读通知</source>
         <translation>No unread notifications</translation>
     </message>
@@ -2774,62 +2774,62 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Notifications</name>
     <message>
-        <location filename="../../ui/notifications.py" line="36"/>
+        <location filename="../../ui/notifications.py" line="37"/>
         <source>%1小时</source>
         <translation>%1 h</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="37"/>
+        <location filename="../../ui/notifications.py" line="38"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="43"/>
+        <location filename="../../ui/notifications.py" line="44"/>
         <source>工单 %1「%2」</source>
         <translation>order %1 “%2”</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="52"/>
+        <location filename="../../ui/notifications.py" line="53"/>
         <source>%1的%2将于 %3 到期（提前%4提醒）</source>
         <translation>%1: %2 falls at %3 (a warning %4 ahead)</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="61"/>
+        <location filename="../../ui/notifications.py" line="62"/>
         <source>%1已超过%2（%3）</source>
         <translation>%1 is past its %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="67"/>
+        <location filename="../../ui/notifications.py" line="68"/>
         <source>，请单位负责人督促办理</source>
         <translation>; the department head is asked to see to it</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="69"/>
+        <location filename="../../ui/notifications.py" line="70"/>
         <source>，已报市分管领导</source>
         <translation>; reported to the city leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="74"/>
+        <location filename="../../ui/notifications.py" line="75"/>
         <source>%1 对%2的督办反馈：%3</source>
         <translation>%1 answered the supervision of %2: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="76"/>
+        <location filename="../../ui/notifications.py" line="77"/>
         <source>%1 催办%2：%3</source>
         <translation>%1 sent a reminder about %2: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="78"/>
+        <location filename="../../ui/notifications.py" line="79"/>
         <source>%1 督办%2：%3</source>
         <translation>%1 put %2 under supervision: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="207"/>
+        <location filename="../../ui/notifications.py" line="213"/>
         <source>%1 条新通知</source>
         <translation>%1 new notifications</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="215"/>
+        <location filename="../../ui/notifications.py" line="221"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QTreeWidget
 
 from casework.deadlines import SHANGHAI
@@ -94,6 +95,7 @@ def test_a_leaders_supervision_reaches_the_handler_and_the_feedback_comes_back(
         qtbot.waitUntil(lambda: handler.sidebar.item(supervised).text().startswith("督办  ("), timeout=10_000)
         _open_in_list(qtbot, handler, LISTS, WorkList.SUPERVISED, order_id)
         qtbot.waitUntil(lambda: handler.bell.text() == "通知 1", timeout=10_000)
+        assert handler.bell.width() >= handler.bell.sizeHint().width()  # said whole, not "…"
         qtbot.mouseClick(handler.bell, Qt.MouseButton.LeftButton)
         assert handler.tabs.currentWidget() is handler.notices
         rows = _rows(handler.notices.list)
@@ -209,6 +211,9 @@ def test_a_co_departments_desk_shows_the_warning_of_its_own_parts_deadline(
         tree = desk.notices.list
         qtbot.waitUntil(lambda t=tree: any(order.number in row[2] for row in _rows(t)), timeout=10_000)
         row = next(row for row in _rows(tree) if order.number in row[2])
+        bold = QFont(tree.font())
+        bold.setBold(True)
+        assert tree.columnWidth(1) > QFontMetrics(bold).horizontalAdvance(row[1])  # the type whole
         deadline, kind = words
         assert row[1] == kind and deadline in row[2], row
         # The order is in its 预警 list: the warning is of the deadline its desk shows (the part's own).
