@@ -48,10 +48,11 @@ def notification_text(n: dict[str, Any], names: Names) -> str:
     deadline = deadline_kind_label(n.get("deadline"))
     due = local_time(n.get("due_at"))
     kind = n.get("kind")
+    opening = order[:1].upper() + order[1:]  # the order begins the warnings' sentences ("Order …" in English)
     if kind == "deadline_warning":
         return (
             QCoreApplication.translate("Notifications", "%1的%2将于 %3 到期（提前%4提醒）")
-            .replace("%1", order)
+            .replace("%1", opening)
             .replace("%2", deadline)
             .replace("%3", due)
             .replace("%4", _lead(n.get("lead_minutes")))
@@ -60,7 +61,7 @@ def notification_text(n: dict[str, Any], names: Names) -> str:
         level = int(n.get("level") or 0)
         text = (
             QCoreApplication.translate("Notifications", "%1已超过%2（%3）")
-            .replace("%1", order)
+            .replace("%1", opening)
             .replace("%2", deadline)
             .replace("%3", due)
         )

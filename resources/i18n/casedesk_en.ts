@@ -2731,42 +2731,42 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NotificationPanel</name>
     <message>
-        <location filename="../../ui/notifications.py" line="96"/>
+        <location filename="../../ui/notifications.py" line="97"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="96"/>
+        <location filename="../../ui/notifications.py" line="97"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="96"/>
+        <location filename="../../ui/notifications.py" line="97"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="110"/>
+        <location filename="../../ui/notifications.py" line="111"/>
         <source>标为已读</source>
         <translation>Mark read</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="113"/>
+        <location filename="../../ui/notifications.py" line="114"/>
         <source>全部已读</source>
         <translation>Mark all read</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="123"/>
+        <location filename="../../ui/notifications.py" line="124"/>
         <source>双击一条通知打开其工单</source>
         <translation>Double-click a notification to open its order</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="164"/>
+        <location filename="../../ui/notifications.py" line="165"/>
         <source>%1 条未读</source>
         <translation>%1 unread</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="164"/>
+        <location filename="../../ui/notifications.py" line="165"/>
         <source>没有未读通知</source>
         <translation>No unread notifications</translation>
     </message>
@@ -2789,47 +2789,47 @@ Please send this file to your system administrator.</translation>
         <translation>order %1 “%2”</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="53"/>
+        <location filename="../../ui/notifications.py" line="54"/>
         <source>%1的%2将于 %3 到期（提前%4提醒）</source>
         <translation>%1: %2 falls at %3 (a warning %4 ahead)</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="62"/>
+        <location filename="../../ui/notifications.py" line="63"/>
         <source>%1已超过%2（%3）</source>
         <translation>%1 is past its %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="68"/>
+        <location filename="../../ui/notifications.py" line="69"/>
         <source>，请单位负责人督促办理</source>
         <translation>; the department head is asked to see to it</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="70"/>
+        <location filename="../../ui/notifications.py" line="71"/>
         <source>，已报市分管领导</source>
         <translation>; reported to the city leader in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="75"/>
+        <location filename="../../ui/notifications.py" line="76"/>
         <source>%1 对%2的督办反馈：%3</source>
         <translation>%1 answered the supervision of %2: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="77"/>
+        <location filename="../../ui/notifications.py" line="78"/>
         <source>%1 催办%2：%3</source>
         <translation>%1 sent a reminder about %2: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="79"/>
+        <location filename="../../ui/notifications.py" line="80"/>
         <source>%1 督办%2：%3</source>
         <translation>%1 put %2 under supervision: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="213"/>
+        <location filename="../../ui/notifications.py" line="214"/>
         <source>%1 条新通知</source>
         <translation>%1 new notifications</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="221"/>
+        <location filename="../../ui/notifications.py" line="222"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>

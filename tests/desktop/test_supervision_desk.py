@@ -216,5 +216,6 @@ def test_a_co_departments_desk_shows_the_warning_of_its_own_parts_deadline(
         assert tree.columnWidth(1) > QFontMetrics(bold).horizontalAdvance(row[1])  # the type whole
         deadline, kind = words
         assert row[1] == kind and deadline in row[2], row
+        assert row[2].startswith("工单" if language == "zh" else "Order "), row  # a sentence begins with a capital
         # The order is in its 预警 list: the warning is of the deadline its desk shows (the part's own).
         _open_in_list(qtbot, desk, LISTS, WorkList.WARNINGS, order_id)
