@@ -23,7 +23,7 @@ import functools
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase, QRawFont
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QRawFont
 
 #: Chinese families for printed documents, in order of preference (Song/serif faces first).
 CHINESE_FAMILIES = ["Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "Songti SC", "Noto Sans CJK SC"]
@@ -84,6 +84,8 @@ def _raw_font(family: str) -> QRawFont | None:
     (where Qt would draw boxes, which "support" every character)."""
     font = QFont(family)
     font.setStyleStrategy(QFont.StyleStrategy.NoFontMerging)
+    if QFontInfo(font).family() != family:  # an alias, or no file at all (whose raw font PySide6 6.11 crashes on)
+        return None
     raw = QRawFont.fromFont(font)
     return raw if raw.isValid() and raw.familyName() == family else None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMenu
 
 from desktop.workspace import Workspace
@@ -211,11 +211,21 @@ def test_the_reply_templates_are_the_synced_ones_filled_for_the_order(qtbot: Any
         _synced(workspace, templates=[opening, own])
         workspace.knowledge_changed.emit()  # as a sync that brought them announces it
     qtbot.waitUntil(lambda: len(editor.templates) == 2, timeout=5000)
+    shown_texts: list[str] = []
+
+    def choose_the_second() -> None:  # once the menu is up (some PySide6 releases open it inside the click)
+        if menu.isVisible() and not shown_texts:
+            shown_texts.extend(_menu_texts(menu))
+            action = menu.actions()[1]
+            qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+
+    poll = QTimer(interval=20)
+    poll.timeout.connect(choose_the_second)
+    poll.start()
     qtbot.mouseClick(editor.phrases, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(menu.isVisible, timeout=3000)
-    assert _menu_texts(menu) == ["现场核实", "通用开头（全市通用）"]
-    action = menu.actions()[1]
-    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+    qtbot.waitUntil(lambda: bool(shown_texts) and not menu.isVisible(), timeout=3000)
+    poll.stop()
+    assert shown_texts == ["现场核实", "通用开头（全市通用）"]
     text = editor.text.toPlainText()
     # the citizen is confidential on this order: 市民, never the name
     assert text.startswith("市民您好！您于") and "（工单GY20260302-0042）" in text and text.endswith("{未知}")

@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from PySide6.QtCore import QCoreApplication, QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QLabel
 
 from casework.lifecycle import Command
 from casework.schemas import UserOut
 from desktop.workspace import Workspace
 from tests.fixtures.desk import CHIEF, GAOYOU, HANDLER, message_boxes, put, shown
+from tests.fixtures.gestures import drop_files
 from ui.actions import OnsiteCheckDialog
 from ui.order.image_viewer import ImageViewer
 
@@ -36,20 +37,6 @@ def jpeg(path: Path, colour: str, gps: dict[int, Any] | None = None) -> Path:
     image.save(buffer, "JPEG", exif=exif.tobytes())
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def drop_files(widget: Any, paths: list[Path]) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    enter = QDragEnterEvent(
-        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(widget, enter)
-    assert enter.isAccepted()
-    drop = QDropEvent(
-        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(widget, drop)
 
 
 def texts(layout: Any) -> list[str]:

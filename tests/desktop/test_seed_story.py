@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from casework.lifecycle import Command
 from casework.worklists import WorkList
-from tests.fixtures.gestures import click_list_item, click_row, ime
+from tests.fixtures.gestures import click_list_item, click_row, drop_files, ime
 from tests.fixtures.photos import make_jpeg
 from ui.main_window import MainWindow, lists_for
 
@@ -142,22 +141,6 @@ def fill_and_ok(qtbot: Any, window: MainWindow, command: Command, field: str, te
 
 def comment_and_ok(qtbot: Any, window: MainWindow, command: Command, comment: str) -> None:
     fill_and_ok(qtbot, window, command, "comment", comment)
-
-
-def drop_files(widget: QWidget, paths: list[Path]) -> None:
-    """Drag files from the file manager and drop them on ``widget``."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    at = QPoint(widget.width() // 2, widget.height() // 2)
-    enter = QDragEnterEvent(
-        at, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(widget, enter)
-    assert enter.isAccepted()
-    drop = QDropEvent(
-        at.toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(widget, drop)
 
 
 def open_tab(qtbot: Any, tabs: QTabWidget, page: QWidget) -> None:
