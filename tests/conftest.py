@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.fixtures.desk",
     "tests.fixtures.app",
     "tests.fixtures.live_desk",
+    "tests.fixtures.watchdog",
 ]
 
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -277,8 +277,10 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def _is_fixture(node: ast.AST) -> bool:
-    return isinstance(node, ast.FunctionDef) and any(
-        "fixture" in ast.unparse(d).split("(")[0].split(".")[-1] for d in node.decorator_list
+    """A fixture, or a hook of pytest's (``pytest_…``): what only a registered plugin gives its tests."""
+    return isinstance(node, ast.FunctionDef) and (
+        node.name.startswith("pytest_")
+        or any("fixture" in ast.unparse(d).split("(")[0].split(".")[-1] for d in node.decorator_list)
     )
 
 
@@ -294,7 +296,7 @@ def _plugins() -> list[str]:
 
 def test_shared_fixtures_live_in_tests_fixtures() -> None:
     """issue 10: one conftest.py (the root's), which imports no test code and registers the fixture modules
-    of tests/fixtures/ as plugins; no conftest imports another; a fixture defined anywhere else belongs to
+    (and hooks) of tests/fixtures/ as plugins; no conftest imports another; a fixture defined anywhere else belongs to
     its test module alone; a module that other test code imports lives in tests/fixtures/ (a child program,
     ``*_child.py``, may share its constants with the tests beside it)."""
     conftests = sorted(p.relative_to(ROOT) for p in (ROOT / "tests").rglob("conftest.py"))
