@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapSerializer,
+    WrapValidator,
+)
 
 from casework.schemas import Id, Wire
 
@@ -41,13 +50,35 @@ ESCALATION_HEAD = 1
 ESCALATION_LEADER = 2
 
 
+def _or_its_code(value: Any, known: ValidatorFunctionWrapHandler) -> Any:
+    """A kind this side does not know — a newer server's — kept as its code: a desk shows it as it is
+    (``casework.vocabulary.name``) instead of refusing the whole page, and so every notification."""
+    try:
+        return known(value)
+    except ValidationError:
+        if isinstance(value, str) and value:
+            return value
+        raise
+
+
+def _as_its_code(value: Any, write: SerializerFunctionWrapHandler) -> Any:
+    return value if type(value) is str else write(value)  # a kept code as it came
+
+
+def _or_code(kind: type[StrEnum], optional: bool = False) -> tuple[WrapValidator, WrapSerializer, WithJsonSchema]:
+    """One of ``kind``'s members, or the code of one a newer server added; documented as ``kind``'s codes."""
+    codes: dict[str, Any] = {"type": "string", "enum": [k.value for k in kind]}
+    schema = {"anyOf": [codes, {"type": "null"}]} if optional else codes
+    return WrapValidator(_or_its_code), WrapSerializer(_as_its_code, return_type=Any), WithJsonSchema(schema)
+
+
 class NotificationView(Wire):
     id: int
-    kind: NotificationKind
+    kind: Annotated[NotificationKind, *_or_code(NotificationKind)]
     order_id: int | None
     order_number: str = ""
     order_title: str = ""
-    deadline: DeadlineKind | None = None
+    deadline: Annotated[DeadlineKind | None, *_or_code(DeadlineKind, optional=True)] = None
     due_at: datetime | None = None
     lead_minutes: int | None = Field(default=None, description="A warning: how long before the deadline")
     level: int = Field(default=0, description="An overdue order's escalation: 0 staff, 1 head, 2 city leader")

@@ -76,8 +76,12 @@ def notification_text(n: dict[str, Any], names: Names) -> str:
         template = QCoreApplication.translate("Notifications", "%1 对%2的督办反馈：%3")
     elif kind == "remind":
         template = QCoreApplication.translate("Notifications", "%1 催办%2：%3")
-    else:
+    elif kind == "supervise":
         template = QCoreApplication.translate("Notifications", "%1 督办%2：%3")
+    else:  # a kind a newer server added: what it says, by its code (upgrade the desk to read it better)
+        template = QCoreApplication.translate("Notifications", "%1：%2 %3")
+        who = notification_kind_label(str(kind or ""))
+        words = " ".join(filter(None, (deadline if n.get("deadline") else "", due, words)))
     return template.replace("%1", who).replace("%2", order).replace("%3", words).rstrip("：: ")
 
 

@@ -3,12 +3,16 @@ server later, announced once; the 预警 and 督办 work lists they and the orde
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from casework.notifications import NotificationView
+import pytest
+from pydantic import ValidationError
+
+from casework.notifications import NotificationKind, NotificationPage, NotificationView
 from offline import Store
 from offline.db import SCHEMA_VERSION, open_store
 from offline.worklists import WorkList, condition, page_query
@@ -90,3 +94,32 @@ def test_a_version_5_profile_gains_notifications_and_keeps_its_cache(store_path:
     with sqlite3.connect(store_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
+
+
+def test_a_kind_a_newer_server_added_is_kept_as_its_code(store: Store) -> None:
+    """A desk older than its server: a page with a kind (or a deadline) it does not know is read, not
+    refused as garbled (which failed every sync's last step and brought no notification at all)."""
+    page = NotificationPage.model_validate_json(
+        json.dumps(
+            {
+                "notifications": [
+                    {"id": 1, "kind": "overdue", "order_id": 1, "deadline": "reply", "created_at": NOW.isoformat()},
+                    {
+                        "id": 2,
+                        "kind": "co_review",
+                        "order_id": 1,
+                        "deadline": "co_review_by",
+                        "text": "请会审",
+                        "created_at": NOW.isoformat(),
+                    },
+                ],
+                "unread": 2,
+            }
+        )
+    )
+    assert page.notifications[0].kind is NotificationKind.OVERDUE
+    assert store.add_notifications(page.notifications) == 2
+    newest = store.notifications()[0]
+    assert (newest["kind"], newest["deadline"], newest["text"]) == ("co_review", "co_review_by", "请会审")
+    with pytest.raises(ValidationError):  # what is not a code at all is still refused
+        NotificationView.model_validate({"id": 3, "kind": 7, "order_id": 1, "created_at": NOW.isoformat()})
