@@ -64,9 +64,7 @@ print(sink.got, before[0] - after[0], before[1] - after[1])
 
 
 def _lost(script: str) -> tuple[int, int, int]:
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     received, true_lost, none_lost = (int(n) for n in done.stdout.split())
     return received, true_lost, none_lost
