@@ -238,25 +238,27 @@ class Store:
                 # Orders taken in here and not uploaded yet are the user's work, not the server's copy.
                 _upsert_orders(conn, kept_provisional)
                 self._rebase(conn, {o["id"] for o in kept_provisional})
-            latest: dict[int, dict[str, Any] | None] = {}  # the last word on each order in this page
+            # The last word on each order in this page: the order (its listed fields at least) and its
+            # JSON text as it came (None: encode it), or None when it goes.
+            latest: dict[int, tuple[dict[str, Any], str | None] | None] = {}
             event_rows: dict[int, tuple[int, int, str]] = {}
             for change in changes:
                 order_id, order = change["order_id"], change.get("order")
                 if change["kind"] == "revoke" or order is None:
                     latest[order_id] = None
                     continue
-                latest[order_id] = order
+                latest[order_id] = (order, change.get("order_json"))
                 for ev in change.get("events") or ():
                     seq, text = event_row(ev)
                     event_rows[seq] = (seq, order_id, text)
             gone = [i for i, o in latest.items() if o is None]
             kept = [o for o in latest.values() if o is not None]
             if not downloading:
-                self._note_arrivals(conn, [o["id"] for o in kept])
+                self._note_arrivals(conn, [o["id"] for o, _ in kept])
             for chunk in _chunks(gone):
                 conn.execute(delete(orders).where(orders.c.id.in_(chunk)))  # events cascade
                 search.unindex_many(conn, chunk)
-            _upsert_orders(conn, kept)
+            _upsert_orders(conn, [o for o, _ in kept], [text for _, text in kept])
             rows = [row for row in event_rows.values() if latest.get(row[1]) is not None]
             if rows:
                 conn.exec_driver_sql(_UPSERT_EVENTS, rows)
@@ -1044,15 +1046,20 @@ _UPSERT_EVENTS = (
 )
 
 
-def _upsert_orders(conn: Connection, servers: list[dict[str, Any]]) -> None:
+def _upsert_orders(conn: Connection, servers: list[dict[str, Any]], texts: Sequence[str | None] | None = None) -> None:
     """Insert or replace server copies in bulk; ``local_json`` is cleared (= the server copy) until a
-    rebase puts pending edits on top. Plain ``executemany`` with the JSON encoded once here: the
-    rows are built straight from the pulled values, not through SQLAlchemy's per-row processing."""
+    rebase puts pending edits on top. Plain ``executemany``, the rows built straight from the pulled
+    values, not through SQLAlchemy's per-row processing. ``texts``: each order's JSON text as it came
+    (a pull page's: kept as it is, and ``servers`` then need hold only the listed fields,
+    ``api_client.pages.Listed``); None, or one of them None, the order is encoded here."""
     if not servers:
         return
     conn.exec_driver_sql(
         _UPSERT_ORDERS,
-        [(o["id"], o["version"], to_json(o).decode(), None, 0, *search.list_values(o)) for o in servers],
+        [
+            (o["id"], o["version"], text or to_json(o).decode(), None, 0, *search.list_values(o))
+            for o, text in zip(servers, texts or [None] * len(servers), strict=True)
+        ],
     )
     search.index_many(conn, servers)
 

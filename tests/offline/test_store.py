@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from api_client.pages import parse_page
 from casework.errors import CommandRefused
 from casework.lifecycle import Command
 from casework.schemas import AddNoteBody, SaveDraftBody, SignBody, SubmitReplyBody
@@ -186,6 +187,23 @@ def test_a_download_is_not_folded_into_the_file_every_few_pages(store: Store, st
     assert store_path.stat().st_size < 1_000_000  # … and still all in the log
     with closing(sqlite3.connect(store_path)) as other:
         assert other.execute("SELECT count(*) FROM orders").fetchone()[0] == 300
+
+
+def test_a_pulled_order_is_kept_as_the_text_it_came_in(store: Store, store_path: Path) -> None:
+    """The desk keeps each order of a page as its JSON text as it came, not decoded whole and encoded
+    again; lists, search and the order's reading work from it as from any copy."""
+    pulled = pull(upsert(order(1, title="路灯不亮", address="人民路 1 号"), 1, events=1), upsert(order(2), 2))
+    body = json.dumps(pulled.model_dump(mode="json"), ensure_ascii=True, indent=1)  # \uXXXX, spaces
+    page = parse_page(body.encode())
+    store.apply_pull(page)
+    with closing(sqlite3.connect(store_path)) as conn:
+        kept = dict(conn.execute("SELECT id, server_json FROM orders").fetchall())
+    assert kept == {c["order_id"]: c["order_json"] for c in page.changes} and "\\u8def" in kept[1]
+    assert all(text in body for text in kept.values())  # byte for byte
+    assert store.order(1) == pulled.changes[0].order.model_dump(mode="json")  # type: ignore[union-attr]
+    assert [o["id"] for o in store.orders(text="人民路")] == [1]
+    assert [o["id"] for o in store.orders(state="dispatched")] == [1, 2]
+    assert [e["seq"] for e in store.events(1)] == [100]
 
 
 def test_a_submitted_reply_is_a_round_of_the_history_at_once(store: Store) -> None:
