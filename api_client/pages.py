@@ -35,7 +35,8 @@ class PulledPage:
     """One ``PullResponse`` as JSON values: ``changes`` are dicts shaped as ``SyncChange`` — ``seq``,
     ``kind``, ``order_id``, ``order`` and ``events`` — plus ``order_json``. ``order`` is None (a
     revoke) or a dict of the fields the store lists and searches by (:class:`Listed`, not every field
-    of ``OrderDetail``), ``order_json`` the whole order's JSON text as it came (what the store keeps);
+    of ``OrderDetail``), ``order_json`` the whole order's JSON text as it came, in UTF-8 bytes (what
+    the store keeps, written as it is: not decoded to ``str`` and encoded again);
     ``events`` ``EventView`` dicts or, asked for as text, ``(seq, EventView as JSON text)`` pairs (see
     :func:`event_row`). A page built by hand may leave ``order_json`` out and give the whole order as
     ``order``: the store then encodes it."""
@@ -150,7 +151,8 @@ def _change(change: _Change) -> dict[str, Any]:
         order = _LISTED.decode(raw)
         if order["id"] != change.order_id:
             raise BadPage("an upsert without its order")
-        text = str(raw, "utf-8")  # kept as it came (a UnicodeDecodeError is a ValueError: BadPage)
+        text = bytes(raw)  # kept as it came: the store writes these bytes as the text they are …
+        text.decode()  # … UTF-8, checked (a UnicodeDecodeError is a ValueError: BadPage)
     for event in change.events:
         if type(event) is dict and type(event.get("seq")) is not int:
             raise BadPage("events without sequence numbers")

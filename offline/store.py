@@ -240,7 +240,7 @@ class Store:
                 self._rebase(conn, {o["id"] for o in kept_provisional})
             # The last word on each order in this page: the order (its listed fields at least) and its
             # JSON text as it came (None: encode it), or None when it goes.
-            latest: dict[int, tuple[dict[str, Any], str | None] | None] = {}
+            latest: dict[int, tuple[dict[str, Any], bytes | None] | None] = {}
             event_rows: dict[int, tuple[int, int, str]] = {}
             for change in changes:
                 order_id, order = change["order_id"], change.get("order")
@@ -1036,7 +1036,8 @@ def _upsert_order(conn: Connection, server: dict[str, Any], only_if_newer: bool 
 #: The orders table's columns in the order the bulk upsert gives them (``local_json`` NULL, ``pending`` 0).
 _ORDER_COLUMNS = ("id", "version", "server_json", "local_json", "pending", *search.LIST_COLUMNS)
 _UPSERT_ORDERS = (
-    f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(_ORDER_COLUMNS))}) "
+    f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) VALUES (?, ?, CAST(? AS TEXT), "  # server_json: text or UTF-8
+    f"{', '.join('?' * (len(_ORDER_COLUMNS) - 3))}) "
     "ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _ORDER_COLUMNS if c not in ("id", "pending"))
 )
@@ -1046,12 +1047,14 @@ _UPSERT_EVENTS = (
 )
 
 
-def _upsert_orders(conn: Connection, servers: list[dict[str, Any]], texts: Sequence[str | None] | None = None) -> None:
+def _upsert_orders(
+    conn: Connection, servers: list[dict[str, Any]], texts: Sequence[bytes | str | None] | None = None
+) -> None:
     """Insert or replace server copies in bulk; ``local_json`` is cleared (= the server copy) until a
     rebase puts pending edits on top. Plain ``executemany``, the rows built straight from the pulled
     values, not through SQLAlchemy's per-row processing. ``texts``: each order's JSON text as it came
-    (a pull page's: kept as it is, and ``servers`` then need hold only the listed fields,
-    ``api_client.pages.Listed``); None, or one of them None, the order is encoded here."""
+    (a pull page's, in UTF-8 bytes: written as the text it is, and ``servers`` then need hold only the
+    listed fields, ``api_client.pages.Listed``); None, or one of them None, the order is encoded here."""
     if not servers:
         return
     conn.exec_driver_sql(
