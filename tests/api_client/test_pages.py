@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import types
 import typing
 from typing import Any
@@ -176,3 +177,18 @@ def test_the_first_page_is_small_so_that_applying_starts_sooner_and_the_rest_com
     small = _Server(1_000)
     list(pages_ahead(small, None, 20))
     assert set(small.asked) == {20}  # never more than the caller's limit
+
+
+def test_each_page_is_prepared_on_the_thread_that_fetches_it() -> None:
+    """``prepare`` (the store's rows of a page) runs on the fetching thread, while the caller applies
+    the page before; what it makes is what comes out, in order."""
+    server, made_on = _Server(1_250), []
+
+    def prepare(page: PulledPage) -> PulledPage:
+        made_on.append(threading.current_thread())
+        return PulledPage([{**c, "prepared": True} for c in page.changes], page.cursor, page.has_more, page.reset)
+
+    pages = list(pages_ahead(server, None, 500, prepare=prepare))
+    assert [c["seq"] for page in pages for c in page.changes] == list(range(1, 1_251))
+    assert all(c["prepared"] for page in pages for c in page.changes)
+    assert len(made_on) == 4 and threading.current_thread() not in made_on
