@@ -281,38 +281,53 @@ class Store:
         After the last page of a download, the search indexes are built before this returns, in
         transactions of their own (:func:`offline.search.catch_up`)."""
         prepared = response if isinstance(response, PreparedPull) else prepare_pull(response)
-        with self._engine.begin() as conn:
-            # A full download (the profile's first, or a reset) brings what was there already: nothing
-            # in it is new to the user. It may take several pages; the flag spans them.
-            downloading = response.reset or _get_state(conn, "cursor") is None or _get_state(conn, "downloading") == "1"
-            if downloading and response.has_more:
-                search.hold_index(conn)  # built when the download is complete (below)
-            if response.reset:
-                # The outbox stays: it is the user's unsent work.
-                conn.execute(delete(events))
-                kept_provisional = [
-                    r.server_json for r in conn.execute(select(orders.c.server_json).where(orders.c.id < 0))
-                ]
-                conn.execute(delete(orders))
-                search.clear(conn)
-                # Orders taken in here and not uploaded yet are the user's work, not the server's copy.
-                _upsert_orders(conn, kept_provisional)
-                self._rebase(conn, {o["id"] for o in kept_provisional})
-            if not downloading:
-                self._note_arrivals(conn, prepared.kept)
-            for chunk in _chunks(prepared.gone):
-                conn.execute(delete(orders).where(orders.c.id.in_(chunk)))  # events cascade
-                search.unindex_many(conn, chunk)
-            if prepared.order_rows:
-                conn.exec_driver_sql(_UPSERT_ORDERS, prepared.order_rows)
-                search.index_many(conn, [], prepared.texts)
-            if prepared.event_rows:
-                conn.exec_driver_sql(_UPSERT_EVENTS, prepared.event_rows)
-            # In the same transaction as the data: a crash can't leave a cursor past unapplied changes.
-            _set_state(conn, "cursor", response.cursor)
-            _set_state(conn, "downloading", "1" if downloading and response.has_more else "0")
-            self._rebase(conn, {*prepared.gone, *prepared.kept})
-            index_behind = not response.has_more and search.indexed_upto(conn) is not None
+        with self._engine.connect() as conn:
+            # A download's page before its last is committed without waiting for the disk (WAL and
+            # synchronous=NORMAL: safe from a killed desk, consistent after a power cut, which may only
+            # lose the last pages with their cursor: fetched again). Its last page, and every other
+            # write, waits for the disk as before (FULL). Set outside the transaction, as SQLite asks.
+            raw = conn.connection.dbapi_connection
+            relaxed = response.has_more and (response.reset or _downloading(raw))
+            if relaxed:
+                raw.cursor().execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
+            try:
+                with conn.begin():
+                    # A full download (the profile's first, or a reset) brings what was there already: nothing
+                    # in it is new to the user. It may take several pages; the flag spans them.
+                    downloading = (
+                        response.reset or _get_state(conn, "cursor") is None or _get_state(conn, "downloading") == "1"
+                    )
+                    if downloading and response.has_more:
+                        search.hold_index(conn)  # built when the download is complete (below)
+                    if response.reset:
+                        # The outbox stays: it is the user's unsent work.
+                        conn.execute(delete(events))
+                        kept_provisional = [
+                            r.server_json for r in conn.execute(select(orders.c.server_json).where(orders.c.id < 0))
+                        ]
+                        conn.execute(delete(orders))
+                        search.clear(conn)
+                        # Orders taken in here and not uploaded yet are the user's work, not the server's copy.
+                        _upsert_orders(conn, kept_provisional)
+                        self._rebase(conn, {o["id"] for o in kept_provisional})
+                    if not downloading:
+                        self._note_arrivals(conn, prepared.kept)
+                    for chunk in _chunks(prepared.gone):
+                        conn.execute(delete(orders).where(orders.c.id.in_(chunk)))  # events cascade
+                        search.unindex_many(conn, chunk)
+                    if prepared.order_rows:
+                        conn.exec_driver_sql(_UPSERT_ORDERS, prepared.order_rows)
+                        search.index_many(conn, [], prepared.texts)
+                    if prepared.event_rows:
+                        conn.exec_driver_sql(_UPSERT_EVENTS, prepared.event_rows)
+                    # In the same transaction as the data: a crash can't leave a cursor past unapplied changes.
+                    _set_state(conn, "cursor", response.cursor)
+                    _set_state(conn, "downloading", "1" if downloading and response.has_more else "0")
+                    self._rebase(conn, {*prepared.gone, *prepared.kept})
+                    index_behind = not response.has_more and search.indexed_upto(conn) is not None
+            finally:
+                if relaxed:  # before the connection goes back to the pool
+                    raw.cursor().execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
         while index_behind:
             # Out of the page's transaction, a chunk a transaction: a city's indexes built in its last
             # page's held the write lock for seconds. Searches read the narrow text until the last chunk.
@@ -1186,6 +1201,13 @@ def _forget_provisional(conn: Connection, order_id: int) -> None:
     """Remove a provisional order's row (and its search entry); nothing else refers to it."""
     conn.execute(delete(orders).where(orders.c.id == order_id))
     search.unindex_many(conn, [order_id])
+
+
+def _downloading(raw: Any) -> bool:
+    """Whether the store is in a download (no cursor yet, or one begun), read on the plain DB-API
+    connection ``raw`` outside any transaction (as :meth:`Store.apply_pull` reads it inside one)."""
+    found = dict(raw.cursor().execute("SELECT key, value FROM sync_state WHERE key IN ('cursor', 'downloading')"))
+    return "cursor" not in found or found.get("downloading") == "1"
 
 
 def _get_state(conn: Connection, key: str) -> str | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 import offline.store
 import offline.sync
@@ -180,6 +181,24 @@ def test_durable_pragmas(store: Store, store_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_downloads_pages_but_its_last_are_committed_without_waiting_for_the_disk(store: Store) -> None:
+    """A download's pages before its last commit with synchronous=NORMAL (safe from a killed desk; a
+    power cut may lose the last pages with their cursor, fetched again); its last page, the search
+    indexes' build and any other page wait for the disk (FULL), and no connection stays relaxed."""
+    levels: list[int] = []
+    event.listen(
+        store._engine, "commit", lambda conn: levels.append(conn.exec_driver_sql("PRAGMA synchronous").scalar())
+    )
+    for i, more in ((1, True), (2, True), (3, False)):
+        store.apply_pull(pull(upsert(order(i), i), cursor=f"c{i}").model_copy(update={"has_more": more}))
+    assert levels[:3] == [1, 1, 2] and set(levels[3:]) == {2}  # then the indexes' build
+    levels.clear()
+    store.apply_pull(pull(upsert(order(4), 4), cursor="c4").model_copy(update={"has_more": True}))  # a delta
+    assert levels == [2] and [o["id"] for o in store.orders(text="路灯")] == [1, 2, 3, 4]
+    with store._engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
 
 
 def test_a_download_is_not_folded_into_the_file_every_few_pages(store: Store, store_path: Path) -> None:
