@@ -50,6 +50,7 @@ from bench.common import PROFILES, Answers, bench, figure, parser, percentile, p
 from bench.live import PIDS, cpu_seconds, peak_rss_mb, reset_peak_rss
 from offline import Store, open_store
 from offline.atrest import new_key, sqlcipher_key_pragma
+from offline.store import prepare_pull
 from offline.sync import PULL_LIMIT
 
 WARM_UP = 10
@@ -82,8 +83,9 @@ class InitialPull:
 
 def initial_pull(client: CaseDeskClient, store: Store, limit: int, answers: Answers) -> InitialPull:
     """Pull pages and apply each until the server has no more, as the sync engine does (the next
-    page asked for while this one is applied, ``pages_ahead``); ``http_s`` is the time spent
-    waiting for pages, ``apply_s`` the time in ``apply_pull``."""
+    page asked for while this one is applied and its rows built on that thread, ``pages_ahead`` with
+    ``prepare_pull``); ``http_s`` is the time spent waiting for pages, ``apply_s`` the time in
+    ``apply_pull``."""
     cursor = ""
     orders = events = pages = 0
     http_s = apply_s = 0.0
@@ -93,7 +95,7 @@ def initial_pull(client: CaseDeskClient, store: Store, limit: int, answers: Answ
     # Peaks of the pull alone: this process may have built the data set (far more memory) just before.
     reset = reset_peak_rss(os.getpid()) and (not server_pid or reset_peak_rss(server_pid))
     client_cpu = time.process_time()
-    with closing(pages_ahead(client, None, limit)) as pulled:
+    with closing(pages_ahead(client, None, limit, prepare=prepare_pull)) as pulled:
         while True:
             started = time.perf_counter()
             page = next(pulled, None)

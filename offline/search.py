@@ -209,15 +209,16 @@ def indexed_upto(conn: Connection) -> int | None:
     return int(marks[INDEXED_UPTO]) if INDEXED_UPTO in marks else _NONE_YET
 
 
-def index_many(conn: Connection, orders: list[dict[str, Any]]) -> None:
+def index_many(conn: Connection, orders: list[dict[str, Any]], texts: list[tuple[int, str]] | None = None) -> None:
     """(Re)index these orders' searchable text, in bulk: the narrow text and the trigram index, each
     in one statement. An order whose text did not change (most pulled changes: a state, a note) is
     left as it is; one whose text changed leaves the index first, with its old text (the index
     keeps no copy: FTS5's ``delete`` is given the text it was indexed with). While the indexes are held
-    behind (:func:`hold_index`) only the narrow text is written, but for orders they hold already."""
-    if not orders:
+    behind (:func:`hold_index`) only the narrow text is written, but for orders they hold already.
+    ``texts``: the orders' ``(id, search_text)`` made already (``orders`` then unused)."""
+    rows = texts if texts is not None else [(order["id"], search_text(order)) for order in orders]
+    if not rows:
         return
-    rows = [(order["id"], search_text(order)) for order in orders]
     known: dict[int, str] = {}
     for start in range(0, len(rows), 500):
         chunk = id_list(i for i, _ in rows[start : start + 500])

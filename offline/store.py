@@ -139,6 +139,69 @@ def referenced_blobs(args: dict[str, Any]) -> list[str]:
     return [p["sha256"] for p in args.get("photos") or []]
 
 
+@dataclass(frozen=True)
+class PreparedPull:
+    """A pull page with the rows the store writes of it built already (:func:`prepare_pull`): the
+    sync engine builds them on the thread that fetches pages, while the page before is written
+    (``pages_ahead(..., prepare=prepare_pull)``). The page's envelope reads through."""
+
+    page: PullResponse | PulledPage
+    #: Orders the page takes away (revoked, or out of the caller's scope), and the ids of those it brings.
+    gone: list[int]
+    kept: list[int]
+    #: The ``orders`` rows (:data:`_ORDER_COLUMNS`), each order's search text, the ``events`` rows.
+    order_rows: list[tuple[Any, ...]]
+    texts: list[tuple[int, str]]
+    event_rows: list[tuple[int, int, str]]
+
+    @property
+    def changes(self) -> list[Any]:
+        return self.page.changes
+
+    @property
+    def cursor(self) -> str:
+        return self.page.cursor
+
+    @property
+    def has_more(self) -> bool:
+        return self.page.has_more
+
+    @property
+    def reset(self) -> bool:
+        return self.page.reset
+
+
+def prepare_pull(response: PullResponse | PulledPage) -> PreparedPull:
+    """The rows :meth:`Store.apply_pull` writes of a page, built from its values alone (no database:
+    any thread may build them). An order's row keeps its text as it came (``order_json``), else the
+    order is encoded here."""
+    changes = (
+        response.changes if isinstance(response, PulledPage) else [c.model_dump(mode="json") for c in response.changes]
+    )
+    # The last word on each order in this page: the order (its listed fields at least) and its JSON
+    # text as it came (None: encode it), or None when it goes.
+    latest: dict[int, tuple[dict[str, Any], bytes | None] | None] = {}
+    event_rows: dict[int, tuple[int, int, str]] = {}
+    for change in changes:
+        order_id, order = change["order_id"], change.get("order")
+        if change["kind"] == "revoke" or order is None:
+            latest[order_id] = None
+            continue
+        latest[order_id] = (order, change.get("order_json"))
+        for ev in change.get("events") or ():
+            seq, text = event_row(ev)
+            event_rows[seq] = (seq, order_id, text)
+    kept = [o for o in latest.values() if o is not None]
+    return PreparedPull(
+        response,
+        [i for i, o in latest.items() if o is None],
+        [o["id"] for o, _ in kept],
+        _order_rows([o for o, _ in kept], [text for _, text in kept]),
+        [(o["id"], search.search_text(o)) for o, _ in kept],
+        [row for row in event_rows.values() if latest.get(row[1]) is not None],
+    )
+
+
 @contextlib.contextmanager
 def _interruptible(conn: Connection, cancelled: Callable[[], bool] | None) -> Iterator[Callable[[], bool]]:
     """Stop the statements run in the block as soon as ``cancelled()`` is true (SQLite checks it
@@ -209,63 +272,62 @@ class Store:
 
     # --- pull ----------------------------------------------------------------------------------
 
-    def apply_pull(self, response: PullResponse | PulledPage) -> None:
+    def apply_pull(self, response: PullResponse | PulledPage | PreparedPull) -> None:
         """Apply one pull page and save its cursor, in one transaction; then rebase the orders that have
         pending edits. Rows go in bulk (one statement per table, not per order): an initial pull of
         tens of thousands of orders is the common case on a new desk. The sync engine hands over the
-        page as JSON values (:class:`api_client.PulledPage`): the rows are built straight from them.
+        page as JSON values (:class:`api_client.PulledPage`) with its rows built already
+        (:class:`PreparedPull`, on the thread that fetched it); any other page's are built here.
         After the last page of a download, the search indexes are built before this returns, in
         transactions of their own (:func:`offline.search.catch_up`)."""
-        changes = (
-            response.changes
-            if isinstance(response, PulledPage)
-            else [c.model_dump(mode="json") for c in response.changes]
-        )
-        with self._engine.begin() as conn:
-            # A full download (the profile's first, or a reset) brings what was there already: nothing
-            # in it is new to the user. It may take several pages; the flag spans them.
-            downloading = response.reset or _get_state(conn, "cursor") is None or _get_state(conn, "downloading") == "1"
-            if downloading and response.has_more:
-                search.hold_index(conn)  # built when the download is complete (below)
-            if response.reset:
-                # The outbox stays: it is the user's unsent work.
-                conn.execute(delete(events))
-                kept_provisional = [
-                    r.server_json for r in conn.execute(select(orders.c.server_json).where(orders.c.id < 0))
-                ]
-                conn.execute(delete(orders))
-                search.clear(conn)
-                # Orders taken in here and not uploaded yet are the user's work, not the server's copy.
-                _upsert_orders(conn, kept_provisional)
-                self._rebase(conn, {o["id"] for o in kept_provisional})
-            latest: dict[int, dict[str, Any] | None] = {}  # the last word on each order in this page
-            event_rows: dict[int, tuple[int, int, str]] = {}
-            for change in changes:
-                order_id, order = change["order_id"], change.get("order")
-                if change["kind"] == "revoke" or order is None:
-                    latest[order_id] = None
-                    continue
-                latest[order_id] = order
-                for ev in change.get("events") or ():
-                    seq, text = event_row(ev)
-                    event_rows[seq] = (seq, order_id, text)
-            gone = [i for i, o in latest.items() if o is None]
-            kept = [o for o in latest.values() if o is not None]
-            if not downloading:
-                self._note_arrivals(conn, [o["id"] for o in kept])
-            for chunk in _chunks(gone):
-                conn.execute(delete(orders).where(orders.c.id.in_(chunk)))  # events cascade
-                search.unindex_many(conn, chunk)
-            _upsert_orders(conn, kept)
-            rows = [row for row in event_rows.values() if latest.get(row[1]) is not None]
-            if rows:
-                conn.exec_driver_sql(_UPSERT_EVENTS, rows)
-            touched = set(latest)
-            # In the same transaction as the data: a crash can't leave a cursor past unapplied changes.
-            _set_state(conn, "cursor", response.cursor)
-            _set_state(conn, "downloading", "1" if downloading and response.has_more else "0")
-            self._rebase(conn, touched)
-            index_behind = not response.has_more and search.indexed_upto(conn) is not None
+        prepared = response if isinstance(response, PreparedPull) else prepare_pull(response)
+        with self._engine.connect() as conn:
+            # A download's page before its last is committed without waiting for the disk (WAL and
+            # synchronous=NORMAL: safe from a killed desk, consistent after a power cut, which may only
+            # lose the last pages with their cursor: fetched again). Its last page, and every other
+            # write, waits for the disk as before (FULL). Set outside the transaction, as SQLite asks.
+            raw = conn.connection.dbapi_connection
+            relaxed = response.has_more and (response.reset or _downloading(raw))
+            if relaxed:
+                raw.cursor().execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
+            try:
+                with conn.begin():
+                    # A full download (the profile's first, or a reset) brings what was there already: nothing
+                    # in it is new to the user. It may take several pages; the flag spans them.
+                    downloading = (
+                        response.reset or _get_state(conn, "cursor") is None or _get_state(conn, "downloading") == "1"
+                    )
+                    if downloading and response.has_more:
+                        search.hold_index(conn)  # built when the download is complete (below)
+                    if response.reset:
+                        # The outbox stays: it is the user's unsent work.
+                        conn.execute(delete(events))
+                        kept_provisional = [
+                            r.server_json for r in conn.execute(select(orders.c.server_json).where(orders.c.id < 0))
+                        ]
+                        conn.execute(delete(orders))
+                        search.clear(conn)
+                        # Orders taken in here and not uploaded yet are the user's work, not the server's copy.
+                        _upsert_orders(conn, kept_provisional)
+                        self._rebase(conn, {o["id"] for o in kept_provisional})
+                    if not downloading:
+                        self._note_arrivals(conn, prepared.kept)
+                    for chunk in _chunks(prepared.gone):
+                        conn.execute(delete(orders).where(orders.c.id.in_(chunk)))  # events cascade
+                        search.unindex_many(conn, chunk)
+                    if prepared.order_rows:
+                        conn.exec_driver_sql(_UPSERT_ORDERS, prepared.order_rows)
+                        search.index_many(conn, [], prepared.texts)
+                    if prepared.event_rows:
+                        conn.exec_driver_sql(_UPSERT_EVENTS, prepared.event_rows)
+                    # In the same transaction as the data: a crash can't leave a cursor past unapplied changes.
+                    _set_state(conn, "cursor", response.cursor)
+                    _set_state(conn, "downloading", "1" if downloading and response.has_more else "0")
+                    self._rebase(conn, {*prepared.gone, *prepared.kept})
+                    index_behind = not response.has_more and search.indexed_upto(conn) is not None
+            finally:
+                if relaxed:  # before the connection goes back to the pool
+                    raw.cursor().execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
         while index_behind:
             # Out of the page's transaction, a chunk a transaction: a city's indexes built in its last
             # page's held the write lock for seconds. Searches read the narrow text until the last chunk.
@@ -1034,7 +1096,8 @@ def _upsert_order(conn: Connection, server: dict[str, Any], only_if_newer: bool 
 #: The orders table's columns in the order the bulk upsert gives them (``local_json`` NULL, ``pending`` 0).
 _ORDER_COLUMNS = ("id", "version", "server_json", "local_json", "pending", *search.LIST_COLUMNS)
 _UPSERT_ORDERS = (
-    f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(_ORDER_COLUMNS))}) "
+    f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) VALUES (?, ?, CAST(? AS TEXT), "  # server_json: text or UTF-8
+    f"{', '.join('?' * (len(_ORDER_COLUMNS) - 3))}) "
     "ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _ORDER_COLUMNS if c not in ("id", "pending"))
 )
@@ -1046,15 +1109,22 @@ _UPSERT_EVENTS = (
 
 def _upsert_orders(conn: Connection, servers: list[dict[str, Any]]) -> None:
     """Insert or replace server copies in bulk; ``local_json`` is cleared (= the server copy) until a
-    rebase puts pending edits on top. Plain ``executemany`` with the JSON encoded once here: the
-    rows are built straight from the pulled values, not through SQLAlchemy's per-row processing."""
+    rebase puts pending edits on top. Plain ``executemany``, the rows built straight from the values,
+    not through SQLAlchemy's per-row processing."""
     if not servers:
         return
-    conn.exec_driver_sql(
-        _UPSERT_ORDERS,
-        [(o["id"], o["version"], to_json(o).decode(), None, 0, *search.list_values(o)) for o in servers],
-    )
+    conn.exec_driver_sql(_UPSERT_ORDERS, _order_rows(servers))
     search.index_many(conn, servers)
+
+
+def _order_rows(servers: list[dict[str, Any]], texts: Sequence[bytes | None] | None = None) -> list[tuple[Any, ...]]:
+    """The ``orders`` rows of server copies (:data:`_UPSERT_ORDERS`). ``texts``: each order's JSON text
+    as it came (a pull page's, in UTF-8 bytes: written as the text it is, and ``servers`` then need hold
+    only the listed fields, ``api_client.pages.Listed``); None, or one of them None: encoded here."""
+    return [
+        (o["id"], o["version"], text or to_json(o).decode(), None, 0, *search.list_values(o))
+        for o, text in zip(servers, texts or [None] * len(servers), strict=True)
+    ]
 
 
 def _forget_files(conn: Connection, taken: Sequence[Any]) -> list[str]:
@@ -1133,6 +1203,13 @@ def _forget_provisional(conn: Connection, order_id: int) -> None:
     search.unindex_many(conn, [order_id])
 
 
+def _downloading(raw: Any) -> bool:
+    """Whether the store is in a download (no cursor yet, or one begun), read on the plain DB-API
+    connection ``raw`` outside any transaction (as :meth:`Store.apply_pull` reads it inside one)."""
+    found = dict(raw.cursor().execute("SELECT key, value FROM sync_state WHERE key IN ('cursor', 'downloading')"))
+    return "cursor" not in found or found.get("downloading") == "1"
+
+
 def _get_state(conn: Connection, key: str) -> str | None:
     return conn.execute(select(sync_state.c.value).where(sync_state.c.key == key)).scalar_one_or_none()
 
@@ -1145,10 +1222,12 @@ def _set_state(conn: Connection, key: str, value: str) -> None:
 __all__ = [
     "REPLY_DRAFT",
     "LocalFile",
+    "PreparedPull",
     "Store",
     "UnknownOrder",
     "WithdrawRefused",
     "Withdrawn",
     "form_key",
+    "prepare_pull",
     "referenced_blobs",
 ]

@@ -29,7 +29,7 @@ from api_client.errors import ApiError, Cancelled, Forbidden, NotFound, Offline,
 from api_client.pages import pages_ahead
 from casework.sync import Mutation, MutationResult, MutationStatus, PushRequest, PushResponse
 from offline.blobcache import BlobCache
-from offline.store import Store, referenced_blobs
+from offline.store import Store, prepare_pull, referenced_blobs
 
 
 class Phase(StrEnum):
@@ -372,7 +372,9 @@ class SyncEngine:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         # The next page is on its way while this one is applied (see pages_ahead).
-        with closing(pages_ahead(self.client, self.store.cursor(), self.pull_limit, self.pull_ahead)) as pages:
+        # Each page's rows are built on the thread that fetched it, while the one before is written.
+        pulled = pages_ahead(self.client, self.store.cursor(), self.pull_limit, self.pull_ahead, prepare=prepare_pull)
+        with closing(pulled) as pages:
             for page in pages:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import Executable, Select, Table, Text, bindparam, cast, select
+from sqlalchemy import DateTime, Executable, Select, Table, Text, bindparam, cast, select, type_coerce
 from sqlalchemy.orm import Session
 
 from casework.roles import Actor, Role
@@ -145,7 +145,9 @@ _PAGE_COLUMNS = [_ORDERS.c[name] for name in views.CALLER_COLUMNS]
 
 _EVENT_COLUMNS = (
     AuditRecord.seq,
-    AuditRecord.at,
+    # The column's plain type, not its UtcDateTime decorator (a Python call per row): a naive UTC
+    # time on SQLite, an aware one on PostgreSQL; written by _utc_text as pydantic writes the other.
+    type_coerce(AuditRecord.at, DateTime(timezone=True)).label("at"),
     AuditRecord.actor_id,
     AuditRecord.action,
     AuditRecord.order_id,
@@ -167,26 +169,43 @@ _EVENTS = (
 )
 
 
-def _events(
-    session: Session, order_ids: list[int], after: int, upto: int, as_text: bool = False
-) -> dict[int, list[bytes]]:
-    """Each order's events (EventView as JSON), oldest first. The audit log is ours and was checked
-    on the way in: its rows are written out as they are. ``as_text``: each as ``[seq, its JSON as a
-    string]`` (``casework.sync.EVENTS_AS_TEXT``). Read as Core rows on the session's connection: the
-    session's ORM result machinery (a statement of mapped columns) cost a tenth of a pull's CPU."""
-    grouped: dict[int, list[bytes]] = {}
+def _events(session: Session, order_ids: list[int], after: int, upto: int, as_text: bool = False) -> dict[int, bytes]:
+    """Each order's events (EventView as JSON), oldest first, as the inside of its JSON array. The
+    audit log is ours and was checked on the way in: its rows are written out as they are. ``as_text``:
+    each as ``[seq, its JSON as a string]`` (``casework.sync.EVENTS_AS_TEXT``). Read as Core rows on
+    the session's connection: the session's ORM result machinery (a statement of mapped columns) cost
+    a tenth of a pull's CPU. Each event's text is written in one f-string — the same text as
+    ``EventView``'s JSON — and an order's events encoded in one call (a page's events took half the
+    server's time when each was a dict encoded, its text decoded, then encoded again as a string)."""
+    grouped: dict[int, list[Any]] = {}
     rows = session.connection().execute(_EVENTS, {"ids": order_ids, "after": after, "upto": upto})
     for seq, at, actor_id, action, order_id, before, after_json in rows:
-        head = to_json({"seq": seq, "at": at, "actor_id": actor_id, "action": action, "order_id": order_id})
-        if as_text:
-            text = f'{head[:-1].decode()},"before":{before or "{}"},"after":{after_json or "{}"}}}'
-            event = b"[%d,%s]" % (seq, to_json(text))
-        else:
-            event = b"".join(
-                (head[:-1], b',"before":', (before or "{}").encode(), b',"after":', (after_json or "{}").encode(), b"}")
-            )
-        grouped.setdefault(order_id or 0, []).append(event)
-    return grouped
+        order = int(order_id or 0)  # one of the orders asked for: never null
+        text = (
+            f'{{"seq":{int(seq)},"at":{_utc_text(at)},"actor_id":{"null" if actor_id is None else int(actor_id)},'
+            f'"action":{_quoted(action)},"order_id":{order},'
+            f'"before":{before or "{}"},"after":{after_json or "{}"}}}'
+        )
+        grouped.setdefault(order, []).append((seq, text) if as_text else text)
+    if as_text:
+        return {order_id: to_json(events)[1:-1] for order_id, events in grouped.items()}
+    return {order_id: ",".join(events).encode() for order_id, events in grouped.items()}
+
+
+def _utc_text(at: datetime | None) -> str:
+    """A time of the audit log as JSON, as pydantic writes a UTC ``datetime``: ``"…T…Z"``, with the
+    microseconds when there are any."""
+    if at is None:
+        return "null"
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return f'"{at.isoformat()}Z"'
+
+
+@lru_cache(maxsize=256)
+def _quoted(name: str) -> str:
+    """A record's action as a JSON string (a few dozen names: each encoded once)."""
+    return to_json(name).decode()
 
 
 def _upserts(
@@ -207,7 +226,7 @@ def _upserts(
                 b'{"seq":%d,"kind":"upsert","order_id":%d,"order":' % (seqs[order_id], order_id),
                 view,
                 b',"events":[',
-                b",".join(events.get(order_id, ())),
+                events.get(order_id, b""),
                 b"]}",
             )
         )

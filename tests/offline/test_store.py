@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import uuid
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
+import offline.store
+import offline.sync
+from api_client.errors import NotFound
+from api_client.pages import PulledPage, parse_page
 from casework.errors import CommandRefused
 from casework.lifecycle import Command
 from casework.schemas import AddNoteBody, SaveDraftBody, SignBody, SubmitReplyBody
-from casework.sync import MutationStatus, PushRequest
+from casework.sync import MutationStatus, PushRequest, PushResponse
 from offline import SCHEMA_VERSION, Store, StoreTooNew, UnknownOrder, open_store
+from offline.blobcache import BlobCache
+from offline.store import prepare_pull
+from offline.sync import SyncEngine
 from offline.worklists import WorkList, condition, page_query
 from tests.fixtures.orders import HANDLER, T, order, pull, result, revoke, upsert
 
@@ -173,6 +183,24 @@ def test_durable_pragmas(store: Store, store_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_a_downloads_pages_but_its_last_are_committed_without_waiting_for_the_disk(store: Store) -> None:
+    """A download's pages before its last commit with synchronous=NORMAL (safe from a killed desk; a
+    power cut may lose the last pages with their cursor, fetched again); its last page, the search
+    indexes' build and any other page wait for the disk (FULL), and no connection stays relaxed."""
+    levels: list[int] = []
+    event.listen(
+        store._engine, "commit", lambda conn: levels.append(conn.exec_driver_sql("PRAGMA synchronous").scalar())
+    )
+    for i, more in ((1, True), (2, True), (3, False)):
+        store.apply_pull(pull(upsert(order(i), i), cursor=f"c{i}").model_copy(update={"has_more": more}))
+    assert levels[:3] == [1, 1, 2] and set(levels[3:]) == {2}  # then the indexes' build
+    levels.clear()
+    store.apply_pull(pull(upsert(order(4), 4), cursor="c4").model_copy(update={"has_more": True}))  # a delta
+    assert levels == [2] and [o["id"] for o in store.orders(text="路灯")] == [1, 2, 3, 4]
+    with store._engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
 def test_a_download_is_not_folded_into_the_file_every_few_pages(store: Store, store_path: Path) -> None:
     # Each page of a download wrote about SQLite's default 4 MB of log, so nearly every page paid a
     # checkpoint (two fsyncs and a copy); the log now takes offline.db.CHECKPOINT_PAGES first. What is
@@ -186,6 +214,80 @@ def test_a_download_is_not_folded_into_the_file_every_few_pages(store: Store, st
     assert store_path.stat().st_size < 1_000_000  # … and still all in the log
     with closing(sqlite3.connect(store_path)) as other:
         assert other.execute("SELECT count(*) FROM orders").fetchone()[0] == 300
+
+
+def test_a_pulled_order_is_kept_as_the_text_it_came_in(store: Store, store_path: Path) -> None:
+    """The desk keeps each order of a page as its JSON text as it came, not decoded whole and encoded
+    again; lists, search and the order's reading work from it as from any copy."""
+    pulled = pull(upsert(order(1, title="路灯不亮", address="人民路 1 号"), 1, events=1), upsert(order(2), 2))
+    body = json.dumps(pulled.model_dump(mode="json"), ensure_ascii=True, indent=1)  # \uXXXX, spaces
+    page = parse_page(body.encode())
+    store.apply_pull(page)
+    with closing(sqlite3.connect(store_path)) as conn:
+        kept = dict(conn.execute("SELECT id, server_json FROM orders WHERE typeof(server_json) = 'text'").fetchall())
+    assert kept == {c["order_id"]: c["order_json"].decode() for c in page.changes} and "\\u8def" in kept[1]
+    assert all(text in body for text in kept.values())  # byte for byte, as text (json_extract reads it)
+    assert store.order(1) == pulled.changes[0].order.model_dump(mode="json")  # type: ignore[union-attr]
+    assert [o["id"] for o in store.orders(text="人民路")] == [1]
+    assert [o["id"] for o in store.orders(state="dispatched")] == [1, 2]
+    assert [e["seq"] for e in store.events(1)] == [100]
+
+
+def test_a_page_prepared_elsewhere_writes_what_it_would_have(store: Store, tmp_path: Path) -> None:
+    """The sync engine builds a page's rows on the thread that fetched it (``prepare_pull``): applied,
+    the page leaves the store as the same page applied whole — orders, events, search, cursor."""
+    first = pull(upsert(order(1), 1, events=2), upsert(order(2, title="噪音扰民"), 2, events=1), cursor="c1")
+    second = pull(upsert(order(1, state="in_progress", version=2), 3, events=1), revoke(2, 4), cursor="c2")
+    other = open_store(tmp_path / "other.sqlite")
+    try:
+        for page in (first, second):
+            store.apply_pull(page)
+            other.apply_pull(prepare_pull(parse_page(page.model_dump_json().encode())))
+        for desk in (store, other):
+            assert [(o["id"], o["state"]) for o in desk.orders()] == [(1, "in_progress")]
+            assert [e["seq"] for e in desk.events(1)] == [100, 101, 300] and desk.events(2) == []
+            assert [o["id"] for o in desk.orders(text="噪音")] == [] and desk.cursor() == "c2"
+        assert store.order(1) == other.order(1)
+    finally:
+        other.close()
+
+
+class _Pages:
+    """A server of two pull pages (and nothing else to sync) for the sync engine."""
+
+    user = object()
+
+    def pull_page(self, cursor: str | None, limit: int) -> PulledPage:
+        page = pull(upsert(order(1), 1, events=1), cursor="c1") if cursor is None else pull(upsert(order(2), 2))
+        body = page.model_copy(update={"has_more": cursor is None, "cursor": "c1" if cursor is None else "c2"})
+        return parse_page(body.model_dump_json().encode())
+
+    def push(self, request: PushRequest) -> PushResponse:
+        return PushResponse(results=[])
+
+    def knowledge_sync(self, cursor: str | None, limit: int) -> Any:
+        raise NotFound()
+
+    def departments(self) -> list[Any]:
+        return []
+
+    users = categories = departments
+
+
+def test_the_sync_engine_builds_each_pages_rows_on_the_thread_that_fetched_it(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built_on = []
+
+    def prepare(page: PulledPage) -> offline.store.PreparedPull:
+        built_on.append(threading.current_thread())
+        return offline.store.prepare_pull(page)
+
+    monkeypatch.setattr(offline.sync, "prepare_pull", prepare)
+    report = SyncEngine(store, _Pages(), BlobCache(tmp_path / "blobs")).sync()  # type: ignore[arg-type]
+    assert report.ok and report.pulled == 2 and store.cursor() == "c2"
+    assert [o["id"] for o in store.orders()] == [1, 2] and [e["seq"] for e in store.events(1)] == [100]
+    assert len(built_on) == 2 and threading.current_thread() not in built_on
 
 
 def test_a_submitted_reply_is_a_round_of_the_history_at_once(store: Store) -> None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, event, select
 
+from casework.schemas import EventView
 from casework.sync import PullResponse
 from server.models import OrderView
+from server.sync import pull
 from tests.fixtures.city import Api
 
 
@@ -113,3 +117,20 @@ def test_with_the_views_stored_a_page_reads_only_the_callers_columns_of_its_orde
     assert read and not any("orders.description" in s or "orders.created_at" in s for s in read)
     for user, page in pages:
         assert {c["order_id"]: c for c in page["changes"]}[order]["order"] == api.order(order, user)
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(2026, 3, 2, 1, 0, 0),  # SQLite: naive UTC
+        datetime(2026, 3, 2, 1, 0, 0, 120),
+        datetime(2026, 3, 2, 9, 0, 0, 500_000, tzinfo=timezone(timedelta(hours=8))),  # PostgreSQL: aware
+        datetime(2026, 3, 2, 1, 0, 0, tzinfo=UTC),
+    ],
+)
+def test_an_events_time_is_written_as_the_contracts_json_writes_it(at: datetime) -> None:
+    """A page writes its events' text itself (one f-string, no model): each time reads as
+    ``EventView`` writes it — in UTC with a ``Z``, microseconds when there are any."""
+    utc = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    view = EventView(seq=1, at=utc, actor_id=None, action="sign", order_id=2, before={}, after={})
+    assert pull._utc_text(at) == json.dumps(json.loads(view.model_dump_json())["at"])
