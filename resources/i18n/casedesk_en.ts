@@ -2731,42 +2731,42 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>NotificationPanel</name>
     <message>
-        <location filename="../../ui/notifications.py" line="97"/>
+        <location filename="../../ui/notifications.py" line="101"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="97"/>
+        <location filename="../../ui/notifications.py" line="101"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="97"/>
+        <location filename="../../ui/notifications.py" line="101"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="111"/>
+        <location filename="../../ui/notifications.py" line="115"/>
         <source>标为已读</source>
         <translation>Mark read</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="114"/>
+        <location filename="../../ui/notifications.py" line="118"/>
         <source>全部已读</source>
         <translation>Mark all read</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="124"/>
+        <location filename="../../ui/notifications.py" line="128"/>
         <source>双击一条通知打开其工单</source>
         <translation>Double-click a notification to open its order</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="165"/>
+        <location filename="../../ui/notifications.py" line="169"/>
         <source>%1 条未读</source>
         <translation>%1 unread</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="165"/>
+        <location filename="../../ui/notifications.py" line="169"/>
         <source>没有未读通知</source>
         <translation>No unread notifications</translation>
     </message>
@@ -2824,12 +2824,17 @@ Please send this file to your system administrator.</translation>
         <translation>%1 put %2 under supervision: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="214"/>
+        <location filename="../../ui/notifications.py" line="82"/>
+        <source>%1：%2 %3</source>
+        <translation>%1: %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notifications.py" line="218"/>
         <source>%1 条新通知</source>
         <translation>%1 new notifications</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="222"/>
+        <location filename="../../ui/notifications.py" line="226"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>

@@ -1082,6 +1082,7 @@ EN: dict[str, str] = {
     "%1 对%2的督办反馈：%3": "%1 answered the supervision of %2: %3",
     "%1 催办%2：%3": "%1 sent a reminder about %2: %3",
     "%1 督办%2：%3": "%1 put %2 under supervision: %3",
+    "%1：%2 %3": "%1: %2 %3",
     "标为已读": "Mark read",
     "全部已读": "Mark all read",
     "双击一条通知打开其工单": "Double-click a notification to open its order",
