@@ -39,7 +39,6 @@ import contextlib
 import hashlib
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -47,6 +46,7 @@ from typing import Any
 
 from api_client.auth import Authenticator
 from api_client.errors import ApiError, Cancelled, NotFound, Offline, Rejected
+from casework.crc import crc32
 
 TUS_VERSION = "1.0.0"
 DEFAULT_CHUNK = 4 * 1024 * 1024  # a typical photo in one PATCH; a cut resends at most this much
@@ -120,7 +120,7 @@ class _Hashing:
         return self._answer
 
 
-#: One thread for every upload's next chunk (zlib and a file's read let go of the interpreter lock).
+#: One thread for every upload's next chunk (the CRC-32 and a file's read let go of the interpreter lock).
 _AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-ahead")
 
 
@@ -140,7 +140,7 @@ class _Ahead:
         crcs: dict[int, int] = {}
         crc = done = 0
         for length in lengths:  # one pass: the shorter chunk's CRC is on the way to the longer's
-            crc = zlib.crc32(view[done:length], crc)
+            crc = crc32(view[done:length], crc)
             crcs[length], done = crc, length
         return data, crcs
 
@@ -406,7 +406,7 @@ def _chunk_headers(chunk: bytes | memoryview, whole: bool, crc: int | None = Non
     of the same bytes."""
     headers = {"Content-Type": "application/offset+octet-stream"}
     if not whole:
-        value = zlib.crc32(chunk) if crc is None else crc
+        value = crc32(chunk) if crc is None else crc
         headers["Upload-Checksum"] = f"crc32 {_b64(value.to_bytes(4, 'big'))}"
     return headers
 
