@@ -19,17 +19,20 @@ creation carries no ``sha256``, and the client compares its hash with the server
 sent whole, without a CRC-32, garbled — or refused as no image for that) send the file once more,
 naming its hash, which the server then checks. A file of more than one chunk is asked about
 (``HEAD /blobs``, on the hashing thread) once its hash is known, as the creation would have been,
-and the rest left unsent when the server has it: the answer is taken before the first PATCH when it
-is in, else before the second — on a fast link a known blob costs one chunk more, rather than the
-link standing idle while a big file is hashed.
+and the rest left unsent when the server has it: the answer is taken before a PATCH when it is in,
+and waited for before a second PATCH; a PATCH that ends the file goes while the question is still
+open, and only its last piece (:data:`LAST_PIECE`) waits for the answer — a known blob stops it
+there (:class:`_Gated`). On a fast link a known blob costs a chunk or two more, never the whole file,
+rather than the link standing idle while a big file is hashed.
 
 A big file's chunks grow on a good link: a chunk that went in under :data:`GROW_BELOW` seconds
 (the creation's first one too) doubles the next one, up to :data:`MAX_CHUNK` (the server's default
 limit; a server that takes less says how much in its 413, and that is the ceiling from then on),
-and once grown a rest within twice the chunk goes whole rather than as a short tail of its own, so
-a 40 MB file is three requests (4, 8 and 26 MiB) rather than ten; any failure brings the chunk back
-to ``chunk_size``. A cut still costs at most the chunk in flight, and a grown chunk is one the link
-sends in about a second at most.
+and once grown a rest within the ceiling goes whole rather than as chunks of its own when it is
+within twice the chunk or the link sends it within :data:`GROW_BELOW` at the pace of the request
+before, so a 40 MB file on a fast link is two requests (4 MiB with the creation, then the rest)
+rather than ten; any failure brings the chunk back to ``chunk_size``. A cut still costs at most the
+chunk in flight, and a grown chunk is one the link sends in about a second at most.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -127,34 +130,41 @@ _AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-ahead")
 
 class _Ahead:
     """The next chunk, read and its CRC-32 computed on a thread while the one before it is on its
-    way — for each size it may have (the same, or grown); taken only if it is the one to send."""
+    way — for each length it may have (the same, grown, or the whole rest), shortest first, each
+    ready as soon as its own CRC is (the longest is not waited for to send a shorter one); taken
+    only if it is the one to send."""
 
     def __init__(self, source: Source, offset: int, sizes: Iterable[int]) -> None:
         self.offset = offset
-        self._job: Future[tuple[bytes | memoryview, dict[int, int]]] = _AHEAD.submit(self._run, source, offset, sizes)
+        self._lengths = sorted({min(size, source.size - offset) for size in sizes})
+        self._data: bytes | memoryview = b""
+        self._crcs: dict[int, int] = {}
+        self._ready = {length: threading.Event() for length in self._lengths}
+        _AHEAD.submit(self._run, source)
 
-    @staticmethod
-    def _run(source: Source, offset: int, sizes: Iterable[int]) -> tuple[bytes | memoryview, dict[int, int]]:
-        lengths = sorted({min(size, source.size - offset) for size in sizes})
-        data = source.read(offset, lengths[-1])
-        view = memoryview(data)
-        crcs: dict[int, int] = {}
-        crc = done = 0
-        for length in lengths:  # one pass: the shorter chunk's CRC is on the way to the longer's
-            crc = crc32(view[done:length], crc)
-            crcs[length], done = crc, length
-        return data, crcs
+    def _run(self, source: Source) -> None:
+        try:
+            self._data = source.read(self.offset, self._lengths[-1])
+            view = memoryview(self._data)
+            crc = done = 0
+            for length in self._lengths:  # one pass: the shorter chunk's CRC is on the way to the longer's
+                crc = crc32(view[done:length], crc)
+                self._crcs[length], done = crc, length
+                self._ready[length].set()
+        finally:  # a file that cannot be read now: read (and fail) in the caller's thread
+            for ready in self._ready.values():
+                ready.set()
 
     def take(self, offset: int, length: int) -> tuple[bytes | memoryview, int] | None:
-        if offset != self.offset:
+        ready = self._ready.get(length) if offset == self.offset else None
+        if ready is None:
             return None
-        try:
-            data, crcs = self._job.result()
-        except Exception:  # a file that cannot be read now: read (and fail) in the caller's thread
+        ready.wait()
+        crc = self._crcs.get(length)
+        if crc is None:
             return None
-        if length not in crcs:
-            return None
-        return (data if len(data) == length else memoryview(data)[:length]), crcs[length]
+        data = self._data
+        return (data if len(data) == length else memoryview(data)[:length]), crc
 
 
 class _Known(Exception):

@@ -466,3 +466,33 @@ def test_a_patch_that_ends_the_file_goes_before_the_answer_and_its_end_waits_for
     answers.clear()
     assert desk.download(desk.upload(other)) == other
     assert answers == [True]
+
+
+def test_the_next_chunk_is_taken_without_waiting_for_a_longer_lengths_crc(monkeypatch: pytest.MonkeyPatch):
+    """The next chunk's CRC-32 is computed for each length it may have, shortest first; the one sent
+    is taken as soon as its own is ready — the whole rest's (up to 48 MiB) is not waited for when
+    the link turned out slow and a 4 or 8 MiB chunk goes."""
+    import zlib
+
+    from api_client import uploads
+    from casework.crc import crc32
+
+    release, longer_done = threading.Event(), threading.Event()
+
+    def held(data: Any, value: int = 0) -> int:
+        if value:  # the CRC continued past the shorter length: held until the shorter one was taken
+            release.wait(10)
+            longer_done.set()
+        return crc32(data, value)
+
+    monkeypatch.setattr(uploads, "crc32", held, raising=False)
+    data = random.Random(5).randbytes(50_000)
+    ahead = uploads._Ahead(uploads.Source(data), 1000, (4096, 40_000))
+    taken = ahead.take(1000, 4096)
+    still_going = not longer_done.is_set()
+    release.set()
+    assert still_going
+    assert taken is not None and bytes(taken[0]) == data[1000:5096] and taken[1] == zlib.crc32(data[1000:5096])
+    longer = uploads._Ahead(uploads.Source(data), 1000, (4096, 40_000)).take(1000, 40_000)
+    assert longer is not None and longer[1] == zlib.crc32(data[1000:41_000])
+    assert ahead.take(999, 4096) is None and ahead.take(1000, 5000) is None  # not the chunk made ready
