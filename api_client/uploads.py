@@ -29,7 +29,7 @@ A big file's chunks grow on a good link: a chunk that went in under :data:`GROW_
 (the creation's first one too) doubles the next one, up to :data:`MAX_CHUNK` (the server's default
 limit; a server that takes less says how much in its 413, and that is the ceiling from then on),
 and once grown a rest within the ceiling goes whole rather than as chunks of its own when it is
-within twice the chunk or the link sends it within :data:`GROW_BELOW` at the pace of the request
+within twice the chunk or the link sends it within :data:`WHOLE_WITHIN` at the pace of the request
 before, so a 40 MB file on a fast link is two requests (4 MiB with the creation, then the rest)
 rather than ten; any failure brings the chunk back to ``chunk_size``. A cut still costs at most the
 chunk in flight, and a grown chunk is one the link sends in about a second at most.
@@ -55,6 +55,10 @@ TUS_VERSION = "1.0.0"
 DEFAULT_CHUNK = 4 * 1024 * 1024  # a typical photo in one PATCH; a cut resends at most this much
 MAX_CHUNK = 48 * 1024 * 1024  # what a chunk may grow to on a fast link (the server's default limit)
 GROW_BELOW = 0.25  # seconds: a chunk sent faster than this doubles the next one
+#: Seconds: once chunks have grown, a rest the link sends within this at the pace of the request
+#: before goes whole — no longer than the doubled chunks' last could take (twice a chunk that went in
+#: a quarter second, doubled: four times that), so a cut costs no more than it could before.
+WHOLE_WITHIN = 4 * GROW_BELOW
 LAST_PIECE = 1024 * 1024  # of a chunk that ends the file, what waits for the answer about the blob
 ProgressCallback = Callable[[int, int], None]
 
@@ -397,11 +401,11 @@ class Uploader:
     def _length(self, chunk: int, ceiling: int, rest: int, pace: float | None = None) -> int:
         """The next chunk's length: ``chunk`` — or, once chunks have grown (the link is fast), the
         whole rest when it is within the ceiling and within twice the chunk, or within what the link
-        sent in :data:`GROW_BELOW` at the ``pace`` of the request before: a rest cut into more
+        sends in :data:`WHOLE_WITHIN` at the ``pace`` of the request before: a rest cut into more
         requests would pay a request's fixed cost each (a 40 MB file: 4 MiB with the creation, then
         the rest, rather than 4, 8 and 26 MiB). On a link that has not shown itself fast no chunk
         is longer than ``chunk_size``."""
-        quick = rest <= 2 * chunk or (pace is not None and rest <= pace * GROW_BELOW)
+        quick = rest <= 2 * chunk or (pace is not None and rest <= pace * WHOLE_WITHIN)
         if chunk > self.chunk_size and rest <= ceiling and quick:
             return rest
         return min(chunk, rest)
