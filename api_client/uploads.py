@@ -19,17 +19,20 @@ creation carries no ``sha256``, and the client compares its hash with the server
 sent whole, without a CRC-32, garbled — or refused as no image for that) send the file once more,
 naming its hash, which the server then checks. A file of more than one chunk is asked about
 (``HEAD /blobs``, on the hashing thread) once its hash is known, as the creation would have been,
-and the rest left unsent when the server has it: the answer is taken before the first PATCH when it
-is in, else before the second — on a fast link a known blob costs one chunk more, rather than the
-link standing idle while a big file is hashed.
+and the rest left unsent when the server has it: the answer is taken before a PATCH when it is in,
+and waited for before a second PATCH; a PATCH that ends the file goes while the question is still
+open, and only its last piece (:data:`LAST_PIECE`) waits for the answer — a known blob stops it
+there (:class:`_Gated`). On a fast link a known blob costs a chunk or two more, never the whole file,
+rather than the link standing idle while a big file is hashed.
 
 A big file's chunks grow on a good link: a chunk that went in under :data:`GROW_BELOW` seconds
 (the creation's first one too) doubles the next one, up to :data:`MAX_CHUNK` (the server's default
 limit; a server that takes less says how much in its 413, and that is the ceiling from then on),
-and once grown a rest within twice the chunk goes whole rather than as a short tail of its own, so
-a 40 MB file is three requests (4, 8 and 26 MiB) rather than ten; any failure brings the chunk back
-to ``chunk_size``. A cut still costs at most the chunk in flight, and a grown chunk is one the link
-sends in about a second at most.
+and once grown a rest within the ceiling goes whole rather than as chunks of its own when it is
+within twice the chunk or the link sends it within :data:`WHOLE_WITHIN` at the pace of the request
+before, so a 40 MB file on a fast link is two requests (4 MiB with the creation, then the rest)
+rather than ten; any failure brings the chunk back to ``chunk_size``. A cut still costs at most the
+chunk in flight, and a grown chunk is one the link sends in about a second at most.
 """
 
 from __future__ import annotations
@@ -39,19 +42,24 @@ import contextlib
 import hashlib
 import threading
 import time
-import zlib
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from api_client.auth import Authenticator
 from api_client.errors import ApiError, Cancelled, NotFound, Offline, Rejected
+from casework.crc import crc32
 
 TUS_VERSION = "1.0.0"
 DEFAULT_CHUNK = 4 * 1024 * 1024  # a typical photo in one PATCH; a cut resends at most this much
-MAX_CHUNK = 32 * 1024 * 1024  # what a chunk may grow to on a fast link (the server's default limit)
+MAX_CHUNK = 48 * 1024 * 1024  # what a chunk may grow to on a fast link (the server's default limit)
 GROW_BELOW = 0.25  # seconds: a chunk sent faster than this doubles the next one
+#: Seconds: once chunks have grown, a rest the link sends within this at the pace of the request
+#: before goes whole — no longer than the doubled chunks' last could take (twice a chunk that went in
+#: a quarter second, doubled: four times that), so a cut costs no more than it could before.
+WHOLE_WITHIN = 4 * GROW_BELOW
+LAST_PIECE = 1024 * 1024  # of a chunk that ends the file, what waits for the answer about the blob
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -120,40 +128,74 @@ class _Hashing:
         return self._answer
 
 
-#: One thread for every upload's next chunk (zlib and a file's read let go of the interpreter lock).
+#: One thread for every upload's next chunk (the CRC-32 and a file's read let go of the interpreter lock).
 _AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-ahead")
 
 
 class _Ahead:
     """The next chunk, read and its CRC-32 computed on a thread while the one before it is on its
-    way — for each size it may have (the same, or grown); taken only if it is the one to send."""
+    way — for each length it may have (the same, grown, or the whole rest), shortest first, each
+    ready as soon as its own CRC is (the longest is not waited for to send a shorter one); taken
+    only if it is the one to send."""
 
     def __init__(self, source: Source, offset: int, sizes: Iterable[int]) -> None:
         self.offset = offset
-        self._job: Future[tuple[bytes | memoryview, dict[int, int]]] = _AHEAD.submit(self._run, source, offset, sizes)
+        self._lengths = sorted({min(size, source.size - offset) for size in sizes})
+        self._data: bytes | memoryview = b""
+        self._crcs: dict[int, int] = {}
+        self._ready = {length: threading.Event() for length in self._lengths}
+        _AHEAD.submit(self._run, source)
 
-    @staticmethod
-    def _run(source: Source, offset: int, sizes: Iterable[int]) -> tuple[bytes | memoryview, dict[int, int]]:
-        lengths = sorted({min(size, source.size - offset) for size in sizes})
-        data = source.read(offset, lengths[-1])
-        view = memoryview(data)
-        crcs: dict[int, int] = {}
-        crc = done = 0
-        for length in lengths:  # one pass: the shorter chunk's CRC is on the way to the longer's
-            crc = zlib.crc32(view[done:length], crc)
-            crcs[length], done = crc, length
-        return data, crcs
+    def _run(self, source: Source) -> None:
+        try:
+            self._data = source.read(self.offset, self._lengths[-1])
+            view = memoryview(self._data)
+            crc = done = 0
+            for length in self._lengths:  # one pass: the shorter chunk's CRC is on the way to the longer's
+                crc = crc32(view[done:length], crc)
+                self._crcs[length], done = crc, length
+                self._ready[length].set()
+        finally:  # a file that cannot be read now: read (and fail) in the caller's thread
+            for ready in self._ready.values():
+                ready.set()
 
     def take(self, offset: int, length: int) -> tuple[bytes | memoryview, int] | None:
-        if offset != self.offset:
+        ready = self._ready.get(length) if offset == self.offset else None
+        if ready is None:
             return None
-        try:
-            data, crcs = self._job.result()
-        except Exception:  # a file that cannot be read now: read (and fail) in the caller's thread
+        ready.wait()
+        crc = self._crcs.get(length)
+        if crc is None:
             return None
-        if length not in crcs:
-            return None
-        return (data if len(data) == length else memoryview(data)[:length]), crcs[length]
+        data = self._data
+        return (data if len(data) == length else memoryview(data)[:length]), crc
+
+
+class _Known(Exception):
+    """The server has the blob: a chunk that would have completed it was stopped before its end."""
+
+
+class _Gated:
+    """A chunk that ends the file, sent while the server is still being asked whether it has the
+    blob: all of it but its last piece goes at once, and the last piece waits for the answer —
+    ``known()``; true stops the request there (:class:`_Known`: the connection is dropped, the
+    server keeps none of the chunk, as after any cut). So the answer is not waited for with the
+    link idle, and a blob the server has is still never sent whole."""
+
+    def __init__(self, chunk: bytes | memoryview, known: Callable[[], bool]) -> None:
+        self._chunk, self._known = chunk, known
+
+    def __len__(self) -> int:  # the request's Content-Length
+        return len(self._chunk)
+
+    def __iter__(self) -> Iterator[memoryview]:
+        view = memoryview(self._chunk)
+        end = max(0, len(view) - LAST_PIECE)
+        if end:
+            yield view[:end]
+        if self._known():
+            raise _Known()
+        yield view[end:]
 
 
 def _b64(raw: bytes) -> str:
@@ -219,13 +261,22 @@ class Uploader:
         self.auth.request("DELETE", url, headers={"Tus-Resumable": TUS_VERSION})
 
     def _patch(
-        self, url: str, offset: int, chunk: bytes | memoryview, total: int, crc: int | None = None
+        self,
+        url: str,
+        offset: int,
+        chunk: bytes | memoryview,
+        total: int,
+        crc: int | None = None,
+        known: Callable[[], bool] | None = None,
     ) -> tuple[int, str | None]:
+        """Send ``chunk`` at ``offset``; with ``known``, a chunk that ends the file waits before its
+        last piece for whether the server has the blob (:class:`_Gated`)."""
         headers = {"Tus-Resumable": TUS_VERSION, "Upload-Offset": str(offset)}
         # A chunk that is the whole file goes unchecked only when the creation named the file's
         # SHA-256 — which a PATCH cannot tell: the CRC-32 then, always (four bytes of header).
         headers.update(_chunk_headers(chunk, whole=False, crc=crc))
-        response = self.auth.request("PATCH", url, data=chunk, headers=headers)
+        body: bytes | memoryview | _Gated = chunk if known is None else _Gated(chunk, known)
+        response = self.auth.request("PATCH", url, data=body, headers=headers)
         return int(_header(response, "Upload-Offset")), response.headers.get("Upload-Sha256")
 
     def upload(
@@ -253,9 +304,10 @@ class Uploader:
         chunk = self.chunk_size
         ceiling = self.max_chunk or (MAX_CHUNK if chunk == DEFAULT_CHUNK else chunk)
         ahead: _Ahead | None = None
+        pace: float | None = None  # bytes a second of the last request, when it went fast
         if upload_url is None:
             progress(0, total)  # a new upload: its first chunk goes with the creation
-            if total > chunk:  # the first PATCH's chunk, at either size it may have, made ready meanwhile
+            if total > chunk:  # the first PATCH's chunk, at any length it may have, made ready meanwhile
                 ahead = _Ahead(source, chunk, self._lengths(chunk, ceiling, total - chunk))
         started = time.monotonic()
         try:
@@ -266,48 +318,57 @@ class Uploader:
             # A whole file sent with neither its hash nor a CRC-32, refused for what it is: garbled
             # on the way, or truly so. Once more, naming its hash (the server checks that first).
             return self.upload(data, sha256=hashing.result(), on_progress=on_progress, on_created=on_created)
-        if upload_url is None and offset and time.monotonic() - started < GROW_BELOW:
+        took = time.monotonic() - started
+        if upload_url is None and offset and took < GROW_BELOW:
             chunk = max(chunk, min(chunk * 2, ceiling))  # the creation's chunk went in fast: it counts
+            pace = offset / max(took, 1e-6)
         if offset < total and (ahead is None or ahead.offset != offset):  # a resumed upload
             ahead = _Ahead(source, offset, self._lengths(chunk, ceiling, total - offset))
         if on_created is not None:
             on_created(url)
         # Whether the server has the blob: what the creation would have answered had it named the
-        # hash. Taken before the first PATCH when the answer is in, else before the second (on a
-        # fast link a known blob then costs one chunk more, rather than the link idle meanwhile).
+        # hash. Taken before a PATCH when the answer is in, and waited for before a second PATCH;
+        # a PATCH that ends the file goes while the question is open, its last piece held for the
+        # answer (_Gated). On a fast link a known blob costs the creation's chunk and one PATCH's at
+        # most (never the whole file), and the link does not stand idle while a big file is hashed.
         asking = hashing if hashing is not None and asks is not None and offset < total else None
         sent_from = offset
-        if asking is not None and asking.answered():
-            if self._stored_already(asking, url):
-                progress(total, total)
-                return asking.result()
-            asking = None
         progress(offset, total)
         failures = 0
         while offset < total:
             if cancel is not None and cancel.is_set():
                 raise Cancelled(upload_url=url)
-            if asking is not None and offset > sent_from:  # a PATCH went unasked: wait for the answer
+            if asking is not None and (asking.answered() or offset > sent_from):  # in, or a PATCH went unasked
                 if self._stored_already(asking, url):
                     progress(total, total)
                     return asking.result()
                 asking = None
             started = time.monotonic()
-            length = self._length(chunk, ceiling, total - offset)
+            length = self._length(chunk, ceiling, total - offset, pace)
             taken = ahead.take(offset, length) if ahead is not None else None
             piece, crc = taken if taken is not None else (source.read(offset, length), None)
-            # The next chunk, at either size it may have, made ready while this one goes.
+            # The next chunk, at any length it may have, made ready while this one goes.
             ahead = (
                 _Ahead(source, offset + length, self._lengths(chunk, ceiling, total - offset - length))
                 if offset + length < total
                 else None
             )
+            known = asking.known if asking is not None and offset + length == total else None
             try:
-                offset, stored = self._patch(url, offset, piece, total, crc)
+                offset, stored = self._patch(url, offset, piece, total, crc, known)
                 failures = 0
-                if time.monotonic() - started < GROW_BELOW:
+                took = time.monotonic() - started
+                pace = length / max(took, 1e-6) if took < GROW_BELOW else None
+                if pace is not None:
                     chunk = max(chunk, min(chunk * 2, ceiling))
+            except _Known:  # the server has the blob: the chunk was stopped before its end
+                with contextlib.suppress(ApiError):
+                    self.terminate(url)
+                progress(total, total)
+                assert asking is not None
+                return asking.result()
             except ApiError as exc:
+                pace = None
                 if length > self.chunk_size and exc.status == 413 and exc.code != "beyond_length":
                     # This server (or a proxy before it) takes no bigger chunks: as big as it says it
                     # takes from now on, or ``chunk_size`` when it does not say.
@@ -337,18 +398,26 @@ class Uploader:
             return self.upload(data, sha256=sha, on_progress=on_progress, on_created=on_created, cancel=cancel)
         return sha
 
-    def _length(self, chunk: int, ceiling: int, rest: int) -> int:
+    def _length(self, chunk: int, ceiling: int, rest: int, pace: float | None = None) -> int:
         """The next chunk's length: ``chunk`` — or, once chunks have grown (the link is fast), the
-        whole rest when it is within twice that and the ceiling: a short tail would be a request of
-        its own, with a request's fixed cost (a 40 MB file: 4, 8 and 26 MiB rather than 4, 8, 16
-        and 10). On a link that has not shown itself fast no chunk is longer than ``chunk_size``."""
-        if chunk > self.chunk_size and rest <= min(2 * chunk, ceiling):
+        whole rest when it is within the ceiling and within twice the chunk, or within what the link
+        sends in :data:`WHOLE_WITHIN` at the ``pace`` of the request before: a rest cut into more
+        requests would pay a request's fixed cost each (a 40 MB file: 4 MiB with the creation, then
+        the rest, rather than 4, 8 and 26 MiB). On a link that has not shown itself fast no chunk
+        is longer than ``chunk_size``."""
+        quick = rest <= 2 * chunk or (pace is not None and rest <= pace * WHOLE_WITHIN)
+        if chunk > self.chunk_size and rest <= ceiling and quick:
             return rest
         return min(chunk, rest)
 
     def _lengths(self, chunk: int, ceiling: int, rest: int) -> tuple[int, ...]:
-        """The lengths the next chunk may have: as this one, or grown (see :meth:`_length`)."""
-        return tuple({self._length(size, ceiling, rest) for size in (chunk, max(chunk, min(chunk * 2, ceiling)))})
+        """The lengths the next chunk may have: as this one, or grown (see :meth:`_length`), or the
+        whole rest should this chunk go fast enough to send it next."""
+        grown = max(chunk, min(chunk * 2, ceiling))
+        lengths = {self._length(size, ceiling, rest) for size in (chunk, grown)}
+        if grown > self.chunk_size and rest <= ceiling:
+            lengths.add(rest)
+        return tuple(lengths)
 
     def _stored_already(self, asking: _Hashing, url: str) -> bool:
         """Whether the server has the blob (then the begun upload is ended: the rest need not go)."""
@@ -406,7 +475,7 @@ def _chunk_headers(chunk: bytes | memoryview, whole: bool, crc: int | None = Non
     of the same bytes."""
     headers = {"Content-Type": "application/offset+octet-stream"}
     if not whole:
-        value = zlib.crc32(chunk) if crc is None else crc
+        value = crc32(chunk) if crc is None else crc
         headers["Upload-Checksum"] = f"crc32 {_b64(value.to_bytes(4, 'big'))}"
     return headers
 

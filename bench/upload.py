@@ -5,12 +5,12 @@
    demo handler with ``client.upload(bytes)`` — tus 1.0, the client hashing the file on a thread
    while its first chunk goes (the desk knows its photos' SHA-256 already and names it), a photo
    in one creation-with-upload POST, a bigger file in chunks of 4 MiB that grow on this fast
-   link (4, 8, then the rest), each with its CRC-32; the server hashing as the bytes arrive and
+   link (4 MiB, then the rest), each with its CRC-32; the server hashing as the bytes arrive and
    checking the image at the end. Baseline, in the same run
    and the same server process: the same bytes as one plain ``POST /uploads/bench-sink`` each
    (streamed to a file and fsynced), with a requests session. The two alternate photo by photo.
    Prints MB/s (1 MB = 10^6 bytes) and tus/plain. Target: the ratio at least 0.5. Then one big
-   file (``--big-mb``, 40 MB: three requests), three times each way, alternating: target at least 0.8.
+   file (``--big-mb``, 40 MB: two requests on this link), three times each way, alternating: target at least 0.8.
 2. Cut and resume: through a small proxy that counts PATCH body bytes, an upload is cut at a
    random byte (the connection closes mid-chunk and the network stays away until the client gives
    up), then continued with ``client.upload(..., upload_url=url)``. Prints the chunk bytes sent

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     review_chains_json: str = ""  # {"default"|DEPT_CODE: {importance: [level, ...]}}
     order_number_prefix: str = "GY"
     max_upload_bytes: int = 50 * 1024 * 1024
-    max_upload_chunk_bytes: int = 32 * 1024 * 1024
+    max_upload_chunk_bytes: int = 48 * 1024 * 1024
     upload_expiry_hours: int = 24
     max_image_pixels: int = 80_000_000  # Pillow's decompression-bomb guard
     thumbnail_size: int = 320

@@ -376,3 +376,123 @@ def test_the_first_patch_does_not_wait_for_the_answer_about_the_blob(
     assert desk.upload(photo) == sha
     assert answers == [True]  # the first PATCH went while the question was open
     assert adapter.patches == 2 and adapter.calls[-1] == "DELETE uploads"  # the creation's chunk and one PATCH
+
+
+def test_on_a_fast_link_the_rest_goes_after_the_creation_in_one_request(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+):
+    """The creation's chunk went in fast: a rest the link sends within GROW_BELOW at that pace, and
+    within the ceiling, is the next and last request (a 40 MB file: 4 MiB, then the rest) — not
+    doubled chunks first; on a slow link every chunk stays ``chunk_size``; a rest above the ceiling
+    still goes as grown chunks."""
+    from api_client import uploads
+
+    k = 1024
+    desk = _client(make_client, adapter := CountingAdapter())
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * k, 128 * k
+    sizes = _sizes_sent(adapter)
+    monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)  # every request "fast", whatever this machine's load
+    data = _pdf(100 * k)
+    assert desk.download(desk.upload(data)) == data
+    assert sizes == [16 * k, 84 * k]  # before: 16, 32 and 52 KiB
+
+    sizes.clear()
+    big = _pdf(200 * k)  # the rest is above the ceiling: doubled chunks until the rest is within it
+    assert desk.download(desk.upload(big)) == big
+    assert sizes == [16 * k, 32 * k, 64 * k, 88 * k]
+
+    monkeypatch.setattr(uploads, "GROW_BELOW", 0.0)  # every request "slow"
+    sizes.clear()
+    other = _pdf(100 * k + 1)
+    assert desk.download(desk.upload(other)) == other
+    assert sizes == [16 * k] * 6 + [4 * k + 1]
+
+
+@pytest.mark.parametrize("piece", [1024 * 1024, 8 * 1024], ids=["held-whole", "held-last-piece"])
+def test_a_patch_that_ends_the_file_goes_before_the_answer_and_its_end_waits_for_it(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch, piece: int
+):
+    """A caller that does not name the hash, a file of the creation's chunk and one PATCH: the PATCH
+    is sent while the server is still being asked whether it has the blob, and its last piece
+    waits for the answer. The server has it: the PATCH is stopped before its end (the server keeps
+    none of it), the begun upload ended — the blob was not sent whole (before: it was, the PATCH
+    going unasked)."""
+    from api_client import uploads
+
+    monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)
+    monkeypatch.setattr(uploads, "LAST_PIECE", piece, raising=False)
+    k = 1024
+    desk = _client(make_client, adapter := CountingAdapter())
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * k, 128 * k
+    data = _pdf(64 * k)
+    sha = desk.upload(data)  # now the server has it (16 KiB with the creation, the rest in one PATCH)
+
+    patching = threading.Event()
+    sending = adapter.send
+
+    def send(request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if request.method == "PATCH":
+            patching.set()
+        return sending(request, *args, **kwargs)
+
+    monkeypatch.setattr(adapter, "send", send)
+    known = desk.uploader.blob_known
+    answers: list[bool] = []
+
+    def late_answer(digest: str) -> bool:
+        answers.append(patching.wait(10))  # the answer comes only once the PATCH is on its way
+        return known(digest)
+
+    monkeypatch.setattr(desk.uploader, "blob_known", late_answer)
+    offsets: list[int] = []
+    terminate = desk.uploader.terminate
+
+    def ending(url: str) -> None:
+        offsets.append(desk.uploader.offset(url))  # what the server kept of the upload
+        terminate(url)
+
+    monkeypatch.setattr(desk.uploader, "terminate", ending)
+    adapter.calls.clear()
+    adapter.patches = adapter.patch_bytes_delivered = 0
+    assert desk.upload(data) == sha
+    assert answers == [True]  # the PATCH went while the question was open
+    assert adapter.calls.count("PATCH uploads") == 1 and adapter.calls[-1] == "DELETE uploads"
+    assert offsets == [16 * k]  # the creation's chunk only: nothing of the stopped PATCH was kept
+    assert adapter.patch_bytes_delivered == 16 * k  # the PATCH never completed
+
+    # The server does not have it: the same PATCH goes on to its end.
+    other = _pdf(64 * k + 3)
+    patching.clear()
+    answers.clear()
+    assert desk.download(desk.upload(other)) == other
+    assert answers == [True]
+
+
+def test_the_next_chunk_is_taken_without_waiting_for_a_longer_lengths_crc(monkeypatch: pytest.MonkeyPatch):
+    """The next chunk's CRC-32 is computed for each length it may have, shortest first; the one sent
+    is taken as soon as its own is ready — the whole rest's (up to 48 MiB) is not waited for when
+    the link turned out slow and a 4 or 8 MiB chunk goes."""
+    import zlib
+
+    from api_client import uploads
+    from casework.crc import crc32
+
+    release, longer_done = threading.Event(), threading.Event()
+
+    def held(data: Any, value: int = 0) -> int:
+        if value:  # the CRC continued past the shorter length: held until the shorter one was taken
+            release.wait(10)
+            longer_done.set()
+        return crc32(data, value)
+
+    monkeypatch.setattr(uploads, "crc32", held, raising=False)
+    data = random.Random(5).randbytes(50_000)
+    ahead = uploads._Ahead(uploads.Source(data), 1000, (4096, 40_000))
+    taken = ahead.take(1000, 4096)
+    still_going = not longer_done.is_set()
+    release.set()
+    assert still_going
+    assert taken is not None and bytes(taken[0]) == data[1000:5096] and taken[1] == zlib.crc32(data[1000:5096])
+    longer = uploads._Ahead(uploads.Source(data), 1000, (4096, 40_000)).take(1000, 40_000)
+    assert longer is not None and longer[1] == zlib.crc32(data[1000:41_000])
+    assert ahead.take(999, 4096) is None and ahead.take(1000, 5000) is None  # not the chunk made ready
