@@ -57,8 +57,8 @@ from server.settings import Settings
 
 
 class _Crc32:
-    """CRC-32 with hashlib's interface (big-endian digest, as tusd reads it); libdeflate's where the
-    system has it (:mod:`casework.crc`: a quarter of zlib's CPU, the same value)."""
+    """CRC-32 with hashlib's interface (big-endian digest, as tusd reads it); zlib-ng's
+    (:mod:`casework.crc`: a quarter of zlib's CPU, the same value)."""
 
     def __init__(self) -> None:
         self.value = 0
