@@ -78,10 +78,10 @@ def notification_text(n: dict[str, Any], names: Names) -> str:
         template = QCoreApplication.translate("Notifications", "%1 催办%2：%3")
     elif kind == "supervise":
         template = QCoreApplication.translate("Notifications", "%1 督办%2：%3")
-    else:  # a kind a newer server added: what it says, by its code (upgrade the desk to read it better)
-        template = QCoreApplication.translate("Notifications", "%1：%2 %3")
-        who = notification_kind_label(str(kind or ""))
-        words = " ".join(filter(None, (deadline if n.get("deadline") else "", due, words)))
+    else:  # a kind a newer server added: the order, what it says and when (its codes would say nothing)
+        if due:
+            words += QCoreApplication.translate("Notifications", "（%1）").replace("%1", due)
+        return QCoreApplication.translate("Notifications", "%1：%2").replace("%1", opening).replace("%2", words)
     return template.replace("%1", who).replace("%2", order).replace("%3", words).rstrip("：: ")
 
 

@@ -2240,88 +2240,93 @@ Please send this file to your system administrator.</translation>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="154"/>
+        <location filename="../../ui/labels.py" line="68"/>
+        <source>其他通知</source>
+        <translation>Other notice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="156"/>
         <source>电话</source>
         <extracomment>Colours of the satisfaction badge: green to red, grey when the citizen was not reached.</extracomment>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="155"/>
+        <location filename="../../ui/labels.py" line="157"/>
         <source>短信</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="156"/>
+        <location filename="../../ui/labels.py" line="158"/>
         <source>上门</source>
         <translation>Visit</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="162"/>
+        <location filename="../../ui/labels.py" line="164"/>
         <source>待同步</source>
         <translation>Pending sync</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="163"/>
+        <location filename="../../ui/labels.py" line="165"/>
         <source>暂缓</source>
         <translation>On hold</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="164"/>
+        <location filename="../../ui/labels.py" line="166"/>
         <source>上传中</source>
         <translation>Uploading</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="165"/>
+        <location filename="../../ui/labels.py" line="167"/>
         <source>已发送</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="166"/>
+        <location filename="../../ui/labels.py" line="168"/>
         <source>已生效</source>
         <translation>Applied</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="167"/>
+        <location filename="../../ui/labels.py" line="169"/>
         <source>冲突</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="168"/>
+        <location filename="../../ui/labels.py" line="170"/>
         <source>被拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="201"/>
+        <location filename="../../ui/labels.py" line="203"/>
         <source>%1天%2小时</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="203"/>
+        <location filename="../../ui/labels.py" line="205"/>
         <source>%1小时%2分</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="205"/>
+        <location filename="../../ui/labels.py" line="207"/>
         <source>%1分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="207"/>
+        <location filename="../../ui/labels.py" line="209"/>
         <source>超期%1</source>
         <translation>%1 late</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="223"/>
+        <location filename="../../ui/labels.py" line="225"/>
         <source>北京时间（UTC+8）</source>
         <translation>Beijing time (UTC+8)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="235"/>
+        <location filename="../../ui/labels.py" line="237"/>
         <source>共 1 件</source>
         <translation>1 order</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="236"/>
+        <location filename="../../ui/labels.py" line="238"/>
         <source>共 %1 件</source>
         <translation>%1 orders</translation>
     </message>
@@ -2824,9 +2829,9 @@ Please send this file to your system administrator.</translation>
         <translation>%1 put %2 under supervision: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/notifications.py" line="82"/>
-        <source>%1：%2 %3</source>
-        <translation>%1: %2 %3</translation>
+        <location filename="../../ui/notifications.py" line="83"/>
+        <source>（%1）</source>
+        <translation> (%1)</translation>
     </message>
     <message>
         <location filename="../../ui/notifications.py" line="218"/>
@@ -2834,6 +2839,7 @@ Please send this file to your system administrator.</translation>
         <translation>%1 new notifications</translation>
     </message>
     <message>
+        <location filename="../../ui/notifications.py" line="84"/>
         <location filename="../../ui/notifications.py" line="226"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
