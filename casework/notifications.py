@@ -51,8 +51,8 @@ ESCALATION_LEADER = 2
 
 
 def _or_its_code(value: Any, known: ValidatorFunctionWrapHandler) -> Any:
-    """A kind this side does not know — a newer server's — kept as its code: a desk shows it as it is
-    (``casework.vocabulary.name``) instead of refusing the whole page, and so every notification."""
+    """A kind this side does not know — a newer server's — kept as its code: a desk lists it as another
+    notice (``ui.notifications``) instead of refusing the whole page, and so every notification."""
     try:
         return known(value)
     except ValidationError:

@@ -64,7 +64,7 @@ def command_label(command: str) -> str:
 
 
 def notification_kind_label(kind: str) -> str:
-    if kind not in NotificationKind._value2member_map_:  # a kind a newer server added: its code says nothing
+    if kind not in tuple(NotificationKind):  # a kind a newer server added: its code says nothing
         return QCoreApplication.translate("Labels", "其他通知")
     return _named(NotificationKind, kind)
 
