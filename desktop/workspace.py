@@ -412,8 +412,8 @@ class Workspace(QObject):
             daemon=True,
         )
         self._syncing = True
+        self._thread.start()  # before the status: a slot it reaches may stop this desk (a revoked one does)
         self._emit_status()
-        self._thread.start()
 
     def sync_now(self) -> None:
         """Sync at once, sending the commands still in their undo window too (the user asked)."""

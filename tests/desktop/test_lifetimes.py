@@ -60,3 +60,23 @@ def test_closing_the_window_while_its_reads_are_in_flight(
     gate.set()  # now the answers come, for windows that are gone
     assert ws.runner.wait(10_000)
     qtbot.wait(200)  # a crash here would be reported by pytest-qt as an exception in the event loop
+
+
+def test_a_status_that_stops_the_desk_while_its_sync_starts(
+    qtbot: Any, make_workspace: Callable[[UserOut], Workspace]
+) -> None:
+    """The click on 同步 that starts a new round tells the window at once; the window may stop the
+    desk right there (a revoked one is erased: seen in CI as "cannot join thread before it is
+    started", after which the erase never happened)."""
+    ws = make_workspace(HANDLER)
+    stopped: list[int] = []
+
+    def on_status(status: Any) -> None:  # the first is start_sync's own (the thread's come queued)
+        if not stopped:
+            stopped.append(len(ws.stop_revoked(timeout=5)))
+
+    ws.status_changed.connect(on_status)
+    ws.start_sync(interval=3600, poll=None)
+    assert stopped == [0]  # stopped, nothing unsent; a raise in the slot fails the test (pytest-qt)
+    ws.start_sync()  # a stopped desk does not start again
+    assert stopped == [0]
