@@ -2,14 +2,17 @@
 
 1. Throughput: ``--photos`` real JPEGs of about ``--mb`` MB each (noise at quality 90: it does
    not compress, and the server's Pillow check accepts it; each photo different), uploaded as the
-   demo handler with ``client.upload(bytes)`` — tus 1.0, the client hashing the file on a thread
-   while its first chunk goes (the desk knows its photos' SHA-256 already and names it), a photo
-   in one creation-with-upload POST, a bigger file in chunks of 4 MiB that grow on this fast
+   demo handler along the desk's path: kept in the desk's sealed file cache first (as when the photo
+   was taken, not timed), then read from it — checked in the same pass — and sent with
+   ``client.upload(data, sha256=...)``, as ``offline.sync`` does — tus 1.0, a photo
+   in one creation-with-upload POST naming its hash, a bigger file in chunks of 4 MiB that grow on this fast
    link (4 MiB, then the rest), each with its CRC-32; the server hashing as the bytes arrive and
    checking the image at the end. Baseline, in the same run
    and the same server process: the same bytes as one plain ``POST /uploads/bench-sink`` each
-   (streamed to a file and fsynced), with a requests session. The two alternate photo by photo.
-   Prints MB/s (1 MB = 10^6 bytes) and tus/plain. Target: the ratio at least 0.5. Then one big
+   (streamed to a file and fsynced), with a requests session. Also, not the figure: a caller that
+   does not know the hash (``client.upload(bytes)``: the client hashes the file on a thread while
+   its first chunk goes, and asks ``HEAD /blobs`` for a file of more chunks). The three alternate
+   photo by photo. Prints MB/s (1 MB = 10^6 bytes) and tus/plain. Target: the ratio at least 0.5. Then one big
    file (``--big-mb``, 40 MB: two requests on this link), three times each way, alternating: target at least 0.8.
 2. Cut and resume: through a small proxy that counts PATCH body bytes, an upload is cut at a
    random byte (the connection closes mid-chunk and the network stays away until the client gives
@@ -26,9 +29,11 @@ import math
 import os
 import random
 import statistics
+import tempfile
 import threading
 import time
 from contextlib import nullcontext
+from pathlib import Path
 
 import requests
 from PIL import Image
@@ -37,6 +42,8 @@ from api_client import Cancelled, CaseDeskClient, Offline
 from api_client.uploads import DEFAULT_CHUNK
 from bench.common import PROFILES, Bench, bench, figure, parser, print_profile, verdict
 from bench.proxy import CuttingProxy
+from offline.atrest import new_key
+from offline.blobcache import BlobCache
 
 USER = "handler"
 BYTES_PER_PIXEL = 0.9  # noise at JPEG quality 90
@@ -53,31 +60,59 @@ def photo(rng: random.Random, size_mb: float) -> bytes:
     return buffer.getvalue()
 
 
-def throughput(b: Bench, photos: list[bytes], chunk: int, target: float = 0.5, label: str = "photos") -> None:
+def throughput(
+    b: Bench, cache: BlobCache, photos: list[bytes], chunk: int, target: float = 0.5, label: str = "photos"
+) -> None:
+    """The desk's path against a plain POST of the same bytes, alternating photo by photo; and, for
+    comparison, a caller that does not know the file's hash (``client.upload(bytes)``)."""
     client = b.client(USER, chunk_size=chunk)
     plain = requests.Session()
-    tus_s, plain_s = [], []
-    for data in photos:
+    shas = [cache.put(data) for data in photos]  # attached before: the desk stores a photo when it is taken
+    tus_s, plain_s, bare_s = [], [], []
+    for data, sha in zip(photos, shas, strict=True):
         started = time.perf_counter()
         answer = plain.post(f"{b.url}/uploads/bench-sink", data=data, timeout=60)
         plain_s.append(time.perf_counter() - started)
         if answer.status_code != 201 or answer.json()["size"] != len(data):
             raise RuntimeError(f"the plain upload failed: {answer.status_code} {answer.text[:200]}")
         started = time.perf_counter()
-        client.upload(data)
+        desk_upload(client, cache, sha)
         tus_s.append(time.perf_counter() - started)
+        other = renamed(data)  # other bytes, the same image: the server must not know it already
+        started = time.perf_counter()
+        client.upload(other)
+        bare_s.append(time.perf_counter() - started)
     mb = sum(len(p) for p in photos) / 1e6
-    tus_rate, plain_rate = mb / sum(tus_s), mb / sum(plain_s)
+    tus_rate, plain_rate, bare_rate = mb / sum(tus_s), mb / sum(plain_s), mb / sum(bare_s)
     ratio = tus_rate / plain_rate
     print(
         f"\nthroughput: {len(photos)} {label}, {mb:.1f} MB (mean {mb / len(photos):.2f} MB), "
-        f"tus chunks of {chunk:,} bytes, the two alternating"
+        f"tus chunks of {chunk:,} bytes, the three alternating"
     )
-    for name, seconds, rate in (("tus client.upload", tus_s, tus_rate), ("plain POST", plain_s, plain_rate)):
-        print(f"  {name:<18}  {sum(seconds):6.2f} s  {rate:6.1f} MB/s  median {statistics.median(seconds):.3f} s")
-    print(f"  tus / plain         {ratio:6.2f}       (target >= {target}: {verdict(ratio >= target)})")
+    rows = (("tus, the desk's path", tus_s, tus_rate), ("plain POST", plain_s, plain_rate),
+            ("tus, hash not known", bare_s, bare_rate))  # fmt: skip
+    for name, seconds, rate in rows:
+        print(f"  {name:<22}  {sum(seconds):6.2f} s  {rate:6.1f} MB/s  median {statistics.median(seconds):.3f} s")
+    print(f"  tus / plain             {ratio:6.2f}       (target >= {target}: {verdict(ratio >= target)})")
+    print(f"  hash not known / plain  {bare_rate / plain_rate:6.2f}       (the client hashing as it sends)")
     name = f"tus ÷ plain POST, {len(photos)} {label} of {mb / len(photos):.0f} MB"
     figure(name, ratio, "", at_least=target, baseline=f"plain POST {plain_rate:.0f} MB/s (tus {tus_rate:.0f} MB/s)")
+
+
+def desk_upload(client: CaseDeskClient, cache: BlobCache, sha: str) -> None:
+    """What the desk's sync does with an attached file (``offline.sync``): read it from its sealed
+    cache, checked in the same pass, and send it naming its hash."""
+    data = cache.read_checked(sha)
+    if data is None:
+        raise RuntimeError(f"the cached file {sha} does not open")
+    if client.upload(data, sha256=sha) != sha:
+        raise RuntimeError("the server stored other bytes")
+
+
+def renamed(jpeg: bytes) -> bytes:
+    """The same JPEG with a comment segment after its start: other bytes, still the same image."""
+    comment = b"bench: hash not known"
+    return jpeg[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + jpeg[2:]
 
 
 def cut_and_resume(b: Bench, rng: random.Random, size_mb: float, cuts: int, chunk: int) -> None:
@@ -167,12 +202,13 @@ def main() -> None:
         PROFILES.mkdir(parents=True, exist_ok=True)
         server_profile, client_profile = PROFILES / "upload-server.prof", PROFILES / "upload-client.prof"
     profiler = cProfile.Profile() if args.profile else None
-    with bench(args, server_profile) as b:
+    with bench(args, server_profile) as b, tempfile.TemporaryDirectory() as kept:
+        cache = BlobCache(Path(kept), new_key())  # the desk's sealed file cache
         with profiler or nullcontext():
-            throughput(b, photos, args.chunk)
+            throughput(b, cache, photos, args.chunk)
             if args.big_mb:
-                big = photo(rng, args.big_mb)
-                throughput(b, [big, photo(rng, args.big_mb), photo(rng, args.big_mb)], args.chunk, 0.8, "big files")
+                bigs = [photo(rng, args.big_mb) for _ in range(3)]
+                throughput(b, cache, bigs, args.chunk, 0.8, "big files")
         cut_and_resume(b, rng, args.mb, args.cuts, args.chunk)
     if profiler is not None and server_profile and client_profile:
         profiler.dump_stats(client_profile)

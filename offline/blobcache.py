@@ -16,7 +16,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from offline.atrest import DecryptionFailed, fsync_dir, is_sealed, open_sealed, seal, sealed_size
@@ -78,14 +78,35 @@ class BlobCache:
         return b"".join(self._open(self.path(sha256), sha256))
 
     def verify(self, sha256: str) -> bool:
-        """Re-hash the stored file: False when it is missing or the disk changed it under us."""
-        digest = hashlib.sha256()
+        """False when the stored file is missing or the disk changed it under us (see :meth:`_checked`)."""
         try:
-            for chunk in self._open(self.path(sha256), sha256):
-                digest.update(chunk)
+            for _ in self._checked(sha256):
+                pass
         except (FileNotFoundError, DecryptionFailed):
             return False
-        return digest.hexdigest() == sha256
+        return True
+
+    def read_checked(self, sha256: str) -> bytes | None:
+        """The blob's bytes, read once, or None when its file is missing or the disk changed it (what
+        an upload sends: checked and read in the same pass)."""
+        try:
+            return b"".join(self._checked(sha256))
+        except (FileNotFoundError, DecryptionFailed):
+            return None
+
+    def _checked(self, sha256: str) -> Iterator[bytes]:
+        """The blob's chunks, raising :class:`DecryptionFailed` at the end when they are not what was
+        stored as ``sha256``. A sealed file is not hashed again: opening it authenticates every chunk
+        under the blob's name — the SHA-256 of the bytes sealed — with its place and the file's end
+        (:mod:`offline.atrest`), so only the bytes stored under that name open. A file kept as is
+        is hashed as it is read."""
+        digest = hashlib.sha256() if self._key is None else None
+        for chunk in self._open(self.path(sha256), sha256):
+            if digest is not None:
+                digest.update(chunk)
+            yield chunk
+        if digest is not None and digest.hexdigest() != sha256:
+            raise DecryptionFailed(f"blob {sha256} does not hash to its name")
 
     def put_thumbnail(self, sha256: str, data: bytes) -> None:
         """Store the JPEG thumbnail of blob ``sha256`` (made once, when the file was prepared)."""

@@ -242,7 +242,8 @@ class SyncEngine:
         cancel: threading.Event | None,
     ) -> bool:
         """Upload one file; False (and its mutations rejected locally) when it cannot ever go."""
-        if not self.cache.verify(sha):
+        data = self.cache.read_checked(sha)  # the plaintext: the cached file is sealed (a resume sends the same bytes)
+        if data is None:
             self._fail_locally(
                 mutations,
                 "file_missing",
@@ -252,7 +253,7 @@ class SyncEngine:
             return False
         try:
             self.client.upload(
-                self.cache.read(sha),  # the plaintext: the cached file is sealed (a tus resume sends the same bytes)
+                data,
                 sha256=sha,
                 upload_url=upload_url,
                 on_created=lambda url: self.store.set_upload_url(sha, url),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from offline.atrest import new_key
 from offline.blobcache import BlobCache
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,10 +82,35 @@ def test_verify_detects_corruption_and_absence(cache: BlobCache) -> None:
     digest = cache.put(b"original")
     cache.path(digest).write_bytes(b"tampered")
     assert not cache.verify(digest)
-    assert not cache.verify(sha(b"never stored"))
+    assert cache.read_checked(digest) is None
+    assert not cache.verify(sha(b"never stored")) and cache.read_checked(sha(b"never stored")) is None
     assert not cache.has(sha(b"never stored"))
     with pytest.raises(FileNotFoundError):
         cache.read(sha(b"never stored"))
+
+
+def test_a_sealed_blob_is_read_checked_in_one_pass_and_refused_when_changed(tmp_path: Path) -> None:
+    """What an upload sends: a sealed file opens only as the bytes sealed under its name (a changed
+    byte, a cut end, another blob's file put in its place: None), and is not hashed again."""
+    cache = BlobCache(tmp_path / "sealed", new_key())
+    data = bytes(range(256)) * 4096 * 3  # 3 MiB: three sealed chunks
+    digest, other = cache.put(data), cache.put(b"another photo")
+    assert cache.read_checked(digest) == data and cache.verify(digest)
+    sealed = cache.path(digest).read_bytes()
+
+    flipped = bytearray(sealed)
+    flipped[len(sealed) // 2] ^= 1
+    for changed in (bytes(flipped), sealed[: len(sealed) - 100], cache.path(other).read_bytes()):
+        cache.path(digest).write_bytes(changed)
+        assert cache.read_checked(digest) is None and not cache.verify(digest)
+    cache.path(digest).write_bytes(sealed)
+
+    hashed: list[bytes] = []
+    real = hashlib.sha256
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hashlib, "sha256", lambda *a: hashed.append(b"") or real(*a))
+        assert cache.read_checked(digest) == data
+    assert hashed == []  # the opening vouched for it
 
 
 def test_thumbnails_and_remove(cache: BlobCache) -> None:
@@ -123,12 +149,13 @@ BAD_DIGESTS = [
         lambda c, s: c.path(s),
         lambda c, s: c.read(s),
         lambda c, s: c.verify(s),
+        lambda c, s: c.read_checked(s),
         lambda c, s: c.put_thumbnail(s, b"x"),
         lambda c, s: c.thumbnail(s),
         lambda c, s: c.has_thumbnail(s),
         lambda c, s: c.remove(s),
     ],
-    ids=["has", "path", "read", "verify", "put_thumbnail", "thumbnail", "has_thumbnail", "remove"],
+    ids=["has", "path", "read", "verify", "read_checked", "put_thumbnail", "thumbnail", "has_thumbnail", "remove"],
 )
 def test_refuses_anything_but_a_sha256(cache: BlobCache, call, bad) -> None:
     with pytest.raises(ValueError):
@@ -139,6 +166,7 @@ def test_refuses_anything_but_a_sha256(cache: BlobCache, call, bad) -> None:
 _CHILD = """
 import os, signal, sys
 from pathlib import Path
+from offline.atrest import new_key
 from offline.blobcache import BlobCache
 
 def die(*args):
