@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import FIGURES_FILE, _load, read_figures
+from bench.common import FIGURES_FILE, load_average, read_figures
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -62,7 +62,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="casedesk-bench-") as tmp:
         figures_file = Path(tmp) / "figures.jsonl"
         env = {**os.environ, FIGURES_FILE: str(figures_file), "QT_QPA_PLATFORM": "offscreen"}
-        print(f"machine: {os.cpu_count()} cores, load average {_load()} at the start")
+        print(f"machine: {os.cpu_count()} cores, load average {load_average()} at the start")
         for name in chosen:
             needs_pg, full, quick = BENCHES[name]
             pg = args.pg or (LOCAL_PG if needs_pg else None)
@@ -76,7 +76,7 @@ def main() -> int:
             outcomes[name] = f"done in {took:.0f} s" if code == 0 else f"FAILED (exit {code}) after {took:.0f} s"
         figures = read_figures(figures_file)
 
-    print(f"\n=== figures{' (--quick: indicative only)' if args.quick else ''}; load average now {_load()}")
+    print(f"\n=== figures{' (--quick: indicative only)' if args.quick else ''}; load average now {load_average()}")
     for f in figures:
         print(f.line())
     print("\nbenchmarks: " + "; ".join(f"{name} {outcome}" for name, outcome in outcomes.items()))

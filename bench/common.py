@@ -61,9 +61,9 @@ def bench(args: argparse.Namespace, profile: Path | None = None) -> Iterator[Ben
     with dataset(args.pg, args.orders) as data, serve(data.database_url, data.data_dir, profile) as url:
         backend = "PostgreSQL" if args.pg else "SQLite"
         print(f"server: {url} on {backend}, {data.orders} orders (python -m bench.live, one uvicorn process)")
-        print(f"machine: {os.cpu_count()} cores, load average {_load()} at the start")
+        print(f"machine: {os.cpu_count()} cores, load average {load_average()} at the start")
         yield Bench(url, data)
-        print(f"\nload average {_load()} at the end (other work on the machine slows the figures down)")
+        print(f"\nload average {load_average()} at the end (other work on the machine slows the figures down)")
 
 
 @dataclass
@@ -87,7 +87,8 @@ class Answers:
         self.server_ms, self.body_bytes = [], 0
 
 
-def _load() -> str:
+def load_average() -> str:
+    """The load average over 1, 5 and 15 minutes, as every benchmark prints it."""
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
@@ -163,15 +164,17 @@ def figure(
     at_most: float | None = None,
     at_least: float | None = None,
     baseline: str = "",
+    load: str | None = None,
 ) -> Figure:
     """Print a figure's verdict line (and record it for ``python -m bench``'s summary); exactly one
     of ``at_most`` and ``at_least`` is the target. ``baseline`` says what was measured alongside in
-    the same run, with its value (and the ratio, where one tells more than the figure)."""
+    the same run, with its value (and the ratio, where one tells more than the figure); ``load``, the
+    load average when it was measured, if that was not just now (a figure printed after its baseline)."""
     if (at_most is None) == (at_least is None):
         raise ValueError("a figure has one target: at_most or at_least")
     target = at_most if at_most is not None else at_least
     assert target is not None
-    found = Figure(name, float(value), unit, float(target), at_most is not None, baseline, _load())
+    found = Figure(name, float(value), unit, float(target), at_most is not None, baseline, load or load_average())
     print(found.line(), flush=True)
     if path := os.environ.get(FIGURES_FILE):
         with open(path, "a", encoding="utf-8") as out:

@@ -35,7 +35,7 @@ import httpx
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from bench.common import figure, percentile, verdict
+from bench.common import figure, load_average, percentile, verdict
 from bench.dataset import ORDERS, dataset
 from bench.live import _free_port, cpu_seconds
 from server.auth.service import actor_of
@@ -249,13 +249,9 @@ def main() -> None:
         with _serve(data.database_url, data.data_dir, args.workers) as (url, master):
             backend = "SQLite" if args.sqlite else "PostgreSQL"
             print(f"server: {url}, serve --workers {args.workers} on {backend}, {data.orders} orders")
-            print(f"machine: {os.cpu_count()} cores, load average {_load()} at the start")
+            print(f"machine: {os.cpu_count()} cores, load average {load_average()} at the start")
             asyncio.run(_run(url, master, args, cursors))
-            print(f"\nload average {_load()} at the end (other work on the machine slows the figures down)")
-
-
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+            print(f"\nload average {load_average()} at the end (other work on the machine slows the figures down)")
 
 
 if __name__ == "__main__":

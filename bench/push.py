@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from api_client import CaseDeskClient
-from bench.common import figure, verdict
+from bench.common import figure, load_average, verdict
 from bench.live import cpu_seconds
 from bench.measures import scratch_database
 from casework.lifecycle import Command
@@ -42,10 +42,6 @@ from offline.sync import Phase, Progress, SyncEngine
 from tests.fixtures.server_process import PASSWORD, ServerProcess
 
 TARGET_SECONDS = 5.0
-
-
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 class _PushTimer:
@@ -135,7 +131,7 @@ def run(args: argparse.Namespace) -> None:
         server.start()
         try:
             backend = "PostgreSQL" if args.pg else "SQLite"
-            print(f"server: {server.url} on {backend}, one worker; load average {_load()} at the start")
+            print(f"server: {server.url} on {backend}, one worker; load average {load_average()} at the start")
             pid = server.process.pid
             push, whole, server_cpu, desk_cpu = desk_push(server.url, Path(tmp) / "desk", args.edits, pid)
             print(f"desk push {push:.2f} s; now the baseline")
@@ -161,7 +157,7 @@ def run(args: argparse.Namespace) -> None:
     figure(
         f"{n:,} offline edits pushed", push, "s", at_most=TARGET_SECONDS, baseline=f"client.push alone {baseline:.2f} s"
     )
-    print(f"load average {_load()} at the end (other work on the machine slows the figures down)")
+    print(f"load average {load_average()} at the end (other work on the machine slows the figures down)")
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ import time
 
 from sqlalchemy import or_, select
 
-from bench.common import _load, parser, verdict
+from bench.common import load_average, parser, verdict
 from bench.dataset import dataset
 from server.db import make_engine, make_session_factory, utcnow
 from server.migrate import upgrade
@@ -27,7 +27,7 @@ TARGET_SECONDS = 1.0
 
 def main() -> int:
     args = parser(__doc__).parse_args()
-    print(f"load average {_load()} at the start")
+    print(f"load average {load_average()} at the start")
     with dataset(args.pg, args.orders) as data:
         settings = Settings(data_dir=data.data_dir, database_url=data.database_url)
         engine = make_engine(data.database_url)
@@ -69,7 +69,7 @@ def main() -> int:
         )
         print(f"target: a steady pass within {TARGET_SECONDS:.0f} s — {verdict(again <= TARGET_SECONDS)}")
         engine.dispose()
-    print(f"load average {_load()} at the end")
+    print(f"load average {load_average()} at the end")
     return 0
 
 
