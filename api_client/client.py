@@ -6,7 +6,6 @@ import platform
 import threading
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
@@ -16,7 +15,7 @@ from api_client.auth import Authenticator, DeviceIdentity, TokenStore, keyring_i
 from api_client.errors import Rejected, error_from_response, garbled, read_model
 from api_client.pages import BadPage, PulledPage, parse_page
 from api_client.session import DEFAULT_TIMEOUT, ApiSession, ReachabilityListener
-from api_client.uploads import DEFAULT_CHUNK, ProgressCallback, Uploader
+from api_client.uploads import DEFAULT_CHUNK, Data, ProgressCallback, Uploader
 from casework.devices import DeviceOut, LostEdit, WipeReport
 from casework.knowledge import (
     EntryDraft,
@@ -483,7 +482,7 @@ class CaseDeskClient:
 
     def upload(
         self,
-        data: bytes | Path,
+        data: Data,
         *,
         sha256: str | None = None,
         upload_url: str | None = None,

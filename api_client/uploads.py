@@ -25,6 +25,11 @@ open, and only its last piece (:data:`LAST_PIECE`) waits for the answer — a kn
 there (:class:`_Gated`). On a fast link a known blob costs a chunk or two more, never the whole file,
 rather than the link standing idle while a big file is hashed.
 
+A file whose hash is known (the desk's) goes whole with its creation when the link is known to be
+fast — the last fast request, within :data:`PACE_KEPT` seconds, says it sends the file within
+:data:`WHOLE_WITHIN` and the file is within the ceiling —, once ``HEAD /blobs`` said the server does
+not have it: a 40 MB file after a photo is one request. A 413 for it sets the ceiling it names.
+
 A big file's chunks grow on a good link: a chunk that went in under :data:`GROW_BELOW` seconds
 (the creation's first one too) doubles the next one, up to :data:`MAX_CHUNK` (the server's default
 limit; a server that takes less says how much in its 413, and that is the ceiling from then on),
@@ -59,20 +64,27 @@ GROW_BELOW = 0.25  # seconds: a chunk sent faster than this doubles the next one
 #: before goes whole — no longer than the doubled chunks' last could take (twice a chunk that went in
 #: a quarter second, doubled: four times that), so a cut costs no more than it could before.
 WHOLE_WITHIN = 4 * GROW_BELOW
+#: Seconds a request's pace stands for the link: a file whose hash is known goes whole with its
+#: creation when the last fast request, this recently, says the link sends it within WHOLE_WITHIN.
+PACE_KEPT = 30.0
 LAST_PIECE = 1024 * 1024  # of a chunk that ends the file, what waits for the answer about the blob
 ProgressCallback = Callable[[int, int], None]
+
+
+#: What an upload sends: bytes in memory (a sealed cache file is opened into a bytearray) or a file.
+Data = bytes | bytearray | Path
 
 
 class Source:
     """The bytes to send: in memory or a file on disk, read one chunk at a time."""
 
-    def __init__(self, data: bytes | Path) -> None:
+    def __init__(self, data: Data) -> None:
         self.data = data
-        self.size = len(data) if isinstance(data, bytes) else data.stat().st_size
+        self.size = data.stat().st_size if isinstance(data, Path) else len(data)
 
     def read(self, offset: int, length: int) -> bytes | memoryview:
         """A chunk; from memory a view, not a copy (requests sends it as it is)."""
-        if isinstance(self.data, bytes):
+        if not isinstance(self.data, Path):
             return memoryview(self.data)[offset : offset + length]
         with self.data.open("rb") as handle:
             handle.seek(offset)
@@ -220,6 +232,7 @@ class Uploader:
         self.max_chunk = max_chunk
         self.max_failures = max_failures
         self.backoff = backoff
+        self._pace: tuple[float, float] | None = None  # bytes a second of the last fast request, and when
 
     def blob_known(self, sha256: str) -> bool:
         """Whether the server already holds this content for the caller (``HEAD /blobs/{sha}`` is 200)."""
@@ -281,7 +294,7 @@ class Uploader:
 
     def upload(
         self,
-        data: bytes | Path,
+        data: Data,
         *,
         sha256: str | None = None,
         upload_url: str | None = None,
@@ -305,14 +318,23 @@ class Uploader:
         ceiling = self.max_chunk or (MAX_CHUNK if chunk == DEFAULT_CHUNK else chunk)
         ahead: _Ahead | None = None
         pace: float | None = None  # bytes a second of the last request, when it went fast
+        first = self._first_length(chunk, ceiling, total, sha256) if upload_url is None else chunk
         if upload_url is None:
             progress(0, total)  # a new upload: its first chunk goes with the creation
-            if total > chunk:  # the first PATCH's chunk, at any length it may have, made ready meanwhile
-                ahead = _Ahead(source, chunk, self._lengths(chunk, ceiling, total - chunk))
+            if first > chunk and sha256 is not None and self.blob_known(sha256):  # asked before it goes whole
+                progress(total, total)
+                return sha256
+            if total > first:  # the first PATCH's chunk, at any length it may have, made ready meanwhile
+                ahead = _Ahead(source, first, self._lengths(chunk, ceiling, total - first))
         started = time.monotonic()
         try:
-            url, offset, stored = self._start(source, sha256, upload_url)
-        except Rejected as exc:
+            url, offset, stored = self._start(source, sha256, upload_url, first)
+        except ApiError as exc:
+            self._pace = None  # a failure: the link is not known to be fast any more
+            if first > chunk and exc.status == 413 and exc.code != "beyond_length":
+                # The whole file was more than this server (or a proxy before it) takes at once.
+                self.max_chunk = _limit(exc, self.chunk_size, first)
+                return self.upload(data, sha256=sha256, on_progress=on_progress, on_created=on_created, cancel=cancel)
             if hashing is None or exc.status != 415 or source.size > self.chunk_size:
                 raise
             # A whole file sent with neither its hash nor a CRC-32, refused for what it is: garbled
@@ -322,6 +344,8 @@ class Uploader:
         if upload_url is None and offset and took < GROW_BELOW:
             chunk = max(chunk, min(chunk * 2, ceiling))  # the creation's chunk went in fast: it counts
             pace = offset / max(took, 1e-6)
+        if upload_url is None:
+            self._pace = None if pace is None else (pace, time.monotonic())
         if offset < total and (ahead is None or ahead.offset != offset):  # a resumed upload
             ahead = _Ahead(source, offset, self._lengths(chunk, ceiling, total - offset))
         if on_created is not None:
@@ -359,6 +383,7 @@ class Uploader:
                 failures = 0
                 took = time.monotonic() - started
                 pace = length / max(took, 1e-6) if took < GROW_BELOW else None
+                self._pace = None if pace is None else (pace, time.monotonic())
                 if pace is not None:
                     chunk = max(chunk, min(chunk * 2, ceiling))
             except _Known:  # the server has the blob: the chunk was stopped before its end
@@ -368,7 +393,7 @@ class Uploader:
                 assert asking is not None
                 return asking.result()
             except ApiError as exc:
-                pace = None
+                pace = self._pace = None
                 if length > self.chunk_size and exc.status == 413 and exc.code != "beyond_length":
                     # This server (or a proxy before it) takes no bigger chunks: as big as it says it
                     # takes from now on, or ``chunk_size`` when it does not say.
@@ -410,6 +435,19 @@ class Uploader:
             return rest
         return min(chunk, rest)
 
+    def _first_length(self, chunk: int, ceiling: int, total: int, sha256: str | None) -> int:
+        """The creation's chunk: ``chunk`` — or the whole file when its hash is known (the server
+        checks the file against it, and a blob it has was asked about first) and the last fast
+        request, within :data:`PACE_KEPT`, says the link sends it within :data:`WHOLE_WITHIN`, as a
+        grown chunk would go: a 40 MB file after a photo on a fast link is one request, not two. A
+        cut costs what any grown chunk can: about a second of the link."""
+        if sha256 is None or self._pace is None or not chunk < total <= ceiling:
+            return min(chunk, total)
+        pace, when = self._pace
+        if time.monotonic() - when > PACE_KEPT or total > pace * WHOLE_WITHIN:
+            return chunk
+        return total
+
     def _lengths(self, chunk: int, ceiling: int, rest: int) -> tuple[int, ...]:
         """The lengths the next chunk may have: as this one, or grown (see :meth:`_length`), or the
         whole rest should this chunk go fast enough to send it next."""
@@ -427,9 +465,11 @@ class Uploader:
             self.terminate(url)
         return True
 
-    def _start(self, source: Source, sha: str | None, upload_url: str | None) -> tuple[str, int, str | None]:
+    def _start(
+        self, source: Source, sha: str | None, upload_url: str | None, first: int
+    ) -> tuple[str, int, str | None]:
         """The upload to continue, its server offset and, when complete, the blob's address; a new
-        upload when the old URL is gone or expired."""
+        upload (its ``first`` bytes with the creation) when the old URL is gone or expired."""
         if upload_url is not None:
             upload_url = self._here(upload_url)
             try:
@@ -437,10 +477,10 @@ class Uploader:
             except (NotFound, Rejected) as exc:  # 404 unknown, 410 expired
                 if isinstance(exc, Rejected) and exc.status != 410:
                     raise
-        first = source.read(0, self.chunk_size)
+        piece = source.read(0, first)
         for failures in range(1, self.max_failures + 2):
             try:
-                return self._create(source.size, sha, first)
+                return self._create(source.size, sha, piece)
             except ApiError as exc:
                 # Garbled on the way (460) or turned away busy (503, nothing created): that chunk again.
                 if exc.status not in (460, 503) or failures > self.max_failures:

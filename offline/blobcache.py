@@ -16,10 +16,10 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
-from offline.atrest import DecryptionFailed, fsync_dir, is_sealed, open_sealed, seal, sealed_size
+from offline.atrest import DecryptionFailed, fsync_dir, is_sealed, open_sealed, read_sealed, seal, sealed_size
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1024 * 1024
@@ -77,36 +77,19 @@ class BlobCache:
         :class:`~offline.atrest.DecryptionFailed` when its sealed file does not authenticate."""
         return b"".join(self._open(self.path(sha256), sha256))
 
-    def verify(self, sha256: str) -> bool:
-        """False when the stored file is missing or the disk changed it under us (see :meth:`_checked`)."""
+    def read_checked(self, sha256: str) -> bytes | bytearray | None:
+        """The blob's bytes, or None when its file is missing or the disk changed it — what an upload
+        sends, checked and read in one pass. A sealed file is not hashed again: it opens only as the
+        bytes sealed under its name, the SHA-256 they were stored as, every chunk authenticated with
+        its place and the file's end (:mod:`offline.atrest`). A file kept as is is hashed."""
+        path = self.path(sha256)
         try:
-            for _ in self._checked(sha256):
-                pass
-        except (FileNotFoundError, DecryptionFailed):
-            return False
-        return True
-
-    def read_checked(self, sha256: str) -> bytes | None:
-        """The blob's bytes, read once, or None when its file is missing or the disk changed it (what
-        an upload sends: checked and read in the same pass)."""
-        try:
-            return b"".join(self._checked(sha256))
+            if self._key is not None:
+                return read_sealed(self._key, sha256, path)
+            data = path.read_bytes()
         except (FileNotFoundError, DecryptionFailed):
             return None
-
-    def _checked(self, sha256: str) -> Iterator[bytes]:
-        """The blob's chunks, raising :class:`DecryptionFailed` at the end when they are not what was
-        stored as ``sha256``. A sealed file is not hashed again: opening it authenticates every chunk
-        under the blob's name — the SHA-256 of the bytes sealed — with its place and the file's end
-        (:mod:`offline.atrest`), so only the bytes stored under that name open. A file kept as is
-        is hashed as it is read."""
-        digest = hashlib.sha256() if self._key is None else None
-        for chunk in self._open(self.path(sha256), sha256):
-            if digest is not None:
-                digest.update(chunk)
-            yield chunk
-        if digest is not None and digest.hexdigest() != sha256:
-            raise DecryptionFailed(f"blob {sha256} does not hash to its name")
+        return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
     def put_thumbnail(self, sha256: str, data: bytes) -> None:
         """Store the JPEG thumbnail of blob ``sha256`` (made once, when the file was prepared)."""

@@ -496,3 +496,47 @@ def test_the_next_chunk_is_taken_without_waiting_for_a_longer_lengths_crc(monkey
     longer = uploads._Ahead(uploads.Source(data), 1000, (4096, 40_000)).take(1000, 40_000)
     assert longer is not None and longer[1] == zlib.crc32(data[1000:41_000])
     assert ahead.take(999, 4096) is None and ahead.take(1000, 5000) is None  # not the chunk made ready
+
+
+def test_a_file_whose_hash_is_known_goes_whole_once_the_link_is_known_fast(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+):
+    """The desk names each file's SHA-256: after a fast request (within PACE_KEPT) a file the link
+    sends within WHOLE_WITHIN goes whole with its creation, once HEAD /blobs said the server lacks
+    it — one request, not two; a blob the server has sends nothing. Not so without the hash, after a
+    slow request, a stale pace, or past the ceiling; a 413 for the whole file sets the ceiling."""
+    from api_client import uploads
+
+    k = 1024
+    desk = _client(make_client, adapter := CountingAdapter())
+    desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * k, 128 * k
+    sizes = _sizes_sent(adapter)
+    monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)  # every request "fast", whatever this machine's load
+
+    def sent(data: bytes, named: bool = True) -> list[int]:
+        sizes.clear()
+        sha = hashlib.sha256(data).hexdigest()
+        assert desk.upload(data, sha256=sha if named else None) == sha and desk.download(sha) == data
+        return list(sizes)
+
+    assert sent(_pdf(100 * k)) == [16 * k, 84 * k]  # nothing known of the link yet
+    adapter.calls.clear()
+    assert sent(_pdf(100 * k + 1)) == [100 * k + 1]
+    assert adapter.calls[:2] == ["HEAD blobs", "POST uploads"]
+    assert sent(_pdf(100 * k + 1)) == []  # the server has it: asked, and nothing sent
+    assert sent(_pdf(100 * k + 2), named=False) == [16 * k, 84 * k + 2]  # hashed on the way: never whole
+    assert sent(_pdf(200 * k)) == [16 * k, 32 * k, 64 * k, 88 * k]  # beyond the ceiling
+    monkeypatch.setattr(uploads, "PACE_KEPT", 0.0)
+    assert sent(_pdf(100 * k + 3)) == [16 * k, 84 * k + 3]  # the pace is too old to tell
+    monkeypatch.setattr(uploads, "PACE_KEPT", 30.0)
+
+    refusing = _sizes_sent(adapter, refuse_above=64 * k)
+    sizes.clear()
+    data = _pdf(100 * k + 4)
+    assert desk.download(desk.upload(data, sha256=hashlib.sha256(data).hexdigest())) == data
+    assert refusing[0] == -(100 * k + 4) and max(refusing) <= 64 * k and sum(s for s in refusing if s > 0) == len(data)
+    assert desk.uploader.max_chunk == 64 * k
+
+    monkeypatch.setattr(uploads, "GROW_BELOW", 0.0)  # every request "slow" from now on
+    assert sent(_pdf(10 * k)) == [10 * k]  # a slow request: the link is not known fast any more
+    assert sent(_pdf(100 * k + 5)) == [16 * k] * 6 + [4 * k + 5]

@@ -116,7 +116,7 @@ def test_the_profile_holds_no_citizen_data_and_opens_offline_with_the_password_a
         sqlite3.connect(root / "local.sqlite").execute("SELECT count(*) FROM sqlite_master").fetchall()
     with pytest.raises(WrongStoreKey, match="key does not open"):
         open_store(root / "local.sqlite", new_key())
-    assert not BlobCache(root / "blobs", new_key()).verify(shas[0])  # another key: refused, not garbage
+    assert BlobCache(root / "blobs", new_key()).read_checked(shas[0]) is None  # another key: refused, not garbage
 
     # Stolen with its keyring gone, or a desk that never had one: the password alone opens it, offline.
     forget_profile_key(root)
@@ -131,7 +131,7 @@ def test_the_profile_holds_no_citizen_data_and_opens_offline_with_the_password_a
             assert desk.store.order(order_id)["citizen"]["name"] == "王芳"
             assert desk.status.pending == 2 and desk.store.draft(order_id, "reply")["content"]["text"] == DRAFT_TEXT
             assert desk.reads.blob(shas[0]) == _photo_bytes(desk, shas[0])
-            assert desk.reads.thumbnail(shas[1]) is not None and desk.cache.verify(shas[1])
+            assert desk.reads.thumbnail(shas[1]) is not None and desk.cache.read_checked(shas[1]) is not None
         finally:
             desk.stop()
     finally:
@@ -193,7 +193,7 @@ def _check_intact(root: Path, key: bytes, order_id: int, shas: list[str]) -> Non
         assert [m["name"] for m in ws.store.outbox(order_id)] == ["sign", "record_onsite_check"]
         assert ws.store.draft(order_id, "reply")["content"]["text"] == DRAFT_TEXT
         assert order_id in [o["id"] for o in ws.store.orders(text="文汇路")]
-        assert all(ws.cache.verify(sha) and ws.cache.thumbnail(sha) is not None for sha in shas)
+        assert all(ws.cache.read_checked(sha) is not None and ws.cache.thumbnail(sha) is not None for sha in shas)
         assert ws.store.order(order_id)["citizen"]["name"] == "王芳"
     finally:
         ws.stop()

@@ -192,7 +192,7 @@ def test_an_onsite_check_with_two_photos_is_queued_with_its_files(
     assert [p["tag"] for p in photos] == ["before", "after"]
     assert (rows[0]["args"]["lat"], rows[0]["args"]["lon"]) == (32.7847, 119.4432)
     shas = [p["sha256"] for p in photos]
-    assert all(workspace.cache.verify(sha) for sha in shas)
+    assert all(workspace.cache.read_checked(sha) is not None for sha in shas)
     assert {f["sha256"] for f in workspace.store.files(1)} == set(shas)
     qtbot.waitUntil(lambda: view.tabs.tabText(2) == "现场核查 (1)" and view.attachments.count() == 2, timeout=5000)
     assert not view.attachments.item(0).icon().isNull()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from offline.atrest import new_key
+from offline.atrest import CHUNK, HEADER_BYTES, TAG, new_key
 from offline.blobcache import BlobCache
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +37,7 @@ def test_put_stores_under_the_sha256(cache: BlobCache) -> None:
     assert digest == sha(data)
     assert cache.path(digest) == cache.root / digest[:2] / digest
     assert cache.path(digest).read_bytes() == data
-    assert cache.has(digest) and cache.read(digest) == data and cache.verify(digest)
+    assert cache.has(digest) and cache.read(digest) == data and cache.read_checked(digest) is not None
     assert list((cache.root / "tmp").iterdir()) == []
 
 
@@ -54,9 +54,9 @@ def test_put_is_idempotent(cache: BlobCache) -> None:
 def test_put_repairs_a_truncated_blob(cache: BlobCache) -> None:
     digest = cache.put(b"complete content")
     cache.path(digest).write_bytes(b"compl")
-    assert not cache.verify(digest)
+    assert cache.read_checked(digest) is None
     cache.put(b"complete content")
-    assert cache.verify(digest)
+    assert cache.read_checked(digest) is not None
 
 
 def test_put_file_streams_and_matches_put(cache: BlobCache, tmp_path: Path) -> None:
@@ -81,9 +81,9 @@ def test_put_file_of_an_empty_file(cache: BlobCache, tmp_path: Path) -> None:
 def test_verify_detects_corruption_and_absence(cache: BlobCache) -> None:
     digest = cache.put(b"original")
     cache.path(digest).write_bytes(b"tampered")
-    assert not cache.verify(digest)
     assert cache.read_checked(digest) is None
-    assert not cache.verify(sha(b"never stored")) and cache.read_checked(sha(b"never stored")) is None
+    assert cache.read_checked(digest) is None
+    assert cache.read_checked(sha(b"never stored")) is None
     assert not cache.has(sha(b"never stored"))
     with pytest.raises(FileNotFoundError):
         cache.read(sha(b"never stored"))
@@ -95,14 +95,14 @@ def test_a_sealed_blob_is_read_checked_in_one_pass_and_refused_when_changed(tmp_
     cache = BlobCache(tmp_path / "sealed", new_key())
     data = bytes(range(256)) * 4096 * 3  # 3 MiB: three sealed chunks
     digest, other = cache.put(data), cache.put(b"another photo")
-    assert cache.read_checked(digest) == data and cache.verify(digest)
+    assert cache.read_checked(digest) == data
     sealed = cache.path(digest).read_bytes()
 
     flipped = bytearray(sealed)
     flipped[len(sealed) // 2] ^= 1
     for changed in (bytes(flipped), sealed[: len(sealed) - 100], cache.path(other).read_bytes()):
         cache.path(digest).write_bytes(changed)
-        assert cache.read_checked(digest) is None and not cache.verify(digest)
+        assert cache.read_checked(digest) is None
     cache.path(digest).write_bytes(sealed)
 
     hashed: list[bytes] = []
@@ -111,6 +111,22 @@ def test_a_sealed_blob_is_read_checked_in_one_pass_and_refused_when_changed(tmp_
         patch.setattr(hashlib, "sha256", lambda *a: hashed.append(b"") or real(*a))
         assert cache.read_checked(digest) == data
     assert hashed == []  # the opening vouched for it
+
+
+@pytest.mark.parametrize("size", [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK])
+def test_a_sealed_blob_of_any_size_reads_whole_and_never_short(tmp_path: Path, size: int) -> None:
+    """Read into one buffer, a sealed file is what the chunk-by-chunk opening gives; without its
+    last chunk (a cut at a chunk's end: each chunk left authenticates), with a byte more or fewer,
+    it is refused."""
+    cache = BlobCache(tmp_path / "sealed", new_key())
+    data = bytes(i % 251 for i in range(size))
+    digest = cache.put(data)
+    assert cache.read_checked(digest) == data == cache.read(digest)
+    sealed = cache.path(digest).read_bytes()
+    cut = [sealed[: -(TAG + size % CHUNK)]] if len(sealed) > HEADER_BYTES + TAG + size % CHUNK else []
+    for changed in (*cut, sealed[:-1], sealed + b"\0", sealed[:HEADER_BYTES]):
+        cache.path(digest).write_bytes(changed)
+        assert cache.read_checked(digest) is None
 
 
 def test_thumbnails_and_remove(cache: BlobCache) -> None:
@@ -148,14 +164,13 @@ BAD_DIGESTS = [
         lambda c, s: c.has(s),
         lambda c, s: c.path(s),
         lambda c, s: c.read(s),
-        lambda c, s: c.verify(s),
         lambda c, s: c.read_checked(s),
         lambda c, s: c.put_thumbnail(s, b"x"),
         lambda c, s: c.thumbnail(s),
         lambda c, s: c.has_thumbnail(s),
         lambda c, s: c.remove(s),
     ],
-    ids=["has", "path", "read", "verify", "read_checked", "put_thumbnail", "thumbnail", "has_thumbnail", "remove"],
+    ids=["has", "path", "read", "read_checked", "put_thumbnail", "thumbnail", "has_thumbnail", "remove"],
 )
 def test_refuses_anything_but_a_sha256(cache: BlobCache, call, bad) -> None:
     with pytest.raises(ValueError):
@@ -166,7 +181,7 @@ def test_refuses_anything_but_a_sha256(cache: BlobCache, call, bad) -> None:
 _CHILD = """
 import os, signal, sys
 from pathlib import Path
-from offline.atrest import new_key
+from offline.atrest import CHUNK, HEADER_BYTES, TAG, new_key
 from offline.blobcache import BlobCache
 
 def die(*args):
@@ -188,11 +203,11 @@ def test_a_crash_leaves_only_a_temp_file(tmp_path: Path, crash_at: str) -> None:
 
     cache = BlobCache(root)
     digest = sha(b"attached while offline")
-    assert not cache.has(digest) and not cache.verify(digest)
+    assert not cache.has(digest) and cache.read_checked(digest) is None
     assert not (root / digest[:2]).exists() or list((root / digest[:2]).iterdir()) == []
     assert len(list((root / "tmp").iterdir())) == 1
 
     assert cache.clean_temp() == 1
     assert list((root / "tmp").iterdir()) == []
     assert cache.clean_temp() == 0
-    assert cache.put(b"attached while offline") == digest and cache.verify(digest)
+    assert cache.put(b"attached while offline") == digest and cache.read_checked(digest) is not None
