@@ -512,6 +512,8 @@ def test_a_file_whose_hash_is_known_goes_whole_once_the_link_is_known_fast(
     desk.uploader.chunk_size, desk.uploader.max_chunk = 16 * k, 128 * k
     sizes = _sizes_sent(adapter)
     monkeypatch.setattr(uploads, "GROW_BELOW", 60.0)  # every request "fast", whatever this machine's load
+    monkeypatch.setattr(uploads, "WHOLE_WITHIN", 3600.0)  # and every file within what the link sends
+    monkeypatch.setattr(uploads, "PACE_KEPT", 3600.0)  # and every pace fresh
 
     def sent(data: bytes, named: bool = True) -> list[int]:
         sizes.clear()
@@ -528,7 +530,7 @@ def test_a_file_whose_hash_is_known_goes_whole_once_the_link_is_known_fast(
     assert sent(_pdf(200 * k)) == [16 * k, 32 * k, 64 * k, 88 * k]  # beyond the ceiling
     monkeypatch.setattr(uploads, "PACE_KEPT", 0.0)
     assert sent(_pdf(100 * k + 3)) == [16 * k, 84 * k + 3]  # the pace is too old to tell
-    monkeypatch.setattr(uploads, "PACE_KEPT", 30.0)
+    monkeypatch.setattr(uploads, "PACE_KEPT", 3600.0)
 
     refusing = _sizes_sent(adapter, refuse_above=64 * k)
     sizes.clear()
