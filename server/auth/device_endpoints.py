@@ -77,7 +77,7 @@ def _revoked_device(
     return devices.revoked_device_of(session, credentials.credentials)
 
 
-@router.post("/devices/{device_id}/wipe-report", status_code=204, responses=errors(401, 409))
+@router.post("/devices/{device_id}/wipe-report", status_code=204, responses=errors(401, 409, 413))
 def wipe_report(
     device_id: DeviceId, body: WipeReport, session: DB, now: Now, device: Annotated[Device, Depends(_revoked_device)]
 ) -> None:

@@ -160,3 +160,15 @@ def test_a_revoked_desk_signing_in_with_its_password_is_told_to_wipe_first(clien
     again = client.post("/auth/login", json=body)  # erased and reported: the same PC is a new desk
     assert again.status_code == 200
     assert client.get("/auth/sessions", headers=_as(again.json())).json()[0]["id"] != target["id"]
+
+
+def test_a_wipe_report_the_schema_allows_but_over_the_body_limit_is_a_documented_413(
+    client: TestClient, app: Any
+) -> None:
+    """5,000 lost edits with long titles are a valid report and more than the server reads (1 MB):
+    refused as too large, and the API says so (the fuzzer met it as an undocumented 413)."""
+    laptop = _sign_in(client, "cg_handler", "外勤笔记本")
+    lost = [{"order_number": "GY20261123-0001", "title": "文汇路路灯不亮" * 28, "command": "add_note"}] * 5000
+    answer = client.post("/devices/1/wipe-report", headers=_as(laptop), json={"lost": lost})
+    assert answer.status_code == 413 and answer.json()["code"] == "too_large"
+    assert "413" in app.openapi()["paths"]["/devices/{device_id}/wipe-report"]["post"]["responses"]
