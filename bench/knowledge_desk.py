@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from bench.common import load_average
 from bench.knowledge import SENTENCES
 from offline import Store, open_store
 from server.demo.content import KnowledgeSpec, knowledge_entries
@@ -128,18 +129,14 @@ def run(size: int, rounds: int) -> bool:
     return ok
 
 
-def _load() -> str:
-    return Path("/proc/loadavg").read_text().strip()
-
-
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", type=int, nargs="+", default=[2000, 100_000])
     p.add_argument("--rounds", type=int, default=5)
     args = p.parse_args()
-    print(f"knowledge search on the desk (SQLCipher store) — load average {_load()}")
+    print(f"knowledge search on the desk (SQLCipher store) — load average {load_average()}")
     results = [run(size, args.rounds) for size in args.sizes]
-    print(f"load average after: {_load()}")
+    print(f"load average after: {load_average()}")
     return 0 if all(results) else 1
 
 
